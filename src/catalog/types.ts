@@ -1,0 +1,126 @@
+import type { FileTree, TreeEntry } from '../layers/types.js';
+
+export type OsEcosystem = 'dpkg' | 'apk' | 'rpm';
+export type LangEcosystem = 'npm' | 'python' | 'gem' | 'composer' | 'go' | 'maven';
+export type Ecosystem = OsEcosystem | LangEcosystem;
+
+export interface OsRelease {
+  id: string;
+  versionId?: string;
+  prettyName?: string;
+  versionCodename?: string;
+  idLike?: string[];
+  /** Path the data came from (etc/os-release or usr/lib/os-release). */
+  path: string;
+}
+
+export type DigestAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512';
+
+export interface FileDigest {
+  algorithm: DigestAlgorithm;
+  /** Lower-case hex. */
+  value: string;
+}
+
+/** A file a package database says the package installed. */
+export interface OwnedFile {
+  /** Normalised like FileEntry.path (no leading `/`). */
+  path: string;
+  digest?: FileDigest;
+  /** Mode recorded by the database, when it records one (rpm). */
+  mode?: number;
+  /** dpkg conffile / rpm %config: the admin may edit it. */
+  config?: boolean;
+  /** rpm: a %ghost file (not shipped in the package payload). */
+  ghost?: boolean;
+}
+
+export interface Package {
+  ecosystem: Ecosystem;
+  name: string;
+  /** Full version in the ecosystem's own syntax (dpkg: `[epoch:]upstream[-revision]`, rpm: `[epoch:]version-release`). */
+  version: string;
+  arch?: string;
+  /** Source package / origin (dpkg Source, apk origin, rpm source rpm), when known. */
+  source?: { name: string; version?: string };
+  license?: string;
+  /** Path of the database or manifest the package was found in. */
+  location: string;
+  /** Index of the layer that provided that database or manifest. */
+  layer: number;
+  files: OwnedFile[];
+  /** Extra, ecosystem-specific facts (e.g. apk checksum, go module path). Strings only. */
+  metadata?: Record<string, string>;
+}
+
+/** A problem found while cataloging: reported, never fatal. */
+export interface Problem {
+  code: string;
+  /** Path of the file that could not be understood. */
+  path: string;
+  layer?: number;
+  message: string;
+}
+
+/** What a cataloger sees: the squashed tree and the captured files it asked for. */
+export interface CatalogContext {
+  tree: FileTree;
+  /** Content of a captured file in the final tree, or undefined. */
+  read(path: string): Buffer | undefined;
+  /** Captured paths matching a cataloger glob, sorted. */
+  capturedPaths(): string[];
+}
+
+export interface CatalogResult {
+  packages: Package[];
+  problems: Problem[];
+  /** Paths the package manager itself wrote (its databases, caches): classed as state, not as non-packaged files. */
+  stateGlobs?: string[];
+}
+
+/** One ecosystem: which files it needs (globs) and a pure function over them. */
+export interface Cataloger {
+  readonly id: string;
+  readonly ecosystem: Ecosystem;
+  /** Globs (picomatch, no leading `/`) of files whose contents this cataloger reads. */
+  readonly globs: readonly string[];
+  /** Globs of package-manager state (databases, caches), classed apart from non-packaged files. */
+  readonly stateGlobs: readonly string[];
+  catalog(ctx: CatalogContext): CatalogResult | Promise<CatalogResult>;
+}
+
+export type Ownership = 'package' | 'state' | 'none';
+
+/** A path of the image with what we know about it. */
+export interface InventoryFile extends TreeEntry {
+  ownership: Ownership;
+  /** `ecosystem:name` keys of the packages claiming this path (files and links only). */
+  owners?: string[];
+  /** The package database recorded a different digest than the file has now. */
+  modifiedAfterInstall?: boolean;
+}
+
+export interface ImageSummary {
+  reference: string;
+  manifestDigest: string;
+  indexDigest?: string;
+  platform: string;
+  configDigest: string;
+  created?: string;
+  layers: Array<{ digest: string; diffID: string; size: number; uncompressedSize: number; createdBy?: string }>;
+  compressedSize: number;
+  uncompressedSize: number;
+}
+
+/** Everything we know about one image: the input to the diff and the policy. */
+export interface Inventory {
+  image: ImageSummary;
+  config: import('../image/types.js').ImageConfig;
+  os?: OsRelease;
+  packages: Package[];
+  /** Every path of the squashed tree, sorted by path. */
+  files: InventoryFile[];
+  problems: Problem[];
+}
+
+export type { FileTree, TreeEntry };

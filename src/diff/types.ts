@@ -1,0 +1,121 @@
+import type { Ecosystem, ImageSummary, OsRelease, Package } from '../catalog/types.js';
+import type { EntryType } from '../layers/types.js';
+
+export type PackageChangeKind = 'added' | 'removed' | 'upgraded' | 'downgraded' | 'rebuilt';
+export type Bump = 'major' | 'minor' | 'patch' | 'other';
+
+export interface PackageChange {
+  kind: PackageChangeKind;
+  ecosystem: Ecosystem;
+  name: string;
+  arch?: string;
+  /** Where the package was found (database or manifest path) in the new image, else the old. */
+  location: string;
+  before?: PackageRef;
+  after?: PackageRef;
+  /** For upgrades and downgrades, when the scheme tells. */
+  bump?: Bump;
+  /** Number of file changes in the tree explained by this package change. */
+  fileChanges: number;
+}
+
+export interface PackageRef {
+  version: string;
+  source?: { name: string; version?: string };
+}
+
+export type FileChangeKind = 'added' | 'removed' | 'modified' | 'metadata';
+
+/** Which metadata differ on a `modified`/`metadata` change. */
+export type FileAspect = 'content' | 'mode' | 'uid' | 'gid' | 'type' | 'link' | 'size';
+
+export interface FileState {
+  type: EntryType;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  sha256?: string;
+  link?: string;
+  layer: number;
+}
+
+export interface FileChange {
+  path: string;
+  kind: FileChangeKind;
+  aspects: FileAspect[];
+  before?: FileState;
+  after?: FileState;
+  /** `ecosystem:name` keys of the packages owning the path (after, else before). */
+  owners: string[];
+  /** 'package' owned, 'state' package-manager state, 'none' non-packaged. */
+  ownership: 'package' | 'state' | 'none';
+  /** A package owns it, but no package change of that owner explains the change. */
+  unexplained?: boolean;
+  /** Package database digest no longer matches the file content (after image). */
+  modifiedAfterInstall?: boolean;
+  /** Matched an exclude glob: kept out of counts and renderings, listed only in JSON. */
+  excluded?: boolean;
+}
+
+/** Directory-depth rollup of non-packaged changes. */
+export interface RollupRow {
+  /** Directory prefix (depth-limited), or the full path when depth is `all`. */
+  path: string;
+  added: number;
+  removed: number;
+  modified: number;
+}
+
+export interface SettingChange {
+  /** e.g. `user`, `entrypoint`, `env.PATH`, `label.org.opencontainers.image.version`, `ports`. */
+  key: string;
+  before?: string;
+  after?: string;
+  /** Value was redacted (secret-looking env key). */
+  redacted?: boolean;
+}
+
+export interface ImageSide {
+  summary: ImageSummary;
+  os?: OsRelease;
+  packageCount: number;
+  fileCount: number;
+  user: string;
+}
+
+export interface DiffOptions {
+  /** Exclude globs added to (or, with `defaultExcludes: false`, replacing) the defaults. */
+  exclude: string[];
+  defaultExcludes: boolean;
+  /** Rollup depth for non-packaged files; `all` lists every path. */
+  depth: number | 'all';
+}
+
+export interface Changes {
+  /** Undefined for a first release (no previous image). */
+  before?: ImageSide;
+  after: ImageSide;
+  firstRelease: boolean;
+  platformChanged: boolean;
+  osChanged: boolean;
+  packages: PackageChange[];
+  /** Every changed path, sorted; includes excluded ones (flagged). */
+  files: FileChange[];
+  /** Non-packaged (ownership 'none'), not excluded, rolled up by depth. */
+  rollup: RollupRow[];
+  settings: SettingChange[];
+  /** Layer digests: added and removed (by diffID), with the shared count. */
+  layers: { shared: number; added: string[]; removed: string[] };
+  counts: {
+    packages: Record<'added' | 'removed' | 'upgraded' | 'downgraded' | 'rebuilt', number>;
+    files: { added: number; removed: number; modified: number; metadata: number };
+    nonPackaged: { added: number; removed: number; modified: number };
+    unexplained: number;
+    excluded: number;
+  };
+  options: DiffOptions;
+  hasChanges: boolean;
+}
+
+export type { Package };

@@ -1,0 +1,99 @@
+export type EntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
+
+/** One entry of a layer tar after path normalisation, with the facts we compare on. */
+export interface FileEntry {
+  /** Normalised path: no leading `/` or `./`, no trailing `/`, never `..`; the root is never listed. */
+  path: string;
+  type: EntryType;
+  /** Permission bits including setuid (0o4000), setgid (0o2000) and sticky (0o1000). */
+  mode: number;
+  uid: number;
+  gid: number;
+  /** Content size for regular files; 0 otherwise (hardlinks carry their target's size after squash). */
+  size: number;
+  /** Hex SHA-256 of a regular file's content (and of a hardlink's target after squash). */
+  sha256?: string;
+  /** Symlink target as stored, or (normalised) hardlink target path. */
+  link?: string;
+  /** Device numbers for char/block devices. */
+  devmajor?: number;
+  devminor?: number;
+  /** Modification time in seconds since the epoch (informational; never compared). */
+  mtime?: number;
+  /** Results of content probes that matched this entry, by probe id. JSON-serialisable. */
+  probes?: Record<string, unknown>;
+}
+
+/** A whiteout recorded in a layer: `.wh.NAME` (removes NAME) or `.wh..wh..opq` (opaque dir). */
+export interface Whiteout {
+  /** For `file`: the path removed. For `opaque`: the directory whose lower contents are hidden. */
+  path: string;
+  kind: 'file' | 'opaque';
+}
+
+/** Everything we keep from reading one layer: its entries in tar order and captured small files. */
+export interface LayerIndex {
+  /** sha256:... of the uncompressed tar (verified). */
+  diffID: string;
+  /** sha256:... of the stored blob (verified). */
+  digest: string;
+  compression: 'gzip' | 'zstd' | 'none';
+  /** Stored (compressed) size, and the uncompressed tar size, in bytes. */
+  compressedSize: number;
+  uncompressedSize: number;
+  /** Entries in tar order; duplicates are kept (the last wins on squash). Whiteouts are not here. */
+  entries: FileEntry[];
+  whiteouts: Whiteout[];
+  /** Contents of regular files whose path a cataloger asked for, keyed by path. */
+  captured: Map<string, Buffer>;
+  /** Recoverable problems met while reading (e.g. a capture over the size cap). */
+  warnings: LayerWarning[];
+}
+
+export interface LayerWarning {
+  code: string;
+  path?: string;
+  message: string;
+}
+
+/** A file in the squashed image: the entry plus the layer it came from. */
+export interface TreeEntry extends FileEntry {
+  /** Index (0-based, bottom first) of the layer that last wrote this path. */
+  layer: number;
+}
+
+/** The image's file tree after applying all layers in order. */
+export interface FileTree {
+  /** Every path in the image (sorted by path when iterated via `paths()`), directories included. */
+  entries: Map<string, TreeEntry>;
+  /** Captured cataloger files visible in the final tree, keyed by path, with their layer. */
+  captured: Map<string, { content: Buffer; layer: number }>;
+}
+
+/**
+ * A content probe looks at a regular file's bytes while the layer streams (e.g. secret scanning,
+ * Go build info, Maven metadata inside jars) and returns a small JSON-serialisable result.
+ * Its `id` and `version` are part of the layer-index cache key.
+ */
+export interface ContentProbe<T = unknown> {
+  readonly id: string;
+  readonly version: number;
+  /** Decide from the header alone; keep this cheap, it runs for every entry. */
+  matches(path: string, size: number, mode: number): boolean;
+  start(path: string, size: number): ProbeRun<T>;
+}
+
+export interface ProbeRun<T> {
+  write(chunk: Buffer): void;
+  /** The result, or undefined when nothing worth keeping was seen. */
+  end(): T | undefined;
+}
+
+/** What the layer reader keeps besides entries: the captured paths and the probes to run. */
+export interface CaptureSpec {
+  /** Glob patterns (picomatch, no leading `/`) of files whose contents catalogers need. */
+  globs: string[];
+  /** Largest single file captured (bytes); larger matches are recorded as a warning. */
+  maxFileBytes: number;
+  probes: ContentProbe[];
+}
