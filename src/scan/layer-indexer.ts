@@ -1,0 +1,75 @@
+import type { Image, Layer } from '../image/types.js';
+import type { CaptureSpec, LayerIndex } from '../layers/types.js';
+import { readLayer, type ReadLayerOptions } from '../layers/read-layer.js';
+import type { LayerIndexCache } from '../cache/layer-index-cache.js';
+import { createLimiter } from '../util/limit.js';
+
+export interface LayerProgress {
+  /** Layers known so far, and how many are indexed (read or taken from the cache). */
+  total: number;
+  done: number;
+  cached: number;
+  /** The layer that just finished. */
+  diffID: string;
+}
+
+export interface LayerIndexerOptions {
+  spec: CaptureSpec;
+  cache?: LayerIndexCache;
+  /** Layers read at once. Decompression runs on libuv's thread pool, hashing and tar parsing here. */
+  concurrency?: number;
+  read?: Omit<ReadLayerOptions, 'signal'>;
+  signal?: AbortSignal;
+  onLayer?: (progress: LayerProgress) => void;
+}
+
+/**
+ * Reads each distinct layer once per run, whichever image it belongs to: keyed by diffID, looked up
+ * in the cache first, and read at most `concurrency` at a time.
+ */
+export class LayerIndexer {
+  private readonly inflight = new Map<string, Promise<LayerIndex>>();
+  private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
+  private done = 0;
+  private cached = 0;
+
+  constructor(private readonly options: LayerIndexerOptions) {
+    this.limit = createLimiter(options.concurrency ?? 3);
+  }
+
+  /** The index of one layer (shared with any other request for the same diffID). */
+  index(layer: Layer): Promise<LayerIndex> {
+    let p = this.inflight.get(layer.diffID);
+    if (!p) {
+      p = this.load(layer);
+      this.inflight.set(layer.diffID, p);
+    }
+    return p;
+  }
+
+  /** Indexes of all layers of the images, in each image's layer order. */
+  async indexImages(images: Image[]): Promise<LayerIndex[][]> {
+    // Start every distinct layer before awaiting any, so both images' layers share the pool.
+    const all = images.map((img) => img.layers.map((l) => this.index(l)));
+    return Promise.all(all.map((ps) => Promise.all(ps)));
+  }
+
+  private async load(layer: Layer): Promise<LayerIndex> {
+    const { cache, spec, signal } = this.options;
+    const hit = cache ? await cache.get(layer.diffID) : undefined;
+    if (hit) {
+      this.cached++;
+      this.report(layer.diffID);
+      return hit;
+    }
+    const index = await this.limit(() => readLayer(layer, spec, { ...this.options.read, ...(signal ? { signal } : {}) }));
+    if (cache) await cache.put(index);
+    this.report(layer.diffID);
+    return index;
+  }
+
+  private report(diffID: string): void {
+    this.done++;
+    this.options.onLayer?.({ total: this.inflight.size, done: this.done, cached: this.cached, diffID });
+  }
+}
