@@ -1,0 +1,314 @@
+import { createHash } from 'node:crypto';
+import type { RequestOptions } from 'node:https';
+import type { Readable } from 'node:stream';
+import { ImageChangelogError } from '../util/errors.js';
+import { RegistryAuth } from './auth.js';
+import { openVerifiedBlob } from './blob-stream.js';
+import { CredentialStore, type CredentialOptions } from './credentials.js';
+import { header, isLoopbackHost, readBody, send, type HttpResponse } from './http.js';
+import { ConcurrencyLimiter } from './limiter.js';
+import { formatReference, hostnameOf, isValidDigest, referenceTarget, type ImageReference } from './reference.js';
+import { DEFAULT_RETRY_POLICY, isRetryableStatus, TransientError, withRetries, type RetryPolicy } from './retry.js';
+
+/**
+ * Every manifest type we read, always all of them: a distribution registry answers 404 for an OCI
+ * manifest asked for with Docker types only, and converts a Docker schema 2 manifest down to schema 1
+ * when asked with OCI types only. Schema 1 is never asked for.
+ */
+export const MANIFEST_ACCEPT = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
+
+export interface RegistryClientOptions {
+  /** A shared store (so the adapter can mask its secrets), or options to make one. */
+  credentials?: CredentialStore | CredentialOptions;
+  /** Hosts (`host` or `host:port`) that may be reached over plain HTTP besides loopback ones. */
+  insecureRegistries?: string[];
+  retry?: Partial<RetryPolicy>;
+  /** A request fails when no byte arrives for this long (default 30 s). */
+  idleTimeoutMs?: number;
+  /** Blob downloads at once (default 4). */
+  blobConcurrency?: number;
+  /** Largest manifest accepted (default 4 MiB, the distribution spec's limit). */
+  maxManifestBytes?: number;
+  userAgent?: string;
+  /** TLS options for https connections (e.g. a private CA). */
+  tls?: RequestOptions;
+}
+
+/** A repository in a registry. */
+export interface RepositoryRef {
+  registry: string;
+  repository: string;
+}
+
+export interface FetchedManifest {
+  /** Verified digest of `bytes`. */
+  digest: string;
+  mediaType: string;
+  bytes: Buffer;
+}
+
+export interface BlobOptions {
+  size?: number;
+  onProgress?: (bytes: number, total: number | undefined) => void;
+}
+
+const SCHEMA1_TYPES = new Set([
+  'application/vnd.docker.distribution.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v1+prettyjws',
+]);
+
+/** The OCI distribution API: manifests, blobs and tags, with auth, retries and verification. */
+export class RegistryClient {
+  readonly credentials: CredentialStore;
+  private readonly retry: RetryPolicy;
+  private readonly idleTimeoutMs: number;
+  private readonly maxManifestBytes: number;
+  private readonly insecure: Set<string>;
+  private readonly auths = new Map<string, RegistryAuth>();
+  private readonly blobLimiter: ConcurrencyLimiter;
+
+  constructor(private readonly options: RegistryClientOptions = {}) {
+    const c = options.credentials;
+    this.credentials = c instanceof CredentialStore ? c : new CredentialStore(c ?? {});
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+    this.maxManifestBytes = options.maxManifestBytes ?? 4 * 1024 * 1024;
+    this.insecure = new Set((options.insecureRegistries ?? []).map((h) => h.toLowerCase()));
+    this.blobLimiter = new ConcurrencyLimiter(options.blobConcurrency ?? 4);
+  }
+
+  /** Every secret used so far (passwords, tokens), for the adapter to mask. */
+  collectSecrets(): string[] {
+    return this.credentials.collectSecrets();
+  }
+
+  /** Plain HTTP is allowed for loopback hosts and the hosts listed as insecure. */
+  allowsPlainHttp(registry: string): boolean {
+    return isLoopbackHost(hostnameOf(registry)) || this.insecure.has(registry.toLowerCase()) || this.insecure.has(hostnameOf(registry));
+  }
+
+  private baseUrl(registry: string): URL {
+    return new URL(`${this.allowsPlainHttp(registry) ? 'http' : 'https'}://${registry}`);
+  }
+
+  private http(req: { url: URL; method?: string; headers?: Record<string, string>; body?: string; subject: string }): Promise<HttpResponse> {
+    const headers: Record<string, string> = { 'user-agent': this.options.userAgent ?? 'image-changelog', ...req.headers };
+    return send({
+      ...req,
+      headers,
+      idleTimeoutMs: this.idleTimeoutMs,
+      allowPlainHttp: (host) => isLoopbackHost(host) || this.insecure.has(host.toLowerCase()),
+      ...(this.options.tls ? { tls: this.options.tls } : {}),
+    });
+  }
+
+  private auth(registry: string): RegistryAuth {
+    let auth = this.auths.get(registry);
+    if (!auth) {
+      auth = new RegistryAuth({
+        registry,
+        baseUrl: this.baseUrl(registry),
+        credentials: this.credentials,
+        http: (r) => this.http(r),
+        retry: this.retry,
+      });
+      this.auths.set(registry, auth);
+    }
+    return auth;
+  }
+
+  /** A request to the registry's API with authentication; a 401 re-authenticates once (expired token). */
+  private async authed(repo: RepositoryRef, url: URL, headers: Record<string, string>, subject: string): Promise<HttpResponse> {
+    const auth = this.auth(repo.registry);
+    const scope = `repository:${repo.repository}:pull`;
+    let authorization = await auth.authorization(scope);
+    for (let tries = 0; ; tries++) {
+      const h = { ...headers };
+      if (authorization) h.authorization = authorization;
+      const res = await this.http({ url, headers: h, subject });
+      if (res.status !== 401 || tries > 0) return res;
+      res.res.resume();
+      const renewed = await auth.reauthenticate(scope, header(res.res, 'www-authenticate'));
+      if (renewed === undefined) return res;
+      authorization = renewed;
+    }
+  }
+
+  /** Fetch a manifest or index by tag or digest; the bytes are verified against every digest known. */
+  async getManifest(ref: ImageReference | (RepositoryRef & { tag?: string; digest?: string })): Promise<FetchedManifest> {
+    const target = referenceTarget({ ...ref, original: '' });
+    const subject = `manifest ${formatReference(ref)}`;
+    checkRepository(ref);
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/.test(target)) {
+      throw new ImageChangelogError('BAD_REFERENCE', `invalid tag or digest "${target}"`, { subject: target });
+    }
+    const url = new URL(`/v2/${ref.repository}/manifests/${target}`, this.baseUrl(ref.registry));
+    const { bytes, sent, contentType } = await withRetries(this.retry, async () => {
+      const r = await this.authed(ref, url, { accept: MANIFEST_ACCEPT }, subject);
+      if (r.status !== 200) await this.failForStatus(r, subject, ref, 'MANIFEST_NOT_FOUND');
+      const body = await readBody(r.res, this.maxManifestBytes, subject);
+      return { bytes: body, sent: header(r.res, 'docker-content-digest'), contentType: header(r.res, 'content-type') };
+    });
+    const digest = digestOf(bytes, ref.digest ?? sent);
+    for (const expected of [ref.digest, sent]) {
+      if (expected === undefined || !isValidDigest(expected)) continue;
+      const actual = digestOf(bytes, expected);
+      if (actual !== expected) {
+        throw new ImageChangelogError('DIGEST_MISMATCH', `${subject}: the registry sent content with digest ${actual}, expected ${expected}`, {
+          subject: formatReference(ref),
+          hint: 'the registry or a proxy served wrong content; nothing from it was used',
+        });
+      }
+    }
+    let json: { mediaType?: unknown; schemaVersion?: unknown };
+    try {
+      json = JSON.parse(bytes.toString('utf8')) as typeof json;
+    } catch {
+      throw new ImageChangelogError('BAD_MANIFEST', `${subject} is not valid JSON`, { subject: formatReference(ref) });
+    }
+    const declared = typeof json.mediaType === 'string' ? json.mediaType : (contentType?.split(';')[0]?.trim() ?? '');
+    if (json.schemaVersion === 1 || SCHEMA1_TYPES.has(declared)) {
+      throw new ImageChangelogError('UNSUPPORTED_MANIFEST', `${subject} is a Docker schema 1 manifest, which is not supported`, {
+        subject: formatReference(ref),
+        hint: 'push the image again with a current Docker or skopeo',
+      });
+    }
+    return { digest, mediaType: declared, bytes };
+  }
+
+  /** Stream a blob; the stream verifies the digest and retries/resumes as needed. Holds a download slot until it ends. */
+  async getBlob(repo: RepositoryRef, digest: string, options: BlobOptions = {}): Promise<Readable> {
+    if (!isValidDigest(digest)) throw new ImageChangelogError('BAD_DIGEST', `invalid blob digest "${digest}"`, { subject: digest });
+    checkRepository(repo);
+    const release = await this.blobLimiter.acquire();
+    const subject = `blob ${digest} of ${repo.registry}/${repo.repository}`;
+    const url = new URL(`/v2/${repo.repository}/blobs/${digest}`, this.baseUrl(repo.registry));
+    return openVerifiedBlob({
+      digest,
+      subject,
+      retry: this.retry,
+      ...(options.size !== undefined ? { size: options.size } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      onClose: release,
+      fetch: async (offset) => {
+        const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
+        const r = await this.authed(repo, url, headers, subject);
+        if (r.status !== 200 && r.status !== 206) await this.failForStatus(r, subject, repo, 'BLOB_NOT_FOUND');
+        return { res: r.res, status: r.status };
+      },
+    });
+  }
+
+  /** A small blob (a config) read whole, verified, at most `maxBytes`. */
+  async getBlobBytes(repo: RepositoryRef, digest: string, maxBytes: number, options: BlobOptions = {}): Promise<Buffer> {
+    if (options.size !== undefined && options.size > maxBytes) {
+      throw new ImageChangelogError('TOO_LARGE', `blob ${digest} is ${options.size} bytes, over the ${maxBytes}-byte limit`, { subject: digest });
+    }
+    const stream = await this.getBlob(repo, digest, options);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of stream) {
+      total += (chunk as Buffer).length;
+      if (total > maxBytes) {
+        stream.destroy();
+        throw new ImageChangelogError('TOO_LARGE', `blob ${digest} is over the ${maxBytes}-byte limit`, { subject: digest });
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks, total);
+  }
+
+  /** All tags of a repository, following `Link` pagination (`?n=&last=`). */
+  async listTags(repo: RepositoryRef, options: { pageSize?: number; maxPages?: number } = {}): Promise<string[]> {
+    checkRepository(repo);
+    const base = this.baseUrl(repo.registry);
+    let url: URL | undefined = new URL(`/v2/${repo.repository}/tags/list`, base);
+    if (options.pageSize) url.searchParams.set('n', String(options.pageSize));
+    const tags: string[] = [];
+    const seen = new Set<string>();
+    const subject = `the tags of ${repo.registry}/${repo.repository}`;
+    for (let page = 0; url && page < (options.maxPages ?? 1000); page++) {
+      const pageUrl: URL = url;
+      seen.add(pageUrl.href);
+      const { body, link } = await withRetries(this.retry, async () => {
+        const r = await this.authed(repo, pageUrl, { accept: 'application/json' }, subject);
+        if (r.status !== 200) await this.failForStatus(r, subject, repo, 'REPOSITORY_NOT_FOUND');
+        return { body: await readBody(r.res, 16 * 1024 * 1024, subject), link: header(r.res, 'link') };
+      });
+      let parsed: { tags?: unknown };
+      try {
+        parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
+      } catch {
+        throw new ImageChangelogError('BAD_RESPONSE', `${subject}: the registry answered with invalid JSON`, { subject: repo.repository });
+      }
+      if (Array.isArray(parsed.tags)) for (const t of parsed.tags) if (typeof t === 'string') tags.push(t);
+      const next = nextLink(link, pageUrl);
+      // Only follow pagination within the same registry, and never in circles.
+      url = next && next.origin === base.origin && !seen.has(next.href) ? next : undefined;
+    }
+    return tags;
+  }
+
+  private async failForStatus(r: HttpResponse, subject: string, repo: RepositoryRef, notFoundCode: string): Promise<never> {
+    const { status } = r;
+    if (isRetryableStatus(status)) {
+      r.res.resume();
+      throw new TransientError(`${subject}: the registry answered ${status}`, status, header(r.res, 'retry-after'));
+    }
+    const detail = await errorDetail(r);
+    const where = `${repo.registry}/${repo.repository}`;
+    if (status === 404) throw new ImageChangelogError(notFoundCode, `${subject} not found${detail}`, { subject: where });
+    if (status === 401 || status === 403) {
+      throw new ImageChangelogError('ACCESS_DENIED', `${repo.registry} denied access to ${subject} (${status})${detail}`, {
+        subject: where,
+        hint: 'the repository may not exist, or it needs credentials (registry-username/registry-password, docker login)',
+      });
+    }
+    throw new ImageChangelogError('REGISTRY_ERROR', `${subject}: the registry answered ${status}${detail}`, { subject: where });
+  }
+}
+
+function checkRepository(repo: RepositoryRef): void {
+  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(repo.repository)) {
+    throw new ImageChangelogError('BAD_REFERENCE', `invalid repository name "${repo.repository}"`, { subject: repo.repository });
+  }
+}
+
+/** The registry's error code, cleaned: strings from a server are untrusted. */
+async function errorDetail(r: HttpResponse): Promise<string> {
+  try {
+    const body = await readBody(r.res, 64 * 1024, 'error body');
+    const parsed = JSON.parse(body.toString('utf8')) as { errors?: { code?: unknown }[] };
+    const code = parsed.errors?.[0]?.code;
+    if (typeof code === 'string' && /^[A-Z_]{1,64}$/.test(code)) return ` (${code})`;
+  } catch {
+    // no usable detail
+  }
+  return '';
+}
+
+function digestOf(bytes: Buffer, like: string | undefined): string {
+  const algorithm = like && /^(sha256|sha384|sha512):/.test(like) ? like.split(':')[0]! : 'sha256';
+  return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
+}
+
+/** `<...>; rel="next"` from a Link header, resolved against the current page. */
+export function nextLink(link: string | undefined, current: URL): URL | undefined {
+  if (!link) return undefined;
+  for (const part of link.split(/,(?=\s*<)/)) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (m && /\brel\s*=\s*"?next"?/i.test(m[2] ?? '')) {
+      try {
+        return new URL(m[1] ?? '', current);
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
