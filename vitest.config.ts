@@ -17,6 +17,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['__tests__/**/*.itg.test.ts'],
+          globalSetup: ['__tests__/world/global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 900_000,
           fileParallelism: false,

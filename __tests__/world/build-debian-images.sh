@@ -75,4 +75,4 @@ for tag in old new trixie; do
 done
 rm -rf "$OUT/layout-zstd"
 skopeo copy -q --dest-compress-format zstd "oci:$L:new" "oci:$OUT/layout-zstd:new"
-echo "ok" >"$OUT/.complete"
+

@@ -1,0 +1,5 @@
+import { ensureWorld } from './world.js';
+
+export default function setup(): void {
+  ensureWorld();
+}

@@ -1,0 +1,167 @@
+import { parseArgs } from 'node:util';
+import { ImageChangelogError } from '../util/errors.js';
+
+export type Format = 'markdown' | 'json' | 'text';
+
+export interface CommonFlags {
+  platform?: string;
+  cacheDir?: string;
+  noCache: boolean;
+  progress: boolean;
+  insecureRegistries: string[];
+  username?: string;
+  password?: string;
+}
+
+export type Command =
+  | { name: 'help'; topic?: string }
+  | { name: 'version' }
+  | ({ name: 'inspect'; image: string; json: boolean; output?: string } & CommonFlags)
+  | ({
+      name: 'diff';
+      previous?: string;
+      image: string;
+      format: Format;
+      surface: 'comment' | 'summary' | 'release';
+      output?: string;
+      exclude: string[];
+      defaultExcludes: boolean;
+      depth: number | 'all';
+      policy?: string;
+      exitCode: boolean;
+    } & CommonFlags)
+  | ({ name: 'policy-check'; policy?: string; previous?: string; image?: string; json: boolean } & CommonFlags);
+
+export const USAGE = `Usage:
+  image-changelog inspect IMAGE [--json] [--output FILE]
+  image-changelog diff OLD NEW [--format markdown|json|text] [--output FILE] [--exclude GLOB]...
+                           [--no-default-excludes] [--depth N|all] [--policy FILE] [--exit-code]
+  image-changelog diff --first-release NEW ...        (no previous image)
+  image-changelog policy check POLICY [OLD NEW | --first-release NEW]
+  image-changelog --version | --help
+
+IMAGE: oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF], docker-daemon:NAME[:TAG],
+       docker://REGISTRY/REPO[:TAG|@DIGEST], REGISTRY/REPO[:TAG], or a path (auto-detected).
+
+Common options:
+  --platform OS/ARCH[/VARIANT]   pick one platform of a multi-platform image (default: the only one, else this host's)
+  --cache-dir DIR                layer index cache (default: $XDG_CACHE_HOME/image-changelog or ~/.cache/image-changelog)
+  --no-cache                     do not read or write the layer index cache
+  --no-progress                  no progress display (it only shows on a terminal anyway)
+  --username U --password P      registry credentials (else ~/.docker/config.json; or REGISTRY_USERNAME/REGISTRY_PASSWORD)
+  --insecure-registry HOST       allow plain HTTP for HOST (loopback registries always may)
+
+Exit codes: 0 done; 1 changes found (only with --exit-code); 2 the policy says stop; 3 error.`;
+
+const common = {
+  platform: { type: 'string' },
+  'cache-dir': { type: 'string' },
+  'no-cache': { type: 'boolean', default: false },
+  'no-progress': { type: 'boolean', default: false },
+  'insecure-registry': { type: 'string', multiple: true, default: [] },
+  username: { type: 'string' },
+  password: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function usageError(message: string): ImageChangelogError {
+  return new ImageChangelogError('USAGE', message, { hint: "see 'image-changelog --help'" });
+}
+
+function commonFlags(v: Record<string, unknown>): CommonFlags {
+  const flags: CommonFlags = {
+    noCache: v['no-cache'] === true,
+    progress: v['no-progress'] !== true,
+    insecureRegistries: (v['insecure-registry'] as string[] | undefined) ?? [],
+  };
+  if (typeof v.platform === 'string') flags.platform = v.platform;
+  if (typeof v['cache-dir'] === 'string') flags.cacheDir = v['cache-dir'];
+  if (typeof v.username === 'string') flags.username = v.username;
+  if (typeof v.password === 'string') flags.password = v.password;
+  return flags;
+}
+
+function parseDepth(raw: string | undefined): number | 'all' {
+  if (raw === undefined) return 2;
+  if (raw === 'all') return 'all';
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 64) {
+    throw usageError(`--depth must be a whole number from 1 to 64 or 'all', got '${raw}'`);
+  }
+  return Number(raw);
+}
+
+function parse<T extends Parameters<typeof parseArgs>[0]['options']>(argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options: { ...common, ...options }, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw usageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+}
+
+export function parseCommand(argv: string[]): Command {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') return { name: 'help' };
+  if (cmd === '--version' || cmd === '-v' || cmd === 'version') return { name: 'version' };
+  if (cmd === 'inspect') {
+    const { values: v, positionals } = parse(rest, { json: { type: 'boolean', default: false }, output: { type: 'string', short: 'o' } });
+    if (v.help) return { name: 'help', topic: 'inspect' };
+    if (positionals.length !== 1) throw usageError(`inspect takes one IMAGE, got ${positionals.length}`);
+    return { name: 'inspect', image: positionals[0]!, json: v.json === true, ...(typeof v.output === 'string' ? { output: v.output } : {}), ...commonFlags(v) };
+  }
+  if (cmd === 'diff') {
+    const { values: v, positionals } = parse(rest, {
+      format: { type: 'string', short: 'f', default: 'markdown' },
+      surface: { type: 'string', default: 'summary' },
+      output: { type: 'string', short: 'o' },
+      exclude: { type: 'string', multiple: true, default: [] },
+      'no-default-excludes': { type: 'boolean', default: false },
+      depth: { type: 'string' },
+      policy: { type: 'string' },
+      'exit-code': { type: 'boolean', default: false },
+      'first-release': { type: 'boolean', default: false },
+    });
+    if (v.help) return { name: 'help', topic: 'diff' };
+    const first = v['first-release'] === true;
+    if (first ? positionals.length !== 1 : positionals.length !== 2) {
+      throw usageError(first ? 'diff --first-release takes one image: NEW' : `diff takes two images, OLD and NEW; got ${positionals.length}`);
+    }
+    const format = v.format as string;
+    if (format !== 'markdown' && format !== 'json' && format !== 'text') throw usageError(`--format must be markdown, json or text, got '${format}'`);
+    const surface = v.surface as string;
+    if (surface !== 'comment' && surface !== 'summary' && surface !== 'release') throw usageError(`--surface must be comment, summary or release, got '${surface}'`);
+    return {
+      name: 'diff',
+      ...(first ? {} : { previous: positionals[0]! }),
+      image: positionals[positionals.length - 1]!,
+      format,
+      surface,
+      ...(typeof v.output === 'string' ? { output: v.output } : {}),
+      exclude: (v.exclude as string[] | undefined) ?? [],
+      defaultExcludes: v['no-default-excludes'] !== true,
+      depth: parseDepth(v.depth as string | undefined),
+      ...(typeof v.policy === 'string' ? { policy: v.policy } : {}),
+      exitCode: v['exit-code'] === true,
+      ...commonFlags(v),
+    };
+  }
+  if (cmd === 'policy') {
+    const [sub, ...args] = rest;
+    if (sub !== 'check') throw usageError(`unknown policy subcommand '${sub ?? ''}': use 'policy check POLICY [OLD NEW]'`);
+    const { values: v, positionals } = parse(args, { json: { type: 'boolean', default: false }, 'first-release': { type: 'boolean', default: false } });
+    if (v.help) return { name: 'help', topic: 'policy' };
+    const [policy, ...imgs] = positionals;
+    if (policy === undefined) throw usageError('policy check needs a POLICY file (or "recommended")');
+    const first = v['first-release'] === true;
+    if (!(imgs.length === 0 || (first && imgs.length === 1) || (!first && imgs.length === 2))) {
+      throw usageError('policy check takes POLICY, then either OLD NEW, or --first-release NEW');
+    }
+    return {
+      name: 'policy-check',
+      policy,
+      ...(imgs.length === 2 ? { previous: imgs[0]!, image: imgs[1]! } : imgs.length === 1 ? { image: imgs[0]! } : {}),
+      json: v.json === true,
+      ...commonFlags(v),
+    };
+  }
+  throw usageError(`unknown command '${cmd}'`);
+}

@@ -1,0 +1,92 @@
+import type { Inventory } from '../catalog/types.js';
+import type { EntryType } from '../layers/types.js';
+
+/** What `inspect` reports: plain data, rendered as text or JSON by the CLI. */
+export interface InspectSummary {
+  reference: string;
+  manifestDigest: string;
+  platform: string;
+  os?: string;
+  layers: Array<{ diffID: string; size: number; uncompressedSize: number }>;
+  compressedSize: number;
+  uncompressedSize: number;
+  fileCounts: Record<EntryType, number>;
+  /** Sum of regular file sizes. */
+  contentBytes: number;
+  packages: Record<string, number>;
+  nonPackagedFiles: number;
+  problems: number;
+}
+
+export function summarizeInventory(inv: Inventory): InspectSummary {
+  const fileCounts: Record<EntryType, number> = { file: 0, dir: 0, symlink: 0, hardlink: 0, char: 0, block: 0, fifo: 0 };
+  let contentBytes = 0;
+  let nonPackaged = 0;
+  for (const f of inv.files) {
+    fileCounts[f.type]++;
+    if (f.type === 'file') contentBytes += f.size;
+    if (f.type !== 'dir' && f.ownership === 'none') nonPackaged++;
+  }
+  const packages: Record<string, number> = {};
+  for (const p of inv.packages) packages[p.ecosystem] = (packages[p.ecosystem] ?? 0) + 1;
+  const s: InspectSummary = {
+    reference: inv.image.reference,
+    manifestDigest: inv.image.manifestDigest,
+    platform: inv.image.platform,
+    layers: inv.image.layers.map((l) => ({ diffID: l.diffID, size: l.size, uncompressedSize: l.uncompressedSize })),
+    compressedSize: inv.image.compressedSize,
+    uncompressedSize: inv.image.uncompressedSize,
+    fileCounts,
+    contentBytes,
+    packages,
+    nonPackagedFiles: nonPackaged,
+    problems: inv.problems.length,
+  };
+  const os = inv.os?.prettyName ?? (inv.os ? `${inv.os.id} ${inv.os.versionId ?? ''}`.trim() : undefined);
+  if (os) s.os = os;
+  return s;
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let v = Math.abs(n);
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  const s = u === 0 ? String(v) : v.toFixed(v < 10 ? 2 : 1);
+  return `${n < 0 ? '-' : ''}${s} ${units[u]}`;
+}
+
+/** Terminal text for `inspect`; strings from the image have control characters removed. */
+export function renderInspectText(s: InspectSummary, problems: Inventory['problems']): string {
+  const clean = (t: string): string => t.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  const lines = [
+    `image     ${clean(s.reference)}`,
+    `digest    ${s.manifestDigest}`,
+    `platform  ${s.platform}`,
+    `os        ${clean(s.os ?? 'unknown')}`,
+    `size      ${formatBytes(s.compressedSize)} compressed, ${formatBytes(s.uncompressedSize)} uncompressed`,
+    `layers    ${s.layers.length}`,
+    ...s.layers.map((l, i) => `  ${String(i + 1).padStart(3)}  ${l.diffID.slice(0, 19)}  ${formatBytes(l.size).padStart(9)}  ${formatBytes(l.uncompressedSize).padStart(9)}`),
+    `files     ${Object.entries(s.fileCounts)
+      .filter(([, n]) => n > 0)
+      .map(([t, n]) => `${n} ${t}`)
+      .join(', ')} (${formatBytes(s.contentBytes)} of content)`,
+    `packages  ${
+      Object.keys(s.packages).length === 0
+        ? 'none found'
+        : Object.entries(s.packages)
+            .map(([e, n]) => `${n} ${e}`)
+            .join(', ')
+    }`,
+    `non-packaged files  ${s.nonPackagedFiles}`,
+  ];
+  if (problems.length > 0) {
+    lines.push(`problems  ${problems.length}`);
+    for (const p of problems.slice(0, 20)) lines.push(`  ${clean(p.path)}: ${clean(p.message)}`);
+    if (problems.length > 20) lines.push(`  … and ${problems.length - 20} more (see --json)`);
+  }
+  return `${lines.join('\n')}\n`;
+}

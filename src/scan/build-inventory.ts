@@ -1,0 +1,93 @@
+import type { Image } from '../image/types.js';
+import { formatPlatform } from '../image/platform.js';
+import type { LayerIndex } from '../layers/types.js';
+import { squashLayers } from '../layers/squash.js';
+import type { CatalogContext, Cataloger, ImageSummary, Inventory, Package, Problem } from '../catalog/types.js';
+import { findOsRelease } from '../catalog/os/os-release.js';
+import { resolveOwnership } from '../catalog/ownership.js';
+
+/** Runs every cataloger over the squashed tree; a cataloger that throws becomes a problem, not a crash. */
+export async function catalogTree(
+  ctx: CatalogContext,
+  catalogers: readonly Cataloger[],
+): Promise<{ packages: Package[]; problems: Problem[]; stateGlobs: string[] }> {
+  const packages: Package[] = [];
+  const problems: Problem[] = [];
+  const stateGlobs: string[] = [];
+  for (const c of catalogers) {
+    stateGlobs.push(...c.stateGlobs);
+    try {
+      const r = await c.catalog(ctx);
+      packages.push(...r.packages);
+      problems.push(...r.problems);
+      if (r.stateGlobs) stateGlobs.push(...r.stateGlobs);
+    } catch (err) {
+      problems.push({
+        code: 'CATALOGER_FAILED',
+        path: c.globs[0] ?? c.id,
+        message: `${c.id} cataloger failed: ${err instanceof Error ? err.message : String(err)}`,
+      });
+    }
+  }
+  return { packages, problems, stateGlobs };
+}
+
+export function summarizeImage(image: Image, indexes: readonly LayerIndex[]): ImageSummary {
+  const history = (image.config.history ?? []).filter((h) => !h.empty_layer);
+  const layers = image.layers.map((l, i) => {
+    const idx = indexes[i];
+    const createdBy = history[i]?.created_by;
+    return {
+      digest: l.digest,
+      diffID: l.diffID,
+      size: l.size >= 0 ? l.size : (idx?.compressedSize ?? 0),
+      uncompressedSize: idx?.uncompressedSize ?? 0,
+      ...(createdBy !== undefined ? { createdBy } : {}),
+    };
+  });
+  const summary: ImageSummary = {
+    reference: image.reference,
+    manifestDigest: image.manifestDigest,
+    platform: formatPlatform(image.platform),
+    configDigest: image.configDigest,
+    layers,
+    compressedSize: layers.reduce((n, l) => n + l.size, 0),
+    uncompressedSize: layers.reduce((n, l) => n + l.uncompressedSize, 0),
+  };
+  if (image.indexDigest) summary.indexDigest = image.indexDigest;
+  if (image.config.created) summary.created = image.config.created;
+  return summary;
+}
+
+/** Squash an image's layer indexes, catalog the tree and decide who owns every path. */
+export async function buildInventory(
+  image: Image,
+  indexes: readonly LayerIndex[],
+  catalogers: readonly Cataloger[],
+): Promise<Inventory> {
+  const tree = squashLayers([...indexes]);
+  let sortedCaptured: string[] | undefined;
+  const ctx: CatalogContext = {
+    tree,
+    read: (path) => tree.captured.get(path)?.content,
+    capturedPaths: () => (sortedCaptured ??= [...tree.captured.keys()].sort()),
+  };
+  const os = findOsRelease(ctx);
+  const { packages, problems, stateGlobs } = await catalogTree(ctx, catalogers);
+  const owned = resolveOwnership(tree, packages, stateGlobs);
+  for (const [i, idx] of indexes.entries()) {
+    for (const w of idx.warnings) {
+      problems.push({ code: w.code, path: w.path ?? idx.diffID, layer: i, message: w.message });
+    }
+  }
+  packages.sort((a, b) => a.ecosystem.localeCompare(b.ecosystem) || a.name.localeCompare(b.name) || a.location.localeCompare(b.location));
+  const inventory: Inventory = {
+    image: summarizeImage(image, indexes),
+    config: image.config,
+    packages,
+    files: owned.files,
+    problems: [...problems, ...owned.problems],
+  };
+  if (os) inventory.os = os;
+  return inventory;
+}
