@@ -47,7 +47,7 @@ export function readRpmPackage(blob: Uint8Array): RpmPackageRecord {
   const arch = header.string(RpmTag.ARCH);
   if (arch !== undefined && arch !== '' && arch !== '(none)') record.arch = arch;
   const sourceRpm = header.string(RpmTag.SOURCERPM);
-  if (sourceRpm) record.sourceRpm = sourceRpm;
+  if (sourceRpm && sourceRpm !== '(none)') record.sourceRpm = sourceRpm;
   const license = header.string(RpmTag.LICENSE);
   if (license) record.license = license;
   record.files = readFiles(header, record.warnings);
