@@ -1,0 +1,41 @@
+import * as cache from '@actions/cache';
+import * as core from '@actions/core';
+import { mkdir } from 'node:fs/promises';
+import type { CompareResult } from '../scan/compare-images.js';
+
+/**
+ * Layer indexes travel between runs in the Actions cache. The key names the layers this run saw, and
+ * any earlier entry restores by prefix, so the previous release's layers (read by the last run) hit.
+ */
+export async function restoreLayerCache(dir: string, keyBase: string): Promise<string | undefined> {
+  await mkdir(dir, { recursive: true });
+  if (!cache.isFeatureAvailable()) {
+    core.info('the Actions cache is not available here; layers are read from scratch');
+    return undefined;
+  }
+  try {
+    const hit = await cache.restoreCache([dir], `${keyBase}-restore`, [`${keyBase}-`]);
+    core.info(hit ? `restored layer indexes from ${hit}` : 'no cached layer indexes yet');
+    return hit;
+  } catch (err) {
+    core.warning(`could not restore the layer index cache: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+export async function saveLayerCache(dir: string, keyBase: string, result: CompareResult, restoredKey: string | undefined): Promise<void> {
+  if (!cache.isFeatureAvailable()) return;
+  const layers = [...(result.before?.image.layers ?? []), ...result.after.image.layers].map((l) => l.diffID.slice(7, 19)).sort();
+  const key = `${keyBase}-${[...new Set(layers)].join('.').slice(0, 400)}`;
+  if (key === restoredKey) {
+    core.info('layer index cache is current');
+    return;
+  }
+  try {
+    await cache.saveCache([dir], key);
+    core.info(`saved layer indexes as ${key}`);
+  } catch (err) {
+    // Another job may have saved the same key first; that is fine.
+    core.info(`layer index cache not saved: ${(err as Error).message}`);
+  }
+}

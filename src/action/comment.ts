@@ -1,0 +1,83 @@
+import type { Octokit } from './github-api.js';
+import { isPermissionError, withRetry } from './github-api.js';
+
+export interface StickyTarget {
+  owner: string;
+  repo: string;
+  issueNumber: number;
+}
+
+export type CommentOutcome =
+  | { action: 'created' | 'updated'; id: number; url?: string }
+  | { action: 'unchanged'; id: number }
+  | { action: 'skipped'; reason: string }
+  | { action: 'denied'; reason: string };
+
+/**
+ * The login of the token's own identity. A GITHUB_TOKEN cannot call /user (403); its comments are
+ * written by github-actions[bot].
+ */
+export async function tokenIdentity(octokit: Octokit): Promise<string> {
+  try {
+    const { data } = await octokit.rest.users.getAuthenticated();
+    return data.login;
+  } catch {
+    return 'github-actions[bot]';
+  }
+}
+
+/**
+ * Finds our comment: the first one (paginated, stopping at the first match) whose body holds the
+ * marker AND whose author is the token's identity (anyone can paste a marker into a comment).
+ */
+export async function findStickyComment(
+  octokit: Octokit,
+  target: StickyTarget,
+  marker: string,
+  author: string,
+): Promise<{ id: number; body: string } | undefined> {
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: target.issueNumber,
+    per_page: 100,
+  });
+  for await (const page of pages) {
+    for (const c of page.data) {
+      if (c.user?.login === author && typeof c.body === 'string' && c.body.includes(marker)) return { id: c.id, body: c.body };
+    }
+  }
+  return undefined;
+}
+
+/** Create or update the one sticky comment; leaves it alone when the body is unchanged. Never throws on a read-only token. */
+export async function upsertStickyComment(
+  octokit: Octokit,
+  target: StickyTarget,
+  marker: string,
+  body: string,
+): Promise<CommentOutcome> {
+  try {
+    const author = await tokenIdentity(octokit);
+    const existing = await withRetry('list comments', () => findStickyComment(octokit, target, marker, author));
+    if (existing) {
+      if (existing.body === body) return { action: 'unchanged', id: existing.id };
+      const { data } = await withRetry('update comment', () =>
+        octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body }),
+      );
+      return { action: 'updated', id: data.id, url: data.html_url };
+    }
+    const { data } = await withRetry('create comment', () =>
+      octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.issueNumber, body }),
+    );
+    return { action: 'created', id: data.id, url: data.html_url };
+  } catch (err) {
+    if (isPermissionError(err) || (err as { status?: number }).status === 403) {
+      return {
+        action: 'denied',
+        reason: 'the token may not write pull request comments (a fork or Dependabot pull request gets a read-only token); the job summary has the changelog',
+      };
+    }
+    throw err;
+  }
+}

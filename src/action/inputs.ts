@@ -1,0 +1,109 @@
+import { ImageChangelogError } from '../util/errors.js';
+import { parsePlatform } from '../image/platform.js';
+import type { Platform } from '../image/types.js';
+
+/** Every input of action.yml, read once and validated. */
+export interface Inputs {
+  image: string;
+  /** A reference, `auto`, or undefined for a first release. */
+  previous: string | undefined;
+  previousTagTemplate: string;
+  platform?: Platform;
+  policy?: string;
+  failOn: 'stop' | 'warn' | 'never';
+  exclude: string[];
+  defaultExcludes: boolean;
+  depth: number | 'all';
+  comment: 'true' | 'false' | 'on-change';
+  commentKey: string;
+  summary: boolean;
+  releaseNotes: boolean;
+  githubToken: string;
+  registryUsername?: string;
+  registryPassword?: string;
+  insecureRegistries: string[];
+  cache: boolean;
+}
+
+function invalid(name: string, message: string): ImageChangelogError {
+  return new ImageChangelogError('INPUT_INVALID', `input '${name}': ${message}`, { subject: name });
+}
+
+function bool(get: (name: string) => string, name: string, fallback: boolean): boolean {
+  const raw = get(name).trim().toLowerCase();
+  if (raw === '') return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw invalid(name, `expected true or false, got '${get(name).trim()}'`);
+}
+
+function list(raw: string): string[] {
+  return raw
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && !s.startsWith('#'));
+}
+
+/** Reads inputs through `get` (core.getInput in the action, a map in tests). */
+export function readInputs(get: (name: string) => string): Inputs {
+  const image = get('image').trim();
+  if (image === '') throw invalid('image', 'required: the image to describe (e.g. ghcr.io/org/app@sha256:...)');
+  if (/\s/.test(image)) throw invalid('image', `must be one reference without spaces, got '${image}'`);
+
+  const previousRaw = get('previous').trim();
+  const previous = previousRaw === '' ? undefined : previousRaw;
+  if (previous && /\s/.test(previous)) throw invalid('previous', `must be one reference, 'auto' or empty, got '${previousRaw}'`);
+
+  const template = get('previous-tag-template').trim() || '{repository}:{tag}';
+  if (!/\{tag\}|\{version\}/.test(template)) throw invalid('previous-tag-template', `must contain {tag} or {version}, got '${template}'`);
+
+  const failOn = get('fail-on').trim() || 'stop';
+  if (failOn !== 'stop' && failOn !== 'warn' && failOn !== 'never') throw invalid('fail-on', `expected stop, warn or never, got '${failOn}'`);
+
+  const depthRaw = get('depth').trim() || '2';
+  let depth: number | 'all';
+  if (depthRaw === 'all') depth = 'all';
+  else if (/^\d+$/.test(depthRaw) && Number(depthRaw) >= 1 && Number(depthRaw) <= 64) depth = Number(depthRaw);
+  else throw invalid('depth', `expected a whole number from 1 to 64 or 'all', got '${depthRaw}'`);
+
+  const comment = get('comment').trim().toLowerCase() || 'true';
+  if (comment !== 'true' && comment !== 'false' && comment !== 'on-change') throw invalid('comment', `expected true, false or on-change, got '${get('comment').trim()}'`);
+
+  const commentKey = get('comment-key').trim();
+  if (commentKey.length > 100 || /[\u0000-\u001f<>]/.test(commentKey)) throw invalid('comment-key', 'must be at most 100 characters without control characters or < >');
+
+  const inputs: Inputs = {
+    image,
+    previous,
+    previousTagTemplate: template,
+    failOn,
+    exclude: list(get('exclude')),
+    defaultExcludes: bool(get, 'default-excludes', true),
+    depth,
+    comment,
+    commentKey,
+    summary: bool(get, 'summary', true),
+    releaseNotes: bool(get, 'release-notes', true),
+    githubToken: get('github-token').trim(),
+    insecureRegistries: list(get('insecure-registries')),
+    cache: bool(get, 'cache', true),
+  };
+  const platform = get('platform').trim();
+  if (platform) {
+    try {
+      inputs.platform = parsePlatform(platform);
+    } catch {
+      throw invalid('platform', `expected os/arch[/variant] such as linux/amd64, got '${platform}'`);
+    }
+  }
+  const policy = get('policy').trim();
+  if (policy) inputs.policy = policy;
+  const user = get('registry-username').trim();
+  const pass = get('registry-password');
+  if (user) inputs.registryUsername = user;
+  if (pass.trim()) inputs.registryPassword = pass.trim();
+  if ((user === '') !== (pass.trim() === '')) {
+    throw invalid(user ? 'registry-password' : 'registry-username', 'registry-username and registry-password go together');
+  }
+  return inputs;
+}
