@@ -1,0 +1,448 @@
+import { createHash, type Hash } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import tar, { type Extract, type ExtractEvents, type Header } from 'tar-stream';
+
+type EntryStream = ExtractEvents['entry'][1];
+import { ImageChangelogError } from '../util/errors.js';
+import type { Layer } from '../image/types.js';
+import { captureMatcher, type PathMatcher } from './capture-matcher.js';
+import { createDecompressor, sniffCompression, SNIFF_BYTES, type Compression } from './compression.js';
+import { normalizeEntryPath } from './paths.js';
+import { isWhiteoutPath, toFileEntry, toWhiteout } from './tar-entry.js';
+import type { CaptureSpec, ContentProbe, FileEntry, LayerIndex, LayerWarning, ProbeRun, Whiteout } from './types.js';
+
+/** Default decompression-bomb cap: no real layer expands past 64 GiB. */
+export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 64 * 1024 ** 3;
+/** Default cap on tar entries per layer (a 300,000-file layer is large; 2 million is hostile). */
+export const DEFAULT_MAX_ENTRIES = 2_000_000;
+
+export interface ReadLayerOptions {
+  /** Stop with LAYER_TOO_LARGE once the uncompressed tar exceeds this many bytes. Default 64 GiB. */
+  maxUncompressedBytes?: number;
+  /** Stop with TOO_MANY_ENTRIES once the tar holds more headers than this. Default 2,000,000. */
+  maxEntries?: number;
+  /** Abort reading; the promise rejects with the signal's AbortError. */
+  signal?: AbortSignal;
+  /** Use node:zlib's zstd when available (default true); false forces the pure-JS decoder. */
+  nativeZstd?: boolean;
+}
+
+/** Buffered bytes between the decompressor and the tar parser: a few chunks, never a layer. */
+const TAR_HIGH_WATER_MARK = 256 * 1024;
+const SUPPORTED_DIGESTS = new Set(['sha256', 'sha384', 'sha512']);
+
+interface ActiveProbe {
+  id: string;
+  run: ProbeRun<unknown>;
+}
+
+function noop(): void {}
+
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+function hashFor(digest: string, layer: string): Hash {
+  const algorithm = digest.slice(0, digest.indexOf(':'));
+  if (!SUPPORTED_DIGESTS.has(algorithm)) {
+    throw new ImageChangelogError('UNSUPPORTED_DIGEST', `layer ${layer}: digest ${JSON.stringify(digest)} uses an unsupported algorithm`, {
+      subject: layer,
+      hint: 'digests must be sha256, sha384 or sha512',
+    });
+  }
+  return createHash(algorithm);
+}
+
+function asBuffer(chunk: unknown): Buffer {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  throw new TypeError(`layer stream yielded ${typeof chunk}, not bytes`);
+}
+
+/**
+ * Read one layer blob once, as a stream: verify its digest and diffID, and index every entry (with
+ * content digests), the whiteouts, and the contents of files `spec` asks for.
+ */
+export async function readLayer(layer: Layer, spec: CaptureSpec, options: ReadLayerOptions = {}): Promise<LayerIndex> {
+  return new LayerReader(layer, spec, options).read();
+}
+
+class LayerReader {
+  private readonly name: string;
+  private readonly maxBytes: number;
+  private readonly maxEntries: number;
+  private readonly maxFileBytes: number;
+  private readonly matches: PathMatcher;
+  private readonly probes: readonly ContentProbe[];
+  private readonly aborter = new AbortController();
+  private readonly extract: Extract;
+
+  private compression: Compression = 'none';
+  private storedHash: Hash | null = null;
+  private diffHash: Hash;
+  private storedSize = 0;
+  private uncompressedSize = 0;
+  private headerCount = 0;
+  private readonly entries: FileEntry[] = [];
+  private readonly whiteouts: Whiteout[] = [];
+  private readonly captured = new Map<string, Buffer>();
+  private readonly warnings: LayerWarning[] = [];
+
+  /** The entry whose data is streaming now, and what is being done with that data. */
+  private current: FileEntry | null = null;
+  private currentHash: Hash | null = null;
+  private currentCapture: Buffer | null = null;
+  private captureOffset = 0;
+  private readonly currentProbes: ActiveProbe[] = [];
+  private pendingNext: ((err?: Error | null) => void) | null = null;
+
+  /** First error of each origin; the most specific one wins when reporting. */
+  private failure: Error | null = null;
+  private sourceError: Error | null = null;
+  private corruption: { what: string; error: Error } | null = null;
+
+  private readonly onEntryBound = this.onEntry.bind(this);
+  private readonly onDataBound = this.onData.bind(this);
+  private readonly onEndBound = this.onEnd.bind(this);
+  private readonly callNextBound = this.callNext.bind(this);
+
+  constructor(
+    private readonly layer: Layer,
+    spec: CaptureSpec,
+    private readonly options: ReadLayerOptions,
+  ) {
+    this.name = layer.digest;
+    this.maxBytes = options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
+    this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    this.maxFileBytes = spec.maxFileBytes;
+    this.matches = captureMatcher(spec);
+    this.probes = spec.probes;
+    this.diffHash = hashFor(layer.diffID, this.name);
+    // A source that only knows the diffID (classic docker-archive) gives it as the digest too.
+    if (layer.digest !== layer.diffID) this.storedHash = hashFor(layer.digest, this.name);
+    this.extract = tar.extract({ highWaterMark: TAR_HIGH_WATER_MARK });
+    this.extract.on('entry', this.onEntryBound);
+    this.extract.on('error', (error: Error) => {
+      if (error !== this.failure) this.corruption ??= { what: 'tar', error };
+    });
+  }
+
+  async read(): Promise<LayerIndex> {
+    const { signal } = this.options;
+    signal?.throwIfAborted();
+    const forwardAbort = (): void => this.aborter.abort(signal?.reason);
+    signal?.addEventListener('abort', forwardAbort, { once: true });
+    const source = await this.layer.open();
+    try {
+      const it = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+      const head = await this.readHead(it);
+      this.compression = sniffCompression(head.length === 1 ? head[0]! : Buffer.concat(head));
+      const stored = this.storedBytes(head, it);
+      const sink = this.sink.bind(this);
+      const opts = { signal: this.aborter.signal };
+      if (this.compression === 'none') {
+        await pipeline(stored, sink, opts);
+      } else {
+        const decompressor = createDecompressor(this.compression, { nativeZstd: this.options.nativeZstd ?? true });
+        decompressor.on('error', (error: Error) => {
+          if (error !== this.sourceError && error !== this.failure) {
+            this.corruption ??= { what: `${this.compression} data`, error };
+          }
+        });
+        await pipeline(stored, decompressor, sink, opts);
+      }
+    } catch (err) {
+      throw this.explain(err);
+    } finally {
+      signal?.removeEventListener('abort', forwardAbort);
+      source.destroy();
+      this.extract.destroy();
+    }
+    this.verify();
+    return {
+      diffID: this.layer.diffID,
+      digest: this.layer.digest,
+      compression: this.compression,
+      compressedSize: this.storedSize,
+      uncompressedSize: this.uncompressedSize,
+      entries: this.entries,
+      whiteouts: this.whiteouts,
+      captured: this.captured,
+      warnings: this.warnings,
+    };
+  }
+
+  /** Pull just enough leading bytes to sniff the compression. */
+  private async readHead(it: AsyncIterator<unknown>): Promise<Buffer[]> {
+    const head: Buffer[] = [];
+    let length = 0;
+    while (length < SNIFF_BYTES) {
+      const next = await this.pull(it);
+      if (next === null) break;
+      head.push(next);
+      length += next.length;
+    }
+    return head;
+  }
+
+  private async pull(it: AsyncIterator<unknown>): Promise<Buffer | null> {
+    try {
+      const next = await it.next();
+      return next.done ? null : asBuffer(next.value);
+    } catch (err) {
+      this.sourceError ??= toError(err);
+      throw this.sourceError;
+    }
+  }
+
+  private async *storedBytes(head: Buffer[], it: AsyncIterator<unknown>): AsyncGenerator<Buffer> {
+    for (const chunk of head) {
+      this.storedSize += chunk.length;
+      this.storedHash?.update(chunk);
+      yield chunk;
+    }
+    for (;;) {
+      const chunk = await this.pull(it);
+      if (chunk === null) return;
+      this.storedSize += chunk.length;
+      this.storedHash?.update(chunk);
+      yield chunk;
+    }
+  }
+
+  /** Last stage: count and hash the tar bytes, enforce the bomb cap, feed the parser with back-pressure. */
+  private async sink(chunks: AsyncIterable<Buffer>): Promise<void> {
+    const extract = this.extract;
+    for await (const chunk of chunks) {
+      if (this.failure !== null) throw this.failure;
+      this.uncompressedSize += chunk.length;
+      if (this.uncompressedSize > this.maxBytes) throw this.fail(this.tooLarge());
+      this.diffHash.update(chunk);
+      if (!extract.write(chunk)) await this.settled('drain');
+    }
+    if (this.failure !== null) throw this.failure;
+    const finished = this.settled('finish');
+    extract.end(null);
+    await finished;
+  }
+
+  /** Wait for the parser to emit `event`; reject when it fails or closes first. */
+  private settled(event: 'drain' | 'finish'): Promise<void> {
+    const extract = this.extract;
+    return new Promise<void>((resolve, reject) => {
+      if (extract.destroyed) {
+        reject(this.failure ?? this.corruption?.error ?? new Error('tar parser closed'));
+        return;
+      }
+      const cleanup = (): void => {
+        extract.off(event, onEvent);
+        extract.off('error', onError);
+        extract.off('close', onClose);
+      };
+      const onEvent = (): void => {
+        cleanup();
+        resolve();
+      };
+      const onError = (error: Error): void => {
+        cleanup();
+        reject(error);
+      };
+      const onClose = (): void => {
+        cleanup();
+        reject(this.failure ?? this.corruption?.error ?? new Error('tar parser closed'));
+      };
+      extract.on(event, onEvent);
+      extract.on('error', onError);
+      extract.on('close', onClose);
+    });
+  }
+
+  private onEntry(header: Header, stream: EntryStream, next: (err?: Error | null) => void): void {
+    try {
+      if (++this.headerCount > this.maxEntries) throw this.tooManyEntries();
+      const entry = this.index(header);
+      if (header.size > 0 && header.type !== 'directory') {
+        // The parser pushes this entry's data into `stream`; it must be drained to move on.
+        this.current = entry;
+        this.pendingNext = next;
+        if (entry !== null && entry.type === 'file') this.startContent(entry);
+        stream.on('error', noop); // the parser reports its own errors; avoid an unhandled duplicate
+        stream.on('data', this.onDataBound);
+        stream.on('end', this.onEndBound);
+      } else {
+        if (entry !== null && entry.type === 'file') {
+          this.startContent(entry);
+          this.finishContent(entry);
+        }
+        // Deferred: calling `next` inside the parser's own emit would recurse once per entry.
+        this.pendingNext = next;
+        queueMicrotask(this.callNextBound);
+      }
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** Turn a header into an entry or whiteout and record it; null when the header adds no entry. */
+  private index(header: Header): FileEntry | null {
+    const name = header.name;
+    if (name.includes('\uFFFD')) {
+      this.warnings.push({
+        code: 'INVALID_UTF8_NAME',
+        path: name,
+        message: `tar entry name ${JSON.stringify(name)} is not valid UTF-8; invalid bytes shown as U+FFFD`,
+      });
+    }
+    const path = normalizeEntryPath(name, this.name);
+    if (path === null) return null; // the root directory itself
+    if (isWhiteoutPath(path)) {
+      const whiteout = toWhiteout(path, this.warnings);
+      if (whiteout !== null) this.whiteouts.push(whiteout);
+      return null;
+    }
+    const entry = toFileEntry(header, path, this.name, this.warnings);
+    if (entry === null) return null;
+    this.entries.push(entry);
+    if (entry.type === 'hardlink' && this.matches(path)) {
+      // A captured path that is a hardlink carries the content of its (same-layer) target.
+      const content = this.captured.get(entry.link ?? '');
+      if (content !== undefined) this.captured.set(path, content);
+      else this.captured.delete(path);
+    } else if (entry.type !== 'file' && this.captured.size > 0) {
+      this.captured.delete(path); // a later duplicate that is not a file hides the earlier capture
+    }
+    return entry;
+  }
+
+  private startContent(entry: FileEntry): void {
+    this.currentHash = createHash('sha256');
+    this.captureOffset = 0;
+    this.currentCapture = null;
+    if (this.matches(entry.path)) {
+      if (entry.size <= this.maxFileBytes) {
+        this.currentCapture = Buffer.allocUnsafe(entry.size);
+      } else {
+        this.captured.delete(entry.path);
+        this.warnings.push({
+          code: 'CAPTURE_TOO_LARGE',
+          path: entry.path,
+          message: `${entry.path} is ${entry.size} bytes, over the ${this.maxFileBytes}-byte capture limit; its content was not read`,
+        });
+      }
+    } else if (this.captured.size > 0) {
+      this.captured.delete(entry.path);
+    }
+    for (const probe of this.probes) {
+      if (probe.matches(entry.path, entry.size, entry.mode)) {
+        this.currentProbes.push({ id: probe.id, run: probe.start(entry.path, entry.size) });
+      }
+    }
+  }
+
+  private onData(data: unknown): void {
+    const chunk = data as Buffer;
+    try {
+      if (this.currentHash === null) return; // data of an entry we do not hash (e.g. odd sized link)
+      this.currentHash.update(chunk);
+      if (this.currentCapture !== null) {
+        chunk.copy(this.currentCapture, this.captureOffset);
+        this.captureOffset += chunk.length;
+      }
+      for (const active of this.currentProbes) active.run.write(chunk);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private onEnd(): void {
+    try {
+      const entry = this.current;
+      this.current = null;
+      if (entry !== null && entry.type === 'file') this.finishContent(entry);
+      this.callNext();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private finishContent(entry: FileEntry): void {
+    entry.sha256 = this.currentHash!.digest('hex');
+    this.currentHash = null;
+    if (this.currentCapture !== null) {
+      this.captured.set(entry.path, this.currentCapture);
+      this.currentCapture = null;
+    }
+    if (this.currentProbes.length > 0) {
+      for (const active of this.currentProbes) {
+        const result = active.run.end();
+        if (result !== undefined) (entry.probes ??= {})[active.id] = result;
+      }
+      this.currentProbes.length = 0;
+    }
+  }
+
+  private callNext(): void {
+    const next = this.pendingNext;
+    this.pendingNext = null;
+    if (next !== null && this.failure === null) next();
+  }
+
+  /** Record the first failure and stop everything; returns it so callers can `throw this.fail(e)`. */
+  private fail(err: unknown): Error {
+    this.failure ??= toError(err);
+    this.aborter.abort(this.failure);
+    this.extract.destroy(this.failure);
+    return this.failure;
+  }
+
+  private tooLarge(): ImageChangelogError {
+    return new ImageChangelogError(
+      'LAYER_TOO_LARGE',
+      `layer ${this.name} expands past ${this.maxBytes} bytes uncompressed (the decompression-bomb cap); reading stopped`,
+      { subject: this.name, hint: 'if the layer is genuine, raise the maxUncompressedBytes limit' },
+    );
+  }
+
+  private tooManyEntries(): ImageChangelogError {
+    return new ImageChangelogError('TOO_MANY_ENTRIES', `layer ${this.name} holds more than ${this.maxEntries} tar entries; reading stopped`, {
+      subject: this.name,
+      hint: 'if the layer is genuine, raise the maxEntries limit',
+    });
+  }
+
+  /** The error to report: ours first, then the caller's abort, the source's own error, corruption. */
+  private explain(err: unknown): Error {
+    if (this.failure !== null) return this.failure;
+    if (this.options.signal?.aborted) return toError(err);
+    if (this.sourceError !== null) return this.sourceError;
+    if (this.corruption !== null) {
+      const { what, error } = this.corruption;
+      return new ImageChangelogError('LAYER_CORRUPT', `layer ${this.name} is corrupt: ${what}: ${error.message}`, {
+        subject: this.name,
+        hint: 'the blob is truncated or damaged; fetch or rebuild the image',
+        cause: error,
+      });
+    }
+    return toError(err);
+  }
+
+  private verify(): void {
+    if (this.storedHash !== null) {
+      const actual = `${this.layer.digest.slice(0, this.layer.digest.indexOf(':'))}:${this.storedHash.digest('hex')}`;
+      if (actual !== this.layer.digest) {
+        throw new ImageChangelogError('DIGEST_MISMATCH', `layer ${this.name}: stored blob has digest ${actual}, expected ${this.layer.digest}`, {
+          subject: this.name,
+          hint: 'the blob is corrupt or was altered; fetch the image again',
+        });
+      }
+    }
+    const actualDiff = `${this.layer.diffID.slice(0, this.layer.diffID.indexOf(':'))}:${this.diffHash.digest('hex')}`;
+    if (actualDiff !== this.layer.diffID) {
+      throw new ImageChangelogError(
+        'DIFFID_MISMATCH',
+        `layer ${this.name}: uncompressed tar has digest ${actualDiff}, but the image config lists diffID ${this.layer.diffID}`,
+        { subject: this.name, hint: 'the layer does not belong to this image config, or is corrupt' },
+      );
+    }
+  }
+}
