@@ -39,7 +39,7 @@ export function buildHeader(tags: TagValue[]): Buffer {
     } else {
       const width = t.type === T.INT32 ? 4 : 2;
       data = Buffer.alloc(t.value.length * width);
-      t.value.forEach((v, j) => (width === 4 ? data.writeUInt32BE(v, j * 4) : data.writeUInt16BE(v, j * 2)));
+      (t.value as number[]).forEach((v, j) => (width === 4 ? data.writeUInt32BE(v, j * 4) : data.writeUInt16BE(v, j * 2)));
       count = t.value.length;
     }
     index.writeUInt32BE(t.tag, i * 16);
