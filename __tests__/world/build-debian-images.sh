@@ -7,6 +7,8 @@
 # Outputs (in OUT): layout/ (OCI layout, tags old/new/trixie, gzip), layout-zstd/ (tag new, zstd),
 # <tag>.oci.tar, <tag>.docker.tar, and unpacked/<tag>/rootfs (umoci unpack: the independent extraction
 # used as ground truth). Needs root, mmdebstrap, umoci, skopeo, rsync.
+# The benchmark reuses it for a larger pair: EXTRA_OLD / EXTRA_NEW add packages (comma-separated) to
+# old / new, and ONLY_PAIR=1 skips trixie.
 set -euo pipefail
 OUT=${1:?usage: build-debian-images.sh OUT_DIR}
 mkdir -p "$OUT"
@@ -24,11 +26,16 @@ security=${mirror%/debian}/debian-security
 mm() { mmdebstrap --quiet --variant=minbase --mode=root --aptopt='Acquire::Retries "3"' "$@" </dev/null; }
 
 echo "building bookworm (old)" >&2
-mm --include=less,netbase bookworm "$work/old" "deb $mirror bookworm main"
+mm --include="less,netbase${EXTRA_OLD:+,$EXTRA_OLD}" bookworm "$work/old" "deb $mirror bookworm main"
 echo "building bookworm + security + curl (new)" >&2
-mm --include=netbase,curl bookworm "$work/new" "deb $mirror bookworm main" "deb $security bookworm-security main"
-echo "building trixie" >&2
-mm trixie "$work/trixie" "deb $mirror trixie main"
+mm --include="netbase,curl${EXTRA_NEW:+,$EXTRA_NEW}" bookworm "$work/new" "deb $mirror bookworm main" "deb $security bookworm-security main"
+tags="old new trixie"
+if [ "${ONLY_PAIR:-0}" = 1 ]; then
+  tags="old new"
+else
+  echo "building trixie" >&2
+  mm trixie "$work/trixie" "deb $mirror trixie main"
+fi
 
 L="$OUT/layout"
 rm -rf "$L"
@@ -46,7 +53,7 @@ base_image() { # tag rootdir
     --history.created_by "mmdebstrap --variant=minbase $1"
 }
 base_image old "$work/old"
-base_image trixie "$work/trixie"
+[ -d "$work/trixie" ] && base_image trixie "$work/trixie"
 
 # The new image: old's layer + one layer that turns old's tree into new's, plus application files.
 umoci unpack --image "$L:old" "$work/b-new" >/dev/null
@@ -66,7 +73,7 @@ umoci config --image "$L:new" --os linux --architecture amd64 \
   --history.created_by "apt-get upgrade && apt-get install curl && apt-get remove less; COPY app /opt/app"
 umoci gc --layout "$L"
 
-for tag in old new trixie; do
+for tag in $tags; do
   rm -f "$OUT/$tag.oci.tar" "$OUT/$tag.docker.tar"
   skopeo copy -q "oci:$L:$tag" "oci-archive:$OUT/$tag.oci.tar:$tag"
   skopeo copy -q "oci:$L:$tag" "docker-archive:$OUT/$tag.docker.tar:example/$tag:latest"

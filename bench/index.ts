@@ -1,0 +1,184 @@
+/**
+ * `npm run bench`: image-changelog against the floor (sequential decompression + SHA-256 of every
+ * distinct layer) and a peer (snyk-docker-plugin, packages only), side by side from one run.
+ * Pairs are prepared once and cached in .bench/ (ignored). Needs root and Debian's mmdebstrap,
+ * umoci, skopeo and docker-registry (as the integration tests do). `BENCH_QUICK=1` skips the large pair.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bench, fmt, type Stats } from './measure.js';
+import { ensureWorld, world, repoRoot, hasSharedFixtures, sharedFixtures } from '../__tests__/world/world.js';
+import { makeSyntheticLayout } from './synthetic.js';
+import { startRegistry } from './registry.js';
+
+const cli = join(repoRoot, 'dist', 'cli.js');
+const benchDir = join(repoRoot, '.bench');
+const quick = process.env.BENCH_QUICK === '1';
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+interface Pair {
+  name: string;
+  /** OCI layout directories (for the floor) and the references our CLI and the peer read. */
+  layouts: Array<{ dir: string; tag: string }>;
+  old: string;
+  new: string;
+  peer?: [string, string];
+  registry?: boolean;
+}
+
+/** Blob files of the distinct layers of the given images in OCI layouts. */
+function distinctLayerBlobs(layouts: Pair['layouts']): string[] {
+  const blobs = new Set<string>();
+  for (const { dir, tag } of layouts) {
+    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string; annotations?: Record<string, string> }> };
+    const desc = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag) ?? index.manifests[0]!;
+    const manifest = JSON.parse(readFileSync(join(dir, 'blobs', ...desc.digest.split(':')), 'utf8')) as { layers: Array<{ digest: string }> };
+    for (const l of manifest.layers) blobs.add(join(dir, 'blobs', ...l.digest.split(':')));
+  }
+  return [...blobs];
+}
+
+function floorCommand(blobs: string[]): string {
+  // zcat handles gzip; zstdcat zstd; cat plain: pick by magic like the tool does.
+  return blobs
+    .map((b) => `(m=$(head -c4 ${b} | od -An -tx1 | tr -d ' '); case $m in 1f8b*) zcat ${b};; 28b52ffd) zstdcat -q ${b};; *) cat ${b};; esac) | sha256sum >/dev/null`)
+    .join('; ');
+}
+
+function peerCommand(a: string, b: string): string {
+  return `node ${join(repoRoot, 'bench', 'peer-snyk.mjs')} ${a} ${b}`;
+}
+
+function diffCommand(a: string, b: string, cacheDir: string | undefined, extra = ''): string {
+  const cache = cacheDir ? `--cache-dir ${cacheDir}` : '--no-cache';
+  return `node ${cli} diff ${a} ${b} --format json --output /dev/null ${cache} --no-progress ${extra}`;
+}
+
+const rows: string[] = [];
+function row(pair: string, what: string, s: Stats, note = ''): void {
+  const line = `| ${pair} | ${what} | ${fmt(s)} | ${s.rssMb.toFixed(0)} MB | ${note} |`;
+  rows.push(line);
+  console.log(line);
+}
+
+async function runPair(p: Pair, runs: number): Promise<void> {
+  const blobs = distinctLayerBlobs(p.layouts);
+  const floor = bench(floorCommand(blobs), runs);
+  row(p.name, `floor: zcat | sha256sum of ${blobs.length} distinct layers`, floor);
+  const cache = join(benchDir, 'cache', p.name);
+  const cold = bench(diffCommand(p.old, p.new, cache), runs, () => rmSync(cache, { recursive: true, force: true }));
+  row(p.name, 'image-changelog diff, cold', cold, `${(cold.median / floor.median).toFixed(2)}x floor`);
+  const warm = bench(diffCommand(p.old, p.new, cache), runs);
+  row(p.name, 'image-changelog diff, warm', warm, `${(warm.median / cold.median).toFixed(2)}x cold`);
+  if (p.peer) {
+    const peer = bench(peerCommand(...p.peer), Math.min(runs, 3));
+    row(p.name, 'peer: snyk-docker-plugin (packages only)', peer, `ours cold / peer = ${(cold.median / peer.median).toFixed(2)}`);
+  }
+  if (p.registry) {
+    const reg = await startRegistry(join(benchDir, 'registry'));
+    try {
+      const push = (ref: string, name: string): string => {
+        const dest = `docker://${reg.host}/bench/${p.name}:${name}`;
+        execFileSync('skopeo', ['copy', '-q', '--dest-tls-verify=false', ref, dest]);
+        return `${reg.host}/bench/${p.name}:${name}`;
+      };
+      const a = push(p.old, 'old');
+      const b = push(p.new, 'new');
+      const regCache = join(benchDir, 'cache', `${p.name}-registry`);
+      const prime = (): void => {
+        rmSync(regCache, { recursive: true, force: true });
+        spawnSync('node', [cli, 'inspect', a, '--cache-dir', regCache, '--no-progress'], { stdio: 'ignore' });
+      };
+      const fromReg = bench(diffCommand(a, b, regCache), runs, prime);
+      row(p.name, 'image-changelog diff from the registry, previous cached', fromReg, `${(fromReg.median / cold.median).toFixed(2)}x cold archive`);
+    } finally {
+      reg.stop();
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(cli)) execFileSync('npm', ['run', 'bundle'], { cwd: repoRoot, stdio: 'inherit' });
+  mkdirSync(benchDir, { recursive: true });
+  ensureWorld();
+  console.log(`machine: ${execFileSync('nproc').toString().trim()} cores, ${(Number(execFileSync('awk', ['/MemTotal/ {print $2}', '/proc/meminfo']).toString()) / 1024 / 1024).toFixed(0)} GiB, node ${process.version}`);
+  console.log('| pair | what | median (min–max) | peak RSS | ratio |\n|---|---|---|---|---|');
+  rows.push('| pair | what | median (min–max) | peak RSS | ratio |', '|---|---|---|---|---|');
+
+  const startup = bench(`node ${cli} --version`, 20);
+  row('-', 'startup: image-changelog --version', startup);
+
+  await runPair(
+    {
+      name: 'debian',
+      layouts: [{ dir: world.layout, tag: 'old' }, { dir: world.layout, tag: 'new' }],
+      old: `oci-archive:${world.ociArchive('old')}`,
+      new: `oci-archive:${world.ociArchive('new')}`,
+      peer: [`oci-archive:${world.ociArchive('old')}`, `oci-archive:${world.ociArchive('new')}`],
+      registry: true,
+    },
+    RUNS,
+  );
+  await runPair(
+    {
+      name: 'bookworm-trixie',
+      layouts: [{ dir: world.layout, tag: 'old' }, { dir: world.layout, tag: 'trixie' }],
+      old: `oci-archive:${world.ociArchive('old')}`,
+      new: `oci-archive:${world.ociArchive('trixie')}`,
+    },
+    RUNS,
+  );
+  if (!quick) {
+    const large = join(benchDir, 'large');
+    if (!existsSync(join(large, 'new.oci.tar'))) {
+      console.error('building the large Debian pair (once; several minutes)...');
+      execFileSync('bash', [join(repoRoot, '__tests__/world/build-debian-images.sh'), large], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: {
+          ...process.env,
+          ONLY_PAIR: '1',
+          EXTRA_OLD: 'python3,python3-dev,build-essential,git,libperl-dev,gfortran',
+          EXTRA_NEW: 'python3,python3-dev,build-essential,git,libperl-dev,gfortran,python3-pip,vim-nox,python3-numpy',
+        },
+      });
+    }
+    await runPair(
+      {
+        name: 'large',
+        layouts: [{ dir: join(large, 'layout'), tag: 'old' }, { dir: join(large, 'layout'), tag: 'new' }],
+        old: `oci-archive:${join(large, 'old.oci.tar')}`,
+        new: `oci-archive:${join(large, 'new.oci.tar')}`,
+        peer: [`oci-archive:${join(large, 'old.oci.tar')}`, `oci-archive:${join(large, 'new.oci.tar')}`],
+      },
+      Math.min(RUNS, 3),
+    );
+  }
+  for (const files of [150_000, 300_000]) {
+    const dir = join(benchDir, `synthetic-${files}`);
+    if (!existsSync(join(dir, 'index.json'))) await makeSyntheticLayout(dir, files);
+    const cache = join(benchDir, 'cache', `synthetic-${files}`);
+    const s = bench(`node ${cli} inspect oci:${dir}:synthetic --no-progress --cache-dir ${cache} >/dev/null`, 3, () => rmSync(cache, { recursive: true, force: true }));
+    const floor = bench(floorCommand(distinctLayerBlobs([{ dir, tag: 'synthetic' }])), 3);
+    row(`synthetic ${files.toLocaleString('en')} files`, 'image-changelog inspect, cold', s, `${(s.median / floor.median).toFixed(2)}x floor (${floor.median.toFixed(2)} s)`);
+  }
+  if (hasSharedFixtures) {
+    const img = (n: string): string => `oci-archive:${join(sharedFixtures, 'images', n)}`;
+    for (const [name, a, b] of [
+      ['alpine', 'alpine-3.19.4.oci.tar', 'alpine-3.20.3.oci.tar'],
+      ['almalinux-9', 'almalinux-9.2-micro-arm64.oci.tar', 'almalinux-9.3-micro-arm64.oci.tar'],
+      ['almalinux-8', 'almalinux-8.8-micro-s390x.oci.tar', 'almalinux-8.9-micro-s390x.oci.tar'],
+    ] as const) {
+      const cache = join(benchDir, 'cache', name);
+      const s = bench(diffCommand(img(a), img(b), cache), RUNS, () => rmSync(cache, { recursive: true, force: true }));
+      row(name, 'image-changelog diff, cold', s);
+    }
+  } else {
+    console.log('(../shared/fixtures absent: its pairs are skipped)');
+  }
+  writeFileSync(join(benchDir, 'results.md'), `${rows.join('\n')}\n`);
+  console.log(`\nwritten to ${join(benchDir, 'results.md')}`);
+}
+
+await main();
+
