@@ -56,19 +56,25 @@ export async function upsertStickyComment(
   target: StickyTarget,
   marker: string,
   body: string,
+  options: { retryBaseMs?: number } = {},
 ): Promise<CommentOutcome> {
+  const base = options.retryBaseMs ?? 500;
   try {
     const author = await tokenIdentity(octokit);
-    const existing = await withRetry('list comments', () => findStickyComment(octokit, target, marker, author));
+    const existing = await withRetry('list comments', () => findStickyComment(octokit, target, marker, author), 4, base);
     if (existing) {
       if (existing.body === body) return { action: 'unchanged', id: existing.id };
       const { data } = await withRetry('update comment', () =>
         octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body }),
+        4,
+        base,
       );
       return { action: 'updated', id: data.id, url: data.html_url };
     }
     const { data } = await withRetry('create comment', () =>
       octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.issueNumber, body }),
+      4,
+      base,
     );
     return { action: 'created', id: data.id, url: data.html_url };
   } catch (err) {

@@ -1,0 +1,106 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  captureSpecKey,
+  deserializeLayerIndex,
+  DiskLayerIndexCache,
+  serializeLayerIndex,
+} from '../../src/cache/layer-index-cache.js';
+import type { CaptureSpec, LayerIndex } from '../../src/layers/types.js';
+
+const spec: CaptureSpec = { globs: ['var/lib/dpkg/status'], maxFileBytes: 1024, probes: [] };
+
+function index(n: number, diffByte = 'a'): LayerIndex {
+  return {
+    diffID: `sha256:${diffByte.repeat(64)}`,
+    digest: `sha256:${'b'.repeat(64)}`,
+    compression: 'gzip',
+    compressedSize: 10,
+    uncompressedSize: 20,
+    entries: [
+      { path: 'etc', type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 },
+      { path: 'usr/bin/su', type: 'file', mode: 0o4755, uid: 0, gid: 0, size: n, sha256: 'c'.repeat(64), mtime: 5 },
+      { path: 'bin', type: 'symlink', mode: 0o777, uid: 0, gid: 0, size: 0, link: 'usr/bin' },
+      { path: 'dev/null', type: 'char', mode: 0o666, uid: 0, gid: 0, size: 0, devmajor: 1, devminor: 3 },
+      { path: 'usr/bin/go', type: 'file', mode: 0o755, uid: 1, gid: 2, size: 3, sha256: 'd'.repeat(64), probes: { 'go-buildinfo': { goVersion: 'go1.22' } } },
+    ],
+    whiteouts: [
+      { path: 'etc/old', kind: 'file' },
+      { path: 'var/cache', kind: 'opaque' },
+    ],
+    captured: new Map([['var/lib/dpkg/status', Buffer.from('Package: x\n')]]),
+    warnings: [{ code: 'CAPTURE_TOO_LARGE', path: 'big', message: 'too big' }],
+  };
+}
+
+describe('layer-index-cache', () => {
+  it('round-trips every field of a layer index', () => {
+    const original = index(7);
+    expect(deserializeLayerIndex(serializeLayerIndex(original))).toEqual(original);
+  });
+
+  it('returns a stored index on a later get and counts the hit', async () => {
+    const cache = new DiskLayerIndexCache(mkdtempSync(join(tmpdir(), 'ic-')), spec);
+    await cache.put(index(1));
+    const again = new DiskLayerIndexCache((cache as unknown as { dir: string }).dir, spec);
+    expect(await again.get(index(1).diffID)).toEqual(index(1));
+    expect(again.stats.hits).toBe(1);
+  });
+
+  it('misses when what is captured changes (the key includes the capture spec)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ic-'));
+    await new DiskLayerIndexCache(dir, spec).put(index(1));
+    const other = new DiskLayerIndexCache(dir, { ...spec, globs: ['lib/apk/db/installed'] });
+    expect(await other.get(index(1).diffID)).toBeUndefined();
+    expect(captureSpecKey(spec)).not.toBe(captureSpecKey({ ...spec, maxFileBytes: 2048 }));
+  });
+
+  it('detects a corrupt entry, drops it and reports a miss', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ic-'));
+    const cache = new DiskLayerIndexCache(dir, spec);
+    await cache.put(index(1));
+    const file = join(dir, readdirSync(dir)[0]!);
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace('usr/bin/su', 'usr/bin/sx'));
+    expect(await cache.get(index(1).diffID)).toBeUndefined();
+    expect(cache.stats.corrupt).toBe(1);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('treats a truncated entry as corrupt', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ic-'));
+    const cache = new DiskLayerIndexCache(dir, spec);
+    await cache.put(index(1));
+    const file = join(dir, readdirSync(dir)[0]!);
+    writeFileSync(file, readFileSync(file).subarray(0, 100));
+    expect(await cache.get(index(1).diffID)).toBeUndefined();
+    expect(cache.stats.corrupt).toBe(1);
+  });
+
+  it('evicts the least recently used entries when over its size bound', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ic-'));
+    const size = Buffer.byteLength(serializeLayerIndex(index(1))) + 200;
+    const cache = new DiskLayerIndexCache(dir, spec, { maxBytes: size * 2.5 });
+    await cache.put(index(1, 'a'));
+    await cache.put(index(1, 'b'));
+    // Make 'a' old, then touch it by a get: 'b' becomes the least recently used.
+    const old = new Date(Date.now() - 60_000);
+    for (const f of readdirSync(dir)) utimesSync(join(dir, f), old, old);
+    expect(await cache.get(index(1, 'a').diffID)).toBeDefined();
+    await cache.put(index(1, 'c'));
+    expect(await cache.get(index(1, 'b').diffID)).toBeUndefined();
+    expect(await cache.get(index(1, 'a').diffID)).toBeDefined();
+    expect(await cache.get(index(1, 'c').diffID)).toBeDefined();
+    expect(cache.stats.evicted).toBe(1);
+  });
+
+  it('leaves no temporary files behind after writing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ic-'));
+    const cache = new DiskLayerIndexCache(dir, spec);
+    await Promise.all([cache.put(index(1, 'a')), cache.put(index(2, 'a')), cache.put(index(1, 'e'))]);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(dir)).toHaveLength(2);
+  });
+});
