@@ -77,7 +77,11 @@ export function rpmvercmp(a: string, b: string): Order {
   return i < a.length ? 1 : -1;
 }
 
-/** Compare EVRs like rpm does: epoch (missing = 0), version, then release only when both have one. */
+/**
+ * Compare EVRs like rpm's own version comparison (rpm.vercmp): epoch (missing = 0), version, then
+ * release (missing = empty, so 1.0 < 1.0-1). Dependency matching skips a missing release; ordering
+ * installed packages, which always have one, does not need that.
+ */
 export function compareRpmVersions(a: string, b: string): Order {
   const va = parseRpmVersion(a);
   const vb = parseRpmVersion(b);
@@ -85,8 +89,7 @@ export function compareRpmVersions(a: string, b: string): Order {
   if (byEpoch !== 0) return byEpoch;
   const byVersion = rpmvercmp(va.version, vb.version);
   if (byVersion !== 0) return byVersion;
-  if (va.release && vb.release) return rpmvercmp(va.release, vb.release);
-  return 0;
+  return rpmvercmp(va.release ?? '', vb.release ?? '');
 }
 
 /** Epoch change: 'other' (numbering was reset); release-only change: 'patch'. */
