@@ -46,22 +46,30 @@ export function header(res: IncomingMessage, name: string): string | undefined {
 
 /**
  * Arm an idle watchdog on a response body: it fires only when the consumer wants data and none
- * came, so a reader that pauses for backpressure is never taken for a stalled server.
+ * came, so a reader that holds back (backpressure) is never taken for a stalled server. It watches
+ * `push` rather than listening for 'data', which would switch the stream to flowing mode and lose
+ * bytes before the caller reads them.
  */
 function watchIdle(res: IncomingMessage, ms: number, subject: string): void {
   let timer: NodeJS.Timeout | undefined;
-  const arm = (): void => {
+  const stop = (): void => {
     if (timer) clearTimeout(timer);
+    timer = undefined;
+  };
+  const arm = (): void => {
+    stop();
     timer = setTimeout(() => {
       if (res.isPaused() || res.readableLength >= res.readableHighWaterMark) return arm();
       res.destroy(idleError(ms, subject));
     }, ms);
     timer.unref();
   };
-  const stop = (): void => {
-    if (timer) clearTimeout(timer);
+  const push = res.push.bind(res);
+  res.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
+    if (chunk === null) stop();
+    else arm();
+    return push(chunk, encoding);
   };
-  res.on('data', arm);
   res.once('end', stop);
   res.once('close', stop);
   res.once('error', stop);
