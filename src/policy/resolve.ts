@@ -1,4 +1,4 @@
-import type { Allowance, Policy, PolicyRule, RuleKind } from './model.js';
+import type { Allowance, Policy, PolicyRule } from './model.js';
 import type { ParsedPolicy, ParsedRule } from './parse.js';
 import { closestName } from './values.js';
 import { policyError } from './yaml-reader.js';
@@ -43,21 +43,18 @@ function newRule(source: string, written: ParsedRule, baseIds: string[]): Policy
     throw policyError(source, written.definedAt, `rule "${written.id}" needs an "action" (stop, warn or info)`);
   }
   return withCommon(
-    { id: written.id, action: written.action, definedAt: written.definedAt, ...written.subject } as PolicyRule,
+    { id: written.id, action: written.action, definedAt: written.definedAt, ...written.subject },
     written.description,
   );
 }
 
 function override(inherited: PolicyRule, written: ParsedRule): PolicyRule {
-  const rule = { ...inherited, definedAt: written.definedAt } as PolicyRule;
-  if (written.action !== undefined) rule.action = written.action;
-  if (written.subject !== undefined) {
-    (rule as { kind: RuleKind }).kind = written.subject.kind;
-    rule.match = written.subject.match;
-    // A replaced match makes the inherited description wrong unless the user gives one.
-    delete rule.description;
+  const action = written.action ?? inherited.action;
+  if (written.subject === undefined) {
+    return withCommon({ ...inherited, action, definedAt: written.definedAt }, written.description ?? inherited.description);
   }
-  return withCommon(rule, written.description ?? rule.description);
+  // A replaced match makes the inherited description wrong unless the user gives one.
+  return withCommon({ id: inherited.id, action, definedAt: written.definedAt, ...written.subject }, written.description);
 }
 
 function withCommon(rule: PolicyRule, description: string | undefined): PolicyRule {

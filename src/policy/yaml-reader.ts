@@ -135,7 +135,10 @@ function got(node: Node | null): string {
   if (node === null) return ' (got nothing)';
   if (isScalar(node)) {
     if (node.value === null) return ' (got nothing)';
-    return ` (got ${typeof node.value === 'string' ? JSON.stringify(node.value) : String(node.value)})`;
+    const value: unknown = node.value;
+    if (typeof value === 'string') return ` (got ${JSON.stringify(value)})`;
+    if (typeof value === 'number' || typeof value === 'boolean') return ` (got ${String(value)})`;
+    return '';
   }
   if (isMap(node)) return ' (got a mapping)';
   if (isSeq(node)) return ' (got a list)';
