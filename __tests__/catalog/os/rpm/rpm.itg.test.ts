@@ -12,20 +12,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import initSqlJs from 'sql.js';
 import { rpmCataloger } from '../../../../src/catalog/os/rpm/index.js';
-import type { Package } from '../../../../src/catalog/types.js';
 import { buildNdb, catalogContext } from '../../../helpers/rpm-db.js';
+import { commandExists, factsOf, rpmAt, rpmGroundTruth, type PackageFacts } from '../../../helpers/rpm-truth.js';
 
-const has = (tool: string): boolean => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const haveRpm = has('rpm') && has('rpmbuild');
-const haveDbLoad = has('db5.3_load');
-const haveGpg = has('gpg');
+const haveRpm = commandExists('rpm') && commandExists('rpmbuild');
+const haveDbLoad = commandExists('db5.3_load');
+const haveGpg = commandExists('gpg');
 if (!haveRpm) console.warn('rpm.itg: skipped, `rpm` and `rpmbuild` are needed (apt-get install rpm)');
 if (haveRpm && !haveDbLoad) console.warn('rpm.itg: BerkeleyDB cases skipped, `db5.3_load` is needed (apt-get install db5.3-util)');
 
@@ -89,48 +81,11 @@ for i in $(seq 1 400); do echo "$i" > %{buildroot}/usr/lib/itg-gamma/file-$i; do
 let work = '';
 const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string =>
   execFileSync(cmd, args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
-const rpmAt = (dbpath: string, backend: string, args: string[]): string =>
-  run('rpm', ['--dbpath', dbpath, '--define', `_db_backend ${backend}`, ...args]);
 
-/** What rpm says: packages with version, arch and files, in the cataloger's vocabulary. */
-function groundTruth(dbpath: string, backend: string): Array<Pick<Package, 'name' | 'version' | 'arch' | 'files'>> {
-  const list = rpmAt(dbpath, backend, ['-qa', '--qf', '%{NAME}\\t%{EPOCH}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\t%{FILEDIGESTALGO}\\n']);
-  const files = rpmAt(dbpath, backend, ['-qa', '--qf', '[%{=NAME}\\t%{FILENAMES}\\t%{FILEDIGESTS}\\t%{FILEMODES}\\t%{FILEFLAGS}\\n]']);
-  const packages = list
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const [name = '', epoch, version, release, arch] = line.split('\t');
-      const pkg: Pick<Package, 'name' | 'version' | 'arch' | 'files'> = {
-        name,
-        version: `${epoch === '(none)' ? '' : `${epoch}:`}${version}-${release}`,
-        files: [],
-      };
-      if (arch !== '(none)') pkg.arch = arch;
-      return pkg;
-    });
-  for (const line of files.trim().split('\n').filter(Boolean)) {
-    const [name, path = '', digest, mode = '0', flags = '0'] = line.split('\t');
-    const file: Package['files'][number] = { path: path.replace(/^\/+/, ''), mode: Number(mode) & 0o7777 };
-    // FILEDIGESTALGO is 8 (sha256) for every package rpmbuild 4.18 writes; checked below.
-    if (digest) file.digest = { algorithm: 'sha256', value: digest };
-    if (Number(flags) & 1) file.config = true;
-    if (Number(flags) & 64) file.ghost = true;
-    packages.find((p) => p.name === name)!.files.push(file);
-  }
-  return sortPackages(packages);
-}
-
-function sortPackages<T extends Pick<Package, 'name' | 'version' | 'arch' | 'files'>>(packages: T[]): T[] {
-  return packages
-    .map((p) => ({ ...p, files: [...p.files].sort((a, b) => a.path.localeCompare(b.path)) }))
-    .sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
-}
-
-async function ours(path: string, content: Buffer): Promise<Array<Pick<Package, 'name' | 'version' | 'arch' | 'files'>>> {
+async function ours(path: string, content: Buffer): Promise<PackageFacts[]> {
   const result = await rpmCataloger.catalog(catalogContext({ [path]: content }));
   expect(result.problems).toEqual([]);
-  return sortPackages(result.packages.map(({ name, version, arch, files }) => (arch === undefined ? { name, version, files } : { name, version, arch, files })));
+  return factsOf(result.packages);
 }
 
 /** Header blobs straight from rpm's SQLite table, read with SQLite itself. */
@@ -196,7 +151,7 @@ describe.skipIf(!haveRpm)('rpm cataloger against rpm 4.18 and BerkeleyDB 5.3', (
   });
 
   it('equals rpm -qa and rpm file lists for rpmdb.sqlite', async () => {
-    const truth = groundTruth(sqliteDir, 'sqlite');
+    const truth = rpmGroundTruth(sqliteDir, 'sqlite');
     expect(truth.find((p) => p.name === 'itg-gamma')?.files).toHaveLength(401);
     expect(await ours('var/lib/rpm/rpmdb.sqlite', readFileSync(join(sqliteDir, 'rpmdb.sqlite')))).toEqual(truth);
   });
@@ -205,7 +160,7 @@ describe.skipIf(!haveRpm)('rpm cataloger against rpm 4.18 and BerkeleyDB 5.3', (
     const erased = join(work, 'db-erased');
     cpSync(sqliteDir, erased, { recursive: true });
     rpmAt(erased, 'sqlite', ['-e', '--nodeps', '--justdb', 'itg-beta']);
-    const truth = groundTruth(erased, 'sqlite');
+    const truth = rpmGroundTruth(erased, 'sqlite');
     expect(truth.map((p) => p.name)).not.toContain('itg-beta');
     expect(await ours('usr/lib/sysimage/rpm/rpmdb.sqlite', readFileSync(join(erased, 'rpmdb.sqlite')))).toEqual(truth);
   });
@@ -216,13 +171,13 @@ describe.skipIf(!haveRpm)('rpm cataloger against rpm 4.18 and BerkeleyDB 5.3', (
   ])('equals rpm -qa (bdb_ro) for a %s BerkeleyDB Packages written by db_load', async (_order, littleEndian) => {
     const dir = join(work, `db-bdb-${littleEndian ? 'le' : 'be'}`);
     writeBdb(dir, rows, littleEndian);
-    const truth = groundTruth(dir, 'bdb_ro');
-    expect(truth.map((p) => p.name)).toEqual(groundTruth(sqliteDir, 'sqlite').map((p) => p.name));
+    const truth = rpmGroundTruth(dir, 'bdb_ro');
+    expect(truth.map((p) => p.name)).toEqual(rpmGroundTruth(sqliteDir, 'sqlite').map((p) => p.name));
     expect(await ours('var/lib/rpm/Packages', readFileSync(join(dir, 'Packages')))).toEqual(truth);
   });
 
   it('reads the same packages from an NDB Packages.db holding rpm\'s headers (written by our test writer)', async () => {
     const ndb = buildNdb(rows.map(([, blob]) => blob));
-    expect(await ours('usr/lib/sysimage/rpm/Packages.db', ndb)).toEqual(groundTruth(sqliteDir, 'sqlite'));
+    expect(await ours('usr/lib/sysimage/rpm/Packages.db', ndb)).toEqual(rpmGroundTruth(sqliteDir, 'sqlite'));
   });
 });
