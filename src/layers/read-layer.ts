@@ -1,15 +1,24 @@
 import { createHash, type Hash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import tar, { type Extract, type ExtractEvents, type Header } from 'tar-stream';
-
-type EntryStream = ExtractEvents['entry'][1];
-import { ImageChangelogError } from '../util/errors.js';
 import type { Layer } from '../image/types.js';
 import { captureMatcher, type PathMatcher } from './capture-matcher.js';
+import { EntryContent } from './entry-content.js';
+import {
+  diffIdMismatch,
+  digestMismatch,
+  layerCorrupt,
+  layerTooLarge,
+  tooManyEntries,
+  unsupportedDigest,
+} from './layer-errors.js';
 import { createDecompressor, sniffCompression, SNIFF_BYTES, type Compression } from './compression.js';
 import { normalizeEntryPath } from './paths.js';
 import { isWhiteoutPath, toFileEntry, toWhiteout } from './tar-entry.js';
-import type { CaptureSpec, ContentProbe, FileEntry, LayerIndex, LayerWarning, ProbeRun, Whiteout } from './types.js';
+import type { CaptureSpec, FileEntry, LayerIndex, LayerWarning, Whiteout } from './types.js';
+import { waitForEvent, type Emitter } from './wait-for-event.js';
+
+type EntryStream = ExtractEvents['entry'][1];
 
 /** Default decompression-bomb cap: no real layer expands past 64 GiB. */
 export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 64 * 1024 ** 3;
@@ -31,11 +40,6 @@ export interface ReadLayerOptions {
 const TAR_HIGH_WATER_MARK = 256 * 1024;
 const SUPPORTED_DIGESTS = new Set(['sha256', 'sha384', 'sha512']);
 
-interface ActiveProbe {
-  id: string;
-  run: ProbeRun<unknown>;
-}
-
 function noop(): void {}
 
 function toError(err: unknown): Error {
@@ -44,13 +48,13 @@ function toError(err: unknown): Error {
 
 function hashFor(digest: string, layer: string): Hash {
   const algorithm = digest.slice(0, digest.indexOf(':'));
-  if (!SUPPORTED_DIGESTS.has(algorithm)) {
-    throw new ImageChangelogError('UNSUPPORTED_DIGEST', `layer ${layer}: digest ${JSON.stringify(digest)} uses an unsupported algorithm`, {
-      subject: layer,
-      hint: 'digests must be sha256, sha384 or sha512',
-    });
-  }
+  if (!SUPPORTED_DIGESTS.has(algorithm)) throw unsupportedDigest(layer, digest);
   return createHash(algorithm);
+}
+
+/** `algo:hex` for a finished hash, in the algorithm of `like`. */
+function digestString(like: string, hash: Hash): string {
+  return `${like.slice(0, like.indexOf(':'))}:${hash.digest('hex')}`;
 }
 
 function asBuffer(chunk: unknown): Buffer {
@@ -63,7 +67,11 @@ function asBuffer(chunk: unknown): Buffer {
  * Read one layer blob once, as a stream: verify its digest and diffID, and index every entry (with
  * content digests), the whiteouts, and the contents of files `spec` asks for.
  */
-export async function readLayer(layer: Layer, spec: CaptureSpec, options: ReadLayerOptions = {}): Promise<LayerIndex> {
+export async function readLayer(
+  layer: Layer,
+  spec: CaptureSpec,
+  options: ReadLayerOptions = {},
+): Promise<LayerIndex> {
   return new LayerReader(layer, spec, options).read();
 }
 
@@ -71,9 +79,8 @@ class LayerReader {
   private readonly name: string;
   private readonly maxBytes: number;
   private readonly maxEntries: number;
-  private readonly maxFileBytes: number;
   private readonly matches: PathMatcher;
-  private readonly probes: readonly ContentProbe[];
+  private readonly content: EntryContent;
   private readonly aborter = new AbortController();
   private readonly extract: Extract;
 
@@ -88,12 +95,8 @@ class LayerReader {
   private readonly captured = new Map<string, Buffer>();
   private readonly warnings: LayerWarning[] = [];
 
-  /** The entry whose data is streaming now, and what is being done with that data. */
+  /** The entry whose data is streaming now, and the parser's continuation for it. */
   private current: FileEntry | null = null;
-  private currentHash: Hash | null = null;
-  private currentCapture: Buffer | null = null;
-  private captureOffset = 0;
-  private readonly currentProbes: ActiveProbe[] = [];
   private pendingNext: ((err?: Error | null) => void) | null = null;
 
   /** First error of each origin; the most specific one wins when reporting. */
@@ -105,6 +108,7 @@ class LayerReader {
   private readonly onDataBound = this.onData.bind(this);
   private readonly onEndBound = this.onEnd.bind(this);
   private readonly callNextBound = this.callNext.bind(this);
+  private readonly closedErrorBound = this.closedError.bind(this);
 
   constructor(
     private readonly layer: Layer,
@@ -114,9 +118,14 @@ class LayerReader {
     this.name = layer.digest;
     this.maxBytes = options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
     this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
-    this.maxFileBytes = spec.maxFileBytes;
     this.matches = captureMatcher(spec);
-    this.probes = spec.probes;
+    this.content = new EntryContent(
+      this.matches,
+      spec.maxFileBytes,
+      spec.probes,
+      this.captured,
+      this.warnings,
+    );
     this.diffHash = hashFor(layer.diffID, this.name);
     // A source that only knows the diffID (classic docker-archive) gives it as the digest too.
     if (layer.digest !== layer.diffID) this.storedHash = hashFor(layer.digest, this.name);
@@ -143,7 +152,9 @@ class LayerReader {
       if (this.compression === 'none') {
         await pipeline(stored, sink, opts);
       } else {
-        const decompressor = createDecompressor(this.compression, { nativeZstd: this.options.nativeZstd ?? true });
+        const decompressor = createDecompressor(this.compression, {
+          nativeZstd: this.options.nativeZstd ?? true,
+        });
         decompressor.on('error', (error: Error) => {
           if (error !== this.sourceError && error !== this.failure) {
             this.corruption ??= { what: `${this.compression} data`, error };
@@ -216,7 +227,7 @@ class LayerReader {
     for await (const chunk of chunks) {
       if (this.failure !== null) throw this.failure;
       this.uncompressedSize += chunk.length;
-      if (this.uncompressedSize > this.maxBytes) throw this.fail(this.tooLarge());
+      if (this.uncompressedSize > this.maxBytes) throw this.fail(layerTooLarge(this.name, this.maxBytes));
       this.diffHash.update(chunk);
       if (!extract.write(chunk)) await this.settled('drain');
     }
@@ -228,51 +239,30 @@ class LayerReader {
 
   /** Wait for the parser to emit `event`; reject when it fails or closes first. */
   private settled(event: 'drain' | 'finish'): Promise<void> {
-    const extract = this.extract;
-    return new Promise<void>((resolve, reject) => {
-      if (extract.destroyed) {
-        reject(this.failure ?? this.corruption?.error ?? new Error('tar parser closed'));
-        return;
-      }
-      const cleanup = (): void => {
-        extract.off(event, onEvent);
-        extract.off('error', onError);
-        extract.off('close', onClose);
-      };
-      const onEvent = (): void => {
-        cleanup();
-        resolve();
-      };
-      const onError = (error: Error): void => {
-        cleanup();
-        reject(error);
-      };
-      const onClose = (): void => {
-        cleanup();
-        reject(this.failure ?? this.corruption?.error ?? new Error('tar parser closed'));
-      };
-      extract.on(event, onEvent);
-      extract.on('error', onError);
-      extract.on('close', onClose);
-    });
+    // streamx's typed events do not fit Node's emitter signature; the methods are the same.
+    return waitForEvent(this.extract as unknown as Emitter, event, this.closedErrorBound);
+  }
+
+  private closedError(): Error {
+    return this.failure ?? this.corruption?.error ?? new Error('tar parser closed early');
   }
 
   private onEntry(header: Header, stream: EntryStream, next: (err?: Error | null) => void): void {
     try {
-      if (++this.headerCount > this.maxEntries) throw this.tooManyEntries();
+      if (++this.headerCount > this.maxEntries) throw tooManyEntries(this.name, this.maxEntries);
       const entry = this.index(header);
       if (header.size > 0 && header.type !== 'directory') {
         // The parser pushes this entry's data into `stream`; it must be drained to move on.
         this.current = entry;
         this.pendingNext = next;
-        if (entry !== null && entry.type === 'file') this.startContent(entry);
+        if (entry !== null && entry.type === 'file') this.content.begin(entry);
         stream.on('error', noop); // the parser reports its own errors; avoid an unhandled duplicate
         stream.on('data', this.onDataBound);
         stream.on('end', this.onEndBound);
       } else {
         if (entry !== null && entry.type === 'file') {
-          this.startContent(entry);
-          this.finishContent(entry);
+          this.content.begin(entry);
+          this.content.finish(entry);
         }
         // Deferred: calling `next` inside the parser's own emit would recurse once per entry.
         this.pendingNext = next;
@@ -314,41 +304,9 @@ class LayerReader {
     return entry;
   }
 
-  private startContent(entry: FileEntry): void {
-    this.currentHash = createHash('sha256');
-    this.captureOffset = 0;
-    this.currentCapture = null;
-    if (this.matches(entry.path)) {
-      if (entry.size <= this.maxFileBytes) {
-        this.currentCapture = Buffer.allocUnsafe(entry.size);
-      } else {
-        this.captured.delete(entry.path);
-        this.warnings.push({
-          code: 'CAPTURE_TOO_LARGE',
-          path: entry.path,
-          message: `${entry.path} is ${entry.size} bytes, over the ${this.maxFileBytes}-byte capture limit; its content was not read`,
-        });
-      }
-    } else if (this.captured.size > 0) {
-      this.captured.delete(entry.path);
-    }
-    for (const probe of this.probes) {
-      if (probe.matches(entry.path, entry.size, entry.mode)) {
-        this.currentProbes.push({ id: probe.id, run: probe.start(entry.path, entry.size) });
-      }
-    }
-  }
-
   private onData(data: unknown): void {
-    const chunk = data as Buffer;
     try {
-      if (this.currentHash === null) return; // data of an entry we do not hash (e.g. odd sized link)
-      this.currentHash.update(chunk);
-      if (this.currentCapture !== null) {
-        chunk.copy(this.currentCapture, this.captureOffset);
-        this.captureOffset += chunk.length;
-      }
-      for (const active of this.currentProbes) active.run.write(chunk);
+      this.content.write(data as Buffer);
     } catch (err) {
       this.fail(err);
     }
@@ -358,26 +316,10 @@ class LayerReader {
     try {
       const entry = this.current;
       this.current = null;
-      if (entry !== null && entry.type === 'file') this.finishContent(entry);
+      if (entry !== null && entry.type === 'file') this.content.finish(entry);
       this.callNext();
     } catch (err) {
       this.fail(err);
-    }
-  }
-
-  private finishContent(entry: FileEntry): void {
-    entry.sha256 = this.currentHash!.digest('hex');
-    this.currentHash = null;
-    if (this.currentCapture !== null) {
-      this.captured.set(entry.path, this.currentCapture);
-      this.currentCapture = null;
-    }
-    if (this.currentProbes.length > 0) {
-      for (const active of this.currentProbes) {
-        const result = active.run.end();
-        if (result !== undefined) (entry.probes ??= {})[active.id] = result;
-      }
-      this.currentProbes.length = 0;
     }
   }
 
@@ -395,54 +337,22 @@ class LayerReader {
     return this.failure;
   }
 
-  private tooLarge(): ImageChangelogError {
-    return new ImageChangelogError(
-      'LAYER_TOO_LARGE',
-      `layer ${this.name} expands past ${this.maxBytes} bytes uncompressed (the decompression-bomb cap); reading stopped`,
-      { subject: this.name, hint: 'if the layer is genuine, raise the maxUncompressedBytes limit' },
-    );
-  }
-
-  private tooManyEntries(): ImageChangelogError {
-    return new ImageChangelogError('TOO_MANY_ENTRIES', `layer ${this.name} holds more than ${this.maxEntries} tar entries; reading stopped`, {
-      subject: this.name,
-      hint: 'if the layer is genuine, raise the maxEntries limit',
-    });
-  }
-
   /** The error to report: ours first, then the caller's abort, the source's own error, corruption. */
   private explain(err: unknown): Error {
     if (this.failure !== null) return this.failure;
     if (this.options.signal?.aborted) return toError(err);
     if (this.sourceError !== null) return this.sourceError;
-    if (this.corruption !== null) {
-      const { what, error } = this.corruption;
-      return new ImageChangelogError('LAYER_CORRUPT', `layer ${this.name} is corrupt: ${what}: ${error.message}`, {
-        subject: this.name,
-        hint: 'the blob is truncated or damaged; fetch or rebuild the image',
-        cause: error,
-      });
-    }
+    if (this.corruption !== null) return layerCorrupt(this.name, this.corruption.what, this.corruption.error);
     return toError(err);
   }
 
   private verify(): void {
+    const { digest, diffID } = this.layer;
     if (this.storedHash !== null) {
-      const actual = `${this.layer.digest.slice(0, this.layer.digest.indexOf(':'))}:${this.storedHash.digest('hex')}`;
-      if (actual !== this.layer.digest) {
-        throw new ImageChangelogError('DIGEST_MISMATCH', `layer ${this.name}: stored blob has digest ${actual}, expected ${this.layer.digest}`, {
-          subject: this.name,
-          hint: 'the blob is corrupt or was altered; fetch the image again',
-        });
-      }
+      const actual = digestString(digest, this.storedHash);
+      if (actual !== digest) throw digestMismatch(this.name, digest, actual);
     }
-    const actualDiff = `${this.layer.diffID.slice(0, this.layer.diffID.indexOf(':'))}:${this.diffHash.digest('hex')}`;
-    if (actualDiff !== this.layer.diffID) {
-      throw new ImageChangelogError(
-        'DIFFID_MISMATCH',
-        `layer ${this.name}: uncompressed tar has digest ${actualDiff}, but the image config lists diffID ${this.layer.diffID}`,
-        { subject: this.name, hint: 'the layer does not belong to this image config, or is corrupt' },
-      );
-    }
+    const actualDiffID = digestString(diffID, this.diffHash);
+    if (actualDiffID !== diffID) throw diffIdMismatch(this.name, diffID, actualDiffID);
   }
 }

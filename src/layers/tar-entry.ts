@@ -31,7 +31,11 @@ export function toWhiteout(path: string, warnings: LayerWarning[]): Whiteout | n
   if (base.startsWith(AUFS_META_PREFIX)) return null;
   const name = base.slice(WHITEOUT_PREFIX.length);
   if (name === '' || name === '.' || name === '..') {
-    warnings.push({ code: 'INVALID_WHITEOUT', path, message: `whiteout ${JSON.stringify(path)} names no file; ignored` });
+    warnings.push({
+      code: 'INVALID_WHITEOUT',
+      path,
+      message: `whiteout ${JSON.stringify(path)} names no file; ignored`,
+    });
     return null;
   }
   return { path: dir === '' ? name : `${dir}/${name}`, kind: 'file' };
@@ -41,7 +45,11 @@ export function toWhiteout(path: string, warnings: LayerWarning[]): Whiteout | n
 export function isWhiteoutPath(path: string): boolean {
   if (!path.includes(WHITEOUT_PREFIX)) return false;
   const base = path.slice(path.lastIndexOf('/') + 1);
-  return base.startsWith(WHITEOUT_PREFIX) || path.startsWith(AUFS_META_PREFIX) || path.includes(`/${AUFS_META_PREFIX}`);
+  return (
+    base.startsWith(WHITEOUT_PREFIX) ||
+    path.startsWith(AUFS_META_PREFIX) ||
+    path.includes(`/${AUFS_META_PREFIX}`)
+  );
 }
 
 /** Numbers from the PAX record override the ustar field (large uids, sub-second mtimes). */
@@ -55,16 +63,25 @@ function paxNumber(pax: unknown, key: string): number | undefined {
 
 function checkedNumber(value: number, field: string, path: string, layer: string): number {
   if (Number.isFinite(value) && value >= 0) return value;
-  throw new ImageChangelogError('LAYER_CORRUPT', `layer ${layer} is corrupt: tar entry ${JSON.stringify(path)} has an invalid ${field}`, {
-    subject: layer,
-  });
+  throw new ImageChangelogError(
+    'LAYER_CORRUPT',
+    `layer ${layer} is corrupt: tar entry ${JSON.stringify(path)} has an invalid ${field}`,
+    {
+      subject: layer,
+    },
+  );
 }
 
 /**
  * The FileEntry for a tar header at an already normalised (non-whiteout) path, or null for a type we
  * do not model (GNU sparse, volume labels...), which is skipped with a warning.
  */
-export function toFileEntry(header: Header, path: string, layer: string, warnings: LayerWarning[]): FileEntry | null {
+export function toFileEntry(
+  header: Header,
+  path: string,
+  layer: string,
+  warnings: LayerWarning[],
+): FileEntry | null {
   const type = ENTRY_TYPES[header.type as string];
   if (type === undefined) {
     warnings.push({

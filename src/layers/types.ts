@@ -64,10 +64,12 @@ export interface TreeEntry extends FileEntry {
 
 /** The image's file tree after applying all layers in order. */
 export interface FileTree {
-  /** Every path in the image (sorted by path when iterated via `paths()`), directories included. */
+  /** Every path in the image, directories included; insertion order, not sorted (use `sortedPaths(tree)`). */
   entries: Map<string, TreeEntry>;
   /** Captured cataloger files visible in the final tree, keyed by path, with their layer. */
   captured: Map<string, { content: Buffer; layer: number }>;
+  /** Problems met while squashing (hardlinks to missing targets, entries under a non-directory). */
+  warnings?: LayerWarning[];
 }
 
 /**

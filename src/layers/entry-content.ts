@@ -1,0 +1,81 @@
+import { createHash, type Hash } from 'node:crypto';
+import type { PathMatcher } from './capture-matcher.js';
+import type { ContentProbe, FileEntry, LayerWarning, ProbeRun } from './types.js';
+
+interface ActiveProbe {
+  id: string;
+  run: ProbeRun<unknown>;
+}
+
+/**
+ * What happens to the bytes of one regular file while they stream past: its SHA-256, a copy when a
+ * cataloger asked for the path, and the content probes that want it. One instance serves every file
+ * of a layer in turn (files stream one at a time), so nothing is allocated per chunk.
+ */
+export class EntryContent {
+  private hash: Hash | null = null;
+  private capture: Buffer | null = null;
+  private captureOffset = 0;
+  private readonly probeRuns: ActiveProbe[] = [];
+
+  constructor(
+    private readonly matches: PathMatcher,
+    private readonly maxFileBytes: number,
+    private readonly probes: readonly ContentProbe[],
+    private readonly captured: Map<string, Buffer>,
+    private readonly warnings: LayerWarning[],
+  ) {}
+
+  begin(entry: FileEntry): void {
+    this.hash = createHash('sha256');
+    this.capture = null;
+    this.captureOffset = 0;
+    if (this.matches(entry.path)) {
+      if (entry.size <= this.maxFileBytes) {
+        // The size is known up front: one exact allocation, and no reference kept to parser chunks.
+        this.capture = Buffer.allocUnsafe(entry.size);
+      } else {
+        this.captured.delete(entry.path);
+        this.warnings.push({
+          code: 'CAPTURE_TOO_LARGE',
+          path: entry.path,
+          message: `${entry.path} is ${entry.size} bytes, over the ${this.maxFileBytes}-byte capture limit; its content was not kept`,
+        });
+      }
+    } else if (this.captured.size > 0) {
+      this.captured.delete(entry.path); // an earlier capture of this path is hidden by this file
+    }
+    for (const probe of this.probes) {
+      if (probe.matches(entry.path, entry.size, entry.mode)) {
+        this.probeRuns.push({ id: probe.id, run: probe.start(entry.path, entry.size) });
+      }
+    }
+  }
+
+  write(chunk: Buffer): void {
+    if (this.hash === null) return; // data of an entry that is not a regular file
+    this.hash.update(chunk);
+    if (this.capture !== null) {
+      chunk.copy(this.capture, this.captureOffset);
+      this.captureOffset += chunk.length;
+    }
+    for (const active of this.probeRuns) active.run.write(chunk);
+  }
+
+  finish(entry: FileEntry): void {
+    if (this.hash === null) return;
+    entry.sha256 = this.hash.digest('hex');
+    this.hash = null;
+    if (this.capture !== null) {
+      this.captured.set(entry.path, this.capture);
+      this.capture = null;
+    }
+    if (this.probeRuns.length > 0) {
+      for (const active of this.probeRuns) {
+        const result = active.run.end();
+        if (result !== undefined) (entry.probes ??= {})[active.id] = result;
+      }
+      this.probeRuns.length = 0;
+    }
+  }
+}
