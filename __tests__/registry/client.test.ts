@@ -293,7 +293,7 @@ describe('registry/client', () => {
     const blob = bigBlob(5000);
     const digest = r.addBlob(blob);
     const wrong = Buffer.from(blob);
-    wrong[4000] ^= 0xff;
+    wrong[4000] = wrong[4000]! ^ 0xff;
     r.faults.push((req, res) => {
       if (!req.url?.includes('/blobs/')) return false;
       serveBytes(req, res, wrong, true);

@@ -125,7 +125,7 @@ export class CredentialStore {
       try {
         const parsed: unknown = JSON.parse(text);
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-        return parsed as DockerConfig;
+        return parsed;
       } catch {
         throw new ImageChangelogError('DOCKER_CONFIG', `docker config ${path} is not valid JSON`, { subject: path });
       }
