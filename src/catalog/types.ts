@@ -33,6 +33,8 @@ export interface OwnedFile {
   config?: boolean;
   /** rpm: a %ghost file (not shipped in the package payload). */
   ghost?: boolean;
+  /** dpkg: an obsolete conffile (no longer shipped by this version; dpkg still tracks it and leaves it on disk). */
+  obsolete?: boolean;
 }
 
 export interface Package {
