@@ -1,0 +1,73 @@
+/**
+ * deb822 control stanzas as dpkg writes them in `var/lib/dpkg/status` and distroless
+ * `status.d/*`: `Field: value` lines, continuation lines starting with a space or tab, stanzas
+ * separated by blank lines. Field names are case-insensitive (kept lower-cased here).
+ */
+export interface ControlStanza {
+  /** Field name (lower case) -> value; continuation lines follow the first line after a `\n`. */
+  fields: Map<string, string>;
+  /** 1-based line where the stanza starts, for problems. */
+  line: number;
+}
+
+export interface ControlParse {
+  stanzas: ControlStanza[];
+  /** Lines that could not be understood, with their 1-based numbers. */
+  errors: Array<{ line: number; message: string }>;
+}
+
+/** Syntax errors kept per file: a garbage file is reported, not listed line by line. */
+const MAX_ERRORS = 20;
+
+export function parseControlStanzas(text: string): ControlParse {
+  const stanzas: ControlStanza[] = [];
+  const errors: ControlParse['errors'] = [];
+  let current: ControlStanza | undefined;
+  let lastField: string | undefined;
+  let errorCount = 0;
+  const error = (line: number, message: string): void => {
+    errorCount++;
+    if (errors.length < MAX_ERRORS) errors.push({ line, message });
+  };
+
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] ?? '').replace(/\r$/, '');
+    const lineNo = i + 1;
+    if (line.trim() === '') {
+      current = undefined;
+      lastField = undefined;
+      continue;
+    }
+    if (line.startsWith(' ') || line.startsWith('\t')) {
+      if (!current || lastField === undefined) {
+        error(lineNo, 'continuation line outside a field');
+        continue;
+      }
+      const previous = current.fields.get(lastField) ?? '';
+      current.fields.set(lastField, `${previous}\n${line.slice(1)}`);
+      continue;
+    }
+    if (line.startsWith('#')) continue; // deb822 allows comments; dpkg never writes them
+    const colon = line.indexOf(':');
+    if (colon <= 0) {
+      error(lineNo, 'line is neither "Field: value" nor a continuation');
+      continue;
+    }
+    const name = line.slice(0, colon).trim().toLowerCase();
+    if (!/^[!-9;-~]+$/.test(name)) {
+      error(lineNo, 'invalid field name');
+      continue;
+    }
+    if (!current) {
+      current = { fields: new Map(), line: lineNo };
+      stanzas.push(current);
+    }
+    current.fields.set(name, line.slice(colon + 1).trim());
+    lastField = name;
+  }
+  if (errorCount > errors.length) {
+    errors.push({ line: 0, message: `${errorCount - errors.length} more syntax errors not listed` });
+  }
+  return { stanzas, errors };
+}
