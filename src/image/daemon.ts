@@ -128,7 +128,7 @@ export class DockerEngine {
     let message = '';
     try {
       const m = (JSON.parse(body) as { message?: unknown }).message;
-      if (typeof m === 'string') message = `: ${m.replace(/[\u0000-\u001f]+/g, ' ').slice(0, 200)}`;
+      if (typeof m === 'string') message = `: ${m.replace(/\s+/g, ' ').replace(/[^\x20-\x7e]/g, '?').slice(0, 200)}`;
     } catch {
       // no message
     }
