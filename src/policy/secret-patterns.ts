@@ -14,7 +14,7 @@ interface ContentPattern {
   reject?: (match: string) => boolean;
 }
 
-const NEWLINE = String.raw`(?:\r?\n|\\r?\\n)`;
+const NEWLINE = String.raw`(?:\r?\n|(?:\\r)?\\n)`;
 const PEM_HEADER = String.raw`(?:[A-Za-z][A-Za-z-]*: ?[^\r\n\\]*${NEWLINE})*`;
 const isExample = (m: string): boolean => /EXAMPLE/.test(m);
 
@@ -49,6 +49,13 @@ const PATTERNS: readonly ContentPattern[] = [
   { kind: 'pypi-password', regex: /^[ \t]*password[ \t]*[=:][ \t]*\S/m, path: /(?:^|\/)\.pypirc$/ },
 ];
 
+/**
+ * One cheap pass that every content pattern's anchor passes (most text has none): the patterns
+ * themselves run only on text it hits. Tool config patterns are path-limited and always run.
+ */
+const ANCHORS =
+  /PRIVATE KEY|A[KS]IA[A-Z0-9]{16}|[Ss][Ee][Cc][Rr][Ee][Tt]_?[Aa][Cc][Cc][Ee][Ss][Ss]|gh[pousr]_[A-Za-z0-9]{36}|github_pat_|xox[abposr]-|hooks\.slack\.com|"service_account"|"private_key"/;
+
 /** A GCP service-account key file has both markers, anywhere in the file. */
 const GCP_TYPE = /"type"\s*:\s*"service_account"/;
 const GCP_KEY = /"private_key"\s*:\s*"-----BEGIN/;
@@ -69,10 +76,13 @@ export class SecretScanner {
 
   /** Look at a piece of text (latin1: one char per byte, so offsets and lengths match the bytes). */
   scan(text: string): void {
+    const anchored = ANCHORS.test(text);
     for (const pattern of this.patterns) {
+      if (!anchored && pattern.path === undefined) continue;
       if (this.found.has(pattern.kind)) continue;
       if (matches(pattern, text)) this.found.add(pattern.kind);
     }
+    if (!anchored) return;
     this.gcpType ||= GCP_TYPE.test(text);
     this.gcpKey ||= GCP_KEY.test(text);
     if (this.gcpType && this.gcpKey) this.found.add('gcp-service-account');
