@@ -1,15 +1,42 @@
 import type { ImageConfig } from '../../src/image/types.js';
 import type { Ecosystem, Inventory, InventoryFile, OsRelease, Package } from '../../src/catalog/types.js';
-import type { Changes, FileChange, FileState, ImageSide, PackageChange, SettingChange } from '../../src/diff/types.js';
+import type {
+  Changes,
+  FileChange,
+  FileState,
+  ImageSide,
+  PackageChange,
+  SettingChange,
+} from '../../src/diff/types.js';
 
 /** Hand-built inputs for the policy: small, explicit, each field what the test says. */
 
 export function fileState(overrides: Partial<FileState> = {}): FileState {
-  return { type: 'file', mode: 0o644, uid: 0, gid: 0, size: 100, sha256: 'a'.repeat(64), layer: 1, ...overrides };
+  return {
+    type: 'file',
+    mode: 0o644,
+    uid: 0,
+    gid: 0,
+    size: 100,
+    sha256: 'a'.repeat(64),
+    layer: 1,
+    ...overrides,
+  };
 }
 
-export function fileChange(path: string, kind: FileChange['kind'], overrides: Partial<FileChange> = {}): FileChange {
-  const change: FileChange = { path, kind, aspects: kind === 'modified' ? ['content'] : [], owners: [], ownership: 'none', ...overrides };
+export function fileChange(
+  path: string,
+  kind: FileChange['kind'],
+  overrides: Partial<FileChange> = {},
+): FileChange {
+  const change: FileChange = {
+    path,
+    kind,
+    aspects: kind === 'modified' ? ['content'] : [],
+    owners: [],
+    ownership: 'none',
+    ...overrides,
+  };
   if (kind !== 'removed' && !('after' in overrides)) change.after = fileState();
   if (kind !== 'added' && !('before' in overrides)) change.before = fileState({ layer: 0 });
   return change;
@@ -30,12 +57,27 @@ export function packageChange(
   return change;
 }
 
-export function pkg(ecosystem: Ecosystem, name: string, version: string, location = 'var/lib/dpkg/status'): Package {
+export function pkg(
+  ecosystem: Ecosystem,
+  name: string,
+  version: string,
+  location = 'var/lib/dpkg/status',
+): Package {
   return { ecosystem, name, version, location, layer: 0, files: [] };
 }
 
 export function inventoryFile(path: string, overrides: Partial<InventoryFile> = {}): InventoryFile {
-  return { path, type: 'file', mode: 0o644, uid: 0, gid: 0, size: 100, layer: 1, ownership: 'none', ...overrides };
+  return {
+    path,
+    type: 'file',
+    mode: 0o644,
+    uid: 0,
+    gid: 0,
+    size: 100,
+    layer: 1,
+    ownership: 'none',
+    ...overrides,
+  };
 }
 
 export interface InventoryOptions {
@@ -55,7 +97,9 @@ export function inventory(options: InventoryOptions = {}): Inventory {
   const layerCount = options.layers ?? 2;
   const layers = Array.from({ length: layerCount }, (_, i) => ({
     digest: `sha256:${String(i).repeat(64).slice(0, 64)}`,
-    diffID: `sha256:${String(i + 1).repeat(64).slice(0, 64)}`,
+    diffID: `sha256:${String(i + 1)
+      .repeat(64)
+      .slice(0, 64)}`,
     size: 10,
     uncompressedSize: 20,
   }));
@@ -69,7 +113,10 @@ export function inventory(options: InventoryOptions = {}): Inventory {
       compressedSize: 50_000_000,
       uncompressedSize: options.uncompressedSize ?? 100_000_000,
     },
-    config: { rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffID) }, config: options.config ?? {} },
+    config: {
+      rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffID) },
+      config: options.config ?? {},
+    },
     packages: options.packages ?? [],
     files: [...(options.files ?? [])].sort((a, b) => (a.path < b.path ? -1 : 1)),
     problems: [],
@@ -111,7 +158,8 @@ export function changes(options: ChangesOptions = {}): Changes {
   const files = options.files ?? [];
   const count = <K extends string>(kinds: readonly K[], list: Array<{ kind: string }>): Record<K, number> =>
     Object.fromEntries(kinds.map((k) => [k, list.filter((x) => x.kind === k).length])) as Record<K, number>;
-  const before = options.before === null ? undefined : side({ os: os('debian', '12'), ...options.before }, 100_000_000);
+  const before =
+    options.before === null ? undefined : side({ os: os('debian', '12'), ...options.before }, 100_000_000);
   const result: Changes = {
     after: side({ os: os('debian', '12'), ...options.after }, 100_000_000),
     firstRelease: before === undefined,
@@ -125,7 +173,10 @@ export function changes(options: ChangesOptions = {}): Changes {
     counts: {
       packages: count(['added', 'removed', 'upgraded', 'downgraded', 'rebuilt'] as const, packages),
       files: count(['added', 'removed', 'modified', 'metadata'] as const, files),
-      nonPackaged: count(['added', 'removed', 'modified'] as const, files.filter((f) => f.ownership === 'none')),
+      nonPackaged: count(
+        ['added', 'removed', 'modified'] as const,
+        files.filter((f) => f.ownership === 'none'),
+      ),
       unexplained: 0,
       excluded: 0,
     },

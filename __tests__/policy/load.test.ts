@@ -49,7 +49,12 @@ describe('parsePolicy', () => {
     expect(policy.rules[0]).toMatchObject({
       description: 'Banned packages',
       definedAt: `${FILE}:2:5`,
-      match: { name: ['event-stream', '@evil/*'], ecosystem: ['npm'], present: true, version: { text: '^3.3', semverRange: '^3.3' } },
+      match: {
+        name: ['event-stream', '@evil/*'],
+        ecosystem: ['npm'],
+        present: true,
+        version: { text: '^3.3', semverRange: '^3.3' },
+      },
     });
     expect(policy.rules[1]!.match).toEqual({
       path: ['opt/**'],
@@ -67,9 +72,22 @@ describe('parsePolicy', () => {
   });
 
   it('reads OP VERSION clauses for non-npm schemes when the constraint has several', () => {
-    const policy = parsePolicy(lines('rules:', '  - id: old-openssl', '    action: stop', '    packages: { name: openssl, version: ">=1:2.0-1, <3" }'), FILE);
+    const policy = parsePolicy(
+      lines(
+        'rules:',
+        '  - id: old-openssl',
+        '    action: stop',
+        '    packages: { name: openssl, version: ">=1:2.0-1, <3" }',
+      ),
+      FILE,
+    );
     expect(policy.rules[0]!.match).toMatchObject({
-      version: { clauses: [{ op: '>=', version: '1:2.0-1' }, { op: '<', version: '3' }] },
+      version: {
+        clauses: [
+          { op: '>=', version: '1:2.0-1' },
+          { op: '<', version: '3' },
+        ],
+      },
     });
   });
 
@@ -105,11 +123,7 @@ describe('parsePolicy', () => {
         lines('rules:', '  - id: a', '    action: stop', '    files: { setuid: "yes" }'),
         `${FILE}:4:22: "setuid" must be true or false (got "yes")`,
       ],
-      [
-        'rules that are not a list',
-        lines('rules:', '  id: a'),
-        `${FILE}:2:3: "rules" must be a list`,
-      ],
+      ['rules that are not a list', lines('rules:', '  id: a'), `${FILE}:2:3: "rules" must be a list`],
       [
         'a bad enum value',
         lines('rules:', '  - id: a', '    action: block', '    image: { osChanged: true }'),
@@ -122,7 +136,16 @@ describe('parsePolicy', () => {
       ],
       [
         'a bad date',
-        lines('rules:', '  - id: a', '    action: stop', '    image: { osChanged: true }', 'allow:', '  - rule: a', '    reason: ok', '    expires: 2026-02-30'),
+        lines(
+          'rules:',
+          '  - id: a',
+          '    action: stop',
+          '    image: { osChanged: true }',
+          'allow:',
+          '  - rule: a',
+          '    reason: ok',
+          '    expires: 2026-02-30',
+        ),
         `${FILE}:8:14: "expires" must be a date YYYY-MM-DD like 2026-12-31 (got "2026-02-30")`,
       ],
       [
@@ -142,12 +165,23 @@ describe('parsePolicy', () => {
       ],
       [
         'a semver range on a rule that covers other schemes',
-        lines('rules:', '  - id: a', '    action: stop', '    packages: { ecosystem: [npm, dpkg], version: "^1.2" }'),
+        lines(
+          'rules:',
+          '  - id: a',
+          '    action: stop',
+          '    packages: { ecosystem: [npm, dpkg], version: "^1.2" }',
+        ),
         `${FILE}:4:50: "^1.2" is a semver range, which only npm packages use; add "ecosystem: npm", or write "version" as OP VERSION clauses joined by "," (like ">=1:2.0-1, <2")`,
       ],
       [
         'two subject blocks in one rule',
-        lines('rules:', '  - id: a', '    action: stop', '    packages: { change: added }', '    files: { setuid: true }'),
+        lines(
+          'rules:',
+          '  - id: a',
+          '    action: stop',
+          '    packages: { change: added }',
+          '    files: { setuid: true }',
+        ),
         `${FILE}:5:5: rule "a" has both "packages" and "files"; a rule matches exactly one subject`,
       ],
       [
@@ -167,7 +201,15 @@ describe('parsePolicy', () => {
       ],
       [
         'duplicate rule ids',
-        lines('rules:', '  - id: a', '    action: stop', '    image: { osChanged: true }', '  - id: a', '    action: warn', '    image: { newPorts: true }'),
+        lines(
+          'rules:',
+          '  - id: a',
+          '    action: stop',
+          '    image: { osChanged: true }',
+          '  - id: a',
+          '    action: warn',
+          '    image: { newPorts: true }',
+        ),
         `${FILE}:5:9: duplicate rule id "a" (first defined at ${FILE}:2:9)`,
       ],
       [
@@ -177,17 +219,41 @@ describe('parsePolicy', () => {
       ],
       [
         'an allowance without a reason',
-        lines('rules:', '  - id: a', '    action: stop', '    image: { osChanged: true }', 'allow:', '  - rule: a'),
+        lines(
+          'rules:',
+          '  - id: a',
+          '    action: stop',
+          '    image: { osChanged: true }',
+          'allow:',
+          '  - rule: a',
+        ),
         `${FILE}:6:5: allow[0] needs "reason" (why the exception is acceptable)`,
       ],
       [
         'an allowance for a rule that does not exist',
-        lines('rules:', '  - id: no-root', '    action: stop', '    image: { runsAsRoot: true }', 'allow:', '  - rule: no-rot', '    reason: ok'),
+        lines(
+          'rules:',
+          '  - id: no-root',
+          '    action: stop',
+          '    image: { runsAsRoot: true }',
+          'allow:',
+          '  - rule: no-rot',
+          '    reason: ok',
+        ),
         `${FILE}:6:11: allow entry names rule "no-rot", which the policy does not have; did you mean "no-root"?`,
       ],
       [
         'an allowance selecting packages on a files rule',
-        lines('rules:', '  - id: a', '    action: stop', '    files: { setuid: true }', 'allow:', '  - rule: a', '    package: sudo', '    reason: ok'),
+        lines(
+          'rules:',
+          '  - id: a',
+          '    action: stop',
+          '    files: { setuid: true }',
+          'allow:',
+          '  - rule: a',
+          '    package: sudo',
+          '    reason: ok',
+        ),
         `${FILE}:7:5: "package" selects packages, but rule "a" is a files rule; use "path"`,
       ],
       [
@@ -213,12 +279,15 @@ describe('parsePolicy', () => {
       ['an empty file', '', `${FILE}:1:1: the policy is empty; expected a mapping with "rules"`],
     ];
 
-    it.each(cases)('points at the line and column and says what was expected for %s', (_what, text, message) => {
-      const err = errorOf(text);
-      expect(err.message).toBe(message);
-      expect(err.code).toBe('POLICY_INVALID');
-      expect(err.subject).toBe(FILE);
-    });
+    it.each(cases)(
+      'points at the line and column and says what was expected for %s',
+      (_what, text, message) => {
+        const err = errorOf(text);
+        expect(err.message).toBe(message);
+        expect(err.code).toBe('POLICY_INVALID');
+        expect(err.subject).toBe(FILE);
+      },
+    );
   });
 
   describe('extends: recommended', () => {
@@ -258,16 +327,31 @@ describe('parsePolicy', () => {
       const port = policy.rules.find((r) => r.id === 'new-exposed-port')!;
       expect(port).toMatchObject({ action: 'info', kind: 'image', match: { runsAsRoot: true } });
       expect(port.description).toBeUndefined();
-      expect(ids.indexOf('major-upgrade')).toBe(RECOMMENDED_POLICY.rules.findIndex((r) => r.id === 'major-upgrade'));
+      expect(ids.indexOf('major-upgrade')).toBe(
+        RECOMMENDED_POLICY.rules.findIndex((r) => r.id === 'major-upgrade'),
+      );
     });
 
     it('accepts allowances for built-in rules when extending', () => {
       const policy = parsePolicy(
-        lines('extends: recommended', 'allow:', '  - rule: packaged-setuid', '    path: /usr/bin/sudo', '    reason: we ship sudo', '    expires: 2026-12-31'),
+        lines(
+          'extends: recommended',
+          'allow:',
+          '  - rule: packaged-setuid',
+          '    path: /usr/bin/sudo',
+          '    reason: we ship sudo',
+          '    expires: 2026-12-31',
+        ),
         FILE,
       );
       expect(policy.allow).toEqual([
-        { rule: 'packaged-setuid', path: 'usr/bin/sudo', reason: 'we ship sudo', expires: '2026-12-31', definedAt: `${FILE}:3:5` },
+        {
+          rule: 'packaged-setuid',
+          path: 'usr/bin/sudo',
+          reason: 'we ship sudo',
+          expires: '2026-12-31',
+          definedAt: `${FILE}:3:5`,
+        },
       ]);
     });
   });

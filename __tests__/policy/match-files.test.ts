@@ -22,16 +22,32 @@ const SGID = 0o2755;
 describe('fileViolations', () => {
   const setuidCases = [
     fileChange('usr/local/bin/planted', 'added', { after: fileState({ mode: SUID }) }),
-    fileChange('usr/bin/sudo', 'added', { after: fileState({ mode: SUID }), ownership: 'package', owners: ['dpkg:sudo'] }),
-    fileChange('usr/bin/passwd', 'modified', { before: fileState({ mode: SUID }), after: fileState({ mode: SUID, size: 200 }), ownership: 'package' }),
-    fileChange('opt/tool', 'metadata', { before: fileState({ mode: 0o755 }), after: fileState({ mode: SUID }), aspects: ['mode'] }),
+    fileChange('usr/bin/sudo', 'added', {
+      after: fileState({ mode: SUID }),
+      ownership: 'package',
+      owners: ['dpkg:sudo'],
+    }),
+    fileChange('usr/bin/passwd', 'modified', {
+      before: fileState({ mode: SUID }),
+      after: fileState({ mode: SUID, size: 200 }),
+      ownership: 'package',
+    }),
+    fileChange('opt/tool', 'metadata', {
+      before: fileState({ mode: 0o755 }),
+      after: fileState({ mode: SUID }),
+      aspects: ['mode'],
+    }),
     fileChange('opt/was-suid', 'removed', { before: fileState({ mode: SUID }) }),
     fileChange('var/mail', 'added', { after: fileState({ type: 'dir', mode: 0o2775 }) }),
     fileChange('usr/bin/crontab', 'added', { after: fileState({ mode: SGID }), ownership: 'package' }),
   ];
 
   it('reports files that gained setuid (added with it or chmod-ed), not ones that kept it', () => {
-    expect(paths('{ setuid: true }', setuidCases)).toEqual(['opt/tool', 'usr/bin/sudo', 'usr/local/bin/planted']);
+    expect(paths('{ setuid: true }', setuidCases)).toEqual([
+      'opt/tool',
+      'usr/bin/sudo',
+      'usr/local/bin/planted',
+    ]);
     expect(messages('{ setuid: true, nonPackaged: true }', setuidCases)).toEqual([
       'opt/tool: changed (metadata) non-packaged file, setuid (mode 4755)',
       'usr/local/bin/planted: added non-packaged file, setuid (mode 4755)',
@@ -62,17 +78,20 @@ describe('fileViolations', () => {
   it('reports new non-packaged executables in bin directories when the recommended-style rule is used', () => {
     const files = [
       fileChange('usr/bin/tool', 'added', { after: fileState({ mode: 0o755 }) }),
-      fileChange('usr/bin/awk', 'added', { after: fileState({ type: 'symlink', mode: 0o777, link: '/etc/alternatives/awk' }) }),
-      fileChange('usr/bin/hard', 'added', { after: fileState({ type: 'hardlink', mode: 0o755, link: 'usr/bin/tool' }) }),
+      fileChange('usr/bin/awk', 'added', {
+        after: fileState({ type: 'symlink', mode: 0o777, link: '/etc/alternatives/awk' }),
+      }),
+      fileChange('usr/bin/hard', 'added', {
+        after: fileState({ type: 'hardlink', mode: 0o755, link: 'usr/bin/tool' }),
+      }),
       fileChange('usr/bin/data', 'added', { after: fileState({ mode: 0o644 }) }),
       fileChange('usr/bin/ls', 'added', { after: fileState({ mode: 0o755 }), ownership: 'package' }),
       fileChange('usr/bin/sub/deep', 'added', { after: fileState({ mode: 0o755 }) }),
       fileChange('opt/app/run', 'added', { after: fileState({ mode: 0o755 }) }),
     ];
-    expect(paths('{ path: ["/usr/bin/*"], change: added, nonPackaged: true, executable: true }', files)).toEqual([
-      'usr/bin/hard',
-      'usr/bin/tool',
-    ]);
+    expect(
+      paths('{ path: ["/usr/bin/*"], change: added, nonPackaged: true, executable: true }', files),
+    ).toEqual(['usr/bin/hard', 'usr/bin/tool']);
   });
 
   it('filters by size and owner, and reports size growth of modified files', () => {
@@ -80,14 +99,25 @@ describe('fileViolations', () => {
     const files = [
       fileChange('opt/big', 'added', { after: fileState({ size: 50 * MB, uid: 1000 }) }),
       fileChange('opt/small', 'added', { after: fileState({ size: 10 }) }),
-      fileChange('opt/grew', 'modified', { before: fileState({ size: MB }), after: fileState({ size: 10 * MB }) }),
-      fileChange('opt/grew-less', 'modified', { before: fileState({ size: MB }), after: fileState({ size: 9 * MB }) }),
-      fileChange('opt/was-empty', 'modified', { before: fileState({ size: 0 }), after: fileState({ size: 10 * MB }) }),
+      fileChange('opt/grew', 'modified', {
+        before: fileState({ size: MB }),
+        after: fileState({ size: 10 * MB }),
+      }),
+      fileChange('opt/grew-less', 'modified', {
+        before: fileState({ size: MB }),
+        after: fileState({ size: 9 * MB }),
+      }),
+      fileChange('opt/was-empty', 'modified', {
+        before: fileState({ size: 0 }),
+        after: fileState({ size: 10 * MB }),
+      }),
     ];
     expect(paths('{ minSize: 10MB }', files)).toEqual(['opt/big', 'opt/grew', 'opt/was-empty']);
     expect(paths('{ minSize: 1MB, maxSize: 9.5MB }', files)).toEqual(['opt/grew-less']);
     expect(paths('{ ownerRoot: false }', files)).toEqual(['opt/big']);
-    expect(messages('{ sizeGrowthFactor: 10 }', files)).toEqual(['opt/grew: modified non-packaged file, 10.0x larger (1.0 MB → 10.0 MB)']);
+    expect(messages('{ sizeGrowthFactor: 10 }', files)).toEqual([
+      'opt/grew: modified non-packaged file, 10.0x larger (1.0 MB → 10.0 MB)',
+    ]);
   });
 
   it('reports package files modified after install when asked', () => {

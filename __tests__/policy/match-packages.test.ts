@@ -9,7 +9,10 @@ const NOW = new Date('2026-06-01T12:00:00Z');
 
 /** Subjects and messages of the violations a one-rule packages policy finds. */
 function check(packagesBlock: string, c: Changes, after: Inventory = inventory()): Array<[string, string]> {
-  const policy = parsePolicy(`rules:\n  - id: r\n    action: stop\n    packages: ${packagesBlock}\n`, 'p.yml');
+  const policy = parsePolicy(
+    `rules:\n  - id: r\n    action: stop\n    packages: ${packagesBlock}\n`,
+    'p.yml',
+  );
   return evaluatePolicy(policy, c, after, NOW).violations.map((v) => [v.subject, v.message]);
 }
 
@@ -27,19 +30,29 @@ const mixed = changes({
 
 describe('packageViolations', () => {
   it('reports a downgrade with both versions when the rule asks for downgrades', () => {
-    expect(check('{ change: downgraded }', mixed)).toEqual([['dpkg:libc6', 'dpkg:libc6 downgraded 2.36-9+deb12u4 → 2.36-9 (patch)']]);
+    expect(check('{ change: downgraded }', mixed)).toEqual([
+      ['dpkg:libc6', 'dpkg:libc6 downgraded 2.36-9+deb12u4 → 2.36-9 (patch)'],
+    ]);
   });
 
   it('reports major bumps but leaves out calendar versions when calendarVersions is false', () => {
     expect(check('{ bump: major }', mixed).map(([s]) => s)).toEqual(['dpkg:tzdata', 'npm:express']);
-    expect(check('{ bump: major, calendarVersions: false }', mixed)).toEqual([['npm:express', 'npm:express upgraded 4.18.2 → 5.0.0 (major)']]);
+    expect(check('{ bump: major, calendarVersions: false }', mixed)).toEqual([
+      ['npm:express', 'npm:express upgraded 4.18.2 → 5.0.0 (major)'],
+    ]);
     expect(check('{ bump: major, calendarVersions: true }', mixed).map(([s]) => s)).toEqual(['dpkg:tzdata']);
   });
 
   it('matches names with globs where * crosses / when names are scoped', () => {
     expect(check('{ name: "@types/*" }', mixed).map(([s]) => s)).toEqual(['npm:@types/node']);
-    expect(check('{ name: "*", ecosystem: npm }', mixed).map(([s]) => s)).toEqual(['npm:@types/node', 'npm:express']);
-    expect(check('{ name: [curl, "lib*"], ecosystem: dpkg }', mixed).map(([s]) => s)).toEqual(['dpkg:curl', 'dpkg:libc6']);
+    expect(check('{ name: "*", ecosystem: npm }', mixed).map(([s]) => s)).toEqual([
+      'npm:@types/node',
+      'npm:express',
+    ]);
+    expect(check('{ name: [curl, "lib*"], ecosystem: dpkg }', mixed).map(([s]) => s)).toEqual([
+      'dpkg:curl',
+      'dpkg:libc6',
+    ]);
   });
 
   it('says what happened for added, removed and rebuilt packages', () => {
@@ -52,16 +65,24 @@ describe('packageViolations', () => {
 
   it('compares version constraints in the package scheme (dpkg revisions and tildes)', () => {
     // 3.0.13-1~deb12u1 is newer than 3.0.11 and older than 3.0.13-1 (tilde sorts first).
-    expect(check('{ name: openssl, version: ">3.0.11, <3.0.13-1" }', mixed).map(([s]) => s)).toEqual(['dpkg:openssl']);
+    expect(check('{ name: openssl, version: ">3.0.11, <3.0.13-1" }', mixed).map(([s]) => s)).toEqual([
+      'dpkg:openssl',
+    ]);
     expect(check('{ name: openssl, version: "<3.0.13~" }', mixed)).toEqual([]);
-    expect(check('{ name: libc6, version: "<2.36-9+deb12u1" }', mixed).map(([s]) => s)).toEqual(['dpkg:libc6']);
+    expect(check('{ name: libc6, version: "<2.36-9+deb12u1" }', mixed).map(([s]) => s)).toEqual([
+      'dpkg:libc6',
+    ]);
     // Removed packages are checked on the version they had.
-    expect(check('{ change: removed, version: "<7.88.1-10+deb12u5" }', mixed).map(([s]) => s)).toEqual(['dpkg:curl']);
+    expect(check('{ change: removed, version: "<7.88.1-10+deb12u5" }', mixed).map(([s]) => s)).toEqual([
+      'dpkg:curl',
+    ]);
   });
 
   it('uses semver ranges for npm packages when the rule is npm-only', () => {
     expect(check('{ ecosystem: npm, version: "^5" }', mixed).map(([s]) => s)).toEqual(['npm:express']);
-    expect(check('{ ecosystem: npm, version: ">=20 <21" }', mixed).map(([s]) => s)).toEqual(['npm:@types/node']);
+    expect(check('{ ecosystem: npm, version: ">=20 <21" }', mixed).map(([s]) => s)).toEqual([
+      'npm:@types/node',
+    ]);
   });
 
   it('checks the whole new inventory, once per package version, when present is true', () => {
@@ -74,7 +95,9 @@ describe('packageViolations', () => {
       ],
     });
     const none = changes();
-    expect(check('{ name: event-stream, present: true, ecosystem: npm, version: "3.3.6" }', none, after)).toEqual([
+    expect(
+      check('{ name: event-stream, present: true, ecosystem: npm, version: "3.3.6" }', none, after),
+    ).toEqual([
       ['npm:event-stream', 'npm:event-stream 3.3.6 is present (app/node_modules/event-stream/package.json)'],
     ]);
     expect(check('{ name: [event-stream, telnet], present: true }', none, after).map(([s]) => s)).toEqual([

@@ -47,13 +47,21 @@ describe('secretViolations', () => {
   });
 
   it('keeps package files apart when nonPackaged is given', () => {
-    expect(check('{ nonPackaged: false }')).toEqual(['usr/lib/python3/test/keycert.pem: added packaged file holds private-key']);
-    expect(check('{ nonPackaged: true, kinds: private-key }')).toEqual(['root/.ssh/id_rsa: added non-packaged file holds private-key']);
+    expect(check('{ nonPackaged: false }')).toEqual([
+      'usr/lib/python3/test/keycert.pem: added packaged file holds private-key',
+    ]);
+    expect(check('{ nonPackaged: true, kinds: private-key }')).toEqual([
+      'root/.ssh/id_rsa: added non-packaged file holds private-key',
+    ]);
   });
 
   it('limits by kind and path when the rule says so', () => {
-    expect(check('{ kinds: [github-token] }')).toEqual(['app/config.json: modified non-packaged file holds github-token']);
-    expect(check('{ path: "/root/**" }')).toEqual(['root/.ssh/id_rsa: added non-packaged file holds private-key, ssh-private-key-file']);
+    expect(check('{ kinds: [github-token] }')).toEqual([
+      'app/config.json: modified non-packaged file holds github-token',
+    ]);
+    expect(check('{ path: "/root/**" }')).toEqual([
+      'root/.ssh/id_rsa: added non-packaged file holds private-key, ssh-private-key-file',
+    ]);
   });
 });
 

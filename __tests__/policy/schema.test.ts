@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy, POLICY_KEYS } from '../../src/policy/load.js';
-import { BUMPS, ECOSYSTEMS, EXTENDABLE, FILE_CHANGES, PACKAGE_CHANGES, RULE_ACTIONS } from '../../src/policy/parse.js';
+import {
+  BUMPS,
+  ECOSYSTEMS,
+  EXTENDABLE,
+  FILE_CHANGES,
+  PACKAGE_CHANGES,
+  RULE_ACTIONS,
+} from '../../src/policy/parse.js';
 import { RECOMMENDED_POLICY_YAML } from '../../src/policy/recommended.js';
 import { SECRET_KINDS } from '../../src/policy/secret-kinds.js';
 
@@ -17,7 +24,9 @@ interface SchemaNode {
 }
 
 const schemaPath = fileURLToPath(new URL('../../schema/policy.schema.json', import.meta.url));
-const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as SchemaNode & { $defs: Record<string, SchemaNode> };
+const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as SchemaNode & {
+  $defs: Record<string, SchemaNode>;
+};
 
 /** Follow `$ref`s (only local `#/$defs/NAME` ones exist). */
 function deref(node: SchemaNode): SchemaNode {
@@ -73,10 +82,12 @@ describe('policy.schema.json', () => {
     const undescribed: string[] = [];
     const visit = (path: string, node: SchemaNode): void => {
       for (const [key, child] of Object.entries(deref(node).properties ?? {})) {
-        if (child.description === undefined && deref(child).description === undefined) undescribed.push(`${path}.${key}`);
+        if (child.description === undefined && deref(child).description === undefined)
+          undescribed.push(`${path}.${key}`);
         const target = deref(child);
         if (target.properties !== undefined) visit(`${path}.${key}`, target);
-        if (target.items !== undefined && deref(target.items).properties !== undefined) visit(`${path}.${key}[]`, target.items);
+        if (target.items !== undefined && deref(target.items).properties !== undefined)
+          visit(`${path}.${key}[]`, target.items);
       }
     };
     visit('policy', schema);

@@ -11,24 +11,48 @@ const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const PKCS8_KEY = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 const PKCS1_KEY = rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
 const SEC1_KEY = ec.privateKey.export({ type: 'sec1', format: 'pem' }) as string;
-const ENCRYPTED_KEY = rsa.privateKey.export({ type: 'pkcs1', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'x' }) as string;
+const ENCRYPTED_KEY = rsa.privateKey.export({
+  type: 'pkcs1',
+  format: 'pem',
+  cipher: 'aes-128-cbc',
+  passphrase: 'x',
+}) as string;
 const PUBLIC_KEY = rsa.publicKey.export({ type: 'spki', format: 'pem' }) as string;
 const OPENSSH_KEY = [
   '-----BEGIN OPENSSH PRIVATE KEY-----',
-  ...(Buffer.concat([Buffer.from('openssh-key-v1\0'), randomBytes(300)]).toString('base64').match(/.{1,70}/g) ?? []),
+  ...(Buffer.concat([Buffer.from('openssh-key-v1\0'), randomBytes(300)])
+    .toString('base64')
+    .match(/.{1,70}/g) ?? []),
   '-----END OPENSSH PRIVATE KEY-----',
   '',
 ].join('\n');
-const CERTIFICATE = ['-----BEGIN CERTIFICATE-----', ...(randomBytes(600).toString('base64').match(/.{1,64}/g) ?? []), '-----END CERTIFICATE-----', ''].join('\n');
-const alnum = (n: number): string => randomBytes(n * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, n);
-const upper = (n: number): string => Array.from(randomBytes(n), (b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[b % 32]).join('');
+const CERTIFICATE = [
+  '-----BEGIN CERTIFICATE-----',
+  ...(randomBytes(600)
+    .toString('base64')
+    .match(/.{1,64}/g) ?? []),
+  '-----END CERTIFICATE-----',
+  '',
+].join('\n');
+const alnum = (n: number): string =>
+  randomBytes(n * 2)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, n);
+const upper = (n: number): string =>
+  Array.from(randomBytes(n), (b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[b % 32]).join('');
 const GITHUB_TOKEN = 'gh' + 'p_' + alnum(36);
 const GITHUB_PAT = 'github' + '_pat_' + alnum(22) + '_' + alnum(59);
 const AWS_KEY = 'AK' + 'IA' + upper(16);
 const SLACK_TOKEN = 'xo' + 'xb-' + '123456789012-1234567890123-' + alnum(24);
 
 /** Run the probe over `content` as the layer reader would: matches, start, write chunks, end. */
-function probe(path: string, content: string | Buffer, chunkSize = 64 * 1024, maxFileBytes?: number): string[] {
+function probe(
+  path: string,
+  content: string | Buffer,
+  chunkSize = 64 * 1024,
+  maxFileBytes?: number,
+): string[] {
   const p = createSecretsProbe(maxFileBytes === undefined ? {} : { maxFileBytes });
   const bytes = Buffer.from(content);
   if (!p.matches(path, bytes.length, 0o644)) return ['<not probed>'];
@@ -68,15 +92,31 @@ describe('createSecretsProbe', () => {
     expect(probe('etc/ssl/public.pem', PUBLIC_KEY)).toEqual([]);
     expect(probe('etc/ssl/certs/ca.pem', CERTIFICATE)).toEqual([]);
     // What ssh and libcrypto binaries carry: the marker string, no key body after it.
-    const binary = Buffer.concat([randomBytes(200), Buffer.from('-----BEGIN OPENSSH PRIVATE KEY-----\n\0-----END OPENSSH PRIVATE KEY-----\n\0'), randomBytes(200)]);
+    const binary = Buffer.concat([
+      randomBytes(200),
+      Buffer.from('-----BEGIN OPENSSH PRIVATE KEY-----\n\0-----END OPENSSH PRIVATE KEY-----\n\0'),
+      randomBytes(200),
+    ]);
     expect(probe('usr/bin/ssh-keygen', binary)).toEqual([]);
-    expect(probe('usr/share/doc/x.txt', 'Put your key between -----BEGIN RSA PRIVATE KEY----- and the END line.\n')).toEqual([]);
+    expect(
+      probe(
+        'usr/share/doc/x.txt',
+        'Put your key between -----BEGIN RSA PRIVATE KEY----- and the END line.\n',
+      ),
+    ).toEqual([]);
   });
 
   it('finds cloud credentials and tokens, but not documented example values', () => {
     expect(probe('app/settings.py', `AWS_ACCESS_KEY_ID = "${AWS_KEY}"\n`)).toEqual(['aws-access-key']);
-    expect(probe('app/docs.md', 'e.g. AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n')).toEqual([]);
-    expect(probe('root/.aws/credentials', `[default]\naws_secret_access_key = ${alnum(40)}\n`)).toEqual(['aws-secret-key']);
+    expect(
+      probe(
+        'app/docs.md',
+        'e.g. AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n',
+      ),
+    ).toEqual([]);
+    expect(probe('root/.aws/credentials', `[default]\naws_secret_access_key = ${alnum(40)}\n`)).toEqual([
+      'aws-secret-key',
+    ]);
     expect(probe('app/ci.sh', `curl -H "Authorization: token ${GITHUB_PAT}"\n`)).toEqual(['github-token']);
     expect(probe('app/bot.js', `const t = '${SLACK_TOKEN}';\n`)).toEqual(['slack-token']);
     const webhook = 'https://hooks.slack.com/services/' + 'T0123ABCD/B0123ABCD/' + alnum(24);
@@ -84,21 +124,38 @@ describe('createSecretsProbe', () => {
   });
 
   it('finds a GCP service-account key when its two markers are far apart', () => {
-    const json = JSON.stringify({ type: 'service_account', project_id: 'p', private_key_id: 'x'.repeat(40), pad: 'y'.repeat(5000), private_key: PKCS8_KEY });
+    const json = JSON.stringify({
+      type: 'service_account',
+      project_id: 'p',
+      private_key_id: 'x'.repeat(40),
+      pad: 'y'.repeat(5000),
+      private_key: PKCS8_KEY,
+    });
     expect(probe('app/sa.json', json, 1000)).toEqual(['gcp-service-account', 'private-key']);
-    expect(probe('app/other.json', JSON.stringify({ type: 'service_account', client_email: 'x' }))).toEqual([]);
+    expect(probe('app/other.json', JSON.stringify({ type: 'service_account', client_email: 'x' }))).toEqual(
+      [],
+    );
   });
 
   it('finds credentials in tool config files only when they hold them', () => {
     const npmToken = 'npm' + '_' + alnum(36);
-    expect(probe('root/.npmrc', `registry=https://r.example/\n//r.example/:_authToken=${npmToken}\n`)).toEqual(['npm-token']);
+    expect(
+      probe('root/.npmrc', `registry=https://r.example/\n//r.example/:_authToken=${npmToken}\n`),
+    ).toEqual(['npm-token']);
     expect(probe('root/.npmrc', '//r.example/:_authToken=${NPM_TOKEN}\n')).toEqual([]);
     expect(probe('app/README', `//r.example/:_authToken=${npmToken}\n`)).toEqual([]);
-    expect(probe('root/.docker/config.json', JSON.stringify({ auths: { 'ghcr.io': { auth: Buffer.from('u:p4ssw0rd').toString('base64') } } }))).toEqual([
-      'docker-registry-auth',
+    expect(
+      probe(
+        'root/.docker/config.json',
+        JSON.stringify({ auths: { 'ghcr.io': { auth: Buffer.from('u:p4ssw0rd').toString('base64') } } }),
+      ),
+    ).toEqual(['docker-registry-auth']);
+    expect(
+      probe('root/.docker/config.json', JSON.stringify({ auths: { 'ghcr.io': {} }, credsStore: 'pass' })),
+    ).toEqual([]);
+    expect(probe('root/.pypirc', '[pypi]\nusername = __token__\npassword = pypi-abc\n')).toEqual([
+      'pypi-password',
     ]);
-    expect(probe('root/.docker/config.json', JSON.stringify({ auths: { 'ghcr.io': {} }, credsStore: 'pass' }))).toEqual([]);
-    expect(probe('root/.pypirc', '[pypi]\nusername = __token__\npassword = pypi-abc\n')).toEqual(['pypi-password']);
   });
 
   it('skips files over the size cap and never scans past it', () => {
@@ -132,7 +189,11 @@ describe('createSecretsProbe', () => {
       { name: 'app/.env', content: `GITHUB_TOKEN=${GITHUB_TOKEN}\n` },
     ]);
     const layer = memoryLayer(tarBytes, { chunkSize: 97 });
-    const index = await readLayer(layer, { globs: [], maxFileBytes: 1 << 20, probes: [createSecretsProbe()] });
+    const index = await readLayer(layer, {
+      globs: [],
+      maxFileBytes: 1 << 20,
+      probes: [createSecretsProbe()],
+    });
     const kinds = Object.fromEntries(index.entries.map((e) => [e.path, secretKindsOf(e.probes)]));
     expect(kinds).toEqual({
       'root/.ssh': [],

@@ -26,8 +26,20 @@ export function isRegular(state: FileState | undefined): state is FileState {
 /** `added non-packaged file` / `modified packaged file` / `metadata changed on directory`. */
 export function describeFileChange(change: FileChange): string {
   const state = change.after ?? change.before;
-  const ownership = change.ownership === 'none' ? 'non-packaged' : change.ownership === 'state' ? 'package-manager' : 'packaged';
-  const type = state === undefined ? 'file' : state.type === 'dir' ? 'directory' : state.type === 'hardlink' ? 'file' : state.type;
+  const ownership =
+    change.ownership === 'none'
+      ? 'non-packaged'
+      : change.ownership === 'state'
+        ? 'package-manager'
+        : 'packaged';
+  const type =
+    state === undefined
+      ? 'file'
+      : state.type === 'dir'
+        ? 'directory'
+        : state.type === 'hardlink'
+          ? 'file'
+          : state.type;
   const kind = change.kind === 'metadata' ? 'changed (metadata)' : change.kind;
   return `${kind} ${ownership} ${type}`;
 }

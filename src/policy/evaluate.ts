@@ -17,7 +17,8 @@ const SEVERITY: Record<RuleAction, number> = { stop: 0, warn: 1, info: 2 };
  */
 export function evaluatePolicy(policy: Policy, changes: Changes, after: Inventory, now: Date): Verdict {
   let afterFiles: Map<string, InventoryFile> | undefined;
-  const filesByPath = (): Map<string, InventoryFile> => (afterFiles ??= new Map(after.files.map((f) => [f.path, f])));
+  const filesByPath = (): Map<string, InventoryFile> =>
+    (afterFiles ??= new Map(after.files.map((f) => [f.path, f])));
   const ranked: Array<{ violation: Violation; rank: number }> = [];
   policy.rules.forEach((rule, rank) => {
     const found = applyAllowances(ruleViolations(rule, changes, after, filesByPath), rule, policy.allow, now);
@@ -32,7 +33,11 @@ export function evaluatePolicy(policy: Policy, changes: Changes, after: Inventor
   );
   const violations = ranked.map((r) => r.violation);
   const counting = violations.filter((v) => v.allowed === undefined);
-  const result = counting.some((v) => v.action === 'stop') ? 'stop' : counting.some((v) => v.action === 'warn') ? 'warn' : 'pass';
+  const result = counting.some((v) => v.action === 'stop')
+    ? 'stop'
+    : counting.some((v) => v.action === 'warn')
+      ? 'warn'
+      : 'pass';
   return { result, violations, policy: policy.source };
 }
 

@@ -22,7 +22,12 @@ export function fileViolations(rule: FileRule, files: readonly FileChange[]): Vi
     const facts = matchFacts(match, change);
     if (facts === undefined) continue;
     const details = [describeFileChange(change), ...facts].join(', ');
-    out.push({ rule: rule.id, action: rule.action, subject: change.path, message: `${change.path}: ${details}` });
+    out.push({
+      rule: rule.id,
+      action: rule.action,
+      subject: change.path,
+      message: `${change.path}: ${details}`,
+    });
   }
   return out;
 }
@@ -37,8 +42,15 @@ function matchFacts(match: FileMatch, change: FileChange): string[] | undefined 
     if (actual && fact !== '') facts.push(fact);
     return true;
   };
-  if (!check(match.nonPackaged, change.ownership === 'none', '') /* said by describeFileChange */) return undefined;
-  if (!check(match.modifiedAfterInstall, change.modifiedAfterInstall === true, 'differs from what its package installed')) {
+  if (!check(match.nonPackaged, change.ownership === 'none', '') /* said by describeFileChange */)
+    return undefined;
+  if (
+    !check(
+      match.modifiedAfterInstall,
+      change.modifiedAfterInstall === true,
+      'differs from what its package installed',
+    )
+  ) {
     return undefined;
   }
   if (!needsNewState(match)) return facts;
@@ -47,7 +59,8 @@ function matchFacts(match: FileMatch, change: FileChange): string[] | undefined 
   if (!check(match.setuid, gained(change, SETUID), `setuid (${mode})`)) return undefined;
   if (!check(match.setgid, gained(change, SETGID), `setgid (${mode})`)) return undefined;
   if (!check(match.worldWritable, isWorldWritable(after), `world-writable (${mode})`)) return undefined;
-  if (!check(match.executable, isRegular(after) && (after.mode & 0o111) !== 0, 'executable')) return undefined;
+  if (!check(match.executable, isRegular(after) && (after.mode & 0o111) !== 0, 'executable'))
+    return undefined;
   if (!check(match.ownerRoot, after.uid === 0, 'owned by root')) return undefined;
   if (match.minSize !== undefined || match.maxSize !== undefined) {
     if (!isRegular(after)) return undefined;
@@ -57,7 +70,8 @@ function matchFacts(match: FileMatch, change: FileChange): string[] | undefined 
   }
   if (match.sizeGrowthFactor !== undefined) {
     const before = change.before;
-    if (change.kind !== 'modified' || !isRegular(before) || !isRegular(after) || before.size === 0) return undefined;
+    if (change.kind !== 'modified' || !isRegular(before) || !isRegular(after) || before.size === 0)
+      return undefined;
     const factor = after.size / before.size;
     if (factor < match.sizeGrowthFactor) return undefined;
     facts.push(`${factor.toFixed(1)}x larger (${formatBytes(before.size)} → ${formatBytes(after.size)})`);

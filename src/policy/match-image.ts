@@ -15,16 +15,21 @@ export function imageViolations(rule: ImageRule, changes: Changes, after: Invent
   const user = after.config.config?.User ?? '';
   const before = changes.before;
 
-  if (match.runsAsRoot === true && isRootUser(user)) report('user', `the image runs as root (${describeUser(user)})`);
+  if (match.runsAsRoot === true && isRootUser(user))
+    report('user', `the image runs as root (${describeUser(user)})`);
   if (match.switchedToRoot === true && before !== undefined && !isRootUser(before.user) && isRootUser(user)) {
     report('user', `the image switched from user "${before.user}" to root (${describeUser(user)})`);
   }
   if (match.newPorts === true) {
-    for (const port of newPorts(changes, after)) report(`port:${port}`, `the image exposes a new port ${port}`);
+    for (const port of newPorts(changes, after))
+      report(`port:${port}`, `the image exposes a new port ${port}`);
   }
   if (match.secretEnv === true) {
     for (const key of newSecretEnvKeys(changes, after)) {
-      report(`env.${key}`, `environment variable ${key} looks like a secret and was set in this image (its value is not shown)`);
+      report(
+        `env.${key}`,
+        `environment variable ${key} looks like a secret and was set in this image (its value is not shown)`,
+      );
     }
   }
   const growth = match.sizeGrowth;
@@ -33,9 +38,16 @@ export function imageViolations(rule: ImageRule, changes: Changes, after: Invent
     const now = after.image.uncompressedSize;
     const bytes = now - old;
     const percent = old > 0 ? (bytes / old) * 100 : Infinity;
-    if (bytes > 0 && (growth.percent === undefined || percent > growth.percent) && (growth.bytes === undefined || bytes > growth.bytes)) {
+    if (
+      bytes > 0 &&
+      (growth.percent === undefined || percent > growth.percent) &&
+      (growth.bytes === undefined || bytes > growth.bytes)
+    ) {
       const pct = Number.isFinite(percent) ? ` (+${percent.toFixed(1)}%)` : '';
-      report('size', `the image grew by ${formatBytes(bytes)}${pct}: ${formatBytes(old)} → ${formatBytes(now)} uncompressed`);
+      report(
+        'size',
+        `the image grew by ${formatBytes(bytes)}${pct}: ${formatBytes(old)} → ${formatBytes(now)} uncompressed`,
+      );
     }
   }
   if (match.maxLayers !== undefined && after.image.layers.length > match.maxLayers) {
@@ -47,7 +59,11 @@ export function imageViolations(rule: ImageRule, changes: Changes, after: Invent
       report('os', `the base distribution changed: ${describeOs(was)} → ${describeOs(now)}`);
     }
     if (match.osVersionDecreased === true && was !== undefined && now !== undefined && was.id === now.id) {
-      if (was.versionId !== undefined && now.versionId !== undefined && compareOsVersions(now.versionId, was.versionId) < 0) {
+      if (
+        was.versionId !== undefined &&
+        now.versionId !== undefined &&
+        compareOsVersions(now.versionId, was.versionId) < 0
+      ) {
         report('os.version', `the base distribution went back from ${describeOs(was)} to ${describeOs(now)}`);
       }
     }
@@ -129,7 +145,9 @@ function newSecretEnvKeys(changes: Changes, after: Inventory): string[] {
   if (changes.before === undefined) {
     keys = (after.config.config?.Env ?? []).map((kv) => kv.split('=')[0]!);
   } else {
-    keys = changes.settings.filter((s) => s.key.startsWith('env.') && s.after !== undefined).map((s) => s.key.slice(4));
+    keys = changes.settings
+      .filter((s) => s.key.startsWith('env.') && s.after !== undefined)
+      .map((s) => s.key.slice(4));
   }
   return [...new Set(keys.filter(isSecretKey))].sort();
 }

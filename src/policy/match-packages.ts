@@ -17,15 +17,21 @@ export function packageViolations(rule: PackageRule, changes: Changes, after: In
     const out: Violation[] = [];
     for (const pkg of after.packages) {
       const key = `${pkg.ecosystem}:${pkg.name}@${pkg.version}`;
-      if (seen.has(key) || !packageMatches(match, nameMatches, pkg.ecosystem, pkg.name, pkg.version)) continue;
+      if (seen.has(key) || !packageMatches(match, nameMatches, pkg.ecosystem, pkg.name, pkg.version))
+        continue;
       seen.add(key);
-      out.push({ ...base, subject: subjectOf(pkg), message: `${subjectOf(pkg)} ${pkg.version} is present (${pkg.location})` });
+      out.push({
+        ...base,
+        subject: subjectOf(pkg),
+        message: `${subjectOf(pkg)} ${pkg.version} is present (${pkg.location})`,
+      });
     }
     return out;
   }
   const out: Violation[] = [];
   for (const change of changes.packages) {
-    const version = change.kind === 'removed' ? change.before?.version : (change.after?.version ?? change.before?.version);
+    const version =
+      change.kind === 'removed' ? change.before?.version : (change.after?.version ?? change.before?.version);
     if (match.change !== undefined && !match.change.includes(change.kind)) continue;
     if (match.bump !== undefined && !(match.bump as string[]).includes(change.bump ?? '')) continue;
     if (match.calendarVersions !== undefined && isCalendarChange(change) !== match.calendarVersions) continue;
@@ -48,7 +54,8 @@ function packageMatches(
 ): boolean {
   if (match.ecosystem !== undefined && !match.ecosystem.includes(ecosystem)) return false;
   if (!nameMatches(name)) return false;
-  if (match.version !== undefined && (version === undefined || !satisfies(ecosystem, version, match.version))) return false;
+  if (match.version !== undefined && (version === undefined || !satisfies(ecosystem, version, match.version)))
+    return false;
   return true;
 }
 

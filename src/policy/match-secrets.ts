@@ -26,7 +26,8 @@ export function secretViolations(
     if (match.nonPackaged !== undefined && (change.ownership === 'none') !== match.nonPackaged) continue;
     if (!pathMatches(change.path)) continue;
     const entry = afterFiles.get(change.path);
-    if (entry === undefined || (entry.type !== 'file' && entry.type !== 'hardlink') || entry.size === 0) continue;
+    if (entry === undefined || (entry.type !== 'file' && entry.type !== 'hardlink') || entry.size === 0)
+      continue;
     const found = [...new Set([...secretKindsOf(entry.probes), ...secretKindsFromPath(change.path)])]
       .filter((kind) => wanted === undefined || wanted.has(kind))
       .sort();

@@ -26,9 +26,19 @@ export const PACKAGE_CHANGES = [
   'downgraded',
   'rebuilt',
 ] as const satisfies readonly PackageChangeKind[];
-export const FILE_CHANGES = ['added', 'removed', 'modified', 'metadata'] as const satisfies readonly FileChangeKind[];
+export const FILE_CHANGES = [
+  'added',
+  'removed',
+  'modified',
+  'metadata',
+] as const satisfies readonly FileChangeKind[];
 export const BUMPS = ['major', 'minor', 'patch'] as const;
-export const SUBJECT_BLOCKS = ['packages', 'files', 'secrets', 'image'] as const satisfies readonly RuleKind[];
+export const SUBJECT_BLOCKS = [
+  'packages',
+  'files',
+  'secrets',
+  'image',
+] as const satisfies readonly RuleKind[];
 export const EXTENDABLE = ['recommended'] as const;
 
 /** A rule as written, before `extends` is applied (it may only override a base rule). */
@@ -37,7 +47,11 @@ export interface ParsedRule {
   description?: string;
   action?: RuleAction;
   disable?: boolean;
-  subject?: { kind: 'packages'; match: PackageMatch } | { kind: 'files'; match: FileMatch } | { kind: 'secrets'; match: SecretMatch } | { kind: 'image'; match: ImageMatch };
+  subject?:
+    | { kind: 'packages'; match: PackageMatch }
+    | { kind: 'files'; match: FileMatch }
+    | { kind: 'secrets'; match: SecretMatch }
+    | { kind: 'image'; match: ImageMatch };
   definedAt: string;
   /** Where to point when an error is about the rule's id. */
   idAt: string;
@@ -82,7 +96,11 @@ const PACKAGE_FIELDS = {
   version: (r, n, w) => {
     const text = r.string(n, w);
     const constraint = parseVersionConstraint(text);
-    if (constraint === undefined) return r.fail(n, `${w} must be a version constraint like "<1.2", ">=1:2.0-1, <2" or (npm) "^1.2" (got ${JSON.stringify(text)})`);
+    if (constraint === undefined)
+      return r.fail(
+        n,
+        `${w} must be a version constraint like "<1.2", ">=1:2.0-1, <2" or (npm) "^1.2" (got ${JSON.stringify(text)})`,
+      );
     return constraint;
   },
   present: bool,
@@ -173,11 +191,15 @@ export function parsePolicyDocument(text: string, source: string): ParsedPolicy 
   const r = new YamlReader(source, doc, lines);
   const syntax = doc.errors[0];
   if (syntax !== undefined) {
-    const what = syntax.code === 'DUPLICATE_KEY' ? 'this key appears twice in the same mapping' : `YAML syntax error: ${syntax.message}`;
+    const what =
+      syntax.code === 'DUPLICATE_KEY'
+        ? 'this key appears twice in the same mapping'
+        : `YAML syntax error: ${syntax.message}`;
     throw policyError(source, r.atOffset(syntax.pos[0]), what);
   }
   const root = doc.contents as Node | null;
-  if (root === null) throw policyError(source, r.atOffset(0), 'the policy is empty; expected a mapping with "rules"');
+  if (root === null)
+    throw policyError(source, r.atOffset(0), 'the policy is empty; expected a mapping with "rules"');
   const policy: ParsedPolicy = { source, rules: [], allow: [] };
   for (const e of r.entries(root, 'the policy', TOP_KEYS)) {
     const value = valueNode(e);
@@ -191,7 +213,8 @@ export function parsePolicyDocument(text: string, source: string): ParsedPolicy 
   const seen = new Map<string, string>();
   for (const rule of policy.rules) {
     const first = seen.get(rule.id);
-    if (first !== undefined) throw policyError(source, rule.idAt, `duplicate rule id "${rule.id}" (first defined at ${first})`);
+    if (first !== undefined)
+      throw policyError(source, rule.idAt, `duplicate rule id "${rule.id}" (first defined at ${first})`);
     seen.set(rule.id, rule.idAt);
   }
   return policy;
@@ -205,7 +228,10 @@ function readRule(r: YamlReader, node: Node, index: number): ParsedRule {
   if (idEntry === undefined) r.fail(node, `rules[${index}] needs an "id"`);
   const id = r.string(valueNode(idEntry), '"id"');
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) {
-    r.fail(valueNode(idEntry), `"id" must be letters, digits, ".", "_" or "-", starting with a letter or digit (got ${JSON.stringify(id)})`);
+    r.fail(
+      valueNode(idEntry),
+      `"id" must be letters, digits, ".", "_" or "-", starting with a letter or digit (got ${JSON.stringify(id)})`,
+    );
   }
   const rule: ParsedRule = { id, definedAt: r.at(node), idAt: r.at(valueNode(idEntry)) };
   const what = `rule "${id}"`;
@@ -226,7 +252,10 @@ function readRule(r: YamlReader, node: Node, index: number): ParsedRule {
       default: {
         const kind = e.key as RuleKind;
         if (rule.subject !== undefined) {
-          r.fail(e.keyNode, `${what} has both "${rule.subject.kind}" and "${kind}"; a rule matches exactly one subject`);
+          r.fail(
+            e.keyNode,
+            `${what} has both "${rule.subject.kind}" and "${kind}"; a rule matches exactly one subject`,
+          );
         }
         rule.subject = readSubject(r, kind, value, `"${kind}" of ${what}`);
       }
@@ -235,7 +264,12 @@ function readRule(r: YamlReader, node: Node, index: number): ParsedRule {
   return rule;
 }
 
-function readSubject(r: YamlReader, kind: RuleKind, node: Node | null, what: string): NonNullable<ParsedRule['subject']> {
+function readSubject(
+  r: YamlReader,
+  kind: RuleKind,
+  node: Node | null,
+  what: string,
+): NonNullable<ParsedRule['subject']> {
   switch (kind) {
     case 'packages': {
       const match = readFields(r, node, what, PACKAGE_FIELDS);
@@ -259,7 +293,10 @@ function readSubject(r: YamlReader, kind: RuleKind, node: Node | null, what: str
 /** Combinations that cannot mean anything: a deny list has no change, a range needs the right scheme. */
 function checkPackageMatch(r: YamlReader, node: Node | null, match: PackageMatch): void {
   if (match.present === true && (match.change !== undefined || match.bump !== undefined)) {
-    r.fail(node, '"present: true" checks the whole new image, so it cannot be combined with "change" or "bump"');
+    r.fail(
+      node,
+      '"present: true" checks the whole new image, so it cannot be combined with "change" or "bump"',
+    );
   }
   const version = match.version;
   if (version === undefined) return;
@@ -278,7 +315,8 @@ function readAllowance(r: YamlReader, node: Node, index: number): ParsedAllowanc
   const entries = r.entries(node, what, ALLOW_KEYS);
   const get = (key: string): Entry | undefined => entries.find((e) => e.key === key);
   const ruleEntry = get('rule');
-  if (ruleEntry === undefined) r.fail(node, `${what} needs "rule" (the id of the rule it makes an exception to)`);
+  if (ruleEntry === undefined)
+    r.fail(node, `${what} needs "rule" (the id of the rule it makes an exception to)`);
   const reasonEntry = get('reason');
   if (reasonEntry === undefined) r.fail(node, `${what} needs "reason" (why the exception is acceptable)`);
   const allowance: ParsedAllowance = {

@@ -33,14 +33,23 @@ function newRule(source: string, written: ParsedRule, baseIds: string[]): Policy
   const guess = closestName(written.id, baseIds);
   const maybe = guess !== undefined ? ` (the base policy has "${guess}")` : '';
   if (written.disable === true) {
-    const what = baseIds.length === 0 ? 'there is no "extends"' : `the base policy has no rule "${written.id}"${maybe}`;
+    const what =
+      baseIds.length === 0 ? 'there is no "extends"' : `the base policy has no rule "${written.id}"${maybe}`;
     throw policyError(source, written.idAt, `rule "${written.id}" says "disable: true", but ${what}`);
   }
   if (written.subject === undefined) {
-    throw policyError(source, written.definedAt, `rule "${written.id}" needs one of "packages", "files", "secrets", "image"${maybe}`);
+    throw policyError(
+      source,
+      written.definedAt,
+      `rule "${written.id}" needs one of "packages", "files", "secrets", "image"${maybe}`,
+    );
   }
   if (written.action === undefined) {
-    throw policyError(source, written.definedAt, `rule "${written.id}" needs an "action" (stop, warn or info)`);
+    throw policyError(
+      source,
+      written.definedAt,
+      `rule "${written.id}" needs an "action" (stop, warn or info)`,
+    );
   }
   return withCommon(
     { id: written.id, action: written.action, definedAt: written.definedAt, ...written.subject },
@@ -51,10 +60,16 @@ function newRule(source: string, written: ParsedRule, baseIds: string[]): Policy
 function override(inherited: PolicyRule, written: ParsedRule): PolicyRule {
   const action = written.action ?? inherited.action;
   if (written.subject === undefined) {
-    return withCommon({ ...inherited, action, definedAt: written.definedAt }, written.description ?? inherited.description);
+    return withCommon(
+      { ...inherited, action, definedAt: written.definedAt },
+      written.description ?? inherited.description,
+    );
   }
   // A replaced match makes the inherited description wrong unless the user gives one.
-  return withCommon({ id: inherited.id, action, definedAt: written.definedAt, ...written.subject }, written.description);
+  return withCommon(
+    { id: inherited.id, action, definedAt: written.definedAt, ...written.subject },
+    written.description,
+  );
 }
 
 function withCommon(rule: PolicyRule, description: string | undefined): PolicyRule {
@@ -71,14 +86,26 @@ function checkAllowances(parsed: ParsedPolicy, rules: PolicyRule[], base: Policy
     if (rule === undefined) {
       const guess = closestName(entry.rule, [...byId.keys()]);
       const hint = guess !== undefined ? `; did you mean "${guess}"?` : '';
-      throw policyError(parsed.source, entry.ruleAt, `allow entry names rule "${entry.rule}", which the policy does not have${hint}`);
+      throw policyError(
+        parsed.source,
+        entry.ruleAt,
+        `allow entry names rule "${entry.rule}", which the policy does not have${hint}`,
+      );
     }
     const selector = entry.selector;
     if (selector?.key === 'package' && rule.kind !== 'packages') {
-      throw policyError(parsed.source, selector.at, `"package" selects packages, but rule "${rule.id}" is a ${rule.kind} rule; use "${rule.kind === 'image' ? 'subject' : 'path'}"`);
+      throw policyError(
+        parsed.source,
+        selector.at,
+        `"package" selects packages, but rule "${rule.id}" is a ${rule.kind} rule; use "${rule.kind === 'image' ? 'subject' : 'path'}"`,
+      );
     }
     if (selector?.key === 'path' && rule.kind !== 'files' && rule.kind !== 'secrets') {
-      throw policyError(parsed.source, selector.at, `"path" selects files, but rule "${rule.id}" is a ${rule.kind} rule; use "${rule.kind === 'packages' ? 'package' : 'subject'}"`);
+      throw policyError(
+        parsed.source,
+        selector.at,
+        `"path" selects files, but rule "${rule.id}" is a ${rule.kind} rule; use "${rule.kind === 'packages' ? 'package' : 'subject'}"`,
+      );
     }
     const { ruleAt: _ruleAt, selector: _selector, ...allowance } = entry;
     allow.push(allowance);

@@ -32,4 +32,11 @@ const SECRET_WORDS = new Set([
   'PRIVATEKEY',
 ]);
 
-const SECRET_PAIRS = new Set(['API_KEY', 'ACCESS_KEY', 'PRIVATE_KEY', 'SECRET_KEY', 'AUTH_KEY', 'CLIENT_KEY']);
+const SECRET_PAIRS = new Set([
+  'API_KEY',
+  'ACCESS_KEY',
+  'PRIVATE_KEY',
+  'SECRET_KEY',
+  'AUTH_KEY',
+  'CLIENT_KEY',
+]);

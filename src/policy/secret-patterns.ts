@@ -34,7 +34,10 @@ const PATTERNS: readonly ContentPattern[] = [
   },
   { kind: 'github-token', regex: /\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})\b/ },
   { kind: 'slack-token', regex: /\bxox[abposr]-[0-9]{6,}-[A-Za-z0-9-]{10,}/ },
-  { kind: 'slack-webhook', regex: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{20,}/ },
+  {
+    kind: 'slack-webhook',
+    regex: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{20,}/,
+  },
   {
     kind: 'npm-token',
     // `_authToken=${NPM_TOKEN}` reads the environment at run time: not a secret in the file.

@@ -33,7 +33,11 @@ export interface VerdictAnnotation {
   message: string;
 }
 
-const LEVEL: Record<RuleAction, VerdictAnnotation['level']> = { stop: 'error', warn: 'warning', info: 'notice' };
+const LEVEL: Record<RuleAction, VerdictAnnotation['level']> = {
+  stop: 'error',
+  warn: 'warning',
+  info: 'notice',
+};
 
 /**
  * Annotations for the violations that count, at most `max` per level (GitHub shows 10 of each kind per
@@ -64,6 +68,6 @@ function annotation(v: Violation): VerdictAnnotation {
 /** Strings from images may hold control characters or be very long: keep one short line. */
 function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  const flat = text.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/ {2,}/g, ' ');
   return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE - 1)}…` : flat;
 }

@@ -22,7 +22,10 @@ export function parseSize(text: string): Parsed<number> {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]+)?$/i.exec(text.trim());
   const unit = SIZE_UNITS[(m?.[2] ?? 'b').toLowerCase()];
   if (m === null || unit === undefined) {
-    return { ok: false, expected: 'a size like 512, 10MB or 1.5GiB (units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)' };
+    return {
+      ok: false,
+      expected: 'a size like 512, 10MB or 1.5GiB (units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)',
+    };
   }
   return { ok: true, value: Math.round(Number(m[1]) * unit) };
 }

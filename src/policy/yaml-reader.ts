@@ -1,4 +1,13 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type YAMLMap } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Document,
+  type LineCounter,
+  type Node,
+  type YAMLMap,
+} from 'yaml';
 import { ImageChangelogError } from '../util/errors.js';
 import { closestName, type Parsed } from './values.js';
 
@@ -43,7 +52,8 @@ export class YamlReader {
   /** The entries of a mapping, after checking every key is one of `known`. */
   entries(node: Node | null, what: string, known: readonly string[], where: Node | null = node): Entry[] {
     const resolved = this.resolve(node);
-    if (resolved === null || !isMap(resolved)) this.fail(where, `${what} must be a mapping (key: value lines)`);
+    if (resolved === null || !isMap(resolved))
+      this.fail(where, `${what} must be a mapping (key: value lines)`);
     return this.mapEntries(resolved, what, known);
   }
 
@@ -57,7 +67,8 @@ export class YamlReader {
       const key = keyNode.value;
       if (!known.includes(key)) {
         const guess = closestName(key, known);
-        const advice = guess !== undefined ? `did you mean "${guess}"?` : `expected one of: ${known.join(', ')}`;
+        const advice =
+          guess !== undefined ? `did you mean "${guess}"?` : `expected one of: ${known.join(', ')}`;
         this.fail(keyNode, `unknown key "${key}" in ${what}; ${advice}`);
       }
       result.push({ key, keyNode, value: this.resolve(pair.value as Node | null) });
@@ -92,7 +103,11 @@ export class YamlReader {
       typeof value === 'number' &&
       Number.isFinite(value) &&
       (kind === 'whole' ? Number.isInteger(value) && value >= 0 : value > 0);
-    if (!ok) this.fail(node, `${what} must be ${kind === 'whole' ? 'a whole number' : 'a positive number'}${got(node)}`);
+    if (!ok)
+      this.fail(
+        node,
+        `${what} must be ${kind === 'whole' ? 'a whole number' : 'a positive number'}${got(node)}`,
+      );
     return value;
   }
 
@@ -119,7 +134,8 @@ export class YamlReader {
   /** A string (or number, for sizes) checked by a value parser. */
   parsed<T>(node: Node | null, what: string, parse: (text: string) => Parsed<T>): T {
     const value = node !== null && isScalar(node) ? node.value : undefined;
-    if (typeof value !== 'string' && typeof value !== 'number') this.fail(node, `${what} must be a string${got(node)}`);
+    if (typeof value !== 'string' && typeof value !== 'number')
+      this.fail(node, `${what} must be a string${got(node)}`);
     const result = parse(String(value));
     if (!result.ok) this.fail(node, `${what} must be ${result.expected}${got(node)}`);
     return result.value;
