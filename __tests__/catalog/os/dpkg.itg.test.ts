@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dpkgCataloger } from '../../../src/catalog/os/dpkg.js';
+import { OS_RELEASE_GLOBS, findOsRelease } from '../../../src/catalog/os/os-release.js';
 import { fsCatalogContext } from '../../helpers/fs-context.js';
+import { world } from '../../world/world.js';
 
 const ADMINDIR = '/var/lib/dpkg';
 const available = existsSync(`${ADMINDIR}/status`) && hasDpkgQuery();
@@ -18,9 +21,9 @@ function hasDpkgQuery(): boolean {
 }
 
 /** Installed per dpkg itself: status abbreviation's second letter i (installed), W or t (triggers). */
-function dpkgQuery(): Array<{ name: string; version: string; arch: string; source: string; sourceVersion: string }> {
+function dpkgQuery(admindir = ADMINDIR): Array<{ name: string; version: string; arch: string; source: string; sourceVersion: string }> {
   const format = '${Package}\\t${Version}\\t${Architecture}\\t${db:Status-Abbrev}\\t${source:Package}\\t${source:Version}\\n';
-  const out = execFileSync('dpkg-query', [`--admindir=${ADMINDIR}`, '-W', '-f', format], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const out = execFileSync('dpkg-query', [`--admindir=${admindir}`, '-W', '-f', format], { encoding: 'utf8', maxBuffer: 64 << 20 });
   return out
     .split('\n')
     .filter((l) => l !== '')
@@ -62,6 +65,31 @@ describe.skipIf(!available)('dpkg cataloger on this machine', () => {
       const owned = new Set(pkg.files.map((f) => f.path));
       expect(expected.filter((p) => !owned.has(p)), pkg.name).toEqual([]);
     }
+  });
+});
+
+const WORLD = (['old', 'new', 'trixie'] as const).filter((tag) => existsSync(join(world.rootfs(tag), 'var/lib/dpkg/status')));
+if (available && WORLD.length === 0) console.warn('no unpacked Debian test images in .cache/world: skipping the image ground-truth test');
+
+describe.skipIf(!available || WORLD.length === 0)('dpkg cataloger on the Debian test images', () => {
+  it.each(WORLD)('finds what dpkg-query --admindir finds in the %s image', async (tag) => {
+    const root = world.rootfs(tag);
+    const truth = dpkgQuery(join(root, 'var/lib/dpkg'));
+    const result = await dpkgCataloger.catalog(fsCatalogContext(root, dpkgCataloger.globs));
+    const ours = result.packages.map((p) => `${p.name}\t${p.version}\t${p.arch ?? ''}\t${p.source?.name} ${p.source?.version}`).sort();
+    const theirs = truth.map((t) => `${t.name}\t${t.version}\t${t.arch}\t${t.source} ${t.sourceVersion}`).sort();
+    expect(theirs.length).toBeGreaterThan(50);
+    expect(ours).toEqual(theirs);
+    expect(result.problems).toEqual([]);
+    expect(result.packages.every((p) => p.files.length > 0)).toBe(true);
+  });
+
+  it.each(WORLD)('reads the OS identity of the %s image through the etc/os-release symlink', (tag) => {
+    const root = world.rootfs(tag);
+    const os = findOsRelease(fsCatalogContext(root, OS_RELEASE_GLOBS));
+    const expected = execFileSync('sh', ['-c', '. "$1"; printf "%s %s" "$ID" "$VERSION_ID"', 'sh', join(root, 'usr/lib/os-release')], { encoding: 'utf8' });
+    expect(`${os?.id} ${os?.versionId}`).toBe(expected);
+    expect(os?.id).toBe('debian');
   });
 });
 
