@@ -90,10 +90,14 @@ export function comparePep440Parsed(a: Pep440Version, b: Pep440Version): Order {
   return compareLocal(a.local, b.local);
 }
 
-/** PEP 440 order; equal spellings (1.0 and 1.0.0, 1.0a1 and 1.0-alpha-1) compare equal. Invalid: loose order. */
+/** PEP 440 order; equal spellings (1.0 and 1.0.0, 1.0a1 and 1.0-alpha-1) compare equal. Invalid: loose order, before valid. */
 export function comparePep440(a: string, b: string): Order {
   const pa = parsePep440(a);
   const pb = parsePep440(b);
+  // Like packaging's old LegacyVersion: anything invalid sorts before every valid version, which
+  // keeps the order transitive when both kinds meet.
+  if (pa && !pb) return 1;
+  if (!pa && pb) return -1;
   if (!pa || !pb) return compareLoose(a, b);
   return comparePep440Parsed(pa, pb);
 }

@@ -34,6 +34,9 @@ const isWord = (s: Segment): boolean => /^[a-z]/i.test(String(s));
 export function compareGemVersions(a: string, b: string): Order {
   const sa = gemSegments(a);
   const sb = gemSegments(b);
+  // Invalid versions sort before valid ones, keeping the order transitive when both kinds meet.
+  if (sa && !sb) return 1;
+  if (!sa && sb) return -1;
   if (!sa || !sb) return compareLoose(a, b);
   for (let i = 0; i < Math.max(sa.length, sb.length); i++) {
     const x = sa[i] ?? '0';

@@ -8,11 +8,15 @@ const parse = (v: string): semver.SemVer | null => semver.parse(v.trim(), { loos
  * npm: semver precedence via the `semver` package (loose parsing accepts `v1.2.3`, `=1.2.3`). Build
  * metadata has no precedence in semver, but two published versions that differ only in it are still
  * different releases, so it breaks ties (compareBuild) and the order stays total. Anything semver
- * cannot parse falls back to the loose order.
+ * cannot parse is ordered by the loose rules among its kind, before every valid version.
  */
 export function compareSemver(a: string, b: string): Order {
   const pa = parse(a);
   const pb = parse(b);
+  // npm refuses to publish an invalid version, so mixing both is rare: invalid ones sort first (as in
+  // Go), which keeps the order transitive.
+  if (pa && !pb) return 1;
+  if (!pa && pb) return -1;
   if (!pa || !pb) return compareLoose(a, b);
   return sign(semver.compareBuild(pa, pb)) || compareStrings(a, b);
 }
