@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
 import { dpkgCataloger } from '../../../src/catalog/os/dpkg.js';
 import { parseDpkgStatus } from '../../../src/catalog/os/dpkg-status.js';
@@ -99,6 +100,20 @@ describe('dpkgCataloger', () => {
       expect(r2.packages).toHaveLength(7);
       expect(r2.packages.every((p) => p.layer === 2)).toBe(true);
       expect(r2.problems.find((p) => p.code === 'DPKG_FILE_LIST_MISSING')).toMatchObject({ path: STATUS, layer: 2 });
+    });
+  });
+
+  describe('alternatives', () => {
+    it('classes the links update-alternatives made as state, escaped and with their usrmerge twin', async () => {
+      const r = await catalogDir('debian');
+      expect(r.stateGlobs).toEqual(
+        expect.arrayContaining(['usr/bin/awk', 'usr/share/man/man1/awk.1.gz', 'usr/bin/nawk', 'usr/share/man/man1/nawk.1.gz']),
+      );
+      expect(r.stateGlobs).toEqual(expect.arrayContaining(['bin/editor\\[1\\]', 'usr/bin/editor\\[1\\]']));
+      // the choices (what the links point to) belong to their packages, not to state
+      expect(r.stateGlobs).not.toContain('usr/bin/mawk');
+      expect(r.stateGlobs).not.toContain('usr/bin/vi');
+      expect(picomatch(r.stateGlobs ?? [])('usr/bin/editor[1]')).toBe(true);
     });
   });
 

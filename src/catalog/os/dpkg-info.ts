@@ -71,3 +71,21 @@ export function parseDpkgDiversions(text: string): DpkgDiversion[] {
   }
   return out;
 }
+
+/**
+ * `var/lib/dpkg/alternatives/<name>` (update-alternatives' database): the status line, the master
+ * link, then (slave name, slave link) pairs up to a blank line, then the choices. Returns the link
+ * paths update-alternatives manages (e.g. `usr/bin/awk`, `usr/share/man/man1/awk.1.gz`).
+ */
+export function parseAlternativeLinks(text: string): string[] {
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  const out: string[] = [];
+  const master = normaliseDpkgPath(lines[1] ?? '');
+  if (master === undefined) return out;
+  out.push(master);
+  for (let i = 2; i + 1 < lines.length && lines[i] !== ''; i += 2) {
+    const link = normaliseDpkgPath(lines[i + 1] ?? '');
+    if (link !== undefined) out.push(link);
+  }
+  return out;
+}

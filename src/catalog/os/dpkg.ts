@@ -1,6 +1,13 @@
 import type { CatalogContext, CatalogResult, Cataloger, OwnedFile, Package, Problem } from '../types.js';
 import { CHISEL_MANIFEST_PATH, parseChiselManifest } from './chisel.js';
-import { parseDpkgConffilesList, parseDpkgDiversions, parseDpkgList, parseDpkgMd5sums, type DpkgDiversion } from './dpkg-info.js';
+import {
+  parseAlternativeLinks,
+  parseDpkgConffilesList,
+  parseDpkgDiversions,
+  parseDpkgList,
+  parseDpkgMd5sums,
+  type DpkgDiversion,
+} from './dpkg-info.js';
 import { isInstalled, parseDpkgStatus, type DpkgConffile, type DpkgRecord } from './dpkg-status.js';
 
 /**
@@ -16,6 +23,7 @@ export const DPKG_STATUS_PATH = `${DPKG}status`;
 const STATUS_D = `${DPKG}status.d/`;
 const INFO = `${DPKG}info/`;
 const DIVERSIONS = `${DPKG}diversions`;
+const ALTERNATIVES = `${DPKG}alternatives/`;
 
 /** Packages named in a problem before the rest are counted. */
 const MAX_NAMED = 10;
@@ -30,6 +38,7 @@ export const dpkgCataloger: Cataloger = {
     `${INFO}*.md5sums`,
     `${INFO}*.conffiles`,
     DIVERSIONS,
+    `${ALTERNATIVES}*`,
     CHISEL_MANIFEST_PATH,
   ],
   // Written by dpkg, apt, debconf and their helpers as they work, never shipped in a package:
@@ -40,6 +49,8 @@ export const dpkgCataloger: Cataloger = {
   // - apt's indexes, caches (downloaded .debs included), extended states and logs, dpkg's log;
   // - deb-systemd-helper's record of enabled units.
   // Not state: etc/apt/** (sources and settings an admin writes: a change there deserves review).
+  // The links update-alternatives made (usr/bin/awk -> /etc/alternatives/awk, ...) are added per
+  // image from its var/lib/dpkg/alternatives/* (CatalogResult.stateGlobs).
   stateGlobs: [
     'var/lib/dpkg/**',
     'var/lib/chisel/**',
@@ -140,7 +151,22 @@ export function catalogDpkg(ctx: CatalogContext): CatalogResult {
       problem('CHISEL_MANIFEST_UNREADABLE', CHISEL_MANIFEST_PATH, `chisel manifest could not be read: ${why}`);
     }
   }
-  return { packages, problems };
+  return { packages, problems, stateGlobs: alternativeLinkGlobs(ctx) };
+}
+
+/** Globs matching exactly the links update-alternatives manages in this image. */
+function alternativeLinkGlobs(ctx: CatalogContext): string[] {
+  const globs = new Set<string>();
+  for (const path of ctx.capturedPaths()) {
+    if (!path.startsWith(ALTERNATIVES) || path.slice(ALTERNATIVES.length).includes('/')) continue;
+    for (const link of parseAlternativeLinks((ctx.read(path) ?? Buffer.alloc(0)).toString('utf8'))) {
+      const escaped = link.replace(/[\\*?[\]{}()!+@|]/g, '\\$&');
+      globs.add(escaped);
+      // usrmerge: a link recorded as bin/x lives at usr/bin/x behind the bin -> usr/bin symlink
+      if (/^(bin|sbin|lib|lib32|lib64|libx32)\//.test(escaped)) globs.add(`usr/${escaped}`);
+    }
+  }
+  return [...globs].sort();
 }
 
 function named(names: string[]): string {
