@@ -1,0 +1,35 @@
+import { stat } from 'node:fs/promises';
+
+export interface LocalReference {
+  path: string;
+  /** What follows the path: a tag (oci, oci-archive) or a name / `@index` (docker-archive). */
+  selector?: string;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Split `PATH[:SELECTOR]` (after the transport prefix). skopeo splits at the first colon; we do
+ * too, except that a path containing colons is recognised when that prefix exists on disk.
+ */
+export async function splitLocalReference(rest: string): Promise<LocalReference> {
+  if (await exists(rest)) return { path: rest };
+  let firstColon = -1;
+  for (let i = rest.indexOf(':'); i !== -1; i = rest.indexOf(':', i + 1)) {
+    if (i === 0) continue;
+    if (firstColon === -1) firstColon = i;
+    if (await exists(rest.slice(0, i))) return withSelector(rest.slice(0, i), rest.slice(i + 1));
+  }
+  return firstColon === -1 ? { path: rest } : withSelector(rest.slice(0, firstColon), rest.slice(firstColon + 1));
+}
+
+function withSelector(path: string, selector: string): LocalReference {
+  return selector === '' ? { path } : { path, selector };
+}
