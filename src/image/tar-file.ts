@@ -163,6 +163,15 @@ export class TarFile {
     return buf;
   }
 
+  /** The first bytes of a member (fewer when it is shorter), e.g. to sniff compression. */
+  async readMemberPrefix(name: string, length: number): Promise<Buffer> {
+    const m = this.resolve(name, true)!;
+    if (m.type !== 'file') throw this.error(`"${name}" is not a regular file`);
+    const buf = Buffer.alloc(Math.min(length, m.size));
+    const { bytesRead } = await this.handle.read(buf, 0, buf.length, m.offset);
+    return buf.subarray(0, bytesRead);
+  }
+
   async close(): Promise<void> {
     try {
       await this.handle.close();
