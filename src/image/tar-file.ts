@@ -256,5 +256,10 @@ async function scan(path: string, handle: FileHandle, options: TarFileOptions): 
     }
     pos = next;
   }
+  if (pos + BLOCK > fileSize && pos < fileSize) {
+    const rest = Buffer.alloc(fileSize - pos);
+    await handle.read(rest, 0, rest.length, pos);
+    if (rest.some((b) => b !== 0)) throw bad('archive ends inside a header (truncated)');
+  }
   return members;
 }
