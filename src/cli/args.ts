@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ImageChangelogError } from '../util/errors.js';
 
 export type Format = 'markdown' | 'json' | 'text';
@@ -53,7 +53,9 @@ Common options:
 
 Exit codes: 0 done; 1 changes found (only with --exit-code); 2 the policy says stop; 3 error.`;
 
-const common = {
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean | string[] }>;
+
+const common: OptionSpec = {
   platform: { type: 'string' },
   'cache-dir': { type: 'string' },
   'no-cache': { type: 'boolean', default: false },
@@ -62,7 +64,7 @@ const common = {
   username: { type: 'string' },
   password: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
-} as const;
+};
 
 function usageError(message: string): ImageChangelogError {
   return new ImageChangelogError('USAGE', message, { hint: "see 'image-changelog --help'" });
@@ -90,9 +92,10 @@ function parseDepth(raw: string | undefined): number | 'all' {
   return Number(raw);
 }
 
-function parse<T extends Parameters<typeof parseArgs>[0]['options']>(argv: string[], options: T) {
+function parse(argv: string[], options: OptionSpec): { values: Record<string, unknown>; positionals: string[] } {
   try {
-    return parseArgs({ args: argv, options: { ...common, ...options }, allowPositionals: true, strict: true });
+    const r = parseArgs({ args: argv, options: { ...common, ...options } as ParseArgsConfig['options'], allowPositionals: true, strict: true });
+    return { values: r.values as Record<string, unknown>, positionals: r.positionals };
   } catch (err) {
     throw usageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
   }

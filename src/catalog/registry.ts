@@ -1,0 +1,31 @@
+import type { CaptureSpec, ContentProbe } from '../layers/types.js';
+import type { Cataloger } from './types.js';
+import { dpkgCataloger } from './os/dpkg.js';
+import { apkCataloger } from './os/apk.js';
+import { rpmCataloger } from './os/rpm/index.js';
+import { OS_RELEASE_GLOBS } from './os/os-release.js';
+import { createSecretsProbe, DEFAULT_SECRETS_MAX_FILE_BYTES } from '../policy/secrets-probe.js';
+
+/** Every cataloger, in a fixed order (OS package managers first). A static list, no discovery. */
+export const defaultCatalogers: readonly Cataloger[] = [dpkgCataloger, apkCataloger, rpmCataloger];
+
+/** Probes that look at file contents while layers stream. */
+export function defaultProbes(options: { secretsMaxFileBytes?: number } = {}): ContentProbe[] {
+  return [createSecretsProbe({ maxFileBytes: options.secretsMaxFileBytes ?? DEFAULT_SECRETS_MAX_FILE_BYTES })];
+}
+
+/** The largest single file kept in memory for a cataloger (a big rpm BerkeleyDB is tens of MB). */
+export const DEFAULT_MAX_CAPTURE_BYTES = 256 * 1024 * 1024;
+
+/** What the layer reader keeps: the files the catalogers declared, plus the probes. */
+export function defaultCaptureSpec(
+  options: { maxFileBytes?: number; secretsMaxFileBytes?: number; catalogers?: readonly Cataloger[] } = {},
+): CaptureSpec {
+  const globs = new Set<string>(OS_RELEASE_GLOBS);
+  for (const c of options.catalogers ?? defaultCatalogers) for (const g of c.globs) globs.add(g);
+  return {
+    globs: [...globs].sort(),
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_CAPTURE_BYTES,
+    probes: defaultProbes(options),
+  };
+}
