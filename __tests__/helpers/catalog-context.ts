@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import picomatch from 'picomatch';
+import type { EntryType, FileTree, TreeEntry } from '../../src/layers/types.js';
+import type { CatalogContext } from '../../src/catalog/types.js';
+
+/** One path of an in-memory image tree. `type` defaults to 'file' when content is given, else 'dir'. */
+export interface TreeSpec {
+  path: string;
+  type?: EntryType;
+  content?: string | Buffer;
+  mode?: number;
+  /** Symlink target (as stored) or hardlink target path. */
+  link?: string;
+  layer?: number;
+  uid?: number;
+  gid?: number;
+  probes?: Record<string, unknown>;
+}
+
+export interface TreeOptions {
+  /** Only files matching these globs are captured (as the layer reader would); default: every file with content. */
+  captureGlobs?: readonly string[];
+  /** Add missing parent directories (default true), as a real layer would hold them. */
+  addParents?: boolean;
+}
+
+/** Build a squashed FileTree from a list of paths, computing sizes and SHA-256 like the layer reader. */
+export function buildTree(specs: readonly TreeSpec[], options: TreeOptions = {}): FileTree {
+  const entries = new Map<string, TreeEntry>();
+  const captured = new Map<string, { content: Buffer; layer: number }>();
+  const capture = options.captureGlobs ? picomatch([...options.captureGlobs], { dot: true }) : () => true;
+  for (const spec of specs) {
+    const path = spec.path.replace(/^\/+/, '').replace(/\/+$/, '');
+    const type: EntryType = spec.type ?? (spec.content !== undefined ? 'file' : 'dir');
+    const content = spec.content === undefined ? undefined : Buffer.from(spec.content);
+    const layer = spec.layer ?? 0;
+    const entry: TreeEntry = {
+      path,
+      type,
+      mode: spec.mode ?? (type === 'dir' ? 0o755 : type === 'symlink' ? 0o777 : 0o644),
+      uid: spec.uid ?? 0,
+      gid: spec.gid ?? 0,
+      size: content?.length ?? 0,
+      layer,
+    };
+    if (content && (type === 'file' || type === 'hardlink')) entry.sha256 = createHash('sha256').update(content).digest('hex');
+    if (spec.link !== undefined) entry.link = spec.link;
+    if (spec.probes) entry.probes = spec.probes;
+    entries.set(path, entry);
+    if (content && type === 'file' && capture(path)) captured.set(path, { content, layer });
+  }
+  if (options.addParents !== false) {
+    for (const path of [...entries.keys()]) {
+      const parts = path.split('/');
+      for (let i = 1; i < parts.length; i++) {
+        const dir = parts.slice(0, i).join('/');
+        if (!entries.has(dir)) entries.set(dir, { path: dir, type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0, layer: 0 });
+      }
+    }
+  }
+  return { entries, captured };
+}
+
+/** A CatalogContext over a tree, as the inventory builder hands it to catalogers. */
+export function contextOf(tree: FileTree): CatalogContext {
+  return {
+    tree,
+    read: (path) => tree.captured.get(path)?.content,
+    capturedPaths: () => [...tree.captured.keys()].sort(),
+  };
+}
+
+/** Shorthand: a context straight from specs. */
+export function catalogContext(specs: readonly TreeSpec[], options: TreeOptions = {}): CatalogContext {
+  return contextOf(buildTree(specs, options));
+}

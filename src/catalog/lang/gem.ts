@@ -1,0 +1,110 @@
+import type { Cataloger, CatalogContext, CatalogResult, OwnedFile, Package, Problem } from '../types.js';
+import { basename, capturedMatching, dirname, layerOf, ownedFilesUnder, pathsUnder, uniqueFiles } from './tree-paths.js';
+
+/**
+ * RubyGems: each installed gem has `<gem home>/specifications/<name>-<version>[-<platform>].gemspec`,
+ * Ruby code that RubyGems generated (`Gem::Specification.new do |s| s.name = "x".freeze ...`). We read
+ * it as text, never evaluate it. The gem's files live in `<gem home>/gems/<same basename>/`, compiled
+ * extensions in `extensions/<platform>/<abi>/<basename>/`, the package in `cache/<basename>.gem`.
+ * Default gems (`specifications/default/`) are part of Ruby itself and are not matched.
+ */
+export const gemGlobs = ['**/specifications/*.gemspec'] as const;
+
+export interface Gemspec {
+  name: string;
+  version: string;
+  platform?: string;
+  licenses: string[];
+  executables: string[];
+}
+
+/** A Ruby string literal's content with the common escapes undone. */
+function unquote(body: string): string {
+  return body.replace(/\\(.)/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}
+
+const stringLiteral = /"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'/g;
+
+/** String values assigned to `<var>.<field> = ...` (a single string or an array of strings). */
+function assigned(text: string, field: string): string[] | undefined {
+  const re = new RegExp(`^\\s*\\w+\\.${field}\\s*=\\s*(.*)$`, 'm');
+  const m = re.exec(text);
+  if (!m) return undefined;
+  const rhs = m[1] ?? '';
+  const out: string[] = [];
+  // A scalar is a lone literal; an array is `[...]` on the same line.
+  const scope = rhs.startsWith('[') ? rhs.slice(0, Math.max(rhs.indexOf(']'), 0) + 1) : rhs;
+  for (const lit of scope.matchAll(stringLiteral)) {
+    out.push(unquote(lit[1] ?? lit[2] ?? ''));
+    if (!rhs.startsWith('[')) break;
+  }
+  return out;
+}
+
+/** Parse a generated gemspec. Throws when no name or version can be found. */
+export function parseGemspec(text: string): Gemspec {
+  if (text.includes('\0')) throw new Error('binary content, not a gemspec');
+  // `# stub: name version platform require_paths` is written by RubyGems for every installed gem.
+  const stub = /^# stub: (\S+) (\S+) (\S+)/m.exec(text);
+  const name = assigned(text, 'name')?.[0] ?? stub?.[1];
+  // `s.version = Gem::Version.new("1.0")` appears in hand-written specs; the literal is still the version.
+  const version = assigned(text, 'version')?.[0] ?? stub?.[2];
+  if (!name || !version) throw new Error(`no ${name ? 'version' : 'name'} assignment found`);
+  const platform = assigned(text, 'platform')?.[0] ?? (stub && stub[3] !== 'ruby' ? stub[3] : undefined);
+  const spec: Gemspec = {
+    name,
+    version,
+    licenses: assigned(text, 'licenses') ?? assigned(text, 'license') ?? [],
+    executables: assigned(text, 'executables') ?? [],
+  };
+  if (platform !== undefined && platform !== 'ruby') spec.platform = platform;
+  return spec;
+}
+
+export function catalogGems(ctx: CatalogContext): CatalogResult {
+  const packages: Package[] = [];
+  const problems: Problem[] = [];
+  for (const location of capturedMatching(ctx, gemGlobs)) {
+    const content = ctx.read(location);
+    if (!content) continue;
+    const layer = layerOf(ctx.tree, location);
+    let spec: Gemspec;
+    try {
+      spec = parseGemspec(content.toString('utf8'));
+    } catch (err) {
+      problems.push({ code: 'GEMSPEC_INVALID', path: location, layer, message: `unreadable gemspec: ${(err as Error).message}` });
+      continue;
+    }
+    const gemHome = dirname(dirname(location));
+    const full = basename(location).slice(0, -'.gemspec'.length);
+    const at = (rel: string): string => (gemHome === '' ? rel : `${gemHome}/${rel}`);
+    const extras: OwnedFile[] = [{ path: location }];
+    for (const rel of [`cache/${full}.gem`, ...spec.executables.map((e) => `bin/${e}`)]) {
+      const entry = ctx.tree.entries.get(at(rel));
+      if (entry && entry.type !== 'dir') extras.push({ path: at(rel) });
+    }
+    const extensions = pathsUnder(ctx.tree, at('extensions'))
+      .filter((p) => p.split('/').length === at('extensions').split('/').length + 3 && basename(p) === full)
+      .map((dir) => ownedFilesUnder(ctx.tree, dir));
+    const pkg: Package = {
+      ecosystem: 'gem',
+      name: spec.name,
+      version: spec.version,
+      location,
+      layer,
+      files: uniqueFiles([ownedFilesUnder(ctx.tree, at(`gems/${full}`)), ...extensions, extras]),
+    };
+    if (spec.licenses.length > 0) pkg.license = spec.licenses.join(' OR '); // several gem licenses are a choice
+    if (spec.platform !== undefined) pkg.arch = spec.platform;
+    packages.push(pkg);
+  }
+  return { packages, problems };
+}
+
+export const gemCataloger: Cataloger = {
+  id: 'gem',
+  ecosystem: 'gem',
+  globs: gemGlobs,
+  stateGlobs: [],
+  catalog: catalogGems,
+};

@@ -1,0 +1,95 @@
+import type { Cataloger, CatalogContext, CatalogResult, OwnedFile, Package, Problem } from '../types.js';
+import { parsePathList, parsePythonMetadata, parseRecord, type PythonMetadata } from './python-metadata.js';
+import { capturedMatching, dirname, layerOf, ownedFilesUnder, uniqueFiles } from './tree-paths.js';
+
+/**
+ * Python: wheels install `<name>-<version>.dist-info/` (METADATA + RECORD); setuptools/eggs install
+ * `<name>.egg-info/` (PKG-INFO, installed-files.txt, SOURCES.txt) or a single `<name>.egg-info` file
+ * (distutils, as Debian's python3-* packages ship). Every package also owns its own metadata folder.
+ */
+export const pythonGlobs = [
+  '**/*.dist-info/METADATA',
+  '**/*.dist-info/RECORD',
+  '**/*.egg-info/PKG-INFO',
+  '**/*.egg-info/installed-files.txt',
+  '**/*.egg-info/SOURCES.txt',
+  '**/*.egg-info',
+] as const;
+
+const metadataGlobs = ['**/*.dist-info/METADATA', '**/*.egg-info/PKG-INFO', '**/*.egg-info'] as const;
+
+export function catalogPython(ctx: CatalogContext): CatalogResult {
+  const packages: Package[] = [];
+  const problems: Problem[] = [];
+  for (const location of capturedMatching(ctx, metadataGlobs)) {
+    const content = ctx.read(location);
+    if (!content) continue;
+    const layer = layerOf(ctx.tree, location);
+    let meta: PythonMetadata;
+    try {
+      meta = parsePythonMetadata(content.toString('utf8'));
+    } catch (err) {
+      problems.push({ code: 'PYTHON_METADATA_INVALID', path: location, layer, message: `unreadable Python package metadata: ${(err as Error).message}` });
+      continue;
+    }
+    const files = location.endsWith('/METADATA')
+      ? distInfoFiles(ctx, dirname(location), problems)
+      : location.endsWith('/PKG-INFO')
+        ? eggInfoFiles(ctx, dirname(location))
+        : [{ path: location }];
+    const pkg: Package = { ecosystem: 'python', name: meta.name, version: meta.version, location, layer, files };
+    if (meta.license !== undefined) pkg.license = meta.license;
+    packages.push(pkg);
+  }
+  return { packages, problems };
+}
+
+/** RECORD's files (with digests) plus whatever else sits in the .dist-info folder. */
+function distInfoFiles(ctx: CatalogContext, distInfo: string, problems: Problem[]): OwnedFile[] {
+  const own = ownedFilesUnder(ctx.tree, distInfo);
+  const recordPath = `${distInfo}/RECORD`;
+  const record = ctx.read(recordPath);
+  if (!record) return own;
+  const { files, rejected } = parseRecord(record.toString('utf8'), dirname(distInfo));
+  if (rejected.length > 0) {
+    problems.push({
+      code: 'PYTHON_RECORD_INVALID',
+      path: recordPath,
+      layer: layerOf(ctx.tree, recordPath),
+      message: `${rejected.length} unusable RECORD line(s), first: ${rejected[0] ?? ''}`,
+    });
+  }
+  return uniqueFiles([files, own]);
+}
+
+/**
+ * installed-files.txt lists paths relative to the .egg-info folder. Without it, SOURCES.txt lists the
+ * project's source paths relative to the source root, which for an installed egg is usually the
+ * site-packages folder: only the entries that exist in the image are kept, so a guess never claims
+ * a path that is not there.
+ */
+function eggInfoFiles(ctx: CatalogContext, eggInfo: string): OwnedFile[] {
+  const own = ownedFilesUnder(ctx.tree, eggInfo);
+  const installed = ctx.read(`${eggInfo}/installed-files.txt`);
+  if (installed) return uniqueFiles([parsePathList(installed.toString('utf8'), eggInfo).map((path) => ({ path })), own]);
+  const sources = ctx.read(`${eggInfo}/SOURCES.txt`);
+  if (sources) {
+    const existing = parsePathList(sources.toString('utf8'), dirname(eggInfo))
+      .filter((path) => {
+        const type = ctx.tree.entries.get(path)?.type;
+        return type !== undefined && type !== 'dir';
+      })
+      .map((path) => ({ path }));
+    return uniqueFiles([existing, own]);
+  }
+  return own;
+}
+
+export const pythonCataloger: Cataloger = {
+  id: 'python',
+  ecosystem: 'python',
+  globs: pythonGlobs,
+  stateGlobs: [],
+  catalog: catalogPython,
+};
+

@@ -1,0 +1,97 @@
+import picomatch from 'picomatch';
+import type { FileTree } from '../../layers/types.js';
+import type { CatalogContext, OwnedFile } from '../types.js';
+
+/**
+ * Path helpers shared by the language catalogers. Language packages own "everything under their
+ * directory", so we need fast prefix queries over the tree: a sorted path list (cached per tree)
+ * answers each one with a binary search instead of a scan of every entry per package.
+ */
+
+const sortedCache = new WeakMap<FileTree, string[]>();
+
+export function sortedPaths(tree: FileTree): string[] {
+  let paths = sortedCache.get(tree);
+  if (!paths) {
+    paths = [...tree.entries.keys()].sort();
+    sortedCache.set(tree, paths);
+  }
+  return paths;
+}
+
+/** Every tree path strictly below `dir` (any type), in sorted order. */
+export function pathsUnder(tree: FileTree, dir: string): string[] {
+  const paths = sortedPaths(tree);
+  const prefix = dir === '' ? '' : `${dir}/`;
+  let lo = 0;
+  let hi = paths.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((paths[mid] as string) < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: string[] = [];
+  for (let i = lo; i < paths.length; i++) {
+    const p = paths[i] as string;
+    if (!p.startsWith(prefix)) break;
+    if (p !== dir) out.push(p);
+  }
+  return out;
+}
+
+/** Files and links (never directories) below `dir`, optionally skipping some relative paths. */
+export function ownedFilesUnder(tree: FileTree, dir: string, skip?: (relative: string) => boolean): OwnedFile[] {
+  const out: OwnedFile[] = [];
+  const cut = dir === '' ? 0 : dir.length + 1;
+  for (const path of pathsUnder(tree, dir)) {
+    const entry = tree.entries.get(path);
+    if (!entry || entry.type === 'dir') continue;
+    if (skip?.(path.slice(cut))) continue;
+    out.push({ path });
+  }
+  return out;
+}
+
+/** The layer that provided a manifest: from the capture, else from the tree entry. */
+export function layerOf(tree: FileTree, path: string): number {
+  return tree.captured.get(path)?.layer ?? tree.entries.get(path)?.layer ?? 0;
+}
+
+/** Captured paths matching a cataloger's globs (dot segments included: `.local`, `.npm`, ...). */
+export function capturedMatching(ctx: CatalogContext, globs: readonly string[]): string[] {
+  const isMatch = picomatch([...globs], { dot: true });
+  return ctx.capturedPaths().filter((p) => isMatch(p));
+}
+
+export function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
+export function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/**
+ * Join `relative` onto directory `base` and normalise lexically (`.`, `..`, duplicate slashes).
+ * A leading `/` makes `relative` absolute (from the image root). Returns undefined when the result
+ * would climb above the root or is empty: manifests are untrusted and must not point outside the image.
+ */
+export function joinPath(base: string, relative: string): string | undefined {
+  const parts = relative.startsWith('/') ? [] : base.split('/').filter((s) => s !== '');
+  for (const seg of relative.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else parts.push(seg);
+  }
+  return parts.length === 0 ? undefined : parts.join('/');
+}
+
+/** Merge owned-file lists, first occurrence of a path wins (it carries the digest when there is one). */
+export function uniqueFiles(lists: readonly OwnedFile[][]): OwnedFile[] {
+  const seen = new Map<string, OwnedFile>();
+  for (const list of lists) for (const f of list) if (!seen.has(f.path)) seen.set(f.path, f);
+  return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
