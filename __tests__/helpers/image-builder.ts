@@ -198,7 +198,8 @@ export function buildOciLayoutFiles(specs: OciLayoutSpec | OciLayoutSpec[]): Bui
   return { tags, image: tags[0]!.images[0]!, files };
 }
 
-async function writeFiles(dir: string, files: Map<string, Buffer>): Promise<void> {
+/** Write files (a layout's, possibly altered by a test) under `dir`. */
+export async function writeLayoutFiles(dir: string, files: Map<string, Buffer>): Promise<void> {
   for (const [name, bytes] of files) {
     await mkdir(join(dir, name, '..'), { recursive: true });
     await writeFile(join(dir, name), bytes);
@@ -218,7 +219,7 @@ export async function tarOfFiles(files: Map<string, Buffer>): Promise<Buffer> {
 /** Write an OCI image layout directory. */
 export async function writeOciLayout(dir: string, specs: OciLayoutSpec | OciLayoutSpec[]): Promise<BuiltLayout> {
   const built = buildOciLayoutFiles(specs);
-  await writeFiles(dir, built.files);
+  await writeLayoutFiles(dir, built.files);
   return built;
 }
 

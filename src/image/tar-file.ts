@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
@@ -147,7 +148,8 @@ export class TarFile {
     const m = this.resolve(name, true)!;
     if (m.type !== 'file') throw this.error(`"${name}" is not a regular file`);
     if (m.size === 0) return Readable.from([]);
-    return this.handle.createReadStream({ start: m.offset, end: m.offset + m.size - 1, autoClose: false });
+    // Each stream opens the file itself: a destroyed stream on a shared handle would close it for all.
+    return createReadStream(this.path, { start: m.offset, end: m.offset + m.size - 1 });
   }
 
   /** A member's whole content; refuses members over `maxBytes` before reading them. */
