@@ -1,0 +1,115 @@
+import type { Inventory } from '../catalog/types.js';
+import { excludeMatcher } from './excludes.js';
+import { diffFiles } from './files.js';
+import { diffPackages, ownerKey } from './packages.js';
+import { rollUp } from './rollup.js';
+import { DERIVED_SETTING_KEYS, diffSettings } from './settings.js';
+import type { Changes, DiffOptions, FileChange, ImageSide, PackageChange } from './types.js';
+
+function side(inv: Inventory): ImageSide {
+  const s: ImageSide = {
+    summary: inv.image,
+    packageCount: inv.packages.length,
+    fileCount: inv.files.reduce((n, f) => (f.type === 'dir' ? n : n + 1), 0),
+    user: inv.config.config?.User ?? '',
+  };
+  if (inv.os) s.os = inv.os;
+  return s;
+}
+
+/** Non-packaged: nobody owns it and it is not package-manager state; directories are reported apart. */
+export function isNonPackaged(change: FileChange): boolean {
+  return change.ownership === 'none' && (change.after ?? change.before)?.type !== 'dir';
+}
+
+/** `dpkg:openssl` owns through the `dpkg:openssl` key (and an `ecosystem:name:arch` form, should one appear). */
+function ownedBy(owners: readonly string[], key: string): boolean {
+  return owners.some((o) => o === key || o.startsWith(`${key}:`));
+}
+
+/**
+ * Ties file changes to package changes: each package change counts the file changes of the files it
+ * owns, and a changed package file whose owners have no package change is `unexplained`.
+ */
+function attribute(packages: PackageChange[], files: FileChange[]): void {
+  const byOwner = new Map<string, PackageChange[]>();
+  for (const p of packages) {
+    const key = ownerKey(p);
+    byOwner.set(key, [...(byOwner.get(key) ?? []), p]);
+  }
+  for (const f of files) {
+    if (f.ownership !== 'package') continue;
+    const explainedBy = new Set<PackageChange>();
+    for (const owner of f.owners) {
+      const parts = owner.split(':');
+      const key = `${parts[0]}:${parts[1] ?? ''}`;
+      for (const p of byOwner.get(key) ?? []) if (ownedBy([owner], ownerKey(p))) explainedBy.add(p);
+    }
+    for (const p of explainedBy) p.fileChanges++;
+    if (explainedBy.size === 0) f.unexplained = true;
+  }
+}
+
+/**
+ * What changed from `before` to `after` (before undefined: a first release, compared with an empty
+ * image, so everything in it is "added" and the policy sees all of it). Pure: no I/O, inputs untouched.
+ */
+export function diffInventories(before: Inventory | undefined, after: Inventory, options: DiffOptions): Changes {
+  const packages = diffPackages(before?.packages ?? [], after.packages);
+  const files = diffFiles(before?.files ?? [], after.files);
+  attribute(packages, files);
+
+  const excluded = excludeMatcher(options);
+  for (const f of files) if (f.ownership === 'none' && excluded(f.path)) f.excluded = true;
+  const shown = files.filter((f) => f.excluded !== true);
+  const nonPackaged = shown.filter(isNonPackaged);
+
+  const settings = diffSettings(before, after);
+  const beforeLayers = new Set(before?.image.layers.map((l) => l.diffID) ?? []);
+  const afterLayers = new Set(after.image.layers.map((l) => l.diffID));
+  const layers = {
+    shared: [...afterLayers].filter((d) => beforeLayers.has(d)).length,
+    added: [...afterLayers].filter((d) => !beforeLayers.has(d)),
+    removed: [...beforeLayers].filter((d) => !afterLayers.has(d)),
+  };
+
+  const countKinds = <K extends string>(items: readonly { kind: string }[], kinds: readonly K[], fold?: Record<string, K>) => {
+    const out = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<K, number>;
+    for (const { kind } of items) {
+      const k = (fold?.[kind] ?? kind) as K;
+      if (k in out) out[k]++;
+    }
+    return out;
+  };
+  const counts: Changes['counts'] = {
+    packages: countKinds(packages, ['added', 'removed', 'upgraded', 'downgraded', 'rebuilt'] as const),
+    files: countKinds(shown, ['added', 'removed', 'modified', 'metadata'] as const),
+    nonPackaged: countKinds(nonPackaged, ['added', 'removed', 'modified'] as const, { metadata: 'modified' }),
+    unexplained: files.filter((f) => f.unexplained === true).length,
+    excluded: files.length - shown.length,
+  };
+
+  const firstRelease = before === undefined;
+  const platformChanged = before !== undefined && before.image.platform !== after.image.platform;
+  const osChanged =
+    before !== undefined && ((before.os?.id ?? '') !== (after.os?.id ?? '') || (before.os?.versionId ?? '') !== (after.os?.versionId ?? ''));
+  const hasChanges =
+    firstRelease || packages.length > 0 || shown.length > 0 || settings.some((s) => !DERIVED_SETTING_KEYS.has(s.key));
+
+  const changes: Changes = {
+    after: side(after),
+    firstRelease,
+    platformChanged,
+    osChanged,
+    packages,
+    files,
+    rollup: rollUp(nonPackaged, options.depth),
+    settings,
+    layers,
+    counts,
+    options: { exclude: [...options.exclude], defaultExcludes: options.defaultExcludes, depth: options.depth },
+    hasChanges,
+  };
+  if (before) changes.before = side(before);
+  return changes;
+}

@@ -1,0 +1,93 @@
+import type { InventoryFile } from '../catalog/types.js';
+import type { FileAspect, FileChange, FileState } from './types.js';
+
+/**
+ * File changes between two trees (before empty for a first release), sorted by path.
+ *
+ * What counts, and why (noise is the enemy of a changelog):
+ * - Regular files compare by content digest (and size); symlinks by target; a change of type is a
+ *   modification. A hard link is only another name for content: file <-> hardlink with the same
+ *   content, or a hardlink now pointing at another name of the same content, is no change.
+ * - mode (including setuid/setgid/sticky), uid and gid changes alone are `metadata` changes. Symlink
+ *   modes are ignored (Linux ignores them and tar tools write them differently).
+ * - Directories: a mode/owner change is reported (a world-writable or setgid directory matters); an
+ *   added or removed directory only when it is empty in its image (a mount point, a volume, a state
+ *   dir). A directory with content is described by its files' changes.
+ */
+export function diffFiles(before: readonly InventoryFile[], after: readonly InventoryFile[]): FileChange[] {
+  const old = new Map(before.map((f) => [f.path, f]));
+  const now = new Map(after.map((f) => [f.path, f]));
+  const oldParents = parents(before);
+  const newParents = parents(after);
+  const out: FileChange[] = [];
+  for (const [path, b] of old) {
+    if (now.has(path)) continue;
+    if (b.type === 'dir' && oldParents.has(path)) continue;
+    out.push(attribute({ path, kind: 'removed', aspects: [], before: state(b) }, b));
+  }
+  for (const [path, a] of now) {
+    const b = old.get(path);
+    if (b === undefined) {
+      if (a.type === 'dir' && newParents.has(path)) continue;
+      out.push(attribute({ path, kind: 'added', aspects: [], after: state(a) }, a));
+      continue;
+    }
+    const aspects = compareEntries(b, a);
+    if (aspects.length === 0) continue;
+    const modified = aspects.some((x) => x === 'content' || x === 'type' || x === 'link');
+    out.push(
+      attribute({ path, kind: modified ? 'modified' : 'metadata', aspects, before: state(b), after: state(a) }, a),
+    );
+  }
+  return out.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+}
+
+/** Every directory that holds at least one entry. */
+function parents(files: readonly InventoryFile[]): Set<string> {
+  const set = new Set<string>();
+  for (const f of files) {
+    const i = f.path.lastIndexOf('/');
+    if (i > 0) set.add(f.path.slice(0, i));
+  }
+  return set;
+}
+
+/** Regular content: files, and hardlinks (which carry their target's content after squash). */
+function kindOf(type: InventoryFile['type']): string {
+  return type === 'hardlink' ? 'file' : type;
+}
+
+function compareEntries(b: InventoryFile, a: InventoryFile): FileAspect[] {
+  const aspects: FileAspect[] = [];
+  const type = kindOf(a.type);
+  if (kindOf(b.type) !== type) aspects.push('type');
+  else if (type === 'file') {
+    if ((b.sha256 ?? '') !== (a.sha256 ?? '')) aspects.push('content');
+  } else if (type === 'symlink') {
+    if ((b.link ?? '') !== (a.link ?? '')) aspects.push('link');
+  } else if ((type === 'char' || type === 'block') && (b.devmajor !== a.devmajor || b.devminor !== a.devminor)) {
+    aspects.push('type');
+  }
+  if (type === 'file' && b.size !== a.size) aspects.push('size');
+  if (type !== 'symlink' && (b.mode & 0o7777) !== (a.mode & 0o7777)) aspects.push('mode');
+  if (b.uid !== a.uid) aspects.push('uid');
+  if (b.gid !== a.gid) aspects.push('gid');
+  return aspects;
+}
+
+export function state(f: InventoryFile): FileState {
+  const s: FileState = { type: f.type, mode: f.mode, uid: f.uid, gid: f.gid, size: f.size, layer: f.layer };
+  if (f.sha256 !== undefined) s.sha256 = f.sha256;
+  if (f.link !== undefined) s.link = f.link;
+  return s;
+}
+
+/**
+ * Ownership and owners from the entry of the new image when the path is still there, else from the old
+ * one (a file left behind by a removed package is non-packaged now, and says so).
+ */
+function attribute(change: Omit<FileChange, 'owners' | 'ownership'>, entry: InventoryFile): FileChange {
+  const c: FileChange = { ...change, owners: [...(entry.owners ?? [])].sort(), ownership: entry.ownership };
+  if (change.after !== undefined && entry.modifiedAfterInstall === true) c.modifiedAfterInstall = true;
+  return c;
+}
