@@ -78,7 +78,7 @@ async function openError(source: ImageSource, reference: string, options: OpenIm
   return err;
 }
 
-async function withImage<T>(source: ImageSource, reference: string, options: OpenImageOptions, fn: (img: Image) => Promise<T>): Promise<T> {
+async function withImage<T>(source: ImageSource, reference: string, options: OpenImageOptions, fn: (img: Image) => T | Promise<T>): Promise<T> {
   const img = await source.open(reference, options);
   try {
     return await fn(img);
@@ -120,13 +120,13 @@ describe.each(forms)('oci layout sources: $name', (form) => {
     const built = buildOciLayoutFiles({ layers: [layerA], platforms: [amd64, arm64], attestation: true, tag: 'multi' });
     const ref = await form.write(built.files);
     const [amdImage, armImage] = built.tags[0]!.images;
-    await withImage(form.source(amd64), ref, {}, async (img) => {
+    await withImage(form.source(amd64), ref, {}, (img) => {
       expect(img.manifestDigest).toBe(amdImage!.manifestDigest);
       expect(img.indexDigest).toBe(built.tags[0]!.indexDigest);
       expect(img.availablePlatforms.map(formatPlatform)).toEqual(['linux/amd64', 'linux/arm64']);
     });
-    await withImage(form.source(arm64), `${ref}:multi`, {}, async (img) => expect(img.manifestDigest).toBe(armImage!.manifestDigest));
-    await withImage(form.source(amd64), ref, { platform: parsePlatform('linux/arm64/v8') }, async (img) => {
+    await withImage(form.source(arm64), `${ref}:multi`, {}, (img) => expect(img.manifestDigest).toBe(armImage!.manifestDigest));
+    await withImage(form.source(amd64), ref, { platform: parsePlatform('linux/arm64/v8') }, (img) => {
       expect(img.manifestDigest).toBe(armImage!.manifestDigest);
       expect(img.platform).toEqual(arm64);
     });
@@ -143,7 +143,7 @@ describe.each(forms)('oci layout sources: $name', (form) => {
 
   it('takes the only platform of an index whatever the host is', async () => {
     const built = buildOciLayoutFiles({ layers: [layerA], platforms: [{ os: 'linux', architecture: 's390x' }], attestation: true });
-    await withImage(form.source(amd64), await form.write(built.files), {}, async (img) => expect(img.platform.architecture).toBe('s390x'));
+    await withImage(form.source(amd64), await form.write(built.files), {}, (img) => expect(img.platform.architecture).toBe('s390x'));
   });
 
   it('selects images by tag, by containerd name and by digest, and lists tags otherwise', async () => {
@@ -153,10 +153,10 @@ describe.each(forms)('oci layout sources: $name', (form) => {
     ]);
     const ref = await form.write(built.files);
     const [v1, v2] = built.tags.map((t) => t.images[0]!);
-    await withImage(form.source(), `${ref}:v1`, {}, async (img) => expect(img.manifestDigest).toBe(v1!.manifestDigest));
-    await withImage(form.source(), `${ref}:v2`, {}, async (img) => expect(img.layers).toHaveLength(2));
-    await withImage(form.source(), `${ref}:docker.io/library/app:v1`, {}, async (img) => expect(img.manifestDigest).toBe(v1!.manifestDigest));
-    await withImage(form.source(), `${ref}:${v2!.manifestDigest}`, {}, async (img) => expect(img.manifestDigest).toBe(v2!.manifestDigest));
+    await withImage(form.source(), `${ref}:v1`, {}, (img) => expect(img.manifestDigest).toBe(v1!.manifestDigest));
+    await withImage(form.source(), `${ref}:v2`, {}, (img) => expect(img.layers).toHaveLength(2));
+    await withImage(form.source(), `${ref}:docker.io/library/app:v1`, {}, (img) => expect(img.manifestDigest).toBe(v1!.manifestDigest));
+    await withImage(form.source(), `${ref}:${v2!.manifestDigest}`, {}, (img) => expect(img.manifestDigest).toBe(v2!.manifestDigest));
     const untagged = await openError(form.source(), ref);
     expect(untagged.message).toContain('holds 2 images');
     expect(untagged.message).toContain('tags: v1, v2');
@@ -174,7 +174,7 @@ describe.each(forms)('oci layout sources: $name', (form) => {
     const manifests = built.tags.map((t) => ({ mediaType: OCI_MANIFEST, digest: t.images[0]!.manifestDigest, size: t.images[0]!.manifestBytes.length, platform: t.images[0]!.platform }));
     setIndexJson(built.files, manifests);
     const ref = await form.write(built.files);
-    await withImage(form.source(amd64), ref, { platform: arm64 }, async (img) => {
+    await withImage(form.source(amd64), ref, { platform: arm64 }, (img) => {
       expect(img.manifestDigest).toBe(built.tags[1]!.images[0]!.manifestDigest);
       expect(img.availablePlatforms).toHaveLength(2);
     });
@@ -185,7 +185,7 @@ describe.each(forms)('oci layout sources: $name', (form) => {
     const inner = { mediaType: OCI_INDEX, digest: built.tags[0]!.indexDigest!, size: Buffer.from(JSON.stringify(built.tags[0]!.index)).length };
     const outer = blob(built.files, { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ ...inner, platform: amd64 }] }, OCI_INDEX);
     setIndexJson(built.files, [outer]);
-    await withImage(form.source(amd64), await form.write(built.files), {}, async (img) => {
+    await withImage(form.source(amd64), await form.write(built.files), {}, (img) => {
       expect(img.manifestDigest).toBe(built.image.manifestDigest);
       expect(img.indexDigest).toBe(inner.digest);
     });
@@ -270,7 +270,7 @@ describe.each(forms)('oci layout sources: $name', (form) => {
 
   it('reads Docker schema 2 media types', async () => {
     const built = buildOciLayoutFiles({ layers: [layerA], mediaTypes: 'docker', platforms: [amd64, arm64] });
-    await withImage(form.source(arm64), await form.write(built.files), {}, async (img) => {
+    await withImage(form.source(arm64), await form.write(built.files), {}, (img) => {
       expect(img.manifest.mediaType).toBe('application/vnd.docker.distribution.manifest.v2+json');
       expect(img.layers[0]!.mediaType).toBe('application/vnd.docker.image.rootfs.diff.tar.gzip');
       expect(img.platform).toEqual(arm64);

@@ -39,7 +39,7 @@ export function parseDockerManifestJson(bytes: Buffer, path: string): DockerArch
       throw invalid(path, `manifest.json entry ${i} needs Config (a path) and Layers (paths)`);
     }
     if (entry.RepoTags !== undefined && entry.RepoTags !== null && !strings(entry.RepoTags)) throw invalid(path, `manifest.json entry ${i}: RepoTags must be strings`);
-    return { Config: entry.Config, Layers: entry.Layers, RepoTags: (entry.RepoTags as string[] | null | undefined) ?? [] };
+    return { Config: entry.Config, Layers: entry.Layers, RepoTags: (entry.RepoTags) ?? [] };
   });
 }
 

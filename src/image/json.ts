@@ -100,7 +100,7 @@ export function parseDescriptor(v: unknown, where: string, code = 'MANIFEST_INVA
   }
   if (v.urls !== undefined) {
     if (!Array.isArray(v.urls) || !v.urls.every((u) => typeof u === 'string')) throw invalid(code, `${where}.urls`, 'expected an array of strings');
-    d.urls = v.urls as string[];
+    d.urls = v.urls;
   }
   return d;
 }

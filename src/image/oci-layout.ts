@@ -77,7 +77,7 @@ export class OciLayoutSource implements ImageSource {
 
   async open(reference: string, options: OpenImageOptions): Promise<Image> {
     const { path, selector } = await splitLocalReference(reference.replace(/^oci:/, ''));
-    let isDir = false;
+    let isDir: boolean;
     try {
       isDir = (await stat(path)).isDirectory();
     } catch {
