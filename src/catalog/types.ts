@@ -100,6 +100,8 @@ export interface InventoryFile extends TreeEntry {
   owners?: string[];
   /** The package database recorded a different digest than the file has now. */
   modifiedAfterInstall?: boolean;
+  /** An owning package marks this path as configuration (dpkg conffile, rpm %config): edits are expected. */
+  config?: boolean;
 }
 
 export interface ImageSummary {

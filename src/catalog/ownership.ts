@@ -1,0 +1,163 @@
+import picomatch from 'picomatch';
+import type { FileTree, TreeEntry } from '../layers/types.js';
+import type { DigestAlgorithm, InventoryFile, OwnedFile, Package, Problem } from './types.js';
+import { EMPTY_FILE_DIGESTS, FILE_DIGESTS_PROBE_ID, type FileDigests } from './probes/file-digests.js';
+
+/**
+ * Which package owns each path of the squashed tree. Packages list paths as they installed them; the
+ * tree holds paths as they ended up. The two differ through directory symlinks (usrmerge: a package
+ * lists `bin/bash`, the image has `bin -> usr/bin` and `usr/bin/bash`), so both sides are mapped to
+ * their real path (parents resolved through the tree's symlinks, the last component kept as is, since a
+ * package may own a symlink) and matched there.
+ *
+ * Directories are never owned (many packages share them): they get ownership 'none' like an unowned
+ * file, so consumers that count non-packaged files must skip `type === 'dir'` entries.
+ */
+
+/** Linux gives up after 40 symlinks in one lookup (ELOOP); so do we. */
+export const MAX_SYMLINK_HOPS = 40;
+
+export interface ResolveOptions {
+  /** Also follow the last component when it is a symlink (default false: parents only). */
+  followFinal?: boolean;
+  maxHops?: number;
+}
+
+/**
+ * The real path of `path` in the tree: symlinked components are replaced by their targets (absolute
+ * targets from the root, relative ones from the link's directory; `..` never climbs above the root),
+ * as the kernel would inside the image. Components that do not exist are kept as written.
+ * Returns undefined for a symlink loop (more than `maxHops` links); '' is the root.
+ */
+export function resolvePath(tree: FileTree, path: string, options: ResolveOptions = {}): string | undefined {
+  const maxHops = options.maxHops ?? MAX_SYMLINK_HOPS;
+  const todo = path.split('/').reverse(); // a stack: next component last
+  const done: string[] = [];
+  let hops = 0;
+  while (todo.length > 0) {
+    const seg = todo.pop() as string;
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      done.pop();
+      continue;
+    }
+    done.push(seg);
+    if (!options.followFinal && !todo.some((s) => s !== '' && s !== '.')) break;
+    const entry = tree.entries.get(done.join('/'));
+    if (entry?.type !== 'symlink' || entry.link === undefined) continue;
+    if (++hops > maxHops) return undefined;
+    done.pop();
+    if (entry.link.startsWith('/')) done.length = 0;
+    const target = entry.link.split('/');
+    for (let i = target.length - 1; i >= 0; i--) todo.push(target[i] as string);
+  }
+  return done.join('/');
+}
+
+/** `ecosystem:name`, the key owners are listed by. */
+export function packageKey(pkg: Pick<Package, 'ecosystem' | 'name'>): string {
+  return `${pkg.ecosystem}:${pkg.name}`;
+}
+
+interface Claim {
+  key: string;
+  file: OwnedFile;
+}
+
+export interface OwnershipResult {
+  /** Every tree path, sorted by path (code-unit order). */
+  files: InventoryFile[];
+  problems: Problem[];
+}
+
+export function resolveOwnership(tree: FileTree, packages: readonly Package[], stateGlobs: readonly string[]): OwnershipResult {
+  const problems: Problem[] = [];
+  const realDirs = new Map<string, string | undefined>();
+  const reported = new Set<string>();
+
+  /** Real path with parents resolved (memoised per directory); undefined inside a symlink loop. */
+  const realPath = (path: string, layer: number | undefined): string | undefined => {
+    const cut = path.lastIndexOf('/');
+    if (cut < 0) return path;
+    const dir = path.slice(0, cut);
+    let real = realDirs.get(dir);
+    if (!realDirs.has(dir)) {
+      real = resolvePath(tree, dir, { followFinal: true });
+      realDirs.set(dir, real);
+    }
+    if (real === undefined) {
+      if (!reported.has(dir)) {
+        reported.add(dir);
+        const problem: Problem = { code: 'SYMLINK_LOOP', path: dir, message: `symlink loop (more than ${MAX_SYMLINK_HOPS} links) while resolving ${dir}` };
+        if (layer !== undefined) problem.layer = layer;
+        problems.push(problem);
+      }
+      return undefined;
+    }
+    const name = path.slice(cut + 1);
+    return real === '' ? name : `${real}/${name}`;
+  };
+
+  const claims = new Map<string, Claim[]>();
+  for (const pkg of packages) {
+    const key = packageKey(pkg);
+    for (const file of pkg.files) {
+      const real = realPath(file.path, pkg.layer);
+      if (real === undefined) continue;
+      const list = claims.get(real);
+      if (list) list.push({ key, file });
+      else claims.set(real, [{ key, file }]);
+    }
+  }
+
+  const isState = stateGlobs.length > 0 ? picomatch([...stateGlobs], { dot: true }) : () => false;
+  const files: InventoryFile[] = [];
+  for (const path of [...tree.entries.keys()].sort()) {
+    const entry = tree.entries.get(path) as TreeEntry;
+    if (entry.type === 'dir') {
+      files.push({ ...entry, ownership: 'none' });
+      continue;
+    }
+    const real = realPath(path, entry.layer) ?? path;
+    const here = claims.get(real) ?? (real !== path ? claims.get(path) : undefined);
+    if (!here) {
+      files.push({ ...entry, ownership: isState(path) || isState(real) ? 'state' : 'none' });
+      continue;
+    }
+    const file: InventoryFile = { ...entry, ownership: 'package', owners: [...new Set(here.map((c) => c.key))].sort() };
+    if (here.some((c) => c.file.config)) file.config = true;
+    if (isModified(tree, entry, here)) file.modifiedAfterInstall = true;
+    files.push(file);
+  }
+  return { files, problems };
+}
+
+/**
+ * True when at least one owner recorded a digest we can compare and none of them matches the content
+ * (several owners may record different digests, e.g. a diverted file: any match clears it). Digests we
+ * cannot compute (a file over the file-digests cap, sha384/512) leave the answer unknown (false).
+ * rpm %ghost files are not part of the payload, so their digest says nothing about the file.
+ */
+function isModified(tree: FileTree, entry: TreeEntry, claims: readonly Claim[]): boolean {
+  if (entry.type !== 'file' && entry.type !== 'hardlink') return false;
+  let compared = false;
+  for (const { file } of claims) {
+    if (!file.digest || file.ghost) continue;
+    const actual = actualDigest(tree, entry, file.digest.algorithm);
+    if (actual === undefined) continue;
+    if (actual === file.digest.value.toLowerCase()) return false;
+    compared = true;
+  }
+  return compared;
+}
+
+function actualDigest(tree: FileTree, entry: TreeEntry, algorithm: DigestAlgorithm): string | undefined {
+  if (algorithm === 'sha256') return entry.sha256;
+  if (algorithm !== 'md5' && algorithm !== 'sha1') return undefined;
+  if (entry.size === 0 && entry.sha256 !== undefined) return EMPTY_FILE_DIGESTS[algorithm];
+  // A hardlink's content (and so its probe results) belongs to the entry it links to.
+  const source = entry.type === 'hardlink' && entry.link !== undefined ? (tree.entries.get(entry.link) ?? entry) : entry;
+  const digests = (entry.probes?.[FILE_DIGESTS_PROBE_ID] ?? source.probes?.[FILE_DIGESTS_PROBE_ID]) as Partial<FileDigests> | undefined;
+  const value = digests?.[algorithm];
+  return typeof value === 'string' ? value : undefined;
+}
