@@ -132,6 +132,11 @@ describe('docker-archive', () => {
       expect(img.layers[0]!.mediaType).toBe('application/vnd.docker.image.rootfs.diff.tar.gzip');
       expect((await readLayer(img.layers[0]!, capture)).compression).toBe('gzip');
     });
+    const tampered = new Map(files);
+    tampered.set(`sha256:${digestOf(configBytes).slice(7)}`, Buffer.from(JSON.stringify({ ...config, os: 'windows' })));
+    const tamperedPath = file();
+    await writeFile(tamperedPath, await tarOfFiles(tampered));
+    expect((await openError(tamperedPath)).code).toBe('DIGEST_MISMATCH');
     files.set('manifest.json', Buffer.from(JSON.stringify([{ Config: `sha256:${digestOf(configBytes).slice(7)}`, Layers: ['layer.tar.gz'] }])));
     files.set('layer.tar.gz', gz);
     const unnamed = file();

@@ -160,6 +160,7 @@ describe.each(forms)('oci layout sources: $name', (form) => {
     const untagged = await openError(form.source(), ref);
     expect(untagged.message).toContain('holds 2 images');
     expect(untagged.message).toContain('tags: v1, v2');
+    expect(untagged.message).toContain(`name one as ${ref.slice(0, ref.indexOf(':'))}:`);
     const unknown = await openError(form.source(), `${ref}:v3`);
     expect(unknown.code).toBe('IMAGE_NOT_FOUND');
     expect(unknown.message).toContain('no image tagged "v3"');

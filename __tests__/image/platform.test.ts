@@ -97,6 +97,9 @@ describe('chooseManifest', () => {
   it('returns the only image when none is asked for, whatever the host', () => {
     expect(chooseManifest(index(entry(1, s390x), attestation(2, 1)), undefined, amd64).digest).toBe(`sha256:${hex(1)}`);
     expect(chooseManifest(index(entry(1)), undefined, amd64).digest).toBe(`sha256:${hex(1)}`);
+    // An only entry that does not state its platform cannot be ruled out.
+    expect(chooseManifest(index(entry(1)), s390x, amd64).digest).toBe(`sha256:${hex(1)}`);
+    expect(() => chooseManifest(index(entry(1, amd64)), s390x, amd64)).toThrow(/platform linux\/s390x is not available/);
   });
 
   it("picks the host's platform by default when there are several", () => {

@@ -16,7 +16,7 @@ export interface DockerArchiveEntry {
 }
 
 const BLOB_PATH = /(?:^|\/)blobs\/sha256\/([a-f0-9]{64})$/;
-const HEX_NAME = /(?:^|\/)([a-f0-9]{64})(?:\.tar|\.json)?(?:\.gz|\.tgz|\.zst)?$/;
+const HEX_NAME = /(?:^|\/|sha256:)([a-f0-9]{64})(?:\.tar|\.json)?(?:\.gz|\.tgz|\.zst)?$/;
 /** How many manifests of a Docker 25+ index.json we read while looking for the chosen image's. */
 const MAX_MANIFESTS_SEARCHED = 64;
 

@@ -16,6 +16,8 @@ export interface LayoutOpenOptions extends OpenImageOptions {
   tag?: string;
   /** The host platform for the default choice (default: this machine's). */
   host?: Platform;
+  /** `oci` or `oci-archive`, for messages that show how to name an image. */
+  transport?: string;
 }
 
 function tagsOf(index: ImageIndex): string[] {
@@ -48,7 +50,7 @@ function selectUntagged(store: BlobStore, index: ImageIndex, options: LayoutOpen
   if (tags.length === 0 && entries.every((d) => d.platform)) return 'platform-index';
   throw new ImageChangelogError(
     'IMAGE_NOT_FOUND',
-    `${store.location} holds ${entries.length} images; name one with ${options.reference.startsWith('oci-archive:') ? 'oci-archive' : 'oci'}:PATH:TAG (tags: ${tags.join(', ') || 'none'})`,
+    `${store.location} holds ${entries.length} images; name one as ${options.transport ?? 'oci'}:${store.location}:TAG (tags: ${tags.join(', ') || 'none'})`,
     { subject: store.location },
   );
 }

@@ -42,7 +42,7 @@ export class TarBlobStore implements BlobStore {
 export async function openOciArchiveTar(tar: TarFile, reference: string, tag: string | undefined, options: OpenImageOptions & LocalSourceOptions): Promise<Image> {
   const store = new TarBlobStore(tar);
   try {
-    return await openLayoutImage(store, { ...options, reference, ...(tag !== undefined ? { tag } : {}) });
+    return await openLayoutImage(store, { ...options, reference, transport: 'oci-archive', ...(tag !== undefined ? { tag } : {}) });
   } catch (err) {
     await store.close();
     throw err;

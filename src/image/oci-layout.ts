@@ -89,6 +89,7 @@ export class OciLayoutSource implements ImageSource {
     return openLayoutImage(new DirectoryBlobStore(path), {
       ...options,
       reference,
+      transport: 'oci',
       ...(selector !== undefined ? { tag: selector } : {}),
       ...(this.sourceOptions.host ? { host: this.sourceOptions.host } : {}),
     });

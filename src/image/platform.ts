@@ -130,7 +130,8 @@ export function indexPlatforms(index: ImageIndex): Platform[] {
  */
 export function chooseManifest(index: ImageIndex, wanted: Platform | undefined, host: Platform, subject?: string): Descriptor {
   const entries = imageEntries(index);
-  if (!wanted && entries.length === 1) return entries[0]!;
+  // The only image is the answer by default, and also when it does not say its platform.
+  if (entries.length === 1 && (!wanted || !entries[0]!.platform)) return entries[0]!;
   const target = wanted ?? host;
   const matches = entries.filter((d) => {
     const p = platformOf(d);
