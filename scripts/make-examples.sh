@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes the two small example images shipped in examples/ (used by the README's quick start).
-# They are distroless-style images (var/lib/dpkg/status.d/) assembled from real Debian packages:
+# They are minimal images assembled from real Debian packages, with a real dpkg database:
 #   v1: base-files, netbase, tzdata (bookworm)          user root
 #   v2: base-files, tzdata (bookworm-security update), ca-certificates added, netbase removed,
 #       an application binary and its configuration, user 65532, a port and labels
@@ -18,21 +18,25 @@ tz_old=$(apt-cache madison tzdata | awk '/bookworm\/main/ && !/security|updates/
 tz_new=$(apt-cache madison tzdata | awk '/bookworm-security/ {print $3; exit}')
 fetch "base-files"; fetch "netbase"; fetch "tzdata=$tz_old"; fetch "tzdata=$tz_new"; fetch "ca-certificates"
 
-install_deb() { # root deb
-  local root=$1 deb=$2 pkg
-  pkg=$(dpkg-deb -f "$deb" Package)
-  dpkg-deb -x "$deb" "$root"
-  mkdir -p "$root/var/lib/dpkg/status.d"
-  { dpkg-deb -f "$deb"; } | awk 'NR==1{print; print "Status: install ok installed"; next} {print}' \
-    >"$root/var/lib/dpkg/status.d/$pkg"
-  dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./md5sums >"$root/var/lib/dpkg/status.d/$pkg.md5sums" 2>/dev/null || true
+# Unpack real packages into a root with dpkg itself, so the image has a genuine dpkg database
+# (status, info/*.list, md5sums, conffiles); maintainer scripts are not run (no shell in the root), and
+# the packages are then marked installed as a configured system would have them.
+install_debs() { # root deb...
+  local root=$1; shift
+  mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates"
+  touch "$root/var/lib/dpkg/status"
+  dpkg --root="$root" --force-depends --force-script-chrootless --no-triggers --unpack "$@" >/dev/null
+  sed -i 's/^Status: install ok unpacked$/Status: install ok installed/' "$root/var/lib/dpkg/status"
+  rm -f "$root"/var/lib/dpkg/*-old
+  # Configuring puts each conffile in place; do that step by hand.
+  find "$root" -name '*.dpkg-new' | while read -r f; do mv "$f" "${f%.dpkg-new}"; done
 }
 deb() { ls "$work/debs/$1"_*"${2:-}"*.deb | head -1; }
 
 r1="$work/v1"; mkdir -p "$r1"
-install_deb "$r1" "$(deb base-files)"; install_deb "$r1" "$(deb netbase)"; install_deb "$r1" "$(deb tzdata "${tz_old//:/%3a}")"
+install_debs "$r1" "$(deb base-files)" "$(deb netbase)" "$(deb tzdata "${tz_old//:/%3a}")"
 r2="$work/v2"; mkdir -p "$r2"
-install_deb "$r2" "$(deb base-files)"; install_deb "$r2" "$(deb tzdata "${tz_new//:/%3a}")"; install_deb "$r2" "$(deb ca-certificates)"
+install_debs "$r2" "$(deb base-files)" "$(deb tzdata "${tz_new//:/%3a}")" "$(deb ca-certificates)"
 mkdir -p "$r2/app" "$r2/etc/app"
 printf '#!/bin/sh\necho "hello from app 2.0"\n' >"$r2/app/server"; chmod 755 "$r2/app/server"
 printf 'listen=0.0.0.0:8080\nlog_level=info\n' >"$r2/etc/app/server.conf"

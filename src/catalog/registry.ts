@@ -4,14 +4,20 @@ import { dpkgCataloger } from './os/dpkg.js';
 import { apkCataloger } from './os/apk.js';
 import { rpmCataloger } from './os/rpm/index.js';
 import { OS_RELEASE_GLOBS } from './os/os-release.js';
+import { langCatalogers, langProbes } from './lang/index.js';
+import { fileDigestsProbe } from './probes/file-digests.js';
 import { createSecretsProbe, DEFAULT_SECRETS_MAX_FILE_BYTES } from '../policy/secrets-probe.js';
 
 /** Every cataloger, in a fixed order (OS package managers first). A static list, no discovery. */
-export const defaultCatalogers: readonly Cataloger[] = [dpkgCataloger, apkCataloger, rpmCataloger];
+export const defaultCatalogers: readonly Cataloger[] = [dpkgCataloger, apkCataloger, rpmCataloger, ...langCatalogers];
 
 /** Probes that look at file contents while layers stream. */
 export function defaultProbes(options: { secretsMaxFileBytes?: number } = {}): ContentProbe[] {
-  return [createSecretsProbe({ maxFileBytes: options.secretsMaxFileBytes ?? DEFAULT_SECRETS_MAX_FILE_BYTES })];
+  return [
+    fileDigestsProbe,
+    ...langProbes,
+    createSecretsProbe({ maxFileBytes: options.secretsMaxFileBytes ?? DEFAULT_SECRETS_MAX_FILE_BYTES }),
+  ];
 }
 
 /** The largest single file kept in memory for a cataloger (a big rpm BerkeleyDB is tens of MB). */
