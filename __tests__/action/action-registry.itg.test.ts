@@ -1,0 +1,183 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { mkdtemp, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeGitHub } from '../helpers/fake-github.js';
+import { LocalRegistry } from '../helpers/local-registry.js';
+import { bundledAction, commandLines, eventFixture, runAction } from '../helpers/run-action.js';
+import { repoRoot, world } from '../world/world.js';
+
+// The bundled action against Debian's docker-registry on loopback: `previous: auto` finds the
+// earlier release among the registry's tags (or the GitHub releases) and pins it by digest.
+const TOKEN = 'ghs_itgTokenThatMustNeverBeLogged4711';
+const have = (tool: string): boolean => {
+  try {
+    execFileSync('which', [tool], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const missing = ['docker-registry', 'skopeo'].filter((t) => !have(t));
+if (missing.length > 0) console.warn(`action registry tests skipped: ${missing.join(', ')} not installed`);
+
+function copy(from: string, to: string): void {
+  execFileSync('skopeo', ['--insecure-policy', 'copy', '-q', '--dest-tls-verify=false', from, to], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+}
+
+function manifestDigest(ref: string): string {
+  const out = execFileSync(
+    'skopeo',
+    ['inspect', '--tls-verify=false', '--format', '{{.Digest}}', `docker://${ref}`],
+    { encoding: 'utf8' },
+  );
+  return out.trim();
+}
+
+describe.skipIf(missing.length > 0)('action with images in a registry', () => {
+  const registry = new LocalRegistry();
+  let gh: FakeGitHub;
+  let workspace: string;
+  let app: string;
+
+  beforeAll(async () => {
+    if (!existsSync(bundledAction)) throw new Error(`${bundledAction} is missing: run npm run bundle first`);
+    await registry.start();
+    app = `${registry.host}/org/app`;
+    const v1 = `oci-archive:${join(repoRoot, 'examples', 'v1.oci.tar')}`;
+    const v2 = `oci-archive:${join(repoRoot, 'examples', 'v2.oci.tar')}`;
+    // 1.0.0 is the highest tag below 1.1.0; 0.9.0 and 2.0.0 are there to be passed over.
+    for (const [src, tag] of [
+      [v1, '0.9.0'],
+      [v1, '1.0.0'],
+      [v2, '1.1.0'],
+      [v2, '2.0.0'],
+      [v2, 'latest'],
+    ] as const) {
+      copy(src, `docker://${app}:${tag}`);
+    }
+  });
+  afterAll(() => registry.stop());
+  beforeEach(async () => {
+    gh = new FakeGitHub();
+    await gh.start();
+    workspace = await mkdtemp(join(tmpdir(), 'ic-workspace-'));
+    await symlink(join(repoRoot, 'examples'), join(workspace, 'examples'));
+  });
+  afterEach(() => gh.stop());
+
+  it('resolves previous: auto to the highest semver tag below the image, pinned by digest', async () => {
+    const r = await runAction({
+      inputs: { image: `${app}:1.1.0`, previous: 'auto', 'github-token': TOKEN },
+      eventName: 'pull_request',
+      event: eventFixture('pull_request.opened'),
+      apiUrl: gh.url,
+      workspace,
+      token: TOKEN,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.outputs.previous).toBe(`${app}:1.0.0@${manifestDigest(`${app}:1.0.0`)}`);
+    expect(r.outputs['packages-changed']).toBe('3');
+    const body = gh.comments.get(42)?.[0]?.body ?? '';
+    for (const name of ['tzdata', 'ca-certificates', 'netbase']) expect(body).toContain(name);
+    expect(body).toContain('1.0.0');
+    expect(commandLines(r, 'error')).toEqual([]);
+  });
+
+  it('on a release event maps the previous published release through previous-tag-template', async () => {
+    const event = eventFixture('release.published');
+    const current = event.release as { id: number; tag_name: string; body: string; published_at: string };
+    gh.releases.push(
+      {
+        id: 171000,
+        tag_name: 'v2.0.0',
+        body: '',
+        draft: false,
+        prerelease: false,
+        published_at: '2026-11-22T10:00:00Z',
+      },
+      {
+        id: current.id,
+        tag_name: current.tag_name,
+        body: current.body,
+        draft: false,
+        prerelease: false,
+        published_at: current.published_at,
+      },
+      {
+        id: 169500,
+        tag_name: 'v1.0.1-rc.1',
+        body: '',
+        draft: false,
+        prerelease: true,
+        published_at: '2026-11-19T10:00:00Z',
+      },
+      {
+        id: 169000,
+        tag_name: 'v1.0.0',
+        body: '',
+        draft: false,
+        prerelease: false,
+        published_at: '2026-11-10T10:00:00Z',
+      },
+      {
+        id: 168000,
+        tag_name: 'v0.9.0',
+        body: '',
+        draft: false,
+        prerelease: false,
+        published_at: '2026-10-01T10:00:00Z',
+      },
+    );
+    const r = await runAction({
+      inputs: {
+        image: `${app}:1.1.0`,
+        previous: 'auto',
+        'previous-tag-template': '{repository}:{version}',
+        'github-token': TOKEN,
+      },
+      eventName: 'release',
+      event,
+      apiUrl: gh.url,
+      workspace,
+      token: TOKEN,
+    });
+    expect(r.code).toBe(0);
+    expect(r.outputs.previous).toBe(`${app}:1.0.0@${manifestDigest(`${app}:1.0.0`)}`);
+    const notes = gh.releases.find((x) => x.id === current.id)!.body!;
+    expect(notes).toContain('<!-- image-changelog:start');
+    expect(notes).toContain('tzdata');
+  });
+
+  it('runs in full on the Debian fixture pair pulled from the registry (timed)', async () => {
+    const debian = `${registry.host}/org/debian`;
+    copy(`oci-archive:${world.ociArchive('old')}`, `docker://${debian}:1.0.0`);
+    copy(`oci-archive:${world.ociArchive('new')}`, `docker://${debian}:1.1.0`);
+    const r = await runAction({
+      inputs: { image: `${debian}:1.1.0`, previous: 'auto', 'github-token': TOKEN },
+      eventName: 'pull_request',
+      event: eventFixture('pull_request.opened'),
+      apiUrl: gh.url,
+      workspace,
+      token: TOKEN,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.outputs.previous).toMatch(
+      new RegExp(`^${debian.replace(/\./g, '\\.')}:1\\.0\\.0@sha256:[0-9a-f]{64}$`),
+    );
+    expect(gh.comments.get(42)).toHaveLength(1);
+    expect(Number(r.outputs['packages-changed'])).toBeGreaterThan(0);
+    const mb = (f: string) => (statSync(f).size / 1e6).toFixed(0);
+    console.log(
+      `full action run (pull both images from the local registry, diff, comment) on the Debian pair ` +
+        `(old.oci.tar ${mb(world.ociArchive('old'))} MB, new.oci.tar ${mb(world.ociArchive('new'))} MB): ` +
+        `${(r.wallMs / 1000).toFixed(2)} s wall, ${r.outputs['packages-changed']} package changes, ${r.outputs['files-changed']} file changes`,
+    );
+  });
+});
