@@ -77,7 +77,6 @@ async function runWith(inputs: Inputs): Promise<void> {
   });
 
   const previous = await core.group('Resolve the previous image', () => resolvePrevious(inputs, sources, octokit));
-  core.setOutput('previous', previous ?? '');
   if (previous) core.info(`previous: ${previous}`);
 
   const capture = defaultCaptureSpec();
@@ -161,7 +160,9 @@ async function runWith(inputs: Inputs): Promise<void> {
     });
   }
 
+  // Outputs are written only here, all together: a run that fails earlier leaves none behind.
   const c = result.changes.counts;
+  core.setOutput('previous', previous ?? '');
   core.setOutput('changelog', summaryMd);
   core.setOutput('changelog-file', changelogFile);
   core.setOutput('report-file', reportFile);
