@@ -147,16 +147,22 @@ class VerifiedBlobStream extends Readable {
       this.o.onProgress?.(this.delivered, this.o.size);
       if (!this.push(data)) res.pause();
     });
-    res.on('end', () => settle(() => this.finish()));
+    res.on('end', () => settle(() => this.finish(header(res, 'content-length') !== undefined)));
     res.on('error', (err) => settle(() => this.fail(err)));
     res.on('close', () => {
       if (!res.complete) settle(() => this.fail(new TransientError(`connection closed early while fetching ${this.o.subject}`)));
     });
   }
 
-  private finish(): void {
+  /** `framed`: the response declared its length, so a short body was sent as such, not cut off. */
+  private finish(framed: boolean): void {
     this.current = undefined;
-    if (this.skip > 0 || (this.o.size !== undefined && this.o.size >= 0 && this.delivered < this.o.size)) {
+    const short = this.o.size !== undefined && this.o.size >= 0 && this.delivered < this.o.size;
+    if (short && framed && this.skip === 0) {
+      this.destroy(this.sizeError('fewer bytes'));
+      return;
+    }
+    if (this.skip > 0 || short) {
       this.fail(new TransientError(`the transfer of ${this.o.subject} ended early`));
       return;
     }
@@ -174,7 +180,7 @@ class VerifiedBlobStream extends Readable {
     this.push(null);
   }
 
-  private sizeError(which: 'more'): ImageChangelogError {
+  private sizeError(which: 'more' | 'fewer bytes'): ImageChangelogError {
     return new ImageChangelogError('SIZE_MISMATCH', `${this.o.subject}: the registry sent ${which} than the ${this.o.size} bytes the manifest declares`, {
       subject: this.o.digest,
     });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RequestOptions } from 'node:https';
 import type { Readable } from 'node:stream';
 import { ImageChangelogError } from '../util/errors.js';
+import { ACCEPT_MANIFEST_TYPES, DOCKER_SCHEMA1_MANIFEST, DOCKER_SCHEMA1_SIGNED_MANIFEST } from '../image/media-types.js';
 import { RegistryAuth } from './auth.js';
 import { openVerifiedBlob } from './blob-stream.js';
 import { CredentialStore, type CredentialOptions } from './credentials.js';
@@ -15,12 +16,7 @@ import { DEFAULT_RETRY_POLICY, isRetryableStatus, TransientError, withRetries, t
  * manifest asked for with Docker types only, and converts a Docker schema 2 manifest down to schema 1
  * when asked with OCI types only. Schema 1 is never asked for.
  */
-export const MANIFEST_ACCEPT = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-].join(', ');
+export const MANIFEST_ACCEPT = ACCEPT_MANIFEST_TYPES.join(', ');
 
 export interface RegistryClientOptions {
   /** A shared store (so the adapter can mask its secrets), or options to make one. */
@@ -57,10 +53,7 @@ export interface BlobOptions {
   onProgress?: (bytes: number, total: number | undefined) => void;
 }
 
-const SCHEMA1_TYPES = new Set([
-  'application/vnd.docker.distribution.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v1+prettyjws',
-]);
+const SCHEMA1_TYPES = new Set([DOCKER_SCHEMA1_MANIFEST, DOCKER_SCHEMA1_SIGNED_MANIFEST]);
 
 /** The OCI distribution API: manifests, blobs and tags, with auth, retries and verification. */
 export class RegistryClient {
