@@ -43,7 +43,8 @@ export function buildTree(specs: readonly TreeSpec[], options: TreeOptions = {})
       size: content?.length ?? 0,
       layer,
     };
-    if (content && (type === 'file' || type === 'hardlink')) entry.sha256 = createHash('sha256').update(content).digest('hex');
+    if (content && (type === 'file' || type === 'hardlink'))
+      entry.sha256 = createHash('sha256').update(content).digest('hex');
     if (spec.link !== undefined) entry.link = spec.link;
     if (spec.probes) entry.probes = spec.probes;
     entries.set(path, entry);
@@ -54,7 +55,8 @@ export function buildTree(specs: readonly TreeSpec[], options: TreeOptions = {})
       const parts = path.split('/');
       for (let i = 1; i < parts.length; i++) {
         const dir = parts.slice(0, i).join('/');
-        if (!entries.has(dir)) entries.set(dir, { path: dir, type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0, layer: 0 });
+        if (!entries.has(dir))
+          entries.set(dir, { path: dir, type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0, layer: 0 });
       }
     }
   }

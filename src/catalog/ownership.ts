@@ -70,7 +70,11 @@ export interface OwnershipResult {
   problems: Problem[];
 }
 
-export function resolveOwnership(tree: FileTree, packages: readonly Package[], stateGlobs: readonly string[]): OwnershipResult {
+export function resolveOwnership(
+  tree: FileTree,
+  packages: readonly Package[],
+  stateGlobs: readonly string[],
+): OwnershipResult {
   const problems: Problem[] = [];
   const realDirs = new Map<string, string | undefined>();
   const reported = new Set<string>();
@@ -88,7 +92,11 @@ export function resolveOwnership(tree: FileTree, packages: readonly Package[], s
     if (real === undefined) {
       if (!reported.has(dir)) {
         reported.add(dir);
-        const problem: Problem = { code: 'SYMLINK_LOOP', path: dir, message: `symlink loop (more than ${MAX_SYMLINK_HOPS} links) while resolving ${dir}` };
+        const problem: Problem = {
+          code: 'SYMLINK_LOOP',
+          path: dir,
+          message: `symlink loop (more than ${MAX_SYMLINK_HOPS} links) while resolving ${dir}`,
+        };
         if (layer !== undefined) problem.layer = layer;
         problems.push(problem);
       }
@@ -124,7 +132,11 @@ export function resolveOwnership(tree: FileTree, packages: readonly Package[], s
       files.push({ ...entry, ownership: isState(path) || isState(real) ? 'state' : 'none' });
       continue;
     }
-    const file: InventoryFile = { ...entry, ownership: 'package', owners: [...new Set(here.map((c) => c.key))].sort() };
+    const file: InventoryFile = {
+      ...entry,
+      ownership: 'package',
+      owners: [...new Set(here.map((c) => c.key))].sort(),
+    };
     if (here.some((c) => c.file.config)) file.config = true;
     if (isModified(tree, entry, here)) file.modifiedAfterInstall = true;
     files.push(file);
@@ -156,8 +168,10 @@ function actualDigest(tree: FileTree, entry: TreeEntry, algorithm: DigestAlgorit
   if (algorithm !== 'md5' && algorithm !== 'sha1') return undefined;
   if (entry.size === 0 && entry.sha256 !== undefined) return EMPTY_FILE_DIGESTS[algorithm];
   // A hardlink's content (and so its probe results) belongs to the entry it links to.
-  const source = entry.type === 'hardlink' && entry.link !== undefined ? (tree.entries.get(entry.link) ?? entry) : entry;
-  const digests = (entry.probes?.[FILE_DIGESTS_PROBE_ID] ?? source.probes?.[FILE_DIGESTS_PROBE_ID]) as Partial<FileDigests> | undefined;
+  const source =
+    entry.type === 'hardlink' && entry.link !== undefined ? (tree.entries.get(entry.link) ?? entry) : entry;
+  const digests = (entry.probes?.[FILE_DIGESTS_PROBE_ID] ?? source.probes?.[FILE_DIGESTS_PROBE_ID]) as
+    Partial<FileDigests> | undefined;
   const value = digests?.[algorithm];
   return typeof value === 'string' ? value : undefined;
 }

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { catalogComposer, composerCataloger } from '../../../src/catalog/lang/composer.js';
 import { catalogContext } from '../../helpers/catalog-context.js';
 
-const fixture = (name: string): Buffer => readFileSync(new URL(`../../fixtures/lang/composer/${name}`, import.meta.url));
+const fixture = (name: string): Buffer =>
+  readFileSync(new URL(`../../fixtures/lang/composer/${name}`, import.meta.url));
 const globs = composerCataloger.globs;
 
 describe('composer cataloger', () => {
@@ -20,12 +21,25 @@ describe('composer cataloger', () => {
     );
     const { packages, problems } = catalogComposer(ctx);
     expect(problems).toEqual([]);
-    expect(packages.map((p) => [p.ecosystem, p.name, p.version, p.license, p.metadata?.dev, p.location, p.layer])).toEqual([
+    expect(
+      packages.map((p) => [p.ecosystem, p.name, p.version, p.license, p.metadata?.dev, p.location, p.layer]),
+    ).toEqual([
       ['composer', 'monolog/monolog', '3.4.0', 'MIT', undefined, 'var/www/vendor/composer/installed.json', 3],
       ['composer', 'psr/log', '3.0.0', 'MIT', undefined, 'var/www/vendor/composer/installed.json', 3],
-      ['composer', 'phpunit/php-timer', '6.0.0', 'BSD-3-Clause', 'true', 'var/www/vendor/composer/installed.json', 3],
+      [
+        'composer',
+        'phpunit/php-timer',
+        '6.0.0',
+        'BSD-3-Clause',
+        'true',
+        'var/www/vendor/composer/installed.json',
+        3,
+      ],
     ]);
-    expect(packages[0]?.files.map((f) => f.path)).toEqual(['var/www/vendor/monolog/monolog/composer.json', 'var/www/vendor/monolog/monolog/src/Monolog/Logger.php']);
+    expect(packages[0]?.files.map((f) => f.path)).toEqual([
+      'var/www/vendor/monolog/monolog/composer.json',
+      'var/www/vendor/monolog/monolog/src/Monolog/Logger.php',
+    ]);
     expect(packages[1]?.files.map((f) => f.path)).toEqual(['var/www/vendor/psr/log/src/LoggerInterface.php']);
   });
 
@@ -49,7 +63,16 @@ describe('composer cataloger', () => {
       [
         { path: 'a/vendor/composer/installed.json', content: '{"packages": [', layer: 2 },
         { path: 'b/vendor/composer/installed.json', content: '{"name": "not a list"}' },
-        { path: 'c/vendor/composer/installed.json', content: JSON.stringify({ packages: [{ name: 'x/y' }, 42, { name: 'ok/ok', version: '1.0.0', 'install-path': '../../../../..' }] }) },
+        {
+          path: 'c/vendor/composer/installed.json',
+          content: JSON.stringify({
+            packages: [
+              { name: 'x/y' },
+              42,
+              { name: 'ok/ok', version: '1.0.0', 'install-path': '../../../../..' },
+            ],
+          }),
+        },
         { path: 'etc/passwd', content: 'root:x:0:0' },
       ],
       { captureGlobs: globs },

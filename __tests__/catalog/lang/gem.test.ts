@@ -3,23 +3,35 @@ import { describe, expect, it } from 'vitest';
 import { catalogGems, gemCataloger, parseGemspec } from '../../../src/catalog/lang/gem.js';
 import { catalogContext } from '../../helpers/catalog-context.js';
 
-const fixture = (name: string): Buffer => readFileSync(new URL(`../../fixtures/lang/gem/${name}`, import.meta.url));
+const fixture = (name: string): Buffer =>
+  readFileSync(new URL(`../../fixtures/lang/gem/${name}`, import.meta.url));
 const home = 'usr/local/bundle';
 
 describe('gem cataloger', () => {
   it('reads generated gemspecs and owns the gem folder, extensions, cached .gem and bin wrappers', () => {
     const ctx = catalogContext(
       [
-        { path: `${home}/specifications/rake-13.0.6.gemspec`, content: fixture('rake-13.0.6.gemspec'), layer: 1 },
+        {
+          path: `${home}/specifications/rake-13.0.6.gemspec`,
+          content: fixture('rake-13.0.6.gemspec'),
+          layer: 1,
+        },
         { path: `${home}/gems/rake-13.0.6/exe/rake`, content: '#!/usr/bin/env ruby', mode: 0o755 },
         { path: `${home}/gems/rake-13.0.6/lib/rake.rb`, content: 'module Rake; end' },
         { path: `${home}/cache/rake-13.0.6.gem`, content: 'tar' },
         { path: `${home}/bin/rake`, content: '#!/usr/bin/env ruby\n# wrapper', mode: 0o755 },
-        { path: `${home}/specifications/json-2.6.3.gemspec`, content: fixture('json-2.6.3.gemspec'), layer: 2 },
+        {
+          path: `${home}/specifications/json-2.6.3.gemspec`,
+          content: fixture('json-2.6.3.gemspec'),
+          layer: 2,
+        },
         { path: `${home}/gems/json-2.6.3/lib/json.rb`, content: 'j' },
         { path: `${home}/extensions/x86_64-linux/3.2.0/json-2.6.3/json/ext/parser.so`, content: 'ELF' },
         { path: `${home}/extensions/x86_64-linux/3.2.0/json-2.6.3/gem.build_complete`, content: '' },
-        { path: `${home}/specifications/nokogiri-1.15.4-x86_64-linux.gemspec`, content: fixture('nokogiri-1.15.4-x86_64-linux.gemspec') },
+        {
+          path: `${home}/specifications/nokogiri-1.15.4-x86_64-linux.gemspec`,
+          content: fixture('nokogiri-1.15.4-x86_64-linux.gemspec'),
+        },
         { path: `${home}/gems/nokogiri-1.15.4-x86_64-linux/lib/nokogiri.rb`, content: 'n' },
         { path: `${home}/gems/nokogiri-1.15.4/lib/other-platform.rb`, content: 'not this one' },
       ],
@@ -32,7 +44,8 @@ describe('gem cataloger', () => {
       ['nokogiri', '1.15.4', 'x86_64-linux', 'MIT', 0],
       ['rake', '13.0.6', undefined, 'MIT', 1],
     ]);
-    const files = (name: string): string[] => packages.find((p) => p.name === name)?.files.map((f) => f.path) ?? [];
+    const files = (name: string): string[] =>
+      packages.find((p) => p.name === name)?.files.map((f) => f.path) ?? [];
     expect(files('rake')).toEqual([
       `${home}/bin/rake`,
       `${home}/cache/rake-13.0.6.gem`,
@@ -46,11 +59,16 @@ describe('gem cataloger', () => {
       `${home}/gems/json-2.6.3/lib/json.rb`,
       `${home}/specifications/json-2.6.3.gemspec`,
     ]);
-    expect(files('nokogiri')).toEqual([`${home}/gems/nokogiri-1.15.4-x86_64-linux/lib/nokogiri.rb`, `${home}/specifications/nokogiri-1.15.4-x86_64-linux.gemspec`]);
+    expect(files('nokogiri')).toEqual([
+      `${home}/gems/nokogiri-1.15.4-x86_64-linux/lib/nokogiri.rb`,
+      `${home}/specifications/nokogiri-1.15.4-x86_64-linux.gemspec`,
+    ]);
   });
 
   it('parses hand-written forms: other block variable, single quotes, Gem::Version, license', () => {
-    const spec = parseGemspec(`Gem::Specification.new do |spec|\n  spec.name    = 'mygem'\n  spec.version = Gem::Version.new('0.1.0')\n  spec.license = 'Apache-2.0'\nend\n`);
+    const spec = parseGemspec(
+      `Gem::Specification.new do |spec|\n  spec.name    = 'mygem'\n  spec.version = Gem::Version.new('0.1.0')\n  spec.license = 'Apache-2.0'\nend\n`,
+    );
     expect(spec).toEqual({ name: 'mygem', version: '0.1.0', licenses: ['Apache-2.0'], executables: [] });
   });
 
@@ -58,9 +76,16 @@ describe('gem cataloger', () => {
     expect(parseGemspec('# stub: tiny 0.0.1 ruby lib\n').version).toBe('0.0.1');
     const ctx = catalogContext(
       [
-        { path: 'var/lib/gems/3.1.0/specifications/evil-1.gemspec', content: 'system("rm -rf /")\n', layer: 7 },
+        {
+          path: 'var/lib/gems/3.1.0/specifications/evil-1.gemspec',
+          content: 'system("rm -rf /")\n',
+          layer: 7,
+        },
         { path: 'var/lib/gems/3.1.0/specifications/bin-1.gemspec', content: Buffer.from([0, 1, 2, 3]) },
-        { path: 'var/lib/gems/3.1.0/specifications/rake-13.0.6.gemspec', content: fixture('rake-13.0.6.gemspec') },
+        {
+          path: 'var/lib/gems/3.1.0/specifications/rake-13.0.6.gemspec',
+          content: fixture('rake-13.0.6.gemspec'),
+        },
       ],
       { captureGlobs: gemCataloger.globs },
     );

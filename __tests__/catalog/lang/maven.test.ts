@@ -7,28 +7,55 @@ describe('maven cataloger', () => {
   it('makes groupId:artifactId packages from pom.properties, manifest fallback otherwise, and reports archive problems', () => {
     const shaded: JarMavenInfo = {
       poms: [
-        { groupId: 'com.acme', artifactId: 'app', version: '1.0.0', path: 'META-INF/maven/com.acme/app/pom.properties' },
-        { groupId: 'org.slf4j', artifactId: 'slf4j-api', version: '2.0.9', path: 'META-INF/maven/org.slf4j/slf4j-api/pom.properties' },
+        {
+          groupId: 'com.acme',
+          artifactId: 'app',
+          version: '1.0.0',
+          path: 'META-INF/maven/com.acme/app/pom.properties',
+        },
+        {
+          groupId: 'org.slf4j',
+          artifactId: 'slf4j-api',
+          version: '2.0.9',
+          path: 'META-INF/maven/org.slf4j/slf4j-api/pom.properties',
+        },
       ],
       manifest: { title: 'ignored when poms exist', version: '0' },
     };
-    const osgi: JarMavenInfo = { poms: [], manifest: { bundleName: 'org.example.bundle;singleton:=true', bundleVersion: '3.2.1' } };
-    const bad: JarMavenInfo = { poms: [], problems: ['META-INF/maven/x/y/pom.properties: entry inflates to more than 65536 bytes'] };
+    const osgi: JarMavenInfo = {
+      poms: [],
+      manifest: { bundleName: 'org.example.bundle;singleton:=true', bundleVersion: '3.2.1' },
+    };
+    const bad: JarMavenInfo = {
+      poms: [],
+      problems: ['META-INF/maven/x/y/pom.properties: entry inflates to more than 65536 bytes'],
+    };
     const ctx = catalogContext([
       { path: 'opt/app/app.jar', content: 'PK', layer: 4, probes: { 'jar-maven': shaded } },
       { path: 'opt/app/lib/bundle.jar', content: 'PK', probes: { 'jar-maven': osgi } },
       { path: 'opt/app/lib/bomb.jar', content: 'PK', layer: 2, probes: { 'jar-maven': bad } },
-      { path: 'opt/app/lib/nothing.jar', content: 'PK', probes: { 'jar-maven': { poms: [], manifest: { title: 'no version' } } } },
+      {
+        path: 'opt/app/lib/nothing.jar',
+        content: 'PK',
+        probes: { 'jar-maven': { poms: [], manifest: { title: 'no version' } } },
+      },
     ]);
     const { packages, problems } = catalogMaven(ctx);
-    expect(packages.map((p) => [p.ecosystem, p.name, p.version, p.location, p.layer, p.files.map((f) => f.path)])).toEqual([
+    expect(
+      packages.map((p) => [p.ecosystem, p.name, p.version, p.location, p.layer, p.files.map((f) => f.path)]),
+    ).toEqual([
       ['maven', 'com.acme:app', '1.0.0', 'opt/app/app.jar', 4, ['opt/app/app.jar']],
       ['maven', 'org.slf4j:slf4j-api', '2.0.9', 'opt/app/app.jar', 4, ['opt/app/app.jar']],
       ['maven', 'org.example.bundle', '3.2.1', 'opt/app/lib/bundle.jar', 0, ['opt/app/lib/bundle.jar']],
     ]);
     expect(packages[2]?.metadata).toEqual({ source: 'MANIFEST.MF' });
     expect(problems).toEqual([
-      { code: 'MAVEN_ARCHIVE_INVALID', path: 'opt/app/lib/bomb.jar', layer: 2, message: 'Java archive: META-INF/maven/x/y/pom.properties: entry inflates to more than 65536 bytes' },
+      {
+        code: 'MAVEN_ARCHIVE_INVALID',
+        path: 'opt/app/lib/bomb.jar',
+        layer: 2,
+        message: 'Java archive: META-INF/maven/x/y/pom.properties: entry inflates to more than 65536 bytes',
+      },
     ]);
   });
 });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { catalogNpm, npmCataloger, parseNpmManifest } from '../../../src/catalog/lang/npm.js';
 import { catalogContext } from '../../helpers/catalog-context.js';
 
-const fixture = (name: string): Buffer => readFileSync(new URL(`../../fixtures/lang/npm/${name}/package.json`, import.meta.url));
+const fixture = (name: string): Buffer =>
+  readFileSync(new URL(`../../fixtures/lang/npm/${name}/package.json`, import.meta.url));
 const globs = npmCataloger.globs;
 
 describe('npm cataloger', () => {
@@ -13,7 +14,11 @@ describe('npm cataloger', () => {
         { path: 'app/node_modules/semver/package.json', content: fixture('semver'), layer: 2 },
         { path: 'app/node_modules/semver/index.js', content: 'module.exports = {}' },
         { path: 'app/node_modules/@types/semver/package.json', content: fixture('types-semver'), layer: 3 },
-        { path: 'usr/local/lib/node_modules/picomatch/package.json', content: fixture('picomatch'), layer: 1 },
+        {
+          path: 'usr/local/lib/node_modules/picomatch/package.json',
+          content: fixture('picomatch'),
+          layer: 1,
+        },
       ],
       { captureGlobs: globs },
     );
@@ -34,7 +39,10 @@ describe('npm cataloger', () => {
         { path: 'app/node_modules/semver/bin/semver.js', content: '#!/usr/bin/env node', mode: 0o755 },
         { path: 'app/node_modules/semver/functions/parse.js', content: 'x' },
         { path: 'app/node_modules/semver/link-to-parse.js', type: 'symlink', link: 'functions/parse.js' },
-        { path: 'app/node_modules/semver/node_modules/lru-cache/package.json', content: '{"name":"lru-cache","version":"6.0.0"}' },
+        {
+          path: 'app/node_modules/semver/node_modules/lru-cache/package.json',
+          content: '{"name":"lru-cache","version":"6.0.0"}',
+        },
         { path: 'app/node_modules/semver/node_modules/lru-cache/index.js', content: 'y' },
         { path: 'app/node_modules/.bin/semver', type: 'symlink', link: '../semver/bin/semver.js' },
         { path: 'app/node_modules/.bin/other', type: 'symlink', link: '../other/cli.js' },
@@ -88,7 +96,10 @@ describe('npm cataloger', () => {
 
   it('reads legacy license forms', () => {
     expect(parseNpmManifest('{"name":"a","version":"1.0.0","license":{"type":"BSD"}}')?.license).toBe('BSD');
-    expect(parseNpmManifest('{"name":"a","version":"1.0.0","licenses":[{"type":"MIT"},{"type":"Apache-2.0"}]}')?.license).toBe('(MIT OR Apache-2.0)');
+    expect(
+      parseNpmManifest('{"name":"a","version":"1.0.0","licenses":[{"type":"MIT"},{"type":"Apache-2.0"}]}')
+        ?.license,
+    ).toBe('(MIT OR Apache-2.0)');
     expect(parseNpmManifest('{"name":"a","version":"1.0.0"}')?.license).toBeUndefined();
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { goBuildInfoProbe, MAX_WINDOW, parseModInfo, type GoBuildInfo } from '../../../src/catalog/probes/go-buildinfo.js';
+import {
+  goBuildInfoProbe,
+  MAX_WINDOW,
+  parseModInfo,
+  type GoBuildInfo,
+} from '../../../src/catalog/probes/go-buildinfo.js';
 import { feed } from '../../helpers/zip.js';
 
 const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
@@ -53,7 +58,11 @@ const EXPECTED: GoBuildInfo = {
   main: { path: 'example.com/hello', version: 'v1.0.0', sum: 'h1:abc=' },
   deps: [
     { path: 'golang.org/x/text', version: 'v0.14.0', sum: 'h1:ScX5w1eTa3QqT8oi6+ziP7dTV1S2+ALU0bI+0zXKWiQ=' },
-    { path: 'example.com/old', version: 'v1.2.3', replace: { path: 'example.com/new', version: 'v1.2.4', sum: 'h1:new=' } },
+    {
+      path: 'example.com/old',
+      version: 'v1.2.3',
+      replace: { path: 'example.com/new', version: 'v1.2.4', sum: 'h1:new=' },
+    },
   ],
 };
 
@@ -74,7 +83,8 @@ describe('go-buildinfo probe', () => {
   it('decodes the inline format wherever chunk boundaries fall, the magic split included', () => {
     const buf = elf(8192, [[4096, blob('go1.21.5', MODINFO)]]);
     // Every split of the magic across two chunks, and odd chunk sizes.
-    for (const chunk of [1, 5, 13, 14, 15, 16, 17, 4090, 4097, 8192]) expect(run(buf, chunk)).toEqual(EXPECTED);
+    for (const chunk of [1, 5, 13, 14, 15, 16, 17, 4090, 4097, 8192])
+      expect(run(buf, chunk)).toEqual(EXPECTED);
     for (let cut = 4096 - 1; cut <= 4096 + 15; cut++) {
       const r = goBuildInfoProbe.start('x', buf.length);
       r.write(buf.subarray(0, cut));
@@ -88,7 +98,16 @@ describe('go-buildinfo probe', () => {
     const buf = elf(16384, [
       [1000, MAGIC], // unaligned
       [2048, decoy], // aligned, but the "version" length byte is garbage
-      [3072, Buffer.concat([MAGIC, Buffer.from([8, 2]), Buffer.alloc(16), uvarint(3), Buffer.from('\x00\x01\x02')])], // bad version text
+      [
+        3072,
+        Buffer.concat([
+          MAGIC,
+          Buffer.from([8, 2]),
+          Buffer.alloc(16),
+          uvarint(3),
+          Buffer.from('\x00\x01\x02'),
+        ]),
+      ], // bad version text
       [8192, blob('go1.21.5', MODINFO)],
     ]);
     for (const chunk of [7, 4096, 16384]) expect(run(buf, chunk)).toEqual(EXPECTED);
@@ -108,7 +127,14 @@ describe('go-buildinfo probe', () => {
   });
 
   it('rejects module info claiming more than the window, and reports the pre-1.18 pointer format', () => {
-    const huge = Buffer.concat([MAGIC, Buffer.from([8, 2]), Buffer.alloc(16), uvarint(8), Buffer.from('go1.21.5'), uvarint(MAX_WINDOW * 4)]);
+    const huge = Buffer.concat([
+      MAGIC,
+      Buffer.from([8, 2]),
+      Buffer.alloc(16),
+      uvarint(8),
+      Buffer.from('go1.21.5'),
+      uvarint(MAX_WINDOW * 4),
+    ]);
     expect(run(elf(8192, [[4096, huge]]), 512)).toBeUndefined();
     const pointer = Buffer.concat([MAGIC, Buffer.from([8, 0]), Buffer.alloc(16, 0x11)]);
     expect(run(elf(8192, [[4096, pointer]]), 512)?.problem).toMatch(/pre-Go-1.18 pointer format/);

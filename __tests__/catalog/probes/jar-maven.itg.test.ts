@@ -22,7 +22,10 @@ describe.skipIf(!available)('jar-maven probe on archives from the JDK jar tool',
     const dir = mkdtempSync('/tmp/jar-maven-');
     try {
       mkdirSync(join(dir, 'META-INF/maven/com.acme/widget'), { recursive: true });
-      writeFileSync(join(dir, 'META-INF/maven/com.acme/widget/pom.properties'), 'version=3.4.5\ngroupId=com.acme\nartifactId=widget\n');
+      writeFileSync(
+        join(dir, 'META-INF/maven/com.acme/widget/pom.properties'),
+        'version=3.4.5\ngroupId=com.acme\nartifactId=widget\n',
+      );
       writeFileSync(join(dir, 'Widget.txt'), 'x'.repeat(10_000));
       execFileSync('jar', ['cf', join(dir, 'w.jar'), '-C', dir, 'META-INF', '-C', dir, 'Widget.txt']);
       const buf = readFileSync(join(dir, 'w.jar'));
@@ -32,7 +35,9 @@ describe.skipIf(!available)('jar-maven probe on archives from the JDK jar tool',
         const run = jarMavenProbe.start('w.jar', buf.length);
         feed(run, buf, chunk);
         const info = run.end();
-        expect(info?.poms.map((p) => `${p.groupId}:${p.artifactId}:${p.version}`)).toEqual(['com.acme:widget:3.4.5']);
+        expect(info?.poms.map((p) => `${p.groupId}:${p.artifactId}:${p.version}`)).toEqual([
+          'com.acme:widget:3.4.5',
+        ]);
         expect(info?.manifest?.version).toBeUndefined();
         expect(info?.problems).toBeUndefined();
       }

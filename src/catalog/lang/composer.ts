@@ -34,19 +34,30 @@ export function parseInstalledJson(text: string): ComposerParse {
   if (Array.isArray(doc)) list = doc;
   else if (isRecord(doc) && Array.isArray(doc.packages)) {
     list = doc.packages;
-    if (Array.isArray(doc['dev-package-names'])) for (const n of doc['dev-package-names']) if (typeof n === 'string') dev.add(n);
+    if (Array.isArray(doc['dev-package-names']))
+      for (const n of doc['dev-package-names']) if (typeof n === 'string') dev.add(n);
   } else throw new Error('neither a package array (Composer 1) nor an object with "packages" (Composer 2)');
   const packages: ComposerPackage[] = [];
   let skipped = 0;
   for (const item of list) {
-    if (!isRecord(item) || typeof item.name !== 'string' || item.name === '' || typeof item.version !== 'string' || item.version === '') {
+    if (
+      !isRecord(item) ||
+      typeof item.name !== 'string' ||
+      item.name === '' ||
+      typeof item.version !== 'string' ||
+      item.version === ''
+    ) {
       skipped++;
       continue;
     }
     const pkg: ComposerPackage = { name: item.name, version: item.version, dev: dev.has(item.name) };
-    const licenses = Array.isArray(item.license) ? item.license.filter((l): l is string => typeof l === 'string') : typeof item.license === 'string' ? [item.license] : [];
+    const licenses = Array.isArray(item.license)
+      ? item.license.filter((l): l is string => typeof l === 'string')
+      : typeof item.license === 'string'
+        ? [item.license]
+        : [];
     // Composer's license array means "any of these" (disjunctive).
-    if (licenses.length > 0) pkg.license = licenses.length === 1 ? (licenses[0] as string) : `(${licenses.join(' OR ')})`;
+    if (licenses.length > 0) pkg.license = licenses.length === 1 ? licenses[0] : `(${licenses.join(' OR ')})`;
     if (typeof item['install-path'] === 'string') pkg.installPath = item['install-path'];
     packages.push(pkg);
   }
@@ -64,17 +75,29 @@ export function catalogComposer(ctx: CatalogContext): CatalogResult {
     try {
       parsed = parseInstalledJson(content.toString('utf8'));
     } catch (err) {
-      problems.push({ code: 'COMPOSER_INSTALLED_JSON_INVALID', path: location, layer, message: `unreadable installed.json: ${(err as Error).message}` });
+      problems.push({
+        code: 'COMPOSER_INSTALLED_JSON_INVALID',
+        path: location,
+        layer,
+        message: `unreadable installed.json: ${(err as Error).message}`,
+      });
       continue;
     }
     if (parsed.skipped > 0) {
-      problems.push({ code: 'COMPOSER_INSTALLED_JSON_INVALID', path: location, layer, message: `${parsed.skipped} package entr${parsed.skipped === 1 ? 'y' : 'ies'} without a name or version skipped` });
+      problems.push({
+        code: 'COMPOSER_INSTALLED_JSON_INVALID',
+        path: location,
+        layer,
+        message: `${parsed.skipped} package entr${parsed.skipped === 1 ? 'y' : 'ies'} without a name or version skipped`,
+      });
     }
     const composerDir = dirname(location);
     const vendorDir = dirname(composerDir);
     for (const p of parsed.packages) {
       // A recorded install path must stay inside the image; otherwise fall back to vendor/<name>.
-      const installDir = (p.installPath !== undefined ? joinPath(composerDir, p.installPath) : undefined) ?? joinPath(vendorDir, p.name);
+      const installDir =
+        (p.installPath !== undefined ? joinPath(composerDir, p.installPath) : undefined) ??
+        joinPath(vendorDir, p.name);
       const pkg: Package = {
         ecosystem: 'composer',
         name: p.name,
@@ -96,6 +119,15 @@ export const composerCataloger: Cataloger = {
   ecosystem: 'composer',
   globs: composerGlobs,
   // Composer writes these itself on every install.
-  stateGlobs: ['**/vendor/composer/installed.json', '**/vendor/composer/installed.php', '**/vendor/composer/autoload_*.php', '**/vendor/composer/platform_check.php', '**/vendor/composer/ClassLoader.php', '**/vendor/composer/InstalledVersions.php', '**/vendor/composer/LICENSE', '**/vendor/autoload.php'],
+  stateGlobs: [
+    '**/vendor/composer/installed.json',
+    '**/vendor/composer/installed.php',
+    '**/vendor/composer/autoload_*.php',
+    '**/vendor/composer/platform_check.php',
+    '**/vendor/composer/ClassLoader.php',
+    '**/vendor/composer/InstalledVersions.php',
+    '**/vendor/composer/LICENSE',
+    '**/vendor/autoload.php',
+  ],
   catalog: catalogComposer,
 };

@@ -1,5 +1,13 @@
 import type { Cataloger, CatalogContext, CatalogResult, OwnedFile, Package, Problem } from '../types.js';
-import { basename, capturedMatching, dirname, layerOf, ownedFilesUnder, pathsUnder, uniqueFiles } from './tree-paths.js';
+import {
+  basename,
+  capturedMatching,
+  dirname,
+  layerOf,
+  ownedFilesUnder,
+  pathsUnder,
+  uniqueFiles,
+} from './tree-paths.js';
 
 /**
  * RubyGems: each installed gem has `<gem home>/specifications/<name>-<version>[-<platform>].gemspec`,
@@ -72,7 +80,12 @@ export function catalogGems(ctx: CatalogContext): CatalogResult {
     try {
       spec = parseGemspec(content.toString('utf8'));
     } catch (err) {
-      problems.push({ code: 'GEMSPEC_INVALID', path: location, layer, message: `unreadable gemspec: ${(err as Error).message}` });
+      problems.push({
+        code: 'GEMSPEC_INVALID',
+        path: location,
+        layer,
+        message: `unreadable gemspec: ${(err as Error).message}`,
+      });
       continue;
     }
     const gemHome = dirname(dirname(location));

@@ -12,7 +12,13 @@ function isBuildInfo(v: unknown): v is GoBuildInfo {
   return typeof v === 'object' && v !== null && Array.isArray((v as GoBuildInfo).deps);
 }
 
-function packageOf(mod: GoModule, info: GoBuildInfo, location: string, layer: number, main: boolean): Package {
+function packageOf(
+  mod: GoModule,
+  info: GoBuildInfo,
+  location: string,
+  layer: number,
+  main: boolean,
+): Package {
   const metadata: Record<string, string> = {};
   if (info.goVersion) metadata.goVersion = info.goVersion;
   if (main) metadata.mainModule = 'true';
@@ -20,11 +26,21 @@ function packageOf(mod: GoModule, info: GoBuildInfo, location: string, layer: nu
   // A replaced module was built from the replacement: its version is what the binary holds.
   let version = mod.version;
   if (mod.replace) {
-    metadata.replacedBy = mod.replace.version ? `${mod.replace.path} ${mod.replace.version}` : mod.replace.path;
+    metadata.replacedBy = mod.replace.version
+      ? `${mod.replace.path} ${mod.replace.version}`
+      : mod.replace.path;
     if (mod.replace.version && mod.replace.version !== '(devel)') version = mod.replace.version;
     if (mod.replace.sum) metadata.sum = mod.replace.sum;
   }
-  return { ecosystem: 'go', name: mod.path, version: version || '(devel)', location, layer, files: [{ path: location }], metadata };
+  return {
+    ecosystem: 'go',
+    name: mod.path,
+    version: version || '(devel)',
+    location,
+    layer,
+    files: [{ path: location }],
+    metadata,
+  };
 }
 
 export function catalogGo(ctx: CatalogContext): CatalogResult {
@@ -36,15 +52,26 @@ export function catalogGo(ctx: CatalogContext): CatalogResult {
   for (const entry of binaries) {
     const info = entry.probes?.[goBuildInfoProbeId];
     if (!isBuildInfo(info)) {
-      problems.push({ code: 'GO_BUILDINFO_INVALID', path: entry.path, layer: entry.layer, message: 'Go build info result has an unexpected shape' });
+      problems.push({
+        code: 'GO_BUILDINFO_INVALID',
+        path: entry.path,
+        layer: entry.layer,
+        message: 'Go build info result has an unexpected shape',
+      });
       continue;
     }
     if (info.problem !== undefined) {
-      problems.push({ code: 'GO_BUILDINFO_UNREADABLE', path: entry.path, layer: entry.layer, message: `Go binary: ${info.problem}` });
+      problems.push({
+        code: 'GO_BUILDINFO_UNREADABLE',
+        path: entry.path,
+        layer: entry.layer,
+        message: `Go binary: ${info.problem}`,
+      });
       continue;
     }
     if (info.main?.path) packages.push(packageOf(info.main, info, entry.path, entry.layer, true));
-    for (const dep of info.deps) if (dep.path) packages.push(packageOf(dep, info, entry.path, entry.layer, false));
+    for (const dep of info.deps)
+      if (dep.path) packages.push(packageOf(dep, info, entry.path, entry.layer, false));
   }
   return { packages, problems };
 }

@@ -10,7 +10,14 @@ import { npmCataloger } from './npm.js';
 import { pythonCataloger } from './python.js';
 
 /** Language-package catalogers, in a fixed order. go and maven read probe results, not captured files. */
-export const langCatalogers: readonly Cataloger[] = [npmCataloger, pythonCataloger, gemCataloger, composerCataloger, goCataloger, mavenCataloger];
+export const langCatalogers: readonly Cataloger[] = [
+  npmCataloger,
+  pythonCataloger,
+  gemCataloger,
+  composerCataloger,
+  goCataloger,
+  mavenCataloger,
+];
 
 /** Content probes the language catalogers need in the layer reader's CaptureSpec. */
 export const langProbes: readonly ContentProbe[] = [goBuildInfoProbe, jarMavenProbe];

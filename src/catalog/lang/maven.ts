@@ -23,11 +23,21 @@ export function catalogMaven(ctx: CatalogContext): CatalogResult {
     const info = entry.probes?.[jarMavenProbeId];
     const base = { location: entry.path, layer: entry.layer };
     if (!isJarInfo(info)) {
-      problems.push({ code: 'MAVEN_ARCHIVE_INVALID', path: entry.path, layer: entry.layer, message: 'Java archive probe result has an unexpected shape' });
+      problems.push({
+        code: 'MAVEN_ARCHIVE_INVALID',
+        path: entry.path,
+        layer: entry.layer,
+        message: 'Java archive probe result has an unexpected shape',
+      });
       continue;
     }
     for (const message of info.problems ?? []) {
-      problems.push({ code: 'MAVEN_ARCHIVE_INVALID', path: entry.path, layer: entry.layer, message: `Java archive: ${message}` });
+      problems.push({
+        code: 'MAVEN_ARCHIVE_INVALID',
+        path: entry.path,
+        layer: entry.layer,
+        message: `Java archive: ${message}`,
+      });
     }
     for (const pom of info.poms) {
       packages.push({
@@ -41,12 +51,24 @@ export function catalogMaven(ctx: CatalogContext): CatalogResult {
     }
     const m = info.manifest;
     if (info.poms.length === 0 && m) {
-      const name = m.title && m.version ? m.title : m.bundleName && m.bundleVersion ? m.bundleName.split(';')[0]?.trim() : undefined;
+      const name =
+        m.title && m.version
+          ? m.title
+          : m.bundleName && m.bundleVersion
+            ? m.bundleName.split(';')[0]?.trim()
+            : undefined;
       const version = m.title && m.version ? m.version : m.bundleVersion;
       if (name && version) {
         const metadata: Record<string, string> = { source: 'MANIFEST.MF' };
         if (m.vendor) metadata.vendor = m.vendor;
-        packages.push({ ecosystem: 'maven', name, version, ...base, files: [{ path: entry.path }], metadata });
+        packages.push({
+          ecosystem: 'maven',
+          name,
+          version,
+          ...base,
+          files: [{ path: entry.path }],
+          metadata,
+        });
       }
     }
   }

@@ -1,6 +1,15 @@
 import type { FileTree } from '../../layers/types.js';
 import type { Cataloger, CatalogContext, CatalogResult, OwnedFile, Package, Problem } from '../types.js';
-import { basename, capturedMatching, dirname, joinPath, layerOf, ownedFilesUnder, pathsUnder, uniqueFiles } from './tree-paths.js';
+import {
+  basename,
+  capturedMatching,
+  dirname,
+  joinPath,
+  layerOf,
+  ownedFilesUnder,
+  pathsUnder,
+  uniqueFiles,
+} from './tree-paths.js';
 
 /**
  * npm: every installed package has `node_modules/<name>/package.json` (or `node_modules/@scope/<name>/`).
@@ -21,7 +30,8 @@ export function parseNpmManifest(text: string): NpmManifest | undefined {
   const doc: unknown = JSON.parse(text);
   if (!isRecord(doc)) throw new Error('package.json is not a JSON object');
   const { name, version } = doc;
-  if (typeof name !== 'string' || name === '' || typeof version !== 'string' || version === '') return undefined;
+  if (typeof name !== 'string' || name === '' || typeof version !== 'string' || version === '')
+    return undefined;
   const license = licenseOf(doc);
   return license === undefined ? { name, version } : { name, version, license };
 }
@@ -45,7 +55,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Whether a path relative to a package folder lies in a nested node_modules (another package). */
 function inNestedModules(relative: string): boolean {
-  return relative === 'node_modules' || relative.startsWith('node_modules/') || relative.includes('/node_modules/');
+  return (
+    relative === 'node_modules' || relative.startsWith('node_modules/') || relative.includes('/node_modules/')
+  );
 }
 
 /** The node_modules folder holding a package folder (one level up, two for scoped packages). */
@@ -79,7 +91,12 @@ export function catalogNpm(ctx: CatalogContext): CatalogResult {
     try {
       manifest = parseNpmManifest(content.toString('utf8'));
     } catch (err) {
-      problems.push({ code: 'NPM_PACKAGE_JSON_INVALID', path: location, layer, message: `unreadable package.json: ${(err as Error).message}` });
+      problems.push({
+        code: 'NPM_PACKAGE_JSON_INVALID',
+        path: location,
+        layer,
+        message: `unreadable package.json: ${(err as Error).message}`,
+      });
       continue;
     }
     if (!manifest) continue;
@@ -90,7 +107,9 @@ export function catalogNpm(ctx: CatalogContext): CatalogResult {
       links = binLinks(ctx.tree, nodeModules);
       binCache.set(nodeModules, links);
     }
-    const bins: OwnedFile[] = links.filter(([, target]) => target.startsWith(`${dir}/`)).map(([path]) => ({ path }));
+    const bins: OwnedFile[] = links
+      .filter(([, target]) => target.startsWith(`${dir}/`))
+      .map(([path]) => ({ path }));
     const pkg: Package = {
       ecosystem: 'npm',
       name: manifest.name,
@@ -109,6 +128,10 @@ export const npmCataloger: Cataloger = {
   id: 'npm',
   ecosystem: 'npm',
   globs: npmGlobs,
-  stateGlobs: ['**/node_modules/.package-lock.json', '**/node_modules/.yarn-integrity', '**/node_modules/.modules.yaml'],
+  stateGlobs: [
+    '**/node_modules/.package-lock.json',
+    '**/node_modules/.yarn-integrity',
+    '**/node_modules/.modules.yaml',
+  ],
   catalog: catalogNpm,
 };

@@ -29,7 +29,12 @@ export function catalogPython(ctx: CatalogContext): CatalogResult {
     try {
       meta = parsePythonMetadata(content.toString('utf8'));
     } catch (err) {
-      problems.push({ code: 'PYTHON_METADATA_INVALID', path: location, layer, message: `unreadable Python package metadata: ${(err as Error).message}` });
+      problems.push({
+        code: 'PYTHON_METADATA_INVALID',
+        path: location,
+        layer,
+        message: `unreadable Python package metadata: ${(err as Error).message}`,
+      });
       continue;
     }
     const files = location.endsWith('/METADATA')
@@ -37,7 +42,14 @@ export function catalogPython(ctx: CatalogContext): CatalogResult {
       : location.endsWith('/PKG-INFO')
         ? eggInfoFiles(ctx, dirname(location))
         : [{ path: location }];
-    const pkg: Package = { ecosystem: 'python', name: meta.name, version: meta.version, location, layer, files };
+    const pkg: Package = {
+      ecosystem: 'python',
+      name: meta.name,
+      version: meta.version,
+      location,
+      layer,
+      files,
+    };
     if (meta.license !== undefined) pkg.license = meta.license;
     packages.push(pkg);
   }
@@ -71,7 +83,8 @@ function distInfoFiles(ctx: CatalogContext, distInfo: string, problems: Problem[
 function eggInfoFiles(ctx: CatalogContext, eggInfo: string): OwnedFile[] {
   const own = ownedFilesUnder(ctx.tree, eggInfo);
   const installed = ctx.read(`${eggInfo}/installed-files.txt`);
-  if (installed) return uniqueFiles([parsePathList(installed.toString('utf8'), eggInfo).map((path) => ({ path })), own]);
+  if (installed)
+    return uniqueFiles([parsePathList(installed.toString('utf8'), eggInfo).map((path) => ({ path })), own]);
   const sources = ctx.read(`${eggInfo}/SOURCES.txt`);
   if (sources) {
     const existing = parsePathList(sources.toString('utf8'), dirname(eggInfo))
@@ -92,4 +105,3 @@ export const pythonCataloger: Cataloger = {
   stateGlobs: [],
   catalog: catalogPython,
 };
-

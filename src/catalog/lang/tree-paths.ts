@@ -40,7 +40,11 @@ export function pathsUnder(tree: FileTree, dir: string): string[] {
 }
 
 /** Files and links (never directories) below `dir`, optionally skipping some relative paths. */
-export function ownedFilesUnder(tree: FileTree, dir: string, skip?: (relative: string) => boolean): OwnedFile[] {
+export function ownedFilesUnder(
+  tree: FileTree,
+  dir: string,
+  skip?: (relative: string) => boolean,
+): OwnedFile[] {
   const out: OwnedFile[] = [];
   const cut = dir === '' ? 0 : dir.length + 1;
   for (const path of pathsUnder(tree, dir)) {

@@ -40,7 +40,8 @@ const MIN_SIZE = 1024;
 const MAX_SIZE = 512 * 1024 * 1024;
 const ELF = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 
-type Decoded = { kind: 'more' } | { kind: 'invalid' } | { kind: 'pointer' } | { kind: 'ok'; info: GoBuildInfo };
+type Decoded =
+  { kind: 'more' } | { kind: 'invalid' } | { kind: 'pointer' } | { kind: 'ok'; info: GoBuildInfo };
 
 /** Unsigned LEB128 (Go's binary.Uvarint): [value, bytes used], or undefined when incomplete. */
 function uvarint(buf: Buffer, at: number): [number, number] | undefined {
@@ -164,7 +165,8 @@ class GoBuildInfoRun implements ProbeRun<GoBuildInfo> {
     for (;;) {
       const decoded = decodeBuildInfo(this.pending);
       if (decoded.kind === 'more') {
-        if (this.pending.length >= MAX_WINDOW) this.finish({ deps: [], problem: `build info larger than ${MAX_WINDOW} bytes` });
+        if (this.pending.length >= MAX_WINDOW)
+          this.finish({ deps: [], problem: `build info larger than ${MAX_WINDOW} bytes` });
         return;
       }
       if (decoded.kind === 'ok') return this.finish(decoded.info);
@@ -184,9 +186,14 @@ class GoBuildInfoRun implements ProbeRun<GoBuildInfo> {
 
   end(): GoBuildInfo | undefined {
     // Still collecting at end of file: the header looked right but the file stops inside the blob.
-    if (this.mode === 'collect') this.finish({ deps: [], problem: 'build info truncated: the file ends inside it' });
+    if (this.mode === 'collect')
+      this.finish({ deps: [], problem: 'build info truncated: the file ends inside it' });
     if (this.mode !== 'done' && this.sawPointerFormat) {
-      return { deps: [], problem: 'build info in the pre-Go-1.18 pointer format is not read (it needs random access to the binary)' };
+      return {
+        deps: [],
+        problem:
+          'build info in the pre-Go-1.18 pointer format is not read (it needs random access to the binary)',
+      };
     }
     return this.result;
   }

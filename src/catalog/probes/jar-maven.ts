@@ -95,7 +95,8 @@ class JarMavenRun implements ProbeRun<JarMavenInfo> {
   }
 
   private onEntry(entry: ZipEntry): void {
-    if (entry.problem !== undefined || entry.data === undefined) return this.problem(`${entry.name}: ${entry.problem ?? 'no data'}`);
+    if (entry.problem !== undefined || entry.data === undefined)
+      return this.problem(`${entry.name}: ${entry.problem ?? 'no data'}`);
     const text = entry.data.toString('utf8');
     if (entry.name === MANIFEST) {
       const m = parseManifest(text);
@@ -116,8 +117,10 @@ class JarMavenRun implements ProbeRun<JarMavenInfo> {
     const groupId = p.get('groupId');
     const artifactId = p.get('artifactId');
     const version = p.get('version');
-    if (!groupId || !artifactId || !version) return this.problem(`${entry.name}: groupId, artifactId or version missing`);
-    if (this.info.poms.length < MAX_POMS) this.info.poms.push({ groupId, artifactId, version, path: entry.name });
+    if (!groupId || !artifactId || !version)
+      return this.problem(`${entry.name}: groupId, artifactId or version missing`);
+    if (this.info.poms.length < MAX_POMS)
+      this.info.poms.push({ groupId, artifactId, version, path: entry.name });
   }
 
   write(chunk: Buffer): void {

@@ -81,7 +81,8 @@ export class ZipLocalStream {
   /** Call at end of file. */
   end(): void {
     if (!this.sawHeader && this.state.kind !== 'done') this.problem ??= 'not a zip archive';
-    else if (this.state.kind === 'header' && this.buf.length === 0) this.problem ??= 'archive ends without a central directory';
+    else if (this.state.kind === 'header' && this.buf.length === 0)
+      this.problem ??= 'archive ends without a central directory';
     else if (this.state.kind !== 'done') this.problem ??= 'archive truncated inside an entry';
     this.state = { kind: 'done' };
     this.buf = Buffer.alloc(0);
@@ -106,7 +107,8 @@ export class ZipLocalStream {
     if (this.buf.length < 4) return false;
     const sig = this.buf.readUInt32LE(0);
     if (sig === SIG_CENTRAL || sig === SIG_END || sig === SIG_END64) return this.stop();
-    if (sig !== SIG_LOCAL) return this.stop(this.sawHeader ? 'unexpected record between entries' : 'not a zip archive');
+    if (sig !== SIG_LOCAL)
+      return this.stop(this.sawHeader ? 'unexpected record between entries' : 'not a zip archive');
     if (this.buf.length < 30) return false;
     const flags = this.buf.readUInt16LE(6);
     const method = this.buf.readUInt16LE(8);
@@ -132,7 +134,10 @@ export class ZipLocalStream {
       collected: 0,
       overflow: false,
     };
-    this.state = (flags & 8) !== 0 ? { kind: 'scan', entry, consumed: 0 } : { kind: 'data', entry, remaining: compressed };
+    this.state =
+      (flags & 8) !== 0
+        ? { kind: 'scan', entry, consumed: 0 }
+        : { kind: 'data', entry, remaining: compressed };
     return true;
   }
 
@@ -170,7 +175,11 @@ export class ZipLocalStream {
       if (descriptor > 0) {
         dataEnd = p;
         resume = p + descriptor;
-      } else if ((sig === SIG_LOCAL || sig === SIG_CENTRAL) && p >= 12 && buf.readUInt32LE(p - 8) === consumed + p - 12) {
+      } else if (
+        (sig === SIG_LOCAL || sig === SIG_CENTRAL) &&
+        p >= 12 &&
+        buf.readUInt32LE(p - 8) === consumed + p - 12
+      ) {
         dataEnd = p - 12;
         resume = p;
       }
@@ -193,14 +202,23 @@ export class ZipLocalStream {
   private finishEntry(entry: Current): void {
     if (!entry.wanted) return;
     const { name } = entry;
-    if (entry.overflow) return this.onEntry({ name, problem: `entry larger than ${this.options.maxEntryBytes} bytes compressed` });
+    if (entry.overflow)
+      return this.onEntry({
+        name,
+        problem: `entry larger than ${this.options.maxEntryBytes} bytes compressed`,
+      });
     const raw = Buffer.concat(entry.chunks);
     if (entry.method === 0) return this.onEntry({ name, data: raw });
     try {
       this.onEntry({ name, data: inflateRawSync(raw, { maxOutputLength: this.options.maxEntryBytes }) });
     } catch (err) {
       const bomb = err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
-      this.onEntry({ name, problem: bomb ? `entry inflates to more than ${this.options.maxEntryBytes} bytes` : `corrupt deflate data: ${(err as Error).message}` });
+      this.onEntry({
+        name,
+        problem: bomb
+          ? `entry inflates to more than ${this.options.maxEntryBytes} bytes`
+          : `corrupt deflate data: ${(err as Error).message}`,
+      });
     }
   }
 }
@@ -221,13 +239,19 @@ function descriptorSize(buf: Buffer, p: number, dataLength: number, zip64: boole
 }
 
 /** The zip64 extended-information extra field (0x0001): holds, in order, the sizes whose header field is 0xffffffff. */
-function zip64Sizes(extra: Buffer, hasUncompressed: boolean, hasCompressed: boolean): { compressed?: number } | undefined {
-  for (let i = 0; i + 4 <= extra.length; ) {
+function zip64Sizes(
+  extra: Buffer,
+  hasUncompressed: boolean,
+  hasCompressed: boolean,
+): { compressed?: number } | undefined {
+  for (let i = 0; i + 4 <= extra.length;) {
     const id = extra.readUInt16LE(i);
     const size = extra.readUInt16LE(i + 2);
     if (id === 0x0001) {
       const at = i + 4 + (hasUncompressed ? 8 : 0);
-      return hasCompressed && at + 8 <= Math.min(extra.length, i + 4 + size) ? { compressed: Number(extra.readBigUInt64LE(at)) } : {};
+      return hasCompressed && at + 8 <= Math.min(extra.length, i + 4 + size)
+        ? { compressed: Number(extra.readBigUInt64LE(at)) }
+        : {};
     }
     i += 4 + size;
   }
