@@ -296,8 +296,17 @@ class LayerReader {
     if (entry.type === 'hardlink' && this.matches(path)) {
       // A captured path that is a hardlink carries the content of its (same-layer) target.
       const content = this.captured.get(entry.link ?? '');
-      if (content !== undefined) this.captured.set(path, content);
-      else this.captured.delete(path);
+      if (content !== undefined) {
+        this.captured.set(path, content);
+      } else {
+        // The target's bytes have already streamed past uncaptured; say so rather than guess.
+        this.captured.delete(path);
+        this.warnings.push({
+          code: 'CAPTURE_HARDLINK_MISSED',
+          path,
+          message: `${path} is a hardlink to ${entry.link ?? ''}, whose content was not captured in this layer`,
+        });
+      }
     } else if (entry.type !== 'file' && this.captured.size > 0) {
       this.captured.delete(path); // a later duplicate that is not a file hides the earlier capture
     }

@@ -28,7 +28,8 @@ export function toWhiteout(path: string, warnings: LayerWarning[]): Whiteout | n
   const dir = slash < 0 ? '' : path.slice(0, slash);
   const base = path.slice(slash + 1);
   if (base === OPAQUE_MARKER) return { path: dir, kind: 'opaque' };
-  if (base.startsWith(AUFS_META_PREFIX)) return null;
+  // aufs metadata, or a file inside an aufs metadata directory.
+  if (base.startsWith(AUFS_META_PREFIX) || !base.startsWith(WHITEOUT_PREFIX)) return null;
   const name = base.slice(WHITEOUT_PREFIX.length);
   if (name === '' || name === '.' || name === '..') {
     warnings.push({
