@@ -1,5 +1,6 @@
 import type { Inventory } from '../catalog/types.js';
 import type { EntryType } from '../layers/types.js';
+import { terminalSafe } from './escape.js';
 
 /** What `inspect` reports: plain data, rendered as text or JSON by the CLI. */
 export interface InspectSummary {
@@ -61,11 +62,11 @@ export function formatBytes(n: number): string {
 
 /** Terminal text for `inspect`; strings from the image have control characters removed. */
 export function renderInspectText(s: InspectSummary, problems: Inventory['problems']): string {
-  const clean = (t: string): string => t.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  const clean = (t: string): string => terminalSafe(t, 500);
   const lines = [
     `image     ${clean(s.reference)}`,
     `digest    ${s.manifestDigest}`,
-    `platform  ${s.platform}`,
+    `platform  ${clean(s.platform)}`,
     `os        ${clean(s.os ?? 'unknown')}`,
     `size      ${formatBytes(s.compressedSize)} compressed, ${formatBytes(s.uncompressedSize)} uncompressed`,
     `layers    ${s.layers.length}`,

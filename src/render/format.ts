@@ -1,0 +1,138 @@
+import type { OsRelease } from '../catalog/types.js';
+import type { Changes, FileChange, FileState, PackageChange, PackageChangeKind } from '../diff/types.js';
+
+/** Package change kinds in the order a reviewer reads them: what went backwards first. */
+export const KIND_ORDER: readonly PackageChangeKind[] = ['downgraded', 'upgraded', 'added', 'removed', 'rebuilt'];
+
+/** Settings derived from layers, shown in the layers section rather than among the settings. */
+export const LAYER_SETTING_KEYS: ReadonlySet<string> = new Set(['history']);
+
+/** Settings that say nothing by themselves in a headline (they follow any layer change). */
+export const QUIET_SETTING_KEYS: ReadonlySet<string> = new Set(['history', 'layers', 'size.compressed', 'size.uncompressed']);
+
+/** `10.5 MB`: decimal units, as registries and `docker images` show sizes. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = Math.abs(bytes);
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  return `${bytes < 0 ? '-' : ''}${value.toFixed(digits)} ${units[unit]!}`;
+}
+
+/** `+1.2 MB (+3.4%)`, `-5 B`, `±0`. */
+export function formatSizeDelta(before: number, after: number): string {
+  const d = after - before;
+  if (d === 0) return '±0';
+  const pct = before > 0 ? ` (${d > 0 ? '+' : '-'}${Math.abs((d / before) * 100).toFixed(1)}%)` : '';
+  return `${d > 0 ? '+' : '-'}${formatBytes(Math.abs(d))}${pct}`;
+}
+
+/** `+3`, `-1`, `±0`. */
+export function formatDelta(before: number, after: number): string {
+  const d = after - before;
+  return d === 0 ? '±0' : d > 0 ? `+${d}` : `${d}`;
+}
+
+/** `0755`, with setuid/setgid/sticky digits when set. */
+export function formatMode(mode: number): string {
+  return (mode & 0o7777).toString(8).padStart(4, '0');
+}
+
+/** `sha256:0123456789ab` (12 hex digits, as docker shows image IDs). */
+export function shortDigest(digest: string): string {
+  const m = /^([a-z0-9]+):([0-9a-f]+)$/.exec(digest);
+  return m ? `${m[1]}:${m[2]!.slice(0, 12)}` : digest;
+}
+
+export function describeOs(os: OsRelease | undefined): string {
+  if (!os) return 'unknown';
+  return os.prettyName ?? (os.versionId ? `${os.id} ${os.versionId}` : os.id);
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function packageTotal(changes: Changes): number {
+  const c = changes.counts.packages;
+  return c.added + c.removed + c.upgraded + c.downgraded + c.rebuilt;
+}
+
+export function nonPackagedTotal(changes: Changes): number {
+  const c = changes.counts.nonPackaged;
+  return c.added + c.removed + c.modified;
+}
+
+export function packagesOfKind(changes: Changes, kind: PackageChangeKind): PackageChange[] {
+  return changes.packages.filter((p) => p.kind === kind);
+}
+
+/** Changes shown in the non-packaged section: not excluded, nobody's package, not package-manager state. */
+export function nonPackagedChanges(changes: Changes): FileChange[] {
+  return changes.files.filter((f) => f.excluded !== true && f.ownership === 'none');
+}
+
+/** Package files that changed with no package change to explain them, or that differ from their package. */
+export function suspiciousPackageFiles(changes: Changes): FileChange[] {
+  return changes.files.filter((f) => f.ownership === 'package' && (f.unexplained === true || f.modifiedAfterInstall === true));
+}
+
+export function stateFileChanges(changes: Changes): number {
+  return changes.files.reduce((n, f) => (f.ownership === 'state' && f.excluded !== true ? n + 1 : n), 0);
+}
+
+/** Change kinds of a package, counted, in reading order: `3 upgraded, 1 downgraded`. */
+export function kindCounts(changes: Changes): string {
+  const c = changes.counts.packages;
+  return KIND_ORDER.filter((k) => c[k] > 0)
+    .map((k) => `${c[k]} ${k}`)
+    .join(', ');
+}
+
+function typeName(state: FileState): string {
+  return state.type === 'hardlink' ? 'file' : state.type === 'dir' ? 'directory' : state.type;
+}
+
+/**
+ * The facts of a file change as plain pieces (untrusted parts, like link targets, are returned
+ * separately so each renderer escapes them its own way).
+ */
+export function fileDetails(change: FileChange): { facts: string[]; link?: { before?: string; after: string } } {
+  const { before: b, after: a } = change;
+  const facts: string[] = [];
+  let link: { before?: string; after: string } | undefined;
+  const s = a ?? b;
+  if (!s) return { facts };
+  if (change.kind === 'added' || change.kind === 'removed') {
+    if (s.type !== 'file' && s.type !== 'hardlink') facts.push(typeName(s));
+    if (s.type === 'file' || s.type === 'hardlink') facts.push(formatBytes(s.size));
+    if (s.type !== 'symlink') facts.push(`mode ${formatMode(s.mode)}`);
+    if (s.uid !== 0 || s.gid !== 0) facts.push(`owner ${s.uid}:${s.gid}`);
+    if (s.type === 'symlink' && s.link !== undefined) link = { after: s.link };
+  } else if (b && a) {
+    for (const aspect of change.aspects) {
+      if (aspect === 'content') facts.push(`content (${formatBytes(b.size)} → ${formatBytes(a.size)})`);
+      else if (aspect === 'type') facts.push(`type ${typeName(b)} → ${typeName(a)}`);
+      else if (aspect === 'mode') facts.push(`mode ${formatMode(b.mode)} → ${formatMode(a.mode)}`);
+      else if (aspect === 'uid') facts.push(`uid ${b.uid} → ${a.uid}`);
+      else if (aspect === 'gid') facts.push(`gid ${b.gid} → ${a.gid}`);
+      else if (aspect === 'link') link = { ...(b.link !== undefined ? { before: b.link } : {}), after: a.link ?? '' };
+    }
+  }
+  if (a && (a.mode & 0o6000) !== 0 && a.type !== 'dir' && (!b || (b.mode & 0o6000) !== (a.mode & 0o6000))) {
+    facts.push((a.mode & 0o4000) !== 0 ? 'setuid' : 'setgid');
+  }
+  if (change.modifiedAfterInstall) facts.push('differs from its package');
+  return link ? { facts, link } : { facts };
+}
+
+/** A setting's value for display: sizes in bytes become `12.3 MB`. */
+export function settingValue(key: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (key.startsWith('size.') && /^\d+$/.test(value)) return formatBytes(Number(value));
+  return value;
+}

@@ -1,0 +1,173 @@
+import type { Changes, FileChange, PackageChange, PackageChangeKind } from '../diff/types.js';
+import { escapeCode, escapeText } from './escape.js';
+import type { Limits } from './budget.js';
+import {
+  KIND_ORDER,
+  LAYER_SETTING_KEYS,
+  fileDetails,
+  formatBytes,
+  nonPackagedChanges,
+  plural,
+  settingValue,
+  shortDigest,
+  suspiciousPackageFiles,
+} from './format.js';
+import { table } from './markdown-table.js';
+
+/**
+ * The rows of every section, escaped once; rendering for a budget only slices them.
+ * Each section renders as a `<details>` block, with "… and N more" when cut.
+ */
+export class MarkdownSections {
+  private readonly byKind: Map<PackageChangeKind, string[][]>;
+  private readonly rollupRows: string[][];
+  private readonly fileRows: string[][];
+  private readonly suspiciousRows: string[][];
+  private readonly settingRows: string[][];
+  private readonly layerRows: string[][];
+  readonly totals: Limits;
+
+  constructor(
+    private readonly changes: Changes,
+    private readonly more: (n: number) => string,
+    violations: number,
+  ) {
+    this.byKind = new Map(KIND_ORDER.map((k) => [k, changes.packages.filter((p) => p.kind === k).map(packageRow)]));
+    this.rollupRows = changes.options.depth === 'all' ? [] : changes.rollup.map((r) => [escapeCode(r.path === '/' ? '/' : `${r.path}/`), n(r.added), n(r.removed), n(r.modified)]);
+    this.fileRows = nonPackagedChanges(changes).map(fileRow);
+    this.suspiciousRows = suspiciousPackageFiles(changes).map(suspiciousRow);
+    this.settingRows = changes.settings
+      .filter((s) => !LAYER_SETTING_KEYS.has(s.key))
+      .map((s) => [escapeCode(s.key, { max: 120 }), value(settingValue(s.key, s.before), s.redacted), value(settingValue(s.key, s.after), s.redacted)]);
+    this.layerRows = layerRows(changes);
+    const packages = Math.max(0, ...KIND_ORDER.filter((k) => k !== 'downgraded').map((k) => this.byKind.get(k)!.length));
+    this.totals = {
+      violations,
+      downgrades: this.byKind.get('downgraded')!.length,
+      packages,
+      settings: this.settingRows.length,
+      rollup: this.rollupRows.length,
+      files: this.fileRows.length,
+      suspicious: this.suspiciousRows.length,
+      layers: this.layerRows.length,
+    };
+  }
+
+  private cut(rows: string[][], limit: number): { shown: string[][]; rest: string } {
+    const shown = rows.slice(0, limit);
+    return { shown, rest: rows.length > shown.length ? `\n\n${this.more(rows.length - shown.length)}` : '' };
+  }
+
+  private tableOf(header: string[], rows: string[][], limit: number, align?: string[]): string {
+    if (rows.length === 0) return '';
+    const { shown, rest } = this.cut(rows, limit);
+    return shown.length === 0 ? rest.trimStart() : table(header, shown, align) + rest;
+  }
+
+  packages(limits: Limits): string {
+    const total = this.changes.packages.length;
+    if (total === 0) return '';
+    const parts: string[] = [];
+    for (const kind of KIND_ORDER) {
+      const rows = this.byKind.get(kind)!;
+      if (rows.length === 0) continue;
+      const limit = kind === 'downgraded' ? limits.downgrades : limits.packages;
+      const title = `**${kind[0]!.toUpperCase()}${kind.slice(1)}** (${rows.length})`;
+      parts.push(`${title}\n\n${this.tableOf(['Package', 'Before', 'After', 'Bump', 'Files'], rows, limit, ['l', 'l', 'l', 'l', 'r'])}`);
+    }
+    const first = this.changes.firstRelease ? ' in the image' : ' changed';
+    return details(`<b>Packages</b>: ${total}${first}`, parts.join('\n\n'), !this.changes.firstRelease);
+  }
+
+  nonPackaged(limits: Limits): string {
+    if (this.fileRows.length === 0 && this.rollupRows.length === 0) return '';
+    const c = this.changes.counts;
+    const dirs = this.fileRows.length - (c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified);
+    const depth = this.changes.options.depth;
+    const summary = `<b>Non-packaged files</b>: ${plural(c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified, 'file')}${dirs > 0 ? `, ${plural(dirs, 'directory', 'directories')}` : ''}`;
+    const parts: string[] = [];
+    if (this.rollupRows.length > 0) parts.push(this.tableOf([`Directory (depth ${depth})`, 'Added', 'Removed', 'Modified'], this.rollupRows, limits.rollup, ['l', 'r', 'r', 'r']));
+    parts.push(this.tableOf(['Change', 'Path', 'Details'], this.fileRows, limits.files));
+    return details(summary, parts.filter((p) => p !== '').join('\n\n'), false);
+  }
+
+  suspicious(limits: Limits): string {
+    if (this.suspiciousRows.length === 0) return '';
+    return details(
+      `<b>Package files changed without a version change</b>: ${this.suspiciousRows.length}`,
+      this.tableOf(['Path', 'Package', 'Change', 'Details'], this.suspiciousRows, limits.suspicious),
+      false,
+    );
+  }
+
+  settings(limits: Limits): string {
+    if (this.settingRows.length === 0) return '';
+    const title = this.changes.firstRelease ? '<b>Settings</b>' : `<b>Settings</b>: ${this.settingRows.length} changed`;
+    return details(title, this.tableOf(['Setting', 'Before', 'After'], this.settingRows, limits.settings), false);
+  }
+
+  layers(limits: Limits): string {
+    const l = this.changes.layers;
+    if (this.layerRows.length === 0) return '';
+    const title = `<b>Layers</b>: ${l.shared} shared, ${l.added.length} added, ${l.removed.length} removed`;
+    return details(title, this.tableOf(['Layer', '', 'Digest', 'Size', 'Created by'], this.layerRows, limits.layers, ['r', 'l', 'l', 'r', 'l']), false);
+  }
+}
+
+function n(x: number): string {
+  return x === 0 ? '' : String(x);
+}
+
+export function details(summary: string, body: string, open: boolean): string {
+  return `<details${open ? ' open' : ''}>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+
+function version(ref: PackageChange['before']): string {
+  return ref ? escapeCode(ref.version, { max: 80 }) : '';
+}
+
+function packageRow(p: PackageChange): string[] {
+  const where = [p.ecosystem, ...(p.arch ? [escapeText(p.arch, { max: 20 })] : [])].join(', ');
+  const location = ['dpkg', 'rpm', 'apk'].includes(p.ecosystem) ? '' : ` ${escapeCode(p.location, { max: 80 })}`;
+  const bump = p.bump === 'major' ? '**major**' : (p.bump ?? '');
+  return [`${escapeCode(p.name, { max: 100 })} (${where})${location}`, version(p.before), version(p.after), bump, p.fileChanges > 0 ? String(p.fileChanges) : ''];
+}
+
+function detailText(change: FileChange): string {
+  const { facts, link } = fileDetails(change);
+  const parts = facts.map((f) => escapeText(f));
+  if (link) parts.push(`→ ${link.before !== undefined ? `${escapeCode(link.before, { max: 80 })} → ` : ''}${escapeCode(link.after, { max: 80 })}`);
+  return parts.join(', ');
+}
+
+function fileRow(change: FileChange): string[] {
+  const isDir = (change.after ?? change.before)?.type === 'dir';
+  return [change.kind + (isDir ? ' (dir)' : ''), escapeCode(change.path, { max: 160 }), detailText(change)];
+}
+
+function suspiciousRow(change: FileChange): string[] {
+  const owners = change.owners.slice(0, 3).map((o) => escapeCode(o, { max: 60 })).join(', ') + (change.owners.length > 3 ? ` +${change.owners.length - 3}` : '');
+  const why = change.unexplained ? 'no package change' : 'package changed';
+  return [escapeCode(change.path, { max: 160 }), owners, `${change.kind} (${why})`, detailText(change)];
+}
+
+function value(v: string | undefined, redacted?: boolean): string {
+  if (v === undefined) return '';
+  if (redacted && v === '(redacted)') return '*(redacted)*';
+  return escapeCode(v, { max: 160 });
+}
+
+function layerRows(changes: Changes): string[][] {
+  const added = new Set(changes.layers.added);
+  const removed = new Set(changes.layers.removed);
+  const row = (l: Changes['after']['summary']['layers'][number], i: number, what: string) => [
+    String(i + 1),
+    what,
+    escapeCode(shortDigest(l.diffID), { max: 80 }),
+    formatBytes(l.size),
+    l.createdBy ? escapeCode(l.createdBy.trim(), { max: 160 }) : '',
+  ];
+  const rows = changes.after.summary.layers.flatMap((l, i) => (added.has(l.diffID) ? [row(l, i, 'added')] : []));
+  for (const [i, l] of (changes.before?.summary.layers ?? []).entries()) if (removed.has(l.diffID)) rows.push(row(l, i, 'removed'));
+  return rows;
+}

@@ -1,0 +1,154 @@
+import type { Changes, FileChange, PackageChange } from '../diff/types.js';
+import type { Verdict } from '../policy/types.js';
+import { terminalSafe } from './escape.js';
+import {
+  KIND_ORDER,
+  LAYER_SETTING_KEYS,
+  QUIET_SETTING_KEYS,
+  describeOs,
+  fileDetails,
+  formatBytes,
+  formatDelta,
+  formatSizeDelta,
+  kindCounts,
+  nonPackagedChanges,
+  nonPackagedTotal,
+  packageTotal,
+  plural,
+  settingValue,
+  shortDigest,
+  stateFileChanges,
+  suspiciousPackageFiles,
+} from './format.js';
+import { sortViolations } from './markdown-head.js';
+
+export interface TextOptions {
+  /** ANSI colours: the CLI decides (a TTY and NO_COLOR unset). */
+  color: boolean;
+  verdict?: Verdict;
+}
+
+type Paint = (text: string) => string;
+
+function palette(color: boolean): Record<'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan', Paint> {
+  const sgr = (open: number, close: number): Paint => (color ? (t) => `\u001b[${open}m${t}\u001b[${close}m` : (t) => t);
+  return { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39) };
+}
+
+/** An image string made harmless for a terminal: no escape sequences, no hidden characters. */
+const safe = (s: string, max = 300) => terminalSafe(s, max);
+
+/**
+ * The changelog for a terminal: the same facts as the markdown, complete (no budget), every image
+ * string stripped of control characters so a crafted name cannot move the cursor or rewrite the screen.
+ */
+export function renderText(changes: Changes, options: TextOptions): string {
+  const c = palette(options.color);
+  const out: string[] = [];
+  const section = (title: string) => out.push('', c.bold(title));
+  const a = changes.after;
+  const b = changes.before;
+
+  out.push(c.bold(`Image changelog: ${safe(a.summary.reference)}`) + (b ? ` (previous: ${safe(b.summary.reference)})` : ''));
+  if (changes.firstRelease) {
+    out.push(`First release: ${plural(packageTotal(changes), 'package')}, ${plural(nonPackagedTotal(changes), 'non-packaged file')}, ${safe(describeOs(a.os))}, ${safe(a.summary.platform)}`);
+  } else {
+    const parts: string[] = [];
+    if (packageTotal(changes) > 0) parts.push(`${plural(packageTotal(changes), 'package')} changed (${kindCounts(changes)})`);
+    if (nonPackagedTotal(changes) > 0) parts.push(plural(nonPackagedTotal(changes), 'non-packaged file'));
+    if (changes.counts.unexplained > 0) parts.push(`${plural(changes.counts.unexplained, 'package file')} changed without a package change`);
+    const keys = changes.settings.filter((s) => !QUIET_SETTING_KEYS.has(s.key)).map((s) => safe(s.key, 60));
+    if (keys.length > 0) parts.push(`settings: ${keys.join(', ')}`);
+    out.push(parts.length > 0 ? parts.join(', ') : 'No changes in packages, non-packaged files or settings.');
+    if (changes.platformChanged) out.push(c.yellow(`Platform changed: ${safe(b?.summary.platform ?? '')} -> ${safe(a.summary.platform)}`));
+    if (changes.osChanged) out.push(c.yellow(`Base OS changed: ${safe(describeOs(b?.os))} -> ${safe(describeOs(a.os))}`));
+  }
+
+  const verdict = options.verdict;
+  if (verdict) {
+    const paint = verdict.result === 'stop' ? c.red : verdict.result === 'warn' ? c.yellow : c.green;
+    out.push('', paint(c.bold(`Policy ${safe(verdict.policy, 100)}: ${verdict.result.toUpperCase()}`)));
+    for (const v of sortViolations(verdict.violations)) {
+      const tag = v.allowed ? c.dim(`allowed ${v.action}`) : v.action === 'stop' ? c.red('stop') : v.action === 'warn' ? c.yellow('warn') : 'info';
+      out.push(`  ${tag}  ${safe(v.rule, 80)}  ${safe(v.subject, 120)}: ${safe(v.message)}`);
+    }
+  }
+
+  section('Overview');
+  const rows: Array<[string, string, string, string]> = [
+    ['image', safe(b?.summary.reference ?? ''), safe(a.summary.reference), ''],
+    ['digest', b ? shortDigest(safe(b.summary.manifestDigest)) : '', shortDigest(safe(a.summary.manifestDigest)), ''],
+    ['platform', safe(b?.summary.platform ?? ''), safe(a.summary.platform), changes.platformChanged ? 'changed' : ''],
+    ['os', b ? safe(describeOs(b.os)) : '', safe(describeOs(a.os)), changes.osChanged ? 'changed' : ''],
+    ['compressed', b ? formatBytes(b.summary.compressedSize) : '', formatBytes(a.summary.compressedSize), b ? formatSizeDelta(b.summary.compressedSize, a.summary.compressedSize) : ''],
+    ['uncompressed', b ? formatBytes(b.summary.uncompressedSize) : '', formatBytes(a.summary.uncompressedSize), b ? formatSizeDelta(b.summary.uncompressedSize, a.summary.uncompressedSize) : ''],
+    ['packages', b ? String(b.packageCount) : '', String(a.packageCount), b ? formatDelta(b.packageCount, a.packageCount) : ''],
+    ['files', b ? String(b.fileCount) : '', String(a.fileCount), b ? formatDelta(b.fileCount, a.fileCount) : ''],
+    ['layers', b ? String(b.summary.layers.length) : '', String(a.summary.layers.length), b ? `${formatDelta(b.summary.layers.length, a.summary.layers.length)} (${changes.layers.shared} shared)` : ''],
+  ];
+  for (const [k, x, y, d] of rows) out.push(`  ${k.padEnd(13)} ${b ? `${x}  ->  ` : ''}${y}${d ? `  ${c.dim(d)}` : ''}`);
+
+  if (changes.packages.length > 0) {
+    section(`Packages (${changes.packages.length})`);
+    for (const kind of KIND_ORDER) {
+      const list = changes.packages.filter((p) => p.kind === kind);
+      if (list.length === 0) continue;
+      const paint = kind === 'downgraded' || kind === 'removed' ? c.red : kind === 'rebuilt' ? c.yellow : c.green;
+      out.push(`  ${paint(`${kind} (${list.length})`)}`);
+      for (const p of list) out.push(`    ${packageLine(p, c.dim)}`);
+    }
+  }
+  const suspicious = suspiciousPackageFiles(changes);
+  if (suspicious.length > 0) {
+    section(`Package files changed without a version change (${suspicious.length})`);
+    for (const f of suspicious) out.push(`  ${c.yellow(f.kind.padEnd(8))} ${safe(f.path)}  ${c.dim(`[${f.owners.map((o) => safe(o, 60)).join(', ')}] ${fileText(f)}`)}`);
+  }
+  const files = nonPackagedChanges(changes);
+  if (files.length > 0) {
+    section(`Non-packaged files (${files.length})`);
+    if (changes.options.depth !== 'all') {
+      for (const r of changes.rollup) out.push(`  ${safe(r.path === '/' ? '/' : `${r.path}/`).padEnd(40)} ${c.green(`+${r.added}`)} ${c.red(`-${r.removed}`)} ${c.yellow(`~${r.modified}`)}`);
+      out.push('');
+    }
+    for (const f of files) {
+      const paint = f.kind === 'added' ? c.green : f.kind === 'removed' ? c.red : c.yellow;
+      out.push(`  ${paint(f.kind.padEnd(8))} ${safe(f.path)}  ${c.dim(fileText(f))}`);
+    }
+  }
+  const settings = changes.settings.filter((s) => !LAYER_SETTING_KEYS.has(s.key));
+  if (settings.length > 0) {
+    section(`Settings (${settings.length})`);
+    for (const s of settings) {
+      const v = (x: string | undefined) => (x === undefined ? c.dim('(unset)') : safe(settingValue(s.key, x)!));
+      out.push(`  ${safe(s.key, 120)}: ${changes.firstRelease ? v(s.after) : `${v(s.before)} -> ${v(s.after)}`}`);
+    }
+  }
+  if (changes.layers.added.length + changes.layers.removed.length > 0) {
+    section(`Layers (${changes.layers.shared} shared, ${changes.layers.added.length} added, ${changes.layers.removed.length} removed)`);
+    const added = new Set(changes.layers.added);
+    const removed = new Set(changes.layers.removed);
+    const line = (what: string, l: Changes['after']['summary']['layers'][number]) =>
+      `  ${what} ${shortDigest(safe(l.diffID, 80))}  ${formatBytes(l.size)}  ${c.dim(safe((l.createdBy ?? '').trim(), 160))}`;
+    for (const l of a.summary.layers) if (added.has(l.diffID)) out.push(line(c.green('+'), l));
+    for (const l of b?.summary.layers ?? []) if (removed.has(l.diffID)) out.push(line(c.red('-'), l));
+  }
+  const notes: string[] = [];
+  if (changes.counts.excluded > 0) notes.push(`${plural(changes.counts.excluded, 'changed path')} matched the exclude globs (only in --format json).`);
+  const state = stateFileChanges(changes);
+  if (state > 0) notes.push(`${plural(state, 'package-manager state file')} changed with the packages.`);
+  if (notes.length > 0) out.push('', c.dim(notes.join(' ')));
+  return `${out.join('\n')}\n`;
+}
+
+function packageLine(p: PackageChange, dim: Paint): string {
+  const where = [p.ecosystem, ...(p.arch ? [safe(p.arch, 20)] : []), ...(['dpkg', 'rpm', 'apk'].includes(p.ecosystem) ? [] : [safe(p.location, 120)])].join(' ');
+  const versions = p.before && p.after ? `${safe(p.before.version, 80)} -> ${safe(p.after.version, 80)}` : safe((p.after ?? p.before)?.version ?? '', 80);
+  const extra = [p.bump, p.fileChanges > 0 ? plural(p.fileChanges, 'file') : undefined].filter((x) => x !== undefined).join(', ');
+  return `${safe(p.name, 120)} ${dim(`(${where})`)}  ${versions}${extra ? `  ${dim(extra)}` : ''}`;
+}
+
+function fileText(f: FileChange): string {
+  const { facts, link } = fileDetails(f);
+  if (link) facts.push(`-> ${link.before !== undefined ? `${safe(link.before, 120)} -> ` : ''}${safe(link.after, 120)}`);
+  return facts.join(', ');
+}
