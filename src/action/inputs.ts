@@ -16,6 +16,8 @@ export interface Inputs {
   depth: number | 'all';
   comment: 'true' | 'false' | 'on-change';
   commentKey: string;
+  /** The pull request to comment on when the event has none (workflow_run). */
+  pullRequest?: number;
   summary: boolean;
   releaseNotes: boolean;
   githubToken: string;
@@ -88,6 +90,11 @@ export function readInputs(get: (name: string) => string): Inputs {
     insecureRegistries: list(get('insecure-registries')),
     cache: bool(get, 'cache', true),
   };
+  const pullRequest = get('pull-request').trim();
+  if (pullRequest) {
+    if (!/^[1-9]\d{0,9}$/.test(pullRequest)) throw invalid('pull-request', `expected a pull request number, got '${pullRequest}'`);
+    inputs.pullRequest = Number(pullRequest);
+  }
   const platform = get('platform').trim();
   if (platform) {
     try {

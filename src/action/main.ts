@@ -87,7 +87,7 @@ async function runWith(inputs: Inputs): Promise<void> {
   let policy;
   if (inputs.policy) {
     const path = inputs.policy === 'recommended' ? undefined : resolve(env.GITHUB_WORKSPACE ?? '.', inputs.policy);
-    policy = path ? await loadPolicy(await readPolicy(path, inputs.policy), inputs.policy) : await loadPolicy('extends: recommended\n', 'recommended');
+    policy = path ? loadPolicy(await readPolicy(path, inputs.policy), inputs.policy) : loadPolicy('extends: recommended\n', 'recommended');
   }
 
   const result: CompareResult = await core.group('Compare the images', async () => {
@@ -131,15 +131,15 @@ async function runWith(inputs: Inputs): Promise<void> {
   if (inputs.summary) await core.summary.addRaw(summaryMd, true).write();
 
   const event = github.context.eventName;
-  const pr = (github.context.payload as { pull_request?: { number: number } }).pull_request;
-  if (inputs.comment !== 'false' && pr && octokit) {
+  const prNumber = (github.context.payload as { pull_request?: { number: number } }).pull_request?.number ?? inputs.pullRequest;
+  if (inputs.comment !== 'false' && prNumber !== undefined && octokit) {
     await core.group('Pull request comment', async () => {
       if (inputs.comment === 'on-change' && !result.changes.hasChanges && verdict?.result !== 'stop') {
         core.info('nothing changed: no comment (comment: on-change)');
         return;
       }
       const body = renderMarkdown(result.changes, { surface: 'comment', marker, fullReportHint: hint, ...(verdict ? { verdict } : {}) });
-      const outcome = await upsertStickyComment(octokit, { ...github.context.repo, issueNumber: pr.number }, `<!-- ${marker} -->`, body);
+      const outcome = await upsertStickyComment(octokit, { ...github.context.repo, issueNumber: prNumber }, `<!-- ${marker} -->`, body);
       if (outcome.action === 'denied' || outcome.action === 'skipped') core.warning(`no pull request comment: ${outcome.reason}`);
       else core.info(`comment ${outcome.action} (${outcome.id})`);
     });
