@@ -110,7 +110,7 @@ describe('action (bundled dist/index.js)', () => {
     expect(commandLines(first, 'add-mask')).toContain(`::add-mask::${TOKEN}`);
 
     expect(comments()).toHaveLength(1);
-    const comment = comments()[0]!;
+    const comment = { ...comments()[0]! }; // a copy: the fake edits its comments in place
     expect(comment.body).toMatch(MARKER);
     expect(comment.body.length).toBeLessThanOrEqual(65_536);
     for (const name of ['tzdata', 'ca-certificates', 'netbase']) expect(comment.body).toContain(name);
@@ -247,6 +247,30 @@ describe('action (bundled dist/index.js)', () => {
     expect(next).toContain('tzdata');
   });
 
+  it('comments on the pull request named by the pull-request input on a workflow_run event (fork-safe setup)', async () => {
+    // A fork's pull request: workflow_run.pull_requests is empty, so the number comes as an input.
+    const event = eventFixture('workflow_run.completed');
+    const r = await run(
+      'workflow_run',
+      event,
+      { image: V2, previous: V1, 'pull-request': '42' },
+      { workflow: 'image-changelog' },
+    );
+    expect(r.code).toBe(0);
+    expect(comments()).toHaveLength(1);
+    expect(comments()[0]!.body).toContain('tzdata');
+    // Without a number there is nowhere to comment: the summary carries the changelog.
+    const none = await run(
+      'workflow_run',
+      event,
+      { image: V2, previous: V1 },
+      { workflow: 'image-changelog' },
+    );
+    expect(none.code).toBe(0);
+    expect(count('POST', /\/comments$/)).toBe(1);
+    expect(none.summary).toContain('tzdata');
+  });
+
   describe('policy', () => {
     const policy = [
       'rules:',
@@ -297,6 +321,16 @@ describe('action (bundled dist/index.js)', () => {
     it('names the input when depth is not a number', async () => {
       const r = await run('pull_request', prEvent(), { image: V2, previous: V1, depth: 'deep' });
       expectCleanFailure(r, /depth.*deep|deep.*depth/);
+      expect(gh.requests).toEqual([]);
+    });
+
+    it('names the input when pull-request is not a number', async () => {
+      const r = await run('workflow_run', eventFixture('workflow_run.completed'), {
+        image: V2,
+        previous: V1,
+        'pull-request': '#42',
+      });
+      expectCleanFailure(r, /pull-request.*#42/);
       expect(gh.requests).toEqual([]);
     });
 
