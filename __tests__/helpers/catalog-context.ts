@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import type { EntryType, FileTree, TreeEntry } from '../../src/layers/types.js';
@@ -75,4 +77,25 @@ export function contextOf(tree: FileTree): CatalogContext {
 /** Shorthand: a context straight from specs. */
 export function catalogContext(specs: readonly TreeSpec[], options: TreeOptions = {}): CatalogContext {
   return contextOf(buildTree(specs, options));
+}
+
+/**
+ * TreeSpecs for a real directory on disk (files with content, symlinks, dirs), placed under `prefix`:
+ * e.g. this repository's own node_modules/<pkg> as an image would hold it.
+ */
+export function specsFromDir(dir: string, prefix: string): TreeSpec[] {
+  const out: TreeSpec[] = [];
+  const walk = (abs: string, rel: string): void => {
+    for (const d of readdirSync(abs, { withFileTypes: true })) {
+      const a = join(abs, d.name);
+      const r = `${rel}/${d.name}`;
+      if (d.isSymbolicLink()) out.push({ path: r, type: 'symlink', link: readlinkSync(a) });
+      else if (d.isDirectory()) {
+        out.push({ path: r, type: 'dir' });
+        walk(a, r);
+      } else if (d.isFile()) out.push({ path: r, content: readFileSync(a), mode: statSync(a).mode & 0o7777 });
+    }
+  };
+  walk(dir, prefix);
+  return out;
 }

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { catalogNpm, npmCataloger, parseNpmManifest } from '../../../src/catalog/lang/npm.js';
-import { catalogContext } from '../../helpers/catalog-context.js';
+import { catalogContext, specsFromDir } from '../../helpers/catalog-context.js';
 
 const fixture = (name: string): Buffer =>
   readFileSync(new URL(`../../fixtures/lang/npm/${name}/package.json`, import.meta.url));
@@ -101,5 +102,34 @@ describe('npm cataloger', () => {
         ?.license,
     ).toBe('(MIT OR Apache-2.0)');
     expect(parseNpmManifest('{"name":"a","version":"1.0.0"}')?.license).toBeUndefined();
+  });
+});
+
+describe('npm cataloger on this repository’s own installed packages', () => {
+  const root = fileURLToPath(new URL('../../../node_modules', import.meta.url));
+  const names = ['picomatch', 'semver', '@types/semver', 'tar-stream'].filter((n) =>
+    existsSync(`${root}/${n}/package.json`),
+  );
+
+  it.each(names)('owns every file of node_modules/%s exactly once', (name) => {
+    const specs = specsFromDir(`${root}/${name}`, `app/node_modules/${name}`);
+    const ctx = catalogContext(specs, { captureGlobs: npmCataloger.globs });
+    const { packages, problems } = catalogNpm(ctx);
+    expect(problems).toEqual([]);
+    const manifest = JSON.parse(readFileSync(`${root}/${name}/package.json`, 'utf8')) as {
+      name: string;
+      version: string;
+    };
+    const own = packages.find((p) => p.location === `app/node_modules/${name}/package.json`);
+    expect([own?.name, own?.version]).toEqual([manifest.name, manifest.version]);
+    const expected = specs
+      .filter(
+        (s) =>
+          s.type !== 'dir' &&
+          !s.path.slice(`app/node_modules/${name}/`.length).split('/').includes('node_modules'),
+      )
+      .map((s) => s.path)
+      .sort();
+    expect(own?.files.map((f) => f.path)).toEqual(expected);
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   goBuildInfoProbe,
@@ -146,5 +147,35 @@ describe('go-buildinfo probe', () => {
       main: { path: 'x', version: '(devel)' },
       deps: [{ path: 'a', version: 'v1', replace: { path: '../a' } }],
     });
+  });
+});
+
+describe('go-buildinfo probe under fuzzing', () => {
+  it('never throws on ELF files with magics followed by arbitrary bytes, and keeps results well-formed', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 600 }),
+        fc.integer({ min: 1, max: 300 }),
+        (tail, chunk) => {
+          const buf = elf(2048, [[1024, Buffer.concat([MAGIC, Buffer.from(tail)])]]);
+          const info = run(buf, chunk);
+          expect(info === undefined || Array.isArray(info.deps)).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('decodes the same result from a valid blob with random bytes around it', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 1, max: 97 }), (noise, chunk) => {
+        const buf = elf(4096, [
+          [64, Buffer.from(noise)],
+          [2048, blob('go1.21.5', MODINFO)],
+        ]);
+        expect(run(buf, chunk)).toEqual(EXPECTED);
+      }),
+      { numRuns: 100 },
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { jarMavenProbe, MAX_ENTRY_BYTES, type JarMavenInfo } from '../../../src/catalog/probes/jar-maven.js';
@@ -140,5 +141,37 @@ describe('jar-maven probe', () => {
     expect(
       probe(makeZip([{ name: 'META-INF/maven/x/y/pom.properties', content: 'groupId=x\n' }]))?.problems,
     ).toEqual(['META-INF/maven/x/y/pom.properties: groupId, artifactId or version missing']);
+  });
+});
+
+describe('jar-maven probe under fuzzing', () => {
+  const valid = jar(true);
+
+  it('never throws on mutated archives and keeps its output bounded', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat({ max: valid.length - 1 }), fc.integer({ min: 0, max: 255 })), {
+          maxLength: 20,
+        }),
+        fc.integer({ min: 1, max: 5000 }),
+        (flips, chunk) => {
+          const buf = Buffer.from(valid);
+          for (const [at, byte] of flips) buf[at] = byte;
+          const info = probe(buf, chunk);
+          expect((info?.poms.length ?? 0) <= 1000 && (info?.problems?.length ?? 0) <= 10).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('never throws on arbitrary bytes that start like a zip', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 4000 }), fc.integer({ min: 1, max: 700 }), (bytes, chunk) => {
+        const buf = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from(bytes)]);
+        expect(() => probe(buf, chunk)).not.toThrow();
+      }),
+      { numRuns: 200 },
+    );
   });
 });
