@@ -152,11 +152,11 @@ describe.skipIf(missing.length > 0)('registry against Debian docker-registry', (
     try {
       await registry.push(layout, '1.0.0', 'team/app');
       const layer = built[0]!.images[0]!.layers[0]!;
-      proxy.faults.push(async (req, res) => {
-        if (!isLayerBlob(req, layer.digest)) return false;
+      proxy.faults.push((req, res) => {
+        if (!isLayerBlob(req, layer.digest)) return Promise.resolve(false);
         res.writeHead(429, { 'retry-after': '0' });
         res.end();
-        return true;
+        return Promise.resolve(true);
       });
       proxy.faults.push(async (req, res, upstream) => {
         if (!isLayerBlob(req, layer.digest) || req.headers.range) return false;
@@ -182,13 +182,13 @@ describe.skipIf(missing.length > 0)('registry against Debian docker-registry', (
       expect(blobRequests.length).toBeGreaterThanOrEqual(3);
       expect(blobRequests.at(-1)).toMatch(/bytes=\d+-$/);
 
-      const wrongBytes: ProxyFault = async (req, res) => {
-        if (!isLayerBlob(req, layer.digest)) return false;
+      const wrongBytes: ProxyFault = (req, res) => {
+        if (!isLayerBlob(req, layer.digest)) return Promise.resolve(false);
         const wrong = Buffer.from(layer.bytes);
         wrong[100] = wrong[100]! ^ 1;
         res.writeHead(200, { 'content-length': wrong.length });
         res.end(wrong);
-        return true;
+        return Promise.resolve(true);
       };
       proxy.faults.push(wrongBytes);
       // The blob stream itself refuses it (the layer reader may trip over the broken gzip first).
