@@ -129,7 +129,10 @@ export function resolveOwnership(
     const real = realPath(path, entry.layer) ?? path;
     const here = claims.get(real) ?? (real !== path ? claims.get(path) : undefined);
     if (!here) {
-      files.push({ ...entry, ownership: isState(path) || isState(real) ? 'state' : 'none' });
+      files.push({
+        ...entry,
+        ownership: isState(path) || (real !== path && isState(real)) ? 'state' : 'none',
+      });
       continue;
     }
     const file: InventoryFile = {
