@@ -13,8 +13,9 @@ import {
   unsupportedDigest,
 } from './layer-errors.js';
 import { createDecompressor, sniffCompression, SNIFF_BYTES, type Compression } from './compression.js';
+import { EndOfArchiveScan } from './end-of-archive.js';
 import { normalizeEntryPath } from './paths.js';
-import { isWhiteoutPath, toFileEntry, toWhiteout } from './tar-entry.js';
+import { checkFraming, isWhiteoutPath, toFileEntry, toWhiteout } from './tar-entry.js';
 import type { CaptureSpec, FileEntry, LayerIndex, LayerWarning, Whiteout } from './types.js';
 import { waitForEvent, type Emitter } from './wait-for-event.js';
 
@@ -95,6 +96,11 @@ class LayerReader {
   private readonly captured = new Map<string, Buffer>();
   private readonly warnings: LayerWarning[] = [];
 
+  /** Where the end-of-archive marker is; once past it, the rest is only hashed (see EndOfArchiveScan). */
+  private readonly endScan = new EndOfArchiveScan();
+  private dataEnd = 0;
+  private ended = false;
+
   /** The entry whose data is streaming now, and the parser's continuation for it. */
   private current: FileEntry | null = null;
   private pendingNext: ((err?: Error | null) => void) | null = null;
@@ -109,6 +115,7 @@ class LayerReader {
   private readonly onEndBound = this.onEnd.bind(this);
   private readonly callNextBound = this.callNext.bind(this);
   private readonly closedErrorBound = this.closedError.bind(this);
+  private readonly unlessEndedBound = this.unlessEnded.bind(this);
 
   constructor(
     private readonly layer: Layer,
@@ -132,7 +139,10 @@ class LayerReader {
     this.extract = tar.extract({ highWaterMark: TAR_HIGH_WATER_MARK });
     this.extract.on('entry', this.onEntryBound);
     this.extract.on('error', (error: Error) => {
-      if (error !== this.failure) this.corruption ??= { what: 'tar', error };
+      if (error === this.failure || this.ended) return;
+      // Garbage after the marker: Docker and containerd never read it either.
+      if (this.endScan.markerAtEnd()) this.endArchive();
+      else this.corruption ??= { what: 'tar', error };
     });
   }
 
@@ -197,6 +207,8 @@ class LayerReader {
   }
 
   private async pull(it: AsyncIterator<unknown>): Promise<Buffer | null> {
+    // pipeline() only destroys stream stages on abort; these generator stages must check themselves.
+    this.aborter.signal.throwIfAborted();
     try {
       const next = await it.next();
       return next.done ? null : asBuffer(next.value);
@@ -226,15 +238,34 @@ class LayerReader {
     const extract = this.extract;
     for await (const chunk of chunks) {
       if (this.failure !== null) throw this.failure;
+      this.aborter.signal.throwIfAborted();
       this.uncompressedSize += chunk.length;
       if (this.uncompressedSize > this.maxBytes) throw this.fail(layerTooLarge(this.name, this.maxBytes));
       this.diffHash.update(chunk);
-      if (!extract.write(chunk)) await this.settled('drain');
+      if (this.ended) continue;
+      this.endScan.scan(chunk);
+      if (!extract.write(chunk)) await this.settled('drain').catch(this.unlessEndedBound);
     }
     if (this.failure !== null) throw this.failure;
+    if (this.ended) return;
     const finished = this.settled('finish');
     extract.end(null);
-    await finished;
+    await finished.catch(this.unlessEndedBound);
+  }
+
+  /** The parser stopping is expected once the archive has ended; anything else is passed on. */
+  private unlessEnded(err: unknown): void {
+    if (!this.ended) throw err;
+  }
+
+  /** Stop parsing at the end-of-archive marker; the remaining bytes are only hashed for the diffID. */
+  private endArchive(): void {
+    this.ended = true;
+    this.warnings.push({
+      code: 'TRAILING_DATA',
+      message: `layer ${this.name}: data after the tar's end-of-archive marker (byte ${this.dataEnd}) ignored, as Docker and containerd ignore it`,
+    });
+    this.extract.destroy();
   }
 
   /** Wait for the parser to emit `event`; reject when it fails or closes first. */
@@ -248,7 +279,27 @@ class LayerReader {
   }
 
   private onEntry(header: Header, stream: EntryStream, next: (err?: Error | null) => void): void {
+    // The parser reports its own errors; a destroyed entry stream must not raise an unhandled one.
+    stream.on('error', noop);
     try {
+      const marker = this.endScan.markerBefore(stream.offset);
+      if (marker === this.dataEnd) {
+        this.endArchive();
+        return;
+      }
+      if (marker >= 0) {
+        throw layerCorrupt(
+          this.name,
+          'tar',
+          new Error(
+            `an end-of-archive marker at byte ${marker} lies inside the headers of ${JSON.stringify(header.name)}`,
+          ),
+        );
+      }
+      checkFraming(header, this.name);
+      this.dataEnd =
+        stream.offset + 512 + (header.type === 'directory' ? 0 : Math.ceil(header.size / 512) * 512);
+      this.endScan.entryEnds(this.dataEnd);
       if (++this.headerCount > this.maxEntries) throw tooManyEntries(this.name, this.maxEntries);
       const entry = this.index(header);
       if (header.size > 0 && header.type !== 'directory') {
@@ -256,7 +307,6 @@ class LayerReader {
         this.current = entry;
         this.pendingNext = next;
         if (entry !== null && entry.type === 'file') this.content.begin(entry);
-        stream.on('error', noop); // the parser reports its own errors; avoid an unhandled duplicate
         stream.on('data', this.onDataBound);
         stream.on('end', this.onEndBound);
       } else {

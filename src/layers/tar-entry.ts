@@ -1,5 +1,6 @@
 import type { Header } from 'tar-stream';
 import { ImageChangelogError } from '../util/errors.js';
+import { layerCorrupt } from './layer-errors.js';
 import { normalizeEntryPath } from './paths.js';
 import type { EntryType, FileEntry, LayerWarning, Whiteout } from './types.js';
 
@@ -51,6 +52,26 @@ export function isWhiteoutPath(path: string): boolean {
     path.startsWith(AUFS_META_PREFIX) ||
     path.includes(`/${AUFS_META_PREFIX}`)
   );
+}
+
+/** Types whose size field Go's archive/tar (Docker, containerd) ignores: no data follows them. */
+const HEADER_ONLY_TYPES = new Set(['link', 'symlink', 'character-device', 'block-device', 'fifo']);
+
+/**
+ * Refuse headers that tar readers frame differently, so no reader can see entries we do not: a
+ * header-only entry that declares data (tar-stream would swallow the next entries as its content),
+ * and a PAX size that is not a plain decimal (tar-stream's parseInt reads "512abc" as 512).
+ */
+export function checkFraming(header: Header, layer: string): void {
+  const paxSize = (header.pax as Record<string, unknown> | null | undefined)?.size;
+  if (typeof paxSize === 'string' && !/^\d+$/.test(paxSize)) {
+    const what = `entry ${JSON.stringify(header.name)} has an invalid PAX size ${JSON.stringify(paxSize.slice(0, 40))}`;
+    throw layerCorrupt(layer, 'tar', new Error(what));
+  }
+  if (header.size > 0 && HEADER_ONLY_TYPES.has(header.type)) {
+    const what = `entry ${JSON.stringify(header.name)} is a ${ENTRY_TYPES[header.type] ?? header.type} but declares ${header.size} bytes of data`;
+    throw layerCorrupt(layer, 'tar', new Error(what));
+  }
 }
 
 /** Numbers from the PAX record override the ustar field (large uids, sub-second mtimes). */

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeEntryPath, parentPath } from '../../src/layers/paths.js';
+import { ImageChangelogError } from '../../src/util/errors.js';
+
+describe('normalizeEntryPath', () => {
+  it.each([
+    ['usr/bin/env', 'usr/bin/env'],
+    ['./usr/bin/env', 'usr/bin/env'],
+    ['/usr/bin/env', 'usr/bin/env'],
+    ['//usr//bin///env', 'usr/bin/env'],
+    ['usr/./bin/./env', 'usr/bin/env'],
+    ['./etc/', 'etc'],
+    ['etc/.', 'etc'],
+    ['.hidden/..dots/.wh.x', '.hidden/..dots/.wh.x'],
+    ['...', '...'],
+  ])('normalises %j to %j', (name, expected) => {
+    expect(normalizeEntryPath(name)).toBe(expected);
+  });
+
+  it.each(['', '.', './', '/', '//', './.', '/./'])('returns null for the root spelled %j', (name) => {
+    expect(normalizeEntryPath(name)).toBeNull();
+  });
+
+  it.each(['..', '../x', 'a/../b', 'a/..', '/../etc', './a/b/../../..'])(
+    'rejects %j with PATH_ESCAPE naming the path and layer',
+    (name) => {
+      const err = (() => {
+        try {
+          normalizeEntryPath(name, 'sha256:layer');
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      expect(err).toBeInstanceOf(ImageChangelogError);
+      expect((err as ImageChangelogError).code).toBe('PATH_ESCAPE');
+      expect((err as ImageChangelogError).message).toContain(JSON.stringify(name));
+      expect((err as ImageChangelogError).message).toContain('sha256:layer');
+    },
+  );
+
+  it('rejects a NUL byte with PATH_INVALID', () => {
+    expect(() => normalizeEntryPath('etc/pass\0wd', 'L')).toThrow(
+      expect.objectContaining({ code: 'PATH_INVALID' }),
+    );
+  });
+});
+
+describe('parentPath', () => {
+  it('gives the parent, or the root as an empty string', () => {
+    expect(parentPath('a/b/c')).toBe('a/b');
+    expect(parentPath('a')).toBe('');
+  });
+});
