@@ -44,7 +44,9 @@ function healthcheck(h: HealthcheckConfig | null | undefined): string | undefine
 
 export function describeOs(os: OsRelease | undefined): string | undefined {
   if (!os) return undefined;
-  return os.prettyName ?? (os.versionId ? `${os.id} ${os.versionId}` : os.id);
+  if (os.prettyName === undefined) return os.versionId ? `${os.id} ${os.versionId}` : os.id;
+  // Debian's PRETTY_NAME says `12`; a VERSION_ID it does not mention is added so a change shows.
+  return os.versionId && !os.prettyName.includes(os.versionId) ? `${os.prettyName} ${os.versionId}` : os.prettyName;
 }
 
 function secretAware(key: string, value: string): Setting {

@@ -80,8 +80,11 @@ export function terminalSafe(s: string, max = DEFAULT_MAX_CHARS): string {
   return collect(s, max, (ch) => ch);
 }
 
-/** Markdown punctuation that could start emphasis, code, links, images, HTML, tables, math or headings. */
-const BACKSLASHED = new Set(['\\', '`', '*', '_', '~', '[', ']', '(', ')', '!', '#', '|', '$', '{', '}']);
+/**
+ * Markdown punctuation that could start emphasis, code, links, images, tables, math or headings. `(`,
+ * `)` and `!` need no escape: with `[` and `]` escaped no link or image can form around them.
+ */
+const BACKSLASHED = new Set(['\\', '`', '*', '_', '~', '[', ']', '#', '|', '$']);
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
 export interface EscapeOptions {

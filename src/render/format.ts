@@ -50,7 +50,9 @@ export function shortDigest(digest: string): string {
 
 export function describeOs(os: OsRelease | undefined): string {
   if (!os) return 'unknown';
-  return os.prettyName ?? (os.versionId ? `${os.id} ${os.versionId}` : os.id);
+  if (os.prettyName === undefined) return os.versionId ? `${os.id} ${os.versionId}` : os.id;
+  // Debian's PRETTY_NAME says `12`; a VERSION_ID it does not mention is added so a change shows.
+  return os.versionId && !os.prettyName.includes(os.versionId) ? `${os.prettyName} ${os.versionId}` : os.prettyName;
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

@@ -39,7 +39,8 @@ export function headline(changes: Changes): string {
     parts.push(`**${plural(np, 'non-packaged file')}** (${detail.join(', ')})`);
   }
   if (c.unexplained > 0) parts.push(`**${plural(c.unexplained, 'package file')} changed without a package change**`);
-  const keys = changes.settings.filter((s) => !QUIET_SETTING_KEYS.has(s.key)).map((s) => s.key);
+  // os and platform get lines of their own below.
+  const keys = changes.settings.filter((s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== 'os' && s.key !== 'platform').map((s) => s.key);
   if (keys.length > 0) {
     const shown = keys.slice(0, 5).map((k) => escapeCode(k, { table: false, max: 60 }));
     parts.push(`settings: ${shown.join(', ')}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''} changed`);

@@ -135,7 +135,7 @@ function packageRow(p: PackageChange): string[] {
 
 function detailText(change: FileChange): string {
   const { facts, link } = fileDetails(change);
-  const parts = facts.map((f) => escapeText(f));
+  const parts = [...facts]; // our own words and numbers: nothing from the image
   if (link) parts.push(`→ ${link.before !== undefined ? `${escapeCode(link.before, { max: 80 })} → ` : ''}${escapeCode(link.after, { max: 80 })}`);
   return parts.join(', ');
 }
