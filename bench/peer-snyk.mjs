@@ -1,3 +1,4 @@
+import process from 'node:process';
 // The peer: snyk-docker-plugin listing the packages of each image given (sequentially).
 import { scan } from 'snyk-docker-plugin';
 

@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { ImageChangelogError } from '../util/errors.js';
 
 export type Format = 'markdown' | 'json' | 'text';
@@ -94,8 +94,8 @@ function parseDepth(raw: string | undefined): number | 'all' {
 
 function parse(argv: string[], options: OptionSpec): { values: Record<string, unknown>; positionals: string[] } {
   try {
-    const r = parseArgs({ args: argv, options: { ...common, ...options } as ParseArgsConfig['options'], allowPositionals: true, strict: true });
-    return { values: r.values as Record<string, unknown>, positionals: r.positionals };
+    const r = parseArgs({ args: argv, options: { ...common, ...options }, allowPositionals: true, strict: true });
+    return { values: r.values, positionals: r.positionals };
   } catch (err) {
     throw usageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
   }

@@ -50,7 +50,7 @@ async function emit(text: string, output: string | undefined, io: Io): Promise<v
   else io.stdout.write(text);
 }
 
-async function policyFrom(path: string): Promise<Awaited<ReturnType<typeof loadPolicy>>> {
+async function policyFrom(path: string): Promise<ReturnType<typeof loadPolicy>> {
   if (path === 'recommended') return loadPolicy('extends: recommended\n', 'recommended');
   let text: string;
   try {
