@@ -11,6 +11,7 @@ import { restoreLayerCache, saveLayerCache } from './cache.js';
 import { describeError, ImageChangelogError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { createRemoteSources, type RemoteSources } from '../image/remote-sources.js';
+import type { BlobProgress } from '../image/registry.js';
 import { DiskLayerIndexCache } from '../cache/layer-index-cache.js';
 import { defaultCaptureSpec } from '../catalog/registry.js';
 import { compareImages, type CompareResult } from '../scan/compare-images.js';
@@ -55,6 +56,18 @@ async function resolvePrevious(inputs: Inputs, sources: RemoteSources, octokit: 
   return found;
 }
 
+/** Progress lines for registry downloads: one every 5 s at most, plus the end of each large blob. */
+function downloadProgress(): (p: BlobProgress) => void {
+  let last = 0;
+  const mb = (n: number): string => (n / 1e6).toFixed(1);
+  return (p) => {
+    const largeDone = p.total !== undefined && p.total >= 32e6 && p.bytes >= p.total;
+    if (!largeDone && Date.now() - last < 5000) return;
+    last = Date.now();
+    core.info(`download ${p.digest.slice(0, 19)}: ${mb(p.bytes)}${p.total !== undefined ? ` of ${mb(p.total)}` : ''} MB`);
+  };
+}
+
 function stickyKey(inputs: Inputs, platform: string): string {
   const image = inputs.image.replace(/[@:][^/]*$/, '');
   const raw = [github.context.workflow, image, platform, inputs.commentKey].join('|');
@@ -74,6 +87,7 @@ async function runWith(inputs: Inputs): Promise<void> {
     ...(env.DOCKER_HOST ? { dockerHost: env.DOCKER_HOST } : {}),
     helperEnv: env,
     onSecret: (s) => core.setSecret(s),
+    onProgress: downloadProgress(),
   });
 
   const previous = await core.group('Resolve the previous image', () => resolvePrevious(inputs, sources, octokit));
