@@ -176,6 +176,8 @@ describe.skipIf(missing.length > 0)('action with images in a registry', () => {
     expect(r.outputs.previous).toMatch(new RegExp(`^${debian.replace(/\./g, '\\.')}@sha256:[0-9a-f]{64}$`));
     expect(gh.comments.get(42)).toHaveLength(1);
     expect(Number(r.outputs['packages-changed'])).toBeGreaterThan(0);
+    // The base layer (64 MB) is large enough to get a progress line when its download ends.
+    expect(r.stdout).toMatch(/^download sha256:[0-9a-f]{12}: ([\d.]+) of \1 MB$/m);
     const mb = (f: string) => (statSync(f).size / 1e6).toFixed(0);
     console.log(
       `full action run (pull both images from the local registry, diff, comment) on the Debian pair ` +
