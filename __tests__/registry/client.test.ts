@@ -365,3 +365,18 @@ describe('registry/client', () => {
     expect((await readAll(s2)).equals(blobs[1]!)).toBe(true);
   });
 });
+
+describe('registry/client failures', () => {
+  it('says which registry cannot be reached, after bounded retries', async () => {
+    const r = await new FakeRegistry().start();
+    const host = r.host;
+    await r.stop(); // nothing listens there now
+    const delays: number[] = [];
+    const c = new RegistryClient({ retry: { maxAttempts: 2, sleep: (ms) => (delays.push(ms), Promise.resolve()) } });
+    const err = (await c.getManifest(parseReference(`${host}/team/app:1`)).catch((e: unknown) => e)) as ImageChangelogError;
+    expect(err.code).toBe('REGISTRY_UNREACHABLE');
+    expect(err.message).toContain(host);
+    expect(err.message).toContain('ECONNREFUSED');
+    expect(delays).toHaveLength(1);
+  });
+});

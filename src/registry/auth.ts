@@ -104,7 +104,7 @@ export class RegistryAuth {
       });
     }).catch((err: unknown) => {
       this.pinged = undefined; // a later call may try again
-      throw err;
+      throw exhausted(err, `${this.o.registry}`, 'the API root', this.o.retry.maxAttempts);
     });
     return this.pinged;
   }
@@ -183,6 +183,8 @@ export class RegistryAuth {
         `the token service ${url.host} refused ${credential ? 'the credentials' : 'anonymous access'} for ${this.o.registry} (${status})`,
         { subject: this.o.registry, hint: credential ? 'check the registry username and password' : 'the image may be private: provide credentials' },
       );
+    }).catch((err: unknown) => {
+      throw exhausted(err, url.host, subject, this.o.retry.maxAttempts);
     });
     let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown; refresh_token?: unknown };
     try {
@@ -201,6 +203,20 @@ export class RegistryAuth {
     this.tokens.set(scope, { value: token, expiresAt: this.now() + Math.max(0, seconds - 5) * 1000 });
     return token;
   }
+}
+
+/**
+ * Retries already happened here: what is left is final, so it must not look transient to an
+ * outer retry loop (which would multiply the attempts).
+ */
+function exhausted(err: unknown, host: string, what: string, attempts: number): unknown {
+  if (err instanceof ImageChangelogError) return err;
+  const why = err instanceof TransientError ? err.message : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
+  return new ImageChangelogError(
+    err instanceof TransientError && err.status !== undefined ? 'REGISTRY_ERROR' : 'REGISTRY_UNREACHABLE',
+    `cannot fetch ${what} from ${host}: ${why} (after ${attempts} attempts)`,
+    { subject: host, cause: err },
+  );
 }
 
 function pickChallenge(value: string | undefined, registry: string): Challenge {

@@ -141,7 +141,7 @@ export class RegistryClient {
       throw new ImageChangelogError('BAD_REFERENCE', `invalid tag or digest "${target}"`, { subject: target });
     }
     const url = new URL(`/v2/${ref.repository}/manifests/${target}`, this.baseUrl(ref.registry));
-    const { bytes, sent, contentType } = await withRetries(this.retry, async () => {
+    const { bytes, sent, contentType } = await this.retrying(ref.registry, subject, async () => {
       const r = await this.authed(ref, url, { accept: MANIFEST_ACCEPT }, subject);
       if (r.status !== 200) await this.failForStatus(r, subject, ref, 'MANIFEST_NOT_FOUND');
       const body = await readBody(r.res, this.maxManifestBytes, subject);
@@ -228,7 +228,7 @@ export class RegistryClient {
     for (let page = 0; url && page < (options.maxPages ?? 1000); page++) {
       const pageUrl: URL = url;
       seen.add(pageUrl.href);
-      const { body, link } = await withRetries(this.retry, async () => {
+      const { body, link } = await this.retrying(repo.registry, subject, async () => {
         const r = await this.authed(repo, pageUrl, { accept: 'application/json' }, subject);
         if (r.status !== 200) await this.failForStatus(r, subject, repo, 'REPOSITORY_NOT_FOUND');
         return { body: await readBody(r.res, 16 * 1024 * 1024, subject), link: header(r.res, 'link') };
@@ -245,6 +245,22 @@ export class RegistryClient {
       url = next && next.origin === base.origin && !seen.has(next.href) ? next : undefined;
     }
     return tags;
+  }
+
+  /** Retry transient failures; when they persist, one clear error naming the registry and what was fetched. */
+  private async retrying<T>(registry: string, subject: string, attempt: () => Promise<T>): Promise<T> {
+    try {
+      return await withRetries(this.retry, attempt);
+    } catch (err) {
+      if (err instanceof ImageChangelogError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = err instanceof TransientError ? err.message : `${code ?? (err as Error).message}`;
+      throw new ImageChangelogError(
+        err instanceof TransientError && err.status !== undefined ? 'REGISTRY_ERROR' : 'REGISTRY_UNREACHABLE',
+        `cannot fetch ${subject} from ${registry}: ${why} (after ${this.retry.maxAttempts} attempts)`,
+        { subject: registry, cause: err },
+      );
+    }
   }
 
   private async failForStatus(r: HttpResponse, subject: string, repo: RepositoryRef, notFoundCode: string): Promise<never> {
