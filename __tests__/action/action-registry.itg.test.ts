@@ -186,3 +186,66 @@ describe.skipIf(missing.length > 0)('action with images in a registry', () => {
     );
   });
 });
+
+describe.skipIf(missing.length > 0 || !have('htpasswd'))('action with a registry behind basic auth', () => {
+  const PASSWORD = 'pw-Registry-Secret-9931';
+  const registry = new LocalRegistry({ auth: { kind: 'htpasswd', user: 'ci', password: PASSWORD } });
+  let gh: FakeGitHub;
+  let workspace: string;
+  let app: string;
+
+  beforeAll(async () => {
+    if (!existsSync(bundledAction)) throw new Error(`${bundledAction} is missing: run npm run bundle first`);
+    await registry.start();
+    app = `${registry.host}/org/private`;
+    for (const [file, tag] of [
+      ['v1.oci.tar', '1.0.0'],
+      ['v2.oci.tar', '1.1.0'],
+    ] as const) {
+      copy(`oci-archive:${join(repoRoot, 'examples', file)}`, `docker://${app}:${tag}`, [
+        '--dest-creds',
+        `ci:${PASSWORD}`,
+      ]);
+    }
+  });
+  afterAll(() => registry.stop());
+  beforeEach(async () => {
+    gh = new FakeGitHub();
+    await gh.start();
+    workspace = await mkdtemp(join(tmpdir(), 'ic-workspace-'));
+  });
+  afterEach(() => gh.stop());
+
+  const run = (inputs: Record<string, string>) =>
+    runAction({
+      inputs: { image: `${app}:1.1.0`, previous: 'auto', 'github-token': TOKEN, ...inputs },
+      eventName: 'pull_request',
+      event: eventFixture('pull_request.opened'),
+      apiUrl: gh.url,
+      workspace,
+      token: TOKEN,
+    });
+
+  it('pulls with registry-username and registry-password and never logs the password', async () => {
+    const r = await run({ 'registry-username': 'ci', 'registry-password': PASSWORD });
+    expect(r.code).toBe(0);
+    expect(r.outputs['packages-changed']).toBe('3');
+    expect(commandLines(r, 'add-mask')).toContain(`::add-mask::${PASSWORD}`);
+    const leaks = `${r.stdout}\n${r.stderr}`
+      .split('\n')
+      .filter((l) => l.includes(PASSWORD) && !l.startsWith('::add-mask::'));
+    expect(leaks).toEqual([]);
+    expect(r.outputText).not.toContain(PASSWORD);
+  });
+
+  it('fails with one line naming the registry when no credentials are given', async () => {
+    const r = await run({});
+    expect(r.code).toBe(1);
+    const errors = commandLines(r, 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(registry.host);
+    expect(`${r.stdout}\n${r.stderr}`).not.toMatch(/^\s+at .+[:(]/m);
+    expect(r.outputText).toBe('');
+    expect(gh.comments.get(42) ?? []).toHaveLength(0);
+  });
+});
