@@ -207,6 +207,8 @@ class LayerReader {
   }
 
   private async pull(it: AsyncIterator<unknown>): Promise<Buffer | null> {
+    // pipeline() only destroys stream stages on abort; these generator stages must check themselves.
+    this.aborter.signal.throwIfAborted();
     try {
       const next = await it.next();
       return next.done ? null : asBuffer(next.value);
@@ -236,6 +238,7 @@ class LayerReader {
     const extract = this.extract;
     for await (const chunk of chunks) {
       if (this.failure !== null) throw this.failure;
+      this.aborter.signal.throwIfAborted();
       this.uncompressedSize += chunk.length;
       if (this.uncompressedSize > this.maxBytes) throw this.fail(layerTooLarge(this.name, this.maxBytes));
       this.diffHash.update(chunk);
