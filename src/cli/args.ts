@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ImageChangelogError } from '../util/errors.js';
+import { parseSize } from '../policy/values.js';
 
 export type Format = 'markdown' | 'json' | 'text';
 
@@ -11,6 +12,11 @@ export interface CommonFlags {
   insecureRegistries: string[];
   username?: string;
   password?: string;
+  /** Resource bounds (see the README's "Resource bounds"). */
+  maxLayerBytes?: number;
+  maxEntries?: number;
+  maxCaptureBytes?: number;
+  registryTimeoutMs?: number;
 }
 
 export type Command =
@@ -50,6 +56,10 @@ Common options:
   --no-progress                  no progress display (it only shows on a terminal anyway)
   --username U --password P      registry credentials (else ~/.docker/config.json; or REGISTRY_USERNAME/REGISTRY_PASSWORD)
   --insecure-registry HOST       allow plain HTTP for HOST (loopback registries always may)
+  --max-layer-size SIZE          stop reading a layer past this uncompressed size (default 64GiB)
+  --max-entries N                stop reading a layer with more entries (default 2000000)
+  --max-capture-size SIZE        largest package database kept in memory (default 256MiB)
+  --registry-timeout SECONDS     a registry request fails when no byte arrives for this long (default 30)
 
 Exit codes: 0 done; 1 changes found (only with --exit-code); 2 the policy says stop; 3 error.`;
 
@@ -64,6 +74,10 @@ const common: OptionSpec = {
   username: { type: 'string' },
   password: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
+  'max-layer-size': { type: 'string' },
+  'max-entries': { type: 'string' },
+  'max-capture-size': { type: 'string' },
+  'registry-timeout': { type: 'string' },
 };
 
 function usageError(message: string): ImageChangelogError {
@@ -80,7 +94,22 @@ function commonFlags(v: Record<string, unknown>): CommonFlags {
   if (typeof v['cache-dir'] === 'string') flags.cacheDir = v['cache-dir'];
   if (typeof v.username === 'string') flags.username = v.username;
   if (typeof v.password === 'string') flags.password = v.password;
+  if (typeof v['max-layer-size'] === 'string') flags.maxLayerBytes = sizeFlag('--max-layer-size', v['max-layer-size']);
+  if (typeof v['max-capture-size'] === 'string') flags.maxCaptureBytes = sizeFlag('--max-capture-size', v['max-capture-size']);
+  if (typeof v['max-entries'] === 'string') flags.maxEntries = countFlag('--max-entries', v['max-entries']);
+  if (typeof v['registry-timeout'] === 'string') flags.registryTimeoutMs = countFlag('--registry-timeout', v['registry-timeout']) * 1000;
   return flags;
+}
+
+function sizeFlag(name: string, raw: string): number {
+  const r = parseSize(raw);
+  if (!r.ok || r.value < 1) throw usageError(`${name} expects ${r.ok ? 'a positive size' : r.expected}, got '${raw}'`);
+  return r.value;
+}
+
+function countFlag(name: string, raw: string): number {
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw usageError(`${name} expects a whole number above 0, got '${raw}'`);
+  return Number(raw);
 }
 
 function parseDepth(raw: string | undefined): number | 'all' {

@@ -33,10 +33,14 @@ function defaultCacheDir(env: NodeJS.ProcessEnv): string {
 }
 
 function scanOptions(flags: CommonFlags, io: Io, progress: Progress): ScanOptions {
-  const capture = defaultCaptureSpec();
+  const capture = defaultCaptureSpec(flags.maxCaptureBytes ? { maxFileBytes: flags.maxCaptureBytes } : {});
   const options: ScanOptions = {
     capture,
     sources: buildSources(flags, io.env),
+    limits: {
+      ...(flags.maxLayerBytes ? { maxUncompressedBytes: flags.maxLayerBytes } : {}),
+      ...(flags.maxEntries ? { maxEntries: flags.maxEntries } : {}),
+    },
     onPhase: progress.onPhase,
     onLayer: progress.onLayer,
   };

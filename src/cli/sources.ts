@@ -15,5 +15,6 @@ export function buildSources(flags: CommonFlags, env: NodeJS.ProcessEnv): ImageS
     insecureRegistries: flags.insecureRegistries,
     ...(env.DOCKER_HOST ? { dockerHost: env.DOCKER_HOST } : {}),
     helperEnv: env,
+    ...(flags.registryTimeoutMs ? { idleTimeoutMs: flags.registryTimeoutMs } : {}),
   }).sources;
 }

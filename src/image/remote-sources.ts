@@ -20,6 +20,8 @@ export interface RemoteSourceOptions {
   /** Called with every secret (password, token) as soon as it is known, to mask it. */
   onSecret?: (secret: string) => void;
   onProgress?: (progress: BlobProgress) => void;
+  /** A registry request fails when no byte arrives for this long (default 30 s). */
+  idleTimeoutMs?: number;
 }
 
 /** The registry and docker-daemon sources of one run, sharing one registry client (tokens, download limit). */
@@ -43,6 +45,7 @@ export function createRemoteSources(options: RemoteSourceOptions): RemoteSources
       ...(options.onSecret ? { onSecret: options.onSecret } : {}),
     },
     insecureRegistries: options.insecureRegistries ?? [],
+    ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
   });
   const registry = new RegistrySource({ client, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   const daemon = new DaemonSource({

@@ -1,0 +1,83 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { VERSION } from '../../src/version.js';
+
+const examples = resolve(import.meta.dirname, '../../examples');
+const v1 = `oci-archive:${join(examples, 'v1.oci.tar')}`;
+const v2 = `oci-archive:${join(examples, 'v2.oci.tar')}`;
+
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let o = '';
+  let e = '';
+  out.on('data', (c: Buffer) => (o += c.toString()));
+  err.on('data', (c: Buffer) => (e += c.toString()));
+  const code = await main(argv, { stdout: out as unknown as NodeJS.WriteStream, stderr: err as unknown as NodeJS.WriteStream, env });
+  return { code, out: o, err: e };
+}
+
+describe('cli main', () => {
+  it('prints the version', async () => {
+    expect((await run(['--version'])).out).toBe(`${VERSION}\n`);
+  });
+
+  it('diffs the example images as JSON and exits 0 without --exit-code', async () => {
+    const r = await run(['diff', v1, v2, '--format', 'json', '--no-cache']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out) as { packages: Array<{ name: string; kind: string }> };
+    expect(report.packages.map((p) => `${p.kind} ${p.name}`).sort()).toEqual(['added ca-certificates', 'removed netbase', 'upgraded tzdata']);
+  });
+
+  it('exits 1 with --exit-code when something changed, 0 when nothing did', async () => {
+    expect((await run(['diff', v1, v2, '--exit-code', '--format', 'text', '--no-cache'])).code).toBe(1);
+    expect((await run(['diff', v1, v1, '--exit-code', '--format', 'text', '--no-cache'])).code).toBe(0);
+  });
+
+  it('exits 2 when the policy says stop and names the violation on stderr', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    const policy = join(dir, 'policy.yml');
+    writeFileSync(policy, 'rules:\n  - id: no-new-certs\n    description: no ca-certificates\n    action: stop\n    packages:\n      name: [ca-certificates]\n      change: [added]\n');
+    const r = await run(['diff', v1, v2, '--policy', policy, '--format', 'text', '--no-cache']);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain('no-new-certs');
+  });
+
+  it('writes the output file atomically and nothing to stdout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    const file = join(dir, 'changelog.md');
+    const r = await run(['diff', v1, v2, '-o', file, '--no-cache']);
+    expect(r.out).toBe('');
+    expect(readFileSync(file, 'utf8')).toMatch(/^### Image changelog/);
+    expect(readdirSync(dir)).toEqual(['changelog.md']);
+  });
+
+  it('answers bad input with one line and exit code 3, never a stack trace', async () => {
+    for (const argv of [
+      ['diff', v1, join(examples, 'missing.tar')],
+      ['diff', v1, v2, '--platform', 'linux'],
+      ['inspect', 'oci:/nonexistent/dir'],
+      ['policy', 'check', join(examples, 'v1.oci.tar')],
+    ]) {
+      const r = await run(argv);
+      expect(r.code, argv.join(' ')).toBe(3);
+      expect(r.err.trim().split('\n'), argv.join(' ')).toHaveLength(1);
+      expect(r.err).toMatch(/^image-changelog: /);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('uses and fills the layer cache', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'cli-cache-'));
+    const first = await run(['inspect', v2, '--json', '--cache-dir', cache]);
+    const second = await run(['inspect', v2, '--json', '--cache-dir', cache]);
+    expect(first.code).toBe(0);
+    expect(readdirSync(cache).filter((f) => f.endsWith('.idx'))).toHaveLength(1);
+    expect(JSON.parse(second.out)).toEqual(JSON.parse(first.out));
+  });
+});
