@@ -159,6 +159,12 @@ describe('squashLayers', () => {
     expect(tree.warnings).toEqual([]);
   });
 
+  it('gives a hardlink its target’s probe results (a hardlinked key file is still a key file)', () => {
+    const key = { ...file('root/key', 'K'), probes: { secrets: { kinds: ['private-key'] } } };
+    const tree = squashLayers([layer([key, { path: 'srv/copy', type: 'hardlink', link: 'root/key' }])]);
+    expect(tree.entries.get('srv/copy')?.probes).toEqual({ secrets: { kinds: ['private-key'] } });
+  });
+
   it('keeps a hardlink’s content when its target is replaced afterwards', () => {
     const tree = squashLayers([
       layer([file('a', 'old'), { path: 'h', type: 'hardlink', link: 'a' }]),

@@ -14,7 +14,7 @@ import type { FileEntry, FileTree, LayerIndex, LayerWarning, TreeEntry, Whiteout
  *   dropped and becomes an implicit directory, with a PARENT_NOT_DIR warning. A real extractor would
  *   fail (or follow a symlink out of the layer); keeping the entry at its literal path loses nothing.
  * - Parent directories never listed in any layer stay implicit: no synthetic entries are made.
- * - A hardlink takes sha256, size, mode, uid and gid from its target as the tree holds it at that
+ * - A hardlink takes sha256, probe results, size, mode, uid and gid from its target as the tree holds it at that
  *   moment (same layer or lower), and keeps type 'hardlink' and its `link`. A missing target leaves
  *   it without sha256, with a HARDLINK_TARGET_MISSING warning.
  *
@@ -129,6 +129,8 @@ class TreeBuilder {
       return;
     }
     if (target.sha256 !== undefined) node.sha256 = target.sha256;
+    // Same inode, same content: what probes found in the target (secrets, digests) holds here too.
+    if (target.probes !== undefined) node.probes = target.probes;
     node.size = target.size;
     node.mode = target.mode;
     node.uid = target.uid;
