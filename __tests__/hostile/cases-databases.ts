@@ -15,7 +15,10 @@ export interface DatabaseCase {
   db: 'dpkg' | 'apk';
   input: () => string | Buffer;
   /** Checks on the parser's output: records and errors (line + message). */
-  parsed: (p: { records: Array<{ name: string; version: string }>; errors: Array<{ line: number; message: string }> }) => void;
+  parsed: (p: {
+    records: Array<{ name: string; version: string }>;
+    errors: Array<{ line: number; message: string }>;
+  }) => void;
   /** Checks on the cataloger's result over the same file. */
   cataloged: (r: CatalogResult) => void;
   /** A bug outside this area that the case reveals: the case runs as `it.fails` until it is fixed. */
@@ -52,7 +55,9 @@ export const databaseCases: DatabaseCase[] = [
     },
     cataloged: (r) => {
       expect(names(r)).toEqual(['ok']);
-      expect(r.problems.some((p) => p.path === DPKG_STATUS_PATH && p.message.includes('no Package field'))).toBe(true);
+      expect(
+        r.problems.some((p) => p.path === DPKG_STATUS_PATH && p.message.includes('no Package field')),
+      ).toBe(true);
     },
   },
   {

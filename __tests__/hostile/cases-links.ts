@@ -76,7 +76,8 @@ export const linkCases: LayerCase[] = [
   },
   {
     name: 'a hardlink to a directory',
-    build: async () => memoryLayer(await makeTar([{ name: 'etc/' }, { name: 'h', type: 'link', linkname: 'etc' }])),
+    build: async () =>
+      memoryLayer(await makeTar([{ name: 'etc/' }, { name: 'h', type: 'link', linkname: 'etc' }])),
     expect: {
       warning: 'HARDLINK_TO_DIR',
       result: (r) => expect(entry(r, 'h')).toMatchObject({ type: 'hardlink', link: 'etc' }),
@@ -85,13 +86,23 @@ export const linkCases: LayerCase[] = [
   {
     name: 'a hardlink chain (c -> b -> a) across two layers',
     build: async () => [
-      memoryLayer(await makeTar([{ name: 'a', content: 'payload', mode: 0o4755 }, { name: 'b', type: 'link', linkname: 'a' }])),
+      memoryLayer(
+        await makeTar([
+          { name: 'a', content: 'payload', mode: 0o4755 },
+          { name: 'b', type: 'link', linkname: 'a' },
+        ]),
+      ),
       memoryLayer(await makeTar([{ name: 'c', type: 'link', linkname: 'b' }])),
     ],
     expect: {
       result: (r) => {
         for (const p of ['b', 'c']) {
-          expect(entry(r, p)).toMatchObject({ type: 'hardlink', sha256: sha256('payload'), size: 7, mode: 0o4755 });
+          expect(entry(r, p)).toMatchObject({
+            type: 'hardlink',
+            sha256: sha256('payload'),
+            size: 7,
+            mode: 0o4755,
+          });
         }
       },
     },
@@ -108,7 +119,10 @@ export const linkCases: LayerCase[] = [
     expect: {
       warning: 'HARDLINK_TARGET_MISSING',
       result: (r) => {
-        expect(r.warnings.filter((w) => w.code === 'HARDLINK_TARGET_MISSING').map((w) => w.path)).toEqual(['h1', 'h2']);
+        expect(r.warnings.filter((w) => w.code === 'HARDLINK_TARGET_MISSING').map((w) => w.path)).toEqual([
+          'h1',
+          'h2',
+        ]);
         expect(paths(r)).toEqual(['h1', 'h2']);
       },
     },
@@ -120,7 +134,8 @@ export const linkCases: LayerCase[] = [
   },
   {
     name: 'a hardlink whose target escapes (../../etc/shadow)',
-    build: async () => memoryLayer(await makeTar([{ name: 'h', type: 'link', linkname: '../../etc/shadow' }])),
+    build: async () =>
+      memoryLayer(await makeTar([{ name: 'h', type: 'link', linkname: '../../etc/shadow' }])),
     expect: { error: 'PATH_ESCAPE', message: '../../etc/shadow' },
   },
   {
@@ -129,19 +144,29 @@ export const linkCases: LayerCase[] = [
     name: 'a symlink header that declares data, hiding the next entry inside it',
     build: () => {
       const hidden = rawFile('usr/bin/backdoor', 'evil');
-      return memoryLayer(rawTar(rawHeader({ name: 'l', typeflag: '2', linkname: 't', size: hidden.length }), hidden));
+      return memoryLayer(
+        rawTar(rawHeader({ name: 'l', typeflag: '2', linkname: 't', size: hidden.length }), hidden),
+      );
     },
     expect: { error: 'LAYER_CORRUPT', message: 'declares 1024 bytes of data' },
   },
   {
     name: 'a hardlink header that declares data',
-    build: () => memoryLayer(rawTar(rawFile('a', 'A'), rawHeader({ name: 'h', typeflag: '1', linkname: 'a', size: BLOCK }), Buffer.alloc(BLOCK, 1))),
+    build: () =>
+      memoryLayer(
+        rawTar(
+          rawFile('a', 'A'),
+          rawHeader({ name: 'h', typeflag: '1', linkname: 'a', size: BLOCK }),
+          Buffer.alloc(BLOCK, 1),
+        ),
+      ),
     expect: { error: 'LAYER_CORRUPT', message: 'hardlink' },
   },
   {
     // Go and tar-stream agree here: a directory's size is ignored and the next header follows.
     name: 'a directory header that declares data',
-    build: () => memoryLayer(rawTar(rawHeader({ name: 'd/', typeflag: '5', size: 5000 }), rawFile('d/f', 'x'))),
+    build: () =>
+      memoryLayer(rawTar(rawHeader({ name: 'd/', typeflag: '5', size: 5000 }), rawFile('d/f', 'x'))),
     expect: { result: (r) => expect(paths(r)).toEqual(['d', 'd/f']) },
   },
 ];

@@ -20,7 +20,8 @@ function expectSafePaths(list: string[]): void {
 export const nameCases: LayerCase[] = [
   {
     name: 'NUL byte inside a PAX path',
-    build: () => memoryLayer(rawTar(paxEntry(paxData({ path: 'etc/pass\0wd' }), { name: 'x', typeflag: '0' }))),
+    build: () =>
+      memoryLayer(rawTar(paxEntry(paxData({ path: 'etc/pass\0wd' }), { name: 'x', typeflag: '0' }))),
     expect: { error: 'PATH_INVALID', message: 'contains a NUL byte' },
   },
   {
@@ -51,8 +52,19 @@ export const nameCases: LayerCase[] = [
   },
   {
     name: 'invalid UTF-8 in a PAX path',
-    build: () => memoryLayer(rawTar(paxEntry(paxData({ path: Buffer.from([0x61, 0x2f, 0xed, 0xa0, 0x80]) }), { name: 'x', typeflag: '0' }))),
-    expect: { warning: 'INVALID_UTF8_NAME', result: (r) => expect(paths(r)).toEqual(['a/\uFFFD\uFFFD\uFFFD']) },
+    build: () =>
+      memoryLayer(
+        rawTar(
+          paxEntry(paxData({ path: Buffer.from([0x61, 0x2f, 0xed, 0xa0, 0x80]) }), {
+            name: 'x',
+            typeflag: '0',
+          }),
+        ),
+      ),
+    expect: {
+      warning: 'INVALID_UTF8_NAME',
+      result: (r) => expect(paths(r)).toEqual(['a/\uFFFD\uFFFD\uFFFD']),
+    },
   },
   {
     name: 'absolute paths',
@@ -71,17 +83,35 @@ export const nameCases: LayerCase[] = [
   },
   {
     name: '.. hidden in a PAX path while the ustar name is harmless',
-    build: () => memoryLayer(rawTar(paxEntry(paxData({ path: 'usr/../../../root/.ssh/authorized_keys' }), { name: 'ok', typeflag: '0' }))),
+    build: () =>
+      memoryLayer(
+        rawTar(
+          paxEntry(paxData({ path: 'usr/../../../root/.ssh/authorized_keys' }), {
+            name: 'ok',
+            typeflag: '0',
+          }),
+        ),
+      ),
     expect: { error: 'PATH_ESCAPE', message: 'authorized_keys' },
   },
   {
     name: '.. in a GNU long name',
-    build: () => memoryLayer(rawTar(gnuLongName(`${'a/'.repeat(60)}../../../../../../../../../x`, { name: '', typeflag: '0' }))),
+    build: () =>
+      memoryLayer(
+        rawTar(gnuLongName(`${'a/'.repeat(60)}../../../../../../../../../x`, { name: '', typeflag: '0' })),
+      ),
     expect: { error: 'PATH_ESCAPE', message: '".."' },
   },
   {
     name: './ prefixes, ./ segments, doubled and trailing slashes',
-    build: () => memoryLayer(rawTar(rawFile('./a/./b//c/', 'x'), rawHeader({ name: './', typeflag: '5' }), rawHeader({ name: '.', typeflag: '5' }))),
+    build: () =>
+      memoryLayer(
+        rawTar(
+          rawFile('./a/./b//c/', 'x'),
+          rawHeader({ name: './', typeflag: '5' }),
+          rawHeader({ name: '.', typeflag: '5' }),
+        ),
+      ),
     expect: { result: (r) => expect(paths(r)).toEqual(['a/b/c']) },
   },
   {
@@ -91,7 +121,14 @@ export const nameCases: LayerCase[] = [
   },
   {
     name: 'the same path three times in one layer (file, dir, file): the last wins',
-    build: () => memoryLayer(rawTar(rawFile('etc/x', 'first'), rawHeader({ name: 'etc/x/', typeflag: '5' }), rawFile('./etc/x', 'last'))),
+    build: () =>
+      memoryLayer(
+        rawTar(
+          rawFile('etc/x', 'first'),
+          rawHeader({ name: 'etc/x/', typeflag: '5' }),
+          rawFile('./etc/x', 'last'),
+        ),
+      ),
     expect: {
       result: (r) => {
         expect(r.indexes[0]?.entries.filter((e) => e.path === 'etc/x')).toHaveLength(3);
@@ -101,7 +138,10 @@ export const nameCases: LayerCase[] = [
   },
   {
     name: 'a 10,000-character name in PAX',
-    build: () => memoryLayer(rawTar(paxEntry(paxData({ path: LONG_NAME }), { name: 'short', typeflag: '0', size: 1 }, 'z'))),
+    build: () =>
+      memoryLayer(
+        rawTar(paxEntry(paxData({ path: LONG_NAME }), { name: 'short', typeflag: '0', size: 1 }, 'z')),
+      ),
     expect: { result: (r) => expect(paths(r)).toEqual([LONG_NAME]) },
   },
   {
@@ -112,19 +152,39 @@ export const nameCases: LayerCase[] = [
   {
     // tar-stream keeps extended headers up to 4 MiB in memory and refuses larger ones: a clear cap.
     name: 'a 10 MB PAX header',
-    build: () => memoryLayer(rawTar(paxEntry(paxData({ comment: 'c'.repeat(10_000_000) }), { name: 'f', typeflag: '0' }))),
+    build: () =>
+      memoryLayer(
+        rawTar(paxEntry(paxData({ comment: 'c'.repeat(10_000_000) }), { name: 'f', typeflag: '0' })),
+      ),
     expect: { error: 'LAYER_CORRUPT', message: 'tar: Header exceeds max size' },
   },
   {
     name: 'a 3 MB PAX header (under the 4 MiB cap) with a path record after the padding',
-    build: () => memoryLayer(rawTar(paxEntry(paxData({ comment: 'c'.repeat(3_000_000), path: 'real/name' }), { name: 'f', typeflag: '0', size: 2 }, 'ok'))),
-    expect: { result: (r) => expect(r.tree.entries.get('real/name')).toMatchObject({ size: 2, sha256: sha256('ok') }) },
+    build: () =>
+      memoryLayer(
+        rawTar(
+          paxEntry(
+            paxData({ comment: 'c'.repeat(3_000_000), path: 'real/name' }),
+            { name: 'f', typeflag: '0', size: 2 },
+            'ok',
+          ),
+        ),
+      ),
+    expect: {
+      result: (r) => expect(r.tree.entries.get('real/name')).toMatchObject({ size: 2, sha256: sha256('ok') }),
+    },
   },
   {
     name: 'a 10 MB GNU long name',
     build: () => {
       const name = Buffer.alloc(10_000_000, 'n');
-      return memoryLayer(rawTar(rawHeader({ name: '././@LongLink', typeflag: 'L', size: name.length, format: 'gnu' }), rawData(name), rawHeader({ name: 'f', typeflag: '0', format: 'gnu' })));
+      return memoryLayer(
+        rawTar(
+          rawHeader({ name: '././@LongLink', typeflag: 'L', size: name.length, format: 'gnu' }),
+          rawData(name),
+          rawHeader({ name: 'f', typeflag: '0', format: 'gnu' }),
+        ),
+      );
     },
     expect: { error: 'LAYER_CORRUPT', message: 'Header exceeds max size' },
   },
@@ -141,12 +201,18 @@ export const nameCases: LayerCase[] = [
   {
     // parseInt would read "1e3" as 1 and "512abc" as 512 and reframe the archive; Go refuses both.
     name: 'PAX size with trailing letters ("512abc")',
-    build: () => memoryLayer(rawTar(paxEntry(paxData({ size: '512abc' }), { name: 'f', typeflag: '0' }, Buffer.alloc(BLOCK, 'x')))),
+    build: () =>
+      memoryLayer(
+        rawTar(paxEntry(paxData({ size: '512abc' }), { name: 'f', typeflag: '0' }, Buffer.alloc(BLOCK, 'x'))),
+      ),
     expect: { error: 'LAYER_CORRUPT', message: 'invalid PAX size' },
   },
   {
     name: 'PAX size far beyond the data (99999999999999999999)',
-    build: () => memoryLayer(rawTar(paxEntry(paxData({ size: '99999999999999999999' }), { name: 'f', typeflag: '0' }, 'x'))),
+    build: () =>
+      memoryLayer(
+        rawTar(paxEntry(paxData({ size: '99999999999999999999' }), { name: 'f', typeflag: '0' }, 'x')),
+      ),
     expect: { error: 'LAYER_CORRUPT', message: 'Unexpected end of data' },
   },
   {
@@ -158,12 +224,18 @@ export const nameCases: LayerCase[] = [
     // Lenient, like tar-stream: the value runs to the end of the data. Go refuses such a layer, so no
     // container can hold anything else at this path; the name is data like any other (and escaped).
     name: 'PAX record whose length overruns the extended header',
-    build: () => memoryLayer(rawTar(paxEntry(Buffer.from('999 path=evil\n'), { name: 'plain', typeflag: '0', size: 1 }, 'p'))),
+    build: () =>
+      memoryLayer(
+        rawTar(paxEntry(Buffer.from('999 path=evil\n'), { name: 'plain', typeflag: '0', size: 1 }, 'p')),
+      ),
     expect: { result: (r) => expect(paths(r)).toEqual(['evil\n']) },
   },
   {
     name: 'PAX record whose length is too short to hold a key (parsing stops; ustar fields are used)',
-    build: () => memoryLayer(rawTar(paxEntry(Buffer.from('5 path=evil\n'), { name: 'plain', typeflag: '0', size: 1 }, 'p'))),
+    build: () =>
+      memoryLayer(
+        rawTar(paxEntry(Buffer.from('5 path=evil\n'), { name: 'plain', typeflag: '0', size: 1 }, 'p')),
+      ),
     expect: { result: (r) => expect(paths(r)).toEqual(['plain']) },
   },
   {
@@ -173,7 +245,13 @@ export const nameCases: LayerCase[] = [
   },
   {
     name: 'an unknown entry type (GNU sparse, S)',
-    build: () => memoryLayer(rawTar(Buffer.concat([rawHeader({ name: 'sparse', typeflag: 'S', size: 3 }), Buffer.alloc(BLOCK, 1)]), rawFile('after', 'a'))),
+    build: () =>
+      memoryLayer(
+        rawTar(
+          Buffer.concat([rawHeader({ name: 'sparse', typeflag: 'S', size: 3 }), Buffer.alloc(BLOCK, 1)]),
+          rawFile('after', 'a'),
+        ),
+      ),
     expect: { warning: 'UNSUPPORTED_ENTRY_TYPE', result: (r) => expect(paths(r)).toEqual(['after']) },
   },
 ];

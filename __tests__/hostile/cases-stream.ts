@@ -21,7 +21,11 @@ import {
 
 /** Three files, the second large enough to span many blocks and chunks. */
 function sampleTar(): Buffer {
-  return rawTar(rawFile('etc/a', 'a'.repeat(700)), rawFile('etc/b', Buffer.alloc(100_000, 7)), rawFile('etc/c', 'c'));
+  return rawTar(
+    rawFile('etc/a', 'a'.repeat(700)),
+    rawFile('etc/b', Buffer.alloc(100_000, 7)),
+    rawFile('etc/c', 'c'),
+  );
 }
 
 /** A layer over `stored` bytes whose digest is honest and whose diffID is that of `tar`. */
@@ -116,7 +120,8 @@ export const streamCases: LayerCase[] = [
   },
   {
     name: 'tar header whose size field is not octal',
-    build: () => memoryLayer(rawTar(patched(rawHeader({ name: 'f', typeflag: '0' }), FIELD.size, 'zzzzzzzzzzz\0'))),
+    build: () =>
+      memoryLayer(rawTar(patched(rawHeader({ name: 'f', typeflag: '0' }), FIELD.size, 'zzzzzzzzzzz\0'))),
     expect: { error: 'LAYER_CORRUPT', message: 'tar: Invalid header' },
   },
   {
@@ -124,13 +129,16 @@ export const streamCases: LayerCase[] = [
     build: () => {
       const field = Buffer.alloc(12, 0xff); // base-256 two's complement: -2
       field[11] = 0xfe;
-      return memoryLayer(rawTar(patched(rawHeader({ name: 'f', typeflag: '0' }), FIELD.size, field.toString('latin1'))));
+      return memoryLayer(
+        rawTar(patched(rawHeader({ name: 'f', typeflag: '0' }), FIELD.size, field.toString('latin1'))),
+      );
     },
     expect: { error: 'LAYER_CORRUPT', message: 'tar: Invalid header' },
   },
   {
     name: 'tar header whose mode field is not octal',
-    build: () => memoryLayer(rawTar(patched(rawHeader({ name: 'f', typeflag: '0' }), FIELD.mode, 'zzzzzzz\0'))),
+    build: () =>
+      memoryLayer(rawTar(patched(rawHeader({ name: 'f', typeflag: '0' }), FIELD.mode, 'zzzzzzz\0'))),
     expect: { error: 'LAYER_CORRUPT', message: 'invalid mode' },
   },
   {
@@ -143,7 +151,15 @@ export const streamCases: LayerCase[] = [
     // A second archive after the marker: a container never sees `a` rewritten, so neither do we.
     name: 'valid entries after the end-of-archive marker (shadowing an earlier file)',
     build: () =>
-      memoryLayer(Buffer.concat([rawFile('a', 'evil'), END_OF_ARCHIVE, rawFile('a', 'benign'), rawFile('b', 'B'), END_OF_ARCHIVE])),
+      memoryLayer(
+        Buffer.concat([
+          rawFile('a', 'evil'),
+          END_OF_ARCHIVE,
+          rawFile('a', 'benign'),
+          rawFile('b', 'B'),
+          END_OF_ARCHIVE,
+        ]),
+      ),
     expect: {
       warning: 'TRAILING_DATA',
       result: (r) => {
@@ -164,13 +180,17 @@ export const streamCases: LayerCase[] = [
   },
   {
     name: 'a lone zero block between two entries (not a marker)',
-    build: () => memoryLayer(Buffer.concat([rawFile('a', 'A'), Buffer.alloc(BLOCK), rawFile('b', 'B'), END_OF_ARCHIVE])),
+    build: () =>
+      memoryLayer(Buffer.concat([rawFile('a', 'A'), Buffer.alloc(BLOCK), rawFile('b', 'B'), END_OF_ARCHIVE])),
     expect: { result: (r) => expect(paths(r)).toEqual(['a', 'b']) },
   },
   {
     name: 'a file whose content is all zeros, followed by more entries',
     build: () =>
-      memoryLayer(rawTar(rawFile('zeros', Buffer.alloc(8 * BLOCK)), rawFile('after', 'x')), { compress: 'none', chunkSize: 777 }),
+      memoryLayer(rawTar(rawFile('zeros', Buffer.alloc(8 * BLOCK)), rawFile('after', 'x')), {
+        compress: 'none',
+        chunkSize: 777,
+      }),
     expect: {
       result: (r) => {
         expect(paths(r)).toEqual(['after', 'zeros']);

@@ -36,9 +36,12 @@ describe('hostile corpus: package databases (dpkg status, apk installed)', () =>
     c.cataloged(await withinTime(Promise.resolve(catalogCase(c, content)), 10_000, c.name));
   };
   const working = databaseCases.filter((c) => c.knownBug === undefined);
-  it.each(working.map((c) => [c.name, c] as const))('reports problems and never throws on: %s', async (_, c) => {
-    await run(c);
-  });
+  it.each(working.map((c) => [c.name, c] as const))(
+    'reports problems and never throws on: %s',
+    async (_, c) => {
+      await run(c);
+    },
+  );
   // Bugs outside this area, reported to their owners: these flip to failing once fixed.
   const known = databaseCases.filter((c) => c.knownBug !== undefined);
   it.fails.each(known.map((c) => [c.name, c] as const))('KNOWN BUG (%s) still present', async (_, c) => {
