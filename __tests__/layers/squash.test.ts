@@ -26,6 +26,7 @@ function layer(
       size: e.size ?? 0,
       ...(e.sha256 !== undefined ? { sha256: e.sha256 } : {}),
       ...(e.link !== undefined ? { link: e.link } : {}),
+      ...(e.probes !== undefined ? { probes: e.probes } : {}),
     })),
     whiteouts,
     captured: new Map(Object.entries(captured).map(([k, v]) => [k, Buffer.from(v)])),
