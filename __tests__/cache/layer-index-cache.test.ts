@@ -55,6 +55,8 @@ describe('layer-index-cache', () => {
     const other = new DiskLayerIndexCache(dir, { ...spec, globs: ['lib/apk/db/installed'] });
     expect(await other.get(index(1).diffID)).toBeUndefined();
     expect(captureSpecKey(spec)).not.toBe(captureSpecKey({ ...spec, maxFileBytes: 2048 }));
+    const probe = { id: 'p', version: 1, matches: () => false, start: () => ({ write: () => undefined, end: () => undefined }) };
+    expect(captureSpecKey({ ...spec, probes: [{ ...probe, options: 'cap=1' }] })).not.toBe(captureSpecKey({ ...spec, probes: [{ ...probe, options: 'cap=2' }] }));
   });
 
   it('detects a corrupt entry, drops it and reports a miss', async () => {

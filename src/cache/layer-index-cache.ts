@@ -31,7 +31,7 @@ export interface CacheStats {
 export function captureSpecKey(spec: CaptureSpec): string {
   const h = createHash('sha256');
   h.update(JSON.stringify([CACHE_FORMAT_VERSION, [...spec.globs].sort(), spec.maxFileBytes]));
-  for (const p of [...spec.probes].sort((a, b) => a.id.localeCompare(b.id))) h.update(`|${p.id}@${p.version}`);
+  for (const p of [...spec.probes].sort((a, b) => a.id.localeCompare(b.id))) h.update(`|${p.id}@${p.version}:${p.options ?? ''}`);
   return h.digest('hex').slice(0, 16);
 }
 

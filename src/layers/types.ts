@@ -80,6 +80,8 @@ export interface FileTree {
 export interface ContentProbe<T = unknown> {
   readonly id: string;
   readonly version: number;
+  /** Options that change the results (e.g. a size cap), so they are part of the cache key too. */
+  readonly options?: string;
   /** Decide from the header alone; keep this cheap, it runs for every entry. */
   matches(path: string, size: number, mode: number): boolean;
   start(path: string, size: number): ProbeRun<T>;

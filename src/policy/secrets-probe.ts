@@ -24,6 +24,7 @@ export function createSecretsProbe(options: SecretsProbeOptions = {}): ContentPr
   return {
     id: SECRETS_PROBE_ID,
     version: 1,
+    options: `maxFileBytes=${maxFileBytes}`,
     matches: (_path, size) => size > 0 && size <= maxFileBytes,
     start: (path) => new SecretsRun(path, maxFileBytes),
   };
