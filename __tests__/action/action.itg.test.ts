@@ -271,6 +271,41 @@ describe('action (bundled dist/index.js)', () => {
     expect(none.summary).toContain('tzdata');
   });
 
+  describe('GitHub API faults', () => {
+    it('retries a 502 on listing comments and still posts one comment', async () => {
+      gh.fault('GET', /\/issues\/\d+\/comments$/, 502);
+      const r = await run('pull_request', prEvent(), { image: V2, previous: V1 });
+      expect(r.code).toBe(0);
+      expect(count('GET', /\/issues\/\d+\/comments$/)).toBe(2);
+      expect(comments()).toHaveLength(1);
+    });
+
+    it('warns and keeps the job green when the token may not edit the release (403)', async () => {
+      const event = eventFixture('release.published');
+      const release = event.release as { id: number; tag_name: string; body: string; published_at: string };
+      gh.releases.push({ ...release, draft: false, prerelease: false });
+      gh.fault('PATCH', /\/releases\/\d+$/, 403);
+      const r = await run('release', event, { image: V2, previous: V1 });
+      expect(r.code).toBe(0);
+      expect(commandLines(r, 'warning').some((l) => /release/.test(l))).toBe(true);
+      expect(gh.releases[0]!.body).toBe(release.body);
+      expect(r.summary).toContain('tzdata');
+    });
+
+    it('writes no summary and no comment when both are turned off', async () => {
+      const r = await run('pull_request', prEvent(), {
+        image: V2,
+        previous: V1,
+        summary: 'false',
+        comment: 'false',
+      });
+      expect(r.code).toBe(0);
+      expect(r.summary).toBe('');
+      expect(gh.requests.filter((q) => q.path.includes('/comments'))).toEqual([]);
+      expect(r.outputs.changelog).toContain('tzdata');
+    });
+  });
+
   describe('policy', () => {
     const policy = [
       'rules:',
