@@ -213,3 +213,22 @@ describe('secretKindsOf', () => {
     expect(secretKindsOf(undefined)).toEqual([]);
   });
 });
+
+describe('secrets probe on compressed content', () => {
+  it('does not scan gzip, xz or zstd data (they cannot hold readable secrets) but still scans text', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const { createSecretsProbe, isOpaqueContent } = await import('../../src/policy/secrets-probe.js');
+    const key = Buffer.from(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const probe = createSecretsProbe();
+    const run = (content: Buffer): unknown => {
+      const r = probe.start('x', content.length);
+      r.write(content);
+      return r.end();
+    };
+    expect(run(key)).toBeDefined();
+    expect(isOpaqueContent(gzipSync(key))).toBe(true);
+    expect(run(gzipSync(key))).toBeUndefined();
+    expect(isOpaqueContent(Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0]))).toBe(true);
+    expect(isOpaqueContent(Buffer.from('#!/bin/sh\n'))).toBe(false);
+  });
+});

@@ -30,10 +30,30 @@ export function createSecretsProbe(options: SecretsProbeOptions = {}): ContentPr
   };
 }
 
+/**
+ * Magic numbers of compressed and image formats: their bytes cannot hold a readable key or token, and
+ * a Debian image has thousands of them (gzipped changelogs, icons), so they are not scanned.
+ */
+const OPAQUE_MAGICS: readonly Buffer[] = [
+  Buffer.from([0x1f, 0x8b]), // gzip
+  Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), // xz
+  Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), // zstd
+  Buffer.from('BZh'), // bzip2
+  Buffer.from([0x89, 0x50, 0x4e, 0x47]), // PNG
+  Buffer.from([0xff, 0xd8, 0xff]), // JPEG
+  Buffer.from('GIF8'),
+  Buffer.from('wOF2'), // WOFF2
+];
+
+export function isOpaqueContent(head: Buffer): boolean {
+  return OPAQUE_MAGICS.some((m) => head.length >= m.length && head.subarray(0, m.length).equals(m));
+}
+
 class SecretsRun implements ProbeRun<SecretsFound> {
   private readonly scanner: SecretScanner;
   private tail = '';
   private seen = 0;
+  private opaque = false;
 
   constructor(
     path: string,
@@ -44,7 +64,11 @@ class SecretsRun implements ProbeRun<SecretsFound> {
 
   write(chunk: Buffer): void {
     // The header's size decided `matches`; never scan past the cap whatever the stream delivers.
-    if (this.seen >= this.maxBytes) return;
+    if (this.seen >= this.maxBytes || this.opaque) return;
+    if (this.seen === 0 && isOpaqueContent(chunk)) {
+      this.opaque = true;
+      return;
+    }
     const piece = chunk.subarray(0, this.maxBytes - this.seen);
     this.seen += piece.length;
     const text = this.tail + piece.toString('latin1');
