@@ -157,7 +157,8 @@ export class InventoryBuilder {
     if (spec.source) p.source = spec.source;
     if (spec.metadata) p.metadata = spec.metadata;
     // Replacing a package by an identity with a version in its location: drop the old one of that name.
-    for (const [k, old] of this.packages) if (old.ecosystem === ecosystem && old.name === name && (old.arch ?? '') === (spec.arch ?? '') && k !== key && sameSlot(old, p)) this.packages.delete(k);
+    if (!['dpkg', 'apk', 'rpm'].includes(ecosystem))
+      for (const [k, old] of this.packages) if (old.ecosystem === ecosystem && old.name === name && (old.arch ?? '') === (spec.arch ?? '') && k !== key && sameSlot(old, p)) this.packages.delete(k);
     this.packages.set(key, p);
     if (spec.tree !== false) {
       for (const f of spec.files ?? []) {

@@ -92,8 +92,8 @@ export function tables(markdown: string): number[][] {
   return out;
 }
 
-/** Our own HTML: the marker comment, details/summary/b/sub tags. Anything else is injected. */
-const OWN_HTML = /<!-- image-changelog:[A-Za-z0-9._:/@+=-]* -->|<\/?(?:details|summary|b|sub)>|<details open>/g;
+/** Our own HTML: the marker comment, details/summary/b/sub/code tags. Anything else is injected. */
+const OWN_HTML = /<!-- image-changelog:[A-Za-z0-9._:/@+=-]* -->|<\/?(?:details|summary|b|sub|code)>|<details open>/g;
 
 /** Problems GitHub would turn into markup, links or pings; empty when the markdown is inert. */
 export function injectionProblems(markdown: string): string[] {
@@ -102,8 +102,11 @@ export function injectionProblems(markdown: string): string[] {
     const line = raw.replace(OWN_HTML, '');
     const where = `line ${n + 1}: ${raw.slice(0, 120)}`;
     if (/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(raw)) problems.push(`control character, ${where}`);
-    if (line.includes('<')) problems.push(`raw <, ${where}`);
+    // A line starting with `<` opens an HTML block before any inline parsing.
+    if (/^\s*</.test(line)) problems.push(`HTML block, ${where}`);
     const { text, code } = splitCode(line.replace(/^> \[!(?:CAUTION|WARNING|NOTE)\]$/, ''));
+    // Outside code spans a `<` could open a tag or an autolink (inside them it is literal text).
+    if (text.includes('<')) problems.push(`raw <, ${where}`);
     if (code.some((c) => /[\r\n]/.test(c))) problems.push(`newline in code, ${where}`);
     if (/(^|[^\w])@[A-Za-z0-9]/.test(text)) problems.push(`mention, ${where}`);
     if (/#\d/.test(text)) problems.push(`issue reference, ${where}`);

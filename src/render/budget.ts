@@ -36,7 +36,8 @@ export interface Limits {
 
 /**
  * Sections shrink in this order, least important first: layers and history, then long file lists,
- * then the rollup, settings, packages; downgrades and policy violations last and never below FLOOR.
+ * then the rollup, settings, packages, policy violations (stops are listed first), downgrades last;
+ * violations and downgrades never go below FLOOR.
  */
 const SHRINK_ORDER: ReadonlyArray<ReadonlyArray<keyof Limits>> = [
   ['layers'],
@@ -44,7 +45,8 @@ const SHRINK_ORDER: ReadonlyArray<ReadonlyArray<keyof Limits>> = [
   ['rollup'],
   ['settings'],
   ['packages'],
-  ['downgrades', 'violations'],
+  ['violations'],
+  ['downgrades'],
 ];
 
 /** Downgrades and violations always keep this many rows (each cell is escaped and truncated, so they fit). */

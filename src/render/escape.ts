@@ -47,45 +47,46 @@ function visible(cp: number): string {
   return `\\u{${hex}}`;
 }
 
+/** Any code point `isHidden` flags (surrogates included, so astral text takes the careful path). */
+const MAYBE_HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ud800-\udfff\ufeff\ufff9-\ufffb]/;
+
 /**
- * Code points of `s` with hidden ones replaced by visible escapes, at most `max` source code points
- * (then `truncated` is true). Iterates by code point, so surrogate pairs are never split.
+ * `s` with hidden code points replaced by visible escapes and cut after `max` code points (with `…`).
+ * Iterates by code point, so a surrogate pair is never split.
  */
-function* codePoints(s: string, max: number): Generator<{ ch: string; hidden: boolean }, boolean> {
+function visibleText(s: string, max: number): string {
+  if (s.length <= max && !MAYBE_HIDDEN.test(s)) return s;
+  let out = '';
   let n = 0;
   for (const ch of s) {
-    if (n++ >= max) return true;
+    if (n++ >= max) return out + ELLIPSIS;
     const cp = ch.codePointAt(0)!;
-    if (isHidden(cp)) yield { ch: visible(cp), hidden: true };
-    else yield { ch, hidden: false };
+    out += isHidden(cp) ? visible(cp) : ch;
   }
-  return false;
-}
-
-function collect(s: string, max: number, each: (ch: string, hidden: boolean, next: string) => string): string {
-  const parts: Array<{ ch: string; hidden: boolean }> = [];
-  const it = codePoints(s, max);
-  let r = it.next();
-  while (!r.done) {
-    parts.push(r.value);
-    r = it.next();
-  }
-  let out = '';
-  for (let i = 0; i < parts.length; i++) out += each(parts[i]!.ch, parts[i]!.hidden, parts[i + 1]?.ch ?? '');
-  return r.value ? out + ELLIPSIS : out;
+  return out;
 }
 
 /** For terminals and logs: hidden characters shown as escapes, truncated; no other change. */
 export function terminalSafe(s: string, max = DEFAULT_MAX_CHARS): string {
-  return collect(s, max, (ch) => ch);
+  return visibleText(s, max);
 }
 
 /**
  * Markdown punctuation that could start emphasis, code, links, images, tables, math or headings. `(`,
  * `)` and `!` need no escape: with `[` and `]` escaped no link or image can form around them.
  */
-const BACKSLASHED = new Set(['\\', '`', '*', '_', '~', '[', ']', '#', '|', '$']);
+const SPECIAL = /[&<>"\\`*_~[\]|$#@]/g;
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+function escapeSpecial(m: string, offset: number, all: string): string {
+  const entity = ENTITIES[m];
+  if (entity !== undefined) return entity;
+  const next = all[offset + 1] ?? '';
+  // @user, @org/team, user@example.com: the mention and e-mail filters need a word character after `@`.
+  if (m === '@') return /[A-Za-z0-9_]/.test(next) ? `@${ZWSP}` : '@';
+  if (m === '#') return /[0-9]/.test(next) ? `\\#${ZWSP}` : '\\#';
+  return `\\${m}`;
+}
 
 export interface EscapeOptions {
   /** Longest shown, in code points of the source (default 200). */
@@ -98,15 +99,7 @@ export interface EscapeOptions {
  * (list, heading, quote, setext line).
  */
 export function escapeText(s: string, options: EscapeOptions = {}): string {
-  let out = collect(s, options.max ?? DEFAULT_MAX_CHARS, (ch, hidden, next) => {
-    if (hidden) return ch.replace(/\\/g, '\\\\');
-    const entity = ENTITIES[ch];
-    if (entity) return entity;
-    if (BACKSLASHED.has(ch)) return ch === '#' && /[0-9]/.test(next) ? `\\#${ZWSP}` : `\\${ch}`;
-    // @user, @org/team, user@example.com: the mention and e-mail filters need a word character after `@`.
-    if (ch === '@' && /[A-Za-z0-9_]/.test(next)) return `@${ZWSP}`;
-    return ch;
-  });
+  let out = visibleText(s, options.max ?? DEFAULT_MAX_CHARS).replace(SPECIAL, escapeSpecial);
   out = out
     // GH-123 issue references (the filter is case-insensitive on GitHub Enterprise too).
     .replace(/(GH)(-\d)/gi, `$1${ZWSP}$2`)
@@ -128,10 +121,14 @@ export interface CodeOptions extends EscapeOptions {
  * An inline code span showing `s` literally: the fence is longer than any backtick run inside, padded
  * when the content starts or ends with a backtick or space. Code spans are never autolinked,
  * mentioned or parsed as HTML, which makes them the safest place for names, versions and paths.
+ * A string with `<` becomes `<code>` with escaped text instead, so no raw `<script` ever appears in
+ * the markdown source (for renderers other than GitHub's, and for people reading the source).
  */
 export function escapeCode(s: string, options: CodeOptions = {}): string {
   const table = options.table ?? true;
-  const content = collect(s, options.max ?? DEFAULT_MAX_CHARS, (ch) => (table && ch === '|' ? '\\|' : ch));
+  const shown = visibleText(s, options.max ?? DEFAULT_MAX_CHARS);
+  if (shown.includes('<')) return `<code>${escapeText(shown, { max: Infinity })}</code>`;
+  const content = table ? shown.replace(/\|/g, '\\|') : shown;
   if (content === '') return '*(empty)*';
   if (/^ +$/.test(content)) return `\`${content.replace(/ /g, '\\x20')}\``;
   const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));

@@ -72,8 +72,13 @@ export function sortViolations(violations: readonly Violation[]): Violation[] {
 
 const ICON = { stop: '🛑', warn: '⚠️', info: 'ℹ️' } as const;
 
-/** The policy verdict as a GitHub alert, with at most `limit` violations listed (stops first). */
-export function verdictBlock(verdict: Verdict, limit: number, more: (n: number) => string): string {
+/** The verdict's alert header and one escaped line per violation (stops first), prepared once. */
+export interface PreparedVerdict {
+  head: string[];
+  items: string[];
+}
+
+export function prepareVerdict(verdict: Verdict): PreparedVerdict {
   const active = verdict.violations.filter((v) => !v.allowed);
   const count = (a: 'stop' | 'warn' | 'info') => active.filter((v) => v.action === a).length;
   const allowed = verdict.violations.length - active.length;
@@ -82,20 +87,24 @@ export function verdictBlock(verdict: Verdict, limit: number, more: (n: number) 
     ...(allowed > 0 ? [`${allowed} allowed`] : []),
   ].join(', ');
   const kind = verdict.result === 'stop' ? 'CAUTION' : verdict.result === 'warn' ? 'WARNING' : 'NOTE';
-  const lines = [`> [!${kind}]`, `> **Policy ${escapeCode(verdict.policy, { table: false, max: 100 })}: ${verdict.result}**${tally ? ` (${tally})` : ' (no violations)'}`];
-  const sorted = sortViolations(verdict.violations);
-  if (sorted.length > 0) lines.push('>');
-  for (const v of sorted.slice(0, limit)) {
+  const head = [`> [!${kind}]`, `> **Policy ${escapeCode(verdict.policy, { table: false, max: 100 })}: ${verdict.result}**${tally ? ` (${tally})` : ' (no violations)'}`];
+  const items = sortViolations(verdict.violations).map((v) => {
     const status = v.allowed
       ? ` (allowed: ${escapeText(v.allowed.reason, { max: 100 })}${v.allowed.expires ? `, until ${escapeText(v.allowed.expires, { max: 30 })}` : ''})`
       : v.expiredAllowance
         ? ` (allowance expired ${escapeText(v.expiredAllowance.expires, { max: 30 })})`
         : '';
-    lines.push(
-      `> - ${ICON[v.action]} **${v.action}** ${escapeCode(v.rule, { table: false, max: 80 })} ${escapeCode(v.subject, { table: false, max: 120 })}: ${escapeText(v.message)}${status}`,
-    );
-  }
-  if (sorted.length > limit) lines.push(`> - ${more(sorted.length - limit)}`);
+    return `> - ${ICON[v.action]} **${v.action}** ${escapeCode(v.rule, { table: false, max: 80 })} ${escapeCode(v.subject, { table: false, max: 120 })}: ${escapeText(v.message)}${status}`;
+  });
+  return { head, items };
+}
+
+/** The policy verdict as a GitHub alert, with at most `limit` violations listed. */
+export function verdictBlock(prepared: PreparedVerdict, limit: number, more: (n: number) => string): string {
+  const lines = [...prepared.head];
+  if (prepared.items.length > 0) lines.push('>');
+  lines.push(...prepared.items.slice(0, limit));
+  if (prepared.items.length > limit) lines.push(`> - ${more(prepared.items.length - limit)}`);
   return lines.join('\n');
 }
 

@@ -12,19 +12,19 @@ import {
   shortDigest,
   suspiciousPackageFiles,
 } from './format.js';
-import { table } from './markdown-table.js';
+import { prepareTable, renderTable, type PreparedTable } from './markdown-table.js';
 
 /**
  * The rows of every section, escaped once; rendering for a budget only slices them.
  * Each section renders as a `<details>` block, with "… and N more" when cut.
  */
 export class MarkdownSections {
-  private readonly byKind: Map<PackageChangeKind, string[][]>;
-  private readonly rollupRows: string[][];
-  private readonly fileRows: string[][];
-  private readonly suspiciousRows: string[][];
-  private readonly settingRows: string[][];
-  private readonly layerRows: string[][];
+  private readonly byKind: Map<PackageChangeKind, PreparedTable>;
+  private readonly rollupRows: PreparedTable;
+  private readonly fileRows: PreparedTable;
+  private readonly suspiciousRows: PreparedTable;
+  private readonly settingRows: PreparedTable;
+  private readonly layerRows: PreparedTable;
   readonly totals: Limits;
 
   constructor(
@@ -32,36 +32,45 @@ export class MarkdownSections {
     private readonly more: (n: number) => string,
     violations: number,
   ) {
-    this.byKind = new Map(KIND_ORDER.map((k) => [k, changes.packages.filter((p) => p.kind === k).map(packageRow)]));
-    this.rollupRows = changes.options.depth === 'all' ? [] : changes.rollup.map((r) => [escapeCode(r.path === '/' ? '/' : `${r.path}/`), n(r.added), n(r.removed), n(r.modified)]);
-    this.fileRows = nonPackagedChanges(changes).map(fileRow);
-    this.suspiciousRows = suspiciousPackageFiles(changes).map(suspiciousRow);
-    this.settingRows = changes.settings
-      .filter((s) => !LAYER_SETTING_KEYS.has(s.key))
-      .map((s) => [escapeCode(s.key, { max: 120 }), value(settingValue(s.key, s.before), s.redacted), value(settingValue(s.key, s.after), s.redacted)]);
-    this.layerRows = layerRows(changes);
-    const packages = Math.max(0, ...KIND_ORDER.filter((k) => k !== 'downgraded').map((k) => this.byKind.get(k)!.length));
+    const pkgHead = ['Package', 'Before', 'After', 'Bump', 'Files'];
+    this.byKind = new Map(
+      KIND_ORDER.map((k) => [k, prepareTable(pkgHead, changes.packages.filter((p) => p.kind === k).map(packageRow), ['l', 'l', 'l', 'l', 'r'])]),
+    );
+    this.rollupRows = prepareTable(
+      [`Directory (depth ${changes.options.depth})`, 'Added', 'Removed', 'Modified'],
+      changes.options.depth === 'all' ? [] : changes.rollup.map((r) => [escapeCode(r.path === '/' ? '/' : `${r.path}/`), n(r.added), n(r.removed), n(r.modified)]),
+      ['l', 'r', 'r', 'r'],
+    );
+    this.fileRows = prepareTable(['Change', 'Path', 'Details'], nonPackagedChanges(changes).map(fileRow));
+    this.suspiciousRows = prepareTable(['Path', 'Package', 'Change', 'Details'], suspiciousPackageFiles(changes).map(suspiciousRow));
+    this.settingRows = prepareTable(
+      ['Setting', 'Before', 'After'],
+      changes.settings
+        .filter((s) => !LAYER_SETTING_KEYS.has(s.key))
+        .map((s) => [escapeCode(s.key, { max: 120 }), value(settingValue(s.key, s.before), s.redacted), value(settingValue(s.key, s.after), s.redacted)]),
+    );
+    this.layerRows = prepareTable(['Layer', '', 'Digest', 'Size', 'Created by'], layerRows(changes), ['r', 'l', 'l', 'r', 'l']);
+    const packages = Math.max(0, ...KIND_ORDER.filter((k) => k !== 'downgraded').map((k) => this.byKind.get(k)!.rows.length));
     this.totals = {
       violations,
-      downgrades: this.byKind.get('downgraded')!.length,
+      downgrades: this.byKind.get('downgraded')!.rows.length,
       packages,
-      settings: this.settingRows.length,
-      rollup: this.rollupRows.length,
-      files: this.fileRows.length,
-      suspicious: this.suspiciousRows.length,
-      layers: this.layerRows.length,
+      settings: this.settingRows.rows.length,
+      rollup: this.rollupRows.rows.length,
+      files: this.fileRows.rows.length,
+      suspicious: this.suspiciousRows.rows.length,
+      layers: this.layerRows.rows.length,
     };
   }
 
-  private cut(rows: string[][], limit: number): { shown: string[][]; rest: string } {
-    const shown = rows.slice(0, limit);
-    return { shown, rest: rows.length > shown.length ? `\n\n${this.more(rows.length - shown.length)}` : '' };
-  }
-
-  private tableOf(header: string[], rows: string[][], limit: number, align?: string[]): string {
-    if (rows.length === 0) return '';
-    const { shown, rest } = this.cut(rows, limit);
-    return shown.length === 0 ? rest.trimStart() : table(header, shown, align) + rest;
+  /** The table cut to `limit` rows, with "… and N more" when cut; '' when it has no rows. */
+  private tableOf(t: PreparedTable, limit: number): string {
+    const total = t.rows.length;
+    if (total === 0) return '';
+    const shown = Math.min(total, limit);
+    const rest = shown < total ? this.more(total - shown) : '';
+    if (shown === 0) return rest;
+    return rest ? `${renderTable(t, shown)}\n\n${rest}` : renderTable(t, shown);
   }
 
   packages(limits: Limits): string {
@@ -69,48 +78,45 @@ export class MarkdownSections {
     if (total === 0) return '';
     const parts: string[] = [];
     for (const kind of KIND_ORDER) {
-      const rows = this.byKind.get(kind)!;
-      if (rows.length === 0) continue;
+      const t = this.byKind.get(kind)!;
+      if (t.rows.length === 0) continue;
       const limit = kind === 'downgraded' ? limits.downgrades : limits.packages;
-      const title = `**${kind[0]!.toUpperCase()}${kind.slice(1)}** (${rows.length})`;
-      parts.push(`${title}\n\n${this.tableOf(['Package', 'Before', 'After', 'Bump', 'Files'], rows, limit, ['l', 'l', 'l', 'l', 'r'])}`);
+      const title = `**${kind[0]!.toUpperCase()}${kind.slice(1)}** (${t.rows.length})`;
+      parts.push(`${title}\n\n${this.tableOf(t, limit)}`);
     }
     const first = this.changes.firstRelease ? ' in the image' : ' changed';
     return details(`<b>Packages</b>: ${total}${first}`, parts.join('\n\n'), !this.changes.firstRelease);
   }
 
   nonPackaged(limits: Limits): string {
-    if (this.fileRows.length === 0 && this.rollupRows.length === 0) return '';
+    if (this.fileRows.rows.length === 0 && this.rollupRows.rows.length === 0) return '';
     const c = this.changes.counts;
-    const dirs = this.fileRows.length - (c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified);
-    const depth = this.changes.options.depth;
+    const dirs = this.fileRows.rows.length - (c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified);
     const summary = `<b>Non-packaged files</b>: ${plural(c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified, 'file')}${dirs > 0 ? `, ${plural(dirs, 'directory', 'directories')}` : ''}`;
     const parts: string[] = [];
-    if (this.rollupRows.length > 0) parts.push(this.tableOf([`Directory (depth ${depth})`, 'Added', 'Removed', 'Modified'], this.rollupRows, limits.rollup, ['l', 'r', 'r', 'r']));
-    parts.push(this.tableOf(['Change', 'Path', 'Details'], this.fileRows, limits.files));
+    parts.push(this.tableOf(this.rollupRows, limits.rollup));
+    parts.push(this.tableOf(this.fileRows, limits.files));
     return details(summary, parts.filter((p) => p !== '').join('\n\n'), false);
   }
 
   suspicious(limits: Limits): string {
-    if (this.suspiciousRows.length === 0) return '';
-    return details(
-      `<b>Package files changed without a version change</b>: ${this.suspiciousRows.length}`,
-      this.tableOf(['Path', 'Package', 'Change', 'Details'], this.suspiciousRows, limits.suspicious),
-      false,
-    );
+    const total = this.suspiciousRows.rows.length;
+    if (total === 0) return '';
+    return details(`<b>Package files changed without a version change</b>: ${total}`, this.tableOf(this.suspiciousRows, limits.suspicious), false);
   }
 
   settings(limits: Limits): string {
-    if (this.settingRows.length === 0) return '';
-    const title = this.changes.firstRelease ? '<b>Settings</b>' : `<b>Settings</b>: ${this.settingRows.length} changed`;
-    return details(title, this.tableOf(['Setting', 'Before', 'After'], this.settingRows, limits.settings), false);
+    const total = this.settingRows.rows.length;
+    if (total === 0) return '';
+    const title = this.changes.firstRelease ? '<b>Settings</b>' : `<b>Settings</b>: ${total} changed`;
+    return details(title, this.tableOf(this.settingRows, limits.settings), false);
   }
 
   layers(limits: Limits): string {
     const l = this.changes.layers;
-    if (this.layerRows.length === 0) return '';
+    if (this.layerRows.rows.length === 0) return '';
     const title = `<b>Layers</b>: ${l.shared} shared, ${l.added.length} added, ${l.removed.length} removed`;
-    return details(title, this.tableOf(['Layer', '', 'Digest', 'Size', 'Created by'], this.layerRows, limits.layers, ['r', 'l', 'l', 'r', 'l']), false);
+    return details(title, this.tableOf(this.layerRows, limits.layers), false);
   }
 }
 

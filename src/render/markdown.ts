@@ -3,7 +3,7 @@ import type { Verdict } from '../policy/types.js';
 import { budgetFor, fitToBudget, measure, type Surface } from './budget.js';
 import { escapeCode, escapeText, markerKey } from './escape.js';
 import { plural, stateFileChanges } from './format.js';
-import { headline, overviewTable, verdictBlock } from './markdown-head.js';
+import { headline, overviewTable, prepareVerdict, verdictBlock } from './markdown-head.js';
 import { MarkdownSections } from './markdown-sections.js';
 import { releaseSummary } from './release-summary.js';
 
@@ -39,6 +39,7 @@ export function renderMarkdown(changes: Changes, options: MarkdownOptions): stri
   const { surface, verdict } = options;
   const more = (n: number) => `… and ${n} more (see the full JSON report${options.fullReportHint ?? ''})`;
   const sections = new MarkdownSections(changes, more, verdict?.violations.length ?? 0);
+  const policy = verdict ? prepareVerdict(verdict) : undefined;
   const top: string[] = [];
   if (options.marker !== undefined || surface === 'comment') top.push(markerLine(options.marker ?? 'default'));
   top.push(`### ${options.title !== undefined ? escapeText(options.title) : `Image changelog: ${escapeCode(changes.after.summary.reference, { table: false, max: 120 })}`}`);
@@ -53,7 +54,7 @@ export function renderMarkdown(changes: Changes, options: MarkdownOptions): stri
       head,
       summary,
       line,
-      verdict ? verdictBlock(verdict, limits.violations, more) : undefined,
+      policy ? verdictBlock(policy, limits.violations, more) : undefined,
       overview,
       sections.packages(limits),
       sections.suspicious(limits),
@@ -65,7 +66,7 @@ export function renderMarkdown(changes: Changes, options: MarkdownOptions): stri
   const budget = budgetFor(surface, options.budget);
   const fits = (text: string) => measure(surface, text) <= budget;
   const minimal = () =>
-    join([head, line, verdict ? verdictBlock(verdict, 0, more) : undefined, `The details do not fit here; see the full JSON report${options.fullReportHint ?? ''}.`]);
+    join([head, line, policy ? verdictBlock(policy, 0, more) : undefined, `The details do not fit here; see the full JSON report${options.fullReportHint ?? ''}.`]);
   return fitToBudget(render, sections.totals, fits, minimal, (text) => hardCut(text, surface, budget));
 }
 
