@@ -34,8 +34,8 @@ const OPTIONS: DiffOptions = { exclude: [], defaultExcludes: true, depth: 2 };
 
 /** A pair of images whose every image-derived string (names, versions, paths, labels, env, history, ...) is hostile. */
 export function hostileChanges(): Changes {
-  const before = new InventoryBuilder(HOSTILE[1]!).os('debian', '12', HOSTILE[3]!).layers('base', 'old');
-  const after = new InventoryBuilder(HOSTILE[0]!).os('debian', '13', HOSTILE[7]!).platform(`linux/${HOSTILE[2]!}`).layers('base');
+  const before = new InventoryBuilder(HOSTILE[1]).os('debian', '12', HOSTILE[3]).layers('base', 'old');
+  const after = new InventoryBuilder(HOSTILE[0]).os('debian', '13', HOSTILE[7]).platform(`linux/${HOSTILE[2]!}`).layers('base');
   after.layer('new', 1000, HOSTILE.join(' '));
   HOSTILE.forEach((s, i) => {
     before.pkg('dpkg', `down${i}${s}`, `2.0-${s}`, { arch: s, files: [`usr/lib/${i}/${s}`] });

@@ -56,8 +56,8 @@ describe('renderers with hostile image strings', () => {
   });
 
   it('keeps every hostile string intact as data in the JSON report', () => {
-    const report = JSON.parse(renderJson(changes, verdict));
-    const names = new Set(report.packages.map((p: { name: string }) => p.name));
+    const report = JSON.parse(renderJson(changes, verdict)) as { packages: Array<{ name: string }>; verdict: { violations: unknown[] } };
+    const names = new Set(report.packages.map((p) => p.name));
     for (const [i, s] of HOSTILE.entries()) expect(names.has(`down${i}${s}`)).toBe(true);
     expect(report.verdict.violations).toHaveLength(HOSTILE.length);
   });

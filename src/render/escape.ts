@@ -105,7 +105,7 @@ export function escapeText(s: string, options: EscapeOptions = {}): string {
     .replace(/(GH)(-\d)/gi, `$1${ZWSP}$2`)
     // http://, https://, ftp:// and www. autolinks.
     .replace(/:\/\//g, `:${ZWSP}//`)
-    .replace(/\b(www)\./gi, `$1${ZWSP}.`);
+    .replace(/(www)\./gi, `$1${ZWSP}.`);
   // Block starts: `- x`, `+ x`, `= x`, `1. x`, `1) x` at the beginning of a line.
   if (/^[-+=]/.test(out)) out = `\\${out}`;
   else out = out.replace(/^(\d+)([.)])/, '$1\\$2');
@@ -130,10 +130,10 @@ export function escapeCode(s: string, options: CodeOptions = {}): string {
   if (shown.includes('<')) return `<code>${escapeText(shown, { max: Infinity })}</code>`;
   const content = table ? shown.replace(/\|/g, '\\|') : shown;
   if (content === '') return '*(empty)*';
-  if (/^ +$/.test(content)) return `\`${content.replace(/ /g, '\\x20')}\``;
   const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
-  const pad = /^[` ]|[` ]$/.test(content) ? ' ' : '';
+  // CommonMark strips one space from each side unless the content is all spaces.
+  const pad = /^[` ]|[` ]$/.test(content) && !/^ +$/.test(content) ? ' ' : '';
   return `${fence}${pad}${content}${pad}${fence}`;
 }
 
