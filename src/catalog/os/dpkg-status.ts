@@ -91,14 +91,23 @@ function recordOf(stanza: ControlStanza): DpkgRecord | string {
   return record;
 }
 
+const MAX_STANZA_ERRORS = 20;
+
 /** Parse a status file (or a status.d file): every package stanza, installed or not. */
 export function parseDpkgStatus(text: string): DpkgStatusParse {
   const { stanzas, errors } = parseControlStanzas(text);
   const records: DpkgRecord[] = [];
+  // Like syntax errors, stanza errors are listed up to a cap and then counted: a hostile status file
+  // of 100,000 broken stanzas must not become 100,000 problems.
+  let unlisted = 0;
   for (const stanza of stanzas) {
     const r = recordOf(stanza);
     if (typeof r !== 'string') records.push(r);
-    else if (r !== 'skip') errors.push({ line: stanza.line, message: r });
+    else if (r !== 'skip') {
+      if (errors.length < MAX_STANZA_ERRORS) errors.push({ line: stanza.line, message: r });
+      else unlisted++;
+    }
   }
+  if (unlisted > 0) errors.push({ line: 0, message: `${unlisted} more invalid stanzas not listed` });
   return { records, errors };
 }
