@@ -47919,6 +47919,11 @@ function readInputs(get) {
     insecureRegistries: list(get("insecure-registries")),
     cache: bool(get, "cache", true)
   };
+  const pullRequest = get("pull-request").trim();
+  if (pullRequest) {
+    if (!/^[1-9]\d{0,9}$/.test(pullRequest)) throw invalid("pull-request", `expected a pull request number, got '${pullRequest}'`);
+    inputs.pullRequest = Number(pullRequest);
+  }
   const platform2 = get("platform").trim();
   if (platform2) {
     try {
@@ -86034,20 +86039,20 @@ function downloadCacheStorageSDK(archiveLocation, archivePath, options) {
       yield downloadCacheHttpClient(archiveLocation, archivePath);
     } else {
       const maxSegmentSize = Math.min(134217728, buffer2.constants.MAX_LENGTH);
-      const downloadProgress = new DownloadProgress(contentLength2);
+      const downloadProgress2 = new DownloadProgress(contentLength2);
       const fd = fs6.openSync(archivePath, "w");
       try {
-        downloadProgress.startDisplayTimer();
+        downloadProgress2.startDisplayTimer();
         const controller = new AbortController();
         const abortSignal = controller.signal;
-        while (!downloadProgress.isDone()) {
-          const segmentStart = downloadProgress.segmentOffset + downloadProgress.segmentSize;
+        while (!downloadProgress2.isDone()) {
+          const segmentStart = downloadProgress2.segmentOffset + downloadProgress2.segmentSize;
           const segmentSize = Math.min(maxSegmentSize, contentLength2 - segmentStart);
-          downloadProgress.nextSegment(segmentSize);
+          downloadProgress2.nextSegment(segmentSize);
           const result = yield promiseWithTimeout(options.segmentTimeoutInMs || 36e5, client.downloadToBuffer(segmentStart, segmentSize, {
             abortSignal,
             concurrency: options.downloadConcurrency,
-            onProgress: downloadProgress.onProgress()
+            onProgress: downloadProgress2.onProgress()
           }));
           if (result === "timeout") {
             controller.abort();
@@ -86057,7 +86062,7 @@ function downloadCacheStorageSDK(archiveLocation, archivePath, options) {
           }
         }
       } finally {
-        downloadProgress.stopDisplayTimer();
+        downloadProgress2.stopDisplayTimer();
         fs6.closeSync(fd);
       }
     }
@@ -88280,7 +88285,7 @@ var RegistryAuth = class {
       });
     }).catch((err2) => {
       this.pinged = void 0;
-      throw err2;
+      throw exhausted(err2, `${this.o.registry}`, "the API root", this.o.retry.maxAttempts);
     });
     return this.pinged;
   }
@@ -88355,6 +88360,8 @@ var RegistryAuth = class {
         `the token service ${url2.host} refused ${credential ? "the credentials" : "anonymous access"} for ${this.o.registry} (${status})`,
         { subject: this.o.registry, hint: credential ? "check the registry username and password" : "the image may be private: provide credentials" }
       );
+    }).catch((err2) => {
+      throw exhausted(err2, url2.host, subject, this.o.retry.maxAttempts);
     });
     let parsed;
     try {
@@ -88373,6 +88380,15 @@ var RegistryAuth = class {
     return token;
   }
 };
+function exhausted(err2, host, what, attempts) {
+  if (err2 instanceof ImageChangelogError) return err2;
+  const why = err2 instanceof TransientError ? err2.message : err2.code ?? err2.message;
+  return new ImageChangelogError(
+    err2 instanceof TransientError && err2.status !== void 0 ? "REGISTRY_ERROR" : "REGISTRY_UNREACHABLE",
+    `cannot fetch ${what} from ${host}: ${why} (after ${attempts} attempts)`,
+    { subject: host, cause: err2 }
+  );
+}
 function pickChallenge(value2, registry) {
   const all = value2 ? parseWwwAuthenticate(value2) : [];
   const chosen = all.find((c) => c.scheme === "bearer") ?? all.find((c) => c.scheme === "basic");
@@ -88929,7 +88945,7 @@ var RegistryClient = class {
       throw new ImageChangelogError("BAD_REFERENCE", `invalid tag or digest "${target}"`, { subject: target });
     }
     const url2 = new URL(`/v2/${ref2.repository}/manifests/${target}`, this.baseUrl(ref2.registry));
-    const { bytes, sent, contentType: contentType2 } = await withRetries(this.retry, async () => {
+    const { bytes, sent, contentType: contentType2 } = await this.retrying(ref2.registry, subject, async () => {
       const r = await this.authed(ref2, url2, { accept: MANIFEST_ACCEPT }, subject);
       if (r.status !== 200) await this.failForStatus(r, subject, ref2, "MANIFEST_NOT_FOUND");
       const body2 = await readBody(r.res, this.maxManifestBytes, subject);
@@ -89013,7 +89029,7 @@ var RegistryClient = class {
     for (let page = 0; url2 && page < (options.maxPages ?? 1e3); page++) {
       const pageUrl = url2;
       seen.add(pageUrl.href);
-      const { body: body2, link } = await withRetries(this.retry, async () => {
+      const { body: body2, link } = await this.retrying(repo.registry, subject, async () => {
         const r = await this.authed(repo, pageUrl, { accept: "application/json" }, subject);
         if (r.status !== 200) await this.failForStatus(r, subject, repo, "REPOSITORY_NOT_FOUND");
         return { body: await readBody(r.res, 16 * 1024 * 1024, subject), link: header(r.res, "link") };
@@ -89031,6 +89047,21 @@ var RegistryClient = class {
       url2 = next && next.origin === base.origin && !seen.has(next.href) ? next : void 0;
     }
     return tags2;
+  }
+  /** Retry transient failures; when they persist, one clear error naming the registry and what was fetched. */
+  async retrying(registry, subject, attempt) {
+    try {
+      return await withRetries(this.retry, attempt);
+    } catch (err2) {
+      if (err2 instanceof ImageChangelogError) throw err2;
+      const code = err2.code;
+      const why = err2 instanceof TransientError ? err2.message : `${code ?? err2.message}`;
+      throw new ImageChangelogError(
+        err2 instanceof TransientError && err2.status !== void 0 ? "REGISTRY_ERROR" : "REGISTRY_UNREACHABLE",
+        `cannot fetch ${subject} from ${registry}: ${why} (after ${this.retry.maxAttempts} attempts)`,
+        { subject: registry, cause: err2 }
+      );
+    }
   }
   async failForStatus(r, subject, repo, notFoundCode) {
     const { status } = r;
@@ -90069,7 +90100,8 @@ function createRemoteSources(options) {
       ...options.helperEnv ? { helperEnv: options.helperEnv } : {},
       ...options.onSecret ? { onSecret: options.onSecret } : {}
     },
-    insecureRegistries: options.insecureRegistries ?? []
+    insecureRegistries: options.insecureRegistries ?? [],
+    ...options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}
   });
   const registry = new RegistrySource({ client, ...options.onProgress ? { onProgress: options.onProgress } : {} });
   const daemon = new DaemonSource({
@@ -90104,7 +90136,7 @@ var DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
 function captureSpecKey(spec) {
   const h = createHash5("sha256");
   h.update(JSON.stringify([CACHE_FORMAT_VERSION, [...spec.globs].sort(), spec.maxFileBytes]));
-  for (const p of [...spec.probes].sort((a, b) => a.id.localeCompare(b.id))) h.update(`|${p.id}@${p.version}`);
+  for (const p of [...spec.probes].sort((a, b) => a.id.localeCompare(b.id))) h.update(`|${p.id}@${p.version}:${p.options ?? ""}`);
   return h.digest("hex").slice(0, 16);
 }
 var TYPES = ["file", "dir", "symlink", "hardlink", "char", "block", "fifo"];
@@ -91180,14 +91212,20 @@ function recordOf(stanza) {
   if (status && status.length === 3) record.status = { want: status[0] ?? "", flag: status[1] ?? "", state: status[2] ?? "" };
   return record;
 }
+var MAX_STANZA_ERRORS = 20;
 function parseDpkgStatus(text) {
   const { stanzas, errors } = parseControlStanzas(text);
   const records = [];
+  let unlisted = 0;
   for (const stanza of stanzas) {
     const r = recordOf(stanza);
     if (typeof r !== "string") records.push(r);
-    else if (r !== "skip") errors.push({ line: stanza.line, message: r });
+    else if (r !== "skip") {
+      if (errors.length < MAX_STANZA_ERRORS) errors.push({ line: stanza.line, message: r });
+      else unlisted++;
+    }
   }
+  if (unlisted > 0) errors.push({ line: 0, message: `${unlisted} more invalid stanzas not listed` });
   return { records, errors };
 }
 
@@ -93544,9 +93582,30 @@ function createSecretsProbe(options = {}) {
   return {
     id: SECRETS_PROBE_ID,
     version: 1,
+    options: `maxFileBytes=${maxFileBytes}`,
     matches: (_path, size2) => size2 > 0 && size2 <= maxFileBytes,
     start: (path12) => new SecretsRun(path12, maxFileBytes)
   };
+}
+var OPAQUE_MAGICS = [
+  Buffer.from([31, 139]),
+  // gzip
+  Buffer.from([253, 55, 122, 88, 90, 0]),
+  // xz
+  Buffer.from([40, 181, 47, 253]),
+  // zstd
+  Buffer.from("BZh"),
+  // bzip2
+  Buffer.from([137, 80, 78, 71]),
+  // PNG
+  Buffer.from([255, 216, 255]),
+  // JPEG
+  Buffer.from("GIF8"),
+  Buffer.from("wOF2")
+  // WOFF2
+];
+function isOpaqueContent(head) {
+  return OPAQUE_MAGICS.some((m) => head.length >= m.length && head.subarray(0, m.length).equals(m));
 }
 var SecretsRun = class {
   constructor(path12, maxBytes) {
@@ -93557,8 +93616,13 @@ var SecretsRun = class {
   scanner;
   tail = "";
   seen = 0;
+  opaque = false;
   write(chunk) {
-    if (this.seen >= this.maxBytes) return;
+    if (this.seen >= this.maxBytes || this.opaque) return;
+    if (this.seen === 0 && isOpaqueContent(chunk)) {
+      this.opaque = true;
+      return;
+    }
     const piece = chunk.subarray(0, this.maxBytes - this.seen);
     this.seen += piece.length;
     const text = this.tail + piece.toString("latin1");
@@ -94688,7 +94752,8 @@ function healthcheck(h) {
 }
 function describeOs(os8) {
   if (!os8) return void 0;
-  return os8.prettyName ?? (os8.versionId ? `${os8.id} ${os8.versionId}` : os8.id);
+  if (os8.prettyName === void 0) return os8.versionId ? `${os8.id} ${os8.versionId}` : os8.id;
+  return os8.versionId && !os8.prettyName.includes(os8.versionId) ? `${os8.prettyName} ${os8.versionId}` : os8.prettyName;
 }
 function secretAware(key, value2) {
   if (isSecretKey(key)) return { value: REDACTED, raw: value2, redacted: true };
@@ -95141,6 +95206,76 @@ function zstdError(err2) {
   return new Error(`zstd: ${message}`);
 }
 
+// src/layers/end-of-archive.ts
+var BLOCK2 = 512;
+var MARKER = 2 * BLOCK2;
+var ZERO_BLOCK = Buffer.alloc(BLOCK2);
+var MAX_RUNS = 1024;
+var EndOfArchiveScan = class {
+  offset = 0;
+  from = 0;
+  runStart = -1;
+  /** [start, end) of zero runs of at least two blocks, ascending. */
+  runs = [];
+  carry = Buffer.alloc(BLOCK2);
+  carried = 0;
+  scan(chunk) {
+    let i = 0;
+    if (this.carried > 0) {
+      i = Math.min(BLOCK2 - this.carried, chunk.length);
+      chunk.copy(this.carry, this.carried, 0, i);
+      this.carried += i;
+      if (this.carried < BLOCK2) return;
+      this.block(this.carry, 0);
+      this.carried = 0;
+    }
+    for (; i + BLOCK2 <= chunk.length; i += BLOCK2) this.block(chunk, i);
+    if (i < chunk.length) this.carried = chunk.copy(this.carry, 0, i);
+  }
+  /** The last entry's data (padded) ends at `end`: zero blocks before it were content. */
+  entryEnds(end) {
+    this.from = end;
+    while (this.runs.length > 0 && this.runs[0][1] - Math.max(this.runs[0][0], end) < MARKER)
+      this.runs.shift();
+  }
+  /** Start of the first marker in [from, before), or -1; `before` is where the next header starts. */
+  markerBefore(before) {
+    this.closeRun(this.offset);
+    for (const [start, end] of this.runs) {
+      const at = Math.max(start, this.from);
+      if (at + MARKER <= Math.min(end, before)) return at;
+      if (at >= before) break;
+    }
+    return -1;
+  }
+  /** True when a marker starts exactly where the last entry's data ended (or at 0 with none). */
+  markerAtEnd() {
+    return this.markerBefore(Number.MAX_SAFE_INTEGER) === this.from;
+  }
+  block(buf, at) {
+    const start = this.offset;
+    this.offset += BLOCK2;
+    if (start < this.from) {
+      this.runStart = -1;
+      return;
+    }
+    if (buf[at] === 0 && buf.compare(ZERO_BLOCK, 0, BLOCK2, at, at + BLOCK2) === 0) {
+      if (this.runStart < 0) this.runStart = start;
+    } else {
+      this.closeRun(start);
+    }
+  }
+  closeRun(end) {
+    if (this.runStart < 0) return;
+    if (end - this.runStart >= MARKER && this.runs.length < MAX_RUNS) {
+      const last = this.runs[this.runs.length - 1];
+      if (last !== void 0 && last[0] === this.runStart) last[1] = end;
+      else this.runs.push([this.runStart, end]);
+    }
+    if (end !== this.offset) this.runStart = -1;
+  }
+};
+
 // src/layers/paths.ts
 var NEEDS_WORK = /^\.?\/|\/$|\/\/|(^|\/)\.\.?(\/|$)|\0/;
 function normalizeEntryPath(name, layer = "unknown layer") {
@@ -95207,6 +95342,18 @@ function isWhiteoutPath(path12) {
   if (!path12.includes(WHITEOUT_PREFIX)) return false;
   const base = path12.slice(path12.lastIndexOf("/") + 1);
   return base.startsWith(WHITEOUT_PREFIX) || path12.startsWith(AUFS_META_PREFIX) || path12.includes(`/${AUFS_META_PREFIX}`);
+}
+var HEADER_ONLY_TYPES = /* @__PURE__ */ new Set(["link", "symlink", "character-device", "block-device", "fifo"]);
+function checkFraming(header2, layer) {
+  const paxSize = header2.pax?.size;
+  if (typeof paxSize === "string" && !/^\d+$/.test(paxSize)) {
+    const what = `entry ${JSON.stringify(header2.name)} has an invalid PAX size ${JSON.stringify(paxSize.slice(0, 40))}`;
+    throw layerCorrupt(layer, "tar", new Error(what));
+  }
+  if (header2.size > 0 && HEADER_ONLY_TYPES.has(header2.type)) {
+    const what = `entry ${JSON.stringify(header2.name)} is a ${ENTRY_TYPES[header2.type] ?? header2.type} but declares ${header2.size} bytes of data`;
+    throw layerCorrupt(layer, "tar", new Error(what));
+  }
 }
 function paxNumber(pax, key) {
   if (pax === null || typeof pax !== "object") return void 0;
@@ -95329,7 +95476,9 @@ var LayerReader = class {
     this.extract = import_tar_stream.default.extract({ highWaterMark: TAR_HIGH_WATER_MARK });
     this.extract.on("entry", this.onEntryBound);
     this.extract.on("error", (error2) => {
-      if (error2 !== this.failure) this.corruption ??= { what: "tar", error: error2 };
+      if (error2 === this.failure || this.ended) return;
+      if (this.endScan.markerAtEnd()) this.endArchive();
+      else this.corruption ??= { what: "tar", error: error2 };
     });
   }
   layer;
@@ -95351,6 +95500,10 @@ var LayerReader = class {
   whiteouts = [];
   captured = /* @__PURE__ */ new Map();
   warnings = [];
+  /** Where the end-of-archive marker is; once past it, the rest is only hashed (see EndOfArchiveScan). */
+  endScan = new EndOfArchiveScan();
+  dataEnd = 0;
+  ended = false;
   /** The entry whose data is streaming now, and the parser's continuation for it. */
   current = null;
   pendingNext = null;
@@ -95363,6 +95516,7 @@ var LayerReader = class {
   onEndBound = this.onEnd.bind(this);
   callNextBound = this.callNext.bind(this);
   closedErrorBound = this.closedError.bind(this);
+  unlessEndedBound = this.unlessEnded.bind(this);
   async read() {
     const { signal } = this.options;
     signal?.throwIfAborted();
@@ -95422,6 +95576,7 @@ var LayerReader = class {
     return head;
   }
   async pull(it) {
+    this.aborter.signal.throwIfAborted();
     try {
       const next = await it.next();
       return next.done ? null : asBuffer(next.value);
@@ -95449,15 +95604,32 @@ var LayerReader = class {
     const extract = this.extract;
     for await (const chunk of chunks) {
       if (this.failure !== null) throw this.failure;
+      this.aborter.signal.throwIfAborted();
       this.uncompressedSize += chunk.length;
       if (this.uncompressedSize > this.maxBytes) throw this.fail(layerTooLarge(this.name, this.maxBytes));
       this.diffHash.update(chunk);
-      if (!extract.write(chunk)) await this.settled("drain");
+      if (this.ended) continue;
+      this.endScan.scan(chunk);
+      if (!extract.write(chunk)) await this.settled("drain").catch(this.unlessEndedBound);
     }
     if (this.failure !== null) throw this.failure;
+    if (this.ended) return;
     const finished = this.settled("finish");
     extract.end(null);
-    await finished;
+    await finished.catch(this.unlessEndedBound);
+  }
+  /** The parser stopping is expected once the archive has ended; anything else is passed on. */
+  unlessEnded(err2) {
+    if (!this.ended) throw err2;
+  }
+  /** Stop parsing at the end-of-archive marker; the remaining bytes are only hashed for the diffID. */
+  endArchive() {
+    this.ended = true;
+    this.warnings.push({
+      code: "TRAILING_DATA",
+      message: `layer ${this.name}: data after the tar's end-of-archive marker (byte ${this.dataEnd}) ignored, as Docker and containerd ignore it`
+    });
+    this.extract.destroy();
   }
   /** Wait for the parser to emit `event`; reject when it fails or closes first. */
   settled(event) {
@@ -95467,14 +95639,31 @@ var LayerReader = class {
     return this.failure ?? this.corruption?.error ?? new Error("tar parser closed early");
   }
   onEntry(header2, stream3, next) {
+    stream3.on("error", noop3);
     try {
+      const marker2 = this.endScan.markerBefore(stream3.offset);
+      if (marker2 === this.dataEnd) {
+        this.endArchive();
+        return;
+      }
+      if (marker2 >= 0) {
+        throw layerCorrupt(
+          this.name,
+          "tar",
+          new Error(
+            `an end-of-archive marker at byte ${marker2} lies inside the headers of ${JSON.stringify(header2.name)}`
+          )
+        );
+      }
+      checkFraming(header2, this.name);
+      this.dataEnd = stream3.offset + 512 + (header2.type === "directory" ? 0 : Math.ceil(header2.size / 512) * 512);
+      this.endScan.entryEnds(this.dataEnd);
       if (++this.headerCount > this.maxEntries) throw tooManyEntries(this.name, this.maxEntries);
       const entry = this.index(header2);
       if (header2.size > 0 && header2.type !== "directory") {
         this.current = entry;
         this.pendingNext = next;
         if (entry !== null && entry.type === "file") this.content.begin(entry);
-        stream3.on("error", noop3);
         stream3.on("data", this.onDataBound);
         stream3.on("end", this.onEndBound);
       } else {
@@ -95731,6 +95920,7 @@ var TreeBuilder = class {
       return;
     }
     if (target.sha256 !== void 0) node.sha256 = target.sha256;
+    if (target.probes !== void 0) node.probes = target.probes;
     node.size = target.size;
     node.mode = target.mode;
     node.uid = target.uid;
@@ -95840,7 +96030,10 @@ function resolveOwnership(tree, packages, stateGlobs) {
     const real = realPath(path12, entry.layer) ?? path12;
     const here = claims.get(real) ?? (real !== path12 ? claims.get(path12) : void 0);
     if (!here) {
-      files.push({ ...entry, ownership: isState(path12) || isState(real) ? "state" : "none" });
+      files.push({
+        ...entry,
+        ownership: isState(path12) || real !== path12 && isState(real) ? "state" : "none"
+      });
       continue;
     }
     const file = {
@@ -96022,7 +96215,8 @@ var SHRINK_ORDER = [
   ["rollup"],
   ["settings"],
   ["packages"],
-  ["downgrades", "violations"]
+  ["violations"],
+  ["downgrades"]
 ];
 var FLOOR = { downgrades: 10, violations: 10 };
 function fitToBudget(render, totals, fits, minimal, cut) {
@@ -96058,52 +96252,44 @@ function visible(cp) {
   if (cp < 65536) return `\\u${hex.padStart(4, "0")}`;
   return `\\u{${hex}}`;
 }
-function* codePoints(s, max) {
+var MAYBE_HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ud800-\udfff\ufeff\ufff9-\ufffb]/;
+function visibleText(s, max) {
+  if (s.length <= max && !MAYBE_HIDDEN.test(s)) return s;
+  let out = "";
   let n2 = 0;
   for (const ch of s) {
-    if (n2++ >= max) return true;
+    if (n2++ >= max) return out + ELLIPSIS;
     const cp = ch.codePointAt(0);
-    if (isHidden(cp)) yield { ch: visible(cp), hidden: true };
-    else yield { ch, hidden: false };
+    out += isHidden(cp) ? visible(cp) : ch;
   }
-  return false;
+  return out;
 }
-function collect(s, max, each) {
-  const parts = [];
-  const it = codePoints(s, max);
-  let r = it.next();
-  while (!r.done) {
-    parts.push(r.value);
-    r = it.next();
-  }
-  let out = "";
-  for (let i = 0; i < parts.length; i++) out += each(parts[i].ch, parts[i].hidden, parts[i + 1]?.ch ?? "");
-  return r.value ? out + ELLIPSIS : out;
-}
-var BACKSLASHED = /* @__PURE__ */ new Set(["\\", "`", "*", "_", "~", "[", "]", "(", ")", "!", "#", "|", "$", "{", "}"]);
+var SPECIAL = /[&<>"\\`*_~[\]|$#@]/g;
 var ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+function escapeSpecial(m, offset, all) {
+  const entity = ENTITIES[m];
+  if (entity !== void 0) return entity;
+  const next = all[offset + 1] ?? "";
+  if (m === "@") return /[A-Za-z0-9_]/.test(next) ? `@${ZWSP}` : "@";
+  if (m === "#") return /[0-9]/.test(next) ? `\\#${ZWSP}` : "\\#";
+  return `\\${m}`;
+}
 function escapeText(s, options = {}) {
-  let out = collect(s, options.max ?? DEFAULT_MAX_CHARS, (ch, hidden, next) => {
-    if (hidden) return ch.replace(/\\/g, "\\\\");
-    const entity = ENTITIES[ch];
-    if (entity) return entity;
-    if (BACKSLASHED.has(ch)) return ch === "#" && /[0-9]/.test(next) ? `\\#${ZWSP}` : `\\${ch}`;
-    if (ch === "@" && /[A-Za-z0-9_]/.test(next)) return `@${ZWSP}`;
-    return ch;
-  });
-  out = out.replace(/(GH)(-\d)/gi, `$1${ZWSP}$2`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\b(www)\./gi, `$1${ZWSP}.`);
+  let out = visibleText(s, options.max ?? DEFAULT_MAX_CHARS).replace(SPECIAL, escapeSpecial);
+  out = out.replace(/(GH)(-\d)/gi, `$1${ZWSP}$2`).replace(/:\/\//g, `:${ZWSP}//`).replace(/(www)\./gi, `$1${ZWSP}.`);
   if (/^[-+=]/.test(out)) out = `\\${out}`;
   else out = out.replace(/^(\d+)([.)])/, "$1\\$2");
   return out;
 }
 function escapeCode(s, options = {}) {
   const table2 = options.table ?? true;
-  const content = collect(s, options.max ?? DEFAULT_MAX_CHARS, (ch) => table2 && ch === "|" ? "\\|" : ch);
+  const shown = visibleText(s, options.max ?? DEFAULT_MAX_CHARS);
+  if (shown.includes("<")) return `<code>${escapeText(shown, { max: Infinity })}</code>`;
+  const content = table2 ? shown.replace(/\|/g, "\\|") : shown;
   if (content === "") return "*(empty)*";
-  if (/^ +$/.test(content)) return `\`${content.replace(/ /g, "\\x20")}\``;
   const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run2) => run2.length));
   const fence = "`".repeat(longest + 1);
-  const pad = /^[` ]|[` ]$/.test(content) ? " " : "";
+  const pad = /^[` ]|[` ]$/.test(content) && !/^ +$/.test(content) ? " " : "";
   return `${fence}${pad}${content}${pad}${fence}`;
 }
 function markerKey(key) {
@@ -96144,7 +96330,8 @@ function shortDigest(digest) {
 }
 function describeOs2(os8) {
   if (!os8) return "unknown";
-  return os8.prettyName ?? (os8.versionId ? `${os8.id} ${os8.versionId}` : os8.id);
+  if (os8.prettyName === void 0) return os8.versionId ? `${os8.id} ${os8.versionId}` : os8.id;
+  return os8.versionId && !os8.prettyName.includes(os8.versionId) ? `${os8.prettyName} ${os8.versionId}` : os8.prettyName;
 }
 function plural(n2, one, many = `${one}s`) {
   return `${n2} ${n2 === 1 ? one : many}`;
@@ -96354,8 +96541,26 @@ function toAlignment(value2) {
 }
 
 // src/render/markdown-table.ts
+var OPTIONS = { alignDelimiters: false };
+function prepareTable(header2, rows, align) {
+  const options = align ? { ...OPTIONS, align } : OPTIONS;
+  const head = markdownTable([header2], options);
+  const width = header2.length;
+  return {
+    head,
+    rows: rows.map((r) => {
+      const text = markdownTable([header2.map(() => ""), r.length === width ? r : [...r, ...Array(Math.max(0, width - r.length)).fill("")].slice(0, width)], options);
+      return text.slice(text.lastIndexOf("\n") + 1);
+    })
+  };
+}
+function renderTable(t, limit) {
+  return limit >= t.rows.length ? `${t.head}
+${t.rows.join("\n")}` : `${t.head}
+${t.rows.slice(0, limit).join("\n")}`;
+}
 function table(header2, rows, align) {
-  return markdownTable([header2, ...rows], { alignDelimiters: false, ...align ? { align } : {} });
+  return markdownTable([header2, ...rows], align ? { ...OPTIONS, align } : OPTIONS);
 }
 
 // src/render/markdown-head.ts
@@ -96377,7 +96582,7 @@ function headline(changes) {
     parts.push(`**${plural(np, "non-packaged file")}** (${detail.join(", ")})`);
   }
   if (c.unexplained > 0) parts.push(`**${plural(c.unexplained, "package file")} changed without a package change**`);
-  const keys = changes.settings.filter((s) => !QUIET_SETTING_KEYS.has(s.key)).map((s) => s.key);
+  const keys = changes.settings.filter((s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== "os" && s.key !== "platform").map((s) => s.key);
   if (keys.length > 0) {
     const shown = keys.slice(0, 5).map((k) => escapeCode(k, { table: false, max: 60 }));
     parts.push(`settings: ${shown.join(", ")}${keys.length > 5 ? ` and ${keys.length - 5} more` : ""} changed`);
@@ -96400,7 +96605,7 @@ function sortViolations(violations) {
   );
 }
 var ICON = { stop: "\u{1F6D1}", warn: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
-function verdictBlock(verdict, limit, more) {
+function prepareVerdict(verdict) {
   const active = verdict.violations.filter((v) => !v.allowed);
   const count = (a) => active.filter((v) => v.action === a).length;
   const allowed = verdict.violations.length - active.length;
@@ -96409,16 +96614,18 @@ function verdictBlock(verdict, limit, more) {
     ...allowed > 0 ? [`${allowed} allowed`] : []
   ].join(", ");
   const kind = verdict.result === "stop" ? "CAUTION" : verdict.result === "warn" ? "WARNING" : "NOTE";
-  const lines = [`> [!${kind}]`, `> **Policy ${escapeCode(verdict.policy, { table: false, max: 100 })}: ${verdict.result}**${tally ? ` (${tally})` : " (no violations)"}`];
-  const sorted = sortViolations(verdict.violations);
-  if (sorted.length > 0) lines.push(">");
-  for (const v of sorted.slice(0, limit)) {
+  const head = [`> [!${kind}]`, `> **Policy ${escapeCode(verdict.policy, { table: false, max: 100 })}: ${verdict.result}**${tally ? ` (${tally})` : " (no violations)"}`];
+  const items2 = sortViolations(verdict.violations).map((v) => {
     const status = v.allowed ? ` (allowed: ${escapeText(v.allowed.reason, { max: 100 })}${v.allowed.expires ? `, until ${escapeText(v.allowed.expires, { max: 30 })}` : ""})` : v.expiredAllowance ? ` (allowance expired ${escapeText(v.expiredAllowance.expires, { max: 30 })})` : "";
-    lines.push(
-      `> - ${ICON[v.action]} **${v.action}** ${escapeCode(v.rule, { table: false, max: 80 })} ${escapeCode(v.subject, { table: false, max: 120 })}: ${escapeText(v.message)}${status}`
-    );
-  }
-  if (sorted.length > limit) lines.push(`> - ${more(sorted.length - limit)}`);
+    return `> - ${ICON[v.action]} **${v.action}** ${escapeCode(v.rule, { table: false, max: 80 })} ${escapeCode(v.subject, { table: false, max: 120 })}: ${escapeText(v.message)}${status}`;
+  });
+  return { head, items: items2 };
+}
+function verdictBlock(prepared, limit, more) {
+  const lines = [...prepared.head];
+  if (prepared.items.length > 0) lines.push(">");
+  lines.push(...prepared.items.slice(0, limit));
+  if (prepared.items.length > limit) lines.push(`> - ${more(prepared.items.length - limit)}`);
   return lines.join("\n");
 }
 function overviewTable(changes) {
@@ -96467,22 +96674,32 @@ var MarkdownSections = class {
   constructor(changes, more, violations) {
     this.changes = changes;
     this.more = more;
-    this.byKind = new Map(KIND_ORDER.map((k) => [k, changes.packages.filter((p) => p.kind === k).map(packageRow)]));
-    this.rollupRows = changes.options.depth === "all" ? [] : changes.rollup.map((r) => [escapeCode(r.path === "/" ? "/" : `${r.path}/`), n(r.added), n(r.removed), n(r.modified)]);
-    this.fileRows = nonPackagedChanges(changes).map(fileRow);
-    this.suspiciousRows = suspiciousPackageFiles(changes).map(suspiciousRow);
-    this.settingRows = changes.settings.filter((s) => !LAYER_SETTING_KEYS.has(s.key)).map((s) => [escapeCode(s.key, { max: 120 }), value(settingValue(s.key, s.before), s.redacted), value(settingValue(s.key, s.after), s.redacted)]);
-    this.layerRows = layerRows(changes);
-    const packages = Math.max(0, ...KIND_ORDER.filter((k) => k !== "downgraded").map((k) => this.byKind.get(k).length));
+    const pkgHead = ["Package", "Before", "After", "Bump", "Files"];
+    this.byKind = new Map(
+      KIND_ORDER.map((k) => [k, prepareTable(pkgHead, changes.packages.filter((p) => p.kind === k).map(packageRow), ["l", "l", "l", "l", "r"])])
+    );
+    this.rollupRows = prepareTable(
+      [`Directory (depth ${changes.options.depth})`, "Added", "Removed", "Modified"],
+      changes.options.depth === "all" ? [] : changes.rollup.map((r) => [escapeCode(r.path === "/" ? "/" : `${r.path}/`), n(r.added), n(r.removed), n(r.modified)]),
+      ["l", "r", "r", "r"]
+    );
+    this.fileRows = prepareTable(["Change", "Path", "Details"], nonPackagedChanges(changes).map(fileRow));
+    this.suspiciousRows = prepareTable(["Path", "Package", "Change", "Details"], suspiciousPackageFiles(changes).map(suspiciousRow));
+    this.settingRows = prepareTable(
+      ["Setting", "Before", "After"],
+      changes.settings.filter((s) => !LAYER_SETTING_KEYS.has(s.key)).map((s) => [escapeCode(s.key, { max: 120 }), value(settingValue(s.key, s.before), s.redacted), value(settingValue(s.key, s.after), s.redacted)])
+    );
+    this.layerRows = prepareTable(["Layer", "", "Digest", "Size", "Created by"], layerRows(changes), ["r", "l", "l", "r", "l"]);
+    const packages = Math.max(0, ...KIND_ORDER.filter((k) => k !== "downgraded").map((k) => this.byKind.get(k).rows.length));
     this.totals = {
       violations,
-      downgrades: this.byKind.get("downgraded").length,
+      downgrades: this.byKind.get("downgraded").rows.length,
       packages,
-      settings: this.settingRows.length,
-      rollup: this.rollupRows.length,
-      files: this.fileRows.length,
-      suspicious: this.suspiciousRows.length,
-      layers: this.layerRows.length
+      settings: this.settingRows.rows.length,
+      rollup: this.rollupRows.rows.length,
+      files: this.fileRows.rows.length,
+      suspicious: this.suspiciousRows.rows.length,
+      layers: this.layerRows.rows.length
     };
   }
   changes;
@@ -96494,62 +96711,59 @@ var MarkdownSections = class {
   settingRows;
   layerRows;
   totals;
-  cut(rows, limit) {
-    const shown = rows.slice(0, limit);
-    return { shown, rest: rows.length > shown.length ? `
+  /** The table cut to `limit` rows, with "… and N more" when cut; '' when it has no rows. */
+  tableOf(t, limit) {
+    const total = t.rows.length;
+    if (total === 0) return "";
+    const shown = Math.min(total, limit);
+    const rest = shown < total ? this.more(total - shown) : "";
+    if (shown === 0) return rest;
+    return rest ? `${renderTable(t, shown)}
 
-${this.more(rows.length - shown.length)}` : "" };
-  }
-  tableOf(header2, rows, limit, align) {
-    if (rows.length === 0) return "";
-    const { shown, rest } = this.cut(rows, limit);
-    return shown.length === 0 ? rest.trimStart() : table(header2, shown, align) + rest;
+${rest}` : renderTable(t, shown);
   }
   packages(limits) {
     const total = this.changes.packages.length;
     if (total === 0) return "";
     const parts = [];
     for (const kind of KIND_ORDER) {
-      const rows = this.byKind.get(kind);
-      if (rows.length === 0) continue;
+      const t = this.byKind.get(kind);
+      if (t.rows.length === 0) continue;
       const limit = kind === "downgraded" ? limits.downgrades : limits.packages;
-      const title = `**${kind[0].toUpperCase()}${kind.slice(1)}** (${rows.length})`;
+      const title = `**${kind[0].toUpperCase()}${kind.slice(1)}** (${t.rows.length})`;
       parts.push(`${title}
 
-${this.tableOf(["Package", "Before", "After", "Bump", "Files"], rows, limit, ["l", "l", "l", "l", "r"])}`);
+${this.tableOf(t, limit)}`);
     }
     const first = this.changes.firstRelease ? " in the image" : " changed";
     return details(`<b>Packages</b>: ${total}${first}`, parts.join("\n\n"), !this.changes.firstRelease);
   }
   nonPackaged(limits) {
-    if (this.fileRows.length === 0 && this.rollupRows.length === 0) return "";
+    if (this.fileRows.rows.length === 0 && this.rollupRows.rows.length === 0) return "";
     const c = this.changes.counts;
-    const dirs = this.fileRows.length - (c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified);
-    const depth = this.changes.options.depth;
+    const dirs = this.fileRows.rows.length - (c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified);
     const summary2 = `<b>Non-packaged files</b>: ${plural(c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified, "file")}${dirs > 0 ? `, ${plural(dirs, "directory", "directories")}` : ""}`;
     const parts = [];
-    if (this.rollupRows.length > 0) parts.push(this.tableOf([`Directory (depth ${depth})`, "Added", "Removed", "Modified"], this.rollupRows, limits.rollup, ["l", "r", "r", "r"]));
-    parts.push(this.tableOf(["Change", "Path", "Details"], this.fileRows, limits.files));
+    parts.push(this.tableOf(this.rollupRows, limits.rollup));
+    parts.push(this.tableOf(this.fileRows, limits.files));
     return details(summary2, parts.filter((p) => p !== "").join("\n\n"), false);
   }
   suspicious(limits) {
-    if (this.suspiciousRows.length === 0) return "";
-    return details(
-      `<b>Package files changed without a version change</b>: ${this.suspiciousRows.length}`,
-      this.tableOf(["Path", "Package", "Change", "Details"], this.suspiciousRows, limits.suspicious),
-      false
-    );
+    const total = this.suspiciousRows.rows.length;
+    if (total === 0) return "";
+    return details(`<b>Package files changed without a version change</b>: ${total}`, this.tableOf(this.suspiciousRows, limits.suspicious), false);
   }
   settings(limits) {
-    if (this.settingRows.length === 0) return "";
-    const title = this.changes.firstRelease ? "<b>Settings</b>" : `<b>Settings</b>: ${this.settingRows.length} changed`;
-    return details(title, this.tableOf(["Setting", "Before", "After"], this.settingRows, limits.settings), false);
+    const total = this.settingRows.rows.length;
+    if (total === 0) return "";
+    const title = this.changes.firstRelease ? "<b>Settings</b>" : `<b>Settings</b>: ${total} changed`;
+    return details(title, this.tableOf(this.settingRows, limits.settings), false);
   }
   layers(limits) {
     const l = this.changes.layers;
-    if (this.layerRows.length === 0) return "";
+    if (this.layerRows.rows.length === 0) return "";
     const title = `<b>Layers</b>: ${l.shared} shared, ${l.added.length} added, ${l.removed.length} removed`;
-    return details(title, this.tableOf(["Layer", "", "Digest", "Size", "Created by"], this.layerRows, limits.layers, ["r", "l", "l", "r", "l"]), false);
+    return details(title, this.tableOf(this.layerRows, limits.layers), false);
   }
 };
 function n(x) {
@@ -96574,7 +96788,7 @@ function packageRow(p) {
 }
 function detailText(change2) {
   const { facts, link } = fileDetails(change2);
-  const parts = facts.map((f) => escapeText(f));
+  const parts = [...facts];
   if (link) parts.push(`\u2192 ${link.before !== void 0 ? `${escapeCode(link.before, { max: 80 })} \u2192 ` : ""}${escapeCode(link.after, { max: 80 })}`);
   return parts.join(", ");
 }
@@ -96661,6 +96875,7 @@ function renderMarkdown(changes, options) {
   const { surface, verdict } = options;
   const more = (n2) => `\u2026 and ${n2} more (see the full JSON report${options.fullReportHint ?? ""})`;
   const sections = new MarkdownSections(changes, more, verdict?.violations.length ?? 0);
+  const policy = verdict ? prepareVerdict(verdict) : void 0;
   const top = [];
   if (options.marker !== void 0 || surface === "comment") top.push(markerLine(options.marker ?? "default"));
   top.push(`### ${options.title !== void 0 ? escapeText(options.title) : `Image changelog: ${escapeCode(changes.after.summary.reference, { table: false, max: 120 })}`}`);
@@ -96673,7 +96888,7 @@ function renderMarkdown(changes, options) {
     head,
     summary2,
     line,
-    verdict ? verdictBlock(verdict, limits.violations, more) : void 0,
+    policy ? verdictBlock(policy, limits.violations, more) : void 0,
     overview,
     sections.packages(limits),
     sections.suspicious(limits),
@@ -96684,7 +96899,7 @@ function renderMarkdown(changes, options) {
   ]);
   const budget = budgetFor(surface, options.budget);
   const fits = (text) => measure(surface, text) <= budget;
-  const minimal = () => join11([head, line, verdict ? verdictBlock(verdict, 0, more) : void 0, `The details do not fit here; see the full JSON report${options.fullReportHint ?? ""}.`]);
+  const minimal = () => join11([head, line, policy ? verdictBlock(policy, 0, more) : void 0, `The details do not fit here; see the full JSON report${options.fullReportHint ?? ""}.`]);
   return fitToBudget(render, sections.totals, fits, minimal, (text) => hardCut(text, surface, budget));
 }
 function join11(parts) {
@@ -98021,6 +98236,16 @@ async function resolvePrevious(inputs, sources, octokit) {
   if (!found) info(`previous: no semver tag below ${ref2.tag} in ${repository}; this is a first release`);
   return found;
 }
+function downloadProgress() {
+  let last = 0;
+  const mb = (n2) => (n2 / 1e6).toFixed(1);
+  return (p) => {
+    const largeDone = p.total !== void 0 && p.total >= 32e6 && p.bytes >= p.total;
+    if (!largeDone && Date.now() - last < 5e3) return;
+    last = Date.now();
+    info(`download ${p.digest.slice(0, 19)}: ${mb(p.bytes)}${p.total !== void 0 ? ` of ${mb(p.total)}` : ""} MB`);
+  };
+}
 function stickyKey(inputs, platform2) {
   const image = inputs.image.replace(/[@:][^/]*$/, "");
   const raw = [context2.workflow, image, platform2, inputs.commentKey].join("|");
@@ -98038,7 +98263,8 @@ async function runWith(inputs) {
     insecureRegistries: inputs.insecureRegistries,
     ...env.DOCKER_HOST ? { dockerHost: env.DOCKER_HOST } : {},
     helperEnv: env,
-    onSecret: (s) => setSecret(s)
+    onSecret: (s) => setSecret(s),
+    onProgress: downloadProgress()
   });
   const previous = await group("Resolve the previous image", () => resolvePrevious(inputs, sources, octokit));
   if (previous) info(`previous: ${previous}`);
@@ -98049,7 +98275,7 @@ async function runWith(inputs) {
   let policy;
   if (inputs.policy) {
     const path12 = inputs.policy === "recommended" ? void 0 : resolve3(env.GITHUB_WORKSPACE ?? ".", inputs.policy);
-    policy = path12 ? await loadPolicy(await readPolicy(path12, inputs.policy), inputs.policy) : await loadPolicy("extends: recommended\n", "recommended");
+    policy = path12 ? loadPolicy(await readPolicy(path12, inputs.policy), inputs.policy) : loadPolicy("extends: recommended\n", "recommended");
   }
   const result = await group("Compare the images", async () => {
     let lastLog = 0;
@@ -98088,15 +98314,15 @@ async function runWith(inputs) {
   await writeFileAtomic(changelogFile, summaryMd);
   if (inputs.summary) await summary.addRaw(summaryMd, true).write();
   const event = context2.eventName;
-  const pr = context2.payload.pull_request;
-  if (inputs.comment !== "false" && pr && octokit) {
+  const prNumber = context2.payload.pull_request?.number ?? inputs.pullRequest;
+  if (inputs.comment !== "false" && prNumber !== void 0 && octokit) {
     await group("Pull request comment", async () => {
       if (inputs.comment === "on-change" && !result.changes.hasChanges && verdict?.result !== "stop") {
         info("nothing changed: no comment (comment: on-change)");
         return;
       }
       const body2 = renderMarkdown(result.changes, { surface: "comment", marker: marker2, fullReportHint: hint, ...verdict ? { verdict } : {} });
-      const outcome = await upsertStickyComment(octokit, { ...context2.repo, issueNumber: pr.number }, `<!-- ${marker2} -->`, body2);
+      const outcome = await upsertStickyComment(octokit, { ...context2.repo, issueNumber: prNumber }, `<!-- ${marker2} -->`, body2);
       if (outcome.action === "denied" || outcome.action === "skipped") warning(`no pull request comment: ${outcome.reason}`);
       else info(`comment ${outcome.action} (${outcome.id})`);
     });
