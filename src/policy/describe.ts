@@ -1,17 +1,7 @@
 import type { FileChange, FileState } from '../diff/types.js';
+import { formatBytes } from '../util/format-bytes.js';
 
-/** `10.5 MB`: decimal units, as registries and `docker images` show sizes. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  const digits = unit === 0 || Math.abs(value) >= 100 ? 0 : 1;
-  return `${value.toFixed(digits)} ${units[unit]!}`;
-}
+export { formatBytes };
 
 /** `0o4755` → `4755`. */
 export function formatMode(mode: number): string {

@@ -1,5 +1,6 @@
 import type { OsRelease } from '../catalog/types.js';
 import type { Changes, FileChange, FileState, PackageChange, PackageChangeKind } from '../diff/types.js';
+import { formatBytes } from '../util/format-bytes.js';
 
 /** Package change kinds in the order a reviewer reads them: what went backwards first. */
 export const KIND_ORDER: readonly PackageChangeKind[] = ['downgraded', 'upgraded', 'added', 'removed', 'rebuilt'];
@@ -10,18 +11,7 @@ export const LAYER_SETTING_KEYS: ReadonlySet<string> = new Set(['history']);
 /** Settings that say nothing by themselves in a headline (they follow any layer change). */
 export const QUIET_SETTING_KEYS: ReadonlySet<string> = new Set(['history', 'layers', 'size.compressed', 'size.uncompressed']);
 
-/** `10.5 MB`: decimal units, as registries and `docker images` show sizes. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = Math.abs(bytes);
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${bytes < 0 ? '-' : ''}${value.toFixed(digits)} ${units[unit]!}`;
-}
+export { formatBytes };
 
 /** `+1.2 MB (+3.4%)`, `-5 B`, `±0`. */
 export function formatSizeDelta(before: number, after: number): string {

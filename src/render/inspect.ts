@@ -1,5 +1,6 @@
 import type { Inventory } from '../catalog/types.js';
 import type { EntryType } from '../layers/types.js';
+import { formatBytes } from '../util/format-bytes.js';
 import { terminalSafe } from './escape.js';
 
 /** What `inspect` reports: plain data, rendered as text or JSON by the CLI. */
@@ -48,17 +49,6 @@ export function summarizeInventory(inv: Inventory): InspectSummary {
   return s;
 }
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = Math.abs(n);
-  let u = 0;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  const s = u === 0 ? String(v) : v.toFixed(v < 10 ? 2 : 1);
-  return `${n < 0 ? '-' : ''}${s} ${units[u]}`;
-}
 
 /** Terminal text for `inspect`; strings from the image have control characters removed. */
 export function renderInspectText(s: InspectSummary, problems: Inventory['problems']): string {
