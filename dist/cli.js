@@ -6510,7 +6510,9 @@ var init_tar_file = __esm({
         try {
           handle = await open(path, "r");
         } catch (err2) {
-          throw new ImageChangelogError("IMAGE_NOT_FOUND", `cannot open archive ${path}: ${err2.code ?? err2.message}`, {
+          const code = err2.code;
+          const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a directory" : code ?? err2.message;
+          throw new ImageChangelogError("IMAGE_NOT_FOUND", `cannot open archive ${path}: ${why}`, {
             subject: path,
             cause: err2
           });
@@ -6818,7 +6820,7 @@ function createRemoteSources(options) {
     const ref2 = parseReference(stripRegistryTransport(reference));
     if (ref2.digest) return formatReference(ref2);
     const fetched = await client.getManifest(ref2);
-    return formatReference({ registry: ref2.registry, repository: ref2.repository, digest: fetched.digest });
+    return formatReference({ registry: ref2.registry, repository: ref2.repository, ...ref2.tag ? { tag: ref2.tag } : {}, digest: fetched.digest });
   };
   return {
     sources: [registry, daemon],
@@ -18099,6 +18101,24 @@ var init_compare_images = __esm({
   }
 });
 
+// src/util/format-bytes.ts
+function formatBytes(bytes) {
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let value2 = Math.abs(bytes);
+  let unit = 0;
+  while (value2 >= 1e3 && unit < units.length - 1) {
+    value2 /= 1e3;
+    unit++;
+  }
+  const digits = unit === 0 || value2 >= 100 ? 0 : 1;
+  return `${bytes < 0 ? "-" : ""}${value2.toFixed(digits)} ${units[unit]}`;
+}
+var init_format_bytes = __esm({
+  "src/util/format-bytes.ts"() {
+    "use strict";
+  }
+});
+
 // src/render/escape.ts
 function isHidden(cp) {
   return cp < 32 || cp >= 127 && cp <= 159 || cp === 173 || cp === 1564 || cp === 6158 || cp >= 8203 && cp <= 8207 || cp >= 8232 && cp <= 8238 || cp >= 8288 && cp <= 8297 || cp === 65279 || cp >= 55296 && cp <= 57343 || cp >= 65529 && cp <= 65531 || cp >= 917504 && cp <= 917631;
@@ -18197,17 +18217,6 @@ function summarizeInventory(inv) {
   if (os) s.os = os;
   return s;
 }
-function formatBytes(n2) {
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  let v = Math.abs(n2);
-  let u = 0;
-  while (v >= 1e3 && u < units.length - 1) {
-    v /= 1e3;
-    u++;
-  }
-  const s = u === 0 ? String(v) : v.toFixed(v < 10 ? 2 : 1);
-  return `${n2 < 0 ? "-" : ""}${s} ${units[u]}`;
-}
 function renderInspectText(s, problems) {
   const clean = (t) => terminalSafe(t, 500);
   const lines = [
@@ -18233,6 +18242,7 @@ function renderInspectText(s, problems) {
 var init_inspect = __esm({
   "src/render/inspect.ts"() {
     "use strict";
+    init_format_bytes();
     init_escape();
   }
 });
@@ -18284,22 +18294,11 @@ var init_budget = __esm({
 });
 
 // src/render/format.ts
-function formatBytes2(bytes) {
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  let value2 = Math.abs(bytes);
-  let unit = 0;
-  while (value2 >= 1e3 && unit < units.length - 1) {
-    value2 /= 1e3;
-    unit++;
-  }
-  const digits = unit === 0 || value2 >= 100 ? 0 : 1;
-  return `${bytes < 0 ? "-" : ""}${value2.toFixed(digits)} ${units[unit]}`;
-}
 function formatSizeDelta(before, after) {
   const d = after - before;
   if (d === 0) return "\xB10";
   const pct = before > 0 ? ` (${d > 0 ? "+" : "-"}${Math.abs(d / before * 100).toFixed(1)}%)` : "";
-  return `${d > 0 ? "+" : "-"}${formatBytes2(Math.abs(d))}${pct}`;
+  return `${d > 0 ? "+" : "-"}${formatBytes(Math.abs(d))}${pct}`;
 }
 function formatDelta(before, after) {
   const d = after - before;
@@ -18355,13 +18354,13 @@ function fileDetails(change2) {
   if (!s) return { facts };
   if (change2.kind === "added" || change2.kind === "removed") {
     if (s.type !== "file" && s.type !== "hardlink") facts.push(typeName(s));
-    if (s.type === "file" || s.type === "hardlink") facts.push(formatBytes2(s.size));
+    if (s.type === "file" || s.type === "hardlink") facts.push(formatBytes(s.size));
     if (s.type !== "symlink") facts.push(`mode ${formatMode(s.mode)}`);
     if (s.uid !== 0 || s.gid !== 0) facts.push(`owner ${s.uid}:${s.gid}`);
     if (s.type === "symlink" && s.link !== void 0) link = { after: s.link };
   } else if (b && a) {
     for (const aspect of change2.aspects) {
-      if (aspect === "content") facts.push(`content (${formatBytes2(b.size)} \u2192 ${formatBytes2(a.size)})`);
+      if (aspect === "content") facts.push(`content (${formatBytes(b.size)} \u2192 ${formatBytes(a.size)})`);
       else if (aspect === "type") facts.push(`type ${typeName(b)} \u2192 ${typeName(a)}`);
       else if (aspect === "mode") facts.push(`mode ${formatMode(b.mode)} \u2192 ${formatMode(a.mode)}`);
       else if (aspect === "uid") facts.push(`uid ${b.uid} \u2192 ${a.uid}`);
@@ -18377,13 +18376,14 @@ function fileDetails(change2) {
 }
 function settingValue(key, value2) {
   if (value2 === void 0) return void 0;
-  if (key.startsWith("size.") && /^\d+$/.test(value2)) return formatBytes2(Number(value2));
+  if (key.startsWith("size.") && /^\d+$/.test(value2)) return formatBytes(Number(value2));
   return value2;
 }
 var KIND_ORDER, LAYER_SETTING_KEYS, QUIET_SETTING_KEYS;
 var init_format = __esm({
   "src/render/format.ts"() {
     "use strict";
+    init_format_bytes();
     KIND_ORDER = ["downgraded", "upgraded", "added", "removed", "rebuilt"];
     LAYER_SETTING_KEYS = /* @__PURE__ */ new Set(["history"]);
     QUIET_SETTING_KEYS = /* @__PURE__ */ new Set(["history", "layers", "size.compressed", "size.uncompressed"]);
@@ -18643,8 +18643,8 @@ function overviewTable(changes) {
         ["Digest", code(shortDigest(s.manifestDigest))],
         ["Platform", escapeText(s.platform)],
         ["OS", escapeText(describeOs2(a.os))],
-        ["Size (compressed)", formatBytes2(s.compressedSize)],
-        ["Size (uncompressed)", formatBytes2(s.uncompressedSize)],
+        ["Size (compressed)", formatBytes(s.compressedSize)],
+        ["Size (uncompressed)", formatBytes(s.uncompressedSize)],
         ["Packages", String(a.packageCount)],
         ["Files", String(a.fileCount)],
         ["Layers", String(s.layers.length)]
@@ -18661,8 +18661,8 @@ function overviewTable(changes) {
       ["Digest", code(shortDigest(p.manifestDigest)), code(shortDigest(s.manifestDigest)), p.manifestDigest === s.manifestDigest ? "same" : ""],
       ["Platform", escapeText(p.platform), escapeText(s.platform), changed(p.platform, s.platform)],
       ["OS", escapeText(describeOs2(b.os)), escapeText(describeOs2(a.os)), changes.osChanged ? "**changed**" : ""],
-      ["Size (compressed)", formatBytes2(p.compressedSize), formatBytes2(s.compressedSize), formatSizeDelta(p.compressedSize, s.compressedSize)],
-      ["Size (uncompressed)", formatBytes2(p.uncompressedSize), formatBytes2(s.uncompressedSize), formatSizeDelta(p.uncompressedSize, s.uncompressedSize)],
+      ["Size (compressed)", formatBytes(p.compressedSize), formatBytes(s.compressedSize), formatSizeDelta(p.compressedSize, s.compressedSize)],
+      ["Size (uncompressed)", formatBytes(p.uncompressedSize), formatBytes(s.uncompressedSize), formatSizeDelta(p.uncompressedSize, s.uncompressedSize)],
       ["Packages", String(b.packageCount), String(a.packageCount), formatDelta(b.packageCount, a.packageCount)],
       ["Files", String(b.fileCount), String(a.fileCount), formatDelta(b.fileCount, a.fileCount)],
       ["Layers", String(p.layers.length), String(s.layers.length), `${formatDelta(p.layers.length, s.layers.length)} (${changes.layers.shared} shared)`]
@@ -18730,7 +18730,7 @@ function layerRows(changes) {
     String(i + 1),
     what,
     escapeCode(shortDigest(l.diffID), { max: 80 }),
-    formatBytes2(l.size),
+    formatBytes(l.size),
     l.createdBy ? escapeCode(l.createdBy.trim(), { max: 160 }) : ""
   ];
   const rows = changes.after.summary.layers.flatMap((l, i) => added.has(l.diffID) ? [row(l, i, "added")] : []);
@@ -19060,8 +19060,8 @@ function renderText(changes, options) {
     ["digest", b ? shortDigest(safe(b.summary.manifestDigest)) : "", shortDigest(safe(a.summary.manifestDigest)), ""],
     ["platform", safe(b?.summary.platform ?? ""), safe(a.summary.platform), changes.platformChanged ? "changed" : ""],
     ["os", b ? safe(describeOs2(b.os)) : "", safe(describeOs2(a.os)), changes.osChanged ? "changed" : ""],
-    ["compressed", b ? formatBytes2(b.summary.compressedSize) : "", formatBytes2(a.summary.compressedSize), b ? formatSizeDelta(b.summary.compressedSize, a.summary.compressedSize) : ""],
-    ["uncompressed", b ? formatBytes2(b.summary.uncompressedSize) : "", formatBytes2(a.summary.uncompressedSize), b ? formatSizeDelta(b.summary.uncompressedSize, a.summary.uncompressedSize) : ""],
+    ["compressed", b ? formatBytes(b.summary.compressedSize) : "", formatBytes(a.summary.compressedSize), b ? formatSizeDelta(b.summary.compressedSize, a.summary.compressedSize) : ""],
+    ["uncompressed", b ? formatBytes(b.summary.uncompressedSize) : "", formatBytes(a.summary.uncompressedSize), b ? formatSizeDelta(b.summary.uncompressedSize, a.summary.uncompressedSize) : ""],
     ["packages", b ? String(b.packageCount) : "", String(a.packageCount), b ? formatDelta(b.packageCount, a.packageCount) : ""],
     ["files", b ? String(b.fileCount) : "", String(a.fileCount), b ? formatDelta(b.fileCount, a.fileCount) : ""],
     ["layers", b ? String(b.summary.layers.length) : "", String(a.summary.layers.length), b ? `${formatDelta(b.summary.layers.length, a.summary.layers.length)} (${changes.layers.shared} shared)` : ""]
@@ -19106,7 +19106,7 @@ function renderText(changes, options) {
     section(`Layers (${changes.layers.shared} shared, ${changes.layers.added.length} added, ${changes.layers.removed.length} removed)`);
     const added = new Set(changes.layers.added);
     const removed = new Set(changes.layers.removed);
-    const line = (what, l) => `  ${what} ${shortDigest(safe(l.diffID, 80))}  ${formatBytes2(l.size)}  ${c.dim(safe((l.createdBy ?? "").trim(), 160))}`;
+    const line = (what, l) => `  ${what} ${shortDigest(safe(l.diffID, 80))}  ${formatBytes(l.size)}  ${c.dim(safe((l.createdBy ?? "").trim(), 160))}`;
     for (const l of a.summary.layers) if (added.has(l.diffID)) out.push(line(c.green("+"), l));
     for (const l of b?.summary.layers ?? []) if (removed.has(l.diffID)) out.push(line(c.red("-"), l));
   }
@@ -27199,17 +27199,6 @@ var init_allowlist = __esm({
 });
 
 // src/policy/describe.ts
-function formatBytes3(bytes) {
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  let value2 = bytes;
-  let unit = 0;
-  while (Math.abs(value2) >= 1e3 && unit < units.length - 1) {
-    value2 /= 1e3;
-    unit++;
-  }
-  const digits = unit === 0 || Math.abs(value2) >= 100 ? 0 : 1;
-  return `${value2.toFixed(digits)} ${units[unit]}`;
-}
 function formatMode2(mode) {
   return (mode & 4095).toString(8).padStart(4, "0");
 }
@@ -27226,6 +27215,7 @@ function describeFileChange(change2) {
 var init_describe = __esm({
   "src/policy/describe.ts"() {
     "use strict";
+    init_format_bytes();
   }
 });
 
@@ -27280,7 +27270,7 @@ function matchFacts(match, change2) {
     if (!isRegular(after)) return void 0;
     if (match.minSize !== void 0 && after.size < match.minSize) return void 0;
     if (match.maxSize !== void 0 && after.size > match.maxSize) return void 0;
-    facts.push(formatBytes3(after.size));
+    facts.push(formatBytes(after.size));
   }
   if (match.sizeGrowthFactor !== void 0) {
     const before = change2.before;
@@ -27288,7 +27278,7 @@ function matchFacts(match, change2) {
       return void 0;
     const factor = after.size / before.size;
     if (factor < match.sizeGrowthFactor) return void 0;
-    facts.push(`${factor.toFixed(1)}x larger (${formatBytes3(before.size)} \u2192 ${formatBytes3(after.size)})`);
+    facts.push(`${factor.toFixed(1)}x larger (${formatBytes(before.size)} \u2192 ${formatBytes(after.size)})`);
   }
   return facts;
 }
@@ -27391,7 +27381,7 @@ function imageViolations(rule, changes, after) {
       const pct = Number.isFinite(percent) ? ` (+${percent.toFixed(1)}%)` : "";
       report(
         "size",
-        `the image grew by ${formatBytes3(bytes)}${pct}: ${formatBytes3(old)} \u2192 ${formatBytes3(now)} uncompressed`
+        `the image grew by ${formatBytes(bytes)}${pct}: ${formatBytes(old)} \u2192 ${formatBytes(now)} uncompressed`
       );
     }
   }

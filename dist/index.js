@@ -89762,7 +89762,9 @@ var TarFile = class _TarFile {
     try {
       handle = await open2(path12, "r");
     } catch (err2) {
-      throw new ImageChangelogError("IMAGE_NOT_FOUND", `cannot open archive ${path12}: ${err2.code ?? err2.message}`, {
+      const code = err2.code;
+      const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a directory" : code ?? err2.message;
+      throw new ImageChangelogError("IMAGE_NOT_FOUND", `cannot open archive ${path12}: ${why}`, {
         subject: path12,
         cause: err2
       });
@@ -90112,7 +90114,7 @@ function createRemoteSources(options) {
     const ref2 = parseReference(stripRegistryTransport(reference));
     if (ref2.digest) return formatReference(ref2);
     const fetched = await client.getManifest(ref2);
-    return formatReference({ registry: ref2.registry, repository: ref2.repository, digest: fetched.digest });
+    return formatReference({ registry: ref2.registry, repository: ref2.repository, ...ref2.tag ? { tag: ref2.tag } : {}, digest: fetched.digest });
   };
   return {
     sources: [registry, daemon],
@@ -96296,10 +96298,7 @@ function markerKey(key) {
   return key.replace(/[^A-Za-z0-9._:/@+=-]/g, "_").replace(/-{2,}/g, "-").slice(0, 200);
 }
 
-// src/render/format.ts
-var KIND_ORDER = ["downgraded", "upgraded", "added", "removed", "rebuilt"];
-var LAYER_SETTING_KEYS = /* @__PURE__ */ new Set(["history"]);
-var QUIET_SETTING_KEYS = /* @__PURE__ */ new Set(["history", "layers", "size.compressed", "size.uncompressed"]);
+// src/util/format-bytes.ts
 function formatBytes(bytes) {
   const units = ["B", "kB", "MB", "GB", "TB"];
   let value2 = Math.abs(bytes);
@@ -96311,6 +96310,11 @@ function formatBytes(bytes) {
   const digits = unit === 0 || value2 >= 100 ? 0 : 1;
   return `${bytes < 0 ? "-" : ""}${value2.toFixed(digits)} ${units[unit]}`;
 }
+
+// src/render/format.ts
+var KIND_ORDER = ["downgraded", "upgraded", "added", "removed", "rebuilt"];
+var LAYER_SETTING_KEYS = /* @__PURE__ */ new Set(["history"]);
+var QUIET_SETTING_KEYS = /* @__PURE__ */ new Set(["history", "layers", "size.compressed", "size.uncompressed"]);
 function formatSizeDelta(before, after) {
   const d = after - before;
   if (d === 0) return "\xB10";
@@ -97758,17 +97762,6 @@ function coverage(a) {
 var import_picomatch7 = __toESM(require_picomatch2(), 1);
 
 // src/policy/describe.ts
-function formatBytes2(bytes) {
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  let value2 = bytes;
-  let unit = 0;
-  while (Math.abs(value2) >= 1e3 && unit < units.length - 1) {
-    value2 /= 1e3;
-    unit++;
-  }
-  const digits = unit === 0 || Math.abs(value2) >= 100 ? 0 : 1;
-  return `${value2.toFixed(digits)} ${units[unit]}`;
-}
 function formatMode2(mode) {
   return (mode & 4095).toString(8).padStart(4, "0");
 }
@@ -97837,7 +97830,7 @@ function matchFacts(match3, change2) {
     if (!isRegular(after)) return void 0;
     if (match3.minSize !== void 0 && after.size < match3.minSize) return void 0;
     if (match3.maxSize !== void 0 && after.size > match3.maxSize) return void 0;
-    facts.push(formatBytes2(after.size));
+    facts.push(formatBytes(after.size));
   }
   if (match3.sizeGrowthFactor !== void 0) {
     const before = change2.before;
@@ -97845,7 +97838,7 @@ function matchFacts(match3, change2) {
       return void 0;
     const factor = after.size / before.size;
     if (factor < match3.sizeGrowthFactor) return void 0;
-    facts.push(`${factor.toFixed(1)}x larger (${formatBytes2(before.size)} \u2192 ${formatBytes2(after.size)})`);
+    facts.push(`${factor.toFixed(1)}x larger (${formatBytes(before.size)} \u2192 ${formatBytes(after.size)})`);
   }
   return facts;
 }
@@ -97931,7 +97924,7 @@ function imageViolations(rule, changes, after) {
       const pct = Number.isFinite(percent) ? ` (+${percent.toFixed(1)}%)` : "";
       report(
         "size",
-        `the image grew by ${formatBytes2(bytes)}${pct}: ${formatBytes2(old)} \u2192 ${formatBytes2(now)} uncompressed`
+        `the image grew by ${formatBytes(bytes)}${pct}: ${formatBytes(old)} \u2192 ${formatBytes(now)} uncompressed`
       );
     }
   }

@@ -86,7 +86,7 @@ describe.skipIf(missing.length > 0)('action with images in a registry', () => {
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.outputs.previous).toBe(`${app}@${manifestDigest(`${app}:1.0.0`)}`);
+    expect(r.outputs.previous).toBe(`${app}:1.0.0@${manifestDigest(`${app}:1.0.0`)}`);
     expect(r.outputs['packages-changed']).toBe('3');
     const body = gh.comments.get(42)?.[0]?.body ?? '';
     for (const name of ['tzdata', 'ca-certificates', 'netbase']) expect(body).toContain(name);
@@ -153,7 +153,7 @@ describe.skipIf(missing.length > 0)('action with images in a registry', () => {
       token: TOKEN,
     });
     expect(r.code).toBe(0);
-    expect(r.outputs.previous).toBe(`${app}@${manifestDigest(`${app}:1.0.0`)}`);
+    expect(r.outputs.previous).toBe(`${app}:1.0.0@${manifestDigest(`${app}:1.0.0`)}`);
     const notes = gh.releases.find((x) => x.id === current.id)!.body!;
     expect(notes).toContain('<!-- image-changelog:start');
     expect(notes).toContain('tzdata');
@@ -173,7 +173,7 @@ describe.skipIf(missing.length > 0)('action with images in a registry', () => {
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.outputs.previous).toMatch(new RegExp(`^${debian.replace(/\./g, '\\.')}@sha256:[0-9a-f]{64}$`));
+    expect(r.outputs.previous).toMatch(new RegExp(`^${debian.replace(/\./g, '\\.')}:1\\.0\\.0@sha256:[0-9a-f]{64}$`));
     expect(gh.comments.get(42)).toHaveLength(1);
     expect(Number(r.outputs['packages-changed'])).toBeGreaterThan(0);
     // The base layer (64 MB) is large enough to get a progress line when its download ends.

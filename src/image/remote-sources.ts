@@ -28,7 +28,7 @@ export interface RemoteSourceOptions {
 export interface RemoteSources {
   sources: ImageSource[];
   client: RegistryClient;
-  /** `repo:tag` -> `repo@sha256:...`, so the changelog names exactly what was compared. */
+  /** `repo:tag` -> `repo:tag@sha256:...`, so the changelog names exactly what was compared. */
   pinToDigest(reference: string): Promise<string>;
   /** The highest semver tag below the reference's tag, pinned to its digest; undefined when none. */
   previousByTags(reference: string): Promise<string | undefined>;
@@ -57,7 +57,8 @@ export function createRemoteSources(options: RemoteSourceOptions): RemoteSources
     const ref = parseReference(stripRegistryTransport(reference));
     if (ref.digest) return formatReference(ref);
     const fetched = await client.getManifest(ref);
-    return formatReference({ registry: ref.registry, repository: ref.repository, digest: fetched.digest });
+    // Keep the tag for the reader; the digest decides what is pulled.
+    return formatReference({ registry: ref.registry, repository: ref.repository, ...(ref.tag ? { tag: ref.tag } : {}), digest: fetched.digest });
   };
 
   return {

@@ -94,7 +94,9 @@ export class TarFile {
     try {
       handle = await open(path, 'r');
     } catch (err) {
-      throw new ImageChangelogError('IMAGE_NOT_FOUND', `cannot open archive ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? (err as Error).message);
+      throw new ImageChangelogError('IMAGE_NOT_FOUND', `cannot open archive ${path}: ${why}`, {
         subject: path,
         cause: err,
       });
