@@ -43,6 +43,8 @@ describe('action inputs', () => {
     [{ 'registry-username': 'me' }, "input 'registry-password': registry-username and registry-password go together"],
     [{ 'previous-tag-template': '{repository}:latest' }, "input 'previous-tag-template': must contain {tag} or {version}"],
     [{ 'comment-key': '<b>' }, "input 'comment-key'"],
+    [{ 'max-layer-size': 'lots' }, "input 'max-layer-size': expected a size like 512"],
+    [{ 'max-entries': '-5' }, "input 'max-entries': expected a whole number above 0, got '-5'"],
   ])('names the input in a one-line error for %o', (over, message) => {
     let caught: Error | undefined;
     try {
@@ -52,6 +54,11 @@ describe('action inputs', () => {
     }
     expect(caught?.message).toContain(message);
     expect(caught?.message).not.toContain('\n');
+  });
+
+  it('reads the resource bounds with their defaults', () => {
+    expect(read({})).toMatchObject({ maxLayerBytes: 64 * 1024 ** 3, maxEntries: 2_000_000 });
+    expect(read({ 'max-layer-size': '10GB', 'max-entries': '5' })).toMatchObject({ maxLayerBytes: 10e9, maxEntries: 5 });
   });
 
   it('parses depth all and a platform with a variant', () => {

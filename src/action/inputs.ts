@@ -1,4 +1,5 @@
 import { ImageChangelogError } from '../util/errors.js';
+import { parseSize } from '../policy/values.js';
 import { parsePlatform } from '../image/platform.js';
 import type { Platform } from '../image/types.js';
 
@@ -25,6 +26,8 @@ export interface Inputs {
   registryPassword?: string;
   insecureRegistries: string[];
   cache: boolean;
+  maxLayerBytes: number;
+  maxEntries: number;
 }
 
 function invalid(name: string, message: string): ImageChangelogError {
@@ -44,6 +47,21 @@ function list(raw: string): string[] {
     .split(/[\n,]/)
     .map((s) => s.trim())
     .filter((s) => s !== '' && !s.startsWith('#'));
+}
+
+function sizeInput(get: (name: string) => string, name: string, fallback: number): number {
+  const raw = get(name).trim();
+  if (raw === '') return fallback;
+  const r = parseSize(raw);
+  if (!r.ok || r.value < 1) throw invalid(name, `expected ${r.ok ? 'a positive size' : r.expected}, got '${raw}'`);
+  return r.value;
+}
+
+function countInput(get: (name: string) => string, name: string, fallback: number): number {
+  const raw = get(name).trim();
+  if (raw === '') return fallback;
+  if (!/^[1-9]\d{0,9}$/.test(raw)) throw invalid(name, `expected a whole number above 0, got '${raw}'`);
+  return Number(raw);
 }
 
 /** Reads inputs through `get` (core.getInput in the action, a map in tests). */
@@ -89,6 +107,8 @@ export function readInputs(get: (name: string) => string): Inputs {
     githubToken: get('github-token').trim(),
     insecureRegistries: list(get('insecure-registries')),
     cache: bool(get, 'cache', true),
+    maxLayerBytes: sizeInput(get, 'max-layer-size', 64 * 1024 ** 3),
+    maxEntries: countInput(get, 'max-entries', 2_000_000),
   };
   const pullRequest = get('pull-request').trim();
   if (pullRequest) {

@@ -114,6 +114,7 @@ async function runWith(inputs: Inputs): Promise<void> {
         ...(inputs.platform ? { platform: inputs.platform } : {}),
         sources: sources.sources,
         capture,
+        limits: { maxUncompressedBytes: inputs.maxLayerBytes, maxEntries: inputs.maxEntries },
         ...(inputs.cache ? { cache: new DiskLayerIndexCache(cacheDir, capture) } : {}),
         onPhase: (phase, detail) => core.info(`${phase}: ${detail}`),
         onLayer: (p) => {
