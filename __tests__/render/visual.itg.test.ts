@@ -7,7 +7,7 @@ import type { Changes } from '../../src/diff/types.js';
 import { goldenCase, renderGoldenCase } from '../golden/golden-cases.js';
 import { HOSTILE, hostileChanges, hostileVerdict } from '../helpers/hostile-changes.js';
 import { repoRoot } from '../world/world.js';
-import { CHROMIUM, allOpen, githubPage, hasChromium, htmlTables, liveMarkup, markdownToHtml, screenshot, textOf, type HtmlTable } from './visual-page.js';
+import { CHROMIUM, allOpen, githubPage, hasChromium, htmlTables, liveMarkup, markdownToHtml, screenshot, textOf, type HtmlTable } from '../helpers/github-html.js';
 
 const outDir = join(repoRoot, '.cache', 'visual');
 const count = (text: string, re: RegExp) => text.match(re)?.length ?? 0;
