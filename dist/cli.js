@@ -14195,9 +14195,35 @@ function attribute2(packages, files) {
     if (explainedBy.size === 0) f.unexplained = true;
   }
 }
+function explainListedDirectories(files, before, after) {
+  const dirChanges = files.filter((f) => f.ownership === "none" && (f.after ?? f.before)?.type === "dir");
+  if (dirChanges.length === 0) return;
+  const listers = (inv) => {
+    const wanted = new Set(dirChanges.map((f) => f.path));
+    const map = /* @__PURE__ */ new Map();
+    for (const pkg of inv?.packages ?? []) {
+      for (const file of pkg.files) {
+        if (!wanted.has(file.path)) continue;
+        const keys = map.get(file.path) ?? [];
+        if (!keys.includes(ownerKey(pkg))) keys.push(ownerKey(pkg));
+        map.set(file.path, keys);
+      }
+    }
+    return map;
+  };
+  const afterListers = listers(after);
+  const beforeListers = listers(before);
+  for (const f of dirChanges) {
+    const owners = (f.kind === "removed" ? beforeListers : afterListers).get(f.path);
+    if (!owners) continue;
+    f.ownership = "package";
+    f.owners = owners.sort();
+  }
+}
 function diffInventories(before, after, options) {
   const packages = diffPackages(before?.packages ?? [], after.packages);
   const files = diffFiles(before?.files ?? [], after.files);
+  explainListedDirectories(files, before, after);
   attribute2(packages, files);
   const excluded = excludeMatcher(options);
   for (const f of files) if (f.ownership === "none" && excluded(f.path)) f.excluded = true;

@@ -54,9 +54,40 @@ function attribute(packages: PackageChange[], files: FileChange[]): void {
  * What changed from `before` to `after` (before undefined: a first release, compared with an empty
  * image, so everything in it is "added" and the policy sees all of it). Pure: no I/O, inputs untouched.
  */
+/**
+ * Directories are never "owned" (many packages share them), but an empty directory a package lists
+ * (`etc/ssl/certs` in ca-certificates) is explained by that package, not a non-packaged change.
+ */
+function explainListedDirectories(files: FileChange[], before: Inventory | undefined, after: Inventory): void {
+  const dirChanges = files.filter((f) => f.ownership === 'none' && (f.after ?? f.before)?.type === 'dir');
+  if (dirChanges.length === 0) return;
+  const listers = (inv: Inventory | undefined): Map<string, string[]> => {
+    const wanted = new Set(dirChanges.map((f) => f.path));
+    const map = new Map<string, string[]>();
+    for (const pkg of inv?.packages ?? []) {
+      for (const file of pkg.files) {
+        if (!wanted.has(file.path)) continue;
+        const keys = map.get(file.path) ?? [];
+        if (!keys.includes(ownerKey(pkg))) keys.push(ownerKey(pkg));
+        map.set(file.path, keys);
+      }
+    }
+    return map;
+  };
+  const afterListers = listers(after);
+  const beforeListers = listers(before);
+  for (const f of dirChanges) {
+    const owners = (f.kind === 'removed' ? beforeListers : afterListers).get(f.path);
+    if (!owners) continue;
+    f.ownership = 'package';
+    f.owners = owners.sort();
+  }
+}
+
 export function diffInventories(before: Inventory | undefined, after: Inventory, options: DiffOptions): Changes {
   const packages = diffPackages(before?.packages ?? [], after.packages);
   const files = diffFiles(before?.files ?? [], after.files);
+  explainListedDirectories(files, before, after);
   attribute(packages, files);
 
   const excluded = excludeMatcher(options);
