@@ -257,6 +257,20 @@ describe('parsePolicy', () => {
         `${FILE}:7:5: "package" selects packages, but rule "a" is a files rule; use "path"`,
       ],
       [
+        'an allowance selecting paths on an image rule',
+        lines(
+          'rules:',
+          '  - id: a',
+          '    action: stop',
+          '    image: { runsAsRoot: true }',
+          'allow:',
+          '  - rule: a',
+          '    path: etc/*',
+          '    reason: ok',
+        ),
+        `${FILE}:7:5: "path" selects files, but rule "a" is an image rule; use "subject"`,
+      ],
+      [
         'an unknown base policy',
         lines('extends: recomended', 'rules: []'),
         `${FILE}:1:10: "extends" must be one of recommended (got "recomended"); did you mean "recommended"?`,

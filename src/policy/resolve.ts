@@ -97,18 +97,23 @@ function checkAllowances(parsed: ParsedPolicy, rules: PolicyRule[], base: Policy
       throw policyError(
         parsed.source,
         selector.at,
-        `"package" selects packages, but rule "${rule.id}" is a ${rule.kind} rule; use "${rule.kind === 'image' ? 'subject' : 'path'}"`,
+        `"package" selects packages, but rule "${rule.id}" is ${kindArticle(rule)} rule; use "${rule.kind === 'image' ? 'subject' : 'path'}"`,
       );
     }
     if (selector?.key === 'path' && rule.kind !== 'files' && rule.kind !== 'secrets') {
       throw policyError(
         parsed.source,
         selector.at,
-        `"path" selects files, but rule "${rule.id}" is a ${rule.kind} rule; use "${rule.kind === 'packages' ? 'package' : 'subject'}"`,
+        `"path" selects files, but rule "${rule.id}" is ${kindArticle(rule)} rule; use "${rule.kind === 'packages' ? 'package' : 'subject'}"`,
       );
     }
     const { ruleAt: _ruleAt, selector: _selector, ...allowance } = entry;
     allow.push(allowance);
   }
   return allow;
+}
+
+/** "a files", "an image": the rule's kind with its article, for messages. */
+function kindArticle(rule: PolicyRule): string {
+  return `${rule.kind === 'image' ? 'an' : 'a'} ${rule.kind}`;
 }
