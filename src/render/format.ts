@@ -13,12 +13,28 @@ export const QUIET_SETTING_KEYS: ReadonlySet<string> = new Set(['history', 'laye
 
 export { formatBytes };
 
-/** `+1.2 MB (+3.4%)`, `-5 B`, `±0`. */
+/** `1,234 B`: every byte, grouped by thousands (locale-independent). */
+export function formatExactBytes(bytes: number): string {
+  return `${String(bytes).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} B`;
+}
+
+/**
+ * A before/after pair of sizes: rounded (`1.2 kB`, `3.4 MB`) unless rounding would make two different
+ * sizes look equal, then exact (`1,234 B`, `1,236 B`) so the pair never reads `1.2 kB → 1.2 kB`.
+ */
+export function formatBytesPair(before: number, after: number): [string, string] {
+  const b = formatBytes(before);
+  const a = formatBytes(after);
+  return b === a && before !== after ? [formatExactBytes(before), formatExactBytes(after)] : [b, a];
+}
+
+/** `+1.2 MB (+3.4%)`, `-5 B (<0.1%)`, `±0`. */
 export function formatSizeDelta(before: number, after: number): string {
   const d = after - before;
   if (d === 0) return '±0';
-  const pct = before > 0 ? ` (${d > 0 ? '+' : '-'}${Math.abs((d / before) * 100).toFixed(1)}%)` : '';
-  return `${d > 0 ? '+' : '-'}${formatBytes(Math.abs(d))}${pct}`;
+  const pct = Math.abs((d / before) * 100);
+  const percent = before <= 0 ? '' : pct < 0.05 ? ' (<0.1%)' : ` (${d > 0 ? '+' : '-'}${pct.toFixed(1)}%)`;
+  return `${d > 0 ? '+' : '-'}${formatBytes(Math.abs(d))}${percent}`;
 }
 
 /** `+3`, `-1`, `±0`. */
@@ -107,7 +123,7 @@ export function fileDetails(change: FileChange): { facts: string[]; link?: { bef
     if (s.type === 'symlink' && s.link !== undefined) link = { after: s.link };
   } else if (b && a) {
     for (const aspect of change.aspects) {
-      if (aspect === 'content') facts.push(`content (${formatBytes(b.size)} → ${formatBytes(a.size)})`);
+      if (aspect === 'content') facts.push(b.size === a.size ? `content (same size, ${formatBytes(a.size)})` : `content (${formatBytesPair(b.size, a.size).join(' → ')})`);
       else if (aspect === 'type') facts.push(`type ${typeName(b)} → ${typeName(a)}`);
       else if (aspect === 'mode') facts.push(`mode ${formatMode(b.mode)} → ${formatMode(a.mode)}`);
       else if (aspect === 'uid') facts.push(`uid ${b.uid} → ${a.uid}`);
@@ -122,9 +138,16 @@ export function fileDetails(change: FileChange): { facts: string[]; link?: { bef
   return link ? { facts, link } : { facts };
 }
 
-/** A setting's value for display: sizes in bytes become `12.3 MB`. */
-export function settingValue(key: string, value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (key.startsWith('size.') && /^\d+$/.test(value)) return formatBytes(Number(value));
-  return value;
+const BYTES = /^\d+$/;
+
+/**
+ * A setting's before and after values for display: sizes in bytes become `12.3 MB` (exact bytes when
+ * the two would round to the same text).
+ */
+export function settingValues(key: string, before: string | undefined, after: string | undefined): [string | undefined, string | undefined] {
+  if (!key.startsWith('size.')) return [before, after];
+  const b = before !== undefined && BYTES.test(before) ? Number(before) : undefined;
+  const a = after !== undefined && BYTES.test(after) ? Number(after) : undefined;
+  if (b !== undefined && a !== undefined) return formatBytesPair(b, a);
+  return [b !== undefined ? formatBytes(b) : before, a !== undefined ? formatBytes(a) : after];
 }

@@ -8,7 +8,7 @@ import {
   formatBytes,
   nonPackagedChanges,
   plural,
-  settingValue,
+  settingValues,
   shortDigest,
   suspiciousPackageFiles,
 } from './format.js';
@@ -47,7 +47,10 @@ export class MarkdownSections {
       ['Setting', 'Before', 'After'],
       changes.settings
         .filter((s) => !LAYER_SETTING_KEYS.has(s.key))
-        .map((s) => [escapeCode(s.key, { max: 120 }), value(settingValue(s.key, s.before), s.redacted), value(settingValue(s.key, s.after), s.redacted)]),
+        .map((s) => {
+          const [before, after] = settingValues(s.key, s.before, s.after);
+          return [escapeCode(s.key, { max: 120 }), value(before, s.redacted), value(after, s.redacted)];
+        }),
     );
     this.layerRows = prepareTable(['Layer', '', 'Digest', 'Size', 'Created by'], layerRows(changes), ['r', 'l', 'l', 'r', 'l']);
     const packages = Math.max(0, ...KIND_ORDER.filter((k) => k !== 'downgraded').map((k) => this.byKind.get(k)!.rows.length));

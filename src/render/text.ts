@@ -8,6 +8,7 @@ import {
   describeOs,
   fileDetails,
   formatBytes,
+  formatBytesPair,
   formatDelta,
   formatSizeDelta,
   kindCounts,
@@ -15,7 +16,7 @@ import {
   nonPackagedTotal,
   packageTotal,
   plural,
-  settingValue,
+  settingValues,
   shortDigest,
   stateFileChanges,
   suspiciousPackageFiles,
@@ -80,8 +81,8 @@ export function renderText(changes: Changes, options: TextOptions): string {
     ['digest', b ? shortDigest(safe(b.summary.manifestDigest)) : '', shortDigest(safe(a.summary.manifestDigest)), ''],
     ['platform', safe(b?.summary.platform ?? ''), safe(a.summary.platform), changes.platformChanged ? 'changed' : ''],
     ['os', b ? safe(describeOs(b.os)) : '', safe(describeOs(a.os)), changes.osChanged ? 'changed' : ''],
-    ['compressed', b ? formatBytes(b.summary.compressedSize) : '', formatBytes(a.summary.compressedSize), b ? formatSizeDelta(b.summary.compressedSize, a.summary.compressedSize) : ''],
-    ['uncompressed', b ? formatBytes(b.summary.uncompressedSize) : '', formatBytes(a.summary.uncompressedSize), b ? formatSizeDelta(b.summary.uncompressedSize, a.summary.uncompressedSize) : ''],
+    ['compressed', ...sizeRow(b?.summary.compressedSize, a.summary.compressedSize)],
+    ['uncompressed', ...sizeRow(b?.summary.uncompressedSize, a.summary.uncompressedSize)],
     ['packages', b ? String(b.packageCount) : '', String(a.packageCount), b ? formatDelta(b.packageCount, a.packageCount) : ''],
     ['files', b ? String(b.fileCount) : '', String(a.fileCount), b ? formatDelta(b.fileCount, a.fileCount) : ''],
     ['layers', b ? String(b.summary.layers.length) : '', String(a.summary.layers.length), b ? `${formatDelta(b.summary.layers.length, a.summary.layers.length)} (${changes.layers.shared} shared)` : ''],
@@ -119,8 +120,9 @@ export function renderText(changes: Changes, options: TextOptions): string {
   if (settings.length > 0) {
     section(`Settings (${settings.length})`);
     for (const s of settings) {
-      const v = (x: string | undefined) => (x === undefined ? c.dim('(unset)') : safe(settingValue(s.key, x)!));
-      out.push(`  ${safe(s.key, 120)}: ${changes.firstRelease ? v(s.after) : `${v(s.before)} -> ${v(s.after)}`}`);
+      const [before, after] = settingValues(s.key, s.before, s.after);
+      const v = (x: string | undefined) => (x === undefined ? c.dim('(unset)') : safe(x));
+      out.push(`  ${safe(s.key, 120)}: ${changes.firstRelease ? v(after) : `${v(before)} -> ${v(after)}`}`);
     }
   }
   if (changes.layers.added.length + changes.layers.removed.length > 0) {
@@ -138,6 +140,12 @@ export function renderText(changes: Changes, options: TextOptions): string {
   if (state > 0) notes.push(`${plural(state, 'package-manager state file')} changed with the packages.`);
   if (notes.length > 0) out.push('', c.dim(notes.join(' ')));
   return `${out.join('\n')}\n`;
+}
+
+/** Before, after and change of a size in the overview (no before on a first release). */
+function sizeRow(before: number | undefined, after: number): [string, string, string] {
+  if (before === undefined) return ['', formatBytes(after), ''];
+  return [...formatBytesPair(before, after), formatSizeDelta(before, after)];
 }
 
 function packageLine(p: PackageChange, dim: Paint): string {
