@@ -6871,9 +6871,14 @@ var init_sources = __esm({
 
 // src/util/atomic-write.ts
 import { randomBytes } from "node:crypto";
-import { mkdir, rename, unlink, writeFile } from "node:fs/promises";
+import { mkdir, rename, stat as stat2, unlink, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 async function writeFileAtomic(path, data) {
+  const existing = await stat2(path).catch(() => void 0);
+  if (existing && !existing.isFile()) {
+    await writeFile(path, data);
+    return;
+  }
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
   try {
@@ -6892,7 +6897,7 @@ var init_atomic_write = __esm({
 
 // src/cache/layer-index-cache.ts
 import { createHash as createHash4, randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir2, readFile as readFile2, readdir, rename as rename2, stat as stat2, unlink as unlink2, utimes, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, readFile as readFile2, readdir, rename as rename2, stat as stat3, unlink as unlink2, utimes, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 function captureSpecKey(spec) {
   const h = createHash4("sha256");
@@ -7027,7 +7032,7 @@ ${body}`);
         const names2 = await readdir(this.dir).catch(() => []);
         const files = await Promise.all(
           names2.filter((n2) => n2.endsWith(".idx")).map(async (n2) => {
-            const s = await stat2(join3(this.dir, n2)).catch(() => void 0);
+            const s = await stat3(join3(this.dir, n2)).catch(() => void 0);
             return s ? { path: join3(this.dir, n2), size: s.size, mtime: s.mtimeMs } : void 0;
           })
         );
@@ -12906,7 +12911,7 @@ var init_oci_archive = __esm({
 
 // src/image/oci-layout.ts
 import { createReadStream as createReadStream2 } from "node:fs";
-import { open as open2, stat as stat3 } from "node:fs/promises";
+import { open as open2, stat as stat4 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 async function readCapped(path, maxBytes, subject, tooLargeCode) {
   let handle;
@@ -12946,7 +12951,7 @@ var init_oci_layout = __esm({
       }
       async blobSize(digest) {
         try {
-          const s = await stat3(join4(this.location, blobPath(digest)));
+          const s = await stat4(join4(this.location, blobPath(digest)));
           return s.isFile() ? s.size : void 0;
         } catch {
           return void 0;
@@ -12976,7 +12981,7 @@ var init_oci_layout = __esm({
         const { path, selector } = await splitLocalReference(reference.replace(/^oci:/, ""));
         let isDir;
         try {
-          isDir = (await stat3(path)).isDirectory();
+          isDir = (await stat4(path)).isDirectory();
         } catch {
           throw new ImageChangelogError("IMAGE_NOT_FOUND", `no OCI layout directory at ${path}`, { subject: reference });
         }
@@ -12996,7 +13001,7 @@ var init_oci_layout = __esm({
 });
 
 // src/image/open.ts
-import { stat as stat4 } from "node:fs/promises";
+import { stat as stat5 } from "node:fs/promises";
 import { join as join5 } from "node:path";
 function parseTransport(reference) {
   for (const [prefix, transport] of PREFIXES) {
@@ -13008,11 +13013,11 @@ function notFound(reference, why) {
   return new ImageChangelogError("IMAGE_NOT_FOUND", `cannot open image "${reference}": ${why}`, { subject: reference, hint: ACCEPTED });
 }
 async function openBarePath(reference, options, host) {
-  const s = await stat4(reference);
+  const s = await stat5(reference);
   const local = { ...options, ...host ? { host } : {} };
   if (s.isDirectory()) {
     try {
-      await stat4(join5(reference, "oci-layout"));
+      await stat5(join5(reference, "oci-layout"));
     } catch {
       throw notFound(reference, "the directory is not an OCI image layout (no oci-layout file)");
     }
@@ -13028,7 +13033,7 @@ async function openBarePath(reference, options, host) {
 }
 async function pathExists(path) {
   try {
-    await stat4(path);
+    await stat5(path);
     return true;
   } catch {
     return false;
@@ -18320,11 +18325,20 @@ var init_budget = __esm({
 });
 
 // src/render/format.ts
+function formatExactBytes(bytes) {
+  return `${String(bytes).replace(/\B(?=(\d{3})+(?!\d))/g, ",")} B`;
+}
+function formatBytesPair(before, after) {
+  const b = formatBytes(before);
+  const a = formatBytes(after);
+  return b === a && before !== after ? [formatExactBytes(before), formatExactBytes(after)] : [b, a];
+}
 function formatSizeDelta(before, after) {
   const d = after - before;
   if (d === 0) return "\xB10";
-  const pct = before > 0 ? ` (${d > 0 ? "+" : "-"}${Math.abs(d / before * 100).toFixed(1)}%)` : "";
-  return `${d > 0 ? "+" : "-"}${formatBytes(Math.abs(d))}${pct}`;
+  const pct = Math.abs(d / before * 100);
+  const percent = before <= 0 ? "" : pct < 0.05 ? " (<0.1%)" : ` (${d > 0 ? "+" : "-"}${pct.toFixed(1)}%)`;
+  return `${d > 0 ? "+" : "-"}${formatBytes(Math.abs(d))}${percent}`;
 }
 function formatDelta(before, after) {
   const d = after - before;
@@ -18386,7 +18400,7 @@ function fileDetails(change2) {
     if (s.type === "symlink" && s.link !== void 0) link = { after: s.link };
   } else if (b && a) {
     for (const aspect of change2.aspects) {
-      if (aspect === "content") facts.push(`content (${formatBytes(b.size)} \u2192 ${formatBytes(a.size)})`);
+      if (aspect === "content") facts.push(b.size === a.size ? `content (same size, ${formatBytes(a.size)})` : `content (${formatBytesPair(b.size, a.size).join(" \u2192 ")})`);
       else if (aspect === "type") facts.push(`type ${typeName(b)} \u2192 ${typeName(a)}`);
       else if (aspect === "mode") facts.push(`mode ${formatMode(b.mode)} \u2192 ${formatMode(a.mode)}`);
       else if (aspect === "uid") facts.push(`uid ${b.uid} \u2192 ${a.uid}`);
@@ -18400,19 +18414,23 @@ function fileDetails(change2) {
   if (change2.modifiedAfterInstall) facts.push("differs from its package");
   return link ? { facts, link } : { facts };
 }
-function settingValue(key, value2) {
-  if (value2 === void 0) return void 0;
-  if (key.startsWith("size.") && /^\d+$/.test(value2)) return formatBytes(Number(value2));
-  return value2;
+function settingValues(key, before, after) {
+  if (!key.startsWith("size.")) return [before, after];
+  const b = before !== void 0 && BYTES.test(before) ? Number(before) : void 0;
+  const a = after !== void 0 && BYTES.test(after) ? Number(after) : void 0;
+  if (b !== void 0 && a !== void 0) return formatBytesPair(b, a);
+  return [b !== void 0 ? formatBytes(b) : before, a !== void 0 ? formatBytes(a) : after];
 }
-var KIND_ORDER, LAYER_SETTING_KEYS, QUIET_SETTING_KEYS;
+var KIND_ORDER, LAYER_SETTING_KEYS, OVERVIEW_SETTING_KEYS, QUIET_SETTING_KEYS, BYTES;
 var init_format = __esm({
   "src/render/format.ts"() {
     "use strict";
     init_format_bytes();
     KIND_ORDER = ["downgraded", "upgraded", "added", "removed", "rebuilt"];
     LAYER_SETTING_KEYS = /* @__PURE__ */ new Set(["history"]);
+    OVERVIEW_SETTING_KEYS = /* @__PURE__ */ new Set(["layers", "os", "platform", "size.compressed", "size.uncompressed"]);
     QUIET_SETTING_KEYS = /* @__PURE__ */ new Set(["history", "layers", "size.compressed", "size.uncompressed"]);
+    BYTES = /^\d+$/;
   }
 });
 
@@ -18687,8 +18705,8 @@ function overviewTable(changes) {
       ["Digest", code(shortDigest(p.manifestDigest)), code(shortDigest(s.manifestDigest)), p.manifestDigest === s.manifestDigest ? "same" : ""],
       ["Platform", escapeText(p.platform), escapeText(s.platform), changed(p.platform, s.platform)],
       ["OS", escapeText(describeOs2(b.os)), escapeText(describeOs2(a.os)), changes.osChanged ? "**changed**" : ""],
-      ["Size (compressed)", formatBytes(p.compressedSize), formatBytes(s.compressedSize), formatSizeDelta(p.compressedSize, s.compressedSize)],
-      ["Size (uncompressed)", formatBytes(p.uncompressedSize), formatBytes(s.uncompressedSize), formatSizeDelta(p.uncompressedSize, s.uncompressedSize)],
+      ["Size (compressed)", ...formatBytesPair(p.compressedSize, s.compressedSize), formatSizeDelta(p.compressedSize, s.compressedSize)],
+      ["Size (uncompressed)", ...formatBytesPair(p.uncompressedSize, s.uncompressedSize), formatSizeDelta(p.uncompressedSize, s.uncompressedSize)],
       ["Packages", String(b.packageCount), String(a.packageCount), formatDelta(b.packageCount, a.packageCount)],
       ["Files", String(b.fileCount), String(a.fileCount), formatDelta(b.fileCount, a.fileCount)],
       ["Layers", String(p.layers.length), String(s.layers.length), `${formatDelta(p.layers.length, s.layers.length)} (${changes.layers.shared} shared)`]
@@ -18745,7 +18763,7 @@ function suspiciousRow(change2) {
   return [escapeCode(change2.path, { max: 160 }), owners, `${change2.kind} (${why})`, detailText(change2)];
 }
 function value(v, redacted) {
-  if (v === void 0) return "";
+  if (v === void 0) return "*(unset)*";
   if (redacted && v === "(redacted)") return "*(redacted)*";
   return escapeCode(v, { max: 160 });
 }
@@ -18785,9 +18803,13 @@ var init_markdown_sections = __esm({
         );
         this.fileRows = prepareTable(["Change", "Path", "Details"], nonPackagedChanges(changes).map(fileRow));
         this.suspiciousRows = prepareTable(["Path", "Package", "Change", "Details"], suspiciousPackageFiles(changes).map(suspiciousRow));
-        this.settingRows = prepareTable(
+        const settings = changes.settings.filter((s) => !LAYER_SETTING_KEYS.has(s.key) && !OVERVIEW_SETTING_KEYS.has(s.key));
+        this.settingRows = changes.firstRelease ? prepareTable(["Setting", "Value"], settings.map((s) => [escapeCode(s.key, { max: 120 }), value(s.after, s.redacted)]), ["l", "l"]) : prepareTable(
           ["Setting", "Before", "After"],
-          changes.settings.filter((s) => !LAYER_SETTING_KEYS.has(s.key)).map((s) => [escapeCode(s.key, { max: 120 }), value(settingValue(s.key, s.before), s.redacted), value(settingValue(s.key, s.after), s.redacted)])
+          settings.map((s) => {
+            const [before, after] = settingValues(s.key, s.before, s.after);
+            return [escapeCode(s.key, { max: 120 }), value(before, s.redacted), value(after, s.redacted)];
+          })
         );
         this.layerRows = prepareTable(["Layer", "", "Digest", "Size", "Created by"], layerRows(changes), ["r", "l", "l", "r", "l"]);
         const packages = Math.max(0, ...KIND_ORDER.filter((k) => k !== "downgraded").map((k) => this.byKind.get(k).rows.length));
@@ -19086,8 +19108,8 @@ function renderText(changes, options) {
     ["digest", b ? shortDigest(safe(b.summary.manifestDigest)) : "", shortDigest(safe(a.summary.manifestDigest)), ""],
     ["platform", safe(b?.summary.platform ?? ""), safe(a.summary.platform), changes.platformChanged ? "changed" : ""],
     ["os", b ? safe(describeOs2(b.os)) : "", safe(describeOs2(a.os)), changes.osChanged ? "changed" : ""],
-    ["compressed", b ? formatBytes(b.summary.compressedSize) : "", formatBytes(a.summary.compressedSize), b ? formatSizeDelta(b.summary.compressedSize, a.summary.compressedSize) : ""],
-    ["uncompressed", b ? formatBytes(b.summary.uncompressedSize) : "", formatBytes(a.summary.uncompressedSize), b ? formatSizeDelta(b.summary.uncompressedSize, a.summary.uncompressedSize) : ""],
+    ["compressed", ...sizeRow(b?.summary.compressedSize, a.summary.compressedSize)],
+    ["uncompressed", ...sizeRow(b?.summary.uncompressedSize, a.summary.uncompressedSize)],
     ["packages", b ? String(b.packageCount) : "", String(a.packageCount), b ? formatDelta(b.packageCount, a.packageCount) : ""],
     ["files", b ? String(b.fileCount) : "", String(a.fileCount), b ? formatDelta(b.fileCount, a.fileCount) : ""],
     ["layers", b ? String(b.summary.layers.length) : "", String(a.summary.layers.length), b ? `${formatDelta(b.summary.layers.length, a.summary.layers.length)} (${changes.layers.shared} shared)` : ""]
@@ -19124,8 +19146,9 @@ function renderText(changes, options) {
   if (settings.length > 0) {
     section(`Settings (${settings.length})`);
     for (const s of settings) {
-      const v = (x) => x === void 0 ? c.dim("(unset)") : safe(settingValue(s.key, x));
-      out.push(`  ${safe(s.key, 120)}: ${changes.firstRelease ? v(s.after) : `${v(s.before)} -> ${v(s.after)}`}`);
+      const [before, after] = settingValues(s.key, s.before, s.after);
+      const v = (x) => x === void 0 ? c.dim("(unset)") : safe(x);
+      out.push(`  ${safe(s.key, 120)}: ${changes.firstRelease ? v(after) : `${v(before)} -> ${v(after)}`}`);
     }
   }
   if (changes.layers.added.length + changes.layers.removed.length > 0) {
@@ -19143,6 +19166,10 @@ function renderText(changes, options) {
   if (notes.length > 0) out.push("", c.dim(notes.join(" ")));
   return `${out.join("\n")}
 `;
+}
+function sizeRow(before, after) {
+  if (before === void 0) return ["", formatBytes(after), ""];
+  return [...formatBytesPair(before, after), formatSizeDelta(before, after)];
 }
 function packageLine(p, dim) {
   const where = [p.ecosystem, ...p.arch ? [safe(p.arch, 20)] : [], ...["dpkg", "rpm", "apk"].includes(p.ecosystem) ? [] : [safe(p.location, 120)]].join(" ");
@@ -27020,20 +27047,23 @@ function checkAllowances(parsed, rules, base) {
       throw policyError(
         parsed.source,
         selector.at,
-        `"package" selects packages, but rule "${rule.id}" is a ${rule.kind} rule; use "${rule.kind === "image" ? "subject" : "path"}"`
+        `"package" selects packages, but rule "${rule.id}" is ${kindArticle(rule)} rule; use "${rule.kind === "image" ? "subject" : "path"}"`
       );
     }
     if (selector?.key === "path" && rule.kind !== "files" && rule.kind !== "secrets") {
       throw policyError(
         parsed.source,
         selector.at,
-        `"path" selects files, but rule "${rule.id}" is a ${rule.kind} rule; use "${rule.kind === "packages" ? "package" : "subject"}"`
+        `"path" selects files, but rule "${rule.id}" is ${kindArticle(rule)} rule; use "${rule.kind === "packages" ? "package" : "subject"}"`
       );
     }
     const { ruleAt: _ruleAt, selector: _selector, ...allowance } = entry;
     allow.push(allowance);
   }
   return allow;
+}
+function kindArticle(rule) {
+  return `${rule.kind === "image" ? "an" : "a"} ${rule.kind}`;
 }
 var init_resolve = __esm({
   "src/policy/resolve.ts"() {

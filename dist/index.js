@@ -88070,9 +88070,14 @@ async function saveLayerCache(dir, keyBase, result, restoredKey) {
 
 // src/util/atomic-write.ts
 import { randomBytes } from "node:crypto";
-import { mkdir as mkdir3, rename as rename2, unlink as unlink3, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir3, rename as rename2, stat as stat2, unlink as unlink3, writeFile as writeFile2 } from "node:fs/promises";
 import { dirname as dirname6 } from "node:path";
 async function writeFileAtomic(path12, data) {
+  const existing = await stat2(path12).catch(() => void 0);
+  if (existing && !existing.isFile()) {
+    await writeFile2(path12, data);
+    return;
+  }
   await mkdir3(dirname6(path12), { recursive: true });
   const tmp = `${path12}.${randomBytes(6).toString("hex")}.tmp`;
   try {
@@ -89792,10 +89797,10 @@ var DaemonSource = class {
 };
 
 // src/image/local-reference.ts
-import { stat as stat2 } from "node:fs/promises";
+import { stat as stat3 } from "node:fs/promises";
 async function exists2(path12) {
   try {
-    await stat2(path12);
+    await stat3(path12);
     return true;
   } catch {
     return false;
@@ -90252,7 +90257,7 @@ function createRemoteSources(options) {
 
 // src/cache/layer-index-cache.ts
 import { createHash as createHash5, randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir4, readFile as readFile2, readdir as readdir2, rename as rename3, stat as stat3, unlink as unlink4, utimes, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir4, readFile as readFile2, readdir as readdir2, rename as rename3, stat as stat4, unlink as unlink4, utimes, writeFile as writeFile3 } from "node:fs/promises";
 import { join as join8 } from "node:path";
 var CACHE_FORMAT_VERSION = 1;
 var DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
@@ -90383,7 +90388,7 @@ ${body2}`);
     const names2 = await readdir2(this.dir).catch(() => []);
     const files = await Promise.all(
       names2.filter((n2) => n2.endsWith(".idx")).map(async (n2) => {
-        const s = await stat3(join8(this.dir, n2)).catch(() => void 0);
+        const s = await stat4(join8(this.dir, n2)).catch(() => void 0);
         return s ? { path: join8(this.dir, n2), size: s.size, mtime: s.mtimeMs } : void 0;
       })
     );
@@ -93785,7 +93790,7 @@ function defaultCaptureSpec(options = {}) {
 }
 
 // src/image/open.ts
-import { stat as stat5 } from "node:fs/promises";
+import { stat as stat6 } from "node:fs/promises";
 import { join as join10 } from "node:path";
 
 // src/image/oci-archive.ts
@@ -93839,7 +93844,7 @@ var OciArchiveSource = class {
 
 // src/image/oci-layout.ts
 import { createReadStream as createReadStream3 } from "node:fs";
-import { open as open3, stat as stat4 } from "node:fs/promises";
+import { open as open3, stat as stat5 } from "node:fs/promises";
 import { join as join9 } from "node:path";
 async function readCapped(path12, maxBytes, subject, tooLargeCode) {
   let handle;
@@ -93871,7 +93876,7 @@ var DirectoryBlobStore = class {
   }
   async blobSize(digest) {
     try {
-      const s = await stat4(join9(this.location, blobPath(digest)));
+      const s = await stat5(join9(this.location, blobPath(digest)));
       return s.isFile() ? s.size : void 0;
     } catch {
       return void 0;
@@ -93901,7 +93906,7 @@ var OciLayoutSource = class {
     const { path: path12, selector } = await splitLocalReference(reference.replace(/^oci:/, ""));
     let isDir;
     try {
-      isDir = (await stat4(path12)).isDirectory();
+      isDir = (await stat5(path12)).isDirectory();
     } catch {
       throw new ImageChangelogError("IMAGE_NOT_FOUND", `no OCI layout directory at ${path12}`, { subject: reference });
     }
@@ -93939,11 +93944,11 @@ function notFound(reference, why) {
 }
 var REGISTRY_NAME = /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 async function openBarePath(reference, options, host) {
-  const s = await stat5(reference);
+  const s = await stat6(reference);
   const local = { ...options, ...host ? { host } : {} };
   if (s.isDirectory()) {
     try {
-      await stat5(join10(reference, "oci-layout"));
+      await stat6(join10(reference, "oci-layout"));
     } catch {
       throw notFound(reference, "the directory is not an OCI image layout (no oci-layout file)");
     }
@@ -93959,7 +93964,7 @@ async function openBarePath(reference, options, host) {
 }
 async function pathExists(path12) {
   try {
-    await stat5(path12);
+    await stat6(path12);
     return true;
   } catch {
     return false;
@@ -96461,12 +96466,22 @@ function formatBytes(bytes) {
 // src/render/format.ts
 var KIND_ORDER = ["downgraded", "upgraded", "added", "removed", "rebuilt"];
 var LAYER_SETTING_KEYS = /* @__PURE__ */ new Set(["history"]);
+var OVERVIEW_SETTING_KEYS = /* @__PURE__ */ new Set(["layers", "os", "platform", "size.compressed", "size.uncompressed"]);
 var QUIET_SETTING_KEYS = /* @__PURE__ */ new Set(["history", "layers", "size.compressed", "size.uncompressed"]);
+function formatExactBytes(bytes) {
+  return `${String(bytes).replace(/\B(?=(\d{3})+(?!\d))/g, ",")} B`;
+}
+function formatBytesPair(before, after) {
+  const b = formatBytes(before);
+  const a = formatBytes(after);
+  return b === a && before !== after ? [formatExactBytes(before), formatExactBytes(after)] : [b, a];
+}
 function formatSizeDelta(before, after) {
   const d = after - before;
   if (d === 0) return "\xB10";
-  const pct = before > 0 ? ` (${d > 0 ? "+" : "-"}${Math.abs(d / before * 100).toFixed(1)}%)` : "";
-  return `${d > 0 ? "+" : "-"}${formatBytes(Math.abs(d))}${pct}`;
+  const pct = Math.abs(d / before * 100);
+  const percent = before <= 0 ? "" : pct < 0.05 ? " (<0.1%)" : ` (${d > 0 ? "+" : "-"}${pct.toFixed(1)}%)`;
+  return `${d > 0 ? "+" : "-"}${formatBytes(Math.abs(d))}${percent}`;
 }
 function formatDelta(before, after) {
   const d = after - before;
@@ -96528,7 +96543,7 @@ function fileDetails(change2) {
     if (s.type === "symlink" && s.link !== void 0) link = { after: s.link };
   } else if (b && a) {
     for (const aspect of change2.aspects) {
-      if (aspect === "content") facts.push(`content (${formatBytes(b.size)} \u2192 ${formatBytes(a.size)})`);
+      if (aspect === "content") facts.push(b.size === a.size ? `content (same size, ${formatBytes(a.size)})` : `content (${formatBytesPair(b.size, a.size).join(" \u2192 ")})`);
       else if (aspect === "type") facts.push(`type ${typeName(b)} \u2192 ${typeName(a)}`);
       else if (aspect === "mode") facts.push(`mode ${formatMode(b.mode)} \u2192 ${formatMode(a.mode)}`);
       else if (aspect === "uid") facts.push(`uid ${b.uid} \u2192 ${a.uid}`);
@@ -96542,10 +96557,13 @@ function fileDetails(change2) {
   if (change2.modifiedAfterInstall) facts.push("differs from its package");
   return link ? { facts, link } : { facts };
 }
-function settingValue(key, value2) {
-  if (value2 === void 0) return void 0;
-  if (key.startsWith("size.") && /^\d+$/.test(value2)) return formatBytes(Number(value2));
-  return value2;
+var BYTES = /^\d+$/;
+function settingValues(key, before, after) {
+  if (!key.startsWith("size.")) return [before, after];
+  const b = before !== void 0 && BYTES.test(before) ? Number(before) : void 0;
+  const a = after !== void 0 && BYTES.test(after) ? Number(after) : void 0;
+  if (b !== void 0 && a !== void 0) return formatBytesPair(b, a);
+  return [b !== void 0 ? formatBytes(b) : before, a !== void 0 ? formatBytes(a) : after];
 }
 
 // node_modules/markdown-table/index.js
@@ -96810,8 +96828,8 @@ function overviewTable(changes) {
       ["Digest", code(shortDigest(p.manifestDigest)), code(shortDigest(s.manifestDigest)), p.manifestDigest === s.manifestDigest ? "same" : ""],
       ["Platform", escapeText(p.platform), escapeText(s.platform), changed(p.platform, s.platform)],
       ["OS", escapeText(describeOs2(b.os)), escapeText(describeOs2(a.os)), changes.osChanged ? "**changed**" : ""],
-      ["Size (compressed)", formatBytes(p.compressedSize), formatBytes(s.compressedSize), formatSizeDelta(p.compressedSize, s.compressedSize)],
-      ["Size (uncompressed)", formatBytes(p.uncompressedSize), formatBytes(s.uncompressedSize), formatSizeDelta(p.uncompressedSize, s.uncompressedSize)],
+      ["Size (compressed)", ...formatBytesPair(p.compressedSize, s.compressedSize), formatSizeDelta(p.compressedSize, s.compressedSize)],
+      ["Size (uncompressed)", ...formatBytesPair(p.uncompressedSize, s.uncompressedSize), formatSizeDelta(p.uncompressedSize, s.uncompressedSize)],
       ["Packages", String(b.packageCount), String(a.packageCount), formatDelta(b.packageCount, a.packageCount)],
       ["Files", String(b.fileCount), String(a.fileCount), formatDelta(b.fileCount, a.fileCount)],
       ["Layers", String(p.layers.length), String(s.layers.length), `${formatDelta(p.layers.length, s.layers.length)} (${changes.layers.shared} shared)`]
@@ -96836,9 +96854,13 @@ var MarkdownSections = class {
     );
     this.fileRows = prepareTable(["Change", "Path", "Details"], nonPackagedChanges(changes).map(fileRow));
     this.suspiciousRows = prepareTable(["Path", "Package", "Change", "Details"], suspiciousPackageFiles(changes).map(suspiciousRow));
-    this.settingRows = prepareTable(
+    const settings = changes.settings.filter((s) => !LAYER_SETTING_KEYS.has(s.key) && !OVERVIEW_SETTING_KEYS.has(s.key));
+    this.settingRows = changes.firstRelease ? prepareTable(["Setting", "Value"], settings.map((s) => [escapeCode(s.key, { max: 120 }), value(s.after, s.redacted)]), ["l", "l"]) : prepareTable(
       ["Setting", "Before", "After"],
-      changes.settings.filter((s) => !LAYER_SETTING_KEYS.has(s.key)).map((s) => [escapeCode(s.key, { max: 120 }), value(settingValue(s.key, s.before), s.redacted), value(settingValue(s.key, s.after), s.redacted)])
+      settings.map((s) => {
+        const [before, after] = settingValues(s.key, s.before, s.after);
+        return [escapeCode(s.key, { max: 120 }), value(before, s.redacted), value(after, s.redacted)];
+      })
     );
     this.layerRows = prepareTable(["Layer", "", "Digest", "Size", "Created by"], layerRows(changes), ["r", "l", "l", "r", "l"]);
     const packages = Math.max(0, ...KIND_ORDER.filter((k) => k !== "downgraded").map((k) => this.byKind.get(k).rows.length));
@@ -96953,7 +96975,7 @@ function suspiciousRow(change2) {
   return [escapeCode(change2.path, { max: 160 }), owners, `${change2.kind} (${why})`, detailText(change2)];
 }
 function value(v, redacted) {
-  if (v === void 0) return "";
+  if (v === void 0) return "*(unset)*";
   if (redacted && v === "(redacted)") return "*(redacted)*";
   return escapeCode(v, { max: 160 });
 }
@@ -97627,20 +97649,23 @@ function checkAllowances(parsed, rules, base) {
       throw policyError(
         parsed.source,
         selector.at,
-        `"package" selects packages, but rule "${rule.id}" is a ${rule.kind} rule; use "${rule.kind === "image" ? "subject" : "path"}"`
+        `"package" selects packages, but rule "${rule.id}" is ${kindArticle(rule)} rule; use "${rule.kind === "image" ? "subject" : "path"}"`
       );
     }
     if (selector?.key === "path" && rule.kind !== "files" && rule.kind !== "secrets") {
       throw policyError(
         parsed.source,
         selector.at,
-        `"path" selects files, but rule "${rule.id}" is a ${rule.kind} rule; use "${rule.kind === "packages" ? "package" : "subject"}"`
+        `"path" selects files, but rule "${rule.id}" is ${kindArticle(rule)} rule; use "${rule.kind === "packages" ? "package" : "subject"}"`
       );
     }
     const { ruleAt: _ruleAt, selector: _selector, ...allowance } = entry;
     allow.push(allowance);
   }
   return allow;
+}
+function kindArticle(rule) {
+  return `${rule.kind === "image" ? "an" : "a"} ${rule.kind}`;
 }
 
 // src/policy/recommended.ts
