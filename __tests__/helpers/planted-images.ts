@@ -8,7 +8,16 @@ import { ensureWorld, repoRoot, worldDir } from '../world/world.js';
 export const plantedDir = join(repoRoot, '.cache', 'planted');
 const script = join(repoRoot, '__tests__', 'world', 'plant-violations.sh');
 
-export const PLANTED_TAGS = ['secrets', 'setuid', 'downgrade', 'banned', 'grow', 'root', 'port-env'] as const;
+export const PLANTED_TAGS = [
+  'secrets',
+  'setuid',
+  'downgrade',
+  'banned',
+  'tamper',
+  'grow',
+  'root',
+  'port-env',
+] as const;
 export type PlantedTag = (typeof PLANTED_TAGS)[number];
 
 export const planted = {

@@ -33,6 +33,9 @@ rules:
   - id: no-nonpackaged-setuid
     action: stop
     files: { setuid: true, nonPackaged: true }
+  - id: package-file-tampered
+    action: warn
+    files: { modifiedAfterInstall: true }
   - id: config-grew-tenfold
     action: warn
     files: { nonPackaged: true, sizeGrowthFactor: 10 }
@@ -115,6 +118,12 @@ const CASES: PlantedCase[] = [
     what: 'a denied package installed',
     test: [['stop', 'banned-packages', 'dpkg:netcat-traditional']],
     // The recommended policy has no deny list, and netcat adds no setuid file nor secret.
+    recommended: [],
+  },
+  {
+    tag: 'tamper',
+    what: 'a package binary overwritten',
+    test: [['warn', 'package-file-tampered', 'usr/bin/env']],
     recommended: [],
   },
   {

@@ -8,6 +8,7 @@
 #   downgrade   libssl3 replaced by the newest older version apt knows (the plain bookworm suite's,
 #               while `new` has bookworm-security's), installed with dpkg --root
 #   banned      netcat-traditional installed with dpkg --root (a package the test policy denies)
+#   tamper      usr/bin/env (owned by coreutils) overwritten with usr/bin/true: differs from its md5sum
 #   grow        etc/app/app.conf (a non-packaged file of `new`) made exactly ten times larger
 #   root        config: USER root (`new` runs as 1000:1000)
 #   port-env    config: exposed port 9000/tcp and env AWS_SECRET_ACCESS_KEY=<random>
@@ -103,6 +104,11 @@ plant_banned() {
   [ -n "$(deb_version "$r" netcat-traditional)" ] || { echo "netcat-traditional not installed" >&2; return 1; }
 }
 
+plant_tamper() {
+  local r=$1
+  cp "$r/usr/bin/true" "$r/usr/bin/env"
+}
+
 plant_grow() {
   local r=$1 f=$1/etc/app/app.conf one
   one=$(cat "$f"; printf x)
@@ -111,7 +117,7 @@ plant_grow() {
   for _ in 1 2 3 4 5 6 7 8 9 10; do printf '%s' "$one" >>"$f"; done
 }
 
-for tag in secrets setuid downgrade banned grow; do
+for tag in secrets setuid downgrade banned tamper grow; do
   echo "planting $tag" >&2
   rm -rf "$work/bundle"
   cp -a "$work/pristine" "$work/bundle"
