@@ -100,6 +100,20 @@ describe('renderMarkdown', () => {
     expect(md).toMatch(/\| 3 \| added \| `sha256:[0-9a-f]{12}` \| 1\.0 kB \| `RUN extra` \|/);
   });
 
+  it('leaves overview facts out of the settings table and marks unset values', () => {
+    const after = base().layers('debian', 'app', 'extra').config({ WorkingDir: '/srv' }).build();
+    const md = renderMarkdown(diffInventories(base().build(), after, OPTIONS), { surface: 'summary' });
+    const settings = md.slice(md.indexOf('<b>Settings</b>'), md.indexOf('<b>Layers</b>'));
+    expect(settings).toContain('| `workdir` | *(unset)* | `/srv` |');
+    expect(settings).not.toMatch(/`(?:size\.compressed|size\.uncompressed|layers|os|platform)`/);
+  });
+
+  it('lists a first release\'s settings in one value column', () => {
+    const md = renderMarkdown(diffInventories(undefined, base().build(), OPTIONS), { surface: 'summary' });
+    expect(md).toContain('| Setting | Value |');
+    expect(md).toContain('| `user` | `app` |');
+  });
+
   it('calls out package files changed without a version change', () => {
     const after = base().file('usr/bin/bash', { content: 'patched', owners: ['dpkg:bash'], modifiedAfterInstall: true }).build();
     const md = renderMarkdown(diffInventories(base().build(), after, OPTIONS), { surface: 'comment' });

@@ -4,6 +4,7 @@ import type { Limits } from './budget.js';
 import {
   KIND_ORDER,
   LAYER_SETTING_KEYS,
+  OVERVIEW_SETTING_KEYS,
   fileDetails,
   formatBytes,
   nonPackagedChanges,
@@ -43,15 +44,17 @@ export class MarkdownSections {
     );
     this.fileRows = prepareTable(['Change', 'Path', 'Details'], nonPackagedChanges(changes).map(fileRow));
     this.suspiciousRows = prepareTable(['Path', 'Package', 'Change', 'Details'], suspiciousPackageFiles(changes).map(suspiciousRow));
-    this.settingRows = prepareTable(
-      ['Setting', 'Before', 'After'],
-      changes.settings
-        .filter((s) => !LAYER_SETTING_KEYS.has(s.key))
-        .map((s) => {
-          const [before, after] = settingValues(s.key, s.before, s.after);
-          return [escapeCode(s.key, { max: 120 }), value(before, s.redacted), value(after, s.redacted)];
-        }),
-    );
+    // A first release has nothing before: one value column, as the text output shows it.
+    const settings = changes.settings.filter((s) => !LAYER_SETTING_KEYS.has(s.key) && !OVERVIEW_SETTING_KEYS.has(s.key));
+    this.settingRows = changes.firstRelease
+      ? prepareTable(['Setting', 'Value'], settings.map((s) => [escapeCode(s.key, { max: 120 }), value(s.after, s.redacted)]), ['l', 'l'])
+      : prepareTable(
+          ['Setting', 'Before', 'After'],
+          settings.map((s) => {
+            const [before, after] = settingValues(s.key, s.before, s.after);
+            return [escapeCode(s.key, { max: 120 }), value(before, s.redacted), value(after, s.redacted)];
+          }),
+        );
     this.layerRows = prepareTable(['Layer', '', 'Digest', 'Size', 'Created by'], layerRows(changes), ['r', 'l', 'l', 'r', 'l']);
     const packages = Math.max(0, ...KIND_ORDER.filter((k) => k !== 'downgraded').map((k) => this.byKind.get(k)!.rows.length));
     this.totals = {
@@ -161,7 +164,7 @@ function suspiciousRow(change: FileChange): string[] {
 }
 
 function value(v: string | undefined, redacted?: boolean): string {
-  if (v === undefined) return '';
+  if (v === undefined) return '*(unset)*';
   if (redacted && v === '(redacted)') return '*(redacted)*';
   return escapeCode(v, { max: 160 });
 }
