@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FileChange, FileState } from '../../src/diff/types.js';
-import { fileDetails, formatBytesPair, formatExactBytes, formatSizeDelta, settingValues } from '../../src/render/format.js';
+import { byImportance, fileDetails, formatBytesPair, formatExactBytes, formatSizeDelta, settingValues } from '../../src/render/format.js';
 
 describe('format', () => {
   it('groups exact bytes by thousands', () => {
@@ -38,5 +38,14 @@ describe('format', () => {
     expect(fileDetails(change(7, 7)).facts).toEqual(['content (same size, 7 B)']);
     expect(fileDetails(change(1234, 1236)).facts).toEqual(['content (1,234 B → 1,236 B)']);
     expect(fileDetails(change(29, 7)).facts).toEqual(['content (29 B → 7 B)']);
+  });
+});
+
+describe('byImportance', () => {
+  it('puts user, entrypoint, cmd, ports, env, workdir, volumes, healthcheck and labels before the rest', () => {
+    const keys = ['cmd', 'entrypoint', 'env.A', 'healthcheck', 'label.a', 'label.b', 'port.80/tcp', 'shell', 'stopsignal', 'user', 'volume./data', 'workdir'];
+    expect(byImportance(keys.map((key) => ({ key }))).map((s) => s.key)).toEqual([
+      'user', 'entrypoint', 'cmd', 'port.80/tcp', 'env.A', 'workdir', 'volume./data', 'healthcheck', 'label.a', 'label.b', 'shell', 'stopsignal',
+    ]);
   });
 });

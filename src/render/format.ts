@@ -16,6 +16,19 @@ export const QUIET_SETTING_KEYS: ReadonlySet<string> = new Set(['history', 'laye
 
 export { formatBytes };
 
+/** Setting keys (or `prefix.` families) in the order they matter to a reviewer; anything else comes after. */
+const SETTING_IMPORTANCE: readonly string[] = ['user', 'entrypoint', 'cmd', 'port.', 'env.', 'workdir', 'volume.', 'healthcheck', 'label.'];
+
+function settingRank(key: string): number {
+  const i = SETTING_IMPORTANCE.findIndex((k) => (k.endsWith('.') ? key.startsWith(k) : key === k));
+  return i < 0 ? SETTING_IMPORTANCE.length : i;
+}
+
+/** Settings most important first (user, entrypoint, cmd, ports, env, ...), keeping their order within a rank. */
+export function byImportance<T extends { key: string }>(settings: readonly T[]): T[] {
+  return [...settings].sort((a, b) => settingRank(a.key) - settingRank(b.key));
+}
+
 /** `1,234 B`: every byte, grouped by thousands (locale-independent). */
 export function formatExactBytes(bytes: number): string {
   return `${String(bytes).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} B`;

@@ -1,6 +1,6 @@
 import type { Bump, Changes, PackageChange } from '../diff/types.js';
 import { escapeCode, escapeText } from './escape.js';
-import { QUIET_SETTING_KEYS, describeOs, nonPackagedChanges, packagesOfKind, plural } from './format.js';
+import { QUIET_SETTING_KEYS, byImportance, describeOs, nonPackagedChanges, packagesOfKind, plural } from './format.js';
 
 const BUMP_RANK: Record<Bump, number> = { major: 0, minor: 1, patch: 2, other: 3 };
 
@@ -47,7 +47,7 @@ export function releaseSummary(changes: Changes): string {
     if (config > 0) parts.push(`${plural(config, 'configuration file')} changed`);
     if (other > 0) parts.push(`${plural(other, config > 0 ? 'other non-packaged file' : 'non-packaged file')} changed`);
     if (changes.counts.unexplained > 0) parts.push(`${plural(changes.counts.unexplained, 'package file')} changed without a package change`);
-    const settings = changes.settings.filter((s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== 'os' && s.key !== 'platform');
+    const settings = byImportance(changes.settings).filter((s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== 'os' && s.key !== 'platform');
     if (settings.length > 0) parts.push(`${plural(settings.length, 'setting')} changed (${settings.slice(0, 3).map((s) => escapeCode(s.key, { table: false, max: 60 })).join(', ')}${settings.length > 3 ? ', …' : ''})`);
   }
   if (changes.platformChanged) parts.push(`platform ${escapeText(changes.before?.summary.platform ?? '')} → ${escapeText(changes.after.summary.platform)}`);

@@ -5,6 +5,7 @@ import {
   KIND_ORDER,
   LAYER_SETTING_KEYS,
   QUIET_SETTING_KEYS,
+  byImportance,
   describeOs,
   fileDetails,
   formatBytes,
@@ -58,7 +59,7 @@ export function renderText(changes: Changes, options: TextOptions): string {
     if (packageTotal(changes) > 0) parts.push(`${plural(packageTotal(changes), 'package')} changed (${kindCounts(changes)})`);
     if (nonPackagedTotal(changes) > 0) parts.push(plural(nonPackagedTotal(changes), 'non-packaged file'));
     if (changes.counts.unexplained > 0) parts.push(`${plural(changes.counts.unexplained, 'package file')} changed without a package change`);
-    const keys = changes.settings.filter((s) => !QUIET_SETTING_KEYS.has(s.key)).map((s) => safe(s.key, 60));
+    const keys = byImportance(changes.settings).filter((s) => !QUIET_SETTING_KEYS.has(s.key)).map((s) => safe(s.key, 60));
     if (keys.length > 0) parts.push(`settings: ${keys.join(', ')}`);
     out.push(parts.length > 0 ? parts.join(', ') : 'No changes in packages, non-packaged files or settings.');
     if (changes.platformChanged) out.push(c.yellow(`Platform changed: ${safe(b?.summary.platform ?? '')} -> ${safe(a.summary.platform)}`));
