@@ -159,6 +159,10 @@ const CASES: PlantedCase[] = [
 const DIFF: DiffOptions = { exclude: [], defaultExcludes: true, depth: 2 };
 const NOW = new Date('2026-06-01T12:00:00Z');
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function found(verdict: Verdict): Found {
   return verdict.violations.map((v) => [v.action, v.rule, v.subject]);
 }
@@ -226,7 +230,12 @@ describe('policy over images with planted violations', () => {
     // dpkg itself says the planted version is lower (exit 0 means "true").
     expect(spawnSync('dpkg', ['--compare-versions', after, 'lt', installed]).status).toBe(0);
     const v = await verdict(testPolicy, world.ref('new'), planted.ref('downgrade'));
-    expect(v.violations[0]?.message).toBe(`dpkg:libssl3 downgraded ${installed} → ${after} (patch)`);
+    // Which number moved depends on the archive of the day; the versions must be dpkg's.
+    expect(v.violations[0]?.message).toMatch(
+      new RegExp(
+        `^dpkg:libssl3 downgraded ${escapeRegExp(`${installed} → ${after}`)} \\((major|minor|patch)\\)$`,
+      ),
+    );
   });
 
   it('reports the tenfold growth with both sizes', async () => {
