@@ -116,7 +116,9 @@ export function htmlTables(html: string): HtmlTable[] {
 /** HTML elements and attributes a hostile string must never become: markup that would run, load or hide. */
 export function liveMarkup(html: string): string[] {
   const found: string[] = [];
-  const tags = [...html.matchAll(/<([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>/g)];
+  // The renderer's own italic markers for a value it does not show; any other emphasis came from an image.
+  const own = html.replace(/<em>\((?:unset|redacted)\)<\/em>/g, '');
+  const tags = [...own.matchAll(/<([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>/g)];
   // What the renderer itself writes (the policy verdict is a GitHub alert: a blockquote with a list);
   // a link, image, heading or anything else came from an image's strings.
   const allowed = new Set(['p', 'h3', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'details', 'summary', 'b', 'strong', 'sub', 'br', 'blockquote', 'ul', 'li']);
@@ -125,7 +127,7 @@ export function liveMarkup(html: string): string[] {
     if (/\son\w+\s*=/i.test(attrs!)) found.push(`event handler ${all}`);
     if (/javascript:/i.test(attrs!)) found.push(`javascript: URL ${all}`);
   }
-  const comments = html.match(/<!--/g)?.length ?? 0;
+  const comments = own.match(/<!--/g)?.length ?? 0;
   if (comments > 1) found.push(`${comments} HTML comments (only the sticky-comment marker belongs there)`);
   return found;
 }

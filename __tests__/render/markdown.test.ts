@@ -100,6 +100,21 @@ describe('renderMarkdown', () => {
     expect(md).toMatch(/\| 3 \| added \| `sha256:[0-9a-f]{12}` \| 1\.0 kB \| `RUN extra` \|/);
   });
 
+  it('aligns every table column left or right, never the centred default', () => {
+    const after = base().file('usr/bin/bash', { content: 'patched', owners: ['dpkg:bash'], modifiedAfterInstall: true }).build();
+    const md = [renderMarkdown(pair(), { surface: 'summary' }), renderMarkdown(diffInventories(base().build(), after, OPTIONS), { surface: 'summary' })].join('\n');
+    const delimiters = md.split('\n').filter((l) => /^\|(?: *:?-+:? *\|)+$/.test(l));
+    // overview ×2, four package kinds, files, settings, layers, package files changed
+    expect(delimiters.length).toBeGreaterThanOrEqual(9);
+    for (const d of delimiters) expect(d).toMatch(/^\|(?: (?::-|-:) \|)+$/);
+  });
+
+  it('lists added and removed packages with one version column', () => {
+    const md = renderMarkdown(pair(), { surface: 'summary' });
+    expect(md).toContain('**Added** (1)\n\n| Package | Version | Files |\n| :- | :- | -: |\n| `curl` (dpkg) | `7.88.1-10` | 1 |');
+    expect(md).toContain('**Removed** (1)\n\n| Package | Version | Files |');
+  });
+
   it('leaves overview facts out of the settings table and marks unset values', () => {
     const after = base().layers('debian', 'app', 'extra').config({ WorkingDir: '/srv' }).build();
     const md = renderMarkdown(diffInventories(base().build(), after, OPTIONS), { surface: 'summary' });
@@ -118,7 +133,7 @@ describe('renderMarkdown', () => {
     const after = base().file('usr/bin/bash', { content: 'patched', owners: ['dpkg:bash'], modifiedAfterInstall: true }).build();
     const md = renderMarkdown(diffInventories(base().build(), after, OPTIONS), { surface: 'comment' });
     expect(md).toContain('**1 package file changed without a package change**');
-    expect(md).toContain('| `usr/bin/bash` | `dpkg:bash` | modified (no package change) | content (29 B → 7 B), differs from its package |');
+    expect(md).toContain('| `usr/bin/bash` | `bash` (dpkg) | modified (no package change) | content (29 B → 7 B), differs from its package |');
   });
 
   it('says there are no changes when nothing changed', () => {

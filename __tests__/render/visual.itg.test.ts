@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/render/markdown.js';
-import { LAYER_SETTING_KEYS } from '../../src/render/format.js';
+import { LAYER_SETTING_KEYS, OVERVIEW_SETTING_KEYS } from '../../src/render/format.js';
 import type { Changes } from '../../src/diff/types.js';
 import { goldenCase, renderGoldenCase } from '../golden/golden-cases.js';
 import { HOSTILE, hostileChanges, hostileVerdict } from '../helpers/hostile-changes.js';
@@ -32,18 +32,28 @@ describe('the PR comment as GitHub renders it (marked GFM, raw HTML passed throu
     expect(tables[0]!.header).toEqual(['', 'Previous', 'New', 'Change']);
     expect(tables[0]!.rows.map((r) => r[0])).toEqual(expect.arrayContaining(['Image', 'Digest', 'Platform', 'OS', 'Packages', 'Files', 'Layers']));
 
-    const packageRows = headed(tables, 'Package').flatMap((t) => t.rows);
-    expect(headed(tables, 'Package').every((t) => t.header.join('|') === 'Package|Before|After|Bump|Files')).toBe(true);
-    expect(packageRows.map((r) => [r[0], r[1], r[2]])).toEqual(
-      expect.arrayContaining(changes.packages.map((p) => [`${p.name} (${p.ecosystem}, ${p.arch ?? ''})`, p.before?.version ?? '', p.after?.version ?? ''])),
+    // Upgrades, downgrades and rebuilds show both versions; additions and removals their one version.
+    const twoVersions = headed(tables, 'Package').filter((t) => t.header.join('|') === 'Package|Before|After|Bump|Files');
+    const oneVersion = headed(tables, 'Package').filter((t) => t.header.join('|') === 'Package|Version|Files');
+    expect(twoVersions.length + oneVersion.length).toBe(headed(tables, 'Package').length);
+    const name = (p: Changes['packages'][number]) => `${p.name} (${p.ecosystem}, ${p.arch ?? ''})`;
+    const single = changes.packages.filter((p) => p.kind === 'added' || p.kind === 'removed');
+    expect(oneVersion.flatMap((t) => t.rows).map((r) => [r[0], r[1]])).toEqual(
+      expect.arrayContaining(single.map((p) => [name(p), (p.after ?? p.before)?.version ?? ''])),
     );
-    expect(packageRows).toHaveLength(changes.packages.length);
+    expect(twoVersions.flatMap((t) => t.rows).map((r) => [r[0], r[1], r[2]])).toEqual(
+      expect.arrayContaining(changes.packages.filter((p) => !single.includes(p)).map((p) => [name(p), p.before?.version ?? '', p.after?.version ?? ''])),
+    );
+    expect(headed(tables, 'Package').flatMap((t) => t.rows)).toHaveLength(changes.packages.length);
 
     const settings = headed(tables, 'Setting');
     expect(settings).toHaveLength(1);
-    // `history` is told in the layers table instead.
-    expect(settings[0]!.rows.map((r) => r[0])).toEqual(changes.settings.filter((s) => !LAYER_SETTING_KEYS.has(s.key)).map((s) => s.key));
+    // `history` is told in the layers table instead, sizes, layers and OS in the overview.
+    expect(settings[0]!.rows.map((r) => r[0])).toEqual(
+      changes.settings.filter((s) => !LAYER_SETTING_KEYS.has(s.key) && !OVERVIEW_SETTING_KEYS.has(s.key)).map((s) => s.key),
+    );
     const layers = headed(tables, 'Layer');
+    expect(layers[0]!.header).toEqual(['Layer', 'Change', 'Digest', 'Size', 'Created by']);
     expect(layers[0]!.rows).toHaveLength(changes.layers.added.length + changes.layers.removed.length);
   });
 

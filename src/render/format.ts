@@ -105,6 +105,20 @@ export function suspiciousPackageFiles(changes: Changes): FileChange[] {
   return changes.files.filter((f) => f.ownership === 'package' && (f.unexplained === true || f.modifiedAfterInstall === true));
 }
 
+/**
+ * An owner key (`dpkg:base-files`) as the package tables name a package: its name, and where it comes
+ * from (`dpkg, amd64`; the arch only when a package change in this diff tells it). Untrusted pieces,
+ * returned apart so each renderer escapes them its own way.
+ */
+export function ownerName(changes: Changes, owner: string): { name: string; where: string[] } {
+  const colon = owner.indexOf(':');
+  if (colon < 0) return { name: owner, where: [] };
+  const ecosystem = owner.slice(0, colon);
+  const name = owner.slice(colon + 1);
+  const arch = changes.packages.find((p) => p.ecosystem === ecosystem && p.name === name)?.arch;
+  return { name, where: arch ? [ecosystem, arch] : [ecosystem] };
+}
+
 export function stateFileChanges(changes: Changes): number {
   return changes.files.reduce((n, f) => (f.ownership === 'state' && f.excluded !== true ? n + 1 : n), 0);
 }

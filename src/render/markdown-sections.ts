@@ -8,6 +8,7 @@ import {
   fileDetails,
   formatBytes,
   nonPackagedChanges,
+  ownerName,
   plural,
   settingValues,
   shortDigest,
@@ -33,17 +34,25 @@ export class MarkdownSections {
     private readonly more: (n: number) => string,
     violations: number,
   ) {
-    const pkgHead = ['Package', 'Before', 'After', 'Bump', 'Files'];
-    this.byKind = new Map(
-      KIND_ORDER.map((k) => [k, prepareTable(pkgHead, changes.packages.filter((p) => p.kind === k).map(packageRow), ['l', 'l', 'l', 'l', 'r'])]),
-    );
+    // Added and removed packages have one version and no bump: no empty columns for them.
+    const table = (k: PackageChangeKind) => {
+      const list = changes.packages.filter((p) => p.kind === k);
+      return k === 'added' || k === 'removed'
+        ? prepareTable(['Package', 'Version', 'Files'], list.map(singleVersionRow), ['l', 'l', 'r'])
+        : prepareTable(['Package', 'Before', 'After', 'Bump', 'Files'], list.map(packageRow), ['l', 'l', 'l', 'l', 'r']);
+    };
+    this.byKind = new Map(KIND_ORDER.map((k) => [k, table(k)]));
     this.rollupRows = prepareTable(
       [`Directory (depth ${changes.options.depth})`, 'Added', 'Removed', 'Modified'],
       changes.options.depth === 'all' ? [] : changes.rollup.map((r) => [escapeCode(r.path === '/' ? '/' : `${r.path}/`), n(r.added), n(r.removed), n(r.modified)]),
       ['l', 'r', 'r', 'r'],
     );
-    this.fileRows = prepareTable(['Change', 'Path', 'Details'], nonPackagedChanges(changes).map(fileRow));
-    this.suspiciousRows = prepareTable(['Path', 'Package', 'Change', 'Details'], suspiciousPackageFiles(changes).map(suspiciousRow));
+    this.fileRows = prepareTable(['Change', 'Path', 'Details'], nonPackagedChanges(changes).map(fileRow), ['l', 'l', 'l']);
+    this.suspiciousRows = prepareTable(
+      ['Path', 'Package', 'Change', 'Details'],
+      suspiciousPackageFiles(changes).map((f) => suspiciousRow(changes, f)),
+      ['l', 'l', 'l', 'l'],
+    );
     // A first release has nothing before: one value column, as the text output shows it.
     const settings = changes.settings.filter((s) => !LAYER_SETTING_KEYS.has(s.key) && !OVERVIEW_SETTING_KEYS.has(s.key));
     this.settingRows = changes.firstRelease
@@ -54,8 +63,9 @@ export class MarkdownSections {
             const [before, after] = settingValues(s.key, s.before, s.after);
             return [escapeCode(s.key, { max: 120 }), value(before, s.redacted), value(after, s.redacted)];
           }),
+          ['l', 'l', 'l'],
         );
-    this.layerRows = prepareTable(['Layer', '', 'Digest', 'Size', 'Created by'], layerRows(changes), ['r', 'l', 'l', 'r', 'l']);
+    this.layerRows = prepareTable(['Layer', 'Change', 'Digest', 'Size', 'Created by'], layerRows(changes), ['r', 'l', 'l', 'r', 'l']);
     const packages = Math.max(0, ...KIND_ORDER.filter((k) => k !== 'downgraded').map((k) => this.byKind.get(k)!.rows.length));
     this.totals = {
       violations,
@@ -138,11 +148,23 @@ function version(ref: PackageChange['before']): string {
   return ref ? escapeCode(ref.version, { max: 80 }) : '';
 }
 
-function packageRow(p: PackageChange): string[] {
+function packageName(p: PackageChange): string {
   const where = [p.ecosystem, ...(p.arch ? [escapeText(p.arch, { max: 20 })] : [])].join(', ');
   const location = ['dpkg', 'rpm', 'apk'].includes(p.ecosystem) ? '' : ` ${escapeCode(p.location, { max: 80 })}`;
+  return `${escapeCode(p.name, { max: 100 })} (${where})${location}`;
+}
+
+function fileCount(p: PackageChange): string {
+  return p.fileChanges > 0 ? String(p.fileChanges) : '';
+}
+
+function packageRow(p: PackageChange): string[] {
   const bump = p.bump === 'major' ? '**major**' : (p.bump ?? '');
-  return [`${escapeCode(p.name, { max: 100 })} (${where})${location}`, version(p.before), version(p.after), bump, p.fileChanges > 0 ? String(p.fileChanges) : ''];
+  return [packageName(p), version(p.before), version(p.after), bump, fileCount(p)];
+}
+
+function singleVersionRow(p: PackageChange): string[] {
+  return [packageName(p), version(p.after ?? p.before), fileCount(p)];
 }
 
 function detailText(change: FileChange): string {
@@ -157,8 +179,13 @@ function fileRow(change: FileChange): string[] {
   return [change.kind + (isDir ? ' (dir)' : ''), escapeCode(change.path, { max: 160 }), detailText(change)];
 }
 
-function suspiciousRow(change: FileChange): string[] {
-  const owners = change.owners.slice(0, 3).map((o) => escapeCode(o, { max: 60 })).join(', ') + (change.owners.length > 3 ? ` +${change.owners.length - 3}` : '');
+function ownerCell(changes: Changes, owner: string): string {
+  const { name, where } = ownerName(changes, owner);
+  return `${escapeCode(name, { max: 60 })}${where.length > 0 ? ` (${where.map((w) => escapeText(w, { max: 20 })).join(', ')})` : ''}`;
+}
+
+function suspiciousRow(changes: Changes, change: FileChange): string[] {
+  const owners = change.owners.slice(0, 3).map((o) => ownerCell(changes, o)).join(', ') + (change.owners.length > 3 ? ` +${change.owners.length - 3}` : '');
   const why = change.unexplained ? 'no package change' : 'package changed';
   return [escapeCode(change.path, { max: 160 }), owners, `${change.kind} (${why})`, detailText(change)];
 }
