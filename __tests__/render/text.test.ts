@@ -22,11 +22,29 @@ describe('renderText', () => {
     expect(text).toContain('2 packages changed (1 downgraded, 1 upgraded), 1 non-packaged file, settings: user');
     expect(text).toContain('Policy recommended: WARN');
     expect(text).toContain('  warn  root  user: runs as root');
-    expect(text).toContain('    openssl (dpkg)  3.0.11-1 -> 3.0.13-1  patch, 1 file');
+    expect(text).toContain('    openssl (dpkg)  3.0.11-1 → 3.0.13-1  patch, 1 file');
     expect(text.indexOf('downgraded (1)')).toBeLessThan(text.indexOf('upgraded (1)'));
     expect(text).toMatch(/ {2}opt\/ +\+1 -0 ~0/);
     expect(text).toContain('  added    opt/app/run');
-    expect(text).toContain('  user: (unset) -> root');
+    expect(text).toContain('  user: (unset) → root');
+    expect(text).toContain('  app:1  →  app:2');
+    expect(text).not.toContain('->');
+  });
+
+  it('counts non-packaged files and directories apart, as the headline counts files', () => {
+    const base = () => new InventoryBuilder('app:1').os('debian', '12');
+    const after = base().dir('srv/data').file('opt/app/run').file('opt/app/conf').symlink('opt/app/cur', 'run');
+    const text = renderText(diffInventories(base().build(), after.build(), OPTIONS), { color: false });
+    expect(text).toContain('3 non-packaged files');
+    expect(text).toContain('Non-packaged files (3 files, 1 directory)');
+    expect(text).toContain('opt/app/cur  symlink, → run');
+  });
+
+  it('names the owner of a package file as the package lines do', () => {
+    const base = () => new InventoryBuilder('app:1').os('debian', '12').pkg('dpkg', 'bash', '5.2', { files: ['usr/bin/bash'] });
+    const after = base().file('usr/bin/bash', { content: 'patched', owners: ['dpkg:bash'] });
+    const text = renderText(diffInventories(base().build(), after.build(), OPTIONS), { color: false });
+    expect(text).toContain('usr/bin/bash  [bash (dpkg)] content');
   });
 
   it('uses ANSI colours only when asked', () => {

@@ -15,6 +15,7 @@ import {
   kindCounts,
   nonPackagedChanges,
   nonPackagedTotal,
+  ownerName,
   packageTotal,
   plural,
   settingValues,
@@ -62,8 +63,8 @@ export function renderText(changes: Changes, options: TextOptions): string {
     const keys = byImportance(changes.settings).filter((s) => !QUIET_SETTING_KEYS.has(s.key)).map((s) => safe(s.key, 60));
     if (keys.length > 0) parts.push(`settings: ${keys.join(', ')}`);
     out.push(parts.length > 0 ? parts.join(', ') : 'No changes in packages, non-packaged files or settings.');
-    if (changes.platformChanged) out.push(c.yellow(`Platform changed: ${safe(b?.summary.platform ?? '')} -> ${safe(a.summary.platform)}`));
-    if (changes.osChanged) out.push(c.yellow(`Base OS changed: ${safe(describeOs(b?.os))} -> ${safe(describeOs(a.os))}`));
+    if (changes.platformChanged) out.push(c.yellow(`Platform changed: ${safe(b?.summary.platform ?? '')} → ${safe(a.summary.platform)}`));
+    if (changes.osChanged) out.push(c.yellow(`Base OS changed: ${safe(describeOs(b?.os))} → ${safe(describeOs(a.os))}`));
   }
 
   const verdict = options.verdict;
@@ -88,7 +89,7 @@ export function renderText(changes: Changes, options: TextOptions): string {
     ['files', b ? String(b.fileCount) : '', String(a.fileCount), b ? formatDelta(b.fileCount, a.fileCount) : ''],
     ['layers', b ? String(b.summary.layers.length) : '', String(a.summary.layers.length), b ? `${formatDelta(b.summary.layers.length, a.summary.layers.length)} (${changes.layers.shared} shared)` : ''],
   ];
-  for (const [k, x, y, d] of rows) out.push(`  ${k.padEnd(13)} ${b ? `${x}  ->  ` : ''}${y}${d ? `  ${c.dim(d)}` : ''}`);
+  for (const [k, x, y, d] of rows) out.push(`  ${k.padEnd(13)} ${b ? `${x}  →  ` : ''}${y}${d ? `  ${c.dim(d)}` : ''}`);
 
   if (changes.packages.length > 0) {
     section(`Packages (${changes.packages.length})`);
@@ -103,11 +104,14 @@ export function renderText(changes: Changes, options: TextOptions): string {
   const suspicious = suspiciousPackageFiles(changes);
   if (suspicious.length > 0) {
     section(`Package files changed without a version change (${suspicious.length})`);
-    for (const f of suspicious) out.push(`  ${c.yellow(f.kind.padEnd(8))} ${safe(f.path)}  ${c.dim(`[${f.owners.map((o) => safe(o, 60)).join(', ')}] ${fileText(f)}`)}`);
+    for (const f of suspicious) out.push(`  ${c.yellow(f.kind.padEnd(8))} ${safe(f.path)}  ${c.dim(`[${f.owners.map((o) => ownerText(changes, o)).join(', ')}] ${fileText(f)}`)}`);
   }
   const files = nonPackagedChanges(changes);
   if (files.length > 0) {
-    section(`Non-packaged files (${files.length})`);
+    // Counted as the headline and the markdown count them: files, then the directories listed with them.
+    const fileCount = nonPackagedTotal(changes);
+    const dirs = files.length - fileCount;
+    section(`Non-packaged files (${plural(fileCount, 'file')}${dirs > 0 ? `, ${plural(dirs, 'directory', 'directories')}` : ''})`);
     if (changes.options.depth !== 'all') {
       for (const r of changes.rollup) out.push(`  ${safe(r.path === '/' ? '/' : `${r.path}/`).padEnd(40)} ${c.green(`+${r.added}`)} ${c.red(`-${r.removed}`)} ${c.yellow(`~${r.modified}`)}`);
       out.push('');
@@ -123,7 +127,7 @@ export function renderText(changes: Changes, options: TextOptions): string {
     for (const s of settings) {
       const [before, after] = settingValues(s.key, s.before, s.after);
       const v = (x: string | undefined) => (x === undefined ? c.dim('(unset)') : safe(x));
-      out.push(`  ${safe(s.key, 120)}: ${changes.firstRelease ? v(after) : `${v(before)} -> ${v(after)}`}`);
+      out.push(`  ${safe(s.key, 120)}: ${changes.firstRelease ? v(after) : `${v(before)} → ${v(after)}`}`);
     }
   }
   if (changes.layers.added.length + changes.layers.removed.length > 0) {
@@ -150,14 +154,22 @@ function sizeRow(before: number | undefined, after: number): [string, string, st
 }
 
 function packageLine(p: PackageChange, dim: Paint): string {
-  const where = [p.ecosystem, ...(p.arch ? [safe(p.arch, 20)] : []), ...(['dpkg', 'rpm', 'apk'].includes(p.ecosystem) ? [] : [safe(p.location, 120)])].join(' ');
-  const versions = p.before && p.after ? `${safe(p.before.version, 80)} -> ${safe(p.after.version, 80)}` : safe((p.after ?? p.before)?.version ?? '', 80);
+  // `name (ecosystem, arch) location`, as the markdown tables and the package-file owners name a package.
+  const location = ['dpkg', 'rpm', 'apk'].includes(p.ecosystem) ? '' : ` ${safe(p.location, 120)}`;
+  const origin = [p.ecosystem, ...(p.arch ? [safe(p.arch, 20)] : [])].join(', ');
+  const versions = p.before && p.after ? `${safe(p.before.version, 80)} → ${safe(p.after.version, 80)}` : safe((p.after ?? p.before)?.version ?? '', 80);
   const extra = [p.bump, p.fileChanges > 0 ? plural(p.fileChanges, 'file') : undefined].filter((x) => x !== undefined).join(', ');
-  return `${safe(p.name, 120)} ${dim(`(${where})`)}  ${versions}${extra ? `  ${dim(extra)}` : ''}`;
+  return `${safe(p.name, 120)} ${dim(`(${origin})${location}`)}  ${versions}${extra ? `  ${dim(extra)}` : ''}`;
+}
+
+/** `base-files (dpkg, amd64)`, as the package lines name a package. */
+function ownerText(changes: Changes, owner: string): string {
+  const { name, where } = ownerName(changes, owner);
+  return `${safe(name, 60)}${where.length > 0 ? ` (${where.map((w) => safe(w, 20)).join(', ')})` : ''}`;
 }
 
 function fileText(f: FileChange): string {
   const { facts, link } = fileDetails(f);
-  if (link) facts.push(`-> ${link.before !== undefined ? `${safe(link.before, 120)} -> ` : ''}${safe(link.after, 120)}`);
+  if (link) facts.push(`→ ${link.before !== undefined ? `${safe(link.before, 120)} → ` : ''}${safe(link.after, 120)}`);
   return facts.join(', ');
 }
