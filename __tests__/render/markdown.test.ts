@@ -133,7 +133,19 @@ describe('renderMarkdown', () => {
     const after = base().file('usr/bin/bash', { content: 'patched', owners: ['dpkg:bash'], modifiedAfterInstall: true }).build();
     const md = renderMarkdown(diffInventories(base().build(), after, OPTIONS), { surface: 'comment' });
     expect(md).toContain('**1 package file changed without a package change**');
+    expect(md).toContain('<summary><b>Package files that differ from their package</b>: 1</summary>');
     expect(md).toContain('| `usr/bin/bash` | `bash` (dpkg) | modified (no package change) | content (29 B → 7 B), differs from its package |');
+  });
+
+  it('lists a file that differs from its upgraded package in the same section, saying its package changed', () => {
+    const after = base()
+      .pkg('dpkg', 'bash', '5.2.21-2', { files: ['usr/bin/bash'] })
+      .file('usr/bin/bash', { content: 'patched', owners: ['dpkg:bash'], modifiedAfterInstall: true })
+      .build();
+    const md = renderMarkdown(diffInventories(base().build(), after, OPTIONS), { surface: 'comment' });
+    expect(md).not.toContain('changed without a package change');
+    expect(md).toContain('<summary><b>Package files that differ from their package</b>: 1</summary>');
+    expect(md).toMatch(/\| `usr\/bin\/bash` \| `bash` \(dpkg\) \| modified \(package changed\) \| .*differs from its package \|/);
   });
 
   it('says there are no changes when nothing changed', () => {

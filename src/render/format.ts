@@ -100,7 +100,7 @@ export function nonPackagedChanges(changes: Changes): FileChange[] {
   return changes.files.filter((f) => f.excluded !== true && f.ownership === 'none');
 }
 
-/** Package files that changed with no package change to explain them, or that differ from their package. */
+/** Package files that differ from their package: changed with no package change to explain them, or not what the package ships. */
 export function suspiciousPackageFiles(changes: Changes): FileChange[] {
   return changes.files.filter((f) => f.ownership === 'package' && (f.unexplained === true || f.modifiedAfterInstall === true));
 }

@@ -118,7 +118,7 @@ export class MarkdownSections {
   suspicious(limits: Limits): string {
     const total = this.suspiciousRows.rows.length;
     if (total === 0) return '';
-    return details(`<b>Package files changed without a version change</b>: ${total}`, this.tableOf(this.suspiciousRows, limits.suspicious), false);
+    return details(`<b>Package files that differ from their package</b>: ${total}`, this.tableOf(this.suspiciousRows, limits.suspicious), false);
   }
 
   settings(limits: Limits): string {

@@ -103,7 +103,7 @@ export function renderText(changes: Changes, options: TextOptions): string {
   }
   const suspicious = suspiciousPackageFiles(changes);
   if (suspicious.length > 0) {
-    section(`Package files changed without a version change (${suspicious.length})`);
+    section(`Package files that differ from their package (${suspicious.length})`);
     for (const f of suspicious) out.push(`  ${c.yellow(f.kind.padEnd(8))} ${safe(f.path)}  ${c.dim(`[${f.owners.map((o) => ownerText(changes, o)).join(', ')}] ${fileText(f)}`)}`);
   }
   const files = nonPackagedChanges(changes);
