@@ -17916,28 +17916,22 @@ function resolveOwnership(tree, packages, stateGlobs) {
   const isState = stateGlobs.length > 0 ? (0, import_picomatch5.default)([...stateGlobs], { dot: true }) : () => false;
   const files = [];
   for (const path of [...tree.entries.keys()].sort()) {
-    const entry = tree.entries.get(path);
-    if (entry.type === "dir") {
-      files.push({ ...entry, ownership: "none" });
+    const file = tree.entries.get(path);
+    files.push(file);
+    if (file.type === "dir") {
+      file.ownership = "none";
       continue;
     }
-    const real = realPath(path, entry.layer) ?? path;
+    const real = realPath(path, file.layer) ?? path;
     const here = claims.get(real) ?? (real !== path ? claims.get(path) : void 0);
     if (!here) {
-      files.push({
-        ...entry,
-        ownership: isState(path) || real !== path && isState(real) ? "state" : "none"
-      });
+      file.ownership = isState(path) || real !== path && isState(real) ? "state" : "none";
       continue;
     }
-    const file = {
-      ...entry,
-      ownership: "package",
-      owners: [...new Set(here.map((c) => c.key))].sort()
-    };
+    file.ownership = "package";
+    file.owners = [...new Set(here.map((c) => c.key))].sort();
     if (here.some((c) => c.file.config)) file.config = true;
-    if (isModified(tree, entry, here)) file.modifiedAfterInstall = true;
-    files.push(file);
+    if (isModified(tree, file, here)) file.modifiedAfterInstall = true;
   }
   return { files, problems };
 }
@@ -18100,8 +18094,10 @@ async function compareImages(previous, current, diff, options = {}) {
     const indexes = await indexer(options).indexImages(images);
     options.onPhase?.("catalog", "packages and file ownership");
     const catalogers = options.catalogers ?? defaultCatalogers;
+    const afterIndexes = indexes[indexes.length - 1] ?? [];
     const beforeInv = before ? await buildInventory(before, indexes[0] ?? [], catalogers) : void 0;
-    const afterInv = await buildInventory(after, indexes[indexes.length - 1] ?? [], catalogers);
+    indexes.length = 0;
+    const afterInv = await buildInventory(after, afterIndexes, catalogers);
     options.onPhase?.("diff", "changes");
     const changes = diffInventories(beforeInv, afterInv, diff);
     return { ...beforeInv ? { before: beforeInv } : {}, after: afterInv, changes };
@@ -18325,6 +18321,13 @@ var init_budget = __esm({
 });
 
 // src/render/format.ts
+function settingRank(key) {
+  const i = SETTING_IMPORTANCE.findIndex((k) => k.endsWith(".") ? key.startsWith(k) : key === k);
+  return i < 0 ? SETTING_IMPORTANCE.length : i;
+}
+function byImportance(settings) {
+  return [...settings].sort((a, b) => settingRank(a.key) - settingRank(b.key));
+}
 function formatExactBytes(bytes) {
   return `${String(bytes).replace(/\B(?=(\d{3})+(?!\d))/g, ",")} B`;
 }
@@ -18376,6 +18379,14 @@ function nonPackagedChanges(changes) {
 function suspiciousPackageFiles(changes) {
   return changes.files.filter((f) => f.ownership === "package" && (f.unexplained === true || f.modifiedAfterInstall === true));
 }
+function ownerName(changes, owner) {
+  const colon = owner.indexOf(":");
+  if (colon < 0) return { name: owner, where: [] };
+  const ecosystem = owner.slice(0, colon);
+  const name = owner.slice(colon + 1);
+  const arch = changes.packages.find((p) => p.ecosystem === ecosystem && p.name === name)?.arch;
+  return { name, where: arch ? [ecosystem, arch] : [ecosystem] };
+}
 function stateFileChanges(changes) {
   return changes.files.reduce((n2, f) => f.ownership === "state" && f.excluded !== true ? n2 + 1 : n2, 0);
 }
@@ -18421,7 +18432,7 @@ function settingValues(key, before, after) {
   if (b !== void 0 && a !== void 0) return formatBytesPair(b, a);
   return [b !== void 0 ? formatBytes(b) : before, a !== void 0 ? formatBytes(a) : after];
 }
-var KIND_ORDER, LAYER_SETTING_KEYS, OVERVIEW_SETTING_KEYS, QUIET_SETTING_KEYS, BYTES;
+var KIND_ORDER, LAYER_SETTING_KEYS, OVERVIEW_SETTING_KEYS, QUIET_SETTING_KEYS, SETTING_IMPORTANCE, BYTES;
 var init_format = __esm({
   "src/render/format.ts"() {
     "use strict";
@@ -18430,6 +18441,7 @@ var init_format = __esm({
     LAYER_SETTING_KEYS = /* @__PURE__ */ new Set(["history"]);
     OVERVIEW_SETTING_KEYS = /* @__PURE__ */ new Set(["layers", "os", "platform", "size.compressed", "size.uncompressed"]);
     QUIET_SETTING_KEYS = /* @__PURE__ */ new Set(["history", "layers", "size.compressed", "size.uncompressed"]);
+    SETTING_IMPORTANCE = ["user", "entrypoint", "cmd", "port.", "env.", "workdir", "volume.", "healthcheck", "label."];
     BYTES = /^\d+$/;
   }
 });
@@ -18630,7 +18642,7 @@ function headline(changes) {
     parts.push(`**${plural(np, "non-packaged file")}** (${detail.join(", ")})`);
   }
   if (c.unexplained > 0) parts.push(`**${plural(c.unexplained, "package file")} changed without a package change**`);
-  const keys = changes.settings.filter((s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== "os" && s.key !== "platform").map((s) => s.key);
+  const keys = byImportance(changes.settings).filter((s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== "os" && s.key !== "platform").map((s) => s.key);
   if (keys.length > 0) {
     const shown = keys.slice(0, 5).map((k) => escapeCode(k, { table: false, max: 60 }));
     parts.push(`settings: ${shown.join(", ")}${keys.length > 5 ? ` and ${keys.length - 5} more` : ""} changed`);
@@ -18741,11 +18753,20 @@ ${body}
 function version(ref2) {
   return ref2 ? escapeCode(ref2.version, { max: 80 }) : "";
 }
-function packageRow(p) {
+function packageName(p) {
   const where = [p.ecosystem, ...p.arch ? [escapeText(p.arch, { max: 20 })] : []].join(", ");
   const location = ["dpkg", "rpm", "apk"].includes(p.ecosystem) ? "" : ` ${escapeCode(p.location, { max: 80 })}`;
+  return `${escapeCode(p.name, { max: 100 })} (${where})${location}`;
+}
+function fileCount(p) {
+  return p.fileChanges > 0 ? String(p.fileChanges) : "";
+}
+function packageRow(p) {
   const bump = p.bump === "major" ? "**major**" : p.bump ?? "";
-  return [`${escapeCode(p.name, { max: 100 })} (${where})${location}`, version(p.before), version(p.after), bump, p.fileChanges > 0 ? String(p.fileChanges) : ""];
+  return [packageName(p), version(p.before), version(p.after), bump, fileCount(p)];
+}
+function singleVersionRow(p) {
+  return [packageName(p), version(p.after ?? p.before), fileCount(p)];
 }
 function detailText(change2) {
   const { facts, link } = fileDetails(change2);
@@ -18757,8 +18778,12 @@ function fileRow(change2) {
   const isDir = (change2.after ?? change2.before)?.type === "dir";
   return [change2.kind + (isDir ? " (dir)" : ""), escapeCode(change2.path, { max: 160 }), detailText(change2)];
 }
-function suspiciousRow(change2) {
-  const owners = change2.owners.slice(0, 3).map((o) => escapeCode(o, { max: 60 })).join(", ") + (change2.owners.length > 3 ? ` +${change2.owners.length - 3}` : "");
+function ownerCell(changes, owner) {
+  const { name, where } = ownerName(changes, owner);
+  return `${escapeCode(name, { max: 60 })}${where.length > 0 ? ` (${where.map((w) => escapeText(w, { max: 20 })).join(", ")})` : ""}`;
+}
+function suspiciousRow(changes, change2) {
+  const owners = change2.owners.slice(0, 3).map((o) => ownerCell(changes, o)).join(", ") + (change2.owners.length > 3 ? ` +${change2.owners.length - 3}` : "");
   const why = change2.unexplained ? "no package change" : "package changed";
   return [escapeCode(change2.path, { max: 160 }), owners, `${change2.kind} (${why})`, detailText(change2)];
 }
@@ -18792,26 +18817,32 @@ var init_markdown_sections = __esm({
       constructor(changes, more, violations) {
         this.changes = changes;
         this.more = more;
-        const pkgHead = ["Package", "Before", "After", "Bump", "Files"];
-        this.byKind = new Map(
-          KIND_ORDER.map((k) => [k, prepareTable(pkgHead, changes.packages.filter((p) => p.kind === k).map(packageRow), ["l", "l", "l", "l", "r"])])
-        );
+        const table2 = (k) => {
+          const list2 = changes.packages.filter((p) => p.kind === k);
+          return k === "added" || k === "removed" ? prepareTable(["Package", "Version", "Files"], list2.map(singleVersionRow), ["l", "l", "r"]) : prepareTable(["Package", "Before", "After", "Bump", "Files"], list2.map(packageRow), ["l", "l", "l", "l", "r"]);
+        };
+        this.byKind = new Map(KIND_ORDER.map((k) => [k, table2(k)]));
         this.rollupRows = prepareTable(
           [`Directory (depth ${changes.options.depth})`, "Added", "Removed", "Modified"],
           changes.options.depth === "all" ? [] : changes.rollup.map((r) => [escapeCode(r.path === "/" ? "/" : `${r.path}/`), n(r.added), n(r.removed), n(r.modified)]),
           ["l", "r", "r", "r"]
         );
-        this.fileRows = prepareTable(["Change", "Path", "Details"], nonPackagedChanges(changes).map(fileRow));
-        this.suspiciousRows = prepareTable(["Path", "Package", "Change", "Details"], suspiciousPackageFiles(changes).map(suspiciousRow));
+        this.fileRows = prepareTable(["Change", "Path", "Details"], nonPackagedChanges(changes).map(fileRow), ["l", "l", "l"]);
+        this.suspiciousRows = prepareTable(
+          ["Path", "Package", "Change", "Details"],
+          suspiciousPackageFiles(changes).map((f) => suspiciousRow(changes, f)),
+          ["l", "l", "l", "l"]
+        );
         const settings = changes.settings.filter((s) => !LAYER_SETTING_KEYS.has(s.key) && !OVERVIEW_SETTING_KEYS.has(s.key));
         this.settingRows = changes.firstRelease ? prepareTable(["Setting", "Value"], settings.map((s) => [escapeCode(s.key, { max: 120 }), value(s.after, s.redacted)]), ["l", "l"]) : prepareTable(
           ["Setting", "Before", "After"],
           settings.map((s) => {
             const [before, after] = settingValues(s.key, s.before, s.after);
             return [escapeCode(s.key, { max: 120 }), value(before, s.redacted), value(after, s.redacted)];
-          })
+          }),
+          ["l", "l", "l"]
         );
-        this.layerRows = prepareTable(["Layer", "", "Digest", "Size", "Created by"], layerRows(changes), ["r", "l", "l", "r", "l"]);
+        this.layerRows = prepareTable(["Layer", "Change", "Digest", "Size", "Created by"], layerRows(changes), ["r", "l", "l", "r", "l"]);
         const packages = Math.max(0, ...KIND_ORDER.filter((k) => k !== "downgraded").map((k) => this.byKind.get(k).rows.length));
         this.totals = {
           violations,
@@ -18925,7 +18956,7 @@ function releaseSummary(changes) {
     if (config > 0) parts.push(`${plural(config, "configuration file")} changed`);
     if (other > 0) parts.push(`${plural(other, config > 0 ? "other non-packaged file" : "non-packaged file")} changed`);
     if (changes.counts.unexplained > 0) parts.push(`${plural(changes.counts.unexplained, "package file")} changed without a package change`);
-    const settings = changes.settings.filter((s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== "os" && s.key !== "platform");
+    const settings = byImportance(changes.settings).filter((s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== "os" && s.key !== "platform");
     if (settings.length > 0) parts.push(`${plural(settings.length, "setting")} changed (${settings.slice(0, 3).map((s) => escapeCode(s.key, { table: false, max: 60 })).join(", ")}${settings.length > 3 ? ", \u2026" : ""})`);
   }
   if (changes.platformChanged) parts.push(`platform ${escapeText(changes.before?.summary.platform ?? "")} \u2192 ${escapeText(changes.after.summary.platform)}`);
@@ -19087,11 +19118,11 @@ function renderText(changes, options) {
     if (packageTotal(changes) > 0) parts.push(`${plural(packageTotal(changes), "package")} changed (${kindCounts(changes)})`);
     if (nonPackagedTotal(changes) > 0) parts.push(plural(nonPackagedTotal(changes), "non-packaged file"));
     if (changes.counts.unexplained > 0) parts.push(`${plural(changes.counts.unexplained, "package file")} changed without a package change`);
-    const keys = changes.settings.filter((s) => !QUIET_SETTING_KEYS.has(s.key)).map((s) => safe(s.key, 60));
+    const keys = byImportance(changes.settings).filter((s) => !QUIET_SETTING_KEYS.has(s.key)).map((s) => safe(s.key, 60));
     if (keys.length > 0) parts.push(`settings: ${keys.join(", ")}`);
     out.push(parts.length > 0 ? parts.join(", ") : "No changes in packages, non-packaged files or settings.");
-    if (changes.platformChanged) out.push(c.yellow(`Platform changed: ${safe(b?.summary.platform ?? "")} -> ${safe(a.summary.platform)}`));
-    if (changes.osChanged) out.push(c.yellow(`Base OS changed: ${safe(describeOs2(b?.os))} -> ${safe(describeOs2(a.os))}`));
+    if (changes.platformChanged) out.push(c.yellow(`Platform changed: ${safe(b?.summary.platform ?? "")} \u2192 ${safe(a.summary.platform)}`));
+    if (changes.osChanged) out.push(c.yellow(`Base OS changed: ${safe(describeOs2(b?.os))} \u2192 ${safe(describeOs2(a.os))}`));
   }
   const verdict = options.verdict;
   if (verdict) {
@@ -19114,7 +19145,7 @@ function renderText(changes, options) {
     ["files", b ? String(b.fileCount) : "", String(a.fileCount), b ? formatDelta(b.fileCount, a.fileCount) : ""],
     ["layers", b ? String(b.summary.layers.length) : "", String(a.summary.layers.length), b ? `${formatDelta(b.summary.layers.length, a.summary.layers.length)} (${changes.layers.shared} shared)` : ""]
   ];
-  for (const [k, x, y, d] of rows) out.push(`  ${k.padEnd(13)} ${b ? `${x}  ->  ` : ""}${y}${d ? `  ${c.dim(d)}` : ""}`);
+  for (const [k, x, y, d] of rows) out.push(`  ${k.padEnd(13)} ${b ? `${x}  \u2192  ` : ""}${y}${d ? `  ${c.dim(d)}` : ""}`);
   if (changes.packages.length > 0) {
     section(`Packages (${changes.packages.length})`);
     for (const kind of KIND_ORDER) {
@@ -19128,11 +19159,13 @@ function renderText(changes, options) {
   const suspicious = suspiciousPackageFiles(changes);
   if (suspicious.length > 0) {
     section(`Package files changed without a version change (${suspicious.length})`);
-    for (const f of suspicious) out.push(`  ${c.yellow(f.kind.padEnd(8))} ${safe(f.path)}  ${c.dim(`[${f.owners.map((o) => safe(o, 60)).join(", ")}] ${fileText(f)}`)}`);
+    for (const f of suspicious) out.push(`  ${c.yellow(f.kind.padEnd(8))} ${safe(f.path)}  ${c.dim(`[${f.owners.map((o) => ownerText(changes, o)).join(", ")}] ${fileText(f)}`)}`);
   }
   const files = nonPackagedChanges(changes);
   if (files.length > 0) {
-    section(`Non-packaged files (${files.length})`);
+    const fileCount2 = nonPackagedTotal(changes);
+    const dirs = files.length - fileCount2;
+    section(`Non-packaged files (${plural(fileCount2, "file")}${dirs > 0 ? `, ${plural(dirs, "directory", "directories")}` : ""})`);
     if (changes.options.depth !== "all") {
       for (const r of changes.rollup) out.push(`  ${safe(r.path === "/" ? "/" : `${r.path}/`).padEnd(40)} ${c.green(`+${r.added}`)} ${c.red(`-${r.removed}`)} ${c.yellow(`~${r.modified}`)}`);
       out.push("");
@@ -19148,7 +19181,7 @@ function renderText(changes, options) {
     for (const s of settings) {
       const [before, after] = settingValues(s.key, s.before, s.after);
       const v = (x) => x === void 0 ? c.dim("(unset)") : safe(x);
-      out.push(`  ${safe(s.key, 120)}: ${changes.firstRelease ? v(after) : `${v(before)} -> ${v(after)}`}`);
+      out.push(`  ${safe(s.key, 120)}: ${changes.firstRelease ? v(after) : `${v(before)} \u2192 ${v(after)}`}`);
     }
   }
   if (changes.layers.added.length + changes.layers.removed.length > 0) {
@@ -19172,14 +19205,19 @@ function sizeRow(before, after) {
   return [...formatBytesPair(before, after), formatSizeDelta(before, after)];
 }
 function packageLine(p, dim) {
-  const where = [p.ecosystem, ...p.arch ? [safe(p.arch, 20)] : [], ...["dpkg", "rpm", "apk"].includes(p.ecosystem) ? [] : [safe(p.location, 120)]].join(" ");
-  const versions = p.before && p.after ? `${safe(p.before.version, 80)} -> ${safe(p.after.version, 80)}` : safe((p.after ?? p.before)?.version ?? "", 80);
+  const location = ["dpkg", "rpm", "apk"].includes(p.ecosystem) ? "" : ` ${safe(p.location, 120)}`;
+  const origin = [p.ecosystem, ...p.arch ? [safe(p.arch, 20)] : []].join(", ");
+  const versions = p.before && p.after ? `${safe(p.before.version, 80)} \u2192 ${safe(p.after.version, 80)}` : safe((p.after ?? p.before)?.version ?? "", 80);
   const extra = [p.bump, p.fileChanges > 0 ? plural(p.fileChanges, "file") : void 0].filter((x) => x !== void 0).join(", ");
-  return `${safe(p.name, 120)} ${dim(`(${where})`)}  ${versions}${extra ? `  ${dim(extra)}` : ""}`;
+  return `${safe(p.name, 120)} ${dim(`(${origin})${location}`)}  ${versions}${extra ? `  ${dim(extra)}` : ""}`;
+}
+function ownerText(changes, owner) {
+  const { name, where } = ownerName(changes, owner);
+  return `${safe(name, 60)}${where.length > 0 ? ` (${where.map((w) => safe(w, 20)).join(", ")})` : ""}`;
 }
 function fileText(f) {
   const { facts, link } = fileDetails(f);
-  if (link) facts.push(`-> ${link.before !== void 0 ? `${safe(link.before, 120)} -> ` : ""}${safe(link.after, 120)}`);
+  if (link) facts.push(`\u2192 ${link.before !== void 0 ? `${safe(link.before, 120)} \u2192 ` : ""}${safe(link.after, 120)}`);
   return facts.join(", ");
 }
 var safe;

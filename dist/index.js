@@ -53299,11 +53299,11 @@ function getInstrumenter() {
 
 // node_modules/@azure/core-tracing/dist/esm/tracingClient.js
 function createTracingClient(options) {
-  const { namespace, packageName, packageVersion } = options;
+  const { namespace, packageName: packageName2, packageVersion } = options;
   function startSpan(name, operationOptions, spanOptions) {
     const startSpanResult = getInstrumenter().startSpan(name, {
       ...spanOptions,
-      packageName,
+      packageName: packageName2,
       packageVersion,
       tracingContext: operationOptions?.tracingOptions?.tracingContext
     });
@@ -96176,28 +96176,22 @@ function resolveOwnership(tree, packages, stateGlobs) {
   const isState = stateGlobs.length > 0 ? (0, import_picomatch5.default)([...stateGlobs], { dot: true }) : () => false;
   const files = [];
   for (const path12 of [...tree.entries.keys()].sort()) {
-    const entry = tree.entries.get(path12);
-    if (entry.type === "dir") {
-      files.push({ ...entry, ownership: "none" });
+    const file = tree.entries.get(path12);
+    files.push(file);
+    if (file.type === "dir") {
+      file.ownership = "none";
       continue;
     }
-    const real = realPath(path12, entry.layer) ?? path12;
+    const real = realPath(path12, file.layer) ?? path12;
     const here = claims.get(real) ?? (real !== path12 ? claims.get(path12) : void 0);
     if (!here) {
-      files.push({
-        ...entry,
-        ownership: isState(path12) || real !== path12 && isState(real) ? "state" : "none"
-      });
+      file.ownership = isState(path12) || real !== path12 && isState(real) ? "state" : "none";
       continue;
     }
-    const file = {
-      ...entry,
-      ownership: "package",
-      owners: [...new Set(here.map((c) => c.key))].sort()
-    };
+    file.ownership = "package";
+    file.owners = [...new Set(here.map((c) => c.key))].sort();
     if (here.some((c) => c.file.config)) file.config = true;
-    if (isModified(tree, entry, here)) file.modifiedAfterInstall = true;
-    files.push(file);
+    if (isModified(tree, file, here)) file.modifiedAfterInstall = true;
   }
   return { files, problems };
 }
@@ -96330,8 +96324,10 @@ async function compareImages(previous, current, diff, options = {}) {
     const indexes = await indexer(options).indexImages(images);
     options.onPhase?.("catalog", "packages and file ownership");
     const catalogers = options.catalogers ?? defaultCatalogers;
+    const afterIndexes = indexes[indexes.length - 1] ?? [];
     const beforeInv = before ? await buildInventory(before, indexes[0] ?? [], catalogers) : void 0;
-    const afterInv = await buildInventory(after, indexes[indexes.length - 1] ?? [], catalogers);
+    indexes.length = 0;
+    const afterInv = await buildInventory(after, afterIndexes, catalogers);
     options.onPhase?.("diff", "changes");
     const changes = diffInventories(beforeInv, afterInv, diff);
     return { ...beforeInv ? { before: beforeInv } : {}, after: afterInv, changes };
@@ -96468,6 +96464,14 @@ var KIND_ORDER = ["downgraded", "upgraded", "added", "removed", "rebuilt"];
 var LAYER_SETTING_KEYS = /* @__PURE__ */ new Set(["history"]);
 var OVERVIEW_SETTING_KEYS = /* @__PURE__ */ new Set(["layers", "os", "platform", "size.compressed", "size.uncompressed"]);
 var QUIET_SETTING_KEYS = /* @__PURE__ */ new Set(["history", "layers", "size.compressed", "size.uncompressed"]);
+var SETTING_IMPORTANCE = ["user", "entrypoint", "cmd", "port.", "env.", "workdir", "volume.", "healthcheck", "label."];
+function settingRank(key) {
+  const i = SETTING_IMPORTANCE.findIndex((k) => k.endsWith(".") ? key.startsWith(k) : key === k);
+  return i < 0 ? SETTING_IMPORTANCE.length : i;
+}
+function byImportance(settings) {
+  return [...settings].sort((a, b) => settingRank(a.key) - settingRank(b.key));
+}
 function formatExactBytes(bytes) {
   return `${String(bytes).replace(/\B(?=(\d{3})+(?!\d))/g, ",")} B`;
 }
@@ -96518,6 +96522,14 @@ function nonPackagedChanges(changes) {
 }
 function suspiciousPackageFiles(changes) {
   return changes.files.filter((f) => f.ownership === "package" && (f.unexplained === true || f.modifiedAfterInstall === true));
+}
+function ownerName(changes, owner) {
+  const colon = owner.indexOf(":");
+  if (colon < 0) return { name: owner, where: [] };
+  const ecosystem = owner.slice(0, colon);
+  const name = owner.slice(colon + 1);
+  const arch2 = changes.packages.find((p) => p.ecosystem === ecosystem && p.name === name)?.arch;
+  return { name, where: arch2 ? [ecosystem, arch2] : [ecosystem] };
 }
 function stateFileChanges(changes) {
   return changes.files.reduce((n2, f) => f.ownership === "state" && f.excluded !== true ? n2 + 1 : n2, 0);
@@ -96751,7 +96763,7 @@ function headline(changes) {
     parts.push(`**${plural(np, "non-packaged file")}** (${detail.join(", ")})`);
   }
   if (c.unexplained > 0) parts.push(`**${plural(c.unexplained, "package file")} changed without a package change**`);
-  const keys = changes.settings.filter((s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== "os" && s.key !== "platform").map((s) => s.key);
+  const keys = byImportance(changes.settings).filter((s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== "os" && s.key !== "platform").map((s) => s.key);
   if (keys.length > 0) {
     const shown = keys.slice(0, 5).map((k) => escapeCode(k, { table: false, max: 60 }));
     parts.push(`settings: ${shown.join(", ")}${keys.length > 5 ? ` and ${keys.length - 5} more` : ""} changed`);
@@ -96843,26 +96855,32 @@ var MarkdownSections = class {
   constructor(changes, more, violations) {
     this.changes = changes;
     this.more = more;
-    const pkgHead = ["Package", "Before", "After", "Bump", "Files"];
-    this.byKind = new Map(
-      KIND_ORDER.map((k) => [k, prepareTable(pkgHead, changes.packages.filter((p) => p.kind === k).map(packageRow), ["l", "l", "l", "l", "r"])])
-    );
+    const table2 = (k) => {
+      const list3 = changes.packages.filter((p) => p.kind === k);
+      return k === "added" || k === "removed" ? prepareTable(["Package", "Version", "Files"], list3.map(singleVersionRow), ["l", "l", "r"]) : prepareTable(["Package", "Before", "After", "Bump", "Files"], list3.map(packageRow), ["l", "l", "l", "l", "r"]);
+    };
+    this.byKind = new Map(KIND_ORDER.map((k) => [k, table2(k)]));
     this.rollupRows = prepareTable(
       [`Directory (depth ${changes.options.depth})`, "Added", "Removed", "Modified"],
       changes.options.depth === "all" ? [] : changes.rollup.map((r) => [escapeCode(r.path === "/" ? "/" : `${r.path}/`), n(r.added), n(r.removed), n(r.modified)]),
       ["l", "r", "r", "r"]
     );
-    this.fileRows = prepareTable(["Change", "Path", "Details"], nonPackagedChanges(changes).map(fileRow));
-    this.suspiciousRows = prepareTable(["Path", "Package", "Change", "Details"], suspiciousPackageFiles(changes).map(suspiciousRow));
+    this.fileRows = prepareTable(["Change", "Path", "Details"], nonPackagedChanges(changes).map(fileRow), ["l", "l", "l"]);
+    this.suspiciousRows = prepareTable(
+      ["Path", "Package", "Change", "Details"],
+      suspiciousPackageFiles(changes).map((f) => suspiciousRow(changes, f)),
+      ["l", "l", "l", "l"]
+    );
     const settings = changes.settings.filter((s) => !LAYER_SETTING_KEYS.has(s.key) && !OVERVIEW_SETTING_KEYS.has(s.key));
     this.settingRows = changes.firstRelease ? prepareTable(["Setting", "Value"], settings.map((s) => [escapeCode(s.key, { max: 120 }), value(s.after, s.redacted)]), ["l", "l"]) : prepareTable(
       ["Setting", "Before", "After"],
       settings.map((s) => {
         const [before, after] = settingValues(s.key, s.before, s.after);
         return [escapeCode(s.key, { max: 120 }), value(before, s.redacted), value(after, s.redacted)];
-      })
+      }),
+      ["l", "l", "l"]
     );
-    this.layerRows = prepareTable(["Layer", "", "Digest", "Size", "Created by"], layerRows(changes), ["r", "l", "l", "r", "l"]);
+    this.layerRows = prepareTable(["Layer", "Change", "Digest", "Size", "Created by"], layerRows(changes), ["r", "l", "l", "r", "l"]);
     const packages = Math.max(0, ...KIND_ORDER.filter((k) => k !== "downgraded").map((k) => this.byKind.get(k).rows.length));
     this.totals = {
       violations,
@@ -96953,11 +96971,20 @@ ${body2}
 function version3(ref2) {
   return ref2 ? escapeCode(ref2.version, { max: 80 }) : "";
 }
-function packageRow(p) {
+function packageName(p) {
   const where2 = [p.ecosystem, ...p.arch ? [escapeText(p.arch, { max: 20 })] : []].join(", ");
   const location = ["dpkg", "rpm", "apk"].includes(p.ecosystem) ? "" : ` ${escapeCode(p.location, { max: 80 })}`;
+  return `${escapeCode(p.name, { max: 100 })} (${where2})${location}`;
+}
+function fileCount(p) {
+  return p.fileChanges > 0 ? String(p.fileChanges) : "";
+}
+function packageRow(p) {
   const bump = p.bump === "major" ? "**major**" : p.bump ?? "";
-  return [`${escapeCode(p.name, { max: 100 })} (${where2})${location}`, version3(p.before), version3(p.after), bump, p.fileChanges > 0 ? String(p.fileChanges) : ""];
+  return [packageName(p), version3(p.before), version3(p.after), bump, fileCount(p)];
+}
+function singleVersionRow(p) {
+  return [packageName(p), version3(p.after ?? p.before), fileCount(p)];
 }
 function detailText(change2) {
   const { facts, link } = fileDetails(change2);
@@ -96969,8 +96996,12 @@ function fileRow(change2) {
   const isDir = (change2.after ?? change2.before)?.type === "dir";
   return [change2.kind + (isDir ? " (dir)" : ""), escapeCode(change2.path, { max: 160 }), detailText(change2)];
 }
-function suspiciousRow(change2) {
-  const owners = change2.owners.slice(0, 3).map((o) => escapeCode(o, { max: 60 })).join(", ") + (change2.owners.length > 3 ? ` +${change2.owners.length - 3}` : "");
+function ownerCell(changes, owner) {
+  const { name, where: where2 } = ownerName(changes, owner);
+  return `${escapeCode(name, { max: 60 })}${where2.length > 0 ? ` (${where2.map((w) => escapeText(w, { max: 20 })).join(", ")})` : ""}`;
+}
+function suspiciousRow(changes, change2) {
+  const owners = change2.owners.slice(0, 3).map((o) => ownerCell(changes, o)).join(", ") + (change2.owners.length > 3 ? ` +${change2.owners.length - 3}` : "");
   const why = change2.unexplained ? "no package change" : "package changed";
   return [escapeCode(change2.path, { max: 160 }), owners, `${change2.kind} (${why})`, detailText(change2)];
 }
@@ -97029,7 +97060,7 @@ function releaseSummary(changes) {
     if (config > 0) parts.push(`${plural(config, "configuration file")} changed`);
     if (other > 0) parts.push(`${plural(other, config > 0 ? "other non-packaged file" : "non-packaged file")} changed`);
     if (changes.counts.unexplained > 0) parts.push(`${plural(changes.counts.unexplained, "package file")} changed without a package change`);
-    const settings = changes.settings.filter((s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== "os" && s.key !== "platform");
+    const settings = byImportance(changes.settings).filter((s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== "os" && s.key !== "platform");
     if (settings.length > 0) parts.push(`${plural(settings.length, "setting")} changed (${settings.slice(0, 3).map((s) => escapeCode(s.key, { table: false, max: 60 })).join(", ")}${settings.length > 3 ? ", \u2026" : ""})`);
   }
   if (changes.platformChanged) parts.push(`platform ${escapeText(changes.before?.summary.platform ?? "")} \u2192 ${escapeText(changes.after.summary.platform)}`);

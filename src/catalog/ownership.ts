@@ -119,30 +119,26 @@ export function resolveOwnership(
   }
 
   const isState = stateGlobs.length > 0 ? picomatch([...stateGlobs], { dot: true }) : () => false;
+  // The tree belongs to this image alone (squash made its entries), so each entry becomes its
+  // InventoryFile in place: no second copy of every path of a large image.
   const files: InventoryFile[] = [];
   for (const path of [...tree.entries.keys()].sort()) {
-    const entry = tree.entries.get(path) as TreeEntry;
-    if (entry.type === 'dir') {
-      files.push({ ...entry, ownership: 'none' });
+    const file = tree.entries.get(path) as InventoryFile;
+    files.push(file);
+    if (file.type === 'dir') {
+      file.ownership = 'none';
       continue;
     }
-    const real = realPath(path, entry.layer) ?? path;
+    const real = realPath(path, file.layer) ?? path;
     const here = claims.get(real) ?? (real !== path ? claims.get(path) : undefined);
     if (!here) {
-      files.push({
-        ...entry,
-        ownership: isState(path) || (real !== path && isState(real)) ? 'state' : 'none',
-      });
+      file.ownership = isState(path) || (real !== path && isState(real)) ? 'state' : 'none';
       continue;
     }
-    const file: InventoryFile = {
-      ...entry,
-      ownership: 'package',
-      owners: [...new Set(here.map((c) => c.key))].sort(),
-    };
+    file.ownership = 'package';
+    file.owners = [...new Set(here.map((c) => c.key))].sort();
     if (here.some((c) => c.file.config)) file.config = true;
-    if (isModified(tree, entry, here)) file.modifiedAfterInstall = true;
-    files.push(file);
+    if (isModified(tree, file, here)) file.modifiedAfterInstall = true;
   }
   return { files, problems };
 }

@@ -91,8 +91,11 @@ export async function compareImages(
     const indexes = await indexer(options).indexImages(images);
     options.onPhase?.('catalog', 'packages and file ownership');
     const catalogers = options.catalogers ?? defaultCatalogers;
+    const afterIndexes = indexes[indexes.length - 1] ?? [];
     const beforeInv = before ? await buildInventory(before, indexes[0] ?? [], catalogers) : undefined;
-    const afterInv = await buildInventory(after, indexes[indexes.length - 1] ?? [], catalogers);
+    // Let the previous image's own layer entries go before the new tree is built (peak memory).
+    indexes.length = 0;
+    const afterInv = await buildInventory(after, afterIndexes, catalogers);
     options.onPhase?.('diff', 'changes');
     const changes = diffInventories(beforeInv, afterInv, diff);
     return { ...(beforeInv ? { before: beforeInv } : {}), after: afterInv, changes };
