@@ -18904,7 +18904,7 @@ ${this.tableOf(t, limit)}`);
       suspicious(limits) {
         const total = this.suspiciousRows.rows.length;
         if (total === 0) return "";
-        return details(`<b>Package files changed without a version change</b>: ${total}`, this.tableOf(this.suspiciousRows, limits.suspicious), false);
+        return details(`<b>Package files that differ from their package</b>: ${total}`, this.tableOf(this.suspiciousRows, limits.suspicious), false);
       }
       settings(limits) {
         const total = this.settingRows.rows.length;
@@ -19158,7 +19158,7 @@ function renderText(changes, options) {
   }
   const suspicious = suspiciousPackageFiles(changes);
   if (suspicious.length > 0) {
-    section(`Package files changed without a version change (${suspicious.length})`);
+    section(`Package files that differ from their package (${suspicious.length})`);
     for (const f of suspicious) out.push(`  ${c.yellow(f.kind.padEnd(8))} ${safe(f.path)}  ${c.dim(`[${f.owners.map((o) => ownerText(changes, o)).join(", ")}] ${fileText(f)}`)}`);
   }
   const files = nonPackagedChanges(changes);

@@ -96942,7 +96942,7 @@ ${this.tableOf(t, limit)}`);
   suspicious(limits) {
     const total = this.suspiciousRows.rows.length;
     if (total === 0) return "";
-    return details(`<b>Package files changed without a version change</b>: ${total}`, this.tableOf(this.suspiciousRows, limits.suspicious), false);
+    return details(`<b>Package files that differ from their package</b>: ${total}`, this.tableOf(this.suspiciousRows, limits.suspicious), false);
   }
   settings(limits) {
     const total = this.settingRows.rows.length;
