@@ -17289,9 +17289,8 @@ var init_wait_for_event = __esm({
   }
 });
 
-// src/layers/read-layer.ts
+// src/layers/stream-digests.ts
 import { createHash as createHash7 } from "node:crypto";
-import { pipeline as pipeline2 } from "node:stream/promises";
 function noop() {
 }
 function toError(err2) {
@@ -17310,10 +17309,21 @@ function asBuffer(chunk) {
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   throw new TypeError(`layer stream yielded ${typeof chunk}, not bytes`);
 }
+var SUPPORTED_DIGESTS;
+var init_stream_digests = __esm({
+  "src/layers/stream-digests.ts"() {
+    "use strict";
+    init_layer_errors();
+    SUPPORTED_DIGESTS = /* @__PURE__ */ new Set(["sha256", "sha384", "sha512"]);
+  }
+});
+
+// src/layers/read-layer.ts
+import { pipeline as pipeline2 } from "node:stream/promises";
 async function readLayer(layer, spec, options = {}) {
   return new LayerReader(layer, spec, options).read();
 }
-var import_tar_stream, DEFAULT_MAX_UNCOMPRESSED_BYTES, DEFAULT_MAX_ENTRIES, TAR_HIGH_WATER_MARK, SUPPORTED_DIGESTS, LayerReader;
+var import_tar_stream, DEFAULT_MAX_UNCOMPRESSED_BYTES, DEFAULT_MAX_ENTRIES, TAR_HIGH_WATER_MARK, LayerReader;
 var init_read_layer = __esm({
   "src/layers/read-layer.ts"() {
     "use strict";
@@ -17326,10 +17336,10 @@ var init_read_layer = __esm({
     init_paths();
     init_tar_entry();
     init_wait_for_event();
+    init_stream_digests();
     DEFAULT_MAX_UNCOMPRESSED_BYTES = 64 * 1024 ** 3;
     DEFAULT_MAX_ENTRIES = 2e6;
     TAR_HIGH_WATER_MARK = 256 * 1024;
-    SUPPORTED_DIGESTS = /* @__PURE__ */ new Set(["sha256", "sha384", "sha512"]);
     LayerReader = class {
       constructor(layer, spec, options) {
         this.layer = layer;

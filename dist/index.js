@@ -95064,7 +95064,6 @@ function diffInventories(before, after, options) {
 
 // src/layers/read-layer.ts
 var import_tar_stream = __toESM(require_tar_stream(), 1);
-import { createHash as createHash8 } from "node:crypto";
 import { pipeline as pipeline3 } from "node:stream/promises";
 
 // src/layers/capture-matcher.ts
@@ -95584,10 +95583,8 @@ function waitForEvent(stream3, event, closedError) {
   });
 }
 
-// src/layers/read-layer.ts
-var DEFAULT_MAX_UNCOMPRESSED_BYTES = 64 * 1024 ** 3;
-var DEFAULT_MAX_ENTRIES = 2e6;
-var TAR_HIGH_WATER_MARK = 256 * 1024;
+// src/layers/stream-digests.ts
+import { createHash as createHash8 } from "node:crypto";
 var SUPPORTED_DIGESTS = /* @__PURE__ */ new Set(["sha256", "sha384", "sha512"]);
 function noop3() {
 }
@@ -95607,6 +95604,11 @@ function asBuffer(chunk) {
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   throw new TypeError(`layer stream yielded ${typeof chunk}, not bytes`);
 }
+
+// src/layers/read-layer.ts
+var DEFAULT_MAX_UNCOMPRESSED_BYTES = 64 * 1024 ** 3;
+var DEFAULT_MAX_ENTRIES = 2e6;
+var TAR_HIGH_WATER_MARK = 256 * 1024;
 async function readLayer(layer, spec, options = {}) {
   return new LayerReader(layer, spec, options).read();
 }

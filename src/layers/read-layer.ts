@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import tar, { type Extract, type ExtractEvents, type Header } from 'tar-stream';
 import type { Layer } from '../image/types.js';
@@ -10,7 +10,6 @@ import {
   layerCorrupt,
   layerTooLarge,
   tooManyEntries,
-  unsupportedDigest,
 } from './layer-errors.js';
 import { createDecompressor, sniffCompression, SNIFF_BYTES, type Compression } from './compression.js';
 import { EndOfArchiveScan } from './end-of-archive.js';
@@ -18,6 +17,7 @@ import { normalizeEntryPath } from './paths.js';
 import { checkFraming, isWhiteoutPath, toFileEntry, toWhiteout } from './tar-entry.js';
 import type { CaptureSpec, FileEntry, LayerIndex, LayerWarning, Whiteout } from './types.js';
 import { waitForEvent, type Emitter } from './wait-for-event.js';
+import { asBuffer, digestString, hashFor, noop, toError } from './stream-digests.js';
 
 type EntryStream = ExtractEvents['entry'][1];
 
@@ -39,31 +39,6 @@ export interface ReadLayerOptions {
 
 /** Buffered bytes between the decompressor and the tar parser: a few chunks, never a layer. */
 const TAR_HIGH_WATER_MARK = 256 * 1024;
-const SUPPORTED_DIGESTS = new Set(['sha256', 'sha384', 'sha512']);
-
-function noop(): void {}
-
-function toError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
-}
-
-function hashFor(digest: string, layer: string): Hash {
-  const algorithm = digest.slice(0, digest.indexOf(':'));
-  if (!SUPPORTED_DIGESTS.has(algorithm)) throw unsupportedDigest(layer, digest);
-  return createHash(algorithm);
-}
-
-/** `algo:hex` for a finished hash, in the algorithm of `like`. */
-function digestString(like: string, hash: Hash): string {
-  return `${like.slice(0, like.indexOf(':'))}:${hash.digest('hex')}`;
-}
-
-function asBuffer(chunk: unknown): Buffer {
-  if (Buffer.isBuffer(chunk)) return chunk;
-  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  throw new TypeError(`layer stream yielded ${typeof chunk}, not bytes`);
-}
-
 /**
  * Read one layer blob once, as a stream: verify its digest and diffID, and index every entry (with
  * content digests), the whiteouts, and the contents of files `spec` asks for.
