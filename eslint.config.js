@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.cache/**', '.bench/**', 'coverage/**', '__tests__/fixtures/**'] },
+  {
+    ignores: ['dist/**', 'node_modules/**', '.cache/**', '.bench/**', 'coverage/**', '__tests__/fixtures/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

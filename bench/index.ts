@@ -31,9 +31,15 @@ interface Pair {
 function distinctLayerBlobs(layouts: Pair['layouts']): string[] {
   const blobs = new Set<string>();
   for (const { dir, tag } of layouts) {
-    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string; annotations?: Record<string, string> }> };
-    const desc = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag) ?? index.manifests[0]!;
-    const manifest = JSON.parse(readFileSync(join(dir, 'blobs', ...desc.digest.split(':')), 'utf8')) as { layers: Array<{ digest: string }> };
+    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as {
+      manifests: Array<{ digest: string; annotations?: Record<string, string> }>;
+    };
+    const desc =
+      index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag) ??
+      index.manifests[0]!;
+    const manifest = JSON.parse(readFileSync(join(dir, 'blobs', ...desc.digest.split(':')), 'utf8')) as {
+      layers: Array<{ digest: string }>;
+    };
     for (const l of manifest.layers) blobs.add(join(dir, 'blobs', ...l.digest.split(':')));
   }
   return [...blobs];
@@ -42,7 +48,10 @@ function distinctLayerBlobs(layouts: Pair['layouts']): string[] {
 function floorCommand(blobs: string[]): string {
   // zcat handles gzip; zstdcat zstd; cat plain: pick by magic like the tool does.
   return blobs
-    .map((b) => `(m=$(head -c4 ${b} | od -An -tx1 | tr -d ' '); case $m in 1f8b*) zcat ${b};; 28b52ffd) zstdcat -q ${b};; *) cat ${b};; esac) | sha256sum >/dev/null`)
+    .map(
+      (b) =>
+        `(m=$(head -c4 ${b} | od -An -tx1 | tr -d ' '); case $m in 1f8b*) zcat ${b};; 28b52ffd) zstdcat -q ${b};; *) cat ${b};; esac) | sha256sum >/dev/null`,
+    )
     .join('; ');
 }
 
@@ -67,13 +76,20 @@ async function runPair(p: Pair, runs: number): Promise<void> {
   const floor = bench(floorCommand(blobs), runs);
   row(p.name, `floor: zcat, sha256sum of ${blobs.length} distinct layers`, floor);
   const cache = join(benchDir, 'cache', p.name);
-  const cold = bench(diffCommand(p.old, p.new, cache), runs, () => rmSync(cache, { recursive: true, force: true }));
+  const cold = bench(diffCommand(p.old, p.new, cache), runs, () =>
+    rmSync(cache, { recursive: true, force: true }),
+  );
   row(p.name, 'image-changelog diff, cold', cold, `${(cold.median / floor.median).toFixed(2)}x floor`);
   const warm = bench(diffCommand(p.old, p.new, cache), runs);
   row(p.name, 'image-changelog diff, warm', warm, `${(warm.median / cold.median).toFixed(2)}x cold`);
   if (p.peer) {
     const peer = bench(peerCommand(...p.peer), Math.min(runs, 3));
-    row(p.name, 'peer: snyk-docker-plugin (packages only)', peer, `ours cold / peer = ${(cold.median / peer.median).toFixed(2)}`);
+    row(
+      p.name,
+      'peer: snyk-docker-plugin (packages only)',
+      peer,
+      `ours cold / peer = ${(cold.median / peer.median).toFixed(2)}`,
+    );
   }
   if (p.registry) {
     const reg = await startRegistry(join(benchDir, 'registry'));
@@ -91,7 +107,12 @@ async function runPair(p: Pair, runs: number): Promise<void> {
         spawnSync('node', [cli, 'inspect', a, '--cache-dir', regCache, '--no-progress'], { stdio: 'ignore' });
       };
       const fromReg = bench(diffCommand(a, b, regCache), runs, prime);
-      row(p.name, 'image-changelog diff from the registry, previous cached', fromReg, `${(fromReg.median / cold.median).toFixed(2)}x cold archive`);
+      row(
+        p.name,
+        'image-changelog diff from the registry, previous cached',
+        fromReg,
+        `${(fromReg.median / cold.median).toFixed(2)}x cold archive`,
+      );
     } finally {
       reg.stop();
     }
@@ -102,7 +123,9 @@ async function main(): Promise<void> {
   if (!existsSync(cli)) execFileSync('npm', ['run', 'bundle'], { cwd: repoRoot, stdio: 'inherit' });
   mkdirSync(benchDir, { recursive: true });
   ensureWorld();
-  console.log(`machine: ${execFileSync('nproc').toString().trim()} cores, ${(Number(execFileSync('awk', ['/MemTotal/ {print $2}', '/proc/meminfo']).toString()) / 1024 / 1024).toFixed(0)} GiB, node ${process.version}`);
+  console.log(
+    `machine: ${execFileSync('nproc').toString().trim()} cores, ${(Number(execFileSync('awk', ['/MemTotal/ {print $2}', '/proc/meminfo']).toString()) / 1024 / 1024).toFixed(0)} GiB, node ${process.version}`,
+  );
   console.log('| pair | what | median (min–max) | peak RSS | ratio |\n|---|---|---|---|---|');
   rows.push('| pair | what | median (min–max) | peak RSS | ratio |', '|---|---|---|---|---|');
 
@@ -112,7 +135,10 @@ async function main(): Promise<void> {
   await runPair(
     {
       name: 'debian',
-      layouts: [{ dir: world.layout, tag: 'old' }, { dir: world.layout, tag: 'new' }],
+      layouts: [
+        { dir: world.layout, tag: 'old' },
+        { dir: world.layout, tag: 'new' },
+      ],
       old: `oci-archive:${world.ociArchive('old')}`,
       new: `oci-archive:${world.ociArchive('new')}`,
       peer: [`oci-archive:${world.ociArchive('old')}`, `oci-archive:${world.ociArchive('new')}`],
@@ -123,7 +149,10 @@ async function main(): Promise<void> {
   await runPair(
     {
       name: 'bookworm-trixie',
-      layouts: [{ dir: world.layout, tag: 'old' }, { dir: world.layout, tag: 'trixie' }],
+      layouts: [
+        { dir: world.layout, tag: 'old' },
+        { dir: world.layout, tag: 'trixie' },
+      ],
       old: `oci-archive:${world.ociArchive('old')}`,
       new: `oci-archive:${world.ociArchive('trixie')}`,
     },
@@ -139,14 +168,18 @@ async function main(): Promise<void> {
           ...process.env,
           ONLY_PAIR: '1',
           EXTRA_OLD: 'python3,python3-dev,build-essential,git,libperl-dev,gfortran',
-          EXTRA_NEW: 'python3,python3-dev,build-essential,git,libperl-dev,gfortran,python3-pip,vim-nox,python3-numpy',
+          EXTRA_NEW:
+            'python3,python3-dev,build-essential,git,libperl-dev,gfortran,python3-pip,vim-nox,python3-numpy',
         },
       });
     }
     await runPair(
       {
         name: 'large',
-        layouts: [{ dir: join(large, 'layout'), tag: 'old' }, { dir: join(large, 'layout'), tag: 'new' }],
+        layouts: [
+          { dir: join(large, 'layout'), tag: 'old' },
+          { dir: join(large, 'layout'), tag: 'new' },
+        ],
         old: `oci-archive:${join(large, 'old.oci.tar')}`,
         new: `oci-archive:${join(large, 'new.oci.tar')}`,
         peer: [`oci-archive:${join(large, 'old.oci.tar')}`, `oci-archive:${join(large, 'new.oci.tar')}`],
@@ -155,17 +188,38 @@ async function main(): Promise<void> {
     );
     // inspect of the largest image alone, against decompressing its own layers.
     const cache = join(benchDir, 'cache', 'large-inspect');
-    const insp = bench(`node ${cli} inspect oci-archive:${join(large, 'new.oci.tar')} --no-progress --cache-dir ${cache} >/dev/null`, Math.min(RUNS, 3), () => rmSync(cache, { recursive: true, force: true }));
-    const own = bench(floorCommand(distinctLayerBlobs([{ dir: join(large, 'layout'), tag: 'new' }])), Math.min(RUNS, 3));
-    row('large (new image)', 'image-changelog inspect, cold', insp, `${(insp.median / own.median).toFixed(2)}x its floor (${own.median.toFixed(2)} s)`);
+    const insp = bench(
+      `node ${cli} inspect oci-archive:${join(large, 'new.oci.tar')} --no-progress --cache-dir ${cache} >/dev/null`,
+      Math.min(RUNS, 3),
+      () => rmSync(cache, { recursive: true, force: true }),
+    );
+    const own = bench(
+      floorCommand(distinctLayerBlobs([{ dir: join(large, 'layout'), tag: 'new' }])),
+      Math.min(RUNS, 3),
+    );
+    row(
+      'large (new image)',
+      'image-changelog inspect, cold',
+      insp,
+      `${(insp.median / own.median).toFixed(2)}x its floor (${own.median.toFixed(2)} s)`,
+    );
   }
   for (const files of [150_000, 300_000]) {
     const dir = join(benchDir, `synthetic-${files}`);
     if (!existsSync(join(dir, 'index.json'))) await makeSyntheticLayout(dir, files);
     const cache = join(benchDir, 'cache', `synthetic-${files}`);
-    const s = bench(`node ${cli} inspect oci:${dir}:synthetic --no-progress --cache-dir ${cache} >/dev/null`, 3, () => rmSync(cache, { recursive: true, force: true }));
+    const s = bench(
+      `node ${cli} inspect oci:${dir}:synthetic --no-progress --cache-dir ${cache} >/dev/null`,
+      3,
+      () => rmSync(cache, { recursive: true, force: true }),
+    );
     const floor = bench(floorCommand(distinctLayerBlobs([{ dir, tag: 'synthetic' }])), 3);
-    row(`synthetic ${files.toLocaleString('en')} files`, 'image-changelog inspect, cold', s, `${(s.median / floor.median).toFixed(2)}x floor (${floor.median.toFixed(2)} s)`);
+    row(
+      `synthetic ${files.toLocaleString('en')} files`,
+      'image-changelog inspect, cold',
+      s,
+      `${(s.median / floor.median).toFixed(2)}x floor (${floor.median.toFixed(2)} s)`,
+    );
   }
   if (hasSharedFixtures) {
     const img = (n: string): string => `oci-archive:${join(sharedFixtures, 'images', n)}`;
@@ -175,7 +229,9 @@ async function main(): Promise<void> {
       ['almalinux-8', 'almalinux-8.8-micro-s390x.oci.tar', 'almalinux-8.9-micro-s390x.oci.tar'],
     ] as const) {
       const cache = join(benchDir, 'cache', name);
-      const s = bench(diffCommand(img(a), img(b), cache), RUNS, () => rmSync(cache, { recursive: true, force: true }));
+      const s = bench(diffCommand(img(a), img(b), cache), RUNS, () =>
+        rmSync(cache, { recursive: true, force: true }),
+      );
       row(name, 'image-changelog diff, cold', s);
     }
   } else {
@@ -186,4 +242,3 @@ async function main(): Promise<void> {
 }
 
 await main();
-

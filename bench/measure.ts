@@ -15,10 +15,15 @@ export interface Stats {
 
 /** Runs a shell command under GNU time and returns wall seconds and peak resident memory. */
 export function timeCommand(command: string, env: NodeJS.ProcessEnv = process.env): Sample {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', 'bash', '-c', command], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', 'bash', '-c', command], {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const last = r.stderr.trim().split('\n').pop() ?? '';
   const [secs, rss] = last.split(' ');
-  if (r.status !== 0 && r.status !== 1) throw new Error(`benchmark command failed (${r.status}): ${command}\n${r.stderr.slice(-2000)}`);
+  if (r.status !== 0 && r.status !== 1)
+    throw new Error(`benchmark command failed (${r.status}): ${command}\n${r.stderr.slice(-2000)}`);
   return { seconds: Number(secs), maxRssKb: Number(rss) };
 }
 

@@ -24,7 +24,10 @@ export async function startRegistry(dir: string): Promise<{ host: string; stop: 
   );
   const child = spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/v2/`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/v2/`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { host: `127.0.0.1:${port}`, stop: () => child.kill() };
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -15,12 +15,21 @@ export async function makeSyntheticLayout(dir: string, files: number): Promise<v
   const tmp = join(blobs, 'layer.tmp');
   const tee = new PassThrough();
   tee.on('data', (c: Buffer) => diff.update(c));
-  const done = pipeline(pack as unknown as NodeJS.ReadableStream, tee, createGzip({ level: 1 }), createWriteStream(tmp));
+  const done = pipeline(
+    pack as unknown as NodeJS.ReadableStream,
+    tee,
+    createGzip({ level: 1 }),
+    createWriteStream(tmp),
+  );
   for (let d = 0; d < Math.ceil(files / 100); d++) {
-    await new Promise<void>((r, j) => pack.entry({ name: `srv/data/d${d}`, type: 'directory', mode: 0o755 }, (e) => (e ? j(e) : r())));
+    await new Promise<void>((r, j) =>
+      pack.entry({ name: `srv/data/d${d}`, type: 'directory', mode: 0o755 }, (e) => (e ? j(e) : r())),
+    );
     for (let f = 0; f < 100 && d * 100 + f < files; f++) {
       const body = `file ${d}/${f}\n`;
-      await new Promise<void>((r, j) => pack.entry({ name: `srv/data/d${d}/f${f}.txt`, mode: 0o644 }, body, (e) => (e ? j(e) : r())));
+      await new Promise<void>((r, j) =>
+        pack.entry({ name: `srv/data/d${d}/f${f}.txt`, mode: 0o644 }, body, (e) => (e ? j(e) : r())),
+      );
     }
   }
   pack.finalize();
@@ -28,15 +37,32 @@ export async function makeSyntheticLayout(dir: string, files: number): Promise<v
   const layerBytes = readFileSync(tmp);
   const layerDigest = createHash('sha256').update(layerBytes).digest('hex');
   renameSync(tmp, join(blobs, layerDigest));
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [`sha256:${diff.digest('hex')}`] } }));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: {},
+      rootfs: { type: 'layers', diff_ids: [`sha256:${diff.digest('hex')}`] },
+    }),
+  );
   const configDigest = createHash('sha256').update(config).digest('hex');
   writeFileSync(join(blobs, configDigest), config);
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${configDigest}`, size: config.length },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: `sha256:${layerDigest}`, size: layerBytes.length }],
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: `sha256:${configDigest}`,
+        size: config.length,
+      },
+      layers: [
+        {
+          mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+          digest: `sha256:${layerDigest}`,
+          size: layerBytes.length,
+        },
+      ],
     }),
   );
   const manifestDigest = createHash('sha256').update(manifest).digest('hex');
@@ -46,7 +72,14 @@ export async function makeSyntheticLayout(dir: string, files: number): Promise<v
     join(dir, 'index.json'),
     JSON.stringify({
       schemaVersion: 2,
-      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${manifestDigest}`, size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': 'synthetic' } }],
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: `sha256:${manifestDigest}`,
+          size: manifest.length,
+          annotations: { 'org.opencontainers.image.ref.name': 'synthetic' },
+        },
+      ],
     }),
   );
 }

@@ -4214,19 +4214,24 @@ function commonFlags(v) {
   if (typeof v["cache-dir"] === "string") flags.cacheDir = v["cache-dir"];
   if (typeof v.username === "string") flags.username = v.username;
   if (typeof v.password === "string") flags.password = v.password;
-  if (typeof v["max-layer-size"] === "string") flags.maxLayerBytes = sizeFlag("--max-layer-size", v["max-layer-size"]);
-  if (typeof v["max-capture-size"] === "string") flags.maxCaptureBytes = sizeFlag("--max-capture-size", v["max-capture-size"]);
+  if (typeof v["max-layer-size"] === "string")
+    flags.maxLayerBytes = sizeFlag("--max-layer-size", v["max-layer-size"]);
+  if (typeof v["max-capture-size"] === "string")
+    flags.maxCaptureBytes = sizeFlag("--max-capture-size", v["max-capture-size"]);
   if (typeof v["max-entries"] === "string") flags.maxEntries = countFlag("--max-entries", v["max-entries"]);
-  if (typeof v["registry-timeout"] === "string") flags.registryTimeoutMs = countFlag("--registry-timeout", v["registry-timeout"]) * 1e3;
+  if (typeof v["registry-timeout"] === "string")
+    flags.registryTimeoutMs = countFlag("--registry-timeout", v["registry-timeout"]) * 1e3;
   return flags;
 }
 function sizeFlag(name, raw) {
   const r = parseSize(raw);
-  if (!r.ok || r.value < 1) throw usageError(`${name} expects ${r.ok ? "a positive size" : r.expected}, got '${raw}'`);
+  if (!r.ok || r.value < 1)
+    throw usageError(`${name} expects ${r.ok ? "a positive size" : r.expected}, got '${raw}'`);
   return r.value;
 }
 function countFlag(name, raw) {
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw usageError(`${name} expects a whole number above 0, got '${raw}'`);
+  if (!/^\d+$/.test(raw) || Number(raw) < 1)
+    throw usageError(`${name} expects a whole number above 0, got '${raw}'`);
   return Number(raw);
 }
 function parseDepth(raw) {
@@ -4239,7 +4244,12 @@ function parseDepth(raw) {
 }
 function parse(argv2, options) {
   try {
-    const r = parseArgs({ args: argv2, options: { ...common, ...options }, allowPositionals: true, strict: true });
+    const r = parseArgs({
+      args: argv2,
+      options: { ...common, ...options },
+      allowPositionals: true,
+      strict: true
+    });
     return { values: r.values, positionals: r.positionals };
   } catch (err2) {
     throw usageError(err2.message.split("\n")[0] ?? "bad arguments");
@@ -4250,10 +4260,19 @@ function parseCommand(argv2) {
   if (cmd === void 0 || cmd === "--help" || cmd === "-h" || cmd === "help") return { name: "help" };
   if (cmd === "--version" || cmd === "-v" || cmd === "version") return { name: "version" };
   if (cmd === "inspect") {
-    const { values: v, positionals } = parse(rest, { json: { type: "boolean", default: false }, output: { type: "string", short: "o" } });
+    const { values: v, positionals } = parse(rest, {
+      json: { type: "boolean", default: false },
+      output: { type: "string", short: "o" }
+    });
     if (v.help) return { name: "help", topic: "inspect" };
     if (positionals.length !== 1) throw usageError(`inspect takes one IMAGE, got ${positionals.length}`);
-    return { name: "inspect", image: positionals[0], json: v.json === true, ...typeof v.output === "string" ? { output: v.output } : {}, ...commonFlags(v) };
+    return {
+      name: "inspect",
+      image: positionals[0],
+      json: v.json === true,
+      ...typeof v.output === "string" ? { output: v.output } : {},
+      ...commonFlags(v)
+    };
   }
   if (cmd === "diff") {
     const { values: v, positionals } = parse(rest, {
@@ -4270,12 +4289,16 @@ function parseCommand(argv2) {
     if (v.help) return { name: "help", topic: "diff" };
     const first = v["first-release"] === true;
     if (first ? positionals.length !== 1 : positionals.length !== 2) {
-      throw usageError(first ? "diff --first-release takes one image: NEW" : `diff takes two images, OLD and NEW; got ${positionals.length}`);
+      throw usageError(
+        first ? "diff --first-release takes one image: NEW" : `diff takes two images, OLD and NEW; got ${positionals.length}`
+      );
     }
     const format = v.format;
-    if (format !== "markdown" && format !== "json" && format !== "text") throw usageError(`--format must be markdown, json or text, got '${format}'`);
+    if (format !== "markdown" && format !== "json" && format !== "text")
+      throw usageError(`--format must be markdown, json or text, got '${format}'`);
     const surface = v.surface;
-    if (surface !== "comment" && surface !== "summary" && surface !== "release") throw usageError(`--surface must be comment, summary or release, got '${surface}'`);
+    if (surface !== "comment" && surface !== "summary" && surface !== "release")
+      throw usageError(`--surface must be comment, summary or release, got '${surface}'`);
     return {
       name: "diff",
       ...first ? {} : { previous: positionals[0] },
@@ -4293,8 +4316,12 @@ function parseCommand(argv2) {
   }
   if (cmd === "policy") {
     const [sub, ...args] = rest;
-    if (sub !== "check") throw usageError(`unknown policy subcommand '${sub ?? ""}': use 'policy check POLICY [OLD NEW]'`);
-    const { values: v, positionals } = parse(args, { json: { type: "boolean", default: false }, "first-release": { type: "boolean", default: false } });
+    if (sub !== "check")
+      throw usageError(`unknown policy subcommand '${sub ?? ""}': use 'policy check POLICY [OLD NEW]'`);
+    const { values: v, positionals } = parse(args, {
+      json: { type: "boolean", default: false },
+      "first-release": { type: "boolean", default: false }
+    });
     if (v.help) return { name: "help", topic: "policy" };
     const [policy, ...imgs] = positionals;
     if (policy === void 0) throw usageError('policy check needs a POLICY file (or "recommended")');
@@ -4448,7 +4475,12 @@ var init_media_types = __esm({
       DOCKER_LAYER_FOREIGN_GZIP,
       DOCKER_LAYER_FOREIGN
     ];
-    ACCEPT_MANIFEST_TYPES = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST];
+    ACCEPT_MANIFEST_TYPES = [
+      OCI_INDEX,
+      OCI_MANIFEST,
+      DOCKER_MANIFEST_LIST,
+      DOCKER_MANIFEST
+    ];
   }
 });
 
@@ -4487,7 +4519,10 @@ async function withRetries(policy, attempt) {
       return await attempt(n2);
     } catch (err2) {
       if (!isTransient(err2) || n2 >= policy.maxAttempts) throw err2;
-      await sleepFor(policy, retryDelay(policy, n2, err2 instanceof TransientError ? err2.retryAfter : void 0));
+      await sleepFor(
+        policy,
+        retryDelay(policy, n2, err2 instanceof TransientError ? err2.retryAfter : void 0)
+      );
     }
   }
 }
@@ -4584,7 +4619,9 @@ function sendOnce(req) {
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    return Promise.reject(new ImageChangelogError("BAD_URL", `unsupported URL scheme ${url.protocol} for ${req.subject}`));
+    return Promise.reject(
+      new ImageChangelogError("BAD_URL", `unsupported URL scheme ${url.protocol} for ${req.subject}`)
+    );
   }
   const lib = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
@@ -4596,7 +4633,10 @@ function sendOnce(req) {
       watchIdle(res, req.idleTimeoutMs, req.subject);
       resolve(res);
     });
-    const headTimer = setTimeout(() => cr.destroy(idleError(req.idleTimeoutMs, req.subject)), req.idleTimeoutMs);
+    const headTimer = setTimeout(
+      () => cr.destroy(idleError(req.idleTimeoutMs, req.subject)),
+      req.idleTimeoutMs
+    );
     headTimer.unref();
     cr.on("error", (err2) => {
       clearTimeout(headTimer);
@@ -4617,13 +4657,20 @@ async function send(req) {
     }
     res.resume();
     if (hop >= MAX_REDIRECTS) {
-      throw new ImageChangelogError("TOO_MANY_REDIRECTS", `more than ${MAX_REDIRECTS} redirects while fetching ${req.subject}`);
+      throw new ImageChangelogError(
+        "TOO_MANY_REDIRECTS",
+        `more than ${MAX_REDIRECTS} redirects while fetching ${req.subject}`
+      );
     }
     const next = new URL(location, current.url);
     if (current.url.protocol === "https:" && next.protocol === "http:" && !req.allowPlainHttp(next.hostname)) {
-      throw new ImageChangelogError("INSECURE_REDIRECT", `refusing a redirect from HTTPS to plain HTTP (${next.host}) for ${req.subject}`, {
-        subject: next.host
-      });
+      throw new ImageChangelogError(
+        "INSECURE_REDIRECT",
+        `refusing a redirect from HTTPS to plain HTTP (${next.host}) for ${req.subject}`,
+        {
+          subject: next.host
+        }
+      );
     }
     const headers = { ...current.headers };
     if (next.origin !== origin) {
@@ -4655,7 +4702,9 @@ async function readBody(res, maxBytes, subject) {
   return Buffer.concat(chunks, total);
 }
 function tooLarge(subject, maxBytes) {
-  return new ImageChangelogError("TOO_LARGE", `${subject} is larger than the ${maxBytes}-byte limit`, { subject });
+  return new ImageChangelogError("TOO_LARGE", `${subject} is larger than the ${maxBytes}-byte limit`, {
+    subject
+  });
 }
 var MAX_REDIRECTS;
 var init_http = __esm({
@@ -4724,10 +4773,14 @@ function pickChallenge(value2, registry) {
   const all = value2 ? parseWwwAuthenticate(value2) : [];
   const chosen = all.find((c) => c.scheme === "bearer") ?? all.find((c) => c.scheme === "basic");
   if (!chosen) {
-    throw new ImageChangelogError("AUTH_CHALLENGE", `${registry} requires authentication with an unsupported scheme`, {
-      subject: registry,
-      hint: value2 ? `WWW-Authenticate: ${value2.slice(0, 100)}` : "no WWW-Authenticate header was sent"
-    });
+    throw new ImageChangelogError(
+      "AUTH_CHALLENGE",
+      `${registry} requires authentication with an unsupported scheme`,
+      {
+        subject: registry,
+        hint: value2 ? `WWW-Authenticate: ${value2.slice(0, 100)}` : "no WWW-Authenticate header was sent"
+      }
+    );
   }
   return chosen;
 }
@@ -4752,14 +4805,26 @@ var init_auth = __esm({
       /** `GET /v2/` once: 200 means no authentication, 401 brings the challenge. */
       ping() {
         this.pinged ??= withRetries(this.o.retry, async () => {
-          const { res, status } = await this.o.http({ url: new URL("/v2/", this.o.baseUrl), subject: `the API root of ${this.o.registry}` });
+          const { res, status } = await this.o.http({
+            url: new URL("/v2/", this.o.baseUrl),
+            subject: `the API root of ${this.o.registry}`
+          });
           res.resume();
           if (status === 200) return void 0;
           if (status === 401) return pickChallenge(header(res, "www-authenticate"), this.o.registry);
-          if (isRetryableStatus(status)) throw new TransientError(`${this.o.registry} answered ${status} to /v2/`, status, header(res, "retry-after"));
-          throw new ImageChangelogError("NOT_A_REGISTRY", `${this.o.registry} answered ${status} to GET /v2/; it does not look like a container registry`, {
-            subject: this.o.registry
-          });
+          if (isRetryableStatus(status))
+            throw new TransientError(
+              `${this.o.registry} answered ${status} to /v2/`,
+              status,
+              header(res, "retry-after")
+            );
+          throw new ImageChangelogError(
+            "NOT_A_REGISTRY",
+            `${this.o.registry} answered ${status} to GET /v2/; it does not look like a container registry`,
+            {
+              subject: this.o.registry
+            }
+          );
         }).catch((err2) => {
           this.pinged = void 0;
           throw exhausted(err2, `${this.o.registry}`, "the API root", this.o.retry.maxAttempts);
@@ -4794,22 +4859,35 @@ var init_auth = __esm({
       async fetchToken(challenge, scope, credential) {
         const realm = challenge.params.realm;
         if (!realm) {
-          throw new ImageChangelogError("AUTH_CHALLENGE", `${this.o.registry} asked for a Bearer token without naming a token service (realm)`, {
-            subject: this.o.registry
-          });
+          throw new ImageChangelogError(
+            "AUTH_CHALLENGE",
+            `${this.o.registry} asked for a Bearer token without naming a token service (realm)`,
+            {
+              subject: this.o.registry
+            }
+          );
         }
         let url;
         try {
           url = new URL(realm);
         } catch {
-          throw new ImageChangelogError("AUTH_CHALLENGE", `${this.o.registry} named an invalid token service URL`, { subject: this.o.registry });
+          throw new ImageChangelogError(
+            "AUTH_CHALLENGE",
+            `${this.o.registry} named an invalid token service URL`,
+            { subject: this.o.registry }
+          );
         }
         const service = challenge.params.service;
         const subject = `a token for ${scope} from ${url.host}`;
         const body = await withRetries(this.o.retry, async () => {
           let res;
           if (credential?.kind === "identity-token") {
-            const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: credential.token, client_id: "image-changelog", scope });
+            const form = new URLSearchParams({
+              grant_type: "refresh_token",
+              refresh_token: credential.token,
+              client_id: "image-changelog",
+              scope
+            });
             if (service) form.set("service", service);
             res = await this.o.http({
               url,
@@ -4831,11 +4909,15 @@ var init_auth = __esm({
           const status = res.status;
           if (status === 200) return readBody(res.res, MAX_TOKEN_RESPONSE, subject);
           res.res.resume();
-          if (isRetryableStatus(status)) throw new TransientError(`token service answered ${status}`, status, header(res.res, "retry-after"));
+          if (isRetryableStatus(status))
+            throw new TransientError(`token service answered ${status}`, status, header(res.res, "retry-after"));
           throw new ImageChangelogError(
             "AUTH_FAILED",
             `the token service ${url.host} refused ${credential ? "the credentials" : "anonymous access"} for ${this.o.registry} (${status})`,
-            { subject: this.o.registry, hint: credential ? "check the registry username and password" : "the image may be private: provide credentials" }
+            {
+              subject: this.o.registry,
+              hint: credential ? "check the registry username and password" : "the image may be private: provide credentials"
+            }
           );
         }).catch((err2) => {
           throw exhausted(err2, url.host, subject, this.o.retry.maxAttempts);
@@ -4844,11 +4926,17 @@ var init_auth = __esm({
         try {
           parsed = JSON.parse(body.toString("utf8"));
         } catch {
-          throw new ImageChangelogError("AUTH_FAILED", `the token service ${url.host} answered with something other than JSON`, { subject: this.o.registry });
+          throw new ImageChangelogError(
+            "AUTH_FAILED",
+            `the token service ${url.host} answered with something other than JSON`,
+            { subject: this.o.registry }
+          );
         }
         const token = typeof parsed.token === "string" && parsed.token !== "" ? parsed.token : parsed.access_token;
         if (typeof token !== "string" || token === "") {
-          throw new ImageChangelogError("AUTH_FAILED", `the token service ${url.host} answered without a token`, { subject: this.o.registry });
+          throw new ImageChangelogError("AUTH_FAILED", `the token service ${url.host} answered without a token`, {
+            subject: this.o.registry
+          });
         }
         this.o.credentials.remember(token);
         if (typeof parsed.refresh_token === "string") this.o.credentials.remember(parsed.refresh_token);
@@ -4867,7 +4955,9 @@ async function openVerifiedBlob(o) {
   const algorithm = o.digest.split(":")[0] ?? "";
   if (!["sha256", "sha384", "sha512"].includes(algorithm)) {
     o.onClose?.();
-    throw new ImageChangelogError("BAD_DIGEST", `unsupported digest algorithm in ${o.digest}`, { subject: o.digest });
+    throw new ImageChangelogError("BAD_DIGEST", `unsupported digest algorithm in ${o.digest}`, {
+      subject: o.digest
+    });
   }
   let first;
   try {
@@ -4884,7 +4974,10 @@ async function firstResponse(o) {
       return await o.fetch(0);
     } catch (err2) {
       if (!isTransient(err2) || n2 >= o.retry.maxAttempts) throw err2;
-      await sleepFor(o.retry, retryDelay(o.retry, n2, err2 instanceof TransientError ? err2.retryAfter : void 0));
+      await sleepFor(
+        o.retry,
+        retryDelay(o.retry, n2, err2 instanceof TransientError ? err2.retryAfter : void 0)
+      );
     }
   }
 }
@@ -4981,7 +5074,10 @@ var init_blob_stream = __esm({
         res.on("end", () => settle(() => this.finish(header(res, "content-length") !== void 0)));
         res.on("error", (err2) => settle(() => this.fail(err2)));
         res.on("close", () => {
-          if (!res.complete) settle(() => this.fail(new TransientError(`connection closed early while fetching ${this.o.subject}`)));
+          if (!res.complete)
+            settle(
+              () => this.fail(new TransientError(`connection closed early while fetching ${this.o.subject}`))
+            );
         });
       }
       /** `framed`: the response declared its length, so a short body was sent as such, not cut off. */
@@ -4999,10 +5095,14 @@ var init_blob_stream = __esm({
         const actual = `${this.o.digest.split(":")[0]}:${this.hash.digest("hex")}`;
         if (actual !== this.o.digest) {
           this.destroy(
-            new ImageChangelogError("DIGEST_MISMATCH", `${this.o.subject}: the registry sent content with digest ${actual}`, {
-              subject: this.o.digest,
-              hint: "the registry or a proxy served wrong content; nothing from it was used"
-            })
+            new ImageChangelogError(
+              "DIGEST_MISMATCH",
+              `${this.o.subject}: the registry sent content with digest ${actual}`,
+              {
+                subject: this.o.digest,
+                hint: "the registry or a proxy served wrong content; nothing from it was used"
+              }
+            )
           );
           return;
         }
@@ -5010,9 +5110,13 @@ var init_blob_stream = __esm({
         this.push(null);
       }
       sizeError(which) {
-        return new ImageChangelogError("SIZE_MISMATCH", `${this.o.subject}: the registry sent ${which} than the ${this.o.size} bytes the manifest declares`, {
-          subject: this.o.digest
-        });
+        return new ImageChangelogError(
+          "SIZE_MISMATCH",
+          `${this.o.subject}: the registry sent ${which} than the ${this.o.size} bytes the manifest declares`,
+          {
+            subject: this.o.digest
+          }
+        );
       }
       fail(err2) {
         this.current?.destroy();
@@ -5022,7 +5126,11 @@ var init_blob_stream = __esm({
           this.destroy(finalError(this.o, err2, this.attempt));
           return;
         }
-        const delay = retryDelay(this.o.retry, this.attempt, err2 instanceof TransientError ? err2.retryAfter : void 0);
+        const delay = retryDelay(
+          this.o.retry,
+          this.attempt,
+          err2 instanceof TransientError ? err2.retryAfter : void 0
+        );
         this.attempt++;
         const offset = this.rangeOk ? this.delivered : 0;
         sleepFor(this.o.retry, delay).then(() => this.destroyed ? void 0 : this.o.fetch(offset)).then(
@@ -5090,7 +5198,8 @@ function parseReference(input) {
   }
   let repository = parts.join("/");
   if (registry === DOCKER_HUB_REGISTRY && parts.length === 1) repository = `library/${repository}`;
-  if (repository.length > MAX_NAME_LENGTH) throw bad(input, "the repository name is longer than 255 characters");
+  if (repository.length > MAX_NAME_LENGTH)
+    throw bad(input, "the repository name is longer than 255 characters");
   const ref2 = { registry, repository, original: input };
   if (tag !== void 0) ref2.tag = tag;
   if (digest !== void 0) ref2.digest = digest;
@@ -5118,7 +5227,12 @@ var init_reference = __esm({
     "use strict";
     init_errors();
     DOCKER_HUB_REGISTRY = "registry-1.docker.io";
-    DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"]);
+    DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set([
+      "docker.io",
+      "index.docker.io",
+      "registry-1.docker.io",
+      "registry.hub.docker.com"
+    ]);
     COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
     TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
     DIGEST = /^(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/;
@@ -5154,7 +5268,13 @@ function runProgram(program, args, stdin, options) {
     let stderr = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new ImageChangelogError("CREDENTIAL_HELPER", `${program} did not answer within ${options.timeoutMs} ms`, { subject: program }));
+      reject(
+        new ImageChangelogError(
+          "CREDENTIAL_HELPER",
+          `${program} did not answer within ${options.timeoutMs} ms`,
+          { subject: program }
+        )
+      );
     }, options.timeoutMs);
     child.stdout.setEncoding("utf8").on("data", (d) => stdout += d.slice(0, 1 << 20));
     child.stderr.setEncoding("utf8").on("data", (d) => stderr += d.slice(0, 1 << 16));
@@ -5162,10 +5282,14 @@ function runProgram(program, args, stdin, options) {
       clearTimeout(timer);
       const missing = err2.code === "ENOENT";
       reject(
-        new ImageChangelogError("CREDENTIAL_HELPER", missing ? `credential helper ${program} is not on the PATH` : `cannot run ${program}`, {
-          subject: program,
-          cause: err2
-        })
+        new ImageChangelogError(
+          "CREDENTIAL_HELPER",
+          missing ? `credential helper ${program} is not on the PATH` : `cannot run ${program}`,
+          {
+            subject: program,
+            cause: err2
+          }
+        )
       );
     });
     child.on("close", (code) => {
@@ -5216,7 +5340,8 @@ var init_credentials = __esm({
         const o = this.options;
         if (o.username !== void 0 && o.password !== void 0 && o.username !== "") {
           const scope = o.explicitRegistries?.map(normalizeRegistryKey);
-          if (!scope || scope.includes(registry)) return { kind: "basic", username: o.username, password: o.password };
+          if (!scope || scope.includes(registry))
+            return { kind: "basic", username: o.username, password: o.password };
         }
         const config = await this.readConfig();
         if (config) {
@@ -5246,14 +5371,20 @@ var init_credentials = __esm({
             text = await readFile(path, "utf8");
           } catch (err2) {
             if (err2.code === "ENOENT") return void 0;
-            throw new ImageChangelogError("DOCKER_CONFIG", `cannot read docker config ${path}`, { subject: path, cause: err2 });
+            throw new ImageChangelogError("DOCKER_CONFIG", `cannot read docker config ${path}`, {
+              subject: path,
+              cause: err2
+            });
           }
           try {
             const parsed = JSON.parse(text);
-            if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
+            if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+              throw new Error("not an object");
             return parsed;
           } catch {
-            throw new ImageChangelogError("DOCKER_CONFIG", `docker config ${path} is not valid JSON`, { subject: path });
+            throw new ImageChangelogError("DOCKER_CONFIG", `docker config ${path} is not valid JSON`, {
+              subject: path
+            });
           }
         })();
         return this.config;
@@ -5267,9 +5398,13 @@ var init_credentials = __esm({
           const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
           const sep = decoded.indexOf(":");
           if (sep <= 0) {
-            throw new ImageChangelogError("DOCKER_CONFIG", `the "auth" entry for ${registry} in the docker config is not base64 of user:password`, {
-              subject: registry
-            });
+            throw new ImageChangelogError(
+              "DOCKER_CONFIG",
+              `the "auth" entry for ${registry} in the docker config is not base64 of user:password`,
+              {
+                subject: registry
+              }
+            );
           }
           const password = decoded.slice(sep + 1);
           this.remember(entry.auth);
@@ -5285,7 +5420,11 @@ var init_credentials = __esm({
       /** `docker-credential-NAME get` with the server URL on stdin; "not found" means no credentials. */
       async runHelper(name, registry) {
         if (!HELPER_NAME.test(name)) {
-          throw new ImageChangelogError("CREDENTIAL_HELPER", `invalid credential helper name "${name}" in the docker config`, { subject: name });
+          throw new ImageChangelogError(
+            "CREDENTIAL_HELPER",
+            `invalid credential helper name "${name}" in the docker config`,
+            { subject: name }
+          );
         }
         const program = `docker-credential-${name}`;
         const out = await runProgram(program, ["get"], helperServerUrl(registry), {
@@ -5294,21 +5433,33 @@ var init_credentials = __esm({
         });
         if (out.code !== 0) {
           if (/credentials not found/i.test(out.stdout + out.stderr)) return void 0;
-          throw new ImageChangelogError("CREDENTIAL_HELPER", `${program} failed for ${registry} (exit ${out.code ?? "signal"})`, {
-            subject: program,
-            hint: out.stderr.trim().split("\n")[0]?.slice(0, 200)
-          });
+          throw new ImageChangelogError(
+            "CREDENTIAL_HELPER",
+            `${program} failed for ${registry} (exit ${out.code ?? "signal"})`,
+            {
+              subject: program,
+              hint: out.stderr.trim().split("\n")[0]?.slice(0, 200)
+            }
+          );
         }
         let parsed;
         try {
           parsed = JSON.parse(out.stdout);
         } catch {
-          throw new ImageChangelogError("CREDENTIAL_HELPER", `${program} printed something other than JSON for ${registry}`, { subject: program });
+          throw new ImageChangelogError(
+            "CREDENTIAL_HELPER",
+            `${program} printed something other than JSON for ${registry}`,
+            { subject: program }
+          );
         }
         if (typeof parsed.Secret !== "string" || parsed.Secret === "") return void 0;
         this.remember(parsed.Secret);
         if (parsed.Username === "<token>") return { kind: "identity-token", token: parsed.Secret };
-        return { kind: "basic", username: typeof parsed.Username === "string" ? parsed.Username : "", password: parsed.Secret };
+        return {
+          kind: "basic",
+          username: typeof parsed.Username === "string" ? parsed.Username : "",
+          password: parsed.Secret
+        };
       }
     };
   }
@@ -5322,7 +5473,8 @@ var init_limiter = __esm({
     ConcurrencyLimiter = class {
       constructor(limit) {
         this.limit = limit;
-        if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
+        if (!Number.isInteger(limit) || limit < 1)
+          throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
       }
       limit;
       active = 0;
@@ -5342,7 +5494,8 @@ var init_limiter = __esm({
           if (released) return;
           released = true;
           const next = this.waiting.shift();
-          if (next) next();
+          if (next)
+            next();
           else this.active--;
         };
       }
@@ -5353,8 +5506,12 @@ var init_limiter = __esm({
 // src/registry/client.ts
 import { createHash as createHash2 } from "node:crypto";
 function checkRepository(repo) {
-  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(repo.repository)) {
-    throw new ImageChangelogError("BAD_REFERENCE", `invalid repository name "${repo.repository}"`, { subject: repo.repository });
+  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(
+    repo.repository
+  )) {
+    throw new ImageChangelogError("BAD_REFERENCE", `invalid repository name "${repo.repository}"`, {
+      subject: repo.repository
+    });
   }
 }
 async function errorDetail(r) {
@@ -5431,7 +5588,10 @@ var init_client = __esm({
         return new URL(`${this.allowsPlainHttp(registry) ? "http" : "https"}://${registry}`);
       }
       http(req) {
-        const headers = { "user-agent": this.options.userAgent ?? "image-changelog", ...req.headers };
+        const headers = {
+          "user-agent": this.options.userAgent ?? "image-changelog",
+          ...req.headers
+        };
         return send({
           ...req,
           headers,
@@ -5476,44 +5636,61 @@ var init_client = __esm({
         const subject = `manifest ${formatReference(ref2)}`;
         checkRepository(ref2);
         if (!/^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/.test(target)) {
-          throw new ImageChangelogError("BAD_REFERENCE", `invalid tag or digest "${target}"`, { subject: target });
+          throw new ImageChangelogError("BAD_REFERENCE", `invalid tag or digest "${target}"`, {
+            subject: target
+          });
         }
         const url = new URL(`/v2/${ref2.repository}/manifests/${target}`, this.baseUrl(ref2.registry));
         const { bytes, sent, contentType } = await this.retrying(ref2.registry, subject, async () => {
           const r = await this.authed(ref2, url, { accept: MANIFEST_ACCEPT }, subject);
           if (r.status !== 200) await this.failForStatus(r, subject, ref2, "MANIFEST_NOT_FOUND");
           const body = await readBody(r.res, this.maxManifestBytes, subject);
-          return { bytes: body, sent: header(r.res, "docker-content-digest"), contentType: header(r.res, "content-type") };
+          return {
+            bytes: body,
+            sent: header(r.res, "docker-content-digest"),
+            contentType: header(r.res, "content-type")
+          };
         });
         const digest = digestOf(bytes, ref2.digest ?? sent);
         for (const expected of [ref2.digest, sent]) {
           if (expected === void 0 || !isValidDigest(expected)) continue;
           const actual = digestOf(bytes, expected);
           if (actual !== expected) {
-            throw new ImageChangelogError("DIGEST_MISMATCH", `${subject}: the registry sent content with digest ${actual}, expected ${expected}`, {
-              subject: formatReference(ref2),
-              hint: "the registry or a proxy served wrong content; nothing from it was used"
-            });
+            throw new ImageChangelogError(
+              "DIGEST_MISMATCH",
+              `${subject}: the registry sent content with digest ${actual}, expected ${expected}`,
+              {
+                subject: formatReference(ref2),
+                hint: "the registry or a proxy served wrong content; nothing from it was used"
+              }
+            );
           }
         }
         let json;
         try {
           json = JSON.parse(bytes.toString("utf8"));
         } catch {
-          throw new ImageChangelogError("BAD_MANIFEST", `${subject} is not valid JSON`, { subject: formatReference(ref2) });
+          throw new ImageChangelogError("BAD_MANIFEST", `${subject} is not valid JSON`, {
+            subject: formatReference(ref2)
+          });
         }
         const declared = typeof json.mediaType === "string" ? json.mediaType : contentType?.split(";")[0]?.trim() ?? "";
         if (json.schemaVersion === 1 || SCHEMA1_TYPES.has(declared)) {
-          throw new ImageChangelogError("UNSUPPORTED_MANIFEST", `${subject} is a Docker schema 1 manifest, which is not supported`, {
-            subject: formatReference(ref2),
-            hint: "push the image again with a current Docker or skopeo"
-          });
+          throw new ImageChangelogError(
+            "UNSUPPORTED_MANIFEST",
+            `${subject} is a Docker schema 1 manifest, which is not supported`,
+            {
+              subject: formatReference(ref2),
+              hint: "push the image again with a current Docker or skopeo"
+            }
+          );
         }
         return { digest, mediaType: declared, bytes };
       }
       /** Stream a blob; the stream verifies the digest and retries/resumes as needed. Holds a download slot until it ends. */
       async getBlob(repo, digest, options = {}) {
-        if (!isValidDigest(digest)) throw new ImageChangelogError("BAD_DIGEST", `invalid blob digest "${digest}"`, { subject: digest });
+        if (!isValidDigest(digest))
+          throw new ImageChangelogError("BAD_DIGEST", `invalid blob digest "${digest}"`, { subject: digest });
         checkRepository(repo);
         const release = await this.blobLimiter.acquire();
         const subject = `blob ${digest} of ${repo.registry}/${repo.repository}`;
@@ -5528,7 +5705,8 @@ var init_client = __esm({
           fetch: async (offset) => {
             const headers = offset > 0 ? { range: `bytes=${offset}-` } : {};
             const r = await this.authed(repo, url, headers, subject);
-            if (r.status !== 200 && r.status !== 206) await this.failForStatus(r, subject, repo, "BLOB_NOT_FOUND");
+            if (r.status !== 200 && r.status !== 206)
+              await this.failForStatus(r, subject, repo, "BLOB_NOT_FOUND");
             return { res: r.res, status: r.status };
           }
         });
@@ -5536,7 +5714,11 @@ var init_client = __esm({
       /** A small blob (a config) read whole, verified, at most `maxBytes`. */
       async getBlobBytes(repo, digest, maxBytes, options = {}) {
         if (options.size !== void 0 && options.size > maxBytes) {
-          throw new ImageChangelogError("TOO_LARGE", `blob ${digest} is ${options.size} bytes, over the ${maxBytes}-byte limit`, { subject: digest });
+          throw new ImageChangelogError(
+            "TOO_LARGE",
+            `blob ${digest} is ${options.size} bytes, over the ${maxBytes}-byte limit`,
+            { subject: digest }
+          );
         }
         const stream2 = await this.getBlob(repo, digest, options);
         const chunks = [];
@@ -5545,7 +5727,9 @@ var init_client = __esm({
           total += chunk.length;
           if (total > maxBytes) {
             stream2.destroy();
-            throw new ImageChangelogError("TOO_LARGE", `blob ${digest} is over the ${maxBytes}-byte limit`, { subject: digest });
+            throw new ImageChangelogError("TOO_LARGE", `blob ${digest} is over the ${maxBytes}-byte limit`, {
+              subject: digest
+            });
           }
           chunks.push(chunk);
         }
@@ -5572,7 +5756,9 @@ var init_client = __esm({
           try {
             parsed = JSON.parse(body.toString("utf8"));
           } catch {
-            throw new ImageChangelogError("BAD_RESPONSE", `${subject}: the registry answered with invalid JSON`, { subject: repo.repository });
+            throw new ImageChangelogError("BAD_RESPONSE", `${subject}: the registry answered with invalid JSON`, {
+              subject: repo.repository
+            });
           }
           if (Array.isArray(parsed.tags)) {
             for (const t of parsed.tags) if (typeof t === "string") tags.push(t);
@@ -5601,18 +5787,29 @@ var init_client = __esm({
         const { status } = r;
         if (isRetryableStatus(status)) {
           r.res.resume();
-          throw new TransientError(`${subject}: the registry answered ${status}`, status, header(r.res, "retry-after"));
+          throw new TransientError(
+            `${subject}: the registry answered ${status}`,
+            status,
+            header(r.res, "retry-after")
+          );
         }
         const detail = await errorDetail(r);
         const where = `${repo.registry}/${repo.repository}`;
-        if (status === 404) throw new ImageChangelogError(notFoundCode, `${subject} not found${detail}`, { subject: where });
+        if (status === 404)
+          throw new ImageChangelogError(notFoundCode, `${subject} not found${detail}`, { subject: where });
         if (status === 401 || status === 403) {
-          throw new ImageChangelogError("ACCESS_DENIED", `${repo.registry} denied access to ${subject} (${status})${detail}`, {
-            subject: where,
-            hint: "the repository may not exist, or it needs credentials (registry-username/registry-password, docker login)"
-          });
+          throw new ImageChangelogError(
+            "ACCESS_DENIED",
+            `${repo.registry} denied access to ${subject} (${status})${detail}`,
+            {
+              subject: where,
+              hint: "the repository may not exist, or it needs credentials (registry-username/registry-password, docker login)"
+            }
+          );
         }
-        throw new ImageChangelogError("REGISTRY_ERROR", `${subject}: the registry answered ${status}${detail}`, { subject: where });
+        throw new ImageChangelogError("REGISTRY_ERROR", `${subject}: the registry answered ${status}${detail}`, {
+          subject: where
+        });
       }
     };
   }
@@ -5621,24 +5818,41 @@ var init_client = __esm({
 // src/image/json.ts
 import { createHash as createHash3 } from "node:crypto";
 function checkDigest(digest, where, code = "MANIFEST_INVALID") {
-  if (typeof digest !== "string") throw new ImageChangelogError(code, `${where}: digest is missing or not a string`, { subject: where });
+  if (typeof digest !== "string")
+    throw new ImageChangelogError(code, `${where}: digest is missing or not a string`, { subject: where });
   if (SHA256_DIGEST.test(digest)) return digest;
   const alg = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):/.exec(digest)?.[1];
   if (alg && alg !== "sha256") {
-    throw new ImageChangelogError("UNSUPPORTED_DIGEST", `${where}: digest algorithm "${alg}" is not supported (only sha256)`, { subject: where });
+    throw new ImageChangelogError(
+      "UNSUPPORTED_DIGEST",
+      `${where}: digest algorithm "${alg}" is not supported (only sha256)`,
+      { subject: where }
+    );
   }
-  throw new ImageChangelogError(code, `${where}: invalid digest "${digest.slice(0, 100)}" (expected sha256:<64 hex>)`, { subject: where });
+  throw new ImageChangelogError(
+    code,
+    `${where}: invalid digest "${digest.slice(0, 100)}" (expected sha256:<64 hex>)`,
+    { subject: where }
+  );
 }
 function sha256Digest(bytes) {
   return `sha256:${createHash3("sha256").update(bytes).digest("hex")}`;
 }
 function verifyBytes(bytes, expected, subject) {
   if (expected.size !== void 0 && expected.size >= 0 && bytes.length !== expected.size) {
-    throw new ImageChangelogError("DIGEST_MISMATCH", `${subject}: ${bytes.length} bytes, but its descriptor says ${expected.size}`, { subject });
+    throw new ImageChangelogError(
+      "DIGEST_MISMATCH",
+      `${subject}: ${bytes.length} bytes, but its descriptor says ${expected.size}`,
+      { subject }
+    );
   }
   const actual = sha256Digest(bytes);
   if (actual !== expected.digest) {
-    throw new ImageChangelogError("DIGEST_MISMATCH", `${subject}: content digest ${actual} does not match ${expected.digest}`, { subject });
+    throw new ImageChangelogError(
+      "DIGEST_MISMATCH",
+      `${subject}: content digest ${actual} does not match ${expected.digest}`,
+      { subject }
+    );
   }
 }
 function isObject(v) {
@@ -5649,7 +5863,8 @@ function invalid(code, subject, what) {
 }
 function parseJsonObject(bytes, options, maxDefault, code, tooLargeCode) {
   const max = options.maxBytes ?? maxDefault;
-  if (bytes.length > max) throw invalid(tooLargeCode, options.subject, `${bytes.length} bytes is over the ${max}-byte limit`);
+  if (bytes.length > max)
+    throw invalid(tooLargeCode, options.subject, `${bytes.length} bytes is over the ${max}-byte limit`);
   if (options.descriptor) verifyBytes(bytes, options.descriptor, options.subject);
   let value2;
   try {
@@ -5662,14 +5877,17 @@ function parseJsonObject(bytes, options, maxDefault, code, tooLargeCode) {
 }
 function optionalStringRecord(v, code, where) {
   if (v === void 0 || v === null) return void 0;
-  if (!isObject(v) || !Object.values(v).every((x) => typeof x === "string")) throw invalid(code, where, "expected an object of strings");
+  if (!isObject(v) || !Object.values(v).every((x) => typeof x === "string"))
+    throw invalid(code, where, "expected an object of strings");
   return v;
 }
 function parseDescriptor(v, where, code = "MANIFEST_INVALID") {
   if (!isObject(v)) throw invalid(code, where, "expected a descriptor object");
-  if (typeof v.mediaType !== "string" || v.mediaType === "") throw invalid(code, where, "mediaType is missing");
+  if (typeof v.mediaType !== "string" || v.mediaType === "")
+    throw invalid(code, where, "mediaType is missing");
   const digest = checkDigest(v.digest, where, code);
-  if (typeof v.size !== "number" || !Number.isSafeInteger(v.size) || v.size < 0) throw invalid(code, where, "size must be a non-negative integer");
+  if (typeof v.size !== "number" || !Number.isSafeInteger(v.size) || v.size < 0)
+    throw invalid(code, where, "size must be a non-negative integer");
   const d = { mediaType: v.mediaType, digest, size: v.size };
   const annotations = optionalStringRecord(v.annotations, code, `${where}.annotations`);
   if (annotations) d.annotations = annotations;
@@ -5678,27 +5896,42 @@ function parseDescriptor(v, where, code = "MANIFEST_INVALID") {
     if (!isObject(p) || typeof p.os !== "string" || typeof p.architecture !== "string") {
       throw invalid(code, `${where}.platform`, "expected os and architecture strings");
     }
-    if (p.variant !== void 0 && typeof p.variant !== "string") throw invalid(code, `${where}.platform.variant`, "expected a string");
-    d.platform = { os: p.os, architecture: p.architecture, ...typeof p.variant === "string" && p.variant ? { variant: p.variant } : {} };
+    if (p.variant !== void 0 && typeof p.variant !== "string")
+      throw invalid(code, `${where}.platform.variant`, "expected a string");
+    d.platform = {
+      os: p.os,
+      architecture: p.architecture,
+      ...typeof p.variant === "string" && p.variant ? { variant: p.variant } : {}
+    };
   }
   if (v.urls !== void 0) {
-    if (!Array.isArray(v.urls) || !v.urls.every((u) => typeof u === "string")) throw invalid(code, `${where}.urls`, "expected an array of strings");
+    if (!Array.isArray(v.urls) || !v.urls.every((u) => typeof u === "string"))
+      throw invalid(code, `${where}.urls`, "expected an array of strings");
     d.urls = v.urls;
   }
   return d;
 }
 function unsupported(mediaType, subject) {
   const why = mediaType === DOCKER_SCHEMA1_MANIFEST || mediaType === DOCKER_SCHEMA1_SIGNED_MANIFEST ? "Docker schema 1 is obsolete; re-push the image with a current client" : "expected an OCI or Docker schema 2 image manifest or index";
-  return new ImageChangelogError("UNSUPPORTED_MEDIA_TYPE", `${subject}: unsupported media type "${mediaType.slice(0, 200)}" (${why})`, { subject });
+  return new ImageChangelogError(
+    "UNSUPPORTED_MEDIA_TYPE",
+    `${subject}: unsupported media type "${mediaType.slice(0, 200)}" (${why})`,
+    { subject }
+  );
 }
 function parseManifestOrIndex(bytes, options) {
   const { subject } = options;
   const doc = parseJsonObject(bytes, options, MAX_MANIFEST_BYTES, "MANIFEST_INVALID", "MANIFEST_TOO_LARGE");
   const own = doc.mediaType;
-  if (own !== void 0 && typeof own !== "string") throw invalid("MANIFEST_INVALID", subject, "mediaType must be a string");
+  if (own !== void 0 && typeof own !== "string")
+    throw invalid("MANIFEST_INVALID", subject, "mediaType must be a string");
   const declared = options.descriptor?.mediaType;
   if (declared && own && declared !== own) {
-    throw invalid("MANIFEST_INVALID", subject, `media type "${own.slice(0, 200)}" differs from its descriptor's "${declared.slice(0, 200)}"`);
+    throw invalid(
+      "MANIFEST_INVALID",
+      subject,
+      `media type "${own.slice(0, 200)}" differs from its descriptor's "${declared.slice(0, 200)}"`
+    );
   }
   const mediaType = declared ?? own;
   let kind;
@@ -5710,11 +5943,22 @@ function parseManifestOrIndex(bytes, options) {
     throw unsupported(DOCKER_SCHEMA1_MANIFEST, subject);
   } else if (Array.isArray(doc.manifests)) kind = "index";
   else if (doc.config !== void 0 && Array.isArray(doc.layers)) kind = "manifest";
-  else throw invalid("MANIFEST_INVALID", subject, "neither an image manifest nor an index (no mediaType, manifests, or config and layers)");
-  if (doc.schemaVersion !== 2) throw invalid("MANIFEST_INVALID", subject, `schemaVersion must be 2, found ${JSON.stringify(doc.schemaVersion) ?? "none"}`);
+  else
+    throw invalid(
+      "MANIFEST_INVALID",
+      subject,
+      "neither an image manifest nor an index (no mediaType, manifests, or config and layers)"
+    );
+  if (doc.schemaVersion !== 2)
+    throw invalid(
+      "MANIFEST_INVALID",
+      subject,
+      `schemaVersion must be 2, found ${JSON.stringify(doc.schemaVersion) ?? "none"}`
+    );
   const annotations = optionalStringRecord(doc.annotations, "MANIFEST_INVALID", `${subject} annotations`);
   if (kind === "index") {
-    if (!Array.isArray(doc.manifests)) throw invalid("MANIFEST_INVALID", subject, 'an index needs a "manifests" array');
+    if (!Array.isArray(doc.manifests))
+      throw invalid("MANIFEST_INVALID", subject, 'an index needs a "manifests" array');
     const manifests = doc.manifests.map((m, i) => parseDescriptor(m, `${subject} manifests[${i}]`));
     const index = { schemaVersion: 2, manifests };
     if (own) index.mediaType = own;
@@ -5723,13 +5967,18 @@ function parseManifestOrIndex(bytes, options) {
   }
   const config = parseDescriptor(doc.config, `${subject} config`);
   if (!isConfigMediaType(config.mediaType)) throw unsupportedConfig(config.mediaType, subject);
-  if (!Array.isArray(doc.layers)) throw invalid("MANIFEST_INVALID", subject, 'a manifest needs a "layers" array');
+  if (!Array.isArray(doc.layers))
+    throw invalid("MANIFEST_INVALID", subject, 'a manifest needs a "layers" array');
   const layers = doc.layers.map((l, i) => {
     const d = parseDescriptor(l, `${subject} layers[${i}]`);
     if (!isLayerMediaType(d.mediaType)) {
-      throw new ImageChangelogError("UNSUPPORTED_MEDIA_TYPE", `${subject} layers[${i}]: unsupported layer media type "${d.mediaType.slice(0, 200)}"`, {
-        subject
-      });
+      throw new ImageChangelogError(
+        "UNSUPPORTED_MEDIA_TYPE",
+        `${subject} layers[${i}]: unsupported layer media type "${d.mediaType.slice(0, 200)}"`,
+        {
+          subject
+        }
+      );
     }
     return d;
   });
@@ -5747,7 +5996,8 @@ function unsupportedConfig(mediaType, subject) {
 }
 function parseIndex(bytes, options) {
   const parsed = parseManifestOrIndex(bytes, options);
-  if (parsed.kind !== "index") throw invalid("MANIFEST_INVALID", options.subject, "expected an image index, found a manifest");
+  if (parsed.kind !== "index")
+    throw invalid("MANIFEST_INVALID", options.subject, "expected an image index, found a manifest");
   return parsed.index;
 }
 function parseConfig(bytes, options) {
@@ -5755,7 +6005,8 @@ function parseConfig(bytes, options) {
   const c = "CONFIG_INVALID";
   const doc = parseJsonObject(bytes, options, MAX_CONFIG_BYTES, c, "CONFIG_TOO_LARGE");
   for (const k of ["architecture", "os", "variant", "created", "author"]) {
-    if (doc[k] !== void 0 && typeof doc[k] !== "string") throw invalid(c, subject, `"${k}" must be a string`);
+    if (doc[k] !== void 0 && typeof doc[k] !== "string")
+      throw invalid(c, subject, `"${k}" must be a string`);
   }
   const rootfs = doc.rootfs;
   if (!isObject(rootfs) || typeof rootfs.type !== "string" || !Array.isArray(rootfs.diff_ids)) {
@@ -5763,7 +6014,11 @@ function parseConfig(bytes, options) {
   }
   rootfs.diff_ids.forEach((d, i) => checkDigest(d, `${subject} rootfs.diff_ids[${i}]`, c));
   if (options.layerCount !== void 0 && rootfs.diff_ids.length !== options.layerCount) {
-    throw invalid(c, subject, `rootfs.diff_ids lists ${rootfs.diff_ids.length} layers but the manifest has ${options.layerCount}`);
+    throw invalid(
+      c,
+      subject,
+      `rootfs.diff_ids lists ${rootfs.diff_ids.length} layers but the manifest has ${options.layerCount}`
+    );
   }
   const cfg = doc.config;
   if (cfg !== void 0 && cfg !== null) {
@@ -5774,19 +6029,26 @@ function parseConfig(bytes, options) {
         throw invalid(c, subject, `config.${k} must be an array of strings`);
       }
     }
-    for (const k of CONFIG_STRINGS) if (cfg[k] !== void 0 && typeof cfg[k] !== "string") throw invalid(c, subject, `config.${k} must be a string`);
-    for (const k of CONFIG_OBJECTS) if (cfg[k] !== void 0 && cfg[k] !== null && !isObject(cfg[k])) throw invalid(c, subject, `config.${k} must be an object`);
+    for (const k of CONFIG_STRINGS)
+      if (cfg[k] !== void 0 && typeof cfg[k] !== "string")
+        throw invalid(c, subject, `config.${k} must be a string`);
+    for (const k of CONFIG_OBJECTS)
+      if (cfg[k] !== void 0 && cfg[k] !== null && !isObject(cfg[k]))
+        throw invalid(c, subject, `config.${k} must be an object`);
     optionalStringRecord(cfg.Labels, c, `${subject} config.Labels`);
   } else if (cfg === null) {
     delete doc.config;
   }
   if (doc.history !== void 0 && doc.history !== null) {
-    if (!Array.isArray(doc.history) || !doc.history.every(isObject)) throw invalid(c, subject, '"history" must be an array of objects');
+    if (!Array.isArray(doc.history) || !doc.history.every(isObject))
+      throw invalid(c, subject, '"history" must be an array of objects');
     doc.history.forEach((h, i) => {
       for (const k of ["created", "created_by", "author", "comment"]) {
-        if (h[k] !== void 0 && typeof h[k] !== "string") throw invalid(c, subject, `history[${i}].${k} must be a string`);
+        if (h[k] !== void 0 && typeof h[k] !== "string")
+          throw invalid(c, subject, `history[${i}].${k} must be a string`);
       }
-      if (h.empty_layer !== void 0 && typeof h.empty_layer !== "boolean") throw invalid(c, subject, `history[${i}].empty_layer must be a boolean`);
+      if (h.empty_layer !== void 0 && typeof h.empty_layer !== "boolean")
+        throw invalid(c, subject, `history[${i}].empty_layer must be a boolean`);
     });
   } else if (doc.history === null) {
     delete doc.history;
@@ -5814,9 +6076,13 @@ function parsePlatform(text) {
   const parts = text.trim().split("/");
   const valid = parts.length >= 2 && parts.length <= 3 && parts.every((p) => /^[A-Za-z0-9._-]+$/.test(p));
   if (!valid) {
-    throw new ImageChangelogError("BAD_PLATFORM", `invalid platform "${text}": expected os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8`, {
-      subject: text
-    });
+    throw new ImageChangelogError(
+      "BAD_PLATFORM",
+      `invalid platform "${text}": expected os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8`,
+      {
+        subject: text
+      }
+    );
   }
   const [os, architecture, variant] = parts;
   return variant === void 0 ? { os, architecture } : { os, architecture, variant };
@@ -5941,12 +6207,20 @@ function blobPath(digest) {
   return `blobs/${alg}/${hex}`;
 }
 function blobNotFound(store, digest) {
-  return new ImageChangelogError("BLOB_NOT_FOUND", `${store.location}: blob ${digest} is missing (${blobPath(digest)})`, { subject: digest });
+  return new ImageChangelogError(
+    "BLOB_NOT_FOUND",
+    `${store.location}: blob ${digest} is missing (${blobPath(digest)})`,
+    { subject: digest }
+  );
 }
 async function readDescribedBlob(store, descriptor, maxBytes, tooLargeCode) {
   const subject = `${store.location} ${descriptor.digest}`;
   if (descriptor.size > maxBytes) {
-    throw new ImageChangelogError(tooLargeCode, `${subject}: ${descriptor.size} bytes is over the ${maxBytes}-byte limit`, { subject: descriptor.digest });
+    throw new ImageChangelogError(
+      tooLargeCode,
+      `${subject}: ${descriptor.size} bytes is over the ${maxBytes}-byte limit`,
+      { subject: descriptor.digest }
+    );
   }
   return store.readBlob(descriptor.digest, maxBytes);
 }
@@ -5975,7 +6249,11 @@ function selectUntagged(store, index, options) {
   const entries = imageEntries(index);
   if (entries.length === 1) return entries[0];
   if (entries.length === 0) {
-    throw new ImageChangelogError("IMAGE_NOT_FOUND", `${store.location} holds no image (index.json lists no manifests)`, { subject: store.location });
+    throw new ImageChangelogError(
+      "IMAGE_NOT_FOUND",
+      `${store.location} holds no image (index.json lists no manifests)`,
+      { subject: store.location }
+    );
   }
   const tags = tagsOf(index);
   if (tags.length === 0 && entries.every((d) => d.platform)) return "platform-index";
@@ -5987,7 +6265,12 @@ function selectUntagged(store, index, options) {
 }
 async function readIndexJson(store) {
   const layout = await store.readFile("oci-layout", 64 * 1024);
-  if (!layout) throw new ImageChangelogError("IMAGE_NOT_FOUND", `${store.location} is not an OCI image layout (no oci-layout file)`, { subject: store.location });
+  if (!layout)
+    throw new ImageChangelogError(
+      "IMAGE_NOT_FOUND",
+      `${store.location} is not an OCI image layout (no oci-layout file)`,
+      { subject: store.location }
+    );
   let version2;
   try {
     version2 = JSON.parse(layout.toString("utf8")).imageLayoutVersion;
@@ -5995,10 +6278,17 @@ async function readIndexJson(store) {
     version2 = void 0;
   }
   if (typeof version2 !== "string" || !/^1\./.test(version2)) {
-    throw new ImageChangelogError("MANIFEST_INVALID", `${store.location}: oci-layout must declare imageLayoutVersion 1.x`, { subject: store.location });
+    throw new ImageChangelogError(
+      "MANIFEST_INVALID",
+      `${store.location}: oci-layout must declare imageLayoutVersion 1.x`,
+      { subject: store.location }
+    );
   }
   const bytes = await store.readFile("index.json", MAX_MANIFEST_BYTES);
-  if (!bytes) throw new ImageChangelogError("IMAGE_NOT_FOUND", `${store.location} has no index.json`, { subject: store.location });
+  if (!bytes)
+    throw new ImageChangelogError("IMAGE_NOT_FOUND", `${store.location} has no index.json`, {
+      subject: store.location
+    });
   return parseIndex(bytes, { subject: `${store.location} index.json`, descriptor: void 0 });
 }
 async function openLayoutImage(store, options) {
@@ -6022,13 +6312,20 @@ async function openLayoutImage(store, options) {
       manifest = parsed.manifest;
       break;
     }
-    if (depth >= MAX_INDEX_DEPTH) throw new ImageChangelogError("MANIFEST_INVALID", `${subject}: image indexes nested too deeply`, { subject });
+    if (depth >= MAX_INDEX_DEPTH)
+      throw new ImageChangelogError("MANIFEST_INVALID", `${subject}: image indexes nested too deeply`, {
+        subject
+      });
     platformIndex = { digest: descriptor.digest, index: parsed.index };
     descriptor = chooseManifest(parsed.index, options.platform, host, options.reference);
   }
   const configSubject = `${store.location} config ${manifest.config.digest}`;
   const configBytes = await readDescribedBlob(store, manifest.config, MAX_CONFIG_BYTES, "CONFIG_TOO_LARGE");
-  const config = parseConfig(configBytes, { subject: configSubject, descriptor: manifest.config, layerCount: manifest.layers.length });
+  const config = parseConfig(configBytes, {
+    subject: configSubject,
+    descriptor: manifest.config,
+    layerCount: manifest.layers.length
+  });
   const layers = manifest.layers.map((d, i) => ({
     digest: d.digest,
     diffID: config.rootfs.diff_ids[i],
@@ -6116,20 +6413,27 @@ var init_registry = __esm({
         let platformIndex;
         let manifest;
         for (let depth = 0; ; depth++) {
-          const parsed = parseManifestOrIndex(fetched.bytes, { subject: `${name} ${fetched.digest}`, descriptor });
+          const parsed = parseManifestOrIndex(fetched.bytes, {
+            subject: `${name} ${fetched.digest}`,
+            descriptor
+          });
           if (parsed.kind === "manifest") {
             manifest = parsed.manifest;
             break;
           }
           if (depth >= MAX_INDEX_DEPTH2) {
-            throw new ImageChangelogError("MANIFEST_INVALID", `${name}: image indexes nested too deeply`, { subject: name });
+            throw new ImageChangelogError("MANIFEST_INVALID", `${name}: image indexes nested too deeply`, {
+              subject: name
+            });
           }
           platformIndex = { digest: fetched.digest, index: parsed.index };
           const chosen = chooseManifest(parsed.index, options.platform, host, name);
           fetched = await this.client.getManifest({ ...ref2, digest: chosen.digest });
           descriptor = chosen;
         }
-        const configBytes = await this.client.getBlobBytes(ref2, manifest.config.digest, MAX_CONFIG_BYTES, { size: manifest.config.size });
+        const configBytes = await this.client.getBlobBytes(ref2, manifest.config.digest, MAX_CONFIG_BYTES, {
+          size: manifest.config.size
+        });
         const config = parseConfig(configBytes, {
           subject: `${name} config ${manifest.config.digest}`,
           descriptor: manifest.config,
@@ -6160,7 +6464,9 @@ var init_registry = __esm({
         const progress = this.options.onProgress;
         return this.client.getBlob(ref2, d.digest, {
           size: d.size,
-          ...progress ? { onProgress: (bytes, total) => progress({ digest: d.digest, bytes, total }) } : {}
+          ...progress ? {
+            onProgress: (bytes, total) => progress({ digest: d.digest, bytes, total })
+          } : {}
         });
       }
     };
@@ -6184,15 +6490,20 @@ function parseDockerHost(value2) {
   if (text.startsWith("/")) return { kind: "unix", socketPath: text, text: `unix://${text}` };
   const tcp = /^(?:tcp|http):\/\/(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?\/?$/.exec(text);
   if (tcp) return { kind: "tcp", host: tcp[1].replace(/^\[|\]$/g, ""), port: Number(tcp[2] ?? 2375), text };
-  if (/^(npipe|ssh|https):/.test(text)) throw badHost(text, "only unix:// sockets and plain tcp:// are supported");
+  if (/^(npipe|ssh|https):/.test(text))
+    throw badHost(text, "only unix:// sockets and plain tcp:// are supported");
   throw badHost(text, "expected unix:///path/to/docker.sock or tcp://host:port");
 }
 function badHost(text, why) {
-  return new ImageChangelogError("BAD_DOCKER_HOST", `invalid Docker host "${text}": ${why}`, { subject: text });
+  return new ImageChangelogError("BAD_DOCKER_HOST", `invalid Docker host "${text}": ${why}`, {
+    subject: text
+  });
 }
 function checkName(name) {
   if (!DAEMON_NAME.test(name) || name.includes("..") || name.length > 512) {
-    throw new ImageChangelogError("BAD_REFERENCE", `invalid image name for the Docker daemon: "${name}"`, { subject: name });
+    throw new ImageChangelogError("BAD_REFERENCE", `invalid image name for the Docker daemon: "${name}"`, {
+      subject: name
+    });
   }
 }
 async function readSmall(res, max) {
@@ -6210,7 +6521,10 @@ async function readSmall(res, max) {
 }
 function daemonImageName(reference) {
   const name = reference.replace(/^docker-daemon:/, "");
-  if (name === "") throw new ImageChangelogError("BAD_REFERENCE", `no image named in "${reference}"`, { subject: reference });
+  if (name === "")
+    throw new ImageChangelogError("BAD_REFERENCE", `no image named in "${reference}"`, {
+      subject: reference
+    });
   if (/^sha256:[a-f0-9]{64}$/.test(name) || name.includes("@")) return name;
   const lastSlash = name.lastIndexOf("/");
   return name.lastIndexOf(":") > lastSlash ? name : `${name}:latest`;
@@ -6233,28 +6547,42 @@ var init_daemon = __esm({
         const e = this.endpoint;
         const where = e.kind === "unix" ? { socketPath: e.socketPath } : { host: e.host, port: e.port };
         return new Promise((resolve, reject) => {
-          const req = http2.request({ ...where, path, method: "GET", headers: { host: "docker", "user-agent": "image-changelog" } }, resolve);
-          req.setTimeout(this.timeoutMs, () => req.destroy(Object.assign(new Error("no answer"), { code: "ETIMEDOUT" })));
+          const req = http2.request(
+            { ...where, path, method: "GET", headers: { host: "docker", "user-agent": "image-changelog" } },
+            resolve
+          );
+          req.setTimeout(
+            this.timeoutMs,
+            () => req.destroy(Object.assign(new Error("no answer"), { code: "ETIMEDOUT" }))
+          );
           req.on("error", (err2) => reject(this.unreachable(err2)));
           req.end();
         });
       }
       unreachable(err2) {
         const code = err2.code ?? err2.message;
-        return new ImageChangelogError("DAEMON_UNREACHABLE", `cannot reach the Docker daemon at ${this.endpoint.text} (${code})`, {
-          subject: this.endpoint.text,
-          hint: "is Docker running? set DOCKER_HOST to its socket, e.g. unix:///var/run/docker.sock or tcp://host:2375",
-          cause: err2
-        });
+        return new ImageChangelogError(
+          "DAEMON_UNREACHABLE",
+          `cannot reach the Docker daemon at ${this.endpoint.text} (${code})`,
+          {
+            subject: this.endpoint.text,
+            hint: "is Docker running? set DOCKER_HOST to its socket, e.g. unix:///var/run/docker.sock or tcp://host:2375",
+            cause: err2
+          }
+        );
       }
       async ping() {
         const res = await this.request("/_ping");
         const body = await readSmall(res, 4096);
         if (res.statusCode !== 200) {
-          throw new ImageChangelogError("DAEMON_UNREACHABLE", `the Docker daemon at ${this.endpoint.text} answered ${res.statusCode} to /_ping`, {
-            subject: this.endpoint.text,
-            hint: body.slice(0, 100)
-          });
+          throw new ImageChangelogError(
+            "DAEMON_UNREACHABLE",
+            `the Docker daemon at ${this.endpoint.text} answered ${res.statusCode} to /_ping`,
+            {
+              subject: this.endpoint.text,
+              hint: body.slice(0, 100)
+            }
+          );
         }
       }
       async inspect(name) {
@@ -6262,20 +6590,30 @@ var init_daemon = __esm({
         const res = await this.request(`/images/${name}/json`);
         const body = await readSmall(res, 16 * 1024 * 1024);
         if (res.statusCode === 404) {
-          throw new ImageChangelogError("IMAGE_NOT_FOUND", `image ${name} is not in the Docker daemon at ${this.endpoint.text}`, {
-            subject: name,
-            hint: "build or pull it first (docker/build-push-action needs load: true)"
-          });
+          throw new ImageChangelogError(
+            "IMAGE_NOT_FOUND",
+            `image ${name} is not in the Docker daemon at ${this.endpoint.text}`,
+            {
+              subject: name,
+              hint: "build or pull it first (docker/build-push-action needs load: true)"
+            }
+          );
         }
         if (res.statusCode !== 200) throw this.failure(`inspecting ${name}`, res.statusCode, body);
         let parsed;
         try {
           parsed = JSON.parse(body);
         } catch {
-          throw new ImageChangelogError("DAEMON_ERROR", `the Docker daemon answered invalid JSON when inspecting ${name}`, { subject: name });
+          throw new ImageChangelogError(
+            "DAEMON_ERROR",
+            `the Docker daemon answered invalid JSON when inspecting ${name}`,
+            { subject: name }
+          );
         }
         if (typeof parsed.Id !== "string" || !/^sha256:[a-f0-9]{64}$/.test(parsed.Id)) {
-          throw new ImageChangelogError("DAEMON_ERROR", `the Docker daemon gave no image ID for ${name}`, { subject: name });
+          throw new ImageChangelogError("DAEMON_ERROR", `the Docker daemon gave no image ID for ${name}`, {
+            subject: name
+          });
         }
         const strings = (v) => Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
         return { id: parsed.Id, repoTags: strings(parsed.RepoTags), repoDigests: strings(parsed.RepoDigests) };
@@ -6284,17 +6622,21 @@ var init_daemon = __esm({
       async export(name) {
         checkName(name);
         const res = await this.request(`/images/${name}/get`);
-        if (res.statusCode !== 200) throw this.failure(`exporting ${name}`, res.statusCode, await readSmall(res, 64 * 1024));
+        if (res.statusCode !== 200)
+          throw this.failure(`exporting ${name}`, res.statusCode, await readSmall(res, 64 * 1024));
         return res;
       }
       failure(what, status, body) {
         let message = "";
         try {
           const m = JSON.parse(body).message;
-          if (typeof m === "string") message = `: ${m.replace(/\s+/g, " ").replace(/[^\x20-\x7e]/g, "?").slice(0, 200)}`;
+          if (typeof m === "string")
+            message = `: ${m.replace(/\s+/g, " ").replace(/[^\x20-\x7e]/g, "?").slice(0, 200)}`;
         } catch {
         }
-        return new ImageChangelogError("DAEMON_ERROR", `the Docker daemon answered ${status} ${what}${message}`, { subject: this.endpoint.text });
+        return new ImageChangelogError("DAEMON_ERROR", `the Docker daemon answered ${status} ${what}${message}`, {
+          subject: this.endpoint.text
+        });
       }
     };
     DaemonSource = class {
@@ -6331,10 +6673,14 @@ var init_daemon = __esm({
         } catch (err2) {
           await rm(dir, { recursive: true, force: true });
           if (err2 instanceof ImageChangelogError) throw err2;
-          throw new ImageChangelogError("DAEMON_ERROR", `exporting ${name} from the Docker daemon failed: ${err2.message}`, {
-            subject: name,
-            cause: err2
-          });
+          throw new ImageChangelogError(
+            "DAEMON_ERROR",
+            `exporting ${name} from the Docker daemon failed: ${err2.message}`,
+            {
+              subject: name,
+              cause: err2
+            }
+          );
         }
       }
       inspect(reference) {
@@ -6417,7 +6763,8 @@ function parsePax(buf, bad2) {
     if (buf[pos] === 0) break;
     const space = buf.indexOf(32, pos);
     const length = space === -1 ? Number.NaN : Number(buf.toString("latin1", pos, space));
-    if (!Number.isSafeInteger(length) || length <= space - pos || pos + length > buf.length) throw bad2("malformed PAX record");
+    if (!Number.isSafeInteger(length) || length <= space - pos || pos + length > buf.length)
+      throw bad2("malformed PAX record");
     const record = buf.toString("utf8", space + 1, pos + length - 1);
     const eq = record.indexOf("=");
     if (eq <= 0) throw bad2("malformed PAX record");
@@ -6436,9 +6783,12 @@ async function scan(path, handle, options) {
   let pax = /* @__PURE__ */ new Map();
   let longName;
   let longLink;
-  const bad2 = (why, at = pos) => new ImageChangelogError("ARCHIVE_INVALID", `${path}: ${why} (tar header at offset ${at})`, { subject: path });
+  const bad2 = (why, at = pos) => new ImageChangelogError("ARCHIVE_INVALID", `${path}: ${why} (tar header at offset ${at})`, {
+    subject: path
+  });
   const readContent = async (size2, offset) => {
-    if (size2 > maxExtended) throw bad2(`extended header of ${size2} bytes is over the ${maxExtended}-byte limit`);
+    if (size2 > maxExtended)
+      throw bad2(`extended header of ${size2} bytes is over the ${maxExtended}-byte limit`);
     const buf = Buffer.alloc(size2);
     const { bytesRead } = await handle.read(buf, 0, size2, offset);
     if (bytesRead !== size2) throw bad2("archive ends inside a header");
@@ -6449,14 +6799,17 @@ async function scan(path, handle, options) {
     if (bytesRead !== BLOCK) throw bad2("archive ends inside a header");
     if (block.every((b) => b === 0)) break;
     if (!checksumOk(block)) {
-      throw bad2(pos === 0 ? "not a tar archive (header checksum does not match)" : "header checksum does not match: the archive is corrupt");
+      throw bad2(
+        pos === 0 ? "not a tar archive (header checksum does not match)" : "header checksum does not match: the archive is corrupt"
+      );
     }
     const typeflag = String.fromCharCode(block[156]);
     let size2 = readNumber(block, 124, 12);
     if (pax.has("size")) size2 = Number(pax.get("size"));
     if (!Number.isSafeInteger(size2) || size2 < 0) throw bad2("invalid size field");
     const offset = pos + BLOCK;
-    if (offset + size2 > fileSize) throw bad2(`member claims ${size2} bytes but the archive ends at ${fileSize}`);
+    if (offset + size2 > fileSize)
+      throw bad2(`member claims ${size2} bytes but the archive ends at ${fileSize}`);
     const next = offset + Math.ceil(size2 / BLOCK) * BLOCK;
     if (typeflag === "x") {
       pax = parsePax(await readContent(size2, offset), (why) => bad2(why));
@@ -6474,7 +6827,13 @@ async function scan(path, handle, options) {
       const name = normalizeName(rawName);
       if (name !== "") {
         members.delete(name);
-        members.set(name, { name, type, offset, size: type === "file" ? size2 : 0, ...linkname ? { linkname } : {} });
+        members.set(name, {
+          name,
+          type,
+          offset,
+          size: type === "file" ? size2 : 0,
+          ...linkname ? { linkname } : {}
+        });
         if (members.size > maxMembers) throw bad2(`more than ${maxMembers} members`);
       }
       pax = /* @__PURE__ */ new Map();
@@ -6568,7 +6927,11 @@ var init_tar_file = __esm({
         const m = this.resolve(name, true);
         if (m.type !== "file") throw this.error(`"${name}" is not a regular file`);
         if (m.size > maxBytes) {
-          throw new ImageChangelogError(tooLargeCode, `${this.path}: ${name} is ${m.size} bytes, over the ${maxBytes}-byte limit`, { subject: name });
+          throw new ImageChangelogError(
+            tooLargeCode,
+            `${this.path}: ${name} is ${m.size} bytes, over the ${maxBytes}-byte limit`,
+            { subject: name }
+          );
         }
         const buf = Buffer.alloc(m.size);
         const { bytesRead } = await this.handle.read(buf, 0, m.size, m.offset);
@@ -6614,7 +6977,8 @@ function parseDockerManifestJson(bytes, path) {
     if (typeof entry !== "object" || entry === null || typeof entry.Config !== "string" || !strings(entry.Layers)) {
       throw invalid2(path, `manifest.json entry ${i} needs Config (a path) and Layers (paths)`);
     }
-    if (entry.RepoTags !== void 0 && entry.RepoTags !== null && !strings(entry.RepoTags)) throw invalid2(path, `manifest.json entry ${i}: RepoTags must be strings`);
+    if (entry.RepoTags !== void 0 && entry.RepoTags !== null && !strings(entry.RepoTags))
+      throw invalid2(path, `manifest.json entry ${i}: RepoTags must be strings`);
     return { Config: entry.Config, Layers: entry.Layers, RepoTags: entry.RepoTags ?? [] };
   });
 }
@@ -6627,7 +6991,8 @@ function normalizeDockerName(name) {
   } else if (first === "index.docker.io") {
     n2 = `docker.io${n2.slice(slash)}`;
   }
-  if (n2.startsWith("docker.io/") && n2.split("/").length === 2) n2 = n2.replace("docker.io/", "docker.io/library/");
+  if (n2.startsWith("docker.io/") && n2.split("/").length === 2)
+    n2 = n2.replace("docker.io/", "docker.io/library/");
   const lastSlash = n2.lastIndexOf("/");
   if (!n2.includes("@") && n2.lastIndexOf(":") < lastSlash) n2 = `${n2}:latest`;
   return n2;
@@ -6636,33 +7001,49 @@ function selectEntry(entries, selector, path) {
   const listing = () => entries.map((e, i) => e.RepoTags.length > 0 ? `@${i} (${e.RepoTags.join(", ")})` : `@${i} (untagged)`).join("; ");
   if (selector === void 0) {
     if (entries.length === 1) return entries[0];
-    throw new ImageChangelogError("IMAGE_NOT_FOUND", `${path} holds ${entries.length} images; name one as docker-archive:${path}:NAME:TAG or :@INDEX: ${listing()}`, {
-      subject: path
-    });
+    throw new ImageChangelogError(
+      "IMAGE_NOT_FOUND",
+      `${path} holds ${entries.length} images; name one as docker-archive:${path}:NAME:TAG or :@INDEX: ${listing()}`,
+      {
+        subject: path
+      }
+    );
   }
   const byIndex = /^@(\d+)$/.exec(selector);
   const found = byIndex ? entries[Number(byIndex[1])] : entries.find((e) => e.RepoTags.some((t) => normalizeDockerName(t) === normalizeDockerName(selector)));
   if (found) return found;
-  throw new ImageChangelogError("IMAGE_NOT_FOUND", `no image "${selector}" in ${path}; it holds ${listing()}`, { subject: path });
+  throw new ImageChangelogError(
+    "IMAGE_NOT_FOUND",
+    `no image "${selector}" in ${path}; it holds ${listing()}`,
+    { subject: path }
+  );
 }
 async function findOciManifest(tar2, configDigest) {
   if (!tar2.has("index.json")) return void 0;
-  const top = parseManifestOrIndex(await tar2.readMember("index.json", MAX_MANIFEST_BYTES), { subject: `${tar2.path} index.json` });
+  const top = parseManifestOrIndex(await tar2.readMember("index.json", MAX_MANIFEST_BYTES), {
+    subject: `${tar2.path} index.json`
+  });
   if (top.kind !== "index") return void 0;
   const queue = top.index.manifests.map((d) => ({ d, depth: 0 }));
   for (let searched = 0; queue.length > 0 && searched < MAX_MANIFESTS_SEARCHED; searched++) {
     const { d, depth } = queue.shift();
     const blob = `blobs/sha256/${d.digest.slice(7)}`;
     if (isAttestation(d) || !tar2.has(blob)) continue;
-    const parsed = parseManifestOrIndex(await tar2.readMember(blob, MAX_MANIFEST_BYTES), { subject: `${tar2.path} ${d.digest}`, descriptor: d });
-    if (parsed.kind === "manifest" && parsed.manifest.config.digest === configDigest) return { digest: d.digest, manifest: parsed.manifest };
-    if (parsed.kind === "index" && depth < 1) queue.push(...parsed.index.manifests.map((m) => ({ d: m, depth: depth + 1 })));
+    const parsed = parseManifestOrIndex(await tar2.readMember(blob, MAX_MANIFEST_BYTES), {
+      subject: `${tar2.path} ${d.digest}`,
+      descriptor: d
+    });
+    if (parsed.kind === "manifest" && parsed.manifest.config.digest === configDigest)
+      return { digest: d.digest, manifest: parsed.manifest };
+    if (parsed.kind === "index" && depth < 1)
+      queue.push(...parsed.index.manifests.map((m) => ({ d: m, depth: depth + 1 })));
   }
   return void 0;
 }
 async function layerOf(tar2, path, diffID, declared) {
   const member = tar2.member(path);
-  if (!member || member.type !== "file") throw invalid2(tar2.path, `layer ${path} named in manifest.json is missing`);
+  if (!member || member.type !== "file")
+    throw invalid2(tar2.path, `layer ${path} named in manifest.json is missing`);
   const head = await tar2.readMemberPrefix(path, 4);
   const gzip = head[0] === 31 && head[1] === 139;
   const zstd = head.equals(Buffer.from([40, 181, 47, 253]));
@@ -6674,7 +7055,8 @@ async function layerOf(tar2, path, diffID, declared) {
     digest = diffID;
   } else {
     const hex = HEX_NAME.exec(path)?.[1];
-    if (!hex || `sha256:${hex}` === diffID) throw invalid2(tar2.path, `compressed layer ${path} is not named by its digest; cannot verify it`);
+    if (!hex || `sha256:${hex}` === diffID)
+      throw invalid2(tar2.path, `compressed layer ${path} is not named by its digest; cannot verify it`);
     digest = `sha256:${hex}`;
   }
   const mediaType = declared?.mediaType ?? (gzip ? DOCKER_LAYER_GZIP : zstd ? OCI_LAYER_ZSTD : DOCKER_LAYER_TAR);
@@ -6683,19 +7065,31 @@ async function layerOf(tar2, path, diffID, declared) {
 async function openDockerArchiveTar(tar2, reference, selector, _options) {
   try {
     if (!tar2.has("manifest.json")) throw invalid2(tar2.path, "not a docker-archive (no manifest.json)");
-    const entries = parseDockerManifestJson(await tar2.readMember("manifest.json", MAX_MANIFEST_BYTES), tar2.path);
+    const entries = parseDockerManifestJson(
+      await tar2.readMember("manifest.json", MAX_MANIFEST_BYTES),
+      tar2.path
+    );
     const entry = selectEntry(entries, selector, tar2.path);
-    if (!tar2.has(entry.Config)) throw invalid2(tar2.path, `config ${entry.Config} named in manifest.json is missing`);
+    if (!tar2.has(entry.Config))
+      throw invalid2(tar2.path, `config ${entry.Config} named in manifest.json is missing`);
     const configBytes = await tar2.readMember(entry.Config, MAX_CONFIG_BYTES, "CONFIG_TOO_LARGE");
     const configDigest = sha256Digest(configBytes);
     const namedHex = BLOB_PATH.exec(entry.Config)?.[1] ?? HEX_NAME.exec(entry.Config)?.[1];
     if (namedHex) verifyBytes(configBytes, { digest: `sha256:${namedHex}` }, `${tar2.path} ${entry.Config}`);
-    const config = parseConfig(configBytes, { subject: `${tar2.path} ${entry.Config}`, layerCount: entry.Layers.length });
+    const config = parseConfig(configBytes, {
+      subject: `${tar2.path} ${entry.Config}`,
+      layerCount: entry.Layers.length
+    });
     const oci = await findOciManifest(tar2, configDigest);
     if (oci && oci.manifest.layers.length !== entry.Layers.length) {
-      throw invalid2(tar2.path, `index.json's manifest ${oci.digest} has ${oci.manifest.layers.length} layers, manifest.json ${entry.Layers.length}`);
+      throw invalid2(
+        tar2.path,
+        `index.json's manifest ${oci.digest} has ${oci.manifest.layers.length} layers, manifest.json ${entry.Layers.length}`
+      );
     }
-    const layers = await Promise.all(entry.Layers.map((p, i) => layerOf(tar2, p, config.rootfs.diff_ids[i], oci?.manifest.layers[i])));
+    const layers = await Promise.all(
+      entry.Layers.map((p, i) => layerOf(tar2, p, config.rootfs.diff_ids[i], oci?.manifest.layers[i]))
+    );
     const manifest = oci?.manifest ?? {
       schemaVersion: 2,
       mediaType: DOCKER_MANIFEST,
@@ -6811,7 +7205,10 @@ function createRemoteSources(options) {
     insecureRegistries: options.insecureRegistries ?? [],
     ...options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}
   });
-  const registry = new RegistrySource({ client, ...options.onProgress ? { onProgress: options.onProgress } : {} });
+  const registry = new RegistrySource({
+    client,
+    ...options.onProgress ? { onProgress: options.onProgress } : {}
+  });
   const daemon = new DaemonSource({
     ...options.dockerHost ? { dockerHost: options.dockerHost } : {},
     archiveSource: new DockerArchiveSource()
@@ -6820,7 +7217,12 @@ function createRemoteSources(options) {
     const ref2 = parseReference(stripRegistryTransport(reference));
     if (ref2.digest) return formatReference(ref2);
     const fetched = await client.getManifest(ref2);
-    return formatReference({ registry: ref2.registry, repository: ref2.repository, ...ref2.tag ? { tag: ref2.tag } : {}, digest: fetched.digest });
+    return formatReference({
+      registry: ref2.registry,
+      repository: ref2.repository,
+      ...ref2.tag ? { tag: ref2.tag } : {},
+      digest: fetched.digest
+    });
   };
   return {
     sources: [registry, daemon],
@@ -6902,7 +7304,8 @@ import { join as join3 } from "node:path";
 function captureSpecKey(spec) {
   const h = createHash4("sha256");
   h.update(JSON.stringify([CACHE_FORMAT_VERSION, [...spec.globs].sort(), spec.maxFileBytes]));
-  for (const p of [...spec.probes].sort((a, b) => a.id.localeCompare(b.id))) h.update(`|${p.id}@${p.version}:${p.options ?? ""}`);
+  for (const p of [...spec.probes].sort((a, b) => a.id.localeCompare(b.id)))
+    h.update(`|${p.id}@${p.version}:${p.options ?? ""}`);
   return h.digest("hex").slice(0, 16);
 }
 function serializeLayerIndex(index) {
@@ -6935,7 +7338,14 @@ function serializeLayerIndex(index) {
 function deserializeLayerIndex(text) {
   const s = JSON.parse(text);
   const entries = s.entries.map((r) => {
-    const e = { path: r[0], type: TYPES[r[1]] ?? "file", mode: r[2], uid: r[3], gid: r[4], size: r[5] };
+    const e = {
+      path: r[0],
+      type: TYPES[r[1]] ?? "file",
+      mode: r[2],
+      uid: r[3],
+      gid: r[4],
+      size: r[5]
+    };
     if (r[6] !== 0) e.sha256 = r[6];
     if (r[7] !== 0) e.link = r[7];
     if (r[8] !== 0) e.mtime = r[8];
@@ -7827,7 +8237,8 @@ function parseChiselManifest(compressed, cap = MAX_CHISEL_MANIFEST_BYTES) {
   const text = decompressCapped(compressed, cap).toString("utf8");
   const lines = text.split("\n");
   const header2 = parseLine(lines[0] ?? "");
-  if (!header2 || str(header2, "jsonwall") === void 0) throw new SyntaxError("first line is not a jsonwall header");
+  if (!header2 || str(header2, "jsonwall") === void 0)
+    throw new SyntaxError("first line is not a jsonwall header");
   const errors = [];
   const schema = str(header2, "schema");
   if (schema !== void 0 && schema !== "1.0") errors.push(`unknown manifest schema ${schema}; read as 1.0`);
@@ -7867,7 +8278,8 @@ function parseChiselManifest(compressed, cap = MAX_CHISEL_MANIFEST_BYTES) {
     if (path === void 0) continue;
     const file = { path };
     const digest = str(obj, "final_sha256") ?? str(obj, "sha256");
-    if (digest && /^[0-9a-f]{64}$/i.test(digest)) file.digest = { algorithm: "sha256", value: digest.toLowerCase() };
+    if (digest && /^[0-9a-f]{64}$/i.test(digest))
+      file.digest = { algorithm: "sha256", value: digest.toLowerCase() };
     const mode = str(obj, "mode");
     if (mode && /^[0-7]{1,6}$/.test(mode)) file.mode = parseInt(mode, 8);
     for (const owner of new Set(slices.map((s) => s.split("_")[0] ?? ""))) {
@@ -7876,7 +8288,8 @@ function parseChiselManifest(compressed, cap = MAX_CHISEL_MANIFEST_BYTES) {
       else if (owner) orphans.add(owner);
     }
   }
-  if (orphans.size > 0) errors.push(`paths of slices without a package entry: ${[...orphans].sort().slice(0, 10).join(", ")}`);
+  if (orphans.size > 0)
+    errors.push(`paths of slices without a package entry: ${[...orphans].sort().slice(0, 10).join(", ")}`);
   return { packages: [...packages.values()], errors };
 }
 function parseLine(line) {
@@ -8006,7 +8419,8 @@ function recordOf(stanza) {
   const multiArch = f.get("multi-arch");
   if (multiArch) record.multiArch = multiArch;
   const status = f.get("status")?.split(/\s+/);
-  if (status && status.length === 3) record.status = { want: status[0] ?? "", flag: status[1] ?? "", state: status[2] ?? "" };
+  if (status && status.length === 3)
+    record.status = { want: status[0] ?? "", flag: status[1] ?? "", state: status[2] ?? "" };
   return record;
 }
 function parseDpkgStatus(text) {
@@ -8051,14 +8465,16 @@ function catalogDpkg(ctx) {
   const statusText = ctx.read(DPKG_STATUS_PATH);
   if (statusText) {
     const parsed = parseDpkgStatus(statusText.toString("utf8"));
-    for (const e of parsed.errors) problem("DPKG_STATUS_SYNTAX", DPKG_STATUS_PATH, `line ${e.line}: ${e.message}`);
+    for (const e of parsed.errors)
+      problem("DPKG_STATUS_SYNTAX", DPKG_STATUS_PATH, `line ${e.line}: ${e.message}`);
     const unconfigured = [];
     const withoutList = [];
     for (const record of parsed.records) {
       if (!isInstalled(record)) {
         const state2 = record.status?.state;
         if (state2 === void 0) unconfigured.push(`${record.name} (no Status)`);
-        else if (state2 !== "not-installed" && state2 !== "config-files") unconfigured.push(`${record.name} (${state2})`);
+        else if (state2 !== "not-installed" && state2 !== "config-files")
+          unconfigured.push(`${record.name} (${state2})`);
         continue;
       }
       const key = keyOf(record.name, record.arch);
@@ -8073,7 +8489,11 @@ function catalogDpkg(ctx) {
       problem("DPKG_NOT_INSTALLED", DPKG_STATUS_PATH, `not counted as installed: ${named(unconfigured)}`);
     }
     if (withoutList.length > 0) {
-      problem("DPKG_FILE_LIST_MISSING", DPKG_STATUS_PATH, `installed packages without a file list in ${INFO}: ${named(withoutList)}`);
+      problem(
+        "DPKG_FILE_LIST_MISSING",
+        DPKG_STATUS_PATH,
+        `installed packages without a file list in ${INFO}: ${named(withoutList)}`
+      );
     }
   }
   for (const path of statusDFiles(ctx)) {
@@ -8086,8 +8506,12 @@ function catalogDpkg(ctx) {
       seen.add(key);
       seenNames.add(record.name);
       const sums = statusDMd5sums(ctx, path, record.name);
-      if (sums.badLines > 0) problem("DPKG_MD5SUMS_SYNTAX", sums.path, `${sums.badLines} lines are not "<md5>  <path>"`);
-      const files = [...sums.sums].map(([p, md5]) => ({ path: p, digest: { algorithm: "md5", value: md5 } }));
+      if (sums.badLines > 0)
+        problem("DPKG_MD5SUMS_SYNTAX", sums.path, `${sums.badLines} lines are not "<md5>  <path>"`);
+      const files = [...sums.sums].map(([p, md5]) => ({
+        path: p,
+        digest: { algorithm: "md5", value: md5 }
+      }));
       addConffiles(files, record.conffiles, []);
       packages.push(toPackage(record, path, layerOf2(ctx, path), divert(files, diversions, record.name)));
     }
@@ -8100,14 +8524,25 @@ function catalogDpkg(ctx) {
       const layer = layerOf2(ctx, CHISEL_MANIFEST_PATH);
       for (const c of parsed.packages) {
         if (seenNames.has(c.name)) continue;
-        const pkg = { ecosystem: "dpkg", name: c.name, version: c.version, location: CHISEL_MANIFEST_PATH, layer, files: c.files };
+        const pkg = {
+          ecosystem: "dpkg",
+          name: c.name,
+          version: c.version,
+          location: CHISEL_MANIFEST_PATH,
+          layer,
+          files: c.files
+        };
         if (c.arch) pkg.arch = c.arch;
         pkg.metadata = { installer: "chisel", ...c.debSha256 ? { debSha256: c.debSha256 } : {} };
         packages.push(pkg);
       }
     } catch (err2) {
       const why = err2 instanceof Error ? err2.message : String(err2);
-      problem("CHISEL_MANIFEST_UNREADABLE", CHISEL_MANIFEST_PATH, `chisel manifest could not be read: ${why}`);
+      problem(
+        "CHISEL_MANIFEST_UNREADABLE",
+        CHISEL_MANIFEST_PATH,
+        `chisel manifest could not be read: ${why}`
+      );
     }
   }
   return { packages, problems, stateGlobs: alternativeLinkGlobs(ctx) };
@@ -8129,7 +8564,15 @@ function named(names2) {
   return names2.slice(0, MAX_NAMED).join(", ") + more;
 }
 function toPackage(record, location, layer, files) {
-  const pkg = { ecosystem: "dpkg", name: record.name, version: record.version, location, layer, files, source: record.source };
+  const pkg = {
+    ecosystem: "dpkg",
+    name: record.name,
+    version: record.version,
+    location,
+    layer,
+    files,
+    source: record.source
+  };
   if (record.arch) pkg.arch = record.arch;
   return pkg;
 }
@@ -8190,7 +8633,9 @@ function divert(files, diversions, pkg) {
   });
 }
 function statusDFiles(ctx) {
-  return ctx.capturedPaths().filter((p) => p.startsWith(STATUS_D) && !p.slice(STATUS_D.length).includes("/") && !p.endsWith(".md5sums"));
+  return ctx.capturedPaths().filter(
+    (p) => p.startsWith(STATUS_D) && !p.slice(STATUS_D.length).includes("/") && !p.endsWith(".md5sums")
+  );
 }
 function statusDMd5sums(ctx, stanzaPath, name) {
   for (const path of [`${stanzaPath}.md5sums`, `${STATUS_D}${name}.md5sums`]) {
@@ -8262,8 +8707,10 @@ function decodeApkChecksum(value2) {
     const b64 = value2.slice(2);
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return void 0;
     const bytes = Buffer.from(b64, "base64");
-    if (value2.startsWith("Q1") && bytes.length === 20) return { algorithm: "sha1", value: bytes.toString("hex") };
-    if (value2.startsWith("Q2") && bytes.length === 32) return { algorithm: "sha256", value: bytes.toString("hex") };
+    if (value2.startsWith("Q1") && bytes.length === 20)
+      return { algorithm: "sha1", value: bytes.toString("hex") };
+    if (value2.startsWith("Q2") && bytes.length === 32)
+      return { algorithm: "sha256", value: bytes.toString("hex") };
     return void 0;
   }
   if (!/^[0-9a-fA-F]+$/.test(value2)) return void 0;
@@ -8350,7 +8797,11 @@ function parseApkInstalled(text) {
       case "M": {
         const mode = modeOf(value2);
         if (current.lastDir && mode !== void 0) current.lastDir.mode = mode;
-        else error(lineNo, current.lastDir ? `bad directory mode ${JSON.stringify(value2.slice(0, 40))}` : "M: before any F:");
+        else
+          error(
+            lineNo,
+            current.lastDir ? `bad directory mode ${JSON.stringify(value2.slice(0, 40))}` : "M: before any F:"
+          );
         break;
       }
       case "R": {
@@ -8368,7 +8819,11 @@ function parseApkInstalled(text) {
       case "a": {
         const mode = modeOf(value2);
         if (current.lastFile && mode !== void 0) current.lastFile.mode = mode;
-        else error(lineNo, current.lastFile ? `bad file mode ${JSON.stringify(value2.slice(0, 40))}` : "a: before any R:");
+        else
+          error(
+            lineNo,
+            current.lastFile ? `bad file mode ${JSON.stringify(value2.slice(0, 40))}` : "a: before any R:"
+          );
         break;
       }
       case "Z": {
@@ -8383,7 +8838,8 @@ function parseApkInstalled(text) {
     }
   }
   finish();
-  if (errorCount > errors.length) errors.push({ line: 0, message: `${errorCount - errors.length} more problems not listed` });
+  if (errorCount > errors.length)
+    errors.push({ line: 0, message: `${errorCount - errors.length} more problems not listed` });
   return { records, errors };
 }
 function catalogApk(ctx) {
@@ -8402,10 +8858,22 @@ function catalogApk(ctx) {
   }
   const parsed = parseApkInstalled((ctx.read(chosen) ?? Buffer.alloc(0)).toString("utf8"));
   for (const e of parsed.errors) {
-    problems.push({ code: "APKDB_SYNTAX", path: chosen, layer, message: e.line > 0 ? `line ${e.line}: ${e.message}` : e.message });
+    problems.push({
+      code: "APKDB_SYNTAX",
+      path: chosen,
+      layer,
+      message: e.line > 0 ? `line ${e.line}: ${e.message}` : e.message
+    });
   }
   const packages = parsed.records.map((r) => {
-    const pkg = { ecosystem: "apk", name: r.name, version: r.version, location: chosen, layer, files: r.files };
+    const pkg = {
+      ecosystem: "apk",
+      name: r.name,
+      version: r.version,
+      location: chosen,
+      layer,
+      files: r.files
+    };
     if (r.arch) pkg.arch = r.arch;
     if (r.origin) pkg.source = { name: r.origin, version: r.version };
     if (r.license) pkg.license = r.license;
@@ -8470,7 +8938,10 @@ function readBdbPackages(bytes) {
   return { blobs, damage };
 }
 function readMeta(bytes, damage) {
-  check(bytes.byteLength >= 512, `file of ${bytes.byteLength} bytes is too short for a BerkeleyDB metadata page`);
+  check(
+    bytes.byteLength >= 512,
+    `file of ${bytes.byteLength} bytes is too short for a BerkeleyDB metadata page`
+  );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let littleEndian;
   if (view.getUint32(12, true) === HASH_MAGIC) littleEndian = true;
@@ -8479,13 +8950,20 @@ function readMeta(bytes, damage) {
     throw new RpmFormatError("a BerkeleyDB btree database, not the hash database rpm writes");
   } else throw new RpmFormatError("no BerkeleyDB hash magic");
   const pageSize = view.getUint32(20, littleEndian);
-  check(pageSize >= 512 && pageSize <= 65536 && (pageSize & pageSize - 1) === 0, `page size ${pageSize} is not a power of two in 512..65536`);
+  check(
+    pageSize >= 512 && pageSize <= 65536 && (pageSize & pageSize - 1) === 0,
+    `page size ${pageSize} is not a power of two in 512..65536`
+  );
   check(bytes[25] === P_HASHMETA, `page 0 has type ${bytes[25]}, not hash metadata`);
   check(bytes[24] === 0, "the database is encrypted");
-  check(((bytes[26] ?? 0) & METAFLAG_CHECKSUM) === 0, "the database uses page checksums, which rpm never writes");
+  check(
+    ((bytes[26] ?? 0) & METAFLAG_CHECKSUM) === 0,
+    "the database uses page checksums, which rpm never writes"
+  );
   const announced = view.getUint32(32, littleEndian);
   const present = Math.floor(bytes.byteLength / pageSize) - 1;
-  if (announced > present) damage.push(`metadata announces ${announced + 1} pages but the file holds ${present + 1} (truncated)`);
+  if (announced > present)
+    damage.push(`metadata announces ${announced + 1} pages but the file holds ${present + 1} (truncated)`);
   return { bytes, view, littleEndian, pageSize, lastPage: Math.min(announced, present) };
 }
 function readHashPage(layout, page, usedOverflow, blobs, damage) {
@@ -8498,7 +8976,10 @@ function readHashPage(layout, page, usedOverflow, blobs, damage) {
   for (let i = 0; i < entries; i++) {
     const offset = view.getUint16(base + PAGE_HEADER_BYTES + i * 2, littleEndian);
     const end = i === 0 ? pageSize : offsets[i - 1] ?? 0;
-    check(offset >= PAGE_HEADER_BYTES + entries * 2 && offset < end, `item ${i} at offset ${offset} is outside its room`);
+    check(
+      offset >= PAGE_HEADER_BYTES + entries * 2 && offset < end,
+      `item ${i} at offset ${offset} is outside its room`
+    );
     offsets.push(offset);
   }
   for (let i = 0; i < entries; i += 2) {
@@ -8526,7 +9007,8 @@ function readKey(layout, at, end) {
 function readData(layout, at, end, usedOverflow) {
   const type = layout.bytes[at];
   if (type === H_KEYDATA) return layout.bytes.slice(at + 1, end);
-  if (type === H_DUPLICATE || type === H_OFFDUP) throw new RpmFormatError("duplicate data items, which rpm never writes");
+  if (type === H_DUPLICATE || type === H_OFFDUP)
+    throw new RpmFormatError("duplicate data items, which rpm never writes");
   check(type === H_OFFPAGE, `data item of unknown type ${type}`);
   check(end - at >= 12, "off-page reference is truncated");
   const first = layout.view.getUint32(at + 4, layout.littleEndian);
@@ -8546,7 +9028,10 @@ function readOverflowChain(layout, first, total, usedOverflow) {
     const base = page * pageSize;
     check(bytes[base + 25] === P_OVERFLOW, `page ${page} in an overflow chain has type ${bytes[base + 25]}`);
     const length = view.getUint16(base + 22, littleEndian);
-    check(length <= pageSize - PAGE_HEADER_BYTES && length <= total - filled, `overflow page ${page} claims ${length} bytes`);
+    check(
+      length <= pageSize - PAGE_HEADER_BYTES && length <= total - filled,
+      `overflow page ${page} claims ${length} bytes`
+    );
     check(length > 0 || filled === total, `overflow page ${page} is empty`);
     out.set(bytes.subarray(base + PAGE_HEADER_BYTES, base + PAGE_HEADER_BYTES + length), filled);
     filled += length;
@@ -8577,14 +9062,20 @@ var init_bdb = __esm({
 
 // src/catalog/os/rpm/ndb.ts
 function readNdbPackages(bytes) {
-  check(bytes.byteLength >= DB_HEADER_BYTES, `file of ${bytes.byteLength} bytes is shorter than the NDB header`);
+  check(
+    bytes.byteLength >= DB_HEADER_BYTES,
+    `file of ${bytes.byteLength} bytes is shorter than the NDB header`
+  );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u32 = (at) => view.getUint32(at, true);
   check(u32(0) === DB_MAGIC, "no NDB 'RpmP' magic");
   check(u32(4) === DB_VERSION, `NDB version ${u32(4)} is not the known version ${DB_VERSION}`);
   const slotPages = u32(12);
   const fileBlocks = Math.floor(bytes.byteLength / BLOCK_BYTES);
-  check(slotPages >= 1 && slotPages * PAGE_BYTES <= bytes.byteLength, `${slotPages} slot pages do not fit a ${bytes.byteLength}-byte file`);
+  check(
+    slotPages >= 1 && slotPages * PAGE_BYTES <= bytes.byteLength,
+    `${slotPages} slot pages do not fit a ${bytes.byteLength}-byte file`
+  );
   const firstBlobBlock = slotPages * PAGE_BYTES / BLOCK_BYTES;
   const damage = [];
   const blobs = [];
@@ -8615,14 +9106,16 @@ function checkSlot(pkgIndex, blockOffset, blockCount, firstBlobBlock, fileBlocks
   if (pkgIndex === 0) return "package index 0";
   if (seen.has(pkgIndex)) return `package index ${pkgIndex} appears twice`;
   if (blockOffset < firstBlobBlock) return `blob at block ${blockOffset} lies inside the slot pages`;
-  if (blockCount === 0 || blockOffset + blockCount > fileBlocks) return `blob of ${blockCount} blocks at block ${blockOffset} is outside the ${fileBlocks}-block file`;
+  if (blockCount === 0 || blockOffset + blockCount > fileBlocks)
+    return `blob of ${blockCount} blocks at block ${blockOffset} is outside the ${fileBlocks}-block file`;
   return void 0;
 }
 function readBlob(bytes, view, pkgIndex, blockOffset, blockCount) {
   const start = blockOffset * BLOCK_BYTES;
   const end = start + blockCount * BLOCK_BYTES;
   if (view.getUint32(start, true) !== BLOB_HEAD_MAGIC) return "no 'BlbS' blob magic";
-  if (view.getUint32(start + 4, true) !== pkgIndex) return `blob belongs to package ${view.getUint32(start + 4, true)}`;
+  if (view.getUint32(start + 4, true) !== pkgIndex)
+    return `blob belongs to package ${view.getUint32(start + 4, true)}`;
   const length = view.getUint32(start + 12, true);
   if (Math.ceil((BLOB_HEAD_BYTES + length + BLOB_TAIL_BYTES) / BLOCK_BYTES) !== blockCount) {
     return `blob length ${length} does not match its ${blockCount} blocks`;
@@ -8718,11 +9211,17 @@ var init_header = __esm({
       }
       /** Parse a header blob; throws `RpmFormatError` when its structure is not sound. */
       static parse(blob) {
-        check(blob.byteLength >= PREAMBLE_BYTES, `header of ${blob.byteLength} bytes is shorter than its preamble`);
+        check(
+          blob.byteLength >= PREAMBLE_BYTES,
+          `header of ${blob.byteLength} bytes is shorter than its preamble`
+        );
         const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
         const il = view.getUint32(0);
         const dl = view.getUint32(4);
-        check(il >= 1 && il <= MAX_INDEX_ENTRIES, `header claims ${il} index entries (allowed 1..${MAX_INDEX_ENTRIES})`);
+        check(
+          il >= 1 && il <= MAX_INDEX_ENTRIES,
+          `header claims ${il} index entries (allowed 1..${MAX_INDEX_ENTRIES})`
+        );
         check(dl <= MAX_DATA_BYTES, `header claims ${dl} data bytes (at most ${MAX_DATA_BYTES})`);
         const dataStart = PREAMBLE_BYTES + il * INDEX_ENTRY_BYTES;
         check(
@@ -8760,7 +9259,10 @@ var init_header = __esm({
       stringArray(tag) {
         const entry = this.entry(tag);
         if (!entry) return void 0;
-        check(entry.type === RpmType.STRING_ARRAY, `tag ${tag} is of type ${entry.type}, expected a string array`);
+        check(
+          entry.type === RpmType.STRING_ARRAY,
+          `tag ${tag} is of type ${entry.type}, expected a string array`
+        );
         return this.readStrings(entry, entry.count);
       }
       /** An INT32 tag as unsigned numbers; undefined when absent. */
@@ -8773,7 +9275,11 @@ var init_header = __esm({
       }
       entry(tag) {
         const entry = this.entries.get(tag);
-        if (entry) check(entry.offset <= this.bytes.byteLength, `tag ${tag} offset ${entry.offset} is outside the ${this.bytes.byteLength}-byte data`);
+        if (entry)
+          check(
+            entry.offset <= this.bytes.byteLength,
+            `tag ${tag} offset ${entry.offset} is outside the ${this.bytes.byteLength}-byte data`
+          );
         return entry;
       }
       ints(tag, type, width, read) {
@@ -8781,19 +9287,26 @@ var init_header = __esm({
         if (!entry) return void 0;
         check(entry.type === type, `tag ${tag} is of type ${entry.type}, expected type ${type}`);
         const end = entry.offset + entry.count * width;
-        check(end <= this.bytes.byteLength, `tag ${tag}: ${entry.count} values at offset ${entry.offset} run past the data`);
+        check(
+          end <= this.bytes.byteLength,
+          `tag ${tag}: ${entry.count} values at offset ${entry.offset} run past the data`
+        );
         const out = new Array(entry.count);
         for (let i = 0; i < entry.count; i++) out[i] = read(entry.offset + i * width);
         return out;
       }
       /** `count` NUL-terminated strings starting at the entry's offset, each ending inside the data. */
       readStrings(entry, count) {
-        check(count <= this.bytes.byteLength - entry.offset, `tag ${entry.tag} claims ${count} strings in ${this.bytes.byteLength - entry.offset} bytes`);
+        check(
+          count <= this.bytes.byteLength - entry.offset,
+          `tag ${entry.tag} claims ${count} strings in ${this.bytes.byteLength - entry.offset} bytes`
+        );
         const out = new Array(count);
         let at = entry.offset;
         for (let i = 0; i < count; i++) {
           const nul = this.bytes.indexOf(0, at);
-          if (nul < 0) throw new RpmFormatError(`tag ${entry.tag}: string ${i} is not NUL-terminated within the data`);
+          if (nul < 0)
+            throw new RpmFormatError(`tag ${entry.tag}: string ${i} is not NUL-terminated within the data`);
           out[i] = decoder.decode(this.bytes.subarray(at, nul));
           at = nul + 1;
         }
@@ -8844,12 +9357,14 @@ function readFiles(header2, warnings) {
   const flags = sameLength(header2.uint32Array(RpmTag.FILEFLAGS), paths.length, "FILEFLAGS", warnings);
   const algoNumber = header2.uint32Array(RpmTag.FILEDIGESTALGO)?.[0] ?? 1;
   const algorithm = DIGEST_ALGORITHMS.get(algoNumber);
-  if (digests && !algorithm) warnings.push(`file digests use unknown algorithm ${algoNumber}; digests left out`);
+  if (digests && !algorithm)
+    warnings.push(`file digests use unknown algorithm ${algoNumber}; digests left out`);
   const files = [];
   paths.forEach((raw, i) => {
     const path = normalisePath(raw);
     if (path === void 0) {
-      if (raw.split("/").includes("..")) warnings.push(`file path ${JSON.stringify(raw)} has a '..' component; left out`);
+      if (raw.split("/").includes(".."))
+        warnings.push(`file path ${JSON.stringify(raw)} has a '..' component; left out`);
       return;
     }
     const file = { path };
@@ -8879,7 +9394,9 @@ function readPaths(header2, warnings) {
   for (let i = 0; i < basenames.length; i++) {
     const dir = dirnames[dirindexes[i] ?? -1];
     if (dir === void 0) {
-      warnings.push(`DIRINDEXES[${i}] = ${dirindexes[i]} is outside the ${dirnames.length} DIRNAMES; file list left out`);
+      warnings.push(
+        `DIRINDEXES[${i}] = ${dirindexes[i]} is outside the ${dirnames.length} DIRNAMES; file list left out`
+      );
       return [];
     }
     paths.push(dir + (basenames[i] ?? ""));
@@ -8911,7 +9428,13 @@ var init_package_record = __esm({
       [9, "sha384"],
       [10, "sha512"]
     ]);
-    DIGEST_HEX_LENGTH = { md5: 32, sha1: 40, sha256: 64, sha384: 96, sha512: 128 };
+    DIGEST_HEX_LENGTH = {
+      md5: 32,
+      sha1: 40,
+      sha256: 64,
+      sha384: 96,
+      sha512: 128
+    };
   }
 });
 
@@ -11126,7 +11649,8 @@ async function readSqlitePackages(bytes) {
     try {
       while (statement.step()) {
         const [hnum, blob] = statement.get();
-        if (typeof hnum === "number" && blob instanceof Uint8Array) blobs.push({ key: hnum, blob: blob.slice() });
+        if (typeof hnum === "number" && blob instanceof Uint8Array)
+          blobs.push({ key: hnum, blob: blob.slice() });
         else damage.push(`row ${String(hnum)} has no header blob`);
       }
     } finally {
@@ -11193,15 +11717,22 @@ async function catalogRpm(ctx) {
   }
   result.damage.slice(0, MAX_DAMAGE_PROBLEMS).forEach((line) => problem("RPMDB_DAMAGED", `rpm database ${chosen.path}: ${line}; skipped`));
   if (result.damage.length > MAX_DAMAGE_PROBLEMS) {
-    problem("RPMDB_DAMAGED", `rpm database ${chosen.path}: ${result.damage.length - MAX_DAMAGE_PROBLEMS} more damaged parts skipped`);
+    problem(
+      "RPMDB_DAMAGED",
+      `rpm database ${chosen.path}: ${result.damage.length - MAX_DAMAGE_PROBLEMS} more damaged parts skipped`
+    );
   }
   if (chosen.walPending) {
-    problem("RPMDB_WAL_PENDING", `${chosen.path}-wal holds changes not yet checkpointed; packages they add or remove are not seen`);
+    problem(
+      "RPMDB_WAL_PENDING",
+      `${chosen.path}-wal holds changes not yet checkpointed; packages they add or remove are not seen`
+    );
   }
   for (const { key, blob } of result.blobs) {
     try {
       const record = readRpmPackage(blob);
-      for (const warning of record.warnings) problem("RPM_HEADER_INCONSISTENT", `package ${record.name} (record ${key}): ${warning}`);
+      for (const warning of record.warnings)
+        problem("RPM_HEADER_INCONSISTENT", `package ${record.name} (record ${key}): ${warning}`);
       const pkg = {
         ecosystem: "rpm",
         name: record.name,
@@ -11221,7 +11752,9 @@ async function catalogRpm(ctx) {
       problem("RPM_HEADER_INVALID", `package record ${key} in ${chosen.path} skipped: ${what}`);
     }
   }
-  packages.sort((a, b) => compare(a.name, b.name) || compare(a.version, b.version) || compare(a.arch ?? "", b.arch ?? ""));
+  packages.sort(
+    (a, b) => compare(a.name, b.name) || compare(a.version, b.version) || compare(a.arch ?? "", b.arch ?? "")
+  );
   return { packages, problems };
 }
 function findDatabases(ctx) {
@@ -12845,7 +13378,12 @@ var init_registry2 = __esm({
     init_lang();
     init_file_digests();
     init_secrets_probe();
-    defaultCatalogers = [dpkgCataloger, apkCataloger, rpmCataloger, ...langCatalogers];
+    defaultCatalogers = [
+      dpkgCataloger,
+      apkCataloger,
+      rpmCataloger,
+      ...langCatalogers
+    ];
     DEFAULT_MAX_CAPTURE_BYTES = 256 * 1024 * 1024;
   }
 });
@@ -12854,7 +13392,12 @@ var init_registry2 = __esm({
 async function openOciArchiveTar(tar2, reference, tag, options) {
   const store = new TarBlobStore(tar2);
   try {
-    return await openLayoutImage(store, { ...options, reference, transport: "oci-archive", ...tag !== void 0 ? { tag } : {} });
+    return await openLayoutImage(store, {
+      ...options,
+      reference,
+      transport: "oci-archive",
+      ...tag !== void 0 ? { tag } : {}
+    });
   } catch (err2) {
     await store.close();
     throw err2;
@@ -12919,13 +13462,22 @@ async function readCapped(path, maxBytes, subject, tooLargeCode) {
     handle = await open2(path, "r");
   } catch (err2) {
     if (err2.code === "ENOENT") return void 0;
-    throw new ImageChangelogError("IMAGE_NOT_FOUND", `cannot read ${path}: ${err2.code ?? err2.message}`, {
-      subject: path
-    });
+    throw new ImageChangelogError(
+      "IMAGE_NOT_FOUND",
+      `cannot read ${path}: ${err2.code ?? err2.message}`,
+      {
+        subject: path
+      }
+    );
   }
   try {
     const size2 = (await handle.stat()).size;
-    if (size2 > maxBytes) throw new ImageChangelogError(tooLargeCode, `${subject}: ${size2} bytes is over the ${maxBytes}-byte limit`, { subject });
+    if (size2 > maxBytes)
+      throw new ImageChangelogError(
+        tooLargeCode,
+        `${subject}: ${size2} bytes is over the ${maxBytes}-byte limit`,
+        { subject }
+      );
     const buf = Buffer.alloc(size2);
     const { bytesRead } = await handle.read(buf, 0, size2, 0);
     return buf.subarray(0, bytesRead);
@@ -12958,7 +13510,12 @@ var init_oci_layout = __esm({
         }
       }
       async readBlob(digest, maxBytes) {
-        const bytes = await readCapped(join4(this.location, blobPath(digest)), maxBytes, `${this.location} ${digest}`, "MANIFEST_TOO_LARGE");
+        const bytes = await readCapped(
+          join4(this.location, blobPath(digest)),
+          maxBytes,
+          `${this.location} ${digest}`,
+          "MANIFEST_TOO_LARGE"
+        );
         if (!bytes) throw blobNotFound(this, digest);
         return bytes;
       }
@@ -12983,10 +13540,16 @@ var init_oci_layout = __esm({
         try {
           isDir = (await stat4(path)).isDirectory();
         } catch {
-          throw new ImageChangelogError("IMAGE_NOT_FOUND", `no OCI layout directory at ${path}`, { subject: reference });
+          throw new ImageChangelogError("IMAGE_NOT_FOUND", `no OCI layout directory at ${path}`, {
+            subject: reference
+          });
         }
         if (!isDir) {
-          throw new ImageChangelogError("IMAGE_NOT_FOUND", `${path} is not a directory; an archive needs oci-archive:${path}`, { subject: reference });
+          throw new ImageChangelogError(
+            "IMAGE_NOT_FOUND",
+            `${path} is not a directory; an archive needs oci-archive:${path}`,
+            { subject: reference }
+          );
         }
         return openLayoutImage(new DirectoryBlobStore(path), {
           ...options,
@@ -13010,7 +13573,10 @@ function parseTransport(reference) {
   return { rest: reference };
 }
 function notFound(reference, why) {
-  return new ImageChangelogError("IMAGE_NOT_FOUND", `cannot open image "${reference}": ${why}`, { subject: reference, hint: ACCEPTED });
+  return new ImageChangelogError("IMAGE_NOT_FOUND", `cannot open image "${reference}": ${why}`, {
+    subject: reference,
+    hint: ACCEPTED
+  });
 }
 async function openBarePath(reference, options, host) {
   const s = await stat5(reference);
@@ -13027,9 +13593,13 @@ async function openBarePath(reference, options, host) {
   }
   const tar2 = await TarFile.open(reference);
   if (tar2.has("manifest.json")) return openDockerArchiveTar(tar2, reference, void 0, local);
-  if (tar2.has("oci-layout") && tar2.has("index.json")) return openOciArchiveTar(tar2, reference, void 0, local);
+  if (tar2.has("oci-layout") && tar2.has("index.json"))
+    return openOciArchiveTar(tar2, reference, void 0, local);
   await tar2.close();
-  throw notFound(reference, "the file is a tar but neither a docker-archive (manifest.json) nor an oci-archive (oci-layout, index.json)");
+  throw notFound(
+    reference,
+    "the file is a tar but neither a docker-archive (manifest.json) nor an oci-archive (oci-layout, index.json)"
+  );
 }
 async function pathExists(path) {
   try {
@@ -13056,7 +13626,11 @@ async function openImage(reference, options = {}) {
     case "docker-daemon":
     case "registry": {
       const source = extra(transport) ?? (transport === "registry" ? extra("docker") : void 0);
-      if (!source) throw notFound(reference, `no ${transport === "docker-daemon" ? "Docker daemon" : "registry"} source is available here`);
+      if (!source)
+        throw notFound(
+          reference,
+          `no ${transport === "docker-daemon" ? "Docker daemon" : "registry"} source is available here`
+        );
       return source.open(reference, openOptions);
     }
     default:
@@ -13067,7 +13641,10 @@ async function openImage(reference, options = {}) {
   if (looksLikePath) throw notFound(reference, "no such file or directory");
   const registry = extra("docker");
   if (registry && REGISTRY_NAME.test(reference)) return registry.open(reference, openOptions);
-  throw notFound(reference, registry ? "not a path nor a valid image name" : "no such file or directory, and no registry source is available here");
+  throw notFound(
+    reference,
+    registry ? "not a path nor a valid image name" : "no such file or directory, and no registry source is available here"
+  );
 }
 var PREFIXES, ACCEPTED, REGISTRY_NAME;
 var init_open = __esm({
@@ -13178,7 +13755,10 @@ function diffFiles(before, after) {
     if (aspects.length === 0) continue;
     const modified = aspects.some((x) => x === "content" || x === "type" || x === "link");
     out.push(
-      attribute({ path, kind: modified ? "modified" : "metadata", aspects, before: state(b), after: state(a) }, a)
+      attribute(
+        { path, kind: modified ? "modified" : "metadata", aspects, before: state(b), after: state(a) },
+        a
+      )
     );
   }
   return out.sort((x, y) => x.path < y.path ? -1 : x.path > y.path ? 1 : 0);
@@ -13249,7 +13829,10 @@ function classifyBump(a, b) {
   const na = leadingNumbers(a);
   const nb = leadingNumbers(b);
   if (!na || !nb) return "other";
-  for (const [i, kind] of [[0, "major"], [1, "minor"]]) {
+  for (const [i, kind] of [
+    [0, "major"],
+    [1, "minor"]
+  ]) {
     if (compareDigits(na[i] ?? "0", nb[i] ?? "0") !== 0) return kind;
   }
   return "patch";
@@ -13307,7 +13890,17 @@ var init_apk2 = __esm({
   "src/catalog/versions/apk.ts"() {
     "use strict";
     init_scheme();
-    SUFFIX_RANK = { alpha: 0, beta: 1, pre: 2, rc: 3, cvs: 5, svn: 6, git: 7, hg: 8, p: 9 };
+    SUFFIX_RANK = {
+      alpha: 0,
+      beta: 1,
+      pre: 2,
+      rc: 3,
+      cvs: 5,
+      svn: 6,
+      git: 7,
+      hg: 8,
+      p: 9
+    };
     SUFFIX_NONE = 4;
     isDigit = (c) => c >= "0" && c <= "9";
     isLower = (c) => c >= "a" && c <= "z";
@@ -13609,7 +14202,19 @@ function parsePep440(version2) {
   if (text.length > 256) return void 0;
   const m = PATTERN.exec(text);
   if (!m) return void 0;
-  const [, epoch, release, preLabel, preNumber, postImplicit, postLabel, postNumber, devLabel, devNumber, local] = m;
+  const [
+    ,
+    epoch,
+    release,
+    preLabel,
+    preNumber,
+    postImplicit,
+    postLabel,
+    postNumber,
+    devLabel,
+    devNumber,
+    local
+  ] = m;
   const out = { epoch: epoch ?? "0", release: (release ?? "0").split(".") };
   if (preLabel !== void 0) out.pre = [PRE_RANK[preLabel] ?? 0, preNumber ?? "0"];
   if (postImplicit !== void 0) out.post = postImplicit;
@@ -13826,7 +14431,11 @@ var init_rubygems = __esm({
     init_scheme();
     VALID = /^[0-9]+(?:\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
     isWord = (s) => /^[a-z]/i.test(String(s));
-    rubygemsVersionScheme = { id: "rubygems", compare: compareGemVersions, bump: gemBump };
+    rubygemsVersionScheme = {
+      id: "rubygems",
+      compare: compareGemVersions,
+      bump: gemBump
+    };
   }
 });
 
@@ -13928,7 +14537,13 @@ function isRebuilt(a, b) {
 }
 function change(kind, before, after) {
   const base = after ?? before;
-  const c = { kind, ecosystem: base.ecosystem, name: base.name, location: base.location, fileChanges: 0 };
+  const c = {
+    kind,
+    ecosystem: base.ecosystem,
+    name: base.name,
+    location: base.location,
+    fileChanges: 0
+  };
   if (base.arch !== void 0) c.arch = base.arch;
   if (before) c.before = ref(before);
   if (after) c.after = ref(after);
@@ -13936,7 +14551,8 @@ function change(kind, before, after) {
 }
 function compare2(before, after) {
   const order = before.version === after.version ? 0 : compareVersions(after.ecosystem, before.version, after.version);
-  if (order === 0) return isRebuilt(before, after) || before.arch !== after.arch ? change("rebuilt", before, after) : void 0;
+  if (order === 0)
+    return isRebuilt(before, after) || before.arch !== after.arch ? change("rebuilt", before, after) : void 0;
   const c = change(order < 0 ? "upgraded" : "downgraded", before, after);
   const bump = versionBump(after.ecosystem, before.version, after.version);
   if (bump !== void 0) c.bump = bump;
@@ -14063,7 +14679,14 @@ var init_secret_keys = __esm({
     SECRET_STEMS = /PASS|SECRET|TOKEN|KEY|CREDENTIAL|AUTH|PRIVATE|SIGNATURE|SESSION|COOKIE|SALT/;
     SECRET_WORDS = /* @__PURE__ */ new Set(["PWD", "PW", "CERT", "DSN"]);
     PLACE_WORDS = /* @__PURE__ */ new Set(["PATH", "PATHS", "FILE", "FILES", "DIR", "DIRS", "HOME", "LOCATION"]);
-    NEVER_SECRET = /* @__PURE__ */ new Set(["PATH", "PWD", "OLDPWD", "KEYBOARD", "XKB_DEFAULT_KEYMAP", "PASSENGER_APP_ENV"]);
+    NEVER_SECRET = /* @__PURE__ */ new Set([
+      "PATH",
+      "PWD",
+      "OLDPWD",
+      "KEYBOARD",
+      "XKB_DEFAULT_KEYMAP",
+      "PASSENGER_APP_ENV"
+    ]);
   }
 });
 
@@ -14117,8 +14740,10 @@ function imageSettings(inv) {
     out.set(`env.${key}`, secretAware(key, eq < 0 ? "" : kv.slice(eq + 1)));
   }
   for (const port of Object.keys(c.ExposedPorts ?? {})) out.set(`port.${port}`, { value: port, raw: port });
-  for (const volume of Object.keys(c.Volumes ?? {})) out.set(`volume.${volume}`, { value: volume, raw: volume });
-  for (const [key, value2] of Object.entries(c.Labels ?? {})) out.set(`label.${key}`, secretAware(key, String(value2)));
+  for (const volume of Object.keys(c.Volumes ?? {}))
+    out.set(`volume.${volume}`, { value: volume, raw: volume });
+  for (const [key, value2] of Object.entries(c.Labels ?? {}))
+    out.set(`label.${key}`, secretAware(key, String(value2)));
   put("platform", inv.image.platform);
   put("os", describeOs(inv.os));
   put("layers", String(inv.image.layers.length));
@@ -14161,7 +14786,12 @@ var init_settings = __esm({
   "src/diff/settings.ts"() {
     "use strict";
     init_secret_keys();
-    DERIVED_SETTING_KEYS = /* @__PURE__ */ new Set(["layers", "size.compressed", "size.uncompressed", "history"]);
+    DERIVED_SETTING_KEYS = /* @__PURE__ */ new Set([
+      "layers",
+      "size.compressed",
+      "size.uncompressed",
+      "history"
+    ]);
   }
 });
 
@@ -14272,7 +14902,11 @@ function diffInventories(before, after, options) {
     settings,
     layers,
     counts,
-    options: { exclude: [...options.exclude], defaultExcludes: options.defaultExcludes, depth: options.depth },
+    options: {
+      exclude: [...options.exclude],
+      defaultExcludes: options.defaultExcludes,
+      depth: options.depth
+    },
     hasChanges
   };
   if (before) changes.before = side(before);
@@ -17651,7 +18285,8 @@ var init_read_layer = __esm({
 
 // src/util/limit.ts
 function createLimiter(concurrency) {
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be >= 1, got ${concurrency}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new RangeError(`concurrency must be >= 1, got ${concurrency}`);
   let active = 0;
   const queue = [];
   const next = () => {
@@ -17712,7 +18347,9 @@ var init_layer_indexer = __esm({
           this.report(layer.diffID);
           return hit;
         }
-        const index = await this.limit(() => readLayer(layer, spec, { ...this.options.read, ...signal ? { signal } : {} }));
+        const index = await this.limit(
+          () => readLayer(layer, spec, { ...this.options.read, ...signal ? { signal } : {} })
+        );
         if (cache) await cache.put(index);
         this.report(layer.diffID);
         return index;
@@ -18040,7 +18677,9 @@ async function buildInventory(image, indexes, catalogers) {
       problems.push({ code: w.code, path: w.path ?? idx.diffID, layer: i, message: w.message });
     }
   }
-  packages.sort((a, b) => a.ecosystem.localeCompare(b.ecosystem) || a.name.localeCompare(b.name) || a.location.localeCompare(b.location));
+  packages.sort(
+    (a, b) => a.ecosystem.localeCompare(b.ecosystem) || a.name.localeCompare(b.name) || a.location.localeCompare(b.location)
+  );
   const inventory = {
     image: summarizeImage(image, indexes),
     config: image.config,
@@ -18100,7 +18739,10 @@ async function compareImages(previous, current, diff, options = {}) {
       before = await openPrevious(previous, after.platform, options);
     }
     const images = before ? [before, after] : [after];
-    options.onPhase?.("layers", `${new Set(images.flatMap((i) => i.layers.map((l) => l.diffID))).size} distinct layers`);
+    options.onPhase?.(
+      "layers",
+      `${new Set(images.flatMap((i) => i.layers.map((l) => l.diffID))).size} distinct layers`
+    );
     const indexes = await indexer(options).indexImages(images);
     options.onPhase?.("catalog", "packages and file ownership");
     const catalogers = options.catalogers ?? defaultCatalogers;
@@ -18121,7 +18763,8 @@ async function openPrevious(reference, platform, options) {
   try {
     return await open3(reference, platform, options);
   } catch (err2) {
-    if (isImageChangelogError(err2) && err2.code === "PLATFORM_NOT_FOUND") return open3(reference, void 0, options);
+    if (isImageChangelogError(err2) && err2.code === "PLATFORM_NOT_FOUND")
+      return open3(reference, void 0, options);
     throw err2;
   }
 }
@@ -18227,7 +18870,15 @@ var init_escape = __esm({
 
 // src/render/inspect.ts
 function summarizeInventory(inv) {
-  const fileCounts = { file: 0, dir: 0, symlink: 0, hardlink: 0, char: 0, block: 0, fifo: 0 };
+  const fileCounts = {
+    file: 0,
+    dir: 0,
+    symlink: 0,
+    hardlink: 0,
+    char: 0,
+    block: 0,
+    fifo: 0
+  };
   let contentBytes = 0;
   let nonPackaged = 0;
   for (const f of inv.files) {
@@ -18241,7 +18892,11 @@ function summarizeInventory(inv) {
     reference: inv.image.reference,
     manifestDigest: inv.image.manifestDigest,
     platform: inv.image.platform,
-    layers: inv.image.layers.map((l) => ({ diffID: l.diffID, size: l.size, uncompressedSize: l.uncompressedSize })),
+    layers: inv.image.layers.map((l) => ({
+      diffID: l.diffID,
+      size: l.size,
+      uncompressedSize: l.uncompressedSize
+    })),
     compressedSize: inv.image.compressedSize,
     uncompressedSize: inv.image.uncompressedSize,
     fileCounts,
@@ -18263,7 +18918,9 @@ function renderInspectText(s, problems) {
     `os        ${clean(s.os ?? "unknown")}`,
     `size      ${formatBytes(s.compressedSize)} compressed, ${formatBytes(s.uncompressedSize)} uncompressed`,
     `layers    ${s.layers.length}`,
-    ...s.layers.map((l, i) => `  ${String(i + 1).padStart(3)}  ${l.diffID.slice(0, 19)}  ${formatBytes(l.size).padStart(9)}  ${formatBytes(l.uncompressedSize).padStart(9)}`),
+    ...s.layers.map(
+      (l, i) => `  ${String(i + 1).padStart(3)}  ${l.diffID.slice(0, 19)}  ${formatBytes(l.size).padStart(9)}  ${formatBytes(l.uncompressedSize).padStart(9)}`
+    ),
     `files     ${Object.entries(s.fileCounts).filter(([, n2]) => n2 > 0).map(([t, n2]) => `${n2} ${t}`).join(", ")} (${formatBytes(s.contentBytes)} of content)`,
     `packages  ${Object.keys(s.packages).length === 0 ? "none found" : Object.entries(s.packages).map(([e, n2]) => `${n2} ${e}`).join(", ")}`,
     `non-packaged files  ${s.nonPackagedFiles}`
@@ -18387,7 +19044,9 @@ function nonPackagedChanges(changes) {
   return changes.files.filter((f) => f.excluded !== true && f.ownership === "none");
 }
 function suspiciousPackageFiles(changes) {
-  return changes.files.filter((f) => f.ownership === "package" && (f.unexplained === true || f.modifiedAfterInstall === true));
+  return changes.files.filter(
+    (f) => f.ownership === "package" && (f.unexplained === true || f.modifiedAfterInstall === true)
+  );
 }
 function ownerName(changes, owner) {
   const colon = owner.indexOf(":");
@@ -18421,12 +19080,16 @@ function fileDetails(change2) {
     if (s.type === "symlink" && s.link !== void 0) link = { after: s.link };
   } else if (b && a) {
     for (const aspect of change2.aspects) {
-      if (aspect === "content") facts.push(b.size === a.size ? `content (same size, ${formatBytes(a.size)})` : `content (${formatBytesPair(b.size, a.size).join(" \u2192 ")})`);
+      if (aspect === "content")
+        facts.push(
+          b.size === a.size ? `content (same size, ${formatBytes(a.size)})` : `content (${formatBytesPair(b.size, a.size).join(" \u2192 ")})`
+        );
       else if (aspect === "type") facts.push(`type ${typeName(b)} \u2192 ${typeName(a)}`);
       else if (aspect === "mode") facts.push(`mode ${formatMode(b.mode)} \u2192 ${formatMode(a.mode)}`);
       else if (aspect === "uid") facts.push(`uid ${b.uid} \u2192 ${a.uid}`);
       else if (aspect === "gid") facts.push(`gid ${b.gid} \u2192 ${a.gid}`);
-      else if (aspect === "link") link = { ...b.link !== void 0 ? { before: b.link } : {}, after: a.link ?? "" };
+      else if (aspect === "link")
+        link = { ...b.link !== void 0 ? { before: b.link } : {}, after: a.link ?? "" };
     }
   }
   if (a && (a.mode & 3072) !== 0 && a.type !== "dir" && (!b || (b.mode & 3072) !== (a.mode & 3072))) {
@@ -18447,11 +19110,38 @@ var init_format = __esm({
   "src/render/format.ts"() {
     "use strict";
     init_format_bytes();
-    KIND_ORDER = ["downgraded", "upgraded", "added", "removed", "rebuilt"];
+    KIND_ORDER = [
+      "downgraded",
+      "upgraded",
+      "added",
+      "removed",
+      "rebuilt"
+    ];
     LAYER_SETTING_KEYS = /* @__PURE__ */ new Set(["history"]);
-    OVERVIEW_SETTING_KEYS = /* @__PURE__ */ new Set(["layers", "os", "platform", "size.compressed", "size.uncompressed"]);
-    QUIET_SETTING_KEYS = /* @__PURE__ */ new Set(["history", "layers", "size.compressed", "size.uncompressed"]);
-    SETTING_IMPORTANCE = ["user", "entrypoint", "cmd", "port.", "env.", "workdir", "volume.", "healthcheck", "label."];
+    OVERVIEW_SETTING_KEYS = /* @__PURE__ */ new Set([
+      "layers",
+      "os",
+      "platform",
+      "size.compressed",
+      "size.uncompressed"
+    ]);
+    QUIET_SETTING_KEYS = /* @__PURE__ */ new Set([
+      "history",
+      "layers",
+      "size.compressed",
+      "size.uncompressed"
+    ]);
+    SETTING_IMPORTANCE = [
+      "user",
+      "entrypoint",
+      "cmd",
+      "port.",
+      "env.",
+      "workdir",
+      "volume.",
+      "healthcheck",
+      "label."
+    ];
     BYTES = /^\d+$/;
   }
 });
@@ -18611,7 +19301,13 @@ function prepareTable(header2, rows, align) {
   return {
     head,
     rows: rows.map((r) => {
-      const text = markdownTable([header2.map(() => ""), r.length === width ? r : [...r, ...Array(Math.max(0, width - r.length)).fill("")].slice(0, width)], options);
+      const text = markdownTable(
+        [
+          header2.map(() => ""),
+          r.length === width ? r : [...r, ...Array(Math.max(0, width - r.length)).fill("")].slice(0, width)
+        ],
+        options
+      );
       return text.slice(text.lastIndexOf("\n") + 1);
     })
   };
@@ -18651,11 +19347,14 @@ function headline(changes) {
     const detail = ["added", "removed", "modified"].filter((x) => k[x] > 0).map((x) => `${k[x]} ${x}`);
     parts.push(`**${plural(np, "non-packaged file")}** (${detail.join(", ")})`);
   }
-  if (c.unexplained > 0) parts.push(`**${plural(c.unexplained, "package file")} changed without a package change**`);
+  if (c.unexplained > 0)
+    parts.push(`**${plural(c.unexplained, "package file")} changed without a package change**`);
   const keys = byImportance(changes.settings).filter((s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== "os" && s.key !== "platform").map((s) => s.key);
   if (keys.length > 0) {
     const shown = keys.slice(0, 5).map((k) => escapeCode(k, { table: false, max: 60 }));
-    parts.push(`settings: ${shown.join(", ")}${keys.length > 5 ? ` and ${keys.length - 5} more` : ""} changed`);
+    parts.push(
+      `settings: ${shown.join(", ")}${keys.length > 5 ? ` and ${keys.length - 5} more` : ""} changed`
+    );
   }
   const line = parts.length > 0 ? `${parts.join(", ")}.` : "**No changes** in packages, non-packaged files or settings.";
   const notes = [];
@@ -18664,7 +19363,9 @@ function headline(changes) {
       `\u26A0\uFE0F **Platform changed**: ${escapeText(changes.before?.summary.platform ?? "")} \u2192 ${escapeText(changes.after.summary.platform)}.`
     );
   if (changes.osChanged)
-    notes.push(`**Base OS changed**: ${escapeText(describeOs2(changes.before?.os))} \u2192 ${escapeText(describeOs2(changes.after.os))}.`);
+    notes.push(
+      `**Base OS changed**: ${escapeText(describeOs2(changes.before?.os))} \u2192 ${escapeText(describeOs2(changes.after.os))}.`
+    );
   return [line, ...notes].join("\n");
 }
 function sortViolations(violations) {
@@ -18682,7 +19383,10 @@ function prepareVerdict(verdict) {
     ...allowed > 0 ? [`${allowed} allowed`] : []
   ].join(", ");
   const kind = verdict.result === "stop" ? "CAUTION" : verdict.result === "warn" ? "WARNING" : "NOTE";
-  const head = [`> [!${kind}]`, `> **Policy ${escapeCode(verdict.policy, { table: false, max: 100 })}: ${verdict.result}**${tally ? ` (${tally})` : " (no violations)"}`];
+  const head = [
+    `> [!${kind}]`,
+    `> **Policy ${escapeCode(verdict.policy, { table: false, max: 100 })}: ${verdict.result}**${tally ? ` (${tally})` : " (no violations)"}`
+  ];
   const items2 = sortViolations(verdict.violations).map((v) => {
     const status = v.allowed ? ` (allowed: ${escapeText(v.allowed.reason, { max: 100 })}${v.allowed.expires ? `, until ${escapeText(v.allowed.expires, { max: 30 })}` : ""})` : v.expiredAllowance ? ` (allowance expired ${escapeText(v.expiredAllowance.expires, { max: 30 })})` : "";
     return `> - ${ICON[v.action]} **${v.action}** ${escapeCode(v.rule, { table: false, max: 80 })} ${escapeCode(v.subject, { table: false, max: 120 })}: ${escapeText(v.message)}${status}`;
@@ -18724,14 +19428,42 @@ function overviewTable(changes) {
     ["", "Previous", "New", "Change"],
     [
       ["Image", code(p.reference), code(s.reference), ""],
-      ["Digest", code(shortDigest(p.manifestDigest)), code(shortDigest(s.manifestDigest)), p.manifestDigest === s.manifestDigest ? "same" : ""],
+      [
+        "Digest",
+        code(shortDigest(p.manifestDigest)),
+        code(shortDigest(s.manifestDigest)),
+        p.manifestDigest === s.manifestDigest ? "same" : ""
+      ],
       ["Platform", escapeText(p.platform), escapeText(s.platform), changed(p.platform, s.platform)],
-      ["OS", escapeText(describeOs2(b.os)), escapeText(describeOs2(a.os)), changes.osChanged ? "**changed**" : ""],
-      ["Size (compressed)", ...formatBytesPair(p.compressedSize, s.compressedSize), formatSizeDelta(p.compressedSize, s.compressedSize)],
-      ["Size (uncompressed)", ...formatBytesPair(p.uncompressedSize, s.uncompressedSize), formatSizeDelta(p.uncompressedSize, s.uncompressedSize)],
-      ["Packages", String(b.packageCount), String(a.packageCount), formatDelta(b.packageCount, a.packageCount)],
+      [
+        "OS",
+        escapeText(describeOs2(b.os)),
+        escapeText(describeOs2(a.os)),
+        changes.osChanged ? "**changed**" : ""
+      ],
+      [
+        "Size (compressed)",
+        ...formatBytesPair(p.compressedSize, s.compressedSize),
+        formatSizeDelta(p.compressedSize, s.compressedSize)
+      ],
+      [
+        "Size (uncompressed)",
+        ...formatBytesPair(p.uncompressedSize, s.uncompressedSize),
+        formatSizeDelta(p.uncompressedSize, s.uncompressedSize)
+      ],
+      [
+        "Packages",
+        String(b.packageCount),
+        String(a.packageCount),
+        formatDelta(b.packageCount, a.packageCount)
+      ],
       ["Files", String(b.fileCount), String(a.fileCount), formatDelta(b.fileCount, a.fileCount)],
-      ["Layers", String(p.layers.length), String(s.layers.length), `${formatDelta(p.layers.length, s.layers.length)} (${changes.layers.shared} shared)`]
+      [
+        "Layers",
+        String(p.layers.length),
+        String(s.layers.length),
+        `${formatDelta(p.layers.length, s.layers.length)} (${changes.layers.shared} shared)`
+      ]
     ],
     ["l", "l", "l", "l"]
   );
@@ -18781,7 +19513,10 @@ function singleVersionRow(p) {
 function detailText(change2) {
   const { facts, link } = fileDetails(change2);
   const parts = [...facts];
-  if (link) parts.push(`\u2192 ${link.before !== void 0 ? `${escapeCode(link.before, { max: 80 })} \u2192 ` : ""}${escapeCode(link.after, { max: 80 })}`);
+  if (link)
+    parts.push(
+      `\u2192 ${link.before !== void 0 ? `${escapeCode(link.before, { max: 80 })} \u2192 ` : ""}${escapeCode(link.after, { max: 80 })}`
+    );
   return parts.join(", ");
 }
 function fileRow(change2) {
@@ -18812,8 +19547,11 @@ function layerRows(changes) {
     formatBytes(l.size),
     l.createdBy ? escapeCode(l.createdBy.trim(), { max: 160 }) : ""
   ];
-  const rows = changes.after.summary.layers.flatMap((l, i) => added.has(l.diffID) ? [row(l, i, "added")] : []);
-  for (const [i, l] of (changes.before?.summary.layers ?? []).entries()) if (removed.has(l.diffID)) rows.push(row(l, i, "removed"));
+  const rows = changes.after.summary.layers.flatMap(
+    (l, i) => added.has(l.diffID) ? [row(l, i, "added")] : []
+  );
+  for (const [i, l] of (changes.before?.summary.layers ?? []).entries())
+    if (removed.has(l.diffID)) rows.push(row(l, i, "removed"));
   return rows;
 }
 var MarkdownSections;
@@ -18829,22 +19567,43 @@ var init_markdown_sections = __esm({
         this.more = more;
         const table2 = (k) => {
           const list2 = changes.packages.filter((p) => p.kind === k);
-          return k === "added" || k === "removed" ? prepareTable(["Package", "Version", "Files"], list2.map(singleVersionRow), ["l", "l", "r"]) : prepareTable(["Package", "Before", "After", "Bump", "Files"], list2.map(packageRow), ["l", "l", "l", "l", "r"]);
+          return k === "added" || k === "removed" ? prepareTable(["Package", "Version", "Files"], list2.map(singleVersionRow), ["l", "l", "r"]) : prepareTable(["Package", "Before", "After", "Bump", "Files"], list2.map(packageRow), [
+            "l",
+            "l",
+            "l",
+            "l",
+            "r"
+          ]);
         };
         this.byKind = new Map(KIND_ORDER.map((k) => [k, table2(k)]));
         this.rollupRows = prepareTable(
           [`Directory (depth ${changes.options.depth})`, "Added", "Removed", "Modified"],
-          changes.options.depth === "all" ? [] : changes.rollup.map((r) => [escapeCode(r.path === "/" ? "/" : `${r.path}/`), n(r.added), n(r.removed), n(r.modified)]),
+          changes.options.depth === "all" ? [] : changes.rollup.map((r) => [
+            escapeCode(r.path === "/" ? "/" : `${r.path}/`),
+            n(r.added),
+            n(r.removed),
+            n(r.modified)
+          ]),
           ["l", "r", "r", "r"]
         );
-        this.fileRows = prepareTable(["Change", "Path", "Details"], nonPackagedChanges(changes).map(fileRow), ["l", "l", "l"]);
+        this.fileRows = prepareTable(["Change", "Path", "Details"], nonPackagedChanges(changes).map(fileRow), [
+          "l",
+          "l",
+          "l"
+        ]);
         this.suspiciousRows = prepareTable(
           ["Path", "Package", "Change", "Details"],
           suspiciousPackageFiles(changes).map((f) => suspiciousRow(changes, f)),
           ["l", "l", "l", "l"]
         );
-        const settings = changes.settings.filter((s) => !LAYER_SETTING_KEYS.has(s.key) && !OVERVIEW_SETTING_KEYS.has(s.key));
-        this.settingRows = changes.firstRelease ? prepareTable(["Setting", "Value"], settings.map((s) => [escapeCode(s.key, { max: 120 }), value(s.after, s.redacted)]), ["l", "l"]) : prepareTable(
+        const settings = changes.settings.filter(
+          (s) => !LAYER_SETTING_KEYS.has(s.key) && !OVERVIEW_SETTING_KEYS.has(s.key)
+        );
+        this.settingRows = changes.firstRelease ? prepareTable(
+          ["Setting", "Value"],
+          settings.map((s) => [escapeCode(s.key, { max: 120 }), value(s.after, s.redacted)]),
+          ["l", "l"]
+        ) : prepareTable(
           ["Setting", "Before", "After"],
           settings.map((s) => {
             const [before, after] = settingValues(s.key, s.before, s.after);
@@ -18852,8 +19611,17 @@ var init_markdown_sections = __esm({
           }),
           ["l", "l", "l"]
         );
-        this.layerRows = prepareTable(["Layer", "Change", "Digest", "Size", "Created by"], layerRows(changes), ["r", "l", "l", "r", "l"]);
-        const packages = Math.max(0, ...KIND_ORDER.filter((k) => k !== "downgraded").map((k) => this.byKind.get(k).rows.length));
+        this.layerRows = prepareTable(["Layer", "Change", "Digest", "Size", "Created by"], layerRows(changes), [
+          "r",
+          "l",
+          "l",
+          "r",
+          "l"
+        ]);
+        const packages = Math.max(
+          0,
+          ...KIND_ORDER.filter((k) => k !== "downgraded").map((k) => this.byKind.get(k).rows.length)
+        );
         this.totals = {
           violations,
           downgrades: this.byKind.get("downgraded").rows.length,
@@ -18914,7 +19682,11 @@ ${this.tableOf(t, limit)}`);
       suspicious(limits) {
         const total = this.suspiciousRows.rows.length;
         if (total === 0) return "";
-        return details(`<b>Package files that differ from their package</b>: ${total}`, this.tableOf(this.suspiciousRows, limits.suspicious), false);
+        return details(
+          `<b>Package files that differ from their package</b>: ${total}`,
+          this.tableOf(this.suspiciousRows, limits.suspicious),
+          false
+        );
       }
       settings(limits) {
         const total = this.settingRows.rows.length;
@@ -18934,7 +19706,9 @@ ${this.tableOf(t, limit)}`);
 
 // src/render/release-summary.ts
 function notable(changes, n2) {
-  return [...changes].sort((a, b) => BUMP_RANK[a.bump ?? "other"] - BUMP_RANK[b.bump ?? "other"] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).slice(0, n2);
+  return [...changes].sort(
+    (a, b) => BUMP_RANK[a.bump ?? "other"] - BUMP_RANK[b.bump ?? "other"] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+  ).slice(0, n2);
 }
 function move(p) {
   const v = (x) => escapeCode(x ?? "", { table: false, max: 40 });
@@ -18949,27 +19723,52 @@ function releaseSummary(changes) {
     parts.push(`First release, based on ${escapeText(describeOs2(changes.after.os))}`);
     parts.push(plural(changes.after.packageCount, "package"));
   } else {
-    if (changes.osChanged) parts.push(`Base OS ${escapeText(describeOs2(changes.before?.os))} \u2192 ${escapeText(describeOs2(changes.after.os))}`);
+    if (changes.osChanged)
+      parts.push(
+        `Base OS ${escapeText(describeOs2(changes.before?.os))} \u2192 ${escapeText(describeOs2(changes.after.os))}`
+      );
     const down = packagesOfKind(changes, "downgraded");
-    if (down.length > 0) parts.push(`${plural(down.length, "package")} **downgraded**: ${notable(down, 3).map(move).join(", ")}${down.length > 3 ? ", \u2026" : ""}`);
+    if (down.length > 0)
+      parts.push(
+        `${plural(down.length, "package")} **downgraded**: ${notable(down, 3).map(move).join(", ")}${down.length > 3 ? ", \u2026" : ""}`
+      );
     const up = packagesOfKind(changes, "upgraded");
-    if (up.length > 0) parts.push(`${plural(up.length, "package")} upgraded, including ${notable(up, up.length > 3 ? 2 : 3).map(move).join(", ")}`);
+    if (up.length > 0)
+      parts.push(
+        `${plural(up.length, "package")} upgraded, including ${notable(up, up.length > 3 ? 2 : 3).map(move).join(", ")}`
+      );
     const added = packagesOfKind(changes, "added");
-    if (added.length > 0) parts.push(`${plural(added.length, "package")} added (${names(added.slice(0, 3))}${added.length > 3 ? ", \u2026" : ""})`);
+    if (added.length > 0)
+      parts.push(
+        `${plural(added.length, "package")} added (${names(added.slice(0, 3))}${added.length > 3 ? ", \u2026" : ""})`
+      );
     const removed = packagesOfKind(changes, "removed");
-    if (removed.length > 0) parts.push(`${plural(removed.length, "package")} removed (${names(removed.slice(0, 3))}${removed.length > 3 ? ", \u2026" : ""})`);
+    if (removed.length > 0)
+      parts.push(
+        `${plural(removed.length, "package")} removed (${names(removed.slice(0, 3))}${removed.length > 3 ? ", \u2026" : ""})`
+      );
     const rebuilt = packagesOfKind(changes, "rebuilt");
     if (rebuilt.length > 0) parts.push(`${plural(rebuilt.length, "package")} rebuilt`);
     const files = nonPackagedChanges(changes).filter((f) => (f.after ?? f.before)?.type !== "dir");
     const config = files.filter((f) => f.path.startsWith("etc/")).length;
     const other = files.length - config;
     if (config > 0) parts.push(`${plural(config, "configuration file")} changed`);
-    if (other > 0) parts.push(`${plural(other, config > 0 ? "other non-packaged file" : "non-packaged file")} changed`);
-    if (changes.counts.unexplained > 0) parts.push(`${plural(changes.counts.unexplained, "package file")} changed without a package change`);
-    const settings = byImportance(changes.settings).filter((s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== "os" && s.key !== "platform");
-    if (settings.length > 0) parts.push(`${plural(settings.length, "setting")} changed (${settings.slice(0, 3).map((s) => escapeCode(s.key, { table: false, max: 60 })).join(", ")}${settings.length > 3 ? ", \u2026" : ""})`);
+    if (other > 0)
+      parts.push(`${plural(other, config > 0 ? "other non-packaged file" : "non-packaged file")} changed`);
+    if (changes.counts.unexplained > 0)
+      parts.push(`${plural(changes.counts.unexplained, "package file")} changed without a package change`);
+    const settings = byImportance(changes.settings).filter(
+      (s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== "os" && s.key !== "platform"
+    );
+    if (settings.length > 0)
+      parts.push(
+        `${plural(settings.length, "setting")} changed (${settings.slice(0, 3).map((s) => escapeCode(s.key, { table: false, max: 60 })).join(", ")}${settings.length > 3 ? ", \u2026" : ""})`
+      );
   }
-  if (changes.platformChanged) parts.push(`platform ${escapeText(changes.before?.summary.platform ?? "")} \u2192 ${escapeText(changes.after.summary.platform)}`);
+  if (changes.platformChanged)
+    parts.push(
+      `platform ${escapeText(changes.before?.summary.platform ?? "")} \u2192 ${escapeText(changes.after.summary.platform)}`
+    );
   if (parts.length === 0) return "No changes in packages, files or settings.";
   const text = parts.join("; ");
   return `${text[0].toUpperCase()}${text.slice(1)}.`;
@@ -18995,8 +19794,11 @@ function renderMarkdown(changes, options) {
   const sections = new MarkdownSections(changes, more, verdict?.violations.length ?? 0);
   const policy = verdict ? prepareVerdict(verdict) : void 0;
   const top = [];
-  if (options.marker !== void 0 || surface === "comment") top.push(markerLine(options.marker ?? "default"));
-  top.push(`### ${options.title !== void 0 ? escapeText(options.title) : `Image changelog: ${escapeCode(changes.after.summary.reference, { table: false, max: 120 })}`}`);
+  if (options.marker !== void 0 || surface === "comment")
+    top.push(markerLine(options.marker ?? "default"));
+  top.push(
+    `### ${options.title !== void 0 ? escapeText(options.title) : `Image changelog: ${escapeCode(changes.after.summary.reference, { table: false, max: 120 })}`}`
+  );
   const head = top.join("\n");
   const line = headline(changes);
   const summary = surface === "release" ? releaseSummary(changes) : void 0;
@@ -19017,7 +19819,12 @@ function renderMarkdown(changes, options) {
   ]);
   const budget = budgetFor(surface, options.budget);
   const fits = (text) => measure(surface, text) <= budget;
-  const minimal = () => join6([head, line, policy ? verdictBlock(policy, 0, more) : void 0, `The details do not fit here; see the full JSON report${options.fullReportHint ?? ""}.`]);
+  const minimal = () => join6([
+    head,
+    line,
+    policy ? verdictBlock(policy, 0, more) : void 0,
+    `The details do not fit here; see the full JSON report${options.fullReportHint ?? ""}.`
+  ]);
   return fitToBudget(render, sections.totals, fits, minimal, (text) => hardCut(text, surface, budget));
 }
 function join6(parts) {
@@ -19027,9 +19834,14 @@ function join6(parts) {
 function footnotes(changes) {
   const notes = [];
   if (changes.counts.excluded > 0)
-    notes.push(`${plural(changes.counts.excluded, "changed path")} matched the exclude globs (caches, logs, ...) and ${changes.counts.excluded === 1 ? "is" : "are"} only in the JSON report.`);
+    notes.push(
+      `${plural(changes.counts.excluded, "changed path")} matched the exclude globs (caches, logs, ...) and ${changes.counts.excluded === 1 ? "is" : "are"} only in the JSON report.`
+    );
   const state2 = stateFileChanges(changes);
-  if (state2 > 0) notes.push(`${plural(state2, "package-manager state file")} (package databases) changed with the packages.`);
+  if (state2 > 0)
+    notes.push(
+      `${plural(state2, "package-manager state file")} (package databases) changed with the packages.`
+    );
   return notes.length > 0 ? `<sub>${notes.join(" ")}</sub>` : "";
 }
 function hardCut(text, surface, budget) {
@@ -19112,7 +19924,14 @@ var init_json2 = __esm({
 // src/render/text.ts
 function palette(color) {
   const sgr = (open4, close) => color ? (t) => `\x1B[${open4}m${t}\x1B[${close}m` : (t) => t;
-  return { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39) };
+  return {
+    bold: sgr(1, 22),
+    dim: sgr(2, 22),
+    red: sgr(31, 39),
+    green: sgr(32, 39),
+    yellow: sgr(33, 39),
+    cyan: sgr(36, 39)
+  };
 }
 function renderText(changes, options) {
   const c = palette(options.color);
@@ -19120,19 +19939,29 @@ function renderText(changes, options) {
   const section = (title) => out.push("", c.bold(title));
   const a = changes.after;
   const b = changes.before;
-  out.push(c.bold(`Image changelog: ${safe(a.summary.reference)}`) + (b ? ` (previous: ${safe(b.summary.reference)})` : ""));
+  out.push(
+    c.bold(`Image changelog: ${safe(a.summary.reference)}`) + (b ? ` (previous: ${safe(b.summary.reference)})` : "")
+  );
   if (changes.firstRelease) {
-    out.push(`First release: ${plural(packageTotal(changes), "package")}, ${plural(nonPackagedTotal(changes), "non-packaged file")}, ${safe(describeOs2(a.os))}, ${safe(a.summary.platform)}`);
+    out.push(
+      `First release: ${plural(packageTotal(changes), "package")}, ${plural(nonPackagedTotal(changes), "non-packaged file")}, ${safe(describeOs2(a.os))}, ${safe(a.summary.platform)}`
+    );
   } else {
     const parts = [];
-    if (packageTotal(changes) > 0) parts.push(`${plural(packageTotal(changes), "package")} changed (${kindCounts(changes)})`);
+    if (packageTotal(changes) > 0)
+      parts.push(`${plural(packageTotal(changes), "package")} changed (${kindCounts(changes)})`);
     if (nonPackagedTotal(changes) > 0) parts.push(plural(nonPackagedTotal(changes), "non-packaged file"));
-    if (changes.counts.unexplained > 0) parts.push(`${plural(changes.counts.unexplained, "package file")} changed without a package change`);
+    if (changes.counts.unexplained > 0)
+      parts.push(`${plural(changes.counts.unexplained, "package file")} changed without a package change`);
     const keys = byImportance(changes.settings).filter((s) => !QUIET_SETTING_KEYS.has(s.key)).map((s) => safe(s.key, 60));
     if (keys.length > 0) parts.push(`settings: ${keys.join(", ")}`);
     out.push(parts.length > 0 ? parts.join(", ") : "No changes in packages, non-packaged files or settings.");
-    if (changes.platformChanged) out.push(c.yellow(`Platform changed: ${safe(b?.summary.platform ?? "")} \u2192 ${safe(a.summary.platform)}`));
-    if (changes.osChanged) out.push(c.yellow(`Base OS changed: ${safe(describeOs2(b?.os))} \u2192 ${safe(describeOs2(a.os))}`));
+    if (changes.platformChanged)
+      out.push(
+        c.yellow(`Platform changed: ${safe(b?.summary.platform ?? "")} \u2192 ${safe(a.summary.platform)}`)
+      );
+    if (changes.osChanged)
+      out.push(c.yellow(`Base OS changed: ${safe(describeOs2(b?.os))} \u2192 ${safe(describeOs2(a.os))}`));
   }
   const verdict = options.verdict;
   if (verdict) {
@@ -19146,16 +19975,42 @@ function renderText(changes, options) {
   section("Overview");
   const rows = [
     ["image", safe(b?.summary.reference ?? ""), safe(a.summary.reference), ""],
-    ["digest", b ? shortDigest(safe(b.summary.manifestDigest)) : "", shortDigest(safe(a.summary.manifestDigest)), ""],
-    ["platform", safe(b?.summary.platform ?? ""), safe(a.summary.platform), changes.platformChanged ? "changed" : ""],
+    [
+      "digest",
+      b ? shortDigest(safe(b.summary.manifestDigest)) : "",
+      shortDigest(safe(a.summary.manifestDigest)),
+      ""
+    ],
+    [
+      "platform",
+      safe(b?.summary.platform ?? ""),
+      safe(a.summary.platform),
+      changes.platformChanged ? "changed" : ""
+    ],
     ["os", b ? safe(describeOs2(b.os)) : "", safe(describeOs2(a.os)), changes.osChanged ? "changed" : ""],
     ["compressed", ...sizeRow(b?.summary.compressedSize, a.summary.compressedSize)],
     ["uncompressed", ...sizeRow(b?.summary.uncompressedSize, a.summary.uncompressedSize)],
-    ["packages", b ? String(b.packageCount) : "", String(a.packageCount), b ? formatDelta(b.packageCount, a.packageCount) : ""],
-    ["files", b ? String(b.fileCount) : "", String(a.fileCount), b ? formatDelta(b.fileCount, a.fileCount) : ""],
-    ["layers", b ? String(b.summary.layers.length) : "", String(a.summary.layers.length), b ? `${formatDelta(b.summary.layers.length, a.summary.layers.length)} (${changes.layers.shared} shared)` : ""]
+    [
+      "packages",
+      b ? String(b.packageCount) : "",
+      String(a.packageCount),
+      b ? formatDelta(b.packageCount, a.packageCount) : ""
+    ],
+    [
+      "files",
+      b ? String(b.fileCount) : "",
+      String(a.fileCount),
+      b ? formatDelta(b.fileCount, a.fileCount) : ""
+    ],
+    [
+      "layers",
+      b ? String(b.summary.layers.length) : "",
+      String(a.summary.layers.length),
+      b ? `${formatDelta(b.summary.layers.length, a.summary.layers.length)} (${changes.layers.shared} shared)` : ""
+    ]
   ];
-  for (const [k, x, y, d] of rows) out.push(`  ${k.padEnd(13)} ${b ? `${x}  \u2192  ` : ""}${y}${d ? `  ${c.dim(d)}` : ""}`);
+  for (const [k, x, y, d] of rows)
+    out.push(`  ${k.padEnd(13)} ${b ? `${x}  \u2192  ` : ""}${y}${d ? `  ${c.dim(d)}` : ""}`);
   if (changes.packages.length > 0) {
     section(`Packages (${changes.packages.length})`);
     for (const kind of KIND_ORDER) {
@@ -19169,15 +20024,23 @@ function renderText(changes, options) {
   const suspicious = suspiciousPackageFiles(changes);
   if (suspicious.length > 0) {
     section(`Package files that differ from their package (${suspicious.length})`);
-    for (const f of suspicious) out.push(`  ${c.yellow(f.kind.padEnd(8))} ${safe(f.path)}  ${c.dim(`[${f.owners.map((o) => ownerText(changes, o)).join(", ")}] ${fileText(f)}`)}`);
+    for (const f of suspicious)
+      out.push(
+        `  ${c.yellow(f.kind.padEnd(8))} ${safe(f.path)}  ${c.dim(`[${f.owners.map((o) => ownerText(changes, o)).join(", ")}] ${fileText(f)}`)}`
+      );
   }
   const files = nonPackagedChanges(changes);
   if (files.length > 0) {
     const fileCount2 = nonPackagedTotal(changes);
     const dirs = files.length - fileCount2;
-    section(`Non-packaged files (${plural(fileCount2, "file")}${dirs > 0 ? `, ${plural(dirs, "directory", "directories")}` : ""})`);
+    section(
+      `Non-packaged files (${plural(fileCount2, "file")}${dirs > 0 ? `, ${plural(dirs, "directory", "directories")}` : ""})`
+    );
     if (changes.options.depth !== "all") {
-      for (const r of changes.rollup) out.push(`  ${safe(r.path === "/" ? "/" : `${r.path}/`).padEnd(40)} ${c.green(`+${r.added}`)} ${c.red(`-${r.removed}`)} ${c.yellow(`~${r.modified}`)}`);
+      for (const r of changes.rollup)
+        out.push(
+          `  ${safe(r.path === "/" ? "/" : `${r.path}/`).padEnd(40)} ${c.green(`+${r.added}`)} ${c.red(`-${r.removed}`)} ${c.yellow(`~${r.modified}`)}`
+        );
       out.push("");
     }
     for (const f of files) {
@@ -19195,7 +20058,9 @@ function renderText(changes, options) {
     }
   }
   if (changes.layers.added.length + changes.layers.removed.length > 0) {
-    section(`Layers (${changes.layers.shared} shared, ${changes.layers.added.length} added, ${changes.layers.removed.length} removed)`);
+    section(
+      `Layers (${changes.layers.shared} shared, ${changes.layers.added.length} added, ${changes.layers.removed.length} removed)`
+    );
     const added = new Set(changes.layers.added);
     const removed = new Set(changes.layers.removed);
     const line = (what, l) => `  ${what} ${shortDigest(safe(l.diffID, 80))}  ${formatBytes(l.size)}  ${c.dim(safe((l.createdBy ?? "").trim(), 160))}`;
@@ -19203,7 +20068,10 @@ function renderText(changes, options) {
     for (const l of b?.summary.layers ?? []) if (removed.has(l.diffID)) out.push(line(c.red("-"), l));
   }
   const notes = [];
-  if (changes.counts.excluded > 0) notes.push(`${plural(changes.counts.excluded, "changed path")} matched the exclude globs (only in --format json).`);
+  if (changes.counts.excluded > 0)
+    notes.push(
+      `${plural(changes.counts.excluded, "changed path")} matched the exclude globs (only in --format json).`
+    );
   const state2 = stateFileChanges(changes);
   if (state2 > 0) notes.push(`${plural(state2, "package-manager state file")} changed with the packages.`);
   if (notes.length > 0) out.push("", c.dim(notes.join(" ")));
@@ -19227,7 +20095,10 @@ function ownerText(changes, owner) {
 }
 function fileText(f) {
   const { facts, link } = fileDetails(f);
-  if (link) facts.push(`\u2192 ${link.before !== void 0 ? `${safe(link.before, 120)} \u2192 ` : ""}${safe(link.after, 120)}`);
+  if (link)
+    facts.push(
+      `\u2192 ${link.before !== void 0 ? `${safe(link.before, 120)} \u2192 ` : ""}${safe(link.after, 120)}`
+    );
   return facts.join(", ");
 }
 var safe;
@@ -27801,7 +28672,8 @@ function scanOptions(flags, io, progress) {
     onLayer: progress.onLayer
   };
   if (flags.platform) options.platform = parsePlatform(flags.platform);
-  if (!flags.noCache) options.cache = new DiskLayerIndexCache(flags.cacheDir ?? defaultCacheDir(io.env), capture);
+  if (!flags.noCache)
+    options.cache = new DiskLayerIndexCache(flags.cacheDir ?? defaultCacheDir(io.env), capture);
   return options;
 }
 async function emit(text, output, io) {
@@ -27814,7 +28686,10 @@ async function policyFrom(path) {
   try {
     text = await readFile3(path, "utf8");
   } catch {
-    throw new ImageChangelogError("POLICY_NOT_FOUND", `cannot read policy file ${path}`, { subject: path, hint: "check the path" });
+    throw new ImageChangelogError("POLICY_NOT_FOUND", `cannot read policy file ${path}`, {
+      subject: path,
+      hint: "check the path"
+    });
   }
   return loadPolicy(text, path);
 }
@@ -27842,7 +28717,12 @@ async function execute(cmd, io) {
     }
     if (cmd.name === "diff") {
       const policy2 = cmd.policy ? await policyFrom(cmd.policy) : void 0;
-      const result2 = await compareImages(cmd.previous, cmd.image, { exclude: cmd.exclude, defaultExcludes: cmd.defaultExcludes, depth: cmd.depth }, options);
+      const result2 = await compareImages(
+        cmd.previous,
+        cmd.image,
+        { exclude: cmd.exclude, defaultExcludes: cmd.defaultExcludes, depth: cmd.depth },
+        options
+      );
       progress.done();
       const verdict2 = policy2 ? evaluatePolicy(policy2, result2.changes, result2.after, /* @__PURE__ */ new Date()) : void 0;
       const color = !cmd.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
@@ -27862,7 +28742,12 @@ async function execute(cmd, io) {
 `);
       return EXIT.ok;
     }
-    const result = await compareImages(cmd.previous, cmd.image, { exclude: [], defaultExcludes: true, depth: 2 }, options);
+    const result = await compareImages(
+      cmd.previous,
+      cmd.image,
+      { exclude: [], defaultExcludes: true, depth: 2 },
+      options
+    );
     progress.done();
     const verdict = evaluatePolicy(policy, result.changes, result.after, /* @__PURE__ */ new Date());
     io.stdout.write(cmd.json ? `${JSON.stringify(verdict, null, 2)}

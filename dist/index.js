@@ -47861,9 +47861,13 @@ function parsePlatform(text) {
   const parts = text.trim().split("/");
   const valid = parts.length >= 2 && parts.length <= 3 && parts.every((p) => /^[A-Za-z0-9._-]+$/.test(p));
   if (!valid) {
-    throw new ImageChangelogError("BAD_PLATFORM", `invalid platform "${text}": expected os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8`, {
-      subject: text
-    });
+    throw new ImageChangelogError(
+      "BAD_PLATFORM",
+      `invalid platform "${text}": expected os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8`,
+      {
+        subject: text
+      }
+    );
   }
   const [os8, architecture, variant] = parts;
   return variant === void 0 ? { os: os8, architecture } : { os: os8, architecture, variant };
@@ -47993,7 +47997,8 @@ function sizeInput(get, name, fallback) {
   const raw = get(name).trim();
   if (raw === "") return fallback;
   const r = parseSize(raw);
-  if (!r.ok || r.value < 1) throw invalid(name, `expected ${r.ok ? "a positive size" : r.expected}, got '${raw}'`);
+  if (!r.ok || r.value < 1)
+    throw invalid(name, `expected ${r.ok ? "a positive size" : r.expected}, got '${raw}'`);
   return r.value;
 }
 function countInput(get, name, fallback) {
@@ -48004,24 +48009,31 @@ function countInput(get, name, fallback) {
 }
 function readInputs(get) {
   const image = get("image").trim();
-  if (image === "") throw invalid("image", "required: the image to describe (e.g. ghcr.io/org/app@sha256:...)");
+  if (image === "")
+    throw invalid("image", "required: the image to describe (e.g. ghcr.io/org/app@sha256:...)");
   if (/\s/.test(image)) throw invalid("image", `must be one reference without spaces, got '${image}'`);
   const previousRaw = get("previous").trim();
   const previous = previousRaw === "" ? void 0 : previousRaw;
-  if (previous && /\s/.test(previous)) throw invalid("previous", `must be one reference, 'auto' or empty, got '${previousRaw}'`);
+  if (previous && /\s/.test(previous))
+    throw invalid("previous", `must be one reference, 'auto' or empty, got '${previousRaw}'`);
   const template = get("previous-tag-template").trim() || "{repository}:{tag}";
-  if (!/\{tag\}|\{version\}/.test(template)) throw invalid("previous-tag-template", `must contain {tag} or {version}, got '${template}'`);
+  if (!/\{tag\}|\{version\}/.test(template))
+    throw invalid("previous-tag-template", `must contain {tag} or {version}, got '${template}'`);
   const failOn = get("fail-on").trim() || "stop";
-  if (failOn !== "stop" && failOn !== "warn" && failOn !== "never") throw invalid("fail-on", `expected stop, warn or never, got '${failOn}'`);
+  if (failOn !== "stop" && failOn !== "warn" && failOn !== "never")
+    throw invalid("fail-on", `expected stop, warn or never, got '${failOn}'`);
   const depthRaw = get("depth").trim() || "2";
   let depth;
   if (depthRaw === "all") depth = "all";
-  else if (/^\d+$/.test(depthRaw) && Number(depthRaw) >= 1 && Number(depthRaw) <= 64) depth = Number(depthRaw);
+  else if (/^\d+$/.test(depthRaw) && Number(depthRaw) >= 1 && Number(depthRaw) <= 64)
+    depth = Number(depthRaw);
   else throw invalid("depth", `expected a whole number from 1 to 64 or 'all', got '${depthRaw}'`);
   const comment = get("comment").trim().toLowerCase() || "true";
-  if (comment !== "true" && comment !== "false" && comment !== "on-change") throw invalid("comment", `expected true, false or on-change, got '${get("comment").trim()}'`);
+  if (comment !== "true" && comment !== "false" && comment !== "on-change")
+    throw invalid("comment", `expected true, false or on-change, got '${get("comment").trim()}'`);
   const commentKey = get("comment-key").trim();
-  if (commentKey.length > 100 || /[\u0000-\u001f<>]/.test(commentKey)) throw invalid("comment-key", "must be at most 100 characters without control characters or < >");
+  if (commentKey.length > 100 || /[\u0000-\u001f<>]/.test(commentKey))
+    throw invalid("comment-key", "must be at most 100 characters without control characters or < >");
   const inputs = {
     image,
     previous,
@@ -48042,7 +48054,8 @@ function readInputs(get) {
   };
   const pullRequest = get("pull-request").trim();
   if (pullRequest) {
-    if (!/^[1-9]\d{0,9}$/.test(pullRequest)) throw invalid("pull-request", `expected a pull request number, got '${pullRequest}'`);
+    if (!/^[1-9]\d{0,9}$/.test(pullRequest))
+      throw invalid("pull-request", `expected a pull request number, got '${pullRequest}'`);
     inputs.pullRequest = Number(pullRequest);
   }
   const platform2 = get("platform").trim();
@@ -48060,7 +48073,10 @@ function readInputs(get) {
   if (user) inputs.registryUsername = user;
   if (pass.trim()) inputs.registryPassword = pass.trim();
   if (user === "" !== (pass.trim() === "")) {
-    throw invalid(user ? "registry-password" : "registry-username", "registry-username and registry-password go together");
+    throw invalid(
+      user ? "registry-password" : "registry-username",
+      "registry-username and registry-password go together"
+    );
   }
   return inputs;
 }
@@ -48093,7 +48109,9 @@ async function withRetry(what, call, attempts = 4, baseMs = 500) {
     }
   }
   const s = statusOf(last);
-  const e = new Error(`GitHub API ${what} failed${s ? ` with HTTP ${s}` : ""}: ${last?.message ?? String(last)}`);
+  const e = new Error(
+    `GitHub API ${what} failed${s ? ` with HTTP ${s}` : ""}: ${last?.message ?? String(last)}`
+  );
   e.status = s;
   throw e;
 }
@@ -48120,7 +48138,8 @@ async function findStickyComment(octokit, target, marker2, author) {
   });
   for await (const page of pages) {
     for (const c of page.data) {
-      if (c.user?.login === author && typeof c.body === "string" && c.body.includes(marker2)) return { id: c.id, body: c.body };
+      if (c.user?.login === author && typeof c.body === "string" && c.body.includes(marker2))
+        return { id: c.id, body: c.body };
     }
   }
   return void 0;
@@ -48129,12 +48148,22 @@ async function upsertStickyComment(octokit, target, marker2, body2, options = {}
   const base = options.retryBaseMs ?? 500;
   try {
     const author = await tokenIdentity(octokit);
-    const existing = await withRetry("list comments", () => findStickyComment(octokit, target, marker2, author), 4, base);
+    const existing = await withRetry(
+      "list comments",
+      () => findStickyComment(octokit, target, marker2, author),
+      4,
+      base
+    );
     if (existing) {
       if (existing.body === body2) return { action: "unchanged", id: existing.id };
       const { data: data2 } = await withRetry(
         "update comment",
-        () => octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body: body2 }),
+        () => octokit.rest.issues.updateComment({
+          owner: target.owner,
+          repo: target.repo,
+          comment_id: existing.id,
+          body: body2
+        }),
         4,
         base
       );
@@ -48142,7 +48171,12 @@ async function upsertStickyComment(octokit, target, marker2, body2, options = {}
     }
     const { data } = await withRetry(
       "create comment",
-      () => octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.issueNumber, body: body2 }),
+      () => octokit.rest.issues.createComment({
+        owner: target.owner,
+        repo: target.repo,
+        issue_number: target.issueNumber,
+        body: body2
+      }),
       4,
       base
     );
@@ -48191,22 +48225,35 @@ function releaseBudget(body2, key, limit = RELEASE_BODY_LIMIT) {
 // src/action/release.ts
 async function updateReleaseBody(octokit, repo, releaseId, key, render, budgetFor2) {
   try {
-    const { data } = await withRetry("get release", () => octokit.rest.repos.getRelease({ ...repo, release_id: releaseId }));
+    const { data } = await withRetry(
+      "get release",
+      () => octokit.rest.repos.getRelease({ ...repo, release_id: releaseId })
+    );
     const body2 = data.body ?? "";
     const next = spliceReleaseBody(body2, key, render(budgetFor2(body2)));
-    if (next === void 0) return { action: "skipped", reason: "the release body's own text leaves no room for the changelog" };
+    if (next === void 0)
+      return { action: "skipped", reason: "the release body's own text leaves no room for the changelog" };
     if (next === body2) return { action: "unchanged", id: data.id };
-    await withRetry("update release", () => octokit.rest.repos.updateRelease({ ...repo, release_id: releaseId, body: next }));
+    await withRetry(
+      "update release",
+      () => octokit.rest.repos.updateRelease({ ...repo, release_id: releaseId, body: next })
+    );
     return { action: "updated", id: data.id };
   } catch (err2) {
-    if (isPermissionError(err2)) return { action: "denied", reason: "the token may not edit releases (needs contents: write)" };
+    if (isPermissionError(err2))
+      return { action: "denied", reason: "the token may not edit releases (needs contents: write)" };
     throw err2;
   }
 }
 async function previousReleaseTag(octokit, repo, current) {
-  const releases = await withRetry("list releases", () => octokit.paginate(octokit.rest.repos.listReleases, { ...repo, per_page: 100 }));
+  const releases = await withRetry(
+    "list releases",
+    () => octokit.paginate(octokit.rest.repos.listReleases, { ...repo, per_page: 100 })
+  );
   const cutoff = current.published_at ? Date.parse(current.published_at) : Number.POSITIVE_INFINITY;
-  const candidates = releases.filter((r) => r.id !== current.id && !r.draft && (current.prerelease || !r.prerelease) && r.published_at && Date.parse(r.published_at) < cutoff).sort((a, b) => Date.parse(b.published_at ?? "") - Date.parse(a.published_at ?? ""));
+  const candidates = releases.filter(
+    (r) => r.id !== current.id && !r.draft && (current.prerelease || !r.prerelease) && r.published_at && Date.parse(r.published_at) < cutoff
+  ).sort((a, b) => Date.parse(b.published_at ?? "") - Date.parse(a.published_at ?? ""));
   return candidates[0]?.tag_name;
 }
 
@@ -88126,7 +88173,12 @@ var LAYER_MEDIA_TYPES = [
   DOCKER_LAYER_FOREIGN_GZIP,
   DOCKER_LAYER_FOREIGN
 ];
-var ACCEPT_MANIFEST_TYPES = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST];
+var ACCEPT_MANIFEST_TYPES = [
+  OCI_INDEX,
+  OCI_MANIFEST,
+  DOCKER_MANIFEST_LIST,
+  DOCKER_MANIFEST
+];
 function isManifestMediaType(mediaType) {
   return MANIFEST_MEDIA_TYPES.includes(mediaType);
 }
@@ -88209,7 +88261,10 @@ async function withRetries(policy, attempt) {
       return await attempt(n2);
     } catch (err2) {
       if (!isTransient(err2) || n2 >= policy.maxAttempts) throw err2;
-      await sleepFor(policy, retryDelay(policy, n2, err2 instanceof TransientError ? err2.retryAfter : void 0));
+      await sleepFor(
+        policy,
+        retryDelay(policy, n2, err2 instanceof TransientError ? err2.retryAfter : void 0)
+      );
     }
   }
 }
@@ -88269,7 +88324,9 @@ function sendOnce(req) {
     );
   }
   if (url2.protocol !== "http:" && url2.protocol !== "https:") {
-    return Promise.reject(new ImageChangelogError("BAD_URL", `unsupported URL scheme ${url2.protocol} for ${req.subject}`));
+    return Promise.reject(
+      new ImageChangelogError("BAD_URL", `unsupported URL scheme ${url2.protocol} for ${req.subject}`)
+    );
   }
   const lib = url2.protocol === "https:" ? https3 : http3;
   return new Promise((resolve4, reject) => {
@@ -88281,7 +88338,10 @@ function sendOnce(req) {
       watchIdle(res, req.idleTimeoutMs, req.subject);
       resolve4(res);
     });
-    const headTimer = setTimeout(() => cr.destroy(idleError(req.idleTimeoutMs, req.subject)), req.idleTimeoutMs);
+    const headTimer = setTimeout(
+      () => cr.destroy(idleError(req.idleTimeoutMs, req.subject)),
+      req.idleTimeoutMs
+    );
     headTimer.unref();
     cr.on("error", (err2) => {
       clearTimeout(headTimer);
@@ -88302,13 +88362,20 @@ async function send(req) {
     }
     res.resume();
     if (hop >= MAX_REDIRECTS) {
-      throw new ImageChangelogError("TOO_MANY_REDIRECTS", `more than ${MAX_REDIRECTS} redirects while fetching ${req.subject}`);
+      throw new ImageChangelogError(
+        "TOO_MANY_REDIRECTS",
+        `more than ${MAX_REDIRECTS} redirects while fetching ${req.subject}`
+      );
     }
     const next = new URL(location, current.url);
     if (current.url.protocol === "https:" && next.protocol === "http:" && !req.allowPlainHttp(next.hostname)) {
-      throw new ImageChangelogError("INSECURE_REDIRECT", `refusing a redirect from HTTPS to plain HTTP (${next.host}) for ${req.subject}`, {
-        subject: next.host
-      });
+      throw new ImageChangelogError(
+        "INSECURE_REDIRECT",
+        `refusing a redirect from HTTPS to plain HTTP (${next.host}) for ${req.subject}`,
+        {
+          subject: next.host
+        }
+      );
     }
     const headers = { ...current.headers };
     if (next.origin !== origin) {
@@ -88340,7 +88407,9 @@ async function readBody(res, maxBytes, subject) {
   return Buffer.concat(chunks, total);
 }
 function tooLarge(subject, maxBytes) {
-  return new ImageChangelogError("TOO_LARGE", `${subject} is larger than the ${maxBytes}-byte limit`, { subject });
+  return new ImageChangelogError("TOO_LARGE", `${subject} is larger than the ${maxBytes}-byte limit`, {
+    subject
+  });
 }
 
 // src/registry/auth.ts
@@ -88401,14 +88470,26 @@ var RegistryAuth = class {
   /** `GET /v2/` once: 200 means no authentication, 401 brings the challenge. */
   ping() {
     this.pinged ??= withRetries(this.o.retry, async () => {
-      const { res, status } = await this.o.http({ url: new URL("/v2/", this.o.baseUrl), subject: `the API root of ${this.o.registry}` });
+      const { res, status } = await this.o.http({
+        url: new URL("/v2/", this.o.baseUrl),
+        subject: `the API root of ${this.o.registry}`
+      });
       res.resume();
       if (status === 200) return void 0;
       if (status === 401) return pickChallenge(header(res, "www-authenticate"), this.o.registry);
-      if (isRetryableStatus(status)) throw new TransientError(`${this.o.registry} answered ${status} to /v2/`, status, header(res, "retry-after"));
-      throw new ImageChangelogError("NOT_A_REGISTRY", `${this.o.registry} answered ${status} to GET /v2/; it does not look like a container registry`, {
-        subject: this.o.registry
-      });
+      if (isRetryableStatus(status))
+        throw new TransientError(
+          `${this.o.registry} answered ${status} to /v2/`,
+          status,
+          header(res, "retry-after")
+        );
+      throw new ImageChangelogError(
+        "NOT_A_REGISTRY",
+        `${this.o.registry} answered ${status} to GET /v2/; it does not look like a container registry`,
+        {
+          subject: this.o.registry
+        }
+      );
     }).catch((err2) => {
       this.pinged = void 0;
       throw exhausted(err2, `${this.o.registry}`, "the API root", this.o.retry.maxAttempts);
@@ -88443,22 +88524,35 @@ var RegistryAuth = class {
   async fetchToken(challenge, scope, credential) {
     const realm = challenge.params.realm;
     if (!realm) {
-      throw new ImageChangelogError("AUTH_CHALLENGE", `${this.o.registry} asked for a Bearer token without naming a token service (realm)`, {
-        subject: this.o.registry
-      });
+      throw new ImageChangelogError(
+        "AUTH_CHALLENGE",
+        `${this.o.registry} asked for a Bearer token without naming a token service (realm)`,
+        {
+          subject: this.o.registry
+        }
+      );
     }
     let url2;
     try {
       url2 = new URL(realm);
     } catch {
-      throw new ImageChangelogError("AUTH_CHALLENGE", `${this.o.registry} named an invalid token service URL`, { subject: this.o.registry });
+      throw new ImageChangelogError(
+        "AUTH_CHALLENGE",
+        `${this.o.registry} named an invalid token service URL`,
+        { subject: this.o.registry }
+      );
     }
     const service = challenge.params.service;
     const subject = `a token for ${scope} from ${url2.host}`;
     const body2 = await withRetries(this.o.retry, async () => {
       let res;
       if (credential?.kind === "identity-token") {
-        const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: credential.token, client_id: "image-changelog", scope });
+        const form = new URLSearchParams({
+          grant_type: "refresh_token",
+          refresh_token: credential.token,
+          client_id: "image-changelog",
+          scope
+        });
         if (service) form.set("service", service);
         res = await this.o.http({
           url: url2,
@@ -88480,11 +88574,15 @@ var RegistryAuth = class {
       const status = res.status;
       if (status === 200) return readBody(res.res, MAX_TOKEN_RESPONSE, subject);
       res.res.resume();
-      if (isRetryableStatus(status)) throw new TransientError(`token service answered ${status}`, status, header(res.res, "retry-after"));
+      if (isRetryableStatus(status))
+        throw new TransientError(`token service answered ${status}`, status, header(res.res, "retry-after"));
       throw new ImageChangelogError(
         "AUTH_FAILED",
         `the token service ${url2.host} refused ${credential ? "the credentials" : "anonymous access"} for ${this.o.registry} (${status})`,
-        { subject: this.o.registry, hint: credential ? "check the registry username and password" : "the image may be private: provide credentials" }
+        {
+          subject: this.o.registry,
+          hint: credential ? "check the registry username and password" : "the image may be private: provide credentials"
+        }
       );
     }).catch((err2) => {
       throw exhausted(err2, url2.host, subject, this.o.retry.maxAttempts);
@@ -88493,11 +88591,17 @@ var RegistryAuth = class {
     try {
       parsed = JSON.parse(body2.toString("utf8"));
     } catch {
-      throw new ImageChangelogError("AUTH_FAILED", `the token service ${url2.host} answered with something other than JSON`, { subject: this.o.registry });
+      throw new ImageChangelogError(
+        "AUTH_FAILED",
+        `the token service ${url2.host} answered with something other than JSON`,
+        { subject: this.o.registry }
+      );
     }
     const token = typeof parsed.token === "string" && parsed.token !== "" ? parsed.token : parsed.access_token;
     if (typeof token !== "string" || token === "") {
-      throw new ImageChangelogError("AUTH_FAILED", `the token service ${url2.host} answered without a token`, { subject: this.o.registry });
+      throw new ImageChangelogError("AUTH_FAILED", `the token service ${url2.host} answered without a token`, {
+        subject: this.o.registry
+      });
     }
     this.o.credentials.remember(token);
     if (typeof parsed.refresh_token === "string") this.o.credentials.remember(parsed.refresh_token);
@@ -88519,10 +88623,14 @@ function pickChallenge(value2, registry) {
   const all = value2 ? parseWwwAuthenticate(value2) : [];
   const chosen = all.find((c) => c.scheme === "bearer") ?? all.find((c) => c.scheme === "basic");
   if (!chosen) {
-    throw new ImageChangelogError("AUTH_CHALLENGE", `${registry} requires authentication with an unsupported scheme`, {
-      subject: registry,
-      hint: value2 ? `WWW-Authenticate: ${value2.slice(0, 100)}` : "no WWW-Authenticate header was sent"
-    });
+    throw new ImageChangelogError(
+      "AUTH_CHALLENGE",
+      `${registry} requires authentication with an unsupported scheme`,
+      {
+        subject: registry,
+        hint: value2 ? `WWW-Authenticate: ${value2.slice(0, 100)}` : "no WWW-Authenticate header was sent"
+      }
+    );
   }
   return chosen;
 }
@@ -88534,7 +88642,9 @@ async function openVerifiedBlob(o) {
   const algorithm = o.digest.split(":")[0] ?? "";
   if (!["sha256", "sha384", "sha512"].includes(algorithm)) {
     o.onClose?.();
-    throw new ImageChangelogError("BAD_DIGEST", `unsupported digest algorithm in ${o.digest}`, { subject: o.digest });
+    throw new ImageChangelogError("BAD_DIGEST", `unsupported digest algorithm in ${o.digest}`, {
+      subject: o.digest
+    });
   }
   let first;
   try {
@@ -88551,7 +88661,10 @@ async function firstResponse(o) {
       return await o.fetch(0);
     } catch (err2) {
       if (!isTransient(err2) || n2 >= o.retry.maxAttempts) throw err2;
-      await sleepFor(o.retry, retryDelay(o.retry, n2, err2 instanceof TransientError ? err2.retryAfter : void 0));
+      await sleepFor(
+        o.retry,
+        retryDelay(o.retry, n2, err2 instanceof TransientError ? err2.retryAfter : void 0)
+      );
     }
   }
 }
@@ -88641,7 +88754,10 @@ var VerifiedBlobStream = class extends Readable5 {
     res.on("end", () => settle(() => this.finish(header(res, "content-length") !== void 0)));
     res.on("error", (err2) => settle(() => this.fail(err2)));
     res.on("close", () => {
-      if (!res.complete) settle(() => this.fail(new TransientError(`connection closed early while fetching ${this.o.subject}`)));
+      if (!res.complete)
+        settle(
+          () => this.fail(new TransientError(`connection closed early while fetching ${this.o.subject}`))
+        );
     });
   }
   /** `framed`: the response declared its length, so a short body was sent as such, not cut off. */
@@ -88659,10 +88775,14 @@ var VerifiedBlobStream = class extends Readable5 {
     const actual = `${this.o.digest.split(":")[0]}:${this.hash.digest("hex")}`;
     if (actual !== this.o.digest) {
       this.destroy(
-        new ImageChangelogError("DIGEST_MISMATCH", `${this.o.subject}: the registry sent content with digest ${actual}`, {
-          subject: this.o.digest,
-          hint: "the registry or a proxy served wrong content; nothing from it was used"
-        })
+        new ImageChangelogError(
+          "DIGEST_MISMATCH",
+          `${this.o.subject}: the registry sent content with digest ${actual}`,
+          {
+            subject: this.o.digest,
+            hint: "the registry or a proxy served wrong content; nothing from it was used"
+          }
+        )
       );
       return;
     }
@@ -88670,9 +88790,13 @@ var VerifiedBlobStream = class extends Readable5 {
     this.push(null);
   }
   sizeError(which2) {
-    return new ImageChangelogError("SIZE_MISMATCH", `${this.o.subject}: the registry sent ${which2} than the ${this.o.size} bytes the manifest declares`, {
-      subject: this.o.digest
-    });
+    return new ImageChangelogError(
+      "SIZE_MISMATCH",
+      `${this.o.subject}: the registry sent ${which2} than the ${this.o.size} bytes the manifest declares`,
+      {
+        subject: this.o.digest
+      }
+    );
   }
   fail(err2) {
     this.current?.destroy();
@@ -88682,7 +88806,11 @@ var VerifiedBlobStream = class extends Readable5 {
       this.destroy(finalError(this.o, err2, this.attempt));
       return;
     }
-    const delay4 = retryDelay(this.o.retry, this.attempt, err2 instanceof TransientError ? err2.retryAfter : void 0);
+    const delay4 = retryDelay(
+      this.o.retry,
+      this.attempt,
+      err2 instanceof TransientError ? err2.retryAfter : void 0
+    );
     this.attempt++;
     const offset = this.rangeOk ? this.delivered : 0;
     sleepFor(this.o.retry, delay4).then(() => this.destroyed ? void 0 : this.o.fetch(offset)).then(
@@ -88700,7 +88828,12 @@ import { readFile } from "node:fs/promises";
 
 // src/registry/reference.ts
 var DOCKER_HUB_REGISTRY = "registry-1.docker.io";
-var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"]);
+var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set([
+  "docker.io",
+  "index.docker.io",
+  "registry-1.docker.io",
+  "registry.hub.docker.com"
+]);
 var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 var DIGEST = /^(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/;
@@ -88759,7 +88892,8 @@ function parseReference(input) {
   }
   let repository = parts.join("/");
   if (registry === DOCKER_HUB_REGISTRY && parts.length === 1) repository = `library/${repository}`;
-  if (repository.length > MAX_NAME_LENGTH) throw bad(input, "the repository name is longer than 255 characters");
+  if (repository.length > MAX_NAME_LENGTH)
+    throw bad(input, "the repository name is longer than 255 characters");
   const ref2 = { registry, repository, original: input };
   if (tag !== void 0) ref2.tag = tag;
   if (digest !== void 0) ref2.digest = digest;
@@ -88827,7 +88961,8 @@ var CredentialStore = class {
     const o = this.options;
     if (o.username !== void 0 && o.password !== void 0 && o.username !== "") {
       const scope = o.explicitRegistries?.map(normalizeRegistryKey);
-      if (!scope || scope.includes(registry)) return { kind: "basic", username: o.username, password: o.password };
+      if (!scope || scope.includes(registry))
+        return { kind: "basic", username: o.username, password: o.password };
     }
     const config = await this.readConfig();
     if (config) {
@@ -88857,14 +88992,20 @@ var CredentialStore = class {
         text = await readFile(path12, "utf8");
       } catch (err2) {
         if (err2.code === "ENOENT") return void 0;
-        throw new ImageChangelogError("DOCKER_CONFIG", `cannot read docker config ${path12}`, { subject: path12, cause: err2 });
+        throw new ImageChangelogError("DOCKER_CONFIG", `cannot read docker config ${path12}`, {
+          subject: path12,
+          cause: err2
+        });
       }
       try {
         const parsed = JSON.parse(text);
-        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
+        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+          throw new Error("not an object");
         return parsed;
       } catch {
-        throw new ImageChangelogError("DOCKER_CONFIG", `docker config ${path12} is not valid JSON`, { subject: path12 });
+        throw new ImageChangelogError("DOCKER_CONFIG", `docker config ${path12} is not valid JSON`, {
+          subject: path12
+        });
       }
     })();
     return this.config;
@@ -88878,9 +89019,13 @@ var CredentialStore = class {
       const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
       const sep10 = decoded.indexOf(":");
       if (sep10 <= 0) {
-        throw new ImageChangelogError("DOCKER_CONFIG", `the "auth" entry for ${registry} in the docker config is not base64 of user:password`, {
-          subject: registry
-        });
+        throw new ImageChangelogError(
+          "DOCKER_CONFIG",
+          `the "auth" entry for ${registry} in the docker config is not base64 of user:password`,
+          {
+            subject: registry
+          }
+        );
       }
       const password = decoded.slice(sep10 + 1);
       this.remember(entry.auth);
@@ -88896,7 +89041,11 @@ var CredentialStore = class {
   /** `docker-credential-NAME get` with the server URL on stdin; "not found" means no credentials. */
   async runHelper(name, registry) {
     if (!HELPER_NAME.test(name)) {
-      throw new ImageChangelogError("CREDENTIAL_HELPER", `invalid credential helper name "${name}" in the docker config`, { subject: name });
+      throw new ImageChangelogError(
+        "CREDENTIAL_HELPER",
+        `invalid credential helper name "${name}" in the docker config`,
+        { subject: name }
+      );
     }
     const program = `docker-credential-${name}`;
     const out = await runProgram(program, ["get"], helperServerUrl(registry), {
@@ -88905,21 +89054,33 @@ var CredentialStore = class {
     });
     if (out.code !== 0) {
       if (/credentials not found/i.test(out.stdout + out.stderr)) return void 0;
-      throw new ImageChangelogError("CREDENTIAL_HELPER", `${program} failed for ${registry} (exit ${out.code ?? "signal"})`, {
-        subject: program,
-        hint: out.stderr.trim().split("\n")[0]?.slice(0, 200)
-      });
+      throw new ImageChangelogError(
+        "CREDENTIAL_HELPER",
+        `${program} failed for ${registry} (exit ${out.code ?? "signal"})`,
+        {
+          subject: program,
+          hint: out.stderr.trim().split("\n")[0]?.slice(0, 200)
+        }
+      );
     }
     let parsed;
     try {
       parsed = JSON.parse(out.stdout);
     } catch {
-      throw new ImageChangelogError("CREDENTIAL_HELPER", `${program} printed something other than JSON for ${registry}`, { subject: program });
+      throw new ImageChangelogError(
+        "CREDENTIAL_HELPER",
+        `${program} printed something other than JSON for ${registry}`,
+        { subject: program }
+      );
     }
     if (typeof parsed.Secret !== "string" || parsed.Secret === "") return void 0;
     this.remember(parsed.Secret);
     if (parsed.Username === "<token>") return { kind: "identity-token", token: parsed.Secret };
-    return { kind: "basic", username: typeof parsed.Username === "string" ? parsed.Username : "", password: parsed.Secret };
+    return {
+      kind: "basic",
+      username: typeof parsed.Username === "string" ? parsed.Username : "",
+      password: parsed.Secret
+    };
   }
 };
 function findByKey(map, registry) {
@@ -88936,7 +89097,13 @@ function runProgram(program, args, stdin, options) {
     let stderr = "";
     const timer = setTimeout(() => {
       child2.kill("SIGKILL");
-      reject(new ImageChangelogError("CREDENTIAL_HELPER", `${program} did not answer within ${options.timeoutMs} ms`, { subject: program }));
+      reject(
+        new ImageChangelogError(
+          "CREDENTIAL_HELPER",
+          `${program} did not answer within ${options.timeoutMs} ms`,
+          { subject: program }
+        )
+      );
     }, options.timeoutMs);
     child2.stdout.setEncoding("utf8").on("data", (d) => stdout += d.slice(0, 1 << 20));
     child2.stderr.setEncoding("utf8").on("data", (d) => stderr += d.slice(0, 1 << 16));
@@ -88944,10 +89111,14 @@ function runProgram(program, args, stdin, options) {
       clearTimeout(timer);
       const missing = err2.code === "ENOENT";
       reject(
-        new ImageChangelogError("CREDENTIAL_HELPER", missing ? `credential helper ${program} is not on the PATH` : `cannot run ${program}`, {
-          subject: program,
-          cause: err2
-        })
+        new ImageChangelogError(
+          "CREDENTIAL_HELPER",
+          missing ? `credential helper ${program} is not on the PATH` : `cannot run ${program}`,
+          {
+            subject: program,
+            cause: err2
+          }
+        )
       );
     });
     child2.on("close", (code) => {
@@ -88963,7 +89134,8 @@ function runProgram(program, args, stdin, options) {
 var ConcurrencyLimiter = class {
   constructor(limit) {
     this.limit = limit;
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
   }
   limit;
   active = 0;
@@ -88983,7 +89155,8 @@ var ConcurrencyLimiter = class {
       if (released) return;
       released = true;
       const next = this.waiting.shift();
-      if (next) next();
+      if (next)
+        next();
       else this.active--;
     };
   }
@@ -89023,7 +89196,10 @@ var RegistryClient = class {
     return new URL(`${this.allowsPlainHttp(registry) ? "http" : "https"}://${registry}`);
   }
   http(req) {
-    const headers = { "user-agent": this.options.userAgent ?? "image-changelog", ...req.headers };
+    const headers = {
+      "user-agent": this.options.userAgent ?? "image-changelog",
+      ...req.headers
+    };
     return send({
       ...req,
       headers,
@@ -89068,44 +89244,61 @@ var RegistryClient = class {
     const subject = `manifest ${formatReference(ref2)}`;
     checkRepository(ref2);
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/.test(target)) {
-      throw new ImageChangelogError("BAD_REFERENCE", `invalid tag or digest "${target}"`, { subject: target });
+      throw new ImageChangelogError("BAD_REFERENCE", `invalid tag or digest "${target}"`, {
+        subject: target
+      });
     }
     const url2 = new URL(`/v2/${ref2.repository}/manifests/${target}`, this.baseUrl(ref2.registry));
     const { bytes, sent, contentType: contentType2 } = await this.retrying(ref2.registry, subject, async () => {
       const r = await this.authed(ref2, url2, { accept: MANIFEST_ACCEPT }, subject);
       if (r.status !== 200) await this.failForStatus(r, subject, ref2, "MANIFEST_NOT_FOUND");
       const body2 = await readBody(r.res, this.maxManifestBytes, subject);
-      return { bytes: body2, sent: header(r.res, "docker-content-digest"), contentType: header(r.res, "content-type") };
+      return {
+        bytes: body2,
+        sent: header(r.res, "docker-content-digest"),
+        contentType: header(r.res, "content-type")
+      };
     });
     const digest = digestOf(bytes, ref2.digest ?? sent);
     for (const expected of [ref2.digest, sent]) {
       if (expected === void 0 || !isValidDigest(expected)) continue;
       const actual = digestOf(bytes, expected);
       if (actual !== expected) {
-        throw new ImageChangelogError("DIGEST_MISMATCH", `${subject}: the registry sent content with digest ${actual}, expected ${expected}`, {
-          subject: formatReference(ref2),
-          hint: "the registry or a proxy served wrong content; nothing from it was used"
-        });
+        throw new ImageChangelogError(
+          "DIGEST_MISMATCH",
+          `${subject}: the registry sent content with digest ${actual}, expected ${expected}`,
+          {
+            subject: formatReference(ref2),
+            hint: "the registry or a proxy served wrong content; nothing from it was used"
+          }
+        );
       }
     }
     let json;
     try {
       json = JSON.parse(bytes.toString("utf8"));
     } catch {
-      throw new ImageChangelogError("BAD_MANIFEST", `${subject} is not valid JSON`, { subject: formatReference(ref2) });
+      throw new ImageChangelogError("BAD_MANIFEST", `${subject} is not valid JSON`, {
+        subject: formatReference(ref2)
+      });
     }
     const declared = typeof json.mediaType === "string" ? json.mediaType : contentType2?.split(";")[0]?.trim() ?? "";
     if (json.schemaVersion === 1 || SCHEMA1_TYPES.has(declared)) {
-      throw new ImageChangelogError("UNSUPPORTED_MANIFEST", `${subject} is a Docker schema 1 manifest, which is not supported`, {
-        subject: formatReference(ref2),
-        hint: "push the image again with a current Docker or skopeo"
-      });
+      throw new ImageChangelogError(
+        "UNSUPPORTED_MANIFEST",
+        `${subject} is a Docker schema 1 manifest, which is not supported`,
+        {
+          subject: formatReference(ref2),
+          hint: "push the image again with a current Docker or skopeo"
+        }
+      );
     }
     return { digest, mediaType: declared, bytes };
   }
   /** Stream a blob; the stream verifies the digest and retries/resumes as needed. Holds a download slot until it ends. */
   async getBlob(repo, digest, options = {}) {
-    if (!isValidDigest(digest)) throw new ImageChangelogError("BAD_DIGEST", `invalid blob digest "${digest}"`, { subject: digest });
+    if (!isValidDigest(digest))
+      throw new ImageChangelogError("BAD_DIGEST", `invalid blob digest "${digest}"`, { subject: digest });
     checkRepository(repo);
     const release = await this.blobLimiter.acquire();
     const subject = `blob ${digest} of ${repo.registry}/${repo.repository}`;
@@ -89120,7 +89313,8 @@ var RegistryClient = class {
       fetch: async (offset) => {
         const headers = offset > 0 ? { range: `bytes=${offset}-` } : {};
         const r = await this.authed(repo, url2, headers, subject);
-        if (r.status !== 200 && r.status !== 206) await this.failForStatus(r, subject, repo, "BLOB_NOT_FOUND");
+        if (r.status !== 200 && r.status !== 206)
+          await this.failForStatus(r, subject, repo, "BLOB_NOT_FOUND");
         return { res: r.res, status: r.status };
       }
     });
@@ -89128,7 +89322,11 @@ var RegistryClient = class {
   /** A small blob (a config) read whole, verified, at most `maxBytes`. */
   async getBlobBytes(repo, digest, maxBytes, options = {}) {
     if (options.size !== void 0 && options.size > maxBytes) {
-      throw new ImageChangelogError("TOO_LARGE", `blob ${digest} is ${options.size} bytes, over the ${maxBytes}-byte limit`, { subject: digest });
+      throw new ImageChangelogError(
+        "TOO_LARGE",
+        `blob ${digest} is ${options.size} bytes, over the ${maxBytes}-byte limit`,
+        { subject: digest }
+      );
     }
     const stream3 = await this.getBlob(repo, digest, options);
     const chunks = [];
@@ -89137,7 +89335,9 @@ var RegistryClient = class {
       total += chunk.length;
       if (total > maxBytes) {
         stream3.destroy();
-        throw new ImageChangelogError("TOO_LARGE", `blob ${digest} is over the ${maxBytes}-byte limit`, { subject: digest });
+        throw new ImageChangelogError("TOO_LARGE", `blob ${digest} is over the ${maxBytes}-byte limit`, {
+          subject: digest
+        });
       }
       chunks.push(chunk);
     }
@@ -89164,7 +89364,9 @@ var RegistryClient = class {
       try {
         parsed = JSON.parse(body2.toString("utf8"));
       } catch {
-        throw new ImageChangelogError("BAD_RESPONSE", `${subject}: the registry answered with invalid JSON`, { subject: repo.repository });
+        throw new ImageChangelogError("BAD_RESPONSE", `${subject}: the registry answered with invalid JSON`, {
+          subject: repo.repository
+        });
       }
       if (Array.isArray(parsed.tags)) {
         for (const t of parsed.tags) if (typeof t === "string") tags2.push(t);
@@ -89193,23 +89395,38 @@ var RegistryClient = class {
     const { status } = r;
     if (isRetryableStatus(status)) {
       r.res.resume();
-      throw new TransientError(`${subject}: the registry answered ${status}`, status, header(r.res, "retry-after"));
+      throw new TransientError(
+        `${subject}: the registry answered ${status}`,
+        status,
+        header(r.res, "retry-after")
+      );
     }
     const detail = await errorDetail(r);
     const where2 = `${repo.registry}/${repo.repository}`;
-    if (status === 404) throw new ImageChangelogError(notFoundCode, `${subject} not found${detail}`, { subject: where2 });
+    if (status === 404)
+      throw new ImageChangelogError(notFoundCode, `${subject} not found${detail}`, { subject: where2 });
     if (status === 401 || status === 403) {
-      throw new ImageChangelogError("ACCESS_DENIED", `${repo.registry} denied access to ${subject} (${status})${detail}`, {
-        subject: where2,
-        hint: "the repository may not exist, or it needs credentials (registry-username/registry-password, docker login)"
-      });
+      throw new ImageChangelogError(
+        "ACCESS_DENIED",
+        `${repo.registry} denied access to ${subject} (${status})${detail}`,
+        {
+          subject: where2,
+          hint: "the repository may not exist, or it needs credentials (registry-username/registry-password, docker login)"
+        }
+      );
     }
-    throw new ImageChangelogError("REGISTRY_ERROR", `${subject}: the registry answered ${status}${detail}`, { subject: where2 });
+    throw new ImageChangelogError("REGISTRY_ERROR", `${subject}: the registry answered ${status}${detail}`, {
+      subject: where2
+    });
   }
 };
 function checkRepository(repo) {
-  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(repo.repository)) {
-    throw new ImageChangelogError("BAD_REFERENCE", `invalid repository name "${repo.repository}"`, { subject: repo.repository });
+  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(
+    repo.repository
+  )) {
+    throw new ImageChangelogError("BAD_REFERENCE", `invalid repository name "${repo.repository}"`, {
+      subject: repo.repository
+    });
   }
 }
 async function errorDetail(r) {
@@ -89247,24 +89464,41 @@ var MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 var MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 var SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
 function checkDigest(digest, where2, code = "MANIFEST_INVALID") {
-  if (typeof digest !== "string") throw new ImageChangelogError(code, `${where2}: digest is missing or not a string`, { subject: where2 });
+  if (typeof digest !== "string")
+    throw new ImageChangelogError(code, `${where2}: digest is missing or not a string`, { subject: where2 });
   if (SHA256_DIGEST.test(digest)) return digest;
   const alg = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):/.exec(digest)?.[1];
   if (alg && alg !== "sha256") {
-    throw new ImageChangelogError("UNSUPPORTED_DIGEST", `${where2}: digest algorithm "${alg}" is not supported (only sha256)`, { subject: where2 });
+    throw new ImageChangelogError(
+      "UNSUPPORTED_DIGEST",
+      `${where2}: digest algorithm "${alg}" is not supported (only sha256)`,
+      { subject: where2 }
+    );
   }
-  throw new ImageChangelogError(code, `${where2}: invalid digest "${digest.slice(0, 100)}" (expected sha256:<64 hex>)`, { subject: where2 });
+  throw new ImageChangelogError(
+    code,
+    `${where2}: invalid digest "${digest.slice(0, 100)}" (expected sha256:<64 hex>)`,
+    { subject: where2 }
+  );
 }
 function sha256Digest(bytes) {
   return `sha256:${createHash4("sha256").update(bytes).digest("hex")}`;
 }
 function verifyBytes(bytes, expected, subject) {
   if (expected.size !== void 0 && expected.size >= 0 && bytes.length !== expected.size) {
-    throw new ImageChangelogError("DIGEST_MISMATCH", `${subject}: ${bytes.length} bytes, but its descriptor says ${expected.size}`, { subject });
+    throw new ImageChangelogError(
+      "DIGEST_MISMATCH",
+      `${subject}: ${bytes.length} bytes, but its descriptor says ${expected.size}`,
+      { subject }
+    );
   }
   const actual = sha256Digest(bytes);
   if (actual !== expected.digest) {
-    throw new ImageChangelogError("DIGEST_MISMATCH", `${subject}: content digest ${actual} does not match ${expected.digest}`, { subject });
+    throw new ImageChangelogError(
+      "DIGEST_MISMATCH",
+      `${subject}: content digest ${actual} does not match ${expected.digest}`,
+      { subject }
+    );
   }
 }
 function isObject2(v) {
@@ -89275,7 +89509,8 @@ function invalid2(code, subject, what) {
 }
 function parseJsonObject(bytes, options, maxDefault, code, tooLargeCode) {
   const max = options.maxBytes ?? maxDefault;
-  if (bytes.length > max) throw invalid2(tooLargeCode, options.subject, `${bytes.length} bytes is over the ${max}-byte limit`);
+  if (bytes.length > max)
+    throw invalid2(tooLargeCode, options.subject, `${bytes.length} bytes is over the ${max}-byte limit`);
   if (options.descriptor) verifyBytes(bytes, options.descriptor, options.subject);
   let value2;
   try {
@@ -89288,14 +89523,17 @@ function parseJsonObject(bytes, options, maxDefault, code, tooLargeCode) {
 }
 function optionalStringRecord(v, code, where2) {
   if (v === void 0 || v === null) return void 0;
-  if (!isObject2(v) || !Object.values(v).every((x) => typeof x === "string")) throw invalid2(code, where2, "expected an object of strings");
+  if (!isObject2(v) || !Object.values(v).every((x) => typeof x === "string"))
+    throw invalid2(code, where2, "expected an object of strings");
   return v;
 }
 function parseDescriptor(v, where2, code = "MANIFEST_INVALID") {
   if (!isObject2(v)) throw invalid2(code, where2, "expected a descriptor object");
-  if (typeof v.mediaType !== "string" || v.mediaType === "") throw invalid2(code, where2, "mediaType is missing");
+  if (typeof v.mediaType !== "string" || v.mediaType === "")
+    throw invalid2(code, where2, "mediaType is missing");
   const digest = checkDigest(v.digest, where2, code);
-  if (typeof v.size !== "number" || !Number.isSafeInteger(v.size) || v.size < 0) throw invalid2(code, where2, "size must be a non-negative integer");
+  if (typeof v.size !== "number" || !Number.isSafeInteger(v.size) || v.size < 0)
+    throw invalid2(code, where2, "size must be a non-negative integer");
   const d = { mediaType: v.mediaType, digest, size: v.size };
   const annotations = optionalStringRecord(v.annotations, code, `${where2}.annotations`);
   if (annotations) d.annotations = annotations;
@@ -89304,27 +89542,42 @@ function parseDescriptor(v, where2, code = "MANIFEST_INVALID") {
     if (!isObject2(p) || typeof p.os !== "string" || typeof p.architecture !== "string") {
       throw invalid2(code, `${where2}.platform`, "expected os and architecture strings");
     }
-    if (p.variant !== void 0 && typeof p.variant !== "string") throw invalid2(code, `${where2}.platform.variant`, "expected a string");
-    d.platform = { os: p.os, architecture: p.architecture, ...typeof p.variant === "string" && p.variant ? { variant: p.variant } : {} };
+    if (p.variant !== void 0 && typeof p.variant !== "string")
+      throw invalid2(code, `${where2}.platform.variant`, "expected a string");
+    d.platform = {
+      os: p.os,
+      architecture: p.architecture,
+      ...typeof p.variant === "string" && p.variant ? { variant: p.variant } : {}
+    };
   }
   if (v.urls !== void 0) {
-    if (!Array.isArray(v.urls) || !v.urls.every((u) => typeof u === "string")) throw invalid2(code, `${where2}.urls`, "expected an array of strings");
+    if (!Array.isArray(v.urls) || !v.urls.every((u) => typeof u === "string"))
+      throw invalid2(code, `${where2}.urls`, "expected an array of strings");
     d.urls = v.urls;
   }
   return d;
 }
 function unsupported(mediaType, subject) {
   const why = mediaType === DOCKER_SCHEMA1_MANIFEST || mediaType === DOCKER_SCHEMA1_SIGNED_MANIFEST ? "Docker schema 1 is obsolete; re-push the image with a current client" : "expected an OCI or Docker schema 2 image manifest or index";
-  return new ImageChangelogError("UNSUPPORTED_MEDIA_TYPE", `${subject}: unsupported media type "${mediaType.slice(0, 200)}" (${why})`, { subject });
+  return new ImageChangelogError(
+    "UNSUPPORTED_MEDIA_TYPE",
+    `${subject}: unsupported media type "${mediaType.slice(0, 200)}" (${why})`,
+    { subject }
+  );
 }
 function parseManifestOrIndex(bytes, options) {
   const { subject } = options;
   const doc = parseJsonObject(bytes, options, MAX_MANIFEST_BYTES, "MANIFEST_INVALID", "MANIFEST_TOO_LARGE");
   const own = doc.mediaType;
-  if (own !== void 0 && typeof own !== "string") throw invalid2("MANIFEST_INVALID", subject, "mediaType must be a string");
+  if (own !== void 0 && typeof own !== "string")
+    throw invalid2("MANIFEST_INVALID", subject, "mediaType must be a string");
   const declared = options.descriptor?.mediaType;
   if (declared && own && declared !== own) {
-    throw invalid2("MANIFEST_INVALID", subject, `media type "${own.slice(0, 200)}" differs from its descriptor's "${declared.slice(0, 200)}"`);
+    throw invalid2(
+      "MANIFEST_INVALID",
+      subject,
+      `media type "${own.slice(0, 200)}" differs from its descriptor's "${declared.slice(0, 200)}"`
+    );
   }
   const mediaType = declared ?? own;
   let kind;
@@ -89336,11 +89589,22 @@ function parseManifestOrIndex(bytes, options) {
     throw unsupported(DOCKER_SCHEMA1_MANIFEST, subject);
   } else if (Array.isArray(doc.manifests)) kind = "index";
   else if (doc.config !== void 0 && Array.isArray(doc.layers)) kind = "manifest";
-  else throw invalid2("MANIFEST_INVALID", subject, "neither an image manifest nor an index (no mediaType, manifests, or config and layers)");
-  if (doc.schemaVersion !== 2) throw invalid2("MANIFEST_INVALID", subject, `schemaVersion must be 2, found ${JSON.stringify(doc.schemaVersion) ?? "none"}`);
+  else
+    throw invalid2(
+      "MANIFEST_INVALID",
+      subject,
+      "neither an image manifest nor an index (no mediaType, manifests, or config and layers)"
+    );
+  if (doc.schemaVersion !== 2)
+    throw invalid2(
+      "MANIFEST_INVALID",
+      subject,
+      `schemaVersion must be 2, found ${JSON.stringify(doc.schemaVersion) ?? "none"}`
+    );
   const annotations = optionalStringRecord(doc.annotations, "MANIFEST_INVALID", `${subject} annotations`);
   if (kind === "index") {
-    if (!Array.isArray(doc.manifests)) throw invalid2("MANIFEST_INVALID", subject, 'an index needs a "manifests" array');
+    if (!Array.isArray(doc.manifests))
+      throw invalid2("MANIFEST_INVALID", subject, 'an index needs a "manifests" array');
     const manifests = doc.manifests.map((m, i) => parseDescriptor(m, `${subject} manifests[${i}]`));
     const index = { schemaVersion: 2, manifests };
     if (own) index.mediaType = own;
@@ -89349,13 +89613,18 @@ function parseManifestOrIndex(bytes, options) {
   }
   const config = parseDescriptor(doc.config, `${subject} config`);
   if (!isConfigMediaType(config.mediaType)) throw unsupportedConfig(config.mediaType, subject);
-  if (!Array.isArray(doc.layers)) throw invalid2("MANIFEST_INVALID", subject, 'a manifest needs a "layers" array');
+  if (!Array.isArray(doc.layers))
+    throw invalid2("MANIFEST_INVALID", subject, 'a manifest needs a "layers" array');
   const layers = doc.layers.map((l, i) => {
     const d = parseDescriptor(l, `${subject} layers[${i}]`);
     if (!isLayerMediaType(d.mediaType)) {
-      throw new ImageChangelogError("UNSUPPORTED_MEDIA_TYPE", `${subject} layers[${i}]: unsupported layer media type "${d.mediaType.slice(0, 200)}"`, {
-        subject
-      });
+      throw new ImageChangelogError(
+        "UNSUPPORTED_MEDIA_TYPE",
+        `${subject} layers[${i}]: unsupported layer media type "${d.mediaType.slice(0, 200)}"`,
+        {
+          subject
+        }
+      );
     }
     return d;
   });
@@ -89373,7 +89642,8 @@ function unsupportedConfig(mediaType, subject) {
 }
 function parseIndex(bytes, options) {
   const parsed = parseManifestOrIndex(bytes, options);
-  if (parsed.kind !== "index") throw invalid2("MANIFEST_INVALID", options.subject, "expected an image index, found a manifest");
+  if (parsed.kind !== "index")
+    throw invalid2("MANIFEST_INVALID", options.subject, "expected an image index, found a manifest");
   return parsed.index;
 }
 var CONFIG_ARRAYS = ["Env", "Entrypoint", "Cmd", "Shell", "OnBuild"];
@@ -89384,7 +89654,8 @@ function parseConfig(bytes, options) {
   const c = "CONFIG_INVALID";
   const doc = parseJsonObject(bytes, options, MAX_CONFIG_BYTES, c, "CONFIG_TOO_LARGE");
   for (const k of ["architecture", "os", "variant", "created", "author"]) {
-    if (doc[k] !== void 0 && typeof doc[k] !== "string") throw invalid2(c, subject, `"${k}" must be a string`);
+    if (doc[k] !== void 0 && typeof doc[k] !== "string")
+      throw invalid2(c, subject, `"${k}" must be a string`);
   }
   const rootfs = doc.rootfs;
   if (!isObject2(rootfs) || typeof rootfs.type !== "string" || !Array.isArray(rootfs.diff_ids)) {
@@ -89392,7 +89663,11 @@ function parseConfig(bytes, options) {
   }
   rootfs.diff_ids.forEach((d, i) => checkDigest(d, `${subject} rootfs.diff_ids[${i}]`, c));
   if (options.layerCount !== void 0 && rootfs.diff_ids.length !== options.layerCount) {
-    throw invalid2(c, subject, `rootfs.diff_ids lists ${rootfs.diff_ids.length} layers but the manifest has ${options.layerCount}`);
+    throw invalid2(
+      c,
+      subject,
+      `rootfs.diff_ids lists ${rootfs.diff_ids.length} layers but the manifest has ${options.layerCount}`
+    );
   }
   const cfg = doc.config;
   if (cfg !== void 0 && cfg !== null) {
@@ -89403,19 +89678,26 @@ function parseConfig(bytes, options) {
         throw invalid2(c, subject, `config.${k} must be an array of strings`);
       }
     }
-    for (const k of CONFIG_STRINGS) if (cfg[k] !== void 0 && typeof cfg[k] !== "string") throw invalid2(c, subject, `config.${k} must be a string`);
-    for (const k of CONFIG_OBJECTS) if (cfg[k] !== void 0 && cfg[k] !== null && !isObject2(cfg[k])) throw invalid2(c, subject, `config.${k} must be an object`);
+    for (const k of CONFIG_STRINGS)
+      if (cfg[k] !== void 0 && typeof cfg[k] !== "string")
+        throw invalid2(c, subject, `config.${k} must be a string`);
+    for (const k of CONFIG_OBJECTS)
+      if (cfg[k] !== void 0 && cfg[k] !== null && !isObject2(cfg[k]))
+        throw invalid2(c, subject, `config.${k} must be an object`);
     optionalStringRecord(cfg.Labels, c, `${subject} config.Labels`);
   } else if (cfg === null) {
     delete doc.config;
   }
   if (doc.history !== void 0 && doc.history !== null) {
-    if (!Array.isArray(doc.history) || !doc.history.every(isObject2)) throw invalid2(c, subject, '"history" must be an array of objects');
+    if (!Array.isArray(doc.history) || !doc.history.every(isObject2))
+      throw invalid2(c, subject, '"history" must be an array of objects');
     doc.history.forEach((h, i) => {
       for (const k of ["created", "created_by", "author", "comment"]) {
-        if (h[k] !== void 0 && typeof h[k] !== "string") throw invalid2(c, subject, `history[${i}].${k} must be a string`);
+        if (h[k] !== void 0 && typeof h[k] !== "string")
+          throw invalid2(c, subject, `history[${i}].${k} must be a string`);
       }
-      if (h.empty_layer !== void 0 && typeof h.empty_layer !== "boolean") throw invalid2(c, subject, `history[${i}].empty_layer must be a boolean`);
+      if (h.empty_layer !== void 0 && typeof h.empty_layer !== "boolean")
+        throw invalid2(c, subject, `history[${i}].empty_layer must be a boolean`);
     });
   } else if (doc.history === null) {
     delete doc.history;
@@ -89429,12 +89711,20 @@ function blobPath(digest) {
   return `blobs/${alg}/${hex}`;
 }
 function blobNotFound(store, digest) {
-  return new ImageChangelogError("BLOB_NOT_FOUND", `${store.location}: blob ${digest} is missing (${blobPath(digest)})`, { subject: digest });
+  return new ImageChangelogError(
+    "BLOB_NOT_FOUND",
+    `${store.location}: blob ${digest} is missing (${blobPath(digest)})`,
+    { subject: digest }
+  );
 }
 async function readDescribedBlob(store, descriptor, maxBytes, tooLargeCode) {
   const subject = `${store.location} ${descriptor.digest}`;
   if (descriptor.size > maxBytes) {
-    throw new ImageChangelogError(tooLargeCode, `${subject}: ${descriptor.size} bytes is over the ${maxBytes}-byte limit`, { subject: descriptor.digest });
+    throw new ImageChangelogError(
+      tooLargeCode,
+      `${subject}: ${descriptor.size} bytes is over the ${maxBytes}-byte limit`,
+      { subject: descriptor.digest }
+    );
   }
   return store.readBlob(descriptor.digest, maxBytes);
 }
@@ -89460,7 +89750,11 @@ function selectUntagged(store, index, options) {
   const entries = imageEntries(index);
   if (entries.length === 1) return entries[0];
   if (entries.length === 0) {
-    throw new ImageChangelogError("IMAGE_NOT_FOUND", `${store.location} holds no image (index.json lists no manifests)`, { subject: store.location });
+    throw new ImageChangelogError(
+      "IMAGE_NOT_FOUND",
+      `${store.location} holds no image (index.json lists no manifests)`,
+      { subject: store.location }
+    );
   }
   const tags2 = tagsOf(index);
   if (tags2.length === 0 && entries.every((d) => d.platform)) return "platform-index";
@@ -89472,7 +89766,12 @@ function selectUntagged(store, index, options) {
 }
 async function readIndexJson(store) {
   const layout = await store.readFile("oci-layout", 64 * 1024);
-  if (!layout) throw new ImageChangelogError("IMAGE_NOT_FOUND", `${store.location} is not an OCI image layout (no oci-layout file)`, { subject: store.location });
+  if (!layout)
+    throw new ImageChangelogError(
+      "IMAGE_NOT_FOUND",
+      `${store.location} is not an OCI image layout (no oci-layout file)`,
+      { subject: store.location }
+    );
   let version4;
   try {
     version4 = JSON.parse(layout.toString("utf8")).imageLayoutVersion;
@@ -89480,10 +89779,17 @@ async function readIndexJson(store) {
     version4 = void 0;
   }
   if (typeof version4 !== "string" || !/^1\./.test(version4)) {
-    throw new ImageChangelogError("MANIFEST_INVALID", `${store.location}: oci-layout must declare imageLayoutVersion 1.x`, { subject: store.location });
+    throw new ImageChangelogError(
+      "MANIFEST_INVALID",
+      `${store.location}: oci-layout must declare imageLayoutVersion 1.x`,
+      { subject: store.location }
+    );
   }
   const bytes = await store.readFile("index.json", MAX_MANIFEST_BYTES);
-  if (!bytes) throw new ImageChangelogError("IMAGE_NOT_FOUND", `${store.location} has no index.json`, { subject: store.location });
+  if (!bytes)
+    throw new ImageChangelogError("IMAGE_NOT_FOUND", `${store.location} has no index.json`, {
+      subject: store.location
+    });
   return parseIndex(bytes, { subject: `${store.location} index.json`, descriptor: void 0 });
 }
 async function openLayoutImage(store, options) {
@@ -89507,13 +89813,20 @@ async function openLayoutImage(store, options) {
       manifest = parsed.manifest;
       break;
     }
-    if (depth >= MAX_INDEX_DEPTH) throw new ImageChangelogError("MANIFEST_INVALID", `${subject}: image indexes nested too deeply`, { subject });
+    if (depth >= MAX_INDEX_DEPTH)
+      throw new ImageChangelogError("MANIFEST_INVALID", `${subject}: image indexes nested too deeply`, {
+        subject
+      });
     platformIndex = { digest: descriptor.digest, index: parsed.index };
     descriptor = chooseManifest(parsed.index, options.platform, host, options.reference);
   }
   const configSubject = `${store.location} config ${manifest.config.digest}`;
   const configBytes = await readDescribedBlob(store, manifest.config, MAX_CONFIG_BYTES, "CONFIG_TOO_LARGE");
-  const config = parseConfig(configBytes, { subject: configSubject, descriptor: manifest.config, layerCount: manifest.layers.length });
+  const config = parseConfig(configBytes, {
+    subject: configSubject,
+    descriptor: manifest.config,
+    layerCount: manifest.layers.length
+  });
   const layers = manifest.layers.map((d, i) => ({
     digest: d.digest,
     diffID: config.rootfs.diff_ids[i],
@@ -89574,20 +89887,27 @@ var RegistrySource = class {
     let platformIndex;
     let manifest;
     for (let depth = 0; ; depth++) {
-      const parsed = parseManifestOrIndex(fetched.bytes, { subject: `${name} ${fetched.digest}`, descriptor });
+      const parsed = parseManifestOrIndex(fetched.bytes, {
+        subject: `${name} ${fetched.digest}`,
+        descriptor
+      });
       if (parsed.kind === "manifest") {
         manifest = parsed.manifest;
         break;
       }
       if (depth >= MAX_INDEX_DEPTH2) {
-        throw new ImageChangelogError("MANIFEST_INVALID", `${name}: image indexes nested too deeply`, { subject: name });
+        throw new ImageChangelogError("MANIFEST_INVALID", `${name}: image indexes nested too deeply`, {
+          subject: name
+        });
       }
       platformIndex = { digest: fetched.digest, index: parsed.index };
       const chosen = chooseManifest(parsed.index, options.platform, host, name);
       fetched = await this.client.getManifest({ ...ref2, digest: chosen.digest });
       descriptor = chosen;
     }
-    const configBytes = await this.client.getBlobBytes(ref2, manifest.config.digest, MAX_CONFIG_BYTES, { size: manifest.config.size });
+    const configBytes = await this.client.getBlobBytes(ref2, manifest.config.digest, MAX_CONFIG_BYTES, {
+      size: manifest.config.size
+    });
     const config = parseConfig(configBytes, {
       subject: `${name} config ${manifest.config.digest}`,
       descriptor: manifest.config,
@@ -89618,7 +89938,9 @@ var RegistrySource = class {
     const progress = this.options.onProgress;
     return this.client.getBlob(ref2, d.digest, {
       size: d.size,
-      ...progress ? { onProgress: (bytes, total) => progress({ digest: d.digest, bytes, total }) } : {}
+      ...progress ? {
+        onProgress: (bytes, total) => progress({ digest: d.digest, bytes, total })
+      } : {}
     });
   }
 };
@@ -89644,11 +89966,14 @@ function parseDockerHost(value2) {
   if (text.startsWith("/")) return { kind: "unix", socketPath: text, text: `unix://${text}` };
   const tcp = /^(?:tcp|http):\/\/(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?\/?$/.exec(text);
   if (tcp) return { kind: "tcp", host: tcp[1].replace(/^\[|\]$/g, ""), port: Number(tcp[2] ?? 2375), text };
-  if (/^(npipe|ssh|https):/.test(text)) throw badHost(text, "only unix:// sockets and plain tcp:// are supported");
+  if (/^(npipe|ssh|https):/.test(text))
+    throw badHost(text, "only unix:// sockets and plain tcp:// are supported");
   throw badHost(text, "expected unix:///path/to/docker.sock or tcp://host:port");
 }
 function badHost(text, why) {
-  return new ImageChangelogError("BAD_DOCKER_HOST", `invalid Docker host "${text}": ${why}`, { subject: text });
+  return new ImageChangelogError("BAD_DOCKER_HOST", `invalid Docker host "${text}": ${why}`, {
+    subject: text
+  });
 }
 var DAEMON_NAME = /^[A-Za-z0-9][A-Za-z0-9._\-/:@[\]]*$/;
 var DockerEngine = class {
@@ -89662,28 +89987,42 @@ var DockerEngine = class {
     const e = this.endpoint;
     const where2 = e.kind === "unix" ? { socketPath: e.socketPath } : { host: e.host, port: e.port };
     return new Promise((resolve4, reject) => {
-      const req = http4.request({ ...where2, path: path12, method: "GET", headers: { host: "docker", "user-agent": "image-changelog" } }, resolve4);
-      req.setTimeout(this.timeoutMs, () => req.destroy(Object.assign(new Error("no answer"), { code: "ETIMEDOUT" })));
+      const req = http4.request(
+        { ...where2, path: path12, method: "GET", headers: { host: "docker", "user-agent": "image-changelog" } },
+        resolve4
+      );
+      req.setTimeout(
+        this.timeoutMs,
+        () => req.destroy(Object.assign(new Error("no answer"), { code: "ETIMEDOUT" }))
+      );
       req.on("error", (err2) => reject(this.unreachable(err2)));
       req.end();
     });
   }
   unreachable(err2) {
     const code = err2.code ?? err2.message;
-    return new ImageChangelogError("DAEMON_UNREACHABLE", `cannot reach the Docker daemon at ${this.endpoint.text} (${code})`, {
-      subject: this.endpoint.text,
-      hint: "is Docker running? set DOCKER_HOST to its socket, e.g. unix:///var/run/docker.sock or tcp://host:2375",
-      cause: err2
-    });
+    return new ImageChangelogError(
+      "DAEMON_UNREACHABLE",
+      `cannot reach the Docker daemon at ${this.endpoint.text} (${code})`,
+      {
+        subject: this.endpoint.text,
+        hint: "is Docker running? set DOCKER_HOST to its socket, e.g. unix:///var/run/docker.sock or tcp://host:2375",
+        cause: err2
+      }
+    );
   }
   async ping() {
     const res = await this.request("/_ping");
     const body2 = await readSmall(res, 4096);
     if (res.statusCode !== 200) {
-      throw new ImageChangelogError("DAEMON_UNREACHABLE", `the Docker daemon at ${this.endpoint.text} answered ${res.statusCode} to /_ping`, {
-        subject: this.endpoint.text,
-        hint: body2.slice(0, 100)
-      });
+      throw new ImageChangelogError(
+        "DAEMON_UNREACHABLE",
+        `the Docker daemon at ${this.endpoint.text} answered ${res.statusCode} to /_ping`,
+        {
+          subject: this.endpoint.text,
+          hint: body2.slice(0, 100)
+        }
+      );
     }
   }
   async inspect(name) {
@@ -89691,20 +90030,30 @@ var DockerEngine = class {
     const res = await this.request(`/images/${name}/json`);
     const body2 = await readSmall(res, 16 * 1024 * 1024);
     if (res.statusCode === 404) {
-      throw new ImageChangelogError("IMAGE_NOT_FOUND", `image ${name} is not in the Docker daemon at ${this.endpoint.text}`, {
-        subject: name,
-        hint: "build or pull it first (docker/build-push-action needs load: true)"
-      });
+      throw new ImageChangelogError(
+        "IMAGE_NOT_FOUND",
+        `image ${name} is not in the Docker daemon at ${this.endpoint.text}`,
+        {
+          subject: name,
+          hint: "build or pull it first (docker/build-push-action needs load: true)"
+        }
+      );
     }
     if (res.statusCode !== 200) throw this.failure(`inspecting ${name}`, res.statusCode, body2);
     let parsed;
     try {
       parsed = JSON.parse(body2);
     } catch {
-      throw new ImageChangelogError("DAEMON_ERROR", `the Docker daemon answered invalid JSON when inspecting ${name}`, { subject: name });
+      throw new ImageChangelogError(
+        "DAEMON_ERROR",
+        `the Docker daemon answered invalid JSON when inspecting ${name}`,
+        { subject: name }
+      );
     }
     if (typeof parsed.Id !== "string" || !/^sha256:[a-f0-9]{64}$/.test(parsed.Id)) {
-      throw new ImageChangelogError("DAEMON_ERROR", `the Docker daemon gave no image ID for ${name}`, { subject: name });
+      throw new ImageChangelogError("DAEMON_ERROR", `the Docker daemon gave no image ID for ${name}`, {
+        subject: name
+      });
     }
     const strings = (v) => Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
     return { id: parsed.Id, repoTags: strings(parsed.RepoTags), repoDigests: strings(parsed.RepoDigests) };
@@ -89713,22 +90062,28 @@ var DockerEngine = class {
   async export(name) {
     checkName(name);
     const res = await this.request(`/images/${name}/get`);
-    if (res.statusCode !== 200) throw this.failure(`exporting ${name}`, res.statusCode, await readSmall(res, 64 * 1024));
+    if (res.statusCode !== 200)
+      throw this.failure(`exporting ${name}`, res.statusCode, await readSmall(res, 64 * 1024));
     return res;
   }
   failure(what, status, body2) {
     let message = "";
     try {
       const m = JSON.parse(body2).message;
-      if (typeof m === "string") message = `: ${m.replace(/\s+/g, " ").replace(/[^\x20-\x7e]/g, "?").slice(0, 200)}`;
+      if (typeof m === "string")
+        message = `: ${m.replace(/\s+/g, " ").replace(/[^\x20-\x7e]/g, "?").slice(0, 200)}`;
     } catch {
     }
-    return new ImageChangelogError("DAEMON_ERROR", `the Docker daemon answered ${status} ${what}${message}`, { subject: this.endpoint.text });
+    return new ImageChangelogError("DAEMON_ERROR", `the Docker daemon answered ${status} ${what}${message}`, {
+      subject: this.endpoint.text
+    });
   }
 };
 function checkName(name) {
   if (!DAEMON_NAME.test(name) || name.includes("..") || name.length > 512) {
-    throw new ImageChangelogError("BAD_REFERENCE", `invalid image name for the Docker daemon: "${name}"`, { subject: name });
+    throw new ImageChangelogError("BAD_REFERENCE", `invalid image name for the Docker daemon: "${name}"`, {
+      subject: name
+    });
   }
 }
 async function readSmall(res, max) {
@@ -89746,7 +90101,10 @@ async function readSmall(res, max) {
 }
 function daemonImageName(reference) {
   const name = reference.replace(/^docker-daemon:/, "");
-  if (name === "") throw new ImageChangelogError("BAD_REFERENCE", `no image named in "${reference}"`, { subject: reference });
+  if (name === "")
+    throw new ImageChangelogError("BAD_REFERENCE", `no image named in "${reference}"`, {
+      subject: reference
+    });
   if (/^sha256:[a-f0-9]{64}$/.test(name) || name.includes("@")) return name;
   const lastSlash = name.lastIndexOf("/");
   return name.lastIndexOf(":") > lastSlash ? name : `${name}:latest`;
@@ -89785,10 +90143,14 @@ var DaemonSource = class {
     } catch (err2) {
       await rm2(dir, { recursive: true, force: true });
       if (err2 instanceof ImageChangelogError) throw err2;
-      throw new ImageChangelogError("DAEMON_ERROR", `exporting ${name} from the Docker daemon failed: ${err2.message}`, {
-        subject: name,
-        cause: err2
-      });
+      throw new ImageChangelogError(
+        "DAEMON_ERROR",
+        `exporting ${name} from the Docker daemon failed: ${err2.message}`,
+        {
+          subject: name,
+          cause: err2
+        }
+      );
     }
   }
   inspect(reference) {
@@ -89865,7 +90227,8 @@ function parsePax(buf, bad2) {
     if (buf[pos] === 0) break;
     const space = buf.indexOf(32, pos);
     const length = space === -1 ? Number.NaN : Number(buf.toString("latin1", pos, space));
-    if (!Number.isSafeInteger(length) || length <= space - pos || pos + length > buf.length) throw bad2("malformed PAX record");
+    if (!Number.isSafeInteger(length) || length <= space - pos || pos + length > buf.length)
+      throw bad2("malformed PAX record");
     const record = buf.toString("utf8", space + 1, pos + length - 1);
     const eq = record.indexOf("=");
     if (eq <= 0) throw bad2("malformed PAX record");
@@ -89946,7 +90309,11 @@ var TarFile = class _TarFile {
     const m = this.resolve(name, true);
     if (m.type !== "file") throw this.error(`"${name}" is not a regular file`);
     if (m.size > maxBytes) {
-      throw new ImageChangelogError(tooLargeCode, `${this.path}: ${name} is ${m.size} bytes, over the ${maxBytes}-byte limit`, { subject: name });
+      throw new ImageChangelogError(
+        tooLargeCode,
+        `${this.path}: ${name} is ${m.size} bytes, over the ${maxBytes}-byte limit`,
+        { subject: name }
+      );
     }
     const buf = Buffer.alloc(m.size);
     const { bytesRead } = await this.handle.read(buf, 0, m.size, m.offset);
@@ -89981,9 +90348,12 @@ async function scan(path12, handle, options) {
   let pax = /* @__PURE__ */ new Map();
   let longName;
   let longLink;
-  const bad2 = (why, at = pos) => new ImageChangelogError("ARCHIVE_INVALID", `${path12}: ${why} (tar header at offset ${at})`, { subject: path12 });
+  const bad2 = (why, at = pos) => new ImageChangelogError("ARCHIVE_INVALID", `${path12}: ${why} (tar header at offset ${at})`, {
+    subject: path12
+  });
   const readContent = async (size2, offset) => {
-    if (size2 > maxExtended) throw bad2(`extended header of ${size2} bytes is over the ${maxExtended}-byte limit`);
+    if (size2 > maxExtended)
+      throw bad2(`extended header of ${size2} bytes is over the ${maxExtended}-byte limit`);
     const buf = Buffer.alloc(size2);
     const { bytesRead } = await handle.read(buf, 0, size2, offset);
     if (bytesRead !== size2) throw bad2("archive ends inside a header");
@@ -89994,14 +90364,17 @@ async function scan(path12, handle, options) {
     if (bytesRead !== BLOCK) throw bad2("archive ends inside a header");
     if (block.every((b) => b === 0)) break;
     if (!checksumOk(block)) {
-      throw bad2(pos === 0 ? "not a tar archive (header checksum does not match)" : "header checksum does not match: the archive is corrupt");
+      throw bad2(
+        pos === 0 ? "not a tar archive (header checksum does not match)" : "header checksum does not match: the archive is corrupt"
+      );
     }
     const typeflag = String.fromCharCode(block[156]);
     let size2 = readNumber(block, 124, 12);
     if (pax.has("size")) size2 = Number(pax.get("size"));
     if (!Number.isSafeInteger(size2) || size2 < 0) throw bad2("invalid size field");
     const offset = pos + BLOCK;
-    if (offset + size2 > fileSize) throw bad2(`member claims ${size2} bytes but the archive ends at ${fileSize}`);
+    if (offset + size2 > fileSize)
+      throw bad2(`member claims ${size2} bytes but the archive ends at ${fileSize}`);
     const next = offset + Math.ceil(size2 / BLOCK) * BLOCK;
     if (typeflag === "x") {
       pax = parsePax(await readContent(size2, offset), (why) => bad2(why));
@@ -90019,7 +90392,13 @@ async function scan(path12, handle, options) {
       const name = normalizeName2(rawName);
       if (name !== "") {
         members.delete(name);
-        members.set(name, { name, type, offset, size: type === "file" ? size2 : 0, ...linkname ? { linkname } : {} });
+        members.set(name, {
+          name,
+          type,
+          offset,
+          size: type === "file" ? size2 : 0,
+          ...linkname ? { linkname } : {}
+        });
         if (members.size > maxMembers) throw bad2(`more than ${maxMembers} members`);
       }
       pax = /* @__PURE__ */ new Map();
@@ -90057,7 +90436,8 @@ function parseDockerManifestJson(bytes, path12) {
     if (typeof entry !== "object" || entry === null || typeof entry.Config !== "string" || !strings(entry.Layers)) {
       throw invalid3(path12, `manifest.json entry ${i} needs Config (a path) and Layers (paths)`);
     }
-    if (entry.RepoTags !== void 0 && entry.RepoTags !== null && !strings(entry.RepoTags)) throw invalid3(path12, `manifest.json entry ${i}: RepoTags must be strings`);
+    if (entry.RepoTags !== void 0 && entry.RepoTags !== null && !strings(entry.RepoTags))
+      throw invalid3(path12, `manifest.json entry ${i}: RepoTags must be strings`);
     return { Config: entry.Config, Layers: entry.Layers, RepoTags: entry.RepoTags ?? [] };
   });
 }
@@ -90070,7 +90450,8 @@ function normalizeDockerName(name) {
   } else if (first === "index.docker.io") {
     n2 = `docker.io${n2.slice(slash)}`;
   }
-  if (n2.startsWith("docker.io/") && n2.split("/").length === 2) n2 = n2.replace("docker.io/", "docker.io/library/");
+  if (n2.startsWith("docker.io/") && n2.split("/").length === 2)
+    n2 = n2.replace("docker.io/", "docker.io/library/");
   const lastSlash = n2.lastIndexOf("/");
   if (!n2.includes("@") && n2.lastIndexOf(":") < lastSlash) n2 = `${n2}:latest`;
   return n2;
@@ -90079,33 +90460,49 @@ function selectEntry(entries, selector, path12) {
   const listing = () => entries.map((e, i) => e.RepoTags.length > 0 ? `@${i} (${e.RepoTags.join(", ")})` : `@${i} (untagged)`).join("; ");
   if (selector === void 0) {
     if (entries.length === 1) return entries[0];
-    throw new ImageChangelogError("IMAGE_NOT_FOUND", `${path12} holds ${entries.length} images; name one as docker-archive:${path12}:NAME:TAG or :@INDEX: ${listing()}`, {
-      subject: path12
-    });
+    throw new ImageChangelogError(
+      "IMAGE_NOT_FOUND",
+      `${path12} holds ${entries.length} images; name one as docker-archive:${path12}:NAME:TAG or :@INDEX: ${listing()}`,
+      {
+        subject: path12
+      }
+    );
   }
   const byIndex = /^@(\d+)$/.exec(selector);
   const found = byIndex ? entries[Number(byIndex[1])] : entries.find((e) => e.RepoTags.some((t) => normalizeDockerName(t) === normalizeDockerName(selector)));
   if (found) return found;
-  throw new ImageChangelogError("IMAGE_NOT_FOUND", `no image "${selector}" in ${path12}; it holds ${listing()}`, { subject: path12 });
+  throw new ImageChangelogError(
+    "IMAGE_NOT_FOUND",
+    `no image "${selector}" in ${path12}; it holds ${listing()}`,
+    { subject: path12 }
+  );
 }
 async function findOciManifest(tar2, configDigest) {
   if (!tar2.has("index.json")) return void 0;
-  const top = parseManifestOrIndex(await tar2.readMember("index.json", MAX_MANIFEST_BYTES), { subject: `${tar2.path} index.json` });
+  const top = parseManifestOrIndex(await tar2.readMember("index.json", MAX_MANIFEST_BYTES), {
+    subject: `${tar2.path} index.json`
+  });
   if (top.kind !== "index") return void 0;
   const queue = top.index.manifests.map((d) => ({ d, depth: 0 }));
   for (let searched = 0; queue.length > 0 && searched < MAX_MANIFESTS_SEARCHED; searched++) {
     const { d, depth } = queue.shift();
     const blob = `blobs/sha256/${d.digest.slice(7)}`;
     if (isAttestation(d) || !tar2.has(blob)) continue;
-    const parsed = parseManifestOrIndex(await tar2.readMember(blob, MAX_MANIFEST_BYTES), { subject: `${tar2.path} ${d.digest}`, descriptor: d });
-    if (parsed.kind === "manifest" && parsed.manifest.config.digest === configDigest) return { digest: d.digest, manifest: parsed.manifest };
-    if (parsed.kind === "index" && depth < 1) queue.push(...parsed.index.manifests.map((m) => ({ d: m, depth: depth + 1 })));
+    const parsed = parseManifestOrIndex(await tar2.readMember(blob, MAX_MANIFEST_BYTES), {
+      subject: `${tar2.path} ${d.digest}`,
+      descriptor: d
+    });
+    if (parsed.kind === "manifest" && parsed.manifest.config.digest === configDigest)
+      return { digest: d.digest, manifest: parsed.manifest };
+    if (parsed.kind === "index" && depth < 1)
+      queue.push(...parsed.index.manifests.map((m) => ({ d: m, depth: depth + 1 })));
   }
   return void 0;
 }
 async function layerOf(tar2, path12, diffID, declared) {
   const member = tar2.member(path12);
-  if (!member || member.type !== "file") throw invalid3(tar2.path, `layer ${path12} named in manifest.json is missing`);
+  if (!member || member.type !== "file")
+    throw invalid3(tar2.path, `layer ${path12} named in manifest.json is missing`);
   const head = await tar2.readMemberPrefix(path12, 4);
   const gzip = head[0] === 31 && head[1] === 139;
   const zstd = head.equals(Buffer.from([40, 181, 47, 253]));
@@ -90117,7 +90514,8 @@ async function layerOf(tar2, path12, diffID, declared) {
     digest = diffID;
   } else {
     const hex = HEX_NAME.exec(path12)?.[1];
-    if (!hex || `sha256:${hex}` === diffID) throw invalid3(tar2.path, `compressed layer ${path12} is not named by its digest; cannot verify it`);
+    if (!hex || `sha256:${hex}` === diffID)
+      throw invalid3(tar2.path, `compressed layer ${path12} is not named by its digest; cannot verify it`);
     digest = `sha256:${hex}`;
   }
   const mediaType = declared?.mediaType ?? (gzip ? DOCKER_LAYER_GZIP : zstd ? OCI_LAYER_ZSTD : DOCKER_LAYER_TAR);
@@ -90126,19 +90524,31 @@ async function layerOf(tar2, path12, diffID, declared) {
 async function openDockerArchiveTar(tar2, reference, selector, _options) {
   try {
     if (!tar2.has("manifest.json")) throw invalid3(tar2.path, "not a docker-archive (no manifest.json)");
-    const entries = parseDockerManifestJson(await tar2.readMember("manifest.json", MAX_MANIFEST_BYTES), tar2.path);
+    const entries = parseDockerManifestJson(
+      await tar2.readMember("manifest.json", MAX_MANIFEST_BYTES),
+      tar2.path
+    );
     const entry = selectEntry(entries, selector, tar2.path);
-    if (!tar2.has(entry.Config)) throw invalid3(tar2.path, `config ${entry.Config} named in manifest.json is missing`);
+    if (!tar2.has(entry.Config))
+      throw invalid3(tar2.path, `config ${entry.Config} named in manifest.json is missing`);
     const configBytes = await tar2.readMember(entry.Config, MAX_CONFIG_BYTES, "CONFIG_TOO_LARGE");
     const configDigest = sha256Digest(configBytes);
     const namedHex = BLOB_PATH.exec(entry.Config)?.[1] ?? HEX_NAME.exec(entry.Config)?.[1];
     if (namedHex) verifyBytes(configBytes, { digest: `sha256:${namedHex}` }, `${tar2.path} ${entry.Config}`);
-    const config = parseConfig(configBytes, { subject: `${tar2.path} ${entry.Config}`, layerCount: entry.Layers.length });
+    const config = parseConfig(configBytes, {
+      subject: `${tar2.path} ${entry.Config}`,
+      layerCount: entry.Layers.length
+    });
     const oci = await findOciManifest(tar2, configDigest);
     if (oci && oci.manifest.layers.length !== entry.Layers.length) {
-      throw invalid3(tar2.path, `index.json's manifest ${oci.digest} has ${oci.manifest.layers.length} layers, manifest.json ${entry.Layers.length}`);
+      throw invalid3(
+        tar2.path,
+        `index.json's manifest ${oci.digest} has ${oci.manifest.layers.length} layers, manifest.json ${entry.Layers.length}`
+      );
     }
-    const layers = await Promise.all(entry.Layers.map((p, i) => layerOf(tar2, p, config.rootfs.diff_ids[i], oci?.manifest.layers[i])));
+    const layers = await Promise.all(
+      entry.Layers.map((p, i) => layerOf(tar2, p, config.rootfs.diff_ids[i], oci?.manifest.layers[i]))
+    );
     const manifest = oci?.manifest ?? {
       schemaVersion: 2,
       mediaType: DOCKER_MANIFEST,
@@ -90231,7 +90641,10 @@ function createRemoteSources(options) {
     insecureRegistries: options.insecureRegistries ?? [],
     ...options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}
   });
-  const registry = new RegistrySource({ client, ...options.onProgress ? { onProgress: options.onProgress } : {} });
+  const registry = new RegistrySource({
+    client,
+    ...options.onProgress ? { onProgress: options.onProgress } : {}
+  });
   const daemon = new DaemonSource({
     ...options.dockerHost ? { dockerHost: options.dockerHost } : {},
     archiveSource: new DockerArchiveSource()
@@ -90240,7 +90653,12 @@ function createRemoteSources(options) {
     const ref2 = parseReference(stripRegistryTransport(reference));
     if (ref2.digest) return formatReference(ref2);
     const fetched = await client.getManifest(ref2);
-    return formatReference({ registry: ref2.registry, repository: ref2.repository, ...ref2.tag ? { tag: ref2.tag } : {}, digest: fetched.digest });
+    return formatReference({
+      registry: ref2.registry,
+      repository: ref2.repository,
+      ...ref2.tag ? { tag: ref2.tag } : {},
+      digest: fetched.digest
+    });
   };
   return {
     sources: [registry, daemon],
@@ -90264,7 +90682,8 @@ var DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
 function captureSpecKey(spec) {
   const h = createHash5("sha256");
   h.update(JSON.stringify([CACHE_FORMAT_VERSION, [...spec.globs].sort(), spec.maxFileBytes]));
-  for (const p of [...spec.probes].sort((a, b) => a.id.localeCompare(b.id))) h.update(`|${p.id}@${p.version}:${p.options ?? ""}`);
+  for (const p of [...spec.probes].sort((a, b) => a.id.localeCompare(b.id)))
+    h.update(`|${p.id}@${p.version}:${p.options ?? ""}`);
   return h.digest("hex").slice(0, 16);
 }
 var TYPES = ["file", "dir", "symlink", "hardlink", "char", "block", "fifo"];
@@ -90299,7 +90718,14 @@ function serializeLayerIndex(index) {
 function deserializeLayerIndex(text) {
   const s = JSON.parse(text);
   const entries = s.entries.map((r) => {
-    const e = { path: r[0], type: TYPES[r[1]] ?? "file", mode: r[2], uid: r[3], gid: r[4], size: r[5] };
+    const e = {
+      path: r[0],
+      type: TYPES[r[1]] ?? "file",
+      mode: r[2],
+      uid: r[3],
+      gid: r[4],
+      size: r[5]
+    };
     if (r[6] !== 0) e.sha256 = r[6];
     if (r[7] !== 0) e.link = r[7];
     if (r[8] !== 0) e.mtime = r[8];
@@ -91174,7 +91600,8 @@ function parseChiselManifest(compressed, cap = MAX_CHISEL_MANIFEST_BYTES) {
   const text = decompressCapped(compressed, cap).toString("utf8");
   const lines = text.split("\n");
   const header2 = parseLine(lines[0] ?? "");
-  if (!header2 || str(header2, "jsonwall") === void 0) throw new SyntaxError("first line is not a jsonwall header");
+  if (!header2 || str(header2, "jsonwall") === void 0)
+    throw new SyntaxError("first line is not a jsonwall header");
   const errors = [];
   const schema = str(header2, "schema");
   if (schema !== void 0 && schema !== "1.0") errors.push(`unknown manifest schema ${schema}; read as 1.0`);
@@ -91214,7 +91641,8 @@ function parseChiselManifest(compressed, cap = MAX_CHISEL_MANIFEST_BYTES) {
     if (path12 === void 0) continue;
     const file = { path: path12 };
     const digest = str(obj, "final_sha256") ?? str(obj, "sha256");
-    if (digest && /^[0-9a-f]{64}$/i.test(digest)) file.digest = { algorithm: "sha256", value: digest.toLowerCase() };
+    if (digest && /^[0-9a-f]{64}$/i.test(digest))
+      file.digest = { algorithm: "sha256", value: digest.toLowerCase() };
     const mode = str(obj, "mode");
     if (mode && /^[0-7]{1,6}$/.test(mode)) file.mode = parseInt(mode, 8);
     for (const owner of new Set(slices.map((s) => s.split("_")[0] ?? ""))) {
@@ -91223,7 +91651,8 @@ function parseChiselManifest(compressed, cap = MAX_CHISEL_MANIFEST_BYTES) {
       else if (owner) orphans.add(owner);
     }
   }
-  if (orphans.size > 0) errors.push(`paths of slices without a package entry: ${[...orphans].sort().slice(0, 10).join(", ")}`);
+  if (orphans.size > 0)
+    errors.push(`paths of slices without a package entry: ${[...orphans].sort().slice(0, 10).join(", ")}`);
   return { packages: [...packages.values()], errors };
 }
 function parseLine(line) {
@@ -91337,7 +91766,8 @@ function recordOf(stanza) {
   const multiArch = f.get("multi-arch");
   if (multiArch) record.multiArch = multiArch;
   const status = f.get("status")?.split(/\s+/);
-  if (status && status.length === 3) record.status = { want: status[0] ?? "", flag: status[1] ?? "", state: status[2] ?? "" };
+  if (status && status.length === 3)
+    record.status = { want: status[0] ?? "", flag: status[1] ?? "", state: status[2] ?? "" };
   return record;
 }
 var MAX_STANZA_ERRORS = 20;
@@ -91421,14 +91851,16 @@ function catalogDpkg(ctx) {
   const statusText = ctx.read(DPKG_STATUS_PATH);
   if (statusText) {
     const parsed = parseDpkgStatus(statusText.toString("utf8"));
-    for (const e of parsed.errors) problem("DPKG_STATUS_SYNTAX", DPKG_STATUS_PATH, `line ${e.line}: ${e.message}`);
+    for (const e of parsed.errors)
+      problem("DPKG_STATUS_SYNTAX", DPKG_STATUS_PATH, `line ${e.line}: ${e.message}`);
     const unconfigured = [];
     const withoutList = [];
     for (const record of parsed.records) {
       if (!isInstalled(record)) {
         const state4 = record.status?.state;
         if (state4 === void 0) unconfigured.push(`${record.name} (no Status)`);
-        else if (state4 !== "not-installed" && state4 !== "config-files") unconfigured.push(`${record.name} (${state4})`);
+        else if (state4 !== "not-installed" && state4 !== "config-files")
+          unconfigured.push(`${record.name} (${state4})`);
         continue;
       }
       const key = keyOf(record.name, record.arch);
@@ -91443,7 +91875,11 @@ function catalogDpkg(ctx) {
       problem("DPKG_NOT_INSTALLED", DPKG_STATUS_PATH, `not counted as installed: ${named(unconfigured)}`);
     }
     if (withoutList.length > 0) {
-      problem("DPKG_FILE_LIST_MISSING", DPKG_STATUS_PATH, `installed packages without a file list in ${INFO}: ${named(withoutList)}`);
+      problem(
+        "DPKG_FILE_LIST_MISSING",
+        DPKG_STATUS_PATH,
+        `installed packages without a file list in ${INFO}: ${named(withoutList)}`
+      );
     }
   }
   for (const path12 of statusDFiles(ctx)) {
@@ -91456,8 +91892,12 @@ function catalogDpkg(ctx) {
       seen.add(key);
       seenNames.add(record.name);
       const sums = statusDMd5sums(ctx, path12, record.name);
-      if (sums.badLines > 0) problem("DPKG_MD5SUMS_SYNTAX", sums.path, `${sums.badLines} lines are not "<md5>  <path>"`);
-      const files = [...sums.sums].map(([p, md5]) => ({ path: p, digest: { algorithm: "md5", value: md5 } }));
+      if (sums.badLines > 0)
+        problem("DPKG_MD5SUMS_SYNTAX", sums.path, `${sums.badLines} lines are not "<md5>  <path>"`);
+      const files = [...sums.sums].map(([p, md5]) => ({
+        path: p,
+        digest: { algorithm: "md5", value: md5 }
+      }));
       addConffiles(files, record.conffiles, []);
       packages.push(toPackage(record, path12, layerOf2(ctx, path12), divert(files, diversions, record.name)));
     }
@@ -91470,14 +91910,25 @@ function catalogDpkg(ctx) {
       const layer = layerOf2(ctx, CHISEL_MANIFEST_PATH);
       for (const c of parsed.packages) {
         if (seenNames.has(c.name)) continue;
-        const pkg = { ecosystem: "dpkg", name: c.name, version: c.version, location: CHISEL_MANIFEST_PATH, layer, files: c.files };
+        const pkg = {
+          ecosystem: "dpkg",
+          name: c.name,
+          version: c.version,
+          location: CHISEL_MANIFEST_PATH,
+          layer,
+          files: c.files
+        };
         if (c.arch) pkg.arch = c.arch;
         pkg.metadata = { installer: "chisel", ...c.debSha256 ? { debSha256: c.debSha256 } : {} };
         packages.push(pkg);
       }
     } catch (err2) {
       const why = err2 instanceof Error ? err2.message : String(err2);
-      problem("CHISEL_MANIFEST_UNREADABLE", CHISEL_MANIFEST_PATH, `chisel manifest could not be read: ${why}`);
+      problem(
+        "CHISEL_MANIFEST_UNREADABLE",
+        CHISEL_MANIFEST_PATH,
+        `chisel manifest could not be read: ${why}`
+      );
     }
   }
   return { packages, problems, stateGlobs: alternativeLinkGlobs(ctx) };
@@ -91499,7 +91950,15 @@ function named(names2) {
   return names2.slice(0, MAX_NAMED).join(", ") + more;
 }
 function toPackage(record, location, layer, files) {
-  const pkg = { ecosystem: "dpkg", name: record.name, version: record.version, location, layer, files, source: record.source };
+  const pkg = {
+    ecosystem: "dpkg",
+    name: record.name,
+    version: record.version,
+    location,
+    layer,
+    files,
+    source: record.source
+  };
   if (record.arch) pkg.arch = record.arch;
   return pkg;
 }
@@ -91560,7 +92019,9 @@ function divert(files, diversions, pkg) {
   });
 }
 function statusDFiles(ctx) {
-  return ctx.capturedPaths().filter((p) => p.startsWith(STATUS_D) && !p.slice(STATUS_D.length).includes("/") && !p.endsWith(".md5sums"));
+  return ctx.capturedPaths().filter(
+    (p) => p.startsWith(STATUS_D) && !p.slice(STATUS_D.length).includes("/") && !p.endsWith(".md5sums")
+  );
 }
 function statusDMd5sums(ctx, stanzaPath, name) {
   for (const path12 of [`${stanzaPath}.md5sums`, `${STATUS_D}${name}.md5sums`]) {
@@ -91589,8 +92050,10 @@ function decodeApkChecksum(value2) {
     const b64 = value2.slice(2);
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return void 0;
     const bytes = Buffer.from(b64, "base64");
-    if (value2.startsWith("Q1") && bytes.length === 20) return { algorithm: "sha1", value: bytes.toString("hex") };
-    if (value2.startsWith("Q2") && bytes.length === 32) return { algorithm: "sha256", value: bytes.toString("hex") };
+    if (value2.startsWith("Q1") && bytes.length === 20)
+      return { algorithm: "sha1", value: bytes.toString("hex") };
+    if (value2.startsWith("Q2") && bytes.length === 32)
+      return { algorithm: "sha256", value: bytes.toString("hex") };
     return void 0;
   }
   if (!/^[0-9a-fA-F]+$/.test(value2)) return void 0;
@@ -91677,7 +92140,11 @@ function parseApkInstalled(text) {
       case "M": {
         const mode = modeOf(value2);
         if (current.lastDir && mode !== void 0) current.lastDir.mode = mode;
-        else error2(lineNo, current.lastDir ? `bad directory mode ${JSON.stringify(value2.slice(0, 40))}` : "M: before any F:");
+        else
+          error2(
+            lineNo,
+            current.lastDir ? `bad directory mode ${JSON.stringify(value2.slice(0, 40))}` : "M: before any F:"
+          );
         break;
       }
       case "R": {
@@ -91695,7 +92162,11 @@ function parseApkInstalled(text) {
       case "a": {
         const mode = modeOf(value2);
         if (current.lastFile && mode !== void 0) current.lastFile.mode = mode;
-        else error2(lineNo, current.lastFile ? `bad file mode ${JSON.stringify(value2.slice(0, 40))}` : "a: before any R:");
+        else
+          error2(
+            lineNo,
+            current.lastFile ? `bad file mode ${JSON.stringify(value2.slice(0, 40))}` : "a: before any R:"
+          );
         break;
       }
       case "Z": {
@@ -91710,7 +92181,8 @@ function parseApkInstalled(text) {
     }
   }
   finish();
-  if (errorCount > errors.length) errors.push({ line: 0, message: `${errorCount - errors.length} more problems not listed` });
+  if (errorCount > errors.length)
+    errors.push({ line: 0, message: `${errorCount - errors.length} more problems not listed` });
   return { records, errors };
 }
 function catalogApk(ctx) {
@@ -91729,10 +92201,22 @@ function catalogApk(ctx) {
   }
   const parsed = parseApkInstalled((ctx.read(chosen) ?? Buffer.alloc(0)).toString("utf8"));
   for (const e of parsed.errors) {
-    problems.push({ code: "APKDB_SYNTAX", path: chosen, layer, message: e.line > 0 ? `line ${e.line}: ${e.message}` : e.message });
+    problems.push({
+      code: "APKDB_SYNTAX",
+      path: chosen,
+      layer,
+      message: e.line > 0 ? `line ${e.line}: ${e.message}` : e.message
+    });
   }
   const packages = parsed.records.map((r) => {
-    const pkg = { ecosystem: "apk", name: r.name, version: r.version, location: chosen, layer, files: r.files };
+    const pkg = {
+      ecosystem: "apk",
+      name: r.name,
+      version: r.version,
+      location: chosen,
+      layer,
+      files: r.files
+    };
     if (r.arch) pkg.arch = r.arch;
     if (r.origin) pkg.source = { name: r.origin, version: r.version };
     if (r.license) pkg.license = r.license;
@@ -91784,7 +92268,10 @@ function readBdbPackages(bytes) {
   return { blobs, damage };
 }
 function readMeta(bytes, damage) {
-  check(bytes.byteLength >= 512, `file of ${bytes.byteLength} bytes is too short for a BerkeleyDB metadata page`);
+  check(
+    bytes.byteLength >= 512,
+    `file of ${bytes.byteLength} bytes is too short for a BerkeleyDB metadata page`
+  );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let littleEndian;
   if (view.getUint32(12, true) === HASH_MAGIC) littleEndian = true;
@@ -91793,13 +92280,20 @@ function readMeta(bytes, damage) {
     throw new RpmFormatError("a BerkeleyDB btree database, not the hash database rpm writes");
   } else throw new RpmFormatError("no BerkeleyDB hash magic");
   const pageSize = view.getUint32(20, littleEndian);
-  check(pageSize >= 512 && pageSize <= 65536 && (pageSize & pageSize - 1) === 0, `page size ${pageSize} is not a power of two in 512..65536`);
+  check(
+    pageSize >= 512 && pageSize <= 65536 && (pageSize & pageSize - 1) === 0,
+    `page size ${pageSize} is not a power of two in 512..65536`
+  );
   check(bytes[25] === P_HASHMETA, `page 0 has type ${bytes[25]}, not hash metadata`);
   check(bytes[24] === 0, "the database is encrypted");
-  check(((bytes[26] ?? 0) & METAFLAG_CHECKSUM) === 0, "the database uses page checksums, which rpm never writes");
+  check(
+    ((bytes[26] ?? 0) & METAFLAG_CHECKSUM) === 0,
+    "the database uses page checksums, which rpm never writes"
+  );
   const announced = view.getUint32(32, littleEndian);
   const present = Math.floor(bytes.byteLength / pageSize) - 1;
-  if (announced > present) damage.push(`metadata announces ${announced + 1} pages but the file holds ${present + 1} (truncated)`);
+  if (announced > present)
+    damage.push(`metadata announces ${announced + 1} pages but the file holds ${present + 1} (truncated)`);
   return { bytes, view, littleEndian, pageSize, lastPage: Math.min(announced, present) };
 }
 function readHashPage(layout, page, usedOverflow, blobs, damage) {
@@ -91812,7 +92306,10 @@ function readHashPage(layout, page, usedOverflow, blobs, damage) {
   for (let i = 0; i < entries; i++) {
     const offset = view.getUint16(base + PAGE_HEADER_BYTES + i * 2, littleEndian);
     const end = i === 0 ? pageSize : offsets[i - 1] ?? 0;
-    check(offset >= PAGE_HEADER_BYTES + entries * 2 && offset < end, `item ${i} at offset ${offset} is outside its room`);
+    check(
+      offset >= PAGE_HEADER_BYTES + entries * 2 && offset < end,
+      `item ${i} at offset ${offset} is outside its room`
+    );
     offsets.push(offset);
   }
   for (let i = 0; i < entries; i += 2) {
@@ -91840,7 +92337,8 @@ function readKey(layout, at, end) {
 function readData(layout, at, end, usedOverflow) {
   const type = layout.bytes[at];
   if (type === H_KEYDATA) return layout.bytes.slice(at + 1, end);
-  if (type === H_DUPLICATE || type === H_OFFDUP) throw new RpmFormatError("duplicate data items, which rpm never writes");
+  if (type === H_DUPLICATE || type === H_OFFDUP)
+    throw new RpmFormatError("duplicate data items, which rpm never writes");
   check(type === H_OFFPAGE, `data item of unknown type ${type}`);
   check(end - at >= 12, "off-page reference is truncated");
   const first = layout.view.getUint32(at + 4, layout.littleEndian);
@@ -91860,7 +92358,10 @@ function readOverflowChain(layout, first, total, usedOverflow) {
     const base = page * pageSize;
     check(bytes[base + 25] === P_OVERFLOW, `page ${page} in an overflow chain has type ${bytes[base + 25]}`);
     const length = view.getUint16(base + 22, littleEndian);
-    check(length <= pageSize - PAGE_HEADER_BYTES && length <= total - filled, `overflow page ${page} claims ${length} bytes`);
+    check(
+      length <= pageSize - PAGE_HEADER_BYTES && length <= total - filled,
+      `overflow page ${page} claims ${length} bytes`
+    );
     check(length > 0 || filled === total, `overflow page ${page} is empty`);
     out.set(bytes.subarray(base + PAGE_HEADER_BYTES, base + PAGE_HEADER_BYTES + length), filled);
     filled += length;
@@ -91884,14 +92385,20 @@ var PAGE_BYTES = 4096;
 var BLOB_HEAD_BYTES = 16;
 var BLOB_TAIL_BYTES = 12;
 function readNdbPackages(bytes) {
-  check(bytes.byteLength >= DB_HEADER_BYTES, `file of ${bytes.byteLength} bytes is shorter than the NDB header`);
+  check(
+    bytes.byteLength >= DB_HEADER_BYTES,
+    `file of ${bytes.byteLength} bytes is shorter than the NDB header`
+  );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u32 = (at) => view.getUint32(at, true);
   check(u32(0) === DB_MAGIC, "no NDB 'RpmP' magic");
   check(u32(4) === DB_VERSION, `NDB version ${u32(4)} is not the known version ${DB_VERSION}`);
   const slotPages = u32(12);
   const fileBlocks = Math.floor(bytes.byteLength / BLOCK_BYTES);
-  check(slotPages >= 1 && slotPages * PAGE_BYTES <= bytes.byteLength, `${slotPages} slot pages do not fit a ${bytes.byteLength}-byte file`);
+  check(
+    slotPages >= 1 && slotPages * PAGE_BYTES <= bytes.byteLength,
+    `${slotPages} slot pages do not fit a ${bytes.byteLength}-byte file`
+  );
   const firstBlobBlock = slotPages * PAGE_BYTES / BLOCK_BYTES;
   const damage = [];
   const blobs = [];
@@ -91922,14 +92429,16 @@ function checkSlot(pkgIndex, blockOffset, blockCount, firstBlobBlock, fileBlocks
   if (pkgIndex === 0) return "package index 0";
   if (seen.has(pkgIndex)) return `package index ${pkgIndex} appears twice`;
   if (blockOffset < firstBlobBlock) return `blob at block ${blockOffset} lies inside the slot pages`;
-  if (blockCount === 0 || blockOffset + blockCount > fileBlocks) return `blob of ${blockCount} blocks at block ${blockOffset} is outside the ${fileBlocks}-block file`;
+  if (blockCount === 0 || blockOffset + blockCount > fileBlocks)
+    return `blob of ${blockCount} blocks at block ${blockOffset} is outside the ${fileBlocks}-block file`;
   return void 0;
 }
 function readBlob(bytes, view, pkgIndex, blockOffset, blockCount) {
   const start = blockOffset * BLOCK_BYTES;
   const end = start + blockCount * BLOCK_BYTES;
   if (view.getUint32(start, true) !== BLOB_HEAD_MAGIC) return "no 'BlbS' blob magic";
-  if (view.getUint32(start + 4, true) !== pkgIndex) return `blob belongs to package ${view.getUint32(start + 4, true)}`;
+  if (view.getUint32(start + 4, true) !== pkgIndex)
+    return `blob belongs to package ${view.getUint32(start + 4, true)}`;
   const length = view.getUint32(start + 12, true);
   if (Math.ceil((BLOB_HEAD_BYTES + length + BLOB_TAIL_BYTES) / BLOCK_BYTES) !== blockCount) {
     return `blob length ${length} does not match its ${blockCount} blocks`;
@@ -92001,11 +92510,17 @@ var RpmHeader = class _RpmHeader {
   }
   /** Parse a header blob; throws `RpmFormatError` when its structure is not sound. */
   static parse(blob) {
-    check(blob.byteLength >= PREAMBLE_BYTES, `header of ${blob.byteLength} bytes is shorter than its preamble`);
+    check(
+      blob.byteLength >= PREAMBLE_BYTES,
+      `header of ${blob.byteLength} bytes is shorter than its preamble`
+    );
     const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
     const il = view.getUint32(0);
     const dl = view.getUint32(4);
-    check(il >= 1 && il <= MAX_INDEX_ENTRIES, `header claims ${il} index entries (allowed 1..${MAX_INDEX_ENTRIES})`);
+    check(
+      il >= 1 && il <= MAX_INDEX_ENTRIES,
+      `header claims ${il} index entries (allowed 1..${MAX_INDEX_ENTRIES})`
+    );
     check(dl <= MAX_DATA_BYTES, `header claims ${dl} data bytes (at most ${MAX_DATA_BYTES})`);
     const dataStart = PREAMBLE_BYTES + il * INDEX_ENTRY_BYTES;
     check(
@@ -92043,7 +92558,10 @@ var RpmHeader = class _RpmHeader {
   stringArray(tag) {
     const entry = this.entry(tag);
     if (!entry) return void 0;
-    check(entry.type === RpmType.STRING_ARRAY, `tag ${tag} is of type ${entry.type}, expected a string array`);
+    check(
+      entry.type === RpmType.STRING_ARRAY,
+      `tag ${tag} is of type ${entry.type}, expected a string array`
+    );
     return this.readStrings(entry, entry.count);
   }
   /** An INT32 tag as unsigned numbers; undefined when absent. */
@@ -92056,7 +92574,11 @@ var RpmHeader = class _RpmHeader {
   }
   entry(tag) {
     const entry = this.entries.get(tag);
-    if (entry) check(entry.offset <= this.bytes.byteLength, `tag ${tag} offset ${entry.offset} is outside the ${this.bytes.byteLength}-byte data`);
+    if (entry)
+      check(
+        entry.offset <= this.bytes.byteLength,
+        `tag ${tag} offset ${entry.offset} is outside the ${this.bytes.byteLength}-byte data`
+      );
     return entry;
   }
   ints(tag, type, width, read2) {
@@ -92064,19 +92586,26 @@ var RpmHeader = class _RpmHeader {
     if (!entry) return void 0;
     check(entry.type === type, `tag ${tag} is of type ${entry.type}, expected type ${type}`);
     const end = entry.offset + entry.count * width;
-    check(end <= this.bytes.byteLength, `tag ${tag}: ${entry.count} values at offset ${entry.offset} run past the data`);
+    check(
+      end <= this.bytes.byteLength,
+      `tag ${tag}: ${entry.count} values at offset ${entry.offset} run past the data`
+    );
     const out = new Array(entry.count);
     for (let i = 0; i < entry.count; i++) out[i] = read2(entry.offset + i * width);
     return out;
   }
   /** `count` NUL-terminated strings starting at the entry's offset, each ending inside the data. */
   readStrings(entry, count) {
-    check(count <= this.bytes.byteLength - entry.offset, `tag ${entry.tag} claims ${count} strings in ${this.bytes.byteLength - entry.offset} bytes`);
+    check(
+      count <= this.bytes.byteLength - entry.offset,
+      `tag ${entry.tag} claims ${count} strings in ${this.bytes.byteLength - entry.offset} bytes`
+    );
     const out = new Array(count);
     let at = entry.offset;
     for (let i = 0; i < count; i++) {
       const nul = this.bytes.indexOf(0, at);
-      if (nul < 0) throw new RpmFormatError(`tag ${entry.tag}: string ${i} is not NUL-terminated within the data`);
+      if (nul < 0)
+        throw new RpmFormatError(`tag ${entry.tag}: string ${i} is not NUL-terminated within the data`);
       out[i] = decoder.decode(this.bytes.subarray(at, nul));
       at = nul + 1;
     }
@@ -92095,7 +92624,13 @@ var DIGEST_ALGORITHMS = /* @__PURE__ */ new Map([
   [9, "sha384"],
   [10, "sha512"]
 ]);
-var DIGEST_HEX_LENGTH = { md5: 32, sha1: 40, sha256: 64, sha384: 96, sha512: 128 };
+var DIGEST_HEX_LENGTH = {
+  md5: 32,
+  sha1: 40,
+  sha256: 64,
+  sha384: 96,
+  sha512: 128
+};
 function readRpmPackage(blob) {
   const header2 = RpmHeader.parse(blob);
   const name = header2.string(RpmTag.NAME);
@@ -92135,12 +92670,14 @@ function readFiles(header2, warnings) {
   const flags = sameLength(header2.uint32Array(RpmTag.FILEFLAGS), paths.length, "FILEFLAGS", warnings);
   const algoNumber = header2.uint32Array(RpmTag.FILEDIGESTALGO)?.[0] ?? 1;
   const algorithm = DIGEST_ALGORITHMS.get(algoNumber);
-  if (digests && !algorithm) warnings.push(`file digests use unknown algorithm ${algoNumber}; digests left out`);
+  if (digests && !algorithm)
+    warnings.push(`file digests use unknown algorithm ${algoNumber}; digests left out`);
   const files = [];
   paths.forEach((raw, i) => {
     const path12 = normalisePath(raw);
     if (path12 === void 0) {
-      if (raw.split("/").includes("..")) warnings.push(`file path ${JSON.stringify(raw)} has a '..' component; left out`);
+      if (raw.split("/").includes(".."))
+        warnings.push(`file path ${JSON.stringify(raw)} has a '..' component; left out`);
       return;
     }
     const file = { path: path12 };
@@ -92170,7 +92707,9 @@ function readPaths(header2, warnings) {
   for (let i = 0; i < basenames.length; i++) {
     const dir = dirnames[dirindexes[i] ?? -1];
     if (dir === void 0) {
-      warnings.push(`DIRINDEXES[${i}] = ${dirindexes[i]} is outside the ${dirnames.length} DIRNAMES; file list left out`);
+      warnings.push(
+        `DIRINDEXES[${i}] = ${dirindexes[i]} is outside the ${dirnames.length} DIRNAMES; file list left out`
+      );
       return [];
     }
     paths.push(dir + (basenames[i] ?? ""));
@@ -92209,7 +92748,8 @@ async function readSqlitePackages(bytes) {
     try {
       while (statement.step()) {
         const [hnum, blob] = statement.get();
-        if (typeof hnum === "number" && blob instanceof Uint8Array) blobs.push({ key: hnum, blob: blob.slice() });
+        if (typeof hnum === "number" && blob instanceof Uint8Array)
+          blobs.push({ key: hnum, blob: blob.slice() });
         else damage.push(`row ${String(hnum)} has no header blob`);
       }
     } finally {
@@ -92300,15 +92840,22 @@ async function catalogRpm(ctx) {
   }
   result.damage.slice(0, MAX_DAMAGE_PROBLEMS).forEach((line) => problem("RPMDB_DAMAGED", `rpm database ${chosen.path}: ${line}; skipped`));
   if (result.damage.length > MAX_DAMAGE_PROBLEMS) {
-    problem("RPMDB_DAMAGED", `rpm database ${chosen.path}: ${result.damage.length - MAX_DAMAGE_PROBLEMS} more damaged parts skipped`);
+    problem(
+      "RPMDB_DAMAGED",
+      `rpm database ${chosen.path}: ${result.damage.length - MAX_DAMAGE_PROBLEMS} more damaged parts skipped`
+    );
   }
   if (chosen.walPending) {
-    problem("RPMDB_WAL_PENDING", `${chosen.path}-wal holds changes not yet checkpointed; packages they add or remove are not seen`);
+    problem(
+      "RPMDB_WAL_PENDING",
+      `${chosen.path}-wal holds changes not yet checkpointed; packages they add or remove are not seen`
+    );
   }
   for (const { key, blob } of result.blobs) {
     try {
       const record = readRpmPackage(blob);
-      for (const warning2 of record.warnings) problem("RPM_HEADER_INCONSISTENT", `package ${record.name} (record ${key}): ${warning2}`);
+      for (const warning2 of record.warnings)
+        problem("RPM_HEADER_INCONSISTENT", `package ${record.name} (record ${key}): ${warning2}`);
       const pkg = {
         ecosystem: "rpm",
         name: record.name,
@@ -92328,7 +92875,9 @@ async function catalogRpm(ctx) {
       problem("RPM_HEADER_INVALID", `package record ${key} in ${chosen.path} skipped: ${what}`);
     }
   }
-  packages.sort((a, b) => compare(a.name, b.name) || compare(a.version, b.version) || compare(a.arch ?? "", b.arch ?? ""));
+  packages.sort(
+    (a, b) => compare(a.name, b.name) || compare(a.version, b.version) || compare(a.arch ?? "", b.arch ?? "")
+  );
   return { packages, problems };
 }
 function findDatabases(ctx) {
@@ -93770,7 +94319,12 @@ function secretKindsOf(probes) {
 }
 
 // src/catalog/registry.ts
-var defaultCatalogers = [dpkgCataloger, apkCataloger, rpmCataloger, ...langCatalogers];
+var defaultCatalogers = [
+  dpkgCataloger,
+  apkCataloger,
+  rpmCataloger,
+  ...langCatalogers
+];
 function defaultProbes(options = {}) {
   return [
     fileDigestsProbe,
@@ -93823,7 +94377,12 @@ var TarBlobStore = class {
 async function openOciArchiveTar(tar2, reference, tag, options) {
   const store = new TarBlobStore(tar2);
   try {
-    return await openLayoutImage(store, { ...options, reference, transport: "oci-archive", ...tag !== void 0 ? { tag } : {} });
+    return await openLayoutImage(store, {
+      ...options,
+      reference,
+      transport: "oci-archive",
+      ...tag !== void 0 ? { tag } : {}
+    });
   } catch (err2) {
     await store.close();
     throw err2;
@@ -93852,13 +94411,22 @@ async function readCapped(path12, maxBytes, subject, tooLargeCode) {
     handle = await open3(path12, "r");
   } catch (err2) {
     if (err2.code === "ENOENT") return void 0;
-    throw new ImageChangelogError("IMAGE_NOT_FOUND", `cannot read ${path12}: ${err2.code ?? err2.message}`, {
-      subject: path12
-    });
+    throw new ImageChangelogError(
+      "IMAGE_NOT_FOUND",
+      `cannot read ${path12}: ${err2.code ?? err2.message}`,
+      {
+        subject: path12
+      }
+    );
   }
   try {
     const size2 = (await handle.stat()).size;
-    if (size2 > maxBytes) throw new ImageChangelogError(tooLargeCode, `${subject}: ${size2} bytes is over the ${maxBytes}-byte limit`, { subject });
+    if (size2 > maxBytes)
+      throw new ImageChangelogError(
+        tooLargeCode,
+        `${subject}: ${size2} bytes is over the ${maxBytes}-byte limit`,
+        { subject }
+      );
     const buf = Buffer.alloc(size2);
     const { bytesRead } = await handle.read(buf, 0, size2, 0);
     return buf.subarray(0, bytesRead);
@@ -93883,7 +94451,12 @@ var DirectoryBlobStore = class {
     }
   }
   async readBlob(digest, maxBytes) {
-    const bytes = await readCapped(join9(this.location, blobPath(digest)), maxBytes, `${this.location} ${digest}`, "MANIFEST_TOO_LARGE");
+    const bytes = await readCapped(
+      join9(this.location, blobPath(digest)),
+      maxBytes,
+      `${this.location} ${digest}`,
+      "MANIFEST_TOO_LARGE"
+    );
     if (!bytes) throw blobNotFound(this, digest);
     return bytes;
   }
@@ -93908,10 +94481,16 @@ var OciLayoutSource = class {
     try {
       isDir = (await stat5(path12)).isDirectory();
     } catch {
-      throw new ImageChangelogError("IMAGE_NOT_FOUND", `no OCI layout directory at ${path12}`, { subject: reference });
+      throw new ImageChangelogError("IMAGE_NOT_FOUND", `no OCI layout directory at ${path12}`, {
+        subject: reference
+      });
     }
     if (!isDir) {
-      throw new ImageChangelogError("IMAGE_NOT_FOUND", `${path12} is not a directory; an archive needs oci-archive:${path12}`, { subject: reference });
+      throw new ImageChangelogError(
+        "IMAGE_NOT_FOUND",
+        `${path12} is not a directory; an archive needs oci-archive:${path12}`,
+        { subject: reference }
+      );
     }
     return openLayoutImage(new DirectoryBlobStore(path12), {
       ...options,
@@ -93940,7 +94519,10 @@ function parseTransport(reference) {
 }
 var ACCEPTED = "expected oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], an existing layout directory or archive file, docker://NAME[:TAG][@DIGEST], docker-daemon:NAME[:TAG], or a registry name";
 function notFound(reference, why) {
-  return new ImageChangelogError("IMAGE_NOT_FOUND", `cannot open image "${reference}": ${why}`, { subject: reference, hint: ACCEPTED });
+  return new ImageChangelogError("IMAGE_NOT_FOUND", `cannot open image "${reference}": ${why}`, {
+    subject: reference,
+    hint: ACCEPTED
+  });
 }
 var REGISTRY_NAME = /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 async function openBarePath(reference, options, host) {
@@ -93958,9 +94540,13 @@ async function openBarePath(reference, options, host) {
   }
   const tar2 = await TarFile.open(reference);
   if (tar2.has("manifest.json")) return openDockerArchiveTar(tar2, reference, void 0, local);
-  if (tar2.has("oci-layout") && tar2.has("index.json")) return openOciArchiveTar(tar2, reference, void 0, local);
+  if (tar2.has("oci-layout") && tar2.has("index.json"))
+    return openOciArchiveTar(tar2, reference, void 0, local);
   await tar2.close();
-  throw notFound(reference, "the file is a tar but neither a docker-archive (manifest.json) nor an oci-archive (oci-layout, index.json)");
+  throw notFound(
+    reference,
+    "the file is a tar but neither a docker-archive (manifest.json) nor an oci-archive (oci-layout, index.json)"
+  );
 }
 async function pathExists(path12) {
   try {
@@ -93987,7 +94573,11 @@ async function openImage(reference, options = {}) {
     case "docker-daemon":
     case "registry": {
       const source = extra(transport) ?? (transport === "registry" ? extra("docker") : void 0);
-      if (!source) throw notFound(reference, `no ${transport === "docker-daemon" ? "Docker daemon" : "registry"} source is available here`);
+      if (!source)
+        throw notFound(
+          reference,
+          `no ${transport === "docker-daemon" ? "Docker daemon" : "registry"} source is available here`
+        );
       return source.open(reference, openOptions);
     }
     default:
@@ -93998,7 +94588,10 @@ async function openImage(reference, options = {}) {
   if (looksLikePath) throw notFound(reference, "no such file or directory");
   const registry = extra("docker");
   if (registry && REGISTRY_NAME.test(reference)) return registry.open(reference, openOptions);
-  throw notFound(reference, registry ? "not a path nor a valid image name" : "no such file or directory, and no registry source is available here");
+  throw notFound(
+    reference,
+    registry ? "not a path nor a valid image name" : "no such file or directory, and no registry source is available here"
+  );
 }
 
 // src/diff/excludes.ts
@@ -94077,7 +94670,10 @@ function diffFiles(before, after) {
     if (aspects.length === 0) continue;
     const modified = aspects.some((x) => x === "content" || x === "type" || x === "link");
     out.push(
-      attribute({ path: path12, kind: modified ? "modified" : "metadata", aspects, before: state3(b), after: state3(a) }, a)
+      attribute(
+        { path: path12, kind: modified ? "modified" : "metadata", aspects, before: state3(b), after: state3(a) },
+        a
+      )
     );
   }
   return out.sort((x, y) => x.path < y.path ? -1 : x.path > y.path ? 1 : 0);
@@ -94143,14 +94739,27 @@ function classifyBump(a, b) {
   const na = leadingNumbers(a);
   const nb = leadingNumbers(b);
   if (!na || !nb) return "other";
-  for (const [i, kind] of [[0, "major"], [1, "minor"]]) {
+  for (const [i, kind] of [
+    [0, "major"],
+    [1, "minor"]
+  ]) {
     if (compareDigits(na[i] ?? "0", nb[i] ?? "0") !== 0) return kind;
   }
   return "patch";
 }
 
 // src/catalog/versions/apk.ts
-var SUFFIX_RANK = { alpha: 0, beta: 1, pre: 2, rc: 3, cvs: 5, svn: 6, git: 7, hg: 8, p: 9 };
+var SUFFIX_RANK = {
+  alpha: 0,
+  beta: 1,
+  pre: 2,
+  rc: 3,
+  cvs: 5,
+  svn: 6,
+  git: 7,
+  hg: 8,
+  p: 9
+};
 var SUFFIX_NONE = 4;
 var isDigit = (c) => c >= "0" && c <= "9";
 var isLower = (c) => c >= "a" && c <= "z";
@@ -94466,7 +95075,19 @@ function parsePep440(version4) {
   if (text.length > 256) return void 0;
   const m = PATTERN.exec(text);
   if (!m) return void 0;
-  const [, epoch, release, preLabel, preNumber, postImplicit, postLabel, postNumber, devLabel, devNumber, local] = m;
+  const [
+    ,
+    epoch,
+    release,
+    preLabel,
+    preNumber,
+    postImplicit,
+    postLabel,
+    postNumber,
+    devLabel,
+    devNumber,
+    local
+  ] = m;
   const out = { epoch: epoch ?? "0", release: (release ?? "0").split(".") };
   if (preLabel !== void 0) out.pre = [PRE_RANK[preLabel] ?? 0, preNumber ?? "0"];
   if (postImplicit !== void 0) out.post = postImplicit;
@@ -94660,7 +95281,11 @@ function gemBump(a, b) {
   if (compareGemVersions(a, b) === 0) return void 0;
   return classifyBump(a.trim(), b.trim());
 }
-var rubygemsVersionScheme = { id: "rubygems", compare: compareGemVersions, bump: gemBump };
+var rubygemsVersionScheme = {
+  id: "rubygems",
+  compare: compareGemVersions,
+  bump: gemBump
+};
 
 // src/catalog/versions/semver.ts
 var import_semver4 = __toESM(require_semver2(), 1);
@@ -94739,7 +95364,13 @@ function isRebuilt(a, b) {
 }
 function change(kind, before, after) {
   const base = after ?? before;
-  const c = { kind, ecosystem: base.ecosystem, name: base.name, location: base.location, fileChanges: 0 };
+  const c = {
+    kind,
+    ecosystem: base.ecosystem,
+    name: base.name,
+    location: base.location,
+    fileChanges: 0
+  };
   if (base.arch !== void 0) c.arch = base.arch;
   if (before) c.before = ref(before);
   if (after) c.after = ref(after);
@@ -94747,7 +95378,8 @@ function change(kind, before, after) {
 }
 function compare2(before, after) {
   const order = before.version === after.version ? 0 : compareVersions(after.ecosystem, before.version, after.version);
-  if (order === 0) return isRebuilt(before, after) || before.arch !== after.arch ? change("rebuilt", before, after) : void 0;
+  if (order === 0)
+    return isRebuilt(before, after) || before.arch !== after.arch ? change("rebuilt", before, after) : void 0;
   const c = change(order < 0 ? "upgraded" : "downgraded", before, after);
   const bump = versionBump(after.ecosystem, before.version, after.version);
   if (bump !== void 0) c.bump = bump;
@@ -94844,7 +95476,14 @@ var REDACTED = "(redacted)";
 var SECRET_STEMS = /PASS|SECRET|TOKEN|KEY|CREDENTIAL|AUTH|PRIVATE|SIGNATURE|SESSION|COOKIE|SALT/;
 var SECRET_WORDS = /* @__PURE__ */ new Set(["PWD", "PW", "CERT", "DSN"]);
 var PLACE_WORDS = /* @__PURE__ */ new Set(["PATH", "PATHS", "FILE", "FILES", "DIR", "DIRS", "HOME", "LOCATION"]);
-var NEVER_SECRET = /* @__PURE__ */ new Set(["PATH", "PWD", "OLDPWD", "KEYBOARD", "XKB_DEFAULT_KEYMAP", "PASSENGER_APP_ENV"]);
+var NEVER_SECRET = /* @__PURE__ */ new Set([
+  "PATH",
+  "PWD",
+  "OLDPWD",
+  "KEYBOARD",
+  "XKB_DEFAULT_KEYMAP",
+  "PASSENGER_APP_ENV"
+]);
 function isSecretKey(name) {
   const upper = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
   if (NEVER_SECRET.has(upper)) return false;
@@ -94858,7 +95497,12 @@ function redactUrlCredentials(value2) {
 }
 
 // src/diff/settings.ts
-var DERIVED_SETTING_KEYS = /* @__PURE__ */ new Set(["layers", "size.compressed", "size.uncompressed", "history"]);
+var DERIVED_SETTING_KEYS = /* @__PURE__ */ new Set([
+  "layers",
+  "size.compressed",
+  "size.uncompressed",
+  "history"
+]);
 function list2(value2) {
   return value2 && value2.length > 0 ? JSON.stringify(value2) : void 0;
 }
@@ -94908,8 +95552,10 @@ function imageSettings(inv) {
     out.set(`env.${key}`, secretAware(key, eq < 0 ? "" : kv.slice(eq + 1)));
   }
   for (const port of Object.keys(c.ExposedPorts ?? {})) out.set(`port.${port}`, { value: port, raw: port });
-  for (const volume of Object.keys(c.Volumes ?? {})) out.set(`volume.${volume}`, { value: volume, raw: volume });
-  for (const [key, value2] of Object.entries(c.Labels ?? {})) out.set(`label.${key}`, secretAware(key, String(value2)));
+  for (const volume of Object.keys(c.Volumes ?? {}))
+    out.set(`volume.${volume}`, { value: volume, raw: volume });
+  for (const [key, value2] of Object.entries(c.Labels ?? {}))
+    out.set(`label.${key}`, secretAware(key, String(value2)));
   put("platform", inv.image.platform);
   put("os", describeOs(inv.os));
   put("layers", String(inv.image.layers.length));
@@ -95055,7 +95701,11 @@ function diffInventories(before, after, options) {
     settings,
     layers,
     counts,
-    options: { exclude: [...options.exclude], defaultExcludes: options.defaultExcludes, depth: options.depth },
+    options: {
+      exclude: [...options.exclude],
+      defaultExcludes: options.defaultExcludes,
+      depth: options.depth
+    },
     hasChanges
   };
   if (before) changes.before = side(before);
@@ -95921,7 +96571,8 @@ var LayerReader = class {
 
 // src/util/limit.ts
 function createLimiter(concurrency) {
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be >= 1, got ${concurrency}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new RangeError(`concurrency must be >= 1, got ${concurrency}`);
   let active = 0;
   const queue = [];
   const next = () => {
@@ -95971,7 +96622,9 @@ var LayerIndexer = class {
       this.report(layer.diffID);
       return hit;
     }
-    const index = await this.limit(() => readLayer(layer, spec, { ...this.options.read, ...signal ? { signal } : {} }));
+    const index = await this.limit(
+      () => readLayer(layer, spec, { ...this.options.read, ...signal ? { signal } : {} })
+    );
     if (cache) await cache.put(index);
     this.report(layer.diffID);
     return index;
@@ -96283,7 +96936,9 @@ async function buildInventory(image, indexes, catalogers) {
       problems.push({ code: w.code, path: w.path ?? idx.diffID, layer: i, message: w.message });
     }
   }
-  packages.sort((a, b) => a.ecosystem.localeCompare(b.ecosystem) || a.name.localeCompare(b.name) || a.location.localeCompare(b.location));
+  packages.sort(
+    (a, b) => a.ecosystem.localeCompare(b.ecosystem) || a.name.localeCompare(b.name) || a.location.localeCompare(b.location)
+  );
   const inventory = {
     image: summarizeImage(image, indexes),
     config: image.config,
@@ -96322,7 +96977,10 @@ async function compareImages(previous, current, diff, options = {}) {
       before = await openPrevious(previous, after.platform, options);
     }
     const images = before ? [before, after] : [after];
-    options.onPhase?.("layers", `${new Set(images.flatMap((i) => i.layers.map((l) => l.diffID))).size} distinct layers`);
+    options.onPhase?.(
+      "layers",
+      `${new Set(images.flatMap((i) => i.layers.map((l) => l.diffID))).size} distinct layers`
+    );
     const indexes = await indexer(options).indexImages(images);
     options.onPhase?.("catalog", "packages and file ownership");
     const catalogers = options.catalogers ?? defaultCatalogers;
@@ -96343,7 +97001,8 @@ async function openPrevious(reference, platform2, options) {
   try {
     return await open4(reference, platform2, options);
   } catch (err2) {
-    if (isImageChangelogError(err2) && err2.code === "PLATFORM_NOT_FOUND") return open4(reference, void 0, options);
+    if (isImageChangelogError(err2) && err2.code === "PLATFORM_NOT_FOUND")
+      return open4(reference, void 0, options);
     throw err2;
   }
 }
@@ -96462,11 +97121,38 @@ function formatBytes(bytes) {
 }
 
 // src/render/format.ts
-var KIND_ORDER = ["downgraded", "upgraded", "added", "removed", "rebuilt"];
+var KIND_ORDER = [
+  "downgraded",
+  "upgraded",
+  "added",
+  "removed",
+  "rebuilt"
+];
 var LAYER_SETTING_KEYS = /* @__PURE__ */ new Set(["history"]);
-var OVERVIEW_SETTING_KEYS = /* @__PURE__ */ new Set(["layers", "os", "platform", "size.compressed", "size.uncompressed"]);
-var QUIET_SETTING_KEYS = /* @__PURE__ */ new Set(["history", "layers", "size.compressed", "size.uncompressed"]);
-var SETTING_IMPORTANCE = ["user", "entrypoint", "cmd", "port.", "env.", "workdir", "volume.", "healthcheck", "label."];
+var OVERVIEW_SETTING_KEYS = /* @__PURE__ */ new Set([
+  "layers",
+  "os",
+  "platform",
+  "size.compressed",
+  "size.uncompressed"
+]);
+var QUIET_SETTING_KEYS = /* @__PURE__ */ new Set([
+  "history",
+  "layers",
+  "size.compressed",
+  "size.uncompressed"
+]);
+var SETTING_IMPORTANCE = [
+  "user",
+  "entrypoint",
+  "cmd",
+  "port.",
+  "env.",
+  "workdir",
+  "volume.",
+  "healthcheck",
+  "label."
+];
 function settingRank(key) {
   const i = SETTING_IMPORTANCE.findIndex((k) => k.endsWith(".") ? key.startsWith(k) : key === k);
   return i < 0 ? SETTING_IMPORTANCE.length : i;
@@ -96523,7 +97209,9 @@ function nonPackagedChanges(changes) {
   return changes.files.filter((f) => f.excluded !== true && f.ownership === "none");
 }
 function suspiciousPackageFiles(changes) {
-  return changes.files.filter((f) => f.ownership === "package" && (f.unexplained === true || f.modifiedAfterInstall === true));
+  return changes.files.filter(
+    (f) => f.ownership === "package" && (f.unexplained === true || f.modifiedAfterInstall === true)
+  );
 }
 function ownerName(changes, owner) {
   const colon = owner.indexOf(":");
@@ -96557,12 +97245,16 @@ function fileDetails(change2) {
     if (s.type === "symlink" && s.link !== void 0) link = { after: s.link };
   } else if (b && a) {
     for (const aspect of change2.aspects) {
-      if (aspect === "content") facts.push(b.size === a.size ? `content (same size, ${formatBytes(a.size)})` : `content (${formatBytesPair(b.size, a.size).join(" \u2192 ")})`);
+      if (aspect === "content")
+        facts.push(
+          b.size === a.size ? `content (same size, ${formatBytes(a.size)})` : `content (${formatBytesPair(b.size, a.size).join(" \u2192 ")})`
+        );
       else if (aspect === "type") facts.push(`type ${typeName(b)} \u2192 ${typeName(a)}`);
       else if (aspect === "mode") facts.push(`mode ${formatMode(b.mode)} \u2192 ${formatMode(a.mode)}`);
       else if (aspect === "uid") facts.push(`uid ${b.uid} \u2192 ${a.uid}`);
       else if (aspect === "gid") facts.push(`gid ${b.gid} \u2192 ${a.gid}`);
-      else if (aspect === "link") link = { ...b.link !== void 0 ? { before: b.link } : {}, after: a.link ?? "" };
+      else if (aspect === "link")
+        link = { ...b.link !== void 0 ? { before: b.link } : {}, after: a.link ?? "" };
     }
   }
   if (a && (a.mode & 3072) !== 0 && a.type !== "dir" && (!b || (b.mode & 3072) !== (a.mode & 3072))) {
@@ -96732,7 +97424,13 @@ function prepareTable(header2, rows, align) {
   return {
     head,
     rows: rows.map((r) => {
-      const text = markdownTable([header2.map(() => ""), r.length === width ? r : [...r, ...Array(Math.max(0, width - r.length)).fill("")].slice(0, width)], options);
+      const text = markdownTable(
+        [
+          header2.map(() => ""),
+          r.length === width ? r : [...r, ...Array(Math.max(0, width - r.length)).fill("")].slice(0, width)
+        ],
+        options
+      );
       return text.slice(text.lastIndexOf("\n") + 1);
     })
   };
@@ -96764,11 +97462,14 @@ function headline(changes) {
     const detail = ["added", "removed", "modified"].filter((x) => k[x] > 0).map((x) => `${k[x]} ${x}`);
     parts.push(`**${plural(np, "non-packaged file")}** (${detail.join(", ")})`);
   }
-  if (c.unexplained > 0) parts.push(`**${plural(c.unexplained, "package file")} changed without a package change**`);
+  if (c.unexplained > 0)
+    parts.push(`**${plural(c.unexplained, "package file")} changed without a package change**`);
   const keys = byImportance(changes.settings).filter((s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== "os" && s.key !== "platform").map((s) => s.key);
   if (keys.length > 0) {
     const shown = keys.slice(0, 5).map((k) => escapeCode(k, { table: false, max: 60 }));
-    parts.push(`settings: ${shown.join(", ")}${keys.length > 5 ? ` and ${keys.length - 5} more` : ""} changed`);
+    parts.push(
+      `settings: ${shown.join(", ")}${keys.length > 5 ? ` and ${keys.length - 5} more` : ""} changed`
+    );
   }
   const line = parts.length > 0 ? `${parts.join(", ")}.` : "**No changes** in packages, non-packaged files or settings.";
   const notes = [];
@@ -96777,7 +97478,9 @@ function headline(changes) {
       `\u26A0\uFE0F **Platform changed**: ${escapeText(changes.before?.summary.platform ?? "")} \u2192 ${escapeText(changes.after.summary.platform)}.`
     );
   if (changes.osChanged)
-    notes.push(`**Base OS changed**: ${escapeText(describeOs2(changes.before?.os))} \u2192 ${escapeText(describeOs2(changes.after.os))}.`);
+    notes.push(
+      `**Base OS changed**: ${escapeText(describeOs2(changes.before?.os))} \u2192 ${escapeText(describeOs2(changes.after.os))}.`
+    );
   return [line, ...notes].join("\n");
 }
 var ACTION_RANK = { stop: 0, warn: 1, info: 2 };
@@ -96797,7 +97500,10 @@ function prepareVerdict(verdict) {
     ...allowed > 0 ? [`${allowed} allowed`] : []
   ].join(", ");
   const kind = verdict.result === "stop" ? "CAUTION" : verdict.result === "warn" ? "WARNING" : "NOTE";
-  const head = [`> [!${kind}]`, `> **Policy ${escapeCode(verdict.policy, { table: false, max: 100 })}: ${verdict.result}**${tally ? ` (${tally})` : " (no violations)"}`];
+  const head = [
+    `> [!${kind}]`,
+    `> **Policy ${escapeCode(verdict.policy, { table: false, max: 100 })}: ${verdict.result}**${tally ? ` (${tally})` : " (no violations)"}`
+  ];
   const items2 = sortViolations(verdict.violations).map((v) => {
     const status = v.allowed ? ` (allowed: ${escapeText(v.allowed.reason, { max: 100 })}${v.allowed.expires ? `, until ${escapeText(v.allowed.expires, { max: 30 })}` : ""})` : v.expiredAllowance ? ` (allowance expired ${escapeText(v.expiredAllowance.expires, { max: 30 })})` : "";
     return `> - ${ICON[v.action]} **${v.action}** ${escapeCode(v.rule, { table: false, max: 80 })} ${escapeCode(v.subject, { table: false, max: 120 })}: ${escapeText(v.message)}${status}`;
@@ -96839,14 +97545,42 @@ function overviewTable(changes) {
     ["", "Previous", "New", "Change"],
     [
       ["Image", code(p.reference), code(s.reference), ""],
-      ["Digest", code(shortDigest(p.manifestDigest)), code(shortDigest(s.manifestDigest)), p.manifestDigest === s.manifestDigest ? "same" : ""],
+      [
+        "Digest",
+        code(shortDigest(p.manifestDigest)),
+        code(shortDigest(s.manifestDigest)),
+        p.manifestDigest === s.manifestDigest ? "same" : ""
+      ],
       ["Platform", escapeText(p.platform), escapeText(s.platform), changed(p.platform, s.platform)],
-      ["OS", escapeText(describeOs2(b.os)), escapeText(describeOs2(a.os)), changes.osChanged ? "**changed**" : ""],
-      ["Size (compressed)", ...formatBytesPair(p.compressedSize, s.compressedSize), formatSizeDelta(p.compressedSize, s.compressedSize)],
-      ["Size (uncompressed)", ...formatBytesPair(p.uncompressedSize, s.uncompressedSize), formatSizeDelta(p.uncompressedSize, s.uncompressedSize)],
-      ["Packages", String(b.packageCount), String(a.packageCount), formatDelta(b.packageCount, a.packageCount)],
+      [
+        "OS",
+        escapeText(describeOs2(b.os)),
+        escapeText(describeOs2(a.os)),
+        changes.osChanged ? "**changed**" : ""
+      ],
+      [
+        "Size (compressed)",
+        ...formatBytesPair(p.compressedSize, s.compressedSize),
+        formatSizeDelta(p.compressedSize, s.compressedSize)
+      ],
+      [
+        "Size (uncompressed)",
+        ...formatBytesPair(p.uncompressedSize, s.uncompressedSize),
+        formatSizeDelta(p.uncompressedSize, s.uncompressedSize)
+      ],
+      [
+        "Packages",
+        String(b.packageCount),
+        String(a.packageCount),
+        formatDelta(b.packageCount, a.packageCount)
+      ],
       ["Files", String(b.fileCount), String(a.fileCount), formatDelta(b.fileCount, a.fileCount)],
-      ["Layers", String(p.layers.length), String(s.layers.length), `${formatDelta(p.layers.length, s.layers.length)} (${changes.layers.shared} shared)`]
+      [
+        "Layers",
+        String(p.layers.length),
+        String(s.layers.length),
+        `${formatDelta(p.layers.length, s.layers.length)} (${changes.layers.shared} shared)`
+      ]
     ],
     ["l", "l", "l", "l"]
   );
@@ -96859,22 +97593,43 @@ var MarkdownSections = class {
     this.more = more;
     const table2 = (k) => {
       const list3 = changes.packages.filter((p) => p.kind === k);
-      return k === "added" || k === "removed" ? prepareTable(["Package", "Version", "Files"], list3.map(singleVersionRow), ["l", "l", "r"]) : prepareTable(["Package", "Before", "After", "Bump", "Files"], list3.map(packageRow), ["l", "l", "l", "l", "r"]);
+      return k === "added" || k === "removed" ? prepareTable(["Package", "Version", "Files"], list3.map(singleVersionRow), ["l", "l", "r"]) : prepareTable(["Package", "Before", "After", "Bump", "Files"], list3.map(packageRow), [
+        "l",
+        "l",
+        "l",
+        "l",
+        "r"
+      ]);
     };
     this.byKind = new Map(KIND_ORDER.map((k) => [k, table2(k)]));
     this.rollupRows = prepareTable(
       [`Directory (depth ${changes.options.depth})`, "Added", "Removed", "Modified"],
-      changes.options.depth === "all" ? [] : changes.rollup.map((r) => [escapeCode(r.path === "/" ? "/" : `${r.path}/`), n(r.added), n(r.removed), n(r.modified)]),
+      changes.options.depth === "all" ? [] : changes.rollup.map((r) => [
+        escapeCode(r.path === "/" ? "/" : `${r.path}/`),
+        n(r.added),
+        n(r.removed),
+        n(r.modified)
+      ]),
       ["l", "r", "r", "r"]
     );
-    this.fileRows = prepareTable(["Change", "Path", "Details"], nonPackagedChanges(changes).map(fileRow), ["l", "l", "l"]);
+    this.fileRows = prepareTable(["Change", "Path", "Details"], nonPackagedChanges(changes).map(fileRow), [
+      "l",
+      "l",
+      "l"
+    ]);
     this.suspiciousRows = prepareTable(
       ["Path", "Package", "Change", "Details"],
       suspiciousPackageFiles(changes).map((f) => suspiciousRow(changes, f)),
       ["l", "l", "l", "l"]
     );
-    const settings = changes.settings.filter((s) => !LAYER_SETTING_KEYS.has(s.key) && !OVERVIEW_SETTING_KEYS.has(s.key));
-    this.settingRows = changes.firstRelease ? prepareTable(["Setting", "Value"], settings.map((s) => [escapeCode(s.key, { max: 120 }), value(s.after, s.redacted)]), ["l", "l"]) : prepareTable(
+    const settings = changes.settings.filter(
+      (s) => !LAYER_SETTING_KEYS.has(s.key) && !OVERVIEW_SETTING_KEYS.has(s.key)
+    );
+    this.settingRows = changes.firstRelease ? prepareTable(
+      ["Setting", "Value"],
+      settings.map((s) => [escapeCode(s.key, { max: 120 }), value(s.after, s.redacted)]),
+      ["l", "l"]
+    ) : prepareTable(
       ["Setting", "Before", "After"],
       settings.map((s) => {
         const [before, after] = settingValues(s.key, s.before, s.after);
@@ -96882,8 +97637,17 @@ var MarkdownSections = class {
       }),
       ["l", "l", "l"]
     );
-    this.layerRows = prepareTable(["Layer", "Change", "Digest", "Size", "Created by"], layerRows(changes), ["r", "l", "l", "r", "l"]);
-    const packages = Math.max(0, ...KIND_ORDER.filter((k) => k !== "downgraded").map((k) => this.byKind.get(k).rows.length));
+    this.layerRows = prepareTable(["Layer", "Change", "Digest", "Size", "Created by"], layerRows(changes), [
+      "r",
+      "l",
+      "l",
+      "r",
+      "l"
+    ]);
+    const packages = Math.max(
+      0,
+      ...KIND_ORDER.filter((k) => k !== "downgraded").map((k) => this.byKind.get(k).rows.length)
+    );
     this.totals = {
       violations,
       downgrades: this.byKind.get("downgraded").rows.length,
@@ -96944,7 +97708,11 @@ ${this.tableOf(t, limit)}`);
   suspicious(limits) {
     const total = this.suspiciousRows.rows.length;
     if (total === 0) return "";
-    return details(`<b>Package files that differ from their package</b>: ${total}`, this.tableOf(this.suspiciousRows, limits.suspicious), false);
+    return details(
+      `<b>Package files that differ from their package</b>: ${total}`,
+      this.tableOf(this.suspiciousRows, limits.suspicious),
+      false
+    );
   }
   settings(limits) {
     const total = this.settingRows.rows.length;
@@ -96991,7 +97759,10 @@ function singleVersionRow(p) {
 function detailText(change2) {
   const { facts, link } = fileDetails(change2);
   const parts = [...facts];
-  if (link) parts.push(`\u2192 ${link.before !== void 0 ? `${escapeCode(link.before, { max: 80 })} \u2192 ` : ""}${escapeCode(link.after, { max: 80 })}`);
+  if (link)
+    parts.push(
+      `\u2192 ${link.before !== void 0 ? `${escapeCode(link.before, { max: 80 })} \u2192 ` : ""}${escapeCode(link.after, { max: 80 })}`
+    );
   return parts.join(", ");
 }
 function fileRow(change2) {
@@ -97022,15 +97793,20 @@ function layerRows(changes) {
     formatBytes(l.size),
     l.createdBy ? escapeCode(l.createdBy.trim(), { max: 160 }) : ""
   ];
-  const rows = changes.after.summary.layers.flatMap((l, i) => added.has(l.diffID) ? [row(l, i, "added")] : []);
-  for (const [i, l] of (changes.before?.summary.layers ?? []).entries()) if (removed.has(l.diffID)) rows.push(row(l, i, "removed"));
+  const rows = changes.after.summary.layers.flatMap(
+    (l, i) => added.has(l.diffID) ? [row(l, i, "added")] : []
+  );
+  for (const [i, l] of (changes.before?.summary.layers ?? []).entries())
+    if (removed.has(l.diffID)) rows.push(row(l, i, "removed"));
   return rows;
 }
 
 // src/render/release-summary.ts
 var BUMP_RANK = { major: 0, minor: 1, patch: 2, other: 3 };
 function notable(changes, n2) {
-  return [...changes].sort((a, b) => BUMP_RANK[a.bump ?? "other"] - BUMP_RANK[b.bump ?? "other"] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).slice(0, n2);
+  return [...changes].sort(
+    (a, b) => BUMP_RANK[a.bump ?? "other"] - BUMP_RANK[b.bump ?? "other"] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+  ).slice(0, n2);
 }
 function move(p) {
   const v = (x) => escapeCode(x ?? "", { table: false, max: 40 });
@@ -97045,27 +97821,52 @@ function releaseSummary(changes) {
     parts.push(`First release, based on ${escapeText(describeOs2(changes.after.os))}`);
     parts.push(plural(changes.after.packageCount, "package"));
   } else {
-    if (changes.osChanged) parts.push(`Base OS ${escapeText(describeOs2(changes.before?.os))} \u2192 ${escapeText(describeOs2(changes.after.os))}`);
+    if (changes.osChanged)
+      parts.push(
+        `Base OS ${escapeText(describeOs2(changes.before?.os))} \u2192 ${escapeText(describeOs2(changes.after.os))}`
+      );
     const down = packagesOfKind(changes, "downgraded");
-    if (down.length > 0) parts.push(`${plural(down.length, "package")} **downgraded**: ${notable(down, 3).map(move).join(", ")}${down.length > 3 ? ", \u2026" : ""}`);
+    if (down.length > 0)
+      parts.push(
+        `${plural(down.length, "package")} **downgraded**: ${notable(down, 3).map(move).join(", ")}${down.length > 3 ? ", \u2026" : ""}`
+      );
     const up = packagesOfKind(changes, "upgraded");
-    if (up.length > 0) parts.push(`${plural(up.length, "package")} upgraded, including ${notable(up, up.length > 3 ? 2 : 3).map(move).join(", ")}`);
+    if (up.length > 0)
+      parts.push(
+        `${plural(up.length, "package")} upgraded, including ${notable(up, up.length > 3 ? 2 : 3).map(move).join(", ")}`
+      );
     const added = packagesOfKind(changes, "added");
-    if (added.length > 0) parts.push(`${plural(added.length, "package")} added (${names(added.slice(0, 3))}${added.length > 3 ? ", \u2026" : ""})`);
+    if (added.length > 0)
+      parts.push(
+        `${plural(added.length, "package")} added (${names(added.slice(0, 3))}${added.length > 3 ? ", \u2026" : ""})`
+      );
     const removed = packagesOfKind(changes, "removed");
-    if (removed.length > 0) parts.push(`${plural(removed.length, "package")} removed (${names(removed.slice(0, 3))}${removed.length > 3 ? ", \u2026" : ""})`);
+    if (removed.length > 0)
+      parts.push(
+        `${plural(removed.length, "package")} removed (${names(removed.slice(0, 3))}${removed.length > 3 ? ", \u2026" : ""})`
+      );
     const rebuilt = packagesOfKind(changes, "rebuilt");
     if (rebuilt.length > 0) parts.push(`${plural(rebuilt.length, "package")} rebuilt`);
     const files = nonPackagedChanges(changes).filter((f) => (f.after ?? f.before)?.type !== "dir");
     const config = files.filter((f) => f.path.startsWith("etc/")).length;
     const other = files.length - config;
     if (config > 0) parts.push(`${plural(config, "configuration file")} changed`);
-    if (other > 0) parts.push(`${plural(other, config > 0 ? "other non-packaged file" : "non-packaged file")} changed`);
-    if (changes.counts.unexplained > 0) parts.push(`${plural(changes.counts.unexplained, "package file")} changed without a package change`);
-    const settings = byImportance(changes.settings).filter((s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== "os" && s.key !== "platform");
-    if (settings.length > 0) parts.push(`${plural(settings.length, "setting")} changed (${settings.slice(0, 3).map((s) => escapeCode(s.key, { table: false, max: 60 })).join(", ")}${settings.length > 3 ? ", \u2026" : ""})`);
+    if (other > 0)
+      parts.push(`${plural(other, config > 0 ? "other non-packaged file" : "non-packaged file")} changed`);
+    if (changes.counts.unexplained > 0)
+      parts.push(`${plural(changes.counts.unexplained, "package file")} changed without a package change`);
+    const settings = byImportance(changes.settings).filter(
+      (s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== "os" && s.key !== "platform"
+    );
+    if (settings.length > 0)
+      parts.push(
+        `${plural(settings.length, "setting")} changed (${settings.slice(0, 3).map((s) => escapeCode(s.key, { table: false, max: 60 })).join(", ")}${settings.length > 3 ? ", \u2026" : ""})`
+      );
   }
-  if (changes.platformChanged) parts.push(`platform ${escapeText(changes.before?.summary.platform ?? "")} \u2192 ${escapeText(changes.after.summary.platform)}`);
+  if (changes.platformChanged)
+    parts.push(
+      `platform ${escapeText(changes.before?.summary.platform ?? "")} \u2192 ${escapeText(changes.after.summary.platform)}`
+    );
   if (parts.length === 0) return "No changes in packages, files or settings.";
   const text = parts.join("; ");
   return `${text[0].toUpperCase()}${text.slice(1)}.`;
@@ -97083,8 +97884,11 @@ function renderMarkdown(changes, options) {
   const sections = new MarkdownSections(changes, more, verdict?.violations.length ?? 0);
   const policy = verdict ? prepareVerdict(verdict) : void 0;
   const top = [];
-  if (options.marker !== void 0 || surface === "comment") top.push(markerLine(options.marker ?? "default"));
-  top.push(`### ${options.title !== void 0 ? escapeText(options.title) : `Image changelog: ${escapeCode(changes.after.summary.reference, { table: false, max: 120 })}`}`);
+  if (options.marker !== void 0 || surface === "comment")
+    top.push(markerLine(options.marker ?? "default"));
+  top.push(
+    `### ${options.title !== void 0 ? escapeText(options.title) : `Image changelog: ${escapeCode(changes.after.summary.reference, { table: false, max: 120 })}`}`
+  );
   const head = top.join("\n");
   const line = headline(changes);
   const summary2 = surface === "release" ? releaseSummary(changes) : void 0;
@@ -97105,7 +97909,12 @@ function renderMarkdown(changes, options) {
   ]);
   const budget = budgetFor(surface, options.budget);
   const fits = (text) => measure(surface, text) <= budget;
-  const minimal = () => join11([head, line, policy ? verdictBlock(policy, 0, more) : void 0, `The details do not fit here; see the full JSON report${options.fullReportHint ?? ""}.`]);
+  const minimal = () => join11([
+    head,
+    line,
+    policy ? verdictBlock(policy, 0, more) : void 0,
+    `The details do not fit here; see the full JSON report${options.fullReportHint ?? ""}.`
+  ]);
   return fitToBudget(render, sections.totals, fits, minimal, (text) => hardCut(text, surface, budget));
 }
 function join11(parts) {
@@ -97115,9 +97924,14 @@ function join11(parts) {
 function footnotes(changes) {
   const notes = [];
   if (changes.counts.excluded > 0)
-    notes.push(`${plural(changes.counts.excluded, "changed path")} matched the exclude globs (caches, logs, ...) and ${changes.counts.excluded === 1 ? "is" : "are"} only in the JSON report.`);
+    notes.push(
+      `${plural(changes.counts.excluded, "changed path")} matched the exclude globs (caches, logs, ...) and ${changes.counts.excluded === 1 ? "is" : "are"} only in the JSON report.`
+    );
   const state4 = stateFileChanges(changes);
-  if (state4 > 0) notes.push(`${plural(state4, "package-manager state file")} (package databases) changed with the packages.`);
+  if (state4 > 0)
+    notes.push(
+      `${plural(state4, "package-manager state file")} (package databases) changed with the packages.`
+    );
   return notes.length > 0 ? `<sub>${notes.join(" ")}</sub>` : "";
 }
 function hardCut(text, surface, budget) {
@@ -98305,7 +99119,9 @@ function isRegistryRef(ref2) {
 async function resolvePrevious(inputs, sources, octokit) {
   if (inputs.previous !== "auto") return inputs.previous;
   if (!isRegistryRef(inputs.image.replace(/^docker:\/\//, ""))) {
-    info(`previous: auto needs a registry image to find earlier tags; '${inputs.image}' is not one, so this is a first release`);
+    info(
+      `previous: auto needs a registry image to find earlier tags; '${inputs.image}' is not one, so this is a first release`
+    );
     return void 0;
   }
   const ref2 = parseReference(inputs.image.replace(/^docker:\/\//, ""));
@@ -98335,7 +99151,9 @@ function downloadProgress() {
     const largeDone = p.total !== void 0 && p.total >= 32e6 && p.bytes >= p.total;
     if (!largeDone && Date.now() - last < 5e3) return;
     last = Date.now();
-    info(`download ${p.digest.slice(0, 19)}: ${mb(p.bytes)}${p.total !== void 0 ? ` of ${mb(p.total)}` : ""} MB`);
+    info(
+      `download ${p.digest.slice(0, 19)}: ${mb(p.bytes)}${p.total !== void 0 ? ` of ${mb(p.total)}` : ""} MB`
+    );
   };
 }
 function stickyKey(inputs, platform2) {
@@ -98358,7 +99176,10 @@ async function runWith(inputs) {
     onSecret: (s) => setSecret(s),
     onProgress: downloadProgress()
   });
-  const previous = await group("Resolve the previous image", () => resolvePrevious(inputs, sources, octokit));
+  const previous = await group(
+    "Resolve the previous image",
+    () => resolvePrevious(inputs, sources, octokit)
+  );
   if (previous) info(`previous: ${previous}`);
   const capture = defaultCaptureSpec();
   const cacheDir = join12(env.RUNNER_TEMP || tmpdir2(), "image-changelog-cache");
@@ -98391,7 +99212,11 @@ async function runWith(inputs) {
       }
     );
   });
-  if (inputs.cache) await group("Save the layer index cache", () => saveLayerCache(cacheDir, cacheKeyBase, result, restored));
+  if (inputs.cache)
+    await group(
+      "Save the layer index cache",
+      () => saveLayerCache(cacheDir, cacheKeyBase, result, restored)
+    );
   const verdict = policy ? evaluatePolicy(policy, result.changes, result.after, /* @__PURE__ */ new Date()) : void 0;
   const platform2 = result.after.image.platform;
   const key = stickyKey(inputs, platform2);
@@ -98399,7 +99224,12 @@ async function runWith(inputs) {
   const runUrl = `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${context2.repo.owner}/${context2.repo.repo}/actions/runs/${context2.runId}`;
   const hint = ` in the job summary and the report artifact of ${runUrl}`;
   const outDir = join12(env.RUNNER_TEMP || tmpdir2(), `image-changelog-${key}`);
-  const summaryMd = renderMarkdown(result.changes, { surface: "summary", marker: marker2, fullReportHint: hint, ...verdict ? { verdict } : {} });
+  const summaryMd = renderMarkdown(result.changes, {
+    surface: "summary",
+    marker: marker2,
+    fullReportHint: hint,
+    ...verdict ? { verdict } : {}
+  });
   const json = renderJson(result.changes, verdict);
   const changelogFile = join12(outDir, "changelog.md");
   const reportFile = join12(outDir, "report.json");
@@ -98414,9 +99244,20 @@ async function runWith(inputs) {
         info("nothing changed: no comment (comment: on-change)");
         return;
       }
-      const body2 = renderMarkdown(result.changes, { surface: "comment", marker: marker2, fullReportHint: hint, ...verdict ? { verdict } : {} });
-      const outcome = await upsertStickyComment(octokit, { ...context2.repo, issueNumber: prNumber }, `<!-- ${marker2} -->`, body2);
-      if (outcome.action === "denied" || outcome.action === "skipped") warning(`no pull request comment: ${outcome.reason}`);
+      const body2 = renderMarkdown(result.changes, {
+        surface: "comment",
+        marker: marker2,
+        fullReportHint: hint,
+        ...verdict ? { verdict } : {}
+      });
+      const outcome = await upsertStickyComment(
+        octokit,
+        { ...context2.repo, issueNumber: prNumber },
+        `<!-- ${marker2} -->`,
+        body2
+      );
+      if (outcome.action === "denied" || outcome.action === "skipped")
+        warning(`no pull request comment: ${outcome.reason}`);
       else info(`comment ${outcome.action} (${outcome.id})`);
     });
   }
@@ -98428,10 +99269,16 @@ async function runWith(inputs) {
         context2.repo,
         release.id,
         key,
-        (budget) => renderMarkdown(result.changes, { surface: "release", budget, fullReportHint: hint, ...verdict ? { verdict } : {} }),
+        (budget) => renderMarkdown(result.changes, {
+          surface: "release",
+          budget,
+          fullReportHint: hint,
+          ...verdict ? { verdict } : {}
+        }),
         (body2) => releaseBudget(body2, key)
       );
-      if (outcome.action === "denied" || outcome.action === "skipped") warning(`release notes not written: ${outcome.reason}`);
+      if (outcome.action === "denied" || outcome.action === "skipped")
+        warning(`release notes not written: ${outcome.reason}`);
       else info(`release notes ${outcome.action}`);
     });
   }
@@ -98441,8 +99288,16 @@ async function runWith(inputs) {
   setOutput("changelog-file", changelogFile);
   setOutput("report-file", reportFile);
   setOutput("has-changes", String(result.changes.hasChanges));
-  setOutput("packages-changed", String(c.packages.added + c.packages.removed + c.packages.upgraded + c.packages.downgraded + c.packages.rebuilt));
-  setOutput("files-changed", String(c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified));
+  setOutput(
+    "packages-changed",
+    String(
+      c.packages.added + c.packages.removed + c.packages.upgraded + c.packages.downgraded + c.packages.rebuilt
+    )
+  );
+  setOutput(
+    "files-changed",
+    String(c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified)
+  );
   setOutput("policy-result", verdict?.result ?? "none");
   if (verdict) {
     for (const a of verdictAnnotations(verdict)) {
@@ -98459,7 +99314,11 @@ async function readPolicy(path12, input) {
   try {
     return await readFile3(path12, "utf8");
   } catch {
-    throw new ImageChangelogError("POLICY_NOT_FOUND", `input 'policy': cannot read ${input} (looked at ${path12})`, { subject: "policy", hint: "check out the repository first (actions/checkout) or fix the path" });
+    throw new ImageChangelogError(
+      "POLICY_NOT_FOUND",
+      `input 'policy': cannot read ${input} (looked at ${path12})`,
+      { subject: "policy", hint: "check out the repository first (actions/checkout) or fix the path" }
+    );
   }
 }
 async function run() {

@@ -10,14 +10,24 @@
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { GOLDEN_CASES, README, goldenCase, goldenPath, renderGoldenCase, withReadmeExcerpt, type GoldenTier } from '../__tests__/golden/golden-cases.js';
+import {
+  GOLDEN_CASES,
+  README,
+  goldenCase,
+  goldenPath,
+  renderGoldenCase,
+  withReadmeExcerpt,
+  type GoldenTier,
+} from '../__tests__/golden/golden-cases.js';
 import { ensureWorld, hasSharedFixtures, repoRoot } from '../__tests__/world/world.js';
 
 const TIERS: readonly GoldenTier[] = ['examples', 'world', 'fixtures'];
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
-  for (const t of asked) if (!TIERS.includes(t as GoldenTier)) throw new Error(`unknown tier '${t}' (expected ${TIERS.join(', ')})`);
+  for (const t of asked)
+    if (!TIERS.includes(t as GoldenTier))
+      throw new Error(`unknown tier '${t}' (expected ${TIERS.join(', ')})`);
   const tiers = new Set<GoldenTier>(asked.length > 0 ? (asked as GoldenTier[]) : TIERS);
   process.chdir(repoRoot);
   if (tiers.has('world')) ensureWorld();
@@ -32,14 +42,21 @@ async function main(): Promise<void> {
       const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, outputs[format]);
-      process.stdout.write(`${before === outputs[format] ? 'unchanged' : before === undefined ? 'created  ' : 'updated  '} ${path.slice(repoRoot.length + 1)}\n`);
+      process.stdout.write(
+        `${before === outputs[format] ? 'unchanged' : before === undefined ? 'created  ' : 'updated  '} ${path.slice(repoRoot.length + 1)}\n`,
+      );
     }
   }
   if (tiers.has('examples')) {
     const readme = readFileSync(README, 'utf8');
-    const next = withReadmeExcerpt(readme, readFileSync(goldenPath(goldenCase('examples-v1-v2'), 'markdown'), 'utf8'));
+    const next = withReadmeExcerpt(
+      readme,
+      readFileSync(goldenPath(goldenCase('examples-v1-v2'), 'markdown'), 'utf8'),
+    );
     writeFileSync(README, next);
-    process.stdout.write(`${next === readme ? 'unchanged' : 'updated  '} README.md (What a changelog looks like)\n`);
+    process.stdout.write(
+      `${next === readme ? 'unchanged' : 'updated  '} README.md (What a changelog looks like)\n`,
+    );
   }
 }
 

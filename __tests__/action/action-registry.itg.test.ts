@@ -173,7 +173,9 @@ describe.skipIf(missing.length > 0)('action with images in a registry', () => {
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.outputs.previous).toMatch(new RegExp(`^${debian.replace(/\./g, '\\.')}:1\\.0\\.0@sha256:[0-9a-f]{64}$`));
+    expect(r.outputs.previous).toMatch(
+      new RegExp(`^${debian.replace(/\./g, '\\.')}:1\\.0\\.0@sha256:[0-9a-f]{64}$`),
+    );
     expect(gh.comments.get(42)).toHaveLength(1);
     expect(Number(r.outputs['packages-changed'])).toBeGreaterThan(0);
     // The base layer (64 MB) is large enough to get a progress line when its download ends.

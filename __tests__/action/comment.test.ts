@@ -67,12 +67,16 @@ describe('sticky comment', () => {
 
   it('fails with a clear error after repeated 5xx', async () => {
     gh.fault('POST', /\/comments$/, 500, 500, 500, 500);
-    await expect(upsertStickyComment(octokit, target, marker, `${marker}\nx`, fast)).rejects.toThrow(/create comment failed with HTTP 500/);
+    await expect(upsertStickyComment(octokit, target, marker, `${marker}\nx`, fast)).rejects.toThrow(
+      /create comment failed with HTTP 500/,
+    );
   });
 
   it('reports a 422 (e.g. body too long) without retrying', async () => {
     gh.fault('POST', /\/comments$/, 422);
-    await expect(upsertStickyComment(octokit, target, marker, `${marker}\nx`, fast)).rejects.toThrow(/HTTP 422/);
+    await expect(upsertStickyComment(octokit, target, marker, `${marker}\nx`, fast)).rejects.toThrow(
+      /HTTP 422/,
+    );
     expect(gh.requests.filter((q) => q.method === 'POST').length).toBe(1);
   });
 });

@@ -23,7 +23,14 @@ function read(over: Record<string, string>) {
 describe('action inputs', () => {
   it('reads the defaults into a typed object', () => {
     const i = read({ exclude: 'opt/cache/**\n# comment\n var/tmp/**, srv/x' });
-    expect(i).toMatchObject({ image: 'ghcr.io/org/app:1.2.0', previous: 'auto', failOn: 'stop', depth: 2, comment: 'true', summary: true });
+    expect(i).toMatchObject({
+      image: 'ghcr.io/org/app:1.2.0',
+      previous: 'auto',
+      failOn: 'stop',
+      depth: 2,
+      comment: 'true',
+      summary: true,
+    });
     expect(i.exclude).toEqual(['opt/cache/**', 'var/tmp/**', 'srv/x']);
   });
 
@@ -40,8 +47,14 @@ describe('action inputs', () => {
     [{ comment: 'yes' }, "input 'comment': expected true, false or on-change, got 'yes'"],
     [{ summary: 'maybe' }, "input 'summary': expected true or false, got 'maybe'"],
     [{ platform: 'linux' }, "input 'platform': expected os/arch[/variant]"],
-    [{ 'registry-username': 'me' }, "input 'registry-password': registry-username and registry-password go together"],
-    [{ 'previous-tag-template': '{repository}:latest' }, "input 'previous-tag-template': must contain {tag} or {version}"],
+    [
+      { 'registry-username': 'me' },
+      "input 'registry-password': registry-username and registry-password go together",
+    ],
+    [
+      { 'previous-tag-template': '{repository}:latest' },
+      "input 'previous-tag-template': must contain {tag} or {version}",
+    ],
     [{ 'comment-key': '<b>' }, "input 'comment-key'"],
     [{ 'max-layer-size': 'lots' }, "input 'max-layer-size': expected a size like 512"],
     [{ 'max-entries': '-5' }, "input 'max-entries': expected a whole number above 0, got '-5'"],
@@ -58,7 +71,10 @@ describe('action inputs', () => {
 
   it('reads the resource bounds with their defaults', () => {
     expect(read({})).toMatchObject({ maxLayerBytes: 64 * 1024 ** 3, maxEntries: 2_000_000 });
-    expect(read({ 'max-layer-size': '10GB', 'max-entries': '5' })).toMatchObject({ maxLayerBytes: 10e9, maxEntries: 5 });
+    expect(read({ 'max-layer-size': '10GB', 'max-entries': '5' })).toMatchObject({
+      maxLayerBytes: 10e9,
+      maxEntries: 5,
+    });
   });
 
   it('parses depth all and a platform with a variant', () => {

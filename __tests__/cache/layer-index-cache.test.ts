@@ -21,10 +21,28 @@ function index(n: number, diffByte = 'a'): LayerIndex {
     uncompressedSize: 20,
     entries: [
       { path: 'etc', type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 },
-      { path: 'usr/bin/su', type: 'file', mode: 0o4755, uid: 0, gid: 0, size: n, sha256: 'c'.repeat(64), mtime: 5 },
+      {
+        path: 'usr/bin/su',
+        type: 'file',
+        mode: 0o4755,
+        uid: 0,
+        gid: 0,
+        size: n,
+        sha256: 'c'.repeat(64),
+        mtime: 5,
+      },
       { path: 'bin', type: 'symlink', mode: 0o777, uid: 0, gid: 0, size: 0, link: 'usr/bin' },
       { path: 'dev/null', type: 'char', mode: 0o666, uid: 0, gid: 0, size: 0, devmajor: 1, devminor: 3 },
-      { path: 'usr/bin/go', type: 'file', mode: 0o755, uid: 1, gid: 2, size: 3, sha256: 'd'.repeat(64), probes: { 'go-buildinfo': { goVersion: 'go1.22' } } },
+      {
+        path: 'usr/bin/go',
+        type: 'file',
+        mode: 0o755,
+        uid: 1,
+        gid: 2,
+        size: 3,
+        sha256: 'd'.repeat(64),
+        probes: { 'go-buildinfo': { goVersion: 'go1.22' } },
+      },
     ],
     whiteouts: [
       { path: 'etc/old', kind: 'file' },
@@ -55,8 +73,15 @@ describe('layer-index-cache', () => {
     const other = new DiskLayerIndexCache(dir, { ...spec, globs: ['lib/apk/db/installed'] });
     expect(await other.get(index(1).diffID)).toBeUndefined();
     expect(captureSpecKey(spec)).not.toBe(captureSpecKey({ ...spec, maxFileBytes: 2048 }));
-    const probe = { id: 'p', version: 1, matches: () => false, start: () => ({ write: () => undefined, end: () => undefined }) };
-    expect(captureSpecKey({ ...spec, probes: [{ ...probe, options: 'cap=1' }] })).not.toBe(captureSpecKey({ ...spec, probes: [{ ...probe, options: 'cap=2' }] }));
+    const probe = {
+      id: 'p',
+      version: 1,
+      matches: () => false,
+      start: () => ({ write: () => undefined, end: () => undefined }),
+    };
+    expect(captureSpecKey({ ...spec, probes: [{ ...probe, options: 'cap=1' }] })).not.toBe(
+      captureSpecKey({ ...spec, probes: [{ ...probe, options: 'cap=2' }] }),
+    );
   });
 
   it('detects a corrupt entry, drops it and reports a miss', async () => {

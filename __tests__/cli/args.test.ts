@@ -3,7 +3,33 @@ import { parseCommand } from '../../src/cli/args.js';
 
 describe('cli args', () => {
   it('parses diff with every option', () => {
-    const c = parseCommand(['diff', 'a.tar', 'b.tar', '--format', 'json', '-o', 'out.json', '--exclude', 'opt/**', '--exclude', 'srv/**', '--no-default-excludes', '--depth', 'all', '--policy', 'p.yml', '--exit-code', '--platform', 'linux/arm64', '--max-layer-size', '1GiB', '--max-entries', '10', '--registry-timeout', '5']);
+    const c = parseCommand([
+      'diff',
+      'a.tar',
+      'b.tar',
+      '--format',
+      'json',
+      '-o',
+      'out.json',
+      '--exclude',
+      'opt/**',
+      '--exclude',
+      'srv/**',
+      '--no-default-excludes',
+      '--depth',
+      'all',
+      '--policy',
+      'p.yml',
+      '--exit-code',
+      '--platform',
+      'linux/arm64',
+      '--max-layer-size',
+      '1GiB',
+      '--max-entries',
+      '10',
+      '--registry-timeout',
+      '5',
+    ]);
     expect(c).toMatchObject({
       name: 'diff',
       previous: 'a.tar',
@@ -29,7 +55,10 @@ describe('cli args', () => {
   });
 
   it('parses policy check with and without images', () => {
-    expect(parseCommand(['policy', 'check', 'p.yml'])).toMatchObject({ name: 'policy-check', policy: 'p.yml' });
+    expect(parseCommand(['policy', 'check', 'p.yml'])).toMatchObject({
+      name: 'policy-check',
+      policy: 'p.yml',
+    });
     expect(parseCommand(['policy', 'check', 'p.yml', 'a', 'b'])).toMatchObject({ previous: 'a', image: 'b' });
   });
 

@@ -10,14 +10,21 @@ const examples = resolve(import.meta.dirname, '../../examples');
 const v1 = `oci-archive:${join(examples, 'v1.oci.tar')}`;
 const v2 = `oci-archive:${join(examples, 'v2.oci.tar')}`;
 
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; out: string; err: string }> {
   const out = new PassThrough();
   const err = new PassThrough();
   let o = '';
   let e = '';
   out.on('data', (c: Buffer) => (o += c.toString()));
   err.on('data', (c: Buffer) => (e += c.toString()));
-  const code = await main(argv, { stdout: out as unknown as NodeJS.WriteStream, stderr: err as unknown as NodeJS.WriteStream, env });
+  const code = await main(argv, {
+    stdout: out as unknown as NodeJS.WriteStream,
+    stderr: err as unknown as NodeJS.WriteStream,
+    env,
+  });
   return { code, out: o, err: e };
 }
 
@@ -30,7 +37,11 @@ describe('cli main', () => {
     const r = await run(['diff', v1, v2, '--format', 'json', '--no-cache']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out) as { packages: Array<{ name: string; kind: string }> };
-    expect(report.packages.map((p) => `${p.kind} ${p.name}`).sort()).toEqual(['added ca-certificates', 'removed netbase', 'upgraded tzdata']);
+    expect(report.packages.map((p) => `${p.kind} ${p.name}`).sort()).toEqual([
+      'added ca-certificates',
+      'removed netbase',
+      'upgraded tzdata',
+    ]);
   });
 
   it('exits 1 with --exit-code when something changed, 0 when nothing did', async () => {
@@ -41,7 +52,10 @@ describe('cli main', () => {
   it('exits 2 when the policy says stop and names the violation on stderr', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-'));
     const policy = join(dir, 'policy.yml');
-    writeFileSync(policy, 'rules:\n  - id: no-new-certs\n    description: no ca-certificates\n    action: stop\n    packages:\n      name: [ca-certificates]\n      change: [added]\n');
+    writeFileSync(
+      policy,
+      'rules:\n  - id: no-new-certs\n    description: no ca-certificates\n    action: stop\n    packages:\n      name: [ca-certificates]\n      change: [added]\n',
+    );
     const r = await run(['diff', v1, v2, '--policy', policy, '--format', 'text', '--no-cache']);
     expect(r.code).toBe(2);
     expect(r.err.trim().split('\n')).toHaveLength(1);

@@ -9,10 +9,20 @@ describe('diff: directories a package lists', () => {
     afterB.dir('etc/ssl/certs');
     afterB.dir('srv/empty');
     const after = afterB.build();
-    after.packages.push({ ecosystem: 'dpkg', name: 'ca-certificates', version: '1', location: 'var/lib/dpkg/status', layer: 0, files: [{ path: 'etc/ssl/certs' }] });
+    after.packages.push({
+      ecosystem: 'dpkg',
+      name: 'ca-certificates',
+      version: '1',
+      location: 'var/lib/dpkg/status',
+      layer: 0,
+      files: [{ path: 'etc/ssl/certs' }],
+    });
     const changes = diffInventories(before, after, { exclude: [], defaultExcludes: true, depth: 2 });
     const certs = changes.files.find((f) => f.path === 'etc/ssl/certs');
     expect(certs).toMatchObject({ kind: 'added', ownership: 'package', owners: ['dpkg:ca-certificates'] });
-    expect(changes.files.find((f) => f.path === 'srv/empty')).toMatchObject({ kind: 'added', ownership: 'none' });
+    expect(changes.files.find((f) => f.path === 'srv/empty')).toMatchObject({
+      kind: 'added',
+      ownership: 'none',
+    });
   });
 });

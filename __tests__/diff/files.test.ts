@@ -18,11 +18,16 @@ function base(): InventoryBuilder {
     .symlink('usr/local/bin/current', 'tool');
 }
 
-const summary = (c: ReturnType<typeof diffInventories>) => c.files.map((f) => [f.path, f.kind, f.aspects.join(',')]);
+const summary = (c: ReturnType<typeof diffInventories>) =>
+  c.files.map((f) => [f.path, f.kind, f.aspects.join(',')]);
 
 describe('diffInventories (files)', () => {
   it('reports added, removed and content-modified files with their states', () => {
-    const after = base().remove('etc/app.conf').file('etc/new.conf').file('usr/local/bin/tool', { content: 'v2', mode: 0o755 }).build();
+    const after = base()
+      .remove('etc/app.conf')
+      .file('etc/new.conf')
+      .file('usr/local/bin/tool', { content: 'v2', mode: 0o755 })
+      .build();
     const changes = diffInventories(base().build(), after, OPTIONS);
     expect(summary(changes)).toEqual([
       ['etc/app.conf', 'removed', ''],
@@ -37,12 +42,19 @@ describe('diffInventories (files)', () => {
   });
 
   it('names each metadata aspect: setuid mode, uid, gid', () => {
-    const after = base().file('usr/local/bin/tool', { content: 'v1', mode: 0o4755, uid: 1000, gid: 50 }).build();
-    expect(summary(diffInventories(base().build(), after, OPTIONS))).toEqual([['usr/local/bin/tool', 'metadata', 'mode,uid,gid']]);
+    const after = base()
+      .file('usr/local/bin/tool', { content: 'v1', mode: 0o4755, uid: 1000, gid: 50 })
+      .build();
+    expect(summary(diffInventories(base().build(), after, OPTIONS))).toEqual([
+      ['usr/local/bin/tool', 'metadata', 'mode,uid,gid'],
+    ]);
   });
 
   it('reports a symlink retargeted and a file turned into a symlink as modified', () => {
-    const after = base().symlink('usr/local/bin/current', 'tool2').symlink('etc/app.conf', '/dev/null').build();
+    const after = base()
+      .symlink('usr/local/bin/current', 'tool2')
+      .symlink('etc/app.conf', '/dev/null')
+      .build();
     expect(summary(diffInventories(base().build(), after, OPTIONS))).toEqual([
       ['etc/app.conf', 'modified', 'type'],
       ['usr/local/bin/current', 'modified', 'link'],
@@ -50,7 +62,10 @@ describe('diffInventories (files)', () => {
   });
 
   it('ignores symlink modes and the file/hardlink distinction when content is the same', () => {
-    const before = base().file('usr/bin/perl', { content: 'perl' }).file('usr/bin/perl5.36', { type: 'hardlink', content: 'perl', link: 'usr/bin/perl' }).build();
+    const before = base()
+      .file('usr/bin/perl', { content: 'perl' })
+      .file('usr/bin/perl5.36', { type: 'hardlink', content: 'perl', link: 'usr/bin/perl' })
+      .build();
     const after = base()
       .symlink('usr/local/bin/current', 'tool', { mode: 0o755 })
       .file('usr/bin/perl', { type: 'hardlink', content: 'perl', link: 'usr/bin/perl5.36' })
@@ -60,7 +75,11 @@ describe('diffInventories (files)', () => {
   });
 
   it('reports directories only for metadata changes and when added or removed empty', () => {
-    const before = base().dir('srv/old-empty').dir('var/www', { mode: 0o755 }).file('var/www/index.html').build();
+    const before = base()
+      .dir('srv/old-empty')
+      .dir('var/www', { mode: 0o755 })
+      .file('var/www/index.html')
+      .build();
     const after = base()
       .dir('data') // empty: a volume mount point
       .dir('opt/app') // holds a file: described by the file
@@ -81,7 +100,9 @@ describe('diffInventories (files)', () => {
   });
 
   it('attributes file changes to the package change that explains them', () => {
-    const after = base().pkg('dpkg', 'openssl', '3.0.13-1', { files: ['usr/bin/openssl', 'etc/ssl/openssl.cnf'] }).build();
+    const after = base()
+      .pkg('dpkg', 'openssl', '3.0.13-1', { files: ['usr/bin/openssl', 'etc/ssl/openssl.cnf'] })
+      .build();
     const changes = diffInventories(base().build(), after, OPTIONS);
     expect(changes.packages[0]).toMatchObject({ name: 'openssl', kind: 'upgraded', fileChanges: 2 });
     expect(changes.files.map((f) => [f.path, f.ownership, f.owners, f.unexplained])).toEqual([
@@ -110,7 +131,14 @@ describe('diffInventories (files)', () => {
   it('explains a removed package file by the package removal (owners of the old image)', () => {
     const after = base().unpkg('dpkg', 'bash').build();
     const changes = diffInventories(base().build(), after, OPTIONS);
-    expect(changes.files).toEqual([expect.objectContaining({ path: 'usr/bin/bash', kind: 'removed', owners: ['dpkg:bash'], ownership: 'package' })]);
+    expect(changes.files).toEqual([
+      expect.objectContaining({
+        path: 'usr/bin/bash',
+        kind: 'removed',
+        owners: ['dpkg:bash'],
+        ownership: 'package',
+      }),
+    ]);
     expect(changes.files[0]!.unexplained).toBeUndefined();
     expect(changes.packages[0]).toMatchObject({ kind: 'removed', fileChanges: 1 });
   });
@@ -152,7 +180,10 @@ describe('diffInventories (excludes)', () => {
 
   it('adds user globs (leading slash allowed, dot files matched)', () => {
     const after = noisy().file('app/.env.example').build();
-    const changes = diffInventories(base().build(), after, { ...OPTIONS, exclude: ['/app/*.js', 'app/.env*'] });
+    const changes = diffInventories(base().build(), after, {
+      ...OPTIONS,
+      exclude: ['/app/*.js', 'app/.env*'],
+    });
     expect(changes.files.filter((f) => !f.excluded)).toEqual([]);
     expect(changes.counts.excluded).toBe(7);
     expect(changes.hasChanges).toBe(false);
@@ -204,7 +235,15 @@ describe('diffInventories (rollup)', () => {
 
   it('lists every path at depth all', () => {
     const rows = diffInventories(base().build(), after(), { ...OPTIONS, depth: 'all' }).rollup;
-    expect(rows.map((r) => r.path)).toEqual(['README', 'etc/app.conf', 'opt/app/x/y.txt', 'usr/local/bin/a', 'usr/local/bin/b', 'usr/local/bin/tool', 'usr/local/lib/c.so']);
+    expect(rows.map((r) => r.path)).toEqual([
+      'README',
+      'etc/app.conf',
+      'opt/app/x/y.txt',
+      'usr/local/bin/a',
+      'usr/local/bin/b',
+      'usr/local/bin/tool',
+      'usr/local/lib/c.so',
+    ]);
     expect(rows.every((r) => r.added + r.removed + r.modified === 1)).toBe(true);
   });
 });

@@ -8,7 +8,9 @@ const OPTIONS: DiffOptions = { exclude: [], defaultExcludes: true, depth: 2 };
 function base(): InventoryBuilder {
   return new InventoryBuilder()
     .os('debian', '12', 'Debian GNU/Linux 12 (bookworm)')
-    .pkg('dpkg', 'openssl', '3.0.11-1~deb12u1', { files: ['usr/bin/openssl', 'usr/lib/x86_64-linux-gnu/libssl.so.3'] })
+    .pkg('dpkg', 'openssl', '3.0.11-1~deb12u1', {
+      files: ['usr/bin/openssl', 'usr/lib/x86_64-linux-gnu/libssl.so.3'],
+    })
     .pkg('dpkg', 'bash', '5.2.15-2+b2', { files: ['usr/bin/bash'] })
     .pkg('dpkg', 'tzdata', '2024a-0+deb12u1', { files: ['usr/share/zoneinfo/UTC'] });
 }
@@ -27,7 +29,9 @@ describe('diffInventories (packages)', () => {
 
   it('tells upgraded, downgraded, added and removed apart with the dpkg comparator', () => {
     const after = base()
-      .pkg('dpkg', 'openssl', '3.0.13-1~deb12u1', { files: ['usr/bin/openssl', 'usr/lib/x86_64-linux-gnu/libssl.so.3'] })
+      .pkg('dpkg', 'openssl', '3.0.13-1~deb12u1', {
+        files: ['usr/bin/openssl', 'usr/lib/x86_64-linux-gnu/libssl.so.3'],
+      })
       .pkg('dpkg', 'tzdata', '2023c-5', { files: ['usr/share/zoneinfo/UTC'] })
       .unpkg('dpkg', 'bash')
       .pkg('dpkg', 'curl', '7.88.1-10+deb12u5', { files: ['usr/bin/curl'] })
@@ -68,7 +72,12 @@ describe('diffInventories (packages)', () => {
         .build();
     const changes = diffInventories(mk('2.36-9', '2.36-9'), mk('2.36-9+deb12u4', '2.36-9'), OPTIONS);
     expect(changes.packages).toHaveLength(1);
-    expect(changes.packages[0]).toMatchObject({ name: 'libc6', arch: 'amd64', kind: 'upgraded', fileChanges: 1 });
+    expect(changes.packages[0]).toMatchObject({
+      name: 'libc6',
+      arch: 'amd64',
+      kind: 'upgraded',
+      fileChanges: 1,
+    });
   });
 
   it('reports an added architecture as an added package, not as a change of the existing one', () => {
@@ -91,8 +100,12 @@ describe('diffInventories (packages)', () => {
   it('keeps language packages at different locations apart and follows a python upgrade across dist-info names', () => {
     const mk = (app: string, tool: string) =>
       new InventoryBuilder()
-        .pkg('python', 'requests', app, { location: `app/venv/lib/python3.11/site-packages/requests-${app}.dist-info/METADATA` })
-        .pkg('python', 'requests', tool, { location: `usr/lib/python3/dist-packages/requests-${tool}.dist-info/METADATA` })
+        .pkg('python', 'requests', app, {
+          location: `app/venv/lib/python3.11/site-packages/requests-${app}.dist-info/METADATA`,
+        })
+        .pkg('python', 'requests', tool, {
+          location: `usr/lib/python3/dist-packages/requests-${tool}.dist-info/METADATA`,
+        })
         .build();
     const changes = diffInventories(mk('2.31.0', '2.28.1'), mk('2.32.3', '2.28.1'), OPTIONS);
     expect(changes.packages).toHaveLength(1);
@@ -107,23 +120,38 @@ describe('diffInventories (packages)', () => {
 
   it('reports a rebuild when the version is the same but the recorded digests differ', () => {
     const before = base().build();
-    const after = base().pkg('dpkg', 'bash', '5.2.15-2+b2', { files: ['usr/bin/bash'], contentSeed: 'rebuild' }).build();
+    const after = base()
+      .pkg('dpkg', 'bash', '5.2.15-2+b2', { files: ['usr/bin/bash'], contentSeed: 'rebuild' })
+      .build();
     const changes = diffInventories(before, after, OPTIONS);
     expect(changes.packages).toEqual([
-      expect.objectContaining({ name: 'bash', kind: 'rebuilt', before: { version: '5.2.15-2+b2' }, after: { version: '5.2.15-2+b2' }, fileChanges: 1 }),
+      expect.objectContaining({
+        name: 'bash',
+        kind: 'rebuilt',
+        before: { version: '5.2.15-2+b2' },
+        after: { version: '5.2.15-2+b2' },
+        fileChanges: 1,
+      }),
     ]);
-    expect(changes.files.map((f) => [f.path, f.kind, f.unexplained])).toEqual([['usr/bin/bash', 'modified', undefined]]);
+    expect(changes.files.map((f) => [f.path, f.kind, f.unexplained])).toEqual([
+      ['usr/bin/bash', 'modified', undefined],
+    ]);
   });
 
   it('reports a rebuild when an apk package checksum differs', () => {
-    const mk = (c: string) => new InventoryBuilder().pkg('apk', 'musl', '1.2.4-r2', { metadata: { checksum: c } }).build();
+    const mk = (c: string) =>
+      new InventoryBuilder().pkg('apk', 'musl', '1.2.4-r2', { metadata: { checksum: c } }).build();
     expect(diffInventories(mk('Q1aaa'), mk('Q1bbb'), OPTIONS).packages[0]?.kind).toBe('rebuilt');
     expect(diffInventories(mk('Q1aaa'), mk('Q1aaa'), OPTIONS).packages).toEqual([]);
   });
 
   it('carries the source package into the change', () => {
-    const before = new InventoryBuilder().pkg('dpkg', 'libssl3', '3.0.11-1', { source: { name: 'openssl', version: '3.0.11-1' } }).build();
-    const after = new InventoryBuilder().pkg('dpkg', 'libssl3', '3.0.13-1', { source: { name: 'openssl' } }).build();
+    const before = new InventoryBuilder()
+      .pkg('dpkg', 'libssl3', '3.0.11-1', { source: { name: 'openssl', version: '3.0.11-1' } })
+      .build();
+    const after = new InventoryBuilder()
+      .pkg('dpkg', 'libssl3', '3.0.13-1', { source: { name: 'openssl' } })
+      .build();
     const c = diffInventories(before, after, OPTIONS).packages[0]!;
     expect(c.before).toEqual({ version: '3.0.11-1', source: { name: 'openssl', version: '3.0.11-1' } });
     expect(c.after).toEqual({ version: '3.0.13-1', source: { name: 'openssl' } });
@@ -148,7 +176,9 @@ describe('diffInventories (packages)', () => {
 
   it('does not modify its inputs', () => {
     const before = base().build();
-    const after = base().pkg('dpkg', 'bash', '5.3-1', { files: ['usr/bin/bash'] }).build();
+    const after = base()
+      .pkg('dpkg', 'bash', '5.3-1', { files: ['usr/bin/bash'] })
+      .build();
     const [b, a] = [structuredClone(before), structuredClone(after)];
     diffInventories(before, after, OPTIONS);
     expect(before).toEqual(b);

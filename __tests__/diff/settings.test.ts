@@ -20,7 +20,11 @@ function base(): InventoryBuilder {
       Volumes: { '/data': {} },
       Labels: { 'org.opencontainers.image.version': '1.0.0' },
       StopSignal: 'SIGTERM',
-      Healthcheck: { Test: ['CMD-SHELL', 'curl -f http://localhost:8080/ || exit 1'], Interval: 30e9, Retries: 3 },
+      Healthcheck: {
+        Test: ['CMD-SHELL', 'curl -f http://localhost:8080/ || exit 1'],
+        Interval: 30e9,
+        Retries: 3,
+      },
     });
 }
 
@@ -43,7 +47,11 @@ describe('diffInventories (settings)', () => {
     expect(keys(after)).toEqual([
       { key: 'cmd', before: '["serve","--port","8080"]' },
       { key: 'entrypoint', before: '["/entrypoint.sh"]', after: '["/bin/sh","-c"]' },
-      { key: 'healthcheck', before: 'CMD-SHELL curl -f http://localhost:8080/ || exit 1 (interval 30s, retries 3)', after: 'NONE' },
+      {
+        key: 'healthcheck',
+        before: 'CMD-SHELL curl -f http://localhost:8080/ || exit 1 (interval 30s, retries 3)',
+        after: 'NONE',
+      },
       { key: 'stopsignal', before: 'SIGTERM', after: 'SIGQUIT' },
       { key: 'user', before: 'app', after: 'root' },
       { key: 'workdir', before: '/srv', after: '/app' },
@@ -68,7 +76,14 @@ describe('diffInventories (settings)', () => {
   });
 
   it('redacts secret values on both sides but still reports that they changed', () => {
-    const after = base().config({ Env: ['PATH=/usr/local/bin:/usr/bin', 'DB_PASSWORD=correct-horse', 'LANG=C.UTF-8', 'DATABASE_URL=postgres://app:s3cret@db/app'] });
+    const after = base().config({
+      Env: [
+        'PATH=/usr/local/bin:/usr/bin',
+        'DB_PASSWORD=correct-horse',
+        'LANG=C.UTF-8',
+        'DATABASE_URL=postgres://app:s3cret@db/app',
+      ],
+    });
     const settings = keys(after);
     expect(settings).toEqual([
       { key: 'env.DATABASE_URL', after: 'postgres://app:(redacted)@db/app', redacted: true },
@@ -89,7 +104,11 @@ describe('diffInventories (settings)', () => {
     const before = base().build();
     const after = base().layers('debian', 'app-rebuilt').file('var/log/build.log').build();
     const changes = diffInventories(before, after, OPTIONS);
-    expect(changes.layers).toEqual({ shared: 1, added: [after.image.layers[1]!.diffID], removed: [before.image.layers[1]!.diffID] });
+    expect(changes.layers).toEqual({
+      shared: 1,
+      added: [after.image.layers[1]!.diffID],
+      removed: [before.image.layers[1]!.diffID],
+    });
     expect(changes.settings.map((s) => s.key)).toEqual(['history']);
     expect(changes.hasChanges).toBe(false);
   });
@@ -98,12 +117,35 @@ describe('diffInventories (settings)', () => {
     const changes = diffInventories(undefined, base().build(), OPTIONS);
     expect(changes.settings.every((s) => s.before === undefined && s.after !== undefined)).toBe(true);
     expect(changes.settings.map((s) => s.key)).toEqual([
-      'cmd', 'entrypoint', 'env.DB_PASSWORD', 'env.LANG', 'env.PATH', 'healthcheck', 'history',
-      'label.org.opencontainers.image.version', 'layers', 'os', 'platform', 'port.8080/tcp',
-      'size.compressed', 'size.uncompressed', 'stopsignal', 'user', 'volume./data', 'workdir',
+      'cmd',
+      'entrypoint',
+      'env.DB_PASSWORD',
+      'env.LANG',
+      'env.PATH',
+      'healthcheck',
+      'history',
+      'label.org.opencontainers.image.version',
+      'layers',
+      'os',
+      'platform',
+      'port.8080/tcp',
+      'size.compressed',
+      'size.uncompressed',
+      'stopsignal',
+      'user',
+      'volume./data',
+      'workdir',
     ]);
-    expect(changes.settings.find((s) => s.key === 'env.DB_PASSWORD')).toEqual({ key: 'env.DB_PASSWORD', after: '(redacted)', redacted: true });
-    expect(changes.layers).toEqual({ shared: 0, added: changes.after.summary.layers.map((l) => l.diffID), removed: [] });
+    expect(changes.settings.find((s) => s.key === 'env.DB_PASSWORD')).toEqual({
+      key: 'env.DB_PASSWORD',
+      after: '(redacted)',
+      redacted: true,
+    });
+    expect(changes.layers).toEqual({
+      shared: 0,
+      added: changes.after.summary.layers.map((l) => l.diffID),
+      removed: [],
+    });
   });
 
   it('flags a platform change and an OS change', () => {
@@ -121,22 +163,49 @@ describe('diffInventories (settings)', () => {
 
   it('describes both sides of the comparison', () => {
     const changes = diffInventories(base().pkg('dpkg', 'a', '1').file('x').build(), base().build(), OPTIONS);
-    expect(changes.before).toMatchObject({ packageCount: 1, fileCount: 1, user: 'app', os: { id: 'debian', versionId: '12' } });
+    expect(changes.before).toMatchObject({
+      packageCount: 1,
+      fileCount: 1,
+      user: 'app',
+      os: { id: 'debian', versionId: '12' },
+    });
     expect(changes.after).toMatchObject({ packageCount: 0, fileCount: 0, user: 'app' });
   });
 });
 
 describe('isSecretKey', () => {
-  it.each(['DB_PASSWORD', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'API_KEY', 'apiKey', 'NPM_AUTH', 'PRIVATE_KEY', 'DB_PWD', 'SESSION_COOKIE', 'AZURE_CREDENTIALS', 'passphrase'])(
-    '%s is secret',
-    (key) => expect(isSecretKey(key)).toBe(true),
-  );
-  it.each(['PATH', 'PWD', 'OLDPWD', 'LANG', 'HOME', 'KEYBOARD', 'SSH_KEY_PATH', 'DB_PASSWORD_FILE', 'GNUPGHOME', 'CERT_DIR', 'NODE_ENV', 'PYTHONPATH', 'LD_LIBRARY_PATH'])(
-    '%s is not secret',
-    (key) => expect(isSecretKey(key)).toBe(false),
-  );
+  it.each([
+    'DB_PASSWORD',
+    'GITHUB_TOKEN',
+    'AWS_SECRET_ACCESS_KEY',
+    'API_KEY',
+    'apiKey',
+    'NPM_AUTH',
+    'PRIVATE_KEY',
+    'DB_PWD',
+    'SESSION_COOKIE',
+    'AZURE_CREDENTIALS',
+    'passphrase',
+  ])('%s is secret', (key) => expect(isSecretKey(key)).toBe(true));
+  it.each([
+    'PATH',
+    'PWD',
+    'OLDPWD',
+    'LANG',
+    'HOME',
+    'KEYBOARD',
+    'SSH_KEY_PATH',
+    'DB_PASSWORD_FILE',
+    'GNUPGHOME',
+    'CERT_DIR',
+    'NODE_ENV',
+    'PYTHONPATH',
+    'LD_LIBRARY_PATH',
+  ])('%s is not secret', (key) => expect(isSecretKey(key)).toBe(false));
   it('hides URL credentials but keeps the rest of the URL', () => {
-    expect(redactUrlCredentials('redis://:pw@cache:6379 https://u:p@x.example/a')).toBe('redis://:(redacted)@cache:6379 https://u:(redacted)@x.example/a');
+    expect(redactUrlCredentials('redis://:pw@cache:6379 https://u:p@x.example/a')).toBe(
+      'redis://:(redacted)@cache:6379 https://u:(redacted)@x.example/a',
+    );
     expect(redactUrlCredentials('https://x.example/a@b:c')).toBe('https://x.example/a@b:c');
   });
 });

@@ -57,7 +57,12 @@ export class FakeGitHub {
   }
 
   addComment(issue: number, body: string, login: string): FakeComment {
-    const c = { id: this.nextId++, body, user: { login }, html_url: `https://github.example/c/${this.nextId}` };
+    const c = {
+      id: this.nextId++,
+      body,
+      user: { login },
+      html_url: `https://github.example/c/${this.nextId}`,
+    };
     this.comments.set(issue, [...(this.comments.get(issue) ?? []), c]);
     return c;
   }
@@ -80,7 +85,9 @@ export class FakeGitHub {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(data));
     };
-    const fault = this.faults.find((f) => f.method === method && f.path.test(url.pathname) && f.statuses.length > 0);
+    const fault = this.faults.find(
+      (f) => f.method === method && f.path.test(url.pathname) && f.statuses.length > 0,
+    );
     if (fault) {
       const status = fault.statuses.shift()!;
       send(status, { message: `injected ${status}` });
@@ -108,7 +115,10 @@ export class FakeGitHub {
         const c = this.addComment(issue, (body as { body: string }).body, this.userLogin ?? this.botLogin);
         send(201, c);
       } else send(405, {});
-    } else if ((m = url.pathname.match(/^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/)) && method === 'PATCH') {
+    } else if (
+      (m = url.pathname.match(/^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/)) &&
+      method === 'PATCH'
+    ) {
       const id = Number(m[1]);
       const c = [...this.comments.values()].flat().find((x) => x.id === id);
       if (!c) return send(404, { message: 'Not Found' });

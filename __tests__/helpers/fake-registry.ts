@@ -87,7 +87,8 @@ export class FakeRegistry {
   private authorized(req: IncomingMessage): boolean {
     const auth = req.headers.authorization ?? '';
     if (this.options.auth === 'basic') return this.checkBasic(auth);
-    if (this.options.auth === 'bearer') return auth.startsWith('Bearer ') && this.validTokens.has(auth.slice(7));
+    if (this.options.auth === 'bearer')
+      return auth.startsWith('Bearer ') && this.validTokens.has(auth.slice(7));
     return true;
   }
 
@@ -129,7 +130,11 @@ export class FakeRegistry {
       if (!this.authorized(req)) return this.challenge(res, scopeOf(repo));
       const entry = this.manifests.get(target.includes(':') ? `${repo}@${target}` : `${repo}:${target}`);
       if (!entry) return this.notFound(res, 'MANIFEST_UNKNOWN');
-      res.writeHead(200, { 'content-type': entry.mediaType, 'docker-content-digest': digestOf(entry.body), 'content-length': entry.body.length });
+      res.writeHead(200, {
+        'content-type': entry.mediaType,
+        'docker-content-digest': digestOf(entry.body),
+        'content-length': entry.body.length,
+      });
       return void res.end(entry.body);
     }
     m = /^\/v2\/(.+)\/blobs\/([^/]+)$/.exec(url.pathname);
@@ -176,7 +181,9 @@ export class FakeRegistry {
       req.on('end', () => {
         const form = new URLSearchParams(body);
         this.tokenForms.push(form);
-        const ok = form.get('grant_type') === 'refresh_token' && form.get('refresh_token') === this.options.refreshToken;
+        const ok =
+          form.get('grant_type') === 'refresh_token' &&
+          form.get('refresh_token') === this.options.refreshToken;
         this.issueToken(res, ok);
       });
       return;
@@ -220,7 +227,10 @@ export function serveBytes(req: IncomingMessage, res: ServerResponse, bytes: Buf
     });
     return void res.end(bytes.subarray(start));
   }
-  const headers: Record<string, string | number> = { 'content-type': 'application/octet-stream', 'content-length': bytes.length };
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/octet-stream',
+    'content-length': bytes.length,
+  };
   if (ranges) headers['accept-ranges'] = 'bytes';
   res.writeHead(200, headers);
   res.end(bytes);

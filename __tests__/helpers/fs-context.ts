@@ -28,7 +28,11 @@ function typeOf(st: Stats): EntryType {
  * only the directories the globs can match (their static bases, plus `extraDirs`), records every
  * walked path as a layer-0 tree entry, and captures the regular files the globs match.
  */
-export function fsCatalogContext(root: string, globs: readonly string[], options: FsContextOptions = {}): CatalogContext {
+export function fsCatalogContext(
+  root: string,
+  globs: readonly string[],
+  options: FsContextOptions = {},
+): CatalogContext {
   const maxFileBytes = options.maxFileBytes ?? 64 * 1024 * 1024;
   const isMatch = picomatch([...globs], { dot: true });
   const tree: FileTree = { entries: new Map(), captured: new Map() };
@@ -42,7 +46,15 @@ export function fsCatalogContext(root: string, globs: readonly string[], options
       return;
     }
     const type = typeOf(st);
-    const entry: TreeEntry = { path: rel, type, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: type === 'file' ? st.size : 0, layer: 0 };
+    const entry: TreeEntry = {
+      path: rel,
+      type,
+      mode: st.mode & 0o7777,
+      uid: st.uid,
+      gid: st.gid,
+      size: type === 'file' ? st.size : 0,
+      layer: 0,
+    };
     if (type === 'symlink') entry.link = readlinkSync(join(root, rel));
     const captured = type === 'file' && isMatch(rel) && st.size <= maxFileBytes;
     if (captured || (type === 'file' && options.hashAll)) {
@@ -65,7 +77,15 @@ export function fsCatalogContext(root: string, globs: readonly string[], options
       if (tree.entries.has(rel)) continue;
       try {
         const st = lstatSync(join(root, rel));
-        const entry: TreeEntry = { path: rel, type: typeOf(st), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: 0, layer: 0 };
+        const entry: TreeEntry = {
+          path: rel,
+          type: typeOf(st),
+          mode: st.mode & 0o7777,
+          uid: st.uid,
+          gid: st.gid,
+          size: 0,
+          layer: 0,
+        };
         if (entry.type === 'symlink') entry.link = readlinkSync(join(root, rel));
         tree.entries.set(rel, entry);
       } catch {
@@ -84,7 +104,10 @@ export function fsCatalogContext(root: string, globs: readonly string[], options
 }
 
 /** A CatalogContext over in-memory files (path -> content), all in layer 0 unless given. */
-export function memoryCatalogContext(files: Record<string, string | Buffer>, layers: Record<string, number> = {}): CatalogContext {
+export function memoryCatalogContext(
+  files: Record<string, string | Buffer>,
+  layers: Record<string, number> = {},
+): CatalogContext {
   const tree: FileTree = { entries: new Map(), captured: new Map() };
   for (const [path, value] of Object.entries(files)) {
     const content = Buffer.from(value);

@@ -107,7 +107,9 @@ export function htmlTables(html: string): HtmlTable[] {
     const head = /<thead>([\s\S]*?)<\/thead>/.exec(body)?.[1] ?? '';
     const header = [...head.matchAll(/<th[^>]*>([\s\S]*?)<\/th>/g)].map((c) => textOf(c[1]!));
     const tbody = /<tbody>([\s\S]*?)<\/tbody>/.exec(body)?.[1] ?? '';
-    const rows = [...tbody.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((r) => [...r[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => textOf(c[1]!)));
+    const rows = [...tbody.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((r) =>
+      [...r[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => textOf(c[1]!)),
+    );
     out.push({ header, rows });
   }
   return out;
@@ -121,7 +123,26 @@ export function liveMarkup(html: string): string[] {
   const tags = [...own.matchAll(/<([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>/g)];
   // What the renderer itself writes (the policy verdict is a GitHub alert: a blockquote with a list);
   // a link, image, heading or anything else came from an image's strings.
-  const allowed = new Set(['p', 'h3', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'details', 'summary', 'b', 'strong', 'sub', 'br', 'blockquote', 'ul', 'li']);
+  const allowed = new Set([
+    'p',
+    'h3',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'code',
+    'details',
+    'summary',
+    'b',
+    'strong',
+    'sub',
+    'br',
+    'blockquote',
+    'ul',
+    'li',
+  ]);
   for (const [all, name, attrs] of tags) {
     if (!allowed.has(name!.toLowerCase())) found.push(`element ${all}`);
     if (/\son\w+\s*=/i.test(attrs!)) found.push(`event handler ${all}`);

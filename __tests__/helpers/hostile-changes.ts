@@ -35,7 +35,10 @@ const OPTIONS: DiffOptions = { exclude: [], defaultExcludes: true, depth: 2 };
 /** A pair of images whose every image-derived string (names, versions, paths, labels, env, history, ...) is hostile. */
 export function hostileChanges(): Changes {
   const before = new InventoryBuilder(HOSTILE[1]).os('debian', '12', HOSTILE[3]).layers('base', 'old');
-  const after = new InventoryBuilder(HOSTILE[0]).os('debian', '13', HOSTILE[7]).platform(`linux/${HOSTILE[2]!}`).layers('base');
+  const after = new InventoryBuilder(HOSTILE[0])
+    .os('debian', '13', HOSTILE[7])
+    .platform(`linux/${HOSTILE[2]!}`)
+    .layers('base');
   after.layer('new', 1000, HOSTILE.join(' '));
   HOSTILE.forEach((s, i) => {
     before.pkg('dpkg', `down${i}${s}`, `2.0-${s}`, { arch: s, files: [`usr/lib/${i}/${s}`] });
@@ -61,7 +64,12 @@ export function hostileVerdict(): Verdict {
   return {
     result: 'stop',
     policy: HOSTILE[3]!,
-    violations: HOSTILE.map((s, i) => ({ rule: `rule-${s}`, action: i % 2 === 0 ? 'stop' : 'warn', subject: s, message: `${s} was found` })),
+    violations: HOSTILE.map((s, i) => ({
+      rule: `rule-${s}`,
+      action: i % 2 === 0 ? 'stop' : 'warn',
+      subject: s,
+      message: `${s} was found`,
+    })),
   };
 }
 
@@ -89,8 +97,20 @@ export function hugeVerdict(changes: Changes): Verdict {
     result: 'stop',
     policy: 'recommended',
     violations: [
-      ...downgrades.map((p) => ({ rule: 'no-downgrades', action: 'stop' as const, subject: `dpkg:${p.name}`, message: `${p.name} was downgraded` })),
-      ...changes.files.slice(0, 2_000).map((f) => ({ rule: 'new-files', action: 'warn' as const, subject: f.path, message: `${f.path} is new` })),
+      ...downgrades.map((p) => ({
+        rule: 'no-downgrades',
+        action: 'stop' as const,
+        subject: `dpkg:${p.name}`,
+        message: `${p.name} was downgraded`,
+      })),
+      ...changes.files
+        .slice(0, 2_000)
+        .map((f) => ({
+          rule: 'new-files',
+          action: 'warn' as const,
+          subject: f.path,
+          message: `${f.path} is new`,
+        })),
     ],
   };
 }

@@ -74,7 +74,13 @@ export function buildImage(spec: ImageSpec): BuiltImage {
   const types = spec.mediaTypes ?? 'oci';
   const layers = spec.layers.map((tar): BuiltLayer => {
     const stored = compress(tar, kind);
-    return { digest: digestOf(stored), diffID: digestOf(tar), size: stored.length, mediaType: LAYER_TYPES[types][kind], stored };
+    return {
+      digest: digestOf(stored),
+      diffID: digestOf(tar),
+      size: stored.length,
+      mediaType: LAYER_TYPES[types][kind],
+      stored,
+    };
   });
   const config: ImageConfig = {
     created: '2024-01-01T00:00:00Z',
@@ -90,7 +96,11 @@ export function buildImage(spec: ImageSpec): BuiltImage {
   const manifest: Manifest = {
     schemaVersion: 2,
     mediaType: types === 'oci' ? T.ociManifest : T.dockerManifest,
-    config: { mediaType: types === 'oci' ? T.ociConfig : T.dockerConfig, digest: digestOf(configBytes), size: configBytes.length },
+    config: {
+      mediaType: types === 'oci' ? T.ociConfig : T.dockerConfig,
+      digest: digestOf(configBytes),
+      size: configBytes.length,
+    },
     layers: layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size })),
   };
   const manifestBytes = jsonBytes(manifest);
@@ -140,7 +150,10 @@ export interface BuiltLayout {
 }
 
 function attestationFor(image: BuiltImage, blobs: Map<string, Buffer>): Descriptor {
-  const statement = jsonBytes({ _type: 'https://in-toto.io/Statement/v0.1', subject: [{ digest: image.manifestDigest }] });
+  const statement = jsonBytes({
+    _type: 'https://in-toto.io/Statement/v0.1',
+    subject: [{ digest: image.manifestDigest }],
+  });
   const emptyConfig = jsonBytes({});
   blobs.set(digestOf(statement), statement);
   blobs.set(digestOf(emptyConfig), emptyConfig);
@@ -148,7 +161,9 @@ function attestationFor(image: BuiltImage, blobs: Map<string, Buffer>): Descript
     schemaVersion: 2,
     mediaType: T.ociManifest,
     config: { mediaType: T.ociConfig, digest: digestOf(emptyConfig), size: emptyConfig.length },
-    layers: [{ mediaType: 'application/vnd.in-toto+json', digest: digestOf(statement), size: statement.length }],
+    layers: [
+      { mediaType: 'application/vnd.in-toto+json', digest: digestOf(statement), size: statement.length },
+    ],
   });
   blobs.set(digestOf(manifest), manifest);
   return {
@@ -156,7 +171,10 @@ function attestationFor(image: BuiltImage, blobs: Map<string, Buffer>): Descript
     digest: digestOf(manifest),
     size: manifest.length,
     platform: { os: 'unknown', architecture: 'unknown' },
-    annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': image.manifestDigest },
+    annotations: {
+      'vnd.docker.reference.type': 'attestation-manifest',
+      'vnd.docker.reference.digest': image.manifestDigest,
+    },
   };
 }
 
@@ -168,12 +186,22 @@ export function buildOciLayoutFiles(specs: OciLayoutSpec | OciLayoutSpec[]): Bui
   const tags: BuiltTag[] = [];
   for (const spec of list) {
     const tag = spec.tag === null ? undefined : (spec.tag ?? 'latest');
-    const annotations = { ...(tag !== undefined ? { 'org.opencontainers.image.ref.name': tag } : {}), ...spec.annotations };
-    const withAnnotations = (d: Descriptor): Descriptor => (Object.keys(annotations).length > 0 ? { ...d, annotations } : d);
+    const annotations = {
+      ...(tag !== undefined ? { 'org.opencontainers.image.ref.name': tag } : {}),
+      ...spec.annotations,
+    };
+    const withAnnotations = (d: Descriptor): Descriptor =>
+      Object.keys(annotations).length > 0 ? { ...d, annotations } : d;
     if (!spec.platforms) {
       const image = buildImage(spec);
       for (const [d, b] of image.blobs) blobs.set(d, b);
-      entries.push(withAnnotations({ mediaType: image.manifest.mediaType!, digest: image.manifestDigest, size: image.manifestBytes.length }));
+      entries.push(
+        withAnnotations({
+          mediaType: image.manifest.mediaType!,
+          digest: image.manifestDigest,
+          size: image.manifestBytes.length,
+        }),
+      );
       tags.push({ ...(tag !== undefined ? { tag } : {}), images: [image] });
       continue;
     }
@@ -181,13 +209,24 @@ export function buildOciLayoutFiles(specs: OciLayoutSpec | OciLayoutSpec[]): Bui
     const manifests: Descriptor[] = [];
     for (const image of images) {
       for (const [d, b] of image.blobs) blobs.set(d, b);
-      manifests.push({ mediaType: image.manifest.mediaType!, digest: image.manifestDigest, size: image.manifestBytes.length, platform: image.platform });
+      manifests.push({
+        mediaType: image.manifest.mediaType!,
+        digest: image.manifestDigest,
+        size: image.manifestBytes.length,
+        platform: image.platform,
+      });
       if (spec.attestation) manifests.push(attestationFor(image, blobs));
     }
-    const index: ImageIndex = { schemaVersion: 2, mediaType: spec.mediaTypes === 'docker' ? T.dockerList : T.ociIndex, manifests };
+    const index: ImageIndex = {
+      schemaVersion: 2,
+      mediaType: spec.mediaTypes === 'docker' ? T.dockerList : T.ociIndex,
+      manifests,
+    };
     const indexBytes = jsonBytes(index);
     blobs.set(digestOf(indexBytes), indexBytes);
-    entries.push(withAnnotations({ mediaType: index.mediaType!, digest: digestOf(indexBytes), size: indexBytes.length }));
+    entries.push(
+      withAnnotations({ mediaType: index.mediaType!, digest: digestOf(indexBytes), size: indexBytes.length }),
+    );
     tags.push({ ...(tag !== undefined ? { tag } : {}), indexDigest: digestOf(indexBytes), index, images });
   }
   const files = new Map<string, Buffer>([
@@ -213,18 +252,27 @@ export async function tarOfFiles(files: Map<string, Buffer>): Promise<Buffer> {
     const parts = name.split('/');
     for (let i = 1; i < parts.length; i++) dirs.add(`${parts.slice(0, i).join('/')}/`);
   }
-  return makeTar([...[...dirs].sort().map((name) => ({ name, type: 'directory' as const })), ...[...files].map(([name, content]) => ({ name, content }))]);
+  return makeTar([
+    ...[...dirs].sort().map((name) => ({ name, type: 'directory' as const })),
+    ...[...files].map(([name, content]) => ({ name, content })),
+  ]);
 }
 
 /** Write an OCI image layout directory. */
-export async function writeOciLayout(dir: string, specs: OciLayoutSpec | OciLayoutSpec[]): Promise<BuiltLayout> {
+export async function writeOciLayout(
+  dir: string,
+  specs: OciLayoutSpec | OciLayoutSpec[],
+): Promise<BuiltLayout> {
   const built = buildOciLayoutFiles(specs);
   await writeLayoutFiles(dir, built.files);
   return built;
 }
 
 /** Write an oci-archive: the same layout as a tar file. */
-export async function writeOciArchive(file: string, specs: OciLayoutSpec | OciLayoutSpec[]): Promise<BuiltLayout> {
+export async function writeOciArchive(
+  file: string,
+  specs: OciLayoutSpec | OciLayoutSpec[],
+): Promise<BuiltLayout> {
   const built = buildOciLayoutFiles(specs);
   await writeFile(file, await tarOfFiles(built.files));
   return built;
@@ -258,7 +306,11 @@ export async function writeDockerArchive(
   const indexEntries: Descriptor[] = [];
   const repositories: Record<string, Record<string, string>> = {};
   for (const spec of list) {
-    const image = buildImage({ ...spec, compress: 'none', mediaTypes: style === 'classic' ? 'docker' : 'oci' });
+    const image = buildImage({
+      ...spec,
+      compress: 'none',
+      mediaTypes: style === 'classic' ? 'docker' : 'oci',
+    });
     images.push(image);
     const repoTags = spec.repoTags ?? [];
     if (style === 'docker25') {
@@ -268,11 +320,21 @@ export async function writeDockerArchive(
         RepoTags: repoTags,
         Layers: image.layers.map((l) => `blobs/sha256/${l.digest.slice(7)}`),
       });
-      const entry = { mediaType: T.ociManifest, digest: image.manifestDigest, size: image.manifestBytes.length };
+      const entry = {
+        mediaType: T.ociManifest,
+        digest: image.manifestDigest,
+        size: image.manifestBytes.length,
+      };
       if (repoTags.length === 0) indexEntries.push(entry);
       for (const t of repoTags) {
         const full = t.includes('/') ? `docker.io/${t}` : `docker.io/library/${t}`;
-        indexEntries.push({ ...entry, annotations: { 'io.containerd.image.name': full, 'org.opencontainers.image.ref.name': t.split(':').pop()! } });
+        indexEntries.push({
+          ...entry,
+          annotations: {
+            'io.containerd.image.name': full,
+            'org.opencontainers.image.ref.name': t.split(':').pop()!,
+          },
+        });
       }
       continue;
     }
@@ -287,7 +349,11 @@ export async function writeDockerArchive(
       layerPaths.push(`${id}/layer.tar`);
       parent = id;
     }
-    manifestJson.push({ Config: `${image.configDigest.slice(7)}.json`, RepoTags: repoTags, Layers: layerPaths });
+    manifestJson.push({
+      Config: `${image.configDigest.slice(7)}.json`,
+      RepoTags: repoTags,
+      Layers: layerPaths,
+    });
     for (const t of repoTags) {
       const colon = t.lastIndexOf(':');
       (repositories[t.slice(0, colon)] ??= {})[t.slice(colon + 1)] = parent;

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Ecosystem, Inventory, InventoryFile, OsRelease, OwnedFile, Package } from '../../src/catalog/types.js';
+import type {
+  Ecosystem,
+  Inventory,
+  InventoryFile,
+  OsRelease,
+  OwnedFile,
+  Package,
+} from '../../src/catalog/types.js';
 import type { ImageConfig } from '../../src/image/types.js';
 import type { EntryType } from '../../src/layers/types.js';
 
@@ -86,7 +93,12 @@ export class InventoryBuilder {
   }
 
   os(id: string, versionId?: string, prettyName?: string): this {
-    this.osRelease = { id, path: 'etc/os-release', ...(versionId ? { versionId } : {}), ...(prettyName ? { prettyName } : {}) };
+    this.osRelease = {
+      id,
+      path: 'etc/os-release',
+      ...(versionId ? { versionId } : {}),
+      ...(prettyName ? { prettyName } : {}),
+    };
     return this;
   }
 
@@ -97,7 +109,13 @@ export class InventoryBuilder {
 
   /** Appends a layer whose diffID derives from `name`. */
   layer(name: string, size = 1000, createdBy = `RUN ${name}`): this {
-    this.layerList.push({ digest: `sha256:${sha256(`blob:${name}`)}`, diffID: `sha256:${sha256(`tar:${name}`)}`, size, uncompressedSize: size * 3, createdBy });
+    this.layerList.push({
+      digest: `sha256:${sha256(`blob:${name}`)}`,
+      diffID: `sha256:${sha256(`tar:${name}`)}`,
+      size,
+      uncompressedSize: size * 3,
+      createdBy,
+    });
     return this;
   }
 
@@ -158,7 +176,15 @@ export class InventoryBuilder {
     if (spec.metadata) p.metadata = spec.metadata;
     // Replacing a package by an identity with a version in its location: drop the old one of that name.
     if (!['dpkg', 'apk', 'rpm'].includes(ecosystem))
-      for (const [k, old] of this.packages) if (old.ecosystem === ecosystem && old.name === name && (old.arch ?? '') === (spec.arch ?? '') && k !== key && sameSlot(old, p)) this.packages.delete(k);
+      for (const [k, old] of this.packages)
+        if (
+          old.ecosystem === ecosystem &&
+          old.name === name &&
+          (old.arch ?? '') === (spec.arch ?? '') &&
+          k !== key &&
+          sameSlot(old, p)
+        )
+          this.packages.delete(k);
     this.packages.set(key, p);
     if (spec.tree !== false) {
       for (const f of spec.files ?? []) {
@@ -199,9 +225,14 @@ export class InventoryBuilder {
         compressedSize: layers.reduce((n, l) => n + l.size, 0),
         uncompressedSize: layers.reduce((n, l) => n + l.uncompressedSize, 0),
       },
-      config: { rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffID) }, config: structuredClone(this.cfg) },
+      config: {
+        rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffID) },
+        config: structuredClone(this.cfg),
+      },
       packages: [...this.packages.values()].map((p) => structuredClone(p)),
-      files: [...this.files.values()].map((f) => structuredClone(f)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+      files: [...this.files.values()]
+        .map((f) => structuredClone(f))
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
       problems: [],
     };
     if (this.osRelease) inv.os = { ...this.osRelease };

@@ -1,6 +1,13 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
-import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  randomBytes,
+  sign,
+  type KeyObject,
+} from 'node:crypto';
 import http from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -19,7 +26,8 @@ export async function freePort(): Promise<number> {
 }
 
 export interface LocalRegistryOptions {
-  auth?: { kind: 'htpasswd'; user: string; password: string } | { kind: 'token'; users: Record<string, string> };
+  auth?:
+    { kind: 'htpasswd'; user: string; password: string } | { kind: 'token'; users: Record<string, string> };
 }
 
 /** A bearer token service signing JWTs the way Docker's distribution verifies them (RS256, libtrust `kid`). */
@@ -63,7 +71,9 @@ class TokenService {
       const [type, name, actions] = scope.split(':');
       if (!type || !name || !actions) return [];
       // Anonymous callers may pull; named users may also push.
-      const allowed = actions.split(',').filter((a) => a === 'pull' || (subject !== '' && (a === 'push' || a === '*')));
+      const allowed = actions
+        .split(',')
+        .filter((a) => a === 'pull' || (subject !== '' && (a === 'push' || a === '*')));
       return [{ type, name, actions: allowed }];
     });
     const now = Math.floor(Date.now() / 1000);
@@ -140,9 +150,27 @@ export class LocalRegistry {
     } else if (a?.kind === 'token') {
       const keyPath = join(this.dir, 'key.pem');
       const certPath = join(this.dir, 'cert.pem');
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', '/CN=token-signer'], {
-        stdio: 'ignore',
-      });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          keyPath,
+          '-out',
+          certPath,
+          '-days',
+          '2',
+          '-subj',
+          '/CN=token-signer',
+        ],
+        {
+          stdio: 'ignore',
+        },
+      );
       const key = createPrivateKey(await readFile(keyPath));
       this.tokens = new TokenService(key, libtrustKeyId(createPublicKey(key)), a.users);
       await this.tokens.start();
@@ -154,7 +182,9 @@ export class LocalRegistry {
       `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${join(this.dir, 'storage')}\n` +
       `  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${this.port}\n${auth}`;
     await writeFile(join(this.dir, 'config.yml'), config);
-    this.child = spawn('docker-registry', ['serve', join(this.dir, 'config.yml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn('docker-registry', ['serve', join(this.dir, 'config.yml')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child.stdout?.on('data', (d: Buffer) => (this.log += d.toString()));
     this.child.stderr?.on('data', (d: Buffer) => (this.log += d.toString()));
     for (let i = 0; i < 200; i++) {
@@ -173,7 +203,12 @@ export class LocalRegistry {
    * Push an OCI layout's tagged image (or whole index with `all`) with skopeo. Asynchronous: the
    * token service runs in this process and must answer skopeo meanwhile.
    */
-  async push(layoutDir: string, tag: string, repo: string, options: { creds?: string; all?: boolean } = {}): Promise<void> {
+  async push(
+    layoutDir: string,
+    tag: string,
+    repo: string,
+    options: { creds?: string; all?: boolean } = {},
+  ): Promise<void> {
     const args = ['--insecure-policy', 'copy', '-q', '--dest-tls-verify=false'];
     if (options.all) args.push('--all');
     if (options.creds) args.push('--dest-creds', options.creds);

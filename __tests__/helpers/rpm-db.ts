@@ -5,7 +5,18 @@
  */
 import type { CatalogContext, TreeEntry } from '../../src/catalog/types.js';
 
-export const T = { NULL: 0, CHAR: 1, INT8: 2, INT16: 3, INT32: 4, INT64: 5, STRING: 6, BIN: 7, STRING_ARRAY: 8, I18NSTRING: 9 } as const;
+export const T = {
+  NULL: 0,
+  CHAR: 1,
+  INT8: 2,
+  INT16: 3,
+  INT32: 4,
+  INT64: 5,
+  STRING: 6,
+  BIN: 7,
+  STRING_ARRAY: 8,
+  I18NSTRING: 9,
+} as const;
 
 export type TagValue =
   | { tag: number; type: typeof T.STRING | typeof T.I18NSTRING; value: string }
@@ -39,7 +50,9 @@ export function buildHeader(tags: TagValue[]): Buffer {
     } else {
       const width = t.type === T.INT32 ? 4 : 2;
       data = Buffer.alloc(t.value.length * width);
-      (t.value as number[]).forEach((v, j) => (width === 4 ? data.writeUInt32BE(v, j * 4) : data.writeUInt16BE(v, j * 2)));
+      (t.value as number[]).forEach((v, j) =>
+        width === 4 ? data.writeUInt32BE(v, j * 4) : data.writeUInt16BE(v, j * 2),
+      );
       count = t.value.length;
     }
     index.writeUInt32BE(t.tag, i * 16);
@@ -153,8 +166,10 @@ export function buildNdb(blobs: Buffer[]): Buffer {
 export function buildBdb(blobs: Buffer[], opts: { pageSize?: number; littleEndian?: boolean } = {}): Buffer {
   const pageSize = opts.pageSize ?? 4096;
   const le = opts.littleEndian ?? true;
-  const u32 = (buf: Buffer, v: number, at: number): number => (le ? buf.writeUInt32LE(v, at) : buf.writeUInt32BE(v, at));
-  const u16 = (buf: Buffer, v: number, at: number): number => (le ? buf.writeUInt16LE(v, at) : buf.writeUInt16BE(v, at));
+  const u32 = (buf: Buffer, v: number, at: number): number =>
+    le ? buf.writeUInt32LE(v, at) : buf.writeUInt32BE(v, at);
+  const u16 = (buf: Buffer, v: number, at: number): number =>
+    le ? buf.writeUInt16LE(v, at) : buf.writeUInt16BE(v, at);
   const pages: Buffer[] = [Buffer.alloc(pageSize), Buffer.alloc(pageSize)];
   const items: Buffer[] = [];
   const key = (n: number): Buffer => {
@@ -207,7 +222,11 @@ export function buildBdb(blobs: Buffer[], opts: { pageSize?: number; littleEndia
 }
 
 /** A CatalogContext over captured files (regular files in the tree) plus extra tree entries. */
-export function catalogContext(files: Record<string, Buffer>, extra: TreeEntry[] = [], layer = 0): CatalogContext {
+export function catalogContext(
+  files: Record<string, Buffer>,
+  extra: TreeEntry[] = [],
+  layer = 0,
+): CatalogContext {
   const entries = new Map<string, TreeEntry>();
   const captured = new Map<string, { content: Buffer; layer: number }>();
   for (const [path, content] of Object.entries(files)) {

@@ -8,7 +8,14 @@ import type { DigestAlgorithm, Package } from '../../src/catalog/types.js';
 
 export type PackageFacts = Pick<Package, 'name' | 'version' | 'arch' | 'files'>;
 
-const ALGORITHMS: Record<string, DigestAlgorithm> = { '(none)': 'md5', '1': 'md5', '2': 'sha1', '8': 'sha256', '9': 'sha384', '10': 'sha512' };
+const ALGORITHMS: Record<string, DigestAlgorithm> = {
+  '(none)': 'md5',
+  '1': 'md5',
+  '2': 'sha1',
+  '8': 'sha256',
+  '9': 'sha384',
+  '10': 'sha512',
+};
 
 export function commandExists(tool: string): boolean {
   try {
@@ -30,12 +37,24 @@ export function rpmAt(dbpath: string, backend: string, args: string[]): string {
 /** Every package rpm lists, with its files, sorted like `sortPackages`. */
 export function rpmGroundTruth(dbpath: string, backend: string): PackageFacts[] {
   // Packages are keyed by their database instance: names can repeat (multilib, several kernels).
-  const list = rpmAt(dbpath, backend, ['-qa', '--qf', '%{DBINSTANCE}\\t%{NAME}\\t%{EPOCH}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\t%{FILEDIGESTALGO}\\n']);
-  const files = rpmAt(dbpath, backend, ['-qa', '--qf', '[%{=DBINSTANCE}\\t%{FILENAMES}\\t%{FILEDIGESTS}\\t%{FILEMODES}\\t%{FILEFLAGS}\\n]']);
+  const list = rpmAt(dbpath, backend, [
+    '-qa',
+    '--qf',
+    '%{DBINSTANCE}\\t%{NAME}\\t%{EPOCH}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\t%{FILEDIGESTALGO}\\n',
+  ]);
+  const files = rpmAt(dbpath, backend, [
+    '-qa',
+    '--qf',
+    '[%{=DBINSTANCE}\\t%{FILENAMES}\\t%{FILEDIGESTS}\\t%{FILEMODES}\\t%{FILEFLAGS}\\n]',
+  ]);
   const byInstance = new Map<string, { pkg: PackageFacts; algorithm: DigestAlgorithm }>();
   for (const line of list.split('\n').filter(Boolean)) {
     const [instance = '', name = '', epoch, version, release, arch, algo = '(none)'] = line.split('\t');
-    const pkg: PackageFacts = { name, version: `${epoch === '(none)' ? '' : `${epoch}:`}${version}-${release}`, files: [] };
+    const pkg: PackageFacts = {
+      name,
+      version: `${epoch === '(none)' ? '' : `${epoch}:`}${version}-${release}`,
+      files: [],
+    };
     if (arch !== '(none)') pkg.arch = arch;
     const algorithm = ALGORITHMS[algo];
     if (!algorithm) throw new Error(`unexpected FILEDIGESTALGO ${algo} for ${name}`);
@@ -65,5 +84,9 @@ export function sortPackages<T extends PackageFacts>(packages: T[]): T[] {
 
 /** Just the facts the ground truth has, from our packages. */
 export function factsOf(packages: Package[]): PackageFacts[] {
-  return sortPackages(packages.map(({ name, version, arch, files }) => (arch === undefined ? { name, version, files } : { name, version, arch, files })));
+  return sortPackages(
+    packages.map(({ name, version, arch, files }) =>
+      arch === undefined ? { name, version, files } : { name, version, arch, files },
+    ),
+  );
 }

@@ -32,7 +32,10 @@ async function writeBlob(dir: string, bytes: Buffer): Promise<string> {
  */
 export async function writeTinyOciLayout(
   dir: string,
-  tags: { tag: string; platforms: { platform: Platform; layers: TarSpec[][]; labels?: Record<string, string> }[] }[],
+  tags: {
+    tag: string;
+    platforms: { platform: Platform; layers: TarSpec[][]; labels?: Record<string, string> }[];
+  }[],
 ): Promise<BuiltTag[]> {
   await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
   await writeFile(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
@@ -60,16 +63,32 @@ export async function writeTinyOciLayout(
       const manifest = {
         schemaVersion: 2,
         mediaType: 'application/vnd.oci.image.manifest.v1+json',
-        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: configBytes.length },
+        config: {
+          mediaType: 'application/vnd.oci.image.config.v1+json',
+          digest: configDigest,
+          size: configBytes.length,
+        },
         layers: layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.bytes.length })),
       };
       const manifestBytes = Buffer.from(JSON.stringify(manifest));
-      images.push({ platform: p.platform, manifestDigest: await writeBlob(dir, manifestBytes), manifestBytes, configDigest, config, layers });
+      images.push({
+        platform: p.platform,
+        manifestDigest: await writeBlob(dir, manifestBytes),
+        manifestBytes,
+        configDigest,
+        config,
+        layers,
+      });
     }
     const annotations = { 'org.opencontainers.image.ref.name': t.tag };
     if (images.length === 1) {
       const only = images[0]!;
-      indexEntries.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: only.manifestDigest, size: only.manifestBytes.length, annotations });
+      indexEntries.push({
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: only.manifestDigest,
+        size: only.manifestBytes.length,
+        annotations,
+      });
       out.push({ tag: t.tag, images });
     } else {
       const index = {
@@ -84,10 +103,22 @@ export async function writeTinyOciLayout(
       };
       const indexBytes = Buffer.from(JSON.stringify(index));
       const indexDigest = await writeBlob(dir, indexBytes);
-      indexEntries.push({ mediaType: 'application/vnd.oci.image.index.v1+json', digest: indexDigest, size: indexBytes.length, annotations });
+      indexEntries.push({
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        digest: indexDigest,
+        size: indexBytes.length,
+        annotations,
+      });
       out.push({ tag: t.tag, indexDigest, images });
     }
   }
-  await writeFile(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: indexEntries }));
+  await writeFile(
+    join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: indexEntries,
+    }),
+  );
   return out;
 }

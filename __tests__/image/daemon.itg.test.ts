@@ -31,11 +31,25 @@ beforeAll(async () => {
   [built] = (await writeTinyOciLayout(layout, [
     {
       tag: '1.0',
-      platforms: [{ platform: host, layers: [[{ name: 'etc/os', content: 'daemon test\n' }], [{ name: 'opt/blob', content: randomBytes(50_000) }]] }],
+      platforms: [
+        {
+          platform: host,
+          layers: [
+            [{ name: 'etc/os', content: 'daemon test\n' }],
+            [{ name: 'opt/blob', content: randomBytes(50_000) }],
+          ],
+        },
+      ],
     },
   ])) as [BuiltTag];
   archive = join(dir, 'recorded.tar');
-  await run('skopeo', ['--insecure-policy', 'copy', '-q', `oci:${layout}:1.0`, `docker-archive:${archive}:app:1.0`]);
+  await run('skopeo', [
+    '--insecure-policy',
+    'copy',
+    '-q',
+    `oci:${layout}:1.0`,
+    `docker-archive:${archive}:app:1.0`,
+  ]);
 });
 
 afterAll(async () => {
@@ -58,14 +72,19 @@ describe.skipIf(!hasSkopeo)('image/daemon against a recorded Engine API stream',
     const id = built.images[0]!.configDigest;
     const server = http.createServer((req, res) => {
       if (req.url === '/_ping') return void res.end('OK');
-      if (req.url === '/images/app:1.0/json') return void res.end(JSON.stringify({ Id: id, RepoTags: ['app:1.0'], RepoDigests: [] }));
+      if (req.url === '/images/app:1.0/json')
+        return void res.end(JSON.stringify({ Id: id, RepoTags: ['app:1.0'], RepoDigests: [] }));
       if (req.url === `/images/${id}/get`) return void createReadStream(archive).pipe(res);
       res.statusCode = 404;
       res.end('{"message":"no such image"}');
     });
     await new Promise<void>((resolve) => server.listen(socket, resolve));
     try {
-      const source = new DaemonSource({ dockerHost: `unix://${socket}`, archiveSource: new DockerArchiveSource({ host }), tmpDir: dir });
+      const source = new DaemonSource({
+        dockerHost: `unix://${socket}`,
+        archiveSource: new DockerArchiveSource({ host }),
+        tmpDir: dir,
+      });
       const image = await source.open('docker-daemon:app:1.0', {});
       expect(image.reference).toBe('docker-daemon:app:1.0');
       expect(image.configDigest).toBe(id);
@@ -91,7 +110,18 @@ describe.skipIf(!hasSkopeo || !hasPodman)('image/daemon against podman system se
 
   beforeAll(async () => {
     const root = join(dir, 'podman');
-    podmanArgs = ['--root', join(root, 'root'), '--runroot', join(root, 'run'), '--storage-driver', 'vfs', '--cgroup-manager', 'cgroupfs', '--events-backend', 'none'];
+    podmanArgs = [
+      '--root',
+      join(root, 'root'),
+      '--runroot',
+      join(root, 'run'),
+      '--storage-driver',
+      'vfs',
+      '--cgroup-manager',
+      'cgroupfs',
+      '--events-backend',
+      'none',
+    ];
     socket = join(dir, 'podman.sock');
     try {
       const { stdout } = await run('podman', [...podmanArgs, 'load', '-i', archive], { timeout: 120_000 });
@@ -99,11 +129,24 @@ describe.skipIf(!hasSkopeo || !hasPodman)('image/daemon against podman system se
       loadedName = /Loaded image(?:\(s\))?:\s*(\S+)/.exec(stdout)?.[1]?.split(',')[0] ?? 'app:1.0';
     } catch (err) {
       usable = false;
-      console.warn(`podman cannot load images here, skipping the real-daemon test: ${(err as Error).message.split('\n')[0]}`);
+      console.warn(
+        `podman cannot load images here, skipping the real-daemon test: ${(err as Error).message.split('\n')[0]}`,
+      );
       return;
     }
-    service = spawn('podman', [...podmanArgs, 'system', 'service', '--time=0', `unix://${socket}`], { stdio: 'ignore' });
-    for (let i = 0; i < 200 && !(await stat(socket).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
+    service = spawn('podman', [...podmanArgs, 'system', 'service', '--time=0', `unix://${socket}`], {
+      stdio: 'ignore',
+    });
+    for (
+      let i = 0;
+      i < 200 &&
+      !(await stat(socket).then(
+        () => true,
+        () => false,
+      ));
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 50));
   }, 180_000);
 
   afterAll(async () => {
@@ -116,12 +159,18 @@ describe.skipIf(!hasSkopeo || !hasPodman)('image/daemon against podman system se
 
   it('exports an image through the Engine API and reads it', async (ctx) => {
     if (!usable) return ctx.skip();
-    const source = new DaemonSource({ dockerHost: `unix://${socket}`, archiveSource: new DockerArchiveSource({ host }), tmpDir: dir });
+    const source = new DaemonSource({
+      dockerHost: `unix://${socket}`,
+      archiveSource: new DockerArchiveSource({ host }),
+      tmpDir: dir,
+    });
     const info = await source.inspect(`docker-daemon:${loadedName}`);
     expect(info.id.replace(/^sha256:/, '')).toBe(built.images[0]!.configDigest.slice(7));
     const image = await source.open(`docker-daemon:${loadedName}`, {});
     await expectBuiltImage(image);
     await image.close();
-    await expect(source.open('docker-daemon:localhost/absent:1', {})).rejects.toMatchObject({ code: 'IMAGE_NOT_FOUND' });
+    await expect(source.open('docker-daemon:localhost/absent:1', {})).rejects.toMatchObject({
+      code: 'IMAGE_NOT_FOUND',
+    });
   });
 });

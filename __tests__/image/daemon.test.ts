@@ -26,7 +26,13 @@ beforeAll(async () => {
     if (url === '/_ping') return void res.end('OK');
     if (url === '/images/app:1.0/json' || url === `/images/${ID}/json`) {
       res.setHeader('content-type', 'application/json');
-      return void res.end(JSON.stringify({ Id: ID, RepoTags: ['app:1.0'], RepoDigests: ['ghcr.io/org/app@sha256:' + 'd'.repeat(64)] }));
+      return void res.end(
+        JSON.stringify({
+          Id: ID,
+          RepoTags: ['app:1.0'],
+          RepoDigests: ['ghcr.io/org/app@sha256:' + 'd'.repeat(64)],
+        }),
+      );
     }
     if (url === `/images/${ID}/get`) {
       res.setHeader('content-type', 'application/x-tar');
@@ -57,7 +63,9 @@ afterAll(async () => {
 });
 
 /** An archive source that records what it was given and returns a minimal image. */
-function recordingArchiveSource(): ImageSource & { opened: { path: string; bytes: Buffer; closed: boolean }[] } {
+function recordingArchiveSource(): ImageSource & {
+  opened: { path: string; bytes: Buffer; closed: boolean }[];
+} {
   const opened: { path: string; bytes: Buffer; closed: boolean }[] = [];
   return {
     transport: 'docker-archive',
@@ -95,9 +103,12 @@ describe('image/daemon', () => {
     expect(parseDockerHost(value)).toMatchObject(expected);
   });
 
-  it.each(['npipe:////./pipe/docker_engine', 'ssh://me@host', 'unix://relative.sock', 'ftp://x'])('refuses DOCKER_HOST %j', (value) => {
-    expect(() => parseDockerHost(value)).toThrow(ImageChangelogError);
-  });
+  it.each(['npipe:////./pipe/docker_engine', 'ssh://me@host', 'unix://relative.sock', 'ftp://x'])(
+    'refuses DOCKER_HOST %j',
+    (value) => {
+      expect(() => parseDockerHost(value)).toThrow(ImageChangelogError);
+    },
+  );
 
   it.each([
     ['docker-daemon:app', 'app:latest'],
@@ -113,14 +124,23 @@ describe('image/daemon', () => {
   it('spools the export of the image ID to a temporary archive, opens it, and removes it on close', async () => {
     const archives = recordingArchiveSource();
     const progress: number[] = [];
-    const source = new DaemonSource({ dockerHost: `unix://${socket}`, archiveSource: archives, tmpDir: dir, onProgress: (n) => progress.push(n) });
+    const source = new DaemonSource({
+      dockerHost: `unix://${socket}`,
+      archiveSource: archives,
+      tmpDir: dir,
+      onProgress: (n) => progress.push(n),
+    });
     seen.length = 0;
     const image = await source.open('docker-daemon:app:1.0', {});
     expect(image.reference).toBe('docker-daemon:app:1.0');
     expect(archives.opened).toHaveLength(1);
     const { path, bytes } = archives.opened[0]!;
     expect(bytes.equals(ARCHIVE)).toBe(true);
-    expect(seen).toEqual(['GET /_ping host=docker', 'GET /images/app:1.0/json host=docker', `GET /images/${ID}/get host=docker`]);
+    expect(seen).toEqual([
+      'GET /_ping host=docker',
+      'GET /images/app:1.0/json host=docker',
+      `GET /images/${ID}/get host=docker`,
+    ]);
     expect(progress.at(-1)).toBe(ARCHIVE.length);
     expect(existsSync(path)).toBe(true);
     await image.close();
@@ -130,7 +150,11 @@ describe('image/daemon', () => {
   });
 
   it('says which image is missing, and leaves no temporary files behind', async () => {
-    const source = new DaemonSource({ dockerHost: `unix://${socket}`, archiveSource: recordingArchiveSource(), tmpDir: dir });
+    const source = new DaemonSource({
+      dockerHost: `unix://${socket}`,
+      archiveSource: recordingArchiveSource(),
+      tmpDir: dir,
+    });
     const err = await source.open('docker-daemon:missing:1', {}).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'IMAGE_NOT_FOUND', subject: 'missing:1' });
     const broken = await source.open('docker-daemon:broken:1', {}).catch((e: unknown) => e);
@@ -141,7 +165,10 @@ describe('image/daemon', () => {
 
   it('fails in one line naming the socket and the DOCKER_HOST hint when the daemon is not there', async () => {
     const missing = join(dir, 'nothing-here.sock');
-    const source = new DaemonSource({ dockerHost: `unix://${missing}`, archiveSource: recordingArchiveSource() });
+    const source = new DaemonSource({
+      dockerHost: `unix://${missing}`,
+      archiveSource: recordingArchiveSource(),
+    });
     const err = (await source.open('docker-daemon:app', {}).catch((e: unknown) => e)) as ImageChangelogError;
     expect(err.code).toBe('DAEMON_UNREACHABLE');
     expect(err.oneLine()).toContain(`unix://${missing}`);
@@ -151,7 +178,11 @@ describe('image/daemon', () => {
 
   it('reports RepoDigests and refuses names that are not image names', async () => {
     const engine = new DockerEngine(`unix://${socket}`);
-    expect(await engine.inspect('app:1.0')).toEqual({ id: ID, repoTags: ['app:1.0'], repoDigests: [`ghcr.io/org/app@sha256:${'d'.repeat(64)}`] });
+    expect(await engine.inspect('app:1.0')).toEqual({
+      id: ID,
+      repoTags: ['app:1.0'],
+      repoDigests: [`ghcr.io/org/app@sha256:${'d'.repeat(64)}`],
+    });
     for (const bad of ['../../containers/json', 'a b', 'x?all=1', '']) {
       await expect(engine.inspect(bad)).rejects.toMatchObject({ code: 'BAD_REFERENCE' });
     }

@@ -36,7 +36,8 @@ async function openError(reference: string, options: OpenImageOptions = {}): Pro
     },
     (e: unknown) => e,
   );
-  if (!(err instanceof ImageChangelogError)) throw new Error(`expected an ImageChangelogError, got ${String(err)}`);
+  if (!(err instanceof ImageChangelogError))
+    throw new Error(`expected an ImageChangelogError, got ${String(err)}`);
   return err;
 }
 
@@ -52,9 +53,23 @@ async function withImage<T>(reference: string, fn: (img: Image) => T | Promise<T
 describe('docker-archive', () => {
   it('opens a classic docker save tar: digests are the diffIDs, layers verify', async () => {
     const path = file();
-    const built = await writeDockerArchive(path, { layers: [layerA, layerB], repoTags: ['app:1.0'], platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } }, 'classic');
+    const built = await writeDockerArchive(
+      path,
+      {
+        layers: [layerA, layerB],
+        repoTags: ['app:1.0'],
+        platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+      },
+      'classic',
+    );
     const expected = built.images[0]!;
-    for (const reference of [path, `docker-archive:${path}`, `docker-archive:${path}:app:1.0`, `docker-archive:${path}:docker.io/library/app:1.0`, `docker-archive:${path}:@0`]) {
+    for (const reference of [
+      path,
+      `docker-archive:${path}`,
+      `docker-archive:${path}:app:1.0`,
+      `docker-archive:${path}:docker.io/library/app:1.0`,
+      `docker-archive:${path}:@0`,
+    ]) {
       await withImage(reference, async (img) => {
         expect(img.reference).toBe(reference);
         expect(img.configDigest).toBe(expected.configDigest);
@@ -62,7 +77,12 @@ describe('docker-archive', () => {
         expect(img.platform).toEqual({ os: 'linux', architecture: 'arm64', variant: 'v8' });
         expect(img.availablePlatforms).toEqual([]);
         expect(img.layers.map((l) => [l.digest, l.diffID, l.size, l.mediaType])).toEqual(
-          [layerA, layerB].map((t) => [digestOf(t), digestOf(t), t.length, 'application/vnd.docker.image.rootfs.diff.tar']),
+          [layerA, layerB].map((t) => [
+            digestOf(t),
+            digestOf(t),
+            t.length,
+            'application/vnd.docker.image.rootfs.diff.tar',
+          ]),
         );
         for (const layer of img.layers) expect((await readLayer(layer, capture)).diffID).toBe(layer.diffID);
       });
@@ -76,8 +96,18 @@ describe('docker-archive', () => {
       expect(img.manifest).toEqual({
         schemaVersion: 2,
         mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-        config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: built.images[0]!.configDigest, size: built.images[0]!.configBytes.length },
-        layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar', digest: digestOf(layerA), size: layerA.length }],
+        config: {
+          mediaType: 'application/vnd.docker.container.image.v1+json',
+          digest: built.images[0]!.configDigest,
+          size: built.images[0]!.configBytes.length,
+        },
+        layers: [
+          {
+            mediaType: 'application/vnd.docker.image.rootfs.diff.tar',
+            digest: digestOf(layerA),
+            size: layerA.length,
+          },
+        ],
       });
       expect(img.manifestDigest).toBe(sha256Digest(Buffer.from(JSON.stringify(img.manifest))));
     });
@@ -92,20 +122,35 @@ describe('docker-archive', () => {
 
   it('opens a Docker 25+ archive with the manifest digest from its OCI index', async () => {
     const path = file();
-    const built = await writeDockerArchive(path, [{ layers: [layerA], repoTags: ['one:1'] }, { layers: [layerA, layerB], repoTags: ['two:2'] }], 'docker25');
+    const built = await writeDockerArchive(
+      path,
+      [
+        { layers: [layerA], repoTags: ['one:1'] },
+        { layers: [layerA, layerB], repoTags: ['two:2'] },
+      ],
+      'docker25',
+    );
     const two = built.images[1]!;
     await withImage(`docker-archive:${path}:two:2`, async (img) => {
       expect(img.manifestDigest).toBe(two.manifestDigest);
       expect(img.manifest).toEqual(two.manifest);
-      expect(img.layers.map((l) => [l.digest, l.diffID, l.mediaType])).toEqual(two.layers.map((l) => [l.digest, l.diffID, 'application/vnd.oci.image.layer.v1.tar']));
+      expect(img.layers.map((l) => [l.digest, l.diffID, l.mediaType])).toEqual(
+        two.layers.map((l) => [l.digest, l.diffID, 'application/vnd.oci.image.layer.v1.tar']),
+      );
       for (const layer of img.layers) expect((await readLayer(layer, capture)).digest).toBe(layer.digest);
     });
-    await withImage(`docker-archive:${path}:@0`, (img) => expect(img.manifestDigest).toBe(built.images[0]!.manifestDigest));
+    await withImage(`docker-archive:${path}:@0`, (img) =>
+      expect(img.manifestDigest).toBe(built.images[0]!.manifestDigest),
+    );
   });
 
   it('lists the images of an archive holding several when none is named', async () => {
     const path = file();
-    await writeDockerArchive(path, [{ layers: [layerA], repoTags: ['one:1', 'one:latest'] }, { layers: [layerB] }], 'classic');
+    await writeDockerArchive(
+      path,
+      [{ layers: [layerA], repoTags: ['one:1', 'one:latest'] }, { layers: [layerB] }],
+      'classic',
+    );
     const err = await openError(path);
     expect(err.code).toBe('IMAGE_NOT_FOUND');
     expect(err.message).toContain('holds 2 images');
@@ -118,12 +163,27 @@ describe('docker-archive', () => {
 
   it('accepts compressed layers named by their digest (crane-style) and refuses unnamed ones', async () => {
     const gz = compress(layerA, 'gzip');
-    const config = { os: 'linux', architecture: 'amd64', rootfs: { type: 'layers', diff_ids: [digestOf(layerA)] } };
+    const config = {
+      os: 'linux',
+      architecture: 'amd64',
+      rootfs: { type: 'layers', diff_ids: [digestOf(layerA)] },
+    };
     const configBytes = Buffer.from(JSON.stringify(config));
     const files = new Map<string, Buffer>([
       [`sha256:${digestOf(configBytes).slice(7)}`, configBytes],
       [`${digestOf(gz).slice(7)}.tar.gz`, gz],
-      ['manifest.json', Buffer.from(JSON.stringify([{ Config: `sha256:${digestOf(configBytes).slice(7)}`, RepoTags: null, Layers: [`${digestOf(gz).slice(7)}.tar.gz`] }]))],
+      [
+        'manifest.json',
+        Buffer.from(
+          JSON.stringify([
+            {
+              Config: `sha256:${digestOf(configBytes).slice(7)}`,
+              RepoTags: null,
+              Layers: [`${digestOf(gz).slice(7)}.tar.gz`],
+            },
+          ]),
+        ),
+      ],
     ]);
     const path = file();
     await writeFile(path, await tarOfFiles(files));
@@ -133,11 +193,19 @@ describe('docker-archive', () => {
       expect((await readLayer(img.layers[0]!, capture)).compression).toBe('gzip');
     });
     const tampered = new Map(files);
-    tampered.set(`sha256:${digestOf(configBytes).slice(7)}`, Buffer.from(JSON.stringify({ ...config, os: 'windows' })));
+    tampered.set(
+      `sha256:${digestOf(configBytes).slice(7)}`,
+      Buffer.from(JSON.stringify({ ...config, os: 'windows' })),
+    );
     const tamperedPath = file();
     await writeFile(tamperedPath, await tarOfFiles(tampered));
     expect((await openError(tamperedPath)).code).toBe('DIGEST_MISMATCH');
-    files.set('manifest.json', Buffer.from(JSON.stringify([{ Config: `sha256:${digestOf(configBytes).slice(7)}`, Layers: ['layer.tar.gz'] }])));
+    files.set(
+      'manifest.json',
+      Buffer.from(
+        JSON.stringify([{ Config: `sha256:${digestOf(configBytes).slice(7)}`, Layers: ['layer.tar.gz'] }]),
+      ),
+    );
     files.set('layer.tar.gz', gz);
     const unnamed = file();
     await writeFile(unnamed, await tarOfFiles(files));
@@ -156,10 +224,26 @@ describe('docker-archive', () => {
   });
 
   it.each([
-    ['manifest.json that is not JSON', (f: Map<string, Buffer>) => f.set('manifest.json', Buffer.from('[{')), 'ARCHIVE_INVALID'],
-    ['an empty manifest.json', (f: Map<string, Buffer>) => f.set('manifest.json', Buffer.from('[]')), 'ARCHIVE_INVALID'],
-    ['an entry without Layers', (f: Map<string, Buffer>) => f.set('manifest.json', Buffer.from('[{"Config":"x.json"}]')), 'ARCHIVE_INVALID'],
-    ['a missing config', (f: Map<string, Buffer>) => f.set('manifest.json', Buffer.from('[{"Config":"nope.json","Layers":[]}]')), 'ARCHIVE_INVALID'],
+    [
+      'manifest.json that is not JSON',
+      (f: Map<string, Buffer>) => f.set('manifest.json', Buffer.from('[{')),
+      'ARCHIVE_INVALID',
+    ],
+    [
+      'an empty manifest.json',
+      (f: Map<string, Buffer>) => f.set('manifest.json', Buffer.from('[]')),
+      'ARCHIVE_INVALID',
+    ],
+    [
+      'an entry without Layers',
+      (f: Map<string, Buffer>) => f.set('manifest.json', Buffer.from('[{"Config":"x.json"}]')),
+      'ARCHIVE_INVALID',
+    ],
+    [
+      'a missing config',
+      (f: Map<string, Buffer>) => f.set('manifest.json', Buffer.from('[{"Config":"nope.json","Layers":[]}]')),
+      'ARCHIVE_INVALID',
+    ],
     ['no manifest.json', (f: Map<string, Buffer>) => f.delete('manifest.json'), 'ARCHIVE_INVALID'],
   ])('refuses an archive with %s', async (_what, damage, code) => {
     const path = file();
@@ -176,7 +260,10 @@ describe('docker-archive', () => {
     built.files.delete(layers[1]!);
     await writeFile(path, await tarOfFiles(built.files));
     expect((await openError(path)).message).toContain(`layer ${layers[1]} named in manifest.json is missing`);
-    built.files.set('manifest.json', Buffer.from(JSON.stringify([{ ...built.manifestJson[0], Layers: [layers[0]] }])));
+    built.files.set(
+      'manifest.json',
+      Buffer.from(JSON.stringify([{ ...built.manifestJson[0], Layers: [layers[0]] }])),
+    );
     await writeFile(path, await tarOfFiles(built.files));
     expect((await openError(path)).code).toBe('CONFIG_INVALID');
   });

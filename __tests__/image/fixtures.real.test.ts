@@ -31,7 +31,11 @@ const EXPECTED: Record<string, { platform: string; layers: number }> = {
 };
 const MULTIARCH = 'almalinux-9.3-micro-multiarch.oci.tar';
 
-async function withImage<T>(reference: string, options: Parameters<typeof openImage>[1], fn: (img: Image) => T | Promise<T>): Promise<T> {
+async function withImage<T>(
+  reference: string,
+  options: Parameters<typeof openImage>[1],
+  fn: (img: Image) => T | Promise<T>,
+): Promise<T> {
   const img = await openImage(reference, options);
   try {
     return await fn(img);
@@ -47,20 +51,25 @@ describe.skipIf(!present)('real fixture images', () => {
     expect(files.sort()).toEqual([...Object.keys(EXPECTED), MULTIARCH].sort());
   });
 
-  it.each(Object.entries(EXPECTED))('opens %s by bare path with its platform and layers', async (file, expected) => {
-    await withImage(join(imagesDir, file), { host: amd64 }, (img) => {
-      expect(formatPlatform(img.platform)).toBe(expected.platform);
-      expect(img.layers).toHaveLength(expected.layers);
-      expect(img.config.rootfs.diff_ids).toEqual(img.layers.map((l) => l.diffID));
-      expect(img.manifestDigest).toMatch(/^sha256:[a-f0-9]{64}$/);
-      expect(img.availablePlatforms).toEqual([]);
-      for (const layer of img.layers) expect(layer.size).toBeGreaterThan(0);
-    });
-  });
+  it.each(Object.entries(EXPECTED))(
+    'opens %s by bare path with its platform and layers',
+    async (file, expected) => {
+      await withImage(join(imagesDir, file), { host: amd64 }, (img) => {
+        expect(formatPlatform(img.platform)).toBe(expected.platform);
+        expect(img.layers).toHaveLength(expected.layers);
+        expect(img.config.rootfs.diff_ids).toEqual(img.layers.map((l) => l.diffID));
+        expect(img.manifestDigest).toMatch(/^sha256:[a-f0-9]{64}$/);
+        expect(img.availablePlatforms).toEqual([]);
+        for (const layer of img.layers) expect(layer.size).toBeGreaterThan(0);
+      });
+    },
+  );
 
   it('reads the same image from the docker-archive and the oci-archive of it', async () => {
     const [docker, oci] = await Promise.all([
-      openImage(`docker-archive:${join(imagesDir, 'alpine-3.19.4-to-3.20.3.docker.tar')}:local/alpine:3.19.4-to-3.20.3`),
+      openImage(
+        `docker-archive:${join(imagesDir, 'alpine-3.19.4-to-3.20.3.docker.tar')}:local/alpine:3.19.4-to-3.20.3`,
+      ),
       openImage(`oci-archive:${join(imagesDir, 'alpine-3.19.4-to-3.20.3.oci.tar')}`),
     ]);
     try {
@@ -87,14 +96,22 @@ describe.skipIf(!present)('real fixture images', () => {
   it('chooses linux/s390x and linux/arm64 from the multi-platform index', async () => {
     const path = join(imagesDir, MULTIARCH);
     const s390x = await withImage(path, { platform: parsePlatform('linux/s390x') }, (img) => img);
-    const arm64 = await withImage(`oci-archive:${path}:9.3-micro`, { platform: parsePlatform('linux/arm64') }, (img) => img);
+    const arm64 = await withImage(
+      `oci-archive:${path}:9.3-micro`,
+      { platform: parsePlatform('linux/arm64') },
+      (img) => img,
+    );
     expect(formatPlatform(s390x.platform)).toBe('linux/s390x');
     expect(formatPlatform(arm64.platform)).toBe('linux/arm64');
     expect(s390x.manifestDigest).not.toBe(arm64.manifestDigest);
     expect(s390x.indexDigest).toBe(arm64.indexDigest);
     expect(s390x.availablePlatforms.map(formatPlatform)).toEqual(['linux/arm64', 'linux/s390x']);
     // The arm64 entry is the very image of the single-platform archive.
-    const single = await withImage(join(imagesDir, 'almalinux-9.3-micro-arm64.oci.tar'), {}, (img) => img.manifestDigest);
+    const single = await withImage(
+      join(imagesDir, 'almalinux-9.3-micro-arm64.oci.tar'),
+      {},
+      (img) => img.manifestDigest,
+    );
     expect(arm64.manifestDigest).toBe(single);
   });
 

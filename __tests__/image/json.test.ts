@@ -21,7 +21,12 @@ const manifest = {
   config: { mediaType: OCI_CONFIG, digest: D(1), size: 10 },
   layers: [{ mediaType: OCI_LAYER_GZIP, digest: D(2), size: 20 }],
 };
-const config = { architecture: 'amd64', os: 'linux', config: { Env: ['A=1'], Labels: { a: 'b' } }, rootfs: { type: 'layers', diff_ids: [D(3)] } };
+const config = {
+  architecture: 'amd64',
+  os: 'linux',
+  config: { Env: ['A=1'], Labels: { a: 'b' } },
+  rootfs: { type: 'layers', diff_ids: [D(3)] },
+};
 
 function codeOf(fn: () => unknown): string {
   try {
@@ -44,26 +49,51 @@ function messageOf(fn: () => unknown): string {
 describe('json', () => {
   it('parses a manifest and verifies it against its descriptor', () => {
     const b = bytes(manifest);
-    const m = parseManifest(b, { subject: 'm', descriptor: { digest: digestOf(b), size: b.length, mediaType: OCI_MANIFEST } });
+    const m = parseManifest(b, {
+      subject: 'm',
+      descriptor: { digest: digestOf(b), size: b.length, mediaType: OCI_MANIFEST },
+    });
     expect(m.layers[0]!.digest).toBe(D(2));
     expect(m.config.mediaType).toBe(OCI_CONFIG);
   });
 
   it('refuses bytes whose digest or size differ from the descriptor', () => {
     const b = bytes(manifest);
-    expect(codeOf(() => parseManifest(b, { subject: 'm', descriptor: { digest: D(9), size: b.length } }))).toBe('DIGEST_MISMATCH');
-    expect(codeOf(() => parseManifest(b, { subject: 'm', descriptor: { digest: digestOf(b), size: b.length + 1 } }))).toBe('DIGEST_MISMATCH');
+    expect(
+      codeOf(() => parseManifest(b, { subject: 'm', descriptor: { digest: D(9), size: b.length } })),
+    ).toBe('DIGEST_MISMATCH');
+    expect(
+      codeOf(() =>
+        parseManifest(b, { subject: 'm', descriptor: { digest: digestOf(b), size: b.length + 1 } }),
+      ),
+    ).toBe('DIGEST_MISMATCH');
     expect(() => verifyBytes(b, { digest: digestOf(b) }, 'x')).not.toThrow();
   });
 
   it('tells an index from a manifest by media type, else by shape', () => {
-    const idx = { schemaVersion: 2, manifests: [{ mediaType: OCI_MANIFEST, digest: D(1), size: 1, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } }] };
+    const idx = {
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: OCI_MANIFEST,
+          digest: D(1),
+          size: 1,
+          platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+        },
+      ],
+    };
     expect(parseManifestOrIndex(bytes(idx), { subject: 'i' }).kind).toBe('index');
-    expect(parseIndex(bytes(idx), { subject: 'i' }).manifests[0]!.platform).toEqual({ os: 'linux', architecture: 'arm64', variant: 'v8' });
+    expect(parseIndex(bytes(idx), { subject: 'i' }).manifests[0]!.platform).toEqual({
+      os: 'linux',
+      architecture: 'arm64',
+      variant: 'v8',
+    });
     const { mediaType: _omit, ...untyped } = manifest;
     expect(parseManifestOrIndex(bytes(untyped), { subject: 'm' }).kind).toBe('manifest');
     expect(codeOf(() => parseIndex(bytes(manifest), { subject: 'm' }))).toBe('MANIFEST_INVALID');
-    expect(codeOf(() => parseManifest(bytes({ ...idx, mediaType: OCI_INDEX }), { subject: 'i' }))).toBe('MANIFEST_INVALID');
+    expect(codeOf(() => parseManifest(bytes({ ...idx, mediaType: OCI_INDEX }), { subject: 'i' }))).toBe(
+      'MANIFEST_INVALID',
+    );
   });
 
   it.each([
@@ -72,50 +102,125 @@ describe('json', () => {
     ['schemaVersion 3', bytes({ ...manifest, schemaVersion: 3 }), 'MANIFEST_INVALID'],
     ['no config', bytes({ ...manifest, config: undefined }), 'MANIFEST_INVALID'],
     ['layers not an array', bytes({ ...manifest, layers: {} }), 'MANIFEST_INVALID'],
-    ['a negative size', bytes({ ...manifest, layers: [{ mediaType: OCI_LAYER_GZIP, digest: D(2), size: -1 }] }), 'MANIFEST_INVALID'],
-    ['a fractional size', bytes({ ...manifest, layers: [{ mediaType: OCI_LAYER_GZIP, digest: D(2), size: 1.5 }] }), 'MANIFEST_INVALID'],
-    ['a path in a digest', bytes({ ...manifest, layers: [{ mediaType: OCI_LAYER_GZIP, digest: 'sha256:../../etc/passwd', size: 1 }] }), 'MANIFEST_INVALID'],
-    ['an upper-case digest', bytes({ ...manifest, layers: [{ mediaType: OCI_LAYER_GZIP, digest: D(2).toUpperCase(), size: 1 }] }), 'MANIFEST_INVALID'],
-    ['a sha512 digest', bytes({ ...manifest, layers: [{ mediaType: OCI_LAYER_GZIP, digest: `sha512:${'a'.repeat(128)}`, size: 1 }] }), 'UNSUPPORTED_DIGEST'],
+    [
+      'a negative size',
+      bytes({ ...manifest, layers: [{ mediaType: OCI_LAYER_GZIP, digest: D(2), size: -1 }] }),
+      'MANIFEST_INVALID',
+    ],
+    [
+      'a fractional size',
+      bytes({ ...manifest, layers: [{ mediaType: OCI_LAYER_GZIP, digest: D(2), size: 1.5 }] }),
+      'MANIFEST_INVALID',
+    ],
+    [
+      'a path in a digest',
+      bytes({
+        ...manifest,
+        layers: [{ mediaType: OCI_LAYER_GZIP, digest: 'sha256:../../etc/passwd', size: 1 }],
+      }),
+      'MANIFEST_INVALID',
+    ],
+    [
+      'an upper-case digest',
+      bytes({ ...manifest, layers: [{ mediaType: OCI_LAYER_GZIP, digest: D(2).toUpperCase(), size: 1 }] }),
+      'MANIFEST_INVALID',
+    ],
+    [
+      'a sha512 digest',
+      bytes({
+        ...manifest,
+        layers: [{ mediaType: OCI_LAYER_GZIP, digest: `sha512:${'a'.repeat(128)}`, size: 1 }],
+      }),
+      'UNSUPPORTED_DIGEST',
+    ],
     ['annotations that are not strings', bytes({ ...manifest, annotations: { a: 1 } }), 'MANIFEST_INVALID'],
-    ['a platform without os', bytes({ schemaVersion: 2, manifests: [{ mediaType: OCI_MANIFEST, digest: D(1), size: 1, platform: { architecture: 'amd64' } }] }), 'MANIFEST_INVALID'],
+    [
+      'a platform without os',
+      bytes({
+        schemaVersion: 2,
+        manifests: [{ mediaType: OCI_MANIFEST, digest: D(1), size: 1, platform: { architecture: 'amd64' } }],
+      }),
+      'MANIFEST_INVALID',
+    ],
     ['Docker schema 1', bytes({ schemaVersion: 1, name: 'x', fsLayers: [] }), 'UNSUPPORTED_MEDIA_TYPE'],
-    ['an unknown media type', bytes({ ...manifest, mediaType: 'application/vnd.example+json' }), 'UNSUPPORTED_MEDIA_TYPE'],
-    ['a helm chart config', bytes({ ...manifest, config: { mediaType: 'application/vnd.cncf.helm.config.v1+json', digest: D(1), size: 1 } }), 'UNSUPPORTED_MEDIA_TYPE'],
-    ['an unknown layer type', bytes({ ...manifest, layers: [{ mediaType: 'application/x-evil', digest: D(2), size: 1 }] }), 'UNSUPPORTED_MEDIA_TYPE'],
+    [
+      'an unknown media type',
+      bytes({ ...manifest, mediaType: 'application/vnd.example+json' }),
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'a helm chart config',
+      bytes({
+        ...manifest,
+        config: { mediaType: 'application/vnd.cncf.helm.config.v1+json', digest: D(1), size: 1 },
+      }),
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'an unknown layer type',
+      bytes({ ...manifest, layers: [{ mediaType: 'application/x-evil', digest: D(2), size: 1 }] }),
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
     ['neither kind', bytes({ schemaVersion: 2 }), 'MANIFEST_INVALID'],
   ])('refuses a manifest with %s', (_what, b, code) => {
     expect(codeOf(() => parseManifestOrIndex(b, { subject: 'bad' }))).toBe(code);
   });
 
   it('names the unsupported media type and the digest algorithm in the message', () => {
-    expect(messageOf(() => parseManifestOrIndex(bytes({ ...manifest, mediaType: 'application/vnd.example+json' }), { subject: 'm' }))).toContain(
-      'application/vnd.example+json',
+    expect(
+      messageOf(() =>
+        parseManifestOrIndex(bytes({ ...manifest, mediaType: 'application/vnd.example+json' }), {
+          subject: 'm',
+        }),
+      ),
+    ).toContain('application/vnd.example+json');
+    expect(messageOf(() => checkDigest(`sha512:${'a'.repeat(128)}`, 'layer'))).toContain(
+      '"sha512" is not supported',
     );
-    expect(messageOf(() => checkDigest(`sha512:${'a'.repeat(128)}`, 'layer'))).toContain('"sha512" is not supported');
     const b = bytes({ schemaVersion: 1, name: 'library/x', fsLayers: [] });
     const schema1 = 'application/vnd.docker.distribution.manifest.v1+prettyjws';
-    expect(messageOf(() => parseManifest(b, { subject: 'm', descriptor: { digest: digestOf(b), size: b.length, mediaType: schema1 } }))).toContain('schema 1');
+    expect(
+      messageOf(() =>
+        parseManifest(b, {
+          subject: 'm',
+          descriptor: { digest: digestOf(b), size: b.length, mediaType: schema1 },
+        }),
+      ),
+    ).toContain('schema 1');
   });
 
   it('refuses a media type that contradicts its descriptor', () => {
     const b = bytes(manifest);
-    expect(codeOf(() => parseManifestOrIndex(b, { subject: 'm', descriptor: { digest: digestOf(b), size: b.length, mediaType: OCI_INDEX } }))).toBe('MANIFEST_INVALID');
+    expect(
+      codeOf(() =>
+        parseManifestOrIndex(b, {
+          subject: 'm',
+          descriptor: { digest: digestOf(b), size: b.length, mediaType: OCI_INDEX },
+        }),
+      ),
+    ).toBe('MANIFEST_INVALID');
   });
 
   it('refuses a huge manifest before parsing it', () => {
     const huge = Buffer.alloc(MAX_MANIFEST_BYTES + 1, 0x20);
     expect(codeOf(() => parseManifestOrIndex(huge, { subject: 'm' }))).toBe('MANIFEST_TOO_LARGE');
-    expect(codeOf(() => parseManifestOrIndex(bytes(manifest), { subject: 'm', maxBytes: 10 }))).toBe('MANIFEST_TOO_LARGE');
+    expect(codeOf(() => parseManifestOrIndex(bytes(manifest), { subject: 'm', maxBytes: 10 }))).toBe(
+      'MANIFEST_TOO_LARGE',
+    );
   });
 
   it('parses a config and checks its diff_ids against the layer count', () => {
     expect(parseConfig(bytes(config), { subject: 'c', layerCount: 1 }).rootfs.diff_ids).toEqual([D(3)]);
-    expect(messageOf(() => parseConfig(bytes(config), { subject: 'c', layerCount: 2 }))).toContain('lists 1 layers but the manifest has 2');
+    expect(messageOf(() => parseConfig(bytes(config), { subject: 'c', layerCount: 2 }))).toContain(
+      'lists 1 layers but the manifest has 2',
+    );
   });
 
   it('accepts null for optional config fields as Docker writes them', () => {
-    const c = parseConfig(bytes({ ...config, config: { Env: null, Cmd: null, Labels: null, Volumes: null }, history: null }), { subject: 'c' });
+    const c = parseConfig(
+      bytes({ ...config, config: { Env: null, Cmd: null, Labels: null, Volumes: null }, history: null }),
+      { subject: 'c' },
+    );
     expect(c.config?.Env).toBeNull();
     expect(c.history).toBeUndefined();
   });
@@ -135,6 +240,8 @@ describe('json', () => {
   });
 
   it('refuses a huge config with CONFIG_TOO_LARGE', () => {
-    expect(codeOf(() => parseConfig(Buffer.alloc(MAX_CONFIG_BYTES + 1, 0x20), { subject: 'c' }))).toBe('CONFIG_TOO_LARGE');
+    expect(codeOf(() => parseConfig(Buffer.alloc(MAX_CONFIG_BYTES + 1, 0x20), { subject: 'c' }))).toBe(
+      'CONFIG_TOO_LARGE',
+    );
   });
 });

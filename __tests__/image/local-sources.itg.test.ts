@@ -34,7 +34,10 @@ describe.skipIf(!skopeo)('local image sources against skopeo', () => {
       { name: 'bin/tool', content: Buffer.alloc(100_000, 7), mode: 0o4755 },
       { name: `opt/${'long/'.repeat(30)}file`, content: 'deep' },
     ]);
-    const top = await makeTar([{ name: 'etc/.wh.os-release', content: '' }, { name: 'etc/app.conf', content: 'x=1\n' }]);
+    const top = await makeTar([
+      { name: 'etc/.wh.os-release', content: '' },
+      { name: 'etc/app.conf', content: 'x=1\n' },
+    ]);
     for (const compress of ['gzip', 'zstd', 'none'] as const) {
       const dir = join(tmp, `layout-${compress}`);
       built.set(
@@ -43,7 +46,9 @@ describe.skipIf(!skopeo)('local image sources against skopeo', () => {
           tag: 'v1',
           layers: [base, top],
           compress,
-          config: { config: { User: '1000', Env: ['A=1'], Labels: { 'org.opencontainers.image.version': '1' } } },
+          config: {
+            config: { User: '1000', Env: ['A=1'], Labels: { 'org.opencontainers.image.version': '1' } },
+          },
         }),
       );
     }
@@ -57,27 +62,45 @@ describe.skipIf(!skopeo)('local image sources against skopeo', () => {
     ['gzip', true],
     ['zstd', false],
     ['none', true],
-  ] as const)('reads the same diffIDs and config from an OCI layout (%s) and its skopeo copies', async (compress, toDocker) => {
-    const dir = join(tmp, `layout-${compress}`);
-    const dockerTar = join(tmp, `${compress}.docker.tar`);
-    const ociTar = join(tmp, `${compress}.oci.tar`);
-    if (toDocker) execFileSync('skopeo', ['copy', '--quiet', `oci:${dir}:v1`, `docker-archive:${dockerTar}:example/app:v1`], { stdio: 'pipe' });
-    execFileSync('skopeo', ['copy', '--quiet', `oci:${dir}:v1`, `oci-archive:${ociTar}:v1`], { stdio: 'pipe' });
-    const expected = built.get(compress)!.image;
-    const references = [`oci:${dir}:v1`, `oci-archive:${ociTar}:v1`, ociTar, ...(toDocker ? [`docker-archive:${dockerTar}:example/app:v1`, dockerTar] : [])];
-    for (const reference of references) {
-      const img = await openImage(reference);
-      try {
-        expect(img.layers.map((l) => l.diffID), reference).toEqual(expected.layers.map((l) => l.diffID));
-        expect(img.config, reference).toEqual(expected.config);
-        expect(img.platform, reference).toEqual({ os: 'linux', architecture: 'amd64' });
-        for (const layer of img.layers) {
-          const index = await readLayer(layer, capture);
-          expect(index.diffID, reference).toBe(layer.diffID);
+  ] as const)(
+    'reads the same diffIDs and config from an OCI layout (%s) and its skopeo copies',
+    async (compress, toDocker) => {
+      const dir = join(tmp, `layout-${compress}`);
+      const dockerTar = join(tmp, `${compress}.docker.tar`);
+      const ociTar = join(tmp, `${compress}.oci.tar`);
+      if (toDocker)
+        execFileSync(
+          'skopeo',
+          ['copy', '--quiet', `oci:${dir}:v1`, `docker-archive:${dockerTar}:example/app:v1`],
+          { stdio: 'pipe' },
+        );
+      execFileSync('skopeo', ['copy', '--quiet', `oci:${dir}:v1`, `oci-archive:${ociTar}:v1`], {
+        stdio: 'pipe',
+      });
+      const expected = built.get(compress)!.image;
+      const references = [
+        `oci:${dir}:v1`,
+        `oci-archive:${ociTar}:v1`,
+        ociTar,
+        ...(toDocker ? [`docker-archive:${dockerTar}:example/app:v1`, dockerTar] : []),
+      ];
+      for (const reference of references) {
+        const img = await openImage(reference);
+        try {
+          expect(
+            img.layers.map((l) => l.diffID),
+            reference,
+          ).toEqual(expected.layers.map((l) => l.diffID));
+          expect(img.config, reference).toEqual(expected.config);
+          expect(img.platform, reference).toEqual({ os: 'linux', architecture: 'amd64' });
+          for (const layer of img.layers) {
+            const index = await readLayer(layer, capture);
+            expect(index.diffID, reference).toBe(layer.diffID);
+          }
+        } finally {
+          await img.close();
         }
-      } finally {
-        await img.close();
       }
-    }
-  });
+    },
+  );
 });

@@ -8,7 +8,12 @@ import { OciLayoutSource } from '../../src/image/oci-layout.js';
 import { formatPlatform, parsePlatform } from '../../src/image/platform.js';
 import type { Descriptor, Image, ImageSource, OpenImageOptions, Platform } from '../../src/image/types.js';
 import { ImageChangelogError } from '../../src/util/errors.js';
-import { buildOciLayoutFiles, tarOfFiles, writeLayoutFiles, type OciLayoutSpec } from '../helpers/image-builder.js';
+import {
+  buildOciLayoutFiles,
+  tarOfFiles,
+  writeLayoutFiles,
+  type OciLayoutSpec,
+} from '../helpers/image-builder.js';
 import { digestOf, makeTar } from '../helpers/tar.js';
 
 const amd64: Platform = { os: 'linux', architecture: 'amd64' };
@@ -23,7 +28,10 @@ let layerB: Buffer;
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'oci-layout-'));
   layerA = await makeTar([{ name: 'etc/' }, { name: 'etc/os-release', content: 'ID=test\n' }]);
-  layerB = await makeTar([{ name: 'usr/bin/tool', content: '#!/bin/sh\necho hi\n', mode: 0o755 }, { name: 'etc/.wh.os-release', content: '' }]);
+  layerB = await makeTar([
+    { name: 'usr/bin/tool', content: '#!/bin/sh\necho hi\n', mode: 0o755 },
+    { name: 'etc/.wh.os-release', content: '' },
+  ]);
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -56,7 +64,12 @@ const forms: Form[] = [
   },
 ];
 
-function blob(files: Map<string, Buffer>, value: unknown, mediaType: string, extra: Partial<Descriptor> = {}): Descriptor {
+function blob(
+  files: Map<string, Buffer>,
+  value: unknown,
+  mediaType: string,
+  extra: Partial<Descriptor> = {},
+): Descriptor {
   const bytes = Buffer.from(JSON.stringify(value));
   files.set(`blobs/sha256/${digestOf(bytes).slice(7)}`, bytes);
   return { mediaType, digest: digestOf(bytes), size: bytes.length, ...extra };
@@ -66,7 +79,11 @@ function setIndexJson(files: Map<string, Buffer>, manifests: Descriptor[]): void
   files.set('index.json', Buffer.from(JSON.stringify({ schemaVersion: 2, manifests })));
 }
 
-async function openError(source: ImageSource, reference: string, options: OpenImageOptions = {}): Promise<ImageChangelogError> {
+async function openError(
+  source: ImageSource,
+  reference: string,
+  options: OpenImageOptions = {},
+): Promise<ImageChangelogError> {
   const err: unknown = await source.open(reference, options).then(
     async (img) => {
       await img.close();
@@ -74,11 +91,17 @@ async function openError(source: ImageSource, reference: string, options: OpenIm
     },
     (e: unknown) => e,
   );
-  if (!(err instanceof ImageChangelogError)) throw new Error(`expected an ImageChangelogError, got ${String(err)}`);
+  if (!(err instanceof ImageChangelogError))
+    throw new Error(`expected an ImageChangelogError, got ${String(err)}`);
   return err;
 }
 
-async function withImage<T>(source: ImageSource, reference: string, options: OpenImageOptions, fn: (img: Image) => T | Promise<T>): Promise<T> {
+async function withImage<T>(
+  source: ImageSource,
+  reference: string,
+  options: OpenImageOptions,
+  fn: (img: Image) => T | Promise<T>,
+): Promise<T> {
   const img = await source.open(reference, options);
   try {
     return await fn(img);
@@ -91,33 +114,47 @@ async function withImage<T>(source: ImageSource, reference: string, options: Ope
 const capture = { globs: [], maxFileBytes: 1024, probes: [] };
 
 describe.each(forms)('oci layout sources: $name', (form) => {
-  it.each(['gzip', 'zstd', 'none'] as const)('opens a single %s image with verified manifest, config and re-openable layers', async (compress) => {
-    const spec: OciLayoutSpec = { layers: [layerA, layerB], compress, config: { config: { User: 'app', Labels: { a: 'b' } } } };
-    const built = buildOciLayoutFiles(spec);
-    const ref = await form.write(built.files);
-    for (const reference of [ref, `${ref}:latest`]) {
-      await withImage(form.source(), reference, {}, async (img) => {
-        expect(img.reference).toBe(reference);
-        expect(img.manifestDigest).toBe(built.image.manifestDigest);
-        expect(img.indexDigest).toBeUndefined();
-        expect(img.availablePlatforms).toEqual([]);
-        expect(img.configDigest).toBe(built.image.configDigest);
-        expect(img.config).toEqual(built.image.config);
-        expect(img.platform).toEqual(amd64);
-        expect(img.layers.map((l) => [l.digest, l.diffID, l.size, l.mediaType])).toEqual(built.image.layers.map((l) => [l.digest, l.diffID, l.size, l.mediaType]));
-        for (const layer of img.layers) {
-          for (let round = 0; round < 2; round++) {
-            const index = await readLayer(layer, capture); // verifies digest and diffID
-            expect(index.diffID).toBe(layer.diffID);
-            expect(index.compression).toBe(compress);
+  it.each(['gzip', 'zstd', 'none'] as const)(
+    'opens a single %s image with verified manifest, config and re-openable layers',
+    async (compress) => {
+      const spec: OciLayoutSpec = {
+        layers: [layerA, layerB],
+        compress,
+        config: { config: { User: 'app', Labels: { a: 'b' } } },
+      };
+      const built = buildOciLayoutFiles(spec);
+      const ref = await form.write(built.files);
+      for (const reference of [ref, `${ref}:latest`]) {
+        await withImage(form.source(), reference, {}, async (img) => {
+          expect(img.reference).toBe(reference);
+          expect(img.manifestDigest).toBe(built.image.manifestDigest);
+          expect(img.indexDigest).toBeUndefined();
+          expect(img.availablePlatforms).toEqual([]);
+          expect(img.configDigest).toBe(built.image.configDigest);
+          expect(img.config).toEqual(built.image.config);
+          expect(img.platform).toEqual(amd64);
+          expect(img.layers.map((l) => [l.digest, l.diffID, l.size, l.mediaType])).toEqual(
+            built.image.layers.map((l) => [l.digest, l.diffID, l.size, l.mediaType]),
+          );
+          for (const layer of img.layers) {
+            for (let round = 0; round < 2; round++) {
+              const index = await readLayer(layer, capture); // verifies digest and diffID
+              expect(index.diffID).toBe(layer.diffID);
+              expect(index.compression).toBe(compress);
+            }
           }
-        }
-      });
-    }
-  });
+        });
+      }
+    },
+  );
 
   it('chooses the platform from an index: host default, explicit, and skips attestations', async () => {
-    const built = buildOciLayoutFiles({ layers: [layerA], platforms: [amd64, arm64], attestation: true, tag: 'multi' });
+    const built = buildOciLayoutFiles({
+      layers: [layerA],
+      platforms: [amd64, arm64],
+      attestation: true,
+      tag: 'multi',
+    });
     const ref = await form.write(built.files);
     const [amdImage, armImage] = built.tags[0]!.images;
     await withImage(form.source(amd64), ref, {}, (img) => {
@@ -125,7 +162,9 @@ describe.each(forms)('oci layout sources: $name', (form) => {
       expect(img.indexDigest).toBe(built.tags[0]!.indexDigest);
       expect(img.availablePlatforms.map(formatPlatform)).toEqual(['linux/amd64', 'linux/arm64']);
     });
-    await withImage(form.source(arm64), `${ref}:multi`, {}, (img) => expect(img.manifestDigest).toBe(armImage!.manifestDigest));
+    await withImage(form.source(arm64), `${ref}:multi`, {}, (img) =>
+      expect(img.manifestDigest).toBe(armImage!.manifestDigest),
+    );
     await withImage(form.source(amd64), ref, { platform: parsePlatform('linux/arm64/v8') }, (img) => {
       expect(img.manifestDigest).toBe(armImage!.manifestDigest);
       expect(img.platform).toEqual(arm64);
@@ -133,7 +172,9 @@ describe.each(forms)('oci layout sources: $name', (form) => {
   });
 
   it('lists the platforms that exist when the one asked for is missing', async () => {
-    const ref = await form.write(buildOciLayoutFiles({ layers: [layerA], platforms: [amd64, arm64], attestation: true }).files);
+    const ref = await form.write(
+      buildOciLayoutFiles({ layers: [layerA], platforms: [amd64, arm64], attestation: true }).files,
+    );
     const err = await openError(form.source(amd64), ref, { platform: parsePlatform('linux/s390x') });
     expect(err.code).toBe('PLATFORM_NOT_FOUND');
     expect(err.message).toContain('available: linux/amd64, linux/arm64');
@@ -142,21 +183,37 @@ describe.each(forms)('oci layout sources: $name', (form) => {
   });
 
   it('takes the only platform of an index whatever the host is', async () => {
-    const built = buildOciLayoutFiles({ layers: [layerA], platforms: [{ os: 'linux', architecture: 's390x' }], attestation: true });
-    await withImage(form.source(amd64), await form.write(built.files), {}, (img) => expect(img.platform.architecture).toBe('s390x'));
+    const built = buildOciLayoutFiles({
+      layers: [layerA],
+      platforms: [{ os: 'linux', architecture: 's390x' }],
+      attestation: true,
+    });
+    await withImage(form.source(amd64), await form.write(built.files), {}, (img) =>
+      expect(img.platform.architecture).toBe('s390x'),
+    );
   });
 
   it('selects images by tag, by containerd name and by digest, and lists tags otherwise', async () => {
     const built = buildOciLayoutFiles([
-      { layers: [layerA], tag: 'v1', annotations: { 'io.containerd.image.name': 'docker.io/library/app:v1' } },
+      {
+        layers: [layerA],
+        tag: 'v1',
+        annotations: { 'io.containerd.image.name': 'docker.io/library/app:v1' },
+      },
       { layers: [layerA, layerB], tag: 'v2' },
     ]);
     const ref = await form.write(built.files);
     const [v1, v2] = built.tags.map((t) => t.images[0]!);
-    await withImage(form.source(), `${ref}:v1`, {}, (img) => expect(img.manifestDigest).toBe(v1!.manifestDigest));
+    await withImage(form.source(), `${ref}:v1`, {}, (img) =>
+      expect(img.manifestDigest).toBe(v1!.manifestDigest),
+    );
     await withImage(form.source(), `${ref}:v2`, {}, (img) => expect(img.layers).toHaveLength(2));
-    await withImage(form.source(), `${ref}:docker.io/library/app:v1`, {}, (img) => expect(img.manifestDigest).toBe(v1!.manifestDigest));
-    await withImage(form.source(), `${ref}:${v2!.manifestDigest}`, {}, (img) => expect(img.manifestDigest).toBe(v2!.manifestDigest));
+    await withImage(form.source(), `${ref}:docker.io/library/app:v1`, {}, (img) =>
+      expect(img.manifestDigest).toBe(v1!.manifestDigest),
+    );
+    await withImage(form.source(), `${ref}:${v2!.manifestDigest}`, {}, (img) =>
+      expect(img.manifestDigest).toBe(v2!.manifestDigest),
+    );
     const untagged = await openError(form.source(), ref);
     expect(untagged.message).toContain('holds 2 images');
     expect(untagged.message).toContain('tags: v1, v2');
@@ -172,7 +229,12 @@ describe.each(forms)('oci layout sources: $name', (form) => {
       { layers: [layerA], platform: amd64, tag: null },
       { layers: [layerA], platform: arm64, tag: null },
     ]);
-    const manifests = built.tags.map((t) => ({ mediaType: OCI_MANIFEST, digest: t.images[0]!.manifestDigest, size: t.images[0]!.manifestBytes.length, platform: t.images[0]!.platform }));
+    const manifests = built.tags.map((t) => ({
+      mediaType: OCI_MANIFEST,
+      digest: t.images[0]!.manifestDigest,
+      size: t.images[0]!.manifestBytes.length,
+      platform: t.images[0]!.platform,
+    }));
     setIndexJson(built.files, manifests);
     const ref = await form.write(built.files);
     await withImage(form.source(amd64), ref, { platform: arm64 }, (img) => {
@@ -183,14 +245,26 @@ describe.each(forms)('oci layout sources: $name', (form) => {
 
   it('follows one nested index and refuses deeper nesting', async () => {
     const built = buildOciLayoutFiles({ layers: [layerA], platforms: [amd64] });
-    const inner = { mediaType: OCI_INDEX, digest: built.tags[0]!.indexDigest!, size: Buffer.from(JSON.stringify(built.tags[0]!.index)).length };
-    const outer = blob(built.files, { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ ...inner, platform: amd64 }] }, OCI_INDEX);
+    const inner = {
+      mediaType: OCI_INDEX,
+      digest: built.tags[0]!.indexDigest!,
+      size: Buffer.from(JSON.stringify(built.tags[0]!.index)).length,
+    };
+    const outer = blob(
+      built.files,
+      { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ ...inner, platform: amd64 }] },
+      OCI_INDEX,
+    );
     setIndexJson(built.files, [outer]);
     await withImage(form.source(amd64), await form.write(built.files), {}, (img) => {
       expect(img.manifestDigest).toBe(built.image.manifestDigest);
       expect(img.indexDigest).toBe(inner.digest);
     });
-    const outermost = blob(built.files, { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ ...outer, platform: amd64 }] }, OCI_INDEX);
+    const outermost = blob(
+      built.files,
+      { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ ...outer, platform: amd64 }] },
+      OCI_INDEX,
+    );
     setIndexJson(built.files, [outermost]);
     const err = await openError(form.source(amd64), await form.write(built.files));
     expect(err.message).toContain('nested too deeply');
@@ -218,7 +292,9 @@ describe.each(forms)('oci layout sources: $name', (form) => {
     built.files.set(path, bytes);
     await withImage(form.source(), await form.write(built.files), {}, async (img) => {
       // Stored uncompressed, so digest and diffID are the same hash: either check may fire first.
-      await expect(readLayer(img.layers[0]!, capture)).rejects.toMatchObject({ code: expect.stringMatching(/^(DIGEST|DIFFID)_MISMATCH$/) });
+      await expect(readLayer(img.layers[0]!, capture)).rejects.toMatchObject({
+        code: expect.stringMatching(/^(DIGEST|DIFFID)_MISMATCH$/),
+      });
     });
   });
 
@@ -236,7 +312,9 @@ describe.each(forms)('oci layout sources: $name', (form) => {
 
   it('refuses a manifest larger than the cap before reading it', async () => {
     const built = buildOciLayoutFiles({ layers: [layerA] });
-    setIndexJson(built.files, [{ mediaType: OCI_MANIFEST, digest: built.image.manifestDigest, size: 5 * 1024 * 1024 }]);
+    setIndexJson(built.files, [
+      { mediaType: OCI_MANIFEST, digest: built.image.manifestDigest, size: 5 * 1024 * 1024 },
+    ]);
     expect((await openError(form.source(), await form.write(built.files))).code).toBe('MANIFEST_TOO_LARGE');
     // A huge blob behind a descriptor that lies about its size is refused too.
     const huge = Buffer.alloc(4 * 1024 * 1024 + 1, 0x20);
@@ -246,13 +324,39 @@ describe.each(forms)('oci layout sources: $name', (form) => {
   });
 
   it.each([
-    ['malformed index.json', (f: Map<string, Buffer>) => f.set('index.json', Buffer.from('{"manifests": [')), 'MANIFEST_INVALID'],
-    ['index.json that is a manifest', (f: Map<string, Buffer>) => f.set('index.json', Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: {}, layers: [] }))), 'MANIFEST_INVALID'],
+    [
+      'malformed index.json',
+      (f: Map<string, Buffer>) => f.set('index.json', Buffer.from('{"manifests": [')),
+      'MANIFEST_INVALID',
+    ],
+    [
+      'index.json that is a manifest',
+      (f: Map<string, Buffer>) =>
+        f.set(
+          'index.json',
+          Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: {}, layers: [] })),
+        ),
+      'MANIFEST_INVALID',
+    ],
     ['an empty index.json', (f: Map<string, Buffer>) => setIndexJson(f, []), 'IMAGE_NOT_FOUND'],
-    ['an artifact media type', (f: Map<string, Buffer>) => setIndexJson(f, [blob(f, { schemaVersion: 2 }, 'application/vnd.example.artifact+json')]), 'UNSUPPORTED_MEDIA_TYPE'],
+    [
+      'an artifact media type',
+      (f: Map<string, Buffer>) =>
+        setIndexJson(f, [blob(f, { schemaVersion: 2 }, 'application/vnd.example.artifact+json')]),
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
     ['no oci-layout file', (f: Map<string, Buffer>) => f.delete('oci-layout'), 'IMAGE_NOT_FOUND'],
-    ['layout version 2', (f: Map<string, Buffer>) => f.set('oci-layout', Buffer.from('{"imageLayoutVersion":"2.0.0"}')), 'MANIFEST_INVALID'],
-    ['a sha512 manifest digest', (f: Map<string, Buffer>) => setIndexJson(f, [{ mediaType: OCI_MANIFEST, digest: `sha512:${'a'.repeat(128)}`, size: 1 }]), 'UNSUPPORTED_DIGEST'],
+    [
+      'layout version 2',
+      (f: Map<string, Buffer>) => f.set('oci-layout', Buffer.from('{"imageLayoutVersion":"2.0.0"}')),
+      'MANIFEST_INVALID',
+    ],
+    [
+      'a sha512 manifest digest',
+      (f: Map<string, Buffer>) =>
+        setIndexJson(f, [{ mediaType: OCI_MANIFEST, digest: `sha512:${'a'.repeat(128)}`, size: 1 }]),
+      'UNSUPPORTED_DIGEST',
+    ],
   ])('refuses a layout with %s', async (_what, damage, code) => {
     const built = buildOciLayoutFiles({ layers: [layerA] });
     damage(built.files);
@@ -261,7 +365,11 @@ describe.each(forms)('oci layout sources: $name', (form) => {
 
   it('refuses a config whose diff_ids do not match the layers', async () => {
     const built = buildOciLayoutFiles({ layers: [layerA] });
-    const config = blob(built.files, { ...built.image.config, rootfs: { type: 'layers', diff_ids: [] } }, 'application/vnd.oci.image.config.v1+json');
+    const config = blob(
+      built.files,
+      { ...built.image.config, rootfs: { type: 'layers', diff_ids: [] } },
+      'application/vnd.oci.image.config.v1+json',
+    );
     const manifest = blob(built.files, { ...built.image.manifest, config }, OCI_MANIFEST);
     setIndexJson(built.files, [manifest]);
     const err = await openError(form.source(), await form.write(built.files));
@@ -285,6 +393,8 @@ describe('oci layout sources', () => {
     await writeFile(file, await tarOfFiles(buildOciLayoutFiles({ layers: [layerA] }).files));
     const err = await openError(new OciLayoutSource(), `oci:${file}`);
     expect(err.message).toContain(`oci-archive:${file}`);
-    expect((await openError(new OciLayoutSource(), `oci:${join(tmp, 'absent')}`)).code).toBe('IMAGE_NOT_FOUND');
+    expect((await openError(new OciLayoutSource(), `oci:${join(tmp, 'absent')}`)).code).toBe(
+      'IMAGE_NOT_FOUND',
+    );
   });
 });

@@ -36,7 +36,8 @@ async function errorOf(p: Promise<Image>): Promise<ImageChangelogError> {
     },
     (e: unknown) => e,
   );
-  if (!(err instanceof ImageChangelogError)) throw new Error(`expected an ImageChangelogError, got ${String(err)}`);
+  if (!(err instanceof ImageChangelogError))
+    throw new Error(`expected an ImageChangelogError, got ${String(err)}`);
   return err;
 }
 
@@ -81,11 +82,20 @@ describe('openImage', () => {
 
   it('passes the platform and host on to the local sources', async () => {
     const dir = join(tmp, 'multi');
-    const built = await writeOciLayout(dir, { layers: [layer], platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 's390x' }] });
+    const built = await writeOciLayout(dir, {
+      layers: [layer],
+      platforms: [
+        { os: 'linux', architecture: 'amd64' },
+        { os: 'linux', architecture: 's390x' },
+      ],
+    });
     const byHost = await openImage(dir, { host: { os: 'linux', architecture: 's390x' } });
     expect(byHost.manifestDigest).toBe(built.tags[0]!.images[1]!.manifestDigest);
     await byHost.close();
-    const asked = await openImage(`oci:${dir}`, { platform: { os: 'linux', architecture: 'amd64' }, host: { os: 'linux', architecture: 's390x' } });
+    const asked = await openImage(`oci:${dir}`, {
+      platform: { os: 'linux', architecture: 'amd64' },
+      host: { os: 'linux', architecture: 's390x' },
+    });
     expect(asked.manifestDigest).toBe(built.tags[0]!.images[0]!.manifestDigest);
     await asked.close();
   });
@@ -146,7 +156,9 @@ describe('openImage', () => {
       expect(err.code).toBe('IMAGE_NOT_FOUND');
       expect(err.message).toContain('no such file or directory');
     }
-    expect((await errorOf(openImage('Not A Name!', { extraSources: [docker] }))).message).toContain('not a path nor a valid image name');
+    expect((await errorOf(openImage('Not A Name!', { extraSources: [docker] }))).message).toContain(
+      'not a path nor a valid image name',
+    );
     expect(docker.calls).toHaveLength(0);
   });
 });

@@ -27,7 +27,14 @@ const amd64 = { os: 'linux', architecture: 'amd64' };
 const arm64 = { os: 'linux', architecture: 'arm64' };
 const s390x = { os: 'linux', architecture: 's390x' };
 const attestation = (n: number, ref: number): Descriptor =>
-  entry(n, { os: 'unknown', architecture: 'unknown' }, { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': `sha256:${hex(ref)}` });
+  entry(
+    n,
+    { os: 'unknown', architecture: 'unknown' },
+    {
+      'vnd.docker.reference.type': 'attestation-manifest',
+      'vnd.docker.reference.digest': `sha256:${hex(ref)}`,
+    },
+  );
 
 function catchError(fn: () => unknown): ImageChangelogError {
   try {
@@ -43,18 +50,25 @@ describe('platform', () => {
   it('parses os/arch and os/arch/variant and formats them back', () => {
     expect(parsePlatform('linux/amd64')).toEqual(amd64);
     expect(parsePlatform('linux/arm/v7')).toEqual({ os: 'linux', architecture: 'arm', variant: 'v7' });
-    for (const text of ['linux/amd64', 'linux/arm64/v8', 'windows/amd64']) expect(formatPlatform(parsePlatform(text))).toBe(text);
+    for (const text of ['linux/amd64', 'linux/arm64/v8', 'windows/amd64'])
+      expect(formatPlatform(parsePlatform(text))).toBe(text);
   });
 
-  it.each(['', 'linux', 'linux/', '/amd64', 'linux/amd64/v8/extra', 'linux amd64', 'linux/am d64', 'linux/amd64\nx'])(
-    'rejects %j with BAD_PLATFORM naming the input in one line',
-    (text) => {
-      const err = catchError(() => parsePlatform(text));
-      expect(err.code).toBe('BAD_PLATFORM');
-      expect(err.message).toContain('os/arch[/variant]');
-      expect(err.oneLine()).not.toContain('\n');
-    },
-  );
+  it.each([
+    '',
+    'linux',
+    'linux/',
+    '/amd64',
+    'linux/amd64/v8/extra',
+    'linux amd64',
+    'linux/am d64',
+    'linux/amd64\nx',
+  ])('rejects %j with BAD_PLATFORM naming the input in one line', (text) => {
+    const err = catchError(() => parsePlatform(text));
+    expect(err.code).toBe('BAD_PLATFORM');
+    expect(err.message).toContain('os/arch[/variant]');
+    expect(err.oneLine()).not.toContain('\n');
+  });
 
   it('maps Node architectures to OCI names', () => {
     expect(hostPlatform('linux', 'x64')).toEqual(amd64);
@@ -70,8 +84,16 @@ describe('platform', () => {
   it('normalises aliases and default variants', () => {
     expect(normalizePlatform({ os: 'Linux', architecture: 'x86_64' })).toEqual(amd64);
     expect(normalizePlatform({ os: 'linux', architecture: 'aarch64', variant: 'v8' })).toEqual(arm64);
-    expect(normalizePlatform({ os: 'linux', architecture: 'arm' })).toEqual({ os: 'linux', architecture: 'arm', variant: 'v7' });
-    expect(normalizePlatform({ os: 'linux', architecture: 'armhf' })).toEqual({ os: 'linux', architecture: 'arm', variant: 'v7' });
+    expect(normalizePlatform({ os: 'linux', architecture: 'arm' })).toEqual({
+      os: 'linux',
+      architecture: 'arm',
+      variant: 'v7',
+    });
+    expect(normalizePlatform({ os: 'linux', architecture: 'armhf' })).toEqual({
+      os: 'linux',
+      architecture: 'arm',
+      variant: 'v7',
+    });
     expect(normalizePlatform({ os: 'linux', architecture: 'amd64', variant: 'v1' })).toEqual(amd64);
   });
 
@@ -80,7 +102,12 @@ describe('platform', () => {
     expect(platformMatches({ ...arm64, variant: 'v8' }, arm64)).toBe(true);
     expect(platformMatches({ ...amd64, variant: 'v3' }, { ...amd64, variant: 'v2' })).toBe(true);
     expect(platformMatches(amd64, { ...amd64, variant: 'v3' })).toBe(false);
-    expect(platformMatches({ os: 'linux', architecture: 'arm', variant: 'v6' }, { os: 'linux', architecture: 'arm' })).toBe(false);
+    expect(
+      platformMatches(
+        { os: 'linux', architecture: 'arm', variant: 'v6' },
+        { os: 'linux', architecture: 'arm' },
+      ),
+    ).toBe(false);
     expect(platformMatches(amd64, arm64)).toBe(false);
     expect(platformMatches(amd64, { os: 'windows', architecture: 'amd64' })).toBe(false);
     expect(platformMatches(s390x, { ...s390x, variant: 'x' })).toBe(false);
@@ -95,11 +122,15 @@ describe('platform', () => {
 
 describe('chooseManifest', () => {
   it('returns the only image when none is asked for, whatever the host', () => {
-    expect(chooseManifest(index(entry(1, s390x), attestation(2, 1)), undefined, amd64).digest).toBe(`sha256:${hex(1)}`);
+    expect(chooseManifest(index(entry(1, s390x), attestation(2, 1)), undefined, amd64).digest).toBe(
+      `sha256:${hex(1)}`,
+    );
     expect(chooseManifest(index(entry(1)), undefined, amd64).digest).toBe(`sha256:${hex(1)}`);
     // An only entry that does not state its platform cannot be ruled out.
     expect(chooseManifest(index(entry(1)), s390x, amd64).digest).toBe(`sha256:${hex(1)}`);
-    expect(() => chooseManifest(index(entry(1, amd64)), s390x, amd64)).toThrow(/platform linux\/s390x is not available/);
+    expect(() => chooseManifest(index(entry(1, amd64)), s390x, amd64)).toThrow(
+      /platform linux\/s390x is not available/,
+    );
   });
 
   it("picks the host's platform by default when there are several", () => {
@@ -109,7 +140,11 @@ describe('chooseManifest', () => {
   });
 
   it('picks the platform asked for, preferring the exact variant over a lower one', () => {
-    const idx = index(entry(1, { os: 'linux', architecture: 'arm', variant: 'v6' }), entry(2, { os: 'linux', architecture: 'arm', variant: 'v7' }), entry(3, amd64));
+    const idx = index(
+      entry(1, { os: 'linux', architecture: 'arm', variant: 'v6' }),
+      entry(2, { os: 'linux', architecture: 'arm', variant: 'v7' }),
+      entry(3, amd64),
+    );
     expect(chooseManifest(idx, parsePlatform('linux/arm/v7'), amd64).digest).toBe(`sha256:${hex(2)}`);
     expect(chooseManifest(idx, parsePlatform('linux/arm/v6'), amd64).digest).toBe(`sha256:${hex(1)}`);
     expect(chooseManifest(idx, parsePlatform('linux/amd64'), arm64).digest).toBe(`sha256:${hex(3)}`);
@@ -134,6 +169,8 @@ describe('chooseManifest', () => {
   it("says the host's platform is missing when the default cannot be met", () => {
     const err = catchError(() => chooseManifest(index(entry(1, arm64), entry(2, s390x)), undefined, amd64));
     expect(err.message).toContain('host platform linux/amd64');
-    expect(indexPlatforms(index(entry(1, arm64), attestation(3, 1), entry(2, s390x))).map(formatPlatform)).toEqual(['linux/arm64', 'linux/s390x']);
+    expect(
+      indexPlatforms(index(entry(1, arm64), attestation(3, 1), entry(2, s390x))).map(formatPlatform),
+    ).toEqual(['linux/arm64', 'linux/s390x']);
   });
 });

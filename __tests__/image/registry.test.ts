@@ -26,16 +26,38 @@ async function readAll(stream: Readable): Promise<Buffer> {
 
 /** Push one image (config + gzip layers) into the fake registry; returns what a reader must see. */
 async function pushImage(r: FakeRegistry, repo: string, arch: string, docker = false, tag?: string) {
-  const tars = [await makeTar([{ name: `etc/${arch}`, content: `built for ${arch}\n` }]), await makeTar([{ name: 'app/bin', content: Buffer.alloc(20_000, 7) }])];
+  const tars = [
+    await makeTar([{ name: `etc/${arch}`, content: `built for ${arch}\n` }]),
+    await makeTar([{ name: 'app/bin', content: Buffer.alloc(20_000, 7) }]),
+  ];
   const blobs = tars.map((t) => gzip(t));
-  const config = Buffer.from(JSON.stringify({ os: 'linux', architecture: arch, config: { User: 'app' }, rootfs: { type: 'layers', diff_ids: tars.map(digestOf) } }));
+  const config = Buffer.from(
+    JSON.stringify({
+      os: 'linux',
+      architecture: arch,
+      config: { User: 'app' },
+      rootfs: { type: 'layers', diff_ids: tars.map(digestOf) },
+    }),
+  );
   r.addBlob(config);
   blobs.forEach((b) => r.addBlob(b));
   const manifest = {
     schemaVersion: 2,
     mediaType: docker ? DOCKER_MANIFEST : OCI_MANIFEST,
-    config: { mediaType: docker ? 'application/vnd.docker.container.image.v1+json' : 'application/vnd.oci.image.config.v1+json', digest: digestOf(config), size: config.length },
-    layers: blobs.map((b) => ({ mediaType: docker ? 'application/vnd.docker.image.rootfs.diff.tar.gzip' : 'application/vnd.oci.image.layer.v1.tar+gzip', digest: digestOf(b), size: b.length })),
+    config: {
+      mediaType: docker
+        ? 'application/vnd.docker.container.image.v1+json'
+        : 'application/vnd.oci.image.config.v1+json',
+      digest: digestOf(config),
+      size: config.length,
+    },
+    layers: blobs.map((b) => ({
+      mediaType: docker
+        ? 'application/vnd.docker.image.rootfs.diff.tar.gzip'
+        : 'application/vnd.oci.image.layer.v1.tar+gzip',
+      digest: digestOf(b),
+      size: b.length,
+    })),
   };
   const bytes = Buffer.from(JSON.stringify(manifest));
   const digest = r.addManifest(repo, bytes, manifest.mediaType, tag);
@@ -55,13 +77,20 @@ describe('image/registry', () => {
     expect(image.configDigest).toBe(digestOf(pushed.config));
     expect(image.config.config?.User).toBe('app');
     expect(image.platform).toEqual(AMD64);
-    expect(image.layers.map((l) => [l.digest, l.diffID, l.size])).toEqual(pushed.blobs.map((b, i) => [digestOf(b), digestOf(pushed.tars[i]!), b.length]));
-    const layerRequests = (): number => registry!.seen.filter((s) => s.url.includes('/blobs/') && !s.url.includes(image.configDigest)).length;
+    expect(image.layers.map((l) => [l.digest, l.diffID, l.size])).toEqual(
+      pushed.blobs.map((b, i) => [digestOf(b), digestOf(pushed.tars[i]!), b.length]),
+    );
+    const layerRequests = (): number =>
+      registry!.seen.filter((s) => s.url.includes('/blobs/') && !s.url.includes(image.configDigest)).length;
     expect(layerRequests()).toBe(0);
     const second = await readAll(await image.layers[1]!.open());
     expect(second.equals(pushed.blobs[1]!)).toBe(true);
     expect(layerRequests()).toBe(1);
-    expect(progress.at(-1)).toEqual({ digest: digestOf(pushed.blobs[1]!), bytes: pushed.blobs[1]!.length, total: pushed.blobs[1]!.length });
+    expect(progress.at(-1)).toEqual({
+      digest: digestOf(pushed.blobs[1]!),
+      bytes: pushed.blobs[1]!.length,
+      total: pushed.blobs[1]!.length,
+    });
     // Re-openable: a second open streams the blob again.
     expect((await readAll(await image.layers[1]!.open())).equals(pushed.blobs[1]!)).toBe(true);
     await image.close();
@@ -80,7 +109,12 @@ describe('image/registry', () => {
       mediaType: indexType,
       manifests: [
         { mediaType: manifestType, digest: amd.digest, size: amd.bytes.length, platform: AMD64 },
-        { mediaType: manifestType, digest: arm.digest, size: arm.bytes.length, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+        {
+          mediaType: manifestType,
+          digest: arm.digest,
+          size: arm.bytes.length,
+          platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+        },
         {
           mediaType: manifestType,
           digest: amd.digest,
@@ -95,12 +129,19 @@ describe('image/registry', () => {
     const byDefault = await source.open(`${registry.host}/team/multi`, {});
     expect(byDefault.manifestDigest).toBe(amd.digest);
     expect(byDefault.indexDigest).toBe(indexDigest);
-    expect(byDefault.availablePlatforms).toEqual([AMD64, { os: 'linux', architecture: 'arm64', variant: 'v8' }]);
-    const armImage = await source.open(`${registry.host}/team/multi:latest`, { platform: { os: 'linux', architecture: 'arm64' } });
+    expect(byDefault.availablePlatforms).toEqual([
+      AMD64,
+      { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    ]);
+    const armImage = await source.open(`${registry.host}/team/multi:latest`, {
+      platform: { os: 'linux', architecture: 'arm64' },
+    });
     expect(armImage.manifestDigest).toBe(arm.digest);
     expect(armImage.platform.architecture).toBe('arm64');
     expect((await readAll(await armImage.layers[0]!.open())).equals(arm.blobs[0]!)).toBe(true);
-    const err = await source.open(`${registry.host}/team/multi`, { platform: { os: 'linux', architecture: 's390x' } }).catch((e: unknown) => e);
+    const err = await source
+      .open(`${registry.host}/team/multi`, { platform: { os: 'linux', architecture: 's390x' } })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'PLATFORM_NOT_FOUND' });
     expect((err as Error).message).toContain('linux/arm64/v8');
   });
@@ -111,9 +152,17 @@ describe('image/registry', () => {
     const source = new RegistrySource({ host: AMD64 });
     const image = await source.open(`${registry.host}/team/app@${amd.digest}`, {});
     expect(image.manifestDigest).toBe(amd.digest);
-    const lying = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest: amd.digest, size: amd.bytes.length + 1, platform: AMD64 }] };
+    const lying = {
+      schemaVersion: 2,
+      mediaType: OCI_INDEX,
+      manifests: [
+        { mediaType: OCI_MANIFEST, digest: amd.digest, size: amd.bytes.length + 1, platform: AMD64 },
+      ],
+    };
     registry.addManifest('team/app', lying, OCI_INDEX, 'lying');
-    await expect(source.open(`${registry.host}/team/app:lying`, {})).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+    await expect(source.open(`${registry.host}/team/app:lying`, {})).rejects.toMatchObject({
+      code: 'DIGEST_MISMATCH',
+    });
   });
 
   it('refuses a config that does not match its descriptor', async () => {
@@ -122,9 +171,13 @@ describe('image/registry', () => {
     const tampered = Buffer.from(amd.config.toString().replace('"User":"app"', '"User":"adm"'));
     registry.blobs.set(digestOf(amd.config), tampered);
     const source = new RegistrySource({ host: AMD64, clientOptions: { retry: { maxAttempts: 1 } } });
-    await expect(source.open(`${registry.host}/team/app:bad`, {})).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+    await expect(source.open(`${registry.host}/team/app:bad`, {})).rejects.toMatchObject({
+      code: 'DIGEST_MISMATCH',
+    });
     registry.blobs.set(digestOf(amd.config), Buffer.from('{}'));
-    await expect(source.open(`${registry.host}/team/app:bad`, {})).rejects.toMatchObject({ code: 'SIZE_MISMATCH' });
+    await expect(source.open(`${registry.host}/team/app:bad`, {})).rejects.toMatchObject({
+      code: 'SIZE_MISMATCH',
+    });
   });
 
   it('is what openImage uses for docker:// and bare registry names', async () => {

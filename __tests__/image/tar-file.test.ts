@@ -28,14 +28,24 @@ async function openError(bytes: Buffer, options = {}): Promise<ImageChangelogErr
     () => undefined,
     (e: unknown) => e,
   );
-  if (!(err instanceof ImageChangelogError)) throw new Error(`expected an ImageChangelogError, got ${String(err)}`);
+  if (!(err instanceof ImageChangelogError))
+    throw new Error(`expected an ImageChangelogError, got ${String(err)}`);
   return err;
 }
 
 describe('TarFile', () => {
   it('reads members in place, again and again, without extracting', async () => {
     const big = Buffer.alloc(70_000, 'x');
-    const tar = await TarFile.open(await tarFile(await makeTar([{ name: 'dir/' }, { name: 'dir/a.txt', content: 'hello' }, { name: 'big', content: big }, { name: 'empty', content: '' }])));
+    const tar = await TarFile.open(
+      await tarFile(
+        await makeTar([
+          { name: 'dir/' },
+          { name: 'dir/a.txt', content: 'hello' },
+          { name: 'big', content: big },
+          { name: 'empty', content: '' },
+        ]),
+      ),
+    );
     try {
       expect(tar.names()).toEqual(['dir', 'dir/a.txt', 'big', 'empty']);
       expect(await text(tar.openMember('dir/a.txt'))).toBe('hello');
@@ -116,7 +126,9 @@ describe('TarFile', () => {
   it('refuses members over the size asked for before reading them', async () => {
     const tar = await TarFile.open(await tarFile(await makeTar([{ name: 'm', content: 'x'.repeat(1000) }])));
     await expect(tar.readMember('m', 999)).rejects.toMatchObject({ code: 'MANIFEST_TOO_LARGE' });
-    await expect(tar.readMember('m', 999, 'CONFIG_TOO_LARGE')).rejects.toMatchObject({ code: 'CONFIG_TOO_LARGE' });
+    await expect(tar.readMember('m', 999, 'CONFIG_TOO_LARGE')).rejects.toMatchObject({
+      code: 'CONFIG_TOO_LARGE',
+    });
     await tar.close();
   });
 
@@ -136,21 +148,28 @@ describe('TarFile', () => {
   });
 
   it('refuses a member whose size runs past the end of the file', async () => {
-    const err = await openError(Buffer.concat([rawHeader({ name: 'a', typeflag: '0', size: 1_000_000 }), rawData('short')]));
+    const err = await openError(
+      Buffer.concat([rawHeader({ name: 'a', typeflag: '0', size: 1_000_000 }), rawData('short')]),
+    );
     expect(err.code).toBe('ARCHIVE_INVALID');
     expect(err.message).toContain('claims 1000000 bytes');
   });
 
   it('refuses a truncated header', async () => {
     const bytes = rawFile('a', 'x');
-    const err = await openError(Buffer.concat([bytes, rawHeader({ name: 'b', typeflag: '0' }).subarray(0, 300)]));
+    const err = await openError(
+      Buffer.concat([bytes, rawHeader({ name: 'b', typeflag: '0' }).subarray(0, 300)]),
+    );
     expect(err.code).toBe('ARCHIVE_INVALID');
     expect(err.message).toContain('truncated');
   });
 
   it('refuses a PAX header over the limit without reading it', async () => {
     const err = await openError(
-      Buffer.concat([rawHeader({ name: 'PaxHeaders/x', typeflag: 'x', size: 10 * 1024 * 1024 }), Buffer.alloc(10 * 1024 * 1024 + 1024)]),
+      Buffer.concat([
+        rawHeader({ name: 'PaxHeaders/x', typeflag: 'x', size: 10 * 1024 * 1024 }),
+        Buffer.alloc(10 * 1024 * 1024 + 1024),
+      ]),
     );
     expect(err.code).toBe('ARCHIVE_INVALID');
     expect(err.message).toMatch(/extended header of 10485760 bytes is over the \d+-byte limit/);
@@ -158,7 +177,9 @@ describe('TarFile', () => {
 
   it('refuses a malformed PAX record', async () => {
     const pax = Buffer.from('99999 path=x\n');
-    const err = await openError(rawTar(rawHeader({ name: 'P', typeflag: 'x', size: pax.length }), rawData(pax), rawFile('a', '')));
+    const err = await openError(
+      rawTar(rawHeader({ name: 'P', typeflag: 'x', size: pax.length }), rawData(pax), rawFile('a', '')),
+    );
     expect(err.message).toContain('malformed PAX record');
   });
 
@@ -174,7 +195,9 @@ describe('TarFile', () => {
   });
 
   it('bounds the number of members', async () => {
-    const err = await openError(rawTar(rawFile('a', ''), rawFile('b', ''), rawFile('c', '')), { maxMembers: 2 });
+    const err = await openError(rawTar(rawFile('a', ''), rawFile('b', ''), rawFile('c', '')), {
+      maxMembers: 2,
+    });
     expect(err.message).toContain('more than 2 members');
   });
 

@@ -218,7 +218,9 @@ describe('secrets probe on compressed content', () => {
   it('does not scan gzip, xz or zstd data (they cannot hold readable secrets) but still scans text', async () => {
     const { gzipSync } = await import('node:zlib');
     const { createSecretsProbe, isOpaqueContent } = await import('../../src/policy/secrets-probe.js');
-    const key = Buffer.from(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const key = Buffer.from(
+      generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    );
     const probe = createSecretsProbe();
     const run = (content: Buffer): unknown => {
       const r = probe.start('x', content.length);

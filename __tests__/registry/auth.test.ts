@@ -7,10 +7,22 @@ describe('registry/auth', () => {
   it.each([
     [
       'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/nginx:pull"',
-      [{ scheme: 'bearer', params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/nginx:pull' } }],
+      [
+        {
+          scheme: 'bearer',
+          params: {
+            realm: 'https://auth.docker.io/token',
+            service: 'registry.docker.io',
+            scope: 'repository:library/nginx:pull',
+          },
+        },
+      ],
     ],
     ['Basic realm="Registry Realm"', [{ scheme: 'basic', params: { realm: 'Registry Realm' } }]],
-    ['bearer realm=https://x/token, service=reg', [{ scheme: 'bearer', params: { realm: 'https://x/token', service: 'reg' } }]],
+    [
+      'bearer realm=https://x/token, service=reg',
+      [{ scheme: 'bearer', params: { realm: 'https://x/token', service: 'reg' } }],
+    ],
     [
       'Bearer realm="https://a/t",scope="repository:a:pull,push", Basic realm="b"',
       [

@@ -3,7 +3,12 @@ import type { Readable } from 'node:stream';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RegistryClient, MANIFEST_ACCEPT, nextLink, type RegistryClientOptions } from '../../src/registry/client.js';
+import {
+  RegistryClient,
+  MANIFEST_ACCEPT,
+  nextLink,
+  type RegistryClientOptions,
+} from '../../src/registry/client.js';
 import { parseReference } from '../../src/registry/reference.js';
 import { send } from '../../src/registry/http.js';
 import { BlobStorage, FakeRegistry, serveBytes, type Fault } from '../helpers/fake-registry.js';
@@ -29,7 +34,12 @@ function client(extra: RegistryClientOptions = {}): { c: RegistryClient; delays:
   const c = new RegistryClient({
     idleTimeoutMs: 2000,
     ...extra,
-    retry: { sleep: (ms) => (delays.push(ms), Promise.resolve()), random: () => 0.5, maxAttempts: 4, ...extra.retry },
+    retry: {
+      sleep: (ms) => (delays.push(ms), Promise.resolve()),
+      random: () => 0.5,
+      maxAttempts: 4,
+      ...extra.retry,
+    },
   });
   return { c, delays };
 }
@@ -52,7 +62,12 @@ function repoOf(r: FakeRegistry, repository = 'team/app'): { registry: string; r
 
 function manifestFor(r: FakeRegistry): object {
   const config = r.addBlob(Buffer.from('{"rootfs":{"type":"layers","diff_ids":[]}}'));
-  return { schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: 40 }, layers: [] };
+  return {
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: 40 },
+    layers: [],
+  };
 }
 
 /** A fault: answer this path's first request by sending half the body, then cutting the connection. */
@@ -77,14 +92,22 @@ describe('registry/client', () => {
     expect(m.mediaType).toBe(OCI_MANIFEST);
     const accept = r.seen.find((s) => s.url.includes('/manifests/'))!.headers.accept!;
     expect(accept).toBe(MANIFEST_ACCEPT);
-    for (const t of ['oci.image.index.v1', 'oci.image.manifest.v1', 'manifest.list.v2', 'distribution.manifest.v2']) expect(accept).toContain(t);
+    for (const t of [
+      'oci.image.index.v1',
+      'oci.image.manifest.v1',
+      'manifest.list.v2',
+      'distribution.manifest.v2',
+    ])
+      expect(accept).toContain(t);
     expect(accept).not.toContain('distribution.manifest.v1');
   });
 
   it('refuses a manifest whose bytes do not match the digest asked for', async () => {
     const r = await registry();
     const real = r.addManifest('team/app', manifestFor(r), OCI_MANIFEST);
-    const other = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, layers: [], config: {} }));
+    const other = Buffer.from(
+      JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, layers: [], config: {} }),
+    );
     r.faults.push((req, res) => {
       if (!req.url?.includes(real)) return false;
       res.writeHead(200, { 'content-type': OCI_MANIFEST });
@@ -92,7 +115,9 @@ describe('registry/client', () => {
       return true;
     });
     const { c } = client();
-    await expect(c.getManifest(parseReference(`${r.host}/team/app@${real}`))).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+    await expect(c.getManifest(parseReference(`${r.host}/team/app@${real}`))).rejects.toMatchObject({
+      code: 'DIGEST_MISMATCH',
+    });
   });
 
   it('refuses a manifest that contradicts its Docker-Content-Digest header', async () => {
@@ -100,7 +125,10 @@ describe('registry/client', () => {
     r.addManifest('team/app', manifestFor(r), OCI_MANIFEST, 'v1');
     r.faults.push((req, res) => {
       if (!req.url?.includes('/manifests/')) return false;
-      res.writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': digestOf(Buffer.from('something else')) });
+      res.writeHead(200, {
+        'content-type': OCI_MANIFEST,
+        'docker-content-digest': digestOf(Buffer.from('something else')),
+      });
       res.end(JSON.stringify(manifestFor(r)));
       return true;
     });
@@ -112,12 +140,23 @@ describe('registry/client', () => {
 
   it('rejects Docker schema 1 manifests and oversized manifests', async () => {
     const r = await registry();
-    r.addManifest('team/old', { schemaVersion: 1, name: 'team/old', fsLayers: [] }, 'application/vnd.docker.distribution.manifest.v1+prettyjws', 'x');
+    r.addManifest(
+      'team/old',
+      { schemaVersion: 1, name: 'team/old', fsLayers: [] },
+      'application/vnd.docker.distribution.manifest.v1+prettyjws',
+      'x',
+    );
     r.addManifest('team/huge', Buffer.alloc(5000, 0x20), OCI_MANIFEST, 'x');
     const { c } = client({ maxManifestBytes: 4096 });
-    await expect(c.getManifest(parseReference(`${r.host}/team/old:x`))).rejects.toMatchObject({ code: 'UNSUPPORTED_MANIFEST' });
-    await expect(c.getManifest(parseReference(`${r.host}/team/huge:x`))).rejects.toMatchObject({ code: 'TOO_LARGE' });
-    await expect(c.getManifest(parseReference(`${r.host}/team/none:x`))).rejects.toMatchObject({ code: 'MANIFEST_NOT_FOUND' });
+    await expect(c.getManifest(parseReference(`${r.host}/team/old:x`))).rejects.toMatchObject({
+      code: 'UNSUPPORTED_MANIFEST',
+    });
+    await expect(c.getManifest(parseReference(`${r.host}/team/huge:x`))).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+    });
+    await expect(c.getManifest(parseReference(`${r.host}/team/none:x`))).rejects.toMatchObject({
+      code: 'MANIFEST_NOT_FOUND',
+    });
   });
 
   it('gets an anonymous bearer token with service and scope, and reuses it per scope', async () => {
@@ -139,10 +178,14 @@ describe('registry/client', () => {
     r.addManifest('team/app', manifestFor(r), OCI_MANIFEST, 'a');
     const ok = client({ credentials: { username: 'alice', password: 's3cret' } }).c;
     await ok.getManifest(parseReference(`${r.host}/team/app:a`));
-    expect(r.tokenRequests[0]!.headers.authorization).toBe(`Basic ${Buffer.from('alice:s3cret').toString('base64')}`);
+    expect(r.tokenRequests[0]!.headers.authorization).toBe(
+      `Basic ${Buffer.from('alice:s3cret').toString('base64')}`,
+    );
     expect(ok.collectSecrets()).toContain('s3cret');
     const bad = client({ credentials: { username: 'alice', password: 'wrong' } }).c;
-    await expect(bad.getManifest(parseReference(`${r.host}/team/app:a`))).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+    await expect(bad.getManifest(parseReference(`${r.host}/team/app:a`))).rejects.toMatchObject({
+      code: 'AUTH_FAILED',
+    });
   });
 
   it('exchanges an identity token from the docker config at the token service by POST', async () => {
@@ -150,7 +193,10 @@ describe('registry/client', () => {
     r.addManifest('team/app', manifestFor(r), OCI_MANIFEST, 'a');
     const dir = await mkdtemp(join(tmpdir(), 'ic-idtoken-'));
     const config = join(dir, 'config.json');
-    await writeFile(config, JSON.stringify({ auths: { [`http://${r.host}`]: { identitytoken: 'refresh-me' } } }));
+    await writeFile(
+      config,
+      JSON.stringify({ auths: { [`http://${r.host}`]: { identitytoken: 'refresh-me' } } }),
+    );
     const { c } = client({ credentials: { dockerConfigPath: config } });
     await c.getManifest(parseReference(`${r.host}/team/app:a`));
     expect(r.tokenForms).toHaveLength(1);
@@ -160,7 +206,9 @@ describe('registry/client', () => {
     expect(c.collectSecrets()).toContain('refresh-me');
     // Without credentials this token service refuses (no anonymous pull).
     const anon = client({ credentials: { dockerConfigPath: join(dir, 'missing.json') } }).c;
-    await expect(anon.getManifest(parseReference(`${r.host}/team/app:a`))).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+    await expect(anon.getManifest(parseReference(`${r.host}/team/app:a`))).rejects.toMatchObject({
+      code: 'AUTH_FAILED',
+    });
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -182,7 +230,9 @@ describe('registry/client', () => {
     await c.getManifest(parseReference(`${r.host}/team/app:a`));
     expect(r.seen.at(-1)!.headers.authorization).toBe(`Basic ${Buffer.from('bob:pw').toString('base64')}`);
     const anon = client().c;
-    await expect(anon.getManifest(parseReference(`${r.host}/team/app:a`))).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+    await expect(anon.getManifest(parseReference(`${r.host}/team/app:a`))).rejects.toMatchObject({
+      code: 'ACCESS_DENIED',
+    });
   });
 
   it('follows a blob redirect to another host without forwarding Authorization', async () => {
@@ -245,7 +295,9 @@ describe('registry/client', () => {
     r.faults.push(dropMidBody('/v2/team/app/blobs/', blob));
     const { c } = client();
     const progress: number[] = [];
-    const got = await readAll(await c.getBlob(repoOf(r), digest, { size: blob.length, onProgress: (n) => progress.push(n) }));
+    const got = await readAll(
+      await c.getBlob(repoOf(r), digest, { size: blob.length, onProgress: (n) => progress.push(n) }),
+    );
     expect(got.equals(blob)).toBe(true);
     const blobRequests = r.seen.filter((s) => s.url.includes('/blobs/'));
     expect(blobRequests).toHaveLength(2);
@@ -327,8 +379,12 @@ describe('registry/client', () => {
 
   it('reads Link headers with several relations and relative URLs', () => {
     const here = new URL('https://r.example/v2/a/tags/list?n=2');
-    expect(nextLink('</v2/a/tags/list?n=2&last=b>; rel="next"', here)?.href).toBe('https://r.example/v2/a/tags/list?n=2&last=b');
-    expect(nextLink('<https://r.example/p>; rel="prev", </q?last=c>; rel=next', here)?.href).toBe('https://r.example/q?last=c');
+    expect(nextLink('</v2/a/tags/list?n=2&last=b>; rel="next"', here)?.href).toBe(
+      'https://r.example/v2/a/tags/list?n=2&last=b',
+    );
+    expect(nextLink('<https://r.example/p>; rel="prev", </q?last=c>; rel=next', here)?.href).toBe(
+      'https://r.example/q?last=c',
+    );
     expect(nextLink('<x>; rel="prev"', here)).toBeUndefined();
     expect(nextLink(undefined, here)).toBeUndefined();
   });
@@ -341,7 +397,12 @@ describe('registry/client', () => {
     expect(c.allowsPlainHttp('registry.lan:5000')).toBe(true);
     expect(c.allowsPlainHttp('ghcr.io')).toBe(false);
     expect(c.allowsPlainHttp('128.0.0.1')).toBe(false);
-    const refused = send({ url: new URL('http://example.invalid/v2/'), idleTimeoutMs: 1000, subject: 'ping', allowPlainHttp: () => false });
+    const refused = send({
+      url: new URL('http://example.invalid/v2/'),
+      idleTimeoutMs: 1000,
+      subject: 'ping',
+      allowPlainHttp: () => false,
+    });
     await expect(refused).rejects.toMatchObject({ code: 'INSECURE_REGISTRY' });
   });
 
@@ -372,8 +433,12 @@ describe('registry/client failures', () => {
     const host = r.host;
     await r.stop(); // nothing listens there now
     const delays: number[] = [];
-    const c = new RegistryClient({ retry: { maxAttempts: 2, sleep: (ms) => (delays.push(ms), Promise.resolve()) } });
-    const err = (await c.getManifest(parseReference(`${host}/team/app:1`)).catch((e: unknown) => e)) as ImageChangelogError;
+    const c = new RegistryClient({
+      retry: { maxAttempts: 2, sleep: (ms) => (delays.push(ms), Promise.resolve()) },
+    });
+    const err = (await c
+      .getManifest(parseReference(`${host}/team/app:1`))
+      .catch((e: unknown) => e)) as ImageChangelogError;
     expect(err.code).toBe('REGISTRY_UNREACHABLE');
     expect(err.message).toContain(host);
     expect(err.message).toContain('ECONNREFUSED');

@@ -59,8 +59,16 @@ describe('registry/credentials', () => {
     });
     const secrets: string[] = [];
     const store = new CredentialStore({ dockerConfigPath: path, onSecret: (s) => secrets.push(s) });
-    expect(await store.lookup('registry-1.docker.io')).toEqual({ kind: 'basic', username: 'hubuser', password: 'hub:pass' });
-    expect(await store.lookup('registry.example.com')).toEqual({ kind: 'basic', username: 'u', password: 'p' });
+    expect(await store.lookup('registry-1.docker.io')).toEqual({
+      kind: 'basic',
+      username: 'hubuser',
+      password: 'hub:pass',
+    });
+    expect(await store.lookup('registry.example.com')).toEqual({
+      kind: 'basic',
+      username: 'u',
+      password: 'p',
+    });
     expect(await store.lookup('id.example.com')).toEqual({ kind: 'identity-token', token: 'refresh-1' });
     expect(await store.lookup('other.example.com')).toBeUndefined();
     for (const s of ['hub:pass', 'p', 'refresh-1']) expect(store.collectSecrets()).toContain(s);
@@ -68,56 +76,105 @@ describe('registry/credentials', () => {
   });
 
   it('runs a credHelper with the server URL on stdin, and treats "not found" as no credentials', async () => {
-    const path = await config({ credHelpers: { 'registry.example.com': 'test', 'other.example.com': 'test', 'docker.io': 'test' } });
+    const path = await config({
+      credHelpers: { 'registry.example.com': 'test', 'other.example.com': 'test', 'docker.io': 'test' },
+    });
     const store = new CredentialStore({ dockerConfigPath: path, helperEnv: env });
-    expect(await store.lookup('registry.example.com')).toEqual({ kind: 'basic', username: 'helper-user', password: 'helper-secret' });
-    expect(await store.lookup('registry-1.docker.io')).toEqual({ kind: 'identity-token', token: 'hub-refresh' });
+    expect(await store.lookup('registry.example.com')).toEqual({
+      kind: 'basic',
+      username: 'helper-user',
+      password: 'helper-secret',
+    });
+    expect(await store.lookup('registry-1.docker.io')).toEqual({
+      kind: 'identity-token',
+      token: 'hub-refresh',
+    });
     expect(await store.lookup('other.example.com')).toBeUndefined();
     const asked = (await readFile(join(dir, 'asked'), 'utf8')).trim().split('\n');
-    expect(asked).toEqual(expect.arrayContaining(['registry.example.com', 'https://index.docker.io/v1/', 'other.example.com']));
+    expect(asked).toEqual(
+      expect.arrayContaining(['registry.example.com', 'https://index.docker.io/v1/', 'other.example.com']),
+    );
     expect(store.collectSecrets()).toEqual(expect.arrayContaining(['helper-secret', 'hub-refresh']));
   });
 
   it('uses credsStore for every registry, falling back to auths entries when the store has nothing', async () => {
-    const path = await config({ credsStore: 'test', auths: { 'fallback.example.com': { username: 'f', password: 'fp' } } });
+    const path = await config({
+      credsStore: 'test',
+      auths: { 'fallback.example.com': { username: 'f', password: 'fp' } },
+    });
     const store = new CredentialStore({ dockerConfigPath: path, helperEnv: env });
     expect(await store.lookup('registry.example.com')).toMatchObject({ username: 'helper-user' });
-    expect(await store.lookup('fallback.example.com')).toEqual({ kind: 'basic', username: 'f', password: 'fp' });
+    expect(await store.lookup('fallback.example.com')).toEqual({
+      kind: 'basic',
+      username: 'f',
+      password: 'fp',
+    });
   });
 
   it('puts explicit credentials first, limited to the registries named', async () => {
     const path = await config({ auths: { 'registry.example.com': { username: 'u', password: 'p' } } });
     const all = new CredentialStore({ dockerConfigPath: path, username: 'me', password: 'mine' });
-    expect(await all.lookup('registry.example.com')).toEqual({ kind: 'basic', username: 'me', password: 'mine' });
-    const some = new CredentialStore({ dockerConfigPath: path, username: 'me', password: 'mine', explicitRegistries: ['ghcr.io'] });
-    expect(await some.lookup('registry.example.com')).toEqual({ kind: 'basic', username: 'u', password: 'p' });
+    expect(await all.lookup('registry.example.com')).toEqual({
+      kind: 'basic',
+      username: 'me',
+      password: 'mine',
+    });
+    const some = new CredentialStore({
+      dockerConfigPath: path,
+      username: 'me',
+      password: 'mine',
+      explicitRegistries: ['ghcr.io'],
+    });
+    expect(await some.lookup('registry.example.com')).toEqual({
+      kind: 'basic',
+      username: 'u',
+      password: 'p',
+    });
     expect(await some.lookup('ghcr.io')).toEqual({ kind: 'basic', username: 'me', password: 'mine' });
     expect(all.collectSecrets()).toContain('mine');
   });
 
   it('uses the GitHub token for ghcr.io only', async () => {
     const store = new CredentialStore({ githubToken: 'ghs_abc', githubActor: 'octocat' });
-    expect(await store.lookup('ghcr.io')).toEqual({ kind: 'basic', username: 'octocat', password: 'ghs_abc' });
+    expect(await store.lookup('ghcr.io')).toEqual({
+      kind: 'basic',
+      username: 'octocat',
+      password: 'ghs_abc',
+    });
     expect(await store.lookup('registry-1.docker.io')).toBeUndefined();
     expect(store.collectSecrets()).toEqual(['ghs_abc']);
   });
 
   it('fails clearly when a helper hangs, fails, or is missing', async () => {
-    const path = await config({ credHelpers: { 'a.example.com': 'slow', 'b.example.com': 'broken', 'c.example.com': 'absent' } });
+    const path = await config({
+      credHelpers: { 'a.example.com': 'slow', 'b.example.com': 'broken', 'c.example.com': 'absent' },
+    });
     const store = new CredentialStore({ dockerConfigPath: path, helperEnv: env, helperTimeoutMs: 300 });
     await expect(store.lookup('a.example.com')).rejects.toThrow(/docker-credential-slow did not answer/);
-    await expect(store.lookup('b.example.com')).rejects.toThrow(/docker-credential-broken failed for b.example.com \(exit 3\)/);
-    await expect(store.lookup('c.example.com')).rejects.toThrow(/docker-credential-absent is not on the PATH/);
+    await expect(store.lookup('b.example.com')).rejects.toThrow(
+      /docker-credential-broken failed for b.example.com \(exit 3\)/,
+    );
+    await expect(store.lookup('c.example.com')).rejects.toThrow(
+      /docker-credential-absent is not on the PATH/,
+    );
   });
 
   it('rejects a malformed docker config and a helper name that could escape', async () => {
     const broken = join(dir, 'broken.json');
     await writeFile(broken, '{not json');
-    await expect(new CredentialStore({ dockerConfigPath: broken }).lookup('x.io')).rejects.toMatchObject({ code: 'DOCKER_CONFIG' });
+    await expect(new CredentialStore({ dockerConfigPath: broken }).lookup('x.io')).rejects.toMatchObject({
+      code: 'DOCKER_CONFIG',
+    });
     const evil = await config({ credHelpers: { 'x.io': '../../bin/sh' } });
-    await expect(new CredentialStore({ dockerConfigPath: evil, helperEnv: env }).lookup('x.io')).rejects.toMatchObject({ code: 'CREDENTIAL_HELPER' });
+    await expect(
+      new CredentialStore({ dockerConfigPath: evil, helperEnv: env }).lookup('x.io'),
+    ).rejects.toMatchObject({ code: 'CREDENTIAL_HELPER' });
     const badAuth = await config({ auths: { 'x.io': { auth: Buffer.from('nocolon').toString('base64') } } });
-    await expect(new CredentialStore({ dockerConfigPath: badAuth }).lookup('x.io')).rejects.toMatchObject({ code: 'DOCKER_CONFIG' });
-    expect(await new CredentialStore({ dockerConfigPath: join(dir, 'absent.json') }).lookup('x.io')).toBeUndefined();
+    await expect(new CredentialStore({ dockerConfigPath: badAuth }).lookup('x.io')).rejects.toMatchObject({
+      code: 'DOCKER_CONFIG',
+    });
+    expect(
+      await new CredentialStore({ dockerConfigPath: join(dir, 'absent.json') }).lookup('x.io'),
+    ).toBeUndefined();
   });
 });

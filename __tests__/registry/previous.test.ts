@@ -30,11 +30,18 @@ describe('registry/previous', () => {
 
   it('lists the tags through the client and returns a reference to open', async () => {
     const seen: string[] = [];
-    const client = { listTags: (repo: { repository: string }) => (seen.push(repo.repository), Promise.resolve(['1.0.0', '1.1.0', 'latest'])) };
+    const client = {
+      listTags: (repo: { repository: string }) => (
+        seen.push(repo.repository),
+        Promise.resolve(['1.0.0', '1.1.0', 'latest'])
+      ),
+    };
     const prev = await resolvePreviousByTags(client, { registry: 'ghcr.io', repository: 'org/app' }, '1.2.0');
     expect(prev).toEqual({ tag: '1.1.0', reference: 'ghcr.io/org/app:1.1.0' });
     expect(seen).toEqual(['org/app']);
-    expect(await resolvePreviousByTags(client, { registry: 'ghcr.io', repository: 'org/app' }, 'main')).toBeUndefined();
+    expect(
+      await resolvePreviousByTags(client, { registry: 'ghcr.io', repository: 'org/app' }, 'main'),
+    ).toBeUndefined();
     expect(seen).toHaveLength(1); // a non-semver current tag does not even list
   });
 });

@@ -18,7 +18,13 @@ describe('registry/reference', () => {
     ['[::1]:5000/app', '[::1]:5000', 'app', 'latest', undefined],
     [`ghcr.io/org/app@${D}`, 'ghcr.io', 'org/app', undefined, D],
     [`ghcr.io/org/app:1.0@${D}`, 'ghcr.io', 'org/app', '1.0', D],
-    ['registry.example.com:8443/my_org/app-x.y__z:tag_1.0-rc', 'registry.example.com:8443', 'my_org/app-x.y__z', 'tag_1.0-rc', undefined],
+    [
+      'registry.example.com:8443/my_org/app-x.y__z:tag_1.0-rc',
+      'registry.example.com:8443',
+      'my_org/app-x.y__z',
+      'tag_1.0-rc',
+      undefined,
+    ],
   ])('parses %s', (input, registry, repository, tag, digest) => {
     const ref = parseReference(input);
     expect(ref).toMatchObject({ registry, repository, original: input });
@@ -60,7 +66,12 @@ describe('registry/reference', () => {
     for (const input of ['nginx:1', 'ghcr.io/org/app:v1', `localhost:5000/a/b@${D}`, 'bitnami/redis']) {
       const ref = parseReference(input);
       const again = parseReference(formatReference(ref));
-      expect([again.registry, again.repository, again.tag, again.digest]).toEqual([ref.registry, ref.repository, ref.tag, ref.digest]);
+      expect([again.registry, again.repository, again.tag, again.digest]).toEqual([
+        ref.registry,
+        ref.repository,
+        ref.tag,
+        ref.digest,
+      ]);
     }
     expect(formatReference(parseReference('nginx'))).toBe('docker.io/library/nginx:latest');
   });

@@ -19,7 +19,10 @@ import { writeTinyOciLayout, type BuiltTag } from '../helpers/tiny-oci-layout.js
 
 const tools = ['/usr/bin/docker-registry', '/usr/bin/skopeo', '/usr/bin/htpasswd', '/usr/bin/openssl'];
 const missing = tools.filter((t) => !existsSync(t));
-if (missing.length > 0) console.warn(`registry integration tests skipped: missing ${missing.join(', ')} (apt-get install docker-registry skopeo apache2-utils openssl)`);
+if (missing.length > 0)
+  console.warn(
+    `registry integration tests skipped: missing ${missing.join(', ')} (apt-get install docker-registry skopeo apache2-utils openssl)`,
+  );
 
 let layout: string;
 let built: BuiltTag[];
@@ -40,7 +43,15 @@ beforeAll(async () => {
     { name: 'usr/bin/tool', content: randomBytes(150_000), mode: 0o755 },
   ];
   built = await writeTinyOciLayout(layout, [
-    { tag: '1.0.0', platforms: [{ platform: { os: 'linux', architecture: 'amd64' }, layers: [files('a'), [{ name: 'app/one', content: '1' }]] }] },
+    {
+      tag: '1.0.0',
+      platforms: [
+        {
+          platform: { os: 'linux', architecture: 'amd64' },
+          layers: [files('a'), [{ name: 'app/one', content: '1' }]],
+        },
+      ],
+    },
     { tag: '1.1.0', platforms: [{ platform: { os: 'linux', architecture: 'amd64' }, layers: [files('b')] }] },
     {
       tag: 'multi',
@@ -57,7 +68,12 @@ afterAll(async () => {
 });
 
 /** Check that what the client reads equals what was pushed, for one tag. */
-async function expectPulled(client: RegistryClient, host: string, repo: string, tag: BuiltTag): Promise<void> {
+async function expectPulled(
+  client: RegistryClient,
+  host: string,
+  repo: string,
+  tag: BuiltTag,
+): Promise<void> {
   const ref = parseReference(`${host}/${repo}:${tag.tag}`);
   const image = tag.images[0]!;
   const manifest = await client.getManifest(ref);
@@ -71,10 +87,16 @@ async function expectPulled(client: RegistryClient, host: string, repo: string, 
   }
 }
 
-type ProxyFault = (req: http.IncomingMessage, res: http.ServerResponse, upstream: () => Promise<http.IncomingMessage>) => Promise<boolean>;
+type ProxyFault = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  upstream: () => Promise<http.IncomingMessage>,
+) => Promise<boolean>;
 
 /** A loopback proxy in front of the real registry that can inject faults into chosen requests. */
-async function faultProxy(target: string): Promise<{ host: string; faults: ProxyFault[]; seen: string[]; stop(): Promise<void> }> {
+async function faultProxy(
+  target: string,
+): Promise<{ host: string; faults: ProxyFault[]; seen: string[]; stop(): Promise<void> }> {
   const faults: ProxyFault[] = [];
   const seen: string[] = [];
   const upstreamFor = (req: http.IncomingMessage) => (): Promise<http.IncomingMessage> =>
@@ -114,7 +136,8 @@ async function faultProxy(target: string): Promise<{ host: string; faults: Proxy
   };
 }
 
-const isLayerBlob = (req: http.IncomingMessage, digest: string): boolean => req.url?.endsWith(`/blobs/${digest}`) ?? false;
+const isLayerBlob = (req: http.IncomingMessage, digest: string): boolean =>
+  req.url?.endsWith(`/blobs/${digest}`) ?? false;
 
 describe.skipIf(missing.length > 0)('registry against Debian docker-registry', () => {
   it('opens images with openImage through the registry source, and the layers read and squash', async () => {
@@ -125,17 +148,24 @@ describe.skipIf(missing.length > 0)('registry against Debian docker-registry', (
       const source = new RegistrySource({ host: { os: 'linux', architecture: 'amd64' } });
       const image = await openImage(`docker://${registry.host}/team/app:1.0.0`, { extraSources: [source] });
       const expected = built[0]!.images[0]!;
-      expect([image.manifestDigest, image.configDigest]).toEqual([expected.manifestDigest, expected.configDigest]);
+      expect([image.manifestDigest, image.configDigest]).toEqual([
+        expected.manifestDigest,
+        expected.configDigest,
+      ]);
       expect(image.config).toEqual(expected.config);
       const indexes = [];
-      for (const layer of image.layers) indexes.push(await readLayer(layer, { globs: ['etc/release'], maxFileBytes: 1024, probes: [] }));
+      for (const layer of image.layers)
+        indexes.push(await readLayer(layer, { globs: ['etc/release'], maxFileBytes: 1024, probes: [] }));
       expect(indexes.map((i) => i.diffID)).toEqual(expected.layers.map((l) => l.diffID));
       expect(indexes[0]!.captured.get('etc/release')?.toString()).toBe('release a\n');
       const paths = sortedPaths(squashLayers(indexes));
       expect(paths).toEqual(expect.arrayContaining(['app/one', 'etc', 'etc/release', 'usr/bin/tool']));
 
       const multi = built[2]!;
-      const arm = await openImage(`${registry.host}/team/app:multi`, { extraSources: [source], platform: { os: 'linux', architecture: 'arm64' } });
+      const arm = await openImage(`${registry.host}/team/app:multi`, {
+        extraSources: [source],
+        platform: { os: 'linux', architecture: 'arm64' },
+      });
       expect(arm.manifestDigest).toBe(multi.images[1]!.manifestDigest);
       expect(arm.indexDigest).toBe(multi.indexDigest);
       expect(arm.availablePlatforms).toHaveLength(2);
@@ -174,7 +204,10 @@ describe.skipIf(missing.length > 0)('registry against Debian docker-registry', (
         });
         return true;
       });
-      const source = new RegistrySource({ clientOptions: { retry: { baseDelayMs: 10 } }, host: { os: 'linux', architecture: 'amd64' } });
+      const source = new RegistrySource({
+        clientOptions: { retry: { baseDelayMs: 10 } },
+        host: { os: 'linux', architecture: 'amd64' },
+      });
       const image = await source.open(`${proxy.host}/team/app:1.0.0`, {});
       const index = await readLayer(image.layers[0]!, { globs: [], maxFileBytes: 0, probes: [] });
       expect(index.diffID).toBe(layer.diffID);
@@ -207,21 +240,28 @@ describe.skipIf(missing.length > 0)('registry against Debian docker-registry', (
       for (const t of built.slice(0, 2)) await expectPulled(client, registry.host, 'team/app', t);
       const repo = { registry: registry.host, repository: 'team/app' };
       expect((await client.listTags(repo, { pageSize: 1 })).sort()).toEqual(['1.0.0', '1.1.0']);
-      expect(await resolvePreviousByTags(client, repo, '1.1.0')).toEqual({ tag: '1.0.0', reference: `${registry.host}/team/app:1.0.0` });
+      expect(await resolvePreviousByTags(client, repo, '1.1.0')).toEqual({
+        tag: '1.0.0',
+        reference: `${registry.host}/team/app:1.0.0`,
+      });
     } finally {
       await registry.stop();
     }
   });
 
   it('authenticates with htpasswd basic auth, and is refused without credentials', async () => {
-    const registry = await new LocalRegistry({ auth: { kind: 'htpasswd', user: 'alice', password: 'wonder land' } }).start();
+    const registry = await new LocalRegistry({
+      auth: { kind: 'htpasswd', user: 'alice', password: 'wonder land' },
+    }).start();
     try {
       const tag = built[0]!;
       await registry.push(layout, tag.tag, 'private/app', { creds: 'alice:wonder land' });
       const client = new RegistryClient({ credentials: { username: 'alice', password: 'wonder land' } });
       await expectPulled(client, registry.host, 'private/app', tag);
       const anonymous = new RegistryClient();
-      await expect(anonymous.getManifest(parseReference(`${registry.host}/private/app:${tag.tag}`))).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+      await expect(
+        anonymous.getManifest(parseReference(`${registry.host}/private/app:${tag.tag}`)),
+      ).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
     } finally {
       await registry.stop();
     }
@@ -235,9 +275,13 @@ describe.skipIf(missing.length > 0)('registry against Debian docker-registry', (
       await expectPulled(new RegistryClient(), registry.host, 'tok/app', tag);
       const withCreds = new RegistryClient({ credentials: { username: 'bob', password: 'builder' } });
       await expectPulled(withCreds, registry.host, 'tok/app', tag);
-      expect(withCreds.collectSecrets()).toEqual(expect.arrayContaining(['builder', registry.tokens!.issued.at(-1)!]));
+      expect(withCreds.collectSecrets()).toEqual(
+        expect.arrayContaining(['builder', registry.tokens!.issued.at(-1)!]),
+      );
       const wrong = new RegistryClient({ credentials: { username: 'bob', password: 'nope' } });
-      await expect(wrong.getManifest(parseReference(`${registry.host}/tok/app:${tag.tag}`))).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+      await expect(
+        wrong.getManifest(parseReference(`${registry.host}/tok/app:${tag.tag}`)),
+      ).rejects.toMatchObject({ code: 'AUTH_FAILED' });
     } finally {
       await registry.stop();
     }
@@ -253,7 +297,9 @@ describe.skipIf(missing.length > 0)('registry against Debian docker-registry', (
       expect(index.digest).toBe(tag.indexDigest);
       expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json');
       for (const image of tag.images) {
-        const m = await client.getManifest(parseReference(`${registry.host}/team/multi@${image.manifestDigest}`));
+        const m = await client.getManifest(
+          parseReference(`${registry.host}/team/multi@${image.manifestDigest}`),
+        );
         expect(m.bytes.equals(image.manifestBytes)).toBe(true);
       }
     } finally {

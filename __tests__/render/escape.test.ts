@@ -10,7 +10,42 @@ const ZWSP = '\u200B';
 const hostile = fc
   .array(
     fc.oneof(
-      fc.constantFrom(...HOSTILE.filter((s) => s.length < 100), '|', '\\', '`', '``', '<', '>', '&', '@', '#1', 'GH-1', 'http://', 'www.', '[', ']', '(', ')', '!', '*', '_', '~', '$', '\n', '\r', '\t', '\u001b', '\u202e', '\u2028', '\u0000', '\ud800', '\u{e0041}', '-', '1.', ' '),
+      fc.constantFrom(
+        ...HOSTILE.filter((s) => s.length < 100),
+        '|',
+        '\\',
+        '`',
+        '``',
+        '<',
+        '>',
+        '&',
+        '@',
+        '#1',
+        'GH-1',
+        'http://',
+        'www.',
+        '[',
+        ']',
+        '(',
+        ')',
+        '!',
+        '*',
+        '_',
+        '~',
+        '$',
+        '\n',
+        '\r',
+        '\t',
+        '\u001b',
+        '\u202e',
+        '\u2028',
+        '\u0000',
+        '\ud800',
+        '\u{e0041}',
+        '-',
+        '1.',
+        ' ',
+      ),
       fc.string({ unit: 'grapheme', maxLength: 8 }),
       fc.string({ unit: 'binary', maxLength: 8 }),
     ),
@@ -27,8 +62,10 @@ function escapedAt(s: string, i: number): boolean {
 
 function textProblems(out: string): string[] {
   const problems: string[] = [];
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/.test(out)) problems.push('hidden character');
-  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(out)) problems.push('lone surrogate');
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/.test(out))
+    problems.push('hidden character');
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(out))
+    problems.push('lone surrogate');
   if (/[<>]/.test(out)) problems.push('angle bracket');
   if (/&(?!amp;|lt;|gt;|quot;)/.test(out)) problems.push('bare &');
   if (/@[A-Za-z0-9_]/.test(out)) problems.push('mention');
@@ -37,7 +74,8 @@ function textProblems(out: string): string[] {
   if (/:\/\/|www\./i.test(out)) problems.push('autolink');
   if (/^[-+=]|^\d+[.)]/.test(out)) problems.push('block start');
   for (let i = 0; i < out.length; i++) {
-    if ('|`*_~[]$\\'.includes(out[i]!) && out[i] !== '\\' && !escapedAt(out, i)) problems.push(`unescaped ${out[i]!}`);
+    if ('|`*_~[]$\\'.includes(out[i]!) && out[i] !== '\\' && !escapedAt(out, i))
+      problems.push(`unescaped ${out[i]!}`);
   }
   // A trailing odd run of backslashes would escape whatever follows the string.
   if (/(^|[^\\])(\\\\)*\\$/.test(out)) problems.push('dangling backslash');
@@ -46,18 +84,24 @@ function textProblems(out: string): string[] {
 
 describe('escapeText', () => {
   it('escapes markdown punctuation, HTML and entities', () => {
-    expect(escapeText('a|b *c* _d_ `e` [f](g) <h> & ~i~ $j$ \\k')).toBe('a\\|b \\*c\\* \\_d\\_ \\`e\\` \\[f\\](g) &lt;h&gt; &amp; \\~i\\~ \\$j\\$ \\\\k');
+    expect(escapeText('a|b *c* _d_ `e` [f](g) <h> & ~i~ $j$ \\k')).toBe(
+      'a\\|b \\*c\\* \\_d\\_ \\`e\\` \\[f\\](g) &lt;h&gt; &amp; \\~i\\~ \\$j\\$ \\\\k',
+    );
   });
 
   it('breaks mentions, issue references and autolinks with a zero-width space', () => {
     expect(escapeText('@org/team mail a@b.c')).toBe(`@${ZWSP}org/team mail a@${ZWSP}b.c`);
     expect(escapeText('fixes #123, GH-4 and gh-5')).toBe(`fixes \\#${ZWSP}123, GH${ZWSP}-4 and gh${ZWSP}-5`);
-    expect(escapeText('https://x.example www.y.example')).toBe(`https:${ZWSP}//x.example www${ZWSP}.y.example`);
+    expect(escapeText('https://x.example www.y.example')).toBe(
+      `https:${ZWSP}//x.example www${ZWSP}.y.example`,
+    );
     expect(escapeText('![x](http://evil)')).toBe(`!\\[x\\](http:${ZWSP}//evil)`);
   });
 
   it('shows newlines and control characters as visible escapes', () => {
-    expect(escapeText('a\nb\r\tc\u001b[31m\u202ed\u0000')).toBe('a\\\\nb\\\\r\\\\tc\\\\x1B\\[31m\\\\u202Ed\\\\x00');
+    expect(escapeText('a\nb\r\tc\u001b[31m\u202ed\u0000')).toBe(
+      'a\\\\nb\\\\r\\\\tc\\\\x1B\\[31m\\\\u202Ed\\\\x00',
+    );
   });
 
   it('keeps a line from starting a list, heading or ordered list', () => {
@@ -128,7 +172,9 @@ describe('escapeCode', () => {
 
 describe('terminalSafe', () => {
   it('shows escape sequences and bidi controls instead of passing them to the terminal', () => {
-    expect(terminalSafe('\u001b]0;title\u0007\u001b[2J\u202eabc\u{e0041}')).toBe('\\x1B]0;title\\x07\\x1B[2J\\u202Eabc\\u{E0041}');
+    expect(terminalSafe('\u001b]0;title\u0007\u001b[2J\u202eabc\u{e0041}')).toBe(
+      '\\x1B]0;title\\x07\\x1B[2J\\u202Eabc\\u{E0041}',
+    );
   });
 
   it('leaves ordinary unicode alone', () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { FileChange, FileState } from '../../src/diff/types.js';
-import { byImportance, fileDetails, formatBytesPair, formatExactBytes, formatSizeDelta, settingValues } from '../../src/render/format.js';
+import {
+  byImportance,
+  fileDetails,
+  formatBytesPair,
+  formatExactBytes,
+  formatSizeDelta,
+  settingValues,
+} from '../../src/render/format.js';
 
 describe('format', () => {
   it('groups exact bytes by thousands', () => {
@@ -33,8 +40,23 @@ describe('format', () => {
   });
 
   it('describes a content change by its sizes, exact when rounding hides the difference', () => {
-    const state = (size: number): FileState => ({ type: 'file', mode: 0o644, uid: 0, gid: 0, size, layer: 0 });
-    const change = (b: number, a: number): FileChange => ({ path: 'etc/x', kind: 'modified', aspects: ['content'], before: state(b), after: state(a), owners: [], ownership: 'none' });
+    const state = (size: number): FileState => ({
+      type: 'file',
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      size,
+      layer: 0,
+    });
+    const change = (b: number, a: number): FileChange => ({
+      path: 'etc/x',
+      kind: 'modified',
+      aspects: ['content'],
+      before: state(b),
+      after: state(a),
+      owners: [],
+      ownership: 'none',
+    });
     expect(fileDetails(change(7, 7)).facts).toEqual(['content (same size, 7 B)']);
     expect(fileDetails(change(1234, 1236)).facts).toEqual(['content (1,234 B → 1,236 B)']);
     expect(fileDetails(change(29, 7)).facts).toEqual(['content (29 B → 7 B)']);
@@ -43,9 +65,33 @@ describe('format', () => {
 
 describe('byImportance', () => {
   it('puts user, entrypoint, cmd, ports, env, workdir, volumes, healthcheck and labels before the rest', () => {
-    const keys = ['cmd', 'entrypoint', 'env.A', 'healthcheck', 'label.a', 'label.b', 'port.80/tcp', 'shell', 'stopsignal', 'user', 'volume./data', 'workdir'];
+    const keys = [
+      'cmd',
+      'entrypoint',
+      'env.A',
+      'healthcheck',
+      'label.a',
+      'label.b',
+      'port.80/tcp',
+      'shell',
+      'stopsignal',
+      'user',
+      'volume./data',
+      'workdir',
+    ];
     expect(byImportance(keys.map((key) => ({ key }))).map((s) => s.key)).toEqual([
-      'user', 'entrypoint', 'cmd', 'port.80/tcp', 'env.A', 'workdir', 'volume./data', 'healthcheck', 'label.a', 'label.b', 'shell', 'stopsignal',
+      'user',
+      'entrypoint',
+      'cmd',
+      'port.80/tcp',
+      'env.A',
+      'workdir',
+      'volume./data',
+      'healthcheck',
+      'label.a',
+      'label.b',
+      'shell',
+      'stopsignal',
     ]);
   });
 });

@@ -3,7 +3,13 @@ import { SURFACE_LIMITS, type Surface } from '../../src/render/budget.js';
 import { renderJson } from '../../src/render/json.js';
 import { renderMarkdown, renderReleaseNotes } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
-import { HOSTILE, hostileChanges, hostileVerdict, hugeChanges, hugeVerdict } from '../helpers/hostile-changes.js';
+import {
+  HOSTILE,
+  hostileChanges,
+  hostileVerdict,
+  hugeChanges,
+  hugeVerdict,
+} from '../helpers/hostile-changes.js';
 import { injectionProblems, tables } from './markdown-checks.js';
 
 const SURFACES: Surface[] = ['comment', 'summary', 'release'];
@@ -19,15 +25,18 @@ describe('renderers with hostile image strings', () => {
     expect(changes.counts.unexplained).toBeGreaterThan(0);
   });
 
-  it.each(SURFACES)('keeps the %s markdown inert: no HTML, mentions, references, links or broken rows', (surface) => {
-    const md = renderMarkdown(changes, { surface, verdict, marker: 'image-changelog:k' });
-    expect(injectionProblems(md)).toEqual([]);
-    expect(md).not.toMatch(/<script|<img|<!-- hidden|<\/details><details/i);
-    for (const t of tables(md)) expect(new Set(t)).toEqual(new Set([t[0]]));
-    // 10,000-character strings are cut.
-    expect(md).not.toMatch(/x{250}/);
-    expect(md).toContain('…');
-  });
+  it.each(SURFACES)(
+    'keeps the %s markdown inert: no HTML, mentions, references, links or broken rows',
+    (surface) => {
+      const md = renderMarkdown(changes, { surface, verdict, marker: 'image-changelog:k' });
+      expect(injectionProblems(md)).toEqual([]);
+      expect(md).not.toMatch(/<script|<img|<!-- hidden|<\/details><details/i);
+      for (const t of tables(md)) expect(new Set(t)).toEqual(new Set([t[0]]));
+      // 10,000-character strings are cut.
+      expect(md).not.toMatch(/x{250}/);
+      expect(md).toContain('…');
+    },
+  );
 
   it('keeps release notes inert', () => {
     const md = renderReleaseNotes(changes, verdict);
@@ -49,14 +58,19 @@ describe('renderers with hostile image strings', () => {
     for (const color of [false, true]) {
       const text = renderText(changes, { color, verdict });
       // Only our own SGR colour codes may carry ESC.
-      expect(text.replace(/\u001b\[\d+m/g, '')).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      expect(text.replace(/\u001b\[\d+m/g, '')).not.toMatch(
+        /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/,
+      );
       expect(text).toContain('\\x1B[2J');
       if (!color) expect(text).not.toContain('\u001b');
     }
   });
 
   it('keeps every hostile string intact as data in the JSON report', () => {
-    const report = JSON.parse(renderJson(changes, verdict)) as { packages: Array<{ name: string }>; verdict: { violations: unknown[] } };
+    const report = JSON.parse(renderJson(changes, verdict)) as {
+      packages: Array<{ name: string }>;
+      verdict: { violations: unknown[] };
+    };
     const names = new Set(report.packages.map((p) => p.name));
     for (const [i, s] of HOSTILE.entries()) expect(names.has(`down${i}${s}`)).toBe(true);
     expect(report.verdict.violations).toHaveLength(HOSTILE.length);
@@ -74,7 +88,12 @@ describe('budgets', () => {
   });
 
   it.each(SURFACES)('fits the %s and still shows downgrades and the verdict', (surface) => {
-    const md = renderMarkdown(huge, { surface, verdict, marker: 'image-changelog:k', fullReportHint: ' in the job summary' });
+    const md = renderMarkdown(huge, {
+      surface,
+      verdict,
+      marker: 'image-changelog:k',
+      fullReportHint: ' in the job summary',
+    });
     const { limit, unit } = SURFACE_LIMITS[surface];
     const size = unit === 'bytes' ? Buffer.byteLength(md) : md.length;
     expect(size).toBeLessThanOrEqual(limit);
@@ -112,7 +131,11 @@ describe('budgets', () => {
       const md = renderMarkdown(huge, { surface: 'release', verdict, budget });
       expect(md.length).toBeLessThanOrEqual(budget);
     }
-    expect(renderMarkdown(huge, { surface: 'release', verdict, budget: 3_000 })).toContain('**Downgraded** (30)');
-    expect(renderMarkdown(huge, { surface: 'release', verdict, budget: 1_000 })).toContain('The details do not fit here');
+    expect(renderMarkdown(huge, { surface: 'release', verdict, budget: 3_000 })).toContain(
+      '**Downgraded** (30)',
+    );
+    expect(renderMarkdown(huge, { surface: 'release', verdict, budget: 1_000 })).toContain(
+      'The details do not fit here',
+    );
   });
 });

@@ -9,7 +9,9 @@ import { InventoryBuilder } from '../helpers/inventory-builder.js';
 import { hostileChanges, hostileVerdict } from '../helpers/hostile-changes.js';
 
 const OPTIONS: DiffOptions = { exclude: ['srv/**'], defaultExcludes: true, depth: 'all' };
-const schema = JSON.parse(readFileSync(new URL('../../schema/report.schema.json', import.meta.url), 'utf8')) as object;
+const schema = JSON.parse(
+  readFileSync(new URL('../../schema/report.schema.json', import.meta.url), 'utf8'),
+) as object;
 const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(schema);
 
 function pair() {
@@ -17,7 +19,11 @@ function pair() {
     new InventoryBuilder()
       .os('alpine', '3.19.1', 'Alpine Linux v3.19')
       .config({ User: 'app', Env: ['SECRET_TOKEN=hunter2-old'] })
-      .pkg('apk', 'musl', '1.2.4-r2', { arch: 'x86_64', source: { name: 'musl' }, files: ['lib/ld-musl-x86_64.so.1'] })
+      .pkg('apk', 'musl', '1.2.4-r2', {
+        arch: 'x86_64',
+        source: { name: 'musl' },
+        files: ['lib/ld-musl-x86_64.so.1'],
+      })
       .file('srv/data.db');
   const after = base()
     .os('alpine', '3.19.2', 'Alpine Linux v3.19')
@@ -32,15 +38,25 @@ function pair() {
 
 describe('renderJson', () => {
   it('writes a report the JSON Schema accepts, with and without a verdict', () => {
-    for (const text of [renderJson(pair()), renderJson(pair(), { result: 'pass', policy: 'recommended', violations: [] })]) {
+    for (const text of [
+      renderJson(pair()),
+      renderJson(pair(), { result: 'pass', policy: 'recommended', violations: [] }),
+    ]) {
       const report = JSON.parse(text) as unknown;
       expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     }
   });
 
   it('accepts hostile and first-release reports too', () => {
-    expect(validate(JSON.parse(renderJson(hostileChanges(), hostileVerdict()))), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
-    const first = diffInventories(undefined, new InventoryBuilder().pkg('dpkg', 'a', '1', { files: ['x'] }).build(), OPTIONS);
+    expect(
+      validate(JSON.parse(renderJson(hostileChanges(), hostileVerdict()))),
+      JSON.stringify(validate.errors?.slice(0, 3)),
+    ).toBe(true);
+    const first = diffInventories(
+      undefined,
+      new InventoryBuilder().pkg('dpkg', 'a', '1', { files: ['x'] }).build(),
+      OPTIONS,
+    );
     const report = JSON.parse(renderJson(first)) as { before: unknown; firstRelease: boolean };
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(report.before).toBeNull();
@@ -68,7 +84,12 @@ describe('renderJson', () => {
     };
     expect(report.files.find((f) => f.path === 'srv/data.db')?.excluded).toBe(true);
     expect(report.options).toEqual({ defaultExcludes: true, depth: 'all', exclude: ['srv/**'] });
-    expect(report.settings.find((s) => s.key === 'env.SECRET_TOKEN')).toEqual({ key: 'env.SECRET_TOKEN', before: '(redacted)', after: '(redacted)', redacted: true });
+    expect(report.settings.find((s) => s.key === 'env.SECRET_TOKEN')).toEqual({
+      key: 'env.SECRET_TOKEN',
+      before: '(redacted)',
+      after: '(redacted)',
+      redacted: true,
+    });
     expect(report.packages.map((p) => [p.name, p.kind])).toEqual([
       ['musl', 'upgraded'],
       ['left-pad', 'added'],

@@ -45,7 +45,8 @@ export function splitCode(line: string): { text: string; code: string[] } {
       i += n;
     } else {
       let content = line.slice(i + n, close);
-      if (content.length >= 2 && content.startsWith(' ') && content.endsWith(' ') && content.trim() !== '') content = content.slice(1, -1);
+      if (content.length >= 2 && content.startsWith(' ') && content.endsWith(' ') && content.trim() !== '')
+        content = content.slice(1, -1);
       code.push(content);
       text += ' ';
       i = close + n;
@@ -93,7 +94,8 @@ export function tables(markdown: string): number[][] {
 }
 
 /** Our own HTML: the marker comment, details/summary/b/sub/code tags. Anything else is injected. */
-const OWN_HTML = /<!-- image-changelog:[A-Za-z0-9._:/@+=-]* -->|<\/?(?:details|summary|b|sub|code)>|<details open>/g;
+const OWN_HTML =
+  /<!-- image-changelog:[A-Za-z0-9._:/@+=-]* -->|<\/?(?:details|summary|b|sub|code)>|<details open>/g;
 
 /** Problems GitHub would turn into markup, links or pings; empty when the markdown is inert. */
 export function injectionProblems(markdown: string): string[] {
@@ -101,7 +103,8 @@ export function injectionProblems(markdown: string): string[] {
   for (const [n, raw] of markdown.split('\n').entries()) {
     const line = raw.replace(OWN_HTML, '');
     const where = `line ${n + 1}: ${raw.slice(0, 120)}`;
-    if (/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(raw)) problems.push(`control character, ${where}`);
+    if (/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(raw))
+      problems.push(`control character, ${where}`);
     // A line starting with `<` opens an HTML block before any inline parsing.
     if (/^\s*</.test(line)) problems.push(`HTML block, ${where}`);
     const { text, code } = splitCode(line.replace(/^> \[!(?:CAUTION|WARNING|NOTE)\]$/, ''));

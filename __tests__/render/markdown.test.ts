@@ -13,7 +13,9 @@ function base(): InventoryBuilder {
     .os('debian', '12.5', 'Debian GNU/Linux 12 (bookworm)')
     .layers('debian', 'app')
     .config({ User: 'app', Env: ['PATH=/usr/bin'] })
-    .pkg('dpkg', 'openssl', '3.0.11-1~deb12u2', { files: ['usr/bin/openssl', 'usr/lib/x86_64-linux-gnu/libssl.so.3'] })
+    .pkg('dpkg', 'openssl', '3.0.11-1~deb12u2', {
+      files: ['usr/bin/openssl', 'usr/lib/x86_64-linux-gnu/libssl.so.3'],
+    })
     .pkg('dpkg', 'tzdata', '2024a-0+deb12u1', { files: ['usr/share/zoneinfo/UTC'] })
     .pkg('dpkg', 'bash', '5.2.15-2+b2', { files: ['usr/bin/bash'] })
     .file('etc/app.conf', { content: 'a' });
@@ -25,7 +27,9 @@ function pair() {
     .os('debian', '12.6', 'Debian GNU/Linux 12 (bookworm)')
     .layers('debian', 'app2')
     .config({ User: 'root' })
-    .pkg('dpkg', 'openssl', '3.0.13-1~deb12u1', { files: ['usr/bin/openssl', 'usr/lib/x86_64-linux-gnu/libssl.so.3'] })
+    .pkg('dpkg', 'openssl', '3.0.13-1~deb12u1', {
+      files: ['usr/bin/openssl', 'usr/lib/x86_64-linux-gnu/libssl.so.3'],
+    })
     .pkg('dpkg', 'tzdata', '2023c-5', { files: ['usr/share/zoneinfo/UTC'] })
     .unpkg('dpkg', 'bash')
     .pkg('dpkg', 'curl', '7.88.1-10', { files: ['usr/bin/curl'] })
@@ -47,13 +51,19 @@ const VERDICT: Verdict = {
 
 describe('renderMarkdown', () => {
   it('starts with the marker, then the title, the headline and the verdict', () => {
-    const md = renderMarkdown(pair(), { surface: 'comment', marker: 'image-changelog:abc123', verdict: VERDICT });
+    const md = renderMarkdown(pair(), {
+      surface: 'comment',
+      marker: 'image-changelog:abc123',
+      verdict: VERDICT,
+    });
     const lines = md.split('\n');
     expect(lines[0]).toBe('<!-- image-changelog:abc123 -->');
     expect(lines[1]).toBe('### Image changelog: `registry.example/app:1.1`');
     expect(md).toContain('**4 packages changed** (1 downgraded, 1 upgraded, 1 added, 1 removed)');
     expect(md).toContain('**3 non-packaged files** (2 added, 1 modified)');
-    expect(md).toContain('settings: `user` changed.\n**Base OS changed**: Debian GNU/Linux 12 (bookworm) 12.5 → Debian GNU/Linux 12 (bookworm) 12.6.');
+    expect(md).toContain(
+      'settings: `user` changed.\n**Base OS changed**: Debian GNU/Linux 12 (bookworm) 12.5 → Debian GNU/Linux 12 (bookworm) 12.6.',
+    );
     expect(md.indexOf('[!CAUTION]')).toBeGreaterThan(md.indexOf('packages changed'));
     expect(md.indexOf('[!CAUTION]')).toBeLessThan(md.indexOf('| Image |'));
     // Stops before warnings.
@@ -75,7 +85,9 @@ describe('renderMarkdown', () => {
 
   it('groups package changes by kind with downgrades first', () => {
     const md = renderMarkdown(pair(), { surface: 'summary' });
-    const order = ['**Downgraded** (1)', '**Upgraded** (1)', '**Added** (1)', '**Removed** (1)'].map((h) => md.indexOf(h));
+    const order = ['**Downgraded** (1)', '**Upgraded** (1)', '**Added** (1)', '**Removed** (1)'].map((h) =>
+      md.indexOf(h),
+    );
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(md).toContain('| `openssl` (dpkg) | `3.0.11-1~deb12u2` | `3.0.13-1~deb12u1` | patch | 2 |');
@@ -92,8 +104,13 @@ describe('renderMarkdown', () => {
   });
 
   it('shows settings with redacted values and the layers with their history', () => {
-    const before = base().config({ Env: ['API_TOKEN=one'] }).build();
-    const after = base().layers('debian', 'app', 'extra').config({ Env: ['API_TOKEN=two'] }).build();
+    const before = base()
+      .config({ Env: ['API_TOKEN=one'] })
+      .build();
+    const after = base()
+      .layers('debian', 'app', 'extra')
+      .config({ Env: ['API_TOKEN=two'] })
+      .build();
     const md = renderMarkdown(diffInventories(before, after, OPTIONS), { surface: 'summary' });
     expect(md).toContain('| `env.API_TOKEN` | *(redacted)* | *(redacted)* |');
     expect(md).not.toMatch(/one|two/);
@@ -101,8 +118,13 @@ describe('renderMarkdown', () => {
   });
 
   it('aligns every table column left or right, never the centred default', () => {
-    const after = base().file('usr/bin/bash', { content: 'patched', owners: ['dpkg:bash'], modifiedAfterInstall: true }).build();
-    const md = [renderMarkdown(pair(), { surface: 'summary' }), renderMarkdown(diffInventories(base().build(), after, OPTIONS), { surface: 'summary' })].join('\n');
+    const after = base()
+      .file('usr/bin/bash', { content: 'patched', owners: ['dpkg:bash'], modifiedAfterInstall: true })
+      .build();
+    const md = [
+      renderMarkdown(pair(), { surface: 'summary' }),
+      renderMarkdown(diffInventories(base().build(), after, OPTIONS), { surface: 'summary' }),
+    ].join('\n');
     const delimiters = md.split('\n').filter((l) => /^\|(?: *:?-+:? *\|)+$/.test(l));
     // overview ×2, four package kinds, files, settings, layers, package files changed
     expect(delimiters.length).toBeGreaterThanOrEqual(9);
@@ -111,7 +133,9 @@ describe('renderMarkdown', () => {
 
   it('lists added and removed packages with one version column', () => {
     const md = renderMarkdown(pair(), { surface: 'summary' });
-    expect(md).toContain('**Added** (1)\n\n| Package | Version | Files |\n| :- | :- | -: |\n| `curl` (dpkg) | `7.88.1-10` | 1 |');
+    expect(md).toContain(
+      '**Added** (1)\n\n| Package | Version | Files |\n| :- | :- | -: |\n| `curl` (dpkg) | `7.88.1-10` | 1 |',
+    );
     expect(md).toContain('**Removed** (1)\n\n| Package | Version | Files |');
   });
 
@@ -123,18 +147,22 @@ describe('renderMarkdown', () => {
     expect(settings).not.toMatch(/`(?:size\.compressed|size\.uncompressed|layers|os|platform)`/);
   });
 
-  it('lists a first release\'s settings in one value column', () => {
+  it("lists a first release's settings in one value column", () => {
     const md = renderMarkdown(diffInventories(undefined, base().build(), OPTIONS), { surface: 'summary' });
     expect(md).toContain('| Setting | Value |');
     expect(md).toContain('| `user` | `app` |');
   });
 
   it('calls out package files changed without a version change', () => {
-    const after = base().file('usr/bin/bash', { content: 'patched', owners: ['dpkg:bash'], modifiedAfterInstall: true }).build();
+    const after = base()
+      .file('usr/bin/bash', { content: 'patched', owners: ['dpkg:bash'], modifiedAfterInstall: true })
+      .build();
     const md = renderMarkdown(diffInventories(base().build(), after, OPTIONS), { surface: 'comment' });
     expect(md).toContain('**1 package file changed without a package change**');
     expect(md).toContain('<summary><b>Package files that differ from their package</b>: 1</summary>');
-    expect(md).toContain('| `usr/bin/bash` | `bash` (dpkg) | modified (no package change) | content (29 B → 7 B), differs from its package |');
+    expect(md).toContain(
+      '| `usr/bin/bash` | `bash` (dpkg) | modified (no package change) | content (29 B → 7 B), differs from its package |',
+    );
   });
 
   it('lists a file that differs from its upgraded package in the same section, saying its package changed', () => {
@@ -145,18 +173,24 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(diffInventories(base().build(), after, OPTIONS), { surface: 'comment' });
     expect(md).not.toContain('changed without a package change');
     expect(md).toContain('<summary><b>Package files that differ from their package</b>: 1</summary>');
-    expect(md).toMatch(/\| `usr\/bin\/bash` \| `bash` \(dpkg\) \| modified \(package changed\) \| .*differs from its package \|/);
+    expect(md).toMatch(
+      /\| `usr\/bin\/bash` \| `bash` \(dpkg\) \| modified \(package changed\) \| .*differs from its package \|/,
+    );
   });
 
   it('says there are no changes when nothing changed', () => {
-    const md = renderMarkdown(diffInventories(base().build(), base().build(), OPTIONS), { surface: 'comment' });
+    const md = renderMarkdown(diffInventories(base().build(), base().build(), OPTIONS), {
+      surface: 'comment',
+    });
     expect(md).toContain('**No changes** in packages, non-packaged files or settings.');
     expect(md).not.toContain('<details');
   });
 
   it('renders a first release with its own headline and a one-column overview', () => {
     const md = renderMarkdown(diffInventories(undefined, base().build(), OPTIONS), { surface: 'comment' });
-    expect(md).toContain('**First release**: no previous image to compare with. **3 packages** (dpkg 3), **1 non-packaged file**');
+    expect(md).toContain(
+      '**First release**: no previous image to compare with. **3 packages** (dpkg 3), **1 non-packaged file**',
+    );
     expect(md).toContain('| | New image |');
     expect(md).not.toContain('Previous');
     expect(md).toContain('<b>Packages</b>: 3 in the image');
@@ -192,8 +226,19 @@ describe('renderReleaseNotes', () => {
 
   it('names the most significant upgrades first', () => {
     const mk = (v: [string, string, string, string]) =>
-      new InventoryBuilder().pkg('npm', 'a', v[0]).pkg('npm', 'b', v[1]).pkg('npm', 'c', v[2]).pkg('npm', 'd', v[3]).build();
-    const md = renderReleaseNotes(diffInventories(mk(['1.0.0', '1.0.0', '1.0.0', '1.0.0']), mk(['1.0.1', '1.1.0', '2.0.0', '1.0.2']), OPTIONS));
+      new InventoryBuilder()
+        .pkg('npm', 'a', v[0])
+        .pkg('npm', 'b', v[1])
+        .pkg('npm', 'c', v[2])
+        .pkg('npm', 'd', v[3])
+        .build();
+    const md = renderReleaseNotes(
+      diffInventories(
+        mk(['1.0.0', '1.0.0', '1.0.0', '1.0.0']),
+        mk(['1.0.1', '1.1.0', '2.0.0', '1.0.2']),
+        OPTIONS,
+      ),
+    );
     expect(md).toContain('4 packages upgraded, including `c` `1.0.0` → `2.0.0`, `b` `1.0.0` → `1.1.0`.');
   });
 });

@@ -4,7 +4,9 @@ import { releaseBudget, spliceReleaseBody } from '../../src/render/release-body.
 describe('release-body', () => {
   it('appends the changelog between markers after the author text', () => {
     const out = spliceReleaseBody('My notes.\n', 'k1', '## Changes\nx')!;
-    expect(out).toBe('My notes.\n\n<!-- image-changelog:start k1 -->\n## Changes\nx\n<!-- image-changelog:end k1 -->');
+    expect(out).toBe(
+      'My notes.\n\n<!-- image-changelog:start k1 -->\n## Changes\nx\n<!-- image-changelog:end k1 -->',
+    );
   });
 
   it('replaces only its own block on a re-run and keeps text on both sides', () => {

@@ -8,18 +8,33 @@ import { InventoryBuilder } from '../helpers/inventory-builder.js';
 const OPTIONS: DiffOptions = { exclude: [], defaultExcludes: true, depth: 1 };
 
 function pair() {
-  const base = () => new InventoryBuilder('app:1').os('debian', '12').pkg('dpkg', 'openssl', '3.0.11-1', { files: ['usr/bin/openssl'] }).pkg('dpkg', 'tzdata', '2024a-1');
-  const after = base().reference('app:2').pkg('dpkg', 'openssl', '3.0.13-1', { files: ['usr/bin/openssl'] }).pkg('dpkg', 'tzdata', '2023c-1').file('opt/app/run').config({ User: 'root' });
+  const base = () =>
+    new InventoryBuilder('app:1')
+      .os('debian', '12')
+      .pkg('dpkg', 'openssl', '3.0.11-1', { files: ['usr/bin/openssl'] })
+      .pkg('dpkg', 'tzdata', '2024a-1');
+  const after = base()
+    .reference('app:2')
+    .pkg('dpkg', 'openssl', '3.0.13-1', { files: ['usr/bin/openssl'] })
+    .pkg('dpkg', 'tzdata', '2023c-1')
+    .file('opt/app/run')
+    .config({ User: 'root' });
   return diffInventories(base().build(), after.build(), OPTIONS);
 }
 
-const VERDICT: Verdict = { result: 'warn', policy: 'recommended', violations: [{ rule: 'root', action: 'warn', subject: 'user', message: 'runs as root' }] };
+const VERDICT: Verdict = {
+  result: 'warn',
+  policy: 'recommended',
+  violations: [{ rule: 'root', action: 'warn', subject: 'user', message: 'runs as root' }],
+};
 
 describe('renderText', () => {
   it('lists the headline, overview, packages by kind, files and settings', () => {
     const text = renderText(pair(), { color: false, verdict: VERDICT });
     expect(text).toContain('Image changelog: app:2 (previous: app:1)');
-    expect(text).toContain('2 packages changed (1 downgraded, 1 upgraded), 1 non-packaged file, settings: user');
+    expect(text).toContain(
+      '2 packages changed (1 downgraded, 1 upgraded), 1 non-packaged file, settings: user',
+    );
     expect(text).toContain('Policy recommended: WARN');
     expect(text).toContain('  warn  root  user: runs as root');
     expect(text).toContain('    openssl (dpkg)  3.0.11-1 → 3.0.13-1  patch, 1 file');
@@ -33,7 +48,11 @@ describe('renderText', () => {
 
   it('counts non-packaged files and directories apart, as the headline counts files', () => {
     const base = () => new InventoryBuilder('app:1').os('debian', '12');
-    const after = base().dir('srv/data').file('opt/app/run').file('opt/app/conf').symlink('opt/app/cur', 'run');
+    const after = base()
+      .dir('srv/data')
+      .file('opt/app/run')
+      .file('opt/app/conf')
+      .symlink('opt/app/cur', 'run');
     const text = renderText(diffInventories(base().build(), after.build(), OPTIONS), { color: false });
     expect(text).toContain('3 non-packaged files');
     expect(text).toContain('Non-packaged files (3 files, 1 directory)');
@@ -41,7 +60,10 @@ describe('renderText', () => {
   });
 
   it('names the owner of a package file as the package lines do', () => {
-    const base = () => new InventoryBuilder('app:1').os('debian', '12').pkg('dpkg', 'bash', '5.2', { files: ['usr/bin/bash'] });
+    const base = () =>
+      new InventoryBuilder('app:1')
+        .os('debian', '12')
+        .pkg('dpkg', 'bash', '5.2', { files: ['usr/bin/bash'] });
     const after = base().file('usr/bin/bash', { content: 'patched', owners: ['dpkg:bash'] });
     const text = renderText(diffInventories(base().build(), after.build(), OPTIONS), { color: false });
     expect(text).toContain('Package files that differ from their package (1)');
@@ -56,7 +78,10 @@ describe('renderText', () => {
   });
 
   it('renders a first release', () => {
-    const text = renderText(diffInventories(undefined, new InventoryBuilder('app:1').pkg('dpkg', 'a', '1').build(), OPTIONS), { color: false });
+    const text = renderText(
+      diffInventories(undefined, new InventoryBuilder('app:1').pkg('dpkg', 'a', '1').build(), OPTIONS),
+      { color: false },
+    );
     expect(text).toContain('First release: 1 package, 0 non-packaged files');
     expect(text).not.toContain('previous:');
   });

@@ -23,9 +23,16 @@ export async function restoreLayerCache(dir: string, keyBase: string): Promise<s
   }
 }
 
-export async function saveLayerCache(dir: string, keyBase: string, result: CompareResult, restoredKey: string | undefined): Promise<void> {
+export async function saveLayerCache(
+  dir: string,
+  keyBase: string,
+  result: CompareResult,
+  restoredKey: string | undefined,
+): Promise<void> {
   if (!cache.isFeatureAvailable()) return;
-  const layers = [...(result.before?.image.layers ?? []), ...result.after.image.layers].map((l) => l.diffID.slice(7, 19)).sort();
+  const layers = [...(result.before?.image.layers ?? []), ...result.after.image.layers]
+    .map((l) => l.diffID.slice(7, 19))
+    .sort();
   const key = `${keyBase}-${[...new Set(layers)].join('.').slice(0, 400)}`;
   if (key === restoredKey) {
     core.info('layer index cache is current');

@@ -44,7 +44,8 @@ export async function findStickyComment(
   });
   for await (const page of pages) {
     for (const c of page.data) {
-      if (c.user?.login === author && typeof c.body === 'string' && c.body.includes(marker)) return { id: c.id, body: c.body };
+      if (c.user?.login === author && typeof c.body === 'string' && c.body.includes(marker))
+        return { id: c.id, body: c.body };
     }
   }
   return undefined;
@@ -61,18 +62,37 @@ export async function upsertStickyComment(
   const base = options.retryBaseMs ?? 500;
   try {
     const author = await tokenIdentity(octokit);
-    const existing = await withRetry('list comments', () => findStickyComment(octokit, target, marker, author), 4, base);
+    const existing = await withRetry(
+      'list comments',
+      () => findStickyComment(octokit, target, marker, author),
+      4,
+      base,
+    );
     if (existing) {
       if (existing.body === body) return { action: 'unchanged', id: existing.id };
-      const { data } = await withRetry('update comment', () =>
-        octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body }),
+      const { data } = await withRetry(
+        'update comment',
+        () =>
+          octokit.rest.issues.updateComment({
+            owner: target.owner,
+            repo: target.repo,
+            comment_id: existing.id,
+            body,
+          }),
         4,
         base,
       );
       return { action: 'updated', id: data.id, url: data.html_url };
     }
-    const { data } = await withRetry('create comment', () =>
-      octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.issueNumber, body }),
+    const { data } = await withRetry(
+      'create comment',
+      () =>
+        octokit.rest.issues.createComment({
+          owner: target.owner,
+          repo: target.repo,
+          issue_number: target.issueNumber,
+          body,
+        }),
       4,
       base,
     );
@@ -81,7 +101,8 @@ export async function upsertStickyComment(
     if (isPermissionError(err) || (err as { status?: number }).status === 403) {
       return {
         action: 'denied',
-        reason: 'the token may not write pull request comments (a fork or Dependabot pull request gets a read-only token); the job summary has the changelog',
+        reason:
+          'the token may not write pull request comments (a fork or Dependabot pull request gets a read-only token); the job summary has the changelog',
       };
     }
     throw err;

@@ -53,7 +53,8 @@ function sizeInput(get: (name: string) => string, name: string, fallback: number
   const raw = get(name).trim();
   if (raw === '') return fallback;
   const r = parseSize(raw);
-  if (!r.ok || r.value < 1) throw invalid(name, `expected ${r.ok ? 'a positive size' : r.expected}, got '${raw}'`);
+  if (!r.ok || r.value < 1)
+    throw invalid(name, `expected ${r.ok ? 'a positive size' : r.expected}, got '${raw}'`);
   return r.value;
 }
 
@@ -67,30 +68,37 @@ function countInput(get: (name: string) => string, name: string, fallback: numbe
 /** Reads inputs through `get` (core.getInput in the action, a map in tests). */
 export function readInputs(get: (name: string) => string): Inputs {
   const image = get('image').trim();
-  if (image === '') throw invalid('image', 'required: the image to describe (e.g. ghcr.io/org/app@sha256:...)');
+  if (image === '')
+    throw invalid('image', 'required: the image to describe (e.g. ghcr.io/org/app@sha256:...)');
   if (/\s/.test(image)) throw invalid('image', `must be one reference without spaces, got '${image}'`);
 
   const previousRaw = get('previous').trim();
   const previous = previousRaw === '' ? undefined : previousRaw;
-  if (previous && /\s/.test(previous)) throw invalid('previous', `must be one reference, 'auto' or empty, got '${previousRaw}'`);
+  if (previous && /\s/.test(previous))
+    throw invalid('previous', `must be one reference, 'auto' or empty, got '${previousRaw}'`);
 
   const template = get('previous-tag-template').trim() || '{repository}:{tag}';
-  if (!/\{tag\}|\{version\}/.test(template)) throw invalid('previous-tag-template', `must contain {tag} or {version}, got '${template}'`);
+  if (!/\{tag\}|\{version\}/.test(template))
+    throw invalid('previous-tag-template', `must contain {tag} or {version}, got '${template}'`);
 
   const failOn = get('fail-on').trim() || 'stop';
-  if (failOn !== 'stop' && failOn !== 'warn' && failOn !== 'never') throw invalid('fail-on', `expected stop, warn or never, got '${failOn}'`);
+  if (failOn !== 'stop' && failOn !== 'warn' && failOn !== 'never')
+    throw invalid('fail-on', `expected stop, warn or never, got '${failOn}'`);
 
   const depthRaw = get('depth').trim() || '2';
   let depth: number | 'all';
   if (depthRaw === 'all') depth = 'all';
-  else if (/^\d+$/.test(depthRaw) && Number(depthRaw) >= 1 && Number(depthRaw) <= 64) depth = Number(depthRaw);
+  else if (/^\d+$/.test(depthRaw) && Number(depthRaw) >= 1 && Number(depthRaw) <= 64)
+    depth = Number(depthRaw);
   else throw invalid('depth', `expected a whole number from 1 to 64 or 'all', got '${depthRaw}'`);
 
   const comment = get('comment').trim().toLowerCase() || 'true';
-  if (comment !== 'true' && comment !== 'false' && comment !== 'on-change') throw invalid('comment', `expected true, false or on-change, got '${get('comment').trim()}'`);
+  if (comment !== 'true' && comment !== 'false' && comment !== 'on-change')
+    throw invalid('comment', `expected true, false or on-change, got '${get('comment').trim()}'`);
 
   const commentKey = get('comment-key').trim();
-  if (commentKey.length > 100 || /[\u0000-\u001f<>]/.test(commentKey)) throw invalid('comment-key', 'must be at most 100 characters without control characters or < >');
+  if (commentKey.length > 100 || /[\u0000-\u001f<>]/.test(commentKey))
+    throw invalid('comment-key', 'must be at most 100 characters without control characters or < >');
 
   const inputs: Inputs = {
     image,
@@ -112,7 +120,8 @@ export function readInputs(get: (name: string) => string): Inputs {
   };
   const pullRequest = get('pull-request').trim();
   if (pullRequest) {
-    if (!/^[1-9]\d{0,9}$/.test(pullRequest)) throw invalid('pull-request', `expected a pull request number, got '${pullRequest}'`);
+    if (!/^[1-9]\d{0,9}$/.test(pullRequest))
+      throw invalid('pull-request', `expected a pull request number, got '${pullRequest}'`);
     inputs.pullRequest = Number(pullRequest);
   }
   const platform = get('platform').trim();
@@ -130,7 +139,10 @@ export function readInputs(get: (name: string) => string): Inputs {
   if (user) inputs.registryUsername = user;
   if (pass.trim()) inputs.registryPassword = pass.trim();
   if ((user === '') !== (pass.trim() === '')) {
-    throw invalid(user ? 'registry-password' : 'registry-username', 'registry-username and registry-password go together');
+    throw invalid(
+      user ? 'registry-password' : 'registry-username',
+      'registry-username and registry-password go together',
+    );
   }
   return inputs;
 }

@@ -25,26 +25,41 @@ import type { Verdict } from '../policy/types.js';
 import { parseReference, formatReference } from '../registry/reference.js';
 
 function isRegistryRef(ref: string): boolean {
-  return !/^(oci|oci-archive|docker-archive|docker-daemon):/.test(ref) && !ref.startsWith('/') && !ref.startsWith('.');
+  return (
+    !/^(oci|oci-archive|docker-archive|docker-daemon):/.test(ref) &&
+    !ref.startsWith('/') &&
+    !ref.startsWith('.')
+  );
 }
 
 /** `previous: auto`: the previous release on a release event, else the highest semver tag below the image's. */
-async function resolvePrevious(inputs: Inputs, sources: RemoteSources, octokit: ReturnType<typeof github.getOctokit> | undefined): Promise<string | undefined> {
+async function resolvePrevious(
+  inputs: Inputs,
+  sources: RemoteSources,
+  octokit: ReturnType<typeof github.getOctokit> | undefined,
+): Promise<string | undefined> {
   if (inputs.previous !== 'auto') return inputs.previous;
   if (!isRegistryRef(inputs.image.replace(/^docker:\/\//, ''))) {
-    core.info(`previous: auto needs a registry image to find earlier tags; '${inputs.image}' is not one, so this is a first release`);
+    core.info(
+      `previous: auto needs a registry image to find earlier tags; '${inputs.image}' is not one, so this is a first release`,
+    );
     return undefined;
   }
   const ref = parseReference(inputs.image.replace(/^docker:\/\//, ''));
   const repository = formatReference({ registry: ref.registry, repository: ref.repository });
-  const payload = github.context.payload as { release?: { id: number; tag_name: string; prerelease: boolean; published_at?: string | null } };
+  const payload = github.context.payload as {
+    release?: { id: number; tag_name: string; prerelease: boolean; published_at?: string | null };
+  };
   if (github.context.eventName === 'release' && payload.release && octokit) {
     const tag = await previousReleaseTag(octokit, github.context.repo, payload.release);
     if (!tag) {
       core.info('previous: no earlier published release; this is a first release');
       return undefined;
     }
-    const candidate = inputs.previousTagTemplate.replaceAll('{repository}', repository).replaceAll('{tag}', tag).replaceAll('{version}', tag.replace(/^v/, ''));
+    const candidate = inputs.previousTagTemplate
+      .replaceAll('{repository}', repository)
+      .replaceAll('{tag}', tag)
+      .replaceAll('{version}', tag.replace(/^v/, ''));
     return sources.pinToDigest(candidate);
   }
   if (!ref.tag) {
@@ -64,7 +79,9 @@ function downloadProgress(): (p: BlobProgress) => void {
     const largeDone = p.total !== undefined && p.total >= 32e6 && p.bytes >= p.total;
     if (!largeDone && Date.now() - last < 5000) return;
     last = Date.now();
-    core.info(`download ${p.digest.slice(0, 19)}: ${mb(p.bytes)}${p.total !== undefined ? ` of ${mb(p.total)}` : ''} MB`);
+    core.info(
+      `download ${p.digest.slice(0, 19)}: ${mb(p.bytes)}${p.total !== undefined ? ` of ${mb(p.total)}` : ''} MB`,
+    );
   };
 }
 
@@ -80,7 +97,9 @@ async function runWith(inputs: Inputs): Promise<void> {
   const env = process.env;
   const octokit = inputs.githubToken ? github.getOctokit(inputs.githubToken) : undefined;
   const sources = createRemoteSources({
-    ...(inputs.registryUsername && inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : {}),
+    ...(inputs.registryUsername && inputs.registryPassword
+      ? { username: inputs.registryUsername, password: inputs.registryPassword }
+      : {}),
     ...(inputs.githubToken ? { githubToken: inputs.githubToken } : {}),
     dockerConfigPath: join(env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json'),
     insecureRegistries: inputs.insecureRegistries,
@@ -90,18 +109,25 @@ async function runWith(inputs: Inputs): Promise<void> {
     onProgress: downloadProgress(),
   });
 
-  const previous = await core.group('Resolve the previous image', () => resolvePrevious(inputs, sources, octokit));
+  const previous = await core.group('Resolve the previous image', () =>
+    resolvePrevious(inputs, sources, octokit),
+  );
   if (previous) core.info(`previous: ${previous}`);
 
   const capture = defaultCaptureSpec();
   const cacheDir = join(env.RUNNER_TEMP || tmpdir(), 'image-changelog-cache');
   const cacheKeyBase = `image-changelog-layers-v1-${env.RUNNER_OS ?? 'os'}`;
-  const restored = inputs.cache ? await core.group('Restore the layer index cache', () => restoreLayerCache(cacheDir, cacheKeyBase)) : undefined;
+  const restored = inputs.cache
+    ? await core.group('Restore the layer index cache', () => restoreLayerCache(cacheDir, cacheKeyBase))
+    : undefined;
 
   let policy;
   if (inputs.policy) {
-    const path = inputs.policy === 'recommended' ? undefined : resolve(env.GITHUB_WORKSPACE ?? '.', inputs.policy);
-    policy = path ? loadPolicy(await readPolicy(path, inputs.policy), inputs.policy) : loadPolicy('extends: recommended\n', 'recommended');
+    const path =
+      inputs.policy === 'recommended' ? undefined : resolve(env.GITHUB_WORKSPACE ?? '.', inputs.policy);
+    policy = path
+      ? loadPolicy(await readPolicy(path, inputs.policy), inputs.policy)
+      : loadPolicy('extends: recommended\n', 'recommended');
   }
 
   const result: CompareResult = await core.group('Compare the images', async () => {
@@ -126,9 +152,14 @@ async function runWith(inputs: Inputs): Promise<void> {
       },
     );
   });
-  if (inputs.cache) await core.group('Save the layer index cache', () => saveLayerCache(cacheDir, cacheKeyBase, result, restored));
+  if (inputs.cache)
+    await core.group('Save the layer index cache', () =>
+      saveLayerCache(cacheDir, cacheKeyBase, result, restored),
+    );
 
-  const verdict: Verdict | undefined = policy ? evaluatePolicy(policy, result.changes, result.after, new Date()) : undefined;
+  const verdict: Verdict | undefined = policy
+    ? evaluatePolicy(policy, result.changes, result.after, new Date())
+    : undefined;
   const platform = result.after.image.platform;
   const key = stickyKey(inputs, platform);
   const marker = `image-changelog:${key}`;
@@ -136,7 +167,12 @@ async function runWith(inputs: Inputs): Promise<void> {
   const hint = ` in the job summary and the report artifact of ${runUrl}`;
 
   const outDir = join(env.RUNNER_TEMP || tmpdir(), `image-changelog-${key}`);
-  const summaryMd = renderMarkdown(result.changes, { surface: 'summary', marker, fullReportHint: hint, ...(verdict ? { verdict } : {}) });
+  const summaryMd = renderMarkdown(result.changes, {
+    surface: 'summary',
+    marker,
+    fullReportHint: hint,
+    ...(verdict ? { verdict } : {}),
+  });
   const json = renderJson(result.changes, verdict);
   const changelogFile = join(outDir, 'changelog.md');
   const reportFile = join(outDir, 'report.json');
@@ -146,16 +182,29 @@ async function runWith(inputs: Inputs): Promise<void> {
   if (inputs.summary) await core.summary.addRaw(summaryMd, true).write();
 
   const event = github.context.eventName;
-  const prNumber = (github.context.payload as { pull_request?: { number: number } }).pull_request?.number ?? inputs.pullRequest;
+  const prNumber =
+    (github.context.payload as { pull_request?: { number: number } }).pull_request?.number ??
+    inputs.pullRequest;
   if (inputs.comment !== 'false' && prNumber !== undefined && octokit) {
     await core.group('Pull request comment', async () => {
       if (inputs.comment === 'on-change' && !result.changes.hasChanges && verdict?.result !== 'stop') {
         core.info('nothing changed: no comment (comment: on-change)');
         return;
       }
-      const body = renderMarkdown(result.changes, { surface: 'comment', marker, fullReportHint: hint, ...(verdict ? { verdict } : {}) });
-      const outcome = await upsertStickyComment(octokit, { ...github.context.repo, issueNumber: prNumber }, `<!-- ${marker} -->`, body);
-      if (outcome.action === 'denied' || outcome.action === 'skipped') core.warning(`no pull request comment: ${outcome.reason}`);
+      const body = renderMarkdown(result.changes, {
+        surface: 'comment',
+        marker,
+        fullReportHint: hint,
+        ...(verdict ? { verdict } : {}),
+      });
+      const outcome = await upsertStickyComment(
+        octokit,
+        { ...github.context.repo, issueNumber: prNumber },
+        `<!-- ${marker} -->`,
+        body,
+      );
+      if (outcome.action === 'denied' || outcome.action === 'skipped')
+        core.warning(`no pull request comment: ${outcome.reason}`);
       else core.info(`comment ${outcome.action} (${outcome.id})`);
     });
   }
@@ -167,10 +216,17 @@ async function runWith(inputs: Inputs): Promise<void> {
         github.context.repo,
         release.id,
         key,
-        (budget) => renderMarkdown(result.changes, { surface: 'release', budget, fullReportHint: hint, ...(verdict ? { verdict } : {}) }),
+        (budget) =>
+          renderMarkdown(result.changes, {
+            surface: 'release',
+            budget,
+            fullReportHint: hint,
+            ...(verdict ? { verdict } : {}),
+          }),
         (body) => releaseBudget(body, key),
       );
-      if (outcome.action === 'denied' || outcome.action === 'skipped') core.warning(`release notes not written: ${outcome.reason}`);
+      if (outcome.action === 'denied' || outcome.action === 'skipped')
+        core.warning(`release notes not written: ${outcome.reason}`);
       else core.info(`release notes ${outcome.action}`);
     });
   }
@@ -182,8 +238,20 @@ async function runWith(inputs: Inputs): Promise<void> {
   core.setOutput('changelog-file', changelogFile);
   core.setOutput('report-file', reportFile);
   core.setOutput('has-changes', String(result.changes.hasChanges));
-  core.setOutput('packages-changed', String(c.packages.added + c.packages.removed + c.packages.upgraded + c.packages.downgraded + c.packages.rebuilt));
-  core.setOutput('files-changed', String(c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified));
+  core.setOutput(
+    'packages-changed',
+    String(
+      c.packages.added +
+        c.packages.removed +
+        c.packages.upgraded +
+        c.packages.downgraded +
+        c.packages.rebuilt,
+    ),
+  );
+  core.setOutput(
+    'files-changed',
+    String(c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified),
+  );
   core.setOutput('policy-result', verdict?.result ?? 'none');
 
   if (verdict) {
@@ -193,7 +261,9 @@ async function runWith(inputs: Inputs): Promise<void> {
       else if (a.level === 'warning') core.warning(a.message, props);
       else core.notice(a.message, props);
     }
-    const fails = (inputs.failOn === 'stop' && verdict.result === 'stop') || (inputs.failOn === 'warn' && verdict.result !== 'pass');
+    const fails =
+      (inputs.failOn === 'stop' && verdict.result === 'stop') ||
+      (inputs.failOn === 'warn' && verdict.result !== 'pass');
     if (fails) core.setFailed(verdictLine(verdict));
   }
 }
@@ -202,7 +272,11 @@ async function readPolicy(path: string, input: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch {
-    throw new ImageChangelogError('POLICY_NOT_FOUND', `input 'policy': cannot read ${input} (looked at ${path})`, { subject: 'policy', hint: 'check out the repository first (actions/checkout) or fix the path' });
+    throw new ImageChangelogError(
+      'POLICY_NOT_FOUND',
+      `input 'policy': cannot read ${input} (looked at ${path})`,
+      { subject: 'policy', hint: 'check out the repository first (actions/checkout) or fix the path' },
+    );
   }
 }
 

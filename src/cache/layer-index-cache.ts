@@ -31,14 +31,28 @@ export interface CacheStats {
 export function captureSpecKey(spec: CaptureSpec): string {
   const h = createHash('sha256');
   h.update(JSON.stringify([CACHE_FORMAT_VERSION, [...spec.globs].sort(), spec.maxFileBytes]));
-  for (const p of [...spec.probes].sort((a, b) => a.id.localeCompare(b.id))) h.update(`|${p.id}@${p.version}:${p.options ?? ''}`);
+  for (const p of [...spec.probes].sort((a, b) => a.id.localeCompare(b.id)))
+    h.update(`|${p.id}@${p.version}:${p.options ?? ''}`);
   return h.digest('hex').slice(0, 16);
 }
 
 const TYPES: EntryType[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo'];
 const TYPE_CODE = new Map(TYPES.map((t, i) => [t, i]));
 
-type Row = [string, number, number, number, number, number, string | 0, string | 0, number, number, number, unknown];
+type Row = [
+  string,
+  number,
+  number,
+  number,
+  number,
+  number,
+  string | 0,
+  string | 0,
+  number,
+  number,
+  number,
+  unknown,
+];
 
 /** Compact, order-preserving serialisation (rows instead of objects keeps files small and parsing fast). */
 export function serializeLayerIndex(index: LayerIndex): string {
@@ -84,7 +98,14 @@ interface Serialized {
 export function deserializeLayerIndex(text: string): LayerIndex {
   const s = JSON.parse(text) as Serialized;
   const entries: FileEntry[] = s.entries.map((r) => {
-    const e: FileEntry = { path: r[0], type: TYPES[r[1]] ?? 'file', mode: r[2], uid: r[3], gid: r[4], size: r[5] };
+    const e: FileEntry = {
+      path: r[0],
+      type: TYPES[r[1]] ?? 'file',
+      mode: r[2],
+      uid: r[3],
+      gid: r[4],
+      size: r[5],
+    };
     if (r[6] !== 0) e.sha256 = r[6];
     if (r[7] !== 0) e.link = r[7];
     if (r[8] !== 0) e.mtime = r[8];

@@ -9,7 +9,12 @@ import { fileDigestsProbe } from './probes/file-digests.js';
 import { createSecretsProbe, DEFAULT_SECRETS_MAX_FILE_BYTES } from '../policy/secrets-probe.js';
 
 /** Every cataloger, in a fixed order (OS package managers first). A static list, no discovery. */
-export const defaultCatalogers: readonly Cataloger[] = [dpkgCataloger, apkCataloger, rpmCataloger, ...langCatalogers];
+export const defaultCatalogers: readonly Cataloger[] = [
+  dpkgCataloger,
+  apkCataloger,
+  rpmCataloger,
+  ...langCatalogers,
+];
 
 /** Probes that look at file contents while layers stream. */
 export function defaultProbes(options: { secretsMaxFileBytes?: number } = {}): ContentProbe[] {

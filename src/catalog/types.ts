@@ -111,7 +111,13 @@ export interface ImageSummary {
   platform: string;
   configDigest: string;
   created?: string;
-  layers: Array<{ digest: string; diffID: string; size: number; uncompressedSize: number; createdBy?: string }>;
+  layers: Array<{
+    digest: string;
+    diffID: string;
+    size: number;
+    uncompressedSize: number;
+    createdBy?: string;
+  }>;
   compressedSize: number;
   uncompressedSize: number;
 }

@@ -36,7 +36,13 @@ export type Command =
       policy?: string;
       exitCode: boolean;
     } & CommonFlags)
-  | ({ name: 'policy-check'; policy?: string; previous?: string; image?: string; json: boolean } & CommonFlags);
+  | ({
+      name: 'policy-check';
+      policy?: string;
+      previous?: string;
+      image?: string;
+      json: boolean;
+    } & CommonFlags);
 
 export const USAGE = `Usage:
   image-changelog inspect IMAGE [--json] [--output FILE]
@@ -63,7 +69,10 @@ Common options:
 
 Exit codes: 0 done; 1 changes found (only with --exit-code); 2 the policy says stop; 3 error.`;
 
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean | string[] }>;
+type OptionSpec = Record<
+  string,
+  { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean | string[] }
+>;
 
 const common: OptionSpec = {
   platform: { type: 'string' },
@@ -94,21 +103,26 @@ function commonFlags(v: Record<string, unknown>): CommonFlags {
   if (typeof v['cache-dir'] === 'string') flags.cacheDir = v['cache-dir'];
   if (typeof v.username === 'string') flags.username = v.username;
   if (typeof v.password === 'string') flags.password = v.password;
-  if (typeof v['max-layer-size'] === 'string') flags.maxLayerBytes = sizeFlag('--max-layer-size', v['max-layer-size']);
-  if (typeof v['max-capture-size'] === 'string') flags.maxCaptureBytes = sizeFlag('--max-capture-size', v['max-capture-size']);
+  if (typeof v['max-layer-size'] === 'string')
+    flags.maxLayerBytes = sizeFlag('--max-layer-size', v['max-layer-size']);
+  if (typeof v['max-capture-size'] === 'string')
+    flags.maxCaptureBytes = sizeFlag('--max-capture-size', v['max-capture-size']);
   if (typeof v['max-entries'] === 'string') flags.maxEntries = countFlag('--max-entries', v['max-entries']);
-  if (typeof v['registry-timeout'] === 'string') flags.registryTimeoutMs = countFlag('--registry-timeout', v['registry-timeout']) * 1000;
+  if (typeof v['registry-timeout'] === 'string')
+    flags.registryTimeoutMs = countFlag('--registry-timeout', v['registry-timeout']) * 1000;
   return flags;
 }
 
 function sizeFlag(name: string, raw: string): number {
   const r = parseSize(raw);
-  if (!r.ok || r.value < 1) throw usageError(`${name} expects ${r.ok ? 'a positive size' : r.expected}, got '${raw}'`);
+  if (!r.ok || r.value < 1)
+    throw usageError(`${name} expects ${r.ok ? 'a positive size' : r.expected}, got '${raw}'`);
   return r.value;
 }
 
 function countFlag(name: string, raw: string): number {
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw usageError(`${name} expects a whole number above 0, got '${raw}'`);
+  if (!/^\d+$/.test(raw) || Number(raw) < 1)
+    throw usageError(`${name} expects a whole number above 0, got '${raw}'`);
   return Number(raw);
 }
 
@@ -121,9 +135,17 @@ function parseDepth(raw: string | undefined): number | 'all' {
   return Number(raw);
 }
 
-function parse(argv: string[], options: OptionSpec): { values: Record<string, unknown>; positionals: string[] } {
+function parse(
+  argv: string[],
+  options: OptionSpec,
+): { values: Record<string, unknown>; positionals: string[] } {
   try {
-    const r = parseArgs({ args: argv, options: { ...common, ...options }, allowPositionals: true, strict: true });
+    const r = parseArgs({
+      args: argv,
+      options: { ...common, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: r.values, positionals: r.positionals };
   } catch (err) {
     throw usageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
@@ -135,10 +157,19 @@ export function parseCommand(argv: string[]): Command {
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') return { name: 'help' };
   if (cmd === '--version' || cmd === '-v' || cmd === 'version') return { name: 'version' };
   if (cmd === 'inspect') {
-    const { values: v, positionals } = parse(rest, { json: { type: 'boolean', default: false }, output: { type: 'string', short: 'o' } });
+    const { values: v, positionals } = parse(rest, {
+      json: { type: 'boolean', default: false },
+      output: { type: 'string', short: 'o' },
+    });
     if (v.help) return { name: 'help', topic: 'inspect' };
     if (positionals.length !== 1) throw usageError(`inspect takes one IMAGE, got ${positionals.length}`);
-    return { name: 'inspect', image: positionals[0]!, json: v.json === true, ...(typeof v.output === 'string' ? { output: v.output } : {}), ...commonFlags(v) };
+    return {
+      name: 'inspect',
+      image: positionals[0]!,
+      json: v.json === true,
+      ...(typeof v.output === 'string' ? { output: v.output } : {}),
+      ...commonFlags(v),
+    };
   }
   if (cmd === 'diff') {
     const { values: v, positionals } = parse(rest, {
@@ -155,12 +186,18 @@ export function parseCommand(argv: string[]): Command {
     if (v.help) return { name: 'help', topic: 'diff' };
     const first = v['first-release'] === true;
     if (first ? positionals.length !== 1 : positionals.length !== 2) {
-      throw usageError(first ? 'diff --first-release takes one image: NEW' : `diff takes two images, OLD and NEW; got ${positionals.length}`);
+      throw usageError(
+        first
+          ? 'diff --first-release takes one image: NEW'
+          : `diff takes two images, OLD and NEW; got ${positionals.length}`,
+      );
     }
     const format = v.format as string;
-    if (format !== 'markdown' && format !== 'json' && format !== 'text') throw usageError(`--format must be markdown, json or text, got '${format}'`);
+    if (format !== 'markdown' && format !== 'json' && format !== 'text')
+      throw usageError(`--format must be markdown, json or text, got '${format}'`);
     const surface = v.surface as string;
-    if (surface !== 'comment' && surface !== 'summary' && surface !== 'release') throw usageError(`--surface must be comment, summary or release, got '${surface}'`);
+    if (surface !== 'comment' && surface !== 'summary' && surface !== 'release')
+      throw usageError(`--surface must be comment, summary or release, got '${surface}'`);
     return {
       name: 'diff',
       ...(first ? {} : { previous: positionals[0]! }),
@@ -178,8 +215,12 @@ export function parseCommand(argv: string[]): Command {
   }
   if (cmd === 'policy') {
     const [sub, ...args] = rest;
-    if (sub !== 'check') throw usageError(`unknown policy subcommand '${sub ?? ''}': use 'policy check POLICY [OLD NEW]'`);
-    const { values: v, positionals } = parse(args, { json: { type: 'boolean', default: false }, 'first-release': { type: 'boolean', default: false } });
+    if (sub !== 'check')
+      throw usageError(`unknown policy subcommand '${sub ?? ''}': use 'policy check POLICY [OLD NEW]'`);
+    const { values: v, positionals } = parse(args, {
+      json: { type: 'boolean', default: false },
+      'first-release': { type: 'boolean', default: false },
+    });
     if (v.help) return { name: 'help', topic: 'policy' };
     const [policy, ...imgs] = positionals;
     if (policy === undefined) throw usageError('policy check needs a POLICY file (or "recommended")');
@@ -190,7 +231,11 @@ export function parseCommand(argv: string[]): Command {
     return {
       name: 'policy-check',
       policy,
-      ...(imgs.length === 2 ? { previous: imgs[0]!, image: imgs[1]! } : imgs.length === 1 ? { image: imgs[0]! } : {}),
+      ...(imgs.length === 2
+        ? { previous: imgs[0]!, image: imgs[1]! }
+        : imgs.length === 1
+          ? { image: imgs[0]! }
+          : {}),
       json: v.json === true,
       ...commonFlags(v),
     };

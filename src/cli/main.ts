@@ -45,7 +45,8 @@ function scanOptions(flags: CommonFlags, io: Io, progress: Progress): ScanOption
     onLayer: progress.onLayer,
   };
   if (flags.platform) options.platform = parsePlatform(flags.platform);
-  if (!flags.noCache) options.cache = new DiskLayerIndexCache(flags.cacheDir ?? defaultCacheDir(io.env), capture);
+  if (!flags.noCache)
+    options.cache = new DiskLayerIndexCache(flags.cacheDir ?? defaultCacheDir(io.env), capture);
   return options;
 }
 
@@ -60,7 +61,10 @@ async function policyFrom(path: string): Promise<ReturnType<typeof loadPolicy>> 
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    throw new ImageChangelogError('POLICY_NOT_FOUND', `cannot read policy file ${path}`, { subject: path, hint: 'check the path' });
+    throw new ImageChangelogError('POLICY_NOT_FOUND', `cannot read policy file ${path}`, {
+      subject: path,
+      hint: 'check the path',
+    });
   }
   return loadPolicy(text, path);
 }
@@ -80,15 +84,24 @@ async function execute(cmd: Command, io: Io): Promise<number> {
     if (cmd.name === 'inspect') {
       const inv = await inspectImage(cmd.image, options);
       progress.done();
-      const text = cmd.json ? `${JSON.stringify({ summary: summarizeInventory(inv), ...inv }, null, 1)}\n` : renderInspectText(summarizeInventory(inv), inv.problems);
+      const text = cmd.json
+        ? `${JSON.stringify({ summary: summarizeInventory(inv), ...inv }, null, 1)}\n`
+        : renderInspectText(summarizeInventory(inv), inv.problems);
       await emit(text, cmd.output, io);
       return EXIT.ok;
     }
     if (cmd.name === 'diff') {
       const policy = cmd.policy ? await policyFrom(cmd.policy) : undefined;
-      const result = await compareImages(cmd.previous, cmd.image, { exclude: cmd.exclude, defaultExcludes: cmd.defaultExcludes, depth: cmd.depth }, options);
+      const result = await compareImages(
+        cmd.previous,
+        cmd.image,
+        { exclude: cmd.exclude, defaultExcludes: cmd.defaultExcludes, depth: cmd.depth },
+        options,
+      );
       progress.done();
-      const verdict: Verdict | undefined = policy ? evaluatePolicy(policy, result.changes, result.after, new Date()) : undefined;
+      const verdict: Verdict | undefined = policy
+        ? evaluatePolicy(policy, result.changes, result.after, new Date())
+        : undefined;
       const color = !cmd.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
       const text =
         cmd.format === 'json'
@@ -109,7 +122,12 @@ async function execute(cmd: Command, io: Io): Promise<number> {
       io.stdout.write(`policy ${cmd.policy ?? 'recommended'} is valid (${policy.rules.length} rules)\n`);
       return EXIT.ok;
     }
-    const result = await compareImages(cmd.previous, cmd.image, { exclude: [], defaultExcludes: true, depth: 2 }, options);
+    const result = await compareImages(
+      cmd.previous,
+      cmd.image,
+      { exclude: [], defaultExcludes: true, depth: 2 },
+      options,
+    );
     progress.done();
     const verdict = evaluatePolicy(policy, result.changes, result.after, new Date());
     io.stdout.write(cmd.json ? `${JSON.stringify(verdict, null, 2)}\n` : `${verdictLine(verdict)}\n`);

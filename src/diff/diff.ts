@@ -58,7 +58,11 @@ function attribute(packages: PackageChange[], files: FileChange[]): void {
  * Directories are never "owned" (many packages share them), but an empty directory a package lists
  * (`etc/ssl/certs` in ca-certificates) is explained by that package, not a non-packaged change.
  */
-function explainListedDirectories(files: FileChange[], before: Inventory | undefined, after: Inventory): void {
+function explainListedDirectories(
+  files: FileChange[],
+  before: Inventory | undefined,
+  after: Inventory,
+): void {
   const dirChanges = files.filter((f) => f.ownership === 'none' && (f.after ?? f.before)?.type === 'dir');
   if (dirChanges.length === 0) return;
   const listers = (inv: Inventory | undefined): Map<string, string[]> => {
@@ -84,7 +88,11 @@ function explainListedDirectories(files: FileChange[], before: Inventory | undef
   }
 }
 
-export function diffInventories(before: Inventory | undefined, after: Inventory, options: DiffOptions): Changes {
+export function diffInventories(
+  before: Inventory | undefined,
+  after: Inventory,
+  options: DiffOptions,
+): Changes {
   const packages = diffPackages(before?.packages ?? [], after.packages);
   const files = diffFiles(before?.files ?? [], after.files);
   explainListedDirectories(files, before, after);
@@ -104,7 +112,11 @@ export function diffInventories(before: Inventory | undefined, after: Inventory,
     removed: [...beforeLayers].filter((d) => !afterLayers.has(d)),
   };
 
-  const countKinds = <K extends string>(items: readonly { kind: string }[], kinds: readonly K[], fold?: Record<string, K>) => {
+  const countKinds = <K extends string>(
+    items: readonly { kind: string }[],
+    kinds: readonly K[],
+    fold?: Record<string, K>,
+  ) => {
     const out = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<K, number>;
     for (const { kind } of items) {
       const k = (fold?.[kind] ?? kind) as K;
@@ -123,9 +135,14 @@ export function diffInventories(before: Inventory | undefined, after: Inventory,
   const firstRelease = before === undefined;
   const platformChanged = before !== undefined && before.image.platform !== after.image.platform;
   const osChanged =
-    before !== undefined && ((before.os?.id ?? '') !== (after.os?.id ?? '') || (before.os?.versionId ?? '') !== (after.os?.versionId ?? ''));
+    before !== undefined &&
+    ((before.os?.id ?? '') !== (after.os?.id ?? '') ||
+      (before.os?.versionId ?? '') !== (after.os?.versionId ?? ''));
   const hasChanges =
-    firstRelease || packages.length > 0 || shown.length > 0 || settings.some((s) => !DERIVED_SETTING_KEYS.has(s.key));
+    firstRelease ||
+    packages.length > 0 ||
+    shown.length > 0 ||
+    settings.some((s) => !DERIVED_SETTING_KEYS.has(s.key));
 
   const changes: Changes = {
     after: side(after),
@@ -138,7 +155,11 @@ export function diffInventories(before: Inventory | undefined, after: Inventory,
     settings,
     layers,
     counts,
-    options: { exclude: [...options.exclude], defaultExcludes: options.defaultExcludes, depth: options.depth },
+    options: {
+      exclude: [...options.exclude],
+      defaultExcludes: options.defaultExcludes,
+      depth: options.depth,
+    },
     hasChanges,
   };
   if (before) changes.before = side(before);

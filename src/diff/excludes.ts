@@ -11,7 +11,9 @@ export function excludeGlobs(options: Pick<DiffOptions, 'exclude' | 'defaultExcl
  * A matcher for the exclude globs (picomatch, dot files included). A leading `/` in a user glob is
  * dropped, since image paths have none.
  */
-export function excludeMatcher(options: Pick<DiffOptions, 'exclude' | 'defaultExcludes'>): (path: string) => boolean {
+export function excludeMatcher(
+  options: Pick<DiffOptions, 'exclude' | 'defaultExcludes'>,
+): (path: string) => boolean {
   const globs = excludeGlobs(options)
     .map((g) => g.trim().replace(/^\/+/, ''))
     .filter((g) => g !== '');

@@ -36,7 +36,10 @@ export function diffFiles(before: readonly InventoryFile[], after: readonly Inve
     if (aspects.length === 0) continue;
     const modified = aspects.some((x) => x === 'content' || x === 'type' || x === 'link');
     out.push(
-      attribute({ path, kind: modified ? 'modified' : 'metadata', aspects, before: state(b), after: state(a) }, a),
+      attribute(
+        { path, kind: modified ? 'modified' : 'metadata', aspects, before: state(b), after: state(a) },
+        a,
+      ),
     );
   }
   return out.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
@@ -65,7 +68,10 @@ function compareEntries(b: InventoryFile, a: InventoryFile): FileAspect[] {
     if ((b.sha256 ?? '') !== (a.sha256 ?? '')) aspects.push('content');
   } else if (type === 'symlink') {
     if ((b.link ?? '') !== (a.link ?? '')) aspects.push('link');
-  } else if ((type === 'char' || type === 'block') && (b.devmajor !== a.devmajor || b.devminor !== a.devminor)) {
+  } else if (
+    (type === 'char' || type === 'block') &&
+    (b.devmajor !== a.devmajor || b.devminor !== a.devminor)
+  ) {
     aspects.push('type');
   }
   if (type === 'file' && b.size !== a.size) aspects.push('size');

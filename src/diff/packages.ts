@@ -55,9 +55,19 @@ export function isRebuilt(a: Package, b: Package): boolean {
   return false;
 }
 
-function change(kind: PackageChange['kind'], before: Package | undefined, after: Package | undefined): PackageChange {
+function change(
+  kind: PackageChange['kind'],
+  before: Package | undefined,
+  after: Package | undefined,
+): PackageChange {
   const base = (after ?? before)!;
-  const c: PackageChange = { kind, ecosystem: base.ecosystem, name: base.name, location: base.location, fileChanges: 0 };
+  const c: PackageChange = {
+    kind,
+    ecosystem: base.ecosystem,
+    name: base.name,
+    location: base.location,
+    fileChanges: 0,
+  };
   if (base.arch !== undefined) c.arch = base.arch;
   if (before) c.before = ref(before);
   if (after) c.after = ref(after);
@@ -66,8 +76,12 @@ function change(kind: PackageChange['kind'], before: Package | undefined, after:
 
 /** The change between two packages of one identity, or undefined when nothing differs. */
 function compare(before: Package, after: Package): PackageChange | undefined {
-  const order = before.version === after.version ? 0 : compareVersions(after.ecosystem, before.version, after.version);
-  if (order === 0) return isRebuilt(before, after) || before.arch !== after.arch ? change('rebuilt', before, after) : undefined;
+  const order =
+    before.version === after.version ? 0 : compareVersions(after.ecosystem, before.version, after.version);
+  if (order === 0)
+    return isRebuilt(before, after) || before.arch !== after.arch
+      ? change('rebuilt', before, after)
+      : undefined;
   const c = change(order < 0 ? 'upgraded' : 'downgraded', before, after);
   const bump = versionBump(after.ecosystem, before.version, after.version);
   if (bump !== undefined) c.bump = bump;

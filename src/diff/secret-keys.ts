@@ -11,7 +11,14 @@ const SECRET_WORDS = new Set(['PWD', 'PW', 'CERT', 'DSN']);
 const PLACE_WORDS = new Set(['PATH', 'PATHS', 'FILE', 'FILES', 'DIR', 'DIRS', 'HOME', 'LOCATION']);
 
 /** Known keys whose names contain a stem but never a secret. */
-const NEVER_SECRET = new Set(['PATH', 'PWD', 'OLDPWD', 'KEYBOARD', 'XKB_DEFAULT_KEYMAP', 'PASSENGER_APP_ENV']);
+const NEVER_SECRET = new Set([
+  'PATH',
+  'PWD',
+  'OLDPWD',
+  'KEYBOARD',
+  'XKB_DEFAULT_KEYMAP',
+  'PASSENGER_APP_ENV',
+]);
 
 /**
  * Does an environment variable (or label) name look like it holds a secret? Deliberately wide:

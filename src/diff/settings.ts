@@ -15,7 +15,12 @@ interface Setting {
  * Keys of settings derived from the layers (they change whenever any layer does); they are listed,
  * but on their own they do not make an image "changed".
  */
-export const DERIVED_SETTING_KEYS: ReadonlySet<string> = new Set(['layers', 'size.compressed', 'size.uncompressed', 'history']);
+export const DERIVED_SETTING_KEYS: ReadonlySet<string> = new Set([
+  'layers',
+  'size.compressed',
+  'size.uncompressed',
+  'history',
+]);
 
 function list(value: string[] | null | undefined): string | undefined {
   return value && value.length > 0 ? JSON.stringify(value) : undefined;
@@ -29,7 +34,12 @@ function seconds(ns: number | undefined): string | undefined {
 function healthcheck(h: HealthcheckConfig | null | undefined): string | undefined {
   if (!h || !h.Test || h.Test.length === 0) return undefined;
   const [kind, ...args] = h.Test;
-  const test = kind === 'CMD-SHELL' ? `CMD-SHELL ${args.join(' ')}` : kind === 'CMD' ? `CMD ${JSON.stringify(args)}` : h.Test.join(' ');
+  const test =
+    kind === 'CMD-SHELL'
+      ? `CMD-SHELL ${args.join(' ')}`
+      : kind === 'CMD'
+        ? `CMD ${JSON.stringify(args)}`
+        : h.Test.join(' ');
   const extras = [
     ['interval', seconds(h.Interval)],
     ['timeout', seconds(h.Timeout)],
@@ -46,7 +56,9 @@ export function describeOs(os: OsRelease | undefined): string | undefined {
   if (!os) return undefined;
   if (os.prettyName === undefined) return os.versionId ? `${os.id} ${os.versionId}` : os.id;
   // Debian's PRETTY_NAME says `12`; a VERSION_ID it does not mention is added so a change shows.
-  return os.versionId && !os.prettyName.includes(os.versionId) ? `${os.prettyName} ${os.versionId}` : os.prettyName;
+  return os.versionId && !os.prettyName.includes(os.versionId)
+    ? `${os.prettyName} ${os.versionId}`
+    : os.prettyName;
 }
 
 function secretAware(key: string, value: string): Setting {
@@ -76,8 +88,10 @@ function imageSettings(inv: Inventory): Map<string, Setting> {
     out.set(`env.${key}`, secretAware(key, eq < 0 ? '' : kv.slice(eq + 1)));
   }
   for (const port of Object.keys(c.ExposedPorts ?? {})) out.set(`port.${port}`, { value: port, raw: port });
-  for (const volume of Object.keys(c.Volumes ?? {})) out.set(`volume.${volume}`, { value: volume, raw: volume });
-  for (const [key, value] of Object.entries(c.Labels ?? {})) out.set(`label.${key}`, secretAware(key, String(value)));
+  for (const volume of Object.keys(c.Volumes ?? {}))
+    out.set(`volume.${volume}`, { value: volume, raw: volume });
+  for (const [key, value] of Object.entries(c.Labels ?? {}))
+    out.set(`label.${key}`, secretAware(key, String(value)));
   put('platform', inv.image.platform);
   put('os', describeOs(inv.os));
   put('layers', String(inv.image.layers.length));
@@ -88,7 +102,9 @@ function imageSettings(inv: Inventory): Map<string, Setting> {
 
 /** `created_by` of the layers whose diffID the other image lacks, one per line. */
 function history(inv: Inventory, others: ReadonlySet<string>): string | undefined {
-  const lines = inv.image.layers.filter((l) => !others.has(l.diffID)).map((l) => (l.createdBy ?? '').trim() || '(no history)');
+  const lines = inv.image.layers
+    .filter((l) => !others.has(l.diffID))
+    .map((l) => (l.createdBy ?? '').trim() || '(no history)');
   return lines.length > 0 ? lines.join('\n') : undefined;
 }
 

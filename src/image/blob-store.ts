@@ -27,17 +27,30 @@ export function blobPath(digest: string): string {
 }
 
 export function blobNotFound(store: BlobStore, digest: string): ImageChangelogError {
-  return new ImageChangelogError('BLOB_NOT_FOUND', `${store.location}: blob ${digest} is missing (${blobPath(digest)})`, { subject: digest });
+  return new ImageChangelogError(
+    'BLOB_NOT_FOUND',
+    `${store.location}: blob ${digest} is missing (${blobPath(digest)})`,
+    { subject: digest },
+  );
 }
 
 /**
  * Read a small blob (manifest, index, config) that a descriptor points at, refusing it before
  * reading when the descriptor or the stored file is over `maxBytes`. Digests are checked by the parser.
  */
-export async function readDescribedBlob(store: BlobStore, descriptor: Descriptor, maxBytes: number, tooLargeCode: string): Promise<Buffer> {
+export async function readDescribedBlob(
+  store: BlobStore,
+  descriptor: Descriptor,
+  maxBytes: number,
+  tooLargeCode: string,
+): Promise<Buffer> {
   const subject = `${store.location} ${descriptor.digest}`;
   if (descriptor.size > maxBytes) {
-    throw new ImageChangelogError(tooLargeCode, `${subject}: ${descriptor.size} bytes is over the ${maxBytes}-byte limit`, { subject: descriptor.digest });
+    throw new ImageChangelogError(
+      tooLargeCode,
+      `${subject}: ${descriptor.size} bytes is over the ${maxBytes}-byte limit`,
+      { subject: descriptor.digest },
+    );
   }
   return store.readBlob(descriptor.digest, maxBytes);
 }

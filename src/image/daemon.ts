@@ -10,7 +10,9 @@ import type { Image, ImageSource, OpenImageOptions } from './types.js';
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
 
 /** Where the Engine API listens. */
-export type DockerEndpoint = { kind: 'unix'; socketPath: string; text: string } | { kind: 'tcp'; host: string; port: number; text: string };
+export type DockerEndpoint =
+  | { kind: 'unix'; socketPath: string; text: string }
+  | { kind: 'tcp'; host: string; port: number; text: string };
 
 /** `unix:///path` or `tcp://host:port` (DOCKER_HOST syntax); undefined or empty = the default socket. */
 export function parseDockerHost(value: string | undefined): DockerEndpoint {
@@ -23,12 +25,15 @@ export function parseDockerHost(value: string | undefined): DockerEndpoint {
   if (text.startsWith('/')) return { kind: 'unix', socketPath: text, text: `unix://${text}` };
   const tcp = /^(?:tcp|http):\/\/(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?\/?$/.exec(text);
   if (tcp) return { kind: 'tcp', host: tcp[1]!.replace(/^\[|\]$/g, ''), port: Number(tcp[2] ?? 2375), text };
-  if (/^(npipe|ssh|https):/.test(text)) throw badHost(text, 'only unix:// sockets and plain tcp:// are supported');
+  if (/^(npipe|ssh|https):/.test(text))
+    throw badHost(text, 'only unix:// sockets and plain tcp:// are supported');
   throw badHost(text, 'expected unix:///path/to/docker.sock or tcp://host:port');
 }
 
 function badHost(text: string, why: string): ImageChangelogError {
-  return new ImageChangelogError('BAD_DOCKER_HOST', `invalid Docker host "${text}": ${why}`, { subject: text });
+  return new ImageChangelogError('BAD_DOCKER_HOST', `invalid Docker host "${text}": ${why}`, {
+    subject: text,
+  });
 }
 
 export interface DaemonSourceOptions {
@@ -57,7 +62,10 @@ const DAEMON_NAME = /^[A-Za-z0-9][A-Za-z0-9._\-/:@[\]]*$/;
 export class DockerEngine {
   readonly endpoint: DockerEndpoint;
 
-  constructor(dockerHost: string | undefined, private readonly timeoutMs = 60_000) {
+  constructor(
+    dockerHost: string | undefined,
+    private readonly timeoutMs = 60_000,
+  ) {
     this.endpoint = parseDockerHost(dockerHost);
   }
 
@@ -65,8 +73,13 @@ export class DockerEngine {
     const e = this.endpoint;
     const where = e.kind === 'unix' ? { socketPath: e.socketPath } : { host: e.host, port: e.port };
     return new Promise((resolve, reject) => {
-      const req = http.request({ ...where, path, method: 'GET', headers: { host: 'docker', 'user-agent': 'image-changelog' } }, resolve);
-      req.setTimeout(this.timeoutMs, () => req.destroy(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })));
+      const req = http.request(
+        { ...where, path, method: 'GET', headers: { host: 'docker', 'user-agent': 'image-changelog' } },
+        resolve,
+      );
+      req.setTimeout(this.timeoutMs, () =>
+        req.destroy(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })),
+      );
       req.on('error', (err) => reject(this.unreachable(err)));
       req.end();
     });
@@ -74,21 +87,29 @@ export class DockerEngine {
 
   private unreachable(err: Error): ImageChangelogError {
     const code = (err as NodeJS.ErrnoException).code ?? err.message;
-    return new ImageChangelogError('DAEMON_UNREACHABLE', `cannot reach the Docker daemon at ${this.endpoint.text} (${code})`, {
-      subject: this.endpoint.text,
-      hint: 'is Docker running? set DOCKER_HOST to its socket, e.g. unix:///var/run/docker.sock or tcp://host:2375',
-      cause: err,
-    });
+    return new ImageChangelogError(
+      'DAEMON_UNREACHABLE',
+      `cannot reach the Docker daemon at ${this.endpoint.text} (${code})`,
+      {
+        subject: this.endpoint.text,
+        hint: 'is Docker running? set DOCKER_HOST to its socket, e.g. unix:///var/run/docker.sock or tcp://host:2375',
+        cause: err,
+      },
+    );
   }
 
   async ping(): Promise<void> {
     const res = await this.request('/_ping');
     const body = await readSmall(res, 4096);
     if (res.statusCode !== 200) {
-      throw new ImageChangelogError('DAEMON_UNREACHABLE', `the Docker daemon at ${this.endpoint.text} answered ${res.statusCode} to /_ping`, {
-        subject: this.endpoint.text,
-        hint: body.slice(0, 100),
-      });
+      throw new ImageChangelogError(
+        'DAEMON_UNREACHABLE',
+        `the Docker daemon at ${this.endpoint.text} answered ${res.statusCode} to /_ping`,
+        {
+          subject: this.endpoint.text,
+          hint: body.slice(0, 100),
+        },
+      );
     }
   }
 
@@ -97,22 +118,33 @@ export class DockerEngine {
     const res = await this.request(`/images/${name}/json`);
     const body = await readSmall(res, 16 * 1024 * 1024);
     if (res.statusCode === 404) {
-      throw new ImageChangelogError('IMAGE_NOT_FOUND', `image ${name} is not in the Docker daemon at ${this.endpoint.text}`, {
-        subject: name,
-        hint: 'build or pull it first (docker/build-push-action needs load: true)',
-      });
+      throw new ImageChangelogError(
+        'IMAGE_NOT_FOUND',
+        `image ${name} is not in the Docker daemon at ${this.endpoint.text}`,
+        {
+          subject: name,
+          hint: 'build or pull it first (docker/build-push-action needs load: true)',
+        },
+      );
     }
     if (res.statusCode !== 200) throw this.failure(`inspecting ${name}`, res.statusCode, body);
     let parsed: { Id?: unknown; RepoTags?: unknown; RepoDigests?: unknown };
     try {
       parsed = JSON.parse(body) as typeof parsed;
     } catch {
-      throw new ImageChangelogError('DAEMON_ERROR', `the Docker daemon answered invalid JSON when inspecting ${name}`, { subject: name });
+      throw new ImageChangelogError(
+        'DAEMON_ERROR',
+        `the Docker daemon answered invalid JSON when inspecting ${name}`,
+        { subject: name },
+      );
     }
     if (typeof parsed.Id !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(parsed.Id)) {
-      throw new ImageChangelogError('DAEMON_ERROR', `the Docker daemon gave no image ID for ${name}`, { subject: name });
+      throw new ImageChangelogError('DAEMON_ERROR', `the Docker daemon gave no image ID for ${name}`, {
+        subject: name,
+      });
     }
-    const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+    const strings = (v: unknown): string[] =>
+      Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
     return { id: parsed.Id, repoTags: strings(parsed.RepoTags), repoDigests: strings(parsed.RepoDigests) };
   }
 
@@ -120,7 +152,8 @@ export class DockerEngine {
   async export(name: string): Promise<IncomingMessage> {
     checkName(name);
     const res = await this.request(`/images/${name}/get`);
-    if (res.statusCode !== 200) throw this.failure(`exporting ${name}`, res.statusCode, await readSmall(res, 64 * 1024));
+    if (res.statusCode !== 200)
+      throw this.failure(`exporting ${name}`, res.statusCode, await readSmall(res, 64 * 1024));
     return res;
   }
 
@@ -128,17 +161,25 @@ export class DockerEngine {
     let message = '';
     try {
       const m = (JSON.parse(body) as { message?: unknown }).message;
-      if (typeof m === 'string') message = `: ${m.replace(/\s+/g, ' ').replace(/[^\x20-\x7e]/g, '?').slice(0, 200)}`;
+      if (typeof m === 'string')
+        message = `: ${m
+          .replace(/\s+/g, ' ')
+          .replace(/[^\x20-\x7e]/g, '?')
+          .slice(0, 200)}`;
     } catch {
       // no message
     }
-    return new ImageChangelogError('DAEMON_ERROR', `the Docker daemon answered ${status} ${what}${message}`, { subject: this.endpoint.text });
+    return new ImageChangelogError('DAEMON_ERROR', `the Docker daemon answered ${status} ${what}${message}`, {
+      subject: this.endpoint.text,
+    });
   }
 }
 
 function checkName(name: string): void {
   if (!DAEMON_NAME.test(name) || name.includes('..') || name.length > 512) {
-    throw new ImageChangelogError('BAD_REFERENCE', `invalid image name for the Docker daemon: "${name}"`, { subject: name });
+    throw new ImageChangelogError('BAD_REFERENCE', `invalid image name for the Docker daemon: "${name}"`, {
+      subject: name,
+    });
   }
 }
 
@@ -159,7 +200,10 @@ async function readSmall(res: IncomingMessage, max: number): Promise<string> {
 /** `docker-daemon:NAME[:TAG]` -> the name the daemon is asked for (`:latest` added, as docker does). */
 export function daemonImageName(reference: string): string {
   const name = reference.replace(/^docker-daemon:/, '');
-  if (name === '') throw new ImageChangelogError('BAD_REFERENCE', `no image named in "${reference}"`, { subject: reference });
+  if (name === '')
+    throw new ImageChangelogError('BAD_REFERENCE', `no image named in "${reference}"`, {
+      subject: reference,
+    });
   if (/^sha256:[a-f0-9]{64}$/.test(name) || name.includes('@')) return name;
   const lastSlash = name.lastIndexOf('/');
   return name.lastIndexOf(':') > lastSlash ? name : `${name}:latest`;
@@ -208,10 +252,14 @@ export class DaemonSource implements ImageSource {
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
       if (err instanceof ImageChangelogError) throw err;
-      throw new ImageChangelogError('DAEMON_ERROR', `exporting ${name} from the Docker daemon failed: ${(err as Error).message}`, {
-        subject: name,
-        cause: err,
-      });
+      throw new ImageChangelogError(
+        'DAEMON_ERROR',
+        `exporting ${name} from the Docker daemon failed: ${(err as Error).message}`,
+        {
+          subject: name,
+          cause: err,
+        },
+      );
     }
   }
 

@@ -1,9 +1,22 @@
 import { ImageChangelogError } from '../util/errors.js';
 import type { Descriptor, Image, ImageSource, Layer, Manifest, OpenImageOptions } from './types.js';
-import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, parseConfig, parseManifestOrIndex, sha256Digest, verifyBytes } from './json.js';
+import {
+  MAX_CONFIG_BYTES,
+  MAX_MANIFEST_BYTES,
+  parseConfig,
+  parseManifestOrIndex,
+  sha256Digest,
+  verifyBytes,
+} from './json.js';
 import { imagePlatform } from './layout-image.js';
 import { splitLocalReference } from './local-reference.js';
-import { DOCKER_CONFIG, DOCKER_LAYER_GZIP, DOCKER_LAYER_TAR, DOCKER_MANIFEST, OCI_LAYER_ZSTD } from './media-types.js';
+import {
+  DOCKER_CONFIG,
+  DOCKER_LAYER_GZIP,
+  DOCKER_LAYER_TAR,
+  DOCKER_MANIFEST,
+  OCI_LAYER_ZSTD,
+} from './media-types.js';
 import type { LocalSourceOptions } from './oci-layout.js';
 import { isAttestation } from './platform.js';
 import { TarFile } from './tar-file.js';
@@ -35,11 +48,17 @@ export function parseDockerManifestJson(bytes: Buffer, path: string): DockerArch
   return doc.map((e: unknown, i) => {
     const entry = e as Record<string, unknown> | null;
     const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
-    if (typeof entry !== 'object' || entry === null || typeof entry.Config !== 'string' || !strings(entry.Layers)) {
+    if (
+      typeof entry !== 'object' ||
+      entry === null ||
+      typeof entry.Config !== 'string' ||
+      !strings(entry.Layers)
+    ) {
       throw invalid(path, `manifest.json entry ${i} needs Config (a path) and Layers (paths)`);
     }
-    if (entry.RepoTags !== undefined && entry.RepoTags !== null && !strings(entry.RepoTags)) throw invalid(path, `manifest.json entry ${i}: RepoTags must be strings`);
-    return { Config: entry.Config, Layers: entry.Layers, RepoTags: (entry.RepoTags) ?? [] };
+    if (entry.RepoTags !== undefined && entry.RepoTags !== null && !strings(entry.RepoTags))
+      throw invalid(path, `manifest.json entry ${i}: RepoTags must be strings`);
+    return { Config: entry.Config, Layers: entry.Layers, RepoTags: entry.RepoTags ?? [] };
   });
 }
 
@@ -53,47 +72,80 @@ export function normalizeDockerName(name: string): string {
   } else if (first === 'index.docker.io') {
     n = `docker.io${n.slice(slash)}`;
   }
-  if (n.startsWith('docker.io/') && n.split('/').length === 2) n = n.replace('docker.io/', 'docker.io/library/');
+  if (n.startsWith('docker.io/') && n.split('/').length === 2)
+    n = n.replace('docker.io/', 'docker.io/library/');
   const lastSlash = n.lastIndexOf('/');
   if (!n.includes('@') && n.lastIndexOf(':') < lastSlash) n = `${n}:latest`;
   return n;
 }
 
-function selectEntry(entries: DockerArchiveEntry[], selector: string | undefined, path: string): DockerArchiveEntry {
+function selectEntry(
+  entries: DockerArchiveEntry[],
+  selector: string | undefined,
+  path: string,
+): DockerArchiveEntry {
   const listing = (): string =>
-    entries.map((e, i) => (e.RepoTags.length > 0 ? `@${i} (${e.RepoTags.join(', ')})` : `@${i} (untagged)`)).join('; ');
+    entries
+      .map((e, i) => (e.RepoTags.length > 0 ? `@${i} (${e.RepoTags.join(', ')})` : `@${i} (untagged)`))
+      .join('; ');
   if (selector === undefined) {
     if (entries.length === 1) return entries[0]!;
-    throw new ImageChangelogError('IMAGE_NOT_FOUND', `${path} holds ${entries.length} images; name one as docker-archive:${path}:NAME:TAG or :@INDEX: ${listing()}`, {
-      subject: path,
-    });
+    throw new ImageChangelogError(
+      'IMAGE_NOT_FOUND',
+      `${path} holds ${entries.length} images; name one as docker-archive:${path}:NAME:TAG or :@INDEX: ${listing()}`,
+      {
+        subject: path,
+      },
+    );
   }
   const byIndex = /^@(\d+)$/.exec(selector);
-  const found = byIndex ? entries[Number(byIndex[1])] : entries.find((e) => e.RepoTags.some((t) => normalizeDockerName(t) === normalizeDockerName(selector)));
+  const found = byIndex
+    ? entries[Number(byIndex[1])]
+    : entries.find((e) => e.RepoTags.some((t) => normalizeDockerName(t) === normalizeDockerName(selector)));
   if (found) return found;
-  throw new ImageChangelogError('IMAGE_NOT_FOUND', `no image "${selector}" in ${path}; it holds ${listing()}`, { subject: path });
+  throw new ImageChangelogError(
+    'IMAGE_NOT_FOUND',
+    `no image "${selector}" in ${path}; it holds ${listing()}`,
+    { subject: path },
+  );
 }
 
 /** Docker 25+ archives also hold an OCI layout: find the manifest whose config is ours. */
-async function findOciManifest(tar: TarFile, configDigest: string): Promise<{ digest: string; manifest: Manifest } | undefined> {
+async function findOciManifest(
+  tar: TarFile,
+  configDigest: string,
+): Promise<{ digest: string; manifest: Manifest } | undefined> {
   if (!tar.has('index.json')) return undefined;
-  const top = parseManifestOrIndex(await tar.readMember('index.json', MAX_MANIFEST_BYTES), { subject: `${tar.path} index.json` });
+  const top = parseManifestOrIndex(await tar.readMember('index.json', MAX_MANIFEST_BYTES), {
+    subject: `${tar.path} index.json`,
+  });
   if (top.kind !== 'index') return undefined;
   const queue: { d: Descriptor; depth: number }[] = top.index.manifests.map((d) => ({ d, depth: 0 }));
   for (let searched = 0; queue.length > 0 && searched < MAX_MANIFESTS_SEARCHED; searched++) {
     const { d, depth } = queue.shift()!;
     const blob = `blobs/sha256/${d.digest.slice(7)}`;
     if (isAttestation(d) || !tar.has(blob)) continue;
-    const parsed = parseManifestOrIndex(await tar.readMember(blob, MAX_MANIFEST_BYTES), { subject: `${tar.path} ${d.digest}`, descriptor: d });
-    if (parsed.kind === 'manifest' && parsed.manifest.config.digest === configDigest) return { digest: d.digest, manifest: parsed.manifest };
-    if (parsed.kind === 'index' && depth < 1) queue.push(...parsed.index.manifests.map((m) => ({ d: m, depth: depth + 1 })));
+    const parsed = parseManifestOrIndex(await tar.readMember(blob, MAX_MANIFEST_BYTES), {
+      subject: `${tar.path} ${d.digest}`,
+      descriptor: d,
+    });
+    if (parsed.kind === 'manifest' && parsed.manifest.config.digest === configDigest)
+      return { digest: d.digest, manifest: parsed.manifest };
+    if (parsed.kind === 'index' && depth < 1)
+      queue.push(...parsed.index.manifests.map((m) => ({ d: m, depth: depth + 1 })));
   }
   return undefined;
 }
 
-async function layerOf(tar: TarFile, path: string, diffID: string, declared: Descriptor | undefined): Promise<Layer> {
+async function layerOf(
+  tar: TarFile,
+  path: string,
+  diffID: string,
+  declared: Descriptor | undefined,
+): Promise<Layer> {
   const member = tar.member(path);
-  if (!member || member.type !== 'file') throw invalid(tar.path, `layer ${path} named in manifest.json is missing`);
+  if (!member || member.type !== 'file')
+    throw invalid(tar.path, `layer ${path} named in manifest.json is missing`);
   const head = await tar.readMemberPrefix(path, 4);
   const gzip = head[0] === 0x1f && head[1] === 0x8b;
   const zstd = head.equals(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]));
@@ -107,10 +159,12 @@ async function layerOf(tar: TarFile, path: string, diffID: string, declared: Des
   } else {
     // Tools like crane write compressed layers named by their digest.
     const hex = HEX_NAME.exec(path)?.[1];
-    if (!hex || `sha256:${hex}` === diffID) throw invalid(tar.path, `compressed layer ${path} is not named by its digest; cannot verify it`);
+    if (!hex || `sha256:${hex}` === diffID)
+      throw invalid(tar.path, `compressed layer ${path} is not named by its digest; cannot verify it`);
     digest = `sha256:${hex}`;
   }
-  const mediaType = declared?.mediaType ?? (gzip ? DOCKER_LAYER_GZIP : zstd ? OCI_LAYER_ZSTD : DOCKER_LAYER_TAR);
+  const mediaType =
+    declared?.mediaType ?? (gzip ? DOCKER_LAYER_GZIP : zstd ? OCI_LAYER_ZSTD : DOCKER_LAYER_TAR);
   return { digest, diffID, size: member.size, mediaType, open: () => Promise.resolve(tar.openMember(path)) };
 }
 
@@ -128,20 +182,32 @@ export async function openDockerArchiveTar(
 ): Promise<Image> {
   try {
     if (!tar.has('manifest.json')) throw invalid(tar.path, 'not a docker-archive (no manifest.json)');
-    const entries = parseDockerManifestJson(await tar.readMember('manifest.json', MAX_MANIFEST_BYTES), tar.path);
+    const entries = parseDockerManifestJson(
+      await tar.readMember('manifest.json', MAX_MANIFEST_BYTES),
+      tar.path,
+    );
     const entry = selectEntry(entries, selector, tar.path);
-    if (!tar.has(entry.Config)) throw invalid(tar.path, `config ${entry.Config} named in manifest.json is missing`);
+    if (!tar.has(entry.Config))
+      throw invalid(tar.path, `config ${entry.Config} named in manifest.json is missing`);
     const configBytes = await tar.readMember(entry.Config, MAX_CONFIG_BYTES, 'CONFIG_TOO_LARGE');
     const configDigest = sha256Digest(configBytes);
     const namedHex = BLOB_PATH.exec(entry.Config)?.[1] ?? HEX_NAME.exec(entry.Config)?.[1];
     if (namedHex) verifyBytes(configBytes, { digest: `sha256:${namedHex}` }, `${tar.path} ${entry.Config}`);
-    const config = parseConfig(configBytes, { subject: `${tar.path} ${entry.Config}`, layerCount: entry.Layers.length });
+    const config = parseConfig(configBytes, {
+      subject: `${tar.path} ${entry.Config}`,
+      layerCount: entry.Layers.length,
+    });
 
     const oci = await findOciManifest(tar, configDigest);
     if (oci && oci.manifest.layers.length !== entry.Layers.length) {
-      throw invalid(tar.path, `index.json's manifest ${oci.digest} has ${oci.manifest.layers.length} layers, manifest.json ${entry.Layers.length}`);
+      throw invalid(
+        tar.path,
+        `index.json's manifest ${oci.digest} has ${oci.manifest.layers.length} layers, manifest.json ${entry.Layers.length}`,
+      );
     }
-    const layers = await Promise.all(entry.Layers.map((p, i) => layerOf(tar, p, config.rootfs.diff_ids[i]!, oci?.manifest.layers[i])));
+    const layers = await Promise.all(
+      entry.Layers.map((p, i) => layerOf(tar, p, config.rootfs.diff_ids[i]!, oci?.manifest.layers[i])),
+    );
     const manifest: Manifest = oci?.manifest ?? {
       schemaVersion: 2,
       mediaType: DOCKER_MANIFEST,

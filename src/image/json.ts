@@ -19,13 +19,22 @@ const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /** Check a digest's form; only sha256 is supported (and only it can become a file path safely). */
 export function checkDigest(digest: unknown, where: string, code = 'MANIFEST_INVALID'): string {
-  if (typeof digest !== 'string') throw new ImageChangelogError(code, `${where}: digest is missing or not a string`, { subject: where });
+  if (typeof digest !== 'string')
+    throw new ImageChangelogError(code, `${where}: digest is missing or not a string`, { subject: where });
   if (SHA256_DIGEST.test(digest)) return digest;
   const alg = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):/.exec(digest)?.[1];
   if (alg && alg !== 'sha256') {
-    throw new ImageChangelogError('UNSUPPORTED_DIGEST', `${where}: digest algorithm "${alg}" is not supported (only sha256)`, { subject: where });
+    throw new ImageChangelogError(
+      'UNSUPPORTED_DIGEST',
+      `${where}: digest algorithm "${alg}" is not supported (only sha256)`,
+      { subject: where },
+    );
   }
-  throw new ImageChangelogError(code, `${where}: invalid digest "${digest.slice(0, 100)}" (expected sha256:<64 hex>)`, { subject: where });
+  throw new ImageChangelogError(
+    code,
+    `${where}: invalid digest "${digest.slice(0, 100)}" (expected sha256:<64 hex>)`,
+    { subject: where },
+  );
 }
 
 export function sha256Digest(bytes: Buffer): string {
@@ -33,13 +42,25 @@ export function sha256Digest(bytes: Buffer): string {
 }
 
 /** Verify bytes against the digest (and size, when known) that a descriptor promised. */
-export function verifyBytes(bytes: Buffer, expected: { digest: string; size?: number }, subject: string): void {
+export function verifyBytes(
+  bytes: Buffer,
+  expected: { digest: string; size?: number },
+  subject: string,
+): void {
   if (expected.size !== undefined && expected.size >= 0 && bytes.length !== expected.size) {
-    throw new ImageChangelogError('DIGEST_MISMATCH', `${subject}: ${bytes.length} bytes, but its descriptor says ${expected.size}`, { subject });
+    throw new ImageChangelogError(
+      'DIGEST_MISMATCH',
+      `${subject}: ${bytes.length} bytes, but its descriptor says ${expected.size}`,
+      { subject },
+    );
   }
   const actual = sha256Digest(bytes);
   if (actual !== expected.digest) {
-    throw new ImageChangelogError('DIGEST_MISMATCH', `${subject}: content digest ${actual} does not match ${expected.digest}`, { subject });
+    throw new ImageChangelogError(
+      'DIGEST_MISMATCH',
+      `${subject}: content digest ${actual} does not match ${expected.digest}`,
+      { subject },
+    );
   }
 }
 
@@ -61,9 +82,16 @@ function invalid(code: string, subject: string, what: string): ImageChangelogErr
   return new ImageChangelogError(code, `${subject}: ${what}`, { subject });
 }
 
-function parseJsonObject(bytes: Buffer, options: ParseOptions, maxDefault: number, code: string, tooLargeCode: string): Json {
+function parseJsonObject(
+  bytes: Buffer,
+  options: ParseOptions,
+  maxDefault: number,
+  code: string,
+  tooLargeCode: string,
+): Json {
   const max = options.maxBytes ?? maxDefault;
-  if (bytes.length > max) throw invalid(tooLargeCode, options.subject, `${bytes.length} bytes is over the ${max}-byte limit`);
+  if (bytes.length > max)
+    throw invalid(tooLargeCode, options.subject, `${bytes.length} bytes is over the ${max}-byte limit`);
   if (options.descriptor) verifyBytes(bytes, options.descriptor, options.subject);
   let value: unknown;
   try {
@@ -77,16 +105,19 @@ function parseJsonObject(bytes: Buffer, options: ParseOptions, maxDefault: numbe
 
 function optionalStringRecord(v: unknown, code: string, where: string): Record<string, string> | undefined {
   if (v === undefined || v === null) return undefined;
-  if (!isObject(v) || !Object.values(v).every((x) => typeof x === 'string')) throw invalid(code, where, 'expected an object of strings');
+  if (!isObject(v) || !Object.values(v).every((x) => typeof x === 'string'))
+    throw invalid(code, where, 'expected an object of strings');
   return v as Record<string, string>;
 }
 
 /** Validate one descriptor (manifest entry, config or layer reference). */
 export function parseDescriptor(v: unknown, where: string, code = 'MANIFEST_INVALID'): Descriptor {
   if (!isObject(v)) throw invalid(code, where, 'expected a descriptor object');
-  if (typeof v.mediaType !== 'string' || v.mediaType === '') throw invalid(code, where, 'mediaType is missing');
+  if (typeof v.mediaType !== 'string' || v.mediaType === '')
+    throw invalid(code, where, 'mediaType is missing');
   const digest = checkDigest(v.digest, where, code);
-  if (typeof v.size !== 'number' || !Number.isSafeInteger(v.size) || v.size < 0) throw invalid(code, where, 'size must be a non-negative integer');
+  if (typeof v.size !== 'number' || !Number.isSafeInteger(v.size) || v.size < 0)
+    throw invalid(code, where, 'size must be a non-negative integer');
   const d: Descriptor = { mediaType: v.mediaType, digest, size: v.size };
   const annotations = optionalStringRecord(v.annotations, code, `${where}.annotations`);
   if (annotations) d.annotations = annotations;
@@ -95,11 +126,17 @@ export function parseDescriptor(v: unknown, where: string, code = 'MANIFEST_INVA
     if (!isObject(p) || typeof p.os !== 'string' || typeof p.architecture !== 'string') {
       throw invalid(code, `${where}.platform`, 'expected os and architecture strings');
     }
-    if (p.variant !== undefined && typeof p.variant !== 'string') throw invalid(code, `${where}.platform.variant`, 'expected a string');
-    d.platform = { os: p.os, architecture: p.architecture, ...(typeof p.variant === 'string' && p.variant ? { variant: p.variant } : {}) };
+    if (p.variant !== undefined && typeof p.variant !== 'string')
+      throw invalid(code, `${where}.platform.variant`, 'expected a string');
+    d.platform = {
+      os: p.os,
+      architecture: p.architecture,
+      ...(typeof p.variant === 'string' && p.variant ? { variant: p.variant } : {}),
+    };
   }
   if (v.urls !== undefined) {
-    if (!Array.isArray(v.urls) || !v.urls.every((u) => typeof u === 'string')) throw invalid(code, `${where}.urls`, 'expected an array of strings');
+    if (!Array.isArray(v.urls) || !v.urls.every((u) => typeof u === 'string'))
+      throw invalid(code, `${where}.urls`, 'expected an array of strings');
     d.urls = v.urls;
   }
   return d;
@@ -110,7 +147,11 @@ function unsupported(mediaType: string, subject: string): ImageChangelogError {
     mediaType === DOCKER_SCHEMA1_MANIFEST || mediaType === DOCKER_SCHEMA1_SIGNED_MANIFEST
       ? 'Docker schema 1 is obsolete; re-push the image with a current client'
       : 'expected an OCI or Docker schema 2 image manifest or index';
-  return new ImageChangelogError('UNSUPPORTED_MEDIA_TYPE', `${subject}: unsupported media type "${mediaType.slice(0, 200)}" (${why})`, { subject });
+  return new ImageChangelogError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    `${subject}: unsupported media type "${mediaType.slice(0, 200)}" (${why})`,
+    { subject },
+  );
 }
 
 export type ManifestOrIndex = { kind: 'manifest'; manifest: Manifest } | { kind: 'index'; index: ImageIndex };
@@ -123,10 +164,15 @@ export function parseManifestOrIndex(bytes: Buffer, options: ParseOptions): Mani
   const { subject } = options;
   const doc = parseJsonObject(bytes, options, MAX_MANIFEST_BYTES, 'MANIFEST_INVALID', 'MANIFEST_TOO_LARGE');
   const own = doc.mediaType;
-  if (own !== undefined && typeof own !== 'string') throw invalid('MANIFEST_INVALID', subject, 'mediaType must be a string');
+  if (own !== undefined && typeof own !== 'string')
+    throw invalid('MANIFEST_INVALID', subject, 'mediaType must be a string');
   const declared = options.descriptor?.mediaType;
   if (declared && own && declared !== own) {
-    throw invalid('MANIFEST_INVALID', subject, `media type "${own.slice(0, 200)}" differs from its descriptor's "${declared.slice(0, 200)}"`);
+    throw invalid(
+      'MANIFEST_INVALID',
+      subject,
+      `media type "${own.slice(0, 200)}" differs from its descriptor's "${declared.slice(0, 200)}"`,
+    );
   }
   const mediaType = declared ?? own;
   let kind: 'manifest' | 'index';
@@ -138,13 +184,24 @@ export function parseManifestOrIndex(bytes: Buffer, options: ParseOptions): Mani
     throw unsupported(DOCKER_SCHEMA1_MANIFEST, subject);
   } else if (Array.isArray(doc.manifests)) kind = 'index';
   else if (doc.config !== undefined && Array.isArray(doc.layers)) kind = 'manifest';
-  else throw invalid('MANIFEST_INVALID', subject, 'neither an image manifest nor an index (no mediaType, manifests, or config and layers)');
+  else
+    throw invalid(
+      'MANIFEST_INVALID',
+      subject,
+      'neither an image manifest nor an index (no mediaType, manifests, or config and layers)',
+    );
 
-  if (doc.schemaVersion !== 2) throw invalid('MANIFEST_INVALID', subject, `schemaVersion must be 2, found ${JSON.stringify(doc.schemaVersion) ?? 'none'}`);
+  if (doc.schemaVersion !== 2)
+    throw invalid(
+      'MANIFEST_INVALID',
+      subject,
+      `schemaVersion must be 2, found ${JSON.stringify(doc.schemaVersion) ?? 'none'}`,
+    );
   const annotations = optionalStringRecord(doc.annotations, 'MANIFEST_INVALID', `${subject} annotations`);
 
   if (kind === 'index') {
-    if (!Array.isArray(doc.manifests)) throw invalid('MANIFEST_INVALID', subject, 'an index needs a "manifests" array');
+    if (!Array.isArray(doc.manifests))
+      throw invalid('MANIFEST_INVALID', subject, 'an index needs a "manifests" array');
     const manifests = doc.manifests.map((m, i) => parseDescriptor(m, `${subject} manifests[${i}]`));
     const index: ImageIndex = { schemaVersion: 2, manifests };
     if (own) index.mediaType = own;
@@ -153,13 +210,18 @@ export function parseManifestOrIndex(bytes: Buffer, options: ParseOptions): Mani
   }
   const config = parseDescriptor(doc.config, `${subject} config`);
   if (!isConfigMediaType(config.mediaType)) throw unsupportedConfig(config.mediaType, subject);
-  if (!Array.isArray(doc.layers)) throw invalid('MANIFEST_INVALID', subject, 'a manifest needs a "layers" array');
+  if (!Array.isArray(doc.layers))
+    throw invalid('MANIFEST_INVALID', subject, 'a manifest needs a "layers" array');
   const layers = doc.layers.map((l, i) => {
     const d = parseDescriptor(l, `${subject} layers[${i}]`);
     if (!isLayerMediaType(d.mediaType)) {
-      throw new ImageChangelogError('UNSUPPORTED_MEDIA_TYPE', `${subject} layers[${i}]: unsupported layer media type "${d.mediaType.slice(0, 200)}"`, {
-        subject,
-      });
+      throw new ImageChangelogError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `${subject} layers[${i}]: unsupported layer media type "${d.mediaType.slice(0, 200)}"`,
+        {
+          subject,
+        },
+      );
     }
     return d;
   });
@@ -180,14 +242,16 @@ function unsupportedConfig(mediaType: string, subject: string): ImageChangelogEr
 /** Parse bytes that must be a manifest (not an index). */
 export function parseManifest(bytes: Buffer, options: ParseOptions): Manifest {
   const parsed = parseManifestOrIndex(bytes, options);
-  if (parsed.kind !== 'manifest') throw invalid('MANIFEST_INVALID', options.subject, 'expected an image manifest, found an index');
+  if (parsed.kind !== 'manifest')
+    throw invalid('MANIFEST_INVALID', options.subject, 'expected an image manifest, found an index');
   return parsed.manifest;
 }
 
 /** Parse bytes that must be an index / manifest list. */
 export function parseIndex(bytes: Buffer, options: ParseOptions): ImageIndex {
   const parsed = parseManifestOrIndex(bytes, options);
-  if (parsed.kind !== 'index') throw invalid('MANIFEST_INVALID', options.subject, 'expected an image index, found a manifest');
+  if (parsed.kind !== 'index')
+    throw invalid('MANIFEST_INVALID', options.subject, 'expected an image index, found a manifest');
   return parsed.index;
 }
 
@@ -205,7 +269,8 @@ export function parseConfig(bytes: Buffer, options: ParseOptions & { layerCount?
   const c = 'CONFIG_INVALID';
   const doc = parseJsonObject(bytes, options, MAX_CONFIG_BYTES, c, 'CONFIG_TOO_LARGE');
   for (const k of ['architecture', 'os', 'variant', 'created', 'author'] as const) {
-    if (doc[k] !== undefined && typeof doc[k] !== 'string') throw invalid(c, subject, `"${k}" must be a string`);
+    if (doc[k] !== undefined && typeof doc[k] !== 'string')
+      throw invalid(c, subject, `"${k}" must be a string`);
   }
   const rootfs = doc.rootfs;
   if (!isObject(rootfs) || typeof rootfs.type !== 'string' || !Array.isArray(rootfs.diff_ids)) {
@@ -213,7 +278,11 @@ export function parseConfig(bytes: Buffer, options: ParseOptions & { layerCount?
   }
   rootfs.diff_ids.forEach((d, i) => checkDigest(d, `${subject} rootfs.diff_ids[${i}]`, c));
   if (options.layerCount !== undefined && rootfs.diff_ids.length !== options.layerCount) {
-    throw invalid(c, subject, `rootfs.diff_ids lists ${rootfs.diff_ids.length} layers but the manifest has ${options.layerCount}`);
+    throw invalid(
+      c,
+      subject,
+      `rootfs.diff_ids lists ${rootfs.diff_ids.length} layers but the manifest has ${options.layerCount}`,
+    );
   }
   const cfg = doc.config;
   if (cfg !== undefined && cfg !== null) {
@@ -224,19 +293,26 @@ export function parseConfig(bytes: Buffer, options: ParseOptions & { layerCount?
         throw invalid(c, subject, `config.${k} must be an array of strings`);
       }
     }
-    for (const k of CONFIG_STRINGS) if (cfg[k] !== undefined && typeof cfg[k] !== 'string') throw invalid(c, subject, `config.${k} must be a string`);
-    for (const k of CONFIG_OBJECTS) if (cfg[k] !== undefined && cfg[k] !== null && !isObject(cfg[k])) throw invalid(c, subject, `config.${k} must be an object`);
+    for (const k of CONFIG_STRINGS)
+      if (cfg[k] !== undefined && typeof cfg[k] !== 'string')
+        throw invalid(c, subject, `config.${k} must be a string`);
+    for (const k of CONFIG_OBJECTS)
+      if (cfg[k] !== undefined && cfg[k] !== null && !isObject(cfg[k]))
+        throw invalid(c, subject, `config.${k} must be an object`);
     optionalStringRecord(cfg.Labels, c, `${subject} config.Labels`);
   } else if (cfg === null) {
     delete doc.config;
   }
   if (doc.history !== undefined && doc.history !== null) {
-    if (!Array.isArray(doc.history) || !doc.history.every(isObject)) throw invalid(c, subject, '"history" must be an array of objects');
+    if (!Array.isArray(doc.history) || !doc.history.every(isObject))
+      throw invalid(c, subject, '"history" must be an array of objects');
     doc.history.forEach((h: Json, i) => {
       for (const k of ['created', 'created_by', 'author', 'comment'] as const) {
-        if (h[k] !== undefined && typeof h[k] !== 'string') throw invalid(c, subject, `history[${i}].${k} must be a string`);
+        if (h[k] !== undefined && typeof h[k] !== 'string')
+          throw invalid(c, subject, `history[${i}].${k} must be a string`);
       }
-      if (h.empty_layer !== undefined && typeof h.empty_layer !== 'boolean') throw invalid(c, subject, `history[${i}].empty_layer must be a boolean`);
+      if (h.empty_layer !== undefined && typeof h.empty_layer !== 'boolean')
+        throw invalid(c, subject, `history[${i}].empty_layer must be a boolean`);
     });
   } else if (doc.history === null) {
     delete doc.history;

@@ -1,7 +1,13 @@
 import { ImageChangelogError } from '../util/errors.js';
 import type { Descriptor, Image, ImageIndex, Layer, Manifest, OpenImageOptions, Platform } from './types.js';
 import { readDescribedBlob, type BlobStore } from './blob-store.js';
-import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, parseConfig, parseIndex, parseManifestOrIndex } from './json.js';
+import {
+  MAX_CONFIG_BYTES,
+  MAX_MANIFEST_BYTES,
+  parseConfig,
+  parseIndex,
+  parseManifestOrIndex,
+} from './json.js';
 import { chooseManifest, hostPlatform, imageEntries, indexPlatforms } from './platform.js';
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
@@ -40,11 +46,19 @@ function selectByTag(store: BlobStore, index: ImageIndex, tag: string): Descript
 }
 
 /** No tag given: the only image, or index.json itself as a platform index when its entries are untagged. */
-function selectUntagged(store: BlobStore, index: ImageIndex, options: LayoutOpenOptions): Descriptor | 'platform-index' {
+function selectUntagged(
+  store: BlobStore,
+  index: ImageIndex,
+  options: LayoutOpenOptions,
+): Descriptor | 'platform-index' {
   const entries = imageEntries(index);
   if (entries.length === 1) return entries[0]!;
   if (entries.length === 0) {
-    throw new ImageChangelogError('IMAGE_NOT_FOUND', `${store.location} holds no image (index.json lists no manifests)`, { subject: store.location });
+    throw new ImageChangelogError(
+      'IMAGE_NOT_FOUND',
+      `${store.location} holds no image (index.json lists no manifests)`,
+      { subject: store.location },
+    );
   }
   const tags = tagsOf(index);
   if (tags.length === 0 && entries.every((d) => d.platform)) return 'platform-index';
@@ -57,7 +71,12 @@ function selectUntagged(store: BlobStore, index: ImageIndex, options: LayoutOpen
 
 async function readIndexJson(store: BlobStore): Promise<ImageIndex> {
   const layout = await store.readFile('oci-layout', 64 * 1024);
-  if (!layout) throw new ImageChangelogError('IMAGE_NOT_FOUND', `${store.location} is not an OCI image layout (no oci-layout file)`, { subject: store.location });
+  if (!layout)
+    throw new ImageChangelogError(
+      'IMAGE_NOT_FOUND',
+      `${store.location} is not an OCI image layout (no oci-layout file)`,
+      { subject: store.location },
+    );
   let version: unknown;
   try {
     version = (JSON.parse(layout.toString('utf8')) as { imageLayoutVersion?: unknown }).imageLayoutVersion;
@@ -65,10 +84,17 @@ async function readIndexJson(store: BlobStore): Promise<ImageIndex> {
     version = undefined;
   }
   if (typeof version !== 'string' || !/^1\./.test(version)) {
-    throw new ImageChangelogError('MANIFEST_INVALID', `${store.location}: oci-layout must declare imageLayoutVersion 1.x`, { subject: store.location });
+    throw new ImageChangelogError(
+      'MANIFEST_INVALID',
+      `${store.location}: oci-layout must declare imageLayoutVersion 1.x`,
+      { subject: store.location },
+    );
   }
   const bytes = await store.readFile('index.json', MAX_MANIFEST_BYTES);
-  if (!bytes) throw new ImageChangelogError('IMAGE_NOT_FOUND', `${store.location} has no index.json`, { subject: store.location });
+  if (!bytes)
+    throw new ImageChangelogError('IMAGE_NOT_FOUND', `${store.location} has no index.json`, {
+      subject: store.location,
+    });
   // index.json often omits its mediaType; it is an index whatever its shape says.
   return parseIndex(bytes, { subject: `${store.location} index.json`, descriptor: undefined });
 }
@@ -82,7 +108,8 @@ export async function openLayoutImage(store: BlobStore, options: LayoutOpenOptio
   const top = await readIndexJson(store);
   let descriptor: Descriptor;
   let platformIndex: { digest?: string; index: ImageIndex } | undefined;
-  const picked = options.tag !== undefined ? selectByTag(store, top, options.tag) : selectUntagged(store, top, options);
+  const picked =
+    options.tag !== undefined ? selectByTag(store, top, options.tag) : selectUntagged(store, top, options);
   if (picked === 'platform-index') {
     platformIndex = { index: top };
     descriptor = chooseManifest(top, options.platform, host, store.location);
@@ -99,14 +126,21 @@ export async function openLayoutImage(store: BlobStore, options: LayoutOpenOptio
       manifest = parsed.manifest;
       break;
     }
-    if (depth >= MAX_INDEX_DEPTH) throw new ImageChangelogError('MANIFEST_INVALID', `${subject}: image indexes nested too deeply`, { subject });
+    if (depth >= MAX_INDEX_DEPTH)
+      throw new ImageChangelogError('MANIFEST_INVALID', `${subject}: image indexes nested too deeply`, {
+        subject,
+      });
     platformIndex = { digest: descriptor.digest, index: parsed.index };
     descriptor = chooseManifest(parsed.index, options.platform, host, options.reference);
   }
 
   const configSubject = `${store.location} config ${manifest.config.digest}`;
   const configBytes = await readDescribedBlob(store, manifest.config, MAX_CONFIG_BYTES, 'CONFIG_TOO_LARGE');
-  const config = parseConfig(configBytes, { subject: configSubject, descriptor: manifest.config, layerCount: manifest.layers.length });
+  const config = parseConfig(configBytes, {
+    subject: configSubject,
+    descriptor: manifest.config,
+    layerCount: manifest.layers.length,
+  });
 
   const layers: Layer[] = manifest.layers.map((d, i) => ({
     digest: d.digest,
@@ -139,7 +173,10 @@ export async function openLayoutImage(store: BlobStore, options: LayoutOpenOptio
 }
 
 /** The config says what the image is; the index descriptor fills gaps. */
-export function imagePlatform(config: { os?: string; architecture?: string; variant?: string }, descriptor?: Descriptor): Platform {
+export function imagePlatform(
+  config: { os?: string; architecture?: string; variant?: string },
+  descriptor?: Descriptor,
+): Platform {
   const os = config.os || descriptor?.platform?.os || 'unknown';
   const architecture = config.architecture || descriptor?.platform?.architecture || 'unknown';
   const variant = config.variant || descriptor?.platform?.variant;

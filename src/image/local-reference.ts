@@ -27,7 +27,9 @@ export async function splitLocalReference(rest: string): Promise<LocalReference>
     if (firstColon === -1) firstColon = i;
     if (await exists(rest.slice(0, i))) return withSelector(rest.slice(0, i), rest.slice(i + 1));
   }
-  return firstColon === -1 ? { path: rest } : withSelector(rest.slice(0, firstColon), rest.slice(firstColon + 1));
+  return firstColon === -1
+    ? { path: rest }
+    : withSelector(rest.slice(0, firstColon), rest.slice(firstColon + 1));
 }
 
 function withSelector(path: string, selector: string): LocalReference {

@@ -55,7 +55,12 @@ const FOREIGN_LAYER_MEDIA_TYPES: readonly string[] = [
  * 404 for an OCI manifest asked for with Docker types only, and down-converts a Docker schema 2
  * manifest to schema 1 when asked with OCI types only.
  */
-export const ACCEPT_MANIFEST_TYPES: readonly string[] = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST];
+export const ACCEPT_MANIFEST_TYPES: readonly string[] = [
+  OCI_INDEX,
+  OCI_MANIFEST,
+  DOCKER_MANIFEST_LIST,
+  DOCKER_MANIFEST,
+];
 
 export function isManifestMediaType(mediaType: string): boolean {
   return MANIFEST_MEDIA_TYPES.includes(mediaType);

@@ -39,10 +39,20 @@ export class TarBlobStore implements BlobStore {
 }
 
 /** Open an image from an already scanned oci-archive (auto-detection scans once). */
-export async function openOciArchiveTar(tar: TarFile, reference: string, tag: string | undefined, options: OpenImageOptions & LocalSourceOptions): Promise<Image> {
+export async function openOciArchiveTar(
+  tar: TarFile,
+  reference: string,
+  tag: string | undefined,
+  options: OpenImageOptions & LocalSourceOptions,
+): Promise<Image> {
   const store = new TarBlobStore(tar);
   try {
-    return await openLayoutImage(store, { ...options, reference, transport: 'oci-archive', ...(tag !== undefined ? { tag } : {}) });
+    return await openLayoutImage(store, {
+      ...options,
+      reference,
+      transport: 'oci-archive',
+      ...(tag !== undefined ? { tag } : {}),
+    });
   } catch (err) {
     await store.close();
     throw err;

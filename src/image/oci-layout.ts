@@ -9,19 +9,33 @@ import { openLayoutImage } from './layout-image.js';
 import { splitLocalReference } from './local-reference.js';
 
 /** Read at most `maxBytes` of a file; undefined when it does not exist. */
-async function readCapped(path: string, maxBytes: number, subject: string, tooLargeCode: string): Promise<Buffer | undefined> {
+async function readCapped(
+  path: string,
+  maxBytes: number,
+  subject: string,
+  tooLargeCode: string,
+): Promise<Buffer | undefined> {
   let handle;
   try {
     handle = await open(path, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ImageChangelogError('IMAGE_NOT_FOUND', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
-      subject: path,
-    });
+    throw new ImageChangelogError(
+      'IMAGE_NOT_FOUND',
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      {
+        subject: path,
+      },
+    );
   }
   try {
     const size = (await handle.stat()).size;
-    if (size > maxBytes) throw new ImageChangelogError(tooLargeCode, `${subject}: ${size} bytes is over the ${maxBytes}-byte limit`, { subject });
+    if (size > maxBytes)
+      throw new ImageChangelogError(
+        tooLargeCode,
+        `${subject}: ${size} bytes is over the ${maxBytes}-byte limit`,
+        { subject },
+      );
     const buf = Buffer.alloc(size);
     const { bytesRead } = await handle.read(buf, 0, size, 0);
     return buf.subarray(0, bytesRead);
@@ -48,7 +62,12 @@ export class DirectoryBlobStore implements BlobStore {
   }
 
   async readBlob(digest: string, maxBytes: number): Promise<Buffer> {
-    const bytes = await readCapped(join(this.location, blobPath(digest)), maxBytes, `${this.location} ${digest}`, 'MANIFEST_TOO_LARGE');
+    const bytes = await readCapped(
+      join(this.location, blobPath(digest)),
+      maxBytes,
+      `${this.location} ${digest}`,
+      'MANIFEST_TOO_LARGE',
+    );
     if (!bytes) throw blobNotFound(this, digest);
     return bytes;
   }
@@ -81,10 +100,16 @@ export class OciLayoutSource implements ImageSource {
     try {
       isDir = (await stat(path)).isDirectory();
     } catch {
-      throw new ImageChangelogError('IMAGE_NOT_FOUND', `no OCI layout directory at ${path}`, { subject: reference });
+      throw new ImageChangelogError('IMAGE_NOT_FOUND', `no OCI layout directory at ${path}`, {
+        subject: reference,
+      });
     }
     if (!isDir) {
-      throw new ImageChangelogError('IMAGE_NOT_FOUND', `${path} is not a directory; an archive needs oci-archive:${path}`, { subject: reference });
+      throw new ImageChangelogError(
+        'IMAGE_NOT_FOUND',
+        `${path} is not a directory; an archive needs oci-archive:${path}`,
+        { subject: reference },
+      );
     }
     return openLayoutImage(new DirectoryBlobStore(path), {
       ...options,

@@ -45,14 +45,22 @@ const ACCEPTED =
   'docker://NAME[:TAG][@DIGEST], docker-daemon:NAME[:TAG], or a registry name';
 
 function notFound(reference: string, why: string): ImageChangelogError {
-  return new ImageChangelogError('IMAGE_NOT_FOUND', `cannot open image "${reference}": ${why}`, { subject: reference, hint: ACCEPTED });
+  return new ImageChangelogError('IMAGE_NOT_FOUND', `cannot open image "${reference}": ${why}`, {
+    subject: reference,
+    hint: ACCEPTED,
+  });
 }
 
 // A registry name: [host[:port]/]path[:tag][@sha256:...], lower-case path components.
-const REGISTRY_NAME = /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const REGISTRY_NAME =
+  /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
 /** A bare path: a layout directory, or a file whose members say which archive it is. */
-async function openBarePath(reference: string, options: OpenImageOptions, host: Platform | undefined): Promise<Image> {
+async function openBarePath(
+  reference: string,
+  options: OpenImageOptions,
+  host: Platform | undefined,
+): Promise<Image> {
   const s = await stat(reference);
   const local = { ...options, ...(host ? { host } : {}) };
   if (s.isDirectory()) {
@@ -67,9 +75,13 @@ async function openBarePath(reference: string, options: OpenImageOptions, host: 
   }
   const tar = await TarFile.open(reference);
   if (tar.has('manifest.json')) return openDockerArchiveTar(tar, reference, undefined, local);
-  if (tar.has('oci-layout') && tar.has('index.json')) return openOciArchiveTar(tar, reference, undefined, local);
+  if (tar.has('oci-layout') && tar.has('index.json'))
+    return openOciArchiveTar(tar, reference, undefined, local);
   await tar.close();
-  throw notFound(reference, 'the file is a tar but neither a docker-archive (manifest.json) nor an oci-archive (oci-layout, index.json)');
+  throw notFound(
+    reference,
+    'the file is a tar but neither a docker-archive (manifest.json) nor an oci-archive (oci-layout, index.json)',
+  );
 }
 
 async function pathExists(path: string): Promise<boolean> {
@@ -102,7 +114,11 @@ export async function openImage(reference: string, options: OpenImageAllOptions 
     case 'docker-daemon':
     case 'registry': {
       const source = extra(transport) ?? (transport === 'registry' ? extra('docker') : undefined);
-      if (!source) throw notFound(reference, `no ${transport === 'docker-daemon' ? 'Docker daemon' : 'registry'} source is available here`);
+      if (!source)
+        throw notFound(
+          reference,
+          `no ${transport === 'docker-daemon' ? 'Docker daemon' : 'registry'} source is available here`,
+        );
       return source.open(reference, openOptions);
     }
     default:
@@ -113,5 +129,10 @@ export async function openImage(reference: string, options: OpenImageAllOptions 
   if (looksLikePath) throw notFound(reference, 'no such file or directory');
   const registry = extra('docker');
   if (registry && REGISTRY_NAME.test(reference)) return registry.open(reference, openOptions);
-  throw notFound(reference, registry ? 'not a path nor a valid image name' : 'no such file or directory, and no registry source is available here');
+  throw notFound(
+    reference,
+    registry
+      ? 'not a path nor a valid image name'
+      : 'no such file or directory, and no registry source is available here',
+  );
 }

@@ -7,9 +7,13 @@ export function parsePlatform(text: string): Platform {
   const parts = text.trim().split('/');
   const valid = parts.length >= 2 && parts.length <= 3 && parts.every((p) => /^[A-Za-z0-9._-]+$/.test(p));
   if (!valid) {
-    throw new ImageChangelogError('BAD_PLATFORM', `invalid platform "${text}": expected os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8`, {
-      subject: text,
-    });
+    throw new ImageChangelogError(
+      'BAD_PLATFORM',
+      `invalid platform "${text}": expected os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8`,
+      {
+        subject: text,
+      },
+    );
   }
   const [os, architecture, variant] = parts as [string, string, string | undefined];
   return variant === undefined ? { os, architecture } : { os, architecture, variant };
@@ -52,7 +56,10 @@ export function normalizePlatform(p: Platform): Platform {
  * The platform of the machine we run on, in OCI names. Containers on macOS run in a Linux VM, so
  * every host but Windows defaults to `linux`. Parameters exist for tests.
  */
-export function hostPlatform(nodePlatform: string = process.platform, nodeArch: string = process.arch): Platform {
+export function hostPlatform(
+  nodePlatform: string = process.platform,
+  nodeArch: string = process.arch,
+): Platform {
   const os = nodePlatform === 'win32' ? 'windows' : 'linux';
   switch (nodeArch) {
     case 'x64':
@@ -128,7 +135,12 @@ export function indexPlatforms(index: ImageIndex): Platform[] {
  * entry, else the host's platform. Among several matches the exact variant wins, then the highest
  * compatible one. Nested indexes are left to the caller (the result may itself be an index).
  */
-export function chooseManifest(index: ImageIndex, wanted: Platform | undefined, host: Platform, subject?: string): Descriptor {
+export function chooseManifest(
+  index: ImageIndex,
+  wanted: Platform | undefined,
+  host: Platform,
+  subject?: string,
+): Descriptor {
   const entries = imageEntries(index);
   // The only image is the answer by default, and also when it does not say its platform.
   if (entries.length === 1 && (!wanted || !entries[0]!.platform)) return entries[0]!;

@@ -1,7 +1,16 @@
 import { ImageChangelogError } from '../util/errors.js';
 import { RegistryClient, type FetchedManifest, type RegistryClientOptions } from '../registry/client.js';
 import { formatReference, parseReference, type ImageReference } from '../registry/reference.js';
-import type { Descriptor, Image, ImageIndex, ImageSource, Layer, Manifest, OpenImageOptions, Platform } from './types.js';
+import type {
+  Descriptor,
+  Image,
+  ImageIndex,
+  ImageSource,
+  Layer,
+  Manifest,
+  OpenImageOptions,
+  Platform,
+} from './types.js';
 import { MAX_CONFIG_BYTES, parseConfig, parseManifestOrIndex } from './json.js';
 import { isIndexMediaType, isManifestMediaType } from './media-types.js';
 import { chooseManifest, hostPlatform, indexPlatforms } from './platform.js';
@@ -50,7 +59,10 @@ export class RegistrySource implements ImageSource {
     const name = formatReference(ref);
 
     let fetched = await this.client.getManifest(ref);
-    let descriptor: Pick<Descriptor, 'digest' | 'size'> & { mediaType?: string; platform?: Descriptor['platform'] } = {
+    let descriptor: Pick<Descriptor, 'digest' | 'size'> & {
+      mediaType?: string;
+      platform?: Descriptor['platform'];
+    } = {
       digest: fetched.digest,
       size: fetched.bytes.length,
       ...(knownType(fetched) ? { mediaType: fetched.mediaType } : {}),
@@ -58,13 +70,18 @@ export class RegistrySource implements ImageSource {
     let platformIndex: { digest: string; index: ImageIndex } | undefined;
     let manifest: Manifest | undefined;
     for (let depth = 0; ; depth++) {
-      const parsed = parseManifestOrIndex(fetched.bytes, { subject: `${name} ${fetched.digest}`, descriptor });
+      const parsed = parseManifestOrIndex(fetched.bytes, {
+        subject: `${name} ${fetched.digest}`,
+        descriptor,
+      });
       if (parsed.kind === 'manifest') {
         manifest = parsed.manifest;
         break;
       }
       if (depth >= MAX_INDEX_DEPTH) {
-        throw new ImageChangelogError('MANIFEST_INVALID', `${name}: image indexes nested too deeply`, { subject: name });
+        throw new ImageChangelogError('MANIFEST_INVALID', `${name}: image indexes nested too deeply`, {
+          subject: name,
+        });
       }
       platformIndex = { digest: fetched.digest, index: parsed.index };
       const chosen = chooseManifest(parsed.index, options.platform, host, name);
@@ -72,7 +89,9 @@ export class RegistrySource implements ImageSource {
       descriptor = chosen;
     }
 
-    const configBytes = await this.client.getBlobBytes(ref, manifest.config.digest, MAX_CONFIG_BYTES, { size: manifest.config.size });
+    const configBytes = await this.client.getBlobBytes(ref, manifest.config.digest, MAX_CONFIG_BYTES, {
+      size: manifest.config.size,
+    });
     const config = parseConfig(configBytes, {
       subject: `${name} config ${manifest.config.digest}`,
       descriptor: manifest.config,
@@ -105,7 +124,12 @@ export class RegistrySource implements ImageSource {
     const progress = this.options.onProgress;
     return this.client.getBlob(ref, d.digest, {
       size: d.size,
-      ...(progress ? { onProgress: (bytes: number, total: number | undefined) => progress({ digest: d.digest, bytes, total }) } : {}),
+      ...(progress
+        ? {
+            onProgress: (bytes: number, total: number | undefined) =>
+              progress({ digest: d.digest, bytes, total }),
+          }
+        : {}),
     });
   }
 }

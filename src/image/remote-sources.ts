@@ -47,7 +47,10 @@ export function createRemoteSources(options: RemoteSourceOptions): RemoteSources
     insecureRegistries: options.insecureRegistries ?? [],
     ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
   });
-  const registry = new RegistrySource({ client, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const registry = new RegistrySource({
+    client,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
   const daemon = new DaemonSource({
     ...(options.dockerHost ? { dockerHost: options.dockerHost } : {}),
     archiveSource: new DockerArchiveSource(),
@@ -58,7 +61,12 @@ export function createRemoteSources(options: RemoteSourceOptions): RemoteSources
     if (ref.digest) return formatReference(ref);
     const fetched = await client.getManifest(ref);
     // Keep the tag for the reader; the digest decides what is pulled.
-    return formatReference({ registry: ref.registry, repository: ref.repository, ...(ref.tag ? { tag: ref.tag } : {}), digest: fetched.digest });
+    return formatReference({
+      registry: ref.registry,
+      repository: ref.repository,
+      ...(ref.tag ? { tag: ref.tag } : {}),
+      digest: fetched.digest,
+    });
   };
 
   return {

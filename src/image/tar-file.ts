@@ -68,7 +68,8 @@ function parsePax(buf: Buffer, bad: (why: string) => Error): Map<string, string>
     if (buf[pos] === 0) break;
     const space = buf.indexOf(0x20, pos);
     const length = space === -1 ? Number.NaN : Number(buf.toString('latin1', pos, space));
-    if (!Number.isSafeInteger(length) || length <= space - pos || pos + length > buf.length) throw bad('malformed PAX record');
+    if (!Number.isSafeInteger(length) || length <= space - pos || pos + length > buf.length)
+      throw bad('malformed PAX record');
     const record = buf.toString('utf8', space + 1, pos + length - 1);
     const eq = record.indexOf('=');
     if (eq <= 0) throw bad('malformed PAX record');
@@ -95,7 +96,14 @@ export class TarFile {
       handle = await open(path, 'r');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? (err as Error).message);
+      const why =
+        code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : code === 'EISDIR'
+              ? 'it is a directory'
+              : (code ?? (err as Error).message);
       throw new ImageChangelogError('IMAGE_NOT_FOUND', `cannot open archive ${path}: ${why}`, {
         subject: path,
         cause: err,
@@ -159,7 +167,11 @@ export class TarFile {
     const m = this.resolve(name, true)!;
     if (m.type !== 'file') throw this.error(`"${name}" is not a regular file`);
     if (m.size > maxBytes) {
-      throw new ImageChangelogError(tooLargeCode, `${this.path}: ${name} is ${m.size} bytes, over the ${maxBytes}-byte limit`, { subject: name });
+      throw new ImageChangelogError(
+        tooLargeCode,
+        `${this.path}: ${name} is ${m.size} bytes, over the ${maxBytes}-byte limit`,
+        { subject: name },
+      );
     }
     const buf = Buffer.alloc(m.size);
     const { bytesRead } = await this.handle.read(buf, 0, m.size, m.offset);
@@ -189,7 +201,11 @@ export class TarFile {
   }
 }
 
-async function scan(path: string, handle: FileHandle, options: TarFileOptions): Promise<Map<string, TarMember>> {
+async function scan(
+  path: string,
+  handle: FileHandle,
+  options: TarFileOptions,
+): Promise<Map<string, TarMember>> {
   const maxExtended = options.maxExtendedHeader ?? 1024 * 1024;
   const maxMembers = options.maxMembers ?? 1_000_000;
   const fileSize = (await handle.stat()).size;
@@ -200,10 +216,13 @@ async function scan(path: string, handle: FileHandle, options: TarFileOptions): 
   let longName: string | undefined;
   let longLink: string | undefined;
   const bad = (why: string, at = pos): ImageChangelogError =>
-    new ImageChangelogError('ARCHIVE_INVALID', `${path}: ${why} (tar header at offset ${at})`, { subject: path });
+    new ImageChangelogError('ARCHIVE_INVALID', `${path}: ${why} (tar header at offset ${at})`, {
+      subject: path,
+    });
 
   const readContent = async (size: number, offset: number): Promise<Buffer> => {
-    if (size > maxExtended) throw bad(`extended header of ${size} bytes is over the ${maxExtended}-byte limit`);
+    if (size > maxExtended)
+      throw bad(`extended header of ${size} bytes is over the ${maxExtended}-byte limit`);
     const buf = Buffer.alloc(size);
     const { bytesRead } = await handle.read(buf, 0, size, offset);
     if (bytesRead !== size) throw bad('archive ends inside a header');
@@ -215,14 +234,19 @@ async function scan(path: string, handle: FileHandle, options: TarFileOptions): 
     if (bytesRead !== BLOCK) throw bad('archive ends inside a header');
     if (block.every((b) => b === 0)) break; // end-of-archive marker
     if (!checksumOk(block)) {
-      throw bad(pos === 0 ? 'not a tar archive (header checksum does not match)' : 'header checksum does not match: the archive is corrupt');
+      throw bad(
+        pos === 0
+          ? 'not a tar archive (header checksum does not match)'
+          : 'header checksum does not match: the archive is corrupt',
+      );
     }
     const typeflag = String.fromCharCode(block[156]!);
     let size = readNumber(block, 124, 12);
     if (pax.has('size')) size = Number(pax.get('size'));
     if (!Number.isSafeInteger(size) || size < 0) throw bad('invalid size field');
     const offset = pos + BLOCK;
-    if (offset + size > fileSize) throw bad(`member claims ${size} bytes but the archive ends at ${fileSize}`);
+    if (offset + size > fileSize)
+      throw bad(`member claims ${size} bytes but the archive ends at ${fileSize}`);
     const next = offset + Math.ceil(size / BLOCK) * BLOCK;
 
     if (typeflag === 'x') {
@@ -236,7 +260,10 @@ async function scan(path: string, handle: FileHandle, options: TarFileOptions): 
     } else {
       const magic = block.toString('latin1', 257, 263);
       const prefix = magic === 'ustar\0' ? readString(block, 345, 155) : '';
-      const rawName = pax.get('path') ?? longName ?? (prefix ? `${prefix}/${readString(block, 0, 100)}` : readString(block, 0, 100));
+      const rawName =
+        pax.get('path') ??
+        longName ??
+        (prefix ? `${prefix}/${readString(block, 0, 100)}` : readString(block, 0, 100));
       const linkname = pax.get('linkpath') ?? longLink ?? readString(block, 157, 100);
       const type: TarMember['type'] =
         typeflag === '0' || typeflag === '\0' || typeflag === '7'
@@ -251,7 +278,13 @@ async function scan(path: string, handle: FileHandle, options: TarFileOptions): 
       const name = normalizeName(rawName);
       if (name !== '') {
         members.delete(name); // re-insert so names() reflects the last occurrence
-        members.set(name, { name, type, offset, size: type === 'file' ? size : 0, ...(linkname ? { linkname } : {}) });
+        members.set(name, {
+          name,
+          type,
+          offset,
+          size: type === 'file' ? size : 0,
+          ...(linkname ? { linkname } : {}),
+        });
         if (members.size > maxMembers) throw bad(`more than ${maxMembers} members`);
       }
       pax = new Map();

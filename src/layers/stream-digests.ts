@@ -26,4 +26,3 @@ export function asBuffer(chunk: unknown): Buffer {
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   throw new TypeError(`layer stream yielded ${typeof chunk}, not bytes`);
 }
-

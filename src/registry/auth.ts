@@ -58,7 +58,13 @@ export function parseWwwAuthenticate(value: string): Challenge[] {
   return out;
 }
 
-export type HttpCall = (req: { url: URL; method?: string; headers?: Record<string, string>; body?: string; subject: string }) => Promise<HttpResponse>;
+export type HttpCall = (req: {
+  url: URL;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  subject: string;
+}) => Promise<HttpResponse>;
 
 export interface RegistryAuthOptions {
   registry: string;
@@ -94,14 +100,26 @@ export class RegistryAuth {
   /** `GET /v2/` once: 200 means no authentication, 401 brings the challenge. */
   ping(): Promise<Challenge | undefined> {
     this.pinged ??= withRetries(this.o.retry, async () => {
-      const { res, status } = await this.o.http({ url: new URL('/v2/', this.o.baseUrl), subject: `the API root of ${this.o.registry}` });
+      const { res, status } = await this.o.http({
+        url: new URL('/v2/', this.o.baseUrl),
+        subject: `the API root of ${this.o.registry}`,
+      });
       res.resume();
       if (status === 200) return undefined;
       if (status === 401) return pickChallenge(header(res, 'www-authenticate'), this.o.registry);
-      if (isRetryableStatus(status)) throw new TransientError(`${this.o.registry} answered ${status} to /v2/`, status, header(res, 'retry-after'));
-      throw new ImageChangelogError('NOT_A_REGISTRY', `${this.o.registry} answered ${status} to GET /v2/; it does not look like a container registry`, {
-        subject: this.o.registry,
-      });
+      if (isRetryableStatus(status))
+        throw new TransientError(
+          `${this.o.registry} answered ${status} to /v2/`,
+          status,
+          header(res, 'retry-after'),
+        );
+      throw new ImageChangelogError(
+        'NOT_A_REGISTRY',
+        `${this.o.registry} answered ${status} to GET /v2/; it does not look like a container registry`,
+        {
+          subject: this.o.registry,
+        },
+      );
     }).catch((err: unknown) => {
       this.pinged = undefined; // a later call may try again
       throw exhausted(err, `${this.o.registry}`, 'the API root', this.o.retry.maxAttempts);
@@ -123,7 +141,11 @@ export class RegistryAuth {
     return this.forChallenge(challenge, challenge.params.scope ?? scope, true);
   }
 
-  private async forChallenge(challenge: Challenge, scope: string, fresh: boolean): Promise<string | undefined> {
+  private async forChallenge(
+    challenge: Challenge,
+    scope: string,
+    fresh: boolean,
+  ): Promise<string | undefined> {
     const credential = await this.o.credentials.lookup(this.o.registry);
     if (challenge.scheme === 'basic') {
       if (credential?.kind !== 'basic') return undefined;
@@ -137,25 +159,42 @@ export class RegistryAuth {
     return `Bearer ${token}`;
   }
 
-  private async fetchToken(challenge: Challenge, scope: string, credential: Credential | undefined): Promise<string> {
+  private async fetchToken(
+    challenge: Challenge,
+    scope: string,
+    credential: Credential | undefined,
+  ): Promise<string> {
     const realm = challenge.params.realm;
     if (!realm) {
-      throw new ImageChangelogError('AUTH_CHALLENGE', `${this.o.registry} asked for a Bearer token without naming a token service (realm)`, {
-        subject: this.o.registry,
-      });
+      throw new ImageChangelogError(
+        'AUTH_CHALLENGE',
+        `${this.o.registry} asked for a Bearer token without naming a token service (realm)`,
+        {
+          subject: this.o.registry,
+        },
+      );
     }
     let url: URL;
     try {
       url = new URL(realm);
     } catch {
-      throw new ImageChangelogError('AUTH_CHALLENGE', `${this.o.registry} named an invalid token service URL`, { subject: this.o.registry });
+      throw new ImageChangelogError(
+        'AUTH_CHALLENGE',
+        `${this.o.registry} named an invalid token service URL`,
+        { subject: this.o.registry },
+      );
     }
     const service = challenge.params.service;
     const subject = `a token for ${scope} from ${url.host}`;
     const body = await withRetries(this.o.retry, async () => {
       let res: HttpResponse;
       if (credential?.kind === 'identity-token') {
-        const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credential.token, client_id: 'image-changelog', scope });
+        const form = new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: credential.token,
+          client_id: 'image-changelog',
+          scope,
+        });
         if (service) form.set('service', service);
         res = await this.o.http({
           url,
@@ -177,11 +216,17 @@ export class RegistryAuth {
       const status = res.status;
       if (status === 200) return readBody(res.res, MAX_TOKEN_RESPONSE, subject);
       res.res.resume();
-      if (isRetryableStatus(status)) throw new TransientError(`token service answered ${status}`, status, header(res.res, 'retry-after'));
+      if (isRetryableStatus(status))
+        throw new TransientError(`token service answered ${status}`, status, header(res.res, 'retry-after'));
       throw new ImageChangelogError(
         'AUTH_FAILED',
         `the token service ${url.host} refused ${credential ? 'the credentials' : 'anonymous access'} for ${this.o.registry} (${status})`,
-        { subject: this.o.registry, hint: credential ? 'check the registry username and password' : 'the image may be private: provide credentials' },
+        {
+          subject: this.o.registry,
+          hint: credential
+            ? 'check the registry username and password'
+            : 'the image may be private: provide credentials',
+        },
       );
     }).catch((err: unknown) => {
       throw exhausted(err, url.host, subject, this.o.retry.maxAttempts);
@@ -190,11 +235,18 @@ export class RegistryAuth {
     try {
       parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
     } catch {
-      throw new ImageChangelogError('AUTH_FAILED', `the token service ${url.host} answered with something other than JSON`, { subject: this.o.registry });
+      throw new ImageChangelogError(
+        'AUTH_FAILED',
+        `the token service ${url.host} answered with something other than JSON`,
+        { subject: this.o.registry },
+      );
     }
-    const token = typeof parsed.token === 'string' && parsed.token !== '' ? parsed.token : parsed.access_token;
+    const token =
+      typeof parsed.token === 'string' && parsed.token !== '' ? parsed.token : parsed.access_token;
     if (typeof token !== 'string' || token === '') {
-      throw new ImageChangelogError('AUTH_FAILED', `the token service ${url.host} answered without a token`, { subject: this.o.registry });
+      throw new ImageChangelogError('AUTH_FAILED', `the token service ${url.host} answered without a token`, {
+        subject: this.o.registry,
+      });
     }
     this.o.credentials.remember(token);
     if (typeof parsed.refresh_token === 'string') this.o.credentials.remember(parsed.refresh_token);
@@ -211,7 +263,10 @@ export class RegistryAuth {
  */
 function exhausted(err: unknown, host: string, what: string, attempts: number): unknown {
   if (err instanceof ImageChangelogError) return err;
-  const why = err instanceof TransientError ? err.message : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
+  const why =
+    err instanceof TransientError
+      ? err.message
+      : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
   return new ImageChangelogError(
     err instanceof TransientError && err.status !== undefined ? 'REGISTRY_ERROR' : 'REGISTRY_UNREACHABLE',
     `cannot fetch ${what} from ${host}: ${why} (after ${attempts} attempts)`,
@@ -223,10 +278,14 @@ function pickChallenge(value: string | undefined, registry: string): Challenge {
   const all = value ? parseWwwAuthenticate(value) : [];
   const chosen = all.find((c) => c.scheme === 'bearer') ?? all.find((c) => c.scheme === 'basic');
   if (!chosen) {
-    throw new ImageChangelogError('AUTH_CHALLENGE', `${registry} requires authentication with an unsupported scheme`, {
-      subject: registry,
-      hint: value ? `WWW-Authenticate: ${value.slice(0, 100)}` : 'no WWW-Authenticate header was sent',
-    });
+    throw new ImageChangelogError(
+      'AUTH_CHALLENGE',
+      `${registry} requires authentication with an unsupported scheme`,
+      {
+        subject: registry,
+        hint: value ? `WWW-Authenticate: ${value.slice(0, 100)}` : 'no WWW-Authenticate header was sent',
+      },
+    );
   }
   return chosen;
 }

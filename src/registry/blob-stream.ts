@@ -34,7 +34,9 @@ export async function openVerifiedBlob(o: VerifiedBlobOptions): Promise<Readable
   const algorithm = o.digest.split(':')[0] ?? '';
   if (!['sha256', 'sha384', 'sha512'].includes(algorithm)) {
     o.onClose?.();
-    throw new ImageChangelogError('BAD_DIGEST', `unsupported digest algorithm in ${o.digest}`, { subject: o.digest });
+    throw new ImageChangelogError('BAD_DIGEST', `unsupported digest algorithm in ${o.digest}`, {
+      subject: o.digest,
+    });
   }
   let first: BlobResponse;
   try {
@@ -52,7 +54,10 @@ async function firstResponse(o: VerifiedBlobOptions): Promise<BlobResponse> {
       return await o.fetch(0);
     } catch (err) {
       if (!isTransient(err) || n >= o.retry.maxAttempts) throw err;
-      await sleepFor(o.retry, retryDelay(o.retry, n, err instanceof TransientError ? err.retryAfter : undefined));
+      await sleepFor(
+        o.retry,
+        retryDelay(o.retry, n, err instanceof TransientError ? err.retryAfter : undefined),
+      );
     }
   }
 }
@@ -60,7 +65,8 @@ async function firstResponse(o: VerifiedBlobOptions): Promise<BlobResponse> {
 function finalError(o: VerifiedBlobOptions, err: unknown, attempts: number): Error {
   if (err instanceof ImageChangelogError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  const code = (err as { code?: string } | undefined)?.code === 'IDLE_TIMEOUT' ? 'REGISTRY_TIMEOUT' : 'BLOB_DOWNLOAD';
+  const code =
+    (err as { code?: string } | undefined)?.code === 'IDLE_TIMEOUT' ? 'REGISTRY_TIMEOUT' : 'BLOB_DOWNLOAD';
   const what = code === 'REGISTRY_TIMEOUT' ? message : `downloading ${o.subject} failed: ${message}`;
   return new ImageChangelogError(code, `${what} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`, {
     subject: o.digest,
@@ -150,7 +156,10 @@ class VerifiedBlobStream extends Readable {
     res.on('end', () => settle(() => this.finish(header(res, 'content-length') !== undefined)));
     res.on('error', (err) => settle(() => this.fail(err)));
     res.on('close', () => {
-      if (!res.complete) settle(() => this.fail(new TransientError(`connection closed early while fetching ${this.o.subject}`)));
+      if (!res.complete)
+        settle(() =>
+          this.fail(new TransientError(`connection closed early while fetching ${this.o.subject}`)),
+        );
     });
   }
 
@@ -169,10 +178,14 @@ class VerifiedBlobStream extends Readable {
     const actual = `${this.o.digest.split(':')[0]}:${this.hash.digest('hex')}`;
     if (actual !== this.o.digest) {
       this.destroy(
-        new ImageChangelogError('DIGEST_MISMATCH', `${this.o.subject}: the registry sent content with digest ${actual}`, {
-          subject: this.o.digest,
-          hint: 'the registry or a proxy served wrong content; nothing from it was used',
-        }),
+        new ImageChangelogError(
+          'DIGEST_MISMATCH',
+          `${this.o.subject}: the registry sent content with digest ${actual}`,
+          {
+            subject: this.o.digest,
+            hint: 'the registry or a proxy served wrong content; nothing from it was used',
+          },
+        ),
       );
       return;
     }
@@ -181,9 +194,13 @@ class VerifiedBlobStream extends Readable {
   }
 
   private sizeError(which: 'more' | 'fewer bytes'): ImageChangelogError {
-    return new ImageChangelogError('SIZE_MISMATCH', `${this.o.subject}: the registry sent ${which} than the ${this.o.size} bytes the manifest declares`, {
-      subject: this.o.digest,
-    });
+    return new ImageChangelogError(
+      'SIZE_MISMATCH',
+      `${this.o.subject}: the registry sent ${which} than the ${this.o.size} bytes the manifest declares`,
+      {
+        subject: this.o.digest,
+      },
+    );
   }
 
   private fail(err: unknown): void {
@@ -194,7 +211,11 @@ class VerifiedBlobStream extends Readable {
       this.destroy(finalError(this.o, err, this.attempt));
       return;
     }
-    const delay = retryDelay(this.o.retry, this.attempt, err instanceof TransientError ? err.retryAfter : undefined);
+    const delay = retryDelay(
+      this.o.retry,
+      this.attempt,
+      err instanceof TransientError ? err.retryAfter : undefined,
+    );
     this.attempt++;
     const offset = this.rangeOk ? this.delivered : 0;
     sleepFor(this.o.retry, delay)

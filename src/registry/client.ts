@@ -2,14 +2,30 @@ import { createHash } from 'node:crypto';
 import type { RequestOptions } from 'node:https';
 import type { Readable } from 'node:stream';
 import { ImageChangelogError } from '../util/errors.js';
-import { ACCEPT_MANIFEST_TYPES, DOCKER_SCHEMA1_MANIFEST, DOCKER_SCHEMA1_SIGNED_MANIFEST } from '../image/media-types.js';
+import {
+  ACCEPT_MANIFEST_TYPES,
+  DOCKER_SCHEMA1_MANIFEST,
+  DOCKER_SCHEMA1_SIGNED_MANIFEST,
+} from '../image/media-types.js';
 import { RegistryAuth } from './auth.js';
 import { openVerifiedBlob } from './blob-stream.js';
 import { CredentialStore, type CredentialOptions } from './credentials.js';
 import { header, isLoopbackHost, readBody, send, type HttpResponse } from './http.js';
 import { ConcurrencyLimiter } from './limiter.js';
-import { formatReference, hostnameOf, isValidDigest, referenceTarget, type ImageReference } from './reference.js';
-import { DEFAULT_RETRY_POLICY, isRetryableStatus, TransientError, withRetries, type RetryPolicy } from './retry.js';
+import {
+  formatReference,
+  hostnameOf,
+  isValidDigest,
+  referenceTarget,
+  type ImageReference,
+} from './reference.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  isRetryableStatus,
+  TransientError,
+  withRetries,
+  type RetryPolicy,
+} from './retry.js';
 
 /**
  * Every manifest type we read, always all of them: a distribution registry answers 404 for an OCI
@@ -82,15 +98,28 @@ export class RegistryClient {
 
   /** Plain HTTP is allowed for loopback hosts and the hosts listed as insecure. */
   allowsPlainHttp(registry: string): boolean {
-    return isLoopbackHost(hostnameOf(registry)) || this.insecure.has(registry.toLowerCase()) || this.insecure.has(hostnameOf(registry));
+    return (
+      isLoopbackHost(hostnameOf(registry)) ||
+      this.insecure.has(registry.toLowerCase()) ||
+      this.insecure.has(hostnameOf(registry))
+    );
   }
 
   private baseUrl(registry: string): URL {
     return new URL(`${this.allowsPlainHttp(registry) ? 'http' : 'https'}://${registry}`);
   }
 
-  private http(req: { url: URL; method?: string; headers?: Record<string, string>; body?: string; subject: string }): Promise<HttpResponse> {
-    const headers: Record<string, string> = { 'user-agent': this.options.userAgent ?? 'image-changelog', ...req.headers };
+  private http(req: {
+    url: URL;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    subject: string;
+  }): Promise<HttpResponse> {
+    const headers: Record<string, string> = {
+      'user-agent': this.options.userAgent ?? 'image-changelog',
+      ...req.headers,
+    };
     return send({
       ...req,
       headers,
@@ -116,7 +145,12 @@ export class RegistryClient {
   }
 
   /** A request to the registry's API with authentication; a 401 re-authenticates once (expired token). */
-  private async authed(repo: RepositoryRef, url: URL, headers: Record<string, string>, subject: string): Promise<HttpResponse> {
+  private async authed(
+    repo: RepositoryRef,
+    url: URL,
+    headers: Record<string, string>,
+    subject: string,
+  ): Promise<HttpResponse> {
     const auth = this.auth(repo.registry);
     const scope = `repository:${repo.repository}:pull`;
     let authorization = await auth.authorization(scope);
@@ -133,50 +167,70 @@ export class RegistryClient {
   }
 
   /** Fetch a manifest or index by tag or digest; the bytes are verified against every digest known. */
-  async getManifest(ref: ImageReference | (RepositoryRef & { tag?: string; digest?: string })): Promise<FetchedManifest> {
+  async getManifest(
+    ref: ImageReference | (RepositoryRef & { tag?: string; digest?: string }),
+  ): Promise<FetchedManifest> {
     const target = referenceTarget({ ...ref, original: '' });
     const subject = `manifest ${formatReference(ref)}`;
     checkRepository(ref);
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/.test(target)) {
-      throw new ImageChangelogError('BAD_REFERENCE', `invalid tag or digest "${target}"`, { subject: target });
+      throw new ImageChangelogError('BAD_REFERENCE', `invalid tag or digest "${target}"`, {
+        subject: target,
+      });
     }
     const url = new URL(`/v2/${ref.repository}/manifests/${target}`, this.baseUrl(ref.registry));
     const { bytes, sent, contentType } = await this.retrying(ref.registry, subject, async () => {
       const r = await this.authed(ref, url, { accept: MANIFEST_ACCEPT }, subject);
       if (r.status !== 200) await this.failForStatus(r, subject, ref, 'MANIFEST_NOT_FOUND');
       const body = await readBody(r.res, this.maxManifestBytes, subject);
-      return { bytes: body, sent: header(r.res, 'docker-content-digest'), contentType: header(r.res, 'content-type') };
+      return {
+        bytes: body,
+        sent: header(r.res, 'docker-content-digest'),
+        contentType: header(r.res, 'content-type'),
+      };
     });
     const digest = digestOf(bytes, ref.digest ?? sent);
     for (const expected of [ref.digest, sent]) {
       if (expected === undefined || !isValidDigest(expected)) continue;
       const actual = digestOf(bytes, expected);
       if (actual !== expected) {
-        throw new ImageChangelogError('DIGEST_MISMATCH', `${subject}: the registry sent content with digest ${actual}, expected ${expected}`, {
-          subject: formatReference(ref),
-          hint: 'the registry or a proxy served wrong content; nothing from it was used',
-        });
+        throw new ImageChangelogError(
+          'DIGEST_MISMATCH',
+          `${subject}: the registry sent content with digest ${actual}, expected ${expected}`,
+          {
+            subject: formatReference(ref),
+            hint: 'the registry or a proxy served wrong content; nothing from it was used',
+          },
+        );
       }
     }
     let json: { mediaType?: unknown; schemaVersion?: unknown };
     try {
       json = JSON.parse(bytes.toString('utf8')) as typeof json;
     } catch {
-      throw new ImageChangelogError('BAD_MANIFEST', `${subject} is not valid JSON`, { subject: formatReference(ref) });
-    }
-    const declared = typeof json.mediaType === 'string' ? json.mediaType : (contentType?.split(';')[0]?.trim() ?? '');
-    if (json.schemaVersion === 1 || SCHEMA1_TYPES.has(declared)) {
-      throw new ImageChangelogError('UNSUPPORTED_MANIFEST', `${subject} is a Docker schema 1 manifest, which is not supported`, {
+      throw new ImageChangelogError('BAD_MANIFEST', `${subject} is not valid JSON`, {
         subject: formatReference(ref),
-        hint: 'push the image again with a current Docker or skopeo',
       });
+    }
+    const declared =
+      typeof json.mediaType === 'string' ? json.mediaType : (contentType?.split(';')[0]?.trim() ?? '');
+    if (json.schemaVersion === 1 || SCHEMA1_TYPES.has(declared)) {
+      throw new ImageChangelogError(
+        'UNSUPPORTED_MANIFEST',
+        `${subject} is a Docker schema 1 manifest, which is not supported`,
+        {
+          subject: formatReference(ref),
+          hint: 'push the image again with a current Docker or skopeo',
+        },
+      );
     }
     return { digest, mediaType: declared, bytes };
   }
 
   /** Stream a blob; the stream verifies the digest and retries/resumes as needed. Holds a download slot until it ends. */
   async getBlob(repo: RepositoryRef, digest: string, options: BlobOptions = {}): Promise<Readable> {
-    if (!isValidDigest(digest)) throw new ImageChangelogError('BAD_DIGEST', `invalid blob digest "${digest}"`, { subject: digest });
+    if (!isValidDigest(digest))
+      throw new ImageChangelogError('BAD_DIGEST', `invalid blob digest "${digest}"`, { subject: digest });
     checkRepository(repo);
     const release = await this.blobLimiter.acquire();
     const subject = `blob ${digest} of ${repo.registry}/${repo.repository}`;
@@ -191,16 +245,26 @@ export class RegistryClient {
       fetch: async (offset) => {
         const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
         const r = await this.authed(repo, url, headers, subject);
-        if (r.status !== 200 && r.status !== 206) await this.failForStatus(r, subject, repo, 'BLOB_NOT_FOUND');
+        if (r.status !== 200 && r.status !== 206)
+          await this.failForStatus(r, subject, repo, 'BLOB_NOT_FOUND');
         return { res: r.res, status: r.status };
       },
     });
   }
 
   /** A small blob (a config) read whole, verified, at most `maxBytes`. */
-  async getBlobBytes(repo: RepositoryRef, digest: string, maxBytes: number, options: BlobOptions = {}): Promise<Buffer> {
+  async getBlobBytes(
+    repo: RepositoryRef,
+    digest: string,
+    maxBytes: number,
+    options: BlobOptions = {},
+  ): Promise<Buffer> {
     if (options.size !== undefined && options.size > maxBytes) {
-      throw new ImageChangelogError('TOO_LARGE', `blob ${digest} is ${options.size} bytes, over the ${maxBytes}-byte limit`, { subject: digest });
+      throw new ImageChangelogError(
+        'TOO_LARGE',
+        `blob ${digest} is ${options.size} bytes, over the ${maxBytes}-byte limit`,
+        { subject: digest },
+      );
     }
     const stream = await this.getBlob(repo, digest, options);
     const chunks: Buffer[] = [];
@@ -209,7 +273,9 @@ export class RegistryClient {
       total += (chunk as Buffer).length;
       if (total > maxBytes) {
         stream.destroy();
-        throw new ImageChangelogError('TOO_LARGE', `blob ${digest} is over the ${maxBytes}-byte limit`, { subject: digest });
+        throw new ImageChangelogError('TOO_LARGE', `blob ${digest} is over the ${maxBytes}-byte limit`, {
+          subject: digest,
+        });
       }
       chunks.push(chunk as Buffer);
     }
@@ -217,7 +283,10 @@ export class RegistryClient {
   }
 
   /** All tags of a repository, following `Link` pagination (`?n=&last=`). */
-  async listTags(repo: RepositoryRef, options: { pageSize?: number; maxPages?: number } = {}): Promise<string[]> {
+  async listTags(
+    repo: RepositoryRef,
+    options: { pageSize?: number; maxPages?: number } = {},
+  ): Promise<string[]> {
     checkRepository(repo);
     const base = this.baseUrl(repo.registry);
     let url: URL | undefined = new URL(`/v2/${repo.repository}/tags/list`, base);
@@ -237,7 +306,9 @@ export class RegistryClient {
       try {
         parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
       } catch {
-        throw new ImageChangelogError('BAD_RESPONSE', `${subject}: the registry answered with invalid JSON`, { subject: repo.repository });
+        throw new ImageChangelogError('BAD_RESPONSE', `${subject}: the registry answered with invalid JSON`, {
+          subject: repo.repository,
+        });
       }
       if (Array.isArray(parsed.tags)) for (const t of parsed.tags) if (typeof t === 'string') tags.push(t);
       const next = nextLink(link, pageUrl);
@@ -263,28 +334,50 @@ export class RegistryClient {
     }
   }
 
-  private async failForStatus(r: HttpResponse, subject: string, repo: RepositoryRef, notFoundCode: string): Promise<never> {
+  private async failForStatus(
+    r: HttpResponse,
+    subject: string,
+    repo: RepositoryRef,
+    notFoundCode: string,
+  ): Promise<never> {
     const { status } = r;
     if (isRetryableStatus(status)) {
       r.res.resume();
-      throw new TransientError(`${subject}: the registry answered ${status}`, status, header(r.res, 'retry-after'));
+      throw new TransientError(
+        `${subject}: the registry answered ${status}`,
+        status,
+        header(r.res, 'retry-after'),
+      );
     }
     const detail = await errorDetail(r);
     const where = `${repo.registry}/${repo.repository}`;
-    if (status === 404) throw new ImageChangelogError(notFoundCode, `${subject} not found${detail}`, { subject: where });
+    if (status === 404)
+      throw new ImageChangelogError(notFoundCode, `${subject} not found${detail}`, { subject: where });
     if (status === 401 || status === 403) {
-      throw new ImageChangelogError('ACCESS_DENIED', `${repo.registry} denied access to ${subject} (${status})${detail}`, {
-        subject: where,
-        hint: 'the repository may not exist, or it needs credentials (registry-username/registry-password, docker login)',
-      });
+      throw new ImageChangelogError(
+        'ACCESS_DENIED',
+        `${repo.registry} denied access to ${subject} (${status})${detail}`,
+        {
+          subject: where,
+          hint: 'the repository may not exist, or it needs credentials (registry-username/registry-password, docker login)',
+        },
+      );
     }
-    throw new ImageChangelogError('REGISTRY_ERROR', `${subject}: the registry answered ${status}${detail}`, { subject: where });
+    throw new ImageChangelogError('REGISTRY_ERROR', `${subject}: the registry answered ${status}${detail}`, {
+      subject: where,
+    });
   }
 }
 
 function checkRepository(repo: RepositoryRef): void {
-  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(repo.repository)) {
-    throw new ImageChangelogError('BAD_REFERENCE', `invalid repository name "${repo.repository}"`, { subject: repo.repository });
+  if (
+    !/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(
+      repo.repository,
+    )
+  ) {
+    throw new ImageChangelogError('BAD_REFERENCE', `invalid repository name "${repo.repository}"`, {
+      subject: repo.repository,
+    });
   }
 }
 

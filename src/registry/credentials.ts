@@ -38,7 +38,11 @@ const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** `https://Registry.example.com/v1/` -> `registry.example.com`; Docker Hub's names -> its API host. */
 export function normalizeRegistryKey(key: string): string {
-  const host = key.replace(/^[a-z]+:\/\//i, '').split('/')[0]?.toLowerCase() ?? '';
+  const host =
+    key
+      .replace(/^[a-z]+:\/\//i, '')
+      .split('/')[0]
+      ?.toLowerCase() ?? '';
   if (['index.docker.io', 'docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'].includes(host)) {
     return DOCKER_HUB_REGISTRY;
   }
@@ -89,7 +93,8 @@ export class CredentialStore {
     const o = this.options;
     if (o.username !== undefined && o.password !== undefined && o.username !== '') {
       const scope = o.explicitRegistries?.map(normalizeRegistryKey);
-      if (!scope || scope.includes(registry)) return { kind: 'basic', username: o.username, password: o.password };
+      if (!scope || scope.includes(registry))
+        return { kind: 'basic', username: o.username, password: o.password };
     }
     const config = await this.readConfig();
     if (config) {
@@ -120,20 +125,29 @@ export class CredentialStore {
         text = await readFile(path, 'utf8');
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw new ImageChangelogError('DOCKER_CONFIG', `cannot read docker config ${path}`, { subject: path, cause: err });
+        throw new ImageChangelogError('DOCKER_CONFIG', `cannot read docker config ${path}`, {
+          subject: path,
+          cause: err,
+        });
       }
       try {
         const parsed: unknown = JSON.parse(text);
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+          throw new Error('not an object');
         return parsed;
       } catch {
-        throw new ImageChangelogError('DOCKER_CONFIG', `docker config ${path} is not valid JSON`, { subject: path });
+        throw new ImageChangelogError('DOCKER_CONFIG', `docker config ${path} is not valid JSON`, {
+          subject: path,
+        });
       }
     })();
     return this.config;
   }
 
-  private fromAuthEntry(entry: NonNullable<DockerConfig['auths']>[string], registry: string): Credential | undefined {
+  private fromAuthEntry(
+    entry: NonNullable<DockerConfig['auths']>[string],
+    registry: string,
+  ): Credential | undefined {
     if (typeof entry.identitytoken === 'string' && entry.identitytoken !== '') {
       this.remember(entry.identitytoken);
       return { kind: 'identity-token', token: entry.identitytoken };
@@ -142,9 +156,13 @@ export class CredentialStore {
       const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
       const sep = decoded.indexOf(':');
       if (sep <= 0) {
-        throw new ImageChangelogError('DOCKER_CONFIG', `the "auth" entry for ${registry} in the docker config is not base64 of user:password`, {
-          subject: registry,
-        });
+        throw new ImageChangelogError(
+          'DOCKER_CONFIG',
+          `the "auth" entry for ${registry} in the docker config is not base64 of user:password`,
+          {
+            subject: registry,
+          },
+        );
       }
       const password = decoded.slice(sep + 1);
       this.remember(entry.auth);
@@ -161,7 +179,11 @@ export class CredentialStore {
   /** `docker-credential-NAME get` with the server URL on stdin; "not found" means no credentials. */
   private async runHelper(name: string, registry: string): Promise<Credential | undefined> {
     if (!HELPER_NAME.test(name)) {
-      throw new ImageChangelogError('CREDENTIAL_HELPER', `invalid credential helper name "${name}" in the docker config`, { subject: name });
+      throw new ImageChangelogError(
+        'CREDENTIAL_HELPER',
+        `invalid credential helper name "${name}" in the docker config`,
+        { subject: name },
+      );
     }
     const program = `docker-credential-${name}`;
     const out = await runProgram(program, ['get'], helperServerUrl(registry), {
@@ -170,21 +192,33 @@ export class CredentialStore {
     });
     if (out.code !== 0) {
       if (/credentials not found/i.test(out.stdout + out.stderr)) return undefined;
-      throw new ImageChangelogError('CREDENTIAL_HELPER', `${program} failed for ${registry} (exit ${out.code ?? 'signal'})`, {
-        subject: program,
-        hint: out.stderr.trim().split('\n')[0]?.slice(0, 200),
-      });
+      throw new ImageChangelogError(
+        'CREDENTIAL_HELPER',
+        `${program} failed for ${registry} (exit ${out.code ?? 'signal'})`,
+        {
+          subject: program,
+          hint: out.stderr.trim().split('\n')[0]?.slice(0, 200),
+        },
+      );
     }
     let parsed: { Username?: unknown; Secret?: unknown };
     try {
       parsed = JSON.parse(out.stdout) as typeof parsed;
     } catch {
-      throw new ImageChangelogError('CREDENTIAL_HELPER', `${program} printed something other than JSON for ${registry}`, { subject: program });
+      throw new ImageChangelogError(
+        'CREDENTIAL_HELPER',
+        `${program} printed something other than JSON for ${registry}`,
+        { subject: program },
+      );
     }
     if (typeof parsed.Secret !== 'string' || parsed.Secret === '') return undefined;
     this.remember(parsed.Secret);
     if (parsed.Username === '<token>') return { kind: 'identity-token', token: parsed.Secret };
-    return { kind: 'basic', username: typeof parsed.Username === 'string' ? parsed.Username : '', password: parsed.Secret };
+    return {
+      kind: 'basic',
+      username: typeof parsed.Username === 'string' ? parsed.Username : '',
+      password: parsed.Secret,
+    };
   }
 }
 
@@ -214,7 +248,13 @@ function runProgram(
     let stderr = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new ImageChangelogError('CREDENTIAL_HELPER', `${program} did not answer within ${options.timeoutMs} ms`, { subject: program }));
+      reject(
+        new ImageChangelogError(
+          'CREDENTIAL_HELPER',
+          `${program} did not answer within ${options.timeoutMs} ms`,
+          { subject: program },
+        ),
+      );
     }, options.timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d.slice(0, 1 << 20)));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d.slice(0, 1 << 16)));
@@ -222,10 +262,14 @@ function runProgram(
       clearTimeout(timer);
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
       reject(
-        new ImageChangelogError('CREDENTIAL_HELPER', missing ? `credential helper ${program} is not on the PATH` : `cannot run ${program}`, {
-          subject: program,
-          cause: err,
-        }),
+        new ImageChangelogError(
+          'CREDENTIAL_HELPER',
+          missing ? `credential helper ${program} is not on the PATH` : `cannot run ${program}`,
+          {
+            subject: program,
+            cause: err,
+          },
+        ),
       );
     });
     child.on('close', (code) => {

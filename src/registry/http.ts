@@ -94,7 +94,9 @@ export function sendOnce(req: HttpRequest): Promise<IncomingMessage> {
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return Promise.reject(new ImageChangelogError('BAD_URL', `unsupported URL scheme ${url.protocol} for ${req.subject}`));
+    return Promise.reject(
+      new ImageChangelogError('BAD_URL', `unsupported URL scheme ${url.protocol} for ${req.subject}`),
+    );
   }
   const lib = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
@@ -106,7 +108,10 @@ export function sendOnce(req: HttpRequest): Promise<IncomingMessage> {
       watchIdle(res, req.idleTimeoutMs, req.subject);
       resolve(res);
     });
-    const headTimer = setTimeout(() => cr.destroy(idleError(req.idleTimeoutMs, req.subject)), req.idleTimeoutMs);
+    const headTimer = setTimeout(
+      () => cr.destroy(idleError(req.idleTimeoutMs, req.subject)),
+      req.idleTimeoutMs,
+    );
     headTimer.unref();
     cr.on('error', (err) => {
       clearTimeout(headTimer);
@@ -132,13 +137,24 @@ export async function send(req: HttpRequest): Promise<HttpResponse> {
     }
     res.resume();
     if (hop >= MAX_REDIRECTS) {
-      throw new ImageChangelogError('TOO_MANY_REDIRECTS', `more than ${MAX_REDIRECTS} redirects while fetching ${req.subject}`);
+      throw new ImageChangelogError(
+        'TOO_MANY_REDIRECTS',
+        `more than ${MAX_REDIRECTS} redirects while fetching ${req.subject}`,
+      );
     }
     const next = new URL(location, current.url);
-    if (current.url.protocol === 'https:' && next.protocol === 'http:' && !req.allowPlainHttp(next.hostname)) {
-      throw new ImageChangelogError('INSECURE_REDIRECT', `refusing a redirect from HTTPS to plain HTTP (${next.host}) for ${req.subject}`, {
-        subject: next.host,
-      });
+    if (
+      current.url.protocol === 'https:' &&
+      next.protocol === 'http:' &&
+      !req.allowPlainHttp(next.hostname)
+    ) {
+      throw new ImageChangelogError(
+        'INSECURE_REDIRECT',
+        `refusing a redirect from HTTPS to plain HTTP (${next.host}) for ${req.subject}`,
+        {
+          subject: next.host,
+        },
+      );
     }
     const headers = { ...current.headers };
     if (next.origin !== origin) {
@@ -173,5 +189,7 @@ export async function readBody(res: IncomingMessage, maxBytes: number, subject: 
 }
 
 function tooLarge(subject: string, maxBytes: number): ImageChangelogError {
-  return new ImageChangelogError('TOO_LARGE', `${subject} is larger than the ${maxBytes}-byte limit`, { subject });
+  return new ImageChangelogError('TOO_LARGE', `${subject} is larger than the ${maxBytes}-byte limit`, {
+    subject,
+  });
 }

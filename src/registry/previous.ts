@@ -32,7 +32,12 @@ export function findPreviousTag(tags: readonly string[], current: string): strin
     // Equal versions (`v1.2.3` and `1.2.3`, or differing build metadata): prefer the current tag's
     // style, then the lexically smaller tag, so the answer never depends on the registry's order.
     const sameStyle = (t: string): boolean => /^[vV]/.test(t) === currentHasV;
-    if (order > 0 || (order === 0 && (sameStyle(tag) && !sameStyle(best.tag) || (sameStyle(tag) === sameStyle(best.tag) && tag < best.tag)))) {
+    if (
+      order > 0 ||
+      (order === 0 &&
+        ((sameStyle(tag) && !sameStyle(best.tag)) ||
+          (sameStyle(tag) === sameStyle(best.tag) && tag < best.tag)))
+    ) {
       best = { tag, version };
     }
   }
@@ -50,7 +55,11 @@ export interface PreviousImage {
 }
 
 /** The previous release in the registry: list the repository's tags and pick the one below `currentTag`. */
-export async function resolvePreviousByTags(client: TagLister, repo: RepositoryRef, currentTag: string): Promise<PreviousImage | undefined> {
+export async function resolvePreviousByTags(
+  client: TagLister,
+  repo: RepositoryRef,
+  currentTag: string,
+): Promise<PreviousImage | undefined> {
   if (!parseTag(currentTag)) return undefined;
   const tags = await client.listTags(repo);
   const tag = findPreviousTag(tags, currentTag);

@@ -2,7 +2,12 @@ import { ImageChangelogError } from '../util/errors.js';
 
 /** Docker Hub's API host; `docker.io` and `index.docker.io` are names for it in references. */
 export const DOCKER_HUB_REGISTRY = 'registry-1.docker.io';
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+const DOCKER_HUB_ALIASES = new Set([
+  'docker.io',
+  'index.docker.io',
+  'registry-1.docker.io',
+  'registry.hub.docker.com',
+]);
 
 /** A parsed image reference: where the image lives and which one. */
 export interface ImageReference {
@@ -73,7 +78,10 @@ export function parseReference(input: string): ImageReference {
   const parts = rest.split('/');
   let registry = DOCKER_HUB_REGISTRY;
   const first = parts[0] ?? '';
-  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['))) {
+  if (
+    parts.length > 1 &&
+    (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['))
+  ) {
     if (!isValidDomain(first)) throw bad(input, `"${first}" is not a valid registry host`);
     registry = DOCKER_HUB_ALIASES.has(first.toLowerCase()) ? DOCKER_HUB_REGISTRY : first;
     parts.shift();
@@ -81,13 +89,16 @@ export function parseReference(input: string): ImageReference {
   if (parts.length === 0 || parts.some((p) => p === '')) throw bad(input, 'the repository path is empty');
   for (const p of parts) {
     if (!COMPONENT.test(p)) {
-      const why = /[A-Z]/.test(p) ? 'repository names must be lowercase' : `"${p}" is not a valid path component`;
+      const why = /[A-Z]/.test(p)
+        ? 'repository names must be lowercase'
+        : `"${p}" is not a valid path component`;
       throw bad(input, why);
     }
   }
   let repository = parts.join('/');
   if (registry === DOCKER_HUB_REGISTRY && parts.length === 1) repository = `library/${repository}`;
-  if (repository.length > MAX_NAME_LENGTH) throw bad(input, 'the repository name is longer than 255 characters');
+  if (repository.length > MAX_NAME_LENGTH)
+    throw bad(input, 'the repository name is longer than 255 characters');
 
   const ref: ImageReference = { registry, repository, original: input };
   if (tag !== undefined) ref.tag = tag;
@@ -102,7 +113,9 @@ export function referenceTarget(ref: ImageReference): string {
 }
 
 /** The canonical text form: `registry/repository[:tag][@digest]`. */
-export function formatReference(ref: Pick<ImageReference, 'registry' | 'repository' | 'tag' | 'digest'>): string {
+export function formatReference(
+  ref: Pick<ImageReference, 'registry' | 'repository' | 'tag' | 'digest'>,
+): string {
   const registry = ref.registry === DOCKER_HUB_REGISTRY ? 'docker.io' : ref.registry;
   let out = `${registry}/${ref.repository}`;
   if (ref.tag !== undefined) out += `:${ref.tag}`;

@@ -91,7 +91,10 @@ export async function withRetries<T>(policy: RetryPolicy, attempt: (n: number) =
       return await attempt(n);
     } catch (err) {
       if (!isTransient(err) || n >= policy.maxAttempts) throw err;
-      await sleepFor(policy, retryDelay(policy, n, err instanceof TransientError ? err.retryAfter : undefined));
+      await sleepFor(
+        policy,
+        retryDelay(policy, n, err instanceof TransientError ? err.retryAfter : undefined),
+      );
     }
   }
 }

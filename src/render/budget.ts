@@ -19,7 +19,9 @@ export function measure(surface: Surface, text: string): number {
 /** The budget for a surface; a caller's smaller budget (room left in a release body) wins. */
 export function budgetFor(surface: Surface, requested?: number): number {
   const max = SURFACE_LIMITS[surface].budget;
-  return requested === undefined || !Number.isFinite(requested) ? max : Math.max(0, Math.min(max, Math.floor(requested)));
+  return requested === undefined || !Number.isFinite(requested)
+    ? max
+    : Math.max(0, Math.min(max, Math.floor(requested)));
 }
 
 /** How many rows each section may show. */

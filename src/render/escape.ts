@@ -48,7 +48,8 @@ function visible(cp: number): string {
 }
 
 /** Any code point `isHidden` flags (surrogates included, so astral text takes the careful path). */
-const MAYBE_HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ud800-\udfff\ufeff\ufff9-\ufffb]/;
+const MAYBE_HIDDEN =
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ud800-\udfff\ufeff\ufff9-\ufffb]/;
 
 /**
  * `s` with hidden code points replaced by visible escapes and cut after `max` code points (with `…`).

@@ -3,21 +3,48 @@ import type { Changes, FileChange, FileState, PackageChange, PackageChangeKind }
 import { formatBytes } from '../util/format-bytes.js';
 
 /** Package change kinds in the order a reviewer reads them: what went backwards first. */
-export const KIND_ORDER: readonly PackageChangeKind[] = ['downgraded', 'upgraded', 'added', 'removed', 'rebuilt'];
+export const KIND_ORDER: readonly PackageChangeKind[] = [
+  'downgraded',
+  'upgraded',
+  'added',
+  'removed',
+  'rebuilt',
+];
 
 /** Settings derived from layers, shown in the layers section rather than among the settings. */
 export const LAYER_SETTING_KEYS: ReadonlySet<string> = new Set(['history']);
 
 /** Settings the overview table already shows (before, after and change), left out of the markdown settings table. */
-export const OVERVIEW_SETTING_KEYS: ReadonlySet<string> = new Set(['layers', 'os', 'platform', 'size.compressed', 'size.uncompressed']);
+export const OVERVIEW_SETTING_KEYS: ReadonlySet<string> = new Set([
+  'layers',
+  'os',
+  'platform',
+  'size.compressed',
+  'size.uncompressed',
+]);
 
 /** Settings that say nothing by themselves in a headline (they follow any layer change). */
-export const QUIET_SETTING_KEYS: ReadonlySet<string> = new Set(['history', 'layers', 'size.compressed', 'size.uncompressed']);
+export const QUIET_SETTING_KEYS: ReadonlySet<string> = new Set([
+  'history',
+  'layers',
+  'size.compressed',
+  'size.uncompressed',
+]);
 
 export { formatBytes };
 
 /** Setting keys (or `prefix.` families) in the order they matter to a reviewer; anything else comes after. */
-const SETTING_IMPORTANCE: readonly string[] = ['user', 'entrypoint', 'cmd', 'port.', 'env.', 'workdir', 'volume.', 'healthcheck', 'label.'];
+const SETTING_IMPORTANCE: readonly string[] = [
+  'user',
+  'entrypoint',
+  'cmd',
+  'port.',
+  'env.',
+  'workdir',
+  'volume.',
+  'healthcheck',
+  'label.',
+];
 
 function settingRank(key: string): number {
   const i = SETTING_IMPORTANCE.findIndex((k) => (k.endsWith('.') ? key.startsWith(k) : key === k));
@@ -74,7 +101,9 @@ export function describeOs(os: OsRelease | undefined): string {
   if (!os) return 'unknown';
   if (os.prettyName === undefined) return os.versionId ? `${os.id} ${os.versionId}` : os.id;
   // Debian's PRETTY_NAME says `12`; a VERSION_ID it does not mention is added so a change shows.
-  return os.versionId && !os.prettyName.includes(os.versionId) ? `${os.prettyName} ${os.versionId}` : os.prettyName;
+  return os.versionId && !os.prettyName.includes(os.versionId)
+    ? `${os.prettyName} ${os.versionId}`
+    : os.prettyName;
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
@@ -102,7 +131,9 @@ export function nonPackagedChanges(changes: Changes): FileChange[] {
 
 /** Package files that differ from their package: changed with no package change to explain them, or not what the package ships. */
 export function suspiciousPackageFiles(changes: Changes): FileChange[] {
-  return changes.files.filter((f) => f.ownership === 'package' && (f.unexplained === true || f.modifiedAfterInstall === true));
+  return changes.files.filter(
+    (f) => f.ownership === 'package' && (f.unexplained === true || f.modifiedAfterInstall === true),
+  );
 }
 
 /**
@@ -139,7 +170,10 @@ function typeName(state: FileState): string {
  * The facts of a file change as plain pieces (untrusted parts, like link targets, are returned
  * separately so each renderer escapes them its own way).
  */
-export function fileDetails(change: FileChange): { facts: string[]; link?: { before?: string; after: string } } {
+export function fileDetails(change: FileChange): {
+  facts: string[];
+  link?: { before?: string; after: string };
+} {
   const { before: b, after: a } = change;
   const facts: string[] = [];
   let link: { before?: string; after: string } | undefined;
@@ -153,12 +187,18 @@ export function fileDetails(change: FileChange): { facts: string[]; link?: { bef
     if (s.type === 'symlink' && s.link !== undefined) link = { after: s.link };
   } else if (b && a) {
     for (const aspect of change.aspects) {
-      if (aspect === 'content') facts.push(b.size === a.size ? `content (same size, ${formatBytes(a.size)})` : `content (${formatBytesPair(b.size, a.size).join(' → ')})`);
+      if (aspect === 'content')
+        facts.push(
+          b.size === a.size
+            ? `content (same size, ${formatBytes(a.size)})`
+            : `content (${formatBytesPair(b.size, a.size).join(' → ')})`,
+        );
       else if (aspect === 'type') facts.push(`type ${typeName(b)} → ${typeName(a)}`);
       else if (aspect === 'mode') facts.push(`mode ${formatMode(b.mode)} → ${formatMode(a.mode)}`);
       else if (aspect === 'uid') facts.push(`uid ${b.uid} → ${a.uid}`);
       else if (aspect === 'gid') facts.push(`gid ${b.gid} → ${a.gid}`);
-      else if (aspect === 'link') link = { ...(b.link !== undefined ? { before: b.link } : {}), after: a.link ?? '' };
+      else if (aspect === 'link')
+        link = { ...(b.link !== undefined ? { before: b.link } : {}), after: a.link ?? '' };
     }
   }
   if (a && (a.mode & 0o6000) !== 0 && a.type !== 'dir' && (!b || (b.mode & 0o6000) !== (a.mode & 0o6000))) {
@@ -174,7 +214,11 @@ const BYTES = /^\d+$/;
  * A setting's before and after values for display: sizes in bytes become `12.3 MB` (exact bytes when
  * the two would round to the same text).
  */
-export function settingValues(key: string, before: string | undefined, after: string | undefined): [string | undefined, string | undefined] {
+export function settingValues(
+  key: string,
+  before: string | undefined,
+  after: string | undefined,
+): [string | undefined, string | undefined] {
   if (!key.startsWith('size.')) return [before, after];
   const b = before !== undefined && BYTES.test(before) ? Number(before) : undefined;
   const a = after !== undefined && BYTES.test(after) ? Number(after) : undefined;

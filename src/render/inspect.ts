@@ -21,7 +21,15 @@ export interface InspectSummary {
 }
 
 export function summarizeInventory(inv: Inventory): InspectSummary {
-  const fileCounts: Record<EntryType, number> = { file: 0, dir: 0, symlink: 0, hardlink: 0, char: 0, block: 0, fifo: 0 };
+  const fileCounts: Record<EntryType, number> = {
+    file: 0,
+    dir: 0,
+    symlink: 0,
+    hardlink: 0,
+    char: 0,
+    block: 0,
+    fifo: 0,
+  };
   let contentBytes = 0;
   let nonPackaged = 0;
   for (const f of inv.files) {
@@ -35,7 +43,11 @@ export function summarizeInventory(inv: Inventory): InspectSummary {
     reference: inv.image.reference,
     manifestDigest: inv.image.manifestDigest,
     platform: inv.image.platform,
-    layers: inv.image.layers.map((l) => ({ diffID: l.diffID, size: l.size, uncompressedSize: l.uncompressedSize })),
+    layers: inv.image.layers.map((l) => ({
+      diffID: l.diffID,
+      size: l.size,
+      uncompressedSize: l.uncompressedSize,
+    })),
     compressedSize: inv.image.compressedSize,
     uncompressedSize: inv.image.uncompressedSize,
     fileCounts,
@@ -49,7 +61,6 @@ export function summarizeInventory(inv: Inventory): InspectSummary {
   return s;
 }
 
-
 /** Terminal text for `inspect`; strings from the image have control characters removed. */
 export function renderInspectText(s: InspectSummary, problems: Inventory['problems']): string {
   const clean = (t: string): string => terminalSafe(t, 500);
@@ -60,7 +71,10 @@ export function renderInspectText(s: InspectSummary, problems: Inventory['proble
     `os        ${clean(s.os ?? 'unknown')}`,
     `size      ${formatBytes(s.compressedSize)} compressed, ${formatBytes(s.uncompressedSize)} uncompressed`,
     `layers    ${s.layers.length}`,
-    ...s.layers.map((l, i) => `  ${String(i + 1).padStart(3)}  ${l.diffID.slice(0, 19)}  ${formatBytes(l.size).padStart(9)}  ${formatBytes(l.uncompressedSize).padStart(9)}`),
+    ...s.layers.map(
+      (l, i) =>
+        `  ${String(i + 1).padStart(3)}  ${l.diffID.slice(0, 19)}  ${formatBytes(l.size).padStart(9)}  ${formatBytes(l.uncompressedSize).padStart(9)}`,
+    ),
     `files     ${Object.entries(s.fileCounts)
       .filter(([, n]) => n > 0)
       .map(([t, n]) => `${n} ${t}`)

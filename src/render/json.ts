@@ -43,7 +43,9 @@ export function renderJson(changes: Changes, verdict?: Verdict): string {
     counts: canonical(changes.counts),
     options: canonical(changes.options),
     packages: changes.packages.map((p: PackageChange) => canonical(p)),
-    files: [...changes.files].sort((a: FileChange, b: FileChange) => cmp(a.path, b.path)).map((f) => canonical(f)),
+    files: [...changes.files]
+      .sort((a: FileChange, b: FileChange) => cmp(a.path, b.path))
+      .map((f) => canonical(f)),
     rollup: [...changes.rollup].sort((a, b) => cmp(a.path, b.path)).map((r) => canonical(r)),
     settings: [...changes.settings].sort((a, b) => cmp(a.key, b.key)).map((s) => canonical(s)),
     layers: canonical(changes.layers),

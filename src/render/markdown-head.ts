@@ -37,24 +37,34 @@ export function headline(changes: Changes): string {
   const np = nonPackagedTotal(changes);
   if (np > 0) {
     const k = c.nonPackaged;
-    const detail = (['added', 'removed', 'modified'] as const).filter((x) => k[x] > 0).map((x) => `${k[x]} ${x}`);
+    const detail = (['added', 'removed', 'modified'] as const)
+      .filter((x) => k[x] > 0)
+      .map((x) => `${k[x]} ${x}`);
     parts.push(`**${plural(np, 'non-packaged file')}** (${detail.join(', ')})`);
   }
-  if (c.unexplained > 0) parts.push(`**${plural(c.unexplained, 'package file')} changed without a package change**`);
+  if (c.unexplained > 0)
+    parts.push(`**${plural(c.unexplained, 'package file')} changed without a package change**`);
   // os and platform get lines of their own below.
-  const keys = byImportance(changes.settings).filter((s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== 'os' && s.key !== 'platform').map((s) => s.key);
+  const keys = byImportance(changes.settings)
+    .filter((s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== 'os' && s.key !== 'platform')
+    .map((s) => s.key);
   if (keys.length > 0) {
     const shown = keys.slice(0, 5).map((k) => escapeCode(k, { table: false, max: 60 }));
-    parts.push(`settings: ${shown.join(', ')}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''} changed`);
+    parts.push(
+      `settings: ${shown.join(', ')}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''} changed`,
+    );
   }
-  const line = parts.length > 0 ? `${parts.join(', ')}.` : '**No changes** in packages, non-packaged files or settings.';
+  const line =
+    parts.length > 0 ? `${parts.join(', ')}.` : '**No changes** in packages, non-packaged files or settings.';
   const notes: string[] = [];
   if (changes.platformChanged)
     notes.push(
       `⚠️ **Platform changed**: ${escapeText(changes.before?.summary.platform ?? '')} → ${escapeText(changes.after.summary.platform)}.`,
     );
   if (changes.osChanged)
-    notes.push(`**Base OS changed**: ${escapeText(describeOs(changes.before?.os))} → ${escapeText(describeOs(changes.after.os))}.`);
+    notes.push(
+      `**Base OS changed**: ${escapeText(describeOs(changes.before?.os))} → ${escapeText(describeOs(changes.after.os))}.`,
+    );
   return [line, ...notes].join('\n');
 }
 
@@ -89,7 +99,10 @@ export function prepareVerdict(verdict: Verdict): PreparedVerdict {
     ...(allowed > 0 ? [`${allowed} allowed`] : []),
   ].join(', ');
   const kind = verdict.result === 'stop' ? 'CAUTION' : verdict.result === 'warn' ? 'WARNING' : 'NOTE';
-  const head = [`> [!${kind}]`, `> **Policy ${escapeCode(verdict.policy, { table: false, max: 100 })}: ${verdict.result}**${tally ? ` (${tally})` : ' (no violations)'}`];
+  const head = [
+    `> [!${kind}]`,
+    `> **Policy ${escapeCode(verdict.policy, { table: false, max: 100 })}: ${verdict.result}**${tally ? ` (${tally})` : ' (no violations)'}`,
+  ];
   const items = sortViolations(verdict.violations).map((v) => {
     const status = v.allowed
       ? ` (allowed: ${escapeText(v.allowed.reason, { max: 100 })}${v.allowed.expires ? `, until ${escapeText(v.allowed.expires, { max: 30 })}` : ''})`
@@ -139,14 +152,42 @@ export function overviewTable(changes: Changes): string {
     ['', 'Previous', 'New', 'Change'],
     [
       ['Image', code(p.reference), code(s.reference), ''],
-      ['Digest', code(shortDigest(p.manifestDigest)), code(shortDigest(s.manifestDigest)), p.manifestDigest === s.manifestDigest ? 'same' : ''],
+      [
+        'Digest',
+        code(shortDigest(p.manifestDigest)),
+        code(shortDigest(s.manifestDigest)),
+        p.manifestDigest === s.manifestDigest ? 'same' : '',
+      ],
       ['Platform', escapeText(p.platform), escapeText(s.platform), changed(p.platform, s.platform)],
-      ['OS', escapeText(describeOs(b.os)), escapeText(describeOs(a.os)), changes.osChanged ? '**changed**' : ''],
-      ['Size (compressed)', ...formatBytesPair(p.compressedSize, s.compressedSize), formatSizeDelta(p.compressedSize, s.compressedSize)],
-      ['Size (uncompressed)', ...formatBytesPair(p.uncompressedSize, s.uncompressedSize), formatSizeDelta(p.uncompressedSize, s.uncompressedSize)],
-      ['Packages', String(b.packageCount), String(a.packageCount), formatDelta(b.packageCount, a.packageCount)],
+      [
+        'OS',
+        escapeText(describeOs(b.os)),
+        escapeText(describeOs(a.os)),
+        changes.osChanged ? '**changed**' : '',
+      ],
+      [
+        'Size (compressed)',
+        ...formatBytesPair(p.compressedSize, s.compressedSize),
+        formatSizeDelta(p.compressedSize, s.compressedSize),
+      ],
+      [
+        'Size (uncompressed)',
+        ...formatBytesPair(p.uncompressedSize, s.uncompressedSize),
+        formatSizeDelta(p.uncompressedSize, s.uncompressedSize),
+      ],
+      [
+        'Packages',
+        String(b.packageCount),
+        String(a.packageCount),
+        formatDelta(b.packageCount, a.packageCount),
+      ],
       ['Files', String(b.fileCount), String(a.fileCount), formatDelta(b.fileCount, a.fileCount)],
-      ['Layers', String(p.layers.length), String(s.layers.length), `${formatDelta(p.layers.length, s.layers.length)} (${changes.layers.shared} shared)`],
+      [
+        'Layers',
+        String(p.layers.length),
+        String(s.layers.length),
+        `${formatDelta(p.layers.length, s.layers.length)} (${changes.layers.shared} shared)`,
+      ],
     ],
     ['l', 'l', 'l', 'l'],
   );

@@ -39,24 +39,47 @@ export class MarkdownSections {
       const list = changes.packages.filter((p) => p.kind === k);
       return k === 'added' || k === 'removed'
         ? prepareTable(['Package', 'Version', 'Files'], list.map(singleVersionRow), ['l', 'l', 'r'])
-        : prepareTable(['Package', 'Before', 'After', 'Bump', 'Files'], list.map(packageRow), ['l', 'l', 'l', 'l', 'r']);
+        : prepareTable(['Package', 'Before', 'After', 'Bump', 'Files'], list.map(packageRow), [
+            'l',
+            'l',
+            'l',
+            'l',
+            'r',
+          ]);
     };
     this.byKind = new Map(KIND_ORDER.map((k) => [k, table(k)]));
     this.rollupRows = prepareTable(
       [`Directory (depth ${changes.options.depth})`, 'Added', 'Removed', 'Modified'],
-      changes.options.depth === 'all' ? [] : changes.rollup.map((r) => [escapeCode(r.path === '/' ? '/' : `${r.path}/`), n(r.added), n(r.removed), n(r.modified)]),
+      changes.options.depth === 'all'
+        ? []
+        : changes.rollup.map((r) => [
+            escapeCode(r.path === '/' ? '/' : `${r.path}/`),
+            n(r.added),
+            n(r.removed),
+            n(r.modified),
+          ]),
       ['l', 'r', 'r', 'r'],
     );
-    this.fileRows = prepareTable(['Change', 'Path', 'Details'], nonPackagedChanges(changes).map(fileRow), ['l', 'l', 'l']);
+    this.fileRows = prepareTable(['Change', 'Path', 'Details'], nonPackagedChanges(changes).map(fileRow), [
+      'l',
+      'l',
+      'l',
+    ]);
     this.suspiciousRows = prepareTable(
       ['Path', 'Package', 'Change', 'Details'],
       suspiciousPackageFiles(changes).map((f) => suspiciousRow(changes, f)),
       ['l', 'l', 'l', 'l'],
     );
     // A first release has nothing before: one value column, as the text output shows it.
-    const settings = changes.settings.filter((s) => !LAYER_SETTING_KEYS.has(s.key) && !OVERVIEW_SETTING_KEYS.has(s.key));
+    const settings = changes.settings.filter(
+      (s) => !LAYER_SETTING_KEYS.has(s.key) && !OVERVIEW_SETTING_KEYS.has(s.key),
+    );
     this.settingRows = changes.firstRelease
-      ? prepareTable(['Setting', 'Value'], settings.map((s) => [escapeCode(s.key, { max: 120 }), value(s.after, s.redacted)]), ['l', 'l'])
+      ? prepareTable(
+          ['Setting', 'Value'],
+          settings.map((s) => [escapeCode(s.key, { max: 120 }), value(s.after, s.redacted)]),
+          ['l', 'l'],
+        )
       : prepareTable(
           ['Setting', 'Before', 'After'],
           settings.map((s) => {
@@ -65,8 +88,17 @@ export class MarkdownSections {
           }),
           ['l', 'l', 'l'],
         );
-    this.layerRows = prepareTable(['Layer', 'Change', 'Digest', 'Size', 'Created by'], layerRows(changes), ['r', 'l', 'l', 'r', 'l']);
-    const packages = Math.max(0, ...KIND_ORDER.filter((k) => k !== 'downgraded').map((k) => this.byKind.get(k)!.rows.length));
+    this.layerRows = prepareTable(['Layer', 'Change', 'Digest', 'Size', 'Created by'], layerRows(changes), [
+      'r',
+      'l',
+      'l',
+      'r',
+      'l',
+    ]);
+    const packages = Math.max(
+      0,
+      ...KIND_ORDER.filter((k) => k !== 'downgraded').map((k) => this.byKind.get(k)!.rows.length),
+    );
     this.totals = {
       violations,
       downgrades: this.byKind.get('downgraded')!.rows.length,
@@ -107,7 +139,8 @@ export class MarkdownSections {
   nonPackaged(limits: Limits): string {
     if (this.fileRows.rows.length === 0 && this.rollupRows.rows.length === 0) return '';
     const c = this.changes.counts;
-    const dirs = this.fileRows.rows.length - (c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified);
+    const dirs =
+      this.fileRows.rows.length - (c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified);
     const summary = `<b>Non-packaged files</b>: ${plural(c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified, 'file')}${dirs > 0 ? `, ${plural(dirs, 'directory', 'directories')}` : ''}`;
     const parts: string[] = [];
     parts.push(this.tableOf(this.rollupRows, limits.rollup));
@@ -118,7 +151,11 @@ export class MarkdownSections {
   suspicious(limits: Limits): string {
     const total = this.suspiciousRows.rows.length;
     if (total === 0) return '';
-    return details(`<b>Package files that differ from their package</b>: ${total}`, this.tableOf(this.suspiciousRows, limits.suspicious), false);
+    return details(
+      `<b>Package files that differ from their package</b>: ${total}`,
+      this.tableOf(this.suspiciousRows, limits.suspicious),
+      false,
+    );
   }
 
   settings(limits: Limits): string {
@@ -150,7 +187,9 @@ function version(ref: PackageChange['before']): string {
 
 function packageName(p: PackageChange): string {
   const where = [p.ecosystem, ...(p.arch ? [escapeText(p.arch, { max: 20 })] : [])].join(', ');
-  const location = ['dpkg', 'rpm', 'apk'].includes(p.ecosystem) ? '' : ` ${escapeCode(p.location, { max: 80 })}`;
+  const location = ['dpkg', 'rpm', 'apk'].includes(p.ecosystem)
+    ? ''
+    : ` ${escapeCode(p.location, { max: 80 })}`;
   return `${escapeCode(p.name, { max: 100 })} (${where})${location}`;
 }
 
@@ -170,7 +209,10 @@ function singleVersionRow(p: PackageChange): string[] {
 function detailText(change: FileChange): string {
   const { facts, link } = fileDetails(change);
   const parts = [...facts]; // our own words and numbers: nothing from the image
-  if (link) parts.push(`→ ${link.before !== undefined ? `${escapeCode(link.before, { max: 80 })} → ` : ''}${escapeCode(link.after, { max: 80 })}`);
+  if (link)
+    parts.push(
+      `→ ${link.before !== undefined ? `${escapeCode(link.before, { max: 80 })} → ` : ''}${escapeCode(link.after, { max: 80 })}`,
+    );
   return parts.join(', ');
 }
 
@@ -185,7 +227,11 @@ function ownerCell(changes: Changes, owner: string): string {
 }
 
 function suspiciousRow(changes: Changes, change: FileChange): string[] {
-  const owners = change.owners.slice(0, 3).map((o) => ownerCell(changes, o)).join(', ') + (change.owners.length > 3 ? ` +${change.owners.length - 3}` : '');
+  const owners =
+    change.owners
+      .slice(0, 3)
+      .map((o) => ownerCell(changes, o))
+      .join(', ') + (change.owners.length > 3 ? ` +${change.owners.length - 3}` : '');
   const why = change.unexplained ? 'no package change' : 'package changed';
   return [escapeCode(change.path, { max: 160 }), owners, `${change.kind} (${why})`, detailText(change)];
 }
@@ -206,7 +252,10 @@ function layerRows(changes: Changes): string[][] {
     formatBytes(l.size),
     l.createdBy ? escapeCode(l.createdBy.trim(), { max: 160 }) : '',
   ];
-  const rows = changes.after.summary.layers.flatMap((l, i) => (added.has(l.diffID) ? [row(l, i, 'added')] : []));
-  for (const [i, l] of (changes.before?.summary.layers ?? []).entries()) if (removed.has(l.diffID)) rows.push(row(l, i, 'removed'));
+  const rows = changes.after.summary.layers.flatMap((l, i) =>
+    added.has(l.diffID) ? [row(l, i, 'added')] : [],
+  );
+  for (const [i, l] of (changes.before?.summary.layers ?? []).entries())
+    if (removed.has(l.diffID)) rows.push(row(l, i, 'removed'));
   return rows;
 }

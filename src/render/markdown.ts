@@ -41,8 +41,11 @@ export function renderMarkdown(changes: Changes, options: MarkdownOptions): stri
   const sections = new MarkdownSections(changes, more, verdict?.violations.length ?? 0);
   const policy = verdict ? prepareVerdict(verdict) : undefined;
   const top: string[] = [];
-  if (options.marker !== undefined || surface === 'comment') top.push(markerLine(options.marker ?? 'default'));
-  top.push(`### ${options.title !== undefined ? escapeText(options.title) : `Image changelog: ${escapeCode(changes.after.summary.reference, { table: false, max: 120 })}`}`);
+  if (options.marker !== undefined || surface === 'comment')
+    top.push(markerLine(options.marker ?? 'default'));
+  top.push(
+    `### ${options.title !== undefined ? escapeText(options.title) : `Image changelog: ${escapeCode(changes.after.summary.reference, { table: false, max: 120 })}`}`,
+  );
   const head = top.join('\n');
   const line = headline(changes);
   const summary = surface === 'release' ? releaseSummary(changes) : undefined;
@@ -66,12 +69,21 @@ export function renderMarkdown(changes: Changes, options: MarkdownOptions): stri
   const budget = budgetFor(surface, options.budget);
   const fits = (text: string) => measure(surface, text) <= budget;
   const minimal = () =>
-    join([head, line, policy ? verdictBlock(policy, 0, more) : undefined, `The details do not fit here; see the full JSON report${options.fullReportHint ?? ''}.`]);
+    join([
+      head,
+      line,
+      policy ? verdictBlock(policy, 0, more) : undefined,
+      `The details do not fit here; see the full JSON report${options.fullReportHint ?? ''}.`,
+    ]);
   return fitToBudget(render, sections.totals, fits, minimal, (text) => hardCut(text, surface, budget));
 }
 
 /** Release notes: a one-sentence human summary, then the details, within the release body budget. */
-export function renderReleaseNotes(changes: Changes, verdict?: Verdict, options: Omit<MarkdownOptions, 'surface' | 'verdict'> = {}): string {
+export function renderReleaseNotes(
+  changes: Changes,
+  verdict?: Verdict,
+  options: Omit<MarkdownOptions, 'surface' | 'verdict'> = {},
+): string {
   return renderMarkdown(changes, { ...options, surface: 'release', ...(verdict ? { verdict } : {}) });
 }
 
@@ -82,9 +94,14 @@ function join(parts: Array<string | undefined>): string {
 function footnotes(changes: Changes): string {
   const notes: string[] = [];
   if (changes.counts.excluded > 0)
-    notes.push(`${plural(changes.counts.excluded, 'changed path')} matched the exclude globs (caches, logs, ...) and ${changes.counts.excluded === 1 ? 'is' : 'are'} only in the JSON report.`);
+    notes.push(
+      `${plural(changes.counts.excluded, 'changed path')} matched the exclude globs (caches, logs, ...) and ${changes.counts.excluded === 1 ? 'is' : 'are'} only in the JSON report.`,
+    );
   const state = stateFileChanges(changes);
-  if (state > 0) notes.push(`${plural(state, 'package-manager state file')} (package databases) changed with the packages.`);
+  if (state > 0)
+    notes.push(
+      `${plural(state, 'package-manager state file')} (package databases) changed with the packages.`,
+    );
   return notes.length > 0 ? `<sub>${notes.join(' ')}</sub>` : '';
 }
 

@@ -11,7 +11,12 @@ function markers(key: string): { start: string; end: string } {
  * before and after left untouched. Returns undefined when even the author's text leaves no room for
  * a changelog of `changelog`'s size (the caller shortens it and tries again).
  */
-export function spliceReleaseBody(body: string | null | undefined, key: string, changelog: string, limit = RELEASE_BODY_LIMIT): string | undefined {
+export function spliceReleaseBody(
+  body: string | null | undefined,
+  key: string,
+  changelog: string,
+  limit = RELEASE_BODY_LIMIT,
+): string | undefined {
   const { start, end } = markers(key);
   const current = body ?? '';
   const block = `${start}\n${changelog.trimEnd()}\n${end}`;
@@ -24,7 +29,11 @@ export function spliceReleaseBody(body: string | null | undefined, key: string, 
 }
 
 /** Room left for the changelog in a release body (for choosing the render budget). */
-export function releaseBudget(body: string | null | undefined, key: string, limit = RELEASE_BODY_LIMIT): number {
+export function releaseBudget(
+  body: string | null | undefined,
+  key: string,
+  limit = RELEASE_BODY_LIMIT,
+): number {
   const { start, end } = markers(key);
   const current = body ?? '';
   const s = current.indexOf(start);

@@ -34,8 +34,16 @@ export interface TextOptions {
 type Paint = (text: string) => string;
 
 function palette(color: boolean): Record<'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan', Paint> {
-  const sgr = (open: number, close: number): Paint => (color ? (t) => `\u001b[${open}m${t}\u001b[${close}m` : (t) => t);
-  return { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39) };
+  const sgr = (open: number, close: number): Paint =>
+    color ? (t) => `\u001b[${open}m${t}\u001b[${close}m` : (t) => t;
+  return {
+    bold: sgr(1, 22),
+    dim: sgr(2, 22),
+    red: sgr(31, 39),
+    green: sgr(32, 39),
+    yellow: sgr(33, 39),
+    cyan: sgr(36, 39),
+  };
 }
 
 /** An image string made harmless for a terminal: no escape sequences, no hidden characters. */
@@ -52,19 +60,32 @@ export function renderText(changes: Changes, options: TextOptions): string {
   const a = changes.after;
   const b = changes.before;
 
-  out.push(c.bold(`Image changelog: ${safe(a.summary.reference)}`) + (b ? ` (previous: ${safe(b.summary.reference)})` : ''));
+  out.push(
+    c.bold(`Image changelog: ${safe(a.summary.reference)}`) +
+      (b ? ` (previous: ${safe(b.summary.reference)})` : ''),
+  );
   if (changes.firstRelease) {
-    out.push(`First release: ${plural(packageTotal(changes), 'package')}, ${plural(nonPackagedTotal(changes), 'non-packaged file')}, ${safe(describeOs(a.os))}, ${safe(a.summary.platform)}`);
+    out.push(
+      `First release: ${plural(packageTotal(changes), 'package')}, ${plural(nonPackagedTotal(changes), 'non-packaged file')}, ${safe(describeOs(a.os))}, ${safe(a.summary.platform)}`,
+    );
   } else {
     const parts: string[] = [];
-    if (packageTotal(changes) > 0) parts.push(`${plural(packageTotal(changes), 'package')} changed (${kindCounts(changes)})`);
+    if (packageTotal(changes) > 0)
+      parts.push(`${plural(packageTotal(changes), 'package')} changed (${kindCounts(changes)})`);
     if (nonPackagedTotal(changes) > 0) parts.push(plural(nonPackagedTotal(changes), 'non-packaged file'));
-    if (changes.counts.unexplained > 0) parts.push(`${plural(changes.counts.unexplained, 'package file')} changed without a package change`);
-    const keys = byImportance(changes.settings).filter((s) => !QUIET_SETTING_KEYS.has(s.key)).map((s) => safe(s.key, 60));
+    if (changes.counts.unexplained > 0)
+      parts.push(`${plural(changes.counts.unexplained, 'package file')} changed without a package change`);
+    const keys = byImportance(changes.settings)
+      .filter((s) => !QUIET_SETTING_KEYS.has(s.key))
+      .map((s) => safe(s.key, 60));
     if (keys.length > 0) parts.push(`settings: ${keys.join(', ')}`);
     out.push(parts.length > 0 ? parts.join(', ') : 'No changes in packages, non-packaged files or settings.');
-    if (changes.platformChanged) out.push(c.yellow(`Platform changed: ${safe(b?.summary.platform ?? '')} → ${safe(a.summary.platform)}`));
-    if (changes.osChanged) out.push(c.yellow(`Base OS changed: ${safe(describeOs(b?.os))} → ${safe(describeOs(a.os))}`));
+    if (changes.platformChanged)
+      out.push(
+        c.yellow(`Platform changed: ${safe(b?.summary.platform ?? '')} → ${safe(a.summary.platform)}`),
+      );
+    if (changes.osChanged)
+      out.push(c.yellow(`Base OS changed: ${safe(describeOs(b?.os))} → ${safe(describeOs(a.os))}`));
   }
 
   const verdict = options.verdict;
@@ -72,7 +93,13 @@ export function renderText(changes: Changes, options: TextOptions): string {
     const paint = verdict.result === 'stop' ? c.red : verdict.result === 'warn' ? c.yellow : c.green;
     out.push('', paint(c.bold(`Policy ${safe(verdict.policy, 100)}: ${verdict.result.toUpperCase()}`)));
     for (const v of sortViolations(verdict.violations)) {
-      const tag = v.allowed ? c.dim(`allowed ${v.action}`) : v.action === 'stop' ? c.red('stop') : v.action === 'warn' ? c.yellow('warn') : 'info';
+      const tag = v.allowed
+        ? c.dim(`allowed ${v.action}`)
+        : v.action === 'stop'
+          ? c.red('stop')
+          : v.action === 'warn'
+            ? c.yellow('warn')
+            : 'info';
       out.push(`  ${tag}  ${safe(v.rule, 80)}  ${safe(v.subject, 120)}: ${safe(v.message)}`);
     }
   }
@@ -80,23 +107,52 @@ export function renderText(changes: Changes, options: TextOptions): string {
   section('Overview');
   const rows: Array<[string, string, string, string]> = [
     ['image', safe(b?.summary.reference ?? ''), safe(a.summary.reference), ''],
-    ['digest', b ? shortDigest(safe(b.summary.manifestDigest)) : '', shortDigest(safe(a.summary.manifestDigest)), ''],
-    ['platform', safe(b?.summary.platform ?? ''), safe(a.summary.platform), changes.platformChanged ? 'changed' : ''],
+    [
+      'digest',
+      b ? shortDigest(safe(b.summary.manifestDigest)) : '',
+      shortDigest(safe(a.summary.manifestDigest)),
+      '',
+    ],
+    [
+      'platform',
+      safe(b?.summary.platform ?? ''),
+      safe(a.summary.platform),
+      changes.platformChanged ? 'changed' : '',
+    ],
     ['os', b ? safe(describeOs(b.os)) : '', safe(describeOs(a.os)), changes.osChanged ? 'changed' : ''],
     ['compressed', ...sizeRow(b?.summary.compressedSize, a.summary.compressedSize)],
     ['uncompressed', ...sizeRow(b?.summary.uncompressedSize, a.summary.uncompressedSize)],
-    ['packages', b ? String(b.packageCount) : '', String(a.packageCount), b ? formatDelta(b.packageCount, a.packageCount) : ''],
-    ['files', b ? String(b.fileCount) : '', String(a.fileCount), b ? formatDelta(b.fileCount, a.fileCount) : ''],
-    ['layers', b ? String(b.summary.layers.length) : '', String(a.summary.layers.length), b ? `${formatDelta(b.summary.layers.length, a.summary.layers.length)} (${changes.layers.shared} shared)` : ''],
+    [
+      'packages',
+      b ? String(b.packageCount) : '',
+      String(a.packageCount),
+      b ? formatDelta(b.packageCount, a.packageCount) : '',
+    ],
+    [
+      'files',
+      b ? String(b.fileCount) : '',
+      String(a.fileCount),
+      b ? formatDelta(b.fileCount, a.fileCount) : '',
+    ],
+    [
+      'layers',
+      b ? String(b.summary.layers.length) : '',
+      String(a.summary.layers.length),
+      b
+        ? `${formatDelta(b.summary.layers.length, a.summary.layers.length)} (${changes.layers.shared} shared)`
+        : '',
+    ],
   ];
-  for (const [k, x, y, d] of rows) out.push(`  ${k.padEnd(13)} ${b ? `${x}  →  ` : ''}${y}${d ? `  ${c.dim(d)}` : ''}`);
+  for (const [k, x, y, d] of rows)
+    out.push(`  ${k.padEnd(13)} ${b ? `${x}  →  ` : ''}${y}${d ? `  ${c.dim(d)}` : ''}`);
 
   if (changes.packages.length > 0) {
     section(`Packages (${changes.packages.length})`);
     for (const kind of KIND_ORDER) {
       const list = changes.packages.filter((p) => p.kind === kind);
       if (list.length === 0) continue;
-      const paint = kind === 'downgraded' || kind === 'removed' ? c.red : kind === 'rebuilt' ? c.yellow : c.green;
+      const paint =
+        kind === 'downgraded' || kind === 'removed' ? c.red : kind === 'rebuilt' ? c.yellow : c.green;
       out.push(`  ${paint(`${kind} (${list.length})`)}`);
       for (const p of list) out.push(`    ${packageLine(p, c.dim)}`);
     }
@@ -104,16 +160,24 @@ export function renderText(changes: Changes, options: TextOptions): string {
   const suspicious = suspiciousPackageFiles(changes);
   if (suspicious.length > 0) {
     section(`Package files that differ from their package (${suspicious.length})`);
-    for (const f of suspicious) out.push(`  ${c.yellow(f.kind.padEnd(8))} ${safe(f.path)}  ${c.dim(`[${f.owners.map((o) => ownerText(changes, o)).join(', ')}] ${fileText(f)}`)}`);
+    for (const f of suspicious)
+      out.push(
+        `  ${c.yellow(f.kind.padEnd(8))} ${safe(f.path)}  ${c.dim(`[${f.owners.map((o) => ownerText(changes, o)).join(', ')}] ${fileText(f)}`)}`,
+      );
   }
   const files = nonPackagedChanges(changes);
   if (files.length > 0) {
     // Counted as the headline and the markdown count them: files, then the directories listed with them.
     const fileCount = nonPackagedTotal(changes);
     const dirs = files.length - fileCount;
-    section(`Non-packaged files (${plural(fileCount, 'file')}${dirs > 0 ? `, ${plural(dirs, 'directory', 'directories')}` : ''})`);
+    section(
+      `Non-packaged files (${plural(fileCount, 'file')}${dirs > 0 ? `, ${plural(dirs, 'directory', 'directories')}` : ''})`,
+    );
     if (changes.options.depth !== 'all') {
-      for (const r of changes.rollup) out.push(`  ${safe(r.path === '/' ? '/' : `${r.path}/`).padEnd(40)} ${c.green(`+${r.added}`)} ${c.red(`-${r.removed}`)} ${c.yellow(`~${r.modified}`)}`);
+      for (const r of changes.rollup)
+        out.push(
+          `  ${safe(r.path === '/' ? '/' : `${r.path}/`).padEnd(40)} ${c.green(`+${r.added}`)} ${c.red(`-${r.removed}`)} ${c.yellow(`~${r.modified}`)}`,
+        );
       out.push('');
     }
     for (const f of files) {
@@ -131,7 +195,9 @@ export function renderText(changes: Changes, options: TextOptions): string {
     }
   }
   if (changes.layers.added.length + changes.layers.removed.length > 0) {
-    section(`Layers (${changes.layers.shared} shared, ${changes.layers.added.length} added, ${changes.layers.removed.length} removed)`);
+    section(
+      `Layers (${changes.layers.shared} shared, ${changes.layers.added.length} added, ${changes.layers.removed.length} removed)`,
+    );
     const added = new Set(changes.layers.added);
     const removed = new Set(changes.layers.removed);
     const line = (what: string, l: Changes['after']['summary']['layers'][number]) =>
@@ -140,7 +206,10 @@ export function renderText(changes: Changes, options: TextOptions): string {
     for (const l of b?.summary.layers ?? []) if (removed.has(l.diffID)) out.push(line(c.red('-'), l));
   }
   const notes: string[] = [];
-  if (changes.counts.excluded > 0) notes.push(`${plural(changes.counts.excluded, 'changed path')} matched the exclude globs (only in --format json).`);
+  if (changes.counts.excluded > 0)
+    notes.push(
+      `${plural(changes.counts.excluded, 'changed path')} matched the exclude globs (only in --format json).`,
+    );
   const state = stateFileChanges(changes);
   if (state > 0) notes.push(`${plural(state, 'package-manager state file')} changed with the packages.`);
   if (notes.length > 0) out.push('', c.dim(notes.join(' ')));
@@ -157,8 +226,13 @@ function packageLine(p: PackageChange, dim: Paint): string {
   // `name (ecosystem, arch) location`, as the markdown tables and the package-file owners name a package.
   const location = ['dpkg', 'rpm', 'apk'].includes(p.ecosystem) ? '' : ` ${safe(p.location, 120)}`;
   const origin = [p.ecosystem, ...(p.arch ? [safe(p.arch, 20)] : [])].join(', ');
-  const versions = p.before && p.after ? `${safe(p.before.version, 80)} → ${safe(p.after.version, 80)}` : safe((p.after ?? p.before)?.version ?? '', 80);
-  const extra = [p.bump, p.fileChanges > 0 ? plural(p.fileChanges, 'file') : undefined].filter((x) => x !== undefined).join(', ');
+  const versions =
+    p.before && p.after
+      ? `${safe(p.before.version, 80)} → ${safe(p.after.version, 80)}`
+      : safe((p.after ?? p.before)?.version ?? '', 80);
+  const extra = [p.bump, p.fileChanges > 0 ? plural(p.fileChanges, 'file') : undefined]
+    .filter((x) => x !== undefined)
+    .join(', ');
   return `${safe(p.name, 120)} ${dim(`(${origin})${location}`)}  ${versions}${extra ? `  ${dim(extra)}` : ''}`;
 }
 
@@ -170,6 +244,9 @@ function ownerText(changes: Changes, owner: string): string {
 
 function fileText(f: FileChange): string {
   const { facts, link } = fileDetails(f);
-  if (link) facts.push(`→ ${link.before !== undefined ? `${safe(link.before, 120)} → ` : ''}${safe(link.after, 120)}`);
+  if (link)
+    facts.push(
+      `→ ${link.before !== undefined ? `${safe(link.before, 120)} → ` : ''}${safe(link.after, 120)}`,
+    );
   return facts.join(', ');
 }

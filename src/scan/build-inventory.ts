@@ -2,7 +2,14 @@ import type { Image } from '../image/types.js';
 import { formatPlatform } from '../image/platform.js';
 import type { LayerIndex } from '../layers/types.js';
 import { squashLayers } from '../layers/squash.js';
-import type { CatalogContext, Cataloger, ImageSummary, Inventory, Package, Problem } from '../catalog/types.js';
+import type {
+  CatalogContext,
+  Cataloger,
+  ImageSummary,
+  Inventory,
+  Package,
+  Problem,
+} from '../catalog/types.js';
 import { findOsRelease } from '../catalog/os/os-release.js';
 import { resolveOwnership } from '../catalog/ownership.js';
 
@@ -80,7 +87,12 @@ export async function buildInventory(
       problems.push({ code: w.code, path: w.path ?? idx.diffID, layer: i, message: w.message });
     }
   }
-  packages.sort((a, b) => a.ecosystem.localeCompare(b.ecosystem) || a.name.localeCompare(b.name) || a.location.localeCompare(b.location));
+  packages.sort(
+    (a, b) =>
+      a.ecosystem.localeCompare(b.ecosystem) ||
+      a.name.localeCompare(b.name) ||
+      a.location.localeCompare(b.location),
+  );
   const inventory: Inventory = {
     image: summarizeImage(image, indexes),
     config: image.config,

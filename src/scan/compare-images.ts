@@ -87,7 +87,10 @@ export async function compareImages(
       before = await openPrevious(previous, after.platform, options);
     }
     const images = before ? [before, after] : [after];
-    options.onPhase?.('layers', `${new Set(images.flatMap((i) => i.layers.map((l) => l.diffID))).size} distinct layers`);
+    options.onPhase?.(
+      'layers',
+      `${new Set(images.flatMap((i) => i.layers.map((l) => l.diffID))).size} distinct layers`,
+    );
     const indexes = await indexer(options).indexImages(images);
     options.onPhase?.('catalog', 'packages and file ownership');
     const catalogers = options.catalogers ?? defaultCatalogers;
@@ -111,7 +114,8 @@ async function openPrevious(reference: string, platform: Platform, options: Scan
   try {
     return await open(reference, platform, options);
   } catch (err) {
-    if (isImageChangelogError(err) && err.code === 'PLATFORM_NOT_FOUND') return open(reference, undefined, options);
+    if (isImageChangelogError(err) && err.code === 'PLATFORM_NOT_FOUND')
+      return open(reference, undefined, options);
     throw err;
   }
 }

@@ -62,7 +62,9 @@ export class LayerIndexer {
       this.report(layer.diffID);
       return hit;
     }
-    const index = await this.limit(() => readLayer(layer, spec, { ...this.options.read, ...(signal ? { signal } : {}) }));
+    const index = await this.limit(() =>
+      readLayer(layer, spec, { ...this.options.read, ...(signal ? { signal } : {}) }),
+    );
     if (cache) await cache.put(index);
     this.report(layer.diffID);
     return index;

@@ -11,7 +11,11 @@ export class ImageChangelogError extends Error {
   /** What to do about it. */
   readonly hint?: string;
 
-  constructor(code: string, message: string, options: { subject?: string; hint?: string; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { subject?: string; hint?: string; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     if (options.subject !== undefined) this.subject = options.subject;

@@ -14,7 +14,11 @@ import { apkCataloger } from '../../../src/catalog/os/apk.js';
 import { memoryCatalogContext } from '../../helpers/fs-context.js';
 
 const rootfsDir = resolve(import.meta.dirname, '../../../../shared/fixtures/rootfs');
-const fixtures = existsSync(rootfsDir) ? readdirSync(rootfsDir).filter((f) => /^alpine-.*\.tar\.gz$/.test(f)).sort() : [];
+const fixtures = existsSync(rootfsDir)
+  ? readdirSync(rootfsDir)
+      .filter((f) => /^alpine-.*\.tar\.gz$/.test(f))
+      .sort()
+  : [];
 if (fixtures.length === 0) console.warn(`apk.real: skipped, no Alpine root filesystems in ${rootfsDir}`);
 
 const work = fixtures.length > 0 ? mkdtempSync(join(tmpdir(), 'apk-real-')) : '';
@@ -26,7 +30,10 @@ afterAll(() => {
 function readDb(tarball: string): Buffer {
   for (const member of ['./lib/apk/db/installed', 'lib/apk/db/installed']) {
     try {
-      return execFileSync('tar', ['-xzf', join(rootfsDir, tarball), member, '-O'], { maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
+      return execFileSync('tar', ['-xzf', join(rootfsDir, tarball), member, '-O'], {
+        maxBuffer: 64 << 20,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
     } catch {
       // try the other spelling
     }
@@ -35,29 +42,41 @@ function readDb(tarball: string): Buffer {
 }
 
 describe.skipIf(fixtures.length === 0)('apk cataloger on Alpine root filesystems', () => {
-  it.each(fixtures)('finds one package per P: line with the fields the database holds in %s', async (tarball) => {
-    const db = readDb(tarball);
-    const text = db.toString('utf8');
-    const r = await apkCataloger.catalog(memoryCatalogContext({ 'lib/apk/db/installed': db }));
-    expect(r.problems).toEqual([]);
-    const pLines = text.split('\n').filter((l) => l.startsWith('P:')).length;
-    expect(pLines).toBeGreaterThan(10);
-    expect(r.packages).toHaveLength(pLines);
-    expect(new Set(r.packages.map((p) => p.name)).size).toBe(pLines);
+  it.each(fixtures)(
+    'finds one package per P: line with the fields the database holds in %s',
+    async (tarball) => {
+      const db = readDb(tarball);
+      const text = db.toString('utf8');
+      const r = await apkCataloger.catalog(memoryCatalogContext({ 'lib/apk/db/installed': db }));
+      expect(r.problems).toEqual([]);
+      const pLines = text.split('\n').filter((l) => l.startsWith('P:')).length;
+      expect(pLines).toBeGreaterThan(10);
+      expect(r.packages).toHaveLength(pLines);
+      expect(new Set(r.packages.map((p) => p.name)).size).toBe(pLines);
 
-    // spot check: musl, read independently with a regular expression over its stanza
-    const stanza = /(?:^|\n)P:musl\n(?:[^\n]+\n)*/.exec(text)?.[0] ?? '';
-    const field = (k: string): string | undefined => new RegExp(`\\n${k}:([^\\n]*)`).exec(stanza)?.[1];
-    const musl = r.packages.find((p) => p.name === 'musl');
-    expect(musl).toMatchObject({ version: field('V'), arch: field('A'), license: field('L'), source: { name: field('o') } });
-    expect(musl?.files.filter((f) => f.digest).length).toBe(stanza.split('\n').filter((l) => l.startsWith('Z:')).length);
-  });
+      // spot check: musl, read independently with a regular expression over its stanza
+      const stanza = /(?:^|\n)P:musl\n(?:[^\n]+\n)*/.exec(text)?.[0] ?? '';
+      const field = (k: string): string | undefined => new RegExp(`\\n${k}:([^\\n]*)`).exec(stanza)?.[1];
+      const musl = r.packages.find((p) => p.name === 'musl');
+      expect(musl).toMatchObject({
+        version: field('V'),
+        arch: field('A'),
+        license: field('L'),
+        source: { name: field('o') },
+      });
+      expect(musl?.files.filter((f) => f.digest).length).toBe(
+        stanza.split('\n').filter((l) => l.startsWith('Z:')).length,
+      );
+    },
+  );
 
   it.each(fixtures)('records the sha1 of every regular file as it is in %s', async (tarball) => {
     const root = join(work, tarball);
     execFileSync('mkdir', ['-p', root]);
     execFileSync('tar', ['-xzf', join(rootfsDir, tarball), '-C', root]);
-    const r = await apkCataloger.catalog(memoryCatalogContext({ 'lib/apk/db/installed': readFileSync(join(root, 'lib/apk/db/installed')) }));
+    const r = await apkCataloger.catalog(
+      memoryCatalogContext({ 'lib/apk/db/installed': readFileSync(join(root, 'lib/apk/db/installed')) }),
+    );
     let checked = 0;
     const wrong: string[] = [];
     for (const pkg of r.packages) {

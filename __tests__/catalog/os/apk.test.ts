@@ -10,7 +10,9 @@ const DB = 'lib/apk/db/installed';
 describe('apk', () => {
   it('asks for both database locations and classes apk state apart', () => {
     expect(apkCataloger.globs).toEqual(['lib/apk/db/installed', 'usr/lib/apk/db/installed']);
-    expect(apkCataloger.stateGlobs).toEqual(expect.arrayContaining(['lib/apk/db/**', 'var/cache/apk/**', 'etc/apk/world']));
+    expect(apkCataloger.stateGlobs).toEqual(
+      expect.arrayContaining(['lib/apk/db/**', 'var/cache/apk/**', 'etc/apk/world']),
+    );
     expect(apkCataloger.stateGlobs).not.toContain('etc/apk/repositories');
   });
 
@@ -30,7 +32,10 @@ describe('apk', () => {
       license: 'MPL-2.0 AND MIT',
       location: DB,
       layer: 3,
-      metadata: { checksum: 'Q1qSfo0P1Jxs/3aSoRXOI37RvWKJQ=', commit: '5d17fc7e5ae113319f201d781607ffe4bee95b61' },
+      metadata: {
+        checksum: 'Q1qSfo0P1Jxs/3aSoRXOI37RvWKJQ=',
+        commit: '5d17fc7e5ae113319f201d781607ffe4bee95b61',
+      },
     });
   });
 
@@ -39,8 +44,16 @@ describe('apk', () => {
     const musl = records[0]!;
     expect(musl.files).toEqual([
       { path: 'lib' },
-      { path: 'lib/ld-musl-x86_64.so.1', mode: 0o755, digest: { algorithm: 'sha1', value: '1d903b77e2cfd10dd3cc010277e301f69d4fc505' } },
-      { path: 'lib/libc.musl-x86_64.so.1', mode: 0o777, digest: expect.objectContaining({ algorithm: 'sha1' }) },
+      {
+        path: 'lib/ld-musl-x86_64.so.1',
+        mode: 0o755,
+        digest: { algorithm: 'sha1', value: '1d903b77e2cfd10dd3cc010277e301f69d4fc505' },
+      },
+      {
+        path: 'lib/libc.musl-x86_64.so.1',
+        mode: 0o777,
+        digest: expect.objectContaining({ algorithm: 'sha1' }),
+      },
     ]);
     const busybox = records[1]!;
     expect(busybox.files.find((f) => f.path === 'etc/network/if-up.d/dad')?.mode).toBe(0o775);
@@ -49,9 +62,15 @@ describe('apk', () => {
 
   it('decodes Q1 (sha1), Q2 (sha256) and hex checksums and rejects the rest', () => {
     const sha256 = Buffer.alloc(32, 0xab);
-    expect(decodeApkChecksum(`Q2${sha256.toString('base64')}`)).toEqual({ algorithm: 'sha256', value: 'ab'.repeat(32) });
+    expect(decodeApkChecksum(`Q2${sha256.toString('base64')}`)).toEqual({
+      algorithm: 'sha256',
+      value: 'ab'.repeat(32),
+    });
     expect(decodeApkChecksum('Q1HZA7d+LP0Q3TzAECd+MB9p1PxQU=')?.algorithm).toBe('sha1');
-    expect(decodeApkChecksum('D41D8CD98F00B204E9800998ECF8427E')).toEqual({ algorithm: 'md5', value: 'd41d8cd98f00b204e9800998ecf8427e' });
+    expect(decodeApkChecksum('D41D8CD98F00B204E9800998ECF8427E')).toEqual({
+      algorithm: 'md5',
+      value: 'd41d8cd98f00b204e9800998ecf8427e',
+    });
     expect(decodeApkChecksum('Q1short')).toBeUndefined();
     expect(decodeApkChecksum('Q2HZA7d+LP0Q3TzAECd+MB9p1PxQU=')).toBeUndefined(); // sha1-sized Q2
     expect(decodeApkChecksum('Q1!!!!')).toBeUndefined();
@@ -62,19 +81,33 @@ describe('apk', () => {
     const ctx = memoryCatalogContext({ [DB]: 'P:a\nV:1\n', 'usr/lib/apk/db/installed': 'P:b\nV:2\n' });
     const r = await apkCataloger.catalog(ctx);
     expect(r.packages.map((p) => p.name)).toEqual(['a']);
-    expect(r.problems).toEqual([expect.objectContaining({ code: 'APKDB_IGNORED', path: 'usr/lib/apk/db/installed' })]);
+    expect(r.problems).toEqual([
+      expect.objectContaining({ code: 'APKDB_IGNORED', path: 'usr/lib/apk/db/installed' }),
+    ]);
   });
 
   it('reads usr/lib/apk/db/installed when it is the only database', async () => {
-    const r = await apkCataloger.catalog(memoryCatalogContext({ 'usr/lib/apk/db/installed': 'P:b\nV:2\nA:aarch64\n' }));
-    expect(r.packages).toEqual([expect.objectContaining({ name: 'b', version: '2', arch: 'aarch64', location: 'usr/lib/apk/db/installed' })]);
+    const r = await apkCataloger.catalog(
+      memoryCatalogContext({ 'usr/lib/apk/db/installed': 'P:b\nV:2\nA:aarch64\n' }),
+    );
+    expect(r.packages).toEqual([
+      expect.objectContaining({
+        name: 'b',
+        version: '2',
+        arch: 'aarch64',
+        location: 'usr/lib/apk/db/installed',
+      }),
+    ]);
   });
 
   describe('hostile input', () => {
     it('reports Z:, a: and M: that come before any R: or F:, and keeps the package', async () => {
-      const text = 'P:p\nV:1\nZ:Q1HZA7d+LP0Q3TzAECd+MB9p1PxQU=\na:0:0:755\nM:0:0:755\nF:usr\nR:x\nZ:garbage\na:nonsense\n';
+      const text =
+        'P:p\nV:1\nZ:Q1HZA7d+LP0Q3TzAECd+MB9p1PxQU=\na:0:0:755\nM:0:0:755\nF:usr\nR:x\nZ:garbage\na:nonsense\n';
       const r = await apkCataloger.catalog(memoryCatalogContext({ [DB]: text }));
-      expect(r.packages).toEqual([expect.objectContaining({ name: 'p', files: [{ path: 'usr' }, { path: 'usr/x' }] })]);
+      expect(r.packages).toEqual([
+        expect.objectContaining({ name: 'p', files: [{ path: 'usr' }, { path: 'usr/x' }] }),
+      ]);
       expect(r.problems.map((p) => p.message)).toEqual([
         'line 3: Z: before any R:',
         'line 4: a: before any R:',
@@ -86,7 +119,9 @@ describe('apk', () => {
     });
 
     it('refuses path escapes in F: and R: lines', () => {
-      const { records, errors } = parseApkInstalled('P:p\nV:1\nF:../../etc\nR:shadow\nF:usr/bin\nR:../x\nR:a/b\nR:ok\n');
+      const { records, errors } = parseApkInstalled(
+        'P:p\nV:1\nF:../../etc\nR:shadow\nF:usr/bin\nR:../x\nR:a/b\nR:ok\n',
+      );
       expect(records[0]?.files.map((f) => f.path)).toEqual(['usr/bin', 'usr/bin/ok']);
       expect(errors).toHaveLength(4);
     });
@@ -107,7 +142,9 @@ describe('apk', () => {
     });
 
     it('handles a stanza with a huge number of files', () => {
-      const many = Array.from({ length: 50_000 }, (_, i) => `R:f${i}\nZ:Q1HZA7d+LP0Q3TzAECd+MB9p1PxQU=`).join('\n');
+      const many = Array.from({ length: 50_000 }, (_, i) => `R:f${i}\nZ:Q1HZA7d+LP0Q3TzAECd+MB9p1PxQU=`).join(
+        '\n',
+      );
       const { records, errors } = parseApkInstalled(`P:big\nV:1\nF:d\n${many}\n`);
       expect(records[0]?.files).toHaveLength(50_001);
       expect(errors).toEqual([]);

@@ -12,7 +12,11 @@ describe('chisel', () => {
   it('ties paths to packages through their slice names when parsing a manifest', () => {
     const m = parseChiselManifest(manifest);
     const libc = m.packages.find((p) => p.name === 'libc6');
-    expect(libc).toMatchObject({ version: '2.39-0ubuntu8.3', arch: 'amd64', debSha256: expect.stringMatching(/^0f0e/) });
+    expect(libc).toMatchObject({
+      version: '2.39-0ubuntu8.3',
+      arch: 'amd64',
+      debSha256: expect.stringMatching(/^0f0e/),
+    });
     expect(libc?.files.find((f) => f.path === 'lib64')).toEqual({ path: 'lib64', mode: 0o777 });
     expect(libc?.files.find((f) => f.path === 'usr/lib/x86_64-linux-gnu/libc.so.6')?.mode).toBe(0o755);
   });

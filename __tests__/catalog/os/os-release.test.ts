@@ -53,7 +53,10 @@ describe('os-release', () => {
   });
 
   it('defaults the id to linux and skips broken lines when the file is garbage', () => {
-    const r = parseOsRelease('\u0000\u0001garbage\nID="unterminated\n=novalue\nPRETTY_NAME\n', 'etc/os-release');
+    const r = parseOsRelease(
+      '\u0000\u0001garbage\nID="unterminated\n=novalue\nPRETTY_NAME\n',
+      'etc/os-release',
+    );
     expect(r).toEqual({ id: 'linux', path: 'etc/os-release' });
   });
 
@@ -63,12 +66,20 @@ describe('os-release', () => {
   });
 
   it('follows the etc/os-release symlink when it points into usr/lib', () => {
-    const ctx = withSymlink(memoryCatalogContext({ 'usr/lib/os-release': DEBIAN }), 'etc/os-release', '../usr/lib/os-release');
+    const ctx = withSymlink(
+      memoryCatalogContext({ 'usr/lib/os-release': DEBIAN }),
+      'etc/os-release',
+      '../usr/lib/os-release',
+    );
     expect(findOsRelease(ctx)).toMatchObject({ id: 'debian', path: 'etc/os-release' });
   });
 
   it('follows an absolute symlink to a file elsewhere when the vendor copy is absent', () => {
-    const ctx = withSymlink(memoryCatalogContext({ 'usr/lib/os-release.d/real': ALMA }), 'etc/os-release', '/usr/lib/os-release.d/real');
+    const ctx = withSymlink(
+      memoryCatalogContext({ 'usr/lib/os-release.d/real': ALMA }),
+      'etc/os-release',
+      '/usr/lib/os-release.d/real',
+    );
     expect(findOsRelease(ctx)?.id).toBe('almalinux');
   });
 

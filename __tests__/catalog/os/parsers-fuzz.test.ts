@@ -11,7 +11,24 @@ import { memoryCatalogContext } from '../../helpers/fs-context.js';
 /** Lines that look like the formats (keys, separators, continuation), glued with newlines. */
 const lineLike = fc.oneof(
   fc.string({ maxLength: 40 }),
-  fc.constantFrom('Package: a', 'Version: 1', 'Status: install ok installed', ' /etc/x 0123', 'Conffiles:', '', ' ', 'P:x', 'V:1', 'F:usr', 'R:f', 'Z:Q1', 'a:0:0:7', 'M:', 'ID="x', "NAME='y'"),
+  fc.constantFrom(
+    'Package: a',
+    'Version: 1',
+    'Status: install ok installed',
+    ' /etc/x 0123',
+    'Conffiles:',
+    '',
+    ' ',
+    'P:x',
+    'V:1',
+    'F:usr',
+    'R:f',
+    'Z:Q1',
+    'a:0:0:7',
+    'M:',
+    'ID="x',
+    "NAME='y'",
+  ),
 );
 /** Bytes behind a zstd frame magic, so the decoder goes past its first check. */
 const zstdLike = fc.uint8Array({ maxLength: 300 }).map((b) => Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, ...b));
@@ -25,9 +42,11 @@ describe('os package database parsers (fuzz)', () => {
         parseOsRelease(t, 'etc/os-release');
         parseDpkgMd5sums(t);
         parseDpkgDiversions(t);
-        for (const p of parseDpkgList(t)) expect(p.startsWith('/') || p.split('/').includes('..')).toBe(false);
+        for (const p of parseDpkgList(t))
+          expect(p.startsWith('/') || p.split('/').includes('..')).toBe(false);
         for (const r of parseApkInstalled(t).records) {
-          for (const f of r.files) expect(f.path.startsWith('/') || f.path.split('/').includes('..')).toBe(false);
+          for (const f of r.files)
+            expect(f.path.startsWith('/') || f.path.split('/').includes('..')).toBe(false);
         }
       }),
       { numRuns: 1500 },

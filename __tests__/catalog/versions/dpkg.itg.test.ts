@@ -39,7 +39,13 @@ describe.skipIf(!available)('dpkg versions against dpkg --compare-versions', () 
   it('agrees with dpkg on the table and on random pairs, in both directions', () => {
     const table = PAIRS.dpkg.map(([a, b]) => [a, b] as [string, string]);
     const random = randomPairs(20240601, 400, randomDpkgVersion, DPKG_ALPHABET, isValidDpkgVersion);
-    const pairs = [...table, ...random].flatMap(([a, b]) => [[a, b], [b, a]] as Array<[string, string]>);
+    const pairs = [...table, ...random].flatMap(
+      ([a, b]) =>
+        [
+          [a, b],
+          [b, a],
+        ] as Array<[string, string]>,
+    );
     const expected = dpkgOrders(pairs);
     expect(expected).toHaveLength(pairs.length);
     const disagreements = pairs

@@ -6,7 +6,10 @@ import { compareVersions, versionBump } from '../../../src/catalog/versions/inde
 const ECOSYSTEMS: Ecosystem[] = ['dpkg', 'rpm', 'apk', 'npm', 'python', 'gem', 'composer', 'go', 'maven'];
 
 /** Version-like strings: digits, separators and the characters each scheme gives meaning to. */
-const version = fc.string({ unit: fc.constantFrom(...'0123456789012345.....-~^_+:abrcpv'.split('')), maxLength: 12 });
+const version = fc.string({
+  unit: fc.constantFrom(...'0123456789012345.....-~^_+:abrcpv'.split('')),
+  maxLength: 12,
+});
 
 describe('versions (properties)', () => {
   for (const ecosystem of ECOSYSTEMS) {

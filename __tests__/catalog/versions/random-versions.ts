@@ -58,14 +58,18 @@ const UPSTREAM_CHARS = '0123456789012345678901234567890123456789....~~~+++abcAB'
 export function randomDpkgVersion(rnd: () => number): string {
   const epoch = rnd() < 0.15 ? `${Math.floor(rnd() * 3)}:` : '';
   const upstream = run(rnd, '0123456789', 1) + run(rnd, UPSTREAM_CHARS, Math.floor(rnd() * 8));
-  const revision = rnd() < 0.6 ? `-${run(rnd, '0123456789', 1)}${run(rnd, UPSTREAM_CHARS, Math.floor(rnd() * 5))}` : '';
+  const revision =
+    rnd() < 0.6 ? `-${run(rnd, '0123456789', 1)}${run(rnd, UPSTREAM_CHARS, Math.floor(rnd() * 5))}` : '';
   return epoch + upstream + revision;
 }
 
 export const DPKG_ALPHABET = UPSTREAM_CHARS + '-';
 
 export function isValidDpkgVersion(v: string): boolean {
-  return /^(\d+:)?\d[0-9A-Za-z.+~]*(-[0-9A-Za-z.+~]+)?$/.test(v) || /^(\d+:)?\d[0-9A-Za-z.+~-]*-[0-9A-Za-z.+~]+$/.test(v);
+  return (
+    /^(\d+:)?\d[0-9A-Za-z.+~]*(-[0-9A-Za-z.+~]+)?$/.test(v) ||
+    /^(\d+:)?\d[0-9A-Za-z.+~-]*-[0-9A-Za-z.+~]+$/.test(v)
+  );
 }
 
 const RPM_CHARS = '0123456789012345678901234567890123456789.....~~^^_+abcXY';
@@ -74,7 +78,8 @@ const RPM_CHARS = '0123456789012345678901234567890123456789.....~~^^_+abcXY';
 export function randomRpmVersion(rnd: () => number): string {
   const epoch = rnd() < 0.15 ? `${Math.floor(rnd() * 3)}:` : '';
   const version = run(rnd, '0123456789abc', 1) + run(rnd, RPM_CHARS, Math.floor(rnd() * 8));
-  const release = rnd() < 0.7 ? `-${run(rnd, '0123456789', 1)}${run(rnd, RPM_CHARS, Math.floor(rnd() * 5))}` : '';
+  const release =
+    rnd() < 0.7 ? `-${run(rnd, '0123456789', 1)}${run(rnd, RPM_CHARS, Math.floor(rnd() * 5))}` : '';
   return epoch + version + release;
 }
 

@@ -17,7 +17,8 @@ function hasRpm(): boolean {
 }
 
 const available = hasRpm();
-if (!available) console.warn('rpm is not installed (apt-get install rpm): skipping the rpm.vercmp cross-check');
+if (!available)
+  console.warn('rpm is not installed (apt-get install rpm): skipping the rpm.vercmp cross-check');
 
 /** Ask rpm's own rpm.vercmp about every pair in one process, through one Lua script. */
 function rpmOrders(pairs: Array<[string, string]>): number[] {
@@ -29,7 +30,10 @@ function rpmOrders(pairs: Array<[string, string]>): number[] {
     const calls = pairs.map(([a, b]) => `print(rpm.vercmp([[${a}]], [[${b}]]) .. ' ')`).join('\n');
     writeFileSync(script, calls + '\n');
     const out = execFileSync('rpm', ['--eval', `%{lua: dofile("${script}")}`], { encoding: 'utf8' });
-    return out.trim().split(/\s+/).map((x) => Math.sign(Number(x)));
+    return out
+      .trim()
+      .split(/\s+/)
+      .map((x) => Math.sign(Number(x)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -39,7 +43,13 @@ describe.skipIf(!available)('rpm versions against rpm.vercmp', () => {
   it('agrees with rpm on the table and on random pairs, in both directions', () => {
     const table = PAIRS.rpm.map(([a, b]) => [a, b] as [string, string]);
     const random = randomPairs(20240602, 400, randomRpmVersion, RPM_ALPHABET, isValidRpmVersion);
-    const pairs = [...table, ...random].flatMap(([a, b]) => [[a, b], [b, a]] as Array<[string, string]>);
+    const pairs = [...table, ...random].flatMap(
+      ([a, b]) =>
+        [
+          [a, b],
+          [b, a],
+        ] as Array<[string, string]>,
+    );
     const expected = rpmOrders(pairs);
     expect(expected).toHaveLength(pairs.length);
     const disagreements = pairs

@@ -85,7 +85,11 @@ describe('versions', () => {
   });
 
   it('never calls two different loose versions equal, so a change always has a direction', () => {
-    for (const [a, b] of [['1.0', '1.0.0'], ['1.0-final', '1.0'], ['v1.0', '1.0']] as const) {
+    for (const [a, b] of [
+      ['1.0', '1.0.0'],
+      ['1.0-final', '1.0'],
+      ['v1.0', '1.0'],
+    ] as const) {
       const ab = compareVersions('composer', a, b);
       expect(ab).not.toBe(0);
       expect(compareVersions('composer', b, a)).toBe(-ab);
@@ -94,7 +98,24 @@ describe('versions', () => {
 
   it('handles hostile versions without throwing and in linear time', () => {
     const long = '1.'.repeat(50_000) + '1';
-    const weird = ['', ':', '-', '~', '^', '_', '::::', '--r', '\u0000', 'é', '1:', ':1', '-r', '_rc_rc', '~~~~', '+'.repeat(1000)];
+    const weird = [
+      '',
+      ':',
+      '-',
+      '~',
+      '^',
+      '_',
+      '::::',
+      '--r',
+      '\u0000',
+      'é',
+      '1:',
+      ':1',
+      '-r',
+      '_rc_rc',
+      '~~~~',
+      '+'.repeat(1000),
+    ];
     for (const ecosystem of ECOSYSTEMS) {
       const scheme = versionScheme(ecosystem);
       for (const a of [...weird, long]) {

@@ -1,4 +1,12 @@
-import type { CatalogContext, CatalogResult, Cataloger, FileDigest, OwnedFile, Package, Problem } from '../types.js';
+import type {
+  CatalogContext,
+  CatalogResult,
+  Cataloger,
+  FileDigest,
+  OwnedFile,
+  Package,
+  Problem,
+} from '../types.js';
 
 /**
  * The apk cataloger (Alpine, Wolfi, Chainguard): `lib/apk/db/installed`, or `usr/lib/apk/db/installed`
@@ -49,8 +57,10 @@ export function decodeApkChecksum(value: string): FileDigest | undefined {
     const b64 = value.slice(2);
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return undefined;
     const bytes = Buffer.from(b64, 'base64');
-    if (value.startsWith('Q1') && bytes.length === 20) return { algorithm: 'sha1', value: bytes.toString('hex') };
-    if (value.startsWith('Q2') && bytes.length === 32) return { algorithm: 'sha256', value: bytes.toString('hex') };
+    if (value.startsWith('Q1') && bytes.length === 20)
+      return { algorithm: 'sha1', value: bytes.toString('hex') };
+    if (value.startsWith('Q2') && bytes.length === 32)
+      return { algorithm: 'sha256', value: bytes.toString('hex') };
     return undefined;
   }
   if (!/^[0-9a-fA-F]+$/.test(value)) return undefined;
@@ -82,7 +92,12 @@ export function parseApkInstalled(text: string): ApkParse {
 
   // dir: the last F: directory; null after an F: we refused, so its R: files are refused too.
   let current:
-    | { record: Partial<ApkRecord> & { files: OwnedFile[]; line: number }; dir?: string | null; lastDir?: OwnedFile; lastFile?: OwnedFile }
+    | {
+        record: Partial<ApkRecord> & { files: OwnedFile[]; line: number };
+        dir?: string | null;
+        lastDir?: OwnedFile;
+        lastFile?: OwnedFile;
+      }
     | undefined;
   const finish = (): void => {
     if (!current) return;
@@ -147,12 +162,19 @@ export function parseApkInstalled(text: string): ApkParse {
       case 'M': {
         const mode = modeOf(value);
         if (current.lastDir && mode !== undefined) current.lastDir.mode = mode;
-        else error(lineNo, current.lastDir ? `bad directory mode ${JSON.stringify(value.slice(0, 40))}` : 'M: before any F:');
+        else
+          error(
+            lineNo,
+            current.lastDir ? `bad directory mode ${JSON.stringify(value.slice(0, 40))}` : 'M: before any F:',
+          );
         break;
       }
       case 'R': {
         const inRefusedDir = current.dir === null;
-        const path = value.includes('/') || inRefusedDir ? undefined : cleanPath(current.dir ? `${current.dir}/${value}` : value);
+        const path =
+          value.includes('/') || inRefusedDir
+            ? undefined
+            : cleanPath(current.dir ? `${current.dir}/${value}` : value);
         if (path === undefined) {
           current.lastFile = undefined;
           error(lineNo, `unusable file name ${JSON.stringify(value.slice(0, 100))}`);
@@ -165,7 +187,11 @@ export function parseApkInstalled(text: string): ApkParse {
       case 'a': {
         const mode = modeOf(value);
         if (current.lastFile && mode !== undefined) current.lastFile.mode = mode;
-        else error(lineNo, current.lastFile ? `bad file mode ${JSON.stringify(value.slice(0, 40))}` : 'a: before any R:');
+        else
+          error(
+            lineNo,
+            current.lastFile ? `bad file mode ${JSON.stringify(value.slice(0, 40))}` : 'a: before any R:',
+          );
         break;
       }
       case 'Z': {
@@ -180,7 +206,8 @@ export function parseApkInstalled(text: string): ApkParse {
     }
   }
   finish();
-  if (errorCount > errors.length) errors.push({ line: 0, message: `${errorCount - errors.length} more problems not listed` });
+  if (errorCount > errors.length)
+    errors.push({ line: 0, message: `${errorCount - errors.length} more problems not listed` });
   return { records, errors };
 }
 
@@ -200,10 +227,22 @@ function catalogApk(ctx: CatalogContext): CatalogResult {
   }
   const parsed = parseApkInstalled((ctx.read(chosen) ?? Buffer.alloc(0)).toString('utf8'));
   for (const e of parsed.errors) {
-    problems.push({ code: 'APKDB_SYNTAX', path: chosen, layer, message: e.line > 0 ? `line ${e.line}: ${e.message}` : e.message });
+    problems.push({
+      code: 'APKDB_SYNTAX',
+      path: chosen,
+      layer,
+      message: e.line > 0 ? `line ${e.line}: ${e.message}` : e.message,
+    });
   }
   const packages = parsed.records.map((r): Package => {
-    const pkg: Package = { ecosystem: 'apk', name: r.name, version: r.version, location: chosen, layer, files: r.files };
+    const pkg: Package = {
+      ecosystem: 'apk',
+      name: r.name,
+      version: r.version,
+      location: chosen,
+      layer,
+      files: r.files,
+    };
     if (r.arch) pkg.arch = r.arch;
     if (r.origin) pkg.source = { name: r.origin, version: r.version };
     if (r.license) pkg.license = r.license;

@@ -50,7 +50,8 @@ export function parseChiselManifest(compressed: Uint8Array, cap = MAX_CHISEL_MAN
   const text = decompressCapped(compressed, cap).toString('utf8');
   const lines = text.split('\n');
   const header = parseLine(lines[0] ?? '');
-  if (!header || str(header, 'jsonwall') === undefined) throw new SyntaxError('first line is not a jsonwall header');
+  if (!header || str(header, 'jsonwall') === undefined)
+    throw new SyntaxError('first line is not a jsonwall header');
   const errors: string[] = [];
   const schema = str(header, 'schema');
   if (schema !== undefined && schema !== '1.0') errors.push(`unknown manifest schema ${schema}; read as 1.0`);
@@ -88,12 +89,15 @@ export function parseChiselManifest(compressed: Uint8Array, cap = MAX_CHISEL_MAN
   const orphans = new Set<string>();
   for (const obj of paths) {
     const path = normaliseDpkgPath(str(obj, 'path') ?? '');
-    const slices = Array.isArray(obj.slices) ? obj.slices.filter((s): s is string => typeof s === 'string') : [];
+    const slices = Array.isArray(obj.slices)
+      ? obj.slices.filter((s): s is string => typeof s === 'string')
+      : [];
     if (path === undefined) continue;
     const file: OwnedFile = { path };
     // What is on disk: the content after mutation scripts when they changed it.
     const digest = str(obj, 'final_sha256') ?? str(obj, 'sha256');
-    if (digest && /^[0-9a-f]{64}$/i.test(digest)) file.digest = { algorithm: 'sha256', value: digest.toLowerCase() };
+    if (digest && /^[0-9a-f]{64}$/i.test(digest))
+      file.digest = { algorithm: 'sha256', value: digest.toLowerCase() };
     const mode = str(obj, 'mode');
     if (mode && /^[0-7]{1,6}$/.test(mode)) file.mode = parseInt(mode, 8);
     // A path shared by slices of several packages belongs to each of them.
@@ -103,7 +107,8 @@ export function parseChiselManifest(compressed: Uint8Array, cap = MAX_CHISEL_MAN
       else if (owner) orphans.add(owner);
     }
   }
-  if (orphans.size > 0) errors.push(`paths of slices without a package entry: ${[...orphans].sort().slice(0, 10).join(', ')}`);
+  if (orphans.size > 0)
+    errors.push(`paths of slices without a package entry: ${[...orphans].sort().slice(0, 10).join(', ')}`);
   return { packages: [...packages.values()], errors };
 }
 

@@ -5,7 +5,10 @@
 
 /** `/usr/bin/x` -> `usr/bin/x`; `/.` (the root, first line of every .list) -> undefined. */
 export function normaliseDpkgPath(raw: string): string | undefined {
-  const path = raw.replace(/^\/+/, '').replace(/\/+$/, '').replace(/^\.\/?/, '');
+  const path = raw
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '')
+    .replace(/^\.\/?/, '');
   if (path === '' || path === '.') return undefined;
   if (path.split('/').includes('..')) return undefined;
   return path;

@@ -42,7 +42,11 @@ export function isInstalled(record: DpkgRecord): boolean {
 }
 
 /** `Source: name` or `Source: name (version)`; no Source field means the binary's own name and version. */
-function sourceOf(fields: Map<string, string>, name: string, version: string): { name: string; version: string } {
+function sourceOf(
+  fields: Map<string, string>,
+  name: string,
+  version: string,
+): { name: string; version: string } {
   const raw = fields.get('source');
   if (!raw) return { name, version };
   const m = /^(\S+)(?:\s*\(([^)]*)\))?/.exec(raw);
@@ -87,7 +91,8 @@ function recordOf(stanza: ControlStanza): DpkgRecord | string {
   const multiArch = f.get('multi-arch');
   if (multiArch) record.multiArch = multiArch;
   const status = f.get('status')?.split(/\s+/);
-  if (status && status.length === 3) record.status = { want: status[0] ?? '', flag: status[1] ?? '', state: status[2] ?? '' };
+  if (status && status.length === 3)
+    record.status = { want: status[0] ?? '', flag: status[1] ?? '', state: status[2] ?? '' };
   return record;
 }
 

@@ -89,14 +89,16 @@ export function catalogDpkg(ctx: CatalogContext): CatalogResult {
   const statusText = ctx.read(DPKG_STATUS_PATH);
   if (statusText) {
     const parsed = parseDpkgStatus(statusText.toString('utf8'));
-    for (const e of parsed.errors) problem('DPKG_STATUS_SYNTAX', DPKG_STATUS_PATH, `line ${e.line}: ${e.message}`);
+    for (const e of parsed.errors)
+      problem('DPKG_STATUS_SYNTAX', DPKG_STATUS_PATH, `line ${e.line}: ${e.message}`);
     const unconfigured: string[] = [];
     const withoutList: string[] = [];
     for (const record of parsed.records) {
       if (!isInstalled(record)) {
         const state = record.status?.state;
         if (state === undefined) unconfigured.push(`${record.name} (no Status)`);
-        else if (state !== 'not-installed' && state !== 'config-files') unconfigured.push(`${record.name} (${state})`);
+        else if (state !== 'not-installed' && state !== 'config-files')
+          unconfigured.push(`${record.name} (${state})`);
         continue;
       }
       const key = keyOf(record.name, record.arch);
@@ -111,7 +113,11 @@ export function catalogDpkg(ctx: CatalogContext): CatalogResult {
       problem('DPKG_NOT_INSTALLED', DPKG_STATUS_PATH, `not counted as installed: ${named(unconfigured)}`);
     }
     if (withoutList.length > 0) {
-      problem('DPKG_FILE_LIST_MISSING', DPKG_STATUS_PATH, `installed packages without a file list in ${INFO}: ${named(withoutList)}`);
+      problem(
+        'DPKG_FILE_LIST_MISSING',
+        DPKG_STATUS_PATH,
+        `installed packages without a file list in ${INFO}: ${named(withoutList)}`,
+      );
     }
   }
 
@@ -126,8 +132,12 @@ export function catalogDpkg(ctx: CatalogContext): CatalogResult {
       seen.add(key);
       seenNames.add(record.name);
       const sums = statusDMd5sums(ctx, path, record.name);
-      if (sums.badLines > 0) problem('DPKG_MD5SUMS_SYNTAX', sums.path, `${sums.badLines} lines are not "<md5>  <path>"`);
-      const files = [...sums.sums].map(([p, md5]): OwnedFile => ({ path: p, digest: { algorithm: 'md5', value: md5 } }));
+      if (sums.badLines > 0)
+        problem('DPKG_MD5SUMS_SYNTAX', sums.path, `${sums.badLines} lines are not "<md5>  <path>"`);
+      const files = [...sums.sums].map(([p, md5]): OwnedFile => ({
+        path: p,
+        digest: { algorithm: 'md5', value: md5 },
+      }));
       addConffiles(files, record.conffiles, []);
       packages.push(toPackage(record, path, layerOf(ctx, path), divert(files, diversions, record.name)));
     }
@@ -141,14 +151,25 @@ export function catalogDpkg(ctx: CatalogContext): CatalogResult {
       const layer = layerOf(ctx, CHISEL_MANIFEST_PATH);
       for (const c of parsed.packages) {
         if (seenNames.has(c.name)) continue;
-        const pkg: Package = { ecosystem: 'dpkg', name: c.name, version: c.version, location: CHISEL_MANIFEST_PATH, layer, files: c.files };
+        const pkg: Package = {
+          ecosystem: 'dpkg',
+          name: c.name,
+          version: c.version,
+          location: CHISEL_MANIFEST_PATH,
+          layer,
+          files: c.files,
+        };
         if (c.arch) pkg.arch = c.arch;
         pkg.metadata = { installer: 'chisel', ...(c.debSha256 ? { debSha256: c.debSha256 } : {}) };
         packages.push(pkg);
       }
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
-      problem('CHISEL_MANIFEST_UNREADABLE', CHISEL_MANIFEST_PATH, `chisel manifest could not be read: ${why}`);
+      problem(
+        'CHISEL_MANIFEST_UNREADABLE',
+        CHISEL_MANIFEST_PATH,
+        `chisel manifest could not be read: ${why}`,
+      );
     }
   }
   return { packages, problems, stateGlobs: alternativeLinkGlobs(ctx) };
@@ -175,7 +196,15 @@ function named(names: string[]): string {
 }
 
 function toPackage(record: DpkgRecord, location: string, layer: number, files: OwnedFile[]): Package {
-  const pkg: Package = { ecosystem: 'dpkg', name: record.name, version: record.version, location, layer, files, source: record.source };
+  const pkg: Package = {
+    ecosystem: 'dpkg',
+    name: record.name,
+    version: record.version,
+    location,
+    layer,
+    files,
+    source: record.source,
+  };
   if (record.arch) pkg.arch = record.arch;
   return pkg;
 }
@@ -187,7 +216,11 @@ function infoBases(record: DpkgRecord): string[] {
   return record.multiArch === 'same' ? [qualified, record.name] : [record.name, qualified];
 }
 
-function infoFiles(ctx: CatalogContext, record: DpkgRecord, diversions: DpkgDiversion[]): { files: OwnedFile[]; hasList: boolean } {
+function infoFiles(
+  ctx: CatalogContext,
+  record: DpkgRecord,
+  diversions: DpkgDiversion[],
+): { files: OwnedFile[]; hasList: boolean } {
   const read = (ext: string): string | undefined => {
     for (const base of infoBases(record)) {
       const content = ctx.read(`${INFO}${base}.${ext}`);
@@ -247,10 +280,16 @@ function divert(files: OwnedFile[], diversions: DpkgDiversion[], pkg: string): O
 function statusDFiles(ctx: CatalogContext): string[] {
   return ctx
     .capturedPaths()
-    .filter((p) => p.startsWith(STATUS_D) && !p.slice(STATUS_D.length).includes('/') && !p.endsWith('.md5sums'));
+    .filter(
+      (p) => p.startsWith(STATUS_D) && !p.slice(STATUS_D.length).includes('/') && !p.endsWith('.md5sums'),
+    );
 }
 
-function statusDMd5sums(ctx: CatalogContext, stanzaPath: string, name: string): { path: string; sums: Map<string, string>; badLines: number } {
+function statusDMd5sums(
+  ctx: CatalogContext,
+  stanzaPath: string,
+  name: string,
+): { path: string; sums: Map<string, string>; badLines: number } {
   for (const path of [`${stanzaPath}.md5sums`, `${STATUS_D}${name}.md5sums`]) {
     const content = ctx.read(path);
     if (content) return { path, ...parseDpkgMd5sums(content.toString('utf8')) };

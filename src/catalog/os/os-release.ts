@@ -101,7 +101,10 @@ const MAX_HOPS = 16;
  * `../usr/lib/os-release`), including a symlinked parent directory. Returns the content and the
  * path it was finally read from, or undefined when nothing captured is there.
  */
-export function readResolved(ctx: CatalogContext, path: string): { content: Buffer; path: string } | undefined {
+export function readResolved(
+  ctx: CatalogContext,
+  path: string,
+): { content: Buffer; path: string } | undefined {
   let current = path;
   for (let hop = 0; hop <= MAX_HOPS; hop++) {
     const content = ctx.read(current);

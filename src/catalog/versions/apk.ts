@@ -1,4 +1,11 @@
-import { classifyBump, compareDigits, compareStrings, type Order, type VersionBump, type VersionScheme } from './scheme.js';
+import {
+  classifyBump,
+  compareDigits,
+  compareStrings,
+  type Order,
+  type VersionBump,
+  type VersionScheme,
+} from './scheme.js';
 
 /**
  * apk-tools version rules (apk-tools 2.12 and later, as in Alpine 3.x today):
@@ -25,7 +32,17 @@ enum Kind {
 }
 
 /** Suffix ranks: pre-release ones below NONE (no suffix), post-release ones above. */
-const SUFFIX_RANK: Record<string, number> = { alpha: 0, beta: 1, pre: 2, rc: 3, cvs: 5, svn: 6, git: 7, hg: 8, p: 9 };
+const SUFFIX_RANK: Record<string, number> = {
+  alpha: 0,
+  beta: 1,
+  pre: 2,
+  rc: 3,
+  cvs: 5,
+  svn: 6,
+  git: 7,
+  hg: 8,
+  p: 9,
+};
 const SUFFIX_NONE = 4;
 
 interface Token {

@@ -1,4 +1,11 @@
-import { classifyBump, compareDigits, compareStrings, type Order, type VersionBump, type VersionScheme } from './scheme.js';
+import {
+  classifyBump,
+  compareDigits,
+  compareStrings,
+  type Order,
+  type VersionBump,
+  type VersionScheme,
+} from './scheme.js';
 
 /**
  * A forgiving order for versions that follow no strict scheme (composer, maven, and the fallback

@@ -1,5 +1,13 @@
 import { compareLoose } from './loose.js';
-import { classifyBump, compareDigits, compareStrings, sign, type Order, type VersionBump, type VersionScheme } from './scheme.js';
+import {
+  classifyBump,
+  compareDigits,
+  compareStrings,
+  sign,
+  type Order,
+  type VersionBump,
+  type VersionScheme,
+} from './scheme.js';
 
 /** A PEP 440 version, normalised: `[N!]N(.N)*[{a|b|rc}N][.postN][.devN][+local]`. */
 export interface Pep440Version {
@@ -24,7 +32,19 @@ export function parsePep440(version: string): Pep440Version | undefined {
   if (text.length > 256) return undefined;
   const m = PATTERN.exec(text);
   if (!m) return undefined;
-  const [, epoch, release, preLabel, preNumber, postImplicit, postLabel, postNumber, devLabel, devNumber, local] = m;
+  const [
+    ,
+    epoch,
+    release,
+    preLabel,
+    preNumber,
+    postImplicit,
+    postLabel,
+    postNumber,
+    devLabel,
+    devNumber,
+    local,
+  ] = m;
   const out: Pep440Version = { epoch: epoch ?? '0', release: (release ?? '0').split('.') };
   if (preLabel !== undefined) out.pre = [PRE_RANK[preLabel] ?? 0, preNumber ?? '0'];
   if (postImplicit !== undefined) out.post = postImplicit;

@@ -1,4 +1,11 @@
-import { classifyBump, compareDigits, compareStrings, type Order, type VersionBump, type VersionScheme } from './scheme.js';
+import {
+  classifyBump,
+  compareDigits,
+  compareStrings,
+  type Order,
+  type VersionBump,
+  type VersionScheme,
+} from './scheme.js';
 
 /** An rpm EVR `[epoch:]version[-release]`. */
 export interface RpmVersion {

@@ -1,5 +1,12 @@
 import { compareLoose } from './loose.js';
-import { classifyBump, compareDigits, compareStrings, type Order, type VersionBump, type VersionScheme } from './scheme.js';
+import {
+  classifyBump,
+  compareDigits,
+  compareStrings,
+  type Order,
+  type VersionBump,
+  type VersionScheme,
+} from './scheme.js';
 
 const VALID = /^[0-9]+(?:\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 
@@ -55,4 +62,8 @@ export function gemBump(a: string, b: string): VersionBump | undefined {
   return classifyBump(a.trim(), b.trim());
 }
 
-export const rubygemsVersionScheme: VersionScheme = { id: 'rubygems', compare: compareGemVersions, bump: gemBump };
+export const rubygemsVersionScheme: VersionScheme = {
+  id: 'rubygems',
+  compare: compareGemVersions,
+  bump: gemBump,
+};

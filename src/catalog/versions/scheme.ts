@@ -50,7 +50,10 @@ export function classifyBump(a: string, b: string): VersionBump {
   const na = leadingNumbers(a);
   const nb = leadingNumbers(b);
   if (!na || !nb) return 'other';
-  for (const [i, kind] of [[0, 'major'], [1, 'minor']] as const) {
+  for (const [i, kind] of [
+    [0, 'major'],
+    [1, 'minor'],
+  ] as const) {
     if (compareDigits(na[i] ?? '0', nb[i] ?? '0') !== 0) return kind;
   }
   return 'patch';

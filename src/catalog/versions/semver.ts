@@ -1,6 +1,13 @@
 import semver from 'semver';
 import { compareLoose } from './loose.js';
-import { classifyBump, compareStrings, sign, type Order, type VersionBump, type VersionScheme } from './scheme.js';
+import {
+  classifyBump,
+  compareStrings,
+  sign,
+  type Order,
+  type VersionBump,
+  type VersionScheme,
+} from './scheme.js';
 
 const parse = (v: string): semver.SemVer | null => semver.parse(v.trim(), { loose: true });
 

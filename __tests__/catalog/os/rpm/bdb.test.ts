@@ -5,13 +5,17 @@ import { RpmFormatError } from '../../../../src/catalog/os/rpm/format-error.js';
 import { readRpmPackage } from '../../../../src/catalog/os/rpm/package-record.js';
 import { buildBdb, packageHeader } from '../../../helpers/rpm-db.js';
 
-const files = Array.from({ length: 300 }, (_, i) => ({ path: `/usr/share/p/file-${i}`, digest: 'f'.repeat(64) }));
+const files = Array.from({ length: 300 }, (_, i) => ({
+  path: `/usr/share/p/file-${i}`,
+  digest: 'f'.repeat(64),
+}));
 const blobs = [
   packageHeader({ name: 'alpha', version: '1', release: '1', arch: 'noarch', files, digestAlgo: 8 }),
   packageHeader({ name: 'beta', version: '2', release: '1', arch: 's390x' }),
 ];
 
-const names = (bytes: Buffer): string[] => readBdbPackages(bytes).blobs.map((b) => readRpmPackage(b.blob).name);
+const names = (bytes: Buffer): string[] =>
+  readBdbPackages(bytes).blobs.map((b) => readRpmPackage(b.blob).name);
 
 /** Byte offset of page `n`'s header field `at`. */
 const field = (pageSize: number, n: number, at: number): number => n * pageSize + at;
@@ -98,16 +102,22 @@ describe('readBdbPackages', () => {
   it('fails only with RpmFormatError, and finishes, on any mutation (property)', () => {
     const sound = buildBdb(blobs, { pageSize: 512 });
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(sound.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 12 }), (edits) => {
-        const db = Buffer.from(sound);
-        for (const [at, byte] of edits) db[at] = byte;
-        try {
-          const result = readBdbPackages(db);
-          expect(result.blobs.length).toBeLessThanOrEqual(blobs.length + 1);
-        } catch (err) {
-          expect(err).toBeInstanceOf(RpmFormatError);
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(sound.length - 1), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        (edits) => {
+          const db = Buffer.from(sound);
+          for (const [at, byte] of edits) db[at] = byte;
+          try {
+            const result = readBdbPackages(db);
+            expect(result.blobs.length).toBeLessThanOrEqual(blobs.length + 1);
+          } catch (err) {
+            expect(err).toBeInstanceOf(RpmFormatError);
+          }
+        },
+      ),
       { numRuns: 1000 },
     );
   });

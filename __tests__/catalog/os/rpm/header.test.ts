@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { RpmFormatError } from '../../../../src/catalog/os/rpm/format-error.js';
 import { RpmHeader } from '../../../../src/catalog/os/rpm/header.js';
-import { parseSourceRpm, readRpmPackage, rpmVersionString } from '../../../../src/catalog/os/rpm/package-record.js';
+import {
+  parseSourceRpm,
+  readRpmPackage,
+  rpmVersionString,
+} from '../../../../src/catalog/os/rpm/package-record.js';
 import { T, buildHeader, packageHeader, type SimplePackage } from '../../../helpers/rpm-db.js';
 
 const sha256 = 'ab'.repeat(32);
@@ -34,7 +38,14 @@ function patched(blob: Buffer, at: number, value: number): Buffer {
 describe('readRpmPackage', () => {
   it('reads identity, source and files with digests, modes and flags when the header is sound', () => {
     const record = readRpmPackage(packageHeader(bash));
-    expect(record).toMatchObject({ name: 'bash', epoch: 1, version: '5.1.8', release: '6.el9_1', arch: 'x86_64', license: 'GPLv3+' });
+    expect(record).toMatchObject({
+      name: 'bash',
+      epoch: 1,
+      version: '5.1.8',
+      release: '6.el9_1',
+      arch: 'x86_64',
+      license: 'GPLv3+',
+    });
     expect(record.sourceRpm).toBe('bash-5.1.8-6.el9_1.src.rpm');
     expect(record.warnings).toEqual([]);
     expect(record.files).toEqual([
@@ -52,17 +63,23 @@ describe('readRpmPackage', () => {
     [9, 'sha384', 96],
     [10, 'sha512', 128],
   ] as const)('maps FILEDIGESTALGO %s to %s', (algo, name, hexLength) => {
-    const record = readRpmPackage(packageHeader({ ...bash, digestAlgo: algo, files: [{ path: '/a', digest: 'e'.repeat(hexLength) }] }));
+    const record = readRpmPackage(
+      packageHeader({ ...bash, digestAlgo: algo, files: [{ path: '/a', digest: 'e'.repeat(hexLength) }] }),
+    );
     expect(record.files[0]?.digest).toEqual({ algorithm: name, value: 'e'.repeat(hexLength) });
   });
 
   it('leaves a digest out when its length does not fit the algorithm', () => {
-    const record = readRpmPackage(packageHeader({ ...bash, digestAlgo: 8, files: [{ path: '/a', digest: 'e'.repeat(32) }] }));
+    const record = readRpmPackage(
+      packageHeader({ ...bash, digestAlgo: 8, files: [{ path: '/a', digest: 'e'.repeat(32) }] }),
+    );
     expect(record.files[0]?.digest).toBeUndefined();
   });
 
   it('warns and leaves digests out when the algorithm is unknown', () => {
-    const record = readRpmPackage(packageHeader({ ...bash, digestAlgo: 77, files: [{ path: '/a', digest: 'e'.repeat(64) }] }));
+    const record = readRpmPackage(
+      packageHeader({ ...bash, digestAlgo: 77, files: [{ path: '/a', digest: 'e'.repeat(64) }] }),
+    );
     expect(record.files).toEqual([{ path: 'a', mode: 0o644 }]);
     expect(record.warnings[0]).toMatch(/unknown algorithm 77/);
   });
@@ -78,7 +95,9 @@ describe('readRpmPackage', () => {
   });
 
   it('keeps a gpg-pubkey pseudo-package with no arch and no epoch', () => {
-    const record = readRpmPackage(packageHeader({ name: 'gpg-pubkey', version: 'b86b3716', release: '61e69f29' }));
+    const record = readRpmPackage(
+      packageHeader({ name: 'gpg-pubkey', version: 'b86b3716', release: '61e69f29' }),
+    );
     expect(record.arch).toBeUndefined();
     expect(rpmVersionString(record)).toBe('b86b3716-61e69f29');
     expect(record.files).toEqual([]);
@@ -99,7 +118,9 @@ describe('readRpmPackage', () => {
   });
 
   it('leaves out paths with a ".." component and the root itself', () => {
-    const record = readRpmPackage(packageHeader({ ...bash, files: [{ path: '/usr/../etc/shadow' }, { path: '/' }, { path: '/ok' }] }));
+    const record = readRpmPackage(
+      packageHeader({ ...bash, files: [{ path: '/usr/../etc/shadow' }, { path: '/' }, { path: '/ok' }] }),
+    );
     expect(record.files.map((f) => f.path)).toEqual(['ok']);
     expect(record.warnings.join()).toMatch(/'\.\.' component/);
   });
@@ -146,7 +167,11 @@ describe('RpmHeader (hostile headers)', () => {
     ['a data size over the cap', patched(sound, 4, 0xffffffff), /data bytes/],
     ['a NAME offset outside the data', patched(sound, 8 + 8, dl + 100), /offset .* outside/],
     ['a NAME of the wrong type', patched(sound, 8 + 4, T.INT32), /expected a string/],
-    ['a DIRNAMES count larger than the data', patched(sound, 8 + 16 * (il - 2) + 12, 0x0fffffff), /claims \d+ strings/],
+    [
+      'a DIRNAMES count larger than the data',
+      patched(sound, 8 + 16 * (il - 2) + 12, 0x0fffffff),
+      /claims \d+ strings/,
+    ],
     ['a truncated preamble', sound.subarray(0, 5), /shorter than its preamble/],
     ['a truncated data store', sound.subarray(0, sound.length - 1), /needs \d+ bytes/],
   ])('throws RpmFormatError for %s', (_what, blob, message) => {

@@ -5,7 +5,14 @@ import { RpmFormatError } from '../../../../src/catalog/os/rpm/format-error.js';
 import { buildNdb, packageHeader } from '../../../helpers/rpm-db.js';
 
 const blobs = [
-  packageHeader({ name: 'aaa_base', version: '84.87', release: '1.1', arch: 'x86_64', files: [{ path: '/etc/a', digest: 'e'.repeat(64) }], digestAlgo: 8 }),
+  packageHeader({
+    name: 'aaa_base',
+    version: '84.87',
+    release: '1.1',
+    arch: 'x86_64',
+    files: [{ path: '/etc/a', digest: 'e'.repeat(64) }],
+    digestAlgo: 8,
+  }),
   packageHeader({ name: 'zypper', version: '1.14', release: '2', arch: 'x86_64' }),
 ];
 /** File offset of slot `i` (0-based, after the 32-byte database header). */
@@ -39,7 +46,9 @@ describe('readNdbPackages', () => {
   it('skips a slot that points past the end of the file or into the slot pages', () => {
     const past = buildNdb(blobs);
     past.writeUInt32LE(10_000_000, slot(0) + 8);
-    expect(readNdbPackages(past).damage[0]).toMatch(/slot 2: blob of \d+ blocks at block 10000000 is outside/);
+    expect(readNdbPackages(past).damage[0]).toMatch(
+      /slot 2: blob of \d+ blocks at block 10000000 is outside/,
+    );
     const inside = buildNdb(blobs);
     inside.writeUInt32LE(3, slot(1) + 8);
     expect(readNdbPackages(inside).damage[0]).toMatch(/inside the slot pages/);
@@ -63,8 +72,24 @@ describe('readNdbPackages', () => {
   it.each([
     ['garbage', Buffer.alloc(8192, 0x41), /no NDB 'RpmP' magic/],
     ['a truncated header', Buffer.from('RpmP'), /shorter than the NDB header/],
-    ['a slot page count past the file', (() => { const b = buildNdb(blobs); b.writeUInt32LE(1000, 12); return b; })(), /slot pages do not fit/],
-    ['an unknown version', (() => { const b = buildNdb(blobs); b.writeUInt32LE(3, 4); return b; })(), /NDB version 3/],
+    [
+      'a slot page count past the file',
+      (() => {
+        const b = buildNdb(blobs);
+        b.writeUInt32LE(1000, 12);
+        return b;
+      })(),
+      /slot pages do not fit/,
+    ],
+    [
+      'an unknown version',
+      (() => {
+        const b = buildNdb(blobs);
+        b.writeUInt32LE(3, 4);
+        return b;
+      })(),
+      /NDB version 3/,
+    ],
   ])('throws RpmFormatError for %s', (_what, bytes, message) => {
     expect(() => readNdbPackages(bytes)).toThrow(RpmFormatError);
     expect(() => readNdbPackages(bytes)).toThrow(message);
@@ -73,16 +98,23 @@ describe('readNdbPackages', () => {
   it('fails only with RpmFormatError on any mutation (property)', () => {
     const sound = buildNdb(blobs);
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(sound.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 12 }), fc.nat(sound.length), (edits, cut) => {
-        const db = Buffer.from(sound.subarray(0, cut));
-        for (const [at, byte] of edits) if (at < db.length) db[at] = byte;
-        try {
-          const result = readNdbPackages(db);
-          expect(result.blobs.length).toBeLessThanOrEqual(blobs.length);
-        } catch (err) {
-          expect(err).toBeInstanceOf(RpmFormatError);
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(sound.length - 1), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        fc.nat(sound.length),
+        (edits, cut) => {
+          const db = Buffer.from(sound.subarray(0, cut));
+          for (const [at, byte] of edits) if (at < db.length) db[at] = byte;
+          try {
+            const result = readNdbPackages(db);
+            expect(result.blobs.length).toBeLessThanOrEqual(blobs.length);
+          } catch (err) {
+            expect(err).toBeInstanceOf(RpmFormatError);
+          }
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -13,13 +13,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import initSqlJs from 'sql.js';
 import { rpmCataloger } from '../../../../src/catalog/os/rpm/index.js';
 import { buildNdb, catalogContext } from '../../../helpers/rpm-db.js';
-import { commandExists, factsOf, rpmAt, rpmGroundTruth, type PackageFacts } from '../../../helpers/rpm-truth.js';
+import {
+  commandExists,
+  factsOf,
+  rpmAt,
+  rpmGroundTruth,
+  type PackageFacts,
+} from '../../../helpers/rpm-truth.js';
 
 const haveRpm = commandExists('rpm') && commandExists('rpmbuild');
 const haveDbLoad = commandExists('db5.3_load');
 const haveGpg = commandExists('gpg');
 if (!haveRpm) console.warn('rpm.itg: skipped, `rpm` and `rpmbuild` are needed (apt-get install rpm)');
-if (haveRpm && !haveDbLoad) console.warn('rpm.itg: BerkeleyDB cases skipped, `db5.3_load` is needed (apt-get install db5.3-util)');
+if (haveRpm && !haveDbLoad)
+  console.warn('rpm.itg: BerkeleyDB cases skipped, `db5.3_load` is needed (apt-get install db5.3-util)');
 
 const SPECS: Record<string, string> = {
   alpha: `Name: itg-alpha
@@ -110,7 +117,18 @@ function writeBdb(dir: string, rows: Array<[number, Buffer]>, littleEndian: bool
   const lines = [hex(key(0)), hex(key(next)), ...rows.flatMap(([h, blob]) => [hex(key(h)), hex(blob)])];
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'dump.txt'), `${lines.join('\n')}\n`);
-  run('db5.3_load', ['-T', '-t', 'hash', '-c', `db_lorder=${littleEndian ? 1234 : 4321}`, '-c', 'db_pagesize=4096', '-f', join(dir, 'dump.txt'), join(dir, 'Packages')]);
+  run('db5.3_load', [
+    '-T',
+    '-t',
+    'hash',
+    '-c',
+    `db_lorder=${littleEndian ? 1234 : 4321}`,
+    '-c',
+    'db_pagesize=4096',
+    '-f',
+    join(dir, 'dump.txt'),
+    join(dir, 'Packages'),
+  ]);
   rmSync(join(dir, 'dump.txt'));
 }
 
@@ -127,13 +145,28 @@ describe.skipIf(!haveRpm)('rpm cataloger against rpm 4.18 and BerkeleyDB 5.3', (
     }
     sqliteDir = join(work, 'db-sqlite');
     mkdirSync(sqliteDir);
-    const rpms = Object.keys(SPECS).map((n) => join(work, 'RPMS', 'noarch', run('sh', ['-c', `ls ${work}/RPMS/noarch | grep '^itg-${n}-'`]).trim()));
+    const rpms = Object.keys(SPECS).map((n) =>
+      join(work, 'RPMS', 'noarch', run('sh', ['-c', `ls ${work}/RPMS/noarch | grep '^itg-${n}-'`]).trim()),
+    );
     rpmAt(sqliteDir, 'sqlite', ['-i', '--nodeps', '--justdb', ...rpms]);
     if (haveGpg) {
       const gnupg = join(work, 'gnupg');
       mkdirSync(gnupg, { mode: 0o700 });
       const env = { ...process.env, GNUPGHOME: gnupg };
-      run('gpg', ['--batch', '--passphrase', '', '--quick-gen-key', 'itg <itg@example.invalid>', 'rsa2048', 'sign', 'never'], env);
+      run(
+        'gpg',
+        [
+          '--batch',
+          '--passphrase',
+          '',
+          '--quick-gen-key',
+          'itg <itg@example.invalid>',
+          'rsa2048',
+          'sign',
+          'never',
+        ],
+        env,
+      );
       writeFileSync(join(work, 'key.asc'), run('gpg', ['--armor', '--export'], env));
       rpmAt(sqliteDir, 'sqlite', ['--import', join(work, 'key.asc')]);
     }
@@ -153,7 +186,9 @@ describe.skipIf(!haveRpm)('rpm cataloger against rpm 4.18 and BerkeleyDB 5.3', (
   it('equals rpm -qa and rpm file lists for rpmdb.sqlite', async () => {
     const truth = rpmGroundTruth(sqliteDir, 'sqlite');
     expect(truth.find((p) => p.name === 'itg-gamma')?.files).toHaveLength(401);
-    expect(await ours('var/lib/rpm/rpmdb.sqlite', readFileSync(join(sqliteDir, 'rpmdb.sqlite')))).toEqual(truth);
+    expect(await ours('var/lib/rpm/rpmdb.sqlite', readFileSync(join(sqliteDir, 'rpmdb.sqlite')))).toEqual(
+      truth,
+    );
   });
 
   it('equals rpm -qa after rpm erased a package from rpmdb.sqlite', async () => {
@@ -162,21 +197,26 @@ describe.skipIf(!haveRpm)('rpm cataloger against rpm 4.18 and BerkeleyDB 5.3', (
     rpmAt(erased, 'sqlite', ['-e', '--nodeps', '--justdb', 'itg-beta']);
     const truth = rpmGroundTruth(erased, 'sqlite');
     expect(truth.map((p) => p.name)).not.toContain('itg-beta');
-    expect(await ours('usr/lib/sysimage/rpm/rpmdb.sqlite', readFileSync(join(erased, 'rpmdb.sqlite')))).toEqual(truth);
+    expect(
+      await ours('usr/lib/sysimage/rpm/rpmdb.sqlite', readFileSync(join(erased, 'rpmdb.sqlite'))),
+    ).toEqual(truth);
   });
 
   it.skipIf(!haveDbLoad).each([
     ['little-endian', true],
     ['big-endian', false],
-  ])('equals rpm -qa (bdb_ro) for a %s BerkeleyDB Packages written by db_load', async (_order, littleEndian) => {
-    const dir = join(work, `db-bdb-${littleEndian ? 'le' : 'be'}`);
-    writeBdb(dir, rows, littleEndian);
-    const truth = rpmGroundTruth(dir, 'bdb_ro');
-    expect(truth.map((p) => p.name)).toEqual(rpmGroundTruth(sqliteDir, 'sqlite').map((p) => p.name));
-    expect(await ours('var/lib/rpm/Packages', readFileSync(join(dir, 'Packages')))).toEqual(truth);
-  });
+  ])(
+    'equals rpm -qa (bdb_ro) for a %s BerkeleyDB Packages written by db_load',
+    async (_order, littleEndian) => {
+      const dir = join(work, `db-bdb-${littleEndian ? 'le' : 'be'}`);
+      writeBdb(dir, rows, littleEndian);
+      const truth = rpmGroundTruth(dir, 'bdb_ro');
+      expect(truth.map((p) => p.name)).toEqual(rpmGroundTruth(sqliteDir, 'sqlite').map((p) => p.name));
+      expect(await ours('var/lib/rpm/Packages', readFileSync(join(dir, 'Packages')))).toEqual(truth);
+    },
+  );
 
-  it('reads the same packages from an NDB Packages.db holding rpm\'s headers (written by our test writer)', async () => {
+  it("reads the same packages from an NDB Packages.db holding rpm's headers (written by our test writer)", async () => {
     const ndb = buildNdb(rows.map(([, blob]) => blob));
     expect(await ours('usr/lib/sysimage/rpm/Packages.db', ndb)).toEqual(rpmGroundTruth(sqliteDir, 'sqlite'));
   });

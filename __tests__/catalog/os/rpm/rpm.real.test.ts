@@ -15,10 +15,15 @@ import { commandExists, factsOf, rpmGroundTruth } from '../../../helpers/rpm-tru
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const rootfsDir = resolve(repoRoot, '../shared/fixtures/rootfs');
-const fixtures = existsSync(rootfsDir) ? readdirSync(rootfsDir).filter((f) => /^almalinux-.*\.tar\.xz$/.test(f)).sort() : [];
+const fixtures = existsSync(rootfsDir)
+  ? readdirSync(rootfsDir)
+      .filter((f) => /^almalinux-.*\.tar\.xz$/.test(f))
+      .sort()
+  : [];
 const haveRpm = commandExists('rpm');
 if (fixtures.length === 0) console.warn(`rpm.real: skipped, no AlmaLinux root filesystems in ${rootfsDir}`);
-else if (!haveRpm) console.warn('rpm.real: skipped, `rpm` is needed for the ground truth (apt-get install rpm)');
+else if (!haveRpm)
+  console.warn('rpm.real: skipped, `rpm` is needed for the ground truth (apt-get install rpm)');
 
 const work = fixtures.length && haveRpm ? mkdtempSync(join(tmpdir(), 'rpm-real-')) : '';
 afterAll(() => {
@@ -29,7 +34,10 @@ afterAll(() => {
 function extractRpmDb(tarball: string): { root: string; member: string } {
   const root = join(work, tarball.replace(/\.tar\.xz$/, ''));
   execFileSync('mkdir', ['-p', root]);
-  const members = execFileSync('tar', ['-tJf', join(rootfsDir, tarball)], { encoding: 'utf8', maxBuffer: 64 << 20 }).split('\n');
+  const members = execFileSync('tar', ['-tJf', join(rootfsDir, tarball)], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  }).split('\n');
   const member = members.find((m) => /^(\.\/)?var\/lib\/rpm\/?$/.test(m));
   if (!member) throw new Error(`${tarball} has no var/lib/rpm`);
   execFileSync('tar', ['-xJf', join(rootfsDir, tarball), '-C', root, member]);
@@ -44,12 +52,18 @@ describe.skipIf(fixtures.length === 0 || !haveRpm)('rpm cataloger on AlmaLinux r
     const dbFile = sqlite ? 'rpmdb.sqlite' : 'Packages';
     const truth = rpmGroundTruth(dbDir, sqlite ? 'sqlite' : 'bdb_ro');
 
-    const result = await rpmCataloger.catalog(catalogContext({ [`${member}/${dbFile}`]: readFileSync(join(dbDir, dbFile)) }));
+    const result = await rpmCataloger.catalog(
+      catalogContext({ [`${member}/${dbFile}`]: readFileSync(join(dbDir, dbFile)) }),
+    );
     expect(result.problems).toEqual([]);
     const ours = factsOf(result.packages);
-    console.info(`rpm.real ${tarball}: ${ours.length} packages (rpm -qa: ${truth.length}), ${ours.reduce((n, p) => n + p.files.length, 0)} files (rpm: ${truth.reduce((n, p) => n + p.files.length, 0)})`);
+    console.info(
+      `rpm.real ${tarball}: ${ours.length} packages (rpm -qa: ${truth.length}), ${ours.reduce((n, p) => n + p.files.length, 0)} files (rpm: ${truth.reduce((n, p) => n + p.files.length, 0)})`,
+    );
     expect(truth.length).toBeGreaterThan(15);
-    expect(ours.map((p) => `${p.name}-${p.version}.${p.arch ?? '(none)'}`)).toEqual(truth.map((p) => `${p.name}-${p.version}.${p.arch ?? '(none)'}`));
+    expect(ours.map((p) => `${p.name}-${p.version}.${p.arch ?? '(none)'}`)).toEqual(
+      truth.map((p) => `${p.name}-${p.version}.${p.arch ?? '(none)'}`),
+    );
     expect(ours).toEqual(truth);
     expect(ours.some((p) => p.name === 'gpg-pubkey' && p.arch === undefined)).toBe(true);
   });

@@ -34,28 +34,41 @@ describe('readSqlitePackages', () => {
   });
 
   it('reports a row without a blob as damage and reads the others', async () => {
-    const result = await readSqlitePackages(await sqliteDb([[1, null], [2, blobs[0]!]]));
+    const result = await readSqlitePackages(
+      await sqliteDb([
+        [1, null],
+        [2, blobs[0]!],
+      ]),
+    );
     expect(result.damage).toEqual(['row 1 has no header blob']);
     expect(result.blobs.map((b) => b.key)).toEqual([2]);
   });
 
   it('throws RpmFormatError when the file is not SQLite at all', async () => {
-    await expect(readSqlitePackages(Buffer.from('not a database, just text'))).rejects.toThrow(RpmFormatError);
+    await expect(readSqlitePackages(Buffer.from('not a database, just text'))).rejects.toThrow(
+      RpmFormatError,
+    );
     await expect(readSqlitePackages(Buffer.alloc(0))).rejects.toThrow(/no SQLite magic/);
   });
 
-  it('throws RpmFormatError with SQLite\'s message when the magic is followed by garbage', async () => {
+  it("throws RpmFormatError with SQLite's message when the magic is followed by garbage", async () => {
     const fake = Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(4096, 0x33)]);
     await expect(readSqlitePackages(fake)).rejects.toThrow(RpmFormatError);
     await expect(readSqlitePackages(fake)).rejects.toThrow(/file is not a database/);
   });
 
   it('throws RpmFormatError when the database has no Packages table', async () => {
-    await expect(readSqlitePackages(await sqliteDb([[1, blobs[0]!]], 'Other'))).rejects.toThrow(/no such table: Packages/);
+    await expect(readSqlitePackages(await sqliteDb([[1, blobs[0]!]], 'Other'))).rejects.toThrow(
+      /no such table: Packages/,
+    );
   });
 
   it('throws RpmFormatError for a truncated database', async () => {
-    const db = await sqliteDb(Array.from({ length: 200 }, (_, i) => [i + 1, blobs[i % 2]!] as [number, Uint8Array]));
-    await expect(readSqlitePackages(db.subarray(0, Math.floor(db.length / 2)))).rejects.toThrow(RpmFormatError);
+    const db = await sqliteDb(
+      Array.from({ length: 200 }, (_, i) => [i + 1, blobs[i % 2]!] as [number, Uint8Array]),
+    );
+    await expect(readSqlitePackages(db.subarray(0, Math.floor(db.length / 2)))).rejects.toThrow(
+      RpmFormatError,
+    );
   });
 });

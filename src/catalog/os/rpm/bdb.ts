@@ -65,7 +65,10 @@ export function readBdbPackages(bytes: Uint8Array): HeaderBlobs {
 }
 
 function readMeta(bytes: Uint8Array, damage: string[]): Layout {
-  check(bytes.byteLength >= 512, `file of ${bytes.byteLength} bytes is too short for a BerkeleyDB metadata page`);
+  check(
+    bytes.byteLength >= 512,
+    `file of ${bytes.byteLength} bytes is too short for a BerkeleyDB metadata page`,
+  );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let littleEndian: boolean;
   if (view.getUint32(12, true) === HASH_MAGIC) littleEndian = true;
@@ -74,17 +77,30 @@ function readMeta(bytes: Uint8Array, damage: string[]): Layout {
     throw new RpmFormatError('a BerkeleyDB btree database, not the hash database rpm writes');
   } else throw new RpmFormatError('no BerkeleyDB hash magic');
   const pageSize = view.getUint32(20, littleEndian);
-  check(pageSize >= 512 && pageSize <= 65536 && (pageSize & (pageSize - 1)) === 0, `page size ${pageSize} is not a power of two in 512..65536`);
+  check(
+    pageSize >= 512 && pageSize <= 65536 && (pageSize & (pageSize - 1)) === 0,
+    `page size ${pageSize} is not a power of two in 512..65536`,
+  );
   check(bytes[25] === P_HASHMETA, `page 0 has type ${bytes[25]}, not hash metadata`);
   check(bytes[24] === 0, 'the database is encrypted');
-  check(((bytes[26] ?? 0) & METAFLAG_CHECKSUM) === 0, 'the database uses page checksums, which rpm never writes');
+  check(
+    ((bytes[26] ?? 0) & METAFLAG_CHECKSUM) === 0,
+    'the database uses page checksums, which rpm never writes',
+  );
   const announced = view.getUint32(32, littleEndian);
   const present = Math.floor(bytes.byteLength / pageSize) - 1;
-  if (announced > present) damage.push(`metadata announces ${announced + 1} pages but the file holds ${present + 1} (truncated)`);
+  if (announced > present)
+    damage.push(`metadata announces ${announced + 1} pages but the file holds ${present + 1} (truncated)`);
   return { bytes, view, littleEndian, pageSize, lastPage: Math.min(announced, present) };
 }
 
-function readHashPage(layout: Layout, page: number, usedOverflow: Set<number>, blobs: HeaderBlobs['blobs'], damage: string[]): void {
+function readHashPage(
+  layout: Layout,
+  page: number,
+  usedOverflow: Set<number>,
+  blobs: HeaderBlobs['blobs'],
+  damage: string[],
+): void {
   const { view, pageSize, littleEndian } = layout;
   const base = page * pageSize;
   const entries = view.getUint16(base + 20, littleEndian);
@@ -94,7 +110,10 @@ function readHashPage(layout: Layout, page: number, usedOverflow: Set<number>, b
   for (let i = 0; i < entries; i++) {
     const offset = view.getUint16(base + PAGE_HEADER_BYTES + i * 2, littleEndian);
     const end = i === 0 ? pageSize : (offsets[i - 1] ?? 0);
-    check(offset >= PAGE_HEADER_BYTES + entries * 2 && offset < end, `item ${i} at offset ${offset} is outside its room`);
+    check(
+      offset >= PAGE_HEADER_BYTES + entries * 2 && offset < end,
+      `item ${i} at offset ${offset} is outside its room`,
+    );
     offsets.push(offset);
   }
   for (let i = 0; i < entries; i += 2) {
@@ -126,7 +145,8 @@ function readKey(layout: Layout, at: number, end: number): number {
 function readData(layout: Layout, at: number, end: number, usedOverflow: Set<number>): Uint8Array {
   const type = layout.bytes[at];
   if (type === H_KEYDATA) return layout.bytes.slice(at + 1, end);
-  if (type === H_DUPLICATE || type === H_OFFDUP) throw new RpmFormatError('duplicate data items, which rpm never writes');
+  if (type === H_DUPLICATE || type === H_OFFDUP)
+    throw new RpmFormatError('duplicate data items, which rpm never writes');
   check(type === H_OFFPAGE, `data item of unknown type ${type}`);
   check(end - at >= 12, 'off-page reference is truncated');
   const first = layout.view.getUint32(at + 4, layout.littleEndian);
@@ -135,7 +155,12 @@ function readData(layout: Layout, at: number, end: number, usedOverflow: Set<num
 }
 
 /** Concatenate an overflow chain; each page may belong to one chain only, so loops and shared pages stop it. */
-function readOverflowChain(layout: Layout, first: number, total: number, usedOverflow: Set<number>): Uint8Array {
+function readOverflowChain(
+  layout: Layout,
+  first: number,
+  total: number,
+  usedOverflow: Set<number>,
+): Uint8Array {
   const { bytes, view, pageSize, littleEndian, lastPage } = layout;
   check(total <= bytes.byteLength, `overflow item of ${total} bytes is larger than the file`);
   const out = new Uint8Array(total);
@@ -148,7 +173,10 @@ function readOverflowChain(layout: Layout, first: number, total: number, usedOve
     const base = page * pageSize;
     check(bytes[base + 25] === P_OVERFLOW, `page ${page} in an overflow chain has type ${bytes[base + 25]}`);
     const length = view.getUint16(base + 22, littleEndian);
-    check(length <= pageSize - PAGE_HEADER_BYTES && length <= total - filled, `overflow page ${page} claims ${length} bytes`);
+    check(
+      length <= pageSize - PAGE_HEADER_BYTES && length <= total - filled,
+      `overflow page ${page} claims ${length} bytes`,
+    );
     check(length > 0 || filled === total, `overflow page ${page} is empty`);
     out.set(bytes.subarray(base + PAGE_HEADER_BYTES, base + PAGE_HEADER_BYTES + length), filled);
     filled += length;

@@ -71,11 +71,17 @@ export class RpmHeader {
 
   /** Parse a header blob; throws `RpmFormatError` when its structure is not sound. */
   static parse(blob: Uint8Array): RpmHeader {
-    check(blob.byteLength >= PREAMBLE_BYTES, `header of ${blob.byteLength} bytes is shorter than its preamble`);
+    check(
+      blob.byteLength >= PREAMBLE_BYTES,
+      `header of ${blob.byteLength} bytes is shorter than its preamble`,
+    );
     const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
     const il = view.getUint32(0);
     const dl = view.getUint32(4);
-    check(il >= 1 && il <= MAX_INDEX_ENTRIES, `header claims ${il} index entries (allowed 1..${MAX_INDEX_ENTRIES})`);
+    check(
+      il >= 1 && il <= MAX_INDEX_ENTRIES,
+      `header claims ${il} index entries (allowed 1..${MAX_INDEX_ENTRIES})`,
+    );
     check(dl <= MAX_DATA_BYTES, `header claims ${dl} data bytes (at most ${MAX_DATA_BYTES})`);
     const dataStart = PREAMBLE_BYTES + il * INDEX_ENTRY_BYTES;
     check(
@@ -107,7 +113,9 @@ export class RpmHeader {
     const entry = this.entry(tag);
     if (!entry) return undefined;
     check(
-      entry.type === RpmType.STRING || entry.type === RpmType.I18NSTRING || entry.type === RpmType.STRING_ARRAY,
+      entry.type === RpmType.STRING ||
+        entry.type === RpmType.I18NSTRING ||
+        entry.type === RpmType.STRING_ARRAY,
       `tag ${tag} is of type ${entry.type}, expected a string`,
     );
     check(entry.count >= 1, `tag ${tag} holds no string`);
@@ -118,7 +126,10 @@ export class RpmHeader {
   stringArray(tag: number): string[] | undefined {
     const entry = this.entry(tag);
     if (!entry) return undefined;
-    check(entry.type === RpmType.STRING_ARRAY, `tag ${tag} is of type ${entry.type}, expected a string array`);
+    check(
+      entry.type === RpmType.STRING_ARRAY,
+      `tag ${tag} is of type ${entry.type}, expected a string array`,
+    );
     return this.readStrings(entry, entry.count);
   }
 
@@ -134,7 +145,11 @@ export class RpmHeader {
 
   private entry(tag: number): IndexEntry | undefined {
     const entry = this.entries.get(tag);
-    if (entry) check(entry.offset <= this.bytes.byteLength, `tag ${tag} offset ${entry.offset} is outside the ${this.bytes.byteLength}-byte data`);
+    if (entry)
+      check(
+        entry.offset <= this.bytes.byteLength,
+        `tag ${tag} offset ${entry.offset} is outside the ${this.bytes.byteLength}-byte data`,
+      );
     return entry;
   }
 
@@ -143,7 +158,10 @@ export class RpmHeader {
     if (!entry) return undefined;
     check(entry.type === type, `tag ${tag} is of type ${entry.type}, expected type ${type}`);
     const end = entry.offset + entry.count * width;
-    check(end <= this.bytes.byteLength, `tag ${tag}: ${entry.count} values at offset ${entry.offset} run past the data`);
+    check(
+      end <= this.bytes.byteLength,
+      `tag ${tag}: ${entry.count} values at offset ${entry.offset} run past the data`,
+    );
     const out = new Array<number>(entry.count);
     for (let i = 0; i < entry.count; i++) out[i] = read(entry.offset + i * width);
     return out;
@@ -152,12 +170,16 @@ export class RpmHeader {
   /** `count` NUL-terminated strings starting at the entry's offset, each ending inside the data. */
   private readStrings(entry: IndexEntry, count: number): string[] {
     // Each string takes at least one byte: a count larger than the remaining data cannot be true.
-    check(count <= this.bytes.byteLength - entry.offset, `tag ${entry.tag} claims ${count} strings in ${this.bytes.byteLength - entry.offset} bytes`);
+    check(
+      count <= this.bytes.byteLength - entry.offset,
+      `tag ${entry.tag} claims ${count} strings in ${this.bytes.byteLength - entry.offset} bytes`,
+    );
     const out = new Array<string>(count);
     let at = entry.offset;
     for (let i = 0; i < count; i++) {
       const nul = this.bytes.indexOf(0, at);
-      if (nul < 0) throw new RpmFormatError(`tag ${entry.tag}: string ${i} is not NUL-terminated within the data`);
+      if (nul < 0)
+        throw new RpmFormatError(`tag ${entry.tag}: string ${i} is not NUL-terminated within the data`);
       out[i] = decoder.decode(this.bytes.subarray(at, nul));
       at = nul + 1;
     }

@@ -84,18 +84,27 @@ async function catalogRpm(ctx: CatalogContext): Promise<CatalogResult> {
     problem('RPMDB_UNREADABLE', `rpm database ${chosen.path} cannot be read: ${what}`);
     return { packages, problems };
   }
-  result.damage.slice(0, MAX_DAMAGE_PROBLEMS).forEach((line) => problem('RPMDB_DAMAGED', `rpm database ${chosen.path}: ${line}; skipped`));
+  result.damage
+    .slice(0, MAX_DAMAGE_PROBLEMS)
+    .forEach((line) => problem('RPMDB_DAMAGED', `rpm database ${chosen.path}: ${line}; skipped`));
   if (result.damage.length > MAX_DAMAGE_PROBLEMS) {
-    problem('RPMDB_DAMAGED', `rpm database ${chosen.path}: ${result.damage.length - MAX_DAMAGE_PROBLEMS} more damaged parts skipped`);
+    problem(
+      'RPMDB_DAMAGED',
+      `rpm database ${chosen.path}: ${result.damage.length - MAX_DAMAGE_PROBLEMS} more damaged parts skipped`,
+    );
   }
   if (chosen.walPending) {
-    problem('RPMDB_WAL_PENDING', `${chosen.path}-wal holds changes not yet checkpointed; packages they add or remove are not seen`);
+    problem(
+      'RPMDB_WAL_PENDING',
+      `${chosen.path}-wal holds changes not yet checkpointed; packages they add or remove are not seen`,
+    );
   }
 
   for (const { key, blob } of result.blobs) {
     try {
       const record = readRpmPackage(blob);
-      for (const warning of record.warnings) problem('RPM_HEADER_INCONSISTENT', `package ${record.name} (record ${key}): ${warning}`);
+      for (const warning of record.warnings)
+        problem('RPM_HEADER_INCONSISTENT', `package ${record.name} (record ${key}): ${warning}`);
       const pkg: Package = {
         ecosystem: 'rpm',
         name: record.name,
@@ -115,7 +124,9 @@ async function catalogRpm(ctx: CatalogContext): Promise<CatalogResult> {
       problem('RPM_HEADER_INVALID', `package record ${key} in ${chosen.path} skipped: ${what}`);
     }
   }
-  packages.sort((a, b) => compare(a.name, b.name) || compare(a.version, b.version) || compare(a.arch ?? '', b.arch ?? ''));
+  packages.sort(
+    (a, b) => compare(a.name, b.name) || compare(a.version, b.version) || compare(a.arch ?? '', b.arch ?? ''),
+  );
   return { packages, problems };
 }
 
@@ -142,7 +153,8 @@ function findDatabases(ctx: CatalogContext): FoundDatabase[] {
       if (content === undefined) continue;
       const layer = ctx.tree.captured.get(path)?.layer ?? ctx.tree.entries.get(path)?.layer ?? 0;
       const wal = ctx.tree.entries.get(`${path}-wal`);
-      const walPending = backend.file === 'rpmdb.sqlite' && wal !== undefined && wal.type === 'file' && wal.size > 0;
+      const walPending =
+        backend.file === 'rpmdb.sqlite' && wal !== undefined && wal.type === 'file' && wal.size > 0;
       found.push({ path, layer, content, read: backend.read, walPending });
     }
   }

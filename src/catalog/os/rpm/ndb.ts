@@ -34,14 +34,20 @@ export function looksLikeNdb(bytes: Uint8Array): boolean {
 
 /** Read every header blob of an NDB `Packages.db`; throws `RpmFormatError` when it is not one. */
 export function readNdbPackages(bytes: Uint8Array): HeaderBlobs {
-  check(bytes.byteLength >= DB_HEADER_BYTES, `file of ${bytes.byteLength} bytes is shorter than the NDB header`);
+  check(
+    bytes.byteLength >= DB_HEADER_BYTES,
+    `file of ${bytes.byteLength} bytes is shorter than the NDB header`,
+  );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u32 = (at: number): number => view.getUint32(at, true);
   check(u32(0) === DB_MAGIC, "no NDB 'RpmP' magic");
   check(u32(4) === DB_VERSION, `NDB version ${u32(4)} is not the known version ${DB_VERSION}`);
   const slotPages = u32(12);
   const fileBlocks = Math.floor(bytes.byteLength / BLOCK_BYTES);
-  check(slotPages >= 1 && slotPages * PAGE_BYTES <= bytes.byteLength, `${slotPages} slot pages do not fit a ${bytes.byteLength}-byte file`);
+  check(
+    slotPages >= 1 && slotPages * PAGE_BYTES <= bytes.byteLength,
+    `${slotPages} slot pages do not fit a ${bytes.byteLength}-byte file`,
+  );
   // Blobs start after the slot pages; a slot pointing into them is corrupt.
   const firstBlobBlock = (slotPages * PAGE_BYTES) / BLOCK_BYTES;
 
@@ -71,20 +77,35 @@ export function readNdbPackages(bytes: Uint8Array): HeaderBlobs {
   return { blobs, damage };
 }
 
-function checkSlot(pkgIndex: number, blockOffset: number, blockCount: number, firstBlobBlock: number, fileBlocks: number, seen: Set<number>): string | undefined {
+function checkSlot(
+  pkgIndex: number,
+  blockOffset: number,
+  blockCount: number,
+  firstBlobBlock: number,
+  fileBlocks: number,
+  seen: Set<number>,
+): string | undefined {
   if (pkgIndex === 0) return 'package index 0';
   if (seen.has(pkgIndex)) return `package index ${pkgIndex} appears twice`;
   if (blockOffset < firstBlobBlock) return `blob at block ${blockOffset} lies inside the slot pages`;
-  if (blockCount === 0 || blockOffset + blockCount > fileBlocks) return `blob of ${blockCount} blocks at block ${blockOffset} is outside the ${fileBlocks}-block file`;
+  if (blockCount === 0 || blockOffset + blockCount > fileBlocks)
+    return `blob of ${blockCount} blocks at block ${blockOffset} is outside the ${fileBlocks}-block file`;
   return undefined;
 }
 
 /** The header blob of one slot, or why it cannot be trusted. */
-function readBlob(bytes: Uint8Array, view: DataView, pkgIndex: number, blockOffset: number, blockCount: number): Uint8Array | string {
+function readBlob(
+  bytes: Uint8Array,
+  view: DataView,
+  pkgIndex: number,
+  blockOffset: number,
+  blockCount: number,
+): Uint8Array | string {
   const start = blockOffset * BLOCK_BYTES;
   const end = start + blockCount * BLOCK_BYTES;
   if (view.getUint32(start, true) !== BLOB_HEAD_MAGIC) return "no 'BlbS' blob magic";
-  if (view.getUint32(start + 4, true) !== pkgIndex) return `blob belongs to package ${view.getUint32(start + 4, true)}`;
+  if (view.getUint32(start + 4, true) !== pkgIndex)
+    return `blob belongs to package ${view.getUint32(start + 4, true)}`;
   const length = view.getUint32(start + 12, true);
   if (Math.ceil((BLOB_HEAD_BYTES + length + BLOB_TAIL_BYTES) / BLOCK_BYTES) !== blockCount) {
     return `blob length ${length} does not match its ${blockCount} blocks`;
@@ -102,7 +123,7 @@ export function adler32(data: Uint8Array): number {
   let a = 1;
   let b = 0;
   // 5552 bytes is the longest run before the sums can overflow 2^32 without a reduction.
-  for (let i = 0; i < data.length; ) {
+  for (let i = 0; i < data.length;) {
     const stop = Math.min(i + 5552, data.length);
     for (; i < stop; i++) {
       a += data[i] ?? 0;

@@ -14,7 +14,13 @@ const DIGEST_ALGORITHMS: ReadonlyMap<number, DigestAlgorithm> = new Map([
   [9, 'sha384'],
   [10, 'sha512'],
 ]);
-const DIGEST_HEX_LENGTH: Record<DigestAlgorithm, number> = { md5: 32, sha1: 40, sha256: 64, sha384: 96, sha512: 128 };
+const DIGEST_HEX_LENGTH: Record<DigestAlgorithm, number> = {
+  md5: 32,
+  sha1: 40,
+  sha256: 64,
+  sha384: 96,
+  sha512: 128,
+};
 
 /** What the cataloger needs from one installed package header. */
 export interface RpmPackageRecord {
@@ -77,12 +83,14 @@ function readFiles(header: RpmHeader, warnings: string[]): OwnedFile[] {
   const flags = sameLength(header.uint32Array(RpmTag.FILEFLAGS), paths.length, 'FILEFLAGS', warnings);
   const algoNumber = header.uint32Array(RpmTag.FILEDIGESTALGO)?.[0] ?? 1;
   const algorithm = DIGEST_ALGORITHMS.get(algoNumber);
-  if (digests && !algorithm) warnings.push(`file digests use unknown algorithm ${algoNumber}; digests left out`);
+  if (digests && !algorithm)
+    warnings.push(`file digests use unknown algorithm ${algoNumber}; digests left out`);
   const files: OwnedFile[] = [];
   paths.forEach((raw, i) => {
     const path = normalisePath(raw);
     if (path === undefined) {
-      if (raw.split('/').includes('..')) warnings.push(`file path ${JSON.stringify(raw)} has a '..' component; left out`);
+      if (raw.split('/').includes('..'))
+        warnings.push(`file path ${JSON.stringify(raw)} has a '..' component; left out`);
       return;
     }
     const file: OwnedFile = { path };
@@ -116,7 +124,9 @@ function readPaths(header: RpmHeader, warnings: string[]): string[] {
   for (let i = 0; i < basenames.length; i++) {
     const dir = dirnames[dirindexes[i] ?? -1];
     if (dir === undefined) {
-      warnings.push(`DIRINDEXES[${i}] = ${dirindexes[i]} is outside the ${dirnames.length} DIRNAMES; file list left out`);
+      warnings.push(
+        `DIRINDEXES[${i}] = ${dirindexes[i]} is outside the ${dirnames.length} DIRNAMES; file list left out`,
+      );
       return [];
     }
     paths.push(dir + (basenames[i] ?? ''));
@@ -124,7 +134,12 @@ function readPaths(header: RpmHeader, warnings: string[]): string[] {
   return paths;
 }
 
-function sameLength<T>(values: T[] | undefined, expected: number, tag: string, warnings: string[]): T[] | undefined {
+function sameLength<T>(
+  values: T[] | undefined,
+  expected: number,
+  tag: string,
+  warnings: string[],
+): T[] | undefined {
   if (values === undefined || values.length === expected) return values;
   warnings.push(`${tag} has ${values.length} values for ${expected} files; left out`);
   return undefined;

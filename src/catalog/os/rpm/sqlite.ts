@@ -20,7 +20,9 @@ let sqlJs: Promise<SqlJsStatic> | undefined;
 
 /** True when the bytes start with the SQLite file magic. */
 export function looksLikeSqlite(bytes: Uint8Array): boolean {
-  return bytes.byteLength >= SQLITE_MAGIC.length && SQLITE_MAGIC.equals(bytes.subarray(0, SQLITE_MAGIC.length));
+  return (
+    bytes.byteLength >= SQLITE_MAGIC.length && SQLITE_MAGIC.equals(bytes.subarray(0, SQLITE_MAGIC.length))
+  );
 }
 
 /** Read every header blob of an `rpmdb.sqlite`; throws `RpmFormatError` when it is not one. */
@@ -36,7 +38,8 @@ export async function readSqlitePackages(bytes: Uint8Array): Promise<HeaderBlobs
     try {
       while (statement.step()) {
         const [hnum, blob] = statement.get();
-        if (typeof hnum === 'number' && blob instanceof Uint8Array) blobs.push({ key: hnum, blob: blob.slice() });
+        if (typeof hnum === 'number' && blob instanceof Uint8Array)
+          blobs.push({ key: hnum, blob: blob.slice() });
         else damage.push(`row ${String(hnum)} has no header blob`);
       }
     } finally {
