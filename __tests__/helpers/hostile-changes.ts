@@ -103,14 +103,12 @@ export function hugeVerdict(changes: Changes): Verdict {
         subject: `dpkg:${p.name}`,
         message: `${p.name} was downgraded`,
       })),
-      ...changes.files
-        .slice(0, 2_000)
-        .map((f) => ({
-          rule: 'new-files',
-          action: 'warn' as const,
-          subject: f.path,
-          message: `${f.path} is new`,
-        })),
+      ...changes.files.slice(0, 2_000).map((f) => ({
+        rule: 'new-files',
+        action: 'warn' as const,
+        subject: f.path,
+        message: `${f.path} is new`,
+      })),
     ],
   };
 }

@@ -67,7 +67,6 @@ function annotation(v: Violation): VerdictAnnotation {
 
 /** Strings from images may hold control characters or be very long: keep one short line. */
 function oneLine(text: string): string {
-   
   const flat = text.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/ {2,}/g, ' ');
   return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE - 1)}…` : flat;
 }
