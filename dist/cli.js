@@ -6326,13 +6326,7 @@ async function openLayoutImage(store, options) {
     descriptor: manifest.config,
     layerCount: manifest.layers.length
   });
-  const layers = manifest.layers.map((d, i) => ({
-    digest: d.digest,
-    diffID: config.rootfs.diff_ids[i],
-    size: d.size,
-    mediaType: d.mediaType,
-    open: () => store.openBlob(d.digest)
-  }));
+  const layers = imageLayers(manifest, config, (d) => store.openBlob(d.digest));
   const platform = imagePlatform(config, descriptor);
   let closed = false;
   const image = {
@@ -6358,6 +6352,15 @@ function imagePlatform(config, descriptor) {
   const architecture = config.architecture || descriptor?.platform?.architecture || "unknown";
   const variant = config.variant || descriptor?.platform?.variant;
   return variant ? { os, architecture, variant } : { os, architecture };
+}
+function imageLayers(manifest, config, open4) {
+  return manifest.layers.map((d, i) => ({
+    digest: d.digest,
+    diffID: config.rootfs.diff_ids[i],
+    size: d.size,
+    mediaType: d.mediaType,
+    open: () => open4(d)
+  }));
 }
 var REF_NAME, CONTAINERD_NAME, MAX_INDEX_DEPTH;
 var init_layout_image = __esm({
@@ -6439,13 +6442,7 @@ var init_registry = __esm({
           descriptor: manifest.config,
           layerCount: manifest.layers.length
         });
-        const layers = manifest.layers.map((d, i) => ({
-          digest: d.digest,
-          diffID: config.rootfs.diff_ids[i],
-          size: d.size,
-          mediaType: d.mediaType,
-          open: () => this.openBlob(ref2, d)
-        }));
+        const layers = imageLayers(manifest, config, (d) => this.openBlob(ref2, d));
         const image = {
           reference,
           manifestDigest: fetched.digest,

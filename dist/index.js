@@ -89827,13 +89827,7 @@ async function openLayoutImage(store, options) {
     descriptor: manifest.config,
     layerCount: manifest.layers.length
   });
-  const layers = manifest.layers.map((d, i) => ({
-    digest: d.digest,
-    diffID: config.rootfs.diff_ids[i],
-    size: d.size,
-    mediaType: d.mediaType,
-    open: () => store.openBlob(d.digest)
-  }));
+  const layers = imageLayers(manifest, config, (d) => store.openBlob(d.digest));
   const platform2 = imagePlatform(config, descriptor);
   let closed = false;
   const image = {
@@ -89859,6 +89853,15 @@ function imagePlatform(config, descriptor) {
   const architecture = config.architecture || descriptor?.platform?.architecture || "unknown";
   const variant = config.variant || descriptor?.platform?.variant;
   return variant ? { os: os8, architecture, variant } : { os: os8, architecture };
+}
+function imageLayers(manifest, config, open5) {
+  return manifest.layers.map((d, i) => ({
+    digest: d.digest,
+    diffID: config.rootfs.diff_ids[i],
+    size: d.size,
+    mediaType: d.mediaType,
+    open: () => open5(d)
+  }));
 }
 
 // src/image/registry.ts
@@ -89913,13 +89916,7 @@ var RegistrySource = class {
       descriptor: manifest.config,
       layerCount: manifest.layers.length
     });
-    const layers = manifest.layers.map((d, i) => ({
-      digest: d.digest,
-      diffID: config.rootfs.diff_ids[i],
-      size: d.size,
-      mediaType: d.mediaType,
-      open: () => this.openBlob(ref2, d)
-    }));
+    const layers = imageLayers(manifest, config, (d) => this.openBlob(ref2, d));
     const image = {
       reference,
       manifestDigest: fetched.digest,

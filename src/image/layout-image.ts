@@ -1,5 +1,15 @@
 import { ImageChangelogError } from '../util/errors.js';
-import type { Descriptor, Image, ImageIndex, Layer, Manifest, OpenImageOptions, Platform } from './types.js';
+import type { Readable } from 'node:stream';
+import type {
+  Descriptor,
+  Image,
+  ImageConfig,
+  ImageIndex,
+  Layer,
+  Manifest,
+  OpenImageOptions,
+  Platform,
+} from './types.js';
 import { readDescribedBlob, type BlobStore } from './blob-store.js';
 import {
   MAX_CONFIG_BYTES,
@@ -142,13 +152,7 @@ export async function openLayoutImage(store: BlobStore, options: LayoutOpenOptio
     layerCount: manifest.layers.length,
   });
 
-  const layers: Layer[] = manifest.layers.map((d, i) => ({
-    digest: d.digest,
-    diffID: config.rootfs.diff_ids[i]!,
-    size: d.size,
-    mediaType: d.mediaType,
-    open: () => store.openBlob(d.digest),
-  }));
+  const layers = imageLayers(manifest, config, (d) => store.openBlob(d.digest));
   const platform = imagePlatform(config, descriptor);
   // A single-manifest image is what it is, even when another platform was asked for: the previous
   // image follows the new one's platform, and the diff says plainly when the two differ.
@@ -181,4 +185,19 @@ export function imagePlatform(
   const architecture = config.architecture || descriptor?.platform?.architecture || 'unknown';
   const variant = config.variant || descriptor?.platform?.variant;
   return variant ? { os, architecture, variant } : { os, architecture };
+}
+
+/** The manifest's layers paired with the config's diffIDs (checked to match in number by parseConfig). */
+export function imageLayers(
+  manifest: Manifest,
+  config: ImageConfig,
+  open: (d: Descriptor) => Promise<Readable>,
+): Layer[] {
+  return manifest.layers.map((d, i) => ({
+    digest: d.digest,
+    diffID: config.rootfs.diff_ids[i]!,
+    size: d.size,
+    mediaType: d.mediaType,
+    open: () => open(d),
+  }));
 }

@@ -6,7 +6,6 @@ import type {
   Image,
   ImageIndex,
   ImageSource,
-  Layer,
   Manifest,
   OpenImageOptions,
   Platform,
@@ -14,7 +13,7 @@ import type {
 import { MAX_CONFIG_BYTES, parseConfig, parseManifestOrIndex } from './json.js';
 import { isIndexMediaType, isManifestMediaType } from './media-types.js';
 import { chooseManifest, hostPlatform, indexPlatforms } from './platform.js';
-import { imagePlatform } from './layout-image.js';
+import { imageLayers, imagePlatform } from './layout-image.js';
 
 /** Bytes received for one blob so far. */
 export interface BlobProgress {
@@ -98,13 +97,7 @@ export class RegistrySource implements ImageSource {
       layerCount: manifest.layers.length,
     });
 
-    const layers: Layer[] = manifest.layers.map((d, i) => ({
-      digest: d.digest,
-      diffID: config.rootfs.diff_ids[i]!,
-      size: d.size,
-      mediaType: d.mediaType,
-      open: () => this.openBlob(ref, d),
-    }));
+    const layers = imageLayers(manifest, config, (d) => this.openBlob(ref, d));
     const image: Image = {
       reference,
       manifestDigest: fetched.digest,
