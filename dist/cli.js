@@ -5221,6 +5221,15 @@ function hostnameOf(registry) {
   if (m?.[1] !== void 0) return m[1].toLowerCase();
   return (registry.split(":")[0] ?? registry).toLowerCase();
 }
+function assertRepositoryName(repo) {
+  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(
+    repo.repository
+  )) {
+    throw new ImageChangelogError("BAD_REFERENCE", `invalid repository name "${repo.repository}"`, {
+      subject: repo.repository
+    });
+  }
+}
 var DOCKER_HUB_REGISTRY, DOCKER_HUB_ALIASES, COMPONENT, TAG, DIGEST, DOMAIN_LABEL, MAX_NAME_LENGTH;
 var init_reference = __esm({
   "src/registry/reference.ts"() {
@@ -5503,31 +5512,7 @@ var init_limiter = __esm({
   }
 });
 
-// src/registry/client.ts
-import { createHash as createHash2 } from "node:crypto";
-function checkRepository(repo) {
-  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(
-    repo.repository
-  )) {
-    throw new ImageChangelogError("BAD_REFERENCE", `invalid repository name "${repo.repository}"`, {
-      subject: repo.repository
-    });
-  }
-}
-async function errorDetail(r) {
-  try {
-    const body = await readBody(r.res, 64 * 1024, "error body");
-    const parsed = JSON.parse(body.toString("utf8"));
-    const code = parsed.errors?.[0]?.code;
-    if (typeof code === "string" && /^[A-Z_]{1,64}$/.test(code)) return ` (${code})`;
-  } catch {
-  }
-  return "";
-}
-function digestOf(bytes, like) {
-  const algorithm = like && /^(sha256|sha384|sha512):/.test(like) ? like.split(":")[0] : "sha256";
-  return `${algorithm}:${createHash2(algorithm).update(bytes).digest("hex")}`;
-}
+// src/registry/link-header.ts
 function nextLink(link, current) {
   if (!link) return void 0;
   for (const part of link.split(/,(?=\s*<)/)) {
@@ -5542,6 +5527,28 @@ function nextLink(link, current) {
   }
   return void 0;
 }
+var init_link_header = __esm({
+  "src/registry/link-header.ts"() {
+    "use strict";
+  }
+});
+
+// src/registry/client.ts
+import { createHash as createHash2 } from "node:crypto";
+async function errorDetail(r) {
+  try {
+    const body = await readBody(r.res, 64 * 1024, "error body");
+    const parsed = JSON.parse(body.toString("utf8"));
+    const code = parsed.errors?.[0]?.code;
+    if (typeof code === "string" && /^[A-Z_]{1,64}$/.test(code)) return ` (${code})`;
+  } catch {
+  }
+  return "";
+}
+function digestOf(bytes, like) {
+  const algorithm = like && /^(sha256|sha384|sha512):/.test(like) ? like.split(":")[0] : "sha256";
+  return `${algorithm}:${createHash2(algorithm).update(bytes).digest("hex")}`;
+}
 var MANIFEST_ACCEPT, SCHEMA1_TYPES, RegistryClient;
 var init_client = __esm({
   "src/registry/client.ts"() {
@@ -5555,6 +5562,7 @@ var init_client = __esm({
     init_limiter();
     init_reference();
     init_retry();
+    init_link_header();
     MANIFEST_ACCEPT = ACCEPT_MANIFEST_TYPES.join(", ");
     SCHEMA1_TYPES = /* @__PURE__ */ new Set([DOCKER_SCHEMA1_MANIFEST, DOCKER_SCHEMA1_SIGNED_MANIFEST]);
     RegistryClient = class {
@@ -5634,7 +5642,7 @@ var init_client = __esm({
       async getManifest(ref2) {
         const target = referenceTarget({ ...ref2, original: "" });
         const subject = `manifest ${formatReference(ref2)}`;
-        checkRepository(ref2);
+        assertRepositoryName(ref2);
         if (!/^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/.test(target)) {
           throw new ImageChangelogError("BAD_REFERENCE", `invalid tag or digest "${target}"`, {
             subject: target
@@ -5691,7 +5699,7 @@ var init_client = __esm({
       async getBlob(repo, digest, options = {}) {
         if (!isValidDigest(digest))
           throw new ImageChangelogError("BAD_DIGEST", `invalid blob digest "${digest}"`, { subject: digest });
-        checkRepository(repo);
+        assertRepositoryName(repo);
         const release = await this.blobLimiter.acquire();
         const subject = `blob ${digest} of ${repo.registry}/${repo.repository}`;
         const url = new URL(`/v2/${repo.repository}/blobs/${digest}`, this.baseUrl(repo.registry));
@@ -5737,7 +5745,7 @@ var init_client = __esm({
       }
       /** All tags of a repository, following `Link` pagination (`?n=&last=`). */
       async listTags(repo, options = {}) {
-        checkRepository(repo);
+        assertRepositoryName(repo);
         const base = this.baseUrl(repo.registry);
         let url = new URL(`/v2/${repo.repository}/tags/list`, base);
         if (options.pageSize) url.searchParams.set("n", String(options.pageSize));

@@ -88915,6 +88915,15 @@ function hostnameOf(registry) {
   if (m?.[1] !== void 0) return m[1].toLowerCase();
   return (registry.split(":")[0] ?? registry).toLowerCase();
 }
+function assertRepositoryName(repo) {
+  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(
+    repo.repository
+  )) {
+    throw new ImageChangelogError("BAD_REFERENCE", `invalid repository name "${repo.repository}"`, {
+      subject: repo.repository
+    });
+  }
+}
 
 // src/registry/credentials.ts
 var DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
@@ -89162,6 +89171,22 @@ var ConcurrencyLimiter = class {
   }
 };
 
+// src/registry/link-header.ts
+function nextLink(link, current) {
+  if (!link) return void 0;
+  for (const part of link.split(/,(?=\s*<)/)) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (m && /\brel\s*=\s*"?next"?/i.test(m[2] ?? "")) {
+      try {
+        return new URL(m[1] ?? "", current);
+      } catch {
+        return void 0;
+      }
+    }
+  }
+  return void 0;
+}
+
 // src/registry/client.ts
 var MANIFEST_ACCEPT = ACCEPT_MANIFEST_TYPES.join(", ");
 var SCHEMA1_TYPES = /* @__PURE__ */ new Set([DOCKER_SCHEMA1_MANIFEST, DOCKER_SCHEMA1_SIGNED_MANIFEST]);
@@ -89242,7 +89267,7 @@ var RegistryClient = class {
   async getManifest(ref2) {
     const target = referenceTarget({ ...ref2, original: "" });
     const subject = `manifest ${formatReference(ref2)}`;
-    checkRepository(ref2);
+    assertRepositoryName(ref2);
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/.test(target)) {
       throw new ImageChangelogError("BAD_REFERENCE", `invalid tag or digest "${target}"`, {
         subject: target
@@ -89299,7 +89324,7 @@ var RegistryClient = class {
   async getBlob(repo, digest, options = {}) {
     if (!isValidDigest(digest))
       throw new ImageChangelogError("BAD_DIGEST", `invalid blob digest "${digest}"`, { subject: digest });
-    checkRepository(repo);
+    assertRepositoryName(repo);
     const release = await this.blobLimiter.acquire();
     const subject = `blob ${digest} of ${repo.registry}/${repo.repository}`;
     const url2 = new URL(`/v2/${repo.repository}/blobs/${digest}`, this.baseUrl(repo.registry));
@@ -89345,7 +89370,7 @@ var RegistryClient = class {
   }
   /** All tags of a repository, following `Link` pagination (`?n=&last=`). */
   async listTags(repo, options = {}) {
-    checkRepository(repo);
+    assertRepositoryName(repo);
     const base = this.baseUrl(repo.registry);
     let url2 = new URL(`/v2/${repo.repository}/tags/list`, base);
     if (options.pageSize) url2.searchParams.set("n", String(options.pageSize));
@@ -89420,15 +89445,6 @@ var RegistryClient = class {
     });
   }
 };
-function checkRepository(repo) {
-  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(
-    repo.repository
-  )) {
-    throw new ImageChangelogError("BAD_REFERENCE", `invalid repository name "${repo.repository}"`, {
-      subject: repo.repository
-    });
-  }
-}
 async function errorDetail(r) {
   try {
     const body2 = await readBody(r.res, 64 * 1024, "error body");
@@ -89442,20 +89458,6 @@ async function errorDetail(r) {
 function digestOf(bytes, like) {
   const algorithm = like && /^(sha256|sha384|sha512):/.test(like) ? like.split(":")[0] : "sha256";
   return `${algorithm}:${createHash3(algorithm).update(bytes).digest("hex")}`;
-}
-function nextLink(link, current) {
-  if (!link) return void 0;
-  for (const part of link.split(/,(?=\s*<)/)) {
-    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
-    if (m && /\brel\s*=\s*"?next"?/i.test(m[2] ?? "")) {
-      try {
-        return new URL(m[1] ?? "", current);
-      } catch {
-        return void 0;
-      }
-    }
-  }
-  return void 0;
 }
 
 // src/image/json.ts

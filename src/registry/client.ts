@@ -13,6 +13,7 @@ import { CredentialStore, type CredentialOptions } from './credentials.js';
 import { header, isLoopbackHost, readBody, send, type HttpResponse } from './http.js';
 import { ConcurrencyLimiter } from './limiter.js';
 import {
+  assertRepositoryName,
   formatReference,
   hostnameOf,
   isValidDigest,
@@ -26,6 +27,9 @@ import {
   withRetries,
   type RetryPolicy,
 } from './retry.js';
+import { nextLink } from './link-header.js';
+
+export { nextLink };
 
 /**
  * Every manifest type we read, always all of them: a distribution registry answers 404 for an OCI
@@ -172,7 +176,7 @@ export class RegistryClient {
   ): Promise<FetchedManifest> {
     const target = referenceTarget({ ...ref, original: '' });
     const subject = `manifest ${formatReference(ref)}`;
-    checkRepository(ref);
+    assertRepositoryName(ref);
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/.test(target)) {
       throw new ImageChangelogError('BAD_REFERENCE', `invalid tag or digest "${target}"`, {
         subject: target,
@@ -231,7 +235,7 @@ export class RegistryClient {
   async getBlob(repo: RepositoryRef, digest: string, options: BlobOptions = {}): Promise<Readable> {
     if (!isValidDigest(digest))
       throw new ImageChangelogError('BAD_DIGEST', `invalid blob digest "${digest}"`, { subject: digest });
-    checkRepository(repo);
+    assertRepositoryName(repo);
     const release = await this.blobLimiter.acquire();
     const subject = `blob ${digest} of ${repo.registry}/${repo.repository}`;
     const url = new URL(`/v2/${repo.repository}/blobs/${digest}`, this.baseUrl(repo.registry));
@@ -287,7 +291,7 @@ export class RegistryClient {
     repo: RepositoryRef,
     options: { pageSize?: number; maxPages?: number } = {},
   ): Promise<string[]> {
-    checkRepository(repo);
+    assertRepositoryName(repo);
     const base = this.baseUrl(repo.registry);
     let url: URL | undefined = new URL(`/v2/${repo.repository}/tags/list`, base);
     if (options.pageSize) url.searchParams.set('n', String(options.pageSize));
@@ -369,18 +373,6 @@ export class RegistryClient {
   }
 }
 
-function checkRepository(repo: RepositoryRef): void {
-  if (
-    !/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(
-      repo.repository,
-    )
-  ) {
-    throw new ImageChangelogError('BAD_REFERENCE', `invalid repository name "${repo.repository}"`, {
-      subject: repo.repository,
-    });
-  }
-}
-
 /** The registry's error code, cleaned: strings from a server are untrusted. */
 async function errorDetail(r: HttpResponse): Promise<string> {
   try {
@@ -397,20 +389,4 @@ async function errorDetail(r: HttpResponse): Promise<string> {
 function digestOf(bytes: Buffer, like: string | undefined): string {
   const algorithm = like && /^(sha256|sha384|sha512):/.test(like) ? like.split(':')[0]! : 'sha256';
   return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
-}
-
-/** `<...>; rel="next"` from a Link header, resolved against the current page. */
-export function nextLink(link: string | undefined, current: URL): URL | undefined {
-  if (!link) return undefined;
-  for (const part of link.split(/,(?=\s*<)/)) {
-    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
-    if (m && /\brel\s*=\s*"?next"?/i.test(m[2] ?? '')) {
-      try {
-        return new URL(m[1] ?? '', current);
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
 }

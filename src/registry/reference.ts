@@ -129,3 +129,16 @@ export function hostnameOf(registry: string): string {
   if (m?.[1] !== undefined) return m[1].toLowerCase();
   return (registry.split(':')[0] ?? registry).toLowerCase();
 }
+
+/** A repository path as the distribution spec allows it, else BAD_REFERENCE (it goes into URLs). */
+export function assertRepositoryName(repo: { repository: string }): void {
+  if (
+    !/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(
+      repo.repository,
+    )
+  ) {
+    throw new ImageChangelogError('BAD_REFERENCE', `invalid repository name "${repo.repository}"`, {
+      subject: repo.repository,
+    });
+  }
+}
