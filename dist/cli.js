@@ -28801,6 +28801,12 @@ var init_main = __esm({
 
 // src/cli/index.ts
 init_version();
+for (const stream2 of [process.stdout, process.stderr]) {
+  stream2.on("error", (err2) => {
+    if (err2.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err2;
+  });
+}
 var argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   process.stdout.write(`${VERSION}

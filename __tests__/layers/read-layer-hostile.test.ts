@@ -169,9 +169,10 @@ describe('readLayer on damaged and hostile layers', () => {
     expect(err.code).toBe('LAYER_TOO_LARGE');
     expect(err.message).toContain(String(cap));
     expect(err.hint).toContain('maxUncompressedBytes');
-    // 8 members reach the cap; the rest is stream read-ahead. Far from endless, so memory stays flat.
+    // 8 members reach the cap; the rest is stream read-ahead, bounded by the streams' buffers (16 KiB
+    // on Node 20, 64 KiB on Node 22+), not by the source: at most 128 KiB of compressed bytes beyond it.
     expect(pulled).toBeGreaterThanOrEqual(8);
-    expect(pulled).toBeLessThan(64);
+    expect(pulled).toBeLessThanOrEqual(8 + Math.ceil((128 * 1024) / member.length));
   });
 
   it('stops at maxEntries with a named error', async () => {
