@@ -5474,10 +5474,10 @@ var init_credentials = __esm({
   }
 });
 
-// src/registry/limiter.ts
+// src/util/limit.ts
 var ConcurrencyLimiter;
-var init_limiter = __esm({
-  "src/registry/limiter.ts"() {
+var init_limit = __esm({
+  "src/util/limit.ts"() {
     "use strict";
     ConcurrencyLimiter = class {
       constructor(limit) {
@@ -5507,6 +5507,15 @@ var init_limiter = __esm({
             next();
           else this.active--;
         };
+      }
+      /** Run `task` in a slot, giving the slot back however the task ends. */
+      async run(task) {
+        const release = await this.acquire();
+        try {
+          return await task();
+        } finally {
+          release();
+        }
       }
     };
   }
@@ -5559,7 +5568,7 @@ var init_client = __esm({
     init_blob_stream();
     init_credentials();
     init_http();
-    init_limiter();
+    init_limit();
     init_reference();
     init_retry();
     init_link_header();
@@ -18288,31 +18297,6 @@ var init_read_layer = __esm({
   }
 });
 
-// src/util/limit.ts
-function createLimiter(concurrency) {
-  if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new RangeError(`concurrency must be >= 1, got ${concurrency}`);
-  let active = 0;
-  const queue = [];
-  const next = () => {
-    active--;
-    queue.shift()?.();
-  };
-  return (task) => new Promise((resolve, reject) => {
-    const run = () => {
-      active++;
-      task().then(resolve, reject).finally(next);
-    };
-    if (active < concurrency) run();
-    else queue.push(run);
-  });
-}
-var init_limit = __esm({
-  "src/util/limit.ts"() {
-    "use strict";
-  }
-});
-
 // src/scan/layer-indexer.ts
 var LayerIndexer;
 var init_layer_indexer = __esm({
@@ -18323,11 +18307,11 @@ var init_layer_indexer = __esm({
     LayerIndexer = class {
       constructor(options) {
         this.options = options;
-        this.limit = createLimiter(options.concurrency ?? 3);
+        this.limiter = new ConcurrencyLimiter(options.concurrency ?? 3);
       }
       options;
       inflight = /* @__PURE__ */ new Map();
-      limit;
+      limiter;
       done = 0;
       cached = 0;
       /** The index of one layer (shared with any other request for the same diffID). */
@@ -18352,7 +18336,7 @@ var init_layer_indexer = __esm({
           this.report(layer.diffID);
           return hit;
         }
-        const index = await this.limit(
+        const index = await this.limiter.run(
           () => readLayer(layer, spec, { ...this.options.read, ...signal ? { signal } : {} })
         );
         if (cache) await cache.put(index);

@@ -89139,7 +89139,7 @@ function runProgram(program, args, stdin, options) {
   });
 }
 
-// src/registry/limiter.ts
+// src/util/limit.ts
 var ConcurrencyLimiter = class {
   constructor(limit) {
     this.limit = limit;
@@ -89168,6 +89168,15 @@ var ConcurrencyLimiter = class {
         next();
       else this.active--;
     };
+  }
+  /** Run `task` in a slot, giving the slot back however the task ends. */
+  async run(task) {
+    const release = await this.acquire();
+    try {
+      return await task();
+    } finally {
+      release();
+    }
   }
 };
 
@@ -96568,35 +96577,15 @@ var LayerReader = class {
   }
 };
 
-// src/util/limit.ts
-function createLimiter(concurrency) {
-  if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new RangeError(`concurrency must be >= 1, got ${concurrency}`);
-  let active = 0;
-  const queue = [];
-  const next = () => {
-    active--;
-    queue.shift()?.();
-  };
-  return (task) => new Promise((resolve4, reject) => {
-    const run2 = () => {
-      active++;
-      task().then(resolve4, reject).finally(next);
-    };
-    if (active < concurrency) run2();
-    else queue.push(run2);
-  });
-}
-
 // src/scan/layer-indexer.ts
 var LayerIndexer = class {
   constructor(options) {
     this.options = options;
-    this.limit = createLimiter(options.concurrency ?? 3);
+    this.limiter = new ConcurrencyLimiter(options.concurrency ?? 3);
   }
   options;
   inflight = /* @__PURE__ */ new Map();
-  limit;
+  limiter;
   done = 0;
   cached = 0;
   /** The index of one layer (shared with any other request for the same diffID). */
@@ -96621,7 +96610,7 @@ var LayerIndexer = class {
       this.report(layer.diffID);
       return hit;
     }
-    const index = await this.limit(
+    const index = await this.limiter.run(
       () => readLayer(layer, spec, { ...this.options.read, ...signal ? { signal } : {} })
     );
     if (cache) await cache.put(index);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseWwwAuthenticate } from '../../src/registry/auth.js';
-import { ConcurrencyLimiter } from '../../src/registry/limiter.js';
 import { parseRetryAfter, retryDelay, DEFAULT_RETRY_POLICY } from '../../src/registry/retry.js';
 
 describe('registry/auth', () => {
@@ -52,30 +51,5 @@ describe('registry/retry', () => {
     expect(retryDelay({ ...p, random: () => 1 }, 3)).toBe(400);
     expect(retryDelay({ ...p, random: () => 0 }, 3)).toBe(200);
     expect(retryDelay({ ...p, random: () => 1 }, 10)).toBe(1000);
-  });
-});
-
-describe('registry/limiter', () => {
-  it('admits at most the limit and hands slots over in arrival order', async () => {
-    const limiter = new ConcurrencyLimiter(2);
-    const order: number[] = [];
-    const a = await limiter.acquire();
-    const b = await limiter.acquire();
-    const c = limiter.acquire().then((r) => (order.push(3), r));
-    const d = limiter.acquire().then((r) => (order.push(4), r));
-    expect(limiter.running).toBe(2);
-    await Promise.resolve();
-    expect(order).toEqual([]);
-    a();
-    a(); // a second release changes nothing
-    const rc = await c;
-    expect(order).toEqual([3]);
-    b();
-    const rd = await d;
-    expect(order).toEqual([3, 4]);
-    rc();
-    rd();
-    expect(limiter.running).toBe(0);
-    expect(() => new ConcurrencyLimiter(0)).toThrow(RangeError);
   });
 });

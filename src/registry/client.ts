@@ -11,7 +11,7 @@ import { RegistryAuth } from './auth.js';
 import { openVerifiedBlob } from './blob-stream.js';
 import { CredentialStore, type CredentialOptions } from './credentials.js';
 import { header, isLoopbackHost, readBody, send, type HttpResponse } from './http.js';
-import { ConcurrencyLimiter } from './limiter.js';
+import { ConcurrencyLimiter } from '../util/limit.js';
 import {
   assertRepositoryName,
   formatReference,

@@ -2,7 +2,7 @@ import type { Image, Layer } from '../image/types.js';
 import type { CaptureSpec, LayerIndex } from '../layers/types.js';
 import { readLayer, type ReadLayerOptions } from '../layers/read-layer.js';
 import type { LayerIndexCache } from '../cache/layer-index-cache.js';
-import { createLimiter } from '../util/limit.js';
+import { ConcurrencyLimiter } from '../util/limit.js';
 
 export interface LayerProgress {
   /** Layers known so far, and how many are indexed (read or taken from the cache). */
@@ -29,12 +29,12 @@ export interface LayerIndexerOptions {
  */
 export class LayerIndexer {
   private readonly inflight = new Map<string, Promise<LayerIndex>>();
-  private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
+  private readonly limiter: ConcurrencyLimiter;
   private done = 0;
   private cached = 0;
 
   constructor(private readonly options: LayerIndexerOptions) {
-    this.limit = createLimiter(options.concurrency ?? 3);
+    this.limiter = new ConcurrencyLimiter(options.concurrency ?? 3);
   }
 
   /** The index of one layer (shared with any other request for the same diffID). */
@@ -62,7 +62,7 @@ export class LayerIndexer {
       this.report(layer.diffID);
       return hit;
     }
-    const index = await this.limit(() =>
+    const index = await this.limiter.run(() =>
       readLayer(layer, spec, { ...this.options.read, ...(signal ? { signal } : {}) }),
     );
     if (cache) await cache.put(index);
