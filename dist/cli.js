@@ -14674,7 +14674,7 @@ var init_rollup = __esm({
 });
 
 // src/diff/secret-keys.ts
-function isSecretKey(name) {
+function shouldRedactKey(name) {
   const upper = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
   if (NEVER_SECRET.has(upper)) return false;
   const words2 = upper.split(/[^A-Z0-9]+/).filter((w) => w !== "");
@@ -14730,7 +14730,7 @@ function describeOs(os) {
   return os.versionId && !os.prettyName.includes(os.versionId) ? `${os.prettyName} ${os.versionId}` : os.prettyName;
 }
 function secretAware(key, value2) {
-  if (isSecretKey(key)) return { value: REDACTED, raw: value2, redacted: true };
+  if (shouldRedactKey(key)) return { value: REDACTED, raw: value2, redacted: true };
   const safe2 = redactUrlCredentials(value2);
   return safe2 === value2 ? { value: value2, raw: value2 } : { value: safe2, raw: value2, redacted: true };
 }
@@ -28271,7 +28271,7 @@ var init_match_files = __esm({
 });
 
 // src/policy/secret-keys.ts
-function isSecretKey2(name) {
+function isSecretKey(name) {
   const words2 = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase().split(/[^A-Z0-9]+/).filter((w) => w !== "");
   if (words2.length === 0 || words2[words2.length - 1] === "FILE") return false;
   for (let i = 0; i < words2.length; i++) {
@@ -28424,7 +28424,7 @@ function newSecretEnvKeys(changes, after) {
   } else {
     keys = changes.settings.filter((s) => s.key.startsWith("env.") && s.after !== void 0).map((s) => s.key.slice(4));
   }
-  return [...new Set(keys.filter(isSecretKey2))].sort();
+  return [...new Set(keys.filter(isSecretKey))].sort();
 }
 var init_match_image = __esm({
   "src/policy/match-image.ts"() {

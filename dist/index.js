@@ -95492,7 +95492,7 @@ var NEVER_SECRET = /* @__PURE__ */ new Set([
   "XKB_DEFAULT_KEYMAP",
   "PASSENGER_APP_ENV"
 ]);
-function isSecretKey(name) {
+function shouldRedactKey(name) {
   const upper = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
   if (NEVER_SECRET.has(upper)) return false;
   const words2 = upper.split(/[^A-Z0-9]+/).filter((w) => w !== "");
@@ -95536,7 +95536,7 @@ function describeOs(os8) {
   return os8.versionId && !os8.prettyName.includes(os8.versionId) ? `${os8.prettyName} ${os8.versionId}` : os8.prettyName;
 }
 function secretAware(key, value2) {
-  if (isSecretKey(key)) return { value: REDACTED, raw: value2, redacted: true };
+  if (shouldRedactKey(key)) return { value: REDACTED, raw: value2, redacted: true };
   const safe = redactUrlCredentials(value2);
   return safe === value2 ? { value: value2, raw: value2 } : { value: safe, raw: value2, redacted: true };
 }
@@ -98757,7 +98757,7 @@ function isWorldWritable(state4) {
 }
 
 // src/policy/secret-keys.ts
-function isSecretKey2(name) {
+function isSecretKey(name) {
   const words2 = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase().split(/[^A-Z0-9]+/).filter((w) => w !== "");
   if (words2.length === 0 || words2[words2.length - 1] === "FILE") return false;
   for (let i = 0; i < words2.length; i++) {
@@ -98904,7 +98904,7 @@ function newSecretEnvKeys(changes, after) {
   } else {
     keys = changes.settings.filter((s) => s.key.startsWith("env.") && s.after !== void 0).map((s) => s.key.slice(4));
   }
-  return [...new Set(keys.filter(isSecretKey2))].sort();
+  return [...new Set(keys.filter(isSecretKey))].sort();
 }
 
 // src/policy/match-packages.ts

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffInventories } from '../../src/diff/diff.js';
-import { isSecretKey, redactUrlCredentials } from '../../src/diff/secret-keys.js';
+import { shouldRedactKey, redactUrlCredentials } from '../../src/diff/secret-keys.js';
 import type { DiffOptions } from '../../src/diff/types.js';
 import { InventoryBuilder } from '../helpers/inventory-builder.js';
 
@@ -173,7 +173,7 @@ describe('diffInventories (settings)', () => {
   });
 });
 
-describe('isSecretKey', () => {
+describe('shouldRedactKey', () => {
   it.each([
     'DB_PASSWORD',
     'GITHUB_TOKEN',
@@ -186,7 +186,7 @@ describe('isSecretKey', () => {
     'SESSION_COOKIE',
     'AZURE_CREDENTIALS',
     'passphrase',
-  ])('%s is secret', (key) => expect(isSecretKey(key)).toBe(true));
+  ])('%s is secret', (key) => expect(shouldRedactKey(key)).toBe(true));
   it.each([
     'PATH',
     'PWD',
@@ -201,7 +201,7 @@ describe('isSecretKey', () => {
     'NODE_ENV',
     'PYTHONPATH',
     'LD_LIBRARY_PATH',
-  ])('%s is not secret', (key) => expect(isSecretKey(key)).toBe(false));
+  ])('%s is not secret', (key) => expect(shouldRedactKey(key)).toBe(false));
   it('hides URL credentials but keeps the rest of the URL', () => {
     expect(redactUrlCredentials('redis://:pw@cache:6379 https://u:p@x.example/a')).toBe(
       'redis://:(redacted)@cache:6379 https://u:(redacted)@x.example/a',

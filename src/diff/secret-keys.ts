@@ -21,11 +21,13 @@ const NEVER_SECRET = new Set([
 ]);
 
 /**
- * Does an environment variable (or label) name look like it holds a secret? Deliberately wide:
- * hiding a harmless value costs little, printing a token into a PR comment costs a rotation.
+ * Should the value under this env (or label) key be hidden in the changelog? Deliberately wide:
+ * hiding a harmless value costs little, printing a token into a PR comment costs a rotation. The
+ * policy's `isSecretKey` (src/policy/secret-keys.ts) is the narrow question "is this a secret worth
+ * stopping a build for", where a false positive (`GPG_KEY`) would fail every build.
  * `*_PATH`, `*_FILE`, `*_DIR`, `*_HOME` name places, not secrets, and are shown.
  */
-export function isSecretKey(name: string): boolean {
+export function shouldRedactKey(name: string): boolean {
   const upper = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
   if (NEVER_SECRET.has(upper)) return false;
   const words = upper.split(/[^A-Z0-9]+/).filter((w) => w !== '');

@@ -1,6 +1,6 @@
 import type { Inventory, OsRelease } from '../catalog/types.js';
 import type { HealthcheckConfig } from '../image/types.js';
-import { REDACTED, isSecretKey, redactUrlCredentials } from './secret-keys.js';
+import { REDACTED, shouldRedactKey, redactUrlCredentials } from './secret-keys.js';
 import type { SettingChange } from './types.js';
 
 interface Setting {
@@ -62,7 +62,7 @@ export function describeOs(os: OsRelease | undefined): string | undefined {
 }
 
 function secretAware(key: string, value: string): Setting {
-  if (isSecretKey(key)) return { value: REDACTED, raw: value, redacted: true };
+  if (shouldRedactKey(key)) return { value: REDACTED, raw: value, redacted: true };
   const safe = redactUrlCredentials(value);
   return safe === value ? { value, raw: value } : { value: safe, raw: value, redacted: true };
 }

@@ -1,7 +1,8 @@
 /**
  * Does an environment variable name look like it holds a secret? Word-based on `_`-separated parts,
  * so `GPG_KEY` (a public fingerprint in official images), `PWD` and `KEYBOARD` do not count, and
- * `*_FILE` variables (the Docker secrets convention: a path to the secret) do not either.
+ * `*_FILE` variables (the Docker secrets convention: a path to the secret) do not either. Narrower
+ * than the diff's `shouldRedactKey`, which hides any value that might be secret.
  */
 export function isSecretKey(name: string): boolean {
   const words = name
