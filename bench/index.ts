@@ -59,9 +59,9 @@ function peerCommand(a: string, b: string): string {
   return `node ${join(repoRoot, 'bench', 'peer-snyk.mjs')} ${a} ${b}`;
 }
 
-function diffCommand(a: string, b: string, cacheDir: string | undefined, extra = ''): string {
+function diffCommand(a: string, b: string, cacheDir: string | undefined): string {
   const cache = cacheDir ? `--cache-dir ${cacheDir}` : '--no-cache';
-  return `node ${cli} diff ${a} ${b} --format json --output /dev/null ${cache} --no-progress ${extra}`;
+  return `node ${cli} diff ${a} ${b} --format json --output /dev/null ${cache} --no-progress`;
 }
 
 const rows: string[] = [];
