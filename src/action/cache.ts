@@ -14,8 +14,11 @@ export async function restoreLayerCache(dir: string, keyBase: string): Promise<s
     return undefined;
   }
   try {
+    // restoreCache warns about a failed lookup or download itself and then answers undefined, as for a miss.
     const hit = await cache.restoreCache([dir], `${keyBase}-restore`, [`${keyBase}-`]);
-    core.info(hit ? `restored layer indexes from ${hit}` : 'no cached layer indexes yet');
+    core.info(
+      hit ? `restored layer indexes from ${hit}` : 'no layer indexes restored from the Actions cache',
+    );
     return hit;
   } catch (err) {
     core.warning(`could not restore the layer index cache: ${(err as Error).message}`);
@@ -39,10 +42,11 @@ export async function saveLayerCache(
     return;
   }
   try {
-    await cache.saveCache([dir], key);
-    core.info(`saved layer indexes as ${key}`);
+    // saveCache does not throw when the save fails (another job saved the key first, the service is
+    // down): it logs why and answers -1.
+    const id = await cache.saveCache([dir], key);
+    core.info(id === -1 ? `layer indexes not saved as ${key}` : `saved layer indexes as ${key}`);
   } catch (err) {
-    // Another job may have saved the same key first; that is fine.
     core.info(`layer index cache not saved: ${(err as Error).message}`);
   }
 }
