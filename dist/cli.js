@@ -11,6 +11,7 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __name = (target, value2) => __defProp(target, "name", { value: value2, configurable: true });
 var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x, {
   get: (a, b) => (typeof require !== "undefined" ? require : a)[b]
 }) : x)(function(x) {
@@ -76,6 +77,9 @@ var init_errors = __esm({
   "src/util/errors.ts"() {
     "use strict";
     ImageChangelogError = class extends Error {
+      static {
+        __name(this, "ImageChangelogError");
+      }
       name = "ImageChangelogError";
       /** Stable machine-readable code, e.g. `DIGEST_MISMATCH`, `PLATFORM_NOT_FOUND`. */
       code;
@@ -95,6 +99,8 @@ var init_errors = __esm({
         return `${this.message}${hint}`.replace(/\s*\n\s*/g, " ");
       }
     };
+    __name(isImageChangelogError, "isImageChangelogError");
+    __name(describeError, "describeError");
   }
 });
 
@@ -401,15 +407,15 @@ var require_scan = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants();
-    var isPathSeparator = (code) => {
+    var isPathSeparator = /* @__PURE__ */ __name((code) => {
       return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token) => {
+    }, "isPathSeparator");
+    var depth = /* @__PURE__ */ __name((token) => {
       if (token.isPrefix !== true) {
         token.depth = token.isGlobstar ? Infinity : 1;
       }
-    };
-    var scan2 = (input, options) => {
+    }, "depth");
+    var scan2 = /* @__PURE__ */ __name((input, options) => {
       const opts = options || {};
       const length = input.length - 1;
       const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
@@ -434,12 +440,12 @@ var require_scan = __commonJS({
       let prev;
       let code;
       let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index >= length;
-      const peek = () => str2.charCodeAt(index + 1);
-      const advance = () => {
+      const eos = /* @__PURE__ */ __name(() => index >= length, "eos");
+      const peek = /* @__PURE__ */ __name(() => str2.charCodeAt(index + 1), "peek");
+      const advance = /* @__PURE__ */ __name(() => {
         prev = code;
         return str2.charCodeAt(++index);
-      };
+      }, "advance");
       while (index < length) {
         code = advance();
         let next;
@@ -697,7 +703,7 @@ var require_scan = __commonJS({
         state2.parts = parts;
       }
       return state2;
-    };
+    }, "scan");
     module.exports = scan2;
   }
 });
@@ -715,7 +721,7 @@ var require_parse = __commonJS({
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
     } = constants;
-    var expandRange = (args, options) => {
+    var expandRange = /* @__PURE__ */ __name((args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
       }
@@ -727,11 +733,11 @@ var require_parse = __commonJS({
         return args.map((v) => utils.escapeRegex(v)).join("..");
       }
       return value2;
-    };
-    var syntaxError = (type, char) => {
+    }, "expandRange");
+    var syntaxError = /* @__PURE__ */ __name((type, char) => {
       return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel = (input) => {
+    }, "syntaxError");
+    var splitTopLevel = /* @__PURE__ */ __name((input) => {
       const parts = [];
       let bracket = 0;
       let paren = 0;
@@ -775,8 +781,8 @@ var require_parse = __commonJS({
       }
       parts.push(value2);
       return parts;
-    };
-    var isPlainBranch = (branch) => {
+    }, "splitTopLevel");
+    var isPlainBranch = /* @__PURE__ */ __name((branch) => {
       let escaped = false;
       for (const ch of branch) {
         if (escaped === true) {
@@ -792,8 +798,8 @@ var require_parse = __commonJS({
         }
       }
       return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
+    }, "isPlainBranch");
+    var normalizeSimpleBranch = /* @__PURE__ */ __name((branch) => {
       let value2 = branch.trim();
       let changed = true;
       while (changed === true) {
@@ -807,8 +813,8 @@ var require_parse = __commonJS({
         return;
       }
       return value2.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
+    }, "normalizeSimpleBranch");
+    var hasRepeatedCharPrefixOverlap = /* @__PURE__ */ __name((branches) => {
       const values = branches.map(normalizeSimpleBranch).filter(Boolean);
       for (let i = 0; i < values.length; i++) {
         for (let j = i + 1; j < values.length; j++) {
@@ -824,8 +830,8 @@ var require_parse = __commonJS({
         }
       }
       return false;
-    };
-    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+    }, "hasRepeatedCharPrefixOverlap");
+    var parseRepeatedExtglob = /* @__PURE__ */ __name((pattern, requireEnd = true) => {
       if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
         return;
       }
@@ -879,12 +885,12 @@ var require_parse = __commonJS({
           }
         }
       }
-    };
-    var buildCharClassStar = (chars) => {
+    }, "parseRepeatedExtglob");
+    var buildCharClassStar = /* @__PURE__ */ __name((chars) => {
       const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
       return `${source}*`;
-    };
-    var getStarExtglobSequenceChars = (pattern) => {
+    }, "buildCharClassStar");
+    var getStarExtglobSequenceChars = /* @__PURE__ */ __name((pattern) => {
       let index = 0;
       const chars = [];
       while (index < pattern.length) {
@@ -907,8 +913,8 @@ var require_parse = __commonJS({
         return;
       }
       return chars;
-    };
-    var repeatedExtglobRecursion = (pattern) => {
+    }, "getStarExtglobSequenceChars");
+    var repeatedExtglobRecursion = /* @__PURE__ */ __name((pattern) => {
       let depth = 0;
       let value2 = pattern.trim();
       let match = parseRepeatedExtglob(value2);
@@ -918,8 +924,8 @@ var require_parse = __commonJS({
         match = parseRepeatedExtglob(value2);
       }
       return depth;
-    };
-    var analyzeRepeatedExtglob = (body, options) => {
+    }, "repeatedExtglobRecursion");
+    var analyzeRepeatedExtglob = /* @__PURE__ */ __name((body, options) => {
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
@@ -954,8 +960,8 @@ var require_parse = __commonJS({
         return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
       }
       return { risky: false };
-    };
-    var parse4 = (input, options) => {
+    }, "analyzeRepeatedExtglob");
+    var parse4 = /* @__PURE__ */ __name((input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -985,9 +991,9 @@ var require_parse = __commonJS({
         STAR,
         START_ANCHOR
       } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
+      const globstar = /* @__PURE__ */ __name((opts2) => {
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
+      }, "globstar");
       const nodot = opts.dot ? "" : NO_DOT;
       const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
       let star = opts.bash === true ? globstar(opts) : STAR;
@@ -1021,19 +1027,19 @@ var require_parse = __commonJS({
       const stack = [];
       let prev = bos;
       let value2;
-      const eos = () => state2.index === len - 1;
+      const eos = /* @__PURE__ */ __name(() => state2.index === len - 1, "eos");
       const peek = state2.peek = (n2 = 1) => input[state2.index + n2];
       const advance = state2.advance = () => input[++state2.index] || "";
-      const remaining = () => input.slice(state2.index + 1);
-      const consume = (value3 = "", num = 0) => {
+      const remaining = /* @__PURE__ */ __name(() => input.slice(state2.index + 1), "remaining");
+      const consume = /* @__PURE__ */ __name((value3 = "", num = 0) => {
         state2.consumed += value3;
         state2.index += num;
-      };
-      const append = (token) => {
+      }, "consume");
+      const append = /* @__PURE__ */ __name((token) => {
         state2.output += token.output != null ? token.output : token.value;
         consume(token.value);
-      };
-      const negate = () => {
+      }, "append");
+      const negate = /* @__PURE__ */ __name(() => {
         let count = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
@@ -1046,16 +1052,16 @@ var require_parse = __commonJS({
         state2.negated = true;
         state2.start++;
         return true;
-      };
-      const increment = (type) => {
+      }, "negate");
+      const increment = /* @__PURE__ */ __name((type) => {
         state2[type]++;
         stack.push(type);
-      };
-      const decrement = (type) => {
+      }, "increment");
+      const decrement = /* @__PURE__ */ __name((type) => {
         state2[type]--;
         stack.pop();
-      };
-      const push = (tok) => {
+      }, "decrement");
+      const push = /* @__PURE__ */ __name((tok) => {
         if (prev.type === "globstar") {
           const isBrace = state2.braces > 0 && (tok.type === "comma" || tok.type === "brace");
           const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
@@ -1079,8 +1085,8 @@ var require_parse = __commonJS({
         tok.prev = prev;
         tokens.push(tok);
         prev = tok;
-      };
-      const extglobOpen = (type, value3) => {
+      }, "push");
+      const extglobOpen = /* @__PURE__ */ __name((type, value3) => {
         const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
         token.prev = prev;
         token.parens = state2.parens;
@@ -1092,23 +1098,23 @@ var require_parse = __commonJS({
         push({ type, value: value3, output: state2.output ? "" : ONE_CHAR });
         push({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
-      };
-      const extglobClose = (token) => {
+      }, "extglobOpen");
+      const extglobClose = /* @__PURE__ */ __name((token) => {
         const literal = input.slice(token.startIndex, state2.index + 1);
         const body = input.slice(token.startIndex + 2, state2.index);
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open4 = tokens[token.tokensIndex];
-          open4.type = "text";
-          open4.value = literal;
-          open4.output = safeOutput || utils.escapeRegex(literal);
+          const open5 = tokens[token.tokensIndex];
+          open5.type = "text";
+          open5.value = literal;
+          open5.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state2.output = token.output + open4.output;
+          state2.output = token.output + open5.output;
           state2.backtrack = true;
           push({ type: "paren", extglob: true, value: value2, output: "" });
           decrement("parens");
@@ -1134,7 +1140,7 @@ var require_parse = __commonJS({
         }
         push({ type: "paren", extglob: true, value: value2, output });
         decrement("parens");
-      };
+      }, "extglobClose");
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
         let backslashes = false;
         let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
@@ -1328,15 +1334,15 @@ var require_parse = __commonJS({
         }
         if (value2 === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open4 = {
+          const open5 = {
             type: "brace",
             value: value2,
             output: "(",
             outputIndex: state2.output.length,
             tokensIndex: state2.tokens.length
           };
-          braces.push(open4);
-          push(open4);
+          braces.push(open5);
+          push(open5);
           continue;
         }
         if (value2 === "}") {
@@ -1647,7 +1653,7 @@ var require_parse = __commonJS({
         }
       }
       return state2;
-    };
+    }, "parse");
     parse4.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
@@ -1675,11 +1681,11 @@ var require_parse = __commonJS({
       if (opts.capture) {
         star = `(${star})`;
       }
-      const globstar = (opts2) => {
+      const globstar = /* @__PURE__ */ __name((opts2) => {
         if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create = (str2) => {
+      }, "globstar");
+      const create = /* @__PURE__ */ __name((str2) => {
         switch (str2) {
           case "*":
             return `${nodot}${ONE_CHAR}${star}`;
@@ -1705,7 +1711,7 @@ var require_parse = __commonJS({
             return source2 + DOT_LITERAL + match[2];
           }
         }
-      };
+      }, "create");
       const output = utils.removePrefix(input, state2);
       let source = create(output);
       if (source && opts.strictSlashes !== true) {
@@ -1725,17 +1731,17 @@ var require_picomatch = __commonJS({
     var parse4 = require_parse();
     var utils = require_utils();
     var constants = require_constants();
-    var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch10 = (glob, options, returnState = false) => {
+    var isObject2 = /* @__PURE__ */ __name((val) => val && typeof val === "object" && !Array.isArray(val), "isObject");
+    var picomatch10 = /* @__PURE__ */ __name((glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch10(input, options, returnState));
-        const arrayMatcher = (str2) => {
+        const arrayMatcher = /* @__PURE__ */ __name((str2) => {
           for (const isMatch of fns) {
             const state3 = isMatch(str2);
             if (state3) return state3;
           }
           return false;
-        };
+        }, "arrayMatcher");
         return arrayMatcher;
       }
       const isState = isObject2(glob) && glob.tokens && glob.input;
@@ -1747,12 +1753,12 @@ var require_picomatch = __commonJS({
       const regex = isState ? picomatch10.compileRe(glob, options) : picomatch10.makeRe(glob, options, false, true);
       const state2 = regex.state;
       delete regex.state;
-      let isIgnored = () => false;
+      let isIgnored = /* @__PURE__ */ __name(() => false, "isIgnored");
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
         isIgnored = picomatch10(opts.ignore, ignoreOpts, returnState);
       }
-      const matcher = (input, returnObject = false) => {
+      const matcher = /* @__PURE__ */ __name((input, returnObject = false) => {
         const { isMatch, match, output } = picomatch10.test(input, regex, options, { glob, posix: posix3 });
         const result = { glob, state: state2, regex, posix: posix3, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
@@ -1773,12 +1779,12 @@ var require_picomatch = __commonJS({
           opts.onMatch(result);
         }
         return returnObject ? result : true;
-      };
+      }, "matcher");
       if (returnState) {
         matcher.state = state2;
       }
       return matcher;
-    };
+    }, "picomatch");
     picomatch10.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
@@ -1869,6 +1875,7 @@ var require_picomatch2 = __commonJS({
       }
       return pico(glob, options, returnState);
     }
+    __name(picomatch10, "picomatch");
     Object.assign(picomatch10, pico);
     module.exports = picomatch10;
   }
@@ -1967,13 +1974,13 @@ var require_re = __commonJS({
       ["\\d", MAX_LENGTH],
       [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
     ];
-    var makeSafeRegex = (value2) => {
+    var makeSafeRegex = /* @__PURE__ */ __name((value2) => {
       for (const [token, max] of safeRegexReplacements) {
         value2 = value2.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
       }
       return value2;
-    };
-    var createToken = (name, value2, isGlobal) => {
+    }, "makeSafeRegex");
+    var createToken = /* @__PURE__ */ __name((name, value2, isGlobal) => {
       const safe2 = makeSafeRegex(value2);
       const index = R++;
       debug(name, index, value2);
@@ -1982,7 +1989,7 @@ var require_re = __commonJS({
       safeSrc[index] = safe2;
       re[index] = new RegExp(value2, isGlobal ? "g" : void 0);
       safeRe[index] = new RegExp(safe2, isGlobal ? "g" : void 0);
-    };
+    }, "createToken");
     createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
     createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
     createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
@@ -2038,7 +2045,7 @@ var require_parse_options = __commonJS({
     "use strict";
     var looseOption = Object.freeze({ loose: true });
     var emptyOpts = Object.freeze({});
-    var parseOptions = (options) => {
+    var parseOptions = /* @__PURE__ */ __name((options) => {
       if (!options) {
         return emptyOpts;
       }
@@ -2046,7 +2053,7 @@ var require_parse_options = __commonJS({
         return looseOption;
       }
       return options;
-    };
+    }, "parseOptions");
     module.exports = parseOptions;
   }
 });
@@ -2056,7 +2063,7 @@ var require_identifiers = __commonJS({
   "node_modules/semver/internal/identifiers.js"(exports, module) {
     "use strict";
     var numeric = /^[0-9]+$/;
-    var compareIdentifiers = (a, b) => {
+    var compareIdentifiers = /* @__PURE__ */ __name((a, b) => {
       if (typeof a === "number" && typeof b === "number") {
         return a === b ? 0 : a < b ? -1 : 1;
       }
@@ -2067,8 +2074,8 @@ var require_identifiers = __commonJS({
         b = +b;
       }
       return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
-    };
-    var rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
+    }, "compareIdentifiers");
+    var rcompareIdentifiers = /* @__PURE__ */ __name((a, b) => compareIdentifiers(b, a), "rcompareIdentifiers");
     module.exports = {
       compareIdentifiers,
       rcompareIdentifiers
@@ -2085,7 +2092,7 @@ var require_semver = __commonJS({
     var { safeRe: re, t } = require_re();
     var parseOptions = require_parse_options();
     var { compareIdentifiers } = require_identifiers();
-    var isPrereleaseIdentifier = (prerelease, identifier) => {
+    var isPrereleaseIdentifier = /* @__PURE__ */ __name((prerelease, identifier) => {
       const identifiers = identifier.split(".");
       if (identifiers.length > prerelease.length) {
         return false;
@@ -2096,8 +2103,11 @@ var require_semver = __commonJS({
         }
       }
       return true;
-    };
+    }, "isPrereleaseIdentifier");
     var SemVer = class _SemVer {
+      static {
+        __name(this, "SemVer");
+      }
       constructor(version2, options) {
         options = parseOptions(options);
         if (version2 instanceof _SemVer) {
@@ -2373,7 +2383,7 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = (version2, options, throwErrors = false) => {
+    var parse4 = /* @__PURE__ */ __name((version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -2385,7 +2395,7 @@ var require_parse2 = __commonJS({
         }
         throw er;
       }
-    };
+    }, "parse");
     module.exports = parse4;
   }
 });
@@ -2395,10 +2405,10 @@ var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
     var parse4 = require_parse2();
-    var valid = (version2, options) => {
+    var valid = /* @__PURE__ */ __name((version2, options) => {
       const v = parse4(version2, options);
       return v ? v.version : null;
-    };
+    }, "valid");
     module.exports = valid;
   }
 });
@@ -2408,10 +2418,10 @@ var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
     var parse4 = require_parse2();
-    var clean = (version2, options) => {
+    var clean = /* @__PURE__ */ __name((version2, options) => {
       const s = parse4(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
-    };
+    }, "clean");
     module.exports = clean;
   }
 });
@@ -2421,7 +2431,7 @@ var require_inc = __commonJS({
   "node_modules/semver/functions/inc.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var inc = (version2, release, options, identifier, identifierBase) => {
+    var inc = /* @__PURE__ */ __name((version2, release, options, identifier, identifierBase) => {
       if (typeof options === "string") {
         identifierBase = identifier;
         identifier = options;
@@ -2435,7 +2445,7 @@ var require_inc = __commonJS({
       } catch (er) {
         return null;
       }
-    };
+    }, "inc");
     module.exports = inc;
   }
 });
@@ -2445,7 +2455,7 @@ var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
     var parse4 = require_parse2();
-    var diff = (version1, version2) => {
+    var diff = /* @__PURE__ */ __name((version1, version2) => {
       const v1 = parse4(version1, null, true);
       const v2 = parse4(version2, null, true);
       const comparison = v1.compare(v2);
@@ -2479,7 +2489,7 @@ var require_diff = __commonJS({
         return prefix + "patch";
       }
       return "prerelease";
-    };
+    }, "diff");
     module.exports = diff;
   }
 });
@@ -2489,7 +2499,7 @@ var require_major = __commonJS({
   "node_modules/semver/functions/major.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var major = (a, loose) => new SemVer(a, loose).major;
+    var major = /* @__PURE__ */ __name((a, loose) => new SemVer(a, loose).major, "major");
     module.exports = major;
   }
 });
@@ -2499,7 +2509,7 @@ var require_minor = __commonJS({
   "node_modules/semver/functions/minor.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var minor = (a, loose) => new SemVer(a, loose).minor;
+    var minor = /* @__PURE__ */ __name((a, loose) => new SemVer(a, loose).minor, "minor");
     module.exports = minor;
   }
 });
@@ -2509,7 +2519,7 @@ var require_patch = __commonJS({
   "node_modules/semver/functions/patch.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var patch = (a, loose) => new SemVer(a, loose).patch;
+    var patch = /* @__PURE__ */ __name((a, loose) => new SemVer(a, loose).patch, "patch");
     module.exports = patch;
   }
 });
@@ -2519,10 +2529,10 @@ var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
     var parse4 = require_parse2();
-    var prerelease = (version2, options) => {
+    var prerelease = /* @__PURE__ */ __name((version2, options) => {
       const parsed = parse4(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
-    };
+    }, "prerelease");
     module.exports = prerelease;
   }
 });
@@ -2532,7 +2542,7 @@ var require_compare = __commonJS({
   "node_modules/semver/functions/compare.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var compare4 = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
+    var compare4 = /* @__PURE__ */ __name((a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose)), "compare");
     module.exports = compare4;
   }
 });
@@ -2542,7 +2552,7 @@ var require_rcompare = __commonJS({
   "node_modules/semver/functions/rcompare.js"(exports, module) {
     "use strict";
     var compare4 = require_compare();
-    var rcompare = (a, b, loose) => compare4(b, a, loose);
+    var rcompare = /* @__PURE__ */ __name((a, b, loose) => compare4(b, a, loose), "rcompare");
     module.exports = rcompare;
   }
 });
@@ -2552,7 +2562,7 @@ var require_compare_loose = __commonJS({
   "node_modules/semver/functions/compare-loose.js"(exports, module) {
     "use strict";
     var compare4 = require_compare();
-    var compareLoose2 = (a, b) => compare4(a, b, true);
+    var compareLoose2 = /* @__PURE__ */ __name((a, b) => compare4(a, b, true), "compareLoose");
     module.exports = compareLoose2;
   }
 });
@@ -2562,11 +2572,11 @@ var require_compare_build = __commonJS({
   "node_modules/semver/functions/compare-build.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var compareBuild = (a, b, loose) => {
+    var compareBuild = /* @__PURE__ */ __name((a, b, loose) => {
       const versionA = new SemVer(a, loose);
       const versionB = new SemVer(b, loose);
       return versionA.compare(versionB) || versionA.compareBuild(versionB);
-    };
+    }, "compareBuild");
     module.exports = compareBuild;
   }
 });
@@ -2576,7 +2586,7 @@ var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var sort = (list2, loose) => list2.sort((a, b) => compareBuild(a, b, loose));
+    var sort = /* @__PURE__ */ __name((list2, loose) => list2.sort((a, b) => compareBuild(a, b, loose)), "sort");
     module.exports = sort;
   }
 });
@@ -2586,7 +2596,7 @@ var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var rsort = (list2, loose) => list2.sort((a, b) => compareBuild(b, a, loose));
+    var rsort = /* @__PURE__ */ __name((list2, loose) => list2.sort((a, b) => compareBuild(b, a, loose)), "rsort");
     module.exports = rsort;
   }
 });
@@ -2596,7 +2606,7 @@ var require_gt = __commonJS({
   "node_modules/semver/functions/gt.js"(exports, module) {
     "use strict";
     var compare4 = require_compare();
-    var gt = (a, b, loose) => compare4(a, b, loose) > 0;
+    var gt = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) > 0, "gt");
     module.exports = gt;
   }
 });
@@ -2606,7 +2616,7 @@ var require_lt = __commonJS({
   "node_modules/semver/functions/lt.js"(exports, module) {
     "use strict";
     var compare4 = require_compare();
-    var lt = (a, b, loose) => compare4(a, b, loose) < 0;
+    var lt = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) < 0, "lt");
     module.exports = lt;
   }
 });
@@ -2616,7 +2626,7 @@ var require_eq = __commonJS({
   "node_modules/semver/functions/eq.js"(exports, module) {
     "use strict";
     var compare4 = require_compare();
-    var eq = (a, b, loose) => compare4(a, b, loose) === 0;
+    var eq = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) === 0, "eq");
     module.exports = eq;
   }
 });
@@ -2626,7 +2636,7 @@ var require_neq = __commonJS({
   "node_modules/semver/functions/neq.js"(exports, module) {
     "use strict";
     var compare4 = require_compare();
-    var neq = (a, b, loose) => compare4(a, b, loose) !== 0;
+    var neq = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) !== 0, "neq");
     module.exports = neq;
   }
 });
@@ -2636,7 +2646,7 @@ var require_gte = __commonJS({
   "node_modules/semver/functions/gte.js"(exports, module) {
     "use strict";
     var compare4 = require_compare();
-    var gte = (a, b, loose) => compare4(a, b, loose) >= 0;
+    var gte = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) >= 0, "gte");
     module.exports = gte;
   }
 });
@@ -2646,7 +2656,7 @@ var require_lte = __commonJS({
   "node_modules/semver/functions/lte.js"(exports, module) {
     "use strict";
     var compare4 = require_compare();
-    var lte = (a, b, loose) => compare4(a, b, loose) <= 0;
+    var lte = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) <= 0, "lte");
     module.exports = lte;
   }
 });
@@ -2661,7 +2671,7 @@ var require_cmp = __commonJS({
     var gte = require_gte();
     var lt = require_lt();
     var lte = require_lte();
-    var cmp2 = (a, op, b, loose) => {
+    var cmp2 = /* @__PURE__ */ __name((a, op, b, loose) => {
       switch (op) {
         case "===":
           if (typeof a === "object") {
@@ -2696,7 +2706,7 @@ var require_cmp = __commonJS({
         default:
           throw new TypeError(`Invalid operator: ${op}`);
       }
-    };
+    }, "cmp");
     module.exports = cmp2;
   }
 });
@@ -2708,7 +2718,7 @@ var require_coerce = __commonJS({
     var SemVer = require_semver();
     var parse4 = require_parse2();
     var { safeRe: re, t } = require_re();
-    var coerce = (version2, options) => {
+    var coerce = /* @__PURE__ */ __name((version2, options) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -2742,7 +2752,7 @@ var require_coerce = __commonJS({
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
       return parse4(`${major}.${minor}.${patch}${prerelease}${build}`, options);
-    };
+    }, "coerce");
     module.exports = coerce;
   }
 });
@@ -2754,18 +2764,18 @@ var require_truncate = __commonJS({
     var parse4 = require_parse2();
     var constants = require_constants2();
     var SemVer = require_semver();
-    var truncate = (version2, truncation, options) => {
+    var truncate = /* @__PURE__ */ __name((version2, truncation, options) => {
       if (!constants.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options);
       return clonedVersion && doTruncation(clonedVersion, truncation);
-    };
-    var cloneInputVersion = (version2, options) => {
+    }, "truncate");
+    var cloneInputVersion = /* @__PURE__ */ __name((version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
       return parse4(versionStringToParse, options);
-    };
-    var doTruncation = (version2, truncation) => {
+    }, "cloneInputVersion");
+    var doTruncation = /* @__PURE__ */ __name((version2, truncation) => {
       if (isPrerelease(truncation)) {
         return version2.version;
       }
@@ -2780,10 +2790,10 @@ var require_truncate = __commonJS({
           break;
       }
       return version2.format();
-    };
-    var isPrerelease = (type) => {
+    }, "doTruncation");
+    var isPrerelease = /* @__PURE__ */ __name((type) => {
       return type.startsWith("pre");
-    };
+    }, "isPrerelease");
     module.exports = truncate;
   }
 });
@@ -2793,6 +2803,9 @@ var require_lrucache = __commonJS({
   "node_modules/semver/internal/lrucache.js"(exports, module) {
     "use strict";
     var LRUCache = class {
+      static {
+        __name(this, "LRUCache");
+      }
       constructor() {
         this.max = 1e3;
         this.map = /* @__PURE__ */ new Map();
@@ -2839,13 +2852,13 @@ var require_trim_comparator_whitespace = __commonJS({
     for (const char of WHITESPACE_CHARACTERS) {
       whitespace[char.charCodeAt(0)] = 1;
     }
-    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
-    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
-    var isDigit4 = (char) => char !== void 0 && char >= "0" && char <= "9";
-    var isLetter2 = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
-    var isIdentifierCharacter = (char) => isDigit4(char) || isLetter2(char) || char === "-";
-    var isVersionStart = (char) => isDigit4(char) || char === "x" || char === "X" || char === "*";
-    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
+    var isWhitespace = /* @__PURE__ */ __name((char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1, "isWhitespace");
+    var isVersionPrefix = /* @__PURE__ */ __name((char) => char === "v" || char === "=" || isWhitespace(char), "isVersionPrefix");
+    var isDigit4 = /* @__PURE__ */ __name((char) => char !== void 0 && char >= "0" && char <= "9", "isDigit");
+    var isLetter2 = /* @__PURE__ */ __name((char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z"), "isLetter");
+    var isIdentifierCharacter = /* @__PURE__ */ __name((char) => isDigit4(char) || isLetter2(char) || char === "-", "isIdentifierCharacter");
+    var isVersionStart = /* @__PURE__ */ __name((char) => isDigit4(char) || char === "x" || char === "X" || char === "*", "isVersionStart");
+    var findDigitsEndIndex = /* @__PURE__ */ __name((range, start, limit, digitRuns) => {
       if (!isDigit4(range[start])) {
         return start;
       }
@@ -2864,14 +2877,14 @@ var require_trim_comparator_whitespace = __commonJS({
       digitRuns.start = start;
       digitRuns.end = end;
       return Math.min(start + limit, end);
-    };
-    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
+    }, "findDigitsEndIndex");
+    var findVersionNumberEndIndex = /* @__PURE__ */ __name((range, start, loose, digitRuns) => {
       if (!loose && range[start] === "0") {
         return start + 1;
       }
       return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
-    };
-    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
+    }, "findVersionNumberEndIndex");
+    var findPrereleaseIdentifierEndIndex = /* @__PURE__ */ __name((range, start, loose, digitRuns) => {
       const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
       if (isLetter2(range[digitsEnd]) || range[digitsEnd] === "-") {
         let end = digitsEnd + 1;
@@ -2882,8 +2895,8 @@ var require_trim_comparator_whitespace = __commonJS({
         return end;
       }
       return findVersionNumberEndIndex(range, start, loose, digitRuns);
-    };
-    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
+    }, "findPrereleaseIdentifierEndIndex");
+    var findPrereleaseEndIndex = /* @__PURE__ */ __name((range, start, loose, digitRuns) => {
       const hyphen = range[start] === "-";
       if (!loose && !hyphen) {
         return start;
@@ -2904,15 +2917,15 @@ var require_trim_comparator_whitespace = __commonJS({
         end = next;
       }
       return end;
-    };
-    var findBuildIdentifierEndIndex = (range, start) => {
+    }, "findPrereleaseEndIndex");
+    var findBuildIdentifierEndIndex = /* @__PURE__ */ __name((range, start) => {
       let end = start;
       while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
         end++;
       }
       return end;
-    };
-    var findBuildEndIndex = (range, start) => {
+    }, "findBuildIdentifierEndIndex");
+    var findBuildEndIndex = /* @__PURE__ */ __name((range, start) => {
       if (range[start] !== "+") {
         return start;
       }
@@ -2928,8 +2941,8 @@ var require_trim_comparator_whitespace = __commonJS({
         end = next;
       }
       return end;
-    };
-    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
+    }, "findBuildEndIndex");
+    var findLooseFullVersionEndIndex = /* @__PURE__ */ __name((range, start, digitRuns) => {
       let end = start;
       for (let component = 0; component < 3; component++) {
         const next = findVersionNumberEndIndex(range, end, true, digitRuns);
@@ -2946,14 +2959,14 @@ var require_trim_comparator_whitespace = __commonJS({
       }
       const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
       return findBuildEndIndex(range, prereleaseEnd);
-    };
-    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
+    }, "findLooseFullVersionEndIndex");
+    var findPartialVersionComponentEndIndex = /* @__PURE__ */ __name((range, start, digitRuns) => {
       if (isDigit4(range[start])) {
         return findVersionNumberEndIndex(range, start, false, digitRuns);
       }
       return isVersionStart(range[start]) ? start + 1 : start;
-    };
-    var findPartialVersionEndIndex = (range, start, digitRuns) => {
+    }, "findPartialVersionComponentEndIndex");
+    var findPartialVersionEndIndex = /* @__PURE__ */ __name((range, start, digitRuns) => {
       let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
       for (let component = 0; component < 2; component++) {
         if (range[end] !== ".") {
@@ -2967,12 +2980,12 @@ var require_trim_comparator_whitespace = __commonJS({
       }
       const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
       return findBuildEndIndex(range, prereleaseEnd);
-    };
-    var findVersionEndIndex = (range, start, digitRuns) => {
+    }, "findPartialVersionEndIndex");
+    var findVersionEndIndex = /* @__PURE__ */ __name((range, start, digitRuns) => {
       const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
       return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
-    };
-    var findRemovableWhitespaceIndex = (range, matchStart) => {
+    }, "findVersionEndIndex");
+    var findRemovableWhitespaceIndex = /* @__PURE__ */ __name((range, matchStart) => {
       let position = matchStart;
       if (isWhitespace(range[position])) {
         position++;
@@ -2984,8 +2997,8 @@ var require_trim_comparator_whitespace = __commonJS({
         position++;
       }
       return isWhitespace(range[position]) ? position : -1;
-    };
-    var trimComparatorWhitespace = (range) => {
+    }, "findRemovableWhitespaceIndex");
+    var trimComparatorWhitespace = /* @__PURE__ */ __name((range) => {
       let result = "";
       let copyFrom = 0;
       let cursor = 0;
@@ -3012,7 +3025,7 @@ var require_trim_comparator_whitespace = __commonJS({
         cursor = findVersionEndIndex(range, cursor, digitRuns);
       }
       return result + range.slice(copyFrom);
-    };
+    }, "trimComparatorWhitespace");
     module.exports = trimComparatorWhitespace;
   }
 });
@@ -3023,6 +3036,9 @@ var require_range = __commonJS({
     "use strict";
     var SPACE_CHARACTERS = /\s+/g;
     var Range = class _Range {
+      static {
+        __name(this, "Range");
+      }
       constructor(range, options) {
         options = parseOptions(options);
         if (range instanceof _Range) {
@@ -3178,9 +3194,9 @@ var require_range = __commonJS({
     } = require_re();
     var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants2();
     var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
-    var isNullSet = (c) => c.value === "<0.0.0-0";
-    var isAny = (c) => c.value === "";
-    var isSatisfiable = (comparators, options) => {
+    var isNullSet = /* @__PURE__ */ __name((c) => c.value === "<0.0.0-0", "isNullSet");
+    var isAny = /* @__PURE__ */ __name((c) => c.value === "", "isAny");
+    var isSatisfiable = /* @__PURE__ */ __name((comparators, options) => {
       let result = true;
       const remainingComparators = comparators.slice();
       let testComparator = remainingComparators.pop();
@@ -3191,8 +3207,8 @@ var require_range = __commonJS({
         testComparator = remainingComparators.pop();
       }
       return result;
-    };
-    var parseComparator = (comp, options) => {
+    }, "isSatisfiable");
+    var parseComparator = /* @__PURE__ */ __name((comp, options) => {
       comp = comp.replace(re[t.BUILD], "");
       debug("comp", comp, options);
       comp = replaceCarets(comp, options);
@@ -3204,13 +3220,13 @@ var require_range = __commonJS({
       comp = replaceStars(comp, options);
       debug("stars", comp);
       return comp;
-    };
-    var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
-    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
-    var replaceTildes = (comp, options) => {
+    }, "parseComparator");
+    var isX = /* @__PURE__ */ __name((id) => !id || id.toLowerCase() === "x" || id === "*", "isX");
+    var invalidXRangeOrder = /* @__PURE__ */ __name((M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p), "invalidXRangeOrder");
+    var replaceTildes = /* @__PURE__ */ __name((comp, options) => {
       return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options)).join(" ");
-    };
-    var replaceTilde = (comp, options) => {
+    }, "replaceTildes");
+    var replaceTilde = /* @__PURE__ */ __name((comp, options) => {
       const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
       const z = options.includePrerelease ? "-0" : "";
       return comp.replace(r, (_, M, m, p, pr) => {
@@ -3231,11 +3247,11 @@ var require_range = __commonJS({
         debug("tilde return", ret);
         return ret;
       });
-    };
-    var replaceCarets = (comp, options) => {
+    }, "replaceTilde");
+    var replaceCarets = /* @__PURE__ */ __name((comp, options) => {
       return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options)).join(" ");
-    };
-    var replaceCaret = (comp, options) => {
+    }, "replaceCarets");
+    var replaceCaret = /* @__PURE__ */ __name((comp, options) => {
       debug("caret", comp, options);
       const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
       const z = options.includePrerelease ? "-0" : "";
@@ -3278,12 +3294,12 @@ var require_range = __commonJS({
         debug("caret return", ret);
         return ret;
       });
-    };
-    var replaceXRanges = (comp, options) => {
+    }, "replaceCaret");
+    var replaceXRanges = /* @__PURE__ */ __name((comp, options) => {
       debug("replaceXRanges", comp, options);
       return comp.split(/\s+/).map((c) => replaceXRange(c, options)).join(" ");
-    };
-    var replaceXRange = (comp, options) => {
+    }, "replaceXRanges");
+    var replaceXRange = /* @__PURE__ */ __name((comp, options) => {
       comp = comp.trim();
       const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
       return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
@@ -3340,16 +3356,16 @@ var require_range = __commonJS({
         debug("xRange return", ret);
         return ret;
       });
-    };
-    var replaceStars = (comp, options) => {
+    }, "replaceXRange");
+    var replaceStars = /* @__PURE__ */ __name((comp, options) => {
       debug("replaceStars", comp, options);
       return comp.trim().replace(re[t.STAR], "");
-    };
-    var replaceGTE0 = (comp, options) => {
+    }, "replaceStars");
+    var replaceGTE0 = /* @__PURE__ */ __name((comp, options) => {
       debug("replaceGTE0", comp, options);
       return comp.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
-    };
-    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
+    }, "replaceGTE0");
+    var hyphenReplace = /* @__PURE__ */ __name((incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
       if (isX(fM)) {
         from = "";
       } else if (isX(fm)) {
@@ -3375,8 +3391,8 @@ var require_range = __commonJS({
         to = `<=${to}`;
       }
       return `${from} ${to}`.trim();
-    };
-    var testSet = (set, version2, options) => {
+    }, "hyphenReplace");
+    var testSet = /* @__PURE__ */ __name((set, version2, options) => {
       for (let i = 0; i < set.length; i++) {
         if (!set[i].test(version2)) {
           return false;
@@ -3398,7 +3414,7 @@ var require_range = __commonJS({
         return false;
       }
       return true;
-    };
+    }, "testSet");
   }
 });
 
@@ -3408,6 +3424,9 @@ var require_comparator = __commonJS({
     "use strict";
     var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
     var Comparator = class _Comparator {
+      static {
+        __name(this, "Comparator");
+      }
       static get ANY() {
         return ANY;
       }
@@ -3520,14 +3539,14 @@ var require_satisfies = __commonJS({
   "node_modules/semver/functions/satisfies.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var satisfies2 = (version2, range, options) => {
+    var satisfies2 = /* @__PURE__ */ __name((version2, range, options) => {
       try {
         range = new Range(range, options);
       } catch (er) {
         return false;
       }
       return range.test(version2);
-    };
+    }, "satisfies");
     module.exports = satisfies2;
   }
 });
@@ -3537,7 +3556,7 @@ var require_to_comparators = __commonJS({
   "node_modules/semver/ranges/to-comparators.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
+    var toComparators = /* @__PURE__ */ __name((range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" ")), "toComparators");
     module.exports = toComparators;
   }
 });
@@ -3548,7 +3567,7 @@ var require_max_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var maxSatisfying = (versions, range, options) => {
+    var maxSatisfying = /* @__PURE__ */ __name((versions, range, options) => {
       let max = null;
       let maxSV = null;
       let rangeObj = null;
@@ -3566,7 +3585,7 @@ var require_max_satisfying = __commonJS({
         }
       });
       return max;
-    };
+    }, "maxSatisfying");
     module.exports = maxSatisfying;
   }
 });
@@ -3577,7 +3596,7 @@ var require_min_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var minSatisfying = (versions, range, options) => {
+    var minSatisfying = /* @__PURE__ */ __name((versions, range, options) => {
       let min = null;
       let minSV = null;
       let rangeObj = null;
@@ -3595,7 +3614,7 @@ var require_min_satisfying = __commonJS({
         }
       });
       return min;
-    };
+    }, "minSatisfying");
     module.exports = minSatisfying;
   }
 });
@@ -3607,7 +3626,7 @@ var require_min_version = __commonJS({
     var SemVer = require_semver();
     var Range = require_range();
     var gt = require_gt();
-    var minVersion = (range, loose) => {
+    var minVersion = /* @__PURE__ */ __name((range, loose) => {
       range = new Range(range, loose);
       let minver = new SemVer("0.0.0");
       if (range.test(minver)) {
@@ -3654,7 +3673,7 @@ var require_min_version = __commonJS({
         return minver;
       }
       return null;
-    };
+    }, "minVersion");
     module.exports = minVersion;
   }
 });
@@ -3664,13 +3683,13 @@ var require_valid2 = __commonJS({
   "node_modules/semver/ranges/valid.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var validRange = (range, options) => {
+    var validRange = /* @__PURE__ */ __name((range, options) => {
       try {
         return new Range(range, options).range || "*";
       } catch (er) {
         return null;
       }
-    };
+    }, "validRange");
     module.exports = validRange;
   }
 });
@@ -3688,7 +3707,7 @@ var require_outside = __commonJS({
     var lt = require_lt();
     var lte = require_lte();
     var gte = require_gte();
-    var outside = (version2, range, hilo, options) => {
+    var outside = /* @__PURE__ */ __name((version2, range, hilo, options) => {
       version2 = new SemVer(version2, options);
       range = new Range(range, options);
       let gtfn, ltefn, ltfn, comp, ecomp;
@@ -3739,7 +3758,7 @@ var require_outside = __commonJS({
         }
       }
       return true;
-    };
+    }, "outside");
     module.exports = outside;
   }
 });
@@ -3749,7 +3768,7 @@ var require_gtr = __commonJS({
   "node_modules/semver/ranges/gtr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
-    var gtr = (version2, range, options) => outside(version2, range, ">", options);
+    var gtr = /* @__PURE__ */ __name((version2, range, options) => outside(version2, range, ">", options), "gtr");
     module.exports = gtr;
   }
 });
@@ -3759,7 +3778,7 @@ var require_ltr = __commonJS({
   "node_modules/semver/ranges/ltr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
-    var ltr = (version2, range, options) => outside(version2, range, "<", options);
+    var ltr = /* @__PURE__ */ __name((version2, range, options) => outside(version2, range, "<", options), "ltr");
     module.exports = ltr;
   }
 });
@@ -3769,11 +3788,11 @@ var require_intersects = __commonJS({
   "node_modules/semver/ranges/intersects.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var intersects = (r1, r2, options) => {
+    var intersects = /* @__PURE__ */ __name((r1, r2, options) => {
       r1 = new Range(r1, options);
       r2 = new Range(r2, options);
       return r1.intersects(r2, options);
-    };
+    }, "intersects");
     module.exports = intersects;
   }
 });
@@ -3837,7 +3856,7 @@ var require_subset = __commonJS({
     var { ANY } = Comparator;
     var satisfies2 = require_satisfies();
     var compare4 = require_compare();
-    var subset = (sub, dom, options = {}) => {
+    var subset = /* @__PURE__ */ __name((sub, dom, options = {}) => {
       if (sub === dom) {
         return true;
       }
@@ -3857,10 +3876,10 @@ var require_subset = __commonJS({
         }
       }
       return true;
-    };
+    }, "subset");
     var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
     var minimumVersion = [new Comparator(">=0.0.0")];
-    var simpleSubset = (sub, dom, options) => {
+    var simpleSubset = /* @__PURE__ */ __name((sub, dom, options) => {
       if (sub === dom) {
         return true;
       }
@@ -3971,21 +3990,21 @@ var require_subset = __commonJS({
         return false;
       }
       return true;
-    };
-    var higherGT = (a, b, options) => {
+    }, "simpleSubset");
+    var higherGT = /* @__PURE__ */ __name((a, b, options) => {
       if (!a) {
         return b;
       }
       const comp = compare4(a.semver, b.semver, options);
       return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
-    };
-    var lowerLT = (a, b, options) => {
+    }, "higherGT");
+    var lowerLT = /* @__PURE__ */ __name((a, b, options) => {
       if (!a) {
         return b;
       }
       const comp = compare4(a.semver, b.semver, options);
       return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
-    };
+    }, "lowerLT");
     module.exports = subset;
   }
 });
@@ -4195,7 +4214,15 @@ var init_values = __esm({
       gib: 1024 ** 3,
       tib: 1024 ** 4
     };
+    __name(parseSize, "parseSize");
+    __name(parseDate, "parseDate");
+    __name(expiryInstant, "expiryInstant");
+    __name(parseGlob, "parseGlob");
     CLAUSE = /^(<=|>=|!=|==|=|<|>)?\s*([A-Za-z0-9][^\s<>=!,]*)$/;
+    __name(parseVersionConstraint, "parseVersionConstraint");
+    __name(clauseHolds, "clauseHolds");
+    __name(closestName, "closestName");
+    __name(editDistance, "editDistance");
   }
 });
 
@@ -4383,6 +4410,13 @@ Exit codes: 0 done; 1 changes found (only with --exit-code); 2 the policy says s
       "max-capture-size": { type: "string" },
       "registry-timeout": { type: "string" }
     };
+    __name(usageError, "usageError");
+    __name(commonFlags, "commonFlags");
+    __name(sizeFlag, "sizeFlag");
+    __name(countFlag, "countFlag");
+    __name(parseDepth, "parseDepth");
+    __name(parse, "parse");
+    __name(parseCommand, "parseCommand");
   }
 });
 
@@ -4398,18 +4432,21 @@ var init_progress = __esm({
       }
       stream;
       enabled;
+      static {
+        __name(this, "Progress");
+      }
       active = false;
       phase = "";
       static for(stream2, wanted) {
         return new _Progress(stream2, wanted && stream2.isTTY === true && !process.env.CI);
       }
-      onPhase = (phase, detail) => {
+      onPhase = /* @__PURE__ */ __name((phase, detail) => {
         this.phase = `${phase}: ${detail}`;
         this.draw(this.phase);
-      };
-      onLayer = (p) => {
+      }, "onPhase");
+      onLayer = /* @__PURE__ */ __name((p) => {
         this.draw(`${this.phase}  ${p.done}/${p.total} indexed${p.cached ? ` (${p.cached} from cache)` : ""}`);
-      };
+      }, "onLayer");
       draw(text) {
         if (!this.enabled) return;
         const width = Math.max(20, (this.stream.columns || 80) - 1);
@@ -4481,6 +4518,10 @@ var init_media_types = __esm({
       DOCKER_MANIFEST_LIST,
       DOCKER_MANIFEST
     ];
+    __name(isManifestMediaType, "isManifestMediaType");
+    __name(isIndexMediaType, "isIndexMediaType");
+    __name(isConfigMediaType, "isConfigMediaType");
+    __name(isLayerMediaType, "isLayerMediaType");
   }
 });
 
@@ -4544,6 +4585,9 @@ var init_retry = __esm({
       }
       status;
       retryAfter;
+      static {
+        __name(this, "TransientError");
+      }
       name = "TransientError";
     };
     NETWORK_CODES = /* @__PURE__ */ new Set([
@@ -4559,6 +4603,12 @@ var init_retry = __esm({
       "UND_ERR_SOCKET",
       "IDLE_TIMEOUT"
     ]);
+    __name(isRetryableStatus, "isRetryableStatus");
+    __name(isTransient, "isTransient");
+    __name(parseRetryAfter, "parseRetryAfter");
+    __name(retryDelay, "retryDelay");
+    __name(sleepFor, "sleepFor");
+    __name(withRetries, "withRetries");
   }
 });
 
@@ -4580,18 +4630,18 @@ function header(res, name) {
 }
 function watchIdle(res, ms, subject) {
   let timer;
-  const stop = () => {
+  const stop = /* @__PURE__ */ __name(() => {
     if (timer) clearTimeout(timer);
     timer = void 0;
-  };
-  const arm = () => {
+  }, "stop");
+  const arm = /* @__PURE__ */ __name(() => {
     stop();
     timer = setTimeout(() => {
       if (res.isPaused() || res.readableLength >= res.readableHighWaterMark) return arm();
       res.destroy(idleError(ms, subject));
     }, ms);
     timer.unref();
-  };
+  }, "arm");
   const push = res.push.bind(res);
   res.push = (chunk, encoding) => {
     if (chunk === null) stop();
@@ -4713,6 +4763,14 @@ var init_http = __esm({
     init_errors();
     init_retry();
     MAX_REDIRECTS = 10;
+    __name(isLoopbackHost, "isLoopbackHost");
+    __name(header, "header");
+    __name(watchIdle, "watchIdle");
+    __name(idleError, "idleError");
+    __name(sendOnce, "sendOnce");
+    __name(send, "send");
+    __name(readBody, "readBody");
+    __name(tooLarge, "tooLarge");
   }
 });
 
@@ -4721,9 +4779,9 @@ function parseWwwAuthenticate(value2) {
   const out = [];
   let i = 0;
   const s = value2;
-  const skip = (re) => {
+  const skip = /* @__PURE__ */ __name((re) => {
     while (i < s.length && re.test(s[i])) i++;
-  };
+  }, "skip");
   let current;
   while (i < s.length) {
     skip(/[\s,]/);
@@ -4791,12 +4849,16 @@ var init_auth = __esm({
     init_errors();
     init_http();
     init_retry();
+    __name(parseWwwAuthenticate, "parseWwwAuthenticate");
     MAX_TOKEN_RESPONSE = 1 << 20;
     RegistryAuth = class {
       constructor(o) {
         this.o = o;
       }
       o;
+      static {
+        __name(this, "RegistryAuth");
+      }
       pinged;
       tokens = /* @__PURE__ */ new Map();
       now() {
@@ -4945,6 +5007,8 @@ var init_auth = __esm({
         return token;
       }
     };
+    __name(exhausted, "exhausted");
+    __name(pickChallenge, "pickChallenge");
   }
 });
 
@@ -4998,6 +5062,9 @@ var init_blob_stream = __esm({
     init_errors();
     init_http();
     init_retry();
+    __name(openVerifiedBlob, "openVerifiedBlob");
+    __name(firstResponse, "firstResponse");
+    __name(finalError, "finalError");
     VerifiedBlobStream = class extends Readable {
       constructor(o, hash, first) {
         super();
@@ -5007,6 +5074,9 @@ var init_blob_stream = __esm({
       }
       o;
       hash;
+      static {
+        __name(this, "VerifiedBlobStream");
+      }
       delivered = 0;
       skip = 0;
       rangeOk = false;
@@ -5048,11 +5118,11 @@ var init_blob_stream = __esm({
         }
         this.current = res;
         let settled = false;
-        const settle = (fn) => {
+        const settle = /* @__PURE__ */ __name((fn) => {
           if (settled || this.current !== res) return;
           settled = true;
           fn();
-        };
+        }, "settle");
         res.on("data", (chunk) => {
           if (settled || this.current !== res) return;
           let data = chunk;
@@ -5247,6 +5317,14 @@ var init_reference = __esm({
     DIGEST = /^(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/;
     DOMAIN_LABEL = /^(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])$/;
     MAX_NAME_LENGTH = 255;
+    __name(bad, "bad");
+    __name(isValidDigest, "isValidDigest");
+    __name(isValidDomain, "isValidDomain");
+    __name(parseReference, "parseReference");
+    __name(referenceTarget, "referenceTarget");
+    __name(formatReference, "formatReference");
+    __name(hostnameOf, "hostnameOf");
+    __name(assertRepositoryName, "assertRepositoryName");
   }
 });
 
@@ -5317,6 +5395,8 @@ var init_credentials = __esm({
     init_reference();
     DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
     HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+    __name(normalizeRegistryKey, "normalizeRegistryKey");
+    __name(helperServerUrl, "helperServerUrl");
     CredentialStore = class {
       constructor(options = {}) {
         this.options = options;
@@ -5324,6 +5404,9 @@ var init_credentials = __esm({
         if (options.githubToken) this.remember(options.githubToken);
       }
       options;
+      static {
+        __name(this, "CredentialStore");
+      }
       secrets = /* @__PURE__ */ new Set();
       config;
       cache = /* @__PURE__ */ new Map();
@@ -5471,6 +5554,8 @@ var init_credentials = __esm({
         };
       }
     };
+    __name(findByKey, "findByKey");
+    __name(runProgram, "runProgram");
   }
 });
 
@@ -5486,6 +5571,9 @@ var init_limit = __esm({
           throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
       }
       limit;
+      static {
+        __name(this, "ConcurrencyLimiter");
+      }
       active = 0;
       waiting = [];
       get running() {
@@ -5539,6 +5627,7 @@ function nextLink(link, current) {
 var init_link_header = __esm({
   "src/registry/link-header.ts"() {
     "use strict";
+    __name(nextLink, "nextLink");
   }
 });
 
@@ -5586,6 +5675,9 @@ var init_client = __esm({
         this.blobLimiter = new ConcurrencyLimiter(options.blobConcurrency ?? 4);
       }
       options;
+      static {
+        __name(this, "RegistryClient");
+      }
       credentials;
       retry;
       idleTimeoutMs;
@@ -5613,7 +5705,7 @@ var init_client = __esm({
           ...req,
           headers,
           idleTimeoutMs: this.idleTimeoutMs,
-          allowPlainHttp: (host) => isLoopbackHost(host) || this.insecure.has(host.toLowerCase()),
+          allowPlainHttp: /* @__PURE__ */ __name((host) => isLoopbackHost(host) || this.insecure.has(host.toLowerCase()), "allowPlainHttp"),
           ...this.options.tls ? { tls: this.options.tls } : {}
         });
       }
@@ -5624,7 +5716,7 @@ var init_client = __esm({
             registry,
             baseUrl: this.baseUrl(registry),
             credentials: this.credentials,
-            http: (r) => this.http(r),
+            http: /* @__PURE__ */ __name((r) => this.http(r), "http"),
             retry: this.retry
           });
           this.auths.set(registry, auth);
@@ -5719,13 +5811,13 @@ var init_client = __esm({
           ...options.size !== void 0 ? { size: options.size } : {},
           ...options.onProgress ? { onProgress: options.onProgress } : {},
           onClose: release,
-          fetch: async (offset) => {
+          fetch: /* @__PURE__ */ __name(async (offset) => {
             const headers = offset > 0 ? { range: `bytes=${offset}-` } : {};
             const r = await this.authed(repo, url, headers, subject);
             if (r.status !== 200 && r.status !== 206)
               await this.failForStatus(r, subject, repo, "BLOB_NOT_FOUND");
             return { res: r.res, status: r.status };
-          }
+          }, "fetch")
         });
       }
       /** A small blob (a config) read whole, verified, at most `maxBytes`. */
@@ -5829,6 +5921,8 @@ var init_client = __esm({
         });
       }
     };
+    __name(errorDetail, "errorDetail");
+    __name(digestOf, "digestOf");
   }
 });
 
@@ -6081,9 +6175,22 @@ var init_json = __esm({
     MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     MAX_CONFIG_BYTES = 8 * 1024 * 1024;
     SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
+    __name(checkDigest, "checkDigest");
+    __name(sha256Digest, "sha256Digest");
+    __name(verifyBytes, "verifyBytes");
+    __name(isObject, "isObject");
+    __name(invalid, "invalid");
+    __name(parseJsonObject, "parseJsonObject");
+    __name(optionalStringRecord, "optionalStringRecord");
+    __name(parseDescriptor, "parseDescriptor");
+    __name(unsupported, "unsupported");
+    __name(parseManifestOrIndex, "parseManifestOrIndex");
+    __name(unsupportedConfig, "unsupportedConfig");
+    __name(parseIndex, "parseIndex");
     CONFIG_ARRAYS = ["Env", "Entrypoint", "Cmd", "Shell", "OnBuild"];
     CONFIG_STRINGS = ["User", "WorkingDir", "StopSignal"];
     CONFIG_OBJECTS = ["ExposedPorts", "Volumes", "Healthcheck"];
+    __name(parseConfig, "parseConfig");
   }
 });
 
@@ -6182,10 +6289,10 @@ function chooseManifest(index, wanted, host, subject) {
   });
   if (matches2.length > 0) {
     const exact = normalizePlatform(target).variant;
-    const score = (d) => {
+    const score = /* @__PURE__ */ __name((d) => {
       const p = normalizePlatform(platformOf(d));
       return p.variant === exact ? Number.MAX_SAFE_INTEGER : variantLevel(p) ?? 0;
-    };
+    }, "score");
     return matches2.reduce((best, d) => score(d) > score(best) ? d : best);
   }
   const available = indexPlatforms(index).map(formatPlatform);
@@ -6202,6 +6309,8 @@ var init_platform = __esm({
   "src/image/platform.ts"() {
     "use strict";
     init_errors();
+    __name(parsePlatform, "parsePlatform");
+    __name(formatPlatform, "formatPlatform");
     ARCH_ALIASES = {
       x86_64: "amd64",
       "x86-64": "amd64",
@@ -6212,9 +6321,18 @@ var init_platform = __esm({
       i686: "386",
       x86: "386"
     };
+    __name(normalizePlatform, "normalizePlatform");
+    __name(hostPlatform, "hostPlatform");
     VARIANT_LADDERS = /* @__PURE__ */ new Set(["amd64", "arm", "arm64"]);
     DEFAULT_LEVEL = { amd64: 1, arm: 7, arm64: 8 };
+    __name(variantLevel, "variantLevel");
+    __name(platformMatches, "platformMatches");
     ATTESTATION_TYPE = "vnd.docker.reference.type";
+    __name(isAttestation, "isAttestation");
+    __name(imageEntries, "imageEntries");
+    __name(platformOf, "platformOf");
+    __name(indexPlatforms, "indexPlatforms");
+    __name(chooseManifest, "chooseManifest");
   }
 });
 
@@ -6245,6 +6363,9 @@ var init_blob_store = __esm({
   "src/image/blob-store.ts"() {
     "use strict";
     init_errors();
+    __name(blobPath, "blobPath");
+    __name(blobNotFound, "blobNotFound");
+    __name(readDescribedBlob, "readDescribedBlob");
   }
 });
 
@@ -6355,11 +6476,11 @@ async function openLayoutImage(store, options) {
     configDigest: manifest.config.digest,
     config,
     layers,
-    close: async () => {
+    close: /* @__PURE__ */ __name(async () => {
       if (closed) return;
       closed = true;
       await store.close();
-    }
+    }, "close")
   };
   if (platformIndex?.digest) image.indexDigest = platformIndex.digest;
   return image;
@@ -6370,13 +6491,13 @@ function imagePlatform(config, descriptor) {
   const variant = config.variant || descriptor?.platform?.variant;
   return variant ? { os, architecture, variant } : { os, architecture };
 }
-function imageLayers(manifest, config, open4) {
+function imageLayers(manifest, config, open5) {
   return manifest.layers.map((d, i) => ({
     digest: d.digest,
     diffID: config.rootfs.diff_ids[i],
     size: d.size,
     mediaType: d.mediaType,
-    open: () => open4(d)
+    open: /* @__PURE__ */ __name(() => open5(d), "open")
   }));
 }
 var REF_NAME, CONTAINERD_NAME, MAX_INDEX_DEPTH;
@@ -6390,6 +6511,13 @@ var init_layout_image = __esm({
     REF_NAME = "org.opencontainers.image.ref.name";
     CONTAINERD_NAME = "io.containerd.image.name";
     MAX_INDEX_DEPTH = 2;
+    __name(tagsOf, "tagsOf");
+    __name(selectByTag, "selectByTag");
+    __name(selectUntagged, "selectUntagged");
+    __name(readIndexJson, "readIndexJson");
+    __name(openLayoutImage, "openLayoutImage");
+    __name(imagePlatform, "imagePlatform");
+    __name(imageLayers, "imageLayers");
   }
 });
 
@@ -6412,12 +6540,16 @@ var init_registry = __esm({
     init_platform();
     init_layout_image();
     MAX_INDEX_DEPTH2 = 2;
+    __name(stripRegistryTransport, "stripRegistryTransport");
     RegistrySource = class {
       constructor(options = {}) {
         this.options = options;
         this.client = options.client ?? new RegistryClient(options.clientOptions);
       }
       options;
+      static {
+        __name(this, "RegistrySource");
+      }
       transport = "docker";
       client;
       async open(reference, options) {
@@ -6469,7 +6601,7 @@ var init_registry = __esm({
           configDigest: manifest.config.digest,
           config,
           layers,
-          close: () => Promise.resolve()
+          close: /* @__PURE__ */ __name(() => Promise.resolve(), "close")
         };
         if (platformIndex) image.indexDigest = platformIndex.digest;
         return image;
@@ -6479,11 +6611,12 @@ var init_registry = __esm({
         return this.client.getBlob(ref2, d.digest, {
           size: d.size,
           ...progress ? {
-            onProgress: (bytes, total) => progress({ digest: d.digest, bytes, total })
+            onProgress: /* @__PURE__ */ __name((bytes, total) => progress({ digest: d.digest, bytes, total }), "onProgress")
           } : {}
         });
       }
     };
+    __name(knownType, "knownType");
   }
 });
 
@@ -6549,6 +6682,8 @@ var init_daemon = __esm({
     "use strict";
     init_errors();
     DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
+    __name(parseDockerHost, "parseDockerHost");
+    __name(badHost, "badHost");
     DAEMON_NAME = /^[A-Za-z0-9][A-Za-z0-9._\-/:@[\]]*$/;
     DockerEngine = class {
       constructor(dockerHost, timeoutMs = 6e4) {
@@ -6556,6 +6691,9 @@ var init_daemon = __esm({
         this.endpoint = parseDockerHost(dockerHost);
       }
       timeoutMs;
+      static {
+        __name(this, "DockerEngine");
+      }
       endpoint;
       request(path) {
         const e = this.endpoint;
@@ -6629,7 +6767,7 @@ var init_daemon = __esm({
             subject: name
           });
         }
-        const strings = (v) => Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
+        const strings = /* @__PURE__ */ __name((v) => Array.isArray(v) ? v.filter((x) => typeof x === "string") : [], "strings");
         return { id: parsed.Id, repoTags: strings(parsed.RepoTags), repoDigests: strings(parsed.RepoDigests) };
       }
       /** `GET /images/{name}/get`: the `docker save` tar as a stream. */
@@ -6653,12 +6791,18 @@ var init_daemon = __esm({
         });
       }
     };
+    __name(checkName, "checkName");
+    __name(readSmall, "readSmall");
+    __name(daemonImageName, "daemonImageName");
     DaemonSource = class {
       constructor(options) {
         this.options = options;
         this.engine = new DockerEngine(options.dockerHost, options.timeoutMs);
       }
       options;
+      static {
+        __name(this, "DaemonSource");
+      }
       transport = "docker-daemon";
       engine;
       async open(reference, options) {
@@ -6730,6 +6874,18 @@ function withSelector(path, selector) {
 var init_local_reference = __esm({
   "src/image/local-reference.ts"() {
     "use strict";
+    __name(exists, "exists");
+    __name(splitLocalReference, "splitLocalReference");
+    __name(withSelector, "withSelector");
+  }
+});
+
+// src/util/read-chunks.ts
+var FILE_READ_CHUNK_BYTES;
+var init_read_chunks = __esm({
+  "src/util/read-chunks.ts"() {
+    "use strict";
+    FILE_READ_CHUNK_BYTES = 1024 * 1024;
   }
 });
 
@@ -6797,17 +6953,17 @@ async function scan(path, handle, options) {
   let pax = /* @__PURE__ */ new Map();
   let longName;
   let longLink;
-  const bad2 = (why, at = pos) => new ImageChangelogError("ARCHIVE_INVALID", `${path}: ${why} (tar header at offset ${at})`, {
+  const bad2 = /* @__PURE__ */ __name((why, at = pos) => new ImageChangelogError("ARCHIVE_INVALID", `${path}: ${why} (tar header at offset ${at})`, {
     subject: path
-  });
-  const readContent = async (size2, offset) => {
+  }), "bad");
+  const readContent = /* @__PURE__ */ __name(async (size2, offset) => {
     if (size2 > maxExtended)
       throw bad2(`extended header of ${size2} bytes is over the ${maxExtended}-byte limit`);
     const buf = Buffer.alloc(size2);
     const { bytesRead } = await handle.read(buf, 0, size2, offset);
     if (bytesRead !== size2) throw bad2("archive ends inside a header");
     return buf;
-  };
+  }, "readContent");
   while (pos + BLOCK <= fileSize) {
     const { bytesRead } = await handle.read(block, 0, BLOCK, pos);
     if (bytesRead !== BLOCK) throw bad2("archive ends inside a header");
@@ -6867,8 +7023,14 @@ var BLOCK, TarFile;
 var init_tar_file = __esm({
   "src/image/tar-file.ts"() {
     "use strict";
+    init_read_chunks();
     init_errors();
     BLOCK = 512;
+    __name(normalizeName, "normalizeName");
+    __name(readString, "readString");
+    __name(readNumber, "readNumber");
+    __name(checksumOk, "checksumOk");
+    __name(parsePax, "parsePax");
     TarFile = class _TarFile {
       constructor(path, handle, byName) {
         this.path = path;
@@ -6878,6 +7040,9 @@ var init_tar_file = __esm({
       path;
       handle;
       byName;
+      static {
+        __name(this, "TarFile");
+      }
       static async open(path, options = {}) {
         let handle;
         try {
@@ -6934,7 +7099,11 @@ var init_tar_file = __esm({
         const m = this.resolve(name, true);
         if (m.type !== "file") throw this.error(`"${name}" is not a regular file`);
         if (m.size === 0) return Readable2.from([]);
-        return createReadStream(this.path, { start: m.offset, end: m.offset + m.size - 1 });
+        return createReadStream(this.path, {
+          start: m.offset,
+          end: m.offset + m.size - 1,
+          highWaterMark: FILE_READ_CHUNK_BYTES
+        });
       }
       /** A member's whole content; refuses members over `maxBytes` before reading them. */
       async readMember(name, maxBytes, tooLargeCode = "MANIFEST_TOO_LARGE") {
@@ -6970,6 +7139,7 @@ var init_tar_file = __esm({
         return new ImageChangelogError("ARCHIVE_INVALID", `${this.path}: ${what}`, { subject: this.path });
       }
     };
+    __name(scan, "scan");
   }
 });
 
@@ -6987,7 +7157,7 @@ function parseDockerManifestJson(bytes, path) {
   if (!Array.isArray(doc) || doc.length === 0) throw invalid2(path, "manifest.json must be a non-empty array");
   return doc.map((e, i) => {
     const entry = e;
-    const strings = (v) => Array.isArray(v) && v.every((x) => typeof x === "string");
+    const strings = /* @__PURE__ */ __name((v) => Array.isArray(v) && v.every((x) => typeof x === "string"), "strings");
     if (typeof entry !== "object" || entry === null || typeof entry.Config !== "string" || !strings(entry.Layers)) {
       throw invalid2(path, `manifest.json entry ${i} needs Config (a path) and Layers (paths)`);
     }
@@ -7012,7 +7182,7 @@ function normalizeDockerName(name) {
   return n2;
 }
 function selectEntry(entries, selector, path) {
-  const listing = () => entries.map((e, i) => e.RepoTags.length > 0 ? `@${i} (${e.RepoTags.join(", ")})` : `@${i} (untagged)`).join("; ");
+  const listing = /* @__PURE__ */ __name(() => entries.map((e, i) => e.RepoTags.length > 0 ? `@${i} (${e.RepoTags.join(", ")})` : `@${i} (untagged)`).join("; "), "listing");
   if (selector === void 0) {
     if (entries.length === 1) return entries[0];
     throw new ImageChangelogError(
@@ -7074,7 +7244,7 @@ async function layerOf(tar2, path, diffID, declared) {
     digest = `sha256:${hex}`;
   }
   const mediaType = declared?.mediaType ?? (gzip ? DOCKER_LAYER_GZIP : zstd ? OCI_LAYER_ZSTD : DOCKER_LAYER_TAR);
-  return { digest, diffID, size: member.size, mediaType, open: () => Promise.resolve(tar2.openMember(path)) };
+  return { digest, diffID, size: member.size, mediaType, open: /* @__PURE__ */ __name(() => Promise.resolve(tar2.openMember(path)), "open") };
 }
 async function openDockerArchiveTar(tar2, reference, selector, _options) {
   try {
@@ -7121,11 +7291,11 @@ async function openDockerArchiveTar(tar2, reference, selector, _options) {
       configDigest,
       config,
       layers,
-      close: async () => {
+      close: /* @__PURE__ */ __name(async () => {
         if (closed) return;
         closed = true;
         await tar2.close();
-      }
+      }, "close")
     };
   } catch (err2) {
     await tar2.close();
@@ -7146,11 +7316,21 @@ var init_docker_archive = __esm({
     BLOB_PATH = /(?:^|\/)blobs\/sha256\/([a-f0-9]{64})$/;
     HEX_NAME = /(?:^|\/|sha256:)([a-f0-9]{64})(?:\.tar|\.json)?(?:\.gz|\.tgz|\.zst)?$/;
     MAX_MANIFESTS_SEARCHED = 64;
+    __name(invalid2, "invalid");
+    __name(parseDockerManifestJson, "parseDockerManifestJson");
+    __name(normalizeDockerName, "normalizeDockerName");
+    __name(selectEntry, "selectEntry");
+    __name(findOciManifest, "findOciManifest");
+    __name(layerOf, "layerOf");
+    __name(openDockerArchiveTar, "openDockerArchiveTar");
     DockerArchiveSource = class {
       constructor(sourceOptions = {}) {
         this.sourceOptions = sourceOptions;
       }
       sourceOptions;
+      static {
+        __name(this, "DockerArchiveSource");
+      }
       transport = "docker-archive";
       async open(reference, options) {
         const { path, selector } = await splitLocalReference(reference.replace(/^docker-archive:/, ""));
@@ -7182,7 +7362,7 @@ function findPreviousTag(tags, current) {
       continue;
     }
     const order = import_semver2.default.compare(version2, best.version);
-    const sameStyle = (t) => /^[vV]/.test(t) === currentHasV;
+    const sameStyle = /* @__PURE__ */ __name((t) => /^[vV]/.test(t) === currentHasV, "sameStyle");
     if (order > 0 || order === 0 && (sameStyle(tag) && !sameStyle(best.tag) || sameStyle(tag) === sameStyle(best.tag) && tag < best.tag)) {
       best = { tag, version: version2 };
     }
@@ -7202,6 +7382,9 @@ var init_previous = __esm({
     "use strict";
     import_semver2 = __toESM(require_semver2(), 1);
     init_reference();
+    __name(parseTag, "parseTag");
+    __name(findPreviousTag, "findPreviousTag");
+    __name(resolvePreviousByTags, "resolvePreviousByTags");
   }
 });
 
@@ -7227,7 +7410,7 @@ function createRemoteSources(options) {
     ...options.dockerHost ? { dockerHost: options.dockerHost } : {},
     archiveSource: new DockerArchiveSource()
   });
-  const pinToDigest = async (reference) => {
+  const pinToDigest = /* @__PURE__ */ __name(async (reference) => {
     const ref2 = parseReference(stripRegistryTransport(reference));
     if (ref2.digest) return formatReference(ref2);
     const fetched = await client.getManifest(ref2);
@@ -7237,7 +7420,7 @@ function createRemoteSources(options) {
       ...ref2.tag ? { tag: ref2.tag } : {},
       digest: fetched.digest
     });
-  };
+  }, "pinToDigest");
   return {
     sources: [registry, daemon],
     client,
@@ -7259,6 +7442,7 @@ var init_remote_sources = __esm({
     init_client();
     init_reference();
     init_previous();
+    __name(createRemoteSources, "createRemoteSources");
   }
 });
 
@@ -7282,6 +7466,7 @@ var init_sources = __esm({
   "src/cli/sources.ts"() {
     "use strict";
     init_remote_sources();
+    __name(buildSources, "buildSources");
   }
 });
 
@@ -7308,12 +7493,13 @@ async function writeFileAtomic(path, data) {
 var init_atomic_write = __esm({
   "src/util/atomic-write.ts"() {
     "use strict";
+    __name(writeFileAtomic, "writeFileAtomic");
   }
 });
 
 // src/cache/layer-index-cache.ts
 import { createHash as createHash4, randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir2, readFile as readFile2, readdir, rename as rename2, stat as stat3, unlink as unlink2, utimes, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, open as open2, readFile as readFile2, readdir, rename as rename2, stat as stat3, unlink as unlink2, utimes } from "node:fs/promises";
 import { join as join3 } from "node:path";
 function captureSpecKey(spec) {
   const h = createHash4("sha256");
@@ -7337,20 +7523,39 @@ function serializeLayerIndex(index) {
     e.devminor ?? 0,
     e.probes ?? 0
   ]);
-  return JSON.stringify({
+  const meta = JSON.stringify({
     diffID: index.diffID,
     digest: index.digest,
     compression: index.compression,
     compressedSize: index.compressedSize,
     uncompressedSize: index.uncompressedSize,
     whiteouts: index.whiteouts.map((w) => [w.path, w.kind === "opaque" ? 1 : 0]),
-    captured: [...index.captured].map(([p, b]) => [p, b.toString("base64")]),
+    captured: [...index.captured].map(([p, b]) => [p, b.length]),
     warnings: index.warnings,
     entries: rows
   });
+  const body = [Buffer.from(`${meta}
+`), ...index.captured.values()];
+  const checksum = createHash4("sha256");
+  for (const b of body) checksum.update(b);
+  return [Buffer.from(`${MAGIC} ${CACHE_FORMAT_VERSION} ${checksum.digest("hex")}
+`), ...body];
 }
-function deserializeLayerIndex(text) {
-  const s = JSON.parse(text);
+function deserializeLayerIndex(file) {
+  const nl = file.indexOf(10);
+  if (nl < 0) return void 0;
+  const [magic2, version2, checksum] = file.toString("latin1", 0, nl).split(" ");
+  if (magic2 !== MAGIC || version2 !== String(CACHE_FORMAT_VERSION)) return void 0;
+  const body = file.subarray(nl + 1);
+  if (createHash4("sha256").update(body).digest("hex") !== checksum) return void 0;
+  const metaEnd = body.indexOf(10);
+  if (metaEnd < 0) return void 0;
+  let s;
+  try {
+    s = JSON.parse(body.toString("utf8", 0, metaEnd));
+  } catch {
+    return void 0;
+  }
   const entries = s.entries.map((r) => {
     const e = {
       path: r[0],
@@ -7371,6 +7576,14 @@ function deserializeLayerIndex(text) {
     return e;
   });
   const whiteouts = s.whiteouts.map(([path, k]) => ({ path, kind: k === 1 ? "opaque" : "file" }));
+  const captured = /* @__PURE__ */ new Map();
+  let offset = metaEnd + 1;
+  for (const [path, length] of s.captured) {
+    if (offset + length > body.length) return void 0;
+    captured.set(path, body.subarray(offset, offset + length));
+    offset += length;
+  }
+  if (offset !== body.length) return void 0;
   return {
     diffID: s.diffID,
     digest: s.digest,
@@ -7379,20 +7592,34 @@ function deserializeLayerIndex(text) {
     uncompressedSize: s.uncompressedSize,
     entries,
     whiteouts,
-    captured: new Map(s.captured.map(([p, b64]) => [p, Buffer.from(b64, "base64")])),
+    captured,
     warnings: s.warnings
   };
+}
+async function writeParts(path, parts) {
+  const handle = await open2(path, "wx");
+  try {
+    await handle.writev(parts);
+  } finally {
+    await handle.close();
+  }
 }
 var CACHE_FORMAT_VERSION, DEFAULT_CACHE_MAX_BYTES, TYPES, TYPE_CODE, MAGIC, DiskLayerIndexCache, MemoryLayerIndexCache;
 var init_layer_index_cache = __esm({
   "src/cache/layer-index-cache.ts"() {
     "use strict";
-    CACHE_FORMAT_VERSION = 1;
+    CACHE_FORMAT_VERSION = 2;
     DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
+    __name(captureSpecKey, "captureSpecKey");
     TYPES = ["file", "dir", "symlink", "hardlink", "char", "block", "fifo"];
     TYPE_CODE = new Map(TYPES.map((t, i) => [t, i]));
     MAGIC = "image-changelog-layer-index";
+    __name(serializeLayerIndex, "serializeLayerIndex");
+    __name(deserializeLayerIndex, "deserializeLayerIndex");
     DiskLayerIndexCache = class {
+      static {
+        __name(this, "DiskLayerIndexCache");
+      }
       stats = { hits: 0, misses: 0, corrupt: 0, writes: 0, evicted: 0 };
       dir;
       specKey;
@@ -7411,23 +7638,12 @@ var init_layer_index_cache = __esm({
         const file = this.file(diffID);
         let raw;
         try {
-          raw = await readFile2(file, "utf8");
+          raw = await readFile2(file);
         } catch {
           this.stats.misses++;
           return void 0;
         }
-        const nl = raw.indexOf("\n");
-        const [magic2, version2, checksum] = raw.slice(0, nl).split(" ");
-        const body = raw.slice(nl + 1);
-        const ok = nl > 0 && magic2 === MAGIC && version2 === String(CACHE_FORMAT_VERSION) && checksum === createHash4("sha256").update(body).digest("hex");
-        let index;
-        if (ok) {
-          try {
-            index = deserializeLayerIndex(body);
-          } catch {
-            index = void 0;
-          }
-        }
+        const index = deserializeLayerIndex(raw);
         if (!index || index.diffID !== diffID) {
           this.stats.corrupt++;
           this.stats.misses++;
@@ -7441,12 +7657,10 @@ var init_layer_index_cache = __esm({
       }
       async put(index) {
         await mkdir2(this.dir, { recursive: true });
-        const body = serializeLayerIndex(index);
-        const checksum = createHash4("sha256").update(body).digest("hex");
+        const parts = serializeLayerIndex(index);
         const file = this.file(index.diffID);
         const tmp = `${file}.${randomBytes2(6).toString("hex")}.tmp`;
-        await writeFile2(tmp, `${MAGIC} ${CACHE_FORMAT_VERSION} ${checksum}
-${body}`);
+        await writeParts(tmp, parts);
         await rename2(tmp, file);
         this.stats.writes++;
         await this.evict();
@@ -7472,7 +7686,11 @@ ${body}`);
         }
       }
     };
+    __name(writeParts, "writeParts");
     MemoryLayerIndexCache = class {
+      static {
+        __name(this, "MemoryLayerIndexCache");
+      }
       stats = { hits: 0, misses: 0, corrupt: 0, writes: 0, evicted: 0 };
       map = /* @__PURE__ */ new Map();
       get(diffID) {
@@ -7499,7 +7717,7 @@ var init_esm = __esm({
     u16 = Uint16Array;
     i16 = Int16Array;
     i32 = Int32Array;
-    slc = function(v, s, e) {
+    slc = /* @__PURE__ */ __name(function(v, s, e) {
       if (u8.prototype.slice)
         return u8.prototype.slice.call(v, s, e);
       if (s == null || s < 0)
@@ -7509,8 +7727,8 @@ var init_esm = __esm({
       var n2 = new u8(e - s);
       n2.set(v.subarray(s, e));
       return n2;
-    };
-    fill = function(v, n2, s, e) {
+    }, "slc");
+    fill = /* @__PURE__ */ __name(function(v, n2, s, e) {
       if (u8.prototype.fill)
         return u8.prototype.fill.call(v, n2, s, e);
       if (s == null || s < 0)
@@ -7520,8 +7738,8 @@ var init_esm = __esm({
       for (; s < e; ++s)
         v[s] = n2;
       return v;
-    };
-    cpw = function(v, t, s, e) {
+    }, "fill");
+    cpw = /* @__PURE__ */ __name(function(v, t, s, e) {
       if (u8.prototype.copyWithin)
         return u8.prototype.copyWithin.call(v, t, s, e);
       if (s == null || s < 0)
@@ -7531,7 +7749,7 @@ var init_esm = __esm({
       while (s < e) {
         v[t++] = v[s++];
       }
-    };
+    }, "cpw");
     ec = [
       "invalid zstd data",
       "window size too large (>2046MB)",
@@ -7540,7 +7758,7 @@ var init_esm = __esm({
       "match distance too far back",
       "unexpected EOF"
     ];
-    err = function(ind, msg, nt) {
+    err = /* @__PURE__ */ __name(function(ind, msg, nt) {
       var e = new Error(msg || ec[ind]);
       e.code = ind;
       if (Error.captureStackTrace)
@@ -7548,17 +7766,17 @@ var init_esm = __esm({
       if (!nt)
         throw e;
       return e;
-    };
-    rb = function(d, b, n2) {
+    }, "err");
+    rb = /* @__PURE__ */ __name(function(d, b, n2) {
       var i = 0, o = 0;
       for (; i < n2; ++i)
         o |= d[b++] << (i << 3);
       return o;
-    };
-    b4 = function(d, b) {
+    }, "rb");
+    b4 = /* @__PURE__ */ __name(function(d, b) {
       return (d[b] | d[b + 1] << 8 | d[b + 2] << 16 | d[b + 3] << 24) >>> 0;
-    };
-    rzfh = function(dat, w) {
+    }, "b4");
+    rzfh = /* @__PURE__ */ __name(function(dat, w) {
       var n3 = dat[0] | dat[1] << 8 | dat[2] << 16;
       if (n3 == 3126568 && dat[3] == 253) {
         var flg = dat[4];
@@ -7596,14 +7814,14 @@ var init_esm = __esm({
         return b4(dat, 4) + 8;
       }
       err(0);
-    };
-    msb = function(val) {
+    }, "rzfh");
+    msb = /* @__PURE__ */ __name(function(val) {
       var bits = 0;
       for (; 1 << bits <= val; ++bits)
         ;
       return bits - 1;
-    };
-    rfse = function(dat, bt, mal) {
+    }, "msb");
+    rfse = /* @__PURE__ */ __name(function(dat, bt, mal) {
       var tpos = (bt << 3) + 4;
       var al = (dat[bt] & 15) + 5;
       if (al > mal)
@@ -7678,8 +7896,8 @@ var init_esm = __esm({
         n: nbits,
         t: nstate
       }];
-    };
-    rhu = function(dat, bt) {
+    }, "rfse");
+    rhu = /* @__PURE__ */ __name(function(dat, bt) {
       var i = 0, wc = -1;
       var buf = new u8(292), hb = dat[bt];
       var hw = buf.subarray(0, 256);
@@ -7761,7 +7979,7 @@ var init_esm = __esm({
         b: mb,
         s: syms
       }];
-    };
+    }, "rhu");
     dllt = rfse(/* @__PURE__ */ new u8([
       81,
       16,
@@ -7827,14 +8045,14 @@ var init_esm = __esm({
       73,
       2
     ]), 0, 5)[1];
-    b2bl = function(b, s) {
+    b2bl = /* @__PURE__ */ __name(function(b, s) {
       var len = b.length, bl = new i32(len);
       for (var i = 0; i < len; ++i) {
         bl[i] = s;
         s += 1 << b[i];
       }
       return bl;
-    };
+    }, "b2bl");
     llb = /* @__PURE__ */ new u8((/* @__PURE__ */ new i32([
       0,
       0,
@@ -7864,7 +8082,7 @@ var init_esm = __esm({
       16
     ])).buffer, 0, 53);
     mlbl = /* @__PURE__ */ b2bl(mlb, 3);
-    dhu = function(dat, out, hu) {
+    dhu = /* @__PURE__ */ __name(function(dat, out, hu) {
       var len = dat.length, ss = out.length, lb = dat[len - 1], msk = (1 << hu.b) - 1, eb = -hu.b;
       if (!lb)
         err(0);
@@ -7878,16 +8096,16 @@ var init_esm = __esm({
       }
       if (pos != eb || i + 1 != ss)
         err(0);
-    };
-    dhu4 = function(dat, out, hu) {
+    }, "dhu");
+    dhu4 = /* @__PURE__ */ __name(function(dat, out, hu) {
       var bt = 6;
       var ss = out.length, sz1 = ss + 3 >> 2, sz2 = sz1 << 1, sz3 = sz1 + sz2;
       dhu(dat.subarray(bt, bt += dat[0] | dat[1] << 8), out.subarray(0, sz1), hu);
       dhu(dat.subarray(bt, bt += dat[2] | dat[3] << 8), out.subarray(sz1, sz2), hu);
       dhu(dat.subarray(bt, bt += dat[4] | dat[5] << 8), out.subarray(sz2, sz3), hu);
       dhu(dat.subarray(bt), out.subarray(sz3), hu);
-    };
-    rzb = function(dat, st, out) {
+    }, "dhu4");
+    rzb = /* @__PURE__ */ __name(function(dat, st, out) {
       var _a;
       var bt = st.b;
       var b0 = dat[bt], btype = b0 >> 1 & 3;
@@ -8065,8 +8283,8 @@ var init_esm = __esm({
         return buf;
       }
       err(2);
-    };
-    cct = function(bufs, ol) {
+    }, "rzb");
+    cct = /* @__PURE__ */ __name(function(bufs, ol) {
       if (bufs.length == 1)
         return bufs[0];
       var buf = new u8(ol);
@@ -8076,7 +8294,7 @@ var init_esm = __esm({
         b += chk.length;
       }
       return buf;
-    };
+    }, "cct");
     Decompress = /* @__PURE__ */ (function() {
       function Decompress2(ondata) {
         this.ondata = ondata;
@@ -8084,6 +8302,7 @@ var init_esm = __esm({
         this.l = 0;
         this.z = 0;
       }
+      __name(Decompress2, "Decompress");
       Decompress2.prototype.push = function(chunk, final) {
         if (typeof this.s == "number") {
           var sub = Math.min(chunk.length, this.s);
@@ -8232,6 +8451,12 @@ function parseAlternativeLinks(text) {
 var init_dpkg_info = __esm({
   "src/catalog/os/dpkg-info.ts"() {
     "use strict";
+    __name(normaliseDpkgPath, "normaliseDpkgPath");
+    __name(parseDpkgList, "parseDpkgList");
+    __name(parseDpkgMd5sums, "parseDpkgMd5sums");
+    __name(parseDpkgConffilesList, "parseDpkgConffilesList");
+    __name(parseDpkgDiversions, "parseDpkgDiversions");
+    __name(parseAlternativeLinks, "parseAlternativeLinks");
   }
 });
 
@@ -8322,7 +8547,10 @@ var init_chisel = __esm({
     init_dpkg_info();
     CHISEL_MANIFEST_PATH = "var/lib/chisel/manifest.wall";
     MAX_CHISEL_MANIFEST_BYTES = 64 * 1024 * 1024;
-    str = (o, k) => typeof o[k] === "string" ? o[k] : void 0;
+    __name(decompressCapped, "decompressCapped");
+    str = /* @__PURE__ */ __name((o, k) => typeof o[k] === "string" ? o[k] : void 0, "str");
+    __name(parseChiselManifest, "parseChiselManifest");
+    __name(parseLine, "parseLine");
   }
 });
 
@@ -8333,10 +8561,10 @@ function parseControlStanzas(text) {
   let current;
   let lastField;
   let errorCount = 0;
-  const error = (line, message) => {
+  const error = /* @__PURE__ */ __name((line, message) => {
     errorCount++;
     if (errors.length < MAX_ERRORS) errors.push({ line, message });
-  };
+  }, "error");
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] ?? "").replace(/\r$/, "");
@@ -8384,6 +8612,7 @@ var init_dpkg_control = __esm({
   "src/catalog/os/dpkg-control.ts"() {
     "use strict";
     MAX_ERRORS = 20;
+    __name(parseControlStanzas, "parseControlStanzas");
   }
 });
 
@@ -8458,7 +8687,12 @@ var init_dpkg_status = __esm({
     "use strict";
     init_dpkg_control();
     INSTALLED_STATES = /* @__PURE__ */ new Set(["installed", "triggers-pending", "triggers-awaited"]);
+    __name(isInstalled, "isInstalled");
+    __name(sourceOf, "sourceOf");
+    __name(conffilesOf, "conffilesOf");
+    __name(recordOf, "recordOf");
     MAX_STANZA_ERRORS = 20;
+    __name(parseDpkgStatus, "parseDpkgStatus");
   }
 });
 
@@ -8471,9 +8705,9 @@ function catalogDpkg(ctx) {
   const problems = [];
   const seen = /* @__PURE__ */ new Set();
   const seenNames = /* @__PURE__ */ new Set();
-  const problem = (code, path, message) => {
+  const problem = /* @__PURE__ */ __name((code, path, message) => {
     problems.push({ code, path, layer: layerOf2(ctx, path), message });
-  };
+  }, "problem");
   const diversionsText = ctx.read(DIVERSIONS);
   const diversions = diversionsText ? parseDpkgDiversions(diversionsText.toString("utf8")) : [];
   const statusText = ctx.read(DPKG_STATUS_PATH);
@@ -8596,13 +8830,13 @@ function infoBases(record) {
   return record.multiArch === "same" ? [qualified, record.name] : [record.name, qualified];
 }
 function infoFiles(ctx, record, diversions) {
-  const read = (ext) => {
+  const read = /* @__PURE__ */ __name((ext) => {
     for (const base of infoBases(record)) {
       const content = ctx.read(`${INFO}${base}.${ext}`);
       if (content) return content.toString("utf8");
     }
     return void 0;
-  };
+  }, "read");
   const list2 = read("list");
   const sums = parseDpkgMd5sums(read("md5sums") ?? "").sums;
   const files = /* @__PURE__ */ new Map();
@@ -8618,7 +8852,7 @@ function infoFiles(ctx, record, diversions) {
 }
 function addConffiles(files, fromStatus, fromInfo) {
   const byPath = new Map(files.map((f) => [f.path, f]));
-  const mark = (rawPath) => {
+  const mark = /* @__PURE__ */ __name((rawPath) => {
     const path = rawPath.replace(/^\/+/, "");
     if (path === "") return void 0;
     let file = byPath.get(path);
@@ -8629,7 +8863,7 @@ function addConffiles(files, fromStatus, fromInfo) {
     }
     file.config = true;
     return file;
-  };
+  }, "mark");
   for (const c of fromStatus) {
     const file = mark(c.path);
     if (!file) continue;
@@ -8711,7 +8945,18 @@ var init_dpkg = __esm({
       ],
       catalog: catalogDpkg
     };
-    keyOf = (name, arch) => `${name}:${arch ?? ""}`;
+    __name(layerOf2, "layerOf");
+    keyOf = /* @__PURE__ */ __name((name, arch) => `${name}:${arch ?? ""}`, "keyOf");
+    __name(catalogDpkg, "catalogDpkg");
+    __name(alternativeLinkGlobs, "alternativeLinkGlobs");
+    __name(named, "named");
+    __name(toPackage, "toPackage");
+    __name(infoBases, "infoBases");
+    __name(infoFiles, "infoFiles");
+    __name(addConffiles, "addConffiles");
+    __name(divert, "divert");
+    __name(statusDFiles, "statusDFiles");
+    __name(statusDMd5sums, "statusDMd5sums");
   }
 });
 
@@ -8744,18 +8989,18 @@ function parseApkInstalled(text) {
   const records = [];
   const errors = [];
   let errorCount = 0;
-  const error = (line, message) => {
+  const error = /* @__PURE__ */ __name((line, message) => {
     errorCount++;
     if (errors.length < MAX_ERRORS2) errors.push({ line, message });
-  };
+  }, "error");
   let current;
-  const finish = () => {
+  const finish = /* @__PURE__ */ __name(() => {
     if (!current) return;
     const r = current.record;
     if (r.name && r.version) records.push({ ...r, name: r.name, version: r.version });
     else error(r.line, `package stanza without ${r.name ? "V:" : "P:"}`);
     current = void 0;
-  };
+  }, "finish");
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] ?? "").replace(/\r$/, "");
@@ -8916,6 +9161,11 @@ var init_apk = __esm({
       catalog: catalogApk
     };
     MAX_ERRORS2 = 20;
+    __name(decodeApkChecksum, "decodeApkChecksum");
+    __name(modeOf, "modeOf");
+    __name(cleanPath, "cleanPath");
+    __name(parseApkInstalled, "parseApkInstalled");
+    __name(catalogApk, "catalogApk");
   }
 });
 
@@ -8928,8 +9178,12 @@ var init_format_error = __esm({
   "src/catalog/os/rpm/format-error.ts"() {
     "use strict";
     RpmFormatError = class extends Error {
+      static {
+        __name(this, "RpmFormatError");
+      }
       name = "RpmFormatError";
     };
+    __name(check, "check");
   }
 });
 
@@ -9071,6 +9325,12 @@ var init_bdb = __esm({
     H_OFFDUP = 4;
     PAGE_HEADER_BYTES = 26;
     METAFLAG_CHECKSUM = 1;
+    __name(readBdbPackages, "readBdbPackages");
+    __name(readMeta, "readMeta");
+    __name(readHashPage, "readHashPage");
+    __name(readKey, "readKey");
+    __name(readData, "readData");
+    __name(readOverflowChain, "readOverflowChain");
   }
 });
 
@@ -9081,7 +9341,7 @@ function readNdbPackages(bytes) {
     `file of ${bytes.byteLength} bytes is shorter than the NDB header`
   );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const u32 = (at) => view.getUint32(at, true);
+  const u32 = /* @__PURE__ */ __name((at) => view.getUint32(at, true), "u32");
   check(u32(0) === DB_MAGIC, "no NDB 'RpmP' magic");
   check(u32(4) === DB_VERSION, `NDB version ${u32(4)} is not the known version ${DB_VERSION}`);
   const slotPages = u32(12);
@@ -9160,7 +9420,7 @@ var init_ndb = __esm({
   "src/catalog/os/rpm/ndb.ts"() {
     "use strict";
     init_format_error();
-    magic = (text) => Buffer.from(text, "latin1").readUInt32LE(0);
+    magic = /* @__PURE__ */ __name((text) => Buffer.from(text, "latin1").readUInt32LE(0), "magic");
     DB_MAGIC = magic("RpmP");
     SLOT_MAGIC = magic("Slot");
     BLOB_HEAD_MAGIC = magic("BlbS");
@@ -9172,6 +9432,10 @@ var init_ndb = __esm({
     PAGE_BYTES = 4096;
     BLOB_HEAD_BYTES = 16;
     BLOB_TAIL_BYTES = 12;
+    __name(readNdbPackages, "readNdbPackages");
+    __name(checkSlot, "checkSlot");
+    __name(readBlob, "readBlob");
+    __name(adler32, "adler32");
   }
 });
 
@@ -9215,6 +9479,9 @@ var init_header = __esm({
     INDEX_ENTRY_BYTES = 16;
     PREAMBLE_BYTES = 8;
     RpmHeader = class _RpmHeader {
+      static {
+        __name(this, "RpmHeader");
+      }
       entries = /* @__PURE__ */ new Map();
       data;
       bytes;
@@ -9449,6 +9716,13 @@ var init_package_record = __esm({
       sha384: 96,
       sha512: 128
     };
+    __name(readRpmPackage, "readRpmPackage");
+    __name(rpmVersionString, "rpmVersionString");
+    __name(parseSourceRpm, "parseSourceRpm");
+    __name(readFiles, "readFiles");
+    __name(readPaths, "readPaths");
+    __name(sameLength, "sameLength");
+    __name(normalisePath, "normalisePath");
   }
 });
 
@@ -9456,7 +9730,7 @@ var init_package_record = __esm({
 var require_sql_wasm = __commonJS({
   "node_modules/sql.js/dist/sql-wasm.js"(exports, module) {
     var initSqlJsPromise = void 0;
-    var initSqlJs = function(moduleConfig) {
+    var initSqlJs = /* @__PURE__ */ __name(function(moduleConfig) {
       if (initSqlJsPromise) {
         return initSqlJsPromise;
       }
@@ -9481,6 +9755,7 @@ var require_sql_wasm = __commonJS({
           function a(f, h) {
             tb(f, h instanceof Error ? h.message : String(h), -1);
           }
+          __name(a, "a");
           function b(f, h) {
             switch (typeof h) {
               case "boolean":
@@ -9505,6 +9780,7 @@ var require_sql_wasm = __commonJS({
                 ub(f);
             }
           }
+          __name(b, "b");
           function d(f, h) {
             for (var p = [], r = 0; r < f; r += 1) {
               var u = y(
@@ -9524,12 +9800,14 @@ var require_sql_wasm = __commonJS({
             }
             return p;
           }
+          __name(d, "d");
           function c(f, h) {
             this.Va = f;
             this.db = h;
             this.Ta = 1;
             this.rb = [];
           }
+          __name(c, "c");
           function e(f, h) {
             this.db = h;
             this.kb = fa(f);
@@ -9537,6 +9815,7 @@ var require_sql_wasm = __commonJS({
             this.pb = this.kb;
             this.bb = this.xb = null;
           }
+          __name(e, "e");
           function g(f) {
             this.filename = "dbfile_" + (4294967295 * Math.random() >>> 0);
             f != null && ja(
@@ -9549,14 +9828,17 @@ var require_sql_wasm = __commonJS({
             this.qb = {};
             this.Ya = /* @__PURE__ */ new Map();
           }
+          __name(g, "g");
           function m(f, h) {
             return f.replace(/[A-Z]/g, function(p) {
               return p.toLowerCase();
             }) + ":" + h;
           }
+          __name(m, "m");
           function t(f) {
             f.forEach(ka);
           }
+          __name(t, "t");
           var z = k.useOldExtensionFunctions !== false, q = la(4), n2 = k.cwrap, F = n2("sqlite3_open", "number", ["string", "number"]), S = n2("sqlite3_close_v2", "number", ["number"]), Ta = n2("sqlite3_backup_init", "number", ["number", "string", "number", "string"]), ma = n2("sqlite3_backup_step", "number", ["number", "number"]), na = n2(
             "sqlite3_backup_finish",
             "number",
@@ -9930,6 +10212,7 @@ var require_sql_wasm = __commonJS({
               x.has(D) || x.set(D, r());
               return x.get(D);
             }
+            __name(p, "p");
             var r = h.init || function() {
               return null;
             }, u = h.finalize || function(D) {
@@ -10019,42 +10302,42 @@ var require_sql_wasm = __commonJS({
           g.prototype.updateHook = g.prototype.jc;
           k.Database = g;
         };
-        var ta = "./this.program", ua = (a, b) => {
+        var ta = "./this.program", ua = /* @__PURE__ */ __name((a, b) => {
           throw b;
-        }, va = globalThis.document?.currentScript?.src;
+        }, "ua"), va = globalThis.document?.currentScript?.src;
         typeof __filename !== "undefined" ? va = __filename : ba && (va = self.location.href);
         var wa = "", xa, ya;
         if (ca) {
           var fs = __require("node:fs");
           wa = __dirname + "/";
-          ya = (a) => {
+          ya = /* @__PURE__ */ __name((a) => {
             a = za(a) ? new URL(a) : a;
             return fs.readFileSync(a);
-          };
-          xa = async (a) => {
+          }, "ya");
+          xa = /* @__PURE__ */ __name(async (a) => {
             a = za(a) ? new URL(a) : a;
             return fs.readFileSync(a, void 0);
-          };
+          }, "xa");
           process.argv.length > 1 && (ta = process.argv[1].replace(/\\/g, "/"));
           process.argv.slice(2);
           typeof module !== "undefined" && (module.exports = k);
-          ua = (a, b) => {
+          ua = /* @__PURE__ */ __name((a, b) => {
             process.exitCode = a;
             throw b;
-          };
+          }, "ua");
         } else if (aa || ba) {
           try {
             wa = new URL(".", va).href;
           } catch {
           }
-          ba && (ya = (a) => {
+          ba && (ya = /* @__PURE__ */ __name((a) => {
             var b = new XMLHttpRequest();
             b.open("GET", a, false);
             b.responseType = "arraybuffer";
             b.send(null);
             return new Uint8Array(b.response);
-          });
-          xa = async (a) => {
+          }, "ya"));
+          xa = /* @__PURE__ */ __name(async (a) => {
             if (za(a)) return new Promise((d, c) => {
               var e = new XMLHttpRequest();
               e.open("GET", a, true);
@@ -10068,9 +10351,9 @@ var require_sql_wasm = __commonJS({
             var b = await fetch(a, { credentials: "same-origin" });
             if (b.ok) return b.arrayBuffer();
             throw Error(b.status + " : " + b.url);
-          };
+          }, "xa");
         }
-        var Ba = console.log.bind(console), C = console.error.bind(console), Ca, Da = false, Ea, za = (a) => a.startsWith("file://");
+        var Ba = console.log.bind(console), C = console.error.bind(console), Ca, Da = false, Ea, za = /* @__PURE__ */ __name((a) => a.startsWith("file://"), "za");
         function Fa() {
           if (!v?.buffer?.resizable) {
             var a = Ga.buffer;
@@ -10084,16 +10367,19 @@ var require_sql_wasm = __commonJS({
             J = new BigInt64Array(a);
           }
         }
+        __name(Fa, "Fa");
         function Ka() {
           var a = k.preRun;
           a && (typeof a === "function" && (a = [a]), La.push(...a));
           for (a = La; a.length > 0; ) a.shift()(k);
         }
+        __name(Ka, "Ka");
         function Ma() {
           var a = k.postRun;
           a && (typeof a === "function" && (a = [a]), Na.push(...a));
           for (a = Na; a.length > 0; ) a.shift()(k);
         }
+        __name(Ma, "Ma");
         function Oa(a) {
           k.onAbort?.(a);
           a = `Aborted(${a})`;
@@ -10101,6 +10387,7 @@ var require_sql_wasm = __commonJS({
           Da = true;
           throw new WebAssembly.RuntimeError(a + ". Build with -sASSERTIONS for more info.");
         }
+        __name(Oa, "Oa");
         var Pa;
         async function Qa(a) {
           if (!Ca) try {
@@ -10112,6 +10399,7 @@ var require_sql_wasm = __commonJS({
           else throw "both async and sync fetching of the wasm failed";
           return a;
         }
+        __name(Qa, "Qa");
         async function Ra(a, b) {
           try {
             var d = await Qa(a);
@@ -10120,6 +10408,7 @@ var require_sql_wasm = __commonJS({
             C(`failed to asynchronously prepare wasm: ${c}`), Oa(c);
           }
         }
+        __name(Ra, "Ra");
         async function Sa(a) {
           var b = Pa;
           if (!Ca && !za(b) && !ca) try {
@@ -10130,38 +10419,42 @@ var require_sql_wasm = __commonJS({
           }
           return Ra(b, a);
         }
+        __name(Sa, "Sa");
         class Va {
+          static {
+            __name(this, "Va");
+          }
           name = "ExitStatus";
           constructor(a) {
             this.message = `Program terminated with exit(${a})`;
             this.status = a;
           }
         }
-        var v, Na = [], La = [], Xa = true, E, Ya = new TextDecoder(), Za = (a, b, d, c) => {
+        var v, Na = [], La = [], Xa = true, E, Ya = new TextDecoder(), Za = /* @__PURE__ */ __name((a, b, d, c) => {
           d = b + d;
           if (c) return d;
           for (; a[b] && !(b >= d); ) ++b;
           return b;
-        }, A = (a, b, d) => a ? Ya.decode(E.subarray(a, Za(E, a, b, d))) : "", $a = (a, b) => {
+        }, "Za"), A = /* @__PURE__ */ __name((a, b, d) => a ? Ya.decode(E.subarray(a, Za(E, a, b, d))) : "", "A"), $a = /* @__PURE__ */ __name((a, b) => {
           for (var d = 0, c = a.length - 1; c >= 0; c--) {
             var e = a[c];
             e === "." ? a.splice(c, 1) : e === ".." ? (a.splice(c, 1), d++) : d && (a.splice(c, 1), d--);
           }
           if (b) for (; d; d--) a.unshift("..");
           return a;
-        }, ab2 = (a) => {
+        }, "$a"), ab2 = /* @__PURE__ */ __name((a) => {
           var b = a.charAt(0) === "/", d = a.slice(-1) === "/";
           (a = $a(a.split("/").filter((c) => !!c), !b).join("/")) || b || (a = ".");
           a && d && (a += "/");
           return (b ? "/" : "") + a;
-        }, bb = (a) => {
+        }, "ab"), bb = /* @__PURE__ */ __name((a) => {
           var b = /^(\/?|)([\s\S]*?)((?:\.{1,2}|[^\/]+?|)(\.[^.\/]*|))(?:[\/]*)$/.exec(a).slice(1);
           a = b[0];
           b = b[1];
           if (!a && !b) return ".";
           b &&= b.slice(0, -1);
           return a + b;
-        }, cb = (a) => a && a.match(/([^\/]+|\/)\/*$/)[1], db = (...a) => {
+        }, "bb"), cb = /* @__PURE__ */ __name((a) => a && a.match(/([^\/]+|\/)\/*$/)[1], "cb"), db = /* @__PURE__ */ __name((...a) => {
           for (var b = "", d = false, c = a.length - 1; c >= -1 && !d; c--) {
             d = c >= 0 ? a[c] : "/";
             if (typeof d !== "string") throw new TypeError("Arguments to path.resolve must be strings");
@@ -10171,13 +10464,13 @@ var require_sql_wasm = __commonJS({
           }
           b = $a(b.split("/").filter((e) => !!e), !d).join("/");
           return (d ? "/" : "") + b || ".";
-        }, l = (a) => {
+        }, "db"), l = /* @__PURE__ */ __name((a) => {
           for (var b = 0, d = 0; d < a.length; ++d) {
             var c = a.codePointAt(d);
             c <= 127 ? b++ : c <= 2047 ? b += 2 : c <= 65535 ? b += 3 : (b += 4, d++);
           }
           return b;
-        }, L = (a, b, d, c) => {
+        }, "l"), L = /* @__PURE__ */ __name((a, b, d, c) => {
           if (!(c > 0)) return 0;
           var e = d;
           c = d + c - 1;
@@ -10206,17 +10499,17 @@ var require_sql_wasm = __commonJS({
           }
           b[d] = 0;
           return d - e;
-        }, eb = (a) => {
+        }, "L"), eb = /* @__PURE__ */ __name((a) => {
           var b = Array(l(a) + 1);
           a = L(a, b, 0, b.length);
           b.length = a;
           return b;
-        }, fb = (a, b) => {
+        }, "eb"), fb = /* @__PURE__ */ __name((a, b) => {
           var d = 0;
           a && (d |= 365);
           b && (d |= 146);
           return d;
-        }, M = { $a: null, cb() {
+        }, "fb"), M = { $a: null, cb() {
           return M.createNode(null, "/", 16895, 0);
         }, createNode(a, b, d, c) {
           if ((d & 61440) === 24576 || (d & 61440) === 4096) throw new O(63);
@@ -10329,14 +10622,15 @@ var require_sql_wasm = __commonJS({
         }, ob(a, b, d, c) {
           M.Qa.write(a, b, 0, c, d, false);
           return 0;
-        } } }, kb = [], lb = (a) => {
+        } } }, kb = [], lb = /* @__PURE__ */ __name((a) => {
           var b = Za(a, 0);
           return Ya.decode(a.buffer ? a.subarray(0, b) : new Uint8Array(a.slice(0, b)));
-        }, mb = [];
+        }, "lb"), mb = [];
         function nb(a, b) {
           mb[a] = { input: [], output: [], jb: b };
           ob(a, pb);
         }
+        __name(nb, "nb");
         var pb = { open(a) {
           var b = mb[a.node.rdev];
           if (!b) throw new O(43);
@@ -10418,18 +10712,24 @@ var require_sql_wasm = __commonJS({
           b === null || b === 10 ? (C(lb(a.output)), a.output = []) : b != 0 && a.output.push(b);
         }, fsync(a) {
           a.output?.length > 0 && (C(lb(a.output)), a.output = []);
-        } }, sb = () => {
+        } }, sb = /* @__PURE__ */ __name(() => {
           if (ca) {
             var a = __require("node:crypto");
             return (b) => (a.randomFillSync(b), 0);
           }
           return (b) => (crypto.getRandomValues(b), 0);
-        }, wb = (a) => (wb = sb())(a), Cb = null, Db = {}, Eb = [], Fb = 1, Q = [], Gb = false, Hb = true, Ib = {}, O = class {
+        }, "sb"), wb = /* @__PURE__ */ __name((a) => (wb = sb())(a), "wb"), Cb = null, Db = {}, Eb = [], Fb = 1, Q = [], Gb = false, Hb = true, Ib = {}, O = class {
+          static {
+            __name(this, "O");
+          }
           name = "ErrnoError";
           constructor(a) {
             this.Sa = a;
           }
         }, Jb = class {
+          static {
+            __name(this, "Jb");
+          }
           shared = {};
           node = null;
           get flags() {
@@ -10445,6 +10745,9 @@ var require_sql_wasm = __commonJS({
             this.shared.position = a;
           }
         }, Kb = class {
+          static {
+            __name(this, "Kb");
+          }
           Ra = {};
           Qa = {};
           hb = null;
@@ -10521,6 +10824,7 @@ var require_sql_wasm = __commonJS({
           }
           throw new O(32);
         }
+        __name(B, "B");
         function Lb(a) {
           for (var b; ; ) {
             if (a === a.parent) return a = a.cb.Lb, b ? a[a.length - 1] !== "/" ? `${a}/${b}` : a + b : a;
@@ -10528,10 +10832,12 @@ var require_sql_wasm = __commonJS({
             a = a.parent;
           }
         }
+        __name(Lb, "Lb");
         function Mb(a, b) {
           for (var d = 0, c = 0; c < b.length; c++) d = (d << 5) - d + b.charCodeAt(c) | 0;
           return (a + d >>> 0) % Q.length;
         }
+        __name(Mb, "Mb");
         function Nb(a) {
           var b = Mb(a.parent.id, a.name);
           if (Q[b] === a) Q[b] = a.ib;
@@ -10543,6 +10849,7 @@ var require_sql_wasm = __commonJS({
             b = b.ib;
           }
         }
+        __name(Nb, "Nb");
         function ib(a, b) {
           var d = P(a.mode) ? (d = Ob(a, "x")) ? d : a.Ra.lookup ? 0 : 2 : 54;
           if (d) throw new O(d);
@@ -10552,18 +10859,22 @@ var require_sql_wasm = __commonJS({
           }
           return a.Ra.lookup(a, b);
         }
+        __name(ib, "ib");
         function hb(a, b, d, c) {
           a = new Kb(a, b, d, c);
           b = Mb(a.parent.id, a.name);
           a.ib = Q[b];
           return Q[b] = a;
         }
+        __name(hb, "hb");
         function P(a) {
           return (a & 61440) === 16384;
         }
+        __name(P, "P");
         function Ob(a, b) {
           return Hb ? 0 : b.includes("r") && !(a.mode & 292) || b.includes("w") && !(a.mode & 146) || b.includes("x") && !(a.mode & 73) ? 2 : 0;
         }
+        __name(Ob, "Ob");
         function Pb(a, b) {
           if (!P(a.mode)) return 54;
           try {
@@ -10572,6 +10883,7 @@ var require_sql_wasm = __commonJS({
           }
           return Ob(a, "wx");
         }
+        __name(Pb, "Pb");
         function Qb(a, b, d) {
           try {
             var c = ib(a, b);
@@ -10585,15 +10897,18 @@ var require_sql_wasm = __commonJS({
           } else if (P(c.mode)) return 31;
           return 0;
         }
+        __name(Qb, "Qb");
         function Rb(a) {
           if (!a) throw new O(63);
           return a;
         }
+        __name(Rb, "Rb");
         function R(a) {
           a = Eb[a];
           if (!a) throw new O(8);
           return a;
         }
+        __name(R, "R");
         function Sb(a, b = -1) {
           a = Object.assign(new Jb(), a);
           if (b == -1) a: {
@@ -10603,11 +10918,13 @@ var require_sql_wasm = __commonJS({
           a.fd = b;
           return Eb[b] = a;
         }
+        __name(Sb, "Sb");
         function Tb(a, b = -1) {
           a = Sb(a, b);
           a.Qa?.qc?.(a);
           return a;
         }
+        __name(Tb, "Tb");
         function Ub(a, b, d) {
           var c = a?.Qa.ab;
           a = c ? a : b;
@@ -10620,6 +10937,7 @@ var require_sql_wasm = __commonJS({
             throw e;
           }
         }
+        __name(Ub, "Ub");
         var gb = { open(a) {
           a.Qa = Db[a.node.rdev].Qa;
           a.Qa.open?.(a);
@@ -10629,6 +10947,7 @@ var require_sql_wasm = __commonJS({
         function ob(a, b) {
           Db[a] = { Qa: b };
         }
+        __name(ob, "ob");
         function Vb(a, b) {
           var d = b === "/";
           if (d && Cb) throw new O(10);
@@ -10645,6 +10964,7 @@ var require_sql_wasm = __commonJS({
           b.root = a;
           d ? Cb = a : c && (c.hb = b, c.cb && c.cb.cc.push(b));
         }
+        __name(Vb, "Vb");
         function Wb(a, b, d) {
           var c = B(a, { parent: true }).node;
           a = cb(a);
@@ -10655,16 +10975,20 @@ var require_sql_wasm = __commonJS({
           if (!c.Ra.mb) throw new O(63);
           return c.Ra.mb(c, a, b, d);
         }
+        __name(Wb, "Wb");
         function Xb(a, b = 438) {
           return Wb(a, b & 4095 | 32768, 0);
         }
+        __name(Xb, "Xb");
         function W(a, b = 511) {
           return Wb(a, b & 1023 | 16384, 0);
         }
+        __name(W, "W");
         function Yb(a, b, d) {
           typeof d === "undefined" && (d = b, b = 438);
           Wb(a, b | 8192, d);
         }
+        __name(Yb, "Yb");
         function Zb(a, b) {
           if (!db(a)) throw new O(44);
           var d = B(b, { parent: true }).node;
@@ -10675,6 +10999,7 @@ var require_sql_wasm = __commonJS({
           if (!d.Ra.symlink) throw new O(63);
           d.Ra.symlink(d, b, a);
         }
+        __name(Zb, "Zb");
         function $b(a) {
           var b = B(a, { parent: true }).node;
           a = cb(a);
@@ -10685,6 +11010,7 @@ var require_sql_wasm = __commonJS({
           b.Ra.rmdir(b, a);
           Nb(d);
         }
+        __name($b, "$b");
         function ra(a) {
           var b = B(a, { parent: true }).node;
           if (!b) throw new O(44);
@@ -10696,17 +11022,21 @@ var require_sql_wasm = __commonJS({
           b.Ra.unlink(b, a);
           Nb(d);
         }
+        __name(ra, "ra");
         function ac(a, b = false) {
           a = B(a, { gb: !b }).node;
           return Rb(a.Ra.Xa)(a);
         }
+        __name(ac, "ac");
         function bc(a, b, d) {
           Ub(a, b, { mode: d & 4095 | b.mode & -4096, ctime: Date.now(), Fb: false });
         }
+        __name(bc, "bc");
         function cc(a, b) {
           a = typeof a === "string" ? B(a, { gb: true }).node : a;
           bc(null, a, b);
         }
+        __name(cc, "cc");
         function dc(a, b, d) {
           if (P(b.mode)) throw new O(31);
           if ((b.mode & 61440) !== 32768) throw new O(28);
@@ -10714,10 +11044,12 @@ var require_sql_wasm = __commonJS({
           if (c) throw new O(c);
           Ub(a, b, { size: d, timestamp: Date.now() });
         }
+        __name(dc, "dc");
         function ec2(a, b, d, c = false) {
           a = B(a, { gb: !c });
           Ub(null, a.node, { atime: b, mtime: d, Fb: c });
         }
+        __name(ec2, "ec");
         function fc(a, b, d = 438) {
           if (a === "") throw new O(44);
           if (typeof b === "string") {
@@ -10753,6 +11085,7 @@ var require_sql_wasm = __commonJS({
           !k.logReadFiles || b & 1 || a in Ib || (Ib[a] = 1, C(`read file: ${a}`));
           return e;
         }
+        __name(fc, "fc");
         function hc(a) {
           if (a.fd === null) throw new O(8);
           a.wb && (a.wb = null);
@@ -10766,6 +11099,7 @@ var require_sql_wasm = __commonJS({
           }
           a.fd = null;
         }
+        __name(hc, "hc");
         function ic(a, b, d) {
           if (a.fd === null) throw new O(8);
           if (!a.seekable || !a.Qa.Za) throw new O(70);
@@ -10773,6 +11107,7 @@ var require_sql_wasm = __commonJS({
           a.position = a.Qa.Za(a, b, d);
           a.hc = [];
         }
+        __name(ic, "ic");
         function jc(a, b, d, c, e) {
           if (c < 0 || e < 0) throw new O(28);
           if (a.fd === null) throw new O(8);
@@ -10787,6 +11122,7 @@ var require_sql_wasm = __commonJS({
           g || (a.position += b);
           return b;
         }
+        __name(jc, "jc");
         function Kc() {
           var a, b, d;
           Gb = true;
@@ -10800,6 +11136,7 @@ var require_sql_wasm = __commonJS({
           fc("/dev/stdout", 1);
           fc("/dev/stderr", 1);
         }
+        __name(Kc, "Kc");
         function ja(a, b) {
           var d = "/", c = a;
           d && (d = typeof d === "string" ? d : Lb(d), c = a ? ab2(d + "/" + a) : d);
@@ -10807,6 +11144,7 @@ var require_sql_wasm = __commonJS({
           c = Xb(c, a);
           b && (typeof b === "string" && (b = eb(b)), b.subarray || (b = new Uint8Array(b)), cc(c, a | 146), d = fc(c, 577), jc(d, b, 0, b.length, 0), hc(d), cc(c, a));
         }
+        __name(ja, "ja");
         function X(a, b, d) {
           a = ab2("/dev/" + a);
           var c = fb(!!b, !!d);
@@ -10841,6 +11179,7 @@ var require_sql_wasm = __commonJS({
           } });
           Yb(a, c, e);
         }
+        __name(X, "X");
         var Y = {}, H, J, I;
         function Lc(a, b, d = false) {
           if (b.charAt(0) === "/") return b;
@@ -10851,6 +11190,7 @@ var require_sql_wasm = __commonJS({
           }
           return a + "/" + b;
         }
+        __name(Lc, "Lc");
         function Mc(a, b) {
           I[a >> 2] = b.dev;
           I[a + 4 >> 2] = b.mode;
@@ -10871,15 +11211,16 @@ var require_sql_wasm = __commonJS({
           J[a + 88 >> 3] = BigInt(b.ino);
           return 0;
         }
-        var Nc = void 0, Ha, Oc = () => {
+        __name(Mc, "Mc");
+        var Nc = void 0, Ha, Oc = /* @__PURE__ */ __name(() => {
           var a = H[+Nc >> 2];
           Nc += 4;
           return a;
-        }, Pc = 0, Qc = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335], Rc = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334], Sc = (a) => {
+        }, "Oc"), Pc = 0, Qc = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335], Rc = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334], Sc = /* @__PURE__ */ __name((a) => {
           Ea = a;
           Xa || Pc > 0 || (k.onExit?.(a), Da = true);
           ua(a, new Va(a));
-        }, Tc = {}, Uc = {}, Wc = () => {
+        }, "Sc"), Tc = {}, Uc = {}, Wc = /* @__PURE__ */ __name(() => {
           if (!Vc) {
             var a = { USER: "web_user", LOGNAME: "web_user", PATH: "/", PWD: "/", HOME: "/home/web_user", LANG: (globalThis.navigator?.language ?? "C").replace("-", "_") + ".UTF-8", _: ta }, b;
             for (b in Uc) Uc[b] === void 0 ? delete a[b] : a[b] = Uc[b];
@@ -10888,7 +11229,7 @@ var require_sql_wasm = __commonJS({
             Vc = d;
           }
           return Vc;
-        }, Vc, Ia, Ja;
+        }, "Wc"), Vc, Ia, Ja;
         function pa(a) {
           var b = "i32";
           b.endsWith("*") && (b = "*");
@@ -10921,6 +11262,7 @@ var require_sql_wasm = __commonJS({
               Oa(`invalid type for setValue: ${b}`);
           }
         }
+        __name(pa, "pa");
         function y(a, b = "i8") {
           b.endsWith("*") && (b = "*");
           switch (b) {
@@ -10944,8 +11286,9 @@ var require_sql_wasm = __commonJS({
               Oa(`invalid type for getValue: ${b}`);
           }
         }
-        var Xc = (a, b, d, c) => {
-          var e = { string: (q) => {
+        __name(y, "y");
+        var Xc = /* @__PURE__ */ __name((a, b, d, c) => {
+          var e = { string: /* @__PURE__ */ __name((q) => {
             var n2 = 0;
             if (q !== null && q !== void 0 && q !== 0) {
               n2 = l(q) + 1;
@@ -10954,11 +11297,11 @@ var require_sql_wasm = __commonJS({
               n2 = F;
             }
             return n2;
-          }, array: (q) => {
+          }, "string"), array: /* @__PURE__ */ __name((q) => {
             var n2 = la(q.length);
             v.set(q, n2);
             return n2;
-          } };
+          }, "array") };
           a = k["_" + a];
           var g = [], m = 0;
           if (c) for (var t = 0; t < c.length; t++) {
@@ -10970,18 +11313,18 @@ var require_sql_wasm = __commonJS({
             m && qa(m);
             return b === "string" ? A(q) : b === "boolean" ? !!q : q;
           })(d);
-        }, fa = (a) => {
+        }, "Xc"), fa = /* @__PURE__ */ __name((a) => {
           var b = l(a) + 1, d = da(b);
           d && L(a, E, d, b);
           return d;
-        }, Yc = [], Zc, ka = (a) => {
+        }, "fa"), Yc = [], Zc, ka = /* @__PURE__ */ __name((a) => {
           Zc.delete(Z.get(a));
           Z.set(a, null);
           Yc.push(a);
-        }, $c = (a) => {
+        }, "ka"), $c = /* @__PURE__ */ __name((a) => {
           var b = a.length;
           return [b % 128 | 128, b >> 7, ...a];
-        }, ad = { i: 127, p: 127, j: 126, f: 125, d: 124, e: 111 }, bd = (a) => $c(Array.from(a, (b) => ad[b])), sa = (a, b) => {
+        }, "$c"), ad = { i: 127, p: 127, j: 126, f: 125, d: 124, e: 111 }, bd = /* @__PURE__ */ __name((a) => $c(Array.from(a, (b) => ad[b])), "bd"), sa = /* @__PURE__ */ __name((a, b) => {
           if (!Zc) {
             Zc = /* @__PURE__ */ new WeakMap();
             var d = Z.length;
@@ -11006,7 +11349,7 @@ var require_sql_wasm = __commonJS({
           }
           Zc.set(a, d);
           return d;
-        };
+        }, "sa");
         Q.length = 4096;
         Vb(M, "/");
         W("/tmp");
@@ -11014,16 +11357,16 @@ var require_sql_wasm = __commonJS({
         W("/home/web_user");
         (function() {
           W("/dev");
-          ob(259, { read: () => 0, write: (c, e, g, m) => m, Za: () => 0 });
+          ob(259, { read: /* @__PURE__ */ __name(() => 0, "read"), write: /* @__PURE__ */ __name((c, e, g, m) => m, "write"), Za: /* @__PURE__ */ __name(() => 0, "Za") });
           Yb("/dev/null", 259);
           nb(1280, qb);
           nb(1536, rb2);
           Yb("/dev/tty", 1280);
           Yb("/dev/tty1", 1536);
-          var a = new Uint8Array(1024), b = 0, d = () => {
+          var a = new Uint8Array(1024), b = 0, d = /* @__PURE__ */ __name(() => {
             b || (wb(a), b = a.byteLength);
             return a[--b];
-          };
+          }, "d");
           X("random", d);
           X("urandom", d);
           W("/dev/shm");
@@ -11039,7 +11382,7 @@ var require_sql_wasm = __commonJS({
             b.Ra = { lookup(d, c) {
               d = +c;
               var e = R(d);
-              d = { parent: null, cb: { Lb: "fake" }, Ra: { readlink: () => e.path }, id: d + 1 };
+              d = { parent: null, cb: { Lb: "fake" }, Ra: { readlink: /* @__PURE__ */ __name(() => e.path, "readlink") }, id: d + 1 };
               return d.parent = d;
             }, readdir() {
               return Array.from(Eb.entries()).filter(([, d]) => d).map(([d]) => d.toString());
@@ -11070,16 +11413,16 @@ var require_sql_wasm = __commonJS({
           v.set(a, b);
         };
         var da, ea, jb, dd, qa, la, oa, Ga, Z, ed = {
-          a: (a, b, d, c) => Oa(`Assertion failed: ${A(a)}, at: ` + [b ? A(b) : "unknown filename", d, c ? A(c) : "unknown function"]),
-          i: function(a, b) {
+          a: /* @__PURE__ */ __name((a, b, d, c) => Oa(`Assertion failed: ${A(a)}, at: ` + [b ? A(b) : "unknown filename", d, c ? A(c) : "unknown function"]), "a"),
+          i: /* @__PURE__ */ __name(function(a, b) {
             try {
               return a = A(a), cc(a, b), 0;
             } catch (d) {
               if (typeof Y === "undefined" || d.name !== "ErrnoError") throw d;
               return -d.Sa;
             }
-          },
-          D: function(a, b, d) {
+          }, "i"),
+          D: /* @__PURE__ */ __name(function(a, b, d) {
             try {
               b = A(b);
               b = Lc(a, b);
@@ -11095,8 +11438,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || e.name !== "ErrnoError") throw e;
               return -e.Sa;
             }
-          },
-          j: function(a, b) {
+          }, "D"),
+          j: /* @__PURE__ */ __name(function(a, b) {
             try {
               var d = R(a);
               bc(d, d.node, b);
@@ -11105,8 +11448,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || c.name !== "ErrnoError") throw c;
               return -c.Sa;
             }
-          },
-          h: function(a) {
+          }, "j"),
+          h: /* @__PURE__ */ __name(function(a) {
             try {
               var b = R(a);
               Ub(b, b.node, { timestamp: Date.now(), Fb: false });
@@ -11115,8 +11458,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || d.name !== "ErrnoError") throw d;
               return -d.Sa;
             }
-          },
-          b: function(a, b, d) {
+          }, "h"),
+          b: /* @__PURE__ */ __name(function(a, b, d) {
             Nc = d;
             try {
               var c = R(a);
@@ -11144,8 +11487,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || g.name !== "ErrnoError") throw g;
               return -g.Sa;
             }
-          },
-          g: function(a, b) {
+          }, "b"),
+          g: /* @__PURE__ */ __name(function(a, b) {
             try {
               var d = R(a), c = d.node, e = d.Qa.Xa;
               a = e ? d : c;
@@ -11157,8 +11500,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || m.name !== "ErrnoError") throw m;
               return -m.Sa;
             }
-          },
-          J: function(a, b) {
+          }, "g"),
+          J: /* @__PURE__ */ __name(function(a, b) {
             b = b < -9007199254740992 || b > 9007199254740992 ? NaN : Number(b);
             try {
               if (isNaN(b)) return -22;
@@ -11174,8 +11517,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || c.name !== "ErrnoError") throw c;
               return -c.Sa;
             }
-          },
-          I: function(a, b) {
+          }, "J"),
+          I: /* @__PURE__ */ __name(function(a, b) {
             try {
               if (!b) return -28;
               var d = l("/") + 1;
@@ -11186,25 +11529,25 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || c.name !== "ErrnoError") throw c;
               return -c.Sa;
             }
-          },
-          F: () => 0,
-          M: function(a, b) {
+          }, "I"),
+          F: /* @__PURE__ */ __name(() => 0, "F"),
+          M: /* @__PURE__ */ __name(function(a, b) {
             try {
               return a = A(a), Mc(b, ac(a, true));
             } catch (d) {
               if (typeof Y === "undefined" || d.name !== "ErrnoError") throw d;
               return -d.Sa;
             }
-          },
-          C: function(a, b, d) {
+          }, "M"),
+          C: /* @__PURE__ */ __name(function(a, b, d) {
             try {
               return b = A(b), b = Lc(a, b), W(b, d & -19), 0;
             } catch (c) {
               if (typeof Y === "undefined" || c.name !== "ErrnoError") throw c;
               return -c.Sa;
             }
-          },
-          L: function(a, b, d, c) {
+          }, "C"),
+          L: /* @__PURE__ */ __name(function(a, b, d, c) {
             try {
               b = A(b);
               var e = c & 256;
@@ -11214,8 +11557,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || g.name !== "ErrnoError") throw g;
               return -g.Sa;
             }
-          },
-          x: function(a, b, d, c) {
+          }, "L"),
+          x: /* @__PURE__ */ __name(function(a, b, d, c) {
             Nc = c;
             try {
               b = A(b);
@@ -11227,8 +11570,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || g.name !== "ErrnoError") throw g;
               return -g.Sa;
             }
-          },
-          s: function(a, b, d, c) {
+          }, "x"),
+          s: /* @__PURE__ */ __name(function(a, b, d, c) {
             try {
               b = A(b);
               b = Lc(a, b);
@@ -11245,24 +11588,24 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || z.name !== "ErrnoError") throw z;
               return -z.Sa;
             }
-          },
-          r: function(a) {
+          }, "s"),
+          r: /* @__PURE__ */ __name(function(a) {
             try {
               return a = A(a), $b(a), 0;
             } catch (b) {
               if (typeof Y === "undefined" || b.name !== "ErrnoError") throw b;
               return -b.Sa;
             }
-          },
-          N: function(a, b) {
+          }, "r"),
+          N: /* @__PURE__ */ __name(function(a, b) {
             try {
               return a = A(a), Mc(b, ac(a));
             } catch (d) {
               if (typeof Y === "undefined" || d.name !== "ErrnoError") throw d;
               return -d.Sa;
             }
-          },
-          o: function(a, b, d) {
+          }, "N"),
+          o: /* @__PURE__ */ __name(function(a, b, d) {
             try {
               b = A(b);
               b = Lc(a, b);
@@ -11274,8 +11617,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || c.name !== "ErrnoError") throw c;
               return -c.Sa;
             }
-          },
-          n: function(a, b, d, c) {
+          }, "o"),
+          n: /* @__PURE__ */ __name(function(a, b, d, c) {
             try {
               c &= 256;
               b = A(b);
@@ -11287,6 +11630,7 @@ var require_sql_wasm = __commonJS({
                   return q == 1073741823 ? e : q == 1073741822 ? null : (I[z >> 2] + H[z + 4 >> 2] * 4294967296) * 1e3 + Math.floor(q / 1e6);
                 };
                 var t = t2;
+                __name(t2, "t");
                 var g = t2(d);
                 var m = t2(d + 16);
               } else m = g = e;
@@ -11296,13 +11640,13 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || t2.name !== "ErrnoError") throw t2;
               return -t2.Sa;
             }
-          },
-          w: () => Oa(""),
-          v: () => {
+          }, "n"),
+          w: /* @__PURE__ */ __name(() => Oa(""), "w"),
+          v: /* @__PURE__ */ __name(() => {
             Xa = false;
             Pc = 0;
-          },
-          A: function(a, b) {
+          }, "v"),
+          A: /* @__PURE__ */ __name(function(a, b) {
             a = a < -9007199254740992 || a > 9007199254740992 ? NaN : Number(a);
             a = new Date(a * 1e3);
             if (isNaN(a.getTime())) return 1;
@@ -11320,8 +11664,8 @@ var require_sql_wasm = __commonJS({
             var c = new Date(a.getFullYear(), 0, 1).getTimezoneOffset();
             H[b + 32 >> 2] = (d != c && a.getTimezoneOffset() == Math.min(c, d)) | 0;
             return 0;
-          },
-          y: function(a, b, d, c, e, g, m) {
+          }, "A"),
+          y: /* @__PURE__ */ __name(function(a, b, d, c, e, g, m) {
             e = e < -9007199254740992 || e > 9007199254740992 ? NaN : Number(e);
             try {
               var t = R(c);
@@ -11338,8 +11682,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || n2.name !== "ErrnoError") throw n2;
               return -n2.Sa;
             }
-          },
-          z: function(a, b, d, c, e, g) {
+          }, "y"),
+          z: /* @__PURE__ */ __name(function(a, b, d, c, e, g) {
             g = g < -9007199254740992 || g > 9007199254740992 ? NaN : Number(g);
             try {
               var m = R(e);
@@ -11351,8 +11695,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || t.name !== "ErrnoError") throw t;
               return -t.Sa;
             }
-          },
-          k: (a, b) => {
+          }, "z"),
+          k: /* @__PURE__ */ __name((a, b) => {
             Tc[a] && (clearTimeout(Tc[a].id), delete Tc[a]);
             if (!b) return 0;
             var d = setTimeout(() => {
@@ -11375,24 +11719,24 @@ var require_sql_wasm = __commonJS({
             }, b);
             Tc[a] = { id: d, vc: b };
             return 0;
-          },
-          B: (a, b, d, c) => {
+          }, "k"),
+          B: /* @__PURE__ */ __name((a, b, d, c) => {
             var e = (/* @__PURE__ */ new Date()).getFullYear(), g = new Date(e, 0, 1).getTimezoneOffset();
             e = new Date(e, 6, 1).getTimezoneOffset();
             I[a >> 2] = Math.max(g, e) * 60;
             H[b >> 2] = Number(g != e);
-            b = (m) => {
+            b = /* @__PURE__ */ __name((m) => {
               var t = Math.abs(m);
               return `UTC${m >= 0 ? "-" : "+"}${String(Math.floor(t / 60)).padStart(2, "0")}${String(t % 60).padStart(2, "0")}`;
-            };
+            }, "b");
             a = b(g);
             b = b(e);
             e < g ? (L(a, E, d, 17), L(b, E, c, 17)) : (L(a, E, c, 17), L(b, E, d, 17));
-          },
-          d: () => Date.now(),
-          p: () => 2147483648,
-          c: () => performance.now(),
-          l: (a) => {
+          }, "B"),
+          d: /* @__PURE__ */ __name(() => Date.now(), "d"),
+          p: /* @__PURE__ */ __name(() => 2147483648, "p"),
+          c: /* @__PURE__ */ __name(() => performance.now(), "c"),
+          l: /* @__PURE__ */ __name((a) => {
             var b = E.length;
             a >>>= 0;
             if (a > 2147483648) return false;
@@ -11413,8 +11757,8 @@ var require_sql_wasm = __commonJS({
               if (e) return true;
             }
             return false;
-          },
-          G: (a, b) => {
+          }, "l"),
+          G: /* @__PURE__ */ __name((a, b) => {
             var d = 0, c = 0, e;
             for (e of Wc()) {
               var g = b + d;
@@ -11423,16 +11767,16 @@ var require_sql_wasm = __commonJS({
               c += 4;
             }
             return 0;
-          },
-          H: (a, b) => {
+          }, "G"),
+          H: /* @__PURE__ */ __name((a, b) => {
             var d = Wc();
             I[a >> 2] = d.length;
             a = 0;
             for (var c of d) a += l(c) + 1;
             I[b >> 2] = a;
             return 0;
-          },
-          e: function(a) {
+          }, "H"),
+          e: /* @__PURE__ */ __name(function(a) {
             try {
               var b = R(a);
               hc(b);
@@ -11441,8 +11785,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || d.name !== "ErrnoError") throw d;
               return d.Sa;
             }
-          },
-          m: function(a, b) {
+          }, "e"),
+          m: /* @__PURE__ */ __name(function(a, b) {
             try {
               var d = R(a);
               v[b] = d.tty ? 2 : P(d.mode) ? 3 : (d.mode & 61440) === 40960 ? 7 : 4;
@@ -11454,8 +11798,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || c.name !== "ErrnoError") throw c;
               return c.Sa;
             }
-          },
-          t: function(a, b, d, c) {
+          }, "m"),
+          t: /* @__PURE__ */ __name(function(a, b, d, c) {
             try {
               a: {
                 var e = R(a);
@@ -11496,8 +11840,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || N.name !== "ErrnoError") throw N;
               return N.Sa;
             }
-          },
-          E: function(a, b, d, c) {
+          }, "t"),
+          E: /* @__PURE__ */ __name(function(a, b, d, c) {
             b = b < -9007199254740992 || b > 9007199254740992 ? NaN : Number(b);
             try {
               if (isNaN(b)) return 22;
@@ -11510,8 +11854,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || g.name !== "ErrnoError") throw g;
               return g.Sa;
             }
-          },
-          K: function(a) {
+          }, "E"),
+          K: /* @__PURE__ */ __name(function(a) {
             try {
               var b = R(a);
               return b.Qa?.fsync?.(b);
@@ -11519,8 +11863,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || d.name !== "ErrnoError") throw d;
               return d.Sa;
             }
-          },
-          q: function(a, b, d, c) {
+          }, "K"),
+          q: /* @__PURE__ */ __name(function(a, b, d, c) {
             try {
               var e = R(a);
               a = b;
@@ -11541,11 +11885,11 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || F.name !== "ErrnoError") throw F;
               return F.Sa;
             }
-          },
+          }, "q"),
           u: Sc,
-          f: function(a) {
+          f: /* @__PURE__ */ __name(function(a) {
             console.warn("sql.js: legacy function " + A(a) + "() is deprecated and will be disabled by default in the next major version. Initialize with useOldExtensionFunctions: false to use native SQLite functions. See https://github.com/sql-js/sql.js/pull/647");
-          }
+          }, "f")
         };
         async function fd() {
           Ka();
@@ -11553,6 +11897,7 @@ var require_sql_wasm = __commonJS({
           a && (a("Running..."), await new Promise((b) => setTimeout(b, 1)), setTimeout(a, 1, ""));
           Da || (k.noFSInit || Gb || Kc(), gd.P(), Hb = false, k.onRuntimeInitialized?.(), Ma());
         }
+        __name(fd, "fd");
         var gd;
         (async function() {
           function a(c) {
@@ -11615,6 +11960,7 @@ var require_sql_wasm = __commonJS({
             Fa();
             return gd;
           }
+          __name(a, "a");
           var b = { a: ed }, d = k.instantiateWasm;
           if (d) return new Promise((c) => {
             d(b, (e) => c(a(e)));
@@ -11630,7 +11976,7 @@ var require_sql_wasm = __commonJS({
         return Module;
       });
       return initSqlJsPromise;
-    };
+    }, "initSqlJs");
     if (typeof exports === "object" && typeof module === "object") {
       module.exports = initSqlJs;
       module.exports.default = initSqlJs;
@@ -11700,6 +12046,10 @@ var init_sqlite = __esm({
     "use strict";
     init_format_error();
     SQLITE_MAGIC = Buffer.from("SQLite format 3\0", "latin1");
+    __name(looksLikeSqlite, "looksLikeSqlite");
+    __name(readSqlitePackages, "readSqlitePackages");
+    __name(loadSqlJs, "loadSqlJs");
+    __name(locateSqlWasm, "locateSqlWasm");
   }
 });
 
@@ -11718,9 +12068,9 @@ async function catalogRpm(ctx) {
     });
   }
   const packages = [];
-  const problem = (code, message) => {
+  const problem = /* @__PURE__ */ __name((code, message) => {
     problems.push({ code, path: chosen.path, layer: chosen.layer, message });
-  };
+  }, "problem");
   let result;
   try {
     result = await chosen.read(chosen.content);
@@ -11856,6 +12206,12 @@ var init_rpm = __esm({
       ],
       catalog: catalogRpm
     };
+    __name(catalogRpm, "catalogRpm");
+    __name(findDatabases, "findDatabases");
+    __name(resolveDirectory, "resolveDirectory");
+    __name(joinNormalised, "joinNormalised");
+    __name(compare, "compare");
+    __name(errorMessage, "errorMessage");
   }
 });
 
@@ -11961,7 +12317,12 @@ var init_os_release = __esm({
     OS_RELEASE_PATHS = ["etc/os-release", "usr/lib/os-release"];
     OS_RELEASE_GLOBS = [...OS_RELEASE_PATHS];
     MAX_LINES = 1e3;
+    __name(parseOsRelease, "parseOsRelease");
+    __name(unquote, "unquote");
+    __name(findOsRelease, "findOsRelease");
     MAX_HOPS = 16;
+    __name(readResolved, "readResolved");
+    __name(resolveOnce, "resolveOnce");
   }
 });
 
@@ -12035,7 +12396,14 @@ var init_go_buildinfo = __esm({
     MIN_SIZE = 1024;
     MAX_SIZE = 512 * 1024 * 1024;
     ELF = Buffer.from([127, 69, 76, 70]);
+    __name(uvarint, "uvarint");
+    __name(decodeBuildInfo, "decodeBuildInfo");
+    __name(moduleOf, "moduleOf");
+    __name(parseModInfo, "parseModInfo");
     GoBuildInfoRun = class {
+      static {
+        __name(this, "GoBuildInfoRun");
+      }
       offset = 0;
       // absolute file offset of pending[0]
       pending = Buffer.alloc(0);
@@ -12117,8 +12485,8 @@ var init_go_buildinfo = __esm({
     goBuildInfoProbe = {
       id: "go-buildinfo",
       version: 1,
-      matches: (_path, size2, mode) => (mode & 73) !== 0 && size2 >= MIN_SIZE && size2 <= MAX_SIZE,
-      start: () => new GoBuildInfoRun()
+      matches: /* @__PURE__ */ __name((_path, size2, mode) => (mode & 73) !== 0 && size2 >= MIN_SIZE && size2 <= MAX_SIZE, "matches"),
+      start: /* @__PURE__ */ __name(() => new GoBuildInfoRun(), "start")
     };
   }
 });
@@ -12162,6 +12530,9 @@ var init_zip_stream = __esm({
       }
       options;
       onEntry;
+      static {
+        __name(this, "ZipLocalStream");
+      }
       buf = Buffer.alloc(0);
       state = { kind: "header" };
       sawHeader = false;
@@ -12304,6 +12675,8 @@ var init_zip_stream = __esm({
         }
       }
     };
+    __name(descriptorSize, "descriptorSize");
+    __name(zip64Sizes, "zip64Sizes");
   }
 });
 
@@ -12345,17 +12718,22 @@ var init_jar_maven = __esm({
     POM = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
     MANIFEST = "META-INF/MANIFEST.MF";
     ARCHIVE = /\.(jar|war|ear)$/i;
+    __name(parseProperties, "parseProperties");
+    __name(parseManifest, "parseManifest");
     JarMavenRun = class {
+      static {
+        __name(this, "JarMavenRun");
+      }
       info = { poms: [] };
       zip;
       nested = 0;
       constructor() {
         this.zip = new ZipLocalStream(
           {
-            wants: (name) => {
+            wants: /* @__PURE__ */ __name((name) => {
               if (ARCHIVE.test(name)) this.nested++;
               return name === MANIFEST || POM.test(name);
-            },
+            }, "wants"),
             maxEntryBytes: MAX_ENTRY_BYTES
           },
           (entry) => this.onEntry(entry)
@@ -12372,10 +12750,10 @@ var init_jar_maven = __esm({
         if (entry.name === MANIFEST) {
           const m = parseManifest(text);
           const manifest = {};
-          const set = (key, header2) => {
+          const set = /* @__PURE__ */ __name((key, header2) => {
             const v = m.get(header2);
             if (v) manifest[key] = v;
-          };
+          }, "set");
           set("title", "Implementation-Title");
           set("version", "Implementation-Version");
           set("vendor", "Implementation-Vendor");
@@ -12407,8 +12785,8 @@ var init_jar_maven = __esm({
     jarMavenProbe = {
       id: "jar-maven",
       version: 1,
-      matches: (path, size2) => size2 >= 22 && ARCHIVE.test(path),
-      start: () => new JarMavenRun()
+      matches: /* @__PURE__ */ __name((path, size2) => size2 >= 22 && ARCHIVE.test(path), "matches"),
+      start: /* @__PURE__ */ __name(() => new JarMavenRun(), "start")
     };
   }
 });
@@ -12487,6 +12865,15 @@ var init_tree_paths = __esm({
     "use strict";
     import_picomatch2 = __toESM(require_picomatch2(), 1);
     sortedCache = /* @__PURE__ */ new WeakMap();
+    __name(sortedPaths, "sortedPaths");
+    __name(pathsUnder, "pathsUnder");
+    __name(ownedFilesUnder, "ownedFilesUnder");
+    __name(layerOf3, "layerOf");
+    __name(capturedMatching, "capturedMatching");
+    __name(dirname2, "dirname");
+    __name(basename, "basename");
+    __name(joinPath, "joinPath");
+    __name(uniqueFiles, "uniqueFiles");
   }
 });
 
@@ -12572,6 +12959,9 @@ var init_composer = __esm({
     "use strict";
     init_tree_paths();
     composerGlobs = ["**/vendor/composer/installed.json"];
+    __name(isRecord, "isRecord");
+    __name(parseInstalledJson, "parseInstalledJson");
+    __name(catalogComposer, "catalogComposer");
     composerCataloger = {
       id: "composer",
       ecosystem: "composer",
@@ -12646,7 +13036,7 @@ function catalogGems(ctx) {
     }
     const gemHome = dirname2(dirname2(location));
     const full = basename(location).slice(0, -".gemspec".length);
-    const at = (rel) => gemHome === "" ? rel : `${gemHome}/${rel}`;
+    const at = /* @__PURE__ */ __name((rel) => gemHome === "" ? rel : `${gemHome}/${rel}`, "at");
     const extras = [{ path: location }];
     for (const rel of [`cache/${full}.gem`, ...spec.executables.map((e) => `bin/${e}`)]) {
       const entry = ctx.tree.entries.get(at(rel));
@@ -12673,7 +13063,11 @@ var init_gem = __esm({
     "use strict";
     init_tree_paths();
     gemGlobs = ["**/specifications/*.gemspec"];
+    __name(unquote2, "unquote");
     stringLiteral = /"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'/g;
+    __name(assigned, "assigned");
+    __name(parseGemspec, "parseGemspec");
+    __name(catalogGems, "catalogGems");
     gemCataloger = {
       id: "gem",
       ecosystem: "gem",
@@ -12744,6 +13138,9 @@ var init_go = __esm({
   "src/catalog/lang/go.ts"() {
     "use strict";
     goBuildInfoProbeId = "go-buildinfo";
+    __name(isBuildInfo, "isBuildInfo");
+    __name(packageOf, "packageOf");
+    __name(catalogGo, "catalogGo");
     goCataloger = {
       id: "go",
       ecosystem: "go",
@@ -12817,6 +13214,8 @@ var init_maven = __esm({
   "src/catalog/lang/maven.ts"() {
     "use strict";
     jarMavenProbeId = "jar-maven";
+    __name(isJarInfo, "isJarInfo");
+    __name(catalogMaven, "catalogMaven");
     mavenCataloger = {
       id: "maven",
       ecosystem: "maven",
@@ -12838,7 +13237,7 @@ function parseNpmManifest(text) {
   return license === void 0 ? { name, version: version2 } : { name, version: version2, license };
 }
 function licenseOf(doc) {
-  const one = (v) => typeof v === "string" ? v : isRecord2(v) && typeof v.type === "string" ? v.type : void 0;
+  const one = /* @__PURE__ */ __name((v) => typeof v === "string" ? v : isRecord2(v) && typeof v.type === "string" ? v.type : void 0, "one");
   const direct = one(doc.license);
   if (direct !== void 0) return direct;
   if (Array.isArray(doc.licenses)) {
@@ -12916,6 +13315,13 @@ var init_npm = __esm({
     "use strict";
     init_tree_paths();
     npmGlobs = ["**/node_modules/*/package.json", "**/node_modules/@*/*/package.json"];
+    __name(parseNpmManifest, "parseNpmManifest");
+    __name(licenseOf, "licenseOf");
+    __name(isRecord2, "isRecord");
+    __name(inNestedModules, "inNestedModules");
+    __name(nodeModulesOf, "nodeModulesOf");
+    __name(binLinks, "binLinks");
+    __name(catalogNpm, "catalogNpm");
     npmCataloger = {
       id: "npm",
       ecosystem: "npm",
@@ -13050,6 +13456,10 @@ var init_python_metadata = __esm({
   "src/catalog/lang/python-metadata.ts"() {
     "use strict";
     init_tree_paths();
+    __name(parseHeaders, "parseHeaders");
+    __name(parsePythonMetadata, "parsePythonMetadata");
+    __name(licenseOf2, "licenseOf");
+    __name(splitCsvLine, "splitCsvLine");
     recordAlgorithms = /* @__PURE__ */ new Map([
       ["md5", 16],
       ["sha1", 20],
@@ -13057,6 +13467,8 @@ var init_python_metadata = __esm({
       ["sha384", 48],
       ["sha512", 64]
     ]);
+    __name(parseRecord, "parseRecord");
+    __name(parsePathList, "parsePathList");
   }
 });
 
@@ -13140,6 +13552,9 @@ var init_python = __esm({
       "**/*.egg-info"
     ];
     metadataGlobs = ["**/*.dist-info/METADATA", "**/*.egg-info/PKG-INFO", "**/*.egg-info"];
+    __name(catalogPython, "catalogPython");
+    __name(distInfoFiles, "distInfoFiles");
+    __name(eggInfoFiles, "eggInfoFiles");
     pythonCataloger = {
       id: "python",
       ecosystem: "python",
@@ -13183,8 +13598,8 @@ function createFileDigestsProbe(options = {}) {
     id: FILE_DIGESTS_PROBE_ID,
     // The cap is part of what the results mean, so it is part of the cache key.
     version: 1 * 1e9 + max,
-    matches: (_path, size2) => size2 > 0 && size2 <= max,
-    start: () => new FileDigestsRun()
+    matches: /* @__PURE__ */ __name((_path, size2) => size2 > 0 && size2 <= max, "matches"),
+    start: /* @__PURE__ */ __name(() => new FileDigestsRun(), "start")
   };
 }
 var FILE_DIGESTS_PROBE_ID, DEFAULT_FILE_DIGESTS_MAX_BYTES, EMPTY_FILE_DIGESTS, FileDigestsRun, fileDigestsProbe;
@@ -13198,6 +13613,9 @@ var init_file_digests = __esm({
       sha1: "da39a3ee5e6b4b0d3255bfef95601890afd80709"
     };
     FileDigestsRun = class {
+      static {
+        __name(this, "FileDigestsRun");
+      }
       md5 = createHash5("md5");
       sha1 = createHash5("sha1");
       write(chunk) {
@@ -13208,6 +13626,7 @@ var init_file_digests = __esm({
         return { md5: this.md5.digest("hex"), sha1: this.sha1.digest("hex") };
       }
     };
+    __name(createFileDigestsProbe, "createFileDigestsProbe");
     fileDigestsProbe = createFileDigestsProbe();
   }
 });
@@ -13225,7 +13644,7 @@ var init_secret_patterns = __esm({
     "use strict";
     NEWLINE = String.raw`(?:\r?\n|(?:\\r)?\\n)`;
     PEM_HEADER = String.raw`(?:[A-Za-z][A-Za-z-]*: ?[^\r\n\\]*${NEWLINE})*`;
-    isExample = (m) => /EXAMPLE/.test(m);
+    isExample = /* @__PURE__ */ __name((m) => /EXAMPLE/.test(m), "isExample");
     PATTERNS = [
       {
         kind: "private-key",
@@ -13263,6 +13682,9 @@ var init_secret_patterns = __esm({
     GCP_KEY = /"private_key"\s*:\s*"-----BEGIN/;
     SECRET_PATTERN_WINDOW = 512;
     SecretScanner = class {
+      static {
+        __name(this, "SecretScanner");
+      }
       patterns;
       found = /* @__PURE__ */ new Set();
       gcpType = false;
@@ -13287,6 +13709,7 @@ var init_secret_patterns = __esm({
         return [...this.found].sort();
       }
     };
+    __name(matches, "matches");
   }
 });
 
@@ -13295,14 +13718,18 @@ function createSecretsProbe(options = {}) {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_SECRETS_MAX_FILE_BYTES;
   return {
     id: SECRETS_PROBE_ID,
-    version: 1,
+    // 2: binary content (a NUL in the first 8,000 bytes) is no longer scanned.
+    version: 2,
     options: `maxFileBytes=${maxFileBytes}`,
-    matches: (_path, size2) => size2 > 0 && size2 <= maxFileBytes,
-    start: (path) => new SecretsRun(path, maxFileBytes)
+    matches: /* @__PURE__ */ __name((_path, size2) => size2 > 0 && size2 <= maxFileBytes, "matches"),
+    start: /* @__PURE__ */ __name((path) => new SecretsRun(path, maxFileBytes), "start")
   };
 }
 function isOpaqueContent(head) {
   return OPAQUE_MAGICS.some((m) => head.length >= m.length && head.subarray(0, m.length).equals(m));
+}
+function isBinaryContent(head) {
+  return head.subarray(0, BINARY_SNIFF_BYTES).includes(0);
 }
 function secretKindsOf(probes) {
   const found = probes?.[SECRETS_PROBE_ID];
@@ -13310,13 +13737,14 @@ function secretKindsOf(probes) {
   const kinds = found.kinds;
   return Array.isArray(kinds) ? kinds.filter((k) => typeof k === "string") : [];
 }
-var SECRETS_PROBE_ID, DEFAULT_SECRETS_MAX_FILE_BYTES, OPAQUE_MAGICS, SecretsRun;
+var SECRETS_PROBE_ID, DEFAULT_SECRETS_MAX_FILE_BYTES, OPAQUE_MAGICS, BINARY_SNIFF_BYTES, SecretsRun;
 var init_secrets_probe = __esm({
   "src/policy/secrets-probe.ts"() {
     "use strict";
     init_secret_patterns();
     SECRETS_PROBE_ID = "secrets";
     DEFAULT_SECRETS_MAX_FILE_BYTES = 1024 * 1024;
+    __name(createSecretsProbe, "createSecretsProbe");
     OPAQUE_MAGICS = [
       Buffer.from([31, 139]),
       // gzip
@@ -13334,33 +13762,59 @@ var init_secrets_probe = __esm({
       Buffer.from("wOF2")
       // WOFF2
     ];
+    __name(isOpaqueContent, "isOpaqueContent");
+    BINARY_SNIFF_BYTES = 8e3;
+    __name(isBinaryContent, "isBinaryContent");
     SecretsRun = class {
       constructor(path, maxBytes) {
         this.maxBytes = maxBytes;
         this.scanner = new SecretScanner(path);
       }
       maxBytes;
+      static {
+        __name(this, "SecretsRun");
+      }
       scanner;
       tail = "";
       seen = 0;
-      opaque = false;
+      /** The first bytes (a copy), held until there are enough to decide text or not. */
+      head = null;
+      headLength = 0;
+      decided = false;
+      skip = false;
       write(chunk) {
-        if (this.seen >= this.maxBytes || this.opaque) return;
-        if (this.seen === 0 && isOpaqueContent(chunk)) {
-          this.opaque = true;
-          return;
-        }
+        if (this.skip) return;
+        if (this.decided) return this.scan(chunk);
+        this.head ??= Buffer.allocUnsafe(BINARY_SNIFF_BYTES);
+        const n2 = chunk.copy(this.head, this.headLength);
+        this.headLength += n2;
+        if (this.headLength < BINARY_SNIFF_BYTES) return;
+        this.decide();
+        if (n2 < chunk.length && !this.skip) this.scan(chunk.subarray(n2));
+      }
+      end() {
+        if (!this.decided) this.decide();
+        const kinds = this.scanner.kinds();
+        return kinds.length > 0 ? { kinds } : void 0;
+      }
+      /** Text gets scanned from its first byte; compressed, image and binary content not at all. */
+      decide() {
+        this.decided = true;
+        const head = (this.head ?? Buffer.alloc(0)).subarray(0, this.headLength);
+        this.head = null;
+        if (isOpaqueContent(head) || isBinaryContent(head)) this.skip = true;
+        else this.scan(head);
+      }
+      scan(chunk) {
+        if (this.seen >= this.maxBytes) return;
         const piece = chunk.subarray(0, this.maxBytes - this.seen);
         this.seen += piece.length;
         const text = this.tail + piece.toString("latin1");
         this.scanner.scan(text);
         this.tail = text.slice(-SECRET_PATTERN_WINDOW);
       }
-      end() {
-        const kinds = this.scanner.kinds();
-        return kinds.length > 0 ? { kinds } : void 0;
-      }
     };
+    __name(secretKindsOf, "secretKindsOf");
   }
 });
 
@@ -13398,7 +13852,9 @@ var init_registry2 = __esm({
       rpmCataloger,
       ...langCatalogers
     ];
+    __name(defaultProbes, "defaultProbes");
     DEFAULT_MAX_CAPTURE_BYTES = 256 * 1024 * 1024;
+    __name(defaultCaptureSpec, "defaultCaptureSpec");
   }
 });
 
@@ -13431,6 +13887,9 @@ var init_oci_archive = __esm({
         this.location = tar2.path;
       }
       tar;
+      static {
+        __name(this, "TarBlobStore");
+      }
       location;
       readFile(name, maxBytes) {
         if (!this.tar.has(name)) return Promise.resolve(void 0);
@@ -13451,11 +13910,15 @@ var init_oci_archive = __esm({
         return this.tar.close();
       }
     };
+    __name(openOciArchiveTar, "openOciArchiveTar");
     OciArchiveSource = class {
       constructor(sourceOptions = {}) {
         this.sourceOptions = sourceOptions;
       }
       sourceOptions;
+      static {
+        __name(this, "OciArchiveSource");
+      }
       transport = "oci-archive";
       async open(reference, options) {
         const { path, selector } = await splitLocalReference(reference.replace(/^oci-archive:/, ""));
@@ -13468,12 +13931,12 @@ var init_oci_archive = __esm({
 
 // src/image/oci-layout.ts
 import { createReadStream as createReadStream2 } from "node:fs";
-import { open as open2, stat as stat4 } from "node:fs/promises";
+import { open as open3, stat as stat4 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 async function readCapped(path, maxBytes, subject, tooLargeCode) {
   let handle;
   try {
-    handle = await open2(path, "r");
+    handle = await open3(path, "r");
   } catch (err2) {
     if (err2.code === "ENOENT") return void 0;
     throw new ImageChangelogError(
@@ -13503,15 +13966,20 @@ var DirectoryBlobStore, OciLayoutSource;
 var init_oci_layout = __esm({
   "src/image/oci-layout.ts"() {
     "use strict";
+    init_read_chunks();
     init_errors();
     init_blob_store();
     init_layout_image();
     init_local_reference();
+    __name(readCapped, "readCapped");
     DirectoryBlobStore = class {
       constructor(location) {
         this.location = location;
       }
       location;
+      static {
+        __name(this, "DirectoryBlobStore");
+      }
       readFile(name, maxBytes) {
         return readCapped(join4(this.location, name), maxBytes, `${this.location} ${name}`, "MANIFEST_TOO_LARGE");
       }
@@ -13536,7 +14004,7 @@ var init_oci_layout = __esm({
       async openBlob(digest) {
         const path = join4(this.location, blobPath(digest));
         if (await this.blobSize(digest) === void 0) throw blobNotFound(this, digest);
-        return createReadStream2(path);
+        return createReadStream2(path, { highWaterMark: FILE_READ_CHUNK_BYTES });
       }
       close() {
         return Promise.resolve();
@@ -13547,6 +14015,9 @@ var init_oci_layout = __esm({
         this.sourceOptions = sourceOptions;
       }
       sourceOptions;
+      static {
+        __name(this, "OciLayoutSource");
+      }
       transport = "oci";
       async open(reference, options) {
         const { path, selector } = await splitLocalReference(reference.replace(/^oci:/, ""));
@@ -13628,7 +14099,7 @@ async function openImage(reference, options = {}) {
   const openOptions = rest.platform ? { platform: rest.platform } : {};
   const local = host ? { host } : {};
   const { transport } = parseTransport(reference);
-  const extra = (t) => extraSources.find((s) => s.transport === t);
+  const extra = /* @__PURE__ */ __name((t) => extraSources.find((s) => s.transport === t), "extra");
   switch (transport) {
     case "oci":
       return new OciLayoutSource(local).open(reference, openOptions);
@@ -13677,8 +14148,13 @@ var init_open = __esm({
       ["docker://", "docker"],
       ["registry:", "registry"]
     ];
+    __name(parseTransport, "parseTransport");
     ACCEPTED = "expected oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], an existing layout directory or archive file, docker://NAME[:TAG][@DIGEST], docker-daemon:NAME[:TAG], or a registry name";
+    __name(notFound, "notFound");
     REGISTRY_NAME = /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+    __name(openBarePath, "openBarePath");
+    __name(pathExists, "pathExists");
+    __name(openImage, "openImage");
   }
 });
 
@@ -13743,6 +14219,8 @@ var init_excludes = __esm({
     "use strict";
     import_picomatch3 = __toESM(require_picomatch2(), 1);
     init_default_excludes();
+    __name(excludeGlobs, "excludeGlobs");
+    __name(excludeMatcher, "excludeMatcher");
   }
 });
 
@@ -13819,6 +14297,12 @@ function attribute(change2, entry) {
 var init_files = __esm({
   "src/diff/files.ts"() {
     "use strict";
+    __name(diffFiles, "diffFiles");
+    __name(parents, "parents");
+    __name(kindOf, "kindOf");
+    __name(compareEntries, "compareEntries");
+    __name(state, "state");
+    __name(attribute, "attribute");
   }
 });
 
@@ -13854,6 +14338,11 @@ function classifyBump(a, b) {
 var init_scheme = __esm({
   "src/catalog/versions/scheme.ts"() {
     "use strict";
+    __name(sign, "sign");
+    __name(compareDigits, "compareDigits");
+    __name(compareStrings, "compareStrings");
+    __name(leadingNumbers, "leadingNumbers");
+    __name(classifyBump, "classifyBump");
   }
 });
 
@@ -13916,14 +14405,17 @@ var init_apk2 = __esm({
       p: 9
     };
     SUFFIX_NONE = 4;
-    isDigit = (c) => c >= "0" && c <= "9";
-    isLower = (c) => c >= "a" && c <= "z";
-    isHex = (c) => isDigit(c) || c >= "a" && c <= "f" || c >= "A" && c <= "F";
+    isDigit = /* @__PURE__ */ __name((c) => c >= "0" && c <= "9", "isDigit");
+    isLower = /* @__PURE__ */ __name((c) => c >= "a" && c <= "z", "isLower");
+    isHex = /* @__PURE__ */ __name((c) => isDigit(c) || c >= "a" && c <= "f" || c >= "A" && c <= "F", "isHex");
     Tokenizer = class {
       constructor(s) {
         this.s = s;
       }
       s;
+      static {
+        __name(this, "Tokenizer");
+      }
       at = 0;
       kind = 0 /* InitialDigit */;
       run(accept) {
@@ -13981,6 +14473,10 @@ var init_apk2 = __esm({
         return this.set(8 /* Invalid */, "");
       }
     };
+    __name(compareSameKind, "compareSameKind");
+    __name(compareApkVersions, "compareApkVersions");
+    __name(apkUpstream, "apkUpstream");
+    __name(apkBump, "apkBump");
     apkVersionScheme = { id: "apk", compare: compareApkVersions, bump: apkBump };
   }
 });
@@ -14042,8 +14538,13 @@ var init_dpkg2 = __esm({
   "src/catalog/versions/dpkg.ts"() {
     "use strict";
     init_scheme();
-    isDigit2 = (c) => c >= 48 && c <= 57;
-    isLetter = (c) => c >= 65 && c <= 90 || c >= 97 && c <= 122;
+    __name(parseDpkgVersion, "parseDpkgVersion");
+    isDigit2 = /* @__PURE__ */ __name((c) => c >= 48 && c <= 57, "isDigit");
+    isLetter = /* @__PURE__ */ __name((c) => c >= 65 && c <= 90 || c >= 97 && c <= 122, "isLetter");
+    __name(weight, "weight");
+    __name(compareDpkgPart, "compareDpkgPart");
+    __name(compareDpkgVersions, "compareDpkgVersions");
+    __name(dpkgBump, "dpkgBump");
     dpkgVersionScheme = { id: "dpkg", compare: compareDpkgVersions, bump: dpkgBump };
   }
 });
@@ -14052,11 +14553,11 @@ var init_dpkg2 = __esm({
 function items(version2) {
   const out = [];
   let numbers = [];
-  const flushNumbers = () => {
+  const flushNumbers = /* @__PURE__ */ __name(() => {
     while (numbers.length > 0 && /^0*$/.test(numbers[numbers.length - 1] ?? "")) numbers.pop();
     for (const n2 of numbers) out.push({ num: n2 });
     numbers = [];
-  };
+  }, "flushNumbers");
   for (const m of version2.toLowerCase().matchAll(/\d+|[a-z]+/g)) {
     const run = m[0];
     if (/^\d/.test(run)) numbers.push(run);
@@ -14136,11 +14637,16 @@ var init_loose = __esm({
       r: 1,
       sp: 1
     };
-    genericWordRanks = (word) => GENERIC_RANKS[word];
-    stripV = (v) => v.trim().replace(/^v(?=\d)/i, "");
+    genericWordRanks = /* @__PURE__ */ __name((word) => GENERIC_RANKS[word], "genericWordRanks");
+    __name(items, "items");
+    __name(classOf, "classOf");
+    __name(compareLooseBy, "compareLooseBy");
+    __name(compareLoose, "compareLoose");
+    stripV = /* @__PURE__ */ __name((v) => v.trim().replace(/^v(?=\d)/i, ""), "stripV");
+    __name(looseBump, "looseBump");
     composerVersionScheme = {
       id: "composer",
-      compare: (a, b) => compareLoose(stripV(a), stripV(b)) || compareStrings(a, b),
+      compare: /* @__PURE__ */ __name((a, b) => compareLoose(stripV(a), stripV(b)) || compareStrings(a, b), "compare"),
       bump: looseBump
     };
     looseVersionScheme = { id: "loose", compare: compareLoose, bump: looseBump };
@@ -14176,6 +14682,9 @@ var init_go2 = __esm({
     import_semver3 = __toESM(require_semver2(), 1);
     init_loose();
     init_scheme();
+    __name(parse2, "parse");
+    __name(compareGoVersions, "compareGoVersions");
+    __name(goBump, "goBump");
     goVersionScheme = { id: "go", compare: compareGoVersions, bump: goBump };
   }
 });
@@ -14201,10 +14710,10 @@ var init_maven2 = __esm({
       release: 0,
       sp: 1
     };
-    mavenWordRanks = (word) => MAVEN_RANKS[word];
+    mavenWordRanks = /* @__PURE__ */ __name((word) => MAVEN_RANKS[word], "mavenWordRanks");
     mavenVersionScheme = {
       id: "maven",
-      compare: (a, b) => compareLooseBy(mavenWordRanks, a.trim(), b.trim()),
+      compare: /* @__PURE__ */ __name((a, b) => compareLooseBy(mavenWordRanks, a.trim(), b.trim()), "compare"),
       bump: looseBump
     };
   }
@@ -14307,6 +14816,13 @@ var init_pep440 = __esm({
     init_scheme();
     PATTERN = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?(dev)[-_.]?(\d+)?)?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?$/;
     PRE_RANK = { a: 0, alpha: 0, b: 1, beta: 1, c: 2, rc: 2, pre: 2, preview: 2 };
+    __name(parsePep440, "parsePep440");
+    __name(compareRelease, "compareRelease");
+    __name(preKey, "preKey");
+    __name(compareLocal, "compareLocal");
+    __name(comparePep440Parsed, "comparePep440Parsed");
+    __name(comparePep440, "comparePep440");
+    __name(pep440Bump, "pep440Bump");
     pep440VersionScheme = { id: "pep440", compare: comparePep440, bump: pep440Bump };
   }
 });
@@ -14391,9 +14907,13 @@ var init_rpm2 = __esm({
   "src/catalog/versions/rpm.ts"() {
     "use strict";
     init_scheme();
-    isDigit3 = (c) => c >= "0" && c <= "9";
-    isAlpha = (c) => c >= "a" && c <= "z" || c >= "A" && c <= "Z";
-    isSeparator = (c) => !isDigit3(c) && !isAlpha(c) && c !== "~" && c !== "^";
+    __name(parseRpmVersion, "parseRpmVersion");
+    isDigit3 = /* @__PURE__ */ __name((c) => c >= "0" && c <= "9", "isDigit");
+    isAlpha = /* @__PURE__ */ __name((c) => c >= "a" && c <= "z" || c >= "A" && c <= "Z", "isAlpha");
+    isSeparator = /* @__PURE__ */ __name((c) => !isDigit3(c) && !isAlpha(c) && c !== "~" && c !== "^", "isSeparator");
+    __name(rpmvercmp, "rpmvercmp");
+    __name(compareRpmVersions, "compareRpmVersions");
+    __name(rpmBump, "rpmBump");
     rpmVersionScheme = { id: "rpm", compare: compareRpmVersions, bump: rpmBump };
   }
 });
@@ -14409,11 +14929,11 @@ function gemSegments(version2) {
   const firstWord = all.findIndex((s) => typeof s === "string" && /^[a-z]/i.test(s));
   const release = firstWord < 0 ? all : all.slice(0, firstWord);
   const pre = firstWord < 0 ? [] : all.slice(firstWord);
-  const trim = (xs) => {
+  const trim = /* @__PURE__ */ __name((xs) => {
     const out = [...xs];
     while (out.length > 0 && out[out.length - 1] === "0") out.pop();
     return out;
-  };
+  }, "trim");
   return [...trim(release), ...trim(pre)];
 }
 function compareGemVersions(a, b) {
@@ -14444,7 +14964,10 @@ var init_rubygems = __esm({
     init_loose();
     init_scheme();
     VALID = /^[0-9]+(?:\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
-    isWord = (s) => /^[a-z]/i.test(String(s));
+    __name(gemSegments, "gemSegments");
+    isWord = /* @__PURE__ */ __name((s) => /^[a-z]/i.test(String(s)), "isWord");
+    __name(compareGemVersions, "compareGemVersions");
+    __name(gemBump, "gemBump");
     rubygemsVersionScheme = {
       id: "rubygems",
       compare: compareGemVersions,
@@ -14476,7 +14999,9 @@ var init_semver = __esm({
     import_semver4 = __toESM(require_semver2(), 1);
     init_loose();
     init_scheme();
-    parse3 = (v) => import_semver4.default.parse(v.trim(), { loose: true });
+    parse3 = /* @__PURE__ */ __name((v) => import_semver4.default.parse(v.trim(), { loose: true }), "parse");
+    __name(compareSemver, "compareSemver");
+    __name(semverBump, "semverBump");
     semverVersionScheme = { id: "semver", compare: compareSemver, bump: semverBump };
   }
 });
@@ -14515,6 +15040,9 @@ var init_versions = __esm({
       go: goVersionScheme,
       maven: mavenVersionScheme
     };
+    __name(versionScheme, "versionScheme");
+    __name(compareVersions, "compareVersions");
+    __name(versionBump, "versionBump");
   }
 });
 
@@ -14538,7 +15066,7 @@ function isRebuilt(a, b) {
     const y = b.metadata?.[key];
     if (x !== void 0 && y !== void 0 && x !== y) return true;
   }
-  const files = (p) => p.files.filter((f) => f.obsolete !== true);
+  const files = /* @__PURE__ */ __name((p) => p.files.filter((f) => f.obsolete !== true), "files");
   const before = new Map(files(a).map((f) => [f.path, f.digest]));
   const after = files(b);
   if (before.size !== new Set(after.map((f) => f.path)).size) return true;
@@ -14594,7 +15122,7 @@ function pairUp(before, after, out) {
       left.splice(i, 1);
     }
   }
-  const byVersion = (x, y) => compareVersions(x.ecosystem, x.version, y.version);
+  const byVersion = /* @__PURE__ */ __name((x, y) => compareVersions(x.ecosystem, x.version, y.version), "byVersion");
   left.sort(byVersion);
   right.sort(byVersion);
   const n2 = Math.min(left.length, right.length);
@@ -14643,6 +15171,18 @@ var init_packages = __esm({
     init_versions();
     OS_ECOSYSTEMS = /* @__PURE__ */ new Set(["dpkg", "apk", "rpm"]);
     BUILD_IDENTITY_KEYS = ["checksum", "debSha256"];
+    __name(locationKey, "locationKey");
+    __name(packageIdentity, "packageIdentity");
+    __name(ownerKey, "ownerKey");
+    __name(ref, "ref");
+    __name(isRebuilt, "isRebuilt");
+    __name(change, "change");
+    __name(compare2, "compare");
+    __name(groupBy, "groupBy");
+    __name(pairUp, "pairUp");
+    __name(diffPackages, "diffPackages");
+    __name(cmp, "cmp");
+    __name(comparePackageChanges, "comparePackageChanges");
   }
 });
 
@@ -14670,6 +15210,8 @@ var init_rollup = __esm({
   "src/diff/rollup.ts"() {
     "use strict";
     ROOT_ROW = "/";
+    __name(rollupKey, "rollupKey");
+    __name(rollUp, "rollUp");
   }
 });
 
@@ -14701,6 +15243,8 @@ var init_secret_keys = __esm({
       "XKB_DEFAULT_KEYMAP",
       "PASSENGER_APP_ENV"
     ]);
+    __name(shouldRedactKey, "shouldRedactKey");
+    __name(redactUrlCredentials, "redactUrlCredentials");
   }
 });
 
@@ -14736,9 +15280,9 @@ function secretAware(key, value2) {
 }
 function imageSettings(inv) {
   const out = /* @__PURE__ */ new Map();
-  const put = (key, value2) => {
+  const put = /* @__PURE__ */ __name((key, value2) => {
     if (value2 !== void 0 && value2 !== "") out.set(key, { value: value2, raw: value2 });
-  };
+  }, "put");
   const c = inv.config.config ?? {};
   put("user", c.User);
   put("entrypoint", list(c.Entrypoint));
@@ -14806,6 +15350,14 @@ var init_settings = __esm({
       "size.uncompressed",
       "history"
     ]);
+    __name(list, "list");
+    __name(seconds, "seconds");
+    __name(healthcheck, "healthcheck");
+    __name(describeOs, "describeOs");
+    __name(secretAware, "secretAware");
+    __name(imageSettings, "imageSettings");
+    __name(history, "history");
+    __name(diffSettings, "diffSettings");
   }
 });
 
@@ -14847,7 +15399,7 @@ function attribute2(packages, files) {
 function explainListedDirectories(files, before, after) {
   const dirChanges = files.filter((f) => f.ownership === "none" && (f.after ?? f.before)?.type === "dir");
   if (dirChanges.length === 0) return;
-  const listers = (inv) => {
+  const listers = /* @__PURE__ */ __name((inv) => {
     const wanted = new Set(dirChanges.map((f) => f.path));
     const map = /* @__PURE__ */ new Map();
     for (const pkg of inv?.packages ?? []) {
@@ -14859,7 +15411,7 @@ function explainListedDirectories(files, before, after) {
       }
     }
     return map;
-  };
+  }, "listers");
   const afterListers = listers(after);
   const beforeListers = listers(before);
   for (const f of dirChanges) {
@@ -14886,14 +15438,14 @@ function diffInventories(before, after, options) {
     added: [...afterLayers].filter((d) => !beforeLayers.has(d)),
     removed: [...beforeLayers].filter((d) => !afterLayers.has(d))
   };
-  const countKinds = (items2, kinds, fold) => {
+  const countKinds = /* @__PURE__ */ __name((items2, kinds, fold) => {
     const out = Object.fromEntries(kinds.map((k) => [k, 0]));
     for (const { kind } of items2) {
       const k = fold?.[kind] ?? kind;
       if (k in out) out[k]++;
     }
     return out;
-  };
+  }, "countKinds");
   const counts = {
     packages: countKinds(packages, ["added", "removed", "upgraded", "downgraded", "rebuilt"]),
     files: countKinds(shown, ["added", "removed", "modified", "metadata"]),
@@ -14934,6 +15486,12 @@ var init_diff = __esm({
     init_packages();
     init_rollup();
     init_settings();
+    __name(side, "side");
+    __name(isNonPackaged, "isNonPackaged");
+    __name(ownedBy, "ownedBy");
+    __name(attribute2, "attribute");
+    __name(explainListedDirectories, "explainListedDirectories");
+    __name(diffInventories, "diffInventories");
   }
 });
 
@@ -14948,6 +15506,9 @@ var require_default = __commonJS({
 var require_fixed_size = __commonJS({
   "node_modules/fast-fifo/fixed-size.js"(exports, module) {
     module.exports = class FixedFIFO {
+      static {
+        __name(this, "FixedFIFO");
+      }
       constructor(hwm) {
         if (!(hwm > 0) || (hwm - 1 & hwm) !== 0) throw new Error("Max size for a FixedFIFO should be a power of two");
         this.buffer = new Array(hwm);
@@ -14989,6 +15550,9 @@ var require_fast_fifo = __commonJS({
   "node_modules/fast-fifo/index.js"(exports, module) {
     var FixedFIFO = require_fixed_size();
     module.exports = class FastFIFO {
+      static {
+        __name(this, "FastFIFO");
+      }
       constructor(hwm) {
         this.hwm = hwm || 16;
         this.head = new FixedFIFO(this.hwm);
@@ -15037,118 +15601,156 @@ var require_b4a = __commonJS({
     function isBuffer(value2) {
       return Buffer.isBuffer(value2) || value2 instanceof Uint8Array;
     }
+    __name(isBuffer, "isBuffer");
     function isEncoding(encoding) {
       return Buffer.isEncoding(encoding);
     }
+    __name(isEncoding, "isEncoding");
     function alloc(size2, fill3, encoding) {
       return Buffer.alloc(size2, fill3, encoding);
     }
+    __name(alloc, "alloc");
     function allocUnsafe(size2) {
       return Buffer.allocUnsafe(size2);
     }
+    __name(allocUnsafe, "allocUnsafe");
     function allocUnsafeSlow(size2) {
       return Buffer.allocUnsafeSlow(size2);
     }
+    __name(allocUnsafeSlow, "allocUnsafeSlow");
     function byteLength(string, encoding) {
       return Buffer.byteLength(string, encoding);
     }
+    __name(byteLength, "byteLength");
     function compare4(a, b) {
       return Buffer.compare(a, b);
     }
+    __name(compare4, "compare");
     function concat(buffers, totalLength) {
       return Buffer.concat(buffers, totalLength);
     }
+    __name(concat, "concat");
     function copy(source, target, targetStart, start, end) {
       return toBuffer(source).copy(target, targetStart, start, end);
     }
+    __name(copy, "copy");
     function equals(a, b) {
       return toBuffer(a).equals(b);
     }
+    __name(equals, "equals");
     function fill2(buffer, value2, offset, end, encoding) {
       return toBuffer(buffer).fill(value2, offset, end, encoding);
     }
+    __name(fill2, "fill");
     function from(value2, encodingOrOffset, length) {
       return Buffer.from(value2, encodingOrOffset, length);
     }
+    __name(from, "from");
     function includes(buffer, value2, byteOffset, encoding) {
       return toBuffer(buffer).includes(value2, byteOffset, encoding);
     }
+    __name(includes, "includes");
     function indexOf(buffer, value2, byfeOffset, encoding) {
       return toBuffer(buffer).indexOf(value2, byfeOffset, encoding);
     }
+    __name(indexOf, "indexOf");
     function lastIndexOf(buffer, value2, byteOffset, encoding) {
       return toBuffer(buffer).lastIndexOf(value2, byteOffset, encoding);
     }
+    __name(lastIndexOf, "lastIndexOf");
     function swap16(buffer) {
       return toBuffer(buffer).swap16();
     }
+    __name(swap16, "swap16");
     function swap32(buffer) {
       return toBuffer(buffer).swap32();
     }
+    __name(swap32, "swap32");
     function swap64(buffer) {
       return toBuffer(buffer).swap64();
     }
+    __name(swap64, "swap64");
     function toBuffer(buffer) {
       if (Buffer.isBuffer(buffer)) return buffer;
       return Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     }
+    __name(toBuffer, "toBuffer");
     function toString(buffer, encoding, start, end) {
       return toBuffer(buffer).toString(encoding, start, end);
     }
+    __name(toString, "toString");
     function toHex(buffer, start, end) {
       return toBuffer(buffer).toString("hex", start, end);
     }
+    __name(toHex, "toHex");
     function write(buffer, string, offset, length, encoding) {
       return toBuffer(buffer).write(string, offset, length, encoding);
     }
+    __name(write, "write");
     function readDoubleBE(buffer, offset) {
       return toBuffer(buffer).readDoubleBE(offset);
     }
+    __name(readDoubleBE, "readDoubleBE");
     function readDoubleLE(buffer, offset) {
       return toBuffer(buffer).readDoubleLE(offset);
     }
+    __name(readDoubleLE, "readDoubleLE");
     function readFloatBE(buffer, offset) {
       return toBuffer(buffer).readFloatBE(offset);
     }
+    __name(readFloatBE, "readFloatBE");
     function readFloatLE(buffer, offset) {
       return toBuffer(buffer).readFloatLE(offset);
     }
+    __name(readFloatLE, "readFloatLE");
     function readInt32BE(buffer, offset) {
       return toBuffer(buffer).readInt32BE(offset);
     }
+    __name(readInt32BE, "readInt32BE");
     function readInt32LE(buffer, offset) {
       return toBuffer(buffer).readInt32LE(offset);
     }
+    __name(readInt32LE, "readInt32LE");
     function readUInt32BE(buffer, offset) {
       return toBuffer(buffer).readUInt32BE(offset);
     }
+    __name(readUInt32BE, "readUInt32BE");
     function readUInt32LE(buffer, offset) {
       return toBuffer(buffer).readUInt32LE(offset);
     }
+    __name(readUInt32LE, "readUInt32LE");
     function writeDoubleBE(buffer, value2, offset) {
       return toBuffer(buffer).writeDoubleBE(value2, offset);
     }
+    __name(writeDoubleBE, "writeDoubleBE");
     function writeDoubleLE(buffer, value2, offset) {
       return toBuffer(buffer).writeDoubleLE(value2, offset);
     }
+    __name(writeDoubleLE, "writeDoubleLE");
     function writeFloatBE(buffer, value2, offset) {
       return toBuffer(buffer).writeFloatBE(value2, offset);
     }
+    __name(writeFloatBE, "writeFloatBE");
     function writeFloatLE(buffer, value2, offset) {
       return toBuffer(buffer).writeFloatLE(value2, offset);
     }
+    __name(writeFloatLE, "writeFloatLE");
     function writeInt32BE(buffer, value2, offset) {
       return toBuffer(buffer).writeInt32BE(value2, offset);
     }
+    __name(writeInt32BE, "writeInt32BE");
     function writeInt32LE(buffer, value2, offset) {
       return toBuffer(buffer).writeInt32LE(value2, offset);
     }
+    __name(writeInt32LE, "writeInt32LE");
     function writeUInt32BE(buffer, value2, offset) {
       return toBuffer(buffer).writeUInt32BE(value2, offset);
     }
+    __name(writeUInt32BE, "writeUInt32BE");
     function writeUInt32LE(buffer, value2, offset) {
       return toBuffer(buffer).writeUInt32LE(value2, offset);
     }
+    __name(writeUInt32LE, "writeUInt32LE");
     module.exports = {
       isBuffer,
       isEncoding,
@@ -15197,6 +15799,9 @@ var require_pass_through_decoder = __commonJS({
   "node_modules/text-decoder/lib/pass-through-decoder.js"(exports, module) {
     var b4a = require_b4a();
     module.exports = class PassThroughDecoder {
+      static {
+        __name(this, "PassThroughDecoder");
+      }
       constructor(encoding) {
         this.encoding = encoding;
       }
@@ -15218,6 +15823,9 @@ var require_utf8_decoder = __commonJS({
   "node_modules/text-decoder/lib/utf8-decoder.js"(exports, module) {
     var b4a = require_b4a();
     module.exports = class UTF8Decoder {
+      static {
+        __name(this, "UTF8Decoder");
+      }
       constructor() {
         this._reset();
       }
@@ -15331,6 +15939,7 @@ var require_utf8_decoder = __commonJS({
       const available = len - i;
       return available < needed ? available : 0;
     }
+    __name(trailingIncomplete, "trailingIncomplete");
     function trailingBytesSeen(data) {
       const len = data.byteLength;
       if (len === 0) return 0;
@@ -15357,6 +15966,7 @@ var require_utf8_decoder = __commonJS({
       }
       return 0;
     }
+    __name(trailingBytesSeen, "trailingBytesSeen");
   }
 });
 
@@ -15366,6 +15976,9 @@ var require_text_decoder = __commonJS({
     var PassThroughDecoder = require_pass_through_decoder();
     var UTF8Decoder = require_utf8_decoder();
     module.exports = class TextDecoder {
+      static {
+        __name(this, "TextDecoder");
+      }
       constructor(encoding = "utf8") {
         this.encoding = normalizeEncoding(encoding);
         switch (this.encoding) {
@@ -15419,6 +16032,7 @@ var require_text_decoder = __commonJS({
           throw new Error("Unknown encoding: " + encoding);
       }
     }
+    __name(normalizeEncoding, "normalizeEncoding");
   }
 });
 
@@ -15426,6 +16040,9 @@ var require_text_decoder = __commonJS({
 var require_errors = __commonJS({
   "node_modules/streamx/lib/errors.js"(exports, module) {
     module.exports = class StreamError extends Error {
+      static {
+        __name(this, "StreamError");
+      }
       constructor(msg, code, fn = StreamError) {
         super(msg);
         this.code = code;
@@ -15560,6 +16177,9 @@ var require_streamx = __commonJS({
     var WRITE_DROP_DATA = WRITE_FINISHING | WRITE_DONE | DESTROY_STATUS;
     var asyncIterator = Symbol.asyncIterator || /* @__PURE__ */ Symbol("asyncIterator");
     var WritableState = class {
+      static {
+        __name(this, "WritableState");
+      }
       constructor(stream2, { highWaterMark = 16384, map = null, mapWritable, byteLength, byteLengthWritable } = {}) {
         this.stream = stream2;
         this.queue = new FIFO();
@@ -15666,6 +16286,9 @@ var require_streamx = __commonJS({
       }
     };
     var ReadableState = class {
+      static {
+        __name(this, "ReadableState");
+      }
       constructor(stream2, { highWaterMark = 16384, map = null, mapReadable, byteLength, byteLengthReadable } = {}) {
         this.stream = stream2;
         this.queue = new FIFO();
@@ -15843,6 +16466,9 @@ var require_streamx = __commonJS({
       }
     };
     var TransformState = class {
+      static {
+        __name(this, "TransformState");
+      }
       constructor(stream2) {
         this.data = null;
         this.afterTransform = afterTransform.bind(stream2);
@@ -15850,6 +16476,9 @@ var require_streamx = __commonJS({
       }
     };
     var Pipeline = class {
+      static {
+        __name(this, "Pipeline");
+      }
       constructor(src, dst, cb) {
         this.from = src;
         this.to = dst;
@@ -15888,6 +16517,7 @@ var require_streamx = __commonJS({
       this.stream._duplexState |= READ_PIPE_DRAINED;
       this.updateCallback();
     }
+    __name(afterDrain, "afterDrain");
     function afterFinal(err2) {
       const stream2 = this.stream;
       if (err2) stream2.destroy(err2);
@@ -15905,6 +16535,7 @@ var require_streamx = __commonJS({
         this.updateNextTick();
       }
     }
+    __name(afterFinal, "afterFinal");
     function afterDestroy(err2) {
       const stream2 = this.stream;
       if (!err2 && !StreamError.isStreamDestroyed(this.error)) err2 = this.error;
@@ -15925,6 +16556,7 @@ var require_streamx = __commonJS({
         }
       }
     }
+    __name(afterDestroy, "afterDestroy");
     function afterWrite(err2) {
       const stream2 = this.stream;
       if (err2) stream2.destroy(err2);
@@ -15938,6 +16570,7 @@ var require_streamx = __commonJS({
       }
       this.updateCallback();
     }
+    __name(afterWrite, "afterWrite");
     function afterRead(err2) {
       if (err2) this.stream.destroy(err2);
       this.stream._duplexState &= READ_NOT_ACTIVE;
@@ -15946,18 +16579,21 @@ var require_streamx = __commonJS({
       }
       this.updateCallback();
     }
+    __name(afterRead, "afterRead");
     function updateReadNT() {
       if ((this.stream._duplexState & READ_UPDATING) === 0) {
         this.stream._duplexState &= READ_NOT_NEXT_TICK;
         this.update();
       }
     }
+    __name(updateReadNT, "updateReadNT");
     function updateWriteNT() {
       if ((this.stream._duplexState & WRITE_UPDATING) === 0) {
         this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
         this.update();
       }
     }
+    __name(updateWriteNT, "updateWriteNT");
     function tickDrains(drains) {
       for (let i = 0; i < drains.length; i++) {
         if (--drains[i].writes === 0) {
@@ -15966,6 +16602,7 @@ var require_streamx = __commonJS({
         }
       }
     }
+    __name(tickDrains, "tickDrains");
     function afterOpen(err2) {
       const stream2 = this.stream;
       if (err2) stream2.destroy(err2);
@@ -15986,10 +16623,12 @@ var require_streamx = __commonJS({
         stream2._readableState.updateCallback();
       }
     }
+    __name(afterOpen, "afterOpen");
     function afterTransform(err2, data) {
       if (data !== void 0 && data !== null) this.push(data);
       this._writableState.afterWrite(err2);
     }
+    __name(afterTransform, "afterTransform");
     function newListener(name) {
       if (this._readableState !== null) {
         if (name === "data") {
@@ -16008,7 +16647,11 @@ var require_streamx = __commonJS({
         }
       }
     }
+    __name(newListener, "newListener");
     var Stream = class extends EventEmitter {
+      static {
+        __name(this, "Stream");
+      }
       constructor(opts) {
         super();
         this._duplexState = 0;
@@ -16067,6 +16710,9 @@ var require_streamx = __commonJS({
       }
     };
     var Readable3 = class _Readable extends Stream {
+      static {
+        __name(this, "Readable");
+      }
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
@@ -16096,6 +16742,7 @@ var require_streamx = __commonJS({
           const next = dec.push(data);
           return next === "" && (data.byteLength !== 0 || dec.remaining > 0) ? null : map(next);
         }
+        __name(mapOrSkip, "mapOrSkip");
       }
       _read(cb) {
         cb(null);
@@ -16146,6 +16793,7 @@ var require_streamx = __commonJS({
           if (data.done) rs.push(null);
           else rs.push(data.value);
         }
+        __name(push, "push");
       }
       static from(data, opts) {
         if (isReadStreamx(data)) return data;
@@ -16199,9 +16847,11 @@ var require_streamx = __commonJS({
         function onreadable() {
           if (promiseResolve !== null) ondata(stream2.read());
         }
+        __name(onreadable, "onreadable");
         function onclose() {
           if (promiseResolve !== null) ondata(null);
         }
+        __name(onclose, "onclose");
         function ondata(data) {
           if (promiseReject === null) return;
           if (error) {
@@ -16213,6 +16863,7 @@ var require_streamx = __commonJS({
           }
           promiseReject = promiseResolve = null;
         }
+        __name(ondata, "ondata");
         function destroy(err2) {
           stream2.destroy(err2);
           return new Promise((resolve, reject) => {
@@ -16223,9 +16874,13 @@ var require_streamx = __commonJS({
             });
           });
         }
+        __name(destroy, "destroy");
       }
     };
     var Writable = class extends Stream {
+      static {
+        __name(this, "Writable");
+      }
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | READ_DONE;
@@ -16278,6 +16933,9 @@ var require_streamx = __commonJS({
       }
     };
     var Duplex = class extends Readable3 {
+      static {
+        __name(this, "Duplex");
+      }
       // and Writable
       constructor(opts) {
         super(opts);
@@ -16316,6 +16974,9 @@ var require_streamx = __commonJS({
       }
     };
     var Transform3 = class extends Duplex {
+      static {
+        __name(this, "Transform");
+      }
       constructor(opts) {
         super(opts);
         this._transformState = new TransformState(this);
@@ -16360,6 +17021,9 @@ var require_streamx = __commonJS({
       }
     };
     var PassThrough = class extends Transform3 {
+      static {
+        __name(this, "PassThrough");
+      }
     };
     function transformAfterFlush(err2, data) {
       const cb = this._transformState.afterFinal;
@@ -16368,6 +17032,7 @@ var require_streamx = __commonJS({
       this.push(null);
       cb(null);
     }
+    __name(transformAfterFlush, "transformAfterFlush");
     function pipelinePromise(...streams) {
       return new Promise((resolve, reject) => {
         return pipeline3(...streams, (err2) => {
@@ -16376,6 +17041,7 @@ var require_streamx = __commonJS({
         });
       });
     }
+    __name(pipelinePromise, "pipelinePromise");
     function pipeline3(stream2, ...streams) {
       const all = Array.isArray(stream2) ? [...stream2, ...streams] : [stream2, ...streams];
       const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
@@ -16419,7 +17085,9 @@ var require_streamx = __commonJS({
             return onerror2(StreamError.PREMATURE_CLOSE());
           }
         }
+        __name(onclose, "onclose");
       }
+      __name(errorHandle, "errorHandle");
       function onerror(err2) {
         if (!err2 || error) return;
         error = err2;
@@ -16427,52 +17095,69 @@ var require_streamx = __commonJS({
           s.destroy(err2);
         }
       }
+      __name(onerror, "onerror");
     }
+    __name(pipeline3, "pipeline");
     function echo(s) {
       return s;
     }
+    __name(echo, "echo");
     function isStream(stream2) {
       return !!stream2._readableState || !!stream2._writableState;
     }
+    __name(isStream, "isStream");
     function isStreamx(stream2) {
       return typeof stream2._duplexState === "number" && isStream(stream2);
     }
+    __name(isStreamx, "isStreamx");
     function isEnding(stream2) {
       return !!stream2._readableState && stream2._readableState.ending;
     }
+    __name(isEnding, "isEnding");
     function isEnded(stream2) {
       return !!stream2._readableState && stream2._readableState.ended;
     }
+    __name(isEnded, "isEnded");
     function isFinishing(stream2) {
       return !!stream2._writableState && stream2._writableState.ending;
     }
+    __name(isFinishing, "isFinishing");
     function isFinished(stream2) {
       return !!stream2._writableState && stream2._writableState.ended;
     }
+    __name(isFinished, "isFinished");
     function getStreamError(stream2, opts = {}) {
       const err2 = stream2._readableState && stream2._readableState.error || stream2._writableState && stream2._writableState.error;
       return !opts.all && StreamError.isStreamDestroyed(err2) ? null : err2;
     }
+    __name(getStreamError, "getStreamError");
     function isReadStreamx(stream2) {
       return isStreamx(stream2) && stream2.readable;
     }
+    __name(isReadStreamx, "isReadStreamx");
     function isDisturbed(stream2) {
       return (stream2._duplexState & OPENING) !== OPENING || (stream2._duplexState & DESTROYING) === DESTROYING || (stream2._duplexState & ACTIVE_OR_TICKING) !== 0;
     }
+    __name(isDisturbed, "isDisturbed");
     function isTypedArray(data) {
       return typeof data === "object" && data !== null && typeof data.byteLength === "number";
     }
+    __name(isTypedArray, "isTypedArray");
     function defaultByteLength(data) {
       return isTypedArray(data) ? data.byteLength : 1024;
     }
+    __name(defaultByteLength, "defaultByteLength");
     function noop2() {
     }
+    __name(noop2, "noop");
     function abort() {
       this.destroy(StreamError.ABORTED());
     }
+    __name(abort, "abort");
     function isWritev(s) {
       return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev;
     }
+    __name(isWritev, "isWritev");
     module.exports = {
       pipeline: pipeline3,
       pipelinePromise,
@@ -16509,10 +17194,10 @@ var require_headers = __commonJS({
     var MASK = 4095;
     var MAGIC_OFFSET = 257;
     var VERSION_OFFSET = 263;
-    exports.decodeLongPath = function decodeLongPath(buf, encoding) {
+    exports.decodeLongPath = /* @__PURE__ */ __name(function decodeLongPath(buf, encoding) {
       return decodeStr(buf, 0, buf.length, encoding);
-    };
-    exports.encodePax = function encodePax(opts) {
+    }, "decodeLongPath");
+    exports.encodePax = /* @__PURE__ */ __name(function encodePax(opts) {
       let result = "";
       if (opts.name) result += addLength(" path=" + opts.name + "\n");
       if (opts.linkname) result += addLength(" linkpath=" + opts.linkname + "\n");
@@ -16523,8 +17208,8 @@ var require_headers = __commonJS({
         }
       }
       return b4a.from(result);
-    };
-    exports.decodePax = function decodePax(buf) {
+    }, "encodePax");
+    exports.decodePax = /* @__PURE__ */ __name(function decodePax(buf) {
       const result = {};
       while (buf.length) {
         let i = 0;
@@ -16538,8 +17223,8 @@ var require_headers = __commonJS({
         buf = buf.subarray(len);
       }
       return result;
-    };
-    exports.encode = function encode(opts) {
+    }, "decodePax");
+    exports.encode = /* @__PURE__ */ __name(function encode(opts) {
       const buf = b4a.alloc(512);
       let name = opts.name;
       let prefix = "";
@@ -16570,8 +17255,8 @@ var require_headers = __commonJS({
       if (prefix) b4a.write(buf, prefix, 345);
       b4a.write(buf, encodeOct(cksum(buf), 6), 148);
       return buf;
-    };
-    exports.decode = function decode(buf, filenameEncoding, allowUnknownFormat) {
+    }, "encode");
+    exports.decode = /* @__PURE__ */ __name(function decode(buf, filenameEncoding, allowUnknownFormat) {
       let typeflag = buf[156] === 0 ? 0 : buf[156] - ZERO_OFFSET;
       let name = decodeStr(buf, 0, 100, filenameEncoding);
       const mode = decodeOct(buf, 100, 8);
@@ -16613,13 +17298,15 @@ var require_headers = __commonJS({
         devminor,
         pax: null
       };
-    };
+    }, "decode");
     function isUSTAR(buf) {
       return b4a.equals(USTAR_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6));
     }
+    __name(isUSTAR, "isUSTAR");
     function isGNU(buf) {
       return b4a.equals(GNU_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6)) && b4a.equals(GNU_VER, buf.subarray(VERSION_OFFSET, VERSION_OFFSET + 2));
     }
+    __name(isGNU, "isGNU");
     function clamp(index, len, defaultValue) {
       if (typeof index !== "number") return defaultValue;
       index = ~~index;
@@ -16629,6 +17316,7 @@ var require_headers = __commonJS({
       if (index >= 0) return index;
       return 0;
     }
+    __name(clamp, "clamp");
     function toType(flag) {
       switch (flag) {
         case 0:
@@ -16659,6 +17347,7 @@ var require_headers = __commonJS({
       }
       return null;
     }
+    __name(toType, "toType");
     function toTypeflag(flag) {
       switch (flag) {
         case "file":
@@ -16682,23 +17371,27 @@ var require_headers = __commonJS({
       }
       return 0;
     }
+    __name(toTypeflag, "toTypeflag");
     function indexOf(block, num, offset, end) {
       for (; offset < end; offset++) {
         if (block[offset] === num) return offset;
       }
       return end;
     }
+    __name(indexOf, "indexOf");
     function cksum(block) {
       let sum = 8 * 32;
       for (let i = 0; i < 148; i++) sum += block[i];
       for (let j = 156; j < 512; j++) sum += block[j];
       return sum;
     }
+    __name(cksum, "cksum");
     function encodeOct(val, n2) {
       val = val.toString(8);
       if (val.length > n2) return SEVENS.slice(0, n2) + " ";
       return ZEROS.slice(0, n2 - val.length) + val + " ";
     }
+    __name(encodeOct, "encodeOct");
     function encodeSizeBin(num, buf, off) {
       buf[off] = 128;
       for (let i = 11; i > 0; i--) {
@@ -16706,6 +17399,7 @@ var require_headers = __commonJS({
         num = Math.floor(num / 256);
       }
     }
+    __name(encodeSizeBin, "encodeSizeBin");
     function encodeSize(num, buf, off) {
       if (num.toString(8).length > 11) {
         encodeSizeBin(num, buf, off);
@@ -16713,6 +17407,7 @@ var require_headers = __commonJS({
         b4a.write(buf, encodeOct(num, 11), off);
       }
     }
+    __name(encodeSize, "encodeSize");
     function parse256(buf) {
       let positive;
       if (buf[0] === 128) positive = true;
@@ -16732,6 +17427,7 @@ var require_headers = __commonJS({
       }
       return positive ? sum : -1 * sum;
     }
+    __name(parse256, "parse256");
     function decodeOct(val, offset, length) {
       val = val.subarray(offset, offset + length);
       offset = 0;
@@ -16745,15 +17441,18 @@ var require_headers = __commonJS({
         return parseInt(b4a.toString(val.subarray(offset, end)), 8);
       }
     }
+    __name(decodeOct, "decodeOct");
     function decodeStr(val, offset, length, encoding) {
       return b4a.toString(val.subarray(offset, indexOf(val, 0, offset, offset + length)), encoding);
     }
+    __name(decodeStr, "decodeStr");
     function addLength(str2) {
       const len = b4a.byteLength(str2);
       let digits = Math.floor(Math.log(len) / Math.log(10)) + 1;
       if (len + digits >= Math.pow(10, digits)) digits++;
       return len + digits + str2;
     }
+    __name(addLength, "addLength");
   }
 });
 
@@ -16767,6 +17466,9 @@ var require_extract = __commonJS({
     var EMPTY2 = b4a.alloc(0);
     var MAX_HEADER_SIZE = 4 * 1024 * 1024;
     var BufferList = class {
+      static {
+        __name(this, "BufferList");
+      }
       constructor() {
         this.buffered = 0;
         this.shifted = 0;
@@ -16809,6 +17511,9 @@ var require_extract = __commonJS({
       }
     };
     var Source = class extends Readable3 {
+      static {
+        __name(this, "Source");
+      }
       constructor(self2, header2, offset) {
         super();
         this.header = header2;
@@ -16840,6 +17545,9 @@ var require_extract = __commonJS({
       }
     };
     var Extract = class extends Writable {
+      static {
+        __name(this, "Extract");
+      }
       constructor(opts) {
         super(opts);
         if (!opts) opts = {};
@@ -17042,6 +17750,7 @@ var require_extract = __commonJS({
           entryCallback = null;
           cb(err2);
         }
+        __name(consumeCallback, "consumeCallback");
         function onnext(resolve, reject) {
           if (error) {
             return reject(error);
@@ -17059,6 +17768,7 @@ var require_extract = __commonJS({
             promiseResolve = promiseReject = null;
           }
         }
+        __name(onnext, "onnext");
         function onentry(header2, stream2, callback) {
           entryCallback = callback;
           stream2.on("error", noop2);
@@ -17069,6 +17779,7 @@ var require_extract = __commonJS({
             entryStream = stream2;
           }
         }
+        __name(onentry, "onentry");
         function onclose() {
           consumeCallback(error);
           if (!promiseResolve) return;
@@ -17076,6 +17787,7 @@ var require_extract = __commonJS({
           else promiseResolve({ value: void 0, done: true });
           promiseResolve = promiseReject = null;
         }
+        __name(onclose, "onclose");
         function destroy(err2) {
           extract.destroy(err2);
           consumeCallback(err2);
@@ -17087,17 +17799,20 @@ var require_extract = __commonJS({
             });
           });
         }
+        __name(destroy, "destroy");
       }
     };
-    module.exports = function extract(opts) {
+    module.exports = /* @__PURE__ */ __name(function extract(opts) {
       return new Extract(opts);
-    };
+    }, "extract");
     function noop2() {
     }
+    __name(noop2, "noop");
     function overflow(size2) {
       size2 &= 511;
       return size2 && 512 - size2;
     }
+    __name(overflow, "overflow");
   }
 });
 
@@ -17132,6 +17847,9 @@ var require_pack = __commonJS({
     var FMODE = 420;
     var END_OF_TAR = b4a.alloc(1024);
     var Sink = class extends Writable {
+      static {
+        __name(this, "Sink");
+      }
       constructor(pack, header2, callback) {
         super({ mapWritable, eagerOpen: true });
         this.written = 0;
@@ -17218,6 +17936,9 @@ var require_pack = __commonJS({
       }
     };
     var Pack = class extends Readable3 {
+      static {
+        __name(this, "Pack");
+      }
       constructor(opts) {
         super(opts);
         this._drain = noop2;
@@ -17325,9 +18046,9 @@ var require_pack = __commonJS({
         cb();
       }
     };
-    module.exports = function pack(opts) {
+    module.exports = /* @__PURE__ */ __name(function pack(opts) {
       return new Pack(opts);
-    };
+    }, "pack");
     function modeToType(mode) {
       switch (mode & constants.S_IFMT) {
         case constants.S_IFBLK:
@@ -17343,15 +18064,19 @@ var require_pack = __commonJS({
       }
       return "file";
     }
+    __name(modeToType, "modeToType");
     function noop2() {
     }
+    __name(noop2, "noop");
     function overflow(self2, size2) {
       size2 &= 511;
       if (size2) self2.push(END_OF_TAR.subarray(0, 512 - size2));
     }
+    __name(overflow, "overflow");
     function mapWritable(buf) {
       return b4a.isBuffer(buf) ? buf : b4a.from(buf);
     }
+    __name(mapWritable, "mapWritable");
   }
 });
 
@@ -17377,8 +18102,9 @@ var init_capture_matcher = __esm({
   "src/layers/capture-matcher.ts"() {
     "use strict";
     import_picomatch4 = __toESM(require_picomatch2(), 1);
-    never = () => false;
+    never = /* @__PURE__ */ __name(() => false, "never");
     compiled = /* @__PURE__ */ new WeakMap();
+    __name(captureMatcher, "captureMatcher");
   }
 });
 
@@ -17401,6 +18127,9 @@ var init_entry_content = __esm({
       probes;
       captured;
       warnings;
+      static {
+        __name(this, "EntryContent");
+      }
       hash = null;
       capture = null;
       captureOffset = 0;
@@ -17514,6 +18243,12 @@ var init_layer_errors = __esm({
   "src/layers/layer-errors.ts"() {
     "use strict";
     init_errors();
+    __name(layerTooLarge, "layerTooLarge");
+    __name(tooManyEntries, "tooManyEntries");
+    __name(layerCorrupt, "layerCorrupt");
+    __name(digestMismatch, "digestMismatch");
+    __name(diffIdMismatch, "diffIdMismatch");
+    __name(unsupportedDigest, "unsupportedDigest");
   }
 });
 
@@ -17529,6 +18264,9 @@ var init_zstd_frames = __esm({
     DICT_ID_BYTES = [0, 1, 2, 4];
     CONTENT_SIZE_BYTES = [0, 2, 4, 8];
     ZstdFrameTracker = class {
+      static {
+        __name(this, "ZstdFrameTracker");
+      }
       field = Field.Magic;
       bytes = Buffer.alloc(4);
       have = 0;
@@ -17599,6 +18337,9 @@ var init_zstd_frames = __esm({
       }
     };
     ZstdFrameCheck = class extends Transform {
+      static {
+        __name(this, "ZstdFrameCheck");
+      }
       tracker = new ZstdFrameTracker();
       _transform(chunk, _encoding, callback) {
         try {
@@ -17653,9 +18394,15 @@ var init_compression = __esm({
     init_esm();
     init_zstd_frames();
     SNIFF_BYTES = 4;
-    OUTPUT_CHUNK_BYTES = 64 * 1024;
+    OUTPUT_CHUNK_BYTES = 256 * 1024;
+    __name(sniffCompression, "sniffCompression");
+    __name(nativeZstdFactory, "nativeZstdFactory");
+    __name(createDecompressor, "createDecompressor");
     EMPTY = new Uint8Array(0);
     FzstdDecompress = class extends Transform2 {
+      static {
+        __name(this, "FzstdDecompress");
+      }
       decoder;
       constructor() {
         super();
@@ -17683,6 +18430,7 @@ var init_compression = __esm({
       }
     };
     FZSTD_UNEXPECTED_EOF = 5;
+    __name(zstdError, "zstdError");
   }
 });
 
@@ -17696,6 +18444,9 @@ var init_end_of_archive = __esm({
     ZERO_BLOCK = Buffer.alloc(BLOCK2);
     MAX_RUNS = 1024;
     EndOfArchiveScan = class {
+      static {
+        __name(this, "EndOfArchiveScan");
+      }
       offset = 0;
       from = 0;
       runStart = -1;
@@ -17797,6 +18548,8 @@ var init_paths = __esm({
     "use strict";
     init_errors();
     NEEDS_WORK = /^\.?\/|\/$|\/\/|(^|\/)\.\.?(\/|$)|\0/;
+    __name(normalizeEntryPath, "normalizeEntryPath");
+    __name(parentPath, "parentPath");
   }
 });
 
@@ -17898,7 +18651,13 @@ var init_tar_entry = __esm({
     WHITEOUT_PREFIX = ".wh.";
     OPAQUE_MARKER = ".wh..wh..opq";
     AUFS_META_PREFIX = ".wh..wh.";
+    __name(toWhiteout, "toWhiteout");
+    __name(isWhiteoutPath, "isWhiteoutPath");
     HEADER_ONLY_TYPES = /* @__PURE__ */ new Set(["link", "symlink", "character-device", "block-device", "fifo"]);
+    __name(checkFraming, "checkFraming");
+    __name(paxNumber, "paxNumber");
+    __name(checkedNumber, "checkedNumber");
+    __name(toFileEntry, "toFileEntry");
   }
 });
 
@@ -17909,23 +18668,23 @@ function waitForEvent(stream2, event, closedError) {
       reject(closedError());
       return;
     }
-    const cleanup = () => {
+    const cleanup = /* @__PURE__ */ __name(() => {
       stream2.off(event, onEvent);
       stream2.off("error", onError);
       stream2.off("close", onClose);
-    };
-    const onEvent = () => {
+    }, "cleanup");
+    const onEvent = /* @__PURE__ */ __name(() => {
       cleanup();
       resolve();
-    };
-    const onError = (error) => {
+    }, "onEvent");
+    const onError = /* @__PURE__ */ __name((error) => {
       cleanup();
       reject(error);
-    };
-    const onClose = () => {
+    }, "onError");
+    const onClose = /* @__PURE__ */ __name(() => {
       cleanup();
       reject(closedError());
-    };
+    }, "onClose");
     stream2.on(event, onEvent);
     stream2.on("error", onError);
     stream2.on("close", onClose);
@@ -17934,6 +18693,7 @@ function waitForEvent(stream2, event, closedError) {
 var init_wait_for_event = __esm({
   "src/layers/wait-for-event.ts"() {
     "use strict";
+    __name(waitForEvent, "waitForEvent");
   }
 });
 
@@ -17963,6 +18723,11 @@ var init_stream_digests = __esm({
     "use strict";
     init_layer_errors();
     SUPPORTED_DIGESTS = /* @__PURE__ */ new Set(["sha256", "sha384", "sha512"]);
+    __name(noop, "noop");
+    __name(toError, "toError");
+    __name(hashFor, "hashFor");
+    __name(digestString, "digestString");
+    __name(asBuffer, "asBuffer");
   }
 });
 
@@ -17988,6 +18753,7 @@ var init_read_layer = __esm({
     DEFAULT_MAX_UNCOMPRESSED_BYTES = 64 * 1024 ** 3;
     DEFAULT_MAX_ENTRIES = 2e6;
     TAR_HIGH_WATER_MARK = 256 * 1024;
+    __name(readLayer, "readLayer");
     LayerReader = class {
       constructor(layer, spec, options) {
         this.layer = layer;
@@ -18015,6 +18781,9 @@ var init_read_layer = __esm({
       }
       layer;
       options;
+      static {
+        __name(this, "LayerReader");
+      }
       name;
       maxBytes;
       maxEntries;
@@ -18052,7 +18821,7 @@ var init_read_layer = __esm({
       async read() {
         const { signal } = this.options;
         signal?.throwIfAborted();
-        const forwardAbort = () => this.aborter.abort(signal?.reason);
+        const forwardAbort = /* @__PURE__ */ __name(() => this.aborter.abort(signal?.reason), "forwardAbort");
         signal?.addEventListener("abort", forwardAbort, { once: true });
         const source = await this.layer.open();
         try {
@@ -18310,6 +19079,9 @@ var init_layer_indexer = __esm({
         this.limiter = new ConcurrencyLimiter(options.concurrency ?? 3);
       }
       options;
+      static {
+        __name(this, "LayerIndexer");
+      }
       inflight = /* @__PURE__ */ new Map();
       limiter;
       done = 0;
@@ -18374,7 +19146,11 @@ var init_squash = __esm({
   "src/layers/squash.ts"() {
     "use strict";
     init_paths();
+    __name(squashLayers, "squashLayers");
     TreeBuilder = class {
+      static {
+        __name(this, "TreeBuilder");
+      }
       entries = /* @__PURE__ */ new Map();
       warnings = [];
       /**
@@ -18513,7 +19289,7 @@ function resolveOwnership(tree, packages, stateGlobs) {
   const problems = [];
   const realDirs = /* @__PURE__ */ new Map();
   const reported = /* @__PURE__ */ new Set();
-  const realPath = (path, layer) => {
+  const realPath = /* @__PURE__ */ __name((path, layer) => {
     const cut = path.lastIndexOf("/");
     if (cut < 0) return path;
     const dir = path.slice(0, cut);
@@ -18537,7 +19313,7 @@ function resolveOwnership(tree, packages, stateGlobs) {
     }
     const name = path.slice(cut + 1);
     return real === "" ? name : `${real}/${name}`;
-  };
+  }, "realPath");
   const claims = /* @__PURE__ */ new Map();
   for (const pkg of packages) {
     const key = packageKey(pkg);
@@ -18599,6 +19375,11 @@ var init_ownership = __esm({
     import_picomatch5 = __toESM(require_picomatch2(), 1);
     init_file_digests();
     MAX_SYMLINK_HOPS = 40;
+    __name(resolvePath, "resolvePath");
+    __name(packageKey, "packageKey");
+    __name(resolveOwnership, "resolveOwnership");
+    __name(isModified, "isModified");
+    __name(actualDigest, "actualDigest");
   }
 });
 
@@ -18655,8 +19436,8 @@ async function buildInventory(image, indexes, catalogers) {
   let sortedCaptured;
   const ctx = {
     tree,
-    read: (path) => tree.captured.get(path)?.content,
-    capturedPaths: () => sortedCaptured ??= [...tree.captured.keys()].sort()
+    read: /* @__PURE__ */ __name((path) => tree.captured.get(path)?.content, "read"),
+    capturedPaths: /* @__PURE__ */ __name(() => sortedCaptured ??= [...tree.captured.keys()].sort(), "capturedPaths")
   };
   const os = findOsRelease(ctx);
   const { packages, problems, stateGlobs } = await catalogTree(ctx, catalogers);
@@ -18686,6 +19467,9 @@ var init_build_inventory = __esm({
     init_squash();
     init_os_release();
     init_ownership();
+    __name(catalogTree, "catalogTree");
+    __name(summarizeImage, "summarizeImage");
+    __name(buildInventory, "buildInventory");
   }
 });
 
@@ -18700,7 +19484,7 @@ function indexer(options) {
     ...options.onLayer ? { onLayer: options.onLayer } : {}
   });
 }
-function open3(reference, platform, options) {
+function open4(reference, platform, options) {
   return openImage(reference, {
     ...platform ? { platform } : {},
     ...options.sources ? { extraSources: options.sources } : {}
@@ -18708,7 +19492,7 @@ function open3(reference, platform, options) {
 }
 async function inspectImage(reference, options = {}) {
   options.onPhase?.("open", reference);
-  const image = await open3(reference, options.platform, options);
+  const image = await open4(reference, options.platform, options);
   try {
     options.onPhase?.("layers", `${image.layers.length} layers`);
     const [indexes] = await indexer(options).indexImages([image]);
@@ -18720,7 +19504,7 @@ async function inspectImage(reference, options = {}) {
 }
 async function compareImages(previous, current, diff, options = {}) {
   options.onPhase?.("open", current);
-  const after = await open3(current, options.platform, options);
+  const after = await open4(current, options.platform, options);
   let before;
   try {
     if (previous !== void 0) {
@@ -18748,12 +19532,12 @@ async function compareImages(previous, current, diff, options = {}) {
   }
 }
 async function openPrevious(reference, platform, options) {
-  if (options.platform) return open3(reference, options.platform, options);
+  if (options.platform) return open4(reference, options.platform, options);
   try {
-    return await open3(reference, platform, options);
+    return await open4(reference, platform, options);
   } catch (err2) {
     if (isImageChangelogError(err2) && err2.code === "PLATFORM_NOT_FOUND")
-      return open3(reference, void 0, options);
+      return open4(reference, void 0, options);
     throw err2;
   }
 }
@@ -18767,6 +19551,11 @@ var init_compare_images = __esm({
     init_errors();
     init_layer_indexer();
     init_build_inventory();
+    __name(indexer, "indexer");
+    __name(open4, "open");
+    __name(inspectImage, "inspectImage");
+    __name(compareImages, "compareImages");
+    __name(openPrevious, "openPrevious");
   }
 });
 
@@ -18785,6 +19574,7 @@ function formatBytes(bytes) {
 var init_format_bytes = __esm({
   "src/util/format-bytes.ts"() {
     "use strict";
+    __name(formatBytes, "formatBytes");
   }
 });
 
@@ -18850,10 +19640,18 @@ var init_escape = __esm({
     DEFAULT_MAX_CHARS = 200;
     ZWSP = "\u200B";
     ELLIPSIS = "\u2026";
+    __name(isHidden, "isHidden");
     NAMED = { 9: "\\t", 10: "\\n", 13: "\\r" };
+    __name(visible, "visible");
     MAYBE_HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ud800-\udfff\ufeff\ufff9-\ufffb]/;
+    __name(visibleText, "visibleText");
+    __name(terminalSafe, "terminalSafe");
     SPECIAL = /[&<>"\\`*_~[\]|$#@]/g;
     ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+    __name(escapeSpecial, "escapeSpecial");
+    __name(escapeText, "escapeText");
+    __name(escapeCode, "escapeCode");
+    __name(markerKey, "markerKey");
   }
 });
 
@@ -18899,7 +19697,7 @@ function summarizeInventory(inv) {
   return s;
 }
 function renderInspectText(s, problems) {
-  const clean = (t) => terminalSafe(t, 500);
+  const clean = /* @__PURE__ */ __name((t) => terminalSafe(t, 500), "clean");
   const lines = [
     `image     ${clean(s.reference)}`,
     `digest    ${s.manifestDigest}`,
@@ -18927,6 +19725,8 @@ var init_inspect = __esm({
     "use strict";
     init_format_bytes();
     init_escape();
+    __name(summarizeInventory, "summarizeInventory");
+    __name(renderInspectText, "renderInspectText");
   }
 });
 
@@ -18963,6 +19763,8 @@ var init_budget = __esm({
       release: { limit: 125e3, budget: 123e3, unit: "chars" },
       summary: { limit: 1048576, budget: 1015808, unit: "bytes" }
     };
+    __name(measure, "measure");
+    __name(budgetFor, "budgetFor");
     SHRINK_ORDER = [
       ["layers"],
       ["files", "suspicious"],
@@ -18973,6 +19775,7 @@ var init_budget = __esm({
       ["downgrades"]
     ];
     FLOOR = { downgrades: 10, violations: 10 };
+    __name(fitToBudget, "fitToBudget");
   }
 });
 
@@ -19131,7 +19934,28 @@ var init_format = __esm({
       "healthcheck",
       "label."
     ];
+    __name(settingRank, "settingRank");
+    __name(byImportance, "byImportance");
+    __name(formatExactBytes, "formatExactBytes");
+    __name(formatBytesPair, "formatBytesPair");
+    __name(formatSizeDelta, "formatSizeDelta");
+    __name(formatDelta, "formatDelta");
+    __name(formatMode, "formatMode");
+    __name(shortDigest, "shortDigest");
+    __name(describeOs2, "describeOs");
+    __name(plural, "plural");
+    __name(packageTotal, "packageTotal");
+    __name(nonPackagedTotal, "nonPackagedTotal");
+    __name(packagesOfKind, "packagesOfKind");
+    __name(nonPackagedChanges, "nonPackagedChanges");
+    __name(suspiciousPackageFiles, "suspiciousPackageFiles");
+    __name(ownerName, "ownerName");
+    __name(stateFileChanges, "stateFileChanges");
+    __name(kindCounts, "kindCounts");
+    __name(typeName, "typeName");
+    __name(fileDetails, "fileDetails");
     BYTES = /^\d+$/;
+    __name(settingValues, "settingValues");
   }
 });
 
@@ -19279,6 +20103,10 @@ function toAlignment(value2) {
 }
 var init_markdown_table = __esm({
   "node_modules/markdown-table/index.js"() {
+    __name(defaultStringLength, "defaultStringLength");
+    __name(markdownTable, "markdownTable");
+    __name(serialize, "serialize");
+    __name(toAlignment, "toAlignment");
   }
 });
 
@@ -19315,6 +20143,9 @@ var init_markdown_table2 = __esm({
     "use strict";
     init_markdown_table();
     OPTIONS = { alignDelimiters: false };
+    __name(prepareTable, "prepareTable");
+    __name(renderTable, "renderTable");
+    __name(table, "table");
   }
 });
 
@@ -19358,14 +20189,14 @@ function headline(changes) {
   return [line, ...notes].join("\n");
 }
 function sortViolations(violations) {
-  const cmp2 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+  const cmp2 = /* @__PURE__ */ __name((a, b) => a < b ? -1 : a > b ? 1 : 0, "cmp");
   return [...violations].sort(
     (a, b) => Number(a.allowed !== void 0) - Number(b.allowed !== void 0) || ACTION_RANK[a.action] - ACTION_RANK[b.action] || cmp2(a.rule, b.rule) || cmp2(a.subject, b.subject) || cmp2(a.message, b.message)
   );
 }
 function prepareVerdict(verdict) {
   const active = verdict.violations.filter((v) => !v.allowed);
-  const count = (a) => active.filter((v) => v.action === a).length;
+  const count = /* @__PURE__ */ __name((a) => active.filter((v) => v.action === a).length, "count");
   const allowed = verdict.violations.length - active.length;
   const tally = [
     ...["stop", "warn", "info"].filter((a) => count(a) > 0).map((a) => `${count(a)} ${a}`),
@@ -19393,7 +20224,7 @@ function overviewTable(changes) {
   const a = changes.after;
   const b = changes.before;
   const s = a.summary;
-  const code = (x, max = 120) => escapeCode(x, { max });
+  const code = /* @__PURE__ */ __name((x, max = 120) => escapeCode(x, { max }), "code");
   if (!b) {
     return table(
       ["", "New image"],
@@ -19412,7 +20243,7 @@ function overviewTable(changes) {
     );
   }
   const p = b.summary;
-  const changed = (x, y) => x === y ? "" : "**changed**";
+  const changed = /* @__PURE__ */ __name((x, y) => x === y ? "" : "**changed**", "changed");
   return table(
     ["", "Previous", "New", "Change"],
     [
@@ -19464,8 +20295,13 @@ var init_markdown_head = __esm({
     init_escape();
     init_format();
     init_markdown_table2();
+    __name(headline, "headline");
     ACTION_RANK = { stop: 0, warn: 1, info: 2 };
+    __name(sortViolations, "sortViolations");
     ICON = { stop: "\u{1F6D1}", warn: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
+    __name(prepareVerdict, "prepareVerdict");
+    __name(verdictBlock, "verdictBlock");
+    __name(overviewTable, "overviewTable");
   }
 });
 
@@ -19473,8 +20309,8 @@ var init_markdown_head = __esm({
 function n(x) {
   return x === 0 ? "" : String(x);
 }
-function details(summary, body, open4) {
-  return `<details${open4 ? " open" : ""}>
+function details(summary, body, open5) {
+  return `<details${open5 ? " open" : ""}>
 <summary>${summary}</summary>
 
 ${body}
@@ -19529,13 +20365,13 @@ function value(v, redacted) {
 function layerRows(changes) {
   const added = new Set(changes.layers.added);
   const removed = new Set(changes.layers.removed);
-  const row = (l, i, what) => [
+  const row = /* @__PURE__ */ __name((l, i, what) => [
     String(i + 1),
     what,
     escapeCode(shortDigest(l.diffID), { max: 80 }),
     formatBytes(l.size),
     l.createdBy ? escapeCode(l.createdBy.trim(), { max: 160 }) : ""
-  ];
+  ], "row");
   const rows = changes.after.summary.layers.flatMap(
     (l, i) => added.has(l.diffID) ? [row(l, i, "added")] : []
   );
@@ -19554,7 +20390,7 @@ var init_markdown_sections = __esm({
       constructor(changes, more, violations) {
         this.changes = changes;
         this.more = more;
-        const table2 = (k) => {
+        const table2 = /* @__PURE__ */ __name((k) => {
           const list2 = changes.packages.filter((p) => p.kind === k);
           return k === "added" || k === "removed" ? prepareTable(["Package", "Version", "Files"], list2.map(singleVersionRow), ["l", "l", "r"]) : prepareTable(["Package", "Before", "After", "Bump", "Files"], list2.map(packageRow), [
             "l",
@@ -19563,7 +20399,7 @@ var init_markdown_sections = __esm({
             "l",
             "r"
           ]);
-        };
+        }, "table");
         this.byKind = new Map(KIND_ORDER.map((k) => [k, table2(k)]));
         this.rollupRows = prepareTable(
           [`Directory (depth ${changes.options.depth})`, "Added", "Removed", "Modified"],
@@ -19624,6 +20460,9 @@ var init_markdown_sections = __esm({
       }
       changes;
       more;
+      static {
+        __name(this, "MarkdownSections");
+      }
       byKind;
       rollupRows;
       fileRows;
@@ -19690,6 +20529,19 @@ ${this.tableOf(t, limit)}`);
         return details(title, this.tableOf(this.layerRows, limits.layers), false);
       }
     };
+    __name(n, "n");
+    __name(details, "details");
+    __name(version, "version");
+    __name(packageName, "packageName");
+    __name(fileCount, "fileCount");
+    __name(packageRow, "packageRow");
+    __name(singleVersionRow, "singleVersionRow");
+    __name(detailText, "detailText");
+    __name(fileRow, "fileRow");
+    __name(ownerCell, "ownerCell");
+    __name(suspiciousRow, "suspiciousRow");
+    __name(value, "value");
+    __name(layerRows, "layerRows");
   }
 });
 
@@ -19700,7 +20552,7 @@ function notable(changes, n2) {
   ).slice(0, n2);
 }
 function move(p) {
-  const v = (x) => escapeCode(x ?? "", { table: false, max: 40 });
+  const v = /* @__PURE__ */ __name((x) => escapeCode(x ?? "", { table: false, max: 40 }), "v");
   return `${escapeCode(p.name, { table: false, max: 60 })} ${v(p.before?.version)} \u2192 ${v(p.after?.version)}`;
 }
 function names(ps) {
@@ -19769,6 +20621,10 @@ var init_release_summary = __esm({
     init_escape();
     init_format();
     BUMP_RANK = { major: 0, minor: 1, patch: 2, other: 3 };
+    __name(notable, "notable");
+    __name(move, "move");
+    __name(names, "names");
+    __name(releaseSummary, "releaseSummary");
   }
 });
 
@@ -19779,7 +20635,7 @@ function markerLine(marker) {
 }
 function renderMarkdown(changes, options) {
   const { surface, verdict } = options;
-  const more = (n2) => `\u2026 and ${n2} more (see the full JSON report${options.fullReportHint ?? ""})`;
+  const more = /* @__PURE__ */ __name((n2) => `\u2026 and ${n2} more (see the full JSON report${options.fullReportHint ?? ""})`, "more");
   const sections = new MarkdownSections(changes, more, verdict?.violations.length ?? 0);
   const policy = verdict ? prepareVerdict(verdict) : void 0;
   const top = [];
@@ -19793,7 +20649,7 @@ function renderMarkdown(changes, options) {
   const summary = surface === "release" ? releaseSummary(changes) : void 0;
   const overview = overviewTable(changes);
   const footer = footnotes(changes);
-  const render = (limits) => join6([
+  const render = /* @__PURE__ */ __name((limits) => join6([
     head,
     summary,
     line,
@@ -19805,15 +20661,15 @@ function renderMarkdown(changes, options) {
     sections.settings(limits),
     sections.layers(limits),
     footer
-  ]);
+  ]), "render");
   const budget = budgetFor(surface, options.budget);
-  const fits = (text) => measure(surface, text) <= budget;
-  const minimal = () => join6([
+  const fits = /* @__PURE__ */ __name((text) => measure(surface, text) <= budget, "fits");
+  const minimal = /* @__PURE__ */ __name(() => join6([
     head,
     line,
     policy ? verdictBlock(policy, 0, more) : void 0,
     `The details do not fit here; see the full JSON report${options.fullReportHint ?? ""}.`
-  ]);
+  ]), "minimal");
   return fitToBudget(render, sections.totals, fits, minimal, (text) => hardCut(text, surface, budget));
 }
 function join6(parts) {
@@ -19858,6 +20714,11 @@ var init_markdown = __esm({
     init_markdown_sections();
     init_release_summary();
     MARKER_PREFIX = "image-changelog:";
+    __name(markerLine, "markerLine");
+    __name(renderMarkdown, "renderMarkdown");
+    __name(join6, "join");
+    __name(footnotes, "footnotes");
+    __name(hardCut, "hardCut");
   }
 });
 
@@ -19878,7 +20739,7 @@ function side2(s) {
   return s === void 0 ? null : canonical(s);
 }
 function renderJson(changes, verdict) {
-  const cmp2 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+  const cmp2 = /* @__PURE__ */ __name((a, b) => a < b ? -1 : a > b ? 1 : 0, "cmp");
   const report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: "image-changelog", version: VERSION },
@@ -19907,12 +20768,15 @@ var init_json2 = __esm({
     init_version();
     init_markdown_head();
     REPORT_SCHEMA_VERSION = 1;
+    __name(canonical, "canonical");
+    __name(side2, "side");
+    __name(renderJson, "renderJson");
   }
 });
 
 // src/render/text.ts
 function palette(color) {
-  const sgr = (open4, close) => color ? (t) => `\x1B[${open4}m${t}\x1B[${close}m` : (t) => t;
+  const sgr = /* @__PURE__ */ __name((open5, close) => color ? (t) => `\x1B[${open5}m${t}\x1B[${close}m` : (t) => t, "sgr");
   return {
     bold: sgr(1, 22),
     dim: sgr(2, 22),
@@ -19925,7 +20789,7 @@ function palette(color) {
 function renderText(changes, options) {
   const c = palette(options.color);
   const out = [];
-  const section = (title) => out.push("", c.bold(title));
+  const section = /* @__PURE__ */ __name((title) => out.push("", c.bold(title)), "section");
   const a = changes.after;
   const b = changes.before;
   out.push(
@@ -20042,7 +20906,7 @@ function renderText(changes, options) {
     section(`Settings (${settings.length})`);
     for (const s of settings) {
       const [before, after] = settingValues(s.key, s.before, s.after);
-      const v = (x) => x === void 0 ? c.dim("(unset)") : safe(x);
+      const v = /* @__PURE__ */ __name((x) => x === void 0 ? c.dim("(unset)") : safe(x), "v");
       out.push(`  ${safe(s.key, 120)}: ${changes.firstRelease ? v(after) : `${v(before)} \u2192 ${v(after)}`}`);
     }
   }
@@ -20052,7 +20916,7 @@ function renderText(changes, options) {
     );
     const added = new Set(changes.layers.added);
     const removed = new Set(changes.layers.removed);
-    const line = (what, l) => `  ${what} ${shortDigest(safe(l.diffID, 80))}  ${formatBytes(l.size)}  ${c.dim(safe((l.createdBy ?? "").trim(), 160))}`;
+    const line = /* @__PURE__ */ __name((what, l) => `  ${what} ${shortDigest(safe(l.diffID, 80))}  ${formatBytes(l.size)}  ${c.dim(safe((l.createdBy ?? "").trim(), 160))}`, "line");
     for (const l of a.summary.layers) if (added.has(l.diffID)) out.push(line(c.green("+"), l));
     for (const l of b?.summary.layers ?? []) if (removed.has(l.diffID)) out.push(line(c.red("-"), l));
   }
@@ -20097,7 +20961,13 @@ var init_text = __esm({
     init_escape();
     init_format();
     init_markdown_head();
-    safe = (s, max = 300) => terminalSafe(s, max);
+    __name(palette, "palette");
+    safe = /* @__PURE__ */ __name((s, max = 300) => terminalSafe(s, max), "safe");
+    __name(renderText, "renderText");
+    __name(sizeRow, "sizeRow");
+    __name(packageLine, "packageLine");
+    __name(ownerText, "ownerText");
+    __name(fileText, "fileText");
   }
 });
 
@@ -20112,12 +20982,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
-    var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isAlias2 = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS, "isAlias");
+    var isDocument = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC, "isDocument");
+    var isMap3 = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP, "isMap");
+    var isPair = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR, "isPair");
+    var isScalar2 = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR, "isScalar");
+    var isSeq2 = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ, "isSeq");
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -20127,6 +20997,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
+    __name(isCollection, "isCollection");
     function isNode(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -20138,7 +21009,8 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    __name(isNode, "isNode");
+    var hasAnchor = /* @__PURE__ */ __name((node) => (isScalar2(node) || isCollection(node)) && !!node.anchor, "hasAnchor");
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -20175,6 +21047,7 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
+    __name(visit, "visit");
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
@@ -20214,6 +21087,7 @@ var require_visit = __commonJS({
       }
       return ctrl;
     }
+    __name(visit_, "visit_");
     async function visitAsync(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
@@ -20223,6 +21097,7 @@ var require_visit = __commonJS({
       } else
         await visitAsync_(null, node, visitor_, Object.freeze([]));
     }
+    __name(visitAsync, "visitAsync");
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
@@ -20262,6 +21137,7 @@ var require_visit = __commonJS({
       }
       return ctrl;
     }
+    __name(visitAsync_, "visitAsync_");
     function initVisitor(visitor) {
       if (typeof visitor === "object" && (visitor.Collection || visitor.Node || visitor.Value)) {
         return Object.assign({
@@ -20280,6 +21156,7 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
+    __name(initVisitor, "initVisitor");
     function callVisitor(key, node, visitor, path) {
       if (typeof visitor === "function")
         return visitor(key, node, path);
@@ -20295,6 +21172,7 @@ var require_visit = __commonJS({
         return visitor.Alias?.(key, node, path);
       return void 0;
     }
+    __name(callVisitor, "callVisitor");
     function replaceNode(key, path, node) {
       const parent = path[path.length - 1];
       if (identity.isCollection(parent)) {
@@ -20311,6 +21189,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
+    __name(replaceNode, "replaceNode");
     exports.visit = visit;
     exports.visitAsync = visitAsync;
   }
@@ -20330,8 +21209,11 @@ var require_directives = __commonJS({
       "{": "%7B",
       "}": "%7D"
     };
-    var escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
+    var escapeTagName = /* @__PURE__ */ __name((tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]), "escapeTagName");
     var Directives = class _Directives {
+      static {
+        __name(this, "Directives");
+      }
       constructor(yaml, tags) {
         this.docStart = null;
         this.docEnd = false;
@@ -20501,6 +21383,7 @@ var require_anchors = __commonJS({
       }
       return true;
     }
+    __name(anchorIsValid, "anchorIsValid");
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
       visit.visit(root, {
@@ -20511,6 +21394,7 @@ var require_anchors = __commonJS({
       });
       return anchors;
     }
+    __name(anchorNames, "anchorNames");
     function findNewAnchor(prefix, exclude) {
       for (let i = 1; true; ++i) {
         const name = `${prefix}${i}`;
@@ -20518,24 +21402,25 @@ var require_anchors = __commonJS({
           return name;
       }
     }
+    __name(findNewAnchor, "findNewAnchor");
     function createNodeAnchors(doc, prefix) {
       const aliasObjects = [];
       const sourceObjects = /* @__PURE__ */ new Map();
       let prevAnchors = null;
       return {
-        onAnchor: (source) => {
+        onAnchor: /* @__PURE__ */ __name((source) => {
           aliasObjects.push(source);
           prevAnchors ?? (prevAnchors = anchorNames(doc));
           const anchor = findNewAnchor(prefix, prevAnchors);
           prevAnchors.add(anchor);
           return anchor;
-        },
+        }, "onAnchor"),
         /**
          * With circular references, the source node is only resolved after all
          * of its child nodes are. This is why anchors are set only after all of
          * the nodes have been created.
          */
-        setAnchors: () => {
+        setAnchors: /* @__PURE__ */ __name(() => {
           for (const source of aliasObjects) {
             const ref2 = sourceObjects.get(source);
             if (typeof ref2 === "object" && ref2.anchor && (identity.isScalar(ref2.node) || identity.isCollection(ref2.node))) {
@@ -20546,10 +21431,11 @@ var require_anchors = __commonJS({
               throw error;
             }
           }
-        },
+        }, "setAnchors"),
         sourceObjects
       };
     }
+    __name(createNodeAnchors, "createNodeAnchors");
     exports.anchorIsValid = anchorIsValid;
     exports.anchorNames = anchorNames;
     exports.createNodeAnchors = createNodeAnchors;
@@ -20603,6 +21489,7 @@ var require_applyReviver = __commonJS({
       }
       return reviver.call(obj, key, val);
     }
+    __name(applyReviver, "applyReviver");
     exports.applyReviver = applyReviver;
   }
 });
@@ -20633,6 +21520,7 @@ var require_toJS = __commonJS({
         return Number(value2);
       return value2;
     }
+    __name(toJS, "toJS");
     exports.toJS = toJS;
   }
 });
@@ -20645,6 +21533,9 @@ var require_Node = __commonJS({
     var identity = require_identity();
     var toJS = require_toJS();
     var NodeBase = class {
+      static {
+        __name(this, "NodeBase");
+      }
       constructor(type) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: type });
       }
@@ -20688,6 +21579,9 @@ var require_Alias = __commonJS({
     var Node = require_Node();
     var toJS = require_toJS();
     var Alias = class extends Node.NodeBase {
+      static {
+        __name(this, "Alias");
+      }
       constructor(source) {
         super(identity.ALIAS);
         this.source = source;
@@ -20710,10 +21604,10 @@ var require_Alias = __commonJS({
         } else {
           nodes = [];
           visit.visit(doc, {
-            Node: (_key, node) => {
+            Node: /* @__PURE__ */ __name((_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
-            }
+            }, "Node")
           });
           if (ctx)
             ctx.aliasResolveCache = nodes;
@@ -20792,6 +21686,7 @@ var require_Alias = __commonJS({
       }
       return 1;
     }
+    __name(getAliasCount, "getAliasCount");
     exports.Alias = Alias;
   }
 });
@@ -20803,8 +21698,11 @@ var require_Scalar = __commonJS({
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
-    var isScalarValue = (value2) => !value2 || typeof value2 !== "function" && typeof value2 !== "object";
+    var isScalarValue = /* @__PURE__ */ __name((value2) => !value2 || typeof value2 !== "function" && typeof value2 !== "object", "isScalarValue");
     var Scalar = class extends Node.NodeBase {
+      static {
+        __name(this, "Scalar");
+      }
       constructor(value2) {
         super(identity.SCALAR);
         this.value = value2;
@@ -20844,6 +21742,7 @@ var require_createNode = __commonJS({
       }
       return tags.find((t) => t.identify?.(value2) && !t.format);
     }
+    __name(findTagObject, "findTagObject");
     function createNode(value2, tagName, ctx) {
       if (identity.isDocument(value2))
         value2 = value2.contents;
@@ -20897,6 +21796,7 @@ var require_createNode = __commonJS({
         ref2.node = node;
       return node;
     }
+    __name(createNode, "createNode");
     exports.createNode = createNode;
   }
 });
@@ -20923,15 +21823,19 @@ var require_Collection = __commonJS({
       return createNode.createNode(v, void 0, {
         aliasDuplicateObjects: false,
         keepUndefined: false,
-        onAnchor: () => {
+        onAnchor: /* @__PURE__ */ __name(() => {
           throw new Error("This should not happen, please report a bug.");
-        },
+        }, "onAnchor"),
         schema,
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path) => path == null || typeof path === "object" && !!path[Symbol.iterator]().next().done;
+    __name(collectionFromPath, "collectionFromPath");
+    var isEmptyPath = /* @__PURE__ */ __name((path) => path == null || typeof path === "object" && !!path[Symbol.iterator]().next().done, "isEmptyPath");
     var Collection = class extends Node.NodeBase {
+      static {
+        __name(this, "Collection");
+      }
       constructor(type, schema) {
         super(type);
         Object.defineProperty(this, "schema", {
@@ -21048,13 +21952,14 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = /* @__PURE__ */ __name((str2) => str2.replace(/^(?!$)(?: $)?/gm, "#"), "stringifyComment");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
+    __name(indentComment, "indentComment");
+    var lineComment = /* @__PURE__ */ __name((str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment, "lineComment");
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -21172,6 +22077,7 @@ ${indent}${text.slice(fold + 1, end2)}`;
       }
       return res;
     }
+    __name(foldFlowLines, "foldFlowLines");
     function consumeMoreIndentedLines(text, i, indent) {
       let end = i;
       let start = i + 1;
@@ -21190,6 +22096,7 @@ ${indent}${text.slice(fold + 1, end2)}`;
       }
       return end;
     }
+    __name(consumeMoreIndentedLines, "consumeMoreIndentedLines");
     exports.FOLD_BLOCK = FOLD_BLOCK;
     exports.FOLD_FLOW = FOLD_FLOW;
     exports.FOLD_QUOTED = FOLD_QUOTED;
@@ -21203,12 +22110,12 @@ var require_stringifyString = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
-    var getFoldOptions = (ctx, isBlock) => ({
+    var getFoldOptions = /* @__PURE__ */ __name((ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
-    });
-    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
+    }), "getFoldOptions");
+    var containsDocumentMarker = /* @__PURE__ */ __name((str2) => /^(%|---|\.\.\.)/m.test(str2), "containsDocumentMarker");
     function lineLengthOverLimit(str2, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
@@ -21227,6 +22134,7 @@ var require_stringifyString = __commonJS({
       }
       return true;
     }
+    __name(lineLengthOverLimit, "lineLengthOverLimit");
     function doubleQuotedString(value2, ctx) {
       const json = JSON.stringify(value2);
       if (ctx.options.doubleQuotedAsJSON)
@@ -21307,6 +22215,7 @@ var require_stringifyString = __commonJS({
       str2 = start ? str2 + json.slice(start) : json;
       return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
+    __name(doubleQuotedString, "doubleQuotedString");
     function singleQuotedString(value2, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value2.includes("\n") || /[ \t]\n|\n[ \t]/.test(value2))
         return doubleQuotedString(value2, ctx);
@@ -21315,6 +22224,7 @@ var require_stringifyString = __commonJS({
 ${indent}`) + "'";
       return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
+    __name(singleQuotedString, "singleQuotedString");
     function quotedString(value2, ctx) {
       const { singleQuote } = ctx.options;
       let qs;
@@ -21332,6 +22242,7 @@ ${indent}`) + "'";
       }
       return qs(value2, ctx);
     }
+    __name(quotedString, "quotedString");
     var blockEndNewlines;
     try {
       blockEndNewlines = new RegExp("(^|(?<!\n))\n+(?!\n|$)", "g");
@@ -21413,6 +22324,7 @@ ${indent}${body}`;
       return `|${header2}
 ${indent}${start}${value2}${end}`;
     }
+    __name(blockString, "blockString");
     function plainString(item, ctx, onComment, onChompKeep) {
       const { type, value: value2 } = item;
       const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
@@ -21436,13 +22348,14 @@ ${indent}${start}${value2}${end}`;
       const str2 = value2.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
+        const test = /* @__PURE__ */ __name((tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2), "test");
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value2, ctx);
       }
       return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
+    __name(plainString, "plainString");
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
@@ -21451,7 +22364,7 @@ ${indent}`);
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
           type = Scalar.Scalar.QUOTE_DOUBLE;
       }
-      const _stringify = (_type) => {
+      const _stringify = /* @__PURE__ */ __name((_type) => {
         switch (_type) {
           case Scalar.Scalar.BLOCK_FOLDED:
           case Scalar.Scalar.BLOCK_LITERAL:
@@ -21465,7 +22378,7 @@ ${indent}`);
           default:
             return null;
         }
-      };
+      }, "_stringify");
       let res = _stringify(type);
       if (res === null) {
         const { defaultKeyType, defaultStringType } = ctx.options;
@@ -21476,6 +22389,7 @@ ${indent}`);
       }
       return res;
     }
+    __name(stringifyString, "stringifyString");
     exports.stringifyString = stringifyString;
   }
 });
@@ -21530,6 +22444,7 @@ var require_stringify = __commonJS({
         options: opt
       };
     }
+    __name(createStringifyContext, "createStringifyContext");
     function getTagObject(tags, item) {
       if (item.tag) {
         const match = tags.filter((t) => t.tag === item.tag);
@@ -21557,6 +22472,7 @@ var require_stringify = __commonJS({
       }
       return tagObj;
     }
+    __name(getTagObject, "getTagObject");
     function stringifyProps(node, tagObj, { anchors: anchors$1, doc }) {
       if (!doc.directives)
         return "";
@@ -21571,6 +22487,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
+    __name(stringifyProps, "stringifyProps");
     function stringify(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
@@ -21588,7 +22505,7 @@ var require_stringify = __commonJS({
         }
       }
       let tagObj = void 0;
-      const node = identity.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
+      const node = identity.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: /* @__PURE__ */ __name((o) => tagObj = o, "onTagObj") });
       tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node));
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
@@ -21599,6 +22516,7 @@ var require_stringify = __commonJS({
       return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
 ${ctx.indent}${str2}`;
     }
+    __name(stringify, "stringify");
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
   }
@@ -21733,6 +22651,7 @@ ${ctx.indent}`;
       }
       return str2;
     }
+    __name(stringifyPair, "stringifyPair");
     exports.stringifyPair = stringifyPair;
   }
 });
@@ -21746,6 +22665,7 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
+    __name(debug, "debug");
     function warn(logLevel, warning) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
@@ -21754,6 +22674,7 @@ var require_log = __commonJS({
           console.warn(warning);
       }
     }
+    __name(warn, "warn");
     exports.debug = debug;
     exports.warn = warn;
   }
@@ -21767,16 +22688,16 @@ var require_merge = __commonJS({
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge = {
-      identify: (value2) => value2 === MERGE_KEY || typeof value2 === "symbol" && value2.description === MERGE_KEY,
+      identify: /* @__PURE__ */ __name((value2) => value2 === MERGE_KEY || typeof value2 === "symbol" && value2.description === MERGE_KEY, "identify"),
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
+      resolve: /* @__PURE__ */ __name(() => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
-      }),
-      stringify: () => MERGE_KEY
+      }), "resolve"),
+      stringify: /* @__PURE__ */ __name(() => MERGE_KEY, "stringify")
     };
-    var isMergeKey = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
+    var isMergeKey = /* @__PURE__ */ __name((ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default), "isMergeKey");
     function addMergeToJSMap(ctx, map, value2) {
       const source = resolveAliasValue(ctx, value2);
       if (identity.isSeq(source))
@@ -21788,6 +22709,7 @@ var require_merge = __commonJS({
       else
         mergeValue(ctx, map, source);
     }
+    __name(addMergeToJSMap, "addMergeToJSMap");
     function mergeValue(ctx, map, value2) {
       const source = resolveAliasValue(ctx, value2);
       if (!identity.isMap(source))
@@ -21810,9 +22732,11 @@ var require_merge = __commonJS({
       }
       return map;
     }
+    __name(mergeValue, "mergeValue");
     function resolveAliasValue(ctx, value2) {
       return ctx && identity.isAlias(value2) ? value2.resolve(ctx.doc, ctx) : value2;
     }
+    __name(resolveAliasValue, "resolveAliasValue");
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
     exports.merge = merge;
@@ -21855,6 +22779,7 @@ var require_addPairToJSMap = __commonJS({
       }
       return map;
     }
+    __name(addPairToJSMap, "addPairToJSMap");
     function stringifyKey(key, jsKey, ctx) {
       if (jsKey === null)
         return "";
@@ -21879,6 +22804,7 @@ var require_addPairToJSMap = __commonJS({
       }
       return JSON.stringify(jsKey);
     }
+    __name(stringifyKey, "stringifyKey");
     exports.addPairToJSMap = addPairToJSMap;
   }
 });
@@ -21896,7 +22822,11 @@ var require_Pair = __commonJS({
       const v = createNode.createNode(value2, void 0, ctx);
       return new Pair(k, v);
     }
+    __name(createPair, "createPair");
     var Pair = class _Pair {
+      static {
+        __name(this, "Pair");
+      }
       constructor(key, value2 = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
         this.key = key;
@@ -21935,6 +22865,7 @@ var require_stringifyCollection = __commonJS({
       const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
       return stringify2(collection, ctx, options);
     }
+    __name(stringifyCollection, "stringifyCollection");
     function stringifyBlockCollection({ comment, items: items2 }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
@@ -21984,6 +22915,7 @@ ${indent}${line}` : "\n";
         onChompKeep();
       return str2;
     }
+    __name(stringifyBlockCollection, "stringifyBlockCollection");
     function stringifyFlowCollection({ items: items2 }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
@@ -22062,6 +22994,7 @@ ${indent}${end}`;
         }
       }
     }
+    __name(stringifyFlowCollection, "stringifyFlowCollection");
     function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
@@ -22070,6 +23003,7 @@ ${indent}${end}`;
         lines.push(ic.trimStart());
       }
     }
+    __name(addCommentBefore, "addCommentBefore");
     exports.stringifyCollection = stringifyCollection;
   }
 });
@@ -22096,7 +23030,11 @@ var require_YAMLMap = __commonJS({
       }
       return void 0;
     }
+    __name(findPair, "findPair");
     var YAMLMap = class extends Collection.Collection {
+      static {
+        __name(this, "YAMLMap");
+      }
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -22111,14 +23049,14 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map = new this(schema);
-        const add = (key, value2) => {
+        const add = /* @__PURE__ */ __name((key, value2) => {
           if (typeof replacer === "function")
             value2 = replacer.call(obj, key, value2);
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
           if (value2 !== void 0 || keepUndefined)
             map.items.push(Pair.createPair(key, value2, ctx));
-        };
+        }, "add");
         if (obj instanceof Map) {
           for (const [key, value2] of obj)
             add(key, value2);
@@ -22234,7 +23172,7 @@ var require_map = __commonJS({
           onError("Expected a mapping for this tag");
         return map2;
       },
-      createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+      createNode: /* @__PURE__ */ __name((schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx), "createNode")
     };
     exports.map = map;
   }
@@ -22251,6 +23189,9 @@ var require_YAMLSeq = __commonJS({
     var Scalar = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection.Collection {
+      static {
+        __name(this, "YAMLSeq");
+      }
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
@@ -22352,6 +23293,7 @@ var require_YAMLSeq = __commonJS({
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
     }
+    __name(asItemIndex, "asItemIndex");
     exports.YAMLSeq = YAMLSeq;
   }
 });
@@ -22372,7 +23314,7 @@ var require_seq = __commonJS({
           onError("Expected a sequence for this tag");
         return seq2;
       },
-      createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+      createNode: /* @__PURE__ */ __name((schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx), "createNode")
     };
     exports.seq = seq;
   }
@@ -22384,10 +23326,10 @@ var require_string = __commonJS({
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
-      identify: (value2) => typeof value2 === "string",
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "string", "identify"),
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str2) => str2,
+      resolve: /* @__PURE__ */ __name((str2) => str2, "resolve"),
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -22403,13 +23345,13 @@ var require_null = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
-      identify: (value2) => value2 == null,
-      createNode: () => new Scalar.Scalar(null),
+      identify: /* @__PURE__ */ __name((value2) => value2 == null, "identify"),
+      createNode: /* @__PURE__ */ __name(() => new Scalar.Scalar(null), "createNode"),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar.Scalar(null),
-      stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
+      resolve: /* @__PURE__ */ __name(() => new Scalar.Scalar(null), "resolve"),
+      stringify: /* @__PURE__ */ __name(({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr, "stringify")
     };
     exports.nullTag = nullTag;
   }
@@ -22421,11 +23363,11 @@ var require_bool = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
-      identify: (value2) => typeof value2 === "boolean",
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "boolean", "identify"),
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: /* @__PURE__ */ __name((str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"), "resolve"),
       stringify({ source, value: value2 }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -22462,6 +23404,7 @@ var require_stringifyNumber = __commonJS({
       }
       return n2;
     }
+    __name(stringifyNumber, "stringifyNumber");
     exports.stringifyNumber = stringifyNumber;
   }
 });
@@ -22473,27 +23416,27 @@ var require_float = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value2) => typeof value2 === "number",
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "number", "identify"),
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: /* @__PURE__ */ __name((str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY, "resolve"),
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value2) => typeof value2 === "number",
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "number", "identify"),
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2),
+      resolve: /* @__PURE__ */ __name((str2) => parseFloat(str2), "resolve"),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
     var float = {
-      identify: (value2) => typeof value2 === "number",
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "number", "identify"),
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
@@ -22517,39 +23460,40 @@ var require_int = __commonJS({
   "node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
-    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
+    var intIdentify = /* @__PURE__ */ __name((value2) => typeof value2 === "bigint" || Number.isInteger(value2), "intIdentify");
+    var intResolve = /* @__PURE__ */ __name((str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix), "intResolve");
     function intStringify(node, radix, prefix) {
       const { value: value2 } = node;
       if (intIdentify(value2) && value2 >= 0)
         return prefix + value2.toString(radix);
       return stringifyNumber.stringifyNumber(node);
     }
+    __name(intStringify, "intStringify");
     var intOct = {
-      identify: (value2) => intIdentify(value2) && value2 >= 0,
+      identify: /* @__PURE__ */ __name((value2) => intIdentify(value2) && value2 >= 0, "identify"),
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
-      stringify: (node) => intStringify(node, 8, "0o")
+      resolve: /* @__PURE__ */ __name((str2, _onError, opt) => intResolve(str2, 2, 8, opt), "resolve"),
+      stringify: /* @__PURE__ */ __name((node) => intStringify(node, 8, "0o"), "stringify")
     };
     var int = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: /* @__PURE__ */ __name((str2, _onError, opt) => intResolve(str2, 0, 10, opt), "resolve"),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
-      identify: (value2) => intIdentify(value2) && value2 >= 0,
+      identify: /* @__PURE__ */ __name((value2) => intIdentify(value2) && value2 >= 0, "identify"),
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
-      stringify: (node) => intStringify(node, 16, "0x")
+      resolve: /* @__PURE__ */ __name((str2, _onError, opt) => intResolve(str2, 2, 16, opt), "resolve"),
+      stringify: /* @__PURE__ */ __name((node) => intStringify(node, 16, "0x"), "stringify")
     };
     exports.int = int;
     exports.intHex = intHex;
@@ -22595,30 +23539,31 @@ var require_schema2 = __commonJS({
     function intIdentify(value2) {
       return typeof value2 === "bigint" || Number.isInteger(value2);
     }
-    var stringifyJSON = ({ value: value2 }) => JSON.stringify(value2);
+    __name(intIdentify, "intIdentify");
+    var stringifyJSON = /* @__PURE__ */ __name(({ value: value2 }) => JSON.stringify(value2), "stringifyJSON");
     var jsonScalars = [
       {
-        identify: (value2) => typeof value2 === "string",
+        identify: /* @__PURE__ */ __name((value2) => typeof value2 === "string", "identify"),
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str2) => str2,
+        resolve: /* @__PURE__ */ __name((str2) => str2, "resolve"),
         stringify: stringifyJSON
       },
       {
-        identify: (value2) => value2 == null,
-        createNode: () => new Scalar.Scalar(null),
+        identify: /* @__PURE__ */ __name((value2) => value2 == null, "identify"),
+        createNode: /* @__PURE__ */ __name(() => new Scalar.Scalar(null), "createNode"),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
-        resolve: () => null,
+        resolve: /* @__PURE__ */ __name(() => null, "resolve"),
         stringify: stringifyJSON
       },
       {
-        identify: (value2) => typeof value2 === "boolean",
+        identify: /* @__PURE__ */ __name((value2) => typeof value2 === "boolean", "identify"),
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str2) => str2 === "true",
+        resolve: /* @__PURE__ */ __name((str2) => str2 === "true", "resolve"),
         stringify: stringifyJSON
       },
       {
@@ -22626,15 +23571,15 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
-        stringify: ({ value: value2 }) => intIdentify(value2) ? value2.toString() : JSON.stringify(value2)
+        resolve: /* @__PURE__ */ __name((str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10), "resolve"),
+        stringify: /* @__PURE__ */ __name(({ value: value2 }) => intIdentify(value2) ? value2.toString() : JSON.stringify(value2), "stringify")
       },
       {
-        identify: (value2) => typeof value2 === "number",
+        identify: /* @__PURE__ */ __name((value2) => typeof value2 === "number", "identify"),
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str2) => parseFloat(str2),
+        resolve: /* @__PURE__ */ __name((str2) => parseFloat(str2), "resolve"),
         stringify: stringifyJSON
       }
     ];
@@ -22660,7 +23605,7 @@ var require_binary = __commonJS({
     var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
-      identify: (value2) => value2 instanceof Uint8Array,
+      identify: /* @__PURE__ */ __name((value2) => value2 instanceof Uint8Array, "identify"),
       // Buffer inherits from Uint8Array
       default: false,
       tag: "tag:yaml.org,2002:binary",
@@ -22752,6 +23697,7 @@ ${cn.comment}` : item.comment;
         onError("Expected a sequence for this tag");
       return seq;
     }
+    __name(resolvePairs, "resolvePairs");
     function createPairs(schema, iterable, ctx) {
       const { replacer } = ctx;
       const pairs2 = new YAMLSeq.YAMLSeq(schema);
@@ -22783,6 +23729,7 @@ ${cn.comment}` : item.comment;
         }
       return pairs2;
     }
+    __name(createPairs, "createPairs");
     var pairs = {
       collection: "seq",
       default: false,
@@ -22806,6 +23753,9 @@ var require_omap = __commonJS({
     var YAMLSeq = require_YAMLSeq();
     var pairs = require_pairs();
     var YAMLOMap = class _YAMLOMap extends YAMLSeq.YAMLSeq {
+      static {
+        __name(this, "YAMLOMap");
+      }
       constructor() {
         super();
         this.add = YAMLMap.YAMLMap.prototype.add.bind(this);
@@ -22849,7 +23799,7 @@ var require_omap = __commonJS({
     YAMLOMap.tag = "tag:yaml.org,2002:omap";
     var omap = {
       collection: "seq",
-      identify: (value2) => value2 instanceof Map,
+      identify: /* @__PURE__ */ __name((value2) => value2 instanceof Map, "identify"),
       nodeClass: YAMLOMap,
       default: false,
       tag: "tag:yaml.org,2002:omap",
@@ -22867,7 +23817,7 @@ var require_omap = __commonJS({
         }
         return Object.assign(new YAMLOMap(), pairs$1);
       },
-      createNode: (schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx)
+      createNode: /* @__PURE__ */ __name((schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx), "createNode")
     };
     exports.YAMLOMap = YAMLOMap;
     exports.omap = omap;
@@ -22885,20 +23835,21 @@ var require_bool2 = __commonJS({
         return source;
       return value2 ? ctx.options.trueStr : ctx.options.falseStr;
     }
+    __name(boolStringify, "boolStringify");
     var trueTag = {
-      identify: (value2) => value2 === true,
+      identify: /* @__PURE__ */ __name((value2) => value2 === true, "identify"),
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar.Scalar(true),
+      resolve: /* @__PURE__ */ __name(() => new Scalar.Scalar(true), "resolve"),
       stringify: boolStringify
     };
     var falseTag = {
-      identify: (value2) => value2 === false,
+      identify: /* @__PURE__ */ __name((value2) => value2 === false, "identify"),
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar.Scalar(false),
+      resolve: /* @__PURE__ */ __name(() => new Scalar.Scalar(false), "resolve"),
       stringify: boolStringify
     };
     exports.falseTag = falseTag;
@@ -22913,27 +23864,27 @@ var require_float2 = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value2) => typeof value2 === "number",
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "number", "identify"),
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: /* @__PURE__ */ __name((str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY, "resolve"),
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value2) => typeof value2 === "number",
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "number", "identify"),
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
+      resolve: /* @__PURE__ */ __name((str2) => parseFloat(str2.replace(/_/g, "")), "resolve"),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
     var float = {
-      identify: (value2) => typeof value2 === "number",
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "number", "identify"),
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
@@ -22960,7 +23911,7 @@ var require_int2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
+    var intIdentify = /* @__PURE__ */ __name((value2) => typeof value2 === "bigint" || Number.isInteger(value2), "intIdentify");
     function intResolve(str2, offset, radix, { intAsBigInt }) {
       const sign2 = str2[0];
       if (sign2 === "-" || sign2 === "+")
@@ -22984,6 +23935,7 @@ var require_int2 = __commonJS({
       const n2 = parseInt(str2, radix);
       return sign2 === "-" ? -1 * n2 : n2;
     }
+    __name(intResolve, "intResolve");
     function intStringify(node, radix, prefix) {
       const { value: value2 } = node;
       if (intIdentify(value2)) {
@@ -22992,14 +23944,15 @@ var require_int2 = __commonJS({
       }
       return stringifyNumber.stringifyNumber(node);
     }
+    __name(intStringify, "intStringify");
     var intBin = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
-      stringify: (node) => intStringify(node, 2, "0b")
+      resolve: /* @__PURE__ */ __name((str2, _onError, opt) => intResolve(str2, 2, 2, opt), "resolve"),
+      stringify: /* @__PURE__ */ __name((node) => intStringify(node, 2, "0b"), "stringify")
     };
     var intOct = {
       identify: intIdentify,
@@ -23007,15 +23960,15 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
-      stringify: (node) => intStringify(node, 8, "0")
+      resolve: /* @__PURE__ */ __name((str2, _onError, opt) => intResolve(str2, 1, 8, opt), "resolve"),
+      stringify: /* @__PURE__ */ __name((node) => intStringify(node, 8, "0"), "stringify")
     };
     var int = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: /* @__PURE__ */ __name((str2, _onError, opt) => intResolve(str2, 0, 10, opt), "resolve"),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -23024,8 +23977,8 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
-      stringify: (node) => intStringify(node, 16, "0x")
+      resolve: /* @__PURE__ */ __name((str2, _onError, opt) => intResolve(str2, 2, 16, opt), "resolve"),
+      stringify: /* @__PURE__ */ __name((node) => intStringify(node, 16, "0x"), "stringify")
     };
     exports.int = int;
     exports.intBin = intBin;
@@ -23042,6 +23995,9 @@ var require_set = __commonJS({
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
+      static {
+        __name(this, "YAMLSet");
+      }
       constructor(schema) {
         super(schema);
         this.tag = _YAMLSet.tag;
@@ -23102,11 +24058,11 @@ var require_set = __commonJS({
     YAMLSet.tag = "tag:yaml.org,2002:set";
     var set = {
       collection: "map",
-      identify: (value2) => value2 instanceof Set,
+      identify: /* @__PURE__ */ __name((value2) => value2 instanceof Set, "identify"),
       nodeClass: YAMLSet,
       default: false,
       tag: "tag:yaml.org,2002:set",
-      createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
+      createNode: /* @__PURE__ */ __name((schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx), "createNode"),
       resolve(map, onError) {
         if (identity.isMap(map)) {
           if (map.hasAllNullValues(true))
@@ -23131,15 +24087,16 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str2, asBigInt) {
       const sign2 = str2[0];
       const parts = sign2 === "-" || sign2 === "+" ? str2.substring(1) : str2;
-      const num = (n2) => asBigInt ? BigInt(n2) : Number(n2);
+      const num = /* @__PURE__ */ __name((n2) => asBigInt ? BigInt(n2) : Number(n2), "num");
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign2 === "-" ? num(-1) * res : res;
     }
+    __name(parseSexagesimal, "parseSexagesimal");
     function stringifySexagesimal(node) {
       let { value: value2 } = node;
-      let num = (n2) => n2;
+      let num = /* @__PURE__ */ __name((n2) => n2, "num");
       if (typeof value2 === "bigint")
-        num = (n2) => BigInt(n2);
+        num = /* @__PURE__ */ __name((n2) => BigInt(n2), "num");
       else if (isNaN(value2) || !isFinite(value2))
         return stringifyNumber.stringifyNumber(node);
       let sign2 = "";
@@ -23161,26 +24118,27 @@ var require_timestamp = __commonJS({
       }
       return sign2 + parts.map((n2) => String(n2).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
+    __name(stringifySexagesimal, "stringifySexagesimal");
     var intTime = {
-      identify: (value2) => typeof value2 === "bigint" || Number.isInteger(value2),
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "bigint" || Number.isInteger(value2), "identify"),
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
+      resolve: /* @__PURE__ */ __name((str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt), "resolve"),
       stringify: stringifySexagesimal
     };
     var floatTime = {
-      identify: (value2) => typeof value2 === "number",
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "number", "identify"),
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str2) => parseSexagesimal(str2, false),
+      resolve: /* @__PURE__ */ __name((str2) => parseSexagesimal(str2, false), "resolve"),
       stringify: stringifySexagesimal
     };
     var timestamp = {
-      identify: (value2) => value2 instanceof Date,
+      identify: /* @__PURE__ */ __name((value2) => value2 instanceof Date, "identify"),
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
       // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
@@ -23203,7 +24161,7 @@ var require_timestamp = __commonJS({
         }
         return new Date(date);
       },
-      stringify: ({ value: value2 }) => value2?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
+      stringify: /* @__PURE__ */ __name(({ value: value2 }) => value2?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? "", "stringify")
     };
     exports.floatTime = floatTime;
     exports.intTime = intTime;
@@ -23344,6 +24302,7 @@ var require_tags = __commonJS({
         return tags2;
       }, []);
     }
+    __name(getTags, "getTags");
     exports.coreKnownTags = coreKnownTags;
     exports.getTags = getTags;
   }
@@ -23358,8 +24317,11 @@ var require_Schema = __commonJS({
     var seq = require_seq();
     var string = require_string();
     var tags = require_tags();
-    var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+    var sortMapEntriesByKey = /* @__PURE__ */ __name((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0, "sortMapEntriesByKey");
     var Schema = class _Schema {
+      static {
+        __name(this, "Schema");
+      }
       constructor({ compat, customTags, merge, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
         this.name = typeof schema === "string" && schema || "core";
@@ -23457,6 +24419,7 @@ var require_stringifyDocument = __commonJS({
       }
       return lines.join("\n") + "\n";
     }
+    __name(stringifyDocument, "stringifyDocument");
     exports.stringifyDocument = stringifyDocument;
   }
 });
@@ -23477,6 +24440,9 @@ var require_Document = __commonJS({
     var createNode = require_createNode();
     var directives = require_directives();
     var Document = class _Document {
+      static {
+        __name(this, "Document");
+      }
       constructor(value2, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -23566,7 +24532,7 @@ var require_Document = __commonJS({
           value2 = replacer.call({ "": value2 }, "", value2);
           _replacer = replacer;
         } else if (Array.isArray(replacer)) {
-          const keyToStr = (v) => typeof v === "number" || v instanceof String || v instanceof Number;
+          const keyToStr = /* @__PURE__ */ __name((v) => typeof v === "number" || v instanceof String || v instanceof Number, "keyToStr");
           const asStr = replacer.filter(keyToStr).map(String);
           if (asStr.length > 0)
             replacer = replacer.concat(asStr);
@@ -23766,6 +24732,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
+    __name(assertCollection, "assertCollection");
     exports.Document = Document;
   }
 });
@@ -23775,6 +24742,9 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
+      static {
+        __name(this, "YAMLError");
+      }
       constructor(name, pos, code, message) {
         super();
         this.name = name;
@@ -23784,16 +24754,22 @@ var require_errors2 = __commonJS({
       }
     };
     var YAMLParseError = class extends YAMLError {
+      static {
+        __name(this, "YAMLParseError");
+      }
       constructor(pos, code, message) {
         super("YAMLParseError", pos, code, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
+      static {
+        __name(this, "YAMLWarning");
+      }
       constructor(pos, code, message) {
         super("YAMLWarning", pos, code, message);
       }
     };
-    var prettifyError = (src, lc) => (error) => {
+    var prettifyError = /* @__PURE__ */ __name((src, lc) => (error) => {
       if (error.pos[0] === -1)
         return;
       error.linePos = error.pos.map((pos) => lc.linePos(pos));
@@ -23827,7 +24803,7 @@ ${lineStr}
 ${pointer}
 `;
       }
-    };
+    }, "prettifyError");
     exports.YAMLError = YAMLError;
     exports.YAMLParseError = YAMLParseError;
     exports.YAMLWarning = YAMLWarning;
@@ -23965,6 +24941,7 @@ var require_resolve_props = __commonJS({
         start: start ?? end
       };
     }
+    __name(resolveProps, "resolveProps");
     exports.resolveProps = resolveProps;
   }
 });
@@ -24007,6 +24984,7 @@ var require_util_contains_newline = __commonJS({
           return true;
       }
     }
+    __name(containsNewline, "containsNewline");
     exports.containsNewline = containsNewline;
   }
 });
@@ -24025,6 +25003,7 @@ var require_util_flow_indent_check = __commonJS({
         }
       }
     }
+    __name(flowIndentCheck, "flowIndentCheck");
     exports.flowIndentCheck = flowIndentCheck;
   }
 });
@@ -24041,6 +25020,7 @@ var require_util_map_includes = __commonJS({
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
       return items2.some((pair) => isEqual(pair.key, search));
     }
+    __name(mapIncludes, "mapIncludes");
     exports.mapIncludes = mapIncludes;
   }
 });
@@ -24149,6 +25129,7 @@ var require_resolve_block_map = __commonJS({
       map.range = [bm.offset, offset, commentEnd ?? offset];
       return map;
     }
+    __name(resolveBlockMap, "resolveBlockMap");
     exports.resolveBlockMap = resolveBlockMap;
   }
 });
@@ -24200,6 +25181,7 @@ var require_resolve_block_seq = __commonJS({
       seq.range = [bs.offset, offset, commentEnd ?? offset];
       return seq;
     }
+    __name(resolveBlockSeq, "resolveBlockSeq");
     exports.resolveBlockSeq = resolveBlockSeq;
   }
 });
@@ -24243,6 +25225,7 @@ var require_resolve_end = __commonJS({
       }
       return { comment, offset };
     }
+    __name(resolveEnd, "resolveEnd");
     exports.resolveEnd = resolveEnd;
   }
 });
@@ -24260,7 +25243,7 @@ var require_resolve_flow_collection = __commonJS({
     var utilContainsNewline = require_util_contains_newline();
     var utilMapIncludes = require_util_map_includes();
     var blockMsg = "Block collections are not allowed within flow collections";
-    var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
+    var isBlock = /* @__PURE__ */ __name((token) => token && (token.type === "block-map" || token.type === "block-seq"), "isBlock");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
       const isMap3 = fc.start.source === "{";
       const fcName = isMap3 ? "flow map" : "flow sequence";
@@ -24437,6 +25420,7 @@ var require_resolve_flow_collection = __commonJS({
       }
       return coll;
     }
+    __name(resolveFlowCollection, "resolveFlowCollection");
     exports.resolveFlowCollection = resolveFlowCollection;
   }
 });
@@ -24463,6 +25447,7 @@ var require_compose_collection = __commonJS({
         coll.tag = tagName;
       return coll;
     }
+    __name(resolveCollection, "resolveCollection");
     function composeCollection(CN, ctx, token, props, onError) {
       const tagToken = props.tag;
       const tagName = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg));
@@ -24502,6 +25487,7 @@ var require_compose_collection = __commonJS({
         node.format = tag.format;
       return node;
     }
+    __name(composeCollection, "composeCollection");
     exports.composeCollection = composeCollection;
   }
 });
@@ -24615,6 +25601,7 @@ var require_resolve_block_scalar = __commonJS({
       const end = start + header2.length + scalar.source.length;
       return { value: value2, type, comment: header2.comment, range: [start, end, end] };
     }
+    __name(resolveBlockScalar, "resolveBlockScalar");
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
         onError(props[0], "IMPOSSIBLE", "Block scalar header not found");
@@ -24675,6 +25662,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment, length };
     }
+    __name(parseBlockScalarHeader, "parseBlockScalarHeader");
     function splitLines(source) {
       const split = source.split(/\n( *)/);
       const first = split[0];
@@ -24685,6 +25673,7 @@ var require_resolve_block_scalar = __commonJS({
         lines.push([split[i], split[i + 1]]);
       return lines;
     }
+    __name(splitLines, "splitLines");
     exports.resolveBlockScalar = resolveBlockScalar;
   }
 });
@@ -24699,7 +25688,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value2;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = /* @__PURE__ */ __name((rel, code, msg) => onError(offset + rel, code, msg), "_onError");
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -24732,6 +25721,7 @@ var require_resolve_flow_scalar = __commonJS({
         range: [offset, valueEnd, re.offset]
       };
     }
+    __name(resolveFlowScalar, "resolveFlowScalar");
     function plainValue(source, onError) {
       let badChar = "";
       switch (source[0]) {
@@ -24760,11 +25750,13 @@ var require_resolve_flow_scalar = __commonJS({
         onError(0, "BAD_SCALAR_START", `Plain value cannot start with ${badChar}`);
       return unfoldLines(source);
     }
+    __name(plainValue, "plainValue");
     function singleQuotedValue(source, onError) {
       if (source[source.length - 1] !== "'" || source.length === 1)
         onError(source.length, "MISSING_CHAR", "Missing closing 'quote");
       return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
     }
+    __name(singleQuotedValue, "singleQuotedValue");
     function unfoldLines(source) {
       const line = /(.*?)\r?\n/sy;
       let match = line.exec(source);
@@ -24799,6 +25791,7 @@ var require_resolve_flow_scalar = __commonJS({
       match = last.exec(source);
       return res + sep + (match?.[1] ?? "");
     }
+    __name(unfoldLines, "unfoldLines");
     function doubleQuotedValue(source, onError) {
       let res = "";
       for (let i = 1; i < source.length - 1; ++i) {
@@ -24846,6 +25839,7 @@ var require_resolve_flow_scalar = __commonJS({
         onError(source.length, "MISSING_CHAR", 'Missing closing "quote');
       return res;
     }
+    __name(doubleQuotedValue, "doubleQuotedValue");
     function foldNewline(source, offset) {
       let fold = "";
       let ch = source[offset + 1];
@@ -24861,6 +25855,7 @@ var require_resolve_flow_scalar = __commonJS({
         fold = " ";
       return { fold, offset };
     }
+    __name(foldNewline, "foldNewline");
     var escapeCodes = {
       "0": "\0",
       // null character
@@ -24906,6 +25901,7 @@ var require_resolve_flow_scalar = __commonJS({
         return raw;
       }
     }
+    __name(parseCharCode, "parseCharCode");
     exports.resolveFlowScalar = resolveFlowScalar;
   }
 });
@@ -24951,6 +25947,7 @@ var require_compose_scalar = __commonJS({
         scalar.comment = comment;
       return scalar;
     }
+    __name(composeScalar, "composeScalar");
     function findScalarTagByName(schema, value2, tagName, tagToken, onError) {
       if (tagName === "!")
         return schema[identity.SCALAR];
@@ -24974,6 +25971,7 @@ var require_compose_scalar = __commonJS({
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
       return schema[identity.SCALAR];
     }
+    __name(findScalarTagByName, "findScalarTagByName");
     function findScalarTagByTest({ atKey, directives, schema }, value2, token, onError) {
       const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value2)) || schema[identity.SCALAR];
       if (schema.compat) {
@@ -24987,6 +25985,7 @@ var require_compose_scalar = __commonJS({
       }
       return tag;
     }
+    __name(findScalarTagByTest, "findScalarTagByTest");
     exports.composeScalar = composeScalar;
   }
 });
@@ -25017,6 +26016,7 @@ var require_util_empty_scalar_position = __commonJS({
       }
       return offset;
     }
+    __name(emptyScalarPosition, "emptyScalarPosition");
     exports.emptyScalarPosition = emptyScalarPosition;
   }
 });
@@ -25088,6 +26088,7 @@ var require_compose_node = __commonJS({
         node.srcToken = token;
       return node;
     }
+    __name(composeNode, "composeNode");
     function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
       const token = {
         type: "scalar",
@@ -25109,6 +26110,7 @@ var require_compose_node = __commonJS({
       }
       return node;
     }
+    __name(composeEmptyNode, "composeEmptyNode");
     function composeAlias({ options }, { offset, source, end }, onError) {
       const alias = new Alias.Alias(source.substring(1));
       if (alias.source === "")
@@ -25122,6 +26124,7 @@ var require_compose_node = __commonJS({
         alias.comment = re.comment;
       return alias;
     }
+    __name(composeAlias, "composeAlias");
     exports.composeEmptyNode = composeEmptyNode;
     exports.composeNode = composeNode;
   }
@@ -25166,6 +26169,7 @@ var require_compose_doc = __commonJS({
       doc.range = [offset, contentEnd, re.offset];
       return doc;
     }
+    __name(composeDoc, "composeDoc");
     exports.composeDoc = composeDoc;
   }
 });
@@ -25189,6 +26193,7 @@ var require_composer = __commonJS({
       const { offset, source } = src;
       return [offset, offset + (typeof source === "string" ? source.length : 1)];
     }
+    __name(getErrorPos, "getErrorPos");
     function parsePrelude(prelude) {
       let comment = "";
       let atComment = false;
@@ -25214,7 +26219,11 @@ var require_composer = __commonJS({
       }
       return { comment, afterEmptyLine };
     }
+    __name(parsePrelude, "parsePrelude");
     var Composer = class {
+      static {
+        __name(this, "Composer");
+      }
       constructor(options = {}) {
         this.doc = null;
         this.atDirectives = false;
@@ -25388,13 +26397,13 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = /* @__PURE__ */ __name((pos, code, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
             onError(offset, code, message);
           else
             throw new errors.YAMLParseError([offset, offset + 1], code, message);
-        };
+        }, "_onError");
         switch (token.type) {
           case "scalar":
           case "single-quoted-scalar":
@@ -25406,6 +26415,7 @@ var require_cst_scalar = __commonJS({
       }
       return null;
     }
+    __name(resolveAsScalar, "resolveAsScalar");
     function createScalarToken(value2, context) {
       const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
       const source = stringifyString.stringifyString({ type, value: value2 }, {
@@ -25438,6 +26448,7 @@ var require_cst_scalar = __commonJS({
           return { type: "scalar", offset, indent, source, end };
       }
     }
+    __name(createScalarToken, "createScalarToken");
     function setScalarValue(token, value2, context = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
       let indent = "indent" in token ? token.indent : null;
@@ -25482,6 +26493,7 @@ var require_cst_scalar = __commonJS({
           setFlowScalarValue(token, source, "scalar");
       }
     }
+    __name(setScalarValue, "setScalarValue");
     function setBlockScalarValue(token, source) {
       const he = source.indexOf("\n");
       const head = source.substring(0, he);
@@ -25506,6 +26518,7 @@ var require_cst_scalar = __commonJS({
         Object.assign(token, { type: "block-scalar", indent, props, source: body });
       }
     }
+    __name(setBlockScalarValue, "setBlockScalarValue");
     function addEndtoBlockProps(props, end) {
       if (end)
         for (const st of end)
@@ -25520,6 +26533,7 @@ var require_cst_scalar = __commonJS({
           }
       return false;
     }
+    __name(addEndtoBlockProps, "addEndtoBlockProps");
     function setFlowScalarValue(token, source, type) {
       switch (token.type) {
         case "scalar":
@@ -25557,6 +26571,7 @@ var require_cst_scalar = __commonJS({
         }
       }
     }
+    __name(setFlowScalarValue, "setFlowScalarValue");
     exports.createScalarToken = createScalarToken;
     exports.resolveAsScalar = resolveAsScalar;
     exports.setScalarValue = setScalarValue;
@@ -25567,7 +26582,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify = /* @__PURE__ */ __name((cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst), "stringify");
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -25607,6 +26622,7 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
+    __name(stringifyToken, "stringifyToken");
     function stringifyItem({ start, key, sep, value: value2 }) {
       let res = "";
       for (const st of start)
@@ -25620,6 +26636,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value2);
       return res;
     }
+    __name(stringifyItem, "stringifyItem");
     exports.stringify = stringify;
   }
 });
@@ -25636,6 +26653,7 @@ var require_cst_visit = __commonJS({
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
+    __name(visit, "visit");
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
@@ -25682,6 +26700,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
+    __name(_visit, "_visit");
     exports.visit = visit;
   }
 });
@@ -25697,8 +26716,8 @@ var require_cst = __commonJS({
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
-    var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isCollection = /* @__PURE__ */ __name((token) => !!token && "items" in token, "isCollection");
+    var isScalar2 = /* @__PURE__ */ __name((token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar"), "isScalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -25713,6 +26732,7 @@ var require_cst = __commonJS({
           return JSON.stringify(token);
       }
     }
+    __name(prettyToken, "prettyToken");
     function tokenType(source) {
       switch (source) {
         case BOM:
@@ -25772,6 +26792,7 @@ var require_cst = __commonJS({
       }
       return null;
     }
+    __name(tokenType, "tokenType");
     exports.createScalarToken = cstScalar.createScalarToken;
     exports.resolveAsScalar = cstScalar.resolveAsScalar;
     exports.setScalarValue = cstScalar.setScalarValue;
@@ -25805,12 +26826,16 @@ var require_lexer = __commonJS({
           return false;
       }
     }
+    __name(isEmpty, "isEmpty");
     var hexDigits = new Set("0123456789ABCDEFabcdef");
     var tagChars = new Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-#;/?:@&=+$_.!~*'()");
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
-    var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
+    var isNotAnchorChar = /* @__PURE__ */ __name((ch) => !ch || invalidAnchorChars.has(ch), "isNotAnchorChar");
     var Lexer = class {
+      static {
+        __name(this, "Lexer");
+      }
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -26382,6 +27407,9 @@ var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     var LineCounter2 = class {
+      static {
+        __name(this, "LineCounter");
+      }
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -26421,6 +27449,7 @@ var require_parser = __commonJS({
           return true;
       return false;
     }
+    __name(includesToken, "includesToken");
     function findNonEmptyIndex(list2) {
       for (let i = 0; i < list2.length; ++i) {
         switch (list2[i].type) {
@@ -26434,6 +27463,7 @@ var require_parser = __commonJS({
       }
       return -1;
     }
+    __name(findNonEmptyIndex, "findNonEmptyIndex");
     function isFlowToken(token) {
       switch (token?.type) {
         case "alias":
@@ -26446,6 +27476,7 @@ var require_parser = __commonJS({
           return false;
       }
     }
+    __name(isFlowToken, "isFlowToken");
     function getPrevProps(parent) {
       switch (parent.type) {
         case "document":
@@ -26461,6 +27492,7 @@ var require_parser = __commonJS({
           return [];
       }
     }
+    __name(getPrevProps, "getPrevProps");
     function getFirstKeyStartProps(prev) {
       if (prev.length === 0)
         return [];
@@ -26479,6 +27511,7 @@ var require_parser = __commonJS({
       }
       return prev.splice(i, prev.length);
     }
+    __name(getFirstKeyStartProps, "getFirstKeyStartProps");
     function arrayPushArray(target, source) {
       if (source.length < 1e5)
         Array.prototype.push.apply(target, source);
@@ -26486,6 +27519,7 @@ var require_parser = __commonJS({
         for (let i = 0; i < source.length; ++i)
           target.push(source[i]);
     }
+    __name(arrayPushArray, "arrayPushArray");
     function fixFlowSeqItems(fc) {
       if (fc.start.type === "flow-seq-start") {
         for (const it of fc.items) {
@@ -26505,7 +27539,11 @@ var require_parser = __commonJS({
         }
       }
     }
+    __name(fixFlowSeqItems, "fixFlowSeqItems");
     var Parser = class {
+      static {
+        __name(this, "Parser");
+      }
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -27298,6 +28336,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
+    __name(parseOptions, "parseOptions");
     function parseAllDocuments(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
@@ -27312,6 +28351,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
+    __name(parseAllDocuments, "parseAllDocuments");
     function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
@@ -27331,6 +28371,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
+    __name(parseDocument2, "parseDocument");
     function parse4(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
@@ -27350,6 +28391,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
+    __name(parse4, "parse");
     function stringify(value2, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
@@ -27372,6 +28414,7 @@ var require_public_api = __commonJS({
         return value2.toString(options);
       return new Document.Document(value2, _replacer, options).toString(options);
     }
+    __name(stringify, "stringify");
     exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
@@ -27467,6 +28510,7 @@ var init_secret_kinds = __esm({
     SECRET_KINDS = [...CONTENT_SECRET_KINDS, ...NAME_SECRET_KINDS];
     SSH_KEY_FILE = /^id_(?:rsa|dsa|ecdsa|ed25519|ecdsa_sk|ed25519_sk)$/;
     DOTENV_TEMPLATE = /\.(?:example|sample|template|dist|defaults?|tmpl|schema)$/;
+    __name(secretKindsFromPath, "secretKindsFromPath");
   }
 });
 
@@ -27503,6 +28547,9 @@ var init_yaml_reader = __esm({
       source;
       doc;
       lines;
+      static {
+        __name(this, "YamlReader");
+      }
       /** `FILE:LINE:COL` of a node (its first character), or of the document start. */
       at(node) {
         const offset = node?.range?.[0] ?? 0;
@@ -27599,6 +28646,8 @@ var init_yaml_reader = __esm({
         return result.value;
       }
     };
+    __name(policyError, "policyError");
+    __name(got, "got");
   }
 });
 
@@ -27728,7 +28777,7 @@ function checkPackageMatch(r, node, match) {
 function readAllowance(r, node, index) {
   const what = `allow[${index}]`;
   const entries = r.entries(node, what, ALLOW_KEYS);
-  const get = (key) => entries.find((e) => e.key === key);
+  const get = /* @__PURE__ */ __name((key) => entries.find((e) => e.key === key), "get");
   const ruleEntry = get("rule");
   if (ruleEntry === void 0)
     r.fail(node, `${what} needs "rule" (the id of the rule it makes an exception to)`);
@@ -27794,19 +28843,19 @@ var init_parse = __esm({
       "image"
     ];
     EXTENDABLE = ["recommended"];
-    bool = (r, n2, w) => r.boolean(n2, w);
-    globs = (leadingSlash) => (r, n2, w) => r.list(n2, w, (item, what) => {
+    bool = /* @__PURE__ */ __name((r, n2, w) => r.boolean(n2, w), "bool");
+    globs = /* @__PURE__ */ __name((leadingSlash) => (r, n2, w) => r.list(n2, w, (item, what) => {
       const glob = r.parsed(item, what, parseGlob);
       return leadingSlash === "strip" ? glob.replace(/^\/+/, "") : glob;
-    });
-    oneOrMore = (values) => (r, n2, w) => r.list(n2, w, (item, what) => r.oneOf(item, what, values));
-    size = (r, n2, w) => r.parsed(n2, w, parseSize);
+    }), "globs");
+    oneOrMore = /* @__PURE__ */ __name((values) => (r, n2, w) => r.list(n2, w, (item, what) => r.oneOf(item, what, values)), "oneOrMore");
+    size = /* @__PURE__ */ __name((r, n2, w) => r.parsed(n2, w, parseSize), "size");
     PACKAGE_FIELDS = {
       name: globs("keep"),
       ecosystem: oneOrMore(ECOSYSTEMS),
       change: oneOrMore(PACKAGE_CHANGES),
       bump: oneOrMore(BUMPS),
-      version: (r, n2, w) => {
+      version: /* @__PURE__ */ __name((r, n2, w) => {
         const text = r.string(n2, w);
         const constraint = parseVersionConstraint(text);
         if (constraint === void 0)
@@ -27815,7 +28864,7 @@ var init_parse = __esm({
             `${w} must be a version constraint like "<1.2", ">=1:2.0-1, <2" or (npm) "^1.2" (got ${JSON.stringify(text)})`
           );
         return constraint;
-      },
+      }, "version"),
       present: bool,
       calendarVersions: bool
     };
@@ -27831,7 +28880,7 @@ var init_parse = __esm({
       maxSize: size,
       ownerRoot: bool,
       modifiedAfterInstall: bool,
-      sizeGrowthFactor: (r, n2, w) => r.number(n2, w, "positive")
+      sizeGrowthFactor: /* @__PURE__ */ __name((r, n2, w) => r.number(n2, w, "positive"), "sizeGrowthFactor")
     };
     SECRET_FIELDS = {
       kinds: oneOrMore(SECRET_KINDS),
@@ -27839,7 +28888,7 @@ var init_parse = __esm({
       nonPackaged: bool
     };
     SIZE_GROWTH_FIELDS = {
-      percent: (r, n2, w) => r.number(n2, w, "positive"),
+      percent: /* @__PURE__ */ __name((r, n2, w) => r.number(n2, w, "positive"), "percent"),
       bytes: size
     };
     IMAGE_FIELDS = {
@@ -27847,15 +28896,15 @@ var init_parse = __esm({
       switchedToRoot: bool,
       newPorts: bool,
       secretEnv: bool,
-      sizeGrowth: (r, n2, w) => {
+      sizeGrowth: /* @__PURE__ */ __name((r, n2, w) => {
         const growth = readFields(r, n2, `"${w}"`, SIZE_GROWTH_FIELDS);
         if (Object.keys(growth).length === 0) r.fail(n2, `${w} needs "percent", "bytes" or both`);
         return growth;
-      },
-      maxLayers: (r, n2, w) => r.number(n2, w, "whole"),
+      }, "sizeGrowth"),
+      maxLayers: /* @__PURE__ */ __name((r, n2, w) => r.number(n2, w, "whole"), "maxLayers"),
       osChanged: bool,
       osVersionDecreased: bool,
-      requiredLabels: (r, n2, w) => r.list(n2, w, (item, what) => r.string(item, what))
+      requiredLabels: /* @__PURE__ */ __name((r, n2, w) => r.list(n2, w, (item, what) => r.string(item, what)), "requiredLabels")
     };
     RULE_KEYS = ["id", "description", "action", "disable", ...SUBJECT_BLOCKS];
     ALLOW_KEYS = ["rule", "package", "path", "subject", "reason", "expires"];
@@ -27870,6 +28919,13 @@ var init_parse = __esm({
       sizeGrowth: Object.keys(SIZE_GROWTH_FIELDS),
       allow: ALLOW_KEYS
     };
+    __name(readFields, "readFields");
+    __name(valueNode, "valueNode");
+    __name(parsePolicyDocument, "parsePolicyDocument");
+    __name(readRule, "readRule");
+    __name(readSubject, "readSubject");
+    __name(checkPackageMatch, "checkPackageMatch");
+    __name(readAllowance, "readAllowance");
   }
 });
 
@@ -27978,6 +29034,12 @@ var init_resolve = __esm({
     "use strict";
     init_values();
     init_yaml_reader();
+    __name(resolvePolicy, "resolvePolicy");
+    __name(newRule, "newRule");
+    __name(override, "override");
+    __name(withCommon, "withCommon");
+    __name(checkAllowances, "checkAllowances");
+    __name(kindArticle, "kindArticle");
   }
 });
 
@@ -28119,6 +29181,7 @@ var init_load = __esm({
     init_recommended();
     init_resolve();
     init_parse();
+    __name(parsePolicy, "parsePolicy");
     loadPolicy = parsePolicy;
   }
 });
@@ -28159,6 +29222,8 @@ var init_allowlist = __esm({
     "use strict";
     import_picomatch6 = __toESM(require_picomatch2(), 1);
     init_values();
+    __name(applyAllowances, "applyAllowances");
+    __name(coverage, "coverage");
   }
 });
 
@@ -28180,6 +29245,9 @@ var init_describe = __esm({
   "src/policy/describe.ts"() {
     "use strict";
     init_format_bytes();
+    __name(formatMode2, "formatMode");
+    __name(isRegular, "isRegular");
+    __name(describeFileChange, "describeFileChange");
   }
 });
 
@@ -28206,12 +29274,12 @@ function fileViolations(rule, files) {
 function matchFacts(match, change2) {
   const facts = [];
   const after = change2.after;
-  const check2 = (wanted, actual, fact) => {
+  const check2 = /* @__PURE__ */ __name((wanted, actual, fact) => {
     if (wanted === void 0) return true;
     if (actual !== wanted) return false;
     if (actual && fact !== "") facts.push(fact);
     return true;
-  };
+  }, "check");
   if (!check2(match.nonPackaged, change2.ownership === "none", ""))
     return void 0;
   if (!check2(
@@ -28267,6 +29335,11 @@ var init_match_files = __esm({
     SETUID = 2048;
     SETGID = 1024;
     STICKY = 512;
+    __name(fileViolations, "fileViolations");
+    __name(matchFacts, "matchFacts");
+    __name(needsNewState, "needsNewState");
+    __name(gained, "gained");
+    __name(isWorldWritable, "isWorldWritable");
   }
 });
 
@@ -28286,6 +29359,7 @@ var SECRET_WORDS2, SECRET_PAIRS;
 var init_secret_keys2 = __esm({
   "src/policy/secret-keys.ts"() {
     "use strict";
+    __name(isSecretKey, "isSecretKey");
     SECRET_WORDS2 = /* @__PURE__ */ new Set([
       "PASSWORD",
       "PASSWD",
@@ -28313,9 +29387,9 @@ var init_secret_keys2 = __esm({
 function imageViolations(rule, changes, after) {
   const { match } = rule;
   const out = [];
-  const report = (subject, message) => {
+  const report = /* @__PURE__ */ __name((subject, message) => {
     out.push({ rule: rule.id, action: rule.action, subject, message });
-  };
+  }, "report");
   const user = after.config.config?.User ?? "";
   const before = changes.before;
   if (match.runsAsRoot === true && isRootUser(user))
@@ -28431,6 +29505,16 @@ var init_match_image = __esm({
     "use strict";
     init_describe();
     init_secret_keys2();
+    __name(imageViolations, "imageViolations");
+    __name(isRootUser, "isRootUser");
+    __name(describeUser, "describeUser");
+    __name(describeOs3, "describeOs");
+    __name(compareOsVersions, "compareOsVersions");
+    __name(normalisePort, "normalisePort");
+    __name(portsIn, "portsIn");
+    __name(newPorts, "newPorts");
+    __name(portSettings, "portSettings");
+    __name(newSecretEnvKeys, "newSecretEnvKeys");
   }
 });
 
@@ -28527,6 +29611,15 @@ var init_match_packages = __esm({
     import_semver6 = __toESM(require_semver2(), 1);
     init_versions();
     init_values();
+    __name(packageViolations, "packageViolations");
+    __name(subjectOf, "subjectOf");
+    __name(packageMatches, "packageMatches");
+    __name(nameMatcher, "nameMatcher");
+    __name(satisfies, "satisfies");
+    __name(isCalendarChange, "isCalendarChange");
+    __name(isCalendarVersion, "isCalendarVersion");
+    __name(describeChange, "describeChange");
+    __name(words, "words");
   }
 });
 
@@ -28562,13 +29655,14 @@ var init_match_secrets = __esm({
     init_describe();
     init_secret_kinds();
     init_secrets_probe();
+    __name(secretViolations, "secretViolations");
   }
 });
 
 // src/policy/evaluate.ts
 function evaluatePolicy(policy, changes, after, now) {
   let afterFiles;
-  const filesByPath = () => afterFiles ??= new Map(after.files.map((f) => [f.path, f]));
+  const filesByPath = /* @__PURE__ */ __name(() => afterFiles ??= new Map(after.files.map((f) => [f.path, f])), "filesByPath");
   const ranked = [];
   policy.rules.forEach((rule, rank) => {
     const found = applyAllowances(ruleViolations(rule, changes, after, filesByPath), rule, policy.allow, now);
@@ -28607,6 +29701,9 @@ var init_evaluate = __esm({
     init_match_packages();
     init_match_secrets();
     SEVERITY = { stop: 0, warn: 1, info: 2 };
+    __name(evaluatePolicy, "evaluatePolicy");
+    __name(ruleViolations, "ruleViolations");
+    __name(compare3, "compare");
   }
 });
 
@@ -28633,6 +29730,8 @@ var init_summary = __esm({
     "use strict";
     NAMED_IN_LINE = 3;
     MAX_MESSAGE = 300;
+    __name(verdictLine, "verdictLine");
+    __name(oneLine, "oneLine");
   }
 });
 
@@ -28780,6 +29879,12 @@ var init_main = __esm({
     init_evaluate();
     init_summary();
     EXIT = { ok: 0, changed: 1, stop: 2, error: 3 };
+    __name(defaultCacheDir, "defaultCacheDir");
+    __name(scanOptions, "scanOptions");
+    __name(emit, "emit");
+    __name(policyFrom, "policyFrom");
+    __name(execute, "execute");
+    __name(main, "main");
   }
 });
 

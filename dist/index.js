@@ -10,6 +10,7 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __name = (target, value2) => __defProp(target, "name", { value: value2, configurable: true });
 var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x, {
   get: (a, b) => (typeof require !== "undefined" ? require : a)[b]
 }) : x)(function(x) {
@@ -64,6 +65,7 @@ var require_tunnel = __commonJS({
       agent.request = http5.request;
       return agent;
     }
+    __name(httpOverHttp2, "httpOverHttp");
     function httpsOverHttp2(options) {
       var agent = new TunnelingAgent(options);
       agent.request = http5.request;
@@ -71,11 +73,13 @@ var require_tunnel = __commonJS({
       agent.defaultPort = 443;
       return agent;
     }
+    __name(httpsOverHttp2, "httpsOverHttp");
     function httpOverHttps2(options) {
       var agent = new TunnelingAgent(options);
       agent.request = https4.request;
       return agent;
     }
+    __name(httpOverHttps2, "httpOverHttps");
     function httpsOverHttps2(options) {
       var agent = new TunnelingAgent(options);
       agent.request = https4.request;
@@ -83,6 +87,7 @@ var require_tunnel = __commonJS({
       agent.defaultPort = 443;
       return agent;
     }
+    __name(httpsOverHttps2, "httpsOverHttps");
     function TunnelingAgent(options) {
       var self2 = this;
       self2.options = options || {};
@@ -90,7 +95,7 @@ var require_tunnel = __commonJS({
       self2.maxSockets = self2.options.maxSockets || http5.Agent.defaultMaxSockets;
       self2.requests = [];
       self2.sockets = [];
-      self2.on("free", function onFree(socket, host, port, localAddress) {
+      self2.on("free", /* @__PURE__ */ __name(function onFree(socket, host, port, localAddress) {
         var options2 = toOptions(host, port, localAddress);
         for (var i = 0, len = self2.requests.length; i < len; ++i) {
           var pending = self2.requests[i];
@@ -102,10 +107,11 @@ var require_tunnel = __commonJS({
         }
         socket.destroy();
         self2.removeSocket(socket);
-      });
+      }, "onFree"));
     }
+    __name(TunnelingAgent, "TunnelingAgent");
     util5.inherits(TunnelingAgent, events2.EventEmitter);
-    TunnelingAgent.prototype.addRequest = function addRequest(req, host, port, localAddress) {
+    TunnelingAgent.prototype.addRequest = /* @__PURE__ */ __name(function addRequest(req, host, port, localAddress) {
       var self2 = this;
       var options = mergeOptions({ request: req }, self2.options, toOptions(host, port, localAddress));
       if (self2.sockets.length >= this.maxSockets) {
@@ -120,15 +126,17 @@ var require_tunnel = __commonJS({
         function onFree() {
           self2.emit("free", socket, options);
         }
+        __name(onFree, "onFree");
         function onCloseOrRemove(err2) {
           self2.removeSocket(socket);
           socket.removeListener("free", onFree);
           socket.removeListener("close", onCloseOrRemove);
           socket.removeListener("agentRemove", onCloseOrRemove);
         }
+        __name(onCloseOrRemove, "onCloseOrRemove");
       });
-    };
-    TunnelingAgent.prototype.createSocket = function createSocket(options, cb) {
+    }, "addRequest");
+    TunnelingAgent.prototype.createSocket = /* @__PURE__ */ __name(function createSocket(options, cb) {
       var self2 = this;
       var placeholder = {};
       self2.sockets.push(placeholder);
@@ -158,11 +166,13 @@ var require_tunnel = __commonJS({
       function onResponse(res) {
         res.upgrade = true;
       }
+      __name(onResponse, "onResponse");
       function onUpgrade(res, socket, head) {
         process.nextTick(function() {
           onConnect(res, socket, head);
         });
       }
+      __name(onUpgrade, "onUpgrade");
       function onConnect(res, socket, head) {
         connectReq.removeAllListeners();
         socket.removeAllListeners();
@@ -191,6 +201,7 @@ var require_tunnel = __commonJS({
         self2.sockets[self2.sockets.indexOf(placeholder)] = socket;
         return cb(socket);
       }
+      __name(onConnect, "onConnect");
       function onError(cause) {
         connectReq.removeAllListeners();
         debug2(
@@ -203,8 +214,9 @@ var require_tunnel = __commonJS({
         options.request.emit("error", error2);
         self2.removeSocket(placeholder);
       }
-    };
-    TunnelingAgent.prototype.removeSocket = function removeSocket(socket) {
+      __name(onError, "onError");
+    }, "createSocket");
+    TunnelingAgent.prototype.removeSocket = /* @__PURE__ */ __name(function removeSocket(socket) {
       var pos = this.sockets.indexOf(socket);
       if (pos === -1) {
         return;
@@ -216,7 +228,7 @@ var require_tunnel = __commonJS({
           pending.request.onSocket(socket2);
         });
       }
-    };
+    }, "removeSocket");
     function createSecureSocket(options, cb) {
       var self2 = this;
       TunnelingAgent.prototype.createSocket.call(self2, options, function(socket) {
@@ -230,6 +242,7 @@ var require_tunnel = __commonJS({
         cb(secureSocket);
       });
     }
+    __name(createSecureSocket, "createSecureSocket");
     function toOptions(host, port, localAddress) {
       if (typeof host === "string") {
         return {
@@ -240,6 +253,7 @@ var require_tunnel = __commonJS({
       }
       return host;
     }
+    __name(toOptions, "toOptions");
     function mergeOptions(target) {
       for (var i = 1, len = arguments.length; i < len; ++i) {
         var overrides = arguments[i];
@@ -255,9 +269,10 @@ var require_tunnel = __commonJS({
       }
       return target;
     }
+    __name(mergeOptions, "mergeOptions");
     var debug2;
     if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
-      debug2 = function() {
+      debug2 = /* @__PURE__ */ __name(function() {
         var args = Array.prototype.slice.call(arguments);
         if (typeof args[0] === "string") {
           args[0] = "TUNNEL: " + args[0];
@@ -265,10 +280,10 @@ var require_tunnel = __commonJS({
           args.unshift("TUNNEL:");
         }
         console.error.apply(console, args);
-      };
+      }, "debug");
     } else {
-      debug2 = function() {
-      };
+      debug2 = /* @__PURE__ */ __name(function() {
+      }, "debug");
     }
     exports2.debug = debug2;
   }
@@ -360,6 +375,9 @@ var require_errors = __commonJS({
     "use strict";
     var kUndiciError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR");
     var UndiciError = class extends Error {
+      static {
+        __name(this, "UndiciError");
+      }
       constructor(message) {
         super(message);
         this.name = "UndiciError";
@@ -372,6 +390,9 @@ var require_errors = __commonJS({
     };
     var kConnectTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_CONNECT_TIMEOUT");
     var ConnectTimeoutError = class extends UndiciError {
+      static {
+        __name(this, "ConnectTimeoutError");
+      }
       constructor(message) {
         super(message);
         this.name = "ConnectTimeoutError";
@@ -385,6 +406,9 @@ var require_errors = __commonJS({
     };
     var kHeadersTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HEADERS_TIMEOUT");
     var HeadersTimeoutError = class extends UndiciError {
+      static {
+        __name(this, "HeadersTimeoutError");
+      }
       constructor(message) {
         super(message);
         this.name = "HeadersTimeoutError";
@@ -398,6 +422,9 @@ var require_errors = __commonJS({
     };
     var kHeadersOverflowError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HEADERS_OVERFLOW");
     var HeadersOverflowError = class extends UndiciError {
+      static {
+        __name(this, "HeadersOverflowError");
+      }
       constructor(message) {
         super(message);
         this.name = "HeadersOverflowError";
@@ -411,6 +438,9 @@ var require_errors = __commonJS({
     };
     var kBodyTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_BODY_TIMEOUT");
     var BodyTimeoutError = class extends UndiciError {
+      static {
+        __name(this, "BodyTimeoutError");
+      }
       constructor(message) {
         super(message);
         this.name = "BodyTimeoutError";
@@ -424,6 +454,9 @@ var require_errors = __commonJS({
     };
     var kResponseStatusCodeError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE_STATUS_CODE");
     var ResponseStatusCodeError = class extends UndiciError {
+      static {
+        __name(this, "ResponseStatusCodeError");
+      }
       constructor(message, statusCode, headers, body2) {
         super(message);
         this.name = "ResponseStatusCodeError";
@@ -441,6 +474,9 @@ var require_errors = __commonJS({
     };
     var kInvalidArgumentError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INVALID_ARG");
     var InvalidArgumentError = class extends UndiciError {
+      static {
+        __name(this, "InvalidArgumentError");
+      }
       constructor(message) {
         super(message);
         this.name = "InvalidArgumentError";
@@ -454,6 +490,9 @@ var require_errors = __commonJS({
     };
     var kInvalidReturnValueError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INVALID_RETURN_VALUE");
     var InvalidReturnValueError = class extends UndiciError {
+      static {
+        __name(this, "InvalidReturnValueError");
+      }
       constructor(message) {
         super(message);
         this.name = "InvalidReturnValueError";
@@ -467,6 +506,9 @@ var require_errors = __commonJS({
     };
     var kAbortError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_ABORT");
     var AbortError3 = class extends UndiciError {
+      static {
+        __name(this, "AbortError");
+      }
       constructor(message) {
         super(message);
         this.name = "AbortError";
@@ -480,6 +522,9 @@ var require_errors = __commonJS({
     };
     var kRequestAbortedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_ABORTED");
     var RequestAbortedError = class extends AbortError3 {
+      static {
+        __name(this, "RequestAbortedError");
+      }
       constructor(message) {
         super(message);
         this.name = "AbortError";
@@ -493,6 +538,9 @@ var require_errors = __commonJS({
     };
     var kInformationalError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INFO");
     var InformationalError = class extends UndiciError {
+      static {
+        __name(this, "InformationalError");
+      }
       constructor(message) {
         super(message);
         this.name = "InformationalError";
@@ -506,6 +554,9 @@ var require_errors = __commonJS({
     };
     var kRequestContentLengthMismatchError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_CONTENT_LENGTH_MISMATCH");
     var RequestContentLengthMismatchError = class extends UndiciError {
+      static {
+        __name(this, "RequestContentLengthMismatchError");
+      }
       constructor(message) {
         super(message);
         this.name = "RequestContentLengthMismatchError";
@@ -519,6 +570,9 @@ var require_errors = __commonJS({
     };
     var kResponseContentLengthMismatchError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RES_CONTENT_LENGTH_MISMATCH");
     var ResponseContentLengthMismatchError = class extends UndiciError {
+      static {
+        __name(this, "ResponseContentLengthMismatchError");
+      }
       constructor(message) {
         super(message);
         this.name = "ResponseContentLengthMismatchError";
@@ -532,6 +586,9 @@ var require_errors = __commonJS({
     };
     var kClientDestroyedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_DESTROYED");
     var ClientDestroyedError = class extends UndiciError {
+      static {
+        __name(this, "ClientDestroyedError");
+      }
       constructor(message) {
         super(message);
         this.name = "ClientDestroyedError";
@@ -545,6 +602,9 @@ var require_errors = __commonJS({
     };
     var kClientClosedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_CLOSED");
     var ClientClosedError = class extends UndiciError {
+      static {
+        __name(this, "ClientClosedError");
+      }
       constructor(message) {
         super(message);
         this.name = "ClientClosedError";
@@ -558,6 +618,9 @@ var require_errors = __commonJS({
     };
     var kSocketError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_SOCKET");
     var SocketError = class extends UndiciError {
+      static {
+        __name(this, "SocketError");
+      }
       constructor(message, socket) {
         super(message);
         this.name = "SocketError";
@@ -572,6 +635,9 @@ var require_errors = __commonJS({
     };
     var kNotSupportedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_NOT_SUPPORTED");
     var NotSupportedError = class extends UndiciError {
+      static {
+        __name(this, "NotSupportedError");
+      }
       constructor(message) {
         super(message);
         this.name = "NotSupportedError";
@@ -585,6 +651,9 @@ var require_errors = __commonJS({
     };
     var kBalancedPoolMissingUpstreamError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_BPL_MISSING_UPSTREAM");
     var BalancedPoolMissingUpstreamError = class extends UndiciError {
+      static {
+        __name(this, "BalancedPoolMissingUpstreamError");
+      }
       constructor(message) {
         super(message);
         this.name = "MissingUpstreamError";
@@ -598,6 +667,9 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
+      static {
+        __name(this, "HTTPParserError");
+      }
       constructor(message, code, data) {
         super(message);
         this.name = "HTTPParserError";
@@ -611,6 +683,9 @@ var require_errors = __commonJS({
     };
     var kResponseExceededMaxSizeError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RES_EXCEEDED_MAX_SIZE");
     var ResponseExceededMaxSizeError = class extends UndiciError {
+      static {
+        __name(this, "ResponseExceededMaxSizeError");
+      }
       constructor(message) {
         super(message);
         this.name = "ResponseExceededMaxSizeError";
@@ -624,6 +699,9 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
+      static {
+        __name(this, "RequestRetryError");
+      }
       constructor(message, code, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
@@ -640,6 +718,9 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
+      static {
+        __name(this, "ResponseError");
+      }
       constructor(message, code, { headers, data }) {
         super(message);
         this.name = "ResponseError";
@@ -656,6 +737,9 @@ var require_errors = __commonJS({
     };
     var kSecureProxyConnectionError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_PRX_TLS");
     var SecureProxyConnectionError = class extends UndiciError {
+      static {
+        __name(this, "SecureProxyConnectionError");
+      }
       constructor(cause, message, options) {
         super(message, { cause, ...options ?? {} });
         this.name = "SecureProxyConnectionError";
@@ -670,6 +754,9 @@ var require_errors = __commonJS({
     };
     var kMessageSizeExceededError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_WS_MESSAGE_SIZE_EXCEEDED");
     var MessageSizeExceededError = class extends UndiciError {
+      static {
+        __name(this, "MessageSizeExceededError");
+      }
       constructor(message) {
         super(message);
         this.name = "MessageSizeExceededError";
@@ -836,6 +923,9 @@ var require_tree = __commonJS({
       headerNameLowerCasedRecord
     } = require_constants();
     var TstNode = class _TstNode {
+      static {
+        __name(this, "TstNode");
+      }
       /** @type {any} */
       value = null;
       /** @type {null | TstNode} */
@@ -934,6 +1024,9 @@ var require_tree = __commonJS({
       }
     };
     var TernarySearchTree = class {
+      static {
+        __name(this, "TernarySearchTree");
+      }
       /** @type {TstNode | null} */
       node = null;
       /**
@@ -985,6 +1078,9 @@ var require_util = __commonJS({
     var { tree } = require_tree();
     var [nodeMajor, nodeMinor] = process.versions.node.split(".").map((v) => Number(v));
     var BodyAsyncIterable = class {
+      static {
+        __name(this, "BodyAsyncIterable");
+      }
       constructor(body2) {
         this[kBody] = body2;
         this[kBodyUsed] = false;
@@ -1017,11 +1113,14 @@ var require_util = __commonJS({
         return body2;
       }
     }
+    __name(wrapRequestBody, "wrapRequestBody");
     function nop() {
     }
+    __name(nop, "nop");
     function isStream(obj) {
       return obj && typeof obj === "object" && typeof obj.pipe === "function" && typeof obj.on === "function";
     }
+    __name(isStream, "isStream");
     function isBlobLike(object) {
       if (object === null) {
         return false;
@@ -1034,6 +1133,7 @@ var require_util = __commonJS({
         return (sTag === "Blob" || sTag === "File") && ("stream" in object && typeof object.stream === "function" || "arrayBuffer" in object && typeof object.arrayBuffer === "function");
       }
     }
+    __name(isBlobLike, "isBlobLike");
     function buildURL(url2, queryParams) {
       if (url2.includes("?") || url2.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
@@ -1044,13 +1144,16 @@ var require_util = __commonJS({
       }
       return url2;
     }
+    __name(buildURL, "buildURL");
     function isValidPort(port) {
       const value2 = parseInt(port, 10);
       return value2 === Number(port) && value2 >= 0 && value2 <= 65535;
     }
+    __name(isValidPort, "isValidPort");
     function isHttpOrHttpsPrefixed(value2) {
       return value2 != null && value2[0] === "h" && value2[1] === "t" && value2[2] === "t" && value2[3] === "p" && (value2[4] === ":" || value2[4] === "s" && value2[5] === ":");
     }
+    __name(isHttpOrHttpsPrefixed, "isHttpOrHttpsPrefixed");
     function parseURL(url2) {
       if (typeof url2 === "string") {
         url2 = new URL(url2);
@@ -1097,6 +1200,7 @@ var require_util = __commonJS({
       }
       return url2;
     }
+    __name(parseURL, "parseURL");
     function parseOrigin(url2) {
       url2 = parseURL(url2);
       if (url2.pathname !== "/" || url2.search || url2.hash) {
@@ -1104,6 +1208,7 @@ var require_util = __commonJS({
       }
       return url2;
     }
+    __name(parseOrigin, "parseOrigin");
     function getHostname(host) {
       if (host[0] === "[") {
         const idx2 = host.indexOf("]");
@@ -1114,6 +1219,7 @@ var require_util = __commonJS({
       if (idx === -1) return host;
       return host.substring(0, idx);
     }
+    __name(getHostname, "getHostname");
     function getServerName(host) {
       if (!host) {
         return null;
@@ -1125,15 +1231,19 @@ var require_util = __commonJS({
       }
       return servername;
     }
+    __name(getServerName, "getServerName");
     function deepClone(obj) {
       return JSON.parse(JSON.stringify(obj));
     }
+    __name(deepClone, "deepClone");
     function isAsyncIterable(obj) {
       return !!(obj != null && typeof obj[Symbol.asyncIterator] === "function");
     }
+    __name(isAsyncIterable, "isAsyncIterable");
     function isIterable(obj) {
       return !!(obj != null && (typeof obj[Symbol.iterator] === "function" || typeof obj[Symbol.asyncIterator] === "function"));
     }
+    __name(isIterable, "isIterable");
     function bodyLength(body2) {
       if (body2 == null) {
         return 0;
@@ -1147,9 +1257,11 @@ var require_util = __commonJS({
       }
       return null;
     }
+    __name(bodyLength, "bodyLength");
     function isDestroyed(body2) {
       return body2 && !!(body2.destroyed || body2[kDestroyed] || stream3.isDestroyed?.(body2));
     }
+    __name(isDestroyed, "isDestroyed");
     function destroy2(stream4, err2) {
       if (stream4 == null || !isStream(stream4) || isDestroyed(stream4)) {
         return;
@@ -1168,17 +1280,21 @@ var require_util = __commonJS({
         stream4[kDestroyed] = true;
       }
     }
+    __name(destroy2, "destroy");
     var KEEPALIVE_TIMEOUT_EXPR = /timeout=(\d+)/;
     function parseKeepAliveTimeout(val) {
       const m = val.toString().match(KEEPALIVE_TIMEOUT_EXPR);
       return m ? parseInt(m[1], 10) * 1e3 : null;
     }
+    __name(parseKeepAliveTimeout, "parseKeepAliveTimeout");
     function headerNameToString(value2) {
       return typeof value2 === "string" ? headerNameLowerCasedRecord[value2] ?? value2.toLowerCase() : tree.lookup(value2) ?? value2.toString("latin1").toLowerCase();
     }
+    __name(headerNameToString, "headerNameToString");
     function bufferToLowerCasedHeaderName(value2) {
       return tree.lookup(value2) ?? value2.toString("latin1").toLowerCase();
     }
+    __name(bufferToLowerCasedHeaderName, "bufferToLowerCasedHeaderName");
     function parseHeaders2(headers, obj) {
       if (obj === void 0) obj = {};
       for (let i = 0; i < headers.length; i += 2) {
@@ -1204,6 +1320,7 @@ var require_util = __commonJS({
       }
       return obj;
     }
+    __name(parseHeaders2, "parseHeaders");
     function parseRawHeaders(headers) {
       const len = headers.length;
       const ret = new Array(len);
@@ -1231,9 +1348,11 @@ var require_util = __commonJS({
       }
       return ret;
     }
+    __name(parseRawHeaders, "parseRawHeaders");
     function isBuffer(buffer3) {
       return buffer3 instanceof Uint8Array || Buffer.isBuffer(buffer3);
     }
+    __name(isBuffer, "isBuffer");
     function validateHandler(handler2, method, upgrade) {
       if (!handler2 || typeof handler2 !== "object") {
         throw new InvalidArgumentError("handler must be an object");
@@ -1263,15 +1382,19 @@ var require_util = __commonJS({
         }
       }
     }
+    __name(validateHandler, "validateHandler");
     function isDisturbed(body2) {
       return !!(body2 && (stream3.isDisturbed(body2) || body2[kBodyUsed]));
     }
+    __name(isDisturbed, "isDisturbed");
     function isErrored(body2) {
       return !!(body2 && stream3.isErrored(body2));
     }
+    __name(isErrored, "isErrored");
     function isReadable(body2) {
       return !!(body2 && stream3.isReadable(body2));
     }
+    __name(isReadable, "isReadable");
     function getSocketInfo(socket) {
       return {
         localAddress: socket.localAddress,
@@ -1284,6 +1407,7 @@ var require_util = __commonJS({
         bytesRead: socket.bytesRead
       };
     }
+    __name(getSocketInfo, "getSocketInfo");
     function ReadableStreamFrom(iterable) {
       let iterator2;
       return new ReadableStream(
@@ -1313,9 +1437,11 @@ var require_util = __commonJS({
         }
       );
     }
+    __name(ReadableStreamFrom, "ReadableStreamFrom");
     function isFormDataLike(object) {
       return object && typeof object === "object" && typeof object.append === "function" && typeof object.delete === "function" && typeof object.get === "function" && typeof object.getAll === "function" && typeof object.has === "function" && typeof object.set === "function" && object[Symbol.toStringTag] === "FormData";
     }
+    __name(isFormDataLike, "isFormDataLike");
     function addAbortListener(signal, listener) {
       if ("addEventListener" in signal) {
         signal.addEventListener("abort", listener, { once: true });
@@ -1324,14 +1450,17 @@ var require_util = __commonJS({
       signal.addListener("abort", listener);
       return () => signal.removeListener("abort", listener);
     }
+    __name(addAbortListener, "addAbortListener");
     var hasToWellFormed = typeof String.prototype.toWellFormed === "function";
     var hasIsWellFormed = typeof String.prototype.isWellFormed === "function";
     function toUSVString(val) {
       return hasToWellFormed ? `${val}`.toWellFormed() : nodeUtil.toUSVString(val);
     }
+    __name(toUSVString, "toUSVString");
     function isUSVString(val) {
       return hasIsWellFormed ? `${val}`.isWellFormed() : toUSVString(val) === `${val}`;
     }
+    __name(isUSVString, "isUSVString");
     function isTokenCharCode(c) {
       switch (c) {
         case 34:
@@ -1356,6 +1485,7 @@ var require_util = __commonJS({
           return c >= 33 && c <= 126;
       }
     }
+    __name(isTokenCharCode, "isTokenCharCode");
     function isValidHTTPToken(characters) {
       if (characters.length === 0) {
         return false;
@@ -1367,10 +1497,12 @@ var require_util = __commonJS({
       }
       return true;
     }
+    __name(isValidHTTPToken, "isValidHTTPToken");
     var headerCharRegex = /[^\t\x20-\x7e\x80-\xff]/;
     function isValidHeaderValue(characters) {
       return !headerCharRegex.test(characters);
     }
+    __name(isValidHeaderValue, "isValidHeaderValue");
     function parseRangeHeader(range3) {
       if (range3 == null || range3 === "") return { start: 0, end: null, size: null };
       const m = range3 ? range3.match(/^bytes (\d+)-(\d+)\/(\d+)?$/) : null;
@@ -1380,18 +1512,21 @@ var require_util = __commonJS({
         size: m[3] ? parseInt(m[3]) : null
       } : null;
     }
+    __name(parseRangeHeader, "parseRangeHeader");
     function addListener(obj, name, listener) {
       const listeners = obj[kListeners] ??= [];
       listeners.push([name, listener]);
       obj.on(name, listener);
       return obj;
     }
+    __name(addListener, "addListener");
     function removeAllListeners(obj) {
       for (const [name, listener] of obj[kListeners] ?? []) {
         obj.removeListener(name, listener);
       }
       obj[kListeners] = null;
     }
+    __name(removeAllListeners, "removeAllListeners");
     function errorRequest(client, request2, err2) {
       try {
         request2.onError(err2);
@@ -1400,6 +1535,7 @@ var require_util = __commonJS({
         client.emit("error", err3);
       }
     }
+    __name(errorRequest, "errorRequest");
     var kEnumerableProperty = /* @__PURE__ */ Object.create(null);
     kEnumerableProperty.enumerable = true;
     var normalizedMethodRecordsBase = {
@@ -1686,6 +1822,9 @@ var require_request = __commonJS({
     var invalidPathRegex = /[^\u0021-\u00ff]/;
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
+      static {
+        __name(this, "Request");
+      }
       constructor(origin, {
         path: path12,
         method,
@@ -1743,9 +1882,9 @@ var require_request = __commonJS({
           this.body = body2;
           const rState = this.body._readableState;
           if (!rState || !rState.autoDestroy) {
-            this.endHandler = function autoDestroy() {
+            this.endHandler = /* @__PURE__ */ __name(function autoDestroy() {
               destroy2(this);
-            };
+            }, "autoDestroy");
             this.body.on("end", this.endHandler);
           }
           this.errorHandler = (err2) => {
@@ -2050,6 +2189,7 @@ var require_request = __commonJS({
         request2.headers.push(key, val);
       }
     }
+    __name(processHeader, "processHeader");
     module.exports = Request;
   }
 });
@@ -2060,6 +2200,9 @@ var require_dispatcher = __commonJS({
     "use strict";
     var EventEmitter4 = __require("node:events");
     var Dispatcher = class extends EventEmitter4 {
+      static {
+        __name(this, "Dispatcher");
+      }
       dispatch() {
         throw new Error("not implemented");
       }
@@ -2088,6 +2231,9 @@ var require_dispatcher = __commonJS({
       }
     };
     var ComposedDispatcher = class extends Dispatcher {
+      static {
+        __name(this, "ComposedDispatcher");
+      }
       #dispatcher = null;
       #dispatch = null;
       constructor(dispatcher, dispatch) {
@@ -2127,6 +2273,9 @@ var require_dispatcher_base = __commonJS({
     var kWebSocketOptions = /* @__PURE__ */ Symbol("webSocketOptions");
     var kEventSourceOptions = /* @__PURE__ */ Symbol("eventSourceOptions");
     var DispatcherBase = class extends Dispatcher {
+      static {
+        __name(this, "DispatcherBase");
+      }
       constructor(opts) {
         super();
         this[kDestroyed] = false;
@@ -2192,13 +2341,13 @@ var require_dispatcher_base = __commonJS({
         }
         this[kClosed] = true;
         this[kOnClosed].push(callback);
-        const onClosed = () => {
+        const onClosed = /* @__PURE__ */ __name(() => {
           const callbacks = this[kOnClosed];
           this[kOnClosed] = null;
           for (let i = 0; i < callbacks.length; i++) {
             callbacks[i](null, null);
           }
-        };
+        }, "onClosed");
         this[kClose]().then(() => this.destroy()).then(() => {
           queueMicrotask(onClosed);
         });
@@ -2235,13 +2384,13 @@ var require_dispatcher_base = __commonJS({
         this[kDestroyed] = true;
         this[kOnDestroyed] = this[kOnDestroyed] || [];
         this[kOnDestroyed].push(callback);
-        const onDestroyed = () => {
+        const onDestroyed = /* @__PURE__ */ __name(() => {
           const callbacks = this[kOnDestroyed];
           this[kOnDestroyed] = null;
           for (let i = 0; i < callbacks.length; i++) {
             callbacks[i](null, null);
           }
-        };
+        }, "onDestroyed");
         this[kDestroy](err2).then(() => {
           queueMicrotask(onDestroyed);
         });
@@ -2328,6 +2477,7 @@ var require_timers = __commonJS({
         refreshTimeout();
       }
     }
+    __name(onTick, "onTick");
     function refreshTimeout() {
       if (fastNowTimeout) {
         fastNowTimeout.refresh();
@@ -2339,7 +2489,11 @@ var require_timers = __commonJS({
         }
       }
     }
+    __name(refreshTimeout, "refreshTimeout");
     var FastTimer = class {
+      static {
+        __name(this, "FastTimer");
+      }
       [kFastTimer] = true;
       /**
        * The state of the timer, which can be one of the following:
@@ -2528,10 +2682,14 @@ var require_connect = __commonJS({
     var timers = require_timers();
     function noop4() {
     }
+    __name(noop4, "noop");
     var tls;
     var SessionCache;
     if (global.FinalizationRegistry && !(process.env.NODE_V8_COVERAGE || process.env.UNDICI_NO_FG)) {
       SessionCache = class WeakSessionCache {
+        static {
+          __name(this, "WeakSessionCache");
+        }
         constructor(maxCachedSessions) {
           this._maxCachedSessions = maxCachedSessions;
           this._sessionCache = /* @__PURE__ */ new Map();
@@ -2559,6 +2717,9 @@ var require_connect = __commonJS({
       };
     } else {
       SessionCache = class SimpleSessionCache {
+        static {
+          __name(this, "SimpleSessionCache");
+        }
         constructor(maxCachedSessions) {
           this._maxCachedSessions = maxCachedSessions;
           this._sessionCache = /* @__PURE__ */ new Map();
@@ -2586,7 +2747,7 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return /* @__PURE__ */ __name(function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
@@ -2647,8 +2808,9 @@ var require_connect = __commonJS({
           }
         });
         return socket;
-      };
+      }, "connect");
     }
+    __name(buildConnector, "buildConnector");
     var setupConnectTimeout = process.platform === "win32" ? (socketWeakRef, opts) => {
       if (!opts.timeout) {
         return noop4;
@@ -2693,6 +2855,7 @@ var require_connect = __commonJS({
       message += ` timeout: ${opts.timeout}ms)`;
       util5.destroy(socket, new ConnectTimeoutError(message));
     }
+    __name(onConnectTimeout, "onConnectTimeout");
     module.exports = buildConnector;
   }
 });
@@ -2713,6 +2876,7 @@ var require_utils = __commonJS({
       });
       return res;
     }
+    __name(enumToMap, "enumToMap");
     exports2.enumToMap = enumToMap;
   }
 });
@@ -3282,6 +3446,7 @@ var require_global = __commonJS({
     function getGlobalOrigin() {
       return globalThis[globalOrigin];
     }
+    __name(getGlobalOrigin, "getGlobalOrigin");
     function setGlobalOrigin(newOrigin) {
       if (newOrigin === void 0) {
         Object.defineProperty(globalThis, globalOrigin, {
@@ -3303,6 +3468,7 @@ var require_global = __commonJS({
         configurable: false
       });
     }
+    __name(setGlobalOrigin, "setGlobalOrigin");
     module.exports = {
       getGlobalOrigin,
       setGlobalOrigin
@@ -3357,6 +3523,7 @@ var require_data_url = __commonJS({
       }
       return { mimeType: mimeTypeRecord, body: body2 };
     }
+    __name(dataURLProcessor, "dataURLProcessor");
     function URLSerializer(url2, excludeFragment = false) {
       if (!excludeFragment) {
         return url2.href;
@@ -3369,6 +3536,7 @@ var require_data_url = __commonJS({
       }
       return serialized;
     }
+    __name(URLSerializer, "URLSerializer");
     function collectASequenceOfCodePoints(condition, input, position) {
       let result = "";
       while (position.position < input.length && condition(input[position.position])) {
@@ -3377,6 +3545,7 @@ var require_data_url = __commonJS({
       }
       return result;
     }
+    __name(collectASequenceOfCodePoints, "collectASequenceOfCodePoints");
     function collectASequenceOfCodePointsFast(char, input, position) {
       const idx = input.indexOf(char, position.position);
       const start = position.position;
@@ -3387,19 +3556,23 @@ var require_data_url = __commonJS({
       position.position = idx;
       return input.slice(start, position.position);
     }
+    __name(collectASequenceOfCodePointsFast, "collectASequenceOfCodePointsFast");
     function stringPercentDecode(input) {
       const bytes = encoder.encode(input);
       return percentDecode(bytes);
     }
+    __name(stringPercentDecode, "stringPercentDecode");
     function isHexCharByte(byte) {
       return byte >= 48 && byte <= 57 || byte >= 65 && byte <= 70 || byte >= 97 && byte <= 102;
     }
+    __name(isHexCharByte, "isHexCharByte");
     function hexByteToNumber(byte) {
       return (
         // 0-9
         byte >= 48 && byte <= 57 ? byte - 48 : (byte & 223) - 55
       );
     }
+    __name(hexByteToNumber, "hexByteToNumber");
     function percentDecode(input) {
       const length = input.length;
       const output = new Uint8Array(length);
@@ -3417,6 +3590,7 @@ var require_data_url = __commonJS({
       }
       return length === j ? output : output.subarray(0, j);
     }
+    __name(percentDecode, "percentDecode");
     function parseMIMEType(input) {
       input = removeHTTPWhitespace(input, true, true);
       const position = { position: 0 };
@@ -3499,6 +3673,7 @@ var require_data_url = __commonJS({
       }
       return mimeType;
     }
+    __name(parseMIMEType, "parseMIMEType");
     function forgivingBase64(data) {
       data = data.replace(ASCII_WHITESPACE_REPLACE_REGEX, "");
       let dataLength = data.length;
@@ -3519,6 +3694,7 @@ var require_data_url = __commonJS({
       const buffer3 = Buffer.from(data, "base64");
       return new Uint8Array(buffer3.buffer, buffer3.byteOffset, buffer3.byteLength);
     }
+    __name(forgivingBase64, "forgivingBase64");
     function collectAnHTTPQuotedString(input, position, extractValue) {
       const positionStart = position.position;
       let value2 = "";
@@ -3552,6 +3728,7 @@ var require_data_url = __commonJS({
       }
       return input.slice(positionStart, position.position);
     }
+    __name(collectAnHTTPQuotedString, "collectAnHTTPQuotedString");
     function serializeAMimeType(mimeType) {
       assert4(mimeType !== "failure");
       const { parameters, essence } = mimeType;
@@ -3569,18 +3746,23 @@ var require_data_url = __commonJS({
       }
       return serialization;
     }
+    __name(serializeAMimeType, "serializeAMimeType");
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
+    __name(isHTTPWhiteSpace, "isHTTPWhiteSpace");
     function removeHTTPWhitespace(str2, leading = true, trailing = true) {
       return removeChars(str2, leading, trailing, isHTTPWhiteSpace);
     }
+    __name(removeHTTPWhitespace, "removeHTTPWhitespace");
     function isASCIIWhitespace(char) {
       return char === 13 || char === 10 || char === 9 || char === 12 || char === 32;
     }
+    __name(isASCIIWhitespace, "isASCIIWhitespace");
     function removeASCIIWhitespace(str2, leading = true, trailing = true) {
       return removeChars(str2, leading, trailing, isASCIIWhitespace);
     }
+    __name(removeASCIIWhitespace, "removeASCIIWhitespace");
     function removeChars(str2, leading, trailing, predicate) {
       let lead = 0;
       let trail = str2.length - 1;
@@ -3592,6 +3774,7 @@ var require_data_url = __commonJS({
       }
       return lead === 0 && trail === str2.length - 1 ? str2 : str2.slice(lead, trail + 1);
     }
+    __name(removeChars, "removeChars");
     function isomorphicDecode(input) {
       const length = input.length;
       if ((2 << 15) - 1 > length) {
@@ -3608,6 +3791,7 @@ var require_data_url = __commonJS({
       }
       return result;
     }
+    __name(isomorphicDecode, "isomorphicDecode");
     function minimizeSupportedMimeType(mimeType) {
       switch (mimeType.essence) {
         case "application/ecmascript":
@@ -3644,6 +3828,7 @@ var require_data_url = __commonJS({
       }
       return "";
     }
+    __name(minimizeSupportedMimeType, "minimizeSupportedMimeType");
     module.exports = {
       dataURLProcessor,
       URLSerializer,
@@ -4108,6 +4293,7 @@ var require_util2 = __commonJS({
       const length = urlList.length;
       return length === 0 ? null : urlList[length - 1].toString();
     }
+    __name(responseURL, "responseURL");
     function responseLocationURL(response, requestFragment) {
       if (!redirectStatusSet.has(response.status)) {
         return null;
@@ -4124,6 +4310,7 @@ var require_util2 = __commonJS({
       }
       return location;
     }
+    __name(responseLocationURL, "responseLocationURL");
     function isValidEncodedURL(url2) {
       for (let i = 0; i < url2.length; ++i) {
         const code = url2.charCodeAt(i);
@@ -4134,12 +4321,15 @@ var require_util2 = __commonJS({
       }
       return true;
     }
+    __name(isValidEncodedURL, "isValidEncodedURL");
     function normalizeBinaryStringToUtf8(value2) {
       return Buffer.from(value2, "binary").toString("utf8");
     }
+    __name(normalizeBinaryStringToUtf8, "normalizeBinaryStringToUtf8");
     function requestCurrentURL(request2) {
       return request2.urlList[request2.urlList.length - 1];
     }
+    __name(requestCurrentURL, "requestCurrentURL");
     function requestBadPort(request2) {
       const url2 = requestCurrentURL(request2);
       if (urlIsHttpHttpsScheme(url2) && badPortsSet.has(url2.port)) {
@@ -4147,9 +4337,11 @@ var require_util2 = __commonJS({
       }
       return "allowed";
     }
+    __name(requestBadPort, "requestBadPort");
     function isErrorLike(object) {
       return object instanceof Error || (object?.constructor?.name === "Error" || object?.constructor?.name === "DOMException");
     }
+    __name(isErrorLike, "isErrorLike");
     function isValidReasonPhrase(statusText) {
       for (let i = 0; i < statusText.length; ++i) {
         const c = statusText.charCodeAt(i);
@@ -4161,10 +4353,12 @@ var require_util2 = __commonJS({
       }
       return true;
     }
+    __name(isValidReasonPhrase, "isValidReasonPhrase");
     var isValidHeaderName = isValidHTTPToken;
     function isValidHeaderValue(potentialValue) {
       return (potentialValue[0] === "	" || potentialValue[0] === " " || potentialValue[potentialValue.length - 1] === "	" || potentialValue[potentialValue.length - 1] === " " || potentialValue.includes("\n") || potentialValue.includes("\r") || potentialValue.includes("\0")) === false;
     }
+    __name(isValidHeaderValue, "isValidHeaderValue");
     function setRequestReferrerPolicyOnRedirect(request2, actualResponse) {
       const { headersList } = actualResponse;
       const policyHeader = (headersList.get("referrer-policy", true) ?? "").split(",");
@@ -4182,20 +4376,25 @@ var require_util2 = __commonJS({
         request2.referrerPolicy = policy;
       }
     }
+    __name(setRequestReferrerPolicyOnRedirect, "setRequestReferrerPolicyOnRedirect");
     function crossOriginResourcePolicyCheck() {
       return "allowed";
     }
+    __name(crossOriginResourcePolicyCheck, "crossOriginResourcePolicyCheck");
     function corsCheck() {
       return "success";
     }
+    __name(corsCheck, "corsCheck");
     function TAOCheck() {
       return "success";
     }
+    __name(TAOCheck, "TAOCheck");
     function appendFetchMetadata(httpRequest) {
       let header2 = null;
       header2 = httpRequest.mode;
       httpRequest.headersList.set("sec-fetch-mode", header2, true);
     }
+    __name(appendFetchMetadata, "appendFetchMetadata");
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
       if (serializedOrigin === "client" || serializedOrigin === void 0) {
@@ -4225,9 +4424,11 @@ var require_util2 = __commonJS({
         request2.headersList.append("origin", serializedOrigin, true);
       }
     }
+    __name(appendRequestOriginHeader, "appendRequestOriginHeader");
     function coarsenTime(timestamp, crossOriginIsolatedCapability) {
       return timestamp;
     }
+    __name(coarsenTime, "coarsenTime");
     function clampAndCoarsenConnectionTimingInfo(connectionTimingInfo, defaultStartTime, crossOriginIsolatedCapability) {
       if (!connectionTimingInfo?.startTime || connectionTimingInfo.startTime < defaultStartTime) {
         return {
@@ -4248,9 +4449,11 @@ var require_util2 = __commonJS({
         ALPNNegotiatedProtocol: connectionTimingInfo.ALPNNegotiatedProtocol
       };
     }
+    __name(clampAndCoarsenConnectionTimingInfo, "clampAndCoarsenConnectionTimingInfo");
     function coarsenedSharedCurrentTime(crossOriginIsolatedCapability) {
       return coarsenTime(performance2.now(), crossOriginIsolatedCapability);
     }
+    __name(coarsenedSharedCurrentTime, "coarsenedSharedCurrentTime");
     function createOpaqueTimingInfo(timingInfo) {
       return {
         startTime: timingInfo.startTime ?? 0,
@@ -4266,16 +4469,19 @@ var require_util2 = __commonJS({
         finalConnectionTimingInfo: null
       };
     }
+    __name(createOpaqueTimingInfo, "createOpaqueTimingInfo");
     function makePolicyContainer() {
       return {
         referrerPolicy: "strict-origin-when-cross-origin"
       };
     }
+    __name(makePolicyContainer, "makePolicyContainer");
     function clonePolicyContainer(policyContainer) {
       return {
         referrerPolicy: policyContainer.referrerPolicy
       };
     }
+    __name(clonePolicyContainer, "clonePolicyContainer");
     function determineRequestsReferrer(request2) {
       const policy = request2.referrerPolicy;
       assert4(policy);
@@ -4335,6 +4541,7 @@ var require_util2 = __commonJS({
           return isNonPotentiallyTrustWorthy ? "no-referrer" : referrerOrigin;
       }
     }
+    __name(determineRequestsReferrer, "determineRequestsReferrer");
     function stripURLForReferrer(url2, originOnly) {
       assert4(url2 instanceof URL);
       url2 = new URL(url2);
@@ -4350,6 +4557,7 @@ var require_util2 = __commonJS({
       }
       return url2;
     }
+    __name(stripURLForReferrer, "stripURLForReferrer");
     function isURLPotentiallyTrustworthy(url2) {
       if (!(url2 instanceof URL)) {
         return false;
@@ -4371,7 +4579,9 @@ var require_util2 = __commonJS({
         }
         return false;
       }
+      __name(isOriginPotentiallyTrustworthy, "isOriginPotentiallyTrustworthy");
     }
+    __name(isURLPotentiallyTrustworthy, "isURLPotentiallyTrustworthy");
     function bytesMatch(bytes, metadataList) {
       if (crypto4 === void 0) {
         return true;
@@ -4402,6 +4612,7 @@ var require_util2 = __commonJS({
       }
       return false;
     }
+    __name(bytesMatch, "bytesMatch");
     var parseHashWithOptions = /(?<algo>sha256|sha384|sha512)-((?<hash>[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}(?:\s|$)( +[!-~]*)?)?/i;
     function parseMetadata(metadata2) {
       const result = [];
@@ -4422,6 +4633,7 @@ var require_util2 = __commonJS({
       }
       return result;
     }
+    __name(parseMetadata, "parseMetadata");
     function getStrongestMetadata(metadataList) {
       let algorithm = metadataList[0].algo;
       if (algorithm[3] === "5") {
@@ -4440,6 +4652,7 @@ var require_util2 = __commonJS({
       }
       return algorithm;
     }
+    __name(getStrongestMetadata, "getStrongestMetadata");
     function filterMetadataListByAlgorithm(metadataList, algorithm) {
       if (metadataList.length === 1) {
         return metadataList;
@@ -4453,6 +4666,7 @@ var require_util2 = __commonJS({
       metadataList.length = pos;
       return metadataList;
     }
+    __name(filterMetadataListByAlgorithm, "filterMetadataListByAlgorithm");
     function compareBase64Mixed(actualValue, expectedValue) {
       if (actualValue.length !== expectedValue.length) {
         return false;
@@ -4467,8 +4681,10 @@ var require_util2 = __commonJS({
       }
       return true;
     }
+    __name(compareBase64Mixed, "compareBase64Mixed");
     function tryUpgradeRequestToAPotentiallyTrustworthyURL(request2) {
     }
+    __name(tryUpgradeRequestToAPotentiallyTrustworthyURL, "tryUpgradeRequestToAPotentiallyTrustworthyURL");
     function sameOrigin(A, B) {
       if (A.origin === B.origin && A.origin === "null") {
         return true;
@@ -4478,6 +4694,7 @@ var require_util2 = __commonJS({
       }
       return false;
     }
+    __name(sameOrigin, "sameOrigin");
     function createDeferredPromise() {
       let res;
       let rej;
@@ -4487,15 +4704,19 @@ var require_util2 = __commonJS({
       });
       return { promise, resolve: res, reject: rej };
     }
+    __name(createDeferredPromise, "createDeferredPromise");
     function isAborted(fetchParams) {
       return fetchParams.controller.state === "aborted";
     }
+    __name(isAborted, "isAborted");
     function isCancelled(fetchParams) {
       return fetchParams.controller.state === "aborted" || fetchParams.controller.state === "terminated";
     }
+    __name(isCancelled, "isCancelled");
     function normalizeMethod(method) {
       return normalizedMethodRecordsBase[method.toLowerCase()] ?? method;
     }
+    __name(normalizeMethod, "normalizeMethod");
     function serializeJavascriptValueToJSONString(value2) {
       const result = JSON.stringify(value2);
       if (result === void 0) {
@@ -4504,9 +4725,13 @@ var require_util2 = __commonJS({
       assert4(typeof result === "string");
       return result;
     }
+    __name(serializeJavascriptValueToJSONString, "serializeJavascriptValueToJSONString");
     var esIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
     function createIterator(name, kInternalIterator, keyIndex = 0, valueIndex = 1) {
       class FastIterableIterator {
+        static {
+          __name(this, "FastIterableIterator");
+        }
         /** @type {any} */
         #target;
         /** @type {'key' | 'value' | 'key+value'} */
@@ -4573,6 +4798,7 @@ var require_util2 = __commonJS({
         return new FastIterableIterator(target, kind);
       };
     }
+    __name(createIterator, "createIterator");
     function iteratorMixin(name, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
       const makeIterator = createIterator(name, kInternalIterator, keyIndex, valueIndex);
       const properties = {
@@ -4580,34 +4806,34 @@ var require_util2 = __commonJS({
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function keys() {
+          value: /* @__PURE__ */ __name(function keys() {
             webidl.brandCheck(this, object);
             return makeIterator(this, "key");
-          }
+          }, "keys")
         },
         values: {
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function values() {
+          value: /* @__PURE__ */ __name(function values() {
             webidl.brandCheck(this, object);
             return makeIterator(this, "value");
-          }
+          }, "values")
         },
         entries: {
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function entries() {
+          value: /* @__PURE__ */ __name(function entries() {
             webidl.brandCheck(this, object);
             return makeIterator(this, "key+value");
-          }
+          }, "entries")
         },
         forEach: {
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function forEach(callbackfn, thisArg = globalThis) {
+          value: /* @__PURE__ */ __name(function forEach(callbackfn, thisArg = globalThis) {
             webidl.brandCheck(this, object);
             webidl.argumentLengthCheck(arguments, 1, `${name}.forEach`);
             if (typeof callbackfn !== "function") {
@@ -4618,7 +4844,7 @@ var require_util2 = __commonJS({
             for (const { 0: key, 1: value2 } of makeIterator(this, "key+value")) {
               callbackfn.call(thisArg, value2, key, this);
             }
-          }
+          }, "forEach")
         }
       };
       return Object.defineProperties(object.prototype, {
@@ -4631,6 +4857,7 @@ var require_util2 = __commonJS({
         }
       });
     }
+    __name(iteratorMixin, "iteratorMixin");
     async function fullyReadBody(body2, processBody, processBodyError) {
       const successSteps = processBody;
       const errorSteps = processBodyError;
@@ -4647,9 +4874,11 @@ var require_util2 = __commonJS({
         errorSteps(e);
       }
     }
+    __name(fullyReadBody, "fullyReadBody");
     function isReadableStreamLike(stream3) {
       return stream3 instanceof ReadableStream || stream3[Symbol.toStringTag] === "ReadableStream" && typeof stream3.tee === "function";
     }
+    __name(isReadableStreamLike, "isReadableStreamLike");
     function readableStreamClose(controller) {
       try {
         controller.close();
@@ -4660,11 +4889,13 @@ var require_util2 = __commonJS({
         }
       }
     }
+    __name(readableStreamClose, "readableStreamClose");
     var invalidIsomorphicEncodeValueRegex = /[^\x00-\xFF]/;
     function isomorphicEncode(input) {
       assert4(!invalidIsomorphicEncodeValueRegex.test(input));
       return input;
     }
+    __name(isomorphicEncode, "isomorphicEncode");
     async function readAllBytes(reader) {
       const bytes = [];
       let byteLength = 0;
@@ -4680,19 +4911,23 @@ var require_util2 = __commonJS({
         byteLength += chunk.length;
       }
     }
+    __name(readAllBytes, "readAllBytes");
     function urlIsLocal(url2) {
       assert4("protocol" in url2);
       const protocol = url2.protocol;
       return protocol === "about:" || protocol === "blob:" || protocol === "data:";
     }
+    __name(urlIsLocal, "urlIsLocal");
     function urlHasHttpsScheme(url2) {
       return typeof url2 === "string" && url2[5] === ":" && url2[0] === "h" && url2[1] === "t" && url2[2] === "t" && url2[3] === "p" && url2[4] === "s" || url2.protocol === "https:";
     }
+    __name(urlHasHttpsScheme, "urlHasHttpsScheme");
     function urlIsHttpHttpsScheme(url2) {
       assert4("protocol" in url2);
       const protocol = url2.protocol;
       return protocol === "http:" || protocol === "https:";
     }
+    __name(urlIsHttpHttpsScheme, "urlIsHttpHttpsScheme");
     function simpleRangeHeaderValue(value2, allowWhitespace) {
       const data = value2;
       if (!data.startsWith("bytes")) {
@@ -4764,6 +4999,7 @@ var require_util2 = __commonJS({
       }
       return { rangeStartValue, rangeEndValue };
     }
+    __name(simpleRangeHeaderValue, "simpleRangeHeaderValue");
     function buildContentRange(rangeStart, rangeEnd, fullLength) {
       let contentRange = "bytes ";
       contentRange += isomorphicEncode(`${rangeStart}`);
@@ -4773,7 +5009,11 @@ var require_util2 = __commonJS({
       contentRange += isomorphicEncode(`${fullLength}`);
       return contentRange;
     }
+    __name(buildContentRange, "buildContentRange");
     var InflateStream = class extends Transform4 {
+      static {
+        __name(this, "InflateStream");
+      }
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -4804,6 +5044,7 @@ var require_util2 = __commonJS({
     function createInflate(zlibOptions) {
       return new InflateStream(zlibOptions);
     }
+    __name(createInflate, "createInflate");
     function extractMimeType(headers) {
       let charset = null;
       let essence = null;
@@ -4833,6 +5074,7 @@ var require_util2 = __commonJS({
       }
       return mimeType;
     }
+    __name(extractMimeType, "extractMimeType");
     function gettingDecodingSplitting(value2) {
       const input = value2;
       const position = { position: 0 };
@@ -4864,6 +5106,7 @@ var require_util2 = __commonJS({
       }
       return values;
     }
+    __name(gettingDecodingSplitting, "gettingDecodingSplitting");
     function getDecodeSplit(name, list3) {
       const value2 = list3.get(name, true);
       if (value2 === null) {
@@ -4871,6 +5114,7 @@ var require_util2 = __commonJS({
       }
       return gettingDecodingSplitting(value2);
     }
+    __name(getDecodeSplit, "getDecodeSplit");
     var textDecoder = new TextDecoder();
     function utf8DecodeBytes(buffer3) {
       if (buffer3.length === 0) {
@@ -4882,7 +5126,11 @@ var require_util2 = __commonJS({
       const output = textDecoder.decode(buffer3);
       return output;
     }
+    __name(utf8DecodeBytes, "utf8DecodeBytes");
     var EnvironmentSettingsObjectBase = class {
+      static {
+        __name(this, "EnvironmentSettingsObjectBase");
+      }
       get baseUrl() {
         return getGlobalOrigin();
       }
@@ -4892,6 +5140,9 @@ var require_util2 = __commonJS({
       policyContainer = makePolicyContainer();
     };
     var EnvironmentSettingsObject = class {
+      static {
+        __name(this, "EnvironmentSettingsObject");
+      }
       settingsObject = new EnvironmentSettingsObjectBase();
     };
     var environmentSettingsObject = new EnvironmentSettingsObject();
@@ -4973,6 +5224,9 @@ var require_file = __commonJS({
     var { kState } = require_symbols2();
     var { webidl } = require_webidl();
     var FileLike = class _FileLike {
+      static {
+        __name(this, "FileLike");
+      }
       constructor(blobLike, fileName, options = {}) {
         const n2 = fileName;
         const t = options.type;
@@ -5024,6 +5278,7 @@ var require_file = __commonJS({
     function isFileLike(object) {
       return object instanceof File2 || object && (typeof object.stream === "function" || typeof object.arrayBuffer === "function") && object[Symbol.toStringTag] === "File";
     }
+    __name(isFileLike, "isFileLike");
     module.exports = { FileLike, isFileLike };
   }
 });
@@ -5041,6 +5296,9 @@ var require_formdata = __commonJS({
     var nodeUtil = __require("node:util");
     var File2 = globalThis.File ?? NativeFile;
     var FormData2 = class _FormData {
+      static {
+        __name(this, "FormData");
+      }
       constructor(form) {
         webidl.util.markAsUncloneable(this);
         if (form !== void 0) {
@@ -5171,6 +5429,7 @@ var require_formdata = __commonJS({
       }
       return { name, value: value2 };
     }
+    __name(makeEntry, "makeEntry");
     module.exports = { FormData: FormData2, makeEntry };
   }
 });
@@ -5199,6 +5458,7 @@ var require_formdata_parser = __commonJS({
       }
       return true;
     }
+    __name(isAsciiString, "isAsciiString");
     function validateBoundary(boundary) {
       const length = boundary.length;
       if (length < 27 || length > 70) {
@@ -5212,6 +5472,7 @@ var require_formdata_parser = __commonJS({
       }
       return true;
     }
+    __name(validateBoundary, "validateBoundary");
     function multipartFormDataParser(input, mimeType) {
       assert4(mimeType !== "failure" && mimeType.essence === "multipart/form-data");
       const boundaryString = mimeType.parameters.get("boundary");
@@ -5282,6 +5543,7 @@ var require_formdata_parser = __commonJS({
         entryList.push(makeEntry(name, value2, filename));
       }
     }
+    __name(multipartFormDataParser, "multipartFormDataParser");
     function parseMultipartFormDataHeaders(input, position) {
       let name = null;
       let filename = null;
@@ -5375,6 +5637,7 @@ var require_formdata_parser = __commonJS({
         }
       }
     }
+    __name(parseMultipartFormDataHeaders, "parseMultipartFormDataHeaders");
     function parseMultipartFormDataName(input, position) {
       assert4(input[position.position - 1] === 34);
       let name = collectASequenceOfBytes(
@@ -5390,6 +5653,7 @@ var require_formdata_parser = __commonJS({
       name = new TextDecoder().decode(name).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
       return name;
     }
+    __name(parseMultipartFormDataName, "parseMultipartFormDataName");
     function collectASequenceOfBytes(condition, input, position) {
       let start = position.position;
       while (start < input.length && condition(input[start])) {
@@ -5397,6 +5661,7 @@ var require_formdata_parser = __commonJS({
       }
       return input.subarray(position.position, position.position = start);
     }
+    __name(collectASequenceOfBytes, "collectASequenceOfBytes");
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
       let trail = buf.length - 1;
@@ -5408,6 +5673,7 @@ var require_formdata_parser = __commonJS({
       }
       return lead === 0 && trail === buf.length - 1 ? buf : buf.subarray(lead, trail + 1);
     }
+    __name(removeChars, "removeChars");
     function bufferStartsWith(buffer3, start, position) {
       if (buffer3.length < start.length) {
         return false;
@@ -5419,6 +5685,7 @@ var require_formdata_parser = __commonJS({
       }
       return true;
     }
+    __name(bufferStartsWith, "bufferStartsWith");
     module.exports = {
       multipartFormDataParser,
       validateBoundary
@@ -5453,13 +5720,14 @@ var require_body = __commonJS({
     var random;
     try {
       const crypto4 = __require("node:crypto");
-      random = (max) => crypto4.randomInt(0, max);
+      random = /* @__PURE__ */ __name((max) => crypto4.randomInt(0, max), "random");
     } catch {
-      random = (max) => Math.floor(Math.random(max));
+      random = /* @__PURE__ */ __name((max) => Math.floor(Math.random(max)), "random");
     }
     var textEncoder = new TextEncoder();
     function noop4() {
     }
+    __name(noop4, "noop");
     var hasFinalizationRegistry = globalThis.FinalizationRegistry && process.version.indexOf("v18") !== 0;
     var streamRegistry;
     if (hasFinalizationRegistry) {
@@ -5509,8 +5777,8 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix2 = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape3 = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
-        const normalizeLinefeeds = (value2) => value2.replace(/\r?\n|\r/g, "\r\n");
+        const escape3 = /* @__PURE__ */ __name((str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22"), "escape");
+        const normalizeLinefeeds = /* @__PURE__ */ __name((value2) => value2.replace(/\r?\n|\r/g, "\r\n"), "normalizeLinefeeds");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
         length = 0;
@@ -5544,7 +5812,7 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
           length = null;
         }
         source = object;
-        action5 = async function* () {
+        action5 = /* @__PURE__ */ __name(async function* () {
           for (const part of blobParts) {
             if (part.stream) {
               yield* part.stream();
@@ -5552,7 +5820,7 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
               yield part;
             }
           }
-        };
+        }, "action");
         type = `multipart/form-data; boundary=${boundary}`;
       } else if (isBlobLike(object)) {
         source = object;
@@ -5606,6 +5874,7 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
       const body2 = { stream: stream3, source, length };
       return [body2, type];
     }
+    __name(extractBody, "extractBody");
     function safelyExtractBody(object, keepalive = false) {
       if (object instanceof ReadableStream) {
         assert4(!util5.isDisturbed(object), "The body has already been consumed.");
@@ -5613,6 +5882,7 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
       }
       return extractBody(object, keepalive);
     }
+    __name(safelyExtractBody, "safelyExtractBody");
     function cloneBody(instance, body2) {
       const [out1, out2] = body2.stream.tee();
       body2.stream = out1;
@@ -5622,11 +5892,13 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
         source: body2.source
       };
     }
+    __name(cloneBody, "cloneBody");
     function throwIfAborted(state4) {
       if (state4.aborted) {
         throw new DOMException("The operation was aborted.", "AbortError");
       }
     }
+    __name(throwIfAborted, "throwIfAborted");
     function bodyMixinMethods(instance) {
       const methods = {
         blob() {
@@ -5688,9 +5960,11 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
       };
       return methods;
     }
+    __name(bodyMixinMethods, "bodyMixinMethods");
     function mixinBody(prototype) {
       Object.assign(prototype.prototype, bodyMixinMethods(prototype));
     }
+    __name(mixinBody, "mixinBody");
     async function consumeBody(object, convertBytesToJSValue, instance) {
       webidl.brandCheck(object, instance);
       if (bodyUnusable(object)) {
@@ -5698,14 +5972,14 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
       }
       throwIfAborted(object[kState]);
       const promise = createDeferredPromise();
-      const errorSteps = (error2) => promise.reject(error2);
-      const successSteps = (data) => {
+      const errorSteps = /* @__PURE__ */ __name((error2) => promise.reject(error2), "errorSteps");
+      const successSteps = /* @__PURE__ */ __name((data) => {
         try {
           promise.resolve(convertBytesToJSValue(data));
         } catch (e) {
           errorSteps(e);
         }
-      };
+      }, "successSteps");
       if (object[kState].body == null) {
         successSteps(Buffer.allocUnsafe(0));
         return promise.promise;
@@ -5713,13 +5987,16 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
       await fullyReadBody(object[kState].body, successSteps, errorSteps);
       return promise.promise;
     }
+    __name(consumeBody, "consumeBody");
     function bodyUnusable(object) {
       const body2 = object[kState].body;
       return body2 != null && (body2.stream.locked || util5.isDisturbed(body2.stream));
     }
+    __name(bodyUnusable, "bodyUnusable");
     function parseJSONFromBytes(bytes) {
       return JSON.parse(utf8DecodeBytes(bytes));
     }
+    __name(parseJSONFromBytes, "parseJSONFromBytes");
     function bodyMimeType(requestOrResponse) {
       const headers = requestOrResponse[kState].headersList;
       const mimeType = extractMimeType(headers);
@@ -5728,6 +6005,7 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
       }
       return mimeType;
     }
+    __name(bodyMimeType, "bodyMimeType");
     module.exports = {
       extractBody,
       safelyExtractBody,
@@ -5814,45 +6092,46 @@ var require_client_h1 = __commonJS({
       return await WebAssembly.instantiate(mod, {
         env: {
           /* eslint-disable camelcase */
-          wasm_on_url: (p, at, len) => {
+          wasm_on_url: /* @__PURE__ */ __name((p, at, len) => {
             return 0;
-          },
-          wasm_on_status: (p, at, len) => {
+          }, "wasm_on_url"),
+          wasm_on_status: /* @__PURE__ */ __name((p, at, len) => {
             assert4(currentParser.ptr === p);
             const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
-          },
-          wasm_on_message_begin: (p) => {
+          }, "wasm_on_status"),
+          wasm_on_message_begin: /* @__PURE__ */ __name((p) => {
             assert4(currentParser.ptr === p);
             return currentParser.onMessageBegin() || 0;
-          },
-          wasm_on_header_field: (p, at, len) => {
+          }, "wasm_on_message_begin"),
+          wasm_on_header_field: /* @__PURE__ */ __name((p, at, len) => {
             assert4(currentParser.ptr === p);
             const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
-          },
-          wasm_on_header_value: (p, at, len) => {
+          }, "wasm_on_header_field"),
+          wasm_on_header_value: /* @__PURE__ */ __name((p, at, len) => {
             assert4(currentParser.ptr === p);
             const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
-          },
-          wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
+          }, "wasm_on_header_value"),
+          wasm_on_headers_complete: /* @__PURE__ */ __name((p, statusCode, upgrade, shouldKeepAlive) => {
             assert4(currentParser.ptr === p);
             return currentParser.onHeadersComplete(statusCode, Boolean(upgrade), Boolean(shouldKeepAlive)) || 0;
-          },
-          wasm_on_body: (p, at, len) => {
+          }, "wasm_on_headers_complete"),
+          wasm_on_body: /* @__PURE__ */ __name((p, at, len) => {
             assert4(currentParser.ptr === p);
             const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
-          },
-          wasm_on_message_complete: (p) => {
+          }, "wasm_on_body"),
+          wasm_on_message_complete: /* @__PURE__ */ __name((p) => {
             assert4(currentParser.ptr === p);
             return currentParser.onMessageComplete() || 0;
-          }
+          }, "wasm_on_message_complete")
           /* eslint-enable camelcase */
         }
       });
     }
+    __name(lazyllhttp, "lazyllhttp");
     var llhttpInstance = null;
     var llhttpPromise = lazyllhttp();
     llhttpPromise.catch();
@@ -5866,6 +6145,9 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
     var Parser = class {
+      static {
+        __name(this, "Parser");
+      }
       constructor(client, socket, { exports: exports3 }) {
         assert4(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports3;
@@ -6279,6 +6561,7 @@ var require_client_h1 = __commonJS({
         util5.destroy(socket, new InformationalError("socket idle timeout"));
       }
     }
+    __name(onParserTimeout, "onParserTimeout");
     async function connectH1(client, socket) {
       client[kSocket] = socket;
       if (!llhttpInstance) {
@@ -6396,6 +6679,7 @@ var require_client_h1 = __commonJS({
         }
       };
     }
+    __name(connectH1, "connectH1");
     function clearIdleSocketValidation(socket) {
       if (socket[kIdleSocketValidationTimeout]) {
         clearImmediate(socket[kIdleSocketValidationTimeout]);
@@ -6403,6 +6687,7 @@ var require_client_h1 = __commonJS({
       }
       socket[kIdleSocketValidation] = 0;
     }
+    __name(clearIdleSocketValidation, "clearIdleSocketValidation");
     function scheduleIdleSocketValidation(client, socket) {
       socket[kIdleSocketValidation] = 1;
       socket[kIdleSocketValidationTimeout] = setImmediate(() => {
@@ -6413,6 +6698,7 @@ var require_client_h1 = __commonJS({
         }
       });
     }
+    __name(scheduleIdleSocketValidation, "scheduleIdleSocketValidation");
     function resumeH1(client) {
       const socket = client[kSocket];
       if (socket && !socket.destroyed) {
@@ -6461,9 +6747,11 @@ var require_client_h1 = __commonJS({
         }
       }
     }
+    __name(resumeH1, "resumeH1");
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
+    __name(shouldSendContentLength, "shouldSendContentLength");
     function writeH1(client, request2) {
       const { method, path: path12, host, upgrade, blocking, reset } = request2;
       let { body: body2, headers, contentLength: contentLength2 } = request2;
@@ -6509,7 +6797,7 @@ var require_client_h1 = __commonJS({
       }
       const socket = client[kSocket];
       clearIdleSocketValidation(socket);
-      const abort = (error2) => {
+      const abort = /* @__PURE__ */ __name((error2) => {
         if (request2.aborted) {
           return;
         }
@@ -6522,7 +6810,7 @@ var require_client_h1 = __commonJS({
         util5.errorRequest(client, request2, error2 || new RequestAbortedError());
         util5.destroy(body2);
         util5.destroy(socket, new InformationalError("aborted"));
-      };
+      }, "abort");
       try {
         request2.onConnect(abort);
       } catch (err2) {
@@ -6600,11 +6888,12 @@ upgrade: ${upgrade}\r
       }
       return true;
     }
+    __name(writeH1, "writeH1");
     function writeStream(abort, body2, client, request2, socket, contentLength2, header2, expectsPayload) {
       assert4(contentLength2 !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
       const writer = new AsyncWriter({ abort, socket, request: request2, contentLength: contentLength2, client, expectsPayload, header: header2 });
-      const onData = function(chunk) {
+      const onData = /* @__PURE__ */ __name(function(chunk) {
         if (finished) {
           return;
         }
@@ -6615,16 +6904,16 @@ upgrade: ${upgrade}\r
         } catch (err2) {
           util5.destroy(this, err2);
         }
-      };
-      const onDrain = function() {
+      }, "onData");
+      const onDrain = /* @__PURE__ */ __name(function() {
         if (finished) {
           return;
         }
         if (body2.resume) {
           body2.resume();
         }
-      };
-      const onClose = function() {
+      }, "onDrain");
+      const onClose = /* @__PURE__ */ __name(function() {
         queueMicrotask(() => {
           body2.removeListener("error", onFinished);
         });
@@ -6632,8 +6921,8 @@ upgrade: ${upgrade}\r
           const err2 = new RequestAbortedError();
           queueMicrotask(() => onFinished(err2));
         }
-      };
-      const onFinished = function(err2) {
+      }, "onClose");
+      const onFinished = /* @__PURE__ */ __name(function(err2) {
         if (finished) {
           return;
         }
@@ -6654,7 +6943,7 @@ upgrade: ${upgrade}\r
         } else {
           util5.destroy(body2);
         }
-      };
+      }, "onFinished");
       body2.on("data", onData).on("end", onFinished).on("error", onFinished).on("close", onClose);
       if (body2.resume) {
         body2.resume();
@@ -6669,6 +6958,7 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
+    __name(writeStream, "writeStream");
     function writeBuffer(abort, body2, client, request2, socket, contentLength2, header2, expectsPayload) {
       try {
         if (!body2) {
@@ -6700,6 +6990,7 @@ upgrade: ${upgrade}\r
         abort(err2);
       }
     }
+    __name(writeBuffer, "writeBuffer");
     async function writeBlob(abort, body2, client, request2, socket, contentLength2, header2, expectsPayload) {
       assert4(contentLength2 === body2.size, "blob body must have content length");
       try {
@@ -6723,6 +7014,7 @@ upgrade: ${upgrade}\r
         abort(err2);
       }
     }
+    __name(writeBlob, "writeBlob");
     async function writeIterable(abort, body2, client, request2, socket, contentLength2, header2, expectsPayload) {
       assert4(contentLength2 !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
@@ -6733,14 +7025,15 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      __name(onDrain, "onDrain");
+      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve4, reject) => {
         assert4(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
           callback = resolve4;
         }
-      });
+      }), "waitForDrain");
       socket.on("close", onDrain).on("drain", onDrain);
       const writer = new AsyncWriter({ abort, socket, request: request2, contentLength: contentLength2, client, expectsPayload, header: header2 });
       try {
@@ -6759,7 +7052,11 @@ upgrade: ${upgrade}\r
         socket.off("close", onDrain).off("drain", onDrain);
       }
     }
+    __name(writeIterable, "writeIterable");
     var AsyncWriter = class {
+      static {
+        __name(this, "AsyncWriter");
+      }
       constructor({ abort, socket, request: request2, contentLength: contentLength2, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request2;
@@ -6936,10 +7233,12 @@ var require_client_h2 = __commonJS({
       }
       return result;
     }
+    __name(parseH2Headers, "parseH2Headers");
     function parseH2ResponseHeaders(headers) {
       const { [HTTP2_HEADER_STATUS]: _statusCode, ...realHeaders } = headers;
       return parseH2Headers(realHeaders);
     }
+    __name(parseH2ResponseHeaders, "parseH2ResponseHeaders");
     async function connectH2(client, socket) {
       client[kSocket] = socket;
       if (!h2ExperimentalWarned) {
@@ -6949,7 +7248,7 @@ var require_client_h2 = __commonJS({
         });
       }
       const session = http22.connect(client[kUrl], {
-        createConnection: () => socket,
+        createConnection: /* @__PURE__ */ __name(() => socket, "createConnection"),
         peerMaxConcurrentStreams: client[kMaxConcurrentStreams]
       });
       session[kOpenStreams] = 0;
@@ -7022,6 +7321,7 @@ var require_client_h2 = __commonJS({
         }
       };
     }
+    __name(connectH2, "connectH2");
     function resumeH2(client) {
       const socket = client[kSocket];
       if (socket?.destroyed === false) {
@@ -7034,10 +7334,12 @@ var require_client_h2 = __commonJS({
         }
       }
     }
+    __name(resumeH2, "resumeH2");
     function onHttp2SessionError(err2) {
       this[kSocket][kError] = err2;
       this[kClient][kOnError](err2);
     }
+    __name(onHttp2SessionError, "onHttp2SessionError");
     function onHttp2FrameError(type, code, id) {
       if (id === 0) {
         const err2 = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
@@ -7045,11 +7347,13 @@ var require_client_h2 = __commonJS({
         this[kClient][kOnError](err2);
       }
     }
+    __name(onHttp2FrameError, "onHttp2FrameError");
     function onHttp2SessionEnd() {
       const err2 = new SocketError("other side closed", util5.getSocketInfo(this[kSocket]));
       this.destroy(err2);
       util5.destroy(this[kSocket], err2);
     }
+    __name(onHttp2SessionEnd, "onHttp2SessionEnd");
     function onHTTP2GoAway(code) {
       const err2 = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util5.getSocketInfo(this));
       const client = this[kClient];
@@ -7070,9 +7374,11 @@ var require_client_h2 = __commonJS({
       client.emit("disconnect", client[kUrl], [client], err2);
       client[kResume]();
     }
+    __name(onHTTP2GoAway, "onHTTP2GoAway");
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
+    __name(shouldSendContentLength, "shouldSendContentLength");
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
       const { method, path: path12, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
@@ -7101,7 +7407,7 @@ var require_client_h2 = __commonJS({
       const { hostname, port } = client[kUrl];
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
-      const abort = (error2) => {
+      const abort = /* @__PURE__ */ __name((error2) => {
         if (request2.aborted) {
           return;
         }
@@ -7119,7 +7425,7 @@ var require_client_h2 = __commonJS({
         util5.destroy(body2, error2);
         client[kQueue][client[kRunningIdx]++] = null;
         client[kResume]();
-      };
+      }, "abort");
       try {
         request2.onConnect(abort);
       } catch (err2) {
@@ -7132,17 +7438,17 @@ var require_client_h2 = __commonJS({
         session.ref();
         stream3 = session.request(headers, { endStream: false, signal });
         let upgradeResponseFinished = false;
-        const onResponse = (headers2) => {
+        const onResponse = /* @__PURE__ */ __name((headers2) => {
           upgradeResponseFinished = true;
           stream3.off(errorMonitor, onUpgradeError);
           request2.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
-        };
-        const onUpgradeError = (error2) => {
+        }, "onResponse");
+        const onUpgradeError = /* @__PURE__ */ __name((error2) => {
           upgradeResponseFinished = true;
           stream3.off("response", onResponse);
           request2.onUpgradeError(error2);
-        };
-        const onReady = () => {
+        }, "onUpgradeError");
+        const onReady = /* @__PURE__ */ __name(() => {
           try {
             request2.onUpgrade(null, null, stream3);
           } catch (error2) {
@@ -7156,7 +7462,7 @@ var require_client_h2 = __commonJS({
           stream3.off("error", abort);
           stream3.once(errorMonitor, onUpgradeError);
           client[kQueue][client[kRunningIdx]++] = null;
-        };
+        }, "onReady");
         stream3.once("response", onResponse);
         stream3.once("error", abort);
         ++session[kOpenStreams];
@@ -7333,7 +7639,9 @@ var require_client_h2 = __commonJS({
           assert4(false);
         }
       }
+      __name(writeBodyH2, "writeBodyH2");
     }
+    __name(writeH2, "writeH2");
     function writeBuffer(abort, h2stream, body2, client, request2, socket, contentLength2, expectsPayload) {
       try {
         if (body2 != null && util5.isBuffer(body2)) {
@@ -7353,6 +7661,7 @@ var require_client_h2 = __commonJS({
         abort(error2);
       }
     }
+    __name(writeBuffer, "writeBuffer");
     function writeStream(abort, socket, expectsPayload, h2stream, body2, client, request2, contentLength2) {
       assert4(contentLength2 !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       const pipe = pipeline4(
@@ -7376,7 +7685,9 @@ var require_client_h2 = __commonJS({
       function onPipeData(chunk) {
         request2.onBodySent(chunk);
       }
+      __name(onPipeData, "onPipeData");
     }
+    __name(writeStream, "writeStream");
     async function writeBlob(abort, h2stream, body2, client, request2, socket, contentLength2, expectsPayload) {
       assert4(contentLength2 === body2.size, "blob body must have content length");
       try {
@@ -7398,6 +7709,7 @@ var require_client_h2 = __commonJS({
         abort(err2);
       }
     }
+    __name(writeBlob, "writeBlob");
     async function writeIterable(abort, h2stream, body2, client, request2, socket, contentLength2, expectsPayload) {
       assert4(contentLength2 !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
@@ -7408,14 +7720,15 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      __name(onDrain, "onDrain");
+      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve4, reject) => {
         assert4(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
           callback = resolve4;
         }
-      });
+      }), "waitForDrain");
       h2stream.on("close", onDrain).on("drain", onDrain);
       try {
         for await (const chunk of body2) {
@@ -7440,6 +7753,7 @@ var require_client_h2 = __commonJS({
         h2stream.off("close", onDrain).off("drain", onDrain);
       }
     }
+    __name(writeIterable, "writeIterable");
     module.exports = connectH2;
   }
 });
@@ -7456,6 +7770,9 @@ var require_redirect_handler = __commonJS({
     var redirectableStatusCodes = [300, 301, 302, 303, 307, 308];
     var kBody = /* @__PURE__ */ Symbol("body");
     var BodyAsyncIterable = class {
+      static {
+        __name(this, "BodyAsyncIterable");
+      }
       constructor(body2) {
         this[kBody] = body2;
         this[kBodyUsed] = false;
@@ -7467,6 +7784,9 @@ var require_redirect_handler = __commonJS({
       }
     };
     var RedirectHandler = class {
+      static {
+        __name(this, "RedirectHandler");
+      }
       constructor(dispatch, maxRedirections, opts, handler2) {
         if (maxRedirections != null && (!Number.isInteger(maxRedirections) || maxRedirections < 0)) {
           throw new InvalidArgumentError("maxRedirections must be a positive number");
@@ -7567,6 +7887,7 @@ var require_redirect_handler = __commonJS({
         }
       }
     }
+    __name(parseLocation, "parseLocation");
     function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
       if (header2.length === 4) {
         return util5.headerNameToString(header2) === "host";
@@ -7580,6 +7901,7 @@ var require_redirect_handler = __commonJS({
       }
       return false;
     }
+    __name(shouldRemoveHeader, "shouldRemoveHeader");
     function cleanRequestHeaders(headers, removeContent, unknownOrigin) {
       const ret = [];
       if (Array.isArray(headers)) {
@@ -7599,6 +7921,7 @@ var require_redirect_handler = __commonJS({
       }
       return ret;
     }
+    __name(cleanRequestHeaders, "cleanRequestHeaders");
     module.exports = RedirectHandler;
   }
 });
@@ -7610,7 +7933,7 @@ var require_redirect_interceptor = __commonJS({
     var RedirectHandler = require_redirect_handler();
     function createRedirectInterceptor({ maxRedirections: defaultMaxRedirections }) {
       return (dispatch) => {
-        return function Intercept(opts, handler2) {
+        return /* @__PURE__ */ __name(function Intercept(opts, handler2) {
           const { maxRedirections = defaultMaxRedirections } = opts;
           if (!maxRedirections) {
             return dispatch(opts, handler2);
@@ -7618,9 +7941,10 @@ var require_redirect_interceptor = __commonJS({
           const redirectHandler = new RedirectHandler(dispatch, maxRedirections, opts, handler2);
           opts = { ...opts, maxRedirections: 0 };
           return dispatch(opts, redirectHandler);
-        };
+        }, "Intercept");
       };
     }
+    __name(createRedirectInterceptor, "createRedirectInterceptor");
     module.exports = createRedirectInterceptor;
   }
 });
@@ -7688,12 +8012,16 @@ var require_client = __commonJS({
     var connectH2 = require_client_h2();
     var deprecatedInterceptorWarned = false;
     var kClosedResolve = /* @__PURE__ */ Symbol("kClosedResolve");
-    var noop4 = () => {
-    };
+    var noop4 = /* @__PURE__ */ __name(() => {
+    }, "noop");
     function getPipelining(client) {
       return client[kPipelining] ?? client[kHTTPContext]?.defaultPipelining ?? 1;
     }
+    __name(getPipelining, "getPipelining");
     var Client = class extends DispatcherBase {
+      static {
+        __name(this, "Client");
+      }
       /**
        *
        * @param {string|URL} url
@@ -7907,13 +8235,13 @@ var require_client = __commonJS({
             const request2 = requests[i];
             util5.errorRequest(this, request2, err2);
           }
-          const callback = () => {
+          const callback = /* @__PURE__ */ __name(() => {
             if (this[kClosedResolve]) {
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
             resolve4(null);
-          };
+          }, "callback");
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err2, callback);
             this[kHTTPContext] = null;
@@ -7936,6 +8264,7 @@ var require_client = __commonJS({
         assert4(client[kSize] === 0);
       }
     }
+    __name(onError, "onError");
     async function connect(client) {
       assert4(!client[kConnecting]);
       assert4(!client[kHTTPContext]);
@@ -8044,10 +8373,12 @@ var require_client = __commonJS({
       }
       client[kResume]();
     }
+    __name(connect, "connect");
     function emitDrain(client) {
       client[kNeedDrain] = 0;
       client.emit("drain", client[kUrl], [client]);
     }
+    __name(emitDrain, "emitDrain");
     function resume(client, sync) {
       if (client[kResuming] === 2) {
         return;
@@ -8061,6 +8392,7 @@ var require_client = __commonJS({
         client[kRunningIdx] = 0;
       }
     }
+    __name(resume, "resume");
     function _resume(client, sync) {
       while (true) {
         if (client.destroyed) {
@@ -8123,6 +8455,7 @@ var require_client = __commonJS({
         }
       }
     }
+    __name(_resume, "_resume");
     module.exports = Client;
   }
 });
@@ -8134,6 +8467,9 @@ var require_fixed_queue = __commonJS({
     var kSize = 2048;
     var kMask = kSize - 1;
     var FixedCircularBuffer = class {
+      static {
+        __name(this, "FixedCircularBuffer");
+      }
       constructor() {
         this.bottom = 0;
         this.top = 0;
@@ -8160,6 +8496,9 @@ var require_fixed_queue = __commonJS({
       }
     };
     module.exports = class FixedQueue {
+      static {
+        __name(this, "FixedQueue");
+      }
       constructor() {
         this.head = this.tail = new FixedCircularBuffer();
       }
@@ -8190,6 +8529,9 @@ var require_pool_stats = __commonJS({
     var { kFree, kConnected, kPending, kQueued, kRunning, kSize } = require_symbols();
     var kPool = /* @__PURE__ */ Symbol("pool");
     var PoolStats = class {
+      static {
+        __name(this, "PoolStats");
+      }
       constructor(pool) {
         this[kPool] = pool;
       }
@@ -8237,13 +8579,16 @@ var require_pool_base = __commonJS({
     var kRemoveClient = /* @__PURE__ */ Symbol("remove client");
     var kStats = /* @__PURE__ */ Symbol("stats");
     var PoolBase = class extends DispatcherBase {
+      static {
+        __name(this, "PoolBase");
+      }
       constructor(opts) {
         super(opts);
         this[kQueue] = new FixedQueue();
         this[kClients] = [];
         this[kQueued] = 0;
         const pool = this;
-        this[kOnDrain] = function onDrain(origin, targets) {
+        this[kOnDrain] = /* @__PURE__ */ __name(function onDrain(origin, targets) {
           const queue = pool[kQueue];
           let needDrain = false;
           while (!needDrain) {
@@ -8262,7 +8607,7 @@ var require_pool_base = __commonJS({
           if (pool[kClosedResolve] && queue.isEmpty()) {
             Promise.all(pool[kClients].map((c) => c.close())).then(pool[kClosedResolve]);
           }
-        };
+        }, "onDrain");
         this[kOnConnect] = (origin, targets) => {
           pool.emit("connect", origin, [pool, ...targets]);
         };
@@ -8395,7 +8740,11 @@ var require_pool = __commonJS({
     function defaultFactory(origin, opts) {
       return new Client(origin, opts);
     }
+    __name(defaultFactory, "defaultFactory");
     var Pool = class extends PoolBase {
+      static {
+        __name(this, "Pool");
+      }
       constructor(origin, {
         connections,
         factory = defaultFactory,
@@ -8498,10 +8847,15 @@ var require_balanced_pool = __commonJS({
       }
       return a;
     }
+    __name(getGreatestCommonDivisor, "getGreatestCommonDivisor");
     function defaultFactory(origin, opts) {
       return new Pool(origin, opts);
     }
+    __name(defaultFactory, "defaultFactory");
     var BalancedPool = class extends PoolBase {
+      static {
+        __name(this, "BalancedPool");
+      }
       constructor(upstreams = [], { factory = defaultFactory, ...opts } = {}) {
         super();
         this[kOptions] = opts;
@@ -8627,7 +8981,11 @@ var require_agent = __commonJS({
     function defaultFactory(origin, opts) {
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
+    __name(defaultFactory, "defaultFactory");
     var Agent3 = class extends DispatcherBase {
+      static {
+        __name(this, "Agent");
+      }
       constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
@@ -8728,18 +9086,24 @@ var require_proxy_agent = __commonJS({
     function defaultProtocolPort(protocol) {
       return protocol === "https:" ? 443 : 80;
     }
+    __name(defaultProtocolPort, "defaultProtocolPort");
     function defaultFactory(origin, opts) {
       return new Pool(origin, opts);
     }
-    var noop4 = () => {
-    };
+    __name(defaultFactory, "defaultFactory");
+    var noop4 = /* @__PURE__ */ __name(() => {
+    }, "noop");
     function defaultAgentFactory(origin, opts) {
       if (opts.connections === 1) {
         return new Client(origin, opts);
       }
       return new Pool(origin, opts);
     }
+    __name(defaultAgentFactory, "defaultAgentFactory");
     var Http1ProxyWrapper = class extends DispatcherBase {
+      static {
+        __name(this, "Http1ProxyWrapper");
+      }
       #client;
       constructor(proxyUrl, { headers = {}, connect, factory }) {
         super();
@@ -8785,6 +9149,9 @@ var require_proxy_agent = __commonJS({
       }
     };
     var ProxyAgent2 = class extends DispatcherBase {
+      static {
+        __name(this, "ProxyAgent");
+      }
       constructor(opts) {
         super();
         if (!opts || typeof opts === "object" && !(opts instanceof URL3) && !opts.uri) {
@@ -8815,7 +9182,7 @@ var require_proxy_agent = __commonJS({
         const connect = buildConnector({ ...opts.proxyTls });
         this[kConnectEndpoint] = buildConnector({ ...opts.requestTls });
         const agentFactory = opts.factory || defaultAgentFactory;
-        const factory = (origin2, options) => {
+        const factory = /* @__PURE__ */ __name((origin2, options) => {
           const { protocol: protocol2 } = new URL3(origin2);
           if (!this[kTunnelProxy] && protocol2 === "http:" && this[kProxy].protocol === "http:") {
             return new Http1ProxyWrapper(this[kProxy].uri, {
@@ -8825,12 +9192,12 @@ var require_proxy_agent = __commonJS({
             });
           }
           return agentFactory(origin2, options);
-        };
+        }, "factory");
         this[kClient] = clientFactory(url2, { connect });
         this[kAgent] = new Agent3({
           ...opts,
           factory,
-          connect: async (opts2, callback) => {
+          connect: /* @__PURE__ */ __name(async (opts2, callback) => {
             let requestedPath = opts2.host;
             if (!opts2.port) {
               requestedPath += `:${defaultProtocolPort(opts2.protocol)}`;
@@ -8869,7 +9236,7 @@ var require_proxy_agent = __commonJS({
                 callback(err2);
               }
             }
-          }
+          }, "connect")
         });
       }
       dispatch(opts, handler2) {
@@ -8919,12 +9286,14 @@ var require_proxy_agent = __commonJS({
       }
       return headers;
     }
+    __name(buildHeaders, "buildHeaders");
     function throwIfProxyAuthIsSent(headers) {
       const existProxyAuth = headers && Object.keys(headers).find((key) => key.toLowerCase() === "proxy-authorization");
       if (existProxyAuth) {
         throw new InvalidArgumentError("Proxy-Authorization should be sent in ProxyAgent constructor");
       }
     }
+    __name(throwIfProxyAuthIsSent, "throwIfProxyAuthIsSent");
     module.exports = ProxyAgent2;
   }
 });
@@ -8943,6 +9312,9 @@ var require_env_http_proxy_agent = __commonJS({
     };
     var experimentalWarned = false;
     var EnvHttpProxyAgent = class extends DispatcherBase {
+      static {
+        __name(this, "EnvHttpProxyAgent");
+      }
       #noProxyValue = null;
       #noProxyEntries = null;
       #opts = null;
@@ -9082,6 +9454,7 @@ var require_retry_handler = __commonJS({
       const current = Date.now();
       return new Date(retryAfter).getTime() - current;
     }
+    __name(calculateRetryAfterHeader, "calculateRetryAfterHeader");
     function validatePartialResponseContentLength(headers, range3, statusCode, retryCount) {
       const contentLength2 = headers["content-length"];
       if (contentLength2 == null) {
@@ -9100,7 +9473,11 @@ var require_retry_handler = __commonJS({
       }
       return null;
     }
+    __name(validatePartialResponseContentLength, "validatePartialResponseContentLength");
     var RetryHandler = class _RetryHandler {
+      static {
+        __name(this, "RetryHandler");
+      }
       constructor(opts, handlers) {
         const { retryOptions, ...dispatchOpts } = opts;
         const {
@@ -9408,6 +9785,7 @@ var require_retry_handler = __commonJS({
             this.handler.onError(err4);
           }
         }
+        __name(onRetry, "onRetry");
       }
     };
     module.exports = RetryHandler;
@@ -9421,6 +9799,9 @@ var require_retry_agent = __commonJS({
     var Dispatcher = require_dispatcher();
     var RetryHandler = require_retry_handler();
     var RetryAgent = class extends Dispatcher {
+      static {
+        __name(this, "RetryAgent");
+      }
       #agent = null;
       #options = null;
       constructor(agent, options = {}) {
@@ -9464,9 +9845,12 @@ var require_readable = __commonJS({
     var kAbort = /* @__PURE__ */ Symbol("kAbort");
     var kContentType = /* @__PURE__ */ Symbol("kContentType");
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
-    var noop4 = () => {
-    };
+    var noop4 = /* @__PURE__ */ __name(() => {
+    }, "noop");
     var BodyReadable = class extends Readable7 {
+      static {
+        __name(this, "BodyReadable");
+      }
       constructor({
         resume,
         abort,
@@ -9585,9 +9969,9 @@ var require_readable = __commonJS({
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError3());
           }
-          const onAbort = () => {
+          const onAbort = /* @__PURE__ */ __name(() => {
             this.destroy(signal.reason ?? new AbortError3());
-          };
+          }, "onAbort");
           signal?.addEventListener("abort", onAbort);
           this.on("close", function() {
             signal?.removeEventListener("abort", onAbort);
@@ -9608,9 +9992,11 @@ var require_readable = __commonJS({
     function isLocked(self2) {
       return self2[kBody] && self2[kBody].locked === true || self2[kConsume];
     }
+    __name(isLocked, "isLocked");
     function isUnusable(self2) {
       return util5.isDisturbed(self2) || isLocked(self2);
     }
+    __name(isUnusable, "isUnusable");
     async function consume(stream3, type) {
       assert4(!stream3[kConsume]);
       return new Promise((resolve4, reject) => {
@@ -9647,6 +10033,7 @@ var require_readable = __commonJS({
         }
       });
     }
+    __name(consume, "consume");
     function consumeStart(consume2) {
       if (consume2.body === null) {
         return;
@@ -9674,6 +10061,7 @@ var require_readable = __commonJS({
       while (consume2.stream.read() != null) {
       }
     }
+    __name(consumeStart, "consumeStart");
     function chunksDecode(chunks, length) {
       if (chunks.length === 0 || length === 0) {
         return "";
@@ -9683,6 +10071,7 @@ var require_readable = __commonJS({
       const start = bufferLength > 2 && buffer3[0] === 239 && buffer3[1] === 187 && buffer3[2] === 191 ? 3 : 0;
       return buffer3.utf8Slice(start, bufferLength);
     }
+    __name(chunksDecode, "chunksDecode");
     function chunksConcat(chunks, length) {
       if (chunks.length === 0 || length === 0) {
         return new Uint8Array(0);
@@ -9699,6 +10088,7 @@ var require_readable = __commonJS({
       }
       return buffer3;
     }
+    __name(chunksConcat, "chunksConcat");
     function consumeEnd(consume2) {
       const { type, body: body2, resolve: resolve4, stream: stream3, length } = consume2;
       try {
@@ -9718,10 +10108,12 @@ var require_readable = __commonJS({
         stream3.destroy(err2);
       }
     }
+    __name(consumeEnd, "consumeEnd");
     function consumePush(consume2, chunk) {
       consume2.length += chunk.length;
       consume2.body.push(chunk);
     }
+    __name(consumePush, "consumePush");
     function consumeFinish(consume2, err2) {
       if (consume2.body === null) {
         return;
@@ -9738,6 +10130,7 @@ var require_readable = __commonJS({
       consume2.length = 0;
       consume2.body = null;
     }
+    __name(consumeFinish, "consumeFinish");
     module.exports = { Readable: BodyReadable, chunksDecode };
   }
 });
@@ -9789,12 +10182,13 @@ var require_util3 = __commonJS({
       }
       queueMicrotask(() => callback(new ResponseStatusCodeError(message, statusCode, headers, payload)));
     }
-    var isContentTypeApplicationJson = (contentType2) => {
+    __name(getResolveErrorBodyCallback, "getResolveErrorBodyCallback");
+    var isContentTypeApplicationJson = /* @__PURE__ */ __name((contentType2) => {
       return contentType2.length > 15 && contentType2[11] === "/" && contentType2[0] === "a" && contentType2[1] === "p" && contentType2[2] === "p" && contentType2[3] === "l" && contentType2[4] === "i" && contentType2[5] === "c" && contentType2[6] === "a" && contentType2[7] === "t" && contentType2[8] === "i" && contentType2[9] === "o" && contentType2[10] === "n" && contentType2[12] === "j" && contentType2[13] === "s" && contentType2[14] === "o" && contentType2[15] === "n";
-    };
-    var isContentTypeText = (contentType2) => {
+    }, "isContentTypeApplicationJson");
+    var isContentTypeText = /* @__PURE__ */ __name((contentType2) => {
       return contentType2.length > 4 && contentType2[4] === "/" && contentType2[0] === "t" && contentType2[1] === "e" && contentType2[2] === "x" && contentType2[3] === "t";
-    };
+    }, "isContentTypeText");
     module.exports = {
       getResolveErrorBodyCallback,
       isContentTypeApplicationJson,
@@ -9814,6 +10208,9 @@ var require_api_request = __commonJS({
     var { getResolveErrorBodyCallback } = require_util3();
     var { AsyncResource } = __require("node:async_hooks");
     var RequestHandler = class extends AsyncResource {
+      static {
+        __name(this, "RequestHandler");
+      }
       constructor(opts, callback) {
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
@@ -9984,6 +10381,7 @@ var require_api_request = __commonJS({
         queueMicrotask(() => callback(err2, { opaque }));
       }
     }
+    __name(request2, "request");
     module.exports = request2;
     module.exports.RequestHandler = RequestHandler;
   }
@@ -10004,6 +10402,7 @@ var require_abort_signal = __commonJS({
       }
       removeSignal(self2);
     }
+    __name(abort, "abort");
     function addSignal(self2, signal) {
       self2.reason = null;
       self2[kSignal] = null;
@@ -10021,6 +10420,7 @@ var require_abort_signal = __commonJS({
       };
       addAbortListener(self2[kSignal], self2[kListener]);
     }
+    __name(addSignal, "addSignal");
     function removeSignal(self2) {
       if (!self2[kSignal]) {
         return;
@@ -10033,6 +10433,7 @@ var require_abort_signal = __commonJS({
       self2[kSignal] = null;
       self2[kListener] = null;
     }
+    __name(removeSignal, "removeSignal");
     module.exports = {
       addSignal,
       removeSignal
@@ -10052,6 +10453,9 @@ var require_api_stream = __commonJS({
     var { AsyncResource } = __require("node:async_hooks");
     var { addSignal, removeSignal } = require_abort_signal();
     var StreamHandler = class extends AsyncResource {
+      static {
+        __name(this, "StreamHandler");
+      }
       constructor(opts, factory, callback) {
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
@@ -10209,6 +10613,7 @@ var require_api_stream = __commonJS({
         queueMicrotask(() => callback(err2, { opaque }));
       }
     }
+    __name(stream3, "stream");
     module.exports = stream3;
   }
 });
@@ -10233,6 +10638,9 @@ var require_api_pipeline = __commonJS({
     var assert4 = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
     var PipelineRequest = class extends Readable7 {
+      static {
+        __name(this, "PipelineRequest");
+      }
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10250,6 +10658,9 @@ var require_api_pipeline = __commonJS({
       }
     };
     var PipelineResponse = class extends Readable7 {
+      static {
+        __name(this, "PipelineResponse");
+      }
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -10265,6 +10676,9 @@ var require_api_pipeline = __commonJS({
       }
     };
     var PipelineHandler = class extends AsyncResource {
+      static {
+        __name(this, "PipelineHandler");
+      }
       constructor(opts, handler2) {
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
@@ -10293,21 +10707,21 @@ var require_api_pipeline = __commonJS({
         this.ret = new Duplex({
           readableObjectMode: opts.objectMode,
           autoDestroy: true,
-          read: () => {
+          read: /* @__PURE__ */ __name(() => {
             const { body: body2 } = this;
             if (body2?.resume) {
               body2.resume();
             }
-          },
-          write: (chunk, encoding, callback) => {
+          }, "read"),
+          write: /* @__PURE__ */ __name((chunk, encoding, callback) => {
             const { req } = this;
             if (req.push(chunk, encoding) || req._readableState.destroyed) {
               callback();
             } else {
               req[kResume] = callback;
             }
-          },
-          destroy: (err2, callback) => {
+          }, "write"),
+          destroy: /* @__PURE__ */ __name((err2, callback) => {
             const { body: body2, req, res, ret, abort } = this;
             if (!err2 && !ret._readableState.endEmitted) {
               err2 = new RequestAbortedError();
@@ -10320,7 +10734,7 @@ var require_api_pipeline = __commonJS({
             util5.destroy(res, err2);
             removeSignal(this);
             callback(err2);
-          }
+          }, "destroy")
         }).on("prefinish", () => {
           const { req } = this;
           req.push(null);
@@ -10409,6 +10823,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough().destroy(err2);
       }
     }
+    __name(pipeline4, "pipeline");
     module.exports = pipeline4;
   }
 });
@@ -10423,6 +10838,9 @@ var require_api_upgrade = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert4 = __require("node:assert");
     var UpgradeHandler = class extends AsyncResource {
+      static {
+        __name(this, "UpgradeHandler");
+      }
       constructor(opts, callback) {
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
@@ -10501,6 +10919,7 @@ var require_api_upgrade = __commonJS({
         queueMicrotask(() => callback(err2, { opaque }));
       }
     }
+    __name(upgrade, "upgrade");
     module.exports = upgrade;
   }
 });
@@ -10515,6 +10934,9 @@ var require_api_connect = __commonJS({
     var util5 = require_util();
     var { addSignal, removeSignal } = require_abort_signal();
     var ConnectHandler = class extends AsyncResource {
+      static {
+        __name(this, "ConnectHandler");
+      }
       constructor(opts, callback) {
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
@@ -10591,6 +11013,7 @@ var require_api_connect = __commonJS({
         queueMicrotask(() => callback(err2, { opaque }));
       }
     }
+    __name(connect, "connect");
     module.exports = connect;
   }
 });
@@ -10614,6 +11037,9 @@ var require_mock_errors = __commonJS({
     var { UndiciError } = require_errors();
     var kMockNotMatchedError = /* @__PURE__ */ Symbol.for("undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED");
     var MockNotMatchedError = class _MockNotMatchedError extends UndiciError {
+      static {
+        __name(this, "MockNotMatchedError");
+      }
       constructor(message) {
         super(message);
         Error.captureStackTrace(this, _MockNotMatchedError);
@@ -10691,6 +11117,7 @@ var require_mock_utils = __commonJS({
       }
       return false;
     }
+    __name(matchValue, "matchValue");
     function lowerCaseEntries(headers) {
       return Object.fromEntries(
         Object.entries(headers).map(([headerName, headerValue]) => {
@@ -10698,6 +11125,7 @@ var require_mock_utils = __commonJS({
         })
       );
     }
+    __name(lowerCaseEntries, "lowerCaseEntries");
     function getHeaderByName(headers, key) {
       if (Array.isArray(headers)) {
         for (let i = 0; i < headers.length; i += 2) {
@@ -10712,6 +11140,7 @@ var require_mock_utils = __commonJS({
         return lowerCaseEntries(headers)[key.toLocaleLowerCase()];
       }
     }
+    __name(getHeaderByName, "getHeaderByName");
     function buildHeadersFromArray(headers) {
       const clone = headers.slice();
       const entries = [];
@@ -10720,6 +11149,7 @@ var require_mock_utils = __commonJS({
       }
       return Object.fromEntries(entries);
     }
+    __name(buildHeadersFromArray, "buildHeadersFromArray");
     function matchHeaders(mockDispatch2, headers) {
       if (typeof mockDispatch2.headers === "function") {
         if (Array.isArray(headers)) {
@@ -10741,6 +11171,7 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
+    __name(matchHeaders, "matchHeaders");
     function safeUrl(path12) {
       if (typeof path12 !== "string") {
         return path12;
@@ -10753,6 +11184,7 @@ var require_mock_utils = __commonJS({
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
+    __name(safeUrl, "safeUrl");
     function matchKey(mockDispatch2, { path: path12, method, body: body2, headers }) {
       const pathMatch = matchValue(mockDispatch2.path, path12);
       const methodMatch = matchValue(mockDispatch2.method, method);
@@ -10760,6 +11192,7 @@ var require_mock_utils = __commonJS({
       const headersMatch = matchHeaders(mockDispatch2, headers);
       return pathMatch && methodMatch && bodyMatch && headersMatch;
     }
+    __name(matchKey, "matchKey");
     function getResponseData2(data) {
       if (Buffer.isBuffer(data)) {
         return data;
@@ -10773,6 +11206,7 @@ var require_mock_utils = __commonJS({
         return data.toString();
       }
     }
+    __name(getResponseData2, "getResponseData");
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
@@ -10795,6 +11229,7 @@ var require_mock_utils = __commonJS({
       }
       return matchedMockDispatches[0];
     }
+    __name(getMockDispatch, "getMockDispatch");
     function addMockDispatch(mockDispatches, key, data) {
       const baseData = { timesInvoked: 0, times: 1, persist: false, consumed: false };
       const replyData = typeof data === "function" ? { callback: data } : { ...data };
@@ -10802,6 +11237,7 @@ var require_mock_utils = __commonJS({
       mockDispatches.push(newMockDispatch);
       return newMockDispatch;
     }
+    __name(addMockDispatch, "addMockDispatch");
     function deleteMockDispatch(mockDispatches, key) {
       const index = mockDispatches.findIndex((dispatch) => {
         if (!dispatch.consumed) {
@@ -10813,6 +11249,7 @@ var require_mock_utils = __commonJS({
         mockDispatches.splice(index, 1);
       }
     }
+    __name(deleteMockDispatch, "deleteMockDispatch");
     function buildKey(opts) {
       const { path: path12, method, body: body2, headers, query } = opts;
       return {
@@ -10823,6 +11260,7 @@ var require_mock_utils = __commonJS({
         query
       };
     }
+    __name(buildKey, "buildKey");
     function generateKeyValues(data) {
       const keys = Object.keys(data);
       const result = [];
@@ -10840,9 +11278,11 @@ var require_mock_utils = __commonJS({
       }
       return result;
     }
+    __name(generateKeyValues, "generateKeyValues");
     function getStatusText(statusCode) {
       return STATUS_CODES[statusCode] || "unknown";
     }
+    __name(getStatusText, "getStatusText");
     async function getResponse(body2) {
       const buffers = [];
       for await (const data of body2) {
@@ -10850,6 +11290,7 @@ var require_mock_utils = __commonJS({
       }
       return Buffer.concat(buffers).toString("utf8");
     }
+    __name(getResponse, "getResponse");
     function mockDispatch(opts, handler2) {
       const key = buildKey(opts);
       const mockDispatch2 = getMockDispatch(this[kDispatches], key);
@@ -10889,15 +11330,18 @@ var require_mock_utils = __commonJS({
         handler2.onComplete?.(responseTrailers);
         deleteMockDispatch(mockDispatches, key);
       }
+      __name(handleReply, "handleReply");
       function resume() {
       }
+      __name(resume, "resume");
       return true;
     }
+    __name(mockDispatch, "mockDispatch");
     function buildMockDispatch() {
       const agent = this[kMockAgent];
       const origin = this[kOrigin];
       const originalDispatch = this[kOriginalDispatch];
-      return function dispatch(opts, handler2) {
+      return /* @__PURE__ */ __name(function dispatch(opts, handler2) {
         if (agent.isMockActive) {
           try {
             mockDispatch.call(this, opts, handler2);
@@ -10919,8 +11363,9 @@ var require_mock_utils = __commonJS({
         } else {
           originalDispatch.call(this, opts, handler2);
         }
-      };
+      }, "dispatch");
     }
+    __name(buildMockDispatch, "buildMockDispatch");
     function checkNetConnect(netConnect, origin) {
       const url2 = new URL(origin);
       if (netConnect === true) {
@@ -10930,12 +11375,14 @@ var require_mock_utils = __commonJS({
       }
       return false;
     }
+    __name(checkNetConnect, "checkNetConnect");
     function buildMockOptions(opts) {
       if (opts) {
         const { agent, ...mockOptions } = opts;
         return mockOptions;
       }
     }
+    __name(buildMockOptions, "buildMockOptions");
     module.exports = {
       getResponseData: getResponseData2,
       getMockDispatch,
@@ -10972,6 +11419,9 @@ var require_mock_interceptor = __commonJS({
     var { InvalidArgumentError } = require_errors();
     var { buildURL } = require_util();
     var MockScope = class {
+      static {
+        __name(this, "MockScope");
+      }
       constructor(mockDispatch) {
         this[kMockDispatch] = mockDispatch;
       }
@@ -11004,6 +11454,9 @@ var require_mock_interceptor = __commonJS({
       }
     };
     var MockInterceptor = class {
+      static {
+        __name(this, "MockInterceptor");
+      }
       constructor(opts, mockDispatches) {
         if (typeof opts !== "object") {
           throw new InvalidArgumentError("opts must be an object");
@@ -11051,7 +11504,7 @@ var require_mock_interceptor = __commonJS({
        */
       reply(replyOptionsCallbackOrStatusCode) {
         if (typeof replyOptionsCallbackOrStatusCode === "function") {
-          const wrappedDefaultsCallback = (opts) => {
+          const wrappedDefaultsCallback = /* @__PURE__ */ __name((opts) => {
             const resolvedData = replyOptionsCallbackOrStatusCode(opts);
             if (typeof resolvedData !== "object" || resolvedData === null) {
               throw new InvalidArgumentError("reply options callback must return an object");
@@ -11061,7 +11514,7 @@ var require_mock_interceptor = __commonJS({
             return {
               ...this.createMockScopeDispatchData(replyParameters2)
             };
-          };
+          }, "wrappedDefaultsCallback");
           const newMockDispatch2 = addMockDispatch(this[kDispatches], this[kDispatchKey], wrappedDefaultsCallback);
           return new MockScope(newMockDispatch2);
         }
@@ -11138,6 +11591,9 @@ var require_mock_client = __commonJS({
     var Symbols = require_symbols();
     var { InvalidArgumentError } = require_errors();
     var MockClient = class extends Client {
+      static {
+        __name(this, "MockClient");
+      }
       constructor(origin, opts) {
         super(origin, opts);
         if (!opts || !opts.agent || typeof opts.agent.dispatch !== "function") {
@@ -11191,6 +11647,9 @@ var require_mock_pool = __commonJS({
     var Symbols = require_symbols();
     var { InvalidArgumentError } = require_errors();
     var MockPool = class extends Pool {
+      static {
+        __name(this, "MockPool");
+      }
       constructor(origin, opts) {
         super(origin, opts);
         if (!opts || !opts.agent || typeof opts.agent.dispatch !== "function") {
@@ -11241,6 +11700,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
+      static {
+        __name(this, "Pluralizer");
+      }
       constructor(singular, plural2) {
         this.singular = singular;
         this.plural = plural2;
@@ -11264,6 +11726,9 @@ var require_pending_interceptors_formatter = __commonJS({
     var PERSISTENT = process.versions.icu ? "\u2705" : "Y ";
     var NOT_PERSISTENT = process.versions.icu ? "\u274C" : "N ";
     module.exports = class PendingInterceptorsFormatter {
+      static {
+        __name(this, "PendingInterceptorsFormatter");
+      }
       constructor({ disableColors } = {}) {
         this.transform = new Transform4({
           transform(chunk, _enc, cb) {
@@ -11321,6 +11786,9 @@ var require_mock_agent = __commonJS({
     var Pluralizer = require_pluralizer();
     var PendingInterceptorsFormatter = require_pending_interceptors_formatter();
     var MockAgent = class extends Dispatcher {
+      static {
+        __name(this, "MockAgent");
+      }
       constructor(opts) {
         super(opts);
         this[kNetConnect] = true;
@@ -11447,9 +11915,11 @@ var require_global2 = __commonJS({
         configurable: false
       });
     }
+    __name(setGlobalDispatcher, "setGlobalDispatcher");
     function getGlobalDispatcher() {
       return globalThis[globalDispatcher];
     }
+    __name(getGlobalDispatcher, "getGlobalDispatcher");
     module.exports = {
       setGlobalDispatcher,
       getGlobalDispatcher
@@ -11462,6 +11932,9 @@ var require_decorator_handler = __commonJS({
   "node_modules/undici/lib/handler/decorator-handler.js"(exports2, module) {
     "use strict";
     module.exports = class DecoratorHandler {
+      static {
+        __name(this, "DecoratorHandler");
+      }
       #handler;
       constructor(handler2) {
         if (typeof handler2 !== "object" || handler2 === null) {
@@ -11505,7 +11978,7 @@ var require_redirect = __commonJS({
     module.exports = (opts) => {
       const globalMaxRedirections = opts?.maxRedirections;
       return (dispatch) => {
-        return function redirectInterceptor(opts2, handler2) {
+        return /* @__PURE__ */ __name(function redirectInterceptor(opts2, handler2) {
           const { maxRedirections = globalMaxRedirections, ...baseOpts } = opts2;
           if (!maxRedirections) {
             return dispatch(opts2, handler2);
@@ -11517,7 +11990,7 @@ var require_redirect = __commonJS({
             handler2
           );
           return dispatch(baseOpts, redirectHandler);
-        };
+        }, "redirectInterceptor");
       };
     };
   }
@@ -11530,7 +12003,7 @@ var require_retry = __commonJS({
     var RetryHandler = require_retry_handler();
     module.exports = (globalOpts) => {
       return (dispatch) => {
-        return function retryInterceptor(opts, handler2) {
+        return /* @__PURE__ */ __name(function retryInterceptor(opts, handler2) {
           return dispatch(
             opts,
             new RetryHandler(
@@ -11541,7 +12014,7 @@ var require_retry = __commonJS({
               }
             )
           );
-        };
+        }, "retryInterceptor");
       };
     };
   }
@@ -11555,6 +12028,9 @@ var require_dump = __commonJS({
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var DecoratorHandler = require_decorator_handler();
     var DumpHandler = class extends DecoratorHandler {
+      static {
+        __name(this, "DumpHandler");
+      }
       #maxSize = 1024 * 1024;
       #abort = null;
       #dumped = false;
@@ -11631,16 +12107,17 @@ var require_dump = __commonJS({
       maxSize: 1024 * 1024
     }) {
       return (dispatch) => {
-        return function Intercept(opts, handler2) {
+        return /* @__PURE__ */ __name(function Intercept(opts, handler2) {
           const { dumpMaxSize = defaultMaxSize } = opts;
           const dumpHandler = new DumpHandler(
             { maxSize: dumpMaxSize },
             handler2
           );
           return dispatch(opts, dumpHandler);
-        };
+        }, "Intercept");
       };
     }
+    __name(createDumpInterceptor, "createDumpInterceptor");
     module.exports = createDumpInterceptor;
   }
 });
@@ -11655,6 +12132,9 @@ var require_dns = __commonJS({
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
     var DNSInstance = class {
+      static {
+        __name(this, "DNSInstance");
+      }
       #maxTTL = 0;
       #maxItems = 0;
       #records = /* @__PURE__ */ new Map();
@@ -11821,6 +12301,9 @@ var require_dns = __commonJS({
       }
     };
     var DNSDispatchHandler = class extends DecoratorHandler {
+      static {
+        __name(this, "DNSDispatchHandler");
+      }
       #state = null;
       #opts = null;
       #dispatch = null;
@@ -11902,7 +12385,7 @@ var require_dns = __commonJS({
       };
       const instance = new DNSInstance(opts);
       return (dispatch) => {
-        return function dnsInterceptor(origDispatchOpts, handler2) {
+        return /* @__PURE__ */ __name(function dnsInterceptor(origDispatchOpts, handler2) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
           if (isIP2(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler2);
@@ -11928,7 +12411,7 @@ var require_dns = __commonJS({
             );
           });
           return true;
-        };
+        }, "dnsInterceptor");
       };
     };
   }
@@ -11953,6 +12436,7 @@ var require_headers = __commonJS({
     function isHTTPWhiteSpaceCharCode(code) {
       return code === 10 || code === 13 || code === 9 || code === 32;
     }
+    __name(isHTTPWhiteSpaceCharCode, "isHTTPWhiteSpaceCharCode");
     function headerValueNormalize(potentialValue) {
       let i = 0;
       let j = potentialValue.length;
@@ -11960,6 +12444,7 @@ var require_headers = __commonJS({
       while (j > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i))) ++i;
       return i === 0 && j === potentialValue.length ? potentialValue : potentialValue.substring(i, j);
     }
+    __name(headerValueNormalize, "headerValueNormalize");
     function fill2(headers, object) {
       if (Array.isArray(object)) {
         for (let i = 0; i < object.length; ++i) {
@@ -11985,6 +12470,7 @@ var require_headers = __commonJS({
         });
       }
     }
+    __name(fill2, "fill");
     function appendHeader(headers, name, value2) {
       value2 = headerValueNormalize(value2);
       if (!isValidHeaderName(name)) {
@@ -12005,10 +12491,15 @@ var require_headers = __commonJS({
       }
       return getHeadersList(headers).append(name, value2, false);
     }
+    __name(appendHeader, "appendHeader");
     function compareHeaderName(a, b) {
       return a[0] < b[0] ? -1 : 1;
     }
+    __name(compareHeaderName, "compareHeaderName");
     var HeadersList = class _HeadersList {
+      static {
+        __name(this, "HeadersList");
+      }
       /** @type {[string, string][]|null} */
       cookies = null;
       constructor(init) {
@@ -12174,6 +12665,9 @@ var require_headers = __commonJS({
       }
     };
     var Headers2 = class _Headers {
+      static {
+        __name(this, "Headers");
+      }
       #guard;
       #headersList;
       constructor(init = void 0) {
@@ -12410,6 +12904,9 @@ var require_response = __commonJS({
     var { types: types2 } = __require("node:util");
     var textEncoder = new TextEncoder("utf-8");
     var Response2 = class _Response {
+      static {
+        __name(this, "Response");
+      }
       // Creates network error Response.
       static error() {
         const responseObject = fromInnerResponse(makeNetworkError(), "immutable");
@@ -12587,6 +13084,7 @@ var require_response = __commonJS({
       }
       return newResponse;
     }
+    __name(cloneResponse, "cloneResponse");
     function makeResponse(init) {
       return {
         aborted: false,
@@ -12603,6 +13101,7 @@ var require_response = __commonJS({
         urlList: init?.urlList ? [...init.urlList] : []
       };
     }
+    __name(makeResponse, "makeResponse");
     function makeNetworkError(reason) {
       const isError3 = isErrorLike(reason);
       return makeResponse({
@@ -12612,6 +13111,7 @@ var require_response = __commonJS({
         aborted: reason && reason.name === "AbortError"
       });
     }
+    __name(makeNetworkError, "makeNetworkError");
     function isNetworkError2(response) {
       return (
         // A network error is a response whose type is "error",
@@ -12619,6 +13119,7 @@ var require_response = __commonJS({
         response.status === 0
       );
     }
+    __name(isNetworkError2, "isNetworkError");
     function makeFilteredResponse(response, state4) {
       state4 = {
         internalResponse: response,
@@ -12635,6 +13136,7 @@ var require_response = __commonJS({
         }
       });
     }
+    __name(makeFilteredResponse, "makeFilteredResponse");
     function filterResponse(response, type) {
       if (type === "basic") {
         return makeFilteredResponse(response, {
@@ -12666,10 +13168,12 @@ var require_response = __commonJS({
         assert4(false);
       }
     }
+    __name(filterResponse, "filterResponse");
     function makeAppropriateNetworkError(fetchParams, err2 = null) {
       assert4(isCancelled(fetchParams));
       return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err2 })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err2 }));
     }
+    __name(makeAppropriateNetworkError, "makeAppropriateNetworkError");
     function initializeResponse(response, init, body2) {
       if (init.status !== null && (init.status < 200 || init.status > 599)) {
         throw new RangeError('init["status"] must be in the range of 200 to 599, inclusive.');
@@ -12701,6 +13205,7 @@ var require_response = __commonJS({
         }
       }
     }
+    __name(initializeResponse, "initializeResponse");
     function fromInnerResponse(innerResponse, guard) {
       const response = new Response2(kConstruct);
       response[kState] = innerResponse;
@@ -12712,6 +13217,7 @@ var require_response = __commonJS({
       }
       return response;
     }
+    __name(fromInnerResponse, "fromInnerResponse");
     webidl.converters.ReadableStream = webidl.interfaceConverter(
       ReadableStream
     );
@@ -12752,12 +13258,12 @@ var require_response = __commonJS({
       {
         key: "status",
         converter: webidl.converters["unsigned short"],
-        defaultValue: () => 200
+        defaultValue: /* @__PURE__ */ __name(() => 200, "defaultValue")
       },
       {
         key: "statusText",
         converter: webidl.converters.ByteString,
-        defaultValue: () => ""
+        defaultValue: /* @__PURE__ */ __name(() => "", "defaultValue")
       },
       {
         key: "headers",
@@ -12783,6 +13289,9 @@ var require_dispatcher_weakref = __commonJS({
     "use strict";
     var { kConnected, kSize } = require_symbols();
     var CompatWeakRef = class {
+      static {
+        __name(this, "CompatWeakRef");
+      }
       constructor(value2) {
         this.value = value2;
       }
@@ -12791,6 +13300,9 @@ var require_dispatcher_weakref = __commonJS({
       }
     };
     var CompatFinalizer = class {
+      static {
+        __name(this, "CompatFinalizer");
+      }
       constructor(finalizer) {
         this.finalizer = finalizer;
       }
@@ -12878,9 +13390,14 @@ var require_request2 = __commonJS({
           }
         }
       }
+      __name(abort, "abort");
     }
+    __name(buildAbort, "buildAbort");
     var patchMethodWarning = false;
     var Request = class _Request {
+      static {
+        __name(this, "Request");
+      }
       // https://fetch.spec.whatwg.org/#dom-request
       constructor(input, init = {}) {
         webidl.util.markAsUncloneable(this);
@@ -13370,6 +13887,7 @@ var require_request2 = __commonJS({
         headersList: init.headersList ? new HeadersList(init.headersList) : new HeadersList()
       };
     }
+    __name(makeRequest, "makeRequest");
     function cloneRequest(request2) {
       const newRequest = makeRequest({ ...request2, body: null });
       if (request2.body != null) {
@@ -13377,6 +13895,7 @@ var require_request2 = __commonJS({
       }
       return newRequest;
     }
+    __name(cloneRequest, "cloneRequest");
     function fromInnerRequest(innerRequest, signal, guard) {
       const request2 = new Request(kConstruct);
       request2[kState] = innerRequest;
@@ -13386,6 +13905,7 @@ var require_request2 = __commonJS({
       setHeadersGuard(request2[kHeaders], guard);
       return request2;
     }
+    __name(fromInnerRequest, "fromInnerRequest");
     Object.defineProperties(Request.prototype, {
       method: kEnumerableProperty,
       url: kEnumerableProperty,
@@ -13584,6 +14104,9 @@ var require_fetch = __commonJS({
     var defaultUserAgent = typeof __UNDICI_IS_NODE__ !== "undefined" || typeof esbuildDetection !== "undefined" ? "node" : "undici";
     var resolveObjectURL;
     var Fetch = class extends EE {
+      static {
+        __name(this, "Fetch");
+      }
       constructor(dispatcher) {
         super();
         this.dispatcher = dispatcher;
@@ -13616,6 +14139,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
+    __name(handleFetchDone, "handleFetchDone");
     function fetch3(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
@@ -13648,7 +14172,7 @@ var require_fetch = __commonJS({
           abortFetch(p, request2, realResponse, requestObject.signal.reason);
         }
       );
-      const processResponse = (response) => {
+      const processResponse = /* @__PURE__ */ __name((response) => {
         if (locallyAborted) {
           return;
         }
@@ -13663,7 +14187,7 @@ var require_fetch = __commonJS({
         responseObject = new WeakRef(fromInnerResponse(response, "immutable"));
         p.resolve(responseObject.deref());
         p = null;
-      };
+      }, "processResponse");
       controller = fetching({
         request: request2,
         processResponseEndOfBody: handleFetchDone,
@@ -13673,6 +14197,7 @@ var require_fetch = __commonJS({
       });
       return p.promise;
     }
+    __name(fetch3, "fetch");
     function finalizeAndReportTiming(response, initiatorType = "other") {
       if (response.type === "error" && response.aborted) {
         return;
@@ -13705,6 +14230,7 @@ var require_fetch = __commonJS({
         cacheState
       );
     }
+    __name(finalizeAndReportTiming, "finalizeAndReportTiming");
     var markResourceTiming = performance.markResourceTiming;
     function abortFetch(p, request2, responseObject, error2) {
       if (p) {
@@ -13731,6 +14257,7 @@ var require_fetch = __commonJS({
         });
       }
     }
+    __name(abortFetch, "abortFetch");
     function fetching({
       request: request2,
       processRequestBodyChunkLength,
@@ -13797,6 +14324,7 @@ var require_fetch = __commonJS({
       });
       return fetchParams.controller;
     }
+    __name(fetching, "fetching");
     async function mainFetch(fetchParams, recursive = false) {
       const request2 = fetchParams.request;
       let response = null;
@@ -13876,24 +14404,25 @@ var require_fetch = __commonJS({
         fetchParams.controller.dump = true;
       }
       if (request2.integrity) {
-        const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
+        const processBodyError = /* @__PURE__ */ __name((reason) => fetchFinale(fetchParams, makeNetworkError(reason)), "processBodyError");
         if (request2.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
         }
-        const processBody = (bytes) => {
+        const processBody = /* @__PURE__ */ __name((bytes) => {
           if (!bytesMatch(bytes, request2.integrity)) {
             processBodyError("integrity mismatch");
             return;
           }
           response.body = safelyExtractBody(bytes)[0];
           fetchFinale(fetchParams, response);
-        };
+        }, "processBody");
         await fullyReadBody(response.body, processBody, processBodyError);
       } else {
         fetchFinale(fetchParams, response);
       }
     }
+    __name(mainFetch, "mainFetch");
     function schemeFetch(fetchParams) {
       if (isCancelled(fetchParams) && fetchParams.request.redirectCount === 0) {
         return Promise.resolve(makeAppropriateNetworkError(fetchParams));
@@ -13985,15 +14514,17 @@ var require_fetch = __commonJS({
         }
       }
     }
+    __name(schemeFetch, "schemeFetch");
     function finalizeResponse(fetchParams, response) {
       fetchParams.request.done = true;
       if (fetchParams.processResponseDone != null) {
         queueMicrotask(() => fetchParams.processResponseDone(response));
       }
     }
+    __name(finalizeResponse, "finalizeResponse");
     function fetchFinale(fetchParams, response) {
       let timingInfo = fetchParams.timingInfo;
-      const processResponseEndOfBody = () => {
+      const processResponseEndOfBody = /* @__PURE__ */ __name(() => {
         const unsafeEndTime = Date.now();
         if (fetchParams.request.destination === "document") {
           fetchParams.controller.fullTimingInfo = timingInfo;
@@ -14021,7 +14552,7 @@ var require_fetch = __commonJS({
             markResourceTiming(timingInfo, fetchParams.request.url.href, fetchParams.request.initiatorType, globalThis, cacheState, bodyInfo, responseStatus);
           }
         };
-        const processResponseEndOfBodyTask = () => {
+        const processResponseEndOfBodyTask = /* @__PURE__ */ __name(() => {
           fetchParams.request.done = true;
           if (fetchParams.processResponseEndOfBody != null) {
             queueMicrotask(() => fetchParams.processResponseEndOfBody(response));
@@ -14029,9 +14560,9 @@ var require_fetch = __commonJS({
           if (fetchParams.request.initiatorType != null) {
             fetchParams.controller.reportTimingSteps();
           }
-        };
+        }, "processResponseEndOfBodyTask");
         queueMicrotask(() => processResponseEndOfBodyTask());
-      };
+      }, "processResponseEndOfBody");
       if (fetchParams.processResponse != null) {
         queueMicrotask(() => {
           fetchParams.processResponse(response);
@@ -14047,6 +14578,7 @@ var require_fetch = __commonJS({
         });
       }
     }
+    __name(fetchFinale, "fetchFinale");
     async function httpFetch(fetchParams) {
       const request2 = fetchParams.request;
       let response = null;
@@ -14091,6 +14623,7 @@ var require_fetch = __commonJS({
       response.timingInfo = timingInfo;
       return response;
     }
+    __name(httpFetch, "httpFetch");
     function httpRedirectFetch(fetchParams, response) {
       const request2 = fetchParams.request;
       const actualResponse = response.internalResponse ? response.internalResponse : response;
@@ -14150,6 +14683,7 @@ var require_fetch = __commonJS({
       setRequestReferrerPolicyOnRedirect(request2, actualResponse);
       return mainFetch(fetchParams, true);
     }
+    __name(httpRedirectFetch, "httpRedirectFetch");
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
       const request2 = fetchParams.request;
       let httpFetchParams = null;
@@ -14270,6 +14804,7 @@ var require_fetch = __commonJS({
       }
       return response;
     }
+    __name(httpNetworkOrCacheFetch, "httpNetworkOrCacheFetch");
     async function httpNetworkFetch(fetchParams, includeCredentials = false, forceNewConnection = false) {
       assert4(!fetchParams.controller.connection || fetchParams.controller.connection.destroyed);
       fetchParams.controller.connection = {
@@ -14299,22 +14834,22 @@ var require_fetch = __commonJS({
       if (request2.body == null && fetchParams.processRequestEndOfBody) {
         queueMicrotask(() => fetchParams.processRequestEndOfBody());
       } else if (request2.body != null) {
-        const processBodyChunk = async function* (bytes) {
+        const processBodyChunk = /* @__PURE__ */ __name(async function* (bytes) {
           if (isCancelled(fetchParams)) {
             return;
           }
           yield bytes;
           fetchParams.processRequestBodyChunkLength?.(bytes.byteLength);
-        };
-        const processEndOfBody = () => {
+        }, "processBodyChunk");
+        const processEndOfBody = /* @__PURE__ */ __name(() => {
           if (isCancelled(fetchParams)) {
             return;
           }
           if (fetchParams.processRequestEndOfBody) {
             fetchParams.processRequestEndOfBody();
           }
-        };
-        const processBodyError = (e) => {
+        }, "processEndOfBody");
+        const processBodyError = /* @__PURE__ */ __name((e) => {
           if (isCancelled(fetchParams)) {
             return;
           }
@@ -14323,7 +14858,7 @@ var require_fetch = __commonJS({
           } else {
             fetchParams.controller.terminate(e);
           }
-        };
+        }, "processBodyError");
         requestBody = (async function* () {
           try {
             for await (const bytes of request2.body.stream) {
@@ -14351,14 +14886,14 @@ var require_fetch = __commonJS({
         }
         return makeNetworkError(err2);
       }
-      const pullAlgorithm = async () => {
+      const pullAlgorithm = /* @__PURE__ */ __name(async () => {
         await fetchParams.controller.resume();
-      };
-      const cancelAlgorithm = (reason) => {
+      }, "pullAlgorithm");
+      const cancelAlgorithm = /* @__PURE__ */ __name((reason) => {
         if (!isCancelled(fetchParams)) {
           fetchParams.controller.abort(reason);
         }
-      };
+      }, "cancelAlgorithm");
       const stream3 = new ReadableStream(
         {
           async start(controller) {
@@ -14435,6 +14970,7 @@ var require_fetch = __commonJS({
         }
         fetchParams.controller.connection.destroy();
       }
+      __name(onAborted, "onAborted");
       return response;
       function dispatch({ body: body2 }) {
         const url2 = requestCurrentURL(request2);
@@ -14569,7 +15105,9 @@ var require_fetch = __commonJS({
           }
         ));
       }
+      __name(dispatch, "dispatch");
     }
+    __name(httpNetworkFetch, "httpNetworkFetch");
     module.exports = {
       fetch: fetch3,
       Fetch,
@@ -14601,6 +15139,9 @@ var require_progressevent = __commonJS({
     var { webidl } = require_webidl();
     var kState = /* @__PURE__ */ Symbol("ProgressEvent state");
     var ProgressEvent = class _ProgressEvent extends Event {
+      static {
+        __name(this, "ProgressEvent");
+      }
       constructor(type, eventInitDict = {}) {
         type = webidl.converters.DOMString(type, "ProgressEvent constructor", "type");
         eventInitDict = webidl.converters.ProgressEventInit(eventInitDict ?? {});
@@ -14628,32 +15169,32 @@ var require_progressevent = __commonJS({
       {
         key: "lengthComputable",
         converter: webidl.converters.boolean,
-        defaultValue: () => false
+        defaultValue: /* @__PURE__ */ __name(() => false, "defaultValue")
       },
       {
         key: "loaded",
         converter: webidl.converters["unsigned long long"],
-        defaultValue: () => 0
+        defaultValue: /* @__PURE__ */ __name(() => 0, "defaultValue")
       },
       {
         key: "total",
         converter: webidl.converters["unsigned long long"],
-        defaultValue: () => 0
+        defaultValue: /* @__PURE__ */ __name(() => 0, "defaultValue")
       },
       {
         key: "bubbles",
         converter: webidl.converters.boolean,
-        defaultValue: () => false
+        defaultValue: /* @__PURE__ */ __name(() => false, "defaultValue")
       },
       {
         key: "cancelable",
         converter: webidl.converters.boolean,
-        defaultValue: () => false
+        defaultValue: /* @__PURE__ */ __name(() => false, "defaultValue")
       },
       {
         key: "composed",
         converter: webidl.converters.boolean,
-        defaultValue: () => false
+        defaultValue: /* @__PURE__ */ __name(() => false, "defaultValue")
       }
     ]);
     module.exports = {
@@ -14942,6 +15483,7 @@ var require_encoding = __commonJS({
           return "failure";
       }
     }
+    __name(getEncoding, "getEncoding");
     module.exports = {
       getEncoding
     };
@@ -15038,6 +15580,7 @@ var require_util4 = __commonJS({
         }
       })();
     }
+    __name(readOperation, "readOperation");
     function fireAProgressEvent(e, reader) {
       const event = new ProgressEvent(e, {
         bubbles: false,
@@ -15045,6 +15588,7 @@ var require_util4 = __commonJS({
       });
       reader.dispatchEvent(event);
     }
+    __name(fireAProgressEvent, "fireAProgressEvent");
     function packageData(bytes, type, mimeType, encodingName) {
       switch (type) {
         case "DataURL": {
@@ -15092,6 +15636,7 @@ var require_util4 = __commonJS({
         }
       }
     }
+    __name(packageData, "packageData");
     function decode(ioQueue, encoding) {
       const bytes = combineByteSequences(ioQueue);
       const BOMEncoding = BOMSniffing(bytes);
@@ -15103,6 +15648,7 @@ var require_util4 = __commonJS({
       const sliced = bytes.slice(slice);
       return new TextDecoder(encoding).decode(sliced);
     }
+    __name(decode, "decode");
     function BOMSniffing(ioQueue) {
       const [a, b, c] = ioQueue;
       if (a === 239 && b === 187 && c === 191) {
@@ -15114,6 +15660,7 @@ var require_util4 = __commonJS({
       }
       return null;
     }
+    __name(BOMSniffing, "BOMSniffing");
     function combineByteSequences(sequences) {
       const size2 = sequences.reduce((a, b) => {
         return a + b.byteLength;
@@ -15125,6 +15672,7 @@ var require_util4 = __commonJS({
         return a;
       }, new Uint8Array(size2));
     }
+    __name(combineByteSequences, "combineByteSequences");
     module.exports = {
       staticPropertyDescriptors,
       readOperation,
@@ -15152,6 +15700,9 @@ var require_filereader = __commonJS({
     var { webidl } = require_webidl();
     var { kEnumerableProperty } = require_util();
     var FileReader = class _FileReader extends EventTarget {
+      static {
+        __name(this, "FileReader");
+      }
       constructor() {
         super();
         this[kState] = "empty";
@@ -15414,6 +15965,7 @@ var require_util5 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
+    __name(urlEquals, "urlEquals");
     function getFieldValues(header2) {
       assert4(header2 !== null);
       const values = [];
@@ -15425,6 +15977,7 @@ var require_util5 = __commonJS({
       }
       return values;
     }
+    __name(getFieldValues, "getFieldValues");
     module.exports = {
       urlEquals,
       getFieldValues
@@ -15447,6 +16000,9 @@ var require_cache = __commonJS({
     var { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = require_util2();
     var assert4 = __require("node:assert");
     var Cache = class _Cache {
+      static {
+        __name(this, "Cache");
+      }
       /**
        * @see https://w3c.github.io/ServiceWorker/#dfn-relevant-request-response-list
        * @type {requestResponseList}
@@ -15946,17 +16502,17 @@ var require_cache = __commonJS({
       {
         key: "ignoreSearch",
         converter: webidl.converters.boolean,
-        defaultValue: () => false
+        defaultValue: /* @__PURE__ */ __name(() => false, "defaultValue")
       },
       {
         key: "ignoreMethod",
         converter: webidl.converters.boolean,
-        defaultValue: () => false
+        defaultValue: /* @__PURE__ */ __name(() => false, "defaultValue")
       },
       {
         key: "ignoreVary",
         converter: webidl.converters.boolean,
-        defaultValue: () => false
+        defaultValue: /* @__PURE__ */ __name(() => false, "defaultValue")
       }
     ];
     webidl.converters.CacheQueryOptions = webidl.dictionaryConverter(cacheQueryOptionConverters);
@@ -15986,6 +16542,9 @@ var require_cachestorage = __commonJS({
     var { webidl } = require_webidl();
     var { kEnumerableProperty } = require_util();
     var CacheStorage = class _CacheStorage {
+      static {
+        __name(this, "CacheStorage");
+      }
       /**
        * @see https://w3c.github.io/ServiceWorker/#dfn-relevant-name-to-cache-map
        * @type {Map<string, import('./cache').requestResponseList}
@@ -16113,6 +16672,7 @@ var require_util6 = __commonJS({
       }
       return false;
     }
+    __name(isCTLExcludingHtab, "isCTLExcludingHtab");
     function validateCookieName(name) {
       for (let i = 0; i < name.length; ++i) {
         const code = name.charCodeAt(i);
@@ -16139,6 +16699,7 @@ var require_util6 = __commonJS({
         }
       }
     }
+    __name(validateCookieName, "validateCookieName");
     function validateCookieValue(value2) {
       let len = value2.length;
       let i = 0;
@@ -16161,6 +16722,7 @@ var require_util6 = __commonJS({
         }
       }
     }
+    __name(validateCookieValue, "validateCookieValue");
     function validateCookiePath(path12) {
       for (let i = 0; i < path12.length; ++i) {
         const code = path12.charCodeAt(i);
@@ -16171,11 +16733,13 @@ var require_util6 = __commonJS({
         }
       }
     }
+    __name(validateCookiePath, "validateCookiePath");
     function isLetterOrDigit(code) {
       return code >= 48 && code <= 57 || // 0-9
       code >= 65 && code <= 90 || // A-Z
       code >= 97 && code <= 122;
     }
+    __name(isLetterOrDigit, "isLetterOrDigit");
     function validateCookieDomain(domain) {
       if (domain === " ") {
         return;
@@ -16210,6 +16774,7 @@ var require_util6 = __commonJS({
         throw new Error("Invalid cookie domain");
       }
     }
+    __name(validateCookieDomain, "validateCookieDomain");
     var IMFDays = [
       "Sun",
       "Mon",
@@ -16240,11 +16805,13 @@ var require_util6 = __commonJS({
       }
       return `${IMFDays[date.getUTCDay()]}, ${IMFPaddedNumbers[date.getUTCDate()]} ${IMFMonths[date.getUTCMonth()]} ${date.getUTCFullYear()} ${IMFPaddedNumbers[date.getUTCHours()]}:${IMFPaddedNumbers[date.getUTCMinutes()]}:${IMFPaddedNumbers[date.getUTCSeconds()]} GMT`;
     }
+    __name(toIMFDate, "toIMFDate");
     function validateCookieMaxAge(maxAge) {
       if (maxAge < 0) {
         throw new Error("Invalid cookie max-age");
       }
     }
+    __name(validateCookieMaxAge, "validateCookieMaxAge");
     function stringify(cookie) {
       if (cookie.name.length === 0) {
         return null;
@@ -16297,6 +16864,7 @@ var require_util6 = __commonJS({
       }
       return out.join("; ");
     }
+    __name(stringify, "stringify");
     module.exports = {
       isCTLExcludingHtab,
       validateCookieName,
@@ -16353,6 +16921,7 @@ var require_parse = __commonJS({
         ...parseUnparsedAttributes(unparsedAttributes)
       };
     }
+    __name(parseSetCookie, "parseSetCookie");
     function parseUnparsedAttributes(unparsedAttributes, cookieAttributeList = {}) {
       if (unparsedAttributes.length === 0) {
         return cookieAttributeList;
@@ -16437,6 +17006,7 @@ var require_parse = __commonJS({
       }
       return parseUnparsedAttributes(unparsedAttributes, cookieAttributeList);
     }
+    __name(parseUnparsedAttributes, "parseUnparsedAttributes");
     module.exports = {
       parseSetCookie,
       parseUnparsedAttributes
@@ -16466,6 +17036,7 @@ var require_cookies = __commonJS({
       }
       return out;
     }
+    __name(getCookies, "getCookies");
     function deleteCookie(headers, name, attributes) {
       webidl.brandCheck(headers, Headers2, { strict: false });
       const prefix2 = "deleteCookie";
@@ -16479,6 +17050,7 @@ var require_cookies = __commonJS({
         ...attributes
       });
     }
+    __name(deleteCookie, "deleteCookie");
     function getSetCookies(headers) {
       webidl.argumentLengthCheck(arguments, 1, "getSetCookies");
       webidl.brandCheck(headers, Headers2, { strict: false });
@@ -16488,6 +17060,7 @@ var require_cookies = __commonJS({
       }
       return cookies.map((pair) => parseSetCookie(pair));
     }
+    __name(getSetCookies, "getSetCookies");
     function setCookie(headers, cookie) {
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
@@ -16497,16 +17070,17 @@ var require_cookies = __commonJS({
         headers.append("Set-Cookie", str2);
       }
     }
+    __name(setCookie, "setCookie");
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
       {
         converter: webidl.nullableConverter(webidl.converters.DOMString),
         key: "path",
-        defaultValue: () => null
+        defaultValue: /* @__PURE__ */ __name(() => null, "defaultValue")
       },
       {
         converter: webidl.nullableConverter(webidl.converters.DOMString),
         key: "domain",
-        defaultValue: () => null
+        defaultValue: /* @__PURE__ */ __name(() => null, "defaultValue")
       }
     ]);
     webidl.converters.Cookie = webidl.dictionaryConverter([
@@ -16526,32 +17100,32 @@ var require_cookies = __commonJS({
           return new Date(value2);
         }),
         key: "expires",
-        defaultValue: () => null
+        defaultValue: /* @__PURE__ */ __name(() => null, "defaultValue")
       },
       {
         converter: webidl.nullableConverter(webidl.converters["long long"]),
         key: "maxAge",
-        defaultValue: () => null
+        defaultValue: /* @__PURE__ */ __name(() => null, "defaultValue")
       },
       {
         converter: webidl.nullableConverter(webidl.converters.DOMString),
         key: "domain",
-        defaultValue: () => null
+        defaultValue: /* @__PURE__ */ __name(() => null, "defaultValue")
       },
       {
         converter: webidl.nullableConverter(webidl.converters.DOMString),
         key: "path",
-        defaultValue: () => null
+        defaultValue: /* @__PURE__ */ __name(() => null, "defaultValue")
       },
       {
         converter: webidl.nullableConverter(webidl.converters.boolean),
         key: "secure",
-        defaultValue: () => null
+        defaultValue: /* @__PURE__ */ __name(() => null, "defaultValue")
       },
       {
         converter: webidl.nullableConverter(webidl.converters.boolean),
         key: "httpOnly",
-        defaultValue: () => null
+        defaultValue: /* @__PURE__ */ __name(() => null, "defaultValue")
       },
       {
         converter: webidl.converters.USVString,
@@ -16561,7 +17135,7 @@ var require_cookies = __commonJS({
       {
         converter: webidl.sequenceConverter(webidl.converters.DOMString),
         key: "unparsed",
-        defaultValue: () => new Array(0)
+        defaultValue: /* @__PURE__ */ __name(() => new Array(0), "defaultValue")
       }
     ]);
     module.exports = {
@@ -16582,6 +17156,9 @@ var require_events = __commonJS({
     var { kConstruct } = require_symbols();
     var { MessagePort } = __require("node:worker_threads");
     var MessageEvent = class _MessageEvent extends Event {
+      static {
+        __name(this, "MessageEvent");
+      }
       #eventInit;
       constructor(type, eventInitDict = {}) {
         if (type === kConstruct) {
@@ -16647,6 +17224,9 @@ var require_events = __commonJS({
     var { createFastMessageEvent } = MessageEvent;
     delete MessageEvent.createFastMessageEvent;
     var CloseEvent = class _CloseEvent extends Event {
+      static {
+        __name(this, "CloseEvent");
+      }
       #eventInit;
       constructor(type, eventInitDict = {}) {
         const prefix2 = "CloseEvent constructor";
@@ -16671,6 +17251,9 @@ var require_events = __commonJS({
       }
     };
     var ErrorEvent = class _ErrorEvent extends Event {
+      static {
+        __name(this, "ErrorEvent");
+      }
       #eventInit;
       constructor(type, eventInitDict) {
         const prefix2 = "ErrorEvent constructor";
@@ -16742,17 +17325,17 @@ var require_events = __commonJS({
       {
         key: "bubbles",
         converter: webidl.converters.boolean,
-        defaultValue: () => false
+        defaultValue: /* @__PURE__ */ __name(() => false, "defaultValue")
       },
       {
         key: "cancelable",
         converter: webidl.converters.boolean,
-        defaultValue: () => false
+        defaultValue: /* @__PURE__ */ __name(() => false, "defaultValue")
       },
       {
         key: "composed",
         converter: webidl.converters.boolean,
-        defaultValue: () => false
+        defaultValue: /* @__PURE__ */ __name(() => false, "defaultValue")
       }
     ];
     webidl.converters.MessageEventInit = webidl.dictionaryConverter([
@@ -16760,29 +17343,29 @@ var require_events = __commonJS({
       {
         key: "data",
         converter: webidl.converters.any,
-        defaultValue: () => null
+        defaultValue: /* @__PURE__ */ __name(() => null, "defaultValue")
       },
       {
         key: "origin",
         converter: webidl.converters.USVString,
-        defaultValue: () => ""
+        defaultValue: /* @__PURE__ */ __name(() => "", "defaultValue")
       },
       {
         key: "lastEventId",
         converter: webidl.converters.DOMString,
-        defaultValue: () => ""
+        defaultValue: /* @__PURE__ */ __name(() => "", "defaultValue")
       },
       {
         key: "source",
         // Node doesn't implement WindowProxy or ServiceWorker, so the only
         // valid value for source is a MessagePort.
         converter: webidl.nullableConverter(webidl.converters.MessagePort),
-        defaultValue: () => null
+        defaultValue: /* @__PURE__ */ __name(() => null, "defaultValue")
       },
       {
         key: "ports",
         converter: webidl.converters["sequence<MessagePort>"],
-        defaultValue: () => new Array(0)
+        defaultValue: /* @__PURE__ */ __name(() => new Array(0), "defaultValue")
       }
     ]);
     webidl.converters.CloseEventInit = webidl.dictionaryConverter([
@@ -16790,17 +17373,17 @@ var require_events = __commonJS({
       {
         key: "wasClean",
         converter: webidl.converters.boolean,
-        defaultValue: () => false
+        defaultValue: /* @__PURE__ */ __name(() => false, "defaultValue")
       },
       {
         key: "code",
         converter: webidl.converters["unsigned short"],
-        defaultValue: () => 0
+        defaultValue: /* @__PURE__ */ __name(() => 0, "defaultValue")
       },
       {
         key: "reason",
         converter: webidl.converters.USVString,
-        defaultValue: () => ""
+        defaultValue: /* @__PURE__ */ __name(() => "", "defaultValue")
       }
     ]);
     webidl.converters.ErrorEventInit = webidl.dictionaryConverter([
@@ -16808,22 +17391,22 @@ var require_events = __commonJS({
       {
         key: "message",
         converter: webidl.converters.DOMString,
-        defaultValue: () => ""
+        defaultValue: /* @__PURE__ */ __name(() => "", "defaultValue")
       },
       {
         key: "filename",
         converter: webidl.converters.USVString,
-        defaultValue: () => ""
+        defaultValue: /* @__PURE__ */ __name(() => "", "defaultValue")
       },
       {
         key: "lineno",
         converter: webidl.converters["unsigned long"],
-        defaultValue: () => 0
+        defaultValue: /* @__PURE__ */ __name(() => 0, "defaultValue")
       },
       {
         key: "colno",
         converter: webidl.converters["unsigned long"],
-        defaultValue: () => 0
+        defaultValue: /* @__PURE__ */ __name(() => 0, "defaultValue")
       },
       {
         key: "error",
@@ -16925,19 +17508,24 @@ var require_util7 = __commonJS({
     function isConnecting(ws) {
       return ws[kReadyState] === states.CONNECTING;
     }
+    __name(isConnecting, "isConnecting");
     function isEstablished(ws) {
       return ws[kReadyState] === states.OPEN;
     }
+    __name(isEstablished, "isEstablished");
     function isClosing(ws) {
       return ws[kReadyState] === states.CLOSING;
     }
+    __name(isClosing, "isClosing");
     function isClosed(ws) {
       return ws[kReadyState] === states.CLOSED;
     }
+    __name(isClosed, "isClosed");
     function fireEvent(e, target, eventFactory = (type, init) => new Event(type, init), eventInitDict = {}) {
       const event = eventFactory(e, eventInitDict);
       target.dispatchEvent(event);
     }
+    __name(fireEvent, "fireEvent");
     function websocketMessageReceived(ws, type, data) {
       if (ws[kReadyState] !== states.OPEN) {
         return;
@@ -16962,12 +17550,14 @@ var require_util7 = __commonJS({
         data: dataForEvent
       });
     }
+    __name(websocketMessageReceived, "websocketMessageReceived");
     function toArrayBuffer(buffer3) {
       if (buffer3.byteLength === buffer3.buffer.byteLength) {
         return buffer3.buffer;
       }
       return buffer3.buffer.slice(buffer3.byteOffset, buffer3.byteOffset + buffer3.byteLength);
     }
+    __name(toArrayBuffer, "toArrayBuffer");
     function isValidSubprotocol(protocol) {
       if (protocol.length === 0) {
         return false;
@@ -16997,6 +17587,7 @@ var require_util7 = __commonJS({
       }
       return true;
     }
+    __name(isValidSubprotocol, "isValidSubprotocol");
     function isValidStatusCode(code) {
       if (code >= 1e3 && code < 1015) {
         return code !== 1004 && // reserved
@@ -17005,6 +17596,7 @@ var require_util7 = __commonJS({
       }
       return code >= 3e3 && code <= 4999;
     }
+    __name(isValidStatusCode, "isValidStatusCode");
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
       controller.abort();
@@ -17018,18 +17610,23 @@ var require_util7 = __commonJS({
         });
       }
     }
+    __name(failWebsocketConnection, "failWebsocketConnection");
     function isControlFrame(opcode) {
       return opcode === opcodes.CLOSE || opcode === opcodes.PING || opcode === opcodes.PONG;
     }
+    __name(isControlFrame, "isControlFrame");
     function isContinuationFrame(opcode) {
       return opcode === opcodes.CONTINUATION;
     }
+    __name(isContinuationFrame, "isContinuationFrame");
     function isTextBinaryFrame(opcode) {
       return opcode === opcodes.TEXT || opcode === opcodes.BINARY;
     }
+    __name(isTextBinaryFrame, "isTextBinaryFrame");
     function isValidOpcode(opcode) {
       return isTextBinaryFrame(opcode) || isContinuationFrame(opcode) || isControlFrame(opcode);
     }
+    __name(isValidOpcode, "isValidOpcode");
     function parseExtensions(extensions) {
       const position = { position: 0 };
       const extensionList = /* @__PURE__ */ new Map();
@@ -17044,6 +17641,7 @@ var require_util7 = __commonJS({
       }
       return extensionList;
     }
+    __name(parseExtensions, "parseExtensions");
     function isValidClientWindowBits(value2) {
       if (value2.length === 0) {
         return false;
@@ -17057,6 +17655,7 @@ var require_util7 = __commonJS({
       const num = Number.parseInt(value2, 10);
       return num >= 8 && num <= 15;
     }
+    __name(isValidClientWindowBits, "isValidClientWindowBits");
     var hasIntl = typeof process.versions.icu === "string";
     var fatalDecoder = hasIntl ? new TextDecoder("utf-8", { fatal: true }) : void 0;
     var utf8Decode = hasIntl ? fatalDecoder.decode.bind(fatalDecoder) : function(buffer3) {
@@ -17100,12 +17699,12 @@ var require_frame = __commonJS({
     } catch {
       crypto4 = {
         // not full compatibility, but minimum.
-        randomFillSync: function randomFillSync(buffer4, _offset, _size) {
+        randomFillSync: /* @__PURE__ */ __name(function randomFillSync(buffer4, _offset, _size) {
           for (let i = 0; i < buffer4.length; ++i) {
             buffer4[i] = Math.random() * 255 | 0;
           }
           return buffer4;
-        }
+        }, "randomFillSync")
       };
     }
     function generateMask() {
@@ -17115,7 +17714,11 @@ var require_frame = __commonJS({
       }
       return [buffer3[bufIdx++], buffer3[bufIdx++], buffer3[bufIdx++], buffer3[bufIdx++]];
     }
+    __name(generateMask, "generateMask");
     var WebsocketFrameSend = class {
+      static {
+        __name(this, "WebsocketFrameSend");
+      }
       /**
        * @param {Buffer|undefined} data
        */
@@ -17272,6 +17875,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
+    __name(establishWebSocketConnection, "establishWebSocketConnection");
     function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
@@ -17298,11 +17902,13 @@ var require_connection = __commonJS({
         ws[kReadyState] = states.CLOSING;
       }
     }
+    __name(closeWebSocketConnection, "closeWebSocketConnection");
     function onSocketData(chunk) {
       if (!this.ws[kByteParser].write(chunk)) {
         this.pause();
       }
     }
+    __name(onSocketData, "onSocketData");
     function onSocketClose() {
       const { ws } = this;
       const { [kResponse]: response } = ws;
@@ -17333,6 +17939,7 @@ var require_connection = __commonJS({
         });
       }
     }
+    __name(onSocketClose, "onSocketClose");
     function onSocketError(error2) {
       const { ws } = this;
       ws[kReadyState] = states.CLOSING;
@@ -17341,6 +17948,7 @@ var require_connection = __commonJS({
       }
       this.destroy();
     }
+    __name(onSocketError, "onSocketError");
     module.exports = {
       establishWebSocketConnection,
       closeWebSocketConnection
@@ -17359,6 +17967,9 @@ var require_permessage_deflate = __commonJS({
     var kBuffer = /* @__PURE__ */ Symbol("kBuffer");
     var kLength = /* @__PURE__ */ Symbol("kLength");
     var PerMessageDeflate = class {
+      static {
+        __name(this, "PerMessageDeflate");
+      }
       /** @type {import('node:zlib').InflateRaw} */
       #inflate;
       #options = {};
@@ -17457,7 +18068,11 @@ var require_receiver = __commonJS({
       closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
+    __name(failWebsocketConnectionWithCode, "failWebsocketConnectionWithCode");
     var ByteParser = class extends Writable {
+      static {
+        __name(this, "ByteParser");
+      }
       #buffers = [];
       #fragmentsBytes = 0;
       #byteOffset = 0;
@@ -17821,6 +18436,9 @@ var require_sender = __commonJS({
     var FixedQueue = require_fixed_queue();
     var FastBuffer = Buffer[Symbol.species];
     var SendQueue = class {
+      static {
+        __name(this, "SendQueue");
+      }
       /**
        * @type {FixedQueue}
        */
@@ -17879,6 +18497,7 @@ var require_sender = __commonJS({
     function createFrame(data, hint) {
       return new WebsocketFrameSend(toBuffer(data, hint)).createFrame(hint === sendHints.string ? opcodes.TEXT : opcodes.BINARY);
     }
+    __name(createFrame, "createFrame");
     function toBuffer(data, hint) {
       switch (hint) {
         case sendHints.string:
@@ -17890,6 +18509,7 @@ var require_sender = __commonJS({
           return new FastBuffer(data.buffer, data.byteOffset, data.byteLength);
       }
     }
+    __name(toBuffer, "toBuffer");
     module.exports = { SendQueue };
   }
 });
@@ -17926,6 +18546,9 @@ var require_websocket = __commonJS({
     var { ErrorEvent, CloseEvent } = require_events();
     var { SendQueue } = require_sender();
     var WebSocket = class _WebSocket extends EventTarget {
+      static {
+        __name(this, "WebSocket");
+      }
       #events = {
         open: null,
         error: null,
@@ -18234,12 +18857,12 @@ var require_websocket = __commonJS({
       {
         key: "protocols",
         converter: webidl.converters["DOMString or sequence<DOMString>"],
-        defaultValue: () => new Array(0)
+        defaultValue: /* @__PURE__ */ __name(() => new Array(0), "defaultValue")
       },
       {
         key: "dispatcher",
         converter: webidl.converters.any,
-        defaultValue: () => getGlobalDispatcher()
+        defaultValue: /* @__PURE__ */ __name(() => getGlobalDispatcher(), "defaultValue")
       },
       {
         key: "headers",
@@ -18266,6 +18889,7 @@ var require_websocket = __commonJS({
     function onParserDrain() {
       this.ws[kResponse].socket.resume();
     }
+    __name(onParserDrain, "onParserDrain");
     function onParserError(err2) {
       let message;
       let code;
@@ -18278,6 +18902,7 @@ var require_websocket = __commonJS({
       fireEvent("error", this, () => new ErrorEvent("error", { error: err2, message }));
       closeWebSocketConnection(this, code);
     }
+    __name(onParserError, "onParserError");
     module.exports = {
       WebSocket
     };
@@ -18291,6 +18916,7 @@ var require_util8 = __commonJS({
     function isValidLastEventId(value2) {
       return value2.indexOf("\0") === -1;
     }
+    __name(isValidLastEventId, "isValidLastEventId");
     function isASCIINumber(value2) {
       if (value2.length === 0) return false;
       for (let i = 0; i < value2.length; i++) {
@@ -18298,11 +18924,13 @@ var require_util8 = __commonJS({
       }
       return true;
     }
+    __name(isASCIINumber, "isASCIINumber");
     function delay4(ms) {
       return new Promise((resolve4) => {
         setTimeout(resolve4, ms).unref();
       });
     }
+    __name(delay4, "delay");
     module.exports = {
       isValidLastEventId,
       isASCIINumber,
@@ -18342,6 +18970,7 @@ var require_eventsource_stream = __commonJS({
       }
       return true;
     }
+    __name(isASCIINumberBytes, "isASCIINumberBytes");
     function isValidLastEventIdBytes(buffer4, start) {
       for (let i = start; i < buffer4.length; i++) {
         if (buffer4[i] === 0) {
@@ -18350,6 +18979,7 @@ var require_eventsource_stream = __commonJS({
       }
       return true;
     }
+    __name(isValidLastEventIdBytes, "isValidLastEventIdBytes");
     function isFieldName(line, length, field) {
       if (length !== field.length) {
         return false;
@@ -18361,12 +18991,17 @@ var require_eventsource_stream = __commonJS({
       }
       return true;
     }
+    __name(isFieldName, "isFieldName");
     function createMaxEventSizeExceededError() {
       const error2 = new Error("EventSource message size exceeded");
       error2.aborted = false;
       return error2;
     }
+    __name(createMaxEventSizeExceededError, "createMaxEventSizeExceededError");
     var EventSourceStream = class extends Transform4 {
+      static {
+        __name(this, "EventSourceStream");
+      }
       /**
        * @type {eventSourceSettings}
        */
@@ -18740,6 +19375,9 @@ var require_eventsource = __commonJS({
     var ANONYMOUS = "anonymous";
     var USE_CREDENTIALS = "use-credentials";
     var EventSource = class _EventSource extends EventTarget {
+      static {
+        __name(this, "EventSource");
+      }
       #events = {
         open: null,
         error: null,
@@ -18840,13 +19478,13 @@ var require_eventsource = __commonJS({
           request: this.#request,
           dispatcher: this.#dispatcher
         };
-        const processEventSourceEndOfBody = (response) => {
+        const processEventSourceEndOfBody = /* @__PURE__ */ __name((response) => {
           if (isNetworkError2(response)) {
             this.dispatchEvent(new Event("error"));
             this.close();
           }
           this.#reconnect();
-        };
+        }, "processEventSourceEndOfBody");
         fetchParams.processResponseEndOfBody = processEventSourceEndOfBody;
         fetchParams.processResponse = (response) => {
           if (isNetworkError2(response)) {
@@ -18873,12 +19511,12 @@ var require_eventsource = __commonJS({
           const eventSourceStream = new EventSourceStream({
             eventSourceSettings: this.#state,
             maxEventSize: this.#dispatcher.eventSourceOptions?.maxEventSize,
-            push: (event) => {
+            push: /* @__PURE__ */ __name((event) => {
               this.dispatchEvent(createFastMessageEvent(
                 event.type,
                 event.options
               ));
-            }
+            }, "push")
           });
           pipeline4(
             response.body.stream,
@@ -19000,13 +19638,13 @@ var require_eventsource = __commonJS({
       {
         key: "withCredentials",
         converter: webidl.converters.boolean,
-        defaultValue: () => false
+        defaultValue: /* @__PURE__ */ __name(() => false, "defaultValue")
       },
       {
         key: "dispatcher",
         // undici only
         converter: webidl.converters.any,
-        defaultValue: () => getGlobalDispatcher()
+        defaultValue: /* @__PURE__ */ __name(() => getGlobalDispatcher(), "defaultValue")
       }
     ]);
     module.exports = {
@@ -19106,10 +19744,11 @@ var require_undici = __commonJS({
         }, handler2);
       };
     }
+    __name(makeDispatcher, "makeDispatcher");
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = async function fetch3(init, options = void 0) {
+    module.exports.fetch = /* @__PURE__ */ __name(async function fetch3(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
       } catch (err2) {
@@ -19118,7 +19757,7 @@ var require_undici = __commonJS({
         }
         throw err2;
       }
-    };
+    }, "fetch");
     module.exports.Headers = require_headers().Headers;
     module.exports.Response = require_response().Response;
     module.exports.Request = require_request2().Request;
@@ -19188,6 +19827,7 @@ var require_proxy = __commonJS({
         return void 0;
       }
     }
+    __name(getProxyUrl2, "getProxyUrl");
     function checkBypass2(reqUrl) {
       if (!reqUrl.hostname) {
         return false;
@@ -19219,11 +19859,16 @@ var require_proxy = __commonJS({
       }
       return false;
     }
+    __name(checkBypass2, "checkBypass");
     function isLoopbackAddress2(host) {
       const hostLower = host.toLowerCase();
       return hostLower === "localhost" || hostLower.startsWith("127.") || hostLower.startsWith("[::1]") || hostLower.startsWith("[0:0:0:0:0:0:0:1]");
     }
+    __name(isLoopbackAddress2, "isLoopbackAddress");
     var DecodedURL2 = class extends URL {
+      static {
+        __name(this, "DecodedURL");
+      }
       constructor(url2, base) {
         super(url2, base);
         this._decodedUsername = decodeURIComponent(super.username);
@@ -19247,9 +19892,9 @@ var require_lib = __commonJS({
       if (k2 === void 0) k2 = k;
       var desc = Object.getOwnPropertyDescriptor(m, k);
       if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-        desc = { enumerable: true, get: function() {
+        desc = { enumerable: true, get: /* @__PURE__ */ __name(function() {
           return m[k];
-        } };
+        }, "get") };
       }
       Object.defineProperty(o, k2, desc);
     }) : (function(o, m, k, k2) {
@@ -19262,14 +19907,14 @@ var require_lib = __commonJS({
       o["default"] = v;
     });
     var __importStar = exports2 && exports2.__importStar || /* @__PURE__ */ (function() {
-      var ownKeys = function(o) {
+      var ownKeys = /* @__PURE__ */ __name(function(o) {
         ownKeys = Object.getOwnPropertyNames || function(o2) {
           var ar = [];
           for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
           return ar;
         };
         return ownKeys(o);
-      };
+      }, "ownKeys");
       return function(mod) {
         if (mod && mod.__esModule) return mod;
         var result = {};
@@ -19286,6 +19931,7 @@ var require_lib = __commonJS({
           resolve4(value2);
         });
       }
+      __name(adopt, "adopt");
       return new (P || (P = Promise))(function(resolve4, reject) {
         function fulfilled(value2) {
           try {
@@ -19294,6 +19940,7 @@ var require_lib = __commonJS({
             reject(e);
           }
         }
+        __name(fulfilled, "fulfilled");
         function rejected(value2) {
           try {
             step(generator["throw"](value2));
@@ -19301,9 +19948,11 @@ var require_lib = __commonJS({
             reject(e);
           }
         }
+        __name(rejected, "rejected");
         function step(result) {
           result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
+        __name(step, "step");
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
@@ -19359,6 +20008,7 @@ var require_lib = __commonJS({
       const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
       return proxyUrl ? proxyUrl.href : "";
     }
+    __name(getProxyUrl2, "getProxyUrl");
     var HttpRedirectCodes2 = [
       HttpCodes2.MovedPermanently,
       HttpCodes2.ResourceMoved,
@@ -19375,6 +20025,9 @@ var require_lib = __commonJS({
     var ExponentialBackoffCeiling2 = 10;
     var ExponentialBackoffTimeSlice2 = 5;
     var HttpClientError2 = class _HttpClientError extends Error {
+      static {
+        __name(this, "HttpClientError");
+      }
       constructor(message, statusCode) {
         super(message);
         this.name = "HttpClientError";
@@ -19384,6 +20037,9 @@ var require_lib = __commonJS({
     };
     exports2.HttpClientError = HttpClientError2;
     var HttpClientResponse2 = class {
+      static {
+        __name(this, "HttpClientResponse");
+      }
       constructor(message) {
         this.message = message;
       }
@@ -19419,7 +20075,11 @@ var require_lib = __commonJS({
       const parsedUrl = new URL(requestUrl);
       return parsedUrl.protocol === "https:";
     }
+    __name(isHttps, "isHttps");
     var HttpClient3 = class {
+      static {
+        __name(this, "HttpClient");
+      }
       constructor(userAgent2, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -19626,6 +20286,7 @@ var require_lib = __commonJS({
                 resolve4(res);
               }
             }
+            __name(callbackForResult, "callbackForResult");
             this.requestRawWithCallback(info2, data, callbackForResult);
           });
         });
@@ -19650,6 +20311,7 @@ var require_lib = __commonJS({
             onResult(err2, res);
           }
         }
+        __name(handleResult, "handleResult");
         const req = info2.httpModule.request(info2.options, (msg) => {
           const res = new HttpClientResponse2(msg);
           handleResult(void 0, res);
@@ -19891,6 +20553,7 @@ var require_lib = __commonJS({
               }
               return value2;
             }
+            __name(dateTimeDeserializer, "dateTimeDeserializer");
             let obj;
             let contents;
             try {
@@ -19926,7 +20589,7 @@ var require_lib = __commonJS({
       }
     };
     exports2.HttpClient = HttpClient3;
-    var lowercaseKeys3 = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase()] = obj[k], c), {});
+    var lowercaseKeys3 = /* @__PURE__ */ __name((obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase()] = obj[k], c), {}), "lowercaseKeys");
   }
 });
 
@@ -20233,15 +20896,15 @@ var require_scan = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants6();
-    var isPathSeparator = (code) => {
+    var isPathSeparator = /* @__PURE__ */ __name((code) => {
       return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token) => {
+    }, "isPathSeparator");
+    var depth = /* @__PURE__ */ __name((token) => {
       if (token.isPrefix !== true) {
         token.depth = token.isGlobstar ? Infinity : 1;
       }
-    };
-    var scan2 = (input, options) => {
+    }, "depth");
+    var scan2 = /* @__PURE__ */ __name((input, options) => {
       const opts = options || {};
       const length = input.length - 1;
       const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
@@ -20266,12 +20929,12 @@ var require_scan = __commonJS({
       let prev;
       let code;
       let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index >= length;
-      const peek = () => str2.charCodeAt(index + 1);
-      const advance = () => {
+      const eos = /* @__PURE__ */ __name(() => index >= length, "eos");
+      const peek = /* @__PURE__ */ __name(() => str2.charCodeAt(index + 1), "peek");
+      const advance = /* @__PURE__ */ __name(() => {
         prev = code;
         return str2.charCodeAt(++index);
-      };
+      }, "advance");
       while (index < length) {
         code = advance();
         let next;
@@ -20529,7 +21192,7 @@ var require_scan = __commonJS({
         state4.parts = parts;
       }
       return state4;
-    };
+    }, "scan");
     module.exports = scan2;
   }
 });
@@ -20547,7 +21210,7 @@ var require_parse2 = __commonJS({
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
     } = constants4;
-    var expandRange = (args, options) => {
+    var expandRange = /* @__PURE__ */ __name((args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
       }
@@ -20559,11 +21222,11 @@ var require_parse2 = __commonJS({
         return args.map((v) => utils.escapeRegex(v)).join("..");
       }
       return value2;
-    };
-    var syntaxError = (type, char) => {
+    }, "expandRange");
+    var syntaxError = /* @__PURE__ */ __name((type, char) => {
       return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel = (input) => {
+    }, "syntaxError");
+    var splitTopLevel = /* @__PURE__ */ __name((input) => {
       const parts = [];
       let bracket = 0;
       let paren = 0;
@@ -20607,8 +21270,8 @@ var require_parse2 = __commonJS({
       }
       parts.push(value2);
       return parts;
-    };
-    var isPlainBranch = (branch) => {
+    }, "splitTopLevel");
+    var isPlainBranch = /* @__PURE__ */ __name((branch) => {
       let escaped = false;
       for (const ch of branch) {
         if (escaped === true) {
@@ -20624,8 +21287,8 @@ var require_parse2 = __commonJS({
         }
       }
       return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
+    }, "isPlainBranch");
+    var normalizeSimpleBranch = /* @__PURE__ */ __name((branch) => {
       let value2 = branch.trim();
       let changed = true;
       while (changed === true) {
@@ -20639,8 +21302,8 @@ var require_parse2 = __commonJS({
         return;
       }
       return value2.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
+    }, "normalizeSimpleBranch");
+    var hasRepeatedCharPrefixOverlap = /* @__PURE__ */ __name((branches) => {
       const values = branches.map(normalizeSimpleBranch).filter(Boolean);
       for (let i = 0; i < values.length; i++) {
         for (let j = i + 1; j < values.length; j++) {
@@ -20656,8 +21319,8 @@ var require_parse2 = __commonJS({
         }
       }
       return false;
-    };
-    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+    }, "hasRepeatedCharPrefixOverlap");
+    var parseRepeatedExtglob = /* @__PURE__ */ __name((pattern, requireEnd = true) => {
       if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
         return;
       }
@@ -20711,12 +21374,12 @@ var require_parse2 = __commonJS({
           }
         }
       }
-    };
-    var buildCharClassStar = (chars) => {
+    }, "parseRepeatedExtglob");
+    var buildCharClassStar = /* @__PURE__ */ __name((chars) => {
       const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
       return `${source}*`;
-    };
-    var getStarExtglobSequenceChars = (pattern) => {
+    }, "buildCharClassStar");
+    var getStarExtglobSequenceChars = /* @__PURE__ */ __name((pattern) => {
       let index = 0;
       const chars = [];
       while (index < pattern.length) {
@@ -20739,8 +21402,8 @@ var require_parse2 = __commonJS({
         return;
       }
       return chars;
-    };
-    var repeatedExtglobRecursion = (pattern) => {
+    }, "getStarExtglobSequenceChars");
+    var repeatedExtglobRecursion = /* @__PURE__ */ __name((pattern) => {
       let depth = 0;
       let value2 = pattern.trim();
       let match3 = parseRepeatedExtglob(value2);
@@ -20750,8 +21413,8 @@ var require_parse2 = __commonJS({
         match3 = parseRepeatedExtglob(value2);
       }
       return depth;
-    };
-    var analyzeRepeatedExtglob = (body2, options) => {
+    }, "repeatedExtglobRecursion");
+    var analyzeRepeatedExtglob = /* @__PURE__ */ __name((body2, options) => {
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
@@ -20786,8 +21449,8 @@ var require_parse2 = __commonJS({
         return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
       }
       return { risky: false };
-    };
-    var parse6 = (input, options) => {
+    }, "analyzeRepeatedExtglob");
+    var parse6 = /* @__PURE__ */ __name((input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -20817,9 +21480,9 @@ var require_parse2 = __commonJS({
         STAR,
         START_ANCHOR
       } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
+      const globstar = /* @__PURE__ */ __name((opts2) => {
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
+      }, "globstar");
       const nodot = opts.dot ? "" : NO_DOT;
       const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
       let star3 = opts.bash === true ? globstar(opts) : STAR;
@@ -20853,19 +21516,19 @@ var require_parse2 = __commonJS({
       const stack = [];
       let prev = bos;
       let value2;
-      const eos = () => state4.index === len - 1;
+      const eos = /* @__PURE__ */ __name(() => state4.index === len - 1, "eos");
       const peek = state4.peek = (n2 = 1) => input[state4.index + n2];
       const advance = state4.advance = () => input[++state4.index] || "";
-      const remaining = () => input.slice(state4.index + 1);
-      const consume = (value3 = "", num = 0) => {
+      const remaining = /* @__PURE__ */ __name(() => input.slice(state4.index + 1), "remaining");
+      const consume = /* @__PURE__ */ __name((value3 = "", num = 0) => {
         state4.consumed += value3;
         state4.index += num;
-      };
-      const append = (token) => {
+      }, "consume");
+      const append = /* @__PURE__ */ __name((token) => {
         state4.output += token.output != null ? token.output : token.value;
         consume(token.value);
-      };
-      const negate = () => {
+      }, "append");
+      const negate = /* @__PURE__ */ __name(() => {
         let count = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
@@ -20878,16 +21541,16 @@ var require_parse2 = __commonJS({
         state4.negated = true;
         state4.start++;
         return true;
-      };
-      const increment = (type) => {
+      }, "negate");
+      const increment = /* @__PURE__ */ __name((type) => {
         state4[type]++;
         stack.push(type);
-      };
-      const decrement = (type) => {
+      }, "increment");
+      const decrement = /* @__PURE__ */ __name((type) => {
         state4[type]--;
         stack.pop();
-      };
-      const push = (tok) => {
+      }, "decrement");
+      const push = /* @__PURE__ */ __name((tok) => {
         if (prev.type === "globstar") {
           const isBrace = state4.braces > 0 && (tok.type === "comma" || tok.type === "brace");
           const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
@@ -20911,8 +21574,8 @@ var require_parse2 = __commonJS({
         tok.prev = prev;
         tokens.push(tok);
         prev = tok;
-      };
-      const extglobOpen = (type, value3) => {
+      }, "push");
+      const extglobOpen = /* @__PURE__ */ __name((type, value3) => {
         const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
         token.prev = prev;
         token.parens = state4.parens;
@@ -20924,23 +21587,23 @@ var require_parse2 = __commonJS({
         push({ type, value: value3, output: state4.output ? "" : ONE_CHAR });
         push({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
-      };
-      const extglobClose = (token) => {
+      }, "extglobOpen");
+      const extglobClose = /* @__PURE__ */ __name((token) => {
         const literal = input.slice(token.startIndex, state4.index + 1);
         const body2 = input.slice(token.startIndex + 2, state4.index);
         const analysis = analyzeRepeatedExtglob(body2, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open5 = tokens[token.tokensIndex];
-          open5.type = "text";
-          open5.value = literal;
-          open5.output = safeOutput || utils.escapeRegex(literal);
+          const open6 = tokens[token.tokensIndex];
+          open6.type = "text";
+          open6.value = literal;
+          open6.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state4.output = token.output + open5.output;
+          state4.output = token.output + open6.output;
           state4.backtrack = true;
           push({ type: "paren", extglob: true, value: value2, output: "" });
           decrement("parens");
@@ -20966,7 +21629,7 @@ var require_parse2 = __commonJS({
         }
         push({ type: "paren", extglob: true, value: value2, output });
         decrement("parens");
-      };
+      }, "extglobClose");
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
         let backslashes = false;
         let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
@@ -21160,15 +21823,15 @@ var require_parse2 = __commonJS({
         }
         if (value2 === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open5 = {
+          const open6 = {
             type: "brace",
             value: value2,
             output: "(",
             outputIndex: state4.output.length,
             tokensIndex: state4.tokens.length
           };
-          braces.push(open5);
-          push(open5);
+          braces.push(open6);
+          push(open6);
           continue;
         }
         if (value2 === "}") {
@@ -21479,7 +22142,7 @@ var require_parse2 = __commonJS({
         }
       }
       return state4;
-    };
+    }, "parse");
     parse6.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
@@ -21507,11 +22170,11 @@ var require_parse2 = __commonJS({
       if (opts.capture) {
         star3 = `(${star3})`;
       }
-      const globstar = (opts2) => {
+      const globstar = /* @__PURE__ */ __name((opts2) => {
         if (opts2.noglobstar === true) return star3;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create2 = (str2) => {
+      }, "globstar");
+      const create2 = /* @__PURE__ */ __name((str2) => {
         switch (str2) {
           case "*":
             return `${nodot}${ONE_CHAR}${star3}`;
@@ -21537,7 +22200,7 @@ var require_parse2 = __commonJS({
             return source2 + DOT_LITERAL + match3[2];
           }
         }
-      };
+      }, "create");
       const output = utils.removePrefix(input, state4);
       let source = create2(output);
       if (source && opts.strictSlashes !== true) {
@@ -21557,17 +22220,17 @@ var require_picomatch = __commonJS({
     var parse6 = require_parse2();
     var utils = require_utils2();
     var constants4 = require_constants6();
-    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch10 = (glob, options, returnState = false) => {
+    var isObject3 = /* @__PURE__ */ __name((val) => val && typeof val === "object" && !Array.isArray(val), "isObject");
+    var picomatch10 = /* @__PURE__ */ __name((glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch10(input, options, returnState));
-        const arrayMatcher = (str2) => {
+        const arrayMatcher = /* @__PURE__ */ __name((str2) => {
           for (const isMatch of fns) {
             const state5 = isMatch(str2);
             if (state5) return state5;
           }
           return false;
-        };
+        }, "arrayMatcher");
         return arrayMatcher;
       }
       const isState = isObject3(glob) && glob.tokens && glob.input;
@@ -21579,12 +22242,12 @@ var require_picomatch = __commonJS({
       const regex = isState ? picomatch10.compileRe(glob, options) : picomatch10.makeRe(glob, options, false, true);
       const state4 = regex.state;
       delete regex.state;
-      let isIgnored = () => false;
+      let isIgnored = /* @__PURE__ */ __name(() => false, "isIgnored");
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
         isIgnored = picomatch10(opts.ignore, ignoreOpts, returnState);
       }
-      const matcher = (input, returnObject = false) => {
+      const matcher = /* @__PURE__ */ __name((input, returnObject = false) => {
         const { isMatch, match: match3, output } = picomatch10.test(input, regex, options, { glob, posix: posix3 });
         const result = { glob, state: state4, regex, posix: posix3, input, output, match: match3, isMatch };
         if (typeof opts.onResult === "function") {
@@ -21605,12 +22268,12 @@ var require_picomatch = __commonJS({
           opts.onMatch(result);
         }
         return returnObject ? result : true;
-      };
+      }, "matcher");
       if (returnState) {
         matcher.state = state4;
       }
       return matcher;
-    };
+    }, "picomatch");
     picomatch10.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
@@ -21701,6 +22364,7 @@ var require_picomatch2 = __commonJS({
       }
       return pico(glob, options, returnState);
     }
+    __name(picomatch10, "picomatch");
     Object.assign(picomatch10, pico);
     module.exports = picomatch10;
   }
@@ -21799,13 +22463,13 @@ var require_re = __commonJS({
       ["\\d", MAX_LENGTH],
       [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
     ];
-    var makeSafeRegex = (value2) => {
+    var makeSafeRegex = /* @__PURE__ */ __name((value2) => {
       for (const [token, max] of safeRegexReplacements) {
         value2 = value2.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
       }
       return value2;
-    };
-    var createToken = (name, value2, isGlobal) => {
+    }, "makeSafeRegex");
+    var createToken = /* @__PURE__ */ __name((name, value2, isGlobal) => {
       const safe = makeSafeRegex(value2);
       const index = R++;
       debug2(name, index, value2);
@@ -21814,7 +22478,7 @@ var require_re = __commonJS({
       safeSrc[index] = safe;
       re[index] = new RegExp(value2, isGlobal ? "g" : void 0);
       safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
-    };
+    }, "createToken");
     createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
     createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
     createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
@@ -21870,7 +22534,7 @@ var require_parse_options = __commonJS({
     "use strict";
     var looseOption = Object.freeze({ loose: true });
     var emptyOpts = Object.freeze({});
-    var parseOptions = (options) => {
+    var parseOptions = /* @__PURE__ */ __name((options) => {
       if (!options) {
         return emptyOpts;
       }
@@ -21878,7 +22542,7 @@ var require_parse_options = __commonJS({
         return looseOption;
       }
       return options;
-    };
+    }, "parseOptions");
     module.exports = parseOptions;
   }
 });
@@ -21888,7 +22552,7 @@ var require_identifiers = __commonJS({
   "node_modules/semver/internal/identifiers.js"(exports2, module) {
     "use strict";
     var numeric2 = /^[0-9]+$/;
-    var compareIdentifiers = (a, b) => {
+    var compareIdentifiers = /* @__PURE__ */ __name((a, b) => {
       if (typeof a === "number" && typeof b === "number") {
         return a === b ? 0 : a < b ? -1 : 1;
       }
@@ -21899,8 +22563,8 @@ var require_identifiers = __commonJS({
         b = +b;
       }
       return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
-    };
-    var rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
+    }, "compareIdentifiers");
+    var rcompareIdentifiers = /* @__PURE__ */ __name((a, b) => compareIdentifiers(b, a), "rcompareIdentifiers");
     module.exports = {
       compareIdentifiers,
       rcompareIdentifiers
@@ -21917,7 +22581,7 @@ var require_semver = __commonJS({
     var { safeRe: re, t } = require_re();
     var parseOptions = require_parse_options();
     var { compareIdentifiers } = require_identifiers();
-    var isPrereleaseIdentifier = (prerelease, identifier) => {
+    var isPrereleaseIdentifier = /* @__PURE__ */ __name((prerelease, identifier) => {
       const identifiers = identifier.split(".");
       if (identifiers.length > prerelease.length) {
         return false;
@@ -21928,8 +22592,11 @@ var require_semver = __commonJS({
         }
       }
       return true;
-    };
+    }, "isPrereleaseIdentifier");
     var SemVer = class _SemVer {
+      static {
+        __name(this, "SemVer");
+      }
       constructor(version4, options) {
         options = parseOptions(options);
         if (version4 instanceof _SemVer) {
@@ -22205,7 +22872,7 @@ var require_parse3 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports2, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse6 = (version4, options, throwErrors = false) => {
+    var parse6 = /* @__PURE__ */ __name((version4, options, throwErrors = false) => {
       if (version4 instanceof SemVer) {
         return version4;
       }
@@ -22217,7 +22884,7 @@ var require_parse3 = __commonJS({
         }
         throw er;
       }
-    };
+    }, "parse");
     module.exports = parse6;
   }
 });
@@ -22227,10 +22894,10 @@ var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports2, module) {
     "use strict";
     var parse6 = require_parse3();
-    var valid = (version4, options) => {
+    var valid = /* @__PURE__ */ __name((version4, options) => {
       const v = parse6(version4, options);
       return v ? v.version : null;
-    };
+    }, "valid");
     module.exports = valid;
   }
 });
@@ -22240,10 +22907,10 @@ var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports2, module) {
     "use strict";
     var parse6 = require_parse3();
-    var clean2 = (version4, options) => {
+    var clean2 = /* @__PURE__ */ __name((version4, options) => {
       const s = parse6(version4.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
-    };
+    }, "clean");
     module.exports = clean2;
   }
 });
@@ -22253,7 +22920,7 @@ var require_inc = __commonJS({
   "node_modules/semver/functions/inc.js"(exports2, module) {
     "use strict";
     var SemVer = require_semver();
-    var inc = (version4, release, options, identifier, identifierBase) => {
+    var inc = /* @__PURE__ */ __name((version4, release, options, identifier, identifierBase) => {
       if (typeof options === "string") {
         identifierBase = identifier;
         identifier = options;
@@ -22267,7 +22934,7 @@ var require_inc = __commonJS({
       } catch (er) {
         return null;
       }
-    };
+    }, "inc");
     module.exports = inc;
   }
 });
@@ -22277,7 +22944,7 @@ var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports2, module) {
     "use strict";
     var parse6 = require_parse3();
-    var diff = (version1, version22) => {
+    var diff = /* @__PURE__ */ __name((version1, version22) => {
       const v1 = parse6(version1, null, true);
       const v2 = parse6(version22, null, true);
       const comparison = v1.compare(v2);
@@ -22311,7 +22978,7 @@ var require_diff = __commonJS({
         return prefix2 + "patch";
       }
       return "prerelease";
-    };
+    }, "diff");
     module.exports = diff;
   }
 });
@@ -22321,7 +22988,7 @@ var require_major = __commonJS({
   "node_modules/semver/functions/major.js"(exports2, module) {
     "use strict";
     var SemVer = require_semver();
-    var major = (a, loose) => new SemVer(a, loose).major;
+    var major = /* @__PURE__ */ __name((a, loose) => new SemVer(a, loose).major, "major");
     module.exports = major;
   }
 });
@@ -22331,7 +22998,7 @@ var require_minor = __commonJS({
   "node_modules/semver/functions/minor.js"(exports2, module) {
     "use strict";
     var SemVer = require_semver();
-    var minor = (a, loose) => new SemVer(a, loose).minor;
+    var minor = /* @__PURE__ */ __name((a, loose) => new SemVer(a, loose).minor, "minor");
     module.exports = minor;
   }
 });
@@ -22341,7 +23008,7 @@ var require_patch = __commonJS({
   "node_modules/semver/functions/patch.js"(exports2, module) {
     "use strict";
     var SemVer = require_semver();
-    var patch = (a, loose) => new SemVer(a, loose).patch;
+    var patch = /* @__PURE__ */ __name((a, loose) => new SemVer(a, loose).patch, "patch");
     module.exports = patch;
   }
 });
@@ -22351,10 +23018,10 @@ var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports2, module) {
     "use strict";
     var parse6 = require_parse3();
-    var prerelease = (version4, options) => {
+    var prerelease = /* @__PURE__ */ __name((version4, options) => {
       const parsed = parse6(version4, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
-    };
+    }, "prerelease");
     module.exports = prerelease;
   }
 });
@@ -22364,7 +23031,7 @@ var require_compare = __commonJS({
   "node_modules/semver/functions/compare.js"(exports2, module) {
     "use strict";
     var SemVer = require_semver();
-    var compare4 = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
+    var compare4 = /* @__PURE__ */ __name((a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose)), "compare");
     module.exports = compare4;
   }
 });
@@ -22374,7 +23041,7 @@ var require_rcompare = __commonJS({
   "node_modules/semver/functions/rcompare.js"(exports2, module) {
     "use strict";
     var compare4 = require_compare();
-    var rcompare = (a, b, loose) => compare4(b, a, loose);
+    var rcompare = /* @__PURE__ */ __name((a, b, loose) => compare4(b, a, loose), "rcompare");
     module.exports = rcompare;
   }
 });
@@ -22384,7 +23051,7 @@ var require_compare_loose = __commonJS({
   "node_modules/semver/functions/compare-loose.js"(exports2, module) {
     "use strict";
     var compare4 = require_compare();
-    var compareLoose2 = (a, b) => compare4(a, b, true);
+    var compareLoose2 = /* @__PURE__ */ __name((a, b) => compare4(a, b, true), "compareLoose");
     module.exports = compareLoose2;
   }
 });
@@ -22394,11 +23061,11 @@ var require_compare_build = __commonJS({
   "node_modules/semver/functions/compare-build.js"(exports2, module) {
     "use strict";
     var SemVer = require_semver();
-    var compareBuild = (a, b, loose) => {
+    var compareBuild = /* @__PURE__ */ __name((a, b, loose) => {
       const versionA = new SemVer(a, loose);
       const versionB = new SemVer(b, loose);
       return versionA.compare(versionB) || versionA.compareBuild(versionB);
-    };
+    }, "compareBuild");
     module.exports = compareBuild;
   }
 });
@@ -22408,7 +23075,7 @@ var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports2, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var sort = (list3, loose) => list3.sort((a, b) => compareBuild(a, b, loose));
+    var sort = /* @__PURE__ */ __name((list3, loose) => list3.sort((a, b) => compareBuild(a, b, loose)), "sort");
     module.exports = sort;
   }
 });
@@ -22418,7 +23085,7 @@ var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports2, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var rsort = (list3, loose) => list3.sort((a, b) => compareBuild(b, a, loose));
+    var rsort = /* @__PURE__ */ __name((list3, loose) => list3.sort((a, b) => compareBuild(b, a, loose)), "rsort");
     module.exports = rsort;
   }
 });
@@ -22428,7 +23095,7 @@ var require_gt = __commonJS({
   "node_modules/semver/functions/gt.js"(exports2, module) {
     "use strict";
     var compare4 = require_compare();
-    var gt = (a, b, loose) => compare4(a, b, loose) > 0;
+    var gt = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) > 0, "gt");
     module.exports = gt;
   }
 });
@@ -22438,7 +23105,7 @@ var require_lt = __commonJS({
   "node_modules/semver/functions/lt.js"(exports2, module) {
     "use strict";
     var compare4 = require_compare();
-    var lt = (a, b, loose) => compare4(a, b, loose) < 0;
+    var lt = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) < 0, "lt");
     module.exports = lt;
   }
 });
@@ -22448,7 +23115,7 @@ var require_eq = __commonJS({
   "node_modules/semver/functions/eq.js"(exports2, module) {
     "use strict";
     var compare4 = require_compare();
-    var eq = (a, b, loose) => compare4(a, b, loose) === 0;
+    var eq = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) === 0, "eq");
     module.exports = eq;
   }
 });
@@ -22458,7 +23125,7 @@ var require_neq = __commonJS({
   "node_modules/semver/functions/neq.js"(exports2, module) {
     "use strict";
     var compare4 = require_compare();
-    var neq = (a, b, loose) => compare4(a, b, loose) !== 0;
+    var neq = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) !== 0, "neq");
     module.exports = neq;
   }
 });
@@ -22468,7 +23135,7 @@ var require_gte = __commonJS({
   "node_modules/semver/functions/gte.js"(exports2, module) {
     "use strict";
     var compare4 = require_compare();
-    var gte2 = (a, b, loose) => compare4(a, b, loose) >= 0;
+    var gte2 = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) >= 0, "gte");
     module.exports = gte2;
   }
 });
@@ -22478,7 +23145,7 @@ var require_lte = __commonJS({
   "node_modules/semver/functions/lte.js"(exports2, module) {
     "use strict";
     var compare4 = require_compare();
-    var lte2 = (a, b, loose) => compare4(a, b, loose) <= 0;
+    var lte2 = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) <= 0, "lte");
     module.exports = lte2;
   }
 });
@@ -22493,7 +23160,7 @@ var require_cmp = __commonJS({
     var gte2 = require_gte();
     var lt = require_lt();
     var lte2 = require_lte();
-    var cmp2 = (a, op, b, loose) => {
+    var cmp2 = /* @__PURE__ */ __name((a, op, b, loose) => {
       switch (op) {
         case "===":
           if (typeof a === "object") {
@@ -22528,7 +23195,7 @@ var require_cmp = __commonJS({
         default:
           throw new TypeError(`Invalid operator: ${op}`);
       }
-    };
+    }, "cmp");
     module.exports = cmp2;
   }
 });
@@ -22540,7 +23207,7 @@ var require_coerce = __commonJS({
     var SemVer = require_semver();
     var parse6 = require_parse3();
     var { safeRe: re, t } = require_re();
-    var coerce = (version4, options) => {
+    var coerce = /* @__PURE__ */ __name((version4, options) => {
       if (version4 instanceof SemVer) {
         return version4;
       }
@@ -22574,7 +23241,7 @@ var require_coerce = __commonJS({
       const prerelease = options.includePrerelease && match3[5] ? `-${match3[5]}` : "";
       const build = options.includePrerelease && match3[6] ? `+${match3[6]}` : "";
       return parse6(`${major}.${minor}.${patch}${prerelease}${build}`, options);
-    };
+    }, "coerce");
     module.exports = coerce;
   }
 });
@@ -22586,18 +23253,18 @@ var require_truncate = __commonJS({
     var parse6 = require_parse3();
     var constants4 = require_constants7();
     var SemVer = require_semver();
-    var truncate = (version4, truncation, options) => {
+    var truncate = /* @__PURE__ */ __name((version4, truncation, options) => {
       if (!constants4.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version4, options);
       return clonedVersion && doTruncation(clonedVersion, truncation);
-    };
-    var cloneInputVersion = (version4, options) => {
+    }, "truncate");
+    var cloneInputVersion = /* @__PURE__ */ __name((version4, options) => {
       const versionStringToParse = version4 instanceof SemVer ? version4.version : version4;
       return parse6(versionStringToParse, options);
-    };
-    var doTruncation = (version4, truncation) => {
+    }, "cloneInputVersion");
+    var doTruncation = /* @__PURE__ */ __name((version4, truncation) => {
       if (isPrerelease(truncation)) {
         return version4.version;
       }
@@ -22612,10 +23279,10 @@ var require_truncate = __commonJS({
           break;
       }
       return version4.format();
-    };
-    var isPrerelease = (type) => {
+    }, "doTruncation");
+    var isPrerelease = /* @__PURE__ */ __name((type) => {
       return type.startsWith("pre");
-    };
+    }, "isPrerelease");
     module.exports = truncate;
   }
 });
@@ -22625,6 +23292,9 @@ var require_lrucache = __commonJS({
   "node_modules/semver/internal/lrucache.js"(exports2, module) {
     "use strict";
     var LRUCache = class {
+      static {
+        __name(this, "LRUCache");
+      }
       constructor() {
         this.max = 1e3;
         this.map = /* @__PURE__ */ new Map();
@@ -22671,13 +23341,13 @@ var require_trim_comparator_whitespace = __commonJS({
     for (const char of WHITESPACE_CHARACTERS) {
       whitespace[char.charCodeAt(0)] = 1;
     }
-    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
-    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
-    var isDigit4 = (char) => char !== void 0 && char >= "0" && char <= "9";
-    var isLetter2 = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
-    var isIdentifierCharacter = (char) => isDigit4(char) || isLetter2(char) || char === "-";
-    var isVersionStart = (char) => isDigit4(char) || char === "x" || char === "X" || char === "*";
-    var findDigitsEndIndex = (range3, start, limit, digitRuns) => {
+    var isWhitespace = /* @__PURE__ */ __name((char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1, "isWhitespace");
+    var isVersionPrefix = /* @__PURE__ */ __name((char) => char === "v" || char === "=" || isWhitespace(char), "isVersionPrefix");
+    var isDigit4 = /* @__PURE__ */ __name((char) => char !== void 0 && char >= "0" && char <= "9", "isDigit");
+    var isLetter2 = /* @__PURE__ */ __name((char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z"), "isLetter");
+    var isIdentifierCharacter = /* @__PURE__ */ __name((char) => isDigit4(char) || isLetter2(char) || char === "-", "isIdentifierCharacter");
+    var isVersionStart = /* @__PURE__ */ __name((char) => isDigit4(char) || char === "x" || char === "X" || char === "*", "isVersionStart");
+    var findDigitsEndIndex = /* @__PURE__ */ __name((range3, start, limit, digitRuns) => {
       if (!isDigit4(range3[start])) {
         return start;
       }
@@ -22696,14 +23366,14 @@ var require_trim_comparator_whitespace = __commonJS({
       digitRuns.start = start;
       digitRuns.end = end;
       return Math.min(start + limit, end);
-    };
-    var findVersionNumberEndIndex = (range3, start, loose, digitRuns) => {
+    }, "findDigitsEndIndex");
+    var findVersionNumberEndIndex = /* @__PURE__ */ __name((range3, start, loose, digitRuns) => {
       if (!loose && range3[start] === "0") {
         return start + 1;
       }
       return findDigitsEndIndex(range3, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
-    };
-    var findPrereleaseIdentifierEndIndex = (range3, start, loose, digitRuns) => {
+    }, "findVersionNumberEndIndex");
+    var findPrereleaseIdentifierEndIndex = /* @__PURE__ */ __name((range3, start, loose, digitRuns) => {
       const digitsEnd = findDigitsEndIndex(range3, start, MAX_LENGTH, digitRuns);
       if (isLetter2(range3[digitsEnd]) || range3[digitsEnd] === "-") {
         let end = digitsEnd + 1;
@@ -22714,8 +23384,8 @@ var require_trim_comparator_whitespace = __commonJS({
         return end;
       }
       return findVersionNumberEndIndex(range3, start, loose, digitRuns);
-    };
-    var findPrereleaseEndIndex = (range3, start, loose, digitRuns) => {
+    }, "findPrereleaseIdentifierEndIndex");
+    var findPrereleaseEndIndex = /* @__PURE__ */ __name((range3, start, loose, digitRuns) => {
       const hyphen = range3[start] === "-";
       if (!loose && !hyphen) {
         return start;
@@ -22736,15 +23406,15 @@ var require_trim_comparator_whitespace = __commonJS({
         end = next;
       }
       return end;
-    };
-    var findBuildIdentifierEndIndex = (range3, start) => {
+    }, "findPrereleaseEndIndex");
+    var findBuildIdentifierEndIndex = /* @__PURE__ */ __name((range3, start) => {
       let end = start;
       while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range3[end])) {
         end++;
       }
       return end;
-    };
-    var findBuildEndIndex = (range3, start) => {
+    }, "findBuildIdentifierEndIndex");
+    var findBuildEndIndex = /* @__PURE__ */ __name((range3, start) => {
       if (range3[start] !== "+") {
         return start;
       }
@@ -22760,8 +23430,8 @@ var require_trim_comparator_whitespace = __commonJS({
         end = next;
       }
       return end;
-    };
-    var findLooseFullVersionEndIndex = (range3, start, digitRuns) => {
+    }, "findBuildEndIndex");
+    var findLooseFullVersionEndIndex = /* @__PURE__ */ __name((range3, start, digitRuns) => {
       let end = start;
       for (let component = 0; component < 3; component++) {
         const next = findVersionNumberEndIndex(range3, end, true, digitRuns);
@@ -22778,14 +23448,14 @@ var require_trim_comparator_whitespace = __commonJS({
       }
       const prereleaseEnd = findPrereleaseEndIndex(range3, end, true, digitRuns);
       return findBuildEndIndex(range3, prereleaseEnd);
-    };
-    var findPartialVersionComponentEndIndex = (range3, start, digitRuns) => {
+    }, "findLooseFullVersionEndIndex");
+    var findPartialVersionComponentEndIndex = /* @__PURE__ */ __name((range3, start, digitRuns) => {
       if (isDigit4(range3[start])) {
         return findVersionNumberEndIndex(range3, start, false, digitRuns);
       }
       return isVersionStart(range3[start]) ? start + 1 : start;
-    };
-    var findPartialVersionEndIndex = (range3, start, digitRuns) => {
+    }, "findPartialVersionComponentEndIndex");
+    var findPartialVersionEndIndex = /* @__PURE__ */ __name((range3, start, digitRuns) => {
       let end = findPartialVersionComponentEndIndex(range3, start, digitRuns);
       for (let component = 0; component < 2; component++) {
         if (range3[end] !== ".") {
@@ -22799,12 +23469,12 @@ var require_trim_comparator_whitespace = __commonJS({
       }
       const prereleaseEnd = findPrereleaseEndIndex(range3, end, false, digitRuns);
       return findBuildEndIndex(range3, prereleaseEnd);
-    };
-    var findVersionEndIndex = (range3, start, digitRuns) => {
+    }, "findPartialVersionEndIndex");
+    var findVersionEndIndex = /* @__PURE__ */ __name((range3, start, digitRuns) => {
       const fullVersionEnd = findLooseFullVersionEndIndex(range3, start, digitRuns);
       return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range3, start, digitRuns);
-    };
-    var findRemovableWhitespaceIndex = (range3, matchStart) => {
+    }, "findVersionEndIndex");
+    var findRemovableWhitespaceIndex = /* @__PURE__ */ __name((range3, matchStart) => {
       let position = matchStart;
       if (isWhitespace(range3[position])) {
         position++;
@@ -22816,8 +23486,8 @@ var require_trim_comparator_whitespace = __commonJS({
         position++;
       }
       return isWhitespace(range3[position]) ? position : -1;
-    };
-    var trimComparatorWhitespace = (range3) => {
+    }, "findRemovableWhitespaceIndex");
+    var trimComparatorWhitespace = /* @__PURE__ */ __name((range3) => {
       let result = "";
       let copyFrom = 0;
       let cursor = 0;
@@ -22844,7 +23514,7 @@ var require_trim_comparator_whitespace = __commonJS({
         cursor = findVersionEndIndex(range3, cursor, digitRuns);
       }
       return result + range3.slice(copyFrom);
-    };
+    }, "trimComparatorWhitespace");
     module.exports = trimComparatorWhitespace;
   }
 });
@@ -22855,6 +23525,9 @@ var require_range = __commonJS({
     "use strict";
     var SPACE_CHARACTERS = /\s+/g;
     var Range = class _Range {
+      static {
+        __name(this, "Range");
+      }
       constructor(range3, options) {
         options = parseOptions(options);
         if (range3 instanceof _Range) {
@@ -23010,9 +23683,9 @@ var require_range = __commonJS({
     } = require_re();
     var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants7();
     var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
-    var isNullSet = (c) => c.value === "<0.0.0-0";
-    var isAny = (c) => c.value === "";
-    var isSatisfiable = (comparators, options) => {
+    var isNullSet = /* @__PURE__ */ __name((c) => c.value === "<0.0.0-0", "isNullSet");
+    var isAny = /* @__PURE__ */ __name((c) => c.value === "", "isAny");
+    var isSatisfiable = /* @__PURE__ */ __name((comparators, options) => {
       let result = true;
       const remainingComparators = comparators.slice();
       let testComparator = remainingComparators.pop();
@@ -23023,8 +23696,8 @@ var require_range = __commonJS({
         testComparator = remainingComparators.pop();
       }
       return result;
-    };
-    var parseComparator = (comp26, options) => {
+    }, "isSatisfiable");
+    var parseComparator = /* @__PURE__ */ __name((comp26, options) => {
       comp26 = comp26.replace(re[t.BUILD], "");
       debug2("comp", comp26, options);
       comp26 = replaceCarets(comp26, options);
@@ -23036,13 +23709,13 @@ var require_range = __commonJS({
       comp26 = replaceStars(comp26, options);
       debug2("stars", comp26);
       return comp26;
-    };
-    var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
-    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
-    var replaceTildes = (comp26, options) => {
+    }, "parseComparator");
+    var isX = /* @__PURE__ */ __name((id) => !id || id.toLowerCase() === "x" || id === "*", "isX");
+    var invalidXRangeOrder = /* @__PURE__ */ __name((M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p), "invalidXRangeOrder");
+    var replaceTildes = /* @__PURE__ */ __name((comp26, options) => {
       return comp26.trim().split(/\s+/).map((c) => replaceTilde(c, options)).join(" ");
-    };
-    var replaceTilde = (comp26, options) => {
+    }, "replaceTildes");
+    var replaceTilde = /* @__PURE__ */ __name((comp26, options) => {
       const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
       const z = options.includePrerelease ? "-0" : "";
       return comp26.replace(r, (_, M, m, p, pr) => {
@@ -23063,11 +23736,11 @@ var require_range = __commonJS({
         debug2("tilde return", ret);
         return ret;
       });
-    };
-    var replaceCarets = (comp26, options) => {
+    }, "replaceTilde");
+    var replaceCarets = /* @__PURE__ */ __name((comp26, options) => {
       return comp26.trim().split(/\s+/).map((c) => replaceCaret(c, options)).join(" ");
-    };
-    var replaceCaret = (comp26, options) => {
+    }, "replaceCarets");
+    var replaceCaret = /* @__PURE__ */ __name((comp26, options) => {
       debug2("caret", comp26, options);
       const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
       const z = options.includePrerelease ? "-0" : "";
@@ -23110,12 +23783,12 @@ var require_range = __commonJS({
         debug2("caret return", ret);
         return ret;
       });
-    };
-    var replaceXRanges = (comp26, options) => {
+    }, "replaceCaret");
+    var replaceXRanges = /* @__PURE__ */ __name((comp26, options) => {
       debug2("replaceXRanges", comp26, options);
       return comp26.split(/\s+/).map((c) => replaceXRange(c, options)).join(" ");
-    };
-    var replaceXRange = (comp26, options) => {
+    }, "replaceXRanges");
+    var replaceXRange = /* @__PURE__ */ __name((comp26, options) => {
       comp26 = comp26.trim();
       const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
       return comp26.replace(r, (ret, gtlt, M, m, p, pr) => {
@@ -23172,16 +23845,16 @@ var require_range = __commonJS({
         debug2("xRange return", ret);
         return ret;
       });
-    };
-    var replaceStars = (comp26, options) => {
+    }, "replaceXRange");
+    var replaceStars = /* @__PURE__ */ __name((comp26, options) => {
       debug2("replaceStars", comp26, options);
       return comp26.trim().replace(re[t.STAR], "");
-    };
-    var replaceGTE0 = (comp26, options) => {
+    }, "replaceStars");
+    var replaceGTE0 = /* @__PURE__ */ __name((comp26, options) => {
       debug2("replaceGTE0", comp26, options);
       return comp26.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
-    };
-    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
+    }, "replaceGTE0");
+    var hyphenReplace = /* @__PURE__ */ __name((incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
       if (isX(fM)) {
         from = "";
       } else if (isX(fm)) {
@@ -23207,8 +23880,8 @@ var require_range = __commonJS({
         to = `<=${to}`;
       }
       return `${from} ${to}`.trim();
-    };
-    var testSet = (set, version4, options) => {
+    }, "hyphenReplace");
+    var testSet = /* @__PURE__ */ __name((set, version4, options) => {
       for (let i = 0; i < set.length; i++) {
         if (!set[i].test(version4)) {
           return false;
@@ -23230,7 +23903,7 @@ var require_range = __commonJS({
         return false;
       }
       return true;
-    };
+    }, "testSet");
   }
 });
 
@@ -23240,6 +23913,9 @@ var require_comparator = __commonJS({
     "use strict";
     var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
     var Comparator = class _Comparator {
+      static {
+        __name(this, "Comparator");
+      }
       static get ANY() {
         return ANY;
       }
@@ -23352,14 +24028,14 @@ var require_satisfies = __commonJS({
   "node_modules/semver/functions/satisfies.js"(exports2, module) {
     "use strict";
     var Range = require_range();
-    var satisfies2 = (version4, range3, options) => {
+    var satisfies2 = /* @__PURE__ */ __name((version4, range3, options) => {
       try {
         range3 = new Range(range3, options);
       } catch (er) {
         return false;
       }
       return range3.test(version4);
-    };
+    }, "satisfies");
     module.exports = satisfies2;
   }
 });
@@ -23369,7 +24045,7 @@ var require_to_comparators = __commonJS({
   "node_modules/semver/ranges/to-comparators.js"(exports2, module) {
     "use strict";
     var Range = require_range();
-    var toComparators = (range3, options) => new Range(range3, options).set.map((comp26) => comp26.map((c) => c.value).join(" ").trim().split(" "));
+    var toComparators = /* @__PURE__ */ __name((range3, options) => new Range(range3, options).set.map((comp26) => comp26.map((c) => c.value).join(" ").trim().split(" ")), "toComparators");
     module.exports = toComparators;
   }
 });
@@ -23380,7 +24056,7 @@ var require_max_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var maxSatisfying = (versions, range3, options) => {
+    var maxSatisfying = /* @__PURE__ */ __name((versions, range3, options) => {
       let max = null;
       let maxSV = null;
       let rangeObj = null;
@@ -23398,7 +24074,7 @@ var require_max_satisfying = __commonJS({
         }
       });
       return max;
-    };
+    }, "maxSatisfying");
     module.exports = maxSatisfying;
   }
 });
@@ -23409,7 +24085,7 @@ var require_min_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var minSatisfying = (versions, range3, options) => {
+    var minSatisfying = /* @__PURE__ */ __name((versions, range3, options) => {
       let min = null;
       let minSV = null;
       let rangeObj = null;
@@ -23427,7 +24103,7 @@ var require_min_satisfying = __commonJS({
         }
       });
       return min;
-    };
+    }, "minSatisfying");
     module.exports = minSatisfying;
   }
 });
@@ -23439,7 +24115,7 @@ var require_min_version = __commonJS({
     var SemVer = require_semver();
     var Range = require_range();
     var gt = require_gt();
-    var minVersion = (range3, loose) => {
+    var minVersion = /* @__PURE__ */ __name((range3, loose) => {
       range3 = new Range(range3, loose);
       let minver = new SemVer("0.0.0");
       if (range3.test(minver)) {
@@ -23486,7 +24162,7 @@ var require_min_version = __commonJS({
         return minver;
       }
       return null;
-    };
+    }, "minVersion");
     module.exports = minVersion;
   }
 });
@@ -23496,13 +24172,13 @@ var require_valid2 = __commonJS({
   "node_modules/semver/ranges/valid.js"(exports2, module) {
     "use strict";
     var Range = require_range();
-    var validRange = (range3, options) => {
+    var validRange = /* @__PURE__ */ __name((range3, options) => {
       try {
         return new Range(range3, options).range || "*";
       } catch (er) {
         return null;
       }
-    };
+    }, "validRange");
     module.exports = validRange;
   }
 });
@@ -23520,7 +24196,7 @@ var require_outside = __commonJS({
     var lt = require_lt();
     var lte2 = require_lte();
     var gte2 = require_gte();
-    var outside = (version4, range3, hilo, options) => {
+    var outside = /* @__PURE__ */ __name((version4, range3, hilo, options) => {
       version4 = new SemVer(version4, options);
       range3 = new Range(range3, options);
       let gtfn, ltefn, ltfn, comp26, ecomp;
@@ -23571,7 +24247,7 @@ var require_outside = __commonJS({
         }
       }
       return true;
-    };
+    }, "outside");
     module.exports = outside;
   }
 });
@@ -23581,7 +24257,7 @@ var require_gtr = __commonJS({
   "node_modules/semver/ranges/gtr.js"(exports2, module) {
     "use strict";
     var outside = require_outside();
-    var gtr = (version4, range3, options) => outside(version4, range3, ">", options);
+    var gtr = /* @__PURE__ */ __name((version4, range3, options) => outside(version4, range3, ">", options), "gtr");
     module.exports = gtr;
   }
 });
@@ -23591,7 +24267,7 @@ var require_ltr = __commonJS({
   "node_modules/semver/ranges/ltr.js"(exports2, module) {
     "use strict";
     var outside = require_outside();
-    var ltr = (version4, range3, options) => outside(version4, range3, "<", options);
+    var ltr = /* @__PURE__ */ __name((version4, range3, options) => outside(version4, range3, "<", options), "ltr");
     module.exports = ltr;
   }
 });
@@ -23601,11 +24277,11 @@ var require_intersects = __commonJS({
   "node_modules/semver/ranges/intersects.js"(exports2, module) {
     "use strict";
     var Range = require_range();
-    var intersects = (r1, r2, options) => {
+    var intersects = /* @__PURE__ */ __name((r1, r2, options) => {
       r1 = new Range(r1, options);
       r2 = new Range(r2, options);
       return r1.intersects(r2, options);
-    };
+    }, "intersects");
     module.exports = intersects;
   }
 });
@@ -23669,7 +24345,7 @@ var require_subset = __commonJS({
     var { ANY } = Comparator;
     var satisfies2 = require_satisfies();
     var compare4 = require_compare();
-    var subset = (sub, dom, options = {}) => {
+    var subset = /* @__PURE__ */ __name((sub, dom, options = {}) => {
       if (sub === dom) {
         return true;
       }
@@ -23689,10 +24365,10 @@ var require_subset = __commonJS({
         }
       }
       return true;
-    };
+    }, "subset");
     var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
     var minimumVersion = [new Comparator(">=0.0.0")];
-    var simpleSubset = (sub, dom, options) => {
+    var simpleSubset = /* @__PURE__ */ __name((sub, dom, options) => {
       if (sub === dom) {
         return true;
       }
@@ -23803,21 +24479,21 @@ var require_subset = __commonJS({
         return false;
       }
       return true;
-    };
-    var higherGT = (a, b, options) => {
+    }, "simpleSubset");
+    var higherGT = /* @__PURE__ */ __name((a, b, options) => {
       if (!a) {
         return b;
       }
       const comp26 = compare4(a.semver, b.semver, options);
       return comp26 > 0 ? a : comp26 < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
-    };
-    var lowerLT = (a, b, options) => {
+    }, "higherGT");
+    var lowerLT = /* @__PURE__ */ __name((a, b, options) => {
       if (!a) {
         return b;
       }
       const comp26 = compare4(a.semver, b.semver, options);
       return comp26 < 0 ? a : comp26 > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
-    };
+    }, "lowerLT");
     module.exports = subset;
   }
 });
@@ -23996,6 +24672,7 @@ var require_ms = __commonJS({
           return void 0;
       }
     }
+    __name(parse6, "parse");
     function fmtShort(ms) {
       var msAbs = Math.abs(ms);
       if (msAbs >= d) {
@@ -24012,6 +24689,7 @@ var require_ms = __commonJS({
       }
       return ms + "ms";
     }
+    __name(fmtShort, "fmtShort");
     function fmtLong(ms) {
       var msAbs = Math.abs(ms);
       if (msAbs >= d) {
@@ -24028,10 +24706,12 @@ var require_ms = __commonJS({
       }
       return ms + " ms";
     }
+    __name(fmtLong, "fmtLong");
     function plural2(ms, msAbs, n2, name) {
       var isPlural = msAbs >= n2 * 1.5;
       return Math.round(ms / n2) + " " + name + (isPlural ? "s" : "");
     }
+    __name(plural2, "plural");
   }
 });
 
@@ -24061,6 +24741,7 @@ var require_common = __commonJS({
         }
         return createDebug.colors[Math.abs(hash) % createDebug.colors.length];
       }
+      __name(selectColor, "selectColor");
       createDebug.selectColor = selectColor;
       function createDebug(namespace) {
         let prevTime;
@@ -24101,6 +24782,7 @@ var require_common = __commonJS({
           const logFn = self2.log || createDebug.log;
           logFn.apply(self2, args);
         }
+        __name(debug2, "debug");
         debug2.namespace = namespace;
         debug2.useColors = createDebug.useColors();
         debug2.color = createDebug.selectColor(namespace);
@@ -24109,7 +24791,7 @@ var require_common = __commonJS({
         Object.defineProperty(debug2, "enabled", {
           enumerable: true,
           configurable: false,
-          get: () => {
+          get: /* @__PURE__ */ __name(() => {
             if (enableOverride !== null) {
               return enableOverride;
             }
@@ -24118,21 +24800,23 @@ var require_common = __commonJS({
               enabledCache = createDebug.enabled(namespace);
             }
             return enabledCache;
-          },
-          set: (v) => {
+          }, "get"),
+          set: /* @__PURE__ */ __name((v) => {
             enableOverride = v;
-          }
+          }, "set")
         });
         if (typeof createDebug.init === "function") {
           createDebug.init(debug2);
         }
         return debug2;
       }
+      __name(createDebug, "createDebug");
       function extend2(namespace, delimiter3) {
         const newDebug = createDebug(this.namespace + (typeof delimiter3 === "undefined" ? ":" : delimiter3) + namespace);
         newDebug.log = this.log;
         return newDebug;
       }
+      __name(extend2, "extend");
       function enable2(namespaces) {
         createDebug.save(namespaces);
         createDebug.namespaces = namespaces;
@@ -24147,6 +24831,7 @@ var require_common = __commonJS({
           }
         }
       }
+      __name(enable2, "enable");
       function matchesTemplate(search, template) {
         let searchIndex = 0;
         let templateIndex = 0;
@@ -24175,6 +24860,7 @@ var require_common = __commonJS({
         }
         return templateIndex === template.length;
       }
+      __name(matchesTemplate, "matchesTemplate");
       function disable2() {
         const namespaces = [
           ...createDebug.names,
@@ -24183,6 +24869,7 @@ var require_common = __commonJS({
         createDebug.enable("");
         return namespaces;
       }
+      __name(disable2, "disable");
       function enabled2(name) {
         for (const skip of createDebug.skips) {
           if (matchesTemplate(name, skip)) {
@@ -24196,18 +24883,22 @@ var require_common = __commonJS({
         }
         return false;
       }
+      __name(enabled2, "enabled");
       function coerce(val) {
         if (val instanceof Error) {
           return val.stack || val.message;
         }
         return val;
       }
+      __name(coerce, "coerce");
       function destroy2() {
         console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
       }
+      __name(destroy2, "destroy");
       createDebug.enable(createDebug.load());
       return createDebug;
     }
+    __name(setup, "setup");
     module.exports = setup;
   }
 });
@@ -24321,6 +25012,7 @@ var require_browser = __commonJS({
       typeof navigator !== "undefined" && navigator.userAgent && (m = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
       typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/);
     }
+    __name(useColors, "useColors");
     function formatArgs(args) {
       args[0] = (this.useColors ? "%c" : "") + this.namespace + (this.useColors ? " %c" : " ") + args[0] + (this.useColors ? "%c " : " ") + "+" + module.exports.humanize(this.diff);
       if (!this.useColors) {
@@ -24341,6 +25033,7 @@ var require_browser = __commonJS({
       });
       args.splice(lastC, 0, c);
     }
+    __name(formatArgs, "formatArgs");
     exports2.log = console.debug || console.log || (() => {
     });
     function save(namespaces) {
@@ -24353,6 +25046,7 @@ var require_browser = __commonJS({
       } catch (error2) {
       }
     }
+    __name(save, "save");
     function load() {
       let r;
       try {
@@ -24364,12 +25058,14 @@ var require_browser = __commonJS({
       }
       return r;
     }
+    __name(load, "load");
     function localstorage() {
       try {
         return localStorage;
       } catch (error2) {
       }
     }
+    __name(localstorage, "localstorage");
     module.exports = require_common()(exports2);
     var { formatters } = module.exports;
     formatters.j = function(v) {
@@ -24423,6 +25119,7 @@ var require_supports_color = __commonJS({
         has16m: level >= 3
       };
     }
+    __name(translateLevel, "translateLevel");
     function supportsColor(stream3) {
       if (forceColor === false) {
         return 0;
@@ -24479,10 +25176,12 @@ var require_supports_color = __commonJS({
       }
       return min;
     }
+    __name(supportsColor, "supportsColor");
     function getSupportLevel(stream3) {
       const level = supportsColor(stream3);
       return translateLevel(level);
     }
+    __name(getSupportLevel, "getSupportLevel");
     module.exports = {
       supportsColor: getSupportLevel,
       stdout: getSupportLevel(process.stdout),
@@ -24614,6 +25313,7 @@ var require_node = __commonJS({
     function useColors() {
       return "colors" in exports2.inspectOpts ? Boolean(exports2.inspectOpts.colors) : tty.isatty(process.stderr.fd);
     }
+    __name(useColors, "useColors");
     function formatArgs(args) {
       const { namespace: name, useColors: useColors2 } = this;
       if (useColors2) {
@@ -24626,15 +25326,18 @@ var require_node = __commonJS({
         args[0] = getDate() + name + " " + args[0];
       }
     }
+    __name(formatArgs, "formatArgs");
     function getDate() {
       if (exports2.inspectOpts.hideDate) {
         return "";
       }
       return (/* @__PURE__ */ new Date()).toISOString() + " ";
     }
+    __name(getDate, "getDate");
     function log2(...args) {
       return process.stderr.write(util5.formatWithOptions(exports2.inspectOpts, ...args) + "\n");
     }
+    __name(log2, "log");
     function save(namespaces) {
       if (namespaces) {
         process.env.DEBUG = namespaces;
@@ -24642,9 +25345,11 @@ var require_node = __commonJS({
         delete process.env.DEBUG;
       }
     }
+    __name(save, "save");
     function load() {
       return process.env.DEBUG;
     }
+    __name(load, "load");
     function init(debug2) {
       debug2.inspectOpts = {};
       const keys = Object.keys(exports2.inspectOpts);
@@ -24652,6 +25357,7 @@ var require_node = __commonJS({
         debug2.inspectOpts[keys[i]] = exports2.inspectOpts[keys[i]];
       }
     }
+    __name(init, "init");
     module.exports = require_common()(exports2);
     var { formatters } = module.exports;
     formatters.o = function(v) {
@@ -24684,9 +25390,9 @@ var require_helpers = __commonJS({
       if (k2 === void 0) k2 = k;
       var desc = Object.getOwnPropertyDescriptor(m, k);
       if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-        desc = { enumerable: true, get: function() {
+        desc = { enumerable: true, get: /* @__PURE__ */ __name(function() {
           return m[k];
-        } };
+        }, "get") };
       }
       Object.defineProperty(o, k2, desc);
     }) : (function(o, m, k, k2) {
@@ -24720,6 +25426,7 @@ var require_helpers = __commonJS({
       }
       return Buffer.concat(chunks, length);
     }
+    __name(toBuffer, "toBuffer");
     exports2.toBuffer = toBuffer;
     async function json(stream3) {
       const buf = await toBuffer(stream3);
@@ -24732,6 +25439,7 @@ var require_helpers = __commonJS({
         throw err2;
       }
     }
+    __name(json, "json");
     exports2.json = json;
     function req(url2, opts = {}) {
       const href = typeof url2 === "string" ? url2 : url2.href;
@@ -24742,6 +25450,7 @@ var require_helpers = __commonJS({
       req2.then = promise.then.bind(promise);
       return req2;
     }
+    __name(req, "req");
     exports2.req = req;
   }
 });
@@ -24754,9 +25463,9 @@ var require_dist = __commonJS({
       if (k2 === void 0) k2 = k;
       var desc = Object.getOwnPropertyDescriptor(m, k);
       if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-        desc = { enumerable: true, get: function() {
+        desc = { enumerable: true, get: /* @__PURE__ */ __name(function() {
           return m[k];
-        } };
+        }, "get") };
       }
       Object.defineProperty(o, k2, desc);
     }) : (function(o, m, k, k2) {
@@ -24788,6 +25497,9 @@ var require_dist = __commonJS({
     __exportStar(require_helpers(), exports2);
     var INTERNAL = /* @__PURE__ */ Symbol("AgentBaseInternalState");
     var Agent3 = class extends http5.Agent {
+      static {
+        __name(this, "Agent");
+      }
       constructor(opts) {
         super(opts);
         this[INTERNAL] = {};
@@ -24924,21 +25636,25 @@ var require_parse_proxy_response = __commonJS({
           else
             socket.once("readable", read2);
         }
+        __name(read2, "read");
         function cleanup() {
           socket.removeListener("end", onend);
           socket.removeListener("error", onerror);
           socket.removeListener("readable", read2);
         }
+        __name(cleanup, "cleanup");
         function onend() {
           cleanup();
           debug2("onend");
           reject(new Error("Proxy connection ended before receiving CONNECT response"));
         }
+        __name(onend, "onend");
         function onerror(err2) {
           cleanup();
           debug2("onerror %o", err2);
           reject(err2);
         }
+        __name(onerror, "onerror");
         function ondata(b) {
           buffers.push(b);
           buffersLength += b.length;
@@ -24989,11 +25705,13 @@ var require_parse_proxy_response = __commonJS({
             buffered
           });
         }
+        __name(ondata, "ondata");
         socket.on("error", onerror);
         socket.on("end", onend);
         read2();
       });
     }
+    __name(parseProxyResponse, "parseProxyResponse");
     exports2.parseProxyResponse = parseProxyResponse;
   }
 });
@@ -25006,9 +25724,9 @@ var require_dist2 = __commonJS({
       if (k2 === void 0) k2 = k;
       var desc = Object.getOwnPropertyDescriptor(m, k);
       if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-        desc = { enumerable: true, get: function() {
+        desc = { enumerable: true, get: /* @__PURE__ */ __name(function() {
           return m[k];
-        } };
+        }, "get") };
       }
       Object.defineProperty(o, k2, desc);
     }) : (function(o, m, k, k2) {
@@ -25042,7 +25760,7 @@ var require_dist2 = __commonJS({
     var url_1 = __require("url");
     var parse_proxy_response_1 = require_parse_proxy_response();
     var debug2 = (0, debug_1.default)("https-proxy-agent");
-    var setServernameFromNonIpHost = (options) => {
+    var setServernameFromNonIpHost = /* @__PURE__ */ __name((options) => {
       if (options.servername === void 0 && options.host && !net.isIP(options.host)) {
         return {
           ...options,
@@ -25050,8 +25768,11 @@ var require_dist2 = __commonJS({
         };
       }
       return options;
-    };
+    }, "setServernameFromNonIpHost");
     var HttpsProxyAgent2 = class extends agent_base_1.Agent {
+      static {
+        __name(this, "HttpsProxyAgent");
+      }
       constructor(proxy, opts) {
         super(opts);
         this.options = { path: void 0 };
@@ -25135,6 +25856,7 @@ var require_dist2 = __commonJS({
     function resume(socket) {
       socket.resume();
     }
+    __name(resume, "resume");
     function omit2(obj, ...keys) {
       const ret = {};
       let key;
@@ -25145,6 +25867,7 @@ var require_dist2 = __commonJS({
       }
       return ret;
     }
+    __name(omit2, "omit");
   }
 });
 
@@ -25156,9 +25879,9 @@ var require_dist3 = __commonJS({
       if (k2 === void 0) k2 = k;
       var desc = Object.getOwnPropertyDescriptor(m, k);
       if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-        desc = { enumerable: true, get: function() {
+        desc = { enumerable: true, get: /* @__PURE__ */ __name(function() {
           return m[k];
-        } };
+        }, "get") };
       }
       Object.defineProperty(o, k2, desc);
     }) : (function(o, m, k, k2) {
@@ -25192,6 +25915,9 @@ var require_dist3 = __commonJS({
     var url_1 = __require("url");
     var debug2 = (0, debug_1.default)("http-proxy-agent");
     var HttpProxyAgent2 = class extends agent_base_1.Agent {
+      static {
+        __name(this, "HttpProxyAgent");
+      }
       constructor(proxy, opts) {
         super(opts);
         this.proxy = typeof proxy === "string" ? new url_1.URL(proxy) : proxy;
@@ -25275,6 +26001,7 @@ var require_dist3 = __commonJS({
       }
       return ret;
     }
+    __name(omit2, "omit");
   }
 });
 
@@ -25398,10 +26125,12 @@ var require_json_typings = __commonJS({
       }
       return t;
     }
+    __name(typeofJsonValue, "typeofJsonValue");
     exports2.typeofJsonValue = typeofJsonValue;
     function isJsonObject(value2) {
       return value2 !== null && typeof value2 == "object" && !Array.isArray(value2);
     }
+    __name(isJsonObject, "isJsonObject");
     exports2.isJsonObject = isJsonObject;
   }
 });
@@ -25467,6 +26196,7 @@ var require_base64 = __commonJS({
         throw Error(`invalid base64 string.`);
       return bytes.subarray(0, bytePos);
     }
+    __name(base64decode, "base64decode");
     exports2.base64decode = base64decode;
     function base64encode2(bytes) {
       let base64 = "", groupPos = 0, b, p = 0;
@@ -25498,6 +26228,7 @@ var require_base64 = __commonJS({
       }
       return base64;
     }
+    __name(base64encode2, "base64encode");
     exports2.base64encode = base64encode2;
   }
 });
@@ -25508,7 +26239,7 @@ var require_protobufjs_utf8 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.utf8read = void 0;
-    var fromCharCodes = (chunk) => String.fromCharCode.apply(String, chunk);
+    var fromCharCodes = /* @__PURE__ */ __name((chunk) => String.fromCharCode.apply(String, chunk), "fromCharCodes");
     function utf8read(bytes) {
       if (bytes.length < 1)
         return "";
@@ -25538,6 +26269,7 @@ var require_protobufjs_utf8 = __commonJS({
       }
       return fromCharCodes(chunk.slice(0, i));
     }
+    __name(utf8read, "utf8read");
     exports2.utf8read = utf8read;
   }
 });
@@ -25567,11 +26299,12 @@ var require_binary_format_contract = __commonJS({
         return [];
       };
       UnknownFieldHandler5.last = (message, fieldNo) => UnknownFieldHandler5.list(message, fieldNo).slice(-1)[0];
-      const is = (message) => message && Array.isArray(message[UnknownFieldHandler5.symbol]);
+      const is = /* @__PURE__ */ __name((message) => message && Array.isArray(message[UnknownFieldHandler5.symbol]), "is");
     })(UnknownFieldHandler4 = exports2.UnknownFieldHandler || (exports2.UnknownFieldHandler = {}));
     function mergeBinaryOptions(a, b) {
       return Object.assign(Object.assign({}, a), b);
     }
+    __name(mergeBinaryOptions, "mergeBinaryOptions");
     exports2.mergeBinaryOptions = mergeBinaryOptions;
     var WireType4;
     (function(WireType5) {
@@ -25619,6 +26352,7 @@ var require_goog_varint = __commonJS({
       }
       throw new Error("invalid varint");
     }
+    __name(varint64read, "varint64read");
     exports2.varint64read = varint64read;
     function varint64write(lo, hi, bytes) {
       for (let i = 0; i < 28; i = i + 7) {
@@ -25647,6 +26381,7 @@ var require_goog_varint = __commonJS({
       }
       bytes.push(hi >>> 31 & 1);
     }
+    __name(varint64write, "varint64write");
     exports2.varint64write = varint64write;
     var TWO_PWR_32_DBL = (1 << 16) * (1 << 16);
     function int64fromString(dec) {
@@ -25665,12 +26400,14 @@ var require_goog_varint = __commonJS({
           lowBits = lowBits % TWO_PWR_32_DBL;
         }
       }
+      __name(add1e6digit, "add1e6digit");
       add1e6digit(-24, -18);
       add1e6digit(-18, -12);
       add1e6digit(-12, -6);
       add1e6digit(-6);
       return [minus, lowBits, highBits];
     }
+    __name(int64fromString, "int64fromString");
     exports2.int64fromString = int64fromString;
     function int64toString(bitsLow, bitsHigh) {
       if (bitsHigh >>> 0 <= 2097151) {
@@ -25698,6 +26435,7 @@ var require_goog_varint = __commonJS({
         }
         return partial;
       }
+      __name(decimalFrom1e7, "decimalFrom1e7");
       return decimalFrom1e7(
         digitC,
         /*needLeadingZeros=*/
@@ -25714,6 +26452,7 @@ var require_goog_varint = __commonJS({
         1
       );
     }
+    __name(int64toString, "int64toString");
     exports2.int64toString = int64toString;
     function varint32write(value2, bytes) {
       if (value2 >= 0) {
@@ -25730,6 +26469,7 @@ var require_goog_varint = __commonJS({
         bytes.push(1);
       }
     }
+    __name(varint32write, "varint32write");
     exports2.varint32write = varint32write;
     function varint32read() {
       let b = this.buf[this.pos++];
@@ -25765,6 +26505,7 @@ var require_goog_varint = __commonJS({
       this.assertBounds();
       return result >>> 0;
     }
+    __name(varint32read, "varint32read");
     exports2.varint32read = varint32read;
   }
 });
@@ -25789,16 +26530,21 @@ var require_pb_long = __commonJS({
         V: dv
       } : void 0;
     }
+    __name(detectBi, "detectBi");
     exports2.detectBi = detectBi;
     detectBi();
     function assertBi(bi) {
       if (!bi)
         throw new Error("BigInt unavailable, see https://github.com/timostamm/protobuf-ts/blob/v1.0.8/MANUAL.md#bigint-support");
     }
+    __name(assertBi, "assertBi");
     var RE_DECIMAL_STR = /^-?[0-9]+$/;
     var TWO_PWR_32_DBL = 4294967296;
     var HALF_2_PWR_32 = 2147483648;
     var SharedPbLong = class {
+      static {
+        __name(this, "SharedPbLong");
+      }
       /**
        * Create a new instance with the given bits.
        */
@@ -25823,6 +26569,9 @@ var require_pb_long = __commonJS({
       }
     };
     var PbULong = class _PbULong extends SharedPbLong {
+      static {
+        __name(this, "PbULong");
+      }
       /**
        * Create instance from a `string`, `number` or `bigint`.
        */
@@ -25891,6 +26640,9 @@ var require_pb_long = __commonJS({
     exports2.PbULong = PbULong;
     PbULong.ZERO = new PbULong(0, 0);
     var PbLong = class _PbLong extends SharedPbLong {
+      static {
+        __name(this, "PbLong");
+      }
       /**
        * Create instance from a `string`, `number` or `bigint`.
        */
@@ -25998,13 +26750,17 @@ var require_binary_reader = __commonJS({
     var goog_varint_1 = require_goog_varint();
     var defaultsRead = {
       readUnknownField: true,
-      readerFactory: (bytes) => new BinaryReader(bytes)
+      readerFactory: /* @__PURE__ */ __name((bytes) => new BinaryReader(bytes), "readerFactory")
     };
     function binaryReadOptions(options) {
       return options ? Object.assign(Object.assign({}, defaultsRead), options) : defaultsRead;
     }
+    __name(binaryReadOptions, "binaryReadOptions");
     exports2.binaryReadOptions = binaryReadOptions;
     var BinaryReader = class {
+      static {
+        __name(this, "BinaryReader");
+      }
       constructor(buf, textDecoder) {
         this.varint64 = goog_varint_1.varint64read;
         this.uint32 = goog_varint_1.varint32read;
@@ -26175,10 +26931,12 @@ var require_assert = __commonJS({
         throw new Error(msg);
       }
     }
+    __name(assert4, "assert");
     exports2.assert = assert4;
     function assertNever(value2, msg) {
       throw new Error(msg !== null && msg !== void 0 ? msg : "Unexpected object: " + value2);
     }
+    __name(assertNever, "assertNever");
     exports2.assertNever = assertNever;
     var FLOAT32_MAX = 34028234663852886e22;
     var FLOAT32_MIN = -34028234663852886e22;
@@ -26191,6 +26949,7 @@ var require_assert = __commonJS({
       if (!Number.isInteger(arg) || arg > INT32_MAX || arg < INT32_MIN)
         throw new Error("invalid int 32: " + arg);
     }
+    __name(assertInt32, "assertInt32");
     exports2.assertInt32 = assertInt32;
     function assertUInt32(arg) {
       if (typeof arg !== "number")
@@ -26198,6 +26957,7 @@ var require_assert = __commonJS({
       if (!Number.isInteger(arg) || arg > UINT32_MAX || arg < 0)
         throw new Error("invalid uint 32: " + arg);
     }
+    __name(assertUInt32, "assertUInt32");
     exports2.assertUInt32 = assertUInt32;
     function assertFloat32(arg) {
       if (typeof arg !== "number")
@@ -26207,6 +26967,7 @@ var require_assert = __commonJS({
       if (arg > FLOAT32_MAX || arg < FLOAT32_MIN)
         throw new Error("invalid float 32: " + arg);
     }
+    __name(assertFloat32, "assertFloat32");
     exports2.assertFloat32 = assertFloat32;
   }
 });
@@ -26222,13 +26983,17 @@ var require_binary_writer = __commonJS({
     var assert_1 = require_assert();
     var defaultsWrite = {
       writeUnknownFields: true,
-      writerFactory: () => new BinaryWriter()
+      writerFactory: /* @__PURE__ */ __name(() => new BinaryWriter(), "writerFactory")
     };
     function binaryWriteOptions(options) {
       return options ? Object.assign(Object.assign({}, defaultsWrite), options) : defaultsWrite;
     }
+    __name(binaryWriteOptions, "binaryWriteOptions");
     exports2.binaryWriteOptions = binaryWriteOptions;
     var BinaryWriter = class {
+      static {
+        __name(this, "BinaryWriter");
+      }
       constructor(textEncoder) {
         this.stack = [];
         this.textEncoder = textEncoder !== null && textEncoder !== void 0 ? textEncoder : new TextEncoder();
@@ -26454,10 +27219,12 @@ var require_json_format_contract = __commonJS({
     function jsonReadOptions(options) {
       return options ? Object.assign(Object.assign({}, defaultsRead), options) : defaultsRead;
     }
+    __name(jsonReadOptions, "jsonReadOptions");
     exports2.jsonReadOptions = jsonReadOptions;
     function jsonWriteOptions(options) {
       return options ? Object.assign(Object.assign({}, defaultsWrite), options) : defaultsWrite;
     }
+    __name(jsonWriteOptions, "jsonWriteOptions");
     exports2.jsonWriteOptions = jsonWriteOptions;
     function mergeJsonOptions(a, b) {
       var _a2, _b;
@@ -26465,6 +27232,7 @@ var require_json_format_contract = __commonJS({
       c.typeRegistry = [...(_a2 = a === null || a === void 0 ? void 0 : a.typeRegistry) !== null && _a2 !== void 0 ? _a2 : [], ...(_b = b === null || b === void 0 ? void 0 : b.typeRegistry) !== null && _b !== void 0 ? _b : []];
       return c;
     }
+    __name(mergeJsonOptions, "mergeJsonOptions");
     exports2.mergeJsonOptions = mergeJsonOptions;
   }
 });
@@ -26506,6 +27274,7 @@ var require_lower_camel_case = __commonJS({
       }
       return sb.join("");
     }
+    __name(lowerCamelCase, "lowerCamelCase");
     exports2.lowerCamelCase = lowerCamelCase;
   }
 });
@@ -26555,12 +27324,14 @@ var require_reflection_info = __commonJS({
       field.opt = (_d = field.opt) !== null && _d !== void 0 ? _d : field.repeat ? false : field.oneof ? false : field.kind == "message";
       return field;
     }
+    __name(normalizeFieldInfo, "normalizeFieldInfo");
     exports2.normalizeFieldInfo = normalizeFieldInfo;
     function readFieldOptions(messageType, fieldName, extensionName, extensionType) {
       var _a2;
       const options = (_a2 = messageType.fields.find((m, i) => m.localName == fieldName || i == fieldName)) === null || _a2 === void 0 ? void 0 : _a2.options;
       return options && options[extensionName] ? extensionType.fromJson(options[extensionName]) : void 0;
     }
+    __name(readFieldOptions, "readFieldOptions");
     exports2.readFieldOptions = readFieldOptions;
     function readFieldOption(messageType, fieldName, extensionName, extensionType) {
       var _a2;
@@ -26574,6 +27345,7 @@ var require_reflection_info = __commonJS({
       }
       return extensionType ? extensionType.fromJson(optionVal) : optionVal;
     }
+    __name(readFieldOption, "readFieldOption");
     exports2.readFieldOption = readFieldOption;
     function readMessageOption(messageType, extensionName, extensionType) {
       const options = messageType.options;
@@ -26583,6 +27355,7 @@ var require_reflection_info = __commonJS({
       }
       return extensionType ? extensionType.fromJson(optionVal) : optionVal;
     }
+    __name(readMessageOption, "readMessageOption");
     exports2.readMessageOption = readMessageOption;
   }
 });
@@ -26608,10 +27381,12 @@ var require_oneof = __commonJS({
           return false;
       }
     }
+    __name(isOneofGroup, "isOneofGroup");
     exports2.isOneofGroup = isOneofGroup;
     function getOneofValue(oneof, kind) {
       return oneof[kind];
     }
+    __name(getOneofValue, "getOneofValue");
     exports2.getOneofValue = getOneofValue;
     function setOneofValue(oneof, kind, value2) {
       if (oneof.oneofKind !== void 0) {
@@ -26622,6 +27397,7 @@ var require_oneof = __commonJS({
         oneof[kind] = value2;
       }
     }
+    __name(setOneofValue, "setOneofValue");
     exports2.setOneofValue = setOneofValue;
     function setUnknownOneofValue(oneof, kind, value2) {
       if (oneof.oneofKind !== void 0) {
@@ -26632,6 +27408,7 @@ var require_oneof = __commonJS({
         oneof[kind] = value2;
       }
     }
+    __name(setUnknownOneofValue, "setUnknownOneofValue");
     exports2.setUnknownOneofValue = setUnknownOneofValue;
     function clearOneofValue(oneof) {
       if (oneof.oneofKind !== void 0) {
@@ -26639,6 +27416,7 @@ var require_oneof = __commonJS({
       }
       oneof.oneofKind = void 0;
     }
+    __name(clearOneofValue, "clearOneofValue");
     exports2.clearOneofValue = clearOneofValue;
     function getSelectedOneofValue(oneof) {
       if (oneof.oneofKind === void 0) {
@@ -26646,6 +27424,7 @@ var require_oneof = __commonJS({
       }
       return oneof[oneof.oneofKind];
     }
+    __name(getSelectedOneofValue, "getSelectedOneofValue");
     exports2.getSelectedOneofValue = getSelectedOneofValue;
   }
 });
@@ -26659,6 +27438,9 @@ var require_reflection_type_check = __commonJS({
     var reflection_info_1 = require_reflection_info();
     var oneof_1 = require_oneof();
     var ReflectionTypeCheck = class {
+      static {
+        __name(this, "ReflectionTypeCheck");
+      }
       constructor(info2) {
         var _a2;
         this.fields = (_a2 = info2.fields) !== null && _a2 !== void 0 ? _a2 : [];
@@ -26890,6 +27672,7 @@ var require_reflection_long_convert = __commonJS({
           return long.toString();
       }
     }
+    __name(reflectionLongConvert, "reflectionLongConvert");
     exports2.reflectionLongConvert = reflectionLongConvert;
   }
 });
@@ -26907,6 +27690,9 @@ var require_reflection_json_reader = __commonJS({
     var assert_1 = require_assert();
     var reflection_long_convert_1 = require_reflection_long_convert();
     var ReflectionJsonReader = class {
+      static {
+        __name(this, "ReflectionJsonReader");
+      }
       constructor(info2) {
         this.info = info2;
       }
@@ -27204,6 +27990,9 @@ var require_reflection_json_writer = __commonJS({
     var reflection_info_1 = require_reflection_info();
     var assert_1 = require_assert();
     var ReflectionJsonWriter = class {
+      static {
+        __name(this, "ReflectionJsonWriter");
+      }
       constructor(info2) {
         var _a2;
         this.fields = (_a2 = info2.fields) !== null && _a2 !== void 0 ? _a2 : [];
@@ -27444,6 +28233,7 @@ var require_reflection_scalar_default = __commonJS({
           return 0;
       }
     }
+    __name(reflectionScalarDefault, "reflectionScalarDefault");
     exports2.reflectionScalarDefault = reflectionScalarDefault;
   }
 });
@@ -27459,6 +28249,9 @@ var require_reflection_binary_reader = __commonJS({
     var reflection_long_convert_1 = require_reflection_long_convert();
     var reflection_scalar_default_1 = require_reflection_scalar_default();
     var ReflectionBinaryReader = class {
+      static {
+        __name(this, "ReflectionBinaryReader");
+      }
       constructor(info2) {
         this.info = info2;
       }
@@ -27633,6 +28426,9 @@ var require_reflection_binary_writer = __commonJS({
     var assert_1 = require_assert();
     var pb_long_1 = require_pb_long();
     var ReflectionBinaryWriter = class {
+      static {
+        __name(this, "ReflectionBinaryWriter");
+      }
       constructor(info2) {
         this.info = info2;
       }
@@ -27874,6 +28670,7 @@ var require_reflection_create = __commonJS({
       }
       return msg;
     }
+    __name(reflectionCreate, "reflectionCreate");
     exports2.reflectionCreate = reflectionCreate;
   }
 });
@@ -27944,6 +28741,7 @@ var require_reflection_merge_partial = __commonJS({
         }
       }
     }
+    __name(reflectionMergePartial4, "reflectionMergePartial");
     exports2.reflectionMergePartial = reflectionMergePartial4;
   }
 });
@@ -27984,6 +28782,7 @@ var require_reflection_equals = __commonJS({
       }
       return true;
     }
+    __name(reflectionEquals, "reflectionEquals");
     exports2.reflectionEquals = reflectionEquals;
     var objectValues = Object.values;
     function primitiveEq(type, a, b) {
@@ -28000,6 +28799,7 @@ var require_reflection_equals = __commonJS({
           return false;
       return true;
     }
+    __name(primitiveEq, "primitiveEq");
     function repeatedPrimitiveEq(type, a, b) {
       if (a.length !== b.length)
         return false;
@@ -28008,6 +28808,7 @@ var require_reflection_equals = __commonJS({
           return false;
       return true;
     }
+    __name(repeatedPrimitiveEq, "repeatedPrimitiveEq");
     function repeatedMsgEq(type, a, b) {
       if (a.length !== b.length)
         return false;
@@ -28016,6 +28817,7 @@ var require_reflection_equals = __commonJS({
           return false;
       return true;
     }
+    __name(repeatedMsgEq, "repeatedMsgEq");
   }
 });
 
@@ -28042,6 +28844,9 @@ var require_message_type = __commonJS({
     var baseDescriptors = Object.getOwnPropertyDescriptors(Object.getPrototypeOf({}));
     var messageTypeDescriptor = baseDescriptors[message_type_contract_1.MESSAGE_TYPE] = {};
     var MessageType4 = class {
+      static {
+        __name(this, "MessageType");
+      }
       constructor(name, fields, options) {
         this.defaultCheckDepth = 16;
         this.typeName = name;
@@ -28208,6 +29013,7 @@ var require_reflection_contains_message_type = __commonJS({
     function containsMessageType(msg) {
       return msg[message_type_contract_1.MESSAGE_TYPE] != null;
     }
+    __name(containsMessageType, "containsMessageType");
     exports2.containsMessageType = containsMessageType;
   }
 });
@@ -28245,6 +29051,7 @@ var require_enum_object = __commonJS({
       }
       return true;
     }
+    __name(isEnumObject, "isEnumObject");
     exports2.isEnumObject = isEnumObject;
     function listEnumValues(enumObject) {
       if (!isEnumObject(enumObject))
@@ -28255,14 +29062,17 @@ var require_enum_object = __commonJS({
           values.push({ name, number });
       return values;
     }
+    __name(listEnumValues, "listEnumValues");
     exports2.listEnumValues = listEnumValues;
     function listEnumNames(enumObject) {
       return listEnumValues(enumObject).map((val) => val.name);
     }
+    __name(listEnumNames, "listEnumNames");
     exports2.listEnumNames = listEnumNames;
     function listEnumNumbers(enumObject) {
       return listEnumValues(enumObject).map((val) => val.number).filter((num, index, arr) => arr.indexOf(num) == index);
     }
+    __name(listEnumNumbers, "listEnumNumbers");
     exports2.listEnumNumbers = listEnumNumbers;
   }
 });
@@ -28273,183 +29083,183 @@ var require_commonjs = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var json_typings_1 = require_json_typings();
-    Object.defineProperty(exports2, "typeofJsonValue", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "typeofJsonValue", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return json_typings_1.typeofJsonValue;
-    } });
-    Object.defineProperty(exports2, "isJsonObject", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "isJsonObject", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return json_typings_1.isJsonObject;
-    } });
+    }, "get") });
     var base64_1 = require_base64();
-    Object.defineProperty(exports2, "base64decode", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "base64decode", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return base64_1.base64decode;
-    } });
-    Object.defineProperty(exports2, "base64encode", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "base64encode", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return base64_1.base64encode;
-    } });
+    }, "get") });
     var protobufjs_utf8_1 = require_protobufjs_utf8();
-    Object.defineProperty(exports2, "utf8read", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "utf8read", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return protobufjs_utf8_1.utf8read;
-    } });
+    }, "get") });
     var binary_format_contract_1 = require_binary_format_contract();
-    Object.defineProperty(exports2, "WireType", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "WireType", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return binary_format_contract_1.WireType;
-    } });
-    Object.defineProperty(exports2, "mergeBinaryOptions", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "mergeBinaryOptions", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return binary_format_contract_1.mergeBinaryOptions;
-    } });
-    Object.defineProperty(exports2, "UnknownFieldHandler", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "UnknownFieldHandler", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return binary_format_contract_1.UnknownFieldHandler;
-    } });
+    }, "get") });
     var binary_reader_1 = require_binary_reader();
-    Object.defineProperty(exports2, "BinaryReader", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "BinaryReader", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return binary_reader_1.BinaryReader;
-    } });
-    Object.defineProperty(exports2, "binaryReadOptions", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "binaryReadOptions", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return binary_reader_1.binaryReadOptions;
-    } });
+    }, "get") });
     var binary_writer_1 = require_binary_writer();
-    Object.defineProperty(exports2, "BinaryWriter", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "BinaryWriter", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return binary_writer_1.BinaryWriter;
-    } });
-    Object.defineProperty(exports2, "binaryWriteOptions", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "binaryWriteOptions", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return binary_writer_1.binaryWriteOptions;
-    } });
+    }, "get") });
     var pb_long_1 = require_pb_long();
-    Object.defineProperty(exports2, "PbLong", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "PbLong", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return pb_long_1.PbLong;
-    } });
-    Object.defineProperty(exports2, "PbULong", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "PbULong", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return pb_long_1.PbULong;
-    } });
+    }, "get") });
     var json_format_contract_1 = require_json_format_contract();
-    Object.defineProperty(exports2, "jsonReadOptions", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "jsonReadOptions", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return json_format_contract_1.jsonReadOptions;
-    } });
-    Object.defineProperty(exports2, "jsonWriteOptions", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "jsonWriteOptions", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return json_format_contract_1.jsonWriteOptions;
-    } });
-    Object.defineProperty(exports2, "mergeJsonOptions", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "mergeJsonOptions", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return json_format_contract_1.mergeJsonOptions;
-    } });
+    }, "get") });
     var message_type_contract_1 = require_message_type_contract();
-    Object.defineProperty(exports2, "MESSAGE_TYPE", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "MESSAGE_TYPE", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return message_type_contract_1.MESSAGE_TYPE;
-    } });
+    }, "get") });
     var message_type_1 = require_message_type();
-    Object.defineProperty(exports2, "MessageType", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "MessageType", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return message_type_1.MessageType;
-    } });
+    }, "get") });
     var reflection_info_1 = require_reflection_info();
-    Object.defineProperty(exports2, "ScalarType", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "ScalarType", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_info_1.ScalarType;
-    } });
-    Object.defineProperty(exports2, "LongType", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "LongType", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_info_1.LongType;
-    } });
-    Object.defineProperty(exports2, "RepeatType", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "RepeatType", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_info_1.RepeatType;
-    } });
-    Object.defineProperty(exports2, "normalizeFieldInfo", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "normalizeFieldInfo", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_info_1.normalizeFieldInfo;
-    } });
-    Object.defineProperty(exports2, "readFieldOptions", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "readFieldOptions", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_info_1.readFieldOptions;
-    } });
-    Object.defineProperty(exports2, "readFieldOption", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "readFieldOption", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_info_1.readFieldOption;
-    } });
-    Object.defineProperty(exports2, "readMessageOption", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "readMessageOption", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_info_1.readMessageOption;
-    } });
+    }, "get") });
     var reflection_type_check_1 = require_reflection_type_check();
-    Object.defineProperty(exports2, "ReflectionTypeCheck", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "ReflectionTypeCheck", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_type_check_1.ReflectionTypeCheck;
-    } });
+    }, "get") });
     var reflection_create_1 = require_reflection_create();
-    Object.defineProperty(exports2, "reflectionCreate", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "reflectionCreate", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_create_1.reflectionCreate;
-    } });
+    }, "get") });
     var reflection_scalar_default_1 = require_reflection_scalar_default();
-    Object.defineProperty(exports2, "reflectionScalarDefault", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "reflectionScalarDefault", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_scalar_default_1.reflectionScalarDefault;
-    } });
+    }, "get") });
     var reflection_merge_partial_1 = require_reflection_merge_partial();
-    Object.defineProperty(exports2, "reflectionMergePartial", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "reflectionMergePartial", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_merge_partial_1.reflectionMergePartial;
-    } });
+    }, "get") });
     var reflection_equals_1 = require_reflection_equals();
-    Object.defineProperty(exports2, "reflectionEquals", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "reflectionEquals", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_equals_1.reflectionEquals;
-    } });
+    }, "get") });
     var reflection_binary_reader_1 = require_reflection_binary_reader();
-    Object.defineProperty(exports2, "ReflectionBinaryReader", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "ReflectionBinaryReader", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_binary_reader_1.ReflectionBinaryReader;
-    } });
+    }, "get") });
     var reflection_binary_writer_1 = require_reflection_binary_writer();
-    Object.defineProperty(exports2, "ReflectionBinaryWriter", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "ReflectionBinaryWriter", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_binary_writer_1.ReflectionBinaryWriter;
-    } });
+    }, "get") });
     var reflection_json_reader_1 = require_reflection_json_reader();
-    Object.defineProperty(exports2, "ReflectionJsonReader", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "ReflectionJsonReader", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_json_reader_1.ReflectionJsonReader;
-    } });
+    }, "get") });
     var reflection_json_writer_1 = require_reflection_json_writer();
-    Object.defineProperty(exports2, "ReflectionJsonWriter", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "ReflectionJsonWriter", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_json_writer_1.ReflectionJsonWriter;
-    } });
+    }, "get") });
     var reflection_contains_message_type_1 = require_reflection_contains_message_type();
-    Object.defineProperty(exports2, "containsMessageType", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "containsMessageType", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_contains_message_type_1.containsMessageType;
-    } });
+    }, "get") });
     var oneof_1 = require_oneof();
-    Object.defineProperty(exports2, "isOneofGroup", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "isOneofGroup", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return oneof_1.isOneofGroup;
-    } });
-    Object.defineProperty(exports2, "setOneofValue", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "setOneofValue", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return oneof_1.setOneofValue;
-    } });
-    Object.defineProperty(exports2, "getOneofValue", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "getOneofValue", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return oneof_1.getOneofValue;
-    } });
-    Object.defineProperty(exports2, "clearOneofValue", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "clearOneofValue", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return oneof_1.clearOneofValue;
-    } });
-    Object.defineProperty(exports2, "getSelectedOneofValue", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "getSelectedOneofValue", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return oneof_1.getSelectedOneofValue;
-    } });
+    }, "get") });
     var enum_object_1 = require_enum_object();
-    Object.defineProperty(exports2, "listEnumValues", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "listEnumValues", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return enum_object_1.listEnumValues;
-    } });
-    Object.defineProperty(exports2, "listEnumNames", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "listEnumNames", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return enum_object_1.listEnumNames;
-    } });
-    Object.defineProperty(exports2, "listEnumNumbers", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "listEnumNumbers", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return enum_object_1.listEnumNumbers;
-    } });
-    Object.defineProperty(exports2, "isEnumObject", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "isEnumObject", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return enum_object_1.isEnumObject;
-    } });
+    }, "get") });
     var lower_camel_case_1 = require_lower_camel_case();
-    Object.defineProperty(exports2, "lowerCamelCase", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "lowerCamelCase", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return lower_camel_case_1.lowerCamelCase;
-    } });
+    }, "get") });
     var assert_1 = require_assert();
-    Object.defineProperty(exports2, "assert", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "assert", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return assert_1.assert;
-    } });
-    Object.defineProperty(exports2, "assertNever", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "assertNever", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return assert_1.assertNever;
-    } });
-    Object.defineProperty(exports2, "assertInt32", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "assertInt32", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return assert_1.assertInt32;
-    } });
-    Object.defineProperty(exports2, "assertUInt32", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "assertUInt32", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return assert_1.assertUInt32;
-    } });
-    Object.defineProperty(exports2, "assertFloat32", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "assertFloat32", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return assert_1.assertFloat32;
-    } });
+    }, "get") });
   }
 });
 
@@ -28471,12 +29281,14 @@ var require_reflection_info2 = __commonJS({
       m.idempotency = (_c = m.idempotency) !== null && _c !== void 0 ? _c : void 0;
       return m;
     }
+    __name(normalizeMethodInfo, "normalizeMethodInfo");
     exports2.normalizeMethodInfo = normalizeMethodInfo;
     function readMethodOptions(service, methodName, extensionName, extensionType) {
       var _a2;
       const options = (_a2 = service.methods.find((m, i) => m.localName === methodName || i === methodName)) === null || _a2 === void 0 ? void 0 : _a2.options;
       return options && options[extensionName] ? extensionType.fromJson(options[extensionName]) : void 0;
     }
+    __name(readMethodOptions, "readMethodOptions");
     exports2.readMethodOptions = readMethodOptions;
     function readMethodOption(service, methodName, extensionName, extensionType) {
       var _a2;
@@ -28490,6 +29302,7 @@ var require_reflection_info2 = __commonJS({
       }
       return extensionType ? extensionType.fromJson(optionVal) : optionVal;
     }
+    __name(readMethodOption, "readMethodOption");
     exports2.readMethodOption = readMethodOption;
     function readServiceOption(service, extensionName, extensionType) {
       const options = service.options;
@@ -28502,6 +29315,7 @@ var require_reflection_info2 = __commonJS({
       }
       return extensionType ? extensionType.fromJson(optionVal) : optionVal;
     }
+    __name(readServiceOption, "readServiceOption");
     exports2.readServiceOption = readServiceOption;
   }
 });
@@ -28514,6 +29328,9 @@ var require_service_type = __commonJS({
     exports2.ServiceType = void 0;
     var reflection_info_1 = require_reflection_info2();
     var ServiceType2 = class {
+      static {
+        __name(this, "ServiceType");
+      }
       constructor(typeName2, methods, options) {
         this.typeName = typeName2;
         this.methods = methods.map((i) => reflection_info_1.normalizeMethodInfo(i, this));
@@ -28531,6 +29348,9 @@ var require_rpc_error = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.RpcError = void 0;
     var RpcError = class extends Error {
+      static {
+        __name(this, "RpcError");
+      }
       constructor(message, code = "UNKNOWN", meta) {
         super(message);
         this.name = "RpcError";
@@ -28596,6 +29416,7 @@ var require_rpc_options = __commonJS({
       }
       return o;
     }
+    __name(mergeRpcOptions, "mergeRpcOptions");
     exports2.mergeRpcOptions = mergeRpcOptions;
     function copy(a, into) {
       if (!a)
@@ -28610,6 +29431,7 @@ var require_rpc_options = __commonJS({
           c[k] = v;
       }
     }
+    __name(copy, "copy");
   }
 });
 
@@ -28626,6 +29448,9 @@ var require_deferred = __commonJS({
       DeferredState2[DeferredState2["RESOLVED"] = 2] = "RESOLVED";
     })(DeferredState = exports2.DeferredState || (exports2.DeferredState = {}));
     var Deferred = class {
+      static {
+        __name(this, "Deferred");
+      }
       /**
        * @param preventUnhandledRejectionWarning - prevents the warning
        * "Unhandled Promise rejection" by adding a noop rejection handler.
@@ -28707,6 +29532,9 @@ var require_rpc_output_stream = __commonJS({
     var deferred_1 = require_deferred();
     var runtime_1 = require_commonjs();
     var RpcOutputStreamController = class {
+      static {
+        __name(this, "RpcOutputStreamController");
+      }
       constructor() {
         this._lis = {
           nxt: [],
@@ -28820,7 +29648,7 @@ var require_rpc_output_stream = __commonJS({
         else if (this._closed !== false)
           this.pushIt(this._closed);
         return {
-          next: () => {
+          next: /* @__PURE__ */ __name(() => {
             let state4 = this._itState;
             runtime_1.assert(state4, "bad state");
             runtime_1.assert(!state4.p, "iterator contract broken");
@@ -28829,7 +29657,7 @@ var require_rpc_output_stream = __commonJS({
               return "value" in first ? Promise.resolve(first) : Promise.reject(first);
             state4.p = new deferred_1.Deferred();
             return state4.p.promise;
-          }
+          }, "next")
         };
       }
       // "push" a new iterator result.
@@ -28860,6 +29688,7 @@ var require_unary_call = __commonJS({
           resolve4(value2);
         });
       }
+      __name(adopt, "adopt");
       return new (P || (P = Promise))(function(resolve4, reject) {
         function fulfilled(value2) {
           try {
@@ -28868,6 +29697,7 @@ var require_unary_call = __commonJS({
             reject(e);
           }
         }
+        __name(fulfilled, "fulfilled");
         function rejected(value2) {
           try {
             step(generator["throw"](value2));
@@ -28875,15 +29705,20 @@ var require_unary_call = __commonJS({
             reject(e);
           }
         }
+        __name(rejected, "rejected");
         function step(result) {
           result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
+        __name(step, "step");
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.UnaryCall = void 0;
     var UnaryCall = class {
+      static {
+        __name(this, "UnaryCall");
+      }
       constructor(method, requestHeaders, request2, headers, response, status, trailers) {
         this.method = method;
         this.requestHeaders = requestHeaders;
@@ -28929,6 +29764,7 @@ var require_server_streaming_call = __commonJS({
           resolve4(value2);
         });
       }
+      __name(adopt, "adopt");
       return new (P || (P = Promise))(function(resolve4, reject) {
         function fulfilled(value2) {
           try {
@@ -28937,6 +29773,7 @@ var require_server_streaming_call = __commonJS({
             reject(e);
           }
         }
+        __name(fulfilled, "fulfilled");
         function rejected(value2) {
           try {
             step(generator["throw"](value2));
@@ -28944,15 +29781,20 @@ var require_server_streaming_call = __commonJS({
             reject(e);
           }
         }
+        __name(rejected, "rejected");
         function step(result) {
           result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
+        __name(step, "step");
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ServerStreamingCall = void 0;
     var ServerStreamingCall = class {
+      static {
+        __name(this, "ServerStreamingCall");
+      }
       constructor(method, requestHeaders, request2, headers, response, status, trailers) {
         this.method = method;
         this.requestHeaders = requestHeaders;
@@ -28999,6 +29841,7 @@ var require_client_streaming_call = __commonJS({
           resolve4(value2);
         });
       }
+      __name(adopt, "adopt");
       return new (P || (P = Promise))(function(resolve4, reject) {
         function fulfilled(value2) {
           try {
@@ -29007,6 +29850,7 @@ var require_client_streaming_call = __commonJS({
             reject(e);
           }
         }
+        __name(fulfilled, "fulfilled");
         function rejected(value2) {
           try {
             step(generator["throw"](value2));
@@ -29014,15 +29858,20 @@ var require_client_streaming_call = __commonJS({
             reject(e);
           }
         }
+        __name(rejected, "rejected");
         function step(result) {
           result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
+        __name(step, "step");
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ClientStreamingCall = void 0;
     var ClientStreamingCall = class {
+      static {
+        __name(this, "ClientStreamingCall");
+      }
       constructor(method, requestHeaders, request2, headers, response, status, trailers) {
         this.method = method;
         this.requestHeaders = requestHeaders;
@@ -29068,6 +29917,7 @@ var require_duplex_streaming_call = __commonJS({
           resolve4(value2);
         });
       }
+      __name(adopt, "adopt");
       return new (P || (P = Promise))(function(resolve4, reject) {
         function fulfilled(value2) {
           try {
@@ -29076,6 +29926,7 @@ var require_duplex_streaming_call = __commonJS({
             reject(e);
           }
         }
+        __name(fulfilled, "fulfilled");
         function rejected(value2) {
           try {
             step(generator["throw"](value2));
@@ -29083,15 +29934,20 @@ var require_duplex_streaming_call = __commonJS({
             reject(e);
           }
         }
+        __name(rejected, "rejected");
         function step(result) {
           result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
+        __name(step, "step");
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DuplexStreamingCall = void 0;
     var DuplexStreamingCall = class {
+      static {
+        __name(this, "DuplexStreamingCall");
+      }
       constructor(method, requestHeaders, request2, headers, response, status, trailers) {
         this.method = method;
         this.requestHeaders = requestHeaders;
@@ -29136,6 +29992,7 @@ var require_test_transport = __commonJS({
           resolve4(value2);
         });
       }
+      __name(adopt, "adopt");
       return new (P || (P = Promise))(function(resolve4, reject) {
         function fulfilled(value2) {
           try {
@@ -29144,6 +30001,7 @@ var require_test_transport = __commonJS({
             reject(e);
           }
         }
+        __name(fulfilled, "fulfilled");
         function rejected(value2) {
           try {
             step(generator["throw"](value2));
@@ -29151,9 +30009,11 @@ var require_test_transport = __commonJS({
             reject(e);
           }
         }
+        __name(rejected, "rejected");
         function step(result) {
           result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
+        __name(step, "step");
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
@@ -29168,6 +30028,9 @@ var require_test_transport = __commonJS({
     var client_streaming_call_1 = require_client_streaming_call();
     var duplex_streaming_call_1 = require_duplex_streaming_call();
     var TestTransport = class _TestTransport {
+      static {
+        __name(this, "TestTransport");
+      }
       /**
        * Initialize with mock data. Omitted fields have default value.
        */
@@ -29363,7 +30226,11 @@ var require_test_transport = __commonJS({
         }
       });
     }
+    __name(delay4, "delay");
     var TestInputStream = class {
+      static {
+        __name(this, "TestInputStream");
+      }
       constructor(data, abort) {
         this._completed = false;
         this._sent = [];
@@ -29408,55 +30275,60 @@ var require_rpc_interceptor = __commonJS({
     function stackIntercept(kind, transport, method, options, input) {
       var _a2, _b, _c, _d;
       if (kind == "unary") {
-        let tail = (mtd, inp, opt) => transport.unary(mtd, inp, opt);
+        let tail = /* @__PURE__ */ __name((mtd, inp, opt) => transport.unary(mtd, inp, opt), "tail");
         for (const curr of ((_a2 = options.interceptors) !== null && _a2 !== void 0 ? _a2 : []).filter((i) => i.interceptUnary).reverse()) {
           const next = tail;
-          tail = (mtd, inp, opt) => curr.interceptUnary(next, mtd, inp, opt);
+          tail = /* @__PURE__ */ __name((mtd, inp, opt) => curr.interceptUnary(next, mtd, inp, opt), "tail");
         }
         return tail(method, input, options);
       }
       if (kind == "serverStreaming") {
-        let tail = (mtd, inp, opt) => transport.serverStreaming(mtd, inp, opt);
+        let tail = /* @__PURE__ */ __name((mtd, inp, opt) => transport.serverStreaming(mtd, inp, opt), "tail");
         for (const curr of ((_b = options.interceptors) !== null && _b !== void 0 ? _b : []).filter((i) => i.interceptServerStreaming).reverse()) {
           const next = tail;
-          tail = (mtd, inp, opt) => curr.interceptServerStreaming(next, mtd, inp, opt);
+          tail = /* @__PURE__ */ __name((mtd, inp, opt) => curr.interceptServerStreaming(next, mtd, inp, opt), "tail");
         }
         return tail(method, input, options);
       }
       if (kind == "clientStreaming") {
-        let tail = (mtd, opt) => transport.clientStreaming(mtd, opt);
+        let tail = /* @__PURE__ */ __name((mtd, opt) => transport.clientStreaming(mtd, opt), "tail");
         for (const curr of ((_c = options.interceptors) !== null && _c !== void 0 ? _c : []).filter((i) => i.interceptClientStreaming).reverse()) {
           const next = tail;
-          tail = (mtd, opt) => curr.interceptClientStreaming(next, mtd, opt);
+          tail = /* @__PURE__ */ __name((mtd, opt) => curr.interceptClientStreaming(next, mtd, opt), "tail");
         }
         return tail(method, options);
       }
       if (kind == "duplex") {
-        let tail = (mtd, opt) => transport.duplex(mtd, opt);
+        let tail = /* @__PURE__ */ __name((mtd, opt) => transport.duplex(mtd, opt), "tail");
         for (const curr of ((_d = options.interceptors) !== null && _d !== void 0 ? _d : []).filter((i) => i.interceptDuplex).reverse()) {
           const next = tail;
-          tail = (mtd, opt) => curr.interceptDuplex(next, mtd, opt);
+          tail = /* @__PURE__ */ __name((mtd, opt) => curr.interceptDuplex(next, mtd, opt), "tail");
         }
         return tail(method, options);
       }
       runtime_1.assertNever(kind);
     }
+    __name(stackIntercept, "stackIntercept");
     exports2.stackIntercept = stackIntercept;
     function stackUnaryInterceptors(transport, method, input, options) {
       return stackIntercept("unary", transport, method, options, input);
     }
+    __name(stackUnaryInterceptors, "stackUnaryInterceptors");
     exports2.stackUnaryInterceptors = stackUnaryInterceptors;
     function stackServerStreamingInterceptors(transport, method, input, options) {
       return stackIntercept("serverStreaming", transport, method, options, input);
     }
+    __name(stackServerStreamingInterceptors, "stackServerStreamingInterceptors");
     exports2.stackServerStreamingInterceptors = stackServerStreamingInterceptors;
     function stackClientStreamingInterceptors(transport, method, options) {
       return stackIntercept("clientStreaming", transport, method, options);
     }
+    __name(stackClientStreamingInterceptors, "stackClientStreamingInterceptors");
     exports2.stackClientStreamingInterceptors = stackClientStreamingInterceptors;
     function stackDuplexStreamingInterceptors(transport, method, options) {
       return stackIntercept("duplex", transport, method, options);
     }
+    __name(stackDuplexStreamingInterceptors, "stackDuplexStreamingInterceptors");
     exports2.stackDuplexStreamingInterceptors = stackDuplexStreamingInterceptors;
   }
 });
@@ -29468,6 +30340,9 @@ var require_server_call_context = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ServerCallContextController = void 0;
     var ServerCallContextController = class {
+      static {
+        __name(this, "ServerCallContextController");
+      }
       constructor(method, headers, deadline, sendResponseHeadersFn, defaultStatus = { code: "OK", detail: "" }) {
         this._cancelled = false;
         this._listeners = [];
@@ -29533,78 +30408,78 @@ var require_commonjs2 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var service_type_1 = require_service_type();
-    Object.defineProperty(exports2, "ServiceType", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "ServiceType", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return service_type_1.ServiceType;
-    } });
+    }, "get") });
     var reflection_info_1 = require_reflection_info2();
-    Object.defineProperty(exports2, "readMethodOptions", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "readMethodOptions", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_info_1.readMethodOptions;
-    } });
-    Object.defineProperty(exports2, "readMethodOption", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "readMethodOption", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_info_1.readMethodOption;
-    } });
-    Object.defineProperty(exports2, "readServiceOption", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "readServiceOption", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return reflection_info_1.readServiceOption;
-    } });
+    }, "get") });
     var rpc_error_1 = require_rpc_error();
-    Object.defineProperty(exports2, "RpcError", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "RpcError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return rpc_error_1.RpcError;
-    } });
+    }, "get") });
     var rpc_options_1 = require_rpc_options();
-    Object.defineProperty(exports2, "mergeRpcOptions", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "mergeRpcOptions", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return rpc_options_1.mergeRpcOptions;
-    } });
+    }, "get") });
     var rpc_output_stream_1 = require_rpc_output_stream();
-    Object.defineProperty(exports2, "RpcOutputStreamController", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "RpcOutputStreamController", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return rpc_output_stream_1.RpcOutputStreamController;
-    } });
+    }, "get") });
     var test_transport_1 = require_test_transport();
-    Object.defineProperty(exports2, "TestTransport", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "TestTransport", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return test_transport_1.TestTransport;
-    } });
+    }, "get") });
     var deferred_1 = require_deferred();
-    Object.defineProperty(exports2, "Deferred", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "Deferred", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return deferred_1.Deferred;
-    } });
-    Object.defineProperty(exports2, "DeferredState", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "DeferredState", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return deferred_1.DeferredState;
-    } });
+    }, "get") });
     var duplex_streaming_call_1 = require_duplex_streaming_call();
-    Object.defineProperty(exports2, "DuplexStreamingCall", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "DuplexStreamingCall", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return duplex_streaming_call_1.DuplexStreamingCall;
-    } });
+    }, "get") });
     var client_streaming_call_1 = require_client_streaming_call();
-    Object.defineProperty(exports2, "ClientStreamingCall", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "ClientStreamingCall", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return client_streaming_call_1.ClientStreamingCall;
-    } });
+    }, "get") });
     var server_streaming_call_1 = require_server_streaming_call();
-    Object.defineProperty(exports2, "ServerStreamingCall", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "ServerStreamingCall", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return server_streaming_call_1.ServerStreamingCall;
-    } });
+    }, "get") });
     var unary_call_1 = require_unary_call();
-    Object.defineProperty(exports2, "UnaryCall", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "UnaryCall", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return unary_call_1.UnaryCall;
-    } });
+    }, "get") });
     var rpc_interceptor_1 = require_rpc_interceptor();
-    Object.defineProperty(exports2, "stackIntercept", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "stackIntercept", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return rpc_interceptor_1.stackIntercept;
-    } });
-    Object.defineProperty(exports2, "stackDuplexStreamingInterceptors", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "stackDuplexStreamingInterceptors", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return rpc_interceptor_1.stackDuplexStreamingInterceptors;
-    } });
-    Object.defineProperty(exports2, "stackClientStreamingInterceptors", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "stackClientStreamingInterceptors", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return rpc_interceptor_1.stackClientStreamingInterceptors;
-    } });
-    Object.defineProperty(exports2, "stackServerStreamingInterceptors", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "stackServerStreamingInterceptors", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return rpc_interceptor_1.stackServerStreamingInterceptors;
-    } });
-    Object.defineProperty(exports2, "stackUnaryInterceptors", { enumerable: true, get: function() {
+    }, "get") });
+    Object.defineProperty(exports2, "stackUnaryInterceptors", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return rpc_interceptor_1.stackUnaryInterceptors;
-    } });
+    }, "get") });
     var server_call_context_1 = require_server_call_context();
-    Object.defineProperty(exports2, "ServerCallContextController", { enumerable: true, get: function() {
+    Object.defineProperty(exports2, "ServerCallContextController", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return server_call_context_1.ServerCallContextController;
-    } });
+    }, "get") });
   }
 });
 
@@ -29612,7 +30487,7 @@ var require_commonjs2 = __commonJS({
 var require_sql_wasm = __commonJS({
   "node_modules/sql.js/dist/sql-wasm.js"(exports2, module) {
     var initSqlJsPromise = void 0;
-    var initSqlJs = function(moduleConfig) {
+    var initSqlJs = /* @__PURE__ */ __name(function(moduleConfig) {
       if (initSqlJsPromise) {
         return initSqlJsPromise;
       }
@@ -29637,6 +30512,7 @@ var require_sql_wasm = __commonJS({
           function a(f, h) {
             tb(f, h instanceof Error ? h.message : String(h), -1);
           }
+          __name(a, "a");
           function b(f, h) {
             switch (typeof h) {
               case "boolean":
@@ -29661,6 +30537,7 @@ var require_sql_wasm = __commonJS({
                 ub(f);
             }
           }
+          __name(b, "b");
           function d(f, h) {
             for (var p = [], r = 0; r < f; r += 1) {
               var u = y(
@@ -29680,12 +30557,14 @@ var require_sql_wasm = __commonJS({
             }
             return p;
           }
+          __name(d, "d");
           function c(f, h) {
             this.Va = f;
             this.db = h;
             this.Ta = 1;
             this.rb = [];
           }
+          __name(c, "c");
           function e(f, h) {
             this.db = h;
             this.kb = fa(f);
@@ -29693,6 +30572,7 @@ var require_sql_wasm = __commonJS({
             this.pb = this.kb;
             this.bb = this.xb = null;
           }
+          __name(e, "e");
           function g(f) {
             this.filename = "dbfile_" + (4294967295 * Math.random() >>> 0);
             f != null && ja(
@@ -29705,14 +30585,17 @@ var require_sql_wasm = __commonJS({
             this.qb = {};
             this.Ya = /* @__PURE__ */ new Map();
           }
+          __name(g, "g");
           function m(f, h) {
             return f.replace(/[A-Z]/g, function(p) {
               return p.toLowerCase();
             }) + ":" + h;
           }
+          __name(m, "m");
           function t(f) {
             f.forEach(ka);
           }
+          __name(t, "t");
           var z = k.useOldExtensionFunctions !== false, q = la(4), n2 = k.cwrap, F = n2("sqlite3_open", "number", ["string", "number"]), S = n2("sqlite3_close_v2", "number", ["number"]), Ta = n2("sqlite3_backup_init", "number", ["number", "string", "number", "string"]), ma = n2("sqlite3_backup_step", "number", ["number", "number"]), na = n2(
             "sqlite3_backup_finish",
             "number",
@@ -30086,6 +30969,7 @@ var require_sql_wasm = __commonJS({
               x.has(D) || x.set(D, r());
               return x.get(D);
             }
+            __name(p, "p");
             var r = h.init || function() {
               return null;
             }, u = h.finalize || function(D) {
@@ -30175,42 +31059,42 @@ var require_sql_wasm = __commonJS({
           g.prototype.updateHook = g.prototype.jc;
           k.Database = g;
         };
-        var ta = "./this.program", ua = (a, b) => {
+        var ta = "./this.program", ua = /* @__PURE__ */ __name((a, b) => {
           throw b;
-        }, va = globalThis.document?.currentScript?.src;
+        }, "ua"), va = globalThis.document?.currentScript?.src;
         typeof __filename !== "undefined" ? va = __filename : ba && (va = self.location.href);
         var wa = "", xa, ya;
         if (ca) {
           var fs8 = __require("node:fs");
           wa = __dirname + "/";
-          ya = (a) => {
+          ya = /* @__PURE__ */ __name((a) => {
             a = za(a) ? new URL(a) : a;
             return fs8.readFileSync(a);
-          };
-          xa = async (a) => {
+          }, "ya");
+          xa = /* @__PURE__ */ __name(async (a) => {
             a = za(a) ? new URL(a) : a;
             return fs8.readFileSync(a, void 0);
-          };
+          }, "xa");
           process.argv.length > 1 && (ta = process.argv[1].replace(/\\/g, "/"));
           process.argv.slice(2);
           typeof module !== "undefined" && (module.exports = k);
-          ua = (a, b) => {
+          ua = /* @__PURE__ */ __name((a, b) => {
             process.exitCode = a;
             throw b;
-          };
+          }, "ua");
         } else if (aa || ba) {
           try {
             wa = new URL(".", va).href;
           } catch {
           }
-          ba && (ya = (a) => {
+          ba && (ya = /* @__PURE__ */ __name((a) => {
             var b = new XMLHttpRequest();
             b.open("GET", a, false);
             b.responseType = "arraybuffer";
             b.send(null);
             return new Uint8Array(b.response);
-          });
-          xa = async (a) => {
+          }, "ya"));
+          xa = /* @__PURE__ */ __name(async (a) => {
             if (za(a)) return new Promise((d, c) => {
               var e = new XMLHttpRequest();
               e.open("GET", a, true);
@@ -30224,9 +31108,9 @@ var require_sql_wasm = __commonJS({
             var b = await fetch(a, { credentials: "same-origin" });
             if (b.ok) return b.arrayBuffer();
             throw Error(b.status + " : " + b.url);
-          };
+          }, "xa");
         }
-        var Ba = console.log.bind(console), C = console.error.bind(console), Ca, Da = false, Ea, za = (a) => a.startsWith("file://");
+        var Ba = console.log.bind(console), C = console.error.bind(console), Ca, Da = false, Ea, za = /* @__PURE__ */ __name((a) => a.startsWith("file://"), "za");
         function Fa() {
           if (!v?.buffer?.resizable) {
             var a = Ga.buffer;
@@ -30240,16 +31124,19 @@ var require_sql_wasm = __commonJS({
             J = new BigInt64Array(a);
           }
         }
+        __name(Fa, "Fa");
         function Ka() {
           var a = k.preRun;
           a && (typeof a === "function" && (a = [a]), La.push(...a));
           for (a = La; a.length > 0; ) a.shift()(k);
         }
+        __name(Ka, "Ka");
         function Ma() {
           var a = k.postRun;
           a && (typeof a === "function" && (a = [a]), Na.push(...a));
           for (a = Na; a.length > 0; ) a.shift()(k);
         }
+        __name(Ma, "Ma");
         function Oa(a) {
           k.onAbort?.(a);
           a = `Aborted(${a})`;
@@ -30257,6 +31144,7 @@ var require_sql_wasm = __commonJS({
           Da = true;
           throw new WebAssembly.RuntimeError(a + ". Build with -sASSERTIONS for more info.");
         }
+        __name(Oa, "Oa");
         var Pa;
         async function Qa(a) {
           if (!Ca) try {
@@ -30268,6 +31156,7 @@ var require_sql_wasm = __commonJS({
           else throw "both async and sync fetching of the wasm failed";
           return a;
         }
+        __name(Qa, "Qa");
         async function Ra(a, b) {
           try {
             var d = await Qa(a);
@@ -30276,6 +31165,7 @@ var require_sql_wasm = __commonJS({
             C(`failed to asynchronously prepare wasm: ${c}`), Oa(c);
           }
         }
+        __name(Ra, "Ra");
         async function Sa(a) {
           var b = Pa;
           if (!Ca && !za(b) && !ca) try {
@@ -30286,38 +31176,42 @@ var require_sql_wasm = __commonJS({
           }
           return Ra(b, a);
         }
+        __name(Sa, "Sa");
         class Va {
+          static {
+            __name(this, "Va");
+          }
           name = "ExitStatus";
           constructor(a) {
             this.message = `Program terminated with exit(${a})`;
             this.status = a;
           }
         }
-        var v, Na = [], La = [], Xa = true, E, Ya = new TextDecoder(), Za = (a, b, d, c) => {
+        var v, Na = [], La = [], Xa = true, E, Ya = new TextDecoder(), Za = /* @__PURE__ */ __name((a, b, d, c) => {
           d = b + d;
           if (c) return d;
           for (; a[b] && !(b >= d); ) ++b;
           return b;
-        }, A = (a, b, d) => a ? Ya.decode(E.subarray(a, Za(E, a, b, d))) : "", $a = (a, b) => {
+        }, "Za"), A = /* @__PURE__ */ __name((a, b, d) => a ? Ya.decode(E.subarray(a, Za(E, a, b, d))) : "", "A"), $a = /* @__PURE__ */ __name((a, b) => {
           for (var d = 0, c = a.length - 1; c >= 0; c--) {
             var e = a[c];
             e === "." ? a.splice(c, 1) : e === ".." ? (a.splice(c, 1), d++) : d && (a.splice(c, 1), d--);
           }
           if (b) for (; d; d--) a.unshift("..");
           return a;
-        }, ab2 = (a) => {
+        }, "$a"), ab2 = /* @__PURE__ */ __name((a) => {
           var b = a.charAt(0) === "/", d = a.slice(-1) === "/";
           (a = $a(a.split("/").filter((c) => !!c), !b).join("/")) || b || (a = ".");
           a && d && (a += "/");
           return (b ? "/" : "") + a;
-        }, bb = (a) => {
+        }, "ab"), bb = /* @__PURE__ */ __name((a) => {
           var b = /^(\/?|)([\s\S]*?)((?:\.{1,2}|[^\/]+?|)(\.[^.\/]*|))(?:[\/]*)$/.exec(a).slice(1);
           a = b[0];
           b = b[1];
           if (!a && !b) return ".";
           b &&= b.slice(0, -1);
           return a + b;
-        }, cb = (a) => a && a.match(/([^\/]+|\/)\/*$/)[1], db = (...a) => {
+        }, "bb"), cb = /* @__PURE__ */ __name((a) => a && a.match(/([^\/]+|\/)\/*$/)[1], "cb"), db = /* @__PURE__ */ __name((...a) => {
           for (var b = "", d = false, c = a.length - 1; c >= -1 && !d; c--) {
             d = c >= 0 ? a[c] : "/";
             if (typeof d !== "string") throw new TypeError("Arguments to path.resolve must be strings");
@@ -30327,13 +31221,13 @@ var require_sql_wasm = __commonJS({
           }
           b = $a(b.split("/").filter((e) => !!e), !d).join("/");
           return (d ? "/" : "") + b || ".";
-        }, l = (a) => {
+        }, "db"), l = /* @__PURE__ */ __name((a) => {
           for (var b = 0, d = 0; d < a.length; ++d) {
             var c = a.codePointAt(d);
             c <= 127 ? b++ : c <= 2047 ? b += 2 : c <= 65535 ? b += 3 : (b += 4, d++);
           }
           return b;
-        }, L = (a, b, d, c) => {
+        }, "l"), L = /* @__PURE__ */ __name((a, b, d, c) => {
           if (!(c > 0)) return 0;
           var e = d;
           c = d + c - 1;
@@ -30362,17 +31256,17 @@ var require_sql_wasm = __commonJS({
           }
           b[d] = 0;
           return d - e;
-        }, eb = (a) => {
+        }, "L"), eb = /* @__PURE__ */ __name((a) => {
           var b = Array(l(a) + 1);
           a = L(a, b, 0, b.length);
           b.length = a;
           return b;
-        }, fb = (a, b) => {
+        }, "eb"), fb = /* @__PURE__ */ __name((a, b) => {
           var d = 0;
           a && (d |= 365);
           b && (d |= 146);
           return d;
-        }, M = { $a: null, cb() {
+        }, "fb"), M = { $a: null, cb() {
           return M.createNode(null, "/", 16895, 0);
         }, createNode(a, b, d, c) {
           if ((d & 61440) === 24576 || (d & 61440) === 4096) throw new O(63);
@@ -30485,14 +31379,15 @@ var require_sql_wasm = __commonJS({
         }, ob(a, b, d, c) {
           M.Qa.write(a, b, 0, c, d, false);
           return 0;
-        } } }, kb = [], lb = (a) => {
+        } } }, kb = [], lb = /* @__PURE__ */ __name((a) => {
           var b = Za(a, 0);
           return Ya.decode(a.buffer ? a.subarray(0, b) : new Uint8Array(a.slice(0, b)));
-        }, mb = [];
+        }, "lb"), mb = [];
         function nb(a, b) {
           mb[a] = { input: [], output: [], jb: b };
           ob(a, pb);
         }
+        __name(nb, "nb");
         var pb = { open(a) {
           var b = mb[a.node.rdev];
           if (!b) throw new O(43);
@@ -30574,18 +31469,24 @@ var require_sql_wasm = __commonJS({
           b === null || b === 10 ? (C(lb(a.output)), a.output = []) : b != 0 && a.output.push(b);
         }, fsync(a) {
           a.output?.length > 0 && (C(lb(a.output)), a.output = []);
-        } }, sb = () => {
+        } }, sb = /* @__PURE__ */ __name(() => {
           if (ca) {
             var a = __require("node:crypto");
             return (b) => (a.randomFillSync(b), 0);
           }
           return (b) => (crypto.getRandomValues(b), 0);
-        }, wb = (a) => (wb = sb())(a), Cb = null, Db = {}, Eb = [], Fb = 1, Q = [], Gb = false, Hb = true, Ib = {}, O = class {
+        }, "sb"), wb = /* @__PURE__ */ __name((a) => (wb = sb())(a), "wb"), Cb = null, Db = {}, Eb = [], Fb = 1, Q = [], Gb = false, Hb = true, Ib = {}, O = class {
+          static {
+            __name(this, "O");
+          }
           name = "ErrnoError";
           constructor(a) {
             this.Sa = a;
           }
         }, Jb = class {
+          static {
+            __name(this, "Jb");
+          }
           shared = {};
           node = null;
           get flags() {
@@ -30601,6 +31502,9 @@ var require_sql_wasm = __commonJS({
             this.shared.position = a;
           }
         }, Kb = class {
+          static {
+            __name(this, "Kb");
+          }
           Ra = {};
           Qa = {};
           hb = null;
@@ -30677,6 +31581,7 @@ var require_sql_wasm = __commonJS({
           }
           throw new O(32);
         }
+        __name(B, "B");
         function Lb(a) {
           for (var b; ; ) {
             if (a === a.parent) return a = a.cb.Lb, b ? a[a.length - 1] !== "/" ? `${a}/${b}` : a + b : a;
@@ -30684,10 +31589,12 @@ var require_sql_wasm = __commonJS({
             a = a.parent;
           }
         }
+        __name(Lb, "Lb");
         function Mb(a, b) {
           for (var d = 0, c = 0; c < b.length; c++) d = (d << 5) - d + b.charCodeAt(c) | 0;
           return (a + d >>> 0) % Q.length;
         }
+        __name(Mb, "Mb");
         function Nb(a) {
           var b = Mb(a.parent.id, a.name);
           if (Q[b] === a) Q[b] = a.ib;
@@ -30699,6 +31606,7 @@ var require_sql_wasm = __commonJS({
             b = b.ib;
           }
         }
+        __name(Nb, "Nb");
         function ib(a, b) {
           var d = P(a.mode) ? (d = Ob(a, "x")) ? d : a.Ra.lookup ? 0 : 2 : 54;
           if (d) throw new O(d);
@@ -30708,18 +31616,22 @@ var require_sql_wasm = __commonJS({
           }
           return a.Ra.lookup(a, b);
         }
+        __name(ib, "ib");
         function hb(a, b, d, c) {
           a = new Kb(a, b, d, c);
           b = Mb(a.parent.id, a.name);
           a.ib = Q[b];
           return Q[b] = a;
         }
+        __name(hb, "hb");
         function P(a) {
           return (a & 61440) === 16384;
         }
+        __name(P, "P");
         function Ob(a, b) {
           return Hb ? 0 : b.includes("r") && !(a.mode & 292) || b.includes("w") && !(a.mode & 146) || b.includes("x") && !(a.mode & 73) ? 2 : 0;
         }
+        __name(Ob, "Ob");
         function Pb(a, b) {
           if (!P(a.mode)) return 54;
           try {
@@ -30728,6 +31640,7 @@ var require_sql_wasm = __commonJS({
           }
           return Ob(a, "wx");
         }
+        __name(Pb, "Pb");
         function Qb(a, b, d) {
           try {
             var c = ib(a, b);
@@ -30741,15 +31654,18 @@ var require_sql_wasm = __commonJS({
           } else if (P(c.mode)) return 31;
           return 0;
         }
+        __name(Qb, "Qb");
         function Rb(a) {
           if (!a) throw new O(63);
           return a;
         }
+        __name(Rb, "Rb");
         function R(a) {
           a = Eb[a];
           if (!a) throw new O(8);
           return a;
         }
+        __name(R, "R");
         function Sb(a, b = -1) {
           a = Object.assign(new Jb(), a);
           if (b == -1) a: {
@@ -30759,11 +31675,13 @@ var require_sql_wasm = __commonJS({
           a.fd = b;
           return Eb[b] = a;
         }
+        __name(Sb, "Sb");
         function Tb(a, b = -1) {
           a = Sb(a, b);
           a.Qa?.qc?.(a);
           return a;
         }
+        __name(Tb, "Tb");
         function Ub(a, b, d) {
           var c = a?.Qa.ab;
           a = c ? a : b;
@@ -30776,6 +31694,7 @@ var require_sql_wasm = __commonJS({
             throw e;
           }
         }
+        __name(Ub, "Ub");
         var gb = { open(a) {
           a.Qa = Db[a.node.rdev].Qa;
           a.Qa.open?.(a);
@@ -30785,6 +31704,7 @@ var require_sql_wasm = __commonJS({
         function ob(a, b) {
           Db[a] = { Qa: b };
         }
+        __name(ob, "ob");
         function Vb(a, b) {
           var d = b === "/";
           if (d && Cb) throw new O(10);
@@ -30801,6 +31721,7 @@ var require_sql_wasm = __commonJS({
           b.root = a;
           d ? Cb = a : c && (c.hb = b, c.cb && c.cb.cc.push(b));
         }
+        __name(Vb, "Vb");
         function Wb(a, b, d) {
           var c = B(a, { parent: true }).node;
           a = cb(a);
@@ -30811,16 +31732,20 @@ var require_sql_wasm = __commonJS({
           if (!c.Ra.mb) throw new O(63);
           return c.Ra.mb(c, a, b, d);
         }
+        __name(Wb, "Wb");
         function Xb(a, b = 438) {
           return Wb(a, b & 4095 | 32768, 0);
         }
+        __name(Xb, "Xb");
         function W(a, b = 511) {
           return Wb(a, b & 1023 | 16384, 0);
         }
+        __name(W, "W");
         function Yb(a, b, d) {
           typeof d === "undefined" && (d = b, b = 438);
           Wb(a, b | 8192, d);
         }
+        __name(Yb, "Yb");
         function Zb(a, b) {
           if (!db(a)) throw new O(44);
           var d = B(b, { parent: true }).node;
@@ -30831,6 +31756,7 @@ var require_sql_wasm = __commonJS({
           if (!d.Ra.symlink) throw new O(63);
           d.Ra.symlink(d, b, a);
         }
+        __name(Zb, "Zb");
         function $b(a) {
           var b = B(a, { parent: true }).node;
           a = cb(a);
@@ -30841,6 +31767,7 @@ var require_sql_wasm = __commonJS({
           b.Ra.rmdir(b, a);
           Nb(d);
         }
+        __name($b, "$b");
         function ra(a) {
           var b = B(a, { parent: true }).node;
           if (!b) throw new O(44);
@@ -30852,17 +31779,21 @@ var require_sql_wasm = __commonJS({
           b.Ra.unlink(b, a);
           Nb(d);
         }
+        __name(ra, "ra");
         function ac(a, b = false) {
           a = B(a, { gb: !b }).node;
           return Rb(a.Ra.Xa)(a);
         }
+        __name(ac, "ac");
         function bc(a, b, d) {
           Ub(a, b, { mode: d & 4095 | b.mode & -4096, ctime: Date.now(), Fb: false });
         }
+        __name(bc, "bc");
         function cc(a, b) {
           a = typeof a === "string" ? B(a, { gb: true }).node : a;
           bc(null, a, b);
         }
+        __name(cc, "cc");
         function dc(a, b, d) {
           if (P(b.mode)) throw new O(31);
           if ((b.mode & 61440) !== 32768) throw new O(28);
@@ -30870,10 +31801,12 @@ var require_sql_wasm = __commonJS({
           if (c) throw new O(c);
           Ub(a, b, { size: d, timestamp: Date.now() });
         }
+        __name(dc, "dc");
         function ec2(a, b, d, c = false) {
           a = B(a, { gb: !c });
           Ub(null, a.node, { atime: b, mtime: d, Fb: c });
         }
+        __name(ec2, "ec");
         function fc(a, b, d = 438) {
           if (a === "") throw new O(44);
           if (typeof b === "string") {
@@ -30909,6 +31842,7 @@ var require_sql_wasm = __commonJS({
           !k.logReadFiles || b & 1 || a in Ib || (Ib[a] = 1, C(`read file: ${a}`));
           return e;
         }
+        __name(fc, "fc");
         function hc(a) {
           if (a.fd === null) throw new O(8);
           a.wb && (a.wb = null);
@@ -30922,6 +31856,7 @@ var require_sql_wasm = __commonJS({
           }
           a.fd = null;
         }
+        __name(hc, "hc");
         function ic(a, b, d) {
           if (a.fd === null) throw new O(8);
           if (!a.seekable || !a.Qa.Za) throw new O(70);
@@ -30929,6 +31864,7 @@ var require_sql_wasm = __commonJS({
           a.position = a.Qa.Za(a, b, d);
           a.hc = [];
         }
+        __name(ic, "ic");
         function jc(a, b, d, c, e) {
           if (c < 0 || e < 0) throw new O(28);
           if (a.fd === null) throw new O(8);
@@ -30943,6 +31879,7 @@ var require_sql_wasm = __commonJS({
           g || (a.position += b);
           return b;
         }
+        __name(jc, "jc");
         function Kc() {
           var a, b, d;
           Gb = true;
@@ -30956,6 +31893,7 @@ var require_sql_wasm = __commonJS({
           fc("/dev/stdout", 1);
           fc("/dev/stderr", 1);
         }
+        __name(Kc, "Kc");
         function ja(a, b) {
           var d = "/", c = a;
           d && (d = typeof d === "string" ? d : Lb(d), c = a ? ab2(d + "/" + a) : d);
@@ -30963,6 +31901,7 @@ var require_sql_wasm = __commonJS({
           c = Xb(c, a);
           b && (typeof b === "string" && (b = eb(b)), b.subarray || (b = new Uint8Array(b)), cc(c, a | 146), d = fc(c, 577), jc(d, b, 0, b.length, 0), hc(d), cc(c, a));
         }
+        __name(ja, "ja");
         function X(a, b, d) {
           a = ab2("/dev/" + a);
           var c = fb(!!b, !!d);
@@ -30997,6 +31936,7 @@ var require_sql_wasm = __commonJS({
           } });
           Yb(a, c, e);
         }
+        __name(X, "X");
         var Y = {}, H, J, I;
         function Lc(a, b, d = false) {
           if (b.charAt(0) === "/") return b;
@@ -31007,6 +31947,7 @@ var require_sql_wasm = __commonJS({
           }
           return a + "/" + b;
         }
+        __name(Lc, "Lc");
         function Mc(a, b) {
           I[a >> 2] = b.dev;
           I[a + 4 >> 2] = b.mode;
@@ -31027,15 +31968,16 @@ var require_sql_wasm = __commonJS({
           J[a + 88 >> 3] = BigInt(b.ino);
           return 0;
         }
-        var Nc = void 0, Ha, Oc = () => {
+        __name(Mc, "Mc");
+        var Nc = void 0, Ha, Oc = /* @__PURE__ */ __name(() => {
           var a = H[+Nc >> 2];
           Nc += 4;
           return a;
-        }, Pc = 0, Qc = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335], Rc = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334], Sc = (a) => {
+        }, "Oc"), Pc = 0, Qc = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335], Rc = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334], Sc = /* @__PURE__ */ __name((a) => {
           Ea = a;
           Xa || Pc > 0 || (k.onExit?.(a), Da = true);
           ua(a, new Va(a));
-        }, Tc = {}, Uc = {}, Wc = () => {
+        }, "Sc"), Tc = {}, Uc = {}, Wc = /* @__PURE__ */ __name(() => {
           if (!Vc) {
             var a = { USER: "web_user", LOGNAME: "web_user", PATH: "/", PWD: "/", HOME: "/home/web_user", LANG: (globalThis.navigator?.language ?? "C").replace("-", "_") + ".UTF-8", _: ta }, b;
             for (b in Uc) Uc[b] === void 0 ? delete a[b] : a[b] = Uc[b];
@@ -31044,7 +31986,7 @@ var require_sql_wasm = __commonJS({
             Vc = d;
           }
           return Vc;
-        }, Vc, Ia, Ja;
+        }, "Wc"), Vc, Ia, Ja;
         function pa(a) {
           var b = "i32";
           b.endsWith("*") && (b = "*");
@@ -31077,6 +32019,7 @@ var require_sql_wasm = __commonJS({
               Oa(`invalid type for setValue: ${b}`);
           }
         }
+        __name(pa, "pa");
         function y(a, b = "i8") {
           b.endsWith("*") && (b = "*");
           switch (b) {
@@ -31100,8 +32043,9 @@ var require_sql_wasm = __commonJS({
               Oa(`invalid type for getValue: ${b}`);
           }
         }
-        var Xc = (a, b, d, c) => {
-          var e = { string: (q) => {
+        __name(y, "y");
+        var Xc = /* @__PURE__ */ __name((a, b, d, c) => {
+          var e = { string: /* @__PURE__ */ __name((q) => {
             var n2 = 0;
             if (q !== null && q !== void 0 && q !== 0) {
               n2 = l(q) + 1;
@@ -31110,11 +32054,11 @@ var require_sql_wasm = __commonJS({
               n2 = F;
             }
             return n2;
-          }, array: (q) => {
+          }, "string"), array: /* @__PURE__ */ __name((q) => {
             var n2 = la(q.length);
             v.set(q, n2);
             return n2;
-          } };
+          }, "array") };
           a = k["_" + a];
           var g = [], m = 0;
           if (c) for (var t = 0; t < c.length; t++) {
@@ -31126,18 +32070,18 @@ var require_sql_wasm = __commonJS({
             m && qa(m);
             return b === "string" ? A(q) : b === "boolean" ? !!q : q;
           })(d);
-        }, fa = (a) => {
+        }, "Xc"), fa = /* @__PURE__ */ __name((a) => {
           var b = l(a) + 1, d = da(b);
           d && L(a, E, d, b);
           return d;
-        }, Yc = [], Zc, ka = (a) => {
+        }, "fa"), Yc = [], Zc, ka = /* @__PURE__ */ __name((a) => {
           Zc.delete(Z.get(a));
           Z.set(a, null);
           Yc.push(a);
-        }, $c = (a) => {
+        }, "ka"), $c = /* @__PURE__ */ __name((a) => {
           var b = a.length;
           return [b % 128 | 128, b >> 7, ...a];
-        }, ad = { i: 127, p: 127, j: 126, f: 125, d: 124, e: 111 }, bd = (a) => $c(Array.from(a, (b) => ad[b])), sa = (a, b) => {
+        }, "$c"), ad = { i: 127, p: 127, j: 126, f: 125, d: 124, e: 111 }, bd = /* @__PURE__ */ __name((a) => $c(Array.from(a, (b) => ad[b])), "bd"), sa = /* @__PURE__ */ __name((a, b) => {
           if (!Zc) {
             Zc = /* @__PURE__ */ new WeakMap();
             var d = Z.length;
@@ -31162,7 +32106,7 @@ var require_sql_wasm = __commonJS({
           }
           Zc.set(a, d);
           return d;
-        };
+        }, "sa");
         Q.length = 4096;
         Vb(M, "/");
         W("/tmp");
@@ -31170,16 +32114,16 @@ var require_sql_wasm = __commonJS({
         W("/home/web_user");
         (function() {
           W("/dev");
-          ob(259, { read: () => 0, write: (c, e, g, m) => m, Za: () => 0 });
+          ob(259, { read: /* @__PURE__ */ __name(() => 0, "read"), write: /* @__PURE__ */ __name((c, e, g, m) => m, "write"), Za: /* @__PURE__ */ __name(() => 0, "Za") });
           Yb("/dev/null", 259);
           nb(1280, qb);
           nb(1536, rb2);
           Yb("/dev/tty", 1280);
           Yb("/dev/tty1", 1536);
-          var a = new Uint8Array(1024), b = 0, d = () => {
+          var a = new Uint8Array(1024), b = 0, d = /* @__PURE__ */ __name(() => {
             b || (wb(a), b = a.byteLength);
             return a[--b];
-          };
+          }, "d");
           X("random", d);
           X("urandom", d);
           W("/dev/shm");
@@ -31195,7 +32139,7 @@ var require_sql_wasm = __commonJS({
             b.Ra = { lookup(d, c) {
               d = +c;
               var e = R(d);
-              d = { parent: null, cb: { Lb: "fake" }, Ra: { readlink: () => e.path }, id: d + 1 };
+              d = { parent: null, cb: { Lb: "fake" }, Ra: { readlink: /* @__PURE__ */ __name(() => e.path, "readlink") }, id: d + 1 };
               return d.parent = d;
             }, readdir() {
               return Array.from(Eb.entries()).filter(([, d]) => d).map(([d]) => d.toString());
@@ -31226,16 +32170,16 @@ var require_sql_wasm = __commonJS({
           v.set(a, b);
         };
         var da, ea, jb, dd, qa, la, oa, Ga, Z, ed = {
-          a: (a, b, d, c) => Oa(`Assertion failed: ${A(a)}, at: ` + [b ? A(b) : "unknown filename", d, c ? A(c) : "unknown function"]),
-          i: function(a, b) {
+          a: /* @__PURE__ */ __name((a, b, d, c) => Oa(`Assertion failed: ${A(a)}, at: ` + [b ? A(b) : "unknown filename", d, c ? A(c) : "unknown function"]), "a"),
+          i: /* @__PURE__ */ __name(function(a, b) {
             try {
               return a = A(a), cc(a, b), 0;
             } catch (d) {
               if (typeof Y === "undefined" || d.name !== "ErrnoError") throw d;
               return -d.Sa;
             }
-          },
-          D: function(a, b, d) {
+          }, "i"),
+          D: /* @__PURE__ */ __name(function(a, b, d) {
             try {
               b = A(b);
               b = Lc(a, b);
@@ -31251,8 +32195,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || e.name !== "ErrnoError") throw e;
               return -e.Sa;
             }
-          },
-          j: function(a, b) {
+          }, "D"),
+          j: /* @__PURE__ */ __name(function(a, b) {
             try {
               var d = R(a);
               bc(d, d.node, b);
@@ -31261,8 +32205,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || c.name !== "ErrnoError") throw c;
               return -c.Sa;
             }
-          },
-          h: function(a) {
+          }, "j"),
+          h: /* @__PURE__ */ __name(function(a) {
             try {
               var b = R(a);
               Ub(b, b.node, { timestamp: Date.now(), Fb: false });
@@ -31271,8 +32215,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || d.name !== "ErrnoError") throw d;
               return -d.Sa;
             }
-          },
-          b: function(a, b, d) {
+          }, "h"),
+          b: /* @__PURE__ */ __name(function(a, b, d) {
             Nc = d;
             try {
               var c = R(a);
@@ -31300,8 +32244,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || g.name !== "ErrnoError") throw g;
               return -g.Sa;
             }
-          },
-          g: function(a, b) {
+          }, "b"),
+          g: /* @__PURE__ */ __name(function(a, b) {
             try {
               var d = R(a), c = d.node, e = d.Qa.Xa;
               a = e ? d : c;
@@ -31313,8 +32257,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || m.name !== "ErrnoError") throw m;
               return -m.Sa;
             }
-          },
-          J: function(a, b) {
+          }, "g"),
+          J: /* @__PURE__ */ __name(function(a, b) {
             b = b < -9007199254740992 || b > 9007199254740992 ? NaN : Number(b);
             try {
               if (isNaN(b)) return -22;
@@ -31330,8 +32274,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || c.name !== "ErrnoError") throw c;
               return -c.Sa;
             }
-          },
-          I: function(a, b) {
+          }, "J"),
+          I: /* @__PURE__ */ __name(function(a, b) {
             try {
               if (!b) return -28;
               var d = l("/") + 1;
@@ -31342,25 +32286,25 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || c.name !== "ErrnoError") throw c;
               return -c.Sa;
             }
-          },
-          F: () => 0,
-          M: function(a, b) {
+          }, "I"),
+          F: /* @__PURE__ */ __name(() => 0, "F"),
+          M: /* @__PURE__ */ __name(function(a, b) {
             try {
               return a = A(a), Mc(b, ac(a, true));
             } catch (d) {
               if (typeof Y === "undefined" || d.name !== "ErrnoError") throw d;
               return -d.Sa;
             }
-          },
-          C: function(a, b, d) {
+          }, "M"),
+          C: /* @__PURE__ */ __name(function(a, b, d) {
             try {
               return b = A(b), b = Lc(a, b), W(b, d & -19), 0;
             } catch (c) {
               if (typeof Y === "undefined" || c.name !== "ErrnoError") throw c;
               return -c.Sa;
             }
-          },
-          L: function(a, b, d, c) {
+          }, "C"),
+          L: /* @__PURE__ */ __name(function(a, b, d, c) {
             try {
               b = A(b);
               var e = c & 256;
@@ -31370,8 +32314,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || g.name !== "ErrnoError") throw g;
               return -g.Sa;
             }
-          },
-          x: function(a, b, d, c) {
+          }, "L"),
+          x: /* @__PURE__ */ __name(function(a, b, d, c) {
             Nc = c;
             try {
               b = A(b);
@@ -31383,8 +32327,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || g.name !== "ErrnoError") throw g;
               return -g.Sa;
             }
-          },
-          s: function(a, b, d, c) {
+          }, "x"),
+          s: /* @__PURE__ */ __name(function(a, b, d, c) {
             try {
               b = A(b);
               b = Lc(a, b);
@@ -31401,24 +32345,24 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || z.name !== "ErrnoError") throw z;
               return -z.Sa;
             }
-          },
-          r: function(a) {
+          }, "s"),
+          r: /* @__PURE__ */ __name(function(a) {
             try {
               return a = A(a), $b(a), 0;
             } catch (b) {
               if (typeof Y === "undefined" || b.name !== "ErrnoError") throw b;
               return -b.Sa;
             }
-          },
-          N: function(a, b) {
+          }, "r"),
+          N: /* @__PURE__ */ __name(function(a, b) {
             try {
               return a = A(a), Mc(b, ac(a));
             } catch (d) {
               if (typeof Y === "undefined" || d.name !== "ErrnoError") throw d;
               return -d.Sa;
             }
-          },
-          o: function(a, b, d) {
+          }, "N"),
+          o: /* @__PURE__ */ __name(function(a, b, d) {
             try {
               b = A(b);
               b = Lc(a, b);
@@ -31430,8 +32374,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || c.name !== "ErrnoError") throw c;
               return -c.Sa;
             }
-          },
-          n: function(a, b, d, c) {
+          }, "o"),
+          n: /* @__PURE__ */ __name(function(a, b, d, c) {
             try {
               c &= 256;
               b = A(b);
@@ -31443,6 +32387,7 @@ var require_sql_wasm = __commonJS({
                   return q == 1073741823 ? e : q == 1073741822 ? null : (I[z >> 2] + H[z + 4 >> 2] * 4294967296) * 1e3 + Math.floor(q / 1e6);
                 };
                 var t = t2;
+                __name(t2, "t");
                 var g = t2(d);
                 var m = t2(d + 16);
               } else m = g = e;
@@ -31452,13 +32397,13 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || t2.name !== "ErrnoError") throw t2;
               return -t2.Sa;
             }
-          },
-          w: () => Oa(""),
-          v: () => {
+          }, "n"),
+          w: /* @__PURE__ */ __name(() => Oa(""), "w"),
+          v: /* @__PURE__ */ __name(() => {
             Xa = false;
             Pc = 0;
-          },
-          A: function(a, b) {
+          }, "v"),
+          A: /* @__PURE__ */ __name(function(a, b) {
             a = a < -9007199254740992 || a > 9007199254740992 ? NaN : Number(a);
             a = new Date(a * 1e3);
             if (isNaN(a.getTime())) return 1;
@@ -31476,8 +32421,8 @@ var require_sql_wasm = __commonJS({
             var c = new Date(a.getFullYear(), 0, 1).getTimezoneOffset();
             H[b + 32 >> 2] = (d != c && a.getTimezoneOffset() == Math.min(c, d)) | 0;
             return 0;
-          },
-          y: function(a, b, d, c, e, g, m) {
+          }, "A"),
+          y: /* @__PURE__ */ __name(function(a, b, d, c, e, g, m) {
             e = e < -9007199254740992 || e > 9007199254740992 ? NaN : Number(e);
             try {
               var t = R(c);
@@ -31494,8 +32439,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || n2.name !== "ErrnoError") throw n2;
               return -n2.Sa;
             }
-          },
-          z: function(a, b, d, c, e, g) {
+          }, "y"),
+          z: /* @__PURE__ */ __name(function(a, b, d, c, e, g) {
             g = g < -9007199254740992 || g > 9007199254740992 ? NaN : Number(g);
             try {
               var m = R(e);
@@ -31507,8 +32452,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || t.name !== "ErrnoError") throw t;
               return -t.Sa;
             }
-          },
-          k: (a, b) => {
+          }, "z"),
+          k: /* @__PURE__ */ __name((a, b) => {
             Tc[a] && (clearTimeout(Tc[a].id), delete Tc[a]);
             if (!b) return 0;
             var d = setTimeout(() => {
@@ -31531,24 +32476,24 @@ var require_sql_wasm = __commonJS({
             }, b);
             Tc[a] = { id: d, vc: b };
             return 0;
-          },
-          B: (a, b, d, c) => {
+          }, "k"),
+          B: /* @__PURE__ */ __name((a, b, d, c) => {
             var e = (/* @__PURE__ */ new Date()).getFullYear(), g = new Date(e, 0, 1).getTimezoneOffset();
             e = new Date(e, 6, 1).getTimezoneOffset();
             I[a >> 2] = Math.max(g, e) * 60;
             H[b >> 2] = Number(g != e);
-            b = (m) => {
+            b = /* @__PURE__ */ __name((m) => {
               var t = Math.abs(m);
               return `UTC${m >= 0 ? "-" : "+"}${String(Math.floor(t / 60)).padStart(2, "0")}${String(t % 60).padStart(2, "0")}`;
-            };
+            }, "b");
             a = b(g);
             b = b(e);
             e < g ? (L(a, E, d, 17), L(b, E, c, 17)) : (L(a, E, c, 17), L(b, E, d, 17));
-          },
-          d: () => Date.now(),
-          p: () => 2147483648,
-          c: () => performance.now(),
-          l: (a) => {
+          }, "B"),
+          d: /* @__PURE__ */ __name(() => Date.now(), "d"),
+          p: /* @__PURE__ */ __name(() => 2147483648, "p"),
+          c: /* @__PURE__ */ __name(() => performance.now(), "c"),
+          l: /* @__PURE__ */ __name((a) => {
             var b = E.length;
             a >>>= 0;
             if (a > 2147483648) return false;
@@ -31569,8 +32514,8 @@ var require_sql_wasm = __commonJS({
               if (e) return true;
             }
             return false;
-          },
-          G: (a, b) => {
+          }, "l"),
+          G: /* @__PURE__ */ __name((a, b) => {
             var d = 0, c = 0, e;
             for (e of Wc()) {
               var g = b + d;
@@ -31579,16 +32524,16 @@ var require_sql_wasm = __commonJS({
               c += 4;
             }
             return 0;
-          },
-          H: (a, b) => {
+          }, "G"),
+          H: /* @__PURE__ */ __name((a, b) => {
             var d = Wc();
             I[a >> 2] = d.length;
             a = 0;
             for (var c of d) a += l(c) + 1;
             I[b >> 2] = a;
             return 0;
-          },
-          e: function(a) {
+          }, "H"),
+          e: /* @__PURE__ */ __name(function(a) {
             try {
               var b = R(a);
               hc(b);
@@ -31597,8 +32542,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || d.name !== "ErrnoError") throw d;
               return d.Sa;
             }
-          },
-          m: function(a, b) {
+          }, "e"),
+          m: /* @__PURE__ */ __name(function(a, b) {
             try {
               var d = R(a);
               v[b] = d.tty ? 2 : P(d.mode) ? 3 : (d.mode & 61440) === 40960 ? 7 : 4;
@@ -31610,8 +32555,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || c.name !== "ErrnoError") throw c;
               return c.Sa;
             }
-          },
-          t: function(a, b, d, c) {
+          }, "m"),
+          t: /* @__PURE__ */ __name(function(a, b, d, c) {
             try {
               a: {
                 var e = R(a);
@@ -31652,8 +32597,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || N.name !== "ErrnoError") throw N;
               return N.Sa;
             }
-          },
-          E: function(a, b, d, c) {
+          }, "t"),
+          E: /* @__PURE__ */ __name(function(a, b, d, c) {
             b = b < -9007199254740992 || b > 9007199254740992 ? NaN : Number(b);
             try {
               if (isNaN(b)) return 22;
@@ -31666,8 +32611,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || g.name !== "ErrnoError") throw g;
               return g.Sa;
             }
-          },
-          K: function(a) {
+          }, "E"),
+          K: /* @__PURE__ */ __name(function(a) {
             try {
               var b = R(a);
               return b.Qa?.fsync?.(b);
@@ -31675,8 +32620,8 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || d.name !== "ErrnoError") throw d;
               return d.Sa;
             }
-          },
-          q: function(a, b, d, c) {
+          }, "K"),
+          q: /* @__PURE__ */ __name(function(a, b, d, c) {
             try {
               var e = R(a);
               a = b;
@@ -31697,11 +32642,11 @@ var require_sql_wasm = __commonJS({
               if (typeof Y === "undefined" || F.name !== "ErrnoError") throw F;
               return F.Sa;
             }
-          },
+          }, "q"),
           u: Sc,
-          f: function(a) {
+          f: /* @__PURE__ */ __name(function(a) {
             console.warn("sql.js: legacy function " + A(a) + "() is deprecated and will be disabled by default in the next major version. Initialize with useOldExtensionFunctions: false to use native SQLite functions. See https://github.com/sql-js/sql.js/pull/647");
-          }
+          }, "f")
         };
         async function fd() {
           Ka();
@@ -31709,6 +32654,7 @@ var require_sql_wasm = __commonJS({
           a && (a("Running..."), await new Promise((b) => setTimeout(b, 1)), setTimeout(a, 1, ""));
           Da || (k.noFSInit || Gb || Kc(), gd.P(), Hb = false, k.onRuntimeInitialized?.(), Ma());
         }
+        __name(fd, "fd");
         var gd;
         (async function() {
           function a(c) {
@@ -31771,6 +32717,7 @@ var require_sql_wasm = __commonJS({
             Fa();
             return gd;
           }
+          __name(a, "a");
           var b = { a: ed }, d = k.instantiateWasm;
           if (d) return new Promise((c) => {
             d(b, (e) => c(a(e)));
@@ -31786,7 +32733,7 @@ var require_sql_wasm = __commonJS({
         return Module;
       });
       return initSqlJsPromise;
-    };
+    }, "initSqlJs");
     if (typeof exports2 === "object" && typeof module === "object") {
       module.exports = initSqlJs;
       module.exports.default = initSqlJs;
@@ -31811,6 +32758,9 @@ var require_default = __commonJS({
 var require_fixed_size = __commonJS({
   "node_modules/fast-fifo/fixed-size.js"(exports2, module) {
     module.exports = class FixedFIFO {
+      static {
+        __name(this, "FixedFIFO");
+      }
       constructor(hwm) {
         if (!(hwm > 0) || (hwm - 1 & hwm) !== 0) throw new Error("Max size for a FixedFIFO should be a power of two");
         this.buffer = new Array(hwm);
@@ -31852,6 +32802,9 @@ var require_fast_fifo = __commonJS({
   "node_modules/fast-fifo/index.js"(exports2, module) {
     var FixedFIFO = require_fixed_size();
     module.exports = class FastFIFO {
+      static {
+        __name(this, "FastFIFO");
+      }
       constructor(hwm) {
         this.hwm = hwm || 16;
         this.head = new FixedFIFO(this.hwm);
@@ -31900,118 +32853,156 @@ var require_b4a = __commonJS({
     function isBuffer(value2) {
       return Buffer.isBuffer(value2) || value2 instanceof Uint8Array;
     }
+    __name(isBuffer, "isBuffer");
     function isEncoding(encoding) {
       return Buffer.isEncoding(encoding);
     }
+    __name(isEncoding, "isEncoding");
     function alloc(size2, fill3, encoding) {
       return Buffer.alloc(size2, fill3, encoding);
     }
+    __name(alloc, "alloc");
     function allocUnsafe(size2) {
       return Buffer.allocUnsafe(size2);
     }
+    __name(allocUnsafe, "allocUnsafe");
     function allocUnsafeSlow(size2) {
       return Buffer.allocUnsafeSlow(size2);
     }
+    __name(allocUnsafeSlow, "allocUnsafeSlow");
     function byteLength(string, encoding) {
       return Buffer.byteLength(string, encoding);
     }
+    __name(byteLength, "byteLength");
     function compare4(a, b) {
       return Buffer.compare(a, b);
     }
+    __name(compare4, "compare");
     function concat2(buffers, totalLength) {
       return Buffer.concat(buffers, totalLength);
     }
+    __name(concat2, "concat");
     function copy(source, target, targetStart, start, end) {
       return toBuffer(source).copy(target, targetStart, start, end);
     }
+    __name(copy, "copy");
     function equals(a, b) {
       return toBuffer(a).equals(b);
     }
+    __name(equals, "equals");
     function fill2(buffer3, value2, offset, end, encoding) {
       return toBuffer(buffer3).fill(value2, offset, end, encoding);
     }
+    __name(fill2, "fill");
     function from(value2, encodingOrOffset, length) {
       return Buffer.from(value2, encodingOrOffset, length);
     }
+    __name(from, "from");
     function includes(buffer3, value2, byteOffset, encoding) {
       return toBuffer(buffer3).includes(value2, byteOffset, encoding);
     }
+    __name(includes, "includes");
     function indexOf(buffer3, value2, byfeOffset, encoding) {
       return toBuffer(buffer3).indexOf(value2, byfeOffset, encoding);
     }
+    __name(indexOf, "indexOf");
     function lastIndexOf(buffer3, value2, byteOffset, encoding) {
       return toBuffer(buffer3).lastIndexOf(value2, byteOffset, encoding);
     }
+    __name(lastIndexOf, "lastIndexOf");
     function swap16(buffer3) {
       return toBuffer(buffer3).swap16();
     }
+    __name(swap16, "swap16");
     function swap32(buffer3) {
       return toBuffer(buffer3).swap32();
     }
+    __name(swap32, "swap32");
     function swap64(buffer3) {
       return toBuffer(buffer3).swap64();
     }
+    __name(swap64, "swap64");
     function toBuffer(buffer3) {
       if (Buffer.isBuffer(buffer3)) return buffer3;
       return Buffer.from(buffer3.buffer, buffer3.byteOffset, buffer3.byteLength);
     }
+    __name(toBuffer, "toBuffer");
     function toString3(buffer3, encoding, start, end) {
       return toBuffer(buffer3).toString(encoding, start, end);
     }
+    __name(toString3, "toString");
     function toHex(buffer3, start, end) {
       return toBuffer(buffer3).toString("hex", start, end);
     }
+    __name(toHex, "toHex");
     function write(buffer3, string, offset, length, encoding) {
       return toBuffer(buffer3).write(string, offset, length, encoding);
     }
+    __name(write, "write");
     function readDoubleBE(buffer3, offset) {
       return toBuffer(buffer3).readDoubleBE(offset);
     }
+    __name(readDoubleBE, "readDoubleBE");
     function readDoubleLE(buffer3, offset) {
       return toBuffer(buffer3).readDoubleLE(offset);
     }
+    __name(readDoubleLE, "readDoubleLE");
     function readFloatBE(buffer3, offset) {
       return toBuffer(buffer3).readFloatBE(offset);
     }
+    __name(readFloatBE, "readFloatBE");
     function readFloatLE(buffer3, offset) {
       return toBuffer(buffer3).readFloatLE(offset);
     }
+    __name(readFloatLE, "readFloatLE");
     function readInt32BE(buffer3, offset) {
       return toBuffer(buffer3).readInt32BE(offset);
     }
+    __name(readInt32BE, "readInt32BE");
     function readInt32LE(buffer3, offset) {
       return toBuffer(buffer3).readInt32LE(offset);
     }
+    __name(readInt32LE, "readInt32LE");
     function readUInt32BE(buffer3, offset) {
       return toBuffer(buffer3).readUInt32BE(offset);
     }
+    __name(readUInt32BE, "readUInt32BE");
     function readUInt32LE(buffer3, offset) {
       return toBuffer(buffer3).readUInt32LE(offset);
     }
+    __name(readUInt32LE, "readUInt32LE");
     function writeDoubleBE(buffer3, value2, offset) {
       return toBuffer(buffer3).writeDoubleBE(value2, offset);
     }
+    __name(writeDoubleBE, "writeDoubleBE");
     function writeDoubleLE(buffer3, value2, offset) {
       return toBuffer(buffer3).writeDoubleLE(value2, offset);
     }
+    __name(writeDoubleLE, "writeDoubleLE");
     function writeFloatBE(buffer3, value2, offset) {
       return toBuffer(buffer3).writeFloatBE(value2, offset);
     }
+    __name(writeFloatBE, "writeFloatBE");
     function writeFloatLE(buffer3, value2, offset) {
       return toBuffer(buffer3).writeFloatLE(value2, offset);
     }
+    __name(writeFloatLE, "writeFloatLE");
     function writeInt32BE(buffer3, value2, offset) {
       return toBuffer(buffer3).writeInt32BE(value2, offset);
     }
+    __name(writeInt32BE, "writeInt32BE");
     function writeInt32LE(buffer3, value2, offset) {
       return toBuffer(buffer3).writeInt32LE(value2, offset);
     }
+    __name(writeInt32LE, "writeInt32LE");
     function writeUInt32BE(buffer3, value2, offset) {
       return toBuffer(buffer3).writeUInt32BE(value2, offset);
     }
+    __name(writeUInt32BE, "writeUInt32BE");
     function writeUInt32LE(buffer3, value2, offset) {
       return toBuffer(buffer3).writeUInt32LE(value2, offset);
     }
+    __name(writeUInt32LE, "writeUInt32LE");
     module.exports = {
       isBuffer,
       isEncoding,
@@ -32060,6 +33051,9 @@ var require_pass_through_decoder = __commonJS({
   "node_modules/text-decoder/lib/pass-through-decoder.js"(exports2, module) {
     var b4a = require_b4a();
     module.exports = class PassThroughDecoder {
+      static {
+        __name(this, "PassThroughDecoder");
+      }
       constructor(encoding) {
         this.encoding = encoding;
       }
@@ -32081,6 +33075,9 @@ var require_utf8_decoder = __commonJS({
   "node_modules/text-decoder/lib/utf8-decoder.js"(exports2, module) {
     var b4a = require_b4a();
     module.exports = class UTF8Decoder {
+      static {
+        __name(this, "UTF8Decoder");
+      }
       constructor() {
         this._reset();
       }
@@ -32194,6 +33191,7 @@ var require_utf8_decoder = __commonJS({
       const available = len - i;
       return available < needed ? available : 0;
     }
+    __name(trailingIncomplete, "trailingIncomplete");
     function trailingBytesSeen(data) {
       const len = data.byteLength;
       if (len === 0) return 0;
@@ -32220,6 +33218,7 @@ var require_utf8_decoder = __commonJS({
       }
       return 0;
     }
+    __name(trailingBytesSeen, "trailingBytesSeen");
   }
 });
 
@@ -32229,6 +33228,9 @@ var require_text_decoder = __commonJS({
     var PassThroughDecoder = require_pass_through_decoder();
     var UTF8Decoder = require_utf8_decoder();
     module.exports = class TextDecoder {
+      static {
+        __name(this, "TextDecoder");
+      }
       constructor(encoding = "utf8") {
         this.encoding = normalizeEncoding(encoding);
         switch (this.encoding) {
@@ -32282,6 +33284,7 @@ var require_text_decoder = __commonJS({
           throw new Error("Unknown encoding: " + encoding);
       }
     }
+    __name(normalizeEncoding, "normalizeEncoding");
   }
 });
 
@@ -32289,6 +33292,9 @@ var require_text_decoder = __commonJS({
 var require_errors2 = __commonJS({
   "node_modules/streamx/lib/errors.js"(exports2, module) {
     module.exports = class StreamError extends Error {
+      static {
+        __name(this, "StreamError");
+      }
       constructor(msg, code, fn = StreamError) {
         super(msg);
         this.code = code;
@@ -32423,6 +33429,9 @@ var require_streamx = __commonJS({
     var WRITE_DROP_DATA = WRITE_FINISHING | WRITE_DONE | DESTROY_STATUS;
     var asyncIterator = Symbol.asyncIterator || /* @__PURE__ */ Symbol("asyncIterator");
     var WritableState = class {
+      static {
+        __name(this, "WritableState");
+      }
       constructor(stream3, { highWaterMark = 16384, map = null, mapWritable, byteLength, byteLengthWritable } = {}) {
         this.stream = stream3;
         this.queue = new FIFO();
@@ -32529,6 +33538,9 @@ var require_streamx = __commonJS({
       }
     };
     var ReadableState = class {
+      static {
+        __name(this, "ReadableState");
+      }
       constructor(stream3, { highWaterMark = 16384, map = null, mapReadable, byteLength, byteLengthReadable } = {}) {
         this.stream = stream3;
         this.queue = new FIFO();
@@ -32706,6 +33718,9 @@ var require_streamx = __commonJS({
       }
     };
     var TransformState = class {
+      static {
+        __name(this, "TransformState");
+      }
       constructor(stream3) {
         this.data = null;
         this.afterTransform = afterTransform.bind(stream3);
@@ -32713,6 +33728,9 @@ var require_streamx = __commonJS({
       }
     };
     var Pipeline2 = class {
+      static {
+        __name(this, "Pipeline");
+      }
       constructor(src, dst, cb) {
         this.from = src;
         this.to = dst;
@@ -32751,6 +33769,7 @@ var require_streamx = __commonJS({
       this.stream._duplexState |= READ_PIPE_DRAINED;
       this.updateCallback();
     }
+    __name(afterDrain, "afterDrain");
     function afterFinal(err2) {
       const stream3 = this.stream;
       if (err2) stream3.destroy(err2);
@@ -32768,6 +33787,7 @@ var require_streamx = __commonJS({
         this.updateNextTick();
       }
     }
+    __name(afterFinal, "afterFinal");
     function afterDestroy(err2) {
       const stream3 = this.stream;
       if (!err2 && !StreamError.isStreamDestroyed(this.error)) err2 = this.error;
@@ -32788,6 +33808,7 @@ var require_streamx = __commonJS({
         }
       }
     }
+    __name(afterDestroy, "afterDestroy");
     function afterWrite(err2) {
       const stream3 = this.stream;
       if (err2) stream3.destroy(err2);
@@ -32801,6 +33822,7 @@ var require_streamx = __commonJS({
       }
       this.updateCallback();
     }
+    __name(afterWrite, "afterWrite");
     function afterRead(err2) {
       if (err2) this.stream.destroy(err2);
       this.stream._duplexState &= READ_NOT_ACTIVE;
@@ -32809,18 +33831,21 @@ var require_streamx = __commonJS({
       }
       this.updateCallback();
     }
+    __name(afterRead, "afterRead");
     function updateReadNT() {
       if ((this.stream._duplexState & READ_UPDATING) === 0) {
         this.stream._duplexState &= READ_NOT_NEXT_TICK;
         this.update();
       }
     }
+    __name(updateReadNT, "updateReadNT");
     function updateWriteNT() {
       if ((this.stream._duplexState & WRITE_UPDATING) === 0) {
         this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
         this.update();
       }
     }
+    __name(updateWriteNT, "updateWriteNT");
     function tickDrains(drains) {
       for (let i = 0; i < drains.length; i++) {
         if (--drains[i].writes === 0) {
@@ -32829,6 +33854,7 @@ var require_streamx = __commonJS({
         }
       }
     }
+    __name(tickDrains, "tickDrains");
     function afterOpen(err2) {
       const stream3 = this.stream;
       if (err2) stream3.destroy(err2);
@@ -32849,10 +33875,12 @@ var require_streamx = __commonJS({
         stream3._readableState.updateCallback();
       }
     }
+    __name(afterOpen, "afterOpen");
     function afterTransform(err2, data) {
       if (data !== void 0 && data !== null) this.push(data);
       this._writableState.afterWrite(err2);
     }
+    __name(afterTransform, "afterTransform");
     function newListener(name) {
       if (this._readableState !== null) {
         if (name === "data") {
@@ -32871,7 +33899,11 @@ var require_streamx = __commonJS({
         }
       }
     }
+    __name(newListener, "newListener");
     var Stream = class extends EventEmitter4 {
+      static {
+        __name(this, "Stream");
+      }
       constructor(opts) {
         super();
         this._duplexState = 0;
@@ -32930,6 +33962,9 @@ var require_streamx = __commonJS({
       }
     };
     var Readable7 = class _Readable extends Stream {
+      static {
+        __name(this, "Readable");
+      }
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
@@ -32959,6 +33994,7 @@ var require_streamx = __commonJS({
           const next = dec.push(data);
           return next === "" && (data.byteLength !== 0 || dec.remaining > 0) ? null : map(next);
         }
+        __name(mapOrSkip, "mapOrSkip");
       }
       _read(cb) {
         cb(null);
@@ -33009,6 +34045,7 @@ var require_streamx = __commonJS({
           if (data.done) rs.push(null);
           else rs.push(data.value);
         }
+        __name(push, "push");
       }
       static from(data, opts) {
         if (isReadStreamx(data)) return data;
@@ -33062,9 +34099,11 @@ var require_streamx = __commonJS({
         function onreadable() {
           if (promiseResolve !== null) ondata(stream3.read());
         }
+        __name(onreadable, "onreadable");
         function onclose() {
           if (promiseResolve !== null) ondata(null);
         }
+        __name(onclose, "onclose");
         function ondata(data) {
           if (promiseReject === null) return;
           if (error2) {
@@ -33076,6 +34115,7 @@ var require_streamx = __commonJS({
           }
           promiseReject = promiseResolve = null;
         }
+        __name(ondata, "ondata");
         function destroy2(err2) {
           stream3.destroy(err2);
           return new Promise((resolve4, reject) => {
@@ -33086,9 +34126,13 @@ var require_streamx = __commonJS({
             });
           });
         }
+        __name(destroy2, "destroy");
       }
     };
     var Writable = class extends Stream {
+      static {
+        __name(this, "Writable");
+      }
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | READ_DONE;
@@ -33141,6 +34185,9 @@ var require_streamx = __commonJS({
       }
     };
     var Duplex = class extends Readable7 {
+      static {
+        __name(this, "Duplex");
+      }
       // and Writable
       constructor(opts) {
         super(opts);
@@ -33179,6 +34226,9 @@ var require_streamx = __commonJS({
       }
     };
     var Transform4 = class extends Duplex {
+      static {
+        __name(this, "Transform");
+      }
       constructor(opts) {
         super(opts);
         this._transformState = new TransformState(this);
@@ -33223,6 +34273,9 @@ var require_streamx = __commonJS({
       }
     };
     var PassThrough = class extends Transform4 {
+      static {
+        __name(this, "PassThrough");
+      }
     };
     function transformAfterFlush(err2, data) {
       const cb = this._transformState.afterFinal;
@@ -33231,6 +34284,7 @@ var require_streamx = __commonJS({
       this.push(null);
       cb(null);
     }
+    __name(transformAfterFlush, "transformAfterFlush");
     function pipelinePromise(...streams) {
       return new Promise((resolve4, reject) => {
         return pipeline4(...streams, (err2) => {
@@ -33239,6 +34293,7 @@ var require_streamx = __commonJS({
         });
       });
     }
+    __name(pipelinePromise, "pipelinePromise");
     function pipeline4(stream3, ...streams) {
       const all = Array.isArray(stream3) ? [...stream3, ...streams] : [stream3, ...streams];
       const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
@@ -33282,7 +34337,9 @@ var require_streamx = __commonJS({
             return onerror2(StreamError.PREMATURE_CLOSE());
           }
         }
+        __name(onclose, "onclose");
       }
+      __name(errorHandle, "errorHandle");
       function onerror(err2) {
         if (!err2 || error2) return;
         error2 = err2;
@@ -33290,52 +34347,69 @@ var require_streamx = __commonJS({
           s.destroy(err2);
         }
       }
+      __name(onerror, "onerror");
     }
+    __name(pipeline4, "pipeline");
     function echo(s) {
       return s;
     }
+    __name(echo, "echo");
     function isStream(stream3) {
       return !!stream3._readableState || !!stream3._writableState;
     }
+    __name(isStream, "isStream");
     function isStreamx(stream3) {
       return typeof stream3._duplexState === "number" && isStream(stream3);
     }
+    __name(isStreamx, "isStreamx");
     function isEnding(stream3) {
       return !!stream3._readableState && stream3._readableState.ending;
     }
+    __name(isEnding, "isEnding");
     function isEnded(stream3) {
       return !!stream3._readableState && stream3._readableState.ended;
     }
+    __name(isEnded, "isEnded");
     function isFinishing(stream3) {
       return !!stream3._writableState && stream3._writableState.ending;
     }
+    __name(isFinishing, "isFinishing");
     function isFinished(stream3) {
       return !!stream3._writableState && stream3._writableState.ended;
     }
+    __name(isFinished, "isFinished");
     function getStreamError(stream3, opts = {}) {
       const err2 = stream3._readableState && stream3._readableState.error || stream3._writableState && stream3._writableState.error;
       return !opts.all && StreamError.isStreamDestroyed(err2) ? null : err2;
     }
+    __name(getStreamError, "getStreamError");
     function isReadStreamx(stream3) {
       return isStreamx(stream3) && stream3.readable;
     }
+    __name(isReadStreamx, "isReadStreamx");
     function isDisturbed(stream3) {
       return (stream3._duplexState & OPENING) !== OPENING || (stream3._duplexState & DESTROYING) === DESTROYING || (stream3._duplexState & ACTIVE_OR_TICKING) !== 0;
     }
+    __name(isDisturbed, "isDisturbed");
     function isTypedArray(data) {
       return typeof data === "object" && data !== null && typeof data.byteLength === "number";
     }
+    __name(isTypedArray, "isTypedArray");
     function defaultByteLength(data) {
       return isTypedArray(data) ? data.byteLength : 1024;
     }
+    __name(defaultByteLength, "defaultByteLength");
     function noop4() {
     }
+    __name(noop4, "noop");
     function abort() {
       this.destroy(StreamError.ABORTED());
     }
+    __name(abort, "abort");
     function isWritev(s) {
       return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev;
     }
+    __name(isWritev, "isWritev");
     module.exports = {
       pipeline: pipeline4,
       pipelinePromise,
@@ -33372,10 +34446,10 @@ var require_headers2 = __commonJS({
     var MASK = 4095;
     var MAGIC_OFFSET = 257;
     var VERSION_OFFSET = 263;
-    exports2.decodeLongPath = function decodeLongPath(buf, encoding) {
+    exports2.decodeLongPath = /* @__PURE__ */ __name(function decodeLongPath(buf, encoding) {
       return decodeStr(buf, 0, buf.length, encoding);
-    };
-    exports2.encodePax = function encodePax(opts) {
+    }, "decodeLongPath");
+    exports2.encodePax = /* @__PURE__ */ __name(function encodePax(opts) {
       let result = "";
       if (opts.name) result += addLength(" path=" + opts.name + "\n");
       if (opts.linkname) result += addLength(" linkpath=" + opts.linkname + "\n");
@@ -33386,8 +34460,8 @@ var require_headers2 = __commonJS({
         }
       }
       return b4a.from(result);
-    };
-    exports2.decodePax = function decodePax(buf) {
+    }, "encodePax");
+    exports2.decodePax = /* @__PURE__ */ __name(function decodePax(buf) {
       const result = {};
       while (buf.length) {
         let i = 0;
@@ -33401,8 +34475,8 @@ var require_headers2 = __commonJS({
         buf = buf.subarray(len);
       }
       return result;
-    };
-    exports2.encode = function encode(opts) {
+    }, "decodePax");
+    exports2.encode = /* @__PURE__ */ __name(function encode(opts) {
       const buf = b4a.alloc(512);
       let name = opts.name;
       let prefix2 = "";
@@ -33433,8 +34507,8 @@ var require_headers2 = __commonJS({
       if (prefix2) b4a.write(buf, prefix2, 345);
       b4a.write(buf, encodeOct(cksum(buf), 6), 148);
       return buf;
-    };
-    exports2.decode = function decode(buf, filenameEncoding, allowUnknownFormat) {
+    }, "encode");
+    exports2.decode = /* @__PURE__ */ __name(function decode(buf, filenameEncoding, allowUnknownFormat) {
       let typeflag = buf[156] === 0 ? 0 : buf[156] - ZERO_OFFSET;
       let name = decodeStr(buf, 0, 100, filenameEncoding);
       const mode = decodeOct(buf, 100, 8);
@@ -33476,13 +34550,15 @@ var require_headers2 = __commonJS({
         devminor,
         pax: null
       };
-    };
+    }, "decode");
     function isUSTAR(buf) {
       return b4a.equals(USTAR_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6));
     }
+    __name(isUSTAR, "isUSTAR");
     function isGNU(buf) {
       return b4a.equals(GNU_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6)) && b4a.equals(GNU_VER, buf.subarray(VERSION_OFFSET, VERSION_OFFSET + 2));
     }
+    __name(isGNU, "isGNU");
     function clamp(index, len, defaultValue) {
       if (typeof index !== "number") return defaultValue;
       index = ~~index;
@@ -33492,6 +34568,7 @@ var require_headers2 = __commonJS({
       if (index >= 0) return index;
       return 0;
     }
+    __name(clamp, "clamp");
     function toType(flag) {
       switch (flag) {
         case 0:
@@ -33522,6 +34599,7 @@ var require_headers2 = __commonJS({
       }
       return null;
     }
+    __name(toType, "toType");
     function toTypeflag(flag) {
       switch (flag) {
         case "file":
@@ -33545,23 +34623,27 @@ var require_headers2 = __commonJS({
       }
       return 0;
     }
+    __name(toTypeflag, "toTypeflag");
     function indexOf(block, num, offset, end) {
       for (; offset < end; offset++) {
         if (block[offset] === num) return offset;
       }
       return end;
     }
+    __name(indexOf, "indexOf");
     function cksum(block) {
       let sum = 8 * 32;
       for (let i = 0; i < 148; i++) sum += block[i];
       for (let j = 156; j < 512; j++) sum += block[j];
       return sum;
     }
+    __name(cksum, "cksum");
     function encodeOct(val, n2) {
       val = val.toString(8);
       if (val.length > n2) return SEVENS.slice(0, n2) + " ";
       return ZEROS.slice(0, n2 - val.length) + val + " ";
     }
+    __name(encodeOct, "encodeOct");
     function encodeSizeBin(num, buf, off) {
       buf[off] = 128;
       for (let i = 11; i > 0; i--) {
@@ -33569,6 +34651,7 @@ var require_headers2 = __commonJS({
         num = Math.floor(num / 256);
       }
     }
+    __name(encodeSizeBin, "encodeSizeBin");
     function encodeSize(num, buf, off) {
       if (num.toString(8).length > 11) {
         encodeSizeBin(num, buf, off);
@@ -33576,6 +34659,7 @@ var require_headers2 = __commonJS({
         b4a.write(buf, encodeOct(num, 11), off);
       }
     }
+    __name(encodeSize, "encodeSize");
     function parse256(buf) {
       let positive;
       if (buf[0] === 128) positive = true;
@@ -33595,6 +34679,7 @@ var require_headers2 = __commonJS({
       }
       return positive ? sum : -1 * sum;
     }
+    __name(parse256, "parse256");
     function decodeOct(val, offset, length) {
       val = val.subarray(offset, offset + length);
       offset = 0;
@@ -33608,15 +34693,18 @@ var require_headers2 = __commonJS({
         return parseInt(b4a.toString(val.subarray(offset, end)), 8);
       }
     }
+    __name(decodeOct, "decodeOct");
     function decodeStr(val, offset, length, encoding) {
       return b4a.toString(val.subarray(offset, indexOf(val, 0, offset, offset + length)), encoding);
     }
+    __name(decodeStr, "decodeStr");
     function addLength(str2) {
       const len = b4a.byteLength(str2);
       let digits = Math.floor(Math.log(len) / Math.log(10)) + 1;
       if (len + digits >= Math.pow(10, digits)) digits++;
       return len + digits + str2;
     }
+    __name(addLength, "addLength");
   }
 });
 
@@ -33630,6 +34718,9 @@ var require_extract = __commonJS({
     var EMPTY2 = b4a.alloc(0);
     var MAX_HEADER_SIZE = 4 * 1024 * 1024;
     var BufferList = class {
+      static {
+        __name(this, "BufferList");
+      }
       constructor() {
         this.buffered = 0;
         this.shifted = 0;
@@ -33672,6 +34763,9 @@ var require_extract = __commonJS({
       }
     };
     var Source = class extends Readable7 {
+      static {
+        __name(this, "Source");
+      }
       constructor(self2, header2, offset) {
         super();
         this.header = header2;
@@ -33703,6 +34797,9 @@ var require_extract = __commonJS({
       }
     };
     var Extract = class extends Writable {
+      static {
+        __name(this, "Extract");
+      }
       constructor(opts) {
         super(opts);
         if (!opts) opts = {};
@@ -33905,6 +35002,7 @@ var require_extract = __commonJS({
           entryCallback = null;
           cb(err2);
         }
+        __name(consumeCallback, "consumeCallback");
         function onnext(resolve4, reject) {
           if (error2) {
             return reject(error2);
@@ -33922,6 +35020,7 @@ var require_extract = __commonJS({
             promiseResolve = promiseReject = null;
           }
         }
+        __name(onnext, "onnext");
         function onentry(header2, stream3, callback) {
           entryCallback = callback;
           stream3.on("error", noop4);
@@ -33932,6 +35031,7 @@ var require_extract = __commonJS({
             entryStream = stream3;
           }
         }
+        __name(onentry, "onentry");
         function onclose() {
           consumeCallback(error2);
           if (!promiseResolve) return;
@@ -33939,6 +35039,7 @@ var require_extract = __commonJS({
           else promiseResolve({ value: void 0, done: true });
           promiseResolve = promiseReject = null;
         }
+        __name(onclose, "onclose");
         function destroy2(err2) {
           extract.destroy(err2);
           consumeCallback(err2);
@@ -33950,17 +35051,20 @@ var require_extract = __commonJS({
             });
           });
         }
+        __name(destroy2, "destroy");
       }
     };
-    module.exports = function extract(opts) {
+    module.exports = /* @__PURE__ */ __name(function extract(opts) {
       return new Extract(opts);
-    };
+    }, "extract");
     function noop4() {
     }
+    __name(noop4, "noop");
     function overflow(size2) {
       size2 &= 511;
       return size2 && 512 - size2;
     }
+    __name(overflow, "overflow");
   }
 });
 
@@ -33995,6 +35099,9 @@ var require_pack = __commonJS({
     var FMODE = 420;
     var END_OF_TAR = b4a.alloc(1024);
     var Sink = class extends Writable {
+      static {
+        __name(this, "Sink");
+      }
       constructor(pack, header2, callback) {
         super({ mapWritable, eagerOpen: true });
         this.written = 0;
@@ -34081,6 +35188,9 @@ var require_pack = __commonJS({
       }
     };
     var Pack = class extends Readable7 {
+      static {
+        __name(this, "Pack");
+      }
       constructor(opts) {
         super(opts);
         this._drain = noop4;
@@ -34188,9 +35298,9 @@ var require_pack = __commonJS({
         cb();
       }
     };
-    module.exports = function pack(opts) {
+    module.exports = /* @__PURE__ */ __name(function pack(opts) {
       return new Pack(opts);
-    };
+    }, "pack");
     function modeToType(mode) {
       switch (mode & constants4.S_IFMT) {
         case constants4.S_IFBLK:
@@ -34206,15 +35316,19 @@ var require_pack = __commonJS({
       }
       return "file";
     }
+    __name(modeToType, "modeToType");
     function noop4() {
     }
+    __name(noop4, "noop");
     function overflow(self2, size2) {
       size2 &= 511;
       if (size2) self2.push(END_OF_TAR.subarray(0, 512 - size2));
     }
+    __name(overflow, "overflow");
     function mapWritable(buf) {
       return b4a.isBuffer(buf) ? buf : b4a.from(buf);
     }
+    __name(mapWritable, "mapWritable");
   }
 });
 
@@ -34237,12 +35351,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
-    var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isAlias2 = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS, "isAlias");
+    var isDocument = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC, "isDocument");
+    var isMap3 = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP, "isMap");
+    var isPair = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR, "isPair");
+    var isScalar2 = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR, "isScalar");
+    var isSeq2 = /* @__PURE__ */ __name((node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ, "isSeq");
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -34252,6 +35366,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
+    __name(isCollection, "isCollection");
     function isNode(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -34263,7 +35378,8 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    __name(isNode, "isNode");
+    var hasAnchor = /* @__PURE__ */ __name((node) => (isScalar2(node) || isCollection(node)) && !!node.anchor, "hasAnchor");
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -34300,6 +35416,7 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
+    __name(visit, "visit");
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
@@ -34339,6 +35456,7 @@ var require_visit = __commonJS({
       }
       return ctrl;
     }
+    __name(visit_, "visit_");
     async function visitAsync(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
@@ -34348,6 +35466,7 @@ var require_visit = __commonJS({
       } else
         await visitAsync_(null, node, visitor_, Object.freeze([]));
     }
+    __name(visitAsync, "visitAsync");
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
@@ -34387,6 +35506,7 @@ var require_visit = __commonJS({
       }
       return ctrl;
     }
+    __name(visitAsync_, "visitAsync_");
     function initVisitor(visitor) {
       if (typeof visitor === "object" && (visitor.Collection || visitor.Node || visitor.Value)) {
         return Object.assign({
@@ -34405,6 +35525,7 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
+    __name(initVisitor, "initVisitor");
     function callVisitor(key, node, visitor, path12) {
       if (typeof visitor === "function")
         return visitor(key, node, path12);
@@ -34420,6 +35541,7 @@ var require_visit = __commonJS({
         return visitor.Alias?.(key, node, path12);
       return void 0;
     }
+    __name(callVisitor, "callVisitor");
     function replaceNode(key, path12, node) {
       const parent = path12[path12.length - 1];
       if (identity.isCollection(parent)) {
@@ -34436,6 +35558,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
+    __name(replaceNode, "replaceNode");
     exports2.visit = visit;
     exports2.visitAsync = visitAsync;
   }
@@ -34455,8 +35578,11 @@ var require_directives = __commonJS({
       "{": "%7B",
       "}": "%7D"
     };
-    var escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
+    var escapeTagName = /* @__PURE__ */ __name((tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]), "escapeTagName");
     var Directives = class _Directives {
+      static {
+        __name(this, "Directives");
+      }
       constructor(yaml, tags2) {
         this.docStart = null;
         this.docEnd = false;
@@ -34626,6 +35752,7 @@ var require_anchors = __commonJS({
       }
       return true;
     }
+    __name(anchorIsValid, "anchorIsValid");
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
       visit.visit(root, {
@@ -34636,6 +35763,7 @@ var require_anchors = __commonJS({
       });
       return anchors;
     }
+    __name(anchorNames, "anchorNames");
     function findNewAnchor(prefix2, exclude) {
       for (let i = 1; true; ++i) {
         const name = `${prefix2}${i}`;
@@ -34643,24 +35771,25 @@ var require_anchors = __commonJS({
           return name;
       }
     }
+    __name(findNewAnchor, "findNewAnchor");
     function createNodeAnchors(doc, prefix2) {
       const aliasObjects = [];
       const sourceObjects = /* @__PURE__ */ new Map();
       let prevAnchors = null;
       return {
-        onAnchor: (source) => {
+        onAnchor: /* @__PURE__ */ __name((source) => {
           aliasObjects.push(source);
           prevAnchors ?? (prevAnchors = anchorNames(doc));
           const anchor = findNewAnchor(prefix2, prevAnchors);
           prevAnchors.add(anchor);
           return anchor;
-        },
+        }, "onAnchor"),
         /**
          * With circular references, the source node is only resolved after all
          * of its child nodes are. This is why anchors are set only after all of
          * the nodes have been created.
          */
-        setAnchors: () => {
+        setAnchors: /* @__PURE__ */ __name(() => {
           for (const source of aliasObjects) {
             const ref2 = sourceObjects.get(source);
             if (typeof ref2 === "object" && ref2.anchor && (identity.isScalar(ref2.node) || identity.isCollection(ref2.node))) {
@@ -34671,10 +35800,11 @@ var require_anchors = __commonJS({
               throw error2;
             }
           }
-        },
+        }, "setAnchors"),
         sourceObjects
       };
     }
+    __name(createNodeAnchors, "createNodeAnchors");
     exports2.anchorIsValid = anchorIsValid;
     exports2.anchorNames = anchorNames;
     exports2.createNodeAnchors = createNodeAnchors;
@@ -34728,6 +35858,7 @@ var require_applyReviver = __commonJS({
       }
       return reviver.call(obj, key, val);
     }
+    __name(applyReviver, "applyReviver");
     exports2.applyReviver = applyReviver;
   }
 });
@@ -34758,6 +35889,7 @@ var require_toJS = __commonJS({
         return Number(value2);
       return value2;
     }
+    __name(toJS, "toJS");
     exports2.toJS = toJS;
   }
 });
@@ -34770,6 +35902,9 @@ var require_Node = __commonJS({
     var identity = require_identity();
     var toJS = require_toJS();
     var NodeBase = class {
+      static {
+        __name(this, "NodeBase");
+      }
       constructor(type) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: type });
       }
@@ -34813,6 +35948,9 @@ var require_Alias = __commonJS({
     var Node = require_Node();
     var toJS = require_toJS();
     var Alias = class extends Node.NodeBase {
+      static {
+        __name(this, "Alias");
+      }
       constructor(source) {
         super(identity.ALIAS);
         this.source = source;
@@ -34835,10 +35973,10 @@ var require_Alias = __commonJS({
         } else {
           nodes = [];
           visit.visit(doc, {
-            Node: (_key, node) => {
+            Node: /* @__PURE__ */ __name((_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
-            }
+            }, "Node")
           });
           if (ctx)
             ctx.aliasResolveCache = nodes;
@@ -34917,6 +36055,7 @@ var require_Alias = __commonJS({
       }
       return 1;
     }
+    __name(getAliasCount, "getAliasCount");
     exports2.Alias = Alias;
   }
 });
@@ -34928,8 +36067,11 @@ var require_Scalar = __commonJS({
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
-    var isScalarValue = (value2) => !value2 || typeof value2 !== "function" && typeof value2 !== "object";
+    var isScalarValue = /* @__PURE__ */ __name((value2) => !value2 || typeof value2 !== "function" && typeof value2 !== "object", "isScalarValue");
     var Scalar = class extends Node.NodeBase {
+      static {
+        __name(this, "Scalar");
+      }
       constructor(value2) {
         super(identity.SCALAR);
         this.value = value2;
@@ -34969,6 +36111,7 @@ var require_createNode = __commonJS({
       }
       return tags2.find((t) => t.identify?.(value2) && !t.format);
     }
+    __name(findTagObject, "findTagObject");
     function createNode(value2, tagName, ctx) {
       if (identity.isDocument(value2))
         value2 = value2.contents;
@@ -35022,6 +36165,7 @@ var require_createNode = __commonJS({
         ref2.node = node;
       return node;
     }
+    __name(createNode, "createNode");
     exports2.createNode = createNode;
   }
 });
@@ -35048,15 +36192,19 @@ var require_Collection = __commonJS({
       return createNode.createNode(v, void 0, {
         aliasDuplicateObjects: false,
         keepUndefined: false,
-        onAnchor: () => {
+        onAnchor: /* @__PURE__ */ __name(() => {
           throw new Error("This should not happen, please report a bug.");
-        },
+        }, "onAnchor"),
         schema,
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path12) => path12 == null || typeof path12 === "object" && !!path12[Symbol.iterator]().next().done;
+    __name(collectionFromPath, "collectionFromPath");
+    var isEmptyPath = /* @__PURE__ */ __name((path12) => path12 == null || typeof path12 === "object" && !!path12[Symbol.iterator]().next().done, "isEmptyPath");
     var Collection2 = class extends Node.NodeBase {
+      static {
+        __name(this, "Collection");
+      }
       constructor(type, schema) {
         super(type);
         Object.defineProperty(this, "schema", {
@@ -35173,13 +36321,14 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
-    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = /* @__PURE__ */ __name((str2) => str2.replace(/^(?!$)(?: $)?/gm, "#"), "stringifyComment");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
+    __name(indentComment, "indentComment");
+    var lineComment = /* @__PURE__ */ __name((str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment, "lineComment");
     exports2.indentComment = indentComment;
     exports2.lineComment = lineComment;
     exports2.stringifyComment = stringifyComment;
@@ -35297,6 +36446,7 @@ ${indent}${text.slice(fold + 1, end2)}`;
       }
       return res;
     }
+    __name(foldFlowLines, "foldFlowLines");
     function consumeMoreIndentedLines(text, i, indent) {
       let end = i;
       let start = i + 1;
@@ -35315,6 +36465,7 @@ ${indent}${text.slice(fold + 1, end2)}`;
       }
       return end;
     }
+    __name(consumeMoreIndentedLines, "consumeMoreIndentedLines");
     exports2.FOLD_BLOCK = FOLD_BLOCK;
     exports2.FOLD_FLOW = FOLD_FLOW;
     exports2.FOLD_QUOTED = FOLD_QUOTED;
@@ -35328,12 +36479,12 @@ var require_stringifyString = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
-    var getFoldOptions = (ctx, isBlock) => ({
+    var getFoldOptions = /* @__PURE__ */ __name((ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
-    });
-    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
+    }), "getFoldOptions");
+    var containsDocumentMarker = /* @__PURE__ */ __name((str2) => /^(%|---|\.\.\.)/m.test(str2), "containsDocumentMarker");
     function lineLengthOverLimit(str2, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
@@ -35352,6 +36503,7 @@ var require_stringifyString = __commonJS({
       }
       return true;
     }
+    __name(lineLengthOverLimit, "lineLengthOverLimit");
     function doubleQuotedString(value2, ctx) {
       const json = JSON.stringify(value2);
       if (ctx.options.doubleQuotedAsJSON)
@@ -35432,6 +36584,7 @@ var require_stringifyString = __commonJS({
       str2 = start ? str2 + json.slice(start) : json;
       return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
+    __name(doubleQuotedString, "doubleQuotedString");
     function singleQuotedString(value2, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value2.includes("\n") || /[ \t]\n|\n[ \t]/.test(value2))
         return doubleQuotedString(value2, ctx);
@@ -35440,6 +36593,7 @@ var require_stringifyString = __commonJS({
 ${indent}`) + "'";
       return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
+    __name(singleQuotedString, "singleQuotedString");
     function quotedString(value2, ctx) {
       const { singleQuote: singleQuote2 } = ctx.options;
       let qs;
@@ -35457,6 +36611,7 @@ ${indent}`) + "'";
       }
       return qs(value2, ctx);
     }
+    __name(quotedString, "quotedString");
     var blockEndNewlines;
     try {
       blockEndNewlines = new RegExp("(^|(?<!\n))\n+(?!\n|$)", "g");
@@ -35538,6 +36693,7 @@ ${indent}${body2}`;
       return `|${header2}
 ${indent}${start}${value2}${end}`;
     }
+    __name(blockString, "blockString");
     function plainString(item, ctx, onComment, onChompKeep) {
       const { type, value: value2 } = item;
       const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
@@ -35561,13 +36717,14 @@ ${indent}${start}${value2}${end}`;
       const str2 = value2.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
+        const test = /* @__PURE__ */ __name((tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2), "test");
         const { compat, tags: tags2 } = ctx.doc.schema;
         if (tags2.some(test) || compat?.some(test))
           return quotedString(value2, ctx);
       }
       return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
+    __name(plainString, "plainString");
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
@@ -35576,7 +36733,7 @@ ${indent}`);
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
           type = Scalar.Scalar.QUOTE_DOUBLE;
       }
-      const _stringify = (_type) => {
+      const _stringify = /* @__PURE__ */ __name((_type) => {
         switch (_type) {
           case Scalar.Scalar.BLOCK_FOLDED:
           case Scalar.Scalar.BLOCK_LITERAL:
@@ -35590,7 +36747,7 @@ ${indent}`);
           default:
             return null;
         }
-      };
+      }, "_stringify");
       let res = _stringify(type);
       if (res === null) {
         const { defaultKeyType, defaultStringType } = ctx.options;
@@ -35601,6 +36758,7 @@ ${indent}`);
       }
       return res;
     }
+    __name(stringifyString, "stringifyString");
     exports2.stringifyString = stringifyString;
   }
 });
@@ -35655,6 +36813,7 @@ var require_stringify = __commonJS({
         options: opt
       };
     }
+    __name(createStringifyContext, "createStringifyContext");
     function getTagObject(tags2, item) {
       if (item.tag) {
         const match3 = tags2.filter((t) => t.tag === item.tag);
@@ -35682,6 +36841,7 @@ var require_stringify = __commonJS({
       }
       return tagObj;
     }
+    __name(getTagObject, "getTagObject");
     function stringifyProps(node, tagObj, { anchors: anchors$1, doc }) {
       if (!doc.directives)
         return "";
@@ -35696,6 +36856,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
+    __name(stringifyProps, "stringifyProps");
     function stringify(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
@@ -35713,7 +36874,7 @@ var require_stringify = __commonJS({
         }
       }
       let tagObj = void 0;
-      const node = identity.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
+      const node = identity.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: /* @__PURE__ */ __name((o) => tagObj = o, "onTagObj") });
       tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node));
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
@@ -35724,6 +36885,7 @@ var require_stringify = __commonJS({
       return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
 ${ctx.indent}${str2}`;
     }
+    __name(stringify, "stringify");
     exports2.createStringifyContext = createStringifyContext;
     exports2.stringify = stringify;
   }
@@ -35858,6 +37020,7 @@ ${ctx.indent}`;
       }
       return str2;
     }
+    __name(stringifyPair, "stringifyPair");
     exports2.stringifyPair = stringifyPair;
   }
 });
@@ -35871,6 +37034,7 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
+    __name(debug2, "debug");
     function warn(logLevel, warning2) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
@@ -35879,6 +37043,7 @@ var require_log = __commonJS({
           console.warn(warning2);
       }
     }
+    __name(warn, "warn");
     exports2.debug = debug2;
     exports2.warn = warn;
   }
@@ -35892,16 +37057,16 @@ var require_merge = __commonJS({
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
-      identify: (value2) => value2 === MERGE_KEY || typeof value2 === "symbol" && value2.description === MERGE_KEY,
+      identify: /* @__PURE__ */ __name((value2) => value2 === MERGE_KEY || typeof value2 === "symbol" && value2.description === MERGE_KEY, "identify"),
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
+      resolve: /* @__PURE__ */ __name(() => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
-      }),
-      stringify: () => MERGE_KEY
+      }), "resolve"),
+      stringify: /* @__PURE__ */ __name(() => MERGE_KEY, "stringify")
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = /* @__PURE__ */ __name((ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default), "isMergeKey");
     function addMergeToJSMap(ctx, map, value2) {
       const source = resolveAliasValue(ctx, value2);
       if (identity.isSeq(source))
@@ -35913,6 +37078,7 @@ var require_merge = __commonJS({
       else
         mergeValue(ctx, map, source);
     }
+    __name(addMergeToJSMap, "addMergeToJSMap");
     function mergeValue(ctx, map, value2) {
       const source = resolveAliasValue(ctx, value2);
       if (!identity.isMap(source))
@@ -35935,9 +37101,11 @@ var require_merge = __commonJS({
       }
       return map;
     }
+    __name(mergeValue, "mergeValue");
     function resolveAliasValue(ctx, value2) {
       return ctx && identity.isAlias(value2) ? value2.resolve(ctx.doc, ctx) : value2;
     }
+    __name(resolveAliasValue, "resolveAliasValue");
     exports2.addMergeToJSMap = addMergeToJSMap;
     exports2.isMergeKey = isMergeKey;
     exports2.merge = merge2;
@@ -35980,6 +37148,7 @@ var require_addPairToJSMap = __commonJS({
       }
       return map;
     }
+    __name(addPairToJSMap, "addPairToJSMap");
     function stringifyKey(key, jsKey, ctx) {
       if (jsKey === null)
         return "";
@@ -36004,6 +37173,7 @@ var require_addPairToJSMap = __commonJS({
       }
       return JSON.stringify(jsKey);
     }
+    __name(stringifyKey, "stringifyKey");
     exports2.addPairToJSMap = addPairToJSMap;
   }
 });
@@ -36021,7 +37191,11 @@ var require_Pair = __commonJS({
       const v = createNode.createNode(value2, void 0, ctx);
       return new Pair(k, v);
     }
+    __name(createPair, "createPair");
     var Pair = class _Pair {
+      static {
+        __name(this, "Pair");
+      }
       constructor(key, value2 = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
         this.key = key;
@@ -36060,6 +37234,7 @@ var require_stringifyCollection = __commonJS({
       const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
       return stringify2(collection, ctx, options);
     }
+    __name(stringifyCollection, "stringifyCollection");
     function stringifyBlockCollection({ comment, items: items2 }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
@@ -36109,6 +37284,7 @@ ${indent}${line}` : "\n";
         onChompKeep();
       return str2;
     }
+    __name(stringifyBlockCollection, "stringifyBlockCollection");
     function stringifyFlowCollection({ items: items2 }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
@@ -36187,6 +37363,7 @@ ${indent}${end}`;
         }
       }
     }
+    __name(stringifyFlowCollection, "stringifyFlowCollection");
     function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
@@ -36195,6 +37372,7 @@ ${indent}${end}`;
         lines.push(ic.trimStart());
       }
     }
+    __name(addCommentBefore, "addCommentBefore");
     exports2.stringifyCollection = stringifyCollection;
   }
 });
@@ -36221,7 +37399,11 @@ var require_YAMLMap = __commonJS({
       }
       return void 0;
     }
+    __name(findPair, "findPair");
     var YAMLMap = class extends Collection2.Collection {
+      static {
+        __name(this, "YAMLMap");
+      }
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -36236,14 +37418,14 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map = new this(schema);
-        const add = (key, value2) => {
+        const add = /* @__PURE__ */ __name((key, value2) => {
           if (typeof replacer === "function")
             value2 = replacer.call(obj, key, value2);
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
           if (value2 !== void 0 || keepUndefined)
             map.items.push(Pair.createPair(key, value2, ctx));
-        };
+        }, "add");
         if (obj instanceof Map) {
           for (const [key, value2] of obj)
             add(key, value2);
@@ -36359,7 +37541,7 @@ var require_map = __commonJS({
           onError("Expected a mapping for this tag");
         return map2;
       },
-      createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+      createNode: /* @__PURE__ */ __name((schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx), "createNode")
     };
     exports2.map = map;
   }
@@ -36376,6 +37558,9 @@ var require_YAMLSeq = __commonJS({
     var Scalar = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection2.Collection {
+      static {
+        __name(this, "YAMLSeq");
+      }
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
@@ -36477,6 +37662,7 @@ var require_YAMLSeq = __commonJS({
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
     }
+    __name(asItemIndex, "asItemIndex");
     exports2.YAMLSeq = YAMLSeq;
   }
 });
@@ -36497,7 +37683,7 @@ var require_seq = __commonJS({
           onError("Expected a sequence for this tag");
         return seq2;
       },
-      createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+      createNode: /* @__PURE__ */ __name((schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx), "createNode")
     };
     exports2.seq = seq;
   }
@@ -36509,10 +37695,10 @@ var require_string = __commonJS({
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
-      identify: (value2) => typeof value2 === "string",
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "string", "identify"),
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str2) => str2,
+      resolve: /* @__PURE__ */ __name((str2) => str2, "resolve"),
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -36528,13 +37714,13 @@ var require_null = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
-      identify: (value2) => value2 == null,
-      createNode: () => new Scalar.Scalar(null),
+      identify: /* @__PURE__ */ __name((value2) => value2 == null, "identify"),
+      createNode: /* @__PURE__ */ __name(() => new Scalar.Scalar(null), "createNode"),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar.Scalar(null),
-      stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
+      resolve: /* @__PURE__ */ __name(() => new Scalar.Scalar(null), "resolve"),
+      stringify: /* @__PURE__ */ __name(({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr, "stringify")
     };
     exports2.nullTag = nullTag;
   }
@@ -36546,11 +37732,11 @@ var require_bool = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
-      identify: (value2) => typeof value2 === "boolean",
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "boolean", "identify"),
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: /* @__PURE__ */ __name((str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"), "resolve"),
       stringify({ source, value: value2 }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -36587,6 +37773,7 @@ var require_stringifyNumber = __commonJS({
       }
       return n2;
     }
+    __name(stringifyNumber, "stringifyNumber");
     exports2.stringifyNumber = stringifyNumber;
   }
 });
@@ -36598,27 +37785,27 @@ var require_float = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value2) => typeof value2 === "number",
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "number", "identify"),
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: /* @__PURE__ */ __name((str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY, "resolve"),
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value2) => typeof value2 === "number",
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "number", "identify"),
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2),
+      resolve: /* @__PURE__ */ __name((str2) => parseFloat(str2), "resolve"),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
     var float = {
-      identify: (value2) => typeof value2 === "number",
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "number", "identify"),
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
@@ -36642,39 +37829,40 @@ var require_int = __commonJS({
   "node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
-    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
+    var intIdentify = /* @__PURE__ */ __name((value2) => typeof value2 === "bigint" || Number.isInteger(value2), "intIdentify");
+    var intResolve = /* @__PURE__ */ __name((str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix), "intResolve");
     function intStringify(node, radix, prefix2) {
       const { value: value2 } = node;
       if (intIdentify(value2) && value2 >= 0)
         return prefix2 + value2.toString(radix);
       return stringifyNumber.stringifyNumber(node);
     }
+    __name(intStringify, "intStringify");
     var intOct = {
-      identify: (value2) => intIdentify(value2) && value2 >= 0,
+      identify: /* @__PURE__ */ __name((value2) => intIdentify(value2) && value2 >= 0, "identify"),
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
-      stringify: (node) => intStringify(node, 8, "0o")
+      resolve: /* @__PURE__ */ __name((str2, _onError, opt) => intResolve(str2, 2, 8, opt), "resolve"),
+      stringify: /* @__PURE__ */ __name((node) => intStringify(node, 8, "0o"), "stringify")
     };
     var int = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: /* @__PURE__ */ __name((str2, _onError, opt) => intResolve(str2, 0, 10, opt), "resolve"),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
-      identify: (value2) => intIdentify(value2) && value2 >= 0,
+      identify: /* @__PURE__ */ __name((value2) => intIdentify(value2) && value2 >= 0, "identify"),
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
-      stringify: (node) => intStringify(node, 16, "0x")
+      resolve: /* @__PURE__ */ __name((str2, _onError, opt) => intResolve(str2, 2, 16, opt), "resolve"),
+      stringify: /* @__PURE__ */ __name((node) => intStringify(node, 16, "0x"), "stringify")
     };
     exports2.int = int;
     exports2.intHex = intHex;
@@ -36720,30 +37908,31 @@ var require_schema2 = __commonJS({
     function intIdentify(value2) {
       return typeof value2 === "bigint" || Number.isInteger(value2);
     }
-    var stringifyJSON = ({ value: value2 }) => JSON.stringify(value2);
+    __name(intIdentify, "intIdentify");
+    var stringifyJSON = /* @__PURE__ */ __name(({ value: value2 }) => JSON.stringify(value2), "stringifyJSON");
     var jsonScalars = [
       {
-        identify: (value2) => typeof value2 === "string",
+        identify: /* @__PURE__ */ __name((value2) => typeof value2 === "string", "identify"),
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str2) => str2,
+        resolve: /* @__PURE__ */ __name((str2) => str2, "resolve"),
         stringify: stringifyJSON
       },
       {
-        identify: (value2) => value2 == null,
-        createNode: () => new Scalar.Scalar(null),
+        identify: /* @__PURE__ */ __name((value2) => value2 == null, "identify"),
+        createNode: /* @__PURE__ */ __name(() => new Scalar.Scalar(null), "createNode"),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
-        resolve: () => null,
+        resolve: /* @__PURE__ */ __name(() => null, "resolve"),
         stringify: stringifyJSON
       },
       {
-        identify: (value2) => typeof value2 === "boolean",
+        identify: /* @__PURE__ */ __name((value2) => typeof value2 === "boolean", "identify"),
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str2) => str2 === "true",
+        resolve: /* @__PURE__ */ __name((str2) => str2 === "true", "resolve"),
         stringify: stringifyJSON
       },
       {
@@ -36751,15 +37940,15 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
-        stringify: ({ value: value2 }) => intIdentify(value2) ? value2.toString() : JSON.stringify(value2)
+        resolve: /* @__PURE__ */ __name((str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10), "resolve"),
+        stringify: /* @__PURE__ */ __name(({ value: value2 }) => intIdentify(value2) ? value2.toString() : JSON.stringify(value2), "stringify")
       },
       {
-        identify: (value2) => typeof value2 === "number",
+        identify: /* @__PURE__ */ __name((value2) => typeof value2 === "number", "identify"),
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str2) => parseFloat(str2),
+        resolve: /* @__PURE__ */ __name((str2) => parseFloat(str2), "resolve"),
         stringify: stringifyJSON
       }
     ];
@@ -36785,7 +37974,7 @@ var require_binary = __commonJS({
     var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
-      identify: (value2) => value2 instanceof Uint8Array,
+      identify: /* @__PURE__ */ __name((value2) => value2 instanceof Uint8Array, "identify"),
       // Buffer inherits from Uint8Array
       default: false,
       tag: "tag:yaml.org,2002:binary",
@@ -36877,6 +38066,7 @@ ${cn.comment}` : item.comment;
         onError("Expected a sequence for this tag");
       return seq;
     }
+    __name(resolvePairs, "resolvePairs");
     function createPairs(schema, iterable, ctx) {
       const { replacer } = ctx;
       const pairs2 = new YAMLSeq.YAMLSeq(schema);
@@ -36908,6 +38098,7 @@ ${cn.comment}` : item.comment;
         }
       return pairs2;
     }
+    __name(createPairs, "createPairs");
     var pairs = {
       collection: "seq",
       default: false,
@@ -36931,6 +38122,9 @@ var require_omap = __commonJS({
     var YAMLSeq = require_YAMLSeq();
     var pairs = require_pairs();
     var YAMLOMap = class _YAMLOMap extends YAMLSeq.YAMLSeq {
+      static {
+        __name(this, "YAMLOMap");
+      }
       constructor() {
         super();
         this.add = YAMLMap.YAMLMap.prototype.add.bind(this);
@@ -36974,7 +38168,7 @@ var require_omap = __commonJS({
     YAMLOMap.tag = "tag:yaml.org,2002:omap";
     var omap = {
       collection: "seq",
-      identify: (value2) => value2 instanceof Map,
+      identify: /* @__PURE__ */ __name((value2) => value2 instanceof Map, "identify"),
       nodeClass: YAMLOMap,
       default: false,
       tag: "tag:yaml.org,2002:omap",
@@ -36992,7 +38186,7 @@ var require_omap = __commonJS({
         }
         return Object.assign(new YAMLOMap(), pairs$1);
       },
-      createNode: (schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx)
+      createNode: /* @__PURE__ */ __name((schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx), "createNode")
     };
     exports2.YAMLOMap = YAMLOMap;
     exports2.omap = omap;
@@ -37010,20 +38204,21 @@ var require_bool2 = __commonJS({
         return source;
       return value2 ? ctx.options.trueStr : ctx.options.falseStr;
     }
+    __name(boolStringify, "boolStringify");
     var trueTag = {
-      identify: (value2) => value2 === true,
+      identify: /* @__PURE__ */ __name((value2) => value2 === true, "identify"),
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar.Scalar(true),
+      resolve: /* @__PURE__ */ __name(() => new Scalar.Scalar(true), "resolve"),
       stringify: boolStringify
     };
     var falseTag = {
-      identify: (value2) => value2 === false,
+      identify: /* @__PURE__ */ __name((value2) => value2 === false, "identify"),
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar.Scalar(false),
+      resolve: /* @__PURE__ */ __name(() => new Scalar.Scalar(false), "resolve"),
       stringify: boolStringify
     };
     exports2.falseTag = falseTag;
@@ -37038,27 +38233,27 @@ var require_float2 = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value2) => typeof value2 === "number",
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "number", "identify"),
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: /* @__PURE__ */ __name((str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY, "resolve"),
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value2) => typeof value2 === "number",
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "number", "identify"),
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
+      resolve: /* @__PURE__ */ __name((str2) => parseFloat(str2.replace(/_/g, "")), "resolve"),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
     var float = {
-      identify: (value2) => typeof value2 === "number",
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "number", "identify"),
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
@@ -37085,7 +38280,7 @@ var require_int2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
+    var intIdentify = /* @__PURE__ */ __name((value2) => typeof value2 === "bigint" || Number.isInteger(value2), "intIdentify");
     function intResolve(str2, offset, radix, { intAsBigInt }) {
       const sign2 = str2[0];
       if (sign2 === "-" || sign2 === "+")
@@ -37109,6 +38304,7 @@ var require_int2 = __commonJS({
       const n2 = parseInt(str2, radix);
       return sign2 === "-" ? -1 * n2 : n2;
     }
+    __name(intResolve, "intResolve");
     function intStringify(node, radix, prefix2) {
       const { value: value2 } = node;
       if (intIdentify(value2)) {
@@ -37117,14 +38313,15 @@ var require_int2 = __commonJS({
       }
       return stringifyNumber.stringifyNumber(node);
     }
+    __name(intStringify, "intStringify");
     var intBin = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
-      stringify: (node) => intStringify(node, 2, "0b")
+      resolve: /* @__PURE__ */ __name((str2, _onError, opt) => intResolve(str2, 2, 2, opt), "resolve"),
+      stringify: /* @__PURE__ */ __name((node) => intStringify(node, 2, "0b"), "stringify")
     };
     var intOct = {
       identify: intIdentify,
@@ -37132,15 +38329,15 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
-      stringify: (node) => intStringify(node, 8, "0")
+      resolve: /* @__PURE__ */ __name((str2, _onError, opt) => intResolve(str2, 1, 8, opt), "resolve"),
+      stringify: /* @__PURE__ */ __name((node) => intStringify(node, 8, "0"), "stringify")
     };
     var int = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: /* @__PURE__ */ __name((str2, _onError, opt) => intResolve(str2, 0, 10, opt), "resolve"),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -37149,8 +38346,8 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
-      stringify: (node) => intStringify(node, 16, "0x")
+      resolve: /* @__PURE__ */ __name((str2, _onError, opt) => intResolve(str2, 2, 16, opt), "resolve"),
+      stringify: /* @__PURE__ */ __name((node) => intStringify(node, 16, "0x"), "stringify")
     };
     exports2.int = int;
     exports2.intBin = intBin;
@@ -37167,6 +38364,9 @@ var require_set = __commonJS({
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
+      static {
+        __name(this, "YAMLSet");
+      }
       constructor(schema) {
         super(schema);
         this.tag = _YAMLSet.tag;
@@ -37227,11 +38427,11 @@ var require_set = __commonJS({
     YAMLSet.tag = "tag:yaml.org,2002:set";
     var set = {
       collection: "map",
-      identify: (value2) => value2 instanceof Set,
+      identify: /* @__PURE__ */ __name((value2) => value2 instanceof Set, "identify"),
       nodeClass: YAMLSet,
       default: false,
       tag: "tag:yaml.org,2002:set",
-      createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
+      createNode: /* @__PURE__ */ __name((schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx), "createNode"),
       resolve(map, onError) {
         if (identity.isMap(map)) {
           if (map.hasAllNullValues(true))
@@ -37256,15 +38456,16 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str2, asBigInt) {
       const sign2 = str2[0];
       const parts = sign2 === "-" || sign2 === "+" ? str2.substring(1) : str2;
-      const num = (n2) => asBigInt ? BigInt(n2) : Number(n2);
+      const num = /* @__PURE__ */ __name((n2) => asBigInt ? BigInt(n2) : Number(n2), "num");
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign2 === "-" ? num(-1) * res : res;
     }
+    __name(parseSexagesimal, "parseSexagesimal");
     function stringifySexagesimal(node) {
       let { value: value2 } = node;
-      let num = (n2) => n2;
+      let num = /* @__PURE__ */ __name((n2) => n2, "num");
       if (typeof value2 === "bigint")
-        num = (n2) => BigInt(n2);
+        num = /* @__PURE__ */ __name((n2) => BigInt(n2), "num");
       else if (isNaN(value2) || !isFinite(value2))
         return stringifyNumber.stringifyNumber(node);
       let sign2 = "";
@@ -37286,26 +38487,27 @@ var require_timestamp = __commonJS({
       }
       return sign2 + parts.map((n2) => String(n2).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
+    __name(stringifySexagesimal, "stringifySexagesimal");
     var intTime = {
-      identify: (value2) => typeof value2 === "bigint" || Number.isInteger(value2),
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "bigint" || Number.isInteger(value2), "identify"),
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
+      resolve: /* @__PURE__ */ __name((str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt), "resolve"),
       stringify: stringifySexagesimal
     };
     var floatTime = {
-      identify: (value2) => typeof value2 === "number",
+      identify: /* @__PURE__ */ __name((value2) => typeof value2 === "number", "identify"),
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str2) => parseSexagesimal(str2, false),
+      resolve: /* @__PURE__ */ __name((str2) => parseSexagesimal(str2, false), "resolve"),
       stringify: stringifySexagesimal
     };
     var timestamp = {
-      identify: (value2) => value2 instanceof Date,
+      identify: /* @__PURE__ */ __name((value2) => value2 instanceof Date, "identify"),
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
       // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
@@ -37328,7 +38530,7 @@ var require_timestamp = __commonJS({
         }
         return new Date(date);
       },
-      stringify: ({ value: value2 }) => value2?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
+      stringify: /* @__PURE__ */ __name(({ value: value2 }) => value2?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? "", "stringify")
     };
     exports2.floatTime = floatTime;
     exports2.intTime = intTime;
@@ -37469,6 +38671,7 @@ var require_tags = __commonJS({
         return tags3;
       }, []);
     }
+    __name(getTags, "getTags");
     exports2.coreKnownTags = coreKnownTags;
     exports2.getTags = getTags;
   }
@@ -37483,8 +38686,11 @@ var require_Schema = __commonJS({
     var seq = require_seq();
     var string = require_string();
     var tags2 = require_tags();
-    var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+    var sortMapEntriesByKey = /* @__PURE__ */ __name((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0, "sortMapEntriesByKey");
     var Schema = class _Schema {
+      static {
+        __name(this, "Schema");
+      }
       constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags2.getTags(compat, "compat") : compat ? tags2.getTags(null, compat) : null;
         this.name = typeof schema === "string" && schema || "core";
@@ -37582,6 +38788,7 @@ var require_stringifyDocument = __commonJS({
       }
       return lines.join("\n") + "\n";
     }
+    __name(stringifyDocument, "stringifyDocument");
     exports2.stringifyDocument = stringifyDocument;
   }
 });
@@ -37602,6 +38809,9 @@ var require_Document = __commonJS({
     var createNode = require_createNode();
     var directives = require_directives();
     var Document = class _Document {
+      static {
+        __name(this, "Document");
+      }
       constructor(value2, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -37691,7 +38901,7 @@ var require_Document = __commonJS({
           value2 = replacer.call({ "": value2 }, "", value2);
           _replacer = replacer;
         } else if (Array.isArray(replacer)) {
-          const keyToStr = (v) => typeof v === "number" || v instanceof String || v instanceof Number;
+          const keyToStr = /* @__PURE__ */ __name((v) => typeof v === "number" || v instanceof String || v instanceof Number, "keyToStr");
           const asStr = replacer.filter(keyToStr).map(String);
           if (asStr.length > 0)
             replacer = replacer.concat(asStr);
@@ -37891,6 +39101,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
+    __name(assertCollection, "assertCollection");
     exports2.Document = Document;
   }
 });
@@ -37900,6 +39111,9 @@ var require_errors3 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
+      static {
+        __name(this, "YAMLError");
+      }
       constructor(name, pos, code, message) {
         super();
         this.name = name;
@@ -37909,16 +39123,22 @@ var require_errors3 = __commonJS({
       }
     };
     var YAMLParseError = class extends YAMLError {
+      static {
+        __name(this, "YAMLParseError");
+      }
       constructor(pos, code, message) {
         super("YAMLParseError", pos, code, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
+      static {
+        __name(this, "YAMLWarning");
+      }
       constructor(pos, code, message) {
         super("YAMLWarning", pos, code, message);
       }
     };
-    var prettifyError = (src, lc) => (error2) => {
+    var prettifyError = /* @__PURE__ */ __name((src, lc) => (error2) => {
       if (error2.pos[0] === -1)
         return;
       error2.linePos = error2.pos.map((pos) => lc.linePos(pos));
@@ -37952,7 +39172,7 @@ ${lineStr}
 ${pointer}
 `;
       }
-    };
+    }, "prettifyError");
     exports2.YAMLError = YAMLError;
     exports2.YAMLParseError = YAMLParseError;
     exports2.YAMLWarning = YAMLWarning;
@@ -38090,6 +39310,7 @@ var require_resolve_props = __commonJS({
         start: start ?? end
       };
     }
+    __name(resolveProps, "resolveProps");
     exports2.resolveProps = resolveProps;
   }
 });
@@ -38132,6 +39353,7 @@ var require_util_contains_newline = __commonJS({
           return true;
       }
     }
+    __name(containsNewline, "containsNewline");
     exports2.containsNewline = containsNewline;
   }
 });
@@ -38150,6 +39372,7 @@ var require_util_flow_indent_check = __commonJS({
         }
       }
     }
+    __name(flowIndentCheck, "flowIndentCheck");
     exports2.flowIndentCheck = flowIndentCheck;
   }
 });
@@ -38166,6 +39389,7 @@ var require_util_map_includes = __commonJS({
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
       return items2.some((pair) => isEqual(pair.key, search));
     }
+    __name(mapIncludes, "mapIncludes");
     exports2.mapIncludes = mapIncludes;
   }
 });
@@ -38274,6 +39498,7 @@ var require_resolve_block_map = __commonJS({
       map.range = [bm.offset, offset, commentEnd ?? offset];
       return map;
     }
+    __name(resolveBlockMap, "resolveBlockMap");
     exports2.resolveBlockMap = resolveBlockMap;
   }
 });
@@ -38325,6 +39550,7 @@ var require_resolve_block_seq = __commonJS({
       seq.range = [bs.offset, offset, commentEnd ?? offset];
       return seq;
     }
+    __name(resolveBlockSeq, "resolveBlockSeq");
     exports2.resolveBlockSeq = resolveBlockSeq;
   }
 });
@@ -38368,6 +39594,7 @@ var require_resolve_end = __commonJS({
       }
       return { comment, offset };
     }
+    __name(resolveEnd, "resolveEnd");
     exports2.resolveEnd = resolveEnd;
   }
 });
@@ -38385,7 +39612,7 @@ var require_resolve_flow_collection = __commonJS({
     var utilContainsNewline = require_util_contains_newline();
     var utilMapIncludes = require_util_map_includes();
     var blockMsg = "Block collections are not allowed within flow collections";
-    var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
+    var isBlock = /* @__PURE__ */ __name((token) => token && (token.type === "block-map" || token.type === "block-seq"), "isBlock");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
       const isMap3 = fc.start.source === "{";
       const fcName = isMap3 ? "flow map" : "flow sequence";
@@ -38562,6 +39789,7 @@ var require_resolve_flow_collection = __commonJS({
       }
       return coll;
     }
+    __name(resolveFlowCollection, "resolveFlowCollection");
     exports2.resolveFlowCollection = resolveFlowCollection;
   }
 });
@@ -38588,6 +39816,7 @@ var require_compose_collection = __commonJS({
         coll.tag = tagName;
       return coll;
     }
+    __name(resolveCollection, "resolveCollection");
     function composeCollection(CN, ctx, token, props, onError) {
       const tagToken = props.tag;
       const tagName = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg));
@@ -38627,6 +39856,7 @@ var require_compose_collection = __commonJS({
         node.format = tag.format;
       return node;
     }
+    __name(composeCollection, "composeCollection");
     exports2.composeCollection = composeCollection;
   }
 });
@@ -38740,6 +39970,7 @@ var require_resolve_block_scalar = __commonJS({
       const end = start + header2.length + scalar.source.length;
       return { value: value2, type, comment: header2.comment, range: [start, end, end] };
     }
+    __name(resolveBlockScalar, "resolveBlockScalar");
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
         onError(props[0], "IMPOSSIBLE", "Block scalar header not found");
@@ -38800,6 +40031,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment, length };
     }
+    __name(parseBlockScalarHeader, "parseBlockScalarHeader");
     function splitLines(source) {
       const split = source.split(/\n( *)/);
       const first = split[0];
@@ -38810,6 +40042,7 @@ var require_resolve_block_scalar = __commonJS({
         lines.push([split[i], split[i + 1]]);
       return lines;
     }
+    __name(splitLines, "splitLines");
     exports2.resolveBlockScalar = resolveBlockScalar;
   }
 });
@@ -38824,7 +40057,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value2;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = /* @__PURE__ */ __name((rel, code, msg) => onError(offset + rel, code, msg), "_onError");
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -38857,6 +40090,7 @@ var require_resolve_flow_scalar = __commonJS({
         range: [offset, valueEnd, re.offset]
       };
     }
+    __name(resolveFlowScalar, "resolveFlowScalar");
     function plainValue(source, onError) {
       let badChar = "";
       switch (source[0]) {
@@ -38885,11 +40119,13 @@ var require_resolve_flow_scalar = __commonJS({
         onError(0, "BAD_SCALAR_START", `Plain value cannot start with ${badChar}`);
       return unfoldLines(source);
     }
+    __name(plainValue, "plainValue");
     function singleQuotedValue(source, onError) {
       if (source[source.length - 1] !== "'" || source.length === 1)
         onError(source.length, "MISSING_CHAR", "Missing closing 'quote");
       return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
     }
+    __name(singleQuotedValue, "singleQuotedValue");
     function unfoldLines(source) {
       const line = /(.*?)\r?\n/sy;
       let match3 = line.exec(source);
@@ -38924,6 +40160,7 @@ var require_resolve_flow_scalar = __commonJS({
       match3 = last.exec(source);
       return res + sep10 + (match3?.[1] ?? "");
     }
+    __name(unfoldLines, "unfoldLines");
     function doubleQuotedValue(source, onError) {
       let res = "";
       for (let i = 1; i < source.length - 1; ++i) {
@@ -38971,6 +40208,7 @@ var require_resolve_flow_scalar = __commonJS({
         onError(source.length, "MISSING_CHAR", 'Missing closing "quote');
       return res;
     }
+    __name(doubleQuotedValue, "doubleQuotedValue");
     function foldNewline(source, offset) {
       let fold = "";
       let ch = source[offset + 1];
@@ -38986,6 +40224,7 @@ var require_resolve_flow_scalar = __commonJS({
         fold = " ";
       return { fold, offset };
     }
+    __name(foldNewline, "foldNewline");
     var escapeCodes = {
       "0": "\0",
       // null character
@@ -39031,6 +40270,7 @@ var require_resolve_flow_scalar = __commonJS({
         return raw;
       }
     }
+    __name(parseCharCode, "parseCharCode");
     exports2.resolveFlowScalar = resolveFlowScalar;
   }
 });
@@ -39076,6 +40316,7 @@ var require_compose_scalar = __commonJS({
         scalar.comment = comment;
       return scalar;
     }
+    __name(composeScalar, "composeScalar");
     function findScalarTagByName(schema, value2, tagName, tagToken, onError) {
       if (tagName === "!")
         return schema[identity.SCALAR];
@@ -39099,6 +40340,7 @@ var require_compose_scalar = __commonJS({
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
       return schema[identity.SCALAR];
     }
+    __name(findScalarTagByName, "findScalarTagByName");
     function findScalarTagByTest({ atKey, directives, schema }, value2, token, onError) {
       const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value2)) || schema[identity.SCALAR];
       if (schema.compat) {
@@ -39112,6 +40354,7 @@ var require_compose_scalar = __commonJS({
       }
       return tag;
     }
+    __name(findScalarTagByTest, "findScalarTagByTest");
     exports2.composeScalar = composeScalar;
   }
 });
@@ -39142,6 +40385,7 @@ var require_util_empty_scalar_position = __commonJS({
       }
       return offset;
     }
+    __name(emptyScalarPosition, "emptyScalarPosition");
     exports2.emptyScalarPosition = emptyScalarPosition;
   }
 });
@@ -39213,6 +40457,7 @@ var require_compose_node = __commonJS({
         node.srcToken = token;
       return node;
     }
+    __name(composeNode, "composeNode");
     function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
       const token = {
         type: "scalar",
@@ -39234,6 +40479,7 @@ var require_compose_node = __commonJS({
       }
       return node;
     }
+    __name(composeEmptyNode, "composeEmptyNode");
     function composeAlias({ options }, { offset, source, end }, onError) {
       const alias = new Alias.Alias(source.substring(1));
       if (alias.source === "")
@@ -39247,6 +40493,7 @@ var require_compose_node = __commonJS({
         alias.comment = re.comment;
       return alias;
     }
+    __name(composeAlias, "composeAlias");
     exports2.composeEmptyNode = composeEmptyNode;
     exports2.composeNode = composeNode;
   }
@@ -39291,6 +40538,7 @@ var require_compose_doc = __commonJS({
       doc.range = [offset, contentEnd, re.offset];
       return doc;
     }
+    __name(composeDoc, "composeDoc");
     exports2.composeDoc = composeDoc;
   }
 });
@@ -39314,6 +40562,7 @@ var require_composer = __commonJS({
       const { offset, source } = src;
       return [offset, offset + (typeof source === "string" ? source.length : 1)];
     }
+    __name(getErrorPos, "getErrorPos");
     function parsePrelude(prelude) {
       let comment = "";
       let atComment = false;
@@ -39339,7 +40588,11 @@ var require_composer = __commonJS({
       }
       return { comment, afterEmptyLine };
     }
+    __name(parsePrelude, "parsePrelude");
     var Composer = class {
+      static {
+        __name(this, "Composer");
+      }
       constructor(options = {}) {
         this.doc = null;
         this.atDirectives = false;
@@ -39513,13 +40766,13 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = /* @__PURE__ */ __name((pos, code, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
             onError(offset, code, message);
           else
             throw new errors.YAMLParseError([offset, offset + 1], code, message);
-        };
+        }, "_onError");
         switch (token.type) {
           case "scalar":
           case "single-quoted-scalar":
@@ -39531,6 +40784,7 @@ var require_cst_scalar = __commonJS({
       }
       return null;
     }
+    __name(resolveAsScalar, "resolveAsScalar");
     function createScalarToken(value2, context5) {
       const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context5;
       const source = stringifyString.stringifyString({ type, value: value2 }, {
@@ -39563,6 +40817,7 @@ var require_cst_scalar = __commonJS({
           return { type: "scalar", offset, indent, source, end };
       }
     }
+    __name(createScalarToken, "createScalarToken");
     function setScalarValue(token, value2, context5 = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type } = context5;
       let indent = "indent" in token ? token.indent : null;
@@ -39607,6 +40862,7 @@ var require_cst_scalar = __commonJS({
           setFlowScalarValue(token, source, "scalar");
       }
     }
+    __name(setScalarValue, "setScalarValue");
     function setBlockScalarValue(token, source) {
       const he = source.indexOf("\n");
       const head = source.substring(0, he);
@@ -39631,6 +40887,7 @@ var require_cst_scalar = __commonJS({
         Object.assign(token, { type: "block-scalar", indent, props, source: body2 });
       }
     }
+    __name(setBlockScalarValue, "setBlockScalarValue");
     function addEndtoBlockProps(props, end) {
       if (end)
         for (const st of end)
@@ -39645,6 +40902,7 @@ var require_cst_scalar = __commonJS({
           }
       return false;
     }
+    __name(addEndtoBlockProps, "addEndtoBlockProps");
     function setFlowScalarValue(token, source, type) {
       switch (token.type) {
         case "scalar":
@@ -39682,6 +40940,7 @@ var require_cst_scalar = __commonJS({
         }
       }
     }
+    __name(setFlowScalarValue, "setFlowScalarValue");
     exports2.createScalarToken = createScalarToken;
     exports2.resolveAsScalar = resolveAsScalar;
     exports2.setScalarValue = setScalarValue;
@@ -39692,7 +40951,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
-    var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify = /* @__PURE__ */ __name((cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst), "stringify");
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -39732,6 +40991,7 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
+    __name(stringifyToken, "stringifyToken");
     function stringifyItem({ start, key, sep: sep10, value: value2 }) {
       let res = "";
       for (const st of start)
@@ -39745,6 +41005,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value2);
       return res;
     }
+    __name(stringifyItem, "stringifyItem");
     exports2.stringify = stringify;
   }
 });
@@ -39761,6 +41022,7 @@ var require_cst_visit = __commonJS({
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
+    __name(visit, "visit");
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
@@ -39807,6 +41069,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path12) : ctrl;
     }
+    __name(_visit, "_visit");
     exports2.visit = visit;
   }
 });
@@ -39822,8 +41085,8 @@ var require_cst = __commonJS({
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
-    var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isCollection = /* @__PURE__ */ __name((token) => !!token && "items" in token, "isCollection");
+    var isScalar2 = /* @__PURE__ */ __name((token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar"), "isScalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -39838,6 +41101,7 @@ var require_cst = __commonJS({
           return JSON.stringify(token);
       }
     }
+    __name(prettyToken, "prettyToken");
     function tokenType(source) {
       switch (source) {
         case BOM:
@@ -39897,6 +41161,7 @@ var require_cst = __commonJS({
       }
       return null;
     }
+    __name(tokenType, "tokenType");
     exports2.createScalarToken = cstScalar.createScalarToken;
     exports2.resolveAsScalar = cstScalar.resolveAsScalar;
     exports2.setScalarValue = cstScalar.setScalarValue;
@@ -39930,12 +41195,16 @@ var require_lexer = __commonJS({
           return false;
       }
     }
+    __name(isEmpty, "isEmpty");
     var hexDigits = new Set("0123456789ABCDEFabcdef");
     var tagChars = new Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-#;/?:@&=+$_.!~*'()");
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
-    var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
+    var isNotAnchorChar = /* @__PURE__ */ __name((ch) => !ch || invalidAnchorChars.has(ch), "isNotAnchorChar");
     var Lexer = class {
+      static {
+        __name(this, "Lexer");
+      }
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -40507,6 +41776,9 @@ var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter2 = class {
+      static {
+        __name(this, "LineCounter");
+      }
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -40546,6 +41818,7 @@ var require_parser = __commonJS({
           return true;
       return false;
     }
+    __name(includesToken, "includesToken");
     function findNonEmptyIndex(list3) {
       for (let i = 0; i < list3.length; ++i) {
         switch (list3[i].type) {
@@ -40559,6 +41832,7 @@ var require_parser = __commonJS({
       }
       return -1;
     }
+    __name(findNonEmptyIndex, "findNonEmptyIndex");
     function isFlowToken(token) {
       switch (token?.type) {
         case "alias":
@@ -40571,6 +41845,7 @@ var require_parser = __commonJS({
           return false;
       }
     }
+    __name(isFlowToken, "isFlowToken");
     function getPrevProps(parent) {
       switch (parent.type) {
         case "document":
@@ -40586,6 +41861,7 @@ var require_parser = __commonJS({
           return [];
       }
     }
+    __name(getPrevProps, "getPrevProps");
     function getFirstKeyStartProps(prev) {
       if (prev.length === 0)
         return [];
@@ -40604,6 +41880,7 @@ var require_parser = __commonJS({
       }
       return prev.splice(i, prev.length);
     }
+    __name(getFirstKeyStartProps, "getFirstKeyStartProps");
     function arrayPushArray(target, source) {
       if (source.length < 1e5)
         Array.prototype.push.apply(target, source);
@@ -40611,6 +41888,7 @@ var require_parser = __commonJS({
         for (let i = 0; i < source.length; ++i)
           target.push(source[i]);
     }
+    __name(arrayPushArray, "arrayPushArray");
     function fixFlowSeqItems(fc) {
       if (fc.start.type === "flow-seq-start") {
         for (const it of fc.items) {
@@ -40630,7 +41908,11 @@ var require_parser = __commonJS({
         }
       }
     }
+    __name(fixFlowSeqItems, "fixFlowSeqItems");
     var Parser = class {
+      static {
+        __name(this, "Parser");
+      }
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -41423,6 +42705,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
+    __name(parseOptions, "parseOptions");
     function parseAllDocuments(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
@@ -41437,6 +42720,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
+    __name(parseAllDocuments, "parseAllDocuments");
     function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
@@ -41456,6 +42740,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
+    __name(parseDocument2, "parseDocument");
     function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
@@ -41475,6 +42760,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
+    __name(parse6, "parse");
     function stringify(value2, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
@@ -41497,6 +42783,7 @@ var require_public_api = __commonJS({
         return value2.toString(options);
       return new Document.Document(value2, _replacer, options).toString(options);
     }
+    __name(stringify, "stringify");
     exports2.parse = parse6;
     exports2.parseAllDocuments = parseAllDocuments;
     exports2.parseDocument = parseDocument2;
@@ -41568,6 +42855,7 @@ function toCommandValue(input) {
   }
   return JSON.stringify(input);
 }
+__name(toCommandValue, "toCommandValue");
 function toCommandProperties(annotationProperties) {
   if (!Object.keys(annotationProperties).length) {
     return {};
@@ -41581,17 +42869,23 @@ function toCommandProperties(annotationProperties) {
     endColumn: annotationProperties.endColumn
   };
 }
+__name(toCommandProperties, "toCommandProperties");
 
 // node_modules/@actions/core/lib/command.js
 function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
   process.stdout.write(cmd.toString() + os.EOL);
 }
+__name(issueCommand, "issueCommand");
 function issue(name, message = "") {
   issueCommand(name, {}, message);
 }
+__name(issue, "issue");
 var CMD_STRING = "::";
 var Command = class {
+  static {
+    __name(this, "Command");
+  }
   constructor(command, properties, message) {
     if (!command) {
       command = "missing.command";
@@ -41626,9 +42920,11 @@ var Command = class {
 function escapeData(s) {
   return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
+__name(escapeData, "escapeData");
 function escapeProperty(s) {
   return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
+__name(escapeProperty, "escapeProperty");
 
 // node_modules/@actions/core/lib/file-command.js
 import * as crypto2 from "crypto";
@@ -41646,6 +42942,7 @@ function issueFileCommand(command, message) {
     encoding: "utf8"
   });
 }
+__name(issueFileCommand, "issueFileCommand");
 function prepareKeyValueMessage(key, value2) {
   const delimiter3 = `ghadelimiter_${crypto2.randomUUID()}`;
   const convertedValue = toCommandValue(value2);
@@ -41657,6 +42954,7 @@ function prepareKeyValueMessage(key, value2) {
   }
   return `${key}<<${delimiter3}${os2.EOL}${convertedValue}${os2.EOL}${delimiter3}`;
 }
+__name(prepareKeyValueMessage, "prepareKeyValueMessage");
 
 // node_modules/@actions/core/lib/core.js
 import * as os5 from "os";
@@ -41689,6 +42987,7 @@ function getProxyUrl(reqUrl) {
     return void 0;
   }
 }
+__name(getProxyUrl, "getProxyUrl");
 function checkBypass(reqUrl) {
   if (!reqUrl.hostname) {
     return false;
@@ -41720,11 +43019,16 @@ function checkBypass(reqUrl) {
   }
   return false;
 }
+__name(checkBypass, "checkBypass");
 function isLoopbackAddress(host) {
   const hostLower = host.toLowerCase();
   return hostLower === "localhost" || hostLower.startsWith("127.") || hostLower.startsWith("[::1]") || hostLower.startsWith("[0:0:0:0:0:0:0:1]");
 }
+__name(isLoopbackAddress, "isLoopbackAddress");
 var DecodedURL = class extends URL {
+  static {
+    __name(this, "DecodedURL");
+  }
   constructor(url2, base) {
     super(url2, base);
     this._decodedUsername = decodeURIComponent(super.username);
@@ -41747,6 +43051,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       resolve4(value2);
     });
   }
+  __name(adopt, "adopt");
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value2) {
       try {
@@ -41755,6 +43060,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(fulfilled, "fulfilled");
     function rejected(value2) {
       try {
         step(generator["throw"](value2));
@@ -41762,9 +43068,11 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(rejected, "rejected");
     function step(result) {
       result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
+    __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
@@ -41823,6 +43131,9 @@ var RetryableHttpVerbs = ["OPTIONS", "GET", "DELETE", "HEAD"];
 var ExponentialBackoffCeiling = 10;
 var ExponentialBackoffTimeSlice = 5;
 var HttpClientError = class _HttpClientError extends Error {
+  static {
+    __name(this, "HttpClientError");
+  }
   constructor(message, statusCode) {
     super(message);
     this.name = "HttpClientError";
@@ -41831,6 +43142,9 @@ var HttpClientError = class _HttpClientError extends Error {
   }
 };
 var HttpClientResponse = class {
+  static {
+    __name(this, "HttpClientResponse");
+  }
   constructor(message) {
     this.message = message;
   }
@@ -41862,6 +43176,9 @@ var HttpClientResponse = class {
   }
 };
 var HttpClient = class {
+  static {
+    __name(this, "HttpClient");
+  }
   constructor(userAgent2, handlers, requestOptions) {
     this._ignoreSslError = false;
     this._allowRedirects = true;
@@ -42068,6 +43385,7 @@ var HttpClient = class {
             resolve4(res);
           }
         }
+        __name(callbackForResult, "callbackForResult");
         this.requestRawWithCallback(info2, data, callbackForResult);
       });
     });
@@ -42092,6 +43410,7 @@ var HttpClient = class {
         onResult(err2, res);
       }
     }
+    __name(handleResult, "handleResult");
     const req = info2.httpModule.request(info2.options, (msg) => {
       const res = new HttpClientResponse(msg);
       handleResult(void 0, res);
@@ -42333,6 +43652,7 @@ var HttpClient = class {
           }
           return value2;
         }
+        __name(dateTimeDeserializer, "dateTimeDeserializer");
         let obj;
         let contents;
         try {
@@ -42367,7 +43687,7 @@ var HttpClient = class {
     });
   }
 };
-var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase()] = obj[k], c), {});
+var lowercaseKeys = /* @__PURE__ */ __name((obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase()] = obj[k], c), {}), "lowercaseKeys");
 
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
@@ -42376,6 +43696,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       resolve4(value2);
     });
   }
+  __name(adopt, "adopt");
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value2) {
       try {
@@ -42384,6 +43705,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(fulfilled, "fulfilled");
     function rejected(value2) {
       try {
         step(generator["throw"](value2));
@@ -42391,13 +43713,18 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(rejected, "rejected");
     function step(result) {
       result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
+    __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var BearerCredentialHandler = class {
+  static {
+    __name(this, "BearerCredentialHandler");
+  }
   constructor(token) {
     this.token = token;
   }
@@ -42429,6 +43756,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       resolve4(value2);
     });
   }
+  __name(adopt, "adopt");
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value2) {
       try {
@@ -42437,6 +43765,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(fulfilled, "fulfilled");
     function rejected(value2) {
       try {
         step(generator["throw"](value2));
@@ -42444,15 +43773,20 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(rejected, "rejected");
     function step(result) {
       result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
+    __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var { access, appendFile, writeFile } = promises;
 var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
 var Summary = class {
+  static {
+    __name(this, "Summary");
+  }
   constructor() {
     this._buffer = "";
   }
@@ -42727,6 +44061,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       resolve4(value2);
     });
   }
+  __name(adopt, "adopt");
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value2) {
       try {
@@ -42735,6 +44070,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(fulfilled, "fulfilled");
     function rejected(value2) {
       try {
         step(generator["throw"](value2));
@@ -42742,9 +44078,11 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(rejected, "rejected");
     function step(result) {
       result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
+    __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
@@ -42764,6 +44102,7 @@ function exists(fsPath) {
     return true;
   });
 }
+__name(exists, "exists");
 function isRooted(p) {
   p = normalizeSeparators(p);
   if (!p) {
@@ -42774,6 +44113,7 @@ function isRooted(p) {
   }
   return p.startsWith("/");
 }
+__name(isRooted, "isRooted");
 function tryGetExecutablePath(filePath, extensions) {
   return __awaiter4(this, void 0, void 0, function* () {
     let stats = void 0;
@@ -42832,6 +44172,7 @@ function tryGetExecutablePath(filePath, extensions) {
     return "";
   });
 }
+__name(tryGetExecutablePath, "tryGetExecutablePath");
 function normalizeSeparators(p) {
   p = p || "";
   if (IS_WINDOWS) {
@@ -42840,9 +44181,11 @@ function normalizeSeparators(p) {
   }
   return p.replace(/\/\/+/g, "/");
 }
+__name(normalizeSeparators, "normalizeSeparators");
 function isUnixExecutable(stats) {
   return (stats.mode & 1) > 0 || (stats.mode & 8) > 0 && process.getgid !== void 0 && stats.gid === process.getgid() || (stats.mode & 64) > 0 && process.getuid !== void 0 && stats.uid === process.getuid();
 }
+__name(isUnixExecutable, "isUnixExecutable");
 
 // node_modules/@actions/io/lib/io.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
@@ -42851,6 +44194,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       resolve4(value2);
     });
   }
+  __name(adopt, "adopt");
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value2) {
       try {
@@ -42859,6 +44203,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(fulfilled, "fulfilled");
     function rejected(value2) {
       try {
         step(generator["throw"](value2));
@@ -42866,9 +44211,11 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(rejected, "rejected");
     function step(result) {
       result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
+    __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
@@ -42891,12 +44238,14 @@ function rmRF(inputPath) {
     }
   });
 }
+__name(rmRF, "rmRF");
 function mkdirP(fsPath) {
   return __awaiter5(this, void 0, void 0, function* () {
     ok(fsPath, "a path argument must be provided");
     yield mkdir(fsPath, { recursive: true });
   });
 }
+__name(mkdirP, "mkdirP");
 function which(tool, check2) {
   return __awaiter5(this, void 0, void 0, function* () {
     if (!tool) {
@@ -42920,6 +44269,7 @@ function which(tool, check2) {
     return "";
   });
 }
+__name(which, "which");
 function findInPath(tool) {
   return __awaiter5(this, void 0, void 0, function* () {
     if (!tool) {
@@ -42961,6 +44311,7 @@ function findInPath(tool) {
     return matches2;
   });
 }
+__name(findInPath, "findInPath");
 
 // node_modules/@actions/exec/lib/toolrunner.js
 import { setTimeout as setTimeout2 } from "timers";
@@ -42970,6 +44321,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       resolve4(value2);
     });
   }
+  __name(adopt, "adopt");
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value2) {
       try {
@@ -42978,6 +44330,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(fulfilled, "fulfilled");
     function rejected(value2) {
       try {
         step(generator["throw"](value2));
@@ -42985,14 +44338,19 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(rejected, "rejected");
     function step(result) {
       result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
+    __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var IS_WINDOWS2 = process.platform === "win32";
 var ToolRunner = class extends events.EventEmitter {
+  static {
+    __name(this, "ToolRunner");
+  }
   constructor(toolPath, args, options) {
     super();
     if (!toolPath) {
@@ -43313,6 +44671,7 @@ function argStringToArray(argString) {
     arg += c;
     escaped = false;
   }
+  __name(append, "append");
   for (let i = 0; i < argString.length; i++) {
     const c = argString.charAt(i);
     if (c === '"') {
@@ -43345,7 +44704,11 @@ function argStringToArray(argString) {
   }
   return args;
 }
+__name(argStringToArray, "argStringToArray");
 var ExecState = class _ExecState extends events.EventEmitter {
+  static {
+    __name(this, "ExecState");
+  }
   constructor(options, toolPath) {
     super();
     this.processClosed = false;
@@ -43415,6 +44778,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       resolve4(value2);
     });
   }
+  __name(adopt, "adopt");
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value2) {
       try {
@@ -43423,6 +44787,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(fulfilled, "fulfilled");
     function rejected(value2) {
       try {
         step(generator["throw"](value2));
@@ -43430,9 +44795,11 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(rejected, "rejected");
     function step(result) {
       result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
+    __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
@@ -43448,6 +44815,7 @@ function exec(commandLine, args, options) {
     return runner.exec();
   });
 }
+__name(exec, "exec");
 
 // node_modules/@actions/core/lib/platform.js
 var platform = os4.platform();
@@ -43460,6 +44828,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       resolve4(value2);
     });
   }
+  __name(adopt, "adopt");
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value2) {
       try {
@@ -43468,6 +44837,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(fulfilled, "fulfilled");
     function rejected(value2) {
       try {
         step(generator["throw"](value2));
@@ -43475,9 +44845,11 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(rejected, "rejected");
     function step(result) {
       result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
+    __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
@@ -43489,6 +44861,7 @@ var ExitCode;
 function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
 }
+__name(setSecret, "setSecret");
 function getInput(name, options) {
   const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
   if (options && options.required && !val) {
@@ -43499,6 +44872,7 @@ function getInput(name, options) {
   }
   return val.trim();
 }
+__name(getInput, "getInput");
 function setOutput(name, value2) {
   const filePath = process.env["GITHUB_OUTPUT"] || "";
   if (filePath) {
@@ -43507,34 +44881,44 @@ function setOutput(name, value2) {
   process.stdout.write(os5.EOL);
   issueCommand("set-output", { name }, toCommandValue(value2));
 }
+__name(setOutput, "setOutput");
 function setFailed(message) {
   process.exitCode = ExitCode.Failure;
   error(message);
 }
+__name(setFailed, "setFailed");
 function isDebug() {
   return process.env["RUNNER_DEBUG"] === "1";
 }
+__name(isDebug, "isDebug");
 function debug(message) {
   issueCommand("debug", {}, message);
 }
+__name(debug, "debug");
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
+__name(error, "error");
 function warning(message, properties = {}) {
   issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
+__name(warning, "warning");
 function notice(message, properties = {}) {
   issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
+__name(notice, "notice");
 function info(message) {
   process.stdout.write(message + os5.EOL);
 }
+__name(info, "info");
 function startGroup(name) {
   issue("group", name);
 }
+__name(startGroup, "startGroup");
 function endGroup() {
   issue("endgroup");
 }
+__name(endGroup, "endGroup");
 function group(name, fn) {
   return __awaiter8(this, void 0, void 0, function* () {
     startGroup(name);
@@ -43547,11 +44931,15 @@ function group(name, fn) {
     return result;
   });
 }
+__name(group, "group");
 
 // node_modules/@actions/github/lib/context.js
 import { readFileSync, existsSync as existsSync2 } from "fs";
 import { EOL as EOL6 } from "os";
 var Context = class {
+  static {
+    __name(this, "Context");
+  }
   /**
    * Hydrate the context from the environment
    */
@@ -43608,6 +44996,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       resolve4(value2);
     });
   }
+  __name(adopt, "adopt");
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value2) {
       try {
@@ -43616,6 +45005,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(fulfilled, "fulfilled");
     function rejected(value2) {
       try {
         step(generator["throw"](value2));
@@ -43623,9 +45013,11 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(rejected, "rejected");
     function step(result) {
       result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
+    __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
@@ -43637,24 +45029,29 @@ function getAuthString(token, options) {
   }
   return typeof options.auth === "string" ? options.auth : `token ${token}`;
 }
+__name(getAuthString, "getAuthString");
 function getProxyAgent(destinationUrl) {
   const hc = new httpClient.HttpClient();
   return hc.getAgent(destinationUrl);
 }
+__name(getProxyAgent, "getProxyAgent");
 function getProxyAgentDispatcher(destinationUrl) {
   const hc = new httpClient.HttpClient();
   return hc.getAgentDispatcher(destinationUrl);
 }
+__name(getProxyAgentDispatcher, "getProxyAgentDispatcher");
 function getProxyFetch(destinationUrl) {
   const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
-  const proxyFetch = (url2, opts) => __awaiter9(this, void 0, void 0, function* () {
+  const proxyFetch = /* @__PURE__ */ __name((url2, opts) => __awaiter9(this, void 0, void 0, function* () {
     return (0, import_undici2.fetch)(url2, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
-  });
+  }), "proxyFetch");
   return proxyFetch;
 }
+__name(getProxyFetch, "getProxyFetch");
 function getApiBaseUrl() {
   return process.env["GITHUB_API_URL"] || "https://api.github.com";
 }
+__name(getApiBaseUrl, "getApiBaseUrl");
 function getUserAgentWithOrchestrationId(baseUserAgent) {
   var _a2;
   const orchId = (_a2 = process.env["ACTIONS_ORCHESTRATION_ID"]) === null || _a2 === void 0 ? void 0 : _a2.trim();
@@ -43668,6 +45065,7 @@ function getUserAgentWithOrchestrationId(baseUserAgent) {
   }
   return baseUserAgent;
 }
+__name(getUserAgentWithOrchestrationId, "getUserAgentWithOrchestrationId");
 
 // node_modules/universal-user-agent/index.js
 function getUserAgent() {
@@ -43679,6 +45077,7 @@ function getUserAgent() {
   }
   return "<environment undetectable>";
 }
+__name(getUserAgent, "getUserAgent");
 
 // node_modules/before-after-hook/lib/register.js
 function register(state4, name, method, options) {
@@ -43702,6 +45101,7 @@ function register(state4, name, method, options) {
     }, method)();
   });
 }
+__name(register, "register");
 
 // node_modules/before-after-hook/lib/add.js
 function addHook(state4, kind, name, hook2) {
@@ -43710,12 +45110,12 @@ function addHook(state4, kind, name, hook2) {
     state4.registry[name] = [];
   }
   if (kind === "before") {
-    hook2 = (method, options) => {
+    hook2 = /* @__PURE__ */ __name((method, options) => {
       return Promise.resolve().then(orig.bind(null, options)).then(method.bind(null, options));
-    };
+    }, "hook");
   }
   if (kind === "after") {
-    hook2 = (method, options) => {
+    hook2 = /* @__PURE__ */ __name((method, options) => {
       let result;
       return Promise.resolve().then(method.bind(null, options)).then((result_) => {
         result = result_;
@@ -43723,20 +45123,21 @@ function addHook(state4, kind, name, hook2) {
       }).then(() => {
         return result;
       });
-    };
+    }, "hook");
   }
   if (kind === "error") {
-    hook2 = (method, options) => {
+    hook2 = /* @__PURE__ */ __name((method, options) => {
       return Promise.resolve().then(method.bind(null, options)).catch((error2) => {
         return orig(error2, options);
       });
-    };
+    }, "hook");
   }
   state4.registry[name].push({
     hook: hook2,
     orig
   });
 }
+__name(addHook, "addHook");
 
 // node_modules/before-after-hook/lib/remove.js
 function removeHook(state4, name, method) {
@@ -43751,6 +45152,7 @@ function removeHook(state4, name, method) {
   }
   state4.registry[name].splice(index, 1);
 }
+__name(removeHook, "removeHook");
 
 // node_modules/before-after-hook/index.js
 var bind = Function.bind;
@@ -43767,6 +45169,7 @@ function bindApi(hook2, state4, name) {
     hook2[kind] = hook2.api[kind] = bindable(addHook, null).apply(null, args);
   });
 }
+__name(bindApi, "bindApi");
 function Singular() {
   const singularHookName = /* @__PURE__ */ Symbol("Singular");
   const singularHookState = {
@@ -43776,6 +45179,7 @@ function Singular() {
   bindApi(singularHook, singularHookState, singularHookName);
   return singularHook;
 }
+__name(Singular, "Singular");
 function Collection() {
   const state4 = {
     registry: {}
@@ -43784,6 +45188,7 @@ function Collection() {
   bindApi(hook2, state4);
   return hook2;
 }
+__name(Collection, "Collection");
 var before_after_hook_default = { Singular, Collection };
 
 // node_modules/@octokit/endpoint/dist-bundle/index.js
@@ -43809,6 +45214,7 @@ function lowercaseKeys2(object) {
     return newObj;
   }, {});
 }
+__name(lowercaseKeys2, "lowercaseKeys");
 function isPlainObject(value2) {
   if (typeof value2 !== "object" || value2 === null) return false;
   if (Object.prototype.toString.call(value2) !== "[object Object]") return false;
@@ -43817,6 +45223,7 @@ function isPlainObject(value2) {
   const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
   return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value2);
 }
+__name(isPlainObject, "isPlainObject");
 function mergeDeep(defaults3, options) {
   const result = Object.assign({}, defaults3);
   Object.keys(options).forEach((key) => {
@@ -43829,6 +45236,7 @@ function mergeDeep(defaults3, options) {
   });
   return result;
 }
+__name(mergeDeep, "mergeDeep");
 function removeUndefinedProperties(obj) {
   for (const key in obj) {
     if (obj[key] === void 0) {
@@ -43837,6 +45245,7 @@ function removeUndefinedProperties(obj) {
   }
   return obj;
 }
+__name(removeUndefinedProperties, "removeUndefinedProperties");
 function merge(defaults3, route, options) {
   if (typeof route === "string") {
     let [method, url2] = route.split(" ");
@@ -43858,6 +45267,7 @@ function merge(defaults3, route, options) {
   }
   return mergedOptions;
 }
+__name(merge, "merge");
 function addQueryParameters(url2, parameters) {
   const separator = /\?/.test(url2) ? "&" : "?";
   const names2 = Object.keys(parameters);
@@ -43871,10 +45281,12 @@ function addQueryParameters(url2, parameters) {
     return `${name}=${encodeURIComponent(parameters[name])}`;
   }).join("&");
 }
+__name(addQueryParameters, "addQueryParameters");
 var urlVariableRegex = /\{[^{}}]+\}/g;
 function removeNonChars(variableName) {
   return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
 }
+__name(removeNonChars, "removeNonChars");
 function extractUrlVariableNames(url2) {
   const matches2 = url2.match(urlVariableRegex);
   if (!matches2) {
@@ -43882,6 +45294,7 @@ function extractUrlVariableNames(url2) {
   }
   return matches2.map(removeNonChars).reduce((a, b) => a.concat(b), []);
 }
+__name(extractUrlVariableNames, "extractUrlVariableNames");
 function omit(object, keysToOmit) {
   const result = { __proto__: null };
   for (const key of Object.keys(object)) {
@@ -43891,6 +45304,7 @@ function omit(object, keysToOmit) {
   }
   return result;
 }
+__name(omit, "omit");
 function encodeReserved(str2) {
   return str2.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
     if (!/%[0-9A-Fa-f]/.test(part)) {
@@ -43899,11 +45313,13 @@ function encodeReserved(str2) {
     return part;
   }).join("");
 }
+__name(encodeReserved, "encodeReserved");
 function encodeUnreserved(str2) {
   return encodeURIComponent(str2).replace(/[!'()*]/g, function(c) {
     return "%" + c.charCodeAt(0).toString(16).toUpperCase();
   });
 }
+__name(encodeUnreserved, "encodeUnreserved");
 function encodeValue(operator, value2, key) {
   value2 = operator === "+" || operator === "#" ? encodeReserved(value2) : encodeUnreserved(value2);
   if (key) {
@@ -43912,12 +45328,15 @@ function encodeValue(operator, value2, key) {
     return value2;
   }
 }
+__name(encodeValue, "encodeValue");
 function isDefined(value2) {
   return value2 !== void 0 && value2 !== null;
 }
+__name(isDefined, "isDefined");
 function isKeyOperator(operator) {
   return operator === ";" || operator === "&" || operator === "?";
 }
+__name(isKeyOperator, "isKeyOperator");
 function getValues(context5, operator, key, modifier) {
   var value2 = context5[key], result = [];
   if (isDefined(value2) && value2 !== "") {
@@ -43978,11 +45397,13 @@ function getValues(context5, operator, key, modifier) {
   }
   return result;
 }
+__name(getValues, "getValues");
 function parseUrl(template) {
   return {
     expand: expand.bind(null, template)
   };
 }
+__name(parseUrl, "parseUrl");
 function expand(template, context5) {
   var operators = ["+", "#", ".", "/", ";", "?", "&"];
   template = template.replace(
@@ -44021,6 +45442,7 @@ function expand(template, context5) {
     return template.replace(/\/$/, "");
   }
 }
+__name(expand, "expand");
 function parse(options) {
   let method = options.method.toUpperCase();
   let url2 = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
@@ -44084,9 +45506,11 @@ function parse(options) {
     options.request ? { request: options.request } : null
   );
 }
+__name(parse, "parse");
 function endpointWithDefaults(defaults3, route, options) {
   return parse(merge(defaults3, route, options));
 }
+__name(endpointWithDefaults, "endpointWithDefaults");
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge(oldDefaults, newDefaults);
   const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
@@ -44097,6 +45521,7 @@ function withDefaults(oldDefaults, newDefaults) {
     parse
   });
 }
+__name(withDefaults, "withDefaults");
 var endpoint = withDefaults(null, DEFAULTS);
 
 // node_modules/content-type/dist/index.js
@@ -44135,8 +45560,8 @@ for (let code = 97; code <= 122; code++) {
   CHAR_MAP[code] |= TOKEN_FLAG;
 }
 var NullObject = /* @__PURE__ */ (() => {
-  const C = function() {
-  };
+  const C = /* @__PURE__ */ __name(function() {
+  }, "C");
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
@@ -44175,6 +45600,7 @@ function parse2(header2, options) {
   }
   return parseParameters(header2, type, index, len, stopFlags);
 }
+__name(parse2, "parse");
 function parseParameters(header2, type, index, len, stopFlags) {
   const parameters = new NullObject();
   parameter: while (index < len) {
@@ -44272,6 +45698,7 @@ function parseParameters(header2, type, index, len, stopFlags) {
   }
   return { type, index, parameters };
 }
+__name(parseParameters, "parseParameters");
 function unescapeQuotedPairs(str2, start, end) {
   let result = "";
   for (let index = start; index < end; index++) {
@@ -44282,6 +45709,7 @@ function unescapeQuotedPairs(str2, start, end) {
   }
   return result + str2.slice(start, end);
 }
+__name(unescapeQuotedPairs, "unescapeQuotedPairs");
 
 // node_modules/json-with-bigint/json-with-bigint.js
 var intRegex = /^-?\d+$/;
@@ -44291,9 +45719,9 @@ var originalParse = JSON.parse;
 var customFormat = /^-?\d+n$/;
 var bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
 var noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
-var isUnstringifiable = (val) => val === void 0 || typeof val === "function" || typeof val === "symbol";
-var isRawJSON = (val) => val !== null && typeof val === "object" && val.constructor && val.constructor.name === "RawJSON";
-var stringifyIteratively = (rootValue, replacer, spaceParam) => {
+var isUnstringifiable = /* @__PURE__ */ __name((val) => val === void 0 || typeof val === "function" || typeof val === "symbol", "isUnstringifiable");
+var isRawJSON = /* @__PURE__ */ __name((val) => val !== null && typeof val === "object" && val.constructor && val.constructor.name === "RawJSON", "isRawJSON");
+var stringifyIteratively = /* @__PURE__ */ __name((rootValue, replacer, spaceParam) => {
   let space = "";
   if (typeof spaceParam === "number") {
     space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
@@ -44302,7 +45730,7 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   }
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
-  const prepareVal = (parent, key, val) => {
+  const prepareVal = /* @__PURE__ */ __name((parent, key, val) => {
     const isObject3 = val !== null && typeof val === "object";
     const hasToJSON = isObject3 && typeof val.toJSON === "function";
     if (hasToJSON) {
@@ -44327,7 +45755,7 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
       }
     }
     return val;
-  };
+  }, "prepareVal");
   const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
   if (isUnstringifiable(rootProcessed)) {
     return void 0;
@@ -44447,8 +45875,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
     }
   }
   return chunks.join("");
-};
-var JSONStringify = (value2, replacer, space) => {
+}, "stringifyIteratively");
+var JSONStringify = /* @__PURE__ */ __name((value2, replacer, space) => {
   try {
     const supportsRawJSON = "rawJSON" in JSON;
     if (supportsRawJSON) {
@@ -44497,9 +45925,9 @@ var JSONStringify = (value2, replacer, space) => {
     }
     throw error2;
   }
-};
+}, "JSONStringify");
 var featureCache = /* @__PURE__ */ new Map();
-var isContextSourceSupported = () => {
+var isContextSourceSupported = /* @__PURE__ */ __name(() => {
   const parseFingerprint = JSON.parse.toString();
   if (featureCache.has(parseFingerprint)) {
     return featureCache.get(parseFingerprint);
@@ -44515,8 +45943,8 @@ var isContextSourceSupported = () => {
     featureCache.set(parseFingerprint, false);
     return false;
   }
-};
-var convertMarkedBigIntsReviver = (key, value2, context5, userReviver) => {
+}, "isContextSourceSupported");
+var convertMarkedBigIntsReviver = /* @__PURE__ */ __name((key, value2, context5, userReviver) => {
   const isCustomFormatBigInt = typeof value2 === "string" && customFormat.test(value2);
   if (isCustomFormatBigInt) return BigInt(value2.slice(0, -1));
   const isNoiseValue = typeof value2 === "string" && noiseValue.test(value2);
@@ -44524,8 +45952,8 @@ var convertMarkedBigIntsReviver = (key, value2, context5, userReviver) => {
   const hasUserReviver = typeof userReviver === "function";
   if (!hasUserReviver) return value2;
   return userReviver(key, value2, context5);
-};
-var JSONParseV2 = (text, reviver) => {
+}, "convertMarkedBigIntsReviver");
+var JSONParseV2 = /* @__PURE__ */ __name((text, reviver) => {
   return JSON.parse(text, (key, value2, context5) => {
     const isNumber = typeof value2 === "number";
     const isOutOfBounds = value2 > Number.MAX_SAFE_INTEGER || value2 < Number.MIN_SAFE_INTEGER;
@@ -44537,12 +45965,12 @@ var JSONParseV2 = (text, reviver) => {
     if (!hasCustomReviver) return value2;
     return reviver(key, value2, context5);
   });
-};
+}, "JSONParseV2");
 var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
 var MAX_DIGITS = MAX_INT.length;
 var stringsOrLargeNumbers = /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
 var noiseValueWithQuotes = /^"-?\d+n+"$/;
-var applyReviverIteratively = (parsed, userReviver) => {
+var applyReviverIteratively = /* @__PURE__ */ __name((parsed, userReviver) => {
   const rootHolder = { "": parsed };
   const stack = [{ parent: rootHolder, key: "", visited: false }];
   while (stack.length > 0) {
@@ -44583,8 +46011,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
     }
   }
   return rootHolder[""];
-};
-var serializeBigInts = (text) => {
+}, "applyReviverIteratively");
+var serializeBigInts = /* @__PURE__ */ __name((text) => {
   return text.replace(
     stringsOrLargeNumbers,
     (match3, digits, fractional, exponential) => {
@@ -44598,8 +46026,8 @@ var serializeBigInts = (text) => {
       return '"' + match3 + 'n"';
     }
   );
-};
-var JSONParse = (text, reviver) => {
+}, "serializeBigInts");
+var JSONParse = /* @__PURE__ */ __name((text, reviver) => {
   if (!text) return originalParse(text, reviver);
   try {
     if (isContextSourceSupported()) return JSONParseV2(text, reviver);
@@ -44616,10 +46044,13 @@ var JSONParse = (text, reviver) => {
     }
     throw error2;
   }
-};
+}, "JSONParse");
 
 // node_modules/@octokit/request-error/dist-src/index.js
 var RequestError = class extends Error {
+  static {
+    __name(this, "RequestError");
+  }
   name;
   /**
    * http status code
@@ -44672,7 +46103,8 @@ function isPlainObject2(value2) {
   const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
   return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value2);
 }
-var noop = () => "";
+__name(isPlainObject2, "isPlainObject");
+var noop = /* @__PURE__ */ __name(() => "", "noop");
 async function fetchWrapper(requestOptions) {
   const fetch3 = requestOptions.request?.fetch || globalThis.fetch;
   if (!fetch3) {
@@ -44771,6 +46203,7 @@ async function fetchWrapper(requestOptions) {
   octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
   return octokitResponse;
 }
+__name(fetchWrapper, "fetchWrapper");
 async function getResponseData(response) {
   const contentType2 = response.headers.get("content-type");
   if (!contentType2) {
@@ -44797,9 +46230,11 @@ async function getResponseData(response) {
     );
   }
 }
+__name(getResponseData, "getResponseData");
 function isJSONResponse(mimetype) {
   return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
 }
+__name(isJSONResponse, "isJSONResponse");
 function toErrorMessage(data) {
   if (typeof data === "string") {
     return data;
@@ -44814,29 +46249,31 @@ function toErrorMessage(data) {
   }
   return `Unknown error: ${JSON.stringify(data)}`;
 }
+__name(toErrorMessage, "toErrorMessage");
 function withDefaults2(oldEndpoint, newDefaults) {
   const endpoint2 = oldEndpoint.defaults(newDefaults);
-  const newApi = function(route, parameters) {
+  const newApi = /* @__PURE__ */ __name(function(route, parameters) {
     const endpointOptions = endpoint2.merge(route, parameters);
     if (!endpointOptions.request || !endpointOptions.request.hook) {
       return fetchWrapper(endpoint2.parse(endpointOptions));
     }
-    const request2 = (route2, parameters2) => {
+    const request2 = /* @__PURE__ */ __name((route2, parameters2) => {
       return fetchWrapper(
         endpoint2.parse(endpoint2.merge(route2, parameters2))
       );
-    };
+    }, "request2");
     Object.assign(request2, {
       endpoint: endpoint2,
       defaults: withDefaults2.bind(null, endpoint2)
     });
     return endpointOptions.request.hook(request2, endpointOptions);
-  };
+  }, "newApi");
   return Object.assign(newApi, {
     endpoint: endpoint2,
     defaults: withDefaults2.bind(null, endpoint2)
   });
 }
+__name(withDefaults2, "withDefaults");
 var request = withDefaults2(endpoint, defaults_default);
 
 // node_modules/@octokit/graphql/dist-bundle/index.js
@@ -44845,7 +46282,11 @@ function _buildMessageForResponseErrors(data) {
   return `Request failed due to following response errors:
 ` + data.errors.map((e) => ` - ${e.message}`).join("\n");
 }
+__name(_buildMessageForResponseErrors, "_buildMessageForResponseErrors");
 var GraphqlResponseError = class extends Error {
+  static {
+    __name(this, "GraphqlResponseError");
+  }
   constructor(request2, headers, response) {
     super(_buildMessageForResponseErrors(response));
     this.request = request2;
@@ -44925,16 +46366,18 @@ function graphql(request2, query, options) {
     return response.data.data;
   });
 }
+__name(graphql, "graphql");
 function withDefaults3(request2, newDefaults) {
   const newRequest = request2.defaults(newDefaults);
-  const newApi = (query, options) => {
+  const newApi = /* @__PURE__ */ __name((query, options) => {
     return graphql(newRequest, query, options);
-  };
+  }, "newApi");
   return Object.assign(newApi, {
     defaults: withDefaults3.bind(null, newRequest),
     endpoint: newRequest.endpoint
   });
 }
+__name(withDefaults3, "withDefaults");
 var graphql2 = withDefaults3(request, {
   headers: {
     "user-agent": `octokit-graphql.js/${VERSION3} ${getUserAgent()}`
@@ -44948,6 +46391,7 @@ function withCustomRequest(customRequest) {
     url: "/graphql"
   });
 }
+__name(withCustomRequest, "withCustomRequest");
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
@@ -44965,12 +46409,14 @@ async function auth(token) {
     tokenType
   };
 }
+__name(auth, "auth");
 function withAuthorizationPrefix(token) {
   if (token.split(/\./).length === 3) {
     return `bearer ${token}`;
   }
   return `token ${token}`;
 }
+__name(withAuthorizationPrefix, "withAuthorizationPrefix");
 async function hook(token, request2, route, parameters) {
   const endpoint2 = request2.endpoint.merge(
     route,
@@ -44979,7 +46425,8 @@ async function hook(token, request2, route, parameters) {
   endpoint2.headers.authorization = withAuthorizationPrefix(token);
   return request2(endpoint2);
 }
-var createTokenAuth = function createTokenAuth2(token) {
+__name(hook, "hook");
+var createTokenAuth = /* @__PURE__ */ __name(function createTokenAuth2(token) {
   if (!token) {
     throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
   }
@@ -44992,14 +46439,14 @@ var createTokenAuth = function createTokenAuth2(token) {
   return Object.assign(auth.bind(null, token), {
     hook: hook.bind(null, token)
   });
-};
+}, "createTokenAuth2");
 
 // node_modules/@octokit/core/dist-src/version.js
 var VERSION4 = "7.0.8";
 
 // node_modules/@octokit/core/dist-src/index.js
-var noop2 = () => {
-};
+var noop2 = /* @__PURE__ */ __name(() => {
+}, "noop");
 var consoleWarn = console.warn.bind(console);
 var consoleError = console.error.bind(console);
 function createLogger(logger8 = {}) {
@@ -45017,11 +46464,18 @@ function createLogger(logger8 = {}) {
   }
   return logger8;
 }
+__name(createLogger, "createLogger");
 var userAgentTrail = `octokit-core.js/${VERSION4} ${getUserAgent()}`;
 var Octokit = class {
+  static {
+    __name(this, "Octokit");
+  }
   static VERSION = VERSION4;
   static defaults(defaults3) {
     const OctokitWithDefaults = class extends this {
+      static {
+        __name(this, "OctokitWithDefaults");
+      }
       constructor(...args) {
         const options = args[0] || {};
         if (typeof defaults3 === "function") {
@@ -45052,6 +46506,9 @@ var Octokit = class {
   static plugin(...newPlugins) {
     const currentPlugins = this.plugins;
     const NewOctokit = class extends this {
+      static {
+        __name(this, "NewOctokit");
+      }
       static plugins = currentPlugins.concat(
         newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
       );
@@ -47507,6 +48964,7 @@ function endpointsToMethods(octokit) {
   }
   return newMethods;
 }
+__name(endpointsToMethods, "endpointsToMethods");
 function decorate(octokit, scope, methodName, defaults3, decorations) {
   const requestWithDefaults = octokit.request.defaults(defaults3);
   function withDecorations(...args) {
@@ -47546,8 +49004,10 @@ function decorate(octokit, scope, methodName, defaults3, decorations) {
     }
     return requestWithDefaults(...args);
   }
+  __name(withDecorations, "withDecorations");
   return Object.assign(withDecorations, requestWithDefaults);
 }
+__name(decorate, "decorate");
 
 // node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 function restEndpointMethods(octokit) {
@@ -47556,6 +49016,7 @@ function restEndpointMethods(octokit) {
     rest: api
   };
 }
+__name(restEndpointMethods, "restEndpointMethods");
 restEndpointMethods.VERSION = VERSION5;
 function legacyRestEndpointMethods(octokit) {
   const api = endpointsToMethods(octokit);
@@ -47564,6 +49025,7 @@ function legacyRestEndpointMethods(octokit) {
     rest: api
   };
 }
+__name(legacyRestEndpointMethods, "legacyRestEndpointMethods");
 legacyRestEndpointMethods.VERSION = VERSION5;
 
 // node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
@@ -47598,6 +49060,7 @@ function normalizePaginatedListResponse(response) {
   response.data.total_commits = totalCommits;
   return response;
 }
+__name(normalizePaginatedListResponse, "normalizePaginatedListResponse");
 function iterator(octokit, route, parameters) {
   const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
   const requestMethod = typeof route === "function" ? route : octokit.request;
@@ -47640,6 +49103,7 @@ function iterator(octokit, route, parameters) {
     })
   };
 }
+__name(iterator, "iterator");
 function paginate(octokit, route, parameters, mapFn) {
   if (typeof parameters === "function") {
     mapFn = parameters;
@@ -47652,6 +49116,7 @@ function paginate(octokit, route, parameters, mapFn) {
     mapFn
   );
 }
+__name(paginate, "paginate");
 function gather(octokit, results, iterator2, mapFn) {
   return iterator2.next().then((result) => {
     if (result.done) {
@@ -47661,6 +49126,7 @@ function gather(octokit, results, iterator2, mapFn) {
     function done() {
       earlyExit = true;
     }
+    __name(done, "done");
     results = results.concat(
       mapFn ? mapFn(result.value, done) : result.value.data
     );
@@ -47670,6 +49136,7 @@ function gather(octokit, results, iterator2, mapFn) {
     return gather(octokit, results, iterator2, mapFn);
   });
 }
+__name(gather, "gather");
 var composePaginateRest = Object.assign(paginate, {
   iterator
 });
@@ -47680,6 +49147,7 @@ function paginateRest(octokit) {
     })
   };
 }
+__name(paginateRest, "paginateRest");
 paginateRest.VERSION = VERSION6;
 
 // node_modules/@actions/github/lib/utils.js
@@ -47705,6 +49173,7 @@ function getOctokitOptions(token, options) {
   }
   return opts;
 }
+__name(getOctokitOptions, "getOctokitOptions");
 
 // node_modules/@actions/github/lib/github.js
 var context2 = new Context();
@@ -47712,6 +49181,7 @@ function getOctokit(token, options, ...additionalPlugins) {
   const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
+__name(getOctokit, "getOctokit");
 
 // src/action/main.ts
 import { createHash as createHash9 } from "node:crypto";
@@ -47721,6 +49191,9 @@ import { join as join12, resolve as resolve3 } from "node:path";
 
 // src/util/errors.ts
 var ImageChangelogError = class extends Error {
+  static {
+    __name(this, "ImageChangelogError");
+  }
   name = "ImageChangelogError";
   /** Stable machine-readable code, e.g. `DIGEST_MISMATCH`, `PLATFORM_NOT_FOUND`. */
   code;
@@ -47743,11 +49216,13 @@ var ImageChangelogError = class extends Error {
 function isImageChangelogError(err2) {
   return err2 instanceof ImageChangelogError;
 }
+__name(isImageChangelogError, "isImageChangelogError");
 function describeError(err2) {
   if (err2 instanceof ImageChangelogError) return err2.oneLine();
   if (err2 instanceof Error) return `unexpected error: ${err2.message}`.replace(/\s*\n\s*/g, " ");
   return `unexpected error: ${String(err2)}`;
 }
+__name(describeError, "describeError");
 
 // src/policy/values.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
@@ -47774,6 +49249,7 @@ function parseSize(text) {
   }
   return { ok: true, value: Math.round(Number(m[1]) * unit) };
 }
+__name(parseSize, "parseSize");
 function parseDate(text) {
   const expected = "a date YYYY-MM-DD like 2026-12-31";
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
@@ -47782,9 +49258,11 @@ function parseDate(text) {
   if (date.toISOString().slice(0, 10) !== text) return { ok: false, expected };
   return { ok: true, value: text };
 }
+__name(parseDate, "parseDate");
 function expiryInstant(date) {
   return Date.parse(`${date}T00:00:00Z`) + 24 * 3600 * 1e3;
 }
+__name(expiryInstant, "expiryInstant");
 function parseGlob(text) {
   if (text.trim() === "") return { ok: false, expected: "a non-empty glob" };
   try {
@@ -47796,6 +49274,7 @@ function parseGlob(text) {
     return { ok: false, expected: `a valid glob (${why}; escape literal brackets with \\)` };
   }
 }
+__name(parseGlob, "parseGlob");
 var CLAUSE = /^(<=|>=|!=|==|=|<|>)?\s*([A-Za-z0-9][^\s<>=!,]*)$/;
 function parseVersionConstraint(text) {
   const constraint = { text };
@@ -47814,6 +49293,7 @@ function parseVersionConstraint(text) {
   if (clauses.length > 0) constraint.clauses = clauses;
   return constraint.semverRange === void 0 && constraint.clauses === void 0 ? void 0 : constraint;
 }
+__name(parseVersionConstraint, "parseVersionConstraint");
 function clauseHolds(op, order) {
   switch (op) {
     case "<":
@@ -47830,6 +49310,7 @@ function clauseHolds(op, order) {
       return order !== 0;
   }
 }
+__name(clauseHolds, "clauseHolds");
 function closestName(word, candidates) {
   let best;
   let bestDistance = Infinity;
@@ -47842,6 +49323,7 @@ function closestName(word, candidates) {
   }
   return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : void 0;
 }
+__name(closestName, "closestName");
 function editDistance(a, b) {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
@@ -47854,6 +49336,7 @@ function editDistance(a, b) {
   }
   return previous[b.length];
 }
+__name(editDistance, "editDistance");
 
 // src/image/platform.ts
 import { endianness } from "node:os";
@@ -47872,9 +49355,11 @@ function parsePlatform(text) {
   const [os8, architecture, variant] = parts;
   return variant === void 0 ? { os: os8, architecture } : { os: os8, architecture, variant };
 }
+__name(parsePlatform, "parsePlatform");
 function formatPlatform(p) {
   return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
 }
+__name(formatPlatform, "formatPlatform");
 var ARCH_ALIASES = {
   x86_64: "amd64",
   "x86-64": "amd64",
@@ -47898,6 +49383,7 @@ function normalizePlatform(p) {
   if (architecture === "amd64" && variant === "v1") variant = void 0;
   return variant ? { os: os8, architecture, variant } : { os: os8, architecture };
 }
+__name(normalizePlatform, "normalizePlatform");
 function hostPlatform(nodePlatform = process.platform, nodeArch = process.arch) {
   const os8 = nodePlatform === "win32" ? "windows" : "linux";
   switch (nodeArch) {
@@ -47917,6 +49403,7 @@ function hostPlatform(nodePlatform = process.platform, nodeArch = process.arch) 
       return { os: os8, architecture: nodeArch };
   }
 }
+__name(hostPlatform, "hostPlatform");
 var VARIANT_LADDERS = /* @__PURE__ */ new Set(["amd64", "arm", "arm64"]);
 var DEFAULT_LEVEL = { amd64: 1, arm: 7, arm64: 8 };
 function variantLevel(p) {
@@ -47924,6 +49411,7 @@ function variantLevel(p) {
   const m = /^v(\d+(?:\.\d+)?)$/.exec(p.variant);
   return m ? Number(m[1]) : void 0;
 }
+__name(variantLevel, "variantLevel");
 function platformMatches(wanted, candidate) {
   const w = normalizePlatform(wanted);
   const c = normalizePlatform(candidate);
@@ -47934,25 +49422,30 @@ function platformMatches(wanted, candidate) {
   const cl = variantLevel(c);
   return wl !== void 0 && cl !== void 0 && cl <= wl;
 }
+__name(platformMatches, "platformMatches");
 var ATTESTATION_TYPE = "vnd.docker.reference.type";
 function isAttestation(d) {
   if (d.annotations?.[ATTESTATION_TYPE] === "attestation-manifest") return true;
   return d.platform?.os === "unknown" && d.platform.architecture === "unknown";
 }
+__name(isAttestation, "isAttestation");
 function imageEntries(index) {
   return index.manifests.filter((d) => !isAttestation(d));
 }
+__name(imageEntries, "imageEntries");
 function platformOf(d) {
   if (!d.platform) return void 0;
   const { os: os8, architecture, variant } = d.platform;
   return variant ? { os: os8, architecture, variant } : { os: os8, architecture };
 }
+__name(platformOf, "platformOf");
 function indexPlatforms(index) {
   return imageEntries(index).flatMap((d) => {
     const p = platformOf(d);
     return p ? [p] : [];
   });
 }
+__name(indexPlatforms, "indexPlatforms");
 function chooseManifest(index, wanted, host, subject) {
   const entries = imageEntries(index);
   if (entries.length === 1 && (!wanted || !entries[0].platform)) return entries[0];
@@ -47963,10 +49456,10 @@ function chooseManifest(index, wanted, host, subject) {
   });
   if (matches2.length > 0) {
     const exact = normalizePlatform(target).variant;
-    const score = (d) => {
+    const score = /* @__PURE__ */ __name((d) => {
       const p = normalizePlatform(platformOf(d));
       return p.variant === exact ? Number.MAX_SAFE_INTEGER : variantLevel(p) ?? 0;
-    };
+    }, "score");
     return matches2.reduce((best, d) => score(d) > score(best) ? d : best);
   }
   const available = indexPlatforms(index).map(formatPlatform);
@@ -47978,11 +49471,13 @@ function chooseManifest(index, wanted, host, subject) {
     { hint: "choose one with --platform os/arch[/variant]", ...subject !== void 0 ? { subject } : {} }
   );
 }
+__name(chooseManifest, "chooseManifest");
 
 // src/action/inputs.ts
 function invalid(name, message) {
   return new ImageChangelogError("INPUT_INVALID", `input '${name}': ${message}`, { subject: name });
 }
+__name(invalid, "invalid");
 function bool(get, name, fallback) {
   const raw = get(name).trim().toLowerCase();
   if (raw === "") return fallback;
@@ -47990,9 +49485,11 @@ function bool(get, name, fallback) {
   if (raw === "false") return false;
   throw invalid(name, `expected true or false, got '${get(name).trim()}'`);
 }
+__name(bool, "bool");
 function list(raw) {
   return raw.split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== "" && !s.startsWith("#"));
 }
+__name(list, "list");
 function sizeInput(get, name, fallback) {
   const raw = get(name).trim();
   if (raw === "") return fallback;
@@ -48001,12 +49498,14 @@ function sizeInput(get, name, fallback) {
     throw invalid(name, `expected ${r.ok ? "a positive size" : r.expected}, got '${raw}'`);
   return r.value;
 }
+__name(sizeInput, "sizeInput");
 function countInput(get, name, fallback) {
   const raw = get(name).trim();
   if (raw === "") return fallback;
   if (!/^[1-9]\d{0,9}$/.test(raw)) throw invalid(name, `expected a whole number above 0, got '${raw}'`);
   return Number(raw);
 }
+__name(countInput, "countInput");
 function readInputs(get) {
   const image = get("image").trim();
   if (image === "")
@@ -48080,17 +49579,20 @@ function readInputs(get) {
   }
   return inputs;
 }
+__name(readInputs, "readInputs");
 
 // src/action/github-api.ts
 function statusOf(err2) {
   const s = err2?.status;
   return typeof s === "number" ? s : void 0;
 }
+__name(statusOf, "statusOf");
 function isPermissionError(err2) {
   const s = statusOf(err2);
   return s === 401 || s === 403;
 }
-var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+__name(isPermissionError, "isPermissionError");
+var sleep = /* @__PURE__ */ __name((ms) => new Promise((r) => setTimeout(r, ms)), "sleep");
 async function withRetry(what, call, attempts = 4, baseMs = 500) {
   let last;
   for (let i = 0; i < attempts; i++) {
@@ -48115,10 +49617,12 @@ async function withRetry(what, call, attempts = 4, baseMs = 500) {
   e.status = s;
   throw e;
 }
+__name(withRetry, "withRetry");
 function isNetworkError(err2) {
   const code = err2?.code ?? err2?.cause?.code;
   return typeof code === "string" && /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|UND_ERR_SOCKET|UND_ERR_CONNECT_TIMEOUT)$/.test(code);
 }
+__name(isNetworkError, "isNetworkError");
 
 // src/action/comment.ts
 async function tokenIdentity(octokit) {
@@ -48129,6 +49633,7 @@ async function tokenIdentity(octokit) {
     return "github-actions[bot]";
   }
 }
+__name(tokenIdentity, "tokenIdentity");
 async function findStickyComment(octokit, target, marker2, author) {
   const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
     owner: target.owner,
@@ -48144,6 +49649,7 @@ async function findStickyComment(octokit, target, marker2, author) {
   }
   return void 0;
 }
+__name(findStickyComment, "findStickyComment");
 async function upsertStickyComment(octokit, target, marker2, body2, options = {}) {
   const base = options.retryBaseMs ?? 500;
   try {
@@ -48191,6 +49697,7 @@ async function upsertStickyComment(octokit, target, marker2, body2, options = {}
     throw err2;
   }
 }
+__name(upsertStickyComment, "upsertStickyComment");
 
 // src/render/release-body.ts
 var RELEASE_BODY_LIMIT = 125e3;
@@ -48198,6 +49705,7 @@ function markers(key) {
   const k = key.replace(/[^A-Za-z0-9._/:@-]/g, "_");
   return { start: `<!-- image-changelog:start ${k} -->`, end: `<!-- image-changelog:end ${k} -->` };
 }
+__name(markers, "markers");
 function spliceReleaseBody(body2, key, changelog, limit = RELEASE_BODY_LIMIT) {
   const { start, end } = markers(key);
   const current = body2 ?? "";
@@ -48213,6 +49721,7 @@ ${end}`;
 ${block}`;
   return next.length <= limit ? next : void 0;
 }
+__name(spliceReleaseBody, "spliceReleaseBody");
 function releaseBudget(body2, key, limit = RELEASE_BODY_LIMIT) {
   const { start, end } = markers(key);
   const current = body2 ?? "";
@@ -48221,6 +49730,7 @@ function releaseBudget(body2, key, limit = RELEASE_BODY_LIMIT) {
   const authorText = s >= 0 && e >= 0 ? current.length - (e + end.length - s) : current.length + 2;
   return Math.max(0, limit - authorText - start.length - end.length - 4);
 }
+__name(releaseBudget, "releaseBudget");
 
 // src/action/release.ts
 async function updateReleaseBody(octokit, repo, releaseId, key, render, budgetFor2) {
@@ -48245,6 +49755,7 @@ async function updateReleaseBody(octokit, repo, releaseId, key, render, budgetFo
     throw err2;
   }
 }
+__name(updateReleaseBody, "updateReleaseBody");
 async function previousReleaseTag(octokit, repo, current) {
   const releases = await withRetry(
     "list releases",
@@ -48256,6 +49767,7 @@ async function previousReleaseTag(octokit, repo, current) {
   ).sort((a, b) => Date.parse(b.published_at ?? "") - Date.parse(a.published_at ?? ""));
   return candidates[0]?.tag_name;
 }
+__name(previousReleaseTag, "previousReleaseTag");
 
 // node_modules/@actions/cache/lib/cache.js
 import * as path11 from "path";
@@ -48296,6 +49808,7 @@ function getOptions(copy) {
   }
   return result;
 }
+__name(getOptions, "getOptions");
 
 // node_modules/@actions/glob/lib/internal-globber.js
 import * as path8 from "path";
@@ -48315,6 +49828,7 @@ function dirname4(p) {
   }
   return result;
 }
+__name(dirname4, "dirname");
 function ensureAbsoluteRoot(root, itemPath) {
   assert(root, `ensureAbsoluteRoot parameter 'root' must not be empty`);
   assert(itemPath, `ensureAbsoluteRoot parameter 'itemPath' must not be empty`);
@@ -48350,6 +49864,7 @@ function ensureAbsoluteRoot(root, itemPath) {
   }
   return root + itemPath;
 }
+__name(ensureAbsoluteRoot, "ensureAbsoluteRoot");
 function hasAbsoluteRoot(itemPath) {
   assert(itemPath, `hasAbsoluteRoot parameter 'itemPath' must not be empty`);
   itemPath = normalizeSeparators2(itemPath);
@@ -48358,6 +49873,7 @@ function hasAbsoluteRoot(itemPath) {
   }
   return itemPath.startsWith("/");
 }
+__name(hasAbsoluteRoot, "hasAbsoluteRoot");
 function hasRoot(itemPath) {
   assert(itemPath, `isRooted parameter 'itemPath' must not be empty`);
   itemPath = normalizeSeparators2(itemPath);
@@ -48366,6 +49882,7 @@ function hasRoot(itemPath) {
   }
   return itemPath.startsWith("/");
 }
+__name(hasRoot, "hasRoot");
 function normalizeSeparators2(p) {
   p = p || "";
   if (IS_WINDOWS3) {
@@ -48375,6 +49892,7 @@ function normalizeSeparators2(p) {
   }
   return p.replace(/\/\/+/g, "/");
 }
+__name(normalizeSeparators2, "normalizeSeparators");
 function safeTrimTrailingSeparator(p) {
   if (!p) {
     return "";
@@ -48391,6 +49909,7 @@ function safeTrimTrailingSeparator(p) {
   }
   return p.substr(0, p.length - 1);
 }
+__name(safeTrimTrailingSeparator, "safeTrimTrailingSeparator");
 
 // node_modules/@actions/glob/lib/internal-match-kind.js
 var MatchKind;
@@ -48434,6 +49953,7 @@ function getSearchPaths(patterns) {
   }
   return result;
 }
+__name(getSearchPaths, "getSearchPaths");
 function match(patterns, itemPath) {
   let result = MatchKind.None;
   for (const pattern of patterns) {
@@ -48445,9 +49965,11 @@ function match(patterns, itemPath) {
   }
   return result;
 }
+__name(match, "match");
 function partialMatch(patterns, itemPath) {
   return patterns.some((x) => !x.negate && x.partialMatch(itemPath));
 }
+__name(partialMatch, "partialMatch");
 
 // node_modules/@actions/glob/lib/internal-pattern.js
 import * as os6 from "os";
@@ -48455,7 +49977,7 @@ import * as path7 from "path";
 import assert3 from "assert";
 
 // node_modules/balanced-match/dist/esm/index.js
-var range = (a, b, str2) => {
+var range = /* @__PURE__ */ __name((a, b, str2) => {
   let begs, beg, left, right = void 0, result;
   let ai = str2.indexOf(a);
   let bi = str2.indexOf(b, ai + 1);
@@ -48489,7 +50011,7 @@ var range = (a, b, str2) => {
     }
   }
   return result;
-};
+}, "range");
 
 // node_modules/brace-expansion/dist/esm/index.js
 var escSlash = "\0SLASH" + Math.random().toFixed(16) + "\0";
@@ -48516,17 +50038,21 @@ var CALL_STEPS = 16;
 function numeric(str2) {
   return !isNaN(str2) ? parseInt(str2, 10) : str2.charCodeAt(0);
 }
+__name(numeric, "numeric");
 function escapeBraces(str2) {
   return str2.replace(slashPattern, escSlash).replace(openPattern, escOpen).replace(closePattern, escClose).replace(commaPattern, escComma).replace(periodPattern, escPeriod);
 }
+__name(escapeBraces, "escapeBraces");
 function unescapeBraces(str2) {
   return str2.replace(escSlashPattern, "\\").replace(escOpenPattern, "{").replace(escClosePattern, "}").replace(escCommaPattern, ",").replace(escPeriodPattern, ".");
 }
+__name(unescapeBraces, "unescapeBraces");
 function pushAll(target, items2) {
   for (let i = 0; i < items2.length; i++) {
     target.push(items2[i]);
   }
 }
+__name(pushAll, "pushAll");
 function balancedWithBudget(str2, masked, budget) {
   if (budget.remaining < 0) {
     return void 0;
@@ -48545,26 +50071,28 @@ function balancedWithBudget(str2, masked, budget) {
     unmatched
   };
 }
+__name(balancedWithBudget, "balancedWithBudget");
 function maskUnmatchedOpens(masked, budget) {
   budget.remaining -= masked.length;
-  const open5 = [];
+  const open6 = [];
   for (let i = 0; i < masked.length; i++) {
     const c = masked.charCodeAt(i);
     if (c === 123) {
-      open5.push(i);
-    } else if (c === 125 && open5.length) {
-      open5.pop();
+      open6.push(i);
+    } else if (c === 125 && open6.length) {
+      open6.pop();
     }
   }
   let out = "";
   let last = 0;
-  for (let i = 0; i < open5.length; i++) {
-    const at = open5[i];
+  for (let i = 0; i < open6.length; i++) {
+    const at = open6[i];
     out += masked.slice(last, at) + "\0";
     last = at + 1;
   }
   return out + masked.slice(last);
 }
+__name(maskUnmatchedOpens, "maskUnmatchedOpens");
 function commaSetFollows(str2, budget) {
   budget.remaining -= str2.length;
   if (budget.remaining < 0) {
@@ -48583,6 +50111,7 @@ function commaSetFollows(str2, budget) {
   }
   return false;
 }
+__name(commaSetFollows, "commaSetFollows");
 function parseCommaParts(str2, budget) {
   const parts = [];
   let carry = "";
@@ -48610,9 +50139,11 @@ function parseCommaParts(str2, budget) {
     str2 = post;
   }
 }
+__name(parseCommaParts, "parseCommaParts");
 function bound(value2, fallback) {
   return value2 === void 0 || isNaN(value2) ? fallback : value2;
 }
+__name(bound, "bound");
 function expand2(str2, options = {}) {
   if (!str2) {
     return [];
@@ -48627,18 +50158,23 @@ function expand2(str2, options = {}) {
   }
   return expand_(escapeBraces(str2), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
 }
+__name(expand2, "expand");
 function embrace(str2) {
   return "{" + str2 + "}";
 }
+__name(embrace, "embrace");
 function isPadded(el) {
   return /^-?0\d/.test(el);
 }
+__name(isPadded, "isPadded");
 function lte(i, y) {
   return i <= y;
 }
+__name(lte, "lte");
 function gte(i, y) {
   return i >= y;
 }
+__name(gte, "gte");
 function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
   const out = [];
   let length = 0;
@@ -48664,6 +50200,7 @@ function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
   budget.remaining -= out.length;
   return out;
 }
+__name(combine, "combine");
 function expandSequence(body2, isAlphaSequence, max, maxLength, budget) {
   const n2 = body2.split(/\.\./);
   const N = [];
@@ -48715,6 +50252,7 @@ function expandSequence(body2, isAlphaSequence, max, maxLength, budget) {
   }
   return N;
 }
+__name(expandSequence, "expandSequence");
 function expand_(str2, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
   budget.remaining -= CALL_STEPS;
   if (depth > maxDepth) {
@@ -48734,7 +50272,7 @@ function expand_(str2, max, maxLength, maxDepth, depth, maxRewrites, budget, isT
       masked = maskUnmatchedOpens(masked, budget);
     }
     const pre = m.pre;
-    const literal = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget);
+    const literal = /* @__PURE__ */ __name(() => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget), "literal");
     if (/\$$/.test(pre)) {
       acc = combine(acc, pre + "{" + m.body + "}", [""], max, maxLength, dropEmpties && !m.post.length, budget);
       firstGroup = false;
@@ -48828,17 +50366,18 @@ function expand_(str2, max, maxLength, maxDepth, depth, maxRewrites, budget, isT
   }
   return acc;
 }
+__name(expand_, "expand_");
 
 // node_modules/minimatch/dist/esm/assert-valid-pattern.js
 var MAX_PATTERN_LENGTH = 1024 * 64;
-var assertValidPattern = (pattern) => {
+var assertValidPattern = /* @__PURE__ */ __name((pattern) => {
   if (typeof pattern !== "string") {
     throw new TypeError("invalid pattern");
   }
   if (pattern.length > MAX_PATTERN_LENGTH) {
     throw new TypeError("pattern is too long");
   }
-};
+}, "assertValidPattern");
 
 // node_modules/minimatch/dist/esm/brace-expressions.js
 var posixClasses = {
@@ -48857,10 +50396,10 @@ var posixClasses = {
   "[:word:]": ["\\p{L}\\p{Nl}\\p{Nd}\\p{Pc}", true],
   "[:xdigit:]": ["A-Fa-f0-9", false]
 };
-var braceEscape = (s) => s.replace(/[[\]\\-]/g, "\\$&");
-var regexpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&");
-var rangesToString = (ranges) => ranges.join("");
-var parseClass = (glob, position) => {
+var braceEscape = /* @__PURE__ */ __name((s) => s.replace(/[[\]\\-]/g, "\\$&"), "braceEscape");
+var regexpEscape = /* @__PURE__ */ __name((s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&"), "regexpEscape");
+var rangesToString = /* @__PURE__ */ __name((ranges) => ranges.join(""), "rangesToString");
+var parseClass = /* @__PURE__ */ __name((glob, position) => {
   const pos = position;
   if (glob.charAt(pos) !== "[") {
     throw new Error("not in a brace expression");
@@ -48947,21 +50486,21 @@ var parseClass = (glob, position) => {
   const snegs = "[" + (negate ? "" : "^") + rangesToString(negs) + "]";
   const comb = ranges.length && negs.length ? "(" + sranges + "|" + snegs + ")" : ranges.length ? sranges : snegs;
   return [comb, uflag, endPos - pos, true];
-};
+}, "parseClass");
 
 // node_modules/minimatch/dist/esm/unescape.js
-var unescape = (s, { windowsPathsNoEscape = false, magicalBraces = true } = {}) => {
+var unescape = /* @__PURE__ */ __name((s, { windowsPathsNoEscape = false, magicalBraces = true } = {}) => {
   if (magicalBraces) {
     return windowsPathsNoEscape ? s.replace(/\[([^/\\])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\])\]/g, "$1$2").replace(/\\([^/])/g, "$1");
   }
   return windowsPathsNoEscape ? s.replace(/\[([^/\\{}])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\{}])\]/g, "$1$2").replace(/\\([^/{}])/g, "$1");
-};
+}, "unescape");
 
 // node_modules/minimatch/dist/esm/ast.js
 var _a;
 var types = /* @__PURE__ */ new Set(["!", "?", "+", "*", "@"]);
-var isExtglobType = (c) => types.has(c);
-var isExtglobAST = (c) => isExtglobType(c.type);
+var isExtglobType = /* @__PURE__ */ __name((c) => types.has(c), "isExtglobType");
+var isExtglobAST = /* @__PURE__ */ __name((c) => isExtglobType(c.type), "isExtglobAST");
 var adoptionMap = /* @__PURE__ */ new Map([
   ["!", ["@"]],
   ["?", ["?", "@"]],
@@ -49013,12 +50552,15 @@ var startNoDot = "(?!\\.)";
 var addPatternStart = /* @__PURE__ */ new Set(["[", "."]);
 var justDots = /* @__PURE__ */ new Set(["..", "."]);
 var reSpecials = new Set("().*{}+?[]^$\\!");
-var regExpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&");
+var regExpEscape = /* @__PURE__ */ __name((s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&"), "regExpEscape");
 var qmark = "[^/]";
 var star = qmark + "*?";
 var starNoEmpty = qmark + "+?";
 var ID = 0;
 var AST = class {
+  static {
+    __name(this, "AST");
+  }
   type;
   #root;
   #hasMagic;
@@ -49602,71 +51144,71 @@ var AST = class {
 _a = AST;
 
 // node_modules/minimatch/dist/esm/escape.js
-var escape = (s, { windowsPathsNoEscape = false, magicalBraces = false } = {}) => {
+var escape = /* @__PURE__ */ __name((s, { windowsPathsNoEscape = false, magicalBraces = false } = {}) => {
   if (magicalBraces) {
     return windowsPathsNoEscape ? s.replace(/[?*()[\]{}]/g, "[$&]") : s.replace(/[?*()[\]\\{}]/g, "\\$&");
   }
   return windowsPathsNoEscape ? s.replace(/[?*()[\]]/g, "[$&]") : s.replace(/[?*()[\]\\]/g, "\\$&");
-};
+}, "escape");
 
 // node_modules/minimatch/dist/esm/index.js
-var minimatch = (p, pattern, options = {}) => {
+var minimatch = /* @__PURE__ */ __name((p, pattern, options = {}) => {
   assertValidPattern(pattern);
   if (!options.nocomment && pattern.charAt(0) === "#") {
     return false;
   }
   return new Minimatch(pattern, options).match(p);
-};
+}, "minimatch");
 var starDotExtRE = /^\*+([^+@!?*[(]*)$/;
-var starDotExtTest = (ext2) => (f) => !f.startsWith(".") && f.endsWith(ext2);
-var starDotExtTestDot = (ext2) => (f) => f.endsWith(ext2);
-var starDotExtTestNocase = (ext2) => {
+var starDotExtTest = /* @__PURE__ */ __name((ext2) => (f) => !f.startsWith(".") && f.endsWith(ext2), "starDotExtTest");
+var starDotExtTestDot = /* @__PURE__ */ __name((ext2) => (f) => f.endsWith(ext2), "starDotExtTestDot");
+var starDotExtTestNocase = /* @__PURE__ */ __name((ext2) => {
   ext2 = ext2.toLowerCase();
   return (f) => !f.startsWith(".") && f.toLowerCase().endsWith(ext2);
-};
-var starDotExtTestNocaseDot = (ext2) => {
+}, "starDotExtTestNocase");
+var starDotExtTestNocaseDot = /* @__PURE__ */ __name((ext2) => {
   ext2 = ext2.toLowerCase();
   return (f) => f.toLowerCase().endsWith(ext2);
-};
+}, "starDotExtTestNocaseDot");
 var starDotStarRE = /^\*+\.\*+$/;
-var starDotStarTest = (f) => !f.startsWith(".") && f.includes(".");
-var starDotStarTestDot = (f) => f !== "." && f !== ".." && f.includes(".");
+var starDotStarTest = /* @__PURE__ */ __name((f) => !f.startsWith(".") && f.includes("."), "starDotStarTest");
+var starDotStarTestDot = /* @__PURE__ */ __name((f) => f !== "." && f !== ".." && f.includes("."), "starDotStarTestDot");
 var dotStarRE = /^\.\*+$/;
-var dotStarTest = (f) => f !== "." && f !== ".." && f.startsWith(".");
+var dotStarTest = /* @__PURE__ */ __name((f) => f !== "." && f !== ".." && f.startsWith("."), "dotStarTest");
 var starRE = /^\*+$/;
-var starTest = (f) => f.length !== 0 && !f.startsWith(".");
-var starTestDot = (f) => f.length !== 0 && f !== "." && f !== "..";
+var starTest = /* @__PURE__ */ __name((f) => f.length !== 0 && !f.startsWith("."), "starTest");
+var starTestDot = /* @__PURE__ */ __name((f) => f.length !== 0 && f !== "." && f !== "..", "starTestDot");
 var qmarksRE = /^\?+([^+@!?*[(]*)?$/;
-var qmarksTestNocase = ([$0, ext2 = ""]) => {
+var qmarksTestNocase = /* @__PURE__ */ __name(([$0, ext2 = ""]) => {
   const noext = qmarksTestNoExt([$0]);
   if (!ext2)
     return noext;
   ext2 = ext2.toLowerCase();
   return (f) => noext(f) && f.toLowerCase().endsWith(ext2);
-};
-var qmarksTestNocaseDot = ([$0, ext2 = ""]) => {
+}, "qmarksTestNocase");
+var qmarksTestNocaseDot = /* @__PURE__ */ __name(([$0, ext2 = ""]) => {
   const noext = qmarksTestNoExtDot([$0]);
   if (!ext2)
     return noext;
   ext2 = ext2.toLowerCase();
   return (f) => noext(f) && f.toLowerCase().endsWith(ext2);
-};
-var qmarksTestDot = ([$0, ext2 = ""]) => {
+}, "qmarksTestNocaseDot");
+var qmarksTestDot = /* @__PURE__ */ __name(([$0, ext2 = ""]) => {
   const noext = qmarksTestNoExtDot([$0]);
   return !ext2 ? noext : (f) => noext(f) && f.endsWith(ext2);
-};
-var qmarksTest = ([$0, ext2 = ""]) => {
+}, "qmarksTestDot");
+var qmarksTest = /* @__PURE__ */ __name(([$0, ext2 = ""]) => {
   const noext = qmarksTestNoExt([$0]);
   return !ext2 ? noext : (f) => noext(f) && f.endsWith(ext2);
-};
-var qmarksTestNoExt = ([$0]) => {
+}, "qmarksTest");
+var qmarksTestNoExt = /* @__PURE__ */ __name(([$0]) => {
   const len = $0.length;
   return (f) => f.length === len && !f.startsWith(".");
-};
-var qmarksTestNoExtDot = ([$0]) => {
+}, "qmarksTestNoExt");
+var qmarksTestNoExtDot = /* @__PURE__ */ __name(([$0]) => {
   const len = $0.length;
   return (f) => f.length === len && f !== "." && f !== "..";
-};
+}, "qmarksTestNoExtDot");
 var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
 var path5 = {
   win32: { sep: "\\" },
@@ -49680,17 +51222,20 @@ var qmark2 = "[^/]";
 var star2 = qmark2 + "*?";
 var twoStarDot = "(?:(?!(?:\\/|^)(?:\\.{1,2})($|\\/)).)*?";
 var twoStarNoDot = "(?:(?!(?:\\/|^)\\.).)*?";
-var filter = (pattern, options = {}) => (p) => minimatch(p, pattern, options);
+var filter = /* @__PURE__ */ __name((pattern, options = {}) => (p) => minimatch(p, pattern, options), "filter");
 minimatch.filter = filter;
-var ext = (a, b = {}) => Object.assign({}, a, b);
-var defaults2 = (def) => {
+var ext = /* @__PURE__ */ __name((a, b = {}) => Object.assign({}, a, b), "ext");
+var defaults2 = /* @__PURE__ */ __name((def) => {
   if (!def || typeof def !== "object" || !Object.keys(def).length) {
     return minimatch;
   }
   const orig = minimatch;
-  const m = (p, pattern, options = {}) => orig(p, pattern, ext(def, options));
+  const m = /* @__PURE__ */ __name((p, pattern, options = {}) => orig(p, pattern, ext(def, options)), "m");
   return Object.assign(m, {
     Minimatch: class Minimatch extends orig.Minimatch {
+      static {
+        __name(this, "Minimatch");
+      }
       constructor(pattern, options = {}) {
         super(pattern, ext(def, options));
       }
@@ -49699,6 +51244,9 @@ var defaults2 = (def) => {
       }
     },
     AST: class AST extends orig.AST {
+      static {
+        __name(this, "AST");
+      }
       /* c8 ignore start */
       constructor(type, parent, options = {}) {
         super(type, parent, ext(def, options));
@@ -49708,40 +51256,43 @@ var defaults2 = (def) => {
         return orig.AST.fromGlob(pattern, ext(def, options));
       }
     },
-    unescape: (s, options = {}) => orig.unescape(s, ext(def, options)),
-    escape: (s, options = {}) => orig.escape(s, ext(def, options)),
-    filter: (pattern, options = {}) => orig.filter(pattern, ext(def, options)),
-    defaults: (options) => orig.defaults(ext(def, options)),
-    makeRe: (pattern, options = {}) => orig.makeRe(pattern, ext(def, options)),
-    braceExpand: (pattern, options = {}) => orig.braceExpand(pattern, ext(def, options)),
-    match: (list3, pattern, options = {}) => orig.match(list3, pattern, ext(def, options)),
+    unescape: /* @__PURE__ */ __name((s, options = {}) => orig.unescape(s, ext(def, options)), "unescape"),
+    escape: /* @__PURE__ */ __name((s, options = {}) => orig.escape(s, ext(def, options)), "escape"),
+    filter: /* @__PURE__ */ __name((pattern, options = {}) => orig.filter(pattern, ext(def, options)), "filter"),
+    defaults: /* @__PURE__ */ __name((options) => orig.defaults(ext(def, options)), "defaults"),
+    makeRe: /* @__PURE__ */ __name((pattern, options = {}) => orig.makeRe(pattern, ext(def, options)), "makeRe"),
+    braceExpand: /* @__PURE__ */ __name((pattern, options = {}) => orig.braceExpand(pattern, ext(def, options)), "braceExpand"),
+    match: /* @__PURE__ */ __name((list3, pattern, options = {}) => orig.match(list3, pattern, ext(def, options)), "match"),
     sep: orig.sep,
     GLOBSTAR
   });
-};
+}, "defaults");
 minimatch.defaults = defaults2;
-var braceExpand = (pattern, options = {}) => {
+var braceExpand = /* @__PURE__ */ __name((pattern, options = {}) => {
   assertValidPattern(pattern);
   if (options.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
     return [pattern];
   }
   return expand2(pattern, { max: options.braceExpandMax });
-};
+}, "braceExpand");
 minimatch.braceExpand = braceExpand;
-var makeRe = (pattern, options = {}) => new Minimatch(pattern, options).makeRe();
+var makeRe = /* @__PURE__ */ __name((pattern, options = {}) => new Minimatch(pattern, options).makeRe(), "makeRe");
 minimatch.makeRe = makeRe;
-var match2 = (list3, pattern, options = {}) => {
+var match2 = /* @__PURE__ */ __name((list3, pattern, options = {}) => {
   const mm = new Minimatch(pattern, options);
   list3 = list3.filter((f) => mm.match(f));
   if (mm.options.nonull && !list3.length) {
     list3.push(pattern);
   }
   return list3;
-};
+}, "match");
 minimatch.match = match2;
 var globMagic = /[?*]|[+@!]\(.*?\)|\[|\]/;
-var regExpEscape2 = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&");
+var regExpEscape2 = /* @__PURE__ */ __name((s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&"), "regExpEscape");
 var Minimatch = class {
+  static {
+    __name(this, "Minimatch");
+  }
   options;
   set;
   pattern;
@@ -50343,10 +51894,10 @@ var Minimatch = class {
       }
       return filtered.join("/");
     }).join("|");
-    const [open5, close] = set.length > 1 ? ["(?:", ")"] : ["", ""];
-    re = "^" + open5 + re + close + "$";
+    const [open6, close] = set.length > 1 ? ["(?:", ")"] : ["", ""];
+    re = "^" + open6 + re + close + "$";
     if (this.partial) {
-      re = "^(?:\\/|" + open5 + re.slice(1, -1) + close + ")$";
+      re = "^(?:\\/|" + open6 + re.slice(1, -1) + close + ")$";
     }
     if (this.negate)
       re = "^(?!" + re + ").+$";
@@ -50423,6 +51974,9 @@ import * as path6 from "path";
 import assert2 from "assert";
 var IS_WINDOWS5 = process.platform === "win32";
 var Path = class {
+  static {
+    __name(this, "Path");
+  }
   /**
    * Constructs a Path
    * @param itemPath Path or array of segments
@@ -50483,6 +52037,9 @@ var Path = class {
 // node_modules/@actions/glob/lib/internal-pattern.js
 var IS_WINDOWS6 = process.platform === "win32";
 var Pattern = class _Pattern {
+  static {
+    __name(this, "Pattern");
+  }
   constructor(patternOrNegate, isImplicitPattern = false, segments, homedir3) {
     this.negate = false;
     let pattern;
@@ -50642,6 +52199,9 @@ var Pattern = class _Pattern {
 
 // node_modules/@actions/glob/lib/internal-search-state.js
 var SearchState = class {
+  static {
+    __name(this, "SearchState");
+  }
   constructor(path12, level) {
     this.path = path12;
     this.level = level;
@@ -50655,6 +52215,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       resolve4(value2);
     });
   }
+  __name(adopt, "adopt");
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value2) {
       try {
@@ -50663,6 +52224,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(fulfilled, "fulfilled");
     function rejected(value2) {
       try {
         step(generator["throw"](value2));
@@ -50670,9 +52232,11 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(rejected, "rejected");
     function step(result) {
       result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
+    __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
@@ -50689,11 +52253,13 @@ var __asyncValues = function(o) {
       });
     };
   }
+  __name(verb, "verb");
   function settle(resolve4, reject, d, v) {
     Promise.resolve(v).then(function(v2) {
       resolve4({ value: v2, done: d });
     }, reject);
   }
+  __name(settle, "settle");
 };
 var __await = function(v) {
   return this instanceof __await ? (this.v = v, this) : new __await(v);
@@ -50709,6 +52275,7 @@ var __asyncGenerator = function(thisArg, _arguments, generator) {
       return Promise.resolve(v).then(f, reject);
     };
   }
+  __name(awaitReturn, "awaitReturn");
   function verb(n2, f) {
     if (g[n2]) {
       i[n2] = function(v) {
@@ -50719,6 +52286,7 @@ var __asyncGenerator = function(thisArg, _arguments, generator) {
       if (f) i[n2] = f(i[n2]);
     }
   }
+  __name(verb, "verb");
   function resume(n2, v) {
     try {
       step(g[n2](v));
@@ -50726,21 +52294,29 @@ var __asyncGenerator = function(thisArg, _arguments, generator) {
       settle(q[0][3], e);
     }
   }
+  __name(resume, "resume");
   function step(r) {
     r.value instanceof __await ? Promise.resolve(r.value.v).then(fulfill, reject) : settle(q[0][2], r);
   }
+  __name(step, "step");
   function fulfill(value2) {
     resume("next", value2);
   }
+  __name(fulfill, "fulfill");
   function reject(value2) {
     resume("throw", value2);
   }
+  __name(reject, "reject");
   function settle(f, v) {
     if (f(v), q.shift(), q.length) resume(q[0][0], q[0][1]);
   }
+  __name(settle, "settle");
 };
 var IS_WINDOWS7 = process.platform === "win32";
 var DefaultGlobber = class _DefaultGlobber {
+  static {
+    __name(this, "DefaultGlobber");
+  }
   constructor(options) {
     this.patterns = [];
     this.searchPaths = [];
@@ -50773,7 +52349,7 @@ var DefaultGlobber = class _DefaultGlobber {
     });
   }
   globGenerator() {
-    return __asyncGenerator(this, arguments, function* globGenerator_1() {
+    return __asyncGenerator(this, arguments, /* @__PURE__ */ __name(function* globGenerator_1() {
       const options = getOptions(this.options);
       const patterns = [];
       for (const pattern of this.patterns) {
@@ -50826,7 +52402,7 @@ var DefaultGlobber = class _DefaultGlobber {
           yield yield __await(item.path);
         }
       }
-    });
+    }, "globGenerator_1"));
   }
   /**
    * Constructs a DefaultGlobber
@@ -50892,6 +52468,7 @@ var __awaiter11 = function(thisArg, _arguments, P, generator) {
       resolve4(value2);
     });
   }
+  __name(adopt, "adopt");
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value2) {
       try {
@@ -50900,6 +52477,7 @@ var __awaiter11 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(fulfilled, "fulfilled");
     function rejected(value2) {
       try {
         step(generator["throw"](value2));
@@ -50907,9 +52485,11 @@ var __awaiter11 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(rejected, "rejected");
     function step(result) {
       result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
+    __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
@@ -50918,6 +52498,7 @@ function create(patterns, options) {
     return yield DefaultGlobber.create(patterns, options);
   });
 }
+__name(create, "create");
 
 // node_modules/@actions/cache/lib/internal/cacheUtils.js
 var semver2 = __toESM(require_semver2(), 1);
@@ -50960,6 +52541,7 @@ var __awaiter12 = function(thisArg, _arguments, P, generator) {
       resolve4(value2);
     });
   }
+  __name(adopt, "adopt");
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value2) {
       try {
@@ -50968,6 +52550,7 @@ var __awaiter12 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(fulfilled, "fulfilled");
     function rejected(value2) {
       try {
         step(generator["throw"](value2));
@@ -50975,9 +52558,11 @@ var __awaiter12 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(rejected, "rejected");
     function step(result) {
       result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
+    __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
@@ -50994,11 +52579,13 @@ var __asyncValues2 = function(o) {
       });
     };
   }
+  __name(verb, "verb");
   function settle(resolve4, reject, d, v) {
     Promise.resolve(v).then(function(v2) {
       resolve4({ value: v2, done: d });
     }, reject);
   }
+  __name(settle, "settle");
 };
 var versionSalt = "1.0";
 function createTempDirectory() {
@@ -51023,9 +52610,11 @@ function createTempDirectory() {
     return dest;
   });
 }
+__name(createTempDirectory, "createTempDirectory");
 function getArchiveFileSizeInBytes(filePath) {
   return fs4.statSync(filePath).size;
 }
+__name(getArchiveFileSizeInBytes, "getArchiveFileSizeInBytes");
 function resolvePaths(patterns) {
   return __awaiter12(this, void 0, void 0, function* () {
     var _a2, e_1, _b, _c;
@@ -51060,11 +52649,13 @@ function resolvePaths(patterns) {
     return paths;
   });
 }
+__name(resolvePaths, "resolvePaths");
 function unlinkFile(filePath) {
   return __awaiter12(this, void 0, void 0, function* () {
     return util.promisify(fs4.unlink)(filePath);
   });
 }
+__name(unlinkFile, "unlinkFile");
 function getVersion(app_1) {
   return __awaiter12(this, arguments, void 0, function* (app, additionalArgs = []) {
     let versionOutput = "";
@@ -51075,8 +52666,8 @@ function getVersion(app_1) {
         ignoreReturnCode: true,
         silent: true,
         listeners: {
-          stdout: (data) => versionOutput += data.toString(),
-          stderr: (data) => versionOutput += data.toString()
+          stdout: /* @__PURE__ */ __name((data) => versionOutput += data.toString(), "stdout"),
+          stderr: /* @__PURE__ */ __name((data) => versionOutput += data.toString(), "stderr")
         }
       });
     } catch (err2) {
@@ -51087,6 +52678,7 @@ function getVersion(app_1) {
     return versionOutput;
   });
 }
+__name(getVersion, "getVersion");
 function getCompressionMethod() {
   return __awaiter12(this, void 0, void 0, function* () {
     const versionOutput = yield getVersion("zstd", ["--quiet"]);
@@ -51099,9 +52691,11 @@ function getCompressionMethod() {
     }
   });
 }
+__name(getCompressionMethod, "getCompressionMethod");
 function getCacheFileName(compressionMethod) {
   return compressionMethod === CompressionMethod.Gzip ? CacheFilename.Gzip : CacheFilename.Zstd;
 }
+__name(getCacheFileName, "getCacheFileName");
 function getGnuTarPathOnWindows() {
   return __awaiter12(this, void 0, void 0, function* () {
     if (fs4.existsSync(GnuTarPathOnWindows)) {
@@ -51111,12 +52705,14 @@ function getGnuTarPathOnWindows() {
     return versionOutput.toLowerCase().includes("gnu tar") ? which("tar") : "";
   });
 }
+__name(getGnuTarPathOnWindows, "getGnuTarPathOnWindows");
 function assertDefined(name, value2) {
   if (value2 === void 0) {
     throw Error(`Expected ${name} but value was undefiend`);
   }
   return value2;
 }
+__name(assertDefined, "assertDefined");
 function getCacheVersion(paths, compressionMethod, enableCrossOsArchive = false) {
   const components = paths.slice();
   if (compressionMethod) {
@@ -51128,6 +52724,7 @@ function getCacheVersion(paths, compressionMethod, enableCrossOsArchive = false)
   components.push(versionSalt);
   return crypto3.createHash("sha256").update(components.join("|")).digest("hex");
 }
+__name(getCacheVersion, "getCacheVersion");
 function getRuntimeToken() {
   const token = process.env["ACTIONS_RUNTIME_TOKEN"];
   if (!token) {
@@ -51135,6 +52732,7 @@ function getRuntimeToken() {
   }
   return token;
 }
+__name(getRuntimeToken, "getRuntimeToken");
 
 // node_modules/@actions/cache/lib/internal/cacheHttpClient.js
 import * as fs7 from "fs";
@@ -51142,6 +52740,9 @@ import { URL as URL2 } from "url";
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/abort-controller/AbortError.js
 var AbortError = class extends Error {
+  static {
+    __name(this, "AbortError");
+  }
   constructor(message) {
     super(message);
     this.name = "AbortError";
@@ -51155,12 +52756,14 @@ import process2 from "node:process";
 function log(message, ...args) {
   process2.stderr.write(`${util2.format(message, ...args)}${EOL7}`);
 }
+__name(log, "log");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/env.js
 import process3 from "node:process";
 function getEnvironmentVariable(name) {
   return process3.env[name];
 }
+__name(getEnvironmentVariable, "getEnvironmentVariable");
 var isDeno = typeof process3.versions.deno === "string" && process3.versions.deno.length > 0;
 var isBun = typeof process3.versions.bun === "string" && process3.versions.bun.length > 0;
 var isNodeLike = true;
@@ -51198,6 +52801,7 @@ function enable(namespaces) {
     instance.enabled = enabled(instance.namespace);
   }
 }
+__name(enable, "enable");
 function enabled(namespace) {
   if (namespace.endsWith("*")) {
     return true;
@@ -51214,6 +52818,7 @@ function enabled(namespace) {
   }
   return false;
 }
+__name(enabled, "enabled");
 function namespaceMatches(namespace, patternToMatch) {
   if (patternToMatch.indexOf("*") === -1) {
     return namespace === patternToMatch;
@@ -51283,11 +52888,13 @@ function namespaceMatches(namespace, patternToMatch) {
   const trailingWildCard = patternIndex === pattern.length - 1 && pattern[patternIndex] === "*";
   return namespaceDone && (patternDone || trailingWildCard);
 }
+__name(namespaceMatches, "namespaceMatches");
 function disable() {
   const result = enabledString || "";
   enable("");
   return result;
 }
+__name(disable, "disable");
 function createDebugger(namespace) {
   const newDebugger = Object.assign(debug2, {
     enabled: enabled(namespace),
@@ -51305,9 +52912,11 @@ function createDebugger(namespace) {
     }
     newDebugger.log(...args);
   }
+  __name(debug2, "debug");
   debuggers.push(newDebugger);
   return newDebugger;
 }
+__name(createDebugger, "createDebugger");
 function destroy() {
   const index = debuggers.indexOf(this);
   if (index >= 0) {
@@ -51316,11 +52925,13 @@ function destroy() {
   }
   return false;
 }
+__name(destroy, "destroy");
 function extend(namespace) {
   const newDebugger = createDebugger(`${this.namespace}:${namespace}`);
   newDebugger.log = this.log;
   return newDebugger;
 }
+__name(extend, "extend");
 var debug_default = debugObj;
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/logger/logger.js
@@ -51336,9 +52947,11 @@ function patchLogMethod(parent, child2) {
     parent.log(...args);
   };
 }
+__name(patchLogMethod, "patchLogMethod");
 function isTypeSpecRuntimeLogLevel(level) {
   return TYPESPEC_RUNTIME_LOG_LEVELS.includes(level);
 }
+__name(isTypeSpecRuntimeLogLevel, "isTypeSpecRuntimeLogLevel");
 function createLoggerContext(options) {
   const registeredLoggers = /* @__PURE__ */ new Set();
   const logLevelFromEnv = getEnvironmentVariable(options.logLevelEnvVarName);
@@ -51360,6 +52973,7 @@ function createLoggerContext(options) {
     }
     debug_default.enable(enabledNamespaces2.join(","));
   }
+  __name(contextSetLogLevel, "contextSetLogLevel");
   if (logLevelFromEnv) {
     if (isTypeSpecRuntimeLogLevel(logLevelFromEnv)) {
       contextSetLogLevel(logLevelFromEnv);
@@ -51370,6 +52984,7 @@ function createLoggerContext(options) {
   function shouldEnable(logger8) {
     return Boolean(logLevel && levelMap[logger8.level] <= levelMap[logLevel]);
   }
+  __name(shouldEnable, "shouldEnable");
   function createLogger2(parent, level) {
     const logger8 = Object.assign(parent.extend(level), {
       level
@@ -51382,9 +52997,11 @@ function createLoggerContext(options) {
     registeredLoggers.add(logger8);
     return logger8;
   }
+  __name(createLogger2, "createLogger");
   function contextGetLogLevel() {
     return logLevel;
   }
+  __name(contextGetLogLevel, "contextGetLogLevel");
   function contextCreateClientLogger(namespace) {
     const clientRootLogger = clientLogger.extend(namespace);
     patchLogMethod(clientLogger, clientRootLogger);
@@ -51395,6 +53012,7 @@ function createLoggerContext(options) {
       verbose: createLogger2(clientRootLogger, "verbose")
     };
   }
+  __name(contextCreateClientLogger, "contextCreateClientLogger");
   return {
     setLogLevel: contextSetLogLevel,
     getLogLevel: contextGetLogLevel,
@@ -51402,6 +53020,7 @@ function createLoggerContext(options) {
     logger: clientLogger
   };
 }
+__name(createLoggerContext, "createLoggerContext");
 var context3 = createLoggerContext({
   logLevelEnvVarName: "TYPESPEC_RUNTIME_LOG_LEVEL",
   namespace: "typeSpecRuntime"
@@ -51410,20 +53029,27 @@ var TypeSpecRuntimeLogger = context3.logger;
 function createClientLogger(namespace) {
   return context3.createClientLogger(namespace);
 }
+__name(createClientLogger, "createClientLogger");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/httpHeaders.js
 function normalizeName(name) {
   return name.toLowerCase();
 }
+__name(normalizeName, "normalizeName");
 function normalizeValue(value2) {
   return String(value2).trim().replace(/[\r\n]/g, "");
 }
+__name(normalizeValue, "normalizeValue");
 function* headerIterator(map) {
   for (const entry of map.values()) {
     yield [entry.name, entry.value];
   }
 }
+__name(headerIterator, "headerIterator");
 var HttpHeadersImpl = class {
+  static {
+    __name(this, "HttpHeadersImpl");
+  }
   _headersMap;
   constructor(rawHeaders) {
     this._headersMap = /* @__PURE__ */ new Map();
@@ -51496,14 +53122,19 @@ var HttpHeadersImpl = class {
 function createHttpHeaders(rawHeaders) {
   return new HttpHeadersImpl(rawHeaders);
 }
+__name(createHttpHeaders, "createHttpHeaders");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/uuidUtils.js
 function randomUUID3() {
   return crypto.randomUUID();
 }
+__name(randomUUID3, "randomUUID");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/pipelineRequest.js
 var PipelineRequestImpl = class {
+  static {
+    __name(this, "PipelineRequestImpl");
+  }
   url;
   method;
   headers;
@@ -51548,10 +53179,14 @@ var PipelineRequestImpl = class {
 function createPipelineRequest(options) {
   return new PipelineRequestImpl(options);
 }
+__name(createPipelineRequest, "createPipelineRequest");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/pipeline.js
 var ValidPhaseNames = /* @__PURE__ */ new Set(["Deserialize", "Serialize", "Retry", "Sign"]);
 var HttpPipeline = class _HttpPipeline {
+  static {
+    __name(this, "HttpPipeline");
+  }
   _policies = [];
   _orderedPolicies;
   constructor(policies) {
@@ -51619,6 +53254,7 @@ var HttpPipeline = class _HttpPipeline {
         hasAfterPolicies: false
       };
     }
+    __name(createPhase, "createPhase");
     const serializePhase = createPhase("Serialize");
     const noPhase = createPhase("None");
     const deserializePhase = createPhase("Deserialize");
@@ -51638,6 +53274,7 @@ var HttpPipeline = class _HttpPipeline {
         return noPhase;
       }
     }
+    __name(getPhase, "getPhase");
     for (const descriptor of this._policies) {
       const policy = descriptor.policy;
       const options = descriptor.options;
@@ -51700,6 +53337,7 @@ var HttpPipeline = class _HttpPipeline {
         }
       }
     }
+    __name(walkPhase, "walkPhase");
     function walkPhases() {
       for (const phase of orderedPhases) {
         walkPhase(phase);
@@ -51714,6 +53352,7 @@ var HttpPipeline = class _HttpPipeline {
         }
       }
     }
+    __name(walkPhases, "walkPhases");
     let iteration = 0;
     while (policyMap.size > 0) {
       iteration++;
@@ -51729,11 +53368,13 @@ var HttpPipeline = class _HttpPipeline {
 function createEmptyPipeline() {
   return HttpPipeline.create();
 }
+__name(createEmptyPipeline, "createEmptyPipeline");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/object.js
 function isObject(input) {
   return typeof input === "object" && input !== null && !Array.isArray(input) && !(input instanceof RegExp) && !(input instanceof Date);
 }
+__name(isObject, "isObject");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/error.js
 function isError(e) {
@@ -51744,6 +53385,7 @@ function isError(e) {
   }
   return false;
 }
+__name(isError, "isError");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/inspect.js
 import { inspect } from "node:util";
@@ -51794,6 +53436,9 @@ var defaultAllowedHeaderNames = [
 ];
 var defaultAllowedQueryParameters = ["api-version"];
 var Sanitizer = class {
+  static {
+    __name(this, "Sanitizer");
+  }
   allowedHeaderNames;
   allowedQueryParameters;
   constructor({ additionalAllowedHeaderNames: allowedHeaderNames = [], additionalAllowedQueryParameters: allowedQueryParameters = [] } = {}) {
@@ -51888,6 +53533,9 @@ var Sanitizer = class {
 // node_modules/@typespec/ts-http-runtime/dist/esm/restError.js
 var errorSanitizer = new Sanitizer();
 var RestError = class _RestError extends Error {
+  static {
+    __name(this, "RestError");
+  }
   /**
    * Something went wrong when making the request.
    * This means the actual request failed for some reason,
@@ -51933,14 +53581,14 @@ var RestError = class _RestError extends Error {
       maxSockets: this.request.agent.maxSockets
     } : void 0;
     Object.defineProperty(this, custom, {
-      value: () => {
+      value: /* @__PURE__ */ __name(() => {
         return `RestError: ${this.message} 
  ${errorSanitizer.sanitize({
           ...this,
           request: { ...this.request, agent },
           response: this.response
         })}`;
-      },
+      }, "value"),
       enumerable: false
     });
     Object.setPrototypeOf(this, _RestError.prototype);
@@ -51952,14 +53600,17 @@ function isRestError(e) {
   }
   return isError(e) && e.name === "RestError";
 }
+__name(isRestError, "isRestError");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/bytesEncoding.js
 function uint8ArrayToString(bytes, format) {
   return Buffer.from(bytes).toString(format);
 }
+__name(uint8ArrayToString, "uint8ArrayToString");
 function stringToUint8Array(value2, format) {
   return Buffer.from(value2, format);
 }
+__name(stringToUint8Array, "stringToUint8Array");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/nodeHttpClient.js
 import http2 from "node:http";
@@ -51975,26 +53626,32 @@ var DEFAULT_TLS_SETTINGS = {};
 function isReadableStream(body2) {
   return body2 && typeof body2.pipe === "function";
 }
+__name(isReadableStream, "isReadableStream");
 function isStreamComplete(stream3) {
   if (stream3.readable === false) {
     return Promise.resolve();
   }
   return new Promise((resolve4) => {
-    const handler2 = () => {
+    const handler2 = /* @__PURE__ */ __name(() => {
       resolve4();
       stream3.removeListener("close", handler2);
       stream3.removeListener("end", handler2);
       stream3.removeListener("error", handler2);
-    };
+    }, "handler");
     stream3.on("close", handler2);
     stream3.on("end", handler2);
     stream3.on("error", handler2);
   });
 }
+__name(isStreamComplete, "isStreamComplete");
 function isArrayBuffer(body2) {
   return body2 && typeof body2.byteLength === "number";
 }
+__name(isArrayBuffer, "isArrayBuffer");
 var ReportTransform = class extends Transform {
+  static {
+    __name(this, "ReportTransform");
+  }
   loadedBytes = 0;
   progressCallback;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -52014,6 +53671,9 @@ var ReportTransform = class extends Transform {
   }
 };
 var NodeHttpClient = class {
+  static {
+    __name(this, "NodeHttpClient");
+  }
   cachedHttpAgent;
   cachedHttpsAgents = /* @__PURE__ */ new WeakMap();
   /**
@@ -52027,11 +53687,11 @@ var NodeHttpClient = class {
       if (request2.abortSignal.aborted) {
         throw new AbortError("The operation was aborted. Request has already been canceled.");
       }
-      abortListener = (event) => {
+      abortListener = /* @__PURE__ */ __name((event) => {
         if (event.type === "abort") {
           abortController.abort();
         }
-      };
+      }, "abortListener");
       request2.abortSignal.addEventListener("abort", abortListener);
     }
     let timeoutId;
@@ -52207,6 +53867,7 @@ function getResponseHeaders(res) {
   }
   return headers;
 }
+__name(getResponseHeaders, "getResponseHeaders");
 function getDecodedResponseStream(stream3, headers) {
   const contentEncoding = headers.get("Content-Encoding");
   if (contentEncoding === "gzip") {
@@ -52220,6 +53881,7 @@ function getDecodedResponseStream(stream3, headers) {
   }
   return stream3;
 }
+__name(getDecodedResponseStream, "getDecodedResponseStream");
 function streamToText(stream3) {
   return new Promise((resolve4, reject) => {
     const buffer3 = [];
@@ -52244,6 +53906,7 @@ function streamToText(stream3) {
     });
   });
 }
+__name(streamToText, "streamToText");
 function getBodyLength(body2) {
   if (!body2) {
     return 0;
@@ -52259,14 +53922,17 @@ function getBodyLength(body2) {
     return null;
   }
 }
+__name(getBodyLength, "getBodyLength");
 function createNodeHttpClient() {
   return new NodeHttpClient();
 }
+__name(createNodeHttpClient, "createNodeHttpClient");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/defaultHttpClient.js
 function createDefaultHttpClient() {
   return createNodeHttpClient();
 }
+__name(createDefaultHttpClient, "createDefaultHttpClient");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/logPolicy.js
 var logPolicyName = "logPolicy";
@@ -52290,11 +53956,13 @@ function logPolicy(options = {}) {
     }
   };
 }
+__name(logPolicy, "logPolicy");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/userAgentPlatform.js
 function getHeaderName() {
   return "User-Agent";
 }
+__name(getHeaderName, "getHeaderName");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/constants.js
 var DEFAULT_RETRY_POLICY_COUNT = 3;
@@ -52303,6 +53971,7 @@ var DEFAULT_RETRY_POLICY_COUNT = 3;
 function getUserAgentHeaderName() {
   return getHeaderName();
 }
+__name(getUserAgentHeaderName, "getUserAgentHeaderName");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/userAgentPolicy.js
 var UserAgentHeaderName = getUserAgentHeaderName();
@@ -52314,6 +53983,7 @@ function getRandomIntegerInclusive(min, max) {
   const offset = Math.floor(Math.random() * (max - min + 1));
   return offset + min;
 }
+__name(getRandomIntegerInclusive, "getRandomIntegerInclusive");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/delay.js
 function calculateRetryDelay(retryAttempt, config) {
@@ -52322,6 +53992,7 @@ function calculateRetryDelay(retryAttempt, config) {
   const retryAfterInMs = clampedDelay / 2 + getRandomIntegerInclusive(0, clampedDelay / 2);
   return { retryAfterInMs };
 }
+__name(calculateRetryDelay, "calculateRetryDelay");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/helpers.js
 var StandardAbortMessage = "The operation was aborted.";
@@ -52329,21 +54000,21 @@ function delay(delayInMs, value2, options) {
   return new Promise((resolve4, reject) => {
     let timer = void 0;
     let onAborted = void 0;
-    const rejectOnAbort = () => {
+    const rejectOnAbort = /* @__PURE__ */ __name(() => {
       return reject(new AbortError(options?.abortErrorMsg ? options?.abortErrorMsg : StandardAbortMessage));
-    };
-    const removeListeners = () => {
+    }, "rejectOnAbort");
+    const removeListeners = /* @__PURE__ */ __name(() => {
       if (options?.abortSignal && onAborted) {
         options.abortSignal.removeEventListener("abort", onAborted);
       }
-    };
-    onAborted = () => {
+    }, "removeListeners");
+    onAborted = /* @__PURE__ */ __name(() => {
       if (timer) {
         clearTimeout(timer);
       }
       removeListeners();
       return rejectOnAbort();
-    };
+    }, "onAborted");
     if (options?.abortSignal && options.abortSignal.aborted) {
       return rejectOnAbort();
     }
@@ -52356,6 +54027,7 @@ function delay(delayInMs, value2, options) {
     }
   });
 }
+__name(delay, "delay");
 function parseHeaderValueAsNumber(response, headerName) {
   const value2 = response.headers.get(headerName);
   if (!value2)
@@ -52365,6 +54037,7 @@ function parseHeaderValueAsNumber(response, headerName) {
     return;
   return valueAsNum;
 }
+__name(parseHeaderValueAsNumber, "parseHeaderValueAsNumber");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/retryStrategies/throttlingRetryStrategy.js
 var RetryAfterHeader = "Retry-After";
@@ -52390,9 +54063,11 @@ function getRetryAfterInMs(response) {
     return void 0;
   }
 }
+__name(getRetryAfterInMs, "getRetryAfterInMs");
 function isThrottlingRetryResponse(response) {
   return Number.isFinite(getRetryAfterInMs(response));
 }
+__name(isThrottlingRetryResponse, "isThrottlingRetryResponse");
 function throttlingRetryStrategy() {
   return {
     name: "throttlingRetryStrategy",
@@ -52407,6 +54082,7 @@ function throttlingRetryStrategy() {
     }
   };
 }
+__name(throttlingRetryStrategy, "throttlingRetryStrategy");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/retryStrategies/exponentialRetryStrategy.js
 var DEFAULT_CLIENT_RETRY_INTERVAL = 1e3;
@@ -52435,15 +54111,18 @@ function exponentialRetryStrategy(options = {}) {
     }
   };
 }
+__name(exponentialRetryStrategy, "exponentialRetryStrategy");
 function isExponentialRetryResponse(response) {
   return Boolean(response && response.status !== void 0 && (response.status >= 500 || response.status === 408) && response.status !== 501 && response.status !== 505);
 }
+__name(isExponentialRetryResponse, "isExponentialRetryResponse");
 function isSystemError(err2) {
   if (!err2) {
     return false;
   }
   return err2.code === "ETIMEDOUT" || err2.code === "ESOCKETTIMEDOUT" || err2.code === "ECONNREFUSED" || err2.code === "ECONNRESET" || err2.code === "ENOENT" || err2.code === "ENOTFOUND";
 }
+__name(isSystemError, "isSystemError");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/retryPolicy.js
 var retryPolicyLogger = createClientLogger("ts-http-runtime retryPolicy");
@@ -52528,6 +54207,7 @@ function retryPolicy(strategies, options = { maxRetries: DEFAULT_RETRY_POLICY_CO
     }
   };
 }
+__name(retryPolicy, "retryPolicy");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/defaultRetryPolicy.js
 var defaultRetryPolicyName = "defaultRetryPolicy";
@@ -52539,6 +54219,7 @@ function defaultRetryPolicy(options = {}) {
     }).sendRequest
   };
 }
+__name(defaultRetryPolicy, "defaultRetryPolicy");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/formData.js
 function convertBodyToFormDataMap(body2) {
@@ -52556,6 +54237,7 @@ function convertBodyToFormDataMap(body2) {
   }
   return void 0;
 }
+__name(convertBodyToFormDataMap, "convertBodyToFormDataMap");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/formDataPolicy.js
 var formDataPolicyName = "formDataPolicy";
@@ -52581,6 +54263,7 @@ function formDataPolicy() {
     }
   };
 }
+__name(formDataPolicy, "formDataPolicy");
 function wwwFormUrlEncode(formData) {
   const urlSearchParams = new URLSearchParams();
   for (const [key, value2] of Object.entries(formData)) {
@@ -52594,6 +54277,7 @@ function wwwFormUrlEncode(formData) {
   }
   return urlSearchParams.toString();
 }
+__name(wwwFormUrlEncode, "wwwFormUrlEncode");
 async function prepareFormData(formData, request2) {
   const contentType2 = request2.headers.get("Content-Type");
   if (contentType2 && !contentType2.startsWith("multipart/form-data")) {
@@ -52626,34 +54310,37 @@ async function prepareFormData(formData, request2) {
   }
   request2.multipartBody = { parts };
 }
+__name(prepareFormData, "prepareFormData");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/agentPolicy.js
 var agentPolicyName = "agentPolicy";
 function agentPolicy(agent) {
   return {
     name: agentPolicyName,
-    sendRequest: async (req, next) => {
+    sendRequest: /* @__PURE__ */ __name(async (req, next) => {
       if (!req.agent) {
         req.agent = agent;
       }
       return next(req);
-    }
+    }, "sendRequest")
   };
 }
+__name(agentPolicy, "agentPolicy");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/tlsPolicy.js
 var tlsPolicyName = "tlsPolicy";
 function tlsPolicy(tlsSettings) {
   return {
     name: tlsPolicyName,
-    sendRequest: async (req, next) => {
+    sendRequest: /* @__PURE__ */ __name(async (req, next) => {
       if (!req.tlsSettings) {
         req.tlsSettings = tlsSettings;
       }
       return next(req);
-    }
+    }, "sendRequest")
   };
 }
+__name(tlsPolicy, "tlsPolicy");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/proxyPolicy.js
 var import_https_proxy_agent = __toESM(require_dist2(), 1);
@@ -52674,6 +54361,7 @@ function getEnvironmentValue(name) {
   }
   return void 0;
 }
+__name(getEnvironmentValue, "getEnvironmentValue");
 function loadEnvironmentProxyValue() {
   if (!process) {
     return void 0;
@@ -52683,6 +54371,7 @@ function loadEnvironmentProxyValue() {
   const httpProxy = getEnvironmentValue(HTTP_PROXY);
   return httpsProxy || allProxy || httpProxy;
 }
+__name(loadEnvironmentProxyValue, "loadEnvironmentProxyValue");
 function isBypassed(uri, noProxyList, bypassedMap) {
   if (noProxyList.length === 0) {
     return false;
@@ -52710,6 +54399,7 @@ function isBypassed(uri, noProxyList, bypassedMap) {
   bypassedMap?.set(host, isBypassedFlag);
   return isBypassedFlag;
 }
+__name(isBypassed, "isBypassed");
 function loadNoProxy() {
   const noProxy = getEnvironmentValue(NO_PROXY);
   noProxyListLoaded = true;
@@ -52718,6 +54408,7 @@ function loadNoProxy() {
   }
   return [];
 }
+__name(loadNoProxy, "loadNoProxy");
 function getDefaultProxySettings(proxyUrl) {
   if (!proxyUrl) {
     proxyUrl = loadEnvironmentProxyValue();
@@ -52734,10 +54425,12 @@ function getDefaultProxySettings(proxyUrl) {
     password: parsedUrl.password
   };
 }
+__name(getDefaultProxySettings, "getDefaultProxySettings");
 function getDefaultProxySettingsInternal() {
   const envProxy = loadEnvironmentProxyValue();
   return envProxy ? new URL(envProxy) : void 0;
 }
+__name(getDefaultProxySettingsInternal, "getDefaultProxySettingsInternal");
 function getUrlFromProxySettings(settings) {
   let parsedProxyUrl;
   try {
@@ -52754,6 +54447,7 @@ function getUrlFromProxySettings(settings) {
   }
   return parsedProxyUrl;
 }
+__name(getUrlFromProxySettings, "getUrlFromProxySettings");
 function setProxyAgentOnRequest(request2, cachedAgents, proxyUrl) {
   if (request2.agent) {
     return;
@@ -52775,6 +54469,7 @@ function setProxyAgentOnRequest(request2, cachedAgents, proxyUrl) {
     request2.agent = cachedAgents.httpsProxyAgent;
   }
 }
+__name(setProxyAgentOnRequest, "setProxyAgentOnRequest");
 function proxyPolicy(proxySettings, options) {
   if (!noProxyListLoaded) {
     globalNoProxyList.push(...loadNoProxy());
@@ -52793,6 +54488,7 @@ function proxyPolicy(proxySettings, options) {
     }
   };
 }
+__name(proxyPolicy, "proxyPolicy");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/decompressResponsePolicy.js
 var decompressResponsePolicyName = "decompressResponsePolicy";
@@ -52807,6 +54503,7 @@ function decompressResponsePolicy() {
     }
   };
 }
+__name(decompressResponsePolicy, "decompressResponsePolicy");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/redirectPolicy.js
 var redirectPolicyName = "redirectPolicy";
@@ -52821,6 +54518,7 @@ function redirectPolicy(options = {}) {
     }
   };
 }
+__name(redirectPolicy, "redirectPolicy");
 async function handleRedirect(next, response, maxRetries, allowCrossOriginRedirects, currentRetries = 0) {
   const { request: request2, status, headers } = response;
   const locationHeader = headers.get("location");
@@ -52845,11 +54543,13 @@ async function handleRedirect(next, response, maxRetries, allowCrossOriginRedire
   }
   return response;
 }
+__name(handleRedirect, "handleRedirect");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/typeGuards.js
 function isBlob(x) {
   return x instanceof Blob;
 }
+__name(isBlob, "isBlob");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/concat.js
 import { Readable } from "stream";
@@ -52867,6 +54567,7 @@ async function* streamAsyncIterator() {
     reader.releaseLock();
   }
 }
+__name(streamAsyncIterator, "streamAsyncIterator");
 function makeAsyncIterable(webStream) {
   if (!webStream[Symbol.asyncIterator]) {
     webStream[Symbol.asyncIterator] = streamAsyncIterator.bind(webStream);
@@ -52875,6 +54576,7 @@ function makeAsyncIterable(webStream) {
     webStream.values = streamAsyncIterator.bind(webStream);
   }
 }
+__name(makeAsyncIterable, "makeAsyncIterable");
 function ensureNodeStream(stream3) {
   if (stream3 instanceof ReadableStream) {
     makeAsyncIterable(stream3);
@@ -52883,6 +54585,7 @@ function ensureNodeStream(stream3) {
     return stream3;
   }
 }
+__name(ensureNodeStream, "ensureNodeStream");
 function toStream(source) {
   if (source instanceof Uint8Array) {
     return Readable.from(Buffer.from(source));
@@ -52892,6 +54595,7 @@ function toStream(source) {
     return ensureNodeStream(source);
   }
 }
+__name(toStream, "toStream");
 async function concat(sources) {
   return function() {
     const streams = sources.map((x) => typeof x === "function" ? x() : x).map(toStream);
@@ -52904,11 +54608,13 @@ async function concat(sources) {
     })());
   };
 }
+__name(concat, "concat");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/multipartPolicy.js
 function generateBoundary() {
   return `----AzSDKFormBoundary${randomUUID3()}`;
 }
+__name(generateBoundary, "generateBoundary");
 function encodeHeaders(headers) {
   let result = "";
   for (const [key, value2] of headers) {
@@ -52917,6 +54623,7 @@ function encodeHeaders(headers) {
   }
   return result;
 }
+__name(encodeHeaders, "encodeHeaders");
 function getLength(source) {
   if (source instanceof Uint8Array) {
     return source.byteLength;
@@ -52926,6 +54633,7 @@ function getLength(source) {
     return void 0;
   }
 }
+__name(getLength, "getLength");
 function getTotalLength(sources) {
   let total = 0;
   for (const source of sources) {
@@ -52938,6 +54646,7 @@ function getTotalLength(sources) {
   }
   return total;
 }
+__name(getTotalLength, "getTotalLength");
 async function buildRequestBody(request2, parts, boundary) {
   const sources = [
     stringToUint8Array(`--${boundary}`, "utf-8"),
@@ -52957,6 +54666,7 @@ async function buildRequestBody(request2, parts, boundary) {
   }
   request2.body = await concat(sources);
 }
+__name(buildRequestBody, "buildRequestBody");
 var multipartPolicyName = "multipartPolicy";
 var maxBoundaryLength = 70;
 var validBoundaryCharacters = new Set(`abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'()+,-./:=?`);
@@ -52968,6 +54678,7 @@ function assertValidBoundary(boundary) {
     throw new Error(`Multipart boundary "${boundary}" contains invalid characters`);
   }
 }
+__name(assertValidBoundary, "assertValidBoundary");
 function multipartPolicy() {
   return {
     name: multipartPolicyName,
@@ -53001,11 +54712,13 @@ function multipartPolicy() {
     }
   };
 }
+__name(multipartPolicy, "multipartPolicy");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/pipeline.js
 function createEmptyPipeline2() {
   return createEmptyPipeline();
 }
+__name(createEmptyPipeline2, "createEmptyPipeline");
 
 // node_modules/@azure/logger/dist/esm/index.js
 var context4 = createLoggerContext({
@@ -53016,6 +54729,7 @@ var AzureLogger = context4.logger;
 function createClientLogger2(namespace) {
   return context4.createClientLogger(namespace);
 }
+__name(createClientLogger2, "createClientLogger");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/log.js
 var logger2 = createClientLogger2("core-rest-pipeline");
@@ -53027,12 +54741,14 @@ function logPolicy2(options = {}) {
     ...options
   });
 }
+__name(logPolicy2, "logPolicy");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/redirectPolicy.js
 var redirectPolicyName2 = redirectPolicyName;
 function redirectPolicy2(options = {}) {
   return redirectPolicy(options);
 }
+__name(redirectPolicy2, "redirectPolicy");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgentPlatform.js
 import os7 from "node:os";
@@ -53040,6 +54756,7 @@ import process4 from "node:process";
 function getHeaderName2() {
   return "User-Agent";
 }
+__name(getHeaderName2, "getHeaderName");
 async function setPlatformSpecificData2(map) {
   if (process4 && process4.versions) {
     const osInfo = `${os7.type()} ${os7.release()}; ${os7.arch()}`;
@@ -53053,6 +54770,7 @@ async function setPlatformSpecificData2(map) {
     }
   }
 }
+__name(setPlatformSpecificData2, "setPlatformSpecificData");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/constants.js
 var SDK_VERSION2 = "1.22.3";
@@ -53066,9 +54784,11 @@ function getUserAgentString(telemetryInfo) {
   }
   return parts.join(" ");
 }
+__name(getUserAgentString, "getUserAgentString");
 function getUserAgentHeaderName2() {
   return getHeaderName2();
 }
+__name(getUserAgentHeaderName2, "getUserAgentHeaderName");
 async function getUserAgentValue2(prefix2) {
   const runtimeInfo = /* @__PURE__ */ new Map();
   runtimeInfo.set("core-rest-pipeline", SDK_VERSION2);
@@ -53077,6 +54797,7 @@ async function getUserAgentValue2(prefix2) {
   const userAgentValue = prefix2 ? `${prefix2} ${defaultAgent}` : defaultAgent;
   return userAgentValue;
 }
+__name(getUserAgentValue2, "getUserAgentValue");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/userAgentPolicy.js
 var UserAgentHeaderName2 = getUserAgentHeaderName2();
@@ -53093,9 +54814,13 @@ function userAgentPolicy2(options = {}) {
     }
   };
 }
+__name(userAgentPolicy2, "userAgentPolicy");
 
 // node_modules/@azure/abort-controller/dist/esm/AbortError.js
 var AbortError2 = class extends Error {
+  static {
+    __name(this, "AbortError");
+  }
   constructor(message) {
     super(message);
     this.name = "AbortError";
@@ -53109,14 +54834,17 @@ function createAbortablePromise(buildPromise, options) {
     function rejectOnAbort() {
       reject(new AbortError2(abortErrorMsg ?? "The operation was aborted."));
     }
+    __name(rejectOnAbort, "rejectOnAbort");
     function removeListeners() {
       abortSignal?.removeEventListener("abort", onAbort);
     }
+    __name(removeListeners, "removeListeners");
     function onAbort() {
       cleanupBeforeAbort?.();
       removeListeners();
       rejectOnAbort();
     }
+    __name(onAbort, "onAbort");
     if (abortSignal?.aborted) {
       return rejectOnAbort();
     }
@@ -53134,6 +54862,7 @@ function createAbortablePromise(buildPromise, options) {
     abortSignal?.addEventListener("abort", onAbort);
   });
 }
+__name(createAbortablePromise, "createAbortablePromise");
 
 // node_modules/@azure/core-util/dist/esm/delay.js
 var StandardAbortMessage2 = "The delay was aborted.";
@@ -53143,11 +54872,12 @@ function delay2(timeInMs, options) {
   return createAbortablePromise((resolve4) => {
     token = setTimeout(resolve4, timeInMs);
   }, {
-    cleanupBeforeAbort: () => clearTimeout(token),
+    cleanupBeforeAbort: /* @__PURE__ */ __name(() => clearTimeout(token), "cleanupBeforeAbort"),
     abortSignal,
     abortErrorMsg: abortErrorMsg ?? StandardAbortMessage2
   });
 }
+__name(delay2, "delay");
 
 // node_modules/@azure/core-util/dist/esm/error.js
 function getErrorMessage(e) {
@@ -53167,27 +54897,33 @@ function getErrorMessage(e) {
     return `Unknown error ${stringified}`;
   }
 }
+__name(getErrorMessage, "getErrorMessage");
 
 // node_modules/@azure/core-util/dist/esm/index.js
 function isError2(e) {
   return isError(e);
 }
+__name(isError2, "isError");
 function randomUUID4() {
   return randomUUID3();
 }
+__name(randomUUID4, "randomUUID");
 var isNodeLike2 = isNodeLike;
 function uint8ArrayToString2(bytes, format) {
   return uint8ArrayToString(bytes, format);
 }
+__name(uint8ArrayToString2, "uint8ArrayToString");
 function stringToUint8Array2(value2, format) {
   return stringToUint8Array(value2, format);
 }
+__name(stringToUint8Array2, "stringToUint8Array");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/util/file.js
 var rawContent = /* @__PURE__ */ Symbol("rawContent");
 function hasRawContent(x) {
   return typeof x[rawContent] === "function";
 }
+__name(hasRawContent, "hasRawContent");
 function getRawContent(blob) {
   if (hasRawContent(blob)) {
     return blob[rawContent]();
@@ -53195,6 +54931,7 @@ function getRawContent(blob) {
     return blob;
   }
 }
+__name(getRawContent, "getRawContent");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/multipartPolicy.js
 var multipartPolicyName2 = multipartPolicyName;
@@ -53202,7 +54939,7 @@ function multipartPolicy2() {
   const tspPolicy = multipartPolicy();
   return {
     name: multipartPolicyName2,
-    sendRequest: async (request2, next) => {
+    sendRequest: /* @__PURE__ */ __name(async (request2, next) => {
       if (request2.multipartBody) {
         for (const part of request2.multipartBody.parts) {
           if (hasRawContent(part.body)) {
@@ -53211,33 +54948,39 @@ function multipartPolicy2() {
         }
       }
       return tspPolicy.sendRequest(request2, next);
-    }
+    }, "sendRequest")
   };
 }
+__name(multipartPolicy2, "multipartPolicy");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/decompressResponsePolicy.js
 var decompressResponsePolicyName2 = decompressResponsePolicyName;
 function decompressResponsePolicy2() {
   return decompressResponsePolicy();
 }
+__name(decompressResponsePolicy2, "decompressResponsePolicy");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/defaultRetryPolicy.js
 function defaultRetryPolicy2(options = {}) {
   return defaultRetryPolicy(options);
 }
+__name(defaultRetryPolicy2, "defaultRetryPolicy");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/formDataPolicy.js
 function formDataPolicy2() {
   return formDataPolicy();
 }
+__name(formDataPolicy2, "formDataPolicy");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/proxyPolicy.js
 function getDefaultProxySettings2(proxyUrl) {
   return getDefaultProxySettings(proxyUrl);
 }
+__name(getDefaultProxySettings2, "getDefaultProxySettings");
 function proxyPolicy2(proxySettings, options) {
   return proxyPolicy(proxySettings, options);
 }
+__name(proxyPolicy2, "proxyPolicy");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/setClientRequestIdPolicy.js
 var setClientRequestIdPolicyName = "setClientRequestIdPolicy";
@@ -53252,16 +54995,19 @@ function setClientRequestIdPolicy(requestIdHeaderName = "x-ms-client-request-id"
     }
   };
 }
+__name(setClientRequestIdPolicy, "setClientRequestIdPolicy");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/agentPolicy.js
 function agentPolicy2(agent) {
   return agentPolicy(agent);
 }
+__name(agentPolicy2, "agentPolicy");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/tlsPolicy.js
 function tlsPolicy2(tlsSettings) {
   return tlsPolicy(tlsSettings);
 }
+__name(tlsPolicy2, "tlsPolicy");
 
 // node_modules/@azure/core-tracing/dist/esm/tracingContext.js
 var knownContextKeys = {
@@ -53278,7 +55024,11 @@ function createTracingContext(options = {}) {
   }
   return context5;
 }
+__name(createTracingContext, "createTracingContext");
 var TracingContextImpl = class _TracingContextImpl {
+  static {
+    __name(this, "TracingContextImpl");
+  }
   _contextMap;
   constructor(initialContext) {
     this._contextMap = initialContext instanceof _TracingContextImpl ? new Map(initialContext._contextMap) : /* @__PURE__ */ new Map();
@@ -53305,44 +55055,47 @@ var state = import_state.state;
 // node_modules/@azure/core-tracing/dist/esm/instrumenter.js
 function createDefaultTracingSpan() {
   return {
-    end: () => {
-    },
-    isRecording: () => false,
-    recordException: () => {
-    },
-    setAttribute: () => {
-    },
-    setStatus: () => {
-    },
-    addEvent: () => {
-    }
+    end: /* @__PURE__ */ __name(() => {
+    }, "end"),
+    isRecording: /* @__PURE__ */ __name(() => false, "isRecording"),
+    recordException: /* @__PURE__ */ __name(() => {
+    }, "recordException"),
+    setAttribute: /* @__PURE__ */ __name(() => {
+    }, "setAttribute"),
+    setStatus: /* @__PURE__ */ __name(() => {
+    }, "setStatus"),
+    addEvent: /* @__PURE__ */ __name(() => {
+    }, "addEvent")
   };
 }
+__name(createDefaultTracingSpan, "createDefaultTracingSpan");
 function createDefaultInstrumenter() {
   return {
-    createRequestHeaders: () => {
+    createRequestHeaders: /* @__PURE__ */ __name(() => {
       return {};
-    },
-    parseTraceparentHeader: () => {
+    }, "createRequestHeaders"),
+    parseTraceparentHeader: /* @__PURE__ */ __name(() => {
       return void 0;
-    },
-    startSpan: (_name, spanOptions) => {
+    }, "parseTraceparentHeader"),
+    startSpan: /* @__PURE__ */ __name((_name, spanOptions) => {
       return {
         span: createDefaultTracingSpan(),
         tracingContext: createTracingContext({ parentContext: spanOptions.tracingContext })
       };
-    },
+    }, "startSpan"),
     withContext(_context, callback, ...callbackArgs) {
       return callback(...callbackArgs);
     }
   };
 }
+__name(createDefaultInstrumenter, "createDefaultInstrumenter");
 function getInstrumenter() {
   if (!state.instrumenterImplementation) {
     state.instrumenterImplementation = createDefaultInstrumenter();
   }
   return state.instrumenterImplementation;
 }
+__name(getInstrumenter, "getInstrumenter");
 
 // node_modules/@azure/core-tracing/dist/esm/tracingClient.js
 function createTracingClient(options) {
@@ -53368,6 +55121,7 @@ function createTracingClient(options) {
       updatedOptions
     };
   }
+  __name(startSpan, "startSpan");
   async function withSpan(name, operationOptions, callback, spanOptions) {
     const { span, updatedOptions } = startSpan(name, operationOptions, spanOptions);
     try {
@@ -53381,15 +55135,19 @@ function createTracingClient(options) {
       span.end();
     }
   }
+  __name(withSpan, "withSpan");
   function withContext(context5, callback, ...callbackArgs) {
     return getInstrumenter().withContext(context5, callback, ...callbackArgs);
   }
+  __name(withContext, "withContext");
   function parseTraceparentHeader(traceparentHeader) {
     return getInstrumenter().parseTraceparentHeader(traceparentHeader);
   }
+  __name(parseTraceparentHeader, "parseTraceparentHeader");
   function createRequestHeaders(tracingContext) {
     return getInstrumenter().createRequestHeaders(tracingContext);
   }
+  __name(createRequestHeaders, "createRequestHeaders");
   return {
     startSpan,
     withSpan,
@@ -53398,12 +55156,14 @@ function createTracingClient(options) {
     createRequestHeaders
   };
 }
+__name(createTracingClient, "createTracingClient");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/restError.js
 var RestError2 = RestError;
 function isRestError2(e) {
   return isRestError(e);
 }
+__name(isRestError2, "isRestError");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/tracingPolicy.js
 var tracingPolicyName = "tracingPolicy";
@@ -53444,6 +55204,7 @@ function tracingPolicy(options = {}) {
     }
   };
 }
+__name(tracingPolicy, "tracingPolicy");
 function tryCreateTracingClient() {
   try {
     return createTracingClient({
@@ -53456,6 +55217,7 @@ function tryCreateTracingClient() {
     return void 0;
   }
 }
+__name(tryCreateTracingClient, "tryCreateTracingClient");
 function tryCreateSpan(tracingClient2, request2, spanAttributes) {
   try {
     const { span, updatedOptions } = tracingClient2.startSpan(`HTTP ${request2.method}`, { tracingOptions: request2.tracingOptions }, {
@@ -53476,6 +55238,7 @@ function tryCreateSpan(tracingClient2, request2, spanAttributes) {
     return void 0;
   }
 }
+__name(tryCreateSpan, "tryCreateSpan");
 function tryProcessError(span, error2) {
   try {
     span.setStatus({
@@ -53490,6 +55253,7 @@ function tryProcessError(span, error2) {
     logger2.warning(`Skipping tracing span processing due to an error: ${getErrorMessage(e)}`);
   }
 }
+__name(tryProcessError, "tryProcessError");
 function tryProcessResponse(span, response) {
   try {
     span.setAttribute("http.status_code", response.status);
@@ -53507,6 +55271,7 @@ function tryProcessResponse(span, response) {
     logger2.warning(`Skipping tracing span processing due to an error: ${getErrorMessage(e)}`);
   }
 }
+__name(tryProcessResponse, "tryProcessResponse");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/util/wrapAbortSignal.js
 function wrapAbortSignalLike(abortSignalLike) {
@@ -53524,20 +55289,23 @@ function wrapAbortSignalLike(abortSignalLike) {
       needsCleanup = false;
     }
   }
+  __name(cleanup, "cleanup");
   function listener() {
     controller.abort(abortSignalLike.reason);
     cleanup();
   }
+  __name(listener, "listener");
   abortSignalLike.addEventListener("abort", listener);
   return { abortSignal: controller.signal, cleanup };
 }
+__name(wrapAbortSignalLike, "wrapAbortSignalLike");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/wrapAbortSignalLikePolicy.js
 var wrapAbortSignalLikePolicyName = "wrapAbortSignalLikePolicy";
 function wrapAbortSignalLikePolicy() {
   return {
     name: wrapAbortSignalLikePolicyName,
-    sendRequest: async (request2, next) => {
+    sendRequest: /* @__PURE__ */ __name(async (request2, next) => {
       if (!request2.abortSignal) {
         return next(request2);
       }
@@ -53548,9 +55316,10 @@ function wrapAbortSignalLikePolicy() {
       } finally {
         cleanup?.();
       }
-    }
+    }, "sendRequest")
   };
 }
+__name(wrapAbortSignalLikePolicy, "wrapAbortSignalLikePolicy");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/createPipelineFromOptions.js
 function createPipelineFromOptions2(options) {
@@ -53580,6 +55349,7 @@ function createPipelineFromOptions2(options) {
   pipeline4.addPolicy(logPolicy2(options.loggingOptions), { afterPhase: "Sign" });
   return pipeline4;
 }
+__name(createPipelineFromOptions2, "createPipelineFromOptions");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/defaultHttpClient.js
 function createDefaultHttpClient2() {
@@ -53596,16 +55366,19 @@ function createDefaultHttpClient2() {
     }
   };
 }
+__name(createDefaultHttpClient2, "createDefaultHttpClient");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/httpHeaders.js
 function createHttpHeaders2(rawHeaders) {
   return createHttpHeaders(rawHeaders);
 }
+__name(createHttpHeaders2, "createHttpHeaders");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/pipelineRequest.js
 function createPipelineRequest2(options) {
   return createPipelineRequest(options);
 }
+__name(createPipelineRequest2, "createPipelineRequest");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/retryPolicy.js
 var retryPolicyLogger2 = createClientLogger2("core-rest-pipeline retryPolicy");
@@ -53635,6 +55408,7 @@ async function beginRefresh(getAccessToken, retryIntervalInMs, refreshTimeout) {
       return finalToken;
     }
   }
+  __name(tryGetAccessToken, "tryGetAccessToken");
   let token = await tryGetAccessToken();
   while (token === null) {
     await delay2(retryIntervalInMs);
@@ -53642,6 +55416,7 @@ async function beginRefresh(getAccessToken, retryIntervalInMs, refreshTimeout) {
   }
   return token;
 }
+__name(beginRefresh, "beginRefresh");
 function createTokenCycler(credential, tokenCyclerOptions) {
   let refreshWorker = null;
   let token = null;
@@ -53680,7 +55455,7 @@ function createTokenCycler(credential, tokenCyclerOptions) {
   };
   function refresh(scopes, getTokenOptions) {
     if (!cycler.isRefreshing) {
-      const tryGetAccessToken = () => credential.getToken(scopes, getTokenOptions);
+      const tryGetAccessToken = /* @__PURE__ */ __name(() => credential.getToken(scopes, getTokenOptions), "tryGetAccessToken");
       refreshWorker = beginRefresh(
         tryGetAccessToken,
         options.retryIntervalInMs,
@@ -53700,6 +55475,7 @@ function createTokenCycler(credential, tokenCyclerOptions) {
     }
     return refreshWorker;
   }
+  __name(refresh, "refresh");
   return async (scopes, tokenOptions) => {
     const hasClaimChallenge = Boolean(tokenOptions.claims);
     const tenantIdChanged = tenantId !== tokenOptions.tenantId;
@@ -53716,6 +55492,7 @@ function createTokenCycler(credential, tokenCyclerOptions) {
     return token;
   };
 }
+__name(createTokenCycler, "createTokenCycler");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/bearerTokenAuthenticationPolicy.js
 var bearerTokenAuthenticationPolicyName = "bearerTokenAuthenticationPolicy";
@@ -53730,6 +55507,7 @@ async function trySendRequest(request2, next) {
     }
   }
 }
+__name(trySendRequest, "trySendRequest");
 async function defaultAuthorizeRequest(options) {
   const { scopes, getAccessToken, request: request2 } = options;
   const getTokenOptions = {
@@ -53742,9 +55520,11 @@ async function defaultAuthorizeRequest(options) {
     options.request.headers.set("Authorization", `Bearer ${accessToken.token}`);
   }
 }
+__name(defaultAuthorizeRequest, "defaultAuthorizeRequest");
 function isChallengeResponse(response) {
   return response.status === 401 && response.headers.has("WWW-Authenticate");
 }
+__name(isChallengeResponse, "isChallengeResponse");
 async function authorizeRequestOnCaeChallenge(onChallengeOptions, caeClaims) {
   const { scopes } = onChallengeOptions;
   const accessToken = await onChallengeOptions.getAccessToken(scopes, {
@@ -53757,6 +55537,7 @@ async function authorizeRequestOnCaeChallenge(onChallengeOptions, caeClaims) {
   onChallengeOptions.request.headers.set("Authorization", `${accessToken.tokenType ?? "Bearer"} ${accessToken.token}`);
   return true;
 }
+__name(authorizeRequestOnCaeChallenge, "authorizeRequestOnCaeChallenge");
 function bearerTokenAuthenticationPolicy(options) {
   const { credential, scopes, challengeCallbacks } = options;
   const logger8 = options.logger || logger2;
@@ -53860,6 +55641,7 @@ function bearerTokenAuthenticationPolicy(options) {
     }
   };
 }
+__name(bearerTokenAuthenticationPolicy, "bearerTokenAuthenticationPolicy");
 function parseChallenges(challenges) {
   const challengeRegex = /(\w+)\s+((?:\w+=(?:"[^"]*"|[^,]*),?\s*)+)/g;
   const paramRegex = /(\w+)="([^"]*)"/g;
@@ -53877,6 +55659,7 @@ function parseChallenges(challenges) {
   }
   return parsedChallenges;
 }
+__name(parseChallenges, "parseChallenges");
 function getCaeChallengeClaims(challenges) {
   if (!challenges) {
     return;
@@ -53884,12 +55667,14 @@ function getCaeChallengeClaims(challenges) {
   const parsedChallenges = parseChallenges(challenges);
   return parsedChallenges.find((x) => x.scheme === "Bearer" && x.params.claims && x.params.error === "insufficient_claims")?.params.claims;
 }
+__name(getCaeChallengeClaims, "getCaeChallengeClaims");
 
 // node_modules/@azure/core-auth/dist/esm/tokenCredential.js
 function isTokenCredential(credential) {
   const castCredential = credential;
   return castCredential && typeof castCredential.getToken === "function" && (castCredential.signRequest === void 0 || castCredential.getToken.length > 0);
 }
+__name(isTokenCredential, "isTokenCredential");
 
 // node_modules/@azure/core-http-compat/dist/esm/policies/disableKeepAlivePolicy.js
 var disableKeepAlivePolicyName = "DisableKeepAlivePolicy";
@@ -53902,17 +55687,21 @@ function createDisableKeepAlivePolicy() {
     }
   };
 }
+__name(createDisableKeepAlivePolicy, "createDisableKeepAlivePolicy");
 function pipelineContainsDisableKeepAlivePolicy(pipeline4) {
   return pipeline4.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
 }
+__name(pipelineContainsDisableKeepAlivePolicy, "pipelineContainsDisableKeepAlivePolicy");
 
 // node_modules/@azure/core-client/dist/esm/base64.js
 function encodeByteArray(value2) {
   return uint8ArrayToString2(value2, "base64");
 }
+__name(encodeByteArray, "encodeByteArray");
 function decodeString(value2) {
   return stringToUint8Array2(value2, "base64");
 }
+__name(decodeString, "decodeString");
 
 // node_modules/@azure/core-client/dist/esm/interfaces.js
 var XML_ATTRKEY = "$";
@@ -53922,14 +55711,17 @@ var XML_CHARKEY = "_";
 function isPrimitiveBody(value2, mapperTypeName) {
   return mapperTypeName !== "Composite" && mapperTypeName !== "Dictionary" && (typeof value2 === "string" || typeof value2 === "number" || typeof value2 === "boolean" || mapperTypeName?.match(/^(Date|DateTime|DateTimeRfc1123|UnixTime|ByteArray|Base64Url)$/i) !== null || value2 === void 0 || value2 === null);
 }
+__name(isPrimitiveBody, "isPrimitiveBody");
 var validateISODuration = /^(-|\+)?P(?:([-+]?[0-9,.]*)Y)?(?:([-+]?[0-9,.]*)M)?(?:([-+]?[0-9,.]*)W)?(?:([-+]?[0-9,.]*)D)?(?:T(?:([-+]?[0-9,.]*)H)?(?:([-+]?[0-9,.]*)M)?(?:([-+]?[0-9,.]*)S)?)?$/;
 function isDuration(value2) {
   return validateISODuration.test(value2);
 }
+__name(isDuration, "isDuration");
 var validUuidRegex = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/i;
 function isValidUuid(uuid) {
   return validUuidRegex.test(uuid);
 }
+__name(isValidUuid, "isValidUuid");
 function handleNullableResponseAndWrappableBody(responseObject) {
   const combinedHeadersAndBody = {
     ...responseObject.headers,
@@ -53944,6 +55736,7 @@ function handleNullableResponseAndWrappableBody(responseObject) {
     } : combinedHeadersAndBody;
   }
 }
+__name(handleNullableResponseAndWrappableBody, "handleNullableResponseAndWrappableBody");
 function flattenResponse(fullResponse, responseSpec) {
   const parsedHeaders = fullResponse.parsedHeaders;
   if (fullResponse.request.method === "HEAD") {
@@ -53985,9 +55778,13 @@ function flattenResponse(fullResponse, responseSpec) {
     shouldWrapBody: isPrimitiveBody(fullResponse.parsedBody, expectedBodyTypeName)
   });
 }
+__name(flattenResponse, "flattenResponse");
 
 // node_modules/@azure/core-client/dist/esm/serializer.js
 var SerializerImpl = class {
+  static {
+    __name(this, "SerializerImpl");
+  }
   modelMappers;
   isXML;
   constructor(modelMappers = {}, isXML = false) {
@@ -53998,9 +55795,9 @@ var SerializerImpl = class {
    * @deprecated Removing the constraints validation on client side.
    */
   validateConstraints(mapper, value2, objectName) {
-    const failValidation = (constraintName, constraintValue) => {
+    const failValidation = /* @__PURE__ */ __name((constraintName, constraintValue) => {
       throw new Error(`"${objectName}" with value "${value2}" should satisfy the constraint "${constraintName}": ${constraintValue}.`);
-    };
+    }, "failValidation");
     if (mapper.constraints && value2 !== void 0 && value2 !== null) {
       const { ExclusiveMaximum, ExclusiveMinimum, InclusiveMaximum, InclusiveMinimum, MaxItems, MaxLength, MinItems, MinLength, MultipleOf, Pattern: Pattern2, UniqueItems } = mapper.constraints;
       if (ExclusiveMaximum !== void 0 && value2 >= ExclusiveMaximum) {
@@ -54192,6 +55989,7 @@ var SerializerImpl = class {
 function createSerializer(modelMappers = {}, isXML = false) {
   return new SerializerImpl(modelMappers, isXML);
 }
+__name(createSerializer, "createSerializer");
 function trimEnd(str2, ch) {
   let len = str2.length;
   while (len - 1 >= 0 && str2[len - 1] === ch) {
@@ -54199,6 +55997,7 @@ function trimEnd(str2, ch) {
   }
   return str2.substr(0, len);
 }
+__name(trimEnd, "trimEnd");
 function bufferToBase64Url(buffer3) {
   if (!buffer3) {
     return void 0;
@@ -54209,6 +56008,7 @@ function bufferToBase64Url(buffer3) {
   const str2 = encodeByteArray(buffer3);
   return trimEnd(str2, "=").replace(/\+/g, "-").replace(/\//g, "_");
 }
+__name(bufferToBase64Url, "bufferToBase64Url");
 function base64UrlToByteArray(str2) {
   if (!str2) {
     return void 0;
@@ -54219,6 +56019,7 @@ function base64UrlToByteArray(str2) {
   str2 = str2.replace(/-/g, "+").replace(/_/g, "/");
   return decodeString(str2);
 }
+__name(base64UrlToByteArray, "base64UrlToByteArray");
 function splitSerializeName(prop) {
   const classes = [];
   let partialclass = "";
@@ -54236,6 +56037,7 @@ function splitSerializeName(prop) {
   }
   return classes;
 }
+__name(splitSerializeName, "splitSerializeName");
 function dateToUnixTime(d) {
   if (!d) {
     return void 0;
@@ -54245,12 +56047,14 @@ function dateToUnixTime(d) {
   }
   return Math.floor(d.getTime() / 1e3);
 }
+__name(dateToUnixTime, "dateToUnixTime");
 function unixTimeToDate(n2) {
   if (!n2) {
     return void 0;
   }
   return new Date(n2 * 1e3);
 }
+__name(unixTimeToDate, "unixTimeToDate");
 function serializeBasicTypes(typeName2, objectName, value2) {
   if (value2 !== null && value2 !== void 0) {
     if (typeName2.match(/^Number$/i) !== null) {
@@ -54281,6 +56085,7 @@ function serializeBasicTypes(typeName2, objectName, value2) {
   }
   return value2;
 }
+__name(serializeBasicTypes, "serializeBasicTypes");
 function serializeEnumType(objectName, allowedValues, value2) {
   if (!allowedValues) {
     throw new Error(`Please provide a set of allowedValues to validate ${objectName} as an Enum Type.`);
@@ -54296,6 +56101,7 @@ function serializeEnumType(objectName, allowedValues, value2) {
   }
   return value2;
 }
+__name(serializeEnumType, "serializeEnumType");
 function serializeByteArrayType(objectName, value2) {
   if (value2 !== void 0 && value2 !== null) {
     if (!(value2 instanceof Uint8Array)) {
@@ -54305,6 +56111,7 @@ function serializeByteArrayType(objectName, value2) {
   }
   return value2;
 }
+__name(serializeByteArrayType, "serializeByteArrayType");
 function serializeBase64UrlType(objectName, value2) {
   if (value2 !== void 0 && value2 !== null) {
     if (!(value2 instanceof Uint8Array)) {
@@ -54314,6 +56121,7 @@ function serializeBase64UrlType(objectName, value2) {
   }
   return value2;
 }
+__name(serializeBase64UrlType, "serializeBase64UrlType");
 function serializeDateTypes(typeName2, value2, objectName) {
   if (value2 !== void 0 && value2 !== null) {
     if (typeName2.match(/^Date$/i) !== null) {
@@ -54344,6 +56152,7 @@ function serializeDateTypes(typeName2, value2, objectName) {
   }
   return value2;
 }
+__name(serializeDateTypes, "serializeDateTypes");
 function serializeSequenceType(serializer, mapper, object, objectName, isXml, options) {
   if (!Array.isArray(object)) {
     throw new Error(`${objectName} must be of type Array.`);
@@ -54374,6 +56183,7 @@ function serializeSequenceType(serializer, mapper, object, objectName, isXml, op
   }
   return tempArray;
 }
+__name(serializeSequenceType, "serializeSequenceType");
 function serializeDictionaryType(serializer, mapper, object, objectName, isXml, options) {
   if (typeof object !== "object") {
     throw new Error(`${objectName} must be of type object.`);
@@ -54395,6 +56205,7 @@ function serializeDictionaryType(serializer, mapper, object, objectName, isXml, 
   }
   return tempDictionary;
 }
+__name(serializeDictionaryType, "serializeDictionaryType");
 function resolveAdditionalProperties(serializer, mapper, objectName) {
   const additionalProperties = mapper.type.additionalProperties;
   if (!additionalProperties && mapper.type.className) {
@@ -54403,6 +56214,7 @@ function resolveAdditionalProperties(serializer, mapper, objectName) {
   }
   return additionalProperties;
 }
+__name(resolveAdditionalProperties, "resolveAdditionalProperties");
 function resolveReferencedMapper(serializer, mapper, objectName) {
   const className = mapper.type.className;
   if (!className) {
@@ -54410,6 +56222,7 @@ function resolveReferencedMapper(serializer, mapper, objectName) {
   }
   return serializer.modelMappers[className];
 }
+__name(resolveReferencedMapper, "resolveReferencedMapper");
 function resolveModelProperties(serializer, mapper, objectName) {
   let modelProps = mapper.type.modelProperties;
   if (!modelProps) {
@@ -54424,6 +56237,7 @@ function resolveModelProperties(serializer, mapper, objectName) {
   }
   return modelProps;
 }
+__name(resolveModelProperties, "resolveModelProperties");
 function serializeCompositeType(serializer, mapper, object, objectName, isXml, options) {
   if (getPolymorphicDiscriminatorRecursively(serializer, mapper)) {
     mapper = getPolymorphicMapper(serializer, mapper, object, "clientName");
@@ -54502,6 +56316,7 @@ function serializeCompositeType(serializer, mapper, object, objectName, isXml, o
   }
   return object;
 }
+__name(serializeCompositeType, "serializeCompositeType");
 function getXmlObjectValue(propertyMapper, serializedValue, isXml, options) {
   if (!isXml || !propertyMapper.xmlNamespace) {
     return serializedValue;
@@ -54522,9 +56337,11 @@ function getXmlObjectValue(propertyMapper, serializedValue, isXml, options) {
   result[XML_ATTRKEY] = xmlNamespace;
   return result;
 }
+__name(getXmlObjectValue, "getXmlObjectValue");
 function isSpecialXmlProperty(propertyName, options) {
   return [XML_ATTRKEY, options.xml.xmlCharKey].includes(propertyName);
 }
+__name(isSpecialXmlProperty, "isSpecialXmlProperty");
 function deserializeCompositeType(serializer, mapper, responseBody, objectName, options) {
   const xmlCharKey = options.xml.xmlCharKey ?? XML_CHARKEY;
   if (getPolymorphicDiscriminatorRecursively(serializer, mapper)) {
@@ -54615,7 +56432,7 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
   }
   const additionalPropertiesMapper = mapper.type.additionalProperties;
   if (additionalPropertiesMapper) {
-    const isAdditionalProperty = (responsePropName) => {
+    const isAdditionalProperty = /* @__PURE__ */ __name((responsePropName) => {
       for (const clientPropName of Object.keys(modelProps)) {
         const paths = splitSerializeName(modelProps[clientPropName].serializedName);
         if (paths[0] === responsePropName) {
@@ -54623,7 +56440,7 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
         }
       }
       return true;
-    };
+    }, "isAdditionalProperty");
     for (const responsePropName of Object.keys(responseBody)) {
       if (isAdditionalProperty(responsePropName)) {
         const deserializedValue = serializer.deserialize(additionalPropertiesMapper, responseBody[responsePropName], objectName + '["' + responsePropName + '"]', options);
@@ -54649,6 +56466,7 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
   }
   return instance;
 }
+__name(deserializeCompositeType, "deserializeCompositeType");
 function deserializeDictionaryType(serializer, mapper, responseBody, objectName, options) {
   const value2 = mapper.type.value;
   if (!value2 || typeof value2 !== "object") {
@@ -54663,6 +56481,7 @@ function deserializeDictionaryType(serializer, mapper, responseBody, objectName,
   }
   return responseBody;
 }
+__name(deserializeDictionaryType, "deserializeDictionaryType");
 function deserializeSequenceType(serializer, mapper, responseBody, objectName, options) {
   let element = mapper.type.element;
   if (!element || typeof element !== "object") {
@@ -54683,6 +56502,7 @@ function deserializeSequenceType(serializer, mapper, responseBody, objectName, o
   }
   return responseBody;
 }
+__name(deserializeSequenceType, "deserializeSequenceType");
 function getIndexDiscriminator(discriminators, discriminatorValue, typeName2) {
   const typeNamesToCheck = [typeName2];
   while (typeNamesToCheck.length) {
@@ -54700,6 +56520,7 @@ function getIndexDiscriminator(discriminators, discriminatorValue, typeName2) {
   }
   return void 0;
 }
+__name(getIndexDiscriminator, "getIndexDiscriminator");
 function getPolymorphicMapper(serializer, mapper, object, polymorphicPropertyName) {
   const polymorphicDiscriminator = getPolymorphicDiscriminatorRecursively(serializer, mapper);
   if (polymorphicDiscriminator) {
@@ -54720,12 +56541,15 @@ function getPolymorphicMapper(serializer, mapper, object, polymorphicPropertyNam
   }
   return mapper;
 }
+__name(getPolymorphicMapper, "getPolymorphicMapper");
 function getPolymorphicDiscriminatorRecursively(serializer, mapper) {
   return mapper.type.polymorphicDiscriminator || getPolymorphicDiscriminatorSafely(serializer, mapper.type.uberParent) || getPolymorphicDiscriminatorSafely(serializer, mapper.type.className);
 }
+__name(getPolymorphicDiscriminatorRecursively, "getPolymorphicDiscriminatorRecursively");
 function getPolymorphicDiscriminatorSafely(serializer, typeName2) {
   return typeName2 && serializer.modelMappers[typeName2] && serializer.modelMappers[typeName2].type.polymorphicDiscriminator;
 }
+__name(getPolymorphicDiscriminatorSafely, "getPolymorphicDiscriminatorSafely");
 var MapperTypeNames = {
   Base64Url: "Base64Url",
   Boolean: "Boolean",
@@ -54798,6 +56622,7 @@ function getOperationArgumentValueFromParameter(operationArguments, parameter, f
   }
   return value2;
 }
+__name(getOperationArgumentValueFromParameter, "getOperationArgumentValueFromParameter");
 function getPropertyFromParameterPath(parent, parameterPath) {
   const result = { propertyFound: false };
   let i = 0;
@@ -54815,10 +56640,12 @@ function getPropertyFromParameterPath(parent, parameterPath) {
   }
   return result;
 }
+__name(getPropertyFromParameterPath, "getPropertyFromParameterPath");
 var originalRequestSymbol = /* @__PURE__ */ Symbol.for("@azure/core-client original request");
 function hasOriginalRequest(request2) {
   return originalRequestSymbol in request2;
 }
+__name(hasOriginalRequest, "hasOriginalRequest");
 function getOperationRequestInfo(request2) {
   if (hasOriginalRequest(request2)) {
     return getOperationRequestInfo(request2[originalRequestSymbol]);
@@ -54830,6 +56657,7 @@ function getOperationRequestInfo(request2) {
   }
   return info2;
 }
+__name(getOperationRequestInfo, "getOperationRequestInfo");
 
 // node_modules/@azure/core-client/dist/esm/deserializationPolicy.js
 var defaultJsonContentTypes = ["application/json", "text/json"];
@@ -54855,6 +56683,7 @@ function deserializationPolicy(options = {}) {
     }
   };
 }
+__name(deserializationPolicy, "deserializationPolicy");
 function getOperationResponseMap(parsedResponse) {
   let result;
   const request2 = parsedResponse.request;
@@ -54869,6 +56698,7 @@ function getOperationResponseMap(parsedResponse) {
   }
   return result;
 }
+__name(getOperationResponseMap, "getOperationResponseMap");
 function shouldDeserializeResponse(parsedResponse) {
   const request2 = parsedResponse.request;
   const operationInfo = getOperationRequestInfo(request2);
@@ -54883,6 +56713,7 @@ function shouldDeserializeResponse(parsedResponse) {
   }
   return result;
 }
+__name(shouldDeserializeResponse, "shouldDeserializeResponse");
 async function deserializeResponseBody(jsonContentTypes, xmlContentTypes, response, options, parseXML2) {
   const parsedResponse = await parse3(jsonContentTypes, xmlContentTypes, response, options, parseXML2);
   if (!shouldDeserializeResponse(parsedResponse)) {
@@ -54925,10 +56756,12 @@ async function deserializeResponseBody(jsonContentTypes, xmlContentTypes, respon
   }
   return parsedResponse;
 }
+__name(deserializeResponseBody, "deserializeResponseBody");
 function isOperationSpecEmpty(operationSpec) {
   const expectedStatusCodes = Object.keys(operationSpec.responses);
   return expectedStatusCodes.length === 0 || expectedStatusCodes.length === 1 && expectedStatusCodes[0] === "default";
 }
+__name(isOperationSpecEmpty, "isOperationSpecEmpty");
 function handleErrorResponse(parsedResponse, operationSpec, responseSpec, options) {
   const isSuccessByStatus = 200 <= parsedResponse.status && parsedResponse.status < 300;
   const isExpectedStatusCode = isOperationSpecEmpty(operationSpec) ? isSuccessByStatus : !!responseSpec;
@@ -54985,6 +56818,7 @@ function handleErrorResponse(parsedResponse, operationSpec, responseSpec, option
   }
   return { error: error2, shouldReturnResponse: false };
 }
+__name(handleErrorResponse, "handleErrorResponse");
 async function parse3(jsonContentTypes, xmlContentTypes, operationResponse, opts, parseXML2) {
   if (!operationResponse.request.streamResponseStatusCodes?.has(operationResponse.status) && operationResponse.bodyAsText) {
     const text = operationResponse.bodyAsText;
@@ -55016,6 +56850,7 @@ async function parse3(jsonContentTypes, xmlContentTypes, operationResponse, opts
   }
   return operationResponse;
 }
+__name(parse3, "parse");
 
 // node_modules/@azure/core-client/dist/esm/interfaceHelpers.js
 function getStreamingResponseStatusCodes(operationSpec) {
@@ -55027,6 +56862,7 @@ function getStreamingResponseStatusCodes(operationSpec) {
   }
   return result;
 }
+__name(getStreamingResponseStatusCodes, "getStreamingResponseStatusCodes");
 function getPathStringFromParameter(parameter) {
   const { parameterPath, mapper } = parameter;
   let result;
@@ -55039,6 +56875,7 @@ function getPathStringFromParameter(parameter) {
   }
   return result;
 }
+__name(getPathStringFromParameter, "getPathStringFromParameter");
 
 // node_modules/@azure/core-client/dist/esm/serializationPolicy.js
 var serializationPolicyName = "serializationPolicy";
@@ -55058,6 +56895,7 @@ function serializationPolicy(options = {}) {
     }
   };
 }
+__name(serializationPolicy, "serializationPolicy");
 function serializeHeaders(request2, operationArguments, operationSpec) {
   if (operationSpec.headerParameters) {
     for (const headerParameter of operationSpec.headerParameters) {
@@ -55082,6 +56920,7 @@ function serializeHeaders(request2, operationArguments, operationSpec) {
     }
   }
 }
+__name(serializeHeaders, "serializeHeaders");
 function serializeRequestBody(request2, operationArguments, operationSpec, stringifyXML2 = function() {
   throw new Error("XML serialization unsupported!");
 }) {
@@ -55135,6 +56974,7 @@ function serializeRequestBody(request2, operationArguments, operationSpec, strin
     }
   }
 }
+__name(serializeRequestBody, "serializeRequestBody");
 function getXmlValueWithNamespace(xmlNamespace, xmlnsKey, typeName2, serializedValue, options) {
   if (xmlNamespace && !["Composite", "Sequence", "Dictionary"].includes(typeName2)) {
     const result = {};
@@ -55144,6 +56984,7 @@ function getXmlValueWithNamespace(xmlNamespace, xmlnsKey, typeName2, serializedV
   }
   return serializedValue;
 }
+__name(getXmlValueWithNamespace, "getXmlValueWithNamespace");
 function prepareXMLRootList(obj, elementName, xmlNamespaceKey, xmlNamespace) {
   if (!Array.isArray(obj)) {
     obj = [obj];
@@ -55155,6 +56996,7 @@ function prepareXMLRootList(obj, elementName, xmlNamespaceKey, xmlNamespace) {
   result[XML_ATTRKEY] = { [xmlNamespaceKey]: xmlNamespace };
   return result;
 }
+__name(prepareXMLRootList, "prepareXMLRootList");
 
 // node_modules/@azure/core-client/dist/esm/pipeline.js
 function createClientPipeline(options = {}) {
@@ -55171,6 +57013,7 @@ function createClientPipeline(options = {}) {
   });
   return pipeline4;
 }
+__name(createClientPipeline, "createClientPipeline");
 
 // node_modules/@azure/core-client/dist/esm/httpClientCache.js
 var cachedHttpClient;
@@ -55180,6 +57023,7 @@ function getCachedDefaultHttpClient() {
   }
   return cachedHttpClient;
 }
+__name(getCachedDefaultHttpClient, "getCachedDefaultHttpClient");
 
 // node_modules/@azure/core-client/dist/esm/urlHelpers.js
 var CollectionFormatToDelimiterMap = {
@@ -55209,6 +57053,7 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   requestUrl = appendQueryParams(requestUrl, queryParams, sequenceParams, isAbsolutePath);
   return requestUrl;
 }
+__name(getRequestUrl, "getRequestUrl");
 function replaceAll(input, replacements) {
   let result = input;
   for (const [searchValue, replaceValue] of replacements) {
@@ -55216,6 +57061,7 @@ function replaceAll(input, replacements) {
   }
   return result;
 }
+__name(replaceAll, "replaceAll");
 function calculateUrlReplacements(operationSpec, operationArguments, fallbackObject) {
   const result = /* @__PURE__ */ new Map();
   if (operationSpec.urlParameters?.length) {
@@ -55231,9 +57077,11 @@ function calculateUrlReplacements(operationSpec, operationArguments, fallbackObj
   }
   return result;
 }
+__name(calculateUrlReplacements, "calculateUrlReplacements");
 function isAbsoluteUrl(url2) {
   return url2.includes("://");
 }
+__name(isAbsoluteUrl, "isAbsoluteUrl");
 function appendPath(url2, pathToAppend) {
   if (!pathToAppend) {
     return url2;
@@ -55260,6 +57108,7 @@ function appendPath(url2, pathToAppend) {
   Object.assign(parsedUrl, { pathname: newPath });
   return parsedUrl.toString();
 }
+__name(appendPath, "appendPath");
 function calculateQueryParameters(operationSpec, operationArguments, fallbackObject) {
   const result = /* @__PURE__ */ new Map();
   const sequenceParams = /* @__PURE__ */ new Set();
@@ -55306,6 +57155,7 @@ function calculateQueryParameters(operationSpec, operationArguments, fallbackObj
     sequenceParams
   };
 }
+__name(calculateQueryParameters, "calculateQueryParameters");
 function simpleParseQueryParams(queryString) {
   const result = /* @__PURE__ */ new Map();
   if (!queryString || queryString[0] !== "?") {
@@ -55328,6 +57178,7 @@ function simpleParseQueryParams(queryString) {
   }
   return result;
 }
+__name(simpleParseQueryParams, "simpleParseQueryParams");
 function appendQueryParams(url2, queryParams, sequenceParams, noOverwrite = false) {
   if (queryParams.size === 0) {
     return url2;
@@ -55372,12 +57223,16 @@ function appendQueryParams(url2, queryParams, sequenceParams, noOverwrite = fals
   parsedUrl.search = searchPieces.length ? `?${searchPieces.join("&")}` : "";
   return parsedUrl.toString();
 }
+__name(appendQueryParams, "appendQueryParams");
 
 // node_modules/@azure/core-client/dist/esm/log.js
 var logger3 = createClientLogger2("core-client");
 
 // node_modules/@azure/core-client/dist/esm/serviceClient.js
 var ServiceClient = class {
+  static {
+    __name(this, "ServiceClient");
+  }
   /**
    * If specified, this is the base URI that requests will be made against for this ServiceClient.
    * If it is not specified, then all OperationSpecs must contain a baseUrl property.
@@ -55512,6 +57367,7 @@ function createDefaultPipeline2(options) {
     credentialOptions
   });
 }
+__name(createDefaultPipeline2, "createDefaultPipeline");
 function getCredentialScopes(options) {
   if (options.credentialScopes) {
     return options.credentialScopes;
@@ -55527,6 +57383,7 @@ function getCredentialScopes(options) {
   }
   return void 0;
 }
+__name(getCredentialScopes, "getCredentialScopes");
 
 // node_modules/@azure/core-client/dist/esm/authorizeRequestOnTenantChallenge.js
 var Constants = {
@@ -55544,7 +57401,8 @@ var Constants = {
 function isUuid(text) {
   return /^[0-9a-fA-F]{8}\b-[0-9a-fA-F]{4}\b-[0-9a-fA-F]{4}\b-[0-9a-fA-F]{4}\b-[0-9a-fA-F]{12}$/.test(text);
 }
-var authorizeRequestOnTenantChallenge = async (challengeOptions) => {
+__name(isUuid, "isUuid");
+var authorizeRequestOnTenantChallenge = /* @__PURE__ */ __name(async (challengeOptions) => {
   const requestOptions = requestToOptions(challengeOptions.request);
   const challenge = getChallenge(challengeOptions.response);
   if (challenge) {
@@ -55565,7 +57423,7 @@ var authorizeRequestOnTenantChallenge = async (challengeOptions) => {
     return true;
   }
   return false;
-};
+}, "authorizeRequestOnTenantChallenge");
 function extractTenantId(challengeInfo) {
   const parsedAuthUri = new URL(challengeInfo.authorization_uri);
   const pathSegments = parsedAuthUri.pathname.split("/");
@@ -55575,6 +57433,7 @@ function extractTenantId(challengeInfo) {
   }
   return void 0;
 }
+__name(extractTenantId, "extractTenantId");
 function buildScopes(challengeOptions, challengeInfo) {
   if (!challengeInfo.resource_id) {
     return challengeOptions.scopes;
@@ -55586,6 +57445,7 @@ function buildScopes(challengeOptions, challengeInfo) {
   }
   return [scope];
 }
+__name(buildScopes, "buildScopes");
 function getChallenge(response) {
   const challenge = response.headers.get("WWW-Authenticate");
   if (response.status === 401 && challenge) {
@@ -55593,12 +57453,14 @@ function getChallenge(response) {
   }
   return;
 }
+__name(getChallenge, "getChallenge");
 function parseChallenge(challenge) {
   const bearerChallenge = challenge.slice("Bearer ".length);
   const challengeParts = `${bearerChallenge.trim()} `.split(" ").filter((x) => x);
   const keyValuePairs = challengeParts.map((keyValue) => (([key, value2]) => ({ [key]: value2 }))(keyValue.trim().split("=")));
   return keyValuePairs.reduce((a, b) => ({ ...a, ...b }), {});
 }
+__name(parseChallenge, "parseChallenge");
 function requestToOptions(request2) {
   return {
     abortSignal: request2.abortSignal,
@@ -55608,6 +57470,7 @@ function requestToOptions(request2) {
     tracingOptions: request2.tracingOptions
   };
 }
+__name(requestToOptions, "requestToOptions");
 
 // node_modules/@azure/core-http-compat/dist/esm/util.js
 var originalRequestSymbol2 = /* @__PURE__ */ Symbol("Original PipelineRequest");
@@ -55644,6 +57507,7 @@ function toPipelineRequest(webResource, options = {}) {
     return newRequest;
   }
 }
+__name(toPipelineRequest, "toPipelineRequest");
 function toWebResourceLike(request2, options) {
   const originalRequest = options?.originalRequest ?? request2;
   const webResource = {
@@ -55717,13 +57581,19 @@ function toWebResourceLike(request2, options) {
     return webResource;
   }
 }
+__name(toWebResourceLike, "toWebResourceLike");
 function toHttpHeadersLike(headers) {
   return new HttpHeaders(headers.toJSON({ preserveCase: true }));
 }
+__name(toHttpHeadersLike, "toHttpHeadersLike");
 function getHeaderKey(headerName) {
   return headerName.toLowerCase();
 }
+__name(getHeaderKey, "getHeaderKey");
 var HttpHeaders = class _HttpHeaders {
+  static {
+    __name(this, "HttpHeaders");
+  }
   _headersMap;
   constructor(rawHeaders) {
     this._headersMap = {};
@@ -55879,6 +57749,7 @@ function toCompatResponse(response, options) {
     };
   }
 }
+__name(toCompatResponse, "toCompatResponse");
 function toPipelineResponse(compatResponse) {
   const extendedCompatResponse = compatResponse;
   const response = extendedCompatResponse[originalResponse];
@@ -55894,9 +57765,13 @@ function toPipelineResponse(compatResponse) {
     };
   }
 }
+__name(toPipelineResponse, "toPipelineResponse");
 
 // node_modules/@azure/core-http-compat/dist/esm/extendedClient.js
 var ExtendedServiceClient = class extends ServiceClient {
+  static {
+    __name(this, "ExtendedServiceClient");
+  }
   constructor(options) {
     super(options);
     if (options.keepAliveOptions?.enable === false && !pipelineContainsDisableKeepAlivePolicy(this.pipeline)) {
@@ -55924,6 +57799,7 @@ var ExtendedServiceClient = class extends ServiceClient {
         userProvidedCallBack(rawResponse, flatResponse, error2);
       }
     }
+    __name(onResponse, "onResponse");
     operationArguments.options = {
       ...operationArguments.options,
       onResponse
@@ -55974,16 +57850,18 @@ function createRequestPolicyFactoryPolicy(factories) {
     }
   };
 }
+__name(createRequestPolicyFactoryPolicy, "createRequestPolicyFactoryPolicy");
 
 // node_modules/@azure/core-http-compat/dist/esm/httpClientAdapter.js
 function convertHttpClient(requestPolicyClient) {
   return {
-    sendRequest: async (request2) => {
+    sendRequest: /* @__PURE__ */ __name(async (request2) => {
       const response = await requestPolicyClient.sendRequest(toWebResourceLike(request2, { createProxy: true }));
       return toPipelineResponse(response);
-    }
+    }, "sendRequest")
   };
 }
+__name(convertHttpClient, "convertHttpClient");
 
 // node_modules/fast-xml-parser/src/util.js
 var nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
@@ -56005,13 +57883,15 @@ function getAllMatches(string, regex) {
   }
   return matches2;
 }
-var isName = function(string) {
+__name(getAllMatches, "getAllMatches");
+var isName = /* @__PURE__ */ __name(function(string) {
   const match3 = regexName.exec(string);
   return !(match3 === null || typeof match3 === "undefined");
-};
+}, "isName");
 function isExist(v) {
   return typeof v !== "undefined";
 }
+__name(isExist, "isExist");
 var DANGEROUS_PROPERTY_NAMES = [
   // '__proto__',
   // 'constructor',
@@ -56167,9 +58047,11 @@ function validate(xmlData, options) {
   }
   return true;
 }
+__name(validate, "validate");
 function isWhiteSpace(char) {
   return char === " " || char === "	" || char === "\n" || char === "\r";
 }
+__name(isWhiteSpace, "isWhiteSpace");
 function readPI(xmlData, i) {
   const start = i;
   for (; i < xmlData.length; i++) {
@@ -56187,6 +58069,7 @@ function readPI(xmlData, i) {
   }
   return i;
 }
+__name(readPI, "readPI");
 function readCommentAndCDATA(xmlData, i) {
   if (xmlData.length > i + 5 && xmlData[i + 1] === "-" && xmlData[i + 2] === "-") {
     for (i += 3; i < xmlData.length; i++) {
@@ -56217,6 +58100,7 @@ function readCommentAndCDATA(xmlData, i) {
   }
   return i;
 }
+__name(readCommentAndCDATA, "readCommentAndCDATA");
 var doubleQuote = '"';
 var singleQuote = "'";
 function readAttributeStr(xmlData, i) {
@@ -56248,6 +58132,7 @@ function readAttributeStr(xmlData, i) {
     tagClosed
   };
 }
+__name(readAttributeStr, "readAttributeStr");
 function scanAttributeTokens(attrStr) {
   const tokens = [];
   const len = attrStr.length;
@@ -56295,6 +58180,7 @@ function scanAttributeTokens(attrStr) {
   }
   return tokens;
 }
+__name(scanAttributeTokens, "scanAttributeTokens");
 function validateAttributeString(attrStr, options) {
   const matches2 = scanAttributeTokens(attrStr);
   const attrNames = {};
@@ -56318,6 +58204,7 @@ function validateAttributeString(attrStr, options) {
   }
   return true;
 }
+__name(validateAttributeString, "validateAttributeString");
 function validateNumberAmpersand(xmlData, i) {
   let re = /\d/;
   if (xmlData[i] === "x") {
@@ -56332,6 +58219,7 @@ function validateNumberAmpersand(xmlData, i) {
   }
   return -1;
 }
+__name(validateNumberAmpersand, "validateNumberAmpersand");
 function validateAmpersand(xmlData, i) {
   i++;
   if (xmlData[i] === ";")
@@ -56350,6 +58238,7 @@ function validateAmpersand(xmlData, i) {
   }
   return i;
 }
+__name(validateAmpersand, "validateAmpersand");
 function getErrorObject(code, message, lineNumber) {
   return {
     err: {
@@ -56360,12 +58249,15 @@ function getErrorObject(code, message, lineNumber) {
     }
   };
 }
+__name(getErrorObject, "getErrorObject");
 function validateAttrName(attrName) {
   return isName(attrName);
 }
+__name(validateAttrName, "validateAttrName");
 function validateTagName(tagname) {
   return isName(tagname);
 }
+__name(validateTagName, "validateTagName");
 function getLineNumberForPosition(xmlData, index) {
   const lines = xmlData.substring(0, index).split(/\r?\n/);
   return {
@@ -56374,9 +58266,11 @@ function getLineNumberForPosition(xmlData, index) {
     col: lines[lines.length - 1].length + 1
   };
 }
+__name(getLineNumberForPosition, "getLineNumberForPosition");
 function getPositionFromMatch(match3) {
   return match3.startIndex + match3[1].length;
 }
+__name(getPositionFromMatch, "getPositionFromMatch");
 
 // node_modules/@nodable/entities/src/entities.js
 var CURRENCY = {
@@ -56447,6 +58341,7 @@ function validateEntityName(name) {
   }
   return name;
 }
+__name(validateEntityName, "validateEntityName");
 function mergeEntityMaps(...maps) {
   const out = /* @__PURE__ */ Object.create(null);
   for (const map of maps) {
@@ -56465,6 +58360,7 @@ function mergeEntityMaps(...maps) {
   }
   return out;
 }
+__name(mergeEntityMaps, "mergeEntityMaps");
 var LIMIT_TIER_EXTERNAL = "external";
 var LIMIT_TIER_BASE = "base";
 var LIMIT_TIER_ALL = "all";
@@ -56475,6 +58371,7 @@ function parseLimitTiers(raw) {
   if (Array.isArray(raw)) return new Set(raw);
   return /* @__PURE__ */ new Set([LIMIT_TIER_EXTERNAL]);
 }
+__name(parseLimitTiers, "parseLimitTiers");
 var NCR_LEVEL = Object.freeze({ allow: 0, leave: 1, remove: 2, throw: 3 });
 var XML10_ALLOWED_C0 = /* @__PURE__ */ new Set([9, 10, 13]);
 function parseNCRConfig(ncr) {
@@ -56487,7 +58384,11 @@ function parseNCRConfig(ncr) {
   const clampedNull = Math.max(nullLevel, NCR_LEVEL.remove);
   return { xmlVersion, onLevel, nullLevel: clampedNull };
 }
+__name(parseNCRConfig, "parseNCRConfig");
 var EntityDecoder = class {
+  static {
+    __name(this, "EntityDecoder");
+  }
   /**
    * @param {object} [options]
    * @param {object|null}  [options.namedEntities]        — extra named entities merged into base map
@@ -56871,12 +58772,12 @@ var EntityDecoder = class {
 };
 
 // node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
-var defaultOnDangerousProperty = (name) => {
+var defaultOnDangerousProperty = /* @__PURE__ */ __name((name) => {
   if (DANGEROUS_PROPERTY_NAMES.includes(name)) {
     return "__" + name;
   }
   return name;
-};
+}, "defaultOnDangerousProperty");
 var defaultOptions2 = {
   preserveOrder: false,
   attributeNamePrefix: "@_",
@@ -56899,16 +58800,16 @@ var defaultOptions2 = {
     eNotation: true,
     unicode: false
   },
-  tagValueProcessor: function(tagName, val) {
+  tagValueProcessor: /* @__PURE__ */ __name(function(tagName, val) {
     return val;
-  },
-  attributeValueProcessor: function(attrName, val) {
+  }, "tagValueProcessor"),
+  attributeValueProcessor: /* @__PURE__ */ __name(function(attrName, val) {
     return val;
-  },
+  }, "attributeValueProcessor"),
   stopNodes: [],
   //nested tags will not be parsed even for errors
   alwaysCreateTextNode: false,
-  isArray: () => false,
+  isArray: /* @__PURE__ */ __name(() => false, "isArray"),
   commentPropName: false,
   unpairedTags: [],
   processEntities: true,
@@ -56918,9 +58819,9 @@ var defaultOptions2 = {
   ignorePiTags: false,
   transformTagName: false,
   transformAttributeName: false,
-  updateTag: function(tagName, jPath, attrs) {
+  updateTag: /* @__PURE__ */ __name(function(tagName, jPath, attrs) {
     return tagName;
-  },
+  }, "updateTag"),
   // skipEmptyListItem: false
   captureMetaData: false,
   maxNestedTags: 100,
@@ -56945,6 +58846,7 @@ function validatePropertyName(propertyName, optionName) {
     );
   }
 }
+__name(validatePropertyName, "validatePropertyName");
 function normalizeProcessEntities(value2, htmlEntities) {
   if (typeof value2 === "boolean") {
     return {
@@ -56975,7 +58877,8 @@ function normalizeProcessEntities(value2, htmlEntities) {
   }
   return normalizeProcessEntities(true);
 }
-var buildOptions = function(options) {
+__name(normalizeProcessEntities, "normalizeProcessEntities");
+var buildOptions = /* @__PURE__ */ __name(function(options) {
   const built = Object.assign({}, defaultOptions2, options);
   const propertyNameOptions = [
     { value: built.attributeNamePrefix, name: "attributeNamePrefix" },
@@ -57003,7 +58906,7 @@ var buildOptions = function(options) {
     });
   }
   return built;
-};
+}, "buildOptions");
 
 // node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
 var METADATA_SYMBOL;
@@ -57013,6 +58916,9 @@ if (typeof Symbol !== "function") {
   METADATA_SYMBOL = /* @__PURE__ */ Symbol("XML Node Metadata");
 }
 var XmlNode = class {
+  static {
+    __name(this, "XmlNode");
+  }
   constructor(tagname) {
     this.tagname = tagname;
     this.child = [];
@@ -57053,7 +58959,7 @@ var nameStartChar10 = ":A-Za-z_\xC0-\xD6\xD8-\xF6\xF8-\u02FF\u0370-\u037D\u037F-
 var nameChar10 = nameStartChar10 + "\\-\\.\\d\xB7\u0300-\u036F\u203F-\u2040";
 var nameStartChar11 = ":A-Za-z_\xC0-\u02FF\u0370-\u037D\u037F-\u0486\u0488-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\u{10000}-\u{EFFFF}";
 var nameChar11 = nameStartChar11 + "\\-\\.\\d\xB7\u0300-\u036F\u0487\u203F-\u2040";
-var buildRegexes = (startChar, char, flags = "") => {
+var buildRegexes = /* @__PURE__ */ __name((startChar, char, flags = "") => {
   const ncStart = startChar.replace(":", "");
   const ncChar = char.replace(":", "");
   const ncNamePat = `[${ncStart}][${ncChar}]*`;
@@ -57064,19 +58970,19 @@ var buildRegexes = (startChar, char, flags = "") => {
     nmToken: new RegExp(`^[${char}]+$`, flags),
     nmTokens: new RegExp(`^[${char}]+(?:\\s+[${char}]+)*$`, flags)
   };
-};
+}, "buildRegexes");
 var regexes10 = buildRegexes(nameStartChar10, nameChar10);
 var regexes11 = buildRegexes(nameStartChar11, nameChar11, "u");
 var nameStartCharAscii = ":A-Za-z_";
 var nameCharAscii = nameStartCharAscii + "\\-\\.\\d";
 var regexesAscii = buildRegexes(nameStartCharAscii, nameCharAscii);
-var getRegexes = (xmlVersion = "1.0", asciiOnly = false) => {
+var getRegexes = /* @__PURE__ */ __name((xmlVersion = "1.0", asciiOnly = false) => {
   if (asciiOnly) return regexesAscii;
   return xmlVersion === "1.1" ? regexes11 : regexes10;
-};
-var qName = (str2, { xmlVersion = "1.0", asciiOnly = false } = {}) => getRegexes(xmlVersion, asciiOnly).qName.test(str2);
+}, "getRegexes");
+var qName = /* @__PURE__ */ __name((str2, { xmlVersion = "1.0", asciiOnly = false } = {}) => getRegexes(xmlVersion, asciiOnly).qName.test(str2), "qName");
 var PRODUCTIONS = ["name", "ncName", "qName", "nmToken", "nmTokens"];
-var createValidator = (production, { xmlVersion = "1.0", asciiOnly = false, maxCacheSize = 2048 } = {}) => {
+var createValidator = /* @__PURE__ */ __name((production, { xmlVersion = "1.0", asciiOnly = false, maxCacheSize = 2048 } = {}) => {
   if (!PRODUCTIONS.includes(production)) {
     throw new TypeError(
       `Unknown production "${production}". Must be one of: ${PRODUCTIONS.join(", ")}`
@@ -57084,21 +58990,24 @@ var createValidator = (production, { xmlVersion = "1.0", asciiOnly = false, maxC
   }
   const regex = getRegexes(xmlVersion, asciiOnly)[production];
   let cache = /* @__PURE__ */ new Map();
-  const validator = (str2) => {
+  const validator = /* @__PURE__ */ __name((str2) => {
     const cached = cache.get(str2);
     if (cached !== void 0) return cached;
     const result = regex.test(str2);
     if (cache.size < maxCacheSize) cache.set(str2, result);
     return result;
-  };
+  }, "validator");
   validator.reset = () => {
     cache = /* @__PURE__ */ new Map();
   };
   return validator;
-};
+}, "createValidator");
 
 // node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
 var DocTypeReader = class {
+  static {
+    __name(this, "DocTypeReader");
+  }
   constructor(options, xmlVersion) {
     this.suppressValidationErr = !options;
     this.options = options;
@@ -57369,24 +59278,26 @@ var DocTypeReader = class {
     };
   }
 };
-var skipWhitespace = (data, index) => {
+var skipWhitespace = /* @__PURE__ */ __name((data, index) => {
   while (index < data.length && /\s/.test(data[index])) {
     index++;
   }
   return index;
-};
+}, "skipWhitespace");
 function hasSeq(data, seq, i) {
   for (let j = 0; j < seq.length; j++) {
     if (seq[j] !== data[i + j + 1]) return false;
   }
   return true;
 }
+__name(hasSeq, "hasSeq");
 function validateEntityName2(name, xmlVersion) {
   if (qName(name, { xmlVersion }))
     return name;
   else
     throw new Error(`Invalid entity name ${name}`);
 }
+__name(validateEntityName2, "validateEntityName");
 
 // node_modules/anynum/digitTable.js
 var SCRIPT_ZEROS = [
@@ -57614,6 +59525,7 @@ function anynum(str2) {
   }
   return chars.join("");
 }
+__name(anynum, "anynum");
 var anynum_default = anynum;
 
 // node_modules/strnum/strnum.js
@@ -57693,6 +59605,7 @@ function toNumber(str2, options = {}) {
     }
   }
 }
+__name(toNumber, "toNumber");
 var eNotationRegx = /^([-+])?(0*)(\d*(\.\d*)?[eE][-\+]?\d+)$/;
 function resolveEnotation(str2, trimmedStr, options) {
   if (!options.eNotation) return str2;
@@ -57719,6 +59632,7 @@ function resolveEnotation(str2, trimmedStr, options) {
     return str2;
   }
 }
+__name(resolveEnotation, "resolveEnotation");
 function trimZeros(numStr) {
   if (numStr && numStr.indexOf(".") !== -1) {
     let end = numStr.length;
@@ -57731,6 +59645,7 @@ function trimZeros(numStr) {
   }
   return numStr;
 }
+__name(trimZeros, "trimZeros");
 function parse_int(numStr, base) {
   const str2 = numStr.trim();
   if (base === 2 || base === 8) numStr = str2.substring(2);
@@ -57739,6 +59654,7 @@ function parse_int(numStr, base) {
   else if (window && window.parseInt) return window.parseInt(numStr, base);
   else throw new Error("parseInt, Number.parseInt, window.parseInt are not supported");
 }
+__name(parse_int, "parse_int");
 function handleInfinity(str2, num, options) {
   const isPositive = num === Infinity;
   switch (options.infinity.toLowerCase()) {
@@ -57754,6 +59670,7 @@ function handleInfinity(str2, num, options) {
       return str2;
   }
 }
+__name(handleInfinity, "handleInfinity");
 
 // node_modules/fast-xml-parser/src/ignoreAttributes.js
 function getIgnoreAttributesFn(ignoreAttributes) {
@@ -57774,9 +59691,13 @@ function getIgnoreAttributesFn(ignoreAttributes) {
   }
   return () => false;
 }
+__name(getIgnoreAttributesFn, "getIgnoreAttributesFn");
 
 // node_modules/path-expression-matcher/src/Expression.js
 var Expression = class {
+  static {
+    __name(this, "Expression");
+  }
   /**
    * Create a new Expression
    * @param {string} pattern - Pattern string (e.g., "root.users.user", "..user[id]")
@@ -57940,6 +59861,9 @@ var Expression = class {
 
 // node_modules/path-expression-matcher/src/ExpressionSet.js
 var ExpressionSet = class {
+  static {
+    __name(this, "ExpressionSet");
+  }
   constructor() {
     this._byDepthAndTag = /* @__PURE__ */ new Map();
     this._wildcardByDepth = /* @__PURE__ */ new Map();
@@ -58109,6 +60033,9 @@ var ExpressionSet = class {
 
 // node_modules/path-expression-matcher/src/Matcher.js
 var MatcherView = class {
+  static {
+    __name(this, "MatcherView");
+  }
   /**
    * @param {Matcher} matcher - The parent Matcher instance to read from.
    */
@@ -58244,6 +60171,9 @@ var MatcherView = class {
   }
 };
 var Matcher = class {
+  static {
+    __name(this, "Matcher");
+  }
   /**
    * Create a new Matcher.
    * @param {Object} [options={}]
@@ -59289,6 +61219,7 @@ function decodeEntities(input) {
     return String.fromCodePoint(cp);
   });
 }
+__name(decodeEntities, "decodeEntities");
 
 // node_modules/is-unsafe/src/index.js
 html_default.label = "HTML";
@@ -59321,6 +61252,7 @@ function assertString(value2) {
     );
   }
 }
+__name(assertString, "assertString");
 function assertContext(context5) {
   if (context5 instanceof RegExp) return;
   if (Array.isArray(context5)) {
@@ -59342,16 +61274,19 @@ function assertContext(context5) {
     `is-unsafe: second argument must be a PatternList (e.g. HTML), an array of PatternLists (e.g. [HTML, XML]), or a RegExp. Got: ${typeof context5}`
   );
 }
+__name(assertContext, "assertContext");
 function normalise(context5) {
   if (context5 instanceof RegExp) return { lists: null, regex: context5 };
   if (Array.isArray(context5[0])) return { lists: context5, regex: null };
   return { lists: [context5], regex: null };
 }
+__name(normalise, "normalise");
 function decodedCopy(value2, list3) {
   if (!list3.decodeEntities) return null;
   const decoded = decodeEntities(value2);
   return decoded === value2 ? null : decoded;
 }
+__name(decodedCopy, "decodedCopy");
 function matchList(value2, list3) {
   const label = list3.label ?? "CUSTOM";
   const decoded = decodedCopy(value2, list3);
@@ -59362,6 +61297,7 @@ function matchList(value2, list3) {
   }
   return null;
 }
+__name(matchList, "matchList");
 function isUnsafe(value2, context5) {
   assertString(value2);
   assertContext(context5);
@@ -59372,6 +61308,7 @@ function isUnsafe(value2, context5) {
   }
   return false;
 }
+__name(isUnsafe, "isUnsafe");
 
 // node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
 function extractRawAttributes(prefixedAttrs, options) {
@@ -59389,6 +61326,7 @@ function extractRawAttributes(prefixedAttrs, options) {
   }
   return rawAttrs;
 }
+__name(extractRawAttributes, "extractRawAttributes");
 function extractNamespace(rawTagName) {
   if (!rawTagName || typeof rawTagName !== "string") return void 0;
   const colonIndex = rawTagName.indexOf(":");
@@ -59400,7 +61338,11 @@ function extractNamespace(rawTagName) {
   }
   return void 0;
 }
+__name(extractNamespace, "extractNamespace");
 var OrderedObjParser = class {
+  static {
+    __name(this, "OrderedObjParser");
+  }
   constructor(options, externalEntities) {
     this.options = options;
     this.currentNode = null;
@@ -59433,10 +61375,10 @@ var OrderedObjParser = class {
           applyLimitsTo: this.options.processEntities.appliesTo
         },
         // onExternalEntity: (name, value) => isUnsafe(value) ? 'block' : 'allow',
-        onInputEntity: (name, value2) => (
+        onInputEntity: /* @__PURE__ */ __name((name, value2) => (
           //TODO: VALID_CONTEXTS.HTML should be set only if this.options.htmlEntities
           isUnsafe(value2, [html_default, xml_default]) ? ENTITY_ACTION.BLOCK : ENTITY_ACTION.ALLOW
-        )
+        ), "onInputEntity")
         //postCheck: resolved => resolved
       });
     }
@@ -59485,6 +61427,7 @@ function parseTextData(val, tagName, jPath, dontTrim, hasAttributes, isLeafNode,
     }
   }
 }
+__name(parseTextData, "parseTextData");
 function resolveNameSpace(tagname) {
   if (this.options.removeNSPrefix) {
     const tags2 = tagname.split(":");
@@ -59498,10 +61441,12 @@ function resolveNameSpace(tagname) {
   }
   return tagname;
 }
+__name(resolveNameSpace, "resolveNameSpace");
 var attrsRegx = /([^\s=]+)\s*(=\s*(?:"([^"]*)"|'([^']*)'))?/gm;
 function attrValue(match3) {
   return match3[3] !== void 0 ? match3[3] : match3[4];
 }
+__name(attrValue, "attrValue");
 function buildAttributesMap(attrStr, jPath, tagName, force = false) {
   const options = this.options;
   if (force === true || options.ignoreAttributes !== true && typeof attrStr === "string") {
@@ -59563,7 +61508,8 @@ function buildAttributesMap(attrStr, jPath, tagName, force = false) {
     return attrs;
   }
 }
-var parseXml = function(xmlData) {
+__name(buildAttributesMap, "buildAttributesMap");
+var parseXml = /* @__PURE__ */ __name(function(xmlData) {
   const options = this.options;
   const crlfPositions = options.captureMetaData ? [] : void 0;
   xmlData = xmlData.replace(/\r\n?/g, options.captureMetaData ? (newline, index) => {
@@ -59788,7 +61734,7 @@ var parseXml = function(xmlData) {
     }
   }
   return xmlObj.child;
-};
+}, "parseXml");
 function getOriginalIndex(index, crlfPositions) {
   let low = 0;
   let high = crlfPositions.length;
@@ -59799,6 +61745,7 @@ function getOriginalIndex(index, crlfPositions) {
   }
   return index + low;
 }
+__name(getOriginalIndex, "getOriginalIndex");
 function addChild(currentNode, childNode, matcher, startIndex) {
   if (!this.options.captureMetaData) startIndex = void 0;
   const jPathOrMatcher = this.options.jPath ? matcher.toString() : matcher;
@@ -59811,6 +61758,7 @@ function addChild(currentNode, childNode, matcher, startIndex) {
     currentNode.addChild(childNode, startIndex);
   }
 }
+__name(addChild, "addChild");
 function replaceEntitiesValue(val, tagName, jPath) {
   const entityConfig = this.options.processEntities;
   if (!entityConfig || !entityConfig.enabled) {
@@ -59831,6 +61779,7 @@ function replaceEntitiesValue(val, tagName, jPath) {
   }
   return this.entityDecoder.decode(val);
 }
+__name(replaceEntitiesValue, "replaceEntitiesValue");
 function saveTextToParentTag(textData, parentNode, matcher, isLeafNode) {
   if (textData) {
     if (isLeafNode === void 0) isLeafNode = parentNode.child.length === 0;
@@ -59848,10 +61797,12 @@ function saveTextToParentTag(textData, parentNode, matcher, isLeafNode) {
   }
   return textData;
 }
+__name(saveTextToParentTag, "saveTextToParentTag");
 function isItStopNode() {
   if (this.stopNodeExpressionsSet.size === 0) return false;
   return this.matcher.matchesAny(this.stopNodeExpressionsSet);
 }
+__name(isItStopNode, "isItStopNode");
 function tagExpWithClosingIndex(xmlData, i, closingChar = ">") {
   const len = xmlData.length;
   const closeCode0 = closingChar.charCodeAt(0);
@@ -59879,6 +61830,7 @@ function tagExpWithClosingIndex(xmlData, i, closingChar = ">") {
     }
   }
 }
+__name(tagExpWithClosingIndex, "tagExpWithClosingIndex");
 function findClosingIndex(xmlData, str2, i, errMsg) {
   const closingIndex = xmlData.indexOf(str2, i);
   if (closingIndex === -1) {
@@ -59887,11 +61839,13 @@ function findClosingIndex(xmlData, str2, i, errMsg) {
     return closingIndex + str2.length - 1;
   }
 }
+__name(findClosingIndex, "findClosingIndex");
 function findClosingChar(xmlData, char, i, errMsg) {
   const closingIndex = xmlData.indexOf(char, i);
   if (closingIndex === -1) throw new Error(errMsg);
   return closingIndex;
 }
+__name(findClosingChar, "findClosingChar");
 function readTagExp(xmlData, i, removeNSPrefix, closingChar = ">") {
   const result = tagExpWithClosingIndex(xmlData, i + 1, closingChar);
   if (!result) return;
@@ -59920,6 +61874,7 @@ function readTagExp(xmlData, i, removeNSPrefix, closingChar = ">") {
     rawTagName
   };
 }
+__name(readTagExp, "readTagExp");
 function readStopNodeData(xmlData, tagName, i) {
   const startIndex = i;
   let openTagCount = 1;
@@ -59978,6 +61933,7 @@ function readStopNodeData(xmlData, tagName, i) {
     }
   }
 }
+__name(readStopNodeData, "readStopNodeData");
 function parseValue(val, shouldParse, options) {
   if (shouldParse && typeof val === "string") {
     const newval = val.trim();
@@ -59992,6 +61948,7 @@ function parseValue(val, shouldParse, options) {
     }
   }
 }
+__name(parseValue, "parseValue");
 function transformTagName(fn, tagName, tagExp, options) {
   if (fn) {
     const newTagName = fn(tagName);
@@ -60003,6 +61960,7 @@ function transformTagName(fn, tagName, tagExp, options) {
   tagName = sanitizeName(tagName, options);
   return { tagName, tagExp };
 }
+__name(transformTagName, "transformTagName");
 function sanitizeName(name, options) {
   if (criticalProperties.includes(name)) {
     throw new Error(`[SECURITY] Invalid name: "${name}" is a reserved JavaScript keyword that could cause prototype pollution`);
@@ -60011,6 +61969,7 @@ function sanitizeName(name, options) {
   }
   return name;
 }
+__name(sanitizeName, "sanitizeName");
 
 // node_modules/fast-xml-parser/src/xmlparser/node2json.js
 var METADATA_SYMBOL2 = XmlNode.getMetaDataSymbol();
@@ -60028,9 +61987,11 @@ function stripAttributePrefix(attrs, prefix2) {
   }
   return rawAttrs;
 }
+__name(stripAttributePrefix, "stripAttributePrefix");
 function prettify(node, options, matcher, readonlyMatcher) {
   return compress(node, options, matcher, readonlyMatcher);
 }
+__name(prettify, "prettify");
 function compress(arr, options, matcher, readonlyMatcher) {
   let text;
   const compressedObj = {};
@@ -60089,6 +62050,7 @@ function compress(arr, options, matcher, readonlyMatcher) {
   } else if (text !== void 0) compressedObj[options.textNodeName] = text;
   return compressedObj;
 }
+__name(compress, "compress");
 function propName(obj) {
   const keys = Object.keys(obj);
   for (let i = 0; i < keys.length; i++) {
@@ -60096,6 +62058,7 @@ function propName(obj) {
     if (key !== ":@") return key;
   }
 }
+__name(propName, "propName");
 function assignAttributes(obj, attrMap, readonlyMatcher, options) {
   if (attrMap) {
     const keys = Object.keys(attrMap);
@@ -60112,6 +62075,7 @@ function assignAttributes(obj, attrMap, readonlyMatcher, options) {
     }
   }
 }
+__name(assignAttributes, "assignAttributes");
 function isLeafTag(obj, options) {
   const { textNodeName } = options;
   const propCount = Object.keys(obj).length;
@@ -60123,9 +62087,13 @@ function isLeafTag(obj, options) {
   }
   return false;
 }
+__name(isLeafTag, "isLeafTag");
 
 // node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
 var XMLParser = class {
+  static {
+    __name(this, "XMLParser");
+  }
   constructor(options) {
     this.externalEntities = {};
     this.options = buildOptions(options);
@@ -60192,15 +62160,19 @@ var XMLParser = class {
 function valToStr(val) {
   return typeof val === "number" && Object.is(val, -0) ? "-0" : String(val);
 }
+__name(valToStr, "valToStr");
 function safeComment(val) {
   return valToStr(val).replace(/--/g, "- -").replace(/--/g, "- -").replace(/-$/, "- ");
 }
+__name(safeComment, "safeComment");
 function safeCdata(val) {
   return valToStr(val).replace(/\]\]>/g, "]]]]><![CDATA[>");
 }
+__name(safeCdata, "safeCdata");
 function escapeAttribute(val) {
   return valToStr(val).replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 }
+__name(escapeAttribute, "escapeAttribute");
 function resolveName(name, isAttribute2, options, matcher, validator) {
   if (!options.sanitizeName) return name;
   const isPI = !isAttribute2 && name[0] === "?";
@@ -60212,6 +62184,7 @@ function resolveName(name, isAttribute2, options, matcher, validator) {
   }
   return isPI ? "?" + result : result;
 }
+__name(resolveName, "resolveName");
 
 // node_modules/fast-xml-builder/src/orderedJs2Xml.js
 var EOL8 = "\n";
@@ -60228,6 +62201,7 @@ function detectXmlVersionFromArray(jArray, options) {
   }
   return "1.0";
 }
+__name(detectXmlVersionFromArray, "detectXmlVersionFromArray");
 function toXml(jArray, options) {
   let indentation = "";
   if (options.format) {
@@ -60249,6 +62223,7 @@ function toXml(jArray, options) {
   const matcher = new Matcher();
   return arrToStr(jArray, options, indentation, matcher, stopNodeExpressions, qNameValidator);
 }
+__name(toXml, "toXml");
 function arrToStr(arr, options, indentation, matcher, stopNodeExpressions, qNameValidator) {
   let xmlStr = "";
   let isPreviousElementTag = false;
@@ -60344,6 +62319,7 @@ function arrToStr(arr, options, indentation, matcher, stopNodeExpressions, qName
   }
   return xmlStr;
 }
+__name(arrToStr, "arrToStr");
 function extractAttributeValues(attrMap, options) {
   if (!attrMap || options.ignoreAttributes) return null;
   const attrValues = {};
@@ -60356,6 +62332,7 @@ function extractAttributeValues(attrMap, options) {
   }
   return hasAttrs ? attrValues : null;
 }
+__name(extractAttributeValues, "extractAttributeValues");
 function getRawContent2(arr, options, depth = 0) {
   if (options.maxNestedTags && depth > options.maxNestedTags) {
     throw new Error("Maximum nested tags exceeded");
@@ -60390,6 +62367,7 @@ function getRawContent2(arr, options, depth = 0) {
   }
   return content;
 }
+__name(getRawContent2, "getRawContent");
 function attr_to_str_raw(attrMap, options) {
   let attrStr = "";
   if (attrMap && !options.ignoreAttributes) {
@@ -60405,6 +62383,7 @@ function attr_to_str_raw(attrMap, options) {
   }
   return attrStr;
 }
+__name(attr_to_str_raw, "attr_to_str_raw");
 function propName2(obj) {
   const keys = Object.keys(obj);
   for (let i = 0; i < keys.length; i++) {
@@ -60413,6 +62392,7 @@ function propName2(obj) {
     if (key !== ":@") return key;
   }
 }
+__name(propName2, "propName");
 function attr_to_str(attrMap, options, isStopNode, matcher, qNameValidator) {
   let attrStr = "";
   if (attrMap && !options.ignoreAttributes) {
@@ -60436,6 +62416,7 @@ function attr_to_str(attrMap, options, isStopNode, matcher, qNameValidator) {
   }
   return attrStr;
 }
+__name(attr_to_str, "attr_to_str");
 function checkStopNode(matcher, stopNodeExpressions) {
   if (!stopNodeExpressions || stopNodeExpressions.length === 0) return false;
   for (let i = 0; i < stopNodeExpressions.length; i++) {
@@ -60445,6 +62426,7 @@ function checkStopNode(matcher, stopNodeExpressions) {
   }
   return false;
 }
+__name(checkStopNode, "checkStopNode");
 function replaceEntitiesValue2(textValue, options) {
   if (textValue && textValue.length > 0 && options.processEntities) {
     for (let i = 0; i < options.entities.length; i++) {
@@ -60454,6 +62436,7 @@ function replaceEntitiesValue2(textValue, options) {
   }
   return textValue;
 }
+__name(replaceEntitiesValue2, "replaceEntitiesValue");
 
 // node_modules/fast-xml-builder/src/ignoreAttributes.js
 function getIgnoreAttributesFn2(ignoreAttributes) {
@@ -60474,6 +62457,7 @@ function getIgnoreAttributesFn2(ignoreAttributes) {
   }
   return () => false;
 }
+__name(getIgnoreAttributesFn2, "getIgnoreAttributesFn");
 
 // node_modules/fast-xml-builder/src/fxb.js
 var defaultOptions3 = {
@@ -60487,12 +62471,12 @@ var defaultOptions3 = {
   suppressEmptyNode: false,
   suppressUnpairedNode: true,
   suppressBooleanAttributes: true,
-  tagValueProcessor: function(key, a) {
+  tagValueProcessor: /* @__PURE__ */ __name(function(key, a) {
     return a;
-  },
-  attributeValueProcessor: function(attrName, a) {
+  }, "tagValueProcessor"),
+  attributeValueProcessor: /* @__PURE__ */ __name(function(attrName, a) {
     return a;
-  },
+  }, "attributeValueProcessor"),
   preserveOrder: false,
   commentPropName: false,
   unpairedTags: [],
@@ -60561,6 +62545,7 @@ function Builder(options) {
     this.newLine = "";
   }
 }
+__name(Builder, "Builder");
 function detectXmlVersionFromObj(jObj, options) {
   const decl = jObj["?xml"];
   if (decl && typeof decl === "object") {
@@ -60573,6 +62558,7 @@ function detectXmlVersionFromObj(jObj, options) {
   }
   return "1.0";
 }
+__name(detectXmlVersionFromObj, "detectXmlVersionFromObj");
 Builder.prototype.build = function(jObj) {
   if (this.options.preserveOrder) {
     return toXml(jObj, this.options);
@@ -60734,6 +62720,7 @@ function processTextOrObjNode(object, key, level, matcher, qNameValidator) {
     return this.buildObjectNode(result.val, key, result.attrStr, level);
   }
 }
+__name(processTextOrObjNode, "processTextOrObjNode");
 Builder.prototype.extractAttributes = function(obj) {
   if (!obj || typeof obj !== "object") return null;
   const attrValues = {};
@@ -60914,6 +62901,7 @@ Builder.prototype.replaceEntitiesValue = function(textValue) {
 function indentate(level) {
   return this.options.indentBy.repeat(level);
 }
+__name(indentate, "indentate");
 function isAttribute(name) {
   if (name.startsWith(this.options.attributeNamePrefix) && name !== this.options.textNodeName) {
     return name.substr(this.attrPrefixLen);
@@ -60921,6 +62909,7 @@ function isAttribute(name) {
     return false;
   }
 }
+__name(isAttribute, "isAttribute");
 
 // node_modules/fast-xml-parser/src/xmlbuilder/json2xml.js
 var json2xml_default = Builder;
@@ -60943,6 +62932,7 @@ function getCommonOptions(options) {
     suppressBooleanAttributes: false
   };
 }
+__name(getCommonOptions, "getCommonOptions");
 function getSerializerOptions(options = {}) {
   return {
     ...getCommonOptions(options),
@@ -60954,6 +62944,7 @@ function getSerializerOptions(options = {}) {
     cdataPropName: options.cdataPropName ?? "__cdata"
   };
 }
+__name(getSerializerOptions, "getSerializerOptions");
 function getParserOptions(options = {}) {
   return {
     ...getCommonOptions(options),
@@ -60965,6 +62956,7 @@ function getParserOptions(options = {}) {
     trimValues: false
   };
 }
+__name(getParserOptions, "getParserOptions");
 function stringifyXML(obj, opts = {}) {
   const parserOptions = getSerializerOptions(opts);
   const j2x = new json2xml_default(parserOptions);
@@ -60972,6 +62964,7 @@ function stringifyXML(obj, opts = {}) {
   const xmlData = j2x.build(node);
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>${xmlData}`.replace(/\n/g, "");
 }
+__name(stringifyXML, "stringifyXML");
 async function parseXML(str2, opts = {}) {
   if (!str2) {
     throw new Error("Document is empty");
@@ -60993,6 +62986,7 @@ async function parseXML(str2, opts = {}) {
   }
   return parsedXml;
 }
+__name(parseXML, "parseXML");
 
 // node_modules/@azure/storage-blob/dist/esm/log.js
 var logger4 = createClientLogger2("storage-blob");
@@ -61003,6 +62997,9 @@ import { EventEmitter as EventEmitter2 } from "events";
 // node_modules/@azure/storage-common/dist/esm/BuffersStream.js
 import { Readable as Readable2 } from "node:stream";
 var BuffersStream = class extends Readable2 {
+  static {
+    __name(this, "BuffersStream");
+  }
   buffers;
   byteLength;
   /**
@@ -61089,6 +63086,9 @@ var BuffersStream = class extends Readable2 {
 import buffer from "node:buffer";
 var maxBufferLength = buffer.constants.MAX_LENGTH;
 var PooledBuffer = class {
+  static {
+    __name(this, "PooledBuffer");
+  }
   /**
    * Internal buffers used to keep the data.
    * Each buffer has a length of the maxBufferLength except last one.
@@ -61167,6 +63167,9 @@ var PooledBuffer = class {
 
 // node_modules/@azure/storage-common/dist/esm/BufferScheduler.js
 var BufferScheduler = class {
+  static {
+    __name(this, "BufferScheduler");
+  }
   /**
    * Size of buffers in incoming and outgoing queues. This class will try to align
    * data read from Readable stream into buffer chunks with bufferSize defined.
@@ -61436,17 +63439,17 @@ var NativeCRC64 = (() => {
     ["_malloc", "_free", "_emscripten_bind_VoidPtr___destroy___0", "_emscripten_bind_Crc64Hash_Crc64Hash_0", "_emscripten_bind_Crc64Hash_OnAppend_2", "_emscripten_bind_Crc64Hash_OnFinal_3", "_emscripten_bind_Crc64Hash___destroy___0", "_fflush", "onRuntimeInitialized"].forEach((prop) => {
       if (!Object.getOwnPropertyDescriptor(Module["ready"], prop)) {
         Object.defineProperty(Module["ready"], prop, {
-          get: () => abort("You are getting " + prop + " on the Promise object, instead of the instance. Use .then() to get called back with the instance, see the MODULARIZE docs in src/settings.js"),
-          set: () => abort("You are setting " + prop + " on the Promise object, instead of the instance. Use .then() to get called back with the instance, see the MODULARIZE docs in src/settings.js")
+          get: /* @__PURE__ */ __name(() => abort("You are getting " + prop + " on the Promise object, instead of the instance. Use .then() to get called back with the instance, see the MODULARIZE docs in src/settings.js"), "get"),
+          set: /* @__PURE__ */ __name(() => abort("You are setting " + prop + " on the Promise object, instead of the instance. Use .then() to get called back with the instance, see the MODULARIZE docs in src/settings.js"), "set")
         });
       }
     });
     var moduleOverrides = Object.assign({}, Module);
     var arguments_ = [];
     var thisProgram = "./this.program";
-    var quit_ = (status, toThrow) => {
+    var quit_ = /* @__PURE__ */ __name((status, toThrow) => {
       throw toThrow;
-    };
+    }, "quit_");
     var ENVIRONMENT_IS_WEB = typeof window == "object";
     var ENVIRONMENT_IS_WORKER = typeof importScripts == "function";
     var ENVIRONMENT_IS_NODE = typeof process == "object" && typeof process.versions == "object" && typeof process.versions.node == "string";
@@ -61461,6 +63464,7 @@ var NativeCRC64 = (() => {
       }
       return scriptDirectory + path12;
     }
+    __name(locateFile, "locateFile");
     var read_, readAsync, readBinary, setWindowTitle;
     function logExceptionOnExit(e) {
       if (e instanceof ExitStatus) return;
@@ -61470,6 +63474,7 @@ var NativeCRC64 = (() => {
       }
       err2("exiting due to exception: " + toLog);
     }
+    __name(logExceptionOnExit, "logExceptionOnExit");
     if (ENVIRONMENT_IS_NODE) {
       if (typeof process == "undefined" || !process.release || process.release.name !== "node") throw new Error("not compiled for this environment (did you build to HTML and try to run it not on the web, or set ENVIRONMENT to something - like node - and run it someplace else - like on the web?)");
       var fs8 = require2("fs");
@@ -61479,25 +63484,25 @@ var NativeCRC64 = (() => {
       } else {
         scriptDirectory = __dirname2 + "/";
       }
-      read_ = (filename, binary) => {
+      read_ = /* @__PURE__ */ __name((filename, binary) => {
         filename = isFileURI(filename) ? new URL(filename) : nodePath.normalize(filename);
         return fs8.readFileSync(filename, binary ? void 0 : "utf8");
-      };
-      readBinary = (filename) => {
+      }, "read_");
+      readBinary = /* @__PURE__ */ __name((filename) => {
         var ret = read_(filename, true);
         if (!ret.buffer) {
           ret = new Uint8Array(ret);
         }
         assert4(ret.buffer);
         return ret;
-      };
-      readAsync = (filename, onload, onerror) => {
+      }, "readBinary");
+      readAsync = /* @__PURE__ */ __name((filename, onload, onerror) => {
         filename = isFileURI(filename) ? new URL(filename) : nodePath.normalize(filename);
         fs8.readFile(filename, function(err3, data) {
           if (err3) onerror(err3);
           else onload(data.buffer);
         });
-      };
+      }, "readAsync");
       if (process["argv"].length > 1) {
         thisProgram = process["argv"][1].replace(/\\/g, "/");
       }
@@ -61510,25 +63515,25 @@ var NativeCRC64 = (() => {
       process["on"]("unhandledRejection", function(reason) {
         throw reason;
       });
-      quit_ = (status, toThrow) => {
+      quit_ = /* @__PURE__ */ __name((status, toThrow) => {
         if (keepRuntimeAlive()) {
           process["exitCode"] = status;
           throw toThrow;
         }
         logExceptionOnExit(toThrow);
         process["exit"](status);
-      };
+      }, "quit_");
       Module["inspect"] = function() {
         return "[Emscripten Module object]";
       };
     } else if (ENVIRONMENT_IS_SHELL) {
       if (typeof process == "object" && typeof require2 === "function" || typeof window == "object" || typeof importScripts == "function") throw new Error("not compiled for this environment (did you build to HTML and try to run it not on the web, or set ENVIRONMENT to something - like node - and run it someplace else - like on the web?)");
       if (typeof read != "undefined") {
-        read_ = function shell_read(f) {
+        read_ = /* @__PURE__ */ __name(function shell_read(f) {
           return read(f);
-        };
+        }, "shell_read");
       }
-      readBinary = function readBinary2(f) {
+      readBinary = /* @__PURE__ */ __name(function readBinary2(f) {
         let data;
         if (typeof readbuffer == "function") {
           return new Uint8Array(readbuffer(f));
@@ -61536,20 +63541,20 @@ var NativeCRC64 = (() => {
         data = read(f, "binary");
         assert4(typeof data == "object");
         return data;
-      };
-      readAsync = function readAsync2(f, onload, onerror) {
+      }, "readBinary");
+      readAsync = /* @__PURE__ */ __name(function readAsync2(f, onload, onerror) {
         setTimeout(() => onload(readBinary(f)), 0);
-      };
+      }, "readAsync");
       if (typeof scriptArgs != "undefined") {
         arguments_ = scriptArgs;
       } else if (typeof arguments != "undefined") {
         arguments_ = arguments;
       }
       if (typeof quit == "function") {
-        quit_ = (status, toThrow) => {
+        quit_ = /* @__PURE__ */ __name((status, toThrow) => {
           logExceptionOnExit(toThrow);
           quit(status);
-        };
+        }, "quit_");
       }
       if (typeof print != "undefined") {
         if (typeof console == "undefined") console = /** @type{!Console} */
@@ -61575,14 +63580,14 @@ var NativeCRC64 = (() => {
       }
       if (!(typeof window == "object" || typeof importScripts == "function")) throw new Error("not compiled for this environment (did you build to HTML and try to run it not on the web, or set ENVIRONMENT to something - like node - and run it someplace else - like on the web?)");
       {
-        read_ = (url2) => {
+        read_ = /* @__PURE__ */ __name((url2) => {
           var xhr = new XMLHttpRequest();
           xhr.open("GET", url2, false);
           xhr.send(null);
           return xhr.responseText;
-        };
+        }, "read_");
         if (ENVIRONMENT_IS_WORKER) {
-          readBinary = (url2) => {
+          readBinary = /* @__PURE__ */ __name((url2) => {
             var xhr = new XMLHttpRequest();
             xhr.open("GET", url2, false);
             xhr.responseType = "arraybuffer";
@@ -61591,9 +63596,9 @@ var NativeCRC64 = (() => {
               /** @type{!ArrayBuffer} */
               xhr.response
             );
-          };
+          }, "readBinary");
         }
-        readAsync = (url2, onload, onerror) => {
+        readAsync = /* @__PURE__ */ __name((url2, onload, onerror) => {
           var xhr = new XMLHttpRequest();
           xhr.open("GET", url2, true);
           xhr.responseType = "arraybuffer";
@@ -61606,9 +63611,9 @@ var NativeCRC64 = (() => {
           };
           xhr.onerror = onerror;
           xhr.send(null);
-        };
+        }, "readAsync");
       }
-      setWindowTitle = (title) => document.title = title;
+      setWindowTitle = /* @__PURE__ */ __name((title) => document.title = title, "setWindowTitle");
     } else {
       throw new Error("environment detection error");
     }
@@ -61675,30 +63680,34 @@ var NativeCRC64 = (() => {
         }
       }
     }
+    __name(getNativeTypeSize, "getNativeTypeSize");
     function legacyModuleProp(prop, newName) {
       if (!Object.getOwnPropertyDescriptor(Module, prop)) {
         Object.defineProperty(Module, prop, {
           configurable: true,
-          get: function() {
+          get: /* @__PURE__ */ __name(function() {
             abort("Module." + prop + " has been replaced with plain " + newName + " (the initial value can be provided on Module, but after startup the value is only looked for on a local variable of that name)");
-          }
+          }, "get")
         });
       }
     }
+    __name(legacyModuleProp, "legacyModuleProp");
     function ignoredModuleProp(prop) {
       if (Object.getOwnPropertyDescriptor(Module, prop)) {
         abort("`Module." + prop + "` was supplied but `" + prop + "` not included in INCOMING_MODULE_JS_API");
       }
     }
+    __name(ignoredModuleProp, "ignoredModuleProp");
     function isExportedByForceFilesystem(name) {
       return name === "FS_createPath" || name === "FS_createDataFile" || name === "FS_createPreloadedFile" || name === "FS_unlink" || name === "addRunDependency" || // The old FS has some functionality that WasmFS lacks.
       name === "FS_createLazyFile" || name === "FS_createDevice" || name === "removeRunDependency";
     }
+    __name(isExportedByForceFilesystem, "isExportedByForceFilesystem");
     function missingLibrarySymbol(sym) {
       if (typeof globalThis !== "undefined" && !Object.getOwnPropertyDescriptor(globalThis, sym)) {
         Object.defineProperty(globalThis, sym, {
           configurable: true,
-          get: function() {
+          get: /* @__PURE__ */ __name(function() {
             var msg = "`" + sym + "` is a library symbol and not included by default; add it to your library.js __deps or to DEFAULT_LIBRARY_FUNCS_TO_INCLUDE on the command line";
             var librarySymbol = sym;
             if (!librarySymbol.startsWith("_")) {
@@ -61710,24 +63719,26 @@ var NativeCRC64 = (() => {
             }
             warnOnce(msg);
             return void 0;
-          }
+          }, "get")
         });
       }
     }
+    __name(missingLibrarySymbol, "missingLibrarySymbol");
     function unexportedRuntimeSymbol(sym) {
       if (!Object.getOwnPropertyDescriptor(Module, sym)) {
         Object.defineProperty(Module, sym, {
           configurable: true,
-          get: function() {
+          get: /* @__PURE__ */ __name(function() {
             var msg = "'" + sym + "' was not exported. add it to EXPORTED_RUNTIME_METHODS (see the FAQ)";
             if (isExportedByForceFilesystem(sym)) {
               msg += ". Alternatively, forcing filesystem support (-sFORCE_FILESYSTEM) can export this for you";
             }
             abort(msg);
-          }
+          }, "get")
         });
       }
     }
+    __name(unexportedRuntimeSymbol, "unexportedRuntimeSymbol");
     var wasmBinary;
     if (Module["wasmBinary"]) wasmBinary = Module["wasmBinary"];
     legacyModuleProp("wasmBinary", "wasmBinary");
@@ -61744,6 +63755,7 @@ var NativeCRC64 = (() => {
         abort("Assertion failed" + (text ? ": " + text : ""));
       }
     }
+    __name(assert4, "assert");
     var UTF8Decoder = typeof TextDecoder != "undefined" ? new TextDecoder("utf8") : void 0;
     function UTF8ArrayToString(heapOrArray, idx, maxBytesToRead) {
       var endIdx = idx + maxBytesToRead;
@@ -61780,9 +63792,11 @@ var NativeCRC64 = (() => {
       }
       return str2;
     }
+    __name(UTF8ArrayToString, "UTF8ArrayToString");
     function UTF8ToString(ptr, maxBytesToRead) {
       return ptr ? UTF8ArrayToString(HEAPU8, ptr, maxBytesToRead) : "";
     }
+    __name(UTF8ToString, "UTF8ToString");
     function stringToUTF8Array(str2, heap, outIdx, maxBytesToWrite) {
       if (!(maxBytesToWrite > 0))
         return 0;
@@ -61818,10 +63832,12 @@ var NativeCRC64 = (() => {
       heap[outIdx] = 0;
       return outIdx - startIdx;
     }
+    __name(stringToUTF8Array, "stringToUTF8Array");
     function stringToUTF8(str2, outPtr, maxBytesToWrite) {
       assert4(typeof maxBytesToWrite == "number", "stringToUTF8(str, outPtr, maxBytesToWrite) is missing the third parameter that specifies the length of the output buffer!");
       return stringToUTF8Array(str2, HEAPU8, outPtr, maxBytesToWrite);
     }
+    __name(stringToUTF8, "stringToUTF8");
     function lengthBytesUTF8(str2) {
       var len = 0;
       for (var i = 0; i < str2.length; ++i) {
@@ -61839,6 +63855,7 @@ var NativeCRC64 = (() => {
       }
       return len;
     }
+    __name(lengthBytesUTF8, "lengthBytesUTF8");
     var HEAP, buffer3, HEAP8, HEAPU8, HEAP16, HEAPU16, HEAP32, HEAPU32, HEAPF32, HEAPF64;
     function updateGlobalBufferAndViews(buf) {
       buffer3 = buf;
@@ -61851,6 +63868,7 @@ var NativeCRC64 = (() => {
       Module["HEAPF32"] = HEAPF32 = new Float32Array(buf);
       Module["HEAPF64"] = HEAPF64 = new Float64Array(buf);
     }
+    __name(updateGlobalBufferAndViews, "updateGlobalBufferAndViews");
     var STACK_SIZE = 5242880;
     if (Module["STACK_SIZE"]) assert4(STACK_SIZE === Module["STACK_SIZE"], "the stack size can no longer be determined at runtime");
     var INITIAL_MEMORY = Module["INITIAL_MEMORY"] || 16777216;
@@ -61873,6 +63891,7 @@ var NativeCRC64 = (() => {
       HEAPU32[max + 4 >> 2] = 2310721022;
       HEAPU32[0] = 1668509029;
     }
+    __name(writeStackCookie, "writeStackCookie");
     function checkStackCookie() {
       if (ABORT) return;
       var max = _emscripten_stack_get_end();
@@ -61888,6 +63907,7 @@ var NativeCRC64 = (() => {
         abort("Runtime error: The application has corrupted its heap memory area (address zero)!");
       }
     }
+    __name(checkStackCookie, "checkStackCookie");
     (function() {
       var h16 = new Int16Array(1);
       var h8 = new Int8Array(h16.buffer);
@@ -61902,6 +63922,7 @@ var NativeCRC64 = (() => {
     function keepRuntimeAlive() {
       return noExitRuntime;
     }
+    __name(keepRuntimeAlive, "keepRuntimeAlive");
     function preRun() {
       if (Module["preRun"]) {
         if (typeof Module["preRun"] == "function") Module["preRun"] = [Module["preRun"]];
@@ -61911,12 +63932,14 @@ var NativeCRC64 = (() => {
       }
       callRuntimeCallbacks(__ATPRERUN__);
     }
+    __name(preRun, "preRun");
     function initRuntime() {
       assert4(!runtimeInitialized);
       runtimeInitialized = true;
       checkStackCookie();
       callRuntimeCallbacks(__ATINIT__);
     }
+    __name(initRuntime, "initRuntime");
     function postRun() {
       checkStackCookie();
       if (Module["postRun"]) {
@@ -61927,17 +63950,22 @@ var NativeCRC64 = (() => {
       }
       callRuntimeCallbacks(__ATPOSTRUN__);
     }
+    __name(postRun, "postRun");
     function addOnPreRun(cb) {
       __ATPRERUN__.unshift(cb);
     }
+    __name(addOnPreRun, "addOnPreRun");
     function addOnInit(cb) {
       __ATINIT__.unshift(cb);
     }
+    __name(addOnInit, "addOnInit");
     function addOnExit(cb) {
     }
+    __name(addOnExit, "addOnExit");
     function addOnPostRun(cb) {
       __ATPOSTRUN__.unshift(cb);
     }
+    __name(addOnPostRun, "addOnPostRun");
     assert4(Math.imul, "This browser does not support Math.imul(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill");
     assert4(Math.fround, "This browser does not support Math.fround(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill");
     assert4(Math.clz32, "This browser does not support Math.clz32(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill");
@@ -61953,6 +63981,7 @@ var NativeCRC64 = (() => {
         id = orig + Math.random();
       }
     }
+    __name(getUniqueRunDependency, "getUniqueRunDependency");
     function addRunDependency(id) {
       runDependencies++;
       if (Module["monitorRunDependencies"]) {
@@ -61985,6 +64014,7 @@ var NativeCRC64 = (() => {
         err2("warning: run dependency added without ID");
       }
     }
+    __name(addRunDependency, "addRunDependency");
     function removeRunDependency(id) {
       runDependencies--;
       if (Module["monitorRunDependencies"]) {
@@ -62008,6 +64038,7 @@ var NativeCRC64 = (() => {
         }
       }
     }
+    __name(removeRunDependency, "removeRunDependency");
     function abort(what) {
       if (Module["onAbort"]) {
         Module["onAbort"](what);
@@ -62020,40 +64051,41 @@ var NativeCRC64 = (() => {
       readyPromiseReject(e);
       throw e;
     }
+    __name(abort, "abort");
     var FS = {
-      error: function() {
+      error: /* @__PURE__ */ __name(function() {
         abort("Filesystem support (FS) was not included. The problem is that you are using files from JS, but files were not used from C/C++, so filesystem support was not auto-included. You can force-include filesystem support with -sFORCE_FILESYSTEM");
-      },
-      init: function() {
+      }, "error"),
+      init: /* @__PURE__ */ __name(function() {
         FS.error();
-      },
-      createDataFile: function() {
+      }, "init"),
+      createDataFile: /* @__PURE__ */ __name(function() {
         FS.error();
-      },
-      createPreloadedFile: function() {
+      }, "createDataFile"),
+      createPreloadedFile: /* @__PURE__ */ __name(function() {
         FS.error();
-      },
-      createLazyFile: function() {
+      }, "createPreloadedFile"),
+      createLazyFile: /* @__PURE__ */ __name(function() {
         FS.error();
-      },
-      open: function() {
+      }, "createLazyFile"),
+      open: /* @__PURE__ */ __name(function() {
         FS.error();
-      },
-      mkdev: function() {
+      }, "open"),
+      mkdev: /* @__PURE__ */ __name(function() {
         FS.error();
-      },
-      registerDevice: function() {
+      }, "mkdev"),
+      registerDevice: /* @__PURE__ */ __name(function() {
         FS.error();
-      },
-      analyzePath: function() {
+      }, "registerDevice"),
+      analyzePath: /* @__PURE__ */ __name(function() {
         FS.error();
-      },
-      loadFilesFromDB: function() {
+      }, "analyzePath"),
+      loadFilesFromDB: /* @__PURE__ */ __name(function() {
         FS.error();
-      },
-      ErrnoError: function ErrnoError() {
+      }, "loadFilesFromDB"),
+      ErrnoError: /* @__PURE__ */ __name(function ErrnoError() {
         FS.error();
-      }
+      }, "ErrnoError")
     };
     Module["FS_createDataFile"] = FS.createDataFile;
     Module["FS_createPreloadedFile"] = FS.createPreloadedFile;
@@ -62061,9 +64093,11 @@ var NativeCRC64 = (() => {
     function isDataURI(filename) {
       return filename.startsWith(dataURIPrefix);
     }
+    __name(isDataURI, "isDataURI");
     function isFileURI(filename) {
       return filename.startsWith("file://");
     }
+    __name(isFileURI, "isFileURI");
     function createExportWrapper(name, fixedasm) {
       return function() {
         var displayName = name;
@@ -62078,6 +64112,7 @@ var NativeCRC64 = (() => {
         return asm2[name].apply(null, arguments);
       };
     }
+    __name(createExportWrapper, "createExportWrapper");
     var wasmBinaryFile;
     wasmBinaryFile = "crc64.wasm";
     if (!isDataURI(wasmBinaryFile)) {
@@ -62711,6 +64746,7 @@ var NativeCRC64 = (() => {
       }
       return bytes;
     }
+    __name(_base64ToArrayBuffer, "_base64ToArrayBuffer");
     function getBinary(file) {
       if (typeof Buffer == "function") {
         return Buffer.from(binaryInString, "base64");
@@ -62718,11 +64754,13 @@ var NativeCRC64 = (() => {
         return _base64ToArrayBuffer(binaryInString);
       }
     }
+    __name(getBinary, "getBinary");
     function getBinaryPromise() {
       return Promise.resolve().then(function() {
         return getBinary(wasmBinaryFile);
       });
     }
+    __name(getBinaryPromise, "getBinaryPromise");
     function createWasm() {
       var info2 = {
         "env": asmLibraryArg,
@@ -62739,6 +64777,7 @@ var NativeCRC64 = (() => {
         addOnInit(Module["asm"]["__wasm_call_ctors"]);
         removeRunDependency("wasm-instantiate");
       }
+      __name(receiveInstance, "receiveInstance");
       addRunDependency("wasm-instantiate");
       var trueModule = Module;
       function receiveInstantiationResult(result) {
@@ -62746,6 +64785,7 @@ var NativeCRC64 = (() => {
         trueModule = null;
         receiveInstance(result["instance"]);
       }
+      __name(receiveInstantiationResult, "receiveInstantiationResult");
       function instantiateArrayBuffer(receiver) {
         return getBinaryPromise().then(function(binary) {
           return WebAssembly.instantiate(binary, info2);
@@ -62759,9 +64799,11 @@ var NativeCRC64 = (() => {
           abort(reason);
         });
       }
+      __name(instantiateArrayBuffer, "instantiateArrayBuffer");
       function instantiateAsync() {
         return instantiateArrayBuffer(receiveInstantiationResult);
       }
+      __name(instantiateAsync, "instantiateAsync");
       if (Module["instantiateWasm"]) {
         try {
           var exports2 = Module["instantiateWasm"](info2, receiveInstance);
@@ -62774,22 +64816,26 @@ var NativeCRC64 = (() => {
       instantiateAsync().catch(readyPromiseReject);
       return {};
     }
+    __name(createWasm, "createWasm");
     var tempDouble;
     var tempI64;
     var ASM_CONSTS = {};
     function array_bounds_check_error(idx, size2) {
       throw "Array index " + idx + " out of bounds: [0," + size2 + ")";
     }
+    __name(array_bounds_check_error, "array_bounds_check_error");
     function ExitStatus(status) {
       this.name = "ExitStatus";
       this.message = "Program terminated with exit(" + status + ")";
       this.status = status;
     }
+    __name(ExitStatus, "ExitStatus");
     function callRuntimeCallbacks(callbacks) {
       while (callbacks.length > 0) {
         callbacks.shift()(Module);
       }
     }
+    __name(callRuntimeCallbacks, "callRuntimeCallbacks");
     function getValue(ptr, type = "i8") {
       if (type.endsWith("*")) type = "*";
       switch (type) {
@@ -62814,9 +64860,11 @@ var NativeCRC64 = (() => {
       }
       return null;
     }
+    __name(getValue, "getValue");
     function ptrToString(ptr) {
       return "0x" + ptr.toString(16).padStart(8, "0");
     }
+    __name(ptrToString, "ptrToString");
     function setValue(ptr, value2, type = "i8") {
       if (type.endsWith("*")) type = "*";
       switch (type) {
@@ -62848,6 +64896,7 @@ var NativeCRC64 = (() => {
           abort("invalid type for setValue: " + type);
       }
     }
+    __name(setValue, "setValue");
     function warnOnce(text) {
       if (!warnOnce.shown) warnOnce.shown = {};
       if (!warnOnce.shown[text]) {
@@ -62856,12 +64905,15 @@ var NativeCRC64 = (() => {
         err2(text);
       }
     }
+    __name(warnOnce, "warnOnce");
     function _abort() {
       abort("native code called abort()");
     }
+    __name(_abort, "_abort");
     function getHeapMax() {
       return 2147483648;
     }
+    __name(getHeapMax, "getHeapMax");
     function emscripten_realloc_buffer(size2) {
       try {
         wasmMemory.grow(size2 - buffer3.byteLength + 65535 >>> 16);
@@ -62871,6 +64923,7 @@ var NativeCRC64 = (() => {
         err2("emscripten_realloc_buffer: Attempted to grow heap from " + buffer3.byteLength + " bytes to " + size2 + " bytes, but got error: " + e);
       }
     }
+    __name(emscripten_realloc_buffer, "emscripten_realloc_buffer");
     function _emscripten_resize_heap(requestedSize) {
       var oldSize = HEAPU8.length;
       requestedSize = requestedSize >>> 0;
@@ -62880,7 +64933,7 @@ var NativeCRC64 = (() => {
         err2("Cannot enlarge memory, asked to go up to " + requestedSize + " bytes, but the limit is " + maxHeapSize + " bytes!");
         return false;
       }
-      let alignUp = (x, multiple) => x + (multiple - x % multiple) % multiple;
+      let alignUp = /* @__PURE__ */ __name((x, multiple) => x + (multiple - x % multiple) % multiple, "alignUp");
       for (var cutDown = 1; cutDown <= 4; cutDown *= 2) {
         var overGrownHeapSize = oldSize * (1 + 0.2 / cutDown);
         overGrownHeapSize = Math.min(overGrownHeapSize, requestedSize + 100663296);
@@ -62893,26 +64946,30 @@ var NativeCRC64 = (() => {
       err2("Failed to grow the heap from " + oldSize + " bytes to " + newSize + " bytes, not enough memory!");
       return false;
     }
-    var SYSCALLS = { varargs: void 0, get: function() {
+    __name(_emscripten_resize_heap, "_emscripten_resize_heap");
+    var SYSCALLS = { varargs: void 0, get: /* @__PURE__ */ __name(function() {
       assert4(SYSCALLS.varargs != void 0);
       SYSCALLS.varargs += 4;
       var ret = HEAP32[SYSCALLS.varargs - 4 >> 2];
       return ret;
-    }, getStr: function(ptr) {
+    }, "get"), getStr: /* @__PURE__ */ __name(function(ptr) {
       var ret = UTF8ToString(ptr);
       return ret;
-    } };
+    }, "getStr") };
     function _fd_close(fd) {
       abort("fd_close called without SYSCALLS_REQUIRE_FILESYSTEM");
     }
+    __name(_fd_close, "_fd_close");
     function convertI32PairToI53Checked(lo, hi) {
       assert4(lo == lo >>> 0 || lo == (lo | 0));
       assert4(hi === (hi | 0));
       return hi + 2097152 >>> 0 < 4194305 - !!lo ? (lo >>> 0) + hi * 4294967296 : NaN;
     }
+    __name(convertI32PairToI53Checked, "convertI32PairToI53Checked");
     function _fd_seek(fd, offset_low, offset_high, whence, newOffset) {
       return 70;
     }
+    __name(_fd_seek, "_fd_seek");
     var printCharBuffers = [null, [], []];
     function printChar(stream3, curr) {
       var buffer4 = printCharBuffers[stream3];
@@ -62924,11 +64981,13 @@ var NativeCRC64 = (() => {
         buffer4.push(curr);
       }
     }
+    __name(printChar, "printChar");
     function flush_NO_FILESYSTEM() {
       _fflush(0);
       if (printCharBuffers[1].length) printChar(1, 10);
       if (printCharBuffers[2].length) printChar(2, 10);
     }
+    __name(flush_NO_FILESYSTEM, "flush_NO_FILESYSTEM");
     function _fd_write(fd, iov, iovcnt, pnum) {
       var num = 0;
       for (var i = 0; i < iovcnt; i++) {
@@ -62943,6 +65002,7 @@ var NativeCRC64 = (() => {
       HEAPU32[pnum >> 2] = num;
       return 0;
     }
+    __name(_fd_write, "_fd_write");
     function intArrayFromString(stringy, dontAddNull, length) {
       var len = length > 0 ? length : lengthBytesUTF8(stringy) + 1;
       var u8array = new Array(len);
@@ -62950,10 +65010,12 @@ var NativeCRC64 = (() => {
       if (dontAddNull) u8array.length = numBytesWritten;
       return u8array;
     }
+    __name(intArrayFromString, "intArrayFromString");
     var ASSERTIONS = true;
     function checkIncomingModuleAPI() {
       ignoredModuleProp("fetchSettings");
     }
+    __name(checkIncomingModuleAPI, "checkIncomingModuleAPI");
     var asmLibraryArg = {
       "abort": _abort,
       "array_bounds_check_error": array_bounds_check_error,
@@ -63395,14 +65457,15 @@ var NativeCRC64 = (() => {
     ];
     missingLibrarySymbols.forEach(missingLibrarySymbol);
     var calledRun;
-    dependenciesFulfilled = function runCaller() {
+    dependenciesFulfilled = /* @__PURE__ */ __name(function runCaller() {
       if (!calledRun) run2();
       if (!calledRun) dependenciesFulfilled = runCaller;
-    };
+    }, "runCaller");
     function stackCheckInit() {
       _emscripten_stack_init();
       writeStackCookie();
     }
+    __name(stackCheckInit, "stackCheckInit");
     function run2(args) {
       args = args || arguments_;
       if (runDependencies > 0) {
@@ -63424,6 +65487,7 @@ var NativeCRC64 = (() => {
         assert4(!Module["_main"], 'compiled without a main, but one is present. if you added it from JS, use Module["onRuntimeInitialized"]');
         postRun();
       }
+      __name(doRun, "doRun");
       if (Module["setStatus"]) {
         Module["setStatus"]("Running...");
         setTimeout(function() {
@@ -63437,13 +65501,14 @@ var NativeCRC64 = (() => {
       }
       checkStackCookie();
     }
+    __name(run2, "run");
     function checkUnflushedContent() {
       var oldOut = out;
       var oldErr = err2;
       var has = false;
-      out = err2 = (x) => {
+      out = err2 = /* @__PURE__ */ __name((x) => {
         has = true;
-      };
+      }, "err");
       try {
         flush_NO_FILESYSTEM();
       } catch (e) {
@@ -63455,6 +65520,7 @@ var NativeCRC64 = (() => {
         warnOnce("(this may also be due to not including full filesystem support - try building with -sFORCE_FILESYSTEM)");
       }
     }
+    __name(checkUnflushedContent, "checkUnflushedContent");
     if (Module["preInit"]) {
       if (typeof Module["preInit"] == "function") Module["preInit"] = [Module["preInit"]];
       while (Module["preInit"].length > 0) {
@@ -63464,6 +65530,7 @@ var NativeCRC64 = (() => {
     run2();
     function WrapperObject() {
     }
+    __name(WrapperObject, "WrapperObject");
     WrapperObject.prototype = Object.create(WrapperObject.prototype);
     WrapperObject.prototype.constructor = WrapperObject;
     WrapperObject.prototype.__class__ = WrapperObject;
@@ -63472,6 +65539,7 @@ var NativeCRC64 = (() => {
     function getCache(__class__) {
       return (__class__ || WrapperObject).__cache__;
     }
+    __name(getCache, "getCache");
     Module["getCache"] = getCache;
     function wrapPointer(ptr, __class__) {
       var cache = getCache(__class__);
@@ -63481,10 +65549,12 @@ var NativeCRC64 = (() => {
       ret.ptr = ptr;
       return cache[ptr] = ret;
     }
+    __name(wrapPointer, "wrapPointer");
     Module["wrapPointer"] = wrapPointer;
     function castObject(obj, __class__) {
       return wrapPointer(obj.ptr, __class__);
     }
+    __name(castObject, "castObject");
     Module["castObject"] = castObject;
     Module["NULL"] = wrapPointer(0);
     function destroy2(obj) {
@@ -63492,18 +65562,22 @@ var NativeCRC64 = (() => {
       obj["__destroy__"]();
       delete getCache(obj.__class__)[obj.ptr];
     }
+    __name(destroy2, "destroy");
     Module["destroy"] = destroy2;
     function compare4(obj1, obj2) {
       return obj1.ptr === obj2.ptr;
     }
+    __name(compare4, "compare");
     Module["compare"] = compare4;
     function getPointer(obj) {
       return obj.ptr;
     }
+    __name(getPointer, "getPointer");
     Module["getPointer"] = getPointer;
     function getClass(obj) {
       return obj.__class__;
     }
+    __name(getClass, "getClass");
     Module["getClass"] = getClass;
     var ensureCache = {
       buffer: 0,
@@ -63516,7 +65590,7 @@ var NativeCRC64 = (() => {
       // extra allocations
       needed: 0,
       // the total size we need next time
-      prepare: function() {
+      prepare: /* @__PURE__ */ __name(function() {
         if (ensureCache.needed) {
           for (var i = 0; i < ensureCache.temps.length; i++) {
             Module["_free"](ensureCache.temps[i]);
@@ -63533,8 +65607,8 @@ var NativeCRC64 = (() => {
           assert4(ensureCache.buffer);
         }
         ensureCache.pos = 0;
-      },
-      alloc: function(array, view) {
+      }, "prepare"),
+      alloc: /* @__PURE__ */ __name(function(array, view) {
         assert4(ensureCache.buffer);
         var bytes = view.BYTES_PER_ELEMENT;
         var len = array.length * bytes;
@@ -63550,8 +65624,8 @@ var NativeCRC64 = (() => {
           ensureCache.pos += len;
         }
         return ret;
-      },
-      copy: function(array, view, offset) {
+      }, "alloc"),
+      copy: /* @__PURE__ */ __name(function(array, view, offset) {
         offset >>>= 0;
         var bytes = view.BYTES_PER_ELEMENT;
         switch (bytes) {
@@ -63568,7 +65642,7 @@ var NativeCRC64 = (() => {
         for (var i = 0; i < array.length; i++) {
           view[offset + i] = array[i];
         }
-      }
+      }, "copy")
     };
     function ensureString(value2) {
       if (typeof value2 === "string") {
@@ -63579,6 +65653,7 @@ var NativeCRC64 = (() => {
       }
       return value2;
     }
+    __name(ensureString, "ensureString");
     function ensureInt8(value2) {
       if (typeof value2 === "object") {
         var offset = ensureCache.alloc(value2, HEAP8);
@@ -63587,6 +65662,7 @@ var NativeCRC64 = (() => {
       }
       return value2;
     }
+    __name(ensureInt8, "ensureInt8");
     function ensureInt16(value2) {
       if (typeof value2 === "object") {
         var offset = ensureCache.alloc(value2, HEAP16);
@@ -63595,6 +65671,7 @@ var NativeCRC64 = (() => {
       }
       return value2;
     }
+    __name(ensureInt16, "ensureInt16");
     function ensureInt32(value2) {
       if (typeof value2 === "object") {
         var offset = ensureCache.alloc(value2, HEAP32);
@@ -63603,6 +65680,7 @@ var NativeCRC64 = (() => {
       }
       return value2;
     }
+    __name(ensureInt32, "ensureInt32");
     function ensureFloat32(value2) {
       if (typeof value2 === "object") {
         var offset = ensureCache.alloc(value2, HEAPF32);
@@ -63611,6 +65689,7 @@ var NativeCRC64 = (() => {
       }
       return value2;
     }
+    __name(ensureFloat32, "ensureFloat32");
     function ensureFloat64(value2) {
       if (typeof value2 === "object") {
         var offset = ensureCache.alloc(value2, HEAPF64);
@@ -63619,9 +65698,11 @@ var NativeCRC64 = (() => {
       }
       return value2;
     }
+    __name(ensureFloat64, "ensureFloat64");
     function VoidPtr() {
       throw "cannot construct a VoidPtr, no constructor in IDL";
     }
+    __name(VoidPtr, "VoidPtr");
     VoidPtr.prototype = Object.create(WrapperObject.prototype);
     VoidPtr.prototype.constructor = VoidPtr;
     VoidPtr.prototype.__class__ = VoidPtr;
@@ -63636,6 +65717,7 @@ var NativeCRC64 = (() => {
       this.ptr = _emscripten_bind_Crc64Hash_Crc64Hash_0();
       getCache(Crc64Hash)[this.ptr] = this;
     }
+    __name(Crc64Hash, "Crc64Hash");
     ;
     ;
     Crc64Hash.prototype = Object.create(WrapperObject.prototype);
@@ -63698,11 +65780,13 @@ var logger5 = createClientLogger2("core-rest-pipeline");
 function getHeaderName3() {
   return "User-Agent";
 }
+__name(getHeaderName3, "getHeaderName");
 
 // node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgent.js
 function getUserAgentHeaderName3() {
   return getHeaderName3();
 }
+__name(getUserAgentHeaderName3, "getUserAgentHeaderName");
 
 // node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/userAgentPolicy.js
 var UserAgentHeaderName3 = getUserAgentHeaderName3();
@@ -63712,6 +65796,7 @@ var RestError3 = RestError;
 function isRestError3(e) {
   return isRestError(e);
 }
+__name(isRestError3, "isRestError");
 
 // node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/util/wrapAbortSignal.js
 function wrapAbortSignalLike2(abortSignalLike) {
@@ -63731,13 +65816,16 @@ function wrapAbortSignalLike2(abortSignalLike) {
       needsCleanup = false;
     }
   }
+  __name(cleanup, "cleanup");
   function listener() {
     controller.abort("reason" in abortSignalLike ? abortSignalLike.reason : void 0);
     cleanup();
   }
+  __name(listener, "listener");
   abortSignalLike.addEventListener("abort", listener);
   return { abortSignal: controller.signal, cleanup };
 }
+__name(wrapAbortSignalLike2, "wrapAbortSignalLike");
 
 // node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/defaultHttpClient.js
 function createDefaultHttpClient3() {
@@ -63754,6 +65842,7 @@ function createDefaultHttpClient3() {
     }
   };
 }
+__name(createDefaultHttpClient3, "createDefaultHttpClient");
 
 // node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/retryPolicy.js
 var retryPolicyLogger3 = createClientLogger2("core-rest-pipeline retryPolicy");
@@ -63776,9 +65865,13 @@ function getCachedDefaultHttpClient2() {
   }
   return _defaultHttpClient;
 }
+__name(getCachedDefaultHttpClient2, "getCachedDefaultHttpClient");
 
 // node_modules/@azure/storage-common/dist/esm/policies/RequestPolicy.js
 var BaseRequestPolicy = class {
+  static {
+    __name(this, "BaseRequestPolicy");
+  }
   _nextPolicy;
   _options;
   /**
@@ -63809,6 +65902,9 @@ var BaseRequestPolicy = class {
 
 // node_modules/@azure/storage-common/dist/esm/policies/StorageBrowserPolicy.js
 var StorageBrowserPolicy = class extends BaseRequestPolicy {
+  static {
+    __name(this, "StorageBrowserPolicy");
+  }
   /**
    * Creates an instance of StorageBrowserPolicy.
    * @param nextPolicy -
@@ -63831,6 +65927,9 @@ var StorageBrowserPolicy = class extends BaseRequestPolicy {
 
 // node_modules/@azure/storage-common/dist/esm/StorageBrowserPolicyFactory.js
 var StorageBrowserPolicyFactory = class {
+  static {
+    __name(this, "StorageBrowserPolicyFactory");
+  }
   /**
    * Creates a StorageBrowserPolicyFactory object.
    *
@@ -63844,6 +65943,9 @@ var StorageBrowserPolicyFactory = class {
 
 // node_modules/@azure/storage-common/dist/esm/policies/CredentialPolicy.js
 var CredentialPolicy = class extends BaseRequestPolicy {
+  static {
+    __name(this, "CredentialPolicy");
+  }
   /**
    * Sends out request.
    *
@@ -63865,6 +65967,9 @@ var CredentialPolicy = class extends BaseRequestPolicy {
 
 // node_modules/@azure/storage-common/dist/esm/policies/AnonymousCredentialPolicy.js
 var AnonymousCredentialPolicy = class extends CredentialPolicy {
+  static {
+    __name(this, "AnonymousCredentialPolicy");
+  }
   /**
    * Creates an instance of AnonymousCredentialPolicy.
    * @param nextPolicy -
@@ -63879,6 +65984,9 @@ var AnonymousCredentialPolicy = class extends CredentialPolicy {
 
 // node_modules/@azure/storage-common/dist/esm/credentials/Credential.js
 var Credential = class {
+  static {
+    __name(this, "Credential");
+  }
   /**
    * Creates a RequestPolicy object.
    *
@@ -63892,6 +66000,9 @@ var Credential = class {
 
 // node_modules/@azure/storage-common/dist/esm/credentials/AnonymousCredential.js
 var AnonymousCredential = class extends Credential {
+  static {
+    __name(this, "AnonymousCredential");
+  }
   /**
    * Creates an {@link AnonymousCredentialPolicy} object.
    *
@@ -63964,11 +66075,13 @@ function setURLParameter(url2, name, value2) {
   urlParsed.search = searchPieces.length ? `?${searchPieces.join("&")}` : "";
   return urlParsed.toString();
 }
+__name(setURLParameter, "setURLParameter");
 function setURLHost(url2, host) {
   const urlParsed = new URL(url2);
   urlParsed.hostname = host;
   return urlParsed.toString();
 }
+__name(setURLHost, "setURLHost");
 function getURLPath(url2) {
   try {
     const urlParsed = new URL(url2);
@@ -63977,6 +66090,7 @@ function getURLPath(url2) {
     return void 0;
   }
 }
+__name(getURLPath, "getURLPath");
 function getURLQueries(url2) {
   let queryString = new URL(url2).search;
   if (!queryString) {
@@ -63999,27 +66113,29 @@ function getURLQueries(url2) {
   }
   return queries;
 }
+__name(getURLQueries, "getURLQueries");
 async function delay3(timeInMs, aborter, abortError) {
   return new Promise((resolve4, reject) => {
     let timeout;
-    const abortHandler = () => {
+    const abortHandler = /* @__PURE__ */ __name(() => {
       if (timeout !== void 0) {
         clearTimeout(timeout);
       }
       reject(abortError);
-    };
-    const resolveHandler = () => {
+    }, "abortHandler");
+    const resolveHandler = /* @__PURE__ */ __name(() => {
       if (aborter !== void 0) {
         aborter.removeEventListener("abort", abortHandler);
       }
       resolve4();
-    };
+    }, "resolveHandler");
     timeout = setTimeout(resolveHandler, timeInMs);
     if (aborter !== void 0) {
       aborter.addEventListener("abort", abortHandler);
     }
   });
 }
+__name(delay3, "delay");
 
 // node_modules/@azure/storage-common/dist/esm/utils/SharedKeyComparator.js
 var table_lv0 = new Uint32Array([
@@ -64417,6 +66533,7 @@ function compareHeader(lhs, rhs) {
     return -1;
   return 1;
 }
+__name(compareHeader, "compareHeader");
 function isLessThan(lhs, rhs) {
   const tables = [table_lv0, table_lv2, table_lv4];
   let curr_level = 0;
@@ -64445,9 +66562,13 @@ function isLessThan(lhs, rhs) {
   }
   return false;
 }
+__name(isLessThan, "isLessThan");
 
 // node_modules/@azure/storage-common/dist/esm/policies/StorageSharedKeyCredentialPolicy.js
 var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
+  static {
+    __name(this, "StorageSharedKeyCredentialPolicy");
+  }
   /**
    * Reference to StorageSharedKeyCredential which generates StorageSharedKeyCredentialPolicy
    */
@@ -64572,6 +66693,9 @@ ${key}:${decodeURIComponent(lowercaseQueries[key])}`;
 
 // node_modules/@azure/storage-common/dist/esm/credentials/StorageSharedKeyCredential.js
 var StorageSharedKeyCredential = class extends Credential {
+  static {
+    __name(this, "StorageSharedKeyCredential");
+  }
   /**
    * Azure Storage account name; readonly.
    */
@@ -64631,6 +66755,9 @@ var DEFAULT_RETRY_OPTIONS = {
 };
 var RETRY_ABORT_ERROR = new AbortError2("The operation was aborted.");
 var StorageRetryPolicy = class extends BaseRequestPolicy {
+  static {
+    __name(this, "StorageRetryPolicy");
+  }
   /**
    * RetryOptions.
    */
@@ -64788,6 +66915,9 @@ var StorageRetryPolicy = class extends BaseRequestPolicy {
 
 // node_modules/@azure/storage-common/dist/esm/StorageRetryPolicyFactory.js
 var StorageRetryPolicyFactory = class {
+  static {
+    __name(this, "StorageRetryPolicyFactory");
+  }
   retryOptions;
   /**
    * Creates an instance of StorageRetryPolicyFactory.
@@ -64817,6 +66947,7 @@ function storageBrowserPolicy() {
     }
   };
 }
+__name(storageBrowserPolicy, "storageBrowserPolicy");
 
 // node_modules/@azure/storage-common/dist/esm/policies/StorageCorrectContentLengthPolicy.js
 var storageCorrectContentLengthPolicyName = "StorageCorrectContentLengthPolicy";
@@ -64826,6 +66957,7 @@ function storageCorrectContentLengthPolicy() {
       request2.headers.set(HeaderConstants.CONTENT_LENGTH, Buffer.byteLength(request2.body));
     }
   }
+  __name(correctContentLength, "correctContentLength");
   return {
     name: storageCorrectContentLengthPolicyName,
     async sendRequest(request2, next) {
@@ -64834,6 +66966,7 @@ function storageCorrectContentLengthPolicy() {
     }
   };
 }
+__name(storageCorrectContentLengthPolicy, "storageCorrectContentLengthPolicy");
 
 // node_modules/@azure/storage-common/dist/esm/policies/StorageRetryPolicyV2.js
 var storageRetryPolicyName = "storageRetryPolicy";
@@ -64908,6 +67041,7 @@ function storageRetryPolicy(options = {}) {
     }
     return false;
   }
+  __name(shouldRetry, "shouldRetry");
   function calculateDelay(isPrimaryRetry, attempt) {
     let delayTimeInMs = 0;
     if (isPrimaryRetry) {
@@ -64925,6 +67059,7 @@ function storageRetryPolicy(options = {}) {
     logger6.info(`RetryPolicy: Delay for ${delayTimeInMs}ms`);
     return delayTimeInMs;
   }
+  __name(calculateDelay, "calculateDelay");
   return {
     name: storageRetryPolicyName,
     async sendRequest(request2, next) {
@@ -64969,6 +67104,7 @@ function storageRetryPolicy(options = {}) {
     }
   };
 }
+__name(storageRetryPolicy, "storageRetryPolicy");
 
 // node_modules/@azure/storage-common/dist/esm/policies/StorageSharedKeyCredentialPolicyV2.js
 import { createHmac as createHmac2 } from "node:crypto";
@@ -64996,6 +67132,7 @@ function storageSharedKeyCredentialPolicy(options) {
     const signature = createHmac2("sha256", options.accountKey).update(stringToSign, "utf8").digest("base64");
     request2.headers.set(HeaderConstants.AUTHORIZATION, `SharedKey ${options.accountName}:${signature}`);
   }
+  __name(signRequest, "signRequest");
   function getHeaderValueToSign(request2, headerName) {
     const value2 = request2.headers.get(headerName);
     if (!value2) {
@@ -65006,6 +67143,7 @@ function storageSharedKeyCredentialPolicy(options) {
     }
     return value2;
   }
+  __name(getHeaderValueToSign, "getHeaderValueToSign");
   function getCanonicalizedHeadersString(request2) {
     let headersArray = [];
     for (const [name, value2] of request2.headers) {
@@ -65029,6 +67167,7 @@ function storageSharedKeyCredentialPolicy(options) {
     });
     return canonicalizedHeadersStringToSign;
   }
+  __name(getCanonicalizedHeadersString, "getCanonicalizedHeadersString");
   function getCanonicalizedResourceString(request2) {
     const path12 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
@@ -65052,6 +67191,7 @@ ${key}:${decodeURIComponent(lowercaseQueries[key])}`;
     }
     return canonicalizedResourceString;
   }
+  __name(getCanonicalizedResourceString, "getCanonicalizedResourceString");
   return {
     name: storageSharedKeyCredentialPolicyName,
     async sendRequest(request2, next) {
@@ -65060,6 +67200,7 @@ ${key}:${decodeURIComponent(lowercaseQueries[key])}`;
     }
   };
 }
+__name(storageSharedKeyCredentialPolicy, "storageSharedKeyCredentialPolicy");
 
 // node_modules/@azure/storage-common/dist/esm/policies/StorageRequestFailureDetailsParserPolicy.js
 var storageRequestFailureDetailsParserPolicyName = "storageRequestFailureDetailsParserPolicy";
@@ -65081,10 +67222,14 @@ function storageRequestFailureDetailsParserPolicy() {
     }
   };
 }
+__name(storageRequestFailureDetailsParserPolicy, "storageRequestFailureDetailsParserPolicy");
 
 // node_modules/@azure/storage-common/dist/esm/credentials/UserDelegationKeyCredential.js
 import { createHmac as createHmac3 } from "node:crypto";
 var UserDelegationKeyCredential = class {
+  static {
+    __name(this, "UserDelegationKeyCredential");
+  }
   /**
    * Azure Storage account name; readonly.
    */
@@ -65309,7 +67454,11 @@ function isPipelineLike(pipeline4) {
   const castPipeline = pipeline4;
   return Array.isArray(castPipeline.factories) && typeof castPipeline.options === "object" && typeof castPipeline.toServiceClientOptions === "function";
 }
+__name(isPipelineLike, "isPipelineLike");
 var Pipeline = class {
+  static {
+    __name(this, "Pipeline");
+  }
   /**
    * A list of chained request policy factories.
    */
@@ -65349,6 +67498,7 @@ function newPipeline(credential, pipelineOptions = {}) {
   pipeline4._credential = credential;
   return pipeline4;
 }
+__name(newPipeline, "newPipeline");
 function processDownlevelPipeline(pipeline4) {
   const knownFactoryFunctions = [
     isAnonymousCredential,
@@ -65373,6 +67523,7 @@ function processDownlevelPipeline(pipeline4) {
   }
   return void 0;
 }
+__name(processDownlevelPipeline, "processDownlevelPipeline");
 function getCoreClientOptions(pipeline4) {
   const { httpClient: v1Client, ...restOptions } = pipeline4.options;
   let httpClient2 = pipeline4._coreHttpClient;
@@ -65447,6 +67598,7 @@ function getCoreClientOptions(pipeline4) {
     pipeline: corePipeline
   };
 }
+__name(getCoreClientOptions, "getCoreClientOptions");
 function getCredentialFromPipeline(pipeline4) {
   if (pipeline4._credential) {
     return pipeline4._credential;
@@ -65461,39 +67613,47 @@ function getCredentialFromPipeline(pipeline4) {
   }
   return credential;
 }
+__name(getCredentialFromPipeline, "getCredentialFromPipeline");
 function isStorageSharedKeyCredential(factory) {
   if (factory instanceof StorageSharedKeyCredential) {
     return true;
   }
   return factory.constructor.name === "StorageSharedKeyCredential";
 }
+__name(isStorageSharedKeyCredential, "isStorageSharedKeyCredential");
 function isAnonymousCredential(factory) {
   if (factory instanceof AnonymousCredential) {
     return true;
   }
   return factory.constructor.name === "AnonymousCredential";
 }
+__name(isAnonymousCredential, "isAnonymousCredential");
 function isCoreHttpBearerTokenFactory(factory) {
   return isTokenCredential(factory.credential);
 }
+__name(isCoreHttpBearerTokenFactory, "isCoreHttpBearerTokenFactory");
 function isStorageBrowserPolicyFactory(factory) {
   if (factory instanceof StorageBrowserPolicyFactory) {
     return true;
   }
   return factory.constructor.name === "StorageBrowserPolicyFactory";
 }
+__name(isStorageBrowserPolicyFactory, "isStorageBrowserPolicyFactory");
 function isStorageRetryPolicyFactory(factory) {
   if (factory instanceof StorageRetryPolicyFactory) {
     return true;
   }
   return factory.constructor.name === "StorageRetryPolicyFactory";
 }
+__name(isStorageRetryPolicyFactory, "isStorageRetryPolicyFactory");
 function isStorageTelemetryPolicyFactory(factory) {
   return factory.constructor.name === "TelemetryPolicyFactory";
 }
+__name(isStorageTelemetryPolicyFactory, "isStorageTelemetryPolicyFactory");
 function isInjectorPolicyFactory(factory) {
   return factory.constructor.name === "InjectorPolicyFactory";
 }
+__name(isInjectorPolicyFactory, "isInjectorPolicyFactory");
 function isCoreHttpPolicyFactory(factory) {
   const knownPolicies = [
     "GenerateClientRequestIdPolicy",
@@ -65505,13 +67665,13 @@ function isCoreHttpPolicyFactory(factory) {
     "DeserializationPolicy"
   ];
   const mockHttpClient = {
-    sendRequest: async (request2) => {
+    sendRequest: /* @__PURE__ */ __name(async (request2) => {
       return {
         request: request2,
         headers: request2.headers.clone(),
         status: 500
       };
-    }
+    }, "sendRequest")
   };
   const mockRequestPolicyOptions2 = {
     log(_logLevel, _message) {
@@ -65526,6 +67686,7 @@ function isCoreHttpPolicyFactory(factory) {
     return policyName.startsWith(knownPolicyName);
   });
 }
+__name(isCoreHttpPolicyFactory, "isCoreHttpPolicyFactory");
 
 // node_modules/@azure/storage-blob/dist/esm/generated/src/models/index.js
 var KnownEncryptionAlgorithmType;
@@ -75836,6 +77997,9 @@ var listType = {
 
 // node_modules/@azure/storage-blob/dist/esm/generated/src/operations/service.js
 var ServiceImpl = class {
+  static {
+    __name(this, "ServiceImpl");
+  }
   client;
   /**
    * Initialize a new instance of the class Service class.
@@ -76153,6 +78317,9 @@ var filterBlobsOperationSpec = {
 
 // node_modules/@azure/storage-blob/dist/esm/generated/src/operations/container.js
 var ContainerImpl = class {
+  static {
+    __name(this, "ContainerImpl");
+  }
   client;
   /**
    * Initialize a new instance of the class Container class.
@@ -76862,6 +79029,9 @@ var getAccountInfoOperationSpec2 = {
 
 // node_modules/@azure/storage-blob/dist/esm/generated/src/operations/blob.js
 var BlobImpl = class {
+  static {
+    __name(this, "BlobImpl");
+  }
   client;
   /**
    * Initialize a new instance of the class Blob class.
@@ -77885,6 +80055,9 @@ var setTagsOperationSpec = {
 
 // node_modules/@azure/storage-blob/dist/esm/generated/src/operations/pageBlob.js
 var PageBlobImpl = class {
+  static {
+    __name(this, "PageBlobImpl");
+  }
   client;
   /**
    * Initialize a new instance of the class PageBlob class.
@@ -78336,6 +80509,9 @@ var copyIncrementalOperationSpec = {
 
 // node_modules/@azure/storage-blob/dist/esm/generated/src/operations/appendBlob.js
 var AppendBlobImpl = class {
+  static {
+    __name(this, "AppendBlobImpl");
+  }
   client;
   /**
    * Initialize a new instance of the class AppendBlob class.
@@ -78552,6 +80728,9 @@ var sealOperationSpec = {
 
 // node_modules/@azure/storage-blob/dist/esm/generated/src/operations/blockBlob.js
 var BlockBlobImpl = class {
+  static {
+    __name(this, "BlockBlobImpl");
+  }
   client;
   /**
    * Initialize a new instance of the class BlockBlob class.
@@ -78913,6 +81092,9 @@ var getBlockListOperationSpec = {
 
 // node_modules/@azure/storage-blob/dist/esm/generated/src/storageClient.js
 var StorageClient = class extends ExtendedServiceClient {
+  static {
+    __name(this, "StorageClient");
+  }
   url;
   version;
   /**
@@ -78961,6 +81143,9 @@ var StorageClient = class extends ExtendedServiceClient {
 
 // node_modules/@azure/storage-blob/dist/esm/StorageContextClient.js
 var StorageContextClient = class extends StorageClient {
+  static {
+    __name(this, "StorageContextClient");
+  }
   async sendOperationRequest(operationArguments, operationSpec) {
     const operationSpecToSend = { ...operationSpec };
     if (operationSpecToSend.path === "/{containerName}" || operationSpecToSend.path === "/{containerName}/{blob}") {
@@ -78979,6 +81164,7 @@ function escapeURLPath(url2) {
   urlParsed.pathname = path12;
   return urlParsed.toString();
 }
+__name(escapeURLPath, "escapeURLPath");
 function getProxyUriFromDevConnString(connectionString) {
   let proxyUri = "";
   if (connectionString.search("DevelopmentStorageProxyUri=") !== -1) {
@@ -78991,6 +81177,7 @@ function getProxyUriFromDevConnString(connectionString) {
   }
   return proxyUri;
 }
+__name(getProxyUriFromDevConnString, "getProxyUriFromDevConnString");
 function getValueInConnString(connectionString, argument) {
   const elements = connectionString.split(";");
   for (const element of elements) {
@@ -79000,6 +81187,7 @@ function getValueInConnString(connectionString, argument) {
   }
   return "";
 }
+__name(getValueInConnString, "getValueInConnString");
 function extractConnectionStringParts(connectionString) {
   let proxyUri = "";
   if (connectionString.startsWith("UseDevelopmentStorage=true")) {
@@ -79056,9 +81244,11 @@ function extractConnectionStringParts(connectionString) {
     return { kind: "SASConnString", url: blobEndpoint, accountName, accountSas };
   }
 }
+__name(extractConnectionStringParts, "extractConnectionStringParts");
 function escape2(text) {
   return encodeURIComponent(text).replace(/%2F/g, "/").replace(/'/g, "%27").replace(/\+/g, "%20").replace(/%25/g, "%");
 }
+__name(escape2, "escape");
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
   let path12 = urlParsed.pathname;
@@ -79066,6 +81256,7 @@ function appendToURLPath(url2, name) {
   urlParsed.pathname = path12;
   return urlParsed.toString();
 }
+__name(appendToURLPath, "appendToURLPath");
 function setURLParameter2(url2, name, value2) {
   const urlParsed = new URL(url2);
   const encodedName = encodeURIComponent(name);
@@ -79086,10 +81277,12 @@ function setURLParameter2(url2, name, value2) {
   urlParsed.search = searchPieces.length ? `?${searchPieces.join("&")}` : "";
   return urlParsed.toString();
 }
+__name(setURLParameter2, "setURLParameter");
 function getURLParameter(url2, name) {
   const urlParsed = new URL(url2);
   return urlParsed.searchParams.get(name) ?? void 0;
 }
+__name(getURLParameter, "getURLParameter");
 function getURLScheme(url2) {
   try {
     const urlParsed = new URL(url2);
@@ -79098,6 +81291,7 @@ function getURLScheme(url2) {
     return void 0;
   }
 }
+__name(getURLScheme, "getURLScheme");
 function appendToURLQuery(url2, queryParts) {
   const urlParsed = new URL(url2);
   let query = urlParsed.search;
@@ -79109,13 +81303,16 @@ function appendToURLQuery(url2, queryParts) {
   urlParsed.search = query;
   return urlParsed.toString();
 }
+__name(appendToURLQuery, "appendToURLQuery");
 function truncatedISO8061Date(date, withMilliseconds = true) {
   const dateString = date.toISOString();
   return withMilliseconds ? dateString.substring(0, dateString.length - 1) + "0000Z" : dateString.substring(0, dateString.length - 5) + "Z";
 }
+__name(truncatedISO8061Date, "truncatedISO8061Date");
 function base64encode(content) {
   return !isNodeLike2 ? btoa(content) : Buffer.from(content).toString("base64");
 }
+__name(base64encode, "base64encode");
 function generateBlockID(blockIDPrefix, blockIndex) {
   const maxSourceStringLength = 48;
   const maxBlockIndexLength = 6;
@@ -79126,6 +81323,7 @@ function generateBlockID(blockIDPrefix, blockIndex) {
   const res = blockIDPrefix + padStart(blockIndex.toString(), maxSourceStringLength - blockIDPrefix.length, "0");
   return base64encode(res);
 }
+__name(generateBlockID, "generateBlockID");
 function padStart(currentString, targetLength, padString = " ") {
   if (String.prototype.padStart) {
     return currentString.padStart(targetLength, padString);
@@ -79141,9 +81339,11 @@ function padStart(currentString, targetLength, padString = " ") {
     return padString.slice(0, targetLength) + currentString;
   }
 }
+__name(padStart, "padStart");
 function iEqual(str1, str2) {
   return str1.toLocaleLowerCase() === str2.toLocaleLowerCase();
 }
+__name(iEqual, "iEqual");
 function getAccountNameFromUrl(url2) {
   const parsedUrl = new URL(url2);
   let accountName;
@@ -79160,10 +81360,12 @@ function getAccountNameFromUrl(url2) {
     throw new Error("Unable to extract accountName with provided information.");
   }
 }
+__name(getAccountNameFromUrl, "getAccountNameFromUrl");
 function isIpEndpointStyle(parsedUrl) {
   const host = parsedUrl.host;
   return /^.*:.*:.*$|^(localhost|host.docker.internal)(:[0-9]+)?$|^(\d|[1-9]\d|1\d\d|2[0-4]\d|25[0-5])(\.(\d|[1-9]\d|1\d\d|2[0-4]\d|25[0-5])){3}(:[0-9]+)?$/.test(host) || Boolean(parsedUrl.port) && PathStylePorts2.includes(parsedUrl.port);
 }
+__name(isIpEndpointStyle, "isIpEndpointStyle");
 function toBlobTagsString(tags2) {
   if (tags2 === void 0) {
     return void 0;
@@ -79177,6 +81379,7 @@ function toBlobTagsString(tags2) {
   }
   return tagPairs.join("&");
 }
+__name(toBlobTagsString, "toBlobTagsString");
 function toBlobTags(tags2) {
   if (tags2 === void 0) {
     return void 0;
@@ -79195,6 +81398,7 @@ function toBlobTags(tags2) {
   }
   return res;
 }
+__name(toBlobTags, "toBlobTags");
 function toTags(tags2) {
   if (tags2 === void 0) {
     return void 0;
@@ -79205,6 +81409,7 @@ function toTags(tags2) {
   }
   return res;
 }
+__name(toTags, "toTags");
 function toQuerySerialization(textConfiguration) {
   if (textConfiguration === void 0) {
     return void 0;
@@ -79251,6 +81456,7 @@ function toQuerySerialization(textConfiguration) {
       throw Error("Invalid BlobQueryTextConfiguration.");
   }
 }
+__name(toQuerySerialization, "toQuerySerialization");
 function parseObjectReplicationRecord(objectReplicationRecord) {
   if (!objectReplicationRecord) {
     return void 0;
@@ -79281,9 +81487,11 @@ function parseObjectReplicationRecord(objectReplicationRecord) {
   }
   return orProperties;
 }
+__name(parseObjectReplicationRecord, "parseObjectReplicationRecord");
 function httpAuthorizationToString(httpAuthorization) {
   return httpAuthorization ? httpAuthorization.scheme + " " + httpAuthorization.value : void 0;
 }
+__name(httpAuthorizationToString, "httpAuthorizationToString");
 function* ExtractPageRangeInfoItems(getPageRangesSegment) {
   let pageRange = [];
   let clearRange = [];
@@ -79325,15 +81533,20 @@ function* ExtractPageRangeInfoItems(getPageRangesSegment) {
     };
   }
 }
+__name(ExtractPageRangeInfoItems, "ExtractPageRangeInfoItems");
 function assertResponse(response) {
   if (`_response` in response) {
     return response;
   }
   throw new TypeError(`Unexpected response object ${response}`);
 }
+__name(assertResponse, "assertResponse");
 
 // node_modules/@azure/storage-blob/dist/esm/StorageClient.js
 var StorageClient2 = class {
+  static {
+    __name(this, "StorageClient");
+  }
   /**
    * Encoded URL string value.
    */
@@ -79383,6 +81596,9 @@ var tracingClient = createTracingClient({
 
 // node_modules/@azure/storage-blob/dist/esm/sas/BlobSASPermissions.js
 var BlobSASPermissions = class _BlobSASPermissions {
+  static {
+    __name(this, "BlobSASPermissions");
+  }
   /**
    * Creates a {@link BlobSASPermissions} from the specified permissions string. This method will throw an
    * Error if it encounters a character that does not correspond to a valid permission.
@@ -79566,6 +81782,9 @@ var BlobSASPermissions = class _BlobSASPermissions {
 
 // node_modules/@azure/storage-blob/dist/esm/sas/ContainerSASPermissions.js
 var ContainerSASPermissions = class _ContainerSASPermissions {
+  static {
+    __name(this, "ContainerSASPermissions");
+  }
   /**
    * Creates an {@link ContainerSASPermissions} from the specified permissions string. This method will throw an
    * Error if it encounters a character that does not correspond to a valid permission.
@@ -79779,6 +81998,7 @@ var ContainerSASPermissions = class _ContainerSASPermissions {
 function ipRangeToString(ipRange) {
   return ipRange.end ? `${ipRange.start}-${ipRange.end}` : ipRange.start;
 }
+__name(ipRangeToString, "ipRangeToString");
 
 // node_modules/@azure/storage-blob/dist/esm/sas/SASQueryParameters.js
 var SASProtocol;
@@ -79787,6 +82007,9 @@ var SASProtocol;
   SASProtocol2["HttpsAndHttp"] = "https,http";
 })(SASProtocol || (SASProtocol = {}));
 var SASQueryParameters = class {
+  static {
+    __name(this, "SASQueryParameters");
+  }
   /**
    * The storage API version.
    */
@@ -80131,6 +82354,7 @@ var SASQueryParameters = class {
 function generateBlobSASQueryParameters(blobSASSignatureValues, sharedKeyCredentialOrUserDelegationKey, accountName) {
   return generateBlobSASQueryParametersInternal(blobSASSignatureValues, sharedKeyCredentialOrUserDelegationKey, accountName).sasQueryParameters;
 }
+__name(generateBlobSASQueryParameters, "generateBlobSASQueryParameters");
 function generateBlobSASQueryParametersInternal(blobSASSignatureValues, sharedKeyCredentialOrUserDelegationKey, accountName) {
   const version4 = blobSASSignatureValues.version ? blobSASSignatureValues.version : SERVICE_VERSION;
   const sharedKeyCredential = sharedKeyCredentialOrUserDelegationKey instanceof StorageSharedKeyCredential ? sharedKeyCredentialOrUserDelegationKey : void 0;
@@ -80172,6 +82396,7 @@ function generateBlobSASQueryParametersInternal(blobSASSignatureValues, sharedKe
   }
   throw new RangeError("'version' must be >= '2015-04-05'.");
 }
+__name(generateBlobSASQueryParametersInternal, "generateBlobSASQueryParametersInternal");
 function generateBlobSASQueryParameters20150405(blobSASSignatureValues, sharedKeyCredential) {
   blobSASSignatureValues = SASSignatureValuesSanityCheckAndAutofill(blobSASSignatureValues);
   if (!blobSASSignatureValues.identifier && !(blobSASSignatureValues.permissions && blobSASSignatureValues.expiresOn)) {
@@ -80210,6 +82435,7 @@ function generateBlobSASQueryParameters20150405(blobSASSignatureValues, sharedKe
     stringToSign
   };
 }
+__name(generateBlobSASQueryParameters20150405, "generateBlobSASQueryParameters20150405");
 function generateBlobSASQueryParameters20181109(blobSASSignatureValues, sharedKeyCredential) {
   blobSASSignatureValues = SASSignatureValuesSanityCheckAndAutofill(blobSASSignatureValues);
   if (!blobSASSignatureValues.identifier && !(blobSASSignatureValues.permissions && blobSASSignatureValues.expiresOn)) {
@@ -80257,6 +82483,7 @@ function generateBlobSASQueryParameters20181109(blobSASSignatureValues, sharedKe
     stringToSign
   };
 }
+__name(generateBlobSASQueryParameters20181109, "generateBlobSASQueryParameters20181109");
 function generateBlobSASQueryParameters20201206(blobSASSignatureValues, sharedKeyCredential) {
   blobSASSignatureValues = SASSignatureValuesSanityCheckAndAutofill(blobSASSignatureValues);
   if (!blobSASSignatureValues.identifier && !(blobSASSignatureValues.permissions && blobSASSignatureValues.expiresOn)) {
@@ -80305,6 +82532,7 @@ function generateBlobSASQueryParameters20201206(blobSASSignatureValues, sharedKe
     stringToSign
   };
 }
+__name(generateBlobSASQueryParameters20201206, "generateBlobSASQueryParameters20201206");
 function generateBlobSASQueryParametersUDK20181109(blobSASSignatureValues, userDelegationKeyCredential) {
   blobSASSignatureValues = SASSignatureValuesSanityCheckAndAutofill(blobSASSignatureValues);
   if (!blobSASSignatureValues.permissions || !blobSASSignatureValues.expiresOn) {
@@ -80357,6 +82585,7 @@ function generateBlobSASQueryParametersUDK20181109(blobSASSignatureValues, userD
     stringToSign
   };
 }
+__name(generateBlobSASQueryParametersUDK20181109, "generateBlobSASQueryParametersUDK20181109");
 function generateBlobSASQueryParametersUDK20200210(blobSASSignatureValues, userDelegationKeyCredential) {
   blobSASSignatureValues = SASSignatureValuesSanityCheckAndAutofill(blobSASSignatureValues);
   if (!blobSASSignatureValues.permissions || !blobSASSignatureValues.expiresOn) {
@@ -80413,6 +82642,7 @@ function generateBlobSASQueryParametersUDK20200210(blobSASSignatureValues, userD
     stringToSign
   };
 }
+__name(generateBlobSASQueryParametersUDK20200210, "generateBlobSASQueryParametersUDK20200210");
 function generateBlobSASQueryParametersUDK20201206(blobSASSignatureValues, userDelegationKeyCredential) {
   blobSASSignatureValues = SASSignatureValuesSanityCheckAndAutofill(blobSASSignatureValues);
   if (!blobSASSignatureValues.permissions || !blobSASSignatureValues.expiresOn) {
@@ -80470,6 +82700,7 @@ function generateBlobSASQueryParametersUDK20201206(blobSASSignatureValues, userD
     stringToSign
   };
 }
+__name(generateBlobSASQueryParametersUDK20201206, "generateBlobSASQueryParametersUDK20201206");
 function generateBlobSASQueryParametersUDK20250705(blobSASSignatureValues, userDelegationKeyCredential) {
   blobSASSignatureValues = SASSignatureValuesSanityCheckAndAutofill(blobSASSignatureValues);
   if (!blobSASSignatureValues.permissions || !blobSASSignatureValues.expiresOn) {
@@ -80530,6 +82761,7 @@ function generateBlobSASQueryParametersUDK20250705(blobSASSignatureValues, userD
     stringToSign
   };
 }
+__name(generateBlobSASQueryParametersUDK20250705, "generateBlobSASQueryParametersUDK20250705");
 function getCanonicalName(accountName, containerName, blobName) {
   const elements = [`/blob/${accountName}/${containerName}`];
   if (blobName) {
@@ -80537,6 +82769,7 @@ function getCanonicalName(accountName, containerName, blobName) {
   }
   return elements.join("");
 }
+__name(getCanonicalName, "getCanonicalName");
 function SASSignatureValuesSanityCheckAndAutofill(blobSASSignatureValues) {
   const version4 = blobSASSignatureValues.version ? blobSASSignatureValues.version : SERVICE_VERSION;
   if (blobSASSignatureValues.snapshotTime && version4 < "2018-11-09") {
@@ -80578,9 +82811,13 @@ function SASSignatureValuesSanityCheckAndAutofill(blobSASSignatureValues) {
   blobSASSignatureValues.version = version4;
   return blobSASSignatureValues;
 }
+__name(SASSignatureValuesSanityCheckAndAutofill, "SASSignatureValuesSanityCheckAndAutofill");
 
 // node_modules/@azure/storage-blob/dist/esm/BlobLeaseClient.js
 var BlobLeaseClient = class {
+  static {
+    __name(this, "BlobLeaseClient");
+  }
   _leaseId;
   _url;
   _containerOrBlobOperation;
@@ -80759,6 +82996,9 @@ var BlobLeaseClient = class {
 // node_modules/@azure/storage-blob/dist/esm/utils/RetriableReadableStream.js
 import { Readable as Readable3 } from "node:stream";
 var RetriableReadableStream = class extends Readable3 {
+  static {
+    __name(this, "RetriableReadableStream");
+  }
   start;
   offset;
   end;
@@ -80805,7 +83045,7 @@ var RetriableReadableStream = class extends Readable3 {
     this.source.removeListener("error", this.sourceErrorOrEndHandler);
     this.source.removeListener("aborted", this.sourceAbortedHandler);
   }
-  sourceDataHandler = (data) => {
+  sourceDataHandler = /* @__PURE__ */ __name((data) => {
     if (this.options.doInjectErrorOnce) {
       this.options.doInjectErrorOnce = void 0;
       this.source.pause();
@@ -80820,12 +83060,12 @@ var RetriableReadableStream = class extends Readable3 {
     if (!this.push(data)) {
       this.source.pause();
     }
-  };
-  sourceAbortedHandler = () => {
+  }, "sourceDataHandler");
+  sourceAbortedHandler = /* @__PURE__ */ __name(() => {
     const abortError = new AbortError2("The operation was aborted.");
     this.destroy(abortError);
-  };
-  sourceErrorOrEndHandler = (err2) => {
+  }, "sourceAbortedHandler");
+  sourceErrorOrEndHandler = /* @__PURE__ */ __name((err2) => {
     if (err2 && err2.name === "AbortError") {
       this.destroy(err2);
       return;
@@ -80849,7 +83089,7 @@ var RetriableReadableStream = class extends Readable3 {
     } else {
       this.destroy(new Error(`Data corruption failure: Received more data than original request, data needed offset is ${this.end}, received offset: ${this.offset - 1}`));
     }
-  };
+  }, "sourceErrorOrEndHandler");
   _destroy(error2, callback) {
     this.removeSourceEventHandlers();
     this.source.destroy();
@@ -80859,6 +83099,9 @@ var RetriableReadableStream = class extends Readable3 {
 
 // node_modules/@azure/storage-blob/dist/esm/BlobDownloadResponse.js
 var BlobDownloadResponse = class {
+  static {
+    __name(this, "BlobDownloadResponse");
+  }
   /**
    * Indicates that the service supports
    * requests for partial file content.
@@ -81320,6 +83563,9 @@ var AVRO_SCHEMA_KEY = "avro.schema";
 
 // node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroParser.js
 var AvroParser = class _AvroParser {
+  static {
+    __name(this, "AvroParser");
+  }
   /**
    * Reads a fixed number of bytes from the stream.
    *
@@ -81420,9 +83666,9 @@ var AvroParser = class _AvroParser {
     return { key, value: value2 };
   }
   static async readMap(stream3, readItemMethod, options = {}) {
-    const readPairMethod = (s, opts = {}) => {
+    const readPairMethod = /* @__PURE__ */ __name((s, opts = {}) => {
       return _AvroParser.readMapPair(s, readItemMethod, opts);
-    };
+    }, "readPairMethod");
     const pairs = await _AvroParser.readArray(stream3, readPairMethod, options);
     const dict = {};
     for (const pair of pairs) {
@@ -81466,6 +83712,9 @@ var AvroPrimitive;
   AvroPrimitive2["STRING"] = "string";
 })(AvroPrimitive || (AvroPrimitive = {}));
 var AvroType = class _AvroType {
+  static {
+    __name(this, "AvroType");
+  }
   /**
    * Determines the AvroType from the Avro Schema.
    */
@@ -81542,6 +83791,9 @@ var AvroType = class _AvroType {
   }
 };
 var AvroPrimitiveType = class extends AvroType {
+  static {
+    __name(this, "AvroPrimitiveType");
+  }
   _primitive;
   constructor(primitive) {
     super();
@@ -81572,6 +83824,9 @@ var AvroPrimitiveType = class extends AvroType {
   }
 };
 var AvroEnumType = class extends AvroType {
+  static {
+    __name(this, "AvroEnumType");
+  }
   _symbols;
   constructor(symbols) {
     super();
@@ -81584,6 +83839,9 @@ var AvroEnumType = class extends AvroType {
   }
 };
 var AvroUnionType = class extends AvroType {
+  static {
+    __name(this, "AvroUnionType");
+  }
   _types;
   constructor(types2) {
     super();
@@ -81595,6 +83853,9 @@ var AvroUnionType = class extends AvroType {
   }
 };
 var AvroMapType = class extends AvroType {
+  static {
+    __name(this, "AvroMapType");
+  }
   _itemType;
   constructor(itemType) {
     super();
@@ -81602,13 +83863,16 @@ var AvroMapType = class extends AvroType {
   }
   // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
   read(stream3, options = {}) {
-    const readItemMethod = (s, opts) => {
+    const readItemMethod = /* @__PURE__ */ __name((s, opts) => {
       return this._itemType.read(s, opts);
-    };
+    }, "readItemMethod");
     return AvroParser.readMap(stream3, readItemMethod, options);
   }
 };
 var AvroRecordType = class extends AvroType {
+  static {
+    __name(this, "AvroRecordType");
+  }
   _name;
   _fields;
   constructor(fields, name) {
@@ -81643,9 +83907,13 @@ function arraysEqual(a, b) {
   }
   return true;
 }
+__name(arraysEqual, "arraysEqual");
 
 // node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroReader.js
 var AvroReader = class {
+  static {
+    __name(this, "AvroReader");
+  }
   _dataStream;
   _headerStream;
   _syncMarker;
@@ -81747,12 +84015,18 @@ var AvroReader = class {
 
 // node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroReadable.js
 var AvroReadable = class {
+  static {
+    __name(this, "AvroReadable");
+  }
 };
 
 // node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroReadableFromStream.js
 import { Buffer as Buffer2 } from "buffer";
 var ABORT_ERROR = new AbortError2("Reading from the avro stream was aborted.");
 var AvroReadableFromStream = class extends AvroReadable {
+  static {
+    __name(this, "AvroReadableFromStream");
+  }
   _position;
   _readable;
   toUint8Array(data) {
@@ -81788,7 +84062,7 @@ var AvroReadableFromStream = class extends AvroReadable {
       return this.toUint8Array(chunk);
     } else {
       return new Promise((resolve4, reject) => {
-        const cleanUp = () => {
+        const cleanUp = /* @__PURE__ */ __name(() => {
           this._readable.removeListener("readable", readableCallback);
           this._readable.removeListener("error", rejectCallback);
           this._readable.removeListener("end", rejectCallback);
@@ -81796,23 +84070,23 @@ var AvroReadableFromStream = class extends AvroReadable {
           if (options.abortSignal) {
             options.abortSignal.removeEventListener("abort", abortHandler);
           }
-        };
-        const readableCallback = () => {
+        }, "cleanUp");
+        const readableCallback = /* @__PURE__ */ __name(() => {
           const callbackChunk = this._readable.read(size2);
           if (callbackChunk) {
             this._position += callbackChunk.length;
             cleanUp();
             resolve4(this.toUint8Array(callbackChunk));
           }
-        };
-        const rejectCallback = () => {
+        }, "readableCallback");
+        const rejectCallback = /* @__PURE__ */ __name(() => {
           cleanUp();
           reject();
-        };
-        const abortHandler = () => {
+        }, "rejectCallback");
+        const abortHandler = /* @__PURE__ */ __name(() => {
           cleanUp();
           reject(ABORT_ERROR);
-        };
+        }, "abortHandler");
         this._readable.on("readable", readableCallback);
         this._readable.once("error", rejectCallback);
         this._readable.once("end", rejectCallback);
@@ -81827,6 +84101,9 @@ var AvroReadableFromStream = class extends AvroReadable {
 
 // node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
 var BlobQuickQueryStream = class extends Readable4 {
+  static {
+    __name(this, "BlobQuickQueryStream");
+  }
   source;
   avroReader;
   avroIter;
@@ -81935,6 +84212,9 @@ var BlobQuickQueryStream = class extends Readable4 {
 
 // node_modules/@azure/storage-blob/dist/esm/BlobQueryResponse.js
 var BlobQueryResponse = class {
+  static {
+    __name(this, "BlobQueryResponse");
+  }
   /**
    * Indicates that the service supports
    * requests for partial file content.
@@ -82321,6 +84601,7 @@ function toAccessTier(tier2) {
   }
   return tier2;
 }
+__name(toAccessTier, "toAccessTier");
 function ensureCpkIfSpecified(cpk, isHttps) {
   if (cpk && !isHttps) {
     throw new RangeError("Customer-provided encryption key must be used over HTTPS.");
@@ -82329,6 +84610,7 @@ function ensureCpkIfSpecified(cpk, isHttps) {
     cpk.encryptionAlgorithm = EncryptionAlgorithmAES25;
   }
 }
+__name(ensureCpkIfSpecified, "ensureCpkIfSpecified");
 var StorageBlobAudience;
 (function(StorageBlobAudience2) {
   StorageBlobAudience2["StorageOAuthScopes"] = "https://storage.azure.com/.default";
@@ -82358,12 +84640,16 @@ function rangeResponseFromModel(response) {
     }
   };
 }
+__name(rangeResponseFromModel, "rangeResponseFromModel");
 
 // node_modules/@azure/core-lro/dist/esm/logger.js
 var logger7 = createClientLogger2("core-lro");
 
 // node_modules/@azure/core-lro/dist/esm/legacy/poller.js
 var PollerStoppedError = class _PollerStoppedError extends Error {
+  static {
+    __name(this, "PollerStoppedError");
+  }
   constructor(message) {
     super(message);
     this.name = "PollerStoppedError";
@@ -82371,6 +84657,9 @@ var PollerStoppedError = class _PollerStoppedError extends Error {
   }
 };
 var PollerCancelledError = class _PollerCancelledError extends Error {
+  static {
+    __name(this, "PollerCancelledError");
+  }
   constructor(message) {
     super(message);
     this.name = "PollerCancelledError";
@@ -82378,6 +84667,9 @@ var PollerCancelledError = class _PollerCancelledError extends Error {
   }
 };
 var Poller = class {
+  static {
+    __name(this, "Poller");
+  }
   /**
    * A poller needs to be initialized by passing in at least the basic properties of the `PollOperation<TState, TResult>`.
    *
@@ -82515,9 +84807,9 @@ var Poller = class {
   poll(options = {}) {
     if (!this.pollOncePromise) {
       this.pollOncePromise = this.pollOnce(options);
-      const clearPollOncePromise = () => {
+      const clearPollOncePromise = /* @__PURE__ */ __name(() => {
         this.pollOncePromise = void 0;
-      };
+      }, "clearPollOncePromise");
       this.pollOncePromise.then(clearPollOncePromise, clearPollOncePromise).catch(this.reject);
     }
     return this.pollOncePromise;
@@ -82677,6 +84969,9 @@ var Poller = class {
 
 // node_modules/@azure/storage-blob/dist/esm/pollers/BlobStartCopyFromUrlPoller.js
 var BlobBeginCopyFromUrlPoller = class extends Poller {
+  static {
+    __name(this, "BlobBeginCopyFromUrlPoller");
+  }
   intervalInMs;
   constructor(options) {
     const { blobClient, copySource: copySource2, intervalInMs = 15e3, onProgress, resumeFrom, startCopyFromURLOptions } = options;
@@ -82700,7 +84995,7 @@ var BlobBeginCopyFromUrlPoller = class extends Poller {
     return delay2(this.intervalInMs);
   }
 };
-var cancel = async function cancel2(options = {}) {
+var cancel = /* @__PURE__ */ __name(async function cancel2(options = {}) {
   const state4 = this.state;
   const { copyId: copyId2 } = state4;
   if (state4.isCompleted) {
@@ -82715,8 +85010,8 @@ var cancel = async function cancel2(options = {}) {
   });
   state4.isCancelled = true;
   return makeBlobBeginCopyFromURLPollOperation(state4);
-};
-var update = async function update2(options = {}) {
+}, "cancel");
+var update = /* @__PURE__ */ __name(async function update2(options = {}) {
   const state4 = this.state;
   const { blobClient, copySource: copySource2, startCopyFromURLOptions } = state4;
   if (!state4.isStarted) {
@@ -82750,15 +85045,15 @@ var update = async function update2(options = {}) {
     }
   }
   return makeBlobBeginCopyFromURLPollOperation(state4);
-};
-var toString = function toString2() {
+}, "update");
+var toString = /* @__PURE__ */ __name(function toString2() {
   return JSON.stringify({ state: this.state }, (key, value2) => {
     if (key === "blobClient") {
       return void 0;
     }
     return value2;
   });
-};
+}, "toString");
 function makeBlobBeginCopyFromURLPollOperation(state4) {
   return {
     state: { ...state4 },
@@ -82767,6 +85062,7 @@ function makeBlobBeginCopyFromURLPollOperation(state4) {
     update
   };
 }
+__name(makeBlobBeginCopyFromURLPollOperation, "makeBlobBeginCopyFromURLPollOperation");
 
 // node_modules/@azure/storage-blob/dist/esm/Range.js
 function rangeToString(iRange) {
@@ -82778,6 +85074,7 @@ function rangeToString(iRange) {
   }
   return iRange.count ? `bytes=${iRange.offset}-${iRange.offset + iRange.count - 1}` : `bytes=${iRange.offset}-`;
 }
+__name(rangeToString, "rangeToString");
 
 // node_modules/@azure/storage-blob/dist/esm/utils/Batch.js
 import { EventEmitter as EventEmitter3 } from "events";
@@ -82787,6 +85084,9 @@ var BatchStates;
   BatchStates2[BatchStates2["Error"] = 1] = "Error";
 })(BatchStates || (BatchStates = {}));
 var Batch = class {
+  static {
+    __name(this, "Batch");
+  }
   /**
    * Concurrency. Must be lager than 0.
    */
@@ -82934,6 +85234,7 @@ async function streamToBuffer(stream3, buffer3, offset, end, encoding) {
     });
   });
 }
+__name(streamToBuffer, "streamToBuffer");
 async function readStreamToLocalFile(rs, file) {
   return new Promise((resolve4, reject) => {
     const ws = fs5.createWriteStream(file);
@@ -82947,11 +85248,15 @@ async function readStreamToLocalFile(rs, file) {
     rs.pipe(ws);
   });
 }
+__name(readStreamToLocalFile, "readStreamToLocalFile");
 var fsStat = util3.promisify(fs5.stat);
 var fsCreateReadStream = fs5.createReadStream;
 
 // node_modules/@azure/storage-blob/dist/esm/Clients.js
 var BlobClient = class _BlobClient extends StorageClient2 {
+  static {
+    __name(this, "BlobClient");
+  }
   /**
    * blobContext provided by protocol layer.
    */
@@ -83567,9 +85872,9 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    */
   async beginCopyFromURL(copySource2, options = {}) {
     const client = {
-      abortCopyFromURL: (...args) => this.abortCopyFromURL(...args),
-      getProperties: (...args) => this.getProperties(...args),
-      startCopyFromURL: (...args) => this.startCopyFromURL(...args)
+      abortCopyFromURL: /* @__PURE__ */ __name((...args) => this.abortCopyFromURL(...args), "abortCopyFromURL"),
+      getProperties: /* @__PURE__ */ __name((...args) => this.getProperties(...args), "getProperties"),
+      startCopyFromURL: /* @__PURE__ */ __name((...args) => this.startCopyFromURL(...args), "startCopyFromURL")
     };
     const poller = new BlobBeginCopyFromUrlPoller({
       blobClient: client,
@@ -83995,6 +86300,9 @@ var BlobClient = class _BlobClient extends StorageClient2 {
   }
 };
 var AppendBlobClient = class _AppendBlobClient extends BlobClient {
+  static {
+    __name(this, "AppendBlobClient");
+  }
   /**
    * appendBlobsContext provided by protocol layer.
    */
@@ -84260,6 +86568,9 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
   }
 };
 var BlockBlobClient = class _BlockBlobClient extends BlobClient {
+  static {
+    __name(this, "BlockBlobClient");
+  }
   /**
    * blobContext provided by protocol layer.
    *
@@ -84878,6 +87189,9 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
   }
 };
 var PageBlobClient = class _PageBlobClient extends BlobClient {
+  static {
+    __name(this, "PageBlobClient");
+  }
   /**
    * pageBlobsContext provided by protocol layer.
    */
@@ -85286,12 +87600,12 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
       /**
        * Return an AsyncIterableIterator that works a page at a time
        */
-      byPage: (settings = {}) => {
+      byPage: /* @__PURE__ */ __name((settings = {}) => {
         return this.listPageRangeItemSegments(offset, count, settings.continuationToken, {
           maxPageSize: settings.maxPageSize,
           ...options
         });
-      }
+      }, "byPage")
     };
   }
   /**
@@ -85498,12 +87812,12 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
       /**
        * Return an AsyncIterableIterator that works a page at a time
        */
-      byPage: (settings = {}) => {
+      byPage: /* @__PURE__ */ __name((settings = {}) => {
         return this.listPageRangeDiffItemSegments(offset, count, prevSnapshot, settings.continuationToken, {
           maxPageSize: settings.maxPageSize,
           ...options
         });
-      }
+      }, "byPage")
     };
   }
   /**
@@ -85622,12 +87936,18 @@ var KnownEncryptionAlgorithmType2;
 
 // node_modules/@actions/cache/lib/internal/shared/errors.js
 var InvalidResponseError = class extends Error {
+  static {
+    __name(this, "InvalidResponseError");
+  }
   constructor(message) {
     super(message);
     this.name = "InvalidResponseError";
   }
 };
 var NetworkError = class extends Error {
+  static {
+    __name(this, "NetworkError");
+  }
   constructor(code) {
     const message = `Unable to make request: ${code}
 If you are using self-hosted runners, please make sure your runner has access to all GitHub endpoints: https://docs.github.com/en/actions/hosting-your-own-runners/managing-self-hosted-runners/about-self-hosted-runners#communication-between-self-hosted-runners-and-github`;
@@ -85648,6 +87968,9 @@ NetworkError.isNetworkErrorCode = (code) => {
   ].includes(code);
 };
 var UsageError = class extends Error {
+  static {
+    __name(this, "UsageError");
+  }
   constructor() {
     const message = `Cache storage quota has been hit. Unable to upload any new cache entries.
 More info on storage limits: https://docs.github.com/en/billing/managing-billing-for-github-actions/about-billing-for-github-actions#calculating-minute-and-storage-spending`;
@@ -85661,6 +87984,9 @@ UsageError.isUsageErrorMessage = (msg) => {
   return msg.includes("insufficient usage");
 };
 var RateLimitError = class extends Error {
+  static {
+    __name(this, "RateLimitError");
+  }
   constructor(message) {
     super(message);
     this.name = "RateLimitError";
@@ -85674,6 +88000,7 @@ var __awaiter13 = function(thisArg, _arguments, P, generator) {
       resolve4(value2);
     });
   }
+  __name(adopt, "adopt");
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value2) {
       try {
@@ -85682,6 +88009,7 @@ var __awaiter13 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(fulfilled, "fulfilled");
     function rejected(value2) {
       try {
         step(generator["throw"](value2));
@@ -85689,13 +88017,18 @@ var __awaiter13 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(rejected, "rejected");
     function step(result) {
       result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
+    __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var UploadProgress = class {
+  static {
+    __name(this, "UploadProgress");
+  }
   constructor(contentLength2) {
     this.contentLength = contentLength2;
     this.sentBytes = 0;
@@ -85753,12 +88086,12 @@ var UploadProgress = class {
    * @param delayInMs the delay between each write
    */
   startDisplayTimer(delayInMs = 1e3) {
-    const displayCallback = () => {
+    const displayCallback = /* @__PURE__ */ __name(() => {
       this.display();
       if (!this.isDone()) {
         this.timeoutHandle = setTimeout(displayCallback, delayInMs);
       }
-    };
+    }, "displayCallback");
     this.timeoutHandle = setTimeout(displayCallback, delayInMs);
   }
   /**
@@ -85804,6 +88137,7 @@ function uploadCacheArchiveSDK(signedUploadURL, archivePath, options) {
     }
   });
 }
+__name(uploadCacheArchiveSDK, "uploadCacheArchiveSDK");
 
 // node_modules/@actions/cache/lib/internal/downloadUtils.js
 import * as buffer2 from "buffer";
@@ -85818,6 +88152,7 @@ var __awaiter14 = function(thisArg, _arguments, P, generator) {
       resolve4(value2);
     });
   }
+  __name(adopt, "adopt");
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value2) {
       try {
@@ -85826,6 +88161,7 @@ var __awaiter14 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(fulfilled, "fulfilled");
     function rejected(value2) {
       try {
         step(generator["throw"](value2));
@@ -85833,9 +88169,11 @@ var __awaiter14 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(rejected, "rejected");
     function step(result) {
       result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
+    __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
@@ -85845,12 +88183,14 @@ function isSuccessStatusCode(statusCode) {
   }
   return statusCode >= 200 && statusCode < 300;
 }
+__name(isSuccessStatusCode, "isSuccessStatusCode");
 function isServerErrorStatusCode(statusCode) {
   if (!statusCode) {
     return true;
   }
   return statusCode >= 500;
 }
+__name(isServerErrorStatusCode, "isServerErrorStatusCode");
 function isRetryableStatusCode(statusCode) {
   if (!statusCode) {
     return false;
@@ -85862,11 +88202,13 @@ function isRetryableStatusCode(statusCode) {
   ];
   return retryableStatusCodes.includes(statusCode);
 }
+__name(isRetryableStatusCode, "isRetryableStatusCode");
 function sleep2(milliseconds) {
   return __awaiter14(this, void 0, void 0, function* () {
     return new Promise((resolve4) => setTimeout(resolve4, milliseconds));
   });
 }
+__name(sleep2, "sleep");
 function retry(name_1, method_1, getStatusCode_1) {
   return __awaiter14(this, arguments, void 0, function* (name, method, getStatusCode, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay, onError = void 0) {
     let errorMessage2 = "";
@@ -85905,6 +88247,7 @@ function retry(name_1, method_1, getStatusCode_1) {
     throw Error(`${name} failed: ${errorMessage2}`);
   });
 }
+__name(retry, "retry");
 function retryTypedResponse(name_1, method_1) {
   return __awaiter14(this, arguments, void 0, function* (name, method, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay) {
     return yield retry(
@@ -85930,11 +88273,13 @@ function retryTypedResponse(name_1, method_1) {
     );
   });
 }
+__name(retryTypedResponse, "retryTypedResponse");
 function retryHttpClientResponse(name_1, method_1) {
   return __awaiter14(this, arguments, void 0, function* (name, method, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay) {
     return yield retry(name, method, (response) => response.message.statusCode, maxAttempts, delay4);
   });
 }
+__name(retryHttpClientResponse, "retryHttpClientResponse");
 
 // node_modules/@actions/cache/lib/internal/downloadUtils.js
 var __awaiter15 = function(thisArg, _arguments, P, generator) {
@@ -85943,6 +88288,7 @@ var __awaiter15 = function(thisArg, _arguments, P, generator) {
       resolve4(value2);
     });
   }
+  __name(adopt, "adopt");
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value2) {
       try {
@@ -85951,6 +88297,7 @@ var __awaiter15 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(fulfilled, "fulfilled");
     function rejected(value2) {
       try {
         step(generator["throw"](value2));
@@ -85958,9 +88305,11 @@ var __awaiter15 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(rejected, "rejected");
     function step(result) {
       result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
+    __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
@@ -85970,7 +88319,11 @@ function pipeResponseToStream(response, output) {
     yield pipeline4(response.message, output);
   });
 }
+__name(pipeResponseToStream, "pipeResponseToStream");
 var DownloadProgress = class {
+  static {
+    __name(this, "DownloadProgress");
+  }
   constructor(contentLength2) {
     this.contentLength = contentLength2;
     this.segmentIndex = 0;
@@ -86044,12 +88397,12 @@ var DownloadProgress = class {
    * @param delayInMs the delay between each write
    */
   startDisplayTimer(delayInMs = 1e3) {
-    const displayCallback = () => {
+    const displayCallback = /* @__PURE__ */ __name(() => {
       this.display();
       if (!this.isDone()) {
         this.timeoutHandle = setTimeout(displayCallback, delayInMs);
       }
-    };
+    }, "displayCallback");
     this.timeoutHandle = setTimeout(displayCallback, delayInMs);
   }
   /**
@@ -86089,6 +88442,7 @@ function downloadCacheHttpClient(archiveLocation, archivePath) {
     }
   });
 }
+__name(downloadCacheHttpClient, "downloadCacheHttpClient");
 function downloadCacheHttpClientConcurrent(archiveLocation, archivePath, options) {
   return __awaiter15(this, void 0, void 0, function* () {
     var _a2;
@@ -86115,9 +88469,9 @@ function downloadCacheHttpClientConcurrent(archiveLocation, archivePath, options
         const count = Math.min(blockSize, length - offset);
         downloads.push({
           offset,
-          promiseGetter: () => __awaiter15(this, void 0, void 0, function* () {
+          promiseGetter: /* @__PURE__ */ __name(() => __awaiter15(this, void 0, void 0, function* () {
             return yield downloadSegmentRetry(httpClient2, archiveLocation, offset, count);
-          })
+          }), "promiseGetter")
         });
       }
       downloads.reverse();
@@ -86128,14 +88482,14 @@ function downloadCacheHttpClientConcurrent(archiveLocation, archivePath, options
       const progressFn = progress.onProgress();
       const activeDownloads = [];
       let nextDownload;
-      const waitAndWrite = () => __awaiter15(this, void 0, void 0, function* () {
+      const waitAndWrite = /* @__PURE__ */ __name(() => __awaiter15(this, void 0, void 0, function* () {
         const segment = yield Promise.race(Object.values(activeDownloads));
         yield archiveDescriptor.write(segment.buffer, 0, segment.count, segment.offset);
         actives--;
         delete activeDownloads[segment.offset];
         bytesDownloaded += segment.count;
         progressFn({ loadedBytes: bytesDownloaded });
-      });
+      }), "waitAndWrite");
       while (nextDownload = downloads.pop()) {
         activeDownloads[nextDownload.offset] = nextDownload.promiseGetter();
         actives++;
@@ -86152,6 +88506,7 @@ function downloadCacheHttpClientConcurrent(archiveLocation, archivePath, options
     }
   });
 }
+__name(downloadCacheHttpClientConcurrent, "downloadCacheHttpClientConcurrent");
 function downloadSegmentRetry(httpClient2, archiveLocation, offset, count) {
   return __awaiter15(this, void 0, void 0, function* () {
     const retries = 5;
@@ -86173,6 +88528,7 @@ function downloadSegmentRetry(httpClient2, archiveLocation, offset, count) {
     }
   });
 }
+__name(downloadSegmentRetry, "downloadSegmentRetry");
 function downloadSegment(httpClient2, archiveLocation, offset, count) {
   return __awaiter15(this, void 0, void 0, function* () {
     const partRes = yield retryHttpClientResponse("downloadCachePart", () => __awaiter15(this, void 0, void 0, function* () {
@@ -86190,6 +88546,7 @@ function downloadSegment(httpClient2, archiveLocation, offset, count) {
     };
   });
 }
+__name(downloadSegment, "downloadSegment");
 function downloadCacheStorageSDK(archiveLocation, archivePath, options) {
   return __awaiter15(this, void 0, void 0, function* () {
     var _a2;
@@ -86236,7 +88593,8 @@ function downloadCacheStorageSDK(archiveLocation, archivePath, options) {
     }
   });
 }
-var promiseWithTimeout = (timeoutMs, promise) => __awaiter15(void 0, void 0, void 0, function* () {
+__name(downloadCacheStorageSDK, "downloadCacheStorageSDK");
+var promiseWithTimeout = /* @__PURE__ */ __name((timeoutMs, promise) => __awaiter15(void 0, void 0, void 0, function* () {
   let timeoutHandle;
   const timeoutPromise = new Promise((resolve4) => {
     timeoutHandle = setTimeout(() => resolve4("timeout"), timeoutMs);
@@ -86245,7 +88603,7 @@ var promiseWithTimeout = (timeoutMs, promise) => __awaiter15(void 0, void 0, voi
     clearTimeout(timeoutHandle);
     return result;
   });
-});
+}), "promiseWithTimeout");
 
 // node_modules/@actions/cache/lib/options.js
 function getUploadOptions(copy) {
@@ -86272,6 +88630,7 @@ function getUploadOptions(copy) {
   debug(`Upload chunk size: ${result.uploadChunkSize}`);
   return result;
 }
+__name(getUploadOptions, "getUploadOptions");
 function getDownloadOptions(copy) {
   const result = {
     useAzureSdk: false,
@@ -86313,6 +88672,7 @@ function getDownloadOptions(copy) {
   debug(`Lookup only: ${result.lookupOnly}`);
   return result;
 }
+__name(getDownloadOptions, "getDownloadOptions");
 
 // node_modules/@actions/cache/lib/internal/config.js
 function isGhes() {
@@ -86323,25 +88683,30 @@ function isGhes() {
   const isLocalHost = hostname.endsWith(".LOCALHOST");
   return !isGitHubHost && !isGheHost && !isLocalHost;
 }
+__name(isGhes, "isGhes");
 function getCacheServiceVersion() {
   if (isGhes())
     return "v1";
   return process.env["ACTIONS_CACHE_SERVICE_V2"] ? "v2" : "v1";
 }
+__name(getCacheServiceVersion, "getCacheServiceVersion");
 var KNOWN_CACHE_MODES = ["none", "read", "write", "write-only"];
 function getCacheMode() {
   return (process.env["ACTIONS_CACHE_MODE"] || "").trim().toLowerCase();
 }
+__name(getCacheMode, "getCacheMode");
 function isCacheReadable(mode) {
   if (!KNOWN_CACHE_MODES.includes(mode))
     return true;
   return mode === "read" || mode === "write";
 }
+__name(isCacheReadable, "isCacheReadable");
 function isCacheWritable(mode) {
   if (!KNOWN_CACHE_MODES.includes(mode))
     return true;
   return mode === "write" || mode === "write-only";
 }
+__name(isCacheWritable, "isCacheWritable");
 function getCacheServiceURL() {
   const version4 = getCacheServiceVersion();
   switch (version4) {
@@ -86353,12 +88718,14 @@ function getCacheServiceURL() {
       throw new Error(`Unsupported cache service version: ${version4}`);
   }
 }
+__name(getCacheServiceURL, "getCacheServiceURL");
 
 // node_modules/@actions/cache/lib/internal/shared/user-agent.js
 var import_package_version = __toESM(require_package_version(), 1);
 function getUserAgentString2() {
   return `@actions/cache-${import_package_version.version}`;
 }
+__name(getUserAgentString2, "getUserAgentString");
 
 // node_modules/@actions/cache/lib/internal/cacheHttpClient.js
 var __awaiter16 = function(thisArg, _arguments, P, generator) {
@@ -86367,6 +88734,7 @@ var __awaiter16 = function(thisArg, _arguments, P, generator) {
       resolve4(value2);
     });
   }
+  __name(adopt, "adopt");
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value2) {
       try {
@@ -86375,6 +88743,7 @@ var __awaiter16 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(fulfilled, "fulfilled");
     function rejected(value2) {
       try {
         step(generator["throw"](value2));
@@ -86382,9 +88751,11 @@ var __awaiter16 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(rejected, "rejected");
     function step(result) {
       result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
+    __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
@@ -86397,9 +88768,11 @@ function getCacheApiUrl(resource) {
   debug(`Resource Url: ${url2}`);
   return url2;
 }
+__name(getCacheApiUrl, "getCacheApiUrl");
 function createAcceptHeader(type, apiVersion) {
   return `${type};api-version=${apiVersion}`;
 }
+__name(createAcceptHeader, "createAcceptHeader");
 function getRequestOptions() {
   const requestOptions = {
     headers: {
@@ -86408,11 +88781,13 @@ function getRequestOptions() {
   };
   return requestOptions;
 }
+__name(getRequestOptions, "getRequestOptions");
 function createHttpClient() {
   const token = process.env["ACTIONS_RUNTIME_TOKEN"] || "";
   const bearerCredentialHandler = new BearerCredentialHandler(token);
   return new HttpClient(getUserAgentString2(), [bearerCredentialHandler], getRequestOptions());
 }
+__name(createHttpClient, "createHttpClient");
 function getCacheEntry(keys, paths, options) {
   return __awaiter16(this, void 0, void 0, function* () {
     var _a2;
@@ -86446,6 +88821,7 @@ function getCacheEntry(keys, paths, options) {
     return cacheResult;
   });
 }
+__name(getCacheEntry, "getCacheEntry");
 function printCachesListForDiagnostics(key, httpClient2, version4) {
   return __awaiter16(this, void 0, void 0, function* () {
     const resource = `caches?key=${encodeURIComponent(key)}`;
@@ -86465,6 +88841,7 @@ Other caches with similar key:`);
     }
   });
 }
+__name(printCachesListForDiagnostics, "printCachesListForDiagnostics");
 function downloadCache(archiveLocation, archivePath, options) {
   return __awaiter16(this, void 0, void 0, function* () {
     const archiveUrl = new URL2(archiveLocation);
@@ -86482,6 +88859,7 @@ function downloadCache(archiveLocation, archivePath, options) {
     }
   });
 }
+__name(downloadCache, "downloadCache");
 function reserveCache(key, paths, options) {
   return __awaiter16(this, void 0, void 0, function* () {
     const httpClient2 = createHttpClient();
@@ -86497,9 +88875,11 @@ function reserveCache(key, paths, options) {
     return response;
   });
 }
+__name(reserveCache, "reserveCache");
 function getContentRange(start, end) {
   return `bytes ${start}-${end}/*`;
 }
+__name(getContentRange, "getContentRange");
 function uploadChunk(httpClient2, resourceUrl, openStream, start, end) {
   return __awaiter16(this, void 0, void 0, function* () {
     debug(`Uploading chunk of size ${end - start + 1} bytes at offset ${start} with content range: ${getContentRange(start, end)}`);
@@ -86515,6 +88895,7 @@ function uploadChunk(httpClient2, resourceUrl, openStream, start, end) {
     }
   });
 }
+__name(uploadChunk, "uploadChunk");
 function uploadFile(httpClient2, cacheId, archivePath, options) {
   return __awaiter16(this, void 0, void 0, function* () {
     const fileSize = getArchiveFileSizeInBytes(archivePath);
@@ -86549,6 +88930,7 @@ function uploadFile(httpClient2, cacheId, archivePath, options) {
     return;
   });
 }
+__name(uploadFile, "uploadFile");
 function commitCache(httpClient2, cacheId, filesize) {
   return __awaiter16(this, void 0, void 0, function* () {
     const commitCacheRequest = { size: filesize };
@@ -86557,6 +88939,7 @@ function commitCache(httpClient2, cacheId, filesize) {
     }));
   });
 }
+__name(commitCache, "commitCache");
 function saveCache(cacheId, archivePath, signedUploadURL, options) {
   return __awaiter16(this, void 0, void 0, function* () {
     const uploadOptions = getUploadOptions(options);
@@ -86580,29 +88963,33 @@ function saveCache(cacheId, archivePath, signedUploadURL, options) {
     }
   });
 }
+__name(saveCache, "saveCache");
 
 // node_modules/@actions/cache/lib/generated/results/api/v1/cache.js
 var import_runtime_rpc = __toESM(require_commonjs2(), 1);
-var import_runtime11 = __toESM(require_commonjs(), 1);
-var import_runtime12 = __toESM(require_commonjs(), 1);
-var import_runtime13 = __toESM(require_commonjs(), 1);
-var import_runtime14 = __toESM(require_commonjs(), 1);
-var import_runtime15 = __toESM(require_commonjs(), 1);
+var import_runtime344 = __toESM(require_commonjs(), 1);
+var import_runtime345 = __toESM(require_commonjs(), 1);
+var import_runtime346 = __toESM(require_commonjs(), 1);
+var import_runtime347 = __toESM(require_commonjs(), 1);
+var import_runtime348 = __toESM(require_commonjs(), 1);
 
 // node_modules/@actions/cache/lib/generated/results/entities/v1/cachemetadata.js
-var import_runtime6 = __toESM(require_commonjs(), 1);
-var import_runtime7 = __toESM(require_commonjs(), 1);
-var import_runtime8 = __toESM(require_commonjs(), 1);
-var import_runtime9 = __toESM(require_commonjs(), 1);
-var import_runtime10 = __toESM(require_commonjs(), 1);
+var import_runtime338 = __toESM(require_commonjs(), 1);
+var import_runtime339 = __toESM(require_commonjs(), 1);
+var import_runtime340 = __toESM(require_commonjs(), 1);
+var import_runtime341 = __toESM(require_commonjs(), 1);
+var import_runtime342 = __toESM(require_commonjs(), 1);
 
 // node_modules/@actions/cache/lib/generated/results/entities/v1/cachescope.js
-var import_runtime = __toESM(require_commonjs(), 1);
-var import_runtime2 = __toESM(require_commonjs(), 1);
-var import_runtime3 = __toESM(require_commonjs(), 1);
-var import_runtime4 = __toESM(require_commonjs(), 1);
-var import_runtime5 = __toESM(require_commonjs(), 1);
-var CacheScope$Type = class extends import_runtime5.MessageType {
+var import_runtime332 = __toESM(require_commonjs(), 1);
+var import_runtime333 = __toESM(require_commonjs(), 1);
+var import_runtime334 = __toESM(require_commonjs(), 1);
+var import_runtime335 = __toESM(require_commonjs(), 1);
+var import_runtime336 = __toESM(require_commonjs(), 1);
+var CacheScope$Type = class extends import_runtime336.MessageType {
+  static {
+    __name(this, "CacheScope$Type");
+  }
   constructor() {
     super("github.actions.results.entities.v1.CacheScope", [
       {
@@ -86623,9 +89010,9 @@ var CacheScope$Type = class extends import_runtime5.MessageType {
   }
   create(value2) {
     const message = { scope: "", permission: "0" };
-    globalThis.Object.defineProperty(message, import_runtime4.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime335.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime3.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime334.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -86647,26 +89034,29 @@ var CacheScope$Type = class extends import_runtime5.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime2.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime333.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.scope !== "")
-      writer.tag(1, import_runtime.WireType.LengthDelimited).string(message.scope);
+      writer.tag(1, import_runtime332.WireType.LengthDelimited).string(message.scope);
     if (message.permission !== "0")
-      writer.tag(2, import_runtime.WireType.Varint).int64(message.permission);
+      writer.tag(2, import_runtime332.WireType.Varint).int64(message.permission);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime2.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime333.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var CacheScope = new CacheScope$Type();
 
 // node_modules/@actions/cache/lib/generated/results/entities/v1/cachemetadata.js
-var CacheMetadata$Type = class extends import_runtime10.MessageType {
+var CacheMetadata$Type = class extends import_runtime342.MessageType {
+  static {
+    __name(this, "CacheMetadata$Type");
+  }
   constructor() {
     super("github.actions.results.entities.v1.CacheMetadata", [
       {
@@ -86676,14 +89066,14 @@ var CacheMetadata$Type = class extends import_runtime10.MessageType {
         T: 3
         /*ScalarType.INT64*/
       },
-      { no: 2, name: "scope", kind: "message", repeat: 1, T: () => CacheScope }
+      { no: 2, name: "scope", kind: "message", repeat: 1, T: /* @__PURE__ */ __name(() => CacheScope, "T") }
     ]);
   }
   create(value2) {
     const message = { repositoryId: "0", scope: [] };
-    globalThis.Object.defineProperty(message, import_runtime9.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime341.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime8.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime340.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -86705,29 +89095,32 @@ var CacheMetadata$Type = class extends import_runtime10.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime7.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime339.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.repositoryId !== "0")
-      writer.tag(1, import_runtime6.WireType.Varint).int64(message.repositoryId);
+      writer.tag(1, import_runtime338.WireType.Varint).int64(message.repositoryId);
     for (let i = 0; i < message.scope.length; i++)
-      CacheScope.internalBinaryWrite(message.scope[i], writer.tag(2, import_runtime6.WireType.LengthDelimited).fork(), options).join();
+      CacheScope.internalBinaryWrite(message.scope[i], writer.tag(2, import_runtime338.WireType.LengthDelimited).fork(), options).join();
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime7.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime339.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var CacheMetadata = new CacheMetadata$Type();
 
 // node_modules/@actions/cache/lib/generated/results/api/v1/cache.js
-var CreateCacheEntryRequest$Type = class extends import_runtime15.MessageType {
+var CreateCacheEntryRequest$Type = class extends import_runtime348.MessageType {
+  static {
+    __name(this, "CreateCacheEntryRequest$Type");
+  }
   constructor() {
     super("github.actions.results.api.v1.CreateCacheEntryRequest", [
-      { no: 1, name: "metadata", kind: "message", T: () => CacheMetadata },
+      { no: 1, name: "metadata", kind: "message", T: /* @__PURE__ */ __name(() => CacheMetadata, "T") },
       {
         no: 2,
         name: "key",
@@ -86746,9 +89139,9 @@ var CreateCacheEntryRequest$Type = class extends import_runtime15.MessageType {
   }
   create(value2) {
     const message = { key: "", version: "" };
-    globalThis.Object.defineProperty(message, import_runtime14.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime347.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime13.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime346.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -86774,26 +89167,29 @@ var CreateCacheEntryRequest$Type = class extends import_runtime15.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime12.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime345.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime11.WireType.LengthDelimited).fork(), options).join();
+      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime344.WireType.LengthDelimited).fork(), options).join();
     if (message.key !== "")
-      writer.tag(2, import_runtime11.WireType.LengthDelimited).string(message.key);
+      writer.tag(2, import_runtime344.WireType.LengthDelimited).string(message.key);
     if (message.version !== "")
-      writer.tag(3, import_runtime11.WireType.LengthDelimited).string(message.version);
+      writer.tag(3, import_runtime344.WireType.LengthDelimited).string(message.version);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime12.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime345.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var CreateCacheEntryRequest = new CreateCacheEntryRequest$Type();
-var CreateCacheEntryResponse$Type = class extends import_runtime15.MessageType {
+var CreateCacheEntryResponse$Type = class extends import_runtime348.MessageType {
+  static {
+    __name(this, "CreateCacheEntryResponse$Type");
+  }
   constructor() {
     super("github.actions.results.api.v1.CreateCacheEntryResponse", [
       {
@@ -86821,9 +89217,9 @@ var CreateCacheEntryResponse$Type = class extends import_runtime15.MessageType {
   }
   create(value2) {
     const message = { ok: false, signedUploadUrl: "", message: "" };
-    globalThis.Object.defineProperty(message, import_runtime14.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime347.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime13.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime346.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -86849,29 +89245,32 @@ var CreateCacheEntryResponse$Type = class extends import_runtime15.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime12.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime345.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.ok !== false)
-      writer.tag(1, import_runtime11.WireType.Varint).bool(message.ok);
+      writer.tag(1, import_runtime344.WireType.Varint).bool(message.ok);
     if (message.signedUploadUrl !== "")
-      writer.tag(2, import_runtime11.WireType.LengthDelimited).string(message.signedUploadUrl);
+      writer.tag(2, import_runtime344.WireType.LengthDelimited).string(message.signedUploadUrl);
     if (message.message !== "")
-      writer.tag(3, import_runtime11.WireType.LengthDelimited).string(message.message);
+      writer.tag(3, import_runtime344.WireType.LengthDelimited).string(message.message);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime12.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime345.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var CreateCacheEntryResponse = new CreateCacheEntryResponse$Type();
-var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime15.MessageType {
+var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime348.MessageType {
+  static {
+    __name(this, "FinalizeCacheEntryUploadRequest$Type");
+  }
   constructor() {
     super("github.actions.results.api.v1.FinalizeCacheEntryUploadRequest", [
-      { no: 1, name: "metadata", kind: "message", T: () => CacheMetadata },
+      { no: 1, name: "metadata", kind: "message", T: /* @__PURE__ */ __name(() => CacheMetadata, "T") },
       {
         no: 2,
         name: "key",
@@ -86897,9 +89296,9 @@ var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime15.Messag
   }
   create(value2) {
     const message = { key: "", sizeBytes: "0", version: "" };
-    globalThis.Object.defineProperty(message, import_runtime14.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime347.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime13.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime346.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -86929,28 +89328,31 @@ var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime15.Messag
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime12.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime345.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime11.WireType.LengthDelimited).fork(), options).join();
+      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime344.WireType.LengthDelimited).fork(), options).join();
     if (message.key !== "")
-      writer.tag(2, import_runtime11.WireType.LengthDelimited).string(message.key);
+      writer.tag(2, import_runtime344.WireType.LengthDelimited).string(message.key);
     if (message.sizeBytes !== "0")
-      writer.tag(3, import_runtime11.WireType.Varint).int64(message.sizeBytes);
+      writer.tag(3, import_runtime344.WireType.Varint).int64(message.sizeBytes);
     if (message.version !== "")
-      writer.tag(4, import_runtime11.WireType.LengthDelimited).string(message.version);
+      writer.tag(4, import_runtime344.WireType.LengthDelimited).string(message.version);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime12.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime345.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var FinalizeCacheEntryUploadRequest = new FinalizeCacheEntryUploadRequest$Type();
-var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime15.MessageType {
+var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime348.MessageType {
+  static {
+    __name(this, "FinalizeCacheEntryUploadResponse$Type");
+  }
   constructor() {
     super("github.actions.results.api.v1.FinalizeCacheEntryUploadResponse", [
       {
@@ -86978,9 +89380,9 @@ var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime15.Messa
   }
   create(value2) {
     const message = { ok: false, entryId: "0", message: "" };
-    globalThis.Object.defineProperty(message, import_runtime14.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime347.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime13.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime346.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -87006,29 +89408,32 @@ var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime15.Messa
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime12.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime345.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.ok !== false)
-      writer.tag(1, import_runtime11.WireType.Varint).bool(message.ok);
+      writer.tag(1, import_runtime344.WireType.Varint).bool(message.ok);
     if (message.entryId !== "0")
-      writer.tag(2, import_runtime11.WireType.Varint).int64(message.entryId);
+      writer.tag(2, import_runtime344.WireType.Varint).int64(message.entryId);
     if (message.message !== "")
-      writer.tag(3, import_runtime11.WireType.LengthDelimited).string(message.message);
+      writer.tag(3, import_runtime344.WireType.LengthDelimited).string(message.message);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime12.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime345.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var FinalizeCacheEntryUploadResponse = new FinalizeCacheEntryUploadResponse$Type();
-var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime15.MessageType {
+var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime348.MessageType {
+  static {
+    __name(this, "GetCacheEntryDownloadURLRequest$Type");
+  }
   constructor() {
     super("github.actions.results.api.v1.GetCacheEntryDownloadURLRequest", [
-      { no: 1, name: "metadata", kind: "message", T: () => CacheMetadata },
+      { no: 1, name: "metadata", kind: "message", T: /* @__PURE__ */ __name(() => CacheMetadata, "T") },
       {
         no: 2,
         name: "key",
@@ -87055,9 +89460,9 @@ var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime15.Messag
   }
   create(value2) {
     const message = { key: "", restoreKeys: [], version: "" };
-    globalThis.Object.defineProperty(message, import_runtime14.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime347.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime13.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime346.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -87087,28 +89492,31 @@ var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime15.Messag
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime12.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime345.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime11.WireType.LengthDelimited).fork(), options).join();
+      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime344.WireType.LengthDelimited).fork(), options).join();
     if (message.key !== "")
-      writer.tag(2, import_runtime11.WireType.LengthDelimited).string(message.key);
+      writer.tag(2, import_runtime344.WireType.LengthDelimited).string(message.key);
     for (let i = 0; i < message.restoreKeys.length; i++)
-      writer.tag(3, import_runtime11.WireType.LengthDelimited).string(message.restoreKeys[i]);
+      writer.tag(3, import_runtime344.WireType.LengthDelimited).string(message.restoreKeys[i]);
     if (message.version !== "")
-      writer.tag(4, import_runtime11.WireType.LengthDelimited).string(message.version);
+      writer.tag(4, import_runtime344.WireType.LengthDelimited).string(message.version);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime12.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime345.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var GetCacheEntryDownloadURLRequest = new GetCacheEntryDownloadURLRequest$Type();
-var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime15.MessageType {
+var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime348.MessageType {
+  static {
+    __name(this, "GetCacheEntryDownloadURLResponse$Type");
+  }
   constructor() {
     super("github.actions.results.api.v1.GetCacheEntryDownloadURLResponse", [
       {
@@ -87136,9 +89544,9 @@ var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime15.Messa
   }
   create(value2) {
     const message = { ok: false, signedDownloadUrl: "", matchedKey: "" };
-    globalThis.Object.defineProperty(message, import_runtime14.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime347.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime13.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime346.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -87164,21 +89572,21 @@ var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime15.Messa
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime12.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime345.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.ok !== false)
-      writer.tag(1, import_runtime11.WireType.Varint).bool(message.ok);
+      writer.tag(1, import_runtime344.WireType.Varint).bool(message.ok);
     if (message.signedDownloadUrl !== "")
-      writer.tag(2, import_runtime11.WireType.LengthDelimited).string(message.signedDownloadUrl);
+      writer.tag(2, import_runtime344.WireType.LengthDelimited).string(message.signedDownloadUrl);
     if (message.matchedKey !== "")
-      writer.tag(3, import_runtime11.WireType.LengthDelimited).string(message.matchedKey);
+      writer.tag(3, import_runtime344.WireType.LengthDelimited).string(message.matchedKey);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime12.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime345.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
@@ -87191,6 +89599,9 @@ var CacheService = new import_runtime_rpc.ServiceType("github.actions.results.ap
 
 // node_modules/@actions/cache/lib/generated/results/api/v1/cache.twirp-client.js
 var CacheServiceClientJSON = class {
+  static {
+    __name(this, "CacheServiceClientJSON");
+  }
   constructor(rpc) {
     this.rpc = rpc;
     this.CreateCacheEntry.bind(this);
@@ -87244,6 +89655,7 @@ function maskSigUrl(url2) {
     debug(`Failed to parse URL: ${url2} ${error2 instanceof Error ? error2.message : String(error2)}`);
   }
 }
+__name(maskSigUrl, "maskSigUrl");
 function maskSecretUrls(body2) {
   if (typeof body2 !== "object" || body2 === null) {
     debug("body is not an object or is null");
@@ -87256,6 +89668,7 @@ function maskSecretUrls(body2) {
     maskSigUrl(body2.signed_download_url);
   }
 }
+__name(maskSecretUrls, "maskSecretUrls");
 
 // node_modules/@actions/cache/lib/internal/shared/cacheTwirpClient.js
 var __awaiter17 = function(thisArg, _arguments, P, generator) {
@@ -87264,6 +89677,7 @@ var __awaiter17 = function(thisArg, _arguments, P, generator) {
       resolve4(value2);
     });
   }
+  __name(adopt, "adopt");
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value2) {
       try {
@@ -87272,6 +89686,7 @@ var __awaiter17 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(fulfilled, "fulfilled");
     function rejected(value2) {
       try {
         step(generator["throw"](value2));
@@ -87279,13 +89694,18 @@ var __awaiter17 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(rejected, "rejected");
     function step(result) {
       result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
+    __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var CacheServiceClient = class {
+  static {
+    __name(this, "CacheServiceClient");
+  }
   constructor(userAgent2, maxAttempts, baseRetryIntervalMilliseconds, retryMultiplier) {
     this.maxAttempts = 5;
     this.baseRetryIntervalMilliseconds = 3e3;
@@ -87428,6 +89848,7 @@ function internalCacheTwirpClient(options) {
   const client = new CacheServiceClient(getUserAgentString2(), options === null || options === void 0 ? void 0 : options.maxAttempts, options === null || options === void 0 ? void 0 : options.retryIntervalMs, options === null || options === void 0 ? void 0 : options.retryMultiplier);
   return new CacheServiceClientJSON(client);
 }
+__name(internalCacheTwirpClient, "internalCacheTwirpClient");
 
 // node_modules/@actions/cache/lib/internal/tar.js
 import { existsSync as existsSync4, writeFileSync as writeFileSync2 } from "fs";
@@ -87438,6 +89859,7 @@ var __awaiter18 = function(thisArg, _arguments, P, generator) {
       resolve4(value2);
     });
   }
+  __name(adopt, "adopt");
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value2) {
       try {
@@ -87446,6 +89868,7 @@ var __awaiter18 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(fulfilled, "fulfilled");
     function rejected(value2) {
       try {
         step(generator["throw"](value2));
@@ -87453,9 +89876,11 @@ var __awaiter18 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(rejected, "rejected");
     function step(result) {
       result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
+    __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
@@ -87493,6 +89918,7 @@ function getTarPath() {
     };
   });
 }
+__name(getTarPath, "getTarPath");
 function getTarArgs(tarPath_1, compressionMethod_1, type_1) {
   return __awaiter18(this, arguments, void 0, function* (tarPath, compressionMethod, type, archivePath = "") {
     const args = [`"${tarPath.path}"`];
@@ -87524,6 +89950,7 @@ function getTarArgs(tarPath_1, compressionMethod_1, type_1) {
     return args;
   });
 }
+__name(getTarArgs, "getTarArgs");
 function getCommands(compressionMethod_1, type_1) {
   return __awaiter18(this, arguments, void 0, function* (compressionMethod, type, archivePath = "") {
     let args;
@@ -87542,13 +89969,16 @@ function getCommands(compressionMethod_1, type_1) {
     };
   });
 }
+__name(getCommands, "getCommands");
 function getWorkingDirectory() {
   var _a2;
   return (_a2 = process.env["GITHUB_WORKSPACE"]) !== null && _a2 !== void 0 ? _a2 : process.cwd();
 }
+__name(getWorkingDirectory, "getWorkingDirectory");
 function quoteAbsolutePath(filePath) {
   return `"${path10.resolve(filePath).replace(new RegExp(`\\${path10.sep}`, "g"), "/")}"`;
 }
+__name(quoteAbsolutePath, "quoteAbsolutePath");
 function getDecompressionProgram(tarPath, compressionMethod, archivePath) {
   return __awaiter18(this, void 0, void 0, function* () {
     const BSD_TAR_ZSTD = tarPath.type === ArchiveToolType.BSD && compressionMethod !== CompressionMethod.Gzip && IS_WINDOWS8;
@@ -87569,6 +89999,7 @@ function getDecompressionProgram(tarPath, compressionMethod, archivePath) {
     }
   });
 }
+__name(getDecompressionProgram, "getDecompressionProgram");
 function getCompressionProgram(tarPath, compressionMethod) {
   return __awaiter18(this, void 0, void 0, function* () {
     const cacheFileName = getCacheFileName(compressionMethod);
@@ -87594,6 +90025,7 @@ function getCompressionProgram(tarPath, compressionMethod) {
     }
   });
 }
+__name(getCompressionProgram, "getCompressionProgram");
 function execCommands(commands, cwd) {
   return __awaiter18(this, void 0, void 0, function* () {
     for (const command of commands) {
@@ -87608,6 +90040,7 @@ function execCommands(commands, cwd) {
     }
   });
 }
+__name(execCommands, "execCommands");
 function execReadCommands(archivePath, compressionMethod, type) {
   return __awaiter18(this, void 0, void 0, function* () {
     const { commands, requiresTempDirectory } = yield getCommands(compressionMethod, type, archivePath);
@@ -87625,11 +90058,13 @@ function execReadCommands(archivePath, compressionMethod, type) {
     }
   });
 }
+__name(execReadCommands, "execReadCommands");
 function listTar(archivePath, compressionMethod) {
   return __awaiter18(this, void 0, void 0, function* () {
     yield execReadCommands(archivePath, compressionMethod, "list");
   });
 }
+__name(listTar, "listTar");
 function extractTar(archivePath, compressionMethod) {
   return __awaiter18(this, void 0, void 0, function* () {
     const workingDirectory = getWorkingDirectory();
@@ -87637,6 +90072,7 @@ function extractTar(archivePath, compressionMethod) {
     yield execReadCommands(archivePath, compressionMethod, "extract");
   });
 }
+__name(extractTar, "extractTar");
 function createTar(archiveFolder, sourceDirectories, compressionMethod) {
   return __awaiter18(this, void 0, void 0, function* () {
     writeFileSync2(path10.join(archiveFolder, ManifestFilename), sourceDirectories.join("\n"));
@@ -87644,6 +90080,7 @@ function createTar(archiveFolder, sourceDirectories, compressionMethod) {
     yield execCommands(commands, archiveFolder);
   });
 }
+__name(createTar, "createTar");
 
 // node_modules/@actions/cache/lib/cache.js
 var __awaiter19 = function(thisArg, _arguments, P, generator) {
@@ -87652,6 +90089,7 @@ var __awaiter19 = function(thisArg, _arguments, P, generator) {
       resolve4(value2);
     });
   }
+  __name(adopt, "adopt");
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value2) {
       try {
@@ -87660,6 +90098,7 @@ var __awaiter19 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(fulfilled, "fulfilled");
     function rejected(value2) {
       try {
         step(generator["throw"](value2));
@@ -87667,13 +90106,18 @@ var __awaiter19 = function(thisArg, _arguments, P, generator) {
         reject(e);
       }
     }
+    __name(rejected, "rejected");
     function step(result) {
       result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
+    __name(step, "step");
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var ValidationError = class _ValidationError extends Error {
+  static {
+    __name(this, "ValidationError");
+  }
   constructor(message) {
     super(message);
     this.name = "ValidationError";
@@ -87681,6 +90125,9 @@ var ValidationError = class _ValidationError extends Error {
   }
 };
 var ReserveCacheError = class _ReserveCacheError extends Error {
+  static {
+    __name(this, "ReserveCacheError");
+  }
   constructor(message) {
     super(message);
     this.name = "ReserveCacheError";
@@ -87689,6 +90136,9 @@ var ReserveCacheError = class _ReserveCacheError extends Error {
 };
 var CACHE_WRITE_DENIED_PREFIX = "cache write denied:";
 var CacheWriteDeniedError = class _CacheWriteDeniedError extends ReserveCacheError {
+  static {
+    __name(this, "CacheWriteDeniedError");
+  }
   constructor(message) {
     super(message);
     this.name = "CacheWriteDeniedError";
@@ -87697,6 +90147,9 @@ var CacheWriteDeniedError = class _CacheWriteDeniedError extends ReserveCacheErr
 };
 var CACHE_READ_DENIED_PREFIX = CacheReadDeniedMessagePrefix;
 var CacheReadDeniedError = class _CacheReadDeniedError extends Error {
+  static {
+    __name(this, "CacheReadDeniedError");
+  }
   constructor(message) {
     super(message);
     this.name = "CacheReadDeniedError";
@@ -87704,6 +90157,9 @@ var CacheReadDeniedError = class _CacheReadDeniedError extends Error {
   }
 };
 var FinalizeCacheError = class _FinalizeCacheError extends Error {
+  static {
+    __name(this, "FinalizeCacheError");
+  }
   constructor(message) {
     super(message);
     this.name = "FinalizeCacheError";
@@ -87715,6 +90171,7 @@ function checkPaths(paths) {
     throw new ValidationError(`Path Validation Error: At least one directory or file path is required`);
   }
 }
+__name(checkPaths, "checkPaths");
 function checkKey(key) {
   if (key.length > 512) {
     throw new ValidationError(`Key Validation Error: ${key} cannot be larger than 512 characters.`);
@@ -87724,6 +90181,7 @@ function checkKey(key) {
     throw new ValidationError(`Key Validation Error: ${key} cannot contain commas.`);
   }
 }
+__name(checkKey, "checkKey");
 function isFeatureAvailable() {
   const cacheServiceVersion = getCacheServiceVersion();
   switch (cacheServiceVersion) {
@@ -87734,6 +90192,7 @@ function isFeatureAvailable() {
       return !!process.env["ACTIONS_CACHE_URL"];
   }
 }
+__name(isFeatureAvailable, "isFeatureAvailable");
 function restoreCache(paths_1, primaryKey_1, restoreKeys_1, options_1) {
   return __awaiter19(this, arguments, void 0, function* (paths, primaryKey, restoreKeys, options, enableCrossOsArchive = false) {
     const cacheServiceVersion = getCacheServiceVersion();
@@ -87754,6 +90213,7 @@ function restoreCache(paths_1, primaryKey_1, restoreKeys_1, options_1) {
     }
   });
 }
+__name(restoreCache, "restoreCache");
 function restoreCacheV1(paths_1, primaryKey_1, restoreKeys_1, options_1) {
   return __awaiter19(this, arguments, void 0, function* (paths, primaryKey, restoreKeys, options, enableCrossOsArchive = false) {
     var _a2;
@@ -87822,6 +90282,7 @@ function restoreCacheV1(paths_1, primaryKey_1, restoreKeys_1, options_1) {
     return void 0;
   });
 }
+__name(restoreCacheV1, "restoreCacheV1");
 function restoreCacheV2(paths_1, primaryKey_1, restoreKeys_1, options_1) {
   return __awaiter19(this, arguments, void 0, function* (paths, primaryKey, restoreKeys, options, enableCrossOsArchive = false) {
     var _a2;
@@ -87904,6 +90365,7 @@ function restoreCacheV2(paths_1, primaryKey_1, restoreKeys_1, options_1) {
     return void 0;
   });
 }
+__name(restoreCacheV2, "restoreCacheV2");
 function saveCache2(paths_1, key_1, options_1) {
   return __awaiter19(this, arguments, void 0, function* (paths, key, options, enableCrossOsArchive = false) {
     const cacheServiceVersion = getCacheServiceVersion();
@@ -87925,6 +90387,7 @@ function saveCache2(paths_1, key_1, options_1) {
     }
   });
 }
+__name(saveCache2, "saveCache");
 function saveCacheV1(paths_1, key_1, options_1) {
   return __awaiter19(this, arguments, void 0, function* (paths, key, options, enableCrossOsArchive = false) {
     var _a2, _b, _c, _d, _e, _f;
@@ -87992,6 +90455,7 @@ function saveCacheV1(paths_1, key_1, options_1) {
     return cacheId;
   });
 }
+__name(saveCacheV1, "saveCacheV1");
 function saveCacheV2(paths_1, key_1, options_1) {
   return __awaiter19(this, arguments, void 0, function* (paths, key, options, enableCrossOsArchive = false) {
     var _a2;
@@ -88081,6 +90545,7 @@ function saveCacheV2(paths_1, key_1, options_1) {
     return cacheId;
   });
 }
+__name(saveCacheV2, "saveCacheV2");
 
 // src/action/cache.ts
 import { mkdir as mkdir2 } from "node:fs/promises";
@@ -88092,13 +90557,16 @@ async function restoreLayerCache(dir, keyBase) {
   }
   try {
     const hit = await restoreCache([dir], `${keyBase}-restore`, [`${keyBase}-`]);
-    info(hit ? `restored layer indexes from ${hit}` : "no cached layer indexes yet");
+    info(
+      hit ? `restored layer indexes from ${hit}` : "no layer indexes restored from the Actions cache"
+    );
     return hit;
   } catch (err2) {
     warning(`could not restore the layer index cache: ${err2.message}`);
     return void 0;
   }
 }
+__name(restoreLayerCache, "restoreLayerCache");
 async function saveLayerCache(dir, keyBase, result, restoredKey) {
   if (!isFeatureAvailable()) return;
   const layers = [...result.before?.image.layers ?? [], ...result.after.image.layers].map((l) => l.diffID.slice(7, 19)).sort();
@@ -88108,12 +90576,13 @@ async function saveLayerCache(dir, keyBase, result, restoredKey) {
     return;
   }
   try {
-    await saveCache2([dir], key);
-    info(`saved layer indexes as ${key}`);
+    const id = await saveCache2([dir], key);
+    info(id === -1 ? `layer indexes not saved as ${key}` : `saved layer indexes as ${key}`);
   } catch (err2) {
     info(`layer index cache not saved: ${err2.message}`);
   }
 }
+__name(saveLayerCache, "saveLayerCache");
 
 // src/util/atomic-write.ts
 import { randomBytes } from "node:crypto";
@@ -88135,6 +90604,7 @@ async function writeFileAtomic(path12, data) {
     throw err2;
   }
 }
+__name(writeFileAtomic, "writeFileAtomic");
 
 // src/registry/client.ts
 import { createHash as createHash3 } from "node:crypto";
@@ -88182,15 +90652,19 @@ var ACCEPT_MANIFEST_TYPES = [
 function isManifestMediaType(mediaType) {
   return MANIFEST_MEDIA_TYPES.includes(mediaType);
 }
+__name(isManifestMediaType, "isManifestMediaType");
 function isIndexMediaType(mediaType) {
   return INDEX_MEDIA_TYPES.includes(mediaType);
 }
+__name(isIndexMediaType, "isIndexMediaType");
 function isConfigMediaType(mediaType) {
   return CONFIG_MEDIA_TYPES.includes(mediaType);
 }
+__name(isConfigMediaType, "isConfigMediaType");
 function isLayerMediaType(mediaType) {
   return LAYER_MEDIA_TYPES.includes(mediaType);
 }
+__name(isLayerMediaType, "isLayerMediaType");
 
 // src/registry/http.ts
 import http3 from "node:http";
@@ -88212,6 +90686,9 @@ var TransientError = class extends Error {
   }
   status;
   retryAfter;
+  static {
+    __name(this, "TransientError");
+  }
   name = "TransientError";
 };
 var NETWORK_CODES = /* @__PURE__ */ new Set([
@@ -88230,6 +90707,7 @@ var NETWORK_CODES = /* @__PURE__ */ new Set([
 function isRetryableStatus(status) {
   return status === 408 || status === 429 || status >= 500 && status !== 501 && status !== 505;
 }
+__name(isRetryableStatus, "isRetryableStatus");
 function isTransient(err2) {
   if (err2 instanceof TransientError) return true;
   if (!(err2 instanceof Error)) return false;
@@ -88237,6 +90715,7 @@ function isTransient(err2) {
   if (code !== void 0 && NETWORK_CODES.has(code)) return true;
   return err2.message === "aborted" || err2.message === "socket hang up";
 }
+__name(isTransient, "isTransient");
 function parseRetryAfter2(value2, now = Date.now()) {
   if (value2 === void 0) return void 0;
   const trimmed = value2.trim();
@@ -88244,6 +90723,7 @@ function parseRetryAfter2(value2, now = Date.now()) {
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
 }
+__name(parseRetryAfter2, "parseRetryAfter");
 function retryDelay(policy, attempt, retryAfter) {
   const asked = parseRetryAfter2(retryAfter);
   if (asked !== void 0) return Math.min(asked, policy.maxRetryAfterMs);
@@ -88251,10 +90731,12 @@ function retryDelay(policy, attempt, retryAfter) {
   const random = policy.random ?? Math.random;
   return Math.round(exp * (0.5 + random() * 0.5));
 }
+__name(retryDelay, "retryDelay");
 function sleepFor(policy, ms) {
   if (policy.sleep) return policy.sleep(ms);
   return new Promise((resolve4) => setTimeout(resolve4, ms));
 }
+__name(sleepFor, "sleepFor");
 async function withRetries(policy, attempt) {
   for (let n2 = 1; ; n2++) {
     try {
@@ -88268,6 +90750,7 @@ async function withRetries(policy, attempt) {
     }
   }
 }
+__name(withRetries, "withRetries");
 
 // src/registry/http.ts
 var MAX_REDIRECTS = 10;
@@ -88279,24 +90762,26 @@ function isLoopbackHost(hostname) {
   const mapped = /^::ffff:(127\.\d+\.\d+\.\d+)$/.exec(h);
   return mapped !== null;
 }
+__name(isLoopbackHost, "isLoopbackHost");
 function header(res, name) {
   const v = res.headers[name.toLowerCase()];
   return Array.isArray(v) ? v.join(", ") : v;
 }
+__name(header, "header");
 function watchIdle(res, ms, subject) {
   let timer;
-  const stop = () => {
+  const stop = /* @__PURE__ */ __name(() => {
     if (timer) clearTimeout(timer);
     timer = void 0;
-  };
-  const arm = () => {
+  }, "stop");
+  const arm = /* @__PURE__ */ __name(() => {
     stop();
     timer = setTimeout(() => {
       if (res.isPaused() || res.readableLength >= res.readableHighWaterMark) return arm();
       res.destroy(idleError(ms, subject));
     }, ms);
     timer.unref();
-  };
+  }, "arm");
   const push = res.push.bind(res);
   res.push = (chunk, encoding) => {
     if (chunk === null) stop();
@@ -88308,11 +90793,13 @@ function watchIdle(res, ms, subject) {
   res.once("error", stop);
   arm();
 }
+__name(watchIdle, "watchIdle");
 function idleError(ms, subject) {
   const err2 = new TransientError(`no data for ${Math.round(ms / 1e3)}s while fetching ${subject}`);
   err2.code = "IDLE_TIMEOUT";
   return err2;
 }
+__name(idleError, "idleError");
 function sendOnce(req) {
   const { url: url2 } = req;
   if (url2.protocol === "http:" && !req.allowPlainHttp(url2.hostname)) {
@@ -88350,6 +90837,7 @@ function sendOnce(req) {
     cr.end(req.body);
   });
 }
+__name(sendOnce, "sendOnce");
 async function send(req) {
   let current = req;
   const origin = req.url.origin;
@@ -88387,6 +90875,7 @@ async function send(req) {
     if (method === "GET") delete current.body;
   }
 }
+__name(send, "send");
 async function readBody(res, maxBytes, subject) {
   const declared = Number(header(res, "content-length") ?? NaN);
   if (declared > maxBytes) {
@@ -88406,20 +90895,22 @@ async function readBody(res, maxBytes, subject) {
   }
   return Buffer.concat(chunks, total);
 }
+__name(readBody, "readBody");
 function tooLarge(subject, maxBytes) {
   return new ImageChangelogError("TOO_LARGE", `${subject} is larger than the ${maxBytes}-byte limit`, {
     subject
   });
 }
+__name(tooLarge, "tooLarge");
 
 // src/registry/auth.ts
 function parseWwwAuthenticate(value2) {
   const out = [];
   let i = 0;
   const s = value2;
-  const skip = (re) => {
+  const skip = /* @__PURE__ */ __name((re) => {
     while (i < s.length && re.test(s[i])) i++;
-  };
+  }, "skip");
   let current;
   while (i < s.length) {
     skip(/[\s,]/);
@@ -88456,12 +90947,16 @@ function parseWwwAuthenticate(value2) {
   }
   return out;
 }
+__name(parseWwwAuthenticate, "parseWwwAuthenticate");
 var MAX_TOKEN_RESPONSE = 1 << 20;
 var RegistryAuth = class {
   constructor(o) {
     this.o = o;
   }
   o;
+  static {
+    __name(this, "RegistryAuth");
+  }
   pinged;
   tokens = /* @__PURE__ */ new Map();
   now() {
@@ -88619,6 +91114,7 @@ function exhausted(err2, host, what, attempts) {
     { subject: host, cause: err2 }
   );
 }
+__name(exhausted, "exhausted");
 function pickChallenge(value2, registry) {
   const all = value2 ? parseWwwAuthenticate(value2) : [];
   const chosen = all.find((c) => c.scheme === "bearer") ?? all.find((c) => c.scheme === "basic");
@@ -88634,6 +91130,7 @@ function pickChallenge(value2, registry) {
   }
   return chosen;
 }
+__name(pickChallenge, "pickChallenge");
 
 // src/registry/blob-stream.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -88655,6 +91152,7 @@ async function openVerifiedBlob(o) {
   }
   return new VerifiedBlobStream(o, createHash2(algorithm), first);
 }
+__name(openVerifiedBlob, "openVerifiedBlob");
 async function firstResponse(o) {
   for (let n2 = 1; ; n2++) {
     try {
@@ -88668,6 +91166,7 @@ async function firstResponse(o) {
     }
   }
 }
+__name(firstResponse, "firstResponse");
 function finalError(o, err2, attempts) {
   if (err2 instanceof ImageChangelogError) return err2;
   const message = err2 instanceof Error ? err2.message : String(err2);
@@ -88678,6 +91177,7 @@ function finalError(o, err2, attempts) {
     cause: err2
   });
 }
+__name(finalError, "finalError");
 var VerifiedBlobStream = class extends Readable5 {
   constructor(o, hash, first) {
     super();
@@ -88687,6 +91187,9 @@ var VerifiedBlobStream = class extends Readable5 {
   }
   o;
   hash;
+  static {
+    __name(this, "VerifiedBlobStream");
+  }
   delivered = 0;
   skip = 0;
   rangeOk = false;
@@ -88728,11 +91231,11 @@ var VerifiedBlobStream = class extends Readable5 {
     }
     this.current = res;
     let settled = false;
-    const settle = (fn) => {
+    const settle = /* @__PURE__ */ __name((fn) => {
       if (settled || this.current !== res) return;
       settled = true;
       fn();
-    };
+    }, "settle");
     res.on("data", (chunk) => {
       if (settled || this.current !== res) return;
       let data = chunk;
@@ -88845,9 +91348,11 @@ function bad(input, why) {
     hint: "expected [host[:port]/]path[:tag][@sha256:digest], e.g. ghcr.io/org/app:1.2.3"
   });
 }
+__name(bad, "bad");
 function isValidDigest(digest) {
   return DIGEST.test(digest);
 }
+__name(isValidDigest, "isValidDigest");
 function isValidDomain(domain) {
   if (/^\[[0-9a-fA-F:.]+\](?::\d{1,5})?$/.test(domain)) return true;
   const [host, port, ...rest] = domain.split(":");
@@ -88855,6 +91360,7 @@ function isValidDomain(domain) {
   if (port !== void 0 && !/^\d{1,5}$/.test(port)) return false;
   return host.split(".").every((label) => DOMAIN_LABEL.test(label));
 }
+__name(isValidDomain, "isValidDomain");
 function parseReference(input) {
   const text = input.trim();
   if (text === "") throw bad(input, "it is empty");
@@ -88900,9 +91406,11 @@ function parseReference(input) {
   if (tag === void 0 && digest === void 0) ref2.tag = "latest";
   return ref2;
 }
+__name(parseReference, "parseReference");
 function referenceTarget(ref2) {
   return ref2.digest ?? ref2.tag ?? "latest";
 }
+__name(referenceTarget, "referenceTarget");
 function formatReference(ref2) {
   const registry = ref2.registry === DOCKER_HUB_REGISTRY ? "docker.io" : ref2.registry;
   let out = `${registry}/${ref2.repository}`;
@@ -88910,11 +91418,13 @@ function formatReference(ref2) {
   if (ref2.digest !== void 0) out += `@${ref2.digest}`;
   return out;
 }
+__name(formatReference, "formatReference");
 function hostnameOf(registry) {
   const m = /^\[([^\]]+)\](?::\d+)?$/.exec(registry);
   if (m?.[1] !== void 0) return m[1].toLowerCase();
   return (registry.split(":")[0] ?? registry).toLowerCase();
 }
+__name(hostnameOf, "hostnameOf");
 function assertRepositoryName(repo) {
   if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(
     repo.repository
@@ -88924,6 +91434,7 @@ function assertRepositoryName(repo) {
     });
   }
 }
+__name(assertRepositoryName, "assertRepositoryName");
 
 // src/registry/credentials.ts
 var DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
@@ -88935,9 +91446,11 @@ function normalizeRegistryKey(key) {
   }
   return host;
 }
+__name(normalizeRegistryKey, "normalizeRegistryKey");
 function helperServerUrl(registry) {
   return registry === DOCKER_HUB_REGISTRY ? DOCKER_HUB_SERVER : registry;
 }
+__name(helperServerUrl, "helperServerUrl");
 var CredentialStore = class {
   constructor(options = {}) {
     this.options = options;
@@ -88945,6 +91458,9 @@ var CredentialStore = class {
     if (options.githubToken) this.remember(options.githubToken);
   }
   options;
+  static {
+    __name(this, "CredentialStore");
+  }
   secrets = /* @__PURE__ */ new Set();
   config;
   cache = /* @__PURE__ */ new Map();
@@ -89099,6 +91615,7 @@ function findByKey(map, registry) {
   }
   return void 0;
 }
+__name(findByKey, "findByKey");
 function runProgram(program, args, stdin, options) {
   return new Promise((resolve4, reject) => {
     const child2 = spawn2(program, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
@@ -89138,6 +91655,7 @@ function runProgram(program, args, stdin, options) {
     child2.stdin.end(stdin);
   });
 }
+__name(runProgram, "runProgram");
 
 // src/util/limit.ts
 var ConcurrencyLimiter = class {
@@ -89147,6 +91665,9 @@ var ConcurrencyLimiter = class {
       throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
   }
   limit;
+  static {
+    __name(this, "ConcurrencyLimiter");
+  }
   active = 0;
   waiting = [];
   get running() {
@@ -89195,6 +91716,7 @@ function nextLink(link, current) {
   }
   return void 0;
 }
+__name(nextLink, "nextLink");
 
 // src/registry/client.ts
 var MANIFEST_ACCEPT = ACCEPT_MANIFEST_TYPES.join(", ");
@@ -89211,6 +91733,9 @@ var RegistryClient = class {
     this.blobLimiter = new ConcurrencyLimiter(options.blobConcurrency ?? 4);
   }
   options;
+  static {
+    __name(this, "RegistryClient");
+  }
   credentials;
   retry;
   idleTimeoutMs;
@@ -89238,7 +91763,7 @@ var RegistryClient = class {
       ...req,
       headers,
       idleTimeoutMs: this.idleTimeoutMs,
-      allowPlainHttp: (host) => isLoopbackHost(host) || this.insecure.has(host.toLowerCase()),
+      allowPlainHttp: /* @__PURE__ */ __name((host) => isLoopbackHost(host) || this.insecure.has(host.toLowerCase()), "allowPlainHttp"),
       ...this.options.tls ? { tls: this.options.tls } : {}
     });
   }
@@ -89249,7 +91774,7 @@ var RegistryClient = class {
         registry,
         baseUrl: this.baseUrl(registry),
         credentials: this.credentials,
-        http: (r) => this.http(r),
+        http: /* @__PURE__ */ __name((r) => this.http(r), "http"),
         retry: this.retry
       });
       this.auths.set(registry, auth2);
@@ -89344,13 +91869,13 @@ var RegistryClient = class {
       ...options.size !== void 0 ? { size: options.size } : {},
       ...options.onProgress ? { onProgress: options.onProgress } : {},
       onClose: release,
-      fetch: async (offset) => {
+      fetch: /* @__PURE__ */ __name(async (offset) => {
         const headers = offset > 0 ? { range: `bytes=${offset}-` } : {};
         const r = await this.authed(repo, url2, headers, subject);
         if (r.status !== 200 && r.status !== 206)
           await this.failForStatus(r, subject, repo, "BLOB_NOT_FOUND");
         return { res: r.res, status: r.status };
-      }
+      }, "fetch")
     });
   }
   /** A small blob (a config) read whole, verified, at most `maxBytes`. */
@@ -89464,10 +91989,12 @@ async function errorDetail(r) {
   }
   return "";
 }
+__name(errorDetail, "errorDetail");
 function digestOf(bytes, like) {
   const algorithm = like && /^(sha256|sha384|sha512):/.test(like) ? like.split(":")[0] : "sha256";
   return `${algorithm}:${createHash3(algorithm).update(bytes).digest("hex")}`;
 }
+__name(digestOf, "digestOf");
 
 // src/image/json.ts
 import { createHash as createHash4 } from "node:crypto";
@@ -89492,9 +92019,11 @@ function checkDigest(digest, where2, code = "MANIFEST_INVALID") {
     { subject: where2 }
   );
 }
+__name(checkDigest, "checkDigest");
 function sha256Digest(bytes) {
   return `sha256:${createHash4("sha256").update(bytes).digest("hex")}`;
 }
+__name(sha256Digest, "sha256Digest");
 function verifyBytes(bytes, expected, subject) {
   if (expected.size !== void 0 && expected.size >= 0 && bytes.length !== expected.size) {
     throw new ImageChangelogError(
@@ -89512,12 +92041,15 @@ function verifyBytes(bytes, expected, subject) {
     );
   }
 }
+__name(verifyBytes, "verifyBytes");
 function isObject2(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+__name(isObject2, "isObject");
 function invalid2(code, subject, what) {
   return new ImageChangelogError(code, `${subject}: ${what}`, { subject });
 }
+__name(invalid2, "invalid");
 function parseJsonObject(bytes, options, maxDefault, code, tooLargeCode) {
   const max = options.maxBytes ?? maxDefault;
   if (bytes.length > max)
@@ -89532,12 +92064,14 @@ function parseJsonObject(bytes, options, maxDefault, code, tooLargeCode) {
   if (!isObject2(value2)) throw invalid2(code, options.subject, "expected a JSON object");
   return value2;
 }
+__name(parseJsonObject, "parseJsonObject");
 function optionalStringRecord(v, code, where2) {
   if (v === void 0 || v === null) return void 0;
   if (!isObject2(v) || !Object.values(v).every((x) => typeof x === "string"))
     throw invalid2(code, where2, "expected an object of strings");
   return v;
 }
+__name(optionalStringRecord, "optionalStringRecord");
 function parseDescriptor(v, where2, code = "MANIFEST_INVALID") {
   if (!isObject2(v)) throw invalid2(code, where2, "expected a descriptor object");
   if (typeof v.mediaType !== "string" || v.mediaType === "")
@@ -89568,6 +92102,7 @@ function parseDescriptor(v, where2, code = "MANIFEST_INVALID") {
   }
   return d;
 }
+__name(parseDescriptor, "parseDescriptor");
 function unsupported(mediaType, subject) {
   const why = mediaType === DOCKER_SCHEMA1_MANIFEST || mediaType === DOCKER_SCHEMA1_SIGNED_MANIFEST ? "Docker schema 1 is obsolete; re-push the image with a current client" : "expected an OCI or Docker schema 2 image manifest or index";
   return new ImageChangelogError(
@@ -89576,6 +92111,7 @@ function unsupported(mediaType, subject) {
     { subject }
   );
 }
+__name(unsupported, "unsupported");
 function parseManifestOrIndex(bytes, options) {
   const { subject } = options;
   const doc = parseJsonObject(bytes, options, MAX_MANIFEST_BYTES, "MANIFEST_INVALID", "MANIFEST_TOO_LARGE");
@@ -89644,6 +92180,7 @@ function parseManifestOrIndex(bytes, options) {
   if (annotations) manifest.annotations = annotations;
   return { kind, manifest };
 }
+__name(parseManifestOrIndex, "parseManifestOrIndex");
 function unsupportedConfig(mediaType, subject) {
   return new ImageChangelogError(
     "UNSUPPORTED_MEDIA_TYPE",
@@ -89651,12 +92188,14 @@ function unsupportedConfig(mediaType, subject) {
     { subject }
   );
 }
+__name(unsupportedConfig, "unsupportedConfig");
 function parseIndex(bytes, options) {
   const parsed = parseManifestOrIndex(bytes, options);
   if (parsed.kind !== "index")
     throw invalid2("MANIFEST_INVALID", options.subject, "expected an image index, found a manifest");
   return parsed.index;
 }
+__name(parseIndex, "parseIndex");
 var CONFIG_ARRAYS = ["Env", "Entrypoint", "Cmd", "Shell", "OnBuild"];
 var CONFIG_STRINGS = ["User", "WorkingDir", "StopSignal"];
 var CONFIG_OBJECTS = ["ExposedPorts", "Volumes", "Healthcheck"];
@@ -89715,12 +92254,14 @@ function parseConfig(bytes, options) {
   }
   return doc;
 }
+__name(parseConfig, "parseConfig");
 
 // src/image/blob-store.ts
 function blobPath(digest) {
   const [alg, hex] = digest.split(":");
   return `blobs/${alg}/${hex}`;
 }
+__name(blobPath, "blobPath");
 function blobNotFound(store, digest) {
   return new ImageChangelogError(
     "BLOB_NOT_FOUND",
@@ -89728,6 +92269,7 @@ function blobNotFound(store, digest) {
     { subject: digest }
   );
 }
+__name(blobNotFound, "blobNotFound");
 async function readDescribedBlob(store, descriptor, maxBytes, tooLargeCode) {
   const subject = `${store.location} ${descriptor.digest}`;
   if (descriptor.size > maxBytes) {
@@ -89739,6 +92281,7 @@ async function readDescribedBlob(store, descriptor, maxBytes, tooLargeCode) {
   }
   return store.readBlob(descriptor.digest, maxBytes);
 }
+__name(readDescribedBlob, "readDescribedBlob");
 
 // src/image/layout-image.ts
 var REF_NAME = "org.opencontainers.image.ref.name";
@@ -89747,6 +92290,7 @@ var MAX_INDEX_DEPTH = 2;
 function tagsOf(index) {
   return index.manifests.flatMap((d) => d.annotations?.[REF_NAME] ? [d.annotations[REF_NAME]] : []);
 }
+__name(tagsOf, "tagsOf");
 function selectByTag(store, index, tag) {
   const found = index.manifests.find((d) => d.annotations?.[REF_NAME] === tag) ?? index.manifests.find((d) => d.annotations?.[CONTAINERD_NAME] === tag) ?? index.manifests.find((d) => d.digest === tag);
   if (found) return found;
@@ -89757,6 +92301,7 @@ function selectByTag(store, index, tag) {
     { subject: store.location }
   );
 }
+__name(selectByTag, "selectByTag");
 function selectUntagged(store, index, options) {
   const entries = imageEntries(index);
   if (entries.length === 1) return entries[0];
@@ -89775,6 +92320,7 @@ function selectUntagged(store, index, options) {
     { subject: store.location }
   );
 }
+__name(selectUntagged, "selectUntagged");
 async function readIndexJson(store) {
   const layout = await store.readFile("oci-layout", 64 * 1024);
   if (!layout)
@@ -89803,6 +92349,7 @@ async function readIndexJson(store) {
     });
   return parseIndex(bytes, { subject: `${store.location} index.json`, descriptor: void 0 });
 }
+__name(readIndexJson, "readIndexJson");
 async function openLayoutImage(store, options) {
   const host = options.host ?? hostPlatform();
   const top = await readIndexJson(store);
@@ -89850,42 +92397,49 @@ async function openLayoutImage(store, options) {
     configDigest: manifest.config.digest,
     config,
     layers,
-    close: async () => {
+    close: /* @__PURE__ */ __name(async () => {
       if (closed) return;
       closed = true;
       await store.close();
-    }
+    }, "close")
   };
   if (platformIndex?.digest) image.indexDigest = platformIndex.digest;
   return image;
 }
+__name(openLayoutImage, "openLayoutImage");
 function imagePlatform(config, descriptor) {
   const os8 = config.os || descriptor?.platform?.os || "unknown";
   const architecture = config.architecture || descriptor?.platform?.architecture || "unknown";
   const variant = config.variant || descriptor?.platform?.variant;
   return variant ? { os: os8, architecture, variant } : { os: os8, architecture };
 }
-function imageLayers(manifest, config, open5) {
+__name(imagePlatform, "imagePlatform");
+function imageLayers(manifest, config, open6) {
   return manifest.layers.map((d, i) => ({
     digest: d.digest,
     diffID: config.rootfs.diff_ids[i],
     size: d.size,
     mediaType: d.mediaType,
-    open: () => open5(d)
+    open: /* @__PURE__ */ __name(() => open6(d), "open")
   }));
 }
+__name(imageLayers, "imageLayers");
 
 // src/image/registry.ts
 var MAX_INDEX_DEPTH2 = 2;
 function stripRegistryTransport(reference) {
   return reference.replace(/^docker:\/\//, "").replace(/^registry:/, "");
 }
+__name(stripRegistryTransport, "stripRegistryTransport");
 var RegistrySource = class {
   constructor(options = {}) {
     this.options = options;
     this.client = options.client ?? new RegistryClient(options.clientOptions);
   }
   options;
+  static {
+    __name(this, "RegistrySource");
+  }
   transport = "docker";
   client;
   async open(reference, options) {
@@ -89937,7 +92491,7 @@ var RegistrySource = class {
       configDigest: manifest.config.digest,
       config,
       layers,
-      close: () => Promise.resolve()
+      close: /* @__PURE__ */ __name(() => Promise.resolve(), "close")
     };
     if (platformIndex) image.indexDigest = platformIndex.digest;
     return image;
@@ -89947,7 +92501,7 @@ var RegistrySource = class {
     return this.client.getBlob(ref2, d.digest, {
       size: d.size,
       ...progress ? {
-        onProgress: (bytes, total) => progress({ digest: d.digest, bytes, total })
+        onProgress: /* @__PURE__ */ __name((bytes, total) => progress({ digest: d.digest, bytes, total }), "onProgress")
       } : {}
     });
   }
@@ -89955,6 +92509,7 @@ var RegistrySource = class {
 function knownType(fetched) {
   return isManifestMediaType(fetched.mediaType) || isIndexMediaType(fetched.mediaType);
 }
+__name(knownType, "knownType");
 
 // src/image/daemon.ts
 import http4 from "node:http";
@@ -89978,11 +92533,13 @@ function parseDockerHost(value2) {
     throw badHost(text, "only unix:// sockets and plain tcp:// are supported");
   throw badHost(text, "expected unix:///path/to/docker.sock or tcp://host:port");
 }
+__name(parseDockerHost, "parseDockerHost");
 function badHost(text, why) {
   return new ImageChangelogError("BAD_DOCKER_HOST", `invalid Docker host "${text}": ${why}`, {
     subject: text
   });
 }
+__name(badHost, "badHost");
 var DAEMON_NAME = /^[A-Za-z0-9][A-Za-z0-9._\-/:@[\]]*$/;
 var DockerEngine = class {
   constructor(dockerHost, timeoutMs = 6e4) {
@@ -89990,6 +92547,9 @@ var DockerEngine = class {
     this.endpoint = parseDockerHost(dockerHost);
   }
   timeoutMs;
+  static {
+    __name(this, "DockerEngine");
+  }
   endpoint;
   request(path12) {
     const e = this.endpoint;
@@ -90063,7 +92623,7 @@ var DockerEngine = class {
         subject: name
       });
     }
-    const strings = (v) => Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
+    const strings = /* @__PURE__ */ __name((v) => Array.isArray(v) ? v.filter((x) => typeof x === "string") : [], "strings");
     return { id: parsed.Id, repoTags: strings(parsed.RepoTags), repoDigests: strings(parsed.RepoDigests) };
   }
   /** `GET /images/{name}/get`: the `docker save` tar as a stream. */
@@ -90094,6 +92654,7 @@ function checkName(name) {
     });
   }
 }
+__name(checkName, "checkName");
 async function readSmall(res, max) {
   const chunks = [];
   let total = 0;
@@ -90107,6 +92668,7 @@ async function readSmall(res, max) {
   }
   return Buffer.concat(chunks).toString("utf8");
 }
+__name(readSmall, "readSmall");
 function daemonImageName(reference) {
   const name = reference.replace(/^docker-daemon:/, "");
   if (name === "")
@@ -90117,12 +92679,16 @@ function daemonImageName(reference) {
   const lastSlash = name.lastIndexOf("/");
   return name.lastIndexOf(":") > lastSlash ? name : `${name}:latest`;
 }
+__name(daemonImageName, "daemonImageName");
 var DaemonSource = class {
   constructor(options) {
     this.options = options;
     this.engine = new DockerEngine(options.dockerHost, options.timeoutMs);
   }
   options;
+  static {
+    __name(this, "DaemonSource");
+  }
   transport = "docker-daemon";
   engine;
   async open(reference, options) {
@@ -90176,6 +92742,7 @@ async function exists2(path12) {
     return false;
   }
 }
+__name(exists2, "exists");
 async function splitLocalReference(rest) {
   if (await exists2(rest)) return { path: rest };
   let firstColon = -1;
@@ -90186,12 +92753,19 @@ async function splitLocalReference(rest) {
   }
   return firstColon === -1 ? { path: rest } : withSelector(rest.slice(0, firstColon), rest.slice(firstColon + 1));
 }
+__name(splitLocalReference, "splitLocalReference");
 function withSelector(path12, selector) {
   return selector === "" ? { path: path12 } : { path: path12, selector };
 }
+__name(withSelector, "withSelector");
 
 // src/image/tar-file.ts
 import { createReadStream as createReadStream2 } from "node:fs";
+
+// src/util/read-chunks.ts
+var FILE_READ_CHUNK_BYTES = 1024 * 1024;
+
+// src/image/tar-file.ts
 import { open as open2 } from "node:fs/promises";
 import { posix } from "node:path";
 import { Readable as Readable6 } from "node:stream";
@@ -90200,11 +92774,13 @@ function normalizeName2(name) {
   const parts = name.split("/").filter((p) => p !== "" && p !== ".");
   return parts.join("/");
 }
+__name(normalizeName2, "normalizeName");
 function readString(block, start, length) {
   const field = block.subarray(start, start + length);
   const nul = field.indexOf(0);
   return field.subarray(0, nul === -1 ? length : nul).toString("utf8");
 }
+__name(readString, "readString");
 function readNumber(block, start, length) {
   const field = block.subarray(start, start + length);
   if ((field[0] & 128) !== 0) {
@@ -90217,6 +92793,7 @@ function readNumber(block, start, length) {
   if (text === "") return 0;
   return /^[0-7]+$/.test(text) ? parseInt(text, 8) : Number.NaN;
 }
+__name(readNumber, "readNumber");
 function checksumOk(block) {
   const stored = readNumber(block, 148, 8);
   let unsigned = 0;
@@ -90228,6 +92805,7 @@ function checksumOk(block) {
   }
   return stored === unsigned || stored === signed;
 }
+__name(checksumOk, "checksumOk");
 function parsePax(buf, bad2) {
   const out = /* @__PURE__ */ new Map();
   let pos = 0;
@@ -90245,6 +92823,7 @@ function parsePax(buf, bad2) {
   }
   return out;
 }
+__name(parsePax, "parsePax");
 var TarFile = class _TarFile {
   constructor(path12, handle, byName) {
     this.path = path12;
@@ -90254,6 +92833,9 @@ var TarFile = class _TarFile {
   path;
   handle;
   byName;
+  static {
+    __name(this, "TarFile");
+  }
   static async open(path12, options = {}) {
     let handle;
     try {
@@ -90310,7 +92892,11 @@ var TarFile = class _TarFile {
     const m = this.resolve(name, true);
     if (m.type !== "file") throw this.error(`"${name}" is not a regular file`);
     if (m.size === 0) return Readable6.from([]);
-    return createReadStream2(this.path, { start: m.offset, end: m.offset + m.size - 1 });
+    return createReadStream2(this.path, {
+      start: m.offset,
+      end: m.offset + m.size - 1,
+      highWaterMark: FILE_READ_CHUNK_BYTES
+    });
   }
   /** A member's whole content; refuses members over `maxBytes` before reading them. */
   async readMember(name, maxBytes, tooLargeCode = "MANIFEST_TOO_LARGE") {
@@ -90356,17 +92942,17 @@ async function scan(path12, handle, options) {
   let pax = /* @__PURE__ */ new Map();
   let longName;
   let longLink;
-  const bad2 = (why, at = pos) => new ImageChangelogError("ARCHIVE_INVALID", `${path12}: ${why} (tar header at offset ${at})`, {
+  const bad2 = /* @__PURE__ */ __name((why, at = pos) => new ImageChangelogError("ARCHIVE_INVALID", `${path12}: ${why} (tar header at offset ${at})`, {
     subject: path12
-  });
-  const readContent = async (size2, offset) => {
+  }), "bad");
+  const readContent = /* @__PURE__ */ __name(async (size2, offset) => {
     if (size2 > maxExtended)
       throw bad2(`extended header of ${size2} bytes is over the ${maxExtended}-byte limit`);
     const buf = Buffer.alloc(size2);
     const { bytesRead } = await handle.read(buf, 0, size2, offset);
     if (bytesRead !== size2) throw bad2("archive ends inside a header");
     return buf;
-  };
+  }, "readContent");
   while (pos + BLOCK <= fileSize) {
     const { bytesRead } = await handle.read(block, 0, BLOCK, pos);
     if (bytesRead !== BLOCK) throw bad2("archive ends inside a header");
@@ -90422,6 +93008,7 @@ async function scan(path12, handle, options) {
   }
   return members;
 }
+__name(scan, "scan");
 
 // src/image/docker-archive.ts
 var BLOB_PATH = /(?:^|\/)blobs\/sha256\/([a-f0-9]{64})$/;
@@ -90430,6 +93017,7 @@ var MAX_MANIFESTS_SEARCHED = 64;
 function invalid3(path12, what) {
   return new ImageChangelogError("ARCHIVE_INVALID", `${path12}: ${what}`, { subject: path12 });
 }
+__name(invalid3, "invalid");
 function parseDockerManifestJson(bytes, path12) {
   let doc;
   try {
@@ -90440,7 +93028,7 @@ function parseDockerManifestJson(bytes, path12) {
   if (!Array.isArray(doc) || doc.length === 0) throw invalid3(path12, "manifest.json must be a non-empty array");
   return doc.map((e, i) => {
     const entry = e;
-    const strings = (v) => Array.isArray(v) && v.every((x) => typeof x === "string");
+    const strings = /* @__PURE__ */ __name((v) => Array.isArray(v) && v.every((x) => typeof x === "string"), "strings");
     if (typeof entry !== "object" || entry === null || typeof entry.Config !== "string" || !strings(entry.Layers)) {
       throw invalid3(path12, `manifest.json entry ${i} needs Config (a path) and Layers (paths)`);
     }
@@ -90449,6 +93037,7 @@ function parseDockerManifestJson(bytes, path12) {
     return { Config: entry.Config, Layers: entry.Layers, RepoTags: entry.RepoTags ?? [] };
   });
 }
+__name(parseDockerManifestJson, "parseDockerManifestJson");
 function normalizeDockerName(name) {
   let n2 = name.replace(/^docker:\/\//, "");
   const slash = n2.indexOf("/");
@@ -90464,8 +93053,9 @@ function normalizeDockerName(name) {
   if (!n2.includes("@") && n2.lastIndexOf(":") < lastSlash) n2 = `${n2}:latest`;
   return n2;
 }
+__name(normalizeDockerName, "normalizeDockerName");
 function selectEntry(entries, selector, path12) {
-  const listing = () => entries.map((e, i) => e.RepoTags.length > 0 ? `@${i} (${e.RepoTags.join(", ")})` : `@${i} (untagged)`).join("; ");
+  const listing = /* @__PURE__ */ __name(() => entries.map((e, i) => e.RepoTags.length > 0 ? `@${i} (${e.RepoTags.join(", ")})` : `@${i} (untagged)`).join("; "), "listing");
   if (selector === void 0) {
     if (entries.length === 1) return entries[0];
     throw new ImageChangelogError(
@@ -90485,6 +93075,7 @@ function selectEntry(entries, selector, path12) {
     { subject: path12 }
   );
 }
+__name(selectEntry, "selectEntry");
 async function findOciManifest(tar2, configDigest) {
   if (!tar2.has("index.json")) return void 0;
   const top = parseManifestOrIndex(await tar2.readMember("index.json", MAX_MANIFEST_BYTES), {
@@ -90507,6 +93098,7 @@ async function findOciManifest(tar2, configDigest) {
   }
   return void 0;
 }
+__name(findOciManifest, "findOciManifest");
 async function layerOf(tar2, path12, diffID, declared) {
   const member = tar2.member(path12);
   if (!member || member.type !== "file")
@@ -90527,8 +93119,9 @@ async function layerOf(tar2, path12, diffID, declared) {
     digest = `sha256:${hex}`;
   }
   const mediaType = declared?.mediaType ?? (gzip ? DOCKER_LAYER_GZIP : zstd ? OCI_LAYER_ZSTD : DOCKER_LAYER_TAR);
-  return { digest, diffID, size: member.size, mediaType, open: () => Promise.resolve(tar2.openMember(path12)) };
+  return { digest, diffID, size: member.size, mediaType, open: /* @__PURE__ */ __name(() => Promise.resolve(tar2.openMember(path12)), "open") };
 }
+__name(layerOf, "layerOf");
 async function openDockerArchiveTar(tar2, reference, selector, _options) {
   try {
     if (!tar2.has("manifest.json")) throw invalid3(tar2.path, "not a docker-archive (no manifest.json)");
@@ -90574,22 +93167,26 @@ async function openDockerArchiveTar(tar2, reference, selector, _options) {
       configDigest,
       config,
       layers,
-      close: async () => {
+      close: /* @__PURE__ */ __name(async () => {
         if (closed) return;
         closed = true;
         await tar2.close();
-      }
+      }, "close")
     };
   } catch (err2) {
     await tar2.close();
     throw err2;
   }
 }
+__name(openDockerArchiveTar, "openDockerArchiveTar");
 var DockerArchiveSource = class {
   constructor(sourceOptions = {}) {
     this.sourceOptions = sourceOptions;
   }
   sourceOptions;
+  static {
+    __name(this, "DockerArchiveSource");
+  }
   transport = "docker-archive";
   async open(reference, options) {
     const { path: path12, selector } = await splitLocalReference(reference.replace(/^docker-archive:/, ""));
@@ -90604,6 +93201,7 @@ function parseTag(tag) {
   if (!/^[vV]?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/.test(tag)) return void 0;
   return import_semver2.default.parse(tag.replace(/^[vV]/, "")) ?? void 0;
 }
+__name(parseTag, "parseTag");
 function findPreviousTag(tags2, current) {
   const now = parseTag(current);
   if (!now) return void 0;
@@ -90620,13 +93218,14 @@ function findPreviousTag(tags2, current) {
       continue;
     }
     const order = import_semver2.default.compare(version4, best.version);
-    const sameStyle = (t) => /^[vV]/.test(t) === currentHasV;
+    const sameStyle = /* @__PURE__ */ __name((t) => /^[vV]/.test(t) === currentHasV, "sameStyle");
     if (order > 0 || order === 0 && (sameStyle(tag) && !sameStyle(best.tag) || sameStyle(tag) === sameStyle(best.tag) && tag < best.tag)) {
       best = { tag, version: version4 };
     }
   }
   return best?.tag;
 }
+__name(findPreviousTag, "findPreviousTag");
 async function resolvePreviousByTags(client, repo, currentTag) {
   if (!parseTag(currentTag)) return void 0;
   const tags2 = await client.listTags(repo);
@@ -90634,6 +93233,7 @@ async function resolvePreviousByTags(client, repo, currentTag) {
   if (tag === void 0) return void 0;
   return { tag, reference: formatReference({ registry: repo.registry, repository: repo.repository, tag }) };
 }
+__name(resolvePreviousByTags, "resolvePreviousByTags");
 
 // src/image/remote-sources.ts
 function createRemoteSources(options) {
@@ -90657,7 +93257,7 @@ function createRemoteSources(options) {
     ...options.dockerHost ? { dockerHost: options.dockerHost } : {},
     archiveSource: new DockerArchiveSource()
   });
-  const pinToDigest = async (reference) => {
+  const pinToDigest = /* @__PURE__ */ __name(async (reference) => {
     const ref2 = parseReference(stripRegistryTransport(reference));
     if (ref2.digest) return formatReference(ref2);
     const fetched = await client.getManifest(ref2);
@@ -90667,7 +93267,7 @@ function createRemoteSources(options) {
       ...ref2.tag ? { tag: ref2.tag } : {},
       digest: fetched.digest
     });
-  };
+  }, "pinToDigest");
   return {
     sources: [registry, daemon],
     client,
@@ -90680,12 +93280,13 @@ function createRemoteSources(options) {
     }
   };
 }
+__name(createRemoteSources, "createRemoteSources");
 
 // src/cache/layer-index-cache.ts
 import { createHash as createHash5, randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir4, readFile as readFile2, readdir as readdir2, rename as rename3, stat as stat4, unlink as unlink4, utimes, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir4, open as open3, readFile as readFile2, readdir as readdir2, rename as rename3, stat as stat4, unlink as unlink4, utimes } from "node:fs/promises";
 import { join as join8 } from "node:path";
-var CACHE_FORMAT_VERSION = 1;
+var CACHE_FORMAT_VERSION = 2;
 var DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
 function captureSpecKey(spec) {
   const h = createHash5("sha256");
@@ -90694,8 +93295,10 @@ function captureSpecKey(spec) {
     h.update(`|${p.id}@${p.version}:${p.options ?? ""}`);
   return h.digest("hex").slice(0, 16);
 }
+__name(captureSpecKey, "captureSpecKey");
 var TYPES = ["file", "dir", "symlink", "hardlink", "char", "block", "fifo"];
 var TYPE_CODE = new Map(TYPES.map((t, i) => [t, i]));
+var MAGIC = "image-changelog-layer-index";
 function serializeLayerIndex(index) {
   const rows = index.entries.map((e) => [
     e.path,
@@ -90711,20 +93314,40 @@ function serializeLayerIndex(index) {
     e.devminor ?? 0,
     e.probes ?? 0
   ]);
-  return JSON.stringify({
+  const meta = JSON.stringify({
     diffID: index.diffID,
     digest: index.digest,
     compression: index.compression,
     compressedSize: index.compressedSize,
     uncompressedSize: index.uncompressedSize,
     whiteouts: index.whiteouts.map((w) => [w.path, w.kind === "opaque" ? 1 : 0]),
-    captured: [...index.captured].map(([p, b]) => [p, b.toString("base64")]),
+    captured: [...index.captured].map(([p, b]) => [p, b.length]),
     warnings: index.warnings,
     entries: rows
   });
+  const body2 = [Buffer.from(`${meta}
+`), ...index.captured.values()];
+  const checksum = createHash5("sha256");
+  for (const b of body2) checksum.update(b);
+  return [Buffer.from(`${MAGIC} ${CACHE_FORMAT_VERSION} ${checksum.digest("hex")}
+`), ...body2];
 }
-function deserializeLayerIndex(text) {
-  const s = JSON.parse(text);
+__name(serializeLayerIndex, "serializeLayerIndex");
+function deserializeLayerIndex(file) {
+  const nl = file.indexOf(10);
+  if (nl < 0) return void 0;
+  const [magic2, version4, checksum] = file.toString("latin1", 0, nl).split(" ");
+  if (magic2 !== MAGIC || version4 !== String(CACHE_FORMAT_VERSION)) return void 0;
+  const body2 = file.subarray(nl + 1);
+  if (createHash5("sha256").update(body2).digest("hex") !== checksum) return void 0;
+  const metaEnd = body2.indexOf(10);
+  if (metaEnd < 0) return void 0;
+  let s;
+  try {
+    s = JSON.parse(body2.toString("utf8", 0, metaEnd));
+  } catch {
+    return void 0;
+  }
   const entries = s.entries.map((r) => {
     const e = {
       path: r[0],
@@ -90745,6 +93368,14 @@ function deserializeLayerIndex(text) {
     return e;
   });
   const whiteouts = s.whiteouts.map(([path12, k]) => ({ path: path12, kind: k === 1 ? "opaque" : "file" }));
+  const captured = /* @__PURE__ */ new Map();
+  let offset = metaEnd + 1;
+  for (const [path12, length] of s.captured) {
+    if (offset + length > body2.length) return void 0;
+    captured.set(path12, body2.subarray(offset, offset + length));
+    offset += length;
+  }
+  if (offset !== body2.length) return void 0;
   return {
     diffID: s.diffID,
     digest: s.digest,
@@ -90753,12 +93384,15 @@ function deserializeLayerIndex(text) {
     uncompressedSize: s.uncompressedSize,
     entries,
     whiteouts,
-    captured: new Map(s.captured.map(([p, b64]) => [p, Buffer.from(b64, "base64")])),
+    captured,
     warnings: s.warnings
   };
 }
-var MAGIC = "image-changelog-layer-index";
+__name(deserializeLayerIndex, "deserializeLayerIndex");
 var DiskLayerIndexCache = class {
+  static {
+    __name(this, "DiskLayerIndexCache");
+  }
   stats = { hits: 0, misses: 0, corrupt: 0, writes: 0, evicted: 0 };
   dir;
   specKey;
@@ -90777,23 +93411,12 @@ var DiskLayerIndexCache = class {
     const file = this.file(diffID);
     let raw;
     try {
-      raw = await readFile2(file, "utf8");
+      raw = await readFile2(file);
     } catch {
       this.stats.misses++;
       return void 0;
     }
-    const nl = raw.indexOf("\n");
-    const [magic2, version4, checksum] = raw.slice(0, nl).split(" ");
-    const body2 = raw.slice(nl + 1);
-    const ok2 = nl > 0 && magic2 === MAGIC && version4 === String(CACHE_FORMAT_VERSION) && checksum === createHash5("sha256").update(body2).digest("hex");
-    let index;
-    if (ok2) {
-      try {
-        index = deserializeLayerIndex(body2);
-      } catch {
-        index = void 0;
-      }
-    }
+    const index = deserializeLayerIndex(raw);
     if (!index || index.diffID !== diffID) {
       this.stats.corrupt++;
       this.stats.misses++;
@@ -90807,12 +93430,10 @@ var DiskLayerIndexCache = class {
   }
   async put(index) {
     await mkdir4(this.dir, { recursive: true });
-    const body2 = serializeLayerIndex(index);
-    const checksum = createHash5("sha256").update(body2).digest("hex");
+    const parts = serializeLayerIndex(index);
     const file = this.file(index.diffID);
     const tmp = `${file}.${randomBytes2(6).toString("hex")}.tmp`;
-    await writeFile3(tmp, `${MAGIC} ${CACHE_FORMAT_VERSION} ${checksum}
-${body2}`);
+    await writeParts(tmp, parts);
     await rename3(tmp, file);
     this.stats.writes++;
     await this.evict();
@@ -90838,7 +93459,19 @@ ${body2}`);
     }
   }
 };
+async function writeParts(path12, parts) {
+  const handle = await open3(path12, "wx");
+  try {
+    await handle.writev(parts);
+  } finally {
+    await handle.close();
+  }
+}
+__name(writeParts, "writeParts");
 var MemoryLayerIndexCache = class {
+  static {
+    __name(this, "MemoryLayerIndexCache");
+  }
   stats = { hits: 0, misses: 0, corrupt: 0, writes: 0, evicted: 0 };
   map = /* @__PURE__ */ new Map();
   get(diffID) {
@@ -90860,7 +93493,7 @@ var u8 = Uint8Array;
 var u16 = Uint16Array;
 var i16 = Int16Array;
 var i32 = Int32Array;
-var slc = function(v, s, e) {
+var slc = /* @__PURE__ */ __name(function(v, s, e) {
   if (u8.prototype.slice)
     return u8.prototype.slice.call(v, s, e);
   if (s == null || s < 0)
@@ -90870,8 +93503,8 @@ var slc = function(v, s, e) {
   var n2 = new u8(e - s);
   n2.set(v.subarray(s, e));
   return n2;
-};
-var fill = function(v, n2, s, e) {
+}, "slc");
+var fill = /* @__PURE__ */ __name(function(v, n2, s, e) {
   if (u8.prototype.fill)
     return u8.prototype.fill.call(v, n2, s, e);
   if (s == null || s < 0)
@@ -90881,8 +93514,8 @@ var fill = function(v, n2, s, e) {
   for (; s < e; ++s)
     v[s] = n2;
   return v;
-};
-var cpw = function(v, t, s, e) {
+}, "fill");
+var cpw = /* @__PURE__ */ __name(function(v, t, s, e) {
   if (u8.prototype.copyWithin)
     return u8.prototype.copyWithin.call(v, t, s, e);
   if (s == null || s < 0)
@@ -90892,7 +93525,7 @@ var cpw = function(v, t, s, e) {
   while (s < e) {
     v[t++] = v[s++];
   }
-};
+}, "cpw");
 var ec = [
   "invalid zstd data",
   "window size too large (>2046MB)",
@@ -90901,7 +93534,7 @@ var ec = [
   "match distance too far back",
   "unexpected EOF"
 ];
-var err = function(ind, msg, nt) {
+var err = /* @__PURE__ */ __name(function(ind, msg, nt) {
   var e = new Error(msg || ec[ind]);
   e.code = ind;
   if (Error.captureStackTrace)
@@ -90909,17 +93542,17 @@ var err = function(ind, msg, nt) {
   if (!nt)
     throw e;
   return e;
-};
-var rb = function(d, b, n2) {
+}, "err");
+var rb = /* @__PURE__ */ __name(function(d, b, n2) {
   var i = 0, o = 0;
   for (; i < n2; ++i)
     o |= d[b++] << (i << 3);
   return o;
-};
-var b4 = function(d, b) {
+}, "rb");
+var b4 = /* @__PURE__ */ __name(function(d, b) {
   return (d[b] | d[b + 1] << 8 | d[b + 2] << 16 | d[b + 3] << 24) >>> 0;
-};
-var rzfh = function(dat, w) {
+}, "b4");
+var rzfh = /* @__PURE__ */ __name(function(dat, w) {
   var n3 = dat[0] | dat[1] << 8 | dat[2] << 16;
   if (n3 == 3126568 && dat[3] == 253) {
     var flg = dat[4];
@@ -90957,14 +93590,14 @@ var rzfh = function(dat, w) {
     return b4(dat, 4) + 8;
   }
   err(0);
-};
-var msb = function(val) {
+}, "rzfh");
+var msb = /* @__PURE__ */ __name(function(val) {
   var bits = 0;
   for (; 1 << bits <= val; ++bits)
     ;
   return bits - 1;
-};
-var rfse = function(dat, bt, mal) {
+}, "msb");
+var rfse = /* @__PURE__ */ __name(function(dat, bt, mal) {
   var tpos = (bt << 3) + 4;
   var al = (dat[bt] & 15) + 5;
   if (al > mal)
@@ -91039,8 +93672,8 @@ var rfse = function(dat, bt, mal) {
     n: nbits,
     t: nstate
   }];
-};
-var rhu = function(dat, bt) {
+}, "rfse");
+var rhu = /* @__PURE__ */ __name(function(dat, bt) {
   var i = 0, wc = -1;
   var buf = new u8(292), hb = dat[bt];
   var hw = buf.subarray(0, 256);
@@ -91122,7 +93755,7 @@ var rhu = function(dat, bt) {
     b: mb,
     s: syms
   }];
-};
+}, "rhu");
 var dllt = rfse(/* @__PURE__ */ new u8([
   81,
   16,
@@ -91188,14 +93821,14 @@ var doct = rfse(/* @__PURE__ */ new u8([
   73,
   2
 ]), 0, 5)[1];
-var b2bl = function(b, s) {
+var b2bl = /* @__PURE__ */ __name(function(b, s) {
   var len = b.length, bl = new i32(len);
   for (var i = 0; i < len; ++i) {
     bl[i] = s;
     s += 1 << b[i];
   }
   return bl;
-};
+}, "b2bl");
 var llb = /* @__PURE__ */ new u8((/* @__PURE__ */ new i32([
   0,
   0,
@@ -91225,7 +93858,7 @@ var mlb = /* @__PURE__ */ new u8((/* @__PURE__ */ new i32([
   16
 ])).buffer, 0, 53);
 var mlbl = /* @__PURE__ */ b2bl(mlb, 3);
-var dhu = function(dat, out, hu) {
+var dhu = /* @__PURE__ */ __name(function(dat, out, hu) {
   var len = dat.length, ss = out.length, lb = dat[len - 1], msk = (1 << hu.b) - 1, eb = -hu.b;
   if (!lb)
     err(0);
@@ -91239,16 +93872,16 @@ var dhu = function(dat, out, hu) {
   }
   if (pos != eb || i + 1 != ss)
     err(0);
-};
-var dhu4 = function(dat, out, hu) {
+}, "dhu");
+var dhu4 = /* @__PURE__ */ __name(function(dat, out, hu) {
   var bt = 6;
   var ss = out.length, sz1 = ss + 3 >> 2, sz2 = sz1 << 1, sz3 = sz1 + sz2;
   dhu(dat.subarray(bt, bt += dat[0] | dat[1] << 8), out.subarray(0, sz1), hu);
   dhu(dat.subarray(bt, bt += dat[2] | dat[3] << 8), out.subarray(sz1, sz2), hu);
   dhu(dat.subarray(bt, bt += dat[4] | dat[5] << 8), out.subarray(sz2, sz3), hu);
   dhu(dat.subarray(bt), out.subarray(sz3), hu);
-};
-var rzb = function(dat, st, out) {
+}, "dhu4");
+var rzb = /* @__PURE__ */ __name(function(dat, st, out) {
   var _a2;
   var bt = st.b;
   var b0 = dat[bt], btype = b0 >> 1 & 3;
@@ -91426,8 +94059,8 @@ var rzb = function(dat, st, out) {
     return buf;
   }
   err(2);
-};
-var cct = function(bufs, ol) {
+}, "rzb");
+var cct = /* @__PURE__ */ __name(function(bufs, ol) {
   if (bufs.length == 1)
     return bufs[0];
   var buf = new u8(ol);
@@ -91437,7 +94070,7 @@ var cct = function(bufs, ol) {
     b += chk.length;
   }
   return buf;
-};
+}, "cct");
 var Decompress = /* @__PURE__ */ (function() {
   function Decompress2(ondata) {
     this.ondata = ondata;
@@ -91445,6 +94078,7 @@ var Decompress = /* @__PURE__ */ (function() {
     this.l = 0;
     this.z = 0;
   }
+  __name(Decompress2, "Decompress");
   Decompress2.prototype.push = function(chunk, final) {
     if (typeof this.s == "number") {
       var sub = Math.min(chunk.length, this.s);
@@ -91531,6 +94165,7 @@ function normaliseDpkgPath(raw) {
   if (path12.split("/").includes("..")) return void 0;
   return path12;
 }
+__name(normaliseDpkgPath, "normaliseDpkgPath");
 function parseDpkgList(text) {
   const out = [];
   for (const line of text.split("\n")) {
@@ -91539,6 +94174,7 @@ function parseDpkgList(text) {
   }
   return out;
 }
+__name(parseDpkgList, "parseDpkgList");
 function parseDpkgMd5sums(text) {
   const sums = /* @__PURE__ */ new Map();
   let badLines = 0;
@@ -91555,6 +94191,7 @@ function parseDpkgMd5sums(text) {
   }
   return { sums, badLines };
 }
+__name(parseDpkgMd5sums, "parseDpkgMd5sums");
 function parseDpkgConffilesList(text) {
   const out = [];
   for (const line of text.split("\n")) {
@@ -91564,6 +94201,7 @@ function parseDpkgConffilesList(text) {
   }
   return out;
 }
+__name(parseDpkgConffilesList, "parseDpkgConffilesList");
 function parseDpkgDiversions(text) {
   const lines = text.split("\n").map((l) => l.replace(/\r$/, ""));
   const out = [];
@@ -91576,6 +94214,7 @@ function parseDpkgDiversions(text) {
   }
   return out;
 }
+__name(parseDpkgDiversions, "parseDpkgDiversions");
 function parseAlternativeLinks(text) {
   const lines = text.split("\n").map((l) => l.replace(/\r$/, ""));
   const out = [];
@@ -91588,6 +94227,7 @@ function parseAlternativeLinks(text) {
   }
   return out;
 }
+__name(parseAlternativeLinks, "parseAlternativeLinks");
 
 // src/catalog/os/chisel.ts
 var CHISEL_MANIFEST_PATH = "var/lib/chisel/manifest.wall";
@@ -91603,7 +94243,8 @@ function decompressCapped(data, cap) {
   stream3.push(data, true);
   return Buffer.concat(chunks);
 }
-var str = (o, k) => typeof o[k] === "string" ? o[k] : void 0;
+__name(decompressCapped, "decompressCapped");
+var str = /* @__PURE__ */ __name((o, k) => typeof o[k] === "string" ? o[k] : void 0, "str");
 function parseChiselManifest(compressed, cap = MAX_CHISEL_MANIFEST_BYTES) {
   const text = decompressCapped(compressed, cap).toString("utf8");
   const lines = text.split("\n");
@@ -91663,6 +94304,7 @@ function parseChiselManifest(compressed, cap = MAX_CHISEL_MANIFEST_BYTES) {
     errors.push(`paths of slices without a package entry: ${[...orphans].sort().slice(0, 10).join(", ")}`);
   return { packages: [...packages.values()], errors };
 }
+__name(parseChiselManifest, "parseChiselManifest");
 function parseLine(line) {
   try {
     const v = JSON.parse(line);
@@ -91671,6 +94313,7 @@ function parseLine(line) {
     return void 0;
   }
 }
+__name(parseLine, "parseLine");
 
 // src/catalog/os/dpkg-control.ts
 var MAX_ERRORS = 20;
@@ -91680,10 +94323,10 @@ function parseControlStanzas(text) {
   let current;
   let lastField;
   let errorCount = 0;
-  const error2 = (line, message) => {
+  const error2 = /* @__PURE__ */ __name((line, message) => {
     errorCount++;
     if (errors.length < MAX_ERRORS) errors.push({ line, message });
-  };
+  }, "error");
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] ?? "").replace(/\r$/, "");
@@ -91726,12 +94369,14 @@ ${line.slice(1)}`);
   }
   return { stanzas, errors };
 }
+__name(parseControlStanzas, "parseControlStanzas");
 
 // src/catalog/os/dpkg-status.ts
 var INSTALLED_STATES = /* @__PURE__ */ new Set(["installed", "triggers-pending", "triggers-awaited"]);
 function isInstalled(record) {
   return record.status !== void 0 && INSTALLED_STATES.has(record.status.state);
 }
+__name(isInstalled, "isInstalled");
 function sourceOf(fields, name, version4) {
   const raw = fields.get("source");
   if (!raw) return { name, version: version4 };
@@ -91739,6 +94384,7 @@ function sourceOf(fields, name, version4) {
   if (!m) return { name, version: version4 };
   return { name: m[1] ?? name, version: m[2]?.trim() || version4 };
 }
+__name(sourceOf, "sourceOf");
 function conffilesOf(value2) {
   if (!value2) return [];
   const out = [];
@@ -91752,6 +94398,7 @@ function conffilesOf(value2) {
   }
   return out;
 }
+__name(conffilesOf, "conffilesOf");
 function recordOf(stanza) {
   const f = stanza.fields;
   const name = f.get("package");
@@ -91778,6 +94425,7 @@ function recordOf(stanza) {
     record.status = { want: status[0] ?? "", flag: status[1] ?? "", state: status[2] ?? "" };
   return record;
 }
+__name(recordOf, "recordOf");
 var MAX_STANZA_ERRORS = 20;
 function parseDpkgStatus(text) {
   const { stanzas, errors } = parseControlStanzas(text);
@@ -91794,6 +94442,7 @@ function parseDpkgStatus(text) {
   if (unlisted > 0) errors.push({ line: 0, message: `${unlisted} more invalid stanzas not listed` });
   return { records, errors };
 }
+__name(parseDpkgStatus, "parseDpkgStatus");
 
 // src/catalog/os/dpkg.ts
 var DPKG = "var/lib/dpkg/";
@@ -91845,15 +94494,16 @@ var dpkgCataloger = {
 function layerOf2(ctx, path12) {
   return ctx.tree.captured.get(path12)?.layer ?? ctx.tree.entries.get(path12)?.layer ?? 0;
 }
-var keyOf = (name, arch2) => `${name}:${arch2 ?? ""}`;
+__name(layerOf2, "layerOf");
+var keyOf = /* @__PURE__ */ __name((name, arch2) => `${name}:${arch2 ?? ""}`, "keyOf");
 function catalogDpkg(ctx) {
   const packages = [];
   const problems = [];
   const seen = /* @__PURE__ */ new Set();
   const seenNames = /* @__PURE__ */ new Set();
-  const problem = (code, path12, message) => {
+  const problem = /* @__PURE__ */ __name((code, path12, message) => {
     problems.push({ code, path: path12, layer: layerOf2(ctx, path12), message });
-  };
+  }, "problem");
   const diversionsText = ctx.read(DIVERSIONS);
   const diversions = diversionsText ? parseDpkgDiversions(diversionsText.toString("utf8")) : [];
   const statusText = ctx.read(DPKG_STATUS_PATH);
@@ -91941,6 +94591,7 @@ function catalogDpkg(ctx) {
   }
   return { packages, problems, stateGlobs: alternativeLinkGlobs(ctx) };
 }
+__name(catalogDpkg, "catalogDpkg");
 function alternativeLinkGlobs(ctx) {
   const globs2 = /* @__PURE__ */ new Set();
   for (const path12 of ctx.capturedPaths()) {
@@ -91953,10 +94604,12 @@ function alternativeLinkGlobs(ctx) {
   }
   return [...globs2].sort();
 }
+__name(alternativeLinkGlobs, "alternativeLinkGlobs");
 function named(names2) {
   const more = names2.length > MAX_NAMED ? ` and ${names2.length - MAX_NAMED} more` : "";
   return names2.slice(0, MAX_NAMED).join(", ") + more;
 }
+__name(named, "named");
 function toPackage(record, location, layer, files) {
   const pkg = {
     ecosystem: "dpkg",
@@ -91970,19 +94623,21 @@ function toPackage(record, location, layer, files) {
   if (record.arch) pkg.arch = record.arch;
   return pkg;
 }
+__name(toPackage, "toPackage");
 function infoBases(record) {
   if (!record.arch) return [record.name];
   const qualified = `${record.name}:${record.arch}`;
   return record.multiArch === "same" ? [qualified, record.name] : [record.name, qualified];
 }
+__name(infoBases, "infoBases");
 function infoFiles(ctx, record, diversions) {
-  const read2 = (ext2) => {
+  const read2 = /* @__PURE__ */ __name((ext2) => {
     for (const base of infoBases(record)) {
       const content = ctx.read(`${INFO}${base}.${ext2}`);
       if (content) return content.toString("utf8");
     }
     return void 0;
-  };
+  }, "read");
   const list3 = read2("list");
   const sums = parseDpkgMd5sums(read2("md5sums") ?? "").sums;
   const files = /* @__PURE__ */ new Map();
@@ -91996,9 +94651,10 @@ function infoFiles(ctx, record, diversions) {
   addConffiles(out, record.conffiles, parseDpkgConffilesList(read2("conffiles") ?? ""));
   return { files: divert(out, diversions, record.name), hasList: list3 !== void 0 };
 }
+__name(infoFiles, "infoFiles");
 function addConffiles(files, fromStatus, fromInfo) {
   const byPath = new Map(files.map((f) => [f.path, f]));
-  const mark = (rawPath) => {
+  const mark = /* @__PURE__ */ __name((rawPath) => {
     const path12 = rawPath.replace(/^\/+/, "");
     if (path12 === "") return void 0;
     let file = byPath.get(path12);
@@ -92009,7 +94665,7 @@ function addConffiles(files, fromStatus, fromInfo) {
     }
     file.config = true;
     return file;
-  };
+  }, "mark");
   for (const c of fromStatus) {
     const file = mark(c.path);
     if (!file) continue;
@@ -92018,6 +94674,7 @@ function addConffiles(files, fromStatus, fromInfo) {
   }
   for (const path12 of fromInfo) mark(path12);
 }
+__name(addConffiles, "addConffiles");
 function divert(files, diversions, pkg) {
   if (diversions.length === 0) return files;
   const byFrom = new Map(diversions.map((d) => [d.from, d]));
@@ -92026,11 +94683,13 @@ function divert(files, diversions, pkg) {
     return d && d.by !== pkg ? { ...f, path: d.to } : f;
   });
 }
+__name(divert, "divert");
 function statusDFiles(ctx) {
   return ctx.capturedPaths().filter(
     (p) => p.startsWith(STATUS_D) && !p.slice(STATUS_D.length).includes("/") && !p.endsWith(".md5sums")
   );
 }
+__name(statusDFiles, "statusDFiles");
 function statusDMd5sums(ctx, stanzaPath, name) {
   for (const path12 of [`${stanzaPath}.md5sums`, `${STATUS_D}${name}.md5sums`]) {
     const content = ctx.read(path12);
@@ -92038,6 +94697,7 @@ function statusDMd5sums(ctx, stanzaPath, name) {
   }
   return { path: stanzaPath, sums: /* @__PURE__ */ new Map(), badLines: 0 };
 }
+__name(statusDMd5sums, "statusDMd5sums");
 
 // src/catalog/os/apk.ts
 var APK_DB_PATHS = ["lib/apk/db/installed", "usr/lib/apk/db/installed"];
@@ -92068,31 +94728,34 @@ function decodeApkChecksum(value2) {
   const algorithm = { 32: "md5", 40: "sha1", 64: "sha256" }[value2.length];
   return algorithm ? { algorithm, value: value2.toLowerCase() } : void 0;
 }
+__name(decodeApkChecksum, "decodeApkChecksum");
 function modeOf(value2) {
   const m = /^\d+:\d+:([0-7]{1,6})$/.exec(value2);
   return m?.[1] ? parseInt(m[1], 8) : void 0;
 }
+__name(modeOf, "modeOf");
 function cleanPath(path12) {
   const parts = path12.split("/").filter((p) => p !== "" && p !== ".");
   if (parts.length === 0 || parts.includes("..")) return void 0;
   return parts.join("/");
 }
+__name(cleanPath, "cleanPath");
 function parseApkInstalled(text) {
   const records = [];
   const errors = [];
   let errorCount = 0;
-  const error2 = (line, message) => {
+  const error2 = /* @__PURE__ */ __name((line, message) => {
     errorCount++;
     if (errors.length < MAX_ERRORS2) errors.push({ line, message });
-  };
+  }, "error");
   let current;
-  const finish = () => {
+  const finish = /* @__PURE__ */ __name(() => {
     if (!current) return;
     const r = current.record;
     if (r.name && r.version) records.push({ ...r, name: r.name, version: r.version });
     else error2(r.line, `package stanza without ${r.name ? "V:" : "P:"}`);
     current = void 0;
-  };
+  }, "finish");
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] ?? "").replace(/\r$/, "");
@@ -92193,6 +94856,7 @@ function parseApkInstalled(text) {
     errors.push({ line: 0, message: `${errorCount - errors.length} more problems not listed` });
   return { records, errors };
 }
+__name(parseApkInstalled, "parseApkInstalled");
 function catalogApk(ctx) {
   const problems = [];
   const found = APK_DB_PATHS.filter((p) => ctx.read(p) !== void 0);
@@ -92236,14 +94900,19 @@ function catalogApk(ctx) {
   });
   return { packages, problems };
 }
+__name(catalogApk, "catalogApk");
 
 // src/catalog/os/rpm/format-error.ts
 var RpmFormatError = class extends Error {
+  static {
+    __name(this, "RpmFormatError");
+  }
   name = "RpmFormatError";
 };
 function check(condition, message) {
   if (!condition) throw new RpmFormatError(message);
 }
+__name(check, "check");
 
 // src/catalog/os/rpm/bdb.ts
 var HASH_MAGIC = 398689;
@@ -92275,6 +94944,7 @@ function readBdbPackages(bytes) {
   }
   return { blobs, damage };
 }
+__name(readBdbPackages, "readBdbPackages");
 function readMeta(bytes, damage) {
   check(
     bytes.byteLength >= 512,
@@ -92304,6 +94974,7 @@ function readMeta(bytes, damage) {
     damage.push(`metadata announces ${announced + 1} pages but the file holds ${present + 1} (truncated)`);
   return { bytes, view, littleEndian, pageSize, lastPage: Math.min(announced, present) };
 }
+__name(readMeta, "readMeta");
 function readHashPage(layout, page, usedOverflow, blobs, damage) {
   const { view, pageSize, littleEndian } = layout;
   const base = page * pageSize;
@@ -92336,12 +95007,14 @@ function readHashPage(layout, page, usedOverflow, blobs, damage) {
     }
   }
 }
+__name(readHashPage, "readHashPage");
 function readKey(layout, at, end) {
   const type = layout.bytes[at];
   check(type === H_KEYDATA, `key item of type ${type}, expected inline data`);
   const length = end - at - 1;
   return length === 4 ? layout.view.getUint32(at + 1, layout.littleEndian) : -1;
 }
+__name(readKey, "readKey");
 function readData(layout, at, end, usedOverflow) {
   const type = layout.bytes[at];
   if (type === H_KEYDATA) return layout.bytes.slice(at + 1, end);
@@ -92353,6 +95026,7 @@ function readData(layout, at, end, usedOverflow) {
   const total = layout.view.getUint32(at + 8, layout.littleEndian);
   return readOverflowChain(layout, first, total, usedOverflow);
 }
+__name(readData, "readData");
 function readOverflowChain(layout, first, total, usedOverflow) {
   const { bytes, view, pageSize, littleEndian, lastPage } = layout;
   check(total <= bytes.byteLength, `overflow item of ${total} bytes is larger than the file`);
@@ -92378,9 +95052,10 @@ function readOverflowChain(layout, first, total, usedOverflow) {
   }
   return out;
 }
+__name(readOverflowChain, "readOverflowChain");
 
 // src/catalog/os/rpm/ndb.ts
-var magic = (text) => Buffer.from(text, "latin1").readUInt32LE(0);
+var magic = /* @__PURE__ */ __name((text) => Buffer.from(text, "latin1").readUInt32LE(0), "magic");
 var DB_MAGIC = magic("RpmP");
 var SLOT_MAGIC = magic("Slot");
 var BLOB_HEAD_MAGIC = magic("BlbS");
@@ -92398,7 +95073,7 @@ function readNdbPackages(bytes) {
     `file of ${bytes.byteLength} bytes is shorter than the NDB header`
   );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const u32 = (at) => view.getUint32(at, true);
+  const u32 = /* @__PURE__ */ __name((at) => view.getUint32(at, true), "u32");
   check(u32(0) === DB_MAGIC, "no NDB 'RpmP' magic");
   check(u32(4) === DB_VERSION, `NDB version ${u32(4)} is not the known version ${DB_VERSION}`);
   const slotPages = u32(12);
@@ -92433,6 +95108,7 @@ function readNdbPackages(bytes) {
   }
   return { blobs, damage };
 }
+__name(readNdbPackages, "readNdbPackages");
 function checkSlot(pkgIndex, blockOffset, blockCount, firstBlobBlock, fileBlocks, seen) {
   if (pkgIndex === 0) return "package index 0";
   if (seen.has(pkgIndex)) return `package index ${pkgIndex} appears twice`;
@@ -92441,6 +95117,7 @@ function checkSlot(pkgIndex, blockOffset, blockCount, firstBlobBlock, fileBlocks
     return `blob of ${blockCount} blocks at block ${blockOffset} is outside the ${fileBlocks}-block file`;
   return void 0;
 }
+__name(checkSlot, "checkSlot");
 function readBlob(bytes, view, pkgIndex, blockOffset, blockCount) {
   const start = blockOffset * BLOCK_BYTES;
   const end = start + blockCount * BLOCK_BYTES;
@@ -92457,6 +95134,7 @@ function readBlob(bytes, view, pkgIndex, blockOffset, blockCount) {
   if (view.getUint32(tail, true) !== adler32(bytes.subarray(start, tail))) return "adler32 checksum mismatch";
   return bytes.slice(start + BLOB_HEAD_BYTES, start + BLOB_HEAD_BYTES + length);
 }
+__name(readBlob, "readBlob");
 function adler32(data) {
   const MOD = 65521;
   let a = 1;
@@ -92472,6 +95150,7 @@ function adler32(data) {
   }
   return (b << 16 | a) >>> 0;
 }
+__name(adler32, "adler32");
 
 // src/catalog/os/rpm/header.ts
 var RpmTag = {
@@ -92508,6 +95187,9 @@ var MAX_DATA_BYTES = 256 * 1024 * 1024;
 var INDEX_ENTRY_BYTES = 16;
 var PREAMBLE_BYTES = 8;
 var RpmHeader = class _RpmHeader {
+  static {
+    __name(this, "RpmHeader");
+  }
   entries = /* @__PURE__ */ new Map();
   data;
   bytes;
@@ -92659,10 +95341,12 @@ function readRpmPackage(blob) {
   record.files = readFiles(header2, record.warnings);
   return record;
 }
+__name(readRpmPackage, "readRpmPackage");
 function rpmVersionString(record) {
   const evr = `${record.version}-${record.release}`;
   return record.epoch === void 0 ? evr : `${record.epoch}:${evr}`;
 }
+__name(rpmVersionString, "rpmVersionString");
 function parseSourceRpm(sourceRpm) {
   const base = sourceRpm.replace(/\.(?:no)?src\.rpm$/, "");
   const relDash = base.lastIndexOf("-");
@@ -92670,6 +95354,7 @@ function parseSourceRpm(sourceRpm) {
   if (verDash <= 0) return base === "" ? void 0 : { name: base };
   return { name: base.slice(0, verDash), version: base.slice(verDash + 1) };
 }
+__name(parseSourceRpm, "parseSourceRpm");
 function readFiles(header2, warnings) {
   const paths = readPaths(header2, warnings);
   if (paths.length === 0) return [];
@@ -92702,6 +95387,7 @@ function readFiles(header2, warnings) {
   });
   return files;
 }
+__name(readFiles, "readFiles");
 function readPaths(header2, warnings) {
   const basenames = header2.stringArray(RpmTag.BASENAMES);
   if (!basenames) return header2.stringArray(RpmTag.OLDFILENAMES) ?? [];
@@ -92724,16 +95410,19 @@ function readPaths(header2, warnings) {
   }
   return paths;
 }
+__name(readPaths, "readPaths");
 function sameLength(values, expected, tag, warnings) {
   if (values === void 0 || values.length === expected) return values;
   warnings.push(`${tag} has ${values.length} values for ${expected} files; left out`);
   return void 0;
 }
+__name(sameLength, "sameLength");
 function normalisePath(raw) {
   const parts = raw.split("/").filter((part) => part !== "" && part !== ".");
   if (parts.length === 0 || parts.includes("..")) return void 0;
   return parts.join("/");
 }
+__name(normalisePath, "normalisePath");
 
 // src/catalog/os/rpm/sqlite.ts
 import { existsSync as existsSync5, readFileSync as readFileSync2 } from "node:fs";
@@ -92744,6 +95433,7 @@ var sqlJs;
 function looksLikeSqlite(bytes) {
   return bytes.byteLength >= SQLITE_MAGIC.length && SQLITE_MAGIC.equals(bytes.subarray(0, SQLITE_MAGIC.length));
 }
+__name(looksLikeSqlite, "looksLikeSqlite");
 async function readSqlitePackages(bytes) {
   check(looksLikeSqlite(bytes), "file is not a database (no SQLite magic)");
   const SQL = await loadSqlJs();
@@ -92771,6 +95461,7 @@ async function readSqlitePackages(bytes) {
     db?.close();
   }
 }
+__name(readSqlitePackages, "readSqlitePackages");
 function loadSqlJs() {
   sqlJs ??= (async () => {
     const { default: initSqlJs } = await Promise.resolve().then(() => __toESM(require_sql_wasm(), 1));
@@ -92782,11 +95473,13 @@ function loadSqlJs() {
   });
   return sqlJs;
 }
+__name(loadSqlJs, "loadSqlJs");
 function locateSqlWasm() {
   const bundled = fileURLToPath2(new URL("./sql-wasm.wasm", import.meta.url));
   if (existsSync5(bundled)) return bundled;
   return createRequire2(import.meta.url).resolve("sql.js/dist/sql-wasm.wasm");
 }
+__name(locateSqlWasm, "locateSqlWasm");
 
 // src/catalog/os/rpm/index.ts
 var DIRECTORIES = ["usr/lib/sysimage/rpm", "var/lib/rpm"];
@@ -92835,9 +95528,9 @@ async function catalogRpm(ctx) {
     });
   }
   const packages = [];
-  const problem = (code, message) => {
+  const problem = /* @__PURE__ */ __name((code, message) => {
     problems.push({ code, path: chosen.path, layer: chosen.layer, message });
-  };
+  }, "problem");
   let result;
   try {
     result = await chosen.read(chosen.content);
@@ -92888,6 +95581,7 @@ async function catalogRpm(ctx) {
   );
   return { packages, problems };
 }
+__name(catalogRpm, "catalogRpm");
 function findDatabases(ctx) {
   const found = [];
   const seenDirs = /* @__PURE__ */ new Set();
@@ -92907,6 +95601,7 @@ function findDatabases(ctx) {
   }
   return found;
 }
+__name(findDatabases, "findDatabases");
 function resolveDirectory(ctx, dir) {
   let current = dir;
   for (let hops = 0; hops < 8; hops++) {
@@ -92917,6 +95612,7 @@ function resolveDirectory(ctx, dir) {
   }
   return current;
 }
+__name(resolveDirectory, "resolveDirectory");
 function joinNormalised(base, link) {
   const parts = [];
   for (const segment of `${base}/${link}`.split("/")) {
@@ -92926,12 +95622,15 @@ function joinNormalised(base, link) {
   }
   return parts.join("/");
 }
+__name(joinNormalised, "joinNormalised");
 function compare(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+__name(compare, "compare");
 function errorMessage(err2) {
   return err2 instanceof Error ? err2.message : String(err2);
 }
+__name(errorMessage, "errorMessage");
 
 // src/catalog/os/os-release.ts
 import { posix as posix2 } from "node:path";
@@ -92960,6 +95659,7 @@ function parseOsRelease(text, path12) {
   if (idLike) out.idLike = idLike.split(/\s+/).filter((x) => x !== "");
   return out;
 }
+__name(parseOsRelease, "parseOsRelease");
 function unquote(value2) {
   let out = "";
   let i = 0;
@@ -93001,6 +95701,7 @@ function unquote(value2) {
   }
   return out;
 }
+__name(unquote, "unquote");
 function findOsRelease(ctx) {
   for (const path12 of OS_RELEASE_PATHS) {
     const found = readResolved(ctx, path12);
@@ -93008,6 +95709,7 @@ function findOsRelease(ctx) {
   }
   return void 0;
 }
+__name(findOsRelease, "findOsRelease");
 var MAX_HOPS = 16;
 function readResolved(ctx, path12) {
   let current = path12;
@@ -93020,6 +95722,7 @@ function readResolved(ctx, path12) {
   }
   return void 0;
 }
+__name(readResolved, "readResolved");
 function resolveOnce(ctx, path12) {
   const parts = path12.split("/");
   for (let i = 1; i <= parts.length; i++) {
@@ -93032,6 +95735,7 @@ function resolveOnce(ctx, path12) {
   }
   return void 0;
 }
+__name(resolveOnce, "resolveOnce");
 
 // src/catalog/probes/go-buildinfo.ts
 var MAGIC2 = Buffer.from("\xFF Go buildinf:", "latin1");
@@ -93052,6 +95756,7 @@ function uvarint(buf, at) {
   }
   return [Number.MAX_SAFE_INTEGER, 5];
 }
+__name(uvarint, "uvarint");
 function decodeBuildInfo(buf) {
   if (buf.length < HEADER_SIZE) return { kind: "more" };
   const ptrSize = buf[14];
@@ -93073,6 +95778,7 @@ function decodeBuildInfo(buf) {
   if (mod.length >= 33 && mod[mod.length - 17] === 10) mod = mod.subarray(16, mod.length - 16);
   return { kind: "ok", info: { goVersion, ...parseModInfo(mod.toString("utf8")) } };
 }
+__name(decodeBuildInfo, "decodeBuildInfo");
 function moduleOf(fields) {
   const [path12, version4 = "", sum] = fields;
   if (!path12) return void 0;
@@ -93080,6 +95786,7 @@ function moduleOf(fields) {
   if (sum) m.sum = sum;
   return m;
 }
+__name(moduleOf, "moduleOf");
 function parseModInfo(text) {
   const info2 = { deps: [] };
   let last;
@@ -93099,7 +95806,11 @@ function parseModInfo(text) {
   }
   return info2;
 }
+__name(parseModInfo, "parseModInfo");
 var GoBuildInfoRun = class {
+  static {
+    __name(this, "GoBuildInfoRun");
+  }
   offset = 0;
   // absolute file offset of pending[0]
   pending = Buffer.alloc(0);
@@ -93181,8 +95892,8 @@ var GoBuildInfoRun = class {
 var goBuildInfoProbe = {
   id: "go-buildinfo",
   version: 1,
-  matches: (_path, size2, mode) => (mode & 73) !== 0 && size2 >= MIN_SIZE && size2 <= MAX_SIZE,
-  start: () => new GoBuildInfoRun()
+  matches: /* @__PURE__ */ __name((_path, size2, mode) => (mode & 73) !== 0 && size2 >= MIN_SIZE && size2 <= MAX_SIZE, "matches"),
+  start: /* @__PURE__ */ __name(() => new GoBuildInfoRun(), "start")
 };
 
 // src/catalog/probes/zip-stream.ts
@@ -93200,6 +95911,9 @@ var ZipLocalStream = class {
   }
   options;
   onEntry;
+  static {
+    __name(this, "ZipLocalStream");
+  }
   buf = Buffer.alloc(0);
   state = { kind: "header" };
   sawHeader = false;
@@ -93350,6 +96064,7 @@ function descriptorSize(buf, p, dataLength, zip64) {
   }
   return 0;
 }
+__name(descriptorSize, "descriptorSize");
 function zip64Sizes(extra, hasUncompressed, hasCompressed) {
   for (let i = 0; i + 4 <= extra.length; ) {
     const id = extra.readUInt16LE(i);
@@ -93362,6 +96077,7 @@ function zip64Sizes(extra, hasUncompressed, hasCompressed) {
   }
   return void 0;
 }
+__name(zip64Sizes, "zip64Sizes");
 
 // src/catalog/probes/jar-maven.ts
 var MAX_ENTRY_BYTES = 64 * 1024;
@@ -93380,6 +96096,7 @@ function parseProperties(text) {
   }
   return out;
 }
+__name(parseProperties, "parseProperties");
 function parseManifest(text) {
   const out = /* @__PURE__ */ new Map();
   let last;
@@ -93396,17 +96113,21 @@ function parseManifest(text) {
   }
   return out;
 }
+__name(parseManifest, "parseManifest");
 var JarMavenRun = class {
+  static {
+    __name(this, "JarMavenRun");
+  }
   info = { poms: [] };
   zip;
   nested = 0;
   constructor() {
     this.zip = new ZipLocalStream(
       {
-        wants: (name) => {
+        wants: /* @__PURE__ */ __name((name) => {
           if (ARCHIVE.test(name)) this.nested++;
           return name === MANIFEST || POM.test(name);
-        },
+        }, "wants"),
         maxEntryBytes: MAX_ENTRY_BYTES
       },
       (entry) => this.onEntry(entry)
@@ -93423,10 +96144,10 @@ var JarMavenRun = class {
     if (entry.name === MANIFEST) {
       const m = parseManifest(text);
       const manifest = {};
-      const set = (key, header2) => {
+      const set = /* @__PURE__ */ __name((key, header2) => {
         const v = m.get(header2);
         if (v) manifest[key] = v;
-      };
+      }, "set");
       set("title", "Implementation-Title");
       set("version", "Implementation-Version");
       set("vendor", "Implementation-Vendor");
@@ -93458,8 +96179,8 @@ var JarMavenRun = class {
 var jarMavenProbe = {
   id: "jar-maven",
   version: 1,
-  matches: (path12, size2) => size2 >= 22 && ARCHIVE.test(path12),
-  start: () => new JarMavenRun()
+  matches: /* @__PURE__ */ __name((path12, size2) => size2 >= 22 && ARCHIVE.test(path12), "matches"),
+  start: /* @__PURE__ */ __name(() => new JarMavenRun(), "start")
 };
 
 // src/catalog/lang/tree-paths.ts
@@ -93473,6 +96194,7 @@ function sortedPaths(tree) {
   }
   return paths;
 }
+__name(sortedPaths, "sortedPaths");
 function pathsUnder(tree, dir) {
   const paths = sortedPaths(tree);
   const prefix2 = dir === "" ? "" : `${dir}/`;
@@ -93491,6 +96213,7 @@ function pathsUnder(tree, dir) {
   }
   return out;
 }
+__name(pathsUnder, "pathsUnder");
 function ownedFilesUnder(tree, dir, skip) {
   const out = [];
   const cut = dir === "" ? 0 : dir.length + 1;
@@ -93502,20 +96225,25 @@ function ownedFilesUnder(tree, dir, skip) {
   }
   return out;
 }
+__name(ownedFilesUnder, "ownedFilesUnder");
 function layerOf3(tree, path12) {
   return tree.captured.get(path12)?.layer ?? tree.entries.get(path12)?.layer ?? 0;
 }
+__name(layerOf3, "layerOf");
 function capturedMatching(ctx, globs2) {
   const isMatch = (0, import_picomatch2.default)([...globs2], { dot: true });
   return ctx.capturedPaths().filter((p) => isMatch(p));
 }
+__name(capturedMatching, "capturedMatching");
 function dirname7(path12) {
   const i = path12.lastIndexOf("/");
   return i < 0 ? "" : path12.slice(0, i);
 }
+__name(dirname7, "dirname");
 function basename5(path12) {
   return path12.slice(path12.lastIndexOf("/") + 1);
 }
+__name(basename5, "basename");
 function joinPath(base, relative3) {
   const parts = relative3.startsWith("/") ? [] : base.split("/").filter((s) => s !== "");
   for (const seg of relative3.split("/")) {
@@ -93527,17 +96255,20 @@ function joinPath(base, relative3) {
   }
   return parts.length === 0 ? void 0 : parts.join("/");
 }
+__name(joinPath, "joinPath");
 function uniqueFiles(lists) {
   const seen = /* @__PURE__ */ new Map();
   for (const list3 of lists) for (const f of list3) if (!seen.has(f.path)) seen.set(f.path, f);
   return [...seen.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 }
+__name(uniqueFiles, "uniqueFiles");
 
 // src/catalog/lang/composer.ts
 var composerGlobs = ["**/vendor/composer/installed.json"];
 function isRecord(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+__name(isRecord, "isRecord");
 function parseInstalledJson(text) {
   const doc = JSON.parse(text);
   let list3;
@@ -93564,6 +96295,7 @@ function parseInstalledJson(text) {
   }
   return { packages, skipped };
 }
+__name(parseInstalledJson, "parseInstalledJson");
 function catalogComposer(ctx) {
   const packages = [];
   const problems = [];
@@ -93610,6 +96342,7 @@ function catalogComposer(ctx) {
   }
   return { packages, problems };
 }
+__name(catalogComposer, "catalogComposer");
 var composerCataloger = {
   id: "composer",
   ecosystem: "composer",
@@ -93633,6 +96366,7 @@ var gemGlobs = ["**/specifications/*.gemspec"];
 function unquote2(body2) {
   return body2.replace(/\\(.)/g, (_m, c) => c === "n" ? "\n" : c === "t" ? "	" : c);
 }
+__name(unquote2, "unquote");
 var stringLiteral = /"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'/g;
 function assigned(text, field) {
   const re = new RegExp(`^\\s*\\w+\\.${field}\\s*=\\s*(.*)$`, "m");
@@ -93647,6 +96381,7 @@ function assigned(text, field) {
   }
   return out;
 }
+__name(assigned, "assigned");
 function parseGemspec(text) {
   if (text.includes("\0")) throw new Error("binary content, not a gemspec");
   const stub = /^# stub: (\S+) (\S+) (\S+)/m.exec(text);
@@ -93663,6 +96398,7 @@ function parseGemspec(text) {
   if (platform2 !== void 0 && platform2 !== "ruby") spec.platform = platform2;
   return spec;
 }
+__name(parseGemspec, "parseGemspec");
 function catalogGems(ctx) {
   const packages = [];
   const problems = [];
@@ -93684,7 +96420,7 @@ function catalogGems(ctx) {
     }
     const gemHome = dirname7(dirname7(location));
     const full = basename5(location).slice(0, -".gemspec".length);
-    const at = (rel) => gemHome === "" ? rel : `${gemHome}/${rel}`;
+    const at = /* @__PURE__ */ __name((rel) => gemHome === "" ? rel : `${gemHome}/${rel}`, "at");
     const extras = [{ path: location }];
     for (const rel of [`cache/${full}.gem`, ...spec.executables.map((e) => `bin/${e}`)]) {
       const entry = ctx.tree.entries.get(at(rel));
@@ -93705,6 +96441,7 @@ function catalogGems(ctx) {
   }
   return { packages, problems };
 }
+__name(catalogGems, "catalogGems");
 var gemCataloger = {
   id: "gem",
   ecosystem: "gem",
@@ -93718,6 +96455,7 @@ var goBuildInfoProbeId = "go-buildinfo";
 function isBuildInfo(v) {
   return typeof v === "object" && v !== null && Array.isArray(v.deps);
 }
+__name(isBuildInfo, "isBuildInfo");
 function packageOf(mod, info2, location, layer, main) {
   const metadata2 = {};
   if (info2.goVersion) metadata2.goVersion = info2.goVersion;
@@ -93739,6 +96477,7 @@ function packageOf(mod, info2, location, layer, main) {
     metadata: metadata2
   };
 }
+__name(packageOf, "packageOf");
 function catalogGo(ctx) {
   const packages = [];
   const problems = [];
@@ -93769,6 +96508,7 @@ function catalogGo(ctx) {
   }
   return { packages, problems };
 }
+__name(catalogGo, "catalogGo");
 var goCataloger = {
   id: "go",
   ecosystem: "go",
@@ -93782,6 +96522,7 @@ var jarMavenProbeId = "jar-maven";
 function isJarInfo(v) {
   return typeof v === "object" && v !== null && Array.isArray(v.poms);
 }
+__name(isJarInfo, "isJarInfo");
 function catalogMaven(ctx) {
   const packages = [];
   const problems = [];
@@ -93836,6 +96577,7 @@ function catalogMaven(ctx) {
   }
   return { packages, problems };
 }
+__name(catalogMaven, "catalogMaven");
 var mavenCataloger = {
   id: "maven",
   ecosystem: "maven",
@@ -93855,8 +96597,9 @@ function parseNpmManifest(text) {
   const license = licenseOf(doc);
   return license === void 0 ? { name, version: version4 } : { name, version: version4, license };
 }
+__name(parseNpmManifest, "parseNpmManifest");
 function licenseOf(doc) {
-  const one = (v) => typeof v === "string" ? v : isRecord2(v) && typeof v.type === "string" ? v.type : void 0;
+  const one = /* @__PURE__ */ __name((v) => typeof v === "string" ? v : isRecord2(v) && typeof v.type === "string" ? v.type : void 0, "one");
   const direct = one(doc.license);
   if (direct !== void 0) return direct;
   if (Array.isArray(doc.licenses)) {
@@ -93865,16 +96608,20 @@ function licenseOf(doc) {
   }
   return void 0;
 }
+__name(licenseOf, "licenseOf");
 function isRecord2(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+__name(isRecord2, "isRecord");
 function inNestedModules(relative3) {
   return relative3 === "node_modules" || relative3.startsWith("node_modules/") || relative3.includes("/node_modules/");
 }
+__name(inNestedModules, "inNestedModules");
 function nodeModulesOf(packageDir) {
   const parent = dirname7(packageDir);
   return basename5(parent).startsWith("@") ? dirname7(parent) : parent;
 }
+__name(nodeModulesOf, "nodeModulesOf");
 function binLinks(tree, nodeModules) {
   const binDir = `${nodeModules}/.bin`;
   const out = [];
@@ -93886,6 +96633,7 @@ function binLinks(tree, nodeModules) {
   }
   return out;
 }
+__name(binLinks, "binLinks");
 function catalogNpm(ctx) {
   const packages = [];
   const problems = [];
@@ -93928,6 +96676,7 @@ function catalogNpm(ctx) {
   }
   return { packages, problems };
 }
+__name(catalogNpm, "catalogNpm");
 var npmCataloger = {
   id: "npm",
   ecosystem: "npm",
@@ -93963,6 +96712,7 @@ ${raw.trim()}`;
   }
   return headers;
 }
+__name(parseHeaders, "parseHeaders");
 function parsePythonMetadata(text) {
   if (text.includes("\0")) throw new Error("binary content, not a metadata file");
   const headers = parseHeaders(text);
@@ -93972,6 +96722,7 @@ function parsePythonMetadata(text) {
   const license = licenseOf2(headers);
   return license === void 0 ? { name, version: version4 } : { name, version: version4, license };
 }
+__name(parsePythonMetadata, "parsePythonMetadata");
 function licenseOf2(headers) {
   const expression = headers.get("license-expression")?.[0];
   if (expression) return expression;
@@ -93980,6 +96731,7 @@ function licenseOf2(headers) {
   const fromClassifiers = (headers.get("classifier") ?? []).filter((c) => c.startsWith("License ::")).map((c) => c.split("::").pop()?.trim() ?? "").filter((c) => c !== "" && c !== "OSI Approved");
   return fromClassifiers.length > 0 ? fromClassifiers.join(" AND ") : void 0;
 }
+__name(licenseOf2, "licenseOf");
 function splitCsvLine(line) {
   const fields = [];
   let i = 0;
@@ -94014,6 +96766,7 @@ function splitCsvLine(line) {
     }
   }
 }
+__name(splitCsvLine, "splitCsvLine");
 var recordAlgorithms = /* @__PURE__ */ new Map([
   ["md5", 16],
   ["sha1", 20],
@@ -94052,6 +96805,7 @@ function parseRecord(text, siteDir) {
   }
   return { files, rejected };
 }
+__name(parseRecord, "parseRecord");
 function parsePathList(text, baseDir) {
   const out = [];
   for (const line of text.split(/\r?\n/)) {
@@ -94062,6 +96816,7 @@ function parsePathList(text, baseDir) {
   }
   return out;
 }
+__name(parsePathList, "parsePathList");
 
 // src/catalog/lang/python.ts
 var pythonGlobs = [
@@ -94106,6 +96861,7 @@ function catalogPython(ctx) {
   }
   return { packages, problems };
 }
+__name(catalogPython, "catalogPython");
 function distInfoFiles(ctx, distInfo, problems) {
   const own = ownedFilesUnder(ctx.tree, distInfo);
   const recordPath = `${distInfo}/RECORD`;
@@ -94122,6 +96878,7 @@ function distInfoFiles(ctx, distInfo, problems) {
   }
   return uniqueFiles([files, own]);
 }
+__name(distInfoFiles, "distInfoFiles");
 function eggInfoFiles(ctx, eggInfo) {
   const own = ownedFilesUnder(ctx.tree, eggInfo);
   const installed = ctx.read(`${eggInfo}/installed-files.txt`);
@@ -94137,6 +96894,7 @@ function eggInfoFiles(ctx, eggInfo) {
   }
   return own;
 }
+__name(eggInfoFiles, "eggInfoFiles");
 var pythonCataloger = {
   id: "python",
   ecosystem: "python",
@@ -94165,6 +96923,9 @@ var EMPTY_FILE_DIGESTS = {
   sha1: "da39a3ee5e6b4b0d3255bfef95601890afd80709"
 };
 var FileDigestsRun = class {
+  static {
+    __name(this, "FileDigestsRun");
+  }
   md5 = createHash6("md5");
   sha1 = createHash6("sha1");
   write(chunk) {
@@ -94181,16 +96942,17 @@ function createFileDigestsProbe(options = {}) {
     id: FILE_DIGESTS_PROBE_ID,
     // The cap is part of what the results mean, so it is part of the cache key.
     version: 1 * 1e9 + max,
-    matches: (_path, size2) => size2 > 0 && size2 <= max,
-    start: () => new FileDigestsRun()
+    matches: /* @__PURE__ */ __name((_path, size2) => size2 > 0 && size2 <= max, "matches"),
+    start: /* @__PURE__ */ __name(() => new FileDigestsRun(), "start")
   };
 }
+__name(createFileDigestsProbe, "createFileDigestsProbe");
 var fileDigestsProbe = createFileDigestsProbe();
 
 // src/policy/secret-patterns.ts
 var NEWLINE = String.raw`(?:\r?\n|(?:\\r)?\\n)`;
 var PEM_HEADER = String.raw`(?:[A-Za-z][A-Za-z-]*: ?[^\r\n\\]*${NEWLINE})*`;
-var isExample = (m) => /EXAMPLE/.test(m);
+var isExample = /* @__PURE__ */ __name((m) => /EXAMPLE/.test(m), "isExample");
 var PATTERNS = [
   {
     kind: "private-key",
@@ -94228,6 +96990,9 @@ var GCP_TYPE = /"type"\s*:\s*"service_account"/;
 var GCP_KEY = /"private_key"\s*:\s*"-----BEGIN/;
 var SECRET_PATTERN_WINDOW = 512;
 var SecretScanner = class {
+  static {
+    __name(this, "SecretScanner");
+  }
   patterns;
   found = /* @__PURE__ */ new Set();
   gcpType = false;
@@ -94258,6 +97023,7 @@ function matches(pattern, text) {
   for (const m of text.matchAll(pattern.regex)) if (!reject(m[0])) return true;
   return false;
 }
+__name(matches, "matches");
 
 // src/policy/secrets-probe.ts
 var SECRETS_PROBE_ID = "secrets";
@@ -94266,12 +97032,14 @@ function createSecretsProbe(options = {}) {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_SECRETS_MAX_FILE_BYTES;
   return {
     id: SECRETS_PROBE_ID,
-    version: 1,
+    // 2: binary content (a NUL in the first 8,000 bytes) is no longer scanned.
+    version: 2,
     options: `maxFileBytes=${maxFileBytes}`,
-    matches: (_path, size2) => size2 > 0 && size2 <= maxFileBytes,
-    start: (path12) => new SecretsRun(path12, maxFileBytes)
+    matches: /* @__PURE__ */ __name((_path, size2) => size2 > 0 && size2 <= maxFileBytes, "matches"),
+    start: /* @__PURE__ */ __name((path12) => new SecretsRun(path12, maxFileBytes), "start")
   };
 }
+__name(createSecretsProbe, "createSecretsProbe");
 var OPAQUE_MAGICS = [
   Buffer.from([31, 139]),
   // gzip
@@ -94292,31 +97060,59 @@ var OPAQUE_MAGICS = [
 function isOpaqueContent(head) {
   return OPAQUE_MAGICS.some((m) => head.length >= m.length && head.subarray(0, m.length).equals(m));
 }
+__name(isOpaqueContent, "isOpaqueContent");
+var BINARY_SNIFF_BYTES = 8e3;
+function isBinaryContent(head) {
+  return head.subarray(0, BINARY_SNIFF_BYTES).includes(0);
+}
+__name(isBinaryContent, "isBinaryContent");
 var SecretsRun = class {
   constructor(path12, maxBytes) {
     this.maxBytes = maxBytes;
     this.scanner = new SecretScanner(path12);
   }
   maxBytes;
+  static {
+    __name(this, "SecretsRun");
+  }
   scanner;
   tail = "";
   seen = 0;
-  opaque = false;
+  /** The first bytes (a copy), held until there are enough to decide text or not. */
+  head = null;
+  headLength = 0;
+  decided = false;
+  skip = false;
   write(chunk) {
-    if (this.seen >= this.maxBytes || this.opaque) return;
-    if (this.seen === 0 && isOpaqueContent(chunk)) {
-      this.opaque = true;
-      return;
-    }
+    if (this.skip) return;
+    if (this.decided) return this.scan(chunk);
+    this.head ??= Buffer.allocUnsafe(BINARY_SNIFF_BYTES);
+    const n2 = chunk.copy(this.head, this.headLength);
+    this.headLength += n2;
+    if (this.headLength < BINARY_SNIFF_BYTES) return;
+    this.decide();
+    if (n2 < chunk.length && !this.skip) this.scan(chunk.subarray(n2));
+  }
+  end() {
+    if (!this.decided) this.decide();
+    const kinds = this.scanner.kinds();
+    return kinds.length > 0 ? { kinds } : void 0;
+  }
+  /** Text gets scanned from its first byte; compressed, image and binary content not at all. */
+  decide() {
+    this.decided = true;
+    const head = (this.head ?? Buffer.alloc(0)).subarray(0, this.headLength);
+    this.head = null;
+    if (isOpaqueContent(head) || isBinaryContent(head)) this.skip = true;
+    else this.scan(head);
+  }
+  scan(chunk) {
+    if (this.seen >= this.maxBytes) return;
     const piece = chunk.subarray(0, this.maxBytes - this.seen);
     this.seen += piece.length;
     const text = this.tail + piece.toString("latin1");
     this.scanner.scan(text);
     this.tail = text.slice(-SECRET_PATTERN_WINDOW);
-  }
-  end() {
-    const kinds = this.scanner.kinds();
-    return kinds.length > 0 ? { kinds } : void 0;
   }
 };
 function secretKindsOf(probes) {
@@ -94325,6 +97121,7 @@ function secretKindsOf(probes) {
   const kinds = found.kinds;
   return Array.isArray(kinds) ? kinds.filter((k) => typeof k === "string") : [];
 }
+__name(secretKindsOf, "secretKindsOf");
 
 // src/catalog/registry.ts
 var defaultCatalogers = [
@@ -94340,6 +97137,7 @@ function defaultProbes(options = {}) {
     createSecretsProbe({ maxFileBytes: options.secretsMaxFileBytes ?? DEFAULT_SECRETS_MAX_FILE_BYTES })
   ];
 }
+__name(defaultProbes, "defaultProbes");
 var DEFAULT_MAX_CAPTURE_BYTES = 256 * 1024 * 1024;
 function defaultCaptureSpec(options = {}) {
   const globs2 = new Set(OS_RELEASE_GLOBS);
@@ -94350,6 +97148,7 @@ function defaultCaptureSpec(options = {}) {
     probes: defaultProbes(options)
   };
 }
+__name(defaultCaptureSpec, "defaultCaptureSpec");
 
 // src/image/open.ts
 import { stat as stat6 } from "node:fs/promises";
@@ -94362,6 +97161,9 @@ var TarBlobStore = class {
     this.location = tar2.path;
   }
   tar;
+  static {
+    __name(this, "TarBlobStore");
+  }
   location;
   readFile(name, maxBytes) {
     if (!this.tar.has(name)) return Promise.resolve(void 0);
@@ -94396,11 +97198,15 @@ async function openOciArchiveTar(tar2, reference, tag, options) {
     throw err2;
   }
 }
+__name(openOciArchiveTar, "openOciArchiveTar");
 var OciArchiveSource = class {
   constructor(sourceOptions = {}) {
     this.sourceOptions = sourceOptions;
   }
   sourceOptions;
+  static {
+    __name(this, "OciArchiveSource");
+  }
   transport = "oci-archive";
   async open(reference, options) {
     const { path: path12, selector } = await splitLocalReference(reference.replace(/^oci-archive:/, ""));
@@ -94411,12 +97217,12 @@ var OciArchiveSource = class {
 
 // src/image/oci-layout.ts
 import { createReadStream as createReadStream3 } from "node:fs";
-import { open as open3, stat as stat5 } from "node:fs/promises";
+import { open as open4, stat as stat5 } from "node:fs/promises";
 import { join as join9 } from "node:path";
 async function readCapped(path12, maxBytes, subject, tooLargeCode) {
   let handle;
   try {
-    handle = await open3(path12, "r");
+    handle = await open4(path12, "r");
   } catch (err2) {
     if (err2.code === "ENOENT") return void 0;
     throw new ImageChangelogError(
@@ -94442,11 +97248,15 @@ async function readCapped(path12, maxBytes, subject, tooLargeCode) {
     await handle.close();
   }
 }
+__name(readCapped, "readCapped");
 var DirectoryBlobStore = class {
   constructor(location) {
     this.location = location;
   }
   location;
+  static {
+    __name(this, "DirectoryBlobStore");
+  }
   readFile(name, maxBytes) {
     return readCapped(join9(this.location, name), maxBytes, `${this.location} ${name}`, "MANIFEST_TOO_LARGE");
   }
@@ -94471,7 +97281,7 @@ var DirectoryBlobStore = class {
   async openBlob(digest) {
     const path12 = join9(this.location, blobPath(digest));
     if (await this.blobSize(digest) === void 0) throw blobNotFound(this, digest);
-    return createReadStream3(path12);
+    return createReadStream3(path12, { highWaterMark: FILE_READ_CHUNK_BYTES });
   }
   close() {
     return Promise.resolve();
@@ -94482,6 +97292,9 @@ var OciLayoutSource = class {
     this.sourceOptions = sourceOptions;
   }
   sourceOptions;
+  static {
+    __name(this, "OciLayoutSource");
+  }
   transport = "oci";
   async open(reference, options) {
     const { path: path12, selector } = await splitLocalReference(reference.replace(/^oci:/, ""));
@@ -94525,6 +97338,7 @@ function parseTransport(reference) {
   }
   return { rest: reference };
 }
+__name(parseTransport, "parseTransport");
 var ACCEPTED = "expected oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], an existing layout directory or archive file, docker://NAME[:TAG][@DIGEST], docker-daemon:NAME[:TAG], or a registry name";
 function notFound(reference, why) {
   return new ImageChangelogError("IMAGE_NOT_FOUND", `cannot open image "${reference}": ${why}`, {
@@ -94532,6 +97346,7 @@ function notFound(reference, why) {
     hint: ACCEPTED
   });
 }
+__name(notFound, "notFound");
 var REGISTRY_NAME = /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 async function openBarePath(reference, options, host) {
   const s = await stat6(reference);
@@ -94556,6 +97371,7 @@ async function openBarePath(reference, options, host) {
     "the file is a tar but neither a docker-archive (manifest.json) nor an oci-archive (oci-layout, index.json)"
   );
 }
+__name(openBarePath, "openBarePath");
 async function pathExists(path12) {
   try {
     await stat6(path12);
@@ -94564,12 +97380,13 @@ async function pathExists(path12) {
     return false;
   }
 }
+__name(pathExists, "pathExists");
 async function openImage(reference, options = {}) {
   const { extraSources = [], host, ...rest } = options;
   const openOptions = rest.platform ? { platform: rest.platform } : {};
   const local = host ? { host } : {};
   const { transport } = parseTransport(reference);
-  const extra = (t) => extraSources.find((s) => s.transport === t);
+  const extra = /* @__PURE__ */ __name((t) => extraSources.find((s) => s.transport === t), "extra");
   switch (transport) {
     case "oci":
       return new OciLayoutSource(local).open(reference, openOptions);
@@ -94601,6 +97418,7 @@ async function openImage(reference, options = {}) {
     registry ? "not a path nor a valid image name" : "no such file or directory, and no registry source is available here"
   );
 }
+__name(openImage, "openImage");
 
 // src/diff/excludes.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
@@ -94649,11 +97467,13 @@ var DEFAULT_EXCLUDES = [
 function excludeGlobs(options) {
   return [...options.defaultExcludes ? DEFAULT_EXCLUDES : [], ...options.exclude];
 }
+__name(excludeGlobs, "excludeGlobs");
 function excludeMatcher(options) {
   const globs2 = excludeGlobs(options).map((g) => g.trim().replace(/^\/+/, "")).filter((g) => g !== "");
   if (globs2.length === 0) return () => false;
   return (0, import_picomatch3.default)(globs2, { dot: true });
 }
+__name(excludeMatcher, "excludeMatcher");
 
 // src/diff/files.ts
 function diffFiles(before, after) {
@@ -94686,6 +97506,7 @@ function diffFiles(before, after) {
   }
   return out.sort((x, y) => x.path < y.path ? -1 : x.path > y.path ? 1 : 0);
 }
+__name(diffFiles, "diffFiles");
 function parents(files) {
   const set = /* @__PURE__ */ new Set();
   for (const f of files) {
@@ -94694,9 +97515,11 @@ function parents(files) {
   }
   return set;
 }
+__name(parents, "parents");
 function kindOf(type) {
   return type === "hardlink" ? "file" : type;
 }
+__name(kindOf, "kindOf");
 function compareEntries(b, a) {
   const aspects = [];
   const type = kindOf(a.type);
@@ -94714,35 +97537,42 @@ function compareEntries(b, a) {
   if (b.gid !== a.gid) aspects.push("gid");
   return aspects;
 }
+__name(compareEntries, "compareEntries");
 function state3(f) {
   const s = { type: f.type, mode: f.mode, uid: f.uid, gid: f.gid, size: f.size, layer: f.layer };
   if (f.sha256 !== void 0) s.sha256 = f.sha256;
   if (f.link !== void 0) s.link = f.link;
   return s;
 }
+__name(state3, "state");
 function attribute(change2, entry) {
   const c = { ...change2, owners: [...entry.owners ?? []].sort(), ownership: entry.ownership };
   if (change2.after !== void 0 && entry.modifiedAfterInstall === true) c.modifiedAfterInstall = true;
   return c;
 }
+__name(attribute, "attribute");
 
 // src/catalog/versions/scheme.ts
 function sign(n2) {
   return n2 < 0 ? -1 : n2 > 0 ? 1 : 0;
 }
+__name(sign, "sign");
 function compareDigits(a, b) {
   const x = a.replace(/^0+/, "");
   const y = b.replace(/^0+/, "");
   if (x.length !== y.length) return x.length < y.length ? -1 : 1;
   return x < y ? -1 : x > y ? 1 : 0;
 }
+__name(compareDigits, "compareDigits");
 function compareStrings(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+__name(compareStrings, "compareStrings");
 function leadingNumbers(version4) {
   const m = /^\d+(?:\.\d+)*/.exec(version4);
   return m ? m[0].split(".") : void 0;
 }
+__name(leadingNumbers, "leadingNumbers");
 function classifyBump(a, b) {
   const na = leadingNumbers(a);
   const nb = leadingNumbers(b);
@@ -94755,6 +97585,7 @@ function classifyBump(a, b) {
   }
   return "patch";
 }
+__name(classifyBump, "classifyBump");
 
 // src/catalog/versions/apk.ts
 var SUFFIX_RANK = {
@@ -94769,14 +97600,17 @@ var SUFFIX_RANK = {
   p: 9
 };
 var SUFFIX_NONE = 4;
-var isDigit = (c) => c >= "0" && c <= "9";
-var isLower = (c) => c >= "a" && c <= "z";
-var isHex = (c) => isDigit(c) || c >= "a" && c <= "f" || c >= "A" && c <= "F";
+var isDigit = /* @__PURE__ */ __name((c) => c >= "0" && c <= "9", "isDigit");
+var isLower = /* @__PURE__ */ __name((c) => c >= "a" && c <= "z", "isLower");
+var isHex = /* @__PURE__ */ __name((c) => isDigit(c) || c >= "a" && c <= "f" || c >= "A" && c <= "F", "isHex");
 var Tokenizer = class {
   constructor(s) {
     this.s = s;
   }
   s;
+  static {
+    __name(this, "Tokenizer");
+  }
   at = 0;
   kind = 0 /* InitialDigit */;
   run(accept3) {
@@ -94849,6 +97683,7 @@ function compareSameKind(a, b) {
       return compareStrings(a.text, b.text);
   }
 }
+__name(compareSameKind, "compareSameKind");
 function compareApkVersions(a, b) {
   const ra = new Tokenizer(a.trim());
   const rb2 = new Tokenizer(b.trim());
@@ -94865,9 +97700,11 @@ function compareApkVersions(a, b) {
   if (tb.kind === 3 /* Suffix */ && (tb.suffix ?? 0) < SUFFIX_NONE) return 1;
   return ta.kind > tb.kind ? -1 : 1;
 }
+__name(compareApkVersions, "compareApkVersions");
 function apkUpstream(version4) {
   return version4.trim().replace(/-r\d+$/, "");
 }
+__name(apkUpstream, "apkUpstream");
 function apkBump(a, b) {
   if (compareApkVersions(a, b) === 0) return void 0;
   const ua = apkUpstream(a);
@@ -94875,6 +97712,7 @@ function apkBump(a, b) {
   if (compareApkVersions(ua, ub) === 0) return "patch";
   return classifyBump(ua, ub);
 }
+__name(apkBump, "apkBump");
 var apkVersionScheme = { id: "apk", compare: compareApkVersions, bump: apkBump };
 
 // src/catalog/versions/dpkg.ts
@@ -94890,14 +97728,16 @@ function parseDpkgVersion(version4) {
   if (dash < 0) return { epoch, upstream: rest, revision: "" };
   return { epoch, upstream: rest.slice(0, dash), revision: rest.slice(dash + 1) };
 }
-var isDigit2 = (c) => c >= 48 && c <= 57;
-var isLetter = (c) => c >= 65 && c <= 90 || c >= 97 && c <= 122;
+__name(parseDpkgVersion, "parseDpkgVersion");
+var isDigit2 = /* @__PURE__ */ __name((c) => c >= 48 && c <= 57, "isDigit");
+var isLetter = /* @__PURE__ */ __name((c) => c >= 65 && c <= 90 || c >= 97 && c <= 122, "isLetter");
 function weight(c) {
   if (Number.isNaN(c) || isDigit2(c)) return 0;
   if (isLetter(c)) return c;
   if (c === 126) return -1;
   return c + 256;
 }
+__name(weight, "weight");
 function compareDpkgPart(a, b) {
   let i = 0;
   let j = 0;
@@ -94918,11 +97758,13 @@ function compareDpkgPart(a, b) {
   }
   return 0;
 }
+__name(compareDpkgPart, "compareDpkgPart");
 function compareDpkgVersions(a, b) {
   const va = parseDpkgVersion(a);
   const vb = parseDpkgVersion(b);
   return compareDigits(va.epoch, vb.epoch) || compareDpkgPart(va.upstream, vb.upstream) || compareDpkgPart(va.revision, vb.revision);
 }
+__name(compareDpkgVersions, "compareDpkgVersions");
 function dpkgBump(a, b) {
   if (compareDpkgVersions(a, b) === 0) return void 0;
   const va = parseDpkgVersion(a);
@@ -94931,6 +97773,7 @@ function dpkgBump(a, b) {
   if (compareDpkgPart(va.upstream, vb.upstream) === 0) return "patch";
   return classifyBump(va.upstream, vb.upstream);
 }
+__name(dpkgBump, "dpkgBump");
 var dpkgVersionScheme = { id: "dpkg", compare: compareDpkgVersions, bump: dpkgBump };
 
 // src/catalog/versions/go.ts
@@ -94963,15 +97806,15 @@ var GENERIC_RANKS = {
   r: 1,
   sp: 1
 };
-var genericWordRanks = (word) => GENERIC_RANKS[word];
+var genericWordRanks = /* @__PURE__ */ __name((word) => GENERIC_RANKS[word], "genericWordRanks");
 function items(version4) {
   const out = [];
   let numbers = [];
-  const flushNumbers = () => {
+  const flushNumbers = /* @__PURE__ */ __name(() => {
     while (numbers.length > 0 && /^0*$/.test(numbers[numbers.length - 1] ?? "")) numbers.pop();
     for (const n2 of numbers) out.push({ num: n2 });
     numbers = [];
-  };
+  }, "flushNumbers");
   for (const m of version4.toLowerCase().matchAll(/\d+|[a-z]+/g)) {
     const run2 = m[0];
     if (/^\d/.test(run2)) numbers.push(run2);
@@ -94983,6 +97826,7 @@ function items(version4) {
   flushNumbers();
   return out;
 }
+__name(items, "items");
 function classOf(item, ranks) {
   if (item === void 0) return [1, 0];
   if ("num" in item) return [4, 0];
@@ -94992,6 +97836,7 @@ function classOf(item, ranks) {
   if (rank === 0) return [1, 0];
   return [2, rank];
 }
+__name(classOf, "classOf");
 function compareLooseBy(ranks, a, b) {
   if (a === b) return 0;
   const ia = items(a);
@@ -95013,17 +97858,20 @@ function compareLooseBy(ranks, a, b) {
   }
   return compareStrings(a, b);
 }
+__name(compareLooseBy, "compareLooseBy");
 function compareLoose(a, b) {
   return compareLooseBy(genericWordRanks, a, b);
 }
-var stripV = (v) => v.trim().replace(/^v(?=\d)/i, "");
+__name(compareLoose, "compareLoose");
+var stripV = /* @__PURE__ */ __name((v) => v.trim().replace(/^v(?=\d)/i, ""), "stripV");
 function looseBump(a, b) {
   if (a === b) return void 0;
   return classifyBump(stripV(a), stripV(b));
 }
+__name(looseBump, "looseBump");
 var composerVersionScheme = {
   id: "composer",
-  compare: (a, b) => compareLoose(stripV(a), stripV(b)) || compareStrings(a, b),
+  compare: /* @__PURE__ */ __name((a, b) => compareLoose(stripV(a), stripV(b)) || compareStrings(a, b), "compare"),
   bump: looseBump
 };
 var looseVersionScheme = { id: "loose", compare: compareLoose, bump: looseBump };
@@ -95035,6 +97883,7 @@ function parse4(v) {
   if (!v.trim().startsWith("v")) return null;
   return import_semver3.default.parse(v.trim().slice(1));
 }
+__name(parse4, "parse");
 function compareGoVersions(a, b) {
   const pa = parse4(a);
   const pb = parse4(b);
@@ -95043,6 +97892,7 @@ function compareGoVersions(a, b) {
   if (!pa || !pb) return compareLoose(a, b);
   return sign(import_semver3.default.compare(pa, pb));
 }
+__name(compareGoVersions, "compareGoVersions");
 function goBump(a, b) {
   if (compareGoVersions(a, b) === 0) return void 0;
   const pa = parse4(a);
@@ -95050,6 +97900,7 @@ function goBump(a, b) {
   if (!pa || !pb) return "other";
   return classifyBump(`${pa.major}.${pa.minor}.${pa.patch}`, `${pb.major}.${pb.minor}.${pb.patch}`);
 }
+__name(goBump, "goBump");
 var goVersionScheme = { id: "go", compare: compareGoVersions, bump: goBump };
 
 // src/catalog/versions/maven.ts
@@ -95068,10 +97919,10 @@ var MAVEN_RANKS = {
   release: 0,
   sp: 1
 };
-var mavenWordRanks = (word) => MAVEN_RANKS[word];
+var mavenWordRanks = /* @__PURE__ */ __name((word) => MAVEN_RANKS[word], "mavenWordRanks");
 var mavenVersionScheme = {
   id: "maven",
-  compare: (a, b) => compareLooseBy(mavenWordRanks, a.trim(), b.trim()),
+  compare: /* @__PURE__ */ __name((a, b) => compareLooseBy(mavenWordRanks, a.trim(), b.trim()), "compare"),
   bump: looseBump
 };
 
@@ -95104,6 +97955,7 @@ function parsePep440(version4) {
   if (local !== void 0) out.local = local.split(/[-_.]/);
   return out;
 }
+__name(parsePep440, "parsePep440");
 function compareRelease(a, b) {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const rc = compareDigits(a[i] ?? "0", b[i] ?? "0");
@@ -95111,11 +97963,13 @@ function compareRelease(a, b) {
   }
   return 0;
 }
+__name(compareRelease, "compareRelease");
 function preKey(v) {
   if (v.pre) return [1, v.pre[0], v.pre[1]];
   if (v.post === void 0 && v.dev !== void 0) return [0, 0, "0"];
   return [2, 0, "0"];
 }
+__name(preKey, "preKey");
 function compareLocal(a, b) {
   if (!a || !b) return a ? 1 : b ? -1 : 0;
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
@@ -95129,6 +97983,7 @@ function compareLocal(a, b) {
   }
   return 0;
 }
+__name(compareLocal, "compareLocal");
 function comparePep440Parsed(a, b) {
   const byEpoch = compareDigits(a.epoch, b.epoch);
   if (byEpoch !== 0) return byEpoch;
@@ -95150,6 +98005,7 @@ function comparePep440Parsed(a, b) {
   }
   return compareLocal(a.local, b.local);
 }
+__name(comparePep440Parsed, "comparePep440Parsed");
 function comparePep440(a, b) {
   const pa = parsePep440(a);
   const pb = parsePep440(b);
@@ -95158,6 +98014,7 @@ function comparePep440(a, b) {
   if (!pa || !pb) return compareLoose(a, b);
   return comparePep440Parsed(pa, pb);
 }
+__name(comparePep440, "comparePep440");
 function pep440Bump(a, b) {
   if (comparePep440(a, b) === 0) return void 0;
   const pa = parsePep440(a);
@@ -95166,6 +98023,7 @@ function pep440Bump(a, b) {
   if (compareDigits(pa.epoch, pb.epoch) !== 0) return "other";
   return classifyBump(pa.release.join("."), pb.release.join("."));
 }
+__name(pep440Bump, "pep440Bump");
 var pep440VersionScheme = { id: "pep440", compare: comparePep440, bump: pep440Bump };
 
 // src/catalog/versions/rpm.ts
@@ -95185,9 +98043,10 @@ function parseRpmVersion(evr) {
   out.version = rest;
   return out;
 }
-var isDigit3 = (c) => c >= "0" && c <= "9";
-var isAlpha = (c) => c >= "a" && c <= "z" || c >= "A" && c <= "Z";
-var isSeparator = (c) => !isDigit3(c) && !isAlpha(c) && c !== "~" && c !== "^";
+__name(parseRpmVersion, "parseRpmVersion");
+var isDigit3 = /* @__PURE__ */ __name((c) => c >= "0" && c <= "9", "isDigit");
+var isAlpha = /* @__PURE__ */ __name((c) => c >= "a" && c <= "z" || c >= "A" && c <= "Z", "isAlpha");
+var isSeparator = /* @__PURE__ */ __name((c) => !isDigit3(c) && !isAlpha(c) && c !== "~" && c !== "^", "isSeparator");
 function rpmvercmp(a, b) {
   if (a === b) return 0;
   let i = 0;
@@ -95229,6 +98088,7 @@ function rpmvercmp(a, b) {
   if (i >= a.length && j >= b.length) return 0;
   return i < a.length ? 1 : -1;
 }
+__name(rpmvercmp, "rpmvercmp");
 function compareRpmVersions(a, b) {
   const va = parseRpmVersion(a);
   const vb = parseRpmVersion(b);
@@ -95238,6 +98098,7 @@ function compareRpmVersions(a, b) {
   if (byVersion !== 0) return byVersion;
   return rpmvercmp(va.release ?? "", vb.release ?? "");
 }
+__name(compareRpmVersions, "compareRpmVersions");
 function rpmBump(a, b) {
   if (compareRpmVersions(a, b) === 0) return void 0;
   const va = parseRpmVersion(a);
@@ -95246,6 +98107,7 @@ function rpmBump(a, b) {
   if (rpmvercmp(va.version, vb.version) === 0) return "patch";
   return classifyBump(va.version, vb.version);
 }
+__name(rpmBump, "rpmBump");
 var rpmVersionScheme = { id: "rpm", compare: compareRpmVersions, bump: rpmBump };
 
 // src/catalog/versions/rubygems.ts
@@ -95260,14 +98122,15 @@ function gemSegments(version4) {
   const firstWord = all.findIndex((s) => typeof s === "string" && /^[a-z]/i.test(s));
   const release = firstWord < 0 ? all : all.slice(0, firstWord);
   const pre = firstWord < 0 ? [] : all.slice(firstWord);
-  const trim = (xs) => {
+  const trim = /* @__PURE__ */ __name((xs) => {
     const out = [...xs];
     while (out.length > 0 && out[out.length - 1] === "0") out.pop();
     return out;
-  };
+  }, "trim");
   return [...trim(release), ...trim(pre)];
 }
-var isWord = (s) => /^[a-z]/i.test(String(s));
+__name(gemSegments, "gemSegments");
+var isWord = /* @__PURE__ */ __name((s) => /^[a-z]/i.test(String(s)), "isWord");
 function compareGemVersions(a, b) {
   const sa = gemSegments(a);
   const sb = gemSegments(b);
@@ -95285,10 +98148,12 @@ function compareGemVersions(a, b) {
   }
   return 0;
 }
+__name(compareGemVersions, "compareGemVersions");
 function gemBump(a, b) {
   if (compareGemVersions(a, b) === 0) return void 0;
   return classifyBump(a.trim(), b.trim());
 }
+__name(gemBump, "gemBump");
 var rubygemsVersionScheme = {
   id: "rubygems",
   compare: compareGemVersions,
@@ -95297,7 +98162,7 @@ var rubygemsVersionScheme = {
 
 // src/catalog/versions/semver.ts
 var import_semver4 = __toESM(require_semver2(), 1);
-var parse5 = (v) => import_semver4.default.parse(v.trim(), { loose: true });
+var parse5 = /* @__PURE__ */ __name((v) => import_semver4.default.parse(v.trim(), { loose: true }), "parse");
 function compareSemver(a, b) {
   const pa = parse5(a);
   const pb = parse5(b);
@@ -95306,6 +98171,7 @@ function compareSemver(a, b) {
   if (!pa || !pb) return compareLoose(a, b);
   return sign(import_semver4.default.compareBuild(pa, pb)) || compareStrings(a, b);
 }
+__name(compareSemver, "compareSemver");
 function semverBump(a, b) {
   if (compareSemver(a, b) === 0) return void 0;
   const pa = parse5(a);
@@ -95313,6 +98179,7 @@ function semverBump(a, b) {
   if (!pa || !pb) return classifyBump(a.trim(), b.trim());
   return classifyBump(`${pa.major}.${pa.minor}.${pa.patch}`, `${pb.major}.${pb.minor}.${pb.patch}`);
 }
+__name(semverBump, "semverBump");
 var semverVersionScheme = { id: "semver", compare: compareSemver, bump: semverBump };
 
 // src/catalog/versions/index.ts
@@ -95330,12 +98197,15 @@ var SCHEMES = {
 function versionScheme(ecosystem) {
   return SCHEMES[ecosystem] ?? looseVersionScheme;
 }
+__name(versionScheme, "versionScheme");
 function compareVersions(ecosystem, a, b) {
   return versionScheme(ecosystem).compare(a, b);
 }
+__name(compareVersions, "compareVersions");
 function versionBump(ecosystem, a, b) {
   return versionScheme(ecosystem).bump(a, b);
 }
+__name(versionBump, "versionBump");
 
 // src/diff/packages.ts
 var OS_ECOSYSTEMS = /* @__PURE__ */ new Set(["dpkg", "apk", "rpm"]);
@@ -95344,22 +98214,26 @@ function locationKey(pkg) {
   if (OS_ECOSYSTEMS.has(pkg.ecosystem)) return "";
   return pkg.version === "" ? pkg.location : pkg.location.split(pkg.version).join("\0v");
 }
+__name(locationKey, "locationKey");
 function packageIdentity(pkg, withArch = true) {
   return [pkg.ecosystem, pkg.name, withArch ? pkg.arch ?? "" : "", locationKey(pkg)].join("");
 }
+__name(packageIdentity, "packageIdentity");
 function ownerKey(pkg) {
   return `${pkg.ecosystem}:${pkg.name}`;
 }
+__name(ownerKey, "ownerKey");
 function ref(pkg) {
   return pkg.source ? { version: pkg.version, source: { ...pkg.source } } : { version: pkg.version };
 }
+__name(ref, "ref");
 function isRebuilt(a, b) {
   for (const key of BUILD_IDENTITY_KEYS) {
     const x = a.metadata?.[key];
     const y = b.metadata?.[key];
     if (x !== void 0 && y !== void 0 && x !== y) return true;
   }
-  const files = (p) => p.files.filter((f) => f.obsolete !== true);
+  const files = /* @__PURE__ */ __name((p) => p.files.filter((f) => f.obsolete !== true), "files");
   const before = new Map(files(a).map((f) => [f.path, f.digest]));
   const after = files(b);
   if (before.size !== new Set(after.map((f) => f.path)).size) return true;
@@ -95370,6 +98244,7 @@ function isRebuilt(a, b) {
   }
   return false;
 }
+__name(isRebuilt, "isRebuilt");
 function change(kind, before, after) {
   const base = after ?? before;
   const c = {
@@ -95384,6 +98259,7 @@ function change(kind, before, after) {
   if (after) c.after = ref(after);
   return c;
 }
+__name(change, "change");
 function compare2(before, after) {
   const order = before.version === after.version ? 0 : compareVersions(after.ecosystem, before.version, after.version);
   if (order === 0)
@@ -95393,6 +98269,7 @@ function compare2(before, after) {
   if (bump !== void 0) c.bump = bump;
   return c;
 }
+__name(compare2, "compare");
 function groupBy(pkgs, key) {
   const groups = /* @__PURE__ */ new Map();
   for (const p of pkgs) {
@@ -95403,6 +98280,7 @@ function groupBy(pkgs, key) {
   }
   return groups;
 }
+__name(groupBy, "groupBy");
 function pairUp(before, after, out) {
   const left = [...before];
   const right = [];
@@ -95415,7 +98293,7 @@ function pairUp(before, after, out) {
       left.splice(i, 1);
     }
   }
-  const byVersion = (x, y) => compareVersions(x.ecosystem, x.version, y.version);
+  const byVersion = /* @__PURE__ */ __name((x, y) => compareVersions(x.ecosystem, x.version, y.version), "byVersion");
   left.sort(byVersion);
   right.sort(byVersion);
   const n2 = Math.min(left.length, right.length);
@@ -95425,6 +98303,7 @@ function pairUp(before, after, out) {
   }
   return { removed: left.slice(n2), added: right.slice(n2) };
 }
+__name(pairUp, "pairUp");
 function diffPackages(before, after) {
   const out = [];
   const b = groupBy(before, (p) => packageIdentity(p));
@@ -95451,12 +98330,15 @@ function diffPackages(before, after) {
   for (const news of ra.values()) for (const p of news) out.push(change("added", void 0, p));
   return out.sort(comparePackageChanges);
 }
+__name(diffPackages, "diffPackages");
 function cmp(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+__name(cmp, "cmp");
 function comparePackageChanges(x, y) {
   return cmp(x.ecosystem, y.ecosystem) || cmp(x.name, y.name) || cmp(x.arch ?? "", y.arch ?? "") || cmp(x.location, y.location) || cmp(x.before?.version ?? "", y.before?.version ?? "") || cmp(x.after?.version ?? "", y.after?.version ?? "");
 }
+__name(comparePackageChanges, "comparePackageChanges");
 
 // src/diff/rollup.ts
 var ROOT_ROW = "/";
@@ -95466,6 +98348,7 @@ function rollupKey(path12, depth) {
   const n2 = Math.max(0, Math.floor(depth));
   return n2 === 0 || dirs.length === 0 ? ROOT_ROW : dirs.slice(0, n2).join("/");
 }
+__name(rollupKey, "rollupKey");
 function rollUp(changes, depth) {
   const rows = /* @__PURE__ */ new Map();
   for (const c of changes) {
@@ -95478,6 +98361,7 @@ function rollUp(changes, depth) {
   }
   return [...rows.values()].sort((x, y) => x.path < y.path ? -1 : x.path > y.path ? 1 : 0);
 }
+__name(rollUp, "rollUp");
 
 // src/diff/secret-keys.ts
 var REDACTED = "(redacted)";
@@ -95500,9 +98384,11 @@ function shouldRedactKey(name) {
   if (PLACE_WORDS.has(words2[words2.length - 1])) return false;
   return words2.some((w) => SECRET_STEMS.test(w) || SECRET_WORDS.has(w));
 }
+__name(shouldRedactKey, "shouldRedactKey");
 function redactUrlCredentials(value2) {
   return value2.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@/]+@/gi, `$1:${REDACTED}@`);
 }
+__name(redactUrlCredentials, "redactUrlCredentials");
 
 // src/diff/settings.ts
 var DERIVED_SETTING_KEYS = /* @__PURE__ */ new Set([
@@ -95514,9 +98400,11 @@ var DERIVED_SETTING_KEYS = /* @__PURE__ */ new Set([
 function list2(value2) {
   return value2 && value2.length > 0 ? JSON.stringify(value2) : void 0;
 }
+__name(list2, "list");
 function seconds(ns) {
   return ns === void 0 || ns === 0 ? void 0 : `${ns / 1e9}s`;
 }
+__name(seconds, "seconds");
 function healthcheck(h) {
   if (!h || !h.Test || h.Test.length === 0) return void 0;
   const [kind, ...args] = h.Test;
@@ -95530,21 +98418,24 @@ function healthcheck(h) {
   ].filter(([, v]) => v !== void 0).map(([k, v]) => `${k} ${v}`);
   return extras.length > 0 ? `${test} (${extras.join(", ")})` : test;
 }
+__name(healthcheck, "healthcheck");
 function describeOs(os8) {
   if (!os8) return void 0;
   if (os8.prettyName === void 0) return os8.versionId ? `${os8.id} ${os8.versionId}` : os8.id;
   return os8.versionId && !os8.prettyName.includes(os8.versionId) ? `${os8.prettyName} ${os8.versionId}` : os8.prettyName;
 }
+__name(describeOs, "describeOs");
 function secretAware(key, value2) {
   if (shouldRedactKey(key)) return { value: REDACTED, raw: value2, redacted: true };
   const safe = redactUrlCredentials(value2);
   return safe === value2 ? { value: value2, raw: value2 } : { value: safe, raw: value2, redacted: true };
 }
+__name(secretAware, "secretAware");
 function imageSettings(inv) {
   const out = /* @__PURE__ */ new Map();
-  const put = (key, value2) => {
+  const put = /* @__PURE__ */ __name((key, value2) => {
     if (value2 !== void 0 && value2 !== "") out.set(key, { value: value2, raw: value2 });
-  };
+  }, "put");
   const c = inv.config.config ?? {};
   put("user", c.User);
   put("entrypoint", list2(c.Entrypoint));
@@ -95571,10 +98462,12 @@ function imageSettings(inv) {
   put("size.uncompressed", String(inv.image.uncompressedSize));
   return out;
 }
+__name(imageSettings, "imageSettings");
 function history(inv, others) {
   const lines = inv.image.layers.filter((l) => !others.has(l.diffID)).map((l) => (l.createdBy ?? "").trim() || "(no history)");
   return lines.length > 0 ? lines.join("\n") : void 0;
 }
+__name(history, "history");
 function diffSettings(before, after) {
   const old = before ? imageSettings(before) : /* @__PURE__ */ new Map();
   const now = imageSettings(after);
@@ -95601,6 +98494,7 @@ function diffSettings(before, after) {
   }
   return out.sort((x, y) => x.key < y.key ? -1 : x.key > y.key ? 1 : 0);
 }
+__name(diffSettings, "diffSettings");
 
 // src/diff/diff.ts
 function side(inv) {
@@ -95613,12 +98507,15 @@ function side(inv) {
   if (inv.os) s.os = inv.os;
   return s;
 }
+__name(side, "side");
 function isNonPackaged(change2) {
   return change2.ownership === "none" && (change2.after ?? change2.before)?.type !== "dir";
 }
+__name(isNonPackaged, "isNonPackaged");
 function ownedBy(owners, key) {
   return owners.some((o) => o === key || o.startsWith(`${key}:`));
 }
+__name(ownedBy, "ownedBy");
 function attribute2(packages, files) {
   const byOwner = /* @__PURE__ */ new Map();
   for (const p of packages) {
@@ -95637,10 +98534,11 @@ function attribute2(packages, files) {
     if (explainedBy.size === 0) f.unexplained = true;
   }
 }
+__name(attribute2, "attribute");
 function explainListedDirectories(files, before, after) {
   const dirChanges = files.filter((f) => f.ownership === "none" && (f.after ?? f.before)?.type === "dir");
   if (dirChanges.length === 0) return;
-  const listers = (inv) => {
+  const listers = /* @__PURE__ */ __name((inv) => {
     const wanted = new Set(dirChanges.map((f) => f.path));
     const map = /* @__PURE__ */ new Map();
     for (const pkg of inv?.packages ?? []) {
@@ -95652,7 +98550,7 @@ function explainListedDirectories(files, before, after) {
       }
     }
     return map;
-  };
+  }, "listers");
   const afterListers = listers(after);
   const beforeListers = listers(before);
   for (const f of dirChanges) {
@@ -95662,6 +98560,7 @@ function explainListedDirectories(files, before, after) {
     f.owners = owners.sort();
   }
 }
+__name(explainListedDirectories, "explainListedDirectories");
 function diffInventories(before, after, options) {
   const packages = diffPackages(before?.packages ?? [], after.packages);
   const files = diffFiles(before?.files ?? [], after.files);
@@ -95679,14 +98578,14 @@ function diffInventories(before, after, options) {
     added: [...afterLayers].filter((d) => !beforeLayers.has(d)),
     removed: [...beforeLayers].filter((d) => !afterLayers.has(d))
   };
-  const countKinds = (items2, kinds, fold) => {
+  const countKinds = /* @__PURE__ */ __name((items2, kinds, fold) => {
     const out = Object.fromEntries(kinds.map((k) => [k, 0]));
     for (const { kind } of items2) {
       const k = fold?.[kind] ?? kind;
       if (k in out) out[k]++;
     }
     return out;
-  };
+  }, "countKinds");
   const counts = {
     packages: countKinds(packages, ["added", "removed", "upgraded", "downgraded", "rebuilt"]),
     files: countKinds(shown, ["added", "removed", "modified", "metadata"]),
@@ -95719,6 +98618,7 @@ function diffInventories(before, after, options) {
   if (before) changes.before = side(before);
   return changes;
 }
+__name(diffInventories, "diffInventories");
 
 // src/layers/read-layer.ts
 var import_tar_stream = __toESM(require_tar_stream(), 1);
@@ -95726,7 +98626,7 @@ import { pipeline as pipeline3 } from "node:stream/promises";
 
 // src/layers/capture-matcher.ts
 var import_picomatch4 = __toESM(require_picomatch2(), 1);
-var never = () => false;
+var never = /* @__PURE__ */ __name(() => false, "never");
 var compiled = /* @__PURE__ */ new WeakMap();
 function captureMatcher(spec) {
   let matcher = compiled.get(spec);
@@ -95736,6 +98636,7 @@ function captureMatcher(spec) {
   }
   return matcher;
 }
+__name(captureMatcher, "captureMatcher");
 
 // src/layers/entry-content.ts
 import { createHash as createHash7 } from "node:crypto";
@@ -95752,6 +98653,9 @@ var EntryContent = class {
   probes;
   captured;
   warnings;
+  static {
+    __name(this, "EntryContent");
+  }
   hash = null;
   capture = null;
   captureOffset = 0;
@@ -95815,6 +98719,7 @@ function layerTooLarge(layer, cap) {
     { subject: layer, hint: "if the layer is genuine, raise the maxUncompressedBytes limit" }
   );
 }
+__name(layerTooLarge, "layerTooLarge");
 function tooManyEntries(layer, cap) {
   return new ImageChangelogError(
     "TOO_MANY_ENTRIES",
@@ -95825,6 +98730,7 @@ function tooManyEntries(layer, cap) {
     }
   );
 }
+__name(tooManyEntries, "tooManyEntries");
 function layerCorrupt(layer, what, cause) {
   return new ImageChangelogError("LAYER_CORRUPT", `layer ${layer} is corrupt: ${what}: ${cause.message}`, {
     subject: layer,
@@ -95832,6 +98738,7 @@ function layerCorrupt(layer, what, cause) {
     cause
   });
 }
+__name(layerCorrupt, "layerCorrupt");
 function digestMismatch(layer, expected, actual) {
   return new ImageChangelogError(
     "DIGEST_MISMATCH",
@@ -95842,6 +98749,7 @@ function digestMismatch(layer, expected, actual) {
     }
   );
 }
+__name(digestMismatch, "digestMismatch");
 function diffIdMismatch(layer, expected, actual) {
   return new ImageChangelogError(
     "DIFFID_MISMATCH",
@@ -95849,6 +98757,7 @@ function diffIdMismatch(layer, expected, actual) {
     { subject: layer, hint: "the layer does not belong to this image config, or is corrupt" }
   );
 }
+__name(diffIdMismatch, "diffIdMismatch");
 function unsupportedDigest(layer, digest) {
   return new ImageChangelogError(
     "UNSUPPORTED_DIGEST",
@@ -95859,6 +98768,7 @@ function unsupportedDigest(layer, digest) {
     }
   );
 }
+__name(unsupportedDigest, "unsupportedDigest");
 
 // src/layers/compression.ts
 import * as stream2 from "node:stream";
@@ -95873,6 +98783,9 @@ var ZSTD_MAGIC = 4247762216;
 var DICT_ID_BYTES = [0, 1, 2, 4];
 var CONTENT_SIZE_BYTES = [0, 2, 4, 8];
 var ZstdFrameTracker = class {
+  static {
+    __name(this, "ZstdFrameTracker");
+  }
   field = Field.Magic;
   bytes = Buffer.alloc(4);
   have = 0;
@@ -95943,6 +98856,9 @@ var ZstdFrameTracker = class {
   }
 };
 var ZstdFrameCheck = class extends Transform2 {
+  static {
+    __name(this, "ZstdFrameCheck");
+  }
   tracker = new ZstdFrameTracker();
   _transform(chunk, _encoding, callback) {
     try {
@@ -95960,7 +98876,7 @@ var ZstdFrameCheck = class extends Transform2 {
 
 // src/layers/compression.ts
 var SNIFF_BYTES = 4;
-var OUTPUT_CHUNK_BYTES = 64 * 1024;
+var OUTPUT_CHUNK_BYTES = 256 * 1024;
 function sniffCompression(head) {
   if (head.length >= 2 && head[0] === 31 && head[1] === 139) return "gzip";
   if (head.length >= 4 && head[0] === 40 && head[1] === 181 && head[2] === 47 && head[3] === 253) {
@@ -95968,10 +98884,12 @@ function sniffCompression(head) {
   }
   return "none";
 }
+__name(sniffCompression, "sniffCompression");
 function nativeZstdFactory() {
   const candidate = zlib2.createZstdDecompress;
   return typeof candidate === "function" ? candidate : void 0;
 }
+__name(nativeZstdFactory, "nativeZstdFactory");
 function createDecompressor(kind, options = {}) {
   if (kind === "gzip") return zlib2.createGunzip({ chunkSize: OUTPUT_CHUNK_BYTES });
   const native = options.nativeZstd === false ? void 0 : nativeZstdFactory();
@@ -95981,8 +98899,12 @@ function createDecompressor(kind, options = {}) {
   }
   return new FzstdDecompress();
 }
+__name(createDecompressor, "createDecompressor");
 var EMPTY = new Uint8Array(0);
 var FzstdDecompress = class extends Transform3 {
+  static {
+    __name(this, "FzstdDecompress");
+  }
   decoder;
   constructor() {
     super();
@@ -96016,6 +98938,7 @@ function zstdError(err2) {
   const message = err2 instanceof Error ? err2.message : String(err2);
   return new Error(`zstd: ${message}`);
 }
+__name(zstdError, "zstdError");
 
 // src/layers/end-of-archive.ts
 var BLOCK2 = 512;
@@ -96023,6 +98946,9 @@ var MARKER = 2 * BLOCK2;
 var ZERO_BLOCK = Buffer.alloc(BLOCK2);
 var MAX_RUNS = 1024;
 var EndOfArchiveScan = class {
+  static {
+    __name(this, "EndOfArchiveScan");
+  }
   offset = 0;
   from = 0;
   runStart = -1;
@@ -96113,10 +99039,12 @@ function normalizeEntryPath(name, layer = "unknown layer") {
   }
   return kept.length === 0 ? null : kept.join("/");
 }
+__name(normalizeEntryPath, "normalizeEntryPath");
 function parentPath(path12) {
   const slash = path12.lastIndexOf("/");
   return slash < 0 ? "" : path12.slice(0, slash);
 }
+__name(parentPath, "parentPath");
 
 // src/layers/tar-entry.ts
 var ENTRY_TYPES = {
@@ -96149,11 +99077,13 @@ function toWhiteout(path12, warnings) {
   }
   return { path: dir === "" ? name : `${dir}/${name}`, kind: "file" };
 }
+__name(toWhiteout, "toWhiteout");
 function isWhiteoutPath(path12) {
   if (!path12.includes(WHITEOUT_PREFIX)) return false;
   const base = path12.slice(path12.lastIndexOf("/") + 1);
   return base.startsWith(WHITEOUT_PREFIX) || path12.startsWith(AUFS_META_PREFIX) || path12.includes(`/${AUFS_META_PREFIX}`);
 }
+__name(isWhiteoutPath, "isWhiteoutPath");
 var HEADER_ONLY_TYPES = /* @__PURE__ */ new Set(["link", "symlink", "character-device", "block-device", "fifo"]);
 function checkFraming(header2, layer) {
   const paxSize = header2.pax?.size;
@@ -96166,6 +99096,7 @@ function checkFraming(header2, layer) {
     throw layerCorrupt(layer, "tar", new Error(what));
   }
 }
+__name(checkFraming, "checkFraming");
 function paxNumber(pax, key) {
   if (pax === null || typeof pax !== "object") return void 0;
   const raw = pax[key];
@@ -96173,6 +99104,7 @@ function paxNumber(pax, key) {
   const value2 = Number(raw);
   return Number.isFinite(value2) ? value2 : void 0;
 }
+__name(paxNumber, "paxNumber");
 function checkedNumber(value2, field, path12, layer) {
   if (Number.isFinite(value2) && value2 >= 0) return value2;
   throw new ImageChangelogError(
@@ -96183,6 +99115,7 @@ function checkedNumber(value2, field, path12, layer) {
     }
   );
 }
+__name(checkedNumber, "checkedNumber");
 function toFileEntry(header2, path12, layer, warnings) {
   const type = ENTRY_TYPES[header2.type];
   if (type === void 0) {
@@ -96210,6 +99143,7 @@ function toFileEntry(header2, path12, layer, warnings) {
   }
   return entry;
 }
+__name(toFileEntry, "toFileEntry");
 
 // src/layers/wait-for-event.ts
 function waitForEvent(stream3, event, closedError) {
@@ -96218,50 +99152,56 @@ function waitForEvent(stream3, event, closedError) {
       reject(closedError());
       return;
     }
-    const cleanup = () => {
+    const cleanup = /* @__PURE__ */ __name(() => {
       stream3.off(event, onEvent);
       stream3.off("error", onError);
       stream3.off("close", onClose);
-    };
-    const onEvent = () => {
+    }, "cleanup");
+    const onEvent = /* @__PURE__ */ __name(() => {
       cleanup();
       resolve4();
-    };
-    const onError = (error2) => {
+    }, "onEvent");
+    const onError = /* @__PURE__ */ __name((error2) => {
       cleanup();
       reject(error2);
-    };
-    const onClose = () => {
+    }, "onError");
+    const onClose = /* @__PURE__ */ __name(() => {
       cleanup();
       reject(closedError());
-    };
+    }, "onClose");
     stream3.on(event, onEvent);
     stream3.on("error", onError);
     stream3.on("close", onClose);
   });
 }
+__name(waitForEvent, "waitForEvent");
 
 // src/layers/stream-digests.ts
 import { createHash as createHash8 } from "node:crypto";
 var SUPPORTED_DIGESTS = /* @__PURE__ */ new Set(["sha256", "sha384", "sha512"]);
 function noop3() {
 }
+__name(noop3, "noop");
 function toError(err2) {
   return err2 instanceof Error ? err2 : new Error(String(err2));
 }
+__name(toError, "toError");
 function hashFor(digest, layer) {
   const algorithm = digest.slice(0, digest.indexOf(":"));
   if (!SUPPORTED_DIGESTS.has(algorithm)) throw unsupportedDigest(layer, digest);
   return createHash8(algorithm);
 }
+__name(hashFor, "hashFor");
 function digestString(like, hash) {
   return `${like.slice(0, like.indexOf(":"))}:${hash.digest("hex")}`;
 }
+__name(digestString, "digestString");
 function asBuffer(chunk) {
   if (Buffer.isBuffer(chunk)) return chunk;
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   throw new TypeError(`layer stream yielded ${typeof chunk}, not bytes`);
 }
+__name(asBuffer, "asBuffer");
 
 // src/layers/read-layer.ts
 var DEFAULT_MAX_UNCOMPRESSED_BYTES = 64 * 1024 ** 3;
@@ -96270,6 +99210,7 @@ var TAR_HIGH_WATER_MARK = 256 * 1024;
 async function readLayer(layer, spec, options = {}) {
   return new LayerReader(layer, spec, options).read();
 }
+__name(readLayer, "readLayer");
 var LayerReader = class {
   constructor(layer, spec, options) {
     this.layer = layer;
@@ -96297,6 +99238,9 @@ var LayerReader = class {
   }
   layer;
   options;
+  static {
+    __name(this, "LayerReader");
+  }
   name;
   maxBytes;
   maxEntries;
@@ -96334,7 +99278,7 @@ var LayerReader = class {
   async read() {
     const { signal } = this.options;
     signal?.throwIfAborted();
-    const forwardAbort = () => this.aborter.abort(signal?.reason);
+    const forwardAbort = /* @__PURE__ */ __name(() => this.aborter.abort(signal?.reason), "forwardAbort");
     signal?.addEventListener("abort", forwardAbort, { once: true });
     const source = await this.layer.open();
     try {
@@ -96584,6 +99528,9 @@ var LayerIndexer = class {
     this.limiter = new ConcurrencyLimiter(options.concurrency ?? 3);
   }
   options;
+  static {
+    __name(this, "LayerIndexer");
+  }
   inflight = /* @__PURE__ */ new Map();
   limiter;
   done = 0;
@@ -96641,7 +99588,11 @@ function squashLayers(indexes) {
   });
   return { entries: tree.entries, captured, warnings: tree.warnings };
 }
+__name(squashLayers, "squashLayers");
 var TreeBuilder = class {
+  static {
+    __name(this, "TreeBuilder");
+  }
   entries = /* @__PURE__ */ new Map();
   warnings = [];
   /**
@@ -96773,14 +99724,16 @@ function resolvePath(tree, path12, options = {}) {
   }
   return done.join("/");
 }
+__name(resolvePath, "resolvePath");
 function packageKey(pkg) {
   return `${pkg.ecosystem}:${pkg.name}`;
 }
+__name(packageKey, "packageKey");
 function resolveOwnership(tree, packages, stateGlobs) {
   const problems = [];
   const realDirs = /* @__PURE__ */ new Map();
   const reported = /* @__PURE__ */ new Set();
-  const realPath = (path12, layer) => {
+  const realPath = /* @__PURE__ */ __name((path12, layer) => {
     const cut = path12.lastIndexOf("/");
     if (cut < 0) return path12;
     const dir = path12.slice(0, cut);
@@ -96804,7 +99757,7 @@ function resolveOwnership(tree, packages, stateGlobs) {
     }
     const name = path12.slice(cut + 1);
     return real === "" ? name : `${real}/${name}`;
-  };
+  }, "realPath");
   const claims = /* @__PURE__ */ new Map();
   for (const pkg of packages) {
     const key = packageKey(pkg);
@@ -96838,6 +99791,7 @@ function resolveOwnership(tree, packages, stateGlobs) {
   }
   return { files, problems };
 }
+__name(resolveOwnership, "resolveOwnership");
 function isModified(tree, entry, claims) {
   if (entry.type !== "file" && entry.type !== "hardlink") return false;
   let compared = false;
@@ -96850,6 +99804,7 @@ function isModified(tree, entry, claims) {
   }
   return compared;
 }
+__name(isModified, "isModified");
 function actualDigest(tree, entry, algorithm) {
   if (algorithm === "sha256") return entry.sha256;
   if (algorithm !== "md5" && algorithm !== "sha1") return void 0;
@@ -96859,6 +99814,7 @@ function actualDigest(tree, entry, algorithm) {
   const value2 = digests?.[algorithm];
   return typeof value2 === "string" ? value2 : void 0;
 }
+__name(actualDigest, "actualDigest");
 
 // src/scan/build-inventory.ts
 async function catalogTree(ctx, catalogers) {
@@ -96882,6 +99838,7 @@ async function catalogTree(ctx, catalogers) {
   }
   return { packages, problems, stateGlobs };
 }
+__name(catalogTree, "catalogTree");
 function summarizeImage(image, indexes) {
   const history2 = (image.config.history ?? []).filter((h) => !h.empty_layer);
   const layers = image.layers.map((l, i) => {
@@ -96908,13 +99865,14 @@ function summarizeImage(image, indexes) {
   if (image.config.created) summary2.created = image.config.created;
   return summary2;
 }
+__name(summarizeImage, "summarizeImage");
 async function buildInventory(image, indexes, catalogers) {
   const tree = squashLayers([...indexes]);
   let sortedCaptured;
   const ctx = {
     tree,
-    read: (path12) => tree.captured.get(path12)?.content,
-    capturedPaths: () => sortedCaptured ??= [...tree.captured.keys()].sort()
+    read: /* @__PURE__ */ __name((path12) => tree.captured.get(path12)?.content, "read"),
+    capturedPaths: /* @__PURE__ */ __name(() => sortedCaptured ??= [...tree.captured.keys()].sort(), "capturedPaths")
   };
   const os8 = findOsRelease(ctx);
   const { packages, problems, stateGlobs } = await catalogTree(ctx, catalogers);
@@ -96937,6 +99895,7 @@ async function buildInventory(image, indexes, catalogers) {
   if (os8) inventory.os = os8;
   return inventory;
 }
+__name(buildInventory, "buildInventory");
 
 // src/scan/compare-images.ts
 function indexer(options) {
@@ -96949,15 +99908,17 @@ function indexer(options) {
     ...options.onLayer ? { onLayer: options.onLayer } : {}
   });
 }
-function open4(reference, platform2, options) {
+__name(indexer, "indexer");
+function open5(reference, platform2, options) {
   return openImage(reference, {
     ...platform2 ? { platform: platform2 } : {},
     ...options.sources ? { extraSources: options.sources } : {}
   });
 }
+__name(open5, "open");
 async function compareImages(previous, current, diff, options = {}) {
   options.onPhase?.("open", current);
-  const after = await open4(current, options.platform, options);
+  const after = await open5(current, options.platform, options);
   let before;
   try {
     if (previous !== void 0) {
@@ -96984,16 +99945,18 @@ async function compareImages(previous, current, diff, options = {}) {
     await after.close();
   }
 }
+__name(compareImages, "compareImages");
 async function openPrevious(reference, platform2, options) {
-  if (options.platform) return open4(reference, options.platform, options);
+  if (options.platform) return open5(reference, options.platform, options);
   try {
-    return await open4(reference, platform2, options);
+    return await open5(reference, platform2, options);
   } catch (err2) {
     if (isImageChangelogError(err2) && err2.code === "PLATFORM_NOT_FOUND")
-      return open4(reference, void 0, options);
+      return open5(reference, void 0, options);
     throw err2;
   }
 }
+__name(openPrevious, "openPrevious");
 
 // src/render/budget.ts
 var SURFACE_LIMITS = {
@@ -97004,10 +99967,12 @@ var SURFACE_LIMITS = {
 function measure(surface, text) {
   return SURFACE_LIMITS[surface].unit === "bytes" ? Buffer.byteLength(text, "utf8") : text.length;
 }
+__name(measure, "measure");
 function budgetFor(surface, requested) {
   const max = SURFACE_LIMITS[surface].budget;
   return requested === void 0 || !Number.isFinite(requested) ? max : Math.max(0, Math.min(max, Math.floor(requested)));
 }
+__name(budgetFor, "budgetFor");
 var SHRINK_ORDER = [
   ["layers"],
   ["files", "suspicious"],
@@ -97034,6 +99999,7 @@ function fitToBudget(render, totals, fits, minimal, cut) {
   text = minimal();
   return fits(text) ? text : cut(text);
 }
+__name(fitToBudget, "fitToBudget");
 
 // src/render/escape.ts
 var DEFAULT_MAX_CHARS = 200;
@@ -97042,6 +100008,7 @@ var ELLIPSIS = "\u2026";
 function isHidden(cp) {
   return cp < 32 || cp >= 127 && cp <= 159 || cp === 173 || cp === 1564 || cp === 6158 || cp >= 8203 && cp <= 8207 || cp >= 8232 && cp <= 8238 || cp >= 8288 && cp <= 8297 || cp === 65279 || cp >= 55296 && cp <= 57343 || cp >= 65529 && cp <= 65531 || cp >= 917504 && cp <= 917631;
 }
+__name(isHidden, "isHidden");
 var NAMED2 = { 9: "\\t", 10: "\\n", 13: "\\r" };
 function visible(cp) {
   const named2 = NAMED2[cp];
@@ -97051,6 +100018,7 @@ function visible(cp) {
   if (cp < 65536) return `\\u${hex.padStart(4, "0")}`;
   return `\\u{${hex}}`;
 }
+__name(visible, "visible");
 var MAYBE_HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ud800-\udfff\ufeff\ufff9-\ufffb]/;
 function visibleText(s, max) {
   if (s.length <= max && !MAYBE_HIDDEN.test(s)) return s;
@@ -97063,6 +100031,7 @@ function visibleText(s, max) {
   }
   return out;
 }
+__name(visibleText, "visibleText");
 var SPECIAL = /[&<>"\\`*_~[\]|$#@]/g;
 var ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 function escapeSpecial(m, offset, all) {
@@ -97073,6 +100042,7 @@ function escapeSpecial(m, offset, all) {
   if (m === "#") return /[0-9]/.test(next) ? `\\#${ZWSP}` : "\\#";
   return `\\${m}`;
 }
+__name(escapeSpecial, "escapeSpecial");
 function escapeText(s, options = {}) {
   let out = visibleText(s, options.max ?? DEFAULT_MAX_CHARS).replace(SPECIAL, escapeSpecial);
   out = out.replace(/(GH)(-\d)/gi, `$1${ZWSP}$2`).replace(/:\/\//g, `:${ZWSP}//`).replace(/(www)\./gi, `$1${ZWSP}.`);
@@ -97080,6 +100050,7 @@ function escapeText(s, options = {}) {
   else out = out.replace(/^(\d+)([.)])/, "$1\\$2");
   return out;
 }
+__name(escapeText, "escapeText");
 function escapeCode(s, options = {}) {
   const table2 = options.table ?? true;
   const shown = visibleText(s, options.max ?? DEFAULT_MAX_CHARS);
@@ -97091,9 +100062,11 @@ function escapeCode(s, options = {}) {
   const pad = /^[` ]|[` ]$/.test(content) && !/^ +$/.test(content) ? " " : "";
   return `${fence}${pad}${content}${pad}${fence}`;
 }
+__name(escapeCode, "escapeCode");
 function markerKey(key) {
   return key.replace(/[^A-Za-z0-9._:/@+=-]/g, "_").replace(/-{2,}/g, "-").slice(0, 200);
 }
+__name(markerKey, "markerKey");
 
 // src/util/format-bytes.ts
 function formatBytes(bytes) {
@@ -97107,6 +100080,7 @@ function formatBytes(bytes) {
   const digits = unit === 0 || value2 >= 100 ? 0 : 1;
   return `${bytes < 0 ? "-" : ""}${value2.toFixed(digits)} ${units[unit]}`;
 }
+__name(formatBytes, "formatBytes");
 
 // src/render/format.ts
 var KIND_ORDER = [
@@ -97145,17 +100119,21 @@ function settingRank(key) {
   const i = SETTING_IMPORTANCE.findIndex((k) => k.endsWith(".") ? key.startsWith(k) : key === k);
   return i < 0 ? SETTING_IMPORTANCE.length : i;
 }
+__name(settingRank, "settingRank");
 function byImportance(settings) {
   return [...settings].sort((a, b) => settingRank(a.key) - settingRank(b.key));
 }
+__name(byImportance, "byImportance");
 function formatExactBytes(bytes) {
   return `${String(bytes).replace(/\B(?=(\d{3})+(?!\d))/g, ",")} B`;
 }
+__name(formatExactBytes, "formatExactBytes");
 function formatBytesPair(before, after) {
   const b = formatBytes(before);
   const a = formatBytes(after);
   return b === a && before !== after ? [formatExactBytes(before), formatExactBytes(after)] : [b, a];
 }
+__name(formatBytesPair, "formatBytesPair");
 function formatSizeDelta(before, after) {
   const d = after - before;
   if (d === 0) return "\xB10";
@@ -97163,44 +100141,55 @@ function formatSizeDelta(before, after) {
   const percent = before <= 0 ? "" : pct < 0.05 ? " (<0.1%)" : ` (${d > 0 ? "+" : "-"}${pct.toFixed(1)}%)`;
   return `${d > 0 ? "+" : "-"}${formatBytes(Math.abs(d))}${percent}`;
 }
+__name(formatSizeDelta, "formatSizeDelta");
 function formatDelta(before, after) {
   const d = after - before;
   return d === 0 ? "\xB10" : d > 0 ? `+${d}` : `${d}`;
 }
+__name(formatDelta, "formatDelta");
 function formatMode(mode) {
   return (mode & 4095).toString(8).padStart(4, "0");
 }
+__name(formatMode, "formatMode");
 function shortDigest(digest) {
   const m = /^([a-z0-9]+):([0-9a-f]+)$/.exec(digest);
   return m ? `${m[1]}:${m[2].slice(0, 12)}` : digest;
 }
+__name(shortDigest, "shortDigest");
 function describeOs2(os8) {
   if (!os8) return "unknown";
   if (os8.prettyName === void 0) return os8.versionId ? `${os8.id} ${os8.versionId}` : os8.id;
   return os8.versionId && !os8.prettyName.includes(os8.versionId) ? `${os8.prettyName} ${os8.versionId}` : os8.prettyName;
 }
+__name(describeOs2, "describeOs");
 function plural(n2, one, many = `${one}s`) {
   return `${n2} ${n2 === 1 ? one : many}`;
 }
+__name(plural, "plural");
 function packageTotal(changes) {
   const c = changes.counts.packages;
   return c.added + c.removed + c.upgraded + c.downgraded + c.rebuilt;
 }
+__name(packageTotal, "packageTotal");
 function nonPackagedTotal(changes) {
   const c = changes.counts.nonPackaged;
   return c.added + c.removed + c.modified;
 }
+__name(nonPackagedTotal, "nonPackagedTotal");
 function packagesOfKind(changes, kind) {
   return changes.packages.filter((p) => p.kind === kind);
 }
+__name(packagesOfKind, "packagesOfKind");
 function nonPackagedChanges(changes) {
   return changes.files.filter((f) => f.excluded !== true && f.ownership === "none");
 }
+__name(nonPackagedChanges, "nonPackagedChanges");
 function suspiciousPackageFiles(changes) {
   return changes.files.filter(
     (f) => f.ownership === "package" && (f.unexplained === true || f.modifiedAfterInstall === true)
   );
 }
+__name(suspiciousPackageFiles, "suspiciousPackageFiles");
 function ownerName(changes, owner) {
   const colon = owner.indexOf(":");
   if (colon < 0) return { name: owner, where: [] };
@@ -97209,16 +100198,20 @@ function ownerName(changes, owner) {
   const arch2 = changes.packages.find((p) => p.ecosystem === ecosystem && p.name === name)?.arch;
   return { name, where: arch2 ? [ecosystem, arch2] : [ecosystem] };
 }
+__name(ownerName, "ownerName");
 function stateFileChanges(changes) {
   return changes.files.reduce((n2, f) => f.ownership === "state" && f.excluded !== true ? n2 + 1 : n2, 0);
 }
+__name(stateFileChanges, "stateFileChanges");
 function kindCounts(changes) {
   const c = changes.counts.packages;
   return KIND_ORDER.filter((k) => c[k] > 0).map((k) => `${c[k]} ${k}`).join(", ");
 }
+__name(kindCounts, "kindCounts");
 function typeName(state4) {
   return state4.type === "hardlink" ? "file" : state4.type === "dir" ? "directory" : state4.type;
 }
+__name(typeName, "typeName");
 function fileDetails(change2) {
   const { before: b, after: a } = change2;
   const facts = [];
@@ -97251,6 +100244,7 @@ function fileDetails(change2) {
   if (change2.modifiedAfterInstall) facts.push("differs from its package");
   return link ? { facts, link } : { facts };
 }
+__name(fileDetails, "fileDetails");
 var BYTES = /^\d+$/;
 function settingValues(key, before, after) {
   if (!key.startsWith("size.")) return [before, after];
@@ -97259,11 +100253,13 @@ function settingValues(key, before, after) {
   if (b !== void 0 && a !== void 0) return formatBytesPair(b, a);
   return [b !== void 0 ? formatBytes(b) : before, a !== void 0 ? formatBytes(a) : after];
 }
+__name(settingValues, "settingValues");
 
 // node_modules/markdown-table/index.js
 function defaultStringLength(value2) {
   return value2.length;
 }
+__name(defaultStringLength, "defaultStringLength");
 function markdownTable(table2, options) {
   const settings = options || {};
   const align = (settings.align || []).concat();
@@ -97395,13 +100391,16 @@ function markdownTable(table2, options) {
   }
   return lines.join("\n");
 }
+__name(markdownTable, "markdownTable");
 function serialize(value2) {
   return value2 === null || value2 === void 0 ? "" : String(value2);
 }
+__name(serialize, "serialize");
 function toAlignment(value2) {
   const code = typeof value2 === "string" ? value2.codePointAt(0) : 0;
   return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
 }
+__name(toAlignment, "toAlignment");
 
 // src/render/markdown-table.ts
 var OPTIONS = { alignDelimiters: false };
@@ -97423,14 +100422,17 @@ function prepareTable(header2, rows, align) {
     })
   };
 }
+__name(prepareTable, "prepareTable");
 function renderTable(t, limit) {
   return limit >= t.rows.length ? `${t.head}
 ${t.rows.join("\n")}` : `${t.head}
 ${t.rows.slice(0, limit).join("\n")}`;
 }
+__name(renderTable, "renderTable");
 function table(header2, rows, align) {
   return markdownTable([header2, ...rows], align ? { ...OPTIONS, align } : OPTIONS);
 }
+__name(table, "table");
 
 // src/render/markdown-head.ts
 function headline(changes) {
@@ -97471,17 +100473,19 @@ function headline(changes) {
     );
   return [line, ...notes].join("\n");
 }
+__name(headline, "headline");
 var ACTION_RANK = { stop: 0, warn: 1, info: 2 };
 function sortViolations(violations) {
-  const cmp2 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+  const cmp2 = /* @__PURE__ */ __name((a, b) => a < b ? -1 : a > b ? 1 : 0, "cmp");
   return [...violations].sort(
     (a, b) => Number(a.allowed !== void 0) - Number(b.allowed !== void 0) || ACTION_RANK[a.action] - ACTION_RANK[b.action] || cmp2(a.rule, b.rule) || cmp2(a.subject, b.subject) || cmp2(a.message, b.message)
   );
 }
+__name(sortViolations, "sortViolations");
 var ICON = { stop: "\u{1F6D1}", warn: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
 function prepareVerdict(verdict) {
   const active = verdict.violations.filter((v) => !v.allowed);
-  const count = (a) => active.filter((v) => v.action === a).length;
+  const count = /* @__PURE__ */ __name((a) => active.filter((v) => v.action === a).length, "count");
   const allowed = verdict.violations.length - active.length;
   const tally = [
     ...["stop", "warn", "info"].filter((a) => count(a) > 0).map((a) => `${count(a)} ${a}`),
@@ -97498,6 +100502,7 @@ function prepareVerdict(verdict) {
   });
   return { head, items: items2 };
 }
+__name(prepareVerdict, "prepareVerdict");
 function verdictBlock(prepared, limit, more) {
   const lines = [...prepared.head];
   if (prepared.items.length > 0) lines.push(">");
@@ -97505,11 +100510,12 @@ function verdictBlock(prepared, limit, more) {
   if (prepared.items.length > limit) lines.push(`> - ${more(prepared.items.length - limit)}`);
   return lines.join("\n");
 }
+__name(verdictBlock, "verdictBlock");
 function overviewTable(changes) {
   const a = changes.after;
   const b = changes.before;
   const s = a.summary;
-  const code = (x, max = 120) => escapeCode(x, { max });
+  const code = /* @__PURE__ */ __name((x, max = 120) => escapeCode(x, { max }), "code");
   if (!b) {
     return table(
       ["", "New image"],
@@ -97528,7 +100534,7 @@ function overviewTable(changes) {
     );
   }
   const p = b.summary;
-  const changed = (x, y) => x === y ? "" : "**changed**";
+  const changed = /* @__PURE__ */ __name((x, y) => x === y ? "" : "**changed**", "changed");
   return table(
     ["", "Previous", "New", "Change"],
     [
@@ -97573,13 +100579,14 @@ function overviewTable(changes) {
     ["l", "l", "l", "l"]
   );
 }
+__name(overviewTable, "overviewTable");
 
 // src/render/markdown-sections.ts
 var MarkdownSections = class {
   constructor(changes, more, violations) {
     this.changes = changes;
     this.more = more;
-    const table2 = (k) => {
+    const table2 = /* @__PURE__ */ __name((k) => {
       const list3 = changes.packages.filter((p) => p.kind === k);
       return k === "added" || k === "removed" ? prepareTable(["Package", "Version", "Files"], list3.map(singleVersionRow), ["l", "l", "r"]) : prepareTable(["Package", "Before", "After", "Bump", "Files"], list3.map(packageRow), [
         "l",
@@ -97588,7 +100595,7 @@ var MarkdownSections = class {
         "l",
         "r"
       ]);
-    };
+    }, "table");
     this.byKind = new Map(KIND_ORDER.map((k) => [k, table2(k)]));
     this.rollupRows = prepareTable(
       [`Directory (depth ${changes.options.depth})`, "Added", "Removed", "Modified"],
@@ -97649,6 +100656,9 @@ var MarkdownSections = class {
   }
   changes;
   more;
+  static {
+    __name(this, "MarkdownSections");
+  }
   byKind;
   rollupRows;
   fileRows;
@@ -97718,32 +100728,39 @@ ${this.tableOf(t, limit)}`);
 function n(x) {
   return x === 0 ? "" : String(x);
 }
-function details(summary2, body2, open5) {
-  return `<details${open5 ? " open" : ""}>
+__name(n, "n");
+function details(summary2, body2, open6) {
+  return `<details${open6 ? " open" : ""}>
 <summary>${summary2}</summary>
 
 ${body2}
 
 </details>`;
 }
+__name(details, "details");
 function version3(ref2) {
   return ref2 ? escapeCode(ref2.version, { max: 80 }) : "";
 }
+__name(version3, "version");
 function packageName(p) {
   const where2 = [p.ecosystem, ...p.arch ? [escapeText(p.arch, { max: 20 })] : []].join(", ");
   const location = ["dpkg", "rpm", "apk"].includes(p.ecosystem) ? "" : ` ${escapeCode(p.location, { max: 80 })}`;
   return `${escapeCode(p.name, { max: 100 })} (${where2})${location}`;
 }
+__name(packageName, "packageName");
 function fileCount(p) {
   return p.fileChanges > 0 ? String(p.fileChanges) : "";
 }
+__name(fileCount, "fileCount");
 function packageRow(p) {
   const bump = p.bump === "major" ? "**major**" : p.bump ?? "";
   return [packageName(p), version3(p.before), version3(p.after), bump, fileCount(p)];
 }
+__name(packageRow, "packageRow");
 function singleVersionRow(p) {
   return [packageName(p), version3(p.after ?? p.before), fileCount(p)];
 }
+__name(singleVersionRow, "singleVersionRow");
 function detailText(change2) {
   const { facts, link } = fileDetails(change2);
   const parts = [...facts];
@@ -97753,34 +100770,39 @@ function detailText(change2) {
     );
   return parts.join(", ");
 }
+__name(detailText, "detailText");
 function fileRow(change2) {
   const isDir = (change2.after ?? change2.before)?.type === "dir";
   return [change2.kind + (isDir ? " (dir)" : ""), escapeCode(change2.path, { max: 160 }), detailText(change2)];
 }
+__name(fileRow, "fileRow");
 function ownerCell(changes, owner) {
   const { name, where: where2 } = ownerName(changes, owner);
   return `${escapeCode(name, { max: 60 })}${where2.length > 0 ? ` (${where2.map((w) => escapeText(w, { max: 20 })).join(", ")})` : ""}`;
 }
+__name(ownerCell, "ownerCell");
 function suspiciousRow(changes, change2) {
   const owners = change2.owners.slice(0, 3).map((o) => ownerCell(changes, o)).join(", ") + (change2.owners.length > 3 ? ` +${change2.owners.length - 3}` : "");
   const why = change2.unexplained ? "no package change" : "package changed";
   return [escapeCode(change2.path, { max: 160 }), owners, `${change2.kind} (${why})`, detailText(change2)];
 }
+__name(suspiciousRow, "suspiciousRow");
 function value(v, redacted) {
   if (v === void 0) return "*(unset)*";
   if (redacted && v === "(redacted)") return "*(redacted)*";
   return escapeCode(v, { max: 160 });
 }
+__name(value, "value");
 function layerRows(changes) {
   const added = new Set(changes.layers.added);
   const removed = new Set(changes.layers.removed);
-  const row = (l, i, what) => [
+  const row = /* @__PURE__ */ __name((l, i, what) => [
     String(i + 1),
     what,
     escapeCode(shortDigest(l.diffID), { max: 80 }),
     formatBytes(l.size),
     l.createdBy ? escapeCode(l.createdBy.trim(), { max: 160 }) : ""
-  ];
+  ], "row");
   const rows = changes.after.summary.layers.flatMap(
     (l, i) => added.has(l.diffID) ? [row(l, i, "added")] : []
   );
@@ -97788,6 +100810,7 @@ function layerRows(changes) {
     if (removed.has(l.diffID)) rows.push(row(l, i, "removed"));
   return rows;
 }
+__name(layerRows, "layerRows");
 
 // src/render/release-summary.ts
 var BUMP_RANK = { major: 0, minor: 1, patch: 2, other: 3 };
@@ -97796,13 +100819,16 @@ function notable(changes, n2) {
     (a, b) => BUMP_RANK[a.bump ?? "other"] - BUMP_RANK[b.bump ?? "other"] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
   ).slice(0, n2);
 }
+__name(notable, "notable");
 function move(p) {
-  const v = (x) => escapeCode(x ?? "", { table: false, max: 40 });
+  const v = /* @__PURE__ */ __name((x) => escapeCode(x ?? "", { table: false, max: 40 }), "v");
   return `${escapeCode(p.name, { table: false, max: 60 })} ${v(p.before?.version)} \u2192 ${v(p.after?.version)}`;
 }
+__name(move, "move");
 function names(ps) {
   return ps.map((p) => escapeCode(p.name, { table: false, max: 60 })).join(", ");
 }
+__name(names, "names");
 function releaseSummary(changes) {
   const parts = [];
   if (changes.firstRelease) {
@@ -97859,6 +100885,7 @@ function releaseSummary(changes) {
   const text = parts.join("; ");
   return `${text[0].toUpperCase()}${text.slice(1)}.`;
 }
+__name(releaseSummary, "releaseSummary");
 
 // src/render/markdown.ts
 var MARKER_PREFIX = "image-changelog:";
@@ -97866,9 +100893,10 @@ function markerLine(marker2) {
   const key = marker2.startsWith(MARKER_PREFIX) ? marker2.slice(MARKER_PREFIX.length) : marker2;
   return `<!-- ${MARKER_PREFIX}${markerKey(key)} -->`;
 }
+__name(markerLine, "markerLine");
 function renderMarkdown(changes, options) {
   const { surface, verdict } = options;
-  const more = (n2) => `\u2026 and ${n2} more (see the full JSON report${options.fullReportHint ?? ""})`;
+  const more = /* @__PURE__ */ __name((n2) => `\u2026 and ${n2} more (see the full JSON report${options.fullReportHint ?? ""})`, "more");
   const sections = new MarkdownSections(changes, more, verdict?.violations.length ?? 0);
   const policy = verdict ? prepareVerdict(verdict) : void 0;
   const top = [];
@@ -97882,7 +100910,7 @@ function renderMarkdown(changes, options) {
   const summary2 = surface === "release" ? releaseSummary(changes) : void 0;
   const overview = overviewTable(changes);
   const footer = footnotes(changes);
-  const render = (limits) => join11([
+  const render = /* @__PURE__ */ __name((limits) => join11([
     head,
     summary2,
     line,
@@ -97894,21 +100922,23 @@ function renderMarkdown(changes, options) {
     sections.settings(limits),
     sections.layers(limits),
     footer
-  ]);
+  ]), "render");
   const budget = budgetFor(surface, options.budget);
-  const fits = (text) => measure(surface, text) <= budget;
-  const minimal = () => join11([
+  const fits = /* @__PURE__ */ __name((text) => measure(surface, text) <= budget, "fits");
+  const minimal = /* @__PURE__ */ __name(() => join11([
     head,
     line,
     policy ? verdictBlock(policy, 0, more) : void 0,
     `The details do not fit here; see the full JSON report${options.fullReportHint ?? ""}.`
-  ]);
+  ]), "minimal");
   return fitToBudget(render, sections.totals, fits, minimal, (text) => hardCut(text, surface, budget));
 }
+__name(renderMarkdown, "renderMarkdown");
 function join11(parts) {
   return `${parts.filter((p) => p !== void 0 && p !== "").join("\n\n")}
 `;
 }
+__name(join11, "join");
 function footnotes(changes) {
   const notes = [];
   if (changes.counts.excluded > 0)
@@ -97922,6 +100952,7 @@ function footnotes(changes) {
     );
   return notes.length > 0 ? `<sub>${notes.join(" ")}</sub>` : "";
 }
+__name(footnotes, "footnotes");
 function hardCut(text, surface, budget) {
   const note = "\n\n\u2026 (cut to fit)\n";
   const room = budget - measure(surface, note);
@@ -97936,6 +100967,7 @@ function hardCut(text, surface, budget) {
   }
   return room >= 0 ? text.slice(0, end) + note : text.slice(0, end);
 }
+__name(hardCut, "hardCut");
 
 // src/version.ts
 var VERSION7 = "0.1.0";
@@ -97954,11 +100986,13 @@ function canonical(value2) {
   }
   return value2;
 }
+__name(canonical, "canonical");
 function side2(s) {
   return s === void 0 ? null : canonical(s);
 }
+__name(side2, "side");
 function renderJson(changes, verdict) {
-  const cmp2 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+  const cmp2 = /* @__PURE__ */ __name((a, b) => a < b ? -1 : a > b ? 1 : 0, "cmp");
   const report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: "image-changelog", version: VERSION7 },
@@ -97980,6 +101014,7 @@ function renderJson(changes, verdict) {
   return `${JSON.stringify(report, null, 2)}
 `;
 }
+__name(renderJson, "renderJson");
 
 // src/policy/parse.ts
 var import_yaml2 = __toESM(require_dist4(), 1);
@@ -98016,6 +101051,7 @@ function secretKindsFromPath(path12) {
   if (base === ".netrc") return ["netrc-file"];
   return [];
 }
+__name(secretKindsFromPath, "secretKindsFromPath");
 
 // src/policy/yaml-reader.ts
 var import_yaml = __toESM(require_dist4(), 1);
@@ -98028,6 +101064,9 @@ var YamlReader = class {
   source;
   doc;
   lines;
+  static {
+    __name(this, "YamlReader");
+  }
   /** `FILE:LINE:COL` of a node (its first character), or of the document start. */
   at(node) {
     const offset = node?.range?.[0] ?? 0;
@@ -98127,6 +101166,7 @@ var YamlReader = class {
 function policyError(source, at, message) {
   return new ImageChangelogError("POLICY_INVALID", `${at}: ${message}`, { subject: source });
 }
+__name(policyError, "policyError");
 function got(node) {
   if (node === null) return " (got nothing)";
   if ((0, import_yaml.isScalar)(node)) {
@@ -98140,6 +101180,7 @@ function got(node) {
   if ((0, import_yaml.isSeq)(node)) return " (got a list)";
   return "";
 }
+__name(got, "got");
 
 // src/policy/parse.ts
 var RULE_ACTIONS = ["stop", "warn", "info"];
@@ -98175,19 +101216,19 @@ var SUBJECT_BLOCKS = [
   "image"
 ];
 var EXTENDABLE = ["recommended"];
-var bool2 = (r, n2, w) => r.boolean(n2, w);
-var globs = (leadingSlash) => (r, n2, w) => r.list(n2, w, (item, what) => {
+var bool2 = /* @__PURE__ */ __name((r, n2, w) => r.boolean(n2, w), "bool");
+var globs = /* @__PURE__ */ __name((leadingSlash) => (r, n2, w) => r.list(n2, w, (item, what) => {
   const glob = r.parsed(item, what, parseGlob);
   return leadingSlash === "strip" ? glob.replace(/^\/+/, "") : glob;
-});
-var oneOrMore = (values) => (r, n2, w) => r.list(n2, w, (item, what) => r.oneOf(item, what, values));
-var size = (r, n2, w) => r.parsed(n2, w, parseSize);
+}), "globs");
+var oneOrMore = /* @__PURE__ */ __name((values) => (r, n2, w) => r.list(n2, w, (item, what) => r.oneOf(item, what, values)), "oneOrMore");
+var size = /* @__PURE__ */ __name((r, n2, w) => r.parsed(n2, w, parseSize), "size");
 var PACKAGE_FIELDS = {
   name: globs("keep"),
   ecosystem: oneOrMore(ECOSYSTEMS),
   change: oneOrMore(PACKAGE_CHANGES),
   bump: oneOrMore(BUMPS),
-  version: (r, n2, w) => {
+  version: /* @__PURE__ */ __name((r, n2, w) => {
     const text = r.string(n2, w);
     const constraint = parseVersionConstraint(text);
     if (constraint === void 0)
@@ -98196,7 +101237,7 @@ var PACKAGE_FIELDS = {
         `${w} must be a version constraint like "<1.2", ">=1:2.0-1, <2" or (npm) "^1.2" (got ${JSON.stringify(text)})`
       );
     return constraint;
-  },
+  }, "version"),
   present: bool2,
   calendarVersions: bool2
 };
@@ -98212,7 +101253,7 @@ var FILE_FIELDS = {
   maxSize: size,
   ownerRoot: bool2,
   modifiedAfterInstall: bool2,
-  sizeGrowthFactor: (r, n2, w) => r.number(n2, w, "positive")
+  sizeGrowthFactor: /* @__PURE__ */ __name((r, n2, w) => r.number(n2, w, "positive"), "sizeGrowthFactor")
 };
 var SECRET_FIELDS = {
   kinds: oneOrMore(SECRET_KINDS),
@@ -98220,7 +101261,7 @@ var SECRET_FIELDS = {
   nonPackaged: bool2
 };
 var SIZE_GROWTH_FIELDS = {
-  percent: (r, n2, w) => r.number(n2, w, "positive"),
+  percent: /* @__PURE__ */ __name((r, n2, w) => r.number(n2, w, "positive"), "percent"),
   bytes: size
 };
 var IMAGE_FIELDS = {
@@ -98228,15 +101269,15 @@ var IMAGE_FIELDS = {
   switchedToRoot: bool2,
   newPorts: bool2,
   secretEnv: bool2,
-  sizeGrowth: (r, n2, w) => {
+  sizeGrowth: /* @__PURE__ */ __name((r, n2, w) => {
     const growth = readFields(r, n2, `"${w}"`, SIZE_GROWTH_FIELDS);
     if (Object.keys(growth).length === 0) r.fail(n2, `${w} needs "percent", "bytes" or both`);
     return growth;
-  },
-  maxLayers: (r, n2, w) => r.number(n2, w, "whole"),
+  }, "sizeGrowth"),
+  maxLayers: /* @__PURE__ */ __name((r, n2, w) => r.number(n2, w, "whole"), "maxLayers"),
   osChanged: bool2,
   osVersionDecreased: bool2,
-  requiredLabels: (r, n2, w) => r.list(n2, w, (item, what) => r.string(item, what))
+  requiredLabels: /* @__PURE__ */ __name((r, n2, w) => r.list(n2, w, (item, what) => r.string(item, what)), "requiredLabels")
 };
 var RULE_KEYS = ["id", "description", "action", "disable", ...SUBJECT_BLOCKS];
 var ALLOW_KEYS = ["rule", "package", "path", "subject", "reason", "expires"];
@@ -98259,9 +101300,11 @@ function readFields(r, node, what, fields) {
   }
   return out;
 }
+__name(readFields, "readFields");
 function valueNode(e) {
   return e.value ?? e.keyNode;
 }
+__name(valueNode, "valueNode");
 function parsePolicyDocument(text, source) {
   const lines = new import_yaml2.LineCounter();
   const doc = (0, import_yaml2.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -98293,6 +101336,7 @@ function parsePolicyDocument(text, source) {
   }
   return policy;
 }
+__name(parsePolicyDocument, "parsePolicyDocument");
 function readRule(r, node, index) {
   const peek = (0, import_yaml2.isMap)(node) ? node.get("id") : void 0;
   const entries = r.entries(node, typeof peek === "string" ? `rule "${peek}"` : `rules[${index}]`, RULE_KEYS);
@@ -98335,6 +101379,7 @@ function readRule(r, node, index) {
   }
   return rule;
 }
+__name(readRule, "readRule");
 function readSubject(r, kind, node, what) {
   switch (kind) {
     case "packages": {
@@ -98355,6 +101400,7 @@ function readSubject(r, kind, node, what) {
       return { kind, match: readFields(r, node, what, IMAGE_FIELDS) };
   }
 }
+__name(readSubject, "readSubject");
 function checkPackageMatch(r, node, match3) {
   if (match3.present === true && (match3.change !== void 0 || match3.bump !== void 0)) {
     r.fail(
@@ -98373,10 +101419,11 @@ function checkPackageMatch(r, node, match3) {
     );
   }
 }
+__name(checkPackageMatch, "checkPackageMatch");
 function readAllowance(r, node, index) {
   const what = `allow[${index}]`;
   const entries = r.entries(node, what, ALLOW_KEYS);
-  const get = (key) => entries.find((e) => e.key === key);
+  const get = /* @__PURE__ */ __name((key) => entries.find((e) => e.key === key), "get");
   const ruleEntry = get("rule");
   if (ruleEntry === void 0)
     r.fail(node, `${what} needs "rule" (the id of the rule it makes an exception to)`);
@@ -98401,6 +101448,7 @@ function readAllowance(r, node, index) {
   }
   return allowance;
 }
+__name(readAllowance, "readAllowance");
 
 // src/policy/resolve.ts
 function resolvePolicy(parsed, base) {
@@ -98422,6 +101470,7 @@ function resolvePolicy(parsed, base) {
   if (parsed.extends !== void 0) policy.extends = parsed.extends;
   return policy;
 }
+__name(resolvePolicy, "resolvePolicy");
 function newRule(source, written, baseIds) {
   const guess = closestName(written.id, baseIds);
   const maybe = guess !== void 0 ? ` (the base policy has "${guess}")` : "";
@@ -98448,6 +101497,7 @@ function newRule(source, written, baseIds) {
     written.description
   );
 }
+__name(newRule, "newRule");
 function override(inherited, written) {
   const action5 = written.action ?? inherited.action;
   if (written.subject === void 0) {
@@ -98461,10 +101511,12 @@ function override(inherited, written) {
     written.description
   );
 }
+__name(override, "override");
 function withCommon(rule, description) {
   if (description !== void 0) rule.description = description;
   return rule;
 }
+__name(withCommon, "withCommon");
 function checkAllowances(parsed, rules, base) {
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
   const allow = base ? [...base.allow] : [];
@@ -98499,9 +101551,11 @@ function checkAllowances(parsed, rules, base) {
   }
   return allow;
 }
+__name(checkAllowances, "checkAllowances");
 function kindArticle(rule) {
   return `${rule.kind === "image" ? "an" : "a"} ${rule.kind}`;
 }
+__name(kindArticle, "kindArticle");
 
 // src/policy/recommended.ts
 var RECOMMENDED_POLICY_YAML = `# image-changelog built-in policy: use it with "extends: recommended".
@@ -98625,6 +101679,7 @@ function parsePolicy(text, source) {
   const parsed = parsePolicyDocument(text, source);
   return resolvePolicy(parsed, parsed.extends === "recommended" ? RECOMMENDED_POLICY : void 0);
 }
+__name(parsePolicy, "parsePolicy");
 var loadPolicy = parsePolicy;
 
 // src/policy/allowlist.ts
@@ -98649,6 +101704,7 @@ function applyAllowances(violations, rule, allow, now) {
     };
   });
 }
+__name(applyAllowances, "applyAllowances");
 function coverage(a) {
   if (a.package !== void 0) {
     const test = (0, import_picomatch6.default)(a.package, { bash: true, dot: true });
@@ -98658,6 +101714,7 @@ function coverage(a) {
   if (a.subject !== void 0) return (0, import_picomatch6.default)(a.subject, { bash: true, dot: true });
   return () => true;
 }
+__name(coverage, "coverage");
 
 // src/policy/match-files.ts
 var import_picomatch7 = __toESM(require_picomatch2(), 1);
@@ -98666,9 +101723,11 @@ var import_picomatch7 = __toESM(require_picomatch2(), 1);
 function formatMode2(mode) {
   return (mode & 4095).toString(8).padStart(4, "0");
 }
+__name(formatMode2, "formatMode");
 function isRegular(state4) {
   return state4 !== void 0 && (state4.type === "file" || state4.type === "hardlink");
 }
+__name(isRegular, "isRegular");
 function describeFileChange(change2) {
   const state4 = change2.after ?? change2.before;
   const ownership = change2.ownership === "none" ? "non-packaged" : change2.ownership === "state" ? "package-manager" : "packaged";
@@ -98676,6 +101735,7 @@ function describeFileChange(change2) {
   const kind = change2.kind === "metadata" ? "changed (metadata)" : change2.kind;
   return `${kind} ${ownership} ${type}`;
 }
+__name(describeFileChange, "describeFileChange");
 
 // src/policy/match-files.ts
 var SETUID = 2048;
@@ -98700,15 +101760,16 @@ function fileViolations(rule, files) {
   }
   return out;
 }
+__name(fileViolations, "fileViolations");
 function matchFacts(match3, change2) {
   const facts = [];
   const after = change2.after;
-  const check2 = (wanted, actual, fact) => {
+  const check2 = /* @__PURE__ */ __name((wanted, actual, fact) => {
     if (wanted === void 0) return true;
     if (actual !== wanted) return false;
     if (actual && fact !== "") facts.push(fact);
     return true;
-  };
+  }, "check");
   if (!check2(match3.nonPackaged, change2.ownership === "none", ""))
     return void 0;
   if (!check2(
@@ -98743,18 +101804,22 @@ function matchFacts(match3, change2) {
   }
   return facts;
 }
+__name(matchFacts, "matchFacts");
 function needsNewState(match3) {
   return match3.setuid !== void 0 || match3.setgid !== void 0 || match3.worldWritable !== void 0 || match3.executable !== void 0 || match3.ownerRoot !== void 0 || match3.minSize !== void 0 || match3.maxSize !== void 0 || match3.sizeGrowthFactor !== void 0;
 }
+__name(needsNewState, "needsNewState");
 function gained(change2, bit) {
   if (!isRegular(change2.after) || (change2.after.mode & bit) === 0) return false;
   return !(isRegular(change2.before) && (change2.before.mode & bit) !== 0);
 }
+__name(gained, "gained");
 function isWorldWritable(state4) {
   if (state4.type === "symlink") return false;
   if (state4.type === "dir" && (state4.mode & STICKY) !== 0) return false;
   return (state4.mode & 2) !== 0;
 }
+__name(isWorldWritable, "isWorldWritable");
 
 // src/policy/secret-keys.ts
 function isSecretKey(name) {
@@ -98768,6 +101833,7 @@ function isSecretKey(name) {
   }
   return false;
 }
+__name(isSecretKey, "isSecretKey");
 var SECRET_WORDS2 = /* @__PURE__ */ new Set([
   "PASSWORD",
   "PASSWD",
@@ -98793,9 +101859,9 @@ var SECRET_PAIRS = /* @__PURE__ */ new Set([
 function imageViolations(rule, changes, after) {
   const { match: match3 } = rule;
   const out = [];
-  const report = (subject, message) => {
+  const report = /* @__PURE__ */ __name((subject, message) => {
     out.push({ rule: rule.id, action: rule.action, subject, message });
-  };
+  }, "report");
   const user = after.config.config?.User ?? "";
   const before = changes.before;
   if (match3.runsAsRoot === true && isRootUser(user))
@@ -98850,17 +101916,21 @@ function imageViolations(rule, changes, after) {
   }
   return out;
 }
+__name(imageViolations, "imageViolations");
 function isRootUser(user) {
   const name = user.trim().split(":")[0];
   return name === "" || name === "root" || /^0+$/.test(name);
 }
+__name(isRootUser, "isRootUser");
 function describeUser(user) {
   return user.trim() === "" ? "no USER set" : `USER ${user}`;
 }
+__name(describeUser, "describeUser");
 function describeOs3(os8) {
   if (os8 === void 0) return "unknown";
   return os8.versionId !== void 0 ? `${os8.id} ${os8.versionId}` : os8.id;
 }
+__name(describeOs3, "describeOs");
 function compareOsVersions(a, b) {
   const pa = a.split(/[^0-9]+/).filter((p) => p !== "");
   const pb = b.split(/[^0-9]+/).filter((p) => p !== "");
@@ -98870,12 +101940,15 @@ function compareOsVersions(a, b) {
   }
   return 0;
 }
+__name(compareOsVersions, "compareOsVersions");
 function normalisePort(port) {
   return port.includes("/") ? port.toLowerCase() : `${port}/tcp`;
 }
+__name(normalisePort, "normalisePort");
 function portsIn(text) {
   return (text ?? "").match(/\d+(?:-\d+)?(?:\/[a-z]+)?/gi)?.map(normalisePort) ?? [];
 }
+__name(portsIn, "portsIn");
 function newPorts(changes, after) {
   const now = Object.keys(after.config.config?.ExposedPorts ?? {}).map(normalisePort);
   if (changes.before === void 0) return [...new Set(now)].sort();
@@ -98894,9 +101967,11 @@ function newPorts(changes, after) {
   }
   return [...new Set(now.filter((p) => !previous.has(p)))].sort();
 }
+__name(newPorts, "newPorts");
 function portSettings(settings) {
   return settings.filter((s) => s.key === "ports" || /^ports?\./.test(s.key));
 }
+__name(portSettings, "portSettings");
 function newSecretEnvKeys(changes, after) {
   let keys;
   if (changes.before === void 0) {
@@ -98906,6 +101981,7 @@ function newSecretEnvKeys(changes, after) {
   }
   return [...new Set(keys.filter(isSecretKey))].sort();
 }
+__name(newSecretEnvKeys, "newSecretEnvKeys");
 
 // src/policy/match-packages.ts
 var import_picomatch8 = __toESM(require_picomatch2(), 1);
@@ -98941,9 +102017,11 @@ function packageViolations(rule, changes, after) {
   }
   return out;
 }
+__name(packageViolations, "packageViolations");
 function subjectOf(p) {
   return `${p.ecosystem}:${p.name}`;
 }
+__name(subjectOf, "subjectOf");
 function packageMatches(match3, nameMatches, ecosystem, name, version4) {
   if (match3.ecosystem !== void 0 && !match3.ecosystem.includes(ecosystem)) return false;
   if (!nameMatches(name)) return false;
@@ -98951,11 +102029,13 @@ function packageMatches(match3, nameMatches, ecosystem, name, version4) {
     return false;
   return true;
 }
+__name(packageMatches, "packageMatches");
 function nameMatcher(globs2) {
   if (globs2 === void 0) return () => true;
   const test = (0, import_picomatch8.default)(globs2, { bash: true, dot: true });
   return (name) => test(name);
 }
+__name(nameMatcher, "nameMatcher");
 function satisfies(ecosystem, version4, constraint) {
   if (ecosystem === "npm" && constraint.semverRange !== void 0) {
     return import_semver6.default.satisfies(version4, constraint.semverRange);
@@ -98963,9 +102043,11 @@ function satisfies(ecosystem, version4, constraint) {
   if (constraint.clauses === void 0) return false;
   return constraint.clauses.every((c) => clauseHolds(c.op, compareVersions(ecosystem, version4, c.version)));
 }
+__name(satisfies, "satisfies");
 function isCalendarChange(change2) {
   return [change2.before?.version, change2.after?.version].some((v) => v !== void 0 && isCalendarVersion(v));
 }
+__name(isCalendarChange, "isCalendarChange");
 function isCalendarVersion(version4) {
   const upstream = version4.replace(/^\d+:/, "");
   const m = /^(\d+)/.exec(upstream);
@@ -98974,6 +102056,7 @@ function isCalendarVersion(version4) {
   const year = Number(lead.slice(0, 4));
   return (lead.length === 4 || lead.length === 6 || lead.length === 8) && year >= 1990 && year <= 2199;
 }
+__name(isCalendarVersion, "isCalendarVersion");
 function describeChange(change2) {
   const subject = subjectOf(change2);
   const before = change2.before?.version;
@@ -98991,9 +102074,11 @@ function describeChange(change2) {
     }
   }
 }
+__name(describeChange, "describeChange");
 function words(...parts) {
   return parts.filter((p) => p !== void 0 && p !== "").join(" ");
 }
+__name(words, "words");
 
 // src/policy/match-secrets.ts
 var import_picomatch9 = __toESM(require_picomatch2(), 1);
@@ -99020,12 +102105,13 @@ function secretViolations(rule, files, afterFiles) {
   }
   return out;
 }
+__name(secretViolations, "secretViolations");
 
 // src/policy/evaluate.ts
 var SEVERITY = { stop: 0, warn: 1, info: 2 };
 function evaluatePolicy(policy, changes, after, now) {
   let afterFiles;
-  const filesByPath = () => afterFiles ??= new Map(after.files.map((f) => [f.path, f]));
+  const filesByPath = /* @__PURE__ */ __name(() => afterFiles ??= new Map(after.files.map((f) => [f.path, f])), "filesByPath");
   const ranked = [];
   policy.rules.forEach((rule, rank) => {
     const found = applyAllowances(ruleViolations(rule, changes, after, filesByPath), rule, policy.allow, now);
@@ -99039,6 +102125,7 @@ function evaluatePolicy(policy, changes, after, now) {
   const result = counting.some((v) => v.action === "stop") ? "stop" : counting.some((v) => v.action === "warn") ? "warn" : "pass";
   return { result, violations, policy: policy.source };
 }
+__name(evaluatePolicy, "evaluatePolicy");
 function ruleViolations(rule, changes, after, filesByPath) {
   switch (rule.kind) {
     case "packages":
@@ -99051,9 +102138,11 @@ function ruleViolations(rule, changes, after, filesByPath) {
       return imageViolations(rule, changes, after);
   }
 }
+__name(ruleViolations, "ruleViolations");
 function compare3(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+__name(compare3, "compare");
 
 // src/policy/summary.ts
 var NAMED_IN_LINE = 3;
@@ -99070,6 +102159,7 @@ function verdictLine(verdict) {
   const noun = counting.length === 1 ? "violation" : "violations";
   return `${head}: ${verdict.result}, ${counting.length} ${noun} (${byAction}): ${named2.join("; ")}${more}${allowedNote}`;
 }
+__name(verdictLine, "verdictLine");
 var LEVEL = {
   stop: "error",
   warn: "warning",
@@ -99092,18 +102182,22 @@ function verdictAnnotations(verdict, max = 10) {
   }
   return out;
 }
+__name(verdictAnnotations, "verdictAnnotations");
 function annotation(v) {
   return { level: LEVEL[v.action], title: `policy ${v.action}: ${v.rule}`, message: oneLine(v.message) };
 }
+__name(annotation, "annotation");
 function oneLine(text) {
   const flat = text.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/ {2,}/g, " ");
   return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE - 1)}\u2026` : flat;
 }
+__name(oneLine, "oneLine");
 
 // src/action/main.ts
 function isRegistryRef(ref2) {
   return !/^(oci|oci-archive|docker-archive|docker-daemon):/.test(ref2) && !ref2.startsWith("/") && !ref2.startsWith(".");
 }
+__name(isRegistryRef, "isRegistryRef");
 async function resolvePrevious(inputs, sources, octokit) {
   if (inputs.previous !== "auto") return inputs.previous;
   if (!isRegistryRef(inputs.image.replace(/^docker:\/\//, ""))) {
@@ -99132,9 +102226,10 @@ async function resolvePrevious(inputs, sources, octokit) {
   if (!found) info(`previous: no semver tag below ${ref2.tag} in ${repository}; this is a first release`);
   return found;
 }
+__name(resolvePrevious, "resolvePrevious");
 function downloadProgress() {
   let last = 0;
-  const mb = (n2) => (n2 / 1e6).toFixed(1);
+  const mb = /* @__PURE__ */ __name((n2) => (n2 / 1e6).toFixed(1), "mb");
   return (p) => {
     const largeDone = p.total !== void 0 && p.total >= 32e6 && p.bytes >= p.total;
     if (!largeDone && Date.now() - last < 5e3) return;
@@ -99144,11 +102239,13 @@ function downloadProgress() {
     );
   };
 }
+__name(downloadProgress, "downloadProgress");
 function stickyKey(inputs, platform2) {
   const image = inputs.image.replace(/[@:][^/]*$/, "");
   const raw = [context2.workflow, image, platform2, inputs.commentKey].join("|");
   return createHash9("sha256").update(raw).digest("hex").slice(0, 16);
 }
+__name(stickyKey, "stickyKey");
 async function runWith(inputs) {
   if (inputs.githubToken) setSecret(inputs.githubToken);
   if (inputs.registryPassword) setSecret(inputs.registryPassword);
@@ -99161,7 +102258,7 @@ async function runWith(inputs) {
     insecureRegistries: inputs.insecureRegistries,
     ...env.DOCKER_HOST ? { dockerHost: env.DOCKER_HOST } : {},
     helperEnv: env,
-    onSecret: (s) => setSecret(s),
+    onSecret: /* @__PURE__ */ __name((s) => setSecret(s), "onSecret"),
     onProgress: downloadProgress()
   });
   const previous = await group(
@@ -99190,13 +102287,13 @@ async function runWith(inputs) {
         capture,
         limits: { maxUncompressedBytes: inputs.maxLayerBytes, maxEntries: inputs.maxEntries },
         ...inputs.cache ? { cache: new DiskLayerIndexCache(cacheDir, capture) } : {},
-        onPhase: (phase, detail) => info(`${phase}: ${detail}`),
-        onLayer: (p) => {
+        onPhase: /* @__PURE__ */ __name((phase, detail) => info(`${phase}: ${detail}`), "onPhase"),
+        onLayer: /* @__PURE__ */ __name((p) => {
           if (p.done === p.total || Date.now() - lastLog > 5e3) {
             lastLog = Date.now();
             info(`layers: ${p.done}/${p.total} indexed (${p.cached} from cache)`);
           }
-        }
+        }, "onLayer")
       }
     );
   });
@@ -99298,6 +102395,7 @@ async function runWith(inputs) {
     if (fails) setFailed(verdictLine(verdict));
   }
 }
+__name(runWith, "runWith");
 async function readPolicy(path12, input) {
   try {
     return await readFile3(path12, "utf8");
@@ -99309,6 +102407,7 @@ async function readPolicy(path12, input) {
     );
   }
 }
+__name(readPolicy, "readPolicy");
 async function run() {
   try {
     await runWith(readInputs((name) => getInput(name)));
@@ -99317,6 +102416,7 @@ async function run() {
     if (isDebug() && err2 instanceof Error && err2.stack) debug(err2.stack);
   }
 }
+__name(run, "run");
 
 // src/action/index.ts
 await run();

@@ -24,6 +24,8 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
+  // Libraries check error classes by name (@actions/cache's ReserveCacheError): keep the names.
+  keepNames: true,
   banner: { js: banner },
 };
 

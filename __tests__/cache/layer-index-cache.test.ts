@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +57,31 @@ function index(n: number, diffByte = 'a'): LayerIndex {
 describe('layer-index-cache', () => {
   it('round-trips every field of a layer index', () => {
     const original = index(7);
-    expect(deserializeLayerIndex(serializeLayerIndex(original))).toEqual(original);
+    expect(deserializeLayerIndex(Buffer.concat(serializeLayerIndex(original)))).toEqual(original);
+  });
+
+  it('keeps captured contents as raw bytes after the JSON line, any bytes at all', () => {
+    const original = index(7);
+    const binary = Buffer.from([0x00, 0x0a, 0xff, 0x0a, 0x22, 0x5c]);
+    original.captured.set('var/lib/rpm/Packages', binary);
+    const file = Buffer.concat(serializeLayerIndex(original));
+    expect(file.subarray(file.length - binary.length).equals(binary)).toBe(true);
+    expect(deserializeLayerIndex(file)?.captured.get('var/lib/rpm/Packages')).toEqual(binary);
+  });
+
+  it('refuses bytes that are not a whole file of this version', () => {
+    const file = Buffer.concat(serializeLayerIndex(index(7)));
+    const nl = file.indexOf(0x0a);
+    expect(deserializeLayerIndex(Buffer.from(''))).toBeUndefined();
+    const older = Buffer.concat([
+      Buffer.from(file.toString('latin1', 0, nl).replace(' 2 ', ' 1 ')),
+      file.subarray(nl),
+    ]);
+    expect(deserializeLayerIndex(older)).toBeUndefined();
+    // A sound checksum over a body whose captured bytes are short of what the JSON promises.
+    const body = file.subarray(nl + 1, file.length - 3);
+    const header = `image-changelog-layer-index 2 ${createHash('sha256').update(body).digest('hex')}\n`;
+    expect(deserializeLayerIndex(Buffer.concat([Buffer.from(header), body]))).toBeUndefined();
   });
 
   it('returns a stored index on a later get and counts the hit', async () => {
@@ -108,7 +133,7 @@ describe('layer-index-cache', () => {
 
   it('evicts the least recently used entries when over its size bound', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ic-'));
-    const size = Buffer.byteLength(serializeLayerIndex(index(1))) + 200;
+    const size = Buffer.concat(serializeLayerIndex(index(1))).length;
     const cache = new DiskLayerIndexCache(dir, spec, { maxBytes: size * 2.5 });
     await cache.put(index(1, 'a'));
     await cache.put(index(1, 'b'));

@@ -234,3 +234,24 @@ describe('secrets probe on compressed content', () => {
     expect(isOpaqueContent(Buffer.from('#!/bin/sh\n'))).toBe(false);
   });
 });
+
+describe('secrets probe on binary content', () => {
+  const key = Buffer.from(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+
+  it('skips a file with a NUL among its first 8,000 bytes, as git and gitleaks do, whatever the chunking', () => {
+    const elf = Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01\x00', 'latin1'), key]);
+    expect(probe('usr/lib/libx.so', elf)).toEqual([]);
+    expect(probe('usr/lib/libx.so', elf, 1)).toEqual([]);
+    const lateNul = Buffer.concat([Buffer.from('#'.repeat(7_990) + '\n'), Buffer.from([0]), key]);
+    expect(probe('data.bin', lateNul, 3)).toEqual([]);
+  });
+
+  it('scans text whose first NUL comes after the first 8,000 bytes, and text of any length under them', () => {
+    const text = Buffer.concat([Buffer.from('#'.repeat(8_000) + '\n'), Buffer.from([0]), key]);
+    expect(probe('app/notes', text)).toEqual(['private-key']);
+    expect(probe('app/notes', text, 7)).toEqual(['private-key']);
+    // Shorter than the sniff window: decided at the end of the file.
+    expect(probe('root/.ssh/id', key, 5)).toEqual(['private-key']);
+    expect(key.length).toBeLessThan(8_000);
+  });
+});

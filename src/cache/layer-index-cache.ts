@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CaptureSpec, EntryType, FileEntry, LayerIndex, Whiteout } from '../layers/types.js';
 
@@ -9,7 +9,7 @@ import type { CaptureSpec, EntryType, FileEntry, LayerIndex, Whiteout } from '..
  * corrupt entry is detected and rebuilt, and the directory is bounded in size with
  * least-recently-used eviction (a hit refreshes the file's mtime).
  */
-export const CACHE_FORMAT_VERSION = 1;
+export const CACHE_FORMAT_VERSION = 2;
 export const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
 
 export interface LayerIndexCache {
@@ -54,8 +54,16 @@ type Row = [
   unknown,
 ];
 
+/**
+ * A cache file: a header line `MAGIC VERSION CHECKSUM` (SHA-256 of everything after the line), one
+ * line of JSON (the index, with each captured file as `[path, byteLength]`), then the captured files'
+ * bytes back to back. Captured contents are most of a file's size (package databases); keeping them
+ * raw, and never building one big string, keeps writing and reading to about one copy of the index.
+ */
+const MAGIC = 'image-changelog-layer-index';
+
 /** Compact, order-preserving serialisation (rows instead of objects keeps files small and parsing fast). */
-export function serializeLayerIndex(index: LayerIndex): string {
+export function serializeLayerIndex(index: LayerIndex): Buffer[] {
   const rows: Row[] = index.entries.map((e) => [
     e.path,
     TYPE_CODE.get(e.type) ?? 0,
@@ -70,17 +78,21 @@ export function serializeLayerIndex(index: LayerIndex): string {
     e.devminor ?? 0,
     e.probes ?? 0,
   ]);
-  return JSON.stringify({
+  const meta = JSON.stringify({
     diffID: index.diffID,
     digest: index.digest,
     compression: index.compression,
     compressedSize: index.compressedSize,
     uncompressedSize: index.uncompressedSize,
     whiteouts: index.whiteouts.map((w) => [w.path, w.kind === 'opaque' ? 1 : 0]),
-    captured: [...index.captured].map(([p, b]) => [p, b.toString('base64')]),
+    captured: [...index.captured].map(([p, b]) => [p, b.length]),
     warnings: index.warnings,
     entries: rows,
   });
+  const body = [Buffer.from(`${meta}\n`), ...index.captured.values()];
+  const checksum = createHash('sha256');
+  for (const b of body) checksum.update(b);
+  return [Buffer.from(`${MAGIC} ${CACHE_FORMAT_VERSION} ${checksum.digest('hex')}\n`), ...body];
 }
 
 interface Serialized {
@@ -90,13 +102,31 @@ interface Serialized {
   compressedSize: number;
   uncompressedSize: number;
   whiteouts: Array<[string, number]>;
-  captured: Array<[string, string]>;
+  captured: Array<[string, number]>;
   warnings: LayerIndex['warnings'];
   entries: Row[];
 }
 
-export function deserializeLayerIndex(text: string): LayerIndex {
-  const s = JSON.parse(text) as Serialized;
+/**
+ * The index in a cache file's bytes, or undefined when they are not a sound file of this version
+ * (wrong magic or version, checksum mismatch, truncated, unparsable). Captured contents are views
+ * into `file`, not copies.
+ */
+export function deserializeLayerIndex(file: Buffer): LayerIndex | undefined {
+  const nl = file.indexOf(0x0a);
+  if (nl < 0) return undefined;
+  const [magic, version, checksum] = file.toString('latin1', 0, nl).split(' ');
+  if (magic !== MAGIC || version !== String(CACHE_FORMAT_VERSION)) return undefined;
+  const body = file.subarray(nl + 1);
+  if (createHash('sha256').update(body).digest('hex') !== checksum) return undefined;
+  const metaEnd = body.indexOf(0x0a);
+  if (metaEnd < 0) return undefined;
+  let s: Serialized;
+  try {
+    s = JSON.parse(body.toString('utf8', 0, metaEnd)) as Serialized;
+  } catch {
+    return undefined;
+  }
   const entries: FileEntry[] = s.entries.map((r) => {
     const e: FileEntry = {
       path: r[0],
@@ -117,6 +147,14 @@ export function deserializeLayerIndex(text: string): LayerIndex {
     return e;
   });
   const whiteouts: Whiteout[] = s.whiteouts.map(([path, k]) => ({ path, kind: k === 1 ? 'opaque' : 'file' }));
+  const captured = new Map<string, Buffer>();
+  let offset = metaEnd + 1;
+  for (const [path, length] of s.captured) {
+    if (offset + length > body.length) return undefined;
+    captured.set(path, body.subarray(offset, offset + length));
+    offset += length;
+  }
+  if (offset !== body.length) return undefined;
   return {
     diffID: s.diffID,
     digest: s.digest,
@@ -125,12 +163,10 @@ export function deserializeLayerIndex(text: string): LayerIndex {
     uncompressedSize: s.uncompressedSize,
     entries,
     whiteouts,
-    captured: new Map(s.captured.map(([p, b64]) => [p, Buffer.from(b64, 'base64')])),
+    captured,
     warnings: s.warnings,
   };
 }
-
-const MAGIC = 'image-changelog-layer-index';
 
 /** A directory of cached layer indexes. */
 export class DiskLayerIndexCache implements LayerIndexCache {
@@ -153,29 +189,14 @@ export class DiskLayerIndexCache implements LayerIndexCache {
 
   async get(diffID: string): Promise<LayerIndex | undefined> {
     const file = this.file(diffID);
-    let raw: string;
+    let raw: Buffer;
     try {
-      raw = await readFile(file, 'utf8');
+      raw = await readFile(file);
     } catch {
       this.stats.misses++;
       return undefined;
     }
-    const nl = raw.indexOf('\n');
-    const [magic, version, checksum] = raw.slice(0, nl).split(' ');
-    const body = raw.slice(nl + 1);
-    const ok =
-      nl > 0 &&
-      magic === MAGIC &&
-      version === String(CACHE_FORMAT_VERSION) &&
-      checksum === createHash('sha256').update(body).digest('hex');
-    let index: LayerIndex | undefined;
-    if (ok) {
-      try {
-        index = deserializeLayerIndex(body);
-      } catch {
-        index = undefined;
-      }
-    }
+    const index = deserializeLayerIndex(raw);
     if (!index || index.diffID !== diffID) {
       // Corrupt or foreign: forget it; the caller reads the layer and writes a fresh entry.
       this.stats.corrupt++;
@@ -191,11 +212,10 @@ export class DiskLayerIndexCache implements LayerIndexCache {
 
   async put(index: LayerIndex): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    const body = serializeLayerIndex(index);
-    const checksum = createHash('sha256').update(body).digest('hex');
+    const parts = serializeLayerIndex(index);
     const file = this.file(index.diffID);
     const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-    await writeFile(tmp, `${MAGIC} ${CACHE_FORMAT_VERSION} ${checksum}\n${body}`);
+    await writeParts(tmp, parts);
     await rename(tmp, file);
     this.stats.writes++;
     await this.evict();
@@ -222,6 +242,16 @@ export class DiskLayerIndexCache implements LayerIndexCache {
       total -= f.size;
       this.stats.evicted++;
     }
+  }
+}
+
+/** Write buffers to a new file in order, without joining them first. */
+async function writeParts(path: string, parts: Buffer[]): Promise<void> {
+  const handle = await open(path, 'wx');
+  try {
+    await handle.writev(parts);
+  } finally {
+    await handle.close();
   }
 }
 

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { FILE_READ_CHUNK_BYTES } from '../util/read-chunks.js';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -75,7 +76,7 @@ export class DirectoryBlobStore implements BlobStore {
   async openBlob(digest: string): Promise<Readable> {
     const path = join(this.location, blobPath(digest));
     if ((await this.blobSize(digest)) === undefined) throw blobNotFound(this, digest);
-    return createReadStream(path);
+    return createReadStream(path, { highWaterMark: FILE_READ_CHUNK_BYTES });
   }
 
   close(): Promise<void> {

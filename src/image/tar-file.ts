@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { FILE_READ_CHUNK_BYTES } from '../util/read-chunks.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
@@ -159,7 +160,11 @@ export class TarFile {
     if (m.type !== 'file') throw this.error(`"${name}" is not a regular file`);
     if (m.size === 0) return Readable.from([]);
     // Each stream opens the file itself: a destroyed stream on a shared handle would close it for all.
-    return createReadStream(this.path, { start: m.offset, end: m.offset + m.size - 1 });
+    return createReadStream(this.path, {
+      start: m.offset,
+      end: m.offset + m.size - 1,
+      highWaterMark: FILE_READ_CHUNK_BYTES,
+    });
   }
 
   /** A member's whole content; refuses members over `maxBytes` before reading them. */

@@ -9,8 +9,12 @@ export type Compression = 'gzip' | 'zstd' | 'none';
 /** How many leading bytes `sniffCompression` looks at. */
 export const SNIFF_BYTES = 4;
 
-/** Output chunk size of the decompressors: large enough that per-chunk costs vanish. */
-const OUTPUT_CHUNK_BYTES = 64 * 1024;
+/**
+ * Output chunk size of the decompressors: large enough that per-chunk costs vanish (each chunk is a
+ * thread-pool dispatch and a few JS callbacks). Measured on a 600 MB gzip layer with 1 MiB reads
+ * (inflate + SHA-256): 64 KiB chunks 2.09 s, 256 KiB 1.75 s, 1 MiB 1.65 s.
+ */
+const OUTPUT_CHUNK_BYTES = 256 * 1024;
 
 /** Tell gzip (`1f 8b`) and zstd (`28 b5 2f fd`) from anything else by the first bytes, never by media type. */
 export function sniffCompression(head: Uint8Array): Compression {

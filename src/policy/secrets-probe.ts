@@ -23,7 +23,8 @@ export function createSecretsProbe(options: SecretsProbeOptions = {}): ContentPr
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_SECRETS_MAX_FILE_BYTES;
   return {
     id: SECRETS_PROBE_ID,
-    version: 1,
+    // 2: binary content (a NUL in the first 8,000 bytes) is no longer scanned.
+    version: 2,
     options: `maxFileBytes=${maxFileBytes}`,
     matches: (_path, size) => size > 0 && size <= maxFileBytes,
     start: (path) => new SecretsRun(path, maxFileBytes),
@@ -49,11 +50,27 @@ export function isOpaqueContent(head: Buffer): boolean {
   return OPAQUE_MAGICS.some((m) => head.length >= m.length && head.subarray(0, m.length).equals(m));
 }
 
+/**
+ * Bytes looked at to tell binary from text: a NUL among the first 8,000 bytes means binary, as git,
+ * gitleaks and Trivy decide. Binaries (ELF objects, compiled Python, gettext catalogues) are most of a
+ * Debian image's small-file bytes and hold no key or credential *file*; a token compiled into a binary
+ * is left to binary-aware scanners.
+ */
+export const BINARY_SNIFF_BYTES = 8000;
+
+export function isBinaryContent(head: Buffer): boolean {
+  return head.subarray(0, BINARY_SNIFF_BYTES).includes(0);
+}
+
 class SecretsRun implements ProbeRun<SecretsFound> {
   private readonly scanner: SecretScanner;
   private tail = '';
   private seen = 0;
-  private opaque = false;
+  /** The first bytes (a copy), held until there are enough to decide text or not. */
+  private head: Buffer | null = null;
+  private headLength = 0;
+  private decided = false;
+  private skip = false;
 
   constructor(
     path: string,
@@ -63,22 +80,40 @@ class SecretsRun implements ProbeRun<SecretsFound> {
   }
 
   write(chunk: Buffer): void {
+    if (this.skip) return;
+    if (this.decided) return this.scan(chunk);
+    // Chunks belong to the reader (see ProbeRun.write): the head is copied.
+    this.head ??= Buffer.allocUnsafe(BINARY_SNIFF_BYTES);
+    const n = chunk.copy(this.head, this.headLength);
+    this.headLength += n;
+    if (this.headLength < BINARY_SNIFF_BYTES) return;
+    this.decide();
+    if (n < chunk.length && !this.skip) this.scan(chunk.subarray(n));
+  }
+
+  end(): SecretsFound | undefined {
+    if (!this.decided) this.decide();
+    const kinds = this.scanner.kinds();
+    return kinds.length > 0 ? { kinds } : undefined;
+  }
+
+  /** Text gets scanned from its first byte; compressed, image and binary content not at all. */
+  private decide(): void {
+    this.decided = true;
+    const head = (this.head ?? Buffer.alloc(0)).subarray(0, this.headLength);
+    this.head = null;
+    if (isOpaqueContent(head) || isBinaryContent(head)) this.skip = true;
+    else this.scan(head);
+  }
+
+  private scan(chunk: Buffer): void {
     // The header's size decided `matches`; never scan past the cap whatever the stream delivers.
-    if (this.seen >= this.maxBytes || this.opaque) return;
-    if (this.seen === 0 && isOpaqueContent(chunk)) {
-      this.opaque = true;
-      return;
-    }
+    if (this.seen >= this.maxBytes) return;
     const piece = chunk.subarray(0, this.maxBytes - this.seen);
     this.seen += piece.length;
     const text = this.tail + piece.toString('latin1');
     this.scanner.scan(text);
     this.tail = text.slice(-SECRET_PATTERN_WINDOW);
-  }
-
-  end(): SecretsFound | undefined {
-    const kinds = this.scanner.kinds();
-    return kinds.length > 0 ? { kinds } : undefined;
   }
 }
 
