@@ -1732,9 +1732,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants = require_constants();
     var isObject2 = /* @__PURE__ */ __name((val) => val && typeof val === "object" && !Array.isArray(val), "isObject");
-    var picomatch10 = /* @__PURE__ */ __name((glob, options, returnState = false) => {
+    var picomatch3 = /* @__PURE__ */ __name((glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch10(input, options, returnState));
+        const fns = glob.map((input) => picomatch3(input, options, returnState));
         const arrayMatcher = /* @__PURE__ */ __name((str2) => {
           for (const isMatch of fns) {
             const state3 = isMatch(str2);
@@ -1750,16 +1750,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix3 = opts.windows;
-      const regex = isState ? picomatch10.compileRe(glob, options) : picomatch10.makeRe(glob, options, false, true);
+      const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state2 = regex.state;
       delete regex.state;
       let isIgnored = /* @__PURE__ */ __name(() => false, "isIgnored");
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch10(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = /* @__PURE__ */ __name((input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch10.test(input, regex, options, { glob, posix: posix3 });
+        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix: posix3 });
         const result = { glob, state: state2, regex, posix: posix3, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -1785,7 +1785,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     }, "picomatch");
-    picomatch10.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
+    picomatch3.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1802,24 +1802,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch10.matchBase(input, regex, options, posix3);
+          match = picomatch3.matchBase(input, regex, options, posix3);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch10.matchBase = (input, glob, options, posix3 = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch10.makeRe(glob, options);
+    picomatch3.matchBase = (input, glob, options, posix3 = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
       return regex.test(utils.basename(input, { windows: posix3 }));
     };
-    picomatch10.isMatch = (str2, patterns, options) => picomatch10(patterns, options)(str2);
-    picomatch10.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch10.parse(p, options));
+    picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
+    picomatch3.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse4(pattern, { ...options, fastpaths: false });
     };
-    picomatch10.scan = (input, options) => scan2(input, options);
-    picomatch10.compileRe = (state2, options, returnOutput = false, returnState = false) => {
+    picomatch3.scan = (input, options) => scan2(input, options);
+    picomatch3.compileRe = (state2, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state2.output;
       }
@@ -1830,13 +1830,13 @@ var require_picomatch = __commonJS({
       if (state2 && state2.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch10.toRegex(source, options);
+      const regex = picomatch3.toRegex(source, options);
       if (returnState === true) {
         regex.state = state2;
       }
       return regex;
     };
-    picomatch10.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -1847,9 +1847,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse4(input, options);
       }
-      return picomatch10.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch10.toRegex = (source, options) => {
+    picomatch3.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -1858,8 +1858,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch10.constants = constants;
-    module.exports = picomatch10;
+    picomatch3.constants = constants;
+    module.exports = picomatch3;
   }
 });
 
@@ -1869,15 +1869,15 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch10(glob, options, returnState = false) {
+    function picomatch3(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    __name(picomatch10, "picomatch");
-    Object.assign(picomatch10, pico);
-    module.exports = picomatch10;
+    __name(picomatch3, "picomatch");
+    Object.assign(picomatch3, pico);
+    module.exports = picomatch3;
   }
 });
 
@@ -12791,6 +12791,30 @@ var init_jar_maven = __esm({
   }
 });
 
+// src/util/glob.ts
+function globMatcher(globs2, options = {}) {
+  const list2 = typeof globs2 === "string" ? [globs2] : [...globs2];
+  const regexes = list2.map((g) => import_picomatch2.default.makeRe(g, options));
+  const literals = new Set(list2);
+  if (regexes.length === 1) {
+    const only = regexes[0];
+    return (path) => path !== "" && (only.test(path) || literals.has(path));
+  }
+  return (path) => {
+    if (path === "") return false;
+    for (const re of regexes) if (re.test(path)) return true;
+    return literals.has(path);
+  };
+}
+var import_picomatch2;
+var init_glob = __esm({
+  "src/util/glob.ts"() {
+    "use strict";
+    import_picomatch2 = __toESM(require_picomatch2(), 1);
+    __name(globMatcher, "globMatcher");
+  }
+});
+
 // src/catalog/lang/tree-paths.ts
 function sortedPaths(tree) {
   let paths = sortedCache.get(tree);
@@ -12833,7 +12857,7 @@ function layerOf3(tree, path) {
   return tree.captured.get(path)?.layer ?? tree.entries.get(path)?.layer ?? 0;
 }
 function capturedMatching(ctx, globs2) {
-  const isMatch = (0, import_picomatch2.default)([...globs2], { dot: true });
+  const isMatch = globMatcher([...globs2], { dot: true });
   return ctx.capturedPaths().filter((p) => isMatch(p));
 }
 function dirname2(path) {
@@ -12859,11 +12883,11 @@ function uniqueFiles(lists) {
   for (const list2 of lists) for (const f of list2) if (!seen.has(f.path)) seen.set(f.path, f);
   return [...seen.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 }
-var import_picomatch2, sortedCache;
+var sortedCache;
 var init_tree_paths = __esm({
   "src/catalog/lang/tree-paths.ts"() {
     "use strict";
-    import_picomatch2 = __toESM(require_picomatch2(), 1);
+    init_glob();
     sortedCache = /* @__PURE__ */ new WeakMap();
     __name(sortedPaths, "sortedPaths");
     __name(pathsUnder, "pathsUnder");
@@ -14211,13 +14235,12 @@ function excludeGlobs(options) {
 function excludeMatcher(options) {
   const globs2 = excludeGlobs(options).map((g) => g.trim().replace(/^\/+/, "")).filter((g) => g !== "");
   if (globs2.length === 0) return () => false;
-  return (0, import_picomatch3.default)(globs2, { dot: true });
+  return globMatcher(globs2, { dot: true });
 }
-var import_picomatch3;
 var init_excludes = __esm({
   "src/diff/excludes.ts"() {
     "use strict";
-    import_picomatch3 = __toESM(require_picomatch2(), 1);
+    init_glob();
     init_default_excludes();
     __name(excludeGlobs, "excludeGlobs");
     __name(excludeMatcher, "excludeMatcher");
@@ -18092,16 +18115,16 @@ var require_tar_stream = __commonJS({
 function captureMatcher(spec) {
   let matcher = compiled.get(spec);
   if (matcher === void 0) {
-    matcher = spec.globs.length === 0 ? never : (0, import_picomatch4.default)(spec.globs, { dot: true });
+    matcher = spec.globs.length === 0 ? never : globMatcher(spec.globs, { dot: true });
     compiled.set(spec, matcher);
   }
   return matcher;
 }
-var import_picomatch4, never, compiled;
+var never, compiled;
 var init_capture_matcher = __esm({
   "src/layers/capture-matcher.ts"() {
     "use strict";
-    import_picomatch4 = __toESM(require_picomatch2(), 1);
+    init_glob();
     never = /* @__PURE__ */ __name(() => false, "never");
     compiled = /* @__PURE__ */ new WeakMap();
     __name(captureMatcher, "captureMatcher");
@@ -19325,7 +19348,7 @@ function resolveOwnership(tree, packages, stateGlobs) {
       else claims.set(real, [{ key, file }]);
     }
   }
-  const isState = stateGlobs.length > 0 ? (0, import_picomatch5.default)([...stateGlobs], { dot: true }) : () => false;
+  const isState = stateGlobs.length > 0 ? globMatcher([...stateGlobs], { dot: true }) : () => false;
   const files = [];
   for (const path of [...tree.entries.keys()].sort()) {
     const file = tree.entries.get(path);
@@ -19368,11 +19391,11 @@ function actualDigest(tree, entry, algorithm) {
   const value2 = digests?.[algorithm];
   return typeof value2 === "string" ? value2 : void 0;
 }
-var import_picomatch5, MAX_SYMLINK_HOPS;
+var MAX_SYMLINK_HOPS;
 var init_ownership = __esm({
   "src/catalog/ownership.ts"() {
     "use strict";
-    import_picomatch5 = __toESM(require_picomatch2(), 1);
+    init_glob();
     init_file_digests();
     MAX_SYMLINK_HOPS = 40;
     __name(resolvePath, "resolvePath");
@@ -29209,18 +29232,17 @@ function applyAllowances(violations, rule, allow, now) {
 }
 function coverage(a) {
   if (a.package !== void 0) {
-    const test = (0, import_picomatch6.default)(a.package, { bash: true, dot: true });
+    const test = globMatcher(a.package, { bash: true, dot: true });
     return (subject) => test(subject) || test(subject.slice(subject.indexOf(":") + 1));
   }
-  if (a.path !== void 0) return (0, import_picomatch6.default)(a.path, { dot: true });
-  if (a.subject !== void 0) return (0, import_picomatch6.default)(a.subject, { bash: true, dot: true });
+  if (a.path !== void 0) return globMatcher(a.path, { dot: true });
+  if (a.subject !== void 0) return globMatcher(a.subject, { bash: true, dot: true });
   return () => true;
 }
-var import_picomatch6;
 var init_allowlist = __esm({
   "src/policy/allowlist.ts"() {
     "use strict";
-    import_picomatch6 = __toESM(require_picomatch2(), 1);
+    init_glob();
     init_values();
     __name(applyAllowances, "applyAllowances");
     __name(coverage, "coverage");
@@ -29254,7 +29276,7 @@ var init_describe = __esm({
 // src/policy/match-files.ts
 function fileViolations(rule, files) {
   const { match } = rule;
-  const pathMatches = match.path === void 0 ? () => true : (0, import_picomatch7.default)(match.path, { dot: true });
+  const pathMatches = match.path === void 0 ? () => true : globMatcher(match.path, { dot: true });
   const out = [];
   for (const change2 of files) {
     if (match.change !== void 0 && !match.change.includes(change2.kind)) continue;
@@ -29326,11 +29348,11 @@ function isWorldWritable(state2) {
   if (state2.type === "dir" && (state2.mode & STICKY) !== 0) return false;
   return (state2.mode & 2) !== 0;
 }
-var import_picomatch7, SETUID, SETGID, STICKY;
+var SETUID, SETGID, STICKY;
 var init_match_files = __esm({
   "src/policy/match-files.ts"() {
     "use strict";
-    import_picomatch7 = __toESM(require_picomatch2(), 1);
+    init_glob();
     init_describe();
     SETUID = 2048;
     SETGID = 1024;
@@ -29562,7 +29584,7 @@ function packageMatches(match, nameMatches, ecosystem, name, version2) {
 }
 function nameMatcher(globs2) {
   if (globs2 === void 0) return () => true;
-  const test = (0, import_picomatch8.default)(globs2, { bash: true, dot: true });
+  const test = globMatcher(globs2, { bash: true, dot: true });
   return (name) => test(name);
 }
 function satisfies(ecosystem, version2, constraint) {
@@ -29603,11 +29625,11 @@ function describeChange(change2) {
 function words(...parts) {
   return parts.filter((p) => p !== void 0 && p !== "").join(" ");
 }
-var import_picomatch8, import_semver6;
+var import_semver6;
 var init_match_packages = __esm({
   "src/policy/match-packages.ts"() {
     "use strict";
-    import_picomatch8 = __toESM(require_picomatch2(), 1);
+    init_glob();
     import_semver6 = __toESM(require_semver2(), 1);
     init_versions();
     init_values();
@@ -29626,7 +29648,7 @@ var init_match_packages = __esm({
 // src/policy/match-secrets.ts
 function secretViolations(rule, files, afterFiles) {
   const { match } = rule;
-  const pathMatches = match.path === void 0 ? () => true : (0, import_picomatch9.default)(match.path, { dot: true });
+  const pathMatches = match.path === void 0 ? () => true : globMatcher(match.path, { dot: true });
   const wanted = match.kinds === void 0 ? void 0 : new Set(match.kinds);
   const out = [];
   for (const change2 of files) {
@@ -29647,11 +29669,10 @@ function secretViolations(rule, files, afterFiles) {
   }
   return out;
 }
-var import_picomatch9;
 var init_match_secrets = __esm({
   "src/policy/match-secrets.ts"() {
     "use strict";
-    import_picomatch9 = __toESM(require_picomatch2(), 1);
+    init_glob();
     init_describe();
     init_secret_kinds();
     init_secrets_probe();

@@ -22221,9 +22221,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils2();
     var constants4 = require_constants6();
     var isObject3 = /* @__PURE__ */ __name((val) => val && typeof val === "object" && !Array.isArray(val), "isObject");
-    var picomatch10 = /* @__PURE__ */ __name((glob, options, returnState = false) => {
+    var picomatch3 = /* @__PURE__ */ __name((glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch10(input, options, returnState));
+        const fns = glob.map((input) => picomatch3(input, options, returnState));
         const arrayMatcher = /* @__PURE__ */ __name((str2) => {
           for (const isMatch of fns) {
             const state5 = isMatch(str2);
@@ -22239,16 +22239,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix3 = opts.windows;
-      const regex = isState ? picomatch10.compileRe(glob, options) : picomatch10.makeRe(glob, options, false, true);
+      const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state4 = regex.state;
       delete regex.state;
       let isIgnored = /* @__PURE__ */ __name(() => false, "isIgnored");
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch10(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = /* @__PURE__ */ __name((input, returnObject = false) => {
-        const { isMatch, match: match3, output } = picomatch10.test(input, regex, options, { glob, posix: posix3 });
+        const { isMatch, match: match3, output } = picomatch3.test(input, regex, options, { glob, posix: posix3 });
         const result = { glob, state: state4, regex, posix: posix3, input, output, match: match3, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -22274,7 +22274,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     }, "picomatch");
-    picomatch10.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
+    picomatch3.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -22291,24 +22291,24 @@ var require_picomatch = __commonJS({
       }
       if (match3 === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match3 = picomatch10.matchBase(input, regex, options, posix3);
+          match3 = picomatch3.matchBase(input, regex, options, posix3);
         } else {
           match3 = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match3), match: match3, output };
     };
-    picomatch10.matchBase = (input, glob, options, posix3 = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch10.makeRe(glob, options);
+    picomatch3.matchBase = (input, glob, options, posix3 = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
       return regex.test(utils.basename(input, { windows: posix3 }));
     };
-    picomatch10.isMatch = (str2, patterns, options) => picomatch10(patterns, options)(str2);
-    picomatch10.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch10.parse(p, options));
+    picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
+    picomatch3.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse6(pattern, { ...options, fastpaths: false });
     };
-    picomatch10.scan = (input, options) => scan2(input, options);
-    picomatch10.compileRe = (state4, options, returnOutput = false, returnState = false) => {
+    picomatch3.scan = (input, options) => scan2(input, options);
+    picomatch3.compileRe = (state4, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state4.output;
       }
@@ -22319,13 +22319,13 @@ var require_picomatch = __commonJS({
       if (state4 && state4.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch10.toRegex(source, options);
+      const regex = picomatch3.toRegex(source, options);
       if (returnState === true) {
         regex.state = state4;
       }
       return regex;
     };
-    picomatch10.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -22336,9 +22336,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse6(input, options);
       }
-      return picomatch10.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch10.toRegex = (source, options) => {
+    picomatch3.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -22347,8 +22347,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch10.constants = constants4;
-    module.exports = picomatch10;
+    picomatch3.constants = constants4;
+    module.exports = picomatch3;
   }
 });
 
@@ -22358,15 +22358,15 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils2();
-    function picomatch10(glob, options, returnState = false) {
+    function picomatch3(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    __name(picomatch10, "picomatch");
-    Object.assign(picomatch10, pico);
-    module.exports = picomatch10;
+    __name(picomatch3, "picomatch");
+    Object.assign(picomatch3, pico);
+    module.exports = picomatch3;
   }
 });
 
@@ -96183,8 +96183,25 @@ var jarMavenProbe = {
   start: /* @__PURE__ */ __name(() => new JarMavenRun(), "start")
 };
 
-// src/catalog/lang/tree-paths.ts
+// src/util/glob.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
+function globMatcher(globs2, options = {}) {
+  const list3 = typeof globs2 === "string" ? [globs2] : [...globs2];
+  const regexes = list3.map((g) => import_picomatch2.default.makeRe(g, options));
+  const literals = new Set(list3);
+  if (regexes.length === 1) {
+    const only = regexes[0];
+    return (path12) => path12 !== "" && (only.test(path12) || literals.has(path12));
+  }
+  return (path12) => {
+    if (path12 === "") return false;
+    for (const re of regexes) if (re.test(path12)) return true;
+    return literals.has(path12);
+  };
+}
+__name(globMatcher, "globMatcher");
+
+// src/catalog/lang/tree-paths.ts
 var sortedCache = /* @__PURE__ */ new WeakMap();
 function sortedPaths(tree) {
   let paths = sortedCache.get(tree);
@@ -96231,7 +96248,7 @@ function layerOf3(tree, path12) {
 }
 __name(layerOf3, "layerOf");
 function capturedMatching(ctx, globs2) {
-  const isMatch = (0, import_picomatch2.default)([...globs2], { dot: true });
+  const isMatch = globMatcher([...globs2], { dot: true });
   return ctx.capturedPaths().filter((p) => isMatch(p));
 }
 __name(capturedMatching, "capturedMatching");
@@ -97420,9 +97437,6 @@ async function openImage(reference, options = {}) {
 }
 __name(openImage, "openImage");
 
-// src/diff/excludes.ts
-var import_picomatch3 = __toESM(require_picomatch2(), 1);
-
 // src/diff/default-excludes.ts
 var DEFAULT_EXCLUDES = [
   // Package manager and tool caches: downloaded indexes and archives, rebuilt from the network.
@@ -97471,7 +97485,7 @@ __name(excludeGlobs, "excludeGlobs");
 function excludeMatcher(options) {
   const globs2 = excludeGlobs(options).map((g) => g.trim().replace(/^\/+/, "")).filter((g) => g !== "");
   if (globs2.length === 0) return () => false;
-  return (0, import_picomatch3.default)(globs2, { dot: true });
+  return globMatcher(globs2, { dot: true });
 }
 __name(excludeMatcher, "excludeMatcher");
 
@@ -98625,13 +98639,12 @@ var import_tar_stream = __toESM(require_tar_stream(), 1);
 import { pipeline as pipeline3 } from "node:stream/promises";
 
 // src/layers/capture-matcher.ts
-var import_picomatch4 = __toESM(require_picomatch2(), 1);
 var never = /* @__PURE__ */ __name(() => false, "never");
 var compiled = /* @__PURE__ */ new WeakMap();
 function captureMatcher(spec) {
   let matcher = compiled.get(spec);
   if (matcher === void 0) {
-    matcher = spec.globs.length === 0 ? never : (0, import_picomatch4.default)(spec.globs, { dot: true });
+    matcher = spec.globs.length === 0 ? never : globMatcher(spec.globs, { dot: true });
     compiled.set(spec, matcher);
   }
   return matcher;
@@ -99698,7 +99711,6 @@ var TreeBuilder = class {
 };
 
 // src/catalog/ownership.ts
-var import_picomatch5 = __toESM(require_picomatch2(), 1);
 var MAX_SYMLINK_HOPS = 40;
 function resolvePath(tree, path12, options = {}) {
   const maxHops = options.maxHops ?? MAX_SYMLINK_HOPS;
@@ -99769,7 +99781,7 @@ function resolveOwnership(tree, packages, stateGlobs) {
       else claims.set(real, [{ key, file }]);
     }
   }
-  const isState = stateGlobs.length > 0 ? (0, import_picomatch5.default)([...stateGlobs], { dot: true }) : () => false;
+  const isState = stateGlobs.length > 0 ? globMatcher([...stateGlobs], { dot: true }) : () => false;
   const files = [];
   for (const path12 of [...tree.entries.keys()].sort()) {
     const file = tree.entries.get(path12);
@@ -101683,7 +101695,6 @@ __name(parsePolicy, "parsePolicy");
 var loadPolicy = parsePolicy;
 
 // src/policy/allowlist.ts
-var import_picomatch6 = __toESM(require_picomatch2(), 1);
 function applyAllowances(violations, rule, allow, now) {
   const entries = allow.filter((a) => a.rule === rule.id).map((a) => ({ allowance: a, covers: coverage(a) }));
   if (entries.length === 0) return violations;
@@ -101707,17 +101718,14 @@ function applyAllowances(violations, rule, allow, now) {
 __name(applyAllowances, "applyAllowances");
 function coverage(a) {
   if (a.package !== void 0) {
-    const test = (0, import_picomatch6.default)(a.package, { bash: true, dot: true });
+    const test = globMatcher(a.package, { bash: true, dot: true });
     return (subject) => test(subject) || test(subject.slice(subject.indexOf(":") + 1));
   }
-  if (a.path !== void 0) return (0, import_picomatch6.default)(a.path, { dot: true });
-  if (a.subject !== void 0) return (0, import_picomatch6.default)(a.subject, { bash: true, dot: true });
+  if (a.path !== void 0) return globMatcher(a.path, { dot: true });
+  if (a.subject !== void 0) return globMatcher(a.subject, { bash: true, dot: true });
   return () => true;
 }
 __name(coverage, "coverage");
-
-// src/policy/match-files.ts
-var import_picomatch7 = __toESM(require_picomatch2(), 1);
 
 // src/policy/describe.ts
 function formatMode2(mode) {
@@ -101743,7 +101751,7 @@ var SETGID = 1024;
 var STICKY = 512;
 function fileViolations(rule, files) {
   const { match: match3 } = rule;
-  const pathMatches = match3.path === void 0 ? () => true : (0, import_picomatch7.default)(match3.path, { dot: true });
+  const pathMatches = match3.path === void 0 ? () => true : globMatcher(match3.path, { dot: true });
   const out = [];
   for (const change2 of files) {
     if (match3.change !== void 0 && !match3.change.includes(change2.kind)) continue;
@@ -101984,7 +101992,6 @@ function newSecretEnvKeys(changes, after) {
 __name(newSecretEnvKeys, "newSecretEnvKeys");
 
 // src/policy/match-packages.ts
-var import_picomatch8 = __toESM(require_picomatch2(), 1);
 var import_semver6 = __toESM(require_semver2(), 1);
 function packageViolations(rule, changes, after) {
   const { match: match3 } = rule;
@@ -102032,7 +102039,7 @@ function packageMatches(match3, nameMatches, ecosystem, name, version4) {
 __name(packageMatches, "packageMatches");
 function nameMatcher(globs2) {
   if (globs2 === void 0) return () => true;
-  const test = (0, import_picomatch8.default)(globs2, { bash: true, dot: true });
+  const test = globMatcher(globs2, { bash: true, dot: true });
   return (name) => test(name);
 }
 __name(nameMatcher, "nameMatcher");
@@ -102081,10 +102088,9 @@ function words(...parts) {
 __name(words, "words");
 
 // src/policy/match-secrets.ts
-var import_picomatch9 = __toESM(require_picomatch2(), 1);
 function secretViolations(rule, files, afterFiles) {
   const { match: match3 } = rule;
-  const pathMatches = match3.path === void 0 ? () => true : (0, import_picomatch9.default)(match3.path, { dot: true });
+  const pathMatches = match3.path === void 0 ? () => true : globMatcher(match3.path, { dot: true });
   const wanted = match3.kinds === void 0 ? void 0 : new Set(match3.kinds);
   const out = [];
   for (const change2 of files) {

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globMatcher } from '../util/glob.js';
 import type { FileTree, TreeEntry } from '../layers/types.js';
 import type { DigestAlgorithm, InventoryFile, OwnedFile, Package, Problem } from './types.js';
 import { EMPTY_FILE_DIGESTS, FILE_DIGESTS_PROBE_ID, type FileDigests } from './probes/file-digests.js';
@@ -118,7 +118,7 @@ export function resolveOwnership(
     }
   }
 
-  const isState = stateGlobs.length > 0 ? picomatch([...stateGlobs], { dot: true }) : () => false;
+  const isState = stateGlobs.length > 0 ? globMatcher([...stateGlobs], { dot: true }) : () => false;
   // The tree belongs to this image alone (squash made its entries), so each entry becomes its
   // InventoryFile in place: no second copy of every path of a large image.
   const files: InventoryFile[] = [];

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globMatcher } from '../util/glob.js';
 import { DEFAULT_EXCLUDES } from './default-excludes.js';
 import type { DiffOptions } from './types.js';
 
@@ -18,5 +18,5 @@ export function excludeMatcher(
     .map((g) => g.trim().replace(/^\/+/, ''))
     .filter((g) => g !== '');
   if (globs.length === 0) return () => false;
-  return picomatch(globs, { dot: true });
+  return globMatcher(globs, { dot: true });
 }

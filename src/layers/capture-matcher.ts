@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globMatcher } from '../util/glob.js';
 import type { CaptureSpec } from './types.js';
 
 export type PathMatcher = (path: string) => boolean;
@@ -14,7 +14,7 @@ const compiled = new WeakMap<CaptureSpec, PathMatcher>();
 export function captureMatcher(spec: CaptureSpec): PathMatcher {
   let matcher = compiled.get(spec);
   if (matcher === undefined) {
-    matcher = spec.globs.length === 0 ? never : picomatch(spec.globs, { dot: true });
+    matcher = spec.globs.length === 0 ? never : globMatcher(spec.globs, { dot: true });
     compiled.set(spec, matcher);
   }
   return matcher;

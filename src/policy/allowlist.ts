@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globMatcher } from '../util/glob.js';
 import type { Allowance, PolicyRule } from './model.js';
 import type { Violation } from './types.js';
 import { expiryInstant } from './values.js';
@@ -38,10 +38,10 @@ export function applyAllowances(
 /** Which subjects an entry covers: a package name or `ecosystem:name`, a path, or any subject. */
 function coverage(a: Allowance): (subject: string) => boolean {
   if (a.package !== undefined) {
-    const test = picomatch(a.package, { bash: true, dot: true });
+    const test = globMatcher(a.package, { bash: true, dot: true });
     return (subject) => test(subject) || test(subject.slice(subject.indexOf(':') + 1));
   }
-  if (a.path !== undefined) return picomatch(a.path, { dot: true });
-  if (a.subject !== undefined) return picomatch(a.subject, { bash: true, dot: true });
+  if (a.path !== undefined) return globMatcher(a.path, { dot: true });
+  if (a.subject !== undefined) return globMatcher(a.subject, { bash: true, dot: true });
   return () => true;
 }

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globMatcher } from '../util/glob.js';
 import type { FileChange, FileState } from '../diff/types.js';
 import { describeFileChange, formatBytes, formatMode, isRegular } from './describe.js';
 import type { FileMatch, FileRule } from './model.js';
@@ -14,7 +14,7 @@ const STICKY = 0o1000;
  */
 export function fileViolations(rule: FileRule, files: readonly FileChange[]): Violation[] {
   const { match } = rule;
-  const pathMatches = match.path === undefined ? () => true : picomatch(match.path, { dot: true });
+  const pathMatches = match.path === undefined ? () => true : globMatcher(match.path, { dot: true });
   const out: Violation[] = [];
   for (const change of files) {
     if (match.change !== undefined && !match.change.includes(change.kind)) continue;

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globMatcher } from '../util/glob.js';
 import semver from 'semver';
 import type { Ecosystem, Inventory, Package } from '../catalog/types.js';
 import { compareVersions } from '../catalog/versions/index.js';
@@ -62,7 +62,7 @@ function packageMatches(
 /** Package names may hold `/` (`@types/node`), so `*` crosses it (bash-style globbing). */
 function nameMatcher(globs: string[] | undefined): (name: string) => boolean {
   if (globs === undefined) return () => true;
-  const test = picomatch(globs, { bash: true, dot: true });
+  const test = globMatcher(globs, { bash: true, dot: true });
   return (name) => test(name);
 }
 

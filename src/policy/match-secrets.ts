@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globMatcher } from '../util/glob.js';
 import type { InventoryFile } from '../catalog/types.js';
 import type { FileChange } from '../diff/types.js';
 import { describeFileChange } from './describe.js';
@@ -18,7 +18,7 @@ export function secretViolations(
   afterFiles: ReadonlyMap<string, InventoryFile>,
 ): Violation[] {
   const { match } = rule;
-  const pathMatches = match.path === undefined ? () => true : picomatch(match.path, { dot: true });
+  const pathMatches = match.path === undefined ? () => true : globMatcher(match.path, { dot: true });
   const wanted = match.kinds === undefined ? undefined : new Set<string>(match.kinds);
   const out: Violation[] = [];
   for (const change of files) {

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globMatcher } from '../../util/glob.js';
 import type { FileTree } from '../../layers/types.js';
 import type { CatalogContext, OwnedFile } from '../types.js';
 
@@ -63,7 +63,7 @@ export function layerOf(tree: FileTree, path: string): number {
 
 /** Captured paths matching a cataloger's globs (dot segments included: `.local`, `.npm`, ...). */
 export function capturedMatching(ctx: CatalogContext, globs: readonly string[]): string[] {
-  const isMatch = picomatch([...globs], { dot: true });
+  const isMatch = globMatcher([...globs], { dot: true });
   return ctx.capturedPaths().filter((p) => isMatch(p));
 }
 
