@@ -7,7 +7,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bench, fmt, type Stats } from './measure.js';
+import { bench, benchSideBySide, fmt, type Stats } from './measure.js';
 import { ensureWorld, world, repoRoot, hasSharedFixtures, sharedFixtures } from '../__tests__/world/world.js';
 import { makeSyntheticLayout } from './synthetic.js';
 import { startRegistry } from './registry.js';
@@ -73,12 +73,16 @@ function row(pair: string, what: string, s: Stats, note = ''): void {
 
 async function runPair(p: Pair, runs: number): Promise<void> {
   const blobs = distinctLayerBlobs(p.layouts);
-  const floor = bench(floorCommand(blobs), runs);
-  row(p.name, `floor: zcat, sha256sum of ${blobs.length} distinct layers`, floor);
   const cache = join(benchDir, 'cache', p.name);
-  const cold = bench(diffCommand(p.old, p.new, cache), runs, () =>
-    rmSync(cache, { recursive: true, force: true }),
+  const [floor, cold] = benchSideBySide(
+    { command: floorCommand(blobs) },
+    {
+      command: diffCommand(p.old, p.new, cache),
+      before: () => rmSync(cache, { recursive: true, force: true }),
+    },
+    runs,
   );
+  row(p.name, `floor: zcat, sha256sum of ${blobs.length} distinct layers`, floor);
   row(p.name, 'image-changelog diff, cold', cold, `${(cold.median / floor.median).toFixed(2)}x floor`);
   const warm = bench(diffCommand(p.old, p.new, cache), runs);
   row(p.name, 'image-changelog diff, warm', warm, `${(warm.median / cold.median).toFixed(2)}x cold`);
@@ -184,17 +188,16 @@ async function main(): Promise<void> {
         new: `oci-archive:${join(large, 'new.oci.tar')}`,
         peer: [`oci-archive:${join(large, 'old.oci.tar')}`, `oci-archive:${join(large, 'new.oci.tar')}`],
       },
-      Math.min(RUNS, 3),
+      RUNS,
     );
     // inspect of the largest image alone, against decompressing its own layers.
     const cache = join(benchDir, 'cache', 'large-inspect');
-    const insp = bench(
-      `node ${cli} inspect oci-archive:${join(large, 'new.oci.tar')} --no-progress --cache-dir ${cache} >/dev/null`,
-      Math.min(RUNS, 3),
-      () => rmSync(cache, { recursive: true, force: true }),
-    );
-    const own = bench(
-      floorCommand(distinctLayerBlobs([{ dir: join(large, 'layout'), tag: 'new' }])),
+    const [insp, own] = benchSideBySide(
+      {
+        command: `node ${cli} inspect oci-archive:${join(large, 'new.oci.tar')} --no-progress --cache-dir ${cache} >/dev/null`,
+        before: () => rmSync(cache, { recursive: true, force: true }),
+      },
+      { command: floorCommand(distinctLayerBlobs([{ dir: join(large, 'layout'), tag: 'new' }])) },
       Math.min(RUNS, 3),
     );
     row(
@@ -208,12 +211,14 @@ async function main(): Promise<void> {
     const dir = join(benchDir, `synthetic-${files}`);
     if (!existsSync(join(dir, 'index.json'))) await makeSyntheticLayout(dir, files);
     const cache = join(benchDir, 'cache', `synthetic-${files}`);
-    const s = bench(
-      `node ${cli} inspect oci:${dir}:synthetic --no-progress --cache-dir ${cache} >/dev/null`,
+    const [s, floor] = benchSideBySide(
+      {
+        command: `node ${cli} inspect oci:${dir}:synthetic --no-progress --cache-dir ${cache} >/dev/null`,
+        before: () => rmSync(cache, { recursive: true, force: true }),
+      },
+      { command: floorCommand(distinctLayerBlobs([{ dir, tag: 'synthetic' }])) },
       3,
-      () => rmSync(cache, { recursive: true, force: true }),
     );
-    const floor = bench(floorCommand(distinctLayerBlobs([{ dir, tag: 'synthetic' }])), 3);
     row(
       `synthetic ${files.toLocaleString('en')} files`,
       'image-changelog inspect, cold',

@@ -34,6 +34,30 @@ export function bench(command: string, runs: number, before?: () => void, env?: 
     before?.();
     samples.push(timeCommand(command, env));
   }
+  return stats(samples, runs);
+}
+
+/**
+ * Two commands timed in turns (a, b, a, b, ...), so a ratio of their medians is not skewed by the
+ * machine getting faster or slower during the run (shared cloud machines drift by 10% and more).
+ */
+export function benchSideBySide(
+  a: { command: string; before?: () => void },
+  b: { command: string; before?: () => void },
+  runs: number,
+): [Stats, Stats] {
+  const sa: Sample[] = [];
+  const sb: Sample[] = [];
+  for (let i = 0; i < runs; i++) {
+    a.before?.();
+    sa.push(timeCommand(a.command));
+    b.before?.();
+    sb.push(timeCommand(b.command));
+  }
+  return [stats(sa, runs), stats(sb, runs)];
+}
+
+function stats(samples: Sample[], runs: number): Stats {
   const secs = samples.map((s) => s.seconds).sort((a, b) => a - b);
   return {
     median: secs[Math.floor(secs.length / 2)] ?? NaN,
