@@ -13746,7 +13746,7 @@ function createSecretsProbe(options = {}) {
     version: 2,
     options: `maxFileBytes=${maxFileBytes}`,
     matches: /* @__PURE__ */ __name((_path, size2) => size2 > 0 && size2 <= maxFileBytes, "matches"),
-    start: /* @__PURE__ */ __name((path) => new SecretsRun(path, maxFileBytes), "start")
+    start: /* @__PURE__ */ __name((path, size2) => new SecretsRun(path, size2, maxFileBytes), "start")
   };
 }
 function isOpaqueContent(head) {
@@ -13790,9 +13790,10 @@ var init_secrets_probe = __esm({
     BINARY_SNIFF_BYTES = 8e3;
     __name(isBinaryContent, "isBinaryContent");
     SecretsRun = class {
-      constructor(path, maxBytes) {
+      constructor(path, size2, maxBytes) {
         this.maxBytes = maxBytes;
         this.scanner = new SecretScanner(path);
+        this.sniff = Math.min(size2, BINARY_SNIFF_BYTES);
       }
       maxBytes;
       static {
@@ -13806,13 +13807,19 @@ var init_secrets_probe = __esm({
       headLength = 0;
       decided = false;
       skip = false;
+      /** Bytes needed to decide: the sniff window, or the whole file when it is shorter. */
+      sniff;
       write(chunk) {
         if (this.skip) return;
         if (this.decided) return this.scan(chunk);
-        this.head ??= Buffer.allocUnsafe(BINARY_SNIFF_BYTES);
+        if (this.headLength === 0 && chunk.length >= this.sniff) {
+          this.decideOn(chunk);
+          return;
+        }
+        this.head ??= Buffer.allocUnsafe(Math.max(this.sniff, 1));
         const n2 = chunk.copy(this.head, this.headLength);
         this.headLength += n2;
-        if (this.headLength < BINARY_SNIFF_BYTES) return;
+        if (this.headLength < this.sniff) return;
         this.decide();
         if (n2 < chunk.length && !this.skip) this.scan(chunk.subarray(n2));
       }
@@ -13823,11 +13830,15 @@ var init_secrets_probe = __esm({
       }
       /** Text gets scanned from its first byte; compressed, image and binary content not at all. */
       decide() {
-        this.decided = true;
         const head = (this.head ?? Buffer.alloc(0)).subarray(0, this.headLength);
         this.head = null;
-        if (isOpaqueContent(head) || isBinaryContent(head)) this.skip = true;
-        else this.scan(head);
+        this.decideOn(head);
+      }
+      /** `bytes` starts at the file's first byte and holds at least the window (or the whole file). */
+      decideOn(bytes) {
+        this.decided = true;
+        if (isOpaqueContent(bytes) || isBinaryContent(bytes)) this.skip = true;
+        else this.scan(bytes);
       }
       scan(chunk) {
         if (this.seen >= this.maxBytes) return;

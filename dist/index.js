@@ -97053,7 +97053,7 @@ function createSecretsProbe(options = {}) {
     version: 2,
     options: `maxFileBytes=${maxFileBytes}`,
     matches: /* @__PURE__ */ __name((_path, size2) => size2 > 0 && size2 <= maxFileBytes, "matches"),
-    start: /* @__PURE__ */ __name((path12) => new SecretsRun(path12, maxFileBytes), "start")
+    start: /* @__PURE__ */ __name((path12, size2) => new SecretsRun(path12, size2, maxFileBytes), "start")
   };
 }
 __name(createSecretsProbe, "createSecretsProbe");
@@ -97084,9 +97084,10 @@ function isBinaryContent(head) {
 }
 __name(isBinaryContent, "isBinaryContent");
 var SecretsRun = class {
-  constructor(path12, maxBytes) {
+  constructor(path12, size2, maxBytes) {
     this.maxBytes = maxBytes;
     this.scanner = new SecretScanner(path12);
+    this.sniff = Math.min(size2, BINARY_SNIFF_BYTES);
   }
   maxBytes;
   static {
@@ -97100,13 +97101,19 @@ var SecretsRun = class {
   headLength = 0;
   decided = false;
   skip = false;
+  /** Bytes needed to decide: the sniff window, or the whole file when it is shorter. */
+  sniff;
   write(chunk) {
     if (this.skip) return;
     if (this.decided) return this.scan(chunk);
-    this.head ??= Buffer.allocUnsafe(BINARY_SNIFF_BYTES);
+    if (this.headLength === 0 && chunk.length >= this.sniff) {
+      this.decideOn(chunk);
+      return;
+    }
+    this.head ??= Buffer.allocUnsafe(Math.max(this.sniff, 1));
     const n2 = chunk.copy(this.head, this.headLength);
     this.headLength += n2;
-    if (this.headLength < BINARY_SNIFF_BYTES) return;
+    if (this.headLength < this.sniff) return;
     this.decide();
     if (n2 < chunk.length && !this.skip) this.scan(chunk.subarray(n2));
   }
@@ -97117,11 +97124,15 @@ var SecretsRun = class {
   }
   /** Text gets scanned from its first byte; compressed, image and binary content not at all. */
   decide() {
-    this.decided = true;
     const head = (this.head ?? Buffer.alloc(0)).subarray(0, this.headLength);
     this.head = null;
-    if (isOpaqueContent(head) || isBinaryContent(head)) this.skip = true;
-    else this.scan(head);
+    this.decideOn(head);
+  }
+  /** `bytes` starts at the file's first byte and holds at least the window (or the whole file). */
+  decideOn(bytes) {
+    this.decided = true;
+    if (isOpaqueContent(bytes) || isBinaryContent(bytes)) this.skip = true;
+    else this.scan(bytes);
   }
   scan(chunk) {
     if (this.seen >= this.maxBytes) return;

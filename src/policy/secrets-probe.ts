@@ -27,7 +27,7 @@ export function createSecretsProbe(options: SecretsProbeOptions = {}): ContentPr
     version: 2,
     options: `maxFileBytes=${maxFileBytes}`,
     matches: (_path, size) => size > 0 && size <= maxFileBytes,
-    start: (path) => new SecretsRun(path, maxFileBytes),
+    start: (path, size) => new SecretsRun(path, size, maxFileBytes),
   };
 }
 
@@ -72,21 +72,31 @@ class SecretsRun implements ProbeRun<SecretsFound> {
   private decided = false;
   private skip = false;
 
+  /** Bytes needed to decide: the sniff window, or the whole file when it is shorter. */
+  private readonly sniff: number;
+
   constructor(
     path: string,
+    size: number,
     private readonly maxBytes: number,
   ) {
     this.scanner = new SecretScanner(path);
+    this.sniff = Math.min(size, BINARY_SNIFF_BYTES);
   }
 
   write(chunk: Buffer): void {
     if (this.skip) return;
     if (this.decided) return this.scan(chunk);
-    // Chunks belong to the reader (see ProbeRun.write): the head is copied.
-    this.head ??= Buffer.allocUnsafe(BINARY_SNIFF_BYTES);
+    if (this.headLength === 0 && chunk.length >= this.sniff) {
+      // The usual case: the first chunk holds the whole window, decide on it without a copy.
+      this.decideOn(chunk);
+      return;
+    }
+    // A window split over chunks: chunks belong to the reader (see ProbeRun.write), so copy it.
+    this.head ??= Buffer.allocUnsafe(Math.max(this.sniff, 1));
     const n = chunk.copy(this.head, this.headLength);
     this.headLength += n;
-    if (this.headLength < BINARY_SNIFF_BYTES) return;
+    if (this.headLength < this.sniff) return;
     this.decide();
     if (n < chunk.length && !this.skip) this.scan(chunk.subarray(n));
   }
@@ -99,11 +109,16 @@ class SecretsRun implements ProbeRun<SecretsFound> {
 
   /** Text gets scanned from its first byte; compressed, image and binary content not at all. */
   private decide(): void {
-    this.decided = true;
     const head = (this.head ?? Buffer.alloc(0)).subarray(0, this.headLength);
     this.head = null;
-    if (isOpaqueContent(head) || isBinaryContent(head)) this.skip = true;
-    else this.scan(head);
+    this.decideOn(head);
+  }
+
+  /** `bytes` starts at the file's first byte and holds at least the window (or the whole file). */
+  private decideOn(bytes: Buffer): void {
+    this.decided = true;
+    if (isOpaqueContent(bytes) || isBinaryContent(bytes)) this.skip = true;
+    else this.scan(bytes);
   }
 
   private scan(chunk: Buffer): void {
