@@ -7621,6 +7621,8 @@ var init_layer_index_cache = __esm({
         __name(this, "DiskLayerIndexCache");
       }
       stats = { hits: 0, misses: 0, corrupt: 0, writes: 0, evicted: 0 };
+      /** Each hit is parsed from its file anew. */
+      returnsCopies = true;
       dir;
       specKey;
       maxBytes;
@@ -19158,11 +19160,12 @@ var init_layer_indexer = __esm({
 });
 
 // src/layers/squash.ts
-function squashLayers(indexes) {
+function squashLayers(indexes, options = {}) {
   const tree = new TreeBuilder();
   indexes.forEach((index, layer) => {
+    const inPlace = options.exclusive?.(layer) ?? false;
     for (const whiteout of index.whiteouts) tree.applyWhiteout(whiteout);
-    for (const entry of index.entries) tree.add(entry, layer);
+    for (const entry of index.entries) tree.add(entry, layer, inPlace);
   });
   const captured = /* @__PURE__ */ new Map();
   indexes.forEach((index, layer) => {
@@ -19204,11 +19207,11 @@ var init_squash = __esm({
           this.remove(whiteout.path);
         }
       }
-      add(entry, layer) {
+      add(entry, layer, inPlace) {
         const path = entry.path;
         if (entry.type !== "dir") this.removeBelow(path);
         this.attach(path, layer);
-        const node = { ...entry, layer };
+        const node = inPlace ? Object.assign(entry, { layer }) : { ...entry, layer };
         if (node.type === "hardlink") this.resolveHardlink(node);
         this.entries.set(path, node);
       }
@@ -19465,8 +19468,8 @@ function summarizeImage(image, indexes) {
   if (image.config.created) summary.created = image.config.created;
   return summary;
 }
-async function buildInventory(image, indexes, catalogers) {
-  const tree = squashLayers([...indexes]);
+async function buildInventory(image, indexes, catalogers, options = {}) {
+  const tree = squashLayers([...indexes], options);
   let sortedCaptured;
   const ctx = {
     tree,
@@ -19531,7 +19534,9 @@ async function inspectImage(reference, options = {}) {
     options.onPhase?.("layers", `${image.layers.length} layers`);
     const [indexes] = await indexer(options).indexImages([image]);
     options.onPhase?.("catalog", reference);
-    return await buildInventory(image, indexes ?? [], options.catalogers ?? defaultCatalogers);
+    return await buildInventory(image, indexes ?? [], options.catalogers ?? defaultCatalogers, {
+      exclusive: usedOnce([image], image, options)
+    });
   } finally {
     await image.close();
   }
@@ -19554,9 +19559,13 @@ async function compareImages(previous, current, diff, options = {}) {
     options.onPhase?.("catalog", "packages and file ownership");
     const catalogers = options.catalogers ?? defaultCatalogers;
     const afterIndexes = indexes[indexes.length - 1] ?? [];
-    const beforeInv = before ? await buildInventory(before, indexes[0] ?? [], catalogers) : void 0;
+    const beforeInv = before ? await buildInventory(before, indexes[0] ?? [], catalogers, {
+      exclusive: usedOnce(images, before, options)
+    }) : void 0;
     indexes.length = 0;
-    const afterInv = await buildInventory(after, afterIndexes, catalogers);
+    const afterInv = await buildInventory(after, afterIndexes, catalogers, {
+      exclusive: usedOnce(images, after, options)
+    });
     options.onPhase?.("diff", "changes");
     const changes = diffInventories(beforeInv, afterInv, diff);
     return { ...beforeInv ? { before: beforeInv } : {}, after: afterInv, changes };
@@ -19564,6 +19573,12 @@ async function compareImages(previous, current, diff, options = {}) {
     await before?.close();
     await after.close();
   }
+}
+function usedOnce(images, image, options) {
+  if (options.cache !== void 0 && options.cache.returnsCopies !== true) return () => false;
+  const uses = /* @__PURE__ */ new Map();
+  for (const img of images) for (const l of img.layers) uses.set(l.diffID, (uses.get(l.diffID) ?? 0) + 1);
+  return (layer) => uses.get(image.layers[layer]?.diffID ?? "") === 1;
 }
 async function openPrevious(reference, platform, options) {
   if (options.platform) return open4(reference, options.platform, options);
@@ -19589,6 +19604,7 @@ var init_compare_images = __esm({
     __name(open4, "open");
     __name(inspectImage, "inspectImage");
     __name(compareImages, "compareImages");
+    __name(usedOnce, "usedOnce");
     __name(openPrevious, "openPrevious");
   }
 });

@@ -93394,6 +93394,8 @@ var DiskLayerIndexCache = class {
     __name(this, "DiskLayerIndexCache");
   }
   stats = { hits: 0, misses: 0, corrupt: 0, writes: 0, evicted: 0 };
+  /** Each hit is parsed from its file anew. */
+  returnsCopies = true;
   dir;
   specKey;
   maxBytes;
@@ -99595,11 +99597,12 @@ var LayerIndexer = class {
 };
 
 // src/layers/squash.ts
-function squashLayers(indexes) {
+function squashLayers(indexes, options = {}) {
   const tree = new TreeBuilder();
   indexes.forEach((index, layer) => {
+    const inPlace = options.exclusive?.(layer) ?? false;
     for (const whiteout of index.whiteouts) tree.applyWhiteout(whiteout);
-    for (const entry of index.entries) tree.add(entry, layer);
+    for (const entry of index.entries) tree.add(entry, layer, inPlace);
   });
   const captured = /* @__PURE__ */ new Map();
   indexes.forEach((index, layer) => {
@@ -99636,11 +99639,11 @@ var TreeBuilder = class {
       this.remove(whiteout.path);
     }
   }
-  add(entry, layer) {
+  add(entry, layer, inPlace) {
     const path12 = entry.path;
     if (entry.type !== "dir") this.removeBelow(path12);
     this.attach(path12, layer);
-    const node = { ...entry, layer };
+    const node = inPlace ? Object.assign(entry, { layer }) : { ...entry, layer };
     if (node.type === "hardlink") this.resolveHardlink(node);
     this.entries.set(path12, node);
   }
@@ -99889,8 +99892,8 @@ function summarizeImage(image, indexes) {
   return summary2;
 }
 __name(summarizeImage, "summarizeImage");
-async function buildInventory(image, indexes, catalogers) {
-  const tree = squashLayers([...indexes]);
+async function buildInventory(image, indexes, catalogers, options = {}) {
+  const tree = squashLayers([...indexes], options);
   let sortedCaptured;
   const ctx = {
     tree,
@@ -99957,9 +99960,13 @@ async function compareImages(previous, current, diff, options = {}) {
     options.onPhase?.("catalog", "packages and file ownership");
     const catalogers = options.catalogers ?? defaultCatalogers;
     const afterIndexes = indexes[indexes.length - 1] ?? [];
-    const beforeInv = before ? await buildInventory(before, indexes[0] ?? [], catalogers) : void 0;
+    const beforeInv = before ? await buildInventory(before, indexes[0] ?? [], catalogers, {
+      exclusive: usedOnce(images, before, options)
+    }) : void 0;
     indexes.length = 0;
-    const afterInv = await buildInventory(after, afterIndexes, catalogers);
+    const afterInv = await buildInventory(after, afterIndexes, catalogers, {
+      exclusive: usedOnce(images, after, options)
+    });
     options.onPhase?.("diff", "changes");
     const changes = diffInventories(beforeInv, afterInv, diff);
     return { ...beforeInv ? { before: beforeInv } : {}, after: afterInv, changes };
@@ -99969,6 +99976,13 @@ async function compareImages(previous, current, diff, options = {}) {
   }
 }
 __name(compareImages, "compareImages");
+function usedOnce(images, image, options) {
+  if (options.cache !== void 0 && options.cache.returnsCopies !== true) return () => false;
+  const uses = /* @__PURE__ */ new Map();
+  for (const img of images) for (const l of img.layers) uses.set(l.diffID, (uses.get(l.diffID) ?? 0) + 1);
+  return (layer) => uses.get(image.layers[layer]?.diffID ?? "") === 1;
+}
+__name(usedOnce, "usedOnce");
 async function openPrevious(reference, platform2, options) {
   if (options.platform) return open5(reference, options.platform, options);
   try {

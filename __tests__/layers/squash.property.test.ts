@@ -130,6 +130,24 @@ describe('squashLayers (property)', () => {
     );
   });
 
+  it('gives the same tree when exclusive layers become the tree in place (and copies the others)', () => {
+    fc.assert(
+      fc.property(layers, fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), (ls, own) => {
+        const copied = squashLayers(ls.map(toIndex));
+        const indexes = ls.map(toIndex);
+        const pristine = structuredClone(indexes);
+        const inPlace = squashLayers(indexes, { exclusive: (layer) => own[layer]! });
+        expect(inPlace).toEqual(copied);
+        for (const [layer, index] of indexes.entries()) {
+          // A layer not marked exclusive is left exactly as it was; a marked one lends its objects.
+          if (!own[layer]) expect(index).toEqual(pristine[layer]);
+          else for (const e of index.entries) expect(e).toHaveProperty('layer', layer);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('never lists an entry below a non-directory', () => {
     fc.assert(
       fc.property(layers, (ls) => {

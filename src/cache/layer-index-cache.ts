@@ -17,6 +17,11 @@ export interface LayerIndexCache {
   put(index: LayerIndex): Promise<void>;
   /** Counters for logs and benchmarks. */
   readonly stats: CacheStats;
+  /**
+   * True when every `get` returns new objects nobody else holds, so a scan may turn them into its
+   * file tree in place; false (or absent) when the cache hands out the objects it keeps.
+   */
+  readonly returnsCopies?: boolean;
 }
 
 export interface CacheStats {
@@ -171,6 +176,8 @@ export function deserializeLayerIndex(file: Buffer): LayerIndex | undefined {
 /** A directory of cached layer indexes. */
 export class DiskLayerIndexCache implements LayerIndexCache {
   readonly stats: CacheStats = { hits: 0, misses: 0, corrupt: 0, writes: 0, evicted: 0 };
+  /** Each hit is parsed from its file anew. */
+  readonly returnsCopies = true;
   private readonly dir: string;
   private readonly specKey: string;
   private readonly maxBytes: number;

@@ -21,11 +21,21 @@ import type { FileEntry, FileTree, LayerIndex, LayerWarning, TreeEntry, Whiteout
  * `entries` is in insertion order; `sortedPaths(tree)` gives the sorted paths. Cost is linear in the
  * number of entries: removals walk only the removed subtree, through a parent -> children index.
  */
-export function squashLayers(indexes: readonly LayerIndex[]): FileTree {
+export interface SquashOptions {
+  /**
+   * Layers (by position) whose index no other tree uses and nobody reads afterwards: their entry
+   * objects become the tree's entries in place (given their `layer`) instead of being copied, which
+   * halves the objects a large image keeps while it is catalogued. Default: none (always copy).
+   */
+  exclusive?: (layer: number) => boolean;
+}
+
+export function squashLayers(indexes: readonly LayerIndex[], options: SquashOptions = {}): FileTree {
   const tree = new TreeBuilder();
   indexes.forEach((index, layer) => {
+    const inPlace = options.exclusive?.(layer) ?? false;
     for (const whiteout of index.whiteouts) tree.applyWhiteout(whiteout);
-    for (const entry of index.entries) tree.add(entry, layer);
+    for (const entry of index.entries) tree.add(entry, layer, inPlace);
   });
   const captured = new Map<string, { content: Buffer; layer: number }>();
   indexes.forEach((index, layer) => {
@@ -71,11 +81,11 @@ class TreeBuilder {
     }
   }
 
-  add(entry: FileEntry, layer: number): void {
+  add(entry: FileEntry, layer: number, inPlace: boolean): void {
     const path = entry.path;
     if (entry.type !== 'dir') this.removeBelow(path);
     this.attach(path, layer);
-    const node: TreeEntry = { ...entry, layer };
+    const node: TreeEntry = inPlace ? Object.assign(entry, { layer }) : { ...entry, layer };
     if (node.type === 'hardlink') this.resolveHardlink(node);
     this.entries.set(path, node);
   }

@@ -1,7 +1,7 @@
 import type { Image } from '../image/types.js';
 import { formatPlatform } from '../image/platform.js';
 import type { LayerIndex } from '../layers/types.js';
-import { squashLayers } from '../layers/squash.js';
+import { squashLayers, type SquashOptions } from '../layers/squash.js';
 import type {
   CatalogContext,
   Cataloger,
@@ -66,13 +66,17 @@ export function summarizeImage(image: Image, indexes: readonly LayerIndex[]): Im
   return summary;
 }
 
-/** Squash an image's layer indexes, catalog the tree and decide who owns every path. */
+/**
+ * Squash an image's layer indexes, catalog the tree and decide who owns every path. Indexes marked
+ * `exclusive` become part of the tree (see `squashLayers`): do not use them again.
+ */
 export async function buildInventory(
   image: Image,
   indexes: readonly LayerIndex[],
   catalogers: readonly Cataloger[],
+  options: SquashOptions = {},
 ): Promise<Inventory> {
-  const tree = squashLayers([...indexes]);
+  const tree = squashLayers([...indexes], options);
   let sortedCaptured: string[] | undefined;
   const ctx: CatalogContext = {
     tree,

@@ -1,0 +1,54 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compareImages, inspectImage } from '../../src/scan/compare-images.js';
+import { DiskLayerIndexCache, MemoryLayerIndexCache } from '../../src/cache/layer-index-cache.js';
+import { defaultCaptureSpec } from '../../src/catalog/registry.js';
+import type { LayerIndex } from '../../src/layers/types.js';
+
+const examples = resolve(import.meta.dirname, '../../examples');
+const v1 = `oci-archive:${join(examples, 'v1.oci.tar')}`;
+const v2 = `oci-archive:${join(examples, 'v2.oci.tar')}`;
+const diff = { exclude: [], defaultExcludes: true, depth: 3 as const };
+
+/** A memory cache whose kept indexes can be looked at afterwards. */
+class KeptIndexes extends MemoryLayerIndexCache {
+  readonly kept: LayerIndex[] = [];
+  override put(index: LayerIndex): Promise<void> {
+    this.kept.push(index);
+    return super.put(index);
+  }
+}
+
+describe('compareImages and inspectImage', () => {
+  it('give the same answer whether layer entries become the tree in place or are copied', async () => {
+    // No caller cache: exclusive layers are used in place. A caller's memory cache: everything copied.
+    const fresh = await compareImages(v1, v2, diff);
+    const shared = new KeptIndexes();
+    const first = await compareImages(v1, v2, diff, { cache: shared });
+    const second = await compareImages(v1, v2, diff, { cache: shared });
+    expect(first.changes).toEqual(fresh.changes);
+    expect(second.changes).toEqual(fresh.changes);
+    expect(second.after.files).toEqual(fresh.after.files);
+    expect(fresh.changes.packages.length).toBeGreaterThan(0);
+    // The indexes the caller's cache keeps were never turned into tree entries.
+    expect(shared.kept.length).toBeGreaterThan(0);
+    for (const index of shared.kept) {
+      for (const e of index.entries) {
+        expect(e).not.toHaveProperty('layer');
+        expect(e).not.toHaveProperty('ownership');
+      }
+    }
+  });
+
+  it('reads fresh objects from a disk cache and can use them in place, with the same answer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ic-scan-'));
+    const cache = new DiskLayerIndexCache(dir, defaultCaptureSpec());
+    const cold = await inspectImage(v2, { cache });
+    const warm = await inspectImage(v2, { cache });
+    expect(cache.stats.hits).toBeGreaterThan(0);
+    expect(warm.files).toEqual(cold.files);
+    expect(warm.packages).toEqual(cold.packages);
+  });
+});
