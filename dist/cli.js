@@ -29853,14 +29853,17 @@ async function execute(cmd, io) {
     }
     if (cmd.name === "diff") {
       const policy2 = cmd.policy ? await policyFrom(cmd.policy) : void 0;
-      const result2 = await compareImages(
-        cmd.previous,
-        cmd.image,
-        { exclude: cmd.exclude, defaultExcludes: cmd.defaultExcludes, depth: cmd.depth },
-        options
+      const { changes, verdict: verdict2 } = await judge(
+        await compareImages(
+          cmd.previous,
+          cmd.image,
+          { exclude: cmd.exclude, defaultExcludes: cmd.defaultExcludes, depth: cmd.depth },
+          options
+        ),
+        policy2
       );
+      const result2 = { changes };
       progress.done();
-      const verdict2 = policy2 ? evaluatePolicy(policy2, result2.changes, result2.after, /* @__PURE__ */ new Date()) : void 0;
       const color = !cmd.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
       const text = cmd.format === "json" ? renderJson(result2.changes, verdict2) : cmd.format === "text" ? renderText(result2.changes, { color, ...verdict2 ? { verdict: verdict2 } : {} }) : renderMarkdown(result2.changes, { surface: cmd.surface, ...verdict2 ? { verdict: verdict2 } : {} });
       await emit(text.endsWith("\n") ? text : `${text}
@@ -29893,6 +29896,10 @@ async function execute(cmd, io) {
   } finally {
     progress.done();
   }
+}
+function judge(result, policy) {
+  const verdict = policy ? evaluatePolicy(policy, result.changes, result.after, /* @__PURE__ */ new Date()) : void 0;
+  return { changes: result.changes, ...verdict ? { verdict } : {} };
 }
 async function main(argv2, io) {
   try {
@@ -29932,6 +29939,7 @@ var init_main = __esm({
     __name(emit, "emit");
     __name(policyFrom, "policyFrom");
     __name(execute, "execute");
+    __name(judge, "judge");
     __name(main, "main");
   }
 });

@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { parsePlatform } from '../image/platform.js';
 import { DiskLayerIndexCache } from '../cache/layer-index-cache.js';
 import { defaultCaptureSpec } from '../catalog/registry.js';
-import { compareImages, inspectImage, type ScanOptions } from '../scan/compare-images.js';
+import { compareImages, inspectImage, type CompareResult, type ScanOptions } from '../scan/compare-images.js';
 import { summarizeInventory, renderInspectText } from '../render/inspect.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderJson } from '../render/json.js';
@@ -19,6 +19,8 @@ import { loadPolicy } from '../policy/load.js';
 import { evaluatePolicy } from '../policy/evaluate.js';
 import { verdictLine } from '../policy/summary.js';
 import type { Verdict } from '../policy/types.js';
+import type { Policy } from '../policy/model.js';
+import type { Changes } from '../diff/types.js';
 
 export const EXIT = { ok: 0, changed: 1, stop: 2, error: 3 } as const;
 
@@ -92,16 +94,19 @@ async function execute(cmd: Command, io: Io): Promise<number> {
     }
     if (cmd.name === 'diff') {
       const policy = cmd.policy ? await policyFrom(cmd.policy) : undefined;
-      const result = await compareImages(
-        cmd.previous,
-        cmd.image,
-        { exclude: cmd.exclude, defaultExcludes: cmd.defaultExcludes, depth: cmd.depth },
-        options,
+      // Only the changes and the verdict outlive this call: the two inventories (every file of both
+      // images) can be collected while the report is rendered.
+      const { changes, verdict } = await judge(
+        await compareImages(
+          cmd.previous,
+          cmd.image,
+          { exclude: cmd.exclude, defaultExcludes: cmd.defaultExcludes, depth: cmd.depth },
+          options,
+        ),
+        policy,
       );
+      const result = { changes };
       progress.done();
-      const verdict: Verdict | undefined = policy
-        ? evaluatePolicy(policy, result.changes, result.after, new Date())
-        : undefined;
       const color = !cmd.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
       const text =
         cmd.format === 'json'
@@ -135,6 +140,11 @@ async function execute(cmd: Command, io: Io): Promise<number> {
   } finally {
     progress.done();
   }
+}
+
+function judge(result: CompareResult, policy: Policy | undefined): { changes: Changes; verdict?: Verdict } {
+  const verdict = policy ? evaluatePolicy(policy, result.changes, result.after, new Date()) : undefined;
+  return { changes: result.changes, ...(verdict ? { verdict } : {}) };
 }
 
 /** The CLI: parse argv, run, and turn any failure into one line on stderr and exit code 3. */
