@@ -29853,7 +29853,7 @@ async function execute(cmd, io) {
     }
     if (cmd.name === "diff") {
       const policy2 = cmd.policy ? await policyFrom(cmd.policy) : void 0;
-      const { changes, verdict: verdict2 } = await judge(
+      const { changes, verdict: verdict2 } = judge(
         await compareImages(
           cmd.previous,
           cmd.image,

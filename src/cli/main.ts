@@ -96,7 +96,7 @@ async function execute(cmd: Command, io: Io): Promise<number> {
       const policy = cmd.policy ? await policyFrom(cmd.policy) : undefined;
       // Only the changes and the verdict outlive this call: the two inventories (every file of both
       // images) can be collected while the report is rendered.
-      const { changes, verdict } = await judge(
+      const { changes, verdict } = judge(
         await compareImages(
           cmd.previous,
           cmd.image,
