@@ -4462,6 +4462,28 @@ var init_progress = __esm({
   }
 });
 
+// src/util/read-capped.ts
+async function readCapped(stream2, maxBytes, tooLarge2) {
+  const chunks = [];
+  let total = 0;
+  for await (const chunk of stream2) {
+    const buf = chunk;
+    total += buf.length;
+    if (total > maxBytes) {
+      stream2.destroy();
+      throw tooLarge2();
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks, total);
+}
+var init_read_capped = __esm({
+  "src/util/read-capped.ts"() {
+    "use strict";
+    __name(readCapped, "readCapped");
+  }
+});
+
 // src/image/media-types.ts
 function isManifestMediaType(mediaType) {
   return MANIFEST_MEDIA_TYPES.includes(mediaType);
@@ -4738,18 +4760,7 @@ async function readBody(res, maxBytes, subject) {
     res.destroy();
     throw tooLarge(subject, maxBytes);
   }
-  const chunks = [];
-  let total = 0;
-  for await (const chunk of res) {
-    const buf = chunk;
-    total += buf.length;
-    if (total > maxBytes) {
-      res.destroy();
-      throw tooLarge(subject, maxBytes);
-    }
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks, total);
+  return readCapped(res, maxBytes, () => tooLarge(subject, maxBytes));
 }
 function tooLarge(subject, maxBytes) {
   return new ImageChangelogError("TOO_LARGE", `${subject} is larger than the ${maxBytes}-byte limit`, {
@@ -4760,6 +4771,7 @@ var MAX_REDIRECTS;
 var init_http = __esm({
   "src/registry/http.ts"() {
     "use strict";
+    init_read_capped();
     init_errors();
     init_retry();
     MAX_REDIRECTS = 10;
@@ -5651,6 +5663,7 @@ var MANIFEST_ACCEPT, SCHEMA1_TYPES, RegistryClient;
 var init_client = __esm({
   "src/registry/client.ts"() {
     "use strict";
+    init_read_capped();
     init_errors();
     init_media_types();
     init_auth();
@@ -5830,19 +5843,13 @@ var init_client = __esm({
           );
         }
         const stream2 = await this.getBlob(repo, digest, options);
-        const chunks = [];
-        let total = 0;
-        for await (const chunk of stream2) {
-          total += chunk.length;
-          if (total > maxBytes) {
-            stream2.destroy();
-            throw new ImageChangelogError("TOO_LARGE", `blob ${digest} is over the ${maxBytes}-byte limit`, {
-              subject: digest
-            });
-          }
-          chunks.push(chunk);
-        }
-        return Buffer.concat(chunks, total);
+        return readCapped(
+          stream2,
+          maxBytes,
+          () => new ImageChangelogError("TOO_LARGE", `blob ${digest} is over the ${maxBytes}-byte limit`, {
+            subject: digest
+          })
+        );
       }
       /** All tags of a repository, following `Link` pagination (`?n=&last=`). */
       async listTags(repo, options = {}) {
@@ -6654,17 +6661,12 @@ function checkName(name) {
   }
 }
 async function readSmall(res, max) {
-  const chunks = [];
-  let total = 0;
-  for await (const c of res) {
-    total += c.length;
-    if (total > max) {
-      res.destroy();
-      throw new ImageChangelogError("TOO_LARGE", `the Docker daemon's answer is over ${max} bytes`);
-    }
-    chunks.push(c);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  const body = await readCapped(
+    res,
+    max,
+    () => new ImageChangelogError("TOO_LARGE", `the Docker daemon's answer is over ${max} bytes`)
+  );
+  return body.toString("utf8");
 }
 function daemonImageName(reference) {
   const name = reference.replace(/^docker-daemon:/, "");
@@ -6680,6 +6682,7 @@ var DEFAULT_DOCKER_HOST, DAEMON_NAME, DockerEngine, DaemonSource;
 var init_daemon = __esm({
   "src/image/daemon.ts"() {
     "use strict";
+    init_read_capped();
     init_errors();
     DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
     __name(parseDockerHost, "parseDockerHost");
@@ -13970,7 +13973,7 @@ var init_oci_archive = __esm({
 import { createReadStream as createReadStream2 } from "node:fs";
 import { open as open3, stat as stat4 } from "node:fs/promises";
 import { join as join4 } from "node:path";
-async function readCapped(path, maxBytes, subject, tooLargeCode) {
+async function readCapped2(path, maxBytes, subject, tooLargeCode) {
   let handle;
   try {
     handle = await open3(path, "r");
@@ -14008,7 +14011,7 @@ var init_oci_layout = __esm({
     init_blob_store();
     init_layout_image();
     init_local_reference();
-    __name(readCapped, "readCapped");
+    __name(readCapped2, "readCapped");
     DirectoryBlobStore = class {
       constructor(location) {
         this.location = location;
@@ -14018,7 +14021,7 @@ var init_oci_layout = __esm({
         __name(this, "DirectoryBlobStore");
       }
       readFile(name, maxBytes) {
-        return readCapped(join4(this.location, name), maxBytes, `${this.location} ${name}`, "MANIFEST_TOO_LARGE");
+        return readCapped2(join4(this.location, name), maxBytes, `${this.location} ${name}`, "MANIFEST_TOO_LARGE");
       }
       async blobSize(digest) {
         try {
@@ -14029,7 +14032,7 @@ var init_oci_layout = __esm({
         }
       }
       async readBlob(digest, maxBytes) {
-        const bytes = await readCapped(
+        const bytes = await readCapped2(
           join4(this.location, blobPath(digest)),
           maxBytes,
           `${this.location} ${digest}`,

@@ -90606,6 +90606,23 @@ async function writeFileAtomic(path12, data) {
 }
 __name(writeFileAtomic, "writeFileAtomic");
 
+// src/util/read-capped.ts
+async function readCapped(stream3, maxBytes, tooLarge2) {
+  const chunks = [];
+  let total = 0;
+  for await (const chunk of stream3) {
+    const buf = chunk;
+    total += buf.length;
+    if (total > maxBytes) {
+      stream3.destroy();
+      throw tooLarge2();
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks, total);
+}
+__name(readCapped, "readCapped");
+
 // src/registry/client.ts
 import { createHash as createHash3 } from "node:crypto";
 
@@ -90882,18 +90899,7 @@ async function readBody(res, maxBytes, subject) {
     res.destroy();
     throw tooLarge(subject, maxBytes);
   }
-  const chunks = [];
-  let total = 0;
-  for await (const chunk of res) {
-    const buf = chunk;
-    total += buf.length;
-    if (total > maxBytes) {
-      res.destroy();
-      throw tooLarge(subject, maxBytes);
-    }
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks, total);
+  return readCapped(res, maxBytes, () => tooLarge(subject, maxBytes));
 }
 __name(readBody, "readBody");
 function tooLarge(subject, maxBytes) {
@@ -91888,19 +91894,13 @@ var RegistryClient = class {
       );
     }
     const stream3 = await this.getBlob(repo, digest, options);
-    const chunks = [];
-    let total = 0;
-    for await (const chunk of stream3) {
-      total += chunk.length;
-      if (total > maxBytes) {
-        stream3.destroy();
-        throw new ImageChangelogError("TOO_LARGE", `blob ${digest} is over the ${maxBytes}-byte limit`, {
-          subject: digest
-        });
-      }
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks, total);
+    return readCapped(
+      stream3,
+      maxBytes,
+      () => new ImageChangelogError("TOO_LARGE", `blob ${digest} is over the ${maxBytes}-byte limit`, {
+        subject: digest
+      })
+    );
   }
   /** All tags of a repository, following `Link` pagination (`?n=&last=`). */
   async listTags(repo, options = {}) {
@@ -92656,17 +92656,12 @@ function checkName(name) {
 }
 __name(checkName, "checkName");
 async function readSmall(res, max) {
-  const chunks = [];
-  let total = 0;
-  for await (const c of res) {
-    total += c.length;
-    if (total > max) {
-      res.destroy();
-      throw new ImageChangelogError("TOO_LARGE", `the Docker daemon's answer is over ${max} bytes`);
-    }
-    chunks.push(c);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  const body2 = await readCapped(
+    res,
+    max,
+    () => new ImageChangelogError("TOO_LARGE", `the Docker daemon's answer is over ${max} bytes`)
+  );
+  return body2.toString("utf8");
 }
 __name(readSmall, "readSmall");
 function daemonImageName(reference) {
@@ -97249,7 +97244,7 @@ var OciArchiveSource = class {
 import { createReadStream as createReadStream3 } from "node:fs";
 import { open as open4, stat as stat5 } from "node:fs/promises";
 import { join as join9 } from "node:path";
-async function readCapped(path12, maxBytes, subject, tooLargeCode) {
+async function readCapped2(path12, maxBytes, subject, tooLargeCode) {
   let handle;
   try {
     handle = await open4(path12, "r");
@@ -97278,7 +97273,7 @@ async function readCapped(path12, maxBytes, subject, tooLargeCode) {
     await handle.close();
   }
 }
-__name(readCapped, "readCapped");
+__name(readCapped2, "readCapped");
 var DirectoryBlobStore = class {
   constructor(location) {
     this.location = location;
@@ -97288,7 +97283,7 @@ var DirectoryBlobStore = class {
     __name(this, "DirectoryBlobStore");
   }
   readFile(name, maxBytes) {
-    return readCapped(join9(this.location, name), maxBytes, `${this.location} ${name}`, "MANIFEST_TOO_LARGE");
+    return readCapped2(join9(this.location, name), maxBytes, `${this.location} ${name}`, "MANIFEST_TOO_LARGE");
   }
   async blobSize(digest) {
     try {
@@ -97299,7 +97294,7 @@ var DirectoryBlobStore = class {
     }
   }
   async readBlob(digest, maxBytes) {
-    const bytes = await readCapped(
+    const bytes = await readCapped2(
       join9(this.location, blobPath(digest)),
       maxBytes,
       `${this.location} ${digest}`,

@@ -1,3 +1,4 @@
+import { readCapped } from '../util/read-capped.js';
 import http, { type IncomingMessage } from 'node:http';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -184,17 +185,12 @@ function checkName(name: string): void {
 }
 
 async function readSmall(res: IncomingMessage, max: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const c of res) {
-    total += (c as Buffer).length;
-    if (total > max) {
-      res.destroy();
-      throw new ImageChangelogError('TOO_LARGE', `the Docker daemon's answer is over ${max} bytes`);
-    }
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const body = await readCapped(
+    res,
+    max,
+    () => new ImageChangelogError('TOO_LARGE', `the Docker daemon's answer is over ${max} bytes`),
+  );
+  return body.toString('utf8');
 }
 
 /** `docker-daemon:NAME[:TAG]` -> the name the daemon is asked for (`:latest` added, as docker does). */

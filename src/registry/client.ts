@@ -1,3 +1,4 @@
+import { readCapped } from '../util/read-capped.js';
 import { createHash } from 'node:crypto';
 import type { RequestOptions } from 'node:https';
 import type { Readable } from 'node:stream';
@@ -271,19 +272,14 @@ export class RegistryClient {
       );
     }
     const stream = await this.getBlob(repo, digest, options);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for await (const chunk of stream) {
-      total += (chunk as Buffer).length;
-      if (total > maxBytes) {
-        stream.destroy();
-        throw new ImageChangelogError('TOO_LARGE', `blob ${digest} is over the ${maxBytes}-byte limit`, {
+    return readCapped(
+      stream,
+      maxBytes,
+      () =>
+        new ImageChangelogError('TOO_LARGE', `blob ${digest} is over the ${maxBytes}-byte limit`, {
           subject: digest,
-        });
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks, total);
+        }),
+    );
   }
 
   /** All tags of a repository, following `Link` pagination (`?n=&last=`). */

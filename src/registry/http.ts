@@ -1,3 +1,4 @@
+import { readCapped } from '../util/read-capped.js';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
@@ -174,18 +175,7 @@ export async function readBody(res: IncomingMessage, maxBytes: number, subject: 
     res.destroy();
     throw tooLarge(subject, maxBytes);
   }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of res) {
-    const buf = chunk as Buffer;
-    total += buf.length;
-    if (total > maxBytes) {
-      res.destroy();
-      throw tooLarge(subject, maxBytes);
-    }
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks, total);
+  return readCapped(res, maxBytes, () => tooLarge(subject, maxBytes));
 }
 
 function tooLarge(subject: string, maxBytes: number): ImageChangelogError {
