@@ -6853,7 +6853,7 @@ var init_daemon = __esm({
 
 // src/image/local-reference.ts
 import { stat } from "node:fs/promises";
-async function exists(path) {
+async function pathExists(path) {
   try {
     await stat(path);
     return true;
@@ -6862,12 +6862,12 @@ async function exists(path) {
   }
 }
 async function splitLocalReference(rest) {
-  if (await exists(rest)) return { path: rest };
+  if (await pathExists(rest)) return { path: rest };
   let firstColon = -1;
   for (let i = rest.indexOf(":"); i !== -1; i = rest.indexOf(":", i + 1)) {
     if (i === 0) continue;
     if (firstColon === -1) firstColon = i;
-    if (await exists(rest.slice(0, i))) return withSelector(rest.slice(0, i), rest.slice(i + 1));
+    if (await pathExists(rest.slice(0, i))) return withSelector(rest.slice(0, i), rest.slice(i + 1));
   }
   return firstColon === -1 ? { path: rest } : withSelector(rest.slice(0, firstColon), rest.slice(firstColon + 1));
 }
@@ -6877,7 +6877,7 @@ function withSelector(path, selector) {
 var init_local_reference = __esm({
   "src/image/local-reference.ts"() {
     "use strict";
-    __name(exists, "exists");
+    __name(pathExists, "pathExists");
     __name(splitLocalReference, "splitLocalReference");
     __name(withSelector, "withSelector");
   }
@@ -14126,14 +14126,6 @@ async function openBarePath(reference, options, host) {
     "the file is a tar but neither a docker-archive (manifest.json) nor an oci-archive (oci-layout, index.json)"
   );
 }
-async function pathExists(path) {
-  try {
-    await stat5(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 async function openImage(reference, options = {}) {
   const { extraSources = [], host, ...rest } = options;
   const openOptions = rest.platform ? { platform: rest.platform } : {};
@@ -14180,6 +14172,7 @@ var init_open = __esm({
     init_oci_archive();
     init_oci_layout();
     init_tar_file();
+    init_local_reference();
     PREFIXES = [
       ["oci-archive:", "oci-archive"],
       ["oci:", "oci"],
@@ -14193,7 +14186,6 @@ var init_open = __esm({
     __name(notFound, "notFound");
     REGISTRY_NAME = /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
     __name(openBarePath, "openBarePath");
-    __name(pathExists, "pathExists");
     __name(openImage, "openImage");
   }
 });

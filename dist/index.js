@@ -12534,12 +12534,12 @@ var require_headers = __commonJS({
       append(name, value2, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists3 = this[kHeadersMap].get(lowercaseName);
-        if (exists3) {
+        const exists2 = this[kHeadersMap].get(lowercaseName);
+        if (exists2) {
           const delimiter3 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists3.name,
-            value: `${exists3.value}${delimiter3}${value2}`
+            name: exists2.name,
+            value: `${exists2.value}${delimiter3}${value2}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value: value2 });
@@ -92729,7 +92729,7 @@ var DaemonSource = class {
 
 // src/image/local-reference.ts
 import { stat as stat3 } from "node:fs/promises";
-async function exists2(path12) {
+async function pathExists(path12) {
   try {
     await stat3(path12);
     return true;
@@ -92737,14 +92737,14 @@ async function exists2(path12) {
     return false;
   }
 }
-__name(exists2, "exists");
+__name(pathExists, "pathExists");
 async function splitLocalReference(rest) {
-  if (await exists2(rest)) return { path: rest };
+  if (await pathExists(rest)) return { path: rest };
   let firstColon = -1;
   for (let i = rest.indexOf(":"); i !== -1; i = rest.indexOf(":", i + 1)) {
     if (i === 0) continue;
     if (firstColon === -1) firstColon = i;
-    if (await exists2(rest.slice(0, i))) return withSelector(rest.slice(0, i), rest.slice(i + 1));
+    if (await pathExists(rest.slice(0, i))) return withSelector(rest.slice(0, i), rest.slice(i + 1));
   }
   return firstColon === -1 ? { path: rest } : withSelector(rest.slice(0, firstColon), rest.slice(firstColon + 1));
 }
@@ -97397,15 +97397,6 @@ async function openBarePath(reference, options, host) {
   );
 }
 __name(openBarePath, "openBarePath");
-async function pathExists(path12) {
-  try {
-    await stat6(path12);
-    return true;
-  } catch {
-    return false;
-  }
-}
-__name(pathExists, "pathExists");
 async function openImage(reference, options = {}) {
   const { extraSources = [], host, ...rest } = options;
   const openOptions = rest.platform ? { platform: rest.platform } : {};

@@ -6,7 +6,8 @@ export interface LocalReference {
   selector?: string;
 }
 
-async function exists(path: string): Promise<boolean> {
+/** True when something (file, directory, anything) is at `path`. */
+export async function pathExists(path: string): Promise<boolean> {
   try {
     await stat(path);
     return true;
@@ -20,12 +21,12 @@ async function exists(path: string): Promise<boolean> {
  * too, except that a path containing colons is recognised when that prefix exists on disk.
  */
 export async function splitLocalReference(rest: string): Promise<LocalReference> {
-  if (await exists(rest)) return { path: rest };
+  if (await pathExists(rest)) return { path: rest };
   let firstColon = -1;
   for (let i = rest.indexOf(':'); i !== -1; i = rest.indexOf(':', i + 1)) {
     if (i === 0) continue;
     if (firstColon === -1) firstColon = i;
-    if (await exists(rest.slice(0, i))) return withSelector(rest.slice(0, i), rest.slice(i + 1));
+    if (await pathExists(rest.slice(0, i))) return withSelector(rest.slice(0, i), rest.slice(i + 1));
   }
   return firstColon === -1
     ? { path: rest }

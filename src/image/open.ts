@@ -6,6 +6,7 @@ import { DockerArchiveSource, openDockerArchiveTar } from './docker-archive.js';
 import { OciArchiveSource, openOciArchiveTar } from './oci-archive.js';
 import { OciLayoutSource } from './oci-layout.js';
 import { TarFile } from './tar-file.js';
+import { pathExists } from './local-reference.js';
 
 /** The transports a reference can name, with skopeo's prefixes (`docker://` is transport `docker`). */
 export type Transport = 'oci' | 'oci-archive' | 'docker-archive' | 'docker' | 'docker-daemon' | 'registry';
@@ -82,15 +83,6 @@ async function openBarePath(
     reference,
     'the file is a tar but neither a docker-archive (manifest.json) nor an oci-archive (oci-layout, index.json)',
   );
-}
-
-async function pathExists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
