@@ -14633,6 +14633,14 @@ function compareLooseBy(ranks, a, b) {
 function compareLoose(a, b) {
   return compareLooseBy(genericWordRanks, a, b);
 }
+function compareParsedOrLoose(a, b, parse4, compareParsed) {
+  const pa = parse4(a);
+  const pb = parse4(b);
+  if (pa != null && pb == null) return 1;
+  if (pa == null && pb != null) return -1;
+  if (pa == null || pb == null) return compareLoose(a, b);
+  return compareParsed(pa, pb);
+}
 function looseBump(a, b) {
   if (a === b) return void 0;
   return classifyBump(stripV(a), stripV(b));
@@ -14673,6 +14681,7 @@ var init_loose = __esm({
     __name(classOf, "classOf");
     __name(compareLooseBy, "compareLooseBy");
     __name(compareLoose, "compareLoose");
+    __name(compareParsedOrLoose, "compareParsedOrLoose");
     stripV = /* @__PURE__ */ __name((v) => v.trim().replace(/^v(?=\d)/i, ""), "stripV");
     __name(looseBump, "looseBump");
     composerVersionScheme = {
@@ -14692,12 +14701,7 @@ function parse2(v) {
   return import_semver3.default.parse(v.trim().slice(1));
 }
 function compareGoVersions(a, b) {
-  const pa = parse2(a);
-  const pb = parse2(b);
-  if (pa && !pb) return 1;
-  if (!pa && pb) return -1;
-  if (!pa || !pb) return compareLoose(a, b);
-  return sign(import_semver3.default.compare(pa, pb));
+  return compareParsedOrLoose(a, b, parse2, (pa, pb) => sign(import_semver3.default.compare(pa, pb)));
 }
 function goBump(a, b) {
   if (compareGoVersions(a, b) === 0) return void 0;
@@ -14824,12 +14828,7 @@ function comparePep440Parsed(a, b) {
   return compareLocal(a.local, b.local);
 }
 function comparePep440(a, b) {
-  const pa = parsePep440(a);
-  const pb = parsePep440(b);
-  if (pa && !pb) return 1;
-  if (!pa && pb) return -1;
-  if (!pa || !pb) return compareLoose(a, b);
-  return comparePep440Parsed(pa, pb);
+  return compareParsedOrLoose(a, b, parsePep440, comparePep440Parsed);
 }
 function pep440Bump(a, b) {
   if (comparePep440(a, b) === 0) return void 0;
@@ -14968,11 +14967,9 @@ function gemSegments(version2) {
   return [...trim(release), ...trim(pre)];
 }
 function compareGemVersions(a, b) {
-  const sa = gemSegments(a);
-  const sb = gemSegments(b);
-  if (sa && !sb) return 1;
-  if (!sa && sb) return -1;
-  if (!sa || !sb) return compareLoose(a, b);
+  return compareParsedOrLoose(a, b, gemSegments, compareGemSegments);
+}
+function compareGemSegments(sa, sb) {
   for (let i = 0; i < Math.max(sa.length, sb.length); i++) {
     const x = sa[i] ?? "0";
     const y = sb[i] ?? "0";
@@ -14998,6 +14995,7 @@ var init_rubygems = __esm({
     __name(gemSegments, "gemSegments");
     isWord = /* @__PURE__ */ __name((s) => /^[a-z]/i.test(String(s)), "isWord");
     __name(compareGemVersions, "compareGemVersions");
+    __name(compareGemSegments, "compareGemSegments");
     __name(gemBump, "gemBump");
     rubygemsVersionScheme = {
       id: "rubygems",
@@ -15009,12 +15007,12 @@ var init_rubygems = __esm({
 
 // src/catalog/versions/semver.ts
 function compareSemver(a, b) {
-  const pa = parse3(a);
-  const pb = parse3(b);
-  if (pa && !pb) return 1;
-  if (!pa && pb) return -1;
-  if (!pa || !pb) return compareLoose(a, b);
-  return sign(import_semver4.default.compareBuild(pa, pb)) || compareStrings(a, b);
+  return compareParsedOrLoose(
+    a,
+    b,
+    parse3,
+    (pa, pb) => sign(import_semver4.default.compareBuild(pa, pb)) || compareStrings(a, b)
+  );
 }
 function semverBump(a, b) {
   if (compareSemver(a, b) === 0) return void 0;

@@ -97876,6 +97876,15 @@ function compareLoose(a, b) {
   return compareLooseBy(genericWordRanks, a, b);
 }
 __name(compareLoose, "compareLoose");
+function compareParsedOrLoose(a, b, parse6, compareParsed) {
+  const pa = parse6(a);
+  const pb = parse6(b);
+  if (pa != null && pb == null) return 1;
+  if (pa == null && pb != null) return -1;
+  if (pa == null || pb == null) return compareLoose(a, b);
+  return compareParsed(pa, pb);
+}
+__name(compareParsedOrLoose, "compareParsedOrLoose");
 var stripV = /* @__PURE__ */ __name((v) => v.trim().replace(/^v(?=\d)/i, ""), "stripV");
 function looseBump(a, b) {
   if (a === b) return void 0;
@@ -97898,12 +97907,7 @@ function parse4(v) {
 }
 __name(parse4, "parse");
 function compareGoVersions(a, b) {
-  const pa = parse4(a);
-  const pb = parse4(b);
-  if (pa && !pb) return 1;
-  if (!pa && pb) return -1;
-  if (!pa || !pb) return compareLoose(a, b);
-  return sign(import_semver3.default.compare(pa, pb));
+  return compareParsedOrLoose(a, b, parse4, (pa, pb) => sign(import_semver3.default.compare(pa, pb)));
 }
 __name(compareGoVersions, "compareGoVersions");
 function goBump(a, b) {
@@ -98020,12 +98024,7 @@ function comparePep440Parsed(a, b) {
 }
 __name(comparePep440Parsed, "comparePep440Parsed");
 function comparePep440(a, b) {
-  const pa = parsePep440(a);
-  const pb = parsePep440(b);
-  if (pa && !pb) return 1;
-  if (!pa && pb) return -1;
-  if (!pa || !pb) return compareLoose(a, b);
-  return comparePep440Parsed(pa, pb);
+  return compareParsedOrLoose(a, b, parsePep440, comparePep440Parsed);
 }
 __name(comparePep440, "comparePep440");
 function pep440Bump(a, b) {
@@ -98145,11 +98144,10 @@ function gemSegments(version4) {
 __name(gemSegments, "gemSegments");
 var isWord = /* @__PURE__ */ __name((s) => /^[a-z]/i.test(String(s)), "isWord");
 function compareGemVersions(a, b) {
-  const sa = gemSegments(a);
-  const sb = gemSegments(b);
-  if (sa && !sb) return 1;
-  if (!sa && sb) return -1;
-  if (!sa || !sb) return compareLoose(a, b);
+  return compareParsedOrLoose(a, b, gemSegments, compareGemSegments);
+}
+__name(compareGemVersions, "compareGemVersions");
+function compareGemSegments(sa, sb) {
   for (let i = 0; i < Math.max(sa.length, sb.length); i++) {
     const x = sa[i] ?? "0";
     const y = sb[i] ?? "0";
@@ -98161,7 +98159,7 @@ function compareGemVersions(a, b) {
   }
   return 0;
 }
-__name(compareGemVersions, "compareGemVersions");
+__name(compareGemSegments, "compareGemSegments");
 function gemBump(a, b) {
   if (compareGemVersions(a, b) === 0) return void 0;
   return classifyBump(a.trim(), b.trim());
@@ -98177,12 +98175,12 @@ var rubygemsVersionScheme = {
 var import_semver4 = __toESM(require_semver2(), 1);
 var parse5 = /* @__PURE__ */ __name((v) => import_semver4.default.parse(v.trim(), { loose: true }), "parse");
 function compareSemver(a, b) {
-  const pa = parse5(a);
-  const pb = parse5(b);
-  if (pa && !pb) return 1;
-  if (!pa && pb) return -1;
-  if (!pa || !pb) return compareLoose(a, b);
-  return sign(import_semver4.default.compareBuild(pa, pb)) || compareStrings(a, b);
+  return compareParsedOrLoose(
+    a,
+    b,
+    parse5,
+    (pa, pb) => sign(import_semver4.default.compareBuild(pa, pb)) || compareStrings(a, b)
+  );
 }
 __name(compareSemver, "compareSemver");
 function semverBump(a, b) {

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { compareLoose } from './loose.js';
+import { compareParsedOrLoose } from './loose.js';
 import { classifyBump, sign, type Order, type VersionBump, type VersionScheme } from './scheme.js';
 
 /**
@@ -16,12 +16,7 @@ function parse(v: string): semver.SemVer | null {
 }
 
 export function compareGoVersions(a: string, b: string): Order {
-  const pa = parse(a);
-  const pb = parse(b);
-  if (pa && !pb) return 1;
-  if (!pa && pb) return -1;
-  if (!pa || !pb) return compareLoose(a, b);
-  return sign(semver.compare(pa, pb));
+  return compareParsedOrLoose(a, b, parse, (pa, pb) => sign(semver.compare(pa, pb)));
 }
 
 export function goBump(a: string, b: string): VersionBump | undefined {

@@ -111,6 +111,26 @@ export function compareLoose(a: string, b: string): Order {
   return compareLooseBy(genericWordRanks, a, b);
 }
 
+/**
+ * The order of a scheme whose parser can reject a version: parsed ones by `compareParsed`; anything
+ * `parse` rejects sorts before every valid version, in loose order among its kind. Keeping invalid
+ * versions on one side (as packaging's old LegacyVersion and Go do) keeps the order total and transitive
+ * when both kinds meet.
+ */
+export function compareParsedOrLoose<T>(
+  a: string,
+  b: string,
+  parse: (v: string) => T | null | undefined,
+  compareParsed: (pa: T, pb: T) => Order,
+): Order {
+  const pa = parse(a);
+  const pb = parse(b);
+  if (pa != null && pb == null) return 1;
+  if (pa == null && pb != null) return -1;
+  if (pa == null || pb == null) return compareLoose(a, b);
+  return compareParsed(pa, pb);
+}
+
 const stripV = (v: string): string => v.trim().replace(/^v(?=\d)/i, '');
 
 export function looseBump(a: string, b: string): VersionBump | undefined {

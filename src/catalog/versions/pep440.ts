@@ -1,4 +1,4 @@
-import { compareLoose } from './loose.js';
+import { compareParsedOrLoose } from './loose.js';
 import {
   classifyBump,
   compareDigits,
@@ -112,14 +112,7 @@ export function comparePep440Parsed(a: Pep440Version, b: Pep440Version): Order {
 
 /** PEP 440 order; equal spellings (1.0 and 1.0.0, 1.0a1 and 1.0-alpha-1) compare equal. Invalid: loose order, before valid. */
 export function comparePep440(a: string, b: string): Order {
-  const pa = parsePep440(a);
-  const pb = parsePep440(b);
-  // Like packaging's old LegacyVersion: anything invalid sorts before every valid version, which
-  // keeps the order transitive when both kinds meet.
-  if (pa && !pb) return 1;
-  if (!pa && pb) return -1;
-  if (!pa || !pb) return compareLoose(a, b);
-  return comparePep440Parsed(pa, pb);
+  return compareParsedOrLoose(a, b, parsePep440, comparePep440Parsed);
 }
 
 export function pep440Bump(a: string, b: string): VersionBump | undefined {

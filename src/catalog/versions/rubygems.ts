@@ -1,4 +1,4 @@
-import { compareLoose } from './loose.js';
+import { compareParsedOrLoose } from './loose.js';
 import {
   classifyBump,
   compareDigits,
@@ -39,12 +39,10 @@ const isWord = (s: Segment): boolean => /^[a-z]/i.test(String(s));
 
 /** Gem::Version order: segment by segment (missing = 0); a letter segment is older than a number. */
 export function compareGemVersions(a: string, b: string): Order {
-  const sa = gemSegments(a);
-  const sb = gemSegments(b);
-  // Invalid versions sort before valid ones, keeping the order transitive when both kinds meet.
-  if (sa && !sb) return 1;
-  if (!sa && sb) return -1;
-  if (!sa || !sb) return compareLoose(a, b);
+  return compareParsedOrLoose(a, b, gemSegments, compareGemSegments);
+}
+
+function compareGemSegments(sa: Segment[], sb: Segment[]): Order {
   for (let i = 0; i < Math.max(sa.length, sb.length); i++) {
     const x = sa[i] ?? '0';
     const y = sb[i] ?? '0';

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { compareLoose } from './loose.js';
+import { compareParsedOrLoose } from './loose.js';
 import {
   classifyBump,
   compareStrings,
@@ -18,14 +18,13 @@ const parse = (v: string): semver.SemVer | null => semver.parse(v.trim(), { loos
  * cannot parse is ordered by the loose rules among its kind, before every valid version.
  */
 export function compareSemver(a: string, b: string): Order {
-  const pa = parse(a);
-  const pb = parse(b);
-  // npm refuses to publish an invalid version, so mixing both is rare: invalid ones sort first (as in
-  // Go), which keeps the order transitive.
-  if (pa && !pb) return 1;
-  if (!pa && pb) return -1;
-  if (!pa || !pb) return compareLoose(a, b);
-  return sign(semver.compareBuild(pa, pb)) || compareStrings(a, b);
+  // npm refuses to publish an invalid version, so mixing both is rare.
+  return compareParsedOrLoose(
+    a,
+    b,
+    parse,
+    (pa, pb) => sign(semver.compareBuild(pa, pb)) || compareStrings(a, b),
+  );
 }
 
 export function semverBump(a: string, b: string): VersionBump | undefined {
