@@ -6851,38 +6851,6 @@ var init_daemon = __esm({
   }
 });
 
-// src/image/local-reference.ts
-import { stat } from "node:fs/promises";
-async function pathExists(path) {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-async function splitLocalReference(rest) {
-  if (await pathExists(rest)) return { path: rest };
-  let firstColon = -1;
-  for (let i = rest.indexOf(":"); i !== -1; i = rest.indexOf(":", i + 1)) {
-    if (i === 0) continue;
-    if (firstColon === -1) firstColon = i;
-    if (await pathExists(rest.slice(0, i))) return withSelector(rest.slice(0, i), rest.slice(i + 1));
-  }
-  return firstColon === -1 ? { path: rest } : withSelector(rest.slice(0, firstColon), rest.slice(firstColon + 1));
-}
-function withSelector(path, selector) {
-  return selector === "" ? { path } : { path, selector };
-}
-var init_local_reference = __esm({
-  "src/image/local-reference.ts"() {
-    "use strict";
-    __name(pathExists, "pathExists");
-    __name(splitLocalReference, "splitLocalReference");
-    __name(withSelector, "withSelector");
-  }
-});
-
 // src/util/read-chunks.ts
 var FILE_READ_CHUNK_BYTES;
 var init_read_chunks = __esm({
@@ -7146,6 +7114,59 @@ var init_tar_file = __esm({
   }
 });
 
+// src/image/local-reference.ts
+import { stat } from "node:fs/promises";
+async function pathExists(path) {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+async function splitLocalReference(rest) {
+  if (await pathExists(rest)) return { path: rest };
+  let firstColon = -1;
+  for (let i = rest.indexOf(":"); i !== -1; i = rest.indexOf(":", i + 1)) {
+    if (i === 0) continue;
+    if (firstColon === -1) firstColon = i;
+    if (await pathExists(rest.slice(0, i))) return withSelector(rest.slice(0, i), rest.slice(i + 1));
+  }
+  return firstColon === -1 ? { path: rest } : withSelector(rest.slice(0, firstColon), rest.slice(firstColon + 1));
+}
+function withSelector(path, selector) {
+  return selector === "" ? { path } : { path, selector };
+}
+var ArchiveSource;
+var init_local_reference = __esm({
+  "src/image/local-reference.ts"() {
+    "use strict";
+    init_tar_file();
+    __name(pathExists, "pathExists");
+    __name(splitLocalReference, "splitLocalReference");
+    __name(withSelector, "withSelector");
+    ArchiveSource = class {
+      constructor(transport, openArchive, sourceOptions = {}) {
+        this.transport = transport;
+        this.openArchive = openArchive;
+        this.sourceOptions = sourceOptions;
+      }
+      transport;
+      openArchive;
+      sourceOptions;
+      static {
+        __name(this, "ArchiveSource");
+      }
+      async open(reference, options) {
+        const rest = reference.startsWith(`${this.transport}:`) ? reference.slice(this.transport.length + 1) : reference;
+        const { path, selector } = await splitLocalReference(rest);
+        const tar2 = await TarFile.open(path);
+        return this.openArchive(tar2, reference, selector, { ...options, ...this.sourceOptions });
+      }
+    };
+  }
+});
+
 // src/image/docker-archive.ts
 function invalid2(path, what) {
   return new ImageChangelogError("ARCHIVE_INVALID", `${path}: ${what}`, { subject: path });
@@ -7326,19 +7347,12 @@ var init_docker_archive = __esm({
     __name(findOciManifest, "findOciManifest");
     __name(layerOf, "layerOf");
     __name(openDockerArchiveTar, "openDockerArchiveTar");
-    DockerArchiveSource = class {
-      constructor(sourceOptions = {}) {
-        this.sourceOptions = sourceOptions;
-      }
-      sourceOptions;
+    DockerArchiveSource = class extends ArchiveSource {
       static {
         __name(this, "DockerArchiveSource");
       }
-      transport = "docker-archive";
-      async open(reference, options) {
-        const { path, selector } = await splitLocalReference(reference.replace(/^docker-archive:/, ""));
-        const tar2 = await TarFile.open(path);
-        return openDockerArchiveTar(tar2, reference, selector, { ...options, ...this.sourceOptions });
+      constructor(sourceOptions = {}) {
+        super("docker-archive", openDockerArchiveTar, sourceOptions);
       }
     };
   }
@@ -13951,19 +13965,12 @@ var init_oci_archive = __esm({
       }
     };
     __name(openOciArchiveTar, "openOciArchiveTar");
-    OciArchiveSource = class {
-      constructor(sourceOptions = {}) {
-        this.sourceOptions = sourceOptions;
-      }
-      sourceOptions;
+    OciArchiveSource = class extends ArchiveSource {
       static {
         __name(this, "OciArchiveSource");
       }
-      transport = "oci-archive";
-      async open(reference, options) {
-        const { path, selector } = await splitLocalReference(reference.replace(/^oci-archive:/, ""));
-        const tar2 = await TarFile.open(path);
-        return openOciArchiveTar(tar2, reference, selector, { ...options, ...this.sourceOptions });
+      constructor(sourceOptions = {}) {
+        super("oci-archive", openOciArchiveTar, sourceOptions);
       }
     };
   }

@@ -92729,30 +92729,6 @@ var DaemonSource = class {
 
 // src/image/local-reference.ts
 import { stat as stat3 } from "node:fs/promises";
-async function pathExists(path12) {
-  try {
-    await stat3(path12);
-    return true;
-  } catch {
-    return false;
-  }
-}
-__name(pathExists, "pathExists");
-async function splitLocalReference(rest) {
-  if (await pathExists(rest)) return { path: rest };
-  let firstColon = -1;
-  for (let i = rest.indexOf(":"); i !== -1; i = rest.indexOf(":", i + 1)) {
-    if (i === 0) continue;
-    if (firstColon === -1) firstColon = i;
-    if (await pathExists(rest.slice(0, i))) return withSelector(rest.slice(0, i), rest.slice(i + 1));
-  }
-  return firstColon === -1 ? { path: rest } : withSelector(rest.slice(0, firstColon), rest.slice(firstColon + 1));
-}
-__name(splitLocalReference, "splitLocalReference");
-function withSelector(path12, selector) {
-  return selector === "" ? { path: path12 } : { path: path12, selector };
-}
-__name(withSelector, "withSelector");
 
 // src/image/tar-file.ts
 import { createReadStream as createReadStream2 } from "node:fs";
@@ -93005,6 +92981,51 @@ async function scan(path12, handle, options) {
 }
 __name(scan, "scan");
 
+// src/image/local-reference.ts
+async function pathExists(path12) {
+  try {
+    await stat3(path12);
+    return true;
+  } catch {
+    return false;
+  }
+}
+__name(pathExists, "pathExists");
+async function splitLocalReference(rest) {
+  if (await pathExists(rest)) return { path: rest };
+  let firstColon = -1;
+  for (let i = rest.indexOf(":"); i !== -1; i = rest.indexOf(":", i + 1)) {
+    if (i === 0) continue;
+    if (firstColon === -1) firstColon = i;
+    if (await pathExists(rest.slice(0, i))) return withSelector(rest.slice(0, i), rest.slice(i + 1));
+  }
+  return firstColon === -1 ? { path: rest } : withSelector(rest.slice(0, firstColon), rest.slice(firstColon + 1));
+}
+__name(splitLocalReference, "splitLocalReference");
+function withSelector(path12, selector) {
+  return selector === "" ? { path: path12 } : { path: path12, selector };
+}
+__name(withSelector, "withSelector");
+var ArchiveSource = class {
+  constructor(transport, openArchive, sourceOptions = {}) {
+    this.transport = transport;
+    this.openArchive = openArchive;
+    this.sourceOptions = sourceOptions;
+  }
+  transport;
+  openArchive;
+  sourceOptions;
+  static {
+    __name(this, "ArchiveSource");
+  }
+  async open(reference, options) {
+    const rest = reference.startsWith(`${this.transport}:`) ? reference.slice(this.transport.length + 1) : reference;
+    const { path: path12, selector } = await splitLocalReference(rest);
+    const tar2 = await TarFile.open(path12);
+    return this.openArchive(tar2, reference, selector, { ...options, ...this.sourceOptions });
+  }
+};
+
 // src/image/docker-archive.ts
 var BLOB_PATH = /(?:^|\/)blobs\/sha256\/([a-f0-9]{64})$/;
 var HEX_NAME = /(?:^|\/|sha256:)([a-f0-9]{64})(?:\.tar|\.json)?(?:\.gz|\.tgz|\.zst)?$/;
@@ -93174,19 +93195,12 @@ async function openDockerArchiveTar(tar2, reference, selector, _options) {
   }
 }
 __name(openDockerArchiveTar, "openDockerArchiveTar");
-var DockerArchiveSource = class {
-  constructor(sourceOptions = {}) {
-    this.sourceOptions = sourceOptions;
-  }
-  sourceOptions;
+var DockerArchiveSource = class extends ArchiveSource {
   static {
     __name(this, "DockerArchiveSource");
   }
-  transport = "docker-archive";
-  async open(reference, options) {
-    const { path: path12, selector } = await splitLocalReference(reference.replace(/^docker-archive:/, ""));
-    const tar2 = await TarFile.open(path12);
-    return openDockerArchiveTar(tar2, reference, selector, { ...options, ...this.sourceOptions });
+  constructor(sourceOptions = {}) {
+    super("docker-archive", openDockerArchiveTar, sourceOptions);
   }
 };
 
@@ -97224,19 +97238,12 @@ async function openOciArchiveTar(tar2, reference, tag, options) {
   }
 }
 __name(openOciArchiveTar, "openOciArchiveTar");
-var OciArchiveSource = class {
-  constructor(sourceOptions = {}) {
-    this.sourceOptions = sourceOptions;
-  }
-  sourceOptions;
+var OciArchiveSource = class extends ArchiveSource {
   static {
     __name(this, "OciArchiveSource");
   }
-  transport = "oci-archive";
-  async open(reference, options) {
-    const { path: path12, selector } = await splitLocalReference(reference.replace(/^oci-archive:/, ""));
-    const tar2 = await TarFile.open(path12);
-    return openOciArchiveTar(tar2, reference, selector, { ...options, ...this.sourceOptions });
+  constructor(sourceOptions = {}) {
+    super("oci-archive", openOciArchiveTar, sourceOptions);
   }
 };
 

@@ -1,5 +1,5 @@
 import { ImageChangelogError } from '../util/errors.js';
-import type { Descriptor, Image, ImageSource, Layer, Manifest, OpenImageOptions } from './types.js';
+import type { Descriptor, Image, Layer, Manifest, OpenImageOptions } from './types.js';
 import {
   MAX_CONFIG_BYTES,
   MAX_MANIFEST_BYTES,
@@ -9,7 +9,7 @@ import {
   verifyBytes,
 } from './json.js';
 import { imagePlatform } from './layout-image.js';
-import { splitLocalReference } from './local-reference.js';
+import { ArchiveSource } from './local-reference.js';
 import {
   DOCKER_CONFIG,
   DOCKER_LAYER_GZIP,
@@ -238,14 +238,8 @@ export async function openDockerArchiveTar(
 }
 
 /** `docker-archive:PATH[:NAME:TAG|:@INDEX]`: a `docker save` tar (classic or Docker 25+). A bare PATH works too. */
-export class DockerArchiveSource implements ImageSource {
-  readonly transport = 'docker-archive';
-
-  constructor(private readonly sourceOptions: LocalSourceOptions = {}) {}
-
-  async open(reference: string, options: OpenImageOptions): Promise<Image> {
-    const { path, selector } = await splitLocalReference(reference.replace(/^docker-archive:/, ''));
-    const tar = await TarFile.open(path);
-    return openDockerArchiveTar(tar, reference, selector, { ...options, ...this.sourceOptions });
+export class DockerArchiveSource extends ArchiveSource {
+  constructor(sourceOptions: LocalSourceOptions = {}) {
+    super('docker-archive', openDockerArchiveTar, sourceOptions);
   }
 }

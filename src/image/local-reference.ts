@@ -1,4 +1,7 @@
 import { stat } from 'node:fs/promises';
+import type { Image, ImageSource, OpenImageOptions } from './types.js';
+import type { LocalSourceOptions } from './oci-layout.js';
+import { TarFile } from './tar-file.js';
 
 export interface LocalReference {
   path: string;
@@ -35,4 +38,30 @@ export async function splitLocalReference(rest: string): Promise<LocalReference>
 
 function withSelector(path: string, selector: string): LocalReference {
   return selector === '' ? { path } : { path, selector };
+}
+
+/** Opens an image from an already opened archive; the archive is closed with the image (or on failure). */
+export type ArchiveOpener = (
+  tar: TarFile,
+  reference: string,
+  selector: string | undefined,
+  options: OpenImageOptions & LocalSourceOptions,
+) => Promise<Image>;
+
+/** `TRANSPORT:PATH[:SELECTOR]` for an image archive read in place (oci-archive, docker-archive). */
+export class ArchiveSource implements ImageSource {
+  constructor(
+    readonly transport: string,
+    private readonly openArchive: ArchiveOpener,
+    private readonly sourceOptions: LocalSourceOptions = {},
+  ) {}
+
+  async open(reference: string, options: OpenImageOptions): Promise<Image> {
+    const rest = reference.startsWith(`${this.transport}:`)
+      ? reference.slice(this.transport.length + 1)
+      : reference;
+    const { path, selector } = await splitLocalReference(rest);
+    const tar = await TarFile.open(path);
+    return this.openArchive(tar, reference, selector, { ...options, ...this.sourceOptions });
+  }
 }

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
-import type { Image, ImageSource, OpenImageOptions } from './types.js';
+import type { Image, OpenImageOptions } from './types.js';
 import { blobNotFound, blobPath, type BlobStore } from './blob-store.js';
 import { openLayoutImage } from './layout-image.js';
-import { splitLocalReference } from './local-reference.js';
+import { ArchiveSource } from './local-reference.js';
 import type { LocalSourceOptions } from './oci-layout.js';
 import { TarFile } from './tar-file.js';
 
@@ -60,14 +60,8 @@ export async function openOciArchiveTar(
 }
 
 /** `oci-archive:PATH[:TAG]`: an OCI image layout in a tar file. */
-export class OciArchiveSource implements ImageSource {
-  readonly transport = 'oci-archive';
-
-  constructor(private readonly sourceOptions: LocalSourceOptions = {}) {}
-
-  async open(reference: string, options: OpenImageOptions): Promise<Image> {
-    const { path, selector } = await splitLocalReference(reference.replace(/^oci-archive:/, ''));
-    const tar = await TarFile.open(path);
-    return openOciArchiveTar(tar, reference, selector, { ...options, ...this.sourceOptions });
+export class OciArchiveSource extends ArchiveSource {
+  constructor(sourceOptions: LocalSourceOptions = {}) {
+    super('oci-archive', openOciArchiveTar, sourceOptions);
   }
 }
