@@ -29862,10 +29862,9 @@ async function execute(cmd, io) {
         ),
         policy2
       );
-      const result2 = { changes };
       progress.done();
       const color = !cmd.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
-      const text = cmd.format === "json" ? renderJson(result2.changes, verdict2) : cmd.format === "text" ? renderText(result2.changes, { color, ...verdict2 ? { verdict: verdict2 } : {} }) : renderMarkdown(result2.changes, { surface: cmd.surface, ...verdict2 ? { verdict: verdict2 } : {} });
+      const text = cmd.format === "json" ? renderJson(changes, verdict2) : cmd.format === "text" ? renderText(changes, { color, ...verdict2 ? { verdict: verdict2 } : {} }) : renderMarkdown(changes, { surface: cmd.surface, ...verdict2 ? { verdict: verdict2 } : {} });
       await emit(text.endsWith("\n") ? text : `${text}
 `, cmd.output, io);
       if (verdict2?.result === "stop") {
@@ -29873,7 +29872,7 @@ async function execute(cmd, io) {
 `);
         return EXIT.stop;
       }
-      return cmd.exitCode && result2.changes.hasChanges ? EXIT.changed : EXIT.ok;
+      return cmd.exitCode && changes.hasChanges ? EXIT.changed : EXIT.ok;
     }
     const policy = await policyFrom(cmd.policy ?? "recommended");
     if (!cmd.image) {

@@ -92732,14 +92732,14 @@ import { stat as stat3 } from "node:fs/promises";
 
 // src/image/tar-file.ts
 import { createReadStream as createReadStream2 } from "node:fs";
+import { open as open2 } from "node:fs/promises";
+import { posix } from "node:path";
+import { Readable as Readable6 } from "node:stream";
 
 // src/util/read-chunks.ts
 var FILE_READ_CHUNK_BYTES = 1024 * 1024;
 
 // src/image/tar-file.ts
-import { open as open2 } from "node:fs/promises";
-import { posix } from "node:path";
-import { Readable as Readable6 } from "node:stream";
 var BLOCK = 512;
 function normalizeName2(name) {
   const parts = name.split("/").filter((p) => p !== "" && p !== ".");

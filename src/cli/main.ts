@@ -105,21 +105,20 @@ async function execute(cmd: Command, io: Io): Promise<number> {
         ),
         policy,
       );
-      const result = { changes };
       progress.done();
       const color = !cmd.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
       const text =
         cmd.format === 'json'
-          ? renderJson(result.changes, verdict)
+          ? renderJson(changes, verdict)
           : cmd.format === 'text'
-            ? renderText(result.changes, { color, ...(verdict ? { verdict } : {}) })
-            : renderMarkdown(result.changes, { surface: cmd.surface, ...(verdict ? { verdict } : {}) });
+            ? renderText(changes, { color, ...(verdict ? { verdict } : {}) })
+            : renderMarkdown(changes, { surface: cmd.surface, ...(verdict ? { verdict } : {}) });
       await emit(text.endsWith('\n') ? text : `${text}\n`, cmd.output, io);
       if (verdict?.result === 'stop') {
         io.stderr.write(`${verdictLine(verdict)}\n`);
         return EXIT.stop;
       }
-      return cmd.exitCode && result.changes.hasChanges ? EXIT.changed : EXIT.ok;
+      return cmd.exitCode && changes.hasChanges ? EXIT.changed : EXIT.ok;
     }
     // policy check
     const policy = await policyFrom(cmd.policy ?? 'recommended');

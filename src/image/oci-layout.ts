@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { FILE_READ_CHUNK_BYTES } from '../util/read-chunks.js';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { FILE_READ_CHUNK_BYTES } from '../util/read-chunks.js';
 import { ImageChangelogError } from '../util/errors.js';
 import type { Image, ImageSource, OpenImageOptions, Platform } from './types.js';
 import { blobNotFound, blobPath, type BlobStore } from './blob-store.js';

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { FILE_READ_CHUNK_BYTES } from '../util/read-chunks.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
+import { FILE_READ_CHUNK_BYTES } from '../util/read-chunks.js';
 import { ImageChangelogError } from '../util/errors.js';
 
 /** One member of a tar file: where its content sits, without reading it. */

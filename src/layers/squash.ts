@@ -1,6 +1,15 @@
 import { parentPath } from './paths.js';
 import type { FileEntry, FileTree, LayerIndex, LayerWarning, TreeEntry, Whiteout } from './types.js';
 
+export interface SquashOptions {
+  /**
+   * Layers (by position) whose index no other tree uses and nobody reads afterwards: their entry
+   * objects become the tree's entries in place (given their `layer`) instead of being copied, which
+   * halves the objects a large image keeps while it is catalogued. Default: none (always copy).
+   */
+  exclusive?: (layer: number) => boolean;
+}
+
 /**
  * Apply layers bottom first and return the image's file tree.
  *
@@ -21,15 +30,6 @@ import type { FileEntry, FileTree, LayerIndex, LayerWarning, TreeEntry, Whiteout
  * `entries` is in insertion order; `sortedPaths(tree)` gives the sorted paths. Cost is linear in the
  * number of entries: removals walk only the removed subtree, through a parent -> children index.
  */
-export interface SquashOptions {
-  /**
-   * Layers (by position) whose index no other tree uses and nobody reads afterwards: their entry
-   * objects become the tree's entries in place (given their `layer`) instead of being copied, which
-   * halves the objects a large image keeps while it is catalogued. Default: none (always copy).
-   */
-  exclusive?: (layer: number) => boolean;
-}
-
 export function squashLayers(indexes: readonly LayerIndex[], options: SquashOptions = {}): FileTree {
   const tree = new TreeBuilder();
   indexes.forEach((index, layer) => {

@@ -88,7 +88,7 @@ export interface ContentProbe<T = unknown> {
 }
 
 export interface ProbeRun<T> {
-  /** The chunk belongs to the reader and may be reused once the call returns: copy what you keep. */
+  /** The chunk is a view into the reader's buffer: copy what you keep (a kept view pins the whole buffer). */
   write(chunk: Buffer): void;
   /** The result, or undefined when nothing worth keeping was seen. */
   end(): T | undefined;

@@ -92,7 +92,7 @@ class SecretsRun implements ProbeRun<SecretsFound> {
       this.decideOn(chunk);
       return;
     }
-    // A window split over chunks: chunks belong to the reader (see ProbeRun.write), so copy it.
+    // A window split over chunks: copied, since a kept chunk would pin the reader's buffer (ProbeRun.write).
     this.head ??= Buffer.allocUnsafe(Math.max(this.sniff, 1));
     const n = chunk.copy(this.head, this.headLength);
     this.headLength += n;
