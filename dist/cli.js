@@ -12879,6 +12879,25 @@ function capturedMatching(ctx, globs2) {
   const isMatch = globMatcher([...globs2], { dot: true });
   return ctx.capturedPaths().filter((p) => isMatch(p));
 }
+function parseCaptured(ctx, globs2, parse4, unreadable, problems) {
+  const out = [];
+  for (const location of capturedMatching(ctx, globs2)) {
+    const content = ctx.read(location);
+    if (!content) continue;
+    const layer = layerOf3(ctx.tree, location);
+    try {
+      out.push({ location, layer, value: parse4(content.toString("utf8")) });
+    } catch (err2) {
+      problems.push({
+        code: unreadable.code,
+        path: location,
+        layer,
+        message: `unreadable ${unreadable.what}: ${err2.message}`
+      });
+    }
+  }
+  return out;
+}
 function dirname2(path) {
   const i = path.lastIndexOf("/");
   return i < 0 ? "" : path.slice(0, i);
@@ -12913,6 +12932,7 @@ var init_tree_paths = __esm({
     __name(ownedFilesUnder, "ownedFilesUnder");
     __name(layerOf3, "layerOf");
     __name(capturedMatching, "capturedMatching");
+    __name(parseCaptured, "parseCaptured");
     __name(dirname2, "dirname");
     __name(basename, "basename");
     __name(joinPath, "joinPath");
@@ -12953,22 +12973,13 @@ function parseInstalledJson(text) {
 function catalogComposer(ctx) {
   const packages = [];
   const problems = [];
-  for (const location of capturedMatching(ctx, composerGlobs)) {
-    const content = ctx.read(location);
-    if (!content) continue;
-    const layer = layerOf3(ctx.tree, location);
-    let parsed;
-    try {
-      parsed = parseInstalledJson(content.toString("utf8"));
-    } catch (err2) {
-      problems.push({
-        code: "COMPOSER_INSTALLED_JSON_INVALID",
-        path: location,
-        layer,
-        message: `unreadable installed.json: ${err2.message}`
-      });
-      continue;
-    }
+  for (const { location, layer, value: parsed } of parseCaptured(
+    ctx,
+    composerGlobs,
+    parseInstalledJson,
+    { code: "COMPOSER_INSTALLED_JSON_INVALID", what: "installed.json" },
+    problems
+  )) {
     if (parsed.skipped > 0) {
       problems.push({
         code: "COMPOSER_INSTALLED_JSON_INVALID",
@@ -13061,22 +13072,13 @@ function parseGemspec(text) {
 function catalogGems(ctx) {
   const packages = [];
   const problems = [];
-  for (const location of capturedMatching(ctx, gemGlobs)) {
-    const content = ctx.read(location);
-    if (!content) continue;
-    const layer = layerOf3(ctx.tree, location);
-    let spec;
-    try {
-      spec = parseGemspec(content.toString("utf8"));
-    } catch (err2) {
-      problems.push({
-        code: "GEMSPEC_INVALID",
-        path: location,
-        layer,
-        message: `unreadable gemspec: ${err2.message}`
-      });
-      continue;
-    }
+  for (const { location, layer, value: spec } of parseCaptured(
+    ctx,
+    gemGlobs,
+    parseGemspec,
+    { code: "GEMSPEC_INVALID", what: "gemspec" },
+    problems
+  )) {
     const gemHome = dirname2(dirname2(location));
     const full = basename(location).slice(0, -".gemspec".length);
     const at = /* @__PURE__ */ __name((rel) => gemHome === "" ? rel : `${gemHome}/${rel}`, "at");
@@ -13314,22 +13316,13 @@ function catalogNpm(ctx) {
   const packages = [];
   const problems = [];
   const binCache = /* @__PURE__ */ new Map();
-  for (const location of capturedMatching(ctx, npmGlobs)) {
-    const layer = layerOf3(ctx.tree, location);
-    const content = ctx.read(location);
-    if (!content) continue;
-    let manifest;
-    try {
-      manifest = parseNpmManifest(content.toString("utf8"));
-    } catch (err2) {
-      problems.push({
-        code: "NPM_PACKAGE_JSON_INVALID",
-        path: location,
-        layer,
-        message: `unreadable package.json: ${err2.message}`
-      });
-      continue;
-    }
+  for (const { location, layer, value: manifest } of parseCaptured(
+    ctx,
+    npmGlobs,
+    parseNpmManifest,
+    { code: "NPM_PACKAGE_JSON_INVALID", what: "package.json" },
+    problems
+  )) {
     if (!manifest) continue;
     const dir = dirname2(location);
     const nodeModules = nodeModulesOf(dir);
@@ -13519,22 +13512,13 @@ var init_python_metadata = __esm({
 function catalogPython(ctx) {
   const packages = [];
   const problems = [];
-  for (const location of capturedMatching(ctx, metadataGlobs)) {
-    const content = ctx.read(location);
-    if (!content) continue;
-    const layer = layerOf3(ctx.tree, location);
-    let meta;
-    try {
-      meta = parsePythonMetadata(content.toString("utf8"));
-    } catch (err2) {
-      problems.push({
-        code: "PYTHON_METADATA_INVALID",
-        path: location,
-        layer,
-        message: `unreadable Python package metadata: ${err2.message}`
-      });
-      continue;
-    }
+  for (const { location, layer, value: meta } of parseCaptured(
+    ctx,
+    metadataGlobs,
+    parsePythonMetadata,
+    { code: "PYTHON_METADATA_INVALID", what: "Python package metadata" },
+    problems
+  )) {
     const files = location.endsWith("/METADATA") ? distInfoFiles(ctx, dirname2(location), problems) : location.endsWith("/PKG-INFO") ? eggInfoFiles(ctx, dirname2(location)) : [{ path: location }];
     const pkg = {
       ecosystem: "python",

@@ -96263,6 +96263,26 @@ function capturedMatching(ctx, globs2) {
   return ctx.capturedPaths().filter((p) => isMatch(p));
 }
 __name(capturedMatching, "capturedMatching");
+function parseCaptured(ctx, globs2, parse6, unreadable, problems) {
+  const out = [];
+  for (const location of capturedMatching(ctx, globs2)) {
+    const content = ctx.read(location);
+    if (!content) continue;
+    const layer = layerOf3(ctx.tree, location);
+    try {
+      out.push({ location, layer, value: parse6(content.toString("utf8")) });
+    } catch (err2) {
+      problems.push({
+        code: unreadable.code,
+        path: location,
+        layer,
+        message: `unreadable ${unreadable.what}: ${err2.message}`
+      });
+    }
+  }
+  return out;
+}
+__name(parseCaptured, "parseCaptured");
 function dirname7(path12) {
   const i = path12.lastIndexOf("/");
   return i < 0 ? "" : path12.slice(0, i);
@@ -96327,22 +96347,13 @@ __name(parseInstalledJson, "parseInstalledJson");
 function catalogComposer(ctx) {
   const packages = [];
   const problems = [];
-  for (const location of capturedMatching(ctx, composerGlobs)) {
-    const content = ctx.read(location);
-    if (!content) continue;
-    const layer = layerOf3(ctx.tree, location);
-    let parsed;
-    try {
-      parsed = parseInstalledJson(content.toString("utf8"));
-    } catch (err2) {
-      problems.push({
-        code: "COMPOSER_INSTALLED_JSON_INVALID",
-        path: location,
-        layer,
-        message: `unreadable installed.json: ${err2.message}`
-      });
-      continue;
-    }
+  for (const { location, layer, value: parsed } of parseCaptured(
+    ctx,
+    composerGlobs,
+    parseInstalledJson,
+    { code: "COMPOSER_INSTALLED_JSON_INVALID", what: "installed.json" },
+    problems
+  )) {
     if (parsed.skipped > 0) {
       problems.push({
         code: "COMPOSER_INSTALLED_JSON_INVALID",
@@ -96430,22 +96441,13 @@ __name(parseGemspec, "parseGemspec");
 function catalogGems(ctx) {
   const packages = [];
   const problems = [];
-  for (const location of capturedMatching(ctx, gemGlobs)) {
-    const content = ctx.read(location);
-    if (!content) continue;
-    const layer = layerOf3(ctx.tree, location);
-    let spec;
-    try {
-      spec = parseGemspec(content.toString("utf8"));
-    } catch (err2) {
-      problems.push({
-        code: "GEMSPEC_INVALID",
-        path: location,
-        layer,
-        message: `unreadable gemspec: ${err2.message}`
-      });
-      continue;
-    }
+  for (const { location, layer, value: spec } of parseCaptured(
+    ctx,
+    gemGlobs,
+    parseGemspec,
+    { code: "GEMSPEC_INVALID", what: "gemspec" },
+    problems
+  )) {
     const gemHome = dirname7(dirname7(location));
     const full = basename5(location).slice(0, -".gemspec".length);
     const at = /* @__PURE__ */ __name((rel) => gemHome === "" ? rel : `${gemHome}/${rel}`, "at");
@@ -96666,22 +96668,13 @@ function catalogNpm(ctx) {
   const packages = [];
   const problems = [];
   const binCache = /* @__PURE__ */ new Map();
-  for (const location of capturedMatching(ctx, npmGlobs)) {
-    const layer = layerOf3(ctx.tree, location);
-    const content = ctx.read(location);
-    if (!content) continue;
-    let manifest;
-    try {
-      manifest = parseNpmManifest(content.toString("utf8"));
-    } catch (err2) {
-      problems.push({
-        code: "NPM_PACKAGE_JSON_INVALID",
-        path: location,
-        layer,
-        message: `unreadable package.json: ${err2.message}`
-      });
-      continue;
-    }
+  for (const { location, layer, value: manifest } of parseCaptured(
+    ctx,
+    npmGlobs,
+    parseNpmManifest,
+    { code: "NPM_PACKAGE_JSON_INVALID", what: "package.json" },
+    problems
+  )) {
     if (!manifest) continue;
     const dir = dirname7(location);
     const nodeModules = nodeModulesOf(dir);
@@ -96859,22 +96852,13 @@ var metadataGlobs = ["**/*.dist-info/METADATA", "**/*.egg-info/PKG-INFO", "**/*.
 function catalogPython(ctx) {
   const packages = [];
   const problems = [];
-  for (const location of capturedMatching(ctx, metadataGlobs)) {
-    const content = ctx.read(location);
-    if (!content) continue;
-    const layer = layerOf3(ctx.tree, location);
-    let meta;
-    try {
-      meta = parsePythonMetadata(content.toString("utf8"));
-    } catch (err2) {
-      problems.push({
-        code: "PYTHON_METADATA_INVALID",
-        path: location,
-        layer,
-        message: `unreadable Python package metadata: ${err2.message}`
-      });
-      continue;
-    }
+  for (const { location, layer, value: meta } of parseCaptured(
+    ctx,
+    metadataGlobs,
+    parsePythonMetadata,
+    { code: "PYTHON_METADATA_INVALID", what: "Python package metadata" },
+    problems
+  )) {
     const files = location.endsWith("/METADATA") ? distInfoFiles(ctx, dirname7(location), problems) : location.endsWith("/PKG-INFO") ? eggInfoFiles(ctx, dirname7(location)) : [{ path: location }];
     const pkg = {
       ecosystem: "python",

@@ -1,5 +1,5 @@
 import type { Cataloger, CatalogContext, CatalogResult, Package, Problem } from '../types.js';
-import { capturedMatching, dirname, joinPath, layerOf, ownedFilesUnder } from './tree-paths.js';
+import { dirname, joinPath, ownedFilesUnder, parseCaptured } from './tree-paths.js';
 
 /**
  * PHP Composer: `vendor/composer/installed.json` lists every installed package. Composer 1 writes a
@@ -67,22 +67,13 @@ export function parseInstalledJson(text: string): ComposerParse {
 export function catalogComposer(ctx: CatalogContext): CatalogResult {
   const packages: Package[] = [];
   const problems: Problem[] = [];
-  for (const location of capturedMatching(ctx, composerGlobs)) {
-    const content = ctx.read(location);
-    if (!content) continue;
-    const layer = layerOf(ctx.tree, location);
-    let parsed: ComposerParse;
-    try {
-      parsed = parseInstalledJson(content.toString('utf8'));
-    } catch (err) {
-      problems.push({
-        code: 'COMPOSER_INSTALLED_JSON_INVALID',
-        path: location,
-        layer,
-        message: `unreadable installed.json: ${(err as Error).message}`,
-      });
-      continue;
-    }
+  for (const { location, layer, value: parsed } of parseCaptured(
+    ctx,
+    composerGlobs,
+    parseInstalledJson,
+    { code: 'COMPOSER_INSTALLED_JSON_INVALID', what: 'installed.json' },
+    problems,
+  )) {
     if (parsed.skipped > 0) {
       problems.push({
         code: 'COMPOSER_INSTALLED_JSON_INVALID',

@@ -1,13 +1,5 @@
 import type { Cataloger, CatalogContext, CatalogResult, OwnedFile, Package, Problem } from '../types.js';
-import {
-  basename,
-  capturedMatching,
-  dirname,
-  layerOf,
-  ownedFilesUnder,
-  pathsUnder,
-  uniqueFiles,
-} from './tree-paths.js';
+import { basename, dirname, ownedFilesUnder, parseCaptured, pathsUnder, uniqueFiles } from './tree-paths.js';
 
 /**
  * RubyGems: each installed gem has `<gem home>/specifications/<name>-<version>[-<platform>].gemspec`,
@@ -72,22 +64,13 @@ export function parseGemspec(text: string): Gemspec {
 export function catalogGems(ctx: CatalogContext): CatalogResult {
   const packages: Package[] = [];
   const problems: Problem[] = [];
-  for (const location of capturedMatching(ctx, gemGlobs)) {
-    const content = ctx.read(location);
-    if (!content) continue;
-    const layer = layerOf(ctx.tree, location);
-    let spec: Gemspec;
-    try {
-      spec = parseGemspec(content.toString('utf8'));
-    } catch (err) {
-      problems.push({
-        code: 'GEMSPEC_INVALID',
-        path: location,
-        layer,
-        message: `unreadable gemspec: ${(err as Error).message}`,
-      });
-      continue;
-    }
+  for (const { location, layer, value: spec } of parseCaptured(
+    ctx,
+    gemGlobs,
+    parseGemspec,
+    { code: 'GEMSPEC_INVALID', what: 'gemspec' },
+    problems,
+  )) {
     const gemHome = dirname(dirname(location));
     const full = basename(location).slice(0, -'.gemspec'.length);
     const at = (rel: string): string => (gemHome === '' ? rel : `${gemHome}/${rel}`);

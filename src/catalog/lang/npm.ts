@@ -2,11 +2,10 @@ import type { FileTree } from '../../layers/types.js';
 import type { Cataloger, CatalogContext, CatalogResult, OwnedFile, Package, Problem } from '../types.js';
 import {
   basename,
-  capturedMatching,
   dirname,
   joinPath,
-  layerOf,
   ownedFilesUnder,
+  parseCaptured,
   pathsUnder,
   uniqueFiles,
 } from './tree-paths.js';
@@ -83,22 +82,13 @@ export function catalogNpm(ctx: CatalogContext): CatalogResult {
   const packages: Package[] = [];
   const problems: Problem[] = [];
   const binCache = new Map<string, Array<[string, string]>>();
-  for (const location of capturedMatching(ctx, npmGlobs)) {
-    const layer = layerOf(ctx.tree, location);
-    const content = ctx.read(location);
-    if (!content) continue;
-    let manifest: NpmManifest | undefined;
-    try {
-      manifest = parseNpmManifest(content.toString('utf8'));
-    } catch (err) {
-      problems.push({
-        code: 'NPM_PACKAGE_JSON_INVALID',
-        path: location,
-        layer,
-        message: `unreadable package.json: ${(err as Error).message}`,
-      });
-      continue;
-    }
+  for (const { location, layer, value: manifest } of parseCaptured(
+    ctx,
+    npmGlobs,
+    parseNpmManifest,
+    { code: 'NPM_PACKAGE_JSON_INVALID', what: 'package.json' },
+    problems,
+  )) {
     if (!manifest) continue;
     const dir = dirname(location);
     const nodeModules = nodeModulesOf(dir);

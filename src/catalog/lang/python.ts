@@ -1,6 +1,6 @@
 import type { Cataloger, CatalogContext, CatalogResult, OwnedFile, Package, Problem } from '../types.js';
-import { parsePathList, parsePythonMetadata, parseRecord, type PythonMetadata } from './python-metadata.js';
-import { capturedMatching, dirname, layerOf, ownedFilesUnder, uniqueFiles } from './tree-paths.js';
+import { parsePathList, parsePythonMetadata, parseRecord } from './python-metadata.js';
+import { dirname, layerOf, ownedFilesUnder, parseCaptured, uniqueFiles } from './tree-paths.js';
 
 /**
  * Python: wheels install `<name>-<version>.dist-info/` (METADATA + RECORD); setuptools/eggs install
@@ -21,22 +21,13 @@ const metadataGlobs = ['**/*.dist-info/METADATA', '**/*.egg-info/PKG-INFO', '**/
 export function catalogPython(ctx: CatalogContext): CatalogResult {
   const packages: Package[] = [];
   const problems: Problem[] = [];
-  for (const location of capturedMatching(ctx, metadataGlobs)) {
-    const content = ctx.read(location);
-    if (!content) continue;
-    const layer = layerOf(ctx.tree, location);
-    let meta: PythonMetadata;
-    try {
-      meta = parsePythonMetadata(content.toString('utf8'));
-    } catch (err) {
-      problems.push({
-        code: 'PYTHON_METADATA_INVALID',
-        path: location,
-        layer,
-        message: `unreadable Python package metadata: ${(err as Error).message}`,
-      });
-      continue;
-    }
+  for (const { location, layer, value: meta } of parseCaptured(
+    ctx,
+    metadataGlobs,
+    parsePythonMetadata,
+    { code: 'PYTHON_METADATA_INVALID', what: 'Python package metadata' },
+    problems,
+  )) {
     const files = location.endsWith('/METADATA')
       ? distInfoFiles(ctx, dirname(location), problems)
       : location.endsWith('/PKG-INFO')

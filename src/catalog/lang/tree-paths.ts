@@ -1,6 +1,6 @@
 import { globMatcher } from '../../util/glob.js';
 import type { FileTree } from '../../layers/types.js';
-import type { CatalogContext, OwnedFile } from '../types.js';
+import type { CatalogContext, OwnedFile, Problem } from '../types.js';
 
 /**
  * Path helpers shared by the language catalogers. Language packages own "everything under their
@@ -65,6 +65,43 @@ export function layerOf(tree: FileTree, path: string): number {
 export function capturedMatching(ctx: CatalogContext, globs: readonly string[]): string[] {
   const isMatch = globMatcher([...globs], { dot: true });
   return ctx.capturedPaths().filter((p) => isMatch(p));
+}
+
+/** A captured manifest that parsed: where it is, the layer that wrote it, and what `parse` made of it. */
+export interface ParsedManifest<T> {
+  location: string;
+  layer: number;
+  value: T;
+}
+
+/**
+ * Every captured file matching `globs`, parsed. A file `parse` throws on becomes one problem
+ * (`code`, "unreadable WHAT: reason") and is left out; a file with no captured content is skipped.
+ */
+export function parseCaptured<T>(
+  ctx: CatalogContext,
+  globs: readonly string[],
+  parse: (text: string) => T,
+  unreadable: { code: string; what: string },
+  problems: Problem[],
+): Array<ParsedManifest<T>> {
+  const out: Array<ParsedManifest<T>> = [];
+  for (const location of capturedMatching(ctx, globs)) {
+    const content = ctx.read(location);
+    if (!content) continue;
+    const layer = layerOf(ctx.tree, location);
+    try {
+      out.push({ location, layer, value: parse(content.toString('utf8')) });
+    } catch (err) {
+      problems.push({
+        code: unreadable.code,
+        path: location,
+        layer,
+        message: `unreadable ${unreadable.what}: ${(err as Error).message}`,
+      });
+    }
+  }
+  return out;
 }
 
 export function dirname(path: string): string {
