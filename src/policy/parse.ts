@@ -2,7 +2,7 @@ import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
 import type { Ecosystem } from '../catalog/types.js';
 import type { FileChangeKind, PackageChangeKind } from '../diff/types.js';
 import type { Allowance, FileMatch, ImageMatch, PackageMatch, RuleKind, SecretMatch } from './model.js';
-import { SECRET_KINDS } from './secret-kinds.js';
+import { SECRET_KINDS } from '../diff/secret-kinds.js';
 import type { RuleAction } from './types.js';
 import { parseDate, parseGlob, parseSize, parseVersionConstraint } from './values.js';
 import { policyError, YamlReader, type Entry } from './yaml-reader.js';

@@ -23,6 +23,7 @@ import {
   stateFileChanges,
   suspiciousPackageFiles,
 } from './format.js';
+import { attentionText } from './attention.js';
 import { sortViolations } from './markdown-head.js';
 
 export interface TextOptions {
@@ -87,6 +88,9 @@ export function renderText(changes: Changes, options: TextOptions): string {
     if (changes.osChanged)
       out.push(c.yellow(`Base OS changed: ${safe(describeOs(b?.os))} → ${safe(describeOs(a.os))}`));
   }
+
+  const attention = attentionText(changes.attention, { high: c.red, medium: c.yellow, low: c.dim });
+  if (attention.length > 0) out.push('', ...attention.map((l, i) => (i === 0 ? c.bold(l) : l)));
 
   const verdict = options.verdict;
   if (verdict) {
