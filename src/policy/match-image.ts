@@ -4,6 +4,7 @@ import { formatBytes } from './describe.js';
 import type { ImageRule } from './model.js';
 import { compareOsVersions } from '../diff/os-release-change.js';
 import { isRootUser } from '../diff/root-user.js';
+import { osMajorUpgrade } from './match-packages.js';
 import { isSecretKey } from './secret-keys.js';
 import type { Violation } from './types.js';
 
@@ -69,6 +70,29 @@ export function imageViolations(rule: ImageRule, changes: Changes, after: Invent
         report('os.version', `the base distribution went back from ${describeOs(was)} to ${describeOs(now)}`);
       }
     }
+  }
+  for (const a of changes.attention) {
+    const where = a.whereKind === 'path' ? a.where : `${a.whereKind === 'user' ? 'user:' : ''}${a.where}`;
+    if (match.capabilityAdded === true && a.kind === 'capability' && a.what !== 'file capability removed')
+      report(where, `${a.where}: ${a.what} (${a.details[0] ?? ''})`);
+    if (match.usersAdded === true && a.kind === 'account' && a.subtype === 'added')
+      report(where, `user ${a.where} was added (${a.details.join(', ')})`);
+    if (match.usersRemoved === true && a.kind === 'account' && a.subtype === 'removed')
+      report(where, `user ${a.where} was removed`);
+    if (match.entrypointMissing === true && a.kind === 'entrypoint')
+      report(a.where, `${a.what}: ${a.details.join(', ')}`);
+    if (
+      match.toolClassAdded !== undefined &&
+      a.kind === 'tool' &&
+      (match.toolClassAdded as readonly string[]).includes(a.subtype ?? '')
+    )
+      report(where, `${a.what}: ${a.details.join(', ')}`);
+  }
+  if (match.osMajorUpgrade === true && osMajorUpgrade(changes)) {
+    report(
+      'os',
+      `the base OS moved to a new major release: ${changes.osRelease?.before ?? ''} → ${changes.osRelease?.after ?? ''}`,
+    );
   }
   const labels = after.config.config?.Labels ?? {};
   for (const label of match.requiredLabels ?? []) {

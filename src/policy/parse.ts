@@ -1,4 +1,5 @@
 import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
+import { TOOL_CLASSES } from '../diff/attention/tools.js';
 import type { Ecosystem } from '../catalog/types.js';
 import type { FileChangeKind, PackageChangeKind } from '../diff/types.js';
 import type { Allowance, FileMatch, ImageMatch, PackageMatch, RuleKind, SecretMatch } from './model.js';
@@ -105,6 +106,7 @@ const PACKAGE_FIELDS = {
   },
   present: bool,
   calendarVersions: bool,
+  withOsMajorUpgrade: bool,
 } satisfies { [K in keyof PackageMatch]-?: Reader<NonNullable<PackageMatch[K]>> };
 
 const FILE_FIELDS = {
@@ -147,6 +149,12 @@ const IMAGE_FIELDS = {
   osChanged: bool,
   osVersionDecreased: bool,
   requiredLabels: (r, n, w) => r.list(n, w, (item, what) => r.string(item, what)),
+  capabilityAdded: bool,
+  usersAdded: bool,
+  usersRemoved: bool,
+  entrypointMissing: bool,
+  toolClassAdded: oneOrMore(TOOL_CLASSES),
+  osMajorUpgrade: bool,
 } satisfies { [K in keyof ImageMatch]-?: Reader<NonNullable<ImageMatch[K]>> };
 
 const RULE_KEYS = ['id', 'description', 'action', 'disable', ...SUBJECT_BLOCKS] as const;

@@ -40,7 +40,8 @@ export interface Limits {
 /**
  * Sections shrink in this order, least important first: layers and history, then long file lists,
  * then the rollup, settings, packages, policy violations (stops are listed first), downgrades, and the
- * Attention block last (most serious first); violations, downgrades and attention never go below FLOOR.
+ * Attention block last (most serious first; its heading with the count always stays); violations and
+ * downgrades never go below FLOOR.
  */
 const SHRINK_ORDER: ReadonlyArray<ReadonlyArray<keyof Limits>> = [
   ['layers'],
@@ -57,7 +58,6 @@ const SHRINK_ORDER: ReadonlyArray<ReadonlyArray<keyof Limits>> = [
 export const FLOOR: Readonly<Partial<Record<keyof Limits, number>>> = {
   downgrades: 10,
   violations: 10,
-  attention: 10,
 };
 
 /**
