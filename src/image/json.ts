@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ImageChangelogError } from '../util/errors.js';
+import { ImageChangelogError, type ErrorCode } from '../util/errors.js';
 import type { Descriptor, ImageConfig, ImageIndex, Manifest } from './types.js';
 import {
   DOCKER_SCHEMA1_MANIFEST,
@@ -18,14 +18,14 @@ export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /** Check a digest's form; only sha256 is supported (and only it can become a file path safely). */
-export function checkDigest(digest: unknown, where: string, code = 'MANIFEST_INVALID'): string {
+export function checkDigest(digest: unknown, where: string, code: ErrorCode = 'MANIFEST_INVALID'): string {
   if (typeof digest !== 'string')
     throw new ImageChangelogError(code, `${where}: digest is missing or not a string`, { subject: where });
   if (SHA256_DIGEST.test(digest)) return digest;
   const alg = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):/.exec(digest)?.[1];
   if (alg && alg !== 'sha256') {
     throw new ImageChangelogError(
-      'UNSUPPORTED_DIGEST',
+      'DIGEST_UNSUPPORTED',
       `${where}: digest algorithm "${alg}" is not supported (only sha256)`,
       { subject: where },
     );
@@ -78,7 +78,7 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function invalid(code: string, subject: string, what: string): ImageChangelogError {
+function invalid(code: ErrorCode, subject: string, what: string): ImageChangelogError {
   return new ImageChangelogError(code, `${subject}: ${what}`, { subject });
 }
 
@@ -86,8 +86,8 @@ function parseJsonObject(
   bytes: Buffer,
   options: ParseOptions,
   maxDefault: number,
-  code: string,
-  tooLargeCode: string,
+  code: ErrorCode,
+  tooLargeCode: ErrorCode,
 ): Json {
   const max = options.maxBytes ?? maxDefault;
   if (bytes.length > max)
@@ -103,7 +103,11 @@ function parseJsonObject(
   return value;
 }
 
-function optionalStringRecord(v: unknown, code: string, where: string): Record<string, string> | undefined {
+function optionalStringRecord(
+  v: unknown,
+  code: ErrorCode,
+  where: string,
+): Record<string, string> | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isObject(v) || !Object.values(v).every((x) => typeof x === 'string'))
     throw invalid(code, where, 'expected an object of strings');
@@ -111,7 +115,7 @@ function optionalStringRecord(v: unknown, code: string, where: string): Record<s
 }
 
 /** Validate one descriptor (manifest entry, config or layer reference). */
-export function parseDescriptor(v: unknown, where: string, code = 'MANIFEST_INVALID'): Descriptor {
+export function parseDescriptor(v: unknown, where: string, code: ErrorCode = 'MANIFEST_INVALID'): Descriptor {
   if (!isObject(v)) throw invalid(code, where, 'expected a descriptor object');
   if (typeof v.mediaType !== 'string' || v.mediaType === '')
     throw invalid(code, where, 'mediaType is missing');
@@ -148,7 +152,7 @@ function unsupported(mediaType: string, subject: string): ImageChangelogError {
       ? 'Docker schema 1 is obsolete; re-push the image with a current client'
       : 'expected an OCI or Docker schema 2 image manifest or index';
   return new ImageChangelogError(
-    'UNSUPPORTED_MEDIA_TYPE',
+    'MEDIA_TYPE_UNSUPPORTED',
     `${subject}: unsupported media type "${mediaType.slice(0, 200)}" (${why})`,
     { subject },
   );
@@ -216,7 +220,7 @@ export function parseManifestOrIndex(bytes: Buffer, options: ParseOptions): Mani
     const d = parseDescriptor(l, `${subject} layers[${i}]`);
     if (!isLayerMediaType(d.mediaType)) {
       throw new ImageChangelogError(
-        'UNSUPPORTED_MEDIA_TYPE',
+        'MEDIA_TYPE_UNSUPPORTED',
         `${subject} layers[${i}]: unsupported layer media type "${d.mediaType.slice(0, 200)}"`,
         {
           subject,
@@ -233,7 +237,7 @@ export function parseManifestOrIndex(bytes: Buffer, options: ParseOptions): Mani
 
 function unsupportedConfig(mediaType: string, subject: string): ImageChangelogError {
   return new ImageChangelogError(
-    'UNSUPPORTED_MEDIA_TYPE',
+    'MEDIA_TYPE_UNSUPPORTED',
     `${subject}: config media type "${mediaType.slice(0, 200)}" is not a container image config (an artifact, not an image?)`,
     { subject },
   );
