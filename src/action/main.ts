@@ -22,7 +22,7 @@ import { loadPolicy } from '../policy/load.js';
 import { evaluatePolicy } from '../policy/evaluate.js';
 import { verdictAnnotations, verdictLine } from '../policy/summary.js';
 import type { Verdict } from '../policy/types.js';
-import { parseReference, formatReference } from '../registry/reference.js';
+import { parseReference, formatReference } from '../oci/reference.js';
 
 function isRegistryRef(ref: string): boolean {
   return (

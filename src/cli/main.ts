@@ -7,7 +7,7 @@ import { buildSources } from './sources.js';
 import { VERSION } from '../version.js';
 import { describeError, ImageChangelogError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { parsePlatform } from '../image/platform.js';
+import { parsePlatform } from '../oci/platform.js';
 import { DiskLayerIndexCache } from '../cache/layer-index-cache.js';
 import { defaultCaptureSpec } from '../catalog/registry.js';
 import { compareImages, inspectImage, type CompareResult, type ScanOptions } from '../scan/compare-images.js';
