@@ -13,6 +13,7 @@ import {
 } from './layer-errors.js';
 import { createDecompressor, sniffCompression, SNIFF_BYTES, type Compression } from './compression.js';
 import { normalizeEntryPath } from './paths.js';
+import { xattrsFromPax } from './pax-xattrs.js';
 import { isWhiteoutPath, toFileEntry, toWhiteout } from './tar-entry.js';
 import { TarFormatError, TarReader, type TarEntryHeader, type TarEntryVisitor } from './tar-reader.js';
 import type { CaptureSpec, FileEntry, LayerIndex, LayerWarning, Whiteout } from './types.js';
@@ -251,6 +252,8 @@ class LayerReader implements TarEntryVisitor {
       return null;
     }
     const entry = toFileEntry(header, path, this.name);
+    const xattrs = xattrsFromPax(header.pax);
+    if (xattrs !== undefined) entry.xattrs = xattrs;
     this.entries.push(entry);
     if (entry.type === 'hardlink' && this.matches(path)) {
       // A captured path that is a hardlink carries the content of its (same-layer) target.
