@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   SIZE_MISMATCH: 'a blob is shorter or longer than its descriptor says',
   // Reading layers
   LAYER_CORRUPT: 'a layer is not a readable (compressed) tar',
+  LAYER_UNSUPPORTED: 'a layer uses a tar form that runtimes read differently or refuse',
   LAYER_TOO_LARGE: 'a layer is over max-layer-size uncompressed',
   TOO_MANY_ENTRIES: 'a layer has more entries than max-entries',
   PATH_INVALID: 'a layer entry has a path that cannot be a file (NUL, empty)',
