@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { ImageConfig } from '../image/types.js';
+import type { ImageConfig } from '../oci/types.js';
 import type { FileTree, TreeEntry } from '../layers/types.js';
 
 /**

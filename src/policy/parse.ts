@@ -1,6 +1,6 @@
 import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
+import { ECOSYSTEMS } from '../catalog/ecosystems.js';
 import { TOOL_CLASSES } from '../diff/attention/tools.js';
-import type { Ecosystem } from '../catalog/types.js';
 import type { FileChangeKind, PackageChangeKind } from '../diff/types.js';
 import type { Allowance, FileMatch, ImageMatch, PackageMatch, RuleKind, SecretMatch } from './model.js';
 import { SECRET_KINDS } from '../diff/secret-kinds.js';
@@ -9,17 +9,7 @@ import { parseDate, parseGlob, parseSize, parseVersionConstraint } from './value
 import { policyError, YamlReader, type Entry } from './yaml-reader.js';
 
 export const RULE_ACTIONS = ['stop', 'warn', 'info'] as const satisfies readonly RuleAction[];
-export const ECOSYSTEMS = [
-  'dpkg',
-  'apk',
-  'rpm',
-  'npm',
-  'python',
-  'gem',
-  'composer',
-  'go',
-  'maven',
-] as const satisfies readonly Ecosystem[];
+export { ECOSYSTEMS };
 export const PACKAGE_CHANGES = [
   'added',
   'removed',
