@@ -32,7 +32,7 @@ export function attentionBlock(
   if (lines.length === 0) return '';
   const shown = lines.slice(0, limit);
   if (lines.length > limit) shown.push(`- ${more(lines.length - limit)}`);
-  return [`#### Attention: ${attentionTally(items)}`, '', ...shown].join('\n');
+  return [`**Attention**: ${attentionTally(items)}`, '', ...shown].join('\n');
 }
 
 /** The Attention block for a terminal (complete; every image string made terminal-safe). */

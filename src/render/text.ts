@@ -25,7 +25,7 @@ import {
   suspiciousPackageFiles,
 } from './format.js';
 import { attentionText } from './attention.js';
-import { sortViolations } from './markdown-head.js';
+import { osChangeClass, sortViolations } from './markdown-head.js';
 
 export interface TextOptions {
   /** ANSI colours: the CLI decides (a TTY and NO_COLOR unset). */
@@ -87,7 +87,11 @@ export function renderText(changes: Changes, options: TextOptions): string {
         c.yellow(`Platform changed: ${safe(b?.summary.platform ?? '')} → ${safe(a.summary.platform)}`),
       );
     if (changes.osChanged)
-      out.push(c.yellow(`Base OS changed: ${safe(describeOs(b?.os))} → ${safe(describeOs(a.os))}`));
+      out.push(
+        c.yellow(
+          `Base OS changed${osChangeClass(changes)}: ${safe(describeOs(b?.os))} → ${safe(describeOs(a.os))}`,
+        ),
+      );
   }
 
   const attention = attentionText(changes.attention, { high: c.red, medium: c.yellow, low: c.dim });

@@ -119,9 +119,9 @@ describe('the Attention block', () => {
     const { before, after } = pair();
     const changes = diffInventories(before, after, OPTIONS);
     const md = renderMarkdown(changes, { surface: 'comment' });
-    expect(md.indexOf('#### Attention')).toBeGreaterThan(0);
-    expect(md.indexOf('#### Attention')).toBeLessThan(md.indexOf('| Image |'));
-    expect(md.indexOf('#### Attention')).toBeLessThan(md.indexOf('<details>'));
+    expect(md.indexOf('**Attention**: ')).toBeGreaterThan(0);
+    expect(md.indexOf('**Attention**: ')).toBeLessThan(md.indexOf('| Image |'));
+    expect(md.indexOf('**Attention**: ')).toBeLessThan(md.indexOf('<details>'));
     expect(md).toContain('`usr/bin/ping` (cap\\_net\\_raw=ep, package iputils-ping)');
     const text = renderText(changes, { color: false });
     expect(text.indexOf('Attention:')).toBeLessThan(text.indexOf('Overview'));

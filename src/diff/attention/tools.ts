@@ -130,7 +130,12 @@ interface Tool {
   file: InventoryFile;
 }
 
-/** Tools on the standard binary paths, by name (the first path in sorted order wins). */
+/** perl5.40.1 and perl are one tool: a versioned name counts as its family. */
+function toolKey(name: string): string {
+  return VERSIONED.exec(name)?.[1] ?? name;
+}
+
+/** Tools on the standard binary paths, by name (versioned names by family; the first path in sorted order wins). */
 export function toolsOf(inv: Inventory | undefined): Map<string, Tool> {
   const out = new Map<string, Tool>();
   for (const file of inv?.files ?? []) {
@@ -139,7 +144,8 @@ export function toolsOf(inv: Inventory | undefined): Map<string, Tool> {
     if (slash < 0 || !BIN_DIRS.has(file.path.slice(0, slash))) continue;
     const name = file.path.slice(slash + 1);
     const cls = toolClass(name);
-    if (cls !== undefined && !out.has(name)) out.set(name, { name, cls, file });
+    const key = toolKey(name);
+    if (cls !== undefined && !out.has(key)) out.set(key, { name, cls, file });
   }
   return out;
 }
@@ -155,8 +161,8 @@ export function toolAttention(ctx: AttentionContext): AttentionItem[] {
   const now = toolsOf(ctx.after);
   const out: AttentionItem[] = [];
   const rank = (cls: ToolClass) => TOOL_CLASSES.indexOf(cls);
-  const gained = [...now.values()].filter((t) => !was.has(t.name));
-  const lost = [...was.values()].filter((t) => !now.has(t.name));
+  const gained = [...now].filter(([key]) => !was.has(key)).map(([, t]) => t);
+  const lost = [...was].filter(([key]) => !now.has(key)).map(([, t]) => t);
   for (const t of gained.sort(
     (x, y) => rank(x.cls) - rank(y.cls) || x.file.path.localeCompare(y.file.path),
   )) {
