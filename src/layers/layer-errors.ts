@@ -59,3 +59,16 @@ export function unsupportedDigest(layer: string, digest: string): ImageChangelog
     },
   );
 }
+
+/** A tar form we refuse because the runtimes read it differently or not at all (see tar-reader). */
+export function layerUnsupported(layer: string, cause: Error): ImageChangelogError {
+  return new ImageChangelogError(
+    'LAYER_UNSUPPORTED',
+    `layer ${layer} cannot be read safely: tar: ${cause.message}`,
+    {
+      subject: layer,
+      hint: 'readers (Docker, containerd, GNU tar) would disagree on this entry or refuse it; rebuild the layer without it',
+      cause,
+    },
+  );
+}
