@@ -15,7 +15,7 @@ import {
   type PolicyChoice,
   type Ports,
 } from '../core/index.js';
-import { formatPlatform } from '../image/platform.js';
+import { formatPlatform } from '../oci/platform.js';
 import { combineVerdicts } from '../policy/combine.js';
 import type { Verdict } from '../policy/types.js';
 import { SURFACE_LIMITS } from '../render/budget.js';
