@@ -53,7 +53,7 @@ export async function readPullRequestDockerfiles(
   const octokit = options.octokit;
   if (!octokit)
     throw new ImageChangelogError(
-      'NO_PULL_REQUEST_FILES',
+      'PULL_REQUEST_FILES_UNREADABLE',
       `cannot read the pull request's Dockerfiles: commits ${refs.baseSha.slice(0, 12)} and ${refs.headSha.slice(0, 12)} are not in the workspace and there is no github-token`,
       { hint: 'give github-token (the default), or check out with fetch-depth: 0' },
     );
@@ -136,7 +136,7 @@ async function gitShow(cwd: string, sha: string, path: string): Promise<string |
 function apiError(what: string, err: unknown): ImageChangelogError {
   const status = statusOf(err);
   return new ImageChangelogError(
-    'GITHUB_API',
+    'PULL_REQUEST_FILES_UNREADABLE',
     `cannot read ${what} from the GitHub API${status !== undefined ? ` (${status})` : ''}`,
     {
       hint: isPermissionError(err)
