@@ -1,3 +1,4 @@
+import { settingChanges } from '../../src/diff/settings.js';
 import type { ImageConfig } from '../../src/oci/types.js';
 import type { Ecosystem, Inventory, InventoryFile, OsRelease, Package } from '../../src/catalog/types.js';
 import type {
@@ -180,6 +181,7 @@ export function changes(options: ChangesOptions = {}): Changes {
       ),
       unexplained: 0,
       excluded: 0,
+      settings: settingChanges(options.settings ?? []).length,
     },
     options: { exclude: [], defaultExcludes: true, depth: 2 },
     hasChanges: packages.length + files.length > 0,

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/render/markdown.js';
-import { LAYER_SETTING_KEYS, OVERVIEW_SETTING_KEYS } from '../../src/render/format.js';
+import { OVERVIEW_SETTING_KEYS } from '../../src/diff/settings.js';
 import type { Changes } from '../../src/diff/types.js';
 import { goldenCase, renderGoldenCase } from '../golden/golden-cases.js';
 import { HOSTILE, hostileChanges, hostileVerdict } from '../helpers/hostile-changes.js';
@@ -75,9 +75,7 @@ describe('the PR comment as GitHub renders it (marked GFM, raw HTML passed throu
     expect(settings).toHaveLength(1);
     // `history` is told in the layers table instead, sizes, layers and OS in the overview.
     expect(settings[0]!.rows.map((r) => r[0])).toEqual(
-      changes.settings
-        .filter((s) => !LAYER_SETTING_KEYS.has(s.key) && !OVERVIEW_SETTING_KEYS.has(s.key))
-        .map((s) => s.key),
+      changes.settings.filter((s) => !OVERVIEW_SETTING_KEYS.has(s.key)).map((s) => s.key),
     );
     const layers = headed(tables, 'Layer');
     expect(layers[0]!.header).toEqual(['Layer', 'Change', 'Digest', 'Size', 'Created by']);

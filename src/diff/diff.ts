@@ -5,7 +5,7 @@ import { classifyOsChange } from './os-release-change.js';
 import { diffFiles } from './files.js';
 import { diffPackages, ownerKey } from './packages.js';
 import { rollUp } from './rollup.js';
-import { DERIVED_SETTING_KEYS, diffSettings } from './settings.js';
+import { DERIVED_SETTING_KEYS, diffSettings, settingChanges } from './settings.js';
 import type { Changes, DiffOptions, FileChange, ImageSide, PackageChange } from './types.js';
 
 function side(inv: Inventory): ImageSide {
@@ -132,6 +132,7 @@ export function diffInventories(
     nonPackaged: countKinds(nonPackaged, ['added', 'removed', 'modified'] as const, { metadata: 'modified' }),
     unexplained: files.filter((f) => f.unexplained === true).length,
     excluded: files.length - shown.length,
+    settings: settingChanges(settings).length,
   };
 
   const firstRelease = before === undefined;

@@ -22,6 +22,24 @@ export const DERIVED_SETTING_KEYS: ReadonlySet<string> = new Set([
   'history',
 ]);
 
+/**
+ * Keys the overview (sizes, layers, OS, platform) and the layers section (history) report; every other
+ * key is a setting change. One definition, so every surface counts settings alike.
+ */
+export const OVERVIEW_SETTING_KEYS: ReadonlySet<string> = new Set([
+  'history',
+  'layers',
+  'os',
+  'platform',
+  'size.compressed',
+  'size.uncompressed',
+]);
+
+/** The setting changes every surface lists and counts (overview facts left out). */
+export function settingChanges<T extends { key: string }>(settings: readonly T[]): T[] {
+  return settings.filter((s) => !OVERVIEW_SETTING_KEYS.has(s.key));
+}
+
 function list(value: string[] | null | undefined): string | undefined {
   return value && value.length > 0 ? JSON.stringify(value) : undefined;
 }

@@ -170,6 +170,8 @@ export interface Changes {
     nonPackaged: { added: number; removed: number; modified: number };
     unexplained: number;
     excluded: number;
+    /** Setting changes, overview facts (sizes, layers, history, OS, platform) left out: see settingChanges. */
+    settings: number;
   };
   options: DiffOptions;
   hasChanges: boolean;

@@ -11,26 +11,6 @@ export const KIND_ORDER: readonly PackageChangeKind[] = [
   'rebuilt',
 ];
 
-/** Settings derived from layers, shown in the layers section rather than among the settings. */
-export const LAYER_SETTING_KEYS: ReadonlySet<string> = new Set(['history']);
-
-/** Settings the overview table already shows (before, after and change), left out of the markdown settings table. */
-export const OVERVIEW_SETTING_KEYS: ReadonlySet<string> = new Set([
-  'layers',
-  'os',
-  'platform',
-  'size.compressed',
-  'size.uncompressed',
-]);
-
-/** Settings that say nothing by themselves in a headline (they follow any layer change). */
-export const QUIET_SETTING_KEYS: ReadonlySet<string> = new Set([
-  'history',
-  'layers',
-  'size.compressed',
-  'size.uncompressed',
-]);
-
 export { formatBytes };
 
 /** Setting keys (or `prefix.` families) in the order they matter to a reviewer; anything else comes after. */

@@ -1,8 +1,8 @@
+import { settingChanges } from '../diff/settings.js';
 import type { Changes } from '../diff/types.js';
 import type { Verdict, Violation } from '../policy/types.js';
 import { escapeCode, escapeText } from './escape.js';
 import {
-  QUIET_SETTING_KEYS,
   byImportance,
   describeOs,
   formatBytes,
@@ -45,9 +45,7 @@ export function headline(changes: Changes): string {
   if (c.unexplained > 0)
     parts.push(`**${plural(c.unexplained, 'package file')} changed without a package change**`);
   // os and platform get lines of their own below.
-  const keys = byImportance(changes.settings)
-    .filter((s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== 'os' && s.key !== 'platform')
-    .map((s) => s.key);
+  const keys = byImportance(settingChanges(changes.settings)).map((s) => s.key);
   if (keys.length > 0) {
     const shown = keys.slice(0, 5).map((k) => escapeCode(k, { table: false, max: 60 }));
     parts.push(

@@ -1,11 +1,10 @@
+import { settingChanges } from '../diff/settings.js';
 import type { Changes, FileChange, PackageChange, PackageChangeKind } from '../diff/types.js';
 import { isOsEcosystem } from '../catalog/ecosystems.js';
 import { escapeCode, escapeText } from './escape.js';
 import type { Limits } from './budget.js';
 import {
   KIND_ORDER,
-  LAYER_SETTING_KEYS,
-  OVERVIEW_SETTING_KEYS,
   fileDetails,
   formatBytes,
   nonPackagedChanges,
@@ -72,9 +71,7 @@ export class MarkdownSections {
       ['l', 'l', 'l', 'l'],
     );
     // A first release has nothing before: one value column, as the text output shows it.
-    const settings = changes.settings.filter(
-      (s) => !LAYER_SETTING_KEYS.has(s.key) && !OVERVIEW_SETTING_KEYS.has(s.key),
-    );
+    const settings = settingChanges(changes.settings);
     this.settingRows = changes.firstRelease
       ? prepareTable(
           ['Setting', 'Value'],

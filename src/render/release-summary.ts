@@ -1,13 +1,7 @@
+import { settingChanges } from '../diff/settings.js';
 import type { Bump, Changes, PackageChange } from '../diff/types.js';
 import { escapeCode, escapeText } from './escape.js';
-import {
-  QUIET_SETTING_KEYS,
-  byImportance,
-  describeOs,
-  nonPackagedChanges,
-  packagesOfKind,
-  plural,
-} from './format.js';
+import { byImportance, describeOs, nonPackagedChanges, packagesOfKind, plural } from './format.js';
 
 const BUMP_RANK: Record<Bump, number> = { major: 0, minor: 1, patch: 2, other: 3 };
 
@@ -77,9 +71,7 @@ export function releaseSummary(changes: Changes): string {
       parts.push(`${plural(other, config > 0 ? 'other non-packaged file' : 'non-packaged file')} changed`);
     if (changes.counts.unexplained > 0)
       parts.push(`${plural(changes.counts.unexplained, 'package file')} changed without a package change`);
-    const settings = byImportance(changes.settings).filter(
-      (s) => !QUIET_SETTING_KEYS.has(s.key) && s.key !== 'os' && s.key !== 'platform',
-    );
+    const settings = byImportance(settingChanges(changes.settings));
     if (settings.length > 0)
       parts.push(
         `${plural(settings.length, 'setting')} changed (${settings

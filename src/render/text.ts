@@ -1,11 +1,10 @@
+import { settingChanges } from '../diff/settings.js';
 import type { Changes, FileChange, PackageChange } from '../diff/types.js';
 import { isOsEcosystem } from '../catalog/ecosystems.js';
 import type { Verdict } from '../policy/types.js';
 import { terminalSafe } from './escape.js';
 import {
   KIND_ORDER,
-  LAYER_SETTING_KEYS,
-  QUIET_SETTING_KEYS,
   byImportance,
   describeOs,
   fileDetails,
@@ -77,9 +76,7 @@ export function renderText(changes: Changes, options: TextOptions): string {
     if (nonPackagedTotal(changes) > 0) parts.push(plural(nonPackagedTotal(changes), 'non-packaged file'));
     if (changes.counts.unexplained > 0)
       parts.push(`${plural(changes.counts.unexplained, 'package file')} changed without a package change`);
-    const keys = byImportance(changes.settings)
-      .filter((s) => !QUIET_SETTING_KEYS.has(s.key))
-      .map((s) => safe(s.key, 60));
+    const keys = byImportance(settingChanges(changes.settings)).map((s) => safe(s.key, 60));
     if (keys.length > 0) parts.push(`settings: ${keys.join(', ')}`);
     out.push(parts.length > 0 ? parts.join(', ') : 'No changes in packages, non-packaged files or settings.');
     if (changes.platformChanged)
@@ -194,7 +191,7 @@ export function renderText(changes: Changes, options: TextOptions): string {
       out.push(`  ${paint(f.kind.padEnd(8))} ${safe(f.path)}  ${c.dim(fileText(f))}`);
     }
   }
-  const settings = changes.settings.filter((s) => !LAYER_SETTING_KEYS.has(s.key));
+  const settings = settingChanges(changes.settings);
   if (settings.length > 0) {
     section(`Settings (${settings.length})`);
     for (const s of settings) {

@@ -253,3 +253,24 @@ describe('classifyOsChange', () => {
     expect(classifyOsChange(os('debian', '12'), os('debian', '12'))).toBeUndefined();
   });
 });
+
+describe('one definition of a setting change', () => {
+  it('counts settings alike in markdown, text and JSON, overview facts left out', () => {
+    const before = base().build();
+    const after = base()
+      .layers('debian', 'app', 'more')
+      .os('debian', '12.5')
+      .config({ User: 'app', Entrypoint: ['/bin/sh'], Env: ['A=1'], ExposedPorts: { '80/tcp': {} } })
+      .build();
+    const changes = diffInventories(before, after, OPTIONS);
+    // env.A, port.80/tcp; not history, layers, os, sizes.
+    expect(changes.settings.map((s) => s.key)).toEqual(
+      expect.arrayContaining(['env.A', 'history', 'layers', 'os', 'port.80/tcp']),
+    );
+    expect(changes.counts.settings).toBe(2);
+    const json = JSON.parse(renderJson(changes)) as { counts: { settings: number } };
+    expect(json.counts.settings).toBe(2);
+    expect(renderMarkdown(changes, { surface: 'comment' })).toContain('<b>Settings</b>: 2 changed');
+    expect(renderText(changes, { color: false })).toContain('Settings (2)');
+  });
+});
