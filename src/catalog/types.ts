@@ -1,8 +1,14 @@
 import type { FileTree, TreeEntry } from '../layers/types.js';
 
 export type OsEcosystem = 'dpkg' | 'apk' | 'rpm';
-export type LangEcosystem = 'npm' | 'python' | 'gem' | 'composer' | 'go' | 'maven';
-export type Ecosystem = OsEcosystem | LangEcosystem;
+export type LangEcosystem = 'npm' | 'python' | 'gem' | 'composer' | 'go' | 'maven' | 'cargo';
+/**
+ * What no package database lists: `runtime` for language runtimes installed from a release tree or a
+ * source build (Node.js, Python, Go, a JDK, Ruby), `binary` for binaries that name themselves (busybox's
+ * banner, an ELF package note).
+ */
+export type SelfIdentifiedEcosystem = 'runtime' | 'binary';
+export type Ecosystem = OsEcosystem | LangEcosystem | SelfIdentifiedEcosystem;
 
 export interface OsRelease {
   id: string;
@@ -46,8 +52,10 @@ export interface Package {
   /** Source package / origin (dpkg Source, apk origin, rpm source rpm), when known. */
   source?: { name: string; version?: string };
   license?: string;
-  /** Path of the database or manifest the package was found in. */
+  /** Path of the database or manifest the package was found in (a runtime: its installation directory). */
   location: string;
+  /** Every path the package was found at, when more than one (RubyGems counts a gem once); `location` is the first. */
+  locations?: string[];
   /** Index of the layer that provided that database or manifest. */
   layer: number;
   files: OwnedFile[];

@@ -18,6 +18,9 @@ export const ECOSYSTEMS = [
   'composer',
   'go',
   'maven',
+  'cargo',
+  'runtime',
+  'binary',
 ] as const satisfies readonly Ecosystem[];
 export const PACKAGE_CHANGES = [
   'added',
