@@ -117,7 +117,7 @@ printf 'data\n' >"$a/n/x/data.txt"
 (cd "$a/n" && zip -q -X -r "$a/l-apps/srv/lib/plain-lib-2.3.1.jar" x)
 # Truth: every pom.properties of every jar that went in, as unzip reads it.
 for j in "$a"/boot/BOOT-INF/lib/*.jar "$a"/war/WEB-INF/lib/*.jar "$a"/ear/lib/*.jar; do
-  unzip -Z1 "$j" | grep -E '^META-INF/maven/[^/]+/[^/]+/pom\.properties$' | while read -r p; do
+  { unzip -Z1 "$j" | grep -E '^META-INF/maven/[^/]+/[^/]+/pom\.properties$' || true; } | while read -r p; do
     printf '%s\t' "$(basename "$j")"
     unzip -p "$j" "$p" | tr -d '\r' | awk -F= '/^groupId=/ {g=$2} /^artifactId=/ {a=$2} /^version=/ {v=$2} END {printf "%s:%s\t%s\n", g, a, v}'
   done
