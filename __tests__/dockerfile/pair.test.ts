@@ -47,6 +47,16 @@ describe('pairStages', () => {
     ]);
   });
 
+  it('pairs stages by name before position, so reordered stages keep their partners', () => {
+    const old = file('FROM golang:1.23 AS build\nFROM debian:12.7 AS runtime\nFROM alpine:3.19 AS tools\n');
+    const neu = file('FROM golang:1.23 AS build\nFROM alpine:3.20 AS tools\nFROM debian:12.8 AS runtime\n');
+    expect(brief(pairStages(old, neu))).toEqual([
+      '*runtime: changed debian:12.7 -> debian:12.8',
+      ' build: unchanged golang:1.23 -> golang:1.23',
+      ' tools: changed alpine:3.19 -> alpine:3.20',
+    ]);
+  });
+
   it('pairs the remaining stages in order, and reports added and removed stages', () => {
     const old = file('FROM a:1\nFROM b:1\nFROM c:1\nFROM z:1\n');
     const neu = file('FROM a:2\nFROM z:2\n');

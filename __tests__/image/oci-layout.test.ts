@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLayer } from '../../src/layers/read-layer.js';
 import { OciArchiveSource } from '../../src/image/oci-archive.js';
 import { OciLayoutSource } from '../../src/image/oci-layout.js';
-import { formatPlatform, parsePlatform } from '../../src/image/platform.js';
-import type { Descriptor, Image, ImageSource, OpenImageOptions, Platform } from '../../src/image/types.js';
+import { formatPlatform, parsePlatform } from '../../src/oci/platform.js';
+import type { Image, ImageSource, OpenImageOptions } from '../../src/image/types.js';
+import type { Descriptor, Platform } from '../../src/oci/types.js';
 import { ImageChangelogError } from '../../src/util/errors.js';
 import {
   buildOciLayoutFiles,

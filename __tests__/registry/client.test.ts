@@ -9,7 +9,7 @@ import {
   nextLink,
   type RegistryClientOptions,
 } from '../../src/registry/client.js';
-import { parseReference } from '../../src/registry/reference.js';
+import { parseReference } from '../../src/oci/reference.js';
 import { send } from '../../src/registry/http.js';
 import { BlobStorage, FakeRegistry, serveBytes, type Fault } from '../helpers/fake-registry.js';
 import { digestOf } from '../helpers/tar.js';

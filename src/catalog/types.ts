@@ -133,7 +133,7 @@ export interface ImageSummary {
 /** Everything we know about one image: the input to the diff and the policy. */
 export interface Inventory {
   image: ImageSummary;
-  config: import('../image/types.js').ImageConfig;
+  config: import('../oci/types.js').ImageConfig;
   os?: OsRelease;
   packages: Package[];
   /** Every path of the squashed tree, sorted by path. */

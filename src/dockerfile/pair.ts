@@ -40,8 +40,8 @@ export function sameBase(a: RootBase, b: RootBase): boolean {
 }
 
 /**
- * Pair the stages of a Dockerfile's old and new versions: the final stages with each other, then
- * stages by name, then the rest in order. Undefined on one side means the pull request added or
+ * Pair the stages of a Dockerfile's old and new versions: stages by name, then the final stages with
+ * each other (a renamed final stage), then the rest in order. Undefined on one side means the pull request added or
  * removed the file. The final pair comes first; the others follow in the new file's order, removed
  * stages last.
  */
@@ -56,15 +56,16 @@ export function pairStages(oldFile: Dockerfile | undefined, newFile: Dockerfile 
   };
   const lastOld = olds[olds.length - 1];
   const lastNew = news[news.length - 1];
-  if (lastOld && lastNew) match(lastNew, lastOld);
   for (const n of news) {
-    if (matched.has(n) || n.name === undefined) continue;
-    const o = olds.find((s) => !oldUsed.has(s) && s !== lastOld && s.name === n.name);
+    if (n.name === undefined) continue;
+    const o = olds.find((s) => !oldUsed.has(s) && s.name === n.name);
     if (o) match(n, o);
   }
-  const restOld = olds.filter((s) => !oldUsed.has(s) && s !== lastOld);
+  // A renamed final stage is still the final stage.
+  if (lastOld && lastNew && !matched.has(lastNew) && !oldUsed.has(lastOld)) match(lastNew, lastOld);
+  const restOld = olds.filter((s) => !oldUsed.has(s));
   for (const n of news) {
-    if (matched.has(n) || n === lastNew) continue;
+    if (matched.has(n)) continue;
     const o = restOld.shift();
     if (!o) break;
     match(n, o);

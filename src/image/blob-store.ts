@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { ImageChangelogError } from '../util/errors.js';
-import type { Descriptor } from './types.js';
+import type { Descriptor } from '../oci/types.js';
 
 /**
  * Where an OCI image layout's files live: a directory or an oci-archive tar. The layout logic

@@ -7,7 +7,7 @@ import {
   ACCEPT_MANIFEST_TYPES,
   DOCKER_SCHEMA1_MANIFEST,
   DOCKER_SCHEMA1_SIGNED_MANIFEST,
-} from '../image/media-types.js';
+} from '../oci/media-types.js';
 import { RegistryAuth } from './auth.js';
 import { openVerifiedBlob } from './blob-stream.js';
 import { CredentialStore, type CredentialOptions } from './credentials.js';
@@ -20,7 +20,7 @@ import {
   isValidDigest,
   referenceTarget,
   type ImageReference,
-} from './reference.js';
+} from '../oci/reference.js';
 import {
   DEFAULT_RETRY_POLICY,
   isRetryableStatus,

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { ImageChangelogError } from '../util/errors.js';
-import { DOCKER_HUB_REGISTRY } from './reference.js';
+import { DOCKER_HUB_REGISTRY } from '../oci/reference.js';
 
 /** What the registry gets to prove who we are. */
 export type Credential =

@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkDigest,
   MAX_CONFIG_BYTES,
   MAX_MANIFEST_BYTES,
   parseConfig,
   parseIndex,
   parseManifest,
   parseManifestOrIndex,
-  verifyBytes,
-} from '../../src/image/json.js';
-import { OCI_CONFIG, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST } from '../../src/image/media-types.js';
+} from '../../src/oci/documents.js';
+import { checkDigest, verifyBytes } from '../../src/oci/digest.js';
+import { OCI_CONFIG, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST } from '../../src/oci/media-types.js';
 import { ImageChangelogError } from '../../src/util/errors.js';
 import { digestOf } from '../helpers/tar.js';
 

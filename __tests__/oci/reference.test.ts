@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { formatReference, parseReference } from '../../src/registry/reference.js';
+import { formatReference, parseReference } from '../../src/oci/reference.js';
 
 const D = `sha256:${'a'.repeat(64)}`;
 
-describe('registry/reference', () => {
+describe('oci/reference', () => {
   it.each([
     ['nginx', 'registry-1.docker.io', 'library/nginx', 'latest', undefined],
     ['nginx:1.25', 'registry-1.docker.io', 'library/nginx', '1.25', undefined],

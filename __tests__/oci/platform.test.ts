@@ -8,8 +8,8 @@ import {
   normalizePlatform,
   parsePlatform,
   platformMatches,
-} from '../../src/image/platform.js';
-import type { Descriptor, ImageIndex, Platform } from '../../src/image/types.js';
+} from '../../src/oci/platform.js';
+import type { Descriptor, ImageIndex, Platform } from '../../src/oci/types.js';
 import { ImageChangelogError } from '../../src/util/errors.js';
 
 const hex = (n: number): string => n.toString(16).padStart(64, '0');
