@@ -80,10 +80,14 @@ export class CargoAuditSearch {
     if (this.outcome !== undefined) return;
     if (this.collected) return this.collect(chunk);
     const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    // The next place of each header, searched again only once passed: one scan of the data per header.
+    const next = HEADERS.map((h) => data.indexOf(h));
     for (let from = 0; ;) {
       let at = -1;
-      for (const h of HEADERS) {
-        const i = data.indexOf(h, from);
+      for (let k = 0; k < HEADERS.length; k++) {
+        if ((next[k] as number) >= 0 && (next[k] as number) < from)
+          next[k] = data.indexOf(HEADERS[k] as Buffer, from);
+        const i = next[k] as number;
         if (i >= 0 && (at < 0 || i < at)) at = i;
       }
       if (at < 0) break;
