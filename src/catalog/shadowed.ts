@@ -1,8 +1,7 @@
 import type { FileTree } from '../layers/types.js';
+import { isOsEcosystem } from './ecosystems.js';
 import { resolvePath } from './ownership.js';
 import type { Package } from './types.js';
-
-const OS = new Set(['dpkg', 'apk', 'rpm']);
 
 /**
  * Runtimes and self-named binaries that the image's package database already lists: Debian's
@@ -26,7 +25,7 @@ export function dropShadowed(tree: FileTree, packages: readonly Package[]): Pack
   let osFiles: Set<string> | undefined;
   const listed = (path: string): boolean => {
     osFiles ??= new Set(
-      packages.filter((p) => OS.has(p.ecosystem)).flatMap((p) => p.files.map((f) => real(f.path))),
+      packages.filter((p) => isOsEcosystem(p.ecosystem)).flatMap((p) => p.files.map((f) => real(f.path))),
     );
     return osFiles.has(real(path));
   };

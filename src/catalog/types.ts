@@ -1,14 +1,8 @@
 import type { FileTree, TreeEntry } from '../layers/types.js';
 
-export type OsEcosystem = 'dpkg' | 'apk' | 'rpm';
-export type LangEcosystem = 'npm' | 'python' | 'gem' | 'composer' | 'go' | 'maven' | 'cargo';
-/**
- * What no package database lists: `runtime` for language runtimes installed from a release tree or a
- * source build (Node.js, Python, Go, a JDK, Ruby), `binary` for binaries that name themselves (busybox's
- * banner, an ELF package note).
- */
-export type SelfIdentifiedEcosystem = 'runtime' | 'binary';
-export type Ecosystem = OsEcosystem | LangEcosystem | SelfIdentifiedEcosystem;
+import type { Ecosystem } from './ecosystems.js';
+
+export type { Ecosystem, LangEcosystem, OsEcosystem, SelfIdentifiedEcosystem } from './ecosystems.js';
 
 export interface OsRelease {
   id: string;
