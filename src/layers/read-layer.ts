@@ -16,6 +16,7 @@ import { EndOfArchiveScan } from './end-of-archive.js';
 import { normalizeEntryPath } from './paths.js';
 import { checkFraming, isWhiteoutPath, toFileEntry, toWhiteout } from './tar-entry.js';
 import type { CaptureSpec, FileEntry, LayerIndex, LayerWarning, Whiteout } from './types.js';
+import { EntryTable } from './entry-table.js';
 import { waitForEvent, type Emitter } from './wait-for-event.js';
 import { asBuffer, digestString, hashFor, noop, toError } from './stream-digests.js';
 
@@ -66,7 +67,7 @@ class LayerReader {
   private storedSize = 0;
   private uncompressedSize = 0;
   private headerCount = 0;
-  private readonly entries: FileEntry[] = [];
+  private readonly entries = new EntryTable(1024);
   private readonly whiteouts: Whiteout[] = [];
   private readonly captured = new Map<string, Buffer>();
   private readonly warnings: LayerWarning[] = [];
@@ -76,8 +77,8 @@ class LayerReader {
   private dataEnd = 0;
   private ended = false;
 
-  /** The entry whose data is streaming now, and the parser's continuation for it. */
-  private current: FileEntry | null = null;
+  /** The regular file whose data is streaming now (its row), and the parser's continuation for it. */
+  private current = -1;
   private pendingNext: ((err?: Error | null) => void) | null = null;
 
   /** First error of each origin; the most specific one wins when reporting. */
@@ -155,6 +156,7 @@ class LayerReader {
       this.extract.destroy();
     }
     this.verify();
+    this.entries.trim();
     return {
       diffID: this.layer.diffID,
       digest: this.layer.digest,
@@ -277,17 +279,18 @@ class LayerReader {
       this.endScan.entryEnds(this.dataEnd);
       if (++this.headerCount > this.maxEntries) throw tooManyEntries(this.name, this.maxEntries);
       const entry = this.index(header);
+      const fileRow = entry !== null && entry.type === 'file' ? this.entries.length - 1 : -1;
       if (header.size > 0 && header.type !== 'directory') {
         // The parser pushes this entry's data into `stream`; it must be drained to move on.
-        this.current = entry;
+        this.current = fileRow;
         this.pendingNext = next;
-        if (entry !== null && entry.type === 'file') this.content.begin(entry);
+        if (entry !== null && fileRow >= 0) this.content.begin(entry);
         stream.on('data', this.onDataBound);
         stream.on('end', this.onEndBound);
       } else {
-        if (entry !== null && entry.type === 'file') {
+        if (entry !== null && fileRow >= 0) {
           this.content.begin(entry);
-          this.content.finish(entry);
+          this.content.finish(this.entries, fileRow);
         }
         // Deferred: calling `next` inside the parser's own emit would recurse once per entry.
         this.pendingNext = next;
@@ -348,9 +351,9 @@ class LayerReader {
 
   private onEnd(): void {
     try {
-      const entry = this.current;
-      this.current = null;
-      if (entry !== null && entry.type === 'file') this.content.finish(entry);
+      const row = this.current;
+      this.current = -1;
+      if (row >= 0) this.content.finish(this.entries, row);
       this.callNext();
     } catch (err) {
       this.fail(err);

@@ -1,5 +1,6 @@
 import type { Cataloger, CatalogContext, CatalogResult, Package, Problem } from '../types.js';
 import type { JarMavenInfo } from '../probes/jar-maven.js';
+import { entriesWithProbe } from '../../layers/squash.js';
 
 /**
  * Maven: Java archives found by the `jar-maven` content probe. Each pom.properties inside an archive is
@@ -16,9 +17,7 @@ function isJarInfo(v: unknown): v is JarMavenInfo {
 export function catalogMaven(ctx: CatalogContext): CatalogResult {
   const packages: Package[] = [];
   const problems: Problem[] = [];
-  const archives = [...ctx.tree.entries.values()]
-    .filter((e) => e.probes?.[jarMavenProbeId] !== undefined)
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const archives = entriesWithProbe(ctx.tree, jarMavenProbeId);
   for (const entry of archives) {
     const info = entry.probes?.[jarMavenProbeId];
     const base = { location: entry.path, layer: entry.layer };
