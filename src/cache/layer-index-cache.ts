@@ -10,8 +10,11 @@ import { EntryTable } from '../layers/entry-table.js';
  * corrupt entry is detected and rebuilt, and the directory is bounded in size with
  * least-recently-used eviction (a hit refreshes the file's mtime).
  */
-/** 4: the entry table's columns as bytes (3 was JSON rows with xattrs). */
-export const CACHE_FORMAT_VERSION = 4;
+/**
+ * 3: entries carry xattrs. 4: tars read as Go's archive/tar reads them. 5: the entry table's columns
+ * as bytes instead of JSON rows.
+ */
+export const CACHE_FORMAT_VERSION = 5;
 export const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
 
 export interface LayerIndexCache {
