@@ -251,6 +251,6 @@ describe('readLayer on damaged and hostile layers', () => {
 
   it('rejects a digest of an unsupported algorithm with a named error', async () => {
     const layer = memoryLayer(await sampleTar(), { digest: 'md5:abc' });
-    expect((await failure(readLayer(layer, NO_CAPTURE))).code).toBe('UNSUPPORTED_DIGEST');
+    expect((await failure(readLayer(layer, NO_CAPTURE))).code).toBe('DIGEST_UNSUPPORTED');
   });
 });

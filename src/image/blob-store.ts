@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { ImageChangelogError } from '../util/errors.js';
+import { ImageChangelogError, type ErrorCode } from '../util/errors.js';
 import type { Descriptor } from '../oci/types.js';
 
 /**
@@ -42,7 +42,7 @@ export async function readDescribedBlob(
   store: BlobStore,
   descriptor: Descriptor,
   maxBytes: number,
-  tooLargeCode: string,
+  tooLargeCode: ErrorCode,
 ): Promise<Buffer> {
   const subject = `${store.location} ${descriptor.digest}`;
   if (descriptor.size > maxBytes) {

@@ -51,7 +51,7 @@ export function diffIdMismatch(layer: string, expected: string, actual: string):
 
 export function unsupportedDigest(layer: string, digest: string): ImageChangelogError {
   return new ImageChangelogError(
-    'UNSUPPORTED_DIGEST',
+    'DIGEST_UNSUPPORTED',
     `layer ${layer}: digest ${JSON.stringify(digest)} uses an unsupported algorithm`,
     {
       subject: layer,
