@@ -4,7 +4,9 @@ import { describeError, ImageChangelogError, MAX_ERROR_LINE, safeLine } from '..
 describe('error lines', () => {
   it('escapes terminal controls from image-controlled text (OSC 52, screen clear, CR, bidi)', () => {
     const tag = 'v1\u001b]52;c;ZXZpbA==\u0007\u001b[2J\rfake ok\u202e\u0085';
-    const line = describeError(new ImageChangelogError('TAG', `tag ${tag} not found`, { hint: 'x\u009by' }));
+    const line = describeError(
+      new ImageChangelogError('IMAGE_NOT_FOUND', `tag ${tag} not found`, { hint: 'x\u009by' }),
+    );
     expect(line).toBe(
       'tag v1\\u001b]52;c;ZXZpbA==\\u0007\\u001b[2J fake ok\\u202e\\u0085 not found (x\\u009by)',
     );
