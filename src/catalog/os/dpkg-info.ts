@@ -7,13 +7,10 @@ import { lines } from '../../util/lines.js';
 
 /** `/usr/bin/x` -> `usr/bin/x`; `/.` (the root, first line of every .list) -> undefined. */
 export function normaliseDpkgPath(raw: string): string | undefined {
-  const path = raw
-    .replace(/^\/+/, '')
-    .replace(/\/+$/, '')
-    .replace(/^\.\/?/, '');
-  if (path === '' || path === '.') return undefined;
-  if (path.split('/').includes('..')) return undefined;
-  return path;
+  // Segment by segment (as tar entry paths are normalised): `/.//x` is `x`, never `/x`.
+  const segments = raw.split('/').filter((s) => s !== '' && s !== '.');
+  if (segments.length === 0 || segments.includes('..')) return undefined;
+  return segments.join('/');
 }
 
 /** `info/<pkg>.list`: one path per line, directories included. */
