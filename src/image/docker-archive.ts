@@ -4,7 +4,7 @@ import type { Descriptor, Manifest } from '../oci/types.js';
 import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, parseConfig, parseManifestOrIndex } from '../oci/documents.js';
 import { sha256Digest, verifyBytes } from '../oci/digest.js';
 import { imagePlatform } from './layout-image.js';
-import { ArchiveSource } from './local-reference.js';
+import { ArchiveSource } from './source-reference.js';
 import {
   DOCKER_CONFIG,
   DOCKER_LAYER_GZIP,

@@ -2,7 +2,7 @@ import { ImageChangelogError } from '../util/errors.js';
 import type { Readable } from 'node:stream';
 import type { Image, Layer, OpenImageOptions } from './types.js';
 import type { Descriptor, ImageConfig, ImageIndex, Manifest, Platform } from '../oci/types.js';
-import { readDescribedBlob, type BlobStore } from './blob-store.js';
+import { readDescribedBlob, type BlobStore } from './store.js';
 import {
   MAX_CONFIG_BYTES,
   MAX_MANIFEST_BYTES,

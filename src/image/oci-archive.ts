@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { Image, LocalSourceOptions, OpenImageOptions } from './types.js';
-import { blobNotFound, blobPath, type BlobStore } from './blob-store.js';
+import { blobNotFound, blobPath, type BlobStore } from './store.js';
 import { openLayoutImage } from './layout-image.js';
-import { ArchiveSource } from './local-reference.js';
+import { ArchiveSource } from './source-reference.js';
 import { TarFile } from './tar-file.js';
 
 /** An OCI image layout inside a tar file, read in place. */

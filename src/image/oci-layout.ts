@@ -5,9 +5,9 @@ import type { Readable } from 'node:stream';
 import { FILE_READ_CHUNK_BYTES } from '../util/read-chunks.js';
 import { ImageChangelogError } from '../util/errors.js';
 import type { Image, ImageSource, LocalSourceOptions, OpenImageOptions } from './types.js';
-import { blobNotFound, blobPath, type BlobStore } from './blob-store.js';
+import { blobNotFound, blobPath, type BlobStore } from './store.js';
 import { openLayoutImage } from './layout-image.js';
-import { splitLocalReference } from './local-reference.js';
+import { splitLocalReference } from './source-reference.js';
 
 /** Read at most `maxBytes` of a file; undefined when it does not exist. */
 async function readCapped(

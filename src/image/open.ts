@@ -7,7 +7,7 @@ import { DockerArchiveSource, openDockerArchiveTar } from './docker-archive.js';
 import { OciArchiveSource, openOciArchiveTar } from './oci-archive.js';
 import { OciLayoutSource } from './oci-layout.js';
 import { TarFile } from './tar-file.js';
-import { pathExists } from './local-reference.js';
+import { pathExists } from './source-reference.js';
 
 /** The transports a reference can name, with skopeo's prefixes (`docker://` is transport `docker`). */
 export type Transport = 'oci' | 'oci-archive' | 'docker-archive' | 'docker' | 'docker-daemon' | 'registry';
