@@ -1,24 +1,37 @@
 import type { Readable } from 'node:stream';
-import { ImageChangelogError } from '../util/errors.js';
+import type { ManifestOrIndex } from '../oci/documents.js';
 import type { Descriptor } from '../oci/types.js';
+import { ImageChangelogError } from '../util/errors.js';
 
 /**
- * Where an OCI image layout's files live: a directory or an oci-archive tar. The layout logic
- * (index.json, tags, platforms, manifests) is written once over this.
+ * Where an image's content lives: a layout directory, an archive (oci-archive, docker-archive, a
+ * daemon export), a registry. A store only hands out bytes; the resolver (resolve.ts) decides what
+ * to read, verifies it and picks the platform, the same way for every store.
  */
-export interface BlobStore {
-  /** The directory or archive, for messages. */
+export interface ImageStore {
+  /** The directory, archive or repository, for messages. */
   readonly location: string;
-  /** A file of the layout root (`oci-layout`, `index.json`), undefined when absent; refused over `maxBytes`. */
-  readFile(name: string, maxBytes: number): Promise<Buffer | undefined>;
-  /** The stored size of a blob, undefined when absent. `digest` is a validated sha256 digest. */
-  blobSize(digest: string): Promise<number | undefined>;
-  /** The bytes of a blob; refused over `maxBytes` before reading. */
-  readBlob(digest: string, maxBytes: number): Promise<Buffer>;
-  /** A fresh stream of a blob. */
-  openBlob(digest: string): Promise<Readable>;
+  /**
+   * The bytes a descriptor names, refused over `maxBytes` before reading. `manifest` for manifests
+   * and indexes, `blob` for configs (a registry serves the two from different endpoints). The
+   * resolver verifies digest and size.
+   */
+  read(descriptor: Descriptor, kind: 'manifest' | 'blob', maxBytes: number): Promise<Buffer>;
+  /** A fresh stream of a layer blob, exactly as stored (the layer reader verifies it). */
+  open(descriptor: Descriptor): Promise<Readable>;
+  /** Release what the store holds open. Safe to call twice. */
   close(): Promise<void>;
 }
+
+/**
+ * Where the resolver starts: a descriptor to read from the store, bytes the source already fetched
+ * (a registry's manifest by tag), or a document it already holds (a layout's index.json, the
+ * manifest of a `docker save` archive); `digest` is absent only for index.json, which has none.
+ */
+export type ImageRoot =
+  | { descriptor: Descriptor }
+  | { bytes: Buffer; digest: string; mediaType?: string }
+  | { document: ManifestOrIndex; digest?: string };
 
 /** The path of a blob inside a layout (`blobs/sha256/<hex>`); digests are validated before this. */
 export function blobPath(digest: string): string {
@@ -26,31 +39,10 @@ export function blobPath(digest: string): string {
   return `blobs/${alg}/${hex}`;
 }
 
-export function blobNotFound(store: BlobStore, digest: string): ImageChangelogError {
+export function blobNotFound(location: string, digest: string): ImageChangelogError {
   return new ImageChangelogError(
     'BLOB_NOT_FOUND',
-    `${store.location}: blob ${digest} is missing (${blobPath(digest)})`,
+    `${location}: blob ${digest} is missing (${blobPath(digest)})`,
     { subject: digest },
   );
-}
-
-/**
- * Read a small blob (manifest, index, config) that a descriptor points at, refusing it before
- * reading when the descriptor or the stored file is over `maxBytes`. Digests are checked by the parser.
- */
-export async function readDescribedBlob(
-  store: BlobStore,
-  descriptor: Descriptor,
-  maxBytes: number,
-  tooLargeCode: string,
-): Promise<Buffer> {
-  const subject = `${store.location} ${descriptor.digest}`;
-  if (descriptor.size > maxBytes) {
-    throw new ImageChangelogError(
-      tooLargeCode,
-      `${subject}: ${descriptor.size} bytes is over the ${maxBytes}-byte limit`,
-      { subject: descriptor.digest },
-    );
-  }
-  return store.readBlob(descriptor.digest, maxBytes);
 }
