@@ -344,7 +344,7 @@ describe.each(forms)('oci layout sources: $name', (form) => {
       'an artifact media type',
       (f: Map<string, Buffer>) =>
         setIndexJson(f, [blob(f, { schemaVersion: 2 }, 'application/vnd.example.artifact+json')]),
-      'UNSUPPORTED_MEDIA_TYPE',
+      'MEDIA_TYPE_UNSUPPORTED',
     ],
     ['no oci-layout file', (f: Map<string, Buffer>) => f.delete('oci-layout'), 'IMAGE_NOT_FOUND'],
     [
@@ -356,7 +356,7 @@ describe.each(forms)('oci layout sources: $name', (form) => {
       'a sha512 manifest digest',
       (f: Map<string, Buffer>) =>
         setIndexJson(f, [{ mediaType: OCI_MANIFEST, digest: `sha512:${'a'.repeat(128)}`, size: 1 }]),
-      'UNSUPPORTED_DIGEST',
+      'DIGEST_UNSUPPORTED',
     ],
   ])('refuses a layout with %s', async (_what, damage, code) => {
     const built = buildOciLayoutFiles({ layers: [layerA] });

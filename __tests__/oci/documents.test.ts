@@ -130,7 +130,7 @@ describe('json', () => {
         ...manifest,
         layers: [{ mediaType: OCI_LAYER_GZIP, digest: `sha512:${'a'.repeat(128)}`, size: 1 }],
       }),
-      'UNSUPPORTED_DIGEST',
+      'DIGEST_UNSUPPORTED',
     ],
     ['annotations that are not strings', bytes({ ...manifest, annotations: { a: 1 } }), 'MANIFEST_INVALID'],
     [
@@ -141,11 +141,11 @@ describe('json', () => {
       }),
       'MANIFEST_INVALID',
     ],
-    ['Docker schema 1', bytes({ schemaVersion: 1, name: 'x', fsLayers: [] }), 'UNSUPPORTED_MEDIA_TYPE'],
+    ['Docker schema 1', bytes({ schemaVersion: 1, name: 'x', fsLayers: [] }), 'MEDIA_TYPE_UNSUPPORTED'],
     [
       'an unknown media type',
       bytes({ ...manifest, mediaType: 'application/vnd.example+json' }),
-      'UNSUPPORTED_MEDIA_TYPE',
+      'MEDIA_TYPE_UNSUPPORTED',
     ],
     [
       'a helm chart config',
@@ -153,12 +153,12 @@ describe('json', () => {
         ...manifest,
         config: { mediaType: 'application/vnd.cncf.helm.config.v1+json', digest: D(1), size: 1 },
       }),
-      'UNSUPPORTED_MEDIA_TYPE',
+      'MEDIA_TYPE_UNSUPPORTED',
     ],
     [
       'an unknown layer type',
       bytes({ ...manifest, layers: [{ mediaType: 'application/x-evil', digest: D(2), size: 1 }] }),
-      'UNSUPPORTED_MEDIA_TYPE',
+      'MEDIA_TYPE_UNSUPPORTED',
     ],
     ['neither kind', bytes({ schemaVersion: 2 }), 'MANIFEST_INVALID'],
   ])('refuses a manifest with %s', (_what, b, code) => {

@@ -63,9 +63,9 @@ describe('platform', () => {
     'linux amd64',
     'linux/am d64',
     'linux/amd64\nx',
-  ])('rejects %j with BAD_PLATFORM naming the input in one line', (text) => {
+  ])('rejects %j with PLATFORM_INVALID naming the input in one line', (text) => {
     const err = catchError(() => parsePlatform(text));
-    expect(err.code).toBe('BAD_PLATFORM');
+    expect(err.code).toBe('PLATFORM_INVALID');
     expect(err.message).toContain('os/arch[/variant]');
     expect(err.oneLine()).not.toContain('\n');
   });

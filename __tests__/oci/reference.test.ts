@@ -50,14 +50,14 @@ describe('oci/reference', () => {
     ['x/../etc', 'not a valid path component'],
     ['a b', 'not a valid'],
     [`ghcr.io/${'a'.repeat(300)}`, '255'],
-  ])('rejects %j with BAD_REFERENCE naming the input', (input, why) => {
+  ])('rejects %j with REFERENCE_INVALID naming the input', (input, why) => {
     let err: unknown;
     try {
       parseReference(input);
     } catch (e) {
       err = e;
     }
-    expect(err).toMatchObject({ code: 'BAD_REFERENCE' });
+    expect(err).toMatchObject({ code: 'REFERENCE_INVALID' });
     expect((err as Error).message).toContain(why);
     if (input.trim() !== '' && input.length < 100) expect((err as Error).message).toContain(input);
   });

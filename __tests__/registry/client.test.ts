@@ -149,10 +149,10 @@ describe('registry/client', () => {
     r.addManifest('team/huge', Buffer.alloc(5000, 0x20), OCI_MANIFEST, 'x');
     const { c } = client({ maxManifestBytes: 4096 });
     await expect(c.getManifest(parseReference(`${r.host}/team/old:x`))).rejects.toMatchObject({
-      code: 'UNSUPPORTED_MANIFEST',
+      code: 'MANIFEST_UNSUPPORTED',
     });
     await expect(c.getManifest(parseReference(`${r.host}/team/huge:x`))).rejects.toMatchObject({
-      code: 'TOO_LARGE',
+      code: 'RESPONSE_TOO_LARGE',
     });
     await expect(c.getManifest(parseReference(`${r.host}/team/none:x`))).rejects.toMatchObject({
       code: 'MANIFEST_NOT_FOUND',

@@ -1,8 +1,8 @@
 import type { FileTree, TreeEntry } from '../layers/types.js';
 
-export type OsEcosystem = 'dpkg' | 'apk' | 'rpm';
-export type LangEcosystem = 'npm' | 'python' | 'gem' | 'composer' | 'go' | 'maven';
-export type Ecosystem = OsEcosystem | LangEcosystem;
+import type { Ecosystem } from './ecosystems.js';
+
+export type { Ecosystem, LangEcosystem, OsEcosystem } from './ecosystems.js';
 
 export interface OsRelease {
   id: string;

@@ -1,4 +1,4 @@
-import { ImageChangelogError } from '../util/errors.js';
+import { ImageChangelogError, type ErrorCode } from '../util/errors.js';
 import {
   MAX_CONFIG_BYTES,
   MAX_MANIFEST_BYTES,
@@ -53,7 +53,7 @@ async function readDocument(
   descriptor: Descriptor,
   kind: 'manifest' | 'blob',
   maxBytes: number,
-  tooLargeCode: string,
+  tooLargeCode: ErrorCode,
 ): Promise<Buffer> {
   if (descriptor.size > maxBytes) {
     throw new ImageChangelogError(

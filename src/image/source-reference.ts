@@ -112,7 +112,7 @@ export function registryReference(reference: string): ImageReference {
   const { transport, rest } = parseTransport(reference);
   if (transport !== undefined && transport !== 'docker' && transport !== 'registry') {
     throw new ImageChangelogError(
-      'BAD_REFERENCE',
+      'REFERENCE_INVALID',
       `"${reference}" is not a registry image (it names ${transport}:)`,
       {
         subject: reference,

@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
-import { ImageChangelogError } from '../util/errors.js';
+import { ImageChangelogError, type ErrorCode } from '../util/errors.js';
 
 const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /** Check a digest's form; only sha256 is supported (and only it can become a file path safely). */
-export function checkDigest(digest: unknown, where: string, code = 'MANIFEST_INVALID'): string {
+export function checkDigest(digest: unknown, where: string, code: ErrorCode = 'MANIFEST_INVALID'): string {
   if (typeof digest !== 'string')
     throw new ImageChangelogError(code, `${where}: digest is missing or not a string`, { subject: where });
   if (SHA256_DIGEST.test(digest)) return digest;
   const alg = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):/.exec(digest)?.[1];
   if (alg && alg !== 'sha256') {
     throw new ImageChangelogError(
-      'UNSUPPORTED_DIGEST',
+      'DIGEST_UNSUPPORTED',
       `${where}: digest algorithm "${alg}" is not supported (only sha256)`,
       { subject: where },
     );

@@ -1,4 +1,4 @@
-import { ImageChangelogError } from '../util/errors.js';
+import { ImageChangelogError, type ErrorCode } from '../util/errors.js';
 import { checkDigest, verifyBytes } from './digest.js';
 import type { Descriptor, ImageConfig, ImageIndex, Manifest } from './types.js';
 import {
@@ -29,7 +29,7 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function invalid(code: string, subject: string, what: string): ImageChangelogError {
+function invalid(code: ErrorCode, subject: string, what: string): ImageChangelogError {
   return new ImageChangelogError(code, `${subject}: ${what}`, { subject });
 }
 
@@ -37,8 +37,8 @@ function parseJsonObject(
   bytes: Buffer,
   options: ParseOptions,
   maxDefault: number,
-  code: string,
-  tooLargeCode: string,
+  code: ErrorCode,
+  tooLargeCode: ErrorCode,
 ): Json {
   const max = options.maxBytes ?? maxDefault;
   if (bytes.length > max)
@@ -54,7 +54,11 @@ function parseJsonObject(
   return value;
 }
 
-function optionalStringRecord(v: unknown, code: string, where: string): Record<string, string> | undefined {
+function optionalStringRecord(
+  v: unknown,
+  code: ErrorCode,
+  where: string,
+): Record<string, string> | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isObject(v) || !Object.values(v).every((x) => typeof x === 'string'))
     throw invalid(code, where, 'expected an object of strings');
@@ -62,7 +66,7 @@ function optionalStringRecord(v: unknown, code: string, where: string): Record<s
 }
 
 /** Validate one descriptor (manifest entry, config or layer reference). */
-export function parseDescriptor(v: unknown, where: string, code = 'MANIFEST_INVALID'): Descriptor {
+export function parseDescriptor(v: unknown, where: string, code: ErrorCode = 'MANIFEST_INVALID'): Descriptor {
   if (!isObject(v)) throw invalid(code, where, 'expected a descriptor object');
   if (typeof v.mediaType !== 'string' || v.mediaType === '')
     throw invalid(code, where, 'mediaType is missing');
@@ -99,7 +103,7 @@ function unsupported(mediaType: string, subject: string): ImageChangelogError {
       ? 'Docker schema 1 is obsolete; re-push the image with a current client'
       : 'expected an OCI or Docker schema 2 image manifest or index';
   return new ImageChangelogError(
-    'UNSUPPORTED_MEDIA_TYPE',
+    'MEDIA_TYPE_UNSUPPORTED',
     `${subject}: unsupported media type "${mediaType.slice(0, 200)}" (${why})`,
     { subject },
   );
@@ -167,7 +171,7 @@ export function parseManifestOrIndex(bytes: Buffer, options: ParseOptions): Mani
     const d = parseDescriptor(l, `${subject} layers[${i}]`);
     if (!isLayerMediaType(d.mediaType)) {
       throw new ImageChangelogError(
-        'UNSUPPORTED_MEDIA_TYPE',
+        'MEDIA_TYPE_UNSUPPORTED',
         `${subject} layers[${i}]: unsupported layer media type "${d.mediaType.slice(0, 200)}"`,
         {
           subject,
@@ -184,7 +188,7 @@ export function parseManifestOrIndex(bytes: Buffer, options: ParseOptions): Mani
 
 function unsupportedConfig(mediaType: string, subject: string): ImageChangelogError {
   return new ImageChangelogError(
-    'UNSUPPORTED_MEDIA_TYPE',
+    'MEDIA_TYPE_UNSUPPORTED',
     `${subject}: config media type "${mediaType.slice(0, 200)}" is not a container image config (an artifact, not an image?)`,
     { subject },
   );
