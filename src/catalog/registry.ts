@@ -6,6 +6,9 @@ import { rpmCataloger } from './os/rpm/index.js';
 import { OS_RELEASE_GLOBS } from './os/os-release.js';
 import { ACCOUNT_GLOBS } from './accounts/accounts.js';
 import { langCatalogers, langProbes } from './lang/index.js';
+import { runtimeCatalogers } from './runtime/index.js';
+import { binaryCatalogers } from './binary/index.js';
+import { binaryIdentityProbe } from './probes/binary-identity.js';
 import { fileDigestsProbe } from './probes/file-digests.js';
 import { createSecretsProbe, DEFAULT_SECRETS_MAX_FILE_BYTES } from '../policy/secrets-probe.js';
 
@@ -15,6 +18,8 @@ export const defaultCatalogers: readonly Cataloger[] = [
   apkCataloger,
   rpmCataloger,
   ...langCatalogers,
+  ...runtimeCatalogers,
+  ...binaryCatalogers,
 ];
 
 /** Probes that look at file contents while layers stream. */
@@ -22,6 +27,7 @@ export function defaultProbes(options: { secretsMaxFileBytes?: number } = {}): C
   return [
     fileDigestsProbe,
     ...langProbes,
+    binaryIdentityProbe,
     createSecretsProbe({ maxFileBytes: options.secretsMaxFileBytes ?? DEFAULT_SECRETS_MAX_FILE_BYTES }),
   ];
 }
