@@ -6,6 +6,7 @@ import { rpmCataloger } from './os/rpm/index.js';
 import { OS_RELEASE_GLOBS } from './os/os-release.js';
 import { langCatalogers, langProbes } from './lang/index.js';
 import { fileDigestsProbe } from './probes/file-digests.js';
+import { debianChangelogProbe } from './changelog/debian-changelog-probe.js';
 import { createSecretsProbe, DEFAULT_SECRETS_MAX_FILE_BYTES } from '../policy/secrets-probe.js';
 
 /** Every cataloger, in a fixed order (OS package managers first). A static list, no discovery. */
@@ -20,6 +21,7 @@ export const defaultCatalogers: readonly Cataloger[] = [
 export function defaultProbes(options: { secretsMaxFileBytes?: number } = {}): ContentProbe[] {
   return [
     fileDigestsProbe,
+    debianChangelogProbe,
     ...langProbes,
     createSecretsProbe({ maxFileBytes: options.secretsMaxFileBytes ?? DEFAULT_SECRETS_MAX_FILE_BYTES }),
   ];
