@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  CACHE_FORMAT_VERSION,
   captureSpecKey,
   deserializeLayerIndex,
   DiskLayerIndexCache,
@@ -74,7 +75,9 @@ describe('layer-index-cache', () => {
     const nl = file.indexOf(0x0a);
     expect(deserializeLayerIndex(Buffer.from(''))).toBeUndefined();
     const older = Buffer.concat([
-      Buffer.from(file.toString('latin1', 0, nl).replace(' 2 ', ' 1 ')),
+      Buffer.from(
+        file.toString('latin1', 0, nl).replace(` ${CACHE_FORMAT_VERSION} `, ` ${CACHE_FORMAT_VERSION - 1} `),
+      ),
       file.subarray(nl),
     ]);
     expect(deserializeLayerIndex(older)).toBeUndefined();

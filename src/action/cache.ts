@@ -1,7 +1,6 @@
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 import { mkdir } from 'node:fs/promises';
-import type { CompareResult } from '../scan/compare-images.js';
 
 /**
  * Layer indexes travel between runs in the Actions cache. The key names the layers this run saw, and
@@ -29,14 +28,12 @@ export async function restoreLayerCache(dir: string, keyBase: string): Promise<s
 export async function saveLayerCache(
   dir: string,
   keyBase: string,
-  result: CompareResult,
+  layerDiffIDs: readonly string[],
   restoredKey: string | undefined,
 ): Promise<void> {
   if (!cache.isFeatureAvailable()) return;
-  const layers = [...(result.before?.image.layers ?? []), ...result.after.image.layers]
-    .map((l) => l.diffID.slice(7, 19))
-    .sort();
-  const key = `${keyBase}-${[...new Set(layers)].join('.').slice(0, 400)}`;
+  const layers = [...new Set(layerDiffIDs.map((id) => id.slice(7, 19)))].sort();
+  const key = `${keyBase}-${layers.join('.').slice(0, 400)}`;
   if (key === restoredKey) {
     core.info('layer index cache is current');
     return;

@@ -2,6 +2,7 @@ import { ImageChangelogError } from '../util/errors.js';
 import { parseSize } from '../policy/values.js';
 import { parsePlatform } from '../image/platform.js';
 import type { Platform } from '../image/types.js';
+import { DEFAULT_DEPTH, DEFAULT_LIMITS, DEFAULT_PREVIOUS_TAG_TEMPLATE } from '../core/index.js';
 
 /** Every input of action.yml, read once and validated. */
 export interface Inputs {
@@ -77,7 +78,7 @@ export function readInputs(get: (name: string) => string): Inputs {
   if (previous && /\s/.test(previous))
     throw invalid('previous', `must be one reference, 'auto' or empty, got '${previousRaw}'`);
 
-  const template = get('previous-tag-template').trim() || '{repository}:{tag}';
+  const template = get('previous-tag-template').trim() || DEFAULT_PREVIOUS_TAG_TEMPLATE;
   if (!/\{tag\}|\{version\}/.test(template))
     throw invalid('previous-tag-template', `must contain {tag} or {version}, got '${template}'`);
 
@@ -85,7 +86,7 @@ export function readInputs(get: (name: string) => string): Inputs {
   if (failOn !== 'stop' && failOn !== 'warn' && failOn !== 'never')
     throw invalid('fail-on', `expected stop, warn or never, got '${failOn}'`);
 
-  const depthRaw = get('depth').trim() || '2';
+  const depthRaw = get('depth').trim() || String(DEFAULT_DEPTH);
   let depth: number | 'all';
   if (depthRaw === 'all') depth = 'all';
   else if (/^\d+$/.test(depthRaw) && Number(depthRaw) >= 1 && Number(depthRaw) <= 64)
@@ -115,8 +116,8 @@ export function readInputs(get: (name: string) => string): Inputs {
     githubToken: get('github-token').trim(),
     insecureRegistries: list(get('insecure-registries')),
     cache: bool(get, 'cache', true),
-    maxLayerBytes: sizeInput(get, 'max-layer-size', 64 * 1024 ** 3),
-    maxEntries: countInput(get, 'max-entries', 2_000_000),
+    maxLayerBytes: sizeInput(get, 'max-layer-size', DEFAULT_LIMITS.maxLayerBytes),
+    maxEntries: countInput(get, 'max-entries', DEFAULT_LIMITS.maxEntries),
   };
   const pullRequest = get('pull-request').trim();
   if (pullRequest) {

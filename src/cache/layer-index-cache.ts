@@ -9,7 +9,8 @@ import type { CaptureSpec, EntryType, FileEntry, LayerIndex, Whiteout } from '..
  * corrupt entry is detected and rebuilt, and the directory is bounded in size with
  * least-recently-used eviction (a hit refreshes the file's mtime).
  */
-export const CACHE_FORMAT_VERSION = 2;
+/** 3: entries carry xattrs (a 13th row field). */
+export const CACHE_FORMAT_VERSION = 3;
 export const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
 
 export interface LayerIndexCache {
@@ -57,6 +58,7 @@ type Row = [
   number,
   number,
   unknown,
+  Record<string, string> | 0,
 ];
 
 /**
@@ -82,6 +84,7 @@ export function serializeLayerIndex(index: LayerIndex): Buffer[] {
     e.devmajor ?? 0,
     e.devminor ?? 0,
     e.probes ?? 0,
+    e.xattrs ?? 0,
   ]);
   const meta = JSON.stringify({
     diffID: index.diffID,
@@ -149,6 +152,7 @@ export function deserializeLayerIndex(file: Buffer): LayerIndex | undefined {
       e.devminor = r[10];
     }
     if (r[11] !== 0) e.probes = r[11] as Record<string, unknown>;
+    if (r[12] !== undefined && r[12] !== 0) e.xattrs = r[12];
     return e;
   });
   const whiteouts: Whiteout[] = s.whiteouts.map(([path, k]) => ({ path, kind: k === 1 ? 'opaque' : 'file' }));

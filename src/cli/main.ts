@@ -1,26 +1,24 @@
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseCommand, USAGE, type CommonFlags, type Command } from './args.js';
+import { parseCommand, type CommonFlags, type Command } from './args.js';
+import { helpText } from './help.js';
 import { Progress } from './progress.js';
-import { buildSources } from './sources.js';
 import { VERSION } from '../version.js';
-import { describeError, ImageChangelogError } from '../util/errors.js';
+import { describeError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { parsePlatform } from '../image/platform.js';
-import { DiskLayerIndexCache } from '../cache/layer-index-cache.js';
-import { defaultCaptureSpec } from '../catalog/registry.js';
-import { compareImages, inspectImage, type CompareResult, type ScanOptions } from '../scan/compare-images.js';
+import {
+  buildChangelog,
+  inspect,
+  loadPolicy,
+  type PolicyChoice,
+  type Ports,
+  type ScanRequest,
+} from '../core/index.js';
 import { summarizeInventory, renderInspectText } from '../render/inspect.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
-import { loadPolicy } from '../policy/load.js';
-import { evaluatePolicy } from '../policy/evaluate.js';
-import { verdictLine } from '../policy/summary.js';
-import type { Verdict } from '../policy/types.js';
-import type { Policy } from '../policy/model.js';
-import type { Changes } from '../diff/types.js';
+import { verdictLine } from '../render/verdict.js';
 
 export const EXIT = { ok: 0, changed: 1, stop: 2, error: 3 } as const;
 
@@ -34,46 +32,46 @@ function defaultCacheDir(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'image-changelog');
 }
 
-function scanOptions(flags: CommonFlags, io: Io, progress: Progress): ScanOptions {
-  const capture = defaultCaptureSpec(flags.maxCaptureBytes ? { maxFileBytes: flags.maxCaptureBytes } : {});
-  const options: ScanOptions = {
-    capture,
-    sources: buildSources(flags, io.env),
+function scanRequest(flags: CommonFlags): ScanRequest {
+  return {
+    ...(flags.platform ? { platform: flags.platform } : {}),
     limits: {
-      ...(flags.maxLayerBytes ? { maxUncompressedBytes: flags.maxLayerBytes } : {}),
+      ...(flags.maxLayerBytes ? { maxLayerBytes: flags.maxLayerBytes } : {}),
       ...(flags.maxEntries ? { maxEntries: flags.maxEntries } : {}),
+      ...(flags.maxCaptureBytes ? { maxCaptureBytes: flags.maxCaptureBytes } : {}),
     },
-    onPhase: progress.onPhase,
-    onLayer: progress.onLayer,
   };
-  if (flags.platform) options.platform = parsePlatform(flags.platform);
-  if (!flags.noCache)
-    options.cache = new DiskLayerIndexCache(flags.cacheDir ?? defaultCacheDir(io.env), capture);
-  return options;
+}
+
+function ports(flags: CommonFlags, io: Io, progress: Progress): Ports {
+  const username = flags.username ?? io.env.REGISTRY_USERNAME;
+  const password = flags.password ?? io.env.REGISTRY_PASSWORD;
+  return {
+    registry: {
+      ...(username && password ? { username, password } : {}),
+      ...(io.env.GITHUB_TOKEN ? { githubToken: io.env.GITHUB_TOKEN } : {}),
+      insecureRegistries: flags.insecureRegistries,
+      ...(flags.registryTimeoutMs ? { idleTimeoutMs: flags.registryTimeoutMs } : {}),
+      env: io.env,
+    },
+    ...(flags.noCache ? {} : { cacheDir: flags.cacheDir ?? defaultCacheDir(io.env) }),
+    progress,
+  };
+}
+
+function policyChoice(arg: string): PolicyChoice {
+  return arg === 'recommended' ? 'recommended' : { path: arg };
 }
 
 async function emit(text: string, output: string | undefined, io: Io): Promise<void> {
-  if (output) await writeFileAtomic(output, text);
-  else io.stdout.write(text);
-}
-
-async function policyFrom(path: string): Promise<ReturnType<typeof loadPolicy>> {
-  if (path === 'recommended') return loadPolicy('extends: recommended\n', 'recommended');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new ImageChangelogError('POLICY_NOT_FOUND', `cannot read policy file ${path}`, {
-      subject: path,
-      hint: 'check the path',
-    });
-  }
-  return loadPolicy(text, path);
+  const line = text.endsWith('\n') ? text : `${text}\n`;
+  if (output) await writeFileAtomic(output, line);
+  else io.stdout.write(line);
 }
 
 async function execute(cmd: Command, io: Io): Promise<number> {
   if (cmd.name === 'help') {
-    io.stdout.write(`${USAGE}\n`);
+    io.stdout.write(`${helpText(cmd.topic)}\n`);
     return EXIT.ok;
   }
   if (cmd.name === 'version') {
@@ -82,9 +80,8 @@ async function execute(cmd: Command, io: Io): Promise<number> {
   }
   const progress = Progress.for(io.stderr, cmd.progress);
   try {
-    const options = scanOptions(cmd, io, progress);
     if (cmd.name === 'inspect') {
-      const inv = await inspectImage(cmd.image, options);
+      const inv = await inspect(cmd.image, scanRequest(cmd), ports(cmd, io, progress));
       progress.done();
       const text = cmd.json
         ? `${JSON.stringify({ summary: summarizeInventory(inv), ...inv }, null, 1)}\n`
@@ -93,17 +90,15 @@ async function execute(cmd: Command, io: Io): Promise<number> {
       return EXIT.ok;
     }
     if (cmd.name === 'diff') {
-      const policy = cmd.policy ? await policyFrom(cmd.policy) : undefined;
-      // Only the changes and the verdict outlive this call: the two inventories (every file of both
-      // images) can be collected while the report is rendered.
-      const { changes, verdict } = judge(
-        await compareImages(
-          cmd.previous,
-          cmd.image,
-          { exclude: cmd.exclude, defaultExcludes: cmd.defaultExcludes, depth: cmd.depth },
-          options,
-        ),
-        policy,
+      const { changes, verdict } = await buildChangelog(
+        {
+          image: cmd.image,
+          previous: cmd.previous,
+          diff: { exclude: cmd.exclude, defaultExcludes: cmd.defaultExcludes, depth: cmd.depth },
+          ...(cmd.policy ? { policy: policyChoice(cmd.policy) } : {}),
+          ...scanRequest(cmd),
+        },
+        ports(cmd, io, progress),
       );
       progress.done();
       const color = !cmd.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
@@ -113,7 +108,7 @@ async function execute(cmd: Command, io: Io): Promise<number> {
           : cmd.format === 'text'
             ? renderText(changes, { color, ...(verdict ? { verdict } : {}) })
             : renderMarkdown(changes, { surface: cmd.surface, ...(verdict ? { verdict } : {}) });
-      await emit(text.endsWith('\n') ? text : `${text}\n`, cmd.output, io);
+      await emit(text, cmd.output, io);
       if (verdict?.result === 'stop') {
         io.stderr.write(`${verdictLine(verdict)}\n`);
         return EXIT.stop;
@@ -121,29 +116,23 @@ async function execute(cmd: Command, io: Io): Promise<number> {
       return cmd.exitCode && changes.hasChanges ? EXIT.changed : EXIT.ok;
     }
     // policy check
-    const policy = await policyFrom(cmd.policy ?? 'recommended');
+    const policyArg = cmd.policy ?? 'recommended';
     if (!cmd.image) {
-      io.stdout.write(`policy ${cmd.policy ?? 'recommended'} is valid (${policy.rules.length} rules)\n`);
+      const policy = await loadPolicy(policyChoice(policyArg));
+      io.stdout.write(`policy ${policyArg} is valid (${policy.rules.length} rules)\n`);
       return EXIT.ok;
     }
-    const result = await compareImages(
-      cmd.previous,
-      cmd.image,
-      { exclude: [], defaultExcludes: true, depth: 2 },
-      options,
+    const { verdict } = await buildChangelog(
+      { image: cmd.image, previous: cmd.previous, policy: policyChoice(policyArg), ...scanRequest(cmd) },
+      ports(cmd, io, progress),
     );
     progress.done();
-    const verdict = evaluatePolicy(policy, result.changes, result.after, new Date());
+    if (!verdict) throw new Error('no verdict for a run with a policy');
     io.stdout.write(cmd.json ? `${JSON.stringify(verdict, null, 2)}\n` : `${verdictLine(verdict)}\n`);
     return verdict.result === 'stop' ? EXIT.stop : EXIT.ok;
   } finally {
     progress.done();
   }
-}
-
-function judge(result: CompareResult, policy: Policy | undefined): { changes: Changes; verdict?: Verdict } {
-  const verdict = policy ? evaluatePolicy(policy, result.changes, result.after, new Date()) : undefined;
-  return { changes: result.changes, ...(verdict ? { verdict } : {}) };
 }
 
 /** The CLI: parse argv, run, and turn any failure into one line on stderr and exit code 3. */

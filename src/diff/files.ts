@@ -1,4 +1,5 @@
 import type { InventoryFile } from '../catalog/types.js';
+import { capabilitiesText } from '../layers/capabilities.js';
 import type { FileAspect, FileChange, FileState } from './types.js';
 
 /**
@@ -8,7 +9,8 @@ import type { FileAspect, FileChange, FileState } from './types.js';
  * - Regular files compare by content digest (and size); symlinks by target; a change of type is a
  *   modification. A hard link is only another name for content: file <-> hardlink with the same
  *   content, or a hardlink now pointing at another name of the same content, is no change.
- * - mode (including setuid/setgid/sticky), uid and gid changes alone are `metadata` changes. Symlink
+ * - mode (including setuid/setgid/sticky), uid, gid and xattr (file capability) changes alone are
+ *   `metadata` changes. Symlink
  *   modes are ignored (Linux ignores them and tar tools write them differently).
  * - Directories: a mode/owner change is reported (a world-writable or setgid directory matters); an
  *   added or removed directory only when it is empty in its image (a mount point, a volume, a state
@@ -78,13 +80,23 @@ function compareEntries(b: InventoryFile, a: InventoryFile): FileAspect[] {
   if (type !== 'symlink' && (b.mode & 0o7777) !== (a.mode & 0o7777)) aspects.push('mode');
   if (b.uid !== a.uid) aspects.push('uid');
   if (b.gid !== a.gid) aspects.push('gid');
+  if (xattrKey(b) !== xattrKey(a)) aspects.push('xattrs');
   return aspects;
+}
+
+/** Xattrs in one comparable string (names sorted), '' when there are none. */
+function xattrKey(f: InventoryFile): string {
+  if (f.xattrs === undefined) return '';
+  return JSON.stringify(Object.entries(f.xattrs).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
 }
 
 export function state(f: InventoryFile): FileState {
   const s: FileState = { type: f.type, mode: f.mode, uid: f.uid, gid: f.gid, size: f.size, layer: f.layer };
   if (f.sha256 !== undefined) s.sha256 = f.sha256;
   if (f.link !== undefined) s.link = f.link;
+  const capabilities = capabilitiesText(f.xattrs);
+  if (capabilities !== undefined) s.capabilities = capabilities;
+  if (f.xattrs !== undefined) s.xattrs = Object.keys(f.xattrs).sort();
   return s;
 }
 

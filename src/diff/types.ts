@@ -54,7 +54,7 @@ export interface PackageRef {
 export type FileChangeKind = 'added' | 'removed' | 'modified' | 'metadata';
 
 /** Which metadata differ on a `modified`/`metadata` change. */
-export type FileAspect = 'content' | 'mode' | 'uid' | 'gid' | 'type' | 'link' | 'size';
+export type FileAspect = 'content' | 'mode' | 'uid' | 'gid' | 'type' | 'link' | 'size' | 'xattrs';
 
 export interface FileState {
   type: EntryType;
@@ -65,6 +65,10 @@ export interface FileState {
   sha256?: string;
   link?: string;
   layer: number;
+  /** File capabilities in getcap's form (`cap_net_raw=ep`), when the file has any. */
+  capabilities?: string;
+  /** Names of the file's extended attributes, sorted, when it has any. */
+  xattrs?: string[];
 }
 
 export interface FileChange {

@@ -14,6 +14,7 @@ import {
 import { createDecompressor, sniffCompression, SNIFF_BYTES, type Compression } from './compression.js';
 import { EndOfArchiveScan } from './end-of-archive.js';
 import { normalizeEntryPath } from './paths.js';
+import { watchPaxXattrs, type Xattrs } from './pax-xattrs.js';
 import { checkFraming, isWhiteoutPath, toFileEntry, toWhiteout } from './tar-entry.js';
 import type { CaptureSpec, FileEntry, LayerIndex, LayerWarning, Whiteout } from './types.js';
 import { waitForEvent, type Emitter } from './wait-for-event.js';
@@ -78,6 +79,8 @@ class LayerReader {
 
   /** The entry whose data is streaming now, and the parser's continuation for it. */
   private current: FileEntry | null = null;
+  /** Xattrs of the PAX header just decoded: they belong to the next entry the parser emits. */
+  private paxXattrs: Xattrs | undefined = undefined;
   private pendingNext: ((err?: Error | null) => void) | null = null;
 
   /** First error of each origin; the most specific one wins when reporting. */
@@ -113,6 +116,9 @@ class LayerReader {
     if (layer.digest !== layer.diffID) this.storedHash = hashFor(layer.digest, this.name);
     this.extract = tar.extract({ highWaterMark: TAR_HIGH_WATER_MARK });
     this.extract.on('entry', this.onEntryBound);
+    watchPaxXattrs(this.extract, (xattrs) => {
+      this.paxXattrs = xattrs;
+    });
     this.extract.on('error', (error: Error) => {
       if (error === this.failure || this.ended) return;
       // Garbage after the marker: Docker and containerd never read it either.
@@ -301,6 +307,8 @@ class LayerReader {
   /** Turn a header into an entry or whiteout and record it; null when the header adds no entry. */
   private index(header: Header): FileEntry | null {
     const name = header.name;
+    const xattrs = this.paxXattrs;
+    this.paxXattrs = undefined;
     if (name.includes('\uFFFD')) {
       this.warnings.push({
         code: 'INVALID_UTF8_NAME',
@@ -317,6 +325,7 @@ class LayerReader {
     }
     const entry = toFileEntry(header, path, this.name, this.warnings);
     if (entry === null) return null;
+    if (xattrs !== undefined) entry.xattrs = xattrs;
     this.entries.push(entry);
     if (entry.type === 'hardlink' && this.matches(path)) {
       // A captured path that is a hardlink carries the content of its (same-layer) target.

@@ -23,7 +23,7 @@ export interface SquashOptions {
  *   dropped and becomes an implicit directory, with a PARENT_NOT_DIR warning. A real extractor would
  *   fail (or follow a symlink out of the layer); keeping the entry at its literal path loses nothing.
  * - Parent directories never listed in any layer stay implicit: no synthetic entries are made.
- * - A hardlink takes sha256, probe results, size, mode, uid and gid from its target as the tree holds it at that
+ * - A hardlink takes sha256, probe results, xattrs, size, mode, uid and gid from its target as the tree holds it at that
  *   moment (same layer or lower), and keeps type 'hardlink' and its `link`. A missing target leaves
  *   it without sha256, with a HARDLINK_TARGET_MISSING warning.
  *
@@ -141,6 +141,9 @@ class TreeBuilder {
     if (target.sha256 !== undefined) node.sha256 = target.sha256;
     // Same inode, same content: what probes found in the target (secrets, digests) holds here too.
     if (target.probes !== undefined) node.probes = target.probes;
+    // Xattrs (file capabilities) belong to the inode too.
+    if (target.xattrs !== undefined) node.xattrs = target.xattrs;
+    else delete node.xattrs;
     node.size = target.size;
     node.mode = target.mode;
     node.uid = target.uid;

@@ -20,6 +20,11 @@ export interface FileEntry {
   devminor?: number;
   /** Modification time in seconds since the epoch (informational; never compared). */
   mtime?: number;
+  /**
+   * Extended attributes from the entry's PAX records (`SCHILY.xattr.*`, `LIBARCHIVE.xattr.*`), name ->
+   * base64 of the raw value; absent when there are none. `security.capability` holds file capabilities.
+   */
+  xattrs?: Record<string, string>;
   /** Results of content probes that matched this entry, by probe id. JSON-serialisable. */
   probes?: Record<string, unknown>;
 }

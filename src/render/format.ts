@@ -185,6 +185,7 @@ export function fileDetails(change: FileChange): {
     if (s.type !== 'symlink') facts.push(`mode ${formatMode(s.mode)}`);
     if (s.uid !== 0 || s.gid !== 0) facts.push(`owner ${s.uid}:${s.gid}`);
     if (s.type === 'symlink' && s.link !== undefined) link = { after: s.link };
+    if (s.capabilities !== undefined) facts.push(`capabilities ${s.capabilities}`);
   } else if (b && a) {
     for (const aspect of change.aspects) {
       if (aspect === 'content')
@@ -199,6 +200,13 @@ export function fileDetails(change: FileChange): {
       else if (aspect === 'gid') facts.push(`gid ${b.gid} → ${a.gid}`);
       else if (aspect === 'link')
         link = { ...(b.link !== undefined ? { before: b.link } : {}), after: a.link ?? '' };
+      else if (aspect === 'xattrs')
+        facts.push(
+          b.capabilities !== a.capabilities
+            ? `capabilities ${b.capabilities ?? 'none'} → ${a.capabilities ?? 'none'}`
+            : // xattr names come from the image: counted here, never shown among our own words
+              `extended attributes (${b.xattrs?.length ?? 0} → ${a.xattrs?.length ?? 0})`,
+        );
     }
   }
   if (a && (a.mode & 0o6000) !== 0 && a.type !== 'dir' && (!b || (b.mode & 0o6000) !== (a.mode & 0o6000))) {

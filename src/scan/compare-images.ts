@@ -23,7 +23,12 @@ export interface ScanOptions {
   cache?: LayerIndexCache;
   concurrency?: number;
   limits?: Omit<ReadLayerOptions, 'signal'>;
+  /** Every cataloger of the run (default: the built-in ones). */
   catalogers?: readonly Cataloger[];
+  /**
+   * What the layer reader keeps; default: the files `catalogers` ask for. A persistent `cache` must be
+   * keyed by this same spec (the core builds both from one).
+   */
   capture?: CaptureSpec;
   signal?: AbortSignal;
   onPhase?: (phase: ScanPhase, detail: string) => void;
@@ -38,7 +43,7 @@ export interface CompareResult {
 
 function indexer(options: ScanOptions): LayerIndexer {
   return new LayerIndexer({
-    spec: options.capture ?? defaultCaptureSpec(),
+    spec: options.capture ?? defaultCaptureSpec({ catalogers: options.catalogers ?? defaultCatalogers }),
     cache: options.cache ?? new MemoryLayerIndexCache(),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.limits ? { read: options.limits } : {}),

@@ -1,4 +1,4 @@
-import type { RuleAction, Verdict, Violation } from './types.js';
+import type { RuleAction, Verdict, Violation } from '../policy/types.js';
 
 /** How many violations the one-line summary names before "and N more". */
 const NAMED_IN_LINE = 3;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verdictAnnotations, verdictLine } from '../../src/policy/summary.js';
+import { verdictAnnotations, verdictLine } from '../../src/render/verdict.js';
 import type { Verdict, Violation } from '../../src/policy/types.js';
 
 const v = (

@@ -1,0 +1,108 @@
+import type { Changes } from '../diff/types.js';
+import type { Verdict } from '../policy/types.js';
+import { pairStages, type RootBase, type StagePair } from '../dockerfile/pair.js';
+import { readDockerfile, type Dockerfile } from '../dockerfile/stages.js';
+
+/** One Dockerfile as the pull request's base and head commits hold it (undefined: absent there). */
+export interface DockerfileVersions {
+  path: string;
+  old?: string;
+  new?: string;
+}
+
+export interface DockerfileRequest {
+  files: readonly DockerfileVersions[];
+  /** `--build-arg K=V`: overrides the defaults of ARGs declared before the first FROM. */
+  buildArgs?: ReadonlyMap<string, string>;
+  /** The target platform (`linux/amd64`): `$TARGETPLATFORM` and the platform compared when FROM names none. */
+  platform?: string;
+}
+
+/** What comparing one pair of base images gave: the changes, and the policy's verdict when a policy applies. */
+export interface StageComparison {
+  changes: Changes;
+  verdict?: Verdict;
+}
+
+/**
+ * Compares two images (previous undefined: a first release) on a platform (undefined: the default
+ * choice). The adapters pass the one-image-pair use case, so a stage is compared exactly as an image is.
+ */
+export type CompareImages = (
+  previous: string | undefined,
+  image: string,
+  platform: string | undefined,
+) => Promise<StageComparison>;
+
+export interface StageChangelog {
+  pair: StagePair;
+  /** The comparison, for pairs whose base changed (or was added) and is an image. */
+  comparison?: StageComparison;
+}
+
+export type DockerfileStatus = 'modified' | 'added' | 'removed' | 'unchanged';
+
+export interface DockerfileChangelog {
+  path: string;
+  status: DockerfileStatus;
+  /** Final stage first. */
+  stages: StageChangelog[];
+}
+
+function statusOf(file: DockerfileVersions, pairs: readonly StagePair[]): DockerfileStatus {
+  if (file.old === undefined) return 'added';
+  if (file.new === undefined) return 'removed';
+  return pairs.some((p) => p.change !== 'unchanged') ? 'modified' : 'unchanged';
+}
+
+/** The image a stage side needs pulled, or undefined for scratch. */
+function imageOf(base: RootBase | undefined): string | undefined {
+  return base?.kind === 'image' ? base.reference : undefined;
+}
+
+/**
+ * The base-image use case: read each Dockerfile's two versions, pair their stages, and compare the base
+ * images of every pair that changed, final stage first. Unchanged stages are never opened; a pair that
+ * two stages share (`FROM base AS app` on a changed `base`) is compared once. Parse errors fail before
+ * any image is read.
+ */
+export async function buildDockerfileChangelogs(
+  request: DockerfileRequest,
+  compare: CompareImages,
+): Promise<DockerfileChangelog[]> {
+  const read = (text: string | undefined, path: string): Dockerfile | undefined =>
+    text === undefined
+      ? undefined
+      : readDockerfile(text, path, {
+          ...(request.buildArgs ? { buildArgs: request.buildArgs } : {}),
+          ...(request.platform ? { platform: request.platform } : {}),
+        });
+  const planned = request.files.map((file) => {
+    const pairs = pairStages(read(file.old, file.path), read(file.new, file.path));
+    return { file, pairs };
+  });
+
+  const done = new Map<string, Promise<StageComparison>>();
+  const out: DockerfileChangelog[] = [];
+  for (const { file, pairs } of planned) {
+    const stages: StageChangelog[] = [];
+    for (const pair of pairs) {
+      const image = imageOf(pair.new?.base);
+      if ((pair.change !== 'changed' && pair.change !== 'added') || image === undefined) {
+        stages.push({ pair });
+        continue;
+      }
+      const previous = imageOf(pair.old?.base);
+      const platform = pair.new?.base.platform ?? request.platform;
+      const key = `${previous ?? ''}|${image}|${platform ?? ''}`;
+      let comparison = done.get(key);
+      if (!comparison) {
+        comparison = compare(previous, image, platform);
+        done.set(key, comparison);
+      }
+      stages.push({ pair, comparison: await comparison });
+    }
+    out.push({ path: file.path, status: statusOf(file, pairs), stages });
+  }
+  return out;
+}
