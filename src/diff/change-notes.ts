@@ -112,7 +112,8 @@ function notesWithoutChangelog(
       if (higher.metadata?.installer === 'chisel') return undefined;
       const notes: ChangeNotes = {
         ...base,
-        missing: `no changelog in the image (usr/share/doc/${higher.name}/changelog.Debian.gz is absent, often dropped by a dpkg path-exclude)`,
+        missing:
+          'no changelog in the image (its usr/share/doc changelog.Debian.gz is absent, often dropped by a dpkg path-exclude)',
       };
       const link = debianChangelogAddress(higher, context.os);
       if (link) notes.link = link;
@@ -145,14 +146,9 @@ function notesWithoutChangelog(
 
 const isCommit = (c: string | undefined): c is string => c !== undefined && /^[0-9a-f]{7,40}$/.test(c);
 
-/** A path segment with nothing but unreserved characters left as they are. */
+/** A path segment with nothing but unreserved characters left as they are (no `(`, `)`, `'`, `!`, `*`). */
 function segment(s: string): string {
-  return [...Buffer.from(s, 'utf8')]
-    .map((b) => {
-      const c = String.fromCharCode(b);
-      return /[A-Za-z0-9._~+-]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
-    })
-    .join('');
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /**
@@ -160,12 +156,15 @@ function segment(s: string): string {
  * others differ only in that word). Undefined for other distributions.
  */
 export function debianChangelogAddress(pkg: Package, os: OsRelease | undefined): string | undefined {
-  const source = pkg.source?.name ?? pkg.name;
-  const version = (pkg.source?.version ?? pkg.version).replace(/^\d+:/, '');
-  const prefix = source.startsWith('lib') ? source.slice(0, 4) : source.slice(0, 1);
-  const [s, v, p] = [segment(source), segment(version), segment(prefix)];
   const id = os?.id ?? '';
   const like = os?.idLike ?? [];
+  if (id !== 'ubuntu' && id !== 'debian' && !like.includes('debian')) return undefined;
+  const source = pkg.source?.name ?? pkg.name;
+  const version = (pkg.source?.version ?? pkg.version).replace(/^\d+:/, '');
+  // Source names are short and plain ([a-z0-9.+-]); anything longer is not one worth linking.
+  if (source.length > 100 || version.length > 100) return undefined;
+  const prefix = source.startsWith('lib') ? source.slice(0, 4) : source.slice(0, 1);
+  const [s, v, p] = [segment(source), segment(version), segment(prefix)];
   if (id === 'ubuntu')
     return `https://changelogs.ubuntu.com/changelogs/pool/main/${p}/${s}/${s}_${v}/changelog`;
   if (id === 'debian' || like.includes('debian'))

@@ -57,6 +57,8 @@ export interface PackageMatch {
   present?: boolean;
   /** `false` leaves out calendar-versioned packages (tzdata 2024a, ca-certificates 20240203). */
   calendarVersions?: boolean;
+  /** `true`: only changes whose undone changelog entries name a CVE (a downgrade reopening a fix); `false`: the others. */
+  reopensCve?: boolean;
 }
 
 /** A constraint in the package's own scheme. */

@@ -105,6 +105,7 @@ const PACKAGE_FIELDS = {
   },
   present: bool,
   calendarVersions: bool,
+  reopensCve: bool,
 } satisfies { [K in keyof PackageMatch]-?: Reader<NonNullable<PackageMatch[K]>> };
 
 const FILE_FIELDS = {
