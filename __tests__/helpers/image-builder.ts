@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Descriptor, ImageConfig, ImageIndex, Manifest, Platform } from '../../src/image/types.js';
+import type { Descriptor, ImageConfig, ImageIndex, Manifest, Platform } from '../../src/oci/types.js';
 import { compress, type LayerCompression } from './memory-layer.js';
 import { digestOf, makeTar, sha256 } from './tar.js';
 

@@ -7,7 +7,7 @@ import type {
   OwnedFile,
   Package,
 } from '../../src/catalog/types.js';
-import type { ImageConfig } from '../../src/image/types.js';
+import type { ImageConfig } from '../../src/oci/types.js';
 import type { EntryType } from '../../src/layers/types.js';
 
 /**

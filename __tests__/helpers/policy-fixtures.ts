@@ -1,4 +1,4 @@
-import type { ImageConfig } from '../../src/image/types.js';
+import type { ImageConfig } from '../../src/oci/types.js';
 import type { Ecosystem, Inventory, InventoryFile, OsRelease, Package } from '../../src/catalog/types.js';
 import type {
   Changes,

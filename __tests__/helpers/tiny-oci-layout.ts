@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Descriptor, ImageConfig, Platform } from '../../src/image/types.js';
+import type { Descriptor, ImageConfig, Platform } from '../../src/oci/types.js';
 import { digestOf, gzip, makeTar, type TarSpec } from './tar.js';
 
 /** One built image: everything a test needs to check what a source returns. */

@@ -86,12 +86,18 @@ export const streamCases: LayerCase[] = [
   {
     name: 'tar cut in the middle of a header',
     build: () => memoryLayer(sampleTar().subarray(0, BLOCK * 3 + 100)),
-    expect: { error: 'LAYER_CORRUPT', message: 'tar: Unexpected end of data' },
+    expect: {
+      error: 'LAYER_CORRUPT',
+      message: 'tar: the tar ends inside the header at byte 1536 (truncated)',
+    },
   },
   {
     name: 'tar cut in the middle of a file’s content',
     build: () => memoryLayer(sampleTar().subarray(0, BLOCK * 4 + 3000)),
-    expect: { error: 'LAYER_CORRUPT', message: 'tar: Unexpected end of data' },
+    expect: {
+      error: 'LAYER_CORRUPT',
+      message: /tar: the tar ends inside the content of entry ".*" \(header at byte 1536\)/,
+    },
   },
   {
     // Go's archive/tar (Docker, containerd) also takes a clean EOF at a header boundary as the end.
@@ -111,18 +117,19 @@ export const streamCases: LayerCase[] = [
       tar[BLOCK * 3 + 2]! ^= 0x01; // a name byte of the second header; checksum left as it was
       return memoryLayer(tar, { compress: 'zstd' });
     },
-    expect: { error: 'LAYER_CORRUPT', message: 'tar: Invalid tar header' },
+    expect: { error: 'LAYER_CORRUPT', message: 'at byte 1536 has a wrong checksum' },
   },
   {
-    name: 'tar header without ustar or gnu magic (valid checksum)',
+    // Go reads it as a V7 header (name, no prefix, uname or devices), and so do we.
+    name: 'tar header without ustar or gnu magic (valid checksum): a V7 header',
     build: () => memoryLayer(rawTar(patched(rawHeader({ name: 'v7', typeflag: '0' }), 257, '\0'.repeat(8)))),
-    expect: { error: 'LAYER_CORRUPT', message: 'unknown format' },
+    expect: { result: (r) => expect(paths(r)).toEqual(['v7']) },
   },
   {
     name: 'tar header whose size field is not octal',
     build: () =>
       memoryLayer(rawTar(patched(rawHeader({ name: 'f', typeflag: '0' }), FIELD.size, 'zzzzzzzzzzz\0'))),
-    expect: { error: 'LAYER_CORRUPT', message: 'tar: Invalid header' },
+    expect: { error: 'LAYER_CORRUPT', message: 'has a size field that is not a valid number' },
   },
   {
     name: 'tar header with a negative base-256 size',
@@ -133,13 +140,13 @@ export const streamCases: LayerCase[] = [
         rawTar(patched(rawHeader({ name: 'f', typeflag: '0' }), FIELD.size, field.toString('latin1'))),
       );
     },
-    expect: { error: 'LAYER_CORRUPT', message: 'tar: Invalid header' },
+    expect: { error: 'LAYER_CORRUPT', message: 'entry "f" at byte 0 declares a negative size' },
   },
   {
     name: 'tar header whose mode field is not octal',
     build: () =>
       memoryLayer(rawTar(patched(rawHeader({ name: 'f', typeflag: '0' }), FIELD.mode, 'zzzzzzz\0'))),
-    expect: { error: 'LAYER_CORRUPT', message: 'invalid mode' },
+    expect: { error: 'LAYER_CORRUPT', message: 'has a mode field that is not a valid number' },
   },
   {
     // Docker and containerd stop at the marker and only hash the rest; so do we, and say so.
@@ -179,10 +186,11 @@ export const streamCases: LayerCase[] = [
     expect: { result: (r) => expect(paths(r)).toEqual(['a']) },
   },
   {
+    // Go's archive/tar fails here (a zero block, then no second one), so Docker and containerd do.
     name: 'a lone zero block between two entries (not a marker)',
     build: () =>
       memoryLayer(Buffer.concat([rawFile('a', 'A'), Buffer.alloc(BLOCK), rawFile('b', 'B'), END_OF_ARCHIVE])),
-    expect: { result: (r) => expect(paths(r)).toEqual(['a', 'b']) },
+    expect: { error: 'LAYER_CORRUPT', message: 'a single zero block at byte 1024 is followed by more data' },
   },
   {
     name: 'a file whose content is all zeros, followed by more entries',
@@ -201,7 +209,7 @@ export const streamCases: LayerCase[] = [
   {
     name: 'a plain blob that is not a tar',
     build: () => plainLayer(Buffer.from('{"not": "a tar archive at all, just some JSON text"}\n'.repeat(40))),
-    expect: { error: 'LAYER_CORRUPT', message: 'tar: Invalid tar header' },
+    expect: { error: 'LAYER_CORRUPT', message: 'the header at byte 0 has a wrong checksum' },
   },
   {
     name: 'gzip bomb: 64 MiB of a huge file’s zeros, cap 8 MiB',

@@ -44,7 +44,7 @@ export const DOCUMENTED_LAYER_CODES = [
   'TOO_MANY_ENTRIES',
   'PATH_ESCAPE',
   'PATH_INVALID',
-  'UNSUPPORTED_DIGEST',
+  'DIGEST_UNSUPPORTED',
 ] as const;
 
 /** Fail (instead of waiting for the test timeout) when `promise` has not settled within `ms`. */

@@ -3,6 +3,7 @@ import { catalogCase, databaseCases, parseCase, type DatabaseCase } from './case
 import { linkCases } from './cases-links.js';
 import { nameCases } from './cases-names.js';
 import { streamCases } from './cases-stream.js';
+import { tarFormLayerCases } from './cases-tar-forms.js';
 import { runLayerCase, withinTime } from './corpus-runner.js';
 
 /**
@@ -20,6 +21,15 @@ describe('hostile corpus: entry names and PAX headers', () => {
   it.each(nameCases.map((c) => [c.name, c] as const))('behaves as documented on: %s', async (_, c) => {
     await runLayerCase(c);
   });
+});
+
+describe('hostile corpus: tar header forms readers disagree on (read as Go archive/tar reads them)', () => {
+  it.each(tarFormLayerCases.map((c) => [c.name, c] as const))(
+    'behaves as documented on: %s',
+    async (_, c) => {
+      await runLayerCase(c);
+    },
+  );
 });
 
 describe('hostile corpus: symlinks and hardlinks through readLayer and squashLayers', () => {
@@ -55,11 +65,14 @@ describe('hostile corpus size', () => {
       streams: streamCases.length,
       names: nameCases.length,
       links: linkCases.length,
+      tarForms: tarFormLayerCases.length,
       databases: databaseCases.length,
     };
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     console.log(`hostile corpus: ${total} cases`, counts);
-    const all = [...streamCases, ...nameCases, ...linkCases, ...databaseCases].map((c) => c.name);
+    const all = [...streamCases, ...nameCases, ...linkCases, ...tarFormLayerCases, ...databaseCases].map(
+      (c) => c.name,
+    );
     expect(new Set(all).size).toBe(all.length); // names are unique, so each case is reported once
   });
 });

@@ -184,7 +184,7 @@ describe('image/daemon', () => {
       repoDigests: [`ghcr.io/org/app@sha256:${'d'.repeat(64)}`],
     });
     for (const bad of ['../../containers/json', 'a b', 'x?all=1', '']) {
-      await expect(engine.inspect(bad)).rejects.toMatchObject({ code: 'BAD_REFERENCE' });
+      await expect(engine.inspect(bad)).rejects.toMatchObject({ code: 'REFERENCE_INVALID' });
     }
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerArchiveSource, normalizeDockerName } from '../../src/image/docker-archive.js';
-import { sha256Digest } from '../../src/image/json.js';
+import { sha256Digest } from '../../src/oci/digest.js';
 import type { Image, OpenImageOptions } from '../../src/image/types.js';
 import { readLayer } from '../../src/layers/read-layer.js';
 import { ImageChangelogError } from '../../src/util/errors.js';

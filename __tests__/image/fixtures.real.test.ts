@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openImage } from '../../src/image/open.js';
-import { formatPlatform, parsePlatform } from '../../src/image/platform.js';
+import { formatPlatform, parsePlatform } from '../../src/oci/platform.js';
 import type { Image } from '../../src/image/types.js';
 import { readLayer } from '../../src/layers/read-layer.js';
 

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLayer } from '../../src/layers/read-layer.js';
 import { OciArchiveSource } from '../../src/image/oci-archive.js';
 import { OciLayoutSource } from '../../src/image/oci-layout.js';
-import { formatPlatform, parsePlatform } from '../../src/image/platform.js';
-import type { Descriptor, Image, ImageSource, OpenImageOptions, Platform } from '../../src/image/types.js';
+import { formatPlatform, parsePlatform } from '../../src/oci/platform.js';
+import type { Image, ImageSource, OpenImageOptions } from '../../src/image/types.js';
+import type { Descriptor, Platform } from '../../src/oci/types.js';
 import { ImageChangelogError } from '../../src/util/errors.js';
 import {
   buildOciLayoutFiles,
@@ -343,7 +344,7 @@ describe.each(forms)('oci layout sources: $name', (form) => {
       'an artifact media type',
       (f: Map<string, Buffer>) =>
         setIndexJson(f, [blob(f, { schemaVersion: 2 }, 'application/vnd.example.artifact+json')]),
-      'UNSUPPORTED_MEDIA_TYPE',
+      'MEDIA_TYPE_UNSUPPORTED',
     ],
     ['no oci-layout file', (f: Map<string, Buffer>) => f.delete('oci-layout'), 'IMAGE_NOT_FOUND'],
     [
@@ -355,7 +356,7 @@ describe.each(forms)('oci layout sources: $name', (form) => {
       'a sha512 manifest digest',
       (f: Map<string, Buffer>) =>
         setIndexJson(f, [{ mediaType: OCI_MANIFEST, digest: `sha512:${'a'.repeat(128)}`, size: 1 }]),
-      'UNSUPPORTED_DIGEST',
+      'DIGEST_UNSUPPORTED',
     ],
   ])('refuses a layout with %s', async (_what, damage, code) => {
     const built = buildOciLayoutFiles({ layers: [layerA] });

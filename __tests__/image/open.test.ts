@@ -24,7 +24,9 @@ class RecordingSource implements ImageSource {
   constructor(readonly transport: string) {}
   open(reference: string, options: OpenImageOptions): Promise<Image> {
     this.calls.push({ reference, options });
-    return Promise.reject(new ImageChangelogError('RECORDED', `${this.transport} ${reference}`));
+    return Promise.reject(
+      new ImageChangelogError('IMAGE_NOT_FOUND', `recorded: ${this.transport} ${reference}`),
+    );
   }
 }
 
@@ -127,7 +129,7 @@ describe('openImage', () => {
       [`ghcr.io/o/app@sha256:${'a'.repeat(64)}`, docker],
     ] as const) {
       const err = await errorOf(openImage(reference, { extraSources, platform }));
-      expect(err.code).toBe('RECORDED');
+      expect(err.message).toBe(`recorded: ${expected.transport} ${reference}`);
       expect(expected.calls.at(-1)).toEqual({ reference, options: { platform } });
     }
     expect(docker.calls).toHaveLength(4);

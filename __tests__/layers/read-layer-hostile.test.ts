@@ -90,7 +90,7 @@ describe('readLayer on damaged and hostile layers', () => {
     const cut = tarBytes.subarray(0, 512 * 5 + 100);
     const err = await failure(readLayer(memoryLayer(cut, { compress: 'gzip' }), NO_CAPTURE));
     expect(err.code).toBe('LAYER_CORRUPT');
-    expect(err.message).toContain('tar: Unexpected end of data');
+    expect(err.message).toContain('tar: the tar ends inside the content of entry');
   });
 
   it('reports a tar header with a bad checksum as corrupt', async () => {
@@ -98,7 +98,7 @@ describe('readLayer on damaged and hostile layers', () => {
     tarBytes[512 + 3] = tarBytes[512 + 3]! ^ 0x20; // a name byte of the second header
     const err = await failure(readLayer(memoryLayer(tarBytes, { compress: 'zstd' }), NO_CAPTURE));
     expect(err.code).toBe('LAYER_CORRUPT');
-    expect(err.message).toMatch(/tar: Invalid tar header/);
+    expect(err.message).toContain('tar: the header at byte 512 has a wrong checksum');
   });
 
   it('reports bytes that are not a tar at all as corrupt', async () => {
@@ -107,7 +107,7 @@ describe('readLayer on damaged and hostile layers', () => {
     expect(err.code).toBe('LAYER_CORRUPT');
   });
 
-  it('rejects a PAX header larger than the parser allows (10 MB)', async () => {
+  it('rejects a PAX header larger than Go allows (10 MB, over 1 MiB)', async () => {
     const size = 10 * 1024 * 1024;
     const tarBytes = rawTar(
       rawHeader({ name: 'PaxHeader', typeflag: 'x', size }),
@@ -115,7 +115,7 @@ describe('readLayer on damaged and hostile layers', () => {
     );
     const err = await failure(readLayer(memoryLayer(tarBytes, { compress: 'gzip' }), NO_CAPTURE));
     expect(err.code).toBe('LAYER_CORRUPT');
-    expect(err.message).toContain('Header exceeds max size');
+    expect(err.message).toContain('is an extended header of 10485760 bytes, over the 1048576-byte limit');
   });
 
   it.each([
@@ -138,8 +138,8 @@ describe('readLayer on damaged and hostile layers', () => {
   it('rejects a name carrying a NUL byte (via PAX)', async () => {
     const layer = memoryLayer(await makeTar([{ name: 'x', content: 'x', pax: { path: 'etc/pass\0wd' } }]));
     const err = await failure(readLayer(layer, NO_CAPTURE));
-    expect(err.code).toBe('PATH_INVALID');
-    expect(err.message).toContain('NUL');
+    expect(err.code).toBe('LAYER_CORRUPT');
+    expect(err.message).toContain('holds a PAX record "path" with a NUL byte');
   });
 
   it('stops a decompression bomb at the cap without reading much of the endless source', async () => {
@@ -251,6 +251,6 @@ describe('readLayer on damaged and hostile layers', () => {
 
   it('rejects a digest of an unsupported algorithm with a named error', async () => {
     const layer = memoryLayer(await sampleTar(), { digest: 'md5:abc' });
-    expect((await failure(readLayer(layer, NO_CAPTURE))).code).toBe('UNSUPPORTED_DIGEST');
+    expect((await failure(readLayer(layer, NO_CAPTURE))).code).toBe('DIGEST_UNSUPPORTED');
   });
 });

@@ -167,13 +167,12 @@ describe('readLayer', () => {
     expect(index.entries.map((e) => e.sha256)).toEqual([sha256('one'), sha256('two')]);
   });
 
-  it('skips an entry of an unknown type with a warning when the tar has one', async () => {
+  it('refuses an entry of a type Docker and containerd do not extract, naming it', async () => {
     const tarBytes = rawTar(rawHeader({ name: 'vol', typeflag: 'V' }), rawFile('after', 'ok'));
-    const index = await readLayer(memoryLayer(tarBytes), NO_CAPTURE);
-    expect(index.entries.map((e) => e.path)).toEqual(['after']);
-    expect(index.warnings).toEqual([
-      expect.objectContaining({ code: 'UNSUPPORTED_ENTRY_TYPE', path: 'vol' }),
-    ]);
+    await expect(readLayer(memoryLayer(tarBytes), NO_CAPTURE)).rejects.toMatchObject({
+      code: 'LAYER_UNSUPPORTED',
+      message: expect.stringContaining('entry "vol" at byte 0 has type "V" (volume label)') as unknown,
+    });
   });
 
   it('keeps an entry whose name is not valid UTF-8 and warns about it', async () => {

@@ -3,7 +3,8 @@ import { deserializeLayerIndex, serializeLayerIndex } from '../../src/cache/laye
 import type { InventoryFile } from '../../src/catalog/types.js';
 import { diffFiles } from '../../src/diff/files.js';
 import { capabilitiesText, decodeCapabilities } from '../../src/layers/capabilities.js';
-import { parsePaxXattrs } from '../../src/layers/pax-xattrs.js';
+import { xattrsFromPax } from '../../src/layers/pax-xattrs.js';
+import { parsePaxRecords } from '../../src/layers/pax-records.js';
 import { readLayer } from '../../src/layers/read-layer.js';
 import { squashLayers } from '../../src/layers/squash.js';
 import type { CaptureSpec } from '../../src/layers/types.js';
@@ -69,21 +70,24 @@ describe('file capabilities', () => {
 
   it('parses SCHILY and LIBARCHIVE xattr records byte for byte; later records win, empty deletes', () => {
     const cap = capV2(SETUID);
-    const parsed = parsePaxXattrs(
-      Buffer.concat([
-        record('path', 'x'),
-        record('SCHILY.xattr.security.capability', cap),
-        record('SCHILY.xattr.user.gone', 'a'),
-        record('SCHILY.xattr.user.gone', ''),
-        record('LIBARCHIVE.xattr.user.na%3Dme', Buffer.from('hello').toString('base64')),
-      ]),
+    const parsed = xattrsFromPax(
+      parsePaxRecords(
+        Buffer.concat([
+          record('path', 'x'),
+          record('SCHILY.xattr.security.capability', cap),
+          record('SCHILY.xattr.user.gone', 'a'),
+          record('SCHILY.xattr.user.gone', ''),
+          record('LIBARCHIVE.xattr.user.na%3Dme', Buffer.from('hello').toString('base64')),
+        ]),
+      ),
     );
     expect(parsed).toEqual({
       'security.capability': cap.toString('base64'),
       'user.na=me': Buffer.from('hello').toString('base64'),
     });
-    expect(parsePaxXattrs(record('path', 'x'))).toBeUndefined();
-    expect(parsePaxXattrs(Buffer.from('99999 SCHILY.xattr.a=b\n'))).toBeUndefined();
+    expect(xattrsFromPax(parsePaxRecords(record('path', 'x')))).toBeUndefined();
+    // A malformed record fails the whole header (as in Go), never a guess at the xattrs.
+    expect(() => parsePaxRecords(Buffer.from('99999 SCHILY.xattr.a=b\n'))).toThrow('invalid length');
   });
 
   it('keeps binary xattrs of a layer entry exactly, gives them to hardlinks, and carries them through the cache', async () => {

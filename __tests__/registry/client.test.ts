@@ -9,7 +9,7 @@ import {
   nextLink,
   type RegistryClientOptions,
 } from '../../src/registry/client.js';
-import { parseReference } from '../../src/registry/reference.js';
+import { parseReference } from '../../src/oci/reference.js';
 import { send } from '../../src/registry/http.js';
 import { BlobStorage, FakeRegistry, serveBytes, type Fault } from '../helpers/fake-registry.js';
 import { digestOf } from '../helpers/tar.js';
@@ -149,10 +149,10 @@ describe('registry/client', () => {
     r.addManifest('team/huge', Buffer.alloc(5000, 0x20), OCI_MANIFEST, 'x');
     const { c } = client({ maxManifestBytes: 4096 });
     await expect(c.getManifest(parseReference(`${r.host}/team/old:x`))).rejects.toMatchObject({
-      code: 'UNSUPPORTED_MANIFEST',
+      code: 'MANIFEST_UNSUPPORTED',
     });
     await expect(c.getManifest(parseReference(`${r.host}/team/huge:x`))).rejects.toMatchObject({
-      code: 'TOO_LARGE',
+      code: 'RESPONSE_TOO_LARGE',
     });
     await expect(c.getManifest(parseReference(`${r.host}/team/none:x`))).rejects.toMatchObject({
       code: 'MANIFEST_NOT_FOUND',

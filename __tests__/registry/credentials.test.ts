@@ -163,15 +163,15 @@ describe('registry/credentials', () => {
     const broken = join(dir, 'broken.json');
     await writeFile(broken, '{not json');
     await expect(new CredentialStore({ dockerConfigPath: broken }).lookup('x.io')).rejects.toMatchObject({
-      code: 'DOCKER_CONFIG',
+      code: 'DOCKER_CONFIG_INVALID',
     });
     const evil = await config({ credHelpers: { 'x.io': '../../bin/sh' } });
     await expect(
       new CredentialStore({ dockerConfigPath: evil, helperEnv: env }).lookup('x.io'),
-    ).rejects.toMatchObject({ code: 'CREDENTIAL_HELPER' });
+    ).rejects.toMatchObject({ code: 'CREDENTIAL_HELPER_FAILED' });
     const badAuth = await config({ auths: { 'x.io': { auth: Buffer.from('nocolon').toString('base64') } } });
     await expect(new CredentialStore({ dockerConfigPath: badAuth }).lookup('x.io')).rejects.toMatchObject({
-      code: 'DOCKER_CONFIG',
+      code: 'DOCKER_CONFIG_INVALID',
     });
     expect(
       await new CredentialStore({ dockerConfigPath: join(dir, 'absent.json') }).lookup('x.io'),

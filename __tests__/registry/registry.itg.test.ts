@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { RegistryClient } from '../../src/registry/client.js';
-import { parseReference } from '../../src/registry/reference.js';
+import { parseReference } from '../../src/oci/reference.js';
 import { resolvePreviousByTags } from '../../src/registry/previous.js';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';

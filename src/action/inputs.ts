@@ -1,7 +1,7 @@
 import { ImageChangelogError } from '../util/errors.js';
 import { parseSize } from '../policy/values.js';
-import { parsePlatform } from '../image/platform.js';
-import type { Platform } from '../image/types.js';
+import { parsePlatform } from '../oci/platform.js';
+import type { Platform } from '../oci/types.js';
 import { DEFAULT_DEPTH, DEFAULT_LIMITS, DEFAULT_PREVIOUS_TAG_TEMPLATE } from '../core/index.js';
 
 /** Every input of action.yml, read once and validated. */

@@ -9,8 +9,8 @@ import type { CaptureSpec, EntryType, FileEntry, LayerIndex, Whiteout } from '..
  * corrupt entry is detected and rebuilt, and the directory is bounded in size with
  * least-recently-used eviction (a hit refreshes the file's mtime).
  */
-/** 3: entries carry xattrs (a 13th row field). */
-export const CACHE_FORMAT_VERSION = 3;
+/** 3: entries carry xattrs (a 13th row field). 4: tars read as Go's archive/tar reads them. */
+export const CACHE_FORMAT_VERSION = 4;
 export const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
 
 export interface LayerIndexCache {

@@ -1,8 +1,8 @@
 import type { FileTree, TreeEntry } from '../layers/types.js';
 
-export type OsEcosystem = 'dpkg' | 'apk' | 'rpm';
-export type LangEcosystem = 'npm' | 'python' | 'gem' | 'composer' | 'go' | 'maven';
-export type Ecosystem = OsEcosystem | LangEcosystem;
+import type { Ecosystem } from './ecosystems.js';
+
+export type { Ecosystem, LangEcosystem, OsEcosystem } from './ecosystems.js';
 
 export interface OsRelease {
   id: string;
@@ -155,7 +155,7 @@ export interface ImageSummary {
 /** Everything we know about one image: the input to the diff and the policy. */
 export interface Inventory {
   image: ImageSummary;
-  config: import('../image/types.js').ImageConfig;
+  config: import('../oci/types.js').ImageConfig;
   os?: OsRelease;
   packages: Package[];
   /** Every path of the squashed tree, sorted by path. */

@@ -1,5 +1,5 @@
-import type { Platform } from '../image/types.js';
-import { parsePlatform } from '../image/platform.js';
+import type { Platform } from '../oci/types.js';
+import { parsePlatform } from '../oci/platform.js';
 import { DiskLayerIndexCache } from '../cache/layer-index-cache.js';
 import type { Cataloger, Inventory } from '../catalog/types.js';
 import { defaultCatalogers, defaultCaptureSpec } from '../catalog/registry.js';

@@ -1,5 +1,5 @@
 import type { RemoteSources } from '../image/remote-sources.js';
-import { formatReference, parseReference } from '../registry/reference.js';
+import { formatReference, parseReference } from '../oci/reference.js';
 
 /**
  * The previous image of a run: a reference, a way to look it up in the new image's registry, or

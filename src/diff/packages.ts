@@ -1,4 +1,5 @@
 import type { OsRelease, Package } from '../catalog/types.js';
+import { isOsEcosystem } from '../catalog/ecosystems.js';
 import { compareVersions, versionBump } from '../catalog/versions/index.js';
 import { changeNotes } from './change-notes.js';
 import type { PackageChange, PackageRef } from './types.js';
@@ -8,8 +9,6 @@ export interface PackageDiffContext {
   beforeOs?: OsRelease;
   afterOs?: OsRelease;
 }
-
-const OS_ECOSYSTEMS = new Set(['dpkg', 'apk', 'rpm']);
 
 /**
  * Metadata keys that identify one build of a package: the same version with a different value
@@ -24,7 +23,7 @@ const BUILD_IDENTITY_KEYS = ['checksum', 'debSha256'] as const;
  * (distroless `status.d/<name>` files even move around).
  */
 function locationKey(pkg: Package): string {
-  if (OS_ECOSYSTEMS.has(pkg.ecosystem)) return '';
+  if (isOsEcosystem(pkg.ecosystem)) return '';
   return pkg.version === '' ? pkg.location : pkg.location.split(pkg.version).join('\u0000v');
 }
 

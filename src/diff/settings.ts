@@ -1,5 +1,5 @@
 import type { Inventory, OsRelease } from '../catalog/types.js';
-import type { HealthcheckConfig } from '../image/types.js';
+import type { HealthcheckConfig } from '../oci/types.js';
 import { REDACTED, shouldRedactKey, redactUrlCredentials } from './secret-keys.js';
 import type { SettingChange } from './types.js';
 

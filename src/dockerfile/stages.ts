@@ -1,4 +1,4 @@
-import { formatReference, parseReference } from '../registry/reference.js';
+import { formatReference, parseReference } from '../oci/reference.js';
 import { isImageChangelogError } from '../util/errors.js';
 import { clip, dockerfileError, parseInstructions, type Instruction } from './instructions.js';
 import { expandWord, splitWords, WordError, type Lookup } from './words.js';

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { ImageChangelogError } from '../util/errors.js';
-import type { Descriptor } from './types.js';
+import { ImageChangelogError, type ErrorCode } from '../util/errors.js';
+import type { Descriptor } from '../oci/types.js';
 
 /**
  * Where an OCI image layout's files live: a directory or an oci-archive tar. The layout logic
@@ -42,7 +42,7 @@ export async function readDescribedBlob(
   store: BlobStore,
   descriptor: Descriptor,
   maxBytes: number,
-  tooLargeCode: string,
+  tooLargeCode: ErrorCode,
 ): Promise<Buffer> {
   const subject = `${store.location} ${descriptor.digest}`;
   if (descriptor.size > maxBytes) {

@@ -32,7 +32,7 @@ export function parseDockerHost(value: string | undefined): DockerEndpoint {
 }
 
 function badHost(text: string, why: string): ImageChangelogError {
-  return new ImageChangelogError('BAD_DOCKER_HOST', `invalid Docker host "${text}": ${why}`, {
+  return new ImageChangelogError('DOCKER_HOST_INVALID', `invalid Docker host "${text}": ${why}`, {
     subject: text,
   });
 }
@@ -178,9 +178,13 @@ export class DockerEngine {
 
 function checkName(name: string): void {
   if (!DAEMON_NAME.test(name) || name.includes('..') || name.length > 512) {
-    throw new ImageChangelogError('BAD_REFERENCE', `invalid image name for the Docker daemon: "${name}"`, {
-      subject: name,
-    });
+    throw new ImageChangelogError(
+      'REFERENCE_INVALID',
+      `invalid image name for the Docker daemon: "${name}"`,
+      {
+        subject: name,
+      },
+    );
   }
 }
 
@@ -188,7 +192,7 @@ async function readSmall(res: IncomingMessage, max: number): Promise<string> {
   const body = await readCapped(
     res,
     max,
-    () => new ImageChangelogError('TOO_LARGE', `the Docker daemon's answer is over ${max} bytes`),
+    () => new ImageChangelogError('RESPONSE_TOO_LARGE', `the Docker daemon's answer is over ${max} bytes`),
   );
   return body.toString('utf8');
 }
@@ -197,7 +201,7 @@ async function readSmall(res: IncomingMessage, max: number): Promise<string> {
 export function daemonImageName(reference: string): string {
   const name = reference.replace(/^docker-daemon:/, '');
   if (name === '')
-    throw new ImageChangelogError('BAD_REFERENCE', `no image named in "${reference}"`, {
+    throw new ImageChangelogError('REFERENCE_INVALID', `no image named in "${reference}"`, {
       subject: reference,
     });
   if (/^sha256:[a-f0-9]{64}$/.test(name) || name.includes('@')) return name;

@@ -1,13 +1,8 @@
 import { ImageChangelogError } from '../util/errors.js';
-import type { Descriptor, Image, Layer, Manifest, OpenImageOptions } from './types.js';
-import {
-  MAX_CONFIG_BYTES,
-  MAX_MANIFEST_BYTES,
-  parseConfig,
-  parseManifestOrIndex,
-  sha256Digest,
-  verifyBytes,
-} from './json.js';
+import type { Image, Layer, LocalSourceOptions, OpenImageOptions } from './types.js';
+import type { Descriptor, Manifest } from '../oci/types.js';
+import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, parseConfig, parseManifestOrIndex } from '../oci/documents.js';
+import { sha256Digest, verifyBytes } from '../oci/digest.js';
 import { imagePlatform } from './layout-image.js';
 import { ArchiveSource } from './local-reference.js';
 import {
@@ -16,9 +11,8 @@ import {
   DOCKER_LAYER_TAR,
   DOCKER_MANIFEST,
   OCI_LAYER_ZSTD,
-} from './media-types.js';
-import type { LocalSourceOptions } from './oci-layout.js';
-import { isAttestation } from './platform.js';
+} from '../oci/media-types.js';
+import { isAttestation } from '../oci/platform.js';
 import { TarFile } from './tar-file.js';
 
 /** One entry of a `docker save` manifest.json. */

@@ -1,15 +1,7 @@
 import { ImageChangelogError } from '../util/errors.js';
 import type { Readable } from 'node:stream';
-import type {
-  Descriptor,
-  Image,
-  ImageConfig,
-  ImageIndex,
-  Layer,
-  Manifest,
-  OpenImageOptions,
-  Platform,
-} from './types.js';
+import type { Image, Layer, OpenImageOptions } from './types.js';
+import type { Descriptor, ImageConfig, ImageIndex, Manifest, Platform } from '../oci/types.js';
 import { readDescribedBlob, type BlobStore } from './blob-store.js';
 import {
   MAX_CONFIG_BYTES,
@@ -17,8 +9,8 @@ import {
   parseConfig,
   parseIndex,
   parseManifestOrIndex,
-} from './json.js';
-import { chooseManifest, hostPlatform, imageEntries, indexPlatforms } from './platform.js';
+} from '../oci/documents.js';
+import { chooseManifest, hostPlatform, imageEntries, indexPlatforms } from '../oci/platform.js';
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
 const CONTAINERD_NAME = 'io.containerd.image.name';

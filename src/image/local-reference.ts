@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
-import type { Image, ImageSource, OpenImageOptions } from './types.js';
-import type { LocalSourceOptions } from './oci-layout.js';
+import type { Image, ImageSource, LocalSourceOptions, OpenImageOptions } from './types.js';
 import { TarFile } from './tar-file.js';
 
 export interface LocalReference {

@@ -1,9 +1,8 @@
 import type { Readable } from 'node:stream';
-import type { Image, OpenImageOptions } from './types.js';
+import type { Image, LocalSourceOptions, OpenImageOptions } from './types.js';
 import { blobNotFound, blobPath, type BlobStore } from './blob-store.js';
 import { openLayoutImage } from './layout-image.js';
 import { ArchiveSource } from './local-reference.js';
-import type { LocalSourceOptions } from './oci-layout.js';
 import { TarFile } from './tar-file.js';
 
 /** An OCI image layout inside a tar file, read in place. */

@@ -3,8 +3,8 @@ import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FILE_READ_CHUNK_BYTES } from '../util/read-chunks.js';
-import { ImageChangelogError } from '../util/errors.js';
-import type { Image, ImageSource, OpenImageOptions, Platform } from './types.js';
+import { ImageChangelogError, type ErrorCode } from '../util/errors.js';
+import type { Image, ImageSource, LocalSourceOptions, OpenImageOptions } from './types.js';
 import { blobNotFound, blobPath, type BlobStore } from './blob-store.js';
 import { openLayoutImage } from './layout-image.js';
 import { splitLocalReference } from './local-reference.js';
@@ -14,7 +14,7 @@ async function readCapped(
   path: string,
   maxBytes: number,
   subject: string,
-  tooLargeCode: string,
+  tooLargeCode: ErrorCode,
 ): Promise<Buffer | undefined> {
   let handle;
   try {
@@ -82,11 +82,6 @@ export class DirectoryBlobStore implements BlobStore {
   close(): Promise<void> {
     return Promise.resolve();
   }
-}
-
-export interface LocalSourceOptions {
-  /** The platform used when none is asked for and an index offers several (default: this machine's). */
-  host?: Platform;
 }
 
 /** `oci:PATH[:TAG]`: an OCI image layout directory. */

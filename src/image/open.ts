@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImageChangelogError } from '../util/errors.js';
-import type { Image, ImageSource, OpenImageOptions, Platform } from './types.js';
+import type { Image, ImageSource, OpenImageOptions } from './types.js';
+import type { Platform } from '../oci/types.js';
 import { DockerArchiveSource, openDockerArchiveTar } from './docker-archive.js';
 import { OciArchiveSource, openOciArchiveTar } from './oci-archive.js';
 import { OciLayoutSource } from './oci-layout.js';

@@ -1,18 +1,11 @@
 import { ImageChangelogError } from '../util/errors.js';
 import { RegistryClient, type FetchedManifest, type RegistryClientOptions } from '../registry/client.js';
-import { formatReference, parseReference, type ImageReference } from '../registry/reference.js';
-import type {
-  Descriptor,
-  Image,
-  ImageIndex,
-  ImageSource,
-  Manifest,
-  OpenImageOptions,
-  Platform,
-} from './types.js';
-import { MAX_CONFIG_BYTES, parseConfig, parseManifestOrIndex } from './json.js';
-import { isIndexMediaType, isManifestMediaType } from './media-types.js';
-import { chooseManifest, hostPlatform, indexPlatforms } from './platform.js';
+import { formatReference, parseReference, type ImageReference } from '../oci/reference.js';
+import type { Image, ImageSource, OpenImageOptions } from './types.js';
+import type { Descriptor, ImageIndex, Manifest, Platform } from '../oci/types.js';
+import { MAX_CONFIG_BYTES, parseConfig, parseManifestOrIndex } from '../oci/documents.js';
+import { isIndexMediaType, isManifestMediaType } from '../oci/media-types.js';
+import { chooseManifest, hostPlatform, indexPlatforms } from '../oci/platform.js';
 import { imageLayers, imagePlatform } from './layout-image.js';
 
 /** Bytes received for one blob so far. */

@@ -3,7 +3,7 @@ import { RegistrySource, stripRegistryTransport, type BlobProgress } from './reg
 import { DaemonSource } from './daemon.js';
 import { DockerArchiveSource } from './docker-archive.js';
 import { RegistryClient } from '../registry/client.js';
-import { formatReference, parseReference } from '../registry/reference.js';
+import { formatReference, parseReference } from '../oci/reference.js';
 import { resolvePreviousByTags } from '../registry/previous.js';
 
 export interface RemoteSourceOptions {

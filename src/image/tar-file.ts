@@ -3,7 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { FILE_READ_CHUNK_BYTES } from '../util/read-chunks.js';
-import { ImageChangelogError } from '../util/errors.js';
+import { ImageChangelogError, type ErrorCode } from '../util/errors.js';
 
 /** One member of a tar file: where its content sits, without reading it. */
 export interface TarMember {
@@ -168,7 +168,11 @@ export class TarFile {
   }
 
   /** A member's whole content; refuses members over `maxBytes` before reading them. */
-  async readMember(name: string, maxBytes: number, tooLargeCode = 'MANIFEST_TOO_LARGE'): Promise<Buffer> {
+  async readMember(
+    name: string,
+    maxBytes: number,
+    tooLargeCode: ErrorCode = 'MANIFEST_TOO_LARGE',
+  ): Promise<Buffer> {
     const m = this.resolve(name, true)!;
     if (m.type !== 'file') throw this.error(`"${name}" is not a regular file`);
     if (m.size > maxBytes) {

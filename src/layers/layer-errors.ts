@@ -51,11 +51,24 @@ export function diffIdMismatch(layer: string, expected: string, actual: string):
 
 export function unsupportedDigest(layer: string, digest: string): ImageChangelogError {
   return new ImageChangelogError(
-    'UNSUPPORTED_DIGEST',
+    'DIGEST_UNSUPPORTED',
     `layer ${layer}: digest ${JSON.stringify(digest)} uses an unsupported algorithm`,
     {
       subject: layer,
       hint: 'digests must be sha256, sha384 or sha512',
+    },
+  );
+}
+
+/** A tar form we refuse because the runtimes read it differently or not at all (see tar-reader). */
+export function layerUnsupported(layer: string, cause: Error): ImageChangelogError {
+  return new ImageChangelogError(
+    'LAYER_UNSUPPORTED',
+    `layer ${layer} cannot be read safely: tar: ${cause.message}`,
+    {
+      subject: layer,
+      hint: 'readers (Docker, containerd, GNU tar) would disagree on this entry or refuse it; rebuild the layer without it',
+      cause,
     },
   );
 }

@@ -1,6 +1,5 @@
 import type { Hash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
-import tar, { type Extract, type ExtractEvents, type Header } from 'tar-stream';
 import type { Layer } from '../image/types.js';
 import { captureMatcher, type PathMatcher } from './capture-matcher.js';
 import { EntryContent } from './entry-content.js';
@@ -9,18 +8,16 @@ import {
   digestMismatch,
   layerCorrupt,
   layerTooLarge,
+  layerUnsupported,
   tooManyEntries,
 } from './layer-errors.js';
 import { createDecompressor, sniffCompression, SNIFF_BYTES, type Compression } from './compression.js';
-import { EndOfArchiveScan } from './end-of-archive.js';
 import { normalizeEntryPath } from './paths.js';
-import { watchPaxXattrs, type Xattrs } from './pax-xattrs.js';
-import { checkFraming, isWhiteoutPath, toFileEntry, toWhiteout } from './tar-entry.js';
+import { xattrsFromPax } from './pax-xattrs.js';
+import { isWhiteoutPath, toFileEntry, toWhiteout } from './tar-entry.js';
+import { TarFormatError, TarReader, type TarEntryHeader, type TarEntryVisitor } from './tar-reader.js';
 import type { CaptureSpec, FileEntry, LayerIndex, LayerWarning, Whiteout } from './types.js';
-import { waitForEvent, type Emitter } from './wait-for-event.js';
-import { asBuffer, digestString, hashFor, noop, toError } from './stream-digests.js';
-
-type EntryStream = ExtractEvents['entry'][1];
+import { asBuffer, digestString, hashFor, toError } from './stream-digests.js';
 
 /** Default decompression-bomb cap: no real layer expands past 64 GiB. */
 export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 64 * 1024 ** 3;
@@ -38,8 +35,6 @@ export interface ReadLayerOptions {
   nativeZstd?: boolean;
 }
 
-/** Buffered bytes between the decompressor and the tar parser: a few chunks, never a layer. */
-const TAR_HIGH_WATER_MARK = 256 * 1024;
 /**
  * Read one layer blob once, as a stream: verify its digest and diffID, and index every entry (with
  * content digests), the whiteouts, and the contents of files `spec` asks for.
@@ -52,14 +47,14 @@ export async function readLayer(
   return new LayerReader(layer, spec, options).read();
 }
 
-class LayerReader {
+class LayerReader implements TarEntryVisitor {
   private readonly name: string;
   private readonly maxBytes: number;
   private readonly maxEntries: number;
   private readonly matches: PathMatcher;
   private readonly content: EntryContent;
   private readonly aborter = new AbortController();
-  private readonly extract: Extract;
+  private readonly tar: TarReader;
 
   private compression: Compression = 'none';
   private storedHash: Hash | null = null;
@@ -72,28 +67,13 @@ class LayerReader {
   private readonly captured = new Map<string, Buffer>();
   private readonly warnings: LayerWarning[] = [];
 
-  /** Where the end-of-archive marker is; once past it, the rest is only hashed (see EndOfArchiveScan). */
-  private readonly endScan = new EndOfArchiveScan();
-  private dataEnd = 0;
-  private ended = false;
-
-  /** The entry whose data is streaming now, and the parser's continuation for it. */
+  /** The regular file whose content is streaming now. */
   private current: FileEntry | null = null;
-  /** Xattrs of the PAX header just decoded: they belong to the next entry the parser emits. */
-  private paxXattrs: Xattrs | undefined = undefined;
-  private pendingNext: ((err?: Error | null) => void) | null = null;
 
   /** First error of each origin; the most specific one wins when reporting. */
   private failure: Error | null = null;
   private sourceError: Error | null = null;
   private corruption: { what: string; error: Error } | null = null;
-
-  private readonly onEntryBound = this.onEntry.bind(this);
-  private readonly onDataBound = this.onData.bind(this);
-  private readonly onEndBound = this.onEnd.bind(this);
-  private readonly callNextBound = this.callNext.bind(this);
-  private readonly closedErrorBound = this.closedError.bind(this);
-  private readonly unlessEndedBound = this.unlessEnded.bind(this);
 
   constructor(
     private readonly layer: Layer,
@@ -114,17 +94,7 @@ class LayerReader {
     this.diffHash = hashFor(layer.diffID, this.name);
     // A source that only knows the diffID (classic docker-archive) gives it as the digest too.
     if (layer.digest !== layer.diffID) this.storedHash = hashFor(layer.digest, this.name);
-    this.extract = tar.extract({ highWaterMark: TAR_HIGH_WATER_MARK });
-    this.extract.on('entry', this.onEntryBound);
-    watchPaxXattrs(this.extract, (xattrs) => {
-      this.paxXattrs = xattrs;
-    });
-    this.extract.on('error', (error: Error) => {
-      if (error === this.failure || this.ended) return;
-      // Garbage after the marker: Docker and containerd never read it either.
-      if (this.endScan.markerAtEnd()) this.endArchive();
-      else this.corruption ??= { what: 'tar', error };
-    });
+    this.tar = new TarReader(this);
   }
 
   async read(): Promise<LayerIndex> {
@@ -158,7 +128,6 @@ class LayerReader {
     } finally {
       signal?.removeEventListener('abort', forwardAbort);
       source.destroy();
-      this.extract.destroy();
     }
     this.verify();
     return {
@@ -214,101 +183,60 @@ class LayerReader {
     }
   }
 
-  /** Last stage: count and hash the tar bytes, enforce the bomb cap, feed the parser with back-pressure. */
+  /** Last stage: count and hash the tar bytes, enforce the bomb cap, parse the entries as they pass. */
   private async sink(chunks: AsyncIterable<Buffer>): Promise<void> {
-    const extract = this.extract;
+    const tar = this.tar;
     for await (const chunk of chunks) {
       if (this.failure !== null) throw this.failure;
       this.aborter.signal.throwIfAborted();
       this.uncompressedSize += chunk.length;
       if (this.uncompressedSize > this.maxBytes) throw this.fail(layerTooLarge(this.name, this.maxBytes));
       this.diffHash.update(chunk);
-      if (this.ended) continue;
-      this.endScan.scan(chunk);
-      if (!extract.write(chunk)) await this.settled('drain').catch(this.unlessEndedBound);
+      try {
+        tar.write(chunk);
+      } catch (err) {
+        throw this.fail(this.tarError(err));
+      }
     }
-    if (this.failure !== null) throw this.failure;
-    if (this.ended) return;
-    const finished = this.settled('finish');
-    extract.end(null);
-    await finished.catch(this.unlessEndedBound);
-  }
-
-  /** The parser stopping is expected once the archive has ended; anything else is passed on. */
-  private unlessEnded(err: unknown): void {
-    if (!this.ended) throw err;
-  }
-
-  /** Stop parsing at the end-of-archive marker; the remaining bytes are only hashed for the diffID. */
-  private endArchive(): void {
-    this.ended = true;
-    this.warnings.push({
-      code: 'TRAILING_DATA',
-      message: `layer ${this.name}: data after the tar's end-of-archive marker (byte ${this.dataEnd}) ignored, as Docker and containerd ignore it`,
-    });
-    this.extract.destroy();
-  }
-
-  /** Wait for the parser to emit `event`; reject when it fails or closes first. */
-  private settled(event: 'drain' | 'finish'): Promise<void> {
-    // streamx's typed events do not fit Node's emitter signature; the methods are the same.
-    return waitForEvent(this.extract as unknown as Emitter, event, this.closedErrorBound);
-  }
-
-  private closedError(): Error {
-    return this.failure ?? this.corruption?.error ?? new Error('tar parser closed early');
-  }
-
-  private onEntry(header: Header, stream: EntryStream, next: (err?: Error | null) => void): void {
-    // The parser reports its own errors; a destroyed entry stream must not raise an unhandled one.
-    stream.on('error', noop);
     try {
-      const marker = this.endScan.markerBefore(stream.offset);
-      if (marker === this.dataEnd) {
-        this.endArchive();
-        return;
-      }
-      if (marker >= 0) {
-        throw layerCorrupt(
-          this.name,
-          'tar',
-          new Error(
-            `an end-of-archive marker at byte ${marker} lies inside the headers of ${JSON.stringify(header.name)}`,
-          ),
-        );
-      }
-      checkFraming(header, this.name);
-      this.dataEnd =
-        stream.offset + 512 + (header.type === 'directory' ? 0 : Math.ceil(header.size / 512) * 512);
-      this.endScan.entryEnds(this.dataEnd);
-      if (++this.headerCount > this.maxEntries) throw tooManyEntries(this.name, this.maxEntries);
-      const entry = this.index(header);
-      if (header.size > 0 && header.type !== 'directory') {
-        // The parser pushes this entry's data into `stream`; it must be drained to move on.
-        this.current = entry;
-        this.pendingNext = next;
-        if (entry !== null && entry.type === 'file') this.content.begin(entry);
-        stream.on('data', this.onDataBound);
-        stream.on('end', this.onEndBound);
-      } else {
-        if (entry !== null && entry.type === 'file') {
-          this.content.begin(entry);
-          this.content.finish(entry);
-        }
-        // Deferred: calling `next` inside the parser's own emit would recurse once per entry.
-        this.pendingNext = next;
-        queueMicrotask(this.callNextBound);
-      }
+      tar.finish();
     } catch (err) {
-      this.fail(err);
+      throw this.fail(this.tarError(err));
     }
+    if (tar.trailingData) {
+      this.warnings.push({
+        code: 'TRAILING_DATA',
+        message: `layer ${this.name}: data after the tar's end-of-archive marker (byte ${tar.endOffset}) ignored, as Docker and containerd ignore it`,
+      });
+    }
+  }
+
+  private tarError(err: unknown): Error {
+    if (!(err instanceof TarFormatError)) return toError(err);
+    return err.kind === 'corrupt' ? layerCorrupt(this.name, 'tar', err) : layerUnsupported(this.name, err);
+  }
+
+  /** A new entry (TarEntryVisitor): index it; a regular file's content follows through `data`. */
+  entry(header: TarEntryHeader): void {
+    if (++this.headerCount > this.maxEntries) throw tooManyEntries(this.name, this.maxEntries);
+    const entry = this.index(header);
+    this.current = entry !== null && entry.type === 'file' ? entry : null;
+    if (this.current !== null) this.content.begin(this.current);
+  }
+
+  data(chunk: Buffer): void {
+    if (this.current !== null) this.content.write(chunk);
+  }
+
+  end(): void {
+    const entry = this.current;
+    this.current = null;
+    if (entry !== null) this.content.finish(entry);
   }
 
   /** Turn a header into an entry or whiteout and record it; null when the header adds no entry. */
-  private index(header: Header): FileEntry | null {
+  private index(header: TarEntryHeader): FileEntry | null {
     const name = header.name;
-    const xattrs = this.paxXattrs;
-    this.paxXattrs = undefined;
     if (name.includes('\uFFFD')) {
       this.warnings.push({
         code: 'INVALID_UTF8_NAME',
@@ -323,8 +251,8 @@ class LayerReader {
       if (whiteout !== null) this.whiteouts.push(whiteout);
       return null;
     }
-    const entry = toFileEntry(header, path, this.name, this.warnings);
-    if (entry === null) return null;
+    const entry = toFileEntry(header, path, this.name);
+    const xattrs = xattrsFromPax(header.pax);
     if (xattrs !== undefined) entry.xattrs = xattrs;
     this.entries.push(entry);
     if (entry.type === 'hardlink' && this.matches(path)) {
@@ -347,36 +275,10 @@ class LayerReader {
     return entry;
   }
 
-  private onData(data: unknown): void {
-    try {
-      this.content.write(data as Buffer);
-    } catch (err) {
-      this.fail(err);
-    }
-  }
-
-  private onEnd(): void {
-    try {
-      const entry = this.current;
-      this.current = null;
-      if (entry !== null && entry.type === 'file') this.content.finish(entry);
-      this.callNext();
-    } catch (err) {
-      this.fail(err);
-    }
-  }
-
-  private callNext(): void {
-    const next = this.pendingNext;
-    this.pendingNext = null;
-    if (next !== null && this.failure === null) next();
-  }
-
   /** Record the first failure and stop everything; returns it so callers can `throw this.fail(e)`. */
   private fail(err: unknown): Error {
     this.failure ??= toError(err);
     this.aborter.abort(this.failure);
-    this.extract.destroy(this.failure);
     return this.failure;
   }
 

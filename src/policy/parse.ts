@@ -1,5 +1,5 @@
 import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
-import type { Ecosystem } from '../catalog/types.js';
+import { ECOSYSTEMS } from '../catalog/ecosystems.js';
 import type { FileChangeKind, PackageChangeKind } from '../diff/types.js';
 import type { Allowance, FileMatch, ImageMatch, PackageMatch, RuleKind, SecretMatch } from './model.js';
 import { SECRET_KINDS } from './secret-kinds.js';
@@ -8,17 +8,7 @@ import { parseDate, parseGlob, parseSize, parseVersionConstraint } from './value
 import { policyError, YamlReader, type Entry } from './yaml-reader.js';
 
 export const RULE_ACTIONS = ['stop', 'warn', 'info'] as const satisfies readonly RuleAction[];
-export const ECOSYSTEMS = [
-  'dpkg',
-  'apk',
-  'rpm',
-  'npm',
-  'python',
-  'gem',
-  'composer',
-  'go',
-  'maven',
-] as const satisfies readonly Ecosystem[];
+export { ECOSYSTEMS };
 export const PACKAGE_CHANGES = [
   'added',
   'removed',

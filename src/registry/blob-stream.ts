@@ -34,7 +34,7 @@ export async function openVerifiedBlob(o: VerifiedBlobOptions): Promise<Readable
   const algorithm = o.digest.split(':')[0] ?? '';
   if (!['sha256', 'sha384', 'sha512'].includes(algorithm)) {
     o.onClose?.();
-    throw new ImageChangelogError('BAD_DIGEST', `unsupported digest algorithm in ${o.digest}`, {
+    throw new ImageChangelogError('DIGEST_UNSUPPORTED', `unsupported digest algorithm in ${o.digest}`, {
       subject: o.digest,
     });
   }

@@ -2,12 +2,12 @@ import { readCapped } from '../util/read-capped.js';
 import { createHash } from 'node:crypto';
 import type { RequestOptions } from 'node:https';
 import type { Readable } from 'node:stream';
-import { ImageChangelogError } from '../util/errors.js';
+import { ImageChangelogError, type ErrorCode } from '../util/errors.js';
 import {
   ACCEPT_MANIFEST_TYPES,
   DOCKER_SCHEMA1_MANIFEST,
   DOCKER_SCHEMA1_SIGNED_MANIFEST,
-} from '../image/media-types.js';
+} from '../oci/media-types.js';
 import { RegistryAuth } from './auth.js';
 import { openVerifiedBlob } from './blob-stream.js';
 import { CredentialStore, type CredentialOptions } from './credentials.js';
@@ -20,7 +20,7 @@ import {
   isValidDigest,
   referenceTarget,
   type ImageReference,
-} from './reference.js';
+} from '../oci/reference.js';
 import {
   DEFAULT_RETRY_POLICY,
   isRetryableStatus,
@@ -180,7 +180,7 @@ export class RegistryClient {
     const subject = `manifest ${formatReference(ref)}`;
     assertRepositoryName(ref);
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/.test(target)) {
-      throw new ImageChangelogError('BAD_REFERENCE', `invalid tag or digest "${target}"`, {
+      throw new ImageChangelogError('REFERENCE_INVALID', `invalid tag or digest "${target}"`, {
         subject: target,
       });
     }
@@ -214,7 +214,7 @@ export class RegistryClient {
     try {
       json = JSON.parse(bytes.toString('utf8')) as typeof json;
     } catch {
-      throw new ImageChangelogError('BAD_MANIFEST', `${subject} is not valid JSON`, {
+      throw new ImageChangelogError('MANIFEST_INVALID', `${subject} is not valid JSON`, {
         subject: formatReference(ref),
       });
     }
@@ -222,7 +222,7 @@ export class RegistryClient {
       typeof json.mediaType === 'string' ? json.mediaType : (contentType?.split(';')[0]?.trim() ?? '');
     if (json.schemaVersion === 1 || SCHEMA1_TYPES.has(declared)) {
       throw new ImageChangelogError(
-        'UNSUPPORTED_MANIFEST',
+        'MANIFEST_UNSUPPORTED',
         `${subject} is a Docker schema 1 manifest, which is not supported`,
         {
           subject: formatReference(ref),
@@ -236,7 +236,7 @@ export class RegistryClient {
   /** Stream a blob; the stream verifies the digest and retries/resumes as needed. Holds a download slot until it ends. */
   async getBlob(repo: RepositoryRef, digest: string, options: BlobOptions = {}): Promise<Readable> {
     if (!isValidDigest(digest))
-      throw new ImageChangelogError('BAD_DIGEST', `invalid blob digest "${digest}"`, { subject: digest });
+      throw new ImageChangelogError('DIGEST_INVALID', `invalid blob digest "${digest}"`, { subject: digest });
     assertRepositoryName(repo);
     const release = await this.blobLimiter.acquire();
     const subject = `blob ${digest} of ${repo.registry}/${repo.repository}`;
@@ -267,7 +267,7 @@ export class RegistryClient {
   ): Promise<Buffer> {
     if (options.size !== undefined && options.size > maxBytes) {
       throw new ImageChangelogError(
-        'TOO_LARGE',
+        'RESPONSE_TOO_LARGE',
         `blob ${digest} is ${options.size} bytes, over the ${maxBytes}-byte limit`,
         { subject: digest },
       );
@@ -277,7 +277,7 @@ export class RegistryClient {
       stream,
       maxBytes,
       () =>
-        new ImageChangelogError('TOO_LARGE', `blob ${digest} is over the ${maxBytes}-byte limit`, {
+        new ImageChangelogError('RESPONSE_TOO_LARGE', `blob ${digest} is over the ${maxBytes}-byte limit`, {
           subject: digest,
         }),
     );
@@ -307,9 +307,13 @@ export class RegistryClient {
       try {
         parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
       } catch {
-        throw new ImageChangelogError('BAD_RESPONSE', `${subject}: the registry answered with invalid JSON`, {
-          subject: repo.repository,
-        });
+        throw new ImageChangelogError(
+          'REGISTRY_RESPONSE_INVALID',
+          `${subject}: the registry answered with invalid JSON`,
+          {
+            subject: repo.repository,
+          },
+        );
       }
       if (Array.isArray(parsed.tags)) for (const t of parsed.tags) if (typeof t === 'string') tags.push(t);
       const next = nextLink(link, pageUrl);
@@ -340,7 +344,7 @@ export class RegistryClient {
     r: HttpResponse,
     subject: string,
     repo: RepositoryRef,
-    notFoundCode: string,
+    notFoundCode: ErrorCode,
   ): Promise<never> {
     const { status } = r;
     if (status === 429) {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { ImageChangelogError } from '../util/errors.js';
-import { DOCKER_HUB_REGISTRY } from './reference.js';
+import { DOCKER_HUB_REGISTRY } from '../oci/reference.js';
 
 /** What the registry gets to prove who we are. */
 export type Credential =
@@ -125,7 +125,7 @@ export class CredentialStore {
         text = await readFile(path, 'utf8');
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw new ImageChangelogError('DOCKER_CONFIG', `cannot read docker config ${path}`, {
+        throw new ImageChangelogError('DOCKER_CONFIG_INVALID', `cannot read docker config ${path}`, {
           subject: path,
           cause: err,
         });
@@ -136,7 +136,7 @@ export class CredentialStore {
           throw new Error('not an object');
         return parsed;
       } catch {
-        throw new ImageChangelogError('DOCKER_CONFIG', `docker config ${path} is not valid JSON`, {
+        throw new ImageChangelogError('DOCKER_CONFIG_INVALID', `docker config ${path} is not valid JSON`, {
           subject: path,
         });
       }
@@ -157,7 +157,7 @@ export class CredentialStore {
       const sep = decoded.indexOf(':');
       if (sep <= 0) {
         throw new ImageChangelogError(
-          'DOCKER_CONFIG',
+          'DOCKER_CONFIG_INVALID',
           `the "auth" entry for ${registry} in the docker config is not base64 of user:password`,
           {
             subject: registry,
@@ -180,7 +180,7 @@ export class CredentialStore {
   private async runHelper(name: string, registry: string): Promise<Credential | undefined> {
     if (!HELPER_NAME.test(name)) {
       throw new ImageChangelogError(
-        'CREDENTIAL_HELPER',
+        'CREDENTIAL_HELPER_FAILED',
         `invalid credential helper name "${name}" in the docker config`,
         { subject: name },
       );
@@ -193,7 +193,7 @@ export class CredentialStore {
     if (out.code !== 0) {
       if (/credentials not found/i.test(out.stdout + out.stderr)) return undefined;
       throw new ImageChangelogError(
-        'CREDENTIAL_HELPER',
+        'CREDENTIAL_HELPER_FAILED',
         `${program} failed for ${registry} (exit ${out.code ?? 'signal'})`,
         {
           subject: program,
@@ -206,7 +206,7 @@ export class CredentialStore {
       parsed = JSON.parse(out.stdout) as typeof parsed;
     } catch {
       throw new ImageChangelogError(
-        'CREDENTIAL_HELPER',
+        'CREDENTIAL_HELPER_FAILED',
         `${program} printed something other than JSON for ${registry}`,
         { subject: program },
       );
@@ -250,7 +250,7 @@ function runProgram(
       child.kill('SIGKILL');
       reject(
         new ImageChangelogError(
-          'CREDENTIAL_HELPER',
+          'CREDENTIAL_HELPER_FAILED',
           `${program} did not answer within ${options.timeoutMs} ms`,
           { subject: program },
         ),
@@ -263,7 +263,7 @@ function runProgram(
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
       reject(
         new ImageChangelogError(
-          'CREDENTIAL_HELPER',
+          'CREDENTIAL_HELPER_FAILED',
           missing ? `credential helper ${program} is not on the PATH` : `cannot run ${program}`,
           {
             subject: program,

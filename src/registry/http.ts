@@ -96,7 +96,7 @@ export function sendOnce(req: HttpRequest): Promise<IncomingMessage> {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return Promise.reject(
-      new ImageChangelogError('BAD_URL', `unsupported URL scheme ${url.protocol} for ${req.subject}`),
+      new ImageChangelogError('URL_UNSUPPORTED', `unsupported URL scheme ${url.protocol} for ${req.subject}`),
     );
   }
   const lib = url.protocol === 'https:' ? https : http;
@@ -179,7 +179,11 @@ export async function readBody(res: IncomingMessage, maxBytes: number, subject: 
 }
 
 function tooLarge(subject: string, maxBytes: number): ImageChangelogError {
-  return new ImageChangelogError('TOO_LARGE', `${subject} is larger than the ${maxBytes}-byte limit`, {
-    subject,
-  });
+  return new ImageChangelogError(
+    'RESPONSE_TOO_LARGE',
+    `${subject} is larger than the ${maxBytes}-byte limit`,
+    {
+      subject,
+    },
+  );
 }

@@ -1,6 +1,6 @@
 import semver from 'semver';
 import type { RepositoryRef } from './client.js';
-import { formatReference } from './reference.js';
+import { formatReference } from '../oci/reference.js';
 
 /** A tag read as semver, with the `v` prefix (if any) remembered. */
 function parseTag(tag: string): semver.SemVer | undefined {

@@ -1,4 +1,5 @@
 import type { Changes, FileChange, PackageChange, PackageChangeKind } from '../diff/types.js';
+import { isOsEcosystem } from '../catalog/ecosystems.js';
 import { escapeCode, escapeText } from './escape.js';
 import type { Limits } from './budget.js';
 import {
@@ -187,9 +188,7 @@ function version(ref: PackageChange['before']): string {
 
 function packageName(p: PackageChange): string {
   const where = [p.ecosystem, ...(p.arch ? [escapeText(p.arch, { max: 20 })] : [])].join(', ');
-  const location = ['dpkg', 'rpm', 'apk'].includes(p.ecosystem)
-    ? ''
-    : ` ${escapeCode(p.location, { max: 80 })}`;
+  const location = isOsEcosystem(p.ecosystem) ? '' : ` ${escapeCode(p.location, { max: 80 })}`;
   return `${escapeCode(p.name, { max: 100 })} (${where})${location}`;
 }
 

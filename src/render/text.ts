@@ -1,4 +1,5 @@
 import type { Changes, FileChange, PackageChange } from '../diff/types.js';
+import { isOsEcosystem } from '../catalog/ecosystems.js';
 import type { Verdict } from '../policy/types.js';
 import { terminalSafe } from './escape.js';
 import {
@@ -224,7 +225,7 @@ function sizeRow(before: number | undefined, after: number): [string, string, st
 
 function packageLine(p: PackageChange, dim: Paint): string {
   // `name (ecosystem, arch) location`, as the markdown tables and the package-file owners name a package.
-  const location = ['dpkg', 'rpm', 'apk'].includes(p.ecosystem) ? '' : ` ${safe(p.location, 120)}`;
+  const location = isOsEcosystem(p.ecosystem) ? '' : ` ${safe(p.location, 120)}`;
   const origin = [p.ecosystem, ...(p.arch ? [safe(p.arch, 20)] : [])].join(', ');
   const versions =
     p.before && p.after

@@ -1,5 +1,5 @@
 import type { Image } from '../image/types.js';
-import { formatPlatform } from '../image/platform.js';
+import { formatPlatform } from '../oci/platform.js';
 import type { LayerIndex } from '../layers/types.js';
 import { squashLayers, type SquashOptions } from '../layers/squash.js';
 import type {

@@ -1,4 +1,5 @@
-import type { Image, ImageSource, Platform } from '../image/types.js';
+import type { Image, ImageSource } from '../image/types.js';
+import type { Platform } from '../oci/types.js';
 import { openImage } from '../image/open.js';
 import type { LayerIndexCache } from '../cache/layer-index-cache.js';
 import { MemoryLayerIndexCache } from '../cache/layer-index-cache.js';

@@ -1,18 +1,22 @@
+import type { ErrorCode } from './error-codes.js';
+
+export { ERROR_CODES, type ErrorCode } from './error-codes.js';
+
 /**
  * An error the user can cause or fix: bad input, a missing image, a digest mismatch, an unreadable
  * policy. Adapters print `message` as one line (no stack trace) and exit non-zero.
  */
 export class ImageChangelogError extends Error {
   override readonly name: string = 'ImageChangelogError';
-  /** Stable machine-readable code, e.g. `DIGEST_MISMATCH`, `PLATFORM_NOT_FOUND`. */
-  readonly code: string;
+  /** Stable machine-readable code, one of ERROR_CODES (listed in the README). */
+  readonly code: ErrorCode;
   /** The input, path, layer or reference the problem is about. */
   readonly subject?: string;
   /** What to do about it. */
   readonly hint?: string;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     options: { subject?: string; hint?: string; cause?: unknown } = {},
   ) {

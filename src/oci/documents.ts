@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { ImageChangelogError } from '../util/errors.js';
+import { ImageChangelogError, type ErrorCode } from '../util/errors.js';
+import { checkDigest, verifyBytes } from './digest.js';
 import type { Descriptor, ImageConfig, ImageIndex, Manifest } from './types.js';
 import {
   DOCKER_SCHEMA1_MANIFEST,
@@ -15,55 +15,6 @@ export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** Largest image config we read: configs carry history and labels, but not megabytes of them. */
 export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 
-const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
-
-/** Check a digest's form; only sha256 is supported (and only it can become a file path safely). */
-export function checkDigest(digest: unknown, where: string, code = 'MANIFEST_INVALID'): string {
-  if (typeof digest !== 'string')
-    throw new ImageChangelogError(code, `${where}: digest is missing or not a string`, { subject: where });
-  if (SHA256_DIGEST.test(digest)) return digest;
-  const alg = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):/.exec(digest)?.[1];
-  if (alg && alg !== 'sha256') {
-    throw new ImageChangelogError(
-      'UNSUPPORTED_DIGEST',
-      `${where}: digest algorithm "${alg}" is not supported (only sha256)`,
-      { subject: where },
-    );
-  }
-  throw new ImageChangelogError(
-    code,
-    `${where}: invalid digest "${digest.slice(0, 100)}" (expected sha256:<64 hex>)`,
-    { subject: where },
-  );
-}
-
-export function sha256Digest(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
-
-/** Verify bytes against the digest (and size, when known) that a descriptor promised. */
-export function verifyBytes(
-  bytes: Buffer,
-  expected: { digest: string; size?: number },
-  subject: string,
-): void {
-  if (expected.size !== undefined && expected.size >= 0 && bytes.length !== expected.size) {
-    throw new ImageChangelogError(
-      'DIGEST_MISMATCH',
-      `${subject}: ${bytes.length} bytes, but its descriptor says ${expected.size}`,
-      { subject },
-    );
-  }
-  const actual = sha256Digest(bytes);
-  if (actual !== expected.digest) {
-    throw new ImageChangelogError(
-      'DIGEST_MISMATCH',
-      `${subject}: content digest ${actual} does not match ${expected.digest}`,
-      { subject },
-    );
-  }
-}
-
 export interface ParseOptions {
   /** What the bytes are, for messages (a path, a digest, a reference). */
   subject: string;
@@ -78,7 +29,7 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function invalid(code: string, subject: string, what: string): ImageChangelogError {
+function invalid(code: ErrorCode, subject: string, what: string): ImageChangelogError {
   return new ImageChangelogError(code, `${subject}: ${what}`, { subject });
 }
 
@@ -86,8 +37,8 @@ function parseJsonObject(
   bytes: Buffer,
   options: ParseOptions,
   maxDefault: number,
-  code: string,
-  tooLargeCode: string,
+  code: ErrorCode,
+  tooLargeCode: ErrorCode,
 ): Json {
   const max = options.maxBytes ?? maxDefault;
   if (bytes.length > max)
@@ -103,7 +54,11 @@ function parseJsonObject(
   return value;
 }
 
-function optionalStringRecord(v: unknown, code: string, where: string): Record<string, string> | undefined {
+function optionalStringRecord(
+  v: unknown,
+  code: ErrorCode,
+  where: string,
+): Record<string, string> | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isObject(v) || !Object.values(v).every((x) => typeof x === 'string'))
     throw invalid(code, where, 'expected an object of strings');
@@ -111,7 +66,7 @@ function optionalStringRecord(v: unknown, code: string, where: string): Record<s
 }
 
 /** Validate one descriptor (manifest entry, config or layer reference). */
-export function parseDescriptor(v: unknown, where: string, code = 'MANIFEST_INVALID'): Descriptor {
+export function parseDescriptor(v: unknown, where: string, code: ErrorCode = 'MANIFEST_INVALID'): Descriptor {
   if (!isObject(v)) throw invalid(code, where, 'expected a descriptor object');
   if (typeof v.mediaType !== 'string' || v.mediaType === '')
     throw invalid(code, where, 'mediaType is missing');
@@ -148,7 +103,7 @@ function unsupported(mediaType: string, subject: string): ImageChangelogError {
       ? 'Docker schema 1 is obsolete; re-push the image with a current client'
       : 'expected an OCI or Docker schema 2 image manifest or index';
   return new ImageChangelogError(
-    'UNSUPPORTED_MEDIA_TYPE',
+    'MEDIA_TYPE_UNSUPPORTED',
     `${subject}: unsupported media type "${mediaType.slice(0, 200)}" (${why})`,
     { subject },
   );
@@ -216,7 +171,7 @@ export function parseManifestOrIndex(bytes: Buffer, options: ParseOptions): Mani
     const d = parseDescriptor(l, `${subject} layers[${i}]`);
     if (!isLayerMediaType(d.mediaType)) {
       throw new ImageChangelogError(
-        'UNSUPPORTED_MEDIA_TYPE',
+        'MEDIA_TYPE_UNSUPPORTED',
         `${subject} layers[${i}]: unsupported layer media type "${d.mediaType.slice(0, 200)}"`,
         {
           subject,
@@ -233,7 +188,7 @@ export function parseManifestOrIndex(bytes: Buffer, options: ParseOptions): Mani
 
 function unsupportedConfig(mediaType: string, subject: string): ImageChangelogError {
   return new ImageChangelogError(
-    'UNSUPPORTED_MEDIA_TYPE',
+    'MEDIA_TYPE_UNSUPPORTED',
     `${subject}: config media type "${mediaType.slice(0, 200)}" is not a container image config (an artifact, not an image?)`,
     { subject },
   );

@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkDigest,
   MAX_CONFIG_BYTES,
   MAX_MANIFEST_BYTES,
   parseConfig,
   parseIndex,
   parseManifest,
   parseManifestOrIndex,
-  verifyBytes,
-} from '../../src/image/json.js';
-import { OCI_CONFIG, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST } from '../../src/image/media-types.js';
+} from '../../src/oci/documents.js';
+import { checkDigest, verifyBytes } from '../../src/oci/digest.js';
+import { OCI_CONFIG, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST } from '../../src/oci/media-types.js';
 import { ImageChangelogError } from '../../src/util/errors.js';
 import { digestOf } from '../helpers/tar.js';
 
@@ -131,7 +130,7 @@ describe('json', () => {
         ...manifest,
         layers: [{ mediaType: OCI_LAYER_GZIP, digest: `sha512:${'a'.repeat(128)}`, size: 1 }],
       }),
-      'UNSUPPORTED_DIGEST',
+      'DIGEST_UNSUPPORTED',
     ],
     ['annotations that are not strings', bytes({ ...manifest, annotations: { a: 1 } }), 'MANIFEST_INVALID'],
     [
@@ -142,11 +141,11 @@ describe('json', () => {
       }),
       'MANIFEST_INVALID',
     ],
-    ['Docker schema 1', bytes({ schemaVersion: 1, name: 'x', fsLayers: [] }), 'UNSUPPORTED_MEDIA_TYPE'],
+    ['Docker schema 1', bytes({ schemaVersion: 1, name: 'x', fsLayers: [] }), 'MEDIA_TYPE_UNSUPPORTED'],
     [
       'an unknown media type',
       bytes({ ...manifest, mediaType: 'application/vnd.example+json' }),
-      'UNSUPPORTED_MEDIA_TYPE',
+      'MEDIA_TYPE_UNSUPPORTED',
     ],
     [
       'a helm chart config',
@@ -154,12 +153,12 @@ describe('json', () => {
         ...manifest,
         config: { mediaType: 'application/vnd.cncf.helm.config.v1+json', digest: D(1), size: 1 },
       }),
-      'UNSUPPORTED_MEDIA_TYPE',
+      'MEDIA_TYPE_UNSUPPORTED',
     ],
     [
       'an unknown layer type',
       bytes({ ...manifest, layers: [{ mediaType: 'application/x-evil', digest: D(2), size: 1 }] }),
-      'UNSUPPORTED_MEDIA_TYPE',
+      'MEDIA_TYPE_UNSUPPORTED',
     ],
     ['neither kind', bytes({ schemaVersion: 2 }), 'MANIFEST_INVALID'],
   ])('refuses a manifest with %s', (_what, b, code) => {

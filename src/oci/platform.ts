@@ -8,7 +8,7 @@ export function parsePlatform(text: string): Platform {
   const valid = parts.length >= 2 && parts.length <= 3 && parts.every((p) => /^[A-Za-z0-9._-]+$/.test(p));
   if (!valid) {
     throw new ImageChangelogError(
-      'BAD_PLATFORM',
+      'PLATFORM_INVALID',
       `invalid platform "${text}": expected os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8`,
       {
         subject: text,

@@ -8,8 +8,8 @@ import {
   normalizePlatform,
   parsePlatform,
   platformMatches,
-} from '../../src/image/platform.js';
-import type { Descriptor, ImageIndex, Platform } from '../../src/image/types.js';
+} from '../../src/oci/platform.js';
+import type { Descriptor, ImageIndex, Platform } from '../../src/oci/types.js';
 import { ImageChangelogError } from '../../src/util/errors.js';
 
 const hex = (n: number): string => n.toString(16).padStart(64, '0');
@@ -63,9 +63,9 @@ describe('platform', () => {
     'linux amd64',
     'linux/am d64',
     'linux/amd64\nx',
-  ])('rejects %j with BAD_PLATFORM naming the input in one line', (text) => {
+  ])('rejects %j with PLATFORM_INVALID naming the input in one line', (text) => {
     const err = catchError(() => parsePlatform(text));
-    expect(err.code).toBe('BAD_PLATFORM');
+    expect(err.code).toBe('PLATFORM_INVALID');
     expect(err.message).toContain('os/arch[/variant]');
     expect(err.oneLine()).not.toContain('\n');
   });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { formatReference, parseReference } from '../../src/registry/reference.js';
+import { formatReference, parseReference } from '../../src/oci/reference.js';
 
 const D = `sha256:${'a'.repeat(64)}`;
 
-describe('registry/reference', () => {
+describe('oci/reference', () => {
   it.each([
     ['nginx', 'registry-1.docker.io', 'library/nginx', 'latest', undefined],
     ['nginx:1.25', 'registry-1.docker.io', 'library/nginx', '1.25', undefined],
@@ -50,14 +50,14 @@ describe('registry/reference', () => {
     ['x/../etc', 'not a valid path component'],
     ['a b', 'not a valid'],
     [`ghcr.io/${'a'.repeat(300)}`, '255'],
-  ])('rejects %j with BAD_REFERENCE naming the input', (input, why) => {
+  ])('rejects %j with REFERENCE_INVALID naming the input', (input, why) => {
     let err: unknown;
     try {
       parseReference(input);
     } catch (e) {
       err = e;
     }
-    expect(err).toMatchObject({ code: 'BAD_REFERENCE' });
+    expect(err).toMatchObject({ code: 'REFERENCE_INVALID' });
     expect((err as Error).message).toContain(why);
     if (input.trim() !== '' && input.length < 100) expect((err as Error).message).toContain(input);
   });

@@ -29,7 +29,7 @@ const DOMAIN_LABEL = /^(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])$/;
 const MAX_NAME_LENGTH = 255;
 
 function bad(input: string, why: string): ImageChangelogError {
-  return new ImageChangelogError('BAD_REFERENCE', `invalid image reference "${input}": ${why}`, {
+  return new ImageChangelogError('REFERENCE_INVALID', `invalid image reference "${input}": ${why}`, {
     subject: input,
     hint: 'expected [host[:port]/]path[:tag][@sha256:digest], e.g. ghcr.io/org/app:1.2.3',
   });
@@ -130,14 +130,14 @@ export function hostnameOf(registry: string): string {
   return (registry.split(':')[0] ?? registry).toLowerCase();
 }
 
-/** A repository path as the distribution spec allows it, else BAD_REFERENCE (it goes into URLs). */
+/** A repository path as the distribution spec allows it, else REFERENCE_INVALID (it goes into URLs). */
 export function assertRepositoryName(repo: { repository: string }): void {
   if (
     !/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(
       repo.repository,
     )
   ) {
-    throw new ImageChangelogError('BAD_REFERENCE', `invalid repository name "${repo.repository}"`, {
+    throw new ImageChangelogError('REFERENCE_INVALID', `invalid repository name "${repo.repository}"`, {
       subject: repo.repository,
     });
   }

@@ -1,0 +1,3 @@
+module imagechangelog.test/gotarlister
+
+go 1.19
