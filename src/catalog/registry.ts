@@ -4,7 +4,11 @@ import { dpkgCataloger } from './os/dpkg.js';
 import { apkCataloger } from './os/apk.js';
 import { rpmCataloger } from './os/rpm/index.js';
 import { OS_RELEASE_GLOBS } from './os/os-release.js';
+import { ACCOUNT_GLOBS } from './accounts/accounts.js';
 import { langCatalogers, langProbes } from './lang/index.js';
+import { runtimeCatalogers } from './runtime/index.js';
+import { binaryCatalogers } from './binary/index.js';
+import { binaryIdentityProbe } from './probes/binary-identity.js';
 import { fileDigestsProbe } from './probes/file-digests.js';
 import { debianChangelogProbe } from './changelog/debian-changelog-probe.js';
 import { createSecretsProbe, DEFAULT_SECRETS_MAX_FILE_BYTES } from '../policy/secrets-probe.js';
@@ -15,6 +19,8 @@ export const defaultCatalogers: readonly Cataloger[] = [
   apkCataloger,
   rpmCataloger,
   ...langCatalogers,
+  ...runtimeCatalogers,
+  ...binaryCatalogers,
 ];
 
 /** Probes that look at file contents while layers stream. */
@@ -23,6 +29,7 @@ export function defaultProbes(options: { secretsMaxFileBytes?: number } = {}): C
     fileDigestsProbe,
     debianChangelogProbe,
     ...langProbes,
+    binaryIdentityProbe,
     createSecretsProbe({ maxFileBytes: options.secretsMaxFileBytes ?? DEFAULT_SECRETS_MAX_FILE_BYTES }),
   ];
 }
@@ -34,7 +41,7 @@ export const DEFAULT_MAX_CAPTURE_BYTES = 256 * 1024 * 1024;
 export function defaultCaptureSpec(
   options: { maxFileBytes?: number; secretsMaxFileBytes?: number; catalogers?: readonly Cataloger[] } = {},
 ): CaptureSpec {
-  const globs = new Set<string>(OS_RELEASE_GLOBS);
+  const globs = new Set<string>([...OS_RELEASE_GLOBS, ...ACCOUNT_GLOBS]);
   for (const c of options.catalogers ?? defaultCatalogers) for (const g of c.globs) globs.add(g);
   return {
     globs: [...globs].sort(),

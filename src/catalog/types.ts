@@ -2,7 +2,7 @@ import type { FileTree, TreeEntry } from '../layers/types.js';
 
 import type { Ecosystem } from './ecosystems.js';
 
-export type { Ecosystem, LangEcosystem, OsEcosystem } from './ecosystems.js';
+export type { Ecosystem, LangEcosystem, OsEcosystem, SelfIdentifiedEcosystem } from './ecosystems.js';
 
 export interface OsRelease {
   id: string;
@@ -46,8 +46,10 @@ export interface Package {
   /** Source package / origin (dpkg Source, apk origin, rpm source rpm), when known. */
   source?: { name: string; version?: string };
   license?: string;
-  /** Path of the database or manifest the package was found in. */
+  /** Path of the database or manifest the package was found in (a runtime: its installation directory). */
   location: string;
+  /** Every path the package was found at, when more than one (RubyGems counts a gem once); `location` is the first. */
+  locations?: string[];
   /** Index of the layer that provided that database or manifest. */
   layer: number;
   files: OwnedFile[];
@@ -161,6 +163,10 @@ export interface Inventory {
   /** Every path of the squashed tree, sorted by path. */
   files: InventoryFile[];
   problems: Problem[];
+  /** Users and groups (etc/passwd, etc/group, etc/shadow), when the image has those files. */
+  accounts?: import('./accounts/accounts.js').Accounts;
+  /** Whether the entrypoint (else the command) names an executable file; absent when neither is set. */
+  launch?: import('./launch.js').LaunchCheck;
 }
 
 export type { FileTree, TreeEntry };

@@ -36,6 +36,8 @@ export function packageViolations(rule: PackageRule, changes: Changes, after: In
     if (match.bump !== undefined && !(match.bump as string[]).includes(change.bump ?? '')) continue;
     if (match.calendarVersions !== undefined && isCalendarChange(change) !== match.calendarVersions) continue;
     if (match.reopensCve !== undefined && reopensCve(change) !== match.reopensCve) continue;
+    if (match.withOsMajorUpgrade !== undefined && osMajorUpgrade(changes) !== match.withOsMajorUpgrade)
+      continue;
     if (!packageMatches(match, nameMatches, change.ecosystem, change.name, version)) continue;
     // A rule about reopened CVEs names them; other rules keep their plain description.
     const message =
@@ -127,4 +129,9 @@ function describeChange(change: PackageChange): string {
 
 function words(...parts: Array<string | undefined>): string {
   return parts.filter((p) => p !== undefined && p !== '').join(' ');
+}
+
+/** The base OS moved up to another major release of the same distribution in this pair. */
+export function osMajorUpgrade(changes: Pick<Changes, 'osRelease'>): boolean {
+  return changes.osRelease?.class === 'major' && changes.osRelease.direction === 'up';
 }

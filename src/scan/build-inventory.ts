@@ -11,7 +11,10 @@ import type {
   Problem,
 } from '../catalog/types.js';
 import { findOsRelease } from '../catalog/os/os-release.js';
+import { readAccounts } from '../catalog/accounts/accounts.js';
+import { checkLaunch } from '../catalog/launch.js';
 import { resolveOwnership } from '../catalog/ownership.js';
+import { dropShadowed } from '../catalog/shadowed.js';
 
 /** Runs every cataloger over the squashed tree; a cataloger that throws becomes a problem, not a crash. */
 export async function catalogTree(
@@ -84,7 +87,9 @@ export async function buildInventory(
     capturedPaths: () => (sortedCaptured ??= [...tree.captured.keys()].sort()),
   };
   const os = findOsRelease(ctx);
-  const { packages, problems, stateGlobs } = await catalogTree(ctx, catalogers);
+  const catalogued = await catalogTree(ctx, catalogers);
+  const { problems, stateGlobs } = catalogued;
+  const packages = dropShadowed(tree, catalogued.packages);
   const owned = resolveOwnership(tree, packages, stateGlobs);
   for (const [i, idx] of indexes.entries()) {
     for (const w of idx.warnings) {
@@ -105,5 +110,9 @@ export async function buildInventory(
     problems: [...problems, ...owned.problems],
   };
   if (os) inventory.os = os;
+  const accounts = readAccounts(ctx);
+  if (accounts) inventory.accounts = accounts;
+  const launch = checkLaunch(tree, image.config);
+  if (launch) inventory.launch = launch;
   return inventory;
 }
