@@ -1,9 +1,10 @@
 import type { ImageSource } from './types.js';
-import { RegistrySource, stripRegistryTransport, type BlobProgress } from './registry.js';
+import { RegistrySource, type BlobProgress } from './registry.js';
+import { registryReference } from './source-reference.js';
 import { DaemonSource } from './daemon.js';
 import { DockerArchiveSource } from './docker-archive.js';
 import { RegistryClient } from '../registry/client.js';
-import { formatReference, parseReference } from '../oci/reference.js';
+import { formatReference } from '../oci/reference.js';
 import { resolvePreviousByTags } from '../registry/previous.js';
 
 export interface RemoteSourceOptions {
@@ -27,7 +28,6 @@ export interface RemoteSourceOptions {
 /** The registry and docker-daemon sources of one run, sharing one registry client (tokens, download limit). */
 export interface RemoteSources {
   sources: ImageSource[];
-  client: RegistryClient;
   /** `repo:tag` -> `repo:tag@sha256:...`, so the changelog names exactly what was compared. */
   pinToDigest(reference: string): Promise<string>;
   /** The highest semver tag below the reference's tag, pinned to its digest; undefined when none. */
@@ -57,7 +57,7 @@ export function createRemoteSources(options: RemoteSourceOptions): RemoteSources
   });
 
   const pinToDigest = async (reference: string): Promise<string> => {
-    const ref = parseReference(stripRegistryTransport(reference));
+    const ref = registryReference(reference);
     if (ref.digest) return formatReference(ref);
     const fetched = await client.getManifest(ref);
     // Keep the tag for the reader; the digest decides what is pulled.
@@ -71,10 +71,9 @@ export function createRemoteSources(options: RemoteSourceOptions): RemoteSources
 
   return {
     sources: [registry, daemon],
-    client,
     pinToDigest,
     async previousByTags(reference: string): Promise<string | undefined> {
-      const ref = parseReference(stripRegistryTransport(reference));
+      const ref = registryReference(reference);
       if (!ref.tag) return undefined;
       const found = await resolvePreviousByTags(client, ref, ref.tag);
       return found ? pinToDigest(found.reference) : undefined;

@@ -1,7 +1,7 @@
 import type { Image } from '../image/types.js';
 import { formatPlatform } from '../oci/platform.js';
 import type { LayerIndex } from '../layers/types.js';
-import { squashLayers, type SquashOptions } from '../layers/squash.js';
+import { squashLayers } from '../layers/squash.js';
 import type {
   CatalogContext,
   Cataloger,
@@ -69,17 +69,13 @@ export function summarizeImage(image: Image, indexes: readonly LayerIndex[]): Im
   return summary;
 }
 
-/**
- * Squash an image's layer indexes, catalog the tree and decide who owns every path. Indexes marked
- * `exclusive` become part of the tree (see `squashLayers`): do not use them again.
- */
+/** Squash an image's layer indexes, catalog the tree and decide who owns every path. */
 export async function buildInventory(
   image: Image,
   indexes: readonly LayerIndex[],
   catalogers: readonly Cataloger[],
-  options: SquashOptions = {},
 ): Promise<Inventory> {
-  const tree = squashLayers([...indexes], options);
+  const tree = squashLayers(indexes);
   let sortedCaptured: string[] | undefined;
   const ctx: CatalogContext = {
     tree,

@@ -1,5 +1,6 @@
 import type { Cataloger, CatalogContext, CatalogResult, Package, Problem } from '../types.js';
 import type { JarManifest, JarMavenInfo, PomProperties } from '../probes/jar-maven.js';
+import { entriesWithProbe } from '../../layers/squash.js';
 import { basename } from './tree-paths.js';
 
 /**
@@ -58,9 +59,7 @@ export function identify(archivePath: string, poms: readonly PomProperties[], m?
 export function catalogMaven(ctx: CatalogContext): CatalogResult {
   const packages: Package[] = [];
   const problems: Problem[] = [];
-  const archives = [...ctx.tree.entries.values()]
-    .filter((e) => e.probes?.[jarMavenProbeId] !== undefined)
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const archives = entriesWithProbe(ctx.tree, jarMavenProbeId);
   for (const entry of archives) {
     const info = entry.probes?.[jarMavenProbeId];
     if (!isJarInfo(info)) {
