@@ -139,4 +139,11 @@ describe('gem cataloger', () => {
       'var/lib/gems/3.1.0/specifications/json-2.6.1.gemspec',
     ]);
   });
+  it('reads gemspecs of gems with extensions, whose second stub line separates them with NULs', () => {
+    const text =
+      '# -*- encoding: utf-8 -*-\n# stub: digest 3.1.0 ruby lib\n# stub: ext/digest/extconf.rb\0ext/digest/md5/extconf.rb\n\n' +
+      'Gem::Specification.new do |s|\n  s.name = "digest".freeze\n  s.version = "3.1.0"\nend\n';
+    expect(parseGemspec(text)).toMatchObject({ name: 'digest', version: '3.1.0' });
+    expect(() => parseGemspec(`s.name = "x"\ns.version = "1"\n\0\0`)).toThrow(/binary content/);
+  });
 });

@@ -47,7 +47,8 @@ function assigned(text: string, field: string): string[] | undefined {
 
 /** Parse a generated gemspec. Throws when no name or version can be found. */
 export function parseGemspec(text: string): Gemspec {
-  if (text.includes('\0')) throw new Error('binary content, not a gemspec');
+  // RubyGems writes a gem's extensions on a second `# stub:` line separated by NULs: only those may hold one.
+  if (text.replace(/^# stub: .*$/gm, '').includes('\0')) throw new Error('binary content, not a gemspec');
   // `# stub: name version platform require_paths` is written by RubyGems for every installed gem.
   const stub = /^# stub: (\S+) (\S+) (\S+)/m.exec(text);
   const name = assigned(text, 'name')?.[0] ?? stub?.[1];
