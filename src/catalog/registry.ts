@@ -10,6 +10,7 @@ import { runtimeCatalogers } from './runtime/index.js';
 import { binaryCatalogers } from './binary/index.js';
 import { binaryIdentityProbe } from './probes/binary-identity.js';
 import { fileDigestsProbe } from './probes/file-digests.js';
+import { debianChangelogProbe } from './changelog/debian-changelog-probe.js';
 import { createSecretsProbe, DEFAULT_SECRETS_MAX_FILE_BYTES } from '../policy/secrets-probe.js';
 
 /** Every cataloger, in a fixed order (OS package managers first). A static list, no discovery. */
@@ -26,6 +27,7 @@ export const defaultCatalogers: readonly Cataloger[] = [
 export function defaultProbes(options: { secretsMaxFileBytes?: number } = {}): ContentProbe[] {
   return [
     fileDigestsProbe,
+    debianChangelogProbe,
     ...langProbes,
     binaryIdentityProbe,
     createSecretsProbe({ maxFileBytes: options.secretsMaxFileBytes ?? DEFAULT_SECRETS_MAX_FILE_BYTES }),

@@ -55,6 +55,36 @@ export interface Package {
   files: OwnedFile[];
   /** Extra, ecosystem-specific facts (e.g. apk checksum, go module path). Strings only. */
   metadata?: Record<string, string>;
+  /** The package's own changelog as the image holds it (newest entries first, bounded). */
+  changelog?: PackageChangelog;
+}
+
+/** One entry of a package's own changelog (an rpm header entry, a Debian changelog stanza, a CHANGELOG section). */
+export interface ChangelogEntry {
+  /** The version the entry is for, when the format names it. */
+  version?: string;
+  /** rpm CHANGELOGNAME, the Debian trailer's maintainer. */
+  author?: string;
+  /** Seconds since the epoch (rpm CHANGELOGTIME, the Debian trailer's date), when known. */
+  time?: number;
+  /** Debian: the entry's distributions (`bookworm-security`). */
+  distribution?: string;
+  /** Debian: the urgency (`medium`, `high`). */
+  urgency?: string;
+  /** The entry's text, as written (bullets and indentation kept), at most MAX_ENTRY_CHARS. */
+  text: string;
+}
+
+/** Where a package's changelog came from and how much of it is kept. */
+export interface PackageChangelog {
+  /** `rpm`: header tags; `debian`: changelog.Debian(.gz); `text`: a CHANGELOG/HISTORY/NEWS file. */
+  format: 'rpm' | 'debian' | 'text';
+  /** The rpm database, or the changelog file, it was read from. */
+  path: string;
+  /** Newest first. */
+  entries: ChangelogEntry[];
+  /** Older entries exist in the image but were not kept (size bounds, a truncated or damaged file). */
+  truncated?: boolean;
 }
 
 /** A problem found while cataloging: reported, never fatal. */
