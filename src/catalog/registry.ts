@@ -6,7 +6,7 @@ import { rpmCataloger } from './os/rpm/index.js';
 import { OS_RELEASE_GLOBS } from './os/os-release.js';
 import { langCatalogers, langProbes } from './lang/index.js';
 import { fileDigestsProbe } from './probes/file-digests.js';
-import { createSecretsProbe, DEFAULT_SECRETS_MAX_FILE_BYTES } from '../policy/secrets-probe.js';
+import { createSecretsProbe, DEFAULT_SECRETS_MAX_FILE_BYTES } from './probes/secrets.js';
 
 /** Every cataloger, in a fixed order (OS package managers first). A static list, no discovery. */
 export const defaultCatalogers: readonly Cataloger[] = [

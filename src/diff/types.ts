@@ -1,8 +1,10 @@
 import type { Ecosystem, ImageSummary, OsRelease, Package } from '../catalog/types.js';
+import type { VersionBump } from '../catalog/versions/scheme.js';
 import type { EntryType } from '../layers/types.js';
 
 export type PackageChangeKind = 'added' | 'removed' | 'upgraded' | 'downgraded' | 'rebuilt';
-export type Bump = 'major' | 'minor' | 'patch' | 'other';
+/** How far a package's version moved (the version schemes decide). */
+export type Bump = VersionBump;
 
 export interface PackageChange {
   kind: PackageChangeKind;

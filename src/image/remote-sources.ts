@@ -27,7 +27,6 @@ export interface RemoteSourceOptions {
 /** The registry and docker-daemon sources of one run, sharing one registry client (tokens, download limit). */
 export interface RemoteSources {
   sources: ImageSource[];
-  client: RegistryClient;
   /** `repo:tag` -> `repo:tag@sha256:...`, so the changelog names exactly what was compared. */
   pinToDigest(reference: string): Promise<string>;
   /** The highest semver tag below the reference's tag, pinned to its digest; undefined when none. */
@@ -71,7 +70,6 @@ export function createRemoteSources(options: RemoteSourceOptions): RemoteSources
 
   return {
     sources: [registry, daemon],
-    client,
     pinToDigest,
     async previousByTags(reference: string): Promise<string | undefined> {
       const ref = parseReference(stripRegistryTransport(reference));

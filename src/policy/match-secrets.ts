@@ -3,8 +3,8 @@ import type { InventoryFile } from '../catalog/types.js';
 import type { FileChange } from '../diff/types.js';
 import { describeFileChange } from './describe.js';
 import type { SecretRule } from './model.js';
-import { secretKindsFromPath } from './secret-kinds.js';
-import { secretKindsOf } from './secrets-probe.js';
+import { secretKindsFromPath } from '../catalog/probes/secret-kinds.js';
+import { secretKindsOf } from '../catalog/probes/secrets.js';
 import type { Violation } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ContentProbe, ProbeRun } from '../layers/types.js';
+import type { ContentProbe, ProbeRun } from '../../layers/types.js';
 import { SECRET_PATTERN_WINDOW, SecretScanner } from './secret-patterns.js';
 
 /** What the probe keeps for a file: the kinds of secret seen, never the secret itself. */
