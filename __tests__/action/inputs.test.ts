@@ -82,4 +82,31 @@ describe('action inputs', () => {
     expect(i.depth).toBe('all');
     expect(i.platform).toEqual({ os: 'linux', architecture: 'arm64', variant: 'v8' });
   });
+
+  it('reads Dockerfile mode: globs one per line, build args, and no image', () => {
+    const i = read({
+      image: '',
+      dockerfile: 'Dockerfile\n# comment\n  services/{api,web}/Dockerfile\n',
+      'build-args': 'TAG=1\nX=a=b',
+    });
+    expect(i.image).toBe('');
+    expect(i.dockerfile).toEqual(['Dockerfile', 'services/{api,web}/Dockerfile']);
+    expect(i.buildArgs).toEqual(
+      new Map([
+        ['TAG', '1'],
+        ['X', 'a=b'],
+      ]),
+    );
+  });
+
+  it.each([
+    [{ dockerfile: 'Dockerfile' }, "input 'dockerfile': give either 'image'"],
+    [
+      { image: '', dockerfile: 'Dockerfile', 'build-args': 'JUSTANAME' },
+      "input 'build-args': expected NAME=VALUE lines, got 'JUSTANAME'",
+    ],
+    [{ image: '' }, "or 'dockerfile' to explain a pull request's base-image bumps"],
+  ])('refuses Dockerfile-mode inputs that do not go together: %j', (over, message) => {
+    expect(() => read(over)).toThrow(message);
+  });
 });

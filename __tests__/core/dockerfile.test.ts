@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDockerfileChangelogs, type CompareImages } from '../../src/core/dockerfile.js';
+import { compareDockerfiles, type CompareImages } from '../../src/core/dockerfile.js';
 import { diffInventories } from '../../src/diff/diff.js';
 import type { DiffOptions } from '../../src/diff/types.js';
 import { InventoryBuilder } from '../helpers/inventory-builder.js';
@@ -20,12 +20,12 @@ function recorder(): { compare: CompareImages; calls: string[] } {
   return { compare, calls };
 }
 
-describe('buildDockerfileChangelogs', () => {
+describe('compareDockerfiles', () => {
   it('compares only the stages whose base changed, final first, and never opens an unchanged one', async () => {
     const { compare, calls } = recorder();
     const old = `FROM golang:1.23 AS build\nFROM debian:bookworm@${A} AS runtime\n`;
     const neu = `FROM golang:1.23 AS build\nFROM debian:bookworm@${B} AS runtime\n`;
-    const [file] = await buildDockerfileChangelogs(
+    const [file] = await compareDockerfiles(
       { files: [{ path: 'Dockerfile', old, new: neu }] },
       compare,
     );
@@ -44,7 +44,7 @@ describe('buildDockerfileChangelogs', () => {
   it('compares a pair two stages share once, and applies build args and the platform', async () => {
     const { compare, calls } = recorder();
     const text = 'ARG V=12.7\nFROM --platform=$TARGETPLATFORM debian:${V} AS base\nFROM base AS app\n';
-    const files = await buildDockerfileChangelogs(
+    const files = await compareDockerfiles(
       {
         files: [{ path: 'd/Dockerfile', old: text, new: text.replace('12.7', '12.8') }],
         buildArgs: new Map([['UNUSED', 'x']]),
@@ -55,7 +55,7 @@ describe('buildDockerfileChangelogs', () => {
     expect(calls).toEqual(['docker.io/library/debian:12.7 -> docker.io/library/debian:12.8 on linux/arm64']);
     expect(files[0]!.stages.every((s) => s.comparison !== undefined)).toBe(true);
     const overridden = recorder();
-    await buildDockerfileChangelogs(
+    await compareDockerfiles(
       { files: [{ path: 'd/Dockerfile', old: text, new: text }], buildArgs: new Map([['V', '12.9']]) },
       overridden.compare,
     );
@@ -64,7 +64,7 @@ describe('buildDockerfileChangelogs', () => {
 
   it('reads an added Dockerfile as a first release and a removed one as a removal, pulling nothing for it', async () => {
     const { compare, calls } = recorder();
-    const files = await buildDockerfileChangelogs(
+    const files = await compareDockerfiles(
       {
         files: [
           { path: 'new/Dockerfile', new: 'FROM alpine:3.20\n' },
@@ -81,7 +81,7 @@ describe('buildDockerfileChangelogs', () => {
 
   it('pulls nothing for scratch, and compares an image that replaced scratch as a first release', async () => {
     const { compare, calls } = recorder();
-    await buildDockerfileChangelogs(
+    await compareDockerfiles(
       {
         files: [
           { path: 'a', old: 'FROM alpine:3.20\n', new: 'FROM scratch\n' },
@@ -96,7 +96,7 @@ describe('buildDockerfileChangelogs', () => {
   it('fails on a broken Dockerfile before comparing anything, naming the file and line', async () => {
     const { compare, calls } = recorder();
     await expect(
-      buildDockerfileChangelogs(
+      compareDockerfiles(
         {
           files: [
             { path: 'ok', old: 'FROM a:1\n', new: 'FROM a:2\n' },

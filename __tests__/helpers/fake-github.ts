@@ -31,6 +31,13 @@ export class FakeGitHub {
   /** Comments per issue number. */
   readonly comments = new Map<number, FakeComment[]>();
   readonly releases: FakeRelease[] = [];
+  /** Repository contents by commit: sha -> path -> text (GET /repos/o/r/contents/PATH?ref=SHA). */
+  readonly contents = new Map<string, Map<string, string>>();
+  /** The files of each pull request, as GET /repos/o/r/pulls/N/files lists them. */
+  readonly pullFiles = new Map<
+    number,
+    Array<{ filename: string; status: string; previous_filename?: string }>
+  >();
   /** The login behind the token; undefined makes GET /user answer 403 as for a GITHUB_TOKEN. */
   userLogin: string | undefined;
   /** Login used as author of comments we create (github-actions[bot] for a GITHUB_TOKEN). */
@@ -124,6 +131,22 @@ export class FakeGitHub {
       if (!c) return send(404, { message: 'Not Found' });
       c.body = (body as { body: string }).body;
       send(200, c);
+    } else if ((m = url.pathname.match(/^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)\/files$/)) && method === 'GET') {
+      const all = this.pullFiles.get(Number(m[1]));
+      if (!all) return send(404, { message: 'Not Found' });
+      const per = Number(url.searchParams.get('per_page') ?? 30);
+      const page = Number(url.searchParams.get('page') ?? 1);
+      send(200, all.slice((page - 1) * per, page * per));
+    } else if ((m = url.pathname.match(/^\/repos\/[^/]+\/[^/]+\/contents\/(.+)$/)) && method === 'GET') {
+      const path = decodeURIComponent(m[1]!);
+      const text = this.contents.get(url.searchParams.get('ref') ?? '')?.get(path);
+      if (text === undefined) return send(404, { message: 'Not Found' });
+      if ((req.headers.accept ?? '').includes('application/vnd.github.raw')) {
+        res.writeHead(200, { 'content-type': 'application/vnd.github.raw; charset=utf-8' });
+        res.end(text);
+        return;
+      }
+      send(200, { type: 'file', path, encoding: 'base64', content: Buffer.from(text).toString('base64') });
     } else if (url.pathname.match(/^\/repos\/[^/]+\/[^/]+\/releases$/) && method === 'GET') {
       send(200, this.releases);
     } else if ((m = url.pathname.match(/^\/repos\/[^/]+\/[^/]+\/releases\/(\d+)$/))) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDockerfileChangelogs, type CompareImages } from '../../src/core/dockerfile.js';
+import { compareDockerfiles, type CompareImages } from '../../src/core/dockerfile.js';
 import { diffInventories } from '../../src/diff/diff.js';
 import type { DiffOptions } from '../../src/diff/types.js';
 import {
@@ -22,7 +22,7 @@ const NEW = 'FROM golang:1.23 AS build\nFROM alpine:3.20 AS tools\nFROM debian:1
 
 describe('renderDockerfileMarkdown', () => {
   it('shows a table of every stage, final first and marked, then a section per compared stage', async () => {
-    const [file] = await buildDockerfileChangelogs(
+    const [file] = await compareDockerfiles(
       { files: [{ path: 'svc/Dockerfile', old: OLD, new: NEW }] },
       upgrade,
     );
@@ -40,17 +40,14 @@ describe('renderDockerfileMarkdown', () => {
     ]);
     expect(md).toContain('| tools | 2 | `alpine:3.19` | `alpine:3.20` | changed |');
     const headings = md.split('\n').filter((l) => l.startsWith('### '));
-    expect(headings).toEqual([
-      '### Final stage runtime (the image that ships): debian:12.7 → debian:12.8',
-      '### Stage tools: alpine:3.19 → alpine:3.20',
-    ]);
+    expect(headings).toEqual(['### Final stage runtime (the image that ships)', '### Stage tools']);
     expect(md).toContain('libc6');
     // One marker only: the sections carry none of their own.
     expect(md.match(/<!--/g)).toHaveLength(1);
   });
 
   it('says plainly when a Dockerfile was added or removed, and when a stage went to scratch', async () => {
-    const files = await buildDockerfileChangelogs(
+    const files = await compareDockerfiles(
       {
         files: [
           { path: 'Dockerfile', new: 'FROM alpine:3.20\n' },
@@ -79,7 +76,7 @@ describe('renderDockerfileMarkdown', () => {
   });
 
   it('escapes what the Dockerfile says: a path, a stage name or an ARG value cannot inject markdown', async () => {
-    const [file] = await buildDockerfileChangelogs(
+    const [file] = await compareDockerfiles(
       {
         files: [
           {
@@ -129,10 +126,7 @@ describe('renderDockerfileMarkdown', () => {
 
 describe('renderDockerfileText and renderDockerfileJson', () => {
   it('print the same stages for a terminal and one report per compared stage for scripts', async () => {
-    const [file] = await buildDockerfileChangelogs(
-      { files: [{ path: 'Dockerfile', old: OLD, new: NEW }] },
-      upgrade,
-    );
+    const [file] = await compareDockerfiles({ files: [{ path: 'Dockerfile', old: OLD, new: NEW }] }, upgrade);
     const text = renderDockerfileText(file!, { color: false });
     expect(text.split('\n').slice(0, 5)).toEqual([
       'Base images: Dockerfile',

@@ -6,7 +6,12 @@ import { DEFAULT_DEPTH, DEFAULT_LIMITS, DEFAULT_PREVIOUS_TAG_TEMPLATE } from '..
 
 /** Every input of action.yml, read once and validated. */
 export interface Inputs {
+  /** The new image; empty in Dockerfile mode. */
   image: string;
+  /** Dockerfile mode: paths or globs of Dockerfiles whose base images a pull request changes. */
+  dockerfile: string[];
+  /** `build-args`: overrides of the ARG defaults the Dockerfiles declare before their first FROM. */
+  buildArgs: Map<string, string>;
   /** A reference, `auto`, or undefined for a first release. */
   previous: string | undefined;
   previousTagTemplate: string;
@@ -66,11 +71,40 @@ function countInput(get: (name: string) => string, name: string, fallback: numbe
   return Number(raw);
 }
 
+/** One item per line (globs may hold commas: `{a,b}`), blank lines and `#` comments left out. */
+function lines(raw: string): string[] {
+  return raw
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && !s.startsWith('#'));
+}
+
+function buildArgs(get: (name: string) => string): Map<string, string> {
+  const args = new Map<string, string>();
+  for (const item of lines(get('build-args'))) {
+    const eq = item.indexOf('=');
+    const name = eq < 0 ? item : item.slice(0, eq);
+    if (eq < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw invalid('build-args', `expected NAME=VALUE lines, got '${item}'`);
+    args.set(name, item.slice(eq + 1));
+  }
+  return args;
+}
+
 /** Reads inputs through `get` (core.getInput in the action, a map in tests). */
 export function readInputs(get: (name: string) => string): Inputs {
   const image = get('image').trim();
-  if (image === '')
-    throw invalid('image', 'required: the image to describe (e.g. ghcr.io/org/app@sha256:...)');
+  const dockerfile = lines(get('dockerfile'));
+  if (image === '' && dockerfile.length === 0)
+    throw invalid(
+      'image',
+      "required: the image to describe (e.g. ghcr.io/org/app@sha256:...), or 'dockerfile' to explain a pull request's base-image bumps",
+    );
+  if (image !== '' && dockerfile.length > 0)
+    throw invalid(
+      'dockerfile',
+      "give either 'image' (an image you built) or 'dockerfile' (base images a pull request changes), not both",
+    );
   if (/\s/.test(image)) throw invalid('image', `must be one reference without spaces, got '${image}'`);
 
   const previousRaw = get('previous').trim();
@@ -103,6 +137,8 @@ export function readInputs(get: (name: string) => string): Inputs {
 
   const inputs: Inputs = {
     image,
+    dockerfile,
+    buildArgs: buildArgs(get),
     previous,
     previousTagTemplate: template,
     failOn,

@@ -7,8 +7,15 @@ import { readInputs, type Inputs } from './inputs.js';
 import { previousReleaseTag } from './release.js';
 import { restoreLayerCache, saveLayerCache } from './cache.js';
 import { writeSurfaces } from './surfaces.js';
+import { runDockerfileMode } from './dockerfile-mode.js';
 import { describeError } from '../util/errors.js';
-import { buildChangelog, type PolicyChoice, type PreviousImage, type ProgressPort } from '../core/index.js';
+import {
+  buildChangelog,
+  type PolicyChoice,
+  type PreviousImage,
+  type ProgressPort,
+  type RegistryAccess,
+} from '../core/index.js';
 import type { BlobProgress } from '../image/registry.js';
 
 /** `previous: auto`: the previous release on a release event, else the highest semver tag below the image's. */
@@ -71,6 +78,18 @@ function stickyKey(inputs: Inputs, platform: string): string {
   return createHash('sha256').update(raw).digest('hex').slice(0, 16);
 }
 
+/** Registries as the inputs and the runner's environment reach them. */
+function registryAccess(inputs: Inputs, env: NodeJS.ProcessEnv): RegistryAccess {
+  return {
+    ...(inputs.registryUsername ? { username: inputs.registryUsername } : {}),
+    ...(inputs.registryPassword ? { password: inputs.registryPassword } : {}),
+    ...(inputs.githubToken ? { githubToken: inputs.githubToken } : {}),
+    insecureRegistries: inputs.insecureRegistries,
+    env,
+    onSecret: (s) => core.setSecret(s),
+  };
+}
+
 async function runWith(inputs: Inputs): Promise<void> {
   if (inputs.githubToken) core.setSecret(inputs.githubToken);
   if (inputs.registryPassword) core.setSecret(inputs.registryPassword);
@@ -84,6 +103,34 @@ async function runWith(inputs: Inputs): Promise<void> {
     : undefined;
 
   const policy = policyChoice(inputs, env.GITHUB_WORKSPACE ?? '.');
+  const runUrl = `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${github.context.repo.owner}/${github.context.repo.repo}/actions/runs/${github.context.runId}`;
+  if (inputs.dockerfile.length > 0) {
+    const key = createHash('sha256')
+      .update([github.context.workflow, 'dockerfile', inputs.commentKey].join('|'))
+      .digest('hex')
+      .slice(0, 16);
+    await runDockerfileMode(inputs, {
+      octokit,
+      ports: {
+        registry: registryAccess(inputs, env),
+        ...(inputs.cache ? { cacheDir } : {}),
+        progress: logProgress(),
+      },
+      policy,
+      workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+      outDir: join(env.RUNNER_TEMP || tmpdir(), `image-changelog-${key}`),
+      runUrl,
+      ...(inputs.cache
+        ? {
+            saveCache: (ids: string[]) =>
+              core.group('Save the layer index cache', () =>
+                saveLayerCache(cacheDir, cacheKeyBase, ids, restored),
+              ),
+          }
+        : {}),
+    });
+    return;
+  }
   const changelog = await core.group('Compare the images', () =>
     buildChangelog(
       {
@@ -95,14 +142,7 @@ async function runWith(inputs: Inputs): Promise<void> {
         limits: { maxLayerBytes: inputs.maxLayerBytes, maxEntries: inputs.maxEntries },
       },
       {
-        registry: {
-          ...(inputs.registryUsername ? { username: inputs.registryUsername } : {}),
-          ...(inputs.registryPassword ? { password: inputs.registryPassword } : {}),
-          ...(inputs.githubToken ? { githubToken: inputs.githubToken } : {}),
-          insecureRegistries: inputs.insecureRegistries,
-          env,
-          onSecret: (s) => core.setSecret(s),
-        },
+        registry: registryAccess(inputs, env),
         ...(inputs.cache ? { cacheDir } : {}),
         progress: logProgress(),
       },
@@ -118,7 +158,7 @@ async function runWith(inputs: Inputs): Promise<void> {
     key,
     octokit,
     outDir: join(env.RUNNER_TEMP || tmpdir(), `image-changelog-${key}`),
-    runUrl: `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${github.context.repo.owner}/${github.context.repo.repo}/actions/runs/${github.context.runId}`,
+    runUrl,
   });
 }
 

@@ -37,6 +37,20 @@ export type Command =
       exitCode: boolean;
     } & CommonFlags)
   | ({
+      name: 'dockerfile-diff';
+      oldDockerfile: string;
+      newDockerfile: string;
+      buildArgs: Map<string, string>;
+      format: Format;
+      surface: 'comment' | 'summary';
+      output?: string;
+      exclude: string[];
+      defaultExcludes: boolean;
+      depth: number | 'all';
+      policy?: string;
+      exitCode: boolean;
+    } & CommonFlags)
+  | ({
       name: 'policy-check';
       policy?: string;
       previous?: string;
@@ -49,6 +63,9 @@ export const USAGE = `Usage:
   image-changelog diff OLD NEW [--format markdown|json|text] [--output FILE] [--exclude GLOB]...
                            [--no-default-excludes] [--depth N|all] [--policy FILE] [--exit-code]
   image-changelog diff --first-release NEW ...        (no previous image)
+  image-changelog dockerfile-diff OLD_DOCKERFILE NEW_DOCKERFILE [--build-arg K=V]... [--format ...]
+                           [--output FILE] [--policy FILE] [--exit-code] [--exclude GLOB]... [--depth N|all]
+                           (compares the base images of every stage whose FROM changed, final stage first)
   image-changelog policy check POLICY [OLD NEW | --first-release NEW]
   image-changelog --version | --help
 
@@ -124,6 +141,19 @@ function countFlag(name: string, raw: string): number {
   if (!/^\d+$/.test(raw) || Number(raw) < 1)
     throw usageError(`${name} expects a whole number above 0, got '${raw}'`);
   return Number(raw);
+}
+
+/** `K=V` pairs, as docker build's --build-arg takes them (a later one wins). */
+export function parseBuildArgs(items: readonly string[], what: string): Map<string, string> {
+  const args = new Map<string, string>();
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    const name = eq < 0 ? item : item.slice(0, eq);
+    if (eq < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw usageError(`${what} expects NAME=VALUE, got '${item}'`);
+    args.set(name, item.slice(eq + 1));
+  }
+  return args;
 }
 
 function parseDepth(raw: string | undefined): number | 'all' {
@@ -202,6 +232,45 @@ export function parseCommand(argv: string[]): Command {
       name: 'diff',
       ...(first ? {} : { previous: positionals[0]! }),
       image: positionals[positionals.length - 1]!,
+      format,
+      surface,
+      ...(typeof v.output === 'string' ? { output: v.output } : {}),
+      exclude: (v.exclude as string[] | undefined) ?? [],
+      defaultExcludes: v['no-default-excludes'] !== true,
+      depth: parseDepth(v.depth as string | undefined),
+      ...(typeof v.policy === 'string' ? { policy: v.policy } : {}),
+      exitCode: v['exit-code'] === true,
+      ...commonFlags(v),
+    };
+  }
+  if (cmd === 'dockerfile-diff') {
+    const { values: v, positionals } = parse(rest, {
+      'build-arg': { type: 'string', multiple: true, default: [] },
+      format: { type: 'string', short: 'f', default: 'markdown' },
+      surface: { type: 'string', default: 'summary' },
+      output: { type: 'string', short: 'o' },
+      exclude: { type: 'string', multiple: true, default: [] },
+      'no-default-excludes': { type: 'boolean', default: false },
+      depth: { type: 'string' },
+      policy: { type: 'string' },
+      'exit-code': { type: 'boolean', default: false },
+    });
+    if (v.help) return { name: 'help', topic: 'dockerfile-diff' };
+    if (positionals.length !== 2)
+      throw usageError(
+        `dockerfile-diff takes two files, OLD_DOCKERFILE and NEW_DOCKERFILE; got ${positionals.length}`,
+      );
+    const format = v.format as string;
+    if (format !== 'markdown' && format !== 'json' && format !== 'text')
+      throw usageError(`--format must be markdown, json or text, got '${format}'`);
+    const surface = v.surface as string;
+    if (surface !== 'comment' && surface !== 'summary')
+      throw usageError(`--surface must be comment or summary, got '${surface}'`);
+    return {
+      name: 'dockerfile-diff',
+      oldDockerfile: positionals[0]!,
+      newDockerfile: positionals[1]!,
+      buildArgs: parseBuildArgs((v['build-arg'] as string[] | undefined) ?? [], '--build-arg'),
       format,
       surface,
       ...(typeof v.output === 'string' ? { output: v.output } : {}),

@@ -1,13 +1,16 @@
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseCommand, type CommonFlags, type Command } from './args.js';
 import { helpText } from './help.js';
 import { Progress } from './progress.js';
 import { VERSION } from '../version.js';
-import { describeError } from '../util/errors.js';
+import { describeError, ImageChangelogError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import {
   buildChangelog,
+  buildDockerfileChangelogs,
+  dockerfileHasChanges,
   inspect,
   loadPolicy,
   type PolicyChoice,
@@ -19,6 +22,12 @@ import { renderMarkdown } from '../render/markdown.js';
 import { renderJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
 import { verdictLine } from '../render/verdict.js';
+import { combineVerdicts } from '../policy/combine.js';
+import {
+  renderDockerfileJson,
+  renderDockerfileMarkdown,
+  renderDockerfileText,
+} from '../render/dockerfile.js';
 
 export const EXIT = { ok: 0, changed: 1, stop: 2, error: 3 } as const;
 
@@ -115,6 +124,7 @@ async function execute(cmd: Command, io: Io): Promise<number> {
       }
       return cmd.exitCode && changes.hasChanges ? EXIT.changed : EXIT.ok;
     }
+    if (cmd.name === 'dockerfile-diff') return await dockerfileDiff(cmd, io, progress);
     // policy check
     const policyArg = cmd.policy ?? 'recommended';
     if (!cmd.image) {
@@ -133,6 +143,60 @@ async function execute(cmd: Command, io: Io): Promise<number> {
   } finally {
     progress.done();
   }
+}
+
+async function readDockerfileArg(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new ImageChangelogError('DOCKERFILE_NOT_FOUND', `cannot read Dockerfile ${path}: ${why}`, {
+      subject: path,
+      hint: 'give the old and the new Dockerfile as two paths',
+    });
+  }
+}
+
+async function dockerfileDiff(
+  cmd: Extract<Command, { name: 'dockerfile-diff' }>,
+  io: Io,
+  progress: Progress,
+): Promise<number> {
+  const [oldText, newText] = [
+    await readDockerfileArg(cmd.oldDockerfile),
+    await readDockerfileArg(cmd.newDockerfile),
+  ];
+  const { platform, ...scan } = scanRequest(cmd);
+  const [file] = await buildDockerfileChangelogs(
+    {
+      files: [{ path: cmd.newDockerfile, old: oldText, new: newText }],
+      buildArgs: cmd.buildArgs,
+      ...(typeof platform === 'string' ? { platform } : {}),
+      diff: { exclude: cmd.exclude, defaultExcludes: cmd.defaultExcludes, depth: cmd.depth },
+      ...(cmd.policy ? { policy: policyChoice(cmd.policy) } : {}),
+      ...scan,
+    },
+    ports(cmd, io, progress),
+  );
+  progress.done();
+  const color = !cmd.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
+  const text =
+    cmd.format === 'json'
+      ? renderDockerfileJson([file!])
+      : cmd.format === 'text'
+        ? renderDockerfileText(file!, { color })
+        : renderDockerfileMarkdown(file!, { surface: cmd.surface });
+  await emit(text, cmd.output, io);
+  const verdict = combineVerdicts(
+    file!.stages.flatMap((s) =>
+      s.comparison?.verdict ? [{ where: `stage ${s.pair.label}`, verdict: s.comparison.verdict }] : [],
+    ),
+  );
+  if (verdict?.result === 'stop') {
+    io.stderr.write(`${verdictLine(verdict)}\n`);
+    return EXIT.stop;
+  }
+  return cmd.exitCode && dockerfileHasChanges(file!) ? EXIT.changed : EXIT.ok;
 }
 
 /** The CLI: parse argv, run, and turn any failure into one line on stderr and exit code 3. */

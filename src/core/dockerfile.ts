@@ -1,5 +1,7 @@
-import type { Changes } from '../diff/types.js';
+import type { Changes, DiffOptions } from '../diff/types.js';
 import type { Verdict } from '../policy/types.js';
+import { buildChangelog, type Ports, type ScanRequest } from './changelog.js';
+import type { PolicyChoice } from './policy-choice.js';
 import { pairStages, type RootBase, type StagePair } from '../dockerfile/pair.js';
 import { readDockerfile, type Dockerfile } from '../dockerfile/stages.js';
 
@@ -22,6 +24,10 @@ export interface DockerfileRequest {
 export interface StageComparison {
   changes: Changes;
   verdict?: Verdict;
+  /** Every distinct layer of both images (for a layer cache to keep). */
+  layerDiffIDs?: string[];
+  /** Packages and non-packaged files changed, as the image changelog counts them. */
+  totals?: { packagesChanged: number; filesChanged: number };
 }
 
 /**
@@ -66,7 +72,7 @@ function imageOf(base: RootBase | undefined): string | undefined {
  * two stages share (`FROM base AS app` on a changed `base`) is compared once. Parse errors fail before
  * any image is read.
  */
-export async function buildDockerfileChangelogs(
+export async function compareDockerfiles(
   request: DockerfileRequest,
   compare: CompareImages,
 ): Promise<DockerfileChangelog[]> {
@@ -105,4 +111,51 @@ export async function buildDockerfileChangelogs(
     out.push({ path: file.path, status: statusOf(file, pairs), stages });
   }
   return out;
+}
+
+/** The Dockerfile use case's request: the files, and how each stage's images are compared. */
+export interface DockerfileChangelogRequest extends DockerfileRequest, Omit<ScanRequest, 'platform'> {
+  diff?: Partial<DiffOptions>;
+  /** Checked for every compared stage: a base bump can stop the pull request. */
+  policy?: PolicyChoice;
+  now?: Date;
+}
+
+/**
+ * The base-image changelogs of a pull request's Dockerfiles: each changed stage compared exactly as
+ * an image pair (buildChangelog: manifests first, each distinct layer of the pair read once, the layer
+ * cache applying, the policy checked).
+ */
+export function buildDockerfileChangelogs(
+  request: DockerfileChangelogRequest,
+  ports: Ports = {},
+): Promise<DockerfileChangelog[]> {
+  return compareDockerfiles(request, async (previous, image, platform) => {
+    const c = await buildChangelog(
+      {
+        image,
+        previous,
+        ...(platform !== undefined ? { platform } : {}),
+        ...(request.diff ? { diff: request.diff } : {}),
+        ...(request.policy ? { policy: request.policy } : {}),
+        ...(request.limits ? { limits: request.limits } : {}),
+        ...(request.extraCatalogers ? { extraCatalogers: request.extraCatalogers } : {}),
+        ...(request.now ? { now: request.now } : {}),
+      },
+      ports,
+    );
+    return {
+      changes: c.changes,
+      ...(c.verdict ? { verdict: c.verdict } : {}),
+      layerDiffIDs: c.layerDiffIDs,
+      totals: c.totals,
+    };
+  });
+}
+
+/** Whether a Dockerfile's base images changed anything: a compared stage with changes, a removal, scratch. */
+export function dockerfileHasChanges(file: DockerfileChangelog): boolean {
+  return file.stages.some(
+    (s) => s.pair.change !== 'unchanged' && (s.comparison === undefined || s.comparison.changes.hasChanges),
+  );
 }

@@ -7,6 +7,8 @@
  *   buildChangelog({ image, previous, diff, policy, platform, limits }, { registry, cacheDir, progress })
  *     -> { previous, changes, verdict, layerDiffIDs, totals }
  *   inspect(image, { platform, limits }, ports) -> Inventory
+ *   buildDockerfileChangelogs({ files: [{ path, old, new }], buildArgs, platform, diff, policy }, ports)
+ *     -> per Dockerfile, per stage (final first): the pair, and buildChangelog's result for changed ones
  *   loadPolicy('recommended' | { path, name }) -> Policy   (to check a policy file alone)
  *
  * The defaults every adapter shows (depth, resource bounds) are in ./defaults.ts.
@@ -17,3 +19,12 @@ export { DEFAULT_DEPTH, DEFAULT_DIFF_OPTIONS, DEFAULT_LIMITS, type ScanLimits } 
 export { loadPolicy, type PolicyChoice } from './policy-choice.js';
 export { DEFAULT_PREVIOUS_TAG_TEMPLATE, type PreviousImage } from './previous.js';
 export type { RegistryAccess } from './registry-access.js';
+export {
+  buildDockerfileChangelogs,
+  compareDockerfiles,
+  dockerfileHasChanges,
+  type DockerfileChangelog,
+  type DockerfileChangelogRequest,
+  type DockerfileVersions,
+  type StageChangelog,
+} from './dockerfile.js';

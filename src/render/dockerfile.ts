@@ -39,7 +39,9 @@ function written(base: RootBase | undefined): string {
 
 function stageTitle(stage: StageChangelog): string {
   const { pair } = stage;
-  return pair.final ? `Final stage ${pair.label} (the image that ships)` : `Stage ${pair.label}`;
+  if (!pair.final) return `Stage ${pair.label}`;
+  const named = (pair.new ?? pair.old)?.stage.name !== undefined;
+  return `Final stage${named ? ` ${pair.label}` : ''} (the image that ships)`;
 }
 
 function what(stage: StageChangelog): string {
@@ -126,7 +128,8 @@ export function renderDockerfileMarkdown(
       // Measured in bytes, which is never less than the comment's UTF-16 count: a share fits both.
       surface: 'summary',
       budget: share,
-      title: `${stageTitle(stage)}: ${written(stage.pair.old?.base)} → ${written(stage.pair.new?.base)}`,
+      // The stage table and the section's own overview name both images in full.
+      title: stageTitle(stage),
       ...(stage.comparison!.verdict ? { verdict: stage.comparison!.verdict } : {}),
       ...(options.fullReportHint !== undefined ? { fullReportHint: options.fullReportHint } : {}),
     }).trimEnd();

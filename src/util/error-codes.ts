@@ -13,6 +13,9 @@ export const ERROR_CODES = {
   POLICY_NOT_FOUND: 'the policy file cannot be read',
   POLICY_INVALID: 'the policy file is not a valid policy (the message names the line and column)',
   DOCKERFILE_INVALID: 'a Dockerfile cannot be parsed',
+  DOCKERFILE_NOT_FOUND: 'a Dockerfile given to dockerfile-diff cannot be read',
+  PULL_REQUEST_FILES_UNREADABLE:
+    "a pull request's Dockerfiles can be read neither from git in the workspace nor from the GitHub API",
   // Finding the image
   IMAGE_NOT_FOUND: 'no image by that reference (no such file, tag, layout entry or daemon image)',
   PLATFORM_NOT_FOUND: 'the image has no manifest for the wanted platform (the message lists those it has)',
