@@ -9,6 +9,8 @@ import { LocalRegistry } from '../helpers/local-registry.js';
 import { RegistryProxy } from '../helpers/registry-proxy.js';
 import { bundledAction, commandLines, runAction, type ActionRun } from '../helpers/run-action.js';
 import { world } from '../world/world.js';
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli/main.js';
 
 // Dockerfile mode, end to end: the bundled action on a pull_request event whose base and head are
 // real commits of a git repository in the workspace (or, with no history there, read through the
@@ -319,5 +321,60 @@ describe.skipIf(missing.length > 0)('action Dockerfile mode', () => {
     expect(commandLines(r, 'error')).toEqual([
       "::error::input 'dockerfile': compares a pull request's base and head commits, but this run is a 'push' event (run it on pull_request or pull_request_target, or give image instead)",
     ]);
+  });
+
+  it('prints the same sections on a terminal: image-changelog dockerfile-diff with --build-arg', async () => {
+    const dockerfile = `ARG DEBIAN_TAG=12.7\nFROM ${host}/tools/builder:1 AS build\nFROM ${host}/library/debian:\${DEBIAN_TAG} AS runtime\n`;
+    await writeFile(join(workspace, 'Dockerfile'), dockerfile);
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let text = '';
+    let errors = '';
+    out.on('data', (c: Buffer) => (text += c.toString()));
+    err.on('data', (c: Buffer) => (errors += c.toString()));
+    const path = join(workspace, 'Dockerfile');
+    const code = await main(
+      [
+        'dockerfile-diff',
+        path,
+        path,
+        '--build-arg',
+        'DEBIAN_TAG=12.8',
+        '--format',
+        'text',
+        '--no-cache',
+        '--exit-code',
+      ],
+      { stdout: out as unknown as NodeJS.WriteStream, stderr: err as unknown as NodeJS.WriteStream, env: {} },
+    );
+    // The build argument reaches only the new file's side here, as each side is read with the same
+    // arguments: both name 12.8, nothing changes, nothing is pulled.
+    expect(errors).toBe('');
+    expect(code).toBe(0);
+    expect(proxy.requestsFor('library/debian')).toEqual([]);
+
+    const old = join(workspace, 'old.Dockerfile');
+    await writeFile(old, dockerfile);
+    await writeFile(path, dockerfile.replace('DEBIAN_TAG=12.7', 'DEBIAN_TAG=12.8'));
+    text = '';
+    const changed = await main(
+      ['dockerfile-diff', old, path, '--format', 'text', '--no-cache', '--exit-code'],
+      {
+        stdout: out as unknown as NodeJS.WriteStream,
+        stderr: err as unknown as NodeJS.WriteStream,
+        env: {},
+      },
+    );
+    expect(errors).toBe('');
+    expect(changed).toBe(1);
+    expect(text.split('\n').slice(0, 4)).toEqual([
+      `Base images: ${path}`,
+      'The base image of 1 of 2 stages changed.',
+      `  * runtime (final): ${host}/library/debian:12.7 -> ${host}/library/debian:12.8  [changed]`,
+      `    build: ${host}/tools/builder:1 -> ${host}/tools/builder:1  [unchanged, not pulled]`,
+    ]);
+    expect(text).toContain('== Final stage runtime (the image that ships) ==');
+    expect(text).toMatch(/curl/);
+    expect(proxy.requestsFor('tools/builder')).toEqual([]);
   });
 });

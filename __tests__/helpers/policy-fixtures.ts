@@ -169,6 +169,7 @@ export function changes(options: ChangesOptions = {}): Changes {
     files,
     rollup: [],
     settings: options.settings ?? [],
+    attention: [],
     layers: { shared: 1, added: [], removed: [] },
     counts: {
       packages: count(['added', 'removed', 'upgraded', 'downgraded', 'rebuilt'] as const, packages),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicy } from '../../src/policy/evaluate.js';
 import { parsePolicy } from '../../src/policy/load.js';
-import { compareOsVersions, isRootUser } from '../../src/policy/match-image.js';
+import { compareOsVersions } from '../../src/diff/os-release-change.js';
+import { isRootUser } from '../../src/diff/root-user.js';
 import { isSecretKey } from '../../src/policy/secret-keys.js';
 import type { Inventory } from '../../src/catalog/types.js';
 import type { Changes } from '../../src/diff/types.js';

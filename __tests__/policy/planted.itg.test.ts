@@ -117,8 +117,12 @@ const CASES: PlantedCase[] = [
     tag: 'banned',
     what: 'a denied package installed',
     test: [['stop', 'banned-packages', 'dpkg:netcat-traditional']],
-    // The recommended policy has no deny list, and netcat adds no setuid file nor secret.
-    recommended: [],
+    // The recommended policy has no deny list, and netcat adds no setuid file nor secret; it does add a
+    // network tool (under both of its names), which the recommended policy warns about.
+    recommended: [
+      ['warn', 'new-tool-class', 'usr/bin/nc'],
+      ['warn', 'new-tool-class', 'usr/bin/netcat'],
+    ],
   },
   {
     tag: 'tamper',
@@ -312,10 +316,12 @@ allow:
     it('only warns, and only on real changes, on old → new (recommended policy)', async () => {
       const v = await verdict(recommended, world.ref('old'), world.ref('new'));
       // All true: the new layer rewrites most of the tree (its tar is 80 MB for a rootfs 12 MB larger, and
-      // that is what the image stores), /usr/local/bin/app is a new non-packaged executable, 8080 is new.
+      // that is what the image stores), /usr/local/bin/app is a new non-packaged executable, 8080 is new,
+      // and curl is a network tool the old image did not have.
       expect(sorted(found(v))).toEqual(
         sorted([
           ['warn', 'image-size-growth', 'size'],
+          ['warn', 'new-tool-class', 'usr/bin/curl'],
           ['warn', 'nonpackaged-executable', 'usr/local/bin/app'],
           ['warn', 'new-exposed-port', 'port:8080/tcp'],
         ]),

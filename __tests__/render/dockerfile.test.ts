@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { compareDockerfiles, type CompareImages } from '../../src/core/dockerfile.js';
 import { diffInventories } from '../../src/diff/diff.js';
@@ -124,7 +126,35 @@ describe('renderDockerfileMarkdown', () => {
   });
 });
 
+const schema = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../schema/${name}`, import.meta.url), 'utf8')) as { $id: string };
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+ajv.addSchema(schema('report.schema.json'), 'report.schema.json');
+const validateDockerfileReport = ajv.compile(schema('dockerfile-report.schema.json'));
+
 describe('renderDockerfileText and renderDockerfileJson', () => {
+  it('writes JSON that schema/dockerfile-report.schema.json accepts, for modified, added and removed files', async () => {
+    const files = await compareDockerfiles(
+      {
+        files: [
+          { path: 'Dockerfile', old: OLD, new: NEW },
+          { path: 'new/Dockerfile', new: 'FROM --platform=linux/arm64 alpine:3.20\n' },
+          { path: 'old/Dockerfile', old: 'FROM scratch\n' },
+        ],
+      },
+      upgrade,
+    );
+    const doc = JSON.parse(renderDockerfileJson(files)) as {
+      dockerfiles: Array<{ stages: Array<{ report: { hasChanges: unknown } | null }> }>;
+    };
+    const ok = validateDockerfileReport(doc);
+    expect(validateDockerfileReport.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    // The stage reports are held to the image report's schema too.
+    doc.dockerfiles[0]!.stages[0]!.report!.hasChanges = 'yes';
+    expect(validateDockerfileReport(doc)).toBe(false);
+  });
+
   it('print the same stages for a terminal and one report per compared stage for scripts', async () => {
     const [file] = await compareDockerfiles({ files: [{ path: 'Dockerfile', old: OLD, new: NEW }] }, upgrade);
     const text = renderDockerfileText(file!, { color: false });

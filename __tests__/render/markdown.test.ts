@@ -62,7 +62,7 @@ describe('renderMarkdown', () => {
     expect(md).toContain('**4 packages changed** (1 downgraded, 1 upgraded, 1 added, 1 removed)');
     expect(md).toContain('**3 non-packaged files** (2 added, 1 modified)');
     expect(md).toContain(
-      'settings: `user` changed.\n**Base OS changed**: Debian GNU/Linux 12 (bookworm) 12.5 → Debian GNU/Linux 12 (bookworm) 12.6.',
+      'settings: `user` changed.\n**Base OS changed (point release)**: Debian GNU/Linux 12 (bookworm) 12.5 → Debian GNU/Linux 12 (bookworm) 12.6.',
     );
     expect(md.indexOf('[!CAUTION]')).toBeGreaterThan(md.indexOf('packages changed'));
     expect(md.indexOf('[!CAUTION]')).toBeLessThan(md.indexOf('| Image |'));

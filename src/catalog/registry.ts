@@ -4,6 +4,7 @@ import { dpkgCataloger } from './os/dpkg.js';
 import { apkCataloger } from './os/apk.js';
 import { rpmCataloger } from './os/rpm/index.js';
 import { OS_RELEASE_GLOBS } from './os/os-release.js';
+import { ACCOUNT_GLOBS } from './accounts/accounts.js';
 import { langCatalogers, langProbes } from './lang/index.js';
 import { fileDigestsProbe } from './probes/file-digests.js';
 import { createSecretsProbe, DEFAULT_SECRETS_MAX_FILE_BYTES } from './probes/secrets.js';
@@ -32,7 +33,7 @@ export const DEFAULT_MAX_CAPTURE_BYTES = 256 * 1024 * 1024;
 export function defaultCaptureSpec(
   options: { maxFileBytes?: number; secretsMaxFileBytes?: number; catalogers?: readonly Cataloger[] } = {},
 ): CaptureSpec {
-  const globs = new Set<string>(OS_RELEASE_GLOBS);
+  const globs = new Set<string>([...OS_RELEASE_GLOBS, ...ACCOUNT_GLOBS]);
   for (const c of options.catalogers ?? defaultCatalogers) for (const g of c.globs) globs.add(g);
   return {
     globs: [...globs].sort(),

@@ -131,6 +131,10 @@ export interface Inventory {
   /** Every path of the squashed tree, sorted by path. */
   files: InventoryFile[];
   problems: Problem[];
+  /** Users and groups (etc/passwd, etc/group, etc/shadow), when the image has those files. */
+  accounts?: import('./accounts/accounts.js').Accounts;
+  /** Whether the entrypoint (else the command) names an executable file; absent when neither is set. */
+  launch?: import('./launch.js').LaunchCheck;
 }
 
 export type { FileTree, TreeEntry };

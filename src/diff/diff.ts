@@ -1,5 +1,7 @@
 import type { Inventory } from '../catalog/types.js';
+import { computeAttention } from './attention/index.js';
 import { excludeMatcher } from './excludes.js';
+import { classifyOsChange } from './os-release-change.js';
 import { diffFiles } from './files.js';
 import { diffPackages, ownerKey } from './packages.js';
 import { rollUp } from './rollup.js';
@@ -144,6 +146,7 @@ export function diffInventories(
     shown.length > 0 ||
     settings.some((s) => !DERIVED_SETTING_KEYS.has(s.key));
 
+  const osRelease = before !== undefined ? classifyOsChange(before.os, after.os) : undefined;
   const changes: Changes = {
     after: side(after),
     firstRelease,
@@ -153,6 +156,8 @@ export function diffInventories(
     files,
     rollup: rollUp(nonPackaged, options.depth),
     settings,
+    attention: [],
+    ...(osRelease ? { osRelease } : {}),
     layers,
     counts,
     options: {
@@ -163,5 +168,6 @@ export function diffInventories(
     hasChanges,
   };
   if (before) changes.before = side(before);
+  changes.attention = computeAttention(before, after, changes);
   return changes;
 }

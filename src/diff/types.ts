@@ -1,6 +1,7 @@
 import type { Ecosystem, ImageSummary, OsRelease, Package } from '../catalog/types.js';
 import type { VersionBump } from '../catalog/versions/scheme.js';
 import type { EntryType } from '../layers/types.js';
+import type { OsReleaseChange } from './os-release-change.js';
 
 export type PackageChangeKind = 'added' | 'removed' | 'upgraded' | 'downgraded' | 'rebuilt';
 /** How far a package's version moved (the version schemes decide). */
@@ -82,6 +83,54 @@ export interface SettingChange {
   redacted?: boolean;
 }
 
+/**
+ * Kinds of Attention item, in the order they rank within a severity. Extensible: a new fact adds its
+ * kind here (and to the report schema), and `computeAttention` or another producer emits it.
+ */
+export const ATTENTION_KINDS = [
+  'secret',
+  'secret-setting',
+  'entrypoint',
+  'root-user',
+  'setuid',
+  'setgid',
+  'capability',
+  'account',
+  'group',
+  'world-writable',
+  'port',
+  'downgrade',
+  'os-release',
+  'tool',
+  'modified-package-file',
+  'tool-removed',
+] as const;
+export type AttentionKind = (typeof ATTENTION_KINDS)[number];
+export type AttentionSeverity = 'high' | 'medium' | 'low';
+
+/**
+ * One notable fact, shown before everything else on every surface whether or not a policy runs.
+ * `what` and `why` are our own words (no image text); `where` and `details` come from the image and
+ * are escaped by every renderer.
+ */
+export interface AttentionItem {
+  kind: AttentionKind;
+  severity: AttentionSeverity;
+  /** What happened, e.g. `file capability gained`. */
+  what: string;
+  /** Where: a path, a setting key, a user or group name, a package name. */
+  where: string;
+  whereKind: 'path' | 'setting' | 'user' | 'group' | 'package' | 'os';
+  /** Facts about it, e.g. `cap_net_raw=ep`, `uid 0`, `shell /bin/bash`, `package curl`. */
+  details: string[];
+  /** Why it matters. */
+  why: string;
+  /** A finer kind, for policies: the tool class (`network`...), the OS change (`major`, `point`, `distribution`), `added`/`removed`/`changed` for accounts. */
+  subtype?: string;
+  /** The layer that brought it (index bottom first, and its history entry); absent for image settings. */
+  layer?: { index: number; createdBy?: string };
+}
+
 export interface ImageSide {
   summary: ImageSummary;
   os?: OsRelease;
@@ -111,6 +160,10 @@ export interface Changes {
   /** Non-packaged (ownership 'none'), not excluded, rolled up by depth. */
   rollup: RollupRow[];
   settings: SettingChange[];
+  /** Notable facts, most serious first (see AttentionItem). */
+  attention: AttentionItem[];
+  /** How the base distribution changed, when it did. */
+  osRelease?: OsReleaseChange;
   /** Layer digests: added and removed (by diffID), with the shared count. */
   layers: { shared: number; added: string[]; removed: string[] };
   counts: {

@@ -2,6 +2,9 @@ import type { Inventory, OsRelease } from '../catalog/types.js';
 import type { Changes, SettingChange } from '../diff/types.js';
 import { formatBytes } from './describe.js';
 import type { ImageRule } from './model.js';
+import { compareOsVersions } from '../diff/os-release-change.js';
+import { isRootUser } from '../diff/root-user.js';
+import { osMajorUpgrade } from './match-packages.js';
 import { isSecretKey } from './secret-keys.js';
 import type { Violation } from './types.js';
 
@@ -68,18 +71,35 @@ export function imageViolations(rule: ImageRule, changes: Changes, after: Invent
       }
     }
   }
+  for (const a of changes.attention) {
+    const where = a.whereKind === 'path' ? a.where : `${a.whereKind === 'user' ? 'user:' : ''}${a.where}`;
+    if (match.capabilityAdded === true && a.kind === 'capability' && a.what !== 'file capability removed')
+      report(where, `${a.where}: ${a.what} (${a.details[0] ?? ''})`);
+    if (match.usersAdded === true && a.kind === 'account' && a.subtype === 'added')
+      report(where, `user ${a.where} was added (${a.details.join(', ')})`);
+    if (match.usersRemoved === true && a.kind === 'account' && a.subtype === 'removed')
+      report(where, `user ${a.where} was removed`);
+    if (match.entrypointMissing === true && a.kind === 'entrypoint')
+      report(a.where, `${a.what}: ${a.details.join(', ')}`);
+    if (
+      match.toolClassAdded !== undefined &&
+      a.kind === 'tool' &&
+      (match.toolClassAdded as readonly string[]).includes(a.subtype ?? '')
+    )
+      report(where, `${a.what}: ${a.details.join(', ')}`);
+  }
+  if (match.osMajorUpgrade === true && osMajorUpgrade(changes)) {
+    report(
+      'os',
+      `the base OS moved to a new major release: ${changes.osRelease?.before ?? ''} → ${changes.osRelease?.after ?? ''}`,
+    );
+  }
   const labels = after.config.config?.Labels ?? {};
   for (const label of match.requiredLabels ?? []) {
     const value = labels[label];
     if (value === undefined || value === '') report(`label.${label}`, `required label ${label} is missing`);
   }
   return out;
-}
-
-/** Root: no user (the runtime's default), `root` or uid 0, with or without a group. */
-export function isRootUser(user: string): boolean {
-  const name = user.trim().split(':')[0]!;
-  return name === '' || name === 'root' || /^0+$/.test(name);
 }
 
 function describeUser(user: string): string {
@@ -89,17 +109,6 @@ function describeUser(user: string): string {
 function describeOs(os: OsRelease | undefined): string {
   if (os === undefined) return 'unknown';
   return os.versionId !== undefined ? `${os.id} ${os.versionId}` : os.id;
-}
-
-/** `12` vs `11`, `3.20.1` vs `3.19.4`: numeric fields in order (VERSION_ID is not a package version). */
-export function compareOsVersions(a: string, b: string): number {
-  const pa = a.split(/[^0-9]+/).filter((p) => p !== '');
-  const pb = b.split(/[^0-9]+/).filter((p) => p !== '');
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = Number(pa[i] ?? 0) - Number(pb[i] ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
-  return 0;
 }
 
 /** `8080` and `8080/tcp` are the same port. */

@@ -35,6 +35,8 @@ export function packageViolations(rule: PackageRule, changes: Changes, after: In
     if (match.change !== undefined && !match.change.includes(change.kind)) continue;
     if (match.bump !== undefined && !(match.bump as string[]).includes(change.bump ?? '')) continue;
     if (match.calendarVersions !== undefined && isCalendarChange(change) !== match.calendarVersions) continue;
+    if (match.withOsMajorUpgrade !== undefined && osMajorUpgrade(changes) !== match.withOsMajorUpgrade)
+      continue;
     if (!packageMatches(match, nameMatches, change.ecosystem, change.name, version)) continue;
     out.push({ ...base, subject: subjectOf(change), message: describeChange(change) });
   }
@@ -112,4 +114,9 @@ function describeChange(change: PackageChange): string {
 
 function words(...parts: Array<string | undefined>): string {
   return parts.filter((p) => p !== undefined && p !== '').join(' ');
+}
+
+/** The base OS moved up to another major release of the same distribution in this pair. */
+export function osMajorUpgrade(changes: Pick<Changes, 'osRelease'>): boolean {
+  return changes.osRelease?.class === 'major' && changes.osRelease.direction === 'up';
 }

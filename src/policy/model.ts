@@ -2,6 +2,7 @@ import type { Ecosystem } from '../catalog/types.js';
 import type { FileChangeKind, PackageChangeKind } from '../diff/types.js';
 import type { RuleAction } from './types.js';
 import type { SecretKind } from '../catalog/probes/secret-kinds.js';
+import type { ToolClass } from '../diff/attention/tools.js';
 
 /** A loaded policy: its rules (after `extends` was applied) and its allowlist. */
 export interface Policy {
@@ -57,6 +58,11 @@ export interface PackageMatch {
   present?: boolean;
   /** `false` leaves out calendar-versioned packages (tzdata 2024a, ca-certificates 20240203). */
   calendarVersions?: boolean;
+  /**
+   * `true`: only when the base OS moved to another major release in this pair; `false`: only when it did
+   * not (library bumps that follow a Debian 12 -> 13 upgrade then do not each report).
+   */
+  withOsMajorUpgrade?: boolean;
 }
 
 /** A constraint in the package's own scheme. */
@@ -117,6 +123,18 @@ export interface ImageMatch {
   /** Same distribution, lower VERSION_ID. */
   osVersionDecreased?: boolean;
   requiredLabels?: string[];
+  /** A file gained a file capability (`security.capability`), or its capabilities changed. */
+  capabilityAdded?: boolean;
+  /** A user was added (etc/passwd). */
+  usersAdded?: boolean;
+  /** A user was removed. */
+  usersRemoved?: boolean;
+  /** The entrypoint (else the command) does not resolve to an executable file in the new image. */
+  entrypointMissing?: boolean;
+  /** A tool of these classes appeared on the binary paths. */
+  toolClassAdded?: ToolClass[];
+  /** The base OS moved to another major release (Debian 12 -> 13, Alpine 3.19 -> 3.20). */
+  osMajorUpgrade?: boolean;
 }
 
 /** An exception: a rule id plus (optionally) what it is about; suppresses matching violations. */

@@ -1,5 +1,6 @@
 import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
 import { ECOSYSTEMS } from '../catalog/ecosystems.js';
+import { TOOL_CLASSES } from '../diff/attention/tools.js';
 import type { FileChangeKind, PackageChangeKind } from '../diff/types.js';
 import type { Allowance, FileMatch, ImageMatch, PackageMatch, RuleKind, SecretMatch } from './model.js';
 import { SECRET_KINDS } from '../catalog/probes/secret-kinds.js';
@@ -96,6 +97,7 @@ const PACKAGE_FIELDS = {
   },
   present: bool,
   calendarVersions: bool,
+  withOsMajorUpgrade: bool,
 } satisfies { [K in keyof PackageMatch]-?: Reader<NonNullable<PackageMatch[K]>> };
 
 const FILE_FIELDS = {
@@ -138,6 +140,12 @@ const IMAGE_FIELDS = {
   osChanged: bool,
   osVersionDecreased: bool,
   requiredLabels: (r, n, w) => r.list(n, w, (item, what) => r.string(item, what)),
+  capabilityAdded: bool,
+  usersAdded: bool,
+  usersRemoved: bool,
+  entrypointMissing: bool,
+  toolClassAdded: oneOrMore(TOOL_CLASSES),
+  osMajorUpgrade: bool,
 } satisfies { [K in keyof ImageMatch]-?: Reader<NonNullable<ImageMatch[K]>> };
 
 const RULE_KEYS = ['id', 'description', 'action', 'disable', ...SUBJECT_BLOCKS] as const;

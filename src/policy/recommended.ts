@@ -84,11 +84,30 @@ rules:
       osVersionDecreased: true
 
   - id: major-upgrade
-    description: A package moved to a new major version (calendar-versioned ones like tzdata aside).
+    description: A package moved to a new major version (calendar-versioned ones like tzdata aside, and not when the base OS itself moved to a new major release, which brings them all).
     action: warn
     packages:
       bump: major
       calendarVersions: false
+      withOsMajorUpgrade: false
+
+  - id: entrypoint-missing
+    description: The entrypoint (or command) does not resolve to an executable file in the image.
+    action: stop
+    image:
+      entrypointMissing: true
+
+  - id: capability-added
+    description: A file gained file capabilities (root privileges for whoever runs it).
+    action: warn
+    image:
+      capabilityAdded: true
+
+  - id: new-tool-class
+    description: A shell, network tool, debugger or compiler appeared in the image.
+    action: warn
+    image:
+      toolClassAdded: [shell, network, debugger, compiler]
 
   - id: image-size-growth
     description: The image grew by more than 20% and more than 10 MB (uncompressed).

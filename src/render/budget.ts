@@ -26,6 +26,7 @@ export function budgetFor(surface: Surface, requested?: number): number {
 
 /** How many rows each section may show. */
 export interface Limits {
+  attention: number;
   violations: number;
   downgrades: number;
   packages: number;
@@ -38,8 +39,9 @@ export interface Limits {
 
 /**
  * Sections shrink in this order, least important first: layers and history, then long file lists,
- * then the rollup, settings, packages, policy violations (stops are listed first), downgrades last;
- * violations and downgrades never go below FLOOR.
+ * then the rollup, settings, packages, policy violations (stops are listed first), downgrades, and the
+ * Attention block last (most serious first; its heading with the count always stays); violations and
+ * downgrades never go below FLOOR.
  */
 const SHRINK_ORDER: ReadonlyArray<ReadonlyArray<keyof Limits>> = [
   ['layers'],
@@ -49,10 +51,14 @@ const SHRINK_ORDER: ReadonlyArray<ReadonlyArray<keyof Limits>> = [
   ['packages'],
   ['violations'],
   ['downgrades'],
+  ['attention'],
 ];
 
 /** Downgrades and violations always keep this many rows (each cell is escaped and truncated, so they fit). */
-export const FLOOR: Readonly<Partial<Record<keyof Limits, number>>> = { downgrades: 10, violations: 10 };
+export const FLOOR: Readonly<Partial<Record<keyof Limits, number>>> = {
+  downgrades: 10,
+  violations: 10,
+};
 
 /**
  * Renders with every row, then halves the row limits of the least important sections until the text

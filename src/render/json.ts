@@ -26,7 +26,8 @@ function side(s: ImageSide | undefined): unknown {
 
 /**
  * The full report for scripts: everything in Changes (excluded paths included, flagged), the policy
- * verdict, and the tool that wrote it. Stable: keys sorted within objects, packages by ecosystem, name,
+ * verdict, and the tool that wrote it. Stable: keys sorted within objects, attention most serious first,
+ * packages by ecosystem, name,
  * arch, location; files, rollup rows and settings by path/key; violations by severity, rule, subject.
  */
 export function renderJson(changes: Changes, verdict?: Verdict): string {
@@ -38,6 +39,8 @@ export function renderJson(changes: Changes, verdict?: Verdict): string {
     hasChanges: changes.hasChanges,
     platformChanged: changes.platformChanged,
     osChanged: changes.osChanged,
+    osRelease: changes.osRelease ? canonical(changes.osRelease) : null,
+    attention: changes.attention.map((a) => canonical(a)),
     before: side(changes.before),
     after: side(changes.after),
     counts: canonical(changes.counts),

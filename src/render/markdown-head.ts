@@ -63,7 +63,7 @@ export function headline(changes: Changes): string {
     );
   if (changes.osChanged)
     notes.push(
-      `**Base OS changed**: ${escapeText(describeOs(changes.before?.os))} → ${escapeText(describeOs(changes.after.os))}.`,
+      `**Base OS changed${osChangeClass(changes)}**: ${escapeText(describeOs(changes.before?.os))} → ${escapeText(describeOs(changes.after.os))}.`,
     );
   return [line, ...notes].join('\n');
 }
@@ -191,4 +191,12 @@ export function overviewTable(changes: Changes): string {
     ],
     ['l', 'l', 'l', 'l'],
   );
+}
+
+/** ` (major release)`, ` (point release)`, ` (another distribution)`: how the OS changed, for the headline. */
+export function osChangeClass(changes: Changes): string {
+  const c = changes.osRelease;
+  if (c === undefined) return '';
+  const down = c.direction === 'down' ? ', older' : '';
+  return c.class === 'distribution' ? ' (another distribution)' : ` (${c.class} release${down})`;
 }

@@ -101,6 +101,7 @@ export class MarkdownSections {
       ...KIND_ORDER.filter((k) => k !== 'downgraded').map((k) => this.byKind.get(k)!.rows.length),
     );
     this.totals = {
+      attention: changes.attention.length,
       violations,
       downgrades: this.byKind.get('downgraded')!.rows.length,
       packages,

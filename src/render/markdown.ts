@@ -3,6 +3,7 @@ import type { Verdict } from '../policy/types.js';
 import { budgetFor, fitToBudget, measure, type Surface } from './budget.js';
 import { escapeCode, escapeText, markerKey } from './escape.js';
 import { plural, stateFileChanges } from './format.js';
+import { attentionBlock, attentionLines } from './attention.js';
 import { headline, overviewTable, prepareVerdict, verdictBlock } from './markdown-head.js';
 import { MarkdownSections } from './markdown-sections.js';
 import { releaseSummary } from './release-summary.js';
@@ -39,6 +40,7 @@ export function renderMarkdown(changes: Changes, options: MarkdownOptions): stri
   const { surface, verdict } = options;
   const more = (n: number) => `… and ${n} more (see the full JSON report${options.fullReportHint ?? ''})`;
   const sections = new MarkdownSections(changes, more, verdict?.violations.length ?? 0);
+  const attention = attentionLines(changes.attention);
   const policy = verdict ? prepareVerdict(verdict) : undefined;
   const top: string[] = [];
   if (options.marker !== undefined || surface === 'comment')
@@ -57,6 +59,7 @@ export function renderMarkdown(changes: Changes, options: MarkdownOptions): stri
       head,
       summary,
       line,
+      attentionBlock(attention, changes.attention, limits.attention, more),
       policy ? verdictBlock(policy, limits.violations, more) : undefined,
       overview,
       sections.packages(limits),
@@ -72,6 +75,7 @@ export function renderMarkdown(changes: Changes, options: MarkdownOptions): stri
     join([
       head,
       line,
+      attentionBlock(attention, changes.attention, 0, more),
       policy ? verdictBlock(policy, 0, more) : undefined,
       `The details do not fit here; see the full JSON report${options.fullReportHint ?? ''}.`,
     ]);

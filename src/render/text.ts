@@ -24,7 +24,8 @@ import {
   stateFileChanges,
   suspiciousPackageFiles,
 } from './format.js';
-import { sortViolations } from './markdown-head.js';
+import { attentionText } from './attention.js';
+import { osChangeClass, sortViolations } from './markdown-head.js';
 
 export interface TextOptions {
   /** ANSI colours: the CLI decides (a TTY and NO_COLOR unset). */
@@ -86,8 +87,15 @@ export function renderText(changes: Changes, options: TextOptions): string {
         c.yellow(`Platform changed: ${safe(b?.summary.platform ?? '')} → ${safe(a.summary.platform)}`),
       );
     if (changes.osChanged)
-      out.push(c.yellow(`Base OS changed: ${safe(describeOs(b?.os))} → ${safe(describeOs(a.os))}`));
+      out.push(
+        c.yellow(
+          `Base OS changed${osChangeClass(changes)}: ${safe(describeOs(b?.os))} → ${safe(describeOs(a.os))}`,
+        ),
+      );
   }
+
+  const attention = attentionText(changes.attention, { high: c.red, medium: c.yellow, low: c.dim });
+  if (attention.length > 0) out.push('', ...attention.map((l, i) => (i === 0 ? c.bold(l) : l)));
 
   const verdict = options.verdict;
   if (verdict) {

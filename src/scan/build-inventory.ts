@@ -11,6 +11,8 @@ import type {
   Problem,
 } from '../catalog/types.js';
 import { findOsRelease } from '../catalog/os/os-release.js';
+import { readAccounts } from '../catalog/accounts/accounts.js';
+import { checkLaunch } from '../catalog/launch.js';
 import { resolveOwnership } from '../catalog/ownership.js';
 
 /** Runs every cataloger over the squashed tree; a cataloger that throws becomes a problem, not a crash. */
@@ -105,5 +107,9 @@ export async function buildInventory(
     problems: [...problems, ...owned.problems],
   };
   if (os) inventory.os = os;
+  const accounts = readAccounts(ctx);
+  if (accounts) inventory.accounts = accounts;
+  const launch = checkLaunch(tree, image.config);
+  if (launch) inventory.launch = launch;
   return inventory;
 }

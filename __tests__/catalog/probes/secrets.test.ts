@@ -1,7 +1,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readLayer } from '../../../src/layers/read-layer.js';
-import { createSecretsProbe, secretKindsOf, type SecretsFound } from '../../../src/catalog/probes/secrets.js';
+import { secretKindsOf } from '../../../src/catalog/probes/secret-kinds.js';
+import { createSecretsProbe, type SecretsFound } from '../../../src/catalog/probes/secrets.js';
 import { memoryLayer } from '../../helpers/memory-layer.js';
 import { makeTar } from '../../helpers/tar.js';
 

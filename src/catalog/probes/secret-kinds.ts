@@ -41,3 +41,14 @@ export function secretKindsFromPath(path: string): NameSecretKind[] {
   if (base === '.netrc') return ['netrc-file'];
   return [];
 }
+
+/** The id under which the secrets content probe (./secrets.ts) files its results. */
+export const SECRETS_PROBE_ID = 'secrets';
+
+/** Read a probe result back from an entry's `probes` (it may come from a cache: check its shape). */
+export function secretKindsOf(probes: Record<string, unknown> | undefined): string[] {
+  const found = probes?.[SECRETS_PROBE_ID];
+  if (typeof found !== 'object' || found === null) return [];
+  const kinds = (found as { kinds?: unknown }).kinds;
+  return Array.isArray(kinds) ? kinds.filter((k): k is string => typeof k === 'string') : [];
+}

@@ -1,4 +1,5 @@
 import type { ContentProbe, ProbeRun } from '../../layers/types.js';
+import { SECRETS_PROBE_ID } from './secret-kinds.js';
 import { SECRET_PATTERN_WINDOW, SecretScanner } from './secret-patterns.js';
 
 /** What the probe keeps for a file: the kinds of secret seen, never the secret itself. */
@@ -11,7 +12,6 @@ export interface SecretsProbeOptions {
   maxFileBytes?: number;
 }
 
-export const SECRETS_PROBE_ID = 'secrets';
 export const DEFAULT_SECRETS_MAX_FILE_BYTES = 1024 * 1024;
 
 /**
@@ -130,12 +130,4 @@ class SecretsRun implements ProbeRun<SecretsFound> {
     this.scanner.scan(text);
     this.tail = text.slice(-SECRET_PATTERN_WINDOW);
   }
-}
-
-/** Read a probe result back from an entry's `probes` (it may come from a cache: check its shape). */
-export function secretKindsOf(probes: Record<string, unknown> | undefined): string[] {
-  const found = probes?.[SECRETS_PROBE_ID];
-  if (typeof found !== 'object' || found === null) return [];
-  const kinds = (found as { kinds?: unknown }).kinds;
-  return Array.isArray(kinds) ? kinds.filter((k): k is string => typeof k === 'string') : [];
 }
