@@ -20,6 +20,11 @@ import {
   type GoldenTier,
 } from '../__tests__/golden/golden-cases.js';
 import { ensureWorld, hasSharedFixtures, repoRoot } from '../__tests__/world/world.js';
+import {
+  SECURITY_EXCERPT_CASE,
+  securityExcerptOf,
+  withSecurityExcerpt,
+} from '../__tests__/golden/security-excerpt.js';
 
 const TIERS: readonly GoldenTier[] = ['examples', 'world', 'fixtures'];
 
@@ -57,6 +62,13 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${next === readme ? 'unchanged' : 'updated  '} README.md (What a changelog looks like)\n`,
     );
+  }
+  if (tiers.has('fixtures')) {
+    const readme = readFileSync(README, 'utf8');
+    const golden = readFileSync(goldenPath(goldenCase(SECURITY_EXCERPT_CASE), 'markdown'), 'utf8');
+    const next = withSecurityExcerpt(readme, securityExcerptOf(golden));
+    writeFileSync(README, next);
+    process.stdout.write(`${next === readme ? 'unchanged' : 'updated  '} README.md (Why packages changed)\n`);
   }
 }
 

@@ -25,10 +25,7 @@ describe('compareDockerfiles', () => {
     const { compare, calls } = recorder();
     const old = `FROM golang:1.23 AS build\nFROM debian:bookworm@${A} AS runtime\n`;
     const neu = `FROM golang:1.23 AS build\nFROM debian:bookworm@${B} AS runtime\n`;
-    const [file] = await compareDockerfiles(
-      { files: [{ path: 'Dockerfile', old, new: neu }] },
-      compare,
-    );
+    const [file] = await compareDockerfiles({ files: [{ path: 'Dockerfile', old, new: neu }] }, compare);
     expect(calls).toEqual([
       `docker.io/library/debian:bookworm@${A} -> docker.io/library/debian:bookworm@${B}`,
     ]);

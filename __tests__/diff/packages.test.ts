@@ -184,4 +184,26 @@ describe('diffInventories (packages)', () => {
     expect(before).toEqual(b);
     expect(after).toEqual(a);
   });
+  it('reads a runtime upgrade at its installation directory as one upgrade with a bump, even across minor lines', () => {
+    const before = base()
+      .pkg('runtime', 'node', '20.20.1', { location: 'usr/local', files: ['usr/local/bin/node'] })
+      .pkg('runtime', 'python', '3.12.8', { location: 'usr/local', files: ['usr/local/bin/python3.12'] })
+      .build();
+    const after = base()
+      .pkg('runtime', 'node', '20.20.2', { location: 'usr/local', files: ['usr/local/bin/node'] })
+      .pkg('runtime', 'python', '3.13.1', { location: 'usr/local', files: ['usr/local/bin/python3.13'] })
+      .pkg('runtime', 'java', '17.0.13', {
+        location: 'opt/java/openjdk',
+        files: ['opt/java/openjdk/release'],
+      })
+      .build();
+    const changes = diffInventories(before, after, OPTIONS);
+    expect(
+      changes.packages.map((p) => [p.kind, p.ecosystem, p.name, p.before?.version, p.after?.version, p.bump]),
+    ).toEqual([
+      ['added', 'runtime', 'java', undefined, '17.0.13', undefined],
+      ['upgraded', 'runtime', 'node', '20.20.1', '20.20.2', 'patch'],
+      ['upgraded', 'runtime', 'python', '3.12.8', '3.13.1', 'minor'],
+    ]);
+  });
 });

@@ -35,7 +35,7 @@ export function fsCatalogContext(
 ): CatalogContext {
   const maxFileBytes = options.maxFileBytes ?? 64 * 1024 * 1024;
   const isMatch = picomatch([...globs], { dot: true });
-  const tree: FileTree = { entries: new Map(), captured: new Map() };
+  const tree = { entries: new Map<string, TreeEntry>(), captured: new Map() } satisfies FileTree;
 
   const visit = (rel: string): void => {
     if (rel === '' || tree.entries.has(rel)) return;
@@ -108,7 +108,7 @@ export function memoryCatalogContext(
   files: Record<string, string | Buffer>,
   layers: Record<string, number> = {},
 ): CatalogContext {
-  const tree: FileTree = { entries: new Map(), captured: new Map() };
+  const tree = { entries: new Map<string, TreeEntry>(), captured: new Map() } satisfies FileTree;
   for (const [path, value] of Object.entries(files)) {
     const content = Buffer.from(value);
     const layer = layers[path] ?? 0;

@@ -141,7 +141,7 @@ export const nameCases: LayerCase[] = [
       ),
     expect: {
       result: (r) => {
-        expect(r.indexes[0]?.entries.filter((e) => e.path === 'etc/x')).toHaveLength(3);
+        expect(r.indexes[0]?.entries.toArray().filter((e) => e.path === 'etc/x')).toHaveLength(3);
         expect(r.tree.entries.get('etc/x')).toMatchObject({ type: 'file', sha256: sha256('last'), size: 4 });
       },
     },

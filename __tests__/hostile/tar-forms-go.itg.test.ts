@@ -103,7 +103,7 @@ function runtimeView(listing: GoListing): { entries: Partial<FileEntry>[] } | { 
 }
 
 function ours(index: LayerIndex): Partial<FileEntry>[] {
-  return index.entries.map((e) => {
+  return index.entries.toArray().map((e) => {
     const entry: Partial<FileEntry> = { path: e.path, type: e.type, mode: e.mode, uid: e.uid, gid: e.gid };
     if (e.type === 'file') Object.assign(entry, { size: e.size, sha256: e.sha256 });
     if (e.link !== undefined) entry.link = e.link;

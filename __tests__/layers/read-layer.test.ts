@@ -8,7 +8,7 @@ import { gnuLongLink, gnuLongName, rawFile, rawHeader, rawTar } from '../helpers
 const NO_CAPTURE: CaptureSpec = { globs: [], maxFileBytes: 0, probes: [] };
 
 function byPath(index: LayerIndex): Map<string, FileEntry> {
-  return new Map(index.entries.map((e) => [e.path, e]));
+  return new Map(index.entries.toArray().map((e) => [e.path, e]));
 }
 
 async function read(entries: TarSpec[], compress: LayerCompression = 'none', spec = NO_CAPTURE) {
@@ -34,13 +34,13 @@ describe('readLayer', () => {
       expect(index.diffID).toBe(layer.diffID);
       expect(index.uncompressedSize).toBe(tarBytes.length);
       expect(index.compressedSize).toBe(layer.stored.length);
-      expect(index.entries.map((e) => [e.path, e.type, e.size, e.sha256])).toEqual([
+      expect(index.entries.toArray().map((e) => [e.path, e.type, e.size, e.sha256])).toEqual([
         ['etc', 'dir', 0, undefined],
         ['etc/os-release', 'file', 10, sha256('ID=debian\n')],
         ['usr/bin/big', 'file', 300_000, sha256(Buffer.alloc(300_000, 'x'))],
         ['usr/bin/empty', 'file', 0, sha256('')],
       ]);
-      expect(index.entries[1]!.mtime).toBe(1_700_000_000);
+      expect(index.entries.entry(1).mtime).toBe(1_700_000_000);
     },
   );
 
@@ -48,13 +48,13 @@ describe('readLayer', () => {
     const tarBytes = await makeTar(SAMPLE.slice(0, 2));
     const whole = await readLayer(memoryLayer(tarBytes, { compress: 'gzip' }), NO_CAPTURE);
     const bytewise = await readLayer(memoryLayer(tarBytes, { compress: 'gzip', chunkSize: 1 }), NO_CAPTURE);
-    expect(bytewise.entries).toEqual(whole.entries);
+    expect(bytewise.entries.toArray()).toEqual(whole.entries.toArray());
   });
 
   it('uses the pure-JS zstd decoder correctly when native zstd is disabled', async () => {
     const layer = memoryLayer(await makeTar(SAMPLE), { compress: 'zstd' });
     const index = await readLayer(layer, NO_CAPTURE, { nativeZstd: false });
-    expect(index.entries.find((e) => e.path === 'usr/bin/big')?.sha256).toBe(
+    expect(index.entries.toArray().find((e) => e.path === 'usr/bin/big')?.sha256).toBe(
       sha256(Buffer.alloc(300_000, 'x')),
     );
   });
@@ -67,7 +67,7 @@ describe('readLayer', () => {
       { name: 'a//b/./c', content: 'c' },
       { name: './x/y/', type: 'directory' },
     ]);
-    expect(index.entries.map((e) => e.path)).toEqual(['etc', 'abs/file', 'a/b/c', 'x/y']);
+    expect(index.entries.toArray().map((e) => e.path)).toEqual(['etc', 'abs/file', 'a/b/c', 'x/y']);
   });
 
   it('maps every tar entry type and keeps device numbers and link targets', async () => {
@@ -156,7 +156,7 @@ describe('readLayer', () => {
       { path: 'tmp', kind: 'file' },
       { path: '', kind: 'opaque' },
     ]);
-    expect(index.entries.map((e) => e.path)).toEqual(['etc/real']);
+    expect(index.entries.toArray().map((e) => e.path)).toEqual(['etc/real']);
   });
 
   it('keeps duplicates in tar order so the last can win on squash', async () => {
@@ -164,7 +164,7 @@ describe('readLayer', () => {
       { name: 'a', content: 'one' },
       { name: 'a', content: 'two' },
     ]);
-    expect(index.entries.map((e) => e.sha256)).toEqual([sha256('one'), sha256('two')]);
+    expect(index.entries.toArray().map((e) => e.sha256)).toEqual([sha256('one'), sha256('two')]);
   });
 
   it('refuses an entry of a type Docker and containerd do not extract, naming it', async () => {
@@ -179,7 +179,7 @@ describe('readLayer', () => {
     const name = Buffer.from([0x62, 0x61, 0x64, 0xff, 0xfe]);
     const index = await readLayer(memoryLayer(rawTar(rawFile(name, 'x'))), NO_CAPTURE);
     expect(index.entries).toHaveLength(1);
-    expect(index.entries[0]!.path).toBe('bad\uFFFD\uFFFD');
+    expect(index.entries.entry(0).path).toBe('bad\uFFFD\uFFFD');
     expect(index.warnings.map((w) => w.code)).toEqual(['INVALID_UTF8_NAME']);
   });
 

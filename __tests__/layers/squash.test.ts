@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readLayer } from '../../src/layers/read-layer.js';
 import { sortedPaths, squashLayers } from '../../src/layers/squash.js';
 import type { CaptureSpec, FileEntry, LayerIndex, Whiteout } from '../../src/layers/types.js';
+import { EntryTable } from '../../src/layers/entry-table.js';
 import { makeTar, sha256, type TarSpec } from '../helpers/tar.js';
 import { memoryLayer } from '../helpers/memory-layer.js';
 
@@ -17,17 +18,19 @@ function layer(
     compression: 'none',
     compressedSize: 0,
     uncompressedSize: 0,
-    entries: entries.map((e) => ({
-      path: e.path!,
-      type: e.type ?? 'file',
-      mode: e.mode ?? 0o644,
-      uid: e.uid ?? 0,
-      gid: e.gid ?? 0,
-      size: e.size ?? 0,
-      ...(e.sha256 !== undefined ? { sha256: e.sha256 } : {}),
-      ...(e.link !== undefined ? { link: e.link } : {}),
-      ...(e.probes !== undefined ? { probes: e.probes } : {}),
-    })),
+    entries: EntryTable.of(
+      entries.map((e) => ({
+        path: e.path!,
+        type: e.type ?? 'file',
+        mode: e.mode ?? 0o644,
+        uid: e.uid ?? 0,
+        gid: e.gid ?? 0,
+        size: e.size ?? 0,
+        ...(e.sha256 !== undefined ? { sha256: e.sha256 } : {}),
+        ...(e.link !== undefined ? { link: e.link } : {}),
+        ...(e.probes !== undefined ? { probes: e.probes } : {}),
+      })),
+    ),
     whiteouts,
     captured: new Map(Object.entries(captured).map(([k, v]) => [k, Buffer.from(v)])),
     warnings: [],

@@ -99,7 +99,7 @@ describe('file capabilities', () => {
       rawHeader({ name: 'usr/bin/ping2', typeflag: '1', linkname: 'usr/bin/ping' }),
     );
     const index = await readLayer(memoryLayer(tar), NO_CAPTURE);
-    const byPath = new Map(index.entries.map((e) => [e.path, e]));
+    const byPath = new Map(index.entries.toArray().map((e) => [e.path, e]));
     expect(byPath.get('usr/bin/ping')?.xattrs).toEqual({
       'security.capability': cap.toString('base64'),
       'user.note': Buffer.from('n').toString('base64'),

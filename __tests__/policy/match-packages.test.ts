@@ -107,4 +107,23 @@ describe('packageViolations', () => {
     ]);
     expect(check('{ name: telnetd, present: true }', none, after)).toEqual([]);
   });
+  it('selects runtimes, self-named binaries and cargo crates by ecosystem, name and version', () => {
+    const c = changes({
+      packages: [
+        packageChange('runtime', 'node', 'upgraded', '20.20.1', '20.20.2', 'patch'),
+        packageChange('runtime', 'java', 'added', undefined, '17.0.13'),
+        packageChange('binary', 'busybox', 'upgraded', '1.37.0', '1.38.0', 'minor'),
+        packageChange('cargo', 'openssl', 'added', undefined, '0.10.55'),
+      ],
+    });
+    expect(check('{ ecosystem: [runtime], name: [node], version: "<20.20.2" }', c)).toEqual([]);
+    expect(check('{ ecosystem: [runtime], version: ">=17" }', c).map(([s]) => s)).toEqual([
+      'runtime:java',
+      'runtime:node',
+    ]);
+    expect(check('{ ecosystem: [binary, cargo] }', c).map(([s]) => s)).toEqual([
+      'binary:busybox',
+      'cargo:openssl',
+    ]);
+  });
 });

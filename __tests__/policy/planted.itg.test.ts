@@ -111,7 +111,11 @@ const CASES: PlantedCase[] = [
     tag: 'downgrade',
     what: 'libssl3 downgraded to the plain bookworm version',
     test: [['stop', 'no-downgrades', 'dpkg:libssl3']],
-    recommended: [['stop', 'package-downgraded', 'dpkg:libssl3']],
+    // bookworm-security's libssl3 changelog names CVEs the plain bookworm version lacks.
+    recommended: [
+      ['stop', 'downgrade-reopens-cve', 'dpkg:libssl3'],
+      ['stop', 'package-downgraded', 'dpkg:libssl3'],
+    ],
   },
   {
     tag: 'banned',
@@ -385,7 +389,7 @@ describe('the CLI over planted images', () => {
     const stop = cli(['policy', 'check', policyFile, world.ref('new'), planted.ref('downgrade')]);
     expect(stop.status).toBe(2);
     expect(stop.stdout).toMatch(
-      /^policy .*: stop, 1 violation \(1 stop\): \[stop\] package-downgraded: dpkg:libssl3 downgraded /,
+      /^policy .*: stop, 2 violations \(2 stop\): \[stop\] downgrade-reopens-cve: dpkg:libssl3 downgraded .*, undoing the fixes of CVE-\d{4}-\d+.*; \[stop\] package-downgraded: dpkg:libssl3 downgraded /,
     );
     const pass = cli(['policy', 'check', policyFile, world.ref('new'), world.ref('new')]);
     expect(pass.status).toBe(0);

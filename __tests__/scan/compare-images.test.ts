@@ -22,8 +22,8 @@ class KeptIndexes extends MemoryLayerIndexCache {
 }
 
 describe('compareImages and inspectImage', () => {
-  it('give the same answer whether layer entries become the tree in place or are copied', async () => {
-    // No caller cache: exclusive layers are used in place. A caller's memory cache: everything copied.
+  it("give the same answer with a fresh per-run cache and with a caller's cache shared by two runs", async () => {
+    // The squash only reads the indexes, so a shared cache's indexes serve every run unchanged.
     const fresh = await compareImages(v1, v2, diff);
     const shared = new KeptIndexes();
     const first = await compareImages(v1, v2, diff, { cache: shared });

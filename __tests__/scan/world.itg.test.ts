@@ -7,7 +7,7 @@ import { LayerIndexer } from '../../src/scan/layer-indexer.js';
 import { squashLayers } from '../../src/layers/squash.js';
 import { defaultCaptureSpec } from '../../src/catalog/registry.js';
 import { inspectImage } from '../../src/scan/compare-images.js';
-import type { FileTree } from '../../src/layers/types.js';
+import type { FileTree, TreeEntry } from '../../src/layers/types.js';
 import type { Inventory } from '../../src/catalog/types.js';
 
 const tags = ['old', 'new', 'trixie'] as const;
@@ -23,7 +23,7 @@ async function treeOf(reference: string): Promise<FileTree> {
 }
 
 /** Our entry in find(1)'s terms: a hardlink is a regular file with its target's content. */
-function asTruth(e: FileTree['entries'] extends Map<string, infer V> ? V : never): TruthEntry {
+function asTruth(e: TreeEntry): TruthEntry {
   const type = e.type === 'hardlink' ? 'file' : e.type;
   const t: TruthEntry = {
     type,

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CaptureSpec, EntryType, FileEntry, LayerIndex, Whiteout } from '../layers/types.js';
+import type { CaptureSpec, LayerIndex, Whiteout } from '../layers/types.js';
+import { EntryTable } from '../layers/entry-table.js';
 
 /**
  * A layer's index depends only on the layer's bytes (and on what we capture), so it is cached by
@@ -9,8 +10,11 @@ import type { CaptureSpec, EntryType, FileEntry, LayerIndex, Whiteout } from '..
  * corrupt entry is detected and rebuilt, and the directory is bounded in size with
  * least-recently-used eviction (a hit refreshes the file's mtime).
  */
-/** 3: entries carry xattrs (a 13th row field). 4: tars read as Go's archive/tar reads them. */
-export const CACHE_FORMAT_VERSION = 4;
+/**
+ * 3: entries carry xattrs. 4: tars read as Go's archive/tar reads them. 5: the entry table's columns
+ * as bytes instead of JSON rows.
+ */
+export const CACHE_FORMAT_VERSION = 5;
 export const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
 
 export interface LayerIndexCache {
@@ -18,11 +22,6 @@ export interface LayerIndexCache {
   put(index: LayerIndex): Promise<void>;
   /** Counters for logs and benchmarks. */
   readonly stats: CacheStats;
-  /**
-   * True when every `get` returns new objects nobody else holds, so a scan may turn them into its
-   * file tree in place; false (or absent) when the cache hands out the objects it keeps.
-   */
-  readonly returnsCopies?: boolean;
 }
 
 export interface CacheStats {
@@ -42,68 +41,16 @@ export function captureSpecKey(spec: CaptureSpec): string {
   return h.digest('hex').slice(0, 16);
 }
 
-const TYPES: EntryType[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo'];
-const TYPE_CODE = new Map(TYPES.map((t, i) => [t, i]));
-
-type Row = [
-  string,
-  number,
-  number,
-  number,
-  number,
-  number,
-  string | 0,
-  string | 0,
-  number,
-  number,
-  number,
-  unknown,
-  Record<string, string> | 0,
-];
-
 /**
  * A cache file: a header line `MAGIC VERSION CHECKSUM` (SHA-256 of everything after the line), one
- * line of JSON (the index, with each captured file as `[path, byteLength]`), then the captured files'
- * bytes back to back. Captured contents are most of a file's size (package databases); keeping them
- * raw, and never building one big string, keeps writing and reading to about one copy of the index.
+ * line of JSON (the index's small facts, the sparse columns and each captured file as
+ * `[path, byteLength]`), then the entry table's columns as raw bytes in a fixed order, the paths as
+ * one NUL-separated UTF-8 run (a path never holds NUL), and the captured files' bytes back to back.
+ * Reading it copies each column once into its typed array: no JSON per entry, no object per entry.
  */
 const MAGIC = 'image-changelog-layer-index';
 
-/** Compact, order-preserving serialisation (rows instead of objects keeps files small and parsing fast). */
-export function serializeLayerIndex(index: LayerIndex): Buffer[] {
-  const rows: Row[] = index.entries.map((e) => [
-    e.path,
-    TYPE_CODE.get(e.type) ?? 0,
-    e.mode,
-    e.uid,
-    e.gid,
-    e.size,
-    e.sha256 ?? 0,
-    e.link ?? 0,
-    e.mtime ?? 0,
-    e.devmajor ?? 0,
-    e.devminor ?? 0,
-    e.probes ?? 0,
-    e.xattrs ?? 0,
-  ]);
-  const meta = JSON.stringify({
-    diffID: index.diffID,
-    digest: index.digest,
-    compression: index.compression,
-    compressedSize: index.compressedSize,
-    uncompressedSize: index.uncompressedSize,
-    whiteouts: index.whiteouts.map((w) => [w.path, w.kind === 'opaque' ? 1 : 0]),
-    captured: [...index.captured].map(([p, b]) => [p, b.length]),
-    warnings: index.warnings,
-    entries: rows,
-  });
-  const body = [Buffer.from(`${meta}\n`), ...index.captured.values()];
-  const checksum = createHash('sha256');
-  for (const b of body) checksum.update(b);
-  return [Buffer.from(`${MAGIC} ${CACHE_FORMAT_VERSION} ${checksum.digest('hex')}\n`), ...body];
-}
-
-interface Serialized {
+interface Meta {
   diffID: string;
   digest: string;
   compression: LayerIndex['compression'];
@@ -112,7 +59,86 @@ interface Serialized {
   whiteouts: Array<[string, number]>;
   captured: Array<[string, number]>;
   warnings: LayerIndex['warnings'];
-  entries: Row[];
+  count: number;
+  /** MD5 and SHA-1 columns present. */
+  digests: boolean;
+  pathBytes: number;
+  links: Array<[number, string]>;
+  devices: Array<[number, number, number]>;
+  probes: Array<[number, Record<string, unknown>]>;
+  xattrs: Array<[number, Record<string, string>]>;
+  oddSha256: Array<[number, string]>;
+}
+
+/** Column sections in file order: name and bytes per row. */
+const SECTIONS = [
+  ['sizes', 8],
+  ['mtimes', 8],
+  ['modes', 4],
+  ['uids', 4],
+  ['gids', 4],
+  ['sha256', 32],
+  ['types', 1],
+  ['flags', 1],
+] as const;
+
+function bytesOf(a: ArrayBufferView): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** The cache file's parts, written in order (the columns are views, not copies). */
+export function serializeLayerIndex(index: LayerIndex): Buffer[] {
+  const c = index.entries.columns();
+  const paths = Buffer.from(c.paths.join('\0'));
+  const meta: Meta = {
+    diffID: index.diffID,
+    digest: index.digest,
+    compression: index.compression,
+    compressedSize: index.compressedSize,
+    uncompressedSize: index.uncompressedSize,
+    whiteouts: index.whiteouts.map((w) => [w.path, w.kind === 'opaque' ? 1 : 0]),
+    captured: [...index.captured].map(([p, b]) => [p, b.length]),
+    warnings: index.warnings,
+    count: c.length,
+    digests: c.md5 !== null && c.sha1 !== null,
+    pathBytes: paths.length,
+    links: [...c.links],
+    devices: [...c.devices].map(([row, [major, minor]]) => [row, major, minor]),
+    probes: [...c.probes],
+    xattrs: [...c.xattrs],
+    oddSha256: [...c.oddSha256],
+  };
+  const body: Buffer[] = [Buffer.from(`${JSON.stringify(meta)}\n`)];
+  for (const [name] of SECTIONS) body.push(bytesOf(c[name]));
+  if (meta.digests) body.push(bytesOf(c.md5!), bytesOf(c.sha1!));
+  body.push(paths, ...index.captured.values());
+  const checksum = createHash('sha256');
+  for (const b of body) checksum.update(b);
+  return [Buffer.from(`${MAGIC} ${CACHE_FORMAT_VERSION} ${checksum.digest('hex')}\n`), ...body];
+}
+
+/** Reads sections off a buffer in order, each copied into its own typed array. */
+class SectionReader {
+  offset: number;
+  constructor(
+    private readonly body: Buffer,
+    start: number,
+  ) {
+    this.offset = start;
+  }
+  bytes(length: number): Buffer | undefined {
+    if (this.offset + length > this.body.length) return undefined;
+    const b = this.body.subarray(this.offset, this.offset + length);
+    this.offset += length;
+    return b;
+  }
+  typed<T>(ctor: new (buffer: ArrayBuffer) => T, length: number): T | undefined {
+    const b = this.bytes(length);
+    if (b === undefined) return undefined;
+    const copy = new ArrayBuffer(length);
+    new Uint8Array(copy).set(b);
+    return new ctor(copy);
+  }
 }
 
 /**
@@ -129,59 +155,73 @@ export function deserializeLayerIndex(file: Buffer): LayerIndex | undefined {
   if (createHash('sha256').update(body).digest('hex') !== checksum) return undefined;
   const metaEnd = body.indexOf(0x0a);
   if (metaEnd < 0) return undefined;
-  let s: Serialized;
+  let m: Meta;
   try {
-    s = JSON.parse(body.toString('utf8', 0, metaEnd)) as Serialized;
+    m = JSON.parse(body.toString('utf8', 0, metaEnd)) as Meta;
   } catch {
     return undefined;
   }
-  const entries: FileEntry[] = s.entries.map((r) => {
-    const e: FileEntry = {
-      path: r[0],
-      type: TYPES[r[1]] ?? 'file',
-      mode: r[2],
-      uid: r[3],
-      gid: r[4],
-      size: r[5],
-    };
-    if (r[6] !== 0) e.sha256 = r[6];
-    if (r[7] !== 0) e.link = r[7];
-    if (r[8] !== 0) e.mtime = r[8];
-    if (e.type === 'char' || e.type === 'block') {
-      e.devmajor = r[9];
-      e.devminor = r[10];
-    }
-    if (r[11] !== 0) e.probes = r[11] as Record<string, unknown>;
-    if (r[12] !== undefined && r[12] !== 0) e.xattrs = r[12];
-    return e;
+  const n = m.count;
+  const r = new SectionReader(body, metaEnd + 1);
+  const sizes = r.typed(Float64Array, n * 8);
+  const mtimes = r.typed(Float64Array, n * 8);
+  const modes = r.typed(Uint32Array, n * 4);
+  const uids = r.typed(Uint32Array, n * 4);
+  const gids = r.typed(Uint32Array, n * 4);
+  const sha256 = r.typed(Uint8Array, n * 32);
+  const types = r.typed(Uint8Array, n);
+  const flags = r.typed(Uint8Array, n);
+  const md5 = m.digests ? r.typed(Uint8Array, n * 16) : null;
+  const sha1 = m.digests ? r.typed(Uint8Array, n * 20) : null;
+  const pathBytes = r.bytes(m.pathBytes);
+  if (!sizes || !mtimes || !modes || !uids || !gids || !sha256 || !types || !flags || !pathBytes)
+    return undefined;
+  if (md5 === undefined || sha1 === undefined) return undefined;
+  const paths = n === 0 ? [] : pathBytes.toString('utf8').split('\0');
+  if (paths.length !== n) return undefined;
+  const entries = EntryTable.fromColumns({
+    length: n,
+    paths,
+    types,
+    flags,
+    modes,
+    uids,
+    gids,
+    sizes,
+    mtimes,
+    sha256,
+    md5,
+    sha1,
+    links: new Map(m.links),
+    devices: new Map(m.devices.map(([row, major, minor]) => [row, [major, minor]])),
+    probes: new Map(m.probes),
+    xattrs: new Map(m.xattrs),
+    oddSha256: new Map(m.oddSha256),
   });
-  const whiteouts: Whiteout[] = s.whiteouts.map(([path, k]) => ({ path, kind: k === 1 ? 'opaque' : 'file' }));
+  const whiteouts: Whiteout[] = m.whiteouts.map(([path, k]) => ({ path, kind: k === 1 ? 'opaque' : 'file' }));
   const captured = new Map<string, Buffer>();
-  let offset = metaEnd + 1;
-  for (const [path, length] of s.captured) {
-    if (offset + length > body.length) return undefined;
-    captured.set(path, body.subarray(offset, offset + length));
-    offset += length;
+  for (const [path, length] of m.captured) {
+    const content = r.bytes(length);
+    if (content === undefined) return undefined;
+    captured.set(path, content);
   }
-  if (offset !== body.length) return undefined;
+  if (r.offset !== body.length) return undefined;
   return {
-    diffID: s.diffID,
-    digest: s.digest,
-    compression: s.compression,
-    compressedSize: s.compressedSize,
-    uncompressedSize: s.uncompressedSize,
+    diffID: m.diffID,
+    digest: m.digest,
+    compression: m.compression,
+    compressedSize: m.compressedSize,
+    uncompressedSize: m.uncompressedSize,
     entries,
     whiteouts,
     captured,
-    warnings: s.warnings,
+    warnings: m.warnings,
   };
 }
 
 /** A directory of cached layer indexes. */
 export class DiskLayerIndexCache implements LayerIndexCache {
   readonly stats: CacheStats = { hits: 0, misses: 0, corrupt: 0, writes: 0, evicted: 0 };
-  /** Each hit is parsed from its file anew. */
-  readonly returnsCopies = true;
   private readonly dir: string;
   private readonly specKey: string;
   private readonly maxBytes: number;

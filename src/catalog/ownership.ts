@@ -1,6 +1,6 @@
 import { globMatcher } from '../util/glob.js';
 import type { FileTree, TreeEntry } from '../layers/types.js';
-import type { DigestAlgorithm, InventoryFile, OwnedFile, Package, Problem } from './types.js';
+import type { DigestAlgorithm, InventoryFile, OwnedFile, Ownership, Package, Problem } from './types.js';
 import { EMPTY_FILE_DIGESTS, FILE_DIGESTS_PROBE_ID, type FileDigests } from './probes/file-digests.js';
 
 /**
@@ -119,28 +119,67 @@ export function resolveOwnership(
   }
 
   const isState = stateGlobs.length > 0 ? globMatcher([...stateGlobs], { dot: true }) : () => false;
-  // The tree belongs to this image alone (squash made its entries), so each entry becomes its
-  // InventoryFile in place: no second copy of every path of a large image.
+  // One owners array per distinct set of owners: most files share theirs with thousands of others.
+  const ownerLists = new Map<string, string[]>();
   const files: InventoryFile[] = [];
   for (const path of [...tree.entries.keys()].sort()) {
-    const file = tree.entries.get(path) as InventoryFile;
-    files.push(file);
-    if (file.type === 'dir') {
-      file.ownership = 'none';
+    const entry = tree.entries.get(path) as TreeEntry;
+    if (entry.type === 'dir') {
+      files.push(inventoryFile(entry, 'none'));
       continue;
     }
-    const real = realPath(path, file.layer) ?? path;
+    const real = realPath(path, entry.layer) ?? path;
     const here = claims.get(real) ?? (real !== path ? claims.get(path) : undefined);
     if (!here) {
-      file.ownership = isState(path) || (real !== path && isState(real)) ? 'state' : 'none';
+      files.push(inventoryFile(entry, isState(path) || (real !== path && isState(real)) ? 'state' : 'none'));
       continue;
     }
-    file.ownership = 'package';
-    file.owners = [...new Set(here.map((c) => c.key))].sort();
+    const keys = [...new Set(here.map((c) => c.key))].sort();
+    const joined = keys.join('\n');
+    let owners = ownerLists.get(joined);
+    if (owners === undefined) {
+      owners = keys;
+      ownerLists.set(joined, owners);
+    }
+    const file = inventoryFile(entry, 'package', owners);
     if (here.some((c) => c.file.config)) file.config = true;
-    if (isModified(tree, file, here)) file.modifiedAfterInstall = true;
+    if (isModified(tree, entry, here)) file.modifiedAfterInstall = true;
+    files.push(file);
   }
   return { files, problems };
+}
+
+/**
+ * The inventory's record of a tree entry: every fact but the MD5 / SHA-1 the file-digests probe
+ * computed for the ownership check above (two hex strings and two objects per file, used only here).
+ * Built with one shape for every path, so a large image's files cost one compact object each.
+ */
+function inventoryFile(entry: TreeEntry, ownership: Ownership, owners?: string[]): InventoryFile {
+  const file: InventoryFile = {
+    path: entry.path,
+    type: entry.type,
+    mode: entry.mode,
+    uid: entry.uid,
+    gid: entry.gid,
+    size: entry.size,
+    layer: entry.layer,
+    ownership,
+  };
+  if (entry.sha256 !== undefined) file.sha256 = entry.sha256;
+  if (entry.link !== undefined) file.link = entry.link;
+  if (entry.devmajor !== undefined) file.devmajor = entry.devmajor;
+  if (entry.devminor !== undefined) file.devminor = entry.devminor;
+  if (entry.mtime !== undefined) file.mtime = entry.mtime;
+  if (entry.xattrs !== undefined) file.xattrs = entry.xattrs;
+  if (entry.probes !== undefined) {
+    const { [FILE_DIGESTS_PROBE_ID]: _digests, ...rest } = entry.probes;
+    for (const _ in rest) {
+      file.probes = rest;
+      break;
+    }
+  }
+  if (owners !== undefined) file.owners = owners;
+  return file;
 }
 
 /**

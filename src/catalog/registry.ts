@@ -6,7 +6,11 @@ import { rpmCataloger } from './os/rpm/index.js';
 import { OS_RELEASE_GLOBS } from './os/os-release.js';
 import { ACCOUNT_GLOBS } from './accounts/accounts.js';
 import { langCatalogers, langProbes } from './lang/index.js';
+import { runtimeCatalogers } from './runtime/index.js';
+import { binaryCatalogers } from './binary/index.js';
+import { binaryIdentityProbe } from './probes/binary-identity.js';
 import { fileDigestsProbe } from './probes/file-digests.js';
+import { debianChangelogProbe } from './changelog/debian-changelog-probe.js';
 import { createSecretsProbe, DEFAULT_SECRETS_MAX_FILE_BYTES } from './probes/secrets.js';
 
 /** Every cataloger, in a fixed order (OS package managers first). A static list, no discovery. */
@@ -15,13 +19,17 @@ export const defaultCatalogers: readonly Cataloger[] = [
   apkCataloger,
   rpmCataloger,
   ...langCatalogers,
+  ...runtimeCatalogers,
+  ...binaryCatalogers,
 ];
 
 /** Probes that look at file contents while layers stream. */
 export function defaultProbes(options: { secretsMaxFileBytes?: number } = {}): ContentProbe[] {
   return [
     fileDigestsProbe,
+    debianChangelogProbe,
     ...langProbes,
+    binaryIdentityProbe,
     createSecretsProbe({ maxFileBytes: options.secretsMaxFileBytes ?? DEFAULT_SECRETS_MAX_FILE_BYTES }),
   ];
 }

@@ -2,7 +2,7 @@ import type { FileTree, TreeEntry } from '../layers/types.js';
 
 import type { Ecosystem } from './ecosystems.js';
 
-export type { Ecosystem, LangEcosystem, OsEcosystem } from './ecosystems.js';
+export type { Ecosystem, LangEcosystem, OsEcosystem, SelfIdentifiedEcosystem } from './ecosystems.js';
 
 export interface OsRelease {
   id: string;
@@ -46,13 +46,45 @@ export interface Package {
   /** Source package / origin (dpkg Source, apk origin, rpm source rpm), when known. */
   source?: { name: string; version?: string };
   license?: string;
-  /** Path of the database or manifest the package was found in. */
+  /** Path of the database or manifest the package was found in (a runtime: its installation directory). */
   location: string;
+  /** Every path the package was found at, when more than one (RubyGems counts a gem once); `location` is the first. */
+  locations?: string[];
   /** Index of the layer that provided that database or manifest. */
   layer: number;
   files: OwnedFile[];
   /** Extra, ecosystem-specific facts (e.g. apk checksum, go module path). Strings only. */
   metadata?: Record<string, string>;
+  /** The package's own changelog as the image holds it (newest entries first, bounded). */
+  changelog?: PackageChangelog;
+}
+
+/** One entry of a package's own changelog (an rpm header entry, a Debian changelog stanza, a CHANGELOG section). */
+export interface ChangelogEntry {
+  /** The version the entry is for, when the format names it. */
+  version?: string;
+  /** rpm CHANGELOGNAME, the Debian trailer's maintainer. */
+  author?: string;
+  /** Seconds since the epoch (rpm CHANGELOGTIME, the Debian trailer's date), when known. */
+  time?: number;
+  /** Debian: the entry's distributions (`bookworm-security`). */
+  distribution?: string;
+  /** Debian: the urgency (`medium`, `high`). */
+  urgency?: string;
+  /** The entry's text, as written (bullets and indentation kept), at most MAX_ENTRY_CHARS. */
+  text: string;
+}
+
+/** Where a package's changelog came from and how much of it is kept. */
+export interface PackageChangelog {
+  /** `rpm`: header tags; `debian`: changelog.Debian(.gz); `text`: a CHANGELOG/HISTORY/NEWS file. */
+  format: 'rpm' | 'debian' | 'text';
+  /** The rpm database, or the changelog file, it was read from. */
+  path: string;
+  /** Newest first. */
+  entries: ChangelogEntry[];
+  /** Older entries exist in the image but were not kept (size bounds, a truncated or damaged file). */
+  truncated?: boolean;
 }
 
 /** A problem found while cataloging: reported, never fatal. */

@@ -1,5 +1,6 @@
 import type { RemoteSources } from '../image/remote-sources.js';
-import { formatReference, parseReference } from '../oci/reference.js';
+import { formatReference } from '../oci/reference.js';
+import { parseSourceReference } from '../image/source-reference.js';
 
 /**
  * The previous image of a run: a reference, a way to look it up in the new image's registry, or
@@ -18,15 +19,6 @@ export type PreviousImage =
 /** The default `tagTemplate`: the same repository, the release's tag. */
 export const DEFAULT_PREVIOUS_TAG_TEMPLATE = '{repository}:{tag}';
 
-/** A registry reference (not a local source: a transport prefix or a path). */
-function isRegistryReference(reference: string): boolean {
-  return (
-    !/^(oci|oci-archive|docker-archive|docker-daemon):/.test(reference) &&
-    !reference.startsWith('/') &&
-    !reference.startsWith('.')
-  );
-}
-
 /**
  * The reference to compare with, pinned to its digest when it was looked up; undefined for a first
  * release, with a `note` saying why.
@@ -38,14 +30,15 @@ export async function resolvePreviousImage(
   note: (message: string) => void,
 ): Promise<string | undefined> {
   if (previous === undefined || typeof previous === 'string') return previous;
-  const bare = image.replace(/^docker:\/\//, '');
-  if (!isRegistryReference(bare)) {
+  // A missing file named like one is "no such file" here, not a name to look up on Docker Hub.
+  const parsed = await parseSourceReference(image);
+  if (parsed.transport !== 'docker' && parsed.transport !== 'registry') {
     note(
       `previous: looking it up needs a registry image to find earlier tags; '${image}' is not one, so this is a first release`,
     );
     return undefined;
   }
-  const ref = parseReference(bare);
+  const ref = parsed.name;
   const repository = formatReference({ registry: ref.registry, repository: ref.repository });
   if (previous.lookup === 'release-tag') {
     const tag = await previous.previousReleaseTag();
@@ -63,7 +56,7 @@ export async function resolvePreviousImage(
     note('previous: the image has no tag to compare semver tags with; this is a first release');
     return undefined;
   }
-  const found = await sources.previousByTags(bare);
+  const found = await sources.previousByTags(image);
   if (!found) note(`previous: no semver tag below ${ref.tag} in ${repository}; this is a first release`);
   return found;
 }

@@ -5,6 +5,7 @@ import { classifyOsChange } from './os-release-change.js';
 import { diffFiles } from './files.js';
 import { diffPackages, ownerKey } from './packages.js';
 import { rollUp } from './rollup.js';
+import { summarizeSecurity } from './security-summary.js';
 import { DERIVED_SETTING_KEYS, diffSettings } from './settings.js';
 import type { Changes, DiffOptions, FileChange, ImageSide, PackageChange } from './types.js';
 
@@ -95,7 +96,10 @@ export function diffInventories(
   after: Inventory,
   options: DiffOptions,
 ): Changes {
-  const packages = diffPackages(before?.packages ?? [], after.packages);
+  const packages = diffPackages(before?.packages ?? [], after.packages, {
+    ...(before?.os ? { beforeOs: before.os } : {}),
+    ...(after.os ? { afterOs: after.os } : {}),
+  });
   const files = diffFiles(before?.files ?? [], after.files);
   explainListedDirectories(files, before, after);
   attribute(packages, files);
@@ -166,6 +170,7 @@ export function diffInventories(
       depth: options.depth,
     },
     hasChanges,
+    security: summarizeSecurity(packages),
   };
   if (before) changes.before = side(before);
   changes.attention = computeAttention(before, after, changes);

@@ -1,7 +1,14 @@
-import type { Package } from '../catalog/types.js';
+import type { OsRelease, Package } from '../catalog/types.js';
 import { isOsEcosystem } from '../catalog/ecosystems.js';
 import { compareVersions, versionBump } from '../catalog/versions/index.js';
+import { changeNotes } from './change-notes.js';
 import type { PackageChange, PackageRef } from './types.js';
+
+/** What the package diff knows about the two images beyond their packages. */
+export interface PackageDiffContext {
+  beforeOs?: OsRelease;
+  afterOs?: OsRelease;
+}
 
 /**
  * Metadata keys that identify one build of a package: the same version with a different value
@@ -74,7 +81,7 @@ function change(
 }
 
 /** The change between two packages of one identity, or undefined when nothing differs. */
-function compare(before: Package, after: Package): PackageChange | undefined {
+function compare(before: Package, after: Package, context: PackageDiffContext): PackageChange | undefined {
   const order =
     before.version === after.version ? 0 : compareVersions(after.ecosystem, before.version, after.version);
   if (order === 0)
@@ -84,6 +91,11 @@ function compare(before: Package, after: Package): PackageChange | undefined {
   const c = change(order < 0 ? 'upgraded' : 'downgraded', before, after);
   const bump = versionBump(after.ecosystem, before.version, after.version);
   if (bump !== undefined) c.bump = bump;
+  const notes =
+    order < 0
+      ? changeNotes(before, after, context.afterOs ? { os: context.afterOs } : {})
+      : changeNotes(after, before, context.beforeOs ? { os: context.beforeOs } : {});
+  if (notes) c.changelog = notes;
   return c;
 }
 
@@ -106,6 +118,7 @@ function pairUp(
   before: Package[],
   after: Package[],
   out: PackageChange[],
+  context: PackageDiffContext,
 ): { removed: Package[]; added: Package[] } {
   const left = [...before];
   const right: Package[] = [];
@@ -113,7 +126,7 @@ function pairUp(
     const i = left.findIndex((b) => b.version === a.version);
     if (i < 0) right.push(a);
     else {
-      const c = compare(left[i]!, a);
+      const c = compare(left[i]!, a, context);
       if (c) out.push(c);
       left.splice(i, 1);
     }
@@ -123,21 +136,25 @@ function pairUp(
   right.sort(byVersion);
   const n = Math.min(left.length, right.length);
   for (let i = 0; i < n; i++) {
-    const c = compare(left[i]!, right[i]!);
+    const c = compare(left[i]!, right[i]!, context);
     if (c) out.push(c);
   }
   return { removed: left.slice(n), added: right.slice(n) };
 }
 
 /** Package changes between two package lists (before empty for a first release), sorted. */
-export function diffPackages(before: readonly Package[], after: readonly Package[]): PackageChange[] {
+export function diffPackages(
+  before: readonly Package[],
+  after: readonly Package[],
+  context: PackageDiffContext = {},
+): PackageChange[] {
   const out: PackageChange[] = [];
   const b = groupBy(before, (p) => packageIdentity(p));
   const a = groupBy(after, (p) => packageIdentity(p));
   const removed: Package[] = [];
   const added: Package[] = [];
   for (const key of new Set([...b.keys(), ...a.keys()])) {
-    const rest = pairUp(b.get(key) ?? [], a.get(key) ?? [], out);
+    const rest = pairUp(b.get(key) ?? [], a.get(key) ?? [], out, context);
     removed.push(...rest.removed);
     added.push(...rest.added);
   }
@@ -148,7 +165,7 @@ export function diffPackages(before: readonly Package[], after: readonly Package
   for (const [key, olds] of rb) {
     const news = ra.get(key);
     if (olds.length === 1 && news?.length === 1) {
-      const c = compare(olds[0]!, news[0]!);
+      const c = compare(olds[0]!, news[0]!, context);
       if (c) out.push(c);
       rb.delete(key);
       ra.delete(key);

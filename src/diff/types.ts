@@ -1,6 +1,9 @@
-import type { Ecosystem, ImageSummary, OsRelease, Package } from '../catalog/types.js';
+import type { ChangelogEntry, Ecosystem, ImageSummary, OsRelease, Package } from '../catalog/types.js';
 import type { VersionBump } from '../catalog/versions/scheme.js';
 import type { EntryType } from '../layers/types.js';
+import type { SecuritySummary } from './security-summary.js';
+
+export type { CveMention, SecuritySummary } from './security-summary.js';
 import type { OsReleaseChange } from './os-release-change.js';
 
 export type PackageChangeKind = 'added' | 'removed' | 'upgraded' | 'downgraded' | 'rebuilt';
@@ -20,6 +23,30 @@ export interface PackageChange {
   bump?: Bump;
   /** Number of file changes in the tree explained by this package change. */
   fileChanges: number;
+  /** Upgrades and downgrades: why, from the package's own changelog (see diff/change-notes.ts). */
+  changelog?: ChangeNotes;
+}
+
+/**
+ * The changelog entries between the two versions of an upgrade (what it brings) or a downgrade (what
+ * it undoes), newest first, with the security ids they name.
+ */
+export interface ChangeNotes {
+  entries: ChangelogEntry[];
+  /** CVE ids named in exactly those entries, sorted by year and number. */
+  cves: string[];
+  /** The distribution's own advisory and bug ids in those entries (DSA-…, RHSA-…, RHEL-…, Debian#…), sorted. */
+  advisories: string[];
+  /** Names CVEs, or comes from a security pocket (a `*-security` distribution). */
+  security: boolean;
+  /** Where the entries were read (the rpm database, the changelog file), when they were. */
+  source?: string;
+  /** Older entries than the image keeps may belong here: the list (and its ids) can be incomplete. */
+  incomplete?: boolean;
+  /** Why there are no entries, in one line of our own words (no changelog in the image, none kept by apk). */
+  missing?: string;
+  /** Where to read more: the distribution's public changelog, the aports commit range, the package's own changelog URL. */
+  link?: string;
 }
 
 export interface PackageRef {
@@ -175,6 +202,8 @@ export interface Changes {
   };
   options: DiffOptions;
   hasChanges: boolean;
+  /** CVEs the upgrades fix and downgrades reopen, from the packages' changelogs. */
+  security?: SecuritySummary;
 }
 
 export type { Package };

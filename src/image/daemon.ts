@@ -238,17 +238,17 @@ export class DaemonSource implements ImageSource {
       if (onProgress) res.on('data', (c: Buffer) => onProgress((bytes += c.length)));
       await pipeline(res, createWriteStream(archive, { mode: 0o600 }));
       const image = await this.options.archiveSource.open(archive, options);
-      const closeArchive = image.close.bind(image);
       let closed = false;
-      // Mutated rather than spread, so a source's class instance keeps its prototype.
-      image.reference = reference;
-      image.close = async () => {
-        if (closed) return;
-        closed = true;
-        await closeArchive();
-        await rm(dir, { recursive: true, force: true });
-      };
-      return image;
+      return Object.freeze({
+        ...image,
+        reference,
+        close: async () => {
+          if (closed) return;
+          closed = true;
+          await image.close();
+          await rm(dir, { recursive: true, force: true });
+        },
+      });
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
       if (err instanceof ImageChangelogError) throw err;

@@ -1,10 +1,8 @@
+import type { Readable } from 'node:stream';
+import { cutList } from '../util/cut-list.js';
 import { ImageChangelogError } from '../util/errors.js';
-import type { Image, Layer, LocalSourceOptions, OpenImageOptions } from './types.js';
-import type { Descriptor, Manifest } from '../oci/types.js';
-import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, parseConfig, parseManifestOrIndex } from '../oci/documents.js';
 import { sha256Digest, verifyBytes } from '../oci/digest.js';
-import { imagePlatform } from './layout-image.js';
-import { ArchiveSource } from './local-reference.js';
+import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, parseConfig, parseManifestOrIndex } from '../oci/documents.js';
 import {
   DOCKER_CONFIG,
   DOCKER_LAYER_GZIP,
@@ -13,7 +11,13 @@ import {
   OCI_LAYER_ZSTD,
 } from '../oci/media-types.js';
 import { isAttestation } from '../oci/platform.js';
-import { TarFile } from './tar-file.js';
+import { formatReference, parseReference } from '../oci/reference.js';
+import type { Descriptor, Manifest } from '../oci/types.js';
+import { ArchiveSource } from './archive-source.js';
+import { resolveImage } from './resolve.js';
+import { blobNotFound, type ImageStore } from './store.js';
+import type { TarFile } from './tar-file.js';
+import type { Image, LocalSourceOptions, OpenImageOptions } from './types.js';
 
 /** One entry of a `docker save` manifest.json. */
 export interface DockerArchiveEntry {
@@ -56,21 +60,13 @@ export function parseDockerManifestJson(bytes: Buffer, path: string): DockerArch
   });
 }
 
-/** `alpine` -> `docker.io/library/alpine:latest`, so short and full names compare equal. */
+/** `alpine` -> `docker.io/library/alpine:latest`, so short and full names compare equal (as given when not a valid name). */
 export function normalizeDockerName(name: string): string {
-  let n = name.replace(/^docker:\/\//, '');
-  const slash = n.indexOf('/');
-  const first = slash === -1 ? '' : n.slice(0, slash);
-  if (slash === -1 || !(first.includes('.') || first.includes(':') || first === 'localhost')) {
-    n = `docker.io/${slash === -1 ? `library/${n}` : n}`;
-  } else if (first === 'index.docker.io') {
-    n = `docker.io${n.slice(slash)}`;
+  try {
+    return formatReference(parseReference(name.replace(/^docker:\/\//, '')));
+  } catch {
+    return name;
   }
-  if (n.startsWith('docker.io/') && n.split('/').length === 2)
-    n = n.replace('docker.io/', 'docker.io/library/');
-  const lastSlash = n.lastIndexOf('/');
-  if (!n.includes('@') && n.lastIndexOf(':') < lastSlash) n = `${n}:latest`;
-  return n;
 }
 
 function selectEntry(
@@ -79,9 +75,12 @@ function selectEntry(
   path: string,
 ): DockerArchiveEntry {
   const listing = (): string =>
-    entries
-      .map((e, i) => (e.RepoTags.length > 0 ? `@${i} (${e.RepoTags.join(', ')})` : `@${i} (untagged)`))
-      .join('; ');
+    cutList(
+      entries.map((e, i) =>
+        e.RepoTags.length > 0 ? `@${i} (${cutList(e.RepoTags, { max: 10 })})` : `@${i} (untagged)`,
+      ),
+      { separator: '; ' },
+    );
   if (selector === undefined) {
     if (entries.length === 1) return entries[0]!;
     throw new ImageChangelogError(
@@ -131,12 +130,13 @@ async function findOciManifest(
   return undefined;
 }
 
+/** A layer member's descriptor: its digest from its name (or, uncompressed, its diffID), its media type sniffed. */
 async function layerOf(
   tar: TarFile,
   path: string,
   diffID: string,
   declared: Descriptor | undefined,
-): Promise<Layer> {
+): Promise<Descriptor> {
   const member = tar.member(path);
   if (!member || member.type !== 'file')
     throw invalid(tar.path, `layer ${path} named in manifest.json is missing`);
@@ -159,76 +159,122 @@ async function layerOf(
   }
   const mediaType =
     declared?.mediaType ?? (gzip ? DOCKER_LAYER_GZIP : zstd ? OCI_LAYER_ZSTD : DOCKER_LAYER_TAR);
-  return { digest, diffID, size: member.size, mediaType, open: () => Promise.resolve(tar.openMember(path)) };
+  return { digest, size: member.size, mediaType };
+}
+
+/** A `docker save` archive as a store: configs and layers are members, found by their digests. */
+class DockerArchiveStore implements ImageStore {
+  readonly location: string;
+  private readonly members = new Map<string, string>();
+
+  constructor(private readonly tar: TarFile) {
+    this.location = tar.path;
+  }
+
+  /** `digest` is stored in member `path`. */
+  add(digest: string, path: string): void {
+    this.members.set(digest, path);
+  }
+
+  read(descriptor: Descriptor, _kind: 'manifest' | 'blob', maxBytes: number): Promise<Buffer> {
+    const path = this.members.get(descriptor.digest);
+    if (path === undefined) return Promise.reject(blobNotFound(this.location, descriptor.digest));
+    return this.tar.readMember(path, maxBytes, 'CONFIG_TOO_LARGE');
+  }
+
+  open(descriptor: Descriptor): Promise<Readable> {
+    const path = this.members.get(descriptor.digest);
+    if (path === undefined) return Promise.reject(blobNotFound(this.location, descriptor.digest));
+    return Promise.resolve(this.tar.openMember(path));
+  }
+
+  close(): Promise<void> {
+    return this.tar.close();
+  }
 }
 
 /**
- * Open an image from an already scanned `docker save` tar. The manifest digest comes from the OCI
- * index of a Docker 25+ archive; a classic archive has no manifest, so one is synthesised (Docker
+ * The manifest of the image `selector` names in a `docker save` tar, with its digest. A Docker 25+
+ * archive holds it in its OCI index; a classic archive has none, so one is synthesised (Docker
  * schema 2, uncompressed layers, compact JSON in a fixed key order) and its sha256 is the image's
  * manifest digest: stable for the same image, but not the digest a registry shows for it.
  */
+async function archiveManifest(
+  tar: TarFile,
+  store: DockerArchiveStore,
+  selector: string | undefined,
+): Promise<{ manifest: Manifest; digest: string }> {
+  if (!tar.has('manifest.json')) throw invalid(tar.path, 'not a docker-archive (no manifest.json)');
+  const entries = parseDockerManifestJson(
+    await tar.readMember('manifest.json', MAX_MANIFEST_BYTES),
+    tar.path,
+  );
+  const entry = selectEntry(entries, selector, tar.path);
+  if (!tar.has(entry.Config))
+    throw invalid(tar.path, `config ${entry.Config} named in manifest.json is missing`);
+  const configBytes = await tar.readMember(entry.Config, MAX_CONFIG_BYTES, 'CONFIG_TOO_LARGE');
+  const configDigest = sha256Digest(configBytes);
+  const namedHex = BLOB_PATH.exec(entry.Config)?.[1] ?? HEX_NAME.exec(entry.Config)?.[1];
+  if (namedHex) verifyBytes(configBytes, { digest: `sha256:${namedHex}` }, `${tar.path} ${entry.Config}`);
+  const config = parseConfig(configBytes, {
+    subject: `${tar.path} ${entry.Config}`,
+    layerCount: entry.Layers.length,
+  });
+  store.add(configDigest, entry.Config);
+
+  const oci = await findOciManifest(tar, configDigest);
+  if (oci && oci.manifest.layers.length !== entry.Layers.length) {
+    throw invalid(
+      tar.path,
+      `index.json's manifest ${oci.digest} has ${oci.manifest.layers.length} layers, manifest.json ${entry.Layers.length}`,
+    );
+  }
+  const layers = await Promise.all(
+    entry.Layers.map((p, i) => layerOf(tar, p, config.rootfs.diff_ids[i]!, oci?.manifest.layers[i])),
+  );
+  layers.forEach((layer, i) => {
+    const declared = oci?.manifest.layers[i]?.digest;
+    if (declared !== undefined && declared !== layer.digest)
+      throw invalid(
+        tar.path,
+        `layer ${entry.Layers[i]!} is ${layer.digest}, but index.json's manifest says ${declared}`,
+      );
+    store.add(layer.digest, entry.Layers[i]!);
+  });
+  if (oci) return oci;
+  const manifest: Manifest = {
+    schemaVersion: 2,
+    mediaType: DOCKER_MANIFEST,
+    config: { mediaType: DOCKER_CONFIG, digest: configDigest, size: configBytes.length },
+    layers: layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size })),
+  };
+  return { manifest, digest: sha256Digest(Buffer.from(JSON.stringify(manifest))) };
+}
+
+/** Open an image from an already scanned `docker save` tar; the tar closes with the image. */
 export async function openDockerArchiveTar(
   tar: TarFile,
   reference: string,
   selector: string | undefined,
-  _options: OpenImageOptions & LocalSourceOptions,
+  options: OpenImageOptions & LocalSourceOptions,
 ): Promise<Image> {
+  const store = new DockerArchiveStore(tar);
+  let root: { manifest: Manifest; digest: string };
   try {
-    if (!tar.has('manifest.json')) throw invalid(tar.path, 'not a docker-archive (no manifest.json)');
-    const entries = parseDockerManifestJson(
-      await tar.readMember('manifest.json', MAX_MANIFEST_BYTES),
-      tar.path,
-    );
-    const entry = selectEntry(entries, selector, tar.path);
-    if (!tar.has(entry.Config))
-      throw invalid(tar.path, `config ${entry.Config} named in manifest.json is missing`);
-    const configBytes = await tar.readMember(entry.Config, MAX_CONFIG_BYTES, 'CONFIG_TOO_LARGE');
-    const configDigest = sha256Digest(configBytes);
-    const namedHex = BLOB_PATH.exec(entry.Config)?.[1] ?? HEX_NAME.exec(entry.Config)?.[1];
-    if (namedHex) verifyBytes(configBytes, { digest: `sha256:${namedHex}` }, `${tar.path} ${entry.Config}`);
-    const config = parseConfig(configBytes, {
-      subject: `${tar.path} ${entry.Config}`,
-      layerCount: entry.Layers.length,
-    });
-
-    const oci = await findOciManifest(tar, configDigest);
-    if (oci && oci.manifest.layers.length !== entry.Layers.length) {
-      throw invalid(
-        tar.path,
-        `index.json's manifest ${oci.digest} has ${oci.manifest.layers.length} layers, manifest.json ${entry.Layers.length}`,
-      );
-    }
-    const layers = await Promise.all(
-      entry.Layers.map((p, i) => layerOf(tar, p, config.rootfs.diff_ids[i]!, oci?.manifest.layers[i])),
-    );
-    const manifest: Manifest = oci?.manifest ?? {
-      schemaVersion: 2,
-      mediaType: DOCKER_MANIFEST,
-      config: { mediaType: DOCKER_CONFIG, digest: configDigest, size: configBytes.length },
-      layers: layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size })),
-    };
-    const manifestDigest = oci?.digest ?? sha256Digest(Buffer.from(JSON.stringify(manifest)));
-    let closed = false;
-    return {
-      reference,
-      manifestDigest,
-      availablePlatforms: [],
-      platform: imagePlatform(config),
-      manifest,
-      configDigest,
-      config,
-      layers,
-      close: async () => {
-        if (closed) return;
-        closed = true;
-        await tar.close();
-      },
-    };
+    root = await archiveManifest(tar, store, selector);
   } catch (err) {
-    await tar.close();
+    await store.close();
     throw err;
   }
+  return resolveImage(
+    store,
+    { document: { kind: 'manifest', manifest: root.manifest }, digest: root.digest },
+    {
+      reference,
+      ...(options.platform ? { platform: options.platform } : {}),
+      ...(options.host ? { host: options.host } : {}),
+    },
+  );
 }
 
 /** `docker-archive:PATH[:NAME:TAG|:@INDEX]`: a `docker save` tar (classic or Docker 25+). A bare PATH works too. */

@@ -1,21 +1,20 @@
+import { cutList } from '../util/cut-list.js';
 import { ImageChangelogError } from '../util/errors.js';
-import type { Readable } from 'node:stream';
-import type { Image, Layer, OpenImageOptions } from './types.js';
-import type { Descriptor, ImageConfig, ImageIndex, Manifest, Platform } from '../oci/types.js';
-import { readDescribedBlob, type BlobStore } from './blob-store.js';
-import {
-  MAX_CONFIG_BYTES,
-  MAX_MANIFEST_BYTES,
-  parseConfig,
-  parseIndex,
-  parseManifestOrIndex,
-} from '../oci/documents.js';
-import { chooseManifest, hostPlatform, imageEntries, indexPlatforms } from '../oci/platform.js';
+import { MAX_MANIFEST_BYTES, parseIndex } from '../oci/documents.js';
+import { imageEntries } from '../oci/platform.js';
+import type { Descriptor, ImageIndex, Platform } from '../oci/types.js';
+import { resolveImage } from './resolve.js';
+import type { ImageRoot, ImageStore } from './store.js';
+import type { Image, OpenImageOptions } from './types.js';
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
 const CONTAINERD_NAME = 'io.containerd.image.name';
-/** index.json -> tagged index -> nested index -> manifest: two index levels below index.json. */
-const MAX_INDEX_DEPTH = 2;
+
+/** An OCI image layout's files: a directory or an oci-archive tar. */
+export interface LayoutStore extends ImageStore {
+  /** A file of the layout root (`oci-layout`, `index.json`), undefined when absent; refused over `maxBytes`. */
+  readFile(name: string, maxBytes: number): Promise<Buffer | undefined>;
+}
 
 export interface LayoutOpenOptions extends OpenImageOptions {
   /** The reference as the user gave it (Image.reference). */
@@ -33,7 +32,7 @@ function tagsOf(index: ImageIndex): string[] {
 }
 
 /** The index.json entry a tag names; `tag` may be a ref.name, a containerd image name or a digest. */
-function selectByTag(store: BlobStore, index: ImageIndex, tag: string): Descriptor {
+function selectByTag(store: LayoutStore, index: ImageIndex, tag: string): Descriptor {
   const found =
     index.manifests.find((d) => d.annotations?.[REF_NAME] === tag) ??
     index.manifests.find((d) => d.annotations?.[CONTAINERD_NAME] === tag) ??
@@ -42,14 +41,14 @@ function selectByTag(store: BlobStore, index: ImageIndex, tag: string): Descript
   const tags = tagsOf(index);
   throw new ImageChangelogError(
     'IMAGE_NOT_FOUND',
-    `no image tagged "${tag}" in ${store.location}; tags: ${tags.length > 0 ? tags.join(', ') : 'none'}`,
+    `no image tagged "${tag}" in ${store.location}; tags: ${cutList(tags)}`,
     { subject: store.location },
   );
 }
 
 /** No tag given: the only image, or index.json itself as a platform index when its entries are untagged. */
 function selectUntagged(
-  store: BlobStore,
+  store: LayoutStore,
   index: ImageIndex,
   options: LayoutOpenOptions,
 ): Descriptor | 'platform-index' {
@@ -66,12 +65,12 @@ function selectUntagged(
   if (tags.length === 0 && entries.every((d) => d.platform)) return 'platform-index';
   throw new ImageChangelogError(
     'IMAGE_NOT_FOUND',
-    `${store.location} holds ${entries.length} images; name one as ${options.transport ?? 'oci'}:${store.location}:TAG (tags: ${tags.join(', ') || 'none'})`,
+    `${store.location} holds ${entries.length} images; name one as ${options.transport ?? 'oci'}:${store.location}:TAG (tags: ${cutList(tags)})`,
     { subject: store.location },
   );
 }
 
-async function readIndexJson(store: BlobStore): Promise<ImageIndex> {
+async function readIndexJson(store: LayoutStore): Promise<ImageIndex> {
   const layout = await store.readFile('oci-layout', 64 * 1024);
   if (!layout)
     throw new ImageChangelogError(
@@ -102,94 +101,23 @@ async function readIndexJson(store: BlobStore): Promise<ImageIndex> {
 }
 
 /**
- * Open an image from an OCI layout held by `store`: pick the tagged entry of index.json, follow
- * indexes (choosing the platform, one level of nesting), then read and verify manifest and config.
+ * Open an image from an OCI layout held by `store`: pick the tagged entry of index.json (or
+ * index.json itself as a platform index), then resolve it as every image is resolved.
  */
-export async function openLayoutImage(store: BlobStore, options: LayoutOpenOptions): Promise<Image> {
-  const host = options.host ?? hostPlatform();
-  const top = await readIndexJson(store);
-  let descriptor: Descriptor;
-  let platformIndex: { digest?: string; index: ImageIndex } | undefined;
-  const picked =
-    options.tag !== undefined ? selectByTag(store, top, options.tag) : selectUntagged(store, top, options);
-  if (picked === 'platform-index') {
-    platformIndex = { index: top };
-    descriptor = chooseManifest(top, options.platform, host, store.location);
-  } else {
-    descriptor = picked;
+export async function openLayoutImage(store: LayoutStore, options: LayoutOpenOptions): Promise<Image> {
+  let root: ImageRoot;
+  try {
+    const top = await readIndexJson(store);
+    const picked =
+      options.tag !== undefined ? selectByTag(store, top, options.tag) : selectUntagged(store, top, options);
+    root = picked === 'platform-index' ? { document: { kind: 'index', index: top } } : { descriptor: picked };
+  } catch (err) {
+    await store.close();
+    throw err;
   }
-
-  let manifest: Manifest | undefined;
-  for (let depth = 0; manifest === undefined; depth++) {
-    const subject = `${store.location} ${descriptor.digest}`;
-    const bytes = await readDescribedBlob(store, descriptor, MAX_MANIFEST_BYTES, 'MANIFEST_TOO_LARGE');
-    const parsed = parseManifestOrIndex(bytes, { subject, descriptor });
-    if (parsed.kind === 'manifest') {
-      manifest = parsed.manifest;
-      break;
-    }
-    if (depth >= MAX_INDEX_DEPTH)
-      throw new ImageChangelogError('MANIFEST_INVALID', `${subject}: image indexes nested too deeply`, {
-        subject,
-      });
-    platformIndex = { digest: descriptor.digest, index: parsed.index };
-    descriptor = chooseManifest(parsed.index, options.platform, host, options.reference);
-  }
-
-  const configSubject = `${store.location} config ${manifest.config.digest}`;
-  const configBytes = await readDescribedBlob(store, manifest.config, MAX_CONFIG_BYTES, 'CONFIG_TOO_LARGE');
-  const config = parseConfig(configBytes, {
-    subject: configSubject,
-    descriptor: manifest.config,
-    layerCount: manifest.layers.length,
-  });
-
-  const layers = imageLayers(manifest, config, (d) => store.openBlob(d.digest));
-  const platform = imagePlatform(config, descriptor);
-  // A single-manifest image is what it is, even when another platform was asked for: the previous
-  // image follows the new one's platform, and the diff says plainly when the two differ.
-  let closed = false;
-  const image: Image = {
+  return resolveImage(store, root, {
     reference: options.reference,
-    manifestDigest: descriptor.digest,
-    availablePlatforms: platformIndex ? indexPlatforms(platformIndex.index) : [],
-    platform,
-    manifest,
-    configDigest: manifest.config.digest,
-    config,
-    layers,
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await store.close();
-    },
-  };
-  if (platformIndex?.digest) image.indexDigest = platformIndex.digest;
-  return image;
-}
-
-/** The config says what the image is; the index descriptor fills gaps. */
-export function imagePlatform(
-  config: { os?: string; architecture?: string; variant?: string },
-  descriptor?: Descriptor,
-): Platform {
-  const os = config.os || descriptor?.platform?.os || 'unknown';
-  const architecture = config.architecture || descriptor?.platform?.architecture || 'unknown';
-  const variant = config.variant || descriptor?.platform?.variant;
-  return variant ? { os, architecture, variant } : { os, architecture };
-}
-
-/** The manifest's layers paired with the config's diffIDs (checked to match in number by parseConfig). */
-export function imageLayers(
-  manifest: Manifest,
-  config: ImageConfig,
-  open: (d: Descriptor) => Promise<Readable>,
-): Layer[] {
-  return manifest.layers.map((d, i) => ({
-    digest: d.digest,
-    diffID: config.rootfs.diff_ids[i]!,
-    size: d.size,
-    mediaType: d.mediaType,
-    open: () => open(d),
-  }));
+    ...(options.platform ? { platform: options.platform } : {}),
+    ...(options.host ? { host: options.host } : {}),
+  });
 }

@@ -1,12 +1,13 @@
 import type { Readable } from 'node:stream';
+import type { Descriptor } from '../oci/types.js';
+import { ArchiveSource } from './archive-source.js';
+import { openLayoutImage, type LayoutStore } from './layout-image.js';
+import { blobNotFound, blobPath } from './store.js';
+import type { TarFile } from './tar-file.js';
 import type { Image, LocalSourceOptions, OpenImageOptions } from './types.js';
-import { blobNotFound, blobPath, type BlobStore } from './blob-store.js';
-import { openLayoutImage } from './layout-image.js';
-import { ArchiveSource } from './local-reference.js';
-import { TarFile } from './tar-file.js';
 
 /** An OCI image layout inside a tar file, read in place. */
-export class TarBlobStore implements BlobStore {
+export class TarLayoutStore implements LayoutStore {
   readonly location: string;
 
   constructor(private readonly tar: TarFile) {
@@ -18,18 +19,16 @@ export class TarBlobStore implements BlobStore {
     return this.tar.readMember(name, maxBytes);
   }
 
-  blobSize(digest: string): Promise<number | undefined> {
-    return Promise.resolve(this.tar.member(blobPath(digest))?.size);
+  read(descriptor: Descriptor, _kind: 'manifest' | 'blob', maxBytes: number): Promise<Buffer> {
+    const path = blobPath(descriptor.digest);
+    if (!this.tar.has(path)) return Promise.reject(blobNotFound(this.location, descriptor.digest));
+    return this.tar.readMember(path, maxBytes);
   }
 
-  readBlob(digest: string, maxBytes: number): Promise<Buffer> {
-    if (!this.tar.has(blobPath(digest))) return Promise.reject(blobNotFound(this, digest));
-    return this.tar.readMember(blobPath(digest), maxBytes);
-  }
-
-  openBlob(digest: string): Promise<Readable> {
-    if (!this.tar.has(blobPath(digest))) return Promise.reject(blobNotFound(this, digest));
-    return Promise.resolve(this.tar.openMember(blobPath(digest)));
+  open(descriptor: Descriptor): Promise<Readable> {
+    const path = blobPath(descriptor.digest);
+    if (!this.tar.has(path)) return Promise.reject(blobNotFound(this.location, descriptor.digest));
+    return Promise.resolve(this.tar.openMember(path));
   }
 
   close(): Promise<void> {
@@ -37,25 +36,20 @@ export class TarBlobStore implements BlobStore {
   }
 }
 
-/** Open an image from an already scanned oci-archive (auto-detection scans once). */
-export async function openOciArchiveTar(
+/** Open an image from an already scanned oci-archive (auto-detection scans once); the tar closes with the image. */
+export function openOciArchiveTar(
   tar: TarFile,
   reference: string,
   tag: string | undefined,
   options: OpenImageOptions & LocalSourceOptions,
 ): Promise<Image> {
-  const store = new TarBlobStore(tar);
-  try {
-    return await openLayoutImage(store, {
-      ...options,
-      reference,
-      transport: 'oci-archive',
-      ...(tag !== undefined ? { tag } : {}),
-    });
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
+  return openLayoutImage(new TarLayoutStore(tar), {
+    reference,
+    transport: 'oci-archive',
+    ...(tag !== undefined ? { tag } : {}),
+    ...(options.platform ? { platform: options.platform } : {}),
+    ...(options.host ? { host: options.host } : {}),
+  });
 }
 
 /** `oci-archive:PATH[:TAG]`: an OCI image layout in a tar file. */

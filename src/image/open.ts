@@ -1,39 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ImageChangelogError } from '../util/errors.js';
-import type { Image, ImageSource, OpenImageOptions } from './types.js';
 import type { Platform } from '../oci/types.js';
 import { DockerArchiveSource, openDockerArchiveTar } from './docker-archive.js';
 import { OciArchiveSource, openOciArchiveTar } from './oci-archive.js';
-import { OciLayoutSource } from './oci-layout.js';
+import { openLayoutDirectory, OciLayoutSource } from './oci-layout.js';
+import { cannotOpen, parseSourceReference, parseTransport } from './source-reference.js';
 import { TarFile } from './tar-file.js';
-import { pathExists } from './local-reference.js';
-
-/** The transports a reference can name, with skopeo's prefixes (`docker://` is transport `docker`). */
-export type Transport = 'oci' | 'oci-archive' | 'docker-archive' | 'docker' | 'docker-daemon' | 'registry';
-
-export interface ParsedTransport {
-  /** Undefined for a bare reference (a path or a registry name). */
-  transport?: Transport;
-  /** The reference without its prefix. */
-  rest: string;
-}
-
-const PREFIXES: [string, Transport][] = [
-  ['oci-archive:', 'oci-archive'],
-  ['oci:', 'oci'],
-  ['docker-archive:', 'docker-archive'],
-  ['docker-daemon:', 'docker-daemon'],
-  ['docker://', 'docker'],
-  ['registry:', 'registry'],
-];
-
-export function parseTransport(reference: string): ParsedTransport {
-  for (const [prefix, transport] of PREFIXES) {
-    if (reference.startsWith(prefix)) return { transport, rest: reference.slice(prefix.length) };
-  }
-  return { rest: reference };
-}
+import type { Image, ImageSource, LocalSourceOptions, OpenImageOptions } from './types.js';
 
 export interface OpenImageAllOptions extends OpenImageOptions {
   /** Sources for registry and daemon references, supplied by the adapters. */
@@ -42,46 +15,22 @@ export interface OpenImageAllOptions extends OpenImageOptions {
   host?: Platform;
 }
 
-const ACCEPTED =
-  'expected oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], an existing layout directory or archive file, ' +
-  'docker://NAME[:TAG][@DIGEST], docker-daemon:NAME[:TAG], or a registry name';
-
-function notFound(reference: string, why: string): ImageChangelogError {
-  return new ImageChangelogError('IMAGE_NOT_FOUND', `cannot open image "${reference}": ${why}`, {
-    subject: reference,
-    hint: ACCEPTED,
-  });
-}
-
-// A registry name: [host[:port]/]path[:tag][@sha256:...], lower-case path components.
-const REGISTRY_NAME =
-  /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
-
 /** A bare path: a layout directory, or a file whose members say which archive it is. */
-async function openBarePath(
-  reference: string,
-  options: OpenImageOptions,
-  host: Platform | undefined,
-): Promise<Image> {
-  const s = await stat(reference);
-  const local = { ...options, ...(host ? { host } : {}) };
-  if (s.isDirectory()) {
+async function openBarePath(path: string, options: OpenImageOptions & LocalSourceOptions): Promise<Image> {
+  if ((await stat(path)).isDirectory()) {
     try {
-      await stat(join(reference, 'oci-layout'));
+      await stat(join(path, 'oci-layout'));
     } catch {
-      throw notFound(reference, 'the directory is not an OCI image layout (no oci-layout file)');
+      throw cannotOpen(path, 'the directory is not an OCI image layout (no oci-layout file)');
     }
-    const image = await new OciLayoutSource(host ? { host } : {}).open(`oci:${reference}`, options);
-    image.reference = reference;
-    return image;
+    return openLayoutDirectory(path, undefined, path, options);
   }
-  const tar = await TarFile.open(reference);
-  if (tar.has('manifest.json')) return openDockerArchiveTar(tar, reference, undefined, local);
-  if (tar.has('oci-layout') && tar.has('index.json'))
-    return openOciArchiveTar(tar, reference, undefined, local);
+  const tar = await TarFile.open(path);
+  if (tar.has('manifest.json')) return openDockerArchiveTar(tar, path, undefined, options);
+  if (tar.has('oci-layout') && tar.has('index.json')) return openOciArchiveTar(tar, path, undefined, options);
   await tar.close();
-  throw notFound(
-    reference,
+  throw cannotOpen(
+    path,
     'the file is a tar but neither a docker-archive (manifest.json) nor an oci-archive (oci-layout, index.json)',
   );
 }
@@ -91,41 +40,36 @@ async function openBarePath(
  * `extraSources` (matched by transport; a bare registry name goes to the `docker` source).
  */
 export async function openImage(reference: string, options: OpenImageAllOptions = {}): Promise<Image> {
-  const { extraSources = [], host, ...rest } = options;
-  const openOptions: OpenImageOptions = rest.platform ? { platform: rest.platform } : {};
+  const { extraSources = [], host } = options;
+  const openOptions: OpenImageOptions = options.platform ? { platform: options.platform } : {};
   const local = host ? { host } : {};
-  const { transport } = parseTransport(reference);
+  const parsed = await parseSourceReference(reference);
   const extra = (t: string): ImageSource | undefined => extraSources.find((s) => s.transport === t);
-  switch (transport) {
+  switch (parsed.transport) {
     case 'oci':
       return new OciLayoutSource(local).open(reference, openOptions);
     case 'oci-archive':
       return new OciArchiveSource(local).open(reference, openOptions);
     case 'docker-archive':
       return new DockerArchiveSource(local).open(reference, openOptions);
+    case 'path':
+      return openBarePath(parsed.path, { ...openOptions, ...local });
     case 'docker':
     case 'docker-daemon':
     case 'registry': {
-      const source = extra(transport) ?? (transport === 'registry' ? extra('docker') : undefined);
-      if (!source)
-        throw notFound(
+      const source =
+        extra(parsed.transport) ?? (parsed.transport === 'registry' ? extra('docker') : undefined);
+      if (!source) {
+        const daemon = parsed.transport === 'docker-daemon';
+        const bare = parseTransport(reference).transport === undefined;
+        throw cannotOpen(
           reference,
-          `no ${transport === 'docker-daemon' ? 'Docker daemon' : 'registry'} source is available here`,
+          bare
+            ? 'no such file or directory, and no registry source is available here'
+            : `no ${daemon ? 'Docker daemon' : 'registry'} source is available here`,
         );
+      }
       return source.open(reference, openOptions);
     }
-    default:
-      break;
   }
-  if (await pathExists(reference)) return openBarePath(reference, openOptions, host);
-  const looksLikePath = /^(\.{0,2}\/|~)/.test(reference) || /\.(tar|tgz|tar\.gz)$/i.test(reference);
-  if (looksLikePath) throw notFound(reference, 'no such file or directory');
-  const registry = extra('docker');
-  if (registry && REGISTRY_NAME.test(reference)) return registry.open(reference, openOptions);
-  throw notFound(
-    reference,
-    registry
-      ? 'not a path nor a valid image name'
-      : 'no such file or directory, and no registry source is available here',
-  );
 }

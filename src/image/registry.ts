@@ -1,12 +1,12 @@
-import { ImageChangelogError } from '../util/errors.js';
-import { RegistryClient, type FetchedManifest, type RegistryClientOptions } from '../registry/client.js';
-import { formatReference, parseReference, type ImageReference } from '../oci/reference.js';
-import type { Image, ImageSource, OpenImageOptions } from './types.js';
-import type { Descriptor, ImageIndex, Manifest, Platform } from '../oci/types.js';
-import { MAX_CONFIG_BYTES, parseConfig, parseManifestOrIndex } from '../oci/documents.js';
+import type { Readable } from 'node:stream';
 import { isIndexMediaType, isManifestMediaType } from '../oci/media-types.js';
-import { chooseManifest, hostPlatform, indexPlatforms } from '../oci/platform.js';
-import { imageLayers, imagePlatform } from './layout-image.js';
+import { formatReference, type ImageReference } from '../oci/reference.js';
+import type { Descriptor, Platform } from '../oci/types.js';
+import { RegistryClient, type FetchedManifest, type RegistryClientOptions } from '../registry/client.js';
+import { resolveImage } from './resolve.js';
+import { registryReference } from './source-reference.js';
+import type { ImageStore } from './store.js';
+import type { Image, ImageSource, OpenImageOptions } from './types.js';
 
 /** Bytes received for one blob so far. */
 export interface BlobProgress {
@@ -24,91 +24,27 @@ export interface RegistrySourceOptions {
   onProgress?: (progress: BlobProgress) => void;
 }
 
-/** index -> (nested index) -> manifest: at most two index levels. */
-const MAX_INDEX_DEPTH = 2;
+/** One repository of a registry as a store: manifests and configs read whole, layers streamed. */
+class RegistryStore implements ImageStore {
+  readonly location: string;
 
-/** `docker://REF`, `registry:REF` or a bare REF -> the reference text. */
-export function stripRegistryTransport(reference: string): string {
-  return reference.replace(/^docker:\/\//, '').replace(/^registry:/, '');
-}
-
-/**
- * Images in a registry (transport `docker`, like skopeo's `docker://`). Resolves an index to the
- * manifest for the platform, reads and verifies manifest and config, and hands out layers whose
- * `open()` downloads the blob only when called, so a layer already indexed is never fetched.
- */
-export class RegistrySource implements ImageSource {
-  readonly transport = 'docker';
-  readonly client: RegistryClient;
-
-  constructor(private readonly options: RegistrySourceOptions = {}) {
-    this.client = options.client ?? new RegistryClient(options.clientOptions);
+  constructor(
+    private readonly client: RegistryClient,
+    private readonly ref: ImageReference,
+    private readonly onProgress: ((progress: BlobProgress) => void) | undefined,
+  ) {
+    this.location = formatReference(ref);
   }
 
-  async open(reference: string, options: OpenImageOptions): Promise<Image> {
-    const ref = parseReference(stripRegistryTransport(reference));
-    const host = this.options.host ?? hostPlatform();
-    const name = formatReference(ref);
-
-    let fetched = await this.client.getManifest(ref);
-    let descriptor: Pick<Descriptor, 'digest' | 'size'> & {
-      mediaType?: string;
-      platform?: Descriptor['platform'];
-    } = {
-      digest: fetched.digest,
-      size: fetched.bytes.length,
-      ...(knownType(fetched) ? { mediaType: fetched.mediaType } : {}),
-    };
-    let platformIndex: { digest: string; index: ImageIndex } | undefined;
-    let manifest: Manifest | undefined;
-    for (let depth = 0; ; depth++) {
-      const parsed = parseManifestOrIndex(fetched.bytes, {
-        subject: `${name} ${fetched.digest}`,
-        descriptor,
-      });
-      if (parsed.kind === 'manifest') {
-        manifest = parsed.manifest;
-        break;
-      }
-      if (depth >= MAX_INDEX_DEPTH) {
-        throw new ImageChangelogError('MANIFEST_INVALID', `${name}: image indexes nested too deeply`, {
-          subject: name,
-        });
-      }
-      platformIndex = { digest: fetched.digest, index: parsed.index };
-      const chosen = chooseManifest(parsed.index, options.platform, host, name);
-      fetched = await this.client.getManifest({ ...ref, digest: chosen.digest });
-      descriptor = chosen;
-    }
-
-    const configBytes = await this.client.getBlobBytes(ref, manifest.config.digest, MAX_CONFIG_BYTES, {
-      size: manifest.config.size,
-    });
-    const config = parseConfig(configBytes, {
-      subject: `${name} config ${manifest.config.digest}`,
-      descriptor: manifest.config,
-      layerCount: manifest.layers.length,
-    });
-
-    const layers = imageLayers(manifest, config, (d) => this.openBlob(ref, d));
-    const image: Image = {
-      reference,
-      manifestDigest: fetched.digest,
-      availablePlatforms: platformIndex ? indexPlatforms(platformIndex.index) : [],
-      platform: imagePlatform(config, 'platform' in descriptor ? (descriptor as Descriptor) : undefined),
-      manifest,
-      configDigest: manifest.config.digest,
-      config,
-      layers,
-      close: () => Promise.resolve(),
-    };
-    if (platformIndex) image.indexDigest = platformIndex.digest;
-    return image;
+  async read(descriptor: Descriptor, kind: 'manifest' | 'blob', maxBytes: number): Promise<Buffer> {
+    if (kind === 'manifest')
+      return (await this.client.getManifest({ ...this.ref, digest: descriptor.digest })).bytes;
+    return this.client.getBlobBytes(this.ref, descriptor.digest, maxBytes, { size: descriptor.size });
   }
 
-  private openBlob(ref: ImageReference, d: Descriptor): ReturnType<RegistryClient['getBlob']> {
-    const progress = this.options.onProgress;
-    return this.client.getBlob(ref, d.digest, {
+  open(d: Descriptor): Promise<Readable> {
+    const progress = this.onProgress;
+    return this.client.getBlob(this.ref, d.digest, {
       size: d.size,
       ...(progress
         ? {
@@ -117,6 +53,43 @@ export class RegistrySource implements ImageSource {
           }
         : {}),
     });
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/**
+ * Images in a registry (transport `docker`, like skopeo's `docker://`). The tag is resolved to its
+ * manifest or index here; the resolver picks the platform and reads manifest and config. Layers
+ * download only when opened, so a layer already indexed is never fetched.
+ */
+export class RegistrySource implements ImageSource {
+  readonly transport = 'docker';
+  private readonly client: RegistryClient;
+
+  constructor(private readonly options: RegistrySourceOptions = {}) {
+    this.client = options.client ?? new RegistryClient(options.clientOptions);
+  }
+
+  async open(reference: string, options: OpenImageOptions): Promise<Image> {
+    const ref = registryReference(reference);
+    const fetched = await this.client.getManifest(ref);
+    const store = new RegistryStore(this.client, ref, this.options.onProgress);
+    return resolveImage(
+      store,
+      {
+        bytes: fetched.bytes,
+        digest: fetched.digest,
+        ...(knownType(fetched) ? { mediaType: fetched.mediaType } : {}),
+      },
+      {
+        reference,
+        ...(options.platform ? { platform: options.platform } : {}),
+        ...(this.options.host ? { host: this.options.host } : {}),
+      },
+    );
   }
 }
 

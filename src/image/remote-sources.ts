@@ -1,9 +1,10 @@
 import type { ImageSource } from './types.js';
-import { RegistrySource, stripRegistryTransport, type BlobProgress } from './registry.js';
+import { RegistrySource, type BlobProgress } from './registry.js';
+import { registryReference } from './source-reference.js';
 import { DaemonSource } from './daemon.js';
 import { DockerArchiveSource } from './docker-archive.js';
 import { RegistryClient } from '../registry/client.js';
-import { formatReference, parseReference } from '../oci/reference.js';
+import { formatReference } from '../oci/reference.js';
 import { resolvePreviousByTags } from '../registry/previous.js';
 
 export interface RemoteSourceOptions {
@@ -56,7 +57,7 @@ export function createRemoteSources(options: RemoteSourceOptions): RemoteSources
   });
 
   const pinToDigest = async (reference: string): Promise<string> => {
-    const ref = parseReference(stripRegistryTransport(reference));
+    const ref = registryReference(reference);
     if (ref.digest) return formatReference(ref);
     const fetched = await client.getManifest(ref);
     // Keep the tag for the reader; the digest decides what is pulled.
@@ -72,7 +73,7 @@ export function createRemoteSources(options: RemoteSourceOptions): RemoteSources
     sources: [registry, daemon],
     pinToDigest,
     async previousByTags(reference: string): Promise<string | undefined> {
-      const ref = parseReference(stripRegistryTransport(reference));
+      const ref = registryReference(reference);
       if (!ref.tag) return undefined;
       const found = await resolvePreviousByTags(client, ref, ref.tag);
       return found ? pinToDigest(found.reference) : undefined;

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
@@ -94,7 +94,8 @@ export class TarFile {
   static async open(path: string, options: TarFileOptions = {}): Promise<TarFile> {
     let handle: FileHandle;
     try {
-      handle = await open(path, 'r');
+      // Without blocking: a FIFO in the archive's place is refused below instead of hanging here.
+      handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const why =
@@ -111,6 +112,13 @@ export class TarFile {
       });
     }
     try {
+      const s = await handle.stat();
+      if (!s.isFile()) {
+        const what = s.isDirectory() ? 'it is a directory' : 'it is not a regular file';
+        throw new ImageChangelogError('IMAGE_NOT_FOUND', `cannot open archive ${path}: ${what}`, {
+          subject: path,
+        });
+      }
       const members = await scan(path, handle, options);
       return new TarFile(path, handle, members);
     } catch (err) {

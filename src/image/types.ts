@@ -8,30 +8,30 @@ import type { ImageConfig, Manifest, Platform } from '../oci/types.js';
  */
 export interface Layer {
   /** Digest of the stored blob (for an uncompressed docker-archive layer this equals diffID). */
-  digest: string;
+  readonly digest: string;
   /** Digest of the uncompressed tar, from the config's rootfs.diff_ids. */
-  diffID: string;
+  readonly diffID: string;
   /** Stored size in bytes (-1 when the source does not know it). */
-  size: number;
-  mediaType: string;
+  readonly size: number;
+  readonly mediaType: string;
   open(): Promise<Readable>;
 }
 
-/** An image, whichever source it came from. */
+/** An image, whichever source it came from, as the resolver hands it out: read-only. */
 export interface Image {
   /** The reference the user gave, as given. */
-  reference: string;
+  readonly reference: string;
   /** Digest of the image manifest (sha256:...). */
-  manifestDigest: string;
+  readonly manifestDigest: string;
   /** Digest of the index the manifest was chosen from, when there was one. */
-  indexDigest?: string;
+  readonly indexDigest?: string;
   /** Platforms offered by the index (empty for a single-manifest image). */
-  availablePlatforms: Platform[];
-  platform: Platform;
-  manifest: Manifest;
-  configDigest: string;
-  config: ImageConfig;
-  layers: Layer[];
+  readonly availablePlatforms: readonly Platform[];
+  readonly platform: Platform;
+  readonly manifest: Manifest;
+  readonly configDigest: string;
+  readonly config: ImageConfig;
+  readonly layers: readonly Layer[];
   /** Release resources (open files, temporary state). Safe to call twice. */
   close(): Promise<void>;
 }

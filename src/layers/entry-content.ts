@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { PathMatcher } from './capture-matcher.js';
+import type { EntryTable } from './entry-table.js';
 import type { ContentProbe, FileEntry, LayerWarning, ProbeRun } from './types.js';
 
 interface ActiveProbe {
@@ -62,20 +63,23 @@ export class EntryContent {
     for (const active of this.probeRuns) active.run.write(chunk);
   }
 
-  finish(entry: FileEntry): void {
+  /** Record the file's digest and probe results in its row of `table`. */
+  finish(table: EntryTable, row: number): void {
     if (this.hash === null) return;
-    entry.sha256 = this.hash.digest('hex');
+    table.setSha256(row, this.hash.digest());
     this.hash = null;
     if (this.capture !== null) {
-      this.captured.set(entry.path, this.capture);
+      this.captured.set(table.path(row), this.capture);
       this.capture = null;
     }
     if (this.probeRuns.length > 0) {
+      let results: Record<string, unknown> | undefined;
       for (const active of this.probeRuns) {
         const result = active.run.end();
-        if (result !== undefined) (entry.probes ??= {})[active.id] = result;
+        if (result !== undefined) (results ??= {})[active.id] = result;
       }
       this.probeRuns.length = 0;
+      if (results !== undefined) table.setProbes(row, results);
     }
   }
 }

@@ -17,6 +17,7 @@ import { xattrsFromPax } from './pax-xattrs.js';
 import { isWhiteoutPath, toFileEntry, toWhiteout } from './tar-entry.js';
 import { TarFormatError, TarReader, type TarEntryHeader, type TarEntryVisitor } from './tar-reader.js';
 import type { CaptureSpec, FileEntry, LayerIndex, LayerWarning, Whiteout } from './types.js';
+import { EntryTable } from './entry-table.js';
 import { asBuffer, digestString, hashFor, toError } from './stream-digests.js';
 
 /** Default decompression-bomb cap: no real layer expands past 64 GiB. */
@@ -62,13 +63,13 @@ class LayerReader implements TarEntryVisitor {
   private storedSize = 0;
   private uncompressedSize = 0;
   private headerCount = 0;
-  private readonly entries: FileEntry[] = [];
+  private readonly entries = new EntryTable(1024);
   private readonly whiteouts: Whiteout[] = [];
   private readonly captured = new Map<string, Buffer>();
   private readonly warnings: LayerWarning[] = [];
 
   /** The regular file whose content is streaming now. */
-  private current: FileEntry | null = null;
+  private current = -1;
 
   /** First error of each origin; the most specific one wins when reporting. */
   private failure: Error | null = null;
@@ -130,6 +131,7 @@ class LayerReader implements TarEntryVisitor {
       source.destroy();
     }
     this.verify();
+    this.entries.trim();
     return {
       diffID: this.layer.diffID,
       digest: this.layer.digest,
@@ -220,18 +222,18 @@ class LayerReader implements TarEntryVisitor {
   entry(header: TarEntryHeader): void {
     if (++this.headerCount > this.maxEntries) throw tooManyEntries(this.name, this.maxEntries);
     const entry = this.index(header);
-    this.current = entry !== null && entry.type === 'file' ? entry : null;
-    if (this.current !== null) this.content.begin(this.current);
+    this.current = entry !== null && entry.type === 'file' ? this.entries.length - 1 : -1;
+    if (entry !== null && this.current >= 0) this.content.begin(entry);
   }
 
   data(chunk: Buffer): void {
-    if (this.current !== null) this.content.write(chunk);
+    if (this.current >= 0) this.content.write(chunk);
   }
 
   end(): void {
-    const entry = this.current;
-    this.current = null;
-    if (entry !== null) this.content.finish(entry);
+    const row = this.current;
+    this.current = -1;
+    if (row >= 0) this.content.finish(this.entries, row);
   }
 
   /** Turn a header into an entry or whiteout and record it; null when the header adds no entry. */

@@ -1,14 +1,6 @@
+import { CompactTree } from './compact-tree.js';
 import { parentPath } from './paths.js';
-import type { FileEntry, FileTree, LayerIndex, LayerWarning, TreeEntry, Whiteout } from './types.js';
-
-export interface SquashOptions {
-  /**
-   * Layers (by position) whose index no other tree uses and nobody reads afterwards: their entry
-   * objects become the tree's entries in place (given their `layer`) instead of being copied, which
-   * halves the objects a large image keeps while it is catalogued. Default: none (always copy).
-   */
-  exclusive?: (layer: number) => boolean;
-}
+import type { FileTree, LayerIndex, LayerWarning, TreeEntry, Whiteout } from './types.js';
 
 /**
  * Apply layers bottom first and return the image's file tree.
@@ -23,35 +15,48 @@ export interface SquashOptions {
  *   dropped and becomes an implicit directory, with a PARENT_NOT_DIR warning. A real extractor would
  *   fail (or follow a symlink out of the layer); keeping the entry at its literal path loses nothing.
  * - Parent directories never listed in any layer stay implicit: no synthetic entries are made.
- * - A hardlink takes sha256, probe results, xattrs, size, mode, uid and gid from its target as the tree holds it at that
- *   moment (same layer or lower), and keeps type 'hardlink' and its `link`. A missing target leaves
- *   it without sha256, with a HARDLINK_TARGET_MISSING warning.
+ * - A hardlink takes sha256, probe results, xattrs, size, mode, uid and gid from its target as the tree
+ *   holds it at that moment (same layer or lower), and keeps type 'hardlink' and its `link`. A missing
+ *   target leaves it without sha256, with a HARDLINK_TARGET_MISSING warning.
  *
- * `entries` is in insertion order; `sortedPaths(tree)` gives the sorted paths. Cost is linear in the
- * number of entries: removals walk only the removed subtree, through a parent -> children index.
+ * The tree is a CompactTree over the layers' entry tables: it references their rows and never changes
+ * them, so one index can serve both images of a diff. `entries` is not sorted; `sortedPaths(tree)`
+ * gives the sorted paths. Cost is linear in the number of entries: removals walk only the removed
+ * subtree, through the nodes' child lists.
  */
-export function squashLayers(indexes: readonly LayerIndex[], options: SquashOptions = {}): FileTree {
-  const tree = new TreeBuilder();
+export function squashLayers(indexes: readonly LayerIndex[]): FileTree {
+  const tree = new CompactTree(indexes.map((i) => i.entries));
+  const warnings: LayerWarning[] = [];
   indexes.forEach((index, layer) => {
-    const inPlace = options.exclusive?.(layer) ?? false;
-    for (const whiteout of index.whiteouts) tree.applyWhiteout(whiteout);
-    for (const entry of index.entries) tree.add(entry, layer, inPlace);
+    for (const whiteout of index.whiteouts) applyWhiteout(tree, whiteout);
+    const table = index.entries;
+    for (let row = 0; row < table.length; row++) add(tree, layer, row, warnings);
   });
   const captured = new Map<string, { content: Buffer; layer: number }>();
   indexes.forEach((index, layer) => {
     for (const [path, content] of index.captured) {
-      const entry = tree.entries.get(path);
+      const id = tree.node(path);
       // Only the version from the layer that last wrote the path, and only while it is a file.
-      if (
-        entry !== undefined &&
-        entry.layer === layer &&
-        (entry.type === 'file' || entry.type === 'hardlink')
-      ) {
-        captured.set(path, { content, layer });
+      if (id >= 0 && tree.layer(id) === layer) {
+        const type = tree.type(id);
+        if (type === 'file' || type === 'hardlink') captured.set(path, { content, layer });
       }
     }
   });
-  return { entries: tree.entries, captured, warnings: tree.warnings };
+  return { entries: tree, captured, warnings };
+}
+
+/**
+ * The tree's entries that a content probe found something in, sorted by path. On a squashed tree
+ * this looks at the columns and builds only the matching entries (a handful of binaries or jars
+ * among a few hundred thousand files); on a hand-built Map it filters.
+ */
+export function entriesWithProbe(tree: FileTree, probeId: string): TreeEntry[] {
+  const found =
+    tree.entries instanceof CompactTree
+      ? tree.entries.withProbe(probeId)
+      : [...tree.entries.values()].filter((e) => e.probes?.[probeId] !== undefined);
+  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** Paths of the tree in code-unit order (byte order for all but astral characters). */
@@ -59,117 +64,99 @@ export function sortedPaths(tree: FileTree): string[] {
   return [...tree.entries.keys()].sort();
 }
 
-class TreeBuilder {
-  readonly entries = new Map<string, TreeEntry>();
-  readonly warnings: LayerWarning[] = [];
-  /**
-   * Every node (a path with an entry, or an implicit directory) is listed under its parent; '' is the
-   * root. Invariant: a non-directory entry has no children, so every ancestor of a node is a directory.
-   */
-  private readonly children = new Map<string, Set<string>>();
-
-  applyWhiteout(whiteout: Whiteout): void {
-    if (whiteout.kind === 'opaque') {
-      if (whiteout.path === '') {
-        this.entries.clear();
-        this.children.clear();
-      } else {
-        this.removeBelow(whiteout.path);
-      }
-    } else {
-      this.remove(whiteout.path);
-    }
+function applyWhiteout(tree: CompactTree, whiteout: Whiteout): void {
+  if (whiteout.kind === 'opaque' && whiteout.path === '') {
+    tree.clear();
+    return;
   }
+  const id = tree.ids.get(whiteout.path);
+  if (id === undefined) return;
+  if (whiteout.kind === 'opaque') tree.removeBelow(id);
+  else tree.remove(id);
+}
 
-  add(entry: FileEntry, layer: number, inPlace: boolean): void {
-    const path = entry.path;
-    if (entry.type !== 'dir') this.removeBelow(path);
-    this.attach(path, layer);
-    const node: TreeEntry = inPlace ? Object.assign(entry, { layer }) : { ...entry, layer };
-    if (node.type === 'hardlink') this.resolveHardlink(node);
-    this.entries.set(path, node);
+function add(tree: CompactTree, layer: number, row: number, warnings: LayerWarning[]): void {
+  const table = tree.tables[layer]!;
+  const path = table.path(row);
+  const type = table.type(row);
+  let id = tree.ids.get(path);
+  if (id !== undefined && type !== 'dir') tree.removeBelow(id);
+  if (id === undefined) {
+    id = attach(tree, path, layer, warnings);
+  } else {
+    checkParent(tree, tree.parent[id]!, path, layer, warnings);
   }
+  // The target as the tree holds it before this entry lands (a link to its own path sees the old file).
+  const source =
+    type === 'hardlink' ? hardlinkSource(tree, path, table.link(row) ?? '', layer, warnings) : null;
+  tree.setEntry(id, layer, row);
+  if (source !== null) tree.setSource(id, source[0], source[1]);
+}
 
-  /** List `path` under its parent, making implicit ancestors as needed (see the invariant). */
-  private attach(path: string, layer: number): void {
-    let child = path;
-    let parent = parentPath(path);
-    for (;;) {
-      let siblings = this.children.get(parent);
-      const parentKnown = parent === '' || siblings !== undefined || this.entries.has(parent);
-      if (siblings === undefined) {
-        siblings = new Set();
-        this.children.set(parent, siblings);
-      }
-      siblings.add(child);
-      if (parentKnown) {
-        const existing = this.entries.get(parent);
-        if (existing !== undefined && existing.type !== 'dir') {
-          this.entries.delete(parent);
-          this.warnings.push({
-            code: 'PARENT_NOT_DIR',
-            path,
-            message: `layer ${layer}: ${path} lies under ${parent}, a ${existing.type} from layer ${existing.layer}; ${parent} is treated as a directory`,
-          });
-        }
-        return;
-      }
-      child = parent;
-      parent = parentPath(parent);
-    }
+/**
+ * A new node for `path`, with implicit ancestors as needed. Invariant: a non-directory entry has no
+ * children, so the first ancestor that already exists is checked (and made implicit if it is not a
+ * directory); ancestors made here are implicit directories.
+ */
+function attach(tree: CompactTree, path: string, layer: number, warnings: LayerWarning[]): number {
+  let ancestor = parentPath(path);
+  let known = tree.ids.get(ancestor);
+  while (known === undefined) {
+    ancestor = parentPath(ancestor);
+    known = tree.ids.get(ancestor);
   }
+  checkParent(tree, known, path, layer, warnings);
+  return tree.ensure(path, parentPath);
+}
 
-  private resolveHardlink(node: TreeEntry): void {
-    const targetPath = node.link ?? '';
-    const target = this.entries.get(targetPath);
-    if (target === undefined || (target.type === 'hardlink' && target.sha256 === undefined)) {
-      this.warnings.push({
-        code: 'HARDLINK_TARGET_MISSING',
-        path: node.path,
-        message: `layer ${node.layer}: hardlink ${node.path} points to ${targetPath || '/'}, which is not in the image`,
-      });
-      return;
-    }
-    if (target.type === 'dir') {
-      this.warnings.push({
-        code: 'HARDLINK_TO_DIR',
-        path: node.path,
-        message: `layer ${node.layer}: hardlink ${node.path} points to the directory ${targetPath}`,
-      });
-      return;
-    }
-    if (target.sha256 !== undefined) node.sha256 = target.sha256;
-    // Same inode, same content: what probes found in the target (secrets, digests) holds here too.
-    if (target.probes !== undefined) node.probes = target.probes;
-    // Xattrs (file capabilities) belong to the inode too.
-    if (target.xattrs !== undefined) node.xattrs = target.xattrs;
-    else delete node.xattrs;
-    node.size = target.size;
-    node.mode = target.mode;
-    node.uid = target.uid;
-    node.gid = target.gid;
-  }
+function checkParent(
+  tree: CompactTree,
+  parent: number,
+  path: string,
+  layer: number,
+  warnings: LayerWarning[],
+): void {
+  if (parent <= 0 || tree.layer(parent) < 0) return;
+  const type = tree.type(parent);
+  if (type === 'dir') return;
+  const parentName = tree.paths[parent]!;
+  warnings.push({
+    code: 'PARENT_NOT_DIR',
+    path,
+    message: `layer ${layer}: ${path} lies under ${parentName}, a ${type} from layer ${tree.layer(parent)}; ${parentName} is treated as a directory`,
+  });
+  tree.makeImplicit(parent);
+}
 
-  /** Remove `path` and everything below it. */
-  private remove(path: string): void {
-    this.removeBelow(path);
-    this.entries.delete(path);
-    this.children.get(parentPath(path))?.delete(path);
+/** The layer and row a hardlink's content comes from, or null (with a warning) when there is none. */
+function hardlinkSource(
+  tree: CompactTree,
+  path: string,
+  targetPath: string,
+  layer: number,
+  warnings: LayerWarning[],
+): [number, number] | null {
+  const target = tree.node(targetPath);
+  const targetType = target >= 0 ? tree.type(target) : undefined;
+  if (
+    target < 0 ||
+    (targetType === 'hardlink' && !tree.contentTable(target).hasSha256(tree.contentRow(target)))
+  ) {
+    warnings.push({
+      code: 'HARDLINK_TARGET_MISSING',
+      path,
+      message: `layer ${layer}: hardlink ${path} points to ${targetPath || '/'}, which is not in the image`,
+    });
+    return null;
   }
-
-  /** Remove everything below `path`, keeping `path` itself. Walks only the removed subtree. */
-  private removeBelow(path: string): void {
-    const top = this.children.get(path);
-    if (top === undefined) return;
-    this.children.delete(path);
-    const stack = [...top];
-    for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-      this.entries.delete(node);
-      const below = this.children.get(node);
-      if (below !== undefined) {
-        this.children.delete(node);
-        for (const child of below) stack.push(child);
-      }
-    }
+  if (targetType === 'dir') {
+    warnings.push({
+      code: 'HARDLINK_TO_DIR',
+      path,
+      message: `layer ${layer}: hardlink ${path} points to the directory ${targetPath}`,
+    });
+    return null;
   }
+  const srcLayer = tree.srcLayer[target]! >= 0 ? tree.srcLayer[target]! : tree.layer(target);
+  return [srcLayer, tree.contentRow(target)];
 }

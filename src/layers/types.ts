@@ -1,3 +1,5 @@
+import type { EntryTable } from './entry-table.js';
+
 export type EntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
 
 /** One entry of a layer tar after path normalisation, with the facts we compare on. */
@@ -46,8 +48,11 @@ export interface LayerIndex {
   /** Stored (compressed) size, and the uncompressed tar size, in bytes. */
   compressedSize: number;
   uncompressedSize: number;
-  /** Entries in tar order; duplicates are kept (the last wins on squash). Whiteouts are not here. */
-  entries: FileEntry[];
+  /**
+   * Entries in tar order, by column (`entries.entry(row)` or iteration gives FileEntry objects);
+   * duplicates are kept (the last wins on squash). Whiteouts are not here.
+   */
+  entries: EntryTable;
   whiteouts: Whiteout[];
   /** Contents of regular files whose path a cataloger asked for, keyed by path. */
   captured: Map<string, Buffer>;
@@ -69,8 +74,12 @@ export interface TreeEntry extends FileEntry {
 
 /** The image's file tree after applying all layers in order. */
 export interface FileTree {
-  /** Every path in the image, directories included; insertion order, not sorted (use `sortedPaths(tree)`). */
-  entries: Map<string, TreeEntry>;
+  /**
+   * Every path in the image, directories included; not sorted (use `sortedPaths(tree)`). The squash
+   * builds it over the layers' columns (a CompactTree): `get` builds a new TreeEntry per call, so
+   * keep what you need rather than mutating it. Tests may pass a plain Map.
+   */
+  entries: ReadonlyMap<string, TreeEntry>;
   /** Captured cataloger files visible in the final tree, keyed by path, with their layer. */
   captured: Map<string, { content: Buffer; layer: number }>;
   /** Problems met while squashing (hardlinks to missing targets, entries under a non-directory). */

@@ -1,4 +1,5 @@
 import { endianness } from 'node:os';
+import { cutList } from '../util/cut-list.js';
 import { ImageChangelogError } from '../util/errors.js';
 import type { Descriptor, ImageIndex, Platform } from './types.js';
 
@@ -157,12 +158,29 @@ export function chooseManifest(
     };
     return matches.reduce((best, d) => (score(d) > score(best) ? d : best));
   }
-  const available = indexPlatforms(index).map(formatPlatform);
+  throw platformNotFound(target, indexPlatforms(index), {
+    ...(subject !== undefined ? { subject } : {}),
+    wanted: wanted !== undefined,
+  });
+}
+
+/**
+ * `platform linux/arm64 is not available in REF; available: linux/amd64`, for an index and for a
+ * single-platform image alike; a long list is cut with a count.
+ */
+export function platformNotFound(
+  target: Platform,
+  available: readonly Platform[],
+  options: { subject?: string; wanted: boolean },
+): ImageChangelogError {
+  const { subject } = options;
   const where = subject ? ` in ${subject}` : '';
-  const which = wanted ? `platform ${formatPlatform(target)}` : `the host platform ${formatPlatform(target)}`;
-  throw new ImageChangelogError(
+  const which = options.wanted
+    ? `platform ${formatPlatform(target)}`
+    : `the host platform ${formatPlatform(target)}`;
+  return new ImageChangelogError(
     'PLATFORM_NOT_FOUND',
-    `${which} is not available${where}; available: ${available.length > 0 ? available.join(', ') : 'none'}`,
+    `${which} is not available${where}; available: ${cutList([...new Set(available.map(formatPlatform))])}`,
     { hint: 'choose one with --platform os/arch[/variant]', ...(subject !== undefined ? { subject } : {}) },
   );
 }

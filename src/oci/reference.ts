@@ -9,6 +9,11 @@ const DOCKER_HUB_ALIASES = new Set([
   'registry.hub.docker.com',
 ]);
 
+/** Whether a host name (any case, no port) is one of Docker Hub's names. */
+export function isDockerHubHost(host: string): boolean {
+  return DOCKER_HUB_ALIASES.has(host.toLowerCase());
+}
+
 /** A parsed image reference: where the image lives and which one. */
 export interface ImageReference {
   /** API host (with port when given): `registry-1.docker.io`, `ghcr.io`, `localhost:5000`. */
@@ -83,7 +88,7 @@ export function parseReference(input: string): ImageReference {
     (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['))
   ) {
     if (!isValidDomain(first)) throw bad(input, `"${first}" is not a valid registry host`);
-    registry = DOCKER_HUB_ALIASES.has(first.toLowerCase()) ? DOCKER_HUB_REGISTRY : first;
+    registry = isDockerHubHost(first) ? DOCKER_HUB_REGISTRY : first;
     parts.shift();
   }
   if (parts.length === 0 || parts.some((p) => p === '')) throw bad(input, 'the repository path is empty');

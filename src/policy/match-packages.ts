@@ -35,12 +35,27 @@ export function packageViolations(rule: PackageRule, changes: Changes, after: In
     if (match.change !== undefined && !match.change.includes(change.kind)) continue;
     if (match.bump !== undefined && !(match.bump as string[]).includes(change.bump ?? '')) continue;
     if (match.calendarVersions !== undefined && isCalendarChange(change) !== match.calendarVersions) continue;
+    if (match.reopensCve !== undefined && reopensCve(change) !== match.reopensCve) continue;
     if (match.withOsMajorUpgrade !== undefined && osMajorUpgrade(changes) !== match.withOsMajorUpgrade)
       continue;
     if (!packageMatches(match, nameMatches, change.ecosystem, change.name, version)) continue;
-    out.push({ ...base, subject: subjectOf(change), message: describeChange(change) });
+    // A rule about reopened CVEs names them; other rules keep their plain description.
+    const message =
+      describeChange(change) +
+      (match.reopensCve === true ? `, undoing the fixes of ${reopened(change)}` : '');
+    out.push({ ...base, subject: subjectOf(change), message });
   }
   return out;
+}
+
+/** A downgrade whose undone changelog entries name a CVE: it brings back a fixed vulnerability. */
+export function reopensCve(change: PackageChange): boolean {
+  return change.kind === 'downgraded' && (change.changelog?.cves.length ?? 0) > 0;
+}
+
+function reopened(change: PackageChange): string {
+  const ids = change.changelog?.cves ?? [];
+  return ids.slice(0, 5).join(', ') + (ids.length > 5 ? ` and ${ids.length - 5} more` : '');
 }
 
 function subjectOf(p: Pick<Package, 'ecosystem' | 'name'>): string {

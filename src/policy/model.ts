@@ -58,6 +58,8 @@ export interface PackageMatch {
   present?: boolean;
   /** `false` leaves out calendar-versioned packages (tzdata 2024a, ca-certificates 20240203). */
   calendarVersions?: boolean;
+  /** `true`: only changes whose undone changelog entries name a CVE (a downgrade reopening a fix); `false`: the others. */
+  reopensCve?: boolean;
   /**
    * `true`: only when the base OS moved to another major release in this pair; `false`: only when it did
    * not (library bumps that follow a Debian 12 -> 13 upgrade then do not each report).

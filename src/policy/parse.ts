@@ -97,6 +97,7 @@ const PACKAGE_FIELDS = {
   },
   present: bool,
   calendarVersions: bool,
+  reopensCve: bool,
   withOsMajorUpgrade: bool,
 } satisfies { [K in keyof PackageMatch]-?: Reader<NonNullable<PackageMatch[K]>> };
 

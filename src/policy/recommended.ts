@@ -9,6 +9,13 @@ import { resolvePolicy } from './resolve.js';
  */
 export const RECOMMENDED_POLICY_YAML = `# image-changelog built-in policy: use it with "extends: recommended".
 rules:
+  - id: downgrade-reopens-cve
+    description: A package went back to a version without the CVE fixes its changelog names.
+    action: stop
+    packages:
+      change: downgraded
+      reopensCve: true
+
   - id: package-downgraded
     description: A package went back to an older version.
     action: stop

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { ImageChangelogError } from '../util/errors.js';
-import { DOCKER_HUB_REGISTRY } from '../oci/reference.js';
+import { DOCKER_HUB_REGISTRY, isDockerHubHost } from '../oci/reference.js';
 
 /** What the registry gets to prove who we are. */
 export type Credential =
@@ -43,10 +43,7 @@ export function normalizeRegistryKey(key: string): string {
       .replace(/^[a-z]+:\/\//i, '')
       .split('/')[0]
       ?.toLowerCase() ?? '';
-  if (['index.docker.io', 'docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'].includes(host)) {
-    return DOCKER_HUB_REGISTRY;
-  }
-  return host;
+  return isDockerHubHost(host) ? DOCKER_HUB_REGISTRY : host;
 }
 
 /** The server URL docker itself hands to credential helpers for this registry. */

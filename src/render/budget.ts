@@ -35,17 +35,20 @@ export interface Limits {
   files: number;
   suspicious: number;
   layers: number;
+  /** Folds of changelog entries (one per package, or per packages of one source with the same entries). */
+  changelogs: number;
 }
 
 /**
  * Sections shrink in this order, least important first: layers and history, then long file lists,
- * then the rollup, settings, packages, policy violations (stops are listed first), downgrades, and the
+ * then the folded changelog entries (the security line and the JSON report keep their CVEs), then the rollup, settings, packages, policy violations (stops are listed first), downgrades, and the
  * Attention block last (most serious first; its heading with the count always stays); violations and
  * downgrades never go below FLOOR.
  */
 const SHRINK_ORDER: ReadonlyArray<ReadonlyArray<keyof Limits>> = [
   ['layers'],
   ['files', 'suspicious'],
+  ['changelogs'],
   ['rollup'],
   ['settings'],
   ['packages'],

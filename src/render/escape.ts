@@ -145,3 +145,24 @@ export function markerKey(key: string): string {
     .replace(/-{2,}/g, '-')
     .slice(0, 200);
 }
+
+/**
+ * Inert text inside raw HTML (a `<summary>`, where markdown is not parsed, so backslash escapes would
+ * show): entities for `& < > "` and for markdown punctuation, and the same breaks as escapeText for
+ * mentions, issue references and autolinks (GitHub's filters run over HTML text too). Hidden
+ * characters shown, truncated.
+ */
+export function escapeHtmlText(s: string, options: EscapeOptions = {}): string {
+  return (
+    visibleText(s, options.max ?? DEFAULT_MAX_CHARS)
+      .replace(/[&<>"]/g, (m) => ENTITIES[m]!)
+      .replace(/@(?=[A-Za-z0-9_])/g, `@${ZWSP}`)
+      .replace(/#(?=[0-9])/g, `#${ZWSP}`)
+      .replace(/(GH)(-\d)/gi, `$1${ZWSP}$2`)
+      .replace(/:\/\//g, `:${ZWSP}//`)
+      .replace(/(www)\./gi, `$1${ZWSP}.`)
+      // Markdown punctuation as numeric entities, last (their `#` must stay whole): inert whether
+      // or not a renderer parses markdown here.
+      .replace(/[[\]`*_~|\\$!]/g, (m) => `&#${m.codePointAt(0)!};`)
+  );
+}

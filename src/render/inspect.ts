@@ -16,6 +16,8 @@ export interface InspectSummary {
   /** Sum of regular file sizes. */
   contentBytes: number;
   packages: Record<string, number>;
+  /** Runtimes and self-named binaries (`name version (location)`): few, and what a reader looks for first. */
+  runtimes: string[];
   nonPackagedFiles: number;
   problems: number;
 }
@@ -39,6 +41,9 @@ export function summarizeInventory(inv: Inventory): InspectSummary {
   }
   const packages: Record<string, number> = {};
   for (const p of inv.packages) packages[p.ecosystem] = (packages[p.ecosystem] ?? 0) + 1;
+  const runtimes = inv.packages
+    .filter((p) => p.ecosystem === 'runtime' || p.ecosystem === 'binary')
+    .map((p) => `${p.name} ${p.version} (${p.location})`);
   const s: InspectSummary = {
     reference: inv.image.reference,
     manifestDigest: inv.image.manifestDigest,
@@ -53,6 +58,7 @@ export function summarizeInventory(inv: Inventory): InspectSummary {
     fileCounts,
     contentBytes,
     packages,
+    runtimes,
     nonPackagedFiles: nonPackaged,
     problems: inv.problems.length,
   };
@@ -86,6 +92,7 @@ export function renderInspectText(s: InspectSummary, problems: Inventory['proble
             .map(([e, n]) => `${n} ${e}`)
             .join(', ')
     }`,
+    ...(s.runtimes.length > 0 ? [`runtimes  ${s.runtimes.slice(0, 20).map(clean).join(', ')}`] : []),
     `non-packaged files  ${s.nonPackagedFiles}`,
   ];
   if (problems.length > 0) {

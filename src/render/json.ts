@@ -52,6 +52,7 @@ export function renderJson(changes: Changes, verdict?: Verdict): string {
     rollup: [...changes.rollup].sort((a, b) => cmp(a.path, b.path)).map((r) => canonical(r)),
     settings: [...changes.settings].sort((a, b) => cmp(a.key, b.key)).map((s) => canonical(s)),
     layers: canonical(changes.layers),
+    ...(changes.security ? { security: canonical(changes.security) } : {}),
     verdict: verdict ? canonical({ ...verdict, violations: sortViolations(verdict.violations) }) : null,
   };
   return `${JSON.stringify(report, null, 2)}\n`;

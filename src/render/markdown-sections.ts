@@ -28,7 +28,7 @@ export class MarkdownSections {
   private readonly suspiciousRows: PreparedTable;
   private readonly settingRows: PreparedTable;
   private readonly layerRows: PreparedTable;
-  readonly totals: Limits;
+  readonly totals: Omit<Limits, 'changelogs'>;
 
   constructor(
     private readonly changes: Changes,

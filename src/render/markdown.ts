@@ -6,6 +6,7 @@ import { plural, stateFileChanges } from './format.js';
 import { attentionBlock, attentionLines } from './attention.js';
 import { headline, overviewTable, prepareVerdict, verdictBlock } from './markdown-head.js';
 import { MarkdownSections } from './markdown-sections.js';
+import { ChangelogSection, downgradeAttention, securityLine } from './markdown-changelog.js';
 import { releaseSummary } from './release-summary.js';
 
 export type { Surface } from './budget.js';
@@ -49,12 +50,16 @@ export function renderMarkdown(changes: Changes, options: MarkdownOptions): stri
     `### ${options.title !== undefined ? escapeText(options.title) : `Image changelog: ${escapeCode(changes.after.summary.reference, { table: false, max: 120 })}`}`,
   );
   const head = top.join('\n');
-  const line = headline(changes);
+  const line = [headline(changes), securityLine(changes), ...downgradeAttention(changes)]
+    .filter((l): l is string => l !== undefined)
+    .join('\n');
+  const notes = new ChangelogSection(changes);
+  const totals = { ...sections.totals, changelogs: notes.total };
   const summary = surface === 'release' ? releaseSummary(changes) : undefined;
   const overview = overviewTable(changes);
   const footer = footnotes(changes);
 
-  const render = (limits: MarkdownSections['totals']): string =>
+  const render = (limits: typeof totals): string =>
     join([
       head,
       summary,
@@ -63,6 +68,7 @@ export function renderMarkdown(changes: Changes, options: MarkdownOptions): stri
       policy ? verdictBlock(policy, limits.violations, more) : undefined,
       overview,
       sections.packages(limits),
+      notes.render(limits.changelogs, more),
       sections.suspicious(limits),
       sections.nonPackaged(limits),
       sections.settings(limits),
@@ -79,7 +85,7 @@ export function renderMarkdown(changes: Changes, options: MarkdownOptions): stri
       policy ? verdictBlock(policy, 0, more) : undefined,
       `The details do not fit here; see the full JSON report${options.fullReportHint ?? ''}.`,
     ]);
-  return fitToBudget(render, sections.totals, fits, minimal, (text) => hardCut(text, surface, budget));
+  return fitToBudget(render, totals, fits, minimal, (text) => hardCut(text, surface, budget));
 }
 
 /** Release notes: a one-sentence human summary, then the details, within the release body budget. */

@@ -57,6 +57,25 @@ export function releaseSummary(changes: Changes): string {
           .map(move)
           .join(', ')}`,
       );
+    const fixed = changes.security?.fixed ?? [];
+    if (fixed.length > 0)
+      parts.push(
+        `the upgrades fix ${plural(fixed.length, 'CVE')} (${fixed
+          .slice(0, 3)
+          .map(
+            (m) =>
+              `${escapeCode(m.id, { table: false, max: 20 })} in ${escapeCode(m.packages[0] ?? '', { table: false, max: 60 })}`,
+          )
+          .join(', ')}${fixed.length > 3 ? ', …' : ''})`,
+      );
+    const reopened = changes.security?.reopened ?? [];
+    if (reopened.length > 0)
+      parts.push(
+        `downgrades **reopen ${plural(reopened.length, 'CVE')}** (${reopened
+          .slice(0, 3)
+          .map((m) => escapeCode(m.id, { table: false, max: 20 }))
+          .join(', ')}${reopened.length > 3 ? ', …' : ''})`,
+      );
     const added = packagesOfKind(changes, 'added');
     if (added.length > 0)
       parts.push(

@@ -92,6 +92,25 @@ export function renderText(changes: Changes, options: TextOptions): string {
           `Base OS changed${osChangeClass(changes)}: ${safe(describeOs(b?.os))} → ${safe(describeOs(a.os))}`,
         ),
       );
+    const security = changes.security;
+    if (security && security.fixed.length > 0)
+      out.push(
+        c.green(
+          `Security: ${plural(security.fixed.length, 'CVE')} fixed by the upgrades, most notable ${security.fixed
+            .slice(0, 3)
+            .map((m) => `${safe(m.id, 20)} (${safe(m.packages[0] ?? '', 60)})`)
+            .join(', ')}`,
+        ),
+      );
+    if (security && security.reopened.length > 0)
+      out.push(
+        c.red(
+          `Downgrades reopen ${plural(security.reopened.length, 'CVE')}: ${security.reopened
+            .slice(0, 5)
+            .map((m) => safe(m.id, 20))
+            .join(', ')}`,
+        ),
+      );
   }
 
   const attention = attentionText(changes.attention, { high: c.red, medium: c.yellow, low: c.dim });
@@ -239,7 +258,12 @@ function packageLine(p: PackageChange, dim: Paint): string {
     p.before && p.after
       ? `${safe(p.before.version, 80)} → ${safe(p.after.version, 80)}`
       : safe((p.after ?? p.before)?.version ?? '', 80);
-  const extra = [p.bump, p.fileChanges > 0 ? plural(p.fileChanges, 'file') : undefined]
+  const cves = p.changelog?.cves.length ?? 0;
+  const extra = [
+    p.bump,
+    p.fileChanges > 0 ? plural(p.fileChanges, 'file') : undefined,
+    cves > 0 ? plural(cves, 'CVE') : p.changelog?.security ? 'security update' : undefined,
+  ]
     .filter((x) => x !== undefined)
     .join(', ');
   return `${safe(p.name, 120)} ${dim(`(${origin})${location}`)}  ${versions}${extra ? `  ${dim(extra)}` : ''}`;

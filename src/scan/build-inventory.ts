@@ -1,7 +1,7 @@
 import type { Image } from '../image/types.js';
 import { formatPlatform } from '../oci/platform.js';
 import type { LayerIndex } from '../layers/types.js';
-import { squashLayers, type SquashOptions } from '../layers/squash.js';
+import { squashLayers } from '../layers/squash.js';
 import type {
   CatalogContext,
   Cataloger,
@@ -14,6 +14,7 @@ import { findOsRelease } from '../catalog/os/os-release.js';
 import { readAccounts } from '../catalog/accounts/accounts.js';
 import { checkLaunch } from '../catalog/launch.js';
 import { resolveOwnership } from '../catalog/ownership.js';
+import { dropShadowed } from '../catalog/shadowed.js';
 
 /** Runs every cataloger over the squashed tree; a cataloger that throws becomes a problem, not a crash. */
 export async function catalogTree(
@@ -68,17 +69,13 @@ export function summarizeImage(image: Image, indexes: readonly LayerIndex[]): Im
   return summary;
 }
 
-/**
- * Squash an image's layer indexes, catalog the tree and decide who owns every path. Indexes marked
- * `exclusive` become part of the tree (see `squashLayers`): do not use them again.
- */
+/** Squash an image's layer indexes, catalog the tree and decide who owns every path. */
 export async function buildInventory(
   image: Image,
   indexes: readonly LayerIndex[],
   catalogers: readonly Cataloger[],
-  options: SquashOptions = {},
 ): Promise<Inventory> {
-  const tree = squashLayers([...indexes], options);
+  const tree = squashLayers(indexes);
   let sortedCaptured: string[] | undefined;
   const ctx: CatalogContext = {
     tree,
@@ -86,7 +83,9 @@ export async function buildInventory(
     capturedPaths: () => (sortedCaptured ??= [...tree.captured.keys()].sort()),
   };
   const os = findOsRelease(ctx);
-  const { packages, problems, stateGlobs } = await catalogTree(ctx, catalogers);
+  const catalogued = await catalogTree(ctx, catalogers);
+  const { problems, stateGlobs } = catalogued;
+  const packages = dropShadowed(tree, catalogued.packages);
   const owned = resolveOwnership(tree, packages, stateGlobs);
   for (const [i, idx] of indexes.entries()) {
     for (const w of idx.warnings) {

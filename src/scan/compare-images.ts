@@ -68,9 +68,7 @@ export async function inspectImage(reference: string, options: ScanOptions = {})
     options.onPhase?.('layers', `${image.layers.length} layers`);
     const [indexes] = await indexer(options).indexImages([image]);
     options.onPhase?.('catalog', reference);
-    return await buildInventory(image, indexes ?? [], options.catalogers ?? defaultCatalogers, {
-      exclusive: usedOnce([image], image, options),
-    });
+    return await buildInventory(image, indexes ?? [], options.catalogers ?? defaultCatalogers);
   } finally {
     await image.close();
   }
@@ -102,17 +100,12 @@ export async function compareImages(
     const indexes = await indexer(options).indexImages(images);
     options.onPhase?.('catalog', 'packages and file ownership');
     const catalogers = options.catalogers ?? defaultCatalogers;
-    const afterIndexes = indexes[indexes.length - 1] ?? [];
-    const beforeInv = before
-      ? await buildInventory(before, indexes[0] ?? [], catalogers, {
-          exclusive: usedOnce(images, before, options),
-        })
-      : undefined;
+    let afterIndexes = indexes[indexes.length - 1] ?? [];
+    const beforeInv = before ? await buildInventory(before, indexes[0] ?? [], catalogers) : undefined;
     // Let the previous image's own layer entries go before the new tree is built (peak memory).
     indexes.length = 0;
-    const afterInv = await buildInventory(after, afterIndexes, catalogers, {
-      exclusive: usedOnce(images, after, options),
-    });
+    const afterInv = await buildInventory(after, afterIndexes, catalogers);
+    afterIndexes = []; // the inventory holds what the diff needs; let the layers' columns go
     options.onPhase?.('diff', 'changes');
     const changes = diffInventories(beforeInv, afterInv, diff);
     return { ...(beforeInv ? { before: beforeInv } : {}), after: afterInv, changes };
@@ -120,18 +113,6 @@ export async function compareImages(
     await before?.close();
     await after.close();
   }
-}
-
-/**
- * Which of `image`'s layers no other tree of this run uses (a layer shared by both images, or twice
- * in one, must be copied into each tree; the others can become their tree in place).
- */
-function usedOnce(images: readonly Image[], image: Image, options: ScanOptions): (layer: number) => boolean {
-  // A caller's cache that hands out the objects it keeps must get them back untouched.
-  if (options.cache !== undefined && options.cache.returnsCopies !== true) return () => false;
-  const uses = new Map<string, number>();
-  for (const img of images) for (const l of img.layers) uses.set(l.diffID, (uses.get(l.diffID) ?? 0) + 1);
-  return (layer) => uses.get(image.layers[layer]?.diffID ?? '') === 1;
 }
 
 /** The previous image on the new image's platform when it has one, else on its own (reported as a platform change). */

@@ -96,4 +96,54 @@ describe('gem cataloger', () => {
       ['GEMSPEC_INVALID', 'var/lib/gems/3.1.0/specifications/evil-1.gemspec', 7],
     ]);
   });
+  it('reads default gems and counts a gem once per name and version, with every path it was found at', () => {
+    const lib = 'usr/lib/ruby/gems/3.1.0';
+    const spec = (name: string, version: string) =>
+      `# -*- encoding: utf-8 -*-\n# stub: ${name} ${version} ruby lib\n\nGem::Specification.new do |s|\n  s.name = "${name}".freeze\n  s.version = "${version}"\nend\n`;
+    const ctx = catalogContext(
+      [
+        { path: `${lib}/specifications/default/json-2.6.1.gemspec`, content: spec('json', '2.6.1') },
+        { path: `${lib}/specifications/default/erb-2.2.3.gemspec`, content: spec('erb', '2.2.3') },
+        { path: `${lib}/gems/erb-2.2.3/libexec/erb`, content: 'x' },
+        // A regular json of the same version in another gem path: RubyGems lists it once.
+        { path: 'var/lib/gems/3.1.0/specifications/json-2.6.1.gemspec', content: spec('json', '2.6.1') },
+        { path: 'var/lib/gems/3.1.0/gems/json-2.6.1/lib/json.rb', content: 'x' },
+        // A newer regular json: a second version, as `gem list` shows "json (2.7.1, default: 2.6.1)".
+        { path: 'var/lib/gems/3.1.0/specifications/json-2.7.1.gemspec', content: spec('json', '2.7.1') },
+      ],
+      { captureGlobs: gemCataloger.globs },
+    );
+    const { packages, problems } = catalogGems(ctx);
+    expect(problems).toEqual([]);
+    expect(packages.map((p) => [p.name, p.version, p.location, p.locations, p.metadata])).toEqual([
+      ['erb', '2.2.3', `${lib}/specifications/default/erb-2.2.3.gemspec`, undefined, { default: 'true' }],
+      [
+        'json',
+        '2.6.1',
+        `${lib}/specifications/default/json-2.6.1.gemspec`,
+        [
+          `${lib}/specifications/default/json-2.6.1.gemspec`,
+          'var/lib/gems/3.1.0/specifications/json-2.6.1.gemspec',
+        ],
+        undefined,
+      ],
+      ['json', '2.7.1', 'var/lib/gems/3.1.0/specifications/json-2.7.1.gemspec', undefined, undefined],
+    ]);
+    expect(packages[0]?.files.map((f) => f.path)).toEqual([
+      `${lib}/gems/erb-2.2.3/libexec/erb`,
+      `${lib}/specifications/default/erb-2.2.3.gemspec`,
+    ]);
+    expect(packages[1]?.files.map((f) => f.path)).toEqual([
+      `${lib}/specifications/default/json-2.6.1.gemspec`,
+      'var/lib/gems/3.1.0/gems/json-2.6.1/lib/json.rb',
+      'var/lib/gems/3.1.0/specifications/json-2.6.1.gemspec',
+    ]);
+  });
+  it('reads gemspecs of gems with extensions, whose second stub line separates them with NULs', () => {
+    const text =
+      '# -*- encoding: utf-8 -*-\n# stub: digest 3.1.0 ruby lib\n# stub: ext/digest/extconf.rb\0ext/digest/md5/extconf.rb\n\n' +
+      'Gem::Specification.new do |s|\n  s.name = "digest".freeze\n  s.version = "3.1.0"\nend\n';
+    expect(parseGemspec(text)).toMatchObject({ name: 'digest', version: '3.1.0' });
+    expect(() => parseGemspec(`s.name = "x"\ns.version = "1"\n\0\0`)).toThrow(/binary content/);
+  });
 });

@@ -48,7 +48,7 @@ describe('maven cataloger', () => {
       ['maven', 'org.slf4j:slf4j-api', '2.0.9', 'opt/app/app.jar', 4, ['opt/app/app.jar']],
       ['maven', 'org.example.bundle', '3.2.1', 'opt/app/lib/bundle.jar', 0, ['opt/app/lib/bundle.jar']],
     ]);
-    expect(packages[2]?.metadata).toEqual({ source: 'MANIFEST.MF' });
+    expect(packages[2]?.metadata).toEqual({ identifiedBy: 'MANIFEST.MF' });
     expect(problems).toEqual([
       {
         code: 'MAVEN_ARCHIVE_INVALID',
@@ -56,6 +56,72 @@ describe('maven cataloger', () => {
         layer: 2,
         message: 'Java archive: META-INF/maven/x/y/pom.properties: entry inflates to more than 65536 bytes',
       },
+    ]);
+  });
+  it('names nested archives at outer!/inner, and archives without coordinates by their file name', () => {
+    const war: JarMavenInfo = {
+      poms: [],
+      nested: 2,
+      archives: [
+        {
+          path: 'WEB-INF/lib/commons-lang3-3.12.0.jar',
+          poms: [
+            {
+              groupId: 'org.apache.commons',
+              artifactId: 'commons-lang3',
+              version: '3.12.0',
+              path: 'META-INF/maven/org.apache.commons/commons-lang3/pom.properties',
+            },
+          ],
+        },
+        { path: 'WEB-INF/lib/plain-2.3.1.jar', poms: [] },
+        { path: 'WEB-INF/lib/noversion.jar', poms: [] },
+      ],
+    };
+    const ctx = catalogContext([
+      { path: 'srv/app.war', content: 'PK', layer: 3, probes: { 'jar-maven': war } },
+      { path: 'srv/lib/tool-1.0.0-SNAPSHOT.jar', content: 'PK', probes: { 'jar-maven': { poms: [] } } },
+    ]);
+    const { packages, problems } = catalogMaven(ctx);
+    expect(problems).toEqual([]);
+    expect(
+      packages.map((p) => [
+        p.name,
+        p.version,
+        p.location,
+        p.layer,
+        p.files.map((f) => f.path),
+        p.metadata?.identifiedBy,
+        p.metadata?.nestedIn,
+      ]),
+    ).toEqual([
+      [
+        'org.apache.commons:commons-lang3',
+        '3.12.0',
+        'srv/app.war!/WEB-INF/lib/commons-lang3-3.12.0.jar',
+        3,
+        ['srv/app.war'],
+        'pom.properties',
+        'srv/app.war',
+      ],
+      [
+        'plain',
+        '2.3.1',
+        'srv/app.war!/WEB-INF/lib/plain-2.3.1.jar',
+        3,
+        ['srv/app.war'],
+        'file name',
+        'srv/app.war',
+      ],
+      [
+        'tool',
+        '1.0.0-SNAPSHOT',
+        'srv/lib/tool-1.0.0-SNAPSHOT.jar',
+        0,
+        ['srv/lib/tool-1.0.0-SNAPSHOT.jar'],
+        'file name',
+        undefined,
+      ],
     ]);
   });
 });

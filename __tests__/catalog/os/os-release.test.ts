@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findOsRelease, parseOsRelease } from '../../../src/catalog/os/os-release.js';
-import type { CatalogContext } from '../../../src/catalog/types.js';
+import type { CatalogContext, TreeEntry } from '../../../src/catalog/types.js';
 import { memoryCatalogContext } from '../../helpers/fs-context.js';
 
 const DEBIAN = `PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
@@ -22,7 +22,16 @@ PRETTY_NAME="AlmaLinux 9.3 (Shamrock Pampas Cat)"
 `;
 
 function withSymlink(ctx: CatalogContext, path: string, link: string): CatalogContext {
-  ctx.tree.entries.set(path, { path, type: 'symlink', link, mode: 0o777, uid: 0, gid: 0, size: 0, layer: 0 });
+  (ctx.tree.entries as Map<string, TreeEntry>).set(path, {
+    path,
+    type: 'symlink',
+    link,
+    mode: 0o777,
+    uid: 0,
+    gid: 0,
+    size: 0,
+    layer: 0,
+  });
   return ctx;
 }
 

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { jarMavenProbe, MAX_ENTRY_BYTES, type JarMavenInfo } from '../../../src/catalog/probes/jar-maven.js';
+import { createDeflateRaw } from 'node:zlib';
+import {
+  createJarMavenProbe,
+  jarMavenProbe,
+  MAX_ARCHIVES,
+  MAX_DEPTH,
+  MAX_ENTRY_BYTES,
+  type JarMavenInfo,
+} from '../../../src/catalog/probes/jar-maven.js';
 import { feed, makeZip, type ZipSpec } from '../../helpers/zip.js';
 
 const fixture = (name: string): Buffer =>
@@ -87,7 +95,7 @@ describe('jar-maven probe', () => {
     ]);
   });
 
-  it('lists every artifact of a shaded jar and counts nested archives it does not open', () => {
+  it('lists every artifact of a shaded jar, and reads the archive nested in it', () => {
     const buf = makeZip([
       { name: 'META-INF/maven/a/one/pom.properties', content: pom('a', 'one', '1'), descriptor: true },
       { name: 'META-INF/maven/b/two/pom.properties', content: pom('b', 'two', '2') },
@@ -105,6 +113,141 @@ describe('jar-maven probe', () => {
       'b:two:2',
     ]);
     expect(info?.nested).toBe(1);
+    expect(info?.archives).toEqual([
+      {
+        path: 'WEB-INF/lib/inner.jar',
+        poms: [
+          { groupId: 'c', artifactId: 'three', version: '3', path: 'META-INF/maven/c/three/pom.properties' },
+        ],
+      },
+    ]);
+  });
+
+  const lib = (g: string, a: string, v: string, descriptor = true): Buffer =>
+    makeZip([
+      { name: 'META-INF/MANIFEST.MF', content: 'Manifest-Version: 1.0\r\n', descriptor },
+      { name: `META-INF/maven/${g}/${a}/pom.properties`, content: pom(g, a, v), descriptor },
+      { name: `${a}/Main.class`, content: Buffer.alloc(30_000, a), descriptor },
+    ]);
+  const paths = (info: JarMavenInfo | undefined) =>
+    info?.archives?.map((a) => [
+      a.path,
+      a.poms.map((p) => `${p.artifactId}:${p.version}`).join(),
+      a.manifest?.title,
+    ]);
+
+  it('reads nested archives stored (Spring Boot) and deflated with descriptors (a war in an ear), at any chunk size', () => {
+    const war = makeZip([
+      {
+        name: 'WEB-INF/lib/commons-lang3-3.12.0.jar',
+        content: lib('org.apache.commons', 'commons-lang3', '3.12.0'),
+        descriptor: true,
+      },
+      { name: 'WEB-INF/lib/slf4j-api.jar', content: lib('org.slf4j', 'slf4j-api', '1.7.36', false) },
+    ]);
+    const manifestOnly = makeZip([
+      { name: 'META-INF/MANIFEST.MF', content: 'Implementation-Title: tool\nImplementation-Version: 4.5\n' },
+    ]);
+    const ear = makeZip([
+      { name: 'META-INF/application.xml', content: '<application/>' },
+      { name: 'app.war', content: war, descriptor: true },
+      { name: 'lib/tool.jar', content: manifestOnly, method: 'stored' },
+    ]);
+    const boot = makeZip([
+      { name: 'BOOT-INF/classes/App.class', content: 'x', method: 'stored' },
+      {
+        name: 'BOOT-INF/lib/commons-io-2.11.0.jar',
+        content: lib('commons-io', 'commons-io', '2.11.0'),
+        method: 'stored',
+      },
+      { name: 'BOOT-INF/lib/app.ear', content: ear, method: 'stored' },
+    ]);
+    for (const chunk of [3, 1000, 65536, boot.length]) {
+      const info = probe(boot, chunk, 'srv/app.jar');
+      expect(info?.problems).toBeUndefined();
+      expect(info?.nested).toBe(6);
+      expect(paths(info)).toEqual([
+        ['BOOT-INF/lib/commons-io-2.11.0.jar', 'commons-io:2.11.0', undefined],
+        [
+          'BOOT-INF/lib/app.ear!/app.war!/WEB-INF/lib/commons-lang3-3.12.0.jar',
+          'commons-lang3:3.12.0',
+          undefined,
+        ],
+        ['BOOT-INF/lib/app.ear!/app.war!/WEB-INF/lib/slf4j-api.jar', 'slf4j-api:1.7.36', undefined],
+        ['BOOT-INF/lib/app.ear!/app.war', '', undefined],
+        ['BOOT-INF/lib/app.ear!/lib/tool.jar', '', 'tool'],
+        ['BOOT-INF/lib/app.ear', '', undefined],
+      ]);
+    }
+  });
+
+  it('stops at the nesting depth bound and says so', () => {
+    let inner = lib('deep', 'deep', '1');
+    for (let i = 0; i < MAX_DEPTH + 1; i++) inner = makeZip([{ name: `level${i}.jar`, content: inner }]);
+    const info = probe(inner, 65536);
+    expect(info?.archives).toHaveLength(MAX_DEPTH);
+    expect(info?.archives?.some((a) => a.poms.length > 0)).toBe(false);
+    expect(info?.problems).toEqual([
+      `archives nested more than ${MAX_DEPTH} deep are not read (level${MAX_DEPTH}.jar!/level${MAX_DEPTH - 1}.jar!/level${MAX_DEPTH - 2}.jar!/level${MAX_DEPTH - 3}.jar!/level0.jar)`,
+    ]);
+  });
+
+  it('stops at the nested archive count bound and says so once', () => {
+    const tiny = makeZip([{ name: 'a.txt', content: 'a' }]);
+    const many = makeZip(
+      Array.from({ length: MAX_ARCHIVES + 5 }, (_, i) => ({
+        name: `lib/l${i}.jar`,
+        content: tiny,
+        method: 'stored' as const,
+      })),
+    );
+    const info = probe(many, 1 << 20);
+    expect(info?.nested).toBe(MAX_ARCHIVES + 5);
+    expect(info?.archives).toHaveLength(MAX_ARCHIVES);
+    expect(info?.problems).toEqual([`more than ${MAX_ARCHIVES} nested archives: the rest are not read`]);
+  });
+
+  it('stops a nested zip bomb at the inflate budget, and stops inflating what is not an archive', async () => {
+    // A jar whose deflated content is a zip holding one stored entry of 64 MiB of zeros (about 64 KiB
+    // deflated): reading it means inflating all of it, and the budget (8 MiB here) stops that.
+    const header = Buffer.alloc(30 + 8);
+    header.writeUInt32LE(0x04034b50, 0);
+    header.writeUInt32LE(64 * 1024 * 1024, 18);
+    header.writeUInt32LE(64 * 1024 * 1024, 22);
+    header.writeUInt16LE(8, 26);
+    header.write('zero.bin', 30, 'latin1');
+    const deflate = createDeflateRaw({ level: 1 });
+    const parts: Buffer[] = [];
+    deflate.on('data', (d: Buffer) => parts.push(d));
+    const done = new Promise((resolve) => deflate.on('end', resolve));
+    deflate.write(header);
+    for (let i = 0; i < 64; i++) deflate.write(Buffer.alloc(1024 * 1024));
+    deflate.end();
+    await done;
+    const raw = Buffer.concat(parts);
+    const budget = 8 * 1024 * 1024;
+    const small = createJarMavenProbe({ maxInflated: budget });
+    const run = (buf: Buffer) => {
+      const r = small.start('srv/bomb.war', buf.length);
+      feed(r, buf, 65536);
+      return r.end();
+    };
+    const bomb = makeZip([
+      { name: 'WEB-INF/lib/bomb.jar', content: 'placeholder', raw },
+      { name: 'WEB-INF/lib/ok.jar', content: lib('good', 'ok', '1.0'), method: 'stored' },
+    ]);
+    const info = run(bomb);
+    expect(info?.problems).toEqual([
+      `WEB-INF/lib/bomb.jar: nested archives inflate to more than ${budget} bytes: not read further`,
+    ]);
+    // The stored jar after it is still read: stored bytes cost no inflating.
+    expect(paths(info)).toEqual([
+      ['WEB-INF/lib/bomb.jar', '', undefined],
+      ['WEB-INF/lib/ok.jar', 'ok:1.0', undefined],
+    ]);
+    // Deflated bytes that are no archive at all are inflated only until the nested reader gives up.
+    const zeros = makeZip([{ name: 'lib/fake.jar', content: Buffer.alloc(64 * 1024 * 1024) }]);
+    expect(run(zeros)?.problems).toEqual(['lib/fake.jar: not a zip archive']);
   });
 
   it('caps a zip-bomb entry and still reads the rest', () => {

@@ -195,7 +195,7 @@ describe('createSecretsProbe', () => {
       maxFileBytes: 1 << 20,
       probes: [createSecretsProbe()],
     });
-    const kinds = Object.fromEntries(index.entries.map((e) => [e.path, secretKindsOf(e.probes)]));
+    const kinds = Object.fromEntries(index.entries.toArray().map((e) => [e.path, secretKindsOf(e.probes)]));
     expect(kinds).toEqual({
       'root/.ssh': [],
       'root/.ssh/id_ed25519': ['private-key'],

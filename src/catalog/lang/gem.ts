@@ -6,9 +6,13 @@ import { basename, dirname, ownedFilesUnder, parseCaptured, pathsUnder, uniqueFi
  * Ruby code that RubyGems generated (`Gem::Specification.new do |s| s.name = "x".freeze ...`). We read
  * it as text, never evaluate it. The gem's files live in `<gem home>/gems/<same basename>/`, compiled
  * extensions in `extensions/<platform>/<abi>/<basename>/`, the package in `cache/<basename>.gem`.
- * Default gems (`specifications/default/`) are part of Ruby itself and are not matched.
+ * Default gems (`specifications/default/<name>-<version>.gemspec`) ship with Ruby: their code lives in
+ * Ruby's standard library, so they own their gemspec and executables only, and carry `default: true`.
+ * RubyGems counts a gem once per name, version and platform however many directories hold its gemspec
+ * (a default gem also installed as a regular gem, a spec in two gem paths): so do we, with every
+ * gemspec path in `locations`.
  */
-export const gemGlobs = ['**/specifications/*.gemspec'] as const;
+export const gemGlobs = ['**/specifications/*.gemspec', '**/specifications/default/*.gemspec'] as const;
 
 export interface Gemspec {
   name: string;
@@ -43,7 +47,8 @@ function assigned(text: string, field: string): string[] | undefined {
 
 /** Parse a generated gemspec. Throws when no name or version can be found. */
 export function parseGemspec(text: string): Gemspec {
-  if (text.includes('\0')) throw new Error('binary content, not a gemspec');
+  // RubyGems writes a gem's extensions on a second `# stub:` line separated by NULs: only those may hold one.
+  if (text.replace(/^# stub: .*$/gm, '').includes('\0')) throw new Error('binary content, not a gemspec');
   // `# stub: name version platform require_paths` is written by RubyGems for every installed gem.
   const stub = /^# stub: (\S+) (\S+) (\S+)/m.exec(text);
   const name = assigned(text, 'name')?.[0] ?? stub?.[1];
@@ -64,6 +69,7 @@ export function parseGemspec(text: string): Gemspec {
 export function catalogGems(ctx: CatalogContext): CatalogResult {
   const packages: Package[] = [];
   const problems: Problem[] = [];
+  const seen = new Map<string, Package>();
   for (const { location, layer, value: spec } of parseCaptured(
     ctx,
     gemGlobs,
@@ -71,7 +77,8 @@ export function catalogGems(ctx: CatalogContext): CatalogResult {
     { code: 'GEMSPEC_INVALID', what: 'gemspec' },
     problems,
   )) {
-    const gemHome = dirname(dirname(location));
+    const isDefault = basename(dirname(location)) === 'default';
+    const gemHome = dirname(dirname(isDefault ? dirname(location) : location));
     const full = basename(location).slice(0, -'.gemspec'.length);
     const at = (rel: string): string => (gemHome === '' ? rel : `${gemHome}/${rel}`);
     const extras: OwnedFile[] = [{ path: location }];
@@ -82,16 +89,28 @@ export function catalogGems(ctx: CatalogContext): CatalogResult {
     const extensions = pathsUnder(ctx.tree, at('extensions'))
       .filter((p) => p.split('/').length === at('extensions').split('/').length + 3 && basename(p) === full)
       .map((dir) => ownedFilesUnder(ctx.tree, dir));
+    const files = uniqueFiles([ownedFilesUnder(ctx.tree, at(`gems/${full}`)), ...extensions, extras]);
+    const key = [spec.name, spec.version, spec.platform ?? ''].join('\u0000');
+    const known = seen.get(key);
+    if (known) {
+      // Paths come sorted, so `location` stays the first; a regular install outranks the default gem.
+      known.locations = [...(known.locations ?? [known.location]), location];
+      known.files = uniqueFiles([known.files, files]);
+      if (!isDefault && known.metadata?.default === 'true') delete known.metadata; // default is its only key
+      continue;
+    }
     const pkg: Package = {
       ecosystem: 'gem',
       name: spec.name,
       version: spec.version,
       location,
       layer,
-      files: uniqueFiles([ownedFilesUnder(ctx.tree, at(`gems/${full}`)), ...extensions, extras]),
+      files,
     };
     if (spec.licenses.length > 0) pkg.license = spec.licenses.join(' OR '); // several gem licenses are a choice
     if (spec.platform !== undefined) pkg.arch = spec.platform;
+    if (isDefault) pkg.metadata = { default: 'true' };
+    seen.set(key, pkg);
     packages.push(pkg);
   }
   return { packages, problems };

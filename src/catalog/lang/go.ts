@@ -1,5 +1,6 @@
 import type { Cataloger, CatalogContext, CatalogResult, Package, Problem } from '../types.js';
 import type { GoBuildInfo, GoModule } from '../probes/go-buildinfo.js';
+import { entriesWithProbe } from '../../layers/squash.js';
 
 /**
  * Go: modules compiled into binaries, read from the build info the `go-buildinfo` content probe found
@@ -46,9 +47,7 @@ function packageOf(
 export function catalogGo(ctx: CatalogContext): CatalogResult {
   const packages: Package[] = [];
   const problems: Problem[] = [];
-  const binaries = [...ctx.tree.entries.values()]
-    .filter((e) => e.probes?.[goBuildInfoProbeId] !== undefined)
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const binaries = entriesWithProbe(ctx.tree, goBuildInfoProbeId);
   for (const entry of binaries) {
     const info = entry.probes?.[goBuildInfoProbeId];
     if (!isBuildInfo(info)) {

@@ -1,11 +1,15 @@
 import type { Cataloger, CatalogContext, CatalogResult, Package, Problem } from '../types.js';
-import type { JarMavenInfo } from '../probes/jar-maven.js';
+import type { JarManifest, JarMavenInfo, PomProperties } from '../probes/jar-maven.js';
+import { entriesWithProbe } from '../../layers/squash.js';
+import { basename } from './tree-paths.js';
 
 /**
- * Maven: Java archives found by the `jar-maven` content probe. Each pom.properties inside an archive is
- * a package `groupId:artifactId`; an archive without one but with Implementation-Title and -Version (or
- * Bundle-SymbolicName and -Version) in its manifest becomes a package named after those. Packages are
- * located at, and own, the archive.
+ * Maven: Java archives found by the `jar-maven` content probe, and the archives nested in them. Each
+ * pom.properties inside an archive is a package `groupId:artifactId`; an archive without one but with
+ * Implementation-Title and -Version (or Bundle-SymbolicName and -Version) in its manifest becomes a
+ * package named after those; else its file name, when it carries a version (`name-1.2.3.jar`).
+ * `identifiedBy` says which. Packages own the file on disk; a nested archive's package is located at
+ * `outer.war!/WEB-INF/lib/inner.jar` (`nestedIn` names the outer file).
  */
 export const jarMavenProbeId = 'jar-maven';
 
@@ -13,15 +17,51 @@ function isJarInfo(v: unknown): v is JarMavenInfo {
   return typeof v === 'object' && v !== null && Array.isArray((v as JarMavenInfo).poms);
 }
 
+/** `commons-lang3-3.12.0.jar` -> commons-lang3 3.12.0: a version starts at the first `-<digit>`. */
+export function nameFromFileName(file: string): { name: string; version: string } | undefined {
+  const m = /^(.+?)-(\d[^/]*)\.(?:jar|war|ear)$/i.exec(file);
+  return m?.[1] && m[2] ? { name: m[1], version: m[2] } : undefined;
+}
+
+interface Identified {
+  name: string;
+  version: string;
+  metadata: Record<string, string>;
+}
+
+/** The packages one archive names: its pom.properties, else its manifest, else its file name. */
+export function identify(archivePath: string, poms: readonly PomProperties[], m?: JarManifest): Identified[] {
+  if (poms.length > 0)
+    return poms.map((pom) => ({
+      name: `${pom.groupId}:${pom.artifactId}`,
+      version: pom.version,
+      metadata: {
+        identifiedBy: 'pom.properties',
+        groupId: pom.groupId,
+        artifactId: pom.artifactId,
+        pomProperties: pom.path,
+      },
+    }));
+  if (m) {
+    const byTitle = m.title && m.version;
+    const name = byTitle ? m.title : m.bundleVersion ? m.bundleName?.split(';')[0]?.trim() : undefined;
+    const version = byTitle ? m.version : m.bundleVersion;
+    if (name && version) {
+      const metadata: Record<string, string> = { identifiedBy: 'MANIFEST.MF' };
+      if (m.vendor) metadata.vendor = m.vendor;
+      return [{ name, version, metadata }];
+    }
+  }
+  const byName = nameFromFileName(basename(archivePath));
+  return byName ? [{ ...byName, metadata: { identifiedBy: 'file name' } }] : [];
+}
+
 export function catalogMaven(ctx: CatalogContext): CatalogResult {
   const packages: Package[] = [];
   const problems: Problem[] = [];
-  const archives = [...ctx.tree.entries.values()]
-    .filter((e) => e.probes?.[jarMavenProbeId] !== undefined)
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const archives = entriesWithProbe(ctx.tree, jarMavenProbeId);
   for (const entry of archives) {
     const info = entry.probes?.[jarMavenProbeId];
-    const base = { location: entry.path, layer: entry.layer };
     if (!isJarInfo(info)) {
       problems.push({
         code: 'MAVEN_ARCHIVE_INVALID',
@@ -39,38 +79,23 @@ export function catalogMaven(ctx: CatalogContext): CatalogResult {
         message: `Java archive: ${message}`,
       });
     }
-    for (const pom of info.poms) {
-      packages.push({
-        ecosystem: 'maven',
-        name: `${pom.groupId}:${pom.artifactId}`,
-        version: pom.version,
-        ...base,
-        files: [{ path: entry.path }],
-        metadata: { groupId: pom.groupId, artifactId: pom.artifactId, pomProperties: pom.path },
-      });
-    }
-    const m = info.manifest;
-    if (info.poms.length === 0 && m) {
-      const name =
-        m.title && m.version
-          ? m.title
-          : m.bundleName && m.bundleVersion
-            ? m.bundleName.split(';')[0]?.trim()
-            : undefined;
-      const version = m.title && m.version ? m.version : m.bundleVersion;
-      if (name && version) {
-        const metadata: Record<string, string> = { source: 'MANIFEST.MF' };
-        if (m.vendor) metadata.vendor = m.vendor;
+    const add = (location: string, found: Identified[], nested?: string): void => {
+      for (const { name, version, metadata } of found) {
         packages.push({
           ecosystem: 'maven',
           name,
           version,
-          ...base,
+          location,
+          layer: entry.layer,
           files: [{ path: entry.path }],
-          metadata,
+          metadata: nested === undefined ? metadata : { ...metadata, nestedIn: entry.path },
         });
       }
-    }
+    };
+    add(entry.path, identify(entry.path, info.poms, info.manifest));
+    const nested = Array.isArray(info.archives) ? info.archives : [];
+    for (const a of [...nested].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0)))
+      add(`${entry.path}!/${a.path}`, identify(a.path, a.poms ?? [], a.manifest), a.path);
   }
   return { packages, problems };
 }

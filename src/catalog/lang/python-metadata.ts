@@ -1,5 +1,6 @@
 import type { DigestAlgorithm, OwnedFile } from '../types.js';
 import { joinPath } from './tree-paths.js';
+import { lines } from '../../util/lines.js';
 
 /**
  * Python's installed-package metadata: the core metadata file (`METADATA` in a .dist-info folder,
@@ -17,7 +18,7 @@ export function parseHeaders(text: string): Map<string, string[]> {
   const headers = new Map<string, string[]>();
   let last: string[] | undefined;
   let lastIndex = -1;
-  for (const raw of text.split(/\r?\n/)) {
+  for (const raw of lines(text)) {
     if (raw === '') break;
     if (/^[ \t]/.test(raw)) {
       // Continuation of the previous header's value.
@@ -118,7 +119,9 @@ export interface RecordResult {
 export function parseRecord(text: string, siteDir: string): RecordResult {
   const files: OwnedFile[] = [];
   const rejected: string[] = [];
-  for (const [n, line] of text.split(/\r?\n/).entries()) {
+  let n = -1;
+  for (const line of lines(text)) {
+    n++;
     if (line.trim() === '') continue;
     let fields: string[];
     try {
@@ -150,7 +153,7 @@ export function parseRecord(text: string, siteDir: string): RecordResult {
 /** Lines of installed-files.txt / SOURCES.txt, joined onto `baseDir`; lines escaping the root are dropped. */
 export function parsePathList(text: string, baseDir: string): string[] {
   const out: string[] = [];
-  for (const line of text.split(/\r?\n/)) {
+  for (const line of lines(text)) {
     const trimmed = line.trim();
     if (trimmed === '') continue;
     const path = joinPath(baseDir, trimmed);

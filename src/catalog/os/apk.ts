@@ -7,6 +7,7 @@ import type {
   Package,
   Problem,
 } from '../types.js';
+import { lines } from '../../util/lines.js';
 
 /**
  * The apk cataloger (Alpine, Wolfi, Chainguard): `lib/apk/db/installed`, or `usr/lib/apk/db/installed`
@@ -107,10 +108,9 @@ export function parseApkInstalled(text: string): ApkParse {
     current = undefined;
   };
 
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? '').replace(/\r$/, '');
-    const lineNo = i + 1;
+  let lineNo = 0;
+  for (const line of lines(text)) {
+    lineNo++;
     if (line === '') {
       finish();
       continue;

@@ -1,6 +1,7 @@
 import { Decompress } from 'fzstd';
 import type { OwnedFile } from '../types.js';
 import { normaliseDpkgPath } from './dpkg-info.js';
+import { lines } from '../../util/lines.js';
 
 /**
  * Ubuntu chisel's manifest (`var/lib/chisel/manifest.wall`): zstd-compressed "jsonwall", one JSON
@@ -48,8 +49,8 @@ const str = (o: Json, k: string): string | undefined => (typeof o[k] === 'string
 /** Throws only when the file is not a zstd jsonwall at all; the caller reports that as a problem. */
 export function parseChiselManifest(compressed: Uint8Array, cap = MAX_CHISEL_MANIFEST_BYTES): ChiselManifest {
   const text = decompressCapped(compressed, cap).toString('utf8');
-  const lines = text.split('\n');
-  const header = parseLine(lines[0] ?? '');
+  const it = lines(text);
+  const header = parseLine(it.next().value ?? '');
   if (!header || str(header, 'jsonwall') === undefined)
     throw new SyntaxError('first line is not a jsonwall header');
   const errors: string[] = [];
@@ -59,7 +60,7 @@ export function parseChiselManifest(compressed: Uint8Array, cap = MAX_CHISEL_MAN
   const packages = new Map<string, ChiselPackage>();
   const paths: Json[] = [];
   let badLines = 0;
-  for (const line of lines.slice(1)) {
+  for (const line of it) {
     if (line.trim() === '') continue;
     const obj = parseLine(line);
     if (!obj) {

@@ -3,6 +3,7 @@
  * `status.d/*`: `Field: value` lines, continuation lines starting with a space or tab, stanzas
  * separated by blank lines. Field names are case-insensitive (kept lower-cased here).
  */
+
 export interface ControlStanza {
   /** Field name (lower case) -> value; continuation lines follow the first line after a `\n`. */
   fields: Map<string, string>;
@@ -30,22 +31,45 @@ export function parseControlStanzas(text: string): ControlParse {
     if (errors.length < MAX_ERRORS) errors.push({ line, message });
   };
 
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? '').replace(/\r$/, '');
-    const lineNo = i + 1;
+  // Continuation lines are contiguous in the text: a field's are kept as one range [contStart,
+  // contEnd) and turned into its value once, so a field of millions of short lines costs one string,
+  // not millions (nor a rope of millions of concatenations).
+  let contStart = -1;
+  let contEnd = -1;
+  const flushContinuation = (): void => {
+    if (contStart < 0 || current === undefined || lastField === undefined) return;
+    const tail = text
+      .slice(contStart, contEnd)
+      .replace(/\r?\n[ \t]/g, '\n')
+      .replace(/\r$/, '');
+    current.fields.set(lastField, `${current.fields.get(lastField) ?? ''}${tail}`);
+    contStart = -1;
+  };
+
+  let lineNo = 0;
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const lineStart = start;
+    start = end + 1;
+    lineNo++;
+    const first = text.charCodeAt(lineStart);
+    if ((first === 0x20 || first === 0x09) && current !== undefined && lastField !== undefined) {
+      if (text.slice(lineStart, end).trim() !== '') {
+        if (contStart < 0) contStart = lineStart - 1;
+        contEnd = end;
+        continue;
+      }
+    }
+    flushContinuation();
+    const line = text.slice(lineStart, end > lineStart && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
     if (line.trim() === '') {
       current = undefined;
       lastField = undefined;
       continue;
     }
     if (line.startsWith(' ') || line.startsWith('\t')) {
-      if (!current || lastField === undefined) {
-        error(lineNo, 'continuation line outside a field');
-        continue;
-      }
-      const previous = current.fields.get(lastField) ?? '';
-      current.fields.set(lastField, `${previous}\n${line.slice(1)}`);
+      error(lineNo, 'continuation line outside a field');
       continue;
     }
     if (line.startsWith('#')) continue; // deb822 allows comments; dpkg never writes them
@@ -66,6 +90,7 @@ export function parseControlStanzas(text: string): ControlParse {
     current.fields.set(name, line.slice(colon + 1).trim());
     lastField = name;
   }
+  flushContinuation();
   if (errorCount > errors.length) {
     errors.push({ line: 0, message: `${errorCount - errors.length} more syntax errors not listed` });
   }

@@ -3,21 +3,20 @@
  * `var/lib/dpkg/diversions`. Paths come out normalised like FileEntry.path: no leading `/`.
  */
 
+import { lines } from '../../util/lines.js';
+
 /** `/usr/bin/x` -> `usr/bin/x`; `/.` (the root, first line of every .list) -> undefined. */
 export function normaliseDpkgPath(raw: string): string | undefined {
-  const path = raw
-    .replace(/^\/+/, '')
-    .replace(/\/+$/, '')
-    .replace(/^\.\/?/, '');
-  if (path === '' || path === '.') return undefined;
-  if (path.split('/').includes('..')) return undefined;
-  return path;
+  // Segment by segment (as tar entry paths are normalised): `/.//x` is `x`, never `/x`.
+  const segments = raw.split('/').filter((s) => s !== '' && s !== '.');
+  if (segments.length === 0 || segments.includes('..')) return undefined;
+  return segments.join('/');
 }
 
 /** `info/<pkg>.list`: one path per line, directories included. */
 export function parseDpkgList(text: string): string[] {
   const out: string[] = [];
-  for (const line of text.split('\n')) {
+  for (const line of lines(text)) {
     const path = normaliseDpkgPath(line.replace(/\r$/, ''));
     if (path !== undefined) out.push(path);
   }
@@ -28,7 +27,7 @@ export function parseDpkgList(text: string): string[] {
 export function parseDpkgMd5sums(text: string): { sums: Map<string, string>; badLines: number } {
   const sums = new Map<string, string>();
   let badLines = 0;
-  for (const raw of text.split('\n')) {
+  for (const raw of lines(text)) {
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '') continue;
     const m = /^([0-9a-fA-F]{32}) [ *]?(.+)$/.exec(line);
@@ -45,7 +44,7 @@ export function parseDpkgMd5sums(text: string): { sums: Map<string, string>; bad
 /** `info/<pkg>.conffiles`: one absolute path per line; newer dpkg may prefix flags (`remove-on-upgrade /etc/x`). */
 export function parseDpkgConffilesList(text: string): string[] {
   const out: string[] = [];
-  for (const line of text.split('\n')) {
+  for (const line of lines(text)) {
     const words = line.trim().split(/\s+/);
     const path = normaliseDpkgPath(words[words.length - 1] ?? '');
     if (path !== undefined) out.push(path);
@@ -63,12 +62,16 @@ export interface DpkgDiversion {
 
 /** `var/lib/dpkg/diversions`: groups of three lines (from, to, package or `:`). */
 export function parseDpkgDiversions(text: string): DpkgDiversion[] {
-  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
   const out: DpkgDiversion[] = [];
-  for (let i = 0; i + 2 < lines.length; i += 3) {
-    const from = normaliseDpkgPath(lines[i] ?? '');
-    const to = normaliseDpkgPath(lines[i + 1] ?? '');
-    const by = (lines[i + 2] ?? '').trim();
+  const it = lines(text);
+  for (;;) {
+    const a = it.next();
+    const b = it.next();
+    const c = it.next();
+    if (a.done === true || b.done === true || c.done === true) break;
+    const from = normaliseDpkgPath(a.value);
+    const to = normaliseDpkgPath(b.value);
+    const by = c.value.trim();
     if (from === undefined || to === undefined || by === '') continue;
     out.push(by === ':' ? { from, to } : { from, to, by });
   }
@@ -81,14 +84,19 @@ export function parseDpkgDiversions(text: string): DpkgDiversion[] {
  * paths update-alternatives manages (e.g. `usr/bin/awk`, `usr/share/man/man1/awk.1.gz`).
  */
 export function parseAlternativeLinks(text: string): string[] {
-  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
   const out: string[] = [];
-  const master = normaliseDpkgPath(lines[1] ?? '');
+  const it = lines(text);
+  it.next(); // the status line
+  const master = normaliseDpkgPath(it.next().value ?? '');
   if (master === undefined) return out;
   out.push(master);
-  for (let i = 2; i + 1 < lines.length && lines[i] !== ''; i += 2) {
-    const link = normaliseDpkgPath(lines[i + 1] ?? '');
-    if (link !== undefined) out.push(link);
+  for (;;) {
+    const name = it.next();
+    if (name.done === true || name.value === '') break;
+    const link = it.next();
+    if (link.done === true) break;
+    const path = normaliseDpkgPath(link.value);
+    if (path !== undefined) out.push(path);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { parseControlStanzas, type ControlStanza } from './dpkg-control.js';
+import { lines } from '../../util/lines.js';
 
 /** A conffile as the status `Conffiles:` field records it. */
 export interface DpkgConffile {
@@ -57,7 +58,7 @@ function sourceOf(
 function conffilesOf(value: string | undefined): DpkgConffile[] {
   if (!value) return [];
   const out: DpkgConffile[] = [];
-  for (const line of value.split('\n')) {
+  for (const line of lines(value)) {
     const parts = line.trim().split(/\s+/);
     const [path, md5, ...flags] = parts;
     if (!path) continue;

@@ -1,5 +1,6 @@
 import type { CatalogContext, CatalogResult, Cataloger, OwnedFile, Package, Problem } from '../types.js';
 import { CHISEL_MANIFEST_PATH, parseChiselManifest } from './chisel.js';
+import { debianChangelogOf } from './dpkg-changelog.js';
 import {
   parseAlternativeLinks,
   parseDpkgConffilesList,
@@ -171,6 +172,10 @@ export function catalogDpkg(ctx: CatalogContext): CatalogResult {
         `chisel manifest could not be read: ${why}`,
       );
     }
+  }
+  for (const pkg of packages) {
+    const changelog = debianChangelogOf(ctx, pkg);
+    if (changelog) pkg.changelog = changelog;
   }
   return { packages, problems, stateGlobs: alternativeLinkGlobs(ctx) };
 }

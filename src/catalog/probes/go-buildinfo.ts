@@ -1,4 +1,5 @@
 import type { ContentProbe, ProbeRun } from '../../layers/types.js';
+import { lines } from '../../util/lines.js';
 
 /**
  * Go build info: since Go 1.13 the linker writes a `.go.buildinfo` blob into every binary, starting
@@ -93,7 +94,7 @@ function moduleOf(fields: string[]): GoModule | undefined {
 export function parseModInfo(text: string): Omit<GoBuildInfo, 'goVersion'> {
   const info: Omit<GoBuildInfo, 'goVersion'> = { deps: [] };
   let last: GoModule | undefined;
-  for (const line of text.split('\n')) {
+  for (const line of lines(text)) {
     const [kind, ...fields] = line.split('\t');
     if (kind === 'path' && fields[0]) info.path = fields[0];
     else if (kind === 'mod' || kind === 'dep') {

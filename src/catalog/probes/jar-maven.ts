@@ -1,13 +1,18 @@
 import type { ContentProbe, ProbeRun } from '../../layers/types.js';
+import type { EntrySink, InflateBudget } from './inflate-sink.js';
 import { ZipLocalStream, type ZipEntry } from './zip-stream.js';
 
 /**
  * Maven coordinates inside Java archives (.jar, .war, .ear), read while the layer streams:
  * `META-INF/maven/<groupId>/<artifactId>/pom.properties` (one per artifact; shaded jars hold several) and
  * `META-INF/MANIFEST.MF` (Implementation-Title/Version, Bundle-SymbolicName/Version) as a fallback.
- * Only those entries are inflated, each capped at MAX_ENTRY_BYTES. Archives nested inside the archive
- * (a war's WEB-INF/lib/*.jar, Spring Boot's BOOT-INF/lib/*.jar) are out of scope: their coordinates are
- * not read, which the result's `nested` count makes visible.
+ * Only those entries are inflated, each capped at MAX_ENTRY_BYTES.
+ *
+ * Archives nested inside the archive (a war's WEB-INF/lib/*.jar, Spring Boot's BOOT-INF/lib/*.jar, an
+ * ear's wars and jars) are read the same way while they stream past, stored or deflated, recursively.
+ * Bounds, shared by everything below one file on disk: MAX_DEPTH levels of nesting, MAX_ARCHIVES nested
+ * archives, and MAX_INFLATED bytes produced by inflating nested entries (a nested zip bomb stops there).
+ * Past a bound the rest is not read and the result says so in `problems`.
  */
 
 export interface PomProperties {
@@ -26,15 +31,28 @@ export interface JarManifest {
   bundleVersion?: string;
 }
 
+/** One archive nested inside the file (at any depth). */
+export interface NestedArchive {
+  /** Entry names from the outer file down, joined by `!/` (`app.war!/WEB-INF/lib/x.jar`). */
+  path: string;
+  poms: PomProperties[];
+  manifest?: JarManifest;
+}
+
 export interface JarMavenInfo {
   poms: PomProperties[];
   manifest?: JarManifest;
-  /** Archives inside this one (not read). */
+  /** How many archives were found inside this one, at any depth (read or not). */
   nested?: number;
+  /** The nested archives that were read, in the order they ended. */
+  archives?: NestedArchive[];
   problems?: string[];
 }
 
 export const MAX_ENTRY_BYTES = 64 * 1024;
+export const MAX_DEPTH = 4;
+export const MAX_ARCHIVES = 2000;
+export const MAX_INFLATED = 512 * 1024 * 1024;
 const MAX_POMS = 1000;
 const MAX_PROBLEMS = 10;
 const POM = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
@@ -71,32 +89,91 @@ export function parseManifest(text: string): Map<string, string> {
   return out;
 }
 
-class JarMavenRun implements ProbeRun<JarMavenInfo> {
-  private readonly info: JarMavenInfo = { poms: [] };
-  private readonly zip: ZipLocalStream;
-  private nested = 0;
+/** What every level of one file's archive tree shares: the bounds and the results. */
+interface Shared {
+  budget: InflateBudget;
+  seen: number;
+  read: number;
+  archives: NestedArchive[];
+  problems: string[];
+  told: Set<string>;
+}
 
-  constructor() {
+/** One archive level: reads its own pom.properties and manifest, and hands nested archives to children. */
+class ArchiveReader {
+  readonly poms: PomProperties[] = [];
+  manifest: JarManifest | undefined;
+  readonly zip: ZipLocalStream;
+
+  constructor(
+    private readonly shared: Shared,
+    private readonly path: string,
+    private readonly depth: number,
+  ) {
     this.zip = new ZipLocalStream(
       {
-        wants: (name) => {
-          if (ARCHIVE.test(name)) this.nested++;
-          return name === MANIFEST || POM.test(name);
-        },
+        wants: (name) => name === MANIFEST || POM.test(name),
+        nested: (name) => this.nested(name),
+        inflateBudget: shared.budget,
         maxEntryBytes: MAX_ENTRY_BYTES,
       },
       (entry) => this.onEntry(entry),
     );
   }
 
-  private problem(message: string): void {
-    const list = (this.info.problems ??= []);
+  private where(name: string): string {
+    return this.path === '' ? name : `${this.path}!/${name}`;
+  }
+
+  problem(message: string): void {
+    const list = this.shared.problems;
     if (list.length < MAX_PROBLEMS) list.push(message);
   }
 
+  /** Tell a bound once per file, not once per archive past it. */
+  private once(key: string, message: string): undefined {
+    if (!this.shared.told.has(key)) {
+      this.shared.told.add(key);
+      this.problem(message);
+    }
+    return undefined;
+  }
+
+  private nested(name: string): EntrySink | undefined {
+    if (!ARCHIVE.test(name)) return undefined;
+    this.shared.seen++;
+    if (this.depth + 1 > MAX_DEPTH)
+      return this.once(
+        'depth',
+        `archives nested more than ${MAX_DEPTH} deep are not read (${this.where(name)})`,
+      );
+    if (this.shared.read >= MAX_ARCHIVES)
+      return this.once('count', `more than ${MAX_ARCHIVES} nested archives: the rest are not read`);
+    this.shared.read++;
+    const child = new ArchiveReader(this.shared, this.where(name), this.depth + 1);
+    return {
+      write: (bytes) => child.zip.write(bytes),
+      end: (problem) => child.finish(problem),
+      get done() {
+        return child.zip.done;
+      },
+    };
+  }
+
+  /** A nested archive ended: close its zip stream and keep what it named. */
+  finish(problem?: string): void {
+    this.zip.end();
+    if (problem !== undefined) this.problem(`${this.path}: ${problem}`);
+    else if (this.zip.problem !== undefined) this.problem(`${this.path}: ${this.zip.problem}`);
+    const archive: NestedArchive = { path: this.path, poms: this.poms };
+    if (this.manifest) archive.manifest = this.manifest;
+    this.shared.archives.push(archive);
+  }
+
   private onEntry(entry: ZipEntry): void {
+    const name = this.where(entry.name);
     if (entry.problem !== undefined || entry.data === undefined)
-      return this.problem(`${entry.name}: ${entry.problem ?? 'no data'}`);
+      return this.problem(`${name}: ${entry.problem ?? 'no data'}`);
     const text = entry.data.toString('utf8');
     if (entry.name === MANIFEST) {
       const m = parseManifest(text);
@@ -110,7 +187,7 @@ class JarMavenRun implements ProbeRun<JarMavenInfo> {
       set('vendor', 'Implementation-Vendor');
       set('bundleName', 'Bundle-SymbolicName');
       set('bundleVersion', 'Bundle-Version');
-      if (Object.keys(manifest).length > 0) this.info.manifest = manifest;
+      if (Object.keys(manifest).length > 0) this.manifest = manifest;
       return;
     }
     const p = parseProperties(text);
@@ -118,27 +195,53 @@ class JarMavenRun implements ProbeRun<JarMavenInfo> {
     const artifactId = p.get('artifactId');
     const version = p.get('version');
     if (!groupId || !artifactId || !version)
-      return this.problem(`${entry.name}: groupId, artifactId or version missing`);
-    if (this.info.poms.length < MAX_POMS)
-      this.info.poms.push({ groupId, artifactId, version, path: entry.name });
-  }
-
-  write(chunk: Buffer): void {
-    this.zip.write(chunk);
-  }
-
-  end(): JarMavenInfo | undefined {
-    this.zip.end();
-    if (this.zip.problem !== undefined) this.problem(this.zip.problem);
-    if (this.nested > 0) this.info.nested = this.nested;
-    const { poms, manifest, problems } = this.info;
-    return poms.length > 0 || manifest !== undefined || problems !== undefined ? this.info : undefined;
+      return this.problem(`${name}: groupId, artifactId or version missing`);
+    if (this.poms.length < MAX_POMS) this.poms.push({ groupId, artifactId, version, path: entry.name });
   }
 }
 
-export const jarMavenProbe: ContentProbe<JarMavenInfo> = {
-  id: 'jar-maven',
-  version: 1,
-  matches: (path, size) => size >= 22 && ARCHIVE.test(path),
-  start: () => new JarMavenRun(),
-};
+class JarMavenRun implements ProbeRun<JarMavenInfo> {
+  private readonly shared: Shared;
+  private readonly root: ArchiveReader;
+
+  constructor(maxInflated: number) {
+    this.shared = {
+      budget: { remaining: maxInflated, limit: maxInflated },
+      seen: 0,
+      read: 0,
+      archives: [],
+      problems: [],
+      told: new Set(),
+    };
+    this.root = new ArchiveReader(this.shared, '', 0);
+  }
+
+  write(chunk: Buffer): void {
+    this.root.zip.write(chunk);
+  }
+
+  end(): JarMavenInfo | undefined {
+    this.root.zip.end();
+    if (this.root.zip.problem !== undefined) this.root.problem(this.root.zip.problem);
+    const info: JarMavenInfo = { poms: this.root.poms };
+    if (this.root.manifest) info.manifest = this.root.manifest;
+    if (this.shared.seen > 0) info.nested = this.shared.seen;
+    if (this.shared.archives.length > 0) info.archives = this.shared.archives;
+    if (this.shared.problems.length > 0) info.problems = this.shared.problems;
+    return info;
+  }
+}
+
+export function createJarMavenProbe(options: { maxInflated?: number } = {}): ContentProbe<JarMavenInfo> {
+  const maxInflated = options.maxInflated ?? MAX_INFLATED;
+  return {
+    id: 'jar-maven',
+    version: 2,
+    // The budget changes what a big archive yields, so it is part of the cache key.
+    options: `maxInflated=${maxInflated}`,
+    matches: (path, size) => size >= 22 && ARCHIVE.test(path),
+    start: () => new JarMavenRun(maxInflated),
+  };
+}
+
+export const jarMavenProbe = createJarMavenProbe();

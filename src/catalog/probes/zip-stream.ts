@@ -1,4 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
+import { InflateSink, type EntrySink, type InflateBudget } from './inflate-sink.js';
 
 /**
  * A forward-only reader of zip local file headers, fed chunk by chunk (the layer streams; we cannot seek
@@ -14,6 +15,8 @@ import { inflateRawSync } from 'node:zlib';
  *
  * Memory: at most one header (≤ 128 KiB), one chunk plus a 28-byte tail, and `maxEntryBytes` of a wanted
  * entry's compressed data. Inflation is capped at `maxEntryBytes` of output (zip bombs stop there).
+ * Entries a caller streams instead (`nested`: an archive inside the archive) are passed on as they
+ * arrive, stored bytes as they are and deflated ones inflated on the fly within a shared budget.
  */
 
 export interface ZipEntry {
@@ -27,6 +30,10 @@ export interface ZipStreamOptions {
   wants(name: string): boolean;
   /** Cap on a wanted entry's compressed and uncompressed size. */
   maxEntryBytes: number;
+  /** A sink for an entry to stream rather than collect (asked only for entries `wants` declined). */
+  nested?(name: string): EntrySink | undefined;
+  /** Bytes inflating nested entries may produce, shared with everything nested (required with `nested`). */
+  inflateBudget?: InflateBudget;
 }
 
 const SIG_LOCAL = 0x04034b50;
@@ -46,6 +53,7 @@ interface Current {
   name: string;
   method: number;
   wanted: boolean;
+  sink: EntrySink | undefined;
   zip64: boolean;
   chunks: Buffer[];
   collected: number;
@@ -80,6 +88,8 @@ export class ZipLocalStream {
 
   /** Call at end of file. */
   end(): void {
+    const s = this.state;
+    if (s.kind === 'data' || s.kind === 'scan') s.entry.sink?.end('archive truncated inside this entry');
     if (!this.sawHeader && this.state.kind !== 'done') this.problem ??= 'not a zip archive';
     else if (this.state.kind === 'header' && this.buf.length === 0)
       this.problem ??= 'archive ends without a central directory';
@@ -90,6 +100,9 @@ export class ZipLocalStream {
 
   private stop(problem?: string): false {
     if (problem !== undefined) this.problem ??= problem;
+    const s = this.state;
+    if (s.kind === 'data' || s.kind === 'scan')
+      s.entry.sink?.end(problem ?? 'archive ended inside this entry');
     this.state = { kind: 'done' };
     this.buf = Buffer.alloc(0);
     return false;
@@ -125,10 +138,13 @@ export class ZipLocalStream {
     if (zip64?.compressed !== undefined) compressed = zip64.compressed;
     this.buf = this.buf.subarray(30 + nameLength + extraLength);
     const encrypted = (flags & 1) !== 0;
+    const readable = !encrypted && (method === 0 || method === 8);
+    const wanted = readable && this.options.wants(name);
     const entry: Current = {
       name,
       method,
-      wanted: !encrypted && (method === 0 || method === 8) && this.options.wants(name),
+      wanted,
+      sink: readable && !wanted ? this.sinkFor(name, method) : undefined,
       zip64: zip64 !== undefined,
       chunks: [],
       collected: 0,
@@ -141,7 +157,19 @@ export class ZipLocalStream {
     return true;
   }
 
+  private sinkFor(name: string, method: number): EntrySink | undefined {
+    const sink = this.options.nested?.(name);
+    if (!sink || method === 0) return sink;
+    const budget = this.options.inflateBudget ?? { remaining: 0, limit: 0 };
+    return new InflateSink(
+      sink,
+      budget,
+      `nested archives inflate to more than ${budget.limit} bytes: not read further`,
+    );
+  }
+
   private take(entry: Current, bytes: Buffer): void {
+    if (entry.sink && bytes.length > 0) entry.sink.write(bytes);
     if (!entry.wanted || entry.overflow || bytes.length === 0) return;
     entry.collected += bytes.length;
     if (entry.collected > this.options.maxEntryBytes) {
@@ -200,6 +228,8 @@ export class ZipLocalStream {
   }
 
   private finishEntry(entry: Current): void {
+    entry.sink?.end();
+    entry.sink = undefined;
     if (!entry.wanted) return;
     const { name } = entry;
     if (entry.overflow)

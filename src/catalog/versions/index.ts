@@ -22,6 +22,10 @@ const SCHEMES: Record<Ecosystem, VersionScheme> = {
   composer: composerVersionScheme,
   go: goVersionScheme,
   maven: mavenVersionScheme,
+  cargo: semverVersionScheme,
+  // Runtimes and self-named binaries follow no one scheme (1.8.0_412, 3.13.0rc1, 1.37.0): the loose order.
+  runtime: looseVersionScheme,
+  binary: looseVersionScheme,
 };
 
 /** The version scheme of an ecosystem (a loose order for an ecosystem we do not know). */

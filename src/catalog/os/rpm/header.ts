@@ -22,6 +22,9 @@ export const RpmTag = {
   FILEDIGESTS: 1035,
   FILEFLAGS: 1037,
   SOURCERPM: 1044,
+  CHANGELOGTIME: 1080,
+  CHANGELOGNAME: 1081,
+  CHANGELOGTEXT: 1082,
   DIRINDEXES: 1116,
   BASENAMES: 1117,
   DIRNAMES: 1118,
@@ -122,20 +125,25 @@ export class RpmHeader {
     return this.readStrings(entry, 1)[0];
   }
 
-  /** A STRING_ARRAY tag; undefined when absent. */
-  stringArray(tag: number): string[] | undefined {
+  /** A STRING_ARRAY tag (its first `limit` strings, when given); undefined when absent. */
+  stringArray(tag: number, limit = Infinity): string[] | undefined {
     const entry = this.entry(tag);
     if (!entry) return undefined;
     check(
       entry.type === RpmType.STRING_ARRAY,
       `tag ${tag} is of type ${entry.type}, expected a string array`,
     );
-    return this.readStrings(entry, entry.count);
+    return this.readStrings(entry, Math.min(entry.count, limit));
   }
 
-  /** An INT32 tag as unsigned numbers; undefined when absent. */
-  uint32Array(tag: number): number[] | undefined {
-    return this.ints(tag, RpmType.INT32, 4, (at) => this.data.getUint32(at));
+  /** How many values a tag holds (0 when absent). */
+  count(tag: number): number {
+    return this.entries.get(tag)?.count ?? 0;
+  }
+
+  /** An INT32 tag as unsigned numbers (its first `limit`, when given); undefined when absent. */
+  uint32Array(tag: number, limit = Infinity): number[] | undefined {
+    return this.ints(tag, RpmType.INT32, 4, (at) => this.data.getUint32(at), limit);
   }
 
   /** An INT16 tag as unsigned numbers; undefined when absent. */
@@ -153,7 +161,13 @@ export class RpmHeader {
     return entry;
   }
 
-  private ints(tag: number, type: number, width: number, read: (at: number) => number): number[] | undefined {
+  private ints(
+    tag: number,
+    type: number,
+    width: number,
+    read: (at: number) => number,
+    limit = Infinity,
+  ): number[] | undefined {
     const entry = this.entry(tag);
     if (!entry) return undefined;
     check(entry.type === type, `tag ${tag} is of type ${entry.type}, expected type ${type}`);
@@ -162,8 +176,9 @@ export class RpmHeader {
       end <= this.bytes.byteLength,
       `tag ${tag}: ${entry.count} values at offset ${entry.offset} run past the data`,
     );
-    const out = new Array<number>(entry.count);
-    for (let i = 0; i < entry.count; i++) out[i] = read(entry.offset + i * width);
+    const count = Math.min(entry.count, limit);
+    const out = new Array<number>(count);
+    for (let i = 0; i < count; i++) out[i] = read(entry.offset + i * width);
     return out;
   }
 

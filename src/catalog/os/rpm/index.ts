@@ -102,7 +102,7 @@ async function catalogRpm(ctx: CatalogContext): Promise<CatalogResult> {
 
   for (const { key, blob } of result.blobs) {
     try {
-      const record = readRpmPackage(blob);
+      const record = readRpmPackage(blob, chosen.path);
       for (const warning of record.warnings)
         problem('RPM_HEADER_INCONSISTENT', `package ${record.name} (record ${key}): ${warning}`);
       const pkg: Package = {
@@ -118,6 +118,7 @@ async function catalogRpm(ctx: CatalogContext): Promise<CatalogResult> {
       const source = record.sourceRpm === undefined ? undefined : parseSourceRpm(record.sourceRpm);
       if (source) pkg.source = source;
       if (record.sourceRpm !== undefined) pkg.metadata = { sourceRpm: record.sourceRpm };
+      if (record.changelog) pkg.changelog = record.changelog;
       packages.push(pkg);
     } catch (err) {
       const what = err instanceof RpmFormatError ? err.message : `unexpected failure: ${errorMessage(err)}`;

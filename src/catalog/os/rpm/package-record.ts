@@ -1,5 +1,6 @@
-import type { DigestAlgorithm, OwnedFile } from '../../types.js';
-import { check } from './format-error.js';
+import type { DigestAlgorithm, OwnedFile, PackageChangelog } from '../../types.js';
+import { readRpmChangelog } from './changelog.js';
+import { RpmFormatError, check } from './format-error.js';
 import { RpmHeader, RpmTag } from './header.js';
 
 /** rpm file flags we report (rpmfileAttrs). */
@@ -34,12 +35,17 @@ export interface RpmPackageRecord {
   sourceRpm?: string;
   license?: string;
   files: OwnedFile[];
+  /** The header's changelog (head only), when asked for and present. */
+  changelog?: PackageChangelog;
   /** Parts of the header that were inconsistent and left out (the package itself is kept). */
   warnings: string[];
 }
 
-/** Parse one header blob into a package record; throws `RpmFormatError` when the header is unusable. */
-export function readRpmPackage(blob: Uint8Array): RpmPackageRecord {
+/**
+ * Parse one header blob into a package record; throws `RpmFormatError` when the header is unusable.
+ * With `changelogPath` (the database's path), the changelog's head is read too.
+ */
+export function readRpmPackage(blob: Uint8Array, changelogPath?: string): RpmPackageRecord {
   const header = RpmHeader.parse(blob);
   const name = header.string(RpmTag.NAME);
   const version = header.string(RpmTag.VERSION);
@@ -57,6 +63,16 @@ export function readRpmPackage(blob: Uint8Array): RpmPackageRecord {
   const license = header.string(RpmTag.LICENSE);
   if (license) record.license = license;
   record.files = readFiles(header, record.warnings);
+  if (changelogPath !== undefined) {
+    try {
+      const changelog = readRpmChangelog(header, changelogPath, record.warnings);
+      if (changelog) record.changelog = changelog;
+    } catch (err) {
+      // A damaged changelog must not cost the package itself.
+      if (!(err instanceof RpmFormatError)) throw err;
+      record.warnings.push(`changelog unreadable (${err.message}); left out`);
+    }
+  }
   return record;
 }
 

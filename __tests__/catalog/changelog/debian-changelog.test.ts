@@ -1,0 +1,98 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { parseDebianChangelog } from '../../../src/catalog/changelog/debian-changelog.js';
+import { HEAD_BYTES, debianChangelogProbe } from '../../../src/catalog/changelog/debian-changelog-probe.js';
+import { MAX_ENTRIES } from '../../../src/catalog/changelog/bounds.js';
+
+const entry = (version: string, dist: string, lines: string[], urgency = 'medium') =>
+  `openssl (${version}) ${dist}; urgency=${urgency}\n\n${lines.map((l) => `  ${l}`).join('\n')}\n\n -- Jane Doe <jane@example.org>  Mon, 01 Jan 2024 10:00:00 +0000\n\n`;
+
+const SAMPLE =
+  entry(
+    '3.0.15-1~deb12u1',
+    'bookworm-security',
+    ['* New upstream version.', '* Fixes CVE-2024-5535 and', '  CVE-2024-9143.'],
+    'high',
+  ) +
+  entry('3.0.14-1~deb12u2', 'bookworm', ['* Rebuild (Closes: #1060000, #1060001).']) +
+  'Local variables:\nmode: debian-changelog\nEnd:\n';
+
+function probe(path: string, bytes: Buffer, chunk = 4096) {
+  expect(debianChangelogProbe.matches(path, bytes.length, 0o644)).toBe(true);
+  const run = debianChangelogProbe.start(path, bytes.length);
+  for (let i = 0; i < bytes.length; i += chunk) run.write(bytes.subarray(i, i + chunk));
+  return run.end()!;
+}
+
+describe('parseDebianChangelog', () => {
+  it('reads version, distribution, urgency, author, date and text of each entry, newest first', () => {
+    const parsed = parseDebianChangelog(SAMPLE);
+    expect(parsed.truncated).toBe(false);
+    expect(parsed.source).toBe('openssl');
+    expect(parsed.entries).toEqual([
+      {
+        version: '3.0.15-1~deb12u1',
+        distribution: 'bookworm-security',
+        urgency: 'high',
+        author: 'Jane Doe <jane@example.org>',
+        time: Date.UTC(2024, 0, 1, 10) / 1000,
+        text: '  * New upstream version.\n  * Fixes CVE-2024-5535 and\n    CVE-2024-9143.',
+      },
+      expect.objectContaining({ version: '3.0.14-1~deb12u2', distribution: 'bookworm' }),
+    ]);
+  });
+
+  it('drops an entry without its trailer and says the list is truncated', () => {
+    const cut = SAMPLE.slice(0, SAMPLE.indexOf(' -- Jane', SAMPLE.indexOf('3.0.14')));
+    const parsed = parseDebianChangelog(cut);
+    expect(parsed.entries.map((e) => e.version)).toEqual(['3.0.15-1~deb12u1']);
+    expect(parsed.truncated).toBe(true);
+  });
+
+  it('keeps at most MAX_ENTRIES entries of a changelog with 100,000 (bounded work, marked truncated)', () => {
+    const many = Array.from({ length: 100_000 }, (_, i) =>
+      entry(`1.0-${100_000 - i}`, 'unstable', ['* x']),
+    ).join('');
+    const parsed = parseDebianChangelog(many);
+    expect(parsed.entries.length).toBe(MAX_ENTRIES);
+    expect(parsed.truncated).toBe(true);
+  });
+});
+
+describe('debianChangelogProbe', () => {
+  it('asks only for changelog.Debian files of a doc directory, binNMU ones included', () => {
+    const m = (p: string) => debianChangelogProbe.matches(p, 100, 0o644);
+    expect(m('usr/share/doc/curl/changelog.Debian.gz')).toBe(true);
+    expect(m('usr/share/doc/libbrotli1/changelog.Debian.amd64.gz')).toBe(true);
+    expect(m('usr/share/doc/curl/changelog.gz')).toBe(false);
+    expect(m('usr/share/doc/curl/sub/changelog.Debian.gz')).toBe(false);
+    expect(m('opt/usr/share/doc/curl/changelog.Debian.gz')).toBe(false);
+  });
+
+  it('inflates a whole small changelog while it streams', () => {
+    const head = probe('usr/share/doc/openssl/changelog.Debian.gz', gzipSync(SAMPLE), 7);
+    expect(head).toEqual({ text: SAMPLE, complete: true });
+  });
+
+  it('keeps only HEAD_BYTES of a huge changelog (and of a gzip bomb)', () => {
+    const huge = Array.from({ length: 20_000 }, (_, i) =>
+      entry(`1.0-${20_000 - i}`, 'unstable', ['* x']),
+    ).join('');
+    const head = probe('usr/share/doc/big/changelog.Debian.gz', gzipSync(huge));
+    expect(head.complete).toBe(false);
+    expect(Buffer.byteLength(head.text)).toBe(HEAD_BYTES);
+    expect(huge.startsWith(head.text)).toBe(true);
+    const bomb = probe('usr/share/doc/bomb/changelog.Debian.gz', gzipSync(Buffer.alloc(200 << 20)), 1 << 20);
+    expect(Buffer.byteLength(bomb.text)).toBe(HEAD_BYTES);
+  });
+
+  it('keeps what a truncated gzip stream held, marked incomplete with the reason', () => {
+    const gz = gzipSync(SAMPLE);
+    const head = probe('usr/share/doc/openssl/changelog.Debian.gz', gz.subarray(0, gz.length - 12));
+    expect(head.complete).toBe(false);
+    expect(head.error).toMatch(/truncated or damaged gzip/);
+    expect(SAMPLE.startsWith(head.text)).toBe(true);
+    const garbage = probe('usr/share/doc/x/changelog.Debian.gz', Buffer.from('not gzip at all'));
+    expect(garbage).toMatchObject({ text: '', complete: false });
+  });
+});

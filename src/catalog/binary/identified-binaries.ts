@@ -1,0 +1,16 @@
+import type { FileTree, TreeEntry } from '../../layers/types.js';
+import { BINARY_IDENTITY_PROBE_ID, type BinaryIdentity } from '../probes/binary-identity.js';
+
+/**
+ * Regular files the binary-identity probe found something in, sorted by path. Hardlinks carry their
+ * target's probe results after squash; they are the same binary, so they are left to their target.
+ */
+export function identifiedBinaries(tree: FileTree): Array<{ entry: TreeEntry; id: BinaryIdentity }> {
+  const out: Array<{ entry: TreeEntry; id: BinaryIdentity }> = [];
+  for (const entry of tree.entries.values()) {
+    if (entry.type !== 'file') continue;
+    const id = entry.probes?.[BINARY_IDENTITY_PROBE_ID];
+    if (typeof id === 'object' && id !== null) out.push({ entry, id: id });
+  }
+  return out.sort((a, b) => (a.entry.path < b.entry.path ? -1 : a.entry.path > b.entry.path ? 1 : 0));
+}

@@ -1,0 +1,57 @@
+import type { FileTree } from '../layers/types.js';
+import { isOsEcosystem } from './ecosystems.js';
+import { resolvePath } from './ownership.js';
+import type { Package } from './types.js';
+
+/**
+ * Runtimes and self-named binaries that the image's package database already lists: Debian's
+ * `/usr/bin/busybox`, Alpine's, a distribution's ruby or JDK, a binary whose package note names the
+ * rpm that installed it. The database's package stands; reporting the same thing again under another
+ * ecosystem would count it twice. A runtime is judged by its version record (`versionFile`), a binary
+ * package by the binaries it was read from (`locations`): it is dropped when the database lists them
+ * all, and keeps only the others when it lists some. Paths are compared after resolving directory
+ * symlinks (usrmerge: dpkg lists `/bin/busybox`, the image stores `usr/bin/busybox`).
+ */
+export function dropShadowed(tree: FileTree, packages: readonly Package[]): Package[] {
+  const dirs = new Map<string, string | undefined>();
+  const real = (path: string): string => {
+    const cut = path.lastIndexOf('/');
+    if (cut < 0) return path;
+    const dir = path.slice(0, cut);
+    if (!dirs.has(dir)) dirs.set(dir, resolvePath(tree, dir, { followFinal: true }));
+    const r = dirs.get(dir);
+    return r === undefined ? path : r === '' ? path.slice(cut + 1) : `${r}/${path.slice(cut + 1)}`;
+  };
+  let osFiles: Set<string> | undefined;
+  const listed = (path: string): boolean => {
+    osFiles ??= new Set(
+      packages.filter((p) => isOsEcosystem(p.ecosystem)).flatMap((p) => p.files.map((f) => real(f.path))),
+    );
+    return osFiles.has(real(path));
+  };
+  const out: Package[] = [];
+  for (const pkg of packages) {
+    if (pkg.ecosystem === 'runtime') {
+      const record = pkg.metadata?.versionFile;
+      if (record !== undefined && listed(record)) continue;
+    } else if (pkg.ecosystem === 'binary') {
+      const from = pkg.locations ?? [pkg.metadata?.binary ?? pkg.location];
+      const rest = from.filter((p) => !listed(p));
+      if (rest.length === 0) continue;
+      if (rest.length < from.length) {
+        const kept = new Set(rest);
+        const trimmed: Package = {
+          ...pkg,
+          location: rest[0] as string,
+          files: pkg.files.filter((f) => kept.has(f.path)),
+        };
+        if (rest.length > 1) trimmed.locations = rest;
+        else delete trimmed.locations;
+        out.push(trimmed);
+        continue;
+      }
+    }
+    out.push(pkg);
+  }
+  return out;
+}
