@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicy } from '../../src/policy/evaluate.js';
 import { parsePolicy } from '../../src/policy/load.js';
-import { secretKindsFromPath } from '../../src/diff/secret-kinds.js';
+import { secretKindsFromPath } from '../../src/catalog/probes/secret-kinds.js';
 import { changes, fileChange, fileState, inventory, inventoryFile } from '../helpers/policy-fixtures.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');

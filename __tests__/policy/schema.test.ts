@@ -11,7 +11,7 @@ import {
   RULE_ACTIONS,
 } from '../../src/policy/parse.js';
 import { RECOMMENDED_POLICY_YAML } from '../../src/policy/recommended.js';
-import { SECRET_KINDS } from '../../src/diff/secret-kinds.js';
+import { SECRET_KINDS } from '../../src/catalog/probes/secret-kinds.js';
 
 interface SchemaNode {
   $ref?: string;

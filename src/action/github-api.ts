@@ -8,7 +8,7 @@ export function statusOf(err: unknown): number | undefined {
   return typeof s === 'number' ? s : undefined;
 }
 
-/** Read-only tokens (fork pull requests, Dependabot) answer 403, or 404 where the resource is hidden. */
+/** A token without the permission (fork pull requests, Dependabot: read-only) is answered 401 or 403. */
 export function isPermissionError(err: unknown): boolean {
   const s = statusOf(err);
   return s === 401 || s === 403;

@@ -1,5 +1,5 @@
 import { ImageChangelogError } from '../util/errors.js';
-import { parseSize } from '../policy/values.js';
+import { parseSize } from '../util/size.js';
 import { parsePlatform } from '../oci/platform.js';
 import type { Platform } from '../oci/types.js';
 import { DEFAULT_DEPTH, DEFAULT_LIMITS, DEFAULT_PREVIOUS_TAG_TEMPLATE } from '../core/index.js';

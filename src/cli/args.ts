@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ImageChangelogError } from '../util/errors.js';
-import { parseSize } from '../policy/values.js';
+import { parseSize } from '../util/size.js';
 
 export type Format = 'markdown' | 'json' | 'text';
 

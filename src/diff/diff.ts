@@ -54,10 +54,6 @@ function attribute(packages: PackageChange[], files: FileChange[]): void {
 }
 
 /**
- * What changed from `before` to `after` (before undefined: a first release, compared with an empty
- * image, so everything in it is "added" and the policy sees all of it). Pure: no I/O, inputs untouched.
- */
-/**
  * Directories are never "owned" (many packages share them), but an empty directory a package lists
  * (`etc/ssl/certs` in ca-certificates) is explained by that package, not a non-packaged change.
  */
@@ -91,6 +87,10 @@ function explainListedDirectories(
   }
 }
 
+/**
+ * What changed from `before` to `after` (before undefined: a first release, compared with an empty
+ * image, so everything in it is "added" and the policy sees all of it). Pure: no I/O, inputs untouched.
+ */
 export function diffInventories(
   before: Inventory | undefined,
   after: Inventory,

@@ -1,4 +1,5 @@
 import type { ChangelogEntry, Ecosystem, ImageSummary, OsRelease, Package } from '../catalog/types.js';
+import type { VersionBump } from '../catalog/versions/scheme.js';
 import type { EntryType } from '../layers/types.js';
 import type { SecuritySummary } from './security-summary.js';
 
@@ -6,7 +7,8 @@ export type { CveMention, SecuritySummary } from './security-summary.js';
 import type { OsReleaseChange } from './os-release-change.js';
 
 export type PackageChangeKind = 'added' | 'removed' | 'upgraded' | 'downgraded' | 'rebuilt';
-export type Bump = 'major' | 'minor' | 'patch' | 'other';
+/** How far a package's version moved (the version schemes decide). */
+export type Bump = VersionBump;
 
 export interface PackageChange {
   kind: PackageChangeKind;

@@ -14,6 +14,3 @@ export function parsePolicy(text: string, source: string): Policy {
   const parsed = parsePolicyDocument(text, source);
   return resolvePolicy(parsed, parsed.extends === 'recommended' ? RECOMMENDED_POLICY : undefined);
 }
-
-/** The same as parsePolicy (the name the adapters use). */
-export const loadPolicy = parsePolicy;

@@ -3,7 +3,7 @@ import type { InventoryFile } from '../catalog/types.js';
 import type { FileChange } from '../diff/types.js';
 import { describeFileChange } from './describe.js';
 import type { SecretRule } from './model.js';
-import { secretKindsFromPath, secretKindsOf } from '../diff/secret-kinds.js';
+import { secretKindsFromPath, secretKindsOf } from '../catalog/probes/secret-kinds.js';
 import type { Violation } from './types.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Ecosystem } from '../catalog/types.js';
 import type { FileChangeKind, PackageChangeKind } from '../diff/types.js';
 import type { RuleAction } from './types.js';
-import type { SecretKind } from '../diff/secret-kinds.js';
+import type { SecretKind } from '../catalog/probes/secret-kinds.js';
 import type { ToolClass } from '../diff/attention/tools.js';
 
 /** A loaded policy: its rules (after `extends` was applied) and its allowlist. */

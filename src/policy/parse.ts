@@ -3,9 +3,10 @@ import { ECOSYSTEMS } from '../catalog/ecosystems.js';
 import { TOOL_CLASSES } from '../diff/attention/tools.js';
 import type { FileChangeKind, PackageChangeKind } from '../diff/types.js';
 import type { Allowance, FileMatch, ImageMatch, PackageMatch, RuleKind, SecretMatch } from './model.js';
-import { SECRET_KINDS } from '../diff/secret-kinds.js';
+import { SECRET_KINDS } from '../catalog/probes/secret-kinds.js';
 import type { RuleAction } from './types.js';
-import { parseDate, parseGlob, parseSize, parseVersionConstraint } from './values.js';
+import { parseSize } from '../util/size.js';
+import { parseDate, parseGlob, parseVersionConstraint } from './values.js';
 import { policyError, YamlReader, type Entry } from './yaml-reader.js';
 
 export const RULE_ACTIONS = ['stop', 'warn', 'info'] as const satisfies readonly RuleAction[];

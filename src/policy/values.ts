@@ -5,31 +5,6 @@ import type { VersionClause, VersionConstraint } from './model.js';
 /** Outcome of parsing one policy value: the value, or what was expected instead. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string };
 
-const SIZE_UNITS: Record<string, number> = {
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  tb: 1e12,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3,
-  tib: 1024 ** 4,
-};
-
-/** `10MB` (decimal), `1.5GiB` (binary), `512` (bytes) → bytes. */
-export function parseSize(text: string): Parsed<number> {
-  const m = /^(\d+(?:\.\d+)?)\s*([a-z]+)?$/i.exec(text.trim());
-  const unit = SIZE_UNITS[(m?.[2] ?? 'b').toLowerCase()];
-  if (m === null || unit === undefined) {
-    return {
-      ok: false,
-      expected: 'a size like 512, 10MB or 1.5GiB (units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)',
-    };
-  }
-  return { ok: true, value: Math.round(Number(m[1]) * unit) };
-}
-
 /** `YYYY-MM-DD`, a real calendar day. */
 export function parseDate(text: string): Parsed<string> {
   const expected = 'a date YYYY-MM-DD like 2026-12-31';

@@ -1,5 +1,6 @@
 import { globMatcher } from '../../util/glob.js';
 import type { FileTree } from '../../layers/types.js';
+import { sortedPaths } from '../../layers/squash.js';
 import type { CatalogContext, OwnedFile, Problem } from '../types.js';
 
 /**
@@ -10,10 +11,11 @@ import type { CatalogContext, OwnedFile, Problem } from '../types.js';
 
 const sortedCache = new WeakMap<FileTree, string[]>();
 
-export function sortedPaths(tree: FileTree): string[] {
+/** The tree's sorted paths, sorted once per tree. */
+function cachedSortedPaths(tree: FileTree): string[] {
   let paths = sortedCache.get(tree);
   if (!paths) {
-    paths = [...tree.entries.keys()].sort();
+    paths = sortedPaths(tree);
     sortedCache.set(tree, paths);
   }
   return paths;
@@ -21,7 +23,7 @@ export function sortedPaths(tree: FileTree): string[] {
 
 /** Every tree path strictly below `dir` (any type), in sorted order. */
 export function pathsUnder(tree: FileTree, dir: string): string[] {
-  const paths = sortedPaths(tree);
+  const paths = cachedSortedPaths(tree);
   const prefix = dir === '' ? '' : `${dir}/`;
   let lo = 0;
   let hi = paths.length;

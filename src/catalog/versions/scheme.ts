@@ -1,10 +1,8 @@
-import type { Bump } from '../../diff/types.js';
-
 /** -1: a is older, 0: the scheme sees them as the same version, 1: a is newer. */
 export type Order = -1 | 0 | 1;
 
 /** How far apart two different versions are; undefined when they compare equal. */
-export type VersionBump = Bump;
+export type VersionBump = 'major' | 'minor' | 'patch' | 'other';
 
 /** One ecosystem's version rules. */
 export interface VersionScheme {

@@ -1,4 +1,4 @@
-import { secretKindsFromPath, secretKindsOf } from '../secret-kinds.js';
+import { secretKindsFromPath, secretKindsOf } from '../../catalog/probes/secret-kinds.js';
 import type { AttentionItem, FileChange } from '../types.js';
 import { item, layerOf, packageName, type AttentionContext } from './context.js';
 

@@ -42,7 +42,7 @@ export function secretKindsFromPath(path: string): NameSecretKind[] {
   return [];
 }
 
-/** The id under which the secrets content probe (policy/secrets-probe.ts) files its results. */
+/** The id under which the secrets content probe (./secrets.ts) files its results. */
 export const SECRETS_PROBE_ID = 'secrets';
 
 /** Read a probe result back from an entry's `probes` (it may come from a cache: check its shape). */

@@ -1,10 +1,10 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { readLayer } from '../../src/layers/read-layer.js';
-import { secretKindsOf } from '../../src/diff/secret-kinds.js';
-import { createSecretsProbe, type SecretsFound } from '../../src/policy/secrets-probe.js';
-import { memoryLayer } from '../helpers/memory-layer.js';
-import { makeTar } from '../helpers/tar.js';
+import { readLayer } from '../../../src/layers/read-layer.js';
+import { secretKindsOf } from '../../../src/catalog/probes/secret-kinds.js';
+import { createSecretsProbe, type SecretsFound } from '../../../src/catalog/probes/secrets.js';
+import { memoryLayer } from '../../helpers/memory-layer.js';
+import { makeTar } from '../../helpers/tar.js';
 
 // Secrets are made at test time (never committed): real keys from node:crypto, tokens from parts.
 const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
@@ -218,7 +218,7 @@ describe('secretKindsOf', () => {
 describe('secrets probe on compressed content', () => {
   it('does not scan gzip, xz or zstd data (they cannot hold readable secrets) but still scans text', async () => {
     const { gzipSync } = await import('node:zlib');
-    const { createSecretsProbe, isOpaqueContent } = await import('../../src/policy/secrets-probe.js');
+    const { createSecretsProbe, isOpaqueContent } = await import('../../../src/catalog/probes/secrets.js');
     const key = Buffer.from(
       generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }),
     );

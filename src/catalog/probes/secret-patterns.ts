@@ -1,4 +1,4 @@
-import type { ContentSecretKind } from '../diff/secret-kinds.js';
+import type { ContentSecretKind } from './secret-kinds.js';
 
 /**
  * Content patterns for the secrets probe. Each is anchored on a literal so a miss is cheap, and each

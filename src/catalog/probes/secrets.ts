@@ -1,5 +1,5 @@
-import type { ContentProbe, ProbeRun } from '../layers/types.js';
-import { SECRETS_PROBE_ID } from '../diff/secret-kinds.js';
+import type { ContentProbe, ProbeRun } from '../../layers/types.js';
+import { SECRETS_PROBE_ID } from './secret-kinds.js';
 import { SECRET_PATTERN_WINDOW, SecretScanner } from './secret-patterns.js';
 
 /** What the probe keeps for a file: the kinds of secret seen, never the secret itself. */
