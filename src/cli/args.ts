@@ -156,6 +156,43 @@ export function parseBuildArgs(items: readonly string[], what: string): Map<stri
   return args;
 }
 
+/** Options shared by the commands that write a changelog (diff, dockerfile-diff). */
+const changelogOptions: OptionSpec = {
+  format: { type: 'string', short: 'f', default: 'markdown' },
+  surface: { type: 'string', default: 'summary' },
+  output: { type: 'string', short: 'o' },
+  exclude: { type: 'string', multiple: true, default: [] },
+  'no-default-excludes': { type: 'boolean', default: false },
+  depth: { type: 'string' },
+  policy: { type: 'string' },
+  'exit-code': { type: 'boolean', default: false },
+};
+
+function changelogFlags<S extends 'comment' | 'summary' | 'release'>(
+  v: Record<string, unknown>,
+  surfaces: readonly S[],
+) {
+  const format = v.format as string;
+  if (format !== 'markdown' && format !== 'json' && format !== 'text')
+    throw usageError(`--format must be markdown, json or text, got '${format}'`);
+  const surface = v.surface as S;
+  if (!surfaces.includes(surface))
+    throw usageError(
+      `--surface must be ${surfaces.join(', ').replace(/, ([^,]*)$/, ' or $1')}, got '${surface}'`,
+    );
+  return {
+    format: format as 'markdown' | 'json' | 'text',
+    surface,
+    ...(typeof v.output === 'string' ? { output: v.output } : {}),
+    exclude: (v.exclude as string[] | undefined) ?? [],
+    defaultExcludes: v['no-default-excludes'] !== true,
+    depth: parseDepth(v.depth as string | undefined),
+    ...(typeof v.policy === 'string' ? { policy: v.policy } : {}),
+    exitCode: v['exit-code'] === true,
+    ...commonFlags(v),
+  };
+}
+
 function parseDepth(raw: string | undefined): number | 'all' {
   if (raw === undefined) return 2;
   if (raw === 'all') return 'all';
@@ -203,14 +240,7 @@ export function parseCommand(argv: string[]): Command {
   }
   if (cmd === 'diff') {
     const { values: v, positionals } = parse(rest, {
-      format: { type: 'string', short: 'f', default: 'markdown' },
-      surface: { type: 'string', default: 'summary' },
-      output: { type: 'string', short: 'o' },
-      exclude: { type: 'string', multiple: true, default: [] },
-      'no-default-excludes': { type: 'boolean', default: false },
-      depth: { type: 'string' },
-      policy: { type: 'string' },
-      'exit-code': { type: 'boolean', default: false },
+      ...changelogOptions,
       'first-release': { type: 'boolean', default: false },
     });
     if (v.help) return { name: 'help', topic: 'diff' };
@@ -222,64 +252,29 @@ export function parseCommand(argv: string[]): Command {
           : `diff takes two images, OLD and NEW; got ${positionals.length}`,
       );
     }
-    const format = v.format as string;
-    if (format !== 'markdown' && format !== 'json' && format !== 'text')
-      throw usageError(`--format must be markdown, json or text, got '${format}'`);
-    const surface = v.surface as string;
-    if (surface !== 'comment' && surface !== 'summary' && surface !== 'release')
-      throw usageError(`--surface must be comment, summary or release, got '${surface}'`);
     return {
       name: 'diff',
       ...(first ? {} : { previous: positionals[0]! }),
       image: positionals[positionals.length - 1]!,
-      format,
-      surface,
-      ...(typeof v.output === 'string' ? { output: v.output } : {}),
-      exclude: (v.exclude as string[] | undefined) ?? [],
-      defaultExcludes: v['no-default-excludes'] !== true,
-      depth: parseDepth(v.depth as string | undefined),
-      ...(typeof v.policy === 'string' ? { policy: v.policy } : {}),
-      exitCode: v['exit-code'] === true,
-      ...commonFlags(v),
+      ...changelogFlags(v, ['comment', 'summary', 'release']),
     };
   }
   if (cmd === 'dockerfile-diff') {
     const { values: v, positionals } = parse(rest, {
       'build-arg': { type: 'string', multiple: true, default: [] },
-      format: { type: 'string', short: 'f', default: 'markdown' },
-      surface: { type: 'string', default: 'summary' },
-      output: { type: 'string', short: 'o' },
-      exclude: { type: 'string', multiple: true, default: [] },
-      'no-default-excludes': { type: 'boolean', default: false },
-      depth: { type: 'string' },
-      policy: { type: 'string' },
-      'exit-code': { type: 'boolean', default: false },
+      ...changelogOptions,
     });
     if (v.help) return { name: 'help', topic: 'dockerfile-diff' };
     if (positionals.length !== 2)
       throw usageError(
         `dockerfile-diff takes two files, OLD_DOCKERFILE and NEW_DOCKERFILE; got ${positionals.length}`,
       );
-    const format = v.format as string;
-    if (format !== 'markdown' && format !== 'json' && format !== 'text')
-      throw usageError(`--format must be markdown, json or text, got '${format}'`);
-    const surface = v.surface as string;
-    if (surface !== 'comment' && surface !== 'summary')
-      throw usageError(`--surface must be comment or summary, got '${surface}'`);
     return {
       name: 'dockerfile-diff',
       oldDockerfile: positionals[0]!,
       newDockerfile: positionals[1]!,
       buildArgs: parseBuildArgs((v['build-arg'] as string[] | undefined) ?? [], '--build-arg'),
-      format,
-      surface,
-      ...(typeof v.output === 'string' ? { output: v.output } : {}),
-      exclude: (v.exclude as string[] | undefined) ?? [],
-      defaultExcludes: v['no-default-excludes'] !== true,
-      depth: parseDepth(v.depth as string | undefined),
-      ...(typeof v.policy === 'string' ? { policy: v.policy } : {}),
-      exitCode: v['exit-code'] === true,
-      ...commonFlags(v),
+      ...changelogFlags(v, ['comment', 'summary']),
     };
   }
   if (cmd === 'policy') {
