@@ -197,6 +197,26 @@ function parseBuildArgs(items2, what2) {
   }
   return args;
 }
+function changelogFlags(v, surfaces) {
+  const format = v.format;
+  if (!FORMATS.includes(format)) throw usageError(`--format must be markdown, json or text, got '${format}'`);
+  const surface = v.surface;
+  if (!surfaces.includes(surface))
+    throw usageError(
+      `--surface must be ${surfaces.join(", ").replace(/, ([^,]*)$/, " or $1")}, got '${surface}'`
+    );
+  return {
+    format,
+    surface,
+    ...typeof v.output === "string" ? { output: v.output } : {},
+    exclude: v.exclude ?? [],
+    defaultExcludes: v["no-default-excludes"] !== true,
+    depth: parseDepth(v.depth),
+    ...typeof v.policy === "string" ? { policy: v.policy } : {},
+    exitCode: v["exit-code"] === true,
+    ...commonFlags(v)
+  };
+}
 function parseDepth(raw) {
   if (raw === void 0) return 2;
   if (raw === "all") return "all";
@@ -239,14 +259,7 @@ function parseCommand(argv2) {
   }
   if (cmd === "diff") {
     const { values: v, positionals } = parse(rest, {
-      format: { type: "string", short: "f", default: "markdown" },
-      surface: { type: "string", default: "summary" },
-      output: { type: "string", short: "o" },
-      exclude: { type: "string", multiple: true, default: [] },
-      "no-default-excludes": { type: "boolean", default: false },
-      depth: { type: "string" },
-      policy: { type: "string" },
-      "exit-code": { type: "boolean", default: false },
+      ...changelogOptions,
       "first-release": { type: "boolean", default: false }
     });
     if (v.help) return { name: "help", topic: "diff" };
@@ -256,64 +269,29 @@ function parseCommand(argv2) {
         first ? "diff --first-release takes one image: NEW" : `diff takes two images, OLD and NEW; got ${positionals.length}`
       );
     }
-    const format = v.format;
-    if (format !== "markdown" && format !== "json" && format !== "text")
-      throw usageError(`--format must be markdown, json or text, got '${format}'`);
-    const surface = v.surface;
-    if (surface !== "comment" && surface !== "summary" && surface !== "release")
-      throw usageError(`--surface must be comment, summary or release, got '${surface}'`);
     return {
       name: "diff",
       ...first ? {} : { previous: positionals[0] },
       image: positionals[positionals.length - 1],
-      format,
-      surface,
-      ...typeof v.output === "string" ? { output: v.output } : {},
-      exclude: v.exclude ?? [],
-      defaultExcludes: v["no-default-excludes"] !== true,
-      depth: parseDepth(v.depth),
-      ...typeof v.policy === "string" ? { policy: v.policy } : {},
-      exitCode: v["exit-code"] === true,
-      ...commonFlags(v)
+      ...changelogFlags(v, ["comment", "summary", "release"])
     };
   }
   if (cmd === "dockerfile-diff") {
     const { values: v, positionals } = parse(rest, {
       "build-arg": { type: "string", multiple: true, default: [] },
-      format: { type: "string", short: "f", default: "markdown" },
-      surface: { type: "string", default: "summary" },
-      output: { type: "string", short: "o" },
-      exclude: { type: "string", multiple: true, default: [] },
-      "no-default-excludes": { type: "boolean", default: false },
-      depth: { type: "string" },
-      policy: { type: "string" },
-      "exit-code": { type: "boolean", default: false }
+      ...changelogOptions
     });
     if (v.help) return { name: "help", topic: "dockerfile-diff" };
     if (positionals.length !== 2)
       throw usageError(
         `dockerfile-diff takes two files, OLD_DOCKERFILE and NEW_DOCKERFILE; got ${positionals.length}`
       );
-    const format = v.format;
-    if (format !== "markdown" && format !== "json" && format !== "text")
-      throw usageError(`--format must be markdown, json or text, got '${format}'`);
-    const surface = v.surface;
-    if (surface !== "comment" && surface !== "summary")
-      throw usageError(`--surface must be comment or summary, got '${surface}'`);
     return {
       name: "dockerfile-diff",
       oldDockerfile: positionals[0],
       newDockerfile: positionals[1],
       buildArgs: parseBuildArgs(v["build-arg"] ?? [], "--build-arg"),
-      format,
-      surface,
-      ...typeof v.output === "string" ? { output: v.output } : {},
-      exclude: v.exclude ?? [],
-      defaultExcludes: v["no-default-excludes"] !== true,
-      depth: parseDepth(v.depth),
-      ...typeof v.policy === "string" ? { policy: v.policy } : {},
-      exitCode: v["exit-code"] === true,
-      ...commonFlags(v)
+      ...changelogFlags(v, ["comment", "summary"])
     };
   }
   if (cmd === "policy") {
@@ -341,12 +319,13 @@ function parseCommand(argv2) {
   }
   throw usageError(`unknown command '${cmd}'`);
 }
-var USAGE, common;
+var FORMATS, USAGE, common, changelogOptions;
 var init_args = __esm({
   "src/cli/args.ts"() {
     "use strict";
     init_errors();
     init_size();
+    FORMATS = ["markdown", "json", "text"];
     USAGE = `Usage:
   image-changelog inspect IMAGE [--json] [--output FILE]
   image-changelog diff OLD NEW [--format markdown|json|text] [--output FILE] [--exclude GLOB]...
@@ -393,6 +372,17 @@ Exit codes: 0 done; 1 changes found (only with --exit-code); 2 the policy says s
     __name(sizeFlag, "sizeFlag");
     __name(countFlag, "countFlag");
     __name(parseBuildArgs, "parseBuildArgs");
+    changelogOptions = {
+      format: { type: "string", short: "f", default: "markdown" },
+      surface: { type: "string", default: "summary" },
+      output: { type: "string", short: "o" },
+      exclude: { type: "string", multiple: true, default: [] },
+      "no-default-excludes": { type: "boolean", default: false },
+      depth: { type: "string" },
+      policy: { type: "string" },
+      "exit-code": { type: "boolean", default: false }
+    };
+    __name(changelogFlags, "changelogFlags");
     __name(parseDepth, "parseDepth");
     __name(parse, "parse");
     __name(parseCommand, "parseCommand");

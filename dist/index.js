@@ -104995,26 +104995,41 @@ async function writeSurfaces(changelog, inputs, ctx) {
       else info(`release notes ${outcome.action}`);
     });
   }
-  setOutput("previous", changelog.previous ?? "");
-  setOutput("changelog", summaryMd);
-  setOutput("changelog-file", changelogFile);
-  setOutput("report-file", reportFile);
-  setOutput("has-changes", String(changes.hasChanges));
-  setOutput("packages-changed", String(changelog.totals.packagesChanged));
-  setOutput("files-changed", String(changelog.totals.filesChanged));
-  setOutput("policy-result", verdict?.result ?? "none");
-  if (verdict) {
-    for (const a of verdictAnnotations(verdict)) {
-      const props = { title: a.title };
-      if (a.level === "error") error(a.message, props);
-      else if (a.level === "warning") warning(a.message, props);
-      else notice(a.message, props);
-    }
-    const fails = inputs.failOn === "stop" && verdict.result === "stop" || inputs.failOn === "warn" && verdict.result !== "pass";
-    if (fails) setFailed(verdictLine(verdict));
-  }
+  writeOutputsAndVerdict(
+    {
+      previous: changelog.previous ?? "",
+      changelog: summaryMd,
+      changelogFile,
+      reportFile,
+      hasChanges: changes.hasChanges,
+      packagesChanged: changelog.totals.packagesChanged,
+      filesChanged: changelog.totals.filesChanged
+    },
+    verdict,
+    inputs.failOn
+  );
 }
 __name(writeSurfaces, "writeSurfaces");
+function writeOutputsAndVerdict(out, verdict, failOn) {
+  setOutput("previous", out.previous);
+  setOutput("changelog", out.changelog);
+  setOutput("changelog-file", out.changelogFile);
+  setOutput("report-file", out.reportFile);
+  setOutput("has-changes", String(out.hasChanges));
+  setOutput("packages-changed", String(out.packagesChanged));
+  setOutput("files-changed", String(out.filesChanged));
+  setOutput("policy-result", verdict?.result ?? "none");
+  if (!verdict) return;
+  for (const a of verdictAnnotations(verdict)) {
+    const props = { title: a.title };
+    if (a.level === "error") error(a.message, props);
+    else if (a.level === "warning") warning(a.message, props);
+    else notice(a.message, props);
+  }
+  const fails = failOn === "stop" && verdict.result === "stop" || failOn === "warn" && verdict.result !== "pass";
+  if (fails) setFailed(verdictLine(verdict));
+}
+__name(writeOutputsAndVerdict, "writeOutputsAndVerdict");
 
 // src/action/dockerfile-mode.ts
 import { createHash as createHash9 } from "node:crypto";
@@ -105451,24 +105466,19 @@ No Dockerfile matching ${inputs.dockerfile.map((d) => escapeCode(d, { table: fal
   }
   const verdict = combineVerdicts(files.flatMap(stageVerdicts));
   const count2 = totals2(files);
-  setOutput("previous", "");
-  setOutput("changelog", summaryMd);
-  setOutput("changelog-file", changelogFile);
-  setOutput("report-file", reportFile);
-  setOutput("has-changes", String(files.some(dockerfileHasChanges)));
-  setOutput("packages-changed", String(count2.packages));
-  setOutput("files-changed", String(count2.files));
-  setOutput("policy-result", verdict?.result ?? "none");
-  if (verdict) {
-    for (const a of verdictAnnotations(verdict)) {
-      const props = { title: a.title };
-      if (a.level === "error") error(a.message, props);
-      else if (a.level === "warning") warning(a.message, props);
-      else notice(a.message, props);
-    }
-    const fails = inputs.failOn === "stop" && verdict.result === "stop" || inputs.failOn === "warn" && verdict.result !== "pass";
-    if (fails) setFailed(verdictLine(verdict));
-  }
+  writeOutputsAndVerdict(
+    {
+      previous: "",
+      changelog: summaryMd,
+      changelogFile,
+      reportFile,
+      hasChanges: files.some(dockerfileHasChanges),
+      packagesChanged: count2.packages,
+      filesChanged: count2.files
+    },
+    verdict,
+    inputs.failOn
+  );
 }
 __name(runDockerfileMode, "runDockerfileMode");
 

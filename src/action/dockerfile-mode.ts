@@ -21,7 +21,7 @@ import type { Verdict } from '../policy/types.js';
 import { SURFACE_LIMITS } from '../render/budget.js';
 import { renderDockerfileJson, renderDockerfileMarkdown } from '../render/dockerfile.js';
 import { escapeCode } from '../render/escape.js';
-import { verdictAnnotations, verdictLine } from '../render/verdict.js';
+import { writeOutputsAndVerdict } from './surfaces.js';
 
 export interface DockerfileModeContext {
   octokit: Octokit | undefined;
@@ -169,25 +169,17 @@ export async function runDockerfileMode(inputs: Inputs, ctx: DockerfileModeConte
   // Outputs are written only here, all together: a run that fails earlier leaves none behind.
   const verdict = combineVerdicts(files.flatMap(stageVerdicts));
   const count = totals(files);
-  core.setOutput('previous', '');
-  core.setOutput('changelog', summaryMd);
-  core.setOutput('changelog-file', changelogFile);
-  core.setOutput('report-file', reportFile);
-  core.setOutput('has-changes', String(files.some(dockerfileHasChanges)));
-  core.setOutput('packages-changed', String(count.packages));
-  core.setOutput('files-changed', String(count.files));
-  core.setOutput('policy-result', verdict?.result ?? 'none');
-
-  if (verdict) {
-    for (const a of verdictAnnotations(verdict)) {
-      const props = { title: a.title };
-      if (a.level === 'error') core.error(a.message, props);
-      else if (a.level === 'warning') core.warning(a.message, props);
-      else core.notice(a.message, props);
-    }
-    const fails =
-      (inputs.failOn === 'stop' && verdict.result === 'stop') ||
-      (inputs.failOn === 'warn' && verdict.result !== 'pass');
-    if (fails) core.setFailed(verdictLine(verdict));
-  }
+  writeOutputsAndVerdict(
+    {
+      previous: '',
+      changelog: summaryMd,
+      changelogFile,
+      reportFile,
+      hasChanges: files.some(dockerfileHasChanges),
+      packagesChanged: count.packages,
+      filesChanged: count.files,
+    },
+    verdict,
+    inputs.failOn,
+  );
 }

@@ -10,6 +10,7 @@ import { renderMarkdown } from '../render/markdown.js';
 import { renderJson } from '../render/json.js';
 import { releaseBudget } from '../render/release-body.js';
 import { verdictAnnotations, verdictLine } from '../render/verdict.js';
+import type { Verdict } from '../policy/types.js';
 
 export interface SurfaceContext {
   /** The sticky key of this workflow, image and platform. */
@@ -81,25 +82,53 @@ export async function writeSurfaces(
   }
 
   // Outputs are written only here, all together: a run that fails earlier leaves none behind.
-  core.setOutput('previous', changelog.previous ?? '');
-  core.setOutput('changelog', summaryMd);
-  core.setOutput('changelog-file', changelogFile);
-  core.setOutput('report-file', reportFile);
-  core.setOutput('has-changes', String(changes.hasChanges));
-  core.setOutput('packages-changed', String(changelog.totals.packagesChanged));
-  core.setOutput('files-changed', String(changelog.totals.filesChanged));
-  core.setOutput('policy-result', verdict?.result ?? 'none');
+  writeOutputsAndVerdict(
+    {
+      previous: changelog.previous ?? '',
+      changelog: summaryMd,
+      changelogFile,
+      reportFile,
+      hasChanges: changes.hasChanges,
+      packagesChanged: changelog.totals.packagesChanged,
+      filesChanged: changelog.totals.filesChanged,
+    },
+    verdict,
+    inputs.failOn,
+  );
+}
 
-  if (verdict) {
-    for (const a of verdictAnnotations(verdict)) {
-      const props = { title: a.title };
-      if (a.level === 'error') core.error(a.message, props);
-      else if (a.level === 'warning') core.warning(a.message, props);
-      else core.notice(a.message, props);
-    }
-    const fails =
-      (inputs.failOn === 'stop' && verdict.result === 'stop') ||
-      (inputs.failOn === 'warn' && verdict.result !== 'pass');
-    if (fails) core.setFailed(verdictLine(verdict));
+export interface RunOutputs {
+  previous: string;
+  changelog: string;
+  changelogFile: string;
+  reportFile: string;
+  hasChanges: boolean;
+  packagesChanged: number;
+  filesChanged: number;
+}
+
+/** The action's outputs, the verdict's annotations, and the job's failure when `fail-on` says so. */
+export function writeOutputsAndVerdict(
+  out: RunOutputs,
+  verdict: Verdict | undefined,
+  failOn: Inputs['failOn'],
+): void {
+  core.setOutput('previous', out.previous);
+  core.setOutput('changelog', out.changelog);
+  core.setOutput('changelog-file', out.changelogFile);
+  core.setOutput('report-file', out.reportFile);
+  core.setOutput('has-changes', String(out.hasChanges));
+  core.setOutput('packages-changed', String(out.packagesChanged));
+  core.setOutput('files-changed', String(out.filesChanged));
+  core.setOutput('policy-result', verdict?.result ?? 'none');
+  if (!verdict) return;
+  for (const a of verdictAnnotations(verdict)) {
+    const props = { title: a.title };
+    if (a.level === 'error') core.error(a.message, props);
+    else if (a.level === 'warning') core.warning(a.message, props);
+    else core.notice(a.message, props);
   }
+  const fails =
+    (failOn === 'stop' && verdict.result === 'stop') || (failOn === 'warn' && verdict.result !== 'pass');
+  if (fails) core.setFailed(verdictLine(verdict));
 }

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { ImageChangelogError } from '../util/errors.js';
 import { parseSize } from '../util/size.js';
 
-export type Format = 'markdown' | 'json' | 'text';
+const FORMATS = ['markdown', 'json', 'text'] as const;
+export type Format = (typeof FORMATS)[number];
 
 export interface CommonFlags {
   platform?: string;
@@ -172,16 +173,15 @@ function changelogFlags<S extends 'comment' | 'summary' | 'release'>(
   v: Record<string, unknown>,
   surfaces: readonly S[],
 ) {
-  const format = v.format as string;
-  if (format !== 'markdown' && format !== 'json' && format !== 'text')
-    throw usageError(`--format must be markdown, json or text, got '${format}'`);
+  const format = v.format as Format;
+  if (!FORMATS.includes(format)) throw usageError(`--format must be markdown, json or text, got '${format}'`);
   const surface = v.surface as S;
   if (!surfaces.includes(surface))
     throw usageError(
       `--surface must be ${surfaces.join(', ').replace(/, ([^,]*)$/, ' or $1')}, got '${surface}'`,
     );
   return {
-    format: format as 'markdown' | 'json' | 'text',
+    format: format,
     surface,
     ...(typeof v.output === 'string' ? { output: v.output } : {}),
     exclude: (v.exclude as string[] | undefined) ?? [],
