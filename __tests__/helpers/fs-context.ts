@@ -35,7 +35,10 @@ export function fsCatalogContext(
 ): CatalogContext {
   const maxFileBytes = options.maxFileBytes ?? 64 * 1024 * 1024;
   const isMatch = picomatch([...globs], { dot: true });
-  const tree = { entries: new Map<string, TreeEntry>(), captured: new Map() } satisfies FileTree;
+  const tree = {
+    entries: new Map<string, TreeEntry>(),
+    captured: new Map<string, { content: Buffer; layer: number }>(),
+  } satisfies FileTree;
 
   const visit = (rel: string): void => {
     if (rel === '' || tree.entries.has(rel)) return;
@@ -108,7 +111,10 @@ export function memoryCatalogContext(
   files: Record<string, string | Buffer>,
   layers: Record<string, number> = {},
 ): CatalogContext {
-  const tree = { entries: new Map<string, TreeEntry>(), captured: new Map() } satisfies FileTree;
+  const tree = {
+    entries: new Map<string, TreeEntry>(),
+    captured: new Map<string, { content: Buffer; layer: number }>(),
+  } satisfies FileTree;
   for (const [path, value] of Object.entries(files)) {
     const content = Buffer.from(value);
     const layer = layers[path] ?? 0;
