@@ -29866,7 +29866,7 @@ function duration(ms) {
   return m === 0 ? `${h} h` : `${h} h ${m} min`;
 }
 function rateLimitError(registry, subject, info) {
-  const host = registry === "registry-1.docker.io" ? "Docker Hub" : registry;
+  const host = isDockerHubHost(registry) ? "Docker Hub" : registry;
   const parts = [];
   if (info.remaining !== void 0)
     parts.push(
@@ -29894,6 +29894,7 @@ var init_rate_limit = __esm({
     init_errors();
     init_http();
     init_retry();
+    init_reference();
     __name(count, "count");
     __name(resetIn, "resetIn");
     __name(readRateLimit, "readRateLimit");

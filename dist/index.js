@@ -61113,7 +61113,7 @@ function duration(ms) {
 }
 __name(duration, "duration");
 function rateLimitError(registry, subject, info2) {
-  const host = registry === "registry-1.docker.io" ? "Docker Hub" : registry;
+  const host = isDockerHubHost(registry) ? "Docker Hub" : registry;
   const parts = [];
   if (info2.remaining !== void 0)
     parts.push(

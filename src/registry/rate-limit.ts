@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { ImageChangelogError } from '../util/errors.js';
 import { header } from './http.js';
 import { parseRetryAfter } from './retry.js';
+import { isDockerHubHost } from '../oci/reference.js';
 
 /** What a registry's 429 says about its limit (Docker Hub: `ratelimit-limit: 100;w=21600`). */
 export interface RateLimitInfo {
@@ -53,7 +54,7 @@ function duration(ms: number): string {
 
 /** The one line a user reads when a registry's limit stops the run: what is left, when it resets, what to do. */
 export function rateLimitError(registry: string, subject: string, info: RateLimitInfo): ImageChangelogError {
-  const host = registry === 'registry-1.docker.io' ? 'Docker Hub' : registry;
+  const host = isDockerHubHost(registry) ? 'Docker Hub' : registry;
   const parts: string[] = [];
   if (info.remaining !== undefined)
     parts.push(
