@@ -1,35 +1,5 @@
 import { cveIdsIn } from './security-ids.js';
-import type { PackageChange } from './types.js';
-
-/**
- * The security side of a changelog, over every upgrade and downgrade: which CVEs the upgrades fix,
- * which ones downgrades reopen, and which fixes are the most notable.
- *
- * "Most notable" without a vulnerability database: the words of the entry line that names the CVE
- * (as the distribution wrote it: "buffer overflow in ld.so leading to privilege escalation") ranked
- * by impact (code execution and privilege escalation, then memory corruption, then information
- * leaks and denial of service), then by how many changed packages carry the fix, then newest id first.
- */
-export interface CveMention {
-  id: string;
-  /** Names of the changed packages whose entries name it, sorted. */
-  packages: string[];
-  /** The entry line naming it (first seen), trimmed: the distribution's own words. */
-  line: string;
-  /** Impact rank from those words (higher is worse); 0 when they say nothing about impact. */
-  impact: number;
-}
-
-export interface SecuritySummary {
-  /** CVEs named in the entries the upgrades bring, most notable first. */
-  fixed: CveMention[];
-  /** CVEs named in the entries downgrades undo, most notable first. */
-  reopened: CveMention[];
-  /** Upgrades labelled security updates (CVE entries or a security pocket). */
-  securityUpdates: number;
-  /** Upgrades and downgrades whose entries may be incomplete or could not be read. */
-  withoutEntries: number;
-}
+import type { CveMention, PackageChange, SecuritySummary } from './types.js';
 
 const IMPACT: ReadonlyArray<[RegExp, number]> = [
   [

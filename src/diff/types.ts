@@ -1,9 +1,7 @@
 import type { ChangelogEntry, Ecosystem, ImageSummary, OsRelease, Package } from '../catalog/types.js';
 import type { VersionBump } from '../catalog/versions/scheme.js';
 import type { EntryType } from '../layers/types.js';
-import type { SecuritySummary } from './security-summary.js';
 
-export type { CveMention, SecuritySummary } from './security-summary.js';
 import type { OsReleaseChange } from './os-release-change.js';
 
 export type PackageChangeKind = 'added' | 'removed' | 'upgraded' | 'downgraded' | 'rebuilt';
@@ -209,3 +207,33 @@ export interface Changes {
 }
 
 export type { Package };
+
+/**
+ * The security side of a changelog, over every upgrade and downgrade: which CVEs the upgrades fix,
+ * which ones downgrades reopen, and which fixes are the most notable.
+ *
+ * "Most notable" without a vulnerability database: the words of the entry line that names the CVE
+ * (as the distribution wrote it: "buffer overflow in ld.so leading to privilege escalation") ranked
+ * by impact (code execution and privilege escalation, then memory corruption, then information
+ * leaks and denial of service), then by how many changed packages carry the fix, then newest id first.
+ */
+export interface CveMention {
+  id: string;
+  /** Names of the changed packages whose entries name it, sorted. */
+  packages: string[];
+  /** The entry line naming it (first seen), trimmed: the distribution's own words. */
+  line: string;
+  /** Impact rank from those words (higher is worse); 0 when they say nothing about impact. */
+  impact: number;
+}
+
+export interface SecuritySummary {
+  /** CVEs named in the entries the upgrades bring, most notable first. */
+  fixed: CveMention[];
+  /** CVEs named in the entries downgrades undo, most notable first. */
+  reopened: CveMention[];
+  /** Upgrades labelled security updates (CVE entries or a security pocket). */
+  securityUpdates: number;
+  /** Upgrades and downgrades whose entries may be incomplete or could not be read. */
+  withoutEntries: number;
+}

@@ -1,4 +1,4 @@
-import type { EntryType, FileEntry } from './types.js';
+import type { EntryType, FileEntry } from './entry.js';
 
 /**
  * The entries of one layer, stored by column instead of one object per entry: a layer of a

@@ -1,5 +1,3 @@
-import type { CatalogContext } from '../types.js';
-
 /**
  * Users and groups from `etc/passwd`, `etc/group` and `etc/shadow`. Only the state of a password is
  * kept (a hash set, locked, empty, or no shadow entry): a hash never leaves this module.
@@ -64,7 +62,7 @@ export function passwordState(field: string | undefined): PasswordState {
 }
 
 /** The accounts of an image (undefined when it has none of the three files). */
-export function readAccounts(ctx: Pick<CatalogContext, 'read'>): Accounts | undefined {
+export function readAccounts(ctx: { read(path: string): Buffer | undefined }): Accounts | undefined {
   const passwd = ctx.read('etc/passwd');
   const group = ctx.read('etc/group');
   const shadow = ctx.read('etc/shadow');
