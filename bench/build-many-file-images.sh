@@ -37,10 +37,7 @@ node)
   skopeo copy -q "oci:$L:node" "oci-archive:$OUT/node/node.oci.tar:node"
   ;;
 python)
-  mirror=$({ cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null || true; } \
-    | awk '/^URIs:/ {print $2} /^deb / {for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) {print $i; break}}' \
-    | awk '!/-security/ && /debian/ && !done {print; done = 1}')
-  [ -n "$mirror" ] || { echo "no Debian mirror configured in /etc/apt" >&2; exit 1; }
+  . "$(dirname "$0")/../__tests__/world/debian-archive.sh"
   mmdebstrap --quiet --variant=minbase --mode=root --aptopt='Acquire::Retries "3"' \
     --include=python3-numpy,python3-pandas,python3-scipy,python3-matplotlib,python3-sklearn \
     bookworm "$work/root" "deb $mirror bookworm main" </dev/null

@@ -22,12 +22,7 @@ work=$(mktemp -d "$OUT/.work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 trap 'echo "build-runtime-images.sh: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 
-# The archive's address is the one this machine's apt already uses (never hard-coded here).
-mirror=$({ cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null || true; } \
-  | awk '/^URIs:/ {print $2} /^deb / {for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) {print $i; break}}' \
-  | awk '!/-security/ && /debian/ && !done {print; done = 1}')
-[ -n "$mirror" ] || { echo "no Debian mirror configured in /etc/apt" >&2; exit 1; }
-mm() { mmdebstrap --quiet --variant=minbase --mode=root --aptopt='Acquire::Retries "3"' "$@" </dev/null; }
+. "$(dirname "$0")/../world/debian-archive.sh"
 
 echo "building bookworm minbase" >&2
 mm bookworm "$work/base" "deb $mirror bookworm main"

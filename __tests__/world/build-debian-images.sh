@@ -16,14 +16,8 @@ OUT=$(cd "$OUT" && pwd)
 work=$(mktemp -d "$OUT/.work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# The archive's address is the one this machine's apt already uses (never hard-coded here).
-mirror=$({ cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null || true; } \
-  | awk '/^URIs:/ {print $2} /^deb / {for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) {print $i; break}}' \
-  | awk '!/-security/ && /debian/ && !done {print; done = 1}')
-security=${mirror%/debian}/debian-security
+. "$(dirname "$0")/debian-archive.sh"
 [ -n "$mirror" ] || { echo "no Debian mirror configured in /etc/apt" >&2; exit 1; }
-
-mm() { mmdebstrap --quiet --variant=minbase --mode=root --aptopt='Acquire::Retries "3"' "$@" </dev/null; }
 
 echo "building bookworm (old)" >&2
 mm --include="less,netbase${EXTRA_OLD:+,$EXTRA_OLD}" bookworm "$work/old" "deb $mirror bookworm main"
