@@ -31733,11 +31733,31 @@ function attentionTally(items2) {
   const parts = ["high", "medium", "low"].filter((s) => n2(s) > 0).map((s) => `${n2(s)} ${s}`);
   return `${items2.length}${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
 }
+function groupAttention2(items2) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const it of items2) {
+    const key = JSON.stringify([it.severity, it.what, it.why, it.layer?.index, it.layer?.createdBy]);
+    const group = groups.get(key);
+    if (group) group.push(it);
+    else groups.set(key, [it]);
+  }
+  return [...groups.values()];
+}
+function subjects(group, name) {
+  const shown = group.slice(0, GROUP_NAMES).map(name);
+  if (group.length > GROUP_NAMES) shown.push(`and ${group.length - GROUP_NAMES} more`);
+  return shown.join(", ");
+}
 function attentionLines(items2) {
-  return items2.map((it) => {
-    const details2 = it.details.map((d) => escapeText(d, { max: 120 })).join(", ");
+  return groupAttention2(items2).map((group) => {
+    const it = group[0];
+    const subject = /* @__PURE__ */ __name((i2) => {
+      const details2 = i2.details.map((d) => escapeText(d, { max: 120 })).join(", ");
+      return `${escapeCode(i2.where, { table: false, max: 120 })}${details2 ? ` (${details2})` : ""}`;
+    }, "subject");
     const layer = it.layer === void 0 ? "" : ` \xB7 layer ${it.layer.index}${it.layer.createdBy ? `: ${escapeCode(it.layer.createdBy, { table: false, max: 80 })}` : ""}`;
-    return `- ${ICON[it.severity]} **${it.what}** ${escapeCode(it.where, { table: false, max: 120 })}${details2 ? ` (${details2})` : ""}: ${it.why}${layer}`;
+    const what2 = group.length > 1 ? `**${it.what}** (${group.length}):` : `**${it.what}**`;
+    return `- ${ICON[it.severity]} ${what2} ${subjects(group, subject)}: ${it.why}${layer}`;
   });
 }
 function attentionBlock(lines3, items2, limit, more) {
@@ -31749,22 +31769,30 @@ function attentionBlock(lines3, items2, limit, more) {
 function attentionText(items2, paint) {
   if (items2.length === 0) return [];
   const out = [`Attention: ${attentionTally(items2)}`];
-  for (const it of items2) {
-    const details2 = it.details.map((d) => terminalSafe(d, 120)).join(", ");
+  for (const group of groupAttention2(items2)) {
+    const it = group[0];
+    const subject = /* @__PURE__ */ __name((i2) => {
+      const details2 = i2.details.map((d) => terminalSafe(d, 120)).join(", ");
+      return `${terminalSafe(i2.where, 120)}${details2 ? ` (${details2})` : ""}`;
+    }, "subject");
     const layer = it.layer === void 0 ? "" : ` [layer ${it.layer.index}${it.layer.createdBy ? `: ${terminalSafe(it.layer.createdBy, 80)}` : ""}]`;
+    const what2 = group.length > 1 ? `${it.what} (${group.length})` : it.what;
     out.push(
-      `  ${paint[it.severity](it.severity.padEnd(6))} ${it.what}: ${terminalSafe(it.where, 120)}${details2 ? ` (${details2})` : ""} \u2014 ${it.why}${layer}`
+      `  ${paint[it.severity](it.severity.padEnd(6))} ${what2}: ${subjects(group, subject)} \u2014 ${it.why}${layer}`
     );
   }
   return out;
 }
-var ICON;
+var ICON, GROUP_NAMES;
 var init_attention2 = __esm({
   "src/render/attention.ts"() {
     "use strict";
     init_escape();
     ICON = { high: "\u{1F534}", medium: "\u{1F7E0}", low: "\u26AA" };
     __name(attentionTally, "attentionTally");
+    __name(groupAttention2, "groupAttention");
+    GROUP_NAMES = 12;
+    __name(subjects, "subjects");
     __name(attentionLines, "attentionLines");
     __name(attentionBlock, "attentionBlock");
     __name(attentionText, "attentionText");
@@ -32556,13 +32584,18 @@ ${lines3.join("\n")}
         }
         const packages = groups.reduce((n2, g) => n2 + g.changes.length, 0);
         const cves = new Set(groups.flatMap((g) => g.changes[0].changelog.cves)).size;
-        this.title = `<b>Why they changed</b>: changelog entries of ${plural(packages - without.length, "package")}${cves > 0 ? `, ${plural(cves, "CVE")}` : ""}`;
+        const described = packages - without.length;
+        this.title = described > 0 ? `<b>Why they changed</b>: changelog entries of ${plural(described, "package")}${cves > 0 ? `, ${plural(cves, "CVE")}` : ""}` : `<b>Why they changed</b>: no changelog entries`;
       }
       get total() {
         return this.folds.length;
       }
+      /**
+       * The section with at most `limit` folds. Cut to none, it is left out whole: a section of only
+       * "… and N more" says nothing, and the CVEs it held stay in the security line and the JSON report.
+       */
       render(limit, more) {
-        if (this.folds.length === 0) return "";
+        if (this.folds.length === 0 || limit === 0) return "";
         const shown = this.folds.slice(0, limit);
         if (this.folds.length > limit) shown.push(more(this.folds.length - limit));
         return `<details open>

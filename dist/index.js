@@ -103892,11 +103892,34 @@ function attentionTally(items2) {
   return `${items2.length}${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
 }
 __name(attentionTally, "attentionTally");
+function groupAttention2(items2) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const it of items2) {
+    const key = JSON.stringify([it.severity, it.what, it.why, it.layer?.index, it.layer?.createdBy]);
+    const group2 = groups.get(key);
+    if (group2) group2.push(it);
+    else groups.set(key, [it]);
+  }
+  return [...groups.values()];
+}
+__name(groupAttention2, "groupAttention");
+var GROUP_NAMES = 12;
+function subjects(group2, name) {
+  const shown = group2.slice(0, GROUP_NAMES).map(name);
+  if (group2.length > GROUP_NAMES) shown.push(`and ${group2.length - GROUP_NAMES} more`);
+  return shown.join(", ");
+}
+__name(subjects, "subjects");
 function attentionLines(items2) {
-  return items2.map((it) => {
-    const details2 = it.details.map((d) => escapeText(d, { max: 120 })).join(", ");
+  return groupAttention2(items2).map((group2) => {
+    const it = group2[0];
+    const subject = /* @__PURE__ */ __name((i2) => {
+      const details2 = i2.details.map((d) => escapeText(d, { max: 120 })).join(", ");
+      return `${escapeCode(i2.where, { table: false, max: 120 })}${details2 ? ` (${details2})` : ""}`;
+    }, "subject");
     const layer = it.layer === void 0 ? "" : ` \xB7 layer ${it.layer.index}${it.layer.createdBy ? `: ${escapeCode(it.layer.createdBy, { table: false, max: 80 })}` : ""}`;
-    return `- ${ICON[it.severity]} **${it.what}** ${escapeCode(it.where, { table: false, max: 120 })}${details2 ? ` (${details2})` : ""}: ${it.why}${layer}`;
+    const what2 = group2.length > 1 ? `**${it.what}** (${group2.length}):` : `**${it.what}**`;
+    return `- ${ICON[it.severity]} ${what2} ${subjects(group2, subject)}: ${it.why}${layer}`;
   });
 }
 __name(attentionLines, "attentionLines");
@@ -104655,13 +104678,18 @@ ${lines4.join("\n")}
     }
     const packages = groups.reduce((n2, g) => n2 + g.changes.length, 0);
     const cves = new Set(groups.flatMap((g) => g.changes[0].changelog.cves)).size;
-    this.title = `<b>Why they changed</b>: changelog entries of ${plural(packages - without.length, "package")}${cves > 0 ? `, ${plural(cves, "CVE")}` : ""}`;
+    const described = packages - without.length;
+    this.title = described > 0 ? `<b>Why they changed</b>: changelog entries of ${plural(described, "package")}${cves > 0 ? `, ${plural(cves, "CVE")}` : ""}` : `<b>Why they changed</b>: no changelog entries`;
   }
   get total() {
     return this.folds.length;
   }
+  /**
+   * The section with at most `limit` folds. Cut to none, it is left out whole: a section of only
+   * "… and N more" says nothing, and the CVEs it held stay in the security line and the JSON report.
+   */
   render(limit, more) {
-    if (this.folds.length === 0) return "";
+    if (this.folds.length === 0 || limit === 0) return "";
     const shown = this.folds.slice(0, limit);
     if (this.folds.length > limit) shown.push(more(this.folds.length - limit));
     return `<details open>

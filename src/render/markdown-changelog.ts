@@ -218,15 +218,23 @@ export class ChangelogSection {
     }
     const packages = groups.reduce((n, g) => n + g.changes.length, 0);
     const cves = new Set(groups.flatMap((g) => g.changes[0]!.changelog!.cves)).size;
-    this.title = `<b>Why they changed</b>: changelog entries of ${plural(packages - without.length, 'package')}${cves > 0 ? `, ${plural(cves, 'CVE')}` : ''}`;
+    const described = packages - without.length;
+    this.title =
+      described > 0
+        ? `<b>Why they changed</b>: changelog entries of ${plural(described, 'package')}${cves > 0 ? `, ${plural(cves, 'CVE')}` : ''}`
+        : `<b>Why they changed</b>: no changelog entries`;
   }
 
   get total(): number {
     return this.folds.length;
   }
 
+  /**
+   * The section with at most `limit` folds. Cut to none, it is left out whole: a section of only
+   * "… and N more" says nothing, and the CVEs it held stay in the security line and the JSON report.
+   */
   render(limit: number, more: (n: number) => string): string {
-    if (this.folds.length === 0) return '';
+    if (this.folds.length === 0 || limit === 0) return '';
     const shown = this.folds.slice(0, limit);
     if (this.folds.length > limit) shown.push(more(this.folds.length - limit));
     return `<details open>\n<summary>${this.title}</summary>\n\n${shown.join('\n\n')}\n\n</details>`;
