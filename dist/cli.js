@@ -10499,7 +10499,36 @@ var init_java = __esm({
 
 // src/catalog/probes/cargo-auditable.ts
 import { constants, inflateSync } from "node:zlib";
+function bitAt(buf, n2) {
+  const pos = 16 + n2;
+  return (buf[pos >> 3] ?? 0) >> (pos & 7) & 1;
+}
+function bitsAt(buf, from, count2) {
+  let v = 0;
+  for (let i2 = 0; i2 < count2; i2++) v |= bitAt(buf, from + i2) << i2;
+  return v;
+}
+function plausibleJsonDeflate(buf) {
+  const type = bitsAt(buf, 1, 2);
+  if (type === 3) return false;
+  if (type === 0)
+    return buf.length > 7 && (buf.readUInt16LE(3) ^ buf.readUInt16LE(5)) === 65535 && buf[7] === 123;
+  if (type === 1) {
+    let code = 0;
+    for (let i2 = 0; i2 < 8; i2++) code = code << 1 | bitAt(buf, 3 + i2);
+    return code === 48 + 123;
+  }
+  if (bitsAt(buf, 3, 5) > 29 || bitsAt(buf, 8, 5) > 29) return false;
+  const lengths = bitsAt(buf, 13, 4) + 4;
+  let kraft = 0;
+  for (let i2 = 0; i2 < lengths; i2++) {
+    const len = bitsAt(buf, 17 + 3 * i2, 3);
+    if (len > 0) kraft += 1 << 7 - len;
+  }
+  return kraft === 128;
+}
 function looksLikeAudit(buf) {
+  if (!plausibleJsonDeflate(buf)) return false;
   try {
     const head = inflateSync(buf.subarray(0, PROBE_BYTES), {
       finishFlush: constants.Z_SYNC_FLUSH,
@@ -10541,6 +10570,9 @@ var init_cargo_auditable = __esm({
     PROBE_BYTES = 64;
     HEADERS = [1, 94, 156, 218].map((flg) => Buffer.from([120, flg]));
     JSON_START = /^\{"(packages|format)":/;
+    __name(bitAt, "bitAt");
+    __name(bitsAt, "bitsAt");
+    __name(plausibleJsonDeflate, "plausibleJsonDeflate");
     __name(looksLikeAudit, "looksLikeAudit");
     __name(parseAudit, "parseAudit");
     CargoAuditSearch = class {

@@ -52335,7 +52335,39 @@ var MAX_CRATES = 1e4;
 var PROBE_BYTES = 64;
 var HEADERS = [1, 94, 156, 218].map((flg) => Buffer.from([120, flg]));
 var JSON_START = /^\{"(packages|format)":/;
+function bitAt(buf, n2) {
+  const pos = 16 + n2;
+  return (buf[pos >> 3] ?? 0) >> (pos & 7) & 1;
+}
+__name(bitAt, "bitAt");
+function bitsAt(buf, from, count2) {
+  let v = 0;
+  for (let i2 = 0; i2 < count2; i2++) v |= bitAt(buf, from + i2) << i2;
+  return v;
+}
+__name(bitsAt, "bitsAt");
+function plausibleJsonDeflate(buf) {
+  const type = bitsAt(buf, 1, 2);
+  if (type === 3) return false;
+  if (type === 0)
+    return buf.length > 7 && (buf.readUInt16LE(3) ^ buf.readUInt16LE(5)) === 65535 && buf[7] === 123;
+  if (type === 1) {
+    let code = 0;
+    for (let i2 = 0; i2 < 8; i2++) code = code << 1 | bitAt(buf, 3 + i2);
+    return code === 48 + 123;
+  }
+  if (bitsAt(buf, 3, 5) > 29 || bitsAt(buf, 8, 5) > 29) return false;
+  const lengths = bitsAt(buf, 13, 4) + 4;
+  let kraft = 0;
+  for (let i2 = 0; i2 < lengths; i2++) {
+    const len = bitsAt(buf, 17 + 3 * i2, 3);
+    if (len > 0) kraft += 1 << 7 - len;
+  }
+  return kraft === 128;
+}
+__name(plausibleJsonDeflate, "plausibleJsonDeflate");
 function looksLikeAudit(buf) {
+  if (!plausibleJsonDeflate(buf)) return false;
   try {
     const head = inflateSync(buf.subarray(0, PROBE_BYTES), {
       finishFlush: constants3.Z_SYNC_FLUSH,
