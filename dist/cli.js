@@ -30374,7 +30374,8 @@ async function readSmall(res, max2) {
   return body.toString("utf8");
 }
 function daemonImageName(reference) {
-  const name = reference.replace(/^docker-daemon:/, "");
+  const parsed = parseTransport(reference);
+  const name = parsed.transport === "docker-daemon" ? parsed.rest : reference;
   if (name === "")
     throw new ImageChangelogError("REFERENCE_INVALID", `no image named in "${reference}"`, {
       subject: reference
@@ -30389,6 +30390,7 @@ var init_daemon = __esm({
     "use strict";
     init_read_capped();
     init_errors();
+    init_source_reference();
     DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
     __name(parseDockerHost, "parseDockerHost");
     __name(badHost, "badHost");

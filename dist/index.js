@@ -61690,7 +61690,8 @@ async function readSmall(res, max2) {
 }
 __name(readSmall, "readSmall");
 function daemonImageName(reference) {
-  const name = reference.replace(/^docker-daemon:/, "");
+  const parsed = parseTransport(reference);
+  const name = parsed.transport === "docker-daemon" ? parsed.rest : reference;
   if (name === "")
     throw new ImageChangelogError("REFERENCE_INVALID", `no image named in "${reference}"`, {
       subject: reference

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ImageChangelogError } from '../util/errors.js';
 import type { Image, ImageSource, OpenImageOptions } from './types.js';
+import { parseTransport } from './source-reference.js';
 
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
 
@@ -199,7 +200,8 @@ async function readSmall(res: IncomingMessage, max: number): Promise<string> {
 
 /** `docker-daemon:NAME[:TAG]` -> the name the daemon is asked for (`:latest` added, as docker does). */
 export function daemonImageName(reference: string): string {
-  const name = reference.replace(/^docker-daemon:/, '');
+  const parsed = parseTransport(reference);
+  const name = parsed.transport === 'docker-daemon' ? parsed.rest : reference;
   if (name === '')
     throw new ImageChangelogError('REFERENCE_INVALID', `no image named in "${reference}"`, {
       subject: reference,
