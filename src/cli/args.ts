@@ -20,6 +20,18 @@ export interface CommonFlags {
   registryTimeoutMs?: number;
 }
 
+/** The flags of the commands that write a changelog (diff, dockerfile-diff). */
+export interface ChangelogFlags<S extends 'comment' | 'summary' | 'release'> extends CommonFlags {
+  format: Format;
+  surface: S;
+  output?: string;
+  exclude: string[];
+  defaultExcludes: boolean;
+  depth: number | 'all';
+  policy?: string;
+  exitCode: boolean;
+}
+
 export type Command =
   | { name: 'help'; topic?: string }
   | { name: 'version' }
@@ -28,29 +40,13 @@ export type Command =
       name: 'diff';
       previous?: string;
       image: string;
-      format: Format;
-      surface: 'comment' | 'summary' | 'release';
-      output?: string;
-      exclude: string[];
-      defaultExcludes: boolean;
-      depth: number | 'all';
-      policy?: string;
-      exitCode: boolean;
-    } & CommonFlags)
+    } & ChangelogFlags<'comment' | 'summary' | 'release'>)
   | ({
       name: 'dockerfile-diff';
       oldDockerfile: string;
       newDockerfile: string;
       buildArgs: Map<string, string>;
-      format: Format;
-      surface: 'comment' | 'summary';
-      output?: string;
-      exclude: string[];
-      defaultExcludes: boolean;
-      depth: number | 'all';
-      policy?: string;
-      exitCode: boolean;
-    } & CommonFlags)
+    } & ChangelogFlags<'comment' | 'summary'>)
   | ({
       name: 'policy-check';
       policy?: string;
@@ -172,7 +168,7 @@ const changelogOptions: OptionSpec = {
 function changelogFlags<S extends 'comment' | 'summary' | 'release'>(
   v: Record<string, unknown>,
   surfaces: readonly S[],
-) {
+): ChangelogFlags<S> {
   const format = v.format as Format;
   if (!FORMATS.includes(format)) throw usageError(`--format must be markdown, json or text, got '${format}'`);
   const surface = v.surface as S;
