@@ -110,7 +110,11 @@ export async function inspect(
  * How the scan reads: one capture spec, made from every cataloger in the run, given to both the
  * layer reader and the cache (a cache keyed by another spec would hand back indexes missing files).
  */
-function scanOptions(request: ScanRequest, ports: Ports, sources: ScanOptions['sources']): ScanOptions {
+export function scanOptions(
+  request: ScanRequest,
+  ports: Ports,
+  sources: ScanOptions['sources'],
+): ScanOptions {
   const limits = { ...DEFAULT_LIMITS, ...definedOnly(request.limits ?? {}) };
   const catalogers = [...defaultCatalogers, ...(request.extraCatalogers ?? [])];
   const capture = defaultCaptureSpec({ maxFileBytes: limits.maxCaptureBytes, catalogers });
