@@ -247,6 +247,46 @@ describe.skipIf(missing.length > 0)('action Dockerfile mode', () => {
     expect(body.match(/^### /gm)).toHaveLength(1);
   });
 
+  it('reads a layer two stage pairs share once, with the cache off: counted on the registry side', async () => {
+    // Two pairs: build 12.7 -> tools/builder:1 and final 12.7 -> 12.8. The 12.7 layer is in both pairs
+    // (and in both bases of the final pair); each pair opens its images on its own, so only the run's
+    // shared layer indexes keep the second pair from downloading it again.
+    const layersOf = (ref: string): string[] =>
+      (
+        JSON.parse(skopeo(['inspect', '--tls-verify=false', `docker://${registry.host}/${ref}`])) as {
+          Layers: string[];
+        }
+      ).Layers;
+    const [old, next, builder] = ['library/debian:12.7', 'library/debian:12.8', 'tools/builder:1'].map(
+      layersOf,
+    );
+    const shared = old!.filter((d) => next!.includes(d));
+    expect(shared.length).toBeGreaterThan(0);
+    const refs = await repoWith(
+      workspace,
+      {
+        Dockerfile: `FROM ${host}/library/debian:12.7 AS build\nRUN true\nFROM ${host}/library/debian:12.7\nCOPY --from=build /etc/os-release /b\n`,
+      },
+      {
+        Dockerfile: `FROM ${host}/tools/builder:1 AS build\nRUN true\nFROM ${host}/library/debian:12.8\nCOPY --from=build /etc/os-release /b\n`,
+      },
+    );
+    const r = await run(pullRequestEvent(refs)); // cache: 'false'
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const body = comments()[0]!.body;
+    expect(body).toContain('The base image of 2 of 2 stages changed.');
+    expect(body.match(/^### /gm)).toHaveLength(2);
+    const layerGets = proxy.seen
+      .filter((q) => q.method === 'GET' && /\/blobs\/sha256:/.test(q.path))
+      .map((q) => q.path.replace(/^.*\/blobs\//, ''))
+      .filter((d) => [...old!, ...next!, ...builder!].includes(d));
+    const times = new Map<string, number>();
+    for (const d of layerGets) times.set(d, (times.get(d) ?? 0) + 1);
+    expect([...times.keys()].sort()).toEqual([...new Set([...old!, ...next!, ...builder!])].sort());
+    expect([...times.values()].every((n) => n === 1)).toBe(true);
+  });
+
   it('reads an added Dockerfile through the GitHub API when the history is not in the workspace: a first release', async () => {
     const headSha = 'b'.repeat(40);
     gh.pullFiles.set(7, [

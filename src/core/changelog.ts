@@ -1,6 +1,6 @@
 import type { Platform } from '../oci/types.js';
 import { parsePlatform } from '../oci/platform.js';
-import { DiskLayerIndexCache } from '../cache/layer-index-cache.js';
+import { DiskLayerIndexCache, MemoryLayerIndexCache } from '../cache/layer-index-cache.js';
 import type { Cataloger, Inventory } from '../catalog/types.js';
 import { defaultCatalogers, defaultCaptureSpec } from '../catalog/registry.js';
 import type { Changes, DiffOptions } from '../diff/types.js';
@@ -11,6 +11,7 @@ import type { LayerProgress } from '../scan/layer-indexer.js';
 import { DEFAULT_LIMITS, diffOptions, type ScanLimits } from './defaults.js';
 import { loadPolicy, type PolicyChoice } from './policy-choice.js';
 import { openRegistryAccess, type RegistryAccess } from './registry-access.js';
+import type { RemoteSources } from '../image/remote-sources.js';
 import { resolvePreviousImage, type PreviousImage } from './previous.js';
 import type { BlobProgress } from '../image/registry.js';
 
@@ -68,12 +69,31 @@ export interface Changelog {
 }
 
 /**
- * The use case: resolve the previous image, read both images (each distinct layer once), catalog,
- * diff and check the policy. A bad policy fails before any image is read.
+ * What the image pairs of one run share: one registry client (its tokens and download slots), and
+ * the layer indexes read so far, so a layer two pairs hold (two stages on one base) is read once
+ * even without a persistent cache. The indexes stay in memory until the run ends.
  */
-export async function buildChangelog(request: ChangelogRequest, ports: Ports = {}): Promise<Changelog> {
+export interface RunSession {
+  remote: RemoteSources;
+  layers: MemoryLayerIndexCache;
+}
+
+export function openRunSession(ports: Ports = {}): RunSession {
+  return { remote: openRegistryAccess(registryWithProgress(ports)), layers: new MemoryLayerIndexCache() };
+}
+
+/**
+ * The use case: resolve the previous image, read both images (each distinct layer once), catalog,
+ * diff and check the policy. A bad policy fails before any image is read. Several pairs of one run
+ * pass one `session`.
+ */
+export async function buildChangelog(
+  request: ChangelogRequest,
+  ports: Ports = {},
+  session: RunSession = openRunSession(ports),
+): Promise<Changelog> {
   const policy = request.policy ? await loadPolicy(request.policy) : undefined;
-  const remote = openRegistryAccess(registryWithProgress(ports));
+  const remote = session.remote;
   const previous = await resolvePreviousImage(request.image, request.previous, remote, (m) =>
     ports.progress?.note?.(m),
   );
@@ -82,7 +102,7 @@ export async function buildChangelog(request: ChangelogRequest, ports: Ports = {
     previous,
     request.image,
     diffOptions(request.diff),
-    scanOptions(request, ports, remote.sources),
+    scanOptions(request, ports, remote.sources, session.layers),
   );
   const verdict = policy
     ? evaluatePolicy(policy, result.changes, result.after, request.now ?? new Date())
@@ -110,7 +130,12 @@ export async function inspect(
  * How the scan reads: one capture spec, made from every cataloger in the run, given to both the
  * layer reader and the cache (a cache keyed by another spec would hand back indexes missing files).
  */
-function scanOptions(request: ScanRequest, ports: Ports, sources: ScanOptions['sources']): ScanOptions {
+function scanOptions(
+  request: ScanRequest,
+  ports: Ports,
+  sources: ScanOptions['sources'],
+  memory?: MemoryLayerIndexCache,
+): ScanOptions {
   const limits = { ...DEFAULT_LIMITS, ...definedOnly(request.limits ?? {}) };
   const catalogers = [...defaultCatalogers, ...(request.extraCatalogers ?? [])];
   const capture = defaultCaptureSpec({ maxFileBytes: limits.maxCaptureBytes, catalogers });
@@ -122,7 +147,11 @@ function scanOptions(request: ScanRequest, ports: Ports, sources: ScanOptions['s
     catalogers,
     capture,
     limits: { maxUncompressedBytes: limits.maxLayerBytes, maxEntries: limits.maxEntries },
-    ...(ports.cacheDir !== undefined ? { cache: new DiskLayerIndexCache(ports.cacheDir, capture) } : {}),
+    ...(ports.cacheDir !== undefined
+      ? { cache: new DiskLayerIndexCache(ports.cacheDir, capture) }
+      : memory
+        ? { cache: memory }
+        : {}),
     ...(progress?.onPhase ? { onPhase: progress.onPhase.bind(progress) } : {}),
     ...(progress?.onLayer ? { onLayer: progress.onLayer.bind(progress) } : {}),
   };

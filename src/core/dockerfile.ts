@@ -1,6 +1,6 @@
 import type { Changes, DiffOptions } from '../diff/types.js';
 import type { Verdict } from '../policy/types.js';
-import { buildChangelog, type Ports, type ScanRequest } from './changelog.js';
+import { buildChangelog, openRunSession, type Ports, type ScanRequest } from './changelog.js';
 import type { PolicyChoice } from './policy-choice.js';
 import { pairStages, type RootBase, type StagePair } from '../dockerfile/pair.js';
 import { readDockerfile, type Dockerfile } from '../dockerfile/stages.js';
@@ -124,12 +124,14 @@ export interface DockerfileChangelogRequest extends DockerfileRequest, Omit<Scan
 /**
  * The base-image changelogs of a pull request's Dockerfiles: each changed stage compared exactly as
  * an image pair (buildChangelog: manifests first, each distinct layer of the pair read once, the layer
- * cache applying, the policy checked).
+ * cache applying, the policy checked). All pairs share one registry client and the layers read so
+ * far, so a layer of two stage pairs (or of two Dockerfiles) is read once even with the cache off.
  */
 export function buildDockerfileChangelogs(
   request: DockerfileChangelogRequest,
   ports: Ports = {},
 ): Promise<DockerfileChangelog[]> {
+  const session = openRunSession(ports);
   return compareDockerfiles(request, async (previous, image, platform) => {
     const c = await buildChangelog(
       {
@@ -143,6 +145,7 @@ export function buildDockerfileChangelogs(
         ...(request.now ? { now: request.now } : {}),
       },
       ports,
+      session,
     );
     return {
       changes: c.changes,

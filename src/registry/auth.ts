@@ -1,6 +1,7 @@
 import { ImageChangelogError } from '../util/errors.js';
 import type { Credential, CredentialStore } from './credentials.js';
 import { header, readBody, type HttpResponse } from './http.js';
+import { finalRateLimit, rateLimitFailure } from './rate-limit.js';
 import { isRetryableStatus, TransientError, withRetries, type RetryPolicy } from './retry.js';
 
 /** One challenge of a `WWW-Authenticate` header. */
@@ -107,6 +108,8 @@ export class RegistryAuth {
       res.resume();
       if (status === 200) return undefined;
       if (status === 401) return pickChallenge(header(res, 'www-authenticate'), this.o.registry);
+      if (status === 429)
+        throw rateLimitFailure(res, this.o.registry, 'the API root', this.o.retry.maxRetryAfterMs);
       if (isRetryableStatus(status))
         throw new TransientError(
           `${this.o.registry} answered ${status} to /v2/`,
@@ -122,7 +125,7 @@ export class RegistryAuth {
       );
     }).catch((err: unknown) => {
       this.pinged = undefined; // a later call may try again
-      throw exhausted(err, `${this.o.registry}`, 'the API root', this.o.retry.maxAttempts);
+      throw exhausted(err, this.o.registry, this.o.registry, 'the API root', this.o.retry.maxAttempts);
     });
     return this.pinged;
   }
@@ -215,6 +218,9 @@ export class RegistryAuth {
       }
       const status = res.status;
       if (status === 200) return readBody(res.res, MAX_TOKEN_RESPONSE, subject);
+      // Docker Hub's token service counts too: its 429 is the same rate-limit line, never a vague failure.
+      if (status === 429)
+        throw rateLimitFailure(res.res, this.o.registry, subject, this.o.retry.maxRetryAfterMs);
       res.res.resume();
       if (isRetryableStatus(status))
         throw new TransientError(`token service answered ${status}`, status, header(res.res, 'retry-after'));
@@ -229,7 +235,7 @@ export class RegistryAuth {
         },
       );
     }).catch((err: unknown) => {
-      throw exhausted(err, url.host, subject, this.o.retry.maxAttempts);
+      throw exhausted(err, this.o.registry, url.host, subject, this.o.retry.maxAttempts);
     });
     let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown; refresh_token?: unknown };
     try {
@@ -261,8 +267,10 @@ export class RegistryAuth {
  * Retries already happened here: what is left is final, so it must not look transient to an
  * outer retry loop (which would multiply the attempts).
  */
-function exhausted(err: unknown, host: string, what: string, attempts: number): unknown {
+function exhausted(err: unknown, registry: string, host: string, what: string, attempts: number): unknown {
   if (err instanceof ImageChangelogError) return err;
+  const limited = finalRateLimit(err, registry, what);
+  if (limited) return limited;
   const why =
     err instanceof TransientError
       ? err.message

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { ImageChangelogError } from '../util/errors.js';
 import { header } from './http.js';
+import { finalRateLimit } from './rate-limit.js';
 import { isTransient, retryDelay, sleepFor, TransientError, type RetryPolicy } from './retry.js';
 
 export interface BlobResponse {
@@ -16,6 +17,8 @@ export interface VerifiedBlobOptions {
   size?: number;
   /** For messages: `blob sha256:… of ghcr.io/org/app`. */
   subject: string;
+  /** The registry host, for the rate-limit line when 429s outlast the retries. */
+  registry?: string;
   retry: RetryPolicy;
   /** Open the blob from byte `offset` (a Range request when offset > 0); throws on a bad status. */
   fetch: (offset: number) => Promise<BlobResponse>;
@@ -64,6 +67,8 @@ async function firstResponse(o: VerifiedBlobOptions): Promise<BlobResponse> {
 
 function finalError(o: VerifiedBlobOptions, err: unknown, attempts: number): Error {
   if (err instanceof ImageChangelogError) return err;
+  const limited = o.registry !== undefined ? finalRateLimit(err, o.registry, o.subject) : undefined;
+  if (limited) return limited;
   const message = err instanceof Error ? err.message : String(err);
   const code =
     (err as { code?: string } | undefined)?.code === 'IDLE_TIMEOUT' ? 'REGISTRY_TIMEOUT' : 'BLOB_DOWNLOAD';

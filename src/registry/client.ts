@@ -29,7 +29,7 @@ import {
   type RetryPolicy,
 } from './retry.js';
 import { nextLink } from './link-header.js';
-import { rateLimitError, readRateLimit, worthRetrying, type RateLimitInfo } from './rate-limit.js';
+import { finalRateLimit, rateLimitFailure } from './rate-limit.js';
 
 export { nextLink };
 
@@ -244,6 +244,7 @@ export class RegistryClient {
     return openVerifiedBlob({
       digest,
       subject,
+      registry: repo.registry,
       retry: this.retry,
       ...(options.size !== undefined ? { size: options.size } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -329,7 +330,8 @@ export class RegistryClient {
       return await withRetries(this.retry, attempt);
     } catch (err) {
       if (err instanceof ImageChangelogError) throw err;
-      if (err instanceof RateLimited) throw rateLimitError(registry, subject, err.info);
+      const limited = finalRateLimit(err, registry, subject);
+      if (limited) throw limited;
       const code = (err as NodeJS.ErrnoException).code;
       const why = err instanceof TransientError ? err.message : `${code ?? (err as Error).message}`;
       throw new ImageChangelogError(
@@ -347,14 +349,8 @@ export class RegistryClient {
     notFoundCode: ErrorCode,
   ): Promise<never> {
     const { status } = r;
-    if (status === 429) {
-      const info = readRateLimit(r.res);
-      r.res.resume();
-      // No pulls left until a reset we will not wait for: say so now instead of retrying into it.
-      if (!worthRetrying(info, this.retry.maxRetryAfterMs))
-        throw rateLimitError(repo.registry, subject, info);
-      throw new RateLimited(`${subject}: the registry answered 429`, info, header(r.res, 'retry-after'));
-    }
+    // No pulls left until a reset we will not wait for: say so now instead of retrying into it.
+    if (status === 429) throw rateLimitFailure(r.res, repo.registry, subject, this.retry.maxRetryAfterMs);
     if (isRetryableStatus(status)) {
       r.res.resume();
       throw new TransientError(
@@ -380,17 +376,6 @@ export class RegistryClient {
     throw new ImageChangelogError('REGISTRY_ERROR', `${subject}: the registry answered ${status}${detail}`, {
       subject: where,
     });
-  }
-}
-
-/** A 429 worth another attempt; when the attempts run out it becomes the rate-limit line. */
-class RateLimited extends TransientError {
-  constructor(
-    message: string,
-    readonly info: RateLimitInfo,
-    retryAfter: string | undefined,
-  ) {
-    super(message, 429, retryAfter);
   }
 }
 

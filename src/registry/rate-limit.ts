@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ImageChangelogError } from '../util/errors.js';
 import { header } from './http.js';
-import { parseRetryAfter } from './retry.js';
+import { parseRetryAfter, TransientError } from './retry.js';
 import { isDockerHubHost } from '../oci/reference.js';
 
 /** What a registry's 429 says about its limit (Docker Hub: `ratelimit-limit: 100;w=21600`). */
@@ -83,4 +83,41 @@ export function rateLimitError(registry: string, subject: string, info: RateLimi
 export function worthRetrying(info: RateLimitInfo, maxWaitMs: number): boolean {
   if (info.remaining !== 0) return true;
   return info.resetInMs !== undefined && info.resetInMs <= maxWaitMs;
+}
+
+/** A 429 worth another attempt; when the attempts run out it becomes the rate-limit line. */
+export class RateLimited extends TransientError {
+  constructor(
+    message: string,
+    readonly info: RateLimitInfo,
+    retryAfter: string | undefined,
+  ) {
+    super(message, 429, retryAfter);
+  }
+}
+
+/**
+ * A 429 answer as an error: the rate-limit line at once when no pulls are left and the reset is
+ * further off than we wait, else a RateLimited that the retry loop tries again (and that becomes the
+ * same line, through `finalRateLimit`, when the attempts run out).
+ */
+export function rateLimitFailure(
+  res: IncomingMessage,
+  registry: string,
+  subject: string,
+  maxWaitMs: number,
+): ImageChangelogError | RateLimited {
+  const info = readRateLimit(res);
+  res.resume();
+  if (!worthRetrying(info, maxWaitMs)) return rateLimitError(registry, subject, info);
+  return new RateLimited(`${subject}: the registry answered 429`, info, header(res, 'retry-after'));
+}
+
+/** A RateLimited that outlasted the retries, as the rate-limit line; anything else undefined. */
+export function finalRateLimit(
+  err: unknown,
+  registry: string,
+  subject: string,
+): ImageChangelogError | undefined {
+  return err instanceof RateLimited ? rateLimitError(registry, subject, err.info) : undefined;
 }
