@@ -63,11 +63,18 @@ describe('changelog entries in markdown, from hostile images', () => {
     for (const t of tables(md)) expect(new Set(t)).toEqual(new Set([t[0]]));
   });
 
-  it('names the downgrade that reopens a CVE before any folded section', () => {
+  it('names the CVE count on the first screen, before any folded section', () => {
+    // The downgrade's reopened CVE is named in the Attention block: __tests__/diff/attention/downgrade-cves.test.ts.
     const md = renderMarkdown(changes, { surface: 'comment' });
     const first = md.slice(0, md.indexOf('<details'));
-    expect(first).toMatch(/Downgrade reopens 1 CVE.*`downer`.*`CVE-2025-0001`/);
     expect(first).toMatch(/🔒 \*\*30 CVEs fixed\*\*/);
+  });
+
+  it('still names the reopened CVE when the budget leaves the Attention block only its count', () => {
+    const md = renderMarkdown(changes, { surface: 'comment', budget: 1200 });
+    expect(md.length).toBeLessThanOrEqual(1200);
+    expect(md).toContain('The details do not fit here');
+    expect(md).toMatch(/Downgrade reopens 1 CVE.*`downer`.*`CVE-2025-0001`/);
   });
 
   it('fits every surface with hundreds of packages of long changelogs, folds cut with "… and N more"', () => {

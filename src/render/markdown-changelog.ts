@@ -32,8 +32,11 @@ export function securityLine(changes: Changes): string | undefined {
   );
 }
 
-/** Attention lines for downgrades that undo CVE fixes (one per downgrade, bounded). */
-export function downgradeAttention(changes: Changes, limit = 10): string[] {
+/**
+ * Downgrades that undo CVE fixes, one line each (bounded): for the minimal form, where the Attention
+ * block (whose downgrade items name them otherwise) shows only its count.
+ */
+export function downgradeReopenLines(changes: Changes, limit = 10): string[] {
   const down = changes.packages.filter((p) => p.kind === 'downgraded' && (p.changelog?.cves.length ?? 0) > 0);
   const lines = down.slice(0, limit).map((p) => {
     const notes = p.changelog!;

@@ -6,7 +6,7 @@ import { plural, stateFileChanges } from './format.js';
 import { attentionBlock, attentionLines } from './attention.js';
 import { headline, overviewTable, prepareVerdict, verdictBlock } from './markdown-head.js';
 import { MarkdownSections } from './markdown-sections.js';
-import { ChangelogSection, downgradeAttention, securityLine } from './markdown-changelog.js';
+import { ChangelogSection, downgradeReopenLines, securityLine } from './markdown-changelog.js';
 import { releaseSummary } from './release-summary.js';
 
 export type { Surface } from './budget.js';
@@ -50,7 +50,7 @@ export function renderMarkdown(changes: Changes, options: MarkdownOptions): stri
     `### ${options.title !== undefined ? escapeText(options.title) : `Image changelog: ${escapeCode(changes.after.summary.reference, { table: false, max: 120 })}`}`,
   );
   const head = top.join('\n');
-  const line = [headline(changes), securityLine(changes), ...downgradeAttention(changes)]
+  const line = [headline(changes), securityLine(changes)]
     .filter((l): l is string => l !== undefined)
     .join('\n');
   const notes = new ChangelogSection(changes);
@@ -82,6 +82,8 @@ export function renderMarkdown(changes: Changes, options: MarkdownOptions): stri
       head,
       line,
       attentionBlock(attention, changes.attention, 0, more),
+      // The Attention items named the CVEs downgrades reopen; with none shown, these lines still do.
+      downgradeReopenLines(changes).join('\n'),
       policy ? verdictBlock(policy, 0, more) : undefined,
       `The details do not fit here; see the full JSON report${options.fullReportHint ?? ''}.`,
     ]);

@@ -13,7 +13,7 @@ const LAUNCH_PROBLEMS: Record<string, string> = {
   'not-in-path': "is not found on the image's PATH",
 };
 
-/** Items from the image's configuration: root, the program it starts, ports, secret settings, OS, downgrades. */
+/** Items from the image's configuration: root, the program it starts, ports, secret settings, OS. */
 export function imageAttention(ctx: AttentionContext): AttentionItem[] {
   const out: AttentionItem[] = [];
   const { before, after, changes } = ctx;
@@ -130,27 +130,6 @@ export function imageAttention(ctx: AttentionContext): AttentionItem[] {
     );
   }
 
-  for (const p of changes.packages) {
-    if (p.kind !== 'downgraded') continue;
-    out.push(
-      item({
-        kind: 'downgrade',
-        severity: 'high',
-        what: 'package downgraded',
-        where: p.name,
-        whereKind: 'package',
-        details: [`${p.before?.version ?? '?'} → ${p.after?.version ?? '?'}`, p.ecosystem],
-        why: 'an older version can bring back bugs and vulnerabilities fixed since',
-        ...((): Pick<AttentionItem, 'layer'> => {
-          const layer = layerOf(
-            after,
-            after.packages.find((x) => x.ecosystem === p.ecosystem && x.name === p.name)?.layer,
-          );
-          return layer ? { layer } : {};
-        })(),
-      }),
-    );
-  }
   return out;
 }
 

@@ -2,6 +2,7 @@ import type { Inventory } from '../../catalog/types.js';
 import { ATTENTION_KINDS, type AttentionItem, type Changes } from '../types.js';
 import { accountAttention } from './accounts.js';
 import type { AttentionContext } from './context.js';
+import { downgradeAttention } from './downgrades.js';
 import { fileAttention } from './files.js';
 import { imageAttention } from './image.js';
 import { toolAttention } from './tools.js';
@@ -43,6 +44,7 @@ export function computeAttention(
   return rankAttention([
     ...fileAttention(ctx),
     ...imageAttention(ctx),
+    ...downgradeAttention(ctx),
     ...accountAttention(ctx),
     ...toolAttention(ctx),
   ]);
