@@ -340,7 +340,7 @@ describe.skipIf(missing.length > 0)('action Dockerfile mode', () => {
     const errors = commandLines(r, 'error');
     expect(errors).toEqual([
       `::error::${host} rate limit reached while fetching manifest ${host}/library/debian:12.8: 0 of 100 pulls left per 6 h, resets in 1 h ` +
-        '(log in to raise the limit: docker/login-action before this step or registry-username/registry-password in the action, docker login for the CLI; nothing was compared)',
+        '(log in to raise the limit: docker/login-action before this step (or registry-username/registry-password when the action compares an image), docker login for the CLI; nothing was compared)',
     ]);
     expect(proxy.requestsFor('library/debian').filter((p) => p.includes('/manifests/'))).toHaveLength(1);
     expect(comments()).toEqual([]);

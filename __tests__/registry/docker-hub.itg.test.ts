@@ -199,7 +199,7 @@ describe.skipIf(missing.length > 0)('Docker Hub library names and the anonymous 
     expect((err as ImageChangelogError).oneLine()).toBe(
       'Docker Hub rate limit reached while fetching a token for repository:library/node:pull from auth.docker.io: ' +
         '0 of 100 pulls left per 6 h, resets in 2 h (log in to raise the limit: docker/login-action before this step ' +
-        'or registry-username/registry-password in the action, docker login for the CLI; nothing was compared)',
+        '(or registry-username/registry-password when the action compares an image), docker login for the CLI; nothing was compared)',
     );
     expect(seen.filter((q) => q.host === 'auth.docker.io')).toHaveLength(1);
     expect(seen.filter((q) => q.path.includes('/blobs/'))).toEqual([]);
