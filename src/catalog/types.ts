@@ -160,6 +160,8 @@ export interface ImageSummary {
     size: number;
     uncompressedSize: number;
     createdBy?: string;
+    /** How the layer is stored, from its first bytes (gzip, zstd, or none: an uncompressed tar). */
+    compression?: 'gzip' | 'zstd' | 'none';
   }>;
   compressedSize: number;
   uncompressedSize: number;
