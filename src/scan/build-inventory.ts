@@ -21,6 +21,7 @@ export function summarizeImage(image: Image, indexes: readonly LayerIndex[]): Im
       size: l.size >= 0 ? l.size : (idx?.compressedSize ?? 0),
       uncompressedSize: idx?.uncompressedSize ?? 0,
       ...(createdBy !== undefined ? { createdBy } : {}),
+      ...(idx?.compression !== undefined ? { compression: idx.compression } : {}),
     };
   });
   const summary: ImageSummary = {
