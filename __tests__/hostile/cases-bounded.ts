@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import assert from 'node:assert/strict';
 import { resolveOwnership, resolvePath } from '../../src/catalog/ownership.js';
 import { parseGemspec } from '../../src/catalog/lang/gem.js';
@@ -12,8 +13,13 @@ import { trimTrailingNuls } from '../../src/util/trim-nul.js';
 import type { Package } from '../../src/catalog/types.js';
 import { memoryLayer } from '../helpers/memory-layer.js';
 import { rawTar } from '../helpers/raw-tar.js';
-import { readAndSquash } from './corpus-runner.js';
-import { paxData, paxEntry, rawHeader } from './hostile-tar.js';
+import type { Image } from '../../src/image/types.js';
+import { readLayer } from '../../src/layers/read-layer.js';
+import { buildInventory } from '../../src/scan/build-inventory.js';
+import { RegistryClient } from '../../src/registry/client.js';
+import { FakeRegistry, type Fault } from '../helpers/fake-registry.js';
+import { NO_CAPTURE, readAndSquash } from './corpus-runner.js';
+import { paxData, paxEntry, plainLayer, rawHeader } from './hostile-tar.js';
 
 /**
  * Bounded work (issue 12): small crafted inputs that once cost minutes of CPU or gigabytes of memory.
@@ -56,7 +62,7 @@ export const boundedCases: BoundedCase[] = [
       assert.deepEqual(problems, []);
       const file = files.find((f) => f.path === `${path}/f`);
       assert.equal(file?.ownership, 'package');
-      assert.deepEqual(file?.owners, ['dpkg:deep']);
+      assert.deepEqual(file?.owners, [{ ecosystem: 'dpkg', name: 'deep' }]);
     },
   },
   {
@@ -89,7 +95,7 @@ export const boundedCases: BoundedCase[] = [
       assert.equal(resolvePath(tree, `${long}/f`), `${long}/f`);
       assert.equal(resolvePath(tree, 'l/f'), 'etc/f');
       const { files } = resolveOwnership(tree, [pkg([`${long}/x`, 'l/f'])], []);
-      assert.deepEqual(files.find((f) => f.path === 'etc/f')?.owners, ['dpkg:deep']);
+      assert.deepEqual(files.find((f) => f.path === 'etc/f')?.owners, [{ ecosystem: 'dpkg', name: 'deep' }]);
     },
   },
   {
@@ -168,6 +174,163 @@ export const boundedCases: BoundedCase[] = [
       // Two wildcards, a globstar and an escaped star stay accepted.
       parsePolicy('rules:\n  - { id: r, action: stop, files: { path: "**/lib*.so*" } }\n', FILE);
       parsePolicy('rules:\n  - { id: r, action: stop, files: { path: "opt/\\\\*a*b*" } }\n', FILE);
+    },
+  },
+  {
+    name: 'zstd: five frames declaring 2 GB in a 10 KB layer, and a 2 GB window, on the JavaScript decoder (was 9.8 GB)',
+    run: async () => {
+      const frame = (header: number[]): Buffer => {
+        const block = 1 | (2000 << 3); // last, raw, 2,000 bytes
+        return Buffer.concat([
+          Buffer.from([0x28, 0xb5, 0x2f, 0xfd, ...header]),
+          Buffer.from([block & 0xff, (block >> 8) & 0xff, block >> 16]),
+          Buffer.alloc(2000, 0x61),
+        ]);
+      };
+      const twoGB = [0, 0, 0, 0x80, 0, 0, 0, 0]; // 2^31, little-endian
+      const content = plainLayer(Buffer.concat(Array.from({ length: 5 }, () => frame([0xe0, ...twoGB]))));
+      assert.ok(content.stored.length < 11_000);
+      await assert.rejects(readLayer(content, NO_CAPTURE, { nativeZstd: false }), (err: unknown) => {
+        assert.ok(err instanceof ImageChangelogError);
+        assert.equal(err.code, 'LAYER_TOO_LARGE');
+        assert.match(
+          err.message,
+          /a zstd frame declares a window of 2147483648 bytes, past the 134217728-byte/,
+        );
+        return true;
+      });
+      // Not single-segment: window descriptor exponent 21 (2^31); no content size.
+      const window = plainLayer(frame([0x00, 21 << 3]));
+      await assert.rejects(
+        readLayer(window, NO_CAPTURE, { nativeZstd: false }),
+        /declares a window of 2147483648 bytes/,
+      );
+      // Under a smaller layer cap, a declared content size over it is refused the same way.
+      // A 1 KB window and a content size of 2^28.
+      const small = plainLayer(frame([0xc0, 0, 0, 0, 0, 0x10, 0, 0, 0, 0]));
+      await assert.rejects(
+        readLayer(small, NO_CAPTURE, { nativeZstd: false, maxUncompressedBytes: 16 << 20 }),
+        /declares a content size of 268435456 bytes, past the 16777216-byte uncompressed cap/,
+      );
+    },
+  },
+  {
+    name: "silent oddities: squash warnings reach the inventory's problems; a descriptor size that lies is an error",
+    run: async () => {
+      const layer = memoryLayer(
+        rawTar(
+          rawHeader({ name: 'early', typeflag: '1', linkname: 'later' }),
+          rawHeader({ name: 'later', typeflag: '0', size: 1 }),
+          Buffer.from('x'.padEnd(512, '\0')),
+          rawHeader({ name: 'd', typeflag: '5' }),
+          rawHeader({ name: 'to-dir', typeflag: '1', linkname: 'd' }),
+          rawHeader({ name: 'gone', typeflag: '1', linkname: 'nowhere' }),
+        ),
+      );
+      const index = await readLayer(layer, NO_CAPTURE);
+      const image: Image = {
+        reference: 'test',
+        manifestDigest: layer.digest,
+        availablePlatforms: [],
+        platform: { os: 'linux', architecture: 'amd64' },
+        manifest: { schemaVersion: 2, config: { mediaType: '', digest: layer.digest, size: 0 }, layers: [] },
+        configDigest: layer.digest,
+        config: { rootfs: { type: 'layers', diff_ids: [layer.diffID] } },
+        layers: [layer],
+        close: () => Promise.resolve(),
+      };
+      const inventory = await buildInventory(image, [index], []);
+      const problems = inventory.problems.map((p) => [p.code, p.path, p.layer]);
+      assert.deepEqual(problems, [
+        ['HARDLINK_TARGET_MISSING', 'early', 0],
+        ['HARDLINK_TO_DIR', 'to-dir', 0],
+        ['HARDLINK_TARGET_MISSING', 'gone', 0],
+      ]);
+      const lying = { ...layer, size: layer.size + 1000 };
+      await assert.rejects(readLayer(lying, NO_CAPTURE), (err: unknown) => {
+        assert.ok(err instanceof ImageChangelogError);
+        assert.equal(err.code, 'SIZE_MISMATCH');
+        assert.equal(
+          err.message,
+          `layer ${layer.digest}: its descriptor says ${layer.size + 1000} bytes, the blob has ${layer.size}`,
+        );
+        return true;
+      });
+    },
+  },
+  {
+    name: 'registry: a manifest trickling one byte every 200 ms meets the request deadline (was: never times out)',
+    run: async () => {
+      const r = await new FakeRegistry().start();
+      try {
+        const trickle: Fault = Object.assign(
+          (req: IncomingMessage, res: ServerResponse) => {
+            if (!req.url?.includes('/manifests/')) return false;
+            res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' });
+            const timer = setInterval(() => res.write(' '), 200);
+            res.once('close', () => clearInterval(timer));
+            return true;
+          },
+          { sticky: true },
+        );
+        r.faults.push(trickle);
+        const c = new RegistryClient({
+          idleTimeoutMs: 1000,
+          requestDeadlineMs: 1500,
+          retry: { maxAttempts: 1 },
+        });
+        const started = performance.now();
+        await assert.rejects(
+          c.getManifest({ registry: r.host, repository: 'team/app', tag: '1' }),
+          (err: unknown) => {
+            assert.ok(err instanceof ImageChangelogError);
+            assert.equal(err.code, 'REGISTRY_TIMEOUT');
+            assert.match(err.message, /took longer than 2s in all/);
+            return true;
+          },
+        );
+        assert.ok(performance.now() - started < 5000);
+      } finally {
+        await r.stop();
+      }
+    },
+  },
+  {
+    name: 'registry: endless tag pages with fresh Link headers, and a 5 MB page (was a V8 fatal error)',
+    run: async () => {
+      const r = await new FakeRegistry().start();
+      try {
+        const tags = JSON.stringify({ tags: Array.from({ length: 2_000 }, (_, i) => `tag-${i}`) });
+        let pages = 0;
+        const endless: Fault = Object.assign(
+          (req: IncomingMessage, res: ServerResponse) => {
+            if (!req.url?.includes('/tags/list')) return false;
+            pages++;
+            res.writeHead(200, {
+              'content-type': 'application/json',
+              link: `</v2/team/app/tags/list?last=${pages}>; rel="next"`,
+            });
+            res.end(req.url.includes('big') ? 'x'.repeat(5_000_000) : tags);
+            return true;
+          },
+          { sticky: true },
+        );
+        r.faults.push(endless);
+        const c = new RegistryClient({ retry: { maxAttempts: 1 } });
+        await assert.rejects(c.listTags({ registry: r.host, repository: 'team/app' }), (err: unknown) => {
+          assert.ok(err instanceof ImageChangelogError);
+          assert.equal(err.code, 'RESPONSE_TOO_LARGE');
+          assert.match(err.message, /^the tags of .*team\/app run to more than 100 pages; reading stopped$/);
+          return true;
+        });
+        assert.equal(pages, 100);
+        await assert.rejects(
+          c.listTags({ registry: r.host, repository: 'team/big' }),
+          /larger than the 4194304-byte limit/,
+        );
+      } finally {
+        await r.stop();
+      }
     },
   },
 ];
