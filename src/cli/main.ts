@@ -162,6 +162,12 @@ async function dockerfileDiff(
   io: Io,
   progress: Progress,
 ): Promise<number> {
+  if ((cmd.username ?? io.env.REGISTRY_USERNAME) && (cmd.password ?? io.env.REGISTRY_PASSWORD))
+    throw new ImageChangelogError(
+      'USAGE',
+      'dockerfile-diff does not take --username/--password (or REGISTRY_USERNAME/REGISTRY_PASSWORD): the base images can be on several registries, and one password would be offered to each',
+      { hint: 'log in to each private registry with docker login; its credentials are kept per host' },
+    );
   const [oldText, newText] = [
     await readDockerfileArg(cmd.oldDockerfile),
     await readDockerfileArg(cmd.newDockerfile),
