@@ -7,7 +7,7 @@ import { DiskLayerIndexCache } from '../../src/cache/layer-index-cache.js';
 import { defaultCaptureSpec } from '../../src/catalog/registry.js';
 import { compareImages } from '../../src/scan/compare-images.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
-import type { Changes, PackageChange } from '../../src/diff/types.js';
+import type { Changes, DiffOptions, PackageChange } from '../../src/diff/types.js';
 import { ensureNpmChangelogPair, npmChangelogPair } from '../world/npm-changelog-pair.js';
 
 /**
@@ -17,7 +17,7 @@ import { ensureNpmChangelogPair, npmChangelogPair } from '../world/npm-changelog
  * the lines the new file adds to the old one (a package's changelog grows at the top).
  */
 const CVE = /CVE-\d{4}-\d{4,}/gi;
-const DIFF = { exclude: [], defaultExcludes: true, depth: 2 } as const;
+const DIFF: DiffOptions = { exclude: [], defaultExcludes: true, depth: 2 };
 
 /** Lines of `newer` that `older` does not have, as GNU diff finds them. */
 function addedLines(older: string, newer: string): string {
