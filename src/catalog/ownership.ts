@@ -1,7 +1,9 @@
 import { globMatcher } from '../util/glob.js';
 import type { FileTree, TreeEntry } from '../layers/types.js';
 import type { DigestAlgorithm, InventoryFile, OwnedFile, Ownership, Package, Problem } from './types.js';
+import { comparePackageIds, packageIdKey, type PackageId } from './package-id.js';
 import { EMPTY_FILE_DIGESTS, FILE_DIGESTS_PROBE_ID, type FileDigests } from './probes/file-digests.js';
+import { MAX_SYMLINK_HOPS, resolvePath } from './resolve-path.js';
 
 /**
  * Which package owns each path of the squashed tree. Packages list paths as they installed them; the
@@ -14,53 +16,10 @@ import { EMPTY_FILE_DIGESTS, FILE_DIGESTS_PROBE_ID, type FileDigests } from './p
  * file, so consumers that count non-packaged files must skip `type === 'dir'` entries.
  */
 
-/** Linux gives up after 40 symlinks in one lookup (ELOOP); so do we. */
-export const MAX_SYMLINK_HOPS = 40;
-
-export interface ResolveOptions {
-  /** Also follow the last component when it is a symlink (default false: parents only). */
-  followFinal?: boolean;
-  maxHops?: number;
-}
-
-/**
- * The real path of `path` in the tree: symlinked components are replaced by their targets (absolute
- * targets from the root, relative ones from the link's directory; `..` never climbs above the root),
- * as the kernel would inside the image. Components that do not exist are kept as written.
- * Returns undefined for a symlink loop (more than `maxHops` links); '' is the root.
- */
-export function resolvePath(tree: FileTree, path: string, options: ResolveOptions = {}): string | undefined {
-  const maxHops = options.maxHops ?? MAX_SYMLINK_HOPS;
-  const todo = path.split('/').reverse(); // a stack: next component last
-  const done: string[] = [];
-  let hops = 0;
-  while (todo.length > 0) {
-    const seg = todo.pop() as string;
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') {
-      done.pop();
-      continue;
-    }
-    done.push(seg);
-    if (!options.followFinal && !todo.some((s) => s !== '' && s !== '.')) break;
-    const entry = tree.entries.get(done.join('/'));
-    if (entry?.type !== 'symlink' || entry.link === undefined) continue;
-    if (++hops > maxHops) return undefined;
-    done.pop();
-    if (entry.link.startsWith('/')) done.length = 0;
-    const target = entry.link.split('/');
-    for (let i = target.length - 1; i >= 0; i--) todo.push(target[i] as string);
-  }
-  return done.join('/');
-}
-
-/** `ecosystem:name`, the key owners are listed by. */
-export function packageKey(pkg: Pick<Package, 'ecosystem' | 'name'>): string {
-  return `${pkg.ecosystem}:${pkg.name}`;
-}
+export { MAX_SYMLINK_HOPS, resolvePath, type ResolveOptions } from './resolve-path.js';
 
 interface Claim {
-  key: string;
+  owner: PackageId;
   file: OwnedFile;
 }
 
@@ -107,20 +66,27 @@ export function resolveOwnership(
   };
 
   const claims = new Map<string, Claim[]>();
+  // One id object per package name, shared by every claim and owners list that names it.
+  const ids = new Map<string, PackageId>();
   for (const pkg of packages) {
-    const key = packageKey(pkg);
+    const key = packageIdKey(pkg);
+    let owner = ids.get(key);
+    if (owner === undefined) {
+      owner = { ecosystem: pkg.ecosystem, name: pkg.name };
+      ids.set(key, owner);
+    }
     for (const file of pkg.files) {
       const real = realPath(file.path, pkg.layer);
       if (real === undefined) continue;
       const list = claims.get(real);
-      if (list) list.push({ key, file });
-      else claims.set(real, [{ key, file }]);
+      if (list) list.push({ owner, file });
+      else claims.set(real, [{ owner, file }]);
     }
   }
 
   const isState = stateGlobs.length > 0 ? globMatcher([...stateGlobs], { dot: true }) : () => false;
   // One owners array per distinct set of owners: most files share theirs with thousands of others.
-  const ownerLists = new Map<string, string[]>();
+  const ownerLists = new Map<string, PackageId[]>();
   const files: InventoryFile[] = [];
   for (const path of [...tree.entries.keys()].sort()) {
     const entry = tree.entries.get(path) as TreeEntry;
@@ -134,11 +100,11 @@ export function resolveOwnership(
       files.push(inventoryFile(entry, isState(path) || (real !== path && isState(real)) ? 'state' : 'none'));
       continue;
     }
-    const keys = [...new Set(here.map((c) => c.key))].sort();
-    const joined = keys.join('\n');
+    const distinct = [...new Set(here.map((c) => c.owner))].sort(comparePackageIds);
+    const joined = distinct.map(packageIdKey).join('\n');
     let owners = ownerLists.get(joined);
     if (owners === undefined) {
-      owners = keys;
+      owners = distinct;
       ownerLists.set(joined, owners);
     }
     const file = inventoryFile(entry, 'package', owners);
@@ -154,7 +120,7 @@ export function resolveOwnership(
  * computed for the ownership check above (two hex strings and two objects per file, used only here).
  * Built with one shape for every path, so a large image's files cost one compact object each.
  */
-function inventoryFile(entry: TreeEntry, ownership: Ownership, owners?: string[]): InventoryFile {
+function inventoryFile(entry: TreeEntry, ownership: Ownership, owners?: PackageId[]): InventoryFile {
   const file: InventoryFile = {
     path: entry.path,
     type: entry.type,

@@ -1,6 +1,13 @@
-import type { ChangelogEntry, Ecosystem, ImageSummary, OsRelease, Package } from '../catalog/types.js';
+import type {
+  ChangelogEntry,
+  Ecosystem,
+  ImageSummary,
+  OsRelease,
+  Package,
+  PackageId,
+} from '../catalog/types.js';
 import type { VersionBump } from '../catalog/versions/scheme.js';
-import type { EntryType } from '../layers/types.js';
+import type { FileEntry } from '../layers/types.js';
 
 import type { OsReleaseChange } from './os-release-change.js';
 
@@ -57,14 +64,11 @@ export type FileChangeKind = 'added' | 'removed' | 'modified' | 'metadata';
 /** Which metadata differ on a `modified`/`metadata` change. */
 export type FileAspect = 'content' | 'mode' | 'uid' | 'gid' | 'type' | 'link' | 'size' | 'xattrs';
 
-export interface FileState {
-  type: EntryType;
-  mode: number;
-  uid: number;
-  gid: number;
-  size: number;
-  sha256?: string;
-  link?: string;
+/** A path's state on one side of a change: the compared facts of its entry, and the layer that wrote it. */
+export interface FileState extends Pick<
+  FileEntry,
+  'type' | 'mode' | 'uid' | 'gid' | 'size' | 'sha256' | 'link'
+> {
   layer: number;
   /** File capabilities in getcap's form (`cap_net_raw=ep`), when the file has any. */
   capabilities?: string;
@@ -78,8 +82,8 @@ export interface FileChange {
   aspects: FileAspect[];
   before?: FileState;
   after?: FileState;
-  /** `ecosystem:name` keys of the packages owning the path (after, else before). */
-  owners: string[];
+  /** The packages owning the path (after, else before), sorted; JSON writes each as `ecosystem:name`. */
+  owners: PackageId[];
   /** 'package' owned, 'state' package-manager state, 'none' non-packaged. */
   ownership: 'package' | 'state' | 'none';
   /** A package owns it, but no package change of that owner explains the change. */
