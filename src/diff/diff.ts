@@ -4,6 +4,7 @@ import { excludeMatcher } from './excludes.js';
 import { classifyOsChange } from './os-release-change.js';
 import { diffFiles } from './files.js';
 import { diffPackages, ownerKey } from './packages.js';
+import { foldNoise } from './noise.js';
 import { rollUp } from './rollup.js';
 import { summarizeSecurity } from './security-summary.js';
 import { DERIVED_SETTING_KEYS, diffSettings, settingChanges } from './settings.js';
@@ -160,6 +161,7 @@ export function diffInventories(
     packages,
     files,
     rollup: rollUp(nonPackaged, options.depth),
+    folds: foldNoise(nonPackaged),
     settings,
     attention: [],
     ...(osRelease ? { osRelease } : {}),
