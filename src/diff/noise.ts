@@ -130,7 +130,10 @@ export function foldNoise(changes: readonly FileChange[]): FileFold[] {
   const byTarget = new Map<string, FileChange[]>();
   for (const c of rest) {
     const target = hardlinkTarget(c);
-    if (target !== undefined) byTarget.set(target, [...(byTarget.get(target) ?? []), c]);
+    if (target === undefined) continue;
+    const links = byTarget.get(target);
+    if (links) links.push(c);
+    else byTarget.set(target, [c]);
   }
   const targets = new Map(rest.map((c) => [c.path, c]));
   for (const [target, links] of [...byTarget].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {

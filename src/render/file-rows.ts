@@ -46,6 +46,12 @@ export function attentionPaths(changes: Changes): Set<string> {
   return new Set(changes.attention.filter((a) => a.whereKind === 'path').map((a) => a.where));
 }
 
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 export function nonPackagedRows(changes: Changes): FileRow[] {
   const noticed = attentionPaths(changes);
   const list = nonPackagedChanges(changes);
@@ -54,8 +60,7 @@ export function nonPackagedRows(changes: Changes): FileRow[] {
   const rows: FileRow[] = [];
   const loose: FileChange[] = [];
   for (const c of list) {
-    if (c.fold !== undefined && folds.has(c.fold) && !noticed.has(c.path))
-      folded.set(c.fold, [...(folded.get(c.fold) ?? []), c]);
+    if (c.fold !== undefined && folds.has(c.fold) && !noticed.has(c.path)) push(folded, c.fold, c);
     else loose.push(c);
   }
   for (const [id, members] of folded)
@@ -66,7 +71,7 @@ export function nonPackagedRows(changes: Changes): FileRow[] {
     if (depth === 'all' || noticed.has(c.path)) rows.push({ type: 'path', change: c });
     else {
       const key = rollupKey(c.path, depth);
-      byDir.set(key, [...(byDir.get(key) ?? []), c]);
+      push(byDir, key, c);
     }
   }
   for (const [path, members] of byDir)
