@@ -15,6 +15,8 @@ import { readAccounts } from '../catalog/accounts/accounts.js';
 import { checkLaunch } from '../catalog/launch.js';
 import { resolveOwnership } from '../catalog/ownership.js';
 import { dropShadowed } from '../catalog/shadowed.js';
+import { readLayer } from '../layers/read-layer.js';
+import { hashUnverifiedFiles, type LayerRereader } from './second-digest-pass.js';
 
 /** Runs every cataloger over the squashed tree; a cataloger that throws becomes a problem, not a crash. */
 export async function catalogTree(
@@ -69,11 +71,16 @@ export function summarizeImage(image: Image, indexes: readonly LayerIndex[]): Im
   return summary;
 }
 
-/** Squash an image's layer indexes, catalog the tree and decide who owns every path. */
+/**
+ * Squash an image's layer indexes, catalog the tree and decide who owns every path. `reread` reads a
+ * layer again for the packaged files whose MD5 / SHA-1 the first pass did not compute (default: the
+ * layer reader with its default limits).
+ */
 export async function buildInventory(
   image: Image,
   indexes: readonly LayerIndex[],
   catalogers: readonly Cataloger[],
+  reread: LayerRereader = (layer, spec) => readLayer(layer, spec),
 ): Promise<Inventory> {
   const tree = squashLayers(indexes);
   let sortedCaptured: string[] | undefined;
@@ -87,6 +94,7 @@ export async function buildInventory(
   const { problems, stateGlobs } = catalogued;
   const packages = dropShadowed(tree, catalogued.packages);
   const owned = resolveOwnership(tree, packages, stateGlobs);
+  if (owned.unverified.length > 0) await hashUnverifiedFiles(image.layers, owned.unverified, reread);
   for (const [i, idx] of indexes.entries()) {
     for (const w of idx.warnings) {
       problems.push({ code: w.code, path: w.path ?? idx.diffID, layer: i, message: w.message });
