@@ -66,10 +66,11 @@ describe('cli args', () => {
     [['diff', 'only-one'], 'diff takes two images'],
     [['diff', 'a', 'b', '--format', 'html'], "--format must be markdown, json or text, got 'html'"],
     [['diff', 'a', 'b', '--depth', '0'], '--depth must be a whole number from 1 to 64'],
-    [['diff', 'a', 'b', '--bogus'], "Unknown option '--bogus'"],
+    [['diff', 'a', 'b', '--bogus'], 'unknown option --bogus'],
     [['diff', 'a', 'b', '--max-layer-size', 'huge'], '--max-layer-size expects a size like 512'],
     [['inspect'], 'inspect takes one IMAGE, got 0'],
     [['explode'], "unknown command 'explode'"],
+    [['diff', 'a', 'b', '--fromat', 'json'], 'unknown option --fromat: did you mean --format?'],
     [['policy', 'lint'], "unknown policy subcommand 'lint'"],
   ])('rejects %j with a one-line usage error', (argv, message) => {
     expect(() => parseCommand(argv)).toThrow(message);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -83,6 +83,38 @@ describe('cli main', () => {
       expect(r.err.trim().split('\n'), argv.join(' ')).toHaveLength(1);
       expect(r.err).toMatch(/^image-changelog: /);
       expect(r.err).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('refuses a platform a single-platform image lacks, listing the ones it has', async () => {
+    for (const argv of [
+      ['diff', v1, v2, '--platform', 'linux/arm64', '--no-cache'],
+      ['inspect', v1, '--platform', 'linux/arm64', '--no-cache'],
+    ]) {
+      const r = await run(argv);
+      expect(r.code, argv.join(' ')).toBe(3);
+      expect(r.out).toBe('');
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(
+        /^image-changelog: platform linux\/arm64 is not available in .*v[12]\.oci\.tar; available: linux\/amd64 /,
+      );
+    }
+  });
+
+  it('says "no such file" for a missing ./app.tar or app.tar, and asks no registry', async () => {
+    for (const ref of ['./app.tar', 'app.tar']) {
+      expect(existsSync(ref), `${ref} must not exist in ${process.cwd()} for this test`).toBe(false);
+      for (const argv of [
+        ['inspect', ref, '--no-cache'],
+        ['diff', ref, v2, '--no-cache'],
+      ]) {
+        const r = await run(argv);
+        expect(r.code, argv.join(' ')).toBe(3);
+        expect(r.err.trim().split('\n')).toHaveLength(1);
+        expect(r.err).toContain(`cannot open image "${ref}": no such file or directory: ${ref}`);
+        // Not looked up on Docker Hub (which would answer with a registry error, or none offline).
+        expect(r.err).not.toMatch(/docker\.io|registry-1|REPOSITORY|unreachable|denied/i);
+      }
     }
   });
 

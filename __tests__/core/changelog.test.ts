@@ -3,11 +3,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildChangelog, DEFAULT_DEPTH, inspect } from '../../src/core/index.js';
+import { scanOptions } from '../../src/core/changelog.js';
+import { DiskLayerIndexCache } from '../../src/cache/layer-index-cache.js';
 import type { Cataloger } from '../../src/catalog/types.js';
 
 const examples = resolve(import.meta.dirname, '../../examples');
 const v1 = `oci-archive:${join(examples, 'v1.oci.tar')}`;
 const v2 = `oci-archive:${join(examples, 'v2.oci.tar')}`;
+
+/** Every set of paths the runner handed confCataloger, one per call. */
+const handed: string[][] = [];
 
 /** A cataloger the built-in list does not have: one package per `etc/app/*.conf`, named by its first word. */
 const confCataloger: Cataloger = {
@@ -16,20 +21,15 @@ const confCataloger: Cataloger = {
   globs: ['etc/app/*.conf'],
   stateGlobs: [],
   catalog(ctx) {
-    const packages = ctx.capturedPaths().flatMap((path) => {
-      if (!path.startsWith('etc/app/')) return [];
-      const text = ctx.read(path)?.toString('utf8') ?? '';
-      return [
-        {
-          ecosystem: 'npm' as const,
-          name: `conf:${text.split(/\s/)[0]}`,
-          version: '1.0.0',
-          location: path,
-          layer: 0,
-          files: [],
-        },
-      ];
-    });
+    handed.push(ctx.files.map((f) => f.path));
+    const packages = ctx.files.map((f) => ({
+      ecosystem: 'npm' as const,
+      name: `conf:${f.content.toString('utf8').split(/\s/)[0]}`,
+      version: '1.0.0',
+      location: f.path,
+      layer: f.layer,
+      files: [],
+    }));
     return { packages, problems: [] };
   },
 };
@@ -67,8 +67,30 @@ describe('buildChangelog', () => {
       const names = changelog.changes.packages.map((c) => c.name);
       expect(names, run).toContain('conf:listen=0.0.0.0:8080');
     }
+    // It was handed its own files only (the runner matched its globs), on every run.
+    expect(handed.length).toBeGreaterThan(0);
+    for (const paths of handed) {
+      expect(paths.length).toBeGreaterThan(0);
+      for (const path of paths) expect(path).toMatch(/^etc\/app\/[^/]+\.conf$/);
+    }
     // Without the extra cataloger, the same cache directory answers without its package.
     const plain = await inspect(v2, {}, { cacheDir });
     expect(plain.packages.map((p) => p.name)).not.toContain('conf:listen=0.0.0.0:8080');
+  });
+});
+
+describe('scanOptions', () => {
+  it('hands the layer reader and the persistent cache one and the same capture spec, with the extra globs', () => {
+    const options = scanOptions({ extraCatalogers: [confCataloger] }, { cacheDir: tmpdir() }, undefined);
+    expect(options.cache).toBeInstanceOf(DiskLayerIndexCache);
+    expect((options.cache as DiskLayerIndexCache).spec).toBe(options.capture);
+    expect(options.capture?.globs).toContain('etc/app/*.conf');
+    expect(options.catalogers).toContain(confCataloger);
+  });
+
+  it('without extra catalogers, captures only what the built-in ones ask for', () => {
+    const options = scanOptions({}, { cacheDir: tmpdir() }, undefined);
+    expect((options.cache as DiskLayerIndexCache).spec).toBe(options.capture);
+    expect(options.capture?.globs).not.toContain('etc/app/*.conf');
   });
 });

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import type { EntryType, FileTree, TreeEntry } from '../../src/layers/types.js';
 import type { CatalogContext } from '../../src/catalog/types.js';
+import { catalogContext as runnerContext } from '../../src/catalog/runner.js';
 
 /** One path of an in-memory image tree. `type` defaults to 'file' when content is given, else 'dir'. */
 export interface TreeSpec {
@@ -65,18 +66,17 @@ export function buildTree(specs: readonly TreeSpec[], options: TreeOptions = {})
   return { entries, captured };
 }
 
-/** A CatalogContext over a tree, as the inventory builder hands it to catalogers. */
-export function contextOf(tree: FileTree): CatalogContext {
-  return {
-    tree,
-    read: (path) => tree.captured.get(path)?.content,
-    capturedPaths: () => [...tree.captured.keys()].sort(),
-  };
+/**
+ * A CatalogContext over a tree, as the cataloger runner hands it to a cataloger whose globs are `globs`
+ * (default: every captured file).
+ */
+export function contextOf(tree: FileTree, globs: readonly string[] = ['**']): CatalogContext {
+  return runnerContext(tree, globs);
 }
 
-/** Shorthand: a context straight from specs. */
+/** Shorthand: a context straight from specs, for a cataloger with `options.captureGlobs` (default: all). */
 export function catalogContext(specs: readonly TreeSpec[], options: TreeOptions = {}): CatalogContext {
-  return contextOf(buildTree(specs, options));
+  return contextOf(buildTree(specs, options), options.captureGlobs);
 }
 
 /**

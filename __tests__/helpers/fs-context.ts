@@ -4,6 +4,7 @@ import { join, posix } from 'node:path';
 import picomatch from 'picomatch';
 import type { CatalogContext, FileTree, TreeEntry } from '../../src/catalog/types.js';
 import type { EntryType } from '../../src/layers/types.js';
+import { catalogContext } from '../../src/catalog/runner.js';
 
 export interface FsContextOptions {
   /** Largest file captured (bytes), like CaptureSpec.maxFileBytes. Default 64 MiB. */
@@ -98,18 +99,14 @@ export function fsCatalogContext(
     visit(parts.join('/'));
   }
 
-  let sorted: string[] | undefined;
-  return {
-    tree,
-    read: (path) => tree.captured.get(path)?.content,
-    capturedPaths: () => (sorted ??= [...tree.captured.keys()].sort()),
-  };
+  return catalogContext(tree, globs);
 }
 
 /** A CatalogContext over in-memory files (path -> content), all in layer 0 unless given. */
 export function memoryCatalogContext(
   files: Record<string, string | Buffer>,
   layers: Record<string, number> = {},
+  globs: readonly string[] = ['**'],
 ): CatalogContext {
   const tree = {
     entries: new Map<string, TreeEntry>(),
@@ -130,6 +127,5 @@ export function memoryCatalogContext(
       layer,
     });
   }
-  const sorted = [...tree.captured.keys()].sort();
-  return { tree, read: (path) => tree.captured.get(path)?.content, capturedPaths: () => sorted };
+  return catalogContext(tree, globs);
 }

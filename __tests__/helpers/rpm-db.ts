@@ -4,6 +4,8 @@
  * break them on purpose. Integration tests check the same readers against files made by rpm and db_load.
  */
 import type { CatalogContext, TreeEntry } from '../../src/catalog/types.js';
+import { catalogContext as runnerContext } from '../../src/catalog/runner.js';
+import { rpmCataloger } from '../../src/catalog/os/rpm/index.js';
 
 export const T = {
   NULL: 0,
@@ -234,9 +236,5 @@ export function catalogContext(
     captured.set(path, { content, layer });
   }
   for (const entry of extra) entries.set(entry.path, entry);
-  return {
-    tree: { entries, captured },
-    read: (path) => captured.get(path)?.content,
-    capturedPaths: () => [...captured.keys()].sort(),
-  };
+  return runnerContext({ entries, captured }, rpmCataloger.globs);
 }

@@ -222,11 +222,14 @@ export function deserializeLayerIndex(file: Buffer): LayerIndex | undefined {
 /** A directory of cached layer indexes. */
 export class DiskLayerIndexCache implements LayerIndexCache {
   readonly stats: CacheStats = { hits: 0, misses: 0, corrupt: 0, writes: 0, evicted: 0 };
+  /** The capture spec the cached indexes were read with (the reader must use this same one). */
+  readonly spec: CaptureSpec;
   private readonly dir: string;
   private readonly specKey: string;
   private readonly maxBytes: number;
 
   constructor(dir: string, spec: CaptureSpec, options: { maxBytes?: number } = {}) {
+    this.spec = spec;
     this.dir = dir;
     this.specKey = captureSpecKey(spec);
     this.maxBytes = options.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;

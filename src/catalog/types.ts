@@ -96,13 +96,24 @@ export interface Problem {
   message: string;
 }
 
-/** What a cataloger sees: the squashed tree and the captured files it asked for. */
+/** A captured file handed to a cataloger: its path, the layer that last wrote it, and its content. */
+export interface CatalogFile {
+  readonly path: string;
+  /** Index (0-based, bottom first) of the layer the file in the final tree came from. */
+  readonly layer: number;
+  readonly content: Buffer;
+}
+
+/**
+ * What a cataloger sees (built by catalog/runner.ts): the squashed tree and exactly the captured files
+ * its globs selected, each with its layer.
+ */
 export interface CatalogContext {
   tree: FileTree;
-  /** Content of a captured file in the final tree, or undefined. */
-  read(path: string): Buffer | undefined;
-  /** Captured paths matching a cataloger glob, sorted. */
-  capturedPaths(): string[];
+  /** The captured files the cataloger's globs matched, sorted by path. */
+  files: readonly CatalogFile[];
+  /** The one of `files` at `path` (undefined when the image lacks it or the globs did not select it). */
+  file(path: string): CatalogFile | undefined;
 }
 
 export interface CatalogResult {
@@ -149,6 +160,8 @@ export interface ImageSummary {
     size: number;
     uncompressedSize: number;
     createdBy?: string;
+    /** How the layer is stored, from its first bytes (gzip, zstd, or none: an uncompressed tar). */
+    compression?: 'gzip' | 'zstd' | 'none';
   }>;
   compressedSize: number;
   uncompressedSize: number;

@@ -1,9 +1,10 @@
-import { parseArgs } from 'node:util';
-import { ImageChangelogError } from '../util/errors.js';
 import { parseSize } from '../util/size.js';
+import { COMMANDS, commandNamed, optionOwners, optionsOf, type CommandDef } from './commands.js';
+import { orList, parseOptions, usageError } from './options.js';
+import { closestName } from '../util/closest-name.js';
+import { DEFAULT_DEPTH } from '../core/index.js';
 
-const FORMATS = ['markdown', 'json', 'text'] as const;
-export type Format = (typeof FORMATS)[number];
+export type Format = 'markdown' | 'json' | 'text';
 
 export interface CommonFlags {
   platform?: string;
@@ -55,59 +56,9 @@ export type Command =
       json: boolean;
     } & CommonFlags);
 
-export const USAGE = `Usage:
-  image-changelog inspect IMAGE [--json] [--output FILE]
-  image-changelog diff OLD NEW [--format markdown|json|text] [--output FILE] [--exclude GLOB]...
-                           [--no-default-excludes] [--depth N|all] [--policy FILE] [--exit-code]
-  image-changelog diff --first-release NEW ...        (no previous image)
-  image-changelog dockerfile-diff OLD_DOCKERFILE NEW_DOCKERFILE [--build-arg K=V]... [--format ...]
-                           [--output FILE] [--policy FILE] [--exit-code] [--exclude GLOB]... [--depth N|all]
-                           (compares the base images of every stage whose FROM changed, final stage first)
-  image-changelog policy check POLICY [OLD NEW | --first-release NEW]
-  image-changelog --version | --help
+type Values = Record<string, unknown>;
 
-IMAGE: oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF], docker-daemon:NAME[:TAG],
-       docker://REGISTRY/REPO[:TAG|@DIGEST], REGISTRY/REPO[:TAG], or a path (auto-detected).
-
-Common options:
-  --platform OS/ARCH[/VARIANT]   pick one platform of a multi-platform image (default: the only one, else this host's)
-  --cache-dir DIR                layer index cache (default: $XDG_CACHE_HOME/image-changelog or ~/.cache/image-changelog)
-  --no-cache                     do not read or write the layer index cache
-  --no-progress                  no progress display (it only shows on a terminal anyway)
-  --username U --password P      registry credentials (else ~/.docker/config.json; or REGISTRY_USERNAME/REGISTRY_PASSWORD)
-  --insecure-registry HOST       allow plain HTTP for HOST (loopback registries always may)
-  --max-layer-size SIZE          stop reading a layer past this uncompressed size (default 64GiB)
-  --max-entries N                stop reading a layer with more entries (default 2000000)
-  --max-capture-size SIZE        largest package database kept in memory (default 256MiB)
-  --registry-timeout SECONDS     a registry request fails when no byte arrives for this long (default 30)
-
-Exit codes: 0 done; 1 changes found (only with --exit-code); 2 the policy says stop; 3 error.`;
-
-type OptionSpec = Record<
-  string,
-  { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean | string[] }
->;
-
-const common: OptionSpec = {
-  platform: { type: 'string' },
-  'cache-dir': { type: 'string' },
-  'no-cache': { type: 'boolean', default: false },
-  'no-progress': { type: 'boolean', default: false },
-  'insecure-registry': { type: 'string', multiple: true, default: [] },
-  username: { type: 'string' },
-  password: { type: 'string' },
-  help: { type: 'boolean', short: 'h', default: false },
-  'max-layer-size': { type: 'string' },
-  'max-entries': { type: 'string' },
-  'max-capture-size': { type: 'string' },
-  'registry-timeout': { type: 'string' },
-};
-
-function usageError(message: string): ImageChangelogError {
-  return new ImageChangelogError('USAGE', message, { hint: "see 'image-changelog --help'" });
-}
-
-function commonFlags(v: Record<string, unknown>): CommonFlags {
+function commonFlags(v: Values, topic: string): CommonFlags {
   const flags: CommonFlags = {
     noCache: v['no-cache'] === true,
     progress: v['no-progress'] !== true,
@@ -118,25 +69,26 @@ function commonFlags(v: Record<string, unknown>): CommonFlags {
   if (typeof v.username === 'string') flags.username = v.username;
   if (typeof v.password === 'string') flags.password = v.password;
   if (typeof v['max-layer-size'] === 'string')
-    flags.maxLayerBytes = sizeFlag('--max-layer-size', v['max-layer-size']);
+    flags.maxLayerBytes = sizeFlag('--max-layer-size', v['max-layer-size'], topic);
   if (typeof v['max-capture-size'] === 'string')
-    flags.maxCaptureBytes = sizeFlag('--max-capture-size', v['max-capture-size']);
-  if (typeof v['max-entries'] === 'string') flags.maxEntries = countFlag('--max-entries', v['max-entries']);
+    flags.maxCaptureBytes = sizeFlag('--max-capture-size', v['max-capture-size'], topic);
+  if (typeof v['max-entries'] === 'string')
+    flags.maxEntries = countFlag('--max-entries', v['max-entries'], topic);
   if (typeof v['registry-timeout'] === 'string')
-    flags.registryTimeoutMs = countFlag('--registry-timeout', v['registry-timeout']) * 1000;
+    flags.registryTimeoutMs = countFlag('--registry-timeout', v['registry-timeout'], topic) * 1000;
   return flags;
 }
 
-function sizeFlag(name: string, raw: string): number {
+function sizeFlag(name: string, raw: string, topic: string): number {
   const r = parseSize(raw);
   if (!r.ok || r.value < 1)
-    throw usageError(`${name} expects ${r.ok ? 'a positive size' : r.expected}, got '${raw}'`);
+    throw usageError(`${name} expects ${r.ok ? 'a positive size' : r.expected}, got '${raw}'`, topic);
   return r.value;
 }
 
-function countFlag(name: string, raw: string): number {
+function countFlag(name: string, raw: string, topic: string): number {
   if (!/^\d+$/.test(raw) || Number(raw) < 1)
-    throw usageError(`${name} expects a whole number above 0, got '${raw}'`);
+    throw usageError(`${name} expects a whole number above 0, got '${raw}'`, topic);
   return Number(raw);
 }
 
@@ -147,158 +99,158 @@ export function parseBuildArgs(items: readonly string[], what: string): Map<stri
     const eq = item.indexOf('=');
     const name = eq < 0 ? item : item.slice(0, eq);
     if (eq < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-      throw usageError(`${what} expects NAME=VALUE, got '${item}'`);
+      throw usageError(`${what} expects NAME=VALUE, got '${item}'`, 'dockerfile-diff');
     args.set(name, item.slice(eq + 1));
   }
   return args;
 }
 
-/** Options shared by the commands that write a changelog (diff, dockerfile-diff). */
-const changelogOptions: OptionSpec = {
-  format: { type: 'string', short: 'f', default: 'markdown' },
-  surface: { type: 'string', default: 'summary' },
-  output: { type: 'string', short: 'o' },
-  exclude: { type: 'string', multiple: true, default: [] },
-  'no-default-excludes': { type: 'boolean', default: false },
-  depth: { type: 'string' },
-  policy: { type: 'string' },
-  'exit-code': { type: 'boolean', default: false },
-};
-
+/** The changelog flags; parseOptions has already held --format and --surface to their choices. */
 function changelogFlags<S extends 'comment' | 'summary' | 'release'>(
-  v: Record<string, unknown>,
-  surfaces: readonly S[],
+  v: Values,
+  topic: string,
 ): ChangelogFlags<S> {
-  const format = v.format as Format;
-  if (!FORMATS.includes(format)) throw usageError(`--format must be markdown, json or text, got '${format}'`);
-  const surface = v.surface as S;
-  if (!surfaces.includes(surface))
-    throw usageError(
-      `--surface must be ${surfaces.join(', ').replace(/, ([^,]*)$/, ' or $1')}, got '${surface}'`,
-    );
   return {
-    format: format,
-    surface,
+    format: v.format as Format,
+    surface: v.surface as S,
     ...(typeof v.output === 'string' ? { output: v.output } : {}),
     exclude: (v.exclude as string[] | undefined) ?? [],
     defaultExcludes: v['no-default-excludes'] !== true,
-    depth: parseDepth(v.depth as string | undefined),
+    depth: parseDepth(v.depth as string | undefined, topic),
     ...(typeof v.policy === 'string' ? { policy: v.policy } : {}),
     exitCode: v['exit-code'] === true,
-    ...commonFlags(v),
+    ...commonFlags(v, topic),
   };
 }
 
-function parseDepth(raw: string | undefined): number | 'all' {
-  if (raw === undefined) return 2;
+function parseDepth(raw: string | undefined, topic: string): number | 'all' {
+  if (raw === undefined) return DEFAULT_DEPTH;
   if (raw === 'all') return 'all';
   if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 64) {
-    throw usageError(`--depth must be a whole number from 1 to 64 or 'all', got '${raw}'`);
+    throw usageError(`--depth must be a whole number from 1 to 64 or 'all', got '${raw}'`, topic);
   }
   return Number(raw);
 }
 
-function parse(
-  argv: string[],
-  options: OptionSpec,
-): { values: Record<string, unknown>; positionals: string[] } {
-  try {
-    const r = parseArgs({
-      args: argv,
-      options: { ...common, ...options },
-      allowPositionals: true,
-      strict: true,
-    });
-    return { values: r.values, positionals: r.positionals };
-  } catch (err) {
-    throw usageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
-  }
+/** `command`'s options and positionals, or null when it asks for its help. */
+function parseFor(command: CommandDef, argv: readonly string[]): { v: Values; positionals: string[] } | null {
+  const owners = optionOwners();
+  for (const o of optionsOf(command)) owners.delete(o.long);
+  const r = parseOptions(argv, optionsOf(command), command.name, owners);
+  return r.help ? null : { v: r.values, positionals: r.positionals };
 }
 
+function unknownCommand(word: string): Error {
+  if (word.startsWith('-'))
+    return usageError(
+      `unknown option ${word}: options go after the command (image-changelog COMMAND [options])`,
+    );
+  const names = [...COMMANDS.map((c) => c.name), 'help', 'version'];
+  const guess = closestName(word, names);
+  return usageError(
+    `unknown command '${word}': ${guess !== undefined ? `did you mean ${guess}?` : `the commands are ${orList(names)}`}`,
+  );
+}
+
+const cmd = (name: CommandDef['name']): CommandDef => commandNamed(name)!;
+
 export function parseCommand(argv: string[]): Command {
-  const [cmd, ...rest] = argv;
-  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') return { name: 'help' };
-  if (cmd === '--version' || cmd === '-v' || cmd === 'version') return { name: 'version' };
-  if (cmd === 'inspect') {
-    const { values: v, positionals } = parse(rest, {
-      json: { type: 'boolean', default: false },
-      output: { type: 'string', short: 'o' },
-    });
-    if (v.help) return { name: 'help', topic: 'inspect' };
-    if (positionals.length !== 1) throw usageError(`inspect takes one IMAGE, got ${positionals.length}`);
+  const [word, ...rest] = argv;
+  if (word === undefined || word === '--help' || word === '-h') return { name: 'help' };
+  if (word === '--version' || word === '-v' || word === 'version') return { name: 'version' };
+  if (word === 'help') {
+    const [topic] = rest;
+    if (topic === undefined) return { name: 'help' };
+    if (commandNamed(topic) === undefined) throw unknownCommand(topic);
+    return { name: 'help', topic };
+  }
+  if (word === 'inspect') {
+    const p = parseFor(cmd('inspect'), rest);
+    if (p === null) return { name: 'help', topic: 'inspect' };
+    const { v, positionals } = p;
+    if (positionals.length !== 1)
+      throw usageError(`inspect takes one IMAGE, got ${positionals.length}`, 'inspect');
     return {
       name: 'inspect',
       image: positionals[0]!,
       json: v.json === true,
       ...(typeof v.output === 'string' ? { output: v.output } : {}),
-      ...commonFlags(v),
+      ...commonFlags(v, 'inspect'),
     };
   }
-  if (cmd === 'diff') {
-    const { values: v, positionals } = parse(rest, {
-      ...changelogOptions,
-      'first-release': { type: 'boolean', default: false },
-    });
-    if (v.help) return { name: 'help', topic: 'diff' };
+  if (word === 'diff') {
+    const p = parseFor(cmd('diff'), rest);
+    if (p === null) return { name: 'help', topic: 'diff' };
+    const { v, positionals } = p;
     const first = v['first-release'] === true;
     if (first ? positionals.length !== 1 : positionals.length !== 2) {
       throw usageError(
         first
           ? 'diff --first-release takes one image: NEW'
           : `diff takes two images, OLD and NEW; got ${positionals.length}`,
+        'diff',
       );
     }
     return {
       name: 'diff',
       ...(first ? {} : { previous: positionals[0]! }),
       image: positionals[positionals.length - 1]!,
-      ...changelogFlags(v, ['comment', 'summary', 'release']),
+      ...changelogFlags<'comment' | 'summary' | 'release'>(v, 'diff'),
     };
   }
-  if (cmd === 'dockerfile-diff') {
-    const { values: v, positionals } = parse(rest, {
-      'build-arg': { type: 'string', multiple: true, default: [] },
-      ...changelogOptions,
-    });
-    if (v.help) return { name: 'help', topic: 'dockerfile-diff' };
+  if (word === 'dockerfile-diff') {
+    const p = parseFor(cmd('dockerfile-diff'), rest);
+    if (p === null) return { name: 'help', topic: 'dockerfile-diff' };
+    const { v, positionals } = p;
     if (positionals.length !== 2)
       throw usageError(
         `dockerfile-diff takes two files, OLD_DOCKERFILE and NEW_DOCKERFILE; got ${positionals.length}`,
+        'dockerfile-diff',
       );
     return {
       name: 'dockerfile-diff',
       oldDockerfile: positionals[0]!,
       newDockerfile: positionals[1]!,
       buildArgs: parseBuildArgs((v['build-arg'] as string[] | undefined) ?? [], '--build-arg'),
-      ...changelogFlags(v, ['comment', 'summary']),
+      ...changelogFlags<'comment' | 'summary'>(v, 'dockerfile-diff'),
     };
   }
-  if (cmd === 'policy') {
-    const [sub, ...args] = rest;
-    if (sub !== 'check')
-      throw usageError(`unknown policy subcommand '${sub ?? ''}': use 'policy check POLICY [OLD NEW]'`);
-    const { values: v, positionals } = parse(args, {
-      json: { type: 'boolean', default: false },
-      'first-release': { type: 'boolean', default: false },
-    });
-    if (v.help) return { name: 'help', topic: 'policy' };
-    const [policy, ...imgs] = positionals;
-    if (policy === undefined) throw usageError('policy check needs a POLICY file (or "recommended")');
-    const first = v['first-release'] === true;
-    if (!(imgs.length === 0 || (first && imgs.length === 1) || (!first && imgs.length === 2))) {
-      throw usageError('policy check takes POLICY, then either OLD NEW, or --first-release NEW');
-    }
-    return {
-      name: 'policy-check',
-      policy,
-      ...(imgs.length === 2
-        ? { previous: imgs[0]!, image: imgs[1]! }
-        : imgs.length === 1
-          ? { image: imgs[0]! }
-          : {}),
-      json: v.json === true,
-      ...commonFlags(v),
-    };
+  if (word === 'policy') return parsePolicy(rest);
+  throw unknownCommand(word);
+}
+
+function parsePolicy(rest: readonly string[]): Command {
+  const [sub, ...args] = rest;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    if (sub === undefined)
+      throw usageError("policy needs a subcommand: 'policy check POLICY [OLD NEW]'", 'policy');
+    return { name: 'help', topic: 'policy' };
   }
-  throw usageError(`unknown command '${cmd}'`);
+  if (sub !== 'check') {
+    const guess = closestName(sub, ['check']);
+    throw usageError(
+      `unknown policy subcommand '${sub}': ${guess !== undefined ? 'did you mean check?' : "use 'policy check POLICY [OLD NEW]'"}`,
+      'policy',
+    );
+  }
+  const p = parseFor(cmd('policy'), args);
+  if (p === null) return { name: 'help', topic: 'policy' };
+  const { v, positionals } = p;
+  const [policy, ...imgs] = positionals;
+  if (policy === undefined) throw usageError('policy check needs a POLICY file (or "recommended")', 'policy');
+  const first = v['first-release'] === true;
+  if (!(imgs.length === 0 || (first && imgs.length === 1) || (!first && imgs.length === 2))) {
+    throw usageError('policy check takes POLICY, then either OLD NEW, or --first-release NEW', 'policy');
+  }
+  return {
+    name: 'policy-check',
+    policy,
+    ...(imgs.length === 2
+      ? { previous: imgs[0]!, image: imgs[1]! }
+      : imgs.length === 1
+        ? { image: imgs[0]! }
+        : {}),
+    json: v.json === true,
+    ...commonFlags(v, 'policy'),
+  };
 }

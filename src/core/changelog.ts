@@ -130,7 +130,7 @@ export async function inspect(
  * How the scan reads: one capture spec, made from every cataloger in the run, given to both the
  * layer reader and the cache (a cache keyed by another spec would hand back indexes missing files).
  */
-function scanOptions(
+export function scanOptions(
   request: ScanRequest,
   ports: Ports,
   sources: ScanOptions['sources'],

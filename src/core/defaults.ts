@@ -1,6 +1,7 @@
 import type { DiffOptions } from '../diff/types.js';
 import { DEFAULT_MAX_ENTRIES, DEFAULT_MAX_UNCOMPRESSED_BYTES } from '../layers/read-layer.js';
 import { DEFAULT_MAX_CAPTURE_BYTES } from '../catalog/registry.js';
+import { DEFAULT_IDLE_TIMEOUT_MS } from '../registry/client.js';
 
 /** How deep non-packaged files are rolled up by default (`usr/local/...`). */
 export const DEFAULT_DEPTH = 2;
@@ -20,6 +21,9 @@ export const DEFAULT_LIMITS: Readonly<ScanLimits> = Object.freeze({
   maxEntries: DEFAULT_MAX_ENTRIES,
   maxCaptureBytes: DEFAULT_MAX_CAPTURE_BYTES,
 });
+
+/** A registry request fails when no byte arrives for this long. */
+export const DEFAULT_REGISTRY_TIMEOUT_MS = DEFAULT_IDLE_TIMEOUT_MS;
 
 export const DEFAULT_DIFF_OPTIONS: Readonly<DiffOptions> = Object.freeze({
   exclude: [],

@@ -15,7 +15,13 @@
  */
 export { buildChangelog, inspect } from './changelog.js';
 export type { Changelog, ChangelogRequest, Ports, ProgressPort, ScanRequest } from './changelog.js';
-export { DEFAULT_DEPTH, DEFAULT_DIFF_OPTIONS, DEFAULT_LIMITS, type ScanLimits } from './defaults.js';
+export {
+  DEFAULT_DEPTH,
+  DEFAULT_DIFF_OPTIONS,
+  DEFAULT_LIMITS,
+  DEFAULT_REGISTRY_TIMEOUT_MS,
+  type ScanLimits,
+} from './defaults.js';
 export { loadPolicy, type PolicyChoice } from './policy-choice.js';
 export { DEFAULT_PREVIOUS_TAG_TEMPLATE, type PreviousImage } from './previous.js';
 export type { RegistryAccess } from './registry-access.js';

@@ -1,6 +1,6 @@
 import type { Allowance, Policy, PolicyRule } from './model.js';
 import type { ParsedPolicy, ParsedRule } from './parse.js';
-import { closestName } from './values.js';
+import { closestName } from '../util/closest-name.js';
 import { policyError } from './yaml-reader.js';
 
 /**

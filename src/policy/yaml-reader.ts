@@ -9,7 +9,8 @@ import {
   type YAMLMap,
 } from 'yaml';
 import { ImageChangelogError } from '../util/errors.js';
-import { closestName, type Parsed } from './values.js';
+import { closestName } from '../util/closest-name.js';
+import type { Parsed } from './values.js';
 
 /** A key of a mapping with the nodes of its key and value. */
 export interface Entry {

@@ -77,6 +77,9 @@ export interface BlobOptions {
 
 const SCHEMA1_TYPES = new Set([DOCKER_SCHEMA1_MANIFEST, DOCKER_SCHEMA1_SIGNED_MANIFEST]);
 
+/** A registry request fails when no byte arrives for this long. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+
 /** The OCI distribution API: manifests, blobs and tags, with auth, retries and verification. */
 export class RegistryClient {
   readonly credentials: CredentialStore;
@@ -91,7 +94,7 @@ export class RegistryClient {
     const c = options.credentials;
     this.credentials = c instanceof CredentialStore ? c : new CredentialStore(c ?? {});
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.maxManifestBytes = options.maxManifestBytes ?? 4 * 1024 * 1024;
     this.insecure = new Set((options.insecureRegistries ?? []).map((h) => h.toLowerCase()));
     this.blobLimiter = new ConcurrencyLimiter(options.blobConcurrency ?? 4);

@@ -1,3 +1,5 @@
+import type { ImageSummary } from '../catalog/types.js';
+import { compareCompressedSizes } from '../diff/compressed-size.js';
 import { settingChanges } from '../diff/settings.js';
 import type { Changes } from '../diff/types.js';
 import type { Verdict, Violation } from '../policy/types.js';
@@ -163,11 +165,7 @@ export function overviewTable(changes: Changes): string {
         escapeText(describeOs(a.os)),
         changes.osChanged ? '**changed**' : '',
       ],
-      [
-        'Size (compressed)',
-        ...formatBytesPair(p.compressedSize, s.compressedSize),
-        formatSizeDelta(p.compressedSize, s.compressedSize),
-      ],
+      compressedRow(p, s),
       [
         'Size (uncompressed)',
         ...formatBytesPair(p.uncompressedSize, s.uncompressedSize),
@@ -189,6 +187,18 @@ export function overviewTable(changes: Changes): string {
     ],
     ['l', 'l', 'l', 'l'],
   );
+}
+
+/** The compressed sizes with their change, or why they are not compared (layers stored differently). */
+function compressedRow(p: ImageSummary, s: ImageSummary): string[] {
+  const cmp = compareCompressedSizes(p, s);
+  return cmp.comparable
+    ? [
+        'Size (compressed)',
+        ...formatBytesPair(p.compressedSize, s.compressedSize),
+        formatSizeDelta(p.compressedSize, s.compressedSize),
+      ]
+    : ['Size (compressed)', formatBytes(p.compressedSize), formatBytes(s.compressedSize), cmp.why];
 }
 
 /** ` (major release)`, ` (point release)`, ` (another distribution)`: how the OS changed, for the headline. */

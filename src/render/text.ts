@@ -1,3 +1,5 @@
+import type { ImageSummary } from '../catalog/types.js';
+import { compareCompressedSizes } from '../diff/compressed-size.js';
 import { settingChanges } from '../diff/settings.js';
 import type { Changes, FileChange, PackageChange } from '../diff/types.js';
 import { isOsEcosystem } from '../catalog/ecosystems.js';
@@ -145,7 +147,7 @@ export function renderText(changes: Changes, options: TextOptions): string {
       changes.platformChanged ? 'changed' : '',
     ],
     ['os', b ? safe(describeOs(b.os)) : '', safe(describeOs(a.os)), changes.osChanged ? 'changed' : ''],
-    ['compressed', ...sizeRow(b?.summary.compressedSize, a.summary.compressedSize)],
+    compressedRow(b?.summary, a.summary),
     ['uncompressed', ...sizeRow(b?.summary.uncompressedSize, a.summary.uncompressedSize)],
     [
       'packages',
@@ -242,6 +244,22 @@ export function renderText(changes: Changes, options: TextOptions): string {
 }
 
 /** Before, after and change of a size in the overview (no before on a first release). */
+/** The compressed sizes with their change, or why they are not compared (layers stored differently). */
+function compressedRow(
+  before: ImageSummary | undefined,
+  after: ImageSummary,
+): [string, string, string, string] {
+  if (before === undefined || compareCompressedSizes(before, after).comparable)
+    return ['compressed', ...sizeRow(before?.compressedSize, after.compressedSize)];
+  const cmp = compareCompressedSizes(before, after);
+  return [
+    'compressed',
+    formatBytes(before.compressedSize),
+    formatBytes(after.compressedSize),
+    cmp.comparable ? '' : cmp.why,
+  ];
+}
+
 function sizeRow(before: number | undefined, after: number): [string, string, string] {
   if (before === undefined) return ['', formatBytes(after), ''];
   return [...formatBytesPair(before, after), formatSizeDelta(before, after)];

@@ -2,47 +2,15 @@ import type { Image } from '../image/types.js';
 import { formatPlatform } from '../oci/platform.js';
 import type { LayerIndex } from '../layers/types.js';
 import { squashLayers } from '../layers/squash.js';
-import type {
-  CatalogContext,
-  Cataloger,
-  ImageSummary,
-  Inventory,
-  Package,
-  Problem,
-} from '../catalog/types.js';
-import { findOsRelease } from '../catalog/os/os-release.js';
-import { readAccounts } from '../catalog/accounts/accounts.js';
+import type { Cataloger, ImageSummary, Inventory } from '../catalog/types.js';
+import { catalogContext, runCatalogers } from '../catalog/runner.js';
+import { findOsRelease, OS_RELEASE_GLOBS } from '../catalog/os/os-release.js';
+import { ACCOUNT_GLOBS, readAccounts } from '../catalog/accounts/accounts.js';
 import { checkLaunch } from '../catalog/launch.js';
 import { resolveOwnership } from '../catalog/ownership.js';
 import { dropShadowed } from '../catalog/shadowed.js';
 import { readLayer } from '../layers/read-layer.js';
 import { hashUnverifiedFiles, type LayerRereader } from './second-digest-pass.js';
-
-/** Runs every cataloger over the squashed tree; a cataloger that throws becomes a problem, not a crash. */
-export async function catalogTree(
-  ctx: CatalogContext,
-  catalogers: readonly Cataloger[],
-): Promise<{ packages: Package[]; problems: Problem[]; stateGlobs: string[] }> {
-  const packages: Package[] = [];
-  const problems: Problem[] = [];
-  const stateGlobs: string[] = [];
-  for (const c of catalogers) {
-    stateGlobs.push(...c.stateGlobs);
-    try {
-      const r = await c.catalog(ctx);
-      packages.push(...r.packages);
-      problems.push(...r.problems);
-      if (r.stateGlobs) stateGlobs.push(...r.stateGlobs);
-    } catch (err) {
-      problems.push({
-        code: 'CATALOGER_FAILED',
-        path: c.globs[0] ?? c.id,
-        message: `${c.id} cataloger failed: ${err instanceof Error ? err.message : String(err)}`,
-      });
-    }
-  }
-  return { packages, problems, stateGlobs };
-}
 
 export function summarizeImage(image: Image, indexes: readonly LayerIndex[]): ImageSummary {
   const history = (image.config.history ?? []).filter((h) => !h.empty_layer);
@@ -55,6 +23,7 @@ export function summarizeImage(image: Image, indexes: readonly LayerIndex[]): Im
       size: l.size >= 0 ? l.size : (idx?.compressedSize ?? 0),
       uncompressedSize: idx?.uncompressedSize ?? 0,
       ...(createdBy !== undefined ? { createdBy } : {}),
+      ...(idx?.compression !== undefined ? { compression: idx.compression } : {}),
     };
   });
   const summary: ImageSummary = {
@@ -83,14 +52,8 @@ export async function buildInventory(
   reread: LayerRereader = (layer, spec) => readLayer(layer, spec),
 ): Promise<Inventory> {
   const tree = squashLayers(indexes);
-  let sortedCaptured: string[] | undefined;
-  const ctx: CatalogContext = {
-    tree,
-    read: (path) => tree.captured.get(path)?.content,
-    capturedPaths: () => (sortedCaptured ??= [...tree.captured.keys()].sort()),
-  };
-  const os = findOsRelease(ctx);
-  const catalogued = await catalogTree(ctx, catalogers);
+  const os = findOsRelease(catalogContext(tree, OS_RELEASE_GLOBS));
+  const catalogued = await runCatalogers(tree, catalogers);
   const { problems, stateGlobs } = catalogued;
   const packages = dropShadowed(tree, catalogued.packages);
   const owned = resolveOwnership(tree, packages, stateGlobs);
@@ -114,7 +77,7 @@ export async function buildInventory(
     problems: [...problems, ...owned.problems],
   };
   if (os) inventory.os = os;
-  const accounts = readAccounts(ctx);
+  const accounts = readAccounts(catalogContext(tree, ACCOUNT_GLOBS));
   if (accounts) inventory.accounts = accounts;
   const launch = checkLaunch(tree, image.config);
   if (launch) inventory.launch = launch;

@@ -25,7 +25,12 @@ function accountsFrom(passwd: string, group: string, shadow: string): Inventory[
     ['etc/group', Buffer.from(group)],
     ['etc/shadow', Buffer.from(shadow)],
   ]);
-  return readAccounts({ read: (p) => files.get(p) });
+  return readAccounts({
+    file: (p) => {
+      const content = files.get(p);
+      return content ? { content } : undefined;
+    },
+  });
 }
 
 const PASSWD_OLD = 'root:x:0:0:root:/root:/bin/bash\ngames:x:5:60:games:/usr/games:/usr/sbin/nologin\n';

@@ -62,11 +62,13 @@ export function passwordState(field: string | undefined): PasswordState {
 }
 
 /** The accounts of an image (undefined when it has none of the three files). */
-export function readAccounts(ctx: { read(path: string): Buffer | undefined }): Accounts | undefined {
-  const passwd = ctx.read('etc/passwd');
-  const group = ctx.read('etc/group');
-  const shadow = ctx.read('etc/shadow');
-  const files = ACCOUNT_FILES.filter((f) => ctx.read(f) !== undefined);
+export function readAccounts(ctx: {
+  file(path: string): { content: Buffer } | undefined;
+}): Accounts | undefined {
+  const passwd = ctx.file('etc/passwd')?.content;
+  const group = ctx.file('etc/group')?.content;
+  const shadow = ctx.file('etc/shadow')?.content;
+  const files = ACCOUNT_FILES.filter((f) => ctx.file(f) !== undefined);
   if (files.length === 0) return undefined;
   const shadowed = new Map<string, PasswordState>();
   for (const f of lines(shadow)) if (f[0] !== undefined) shadowed.set(f[0], passwordState(f[1]));

@@ -1,5 +1,5 @@
 import type { Cataloger, CatalogContext, CatalogResult, Package, Problem } from '../types.js';
-import { dirname, joinPath, ownedFilesUnder, parseCaptured } from './tree-paths.js';
+import { dirname, joinPath, ownedFilesUnder, parseFiles } from './tree-paths.js';
 
 /**
  * PHP Composer: `vendor/composer/installed.json` lists every installed package. Composer 1 writes a
@@ -67,9 +67,8 @@ export function parseInstalledJson(text: string): ComposerParse {
 export function catalogComposer(ctx: CatalogContext): CatalogResult {
   const packages: Package[] = [];
   const problems: Problem[] = [];
-  for (const { location, layer, value: parsed } of parseCaptured(
-    ctx,
-    composerGlobs,
+  for (const { location, layer, value: parsed } of parseFiles(
+    ctx.files,
     parseInstalledJson,
     { code: 'COMPOSER_INSTALLED_JSON_INVALID', what: 'installed.json' },
     problems,

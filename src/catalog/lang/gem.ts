@@ -1,5 +1,5 @@
 import type { Cataloger, CatalogContext, CatalogResult, OwnedFile, Package, Problem } from '../types.js';
-import { basename, dirname, ownedFilesUnder, parseCaptured, pathsUnder, uniqueFiles } from './tree-paths.js';
+import { basename, dirname, ownedFilesUnder, parseFiles, pathsUnder, uniqueFiles } from './tree-paths.js';
 
 /**
  * RubyGems: each installed gem has `<gem home>/specifications/<name>-<version>[-<platform>].gemspec`,
@@ -70,9 +70,8 @@ export function catalogGems(ctx: CatalogContext): CatalogResult {
   const packages: Package[] = [];
   const problems: Problem[] = [];
   const seen = new Map<string, Package>();
-  for (const { location, layer, value: spec } of parseCaptured(
-    ctx,
-    gemGlobs,
+  for (const { location, layer, value: spec } of parseFiles(
+    ctx.files,
     parseGemspec,
     { code: 'GEMSPEC_INVALID', what: 'gemspec' },
     problems,

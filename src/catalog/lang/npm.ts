@@ -5,7 +5,7 @@ import {
   dirname,
   joinPath,
   ownedFilesUnder,
-  parseCaptured,
+  parseFiles,
   pathsUnder,
   uniqueFiles,
 } from './tree-paths.js';
@@ -14,9 +14,9 @@ import {
  * npm: every installed package has `node_modules/<name>/package.json` (or `node_modules/@scope/<name>/`).
  * Applies to app trees and global installs alike. A package owns every file and link below its folder
  * except nested `node_modules` (those are other packages), plus the `node_modules/.bin` links that point
- * into it.
+ * into it. A scope folder (`node_modules/@scope/`) is not a package: its own package.json is not read.
  */
-export const npmGlobs = ['**/node_modules/*/package.json', '**/node_modules/@*/*/package.json'] as const;
+export const npmGlobs = ['**/node_modules/[^@]*/package.json', '**/node_modules/@*/*/package.json'] as const;
 
 export interface NpmManifest {
   name: string;
@@ -82,9 +82,8 @@ export function catalogNpm(ctx: CatalogContext): CatalogResult {
   const packages: Package[] = [];
   const problems: Problem[] = [];
   const binCache = new Map<string, Array<[string, string]>>();
-  for (const { location, layer, value: manifest } of parseCaptured(
-    ctx,
-    npmGlobs,
+  for (const { location, layer, value: manifest } of parseFiles(
+    ctx.files,
     parseNpmManifest,
     { code: 'NPM_PACKAGE_JSON_INVALID', what: 'package.json' },
     problems,

@@ -1,6 +1,6 @@
 import type { Cataloger, CatalogContext, CatalogResult, OwnedFile, Package, Problem } from '../types.js';
 import { parsePathList, parsePythonMetadata, parseRecord } from './python-metadata.js';
-import { dirname, layerOf, ownedFilesUnder, parseCaptured, uniqueFiles } from './tree-paths.js';
+import { dirname, ownedFilesUnder, parseFiles, uniqueFiles } from './tree-paths.js';
 
 /**
  * Python: wheels install `<name>-<version>.dist-info/` (METADATA + RECORD); setuptools/eggs install
@@ -16,14 +16,18 @@ export const pythonGlobs = [
   '**/*.egg-info',
 ] as const;
 
-const metadataGlobs = ['**/*.dist-info/METADATA', '**/*.egg-info/PKG-INFO', '**/*.egg-info'] as const;
+/** The files that name a package (the others list its files). */
+function isMetadata(path: string): boolean {
+  return (
+    path.endsWith('.dist-info/METADATA') || path.endsWith('.egg-info/PKG-INFO') || path.endsWith('.egg-info')
+  );
+}
 
 export function catalogPython(ctx: CatalogContext): CatalogResult {
   const packages: Package[] = [];
   const problems: Problem[] = [];
-  for (const { location, layer, value: meta } of parseCaptured(
-    ctx,
-    metadataGlobs,
+  for (const { location, layer, value: meta } of parseFiles(
+    ctx.files.filter((f) => isMetadata(f.path)),
     parsePythonMetadata,
     { code: 'PYTHON_METADATA_INVALID', what: 'Python package metadata' },
     problems,
@@ -51,14 +55,14 @@ export function catalogPython(ctx: CatalogContext): CatalogResult {
 function distInfoFiles(ctx: CatalogContext, distInfo: string, problems: Problem[]): OwnedFile[] {
   const own = ownedFilesUnder(ctx.tree, distInfo);
   const recordPath = `${distInfo}/RECORD`;
-  const record = ctx.read(recordPath);
+  const record = ctx.file(recordPath);
   if (!record) return own;
-  const { files, rejected } = parseRecord(record.toString('utf8'), dirname(distInfo));
+  const { files, rejected } = parseRecord(record.content.toString('utf8'), dirname(distInfo));
   if (rejected.length > 0) {
     problems.push({
       code: 'PYTHON_RECORD_INVALID',
       path: recordPath,
-      layer: layerOf(ctx.tree, recordPath),
+      layer: record.layer,
       message: `${rejected.length} unusable RECORD line(s), first: ${rejected[0] ?? ''}`,
     });
   }
@@ -73,12 +77,15 @@ function distInfoFiles(ctx: CatalogContext, distInfo: string, problems: Problem[
  */
 function eggInfoFiles(ctx: CatalogContext, eggInfo: string): OwnedFile[] {
   const own = ownedFilesUnder(ctx.tree, eggInfo);
-  const installed = ctx.read(`${eggInfo}/installed-files.txt`);
+  const installed = ctx.file(`${eggInfo}/installed-files.txt`);
   if (installed)
-    return uniqueFiles([parsePathList(installed.toString('utf8'), eggInfo).map((path) => ({ path })), own]);
-  const sources = ctx.read(`${eggInfo}/SOURCES.txt`);
+    return uniqueFiles([
+      parsePathList(installed.content.toString('utf8'), eggInfo).map((path) => ({ path })),
+      own,
+    ]);
+  const sources = ctx.file(`${eggInfo}/SOURCES.txt`);
   if (sources) {
-    const existing = parsePathList(sources.toString('utf8'), dirname(eggInfo))
+    const existing = parsePathList(sources.content.toString('utf8'), dirname(eggInfo))
       .filter((path) => {
         const type = ctx.tree.entries.get(path)?.type;
         return type !== undefined && type !== 'dir';

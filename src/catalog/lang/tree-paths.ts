@@ -1,7 +1,6 @@
-import { globMatcher } from '../../util/glob.js';
 import type { FileTree } from '../../layers/types.js';
 import { sortedPaths } from '../../layers/squash.js';
-import type { CatalogContext, OwnedFile, Problem } from '../types.js';
+import type { CatalogFile, OwnedFile, Problem } from '../types.js';
 
 /**
  * Path helpers shared by the language catalogers. Language packages own "everything under their
@@ -58,18 +57,7 @@ export function ownedFilesUnder(
   return out;
 }
 
-/** The layer that provided a manifest: from the capture, else from the tree entry. */
-export function layerOf(tree: FileTree, path: string): number {
-  return tree.captured.get(path)?.layer ?? tree.entries.get(path)?.layer ?? 0;
-}
-
-/** Captured paths matching a cataloger's globs (dot segments included: `.local`, `.npm`, ...). */
-export function capturedMatching(ctx: CatalogContext, globs: readonly string[]): string[] {
-  const isMatch = globMatcher([...globs], { dot: true });
-  return ctx.capturedPaths().filter((p) => isMatch(p));
-}
-
-/** A captured manifest that parsed: where it is, the layer that wrote it, and what `parse` made of it. */
+/** A handed file that parsed: where it is, the layer that wrote it, and what `parse` made of it. */
 export interface ParsedManifest<T> {
   location: string;
   layer: number;
@@ -77,21 +65,17 @@ export interface ParsedManifest<T> {
 }
 
 /**
- * Every captured file matching `globs`, parsed. A file `parse` throws on becomes one problem
- * (`code`, "unreadable WHAT: reason") and is left out; a file with no captured content is skipped.
+ * Each of `files` (what the runner handed a cataloger), parsed. A file `parse` throws on becomes one
+ * problem (`code`, "unreadable WHAT: reason") and is left out.
  */
-export function parseCaptured<T>(
-  ctx: CatalogContext,
-  globs: readonly string[],
+export function parseFiles<T>(
+  files: readonly CatalogFile[],
   parse: (text: string) => T,
   unreadable: { code: string; what: string },
   problems: Problem[],
 ): Array<ParsedManifest<T>> {
   const out: Array<ParsedManifest<T>> = [];
-  for (const location of capturedMatching(ctx, globs)) {
-    const content = ctx.read(location);
-    if (!content) continue;
-    const layer = layerOf(ctx.tree, location);
+  for (const { path: location, layer, content } of files) {
     try {
       out.push({ location, layer, value: parse(content.toString('utf8')) });
     } catch (err) {

@@ -213,19 +213,19 @@ export function parseApkInstalled(text: string): ApkParse {
 
 function catalogApk(ctx: CatalogContext): CatalogResult {
   const problems: Problem[] = [];
-  const found = APK_DB_PATHS.filter((p) => ctx.read(p) !== undefined);
-  const chosen = found[0];
-  if (!chosen) return { packages: [], problems };
-  const layer = ctx.tree.captured.get(chosen)?.layer ?? 0;
+  const found = APK_DB_PATHS.map((p) => ctx.file(p)).filter((f) => f !== undefined);
+  const db = found[0];
+  if (!db) return { packages: [], problems };
+  const { path: chosen, layer } = db;
   for (const other of found.slice(1)) {
     problems.push({
       code: 'APKDB_IGNORED',
-      path: other,
-      layer: ctx.tree.captured.get(other)?.layer ?? 0,
-      message: `apk database ${other} not read: ${chosen} is the one apk uses`,
+      path: other.path,
+      layer: other.layer,
+      message: `apk database ${other.path} not read: ${chosen} is the one apk uses`,
     });
   }
-  const parsed = parseApkInstalled((ctx.read(chosen) ?? Buffer.alloc(0)).toString('utf8'));
+  const parsed = parseApkInstalled(db.content.toString('utf8'));
   for (const e of parsed.errors) {
     problems.push({
       code: 'APKDB_SYNTAX',

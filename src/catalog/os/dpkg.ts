@@ -1,4 +1,12 @@
-import type { CatalogContext, CatalogResult, Cataloger, OwnedFile, Package, Problem } from '../types.js';
+import type {
+  CatalogContext,
+  CatalogFile,
+  CatalogResult,
+  Cataloger,
+  OwnedFile,
+  Package,
+  Problem,
+} from '../types.js';
 import { CHISEL_MANIFEST_PATH, parseChiselManifest } from './chisel.js';
 import { debianChangelogOf } from './dpkg-changelog.js';
 import {
@@ -69,10 +77,6 @@ export const dpkgCataloger: Cataloger = {
   catalog: catalogDpkg,
 };
 
-function layerOf(ctx: CatalogContext, path: string): number {
-  return ctx.tree.captured.get(path)?.layer ?? ctx.tree.entries.get(path)?.layer ?? 0;
-}
-
 const keyOf = (name: string, arch?: string): string => `${name}:${arch ?? ''}`;
 
 export function catalogDpkg(ctx: CatalogContext): CatalogResult {
@@ -81,15 +85,16 @@ export function catalogDpkg(ctx: CatalogContext): CatalogResult {
   const seen = new Set<string>();
   const seenNames = new Set<string>();
   const problem = (code: string, path: string, message: string): void => {
-    problems.push({ code, path, layer: layerOf(ctx, path), message });
+    const layer = ctx.file(path)?.layer;
+    problems.push({ code, path, ...(layer !== undefined ? { layer } : {}), message });
   };
 
-  const diversionsText = ctx.read(DIVERSIONS);
-  const diversions = diversionsText ? parseDpkgDiversions(diversionsText.toString('utf8')) : [];
+  const diversionsFile = ctx.file(DIVERSIONS);
+  const diversions = diversionsFile ? parseDpkgDiversions(diversionsFile.content.toString('utf8')) : [];
 
-  const statusText = ctx.read(DPKG_STATUS_PATH);
-  if (statusText) {
-    const parsed = parseDpkgStatus(statusText.toString('utf8'));
+  const status = ctx.file(DPKG_STATUS_PATH);
+  if (status) {
+    const parsed = parseDpkgStatus(status.content.toString('utf8'));
     for (const e of parsed.errors)
       problem('DPKG_STATUS_SYNTAX', DPKG_STATUS_PATH, `line ${e.line}: ${e.message}`);
     const unconfigured: string[] = [];
@@ -108,7 +113,7 @@ export function catalogDpkg(ctx: CatalogContext): CatalogResult {
       seenNames.add(record.name);
       const files = infoFiles(ctx, record, diversions);
       if (!files.hasList) withoutList.push(record.name);
-      packages.push(toPackage(record, DPKG_STATUS_PATH, layerOf(ctx, DPKG_STATUS_PATH), files.files));
+      packages.push(toPackage(record, status, files.files));
     }
     if (unconfigured.length > 0) {
       problem('DPKG_NOT_INSTALLED', DPKG_STATUS_PATH, `not counted as installed: ${named(unconfigured)}`);
@@ -122,8 +127,9 @@ export function catalogDpkg(ctx: CatalogContext): CatalogResult {
     }
   }
 
-  for (const path of statusDFiles(ctx)) {
-    const parsed = parseDpkgStatus((ctx.read(path) ?? Buffer.alloc(0)).toString('utf8'));
+  for (const stanza of statusDFiles(ctx)) {
+    const path = stanza.path;
+    const parsed = parseDpkgStatus(stanza.content.toString('utf8'));
     for (const e of parsed.errors) problem('DPKG_STATUS_SYNTAX', path, `line ${e.line}: ${e.message}`);
     for (const record of parsed.records) {
       // A status.d file often has no Status field: being there is the statement that it is installed.
@@ -140,16 +146,16 @@ export function catalogDpkg(ctx: CatalogContext): CatalogResult {
         digest: { algorithm: 'md5', value: md5 },
       }));
       addConffiles(files, record.conffiles, []);
-      packages.push(toPackage(record, path, layerOf(ctx, path), divert(files, diversions, record.name)));
+      packages.push(toPackage(record, stanza, divert(files, diversions, record.name)));
     }
   }
 
-  const manifest = ctx.read(CHISEL_MANIFEST_PATH);
+  const manifest = ctx.file(CHISEL_MANIFEST_PATH);
   if (manifest) {
     try {
-      const parsed = parseChiselManifest(manifest);
+      const parsed = parseChiselManifest(manifest.content);
       for (const e of parsed.errors) problem('CHISEL_MANIFEST_SYNTAX', CHISEL_MANIFEST_PATH, e);
-      const layer = layerOf(ctx, CHISEL_MANIFEST_PATH);
+      const layer = manifest.layer;
       for (const c of parsed.packages) {
         if (seenNames.has(c.name)) continue;
         const pkg: Package = {
@@ -183,9 +189,9 @@ export function catalogDpkg(ctx: CatalogContext): CatalogResult {
 /** Globs matching exactly the links update-alternatives manages in this image. */
 function alternativeLinkGlobs(ctx: CatalogContext): string[] {
   const globs = new Set<string>();
-  for (const path of ctx.capturedPaths()) {
+  for (const { path, content } of ctx.files) {
     if (!path.startsWith(ALTERNATIVES) || path.slice(ALTERNATIVES.length).includes('/')) continue;
-    for (const link of parseAlternativeLinks((ctx.read(path) ?? Buffer.alloc(0)).toString('utf8'))) {
+    for (const link of parseAlternativeLinks(content.toString('utf8'))) {
       const escaped = link.replace(/[\\*?[\]{}()!+@|]/g, '\\$&');
       globs.add(escaped);
       // usrmerge: a link recorded as bin/x lives at usr/bin/x behind the bin -> usr/bin symlink
@@ -200,13 +206,13 @@ function named(names: string[]): string {
   return names.slice(0, MAX_NAMED).join(', ') + more;
 }
 
-function toPackage(record: DpkgRecord, location: string, layer: number, files: OwnedFile[]): Package {
+function toPackage(record: DpkgRecord, from: CatalogFile, files: OwnedFile[]): Package {
   const pkg: Package = {
     ecosystem: 'dpkg',
     name: record.name,
     version: record.version,
-    location,
-    layer,
+    location: from.path,
+    layer: from.layer,
     files,
     source: record.source,
   };
@@ -228,8 +234,8 @@ function infoFiles(
 ): { files: OwnedFile[]; hasList: boolean } {
   const read = (ext: string): string | undefined => {
     for (const base of infoBases(record)) {
-      const content = ctx.read(`${INFO}${base}.${ext}`);
-      if (content) return content.toString('utf8');
+      const file = ctx.file(`${INFO}${base}.${ext}`);
+      if (file) return file.content.toString('utf8');
     }
     return undefined;
   };
@@ -282,12 +288,11 @@ function divert(files: OwnedFile[], diversions: DpkgDiversion[], pkg: string): O
 }
 
 /** Stanza files in status.d (not the .md5sums beside them), sorted. */
-function statusDFiles(ctx: CatalogContext): string[] {
-  return ctx
-    .capturedPaths()
-    .filter(
-      (p) => p.startsWith(STATUS_D) && !p.slice(STATUS_D.length).includes('/') && !p.endsWith('.md5sums'),
-    );
+function statusDFiles(ctx: CatalogContext): CatalogFile[] {
+  return ctx.files.filter(
+    ({ path: p }) =>
+      p.startsWith(STATUS_D) && !p.slice(STATUS_D.length).includes('/') && !p.endsWith('.md5sums'),
+  );
 }
 
 function statusDMd5sums(
@@ -296,8 +301,8 @@ function statusDMd5sums(
   name: string,
 ): { path: string; sums: Map<string, string>; badLines: number } {
   for (const path of [`${stanzaPath}.md5sums`, `${STATUS_D}${name}.md5sums`]) {
-    const content = ctx.read(path);
-    if (content) return { path, ...parseDpkgMd5sums(content.toString('utf8')) };
+    const file = ctx.file(path);
+    if (file) return { path, ...parseDpkgMd5sums(file.content.toString('utf8')) };
   }
   return { path: stanzaPath, sums: new Map(), badLines: 0 };
 }

@@ -107,8 +107,8 @@ export function readResolved(
 ): { content: Buffer; path: string } | undefined {
   let current = path;
   for (let hop = 0; hop <= MAX_HOPS; hop++) {
-    const content = ctx.read(current);
-    if (content) return { content, path: current };
+    const file = ctx.file(current);
+    if (file) return { content: file.content, path: current };
     const next = resolveOnce(ctx, current);
     if (next === undefined || next === current) return undefined;
     current = next;

@@ -1,5 +1,5 @@
 import type { Cataloger, CatalogContext, CatalogResult, Package, Problem } from '../types.js';
-import { dirname, parseCaptured } from '../lang/tree-paths.js';
+import { dirname, parseFiles } from '../lang/tree-paths.js';
 import { runtimePackage, treesUnder, under } from './runtime-package.js';
 
 /**
@@ -18,9 +18,8 @@ export function parseGoVersionFile(text: string): string | undefined {
 export function catalogGoRuntime(ctx: CatalogContext): CatalogResult {
   const problems: Problem[] = [];
   const packages: Package[] = [];
-  for (const { location, value: version } of parseCaptured(
-    ctx,
-    goRuntimeGlobs,
+  for (const { location, layer, value: version } of parseFiles(
+    ctx.files,
     parseGoVersionFile,
     { code: 'RUNTIME_RECORD_INVALID', what: 'Go VERSION file' },
     problems,
@@ -29,7 +28,9 @@ export function catalogGoRuntime(ctx: CatalogContext): CatalogResult {
     if (version === undefined) continue;
     const entries = ctx.tree.entries;
     if (!entries.has(under(root, 'bin/go')) && !entries.has(under(root, 'src/runtime'))) continue;
-    packages.push(runtimePackage(ctx.tree, 'go', version, root, location, treesUnder(ctx.tree, root, [''])));
+    packages.push(
+      runtimePackage('go', version, root, { path: location, layer }, treesUnder(ctx.tree, root, [''])),
+    );
   }
   return { packages, problems };
 }

@@ -1,5 +1,5 @@
 import type { Cataloger, CatalogContext, CatalogResult, Package, Problem } from '../types.js';
-import { dirname, parseCaptured } from '../lang/tree-paths.js';
+import { dirname, parseFiles } from '../lang/tree-paths.js';
 import { runtimePackage, treesUnder, under } from './runtime-package.js';
 
 /**
@@ -36,9 +36,8 @@ const METADATA: Array<[string, string]> = [
 export function catalogJava(ctx: CatalogContext): CatalogResult {
   const problems: Problem[] = [];
   const packages: Package[] = [];
-  for (const { location, value } of parseCaptured(
-    ctx,
-    javaGlobs,
+  for (const { location, layer, value } of parseFiles(
+    ctx.files,
     parseJavaRelease,
     { code: 'RUNTIME_RECORD_INVALID', what: 'Java release file' },
     problems,
@@ -54,11 +53,10 @@ export function catalogJava(ctx: CatalogContext): CatalogResult {
     }
     packages.push(
       runtimePackage(
-        ctx.tree,
         'java',
         value.version,
         home,
-        location,
+        { path: location, layer },
         treesUnder(ctx.tree, home, ['']),
         metadata,
       ),

@@ -1,6 +1,6 @@
 import type { Cataloger, CatalogContext, CatalogResult, Package, Problem } from '../types.js';
 import { BINARY_IDENTITY_PROBE_ID, type BinaryIdentity } from '../probes/binary-identity.js';
-import { dirname, parseCaptured } from '../lang/tree-paths.js';
+import { dirname, parseFiles } from '../lang/tree-paths.js';
 import { cDefine, existing, runtimePackage, treesUnder } from './runtime-package.js';
 
 /**
@@ -33,9 +33,8 @@ export function parseNodeVersionHeader(text: string): string {
 export function catalogNode(ctx: CatalogContext): CatalogResult {
   const problems: Problem[] = [];
   const byPrefix = new Map<string, Package>();
-  for (const { location, value: version } of parseCaptured(
-    ctx,
-    nodeGlobs,
+  for (const { location, layer, value: version } of parseFiles(
+    ctx.files,
     parseNodeVersionHeader,
     { code: 'RUNTIME_RECORD_INVALID', what: 'node_version.h' },
     problems,
@@ -45,7 +44,7 @@ export function catalogNode(ctx: CatalogContext): CatalogResult {
       ...treesUnder(ctx.tree, prefix, ['include/node', 'share/doc/node']),
       existing(ctx.tree, prefix, OWNED),
     ];
-    byPrefix.set(prefix, runtimePackage(ctx.tree, 'node', version, prefix, location, files));
+    byPrefix.set(prefix, runtimePackage('node', version, prefix, { path: location, layer }, files));
   }
   // The binary's own version: a second witness where headers exist, the only one where they do not.
   for (const entry of ctx.tree.entries.values()) {
@@ -65,7 +64,7 @@ export function catalogNode(ctx: CatalogContext): CatalogResult {
       continue;
     }
     const files = [existing(ctx.tree, prefix, OWNED)];
-    byPrefix.set(prefix, runtimePackage(ctx.tree, 'node', id.node, prefix, entry.path, files));
+    byPrefix.set(prefix, runtimePackage('node', id.node, prefix, entry, files));
   }
   return { packages: [...byPrefix.values()], problems };
 }

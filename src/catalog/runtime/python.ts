@@ -1,5 +1,5 @@
 import type { Cataloger, CatalogContext, CatalogResult, Package, Problem } from '../types.js';
-import { basename, dirname, parseCaptured, pathsUnder } from '../lang/tree-paths.js';
+import { basename, dirname, parseFiles, pathsUnder } from '../lang/tree-paths.js';
 import { cDefine, existing, runtimePackage, treesUnder, under } from './runtime-package.js';
 
 /**
@@ -20,9 +20,8 @@ export function parsePatchlevel(text: string): string {
 export function catalogPython(ctx: CatalogContext): CatalogResult {
   const problems: Problem[] = [];
   const packages: Package[] = [];
-  for (const { location, value: version } of parseCaptured(
-    ctx,
-    pythonGlobs,
+  for (const { location, layer, value: version } of parseFiles(
+    ctx.files,
     parsePatchlevel,
     { code: 'RUNTIME_RECORD_INVALID', what: 'patchlevel.h' },
     problems,
@@ -61,7 +60,7 @@ export function catalogPython(ctx: CatalogContext): CatalogResult {
       existing(ctx.tree, prefix, [...versioned, ...links]),
       libs.map((path) => ({ path })),
     ];
-    packages.push(runtimePackage(ctx.tree, 'python', version, prefix, location, files));
+    packages.push(runtimePackage('python', version, prefix, { path: location, layer }, files));
   }
   return { packages, problems };
 }

@@ -1,5 +1,5 @@
 import type { Cataloger, CatalogContext, CatalogResult, Package, Problem } from '../types.js';
-import { parseCaptured } from '../lang/tree-paths.js';
+import { parseFiles } from '../lang/tree-paths.js';
 import { existing, runtimePackage, treesUnder } from './runtime-package.js';
 
 /**
@@ -37,9 +37,8 @@ const LAYOUT = /^(?:(.*)\/)?lib\/ruby\/([^/]+)\/([^/]+)\/rbconfig\.rb$/;
 export function catalogRuby(ctx: CatalogContext): CatalogResult {
   const problems: Problem[] = [];
   const packages: Package[] = [];
-  for (const { location, value } of parseCaptured(
-    ctx,
-    rubyGlobs,
+  for (const { location, layer, value } of parseFiles(
+    ctx.files,
     parseRbConfig,
     { code: 'RUNTIME_RECORD_INVALID', what: 'rbconfig.rb' },
     problems,
@@ -62,7 +61,7 @@ export function catalogRuby(ctx: CatalogContext): CatalogResult {
     ];
     const metadata: Record<string, string> = { apiVersion: api };
     if (value.platform) metadata.platform = value.platform;
-    packages.push(runtimePackage(ctx.tree, 'ruby', value.version, prefix, location, files, metadata));
+    packages.push(runtimePackage('ruby', value.version, prefix, { path: location, layer }, files, metadata));
   }
   return { packages, problems };
 }

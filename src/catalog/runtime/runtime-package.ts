@@ -1,12 +1,12 @@
 import type { FileTree } from '../../layers/types.js';
-import { layerOf, ownedFilesUnder, uniqueFiles } from '../lang/tree-paths.js';
+import { ownedFilesUnder, uniqueFiles } from '../lang/tree-paths.js';
 import type { OwnedFile, Package } from '../types.js';
 
 /**
  * What the runtime catalogers share. A runtime is a package of the `runtime` ecosystem: its name
  * (`node`, `python`, `go`, `java`, `ruby`), the version its own record states, located at its
  * installation directory (`usr/local`, `opt/java/openjdk`: where it is, stable across an upgrade), with
- * `versionFile` naming the record the version was read from. It owns the files of its tree, so they
+ * `versionFile` the record the version was read from. It owns the files of its tree, so they
  * are not "non-packaged" and a change to them is attributed to the runtime.
  */
 
@@ -37,11 +37,10 @@ export function treesUnder(
 }
 
 export function runtimePackage(
-  tree: FileTree,
   name: string,
   version: string,
   home: string,
-  versionFile: string,
+  versionFile: { path: string; layer: number },
   files: readonly OwnedFile[][],
   metadata: Record<string, string> = {},
 ): Package {
@@ -50,9 +49,9 @@ export function runtimePackage(
     name,
     version,
     location: home,
-    layer: layerOf(tree, versionFile),
-    files: uniqueFiles([...files, [{ path: versionFile }]]),
-    metadata: { ...metadata, versionFile },
+    layer: versionFile.layer,
+    files: uniqueFiles([...files, [{ path: versionFile.path }]]),
+    metadata: { ...metadata, versionFile: versionFile.path },
   };
 }
 

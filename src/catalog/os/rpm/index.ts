@@ -150,9 +150,9 @@ function findDatabases(ctx: CatalogContext): FoundDatabase[] {
     seenDirs.add(real);
     for (const backend of BACKENDS) {
       const path = `${real}/${backend.file}`;
-      const content = ctx.read(path);
-      if (content === undefined) continue;
-      const layer = ctx.tree.captured.get(path)?.layer ?? ctx.tree.entries.get(path)?.layer ?? 0;
+      const file = ctx.file(path);
+      if (file === undefined) continue;
+      const { content, layer } = file;
       const wal = ctx.tree.entries.get(`${path}-wal`);
       const walPending =
         backend.file === 'rpmdb.sqlite' && wal !== undefined && wal.type === 'file' && wal.size > 0;
