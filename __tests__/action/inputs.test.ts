@@ -106,6 +106,10 @@ describe('action inputs', () => {
       "input 'build-args': expected NAME=VALUE lines, got 'JUSTANAME'",
     ],
     [{ image: '' }, "or 'dockerfile' to explain a pull request's base-image bumps"],
+    [
+      { image: '', dockerfile: 'Dockerfile', 'registry-username': 'u', 'registry-password': 'p' },
+      "input 'registry-username': in Dockerfile mode the base images can be on several registries, and this password would be offered to each: log in to each private registry with docker/login-action",
+    ],
   ])('refuses Dockerfile-mode inputs that do not go together: %j', (over, message) => {
     expect(() => read(over)).toThrow(message);
   });

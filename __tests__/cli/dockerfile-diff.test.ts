@@ -84,6 +84,10 @@ describe('cli dockerfile-diff', () => {
       ['dockerfile-diff', '/nonexistent/a', '/nonexistent/b'],
       /cannot read Dockerfile \/nonexistent\/a: no such file/,
     ],
+    [
+      ['dockerfile-diff', 'a', 'b', '--username', 'u', '--password', 'p'],
+      /dockerfile-diff does not take --username\/--password .*one password would be offered to each \(log in to each private registry with docker login/,
+    ],
   ])('fails in one line on %j', async (argv, message) => {
     const r = await run(argv);
     expect(r.code).toBe(3);

@@ -26,13 +26,24 @@ export async function freePort(): Promise<number> {
 }
 
 export interface LocalRegistryOptions {
+  /** Storage root to use instead of a fresh one (two registries in turn over the same content). */
+  storage?: string;
   auth?:
-    { kind: 'htpasswd'; user: string; password: string } | { kind: 'token'; users: Record<string, string> };
+    | { kind: 'htpasswd'; user: string; password: string }
+    | {
+        kind: 'token';
+        users: Record<string, string>;
+        /** The realm and service the registry names in its challenge (default: the token service's own URL, `test-registry`). */
+        realm?: string;
+        service?: string;
+      };
 }
 
 /** A bearer token service signing JWTs the way Docker's distribution verifies them (RS256, libtrust `kid`). */
 class TokenService {
   readonly issued: string[] = [];
+  /** Every request as it came: the query (service, scope) and the Authorization header, if any. */
+  readonly requests: Array<{ query: URLSearchParams; authorization?: string }> = [];
   private server = http.createServer((req, res) => this.handle(req, res));
   port = 0;
   constructor(
@@ -58,6 +69,7 @@ class TokenService {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', this.realm);
     const auth = req.headers.authorization ?? '';
+    this.requests.push({ query: url.searchParams, ...(auth ? { authorization: auth } : {}) });
     let subject = '';
     if (auth.startsWith('Basic ')) {
       const [user, ...rest] = Buffer.from(auth.slice(6), 'base64').toString().split(':');
@@ -140,7 +152,8 @@ export class LocalRegistry {
   async start(): Promise<this> {
     this.dir = await mkdtemp(join(tmpdir(), 'ic-registry-'));
     this.port = await freePort();
-    await mkdir(join(this.dir, 'storage'));
+    const storage = this.options.storage ?? join(this.dir, 'storage');
+    await mkdir(storage, { recursive: true });
     let auth = '';
     const a = this.options.auth;
     if (a?.kind === 'htpasswd') {
@@ -175,11 +188,11 @@ export class LocalRegistry {
       this.tokens = new TokenService(key, libtrustKeyId(createPublicKey(key)), a.users);
       await this.tokens.start();
       auth =
-        `auth:\n  token:\n    realm: ${this.tokens.realm}\n    service: test-registry\n` +
+        `auth:\n  token:\n    realm: ${a.realm ?? this.tokens.realm}\n    service: ${a.service ?? 'test-registry'}\n` +
         `    issuer: image-changelog-test-issuer\n    rootcertbundle: ${certPath}\n`;
     }
     const config =
-      `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${join(this.dir, 'storage')}\n` +
+      `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${storage}\n` +
       `  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${this.port}\n${auth}`;
     await writeFile(join(this.dir, 'config.yml'), config);
     this.child = spawn('docker-registry', ['serve', join(this.dir, 'config.yml')], {

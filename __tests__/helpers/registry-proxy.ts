@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
  * registry's own log does not), and answers chosen paths itself, e.g. with Docker Hub's 429.
  */
 export class RegistryProxy {
-  readonly seen: Array<{ method: string; path: string }> = [];
+  readonly seen: Array<{ method: string; path: string; authorization?: string }> = [];
   /** Requests whose path matches are answered with this status and these headers instead of forwarded. */
   readonly faults: Array<{ path: RegExp; status: number; headers: Record<string, string>; body: string }> =
     [];
@@ -37,7 +37,8 @@ export class RegistryProxy {
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const path = req.url ?? '/';
-    this.seen.push({ method: req.method ?? 'GET', path });
+    const authorization = req.headers.authorization;
+    this.seen.push({ method: req.method ?? 'GET', path, ...(authorization ? { authorization } : {}) });
     const fault = this.faults.find((f) => f.path.test(path));
     if (fault) {
       res.writeHead(fault.status, fault.headers);

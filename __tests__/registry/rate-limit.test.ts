@@ -59,7 +59,7 @@ describe('registry rate limits', () => {
     expect((err as ImageChangelogError).code).toBe('RATE_LIMITED');
     expect((err as ImageChangelogError).oneLine()).toBe(
       `${r.host} rate limit reached while fetching manifest ${r.host}/library/node:20: 0 of 100 pulls left per 6 h, resets in 2 h 14 min ` +
-        '(log in to raise the limit: docker/login-action before this step or registry-username/registry-password in the action, docker login for the CLI; nothing was compared)',
+        '(log in to raise the limit: docker/login-action before this step (or registry-username/registry-password when the action compares an image), docker login for the CLI; nothing was compared)',
     );
     expect(manifestCalls(r)).toBe(1);
     expect(delays).toEqual([]);

@@ -54,7 +54,10 @@ describe('the second digest pass', () => {
     ]);
     const inventory = await inspectImage(`oci:${dir}:t`);
     const file = (path: string) => inventory.files.find((f) => f.path === path);
-    expect(file('srv/app/same.js')).toMatchObject({ ownership: 'package', owners: ['dpkg:app'] });
+    expect(file('srv/app/same.js')).toMatchObject({
+      ownership: 'package',
+      owners: [{ ecosystem: 'dpkg', name: 'app' }],
+    });
     expect(file('srv/app/same.js')?.modifiedAfterInstall).toBeUndefined();
     expect(file('srv/app/linked.js')).toMatchObject({ ownership: 'package' });
     expect(file('srv/app/linked.js')?.modifiedAfterInstall).toBeUndefined();

@@ -181,5 +181,12 @@ export function readInputs(get: (name: string) => string): Inputs {
       'registry-username and registry-password go together',
     );
   }
+  // One password for every registry is fine for one image; a Dockerfile's bases can live on several
+  // registries (Docker Hub and a private one), and this password must never reach the wrong host.
+  if (dockerfile.length > 0 && user)
+    throw invalid(
+      'registry-username',
+      'in Dockerfile mode the base images can be on several registries, and this password would be offered to each: log in to each private registry with docker/login-action before this step (its credentials are kept per host)',
+    );
   return inputs;
 }

@@ -1,3 +1,4 @@
+import type { RequestOptions } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createRemoteSources, type RemoteSources } from '../image/remote-sources.js';
@@ -22,6 +23,8 @@ export interface RegistryAccess {
   /** Called with every secret as soon as it is known, so the adapter can mask it. */
   onSecret?: (secret: string) => void;
   onDownload?: (progress: BlobProgress) => void;
+  /** Options for TLS connections to registries and token services (a private CA, an agent). */
+  tls?: RequestOptions;
 }
 
 /** Docker's config.json: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`. */
@@ -42,5 +45,6 @@ export function openRegistryAccess(access: RegistryAccess): RemoteSources {
     ...(access.onSecret ? { onSecret: access.onSecret } : {}),
     ...(access.onDownload ? { onProgress: access.onDownload } : {}),
     ...(access.idleTimeoutMs ? { idleTimeoutMs: access.idleTimeoutMs } : {}),
+    ...(access.tls ? { tls: access.tls } : {}),
   });
 }

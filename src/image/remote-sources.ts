@@ -1,3 +1,4 @@
+import type { RequestOptions } from 'node:https';
 import type { ImageSource } from './types.js';
 import { RegistrySource, type BlobProgress } from './registry.js';
 import { registryReference } from './source-reference.js';
@@ -23,6 +24,8 @@ export interface RemoteSourceOptions {
   onProgress?: (progress: BlobProgress) => void;
   /** A registry request fails when no byte arrives for this long (default 30 s). */
   idleTimeoutMs?: number;
+  /** Options for TLS connections (a private CA, an agent). */
+  tls?: RequestOptions;
 }
 
 /** The registry and docker-daemon sources of one run, sharing one registry client (tokens, download limit). */
@@ -46,6 +49,7 @@ export function createRemoteSources(options: RemoteSourceOptions): RemoteSources
     },
     insecureRegistries: options.insecureRegistries ?? [],
     ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
   });
   const registry = new RegistrySource({
     client,

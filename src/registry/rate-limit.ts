@@ -71,7 +71,7 @@ export function rateLimitError(registry: string, subject: string, info: RateLimi
     `${host} rate limit reached while fetching ${subject}: ${parts.join(', ')}`,
     {
       subject: registry,
-      hint: 'log in to raise the limit: docker/login-action before this step or registry-username/registry-password in the action, docker login for the CLI; nothing was compared',
+      hint: 'log in to raise the limit: docker/login-action before this step (or registry-username/registry-password when the action compares an image), docker login for the CLI; nothing was compared',
     },
   );
 }

@@ -41,6 +41,25 @@ describe('binary-identity probe', () => {
     for (const chunk of CHUNKS) expect(probe(elf, chunk)).toEqual({ node: '20.20.1' });
   });
 
+  it("reads CPython's PY_VERSION, standing alone or as a merged string's tail, only in python's own files", () => {
+    // Decoys first: another X.Y.Z without its NUL, another minor line, a longer number.
+    const decoys = Buffer.from('3.11.x\0python3.11.\0' + '3.12.4\0' + '13.11.99a\0');
+    const alone = Buffer.from('\0pymalloc_debug\0' + '3.11.2\0strict\0');
+    const merged = Buffer.from('/tmp/python-build.20240101/Python-3.13.0rc2\0EXEC_PREFIX\0');
+    const elf = (tail: Buffer) =>
+      makeElf({ size: 120_000, blobs: [{ offset: 50_000, bytes: Buffer.concat([decoys, tail]) }] });
+    for (const chunk of CHUNKS) {
+      expect(probe(elf(alone), chunk, 'usr/local/bin/python3.11')).toEqual({ python: '3.11.2' });
+      expect(probe(elf(alone), chunk, 'usr/local/lib/libpython3.11.so.1.0')).toEqual({ python: '3.11.2' });
+      expect(probe(elf(merged), chunk, 'usr/local/lib/libpython3.13.so.1.0')).toEqual({
+        python: '3.13.0rc2',
+      });
+      // The same bytes in any other file, or in python's unversioned link name, are not looked at.
+      expect(probe(elf(alone), chunk, 'usr/bin/tool')).toBeUndefined();
+      expect(probe(elf(alone), chunk, 'usr/local/bin/python3')).toBeUndefined();
+    }
+  });
+
   it('reads systemd package notes from the PT_NOTE segments, 64- and 32-bit, either byte order', () => {
     const note = {
       type: 'rpm',

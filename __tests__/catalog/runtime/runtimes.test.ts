@@ -106,6 +106,52 @@ describe('runtime catalogers', () => {
     ]);
   });
 
+  it("names a headerless CPython (slim images) by the interpreter's own PY_VERSION, only beside its stdlib", () => {
+    const id = (python: string) => ({ 'binary-identity': { python } });
+    const r = catalogPython(
+      ctx([
+        { path: 'usr/local/lib/python3.12/os.py', content: 'x' },
+        { path: 'usr/local/lib/python3.12/site-packages/pip/__init__.py', content: 'x' },
+        { path: 'usr/local/lib/libpython3.12.so.1.0', content: 'x', probes: id('3.12.8') },
+        { path: 'usr/local/bin/python3.12', content: 'x', probes: id('3.12.8') },
+        { path: 'usr/local/bin/python3', type: 'symlink', link: 'python3.12' },
+        // A stray interpreter with no standard library beside it is not an installation.
+        { path: 'opt/tool/bin/python3.11', content: 'x', probes: id('3.11.4') },
+      ]),
+    );
+    expect(summary(r)).toEqual([['runtime', 'python', '3.12.8', 'usr/local', 'usr/local/bin/python3.12']]);
+    expect(owned(r)).toEqual([
+      'usr/local/bin/python3',
+      'usr/local/bin/python3.12',
+      'usr/local/lib/libpython3.12.so.1.0',
+      'usr/local/lib/python3.12/os.py',
+    ]);
+    expect(r.problems).toEqual([]);
+  });
+
+  it('keeps patchlevel.h as the record where headers exist, the binary as a second witness that must agree', () => {
+    const files = (binary: string) =>
+      ctx([
+        { path: 'usr/local/include/python3.12/patchlevel.h', content: '#define PY_VERSION "3.12.8"\n' },
+        { path: 'usr/local/lib/python3.12/os.py', content: 'x' },
+        { path: 'usr/local/bin/python3.12', content: 'x', probes: { 'binary-identity': { python: binary } } },
+      ]);
+    const same = catalogPython(files('3.12.8'));
+    expect(summary(same)).toEqual([
+      ['runtime', 'python', '3.12.8', 'usr/local', 'usr/local/include/python3.12/patchlevel.h'],
+    ]);
+    expect(same.packages[0]?.metadata?.binaryVersion).toBe('3.12.8');
+    expect(same.problems).toEqual([]);
+    const other = catalogPython(files('3.12.9'));
+    expect(other.packages.map((p) => p.version)).toEqual(['3.12.8']);
+    expect(other.problems.map((p) => [p.code, p.message])).toEqual([
+      [
+        'RUNTIME_VERSION_MISMATCH',
+        'usr/local/bin/python3.12 says 3.12.9, usr/local/include/python3.12/patchlevel.h says 3.12.8',
+      ],
+    ]);
+  });
+
   it('names Go from its VERSION file, only in a toolchain root', () => {
     const r = catalogGoRuntime(
       ctx([

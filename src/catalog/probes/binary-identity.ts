@@ -16,6 +16,8 @@ export interface BinaryIdentity {
   busybox?: string;
   /** Node.js's version, from its release URL `.../node-vX.Y.Z-headers.tar.gz`. */
   node?: string;
+  /** CPython's version (`PY_VERSION`), read only from `pythonX.Y` and `libpythonX.Y*.so*`. */
+  python?: string;
   packageNotes?: PackageNote[];
   cargo?: CargoCrate[];
   /** Identity data found but not readable. */
@@ -30,6 +32,19 @@ const HEAD_BYTES = 64 * 1024;
 
 const BUSYBOX = /^BusyBox v(\d+\.\d+(?:\.\d+)?[\x21-\x27\x2a-\x7e]*) \(/;
 const NODE = /^\/node-v(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)-headers\.tar\.gz/;
+/** The interpreter or its shared library, the X.Y of its name: the only files searched for PY_VERSION. */
+const PYTHON_FILE =
+  /(?:^|\/)(?:bin\/python(\d+\.\d+)|lib(?:64)?\/libpython(\d+\.\d+)[a-z]*\.so(?:\.[0-9.]+)?)$/;
+
+/**
+ * CPython's `PY_VERSION` as the compiler stored it: `X.Y.Z` (with `a1`, `b2`, `rc1` or `+`) ending in
+ * a NUL. It may stand alone or be the tail of a longer string the linker merged it into
+ * (`.../Python-3.11.7`), which is why only the bytes from the marker `X.Y.` on are judged.
+ */
+function pythonSearch(xy: string): MarkerSearch {
+  const version = new RegExp(`^(${xy.replace('.', '\\.')}\\.\\d{1,3}(?:(?:a|b|rc)\\d{1,2})?\\+?)\\x00`);
+  return new MarkerSearch(Buffer.from(`${xy}.`), 16, (t) => version.exec(t)?.[1]);
+}
 
 class BinaryIdentityRun implements ProbeRun<BinaryIdentity> {
   private offset = 0;
@@ -40,6 +55,13 @@ class BinaryIdentityRun implements ProbeRun<BinaryIdentity> {
   private readonly busybox = new MarkerSearch(Buffer.from('BusyBox v'), 96, (t) => BUSYBOX.exec(t)?.[1]);
   private readonly node = new MarkerSearch(Buffer.from('/node-v'), 96, (t) => NODE.exec(t)?.[1]);
   private readonly cargo = new CargoAuditSearch();
+  private readonly python: MarkerSearch | undefined;
+
+  constructor(path: string) {
+    const m = PYTHON_FILE.exec(path);
+    const xy = m?.[1] ?? m?.[2];
+    if (xy !== undefined) this.python = pythonSearch(xy);
+  }
 
   write(chunk: Buffer): void {
     if (this.mode === 'skip' || chunk.length === 0) return;
@@ -69,6 +91,7 @@ class BinaryIdentityRun implements ProbeRun<BinaryIdentity> {
     this.offset += chunk.length;
     this.busybox.write(chunk);
     this.node.write(chunk);
+    this.python?.write(chunk);
     this.cargo.write(chunk);
   }
 
@@ -84,11 +107,13 @@ class BinaryIdentityRun implements ProbeRun<BinaryIdentity> {
     if (this.mode !== 'body') return undefined;
     this.busybox.end();
     this.node.end();
+    this.python?.end();
     this.cargo.end();
     const out: BinaryIdentity = {};
     const problems: string[] = [];
     if (this.busybox.result !== undefined) out.busybox = this.busybox.result;
     if (this.node.result !== undefined) out.node = this.node.result;
+    if (this.python?.result !== undefined) out.python = this.python.result;
     const notes = this.notes?.notes(problems) ?? [];
     if (notes.length > 0) out.packageNotes = notes;
     const cargo = this.cargo.result;
@@ -101,9 +126,9 @@ class BinaryIdentityRun implements ProbeRun<BinaryIdentity> {
 
 export const binaryIdentityProbe: ContentProbe<BinaryIdentity> = {
   id: BINARY_IDENTITY_PROBE_ID,
-  version: 1,
+  version: 2,
   // Executables, and shared libraries (which carry package notes and are often not executable).
   matches: (path, size, mode) =>
     size >= MIN_SIZE && size <= MAX_SIZE && ((mode & 0o111) !== 0 || /\.so(\.[0-9.]+)?$/.test(path)),
-  start: () => new BinaryIdentityRun(),
+  start: (path) => new BinaryIdentityRun(path),
 };
