@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: image-changelog against the floor (sequential decompression + SHA-256 of every
- * distinct layer) and a peer (snyk-docker-plugin, packages only), side by side from one run.
+ * distinct layer) and a peer (snyk-docker-plugin, packages only), side by side from one run; and what
+ * reading package changelogs costs (bench/changelog-cost.ts: the same diffs with them off and on).
  * Pairs and images are prepared once and cached in .cache/bench/ (ignored). Needs root and Debian's mmdebstrap,
  * umoci, skopeo and docker-registry (as the integration tests do). `BENCH_QUICK=1` skips the large pair.
  * The many-file rows are in many-files.ts.
@@ -20,6 +21,9 @@ import {
 import { startRegistry } from './registry.js';
 import { distinctLayerBlobs, floorCommand, type LayoutImage } from './floor.js';
 import { runManyFileRows } from './many-files.js';
+import { changelogCostRows, type ChangelogCostPair } from './changelog-cost.js';
+import { changelogPairDir, ensureChangelogPair } from '../__tests__/world/changelog-pair.js';
+import { ensureNpmChangelogPair, npmChangelogPairDir } from '../__tests__/world/npm-changelog-pair.js';
 
 /** BENCH_CLI: another bundle (e.g. main's, to time two versions in turns); default dist/cli.js. */
 const cli = process.env.BENCH_CLI ?? join(repoRoot, 'dist', 'cli.js');
@@ -202,6 +206,31 @@ function runSharedFixturePairs(): void {
   }
 }
 
+/** What reading package changelogs costs: the same diffs with the changelog probes off and on, in turns. */
+async function runChangelogCost(): Promise<void> {
+  ensureChangelogPair();
+  ensureNpmChangelogPair();
+  const layout = (dir: string, tag: string) => `oci:${join(dir, 'layout')}:${tag}`;
+  const changelogPairs: ChangelogCostPair[] = [
+    {
+      name: 'debian',
+      old: `oci-archive:${world.ociArchive('old')}`,
+      new: `oci-archive:${world.ociArchive('new')}`,
+    },
+    {
+      name: 'debian security pair',
+      old: layout(changelogPairDir, 'old'),
+      new: layout(changelogPairDir, 'new'),
+    },
+    { name: 'npm pair', old: layout(npmChangelogPairDir, 'old'), new: layout(npmChangelogPairDir, 'new') },
+  ];
+  rows.push(
+    ...(await changelogCostRows(changelogPairs, Math.min(RUNS, 3), join(benchDir, 'changelog-cost'), (r) =>
+      console.log(r),
+    )),
+  );
+}
+
 async function main(): Promise<void> {
   if (!existsSync(cli)) execFileSync('npm', ['run', 'bundle'], { cwd: repoRoot, stdio: 'inherit' });
   mkdirSync(benchDir, { recursive: true });
@@ -227,7 +256,10 @@ async function main(): Promise<void> {
       row,
     });
   }
-  if (only !== 'many') runSharedFixturePairs();
+  if (only !== 'many') {
+    runSharedFixturePairs();
+    await runChangelogCost();
+  }
   writeFileSync(join(benchDir, 'results.md'), `${rows.join('\n')}\n`);
   console.log(`\nwritten to ${join(benchDir, 'results.md')}`);
 }
