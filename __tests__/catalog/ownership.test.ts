@@ -95,13 +95,18 @@ describe('resolveOwnership', () => {
       pkg('dpkg', 'tools', ['usr/sbin/real-tool']),
     ];
     const files = byPath(resolveOwnership(tree, packages, []).files);
-    expect(files.get('usr/bin/bash')).toMatchObject({ ownership: 'package', owners: ['dpkg:bash'] });
-    expect(files.get('usr/bin/dash')?.owners).toEqual(['dpkg:dash']);
+    expect(files.get('usr/bin/bash')).toMatchObject({
+      ownership: 'package',
+      owners: [{ ecosystem: 'dpkg', name: 'bash' }],
+    });
+    expect(files.get('usr/bin/dash')?.owners).toEqual([{ ecosystem: 'dpkg', name: 'dash' }]);
     // A link is owned as a link: `bin/sh` names the symlink usr/bin/sh, not its target.
-    expect(files.get('usr/bin/sh')?.owners).toEqual(['dpkg:dash']);
-    expect(files.get('usr/lib/x86_64-linux-gnu/libc.so.6')?.owners).toEqual(['dpkg:libc6']);
-    expect(files.get('sbin/real-tool')?.owners).toEqual(['dpkg:tools']);
-    expect(files.get('bin')?.owners).toEqual(['dpkg:bash']);
+    expect(files.get('usr/bin/sh')?.owners).toEqual([{ ecosystem: 'dpkg', name: 'dash' }]);
+    expect(files.get('usr/lib/x86_64-linux-gnu/libc.so.6')?.owners).toEqual([
+      { ecosystem: 'dpkg', name: 'libc6' },
+    ]);
+    expect(files.get('sbin/real-tool')?.owners).toEqual([{ ecosystem: 'dpkg', name: 'tools' }]);
+    expect(files.get('bin')?.owners).toEqual([{ ecosystem: 'dpkg', name: 'bash' }]);
     expect(files.get('lib')?.ownership).toBe('none');
   });
 
@@ -122,7 +127,10 @@ describe('resolveOwnership', () => {
     expect(problems).toEqual([]);
     expect(files.map((f) => f.path)).toEqual([...tree.entries.keys()].sort());
     const f = byPath(files);
-    expect(f.get('usr/share/shared.txt')?.owners).toEqual(['dpkg:zlib', 'npm:a']);
+    expect(f.get('usr/share/shared.txt')?.owners).toEqual([
+      { ecosystem: 'dpkg', name: 'zlib' },
+      { ecosystem: 'npm', name: 'a' },
+    ]);
     expect(f.get('usr/share/doc')).toMatchObject({ type: 'dir', ownership: 'none' });
     expect(f.get('usr/share/doc')?.owners).toBeUndefined();
     expect(f.get('var/lib/dpkg/status')?.ownership).toBe('state');
@@ -208,7 +216,7 @@ describe('resolveOwnership', () => {
     ]);
     const packages = [pkg('dpkg', 'p', ['loop1/a', 'loop1/b', 'usr/bin/tool'])];
     const { files, problems } = resolveOwnership(tree, packages, []);
-    expect(byPath(files).get('usr/bin/tool')?.owners).toEqual(['dpkg:p']);
+    expect(byPath(files).get('usr/bin/tool')?.owners).toEqual([{ ecosystem: 'dpkg', name: 'p' }]);
     expect(problems.map((p) => [p.code, p.path])).toEqual([['SYMLINK_LOOP', 'loop1']]);
   });
 });

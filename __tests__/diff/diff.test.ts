@@ -19,7 +19,11 @@ describe('diff: directories a package lists', () => {
     });
     const changes = diffInventories(before, after, { exclude: [], defaultExcludes: true, depth: 2 });
     const certs = changes.files.find((f) => f.path === 'etc/ssl/certs');
-    expect(certs).toMatchObject({ kind: 'added', ownership: 'package', owners: ['dpkg:ca-certificates'] });
+    expect(certs).toMatchObject({
+      kind: 'added',
+      ownership: 'package',
+      owners: [{ ecosystem: 'dpkg', name: 'ca-certificates' }],
+    });
     expect(changes.files.find((f) => f.path === 'srv/empty')).toMatchObject({
       kind: 'added',
       ownership: 'none',

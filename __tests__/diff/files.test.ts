@@ -106,8 +106,8 @@ describe('diffInventories (files)', () => {
     const changes = diffInventories(base().build(), after, OPTIONS);
     expect(changes.packages[0]).toMatchObject({ name: 'openssl', kind: 'upgraded', fileChanges: 2 });
     expect(changes.files.map((f) => [f.path, f.ownership, f.owners, f.unexplained])).toEqual([
-      ['etc/ssl/openssl.cnf', 'package', ['dpkg:openssl'], undefined],
-      ['usr/bin/openssl', 'package', ['dpkg:openssl'], undefined],
+      ['etc/ssl/openssl.cnf', 'package', [{ ecosystem: 'dpkg', name: 'openssl' }], undefined],
+      ['usr/bin/openssl', 'package', [{ ecosystem: 'dpkg', name: 'openssl' }], undefined],
     ]);
     expect(changes.counts.unexplained).toBe(0);
     expect(changes.counts.nonPackaged).toEqual({ added: 0, removed: 0, modified: 0 });
@@ -115,8 +115,16 @@ describe('diffInventories (files)', () => {
 
   it('calls out package files changed without a package change, and modified-after-install', () => {
     const after = base()
-      .file('usr/bin/bash', { content: 'patched', owners: ['dpkg:bash'], modifiedAfterInstall: true })
-      .file('etc/ssl/openssl.cnf', { content: 'x', owners: ['dpkg:openssl'], mode: 0o600 })
+      .file('usr/bin/bash', {
+        content: 'patched',
+        owners: [{ ecosystem: 'dpkg', name: 'bash' }],
+        modifiedAfterInstall: true,
+      })
+      .file('etc/ssl/openssl.cnf', {
+        content: 'x',
+        owners: [{ ecosystem: 'dpkg', name: 'openssl' }],
+        mode: 0o600,
+      })
       .build();
     const changes = diffInventories(base().build(), after, OPTIONS);
     expect(changes.files.map((f) => [f.path, f.unexplained, f.modifiedAfterInstall])).toEqual([
@@ -135,7 +143,7 @@ describe('diffInventories (files)', () => {
       expect.objectContaining({
         path: 'usr/bin/bash',
         kind: 'removed',
-        owners: ['dpkg:bash'],
+        owners: [{ ecosystem: 'dpkg', name: 'bash' }],
         ownership: 'package',
       }),
     ]);

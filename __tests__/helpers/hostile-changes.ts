@@ -46,7 +46,10 @@ export function hostileChanges(): Changes {
     after.pkg('npm', `@scope${i}/${s}`, `1.0.${i}-${s}`, { location: `app/node_modules/${s}/package.json` });
     after.file(`srv/${i}/${s}`, { content: s, mode: 0o4755 });
     after.symlink(`srv/link${i}`, s);
-    after.file(`usr/bin/unexplained${i}${s}`, { owners: [`dpkg:${s}`], modifiedAfterInstall: true });
+    after.file(`usr/bin/unexplained${i}${s}`, {
+      owners: [{ ecosystem: 'dpkg', name: s }],
+      modifiedAfterInstall: true,
+    });
   });
   before.config({ Labels: Object.fromEntries(HOSTILE.map((s, i) => [`l${i}${s}`, 'old'])) });
   after.config({

@@ -6,6 +6,7 @@ import type {
   OsRelease,
   OwnedFile,
   Package,
+  PackageId,
 } from '../../src/catalog/types.js';
 import type { ImageConfig } from '../../src/oci/types.js';
 import type { EntryType } from '../../src/layers/types.js';
@@ -38,7 +39,7 @@ export interface FileSpec {
   link?: string;
   layer?: number;
   ownership?: InventoryFile['ownership'];
-  owners?: string[];
+  owners?: PackageId[];
   modifiedAfterInstall?: boolean;
 }
 
@@ -164,7 +165,7 @@ export class InventoryBuilder {
   pkg(ecosystem: Ecosystem, name: string, version: string, spec: PackageSpec = {}): this {
     const location = spec.location ?? defaultLocation(ecosystem, name, version);
     const key = [ecosystem, name, spec.arch ?? '', location].join('|');
-    const owner = `${ecosystem}:${name}`;
+    const owner: PackageId = { ecosystem, name };
     const seed = spec.contentSeed ?? version;
     const files: OwnedFile[] = (spec.files ?? []).map((f) => {
       if (typeof f !== 'string') return f;
@@ -190,7 +191,7 @@ export class InventoryBuilder {
       for (const f of spec.files ?? []) {
         const path = typeof f === 'string' ? f : f.path;
         const existing = this.files.get(path);
-        const owners = [...new Set([...(existing?.owners ?? []).filter((o) => o !== owner), owner])];
+        const owners = [...(existing?.owners ?? []).filter((o) => !sameId(o, owner)), owner];
         this.file(path, { content: `${name}@${seed}:${path}`, owners });
       }
     }
@@ -198,14 +199,14 @@ export class InventoryBuilder {
   }
 
   unpkg(ecosystem: Ecosystem, name: string, arch?: string): this {
-    const owner = `${ecosystem}:${name}`;
+    const owner: PackageId = { ecosystem, name };
     for (const [k, p] of this.packages) {
       if (p.ecosystem !== ecosystem || p.name !== name || (arch !== undefined && p.arch !== arch)) continue;
       this.packages.delete(k);
       for (const f of p.files) {
         const entry = this.files.get(f.path);
         if (!entry) continue;
-        const rest = (entry.owners ?? []).filter((o) => o !== owner);
+        const rest = (entry.owners ?? []).filter((o) => !sameId(o, owner));
         if (rest.length === 0) this.files.delete(f.path);
         else entry.owners = rest;
       }
@@ -263,4 +264,8 @@ function defaultLocation(ecosystem: Ecosystem, name: string, version: string): s
 function sameSlot(a: Package, b: Package): boolean {
   const strip = (p: Package) => (p.version === '' ? p.location : p.location.split(p.version).join('*'));
   return strip(a) === strip(b);
+}
+
+function sameId(a: PackageId, b: PackageId): boolean {
+  return a.ecosystem === b.ecosystem && a.name === b.name;
 }

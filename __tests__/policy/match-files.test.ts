@@ -25,7 +25,7 @@ describe('fileViolations', () => {
     fileChange('usr/bin/sudo', 'added', {
       after: fileState({ mode: SUID }),
       ownership: 'package',
-      owners: ['dpkg:sudo'],
+      owners: [{ ecosystem: 'dpkg', name: 'sudo' }],
     }),
     fileChange('usr/bin/passwd', 'modified', {
       before: fileState({ mode: SUID }),

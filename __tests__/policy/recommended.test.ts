@@ -28,7 +28,7 @@ const packaged = (path: string, mode: number, kind: FileChange['kind'] = 'modifi
     before: fileState({ mode }),
     after: fileState({ mode, size: 120 }),
     ownership: 'package',
-    owners: ['x'],
+    owners: [{ ecosystem: 'dpkg', name: 'x' }],
   });
 const generated = (path: string): FileChange => fileChange(path, 'modified', { ownership: 'none' });
 const symlinkAdded = (path: string, link: string): FileChange =>
@@ -199,7 +199,7 @@ describe('RECOMMENDED_POLICY', () => {
         fileChange('usr/bin/sudo', 'added', {
           after: fileState({ mode: 0o4755 }),
           ownership: 'package',
-          owners: ['dpkg:sudo'],
+          owners: [{ ecosystem: 'dpkg', name: 'sudo' }],
         }),
       );
       const verdict = verdictOf(s);

@@ -5,6 +5,7 @@ import { summarizeSecurity } from '../../src/diff/security-summary.js';
 import type { Changes } from '../../src/diff/types.js';
 import { SURFACE_LIMITS, type Surface } from '../../src/render/budget.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
+import { parseTextChangelog } from '../../src/catalog/changelog/text-changelog.js';
 import { HOSTILE, hostileChanges } from '../helpers/hostile-changes.js';
 import { injectionProblems, tables } from './markdown-checks.js';
 
@@ -88,5 +89,38 @@ describe('changelog entries in markdown, from hostile images', () => {
     }
     const comment = renderMarkdown(big, { surface: 'comment' });
     expect(comment).toMatch(/… and \d+ more/);
+  });
+
+  it.each(SURFACES)('keep the %s inert when a package CHANGELOG.md is hostile markdown', (surface) => {
+    // Every hostile string as a section of an npm package's CHANGELOG, and as markup around its headings.
+    const text = HOSTILE.map(
+      (h, i) =>
+        `## [2.0.${HOSTILE.length - i}](javascript:alert(1)) <script>${h}</script>\n\n### ${h}\n* ${h} fixes CVE-2024-${2000 + i} [#${i}](https://evil.example/${h}) @someone\n\`\`\`\n${h}\n\`\`\`\n`,
+    ).join('\n');
+    const entries = parseTextChangelog(`# Changelog\n${text}`).entries;
+    // A heading line over 200 characters (the 10,000-character string) is no heading: its section joins the one before.
+    expect(entries).toHaveLength(HOSTILE.filter((h) => h.length < 150).length);
+    const npm = (version: string, withLog: boolean): Package => ({
+      ecosystem: 'npm',
+      name: 'evil',
+      version,
+      location: 'app/node_modules/evil/package.json',
+      layer: 0,
+      files: [],
+      ...(withLog
+        ? { changelog: { format: 'text' as const, path: 'app/node_modules/evil/CHANGELOG.md', entries } }
+        : {}),
+    });
+    const changed = diffPackages([npm('2.0.0', false)], [npm(`2.0.${HOSTILE.length}`, true)]);
+    expect(changed[0]!.changelog?.cves).toContain('CVE-2024-2000');
+    const base = hostileChanges();
+    const md = renderMarkdown(
+      { ...base, packages: [...changed, ...base.packages], security: summarizeSecurity(changed) },
+      { surface },
+    );
+    expect(md).toContain('CVE-2024-2000');
+    expect(injectionProblems(md)).toEqual([]);
+    expect(md.match(/<script|<img|@someone|<!-- hidden|<\/details><details open>/gi) ?? []).toEqual([]);
+    for (const t of tables(md)) expect(new Set(t)).toEqual(new Set([t[0]]));
   });
 });

@@ -119,7 +119,11 @@ describe('renderMarkdown', () => {
 
   it('aligns every table column left or right, never the centred default', () => {
     const after = base()
-      .file('usr/bin/bash', { content: 'patched', owners: ['dpkg:bash'], modifiedAfterInstall: true })
+      .file('usr/bin/bash', {
+        content: 'patched',
+        owners: [{ ecosystem: 'dpkg', name: 'bash' }],
+        modifiedAfterInstall: true,
+      })
       .build();
     const md = [
       renderMarkdown(pair(), { surface: 'summary' }),
@@ -155,7 +159,11 @@ describe('renderMarkdown', () => {
 
   it('calls out package files changed without a version change', () => {
     const after = base()
-      .file('usr/bin/bash', { content: 'patched', owners: ['dpkg:bash'], modifiedAfterInstall: true })
+      .file('usr/bin/bash', {
+        content: 'patched',
+        owners: [{ ecosystem: 'dpkg', name: 'bash' }],
+        modifiedAfterInstall: true,
+      })
       .build();
     const md = renderMarkdown(diffInventories(base().build(), after, OPTIONS), { surface: 'comment' });
     expect(md).toContain('**1 package file changed without a package change**');
@@ -168,7 +176,11 @@ describe('renderMarkdown', () => {
   it('lists a file that differs from its upgraded package in the same section, saying its package changed', () => {
     const after = base()
       .pkg('dpkg', 'bash', '5.2.21-2', { files: ['usr/bin/bash'] })
-      .file('usr/bin/bash', { content: 'patched', owners: ['dpkg:bash'], modifiedAfterInstall: true })
+      .file('usr/bin/bash', {
+        content: 'patched',
+        owners: [{ ecosystem: 'dpkg', name: 'bash' }],
+        modifiedAfterInstall: true,
+      })
       .build();
     const md = renderMarkdown(diffInventories(base().build(), after, OPTIONS), { surface: 'comment' });
     expect(md).not.toContain('changed without a package change');

@@ -64,7 +64,10 @@ describe('renderText', () => {
       new InventoryBuilder('app:1')
         .os('debian', '12')
         .pkg('dpkg', 'bash', '5.2', { files: ['usr/bin/bash'] });
-    const after = base().file('usr/bin/bash', { content: 'patched', owners: ['dpkg:bash'] });
+    const after = base().file('usr/bin/bash', {
+      content: 'patched',
+      owners: [{ ecosystem: 'dpkg', name: 'bash' }],
+    });
     const text = renderText(diffInventories(base().build(), after.build(), OPTIONS), { color: false });
     expect(text).toContain('Package files that differ from their package (1)');
     expect(text).toContain('usr/bin/bash  [bash (dpkg)] content');

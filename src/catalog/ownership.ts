@@ -1,6 +1,7 @@
 import { globMatcher } from '../util/glob.js';
 import type { FileTree, TreeEntry } from '../layers/types.js';
 import type { DigestAlgorithm, InventoryFile, OwnedFile, Ownership, Package, Problem } from './types.js';
+import { comparePackageIds, packageIdKey, type PackageId } from './package-id.js';
 import { EMPTY_FILE_DIGESTS, FILE_DIGESTS_PROBE_ID, type FileDigests } from './probes/file-digests.js';
 
 /**
@@ -54,13 +55,8 @@ export function resolvePath(tree: FileTree, path: string, options: ResolveOption
   return done.join('/');
 }
 
-/** `ecosystem:name`, the key owners are listed by. */
-export function packageKey(pkg: Pick<Package, 'ecosystem' | 'name'>): string {
-  return `${pkg.ecosystem}:${pkg.name}`;
-}
-
 interface Claim {
-  key: string;
+  owner: PackageId;
   file: OwnedFile;
 }
 
@@ -107,20 +103,27 @@ export function resolveOwnership(
   };
 
   const claims = new Map<string, Claim[]>();
+  // One id object per package name, shared by every claim and owners list that names it.
+  const ids = new Map<string, PackageId>();
   for (const pkg of packages) {
-    const key = packageKey(pkg);
+    const key = packageIdKey(pkg);
+    let owner = ids.get(key);
+    if (owner === undefined) {
+      owner = { ecosystem: pkg.ecosystem, name: pkg.name };
+      ids.set(key, owner);
+    }
     for (const file of pkg.files) {
       const real = realPath(file.path, pkg.layer);
       if (real === undefined) continue;
       const list = claims.get(real);
-      if (list) list.push({ key, file });
-      else claims.set(real, [{ key, file }]);
+      if (list) list.push({ owner, file });
+      else claims.set(real, [{ owner, file }]);
     }
   }
 
   const isState = stateGlobs.length > 0 ? globMatcher([...stateGlobs], { dot: true }) : () => false;
   // One owners array per distinct set of owners: most files share theirs with thousands of others.
-  const ownerLists = new Map<string, string[]>();
+  const ownerLists = new Map<string, PackageId[]>();
   const files: InventoryFile[] = [];
   for (const path of [...tree.entries.keys()].sort()) {
     const entry = tree.entries.get(path) as TreeEntry;
@@ -134,11 +137,11 @@ export function resolveOwnership(
       files.push(inventoryFile(entry, isState(path) || (real !== path && isState(real)) ? 'state' : 'none'));
       continue;
     }
-    const keys = [...new Set(here.map((c) => c.key))].sort();
-    const joined = keys.join('\n');
+    const distinct = [...new Set(here.map((c) => c.owner))].sort(comparePackageIds);
+    const joined = distinct.map(packageIdKey).join('\n');
     let owners = ownerLists.get(joined);
     if (owners === undefined) {
-      owners = keys;
+      owners = distinct;
       ownerLists.set(joined, owners);
     }
     const file = inventoryFile(entry, 'package', owners);
@@ -154,7 +157,7 @@ export function resolveOwnership(
  * computed for the ownership check above (two hex strings and two objects per file, used only here).
  * Built with one shape for every path, so a large image's files cost one compact object each.
  */
-function inventoryFile(entry: TreeEntry, ownership: Ownership, owners?: string[]): InventoryFile {
+function inventoryFile(entry: TreeEntry, ownership: Ownership, owners?: PackageId[]): InventoryFile {
   const file: InventoryFile = {
     path: entry.path,
     type: entry.type,

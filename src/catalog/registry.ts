@@ -11,6 +11,7 @@ import { binaryCatalogers } from './binary/index.js';
 import { binaryIdentityProbe } from './probes/binary-identity.js';
 import { fileDigestsProbe } from './probes/file-digests.js';
 import { debianChangelogProbe } from './changelog/debian-changelog-probe.js';
+import { textChangelogProbe } from './changelog/text-changelog-probe.js';
 import { createSecretsProbe, DEFAULT_SECRETS_MAX_FILE_BYTES } from './probes/secrets.js';
 
 /** Every cataloger, in a fixed order (OS package managers first). A static list, no discovery. */
@@ -28,6 +29,7 @@ export function defaultProbes(options: { secretsMaxFileBytes?: number } = {}): C
   return [
     fileDigestsProbe,
     debianChangelogProbe,
+    textChangelogProbe,
     ...langProbes,
     binaryIdentityProbe,
     createSecretsProbe({ maxFileBytes: options.secretsMaxFileBytes ?? DEFAULT_SECRETS_MAX_FILE_BYTES }),

@@ -1,8 +1,10 @@
 import type { FileTree, TreeEntry } from '../layers/types.js';
 
 import type { Ecosystem } from './ecosystems.js';
+import type { PackageId } from './package-id.js';
 
 export type { Ecosystem, LangEcosystem, OsEcosystem, SelfIdentifiedEcosystem } from './ecosystems.js';
+export type { PackageId } from './package-id.js';
 
 export interface OsRelease {
   id: string;
@@ -139,8 +141,8 @@ export type Ownership = 'package' | 'state' | 'none';
 /** A path of the image with what we know about it. */
 export interface InventoryFile extends TreeEntry {
   ownership: Ownership;
-  /** `ecosystem:name` keys of the packages claiming this path (files and links only). */
-  owners?: string[];
+  /** The packages claiming this path (files and links only), sorted. */
+  owners?: PackageId[];
   /** The package database recorded a different digest than the file has now. */
   modifiedAfterInstall?: boolean;
   /** An owning package marks this path as configuration (dpkg conffile, rpm %config): edits are expected. */

@@ -17,7 +17,7 @@ import {
   type Ports,
   type ScanRequest,
 } from '../core/index.js';
-import { summarizeInventory, renderInspectText } from '../render/inspect.js';
+import { renderInspectJson, renderInspectText, summarizeInventory } from '../render/inspect.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
@@ -93,7 +93,7 @@ async function execute(cmd: Command, io: Io): Promise<number> {
       const inv = await inspect(cmd.image, scanRequest(cmd), ports(cmd, io, progress));
       progress.done();
       const text = cmd.json
-        ? `${JSON.stringify({ summary: summarizeInventory(inv), ...inv }, null, 1)}\n`
+        ? renderInspectJson(inv)
         : renderInspectText(summarizeInventory(inv), inv.problems);
       await emit(text, cmd.output, io);
       return EXIT.ok;

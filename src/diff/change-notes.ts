@@ -14,7 +14,8 @@ import type { ChangeNotes } from './types.js';
  *   changelog), those newer than the lower package's newest entry; when the lower one has no
  *   changelog, those whose author line names a newer version.
  * - Debian changelogs and CHANGELOG files: from the top down to the lower version's own entry, else
- *   to the first entry of an older version (dpkg-parsechangelog's `--since`).
+ *   to the first entry of an older version (dpkg-parsechangelog's `--since`); a CHANGELOG file's
+ *   sections of versions newer than the higher package are skipped first.
  * Without a changelog the notes say why and point to where one can be read.
  */
 export interface NotesContext {
@@ -31,6 +32,18 @@ export function changeNotes(
   if (changelog === undefined || changelog.entries.length === 0)
     return notesWithoutChangelog(lower, higher, context);
   const between = changelog.format === 'rpm' ? rpmEntriesBetween(lower, higher) : entriesSince(lower, higher);
+  if (changelog.format === 'text' && between.entries.length === 0) {
+    // A CHANGELOG that stops before the new version (not kept up, or headings we could not match).
+    const notes = notesWithoutChangelog(lower, higher, context) ?? {
+      entries: [],
+      cves: [],
+      advisories: [],
+      security: false,
+    };
+    notes.missing = `its ${changelog.path.slice(changelog.path.lastIndexOf('/') + 1)} names no version between the two`;
+    notes.source = changelog.path;
+    return notes;
+  }
   const ids = securityIdsOf(between.entries, higher.ecosystem);
   const notes: ChangeNotes = {
     entries: between.entries,
@@ -84,7 +97,15 @@ function versionCut(lower: Package, higher: Package): Between {
 /** dpkg-parsechangelog `--since`: down to the lower version's entry, else to the first older one. */
 function entriesSince(lower: Package, higher: Package): Between {
   const changelog = higher.changelog!;
-  const entries = changelog.entries;
+  let entries = changelog.entries;
+  if (changelog.format === 'text') {
+    // A package's CHANGELOG may already hold sections of versions newer than the package itself
+    // (written ahead, or shared by a repository's packages): those are not part of this change.
+    const own = entries.findIndex(
+      (e) => e.version === undefined || compareTolerant(higher, e.version, higher.version) <= 0,
+    );
+    entries = own < 0 ? [] : entries.slice(own);
+  }
   const since = lower.version;
   let stop = entries.findIndex((e) => e.version === since);
   if (stop < 0)
@@ -133,11 +154,14 @@ function notesWithoutChangelog(
     case 'rpm':
       return { ...base, missing: 'the rpm header holds no changelog' };
     default: {
-      const url = higher.metadata?.changelogUrl;
+      const url = higher.metadata?.changelogUrl ?? higher.metadata?.repositoryUrl;
       if (url === undefined) return undefined;
       return {
         ...base,
-        missing: 'the package ships no changelog file whose headings name its versions',
+        missing:
+          higher.metadata?.changelogUrl !== undefined
+            ? 'the package ships no changelog file whose headings name its versions; its metadata names its changelog'
+            : 'the package ships no changelog file whose headings name its versions; its metadata names its repository',
         link: url,
       };
     }

@@ -1,9 +1,10 @@
-import type { Inventory } from '../catalog/types.js';
+import type { Inventory, PackageId } from '../catalog/types.js';
+import { packageIdKey, uniquePackageIds } from '../catalog/package-id.js';
 import { computeAttention } from './attention/index.js';
 import { excludeMatcher } from './excludes.js';
 import { classifyOsChange } from './os-release-change.js';
 import { diffFiles } from './files.js';
-import { diffPackages, ownerKey } from './packages.js';
+import { diffPackages } from './packages.js';
 import { rollUp } from './rollup.js';
 import { summarizeSecurity } from './security-summary.js';
 import { DERIVED_SETTING_KEYS, diffSettings, settingChanges } from './settings.js';
@@ -25,11 +26,6 @@ export function isNonPackaged(change: FileChange): boolean {
   return change.ownership === 'none' && (change.after ?? change.before)?.type !== 'dir';
 }
 
-/** `dpkg:openssl` owns through the `dpkg:openssl` key (and an `ecosystem:name:arch` form, should one appear). */
-function ownedBy(owners: readonly string[], key: string): boolean {
-  return owners.some((o) => o === key || o.startsWith(`${key}:`));
-}
-
 /**
  * Ties file changes to package changes: each package change counts the file changes of the files it
  * owns, and a changed package file whose owners have no package change is `unexplained`.
@@ -37,17 +33,13 @@ function ownedBy(owners: readonly string[], key: string): boolean {
 function attribute(packages: PackageChange[], files: FileChange[]): void {
   const byOwner = new Map<string, PackageChange[]>();
   for (const p of packages) {
-    const key = ownerKey(p);
+    const key = packageIdKey(p);
     byOwner.set(key, [...(byOwner.get(key) ?? []), p]);
   }
   for (const f of files) {
     if (f.ownership !== 'package') continue;
     const explainedBy = new Set<PackageChange>();
-    for (const owner of f.owners) {
-      const parts = owner.split(':');
-      const key = `${parts[0]}:${parts[1] ?? ''}`;
-      for (const p of byOwner.get(key) ?? []) if (ownedBy([owner], ownerKey(p))) explainedBy.add(p);
-    }
+    for (const owner of f.owners) for (const p of byOwner.get(packageIdKey(owner)) ?? []) explainedBy.add(p);
     for (const p of explainedBy) p.fileChanges++;
     if (explainedBy.size === 0) f.unexplained = true;
   }
@@ -64,15 +56,13 @@ function explainListedDirectories(
 ): void {
   const dirChanges = files.filter((f) => f.ownership === 'none' && (f.after ?? f.before)?.type === 'dir');
   if (dirChanges.length === 0) return;
-  const listers = (inv: Inventory | undefined): Map<string, string[]> => {
+  const listers = (inv: Inventory | undefined): Map<string, PackageId[]> => {
     const wanted = new Set(dirChanges.map((f) => f.path));
-    const map = new Map<string, string[]>();
+    const map = new Map<string, PackageId[]>();
     for (const pkg of inv?.packages ?? []) {
       for (const file of pkg.files) {
         if (!wanted.has(file.path)) continue;
-        const keys = map.get(file.path) ?? [];
-        if (!keys.includes(ownerKey(pkg))) keys.push(ownerKey(pkg));
-        map.set(file.path, keys);
+        map.set(file.path, [...(map.get(file.path) ?? []), pkg]);
       }
     }
     return map;
@@ -83,7 +73,7 @@ function explainListedDirectories(
     const owners = (f.kind === 'removed' ? beforeListers : afterListers).get(f.path);
     if (!owners) continue;
     f.ownership = 'package';
-    f.owners = owners.sort();
+    f.owners = uniquePackageIds(owners);
   }
 }
 

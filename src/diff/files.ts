@@ -1,4 +1,5 @@
 import type { InventoryFile } from '../catalog/types.js';
+import { comparePackageIds } from '../catalog/package-id.js';
 import { capabilitiesText } from '../layers/capabilities.js';
 import type { FileAspect, FileChange, FileState } from './types.js';
 
@@ -105,7 +106,8 @@ export function state(f: InventoryFile): FileState {
  * one (a file left behind by a removed package is non-packaged now, and says so).
  */
 function attribute(change: Omit<FileChange, 'owners' | 'ownership'>, entry: InventoryFile): FileChange {
-  const c: FileChange = { ...change, owners: [...(entry.owners ?? [])].sort(), ownership: entry.ownership };
+  const owners = [...(entry.owners ?? [])].sort(comparePackageIds);
+  const c: FileChange = { ...change, owners, ownership: entry.ownership };
   if (change.after !== undefined && entry.modifiedAfterInstall === true) c.modifiedAfterInstall = true;
   return c;
 }

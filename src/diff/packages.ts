@@ -32,11 +32,6 @@ export function packageIdentity(pkg: Package, withArch = true): string {
   return [pkg.ecosystem, pkg.name, withArch ? (pkg.arch ?? '') : '', locationKey(pkg)].join('\u0001');
 }
 
-/** `ecosystem:name`: how InventoryFile.owners names a package. */
-export function ownerKey(pkg: { ecosystem: string; name: string }): string {
-  return `${pkg.ecosystem}:${pkg.name}`;
-}
-
 function ref(pkg: Package): PackageRef {
   return pkg.source ? { version: pkg.version, source: { ...pkg.source } } : { version: pkg.version };
 }

@@ -3,7 +3,8 @@ import type { ChangelogEntry, Ecosystem } from '../catalog/types.js';
 /**
  * Security identifiers named in changelog entries: CVE ids, and the distributions' own advisory and
  * bug ids where the entries carry them (Debian DSA/DLA and `Closes: #n`, Ubuntu USN and `LP: #n`,
- * Red Hat family RHSA/ALSA/RLSA/ELSA, `RHEL-n` and bugzilla `rhbz#n` / `(#n)`, SUSE `bsc#n`).
+ * Red Hat family RHSA/ALSA/RLSA/ELSA, `RHEL-n` and bugzilla `rhbz#n` / `(#n)`, SUSE `bsc#n`, GitHub
+ * GHSA-…, PyPA PYSEC-…).
  * Only the text of the entries given is read; the ids come back upper-cased, deduplicated, sorted.
  */
 const CVE = /\bCVE-(\d{4})-(\d{4,7})\b/gi;
@@ -17,6 +18,12 @@ const ADVISORIES: ReadonlyArray<{ pattern: RegExp; format: (m: RegExpExecArray) 
   { pattern: /\b(?:rhbz|bz)\s*#\s*(\d{4,8})\b/gi, format: (m) => `rhbz#${m[1]!}` },
   { pattern: /\b(bsc|boo|bnc)#(\d{4,8})\b/gi, format: (m) => `${m[1]!.toLowerCase()}#${m[2]!}` },
   { pattern: /\bLP:\s*#(\d{4,8})\b/gi, format: (m) => `LP#${m[1]!}` },
+  // Language packages' changelogs name GitHub's and the Python advisory database's ids.
+  {
+    pattern: /\bGHSA((?:-[23456789cfghjmpqrvwx]{4}){3})\b/gi,
+    format: (m) => `GHSA${m[1]!.toLowerCase()}`,
+  },
+  { pattern: /\bPYSEC-(\d{4})-(\d{1,6})\b/g, format: (m) => `PYSEC-${m[1]!}-${m[2]!}` },
 ];
 
 /** `Closes: #123, #456` (Debian policy 4.4). */

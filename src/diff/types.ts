@@ -1,4 +1,11 @@
-import type { ChangelogEntry, Ecosystem, ImageSummary, OsRelease, Package } from '../catalog/types.js';
+import type {
+  ChangelogEntry,
+  Ecosystem,
+  ImageSummary,
+  OsRelease,
+  Package,
+  PackageId,
+} from '../catalog/types.js';
 import type { VersionBump } from '../catalog/versions/scheme.js';
 import type { EntryType } from '../layers/types.js';
 
@@ -78,8 +85,8 @@ export interface FileChange {
   aspects: FileAspect[];
   before?: FileState;
   after?: FileState;
-  /** `ecosystem:name` keys of the packages owning the path (after, else before). */
-  owners: string[];
+  /** The packages owning the path (after, else before), sorted; JSON writes each as `ecosystem:name`. */
+  owners: PackageId[];
   /** 'package' owned, 'state' package-manager state, 'none' non-packaged. */
   ownership: 'package' | 'state' | 'none';
   /** A package owns it, but no package change of that owner explains the change. */

@@ -1,4 +1,4 @@
-import type { OsRelease } from '../catalog/types.js';
+import type { OsRelease, PackageId } from '../catalog/types.js';
 import type { Changes, FileChange, FileState, PackageChange, PackageChangeKind } from '../diff/types.js';
 import { formatBytes } from '../util/format-bytes.js';
 
@@ -117,15 +117,12 @@ export function suspiciousPackageFiles(changes: Changes): FileChange[] {
 }
 
 /**
- * An owner key (`dpkg:base-files`) as the package tables name a package: its name, and where it comes
+ * An owning package as the package tables name it: its name, and where it comes
  * from (`dpkg, amd64`; the arch only when a package change in this diff tells it). Untrusted pieces,
  * returned apart so each renderer escapes them its own way.
  */
-export function ownerName(changes: Changes, owner: string): { name: string; where: string[] } {
-  const colon = owner.indexOf(':');
-  if (colon < 0) return { name: owner, where: [] };
-  const ecosystem = owner.slice(0, colon);
-  const name = owner.slice(colon + 1);
+export function ownerName(changes: Changes, owner: PackageId): { name: string; where: string[] } {
+  const { ecosystem, name } = owner;
   const arch = changes.packages.find((p) => p.ecosystem === ecosystem && p.name === name)?.arch;
   return { name, where: arch ? [ecosystem, arch] : [ecosystem] };
 }

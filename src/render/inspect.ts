@@ -2,6 +2,7 @@ import type { Inventory } from '../catalog/types.js';
 import type { EntryType } from '../layers/types.js';
 import { formatBytes } from '../util/format-bytes.js';
 import { terminalSafe } from './escape.js';
+import { ownerText } from './json.js';
 
 /** What `inspect` reports: plain data, rendered as text or JSON by the CLI. */
 export interface InspectSummary {
@@ -101,4 +102,10 @@ export function renderInspectText(s: InspectSummary, problems: Inventory['proble
     if (problems.length > 20) lines.push(`  … and ${problems.length - 20} more (see --json)`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** `inspect --format json`: the summary, then the inventory, owners named as the report names them. */
+export function renderInspectJson(inv: Inventory): string {
+  const files = inv.files.map((f) => (f.owners ? { ...f, owners: f.owners.map(ownerText) } : f));
+  return `${JSON.stringify({ summary: summarizeInventory(inv), ...inv, files }, null, 1)}\n`;
 }

@@ -1,5 +1,6 @@
 import type { Changes, FileChange, ImageSide, PackageChange } from '../diff/types.js';
 import type { Verdict } from '../policy/types.js';
+import type { PackageId } from '../catalog/types.js';
 import { VERSION } from '../version.js';
 import { sortViolations } from './markdown-head.js';
 
@@ -18,6 +19,11 @@ function canonical(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/** How the report names an owning package (schema: `files[].owners`): `ecosystem:name`. */
+export function ownerText(owner: PackageId): string {
+  return `${owner.ecosystem}:${owner.name}`;
 }
 
 function side(s: ImageSide | undefined): unknown {
@@ -48,7 +54,7 @@ export function renderJson(changes: Changes, verdict?: Verdict): string {
     packages: changes.packages.map((p: PackageChange) => canonical(p)),
     files: [...changes.files]
       .sort((a: FileChange, b: FileChange) => cmp(a.path, b.path))
-      .map((f) => canonical(f)),
+      .map((f) => canonical({ ...f, owners: f.owners.map(ownerText) })),
     rollup: [...changes.rollup].sort((a, b) => cmp(a.path, b.path)).map((r) => canonical(r)),
     settings: [...changes.settings].sort((a, b) => cmp(a.key, b.key)).map((s) => canonical(s)),
     layers: canonical(changes.layers),

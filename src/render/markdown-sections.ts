@@ -1,5 +1,6 @@
 import { settingChanges } from '../diff/settings.js';
 import type { Changes, FileChange, PackageChange, PackageChangeKind } from '../diff/types.js';
+import type { PackageId } from '../catalog/types.js';
 import { isOsEcosystem } from '../catalog/ecosystems.js';
 import { escapeCode, escapeText } from './escape.js';
 import type { Limits } from './budget.js';
@@ -218,7 +219,7 @@ function fileRow(change: FileChange): string[] {
   return [change.kind + (isDir ? ' (dir)' : ''), escapeCode(change.path, { max: 160 }), detailText(change)];
 }
 
-function ownerCell(changes: Changes, owner: string): string {
+function ownerCell(changes: Changes, owner: PackageId): string {
   const { name, where } = ownerName(changes, owner);
   return `${escapeCode(name, { max: 60 })}${where.length > 0 ? ` (${where.map((w) => escapeText(w, { max: 20 })).join(', ')})` : ''}`;
 }

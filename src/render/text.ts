@@ -2,6 +2,7 @@ import type { ImageSummary } from '../catalog/types.js';
 import { compareCompressedSizes } from '../diff/compressed-size.js';
 import { settingChanges } from '../diff/settings.js';
 import type { Changes, FileChange, PackageChange } from '../diff/types.js';
+import type { PackageId } from '../catalog/types.js';
 import { isOsEcosystem } from '../catalog/ecosystems.js';
 import type { Verdict } from '../policy/types.js';
 import { terminalSafe } from './escape.js';
@@ -285,7 +286,7 @@ function packageLine(p: PackageChange, dim: Paint): string {
 }
 
 /** `base-files (dpkg, amd64)`, as the package lines name a package. */
-function ownerText(changes: Changes, owner: string): string {
+function ownerText(changes: Changes, owner: PackageId): string {
   const { name, where } = ownerName(changes, owner);
   return `${safe(name, 60)}${where.length > 0 ? ` (${where.map((w) => safe(w, 20)).join(', ')})` : ''}`;
 }

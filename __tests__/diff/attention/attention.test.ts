@@ -51,11 +51,11 @@ function pair(): { before: Inventory; after: Inventory } {
   before.accounts = accountsFrom(PASSWD_OLD, GROUP_OLD, SHADOW_OLD);
   const after = base()
     .layers('debian', 'app')
-    .file('usr/bin/ping', { mode: 0o755, layer: 1, owners: ['dpkg:iputils-ping'] })
+    .file('usr/bin/ping', { mode: 0o755, layer: 1, owners: [{ ecosystem: 'dpkg', name: 'iputils-ping' }] })
     .file('usr/local/bin/helper', { mode: 0o4755, layer: 1 })
     .dir('srv/drop', { mode: 0o777, layer: 1 })
     .dir('tmp', { mode: 0o1777, layer: 1 })
-    .file('usr/bin/curl', { mode: 0o755, layer: 1, owners: ['dpkg:curl'] })
+    .file('usr/bin/curl', { mode: 0o755, layer: 1, owners: [{ ecosystem: 'dpkg', name: 'curl' }] })
     .file('etc/passwd', { content: 'changed', layer: 1 })
     .config({ User: 'root', Entrypoint: ['/opt/app/start.sh'], ExposedPorts: { '22/tcp': {} } })
     .build();

@@ -1,4 +1,6 @@
 import type { Cataloger, CatalogContext, CatalogResult, OwnedFile, Package, Problem } from '../types.js';
+import { linkMetadata, packageChangelogIn } from './package-changelog.js';
+import { gemProjectLinks, type ProjectLinks } from './project-links.js';
 import { basename, dirname, ownedFilesUnder, parseFiles, pathsUnder, uniqueFiles } from './tree-paths.js';
 
 /**
@@ -20,6 +22,8 @@ export interface Gemspec {
   platform?: string;
   licenses: string[];
   executables: string[];
+  /** `changelog_uri`, `source_code_uri` / `homepage`, for a changelog link. */
+  links?: ProjectLinks;
 }
 
 /** A Ruby string literal's content with the common escapes undone. */
@@ -63,6 +67,8 @@ export function parseGemspec(text: string): Gemspec {
     executables: assigned(text, 'executables') ?? [],
   };
   if (platform !== undefined && platform !== 'ruby') spec.platform = platform;
+  const links = gemProjectLinks(text);
+  if (links.changelogUrl !== undefined || links.repositoryUrl !== undefined) spec.links = links;
   return spec;
 }
 
@@ -95,7 +101,13 @@ export function catalogGems(ctx: CatalogContext): CatalogResult {
       // Paths come sorted, so `location` stays the first; a regular install outranks the default gem.
       known.locations = [...(known.locations ?? [known.location]), location];
       known.files = uniqueFiles([known.files, files]);
-      if (!isDefault && known.metadata?.default === 'true') delete known.metadata; // default is its only key
+      if (!isDefault && known.metadata?.default === 'true') {
+        delete known.metadata.default;
+        if (spec.links) known.metadata = { ...known.metadata, ...linkMetadata(spec.links) };
+        if (Object.keys(known.metadata).length === 0) delete known.metadata;
+        const changelog = known.changelog ?? packageChangelogIn(ctx, at(`gems/${full}`), 'gem');
+        if (changelog) known.changelog = changelog;
+      }
       continue;
     }
     const pkg: Package = {
@@ -108,7 +120,13 @@ export function catalogGems(ctx: CatalogContext): CatalogResult {
     };
     if (spec.licenses.length > 0) pkg.license = spec.licenses.join(' OR '); // several gem licenses are a choice
     if (spec.platform !== undefined) pkg.arch = spec.platform;
-    if (isDefault) pkg.metadata = { default: 'true' };
+    const metadata = {
+      ...(isDefault ? { default: 'true' } : {}),
+      ...(spec.links ? linkMetadata(spec.links) : {}),
+    };
+    if (Object.keys(metadata).length > 0) pkg.metadata = metadata;
+    const changelog = packageChangelogIn(ctx, at(`gems/${full}`), 'gem');
+    if (changelog) pkg.changelog = changelog;
     seen.set(key, pkg);
     packages.push(pkg);
   }

@@ -1,5 +1,7 @@
 import type { FileTree } from '../../layers/types.js';
 import type { Cataloger, CatalogContext, CatalogResult, OwnedFile, Package, Problem } from '../types.js';
+import { linkMetadata, packageChangelogIn } from './package-changelog.js';
+import { npmProjectLinks, type ProjectLinks } from './project-links.js';
 import {
   basename,
   dirname,
@@ -22,6 +24,8 @@ export interface NpmManifest {
   name: string;
   version: string;
   license?: string;
+  /** Its repository (or homepage) address, for a changelog link. */
+  links?: ProjectLinks;
 }
 
 /** Parse a package.json. Returns undefined for JSON that is not an installed package (no name/version). */
@@ -31,8 +35,12 @@ export function parseNpmManifest(text: string): NpmManifest | undefined {
   const { name, version } = doc;
   if (typeof name !== 'string' || name === '' || typeof version !== 'string' || version === '')
     return undefined;
+  const manifest: NpmManifest = { name, version };
   const license = licenseOf(doc);
-  return license === undefined ? { name, version } : { name, version, license };
+  if (license !== undefined) manifest.license = license;
+  const links = npmProjectLinks(doc);
+  if (links.repositoryUrl !== undefined) manifest.links = links;
+  return manifest;
 }
 
 function licenseOf(doc: Record<string, unknown>): string | undefined {
@@ -108,6 +116,9 @@ export function catalogNpm(ctx: CatalogContext): CatalogResult {
       files: uniqueFiles([ownedFilesUnder(ctx.tree, dir, inNestedModules), bins]),
     };
     if (manifest.license !== undefined) pkg.license = manifest.license;
+    if (manifest.links) pkg.metadata = linkMetadata(manifest.links);
+    const changelog = packageChangelogIn(ctx, dir, 'npm');
+    if (changelog) pkg.changelog = changelog;
     packages.push(pkg);
   }
   return { packages, problems };

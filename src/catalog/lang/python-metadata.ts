@@ -1,4 +1,5 @@
 import type { DigestAlgorithm, OwnedFile } from '../types.js';
+import { pythonProjectLinks, type ProjectLinks } from './project-links.js';
 import { joinPath } from './tree-paths.js';
 import { lines } from '../../util/lines.js';
 
@@ -11,6 +12,8 @@ export interface PythonMetadata {
   name: string;
   version: string;
   license?: string;
+  /** `Project-URL: Changelog, …` and the source or home page, for a changelog link. */
+  links?: ProjectLinks;
 }
 
 /** Headers of an RFC 822 style block, up to the first empty line (the body is the description). */
@@ -44,8 +47,12 @@ export function parsePythonMetadata(text: string): PythonMetadata {
   const name = headers.get('name')?.[0];
   const version = headers.get('version')?.[0];
   if (!name || !version) throw new Error(`missing ${name ? 'Version' : 'Name'} header`);
+  const meta: PythonMetadata = { name, version };
   const license = licenseOf(headers);
-  return license === undefined ? { name, version } : { name, version, license };
+  if (license !== undefined) meta.license = license;
+  const links = pythonProjectLinks(headers);
+  if (links.changelogUrl !== undefined || links.repositoryUrl !== undefined) meta.links = links;
+  return meta;
 }
 
 function licenseOf(headers: Map<string, string[]>): string | undefined {

@@ -1,4 +1,5 @@
 import type { Cataloger, CatalogContext, CatalogResult, OwnedFile, Package, Problem } from '../types.js';
+import { linkMetadata, packageChangelogIn } from './package-changelog.js';
 import { parsePathList, parsePythonMetadata, parseRecord } from './python-metadata.js';
 import { dirname, ownedFilesUnder, parseFiles, uniqueFiles } from './tree-paths.js';
 
@@ -46,6 +47,12 @@ export function catalogPython(ctx: CatalogContext): CatalogResult {
       files,
     };
     if (meta.license !== undefined) pkg.license = meta.license;
+    if (meta.links) pkg.metadata = linkMetadata(meta.links);
+    // A CHANGELOG shipped in the .dist-info / .egg-info folder (a lone .egg-info file has no folder).
+    if (!location.endsWith('.egg-info')) {
+      const changelog = packageChangelogIn(ctx, dirname(location), 'python');
+      if (changelog) pkg.changelog = changelog;
+    }
     packages.push(pkg);
   }
   return { packages, problems };

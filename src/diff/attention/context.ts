@@ -17,12 +17,6 @@ export function layerOf(after: Inventory, index: number | undefined): AttentionI
   return createdBy ? { index, createdBy } : { index };
 }
 
-/** `dpkg:curl` -> `curl`. */
-export function packageName(owner: string): string {
-  const colon = owner.indexOf(':');
-  return colon < 0 ? owner : owner.slice(colon + 1);
-}
-
 export function item(
   fields: Omit<AttentionItem, 'details' | 'layer'> & { details?: string[]; layer?: AttentionItem['layer'] },
 ): AttentionItem {

@@ -1,6 +1,6 @@
 import { secretKindsFromPath, secretKindsOf } from '../../catalog/probes/secret-kinds.js';
 import type { AttentionItem, FileChange } from '../types.js';
-import { item, layerOf, packageName, type AttentionContext } from './context.js';
+import { item, layerOf, type AttentionContext } from './context.js';
 
 const SETUID = 0o4000;
 const SETGID = 0o2000;
@@ -14,7 +14,7 @@ function isRegular(type: string | undefined): boolean {
 /** `package openssl` for a packaged path, `not from a package` otherwise. */
 function origin(change: FileChange): string {
   return change.ownership === 'package' && change.owners.length > 0
-    ? `package ${change.owners.map(packageName).join(', ')}`
+    ? `package ${change.owners.map((o) => o.name).join(', ')}`
     : 'not from a package';
 }
 

@@ -1,6 +1,6 @@
 import type { Inventory, InventoryFile } from '../../catalog/types.js';
 import type { AttentionItem } from '../types.js';
-import { item, layerOf, packageName, type AttentionContext } from './context.js';
+import { item, layerOf, type AttentionContext } from './context.js';
 
 export const TOOL_CLASSES = [
   'shell',
@@ -152,7 +152,7 @@ export function toolsOf(inv: Inventory | undefined): Map<string, Tool> {
 
 function origin(file: InventoryFile): string {
   const owners = file.owners ?? [];
-  return owners.length > 0 ? `package ${owners.map(packageName).join(', ')}` : 'not from a package';
+  return owners.length > 0 ? `package ${owners.map((o) => o.name).join(', ')}` : 'not from a package';
 }
 
 /** Shells, interpreters, package managers, compilers, network tools and debuggers gained or lost. */
