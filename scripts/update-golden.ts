@@ -4,7 +4,8 @@
  *   node --import tsx scripts/update-golden.ts [examples] [world] [fixtures]
  *
  * With no tier named, all of them: `examples` (the bundled images), `world` (the Debian images of the
- * integration tier, built first if needed: root, mmdebstrap, umoci, skopeo) and `fixtures` (the pairs in
+ * integration tier, built first if needed: root, mmdebstrap, umoci, skopeo; written in world form, see
+ * __tests__/golden/world-form.ts) and `fixtures` (the pairs in
  * ../shared/fixtures, skipped with a note when that folder is absent). Read the diff before committing:
  * a golden file is only as good as the review it got.
  */
@@ -14,6 +15,7 @@ import {
   GOLDEN_CASES,
   README,
   goldenCase,
+  goldenForm,
   goldenPath,
   renderGoldenCase,
   withReadmeExcerpt,
@@ -41,14 +43,15 @@ async function main(): Promise<void> {
     tiers.delete('fixtures');
   }
   for (const c of GOLDEN_CASES.filter((x) => tiers.has(x.tier))) {
-    const { outputs } = await renderGoldenCase(c);
+    const rendered = await renderGoldenCase(c);
     for (const format of c.formats) {
+      const text = goldenForm(c, format, rendered);
       const path = goldenPath(c, format);
       const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, outputs[format]);
+      writeFileSync(path, text);
       process.stdout.write(
-        `${before === outputs[format] ? 'unchanged' : before === undefined ? 'created  ' : 'updated  '} ${path.slice(repoRoot.length + 1)}\n`,
+        `${before === text ? 'unchanged' : before === undefined ? 'created  ' : 'updated  '} ${path.slice(repoRoot.length + 1)}\n`,
       );
     }
   }

@@ -14,6 +14,7 @@ import { renderJson } from '../../src/render/json.js';
 import { renderText } from '../../src/render/text.js';
 import type { Changes, DiffOptions } from '../../src/diff/types.js';
 import { repoRoot, sharedFixtures } from '../world/world.js';
+import { archiveFacts, worldForm } from './world-form.js';
 
 export type GoldenFormat = 'markdown' | 'json' | 'text';
 
@@ -79,6 +80,14 @@ export function goldenCase(name: string): GoldenCase {
 export interface RenderedCase {
   changes: Changes;
   outputs: Record<GoldenFormat, string>;
+}
+
+/**
+ * What the golden file of a case holds: the output as rendered, or for the Debian world (rebuilt on
+ * each machine from the live archive) its world form, which masks what a rebuild changes.
+ */
+export function goldenForm(c: GoldenCase, format: GoldenFormat, rendered: RenderedCase): string {
+  return c.tier === 'world' ? worldForm(rendered.outputs[format], format, archiveFacts(rendered.changes)) : rendered.outputs[format];
 }
 
 /** Absolute repo paths in an output become `<repo>` (references are relative, so none should be there). */

@@ -6,10 +6,10 @@ import {
   README,
   UPDATE_COMMAND,
   goldenCase,
+  goldenForm,
   readGolden,
   readmeExcerpt,
   renderGoldenCase,
-  reportInputs,
   type GoldenCase,
   type GoldenFormat,
   type RenderedCase,
@@ -32,16 +32,10 @@ const cases = GOLDEN_CASES.filter((c) => c.tier === 'examples' || c.tier === 'wo
 describe('golden changelogs of the bundled examples and the Debian world', () => {
   for (const c of cases) {
     for (const format of c.formats) {
-      it(`renders ${c.name} as ${format} exactly as its golden file`, async (ctx) => {
-        const { outputs } = await rendered(c);
-        const golden = readGolden(c, 'json');
-        // The Debian images are built on each machine from the live archive: other bytes, other digests.
-        if (c.tier === 'world' && golden !== undefined && reportInputs(golden) !== reportInputs(outputs.json)) {
-          const reason = `${c.name}: the Debian test images were rebuilt since the golden files were written (manifest digests differ); run \`${UPDATE_COMMAND} world\` and review`;
-          console.warn(`skipped: ${reason}`);
-          ctx.skip(reason);
-        }
-        expectGolden(c, format, outputs[format]);
+      // The Debian world is rebuilt on each machine from the live archive: its golden files are in
+      // world form (world-form.ts), which masks what a rebuild changes, so they run everywhere.
+      it(`renders ${c.name} as ${format} exactly as its golden file${c.tier === 'world' ? ' (world form)' : ''}`, async () => {
+        expectGolden(c, format, goldenForm(c, format, await rendered(c)));
       });
     }
   }
