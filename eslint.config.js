@@ -1,5 +1,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { adapters } from './scripts/adapters.mjs';
+
+/** The front doors: src/<folder>/bundle.json marks one (scripts/adapters.mjs). */
+const adapterGlobs = adapters(import.meta.dirname).map((a) => `${a.dir}/**`);
 
 export default tseslint.config(
   {
@@ -19,13 +23,17 @@ export default tseslint.config(
   {
     // Only the adapters know GitHub, the environment, argv or the terminal.
     files: ['src/**/*.ts'],
-    ignores: ['src/action/**', 'src/cli/**'],
+    ignores: adapterGlobs,
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@actions/*'] }],
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'only src/action and src/cli read the environment' },
-        { object: 'process', property: 'argv', message: 'only src/cli reads argv' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'only the adapters (src/*/bundle.json) read the environment',
+        },
+        { object: 'process', property: 'argv', message: 'only the adapters read argv' },
         { object: 'process', property: 'exit', message: 'only the adapters decide the exit code' },
       ],
     },

@@ -1,8 +1,9 @@
-// Bundles the action (dist/index.js) and the CLI (dist/cli.js) as ESM for Node, and copies the
+// Bundles each front door (the action's dist/index.js, the CLI's dist/cli.js) as ESM for Node, and copies the
 // sql.js WebAssembly beside them (rpm SQLite databases). Deterministic: no timestamps, no metafile.
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { adapters } from './adapters.mjs';
 
 const require = createRequire(import.meta.url);
 mkdirSync('dist', { recursive: true });
@@ -29,15 +30,12 @@ const common = {
   banner: { js: banner },
 };
 
-const entries = [
-  { in: 'src/action/index.ts', out: 'dist/index.js', target: 'node24' },
-  { in: 'src/cli/index.ts', out: 'dist/cli.js', target: 'node20', shebang: true },
-];
-for (const e of entries) {
-  if (!existsSync(e.in)) continue;
+// One bundle per front door (src/<adapter>/bundle.json: the action's dist/index.js, the CLI's dist/cli.js).
+for (const e of adapters()) {
+  if (!existsSync(e.entry)) continue;
   await build({
     ...common,
-    entryPoints: [e.in],
+    entryPoints: [e.entry],
     outfile: e.out,
     target: e.target,
     banner: { js: (e.shebang ? '#!/usr/bin/env node\n' : '') + banner },

@@ -6,10 +6,23 @@ import { defaultCatalogers } from '../../src/catalog/registry.js';
 import { compareVersions } from '../../src/catalog/versions/index.js';
 import { parsePolicy } from '../../src/policy/load.js';
 
-function schemaEcosystems(file: string): unknown {
+interface EcosystemDef {
+  enum?: string[];
+  $ref?: string;
+}
+
+function readSchema(file: string): { $defs: { ecosystem: EcosystemDef } } {
   const path = fileURLToPath(new URL(`../../schema/${file}`, import.meta.url));
-  const schema = JSON.parse(readFileSync(path, 'utf8')) as { $defs: { ecosystem: { enum: string[] } } };
-  return schema.$defs.ecosystem.enum;
+  return JSON.parse(readFileSync(path, 'utf8')) as { $defs: { ecosystem: EcosystemDef } };
+}
+
+/** A schema's `$defs.ecosystem` enum, following a `$ref` into a sibling schema's `$defs.ecosystem`. */
+function schemaEcosystems(file: string): unknown {
+  const def = readSchema(file).$defs.ecosystem;
+  if (def.$ref === undefined) return def.enum;
+  const [sibling, pointer] = def.$ref.split('#');
+  expect(pointer).toBe('/$defs/ecosystem');
+  return schemaEcosystems(sibling as string);
 }
 
 describe('the ecosystems list', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parsePolicy, POLICY_KEYS } from '../../src/policy/load.js';
 import {
   BUMPS,
@@ -28,12 +29,18 @@ const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as SchemaNode & {
   $defs: Record<string, SchemaNode>;
 };
 
-/** Follow `$ref`s (only local `#/$defs/NAME` ones exist). */
+/** The report's schema, beside this one: the policy refers to its list of ecosystems. */
+const reportSchema = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../../schema/report.schema.json', import.meta.url)), 'utf8'),
+) as { $defs: Record<string, SchemaNode> };
+
+/** Follow `$ref`s: local `#/$defs/NAME` ones, and `report.schema.json#/$defs/NAME` into the sibling schema. */
 function deref(node: SchemaNode): SchemaNode {
   let current = node;
   while (current.$ref !== undefined) {
-    const name = current.$ref.replace('#/$defs/', '');
-    const target = schema.$defs[name];
+    const [file, pointer] = current.$ref.split('#');
+    const defs = file === '' ? schema.$defs : file === 'report.schema.json' ? reportSchema.$defs : undefined;
+    const target = defs?.[(pointer ?? '').replace('/$defs/', '')];
     if (target === undefined) throw new Error(`dangling $ref ${current.$ref}`);
     current = target;
   }
@@ -148,5 +155,14 @@ allow:
     expect(used.size).toBeGreaterThan(10);
     const known = new Set(Object.values(schemaBlocks()).flat());
     expect([...used].filter((k) => !known.has(k))).toEqual([]);
+  });
+
+  it("checks an ecosystem against the report schema's list, as a validator resolves the sibling $ref", () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+    ajv.addSchema(reportSchema, 'report.schema.json');
+    const validate = ajv.compile(schema);
+    const policy = (ecosystem: string) => ({ rules: [{ id: 'r', action: 'warn', packages: { ecosystem } }] });
+    for (const ecosystem of ECOSYSTEMS) expect(validate(policy(ecosystem)), ecosystem).toBe(true);
+    expect(validate(policy('nope'))).toBe(false);
   });
 });

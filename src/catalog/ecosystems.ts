@@ -1,7 +1,9 @@
 /**
- * Every package ecosystem, once. The types, the policy's `ecosystem:` values, the version schemes
- * (a Record over the type) and both JSON schemas follow this list (__tests__/catalog/ecosystems.test.ts
- * fails when one lags). A new ecosystem: add it here, give it a version scheme, add a cataloger.
+ * Every package ecosystem, once, with the version rules it follows. The types, the policy's `ecosystem:`
+ * values, the version order and the JSON schemas (report.schema.json's `$defs.ecosystem`, which the
+ * policy schema refers to) follow this list; __tests__/catalog/ecosystems.test.ts fails when one lags.
+ * A new ecosystem: add it here with its scheme in VERSION_SCHEME_OF, add its cataloger (and list it),
+ * add it to report.schema.json.
  */
 export const OS_ECOSYSTEMS = ['dpkg', 'apk', 'rpm'] as const;
 export const LANG_ECOSYSTEMS = ['npm', 'python', 'gem', 'composer', 'go', 'maven', 'cargo'] as const;
@@ -17,6 +19,27 @@ export type OsEcosystem = (typeof OS_ECOSYSTEMS)[number];
 export type LangEcosystem = (typeof LANG_ECOSYSTEMS)[number];
 export type SelfIdentifiedEcosystem = (typeof SELF_IDENTIFIED_ECOSYSTEMS)[number];
 export type Ecosystem = (typeof ECOSYSTEMS)[number];
+
+/** The version orders catalog/versions knows, by name. */
+export type VersionSchemeId =
+  'dpkg' | 'rpm' | 'apk' | 'semver' | 'pep440' | 'rubygems' | 'composer' | 'go' | 'maven' | 'loose';
+
+/** Which version order each ecosystem's versions follow. */
+export const VERSION_SCHEME_OF: Readonly<Record<Ecosystem, VersionSchemeId>> = {
+  dpkg: 'dpkg',
+  apk: 'apk',
+  rpm: 'rpm',
+  npm: 'semver',
+  python: 'pep440',
+  gem: 'rubygems',
+  composer: 'composer',
+  go: 'go',
+  maven: 'maven',
+  cargo: 'semver',
+  // Runtimes and self-named binaries follow no one scheme (1.8.0_412, 3.13.0rc1, 1.37.0): the loose order.
+  runtime: 'loose',
+  binary: 'loose',
+};
 
 const OS = new Set<string>(OS_ECOSYSTEMS);
 

@@ -3,6 +3,7 @@ import type { FileTree, TreeEntry } from '../layers/types.js';
 import type { DigestAlgorithm, InventoryFile, OwnedFile, Ownership, Package, Problem } from './types.js';
 import { comparePackageIds, packageIdKey, type PackageId } from './package-id.js';
 import { EMPTY_FILE_DIGESTS, FILE_DIGESTS_PROBE_ID, type FileDigests } from './probes/file-digests.js';
+import { MAX_SYMLINK_HOPS, resolvePath } from './resolve-path.js';
 
 /**
  * Which package owns each path of the squashed tree. Packages list paths as they installed them; the
@@ -15,45 +16,7 @@ import { EMPTY_FILE_DIGESTS, FILE_DIGESTS_PROBE_ID, type FileDigests } from './p
  * file, so consumers that count non-packaged files must skip `type === 'dir'` entries.
  */
 
-/** Linux gives up after 40 symlinks in one lookup (ELOOP); so do we. */
-export const MAX_SYMLINK_HOPS = 40;
-
-export interface ResolveOptions {
-  /** Also follow the last component when it is a symlink (default false: parents only). */
-  followFinal?: boolean;
-  maxHops?: number;
-}
-
-/**
- * The real path of `path` in the tree: symlinked components are replaced by their targets (absolute
- * targets from the root, relative ones from the link's directory; `..` never climbs above the root),
- * as the kernel would inside the image. Components that do not exist are kept as written.
- * Returns undefined for a symlink loop (more than `maxHops` links); '' is the root.
- */
-export function resolvePath(tree: FileTree, path: string, options: ResolveOptions = {}): string | undefined {
-  const maxHops = options.maxHops ?? MAX_SYMLINK_HOPS;
-  const todo = path.split('/').reverse(); // a stack: next component last
-  const done: string[] = [];
-  let hops = 0;
-  while (todo.length > 0) {
-    const seg = todo.pop() as string;
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') {
-      done.pop();
-      continue;
-    }
-    done.push(seg);
-    if (!options.followFinal && !todo.some((s) => s !== '' && s !== '.')) break;
-    const entry = tree.entries.get(done.join('/'));
-    if (entry?.type !== 'symlink' || entry.link === undefined) continue;
-    if (++hops > maxHops) return undefined;
-    done.pop();
-    if (entry.link.startsWith('/')) done.length = 0;
-    const target = entry.link.split('/');
-    for (let i = target.length - 1; i >= 0; i--) todo.push(target[i] as string);
-  }
-  return done.join('/');
-}
+export { MAX_SYMLINK_HOPS, resolvePath, type ResolveOptions } from './resolve-path.js';
 
 interface Claim {
   owner: PackageId;

@@ -7,7 +7,7 @@ import type {
   PackageId,
 } from '../catalog/types.js';
 import type { VersionBump } from '../catalog/versions/scheme.js';
-import type { EntryType } from '../layers/types.js';
+import type { FileEntry } from '../layers/types.js';
 
 import type { OsReleaseChange } from './os-release-change.js';
 
@@ -64,14 +64,11 @@ export type FileChangeKind = 'added' | 'removed' | 'modified' | 'metadata';
 /** Which metadata differ on a `modified`/`metadata` change. */
 export type FileAspect = 'content' | 'mode' | 'uid' | 'gid' | 'type' | 'link' | 'size' | 'xattrs';
 
-export interface FileState {
-  type: EntryType;
-  mode: number;
-  uid: number;
-  gid: number;
-  size: number;
-  sha256?: string;
-  link?: string;
+/** A path's state on one side of a change: the compared facts of its entry, and the layer that wrote it. */
+export interface FileState extends Pick<
+  FileEntry,
+  'type' | 'mode' | 'uid' | 'gid' | 'size' | 'sha256' | 'link'
+> {
   layer: number;
   /** File capabilities in getcap's form (`cap_net_raw=ep`), when the file has any. */
   capabilities?: string;

@@ -54,9 +54,8 @@ export async function openImage(reference: string, options: OpenImageAllOptions 
       return new DockerArchiveSource(local).open(reference, openOptions);
     case 'path':
       return openBarePath(parsed.path, { ...openOptions, ...local });
-    case 'docker':
-    case 'docker-daemon':
-    case 'registry': {
+    default: {
+      // Registry, daemon and any other remote transport: the source the adapter supplied for it.
       const source =
         extra(parsed.transport) ?? (parsed.transport === 'registry' ? extra('docker') : undefined);
       if (!source) {

@@ -4,6 +4,7 @@ import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { FILE_READ_CHUNK_BYTES } from '../util/read-chunks.js';
 import { ImageChangelogError, type ErrorCode } from '../util/errors.js';
+import { trimTrailingNuls } from '../util/trim-nul.js';
 
 /** One member of a tar file: where its content sits, without reading it. */
 export interface TarMember {
@@ -271,9 +272,9 @@ async function scan(
     } else if (typeflag === 'g') {
       // Global PAX headers carry defaults (mtime, charset) none of our lookups depend on.
     } else if (typeflag === 'L') {
-      longName = (await readContent(size, offset)).toString('utf8').replace(/\0+$/, '');
+      longName = trimTrailingNuls((await readContent(size, offset)).toString('utf8'));
     } else if (typeflag === 'K') {
-      longLink = (await readContent(size, offset)).toString('utf8').replace(/\0+$/, '');
+      longLink = trimTrailingNuls((await readContent(size, offset)).toString('utf8'));
     } else {
       const magic = block.toString('latin1', 257, 263);
       const prefix = magic === 'ustar\0' ? readString(block, 345, 155) : '';

@@ -40,6 +40,8 @@ export function hasNativeZstd(): boolean {
 export interface DecompressorOptions {
   /** Use node:zlib's zstd when the running Node has it (default true); false forces fzstd. */
   nativeZstd?: boolean;
+  /** Refuse a zstd frame whose header declares a larger window or content size (before decoding it). */
+  maxDeclaredBytes?: number;
 }
 
 /**
@@ -49,13 +51,12 @@ export interface DecompressorOptions {
 export function createDecompressor(kind: 'gzip' | 'zstd', options: DecompressorOptions = {}): Duplex {
   if (kind === 'gzip') return zlib.createGunzip({ chunkSize: OUTPUT_CHUNK_BYTES });
   const native = options.nativeZstd === false ? undefined : nativeZstdFactory();
-  if (native) {
-    // The native decoder does not notice a truncated frame, so a header walker checks the input.
-    // (`stream.compose` exists wherever native zstd does; @types/node 20 does not declare it.)
-    const { compose } = stream as unknown as { compose: (...streams: Duplex[]) => Duplex };
-    return compose(new ZstdFrameCheck(), native({ chunkSize: OUTPUT_CHUNK_BYTES }));
-  }
-  return new FzstdDecompress();
+  // A header walker checks the input before either decoder: the native one does not notice a
+  // truncated frame, and fzstd allocates whatever window a header declares.
+  // (`stream.compose` is in Node 20 and later; @types/node 20 does not declare it.)
+  const { compose } = stream as unknown as { compose: (...streams: Duplex[]) => Duplex };
+  const check = new ZstdFrameCheck(options.maxDeclaredBytes);
+  return compose(check, native ? native({ chunkSize: OUTPUT_CHUNK_BYTES }) : new FzstdDecompress());
 }
 
 const EMPTY = new Uint8Array(0);

@@ -1,4 +1,5 @@
 import { ImageChangelogError } from '../util/errors.js';
+import type { ZstdDeclaredTooLarge } from './zstd-frames.js';
 
 /** The errors a layer can cause, each naming the layer (its digest) and what to do. */
 
@@ -7,6 +8,23 @@ export function layerTooLarge(layer: string, cap: number): ImageChangelogError {
     'LAYER_TOO_LARGE',
     `layer ${layer} expands past ${cap} bytes uncompressed (the decompression-bomb cap); reading stopped`,
     { subject: layer, hint: 'if the layer is genuine, raise the maxUncompressedBytes limit' },
+  );
+}
+
+/** A zstd frame header declares more than the cap: refused before the decoder allocates it. */
+export function zstdDeclaresTooMuch(layer: string, cause: ZstdDeclaredTooLarge): ImageChangelogError {
+  return new ImageChangelogError(
+    'LAYER_TOO_LARGE',
+    `layer ${layer}: a zstd frame declares a ${cause.what} of ${cause.declared} bytes, past the ${cause.bound}-byte uncompressed cap; reading stopped before decoding it`,
+    { subject: layer, hint: 'if the layer is genuine, raise the maxUncompressedBytes limit' },
+  );
+}
+
+export function layerSizeMismatch(layer: string, declared: number, read: number): ImageChangelogError {
+  return new ImageChangelogError(
+    'SIZE_MISMATCH',
+    `layer ${layer}: its descriptor says ${declared} bytes, the blob has ${read}`,
+    { subject: layer, hint: "the image's manifest is wrong; rebuild or re-push the image" },
   );
 }
 

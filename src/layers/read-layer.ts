@@ -7,9 +7,11 @@ import {
   diffIdMismatch,
   digestMismatch,
   layerCorrupt,
+  layerSizeMismatch,
   layerTooLarge,
   layerUnsupported,
   tooManyEntries,
+  zstdDeclaresTooMuch,
 } from './layer-errors.js';
 import { createDecompressor, sniffCompression, SNIFF_BYTES, type Compression } from './compression.js';
 import { normalizeEntryPath } from './paths.js';
@@ -18,6 +20,7 @@ import { isWhiteoutPath, toFileEntry, toWhiteout } from './tar-entry.js';
 import { TarFormatError, TarReader, type TarEntryHeader, type TarEntryVisitor } from './tar-reader.js';
 import type { CaptureSpec, FileEntry, LayerIndex, LayerWarning, Whiteout } from './types.js';
 import { EntryTable } from './entry-table.js';
+import { ZstdDeclaredTooLarge } from './zstd-frames.js';
 import { asBuffer, digestString, hashFor, toError } from './stream-digests.js';
 
 /** Default decompression-bomb cap: no real layer expands past 64 GiB. */
@@ -116,9 +119,11 @@ class LayerReader implements TarEntryVisitor {
       } else {
         const decompressor = createDecompressor(this.compression, {
           nativeZstd: this.options.nativeZstd ?? true,
+          maxDeclaredBytes: this.maxBytes,
         });
         decompressor.on('error', (error: Error) => {
-          if (error !== this.sourceError && error !== this.failure) {
+          if (error instanceof ZstdDeclaredTooLarge) this.fail(zstdDeclaresTooMuch(this.name, error));
+          else if (error !== this.sourceError && error !== this.failure) {
             this.corruption ??= { what: `${this.compression} data`, error };
           }
         });
@@ -298,6 +303,10 @@ class LayerReader implements TarEntryVisitor {
     if (this.storedHash !== null) {
       const actual = digestString(digest, this.storedHash);
       if (actual !== digest) throw digestMismatch(this.name, digest, actual);
+    }
+    // Every source checks the digest; not every one the size its descriptor gives, which the report shows.
+    if (this.layer.size >= 0 && this.storedSize !== this.layer.size) {
+      throw layerSizeMismatch(this.name, this.layer.size, this.storedSize);
     }
     const actualDiffID = digestString(diffID, this.diffHash);
     if (actualDiffID !== diffID) throw diffIdMismatch(this.name, diffID, actualDiffID);

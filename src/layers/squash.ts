@@ -122,6 +122,7 @@ function checkParent(
   const parentName = tree.paths[parent]!;
   warnings.push({
     code: 'PARENT_NOT_DIR',
+    layer,
     path,
     message: `layer ${layer}: ${path} lies under ${parentName}, a ${type} from layer ${tree.layer(parent)}; ${parentName} is treated as a directory`,
   });
@@ -144,6 +145,7 @@ function hardlinkSource(
   ) {
     warnings.push({
       code: 'HARDLINK_TARGET_MISSING',
+      layer,
       path,
       message: `layer ${layer}: hardlink ${path} points to ${targetPath || '/'}, which is not in the image`,
     });
@@ -152,6 +154,7 @@ function hardlinkSource(
   if (targetType === 'dir') {
     warnings.push({
       code: 'HARDLINK_TO_DIR',
+      layer,
       path,
       message: `layer ${layer}: hardlink ${path} points to the directory ${targetPath}`,
     });

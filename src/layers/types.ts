@@ -36,6 +36,8 @@ export interface LayerWarning {
   code: string;
   path?: string;
   message: string;
+  /** The layer it is about, on a squash warning (a layer's own warnings are kept with its index). */
+  layer?: number;
 }
 
 /** A file in the squashed image: the entry plus the layer it came from. */

@@ -184,6 +184,9 @@ function valueNode(e: Entry): Node | null {
   return e.value ?? e.keyNode;
 }
 
+/** How many nodes aliases may expand to in one policy (the yaml library's own default). */
+export const MAX_POLICY_ALIAS_COUNT = 100;
+
 /** Parse a policy document into rules as written (no `extends` applied). Throws POLICY_INVALID. */
 export function parsePolicyDocument(text: string, source: string): ParsedPolicy {
   const lines = new LineCounter();
@@ -196,6 +199,18 @@ export function parsePolicyDocument(text: string, source: string): ParsedPolicy 
         ? 'this key appears twice in the same mapping'
         : `YAML syntax error: ${syntax.message}`;
     throw policyError(source, r.atOffset(syntax.pos[0]), what);
+  }
+  try {
+    // The library's guard against alias bombs (`&a [*b, *b, ...]` nested): reading the document as
+    // data counts what each alias expands to and throws past MAX_POLICY_ALIAS_COUNT, before the
+    // reader below follows any alias. An alias to no anchor is refused here too.
+    doc.toJS({ maxAliasCount: MAX_POLICY_ALIAS_COUNT });
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    const why = /excessive alias count/i.test(err.message)
+      ? `too many aliases: they expand to more than ${MAX_POLICY_ALIAS_COUNT} nodes; write the values out`
+      : `YAML alias error: ${err.message}`;
+    throw policyError(source, r.atOffset(0), why);
   }
   const root = doc.contents as Node | null;
   if (root === null)

@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import { globLimitProblem } from '../util/glob-limits.js';
 import semver from 'semver';
 import type { VersionClause, VersionConstraint } from './model.js';
 
@@ -23,6 +24,8 @@ export function expiryInstant(date: string): number {
 /** A glob picomatch accepts with strict brackets (an unclosed `[` or `{` is a typo, not a literal). */
 export function parseGlob(text: string): Parsed<string> {
   if (text.trim() === '') return { ok: false, expected: 'a non-empty glob' };
+  const limit = globLimitProblem(text);
+  if (limit !== undefined) return { ok: false, expected: limit };
   try {
     picomatch.makeRe(text, { strictBrackets: true, dot: true });
     return { ok: true, value: text };

@@ -48,6 +48,8 @@ export interface RegistryClientOptions {
   retry?: Partial<RetryPolicy>;
   /** A request fails when no byte arrives for this long (default 30 s). */
   idleTimeoutMs?: number;
+  /** A request other than a blob download fails when it takes longer than this in all (default 2 min). */
+  requestDeadlineMs?: number;
   /** Blob downloads at once (default 4). */
   blobConcurrency?: number;
   /** Largest manifest accepted (default 4 MiB, the distribution spec's limit). */
@@ -79,12 +81,22 @@ const SCHEMA1_TYPES = new Set([DOCKER_SCHEMA1_MANIFEST, DOCKER_SCHEMA1_SIGNED_MA
 
 /** A registry request fails when no byte arrives for this long. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+/** The longest a registry request other than a blob download may take, head and body (a token, a manifest, a tag page). */
+export const DEFAULT_REQUEST_DEADLINE_MS = 120_000;
+/** A blob download may take this long plus its size at BLOB_DEADLINE_MIN_BYTES_PER_SECOND. */
+export const BLOB_DEADLINE_BASE_MS = 10 * 60_000;
+export const BLOB_DEADLINE_MIN_BYTES_PER_SECOND = 256 * 1024;
+/** Tag listing (`previous: auto`): pages followed, bytes per page, and bytes in all. */
+export const TAG_LIST_MAX_PAGES = 100;
+export const TAG_LIST_MAX_PAGE_BYTES = 4 * 1024 * 1024;
+export const TAG_LIST_MAX_BYTES = 16 * 1024 * 1024;
 
 /** The OCI distribution API: manifests, blobs and tags, with auth, retries and verification. */
 export class RegistryClient {
   readonly credentials: CredentialStore;
   private readonly retry: RetryPolicy;
   private readonly idleTimeoutMs: number;
+  private readonly requestDeadlineMs: number;
   private readonly maxManifestBytes: number;
   private readonly insecure: Set<string>;
   private readonly auths = new Map<string, RegistryAuth>();
@@ -95,6 +107,7 @@ export class RegistryClient {
     this.credentials = c instanceof CredentialStore ? c : new CredentialStore(c ?? {});
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.requestDeadlineMs = options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
     this.maxManifestBytes = options.maxManifestBytes ?? 4 * 1024 * 1024;
     this.insecure = new Set((options.insecureRegistries ?? []).map((h) => h.toLowerCase()));
     this.blobLimiter = new ConcurrencyLimiter(options.blobConcurrency ?? 4);
@@ -124,6 +137,7 @@ export class RegistryClient {
     headers?: Record<string, string>;
     body?: string;
     subject: string;
+    deadlineMs?: number;
   }): Promise<HttpResponse> {
     const headers: Record<string, string> = {
       'user-agent': this.options.userAgent ?? 'image-changelog',
@@ -133,6 +147,7 @@ export class RegistryClient {
       ...req,
       headers,
       idleTimeoutMs: this.idleTimeoutMs,
+      deadlineMs: req.deadlineMs ?? this.requestDeadlineMs,
       allowPlainHttp: (host) => isLoopbackHost(host) || this.insecure.has(host.toLowerCase()),
       ...(this.options.tls ? { tls: this.options.tls } : {}),
     });
@@ -159,6 +174,7 @@ export class RegistryClient {
     url: URL,
     headers: Record<string, string>,
     subject: string,
+    deadlineMs?: number,
   ): Promise<HttpResponse> {
     const auth = this.auth(repo.registry);
     const scope = `repository:${repo.repository}:pull`;
@@ -166,7 +182,7 @@ export class RegistryClient {
     for (let tries = 0; ; tries++) {
       const h = { ...headers };
       if (authorization) h.authorization = authorization;
-      const res = await this.http({ url, headers: h, subject });
+      const res = await this.http({ url, headers: h, subject, ...(deadlineMs ? { deadlineMs } : {}) });
       if (res.status !== 401 || tries > 0) return res;
       res.res.resume();
       const renewed = await auth.reauthenticate(scope, header(res.res, 'www-authenticate'));
@@ -254,7 +270,7 @@ export class RegistryClient {
       onClose: release,
       fetch: async (offset) => {
         const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
-        const r = await this.authed(repo, url, headers, subject);
+        const r = await this.authed(repo, url, headers, subject, this.blobDeadlineMs(options.size));
         if (r.status !== 200 && r.status !== 206)
           await this.failForStatus(r, subject, repo, 'BLOB_NOT_FOUND');
         return { res: r.res, status: r.status };
@@ -287,7 +303,19 @@ export class RegistryClient {
     );
   }
 
-  /** All tags of a repository, following `Link` pagination (`?n=&last=`). */
+  /**
+   * How long one blob request may take: BLOB_DEADLINE_BASE_MS plus the size at a slow but working
+   * rate (a 1 GB layer: 10 + 68 minutes), or an hour at that rate when the size is unknown.
+   */
+  private blobDeadlineMs(size: number | undefined): number {
+    const bytes = size ?? 3600 * BLOB_DEADLINE_MIN_BYTES_PER_SECOND;
+    return BLOB_DEADLINE_BASE_MS + Math.ceil((bytes / BLOB_DEADLINE_MIN_BYTES_PER_SECOND) * 1000);
+  }
+
+  /**
+   * All tags of a repository, following `Link` pagination (`?n=&last=`), within TAG_LIST_MAX_PAGES
+   * pages of at most TAG_LIST_MAX_PAGE_BYTES and TAG_LIST_MAX_BYTES in all; past any, one error.
+   */
   async listTags(
     repo: RepositoryRef,
     options: { pageSize?: number; maxPages?: number } = {},
@@ -299,14 +327,19 @@ export class RegistryClient {
     const tags: string[] = [];
     const seen = new Set<string>();
     const subject = `the tags of ${repo.registry}/${repo.repository}`;
-    for (let page = 0; url && page < (options.maxPages ?? 1000); page++) {
+    const maxPages = options.maxPages ?? TAG_LIST_MAX_PAGES;
+    let total = 0;
+    for (let page = 0; url; page++) {
+      if (page >= maxPages) throw tagListTooLarge(subject, `more than ${maxPages} pages`);
       const pageUrl: URL = url;
       seen.add(pageUrl.href);
       const { body, link } = await this.retrying(repo.registry, subject, async () => {
         const r = await this.authed(repo, pageUrl, { accept: 'application/json' }, subject);
         if (r.status !== 200) await this.failForStatus(r, subject, repo, 'REPOSITORY_NOT_FOUND');
-        return { body: await readBody(r.res, 16 * 1024 * 1024, subject), link: header(r.res, 'link') };
+        return { body: await readBody(r.res, TAG_LIST_MAX_PAGE_BYTES, subject), link: header(r.res, 'link') };
       });
+      total += body.length;
+      if (total > TAG_LIST_MAX_BYTES) throw tagListTooLarge(subject, `more than ${TAG_LIST_MAX_BYTES} bytes`);
       let parsed: { tags?: unknown };
       try {
         parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
@@ -338,7 +371,11 @@ export class RegistryClient {
       const code = (err as NodeJS.ErrnoException).code;
       const why = err instanceof TransientError ? err.message : `${code ?? (err as Error).message}`;
       throw new ImageChangelogError(
-        err instanceof TransientError && err.status !== undefined ? 'REGISTRY_ERROR' : 'REGISTRY_UNREACHABLE',
+        code === 'IDLE_TIMEOUT'
+          ? 'REGISTRY_TIMEOUT'
+          : err instanceof TransientError && err.status !== undefined
+            ? 'REGISTRY_ERROR'
+            : 'REGISTRY_UNREACHABLE',
         `cannot fetch ${subject} from ${registry}: ${why} (after ${this.retry.maxAttempts} attempts)`,
         { subject: registry, cause: err },
       );
@@ -398,4 +435,11 @@ async function errorDetail(r: HttpResponse): Promise<string> {
 function digestOf(bytes: Buffer, like: string | undefined): string {
   const algorithm = like && /^(sha256|sha384|sha512):/.test(like) ? like.split(':')[0]! : 'sha256';
   return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
+}
+
+function tagListTooLarge(subject: string, what: string): ImageChangelogError {
+  return new ImageChangelogError('RESPONSE_TOO_LARGE', `${subject} run to ${what}; reading stopped`, {
+    subject,
+    hint: 'name the previous image instead of previous: auto',
+  });
 }

@@ -13,6 +13,11 @@ export interface HttpRequest {
   body?: string | Buffer;
   /** Fail when no byte arrives for this long (while the reader is not itself holding back). */
   idleTimeoutMs: number;
+  /**
+   * Fail when the whole exchange (head and body) takes longer than this, however steadily bytes
+   * trickle in (one byte a second never trips the idle timeout). Default: no deadline.
+   */
+  deadlineMs?: number;
   /** What is being fetched, for error messages: `blob sha256:… of ghcr.io/org/app`. */
   subject: string;
   /** Whether plain http:// may be used for this host. */
@@ -83,6 +88,14 @@ function idleError(ms: number, subject: string): TransientError {
   return err;
 }
 
+function deadlineError(ms: number, subject: string): TransientError {
+  const err = new TransientError(
+    `fetching ${subject} took longer than ${Math.round(ms / 1000)}s in all (the registry sends too slowly)`,
+  );
+  (err as unknown as { code: string }).code = 'IDLE_TIMEOUT';
+  return err;
+}
+
 /** Send one request (no redirects). Resolves when the response head has arrived. */
 export function sendOnce(req: HttpRequest): Promise<IncomingMessage> {
   const { url } = req;
@@ -104,8 +117,25 @@ export function sendOnce(req: HttpRequest): Promise<IncomingMessage> {
     const headers: Record<string, string> = { ...req.headers };
     if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
     const options: https.RequestOptions = { method: req.method ?? 'GET', headers, ...(req.tls ?? {}) };
+    let response: IncomingMessage | undefined;
+    const deadline =
+      req.deadlineMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            const err = deadlineError(req.deadlineMs!, req.subject);
+            if (response) response.destroy(err);
+            else cr.destroy(err);
+          }, req.deadlineMs);
+    deadline?.unref();
     const cr = lib.request(url, options, (res) => {
       clearTimeout(headTimer);
+      response = res;
+      if (deadline !== undefined) {
+        const stop = (): void => clearTimeout(deadline);
+        res.once('end', stop);
+        res.once('close', stop);
+        res.once('error', stop);
+      }
       watchIdle(res, req.idleTimeoutMs, req.subject);
       resolve(res);
     });
@@ -116,6 +146,7 @@ export function sendOnce(req: HttpRequest): Promise<IncomingMessage> {
     headTimer.unref();
     cr.on('error', (err) => {
       clearTimeout(headTimer);
+      if (response === undefined) clearTimeout(deadline);
       reject(err);
     });
     cr.end(req.body);

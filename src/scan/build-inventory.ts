@@ -2,7 +2,7 @@ import type { Image } from '../image/types.js';
 import { formatPlatform } from '../oci/platform.js';
 import type { LayerIndex } from '../layers/types.js';
 import { squashLayers } from '../layers/squash.js';
-import type { Cataloger, ImageSummary, Inventory } from '../catalog/types.js';
+import type { Cataloger, ImageSummary, Inventory, Problem } from '../catalog/types.js';
 import { catalogContext, runCatalogers } from '../catalog/runner.js';
 import { findOsRelease, OS_RELEASE_GLOBS } from '../catalog/os/os-release.js';
 import { ACCOUNT_GLOBS, readAccounts } from '../catalog/accounts/accounts.js';
@@ -54,6 +54,12 @@ export async function buildInventory(
     for (const w of idx.warnings) {
       problems.push({ code: w.code, path: w.path ?? idx.diffID, layer: i, message: w.message });
     }
+  }
+  // What the squash met: hardlinks to a missing, later or directory target, entries under a file.
+  for (const w of tree.warnings ?? []) {
+    const problem: Problem = { code: w.code, path: w.path ?? '', message: w.message };
+    if (w.layer !== undefined) problem.layer = w.layer;
+    problems.push(problem);
   }
   packages.sort(
     (a, b) =>

@@ -51,7 +51,8 @@ export const ERROR_CODES = {
   REGISTRY_ERROR: 'the registry answered with an error status',
   REGISTRY_RESPONSE_INVALID: 'the registry answered with something that is not what the API promises',
   REGISTRY_UNREACHABLE: 'the registry cannot be reached (after retries)',
-  REGISTRY_TIMEOUT: 'the registry sent nothing for longer than the idle timeout',
+  REGISTRY_TIMEOUT:
+    'the registry sent nothing for longer than the idle timeout, or a request outlasted its deadline',
   BLOB_DOWNLOAD: 'a blob download broke off',
   RESPONSE_TOO_LARGE: 'an answer (registry body, blob, Docker daemon reply) is over its size bound',
   URL_UNSUPPORTED: 'a URL scheme other than http or https',

@@ -1,4 +1,5 @@
 import type { Cataloger, CatalogContext, CatalogResult, OwnedFile, Package, Problem } from '../types.js';
+import { lines } from '../../util/lines.js';
 import { linkMetadata, packageChangelogIn } from './package-changelog.js';
 import { gemProjectLinks, type ProjectLinks } from './project-links.js';
 import { basename, dirname, ownedFilesUnder, parseFiles, pathsUnder, uniqueFiles } from './tree-paths.js';
@@ -31,45 +32,100 @@ function unquote(body: string): string {
   return body.replace(/\\(.)/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
 }
 
-const stringLiteral = /"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'/g;
-
-/** String values assigned to `<var>.<field> = ...` (a single string or an array of strings). */
-function assigned(text: string, field: string): string[] | undefined {
-  const re = new RegExp(`^\\s*\\w+\\.${field}\\s*=\\s*(.*)$`, 'm');
-  const m = re.exec(text);
-  if (!m) return undefined;
-  const rhs = m[1] ?? '';
+/**
+ * The string literals (`"..."` or `'...'`, backslash escapes, on one line) in `text`, at most `max` of
+ * them. A scan, not a regex: an unterminated literal ends the scan, where a regex would retry from
+ * every later quote (quadratic on a line of escaped quotes).
+ */
+function stringLiterals(text: string, max: number): string[] {
   const out: string[] = [];
-  // A scalar is a lone literal; an array is `[...]` on the same line.
-  const scope = rhs.startsWith('[') ? rhs.slice(0, Math.max(rhs.indexOf(']'), 0) + 1) : rhs;
-  for (const lit of scope.matchAll(stringLiteral)) {
-    out.push(unquote(lit[1] ?? lit[2] ?? ''));
-    if (!rhs.startsWith('[')) break;
+  let i = 0;
+  while (out.length < max) {
+    const dq = text.indexOf('"', i);
+    const sq = text.indexOf("'", i);
+    const open = dq < 0 ? sq : sq < 0 ? dq : Math.min(dq, sq);
+    if (open < 0) break;
+    const quote = text.charCodeAt(open);
+    let j = open + 1;
+    while (j < text.length) {
+      const c = text.charCodeAt(j);
+      if (c === quote || c === 10) break;
+      j += c === 92 ? 2 : 1; // a backslash escapes the next character
+    }
+    if (j >= text.length || text.charCodeAt(j) !== quote) break;
+    out.push(unquote(text.slice(open + 1, j)));
+    i = j + 1;
   }
   return out;
 }
 
+/**
+ * `<var>.<field> = <rest of line>` on one line. Matched line by line, anchored, with no `\s` that
+ * could span newlines: the whole-text multiline form backtracked over runs of blank lines (a 120 KB
+ * gemspec of newlines took 115 s).
+ */
+const assignment = /^\s*\w+\.(\w+)\s*=\s*(.*)$/m;
+
+/** String values of a right-hand side: a single string, or an array of strings on the same line. */
+function assignedStrings(rhs: string): string[] {
+  if (!rhs.startsWith('[')) return stringLiterals(rhs, 1);
+  return stringLiterals(rhs.slice(0, Math.max(rhs.indexOf(']'), 0) + 1), Infinity);
+}
+
+const FIELDS = new Set(['name', 'version', 'platform', 'licenses', 'license', 'executables']);
+
 /** Parse a generated gemspec. Throws when no name or version can be found. */
 export function parseGemspec(text: string): Gemspec {
-  // RubyGems writes a gem's extensions on a second `# stub:` line separated by NULs: only those may hold one.
-  if (text.replace(/^# stub: .*$/gm, '').includes('\0')) throw new Error('binary content, not a gemspec');
-  // `# stub: name version platform require_paths` is written by RubyGems for every installed gem.
-  const stub = /^# stub: (\S+) (\S+) (\S+)/m.exec(text);
-  const name = assigned(text, 'name')?.[0] ?? stub?.[1];
+  const rhs = new Map<string, string>(); // the first assignment of each field
+  let stub: string[] | undefined;
+  let pending: string | undefined;
+  for (const line of lines(text)) {
+    // `# stub: name version platform require_paths` is written by RubyGems for every installed gem;
+    // its extensions go on a second `# stub:` line separated by NULs: only those may hold one.
+    if (line.startsWith('# stub: ')) {
+      stub ??= stubFields(line);
+      continue;
+    }
+    if (line.includes('\0')) throw new Error('binary content, not a gemspec');
+    if (pending !== undefined) {
+      // `s.name =` with its value on a later line: the first line that is not blank.
+      const value = line.trimStart();
+      if (value === '') continue;
+      rhs.set(pending, value);
+      pending = undefined;
+    }
+    const m = assignment.exec(line);
+    if (m === null) continue;
+    const field = m[1] as string;
+    if (!FIELDS.has(field) || rhs.has(field)) continue;
+    rhs.set(field, m[2] ?? '');
+    if (m[2] === '') pending = field;
+  }
+  const assigned = (field: string): string[] | undefined => {
+    const value = rhs.get(field);
+    return value === undefined ? undefined : assignedStrings(value);
+  };
+  const name = assigned('name')?.[0] ?? stub?.[0];
   // `s.version = Gem::Version.new("1.0")` appears in hand-written specs; the literal is still the version.
-  const version = assigned(text, 'version')?.[0] ?? stub?.[2];
+  const version = assigned('version')?.[0] ?? stub?.[1];
   if (!name || !version) throw new Error(`no ${name ? 'version' : 'name'} assignment found`);
-  const platform = assigned(text, 'platform')?.[0] ?? (stub && stub[3] !== 'ruby' ? stub[3] : undefined);
+  const platform = assigned('platform')?.[0] ?? (stub && stub[2] !== 'ruby' ? stub[2] : undefined);
   const spec: Gemspec = {
     name,
     version,
-    licenses: assigned(text, 'licenses') ?? assigned(text, 'license') ?? [],
-    executables: assigned(text, 'executables') ?? [],
+    licenses: assigned('licenses') ?? assigned('license') ?? [],
+    executables: assigned('executables') ?? [],
   };
   if (platform !== undefined && platform !== 'ruby') spec.platform = platform;
   const links = gemProjectLinks(text);
   if (links.changelogUrl !== undefined || links.repositoryUrl !== undefined) spec.links = links;
   return spec;
+}
+
+/** `# stub: name version platform ...`: its first three space-separated words, when it has them. */
+function stubFields(line: string): string[] | undefined {
+  const m = /^# stub: (\S+) (\S+) (\S+)/.exec(line);
+  return m === null ? undefined : [m[1] as string, m[2] as string, m[3] as string];
 }
 
 export function catalogGems(ctx: CatalogContext): CatalogResult {

@@ -88,7 +88,8 @@ export function gemProjectLinks(gemspec: string): ProjectLinks {
   const repositoryUrl =
     meta('source_code_uri') ??
     meta('homepage_uri') ??
-    normaliseProjectUrl(/^\s*\w+\.homepage\s*=\s*["']([^"'\n]{1,600})["']/m.exec(gemspec)?.[1]);
+    // `[ \t]*`, not `\s*`: a multiline `^\s*` spans the blank lines after each of them (quadratic).
+    normaliseProjectUrl(/^[ \t]*\w+\.homepage[ \t]*=[ \t]*["']([^"'\n]{1,600})["']/m.exec(gemspec)?.[1]);
   return {
     ...(changelogUrl !== undefined ? { changelogUrl } : {}),
     ...(repositoryUrl !== undefined ? { repositoryUrl } : {}),

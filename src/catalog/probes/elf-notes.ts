@@ -1,3 +1,5 @@
+import { trimTrailingNuls } from '../../util/trim-nul.js';
+
 /**
  * ELF note segments read while a binary streams. The ELF header and the program headers sit at the start
  * of the file, and they say where the PT_NOTE segments are (file offset and size), so the notes can be
@@ -89,7 +91,7 @@ function eachNote(
     const descAt = nameAt + align4(namesz);
     const next = descAt + align4(descsz);
     if (descAt + descsz > seg.length || namesz > seg.length) return;
-    const owner = seg.toString('latin1', nameAt, nameAt + namesz).replace(/\0+$/, '');
+    const owner = trimTrailingNuls(seg.toString('latin1', nameAt, nameAt + namesz));
     visit(owner, type, seg.subarray(descAt, descAt + descsz));
     at = next;
   }
@@ -105,7 +107,7 @@ export function readPackageNotes(seg: Buffer, little: boolean, problems: string[
   const out: PackageNote[] = [];
   eachNote(seg, little, (owner, type, desc) => {
     if (owner !== 'FDO' || type !== NOTE_FDO_PACKAGING_METADATA) return;
-    const text = desc.toString('utf8').replace(/\0+$/, '');
+    const text = trimTrailingNuls(desc.toString('utf8'));
     let obj: unknown;
     try {
       obj = JSON.parse(text);

@@ -65,7 +65,9 @@ export function parseProperties(text: string): Map<string, string> {
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
-    const m = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/.exec(line);
+    // `s`: `.` also takes U+2028/U+2029, so `(.*)$` cannot fail and send the three `\s` runs
+    // backtracking against each other (a 3,000-space line with two U+2028 took 82 s).
+    const m = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/s.exec(line);
     if (m?.[1] !== undefined) out.set(m[1], (m[2] ?? '').trim());
   }
   return out;

@@ -13,7 +13,8 @@ import { existing, runtimePackage, treesUnder } from './runtime-package.js';
 export const rubyGlobs = ['**/rbconfig.rb'] as const;
 
 function config(text: string, key: string): string | undefined {
-  return new RegExp(`^\\s*CONFIG\\["${key}"\\]\\s*=\\s*"([^"\\n]*)"`, 'm').exec(text)?.[1];
+  // `[ \\t]*`, not `\\s*`: a multiline `^\\s*` spans every run of blank lines from each of them (quadratic).
+  return new RegExp(`^[ \\t]*CONFIG\\["${key}"\\]\\s*=\\s*"([^"\\n]*)"`, 'm').exec(text)?.[1];
 }
 
 export interface RbConfig {

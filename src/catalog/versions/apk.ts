@@ -1,11 +1,5 @@
-import {
-  classifyBump,
-  compareDigits,
-  compareStrings,
-  type Order,
-  type VersionBump,
-  type VersionScheme,
-} from './scheme.js';
+import { classifyBump, compareDigits, compareStrings } from './scheme.js';
+import type { Order, VersionBump, VersionScheme } from './scheme.js';
 
 /**
  * apk-tools version rules (apk-tools 2.12 and later, as in Alpine 3.x today):

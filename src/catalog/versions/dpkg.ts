@@ -1,11 +1,5 @@
-import {
-  classifyBump,
-  compareDigits,
-  sign,
-  type Order,
-  type VersionBump,
-  type VersionScheme,
-} from './scheme.js';
+import { classifyBump, compareDigits, sign } from './scheme.js';
+import type { Order, VersionBump, VersionScheme } from './scheme.js';
 
 /** A Debian version `[epoch:]upstream[-revision]` split into its parts (policy §5.6.12). */
 export interface DpkgVersion {

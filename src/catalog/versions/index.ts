@@ -1,4 +1,4 @@
-import type { Ecosystem } from '../types.js';
+import { VERSION_SCHEME_OF, type Ecosystem, type VersionSchemeId } from '../ecosystems.js';
 import { apkVersionScheme } from './apk.js';
 import { dpkgVersionScheme } from './dpkg.js';
 import { goVersionScheme } from './go.js';
@@ -12,25 +12,23 @@ import type { Order, VersionBump, VersionScheme } from './scheme.js';
 
 export type { Order, VersionBump, VersionScheme } from './scheme.js';
 
-const SCHEMES: Record<Ecosystem, VersionScheme> = {
+const SCHEMES: Record<VersionSchemeId, VersionScheme> = {
   dpkg: dpkgVersionScheme,
   rpm: rpmVersionScheme,
   apk: apkVersionScheme,
-  npm: semverVersionScheme,
-  python: pep440VersionScheme,
-  gem: rubygemsVersionScheme,
+  semver: semverVersionScheme,
+  pep440: pep440VersionScheme,
+  rubygems: rubygemsVersionScheme,
   composer: composerVersionScheme,
   go: goVersionScheme,
   maven: mavenVersionScheme,
-  cargo: semverVersionScheme,
-  // Runtimes and self-named binaries follow no one scheme (1.8.0_412, 3.13.0rc1, 1.37.0): the loose order.
-  runtime: looseVersionScheme,
-  binary: looseVersionScheme,
+  loose: looseVersionScheme,
 };
 
 /** The version scheme of an ecosystem (a loose order for an ecosystem we do not know). */
 export function versionScheme(ecosystem: Ecosystem): VersionScheme {
-  return SCHEMES[ecosystem] ?? looseVersionScheme;
+  const id = VERSION_SCHEME_OF[ecosystem] as VersionSchemeId | undefined;
+  return id === undefined ? looseVersionScheme : SCHEMES[id];
 }
 
 /** -1 when a is older than b, 1 when newer, 0 when the ecosystem sees the same version. */

@@ -1,11 +1,5 @@
-import {
-  classifyBump,
-  compareDigits,
-  compareStrings,
-  type Order,
-  type VersionBump,
-  type VersionScheme,
-} from './scheme.js';
+import { classifyBump, compareDigits, compareStrings } from './scheme.js';
+import type { Order, VersionBump, VersionScheme } from './scheme.js';
 
 /**
  * A forgiving order for versions that follow no strict scheme (composer, maven, and the fallback

@@ -1,13 +1,6 @@
 import { compareParsedOrLoose } from './loose.js';
-import {
-  classifyBump,
-  compareDigits,
-  compareStrings,
-  sign,
-  type Order,
-  type VersionBump,
-  type VersionScheme,
-} from './scheme.js';
+import { classifyBump, compareDigits, compareStrings, sign } from './scheme.js';
+import type { Order, VersionBump, VersionScheme } from './scheme.js';
 
 /** A PEP 440 version, normalised: `[N!]N(.N)*[{a|b|rc}N][.postN][.devN][+local]`. */
 export interface Pep440Version {

@@ -1,11 +1,5 @@
-import {
-  classifyBump,
-  compareDigits,
-  compareStrings,
-  type Order,
-  type VersionBump,
-  type VersionScheme,
-} from './scheme.js';
+import { classifyBump, compareDigits, compareStrings } from './scheme.js';
+import type { Order, VersionBump, VersionScheme } from './scheme.js';
 
 /** An rpm EVR `[epoch:]version[-release]`. */
 export interface RpmVersion {

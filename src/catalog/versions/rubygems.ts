@@ -1,12 +1,6 @@
 import { compareParsedOrLoose } from './loose.js';
-import {
-  classifyBump,
-  compareDigits,
-  compareStrings,
-  type Order,
-  type VersionBump,
-  type VersionScheme,
-} from './scheme.js';
+import { classifyBump, compareDigits, compareStrings } from './scheme.js';
+import type { Order, VersionBump, VersionScheme } from './scheme.js';
 
 const VALID = /^[0-9]+(?:\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 

@@ -1,13 +1,7 @@
 import semver from 'semver';
 import { compareParsedOrLoose } from './loose.js';
-import {
-  classifyBump,
-  compareStrings,
-  sign,
-  type Order,
-  type VersionBump,
-  type VersionScheme,
-} from './scheme.js';
+import { classifyBump, compareStrings, sign } from './scheme.js';
+import type { Order, VersionBump, VersionScheme } from './scheme.js';
 
 const parse = (v: string): semver.SemVer | null => semver.parse(v.trim(), { loose: true });
 

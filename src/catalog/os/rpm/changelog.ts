@@ -46,8 +46,14 @@ export function readRpmChangelog(
  * `Name <mail> 6.2-10.20210508`, `Name - 11.4.1-2.1.alma`. Undefined when the line has none.
  */
 export function versionOfAuthorLine(author: string): string | undefined {
+  // Both patterns end at the line's end, and are quadratic in a long last word (`>1>1>1...`: 20,000
+  // characters took 8.7 s): they look at the last 256 characters only, after an `x` that keeps the cut
+  // from reading as a leading `-`. No version is that long.
+  const tail = author.length > MAX_AUTHOR_TAIL ? `x${author.slice(-MAX_AUTHOR_TAIL)}` : author;
   const m =
-    /(?:>|\s-|^-)\s*\[?((?:\d+:)?\d[^\s\]]*)\]?\s*$/.exec(author) ??
-    /\s((?:\d+:)?\d[\w.+~^:-]*-[\w.+~^]+)\s*$/.exec(author);
+    /(?:>|\s-|^-)\s*\[?((?:\d+:)?\d[^\s\]]*)\]?\s*$/.exec(tail) ??
+    /\s((?:\d+:)?\d[\w.+~^:-]*-[\w.+~^]+)\s*$/.exec(tail);
   return m?.[1];
 }
+
+const MAX_AUTHOR_TAIL = 256;
