@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: image-changelog against the floor (sequential decompression + SHA-256 of every
- * distinct layer) and a peer (snyk-docker-plugin, packages only), side by side from one run.
+ * distinct layer) and a peer (snyk-docker-plugin, packages only), side by side from one run; and what
+ * reading package changelogs costs (bench/changelog-cost.ts: the same diffs with them off and on).
  * Pairs are prepared once and cached in .bench/ (ignored). Needs root and Debian's mmdebstrap,
  * umoci, skopeo and docker-registry (as the integration tests do). `BENCH_QUICK=1` skips the large pair.
  */
@@ -11,6 +12,9 @@ import { bench, benchSideBySide, fmt, type Stats } from './measure.js';
 import { ensureWorld, world, repoRoot, hasSharedFixtures, sharedFixtures } from '../__tests__/world/world.js';
 import { makeSyntheticLayout } from './synthetic.js';
 import { startRegistry } from './registry.js';
+import { changelogCostRows, type ChangelogCostPair } from './changelog-cost.js';
+import { changelogPairDir, ensureChangelogPair } from '../__tests__/world/changelog-pair.js';
+import { ensureNpmChangelogPair, npmChangelogPairDir } from '../__tests__/world/npm-changelog-pair.js';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
 const benchDir = join(repoRoot, '.bench');
@@ -242,6 +246,28 @@ async function main(): Promise<void> {
   } else {
     console.log('(../shared/fixtures absent: its pairs are skipped)');
   }
+  // What reading package changelogs costs: the same diffs with the changelog probes off and on, in turns.
+  ensureChangelogPair();
+  ensureNpmChangelogPair();
+  const layout = (dir: string, tag: string) => `oci:${join(dir, 'layout')}:${tag}`;
+  const changelogPairs: ChangelogCostPair[] = [
+    {
+      name: 'debian',
+      old: `oci-archive:${world.ociArchive('old')}`,
+      new: `oci-archive:${world.ociArchive('new')}`,
+    },
+    {
+      name: 'debian security pair',
+      old: layout(changelogPairDir, 'old'),
+      new: layout(changelogPairDir, 'new'),
+    },
+    { name: 'npm pair', old: layout(npmChangelogPairDir, 'old'), new: layout(npmChangelogPairDir, 'new') },
+  ];
+  rows.push(
+    ...(await changelogCostRows(changelogPairs, Math.min(RUNS, 3), join(benchDir, 'changelog-cost'), (r) =>
+      console.log(r),
+    )),
+  );
   writeFileSync(join(benchDir, 'results.md'), `${rows.join('\n')}\n`);
   console.log(`\nwritten to ${join(benchDir, 'results.md')}`);
 }

@@ -11,7 +11,9 @@ export const SECURITY_EXCERPT_CASE = 'almalinux-9.2-9.3-arm64';
 /** Title, headline and CVE line, then the "Why they changed" section cut after its first fold. */
 export function securityExcerptOf(markdown: string): string {
   const lines = markdown.split('\n');
-  const headEnd = lines.findIndex((l, i) => i > 1 && l === '');
+  // The headline, then the security block (its own paragraph and list) when there is one.
+  const security = lines.findIndex((l) => l.startsWith('🔒'));
+  const headEnd = lines.findIndex((l, i) => i > Math.max(1, security) && l === '');
   const head = lines.slice(0, headEnd).filter((l) => !l.startsWith('<!--'));
   const why = lines.findIndex((l) => l.includes('<b>Why they changed</b>'));
   if (why < 1) throw new Error('the golden comment has no "Why they changed" section');

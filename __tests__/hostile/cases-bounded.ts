@@ -16,10 +16,12 @@ import { rawTar } from '../helpers/raw-tar.js';
 import type { Image } from '../../src/image/types.js';
 import { readLayer } from '../../src/layers/read-layer.js';
 import { buildInventory } from '../../src/scan/build-inventory.js';
+import { LayerIndexer } from '../../src/scan/layer-indexer.js';
+import { MemoryLayerIndexCache } from '../../src/cache/layer-index-cache.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { FakeRegistry, type Fault } from '../helpers/fake-registry.js';
 import { NO_CAPTURE, readAndSquash } from './corpus-runner.js';
-import { paxData, paxEntry, plainLayer, rawHeader } from './hostile-tar.js';
+import { paxData, paxEntry, plainLayer, rawFile, rawHeader } from './hostile-tar.js';
 
 /**
  * Bounded work (issue 12): small crafted inputs that once cost minutes of CPU or gigabytes of memory.
@@ -331,6 +333,29 @@ export const boundedCases: BoundedCase[] = [
       } finally {
         await r.stop();
       }
+    },
+  },
+  {
+    name: 'capture budget: sixteen 200 KB package.json files against a 1 MB total budget (was 3.5 GB with 200 MB files)',
+    run: async () => {
+      const file = Buffer.alloc(200_000, 0x20);
+      const parts = Array.from({ length: 16 }, (_, i) =>
+        rawFile(`app/m${String(i).padStart(2, '0')}/package.json`, file),
+      );
+      const layer = memoryLayer(rawTar(...parts));
+      const cache = new MemoryLayerIndexCache();
+      const spec = { globs: ['**/package.json'], maxFileBytes: 256 * 1024, probes: [] };
+      const indexer = new LayerIndexer({ spec, cache, maxCaptureTotalBytes: 1024 * 1024 });
+      const index = await indexer.index(layer);
+      assert.equal(index.captured.size, 5);
+      const over = index.warnings.filter((w) => w.code === 'CAPTURE_BUDGET_EXCEEDED');
+      assert.equal(over.length, 11);
+      assert.equal(
+        over[0]?.message,
+        'app/m05/package.json (200000 bytes) does not fit in what is left of the 1048576-byte total capture budget; its content was not kept',
+      );
+      // An index cut short by the run's budget is not cached for the next run.
+      assert.equal(cache.stats.writes, 0);
     },
   },
 ];

@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import type { CaptureBudget } from './capture-budget.js';
 import type { PathMatcher } from './capture-matcher.js';
 import type { EntryTable } from './entry-table.js';
 import type { ContentProbe, FileEntry, LayerWarning, ProbeRun } from './types.js';
@@ -25,6 +26,7 @@ export class EntryContent {
     private readonly probes: readonly ContentProbe[],
     private readonly captured: Map<string, Buffer>,
     private readonly warnings: LayerWarning[],
+    private readonly budget?: CaptureBudget,
   ) {}
 
   begin(entry: FileEntry): void {
@@ -32,7 +34,14 @@ export class EntryContent {
     this.capture = null;
     this.captureOffset = 0;
     if (this.matches(entry.path)) {
-      if (entry.size <= this.maxFileBytes) {
+      if (entry.size <= this.maxFileBytes && this.budget !== undefined && !this.budget.take(entry.size)) {
+        this.captured.delete(entry.path);
+        this.warnings.push({
+          code: 'CAPTURE_BUDGET_EXCEEDED',
+          path: entry.path,
+          message: `${entry.path} (${entry.size} bytes) does not fit in what is left of the ${this.budget.maxBytes}-byte total capture budget; its content was not kept`,
+        });
+      } else if (entry.size <= this.maxFileBytes) {
         // The size is known up front: one exact allocation, and no reference kept to parser chunks.
         this.capture = Buffer.allocUnsafe(entry.size);
       } else {

@@ -2,6 +2,7 @@ import type { Hash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import type { Layer } from '../image/types.js';
 import { captureMatcher, type PathMatcher } from './capture-matcher.js';
+import type { CaptureBudget } from './capture-budget.js';
 import { EntryContent } from './entry-content.js';
 import {
   diffIdMismatch,
@@ -37,6 +38,8 @@ export interface ReadLayerOptions {
   signal?: AbortSignal;
   /** Use node:zlib's zstd when available (default true); false forces the pure-JS decoder. */
   nativeZstd?: boolean;
+  /** The run's budget for captured contents, shared by its layers (default: none beyond the per-file cap). */
+  captureBudget?: CaptureBudget;
 }
 
 /**
@@ -94,6 +97,7 @@ class LayerReader implements TarEntryVisitor {
       spec.probes,
       this.captured,
       this.warnings,
+      options.captureBudget,
     );
     this.diffHash = hashFor(layer.diffID, this.name);
     // A source that only knows the diffID (classic docker-archive) gives it as the digest too.

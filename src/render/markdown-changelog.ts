@@ -18,18 +18,26 @@ const NOTABLE = 3;
 
 const cveCode = (id: string) => escapeCode(id, { table: false, max: 20 });
 
-/** "🔒 7 CVEs fixed by 10 upgrades (7 security updates); most notable: …" or undefined when none. */
+/**
+ * The first screen's security block, or undefined when the upgrades fix no CVE: the count, then the
+ * most notable CVEs one per line (a sentence of three CVEs with their packages and words was too long
+ * to read in a PR comment):
+ *
+ *   🔒 **7 CVEs fixed** by the upgrades (6 security updates among 10). Most notable:
+ *   - `CVE-2023-4911` in `glibc`, `glibc-common` +1: glibc: buffer overflow in ld.so leading to …
+ */
 export function securityLine(changes: Changes): string | undefined {
   const s = changes.security;
   if (!s || s.fixed.length === 0) return undefined;
   const upgrades = changes.packages.filter((p) => p.kind === 'upgraded').length;
   const top = s.fixed.slice(0, NOTABLE);
-  const described = top.map(describeMention);
   const rest = s.fixed.length - top.length;
-  return (
-    `🔒 **${plural(s.fixed.length, 'CVE')} fixed** by the upgrades (${plural(s.securityUpdates, 'security update')} among ${upgrades}); ` +
-    `most notable: ${described.join('; ')}${rest > 0 ? `; and ${rest} more below` : ''}.`
-  );
+  const head =
+    `🔒 **${plural(s.fixed.length, 'CVE')} fixed** by the upgrades ` +
+    `(${plural(s.securityUpdates, 'security update')} among ${upgrades}). ${top.length === 1 ? 'Named' : 'Most notable'}:`;
+  const lines = top.map((m) => `- ${describeMention(m)}`);
+  if (rest > 0) lines.push(`- … and ${rest} more in the changelog entries below`);
+  return [head, ...lines].join('\n');
 }
 
 /**
@@ -54,8 +62,20 @@ export function downgradeReopenLines(changes: Changes, limit = 10): string[] {
 function describeMention(m: CveMention): string {
   const where = m.packages.slice(0, 2).map((n) => escapeCode(n, { table: false, max: 40 }));
   const pkgs = `${where.join(', ')}${m.packages.length > 2 ? ` +${m.packages.length - 2}` : ''}`;
-  const words = m.line.replace(new RegExp(`\\s*\\(?${m.id}\\)?:?\\s*`, 'i'), ' ').trim();
-  return `${cveCode(m.id)} in ${pkgs}${words ? ` (“${escapeText(words, { max: 100 })}”)` : ''}`;
+  const words = mentionWords(m);
+  return `${cveCode(m.id)} in ${pkgs}${words ? `: ${escapeText(words, { max: 100 })}` : ''}`;
+}
+
+/**
+ * The entry line's words about the CVE, without the id when it only labels them (`CVE-2023-4911
+ * glibc: …`, `… (CVE-2023-4911)`); kept when the sentence needs it ("Backported a fix for CVE-…").
+ */
+function mentionWords(m: CveMention): string {
+  const line = m.line.replace(/^[-*+]\s+/, '').trim();
+  const id = m.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const labelled = new RegExp(`^${id}[:,]?\\s+|\\s*\\(${id}\\)`, 'i');
+  if (labelled.test(line)) return line.replace(labelled, ' ').replace(/\s+/g, ' ').trim();
+  return line === m.id ? '' : line;
 }
 
 function versions(p: PackageChange): string {
@@ -75,12 +95,14 @@ export function groupNotes(changes: Changes): NotesGroup[] {
     for (const p of changes.packages) {
       if (p.kind !== kind || !p.changelog) continue;
       const n = p.changelog;
+      // Binary packages of one source bring the same entries from their own copies of the changelog
+      // (libssl3 and openssl, perl and perl-base): the source name, not the file, says they are one.
       const key = JSON.stringify([
         p.kind,
         p.ecosystem,
         p.before?.version,
         p.after?.version,
-        n.source,
+        p.after?.source?.name ?? p.before?.source?.name ?? p.name,
         n.entries.length,
         n.entries[0]?.text.slice(0, 200),
         n.missing,
@@ -152,35 +174,51 @@ function entryLine(entry: ChangelogEntry): string {
     author = author.slice(0, -entry.version.length);
   author = author.replace(/[\s-]+$/, '').trim();
   if (author) facts.push(escapeText(author, { max: 60 }));
-  const items = entryItems(entry.text).map((item) => escapeText(item.text, { max: item.max }));
+  const items = entryItems(entry.text).map((item) => ({
+    text: escapeText(item.text, { max: item.max }),
+    nested: item.nested,
+  }));
   const head = `- ${facts.join(' · ')}`;
   if (items.length === 0) return head;
-  if (items.length === 1) return `${head}: ${items[0]!}`;
-  return [`${head}:`, ...items.map((i) => `  - ${i}`)].join('\n');
+  if (items.length === 1) return `${head}: ${items[0]!.text}`;
+  return [`${head}:`, ...items.map((i) => `${i.nested ? '    ' : '  '}- ${i.text}`)].join('\n');
 }
 
 /**
  * The entry's own bullets (`*`, `-`, `+`), wrapped lines joined back to their bullet, within
- * ENTRY_CHARS in all: rendered as a nested list, never as raw line breaks.
+ * ENTRY_CHARS in all: rendered as a nested list, never as raw line breaks. A bullet indented deeper
+ * than the entry's first one stays one level down (Debian's `- ` under `* `, a History.md's
+ * `- ` under `* deps: …`); a line after a blank line starts an item of its own (a paragraph, a
+ * former `### Bug Fixes` heading), where a line right after another is the same item wrapped.
  */
-function entryItems(text: string): Array<{ text: string; max: number }> {
-  const items: string[] = [];
+function entryItems(text: string): Array<{ text: string; max: number; nested: boolean }> {
+  const items: Array<{ text: string; nested: boolean }> = [];
+  let top: number | undefined;
+  let afterBlank = false;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
-    if (line === '') continue;
+    if (line === '') {
+      afterBlank = true;
+      continue;
+    }
     const bullet = /^[-*+]\s+(.*)$/.exec(line);
-    if (bullet || items.length === 0) items.push(bullet ? bullet[1]! : line);
-    else items[items.length - 1] += ` ${line}`;
+    const indent = raw.length - raw.trimStart().length;
+    if (bullet) {
+      top ??= indent;
+      items.push({ text: bullet[1]!, nested: indent > top && items.length > 0 });
+    } else if (items.length === 0 || afterBlank) items.push({ text: line, nested: false });
+    else items[items.length - 1]!.text += ` ${line}`;
+    afterBlank = false;
   }
-  const out: Array<{ text: string; max: number }> = [];
+  const out: Array<{ text: string; max: number; nested: boolean }> = [];
   let room = ENTRY_CHARS;
   for (const item of items) {
     if (room <= 0) {
-      out.push({ text: `… and ${items.length - out.length} more lines`, max: 60 });
+      out.push({ text: `… and ${items.length - out.length} more lines`, max: 60, nested: false });
       break;
     }
-    out.push({ text: item, max: room });
-    room -= item.length;
+    out.push({ text: item.text, max: room, nested: item.nested });
+    room -= item.text.length;
   }
   return out;
 }

@@ -50,9 +50,10 @@ export function renderMarkdown(changes: Changes, options: MarkdownOptions): stri
     `### ${options.title !== undefined ? escapeText(options.title) : `Image changelog: ${escapeCode(changes.after.summary.reference, { table: false, max: 120 })}`}`,
   );
   const head = top.join('\n');
+  // The security block is a paragraph and a list of its own, not a sentence run on after the headline.
   const line = [headline(changes), securityLine(changes)]
     .filter((l): l is string => l !== undefined)
-    .join('\n');
+    .join('\n\n');
   const notes = new ChangelogSection(changes);
   const totals = { ...sections.totals, changelogs: notes.total };
   const summary = surface === 'release' ? releaseSummary(changes) : undefined;

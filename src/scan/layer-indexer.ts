@@ -1,5 +1,6 @@
 import type { Image, Layer } from '../image/types.js';
 import type { CaptureSpec, LayerIndex } from '../layers/types.js';
+import { CaptureBudget } from '../layers/capture-budget.js';
 import { readLayer, type ReadLayerOptions } from '../layers/read-layer.js';
 import type { LayerIndexCache } from '../cache/layer-index-cache.js';
 import { ConcurrencyLimiter } from '../util/limit.js';
@@ -21,6 +22,8 @@ export interface LayerIndexerOptions {
   read?: Omit<ReadLayerOptions, 'signal'>;
   signal?: AbortSignal;
   onLayer?: (progress: LayerProgress) => void;
+  /** Captured contents all layers of the run may keep (default DEFAULT_MAX_CAPTURE_TOTAL_BYTES). */
+  maxCaptureTotalBytes?: number;
 }
 
 /**
@@ -32,9 +35,11 @@ export class LayerIndexer {
   private readonly limiter: ConcurrencyLimiter;
   private done = 0;
   private cached = 0;
+  private readonly budget: CaptureBudget;
 
   constructor(private readonly options: LayerIndexerOptions) {
     this.limiter = new ConcurrencyLimiter(options.concurrency ?? 3);
+    this.budget = new CaptureBudget(options.maxCaptureTotalBytes);
   }
 
   /** The index of one layer (shared with any other request for the same diffID). */
@@ -63,9 +68,14 @@ export class LayerIndexer {
       return hit;
     }
     const index = await this.limiter.run(() =>
-      readLayer(layer, spec, { ...this.options.read, ...(signal ? { signal } : {}) }),
+      readLayer(layer, spec, {
+        ...this.options.read,
+        captureBudget: this.budget,
+        ...(signal ? { signal } : {}),
+      }),
     );
-    if (cache) await cache.put(index);
+    // An index that lost captures to this run's budget is not what the spec asks for: not kept.
+    if (cache && !index.warnings.some((w) => w.code === 'CAPTURE_BUDGET_EXCEEDED')) await cache.put(index);
     this.report(layer.diffID);
     return index;
   }

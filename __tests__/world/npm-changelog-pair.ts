@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './world.js';
+
+/**
+ * The npm pair of the language-package changelog tests (see build-npm-changelog-pair.sh): an app
+ * folder npm installed from the npm registry, axios and express in an old and a new version. Built
+ * once, cached in .cache/npm-changelog-pair and rebuilt when the script changes.
+ */
+export const npmChangelogPairDir = join(repoRoot, '.cache', 'npm-changelog-pair');
+const script = join(repoRoot, '__tests__', 'world', 'build-npm-changelog-pair.sh');
+
+export const npmChangelogPair = {
+  ref: (tag: 'old' | 'new') => `oci:${join(npmChangelogPairDir, 'layout')}:${tag}`,
+  rootfs: (tag: 'old' | 'new') => join(npmChangelogPairDir, 'unpacked', tag, 'rootfs'),
+};
+
+export function ensureNpmChangelogPair(): void {
+  const stamp = join(npmChangelogPairDir, '.complete');
+  const want = createHash('sha256').update(readFileSync(script)).digest('hex');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === want) return;
+  process.stderr.write('building the npm changelog pair (once; cached in .cache/npm-changelog-pair)...\n');
+  execFileSync('bash', [script, npmChangelogPairDir], { stdio: ['ignore', 'inherit', 'inherit'] });
+  writeFileSync(stamp, `${want}\n`);
+}
