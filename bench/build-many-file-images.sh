@@ -2,7 +2,8 @@
 # Builds the bench's real many-file images (once; cached in OUT by the bench):
 #   node   the test world's bookworm image (WORLD/layout:old) + one layer holding a real node_modules
 #          installed from the npm registry (a package set no test uses: a React/MUI front end with
-#          its icon set, AWS SDK, Babel, webpack, ESLint, Jest, TypeScript), about 120,000 entries
+#          its icon set, AWS SDK, Babel, webpack, ESLint, Jest, TypeScript, Next.js, Angular, core-js,
+#          googleapis, Tabler and Lucide icons), at least 100,000 entries
 #   python bookworm minbase + Debian's Python data stack (numpy, pandas, scipy, matplotlib, sklearn)
 # Outputs: OUT/node/node.oci.tar + OUT/node/layout (tag node); OUT/python/python.oci.tar + layout
 # (tag python). Needs root, mmdebstrap, umoci, skopeo, rsync, npm.
@@ -23,7 +24,9 @@ node)
   (cd "$work/app" && printf '{"name":"bench-app","version":"1.0.0","private":true}\n' >package.json &&
     npm install --no-audit --no-fund --ignore-scripts --loglevel=error \
       @mui/material @mui/icons-material @emotion/react @emotion/styled react react-dom \
-      aws-sdk @babel/core @babel/preset-env webpack webpack-cli eslint jest typescript date-fns rxjs lodash >&2)
+      aws-sdk @babel/core @babel/preset-env webpack webpack-cli eslint jest typescript date-fns rxjs lodash \
+      next @angular/core @angular/common @angular/compiler @angular/forms @angular/router core-js \
+      googleapis @tabler/icons-react lucide-react >&2)
   L="$OUT/node/layout"
   rm -rf "$OUT/node"; mkdir -p "$OUT/node"
   skopeo copy -q "oci:$WORLD/layout:old" "oci:$L:node"

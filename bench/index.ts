@@ -2,61 +2,45 @@
  * `npm run bench`: image-changelog against the floor (sequential decompression + SHA-256 of every
  * distinct layer) and a peer (snyk-docker-plugin, packages only), side by side from one run; and what
  * reading package changelogs costs (bench/changelog-cost.ts: the same diffs with them off and on).
- * Pairs are prepared once and cached in .bench/ (ignored). Needs root and Debian's mmdebstrap,
+ * Pairs and images are prepared once and cached in .cache/bench/ (ignored). Needs root and Debian's mmdebstrap,
  * umoci, skopeo and docker-registry (as the integration tests do). `BENCH_QUICK=1` skips the large pair.
+ * The many-file rows are in many-files.ts.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bench, benchSideBySide, fmt, type Stats } from './measure.js';
-import { ensureWorld, world, repoRoot, hasSharedFixtures, sharedFixtures } from '../__tests__/world/world.js';
-import { makeSyntheticLayout } from './synthetic.js';
+import {
+  ensureWorld,
+  world,
+  worldDir,
+  repoRoot,
+  hasSharedFixtures,
+  sharedFixtures,
+} from '../__tests__/world/world.js';
 import { startRegistry } from './registry.js';
+import { distinctLayerBlobs, floorCommand, type LayoutImage } from './floor.js';
+import { runManyFileRows } from './many-files.js';
 import { changelogCostRows, type ChangelogCostPair } from './changelog-cost.js';
 import { changelogPairDir, ensureChangelogPair } from '../__tests__/world/changelog-pair.js';
 import { ensureNpmChangelogPair, npmChangelogPairDir } from '../__tests__/world/npm-changelog-pair.js';
 
-const cli = join(repoRoot, 'dist', 'cli.js');
-const benchDir = join(repoRoot, '.bench');
+/** BENCH_CLI: another bundle (e.g. main's, to time two versions in turns); default dist/cli.js. */
+const cli = process.env.BENCH_CLI ?? join(repoRoot, 'dist', 'cli.js');
+/** BENCH_ONLY=pairs or many: just the image pairs, or just the many-file rows. */
+const only = process.env.BENCH_ONLY;
+const benchDir = join(repoRoot, '.cache', 'bench');
 const quick = process.env.BENCH_QUICK === '1';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 interface Pair {
   name: string;
   /** OCI layout directories (for the floor) and the references our CLI and the peer read. */
-  layouts: Array<{ dir: string; tag: string }>;
+  layouts: LayoutImage[];
   old: string;
   new: string;
   peer?: [string, string];
   registry?: boolean;
-}
-
-/** Blob files of the distinct layers of the given images in OCI layouts. */
-function distinctLayerBlobs(layouts: Pair['layouts']): string[] {
-  const blobs = new Set<string>();
-  for (const { dir, tag } of layouts) {
-    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as {
-      manifests: Array<{ digest: string; annotations?: Record<string, string> }>;
-    };
-    const desc =
-      index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag) ??
-      index.manifests[0]!;
-    const manifest = JSON.parse(readFileSync(join(dir, 'blobs', ...desc.digest.split(':')), 'utf8')) as {
-      layers: Array<{ digest: string }>;
-    };
-    for (const l of manifest.layers) blobs.add(join(dir, 'blobs', ...l.digest.split(':')));
-  }
-  return [...blobs];
-}
-
-function floorCommand(blobs: string[]): string {
-  // zcat handles gzip; zstdcat zstd; cat plain: pick by magic like the tool does.
-  return blobs
-    .map(
-      (b) =>
-        `(m=$(head -c4 ${b} | od -An -tx1 | tr -d ' '); case $m in 1f8b*) zcat ${b};; 28b52ffd) zstdcat -q ${b};; *) cat ${b};; esac) | sha256sum >/dev/null`,
-    )
-    .join('; ');
 }
 
 function peerCommand(a: string, b: string): string {
@@ -127,19 +111,8 @@ async function runPair(p: Pair, runs: number): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
-  if (!existsSync(cli)) execFileSync('npm', ['run', 'bundle'], { cwd: repoRoot, stdio: 'inherit' });
-  mkdirSync(benchDir, { recursive: true });
-  ensureWorld();
-  console.log(
-    `machine: ${execFileSync('nproc').toString().trim()} cores, ${(Number(execFileSync('awk', ['/MemTotal/ {print $2}', '/proc/meminfo']).toString()) / 1024 / 1024).toFixed(0)} GiB, node ${process.version}`,
-  );
-  console.log('| pair | what | median (min–max) | peak RSS | ratio |\n|---|---|---|---|---|');
-  rows.push('| pair | what | median (min–max) | peak RSS | ratio |', '|---|---|---|---|---|');
-
-  const startup = bench(`node ${cli} --version`, 20);
-  row('-', 'startup: image-changelog --version', startup);
-
+/** The Debian pairs (small, bookworm-trixie, large) and the large image's inspect. */
+async function runPairs(): Promise<void> {
   await runPair(
     {
       name: 'debian',
@@ -211,25 +184,10 @@ async function main(): Promise<void> {
       `${(insp.median / own.median).toFixed(2)}x its floor (${own.median.toFixed(2)} s)`,
     );
   }
-  for (const files of [150_000, 300_000]) {
-    const dir = join(benchDir, `synthetic-${files}`);
-    if (!existsSync(join(dir, 'index.json'))) await makeSyntheticLayout(dir, files);
-    const cache = join(benchDir, 'cache', `synthetic-${files}`);
-    const [s, floor] = benchSideBySide(
-      {
-        command: `node ${cli} inspect oci:${dir}:synthetic --no-progress --cache-dir ${cache} >/dev/null`,
-        before: () => rmSync(cache, { recursive: true, force: true }),
-      },
-      { command: floorCommand(distinctLayerBlobs([{ dir, tag: 'synthetic' }])) },
-      3,
-    );
-    row(
-      `synthetic ${files.toLocaleString('en')} files`,
-      'image-changelog inspect, cold',
-      s,
-      `${(s.median / floor.median).toFixed(2)}x floor (${floor.median.toFixed(2)} s)`,
-    );
-  }
+}
+
+/** Pairs of ../shared/fixtures (Alpine, AlmaLinux), when present. */
+function runSharedFixturePairs(): void {
   if (hasSharedFixtures) {
     const img = (n: string): string => `oci-archive:${join(sharedFixtures, 'images', n)}`;
     for (const [name, a, b] of [
@@ -246,7 +204,10 @@ async function main(): Promise<void> {
   } else {
     console.log('(../shared/fixtures absent: its pairs are skipped)');
   }
-  // What reading package changelogs costs: the same diffs with the changelog probes off and on, in turns.
+}
+
+/** What reading package changelogs costs: the same diffs with the changelog probes off and on, in turns. */
+async function runChangelogCost(): Promise<void> {
   ensureChangelogPair();
   ensureNpmChangelogPair();
   const layout = (dir: string, tag: string) => `oci:${join(dir, 'layout')}:${tag}`;
@@ -268,6 +229,37 @@ async function main(): Promise<void> {
       console.log(r),
     )),
   );
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(cli)) execFileSync('npm', ['run', 'bundle'], { cwd: repoRoot, stdio: 'inherit' });
+  mkdirSync(benchDir, { recursive: true });
+  ensureWorld();
+  console.log(
+    `machine: ${execFileSync('nproc').toString().trim()} cores, ${(Number(execFileSync('awk', ['/MemTotal/ {print $2}', '/proc/meminfo']).toString()) / 1024 / 1024).toFixed(0)} GiB, node ${process.version}`,
+  );
+  console.log('| pair | what | median (min–max) | peak RSS | ratio |\n|---|---|---|---|---|');
+  rows.push('| pair | what | median (min–max) | peak RSS | ratio |', '|---|---|---|---|---|');
+
+  const startup = bench(`node ${cli} --version`, 20);
+  row('-', 'startup: image-changelog --version', startup);
+
+  if (only !== 'many') await runPairs();
+  if (only !== 'pairs') {
+    await runManyFileRows({
+      cli,
+      benchDir,
+      worldDir,
+      repoRoot,
+      runs: RUNS,
+      startupMb: startup.rssMb,
+      row,
+    });
+  }
+  if (only !== 'many') {
+    runSharedFixturePairs();
+    await runChangelogCost();
+  }
   writeFileSync(join(benchDir, 'results.md'), `${rows.join('\n')}\n`);
   console.log(`\nwritten to ${join(benchDir, 'results.md')}`);
 }

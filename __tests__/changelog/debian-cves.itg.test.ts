@@ -11,7 +11,8 @@ import { changelogPair, ensureChangelogPair } from '../world/changelog-pair.js';
  * bookworm's release pocket against bookworm + updates + security (curl and openssl installed, every
  * changelog kept), against Debian's own tools: for every upgraded package, the CVE ids the report
  * names equal those in `dpkg-parsechangelog --since OLD` of the new image's changelog.Debian.gz
- * (and of its binNMU changelog.Debian.<arch>.gz, when the new package has one).
+ * (and of its binNMU changelog.Debian.<arch>.gz, when the new package has one), or of changelog.gz
+ * for a Debian-native package (apt), which has no changelog.Debian.gz.
  */
 const CVE = /CVE-\d{4}-\d{4,}/gi;
 
@@ -42,7 +43,8 @@ function truthCves(name: string, arch: string, since: string): string[] {
   const root = changelogPair.rootfs('new');
   const doc = realpathSync(join(root, 'usr/share/doc', name));
   const ids = new Set<string>();
-  for (const file of [`changelog.Debian.${arch}.gz`, 'changelog.Debian.gz']) {
+  const native = !existsSync(join(doc, 'changelog.Debian.gz'));
+  for (const file of [`changelog.Debian.${arch}.gz`, native ? 'changelog.gz' : 'changelog.Debian.gz']) {
     const path = join(doc, file);
     if (!existsSync(path)) continue;
     const changes = execFileSync('dpkg-parsechangelog', ['-l', path, '--since', since, '-S', 'Changes'], {
@@ -84,6 +86,14 @@ describe('package changelogs of a Debian pair (bookworm release pocket -> update
     }
     expect(all.size).toBeGreaterThan(0);
     expect(changes.security?.fixed.map((m) => m.id).sort()).toEqual([...all].sort());
+  });
+
+  it("reads a Debian-native package's changelog.gz (apt has no changelog.Debian.gz)", () => {
+    const apt = changes.packages.find((p) => p.name === 'apt' && p.kind === 'upgraded');
+    expect(apt, 'apt is upgraded in this pair').toBeDefined();
+    expect(apt?.changelog?.source).toBe('usr/share/doc/apt/changelog.gz');
+    expect(apt?.changelog?.entries.length).toBeGreaterThan(0);
+    expect(apt?.changelog?.entries[0]?.version).toBe(installed('new').get('apt')?.version);
   });
 
   it('labels updates from the security pocket, CVEs or not', () => {

@@ -169,6 +169,7 @@ export function changes(options: ChangesOptions = {}): Changes {
     packages,
     files,
     rollup: [],
+    folds: [],
     settings: options.settings ?? [],
     attention: [],
     layers: { shared: 1, added: [], removed: [] },

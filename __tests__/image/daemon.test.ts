@@ -163,6 +163,24 @@ describe('image/daemon', () => {
     expect((await readdir(dir)).filter((f) => f.startsWith('image-changelog-daemon-'))).toEqual([]);
   });
 
+  it('stops spooling an export past its bound, in one line, and leaves no temporary files behind', async () => {
+    const archives = recordingArchiveSource();
+    const source = new DaemonSource({
+      dockerHost: `unix://${socket}`,
+      archiveSource: archives,
+      tmpDir: dir,
+      maxArchiveBytes: 100_000,
+    });
+    const err = await source.open('docker-daemon:app:1.0', {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImageChangelogError);
+    expect((err as ImageChangelogError).code).toBe('RESPONSE_TOO_LARGE');
+    expect((err as Error).message).toBe(
+      "the Docker daemon's export of app:1.0 passed 100000 bytes (the export size limit); spooling stopped",
+    );
+    expect(archives.opened).toHaveLength(0);
+    expect((await readdir(dir)).filter((f) => f.startsWith('image-changelog-daemon-'))).toEqual([]);
+  });
+
   it('fails in one line naming the socket and the DOCKER_HOST hint when the daemon is not there', async () => {
     const missing = join(dir, 'nothing-here.sock');
     const source = new DaemonSource({

@@ -22,7 +22,11 @@ function base(): InventoryBuilder {
 }
 
 function pair() {
-  const after = base()
+  return diffInventories(base().build(), pair2(), OPTIONS);
+}
+
+function pair2() {
+  return base()
     .reference('registry.example/app:1.1', `sha256:${'e'.repeat(64)}`)
     .os('debian', '12.6', 'Debian GNU/Linux 12 (bookworm)')
     .layers('debian', 'app2')
@@ -36,8 +40,8 @@ function pair() {
     .file('etc/app.conf', { content: 'b' })
     .file('etc/extra.conf')
     .file('usr/local/bin/tool', { mode: 0o4755 })
-    .file('var/log/build.log');
-  return diffInventories(base().build(), after.build(), OPTIONS);
+    .file('var/log/build.log')
+    .build();
 }
 
 const VERDICT: Verdict = {
@@ -94,11 +98,21 @@ describe('renderMarkdown', () => {
     expect(md).toContain('| `tzdata` (dpkg) | `2024a-0+deb12u1` | `2023c-5` | **major** | 1 |');
   });
 
-  it('lists non-packaged files with a rollup, excluded paths only as a count', () => {
+  it('lists non-packaged files one row per directory at the depth, excluded paths only as a count', () => {
     const md = renderMarkdown(pair(), { surface: 'summary' });
-    expect(md).toContain('| `etc/` | 1 | | 1 |');
-    expect(md).toContain('| `usr/local/` | 1 | | |');
-    expect(md).toContain('| added | `usr/local/bin/tool` | 18 B, mode 4755, setuid |');
+    // etc/ holds two changes at depth 2: one row with counts, added first.
+    expect(md).toContain('| 1 added, 1 modified | `etc/` | 2 paths: `extra.conf`, `app.conf` |');
+    expect(md).toContain('one row per directory at depth 2');
+    // The setuid file is named by the Attention block: its own row, first.
+    expect(md).toContain(
+      '| :- | :- | :- |\n| added | `usr/local/bin/tool` | 18 B, mode 4755, setuid |\n| 1 added, 1 modified | `etc/` |',
+    );
+    // With depth all, every path is a row.
+    const all = renderMarkdown(diffInventories(base().build(), pair2(), { ...OPTIONS, depth: 'all' }), {
+      surface: 'summary',
+    });
+    expect(all).toContain('| added | `etc/extra.conf` | 1');
+    expect(all).toContain('| modified | `etc/app.conf` | content (same size, 1 B) |');
     expect(md).not.toContain('build.log');
     expect(md).toContain('1 changed path matched the exclude globs');
   });

@@ -39,8 +39,8 @@ describe('renderText', () => {
     expect(text).toContain('  warn  root  user: runs as root');
     expect(text).toContain('    openssl (dpkg)  3.0.11-1 → 3.0.13-1  patch, 1 file');
     expect(text.indexOf('downgraded (1)')).toBeLessThan(text.indexOf('upgraded (1)'));
-    expect(text).toMatch(/ {2}opt\/ +\+1 -0 ~0/);
-    expect(text).toContain('  added    opt/app/run');
+    // A directory at the depth with one changed path shows that path.
+    expect(text).toContain('Non-packaged files (1 file)\n  added    opt/app/run');
     expect(text).toContain('  user: (unset) → root');
     expect(text).toContain('  app:1  →  app:2');
     expect(text).not.toContain('->');
@@ -56,7 +56,14 @@ describe('renderText', () => {
     const text = renderText(diffInventories(base().build(), after.build(), OPTIONS), { color: false });
     expect(text).toContain('3 non-packaged files');
     expect(text).toContain('Non-packaged files (3 files, 1 directory)');
-    expect(text).toContain('opt/app/cur  symlink, → run');
+    expect(text).toContain(
+      '  one row per directory at depth 1\n  3 added  opt/  3 paths: app/conf, app/run, app/cur',
+    );
+    const all = renderText(diffInventories(base().build(), after.build(), { ...OPTIONS, depth: 'all' }), {
+      color: false,
+    });
+    expect(all).toContain('Non-packaged files (3 files, 1 directory)');
+    expect(all).toContain('opt/app/cur  symlink, → run');
   });
 
   it('names the owner of a package file as the package lines do', () => {

@@ -21,7 +21,7 @@ import type { Verdict } from '../policy/types.js';
 import { SURFACE_LIMITS } from '../render/budget.js';
 import { renderDockerfileJson, renderDockerfileMarkdown } from '../render/dockerfile.js';
 import { escapeCode } from '../render/escape.js';
-import { writeOutputsAndVerdict } from './surfaces.js';
+import { fullReportHint, writeOutputsAndVerdict } from './surfaces.js';
 
 export interface DockerfileModeContext {
   octokit: Octokit | undefined;
@@ -119,7 +119,7 @@ export async function runDockerfileMode(inputs: Inputs, ctx: DockerfileModeConte
     if (ids.size > 0) await ctx.saveCache([...ids].sort());
   }
 
-  const hint = ` in the job summary and the report artifact of ${ctx.runUrl}`;
+  const hint = fullReportHint(ctx.runUrl);
   const summaryBudget = Math.floor(SURFACE_LIMITS.summary.budget / Math.max(1, files.length));
   const summaryMd =
     files.length === 0

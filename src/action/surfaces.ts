@@ -32,7 +32,7 @@ export async function writeSurfaces(
   const { octokit, key } = ctx;
   const marker = `image-changelog:${key}`;
   const common = {
-    fullReportHint: ` in the job summary and the report artifact of ${ctx.runUrl}`,
+    fullReportHint: fullReportHint(ctx.runUrl),
     ...(verdict ? { verdict } : {}),
   };
   const summaryMd = renderMarkdown(changes, { surface: 'summary', marker, ...common });
@@ -95,6 +95,14 @@ export async function writeSurfaces(
     verdict,
     inputs.failOn,
   );
+}
+
+/**
+ * Where the full report is, for the surfaces that cut rows: the JSON file at the action's `report-file`
+ * output, which is among the run's artifacts only when the workflow uploads it (the action cannot tell).
+ */
+export function fullReportHint(runUrl: string): string {
+  return ` at the action's \`report-file\` output, among the artifacts of ${runUrl} when the workflow uploads it`;
 }
 
 export interface RunOutputs {

@@ -2,7 +2,13 @@ import { globMatcher } from '../util/glob.js';
 import type { FileTree, TreeEntry } from '../layers/types.js';
 import type { DigestAlgorithm, InventoryFile, OwnedFile, Ownership, Package, Problem } from './types.js';
 import { comparePackageIds, packageIdKey, type PackageId } from './package-id.js';
-import { EMPTY_FILE_DIGESTS, FILE_DIGESTS_PROBE_ID, type FileDigests } from './probes/file-digests.js';
+import {
+  DEFAULT_FILE_DIGESTS_MAX_BYTES,
+  EMPTY_FILE_DIGESTS,
+  FILE_DIGESTS_PROBE_ID,
+  isPackageLocation,
+  type FileDigests,
+} from './probes/file-digests.js';
 import { MAX_SYMLINK_HOPS, resolvePath } from './resolve-path.js';
 
 /**
@@ -23,10 +29,24 @@ interface Claim {
   file: OwnedFile;
 }
 
+/**
+ * A packaged file whose database records an MD5 / SHA-1 the first pass did not compute (it lies outside
+ * the package locations, see file-digests.ts): its content must be hashed again from `layer`, where
+ * its bytes are stored under `path` (a hardlink's target), before "modified after install" is known.
+ */
+export interface UnverifiedFile {
+  layer: number;
+  path: string;
+  /** Record the digests of the content (undefined: not found in the layer, the answer stays unknown). */
+  settle(digests: FileDigests | undefined): void;
+}
+
 export interface OwnershipResult {
   /** Every tree path, sorted by path (code-unit order). */
   files: InventoryFile[];
   problems: Problem[];
+  /** Files to hash in a second pass (usually none); their modifiedAfterInstall is set by `settle`. */
+  unverified: UnverifiedFile[];
 }
 
 export function resolveOwnership(
@@ -88,6 +108,7 @@ export function resolveOwnership(
   // One owners array per distinct set of owners: most files share theirs with thousands of others.
   const ownerLists = new Map<string, PackageId[]>();
   const files: InventoryFile[] = [];
+  const unverified: UnverifiedFile[] = [];
   for (const path of [...tree.entries.keys()].sort()) {
     const entry = tree.entries.get(path) as TreeEntry;
     if (entry.type === 'dir') {
@@ -109,10 +130,54 @@ export function resolveOwnership(
     }
     const file = inventoryFile(entry, 'package', owners);
     if (here.some((c) => c.file.config)) file.config = true;
-    if (isModified(tree, entry, here)) file.modifiedAfterInstall = true;
     files.push(file);
+    const stored = entry.type === 'hardlink' ? entry.link : path;
+    if (stored !== undefined && needsSecondPass(tree, entry, stored, here)) {
+      unverified.push({
+        layer: entry.layer,
+        path: stored,
+        settle: (digests) => {
+          if (isModified(entry, here, (algorithm) => knownDigest(entry, algorithm, digests)))
+            file.modifiedAfterInstall = true;
+        },
+      });
+    } else if (isModified(entry, here, (algorithm) => actualDigest(tree, entry, algorithm))) {
+      file.modifiedAfterInstall = true;
+    }
   }
-  return { files, problems };
+  return { files, problems, unverified };
+}
+
+/**
+ * A file the first pass left unhashed on purpose (outside the package locations, within the cap) that
+ * a claim wants an MD5 or SHA-1 of.
+ */
+function needsSecondPass(
+  tree: FileTree,
+  entry: TreeEntry,
+  stored: string,
+  claims: readonly Claim[],
+): boolean {
+  if (entry.type !== 'file' && entry.type !== 'hardlink') return false;
+  if (entry.size === 0 || entry.size > DEFAULT_FILE_DIGESTS_MAX_BYTES || isPackageLocation(stored))
+    return false;
+  if (
+    !claims.some(
+      ({ file }) => !file.ghost && (file.digest?.algorithm === 'md5' || file.digest?.algorithm === 'sha1'),
+    )
+  )
+    return false;
+  return actualDigest(tree, entry, 'md5') === undefined;
+}
+
+function knownDigest(
+  entry: TreeEntry,
+  algorithm: DigestAlgorithm,
+  digests: FileDigests | undefined,
+): string | undefined {
+  if (algorithm === 'sha256') return entry.sha256;
+  if (algorithm !== 'md5' && algorithm !== 'sha1') return undefined;
+  return digests?.[algorithm];
 }
 
 /**
@@ -154,12 +219,16 @@ function inventoryFile(entry: TreeEntry, ownership: Ownership, owners?: PackageI
  * cannot compute (a file over the file-digests cap, sha384/512) leave the answer unknown (false).
  * rpm %ghost files are not part of the payload, so their digest says nothing about the file.
  */
-function isModified(tree: FileTree, entry: TreeEntry, claims: readonly Claim[]): boolean {
+function isModified(
+  entry: TreeEntry,
+  claims: readonly Claim[],
+  digestOf: (algorithm: DigestAlgorithm) => string | undefined,
+): boolean {
   if (entry.type !== 'file' && entry.type !== 'hardlink') return false;
   let compared = false;
   for (const { file } of claims) {
     if (!file.digest || file.ghost) continue;
-    const actual = actualDigest(tree, entry, file.digest.algorithm);
+    const actual = digestOf(file.digest.algorithm);
     if (actual === undefined) continue;
     if (actual === file.digest.value.toLowerCase()) return false;
     compared = true;

@@ -5,6 +5,7 @@ import { excludeMatcher } from './excludes.js';
 import { classifyOsChange } from './os-release-change.js';
 import { diffFiles } from './files.js';
 import { diffPackages } from './packages.js';
+import { foldNoise } from './noise.js';
 import { rollUp } from './rollup.js';
 import { summarizeSecurity } from './security-summary.js';
 import { DERIVED_SETTING_KEYS, diffSettings, settingChanges } from './settings.js';
@@ -150,6 +151,7 @@ export function diffInventories(
     packages,
     files,
     rollup: rollUp(nonPackaged, options.depth),
+    folds: foldNoise(nonPackaged),
     settings,
     attention: [],
     ...(osRelease ? { osRelease } : {}),

@@ -92,6 +92,31 @@ export interface FileChange {
   modifiedAfterInstall?: boolean;
   /** Matched an exclude glob: kept out of counts and renderings, listed only in JSON. */
   excluded?: boolean;
+  /** Derived noise: the id of the fold (Changes.folds) whose one row stands for this path. */
+  fold?: string;
+}
+
+/**
+ * Derived non-packaged paths shown as one row (see diff/noise.ts): the trust store a tool links and
+ * bundles from the certificates, caches rebuilt by triggers, the names of one hardlinked content.
+ */
+export interface FileFold {
+  /** `trust-store`, `caches`, or `hardlinks:<target>`; folded changes carry it as `fold`. */
+  id: string;
+  kind: 'trust-store' | 'caches' | 'hardlinks';
+  /** trust-store: `etc/ssl/certs`; hardlinks: the path the links name; caches: ''. */
+  path: string;
+  /** Folded paths, and how many were added, removed, modified (metadata counts as modified). */
+  paths: number;
+  added: number;
+  removed: number;
+  modified: number;
+  /** Sum of the size changes of the folded paths, in bytes. */
+  bytes: number;
+  /** trust-store: certificates added, removed, changed (by their hash links, else their name links). */
+  certificates?: { added: number; removed: number; changed: number };
+  /** trust-store: the bundles among the paths; caches: the cache paths. */
+  members?: string[];
 }
 
 /** Directory-depth rollup of non-packaged changes. */
@@ -188,6 +213,8 @@ export interface Changes {
   files: FileChange[];
   /** Non-packaged (ownership 'none'), not excluded, rolled up by depth. */
   rollup: RollupRow[];
+  /** Derived noise among the non-packaged changes, each shown as one row (the paths stay in `files`). */
+  folds: FileFold[];
   settings: SettingChange[];
   /** Notable facts, most serious first (see AttentionItem). */
   attention: AttentionItem[];

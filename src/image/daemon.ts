@@ -1,9 +1,10 @@
 import { readCapped } from '../util/read-capped.js';
 import http, { type IncomingMessage } from 'node:http';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ImageChangelogError } from '../util/errors.js';
 import type { Image, ImageSource, OpenImageOptions } from './types.js';
@@ -48,7 +49,16 @@ export interface DaemonSourceOptions {
   /** Called with bytes received while the daemon exports the image. */
   onProgress?: (bytes: number) => void;
   timeoutMs?: number;
+  /**
+   * Largest export spooled (default DEFAULT_MAX_DAEMON_EXPORT_BYTES). The spool also stops before it
+   * would leave less than DAEMON_SPOOL_FREE_RESERVE_BYTES free on its disk: an endless export must
+   * not fill the disk before any layer bound applies.
+   */
+  maxArchiveBytes?: number;
 }
+
+export const DEFAULT_MAX_DAEMON_EXPORT_BYTES = 64 * 1024 ** 3;
+export const DAEMON_SPOOL_FREE_RESERVE_BYTES = 512 * 1024 ** 2;
 
 /** What the daemon says about an image (`GET /images/{name}/json`). */
 export interface DaemonImageInfo {
@@ -235,10 +245,27 @@ export class DaemonSource implements ImageSource {
     const archive = join(dir, 'image.tar');
     try {
       const res = await this.engine.export(info.id);
+      const limit = await this.spoolLimit(dir);
       let bytes = 0;
       const onProgress = this.options.onProgress;
-      if (onProgress) res.on('data', (c: Buffer) => onProgress((bytes += c.length)));
-      await pipeline(res, createWriteStream(archive, { mode: 0o600 }));
+      const bounded = new Transform({
+        transform: (chunk: Buffer, _encoding, callback) => {
+          bytes += chunk.length;
+          if (bytes > limit.bytes) {
+            callback(
+              new ImageChangelogError(
+                'RESPONSE_TOO_LARGE',
+                `the Docker daemon's export of ${name} passed ${limit.bytes} bytes (${limit.why}); spooling stopped`,
+                { subject: name, hint: 'check the image with docker image inspect, or free disk space' },
+              ),
+            );
+            return;
+          }
+          onProgress?.(bytes);
+          callback(null, chunk);
+        },
+      });
+      await pipeline(res, bounded, createWriteStream(archive, { mode: 0o600 }));
       const image = await this.options.archiveSource.open(archive, options);
       let closed = false;
       return Object.freeze({
@@ -263,6 +290,20 @@ export class DaemonSource implements ImageSource {
         },
       );
     }
+  }
+
+  /** The export's bound: the option, or what the spool's disk can hold above the reserve. */
+  private async spoolLimit(dir: string): Promise<{ bytes: number; why: string }> {
+    const max = this.options.maxArchiveBytes ?? DEFAULT_MAX_DAEMON_EXPORT_BYTES;
+    const fs = await statfs(dir).catch(() => undefined);
+    const free =
+      fs === undefined ? Number.POSITIVE_INFINITY : fs.bavail * fs.bsize - DAEMON_SPOOL_FREE_RESERVE_BYTES;
+    return free < max
+      ? {
+          bytes: Math.max(0, free),
+          why: `the free space of ${dir}, less a ${DAEMON_SPOOL_FREE_RESERVE_BYTES}-byte reserve`,
+        }
+      : { bytes: max, why: 'the export size limit' };
   }
 
   inspect(reference: string): Promise<DaemonImageInfo> {

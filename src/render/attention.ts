@@ -27,7 +27,7 @@ export function groupAttention(items: readonly AttentionItem[]): AttentionItem[]
 }
 
 /** How many subjects a grouped line names before "and N more". */
-const GROUP_NAMES = 12;
+const GROUP_NAMES = 40;
 
 function subjects<T>(group: readonly T[], name: (it: T) => string): string {
   const shown = group.slice(0, GROUP_NAMES).map(name);

@@ -31,7 +31,7 @@ export interface Limits {
   downgrades: number;
   packages: number;
   settings: number;
-  rollup: number;
+  /** Rows of the non-packaged list (folds, directories at the depth, paths), most important first. */
   files: number;
   suspicious: number;
   layers: number;
@@ -41,7 +41,7 @@ export interface Limits {
 
 /**
  * Sections shrink in this order, least important first: layers and history, then long file lists,
- * then the folded changelog entries (the security line and the JSON report keep their CVEs), then the rollup, settings, packages, policy violations (stops are listed first), downgrades, and the
+ * then the folded changelog entries (the security line and the JSON report keep their CVEs), then settings, packages, policy violations (stops are listed first), downgrades, and the
  * Attention block last (most serious first; its heading with the count always stays); violations and
  * downgrades never go below FLOOR.
  */
@@ -49,7 +49,6 @@ const SHRINK_ORDER: ReadonlyArray<ReadonlyArray<keyof Limits>> = [
   ['layers'],
   ['files', 'suspicious'],
   ['changelogs'],
-  ['rollup'],
   ['settings'],
   ['packages'],
   ['violations'],

@@ -56,6 +56,7 @@ export function renderJson(changes: Changes, verdict?: Verdict): string {
       .sort((a: FileChange, b: FileChange) => cmp(a.path, b.path))
       .map((f) => canonical({ ...f, owners: f.owners.map(ownerText) })),
     rollup: [...changes.rollup].sort((a, b) => cmp(a.path, b.path)).map((r) => canonical(r)),
+    folds: changes.folds.map((f) => canonical(f)),
     settings: [...changes.settings].sort((a, b) => cmp(a.key, b.key)).map((s) => canonical(s)),
     layers: canonical(changes.layers),
     ...(changes.security ? { security: canonical(changes.security) } : {}),

@@ -18,6 +18,7 @@ import {
   shortDigest,
 } from './format.js';
 import { table } from './markdown-table.js';
+import { derivedNote } from './file-rows.js';
 
 /** One line a reviewer reads first: what changed, in counts. */
 export function headline(changes: Changes): string {
@@ -42,7 +43,10 @@ export function headline(changes: Changes): string {
     const detail = (['added', 'removed', 'modified'] as const)
       .filter((x) => k[x] > 0)
       .map((x) => `${k[x]} ${x}`);
-    parts.push(`**${plural(np, 'non-packaged file')}** (${detail.join(', ')})`);
+    const derived = derivedNote(changes, true);
+    parts.push(
+      `**${plural(np, 'non-packaged file')}** (${detail.join(', ')}${derived ? `; ${derived}` : ''})`,
+    );
   }
   if (c.unexplained > 0)
     parts.push(`**${plural(c.unexplained, 'package file')} changed without a package change**`);

@@ -16,6 +16,15 @@ import {
   suspiciousPackageFiles,
 } from './format.js';
 import { prepareTable, renderTable, type PreparedTable } from './markdown-table.js';
+import {
+  DIR_ROW_NAMES,
+  changeCounts,
+  derivedNote,
+  foldSummary,
+  nonPackagedRows,
+  relativeTo,
+  type FileRow,
+} from './file-rows.js';
 
 /**
  * The rows of every section, escaped once; rendering for a budget only slices them.
@@ -23,8 +32,9 @@ import { prepareTable, renderTable, type PreparedTable } from './markdown-table.
  */
 export class MarkdownSections {
   private readonly byKind: Map<PackageChangeKind, PreparedTable>;
-  private readonly rollupRows: PreparedTable;
   private readonly fileRows: PreparedTable;
+  /** Some rows stand for a directory at the depth. */
+  private readonly grouped: boolean;
   private readonly suspiciousRows: PreparedTable;
   private readonly settingRows: PreparedTable;
   private readonly layerRows: PreparedTable;
@@ -49,23 +59,9 @@ export class MarkdownSections {
           ]);
     };
     this.byKind = new Map(KIND_ORDER.map((k) => [k, table(k)]));
-    this.rollupRows = prepareTable(
-      [`Directory (depth ${changes.options.depth})`, 'Added', 'Removed', 'Modified'],
-      changes.options.depth === 'all'
-        ? []
-        : changes.rollup.map((r) => [
-            escapeCode(r.path === '/' ? '/' : `${r.path}/`),
-            n(r.added),
-            n(r.removed),
-            n(r.modified),
-          ]),
-      ['l', 'r', 'r', 'r'],
-    );
-    this.fileRows = prepareTable(['Change', 'Path', 'Details'], nonPackagedChanges(changes).map(fileRow), [
-      'l',
-      'l',
-      'l',
-    ]);
+    const rows = nonPackagedRows(changes);
+    this.grouped = rows.some((r) => r.type === 'dir');
+    this.fileRows = prepareTable(['Change', 'Path', 'Details'], rows.map(listRow), ['l', 'l', 'l']);
     this.suspiciousRows = prepareTable(
       ['Path', 'Package', 'Change', 'Details'],
       suspiciousPackageFiles(changes).map((f) => suspiciousRow(changes, f)),
@@ -104,7 +100,6 @@ export class MarkdownSections {
       downgrades: this.byKind.get('downgraded')!.rows.length,
       packages,
       settings: this.settingRows.rows.length,
-      rollup: this.rollupRows.rows.length,
       files: this.fileRows.rows.length,
       suspicious: this.suspiciousRows.rows.length,
       layers: this.layerRows.rows.length,
@@ -137,15 +132,16 @@ export class MarkdownSections {
   }
 
   nonPackaged(limits: Limits): string {
-    if (this.fileRows.rows.length === 0 && this.rollupRows.rows.length === 0) return '';
+    if (this.fileRows.rows.length === 0) return '';
     const c = this.changes.counts;
-    const dirs =
-      this.fileRows.rows.length - (c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified);
-    const summary = `<b>Non-packaged files</b>: ${plural(c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified, 'file')}${dirs > 0 ? `, ${plural(dirs, 'directory', 'directories')}` : ''}`;
-    const parts: string[] = [];
-    parts.push(this.tableOf(this.rollupRows, limits.rollup));
-    parts.push(this.tableOf(this.fileRows, limits.files));
-    return details(summary, parts.filter((p) => p !== '').join('\n\n'), false);
+    const files = c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified;
+    const dirs = nonPackagedChanges(this.changes).length - files;
+    const derived = derivedNote(this.changes);
+    const depth = this.grouped
+      ? `; one row per directory at depth ${String(this.changes.options.depth)}`
+      : '';
+    const summary = `<b>Non-packaged files</b>: ${plural(files, 'file')}${dirs > 0 ? `, ${plural(dirs, 'directory', 'directories')}` : ''}${derived ? `; ${derived}` : ''}${depth}`;
+    return details(summary, this.tableOf(this.fileRows, limits.files), false);
   }
 
   suspicious(limits: Limits): string {
@@ -171,10 +167,6 @@ export class MarkdownSections {
     const title = `<b>Layers</b>: ${l.shared} shared, ${l.added.length} added, ${l.removed.length} removed`;
     return details(title, this.tableOf(this.layerRows, limits.layers), false);
   }
-}
-
-function n(x: number): string {
-  return x === 0 ? '' : String(x);
 }
 
 export function details(summary: string, body: string, open: boolean): string {
@@ -217,6 +209,37 @@ function detailText(change: FileChange): string {
 function fileRow(change: FileChange): string[] {
   const isDir = (change.after ?? change.before)?.type === 'dir';
   return [change.kind + (isDir ? ' (dir)' : ''), escapeCode(change.path, { max: 160 }), detailText(change)];
+}
+
+/** Up to `max` paths as code, then `+N more`. */
+function names(paths: readonly string[], max = DIR_ROW_NAMES): string {
+  const shown = paths.slice(0, max).map((p) => escapeCode(p, { max: 80 }));
+  return `${shown.join(', ')}${paths.length > max ? ` +${paths.length - max} more` : ''}`;
+}
+
+/** One row of the non-packaged list: a path, a fold of derived noise, or a directory at the depth. */
+function listRow(row: FileRow): string[] {
+  if (row.type === 'path') return fileRow(row.change);
+  const counts = changeCounts(row.changes);
+  if (row.type === 'dir') {
+    const dir = row.path === '/' ? '/' : `${row.path}/`;
+    const members = row.changes.map((c) => relativeTo(row.path, c.path));
+    return [counts, escapeCode(dir, { max: 160 }), `${plural(members.length, 'path')}: ${names(members)}`];
+  }
+  const f = row.fold;
+  if (f.kind === 'trust-store') {
+    const bundles = f.members ?? [];
+    return [
+      counts,
+      escapeCode(`${f.path}/`),
+      foldSummary(f, names(bundles.map((b) => relativeTo(f.path, b)))),
+    ];
+  }
+  if (f.kind === 'caches')
+    return [counts, names(f.members ?? row.changes.map((c) => c.path)), foldSummary(f)];
+  const target = row.changes.find((c) => c.path === f.path) ?? row.changes[0]!;
+  const detail = detailText(target);
+  return [counts, escapeCode(f.path, { max: 160 }), `${foldSummary(f)}${detail ? `; ${detail}` : ''}`];
 }
 
 function ownerCell(changes: Changes, owner: PackageId): string {

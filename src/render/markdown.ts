@@ -59,6 +59,9 @@ export function renderMarkdown(changes: Changes, options: MarkdownOptions): stri
   const summary = surface === 'release' ? releaseSummary(changes) : undefined;
   const overview = overviewTable(changes);
   const footer = footnotes(changes);
+  const fullReport = `<sub>Some rows were cut to fit here: the full JSON report${options.fullReportHint ?? ''} has every one.</sub>`;
+  const cut = (limits: typeof totals) =>
+    (Object.keys(totals) as Array<keyof typeof totals>).some((k) => limits[k] < totals[k]);
 
   const render = (limits: typeof totals): string =>
     join([
@@ -75,6 +78,7 @@ export function renderMarkdown(changes: Changes, options: MarkdownOptions): stri
       sections.settings(limits),
       sections.layers(limits),
       footer,
+      cut(limits) ? fullReport : undefined,
     ]);
   const budget = budgetFor(surface, options.budget);
   const fits = (text: string) => measure(surface, text) <= budget;

@@ -27,6 +27,14 @@ import {
   suspiciousPackageFiles,
 } from './format.js';
 import { attentionText } from './attention.js';
+import {
+  changeCounts,
+  derivedNote,
+  foldSummary,
+  nonPackagedRows,
+  relativeTo,
+  type FileRow,
+} from './file-rows.js';
 import { osChangeClass, sortViolations } from './markdown-head.js';
 
 export interface TextOptions {
@@ -198,20 +206,18 @@ export function renderText(changes: Changes, options: TextOptions): string {
     // Counted as the headline and the markdown count them: files, then the directories listed with them.
     const fileCount = nonPackagedTotal(changes);
     const dirs = files.length - fileCount;
+    const rows = nonPackagedRows(changes);
+    const derived = derivedNote(changes);
+    const depth = rows.some((r) => r.type === 'dir')
+      ? `one row per directory at depth ${String(changes.options.depth)}`
+      : '';
     section(
       `Non-packaged files (${plural(fileCount, 'file')}${dirs > 0 ? `, ${plural(dirs, 'directory', 'directories')}` : ''})`,
     );
-    if (changes.options.depth !== 'all') {
-      for (const r of changes.rollup)
-        out.push(
-          `  ${safe(r.path === '/' ? '/' : `${r.path}/`).padEnd(40)} ${c.green(`+${r.added}`)} ${c.red(`-${r.removed}`)} ${c.yellow(`~${r.modified}`)}`,
-        );
-      out.push('');
-    }
-    for (const f of files) {
-      const paint = f.kind === 'added' ? c.green : f.kind === 'removed' ? c.red : c.yellow;
-      out.push(`  ${paint(f.kind.padEnd(8))} ${safe(f.path)}  ${c.dim(fileText(f))}`);
-    }
+    const how = [derived, depth].filter((x) => x !== undefined && x !== '').join('; ');
+    if (how) out.push(`  ${c.dim(how)}`);
+    const width = Math.max(8, ...rows.map((r) => (r.type === 'path' ? 0 : changeCounts(r.changes).length)));
+    for (const row of rows) out.push(`  ${listLine(row, c, width)}`);
   }
   const settings = settingChanges(changes.settings);
   if (settings.length > 0) {
@@ -242,6 +248,34 @@ export function renderText(changes: Changes, options: TextOptions): string {
   if (state > 0) notes.push(`${plural(state, 'package-manager state file')} changed with the packages.`);
   if (notes.length > 0) out.push('', c.dim(notes.join(' ')));
   return `${out.join('\n')}\n`;
+}
+
+/** One line of the non-packaged list: a path, a fold of derived noise, or a directory at the depth. */
+function listLine(row: FileRow, c: ReturnType<typeof palette>, width: number): string {
+  if (row.type === 'path') {
+    const f = row.change;
+    const paint = f.kind === 'added' ? c.green : f.kind === 'removed' ? c.red : c.yellow;
+    return `${paint(f.kind.padEnd(width))} ${safe(f.path)}  ${c.dim(fileText(f))}`;
+  }
+  const counts = c.yellow(changeCounts(row.changes).padEnd(width));
+  const names = (paths: readonly string[]) =>
+    paths
+      .slice(0, 3)
+      .map((p) => safe(p, 120))
+      .join(', ') + (paths.length > 3 ? ` +${paths.length - 3} more` : '');
+  if (row.type === 'dir') {
+    const members = row.changes.map((m) => relativeTo(row.path, m.path));
+    return `${counts} ${safe(row.path === '/' ? '/' : `${row.path}/`)}  ${c.dim(`${plural(members.length, 'path')}: ${names(members)}`)}`;
+  }
+  const f = row.fold;
+  if (f.kind === 'trust-store') {
+    const bundles = (f.members ?? []).map((b) => relativeTo(f.path, b));
+    return `${counts} ${safe(`${f.path}/`)}  ${c.dim(foldSummary(f, names(bundles)))}`;
+  }
+  if (f.kind === 'caches') return `${counts} ${names(f.members ?? [])}  ${c.dim(foldSummary(f))}`;
+  const target = row.changes.find((m) => m.path === f.path) ?? row.changes[0]!;
+  const detail = fileText(target);
+  return `${counts} ${safe(f.path)}  ${c.dim(`${foldSummary(f)}${detail ? `; ${detail}` : ''}`)}`;
 }
 
 /** Before, after and change of a size in the overview (no before on a first release). */

@@ -9,6 +9,8 @@ import { ACCOUNT_GLOBS, readAccounts } from '../catalog/accounts/accounts.js';
 import { checkLaunch } from '../catalog/launch.js';
 import { resolveOwnership } from '../catalog/ownership.js';
 import { dropShadowed } from '../catalog/shadowed.js';
+import { readLayer } from '../layers/read-layer.js';
+import { hashUnverifiedFiles, type LayerRereader } from './second-digest-pass.js';
 
 export function summarizeImage(image: Image, indexes: readonly LayerIndex[]): ImageSummary {
   const history = (image.config.history ?? []).filter((h) => !h.empty_layer);
@@ -38,11 +40,16 @@ export function summarizeImage(image: Image, indexes: readonly LayerIndex[]): Im
   return summary;
 }
 
-/** Squash an image's layer indexes, catalog the tree and decide who owns every path. */
+/**
+ * Squash an image's layer indexes, catalog the tree and decide who owns every path. `reread` reads a
+ * layer again for the packaged files whose MD5 / SHA-1 the first pass did not compute (default: the
+ * layer reader with its default limits).
+ */
 export async function buildInventory(
   image: Image,
   indexes: readonly LayerIndex[],
   catalogers: readonly Cataloger[],
+  reread: LayerRereader = (layer, spec) => readLayer(layer, spec),
 ): Promise<Inventory> {
   const tree = squashLayers(indexes);
   const os = findOsRelease(catalogContext(tree, OS_RELEASE_GLOBS));
@@ -50,6 +57,7 @@ export async function buildInventory(
   const { problems, stateGlobs } = catalogued;
   const packages = dropShadowed(tree, catalogued.packages);
   const owned = resolveOwnership(tree, packages, stateGlobs);
+  if (owned.unverified.length > 0) await hashUnverifiedFiles(image.layers, owned.unverified, reread);
   for (const [i, idx] of indexes.entries()) {
     for (const w of idx.warnings) {
       problems.push({ code: w.code, path: w.path ?? idx.diffID, layer: i, message: w.message });

@@ -12,6 +12,7 @@ import { diffInventories } from '../diff/diff.js';
 import { isImageChangelogError } from '../util/errors.js';
 import { LayerIndexer, type LayerProgress } from './layer-indexer.js';
 import { buildInventory } from './build-inventory.js';
+import type { LayerRereader } from './second-digest-pass.js';
 
 export type ScanPhase = 'open' | 'layers' | 'catalog' | 'diff';
 
@@ -66,9 +67,12 @@ export async function inspectImage(reference: string, options: ScanOptions = {})
   const image = await open(reference, options.platform, options);
   try {
     options.onPhase?.('layers', `${image.layers.length} layers`);
-    const [indexes] = await indexer(options).indexImages([image]);
+    const layers = indexer(options);
+    const [indexes] = await layers.indexImages([image]);
     options.onPhase?.('catalog', reference);
-    return await buildInventory(image, indexes ?? [], options.catalogers ?? defaultCatalogers);
+    return await buildInventory(image, indexes ?? [], options.catalogers ?? defaultCatalogers, (l, spec) =>
+      layers.reread(l, spec),
+    );
   } finally {
     await image.close();
   }
@@ -97,14 +101,16 @@ export async function compareImages(
       'layers',
       `${new Set(images.flatMap((i) => i.layers.map((l) => l.diffID))).size} distinct layers`,
     );
-    const indexes = await indexer(options).indexImages(images);
+    const layers = indexer(options);
+    const reread: LayerRereader = (l, spec) => layers.reread(l, spec);
+    const indexes = await layers.indexImages(images);
     options.onPhase?.('catalog', 'packages and file ownership');
     const catalogers = options.catalogers ?? defaultCatalogers;
     let afterIndexes = indexes[indexes.length - 1] ?? [];
-    const beforeInv = before ? await buildInventory(before, indexes[0] ?? [], catalogers) : undefined;
+    const beforeInv = before ? await buildInventory(before, indexes[0] ?? [], catalogers, reread) : undefined;
     // Let the previous image's own layer entries go before the new tree is built (peak memory).
     indexes.length = 0;
-    const afterInv = await buildInventory(after, afterIndexes, catalogers);
+    const afterInv = await buildInventory(after, afterIndexes, catalogers, reread);
     afterIndexes = []; // the inventory holds what the diff needs; let the layers' columns go
     options.onPhase?.('diff', 'changes');
     const changes = diffInventories(beforeInv, afterInv, diff);

@@ -80,6 +80,14 @@ export class LayerIndexer {
     return index;
   }
 
+  /** Read a layer again with another capture spec (not cached), under the same limits and pool. */
+  reread(layer: Layer, spec: CaptureSpec): Promise<LayerIndex> {
+    const { signal } = this.options;
+    return this.limiter.run(() =>
+      readLayer(layer, spec, { ...this.options.read, ...(signal ? { signal } : {}) }),
+    );
+  }
+
   private report(diffID: string): void {
     this.done++;
     this.options.onLayer?.({ total: this.inflight.size, done: this.done, cached: this.cached, diffID });

@@ -1,7 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseDebianChangelog } from '../../../src/catalog/changelog/debian-changelog.js';
-import { HEAD_BYTES, debianChangelogProbe } from '../../../src/catalog/changelog/debian-changelog-probe.js';
+import {
+  DEBIAN_CHANGELOG_PROBE_ID,
+  HEAD_BYTES,
+  debianChangelogProbe,
+} from '../../../src/catalog/changelog/debian-changelog-probe.js';
+import { debianChangelogOf } from '../../../src/catalog/os/dpkg-changelog.js';
+import { catalogContext } from '../../helpers/catalog-context.js';
 import { MAX_ENTRIES } from '../../../src/catalog/changelog/bounds.js';
 
 const entry = (version: string, dist: string, lines: string[], urgency = 'medium') =>
@@ -60,11 +66,13 @@ describe('parseDebianChangelog', () => {
 });
 
 describe('debianChangelogProbe', () => {
-  it('asks only for changelog.Debian files of a doc directory, binNMU ones included', () => {
+  it('asks only for changelog.Debian files of a doc directory (binNMU ones included) and changelog.gz', () => {
     const m = (p: string) => debianChangelogProbe.matches(p, 100, 0o644);
     expect(m('usr/share/doc/curl/changelog.Debian.gz')).toBe(true);
     expect(m('usr/share/doc/libbrotli1/changelog.Debian.amd64.gz')).toBe(true);
-    expect(m('usr/share/doc/curl/changelog.gz')).toBe(false);
+    expect(m('usr/share/doc/apt/changelog.gz')).toBe(true);
+    expect(m('usr/share/doc/curl/changelog')).toBe(false);
+    expect(m('usr/share/doc/curl/NEWS.gz')).toBe(false);
     expect(m('usr/share/doc/curl/sub/changelog.Debian.gz')).toBe(false);
     expect(m('opt/usr/share/doc/curl/changelog.Debian.gz')).toBe(false);
   });
@@ -94,5 +102,37 @@ describe('debianChangelogProbe', () => {
     expect(SAMPLE.startsWith(head.text)).toBe(true);
     const garbage = probe('usr/share/doc/x/changelog.Debian.gz', Buffer.from('not gzip at all'));
     expect(garbage).toMatchObject({ text: '', complete: false });
+  });
+});
+
+describe('debianChangelogOf', () => {
+  const head = (text: string) => ({ [DEBIAN_CHANGELOG_PROBE_ID]: { text, complete: true } });
+  const nativeText = SAMPLE.replaceAll('openssl (', 'apt (');
+
+  it("takes a Debian-native package's changelog.gz (apt, dpkg) when there is no changelog.Debian.gz", () => {
+    const ctx = catalogContext([
+      { path: 'usr/share/doc/apt', type: 'dir' },
+      { path: 'usr/share/doc/apt/changelog.gz', content: 'x', probes: head(nativeText) },
+    ]);
+    const changelog = debianChangelogOf(ctx, { name: 'apt', arch: 'amd64' });
+    expect(changelog?.path).toBe('usr/share/doc/apt/changelog.gz');
+    expect(changelog?.entries.map((e) => e.version)).toEqual(['3.0.15-1~deb12u1', '3.0.14-1~deb12u2']);
+  });
+
+  it("prefers changelog.Debian.gz, and never reads an upstream changelog.gz as Debian's", () => {
+    const upstream = '2024-01-01  Jane Doe  <jane@example.org>\n\n\t* lib/url.c: fix CVE-2024-0001.\n';
+    const both = catalogContext([
+      { path: 'usr/share/doc/curl', type: 'dir' },
+      { path: 'usr/share/doc/curl/changelog.gz', content: 'x', probes: head(upstream) },
+      { path: 'usr/share/doc/curl/changelog.Debian.gz', content: 'x', probes: head(SAMPLE) },
+    ]);
+    expect(debianChangelogOf(both, { name: 'curl', arch: 'amd64' })?.path).toBe(
+      'usr/share/doc/curl/changelog.Debian.gz',
+    );
+    const upstreamOnly = catalogContext([
+      { path: 'usr/share/doc/curl', type: 'dir' },
+      { path: 'usr/share/doc/curl/changelog.gz', content: 'x', probes: head(upstream) },
+    ]);
+    expect(debianChangelogOf(upstreamOnly, { name: 'curl', arch: 'amd64' })).toBeUndefined();
   });
 });

@@ -22,13 +22,33 @@ describe('file-digests probe', () => {
   });
 
   it('matches non-empty files up to the cap only, and the cap changes the cache version', () => {
-    expect(fileDigestsProbe.matches('a', 1, 0o644)).toBe(true);
-    expect(fileDigestsProbe.matches('a', DEFAULT_FILE_DIGESTS_MAX_BYTES, 0o644)).toBe(true);
-    expect(fileDigestsProbe.matches('a', DEFAULT_FILE_DIGESTS_MAX_BYTES + 1, 0o644)).toBe(false);
-    expect(fileDigestsProbe.matches('a', 0, 0o644)).toBe(false);
+    expect(fileDigestsProbe.matches('usr/a', 1, 0o644)).toBe(true);
+    expect(fileDigestsProbe.matches('usr/a', DEFAULT_FILE_DIGESTS_MAX_BYTES, 0o644)).toBe(true);
+    expect(fileDigestsProbe.matches('usr/a', DEFAULT_FILE_DIGESTS_MAX_BYTES + 1, 0o644)).toBe(false);
+    expect(fileDigestsProbe.matches('usr/a', 0, 0o644)).toBe(false);
     const small = createFileDigestsProbe({ maxFileBytes: 10 });
-    expect(small.matches('a', 11, 0o644)).toBe(false);
+    expect(small.matches('usr/a', 10, 0o644)).toBe(true);
+    expect(small.matches('usr/a', 11, 0o644)).toBe(false);
     expect(small.version).not.toBe(fileDigestsProbe.version);
+  });
+
+  it('hashes only where packages install in the first pass, and exactly the asked paths in the second', () => {
+    for (const path of ['usr/bin/a', 'etc/a.conf', 'var/lib/x', 'opt/google/chrome/a', 'lib/x.so', 'sbin/a'])
+      expect(fileDigestsProbe.matches(path, 1, 0o644), path).toBe(true);
+    for (const path of [
+      'srv/app/node_modules/a.js',
+      'usr/local/lib/a.py',
+      'home/u/a',
+      'root/a',
+      'app/a',
+      'a',
+      'usrx/a',
+    ])
+      expect(fileDigestsProbe.matches(path, 1, 0o644), path).toBe(false);
+    const second = createFileDigestsProbe({ onlyPaths: new Set(['srv/app/a.js']) });
+    expect(second.matches('srv/app/a.js', 1, 0o644)).toBe(true);
+    expect(second.matches('usr/bin/a', 1, 0o644)).toBe(false);
+    expect(second.matches('srv/app/a.js', 0, 0o644)).toBe(false);
   });
 
   it('knows the digests of empty content', () => {

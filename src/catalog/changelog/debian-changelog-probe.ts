@@ -3,8 +3,11 @@ import type { ContentProbe, ProbeRun } from '../../layers/types.js';
 
 /**
  * Keeps the head of every Debian changelog (`usr/share/doc/<pkg>/changelog.Debian.gz`, the binNMU
- * `changelog.Debian.<arch>.gz`, and an uncompressed `changelog.Debian`) while the layer streams, so
- * the dpkg cataloger can tell why a package changed without a second read of the layer.
+ * `changelog.Debian.<arch>.gz`, an uncompressed `changelog.Debian`, and `changelog.gz`, where a
+ * Debian-native package such as apt or dpkg keeps its Debian changelog) while the layer streams, so
+ * the dpkg cataloger can tell why a package changed without a second read of the layer. A
+ * non-native package's `changelog.gz` is its upstream changelog: the cataloger reads it only when it
+ * parses as a Debian changelog and the package has no `changelog.Debian.gz`.
  *
  * Changelogs are newest first and a change only needs the entries newer than the other image's
  * version, so the probe inflates only until it holds HEAD_BYTES of text and ignores the rest of the
@@ -24,7 +27,7 @@ export interface DebianChangelogHead {
   error?: string;
 }
 
-const PATH = /^usr\/share\/doc\/[^/]+\/changelog\.Debian(?:\.[^/]+)?(?:\.gz)?$/;
+const PATH = /^usr\/share\/doc\/[^/]+\/(?:changelog\.Debian(?:\.[^/]+)?(?:\.gz)?|changelog\.gz)$/;
 
 export function isDebianChangelogPath(path: string): boolean {
   return PATH.test(path);
@@ -95,7 +98,7 @@ class PlainHeadRun implements ProbeRun<DebianChangelogHead> {
 
 export const debianChangelogProbe: ContentProbe<DebianChangelogHead> = {
   id: DEBIAN_CHANGELOG_PROBE_ID,
-  version: 1,
+  version: 2,
   options: `head=${HEAD_BYTES}`,
   matches: (path, size) => size > 0 && PATH.test(path),
   start: (path) => (path.endsWith('.gz') ? new GzipHeadRun() : new PlainHeadRun()),

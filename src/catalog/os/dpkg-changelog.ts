@@ -10,7 +10,10 @@ const MAX_HOPS = 4;
  * `usr/share/doc/<pkg>/changelog.Debian.gz`, preceded by the binNMU entries of
  * `changelog.Debian.<arch>.gz` (a binary-only rebuild writes its entry there). The doc directory may
  * be a symlink to another package's of the same source (`libssl3` → `openssl` style), followed within
- * the image. Undefined when the image holds no changelog (slim images drop them with `path-exclude`).
+ * the image. A Debian-native package (apt, dpkg, base-files) has no `changelog.Debian.gz`: its Debian
+ * changelog is `changelog.gz`, taken when it parses as one (for other packages that file is the
+ * upstream changelog, which has no Debian entry headers). Undefined when the image holds no changelog
+ * (slim images drop them with `path-exclude`).
  */
 export function debianChangelogOf(
   ctx: CatalogContext,
@@ -18,9 +21,11 @@ export function debianChangelogOf(
 ): PackageChangelog | undefined {
   const dir = docDirectory(ctx, `${DOC}${pkg.name}`);
   if (dir === undefined) return undefined;
-  const main = headAt(ctx, `${dir}/changelog.Debian.gz`) ?? headAt(ctx, `${dir}/changelog.Debian`);
+  const debian = headAt(ctx, `${dir}/changelog.Debian.gz`) ?? headAt(ctx, `${dir}/changelog.Debian`);
+  const main = debian ?? headAt(ctx, `${dir}/changelog.gz`);
   if (main === undefined) return undefined;
   const parsed = parseDebianChangelog(main.head.text, { complete: main.head.complete });
+  if (debian === undefined && parsed.entries.length === 0) return undefined; // an upstream changelog.gz
   const entries: ChangelogEntry[] = [];
   let truncated = parsed.truncated;
   const binNmu = pkg.arch ? headAt(ctx, `${dir}/changelog.Debian.${pkg.arch}.gz`) : undefined;

@@ -15,6 +15,14 @@ import type { ContentProbe, ProbeRun } from '../../layers/types.js';
  * modification at about a quarter of the full cost. Larger files keep `modifiedAfterInstall` unknown
  * for MD5/SHA-1 databases (never a false "modified"); a changed large file still shows as a content
  * change in the diff, attributed to its package. Empty files get no result: their digests are constants.
+ *
+ * Only where packages install (issue 17, "hash only what is asked"): while the layers stream, the
+ * databases that say which files they verify may not have been read yet (a tar lists var/lib/dpkg after
+ * usr/). So the first pass hashes MD5 / SHA-1 only under the directories package managers install into
+ * (see isPackageLocation); an application's tree (srv/app/node_modules, home/, usr/local/) gets its
+ * SHA-256 only. A file there that a package database does list with an MD5 / SHA-1 is hashed in a
+ * second pass over just the layers and files concerned (scan/second-digest-pass.ts), so the
+ * "modified after install" answer never depends on this guess, only the time does.
  */
 
 export interface FileDigests {
@@ -24,6 +32,29 @@ export interface FileDigests {
 
 export const FILE_DIGESTS_PROBE_ID = 'file-digests';
 export const DEFAULT_FILE_DIGESTS_MAX_BYTES = 1024 * 1024;
+
+/** Top directories dpkg, apk and rpm packages install files into (usr/local is the admin's, FHS 4.9). */
+const PACKAGE_TOPS = new Set([
+  'bin',
+  'boot',
+  'etc',
+  'lib',
+  'lib32',
+  'lib64',
+  'libx32',
+  'opt',
+  'sbin',
+  'usr',
+  'var',
+]);
+
+/** True for a path (relative to the root) a package manager may have installed. */
+export function isPackageLocation(path: string): boolean {
+  const cut = path.indexOf('/');
+  if (cut < 0) return false; // files in / itself: no package ships them
+  if (!PACKAGE_TOPS.has(path.slice(0, cut))) return false;
+  return !path.startsWith('usr/local/');
+}
 
 /** Digests of empty content, for the files the probe skips. */
 export const EMPTY_FILE_DIGESTS: Readonly<FileDigests> = {
@@ -45,13 +76,22 @@ class FileDigestsRun implements ProbeRun<FileDigests> {
   }
 }
 
-export function createFileDigestsProbe(options: { maxFileBytes?: number } = {}): ContentProbe<FileDigests> {
+export interface FileDigestsProbeOptions {
+  maxFileBytes?: number;
+  /** Hash exactly these paths (the second pass) instead of every file in a package location. */
+  onlyPaths?: ReadonlySet<string>;
+}
+
+export function createFileDigestsProbe(options: FileDigestsProbeOptions = {}): ContentProbe<FileDigests> {
   const max = options.maxFileBytes ?? DEFAULT_FILE_DIGESTS_MAX_BYTES;
+  const only = options.onlyPaths;
+  const wanted = only ? (path: string) => only.has(path) : isPackageLocation;
   return {
     id: FILE_DIGESTS_PROBE_ID,
-    // The cap is part of what the results mean, so it is part of the cache key.
-    version: 1 * 1_000_000_000 + max,
-    matches: (_path, size) => size > 0 && size <= max,
+    // The cap and the choice of paths are part of what the results mean, so they are part of the
+    // cache key (version 2: package locations only).
+    version: 2 * 1_000_000_000 + max,
+    matches: (path, size) => size > 0 && size <= max && wanted(path),
     start: () => new FileDigestsRun(),
   };
 }
