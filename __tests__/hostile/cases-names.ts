@@ -5,7 +5,8 @@ import { sha256 } from '../helpers/tar.js';
 import { paths, type LayerCase } from './corpus-runner.js';
 import { BLOCK, paxData, paxEntry, rawData, rawFile, rawHeader } from './hostile-tar.js';
 
-const LONG_NAME = `deep/${'d'.repeat(200)}/${'n'.repeat(9_794)}`; // 10,000 characters
+// 10,000 characters in name segments of 199 (a runtime can create each: Linux's NAME_MAX is 255 bytes).
+const LONG_NAME = `deep/${`${'n'.repeat(199)}/`.repeat(50)}`.slice(0, 10_000);
 
 /** A path may hold U+FFFD but never a `..` or `.` segment, a leading `/`, or an empty segment. */
 function expectSafePaths(list: string[]): void {
@@ -158,6 +159,21 @@ export const nameCases: LayerCase[] = [
     name: 'a 10,000-character name as a GNU long name',
     build: () => memoryLayer(rawTar(gnuLongName(LONG_NAME, { name: '', typeflag: '0', size: 1 }, 'z'))),
     expect: { result: (r) => expect(paths(r)).toEqual([LONG_NAME]) },
+  },
+  {
+    // Go's archive/tar reads it, but no Linux file system can hold it, so Docker and containerd fail.
+    name: 'a name segment of 9,794 bytes in PAX (over NAME_MAX)',
+    build: () =>
+      memoryLayer(
+        rawTar(
+          paxEntry(
+            paxData({ path: `deep/${'n'.repeat(9_794)}` }),
+            { name: 'short', typeflag: '0', size: 1 },
+            'z',
+          ),
+        ),
+      ),
+    expect: { error: 'PATH_INVALID', message: 'has a name segment of 9794 bytes' },
   },
   {
     // Go's archive/tar refuses extended headers over 1 MiB, and so do we: a clear, small memory cap.

@@ -17,6 +17,31 @@ describe('normalizeEntryPath', () => {
     expect(normalizeEntryPath(name)).toBe(expected);
   });
 
+  it('accepts name segments of up to 255 bytes (NAME_MAX), multibyte ones measured in bytes', () => {
+    const longest = `usr/share/${'a'.repeat(255)}/${'é'.repeat(127)}x`;
+    expect(normalizeEntryPath(longest)).toBe(longest);
+  });
+
+  it.each([
+    ['an ASCII segment of 256 bytes', `usr/${'a'.repeat(256)}/x`, 256],
+    ['a segment of 128 two-byte characters', `usr/${'é'.repeat(128)}`, 256],
+    ['a 1 MiB last segment', `usr/lib/${'a'.repeat(1 << 20)}`, 1 << 20],
+  ])('refuses %s with PATH_INVALID naming the layer, in a short line', (_, name, bytes) => {
+    const err = (() => {
+      try {
+        normalizeEntryPath(name, 'sha256:layer');
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })() as ImageChangelogError;
+    expect(err).toBeInstanceOf(ImageChangelogError);
+    expect(err.code).toBe('PATH_INVALID');
+    expect(err.message).toContain(`segment of ${bytes} bytes`);
+    expect(err.message).toContain('sha256:layer');
+    expect(err.message.length).toBeLessThan(500);
+  });
+
   it.each(['', '.', './', '/', '//', './.', '/./'])('returns null for the root spelled %j', (name) => {
     expect(normalizeEntryPath(name)).toBeNull();
   });

@@ -5,13 +5,17 @@
 #   runtimes-new  bookworm minbase + Node.js NEW in /usr/local, Debian's openjdk-17-jre-headless tree in
 #                 /opt/java/openjdk, Debian's Go toolchain in /usr/local/go
 #   ruby          bookworm minbase + Debian's ruby and a few gems
+#   self-named    bookworm minbase + Debian's python3.11 placed as the official slim images place CPython
+#                 (/usr/local/bin/python3.11, /usr/local/lib/python3.11, no include/: slim images delete
+#                 the headers) + /usr/local/bin/noted, a C program linked by Debian's binutils with
+#                 `--package-metadata` (a systemd package note in .note.package)
 #   java-apps     bookworm minbase + /srv/app.jar (Spring Boot layout, BOOT-INF/lib stored jars),
 #                 /srv/app.war (WEB-INF/lib, deflated, written as a stream: data descriptors), /srv/app.ear
 #                 (the war and a jar inside an ear) and /srv/lib (jars with only a manifest, only a name)
 # Outputs (in OUT): layout/ (OCI layout with those tags) and truth/ (what the tools themselves say:
 # `node --version`, the JDK's release file, Go's VERSION, `gem list` run in the ruby root, and the
 # pom.properties of every jar that went into the archives, read with `unzip -p`).
-# Needs root, mmdebstrap, umoci, rsync, npm, zip, unzip.
+# Needs root, mmdebstrap, umoci, rsync, npm, zip, unzip, gcc, readelf (binutils >= 2.39).
 set -euo pipefail
 OUT=${1:?usage: build-runtime-images.sh OUT_DIR}
 NODE_OLD=${NODE_OLD:-20.20.1}
@@ -27,7 +31,7 @@ trap 'echo "build-runtime-images.sh: failed at line $LINENO: $BASH_COMMAND" >&2'
 echo "building bookworm minbase" >&2
 mm bookworm "$work/base" "deb $mirror bookworm main"
 echo "building the parts (JRE, Go, jars) and the ruby root" >&2
-mm --include=openjdk-17-jre-headless,golang-go,libcommons-lang3-java,libcommons-io-java,libcommons-logging-java,libslf4j-java,libjsr305-java \
+mm --include=python3.11,openjdk-17-jre-headless,golang-go,libcommons-lang3-java,libcommons-io-java,libcommons-logging-java,libslf4j-java,libjsr305-java \
   bookworm "$work/parts" "deb $mirror bookworm main"
 mm --include=ruby,ruby-rack,ruby-json,rake bookworm "$work/ruby" "deb $mirror bookworm main"
 
@@ -82,6 +86,42 @@ cp "$work/l-rt/usr/local/go/VERSION" "$OUT/truth/go-version.txt"
 
 image runtimes-old "$work/base" "$work/l-node-$NODE_OLD"
 image runtimes-new "$work/base" "$work/l-node-$NODE_NEW" "$work/l-rt"
+
+# CPython as the official slim images lay it out, from Debian's python3.11: the interpreter, its
+# standard library (site-/dist-packages left out), the python3 link; no headers, no libpython .so.
+# Truth: the interpreter itself, asked in its own root.
+py="$work/l-self/usr/local"
+mkdir -p "$py/bin" "$py/lib"
+cp -a "$work/parts/usr/bin/python3.11" "$py/bin/python3.11"
+ln -s python3.11 "$py/bin/python3"
+rsync -a --exclude=dist-packages --exclude=site-packages "$work/parts/usr/lib/python3.11/" "$py/lib/python3.11/"
+chroot "$work/parts" /usr/bin/python3.11 -c 'import platform; print(platform.python_version())' >"$OUT/truth/python-version.txt"
+# A systemd package note, written by Debian's ld (--package-metadata, binutils 2.39+) into a real
+# program; truth: the note as readelf prints it.
+printf 'int main(void) { return 0; }\n' >"$work/noted.c"
+gcc -O2 -o "$py/bin/noted" "$work/noted.c" \
+  -Xlinker '--package-metadata={"type":"deb","name":"noted","version":"1.4.2-1","architecture":"amd64","os":"debian","osVersion":"12"}'
+readelf --notes "$py/bin/noted" | sed -n 's/^ *[Pp]ackaging [Mm]etadata: *//p' >"$OUT/truth/package-note.txt"
+test -s "$OUT/truth/package-note.txt"
+# A Rust program linked by rustc with a `.dep-v0` section laid out as `cargo auditable` writes it
+# (zlib-compressed JSON of the crates, a #[used] static in that section). cargo-auditable itself cannot
+# be installed here (crates.io is out of reach, and Debian has no package of it), so the JSON is ours:
+# it is also the truth file.
+rustc=$(command -v rustc || echo /root/.cargo/bin/rustc)
+test -x "$rustc" || { echo "build-runtime-images.sh: rustc not found (PATH or /root/.cargo/bin)" >&2; exit 1; }
+printf '%s' '{"packages":[{"name":"hello-audit","version":"0.3.1","source":"local","kind":"runtime","dependencies":[1,2],"root":true},{"name":"itoa","version":"1.0.11","source":"crates.io","kind":"runtime"},{"name":"memchr","version":"2.7.4","source":"crates.io","kind":"runtime"}]}' \
+  >"$OUT/truth/cargo-audit.json"
+node -e 'process.stdout.write(require("zlib").deflateSync(require("fs").readFileSync(process.argv[1]), { level: 9 }))' \
+  "$OUT/truth/cargo-audit.json" >"$work/deps.zlib"
+cat >"$work/audit.rs" <<'RS'
+#[used]
+#[link_section = ".dep-v0"]
+static AUDIT_DATA: [u8; include_bytes!("deps.zlib").len()] = *include_bytes!("deps.zlib");
+fn main() { println!("hello"); }
+RS
+"$rustc" -O -o "$py/bin/hello-audit" "$work/audit.rs"
+readelf -S "$py/bin/hello-audit" | grep -q '\.dep-v0'
+image self-named "$work/base" "$work/l-self"
 
 # Ruby: Debian's ruby; truth from RubyGems itself, run inside the root.
 chroot "$work/ruby" gem list --local >"$OUT/truth/gem-list.txt"

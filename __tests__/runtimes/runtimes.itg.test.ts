@@ -82,6 +82,42 @@ describe('runtimes installed from release trees', () => {
   });
 });
 
+describe('binaries and trees that name themselves (real builds, not synthetic bytes)', () => {
+  it("names a headerless CPython (the slim layout) by the interpreter's own version, owning its tree", async () => {
+    const i = await inv('self-named');
+    const version = truth('python-version.txt').trim();
+    expect(version).toMatch(/^3\.11\.\d+$/);
+    expect(runtimes(i)).toEqual([['python', version, 'usr/local']]);
+    const python = i.packages.find((p) => p.name === 'python')!;
+    expect(python.metadata?.versionFile).toBe('usr/local/bin/python3.11');
+    expect(i.files.some((f) => f.path.startsWith('usr/local/include/'))).toBe(false);
+    expect(python.files.length).toBeGreaterThan(500);
+    expect(nonPackagedUnder(i, 'usr/local/lib/python3.11/')).toEqual([]);
+    expect(nonPackagedUnder(i, 'usr/local/bin/')).toEqual([]);
+  });
+
+  it('reads the package note ld --package-metadata wrote, as readelf prints it', async () => {
+    const i = await inv('self-named');
+    const note = JSON.parse(truth('package-note.txt').trim()) as Record<string, string>;
+    const noted = i.packages.filter((p) => p.ecosystem === 'binary' && p.location === 'usr/local/bin/noted');
+    expect(noted.map((p) => [p.name, p.version, p.metadata?.packageType, p.metadata?.identifiedBy])).toEqual([
+      [note.name, note.version, note.type, 'ELF package note'],
+    ]);
+    expect(noted[0]!.files).toEqual([{ path: 'usr/local/bin/noted' }]);
+  });
+
+  it('reads the crates of a rustc-linked binary from its .dep-v0 section', async () => {
+    const i = await inv('self-named');
+    const audit = JSON.parse(truth('cargo-audit.json')) as {
+      packages: Array<{ name: string; version: string }>;
+    };
+    const crates = i.packages.filter((p) => p.ecosystem === 'cargo');
+    expect(crates.map((p) => `${p.name} ${p.version} ${p.location}`).sort()).toEqual(
+      audit.packages.map((p) => `${p.name} ${p.version} usr/local/bin/hello-audit`).sort(),
+    );
+  });
+});
+
 describe('Debian ruby', () => {
   it('lists the gems `gem list` lists (default gems included), each name and version once', async () => {
     const i = await inv('ruby');

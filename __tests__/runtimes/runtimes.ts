@@ -8,7 +8,7 @@ import { repoRoot } from '../world/world.js';
 export const runtimesDir = join(repoRoot, '.cache', 'runtimes');
 const script = join(repoRoot, '__tests__', 'runtimes', 'build-runtime-images.sh');
 
-export type RuntimeTag = 'runtimes-old' | 'runtimes-new' | 'ruby' | 'java-apps';
+export type RuntimeTag = 'runtimes-old' | 'runtimes-new' | 'self-named' | 'ruby' | 'java-apps';
 export const runtimeRef = (tag: RuntimeTag): string => `oci:${join(runtimesDir, 'layout')}:${tag}`;
 export const truth = (name: string): string => readFileSync(join(runtimesDir, 'truth', name), 'utf8');
 

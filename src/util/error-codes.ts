@@ -40,7 +40,7 @@ export const ERROR_CODES = {
   LAYER_UNSUPPORTED: 'a layer uses a tar form that runtimes read differently or refuse',
   LAYER_TOO_LARGE: 'a layer is over max-layer-size uncompressed',
   TOO_MANY_ENTRIES: 'a layer has more entries than max-entries',
-  PATH_INVALID: 'a layer entry has a path that cannot be a file (NUL, empty)',
+  PATH_INVALID: 'a layer entry has a path that cannot be a file (NUL, a name segment over 255 bytes)',
   PATH_ESCAPE: "a layer entry's path climbs out of the image root (..)",
   // Registries and the Docker daemon
   AUTH_CHALLENGE: "the registry's authentication challenge cannot be understood",
