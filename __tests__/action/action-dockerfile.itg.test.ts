@@ -199,6 +199,34 @@ describe.skipIf(missing.length > 0)('action Dockerfile mode', () => {
     if (process.env.IC_SHOW_COMMENT) await writeFile(process.env.IC_SHOW_COMMENT, body);
   });
 
+  it('rewrites the comment of a Dockerfile a later push stops changing, instead of leaving it stale', async () => {
+    const base = `FROM ${host}/library/debian:bookworm@${digests.old}\n`;
+    const refs = await repoWith(
+      workspace,
+      { Dockerfile: base },
+      { Dockerfile: `FROM ${host}/library/debian:bookworm@${digests.new}\n` },
+    );
+    const first = await run(pullRequestEvent(refs));
+    expect(first.code).toBe(0);
+    const [comment] = comments();
+    expect(comment!.body).toMatch(/curl/);
+    // The next push reverts the bump: the pull request no longer changes the Dockerfile.
+    await writeFile(join(workspace, 'Dockerfile'), base);
+    git(workspace, 'commit', '-q', '-am', 'revert the bump');
+    const headSha = git(workspace, 'rev-parse', 'HEAD');
+    const second = await run(pullRequestEvent({ baseSha: refs.baseSha, headSha }));
+    expect(second.stderr).toBe('');
+    expect(second.code).toBe(0);
+    expect(second.outputs['has-changes']).toBe('false');
+    expect(comments()).toHaveLength(1);
+    const retired = comments()[0]!.body;
+    expect(retired).toContain('## Base images: `Dockerfile`');
+    expect(retired).toContain(
+      `As of ${headSha.slice(0, 12)}, this pull request no longer changes the base images of this Dockerfile`,
+    );
+    expect(retired).not.toMatch(/curl/);
+  });
+
   it('follows a tag bump behind an ARG, and build-args override the default', async () => {
     const dockerfile = (tag: string) =>
       `ARG DEBIAN_TAG=${tag}\nFROM ${host}/library/debian:\${DEBIAN_TAG} AS runtime\nCMD ["bash"]\n`;

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getOctokit } from '@actions/github';
 import { FakeGitHub } from '../helpers/fake-github.js';
-import { upsertStickyComment } from '../../src/action/comment.js';
+import { retireStickyComments, upsertStickyComment } from '../../src/action/comment.js';
+import { retiredComment } from '../../src/action/dockerfile-mode.js';
 
 const target = { owner: 'org', repo: 'app', issueNumber: 7 };
 const marker = '<!-- image-changelog:abc -->';
@@ -78,5 +79,54 @@ describe('sticky comment', () => {
       /HTTP 422/,
     );
     expect(gh.requests.filter((q) => q.method === 'POST').length).toBe(1);
+  });
+});
+
+describe('retiring Dockerfile comments', () => {
+  let gh: FakeGitHub;
+  let octokit: ReturnType<typeof getOctokit>;
+  beforeEach(async () => {
+    gh = new FakeGitHub();
+    octokit = getOctokit('token', { baseUrl: await gh.start(), request: { retries: 0 } });
+  });
+  afterEach(() => gh.stop());
+
+  const family = '<!-- image-changelog-dockerfiles:0123456789abcdef -->';
+  const kept = '<!-- image-changelog:1111111111111111 -->';
+  const gone = '<!-- image-changelog:2222222222222222 -->';
+
+  it('rewrites only our comments of the family that this run did not write, once', async () => {
+    const a = gh.addComment(
+      7,
+      `${kept}\n## Base images: \`Dockerfile\`\n\nbump\n${family}\n`,
+      'github-actions[bot]',
+    );
+    const b = gh.addComment(
+      7,
+      `${gone}\n## Base images: \`old/Dockerfile\`\n\nbump\n${family}\n`,
+      'github-actions[bot]',
+    );
+    const pasted = gh.addComment(7, `${gone}\n${family}\nquoted by a reviewer`, 'dev');
+    const other = gh.addComment(7, `${gone}\nan image-mode comment`, 'github-actions[bot]');
+    const sha = 'c0ffee'.repeat(7);
+    const retire = () =>
+      retireStickyComments(
+        octokit,
+        target,
+        family,
+        new Set([kept]),
+        (body) => retiredComment(body, family, sha),
+        fast,
+      );
+    expect(await retire()).toEqual([b.id]);
+    const bodies = new Map(gh.comments.get(7)!.map((c) => [c.id, c.body]));
+    expect(bodies.get(b.id)).toBe(
+      `${gone}\n## Base images: \`old/Dockerfile\`\n\nAs of c0ffeec0ffee, this pull request no longer changes the base images of this Dockerfile: nothing to compare.\n${family}\n`,
+    );
+    expect(bodies.get(a.id)).toContain('bump');
+    expect(bodies.get(pasted.id)).toContain('quoted by a reviewer');
+    expect(bodies.get(other.id)).toBe(`${gone}\nan image-mode comment`);
+    // A later push finds it already retired: no second update.
+    expect(await retire()).toEqual([]);
   });
 });

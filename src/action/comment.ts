@@ -108,3 +108,70 @@ export async function upsertStickyComment(
     throw err;
   }
 }
+
+/**
+ * Our comments that carry `family` (every comment of one Dockerfile-mode workflow and comment-key)
+ * but none of the markers this run wrote: a Dockerfile the pull request no longer changes (or no
+ * longer comments on). Each is rewritten by `retired(body)` unless it already says that, so no
+ * comment goes on describing a base-image bump the pull request has dropped. Never throws on a
+ * read-only token (the run's comments were already refused then).
+ */
+export async function retireStickyComments(
+  octokit: Octokit,
+  target: StickyTarget,
+  family: string,
+  written: ReadonlySet<string>,
+  retired: (body: string) => string,
+  options: { retryBaseMs?: number } = {},
+): Promise<number[]> {
+  const base = options.retryBaseMs ?? 500;
+  const updated: number[] = [];
+  try {
+    const author = await tokenIdentity(octokit);
+    const stale = await withRetry(
+      'list comments',
+      async () => {
+        const found: Array<{ id: number; body: string }> = [];
+        const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+          owner: target.owner,
+          repo: target.repo,
+          issue_number: target.issueNumber,
+          per_page: 100,
+        });
+        for await (const page of pages)
+          for (const c of page.data)
+            if (
+              c.user?.login === author &&
+              typeof c.body === 'string' &&
+              c.body.includes(family) &&
+              ![...written].some((m) => c.body!.includes(m))
+            )
+              found.push({ id: c.id, body: c.body });
+        return found;
+      },
+      4,
+      base,
+    );
+    for (const c of stale) {
+      const body = retired(c.body);
+      if (body === c.body) continue;
+      await withRetry(
+        'update comment',
+        () =>
+          octokit.rest.issues.updateComment({
+            owner: target.owner,
+            repo: target.repo,
+            comment_id: c.id,
+            body,
+          }),
+        4,
+        base,
+      );
+      updated.push(c.id);
+    }
+  } catch (err) {
+    if (isPermissionError(err) || (err as { status?: number }).status === 403) return updated;
+    throw err;
+  }
+  return updated;
+}

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Inputs } from './inputs.js';
 import type { Octokit } from './github-api.js';
-import { upsertStickyComment } from './comment.js';
+import { retireStickyComments, upsertStickyComment } from './comment.js';
 import { readPullRequestDockerfiles, type PullRequestRefs } from './pull-request-files.js';
 import { ImageChangelogError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -63,6 +63,25 @@ function pullRequestRefs(): PullRequestRefs {
 function stickyKey(inputs: Inputs, path: string): string {
   const raw = [github.context.workflow, 'dockerfile', path, inputs.commentKey].join('|');
   return createHash('sha256').update(raw).digest('hex').slice(0, 16);
+}
+
+/** Every Dockerfile comment of this workflow and comment-key carries it, to find the ones gone stale. */
+function familyMarker(inputs: Inputs): string {
+  const raw = [github.context.workflow, 'dockerfile', inputs.commentKey].join('|');
+  return `<!-- image-changelog-dockerfiles:${createHash('sha256').update(raw).digest('hex').slice(0, 16)} -->`;
+}
+
+/**
+ * What a comment says once its Dockerfile no longer changes in the pull request: its own marker and
+ * heading (written by us, already escaped), one line, and the family marker.
+ */
+export function retiredComment(body: string, family: string, headSha: string): string {
+  const marker = /^<!-- image-changelog:[0-9a-f]{16} -->$/m.exec(body)?.[0];
+  const heading = /^## .*$/m.exec(body)?.[0] ?? '## Base images';
+  const said = 'this pull request no longer changes the base images of this Dockerfile';
+  if (body.includes(said)) return body; // already retired: no update on every later push
+  const line = `As of ${headSha.slice(0, 12)}, ${said}: nothing to compare.`;
+  return [...(marker ? [marker] : []), heading, '', line, family, ''].join('\n');
 }
 
 function totals(files: readonly DockerfileChangelog[]): { packages: number; files: number } {
@@ -143,6 +162,9 @@ export async function runDockerfileMode(inputs: Inputs, ctx: DockerfileModeConte
   if (inputs.comment !== 'false' && ctx.octokit) {
     const octokit = ctx.octokit;
     await core.group('Pull request comments', async () => {
+      const family = familyMarker(inputs);
+      const written = new Set<string>();
+      let refused = false;
       for (const f of files) {
         const verdict = combineVerdicts(stageVerdicts(f));
         if (inputs.comment === 'on-change' && !dockerfileHasChanges(f) && verdict?.result !== 'stop') {
@@ -150,7 +172,8 @@ export async function runDockerfileMode(inputs: Inputs, ctx: DockerfileModeConte
           continue;
         }
         const marker = `image-changelog:${stickyKey(inputs, f.path)}`;
-        const body = renderDockerfileMarkdown(f, { surface: 'comment', marker, fullReportHint: hint });
+        const rendered = renderDockerfileMarkdown(f, { surface: 'comment', marker, fullReportHint: hint });
+        const body = `${rendered.trimEnd()}\n${family}\n`;
         const outcome = await upsertStickyComment(
           octokit,
           { owner: refs.owner, repo: refs.repo, issueNumber: refs.number },
@@ -159,10 +182,24 @@ export async function runDockerfileMode(inputs: Inputs, ctx: DockerfileModeConte
         );
         if (outcome.action === 'denied' || outcome.action === 'skipped') {
           core.warning(`no pull request comment: ${outcome.reason}`);
+          refused = true;
           break; // the same token is refused for every file
         }
+        written.add(`<!-- ${marker} -->`);
         core.info(`${f.path}: comment ${outcome.action} (${outcome.id})`);
       }
+      if (refused) return;
+      const retired = await retireStickyComments(
+        octokit,
+        { owner: refs.owner, repo: refs.repo, issueNumber: refs.number },
+        family,
+        written,
+        (old) => retiredComment(old, family, refs.headSha),
+      );
+      if (retired.length > 0)
+        core.info(
+          `${retired.length} comment(s) on Dockerfiles this pull request no longer changes: updated to say so`,
+        );
     });
   }
 
