@@ -63,6 +63,56 @@ var init_version = __esm({
   }
 });
 
+// src/util/size.ts
+function parseSize(text) {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]+)?$/i.exec(text.trim());
+  const unit = SIZE_UNITS[(m?.[2] ?? "b").toLowerCase()];
+  if (m === null || unit === void 0) {
+    return {
+      ok: false,
+      expected: "a size like 512, 10MB or 1.5GiB (units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)"
+    };
+  }
+  return { ok: true, value: Math.round(Number(m[1]) * unit) };
+}
+var SIZE_UNITS;
+var init_size = __esm({
+  "src/util/size.ts"() {
+    "use strict";
+    SIZE_UNITS = {
+      b: 1,
+      kb: 1e3,
+      mb: 1e6,
+      gb: 1e9,
+      tb: 1e12,
+      kib: 1024,
+      mib: 1024 ** 2,
+      gib: 1024 ** 3,
+      tib: 1024 ** 4
+    };
+    __name(parseSize, "parseSize");
+  }
+});
+
+// src/util/cut-list.ts
+function cutList(items2, options = {}) {
+  const { max: max2 = LISTED_ITEMS, separator = ", " } = options;
+  if (items2.length === 0) return "none";
+  const shown = items2.slice(0, max2).map((item2) => item2.length > ITEM_CHARS ? `${item2.slice(0, ITEM_CHARS)}\u2026` : item2);
+  const rest = items2.length - shown.length;
+  const listed = shown.join(separator);
+  return rest > 0 ? `${listed} (and ${rest.toLocaleString("en-US")} more)` : listed;
+}
+var LISTED_ITEMS, ITEM_CHARS;
+var init_cut_list = __esm({
+  "src/util/cut-list.ts"() {
+    "use strict";
+    LISTED_ITEMS = 20;
+    ITEM_CHARS = 100;
+    __name(cutList, "cutList");
+  }
+});
+
 // src/util/error-codes.ts
 var init_error_codes = __esm({
   "src/util/error-codes.ts"() {
@@ -117,375 +167,6 @@ var init_errors = __esm({
     MAX_ERROR_LINE = 2e3;
     CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
     __name(safeLine, "safeLine");
-  }
-});
-
-// src/util/size.ts
-function parseSize(text) {
-  const m = /^(\d+(?:\.\d+)?)\s*([a-z]+)?$/i.exec(text.trim());
-  const unit = SIZE_UNITS[(m?.[2] ?? "b").toLowerCase()];
-  if (m === null || unit === void 0) {
-    return {
-      ok: false,
-      expected: "a size like 512, 10MB or 1.5GiB (units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)"
-    };
-  }
-  return { ok: true, value: Math.round(Number(m[1]) * unit) };
-}
-var SIZE_UNITS;
-var init_size = __esm({
-  "src/util/size.ts"() {
-    "use strict";
-    SIZE_UNITS = {
-      b: 1,
-      kb: 1e3,
-      mb: 1e6,
-      gb: 1e9,
-      tb: 1e12,
-      kib: 1024,
-      mib: 1024 ** 2,
-      gib: 1024 ** 3,
-      tib: 1024 ** 4
-    };
-    __name(parseSize, "parseSize");
-  }
-});
-
-// src/cli/args.ts
-import { parseArgs } from "node:util";
-function usageError(message) {
-  return new ImageChangelogError("USAGE", message, { hint: "see 'image-changelog --help'" });
-}
-function commonFlags(v) {
-  const flags = {
-    noCache: v["no-cache"] === true,
-    progress: v["no-progress"] !== true,
-    insecureRegistries: v["insecure-registry"] ?? []
-  };
-  if (typeof v.platform === "string") flags.platform = v.platform;
-  if (typeof v["cache-dir"] === "string") flags.cacheDir = v["cache-dir"];
-  if (typeof v.username === "string") flags.username = v.username;
-  if (typeof v.password === "string") flags.password = v.password;
-  if (typeof v["max-layer-size"] === "string")
-    flags.maxLayerBytes = sizeFlag("--max-layer-size", v["max-layer-size"]);
-  if (typeof v["max-capture-size"] === "string")
-    flags.maxCaptureBytes = sizeFlag("--max-capture-size", v["max-capture-size"]);
-  if (typeof v["max-entries"] === "string") flags.maxEntries = countFlag("--max-entries", v["max-entries"]);
-  if (typeof v["registry-timeout"] === "string")
-    flags.registryTimeoutMs = countFlag("--registry-timeout", v["registry-timeout"]) * 1e3;
-  return flags;
-}
-function sizeFlag(name, raw) {
-  const r = parseSize(raw);
-  if (!r.ok || r.value < 1)
-    throw usageError(`${name} expects ${r.ok ? "a positive size" : r.expected}, got '${raw}'`);
-  return r.value;
-}
-function countFlag(name, raw) {
-  if (!/^\d+$/.test(raw) || Number(raw) < 1)
-    throw usageError(`${name} expects a whole number above 0, got '${raw}'`);
-  return Number(raw);
-}
-function parseBuildArgs(items2, what2) {
-  const args = /* @__PURE__ */ new Map();
-  for (const item2 of items2) {
-    const eq = item2.indexOf("=");
-    const name = eq < 0 ? item2 : item2.slice(0, eq);
-    if (eq < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-      throw usageError(`${what2} expects NAME=VALUE, got '${item2}'`);
-    args.set(name, item2.slice(eq + 1));
-  }
-  return args;
-}
-function changelogFlags(v, surfaces) {
-  const format = v.format;
-  if (!FORMATS.includes(format)) throw usageError(`--format must be markdown, json or text, got '${format}'`);
-  const surface = v.surface;
-  if (!surfaces.includes(surface))
-    throw usageError(
-      `--surface must be ${surfaces.join(", ").replace(/, ([^,]*)$/, " or $1")}, got '${surface}'`
-    );
-  return {
-    format,
-    surface,
-    ...typeof v.output === "string" ? { output: v.output } : {},
-    exclude: v.exclude ?? [],
-    defaultExcludes: v["no-default-excludes"] !== true,
-    depth: parseDepth(v.depth),
-    ...typeof v.policy === "string" ? { policy: v.policy } : {},
-    exitCode: v["exit-code"] === true,
-    ...commonFlags(v)
-  };
-}
-function parseDepth(raw) {
-  if (raw === void 0) return 2;
-  if (raw === "all") return "all";
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 64) {
-    throw usageError(`--depth must be a whole number from 1 to 64 or 'all', got '${raw}'`);
-  }
-  return Number(raw);
-}
-function parse(argv2, options) {
-  try {
-    const r = parseArgs({
-      args: argv2,
-      options: { ...common, ...options },
-      allowPositionals: true,
-      strict: true
-    });
-    return { values: r.values, positionals: r.positionals };
-  } catch (err3) {
-    throw usageError(err3.message.split("\n")[0] ?? "bad arguments");
-  }
-}
-function parseCommand(argv2) {
-  const [cmd, ...rest] = argv2;
-  if (cmd === void 0 || cmd === "--help" || cmd === "-h" || cmd === "help") return { name: "help" };
-  if (cmd === "--version" || cmd === "-v" || cmd === "version") return { name: "version" };
-  if (cmd === "inspect") {
-    const { values: v, positionals } = parse(rest, {
-      json: { type: "boolean", default: false },
-      output: { type: "string", short: "o" }
-    });
-    if (v.help) return { name: "help", topic: "inspect" };
-    if (positionals.length !== 1) throw usageError(`inspect takes one IMAGE, got ${positionals.length}`);
-    return {
-      name: "inspect",
-      image: positionals[0],
-      json: v.json === true,
-      ...typeof v.output === "string" ? { output: v.output } : {},
-      ...commonFlags(v)
-    };
-  }
-  if (cmd === "diff") {
-    const { values: v, positionals } = parse(rest, {
-      ...changelogOptions,
-      "first-release": { type: "boolean", default: false }
-    });
-    if (v.help) return { name: "help", topic: "diff" };
-    const first = v["first-release"] === true;
-    if (first ? positionals.length !== 1 : positionals.length !== 2) {
-      throw usageError(
-        first ? "diff --first-release takes one image: NEW" : `diff takes two images, OLD and NEW; got ${positionals.length}`
-      );
-    }
-    return {
-      name: "diff",
-      ...first ? {} : { previous: positionals[0] },
-      image: positionals[positionals.length - 1],
-      ...changelogFlags(v, ["comment", "summary", "release"])
-    };
-  }
-  if (cmd === "dockerfile-diff") {
-    const { values: v, positionals } = parse(rest, {
-      "build-arg": { type: "string", multiple: true, default: [] },
-      ...changelogOptions
-    });
-    if (v.help) return { name: "help", topic: "dockerfile-diff" };
-    if (positionals.length !== 2)
-      throw usageError(
-        `dockerfile-diff takes two files, OLD_DOCKERFILE and NEW_DOCKERFILE; got ${positionals.length}`
-      );
-    return {
-      name: "dockerfile-diff",
-      oldDockerfile: positionals[0],
-      newDockerfile: positionals[1],
-      buildArgs: parseBuildArgs(v["build-arg"] ?? [], "--build-arg"),
-      ...changelogFlags(v, ["comment", "summary"])
-    };
-  }
-  if (cmd === "policy") {
-    const [sub, ...args] = rest;
-    if (sub !== "check")
-      throw usageError(`unknown policy subcommand '${sub ?? ""}': use 'policy check POLICY [OLD NEW]'`);
-    const { values: v, positionals } = parse(args, {
-      json: { type: "boolean", default: false },
-      "first-release": { type: "boolean", default: false }
-    });
-    if (v.help) return { name: "help", topic: "policy" };
-    const [policy, ...imgs] = positionals;
-    if (policy === void 0) throw usageError('policy check needs a POLICY file (or "recommended")');
-    const first = v["first-release"] === true;
-    if (!(imgs.length === 0 || first && imgs.length === 1 || !first && imgs.length === 2)) {
-      throw usageError("policy check takes POLICY, then either OLD NEW, or --first-release NEW");
-    }
-    return {
-      name: "policy-check",
-      policy,
-      ...imgs.length === 2 ? { previous: imgs[0], image: imgs[1] } : imgs.length === 1 ? { image: imgs[0] } : {},
-      json: v.json === true,
-      ...commonFlags(v)
-    };
-  }
-  throw usageError(`unknown command '${cmd}'`);
-}
-var FORMATS, USAGE, common, changelogOptions;
-var init_args = __esm({
-  "src/cli/args.ts"() {
-    "use strict";
-    init_errors();
-    init_size();
-    FORMATS = ["markdown", "json", "text"];
-    USAGE = `Usage:
-  image-changelog inspect IMAGE [--json] [--output FILE]
-  image-changelog diff OLD NEW [--format markdown|json|text] [--output FILE] [--exclude GLOB]...
-                           [--no-default-excludes] [--depth N|all] [--policy FILE] [--exit-code]
-  image-changelog diff --first-release NEW ...        (no previous image)
-  image-changelog dockerfile-diff OLD_DOCKERFILE NEW_DOCKERFILE [--build-arg K=V]... [--format ...]
-                           [--output FILE] [--policy FILE] [--exit-code] [--exclude GLOB]... [--depth N|all]
-                           (compares the base images of every stage whose FROM changed, final stage first)
-  image-changelog policy check POLICY [OLD NEW | --first-release NEW]
-  image-changelog --version | --help
-
-IMAGE: oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF], docker-daemon:NAME[:TAG],
-       docker://REGISTRY/REPO[:TAG|@DIGEST], REGISTRY/REPO[:TAG], or a path (auto-detected).
-
-Common options:
-  --platform OS/ARCH[/VARIANT]   pick one platform of a multi-platform image (default: the only one, else this host's)
-  --cache-dir DIR                layer index cache (default: $XDG_CACHE_HOME/image-changelog or ~/.cache/image-changelog)
-  --no-cache                     do not read or write the layer index cache
-  --no-progress                  no progress display (it only shows on a terminal anyway)
-  --username U --password P      registry credentials (else ~/.docker/config.json; or REGISTRY_USERNAME/REGISTRY_PASSWORD)
-  --insecure-registry HOST       allow plain HTTP for HOST (loopback registries always may)
-  --max-layer-size SIZE          stop reading a layer past this uncompressed size (default 64GiB)
-  --max-entries N                stop reading a layer with more entries (default 2000000)
-  --max-capture-size SIZE        largest package database kept in memory (default 256MiB)
-  --registry-timeout SECONDS     a registry request fails when no byte arrives for this long (default 30)
-
-Exit codes: 0 done; 1 changes found (only with --exit-code); 2 the policy says stop; 3 error.`;
-    common = {
-      platform: { type: "string" },
-      "cache-dir": { type: "string" },
-      "no-cache": { type: "boolean", default: false },
-      "no-progress": { type: "boolean", default: false },
-      "insecure-registry": { type: "string", multiple: true, default: [] },
-      username: { type: "string" },
-      password: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-      "max-layer-size": { type: "string" },
-      "max-entries": { type: "string" },
-      "max-capture-size": { type: "string" },
-      "registry-timeout": { type: "string" }
-    };
-    __name(usageError, "usageError");
-    __name(commonFlags, "commonFlags");
-    __name(sizeFlag, "sizeFlag");
-    __name(countFlag, "countFlag");
-    __name(parseBuildArgs, "parseBuildArgs");
-    changelogOptions = {
-      format: { type: "string", short: "f", default: "markdown" },
-      surface: { type: "string", default: "summary" },
-      output: { type: "string", short: "o" },
-      exclude: { type: "string", multiple: true, default: [] },
-      "no-default-excludes": { type: "boolean", default: false },
-      depth: { type: "string" },
-      policy: { type: "string" },
-      "exit-code": { type: "boolean", default: false }
-    };
-    __name(changelogFlags, "changelogFlags");
-    __name(parseDepth, "parseDepth");
-    __name(parse, "parse");
-    __name(parseCommand, "parseCommand");
-  }
-});
-
-// src/cli/help.ts
-function helpText(_topic) {
-  return USAGE;
-}
-var init_help = __esm({
-  "src/cli/help.ts"() {
-    "use strict";
-    init_args();
-    __name(helpText, "helpText");
-  }
-});
-
-// src/cli/progress.ts
-var Progress;
-var init_progress = __esm({
-  "src/cli/progress.ts"() {
-    "use strict";
-    Progress = class _Progress {
-      constructor(stream2, enabled) {
-        this.stream = stream2;
-        this.enabled = enabled;
-      }
-      stream;
-      enabled;
-      static {
-        __name(this, "Progress");
-      }
-      active = false;
-      phase = "";
-      static for(stream2, wanted) {
-        return new _Progress(stream2, wanted && stream2.isTTY === true && !process.env.CI);
-      }
-      onPhase = /* @__PURE__ */ __name((phase, detail) => {
-        this.phase = `${phase}: ${detail}`;
-        this.draw(this.phase);
-      }, "onPhase");
-      onLayer = /* @__PURE__ */ __name((p) => {
-        this.draw(`${this.phase}  ${p.done}/${p.total} indexed${p.cached ? ` (${p.cached} from cache)` : ""}`);
-      }, "onLayer");
-      draw(text) {
-        if (!this.enabled) return;
-        const width = Math.max(20, (this.stream.columns || 80) - 1);
-        const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
-        this.stream.write(`\r\x1B[K${clean.length > width ? `${clean.slice(0, width - 1)}\u2026` : clean}`);
-        this.active = true;
-      }
-      done() {
-        if (this.active) this.stream.write("\r\x1B[K");
-        this.active = false;
-      }
-    };
-  }
-});
-
-// src/util/atomic-write.ts
-import { randomBytes } from "node:crypto";
-import { mkdir, rename, stat, unlink, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
-async function writeFileAtomic(path, data) {
-  const existing2 = await stat(path).catch(() => void 0);
-  if (existing2 && !existing2.isFile()) {
-    await writeFile(path, data);
-    return;
-  }
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (err3) {
-    await unlink(tmp).catch(() => void 0);
-    throw err3;
-  }
-}
-var init_atomic_write = __esm({
-  "src/util/atomic-write.ts"() {
-    "use strict";
-    __name(writeFileAtomic, "writeFileAtomic");
-  }
-});
-
-// src/util/cut-list.ts
-function cutList(items2, options = {}) {
-  const { max: max2 = LISTED_ITEMS, separator = ", " } = options;
-  if (items2.length === 0) return "none";
-  const shown = items2.slice(0, max2).map((item2) => item2.length > ITEM_CHARS ? `${item2.slice(0, ITEM_CHARS)}\u2026` : item2);
-  const rest = items2.length - shown.length;
-  const listed = shown.join(separator);
-  return rest > 0 ? `${listed} (and ${rest.toLocaleString("en-US")} more)` : listed;
-}
-var LISTED_ITEMS, ITEM_CHARS;
-var init_cut_list = __esm({
-  "src/util/cut-list.ts"() {
-    "use strict";
-    LISTED_ITEMS = 20;
-    ITEM_CHARS = 100;
-    __name(cutList, "cutList");
   }
 });
 
@@ -724,19 +405,19 @@ var init_entry_table = __esm({
       /** The columns trimmed to `length` (views, not copies), for serialisation. */
       columns() {
         const c = this.cols;
-        const n2 = c.length;
+        const n = c.length;
         return {
           ...c,
-          types: c.types.subarray(0, n2),
-          flags: c.flags.subarray(0, n2),
-          modes: c.modes.subarray(0, n2),
-          uids: c.uids.subarray(0, n2),
-          gids: c.gids.subarray(0, n2),
-          sizes: c.sizes.subarray(0, n2),
-          mtimes: c.mtimes.subarray(0, n2),
-          sha256: c.sha256.subarray(0, n2 * SHA256_BYTES),
-          md5: c.md5?.subarray(0, n2 * MD5_BYTES) ?? null,
-          sha1: c.sha1?.subarray(0, n2 * SHA1_BYTES) ?? null
+          types: c.types.subarray(0, n),
+          flags: c.flags.subarray(0, n),
+          modes: c.modes.subarray(0, n),
+          uids: c.uids.subarray(0, n),
+          gids: c.gids.subarray(0, n),
+          sizes: c.sizes.subarray(0, n),
+          mtimes: c.mtimes.subarray(0, n),
+          sha256: c.sha256.subarray(0, n * SHA256_BYTES),
+          md5: c.md5?.subarray(0, n * MD5_BYTES) ?? null,
+          sha1: c.sha1?.subarray(0, n * SHA1_BYTES) ?? null
         };
       }
       /** Append one entry; returns its row. */
@@ -926,10 +607,10 @@ var init_entry_table = __esm({
       /** Approximate bytes held, for the README's per-file figures and the bench. */
       byteLength() {
         const c = this.cols;
-        let n2 = c.types.length * (1 + 1 + 4 + 4 + 4 + 8 + 8 + SHA256_BYTES);
-        if (c.md5) n2 += c.md5.length + (c.sha1?.length ?? 0);
-        for (const p of c.paths) n2 += 16 + p.length;
-        return n2;
+        let n = c.types.length * (1 + 1 + 4 + 4 + 4 + 8 + 8 + SHA256_BYTES);
+        if (c.md5) n += c.md5.length + (c.sha1?.length ?? 0);
+        for (const p of c.paths) n += 16 + p.length;
+        return n;
       }
       /** Drop the spare capacity once the layer is read (up to half the columns' bytes). */
       trim() {
@@ -940,25 +621,25 @@ var init_entry_table = __esm({
       }
       resize(cap) {
         const old = this.cols;
-        const n2 = old.length;
+        const n = old.length;
         const c = emptyColumns(cap);
-        c.length = n2;
+        c.length = n;
         c.paths = old.paths;
-        c.types.set(old.types.subarray(0, n2));
-        c.flags.set(old.flags.subarray(0, n2));
-        c.modes.set(old.modes.subarray(0, n2));
-        c.uids.set(old.uids.subarray(0, n2));
-        c.gids.set(old.gids.subarray(0, n2));
-        c.sizes.set(old.sizes.subarray(0, n2));
-        c.mtimes.set(old.mtimes.subarray(0, n2));
-        c.sha256.set(old.sha256.subarray(0, n2 * SHA256_BYTES));
+        c.types.set(old.types.subarray(0, n));
+        c.flags.set(old.flags.subarray(0, n));
+        c.modes.set(old.modes.subarray(0, n));
+        c.uids.set(old.uids.subarray(0, n));
+        c.gids.set(old.gids.subarray(0, n));
+        c.sizes.set(old.sizes.subarray(0, n));
+        c.mtimes.set(old.mtimes.subarray(0, n));
+        c.sha256.set(old.sha256.subarray(0, n * SHA256_BYTES));
         if (old.md5) {
           c.md5 = new Uint8Array(cap * MD5_BYTES);
-          c.md5.set(old.md5.subarray(0, n2 * MD5_BYTES));
+          c.md5.set(old.md5.subarray(0, n * MD5_BYTES));
         }
         if (old.sha1) {
           c.sha1 = new Uint8Array(cap * SHA1_BYTES);
-          c.sha1.set(old.sha1.subarray(0, n2 * SHA1_BYTES));
+          c.sha1.set(old.sha1.subarray(0, n * SHA1_BYTES));
         }
         c.links = old.links;
         c.devices = old.devices;
@@ -975,8 +656,8 @@ var init_entry_table = __esm({
 });
 
 // src/cache/layer-index-cache.ts
-import { createHash, randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir2, open, readFile, readdir, rename as rename2, stat as stat2, unlink as unlink2, utimes } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, open, readFile, readdir, rename, stat, unlink, utimes } from "node:fs/promises";
 import { join } from "node:path";
 function captureSpecKey(spec) {
   const h = createHash("sha256");
@@ -1034,26 +715,26 @@ function deserializeLayerIndex(file) {
   } catch {
     return void 0;
   }
-  const n2 = m.count;
+  const n = m.count;
   const r = new SectionReader(body, metaEnd + 1);
-  const sizes = r.typed(Float64Array, n2 * 8);
-  const mtimes = r.typed(Float64Array, n2 * 8);
-  const modes = r.typed(Uint32Array, n2 * 4);
-  const uids = r.typed(Uint32Array, n2 * 4);
-  const gids = r.typed(Uint32Array, n2 * 4);
-  const sha256 = r.typed(Uint8Array, n2 * 32);
-  const types = r.typed(Uint8Array, n2);
-  const flags = r.typed(Uint8Array, n2);
-  const md5 = m.digests ? r.typed(Uint8Array, n2 * 16) : null;
-  const sha1 = m.digests ? r.typed(Uint8Array, n2 * 20) : null;
+  const sizes = r.typed(Float64Array, n * 8);
+  const mtimes = r.typed(Float64Array, n * 8);
+  const modes = r.typed(Uint32Array, n * 4);
+  const uids = r.typed(Uint32Array, n * 4);
+  const gids = r.typed(Uint32Array, n * 4);
+  const sha256 = r.typed(Uint8Array, n * 32);
+  const types = r.typed(Uint8Array, n);
+  const flags = r.typed(Uint8Array, n);
+  const md5 = m.digests ? r.typed(Uint8Array, n * 16) : null;
+  const sha1 = m.digests ? r.typed(Uint8Array, n * 20) : null;
   const pathBytes = r.bytes(m.pathBytes);
   if (!sizes || !mtimes || !modes || !uids || !gids || !sha256 || !types || !flags || !pathBytes)
     return void 0;
   if (md5 === void 0 || sha1 === void 0) return void 0;
-  const paths = n2 === 0 ? [] : pathBytes.toString("utf8").split("\0");
-  if (paths.length !== n2) return void 0;
+  const paths = n === 0 ? [] : pathBytes.toString("utf8").split("\0");
+  if (paths.length !== n) return void 0;
   const entries = EntryTable.fromColumns({
-    length: n2,
+    length: n,
     paths,
     types,
     flags,
@@ -1150,10 +831,13 @@ var init_layer_index_cache = __esm({
         __name(this, "DiskLayerIndexCache");
       }
       stats = { hits: 0, misses: 0, corrupt: 0, writes: 0, evicted: 0 };
+      /** The capture spec the cached indexes were read with (the reader must use this same one). */
+      spec;
       dir;
       specKey;
       maxBytes;
       constructor(dir, spec, options = {}) {
+        this.spec = spec;
         this.dir = dir;
         this.specKey = captureSpecKey(spec);
         this.maxBytes = options.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;
@@ -1176,7 +860,7 @@ var init_layer_index_cache = __esm({
         if (!index || index.diffID !== diffID) {
           this.stats.corrupt++;
           this.stats.misses++;
-          await unlink2(file).catch(() => void 0);
+          await unlink(file).catch(() => void 0);
           return void 0;
         }
         this.stats.hits++;
@@ -1185,31 +869,31 @@ var init_layer_index_cache = __esm({
         return index;
       }
       async put(index) {
-        await mkdir2(this.dir, { recursive: true });
+        await mkdir(this.dir, { recursive: true });
         const parts = serializeLayerIndex(index);
         const file = this.file(index.diffID);
-        const tmp = `${file}.${randomBytes2(6).toString("hex")}.tmp`;
+        const tmp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
         await writeParts(tmp, parts);
-        await rename2(tmp, file);
+        await rename(tmp, file);
         this.stats.writes++;
         await this.evict();
       }
       /** Remove least-recently-used entries until the directory fits its bound. */
       async evict() {
-        const names2 = await readdir(this.dir).catch(() => []);
+        const names3 = await readdir(this.dir).catch(() => []);
         const files = await Promise.all(
-          names2.filter((n2) => n2.endsWith(".idx")).map(async (n2) => {
-            const s = await stat2(join(this.dir, n2)).catch(() => void 0);
-            return s ? { path: join(this.dir, n2), size: s.size, mtime: s.mtimeMs } : void 0;
+          names3.filter((n) => n.endsWith(".idx")).map(async (n) => {
+            const s = await stat(join(this.dir, n)).catch(() => void 0);
+            return s ? { path: join(this.dir, n), size: s.size, mtime: s.mtimeMs } : void 0;
           })
         );
         const live = files.filter((f) => f !== void 0);
-        let total = live.reduce((n2, f) => n2 + f.size, 0);
+        let total = live.reduce((n, f) => n + f.size, 0);
         if (total <= this.maxBytes) return;
         live.sort((a, b) => a.mtime - b.mtime);
         for (const f of live) {
           if (total <= this.maxBytes) break;
-          await unlink2(f.path).catch(() => void 0);
+          await unlink(f.path).catch(() => void 0);
           total -= f.size;
           this.stats.evicted++;
         }
@@ -1253,19 +937,19 @@ var init_esm = __esm({
         s = 0;
       if (e == null || e > v.length)
         e = v.length;
-      var n2 = new u8(e - s);
-      n2.set(v.subarray(s, e));
-      return n2;
+      var n = new u8(e - s);
+      n.set(v.subarray(s, e));
+      return n;
     }, "slc");
-    fill = /* @__PURE__ */ __name(function(v, n2, s, e) {
+    fill = /* @__PURE__ */ __name(function(v, n, s, e) {
       if (u8.prototype.fill)
-        return u8.prototype.fill.call(v, n2, s, e);
+        return u8.prototype.fill.call(v, n, s, e);
       if (s == null || s < 0)
         s = 0;
       if (e == null || e > v.length)
         e = v.length;
       for (; s < e; ++s)
-        v[s] = n2;
+        v[s] = n;
       return v;
     }, "fill");
     cpw = /* @__PURE__ */ __name(function(v, t, s, e) {
@@ -1296,9 +980,9 @@ var init_esm = __esm({
         throw e;
       return e;
     }, "err");
-    rb = /* @__PURE__ */ __name(function(d, b, n2) {
+    rb = /* @__PURE__ */ __name(function(d, b, n) {
       var i2 = 0, o = 0;
-      for (; i2 < n2; ++i2)
+      for (; i2 < n; ++i2)
         o |= d[b++] << (i2 << 3);
       return o;
     }, "rb");
@@ -1964,8 +1648,8 @@ function parseDpkgMd5sums(text) {
 function parseDpkgConffilesList(text) {
   const out = [];
   for (const line of lines(text)) {
-    const words3 = line.trim().split(/\s+/);
-    const path = normaliseDpkgPath(words3[words3.length - 1] ?? "");
+    const words4 = line.trim().split(/\s+/);
+    const path = normaliseDpkgPath(words4[words4.length - 1] ?? "");
     if (path !== void 0) out.push(path);
   }
   return out;
@@ -2383,14 +2067,14 @@ var init_esm2 = __esm({
               if (s < 16) {
                 ldt[i2++] = s;
               } else {
-                var c = 0, n2 = 0;
+                var c = 0, n = 0;
                 if (s == 16)
-                  n2 = 3 + bits(dat, pos, 3), pos += 2, c = ldt[i2 - 1];
+                  n = 3 + bits(dat, pos, 3), pos += 2, c = ldt[i2 - 1];
                 else if (s == 17)
-                  n2 = 3 + bits(dat, pos, 7), pos += 3;
+                  n = 3 + bits(dat, pos, 7), pos += 3;
                 else if (s == 18)
-                  n2 = 11 + bits(dat, pos, 127), pos += 7;
-                while (n2--)
+                  n = 11 + bits(dat, pos, 127), pos += 7;
+                while (n--)
                   ldt[i2++] = c;
               }
             }
@@ -2500,8 +2184,8 @@ var init_esm2 = __esm({
         if (!this.p.length)
           this.p = c;
         else if (c.length) {
-          var n2 = new u82(this.p.length + c.length);
-          n2.set(this.p), n2.set(c, this.p.length), this.p = n2;
+          var n = new u82(this.p.length + c.length);
+          n.set(this.p), n.set(c, this.p.length), this.p = n;
         }
       };
       Inflate2.prototype.c = function(final) {
@@ -2568,7 +2252,7 @@ var init_debian_changelog_probe = __esm({
     init_esm2();
     DEBIAN_CHANGELOG_PROBE_ID = "debian-changelog";
     HEAD_BYTES = 64 * 1024;
-    PATH = /^usr\/share\/doc\/[^/]+\/changelog\.Debian(?:\.[^/]+)?(?:\.gz)?$/;
+    PATH = /^usr\/share\/doc\/[^/]+\/(?:changelog\.Debian(?:\.[^/]+)?(?:\.gz)?|changelog\.gz)$/;
     HeadCollector = class {
       static {
         __name(this, "HeadCollector");
@@ -2636,7 +2320,7 @@ var init_debian_changelog_probe = __esm({
     };
     debianChangelogProbe = {
       id: DEBIAN_CHANGELOG_PROBE_ID,
-      version: 1,
+      version: 2,
       options: `head=${HEAD_BYTES}`,
       matches: /* @__PURE__ */ __name((path, size2) => size2 > 0 && PATH.test(path), "matches"),
       start: /* @__PURE__ */ __name((path) => path.endsWith(".gz") ? new GzipHeadRun() : new PlainHeadRun(), "start")
@@ -2744,9 +2428,11 @@ var init_debian_changelog = __esm({
 function debianChangelogOf(ctx, pkg) {
   const dir = docDirectory(ctx, `${DOC}${pkg.name}`);
   if (dir === void 0) return void 0;
-  const main2 = headAt(ctx, `${dir}/changelog.Debian.gz`) ?? headAt(ctx, `${dir}/changelog.Debian`);
+  const debian = headAt(ctx, `${dir}/changelog.Debian.gz`) ?? headAt(ctx, `${dir}/changelog.Debian`);
+  const main2 = debian ?? headAt(ctx, `${dir}/changelog.gz`);
   if (main2 === void 0) return void 0;
   const parsed = parseDebianChangelog(main2.head.text, { complete: main2.head.complete });
+  if (debian === void 0 && parsed.entries.length === 0) return void 0;
   const entries = [];
   let truncated = parsed.truncated;
   const binNmu = pkg.arch ? headAt(ctx, `${dir}/changelog.Debian.${pkg.arch}.gz`) : void 0;
@@ -2825,6 +2511,16 @@ function parseControlStanzas(text) {
   }, "flushContinuation");
   let lineNo = 0;
   for (let start = 0; start < text.length; ) {
+    if (text.charCodeAt(start) === 10) {
+      flushContinuation();
+      current = void 0;
+      lastField = void 0;
+      let next = start;
+      while (next < text.length && text.charCodeAt(next) === 10) next++;
+      lineNo += next - start;
+      start = next;
+      continue;
+    }
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
     const lineStart = start;
@@ -2964,22 +2660,20 @@ var init_dpkg_status = __esm({
 });
 
 // src/catalog/os/dpkg.ts
-function layerOf(ctx, path) {
-  return ctx.tree.captured.get(path)?.layer ?? ctx.tree.entries.get(path)?.layer ?? 0;
-}
 function catalogDpkg(ctx) {
   const packages = [];
   const problems = [];
   const seen = /* @__PURE__ */ new Set();
   const seenNames = /* @__PURE__ */ new Set();
   const problem = /* @__PURE__ */ __name((code, path, message) => {
-    problems.push({ code, path, layer: layerOf(ctx, path), message });
+    const layer = ctx.file(path)?.layer;
+    problems.push({ code, path, ...layer !== void 0 ? { layer } : {}, message });
   }, "problem");
-  const diversionsText = ctx.read(DIVERSIONS);
-  const diversions = diversionsText ? parseDpkgDiversions(diversionsText.toString("utf8")) : [];
-  const statusText = ctx.read(DPKG_STATUS_PATH);
-  if (statusText) {
-    const parsed = parseDpkgStatus(statusText.toString("utf8"));
+  const diversionsFile = ctx.file(DIVERSIONS);
+  const diversions = diversionsFile ? parseDpkgDiversions(diversionsFile.content.toString("utf8")) : [];
+  const status = ctx.file(DPKG_STATUS_PATH);
+  if (status) {
+    const parsed = parseDpkgStatus(status.content.toString("utf8"));
     for (const e of parsed.errors)
       problem("DPKG_STATUS_SYNTAX", DPKG_STATUS_PATH, `line ${e.line}: ${e.message}`);
     const unconfigured = [];
@@ -2998,7 +2692,7 @@ function catalogDpkg(ctx) {
       seenNames.add(record.name);
       const files = infoFiles(ctx, record, diversions);
       if (!files.hasList) withoutList.push(record.name);
-      packages.push(toPackage(record, DPKG_STATUS_PATH, layerOf(ctx, DPKG_STATUS_PATH), files.files));
+      packages.push(toPackage(record, status, files.files));
     }
     if (unconfigured.length > 0) {
       problem("DPKG_NOT_INSTALLED", DPKG_STATUS_PATH, `not counted as installed: ${named(unconfigured)}`);
@@ -3011,8 +2705,9 @@ function catalogDpkg(ctx) {
       );
     }
   }
-  for (const path of statusDFiles(ctx)) {
-    const parsed = parseDpkgStatus((ctx.read(path) ?? Buffer.alloc(0)).toString("utf8"));
+  for (const stanza of statusDFiles(ctx)) {
+    const path = stanza.path;
+    const parsed = parseDpkgStatus(stanza.content.toString("utf8"));
     for (const e of parsed.errors) problem("DPKG_STATUS_SYNTAX", path, `line ${e.line}: ${e.message}`);
     for (const record of parsed.records) {
       if (record.status && !isInstalled(record)) continue;
@@ -3028,15 +2723,15 @@ function catalogDpkg(ctx) {
         digest: { algorithm: "md5", value: md5 }
       }));
       addConffiles(files, record.conffiles, []);
-      packages.push(toPackage(record, path, layerOf(ctx, path), divert(files, diversions, record.name)));
+      packages.push(toPackage(record, stanza, divert(files, diversions, record.name)));
     }
   }
-  const manifest = ctx.read(CHISEL_MANIFEST_PATH);
+  const manifest = ctx.file(CHISEL_MANIFEST_PATH);
   if (manifest) {
     try {
-      const parsed = parseChiselManifest(manifest);
+      const parsed = parseChiselManifest(manifest.content);
       for (const e of parsed.errors) problem("CHISEL_MANIFEST_SYNTAX", CHISEL_MANIFEST_PATH, e);
-      const layer = layerOf(ctx, CHISEL_MANIFEST_PATH);
+      const layer = manifest.layer;
       for (const c of parsed.packages) {
         if (seenNames.has(c.name)) continue;
         const pkg = {
@@ -3068,9 +2763,9 @@ function catalogDpkg(ctx) {
 }
 function alternativeLinkGlobs(ctx) {
   const globs2 = /* @__PURE__ */ new Set();
-  for (const path of ctx.capturedPaths()) {
+  for (const { path, content } of ctx.files) {
     if (!path.startsWith(ALTERNATIVES) || path.slice(ALTERNATIVES.length).includes("/")) continue;
-    for (const link of parseAlternativeLinks((ctx.read(path) ?? Buffer.alloc(0)).toString("utf8"))) {
+    for (const link of parseAlternativeLinks(content.toString("utf8"))) {
       const escaped = link.replace(/[\\*?[\]{}()!+@|]/g, "\\$&");
       globs2.add(escaped);
       if (/^(bin|sbin|lib|lib32|lib64|libx32)\//.test(escaped)) globs2.add(`usr/${escaped}`);
@@ -3078,17 +2773,17 @@ function alternativeLinkGlobs(ctx) {
   }
   return [...globs2].sort();
 }
-function named(names2) {
-  const more = names2.length > MAX_NAMED ? ` and ${names2.length - MAX_NAMED} more` : "";
-  return names2.slice(0, MAX_NAMED).join(", ") + more;
+function named(names3) {
+  const more = names3.length > MAX_NAMED ? ` and ${names3.length - MAX_NAMED} more` : "";
+  return names3.slice(0, MAX_NAMED).join(", ") + more;
 }
-function toPackage(record, location, layer, files) {
+function toPackage(record, from, files) {
   const pkg = {
     ecosystem: "dpkg",
     name: record.name,
     version: record.version,
-    location,
-    layer,
+    location: from.path,
+    layer: from.layer,
     files,
     source: record.source
   };
@@ -3103,8 +2798,8 @@ function infoBases(record) {
 function infoFiles(ctx, record, diversions) {
   const read = /* @__PURE__ */ __name((ext) => {
     for (const base2 of infoBases(record)) {
-      const content = ctx.read(`${INFO}${base2}.${ext}`);
-      if (content) return content.toString("utf8");
+      const file = ctx.file(`${INFO}${base2}.${ext}`);
+      if (file) return file.content.toString("utf8");
     }
     return void 0;
   }, "read");
@@ -3152,14 +2847,14 @@ function divert(files, diversions, pkg) {
   });
 }
 function statusDFiles(ctx) {
-  return ctx.capturedPaths().filter(
-    (p) => p.startsWith(STATUS_D) && !p.slice(STATUS_D.length).includes("/") && !p.endsWith(".md5sums")
+  return ctx.files.filter(
+    ({ path: p }) => p.startsWith(STATUS_D) && !p.slice(STATUS_D.length).includes("/") && !p.endsWith(".md5sums")
   );
 }
 function statusDMd5sums(ctx, stanzaPath, name) {
   for (const path of [`${stanzaPath}.md5sums`, `${STATUS_D}${name}.md5sums`]) {
-    const content = ctx.read(path);
-    if (content) return { path, ...parseDpkgMd5sums(content.toString("utf8")) };
+    const file = ctx.file(path);
+    if (file) return { path, ...parseDpkgMd5sums(file.content.toString("utf8")) };
   }
   return { path: stanzaPath, sums: /* @__PURE__ */ new Map(), badLines: 0 };
 }
@@ -3217,7 +2912,6 @@ var init_dpkg = __esm({
       ],
       catalog: catalogDpkg
     };
-    __name(layerOf, "layerOf");
     keyOf = /* @__PURE__ */ __name((name, arch) => `${name}:${arch ?? ""}`, "keyOf");
     __name(catalogDpkg, "catalogDpkg");
     __name(alternativeLinkGlobs, "alternativeLinkGlobs");
@@ -3374,19 +3068,19 @@ function parseApkInstalled(text) {
 }
 function catalogApk(ctx) {
   const problems = [];
-  const found = APK_DB_PATHS.filter((p) => ctx.read(p) !== void 0);
-  const chosen = found[0];
-  if (!chosen) return { packages: [], problems };
-  const layer = ctx.tree.captured.get(chosen)?.layer ?? 0;
+  const found = APK_DB_PATHS.map((p) => ctx.file(p)).filter((f) => f !== void 0);
+  const db = found[0];
+  if (!db) return { packages: [], problems };
+  const { path: chosen, layer } = db;
   for (const other of found.slice(1)) {
     problems.push({
       code: "APKDB_IGNORED",
-      path: other,
-      layer: ctx.tree.captured.get(other)?.layer ?? 0,
-      message: `apk database ${other} not read: ${chosen} is the one apk uses`
+      path: other.path,
+      layer: other.layer,
+      message: `apk database ${other.path} not read: ${chosen} is the one apk uses`
     });
   }
-  const parsed = parseApkInstalled((ctx.read(chosen) ?? Buffer.alloc(0)).toString("utf8"));
+  const parsed = parseApkInstalled(db.content.toString("utf8"));
   for (const e of parsed.errors) {
     problems.push({
       code: "APKDB_SYNTAX",
@@ -3851,20 +3545,20 @@ var init_header = __esm({
           end <= this.bytes.byteLength,
           `tag ${tag}: ${entry.count} values at offset ${entry.offset} run past the data`
         );
-        const count2 = Math.min(entry.count, limit);
-        const out = new Array(count2);
-        for (let i2 = 0; i2 < count2; i2++) out[i2] = read(entry.offset + i2 * width);
+        const count3 = Math.min(entry.count, limit);
+        const out = new Array(count3);
+        for (let i2 = 0; i2 < count3; i2++) out[i2] = read(entry.offset + i2 * width);
         return out;
       }
       /** `count` NUL-terminated strings starting at the entry's offset, each ending inside the data. */
-      readStrings(entry, count2) {
+      readStrings(entry, count3) {
         check(
-          count2 <= this.bytes.byteLength - entry.offset,
-          `tag ${entry.tag} claims ${count2} strings in ${this.bytes.byteLength - entry.offset} bytes`
+          count3 <= this.bytes.byteLength - entry.offset,
+          `tag ${entry.tag} claims ${count3} strings in ${this.bytes.byteLength - entry.offset} bytes`
         );
-        const out = new Array(count2);
+        const out = new Array(count3);
         let at = entry.offset;
-        for (let i2 = 0; i2 < count2; i2++) {
+        for (let i2 = 0; i2 < count3; i2++) {
           const nul = this.bytes.indexOf(0, at);
           if (nul < 0)
             throw new RpmFormatError(`tag ${entry.tag}: string ${i2} is not NUL-terminated within the data`);
@@ -3890,12 +3584,12 @@ function readRpmChangelog(header2, path, warnings) {
   }
   const want = Math.min(total, MAX_ENTRIES);
   const times = header2.uint32Array(RpmTag.CHANGELOGTIME, want) ?? [];
-  const names2 = header2.stringArray(RpmTag.CHANGELOGNAME, want) ?? [];
+  const names3 = header2.stringArray(RpmTag.CHANGELOGNAME, want) ?? [];
   const texts = header2.stringArray(RpmTag.CHANGELOGTEXT, want) ?? [];
   const entries = [];
   let chars = 0;
   for (let i2 = 0; i2 < want && chars < MAX_CHANGELOG_CHARS; i2++) {
-    const author = names2[i2] ?? "";
+    const author = names3[i2] ?? "";
     const entry = { author, time: times[i2] ?? 0, text: boundEntryText(texts[i2] ?? "") };
     const version2 = versionOfAuthorLine(author);
     if (version2 !== void 0) entry.version = version2;
@@ -3907,9 +3601,11 @@ function readRpmChangelog(header2, path, warnings) {
   return changelog;
 }
 function versionOfAuthorLine(author) {
-  const m = /(?:>|\s-|^-)\s*\[?((?:\d+:)?\d[^\s\]]*)\]?\s*$/.exec(author) ?? /\s((?:\d+:)?\d[\w.+~^:-]*-[\w.+~^]+)\s*$/.exec(author);
+  const tail = author.length > MAX_AUTHOR_TAIL ? `x${author.slice(-MAX_AUTHOR_TAIL)}` : author;
+  const m = /(?:>|\s-|^-)\s*\[?((?:\d+:)?\d[^\s\]]*)\]?\s*$/.exec(tail) ?? /\s((?:\d+:)?\d[\w.+~^:-]*-[\w.+~^]+)\s*$/.exec(tail);
   return m?.[1];
 }
+var MAX_AUTHOR_TAIL;
 var init_changelog = __esm({
   "src/catalog/os/rpm/changelog.ts"() {
     "use strict";
@@ -3917,6 +3613,7 @@ var init_changelog = __esm({
     init_header();
     __name(readRpmChangelog, "readRpmChangelog");
     __name(versionOfAuthorLine, "versionOfAuthorLine");
+    MAX_AUTHOR_TAIL = 256;
   }
 });
 
@@ -4171,22 +3868,22 @@ var require_sql_wasm = __commonJS({
             f.forEach(ka);
           }
           __name(t, "t");
-          var z = k.useOldExtensionFunctions !== false, q = la(4), n2 = k.cwrap, F = n2("sqlite3_open", "number", ["string", "number"]), S = n2("sqlite3_close_v2", "number", ["number"]), Ta = n2("sqlite3_backup_init", "number", ["number", "string", "number", "string"]), ma = n2("sqlite3_backup_step", "number", ["number", "number"]), na = n2(
+          var z = k.useOldExtensionFunctions !== false, q = la(4), n = k.cwrap, F = n("sqlite3_open", "number", ["string", "number"]), S = n("sqlite3_close_v2", "number", ["number"]), Ta = n("sqlite3_backup_init", "number", ["number", "string", "number", "string"]), ma = n("sqlite3_backup_step", "number", ["number", "number"]), na = n(
             "sqlite3_backup_finish",
             "number",
             ["number"]
-          ), ha = n2("sqlite3_exec", "number", ["number", "number", "number", "number", "number"]), Aa = n2("sqlite3_changes", "number", ["number"]), N = n2("sqlite3_sql", "string", ["number"]), tc = n2("sqlite3_normalized_sql", "string", ["number"]), Ua = n2("sqlite3_prepare_v2", "number", ["number", "number", "number", "number", "number"]), uc = n2("sqlite3_bind_text", "number", ["number", "number", "number", "number", "number"]), xb = n2("sqlite3_bind_blob", "number", ["number", "number", "number", "number", "number"]), vc = n2(
+          ), ha = n("sqlite3_exec", "number", ["number", "number", "number", "number", "number"]), Aa = n("sqlite3_changes", "number", ["number"]), N = n("sqlite3_sql", "string", ["number"]), tc = n("sqlite3_normalized_sql", "string", ["number"]), Ua = n("sqlite3_prepare_v2", "number", ["number", "number", "number", "number", "number"]), uc = n("sqlite3_bind_text", "number", ["number", "number", "number", "number", "number"]), xb = n("sqlite3_bind_blob", "number", ["number", "number", "number", "number", "number"]), vc = n(
             "sqlite3_bind_double",
             "number",
             ["number", "number", "number"]
-          ), wc = n2("sqlite3_bind_int", "number", ["number", "number", "number"]), xc = n2("sqlite3_bind_parameter_index", "number", ["number", "string"]), yc = n2("sqlite3_step", "number", ["number"]), ia = n2("sqlite3_errmsg", "string", ["number"]), zc = n2("sqlite3_column_count", "number", ["number"]), Ac = n2("sqlite3_data_count", "number", ["number"]), Bc = n2("sqlite3_column_double", "number", ["number", "number"]), Cc = n2("sqlite3_column_text", "number", ["number", "number"]), Dc = n2("sqlite3_column_blob", "number", [
+          ), wc = n("sqlite3_bind_int", "number", ["number", "number", "number"]), xc = n("sqlite3_bind_parameter_index", "number", ["number", "string"]), yc = n("sqlite3_step", "number", ["number"]), ia = n("sqlite3_errmsg", "string", ["number"]), zc = n("sqlite3_column_count", "number", ["number"]), Ac = n("sqlite3_data_count", "number", ["number"]), Bc = n("sqlite3_column_double", "number", ["number", "number"]), Cc = n("sqlite3_column_text", "number", ["number", "number"]), Dc = n("sqlite3_column_blob", "number", [
             "number",
             "number"
-          ]), yb = n2("sqlite3_column_bytes", "number", ["number", "number"]), Ec = n2("sqlite3_column_type", "number", ["number", "number"]), Fc = n2("sqlite3_column_name", "string", ["number", "number"]), Gc = n2("sqlite3_reset", "number", ["number"]), Hc = n2("sqlite3_clear_bindings", "number", ["number"]), Ic = n2("sqlite3_finalize", "number", ["number"]), zb = n2("sqlite3_create_function_v2", "number", "number string number number number number number number number".split(" ")), oc = n2("sqlite3_value_type", "number", ["number"]), vb = n2(
+          ]), yb = n("sqlite3_column_bytes", "number", ["number", "number"]), Ec = n("sqlite3_column_type", "number", ["number", "number"]), Fc = n("sqlite3_column_name", "string", ["number", "number"]), Gc = n("sqlite3_reset", "number", ["number"]), Hc = n("sqlite3_clear_bindings", "number", ["number"]), Ic = n("sqlite3_finalize", "number", ["number"]), zb = n("sqlite3_create_function_v2", "number", "number string number number number number number number number".split(" ")), oc = n("sqlite3_value_type", "number", ["number"]), vb = n(
             "sqlite3_value_bytes",
             "number",
             ["number"]
-          ), qc = n2("sqlite3_value_text", "number", ["number"]), rc = n2("sqlite3_value_blob", "number", ["number"]), pc = n2("sqlite3_value_double", "number", ["number"]), lc = n2("sqlite3_result_double", "", ["number", "number"]), ub = n2("sqlite3_result_null", "", ["number"]), mc = n2("sqlite3_result_text", "", ["number", "string", "number", "number"]), nc = n2("sqlite3_result_blob", "", ["number", "number", "number", "number"]), kc = n2("sqlite3_result_int", "", ["number", "number"]), tb = n2("sqlite3_result_error", "", ["number", "string", "number"]), Ab = n2("sqlite3_aggregate_context", "number", ["number", "number"]), sc = n2("RegisterExtensionFunctions", "number", ["number"]), Bb = n2("sqlite3_update_hook", "number", ["number", "number", "number"]);
+          ), qc = n("sqlite3_value_text", "number", ["number"]), rc = n("sqlite3_value_blob", "number", ["number"]), pc = n("sqlite3_value_double", "number", ["number"]), lc = n("sqlite3_result_double", "", ["number", "number"]), ub = n("sqlite3_result_null", "", ["number"]), mc = n("sqlite3_result_text", "", ["number", "string", "number", "number"]), nc = n("sqlite3_result_blob", "", ["number", "number", "number", "number"]), kc = n("sqlite3_result_int", "", ["number", "number"]), tb = n("sqlite3_result_error", "", ["number", "string", "number"]), Ab = n("sqlite3_aggregate_context", "number", ["number", "number"]), sc = n("RegisterExtensionFunctions", "number", ["number"]), Bb = n("sqlite3_update_hook", "number", ["number", "number", "number"]);
           c.prototype.bind = function(f) {
             if (!this.Va) throw "Statement closed";
             this.reset();
@@ -5487,7 +5184,7 @@ var require_sql_wasm = __commonJS({
           }, close() {
             d?.buffer?.length && d(10);
           }, read(g, m, t, z) {
-            for (var q = 0, n2 = 0; n2 < z; n2++) {
+            for (var q = 0, n = 0; n < z; n++) {
               try {
                 var F = b();
               } catch (S) {
@@ -5496,14 +5193,14 @@ var require_sql_wasm = __commonJS({
               if (F === void 0 && !q) throw new O(6);
               if (F === null || F === void 0) break;
               q++;
-              m[t + n2] = F;
+              m[t + n] = F;
             }
             q && (g.node.atime = Date.now());
             return q;
           }, write(g, m, t, z) {
             for (var q = 0; q < z; q++) try {
               d(m[t + q]);
-            } catch (n2) {
+            } catch (n) {
               throw new O(29);
             }
             z && (g.node.mtime = g.node.ctime = Date.now());
@@ -5621,18 +5318,18 @@ var require_sql_wasm = __commonJS({
         __name(y, "y");
         var Xc = /* @__PURE__ */ __name((a, b, d, c) => {
           var e = { string: /* @__PURE__ */ __name((q) => {
-            var n2 = 0;
+            var n = 0;
             if (q !== null && q !== void 0 && q !== 0) {
-              n2 = l(q) + 1;
-              var F = la(n2);
-              L(q, E, F, n2);
-              n2 = F;
+              n = l(q) + 1;
+              var F = la(n);
+              L(q, E, F, n);
+              n = F;
             }
-            return n2;
+            return n;
           }, "string"), array: /* @__PURE__ */ __name((q) => {
-            var n2 = la(q.length);
-            v.set(q, n2);
-            return n2;
+            var n = la(q.length);
+            v.set(q, n);
+            return n;
           }, "array") };
           a = k["_" + a];
           var g = [], m = 0;
@@ -6010,9 +5707,9 @@ var require_sql_wasm = __commonJS({
               H[g >> 2] = z.Mb;
               I[m >> 2] = q;
               return 0;
-            } catch (n2) {
-              if (typeof Y === "undefined" || n2.name !== "ErrnoError") throw n2;
-              return -n2.Sa;
+            } catch (n) {
+              if (typeof Y === "undefined" || n.name !== "ErrnoError") throw n;
+              return -n.Sa;
             }
           }, "y"),
           z: /* @__PURE__ */ __name(function(a, b, d, c, e, g) {
@@ -6140,7 +5837,7 @@ var require_sql_wasm = __commonJS({
                   var t = I[a >> 2], z = I[a + 4 >> 2];
                   a += 8;
                   try {
-                    var q = e, n2 = t, F = z, S = g, Ta = v;
+                    var q = e, n = t, F = z, S = g, Ta = v;
                     if (F < 0 || S < 0) throw new O(28);
                     if (q.fd === null) throw new O(8);
                     if ((q.flags & 2097155) === 1) throw new O(8);
@@ -6149,7 +5846,7 @@ var require_sql_wasm = __commonJS({
                     var ma = typeof S !== "undefined";
                     if (!ma) S = q.position;
                     else if (!q.seekable) throw new O(70);
-                    var na = q.Qa.read(q, Ta, n2, F, S);
+                    var na = q.Qa.read(q, Ta, n, F, S);
                     ma || (q.position += na);
                     var ha = na;
                   } catch (N) {
@@ -6205,9 +5902,9 @@ var require_sql_wasm = __commonJS({
                 for (var m = b = 0, t = a; m < d; m++, t += 8) b += I[t + 4 >> 2];
                 var z = new Uint8Array(b);
                 for (m = t = 0; m < d; m++, a += 8) {
-                  var q = I[a >> 2], n2 = I[a + 4 >> 2];
-                  z.set(E.subarray(q, q + n2), t);
-                  t += n2;
+                  var q = I[a >> 2], n = I[a + 4 >> 2];
+                  z.set(E.subarray(q, q + n), t);
+                  t += n;
                 }
                 g = jc(e, z, 0, b);
               }
@@ -6463,9 +6160,9 @@ function findDatabases(ctx) {
     seenDirs.add(real);
     for (const backend of BACKENDS) {
       const path = `${real}/${backend.file}`;
-      const content = ctx.read(path);
-      if (content === void 0) continue;
-      const layer = ctx.tree.captured.get(path)?.layer ?? ctx.tree.entries.get(path)?.layer ?? 0;
+      const file = ctx.file(path);
+      if (file === void 0) continue;
+      const { content, layer } = file;
       const wal = ctx.tree.entries.get(`${path}-wal`);
       const walPending = backend.file === "rpmdb.sqlite" && wal !== void 0 && wal.type === "file" && wal.size > 0;
       found.push({ path, layer, content, read: backend.read, walPending });
@@ -6623,8 +6320,8 @@ function findOsRelease(ctx) {
 function readResolved(ctx, path) {
   let current = path;
   for (let hop = 0; hop <= MAX_HOPS2; hop++) {
-    const content = ctx.read(current);
-    if (content) return { content, path: current };
+    const file = ctx.file(current);
+    if (file) return { content: file.content, path: current };
     const next = resolveOnce(ctx, current);
     if (next === void 0 || next === current) return void 0;
     current = next;
@@ -6685,10 +6382,10 @@ function passwordState(field3) {
   return "hash";
 }
 function readAccounts(ctx) {
-  const passwd = ctx.read("etc/passwd");
-  const group = ctx.read("etc/group");
-  const shadow = ctx.read("etc/shadow");
-  const files = ACCOUNT_FILES.filter((f) => ctx.read(f) !== void 0);
+  const passwd = ctx.file("etc/passwd")?.content;
+  const group = ctx.file("etc/group")?.content;
+  const shadow = ctx.file("etc/shadow")?.content;
+  const files = ACCOUNT_FILES.filter((f) => ctx.file(f) !== void 0);
   if (files.length === 0) return void 0;
   const shadowed = /* @__PURE__ */ new Map();
   for (const f of lines2(shadow)) if (f[0] !== void 0) shadowed.set(f[0], passwordState(f[1]));
@@ -7085,11 +6782,11 @@ var init_zip_stream = __esm({
       }
       readData(entry, remaining) {
         if (this.buf.length === 0) return false;
-        const n2 = Math.min(remaining, this.buf.length);
-        this.take(entry, this.buf.subarray(0, n2));
-        this.buf = this.buf.subarray(n2);
-        if (n2 < remaining) {
-          this.state = { kind: "data", entry, remaining: remaining - n2 };
+        const n = Math.min(remaining, this.buf.length);
+        this.take(entry, this.buf.subarray(0, n));
+        this.buf = this.buf.subarray(n);
+        if (n < remaining) {
+          this.state = { kind: "data", entry, remaining: remaining - n };
           return false;
         }
         this.finishEntry(entry);
@@ -7119,10 +6816,10 @@ var init_zip_stream = __esm({
             return true;
           }
         }
-        const n2 = Math.max(0, buf.length - TAIL);
-        this.take(entry, buf.subarray(0, n2));
-        this.buf = buf.subarray(n2);
-        this.state = { kind: "scan", entry, consumed: consumed + n2 };
+        const n = Math.max(0, buf.length - TAIL);
+        this.take(entry, buf.subarray(0, n));
+        this.buf = buf.subarray(n);
+        this.state = { kind: "scan", entry, consumed: consumed + n };
         return false;
       }
       finishEntry(entry) {
@@ -7159,7 +6856,7 @@ function parseProperties(text) {
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === "" || line.startsWith("#") || line.startsWith("!")) continue;
-    const m = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/.exec(line);
+    const m = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/s.exec(line);
     if (m?.[1] !== void 0) out.set(m[1], (m[2] ?? "").trim());
   }
   return out;
@@ -7340,1807 +7037,6 @@ var init_jar_maven = __esm({
   }
 });
 
-// node_modules/picomatch/lib/constants.js
-var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
-    "use strict";
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var SEP = "/";
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR,
-      SEP
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-      SEP: "\\"
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
-  }
-});
-
-// node_modules/picomatch/lib/utils.js
-var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
-    "use strict";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
-    exports.isRegexChar = (str2) => str2.length === 1 && exports.hasRegexChars(str2);
-    exports.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
-    exports.isWindows = () => {
-      if (typeof navigator !== "undefined" && navigator.platform) {
-        const platform = navigator.platform.toLowerCase();
-        return platform === "win32" || platform === "windows";
-      }
-      if (typeof process !== "undefined" && process.platform) {
-        return process.platform === "win32";
-      }
-      return false;
-    };
-    exports.removeBackslashes = (str2) => {
-      return str2.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports.escapeLast = (input, char, lastIdx) => {
-      const idx = input.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input;
-      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
-      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-    };
-    exports.removePrefix = (input, state2 = {}) => {
-      let output = input;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state2.prefix = "./";
-      }
-      return output;
-    };
-    exports.wrapOutput = (input, state2 = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input})${append}`;
-      if (state2.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-    exports.basename = (path, { windows } = {}) => {
-      const segs = path.split(windows ? /[\\/]/ : "/");
-      const last = segs[segs.length - 1];
-      if (last === "") {
-        return segs[segs.length - 2];
-      }
-      return last;
-    };
-  }
-});
-
-// node_modules/picomatch/lib/scan.js
-var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
-    "use strict";
-    var utils = require_utils();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants();
-    var isPathSeparator = /* @__PURE__ */ __name((code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-    }, "isPathSeparator");
-    var depth = /* @__PURE__ */ __name((token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
-      }
-    }, "depth");
-    var scan2 = /* @__PURE__ */ __name((input, options) => {
-      const opts = options || {};
-      const length = input.length - 1;
-      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str2 = input;
-      let index = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code;
-      let token = { value: "", depth: 0, isGlob: false };
-      const eos = /* @__PURE__ */ __name(() => index >= length, "eos");
-      const peek = /* @__PURE__ */ __name(() => str2.charCodeAt(index + 1), "peek");
-      const advance = /* @__PURE__ */ __name(() => {
-        prev = code;
-        return str2.charCodeAt(++index);
-      }, "advance");
-      while (index < length) {
-        code = advance();
-        let next;
-        if (code === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_FORWARD_SLASH) {
-          slashes.push(index);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
-            finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              let parens = 0;
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
-                  advance();
-                  continue;
-                }
-                if (code === CHAR_LEFT_PARENTHESES) {
-                  parens++;
-                  continue;
-                }
-                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
-          if (scanToEnd === true) {
-            let parens = 1;
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_BACKWARD_SLASH) {
-                backslashes = token.backslashes = true;
-                advance();
-                continue;
-              }
-              if (code === CHAR_LEFT_PARENTHESES) {
-                parens++;
-                continue;
-              }
-              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base2 = str2;
-      let prefix = "";
-      let glob = "";
-      if (start > 0) {
-        prefix = str2.slice(0, start);
-        str2 = str2.slice(start);
-        lastIndex -= start;
-      }
-      if (base2 && isGlob === true && lastIndex > 0) {
-        base2 = str2.slice(0, lastIndex);
-        glob = str2.slice(lastIndex);
-      } else if (isGlob === true) {
-        base2 = "";
-        glob = str2;
-      } else {
-        base2 = str2;
-      }
-      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str2) {
-        if (isPathSeparator(base2.charCodeAt(base2.length - 1))) {
-          base2 = base2.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
-        if (base2 && backslashes === true) {
-          base2 = utils.removeBackslashes(base2);
-        }
-      }
-      const state2 = {
-        prefix,
-        input,
-        start,
-        base: base2,
-        glob,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state2.maxDepth = 0;
-        if (!isPathSeparator(code)) {
-          tokens.push(token);
-        }
-        state2.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n3 = prevIndex !== void 0 ? prevIndex + 1 : start;
-          const i2 = slashes[idx];
-          const value3 = input.slice(n3, i2);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
-            } else {
-              tokens[idx].value = value3;
-            }
-            depth(tokens[idx]);
-            state2.maxDepth += tokens[idx].depth;
-          }
-          if (i2 >= start) {
-            parts.push(value3);
-            prevIndex = i2;
-          }
-        }
-        const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value2 = input.slice(n2);
-        parts.push(value2);
-        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-          tokens[tokens.length - 1].value = value2;
-          depth(tokens[tokens.length - 1]);
-          state2.maxDepth += tokens[tokens.length - 1].depth;
-        }
-        state2.slashes = slashes;
-        state2.parts = parts;
-      }
-      return state2;
-    }, "scan");
-    module.exports = scan2;
-  }
-});
-
-// node_modules/picomatch/lib/parse.js
-var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
-    "use strict";
-    var constants4 = require_constants();
-    var utils = require_utils();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants4;
-    var expandRange = /* @__PURE__ */ __name((args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value2 = `[${args.join("-")}]`;
-      try {
-        new RegExp(value2);
-      } catch (ex) {
-        return args.map((v) => utils.escapeRegex(v)).join("..");
-      }
-      return value2;
-    }, "expandRange");
-    var syntaxError = /* @__PURE__ */ __name((type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    }, "syntaxError");
-    var splitTopLevel = /* @__PURE__ */ __name((input) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let value2 = "";
-      let escaped = false;
-      for (const ch of input) {
-        if (escaped === true) {
-          value2 += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value2 += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          value2 += ch;
-          continue;
-        }
-        if (quote === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value2);
-              value2 = "";
-              continue;
-            }
-          }
-        }
-        value2 += ch;
-      }
-      parts.push(value2);
-      return parts;
-    }, "splitTopLevel");
-    var isPlainBranch = /* @__PURE__ */ __name((branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    }, "isPlainBranch");
-    var normalizeSimpleBranch = /* @__PURE__ */ __name((branch) => {
-      let value2 = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value2)) {
-          value2 = value2.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value2)) {
-        return;
-      }
-      return value2.replace(/\\(.)/g, "$1");
-    }, "normalizeSimpleBranch");
-    var hasRepeatedCharPrefixOverlap = /* @__PURE__ */ __name((branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i2 = 0; i2 < values.length; i2++) {
-        for (let j = i2 + 1; j < values.length; j++) {
-          const a = values[i2];
-          const b = values[j];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-            continue;
-          }
-          if (a === b || a.startsWith(b) || b.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    }, "hasRepeatedCharPrefixOverlap");
-    var parseRepeatedExtglob = /* @__PURE__ */ __name((pattern, requireEnd = true) => {
-      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let escaped = false;
-      for (let i2 = 1; i2 < pattern.length; i2++) {
-        const ch = pattern[i2];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i2 !== pattern.length - 1) {
-              return;
-            }
-            return {
-              type: pattern[0],
-              body: pattern.slice(2, i2),
-              end: i2
-            };
-          }
-        }
-      }
-    }, "parseRepeatedExtglob");
-    var buildCharClassStar = /* @__PURE__ */ __name((chars) => {
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    }, "buildCharClassStar");
-    var getStarExtglobSequenceChars = /* @__PURE__ */ __name((pattern) => {
-      let index = 0;
-      const chars = [];
-      while (index < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      return chars;
-    }, "getStarExtglobSequenceChars");
-    var repeatedExtglobRecursion = /* @__PURE__ */ __name((pattern) => {
-      let depth = 0;
-      let value2 = pattern.trim();
-      let match = parseRepeatedExtglob(value2);
-      while (match) {
-        depth++;
-        value2 = match.body.trim();
-        match = parseRepeatedExtglob(value2);
-      }
-      return depth;
-    }, "repeatedExtglobRecursion");
-    var analyzeRepeatedExtglob = /* @__PURE__ */ __name((body, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      const safeChars = [];
-      let sawStarSequence = false;
-      let combinable = true;
-      for (const branch of branches) {
-        const chars = getStarExtglobSequenceChars(branch);
-        if (chars) {
-          sawStarSequence = true;
-          safeChars.push(...chars);
-          continue;
-        }
-        const literal = normalizeSimpleBranch(branch);
-        if (literal && literal.length === 1) {
-          safeChars.push(literal);
-          continue;
-        }
-        combinable = false;
-        if (repeatedExtglobRecursion(branch) > max2) {
-          return { risky: true };
-        }
-      }
-      if (sawStarSequence) {
-        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
-      }
-      return { risky: false };
-    }, "analyzeRepeatedExtglob");
-    var parse4 = /* @__PURE__ */ __name((input, options) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input = REPLACEMENTS[input] || input;
-      const opts = { ...options };
-      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input.length;
-      if (len > max2) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants4.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = /* @__PURE__ */ __name((opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      }, "globstar");
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state2 = {
-        input,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input = utils.removePrefix(input, state2);
-      len = input.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value2;
-      const eos = /* @__PURE__ */ __name(() => state2.index === len - 1, "eos");
-      const peek = state2.peek = (n2 = 1) => input[state2.index + n2];
-      const advance = state2.advance = () => input[++state2.index] || "";
-      const remaining = /* @__PURE__ */ __name(() => input.slice(state2.index + 1), "remaining");
-      const consume = /* @__PURE__ */ __name((value3 = "", num = 0) => {
-        state2.consumed += value3;
-        state2.index += num;
-      }, "consume");
-      const append = /* @__PURE__ */ __name((token) => {
-        state2.output += token.output != null ? token.output : token.value;
-        consume(token.value);
-      }, "append");
-      const negate = /* @__PURE__ */ __name(() => {
-        let count2 = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state2.start++;
-          count2++;
-        }
-        if (count2 % 2 === 0) {
-          return false;
-        }
-        state2.negated = true;
-        state2.start++;
-        return true;
-      }, "negate");
-      const increment = /* @__PURE__ */ __name((type) => {
-        state2[type]++;
-        stack.push(type);
-      }, "increment");
-      const decrement = /* @__PURE__ */ __name((type) => {
-        state2[type]--;
-        stack.pop();
-      }, "decrement");
-      const push = /* @__PURE__ */ __name((tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state2.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state2.output = state2.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state2.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.output = (prev.output || prev.value) + tok.value;
-          prev.value += tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      }, "push");
-      const extglobOpen = /* @__PURE__ */ __name((type, value3) => {
-        const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state2.parens;
-        token.output = state2.output;
-        token.startIndex = state2.index;
-        token.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token.open;
-        increment("parens");
-        push({ type, value: value3, output: state2.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token);
-      }, "extglobOpen");
-      const extglobClose = /* @__PURE__ */ __name((token) => {
-        const literal = input.slice(token.startIndex, state2.index + 1);
-        const body = input.slice(token.startIndex + 2, state2.index);
-        const analysis = analyzeRepeatedExtglob(body, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open5 = tokens[token.tokensIndex];
-          open5.type = "text";
-          open5.value = literal;
-          open5.output = safeOutput || utils.escapeRegex(literal);
-          for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
-            tokens[i2].value = "";
-            tokens[i2].output = "";
-            delete tokens[i2].suffix;
-          }
-          state2.output = token.output + open5.output;
-          state2.backtrack = true;
-          push({ type: "paren", extglob: true, value: value2, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token.type === "negate") {
-          let extglobStar = star;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output = token.close = `)$))${extglobStar}`;
-          }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse4(rest, { ...options, fastpaths: false }).output;
-            output = token.close = `)${expression})${extglobStar})`;
-          }
-          if (token.prev.type === "bos") {
-            state2.negatedExtglob = true;
-          }
-        }
-        push({ type: "paren", extglob: true, value: value2, output });
-        decrement("parens");
-      }, "extglobClose");
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-        let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc ? m : `\\${m}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m) => {
-              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
-            });
-          }
-        }
-        if (output === input && opts.contains === true) {
-          state2.output = input;
-          return state2;
-        }
-        state2.output = utils.wrapOutput(output, state2, options);
-        return state2;
-      }
-      while (!eos()) {
-        value2 = advance();
-        if (value2 === "\0") {
-          continue;
-        }
-        if (value2 === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value2 += "\\";
-            push({ type: "text", value: value2 });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state2.index += slashes;
-            if (slashes % 2 !== 0) {
-              value2 += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value2 = advance();
-          } else {
-            value2 += advance();
-          }
-          if (state2.brackets === 0) {
-            push({ type: "text", value: value2 });
-            continue;
-          }
-        }
-        if (state2.brackets > 0 && (value2 !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value2 === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix4 = POSIX_REGEX_SOURCE[rest2];
-                if (posix4) {
-                  prev.value = pre + posix4;
-                  state2.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value2 === "[" && peek() !== ":" || value2 === "-" && peek() === "]") {
-            value2 = `\\${value2}`;
-          }
-          if (value2 === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value2 = `\\${value2}`;
-          }
-          if (opts.posix === true && value2 === "!" && prev.value === "[") {
-            value2 = "^";
-          }
-          prev.value += value2;
-          append({ value: value2 });
-          continue;
-        }
-        if (state2.quotes === 1 && value2 !== '"') {
-          value2 = utils.escapeRegex(value2);
-          prev.value += value2;
-          append({ value: value2 });
-          continue;
-        }
-        if (value2 === '"') {
-          state2.quotes = state2.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push({ type: "text", value: value2 });
-          }
-          continue;
-        }
-        if (value2 === "(") {
-          increment("parens");
-          push({ type: "paren", value: value2 });
-          continue;
-        }
-        if (value2 === ")") {
-          if (state2.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state2.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push({ type: "paren", value: value2, output: state2.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value2 === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value2 = `\\${value2}`;
-          } else {
-            increment("brackets");
-          }
-          push({ type: "bracket", value: value2 });
-          continue;
-        }
-        if (value2 === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value: value2, output: `\\${value2}` });
-            continue;
-          }
-          if (state2.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push({ type: "text", value: value2, output: `\\${value2}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value2 = `/${value2}`;
-          }
-          prev.value += value2;
-          append({ value: value2 });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state2.output = state2.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state2.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state2.output += prev.value;
-          continue;
-        }
-        if (value2 === "{" && opts.nobrace !== true) {
-          increment("braces");
-          const open5 = {
-            type: "brace",
-            value: value2,
-            output: "(",
-            outputIndex: state2.output.length,
-            tokensIndex: state2.tokens.length
-          };
-          braces.push(open5);
-          push(open5);
-          continue;
-        }
-        if (value2 === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push({ type: "text", value: value2, output: value2 });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
-              tokens.pop();
-              if (arr[i2].type === "brace") {
-                break;
-              }
-              if (arr[i2].type !== "dots") {
-                range.unshift(arr[i2].value);
-              }
-            }
-            output = expandRange(range, opts);
-            state2.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state2.output.slice(0, brace.outputIndex);
-            const toks = state2.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value2 = output = "\\}";
-            state2.output = out;
-            for (const t of toks) {
-              state2.output += t.output || t.value;
-            }
-          }
-          push({ type: "brace", value: value2, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value2 === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push({ type: "text", value: value2 });
-          continue;
-        }
-        if (value2 === ",") {
-          let output = value2;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push({ type: "comma", value: value2, output });
-          continue;
-        }
-        if (value2 === "/") {
-          if (prev.type === "dot" && state2.index === state2.start + 1) {
-            state2.start = state2.index + 1;
-            state2.consumed = "";
-            state2.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push({ type: "slash", value: value2, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value2 === ".") {
-          if (state2.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value2;
-            prev.value += value2;
-            brace.dots = true;
-            continue;
-          }
-          if (state2.braces + state2.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value: value2, output: DOT_LITERAL });
-            continue;
-          }
-          push({ type: "dot", value: value2, output: DOT_LITERAL });
-          continue;
-        }
-        if (value2 === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value2);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value2;
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value2}`;
-            }
-            push({ type: "text", value: value2, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value: value2, output: QMARK_NO_DOT });
-            continue;
-          }
-          push({ type: "qmark", value: value2, output: QMARK });
-          continue;
-        }
-        if (value2 === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value2);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state2.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value2 === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value2);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value: value2, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state2.parens > 0) {
-            push({ type: "plus", value: value2 });
-            continue;
-          }
-          push({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value2 === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value: value2, output: "" });
-            continue;
-          }
-          push({ type: "text", value: value2 });
-          continue;
-        }
-        if (value2 !== "*") {
-          if (value2 === "$" || value2 === "^") {
-            value2 = `\\${value2}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value2 += match[0];
-            state2.index += match[0].length;
-          }
-          push({ type: "text", value: value2 });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value2;
-          prev.output = star;
-          state2.backtrack = true;
-          state2.globstar = true;
-          consume(value2);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value2);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value2);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value: value2, output: "" });
-            continue;
-          }
-          const isBrace = state2.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value: value2, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input[state2.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          const isEnd = eos() || state2.parens > 0 && rest === ")".repeat(state2.parens) && !extglobs.some((extglob) => extglob.type === "negate");
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value2;
-            prev.output = globstar(opts);
-            state2.output = prev.output;
-            state2.globstar = true;
-            consume(value2);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
-            state2.output = state2.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value2;
-            state2.globstar = true;
-            state2.output += prior.output + prev.output;
-            consume(value2);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state2.output = state2.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value2;
-            state2.output += prior.output + prev.output;
-            state2.globstar = true;
-            consume(value2 + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value2;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state2.output = prev.output;
-            state2.globstar = true;
-            consume(value2 + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state2.output = state2.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value2;
-          state2.output += prev.output;
-          state2.globstar = true;
-          consume(value2);
-          continue;
-        }
-        const token = { type: "star", value: value2, output: star };
-        if (opts.bash === true) {
-          token.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
-          }
-          push(token);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value2;
-          push(token);
-          continue;
-        }
-        if (state2.index === state2.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state2.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state2.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state2.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state2.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push(token);
-      }
-      while (state2.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state2.output = utils.escapeLast(state2.output, "[");
-        decrement("brackets");
-      }
-      while (state2.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state2.output = utils.escapeLast(state2.output, "(");
-        decrement("parens");
-      }
-      while (state2.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state2.output = utils.escapeLast(state2.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state2.backtrack === true) {
-        state2.output = "";
-        for (const token of state2.tokens) {
-          state2.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state2.output += token.suffix;
-          }
-        }
-      }
-      return state2;
-    }, "parse");
-    parse4.fastpaths = (input, options) => {
-      const opts = { ...options };
-      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input.length;
-      if (len > max2) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
-      }
-      input = REPLACEMENTS[input] || input;
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants4.globChars(opts.windows);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state2 = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = /* @__PURE__ */ __name((opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      }, "globstar");
-      const create = /* @__PURE__ */ __name((str2) => {
-        switch (str2) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str2);
-            if (!match) return;
-            const source2 = create(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      }, "create");
-      const output = utils.removePrefix(input, state2);
-      let source = create(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse4;
-  }
-});
-
-// node_modules/picomatch/lib/picomatch.js
-var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
-    "use strict";
-    var scan2 = require_scan();
-    var parse4 = require_parse();
-    var utils = require_utils();
-    var constants4 = require_constants();
-    var isObject2 = /* @__PURE__ */ __name((val) => val && typeof val === "object" && !Array.isArray(val), "isObject");
-    var picomatch3 = /* @__PURE__ */ __name((glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch3(input, options, returnState));
-        const arrayMatcher = /* @__PURE__ */ __name((str2) => {
-          for (const isMatch of fns) {
-            const state3 = isMatch(str2);
-            if (state3) return state3;
-          }
-          return false;
-        }, "arrayMatcher");
-        return arrayMatcher;
-      }
-      const isState = isObject2(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix4 = opts.windows;
-      const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
-      const state2 = regex.state;
-      delete regex.state;
-      let isIgnored = /* @__PURE__ */ __name(() => false, "isIgnored");
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = /* @__PURE__ */ __name((input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix: posix4 });
-        const result = { glob, state: state2, regex, posix: posix4, input, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
-        }
-        if (isMatch === false) {
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (isIgnored(input)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
-          }
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
-        }
-        return returnObject ? result : true;
-      }, "matcher");
-      if (returnState) {
-        matcher.state = state2;
-      }
-      return matcher;
-    }, "picomatch");
-    picomatch3.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
-      let match = input === glob;
-      let output = match && format ? format(input) : input;
-      if (match === false) {
-        output = format ? format(input) : input;
-        match = output === glob;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input, regex, options, posix4);
-        } else {
-          match = regex.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match), match, output };
-    };
-    picomatch3.matchBase = (input, glob, options, posix4 = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix4 }));
-    };
-    picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
-    picomatch3.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
-      return parse4(pattern, { ...options, fastpaths: false });
-    };
-    picomatch3.scan = (input, options) => scan2(input, options);
-    picomatch3.compileRe = (state2, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state2.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state2.output})${append}`;
-      if (state2 && state2.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex = picomatch3.toRegex(source, options);
-      if (returnState === true) {
-        regex.state = state2;
-      }
-      return regex;
-    };
-    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-      if (!input || typeof input !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse4.fastpaths(input, options);
-      }
-      if (!parsed.output) {
-        parsed = parse4(input, options);
-      }
-      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch3.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err3) {
-        if (options && options.debug === true) throw err3;
-        return /$^/;
-      }
-    };
-    picomatch3.constants = constants4;
-    module.exports = picomatch3;
-  }
-});
-
-// node_modules/picomatch/index.js
-var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
-    "use strict";
-    var pico = require_picomatch();
-    var utils = require_utils();
-    function picomatch3(glob, options, returnState = false) {
-      if (options && (options.windows === null || options.windows === void 0)) {
-        options = { ...options, windows: utils.isWindows() };
-      }
-      return pico(glob, options, returnState);
-    }
-    __name(picomatch3, "picomatch");
-    Object.assign(picomatch3, pico);
-    module.exports = picomatch3;
-  }
-});
-
-// src/util/glob.ts
-function globMatcher(globs2, options = {}) {
-  const list2 = typeof globs2 === "string" ? [globs2] : [...globs2];
-  const regexes = list2.map((g) => import_picomatch.default.makeRe(g, options));
-  const literals = new Set(list2);
-  if (regexes.length === 1) {
-    const only = regexes[0];
-    return (path) => path !== "" && (only.test(path) || literals.has(path));
-  }
-  return (path) => {
-    if (path === "") return false;
-    for (const re of regexes) if (re.test(path)) return true;
-    return literals.has(path);
-  };
-}
-var import_picomatch;
-var init_glob = __esm({
-  "src/util/glob.ts"() {
-    "use strict";
-    import_picomatch = __toESM(require_picomatch2(), 1);
-    __name(globMatcher, "globMatcher");
-  }
-});
-
 // src/layers/compact-tree.ts
 var CompactTree;
 var init_compact_tree = __esm({
@@ -9211,8 +7107,8 @@ var init_compact_tree = __esm({
       /** Node ids of every entry, sorted by path (code-unit order). */
       sortedNodes() {
         const out = new Int32Array(this.entryCount);
-        let n2 = 0;
-        for (const id of this.ids.values()) if (this.layerOf[id] >= 0) out[n2++] = id;
+        let n = 0;
+        for (const id of this.ids.values()) if (this.layerOf[id] >= 0) out[n++] = id;
         const paths = this.paths;
         return out.sort((a, b) => {
           const x2 = paths[a];
@@ -9370,6 +7266,7 @@ var init_compact_tree = __esm({
 // src/layers/paths.ts
 function normalizeEntryPath(name, layer = "unknown layer") {
   if (name === "" || name === "." || name === "./" || name === "/") return null;
+  if (name.length > NAME_MAX_BYTES / 3) checkSegmentLengths(name, layer);
   if (!NEEDS_WORK.test(name)) return name;
   if (name.includes("\0")) {
     throw new ImageChangelogError(
@@ -9392,32 +7289,52 @@ function normalizeEntryPath(name, layer = "unknown layer") {
   }
   return kept.length === 0 ? null : kept.join("/");
 }
+function checkSegmentLengths(name, layer) {
+  let start = 0;
+  while (start <= name.length) {
+    let end = name.indexOf("/", start);
+    if (end < 0) end = name.length;
+    if (end - start > NAME_MAX_BYTES / 3) {
+      const bytes = Buffer.byteLength(name.slice(start, end));
+      if (bytes > NAME_MAX_BYTES) {
+        throw new ImageChangelogError(
+          "PATH_INVALID",
+          `tar entry ${JSON.stringify(name.slice(0, 200))}${name.length > 200 ? "..." : ""} in layer ${layer} has a name segment of ${bytes} bytes; Linux allows ${NAME_MAX_BYTES}, so no runtime can extract it`,
+          { subject: layer, hint: "the layer is malformed or hostile; rebuild it" }
+        );
+      }
+    }
+    start = end + 1;
+  }
+}
 function parentPath(path) {
   const slash = path.lastIndexOf("/");
   return slash < 0 ? "" : path.slice(0, slash);
 }
-var NEEDS_WORK;
+var NEEDS_WORK, NAME_MAX_BYTES;
 var init_paths = __esm({
   "src/layers/paths.ts"() {
     "use strict";
     init_errors();
     NEEDS_WORK = /^\.?\/|\/$|\/\/|(^|\/)\.\.?(\/|$)|\0/;
+    NAME_MAX_BYTES = 255;
     __name(normalizeEntryPath, "normalizeEntryPath");
+    __name(checkSegmentLengths, "checkSegmentLengths");
     __name(parentPath, "parentPath");
   }
 });
 
 // src/layers/squash.ts
-function squashLayers(indexes) {
-  const tree = new CompactTree(indexes.map((i2) => i2.entries));
+function squashLayers(indexes2) {
+  const tree = new CompactTree(indexes2.map((i2) => i2.entries));
   const warnings = [];
-  indexes.forEach((index, layer) => {
+  indexes2.forEach((index, layer) => {
     for (const whiteout of index.whiteouts) applyWhiteout(tree, whiteout);
     const table3 = index.entries;
     for (let row = 0; row < table3.length; row++) add(tree, layer, row, warnings);
   });
   const captured = /* @__PURE__ */ new Map();
-  indexes.forEach((index, layer) => {
+  indexes2.forEach((index, layer) => {
     for (const [path, content] of index.captured) {
       const id = tree.node(path);
       if (id >= 0 && tree.layer(id) === layer) {
@@ -9477,6 +7394,7 @@ function checkParent(tree, parent, path, layer, warnings) {
   const parentName = tree.paths[parent];
   warnings.push({
     code: "PARENT_NOT_DIR",
+    layer,
     path,
     message: `layer ${layer}: ${path} lies under ${parentName}, a ${type} from layer ${tree.layer(parent)}; ${parentName} is treated as a directory`
   });
@@ -9488,6 +7406,7 @@ function hardlinkSource(tree, path, targetPath, layer, warnings) {
   if (target < 0 || targetType === "hardlink" && !tree.contentTable(target).hasSha256(tree.contentRow(target))) {
     warnings.push({
       code: "HARDLINK_TARGET_MISSING",
+      layer,
       path,
       message: `layer ${layer}: hardlink ${path} points to ${targetPath || "/"}, which is not in the image`
     });
@@ -9496,6 +7415,7 @@ function hardlinkSource(tree, path, targetPath, layer, warnings) {
   if (targetType === "dir") {
     warnings.push({
       code: "HARDLINK_TO_DIR",
+      layer,
       path,
       message: `layer ${layer}: hardlink ${path} points to the directory ${targetPath}`
     });
@@ -9558,21 +7478,11 @@ function ownedFilesUnder(tree, dir, skip) {
   }
   return out;
 }
-function layerOf2(tree, path) {
-  return tree.captured.get(path)?.layer ?? tree.entries.get(path)?.layer ?? 0;
-}
-function capturedMatching(ctx, globs2) {
-  const isMatch = globMatcher([...globs2], { dot: true });
-  return ctx.capturedPaths().filter((p) => isMatch(p));
-}
-function parseCaptured(ctx, globs2, parse4, unreadable, problems) {
+function parseFiles(files, parse3, unreadable, problems) {
   const out = [];
-  for (const location of capturedMatching(ctx, globs2)) {
-    const content = ctx.read(location);
-    if (!content) continue;
-    const layer = layerOf2(ctx.tree, location);
+  for (const { path: location, layer, content } of files) {
     try {
-      out.push({ location, layer, value: parse4(content.toString("utf8")) });
+      out.push({ location, layer, value: parse3(content.toString("utf8")) });
     } catch (err3) {
       problems.push({
         code: unreadable.code,
@@ -9584,7 +7494,7 @@ function parseCaptured(ctx, globs2, parse4, unreadable, problems) {
   }
   return out;
 }
-function dirname2(path) {
+function dirname(path) {
   const i2 = path.lastIndexOf("/");
   return i2 < 0 ? "" : path.slice(0, i2);
 }
@@ -9611,16 +7521,13 @@ var sortedCache;
 var init_tree_paths = __esm({
   "src/catalog/lang/tree-paths.ts"() {
     "use strict";
-    init_glob();
     init_squash();
     sortedCache = /* @__PURE__ */ new WeakMap();
     __name(cachedSortedPaths, "cachedSortedPaths");
     __name(pathsUnder, "pathsUnder");
     __name(ownedFilesUnder, "ownedFilesUnder");
-    __name(layerOf2, "layerOf");
-    __name(capturedMatching, "capturedMatching");
-    __name(parseCaptured, "parseCaptured");
-    __name(dirname2, "dirname");
+    __name(parseFiles, "parseFiles");
+    __name(dirname, "dirname");
     __name(basename, "basename");
     __name(joinPath, "joinPath");
     __name(uniqueFiles, "uniqueFiles");
@@ -9639,7 +7546,7 @@ function parseInstalledJson(text) {
   else if (isRecord(doc) && Array.isArray(doc.packages)) {
     list2 = doc.packages;
     if (Array.isArray(doc["dev-package-names"])) {
-      for (const n2 of doc["dev-package-names"]) if (typeof n2 === "string") dev.add(n2);
+      for (const n of doc["dev-package-names"]) if (typeof n === "string") dev.add(n);
     }
   } else throw new Error('neither a package array (Composer 1) nor an object with "packages" (Composer 2)');
   const packages = [];
@@ -9660,9 +7567,8 @@ function parseInstalledJson(text) {
 function catalogComposer(ctx) {
   const packages = [];
   const problems = [];
-  for (const { location, layer, value: parsed } of parseCaptured(
-    ctx,
-    composerGlobs,
+  for (const { location, layer, value: parsed } of parseFiles(
+    ctx.files,
     parseInstalledJson,
     { code: "COMPOSER_INSTALLED_JSON_INVALID", what: "installed.json" },
     problems
@@ -9675,8 +7581,8 @@ function catalogComposer(ctx) {
         message: `${parsed.skipped} package entr${parsed.skipped === 1 ? "y" : "ies"} without a name or version skipped`
       });
     }
-    const composerDir = dirname2(location);
-    const vendorDir = dirname2(composerDir);
+    const composerDir = dirname(location);
+    const vendorDir = dirname(composerDir);
     for (const p of parsed.packages) {
       const installDir = (p.installPath !== void 0 ? joinPath(composerDir, p.installPath) : void 0) ?? joinPath(vendorDir, p.name);
       const pkg = {
@@ -9723,2123 +7629,456 @@ var init_composer = __esm({
   }
 });
 
-// src/catalog/lang/gem.ts
-function unquote2(body) {
-  return body.replace(/\\(.)/g, (_m, c) => c === "n" ? "\n" : c === "t" ? "	" : c);
+// src/catalog/changelog/text-changelog-probe.ts
+function isTextChangelogPath(path) {
+  const slash = path.lastIndexOf("/");
+  return slash > 0 && NAME.test(path.slice(slash + 1)) && PACKAGE_DIR.test(path);
 }
-function assigned(text, field3) {
-  const re = new RegExp(`^\\s*\\w+\\.${field3}\\s*=\\s*(.*)$`, "m");
-  const m = re.exec(text);
-  if (!m) return void 0;
-  const rhs = m[1] ?? "";
-  const out = [];
-  const scope = rhs.startsWith("[") ? rhs.slice(0, Math.max(rhs.indexOf("]"), 0) + 1) : rhs;
-  for (const lit of scope.matchAll(stringLiteral)) {
-    out.push(unquote2(lit[1] ?? lit[2] ?? ""));
-    if (!rhs.startsWith("[")) break;
+function utf8Boundary(buf) {
+  let i2 = buf.length - 1;
+  let continuation = 0;
+  while (i2 >= 0 && continuation < 3 && (buf[i2] & 192) === 128) {
+    i2--;
+    continuation++;
   }
-  return out;
+  if (i2 < 0) return buf.length;
+  const lead = buf[i2];
+  const need = lead >= 240 ? 3 : lead >= 224 ? 2 : lead >= 192 ? 1 : 0;
+  return need > continuation ? i2 : buf.length;
 }
-function parseGemspec(text) {
-  if (text.replace(/^# stub: .*$/gm, "").includes("\0")) throw new Error("binary content, not a gemspec");
-  const stub = /^# stub: (\S+) (\S+) (\S+)/m.exec(text);
-  const name = assigned(text, "name")?.[0] ?? stub?.[1];
-  const version2 = assigned(text, "version")?.[0] ?? stub?.[2];
-  if (!name || !version2) throw new Error(`no ${name ? "version" : "name"} assignment found`);
-  const platform = assigned(text, "platform")?.[0] ?? (stub && stub[3] !== "ruby" ? stub[3] : void 0);
-  const spec = {
-    name,
-    version: version2,
-    licenses: assigned(text, "licenses") ?? assigned(text, "license") ?? [],
-    executables: assigned(text, "executables") ?? []
-  };
-  if (platform !== void 0 && platform !== "ruby") spec.platform = platform;
-  return spec;
-}
-function catalogGems(ctx) {
-  const packages = [];
-  const problems = [];
-  const seen = /* @__PURE__ */ new Map();
-  for (const { location, layer, value: spec } of parseCaptured(
-    ctx,
-    gemGlobs,
-    parseGemspec,
-    { code: "GEMSPEC_INVALID", what: "gemspec" },
-    problems
-  )) {
-    const isDefault = basename(dirname2(location)) === "default";
-    const gemHome = dirname2(dirname2(isDefault ? dirname2(location) : location));
-    const full = basename(location).slice(0, -".gemspec".length);
-    const at = /* @__PURE__ */ __name((rel) => gemHome === "" ? rel : `${gemHome}/${rel}`, "at");
-    const extras = [{ path: location }];
-    for (const rel of [`cache/${full}.gem`, ...spec.executables.map((e) => `bin/${e}`)]) {
-      const entry = ctx.tree.entries.get(at(rel));
-      if (entry && entry.type !== "dir") extras.push({ path: at(rel) });
-    }
-    const extensions = pathsUnder(ctx.tree, at("extensions")).filter((p) => p.split("/").length === at("extensions").split("/").length + 3 && basename(p) === full).map((dir) => ownedFilesUnder(ctx.tree, dir));
-    const files = uniqueFiles([ownedFilesUnder(ctx.tree, at(`gems/${full}`)), ...extensions, extras]);
-    const key = [spec.name, spec.version, spec.platform ?? ""].join("\0");
-    const known = seen.get(key);
-    if (known) {
-      known.locations = [...known.locations ?? [known.location], location];
-      known.files = uniqueFiles([known.files, files]);
-      if (!isDefault && known.metadata?.default === "true") delete known.metadata;
-      continue;
-    }
-    const pkg = {
-      ecosystem: "gem",
-      name: spec.name,
-      version: spec.version,
-      location,
-      layer,
-      files
-    };
-    if (spec.licenses.length > 0) pkg.license = spec.licenses.join(" OR ");
-    if (spec.platform !== void 0) pkg.arch = spec.platform;
-    if (isDefault) pkg.metadata = { default: "true" };
-    seen.set(key, pkg);
-    packages.push(pkg);
-  }
-  return { packages, problems };
-}
-var gemGlobs, stringLiteral, gemCataloger;
-var init_gem = __esm({
-  "src/catalog/lang/gem.ts"() {
+var TEXT_CHANGELOG_PROBE_ID, TEXT_HEAD_BYTES, NAME, PACKAGE_DIR, TextHeadRun, textChangelogProbe;
+var init_text_changelog_probe = __esm({
+  "src/catalog/changelog/text-changelog-probe.ts"() {
     "use strict";
-    init_tree_paths();
-    gemGlobs = ["**/specifications/*.gemspec", "**/specifications/default/*.gemspec"];
-    __name(unquote2, "unquote");
-    stringLiteral = /"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'/g;
-    __name(assigned, "assigned");
-    __name(parseGemspec, "parseGemspec");
-    __name(catalogGems, "catalogGems");
-    gemCataloger = {
-      id: "gem",
-      ecosystem: "gem",
-      globs: gemGlobs,
-      stateGlobs: [],
-      catalog: catalogGems
-    };
-  }
-});
-
-// src/catalog/lang/go.ts
-function isBuildInfo(v) {
-  return typeof v === "object" && v !== null && Array.isArray(v.deps);
-}
-function packageOf(mod, info, location, layer, main2) {
-  const metadata = {};
-  if (info.goVersion) metadata.goVersion = info.goVersion;
-  if (main2) metadata.mainModule = "true";
-  if (mod.sum) metadata.sum = mod.sum;
-  let version2 = mod.version;
-  if (mod.replace) {
-    metadata.replacedBy = mod.replace.version ? `${mod.replace.path} ${mod.replace.version}` : mod.replace.path;
-    if (mod.replace.version && mod.replace.version !== "(devel)") version2 = mod.replace.version;
-    if (mod.replace.sum) metadata.sum = mod.replace.sum;
-  }
-  return {
-    ecosystem: "go",
-    name: mod.path,
-    version: version2 || "(devel)",
-    location,
-    layer,
-    files: [{ path: location }],
-    metadata
-  };
-}
-function catalogGo(ctx) {
-  const packages = [];
-  const problems = [];
-  const binaries = entriesWithProbe(ctx.tree, goBuildInfoProbeId);
-  for (const entry of binaries) {
-    const info = entry.probes?.[goBuildInfoProbeId];
-    if (!isBuildInfo(info)) {
-      problems.push({
-        code: "GO_BUILDINFO_INVALID",
-        path: entry.path,
-        layer: entry.layer,
-        message: "Go build info result has an unexpected shape"
-      });
-      continue;
-    }
-    if (info.problem !== void 0) {
-      problems.push({
-        code: "GO_BUILDINFO_UNREADABLE",
-        path: entry.path,
-        layer: entry.layer,
-        message: `Go binary: ${info.problem}`
-      });
-      continue;
-    }
-    if (info.main?.path) packages.push(packageOf(info.main, info, entry.path, entry.layer, true));
-    for (const dep of info.deps)
-      if (dep.path) packages.push(packageOf(dep, info, entry.path, entry.layer, false));
-  }
-  return { packages, problems };
-}
-var goBuildInfoProbeId, goCataloger;
-var init_go = __esm({
-  "src/catalog/lang/go.ts"() {
-    "use strict";
-    init_squash();
-    goBuildInfoProbeId = "go-buildinfo";
-    __name(isBuildInfo, "isBuildInfo");
-    __name(packageOf, "packageOf");
-    __name(catalogGo, "catalogGo");
-    goCataloger = {
-      id: "go",
-      ecosystem: "go",
-      globs: [],
-      stateGlobs: [],
-      catalog: catalogGo
-    };
-  }
-});
-
-// src/catalog/lang/maven.ts
-function isJarInfo(v) {
-  return typeof v === "object" && v !== null && Array.isArray(v.poms);
-}
-function nameFromFileName(file) {
-  const m = /^(.+?)-(\d[^/]*)\.(?:jar|war|ear)$/i.exec(file);
-  return m?.[1] && m[2] ? { name: m[1], version: m[2] } : void 0;
-}
-function identify(archivePath, poms, m) {
-  if (poms.length > 0)
-    return poms.map((pom) => ({
-      name: `${pom.groupId}:${pom.artifactId}`,
-      version: pom.version,
-      metadata: {
-        identifiedBy: "pom.properties",
-        groupId: pom.groupId,
-        artifactId: pom.artifactId,
-        pomProperties: pom.path
-      }
-    }));
-  if (m) {
-    const byTitle = m.title && m.version;
-    const name = byTitle ? m.title : m.bundleVersion ? m.bundleName?.split(";")[0]?.trim() : void 0;
-    const version2 = byTitle ? m.version : m.bundleVersion;
-    if (name && version2) {
-      const metadata = { identifiedBy: "MANIFEST.MF" };
-      if (m.vendor) metadata.vendor = m.vendor;
-      return [{ name, version: version2, metadata }];
-    }
-  }
-  const byName2 = nameFromFileName(basename(archivePath));
-  return byName2 ? [{ ...byName2, metadata: { identifiedBy: "file name" } }] : [];
-}
-function catalogMaven(ctx) {
-  const packages = [];
-  const problems = [];
-  const archives = entriesWithProbe(ctx.tree, jarMavenProbeId);
-  for (const entry of archives) {
-    const info = entry.probes?.[jarMavenProbeId];
-    if (!isJarInfo(info)) {
-      problems.push({
-        code: "MAVEN_ARCHIVE_INVALID",
-        path: entry.path,
-        layer: entry.layer,
-        message: "Java archive probe result has an unexpected shape"
-      });
-      continue;
-    }
-    for (const message of info.problems ?? []) {
-      problems.push({
-        code: "MAVEN_ARCHIVE_INVALID",
-        path: entry.path,
-        layer: entry.layer,
-        message: `Java archive: ${message}`
-      });
-    }
-    const add2 = /* @__PURE__ */ __name((location, found, nested2) => {
-      for (const { name, version: version2, metadata } of found) {
-        packages.push({
-          ecosystem: "maven",
-          name,
-          version: version2,
-          location,
-          layer: entry.layer,
-          files: [{ path: entry.path }],
-          metadata: nested2 === void 0 ? metadata : { ...metadata, nestedIn: entry.path }
-        });
-      }
-    }, "add");
-    add2(entry.path, identify(entry.path, info.poms, info.manifest));
-    const nested = Array.isArray(info.archives) ? info.archives : [];
-    for (const a of [...nested].sort((x2, y) => x2.path < y.path ? -1 : x2.path > y.path ? 1 : 0))
-      add2(`${entry.path}!/${a.path}`, identify(a.path, a.poms ?? [], a.manifest), a.path);
-  }
-  return { packages, problems };
-}
-var jarMavenProbeId, mavenCataloger;
-var init_maven = __esm({
-  "src/catalog/lang/maven.ts"() {
-    "use strict";
-    init_squash();
-    init_tree_paths();
-    jarMavenProbeId = "jar-maven";
-    __name(isJarInfo, "isJarInfo");
-    __name(nameFromFileName, "nameFromFileName");
-    __name(identify, "identify");
-    __name(catalogMaven, "catalogMaven");
-    mavenCataloger = {
-      id: "maven",
-      ecosystem: "maven",
-      globs: [],
-      stateGlobs: [],
-      catalog: catalogMaven
-    };
-  }
-});
-
-// src/catalog/lang/npm.ts
-function parseNpmManifest(text) {
-  const doc = JSON.parse(text);
-  if (!isRecord2(doc)) throw new Error("package.json is not a JSON object");
-  const { name, version: version2 } = doc;
-  if (typeof name !== "string" || name === "" || typeof version2 !== "string" || version2 === "")
-    return void 0;
-  const license = licenseOf(doc);
-  return license === void 0 ? { name, version: version2 } : { name, version: version2, license };
-}
-function licenseOf(doc) {
-  const one = /* @__PURE__ */ __name((v) => typeof v === "string" ? v : isRecord2(v) && typeof v.type === "string" ? v.type : void 0, "one");
-  const direct = one(doc.license);
-  if (direct !== void 0) return direct;
-  if (Array.isArray(doc.licenses)) {
-    const all = doc.licenses.map(one).filter((s) => s !== void 0);
-    if (all.length > 0) return all.length === 1 ? all[0] : `(${all.join(" OR ")})`;
-  }
-  return void 0;
-}
-function isRecord2(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-function inNestedModules(relative) {
-  return relative === "node_modules" || relative.startsWith("node_modules/") || relative.includes("/node_modules/");
-}
-function nodeModulesOf(packageDir) {
-  const parent = dirname2(packageDir);
-  return basename(parent).startsWith("@") ? dirname2(parent) : parent;
-}
-function binLinks(tree, nodeModules) {
-  const binDir = `${nodeModules}/.bin`;
-  const out = [];
-  for (const path of pathsUnder(tree, binDir)) {
-    const entry = tree.entries.get(path);
-    if (entry?.type !== "symlink" || entry.link === void 0) continue;
-    const target = joinPath(dirname2(path), entry.link);
-    if (target !== void 0) out.push([path, target]);
-  }
-  return out;
-}
-function catalogNpm(ctx) {
-  const packages = [];
-  const problems = [];
-  const binCache = /* @__PURE__ */ new Map();
-  for (const { location, layer, value: manifest } of parseCaptured(
-    ctx,
-    npmGlobs,
-    parseNpmManifest,
-    { code: "NPM_PACKAGE_JSON_INVALID", what: "package.json" },
-    problems
-  )) {
-    if (!manifest) continue;
-    const dir = dirname2(location);
-    const nodeModules = nodeModulesOf(dir);
-    let links = binCache.get(nodeModules);
-    if (!links) {
-      links = binLinks(ctx.tree, nodeModules);
-      binCache.set(nodeModules, links);
-    }
-    const bins = links.filter(([, target]) => target.startsWith(`${dir}/`)).map(([path]) => ({ path }));
-    const pkg = {
-      ecosystem: "npm",
-      name: manifest.name,
-      version: manifest.version,
-      location,
-      layer,
-      files: uniqueFiles([ownedFilesUnder(ctx.tree, dir, inNestedModules), bins])
-    };
-    if (manifest.license !== void 0) pkg.license = manifest.license;
-    packages.push(pkg);
-  }
-  return { packages, problems };
-}
-var npmGlobs, npmCataloger;
-var init_npm = __esm({
-  "src/catalog/lang/npm.ts"() {
-    "use strict";
-    init_tree_paths();
-    npmGlobs = ["**/node_modules/*/package.json", "**/node_modules/@*/*/package.json"];
-    __name(parseNpmManifest, "parseNpmManifest");
-    __name(licenseOf, "licenseOf");
-    __name(isRecord2, "isRecord");
-    __name(inNestedModules, "inNestedModules");
-    __name(nodeModulesOf, "nodeModulesOf");
-    __name(binLinks, "binLinks");
-    __name(catalogNpm, "catalogNpm");
-    npmCataloger = {
-      id: "npm",
-      ecosystem: "npm",
-      globs: npmGlobs,
-      stateGlobs: [
-        "**/node_modules/.package-lock.json",
-        "**/node_modules/.yarn-integrity",
-        "**/node_modules/.modules.yaml"
-      ],
-      catalog: catalogNpm
-    };
-  }
-});
-
-// src/catalog/lang/python-metadata.ts
-function parseHeaders(text) {
-  const headers = /* @__PURE__ */ new Map();
-  let last;
-  let lastIndex = -1;
-  for (const raw of lines(text)) {
-    if (raw === "") break;
-    if (/^[ \t]/.test(raw)) {
-      if (last && lastIndex >= 0) last[lastIndex] = `${last[lastIndex] ?? ""}
-${raw.trim()}`;
-      continue;
-    }
-    const colon = raw.indexOf(":");
-    if (colon <= 0) continue;
-    const key = raw.slice(0, colon).trim().toLowerCase();
-    const list2 = headers.get(key) ?? [];
-    list2.push(raw.slice(colon + 1).trim());
-    headers.set(key, list2);
-    last = list2;
-    lastIndex = list2.length - 1;
-  }
-  return headers;
-}
-function parsePythonMetadata(text) {
-  if (text.includes("\0")) throw new Error("binary content, not a metadata file");
-  const headers = parseHeaders(text);
-  const name = headers.get("name")?.[0];
-  const version2 = headers.get("version")?.[0];
-  if (!name || !version2) throw new Error(`missing ${name ? "Version" : "Name"} header`);
-  const license = licenseOf2(headers);
-  return license === void 0 ? { name, version: version2 } : { name, version: version2, license };
-}
-function licenseOf2(headers) {
-  const expression = headers.get("license-expression")?.[0];
-  if (expression) return expression;
-  const license = headers.get("license")?.[0];
-  if (license && license !== "UNKNOWN" && !license.includes("\n") && license.length <= 100) return license;
-  const fromClassifiers = (headers.get("classifier") ?? []).filter((c) => c.startsWith("License ::")).map((c) => c.split("::").pop()?.trim() ?? "").filter((c) => c !== "" && c !== "OSI Approved");
-  return fromClassifiers.length > 0 ? fromClassifiers.join(" AND ") : void 0;
-}
-function splitCsvLine(line) {
-  const fields = [];
-  let i2 = 0;
-  for (; ; ) {
-    if (line[i2] === '"') {
-      let value2 = "";
-      i2++;
-      for (; ; ) {
-        const q = line.indexOf('"', i2);
-        if (q < 0) throw new Error("unterminated quoted field");
-        value2 += line.slice(i2, q);
-        if (line[q + 1] === '"') {
-          value2 += '"';
-          i2 = q + 2;
-        } else {
-          i2 = q + 1;
-          break;
-        }
-      }
-      fields.push(value2);
-      if (i2 >= line.length) return fields;
-      if (line[i2] !== ",") throw new Error("text after a quoted field");
-      i2++;
-    } else {
-      const comma = line.indexOf(",", i2);
-      if (comma < 0) {
-        fields.push(line.slice(i2));
-        return fields;
-      }
-      fields.push(line.slice(i2, comma));
-      i2 = comma + 1;
-    }
-  }
-}
-function parseRecord(text, siteDir) {
-  const files = [];
-  const rejected = [];
-  let n2 = -1;
-  for (const line of lines(text)) {
-    n2++;
-    if (line.trim() === "") continue;
-    let fields;
-    try {
-      fields = splitCsvLine(line);
-    } catch (err3) {
-      rejected.push(`line ${n2 + 1}: ${err3.message}`);
-      continue;
-    }
-    const [rawPath = "", hash = ""] = fields;
-    const path = rawPath === "" ? void 0 : joinPath(siteDir, rawPath);
-    if (path === void 0) {
-      rejected.push(`line ${n2 + 1}: path outside the image`);
-      continue;
-    }
-    const file = { path };
-    const eq = hash.indexOf("=");
-    if (eq > 0) {
-      const algorithm = hash.slice(0, eq).toLowerCase();
-      const bytes = Buffer.from(hash.slice(eq + 1), "base64url");
-      if (recordAlgorithms.get(algorithm) === bytes.length) {
-        file.digest = { algorithm, value: bytes.toString("hex") };
-      }
-    }
-    files.push(file);
-  }
-  return { files, rejected };
-}
-function parsePathList(text, baseDir) {
-  const out = [];
-  for (const line of lines(text)) {
-    const trimmed = line.trim();
-    if (trimmed === "") continue;
-    const path = joinPath(baseDir, trimmed);
-    if (path !== void 0) out.push(path);
-  }
-  return out;
-}
-var recordAlgorithms;
-var init_python_metadata = __esm({
-  "src/catalog/lang/python-metadata.ts"() {
-    "use strict";
-    init_tree_paths();
-    init_lines();
-    __name(parseHeaders, "parseHeaders");
-    __name(parsePythonMetadata, "parsePythonMetadata");
-    __name(licenseOf2, "licenseOf");
-    __name(splitCsvLine, "splitCsvLine");
-    recordAlgorithms = /* @__PURE__ */ new Map([
-      ["md5", 16],
-      ["sha1", 20],
-      ["sha256", 32],
-      ["sha384", 48],
-      ["sha512", 64]
-    ]);
-    __name(parseRecord, "parseRecord");
-    __name(parsePathList, "parsePathList");
-  }
-});
-
-// src/catalog/lang/python.ts
-function catalogPython(ctx) {
-  const packages = [];
-  const problems = [];
-  for (const { location, layer, value: meta } of parseCaptured(
-    ctx,
-    metadataGlobs,
-    parsePythonMetadata,
-    { code: "PYTHON_METADATA_INVALID", what: "Python package metadata" },
-    problems
-  )) {
-    const files = location.endsWith("/METADATA") ? distInfoFiles(ctx, dirname2(location), problems) : location.endsWith("/PKG-INFO") ? eggInfoFiles(ctx, dirname2(location)) : [{ path: location }];
-    const pkg = {
-      ecosystem: "python",
-      name: meta.name,
-      version: meta.version,
-      location,
-      layer,
-      files
-    };
-    if (meta.license !== void 0) pkg.license = meta.license;
-    packages.push(pkg);
-  }
-  return { packages, problems };
-}
-function distInfoFiles(ctx, distInfo, problems) {
-  const own = ownedFilesUnder(ctx.tree, distInfo);
-  const recordPath = `${distInfo}/RECORD`;
-  const record = ctx.read(recordPath);
-  if (!record) return own;
-  const { files, rejected } = parseRecord(record.toString("utf8"), dirname2(distInfo));
-  if (rejected.length > 0) {
-    problems.push({
-      code: "PYTHON_RECORD_INVALID",
-      path: recordPath,
-      layer: layerOf2(ctx.tree, recordPath),
-      message: `${rejected.length} unusable RECORD line(s), first: ${rejected[0] ?? ""}`
-    });
-  }
-  return uniqueFiles([files, own]);
-}
-function eggInfoFiles(ctx, eggInfo) {
-  const own = ownedFilesUnder(ctx.tree, eggInfo);
-  const installed = ctx.read(`${eggInfo}/installed-files.txt`);
-  if (installed)
-    return uniqueFiles([parsePathList(installed.toString("utf8"), eggInfo).map((path) => ({ path })), own]);
-  const sources = ctx.read(`${eggInfo}/SOURCES.txt`);
-  if (sources) {
-    const existing2 = parsePathList(sources.toString("utf8"), dirname2(eggInfo)).filter((path) => {
-      const type = ctx.tree.entries.get(path)?.type;
-      return type !== void 0 && type !== "dir";
-    }).map((path) => ({ path }));
-    return uniqueFiles([existing2, own]);
-  }
-  return own;
-}
-var pythonGlobs, metadataGlobs, pythonCataloger;
-var init_python = __esm({
-  "src/catalog/lang/python.ts"() {
-    "use strict";
-    init_python_metadata();
-    init_tree_paths();
-    pythonGlobs = [
-      "**/*.dist-info/METADATA",
-      "**/*.dist-info/RECORD",
-      "**/*.egg-info/PKG-INFO",
-      "**/*.egg-info/installed-files.txt",
-      "**/*.egg-info/SOURCES.txt",
-      "**/*.egg-info"
-    ];
-    metadataGlobs = ["**/*.dist-info/METADATA", "**/*.egg-info/PKG-INFO", "**/*.egg-info"];
-    __name(catalogPython, "catalogPython");
-    __name(distInfoFiles, "distInfoFiles");
-    __name(eggInfoFiles, "eggInfoFiles");
-    pythonCataloger = {
-      id: "python",
-      ecosystem: "python",
-      globs: pythonGlobs,
-      stateGlobs: [],
-      catalog: catalogPython
-    };
-  }
-});
-
-// src/catalog/lang/index.ts
-var langCatalogers, langProbes;
-var init_lang = __esm({
-  "src/catalog/lang/index.ts"() {
-    "use strict";
-    init_go_buildinfo();
-    init_jar_maven();
-    init_composer();
-    init_gem();
-    init_go();
-    init_maven();
-    init_npm();
-    init_python();
-    langCatalogers = [
-      npmCataloger,
-      pythonCataloger,
-      gemCataloger,
-      composerCataloger,
-      goCataloger,
-      mavenCataloger
-    ];
-    langProbes = [goBuildInfoProbe, jarMavenProbe];
-  }
-});
-
-// src/catalog/runtime/runtime-package.ts
-function under(prefix, relative) {
-  if (relative === "") return prefix;
-  return prefix === "" ? relative : `${prefix}/${relative}`;
-}
-function existing(tree, prefix, candidates) {
-  const out = [];
-  for (const rel of candidates) {
-    const path = under(prefix, rel);
-    const entry = tree.entries.get(path);
-    if (entry && entry.type !== "dir") out.push({ path });
-  }
-  return out;
-}
-function treesUnder(tree, prefix, dirs, skip) {
-  return dirs.map((d) => ownedFilesUnder(tree, under(prefix, d), skip));
-}
-function runtimePackage(tree, name, version2, home, versionFile, files, metadata = {}) {
-  return {
-    ecosystem: "runtime",
-    name,
-    version: version2,
-    location: home,
-    layer: layerOf2(tree, versionFile),
-    files: uniqueFiles([...files, [{ path: versionFile }]]),
-    metadata: { ...metadata, versionFile }
-  };
-}
-function cDefine(text, name) {
-  const m = new RegExp(`^[ \\t]*#[ \\t]*define[ \\t]+${name}[ \\t]+("([^"\\n]*)"|(\\S+))`, "m").exec(text);
-  return m ? m[2] ?? m[3] : void 0;
-}
-var init_runtime_package = __esm({
-  "src/catalog/runtime/runtime-package.ts"() {
-    "use strict";
-    init_tree_paths();
-    __name(under, "under");
-    __name(existing, "existing");
-    __name(treesUnder, "treesUnder");
-    __name(runtimePackage, "runtimePackage");
-    __name(cDefine, "cDefine");
-  }
-});
-
-// src/catalog/runtime/go.ts
-function parseGoVersionFile(text) {
-  const m = /^go(\d+(?:\.\d+)*(?:(?:rc|beta)\d+)?)\s*(?:\n|$)/.exec(text);
-  return m?.[1];
-}
-function catalogGoRuntime(ctx) {
-  const problems = [];
-  const packages = [];
-  for (const { location, value: version2 } of parseCaptured(
-    ctx,
-    goRuntimeGlobs,
-    parseGoVersionFile,
-    { code: "RUNTIME_RECORD_INVALID", what: "Go VERSION file" },
-    problems
-  )) {
-    const root = dirname2(location);
-    if (version2 === void 0) continue;
-    const entries = ctx.tree.entries;
-    if (!entries.has(under(root, "bin/go")) && !entries.has(under(root, "src/runtime"))) continue;
-    packages.push(runtimePackage(ctx.tree, "go", version2, root, location, treesUnder(ctx.tree, root, [""])));
-  }
-  return { packages, problems };
-}
-var goRuntimeGlobs, goRuntimeCataloger;
-var init_go2 = __esm({
-  "src/catalog/runtime/go.ts"() {
-    "use strict";
-    init_tree_paths();
-    init_runtime_package();
-    goRuntimeGlobs = ["**/go*/VERSION"];
-    __name(parseGoVersionFile, "parseGoVersionFile");
-    __name(catalogGoRuntime, "catalogGoRuntime");
-    goRuntimeCataloger = {
-      id: "runtime-go",
-      ecosystem: "runtime",
-      globs: goRuntimeGlobs,
-      stateGlobs: [],
-      catalog: catalogGoRuntime
-    };
-  }
-});
-
-// src/catalog/runtime/java.ts
-function parseJavaRelease(text) {
-  const fields = /* @__PURE__ */ new Map();
-  for (const line of text.split("\n", 200)) {
-    const m = /^([A-Z_][A-Z0-9_]*)=(?:"([^"]*)"|(\S*))\s*$/.exec(line.trimEnd());
-    if (m?.[1]) fields.set(m[1], m[2] ?? m[3] ?? "");
-  }
-  const version2 = fields.get("JAVA_VERSION");
-  return version2 ? { version: version2, fields } : void 0;
-}
-function catalogJava(ctx) {
-  const problems = [];
-  const packages = [];
-  for (const { location, value: value2 } of parseCaptured(
-    ctx,
-    javaGlobs,
-    parseJavaRelease,
-    { code: "RUNTIME_RECORD_INVALID", what: "Java release file" },
-    problems
-  )) {
-    if (!value2) continue;
-    const home = dirname2(location);
-    const entries = ctx.tree.entries;
-    if (!entries.has(under(home, "bin/java")) && !entries.has(under(home, "lib/modules"))) continue;
-    const metadata = {};
-    for (const [key, field3] of METADATA) {
-      const v = value2.fields.get(field3);
-      if (v) metadata[key] = v;
-    }
-    packages.push(
-      runtimePackage(
-        ctx.tree,
-        "java",
-        value2.version,
-        home,
-        location,
-        treesUnder(ctx.tree, home, [""]),
-        metadata
-      )
-    );
-  }
-  return { packages, problems };
-}
-var javaGlobs, METADATA, javaRuntimeCataloger;
-var init_java = __esm({
-  "src/catalog/runtime/java.ts"() {
-    "use strict";
-    init_tree_paths();
-    init_runtime_package();
-    javaGlobs = ["**/release"];
-    __name(parseJavaRelease, "parseJavaRelease");
-    METADATA = [
-      ["implementor", "IMPLEMENTOR"],
-      ["implementorVersion", "IMPLEMENTOR_VERSION"],
-      ["runtimeVersion", "JAVA_RUNTIME_VERSION"],
-      ["imageType", "IMAGE_TYPE"]
-    ];
-    __name(catalogJava, "catalogJava");
-    javaRuntimeCataloger = {
-      id: "runtime-java",
-      ecosystem: "runtime",
-      globs: javaGlobs,
-      stateGlobs: [],
-      catalog: catalogJava
-    };
-  }
-});
-
-// src/catalog/probes/cargo-auditable.ts
-import { constants, inflateSync } from "node:zlib";
-function bitAt(buf, n2) {
-  const pos = 16 + n2;
-  return (buf[pos >> 3] ?? 0) >> (pos & 7) & 1;
-}
-function bitsAt(buf, from, count2) {
-  let v = 0;
-  for (let i2 = 0; i2 < count2; i2++) v |= bitAt(buf, from + i2) << i2;
-  return v;
-}
-function plausibleJsonDeflate(buf) {
-  const type = bitsAt(buf, 1, 2);
-  if (type === 3) return false;
-  if (type === 0)
-    return buf.length > 7 && (buf.readUInt16LE(3) ^ buf.readUInt16LE(5)) === 65535 && buf[7] === 123;
-  if (type === 1) {
-    let code = 0;
-    for (let i2 = 0; i2 < 8; i2++) code = code << 1 | bitAt(buf, 3 + i2);
-    return code === 48 + 123;
-  }
-  if (bitsAt(buf, 3, 5) > 29 || bitsAt(buf, 8, 5) > 29) return false;
-  const lengths = bitsAt(buf, 13, 4) + 4;
-  let kraft = 0;
-  for (let i2 = 0; i2 < lengths; i2++) {
-    const len = bitsAt(buf, 17 + 3 * i2, 3);
-    if (len > 0) kraft += 1 << 7 - len;
-  }
-  return kraft === 128;
-}
-function looksLikeAudit(buf) {
-  if (!plausibleJsonDeflate(buf)) return false;
-  try {
-    const head = inflateSync(buf.subarray(0, PROBE_BYTES), {
-      finishFlush: constants.Z_SYNC_FLUSH,
-      maxOutputLength: 4096
-    });
-    return JSON_START.test(head.toString("latin1"));
-  } catch {
-    return false;
-  }
-}
-function parseAudit(json) {
-  let obj;
-  try {
-    obj = JSON.parse(json);
-  } catch {
-    return "audit data is not JSON";
-  }
-  const packages = obj?.packages;
-  if (!Array.isArray(packages)) return "audit data has no packages list";
-  const crates = [];
-  for (const p of packages.slice(0, MAX_CRATES)) {
-    const { name, version: version2, source, kind, root } = p ?? {};
-    if (typeof name !== "string" || typeof version2 !== "string" || name === "" || version2 === "") continue;
-    const crate = { name, version: version2 };
-    if (typeof source === "string") crate.source = source;
-    if (typeof kind === "string") crate.kind = kind;
-    if (root === true) crate.root = true;
-    crates.push(crate);
-  }
-  return { crates };
-}
-var MAX_COMPRESSED, MAX_JSON, MAX_CRATES, PROBE_BYTES, HEADERS, JSON_START, CargoAuditSearch;
-var init_cargo_auditable = __esm({
-  "src/catalog/probes/cargo-auditable.ts"() {
-    "use strict";
-    MAX_COMPRESSED = 1024 * 1024;
-    MAX_JSON = 8 * 1024 * 1024;
-    MAX_CRATES = 1e4;
-    PROBE_BYTES = 64;
-    HEADERS = [1, 94, 156, 218].map((flg) => Buffer.from([120, flg]));
-    JSON_START = /^\{"(packages|format)":/;
-    __name(bitAt, "bitAt");
-    __name(bitsAt, "bitsAt");
-    __name(plausibleJsonDeflate, "plausibleJsonDeflate");
-    __name(looksLikeAudit, "looksLikeAudit");
-    __name(parseAudit, "parseAudit");
-    CargoAuditSearch = class {
+    TEXT_CHANGELOG_PROBE_ID = "text-changelog";
+    TEXT_HEAD_BYTES = 32 * 1024;
+    NAME = /^(?:change[-_]?log|changes|history|news|release[-_]?notes)(?:\.(?:md|markdown|mdown|rst|txt|adoc|rdoc|textile))?$/i;
+    PACKAGE_DIR = /(?:^|\/)(?:node_modules\/(?:@[^/]+\/)?[^/@.][^/]*|[^/]+\.(?:dist-info|egg-info)|gems\/[^/]+-\d[^/]*)\/[^/]+$/;
+    __name(isTextChangelogPath, "isTextChangelogPath");
+    TextHeadRun = class {
       static {
-        __name(this, "CargoAuditSearch");
+        __name(this, "TextHeadRun");
       }
-      carry = Buffer.alloc(0);
-      collected;
+      parts = [];
       size = 0;
-      outcome;
-      get result() {
-        return this.outcome;
-      }
-      write(chunk) {
-        if (this.outcome !== void 0) return;
-        if (this.collected) return this.collect(chunk);
-        const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-        const next = HEADERS.map((h) => data.indexOf(h));
-        for (let from = 0; ; ) {
-          let at = -1;
-          for (let k = 0; k < HEADERS.length; k++) {
-            if (next[k] >= 0 && next[k] < from)
-              next[k] = data.indexOf(HEADERS[k], from);
-            const i2 = next[k];
-            if (i2 >= 0 && (at < 0 || i2 < at)) at = i2;
-          }
-          if (at < 0) break;
-          if (data.length - at < PROBE_BYTES) {
-            this.carry = Buffer.from(data.subarray(at));
-            return;
-          }
-          if (looksLikeAudit(data.subarray(at))) {
-            this.collected = [];
-            this.carry = Buffer.alloc(0);
-            return this.collect(data.subarray(at));
-          }
-          from = at + 1;
-        }
-        this.carry = Buffer.from(data.subarray(data.length - 1));
-      }
-      collect(bytes) {
-        const room = MAX_COMPRESSED - this.size;
-        const take = bytes.subarray(0, room);
-        this.collected?.push(Buffer.from(take));
-        this.size += take.length;
-        this.tryInflate(this.size >= MAX_COMPRESSED);
-      }
-      /** Inflate what was collected; settles when the stream is complete, or when `last`. */
-      tryInflate(last) {
-        const all = Buffer.concat(this.collected ?? []);
-        try {
-          const json = inflateSync(all, { maxOutputLength: MAX_JSON });
-          this.outcome = parseAudit(json.toString("utf8"));
-          this.collected = void 0;
-        } catch (err3) {
-          const code = err3.code;
-          if (code === "ERR_BUFFER_TOO_LARGE" || err3 instanceof RangeError) {
-            this.outcome = `audit data inflates to more than ${MAX_JSON} bytes`;
-            this.collected = void 0;
-          } else if (last) {
-            this.outcome = this.size >= MAX_COMPRESSED ? `audit data larger than ${MAX_COMPRESSED} bytes compressed` : "audit data truncated or corrupt";
-            this.collected = void 0;
-          } else this.collected = [all];
-        }
-      }
-      end() {
-        if (this.outcome === void 0 && !this.collected && this.carry.length > 2 && looksLikeAudit(this.carry))
-          this.collected = [this.carry];
-        if (this.outcome === void 0 && this.collected) this.tryInflate(true);
-        this.carry = Buffer.alloc(0);
-      }
-    };
-  }
-});
-
-// src/catalog/probes/elf-notes.ts
-function parseElfHead(head) {
-  if (head.length < 64) return "more";
-  const cls = head[4];
-  const data = head[5];
-  if (cls !== 1 && cls !== 2 || data !== 1 && data !== 2) return void 0;
-  const little = data === 1;
-  const wide = cls === 2;
-  const u163 = /* @__PURE__ */ __name((at) => little ? head.readUInt16LE(at) : head.readUInt16BE(at), "u16");
-  const u32 = /* @__PURE__ */ __name((at) => little ? head.readUInt32LE(at) : head.readUInt32BE(at), "u32");
-  const uword = /* @__PURE__ */ __name((at) => wide ? Number(little ? head.readBigUInt64LE(at) : head.readBigUInt64BE(at)) : u32(at), "uword");
-  const phoff = uword(wide ? 32 : 28);
-  const phentsize = u163(wide ? 54 : 42);
-  const phnum = u163(wide ? 56 : 44);
-  if (phnum === 0) return { little, notes: [] };
-  if (phentsize < (wide ? 56 : 32)) return void 0;
-  const end = phoff + phentsize * phnum;
-  if (end > MAX_HEADER_BYTES) return void 0;
-  if (head.length < end) return "more";
-  const notes = [];
-  let budget = MAX_NOTE_BYTES;
-  for (let i2 = 0; i2 < phnum; i2++) {
-    const at = phoff + i2 * phentsize;
-    if (u32(at) !== PT_NOTE) continue;
-    const offset = wide ? uword(at + 8) : u32(at + 4);
-    const size2 = wide ? uword(at + 32) : u32(at + 16);
-    if (size2 === 0 || size2 > budget) continue;
-    budget -= size2;
-    notes.push({ offset, size: size2, data: [], got: 0 });
-  }
-  return { little, notes };
-}
-function eachNote(seg, little, visit) {
-  const u32 = /* @__PURE__ */ __name((at) => little ? seg.readUInt32LE(at) : seg.readUInt32BE(at), "u32");
-  const align4 = /* @__PURE__ */ __name((n2) => n2 + 3 & ~3, "align4");
-  for (let at = 0; at + 12 <= seg.length; ) {
-    const namesz = u32(at);
-    const descsz = u32(at + 4);
-    const type = u32(at + 8);
-    const nameAt = at + 12;
-    const descAt = nameAt + align4(namesz);
-    const next = descAt + align4(descsz);
-    if (descAt + descsz > seg.length || namesz > seg.length) return;
-    const owner = seg.toString("latin1", nameAt, nameAt + namesz).replace(/\0+$/, "");
-    visit(owner, type, seg.subarray(descAt, descAt + descsz));
-    at = next;
-  }
-}
-function field(obj, key) {
-  const v = obj[key];
-  return typeof v === "string" && v !== "" ? v.slice(0, MAX_FIELD) : void 0;
-}
-function readPackageNotes(seg, little, problems) {
-  const out = [];
-  eachNote(seg, little, (owner, type, desc) => {
-    if (owner !== "FDO" || type !== NOTE_FDO_PACKAGING_METADATA) return;
-    const text = desc.toString("utf8").replace(/\0+$/, "");
-    let obj;
-    try {
-      obj = JSON.parse(text);
-    } catch {
-      problems.push("package note is not JSON");
-      return;
-    }
-    if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
-      problems.push("package note is not a JSON object");
-      return;
-    }
-    const o = obj;
-    const [t, name, version2] = [field(o, "type"), field(o, "name"), field(o, "version")];
-    if (!t || !name || !version2) {
-      problems.push("package note without type, name or version");
-      return;
-    }
-    const note = { type: t, name, version: version2 };
-    for (const key of ["architecture", "os", "osVersion", "osCpe", "debugInfoUrl"]) {
-      const v = field(o, key);
-      if (v !== void 0) note[key] = v;
-    }
-    out.push(note);
-  });
-  return out;
-}
-var PT_NOTE, NOTE_FDO_PACKAGING_METADATA, MAX_HEADER_BYTES, MAX_NOTE_BYTES, MAX_FIELD, NoteCollector;
-var init_elf_notes = __esm({
-  "src/catalog/probes/elf-notes.ts"() {
-    "use strict";
-    PT_NOTE = 4;
-    NOTE_FDO_PACKAGING_METADATA = 3405650558;
-    MAX_HEADER_BYTES = 64 * 1024;
-    MAX_NOTE_BYTES = 64 * 1024;
-    MAX_FIELD = 1024;
-    __name(parseElfHead, "parseElfHead");
-    __name(eachNote, "eachNote");
-    __name(field, "field");
-    __name(readPackageNotes, "readPackageNotes");
-    NoteCollector = class {
-      constructor(layout) {
-        this.layout = layout;
-      }
-      layout;
-      static {
-        __name(this, "NoteCollector");
-      }
-      offset = 0;
-      /** `chunk` starts at file offset `at`. */
-      write(chunk, at) {
-        this.offset = at + chunk.length;
-        for (const r of this.layout.notes) {
-          const from = Math.max(r.offset, at);
-          const to = Math.min(r.offset + r.size, at + chunk.length);
-          if (from >= to) continue;
-          r.data.push(Buffer.from(chunk.subarray(from - at, to - at)));
-          r.got += to - from;
-        }
-      }
-      get pending() {
-        return this.layout.notes.some((r) => r.offset + r.size > this.offset);
-      }
-      notes(problems) {
-        const out = [];
-        for (const r of this.layout.notes)
-          if (r.got === r.size)
-            out.push(...readPackageNotes(Buffer.concat(r.data), this.layout.little, problems));
-        return out;
-      }
-    };
-  }
-});
-
-// src/catalog/probes/marker-search.ts
-var MarkerSearch;
-var init_marker_search = __esm({
-  "src/catalog/probes/marker-search.ts"() {
-    "use strict";
-    MarkerSearch = class {
-      /**
-       * @param accept called with the `span` bytes (fewer at end of file) that start at the marker, as
-       *   latin1 text; returns the value to keep, or undefined to go on searching.
-       */
-      constructor(marker, span, accept) {
-        this.marker = marker;
-        this.span = span;
-        this.accept = accept;
-      }
-      marker;
-      span;
-      accept;
-      static {
-        __name(this, "MarkerSearch");
-      }
-      carry = Buffer.alloc(0);
-      found;
-      get result() {
-        return this.found;
-      }
-      write(chunk) {
-        if (this.found !== void 0) return;
-        const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-        this.search(data, false);
-      }
-      end() {
-        if (this.found === void 0 && this.carry.length > 0) this.search(this.carry, true);
-        this.carry = Buffer.alloc(0);
-      }
-      search(data, atEnd) {
-        let from = 0;
-        for (; ; ) {
-          const at = data.indexOf(this.marker, from);
-          if (at < 0) break;
-          if (!atEnd && data.length - at < this.span) {
-            this.carry = Buffer.from(data.subarray(at));
-            return;
-          }
-          const value2 = this.accept(data.toString("latin1", at, Math.min(data.length, at + this.span)));
-          if (value2 !== void 0) {
-            this.found = value2;
-            this.carry = Buffer.alloc(0);
-            return;
-          }
-          from = at + 1;
-        }
-        const keep = Math.min(data.length, this.marker.length - 1);
-        this.carry = atEnd ? Buffer.alloc(0) : Buffer.from(data.subarray(data.length - keep));
-      }
-    };
-  }
-});
-
-// src/catalog/probes/binary-identity.ts
-var BINARY_IDENTITY_PROBE_ID, ELF2, MIN_SIZE2, MAX_SIZE2, HEAD_BYTES2, BUSYBOX, NODE, BinaryIdentityRun, binaryIdentityProbe;
-var init_binary_identity = __esm({
-  "src/catalog/probes/binary-identity.ts"() {
-    "use strict";
-    init_cargo_auditable();
-    init_elf_notes();
-    init_marker_search();
-    BINARY_IDENTITY_PROBE_ID = "binary-identity";
-    ELF2 = Buffer.from([127, 69, 76, 70]);
-    MIN_SIZE2 = 1024;
-    MAX_SIZE2 = 512 * 1024 * 1024;
-    HEAD_BYTES2 = 64 * 1024;
-    BUSYBOX = /^BusyBox v(\d+\.\d+(?:\.\d+)?[\x21-\x27\x2a-\x7e]*) \(/;
-    NODE = /^\/node-v(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)-headers\.tar\.gz/;
-    BinaryIdentityRun = class {
-      static {
-        __name(this, "BinaryIdentityRun");
-      }
-      offset = 0;
-      head = [];
-      headSize = 0;
-      mode = "head";
-      notes;
-      busybox = new MarkerSearch(Buffer.from("BusyBox v"), 96, (t) => BUSYBOX.exec(t)?.[1]);
-      node = new MarkerSearch(Buffer.from("/node-v"), 96, (t) => NODE.exec(t)?.[1]);
-      cargo = new CargoAuditSearch();
-      write(chunk) {
-        if (this.mode === "skip" || chunk.length === 0) return;
-        if (this.mode === "head") {
-          this.head.push(Buffer.from(chunk));
-          this.headSize += chunk.length;
-          const head = Buffer.concat(this.head);
-          if (head.length >= ELF2.length && !head.subarray(0, ELF2.length).equals(ELF2)) return this.skip();
-          const layout = parseElfHead(head);
-          if (layout === "more" && this.headSize < HEAD_BYTES2) return;
-          this.mode = "body";
-          this.head = [];
-          if (layout !== "more" && layout !== void 0 && layout.notes.length > 0)
-            this.notes = new NoteCollector(layout);
-          return this.scan(head);
-        }
-        this.scan(chunk);
-      }
-      skip() {
-        this.mode = "skip";
-        this.head = [];
-      }
-      scan(chunk) {
-        this.notes?.write(chunk, this.offset);
-        this.offset += chunk.length;
-        this.busybox.write(chunk);
-        this.node.write(chunk);
-        this.cargo.write(chunk);
-      }
-      end() {
-        if (this.mode === "head" && this.headSize >= ELF2.length) {
-          const head = Buffer.concat(this.head);
-          this.head = [];
-          if (head.subarray(0, ELF2.length).equals(ELF2)) {
-            this.mode = "body";
-            this.scan(head);
-          }
-        }
-        if (this.mode !== "body") return void 0;
-        this.busybox.end();
-        this.node.end();
-        this.cargo.end();
-        const out = {};
-        const problems = [];
-        if (this.busybox.result !== void 0) out.busybox = this.busybox.result;
-        if (this.node.result !== void 0) out.node = this.node.result;
-        const notes = this.notes?.notes(problems) ?? [];
-        if (notes.length > 0) out.packageNotes = notes;
-        const cargo = this.cargo.result;
-        if (typeof cargo === "string") problems.push(`cargo auditable: ${cargo}`);
-        else if (cargo && cargo.crates.length > 0) out.cargo = cargo.crates;
-        if (problems.length > 0) out.problems = problems;
-        return Object.keys(out).length > 0 ? out : void 0;
-      }
-    };
-    binaryIdentityProbe = {
-      id: BINARY_IDENTITY_PROBE_ID,
-      version: 1,
-      // Executables, and shared libraries (which carry package notes and are often not executable).
-      matches: /* @__PURE__ */ __name((path, size2, mode) => size2 >= MIN_SIZE2 && size2 <= MAX_SIZE2 && ((mode & 73) !== 0 || /\.so(\.[0-9.]+)?$/.test(path)), "matches"),
-      start: /* @__PURE__ */ __name(() => new BinaryIdentityRun(), "start")
-    };
-  }
-});
-
-// src/catalog/runtime/node.ts
-function parseNodeVersionHeader(text) {
-  const [major, minor, patch] = ["MAJOR", "MINOR", "PATCH"].map((k) => cDefine(text, `NODE_${k}_VERSION`));
-  if (!major || !minor || !patch || ![major, minor, patch].every((n2) => /^\d+$/.test(n2)))
-    throw new Error("no NODE_MAJOR/MINOR/PATCH_VERSION defines");
-  const release = cDefine(text, "NODE_VERSION_IS_RELEASE");
-  return `${major}.${minor}.${patch}${release === "0" ? "-pre" : ""}`;
-}
-function catalogNode(ctx) {
-  const problems = [];
-  const byPrefix = /* @__PURE__ */ new Map();
-  for (const { location, value: version2 } of parseCaptured(
-    ctx,
-    nodeGlobs,
-    parseNodeVersionHeader,
-    { code: "RUNTIME_RECORD_INVALID", what: "node_version.h" },
-    problems
-  )) {
-    const prefix = dirname2(dirname2(dirname2(location)));
-    const files = [
-      ...treesUnder(ctx.tree, prefix, ["include/node", "share/doc/node"]),
-      existing(ctx.tree, prefix, OWNED)
-    ];
-    byPrefix.set(prefix, runtimePackage(ctx.tree, "node", version2, prefix, location, files));
-  }
-  for (const entry of ctx.tree.entries.values()) {
-    const id = entry.probes?.[BINARY_IDENTITY_PROBE_ID];
-    if (typeof id?.node !== "string" || !/(^|\/)bin\/node(js)?$/.test(entry.path)) continue;
-    const prefix = dirname2(dirname2(entry.path));
-    const known = byPrefix.get(prefix);
-    if (known) {
-      known.metadata = { ...known.metadata, binaryVersion: id.node };
-      if (id.node !== known.version)
-        problems.push({
-          code: "RUNTIME_VERSION_MISMATCH",
-          path: entry.path,
-          layer: entry.layer,
-          message: `node binary says ${id.node}, ${known.metadata?.versionFile ?? prefix} says ${known.version}`
-        });
-      continue;
-    }
-    const files = [existing(ctx.tree, prefix, OWNED)];
-    byPrefix.set(prefix, runtimePackage(ctx.tree, "node", id.node, prefix, entry.path, files));
-  }
-  return { packages: [...byPrefix.values()], problems };
-}
-var nodeGlobs, OWNED, nodeRuntimeCataloger;
-var init_node = __esm({
-  "src/catalog/runtime/node.ts"() {
-    "use strict";
-    init_binary_identity();
-    init_tree_paths();
-    init_runtime_package();
-    nodeGlobs = ["**/include/node/node_version.h"];
-    OWNED = [
-      "bin/node",
-      "bin/npm",
-      "bin/npx",
-      "bin/corepack",
-      "share/man/man1/node.1",
-      "share/systemtap/tapset/node.stp"
-    ];
-    __name(parseNodeVersionHeader, "parseNodeVersionHeader");
-    __name(catalogNode, "catalogNode");
-    nodeRuntimeCataloger = {
-      id: "runtime-node",
-      ecosystem: "runtime",
-      globs: nodeGlobs,
-      stateGlobs: [],
-      catalog: catalogNode
-    };
-  }
-});
-
-// src/catalog/runtime/python.ts
-function parsePatchlevel(text) {
-  const version2 = cDefine(text, "PY_VERSION");
-  if (!version2 || !/^\d+\.\d+/.test(version2)) throw new Error("no PY_VERSION define");
-  return version2;
-}
-function catalogPython2(ctx) {
-  const problems = [];
-  const packages = [];
-  for (const { location, value: version2 } of parseCaptured(
-    ctx,
-    pythonGlobs2,
-    parsePatchlevel,
-    { code: "RUNTIME_RECORD_INVALID", what: "patchlevel.h" },
-    problems
-  )) {
-    const include = dirname2(location);
-    const prefix = dirname2(dirname2(include));
-    const xy = /^(\d+\.\d+)/.exec(version2)?.[1] ?? "";
-    const versioned = [
-      ...["python", "pydoc", "idle"].map((t) => `bin/${t}${xy}`),
-      `bin/2to3-${xy}`,
-      `bin/python${xy}-config`,
-      `lib/pkgconfig/python-${xy}.pc`,
-      `lib/pkgconfig/python-${xy}-embed.pc`,
-      `share/man/man1/python${xy}.1`
-    ];
-    const major = xy.split(".")[0] ?? "3";
-    const links = [
-      ...["python", "pydoc", "idle"].map((t) => `bin/${t}${major}`),
-      "bin/python",
-      `bin/python${major}-config`,
-      "bin/2to3",
-      `lib/pkgconfig/python${major}.pc`,
-      `lib/pkgconfig/python${major}-embed.pc`,
-      `share/man/man1/python${major}.1`
-    ];
-    const libDir = under(prefix, "lib");
-    const libs = pathsUnder(ctx.tree, libDir).filter(
-      (p) => dirname2(p) === libDir && basename(p).startsWith(`libpython${xy}`) && ctx.tree.entries.get(p)?.type !== "dir"
-    );
-    const files = [
-      ...treesUnder(ctx.tree, prefix, [`include/${basename(include)}`]),
-      ...treesUnder(ctx.tree, prefix, [`lib/python${xy}`], (rel) => /^(site|dist)-packages\//.test(rel)),
-      existing(ctx.tree, prefix, [...versioned, ...links]),
-      libs.map((path) => ({ path }))
-    ];
-    packages.push(runtimePackage(ctx.tree, "python", version2, prefix, location, files));
-  }
-  return { packages, problems };
-}
-var pythonGlobs2, pythonRuntimeCataloger;
-var init_python2 = __esm({
-  "src/catalog/runtime/python.ts"() {
-    "use strict";
-    init_tree_paths();
-    init_runtime_package();
-    pythonGlobs2 = ["**/include/python[23].*/patchlevel.h"];
-    __name(parsePatchlevel, "parsePatchlevel");
-    __name(catalogPython2, "catalogPython");
-    pythonRuntimeCataloger = {
-      id: "runtime-python",
-      ecosystem: "runtime",
-      globs: pythonGlobs2,
-      stateGlobs: [],
-      catalog: catalogPython2
-    };
-  }
-});
-
-// src/catalog/runtime/ruby.ts
-function config(text, key) {
-  return new RegExp(`^\\s*CONFIG\\["${key}"\\]\\s*=\\s*"([^"\\n]*)"`, "m").exec(text)?.[1];
-}
-function parseRbConfig(text) {
-  let version2 = config(text, "RUBY_PROGRAM_VERSION");
-  if (!version2) {
-    const [major, minor, teeny] = ["MAJOR", "MINOR", "TEENY"].map((k) => config(text, k));
-    if (major && minor && teeny) version2 = `${major}.${minor}.${teeny}`;
-  }
-  if (!version2 || !/^\d+\.\d+/.test(version2)) return void 0;
-  const platform = config(text, "arch");
-  return platform ? { version: version2, platform } : { version: version2 };
-}
-function catalogRuby(ctx) {
-  const problems = [];
-  const packages = [];
-  for (const { location, value: value2 } of parseCaptured(
-    ctx,
-    rubyGlobs,
-    parseRbConfig,
-    { code: "RUNTIME_RECORD_INVALID", what: "rbconfig.rb" },
-    problems
-  )) {
-    const m = LAYOUT.exec(location);
-    if (!value2 || !m) continue;
-    const prefix = m[1] ?? "";
-    const api = m[2];
-    const files = [
-      ...treesUnder(ctx.tree, prefix, [`include/ruby-${api}`, `lib/ruby/${api}`]),
-      existing(ctx.tree, prefix, [
-        "bin/ruby",
-        "lib/libruby.so",
-        `lib/libruby.so.${value2.version}`,
-        `lib/libruby.so.${api.split(".").slice(0, 2).join(".")}`,
-        `lib/libruby-static.a`,
-        `lib/pkgconfig/ruby-${api.split(".").slice(0, 2).join(".")}.pc`,
-        "share/man/man1/ruby.1"
-      ])
-    ];
-    const metadata = { apiVersion: api };
-    if (value2.platform) metadata.platform = value2.platform;
-    packages.push(runtimePackage(ctx.tree, "ruby", value2.version, prefix, location, files, metadata));
-  }
-  return { packages, problems };
-}
-var rubyGlobs, LAYOUT, rubyRuntimeCataloger;
-var init_ruby = __esm({
-  "src/catalog/runtime/ruby.ts"() {
-    "use strict";
-    init_tree_paths();
-    init_runtime_package();
-    rubyGlobs = ["**/rbconfig.rb"];
-    __name(config, "config");
-    __name(parseRbConfig, "parseRbConfig");
-    LAYOUT = /^(?:(.*)\/)?lib\/ruby\/([^/]+)\/([^/]+)\/rbconfig\.rb$/;
-    __name(catalogRuby, "catalogRuby");
-    rubyRuntimeCataloger = {
-      id: "runtime-ruby",
-      ecosystem: "runtime",
-      globs: rubyGlobs,
-      stateGlobs: [],
-      catalog: catalogRuby
-    };
-  }
-});
-
-// src/catalog/runtime/index.ts
-var runtimeCatalogers;
-var init_runtime = __esm({
-  "src/catalog/runtime/index.ts"() {
-    "use strict";
-    init_go2();
-    init_java();
-    init_node();
-    init_python2();
-    init_ruby();
-    runtimeCatalogers = [
-      nodeRuntimeCataloger,
-      pythonRuntimeCataloger,
-      goRuntimeCataloger,
-      javaRuntimeCataloger,
-      rubyRuntimeCataloger
-    ];
-  }
-});
-
-// src/catalog/probes/file-digests.ts
-import { createHash as createHash2 } from "node:crypto";
-function createFileDigestsProbe(options = {}) {
-  const max2 = options.maxFileBytes ?? DEFAULT_FILE_DIGESTS_MAX_BYTES;
-  return {
-    id: FILE_DIGESTS_PROBE_ID2,
-    // The cap is part of what the results mean, so it is part of the cache key.
-    version: 1 * 1e9 + max2,
-    matches: /* @__PURE__ */ __name((_path, size2) => size2 > 0 && size2 <= max2, "matches"),
-    start: /* @__PURE__ */ __name(() => new FileDigestsRun(), "start")
-  };
-}
-var FILE_DIGESTS_PROBE_ID2, DEFAULT_FILE_DIGESTS_MAX_BYTES, EMPTY_FILE_DIGESTS, FileDigestsRun, fileDigestsProbe;
-var init_file_digests = __esm({
-  "src/catalog/probes/file-digests.ts"() {
-    "use strict";
-    FILE_DIGESTS_PROBE_ID2 = "file-digests";
-    DEFAULT_FILE_DIGESTS_MAX_BYTES = 1024 * 1024;
-    EMPTY_FILE_DIGESTS = {
-      md5: "d41d8cd98f00b204e9800998ecf8427e",
-      sha1: "da39a3ee5e6b4b0d3255bfef95601890afd80709"
-    };
-    FileDigestsRun = class {
-      static {
-        __name(this, "FileDigestsRun");
-      }
-      md5 = createHash2("md5");
-      sha1 = createHash2("sha1");
-      write(chunk) {
-        this.md5.update(chunk);
-        this.sha1.update(chunk);
-      }
-      end() {
-        return { md5: this.md5.digest("hex"), sha1: this.sha1.digest("hex") };
-      }
-    };
-    __name(createFileDigestsProbe, "createFileDigestsProbe");
-    fileDigestsProbe = createFileDigestsProbe();
-  }
-});
-
-// src/catalog/ownership.ts
-function resolvePath(tree, path, options = {}) {
-  const maxHops = options.maxHops ?? MAX_SYMLINK_HOPS;
-  const todo = path.split("/").reverse();
-  const done = [];
-  let hops = 0;
-  while (todo.length > 0) {
-    const seg = todo.pop();
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") {
-      done.pop();
-      continue;
-    }
-    done.push(seg);
-    if (!options.followFinal && !todo.some((s) => s !== "" && s !== ".")) break;
-    const entry = tree.entries.get(done.join("/"));
-    if (entry?.type !== "symlink" || entry.link === void 0) continue;
-    if (++hops > maxHops) return void 0;
-    done.pop();
-    if (entry.link.startsWith("/")) done.length = 0;
-    const target = entry.link.split("/");
-    for (let i2 = target.length - 1; i2 >= 0; i2--) todo.push(target[i2]);
-  }
-  return done.join("/");
-}
-function packageKey(pkg) {
-  return `${pkg.ecosystem}:${pkg.name}`;
-}
-function resolveOwnership(tree, packages, stateGlobs) {
-  const problems = [];
-  const realDirs = /* @__PURE__ */ new Map();
-  const reported = /* @__PURE__ */ new Set();
-  const realPath = /* @__PURE__ */ __name((path, layer) => {
-    const cut = path.lastIndexOf("/");
-    if (cut < 0) return path;
-    const dir = path.slice(0, cut);
-    let real = realDirs.get(dir);
-    if (!realDirs.has(dir)) {
-      real = resolvePath(tree, dir, { followFinal: true });
-      realDirs.set(dir, real);
-    }
-    if (real === void 0) {
-      if (!reported.has(dir)) {
-        reported.add(dir);
-        const problem = {
-          code: "SYMLINK_LOOP",
-          path: dir,
-          message: `symlink loop (more than ${MAX_SYMLINK_HOPS} links) while resolving ${dir}`
-        };
-        if (layer !== void 0) problem.layer = layer;
-        problems.push(problem);
-      }
-      return void 0;
-    }
-    const name = path.slice(cut + 1);
-    return real === "" ? name : `${real}/${name}`;
-  }, "realPath");
-  const claims = /* @__PURE__ */ new Map();
-  for (const pkg of packages) {
-    const key = packageKey(pkg);
-    for (const file of pkg.files) {
-      const real = realPath(file.path, pkg.layer);
-      if (real === void 0) continue;
-      const list2 = claims.get(real);
-      if (list2) list2.push({ key, file });
-      else claims.set(real, [{ key, file }]);
-    }
-  }
-  const isState = stateGlobs.length > 0 ? globMatcher([...stateGlobs], { dot: true }) : () => false;
-  const ownerLists = /* @__PURE__ */ new Map();
-  const files = [];
-  for (const path of [...tree.entries.keys()].sort()) {
-    const entry = tree.entries.get(path);
-    if (entry.type === "dir") {
-      files.push(inventoryFile(entry, "none"));
-      continue;
-    }
-    const real = realPath(path, entry.layer) ?? path;
-    const here = claims.get(real) ?? (real !== path ? claims.get(path) : void 0);
-    if (!here) {
-      files.push(inventoryFile(entry, isState(path) || real !== path && isState(real) ? "state" : "none"));
-      continue;
-    }
-    const keys = [...new Set(here.map((c) => c.key))].sort();
-    const joined = keys.join("\n");
-    let owners = ownerLists.get(joined);
-    if (owners === void 0) {
-      owners = keys;
-      ownerLists.set(joined, owners);
-    }
-    const file = inventoryFile(entry, "package", owners);
-    if (here.some((c) => c.file.config)) file.config = true;
-    if (isModified(tree, entry, here)) file.modifiedAfterInstall = true;
-    files.push(file);
-  }
-  return { files, problems };
-}
-function inventoryFile(entry, ownership, owners) {
-  const file = {
-    path: entry.path,
-    type: entry.type,
-    mode: entry.mode,
-    uid: entry.uid,
-    gid: entry.gid,
-    size: entry.size,
-    layer: entry.layer,
-    ownership
-  };
-  if (entry.sha256 !== void 0) file.sha256 = entry.sha256;
-  if (entry.link !== void 0) file.link = entry.link;
-  if (entry.devmajor !== void 0) file.devmajor = entry.devmajor;
-  if (entry.devminor !== void 0) file.devminor = entry.devminor;
-  if (entry.mtime !== void 0) file.mtime = entry.mtime;
-  if (entry.xattrs !== void 0) file.xattrs = entry.xattrs;
-  if (entry.probes !== void 0) {
-    const { [FILE_DIGESTS_PROBE_ID2]: _digests, ...rest } = entry.probes;
-    for (const _ in rest) {
-      file.probes = rest;
-      break;
-    }
-  }
-  if (owners !== void 0) file.owners = owners;
-  return file;
-}
-function isModified(tree, entry, claims) {
-  if (entry.type !== "file" && entry.type !== "hardlink") return false;
-  let compared = false;
-  for (const { file } of claims) {
-    if (!file.digest || file.ghost) continue;
-    const actual = actualDigest(tree, entry, file.digest.algorithm);
-    if (actual === void 0) continue;
-    if (actual === file.digest.value.toLowerCase()) return false;
-    compared = true;
-  }
-  return compared;
-}
-function actualDigest(tree, entry, algorithm) {
-  if (algorithm === "sha256") return entry.sha256;
-  if (algorithm !== "md5" && algorithm !== "sha1") return void 0;
-  if (entry.size === 0 && entry.sha256 !== void 0) return EMPTY_FILE_DIGESTS[algorithm];
-  const source = entry.type === "hardlink" && entry.link !== void 0 ? tree.entries.get(entry.link) ?? entry : entry;
-  const digests = entry.probes?.[FILE_DIGESTS_PROBE_ID2] ?? source.probes?.[FILE_DIGESTS_PROBE_ID2];
-  const value2 = digests?.[algorithm];
-  return typeof value2 === "string" ? value2 : void 0;
-}
-var MAX_SYMLINK_HOPS;
-var init_ownership = __esm({
-  "src/catalog/ownership.ts"() {
-    "use strict";
-    init_glob();
-    init_file_digests();
-    MAX_SYMLINK_HOPS = 40;
-    __name(resolvePath, "resolvePath");
-    __name(packageKey, "packageKey");
-    __name(resolveOwnership, "resolveOwnership");
-    __name(inventoryFile, "inventoryFile");
-    __name(isModified, "isModified");
-    __name(actualDigest, "actualDigest");
-  }
-});
-
-// src/catalog/binary/identified-binaries.ts
-function identifiedBinaries(tree) {
-  const out = [];
-  for (const entry of tree.entries.values()) {
-    if (entry.type !== "file") continue;
-    const id = entry.probes?.[BINARY_IDENTITY_PROBE_ID];
-    if (typeof id === "object" && id !== null) out.push({ entry, id });
-  }
-  return out.sort((a, b) => a.entry.path < b.entry.path ? -1 : a.entry.path > b.entry.path ? 1 : 0);
-}
-var init_identified_binaries = __esm({
-  "src/catalog/binary/identified-binaries.ts"() {
-    "use strict";
-    init_binary_identity();
-    __name(identifiedBinaries, "identifiedBinaries");
-  }
-});
-
-// src/catalog/binary/busybox.ts
-function catalogBusybox(ctx) {
-  const packages = [];
-  const found = identifiedBinaries(ctx.tree).filter(({ id }) => typeof id.busybox === "string");
-  if (found.length === 0) return { packages, problems: [] };
-  const links = linksTo(ctx.tree, new Set(found.map(({ entry }) => entry.path)));
-  for (const { entry, id } of found) {
-    const all = [entry.path, ...links.get(entry.path) ?? []].sort();
-    const named2 = all.find((p) => basename(p) === "busybox" && ctx.tree.entries.get(p)?.type !== "symlink");
-    const location = named2 ?? entry.path;
-    const files = all.map((path) => ({ path }));
-    packages.push({
-      ecosystem: "binary",
-      name: "busybox",
-      version: id.busybox,
-      location,
-      layer: entry.layer,
-      files,
-      metadata: { identifiedBy: "version banner", binary: entry.path }
-    });
-  }
-  return { packages, problems: [] };
-}
-function linksTo(tree, targets) {
-  const out = /* @__PURE__ */ new Map();
-  const add2 = /* @__PURE__ */ __name((target, path) => {
-    const list2 = out.get(target);
-    if (list2) list2.push(path);
-    else out.set(target, [path]);
-  }, "add");
-  for (const e of tree.entries.values()) {
-    if (e.type === "hardlink" && e.link !== void 0 && targets.has(e.link)) add2(e.link, e.path);
-    else if (e.type === "symlink") {
-      const real = resolvePath(tree, e.path, { followFinal: true });
-      if (real !== void 0 && targets.has(real)) add2(real, e.path);
-      else if (real !== void 0) {
-        const t = tree.entries.get(real);
-        if (t?.type === "hardlink" && t.link !== void 0 && targets.has(t.link)) add2(t.link, e.path);
-      }
-    }
-  }
-  return out;
-}
-var busyboxCataloger;
-var init_busybox = __esm({
-  "src/catalog/binary/busybox.ts"() {
-    "use strict";
-    init_ownership();
-    init_tree_paths();
-    init_identified_binaries();
-    __name(catalogBusybox, "catalogBusybox");
-    __name(linksTo, "linksTo");
-    busyboxCataloger = {
-      id: "busybox",
-      ecosystem: "binary",
-      globs: [],
-      stateGlobs: [],
-      catalog: catalogBusybox
-    };
-  }
-});
-
-// src/catalog/binary/cargo.ts
-function catalogCargo(ctx) {
-  const packages = [];
-  for (const { entry, id } of identifiedBinaries(ctx.tree)) {
-    const seen = /* @__PURE__ */ new Set();
-    for (const crate of id.cargo ?? []) {
-      const key = `${crate.name}\0${crate.version}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const metadata = { identifiedBy: "cargo auditable" };
-      if (crate.source) metadata.source = crate.source;
-      if (crate.kind) metadata.kind = crate.kind;
-      if (crate.root) metadata.root = "true";
-      packages.push({
-        ecosystem: "cargo",
-        name: crate.name,
-        version: crate.version,
-        location: entry.path,
-        layer: entry.layer,
-        files: [{ path: entry.path }],
-        metadata
-      });
-    }
-  }
-  return { packages, problems: [] };
-}
-var cargoCataloger;
-var init_cargo = __esm({
-  "src/catalog/binary/cargo.ts"() {
-    "use strict";
-    init_identified_binaries();
-    __name(catalogCargo, "catalogCargo");
-    cargoCataloger = {
-      id: "cargo",
-      ecosystem: "cargo",
-      globs: [],
-      stateGlobs: [],
-      catalog: catalogCargo
-    };
-  }
-});
-
-// src/catalog/binary/package-notes.ts
-function catalogPackageNotes(ctx) {
-  const groups = /* @__PURE__ */ new Map();
-  const problems = [];
-  for (const { entry, id } of identifiedBinaries(ctx.tree)) {
-    for (const message of id.problems ?? [])
-      problems.push({ code: "BINARY_IDENTITY_UNREADABLE", path: entry.path, layer: entry.layer, message });
-    for (const note of id.packageNotes ?? []) {
-      const key = [note.type, note.name, note.version, note.architecture ?? ""].join("\0");
-      const g = groups.get(key);
-      if (g) g.paths.push(entry.path);
-      else groups.set(key, { note, paths: [entry.path], layer: entry.layer });
-    }
-  }
-  const packages = [];
-  for (const { note, paths, layer } of groups.values()) {
-    const metadata = { identifiedBy: "ELF package note", packageType: note.type };
-    if (note.osCpe) metadata.osCpe = note.osCpe;
-    if (note.os) metadata.os = note.os;
-    if (note.osVersion) metadata.osVersion = note.osVersion;
-    const pkg = {
-      ecosystem: "binary",
-      name: note.name,
-      version: note.version,
-      location: paths[0],
-      layer,
-      files: paths.map((path) => ({ path })),
-      metadata
-    };
-    if (paths.length > 1) pkg.locations = paths;
-    if (note.architecture) pkg.arch = note.architecture;
-    packages.push(pkg);
-  }
-  return { packages, problems };
-}
-var packageNotesCataloger;
-var init_package_notes = __esm({
-  "src/catalog/binary/package-notes.ts"() {
-    "use strict";
-    init_identified_binaries();
-    __name(catalogPackageNotes, "catalogPackageNotes");
-    packageNotesCataloger = {
-      id: "elf-package-notes",
-      ecosystem: "binary",
-      globs: [],
-      stateGlobs: [],
-      catalog: catalogPackageNotes
-    };
-  }
-});
-
-// src/catalog/binary/index.ts
-var binaryCatalogers;
-var init_binary = __esm({
-  "src/catalog/binary/index.ts"() {
-    "use strict";
-    init_busybox();
-    init_cargo();
-    init_package_notes();
-    binaryCatalogers = [
-      busyboxCataloger,
-      packageNotesCataloger,
-      cargoCataloger
-    ];
-  }
-});
-
-// src/catalog/probes/secret-kinds.ts
-function secretKindsFromPath(path) {
-  const base2 = path.slice(path.lastIndexOf("/") + 1);
-  if (SSH_KEY_FILE.test(base2)) return ["ssh-private-key-file"];
-  if ((base2 === ".env" || base2.startsWith(".env.")) && !DOTENV_TEMPLATE.test(base2)) return ["dotenv-file"];
-  if (base2 === ".pypirc") return ["pypirc-file"];
-  if (base2 === ".git-credentials") return ["git-credentials-file"];
-  if (base2 === ".netrc") return ["netrc-file"];
-  return [];
-}
-function secretKindsOf(probes) {
-  const found = probes?.[SECRETS_PROBE_ID];
-  if (typeof found !== "object" || found === null) return [];
-  const kinds = found.kinds;
-  return Array.isArray(kinds) ? kinds.filter((k) => typeof k === "string") : [];
-}
-var CONTENT_SECRET_KINDS, NAME_SECRET_KINDS, SECRET_KINDS, SSH_KEY_FILE, DOTENV_TEMPLATE, SECRETS_PROBE_ID;
-var init_secret_kinds = __esm({
-  "src/catalog/probes/secret-kinds.ts"() {
-    "use strict";
-    CONTENT_SECRET_KINDS = [
-      "private-key",
-      "aws-access-key",
-      "aws-secret-key",
-      "gcp-service-account",
-      "github-token",
-      "slack-token",
-      "slack-webhook",
-      "npm-token",
-      "docker-registry-auth",
-      "pypi-password"
-    ];
-    NAME_SECRET_KINDS = [
-      "ssh-private-key-file",
-      "dotenv-file",
-      "pypirc-file",
-      "git-credentials-file",
-      "netrc-file"
-    ];
-    SECRET_KINDS = [...CONTENT_SECRET_KINDS, ...NAME_SECRET_KINDS];
-    SSH_KEY_FILE = /^id_(?:rsa|dsa|ecdsa|ed25519|ecdsa_sk|ed25519_sk)$/;
-    DOTENV_TEMPLATE = /\.(?:example|sample|template|dist|defaults?|tmpl|schema)$/;
-    __name(secretKindsFromPath, "secretKindsFromPath");
-    SECRETS_PROBE_ID = "secrets";
-    __name(secretKindsOf, "secretKindsOf");
-  }
-});
-
-// src/catalog/probes/secret-patterns.ts
-function matches(pattern, text) {
-  const reject = pattern.reject;
-  if (reject === void 0) return pattern.regex.test(text);
-  for (const m of text.matchAll(pattern.regex)) if (!reject(m[0])) return true;
-  return false;
-}
-var NEWLINE, PEM_HEADER, isExample, PATTERNS, ANCHORS, GCP_TYPE, GCP_KEY, SECRET_PATTERN_WINDOW, SecretScanner;
-var init_secret_patterns = __esm({
-  "src/catalog/probes/secret-patterns.ts"() {
-    "use strict";
-    NEWLINE = String.raw`(?:\r?\n|(?:\\r)?\\n)`;
-    PEM_HEADER = String.raw`(?:[A-Za-z][A-Za-z-]*: ?[^\r\n\\]*${NEWLINE})*`;
-    isExample = /* @__PURE__ */ __name((m) => /EXAMPLE/.test(m), "isExample");
-    PATTERNS = [
-      {
-        kind: "private-key",
-        regex: new RegExp(
-          String.raw`-----BEGIN (?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP |SSH2 ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----` + String.raw`[ \t]*${NEWLINE}${PEM_HEADER}(?:[ \t]*${NEWLINE})?[ \t]*[A-Za-z0-9+/]{32}`
-        )
-      },
-      { kind: "aws-access-key", regex: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, reject: isExample },
-      {
-        kind: "aws-secret-key",
-        regex: /aws_?secret_?access_?key["']?\s*[=:]\s*["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/gi,
-        reject: isExample
-      },
-      { kind: "github-token", regex: /\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})\b/ },
-      { kind: "slack-token", regex: /\bxox[abposr]-[0-9]{6,}-[A-Za-z0-9-]{10,}/ },
-      {
-        kind: "slack-webhook",
-        regex: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{20,}/
-      },
-      {
-        kind: "npm-token",
-        // `_authToken=${NPM_TOKEN}` reads the environment at run time: not a secret in the file.
-        regex: /^[ \t]*(?:\/\/[^\s=]*:)?_(?:authToken|auth|password)[ \t]*=[ \t]*(?!\$\{)\S/m,
-        path: /(?:^|\/)\.?npmrc$/
-      },
-      {
-        kind: "docker-registry-auth",
-        regex: /"(?:auth|identitytoken)"\s*:\s*"[A-Za-z0-9+/=_.-]{8,}"/,
-        path: /(?:^|\/)(?:\.docker\/config\.json|containers\/auth\.json|\.dockercfg)$/
-      },
-      { kind: "pypi-password", regex: /^[ \t]*password[ \t]*[=:][ \t]*\S/m, path: /(?:^|\/)\.pypirc$/ }
-    ];
-    ANCHORS = /PRIVATE KEY|A[KS]IA[A-Z0-9]{16}|[Ss][Ee][Cc][Rr][Ee][Tt]_?[Aa][Cc][Cc][Ee][Ss][Ss]|gh[pousr]_[A-Za-z0-9]{36}|github_pat_|xox[abposr]-|hooks\.slack\.com|"service_account"|"private_key"/;
-    GCP_TYPE = /"type"\s*:\s*"service_account"/;
-    GCP_KEY = /"private_key"\s*:\s*"-----BEGIN/;
-    SECRET_PATTERN_WINDOW = 512;
-    SecretScanner = class {
-      static {
-        __name(this, "SecretScanner");
-      }
-      patterns;
-      found = /* @__PURE__ */ new Set();
-      gcpType = false;
-      gcpKey = false;
-      constructor(path) {
-        this.patterns = PATTERNS.filter((p) => p.path === void 0 || p.path.test(path));
-      }
-      /** Look at a piece of text (latin1: one char per byte, so offsets and lengths match the bytes). */
-      scan(text) {
-        const anchored = ANCHORS.test(text);
-        for (const pattern of this.patterns) {
-          if (!anchored && pattern.path === void 0) continue;
-          if (this.found.has(pattern.kind)) continue;
-          if (matches(pattern, text)) this.found.add(pattern.kind);
-        }
-        if (!anchored) return;
-        this.gcpType ||= GCP_TYPE.test(text);
-        this.gcpKey ||= GCP_KEY.test(text);
-        if (this.gcpType && this.gcpKey) this.found.add("gcp-service-account");
-      }
-      kinds() {
-        return [...this.found].sort();
-      }
-    };
-    __name(matches, "matches");
-  }
-});
-
-// src/catalog/probes/secrets.ts
-function createSecretsProbe(options = {}) {
-  const maxFileBytes = options.maxFileBytes ?? DEFAULT_SECRETS_MAX_FILE_BYTES;
-  return {
-    id: SECRETS_PROBE_ID,
-    // 2: binary content (a NUL in the first 8,000 bytes) is no longer scanned.
-    version: 2,
-    options: `maxFileBytes=${maxFileBytes}`,
-    matches: /* @__PURE__ */ __name((_path, size2) => size2 > 0 && size2 <= maxFileBytes, "matches"),
-    start: /* @__PURE__ */ __name((path, size2) => new SecretsRun(path, size2, maxFileBytes), "start")
-  };
-}
-function isOpaqueContent(head) {
-  return OPAQUE_MAGICS.some((m) => head.length >= m.length && head.subarray(0, m.length).equals(m));
-}
-function isBinaryContent(head) {
-  return head.subarray(0, BINARY_SNIFF_BYTES).includes(0);
-}
-var DEFAULT_SECRETS_MAX_FILE_BYTES, OPAQUE_MAGICS, BINARY_SNIFF_BYTES, SecretsRun;
-var init_secrets = __esm({
-  "src/catalog/probes/secrets.ts"() {
-    "use strict";
-    init_secret_kinds();
-    init_secret_patterns();
-    DEFAULT_SECRETS_MAX_FILE_BYTES = 1024 * 1024;
-    __name(createSecretsProbe, "createSecretsProbe");
-    OPAQUE_MAGICS = [
-      Buffer.from([31, 139]),
-      // gzip
-      Buffer.from([253, 55, 122, 88, 90, 0]),
-      // xz
-      Buffer.from([40, 181, 47, 253]),
-      // zstd
-      Buffer.from("BZh"),
-      // bzip2
-      Buffer.from([137, 80, 78, 71]),
-      // PNG
-      Buffer.from([255, 216, 255]),
-      // JPEG
-      Buffer.from("GIF8"),
-      Buffer.from("wOF2")
-      // WOFF2
-    ];
-    __name(isOpaqueContent, "isOpaqueContent");
-    BINARY_SNIFF_BYTES = 8e3;
-    __name(isBinaryContent, "isBinaryContent");
-    SecretsRun = class {
-      constructor(path, size2, maxBytes) {
-        this.maxBytes = maxBytes;
-        this.scanner = new SecretScanner(path);
-        this.sniff = Math.min(size2, BINARY_SNIFF_BYTES);
-      }
-      maxBytes;
-      static {
-        __name(this, "SecretsRun");
-      }
-      scanner;
-      tail = "";
       seen = 0;
-      /** The first bytes (a copy), held until there are enough to decide text or not. */
-      head = null;
-      headLength = 0;
-      decided = false;
-      skip = false;
-      /** Bytes needed to decide: the sniff window, or the whole file when it is shorter. */
-      sniff;
+      binary = false;
       write(chunk) {
-        if (this.skip) return;
-        if (this.decided) return this.scan(chunk);
-        if (this.headLength === 0 && chunk.length >= this.sniff) {
-          this.decideOn(chunk);
+        this.seen += chunk.byteLength;
+        const room = TEXT_HEAD_BYTES - this.size;
+        if (room <= 0 || this.binary) return;
+        const piece = chunk.byteLength > room ? chunk.subarray(0, room) : chunk;
+        if (piece.includes(0)) {
+          this.binary = true;
           return;
         }
-        this.head ??= Buffer.allocUnsafe(Math.max(this.sniff, 1));
-        const n2 = chunk.copy(this.head, this.headLength);
-        this.headLength += n2;
-        if (this.headLength < this.sniff) return;
-        this.decide();
-        if (n2 < chunk.length && !this.skip) this.scan(chunk.subarray(n2));
+        this.parts.push(Buffer.from(piece));
+        this.size += piece.byteLength;
       }
       end() {
-        if (!this.decided) this.decide();
-        const kinds = this.scanner.kinds();
-        return kinds.length > 0 ? { kinds } : void 0;
+        if (this.binary || this.size === 0) return void 0;
+        let head = Buffer.concat(this.parts);
+        const complete = this.seen <= TEXT_HEAD_BYTES;
+        if (!complete) head = head.subarray(0, utf8Boundary(head));
+        return { text: head.toString("utf8"), complete };
       }
-      /** Text gets scanned from its first byte; compressed, image and binary content not at all. */
-      decide() {
-        const head = (this.head ?? Buffer.alloc(0)).subarray(0, this.headLength);
-        this.head = null;
-        this.decideOn(head);
-      }
-      /** `bytes` starts at the file's first byte and holds at least the window (or the whole file). */
-      decideOn(bytes) {
-        this.decided = true;
-        if (isOpaqueContent(bytes) || isBinaryContent(bytes)) this.skip = true;
-        else this.scan(bytes);
-      }
-      scan(chunk) {
-        if (this.seen >= this.maxBytes) return;
-        const piece = chunk.subarray(0, this.maxBytes - this.seen);
-        this.seen += piece.length;
-        const text = this.tail + piece.toString("latin1");
-        this.scanner.scan(text);
-        this.tail = text.slice(-SECRET_PATTERN_WINDOW);
-      }
+    };
+    __name(utf8Boundary, "utf8Boundary");
+    textChangelogProbe = {
+      id: TEXT_CHANGELOG_PROBE_ID,
+      version: 1,
+      options: `head=${TEXT_HEAD_BYTES}`,
+      matches: /* @__PURE__ */ __name((path, size2) => size2 > 0 && isTextChangelogPath(path), "matches"),
+      start: /* @__PURE__ */ __name(() => new TextHeadRun(), "start")
     };
   }
 });
 
-// src/catalog/registry.ts
-function defaultProbes(options = {}) {
-  return [
-    fileDigestsProbe,
-    debianChangelogProbe,
-    ...langProbes,
-    binaryIdentityProbe,
-    createSecretsProbe({ maxFileBytes: options.secretsMaxFileBytes ?? DEFAULT_SECRETS_MAX_FILE_BYTES })
-  ];
+// src/catalog/changelog/text-changelog.ts
+function versionOfTitle(title, strict = false) {
+  if (title.length > MAX_HEADING_CHARS) return void 0;
+  const plain = plainTitle(title);
+  const m = TITLE.exec(plain);
+  if (!m) return void 0;
+  const rest = m[2] ?? "";
+  if (!(strict ? PLAIN_REST : HEADING_REST).test(rest)) return void 0;
+  if (!strict && rest.length > 120) return void 0;
+  return m[1];
 }
-function defaultCaptureSpec(options = {}) {
-  const globs2 = /* @__PURE__ */ new Set([...OS_RELEASE_GLOBS, ...ACCOUNT_GLOBS]);
-  for (const c of options.catalogers ?? defaultCatalogers) for (const g of c.globs) globs2.add(g);
-  return {
-    globs: [...globs2].sort(),
-    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_CAPTURE_BYTES,
-    probes: defaultProbes(options)
-  };
+function plainTitle(title) {
+  return title.replace(/<a\b[^<>]{0,200}>\s*<\/a>/gi, "").replace(/<[^<>]{0,200}>/g, "").replace(/\[([^\]]{0,120})\]\([^()\s]{0,300}\)/g, "$1").replace(/\[([^\]]{0,120})\](?:\[[^\]]{0,60}\])?/g, "$1").replace(/[*_`]+/g, "").trim();
 }
-var defaultCatalogers, DEFAULT_MAX_CAPTURE_BYTES;
-var init_registry = __esm({
-  "src/catalog/registry.ts"() {
+function headingAt(lines3, i2) {
+  const line = lines3[i2];
+  if (line.length > MAX_HEADING_CHARS || line.trim() === "") return void 0;
+  const atx = ATX.exec(line);
+  if (atx) {
+    const version3 = versionOfTitle(atx[1]);
+    return version3 === void 0 ? void 0 : { version: version3, lines: 1 };
+  }
+  if (UNDERLINE.test(line)) return void 0;
+  const next = lines3[i2 + 1];
+  if (next !== void 0 && UNDERLINE.test(next) && !/^\s*[-*+]\s/.test(line)) {
+    const version3 = versionOfTitle(line.trim());
+    if (version3 !== void 0) return { version: version3, lines: 2 };
+  }
+  if (/^\s/.test(line)) return void 0;
+  const version2 = versionOfTitle(line, true);
+  return version2 === void 0 ? void 0 : { version: version2, lines: 1 };
+}
+function parseTextChangelog(text, options = {}) {
+  const lines3 = text.split(/\r?\n/, 2e5);
+  const entries = [];
+  let truncated = options.complete === false || lines3.length === 2e5;
+  let chars = 0;
+  let current;
+  let fence = false;
+  const close = /* @__PURE__ */ __name(() => {
+    if (current === void 0) return;
+    const body = boundEntryText(plainText(trimBlankLines2(current.lines)).join("\n"));
+    chars += body.length;
+    entries.push({ version: current.version, text: body });
+    current = void 0;
+  }, "close");
+  for (let i2 = 0; i2 < lines3.length; i2++) {
+    const line = lines3[i2];
+    if (FENCE.test(line)) fence = !fence;
+    const heading = fence ? void 0 : headingAt(lines3, i2);
+    if (heading) {
+      close();
+      if (entries.length >= MAX_ENTRIES || chars >= MAX_CHANGELOG_CHARS) {
+        truncated = true;
+        break;
+      }
+      current = { version: heading.version, lines: [] };
+      i2 += heading.lines - 1;
+      continue;
+    }
+    if (current !== void 0 && current.lines.length < MAX_SECTION_LINES) current.lines.push(line);
+  }
+  if (current !== void 0 && options.complete === false) current = void 0;
+  close();
+  return { entries, truncated };
+}
+function plainText(lines3) {
+  const out = [];
+  for (const raw of lines3) {
+    if (FENCE.test(raw) || UNDERLINE.test(raw)) continue;
+    let line = raw.replace(/<[^<>\n]{0,1000}>/g, "").replace(/!\[([^\]\n]{0,300})\]\([^()\s]{0,2000}\)/g, "$1").replace(/\[([^\]\n]{0,300})\]\([^()\s]{0,2000}(?:\s+"[^"\n]{0,300}")?\)/g, "$1").replace(/\*\*|__/g, "");
+    const heading = ATX.exec(line);
+    if (heading) line = heading[1] === "" ? "" : `${heading[1]}:`;
+    out.push(line);
+  }
+  return trimBlankLines2(out);
+}
+function trimBlankLines2(lines3) {
+  let start = 0;
+  let end = lines3.length;
+  while (start < end && lines3[start].trim() === "") start++;
+  while (end > start && lines3[end - 1].trim() === "") end--;
+  return lines3.slice(start, end);
+}
+var MAX_HEADING_CHARS, MAX_SECTION_LINES, VERSION2, PREFIX, TITLE, HEADING_REST, PLAIN_REST, FENCE, ATX, UNDERLINE;
+var init_text_changelog = __esm({
+  "src/catalog/changelog/text-changelog.ts"() {
     "use strict";
-    init_dpkg();
-    init_apk();
-    init_rpm();
-    init_os_release();
-    init_accounts();
-    init_lang();
-    init_runtime();
-    init_binary();
-    init_binary_identity();
-    init_file_digests();
-    init_debian_changelog_probe();
-    init_secrets();
-    defaultCatalogers = [
-      dpkgCataloger,
-      apkCataloger,
-      rpmCataloger,
-      ...langCatalogers,
-      ...runtimeCatalogers,
-      ...binaryCatalogers
-    ];
-    __name(defaultProbes, "defaultProbes");
-    DEFAULT_MAX_CAPTURE_BYTES = 256 * 1024 * 1024;
-    __name(defaultCaptureSpec, "defaultCaptureSpec");
+    init_bounds();
+    MAX_HEADING_CHARS = 200;
+    MAX_SECTION_LINES = 400;
+    VERSION2 = String.raw`(\d{1,9}(?:\.\d{1,9}){1,3}(?:(?:[-+_]|\.(?=[A-Za-z]))?[0-9A-Za-z]{1,20}(?:[.-][0-9A-Za-z]{1,20}){0,4})?)`;
+    PREFIX = String.raw`(?:(?:version|release|rel\.?|v)\s*|[@\w][\w.@/-]{0,80}(?:\s+v?|@v?)(?:version\s+)?)?v?`;
+    TITLE = new RegExp(`^${PREFIX}${VERSION2}(.*)$`, "i");
+    HEADING_REST = /^(?:\s*[-–—/:,|(]|\s+\(|\s+\[|\s+\d{4}-\d\d-\d\d|\s*$)/;
+    PLAIN_REST = /^\s*(?:[-–—/:,]\s*)?[([]?\s*(?:\d{4}-\d\d?-\d\d?|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|unreleased|yanked)?\s*[)\]]?\s*$/i;
+    FENCE = /^\s{0,12}(?:[-*+]\s{1,4})?(?:```|~~~)/;
+    ATX = /^ {0,3}(?:#{1,6}|={1,6})[ \t]+(.*?)[ \t#=]*$/;
+    UNDERLINE = /^ {0,3}([=\-~^*#+`'"])\1{2,}\s*$/;
+    __name(versionOfTitle, "versionOfTitle");
+    __name(plainTitle, "plainTitle");
+    __name(headingAt, "headingAt");
+    __name(parseTextChangelog, "parseTextChangelog");
+    __name(plainText, "plainText");
+    __name(trimBlankLines2, "trimBlankLines");
+  }
+});
+
+// src/catalog/ecosystems.ts
+function isOsEcosystem(ecosystem) {
+  return OS.has(ecosystem);
+}
+var OS_ECOSYSTEMS, LANG_ECOSYSTEMS, SELF_IDENTIFIED_ECOSYSTEMS, ECOSYSTEMS, VERSION_SCHEME_OF, OS;
+var init_ecosystems = __esm({
+  "src/catalog/ecosystems.ts"() {
+    "use strict";
+    OS_ECOSYSTEMS = ["dpkg", "apk", "rpm"];
+    LANG_ECOSYSTEMS = ["npm", "python", "gem", "composer", "go", "maven", "cargo"];
+    SELF_IDENTIFIED_ECOSYSTEMS = ["runtime", "binary"];
+    ECOSYSTEMS = [...OS_ECOSYSTEMS, ...LANG_ECOSYSTEMS, ...SELF_IDENTIFIED_ECOSYSTEMS];
+    VERSION_SCHEME_OF = {
+      dpkg: "dpkg",
+      apk: "apk",
+      rpm: "rpm",
+      npm: "semver",
+      python: "pep440",
+      gem: "rubygems",
+      composer: "composer",
+      go: "go",
+      maven: "maven",
+      cargo: "semver",
+      // Runtimes and self-named binaries follow no one scheme (1.8.0_412, 3.13.0rc1, 1.37.0): the loose order.
+      runtime: "loose",
+      binary: "loose"
+    };
+    OS = new Set(OS_ECOSYSTEMS);
+    __name(isOsEcosystem, "isOsEcosystem");
+  }
+});
+
+// src/catalog/versions/scheme.ts
+function sign(n) {
+  return n < 0 ? -1 : n > 0 ? 1 : 0;
+}
+function compareDigits(a, b) {
+  const x2 = a.replace(/^0+/, "");
+  const y = b.replace(/^0+/, "");
+  if (x2.length !== y.length) return x2.length < y.length ? -1 : 1;
+  return x2 < y ? -1 : x2 > y ? 1 : 0;
+}
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function leadingNumbers(version2) {
+  const m = /^\d+(?:\.\d+)*/.exec(version2);
+  return m ? m[0].split(".") : void 0;
+}
+function classifyBump(a, b) {
+  const na = leadingNumbers(a);
+  const nb = leadingNumbers(b);
+  if (!na || !nb) return "other";
+  for (const [i2, kind] of [
+    [0, "major"],
+    [1, "minor"]
+  ]) {
+    if (compareDigits(na[i2] ?? "0", nb[i2] ?? "0") !== 0) return kind;
+  }
+  return "patch";
+}
+var init_scheme = __esm({
+  "src/catalog/versions/scheme.ts"() {
+    "use strict";
+    __name(sign, "sign");
+    __name(compareDigits, "compareDigits");
+    __name(compareStrings, "compareStrings");
+    __name(leadingNumbers, "leadingNumbers");
+    __name(classifyBump, "classifyBump");
+  }
+});
+
+// src/catalog/versions/apk.ts
+function compareSameKind(a, b) {
+  switch (a.kind) {
+    case 1 /* Digit */:
+      if (a.text.startsWith("0") || b.text.startsWith("0")) return compareStrings(a.text, b.text);
+      return compareDigits(a.text, b.text);
+    case 0 /* InitialDigit */:
+    case 4 /* SuffixNo */:
+    case 6 /* RevisionNo */:
+      return compareDigits(a.text, b.text);
+    case 3 /* Suffix */:
+      return compareDigits(String(a.suffix ?? 0), String(b.suffix ?? 0));
+    default:
+      return compareStrings(a.text, b.text);
+  }
+}
+function compareApkVersions(a, b) {
+  const ra = new Tokenizer(a.trim());
+  const rb2 = new Tokenizer(b.trim());
+  let ta = ra.first();
+  let tb = rb2.first();
+  while (ta.kind === tb.kind && ta.kind < 7 /* End */) {
+    const rc = compareSameKind(ta, tb);
+    if (rc !== 0) return rc;
+    ta = ra.next();
+    tb = rb2.next();
+  }
+  if (ta.kind === tb.kind) return 0;
+  if (ta.kind === 3 /* Suffix */ && (ta.suffix ?? 0) < SUFFIX_NONE) return -1;
+  if (tb.kind === 3 /* Suffix */ && (tb.suffix ?? 0) < SUFFIX_NONE) return 1;
+  return ta.kind > tb.kind ? -1 : 1;
+}
+function apkUpstream(version2) {
+  return version2.trim().replace(/-r\d+$/, "");
+}
+function apkBump(a, b) {
+  if (compareApkVersions(a, b) === 0) return void 0;
+  const ua = apkUpstream(a);
+  const ub = apkUpstream(b);
+  if (compareApkVersions(ua, ub) === 0) return "patch";
+  return classifyBump(ua, ub);
+}
+var SUFFIX_RANK, SUFFIX_NONE, isDigit, isLower, isHex, Tokenizer, apkVersionScheme;
+var init_apk2 = __esm({
+  "src/catalog/versions/apk.ts"() {
+    "use strict";
+    init_scheme();
+    SUFFIX_RANK = {
+      alpha: 0,
+      beta: 1,
+      pre: 2,
+      rc: 3,
+      cvs: 5,
+      svn: 6,
+      git: 7,
+      hg: 8,
+      p: 9
+    };
+    SUFFIX_NONE = 4;
+    isDigit = /* @__PURE__ */ __name((c) => c >= "0" && c <= "9", "isDigit");
+    isLower = /* @__PURE__ */ __name((c) => c >= "a" && c <= "z", "isLower");
+    isHex = /* @__PURE__ */ __name((c) => isDigit(c) || c >= "a" && c <= "f" || c >= "A" && c <= "F", "isHex");
+    Tokenizer = class {
+      constructor(s) {
+        this.s = s;
+      }
+      s;
+      static {
+        __name(this, "Tokenizer");
+      }
+      at = 0;
+      kind = 0 /* InitialDigit */;
+      run(accept) {
+        const start = this.at;
+        while (this.at < this.s.length && accept(this.s.charAt(this.at))) this.at++;
+        return this.s.slice(start, this.at);
+      }
+      digits(kind) {
+        const text = this.run(isDigit);
+        return this.set(text === "" ? 8 /* Invalid */ : kind, text);
+      }
+      set(kind, text, suffix) {
+        this.kind = kind;
+        return suffix === void 0 ? { kind, text } : { kind, text, suffix };
+      }
+      first() {
+        return this.digits(0 /* InitialDigit */);
+      }
+      next() {
+        const prev = this.kind;
+        if (this.at >= this.s.length) return this.set(7 /* End */, "");
+        const c = this.s.charAt(this.at);
+        if (isLower(c)) {
+          if (prev > 1 /* Digit */) return this.set(8 /* Invalid */, "");
+          this.at++;
+          return this.set(2 /* Letter */, c);
+        }
+        if (c === "." || isDigit(c)) {
+          if (c === ".") {
+            if (prev > 1 /* Digit */) return this.set(8 /* Invalid */, "");
+            this.at++;
+          }
+          if (prev === 0 /* InitialDigit */ || prev === 1 /* Digit */) return this.digits(1 /* Digit */);
+          if (prev === 3 /* Suffix */) return this.digits(4 /* SuffixNo */);
+          return this.set(8 /* Invalid */, "");
+        }
+        if (c === "_") {
+          if (prev > 4 /* SuffixNo */) return this.set(8 /* Invalid */, "");
+          this.at++;
+          const word = this.run(isLower);
+          const rank2 = SUFFIX_RANK[word];
+          if (rank2 === void 0) return this.set(8 /* Invalid */, "");
+          return this.set(3 /* Suffix */, word, rank2);
+        }
+        if (c === "~") {
+          if (prev >= 5 /* CommitHash */) return this.set(8 /* Invalid */, "");
+          this.at++;
+          const hash = this.run(isHex);
+          return this.set(hash === "" ? 8 /* Invalid */ : 5 /* CommitHash */, hash);
+        }
+        if (c === "-" && this.s.charAt(this.at + 1) === "r" && prev < 6 /* RevisionNo */) {
+          this.at += 2;
+          return this.digits(6 /* RevisionNo */);
+        }
+        return this.set(8 /* Invalid */, "");
+      }
+    };
+    __name(compareSameKind, "compareSameKind");
+    __name(compareApkVersions, "compareApkVersions");
+    __name(apkUpstream, "apkUpstream");
+    __name(apkBump, "apkBump");
+    apkVersionScheme = { id: "apk", compare: compareApkVersions, bump: apkBump };
+  }
+});
+
+// src/catalog/versions/dpkg.ts
+function parseDpkgVersion(version2) {
+  let rest = version2.trim();
+  let epoch = "0";
+  const colon = rest.indexOf(":");
+  if (colon > 0 && /^\d+$/.test(rest.slice(0, colon))) {
+    epoch = rest.slice(0, colon);
+    rest = rest.slice(colon + 1);
+  }
+  const dash = rest.lastIndexOf("-");
+  if (dash < 0) return { epoch, upstream: rest, revision: "" };
+  return { epoch, upstream: rest.slice(0, dash), revision: rest.slice(dash + 1) };
+}
+function weight(c) {
+  if (Number.isNaN(c) || isDigit2(c)) return 0;
+  if (isLetter(c)) return c;
+  if (c === 126) return -1;
+  return c + 256;
+}
+function compareDpkgPart(a, b) {
+  let i2 = 0;
+  let j = 0;
+  while (i2 < a.length || j < b.length) {
+    while (i2 < a.length && !isDigit2(a.charCodeAt(i2)) || j < b.length && !isDigit2(b.charCodeAt(j))) {
+      const wa = weight(a.charCodeAt(i2));
+      const wb = weight(b.charCodeAt(j));
+      if (wa !== wb) return sign(wa - wb);
+      i2++;
+      j++;
+    }
+    const startA = i2;
+    const startB = j;
+    while (isDigit2(a.charCodeAt(i2))) i2++;
+    while (isDigit2(b.charCodeAt(j))) j++;
+    const byNumber = compareDigits(a.slice(startA, i2), b.slice(startB, j));
+    if (byNumber !== 0) return byNumber;
+  }
+  return 0;
+}
+function compareDpkgVersions(a, b) {
+  const va = parseDpkgVersion(a);
+  const vb = parseDpkgVersion(b);
+  return compareDigits(va.epoch, vb.epoch) || compareDpkgPart(va.upstream, vb.upstream) || compareDpkgPart(va.revision, vb.revision);
+}
+function dpkgBump(a, b) {
+  if (compareDpkgVersions(a, b) === 0) return void 0;
+  const va = parseDpkgVersion(a);
+  const vb = parseDpkgVersion(b);
+  if (compareDigits(va.epoch, vb.epoch) !== 0) return "other";
+  if (compareDpkgPart(va.upstream, vb.upstream) === 0) return "patch";
+  return classifyBump(va.upstream, vb.upstream);
+}
+var isDigit2, isLetter, dpkgVersionScheme;
+var init_dpkg2 = __esm({
+  "src/catalog/versions/dpkg.ts"() {
+    "use strict";
+    init_scheme();
+    __name(parseDpkgVersion, "parseDpkgVersion");
+    isDigit2 = /* @__PURE__ */ __name((c) => c >= 48 && c <= 57, "isDigit");
+    isLetter = /* @__PURE__ */ __name((c) => c >= 65 && c <= 90 || c >= 97 && c <= 122, "isLetter");
+    __name(weight, "weight");
+    __name(compareDpkgPart, "compareDpkgPart");
+    __name(compareDpkgVersions, "compareDpkgVersions");
+    __name(dpkgBump, "dpkgBump");
+    dpkgVersionScheme = { id: "dpkg", compare: compareDpkgVersions, bump: dpkgBump };
   }
 });
 
 // node_modules/semver/internal/constants.js
-var require_constants2 = __commonJS({
+var require_constants = __commonJS({
   "node_modules/semver/internal/constants.js"(exports, module) {
     "use strict";
     var SEMVER_SPEC_VERSION = "2.0.0";
@@ -11916,7 +8155,7 @@ var require_re = __commonJS({
       MAX_SAFE_COMPONENT_LENGTH,
       MAX_SAFE_BUILD_LENGTH,
       MAX_LENGTH
-    } = require_constants2();
+    } = require_constants();
     var debug = require_debug();
     exports = module.exports = {};
     var re = exports.re = [];
@@ -12002,7 +8241,7 @@ var require_parse_options = __commonJS({
     "use strict";
     var looseOption = Object.freeze({ loose: true });
     var emptyOpts = Object.freeze({});
-    var parseOptions = /* @__PURE__ */ __name((options) => {
+    var parseOptions2 = /* @__PURE__ */ __name((options) => {
       if (!options) {
         return emptyOpts;
       }
@@ -12011,7 +8250,7 @@ var require_parse_options = __commonJS({
       }
       return options;
     }, "parseOptions");
-    module.exports = parseOptions;
+    module.exports = parseOptions2;
   }
 });
 
@@ -12045,9 +8284,9 @@ var require_semver = __commonJS({
   "node_modules/semver/classes/semver.js"(exports, module) {
     "use strict";
     var debug = require_debug();
-    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants2();
+    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants();
     var { safeRe: re, t } = require_re();
-    var parseOptions = require_parse_options();
+    var parseOptions2 = require_parse_options();
     var { compareIdentifiers } = require_identifiers();
     var isPrereleaseIdentifier = /* @__PURE__ */ __name((prerelease, identifier) => {
       const identifiers = identifier.split(".");
@@ -12066,7 +8305,7 @@ var require_semver = __commonJS({
         __name(this, "SemVer");
       }
       constructor(version2, options) {
-        options = parseOptions(options);
+        options = parseOptions2(options);
         if (version2 instanceof _SemVer) {
           if (version2.loose === !!options.loose && version2.includePrerelease === !!options.includePrerelease) {
             return version2;
@@ -12336,11 +8575,11 @@ var require_semver = __commonJS({
 });
 
 // node_modules/semver/functions/parse.js
-var require_parse2 = __commonJS({
+var require_parse = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = /* @__PURE__ */ __name((version2, options, throwErrors = false) => {
+    var parse3 = /* @__PURE__ */ __name((version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -12353,7 +8592,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     }, "parse");
-    module.exports = parse4;
+    module.exports = parse3;
   }
 });
 
@@ -12361,9 +8600,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse3 = require_parse();
     var valid = /* @__PURE__ */ __name((version2, options) => {
-      const v = parse4(version2, options);
+      const v = parse3(version2, options);
       return v ? v.version : null;
     }, "valid");
     module.exports = valid;
@@ -12374,9 +8613,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse3 = require_parse();
     var clean = /* @__PURE__ */ __name((version2, options) => {
-      const s = parse4(version2.trim().replace(/^[=v]+/, ""), options);
+      const s = parse3(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     }, "clean");
     module.exports = clean;
@@ -12411,10 +8650,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse3 = require_parse();
     var diff = /* @__PURE__ */ __name((version1, version2) => {
-      const v1 = parse4(version1, null, true);
-      const v2 = parse4(version2, null, true);
+      const v1 = parse3(version1, null, true);
+      const v2 = parse3(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -12485,9 +8724,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse3 = require_parse();
     var prerelease = /* @__PURE__ */ __name((version2, options) => {
-      const parsed = parse4(version2, options);
+      const parsed = parse3(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     }, "prerelease");
     module.exports = prerelease;
@@ -12673,7 +8912,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = require_parse2();
+    var parse3 = require_parse();
     var { safeRe: re, t } = require_re();
     var coerce = /* @__PURE__ */ __name((version2, options) => {
       if (version2 instanceof SemVer) {
@@ -12708,7 +8947,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse4(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse3(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     }, "coerce");
     module.exports = coerce;
   }
@@ -12718,8 +8957,8 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
-    var constants4 = require_constants2();
+    var parse3 = require_parse();
+    var constants4 = require_constants();
     var SemVer = require_semver();
     var truncate = /* @__PURE__ */ __name((version2, truncation, options) => {
       if (!constants4.RELEASE_TYPES.includes(truncation)) {
@@ -12730,7 +8969,7 @@ var require_truncate = __commonJS({
     }, "truncate");
     var cloneInputVersion = /* @__PURE__ */ __name((version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse4(versionStringToParse, options);
+      return parse3(versionStringToParse, options);
     }, "cloneInputVersion");
     var doTruncation = /* @__PURE__ */ __name((version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -12804,7 +9043,7 @@ var require_trim_comparator_whitespace = __commonJS({
       MAX_LENGTH,
       MAX_SAFE_BUILD_LENGTH,
       WHITESPACE_CHARACTERS
-    } = require_constants2();
+    } = require_constants();
     var whitespace = new Uint8Array(65536);
     for (const char of WHITESPACE_CHARACTERS) {
       whitespace[char.charCodeAt(0)] = 1;
@@ -12997,7 +9236,7 @@ var require_range = __commonJS({
         __name(this, "Range");
       }
       constructor(range, options) {
-        options = parseOptions(options);
+        options = parseOptions2(options);
         if (range instanceof _Range) {
           if (range.loose === !!options.loose && range.includePrerelease === !!options.includePrerelease) {
             return range;
@@ -13137,7 +9376,7 @@ var require_range = __commonJS({
     module.exports = Range;
     var LRU = require_lrucache();
     var cache = new LRU();
-    var parseOptions = require_parse_options();
+    var parseOptions2 = require_parse_options();
     var Comparator = require_comparator();
     var debug = require_debug();
     var SemVer = require_semver();
@@ -13149,7 +9388,7 @@ var require_range = __commonJS({
       tildeTrimReplace,
       caretTrimReplace
     } = require_re();
-    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants2();
+    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants();
     var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
     var isNullSet = /* @__PURE__ */ __name((c) => c.value === "<0.0.0-0", "isNullSet");
     var isAny = /* @__PURE__ */ __name((c) => c.value === "", "isAny");
@@ -13388,7 +9627,7 @@ var require_comparator = __commonJS({
         return ANY;
       }
       constructor(comp, options) {
-        options = parseOptions(options);
+        options = parseOptions2(options);
         if (comp instanceof _Comparator) {
           if (comp.loose === !!options.loose) {
             return comp;
@@ -13456,7 +9695,7 @@ var require_comparator = __commonJS({
           }
           return new Range(this.value, options).test(comp.semver);
         }
-        options = parseOptions(options);
+        options = parseOptions2(options);
         if (options.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
           return false;
         }
@@ -13482,7 +9721,7 @@ var require_comparator = __commonJS({
       }
     };
     module.exports = Comparator;
-    var parseOptions = require_parse_options();
+    var parseOptions2 = require_parse_options();
     var { safeRe: re, t } = require_re();
     var cmp2 = require_cmp();
     var debug = require_debug();
@@ -13971,10 +10210,10 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants4 = require_constants2();
+    var constants4 = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse4 = require_parse2();
+    var parse3 = require_parse();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -14013,7 +10252,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse4,
+      parse: parse3,
       valid,
       clean,
       inc,
@@ -14063,585 +10302,13 @@ var require_semver2 = __commonJS({
   }
 });
 
-// src/policy/values.ts
-function parseDate(text) {
-  const expected = "a date YYYY-MM-DD like 2026-12-31";
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (m === null) return { ok: false, expected };
-  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  if (date.toISOString().slice(0, 10) !== text) return { ok: false, expected };
-  return { ok: true, value: text };
-}
-function expiryInstant(date) {
-  return Date.parse(`${date}T00:00:00Z`) + 24 * 3600 * 1e3;
-}
-function parseGlob(text) {
-  if (text.trim() === "") return { ok: false, expected: "a non-empty glob" };
-  try {
-    import_picomatch2.default.makeRe(text, { strictBrackets: true, dot: true });
-    return { ok: true, value: text };
-  } catch (err3) {
-    const m = /Missing (opening|closing): "(.)"/.exec(err3 instanceof Error ? err3.message : "");
-    const why = m ? `missing ${m[1]} "${m[2]}"` : "not a valid glob";
-    return { ok: false, expected: `a valid glob (${why}; escape literal brackets with \\)` };
-  }
-}
-function parseVersionConstraint(text) {
-  const constraint = { text };
-  const range = import_semver.default.validRange(text);
-  if (range !== null) constraint.semverRange = text;
-  const clauses = [];
-  for (const part of text.split(",")) {
-    const m = CLAUSE.exec(part.trim());
-    if (m === null) {
-      clauses.length = 0;
-      break;
-    }
-    const op = m[1] === "==" || m[1] === void 0 ? "=" : m[1];
-    clauses.push({ op, version: m[2] });
-  }
-  if (clauses.length > 0) constraint.clauses = clauses;
-  return constraint.semverRange === void 0 && constraint.clauses === void 0 ? void 0 : constraint;
-}
-function clauseHolds(op, order) {
-  switch (op) {
-    case "<":
-      return order < 0;
-    case "<=":
-      return order <= 0;
-    case ">":
-      return order > 0;
-    case ">=":
-      return order >= 0;
-    case "=":
-      return order === 0;
-    case "!=":
-      return order !== 0;
-  }
-}
-function closestName(word, candidates) {
-  let best;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = candidate.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : void 0;
-}
-function editDistance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i2 = 1; i2 <= a.length; i2++) {
-    const row = [i2];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i2 - 1] === b[j - 1] ? 0 : 1;
-      row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost));
-    }
-    previous = row;
-  }
-  return previous[b.length];
-}
-var import_picomatch2, import_semver, CLAUSE;
-var init_values = __esm({
-  "src/policy/values.ts"() {
-    "use strict";
-    import_picomatch2 = __toESM(require_picomatch2(), 1);
-    import_semver = __toESM(require_semver2(), 1);
-    __name(parseDate, "parseDate");
-    __name(expiryInstant, "expiryInstant");
-    __name(parseGlob, "parseGlob");
-    CLAUSE = /^(<=|>=|!=|==|=|<|>)?\s*([A-Za-z0-9][^\s<>=!,]*)$/;
-    __name(parseVersionConstraint, "parseVersionConstraint");
-    __name(clauseHolds, "clauseHolds");
-    __name(closestName, "closestName");
-    __name(editDistance, "editDistance");
-  }
-});
-
-// src/policy/allowlist.ts
-function applyAllowances(violations, rule, allow, now) {
-  const entries = allow.filter((a) => a.rule === rule.id).map((a) => ({ allowance: a, covers: coverage(a) }));
-  if (entries.length === 0) return violations;
-  return violations.map((violation) => {
-    const matching = entries.filter((e) => e.covers(violation.subject)).map((e) => e.allowance);
-    const active = matching.find((a) => a.expires === void 0 || now.getTime() < expiryInstant(a.expires));
-    if (active !== void 0) {
-      const allowed = { reason: active.reason };
-      if (active.expires !== void 0) allowed.expires = active.expires;
-      return { ...violation, allowed };
-    }
-    const expired = matching.filter((a) => a.expires !== void 0).sort((a, b) => b.expires.localeCompare(a.expires))[0];
-    if (expired === void 0) return violation;
-    return {
-      ...violation,
-      message: `${violation.message} (allowance expired on ${expired.expires}: ${expired.reason})`,
-      expiredAllowance: { reason: expired.reason, expires: expired.expires }
-    };
-  });
-}
-function coverage(a) {
-  if (a.package !== void 0) {
-    const test = globMatcher(a.package, { bash: true, dot: true });
-    return (subject) => test(subject) || test(subject.slice(subject.indexOf(":") + 1));
-  }
-  if (a.path !== void 0) return globMatcher(a.path, { dot: true });
-  if (a.subject !== void 0) return globMatcher(a.subject, { bash: true, dot: true });
-  return () => true;
-}
-var init_allowlist = __esm({
-  "src/policy/allowlist.ts"() {
-    "use strict";
-    init_glob();
-    init_values();
-    __name(applyAllowances, "applyAllowances");
-    __name(coverage, "coverage");
-  }
-});
-
-// src/util/format-bytes.ts
-function formatBytes(bytes) {
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  let value2 = Math.abs(bytes);
-  let unit = 0;
-  while (value2 >= 1e3 && unit < units.length - 1) {
-    value2 /= 1e3;
-    unit++;
-  }
-  const digits = unit === 0 || value2 >= 100 ? 0 : 1;
-  return `${bytes < 0 ? "-" : ""}${value2.toFixed(digits)} ${units[unit]}`;
-}
-var init_format_bytes = __esm({
-  "src/util/format-bytes.ts"() {
-    "use strict";
-    __name(formatBytes, "formatBytes");
-  }
-});
-
-// src/policy/describe.ts
-function formatMode(mode) {
-  return (mode & 4095).toString(8).padStart(4, "0");
-}
-function isRegular(state2) {
-  return state2 !== void 0 && (state2.type === "file" || state2.type === "hardlink");
-}
-function describeFileChange(change2) {
-  const state2 = change2.after ?? change2.before;
-  const ownership = change2.ownership === "none" ? "non-packaged" : change2.ownership === "state" ? "package-manager" : "packaged";
-  const type = state2 === void 0 ? "file" : state2.type === "dir" ? "directory" : state2.type === "hardlink" ? "file" : state2.type;
-  const kind = change2.kind === "metadata" ? "changed (metadata)" : change2.kind;
-  return `${kind} ${ownership} ${type}`;
-}
-var init_describe = __esm({
-  "src/policy/describe.ts"() {
-    "use strict";
-    init_format_bytes();
-    __name(formatMode, "formatMode");
-    __name(isRegular, "isRegular");
-    __name(describeFileChange, "describeFileChange");
-  }
-});
-
-// src/policy/match-files.ts
-function fileViolations(rule, files) {
-  const { match } = rule;
-  const pathMatches = match.path === void 0 ? () => true : globMatcher(match.path, { dot: true });
-  const out = [];
-  for (const change2 of files) {
-    if (match.change !== void 0 && !match.change.includes(change2.kind)) continue;
-    if (!pathMatches(change2.path)) continue;
-    const facts = matchFacts(match, change2);
-    if (facts === void 0) continue;
-    const details2 = [describeFileChange(change2), ...facts].join(", ");
-    out.push({
-      rule: rule.id,
-      action: rule.action,
-      subject: change2.path,
-      message: `${change2.path}: ${details2}`
-    });
-  }
-  return out;
-}
-function matchFacts(match, change2) {
-  const facts = [];
-  const after = change2.after;
-  const check2 = /* @__PURE__ */ __name((wanted, actual, fact) => {
-    if (wanted === void 0) return true;
-    if (actual !== wanted) return false;
-    if (actual && fact !== "") facts.push(fact);
-    return true;
-  }, "check");
-  if (!check2(match.nonPackaged, change2.ownership === "none", ""))
-    return void 0;
-  if (!check2(
-    match.modifiedAfterInstall,
-    change2.modifiedAfterInstall === true,
-    "differs from what its package installed"
-  )) {
-    return void 0;
-  }
-  if (!needsNewState(match)) return facts;
-  if (after === void 0) return void 0;
-  const mode = `mode ${formatMode(after.mode)}`;
-  if (!check2(match.setuid, gained(change2, SETUID), `setuid (${mode})`)) return void 0;
-  if (!check2(match.setgid, gained(change2, SETGID), `setgid (${mode})`)) return void 0;
-  if (!check2(match.worldWritable, isWorldWritable(after), `world-writable (${mode})`)) return void 0;
-  if (!check2(match.executable, isRegular(after) && (after.mode & 73) !== 0, "executable"))
-    return void 0;
-  if (!check2(match.ownerRoot, after.uid === 0, "owned by root")) return void 0;
-  if (match.minSize !== void 0 || match.maxSize !== void 0) {
-    if (!isRegular(after)) return void 0;
-    if (match.minSize !== void 0 && after.size < match.minSize) return void 0;
-    if (match.maxSize !== void 0 && after.size > match.maxSize) return void 0;
-    facts.push(formatBytes(after.size));
-  }
-  if (match.sizeGrowthFactor !== void 0) {
-    const before = change2.before;
-    if (change2.kind !== "modified" || !isRegular(before) || !isRegular(after) || before.size === 0)
-      return void 0;
-    const factor = after.size / before.size;
-    if (factor < match.sizeGrowthFactor) return void 0;
-    facts.push(`${factor.toFixed(1)}x larger (${formatBytes(before.size)} \u2192 ${formatBytes(after.size)})`);
-  }
-  return facts;
-}
-function needsNewState(match) {
-  return match.setuid !== void 0 || match.setgid !== void 0 || match.worldWritable !== void 0 || match.executable !== void 0 || match.ownerRoot !== void 0 || match.minSize !== void 0 || match.maxSize !== void 0 || match.sizeGrowthFactor !== void 0;
-}
-function gained(change2, bit) {
-  if (!isRegular(change2.after) || (change2.after.mode & bit) === 0) return false;
-  return !(isRegular(change2.before) && (change2.before.mode & bit) !== 0);
-}
-function isWorldWritable(state2) {
-  if (state2.type === "symlink") return false;
-  if (state2.type === "dir" && (state2.mode & STICKY) !== 0) return false;
-  return (state2.mode & 2) !== 0;
-}
-var SETUID, SETGID, STICKY;
-var init_match_files = __esm({
-  "src/policy/match-files.ts"() {
-    "use strict";
-    init_glob();
-    init_describe();
-    SETUID = 2048;
-    SETGID = 1024;
-    STICKY = 512;
-    __name(fileViolations, "fileViolations");
-    __name(matchFacts, "matchFacts");
-    __name(needsNewState, "needsNewState");
-    __name(gained, "gained");
-    __name(isWorldWritable, "isWorldWritable");
-  }
-});
-
-// src/diff/os-release-change.ts
-function compareOsVersions(a, b) {
-  const pa = a.split(/[^0-9]+/).filter((p) => p !== "");
-  const pb = b.split(/[^0-9]+/).filter((p) => p !== "");
-  for (let i2 = 0; i2 < Math.max(pa.length, pb.length); i2++) {
-    const d = Number(pa[i2] ?? 0) - Number(pb[i2] ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
-  return 0;
-}
-function releaseOf(os) {
-  const numbers = (os.versionId ?? "").split(/[^0-9]+/).filter((p) => p !== "");
-  return numbers.slice(0, TWO_NUMBER_RELEASES.has(os.id) ? 2 : 1);
-}
-function label(os) {
-  if (os === void 0) return void 0;
-  return os.versionId !== void 0 ? `${os.id} ${os.versionId}` : os.id;
-}
-function classifyOsChange(before, after) {
-  if ((before?.id ?? "") === (after?.id ?? "") && (before?.versionId ?? "") === (after?.versionId ?? ""))
-    return void 0;
-  const ends = {};
-  const b = label(before);
-  const a = label(after);
-  if (b !== void 0) ends.before = b;
-  if (a !== void 0) ends.after = a;
-  if (before === void 0 || after === void 0 || before.id !== after.id)
-    return { class: "distribution", direction: "same", ...ends };
-  const order = compareOsVersions(after.versionId ?? "", before.versionId ?? "");
-  const direction = order > 0 ? "up" : order < 0 ? "down" : "same";
-  const major = releaseOf(before).join(".") !== releaseOf(after).join(".");
-  return { class: major ? "major" : "point", direction, ...ends };
-}
-var TWO_NUMBER_RELEASES;
-var init_os_release_change = __esm({
-  "src/diff/os-release-change.ts"() {
-    "use strict";
-    __name(compareOsVersions, "compareOsVersions");
-    TWO_NUMBER_RELEASES = /* @__PURE__ */ new Set(["alpine", "wolfi", "postmarketos"]);
-    __name(releaseOf, "releaseOf");
-    __name(label, "label");
-    __name(classifyOsChange, "classifyOsChange");
-  }
-});
-
-// src/diff/root-user.ts
-function isRootUser(user) {
-  const name = user.trim().split(":")[0];
-  return name === "" || name === "root" || /^0+$/.test(name);
-}
-var init_root_user = __esm({
-  "src/diff/root-user.ts"() {
-    "use strict";
-    __name(isRootUser, "isRootUser");
-  }
-});
-
-// src/catalog/versions/scheme.ts
-function sign(n2) {
-  return n2 < 0 ? -1 : n2 > 0 ? 1 : 0;
-}
-function compareDigits(a, b) {
-  const x2 = a.replace(/^0+/, "");
-  const y = b.replace(/^0+/, "");
-  if (x2.length !== y.length) return x2.length < y.length ? -1 : 1;
-  return x2 < y ? -1 : x2 > y ? 1 : 0;
-}
-function compareStrings(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function leadingNumbers(version2) {
-  const m = /^\d+(?:\.\d+)*/.exec(version2);
-  return m ? m[0].split(".") : void 0;
-}
-function classifyBump(a, b) {
-  const na = leadingNumbers(a);
-  const nb = leadingNumbers(b);
-  if (!na || !nb) return "other";
-  for (const [i2, kind] of [
-    [0, "major"],
-    [1, "minor"]
-  ]) {
-    if (compareDigits(na[i2] ?? "0", nb[i2] ?? "0") !== 0) return kind;
-  }
-  return "patch";
-}
-var init_scheme = __esm({
-  "src/catalog/versions/scheme.ts"() {
-    "use strict";
-    __name(sign, "sign");
-    __name(compareDigits, "compareDigits");
-    __name(compareStrings, "compareStrings");
-    __name(leadingNumbers, "leadingNumbers");
-    __name(classifyBump, "classifyBump");
-  }
-});
-
-// src/catalog/versions/apk.ts
-function compareSameKind(a, b) {
-  switch (a.kind) {
-    case 1 /* Digit */:
-      if (a.text.startsWith("0") || b.text.startsWith("0")) return compareStrings(a.text, b.text);
-      return compareDigits(a.text, b.text);
-    case 0 /* InitialDigit */:
-    case 4 /* SuffixNo */:
-    case 6 /* RevisionNo */:
-      return compareDigits(a.text, b.text);
-    case 3 /* Suffix */:
-      return compareDigits(String(a.suffix ?? 0), String(b.suffix ?? 0));
-    default:
-      return compareStrings(a.text, b.text);
-  }
-}
-function compareApkVersions(a, b) {
-  const ra = new Tokenizer(a.trim());
-  const rb2 = new Tokenizer(b.trim());
-  let ta = ra.first();
-  let tb = rb2.first();
-  while (ta.kind === tb.kind && ta.kind < 7 /* End */) {
-    const rc = compareSameKind(ta, tb);
-    if (rc !== 0) return rc;
-    ta = ra.next();
-    tb = rb2.next();
-  }
-  if (ta.kind === tb.kind) return 0;
-  if (ta.kind === 3 /* Suffix */ && (ta.suffix ?? 0) < SUFFIX_NONE) return -1;
-  if (tb.kind === 3 /* Suffix */ && (tb.suffix ?? 0) < SUFFIX_NONE) return 1;
-  return ta.kind > tb.kind ? -1 : 1;
-}
-function apkUpstream(version2) {
-  return version2.trim().replace(/-r\d+$/, "");
-}
-function apkBump(a, b) {
-  if (compareApkVersions(a, b) === 0) return void 0;
-  const ua = apkUpstream(a);
-  const ub = apkUpstream(b);
-  if (compareApkVersions(ua, ub) === 0) return "patch";
-  return classifyBump(ua, ub);
-}
-var SUFFIX_RANK, SUFFIX_NONE, isDigit, isLower, isHex, Tokenizer, apkVersionScheme;
-var init_apk2 = __esm({
-  "src/catalog/versions/apk.ts"() {
-    "use strict";
-    init_scheme();
-    SUFFIX_RANK = {
-      alpha: 0,
-      beta: 1,
-      pre: 2,
-      rc: 3,
-      cvs: 5,
-      svn: 6,
-      git: 7,
-      hg: 8,
-      p: 9
-    };
-    SUFFIX_NONE = 4;
-    isDigit = /* @__PURE__ */ __name((c) => c >= "0" && c <= "9", "isDigit");
-    isLower = /* @__PURE__ */ __name((c) => c >= "a" && c <= "z", "isLower");
-    isHex = /* @__PURE__ */ __name((c) => isDigit(c) || c >= "a" && c <= "f" || c >= "A" && c <= "F", "isHex");
-    Tokenizer = class {
-      constructor(s) {
-        this.s = s;
-      }
-      s;
-      static {
-        __name(this, "Tokenizer");
-      }
-      at = 0;
-      kind = 0 /* InitialDigit */;
-      run(accept) {
-        const start = this.at;
-        while (this.at < this.s.length && accept(this.s.charAt(this.at))) this.at++;
-        return this.s.slice(start, this.at);
-      }
-      digits(kind) {
-        const text = this.run(isDigit);
-        return this.set(text === "" ? 8 /* Invalid */ : kind, text);
-      }
-      set(kind, text, suffix) {
-        this.kind = kind;
-        return suffix === void 0 ? { kind, text } : { kind, text, suffix };
-      }
-      first() {
-        return this.digits(0 /* InitialDigit */);
-      }
-      next() {
-        const prev = this.kind;
-        if (this.at >= this.s.length) return this.set(7 /* End */, "");
-        const c = this.s.charAt(this.at);
-        if (isLower(c)) {
-          if (prev > 1 /* Digit */) return this.set(8 /* Invalid */, "");
-          this.at++;
-          return this.set(2 /* Letter */, c);
-        }
-        if (c === "." || isDigit(c)) {
-          if (c === ".") {
-            if (prev > 1 /* Digit */) return this.set(8 /* Invalid */, "");
-            this.at++;
-          }
-          if (prev === 0 /* InitialDigit */ || prev === 1 /* Digit */) return this.digits(1 /* Digit */);
-          if (prev === 3 /* Suffix */) return this.digits(4 /* SuffixNo */);
-          return this.set(8 /* Invalid */, "");
-        }
-        if (c === "_") {
-          if (prev > 4 /* SuffixNo */) return this.set(8 /* Invalid */, "");
-          this.at++;
-          const word = this.run(isLower);
-          const rank = SUFFIX_RANK[word];
-          if (rank === void 0) return this.set(8 /* Invalid */, "");
-          return this.set(3 /* Suffix */, word, rank);
-        }
-        if (c === "~") {
-          if (prev >= 5 /* CommitHash */) return this.set(8 /* Invalid */, "");
-          this.at++;
-          const hash = this.run(isHex);
-          return this.set(hash === "" ? 8 /* Invalid */ : 5 /* CommitHash */, hash);
-        }
-        if (c === "-" && this.s.charAt(this.at + 1) === "r" && prev < 6 /* RevisionNo */) {
-          this.at += 2;
-          return this.digits(6 /* RevisionNo */);
-        }
-        return this.set(8 /* Invalid */, "");
-      }
-    };
-    __name(compareSameKind, "compareSameKind");
-    __name(compareApkVersions, "compareApkVersions");
-    __name(apkUpstream, "apkUpstream");
-    __name(apkBump, "apkBump");
-    apkVersionScheme = { id: "apk", compare: compareApkVersions, bump: apkBump };
-  }
-});
-
-// src/catalog/versions/dpkg.ts
-function parseDpkgVersion(version2) {
-  let rest = version2.trim();
-  let epoch = "0";
-  const colon = rest.indexOf(":");
-  if (colon > 0 && /^\d+$/.test(rest.slice(0, colon))) {
-    epoch = rest.slice(0, colon);
-    rest = rest.slice(colon + 1);
-  }
-  const dash = rest.lastIndexOf("-");
-  if (dash < 0) return { epoch, upstream: rest, revision: "" };
-  return { epoch, upstream: rest.slice(0, dash), revision: rest.slice(dash + 1) };
-}
-function weight(c) {
-  if (Number.isNaN(c) || isDigit2(c)) return 0;
-  if (isLetter(c)) return c;
-  if (c === 126) return -1;
-  return c + 256;
-}
-function compareDpkgPart(a, b) {
-  let i2 = 0;
-  let j = 0;
-  while (i2 < a.length || j < b.length) {
-    while (i2 < a.length && !isDigit2(a.charCodeAt(i2)) || j < b.length && !isDigit2(b.charCodeAt(j))) {
-      const wa = weight(a.charCodeAt(i2));
-      const wb = weight(b.charCodeAt(j));
-      if (wa !== wb) return sign(wa - wb);
-      i2++;
-      j++;
-    }
-    const startA = i2;
-    const startB = j;
-    while (isDigit2(a.charCodeAt(i2))) i2++;
-    while (isDigit2(b.charCodeAt(j))) j++;
-    const byNumber = compareDigits(a.slice(startA, i2), b.slice(startB, j));
-    if (byNumber !== 0) return byNumber;
-  }
-  return 0;
-}
-function compareDpkgVersions(a, b) {
-  const va = parseDpkgVersion(a);
-  const vb = parseDpkgVersion(b);
-  return compareDigits(va.epoch, vb.epoch) || compareDpkgPart(va.upstream, vb.upstream) || compareDpkgPart(va.revision, vb.revision);
-}
-function dpkgBump(a, b) {
-  if (compareDpkgVersions(a, b) === 0) return void 0;
-  const va = parseDpkgVersion(a);
-  const vb = parseDpkgVersion(b);
-  if (compareDigits(va.epoch, vb.epoch) !== 0) return "other";
-  if (compareDpkgPart(va.upstream, vb.upstream) === 0) return "patch";
-  return classifyBump(va.upstream, vb.upstream);
-}
-var isDigit2, isLetter, dpkgVersionScheme;
-var init_dpkg2 = __esm({
-  "src/catalog/versions/dpkg.ts"() {
-    "use strict";
-    init_scheme();
-    __name(parseDpkgVersion, "parseDpkgVersion");
-    isDigit2 = /* @__PURE__ */ __name((c) => c >= 48 && c <= 57, "isDigit");
-    isLetter = /* @__PURE__ */ __name((c) => c >= 65 && c <= 90 || c >= 97 && c <= 122, "isLetter");
-    __name(weight, "weight");
-    __name(compareDpkgPart, "compareDpkgPart");
-    __name(compareDpkgVersions, "compareDpkgVersions");
-    __name(dpkgBump, "dpkgBump");
-    dpkgVersionScheme = { id: "dpkg", compare: compareDpkgVersions, bump: dpkgBump };
-  }
-});
-
 // src/catalog/versions/loose.ts
 function items(version2) {
   const out = [];
   let numbers = [];
   const flushNumbers = /* @__PURE__ */ __name(() => {
     while (numbers.length > 0 && /^0*$/.test(numbers[numbers.length - 1] ?? "")) numbers.pop();
-    for (const n2 of numbers) out.push({ num: n2 });
+    for (const n of numbers) out.push({ num: n });
     numbers = [];
   }, "flushNumbers");
   for (const m of version2.toLowerCase().matchAll(/\d+|[a-z]+/g)) {
@@ -14658,11 +10325,11 @@ function items(version2) {
 function classOf(item2, ranks) {
   if (item2 === void 0) return [1, 0];
   if ("num" in item2) return [4, 0];
-  const rank = ranks(item2.word);
-  if (rank === void 0) return [3, 0];
-  if (rank < 0) return [0, rank];
-  if (rank === 0) return [1, 0];
-  return [2, rank];
+  const rank2 = ranks(item2.word);
+  if (rank2 === void 0) return [3, 0];
+  if (rank2 < 0) return [0, rank2];
+  if (rank2 === 0) return [1, 0];
+  return [2, rank2];
 }
 function compareLooseBy(ranks, a, b) {
   if (a === b) return 0;
@@ -14688,9 +10355,9 @@ function compareLooseBy(ranks, a, b) {
 function compareLoose(a, b) {
   return compareLooseBy(genericWordRanks, a, b);
 }
-function compareParsedOrLoose(a, b, parse4, compareParsed) {
-  const pa = parse4(a);
-  const pb = parse4(b);
+function compareParsedOrLoose(a, b, parse3, compareParsed) {
+  const pa = parse3(a);
+  const pb = parse3(b);
   if (pa != null && pb == null) return 1;
   if (pa == null && pb != null) return -1;
   if (pa == null || pb == null) return compareLoose(a, b);
@@ -14749,30 +10416,30 @@ var init_loose = __esm({
 });
 
 // src/catalog/versions/go.ts
-function parse2(v) {
+function parse(v) {
   const m = /^v(\d+)(?:\.(\d+))?$/.exec(v.trim());
-  if (m) return import_semver2.default.parse(`${m[1]}.${m[2] ?? "0"}.0`);
+  if (m) return import_semver.default.parse(`${m[1]}.${m[2] ?? "0"}.0`);
   if (!v.trim().startsWith("v")) return null;
-  return import_semver2.default.parse(v.trim().slice(1));
+  return import_semver.default.parse(v.trim().slice(1));
 }
 function compareGoVersions(a, b) {
-  return compareParsedOrLoose(a, b, parse2, (pa, pb) => sign(import_semver2.default.compare(pa, pb)));
+  return compareParsedOrLoose(a, b, parse, (pa, pb) => sign(import_semver.default.compare(pa, pb)));
 }
 function goBump(a, b) {
   if (compareGoVersions(a, b) === 0) return void 0;
-  const pa = parse2(a);
-  const pb = parse2(b);
+  const pa = parse(a);
+  const pb = parse(b);
   if (!pa || !pb) return "other";
   return classifyBump(`${pa.major}.${pa.minor}.${pa.patch}`, `${pb.major}.${pb.minor}.${pb.patch}`);
 }
-var import_semver2, goVersionScheme;
-var init_go3 = __esm({
+var import_semver, goVersionScheme;
+var init_go = __esm({
   "src/catalog/versions/go.ts"() {
     "use strict";
-    import_semver2 = __toESM(require_semver2(), 1);
+    import_semver = __toESM(require_semver2(), 1);
     init_loose();
     init_scheme();
-    __name(parse2, "parse");
+    __name(parse, "parse");
     __name(compareGoVersions, "compareGoVersions");
     __name(goBump, "goBump");
     goVersionScheme = { id: "go", compare: compareGoVersions, bump: goBump };
@@ -14780,27 +10447,27 @@ var init_go3 = __esm({
 });
 
 // src/catalog/versions/maven.ts
-var MAVEN_RANKS, mavenWordRanks, mavenVersionScheme;
-var init_maven2 = __esm({
+var MAVEN_WORDS, mavenWordRanks, mavenVersionScheme;
+var init_maven = __esm({
   "src/catalog/versions/maven.ts"() {
     "use strict";
     init_loose();
-    MAVEN_RANKS = {
-      alpha: -5,
-      a: -5,
-      beta: -4,
-      b: -4,
-      milestone: -3,
-      m: -3,
-      rc: -2,
-      cr: -2,
-      snapshot: -1,
-      ga: 0,
-      final: 0,
-      release: 0,
-      sp: 1
-    };
-    mavenWordRanks = /* @__PURE__ */ __name((word) => MAVEN_RANKS[word], "mavenWordRanks");
+    MAVEN_WORDS = /* @__PURE__ */ new Set([
+      "alpha",
+      "a",
+      "beta",
+      "b",
+      "milestone",
+      "m",
+      "rc",
+      "cr",
+      "snapshot",
+      "ga",
+      "final",
+      "release",
+      "sp"
+    ]);
+    mavenWordRanks = /* @__PURE__ */ __name((word) => MAVEN_WORDS.has(word) ? genericWordRanks(word) : void 0, "mavenWordRanks");
     mavenVersionScheme = {
       id: "maven",
       compare: /* @__PURE__ */ __name((a, b) => compareLooseBy(mavenWordRanks, a.trim(), b.trim()), "compare"),
@@ -15065,25 +10732,25 @@ function compareSemver(a, b) {
   return compareParsedOrLoose(
     a,
     b,
-    parse3,
-    (pa, pb) => sign(import_semver3.default.compareBuild(pa, pb)) || compareStrings(a, b)
+    parse2,
+    (pa, pb) => sign(import_semver2.default.compareBuild(pa, pb)) || compareStrings(a, b)
   );
 }
 function semverBump(a, b) {
   if (compareSemver(a, b) === 0) return void 0;
-  const pa = parse3(a);
-  const pb = parse3(b);
+  const pa = parse2(a);
+  const pb = parse2(b);
   if (!pa || !pb) return classifyBump(a.trim(), b.trim());
   return classifyBump(`${pa.major}.${pa.minor}.${pa.patch}`, `${pb.major}.${pb.minor}.${pb.patch}`);
 }
-var import_semver3, parse3, semverVersionScheme;
+var import_semver2, parse2, semverVersionScheme;
 var init_semver = __esm({
   "src/catalog/versions/semver.ts"() {
     "use strict";
-    import_semver3 = __toESM(require_semver2(), 1);
+    import_semver2 = __toESM(require_semver2(), 1);
     init_loose();
     init_scheme();
-    parse3 = /* @__PURE__ */ __name((v) => import_semver3.default.parse(v.trim(), { loose: true }), "parse");
+    parse2 = /* @__PURE__ */ __name((v) => import_semver2.default.parse(v.trim(), { loose: true }), "parse");
     __name(compareSemver, "compareSemver");
     __name(semverBump, "semverBump");
     semverVersionScheme = { id: "semver", compare: compareSemver, bump: semverBump };
@@ -15092,7 +10759,8 @@ var init_semver = __esm({
 
 // src/catalog/versions/index.ts
 function versionScheme(ecosystem) {
-  return SCHEMES[ecosystem] ?? looseVersionScheme;
+  const id = VERSION_SCHEME_OF[ecosystem];
+  return id === void 0 ? looseVersionScheme : SCHEMES[id];
 }
 function compareVersions(ecosystem, a, b) {
   return versionScheme(ecosystem).compare(a, b);
@@ -15104,11 +10772,12 @@ var SCHEMES;
 var init_versions = __esm({
   "src/catalog/versions/index.ts"() {
     "use strict";
+    init_ecosystems();
     init_apk2();
     init_dpkg2();
-    init_go3();
+    init_go();
     init_loose();
-    init_maven2();
+    init_maven();
     init_pep440();
     init_rpm2();
     init_rubygems();
@@ -15117,20 +10786,4702 @@ var init_versions = __esm({
       dpkg: dpkgVersionScheme,
       rpm: rpmVersionScheme,
       apk: apkVersionScheme,
-      npm: semverVersionScheme,
-      python: pep440VersionScheme,
-      gem: rubygemsVersionScheme,
+      semver: semverVersionScheme,
+      pep440: pep440VersionScheme,
+      rubygems: rubygemsVersionScheme,
       composer: composerVersionScheme,
       go: goVersionScheme,
       maven: mavenVersionScheme,
-      cargo: semverVersionScheme,
-      // Runtimes and self-named binaries follow no one scheme (1.8.0_412, 3.13.0rc1, 1.37.0): the loose order.
-      runtime: looseVersionScheme,
-      binary: looseVersionScheme
+      loose: looseVersionScheme
     };
     __name(versionScheme, "versionScheme");
     __name(compareVersions, "compareVersions");
     __name(versionBump, "versionBump");
+  }
+});
+
+// src/catalog/lang/package-changelog.ts
+function packageChangelogIn(ctx, dir, ecosystem) {
+  const prefix = dir === "" ? "" : `${dir}/`;
+  const candidates = [];
+  for (const path of pathsUnder(ctx.tree, dir)) {
+    if (path.indexOf("/", prefix.length) >= 0 || !isTextChangelogPath(path)) continue;
+    const head = ctx.tree.entries.get(path)?.probes?.[TEXT_CHANGELOG_PROBE_ID];
+    if (isHead2(head)) candidates.push({ path, head });
+  }
+  candidates.sort((a, b) => rank(a.path) - rank(b.path) || (a.path < b.path ? -1 : 1));
+  for (const { path, head } of candidates) {
+    const parsed = parseTextChangelog(head.text, { complete: head.complete });
+    let entries = parsed.entries;
+    if (entries.length === 0) continue;
+    if (entries.length > 1 && order(ecosystem, entries[0].version, entries.at(-1).version) < 0) {
+      if (!head.complete || parsed.truncated) continue;
+      entries = [...entries].reverse();
+    }
+    const changelog = { format: "text", path, entries };
+    if (parsed.truncated) changelog.truncated = true;
+    return changelog;
+  }
+  return void 0;
+}
+function linkMetadata(links) {
+  const out = {};
+  if (links.changelogUrl !== void 0) out.changelogUrl = links.changelogUrl;
+  if (links.repositoryUrl !== void 0) out.repositoryUrl = links.repositoryUrl;
+  return out;
+}
+function rank(path) {
+  const [stem = "", ext = ""] = basename(path).toLowerCase().replace(/[-_]/g, "").split(".");
+  const i2 = NAMES.indexOf(stem);
+  return (i2 < 0 ? NAMES.length : i2) * 3 + (ext === "md" ? 0 : ext === "" ? 1 : 2);
+}
+function order(ecosystem, a, b) {
+  try {
+    return compareVersions(ecosystem, a, b);
+  } catch {
+    return 0;
+  }
+}
+function isHead2(value2) {
+  return typeof value2 === "object" && value2 !== null && typeof value2.text === "string" && typeof value2.complete === "boolean";
+}
+var NAMES;
+var init_package_changelog = __esm({
+  "src/catalog/lang/package-changelog.ts"() {
+    "use strict";
+    init_text_changelog_probe();
+    init_text_changelog();
+    init_versions();
+    init_tree_paths();
+    __name(packageChangelogIn, "packageChangelogIn");
+    __name(linkMetadata, "linkMetadata");
+    NAMES = ["changelog", "changes", "history", "news", "releasenotes"];
+    __name(rank, "rank");
+    __name(order, "order");
+    __name(isHead2, "isHead");
+  }
+});
+
+// src/catalog/lang/project-links.ts
+function normaliseProjectUrl(raw) {
+  if (typeof raw !== "string") return void 0;
+  let s = raw.trim();
+  if (s === "" || s.length > MAX_URL_CHARS * 2 || /[\s\u0000-\u001f\u007f<>"`]/.test(s)) return void 0;
+  const short = /^(?:(github|gitlab|bitbucket):)?([\w.-]{1,100})\/([\w.-]{1,100})$/.exec(s);
+  if (short) s = `https://${HOSTS[short[1] ?? "github"]}/${short[2]}/${short[3]}`;
+  s = s.replace(/^git\+/, "").replace(/^(?:git|ssh):\/\/(?:[^@/]+@)?/, "https://").replace(/^git@([^:/]+):/, "https://$1/");
+  let url;
+  try {
+    url = new URL(s);
+  } catch {
+    return void 0;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return void 0;
+  if (url.username !== "" || url.password !== "") return void 0;
+  let out = url.href;
+  if (url.search === "" && url.hash === "") out = out.replace(/\.git\/?$/, "").replace(/\/$/, "");
+  return out.length <= MAX_URL_CHARS ? out : void 0;
+}
+function npmProjectLinks(doc) {
+  const repo = doc.repository;
+  const repoUrl = typeof repo === "string" ? repo : typeof repo === "object" && repo !== null ? repo.url : void 0;
+  const repositoryUrl = normaliseProjectUrl(repoUrl) ?? normaliseProjectUrl(doc.homepage);
+  return repositoryUrl === void 0 ? {} : { repositoryUrl };
+}
+function pythonProjectLinks(headers) {
+  const byLabel = /* @__PURE__ */ new Map();
+  for (const value2 of headers.get("project-url") ?? []) {
+    const comma = value2.indexOf(",");
+    if (comma <= 0) continue;
+    const label3 = value2.slice(0, comma).toLowerCase().replace(/[^a-z0-9]/g, "");
+    const url = normaliseProjectUrl(value2.slice(comma + 1));
+    if (url !== void 0 && !byLabel.has(label3)) byLabel.set(label3, url);
+  }
+  const first = /* @__PURE__ */ __name((labels) => labels.map((l) => byLabel.get(l)).find((u) => u !== void 0), "first");
+  const changelogUrl = first(["changelog", "changes", "releasenotes", "history", "whatsnew", "news"]);
+  const repositoryUrl = first(["source", "sourcecode", "repository", "code", "github", "homepage", "home"]) ?? normaliseProjectUrl(headers.get("home-page")?.[0]);
+  return {
+    ...changelogUrl !== void 0 ? { changelogUrl } : {},
+    ...repositoryUrl !== void 0 ? { repositoryUrl } : {}
+  };
+}
+function gemProjectLinks(gemspec) {
+  const meta = /* @__PURE__ */ __name((key) => normaliseProjectUrl(new RegExp(`["']${key}["']\\s*=>\\s*["']([^"'\\n]{1,600})["']`).exec(gemspec)?.[1]), "meta");
+  const changelogUrl = meta("changelog_uri");
+  const repositoryUrl = meta("source_code_uri") ?? meta("homepage_uri") ?? // `[ \t]*`, not `\s*`: a multiline `^\s*` spans the blank lines after each of them (quadratic).
+  normaliseProjectUrl(/^[ \t]*\w+\.homepage[ \t]*=[ \t]*["']([^"'\n]{1,600})["']/m.exec(gemspec)?.[1]);
+  return {
+    ...changelogUrl !== void 0 ? { changelogUrl } : {},
+    ...repositoryUrl !== void 0 ? { repositoryUrl } : {}
+  };
+}
+var MAX_URL_CHARS, HOSTS;
+var init_project_links = __esm({
+  "src/catalog/lang/project-links.ts"() {
+    "use strict";
+    MAX_URL_CHARS = 300;
+    HOSTS = {
+      github: "github.com",
+      gitlab: "gitlab.com",
+      bitbucket: "bitbucket.org"
+    };
+    __name(normaliseProjectUrl, "normaliseProjectUrl");
+    __name(npmProjectLinks, "npmProjectLinks");
+    __name(pythonProjectLinks, "pythonProjectLinks");
+    __name(gemProjectLinks, "gemProjectLinks");
+  }
+});
+
+// src/catalog/lang/gem.ts
+function unquote2(body) {
+  return body.replace(/\\(.)/g, (_m, c) => c === "n" ? "\n" : c === "t" ? "	" : c);
+}
+function stringLiterals(text, max2) {
+  const out = [];
+  let i2 = 0;
+  while (out.length < max2) {
+    const dq = text.indexOf('"', i2);
+    const sq = text.indexOf("'", i2);
+    const open5 = dq < 0 ? sq : sq < 0 ? dq : Math.min(dq, sq);
+    if (open5 < 0) break;
+    const quote = text.charCodeAt(open5);
+    let j = open5 + 1;
+    while (j < text.length) {
+      const c = text.charCodeAt(j);
+      if (c === quote || c === 10) break;
+      j += c === 92 ? 2 : 1;
+    }
+    if (j >= text.length || text.charCodeAt(j) !== quote) break;
+    out.push(unquote2(text.slice(open5 + 1, j)));
+    i2 = j + 1;
+  }
+  return out;
+}
+function assignedStrings(rhs) {
+  if (!rhs.startsWith("[")) return stringLiterals(rhs, 1);
+  return stringLiterals(rhs.slice(0, Math.max(rhs.indexOf("]"), 0) + 1), Infinity);
+}
+function parseGemspec(text) {
+  const rhs = /* @__PURE__ */ new Map();
+  let stub;
+  let pending;
+  for (const line of lines(text)) {
+    if (line.startsWith("# stub: ")) {
+      stub ??= stubFields(line);
+      continue;
+    }
+    if (line.includes("\0")) throw new Error("binary content, not a gemspec");
+    if (pending !== void 0) {
+      const value2 = line.trimStart();
+      if (value2 === "") continue;
+      rhs.set(pending, value2);
+      pending = void 0;
+    }
+    const m = assignment.exec(line);
+    if (m === null) continue;
+    const field3 = m[1];
+    if (!FIELDS.has(field3) || rhs.has(field3)) continue;
+    rhs.set(field3, m[2] ?? "");
+    if (m[2] === "") pending = field3;
+  }
+  const assigned = /* @__PURE__ */ __name((field3) => {
+    const value2 = rhs.get(field3);
+    return value2 === void 0 ? void 0 : assignedStrings(value2);
+  }, "assigned");
+  const name = assigned("name")?.[0] ?? stub?.[0];
+  const version2 = assigned("version")?.[0] ?? stub?.[1];
+  if (!name || !version2) throw new Error(`no ${name ? "version" : "name"} assignment found`);
+  const platform = assigned("platform")?.[0] ?? (stub && stub[2] !== "ruby" ? stub[2] : void 0);
+  const spec = {
+    name,
+    version: version2,
+    licenses: assigned("licenses") ?? assigned("license") ?? [],
+    executables: assigned("executables") ?? []
+  };
+  if (platform !== void 0 && platform !== "ruby") spec.platform = platform;
+  const links = gemProjectLinks(text);
+  if (links.changelogUrl !== void 0 || links.repositoryUrl !== void 0) spec.links = links;
+  return spec;
+}
+function stubFields(line) {
+  const m = /^# stub: (\S+) (\S+) (\S+)/.exec(line);
+  return m === null ? void 0 : [m[1], m[2], m[3]];
+}
+function catalogGems(ctx) {
+  const packages = [];
+  const problems = [];
+  const seen = /* @__PURE__ */ new Map();
+  for (const { location, layer, value: spec } of parseFiles(
+    ctx.files,
+    parseGemspec,
+    { code: "GEMSPEC_INVALID", what: "gemspec" },
+    problems
+  )) {
+    const isDefault = basename(dirname(location)) === "default";
+    const gemHome = dirname(dirname(isDefault ? dirname(location) : location));
+    const full = basename(location).slice(0, -".gemspec".length);
+    const at = /* @__PURE__ */ __name((rel) => gemHome === "" ? rel : `${gemHome}/${rel}`, "at");
+    const extras = [{ path: location }];
+    for (const rel of [`cache/${full}.gem`, ...spec.executables.map((e) => `bin/${e}`)]) {
+      const entry = ctx.tree.entries.get(at(rel));
+      if (entry && entry.type !== "dir") extras.push({ path: at(rel) });
+    }
+    const extensions = pathsUnder(ctx.tree, at("extensions")).filter((p) => p.split("/").length === at("extensions").split("/").length + 3 && basename(p) === full).map((dir) => ownedFilesUnder(ctx.tree, dir));
+    const files = uniqueFiles([ownedFilesUnder(ctx.tree, at(`gems/${full}`)), ...extensions, extras]);
+    const key = [spec.name, spec.version, spec.platform ?? ""].join("\0");
+    const known = seen.get(key);
+    if (known) {
+      known.locations = [...known.locations ?? [known.location], location];
+      known.files = uniqueFiles([known.files, files]);
+      if (!isDefault && known.metadata?.default === "true") {
+        delete known.metadata.default;
+        if (spec.links) known.metadata = { ...known.metadata, ...linkMetadata(spec.links) };
+        if (Object.keys(known.metadata).length === 0) delete known.metadata;
+        const changelog2 = known.changelog ?? packageChangelogIn(ctx, at(`gems/${full}`), "gem");
+        if (changelog2) known.changelog = changelog2;
+      }
+      continue;
+    }
+    const pkg = {
+      ecosystem: "gem",
+      name: spec.name,
+      version: spec.version,
+      location,
+      layer,
+      files
+    };
+    if (spec.licenses.length > 0) pkg.license = spec.licenses.join(" OR ");
+    if (spec.platform !== void 0) pkg.arch = spec.platform;
+    const metadata = {
+      ...isDefault ? { default: "true" } : {},
+      ...spec.links ? linkMetadata(spec.links) : {}
+    };
+    if (Object.keys(metadata).length > 0) pkg.metadata = metadata;
+    const changelog = packageChangelogIn(ctx, at(`gems/${full}`), "gem");
+    if (changelog) pkg.changelog = changelog;
+    seen.set(key, pkg);
+    packages.push(pkg);
+  }
+  return { packages, problems };
+}
+var gemGlobs, assignment, FIELDS, gemCataloger;
+var init_gem = __esm({
+  "src/catalog/lang/gem.ts"() {
+    "use strict";
+    init_lines();
+    init_package_changelog();
+    init_project_links();
+    init_tree_paths();
+    gemGlobs = ["**/specifications/*.gemspec", "**/specifications/default/*.gemspec"];
+    __name(unquote2, "unquote");
+    __name(stringLiterals, "stringLiterals");
+    assignment = /^\s*\w+\.(\w+)\s*=\s*(.*)$/m;
+    __name(assignedStrings, "assignedStrings");
+    FIELDS = /* @__PURE__ */ new Set(["name", "version", "platform", "licenses", "license", "executables"]);
+    __name(parseGemspec, "parseGemspec");
+    __name(stubFields, "stubFields");
+    __name(catalogGems, "catalogGems");
+    gemCataloger = {
+      id: "gem",
+      ecosystem: "gem",
+      globs: gemGlobs,
+      stateGlobs: [],
+      catalog: catalogGems
+    };
+  }
+});
+
+// src/catalog/lang/go.ts
+function isBuildInfo(v) {
+  return typeof v === "object" && v !== null && Array.isArray(v.deps);
+}
+function packageOf(mod, info, location, layer, main2) {
+  const metadata = {};
+  if (info.goVersion) metadata.goVersion = info.goVersion;
+  if (main2) metadata.mainModule = "true";
+  if (mod.sum) metadata.sum = mod.sum;
+  let version2 = mod.version;
+  if (mod.replace) {
+    metadata.replacedBy = mod.replace.version ? `${mod.replace.path} ${mod.replace.version}` : mod.replace.path;
+    if (mod.replace.version && mod.replace.version !== "(devel)") version2 = mod.replace.version;
+    if (mod.replace.sum) metadata.sum = mod.replace.sum;
+  }
+  return {
+    ecosystem: "go",
+    name: mod.path,
+    version: version2 || "(devel)",
+    location,
+    layer,
+    files: [{ path: location }],
+    metadata
+  };
+}
+function catalogGo(ctx) {
+  const packages = [];
+  const problems = [];
+  const binaries = entriesWithProbe(ctx.tree, goBuildInfoProbeId);
+  for (const entry of binaries) {
+    const info = entry.probes?.[goBuildInfoProbeId];
+    if (!isBuildInfo(info)) {
+      problems.push({
+        code: "GO_BUILDINFO_INVALID",
+        path: entry.path,
+        layer: entry.layer,
+        message: "Go build info result has an unexpected shape"
+      });
+      continue;
+    }
+    if (info.problem !== void 0) {
+      problems.push({
+        code: "GO_BUILDINFO_UNREADABLE",
+        path: entry.path,
+        layer: entry.layer,
+        message: `Go binary: ${info.problem}`
+      });
+      continue;
+    }
+    if (info.main?.path) packages.push(packageOf(info.main, info, entry.path, entry.layer, true));
+    for (const dep of info.deps)
+      if (dep.path) packages.push(packageOf(dep, info, entry.path, entry.layer, false));
+  }
+  return { packages, problems };
+}
+var goBuildInfoProbeId, goCataloger;
+var init_go2 = __esm({
+  "src/catalog/lang/go.ts"() {
+    "use strict";
+    init_squash();
+    goBuildInfoProbeId = "go-buildinfo";
+    __name(isBuildInfo, "isBuildInfo");
+    __name(packageOf, "packageOf");
+    __name(catalogGo, "catalogGo");
+    goCataloger = {
+      id: "go",
+      ecosystem: "go",
+      globs: [],
+      stateGlobs: [],
+      catalog: catalogGo
+    };
+  }
+});
+
+// src/catalog/lang/maven.ts
+function isJarInfo(v) {
+  return typeof v === "object" && v !== null && Array.isArray(v.poms);
+}
+function nameFromFileName(file) {
+  if (!/\.(?:jar|war|ear)$/i.test(file)) return void 0;
+  const stem = file.slice(0, -4);
+  let at = Math.max(1, stem.lastIndexOf("/") + 1);
+  for (; ; ) {
+    at = stem.indexOf("-", at);
+    if (at < 0 || at + 1 >= stem.length) return void 0;
+    const c = stem.charCodeAt(at + 1);
+    if (c >= 48 && c <= 57) return { name: stem.slice(0, at), version: stem.slice(at + 1) };
+    at++;
+  }
+}
+function identify(archivePath, poms, m) {
+  if (poms.length > 0)
+    return poms.map((pom) => ({
+      name: `${pom.groupId}:${pom.artifactId}`,
+      version: pom.version,
+      metadata: {
+        identifiedBy: "pom.properties",
+        groupId: pom.groupId,
+        artifactId: pom.artifactId,
+        pomProperties: pom.path
+      }
+    }));
+  if (m) {
+    const byTitle = m.title && m.version;
+    const name = byTitle ? m.title : m.bundleVersion ? m.bundleName?.split(";")[0]?.trim() : void 0;
+    const version2 = byTitle ? m.version : m.bundleVersion;
+    if (name && version2) {
+      const metadata = { identifiedBy: "MANIFEST.MF" };
+      if (m.vendor) metadata.vendor = m.vendor;
+      return [{ name, version: version2, metadata }];
+    }
+  }
+  const byName2 = nameFromFileName(basename(archivePath));
+  return byName2 ? [{ ...byName2, metadata: { identifiedBy: "file name" } }] : [];
+}
+function catalogMaven(ctx) {
+  const packages = [];
+  const problems = [];
+  const archives = entriesWithProbe(ctx.tree, jarMavenProbeId);
+  for (const entry of archives) {
+    const info = entry.probes?.[jarMavenProbeId];
+    if (!isJarInfo(info)) {
+      problems.push({
+        code: "MAVEN_ARCHIVE_INVALID",
+        path: entry.path,
+        layer: entry.layer,
+        message: "Java archive probe result has an unexpected shape"
+      });
+      continue;
+    }
+    for (const message of info.problems ?? []) {
+      problems.push({
+        code: "MAVEN_ARCHIVE_INVALID",
+        path: entry.path,
+        layer: entry.layer,
+        message: `Java archive: ${message}`
+      });
+    }
+    const add2 = /* @__PURE__ */ __name((location, found, nested2) => {
+      for (const { name, version: version2, metadata } of found) {
+        packages.push({
+          ecosystem: "maven",
+          name,
+          version: version2,
+          location,
+          layer: entry.layer,
+          files: [{ path: entry.path }],
+          metadata: nested2 === void 0 ? metadata : { ...metadata, nestedIn: entry.path }
+        });
+      }
+    }, "add");
+    add2(entry.path, identify(entry.path, info.poms, info.manifest));
+    const nested = Array.isArray(info.archives) ? info.archives : [];
+    for (const a of [...nested].sort((x2, y) => x2.path < y.path ? -1 : x2.path > y.path ? 1 : 0))
+      add2(`${entry.path}!/${a.path}`, identify(a.path, a.poms ?? [], a.manifest), a.path);
+  }
+  return { packages, problems };
+}
+var jarMavenProbeId, mavenCataloger;
+var init_maven2 = __esm({
+  "src/catalog/lang/maven.ts"() {
+    "use strict";
+    init_squash();
+    init_tree_paths();
+    jarMavenProbeId = "jar-maven";
+    __name(isJarInfo, "isJarInfo");
+    __name(nameFromFileName, "nameFromFileName");
+    __name(identify, "identify");
+    __name(catalogMaven, "catalogMaven");
+    mavenCataloger = {
+      id: "maven",
+      ecosystem: "maven",
+      globs: [],
+      stateGlobs: [],
+      catalog: catalogMaven
+    };
+  }
+});
+
+// src/catalog/lang/npm.ts
+function parseNpmManifest(text) {
+  const doc = JSON.parse(text);
+  if (!isRecord2(doc)) throw new Error("package.json is not a JSON object");
+  const { name, version: version2 } = doc;
+  if (typeof name !== "string" || name === "" || typeof version2 !== "string" || version2 === "")
+    return void 0;
+  const manifest = { name, version: version2 };
+  const license = licenseOf(doc);
+  if (license !== void 0) manifest.license = license;
+  const links = npmProjectLinks(doc);
+  if (links.repositoryUrl !== void 0) manifest.links = links;
+  return manifest;
+}
+function licenseOf(doc) {
+  const one = /* @__PURE__ */ __name((v) => typeof v === "string" ? v : isRecord2(v) && typeof v.type === "string" ? v.type : void 0, "one");
+  const direct = one(doc.license);
+  if (direct !== void 0) return direct;
+  if (Array.isArray(doc.licenses)) {
+    const all = doc.licenses.map(one).filter((s) => s !== void 0);
+    if (all.length > 0) return all.length === 1 ? all[0] : `(${all.join(" OR ")})`;
+  }
+  return void 0;
+}
+function isRecord2(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function inNestedModules(relative) {
+  return relative === "node_modules" || relative.startsWith("node_modules/") || relative.includes("/node_modules/");
+}
+function nodeModulesOf(packageDir) {
+  const parent = dirname(packageDir);
+  return basename(parent).startsWith("@") ? dirname(parent) : parent;
+}
+function binLinks(tree, nodeModules) {
+  const binDir = `${nodeModules}/.bin`;
+  const out = [];
+  for (const path of pathsUnder(tree, binDir)) {
+    const entry = tree.entries.get(path);
+    if (entry?.type !== "symlink" || entry.link === void 0) continue;
+    const target = joinPath(dirname(path), entry.link);
+    if (target !== void 0) out.push([path, target]);
+  }
+  return out;
+}
+function catalogNpm(ctx) {
+  const packages = [];
+  const problems = [];
+  const binCache = /* @__PURE__ */ new Map();
+  for (const { location, layer, value: manifest } of parseFiles(
+    ctx.files,
+    parseNpmManifest,
+    { code: "NPM_PACKAGE_JSON_INVALID", what: "package.json" },
+    problems
+  )) {
+    if (!manifest) continue;
+    const dir = dirname(location);
+    const nodeModules = nodeModulesOf(dir);
+    let links = binCache.get(nodeModules);
+    if (!links) {
+      links = binLinks(ctx.tree, nodeModules);
+      binCache.set(nodeModules, links);
+    }
+    const bins = links.filter(([, target]) => target.startsWith(`${dir}/`)).map(([path]) => ({ path }));
+    const pkg = {
+      ecosystem: "npm",
+      name: manifest.name,
+      version: manifest.version,
+      location,
+      layer,
+      files: uniqueFiles([ownedFilesUnder(ctx.tree, dir, inNestedModules), bins])
+    };
+    if (manifest.license !== void 0) pkg.license = manifest.license;
+    if (manifest.links) pkg.metadata = linkMetadata(manifest.links);
+    const changelog = packageChangelogIn(ctx, dir, "npm");
+    if (changelog) pkg.changelog = changelog;
+    packages.push(pkg);
+  }
+  return { packages, problems };
+}
+var npmGlobs, npmCataloger;
+var init_npm = __esm({
+  "src/catalog/lang/npm.ts"() {
+    "use strict";
+    init_package_changelog();
+    init_project_links();
+    init_tree_paths();
+    npmGlobs = ["**/node_modules/[^@]*/package.json", "**/node_modules/@*/*/package.json"];
+    __name(parseNpmManifest, "parseNpmManifest");
+    __name(licenseOf, "licenseOf");
+    __name(isRecord2, "isRecord");
+    __name(inNestedModules, "inNestedModules");
+    __name(nodeModulesOf, "nodeModulesOf");
+    __name(binLinks, "binLinks");
+    __name(catalogNpm, "catalogNpm");
+    npmCataloger = {
+      id: "npm",
+      ecosystem: "npm",
+      globs: npmGlobs,
+      stateGlobs: [
+        "**/node_modules/.package-lock.json",
+        "**/node_modules/.yarn-integrity",
+        "**/node_modules/.modules.yaml"
+      ],
+      catalog: catalogNpm
+    };
+  }
+});
+
+// src/catalog/lang/python-metadata.ts
+function parseHeaders(text) {
+  const headers = /* @__PURE__ */ new Map();
+  let last;
+  let lastIndex = -1;
+  for (const raw of lines(text)) {
+    if (raw === "") break;
+    if (/^[ \t]/.test(raw)) {
+      if (last && lastIndex >= 0) last[lastIndex] = `${last[lastIndex] ?? ""}
+${raw.trim()}`;
+      continue;
+    }
+    const colon = raw.indexOf(":");
+    if (colon <= 0) continue;
+    const key = raw.slice(0, colon).trim().toLowerCase();
+    const list2 = headers.get(key) ?? [];
+    list2.push(raw.slice(colon + 1).trim());
+    headers.set(key, list2);
+    last = list2;
+    lastIndex = list2.length - 1;
+  }
+  return headers;
+}
+function parsePythonMetadata(text) {
+  if (text.includes("\0")) throw new Error("binary content, not a metadata file");
+  const headers = parseHeaders(text);
+  const name = headers.get("name")?.[0];
+  const version2 = headers.get("version")?.[0];
+  if (!name || !version2) throw new Error(`missing ${name ? "Version" : "Name"} header`);
+  const meta = { name, version: version2 };
+  const license = licenseOf2(headers);
+  if (license !== void 0) meta.license = license;
+  const links = pythonProjectLinks(headers);
+  if (links.changelogUrl !== void 0 || links.repositoryUrl !== void 0) meta.links = links;
+  return meta;
+}
+function licenseOf2(headers) {
+  const expression = headers.get("license-expression")?.[0];
+  if (expression) return expression;
+  const license = headers.get("license")?.[0];
+  if (license && license !== "UNKNOWN" && !license.includes("\n") && license.length <= 100) return license;
+  const fromClassifiers = (headers.get("classifier") ?? []).filter((c) => c.startsWith("License ::")).map((c) => c.split("::").pop()?.trim() ?? "").filter((c) => c !== "" && c !== "OSI Approved");
+  return fromClassifiers.length > 0 ? fromClassifiers.join(" AND ") : void 0;
+}
+function splitCsvLine(line) {
+  const fields = [];
+  let i2 = 0;
+  for (; ; ) {
+    if (line[i2] === '"') {
+      let value2 = "";
+      i2++;
+      for (; ; ) {
+        const q = line.indexOf('"', i2);
+        if (q < 0) throw new Error("unterminated quoted field");
+        value2 += line.slice(i2, q);
+        if (line[q + 1] === '"') {
+          value2 += '"';
+          i2 = q + 2;
+        } else {
+          i2 = q + 1;
+          break;
+        }
+      }
+      fields.push(value2);
+      if (i2 >= line.length) return fields;
+      if (line[i2] !== ",") throw new Error("text after a quoted field");
+      i2++;
+    } else {
+      const comma = line.indexOf(",", i2);
+      if (comma < 0) {
+        fields.push(line.slice(i2));
+        return fields;
+      }
+      fields.push(line.slice(i2, comma));
+      i2 = comma + 1;
+    }
+  }
+}
+function parseRecord(text, siteDir) {
+  const files = [];
+  const rejected = [];
+  let n = -1;
+  for (const line of lines(text)) {
+    n++;
+    if (line.trim() === "") continue;
+    let fields;
+    try {
+      fields = splitCsvLine(line);
+    } catch (err3) {
+      rejected.push(`line ${n + 1}: ${err3.message}`);
+      continue;
+    }
+    const [rawPath = "", hash = ""] = fields;
+    const path = rawPath === "" ? void 0 : joinPath(siteDir, rawPath);
+    if (path === void 0) {
+      rejected.push(`line ${n + 1}: path outside the image`);
+      continue;
+    }
+    const file = { path };
+    const eq = hash.indexOf("=");
+    if (eq > 0) {
+      const algorithm = hash.slice(0, eq).toLowerCase();
+      const bytes = Buffer.from(hash.slice(eq + 1), "base64url");
+      if (recordAlgorithms.get(algorithm) === bytes.length) {
+        file.digest = { algorithm, value: bytes.toString("hex") };
+      }
+    }
+    files.push(file);
+  }
+  return { files, rejected };
+}
+function parsePathList(text, baseDir) {
+  const out = [];
+  for (const line of lines(text)) {
+    const trimmed = line.trim();
+    if (trimmed === "") continue;
+    const path = joinPath(baseDir, trimmed);
+    if (path !== void 0) out.push(path);
+  }
+  return out;
+}
+var recordAlgorithms;
+var init_python_metadata = __esm({
+  "src/catalog/lang/python-metadata.ts"() {
+    "use strict";
+    init_project_links();
+    init_tree_paths();
+    init_lines();
+    __name(parseHeaders, "parseHeaders");
+    __name(parsePythonMetadata, "parsePythonMetadata");
+    __name(licenseOf2, "licenseOf");
+    __name(splitCsvLine, "splitCsvLine");
+    recordAlgorithms = /* @__PURE__ */ new Map([
+      ["md5", 16],
+      ["sha1", 20],
+      ["sha256", 32],
+      ["sha384", 48],
+      ["sha512", 64]
+    ]);
+    __name(parseRecord, "parseRecord");
+    __name(parsePathList, "parsePathList");
+  }
+});
+
+// src/catalog/lang/python.ts
+function isMetadata(path) {
+  return path.endsWith(".dist-info/METADATA") || path.endsWith(".egg-info/PKG-INFO") || path.endsWith(".egg-info");
+}
+function catalogPython(ctx) {
+  const packages = [];
+  const problems = [];
+  for (const { location, layer, value: meta } of parseFiles(
+    ctx.files.filter((f) => isMetadata(f.path)),
+    parsePythonMetadata,
+    { code: "PYTHON_METADATA_INVALID", what: "Python package metadata" },
+    problems
+  )) {
+    const files = location.endsWith("/METADATA") ? distInfoFiles(ctx, dirname(location), problems) : location.endsWith("/PKG-INFO") ? eggInfoFiles(ctx, dirname(location)) : [{ path: location }];
+    const pkg = {
+      ecosystem: "python",
+      name: meta.name,
+      version: meta.version,
+      location,
+      layer,
+      files
+    };
+    if (meta.license !== void 0) pkg.license = meta.license;
+    if (meta.links) pkg.metadata = linkMetadata(meta.links);
+    if (!location.endsWith(".egg-info")) {
+      const changelog = packageChangelogIn(ctx, dirname(location), "python");
+      if (changelog) pkg.changelog = changelog;
+    }
+    packages.push(pkg);
+  }
+  return { packages, problems };
+}
+function distInfoFiles(ctx, distInfo, problems) {
+  const own = ownedFilesUnder(ctx.tree, distInfo);
+  const recordPath = `${distInfo}/RECORD`;
+  const record = ctx.file(recordPath);
+  if (!record) return own;
+  const { files, rejected } = parseRecord(record.content.toString("utf8"), dirname(distInfo));
+  if (rejected.length > 0) {
+    problems.push({
+      code: "PYTHON_RECORD_INVALID",
+      path: recordPath,
+      layer: record.layer,
+      message: `${rejected.length} unusable RECORD line(s), first: ${rejected[0] ?? ""}`
+    });
+  }
+  return uniqueFiles([files, own]);
+}
+function eggInfoFiles(ctx, eggInfo) {
+  const own = ownedFilesUnder(ctx.tree, eggInfo);
+  const installed = ctx.file(`${eggInfo}/installed-files.txt`);
+  if (installed)
+    return uniqueFiles([
+      parsePathList(installed.content.toString("utf8"), eggInfo).map((path) => ({ path })),
+      own
+    ]);
+  const sources = ctx.file(`${eggInfo}/SOURCES.txt`);
+  if (sources) {
+    const existing2 = parsePathList(sources.content.toString("utf8"), dirname(eggInfo)).filter((path) => {
+      const type = ctx.tree.entries.get(path)?.type;
+      return type !== void 0 && type !== "dir";
+    }).map((path) => ({ path }));
+    return uniqueFiles([existing2, own]);
+  }
+  return own;
+}
+var pythonGlobs, pythonCataloger;
+var init_python = __esm({
+  "src/catalog/lang/python.ts"() {
+    "use strict";
+    init_package_changelog();
+    init_python_metadata();
+    init_tree_paths();
+    pythonGlobs = [
+      "**/*.dist-info/METADATA",
+      "**/*.dist-info/RECORD",
+      "**/*.egg-info/PKG-INFO",
+      "**/*.egg-info/installed-files.txt",
+      "**/*.egg-info/SOURCES.txt",
+      "**/*.egg-info"
+    ];
+    __name(isMetadata, "isMetadata");
+    __name(catalogPython, "catalogPython");
+    __name(distInfoFiles, "distInfoFiles");
+    __name(eggInfoFiles, "eggInfoFiles");
+    pythonCataloger = {
+      id: "python",
+      ecosystem: "python",
+      globs: pythonGlobs,
+      stateGlobs: [],
+      catalog: catalogPython
+    };
+  }
+});
+
+// src/catalog/lang/index.ts
+var langCatalogers, langProbes;
+var init_lang = __esm({
+  "src/catalog/lang/index.ts"() {
+    "use strict";
+    init_go_buildinfo();
+    init_jar_maven();
+    init_composer();
+    init_gem();
+    init_go2();
+    init_maven2();
+    init_npm();
+    init_python();
+    langCatalogers = [
+      npmCataloger,
+      pythonCataloger,
+      gemCataloger,
+      composerCataloger,
+      goCataloger,
+      mavenCataloger
+    ];
+    langProbes = [goBuildInfoProbe, jarMavenProbe];
+  }
+});
+
+// src/catalog/runtime/runtime-package.ts
+function under(prefix, relative) {
+  if (relative === "") return prefix;
+  return prefix === "" ? relative : `${prefix}/${relative}`;
+}
+function existing(tree, prefix, candidates) {
+  const out = [];
+  for (const rel of candidates) {
+    const path = under(prefix, rel);
+    const entry = tree.entries.get(path);
+    if (entry && entry.type !== "dir") out.push({ path });
+  }
+  return out;
+}
+function treesUnder(tree, prefix, dirs, skip) {
+  return dirs.map((d) => ownedFilesUnder(tree, under(prefix, d), skip));
+}
+function runtimePackage(name, version2, home, versionFile, files, metadata = {}) {
+  return {
+    ecosystem: "runtime",
+    name,
+    version: version2,
+    location: home,
+    layer: versionFile.layer,
+    files: uniqueFiles([...files, [{ path: versionFile.path }]]),
+    metadata: { ...metadata, versionFile: versionFile.path }
+  };
+}
+function cDefine(text, name) {
+  const m = new RegExp(`^[ \\t]*#[ \\t]*define[ \\t]+${name}[ \\t]+("([^"\\n]*)"|(\\S+))`, "m").exec(text);
+  return m ? m[2] ?? m[3] : void 0;
+}
+var init_runtime_package = __esm({
+  "src/catalog/runtime/runtime-package.ts"() {
+    "use strict";
+    init_tree_paths();
+    __name(under, "under");
+    __name(existing, "existing");
+    __name(treesUnder, "treesUnder");
+    __name(runtimePackage, "runtimePackage");
+    __name(cDefine, "cDefine");
+  }
+});
+
+// src/catalog/runtime/go.ts
+function parseGoVersionFile(text) {
+  const m = /^go(\d+(?:\.\d+)*(?:(?:rc|beta)\d+)?)\s*(?:\n|$)/.exec(text);
+  return m?.[1];
+}
+function catalogGoRuntime(ctx) {
+  const problems = [];
+  const packages = [];
+  for (const { location, layer, value: version2 } of parseFiles(
+    ctx.files,
+    parseGoVersionFile,
+    { code: "RUNTIME_RECORD_INVALID", what: "Go VERSION file" },
+    problems
+  )) {
+    const root = dirname(location);
+    if (version2 === void 0) continue;
+    const entries = ctx.tree.entries;
+    if (!entries.has(under(root, "bin/go")) && !entries.has(under(root, "src/runtime"))) continue;
+    packages.push(
+      runtimePackage("go", version2, root, { path: location, layer }, treesUnder(ctx.tree, root, [""]))
+    );
+  }
+  return { packages, problems };
+}
+var goRuntimeGlobs, goRuntimeCataloger;
+var init_go3 = __esm({
+  "src/catalog/runtime/go.ts"() {
+    "use strict";
+    init_tree_paths();
+    init_runtime_package();
+    goRuntimeGlobs = ["**/go*/VERSION"];
+    __name(parseGoVersionFile, "parseGoVersionFile");
+    __name(catalogGoRuntime, "catalogGoRuntime");
+    goRuntimeCataloger = {
+      id: "runtime-go",
+      ecosystem: "runtime",
+      globs: goRuntimeGlobs,
+      stateGlobs: [],
+      catalog: catalogGoRuntime
+    };
+  }
+});
+
+// src/catalog/runtime/java.ts
+function parseJavaRelease(text) {
+  const fields = /* @__PURE__ */ new Map();
+  for (const line of text.split("\n", 200)) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(?:"([^"]*)"|(\S*))\s*$/.exec(line.trimEnd());
+    if (m?.[1]) fields.set(m[1], m[2] ?? m[3] ?? "");
+  }
+  const version2 = fields.get("JAVA_VERSION");
+  return version2 ? { version: version2, fields } : void 0;
+}
+function catalogJava(ctx) {
+  const problems = [];
+  const packages = [];
+  for (const { location, layer, value: value2 } of parseFiles(
+    ctx.files,
+    parseJavaRelease,
+    { code: "RUNTIME_RECORD_INVALID", what: "Java release file" },
+    problems
+  )) {
+    if (!value2) continue;
+    const home = dirname(location);
+    const entries = ctx.tree.entries;
+    if (!entries.has(under(home, "bin/java")) && !entries.has(under(home, "lib/modules"))) continue;
+    const metadata = {};
+    for (const [key, field3] of METADATA) {
+      const v = value2.fields.get(field3);
+      if (v) metadata[key] = v;
+    }
+    packages.push(
+      runtimePackage(
+        "java",
+        value2.version,
+        home,
+        { path: location, layer },
+        treesUnder(ctx.tree, home, [""]),
+        metadata
+      )
+    );
+  }
+  return { packages, problems };
+}
+var javaGlobs, METADATA, javaRuntimeCataloger;
+var init_java = __esm({
+  "src/catalog/runtime/java.ts"() {
+    "use strict";
+    init_tree_paths();
+    init_runtime_package();
+    javaGlobs = ["**/release"];
+    __name(parseJavaRelease, "parseJavaRelease");
+    METADATA = [
+      ["implementor", "IMPLEMENTOR"],
+      ["implementorVersion", "IMPLEMENTOR_VERSION"],
+      ["runtimeVersion", "JAVA_RUNTIME_VERSION"],
+      ["imageType", "IMAGE_TYPE"]
+    ];
+    __name(catalogJava, "catalogJava");
+    javaRuntimeCataloger = {
+      id: "runtime-java",
+      ecosystem: "runtime",
+      globs: javaGlobs,
+      stateGlobs: [],
+      catalog: catalogJava
+    };
+  }
+});
+
+// src/catalog/probes/cargo-auditable.ts
+import { constants, inflateSync } from "node:zlib";
+function bitAt(buf, n) {
+  const pos = 16 + n;
+  return (buf[pos >> 3] ?? 0) >> (pos & 7) & 1;
+}
+function bitsAt(buf, from, count3) {
+  let v = 0;
+  for (let i2 = 0; i2 < count3; i2++) v |= bitAt(buf, from + i2) << i2;
+  return v;
+}
+function plausibleJsonDeflate(buf) {
+  const type = bitsAt(buf, 1, 2);
+  if (type === 3) return false;
+  if (type === 0)
+    return buf.length > 7 && (buf.readUInt16LE(3) ^ buf.readUInt16LE(5)) === 65535 && buf[7] === 123;
+  if (type === 1) {
+    let code = 0;
+    for (let i2 = 0; i2 < 8; i2++) code = code << 1 | bitAt(buf, 3 + i2);
+    return code === 48 + 123;
+  }
+  if (bitsAt(buf, 3, 5) > 29 || bitsAt(buf, 8, 5) > 29) return false;
+  const lengths = bitsAt(buf, 13, 4) + 4;
+  let kraft = 0;
+  for (let i2 = 0; i2 < lengths; i2++) {
+    const len = bitsAt(buf, 17 + 3 * i2, 3);
+    if (len > 0) kraft += 1 << 7 - len;
+  }
+  return kraft === 128;
+}
+function looksLikeAudit(buf) {
+  if (!plausibleJsonDeflate(buf)) return false;
+  try {
+    const head = inflateSync(buf.subarray(0, PROBE_BYTES), {
+      finishFlush: constants.Z_SYNC_FLUSH,
+      maxOutputLength: 4096
+    });
+    return JSON_START.test(head.toString("latin1"));
+  } catch {
+    return false;
+  }
+}
+function parseAudit(json) {
+  let obj;
+  try {
+    obj = JSON.parse(json);
+  } catch {
+    return "audit data is not JSON";
+  }
+  const packages = obj?.packages;
+  if (!Array.isArray(packages)) return "audit data has no packages list";
+  const crates = [];
+  for (const p of packages.slice(0, MAX_CRATES)) {
+    const { name, version: version2, source, kind, root } = p ?? {};
+    if (typeof name !== "string" || typeof version2 !== "string" || name === "" || version2 === "") continue;
+    const crate = { name, version: version2 };
+    if (typeof source === "string") crate.source = source;
+    if (typeof kind === "string") crate.kind = kind;
+    if (root === true) crate.root = true;
+    crates.push(crate);
+  }
+  return { crates };
+}
+var MAX_COMPRESSED, MAX_JSON, MAX_CRATES, PROBE_BYTES, HEADERS, JSON_START, CargoAuditSearch;
+var init_cargo_auditable = __esm({
+  "src/catalog/probes/cargo-auditable.ts"() {
+    "use strict";
+    MAX_COMPRESSED = 1024 * 1024;
+    MAX_JSON = 8 * 1024 * 1024;
+    MAX_CRATES = 1e4;
+    PROBE_BYTES = 64;
+    HEADERS = [1, 94, 156, 218].map((flg) => Buffer.from([120, flg]));
+    JSON_START = /^\{"(packages|format)":/;
+    __name(bitAt, "bitAt");
+    __name(bitsAt, "bitsAt");
+    __name(plausibleJsonDeflate, "plausibleJsonDeflate");
+    __name(looksLikeAudit, "looksLikeAudit");
+    __name(parseAudit, "parseAudit");
+    CargoAuditSearch = class {
+      static {
+        __name(this, "CargoAuditSearch");
+      }
+      carry = Buffer.alloc(0);
+      collected;
+      size = 0;
+      outcome;
+      get result() {
+        return this.outcome;
+      }
+      write(chunk) {
+        if (this.outcome !== void 0) return;
+        if (this.collected) return this.collect(chunk);
+        const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+        const next = HEADERS.map((h) => data.indexOf(h));
+        for (let from = 0; ; ) {
+          let at = -1;
+          for (let k = 0; k < HEADERS.length; k++) {
+            if (next[k] >= 0 && next[k] < from)
+              next[k] = data.indexOf(HEADERS[k], from);
+            const i2 = next[k];
+            if (i2 >= 0 && (at < 0 || i2 < at)) at = i2;
+          }
+          if (at < 0) break;
+          if (data.length - at < PROBE_BYTES) {
+            this.carry = Buffer.from(data.subarray(at));
+            return;
+          }
+          if (looksLikeAudit(data.subarray(at))) {
+            this.collected = [];
+            this.carry = Buffer.alloc(0);
+            return this.collect(data.subarray(at));
+          }
+          from = at + 1;
+        }
+        this.carry = Buffer.from(data.subarray(data.length - 1));
+      }
+      collect(bytes) {
+        const room = MAX_COMPRESSED - this.size;
+        const take = bytes.subarray(0, room);
+        this.collected?.push(Buffer.from(take));
+        this.size += take.length;
+        this.tryInflate(this.size >= MAX_COMPRESSED);
+      }
+      /** Inflate what was collected; settles when the stream is complete, or when `last`. */
+      tryInflate(last) {
+        const all = Buffer.concat(this.collected ?? []);
+        try {
+          const json = inflateSync(all, { maxOutputLength: MAX_JSON });
+          this.outcome = parseAudit(json.toString("utf8"));
+          this.collected = void 0;
+        } catch (err3) {
+          const code = err3.code;
+          if (code === "ERR_BUFFER_TOO_LARGE" || err3 instanceof RangeError) {
+            this.outcome = `audit data inflates to more than ${MAX_JSON} bytes`;
+            this.collected = void 0;
+          } else if (last) {
+            this.outcome = this.size >= MAX_COMPRESSED ? `audit data larger than ${MAX_COMPRESSED} bytes compressed` : "audit data truncated or corrupt";
+            this.collected = void 0;
+          } else this.collected = [all];
+        }
+      }
+      end() {
+        if (this.outcome === void 0 && !this.collected && this.carry.length > 2 && looksLikeAudit(this.carry))
+          this.collected = [this.carry];
+        if (this.outcome === void 0 && this.collected) this.tryInflate(true);
+        this.carry = Buffer.alloc(0);
+      }
+    };
+  }
+});
+
+// src/util/trim-nul.ts
+function trimTrailingNuls(text) {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+var init_trim_nul = __esm({
+  "src/util/trim-nul.ts"() {
+    "use strict";
+    __name(trimTrailingNuls, "trimTrailingNuls");
+  }
+});
+
+// src/catalog/probes/elf-notes.ts
+function parseElfHead(head) {
+  if (head.length < 64) return "more";
+  const cls = head[4];
+  const data = head[5];
+  if (cls !== 1 && cls !== 2 || data !== 1 && data !== 2) return void 0;
+  const little = data === 1;
+  const wide = cls === 2;
+  const u163 = /* @__PURE__ */ __name((at) => little ? head.readUInt16LE(at) : head.readUInt16BE(at), "u16");
+  const u32 = /* @__PURE__ */ __name((at) => little ? head.readUInt32LE(at) : head.readUInt32BE(at), "u32");
+  const uword = /* @__PURE__ */ __name((at) => wide ? Number(little ? head.readBigUInt64LE(at) : head.readBigUInt64BE(at)) : u32(at), "uword");
+  const phoff = uword(wide ? 32 : 28);
+  const phentsize = u163(wide ? 54 : 42);
+  const phnum = u163(wide ? 56 : 44);
+  if (phnum === 0) return { little, notes: [] };
+  if (phentsize < (wide ? 56 : 32)) return void 0;
+  const end = phoff + phentsize * phnum;
+  if (end > MAX_HEADER_BYTES) return void 0;
+  if (head.length < end) return "more";
+  const notes = [];
+  let budget = MAX_NOTE_BYTES;
+  for (let i2 = 0; i2 < phnum; i2++) {
+    const at = phoff + i2 * phentsize;
+    if (u32(at) !== PT_NOTE) continue;
+    const offset = wide ? uword(at + 8) : u32(at + 4);
+    const size2 = wide ? uword(at + 32) : u32(at + 16);
+    if (size2 === 0 || size2 > budget) continue;
+    budget -= size2;
+    notes.push({ offset, size: size2, data: [], got: 0 });
+  }
+  return { little, notes };
+}
+function eachNote(seg, little, visit2) {
+  const u32 = /* @__PURE__ */ __name((at) => little ? seg.readUInt32LE(at) : seg.readUInt32BE(at), "u32");
+  const align4 = /* @__PURE__ */ __name((n) => n + 3 & ~3, "align4");
+  for (let at = 0; at + 12 <= seg.length; ) {
+    const namesz = u32(at);
+    const descsz = u32(at + 4);
+    const type = u32(at + 8);
+    const nameAt = at + 12;
+    const descAt = nameAt + align4(namesz);
+    const next = descAt + align4(descsz);
+    if (descAt + descsz > seg.length || namesz > seg.length) return;
+    const owner = trimTrailingNuls(seg.toString("latin1", nameAt, nameAt + namesz));
+    visit2(owner, type, seg.subarray(descAt, descAt + descsz));
+    at = next;
+  }
+}
+function field(obj, key) {
+  const v = obj[key];
+  return typeof v === "string" && v !== "" ? v.slice(0, MAX_FIELD) : void 0;
+}
+function readPackageNotes(seg, little, problems) {
+  const out = [];
+  eachNote(seg, little, (owner, type, desc) => {
+    if (owner !== "FDO" || type !== NOTE_FDO_PACKAGING_METADATA) return;
+    const text = trimTrailingNuls(desc.toString("utf8"));
+    let obj;
+    try {
+      obj = JSON.parse(text);
+    } catch {
+      problems.push("package note is not JSON");
+      return;
+    }
+    if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
+      problems.push("package note is not a JSON object");
+      return;
+    }
+    const o = obj;
+    const [t, name, version2] = [field(o, "type"), field(o, "name"), field(o, "version")];
+    if (!t || !name || !version2) {
+      problems.push("package note without type, name or version");
+      return;
+    }
+    const note = { type: t, name, version: version2 };
+    for (const key of ["architecture", "os", "osVersion", "osCpe", "debugInfoUrl"]) {
+      const v = field(o, key);
+      if (v !== void 0) note[key] = v;
+    }
+    out.push(note);
+  });
+  return out;
+}
+var PT_NOTE, NOTE_FDO_PACKAGING_METADATA, MAX_HEADER_BYTES, MAX_NOTE_BYTES, MAX_FIELD, NoteCollector;
+var init_elf_notes = __esm({
+  "src/catalog/probes/elf-notes.ts"() {
+    "use strict";
+    init_trim_nul();
+    PT_NOTE = 4;
+    NOTE_FDO_PACKAGING_METADATA = 3405650558;
+    MAX_HEADER_BYTES = 64 * 1024;
+    MAX_NOTE_BYTES = 64 * 1024;
+    MAX_FIELD = 1024;
+    __name(parseElfHead, "parseElfHead");
+    __name(eachNote, "eachNote");
+    __name(field, "field");
+    __name(readPackageNotes, "readPackageNotes");
+    NoteCollector = class {
+      constructor(layout) {
+        this.layout = layout;
+      }
+      layout;
+      static {
+        __name(this, "NoteCollector");
+      }
+      offset = 0;
+      /** `chunk` starts at file offset `at`. */
+      write(chunk, at) {
+        this.offset = at + chunk.length;
+        for (const r of this.layout.notes) {
+          const from = Math.max(r.offset, at);
+          const to = Math.min(r.offset + r.size, at + chunk.length);
+          if (from >= to) continue;
+          r.data.push(Buffer.from(chunk.subarray(from - at, to - at)));
+          r.got += to - from;
+        }
+      }
+      get pending() {
+        return this.layout.notes.some((r) => r.offset + r.size > this.offset);
+      }
+      notes(problems) {
+        const out = [];
+        for (const r of this.layout.notes)
+          if (r.got === r.size)
+            out.push(...readPackageNotes(Buffer.concat(r.data), this.layout.little, problems));
+        return out;
+      }
+    };
+  }
+});
+
+// src/catalog/probes/marker-search.ts
+var MarkerSearch;
+var init_marker_search = __esm({
+  "src/catalog/probes/marker-search.ts"() {
+    "use strict";
+    MarkerSearch = class {
+      /**
+       * @param accept called with the `span` bytes (fewer at end of file) that start at the marker, as
+       *   latin1 text; returns the value to keep, or undefined to go on searching.
+       */
+      constructor(marker, span, accept) {
+        this.marker = marker;
+        this.span = span;
+        this.accept = accept;
+      }
+      marker;
+      span;
+      accept;
+      static {
+        __name(this, "MarkerSearch");
+      }
+      carry = Buffer.alloc(0);
+      found;
+      get result() {
+        return this.found;
+      }
+      write(chunk) {
+        if (this.found !== void 0) return;
+        const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+        this.search(data, false);
+      }
+      end() {
+        if (this.found === void 0 && this.carry.length > 0) this.search(this.carry, true);
+        this.carry = Buffer.alloc(0);
+      }
+      search(data, atEnd) {
+        let from = 0;
+        for (; ; ) {
+          const at = data.indexOf(this.marker, from);
+          if (at < 0) break;
+          if (!atEnd && data.length - at < this.span) {
+            this.carry = Buffer.from(data.subarray(at));
+            return;
+          }
+          const value2 = this.accept(data.toString("latin1", at, Math.min(data.length, at + this.span)));
+          if (value2 !== void 0) {
+            this.found = value2;
+            this.carry = Buffer.alloc(0);
+            return;
+          }
+          from = at + 1;
+        }
+        const keep = Math.min(data.length, this.marker.length - 1);
+        this.carry = atEnd ? Buffer.alloc(0) : Buffer.from(data.subarray(data.length - keep));
+      }
+    };
+  }
+});
+
+// src/catalog/probes/binary-identity.ts
+function pythonSearch(xy) {
+  const version2 = new RegExp(`^(${xy.replace(".", "\\.")}\\.\\d{1,3}(?:(?:a|b|rc)\\d{1,2})?\\+?)\\x00`);
+  return new MarkerSearch(Buffer.from(`${xy}.`), 16, (t) => version2.exec(t)?.[1]);
+}
+var BINARY_IDENTITY_PROBE_ID, ELF2, MIN_SIZE2, MAX_SIZE2, HEAD_BYTES2, BUSYBOX, NODE, PYTHON_FILE, BinaryIdentityRun, binaryIdentityProbe;
+var init_binary_identity = __esm({
+  "src/catalog/probes/binary-identity.ts"() {
+    "use strict";
+    init_cargo_auditable();
+    init_elf_notes();
+    init_marker_search();
+    BINARY_IDENTITY_PROBE_ID = "binary-identity";
+    ELF2 = Buffer.from([127, 69, 76, 70]);
+    MIN_SIZE2 = 1024;
+    MAX_SIZE2 = 512 * 1024 * 1024;
+    HEAD_BYTES2 = 64 * 1024;
+    BUSYBOX = /^BusyBox v(\d+\.\d+(?:\.\d+)?[\x21-\x27\x2a-\x7e]*) \(/;
+    NODE = /^\/node-v(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)-headers\.tar\.gz/;
+    PYTHON_FILE = /(?:^|\/)(?:bin\/python(\d+\.\d+)|lib(?:64)?\/libpython(\d+\.\d+)[a-z]*\.so(?:\.[0-9.]+)?)$/;
+    __name(pythonSearch, "pythonSearch");
+    BinaryIdentityRun = class {
+      static {
+        __name(this, "BinaryIdentityRun");
+      }
+      offset = 0;
+      head = [];
+      headSize = 0;
+      mode = "head";
+      notes;
+      busybox = new MarkerSearch(Buffer.from("BusyBox v"), 96, (t) => BUSYBOX.exec(t)?.[1]);
+      node = new MarkerSearch(Buffer.from("/node-v"), 96, (t) => NODE.exec(t)?.[1]);
+      cargo = new CargoAuditSearch();
+      python;
+      constructor(path) {
+        const m = PYTHON_FILE.exec(path);
+        const xy = m?.[1] ?? m?.[2];
+        if (xy !== void 0) this.python = pythonSearch(xy);
+      }
+      write(chunk) {
+        if (this.mode === "skip" || chunk.length === 0) return;
+        if (this.mode === "head") {
+          this.head.push(Buffer.from(chunk));
+          this.headSize += chunk.length;
+          const head = Buffer.concat(this.head);
+          if (head.length >= ELF2.length && !head.subarray(0, ELF2.length).equals(ELF2)) return this.skip();
+          const layout = parseElfHead(head);
+          if (layout === "more" && this.headSize < HEAD_BYTES2) return;
+          this.mode = "body";
+          this.head = [];
+          if (layout !== "more" && layout !== void 0 && layout.notes.length > 0)
+            this.notes = new NoteCollector(layout);
+          return this.scan(head);
+        }
+        this.scan(chunk);
+      }
+      skip() {
+        this.mode = "skip";
+        this.head = [];
+      }
+      scan(chunk) {
+        this.notes?.write(chunk, this.offset);
+        this.offset += chunk.length;
+        this.busybox.write(chunk);
+        this.node.write(chunk);
+        this.python?.write(chunk);
+        this.cargo.write(chunk);
+      }
+      end() {
+        if (this.mode === "head" && this.headSize >= ELF2.length) {
+          const head = Buffer.concat(this.head);
+          this.head = [];
+          if (head.subarray(0, ELF2.length).equals(ELF2)) {
+            this.mode = "body";
+            this.scan(head);
+          }
+        }
+        if (this.mode !== "body") return void 0;
+        this.busybox.end();
+        this.node.end();
+        this.python?.end();
+        this.cargo.end();
+        const out = {};
+        const problems = [];
+        if (this.busybox.result !== void 0) out.busybox = this.busybox.result;
+        if (this.node.result !== void 0) out.node = this.node.result;
+        if (this.python?.result !== void 0) out.python = this.python.result;
+        const notes = this.notes?.notes(problems) ?? [];
+        if (notes.length > 0) out.packageNotes = notes;
+        const cargo = this.cargo.result;
+        if (typeof cargo === "string") problems.push(`cargo auditable: ${cargo}`);
+        else if (cargo && cargo.crates.length > 0) out.cargo = cargo.crates;
+        if (problems.length > 0) out.problems = problems;
+        return Object.keys(out).length > 0 ? out : void 0;
+      }
+    };
+    binaryIdentityProbe = {
+      id: BINARY_IDENTITY_PROBE_ID,
+      version: 2,
+      // Executables, and shared libraries (which carry package notes and are often not executable).
+      matches: /* @__PURE__ */ __name((path, size2, mode) => size2 >= MIN_SIZE2 && size2 <= MAX_SIZE2 && ((mode & 73) !== 0 || /\.so(\.[0-9.]+)?$/.test(path)), "matches"),
+      start: /* @__PURE__ */ __name((path) => new BinaryIdentityRun(path), "start")
+    };
+  }
+});
+
+// src/catalog/runtime/node.ts
+function parseNodeVersionHeader(text) {
+  const [major, minor, patch] = ["MAJOR", "MINOR", "PATCH"].map((k) => cDefine(text, `NODE_${k}_VERSION`));
+  if (!major || !minor || !patch || ![major, minor, patch].every((n) => /^\d+$/.test(n)))
+    throw new Error("no NODE_MAJOR/MINOR/PATCH_VERSION defines");
+  const release = cDefine(text, "NODE_VERSION_IS_RELEASE");
+  return `${major}.${minor}.${patch}${release === "0" ? "-pre" : ""}`;
+}
+function catalogNode(ctx) {
+  const problems = [];
+  const byPrefix = /* @__PURE__ */ new Map();
+  for (const { location, layer, value: version2 } of parseFiles(
+    ctx.files,
+    parseNodeVersionHeader,
+    { code: "RUNTIME_RECORD_INVALID", what: "node_version.h" },
+    problems
+  )) {
+    const prefix = dirname(dirname(dirname(location)));
+    const files = [
+      ...treesUnder(ctx.tree, prefix, ["include/node", "share/doc/node"]),
+      existing(ctx.tree, prefix, OWNED)
+    ];
+    byPrefix.set(prefix, runtimePackage("node", version2, prefix, { path: location, layer }, files));
+  }
+  for (const entry of ctx.tree.entries.values()) {
+    const id = entry.probes?.[BINARY_IDENTITY_PROBE_ID];
+    if (typeof id?.node !== "string" || !/(^|\/)bin\/node(js)?$/.test(entry.path)) continue;
+    const prefix = dirname(dirname(entry.path));
+    const known = byPrefix.get(prefix);
+    if (known) {
+      known.metadata = { ...known.metadata, binaryVersion: id.node };
+      if (id.node !== known.version)
+        problems.push({
+          code: "RUNTIME_VERSION_MISMATCH",
+          path: entry.path,
+          layer: entry.layer,
+          message: `node binary says ${id.node}, ${known.metadata?.versionFile ?? prefix} says ${known.version}`
+        });
+      continue;
+    }
+    const files = [existing(ctx.tree, prefix, OWNED)];
+    byPrefix.set(prefix, runtimePackage("node", id.node, prefix, entry, files));
+  }
+  return { packages: [...byPrefix.values()], problems };
+}
+var nodeGlobs, OWNED, nodeRuntimeCataloger;
+var init_node = __esm({
+  "src/catalog/runtime/node.ts"() {
+    "use strict";
+    init_binary_identity();
+    init_tree_paths();
+    init_runtime_package();
+    nodeGlobs = ["**/include/node/node_version.h"];
+    OWNED = [
+      "bin/node",
+      "bin/npm",
+      "bin/npx",
+      "bin/corepack",
+      "share/man/man1/node.1",
+      "share/systemtap/tapset/node.stp"
+    ];
+    __name(parseNodeVersionHeader, "parseNodeVersionHeader");
+    __name(catalogNode, "catalogNode");
+    nodeRuntimeCataloger = {
+      id: "runtime-node",
+      ecosystem: "runtime",
+      globs: nodeGlobs,
+      stateGlobs: [],
+      catalog: catalogNode
+    };
+  }
+});
+
+// src/catalog/runtime/python.ts
+function parsePatchlevel(text) {
+  const version2 = cDefine(text, "PY_VERSION");
+  if (!version2 || !/^\d+\.\d+/.test(version2)) throw new Error("no PY_VERSION define");
+  return version2;
+}
+function pythonFiles(tree, prefix, xy, include) {
+  const versioned = [
+    ...["python", "pydoc", "idle"].map((t) => `bin/${t}${xy}`),
+    `bin/2to3-${xy}`,
+    `bin/python${xy}-config`,
+    `lib/pkgconfig/python-${xy}.pc`,
+    `lib/pkgconfig/python-${xy}-embed.pc`,
+    `share/man/man1/python${xy}.1`
+  ];
+  const major = xy.split(".")[0] ?? "3";
+  const links = [
+    ...["python", "pydoc", "idle"].map((t) => `bin/${t}${major}`),
+    "bin/python",
+    `bin/python${major}-config`,
+    "bin/2to3",
+    `lib/pkgconfig/python${major}.pc`,
+    `lib/pkgconfig/python${major}-embed.pc`,
+    `share/man/man1/python${major}.1`
+  ];
+  const libDir = under(prefix, "lib");
+  const libs = pathsUnder(tree, libDir).filter(
+    (p) => dirname(p) === libDir && basename(p).startsWith(`libpython${xy}`) && tree.entries.get(p)?.type !== "dir"
+  );
+  return [
+    ...include !== void 0 ? treesUnder(tree, prefix, [`include/${include}`]) : [],
+    ...treesUnder(tree, prefix, [`lib/python${xy}`], (rel) => /^(site|dist)-packages\//.test(rel)),
+    existing(tree, prefix, [...versioned, ...links]),
+    libs.map((path) => ({ path }))
+  ];
+}
+function catalogPython2(ctx) {
+  const problems = [];
+  const byPrefix = /* @__PURE__ */ new Map();
+  for (const { location, layer, value: version2 } of parseFiles(
+    ctx.files,
+    parsePatchlevel,
+    { code: "RUNTIME_RECORD_INVALID", what: "patchlevel.h" },
+    problems
+  )) {
+    const include = dirname(location);
+    const prefix = dirname(dirname(include));
+    const xy = /^(\d+\.\d+)/.exec(version2)?.[1] ?? "";
+    const files = pythonFiles(ctx.tree, prefix, xy, basename(include));
+    byPrefix.set(prefix, runtimePackage("python", version2, prefix, { path: location, layer }, files));
+  }
+  const binaries = [...ctx.tree.entries.values()].filter((e) => e.type === "file" && PYTHON_BINARY.test(e.path)).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  for (const entry of binaries) {
+    const said = entry.probes?.[BINARY_IDENTITY_PROBE_ID]?.python;
+    if (typeof said !== "string") continue;
+    const m = PYTHON_BINARY.exec(entry.path);
+    const prefix = m[1] ?? "";
+    const xy = m[2] ?? m[3] ?? "";
+    if (!said.startsWith(`${xy}.`)) continue;
+    const known = byPrefix.get(prefix);
+    if (known) {
+      if (known.metadata?.binaryVersion !== void 0) continue;
+      known.metadata = { ...known.metadata, binaryVersion: said };
+      if (said !== known.version)
+        problems.push({
+          code: "RUNTIME_VERSION_MISMATCH",
+          path: entry.path,
+          layer: entry.layer,
+          message: `${entry.path} says ${said}, ${known.metadata.versionFile ?? prefix} says ${known.version}`
+        });
+      continue;
+    }
+    if (ctx.tree.entries.get(under(prefix, `lib/python${xy}/os.py`))?.type !== "file") continue;
+    const files = pythonFiles(ctx.tree, prefix, xy, void 0);
+    byPrefix.set(prefix, runtimePackage("python", said, prefix, entry, files));
+  }
+  return { packages: [...byPrefix.values()], problems };
+}
+var pythonGlobs2, PYTHON_BINARY, pythonRuntimeCataloger;
+var init_python2 = __esm({
+  "src/catalog/runtime/python.ts"() {
+    "use strict";
+    init_binary_identity();
+    init_tree_paths();
+    init_runtime_package();
+    pythonGlobs2 = ["**/include/python[23].*/patchlevel.h"];
+    __name(parsePatchlevel, "parsePatchlevel");
+    __name(pythonFiles, "pythonFiles");
+    PYTHON_BINARY = /^(?:(.*)\/)?(?:bin\/python(\d+\.\d+)|lib(?:64)?\/libpython(\d+\.\d+)[a-z]*\.so(?:\.[0-9.]+)?)$/;
+    __name(catalogPython2, "catalogPython");
+    pythonRuntimeCataloger = {
+      id: "runtime-python",
+      ecosystem: "runtime",
+      globs: pythonGlobs2,
+      stateGlobs: [],
+      catalog: catalogPython2
+    };
+  }
+});
+
+// src/catalog/runtime/ruby.ts
+function config(text, key) {
+  return new RegExp(`^[ \\t]*CONFIG\\["${key}"\\]\\s*=\\s*"([^"\\n]*)"`, "m").exec(text)?.[1];
+}
+function parseRbConfig(text) {
+  let version2 = config(text, "RUBY_PROGRAM_VERSION");
+  if (!version2) {
+    const [major, minor, teeny] = ["MAJOR", "MINOR", "TEENY"].map((k) => config(text, k));
+    if (major && minor && teeny) version2 = `${major}.${minor}.${teeny}`;
+  }
+  if (!version2 || !/^\d+\.\d+/.test(version2)) return void 0;
+  const platform = config(text, "arch");
+  return platform ? { version: version2, platform } : { version: version2 };
+}
+function catalogRuby(ctx) {
+  const problems = [];
+  const packages = [];
+  for (const { location, layer, value: value2 } of parseFiles(
+    ctx.files,
+    parseRbConfig,
+    { code: "RUNTIME_RECORD_INVALID", what: "rbconfig.rb" },
+    problems
+  )) {
+    const m = LAYOUT.exec(location);
+    if (!value2 || !m) continue;
+    const prefix = m[1] ?? "";
+    const api = m[2];
+    const files = [
+      ...treesUnder(ctx.tree, prefix, [`include/ruby-${api}`, `lib/ruby/${api}`]),
+      existing(ctx.tree, prefix, [
+        "bin/ruby",
+        "lib/libruby.so",
+        `lib/libruby.so.${value2.version}`,
+        `lib/libruby.so.${api.split(".").slice(0, 2).join(".")}`,
+        `lib/libruby-static.a`,
+        `lib/pkgconfig/ruby-${api.split(".").slice(0, 2).join(".")}.pc`,
+        "share/man/man1/ruby.1"
+      ])
+    ];
+    const metadata = { apiVersion: api };
+    if (value2.platform) metadata.platform = value2.platform;
+    packages.push(runtimePackage("ruby", value2.version, prefix, { path: location, layer }, files, metadata));
+  }
+  return { packages, problems };
+}
+var rubyGlobs, LAYOUT, rubyRuntimeCataloger;
+var init_ruby = __esm({
+  "src/catalog/runtime/ruby.ts"() {
+    "use strict";
+    init_tree_paths();
+    init_runtime_package();
+    rubyGlobs = ["**/rbconfig.rb"];
+    __name(config, "config");
+    __name(parseRbConfig, "parseRbConfig");
+    LAYOUT = /^(?:(.*)\/)?lib\/ruby\/([^/]+)\/([^/]+)\/rbconfig\.rb$/;
+    __name(catalogRuby, "catalogRuby");
+    rubyRuntimeCataloger = {
+      id: "runtime-ruby",
+      ecosystem: "runtime",
+      globs: rubyGlobs,
+      stateGlobs: [],
+      catalog: catalogRuby
+    };
+  }
+});
+
+// src/catalog/runtime/index.ts
+var runtimeCatalogers;
+var init_runtime = __esm({
+  "src/catalog/runtime/index.ts"() {
+    "use strict";
+    init_go3();
+    init_java();
+    init_node();
+    init_python2();
+    init_ruby();
+    runtimeCatalogers = [
+      nodeRuntimeCataloger,
+      pythonRuntimeCataloger,
+      goRuntimeCataloger,
+      javaRuntimeCataloger,
+      rubyRuntimeCataloger
+    ];
+  }
+});
+
+// node_modules/picomatch/lib/constants.js
+var require_constants2 = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants2();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
+    exports.isRegexChar = (str2) => str2.length === 1 && exports.hasRegexChars(str2);
+    exports.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
+    exports.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform = navigator.platform.toLowerCase();
+        return platform === "win32" || platform === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports.removeBackslashes = (str2) => {
+      return str2.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.escapeLast = (input, char, lastIdx) => {
+      const idx = input.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input;
+      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
+      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+    };
+    exports.removePrefix = (input, state2 = {}) => {
+      let output = input;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state2.prefix = "./";
+      }
+      return output;
+    };
+    exports.wrapOutput = (input, state2 = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input})${append}`;
+      if (state2.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports.basename = (path, { windows } = {}) => {
+      const segs = path.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants2();
+    var isPathSeparator = /* @__PURE__ */ __name((code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    }, "isPathSeparator");
+    var depth = /* @__PURE__ */ __name((token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    }, "depth");
+    var scan2 = /* @__PURE__ */ __name((input, options) => {
+      const opts = options || {};
+      const length = input.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str2 = input;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = /* @__PURE__ */ __name(() => index >= length, "eos");
+      const peek = /* @__PURE__ */ __name(() => str2.charCodeAt(index + 1), "peek");
+      const advance = /* @__PURE__ */ __name(() => {
+        prev = code;
+        return str2.charCodeAt(++index);
+      }, "advance");
+      while (index < length) {
+        code = advance();
+        let next;
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base2 = str2;
+      let prefix = "";
+      let glob = "";
+      if (start > 0) {
+        prefix = str2.slice(0, start);
+        str2 = str2.slice(start);
+        lastIndex -= start;
+      }
+      if (base2 && isGlob === true && lastIndex > 0) {
+        base2 = str2.slice(0, lastIndex);
+        glob = str2.slice(lastIndex);
+      } else if (isGlob === true) {
+        base2 = "";
+        glob = str2;
+      } else {
+        base2 = str2;
+      }
+      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str2) {
+        if (isPathSeparator(base2.charCodeAt(base2.length - 1))) {
+          base2 = base2.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base2 && backslashes === true) {
+          base2 = utils.removeBackslashes(base2);
+        }
+      }
+      const state2 = {
+        prefix,
+        input,
+        start,
+        base: base2,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state2.maxDepth = 0;
+        if (!isPathSeparator(code)) {
+          tokens.push(token);
+        }
+        state2.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i2 = slashes[idx];
+          const value3 = input.slice(n2, i2);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value3;
+            }
+            depth(tokens[idx]);
+            state2.maxDepth += tokens[idx].depth;
+          }
+          if (i2 >= start) {
+            parts.push(value3);
+            prevIndex = i2;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value2 = input.slice(n);
+        parts.push(value2);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+          tokens[tokens.length - 1].value = value2;
+          depth(tokens[tokens.length - 1]);
+          state2.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state2.slashes = slashes;
+        state2.parts = parts;
+      }
+      return state2;
+    }, "scan");
+    module.exports = scan2;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse2 = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants4 = require_constants2();
+    var utils = require_utils();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants4;
+    var expandRange = /* @__PURE__ */ __name((args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value2 = `[${args.join("-")}]`;
+      try {
+        new RegExp(value2);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value2;
+    }, "expandRange");
+    var syntaxError = /* @__PURE__ */ __name((type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    }, "syntaxError");
+    var splitTopLevel = /* @__PURE__ */ __name((input) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value2 = "";
+      let escaped = false;
+      for (const ch of input) {
+        if (escaped === true) {
+          value2 += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value2 += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value2 += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value2);
+              value2 = "";
+              continue;
+            }
+          }
+        }
+        value2 += ch;
+      }
+      parts.push(value2);
+      return parts;
+    }, "splitTopLevel");
+    var isPlainBranch = /* @__PURE__ */ __name((branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    }, "isPlainBranch");
+    var normalizeSimpleBranch = /* @__PURE__ */ __name((branch) => {
+      let value2 = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value2)) {
+          value2 = value2.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value2)) {
+        return;
+      }
+      return value2.replace(/\\(.)/g, "$1");
+    }, "normalizeSimpleBranch");
+    var hasRepeatedCharPrefixOverlap = /* @__PURE__ */ __name((branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i2 = 0; i2 < values.length; i2++) {
+        for (let j = i2 + 1; j < values.length; j++) {
+          const a = values[i2];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }, "hasRepeatedCharPrefixOverlap");
+    var parseRepeatedExtglob = /* @__PURE__ */ __name((pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i2 = 1; i2 < pattern.length; i2++) {
+        const ch = pattern[i2];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i2 !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i2),
+              end: i2
+            };
+          }
+        }
+      }
+    }, "parseRepeatedExtglob");
+    var buildCharClassStar = /* @__PURE__ */ __name((chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    }, "buildCharClassStar");
+    var getStarExtglobSequenceChars = /* @__PURE__ */ __name((pattern) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    }, "getStarExtglobSequenceChars");
+    var repeatedExtglobRecursion = /* @__PURE__ */ __name((pattern) => {
+      let depth = 0;
+      let value2 = pattern.trim();
+      let match = parseRepeatedExtglob(value2);
+      while (match) {
+        depth++;
+        value2 = match.body.trim();
+        match = parseRepeatedExtglob(value2);
+      }
+      return depth;
+    }, "repeatedExtglobRecursion");
+    var analyzeRepeatedExtglob = /* @__PURE__ */ __name((body, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max2) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    }, "analyzeRepeatedExtglob");
+    var parse3 = /* @__PURE__ */ __name((input, options) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input = REPLACEMENTS[input] || input;
+      const opts = { ...options };
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input.length;
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants4.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = /* @__PURE__ */ __name((opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      }, "globstar");
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state2 = {
+        input,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input = utils.removePrefix(input, state2);
+      len = input.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value2;
+      const eos = /* @__PURE__ */ __name(() => state2.index === len - 1, "eos");
+      const peek = state2.peek = (n = 1) => input[state2.index + n];
+      const advance = state2.advance = () => input[++state2.index] || "";
+      const remaining = /* @__PURE__ */ __name(() => input.slice(state2.index + 1), "remaining");
+      const consume = /* @__PURE__ */ __name((value3 = "", num = 0) => {
+        state2.consumed += value3;
+        state2.index += num;
+      }, "consume");
+      const append = /* @__PURE__ */ __name((token) => {
+        state2.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      }, "append");
+      const negate = /* @__PURE__ */ __name(() => {
+        let count3 = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state2.start++;
+          count3++;
+        }
+        if (count3 % 2 === 0) {
+          return false;
+        }
+        state2.negated = true;
+        state2.start++;
+        return true;
+      }, "negate");
+      const increment = /* @__PURE__ */ __name((type) => {
+        state2[type]++;
+        stack.push(type);
+      }, "increment");
+      const decrement = /* @__PURE__ */ __name((type) => {
+        state2[type]--;
+        stack.pop();
+      }, "decrement");
+      const push2 = /* @__PURE__ */ __name((tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state2.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state2.output = state2.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state2.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      }, "push");
+      const extglobOpen = /* @__PURE__ */ __name((type, value3) => {
+        const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state2.parens;
+        token.output = state2.output;
+        token.startIndex = state2.index;
+        token.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token.open;
+        increment("parens");
+        push2({ type, value: value3, output: state2.output ? "" : ONE_CHAR });
+        push2({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token);
+      }, "extglobOpen");
+      const extglobClose = /* @__PURE__ */ __name((token) => {
+        const literal = input.slice(token.startIndex, state2.index + 1);
+        const body = input.slice(token.startIndex + 2, state2.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open5 = tokens[token.tokensIndex];
+          open5.type = "text";
+          open5.value = literal;
+          open5.output = safeOutput || utils.escapeRegex(literal);
+          for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
+            tokens[i2].value = "";
+            tokens[i2].output = "";
+            delete tokens[i2].suffix;
+          }
+          state2.output = token.output + open5.output;
+          state2.backtrack = true;
+          push2({ type: "paren", extglob: true, value: value2, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse3(rest, { ...options, fastpaths: false }).output;
+            output = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state2.negatedExtglob = true;
+          }
+        }
+        push2({ type: "paren", extglob: true, value: value2, output });
+        decrement("parens");
+      }, "extglobClose");
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+        let backslashes = false;
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output === input && opts.contains === true) {
+          state2.output = input;
+          return state2;
+        }
+        state2.output = utils.wrapOutput(output, state2, options);
+        return state2;
+      }
+      while (!eos()) {
+        value2 = advance();
+        if (value2 === "\0") {
+          continue;
+        }
+        if (value2 === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value2 += "\\";
+            push2({ type: "text", value: value2 });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state2.index += slashes;
+            if (slashes % 2 !== 0) {
+              value2 += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value2 = advance();
+          } else {
+            value2 += advance();
+          }
+          if (state2.brackets === 0) {
+            push2({ type: "text", value: value2 });
+            continue;
+          }
+        }
+        if (state2.brackets > 0 && (value2 !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value2 === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix4 = POSIX_REGEX_SOURCE[rest2];
+                if (posix4) {
+                  prev.value = pre + posix4;
+                  state2.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value2 === "[" && peek() !== ":" || value2 === "-" && peek() === "]") {
+            value2 = `\\${value2}`;
+          }
+          if (value2 === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value2 = `\\${value2}`;
+          }
+          if (opts.posix === true && value2 === "!" && prev.value === "[") {
+            value2 = "^";
+          }
+          prev.value += value2;
+          append({ value: value2 });
+          continue;
+        }
+        if (state2.quotes === 1 && value2 !== '"') {
+          value2 = utils.escapeRegex(value2);
+          prev.value += value2;
+          append({ value: value2 });
+          continue;
+        }
+        if (value2 === '"') {
+          state2.quotes = state2.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push2({ type: "text", value: value2 });
+          }
+          continue;
+        }
+        if (value2 === "(") {
+          increment("parens");
+          push2({ type: "paren", value: value2 });
+          continue;
+        }
+        if (value2 === ")") {
+          if (state2.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state2.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push2({ type: "paren", value: value2, output: state2.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value2 === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value2 = `\\${value2}`;
+          } else {
+            increment("brackets");
+          }
+          push2({ type: "bracket", value: value2 });
+          continue;
+        }
+        if (value2 === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push2({ type: "text", value: value2, output: `\\${value2}` });
+            continue;
+          }
+          if (state2.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push2({ type: "text", value: value2, output: `\\${value2}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value2 = `/${value2}`;
+          }
+          prev.value += value2;
+          append({ value: value2 });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state2.output = state2.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state2.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state2.output += prev.value;
+          continue;
+        }
+        if (value2 === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open5 = {
+            type: "brace",
+            value: value2,
+            output: "(",
+            outputIndex: state2.output.length,
+            tokensIndex: state2.tokens.length
+          };
+          braces.push(open5);
+          push2(open5);
+          continue;
+        }
+        if (value2 === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push2({ type: "text", value: value2, output: value2 });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
+              tokens.pop();
+              if (arr[i2].type === "brace") {
+                break;
+              }
+              if (arr[i2].type !== "dots") {
+                range.unshift(arr[i2].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state2.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state2.output.slice(0, brace.outputIndex);
+            const toks = state2.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value2 = output = "\\}";
+            state2.output = out;
+            for (const t of toks) {
+              state2.output += t.output || t.value;
+            }
+          }
+          push2({ type: "brace", value: value2, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value2 === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push2({ type: "text", value: value2 });
+          continue;
+        }
+        if (value2 === ",") {
+          let output = value2;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push2({ type: "comma", value: value2, output });
+          continue;
+        }
+        if (value2 === "/") {
+          if (prev.type === "dot" && state2.index === state2.start + 1) {
+            state2.start = state2.index + 1;
+            state2.consumed = "";
+            state2.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push2({ type: "slash", value: value2, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value2 === ".") {
+          if (state2.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value2;
+            prev.value += value2;
+            brace.dots = true;
+            continue;
+          }
+          if (state2.braces + state2.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push2({ type: "text", value: value2, output: DOT_LITERAL });
+            continue;
+          }
+          push2({ type: "dot", value: value2, output: DOT_LITERAL });
+          continue;
+        }
+        if (value2 === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value2);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value2;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value2}`;
+            }
+            push2({ type: "text", value: value2, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push2({ type: "qmark", value: value2, output: QMARK_NO_DOT });
+            continue;
+          }
+          push2({ type: "qmark", value: value2, output: QMARK });
+          continue;
+        }
+        if (value2 === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value2);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state2.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value2 === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value2);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push2({ type: "plus", value: value2, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state2.parens > 0) {
+            push2({ type: "plus", value: value2 });
+            continue;
+          }
+          push2({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value2 === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push2({ type: "at", extglob: true, value: value2, output: "" });
+            continue;
+          }
+          push2({ type: "text", value: value2 });
+          continue;
+        }
+        if (value2 !== "*") {
+          if (value2 === "$" || value2 === "^") {
+            value2 = `\\${value2}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value2 += match[0];
+            state2.index += match[0].length;
+          }
+          push2({ type: "text", value: value2 });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value2;
+          prev.output = star;
+          state2.backtrack = true;
+          state2.globstar = true;
+          consume(value2);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value2);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value2);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push2({ type: "star", value: value2, output: "" });
+            continue;
+          }
+          const isBrace = state2.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push2({ type: "star", value: value2, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input[state2.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state2.parens > 0 && rest === ")".repeat(state2.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value2;
+            prev.output = globstar(opts);
+            state2.output = prev.output;
+            state2.globstar = true;
+            consume(value2);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state2.output = state2.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value2;
+            state2.globstar = true;
+            state2.output += prior.output + prev.output;
+            consume(value2);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state2.output = state2.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value2;
+            state2.output += prior.output + prev.output;
+            state2.globstar = true;
+            consume(value2 + advance());
+            push2({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value2;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state2.output = prev.output;
+            state2.globstar = true;
+            consume(value2 + advance());
+            push2({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state2.output = state2.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value2;
+          state2.output += prev.output;
+          state2.globstar = true;
+          consume(value2);
+          continue;
+        }
+        const token = { type: "star", value: value2, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push2(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value2;
+          push2(token);
+          continue;
+        }
+        if (state2.index === state2.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state2.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state2.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state2.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state2.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push2(token);
+      }
+      while (state2.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state2.output = utils.escapeLast(state2.output, "[");
+        decrement("brackets");
+      }
+      while (state2.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state2.output = utils.escapeLast(state2.output, "(");
+        decrement("parens");
+      }
+      while (state2.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state2.output = utils.escapeLast(state2.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push2({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state2.backtrack === true) {
+        state2.output = "";
+        for (const token of state2.tokens) {
+          state2.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state2.output += token.suffix;
+          }
+        }
+      }
+      return state2;
+    }, "parse");
+    parse3.fastpaths = (input, options) => {
+      const opts = { ...options };
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input.length;
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      }
+      input = REPLACEMENTS[input] || input;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants4.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state2 = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = /* @__PURE__ */ __name((opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      }, "globstar");
+      const create = /* @__PURE__ */ __name((str2) => {
+        switch (str2) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str2);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      }, "create");
+      const output = utils.removePrefix(input, state2);
+      let source = create(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse3;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var scan2 = require_scan();
+    var parse3 = require_parse2();
+    var utils = require_utils();
+    var constants4 = require_constants2();
+    var isObject2 = /* @__PURE__ */ __name((val) => val && typeof val === "object" && !Array.isArray(val), "isObject");
+    var picomatch3 = /* @__PURE__ */ __name((glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch3(input, options, returnState));
+        const arrayMatcher = /* @__PURE__ */ __name((str2) => {
+          for (const isMatch of fns) {
+            const state3 = isMatch(str2);
+            if (state3) return state3;
+          }
+          return false;
+        }, "arrayMatcher");
+        return arrayMatcher;
+      }
+      const isState = isObject2(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix4 = opts.windows;
+      const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
+      const state2 = regex.state;
+      delete regex.state;
+      let isIgnored = /* @__PURE__ */ __name(() => false, "isIgnored");
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = /* @__PURE__ */ __name((input, returnObject = false) => {
+        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix: posix4 });
+        const result = { glob, state: state2, regex, posix: posix4, input, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      }, "matcher");
+      if (returnState) {
+        matcher.state = state2;
+      }
+      return matcher;
+    }, "picomatch");
+    picomatch3.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
+      let match = input === glob;
+      let output = match && format ? format(input) : input;
+      if (match === false) {
+        output = format ? format(input) : input;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch3.matchBase(input, regex, options, posix4);
+        } else {
+          match = regex.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch3.matchBase = (input, glob, options, posix4 = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
+      return regex.test(utils.basename(input, { windows: posix4 }));
+    };
+    picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
+    picomatch3.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
+      return parse3(pattern, { ...options, fastpaths: false });
+    };
+    picomatch3.scan = (input, options) => scan2(input, options);
+    picomatch3.compileRe = (state2, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state2.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state2.output})${append}`;
+      if (state2 && state2.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex = picomatch3.toRegex(source, options);
+      if (returnState === true) {
+        regex.state = state2;
+      }
+      return regex;
+    };
+    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+      if (!input || typeof input !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse3.fastpaths(input, options);
+      }
+      if (!parsed.output) {
+        parsed = parse3(input, options);
+      }
+      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch3.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err3) {
+        if (options && options.debug === true) throw err3;
+        return /$^/;
+      }
+    };
+    picomatch3.constants = constants4;
+    module.exports = picomatch3;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils();
+    function picomatch3(glob, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob, options, returnState);
+    }
+    __name(picomatch3, "picomatch");
+    Object.assign(picomatch3, pico);
+    module.exports = picomatch3;
+  }
+});
+
+// src/util/glob.ts
+function globMatcher(globs2, options = {}) {
+  const list2 = typeof globs2 === "string" ? [globs2] : [...globs2];
+  const regexes = list2.map((g) => import_picomatch.default.makeRe(g, options));
+  const literals = new Set(list2);
+  if (regexes.length === 1) {
+    const only = regexes[0];
+    return (path) => path !== "" && (only.test(path) || literals.has(path));
+  }
+  return (path) => {
+    if (path === "") return false;
+    for (const re of regexes) if (re.test(path)) return true;
+    return literals.has(path);
+  };
+}
+var import_picomatch;
+var init_glob = __esm({
+  "src/util/glob.ts"() {
+    "use strict";
+    import_picomatch = __toESM(require_picomatch2(), 1);
+    __name(globMatcher, "globMatcher");
+  }
+});
+
+// src/catalog/package-id.ts
+function packageIdKey(id) {
+  return `${id.ecosystem}\0${id.name}`;
+}
+function comparePackageIds(a, b) {
+  if (a.ecosystem !== b.ecosystem) return a.ecosystem < b.ecosystem ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+function uniquePackageIds(ids) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const id of ids) {
+    const key = packageIdKey(id);
+    if (!byKey.has(key)) byKey.set(key, { ecosystem: id.ecosystem, name: id.name });
+  }
+  return [...byKey.values()].sort(comparePackageIds);
+}
+var init_package_id = __esm({
+  "src/catalog/package-id.ts"() {
+    "use strict";
+    __name(packageIdKey, "packageIdKey");
+    __name(comparePackageIds, "comparePackageIds");
+    __name(uniquePackageIds, "uniquePackageIds");
+  }
+});
+
+// src/catalog/probes/file-digests.ts
+import { createHash as createHash2 } from "node:crypto";
+function isPackageLocation(path) {
+  const cut = path.indexOf("/");
+  if (cut < 0) return false;
+  if (!PACKAGE_TOPS.has(path.slice(0, cut))) return false;
+  return !path.startsWith("usr/local/");
+}
+function createFileDigestsProbe(options = {}) {
+  const max2 = options.maxFileBytes ?? DEFAULT_FILE_DIGESTS_MAX_BYTES;
+  const only = options.onlyPaths;
+  const wanted = only ? (path) => only.has(path) : isPackageLocation;
+  return {
+    id: FILE_DIGESTS_PROBE_ID2,
+    // The cap and the choice of paths are part of what the results mean, so they are part of the
+    // cache key (version 2: package locations only).
+    version: 2 * 1e9 + max2,
+    matches: /* @__PURE__ */ __name((path, size2) => size2 > 0 && size2 <= max2 && wanted(path), "matches"),
+    start: /* @__PURE__ */ __name(() => new FileDigestsRun(), "start")
+  };
+}
+var FILE_DIGESTS_PROBE_ID2, DEFAULT_FILE_DIGESTS_MAX_BYTES, PACKAGE_TOPS, EMPTY_FILE_DIGESTS, FileDigestsRun, fileDigestsProbe;
+var init_file_digests = __esm({
+  "src/catalog/probes/file-digests.ts"() {
+    "use strict";
+    FILE_DIGESTS_PROBE_ID2 = "file-digests";
+    DEFAULT_FILE_DIGESTS_MAX_BYTES = 1024 * 1024;
+    PACKAGE_TOPS = /* @__PURE__ */ new Set([
+      "bin",
+      "boot",
+      "etc",
+      "lib",
+      "lib32",
+      "lib64",
+      "libx32",
+      "opt",
+      "sbin",
+      "usr",
+      "var"
+    ]);
+    __name(isPackageLocation, "isPackageLocation");
+    EMPTY_FILE_DIGESTS = {
+      md5: "d41d8cd98f00b204e9800998ecf8427e",
+      sha1: "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+    };
+    FileDigestsRun = class {
+      static {
+        __name(this, "FileDigestsRun");
+      }
+      md5 = createHash2("md5");
+      sha1 = createHash2("sha1");
+      write(chunk) {
+        this.md5.update(chunk);
+        this.sha1.update(chunk);
+      }
+      end() {
+        return { md5: this.md5.digest("hex"), sha1: this.sha1.digest("hex") };
+      }
+    };
+    __name(createFileDigestsProbe, "createFileDigestsProbe");
+    fileDigestsProbe = createFileDigestsProbe();
+  }
+});
+
+// src/catalog/resolve-path.ts
+function symlinkIndex(tree) {
+  const entries = tree.entries;
+  const known = indexes.get(entries);
+  if (known !== void 0 && known.size === entries.size) return known;
+  const root = { children: void 0, link: void 0 };
+  const add2 = /* @__PURE__ */ __name((path, link) => {
+    let node = root;
+    for (const seg of path.split("/")) {
+      if (seg === "") continue;
+      node.children ??= /* @__PURE__ */ new Map();
+      let next = node.children.get(seg);
+      if (next === void 0) {
+        next = { children: void 0, link: void 0 };
+        node.children.set(seg, next);
+      }
+      node = next;
+    }
+    node.link = link;
+  }, "add");
+  if (entries instanceof CompactTree) {
+    for (const [path, id] of entries.ids) {
+      if (entries.layer(id) < 0 || entries.type(id) !== "symlink") continue;
+      const link = entries.link(id);
+      if (link !== void 0) add2(path, link);
+    }
+  } else {
+    for (const [path, entry] of entries) {
+      if (entry.type === "symlink" && entry.link !== void 0) add2(path, entry.link);
+    }
+  }
+  const index = { root, size: entries.size };
+  indexes.set(entries, index);
+  return index;
+}
+function resolvePath(tree, path, options = {}) {
+  const maxHops = options.maxHops ?? MAX_SYMLINK_HOPS;
+  const { root } = symlinkIndex(tree);
+  const todo = path.split("/").reverse();
+  let remaining = 0;
+  for (const seg of todo) if (meaningful(seg)) remaining++;
+  const done = [];
+  const nodes = [root];
+  let hops = 0;
+  while (todo.length > 0) {
+    const seg = todo.pop();
+    if (!meaningful(seg)) continue;
+    remaining--;
+    if (seg === "..") {
+      if (done.length > 0) {
+        done.pop();
+        nodes.pop();
+      }
+      continue;
+    }
+    const node = nodes[nodes.length - 1]?.children?.get(seg);
+    done.push(seg);
+    nodes.push(node);
+    if (!options.followFinal && remaining === 0) break;
+    if (node?.link === void 0) continue;
+    if (++hops > maxHops) return void 0;
+    done.pop();
+    nodes.pop();
+    if (node.link.startsWith("/")) {
+      done.length = 0;
+      nodes.length = 1;
+    }
+    const target = node.link.split("/");
+    for (let i2 = target.length - 1; i2 >= 0; i2--) {
+      const t = target[i2];
+      todo.push(t);
+      if (meaningful(t)) remaining++;
+    }
+  }
+  return done.join("/");
+}
+var MAX_SYMLINK_HOPS, indexes, meaningful;
+var init_resolve_path = __esm({
+  "src/catalog/resolve-path.ts"() {
+    "use strict";
+    init_compact_tree();
+    MAX_SYMLINK_HOPS = 40;
+    indexes = /* @__PURE__ */ new WeakMap();
+    __name(symlinkIndex, "symlinkIndex");
+    meaningful = /* @__PURE__ */ __name((seg) => seg !== "" && seg !== ".", "meaningful");
+    __name(resolvePath, "resolvePath");
+  }
+});
+
+// src/catalog/ownership.ts
+function resolveOwnership(tree, packages, stateGlobs) {
+  const problems = [];
+  const realDirs = /* @__PURE__ */ new Map();
+  const reported = /* @__PURE__ */ new Set();
+  const realPath = /* @__PURE__ */ __name((path, layer) => {
+    const cut = path.lastIndexOf("/");
+    if (cut < 0) return path;
+    const dir = path.slice(0, cut);
+    let real = realDirs.get(dir);
+    if (!realDirs.has(dir)) {
+      real = resolvePath(tree, dir, { followFinal: true });
+      realDirs.set(dir, real);
+    }
+    if (real === void 0) {
+      if (!reported.has(dir)) {
+        reported.add(dir);
+        const problem = {
+          code: "SYMLINK_LOOP",
+          path: dir,
+          message: `symlink loop (more than ${MAX_SYMLINK_HOPS} links) while resolving ${dir}`
+        };
+        if (layer !== void 0) problem.layer = layer;
+        problems.push(problem);
+      }
+      return void 0;
+    }
+    const name = path.slice(cut + 1);
+    return real === "" ? name : `${real}/${name}`;
+  }, "realPath");
+  const claims = /* @__PURE__ */ new Map();
+  const ids = /* @__PURE__ */ new Map();
+  for (const pkg of packages) {
+    const key = packageIdKey(pkg);
+    let owner = ids.get(key);
+    if (owner === void 0) {
+      owner = { ecosystem: pkg.ecosystem, name: pkg.name };
+      ids.set(key, owner);
+    }
+    for (const file of pkg.files) {
+      const real = realPath(file.path, pkg.layer);
+      if (real === void 0) continue;
+      const list2 = claims.get(real);
+      if (list2) list2.push({ owner, file });
+      else claims.set(real, [{ owner, file }]);
+    }
+  }
+  const isState = stateGlobs.length > 0 ? globMatcher([...stateGlobs], { dot: true }) : () => false;
+  const ownerLists = /* @__PURE__ */ new Map();
+  const files = [];
+  const unverified = [];
+  for (const path of [...tree.entries.keys()].sort()) {
+    const entry = tree.entries.get(path);
+    if (entry.type === "dir") {
+      files.push(inventoryFile(entry, "none"));
+      continue;
+    }
+    const real = realPath(path, entry.layer) ?? path;
+    const here = claims.get(real) ?? (real !== path ? claims.get(path) : void 0);
+    if (!here) {
+      files.push(inventoryFile(entry, isState(path) || real !== path && isState(real) ? "state" : "none"));
+      continue;
+    }
+    const distinct = [...new Set(here.map((c) => c.owner))].sort(comparePackageIds);
+    const joined = distinct.map(packageIdKey).join("\n");
+    let owners = ownerLists.get(joined);
+    if (owners === void 0) {
+      owners = distinct;
+      ownerLists.set(joined, owners);
+    }
+    const file = inventoryFile(entry, "package", owners);
+    if (here.some((c) => c.file.config)) file.config = true;
+    files.push(file);
+    const stored = entry.type === "hardlink" ? entry.link : path;
+    if (stored !== void 0 && needsSecondPass(tree, entry, stored, here)) {
+      unverified.push({
+        layer: entry.layer,
+        path: stored,
+        settle: /* @__PURE__ */ __name((digests) => {
+          if (isModified(entry, here, (algorithm) => knownDigest(entry, algorithm, digests)))
+            file.modifiedAfterInstall = true;
+        }, "settle")
+      });
+    } else if (isModified(entry, here, (algorithm) => actualDigest(tree, entry, algorithm))) {
+      file.modifiedAfterInstall = true;
+    }
+  }
+  return { files, problems, unverified };
+}
+function needsSecondPass(tree, entry, stored, claims) {
+  if (entry.type !== "file" && entry.type !== "hardlink") return false;
+  if (entry.size === 0 || entry.size > DEFAULT_FILE_DIGESTS_MAX_BYTES || isPackageLocation(stored))
+    return false;
+  if (!claims.some(
+    ({ file }) => !file.ghost && (file.digest?.algorithm === "md5" || file.digest?.algorithm === "sha1")
+  ))
+    return false;
+  return actualDigest(tree, entry, "md5") === void 0;
+}
+function knownDigest(entry, algorithm, digests) {
+  if (algorithm === "sha256") return entry.sha256;
+  if (algorithm !== "md5" && algorithm !== "sha1") return void 0;
+  return digests?.[algorithm];
+}
+function inventoryFile(entry, ownership, owners) {
+  const file = {
+    path: entry.path,
+    type: entry.type,
+    mode: entry.mode,
+    uid: entry.uid,
+    gid: entry.gid,
+    size: entry.size,
+    layer: entry.layer,
+    ownership
+  };
+  if (entry.sha256 !== void 0) file.sha256 = entry.sha256;
+  if (entry.link !== void 0) file.link = entry.link;
+  if (entry.devmajor !== void 0) file.devmajor = entry.devmajor;
+  if (entry.devminor !== void 0) file.devminor = entry.devminor;
+  if (entry.mtime !== void 0) file.mtime = entry.mtime;
+  if (entry.xattrs !== void 0) file.xattrs = entry.xattrs;
+  if (entry.probes !== void 0) {
+    const { [FILE_DIGESTS_PROBE_ID2]: _digests, ...rest } = entry.probes;
+    for (const _ in rest) {
+      file.probes = rest;
+      break;
+    }
+  }
+  if (owners !== void 0) file.owners = owners;
+  return file;
+}
+function isModified(entry, claims, digestOf2) {
+  if (entry.type !== "file" && entry.type !== "hardlink") return false;
+  let compared = false;
+  for (const { file } of claims) {
+    if (!file.digest || file.ghost) continue;
+    const actual = digestOf2(file.digest.algorithm);
+    if (actual === void 0) continue;
+    if (actual === file.digest.value.toLowerCase()) return false;
+    compared = true;
+  }
+  return compared;
+}
+function actualDigest(tree, entry, algorithm) {
+  if (algorithm === "sha256") return entry.sha256;
+  if (algorithm !== "md5" && algorithm !== "sha1") return void 0;
+  if (entry.size === 0 && entry.sha256 !== void 0) return EMPTY_FILE_DIGESTS[algorithm];
+  const source = entry.type === "hardlink" && entry.link !== void 0 ? tree.entries.get(entry.link) ?? entry : entry;
+  const digests = entry.probes?.[FILE_DIGESTS_PROBE_ID2] ?? source.probes?.[FILE_DIGESTS_PROBE_ID2];
+  const value2 = digests?.[algorithm];
+  return typeof value2 === "string" ? value2 : void 0;
+}
+var init_ownership = __esm({
+  "src/catalog/ownership.ts"() {
+    "use strict";
+    init_glob();
+    init_package_id();
+    init_file_digests();
+    init_resolve_path();
+    init_resolve_path();
+    __name(resolveOwnership, "resolveOwnership");
+    __name(needsSecondPass, "needsSecondPass");
+    __name(knownDigest, "knownDigest");
+    __name(inventoryFile, "inventoryFile");
+    __name(isModified, "isModified");
+    __name(actualDigest, "actualDigest");
+  }
+});
+
+// src/catalog/binary/identified-binaries.ts
+function identifiedBinaries(tree) {
+  const out = [];
+  for (const entry of tree.entries.values()) {
+    if (entry.type !== "file") continue;
+    const id = entry.probes?.[BINARY_IDENTITY_PROBE_ID];
+    if (typeof id === "object" && id !== null) out.push({ entry, id });
+  }
+  return out.sort((a, b) => a.entry.path < b.entry.path ? -1 : a.entry.path > b.entry.path ? 1 : 0);
+}
+var init_identified_binaries = __esm({
+  "src/catalog/binary/identified-binaries.ts"() {
+    "use strict";
+    init_binary_identity();
+    __name(identifiedBinaries, "identifiedBinaries");
+  }
+});
+
+// src/catalog/binary/busybox.ts
+function catalogBusybox(ctx) {
+  const packages = [];
+  const found = identifiedBinaries(ctx.tree).filter(({ id }) => typeof id.busybox === "string");
+  if (found.length === 0) return { packages, problems: [] };
+  const links = linksTo(ctx.tree, new Set(found.map(({ entry }) => entry.path)));
+  for (const { entry, id } of found) {
+    const all = [entry.path, ...links.get(entry.path) ?? []].sort();
+    const named2 = all.find((p) => basename(p) === "busybox" && ctx.tree.entries.get(p)?.type !== "symlink");
+    const location = named2 ?? entry.path;
+    const files = all.map((path) => ({ path }));
+    packages.push({
+      ecosystem: "binary",
+      name: "busybox",
+      version: id.busybox,
+      location,
+      layer: entry.layer,
+      files,
+      metadata: { identifiedBy: "version banner", binary: entry.path }
+    });
+  }
+  return { packages, problems: [] };
+}
+function linksTo(tree, targets) {
+  const out = /* @__PURE__ */ new Map();
+  const add2 = /* @__PURE__ */ __name((target, path) => {
+    const list2 = out.get(target);
+    if (list2) list2.push(path);
+    else out.set(target, [path]);
+  }, "add");
+  for (const e of tree.entries.values()) {
+    if (e.type === "hardlink" && e.link !== void 0 && targets.has(e.link)) add2(e.link, e.path);
+    else if (e.type === "symlink") {
+      const real = resolvePath(tree, e.path, { followFinal: true });
+      if (real !== void 0 && targets.has(real)) add2(real, e.path);
+      else if (real !== void 0) {
+        const t = tree.entries.get(real);
+        if (t?.type === "hardlink" && t.link !== void 0 && targets.has(t.link)) add2(t.link, e.path);
+      }
+    }
+  }
+  return out;
+}
+var busyboxCataloger;
+var init_busybox = __esm({
+  "src/catalog/binary/busybox.ts"() {
+    "use strict";
+    init_ownership();
+    init_tree_paths();
+    init_identified_binaries();
+    __name(catalogBusybox, "catalogBusybox");
+    __name(linksTo, "linksTo");
+    busyboxCataloger = {
+      id: "busybox",
+      ecosystem: "binary",
+      globs: [],
+      stateGlobs: [],
+      catalog: catalogBusybox
+    };
+  }
+});
+
+// src/catalog/binary/cargo.ts
+function catalogCargo(ctx) {
+  const packages = [];
+  for (const { entry, id } of identifiedBinaries(ctx.tree)) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const crate of id.cargo ?? []) {
+      const key = `${crate.name}\0${crate.version}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const metadata = { identifiedBy: "cargo auditable" };
+      if (crate.source) metadata.source = crate.source;
+      if (crate.kind) metadata.kind = crate.kind;
+      if (crate.root) metadata.root = "true";
+      packages.push({
+        ecosystem: "cargo",
+        name: crate.name,
+        version: crate.version,
+        location: entry.path,
+        layer: entry.layer,
+        files: [{ path: entry.path }],
+        metadata
+      });
+    }
+  }
+  return { packages, problems: [] };
+}
+var cargoCataloger;
+var init_cargo = __esm({
+  "src/catalog/binary/cargo.ts"() {
+    "use strict";
+    init_identified_binaries();
+    __name(catalogCargo, "catalogCargo");
+    cargoCataloger = {
+      id: "cargo",
+      ecosystem: "cargo",
+      globs: [],
+      stateGlobs: [],
+      catalog: catalogCargo
+    };
+  }
+});
+
+// src/catalog/binary/package-notes.ts
+function catalogPackageNotes(ctx) {
+  const groups = /* @__PURE__ */ new Map();
+  const problems = [];
+  for (const { entry, id } of identifiedBinaries(ctx.tree)) {
+    for (const message of id.problems ?? [])
+      problems.push({ code: "BINARY_IDENTITY_UNREADABLE", path: entry.path, layer: entry.layer, message });
+    for (const note of id.packageNotes ?? []) {
+      const key = [note.type, note.name, note.version, note.architecture ?? ""].join("\0");
+      const g = groups.get(key);
+      if (g) g.paths.push(entry.path);
+      else groups.set(key, { note, paths: [entry.path], layer: entry.layer });
+    }
+  }
+  const packages = [];
+  for (const { note, paths, layer } of groups.values()) {
+    const metadata = { identifiedBy: "ELF package note", packageType: note.type };
+    if (note.osCpe) metadata.osCpe = note.osCpe;
+    if (note.os) metadata.os = note.os;
+    if (note.osVersion) metadata.osVersion = note.osVersion;
+    const pkg = {
+      ecosystem: "binary",
+      name: note.name,
+      version: note.version,
+      location: paths[0],
+      layer,
+      files: paths.map((path) => ({ path })),
+      metadata
+    };
+    if (paths.length > 1) pkg.locations = paths;
+    if (note.architecture) pkg.arch = note.architecture;
+    packages.push(pkg);
+  }
+  return { packages, problems };
+}
+var packageNotesCataloger;
+var init_package_notes = __esm({
+  "src/catalog/binary/package-notes.ts"() {
+    "use strict";
+    init_identified_binaries();
+    __name(catalogPackageNotes, "catalogPackageNotes");
+    packageNotesCataloger = {
+      id: "elf-package-notes",
+      ecosystem: "binary",
+      globs: [],
+      stateGlobs: [],
+      catalog: catalogPackageNotes
+    };
+  }
+});
+
+// src/catalog/binary/index.ts
+var binaryCatalogers;
+var init_binary = __esm({
+  "src/catalog/binary/index.ts"() {
+    "use strict";
+    init_busybox();
+    init_cargo();
+    init_package_notes();
+    binaryCatalogers = [
+      busyboxCataloger,
+      packageNotesCataloger,
+      cargoCataloger
+    ];
+  }
+});
+
+// src/catalog/probes/secret-kinds.ts
+function secretKindsFromPath(path) {
+  const base2 = path.slice(path.lastIndexOf("/") + 1);
+  if (SSH_KEY_FILE.test(base2)) return ["ssh-private-key-file"];
+  if ((base2 === ".env" || base2.startsWith(".env.")) && !DOTENV_TEMPLATE.test(base2)) return ["dotenv-file"];
+  if (base2 === ".pypirc") return ["pypirc-file"];
+  if (base2 === ".git-credentials") return ["git-credentials-file"];
+  if (base2 === ".netrc") return ["netrc-file"];
+  return [];
+}
+function secretKindsOf(probes) {
+  const found = probes?.[SECRETS_PROBE_ID];
+  if (typeof found !== "object" || found === null) return [];
+  const kinds = found.kinds;
+  return Array.isArray(kinds) ? kinds.filter((k) => typeof k === "string") : [];
+}
+var CONTENT_SECRET_KINDS, NAME_SECRET_KINDS, SECRET_KINDS, SSH_KEY_FILE, DOTENV_TEMPLATE, SECRETS_PROBE_ID;
+var init_secret_kinds = __esm({
+  "src/catalog/probes/secret-kinds.ts"() {
+    "use strict";
+    CONTENT_SECRET_KINDS = [
+      "private-key",
+      "aws-access-key",
+      "aws-secret-key",
+      "gcp-service-account",
+      "github-token",
+      "slack-token",
+      "slack-webhook",
+      "npm-token",
+      "docker-registry-auth",
+      "pypi-password"
+    ];
+    NAME_SECRET_KINDS = [
+      "ssh-private-key-file",
+      "dotenv-file",
+      "pypirc-file",
+      "git-credentials-file",
+      "netrc-file"
+    ];
+    SECRET_KINDS = [...CONTENT_SECRET_KINDS, ...NAME_SECRET_KINDS];
+    SSH_KEY_FILE = /^id_(?:rsa|dsa|ecdsa|ed25519|ecdsa_sk|ed25519_sk)$/;
+    DOTENV_TEMPLATE = /\.(?:example|sample|template|dist|defaults?|tmpl|schema)$/;
+    __name(secretKindsFromPath, "secretKindsFromPath");
+    SECRETS_PROBE_ID = "secrets";
+    __name(secretKindsOf, "secretKindsOf");
+  }
+});
+
+// src/catalog/probes/secret-patterns.ts
+function matches(pattern, text) {
+  const reject = pattern.reject;
+  if (reject === void 0) return pattern.regex.test(text);
+  for (const m of text.matchAll(pattern.regex)) if (!reject(m[0])) return true;
+  return false;
+}
+var NEWLINE, PEM_HEADER, isExample, PATTERNS, ANCHORS, GCP_TYPE, GCP_KEY, SECRET_PATTERN_WINDOW, SecretScanner;
+var init_secret_patterns = __esm({
+  "src/catalog/probes/secret-patterns.ts"() {
+    "use strict";
+    NEWLINE = String.raw`(?:\r?\n|(?:\\r)?\\n)`;
+    PEM_HEADER = String.raw`(?:[A-Za-z][A-Za-z-]*: ?[^\r\n\\]*${NEWLINE})*`;
+    isExample = /* @__PURE__ */ __name((m) => /EXAMPLE/.test(m), "isExample");
+    PATTERNS = [
+      {
+        kind: "private-key",
+        regex: new RegExp(
+          String.raw`-----BEGIN (?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP |SSH2 ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----` + String.raw`[ \t]*${NEWLINE}${PEM_HEADER}(?:[ \t]*${NEWLINE})?[ \t]*[A-Za-z0-9+/]{32}`
+        )
+      },
+      { kind: "aws-access-key", regex: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, reject: isExample },
+      {
+        kind: "aws-secret-key",
+        regex: /aws_?secret_?access_?key["']?\s*[=:]\s*["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/gi,
+        reject: isExample
+      },
+      { kind: "github-token", regex: /\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})\b/ },
+      { kind: "slack-token", regex: /\bxox[abposr]-[0-9]{6,}-[A-Za-z0-9-]{10,}/ },
+      {
+        kind: "slack-webhook",
+        regex: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{20,}/
+      },
+      {
+        kind: "npm-token",
+        // `_authToken=${NPM_TOKEN}` reads the environment at run time: not a secret in the file.
+        regex: /^[ \t]*(?:\/\/[^\s=]*:)?_(?:authToken|auth|password)[ \t]*=[ \t]*(?!\$\{)\S/m,
+        path: /(?:^|\/)\.?npmrc$/
+      },
+      {
+        kind: "docker-registry-auth",
+        regex: /"(?:auth|identitytoken)"\s*:\s*"[A-Za-z0-9+/=_.-]{8,}"/,
+        path: /(?:^|\/)(?:\.docker\/config\.json|containers\/auth\.json|\.dockercfg)$/
+      },
+      { kind: "pypi-password", regex: /^[ \t]*password[ \t]*[=:][ \t]*\S/m, path: /(?:^|\/)\.pypirc$/ }
+    ];
+    ANCHORS = /PRIVATE KEY|A[KS]IA[A-Z0-9]{16}|[Ss][Ee][Cc][Rr][Ee][Tt]_?[Aa][Cc][Cc][Ee][Ss][Ss]|gh[pousr]_[A-Za-z0-9]{36}|github_pat_|xox[abposr]-|hooks\.slack\.com|"service_account"|"private_key"/;
+    GCP_TYPE = /"type"\s*:\s*"service_account"/;
+    GCP_KEY = /"private_key"\s*:\s*"-----BEGIN/;
+    SECRET_PATTERN_WINDOW = 512;
+    SecretScanner = class {
+      static {
+        __name(this, "SecretScanner");
+      }
+      patterns;
+      found = /* @__PURE__ */ new Set();
+      gcpType = false;
+      gcpKey = false;
+      constructor(path) {
+        this.patterns = PATTERNS.filter((p) => p.path === void 0 || p.path.test(path));
+      }
+      /** Look at a piece of text (latin1: one char per byte, so offsets and lengths match the bytes). */
+      scan(text) {
+        const anchored = ANCHORS.test(text);
+        for (const pattern of this.patterns) {
+          if (!anchored && pattern.path === void 0) continue;
+          if (this.found.has(pattern.kind)) continue;
+          if (matches(pattern, text)) this.found.add(pattern.kind);
+        }
+        if (!anchored) return;
+        this.gcpType ||= GCP_TYPE.test(text);
+        this.gcpKey ||= GCP_KEY.test(text);
+        if (this.gcpType && this.gcpKey) this.found.add("gcp-service-account");
+      }
+      kinds() {
+        return [...this.found].sort();
+      }
+    };
+    __name(matches, "matches");
+  }
+});
+
+// src/catalog/probes/secrets.ts
+function createSecretsProbe(options = {}) {
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_SECRETS_MAX_FILE_BYTES;
+  return {
+    id: SECRETS_PROBE_ID,
+    // 2: binary content (a NUL in the first 8,000 bytes) is no longer scanned.
+    version: 2,
+    options: `maxFileBytes=${maxFileBytes}`,
+    matches: /* @__PURE__ */ __name((_path, size2) => size2 > 0 && size2 <= maxFileBytes, "matches"),
+    start: /* @__PURE__ */ __name((path, size2) => new SecretsRun(path, size2, maxFileBytes), "start")
+  };
+}
+function isOpaqueContent(head) {
+  return OPAQUE_MAGICS.some((m) => head.length >= m.length && head.subarray(0, m.length).equals(m));
+}
+function isBinaryContent(head) {
+  return head.subarray(0, BINARY_SNIFF_BYTES).includes(0);
+}
+var DEFAULT_SECRETS_MAX_FILE_BYTES, OPAQUE_MAGICS, BINARY_SNIFF_BYTES, SecretsRun;
+var init_secrets = __esm({
+  "src/catalog/probes/secrets.ts"() {
+    "use strict";
+    init_secret_kinds();
+    init_secret_patterns();
+    DEFAULT_SECRETS_MAX_FILE_BYTES = 1024 * 1024;
+    __name(createSecretsProbe, "createSecretsProbe");
+    OPAQUE_MAGICS = [
+      Buffer.from([31, 139]),
+      // gzip
+      Buffer.from([253, 55, 122, 88, 90, 0]),
+      // xz
+      Buffer.from([40, 181, 47, 253]),
+      // zstd
+      Buffer.from("BZh"),
+      // bzip2
+      Buffer.from([137, 80, 78, 71]),
+      // PNG
+      Buffer.from([255, 216, 255]),
+      // JPEG
+      Buffer.from("GIF8"),
+      Buffer.from("wOF2")
+      // WOFF2
+    ];
+    __name(isOpaqueContent, "isOpaqueContent");
+    BINARY_SNIFF_BYTES = 8e3;
+    __name(isBinaryContent, "isBinaryContent");
+    SecretsRun = class {
+      constructor(path, size2, maxBytes) {
+        this.maxBytes = maxBytes;
+        this.scanner = new SecretScanner(path);
+        this.sniff = Math.min(size2, BINARY_SNIFF_BYTES);
+      }
+      maxBytes;
+      static {
+        __name(this, "SecretsRun");
+      }
+      scanner;
+      tail = "";
+      seen = 0;
+      /** The first bytes (a copy), held until there are enough to decide text or not. */
+      head = null;
+      headLength = 0;
+      decided = false;
+      skip = false;
+      /** Bytes needed to decide: the sniff window, or the whole file when it is shorter. */
+      sniff;
+      write(chunk) {
+        if (this.skip) return;
+        if (this.decided) return this.scan(chunk);
+        if (this.headLength === 0 && chunk.length >= this.sniff) {
+          this.decideOn(chunk);
+          return;
+        }
+        this.head ??= Buffer.allocUnsafe(Math.max(this.sniff, 1));
+        const n = chunk.copy(this.head, this.headLength);
+        this.headLength += n;
+        if (this.headLength < this.sniff) return;
+        this.decide();
+        if (n < chunk.length && !this.skip) this.scan(chunk.subarray(n));
+      }
+      end() {
+        if (!this.decided) this.decide();
+        const kinds = this.scanner.kinds();
+        return kinds.length > 0 ? { kinds } : void 0;
+      }
+      /** Text gets scanned from its first byte; compressed, image and binary content not at all. */
+      decide() {
+        const head = (this.head ?? Buffer.alloc(0)).subarray(0, this.headLength);
+        this.head = null;
+        this.decideOn(head);
+      }
+      /** `bytes` starts at the file's first byte and holds at least the window (or the whole file). */
+      decideOn(bytes) {
+        this.decided = true;
+        if (isOpaqueContent(bytes) || isBinaryContent(bytes)) this.skip = true;
+        else this.scan(bytes);
+      }
+      scan(chunk) {
+        if (this.seen >= this.maxBytes) return;
+        const piece = chunk.subarray(0, this.maxBytes - this.seen);
+        this.seen += piece.length;
+        const text = this.tail + piece.toString("latin1");
+        this.scanner.scan(text);
+        this.tail = text.slice(-SECRET_PATTERN_WINDOW);
+      }
+    };
+  }
+});
+
+// src/catalog/registry.ts
+function defaultProbes(options = {}) {
+  return [
+    fileDigestsProbe,
+    debianChangelogProbe,
+    textChangelogProbe,
+    ...langProbes,
+    binaryIdentityProbe,
+    createSecretsProbe({ maxFileBytes: options.secretsMaxFileBytes ?? DEFAULT_SECRETS_MAX_FILE_BYTES })
+  ];
+}
+function defaultCaptureSpec(options = {}) {
+  const globs2 = /* @__PURE__ */ new Set([...OS_RELEASE_GLOBS, ...ACCOUNT_GLOBS]);
+  for (const c of options.catalogers ?? defaultCatalogers) for (const g of c.globs) globs2.add(g);
+  return {
+    globs: [...globs2].sort(),
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_CAPTURE_BYTES,
+    probes: defaultProbes(options)
+  };
+}
+var defaultCatalogers, DEFAULT_MAX_CAPTURE_BYTES;
+var init_registry = __esm({
+  "src/catalog/registry.ts"() {
+    "use strict";
+    init_dpkg();
+    init_apk();
+    init_rpm();
+    init_os_release();
+    init_accounts();
+    init_lang();
+    init_runtime();
+    init_binary();
+    init_binary_identity();
+    init_file_digests();
+    init_debian_changelog_probe();
+    init_text_changelog_probe();
+    init_secrets();
+    defaultCatalogers = [
+      dpkgCataloger,
+      apkCataloger,
+      rpmCataloger,
+      ...langCatalogers,
+      ...runtimeCatalogers,
+      ...binaryCatalogers
+    ];
+    __name(defaultProbes, "defaultProbes");
+    DEFAULT_MAX_CAPTURE_BYTES = 256 * 1024 * 1024;
+    __name(defaultCaptureSpec, "defaultCaptureSpec");
+  }
+});
+
+// src/util/glob-limits.ts
+function globLimitProblem(glob) {
+  if (glob.length > MAX_GLOB_LENGTH) {
+    return `a glob of at most ${MAX_GLOB_LENGTH} characters (this one has ${glob.length})`;
+  }
+  for (const segment2 of glob.split("/")) {
+    if (segment2 === "**") continue;
+    let wildcards = 0;
+    for (let i2 = 0; i2 < segment2.length; i2++) {
+      const c = segment2[i2];
+      if (c === "\\") {
+        i2++;
+      } else if (c === "*") {
+        wildcards++;
+        while (segment2[i2 + 1] === "*") i2++;
+        if (segment2[i2 + 1] === "(") i2++;
+      } else if (c === "+" && segment2[i2 + 1] === "(") {
+        wildcards++;
+        i2++;
+      }
+    }
+    if (wildcards > MAX_GLOB_WILDCARDS) {
+      return `a glob with at most ${MAX_GLOB_WILDCARDS} wildcards (* or +(...)) per path segment (${wildcards} in one segment here; more make matching a long name take minutes)`;
+    }
+  }
+  return void 0;
+}
+var MAX_GLOB_WILDCARDS, MAX_GLOB_LENGTH;
+var init_glob_limits = __esm({
+  "src/util/glob-limits.ts"() {
+    "use strict";
+    MAX_GLOB_WILDCARDS = 2;
+    MAX_GLOB_LENGTH = 1024;
+    __name(globLimitProblem, "globLimitProblem");
+  }
+});
+
+// src/policy/values.ts
+function parseDate(text) {
+  const expected = "a date YYYY-MM-DD like 2026-12-31";
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (m === null) return { ok: false, expected };
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  if (date.toISOString().slice(0, 10) !== text) return { ok: false, expected };
+  return { ok: true, value: text };
+}
+function expiryInstant(date) {
+  return Date.parse(`${date}T00:00:00Z`) + 24 * 3600 * 1e3;
+}
+function parseGlob(text) {
+  if (text.trim() === "") return { ok: false, expected: "a non-empty glob" };
+  const limit = globLimitProblem(text);
+  if (limit !== void 0) return { ok: false, expected: limit };
+  try {
+    import_picomatch2.default.makeRe(text, { strictBrackets: true, dot: true });
+    return { ok: true, value: text };
+  } catch (err3) {
+    const m = /Missing (opening|closing): "(.)"/.exec(err3 instanceof Error ? err3.message : "");
+    const why = m ? `missing ${m[1]} "${m[2]}"` : "not a valid glob";
+    return { ok: false, expected: `a valid glob (${why}; escape literal brackets with \\)` };
+  }
+}
+function parseVersionConstraint(text) {
+  const constraint = { text };
+  const range = import_semver4.default.validRange(text);
+  if (range !== null) constraint.semverRange = text;
+  const clauses = [];
+  for (const part of text.split(",")) {
+    const m = CLAUSE.exec(part.trim());
+    if (m === null) {
+      clauses.length = 0;
+      break;
+    }
+    const op = m[1] === "==" || m[1] === void 0 ? "=" : m[1];
+    clauses.push({ op, version: m[2] });
+  }
+  if (clauses.length > 0) constraint.clauses = clauses;
+  return constraint.semverRange === void 0 && constraint.clauses === void 0 ? void 0 : constraint;
+}
+function clauseHolds(op, order2) {
+  switch (op) {
+    case "<":
+      return order2 < 0;
+    case "<=":
+      return order2 <= 0;
+    case ">":
+      return order2 > 0;
+    case ">=":
+      return order2 >= 0;
+    case "=":
+      return order2 === 0;
+    case "!=":
+      return order2 !== 0;
+  }
+}
+var import_picomatch2, import_semver4, CLAUSE;
+var init_values = __esm({
+  "src/policy/values.ts"() {
+    "use strict";
+    import_picomatch2 = __toESM(require_picomatch2(), 1);
+    init_glob_limits();
+    import_semver4 = __toESM(require_semver2(), 1);
+    __name(parseDate, "parseDate");
+    __name(expiryInstant, "expiryInstant");
+    __name(parseGlob, "parseGlob");
+    CLAUSE = /^(<=|>=|!=|==|=|<|>)?\s*([A-Za-z0-9][^\s<>=!,]*)$/;
+    __name(parseVersionConstraint, "parseVersionConstraint");
+    __name(clauseHolds, "clauseHolds");
+  }
+});
+
+// src/policy/allowlist.ts
+function applyAllowances(violations, rule, allow, now) {
+  const entries = allow.filter((a) => a.rule === rule.id).map((a) => ({ allowance: a, covers: coverage(a) }));
+  if (entries.length === 0) return violations;
+  return violations.map((violation) => {
+    const matching = entries.filter((e) => e.covers(violation.subject)).map((e) => e.allowance);
+    const active = matching.find((a) => a.expires === void 0 || now.getTime() < expiryInstant(a.expires));
+    if (active !== void 0) {
+      const allowed = { reason: active.reason };
+      if (active.expires !== void 0) allowed.expires = active.expires;
+      return { ...violation, allowed };
+    }
+    const expired = matching.filter((a) => a.expires !== void 0).sort((a, b) => b.expires.localeCompare(a.expires))[0];
+    if (expired === void 0) return violation;
+    return {
+      ...violation,
+      message: `${violation.message} (allowance expired on ${expired.expires}: ${expired.reason})`,
+      expiredAllowance: { reason: expired.reason, expires: expired.expires }
+    };
+  });
+}
+function coverage(a) {
+  if (a.package !== void 0) {
+    const test = globMatcher(a.package, { bash: true, dot: true });
+    return (subject) => test(subject) || test(subject.slice(subject.indexOf(":") + 1));
+  }
+  if (a.path !== void 0) return globMatcher(a.path, { dot: true });
+  if (a.subject !== void 0) return globMatcher(a.subject, { bash: true, dot: true });
+  return () => true;
+}
+var init_allowlist = __esm({
+  "src/policy/allowlist.ts"() {
+    "use strict";
+    init_glob();
+    init_values();
+    __name(applyAllowances, "applyAllowances");
+    __name(coverage, "coverage");
+  }
+});
+
+// src/util/format-bytes.ts
+function formatBytes(bytes) {
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let value2 = Math.abs(bytes);
+  let unit = 0;
+  while (value2 >= 1e3 && unit < units.length - 1) {
+    value2 /= 1e3;
+    unit++;
+  }
+  const digits = unit === 0 || value2 >= 100 ? 0 : 1;
+  return `${bytes < 0 ? "-" : ""}${value2.toFixed(digits)} ${units[unit]}`;
+}
+var init_format_bytes = __esm({
+  "src/util/format-bytes.ts"() {
+    "use strict";
+    __name(formatBytes, "formatBytes");
+  }
+});
+
+// src/policy/describe.ts
+function formatMode(mode) {
+  return (mode & 4095).toString(8).padStart(4, "0");
+}
+function isRegular(state2) {
+  return state2 !== void 0 && (state2.type === "file" || state2.type === "hardlink");
+}
+function describeFileChange(change2) {
+  const state2 = change2.after ?? change2.before;
+  const ownership = change2.ownership === "none" ? "non-packaged" : change2.ownership === "state" ? "package-manager" : "packaged";
+  const type = state2 === void 0 ? "file" : state2.type === "dir" ? "directory" : state2.type === "hardlink" ? "file" : state2.type;
+  const kind = change2.kind === "metadata" ? "changed (metadata)" : change2.kind;
+  return `${kind} ${ownership} ${type}`;
+}
+var init_describe = __esm({
+  "src/policy/describe.ts"() {
+    "use strict";
+    init_format_bytes();
+    __name(formatMode, "formatMode");
+    __name(isRegular, "isRegular");
+    __name(describeFileChange, "describeFileChange");
+  }
+});
+
+// src/policy/match-files.ts
+function fileViolations(rule, files) {
+  const { match } = rule;
+  const pathMatches = match.path === void 0 ? () => true : globMatcher(match.path, { dot: true });
+  const out = [];
+  for (const change2 of files) {
+    if (match.change !== void 0 && !match.change.includes(change2.kind)) continue;
+    if (!pathMatches(change2.path)) continue;
+    const facts = matchFacts(match, change2);
+    if (facts === void 0) continue;
+    const details2 = [describeFileChange(change2), ...facts].join(", ");
+    out.push({
+      rule: rule.id,
+      action: rule.action,
+      subject: change2.path,
+      message: `${change2.path}: ${details2}`
+    });
+  }
+  return out;
+}
+function matchFacts(match, change2) {
+  const facts = [];
+  const after = change2.after;
+  const check2 = /* @__PURE__ */ __name((wanted, actual, fact) => {
+    if (wanted === void 0) return true;
+    if (actual !== wanted) return false;
+    if (actual && fact !== "") facts.push(fact);
+    return true;
+  }, "check");
+  if (!check2(match.nonPackaged, change2.ownership === "none", ""))
+    return void 0;
+  if (!check2(
+    match.modifiedAfterInstall,
+    change2.modifiedAfterInstall === true,
+    "differs from what its package installed"
+  )) {
+    return void 0;
+  }
+  if (!needsNewState(match)) return facts;
+  if (after === void 0) return void 0;
+  const mode = `mode ${formatMode(after.mode)}`;
+  if (!check2(match.setuid, gained(change2, SETUID), `setuid (${mode})`)) return void 0;
+  if (!check2(match.setgid, gained(change2, SETGID), `setgid (${mode})`)) return void 0;
+  if (!check2(match.worldWritable, isWorldWritable(after), `world-writable (${mode})`)) return void 0;
+  if (!check2(match.executable, isRegular(after) && (after.mode & 73) !== 0, "executable"))
+    return void 0;
+  if (!check2(match.ownerRoot, after.uid === 0, "owned by root")) return void 0;
+  if (match.minSize !== void 0 || match.maxSize !== void 0) {
+    if (!isRegular(after)) return void 0;
+    if (match.minSize !== void 0 && after.size < match.minSize) return void 0;
+    if (match.maxSize !== void 0 && after.size > match.maxSize) return void 0;
+    facts.push(formatBytes(after.size));
+  }
+  if (match.sizeGrowthFactor !== void 0) {
+    const before = change2.before;
+    if (change2.kind !== "modified" || !isRegular(before) || !isRegular(after) || before.size === 0)
+      return void 0;
+    const factor = after.size / before.size;
+    if (factor < match.sizeGrowthFactor) return void 0;
+    facts.push(`${factor.toFixed(1)}x larger (${formatBytes(before.size)} \u2192 ${formatBytes(after.size)})`);
+  }
+  return facts;
+}
+function needsNewState(match) {
+  return match.setuid !== void 0 || match.setgid !== void 0 || match.worldWritable !== void 0 || match.executable !== void 0 || match.ownerRoot !== void 0 || match.minSize !== void 0 || match.maxSize !== void 0 || match.sizeGrowthFactor !== void 0;
+}
+function gained(change2, bit) {
+  if (!isRegular(change2.after) || (change2.after.mode & bit) === 0) return false;
+  return !(isRegular(change2.before) && (change2.before.mode & bit) !== 0);
+}
+function isWorldWritable(state2) {
+  if (state2.type === "symlink") return false;
+  if (state2.type === "dir" && (state2.mode & STICKY) !== 0) return false;
+  return (state2.mode & 2) !== 0;
+}
+var SETUID, SETGID, STICKY;
+var init_match_files = __esm({
+  "src/policy/match-files.ts"() {
+    "use strict";
+    init_glob();
+    init_describe();
+    SETUID = 2048;
+    SETGID = 1024;
+    STICKY = 512;
+    __name(fileViolations, "fileViolations");
+    __name(matchFacts, "matchFacts");
+    __name(needsNewState, "needsNewState");
+    __name(gained, "gained");
+    __name(isWorldWritable, "isWorldWritable");
+  }
+});
+
+// src/diff/os-release-change.ts
+function compareOsVersions(a, b) {
+  const pa = a.split(/[^0-9]+/).filter((p) => p !== "");
+  const pb = b.split(/[^0-9]+/).filter((p) => p !== "");
+  for (let i2 = 0; i2 < Math.max(pa.length, pb.length); i2++) {
+    const d = Number(pa[i2] ?? 0) - Number(pb[i2] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
+}
+function releaseOf(os) {
+  const numbers = (os.versionId ?? "").split(/[^0-9]+/).filter((p) => p !== "");
+  return numbers.slice(0, TWO_NUMBER_RELEASES.has(os.id) ? 2 : 1);
+}
+function label(os) {
+  if (os === void 0) return void 0;
+  return os.versionId !== void 0 ? `${os.id} ${os.versionId}` : os.id;
+}
+function classifyOsChange(before, after) {
+  if ((before?.id ?? "") === (after?.id ?? "") && (before?.versionId ?? "") === (after?.versionId ?? ""))
+    return void 0;
+  const ends = {};
+  const b = label(before);
+  const a = label(after);
+  if (b !== void 0) ends.before = b;
+  if (a !== void 0) ends.after = a;
+  if (before === void 0 || after === void 0 || before.id !== after.id)
+    return { class: "distribution", direction: "same", ...ends };
+  const order2 = compareOsVersions(after.versionId ?? "", before.versionId ?? "");
+  const direction = order2 > 0 ? "up" : order2 < 0 ? "down" : "same";
+  const major = releaseOf(before).join(".") !== releaseOf(after).join(".");
+  return { class: major ? "major" : "point", direction, ...ends };
+}
+var TWO_NUMBER_RELEASES;
+var init_os_release_change = __esm({
+  "src/diff/os-release-change.ts"() {
+    "use strict";
+    __name(compareOsVersions, "compareOsVersions");
+    TWO_NUMBER_RELEASES = /* @__PURE__ */ new Set(["alpine", "wolfi", "postmarketos"]);
+    __name(releaseOf, "releaseOf");
+    __name(label, "label");
+    __name(classifyOsChange, "classifyOsChange");
+  }
+});
+
+// src/diff/root-user.ts
+function isRootUser(user) {
+  const name = user.trim().split(":")[0];
+  return name === "" || name === "root" || /^0+$/.test(name);
+}
+var init_root_user = __esm({
+  "src/diff/root-user.ts"() {
+    "use strict";
+    __name(isRootUser, "isRootUser");
   }
 });
 
@@ -15258,12 +15609,12 @@ var init_match_packages = __esm({
 
 // src/policy/secret-keys.ts
 function isSecretKey(name) {
-  const words3 = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase().split(/[^A-Z0-9]+/).filter((w) => w !== "");
-  if (words3.length === 0 || words3[words3.length - 1] === "FILE") return false;
-  for (let i2 = 0; i2 < words3.length; i2++) {
-    const word = words3[i2];
+  const words4 = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase().split(/[^A-Z0-9]+/).filter((w) => w !== "");
+  if (words4.length === 0 || words4[words4.length - 1] === "FILE") return false;
+  for (let i2 = 0; i2 < words4.length; i2++) {
+    const word = words4[i2];
     if (SECRET_WORDS.has(word)) return true;
-    const next = words3[i2 + 1];
+    const next = words4[i2 + 1];
     if (next !== void 0 && SECRET_PAIRS.has(`${word}_${next}`)) return true;
   }
   return false;
@@ -15477,9 +15828,9 @@ function evaluatePolicy(policy, changes, after, now) {
   let afterFiles;
   const filesByPath = /* @__PURE__ */ __name(() => afterFiles ??= new Map(after.files.map((f) => [f.path, f])), "filesByPath");
   const ranked2 = [];
-  policy.rules.forEach((rule, rank) => {
+  policy.rules.forEach((rule, rank2) => {
     const found = applyAllowances(ruleViolations(rule, changes, after, filesByPath), rule, policy.allow, now);
-    for (const violation of found) ranked2.push({ violation, rank });
+    for (const violation of found) ranked2.push({ violation, rank: rank2 });
   });
   ranked2.sort(
     (a, b) => SEVERITY[a.violation.action] - SEVERITY[b.violation.action] || a.rank - b.rank || compare2(a.violation.subject, b.violation.subject) || compare2(a.violation.message, b.violation.message)
@@ -15980,7 +16331,7 @@ var init_reference = __esm({
 });
 
 // src/image/source-reference.ts
-import { stat as stat3 } from "node:fs/promises";
+import { stat as stat2 } from "node:fs/promises";
 function parseTransport(reference) {
   for (const [prefix, transport] of PREFIXES) {
     if (reference.startsWith(prefix)) return { transport, rest: reference.slice(prefix.length) };
@@ -15998,7 +16349,7 @@ function looksLikePath(reference) {
 }
 async function pathExists(path) {
   try {
-    await stat3(path);
+    await stat2(path);
     return true;
   } catch {
     return false;
@@ -16192,9 +16543,9 @@ async function scan(path, handle, options) {
       pax = parsePax(await readContent(size2, offset), (why) => bad2(why));
     } else if (typeflag === "g") {
     } else if (typeflag === "L") {
-      longName = (await readContent(size2, offset)).toString("utf8").replace(/\0+$/, "");
+      longName = trimTrailingNuls((await readContent(size2, offset)).toString("utf8"));
     } else if (typeflag === "K") {
-      longLink = (await readContent(size2, offset)).toString("utf8").replace(/\0+$/, "");
+      longLink = trimTrailingNuls((await readContent(size2, offset)).toString("utf8"));
     } else {
       const magic2 = block.toString("latin1", 257, 263);
       const prefix = magic2 === "ustar\0" ? readString(block, 345, 155) : "";
@@ -16232,6 +16583,7 @@ var init_tar_file = __esm({
     "use strict";
     init_read_chunks();
     init_errors();
+    init_trim_nul();
     BLOCK = 512;
     __name(normalizeName, "normalizeName");
     __name(readString, "readString");
@@ -16618,7 +16970,7 @@ async function findOciManifest(tar, configDigest) {
   }
   return void 0;
 }
-async function layerOf3(tar, path, diffID, declared) {
+async function layerOf(tar, path, diffID, declared) {
   const member = tar.member(path);
   if (!member || member.type !== "file")
     throw invalid2(tar.path, `layer ${path} named in manifest.json is missing`);
@@ -16666,7 +17018,7 @@ async function archiveManifest(tar, store, selector) {
     );
   }
   const layers = await Promise.all(
-    entry.Layers.map((p, i2) => layerOf3(tar, p, config2.rootfs.diff_ids[i2], oci?.manifest.layers[i2]))
+    entry.Layers.map((p, i2) => layerOf(tar, p, config2.rootfs.diff_ids[i2], oci?.manifest.layers[i2]))
   );
   layers.forEach((layer, i2) => {
     const declared = oci?.manifest.layers[i2]?.digest;
@@ -16727,7 +17079,7 @@ var init_docker_archive = __esm({
     __name(normalizeDockerName, "normalizeDockerName");
     __name(selectEntry, "selectEntry");
     __name(findOciManifest, "findOciManifest");
-    __name(layerOf3, "layerOf");
+    __name(layerOf, "layerOf");
     DockerArchiveStore = class {
       constructor(tar) {
         this.tar = tar;
@@ -16924,7 +17276,7 @@ var init_oci_archive = __esm({
 
 // src/image/oci-layout.ts
 import { constants as constants3 } from "node:fs";
-import { open as open3, stat as stat4 } from "node:fs/promises";
+import { open as open3, stat as stat3 } from "node:fs/promises";
 import { join as join2 } from "node:path";
 async function openRegularFile(path, subject) {
   let handle;
@@ -16971,7 +17323,7 @@ async function readCapped(path, maxBytes, subject) {
 async function openLayoutDirectory(path, tag, reference, options) {
   let isDir;
   try {
-    isDir = (await stat4(path)).isDirectory();
+    isDir = (await stat3(path)).isDirectory();
   } catch {
     throw new ImageChangelogError("IMAGE_NOT_FOUND", `no OCI layout directory at ${path}`, {
       subject: reference
@@ -17056,12 +17408,12 @@ var init_oci_layout = __esm({
 });
 
 // src/image/open.ts
-import { stat as stat5 } from "node:fs/promises";
+import { stat as stat4 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 async function openBarePath(path, options) {
-  if ((await stat5(path)).isDirectory()) {
+  if ((await stat4(path)).isDirectory()) {
     try {
-      await stat5(join3(path, "oci-layout"));
+      await stat4(join3(path, "oci-layout"));
     } catch {
       throw cannotOpen(path, "the directory is not an OCI image layout (no oci-layout file)");
     }
@@ -17091,9 +17443,7 @@ async function openImage(reference, options = {}) {
       return new DockerArchiveSource(local).open(reference, openOptions);
     case "path":
       return openBarePath(parsed.path, { ...openOptions, ...local });
-    case "docker":
-    case "docker-daemon":
-    case "registry": {
+    default: {
       const source = extra(parsed.transport) ?? (parsed.transport === "registry" ? extra("docker") : void 0);
       if (!source) {
         const daemon = parsed.transport === "docker-daemon";
@@ -17147,14 +17497,10 @@ var init_types = __esm({
 });
 
 // src/diff/attention/context.ts
-function layerOf4(after, index) {
+function layerOf2(after, index) {
   if (index === void 0 || index < 0) return void 0;
   const createdBy = after.image.layers[index]?.createdBy?.trim();
   return createdBy ? { index, createdBy } : { index };
-}
-function packageName(owner) {
-  const colon = owner.indexOf(":");
-  return colon < 0 ? owner : owner.slice(colon + 1);
 }
 function item(fields) {
   const out = { ...fields, details: fields.details ?? [] };
@@ -17164,8 +17510,7 @@ function item(fields) {
 var init_context = __esm({
   "src/diff/attention/context.ts"() {
     "use strict";
-    __name(layerOf4, "layerOf");
-    __name(packageName, "packageName");
+    __name(layerOf2, "layerOf");
     __name(item, "item");
   }
 });
@@ -17194,7 +17539,7 @@ function accountAttention(ctx) {
   if (now === void 0) return [];
   const was = ctx.before?.accounts ?? { users: [], groups: [], files: [] };
   const first = ctx.before === void 0;
-  const fileLayer = /* @__PURE__ */ __name((path) => layerOf4(ctx.after, ctx.afterFiles.get(path)?.layer), "fileLayer");
+  const fileLayer = /* @__PURE__ */ __name((path) => layerOf2(ctx.after, ctx.afterFiles.get(path)?.layer), "fileLayer");
   const passwdLayer = fileLayer("etc/passwd");
   const shadowLayer = fileLayer("etc/shadow") ?? passwdLayer;
   const groupLayer = fileLayer("etc/group");
@@ -17332,12 +17677,77 @@ var init_accounts2 = __esm({
   }
 });
 
+// src/diff/attention/downgrades.ts
+function downgradeAttention(ctx) {
+  const { after, changes } = ctx;
+  const out = [];
+  for (const p of changes.packages) {
+    if (p.kind !== "downgraded") continue;
+    const notes = p.changelog;
+    const cves = notes?.cves ?? [];
+    const layer = layerOf2(
+      after,
+      after.packages.find((x2) => x2.ecosystem === p.ecosystem && x2.name === p.name)?.layer
+    );
+    out.push(
+      item({
+        kind: "downgrade",
+        severity: "high",
+        what: cves.length > 0 ? "package downgraded, reopening CVEs" : "package downgraded",
+        where: p.name,
+        whereKind: "package",
+        details: [
+          `${p.before?.version ?? "?"} \u2192 ${p.after?.version ?? "?"}`,
+          p.ecosystem,
+          ...undoneDetails(p)
+        ],
+        why: cves.length > 0 ? "the old version\u2019s changelog fixes them; this image runs the version before those fixes" : "an older version can bring back bugs and vulnerabilities fixed since",
+        ...cves.length > 0 ? { subtype: "reopens-cve" } : {},
+        ...layer ? { layer } : {}
+      })
+    );
+  }
+  return out;
+}
+function undoneDetails(p) {
+  const notes = p.changelog;
+  if (notes === void 0 || notes.entries.length === 0) return [];
+  const n = notes.entries.length;
+  const names3 = notes.entries.slice(0, NAMED_ENTRIES).map(entryName);
+  const more = n > NAMED_ENTRIES ? `, and ${n - NAMED_ENTRIES} more` : "";
+  const out = [
+    `undoes ${n} changelog ${n === 1 ? "entry" : "entries"}${notes.incomplete ? " or more" : ""} (${names3.join(", ")}${more})`
+  ];
+  if (notes.cves.length > 0) {
+    const rest = notes.cves.length - NAMED_CVES;
+    out.push(`reopens ${notes.cves.slice(0, NAMED_CVES).join(", ")}${rest > 0 ? ` and ${rest} more` : ""}`);
+  }
+  return out;
+}
+function entryName(e) {
+  if (e.version !== void 0 && e.version !== "") return e.version.slice(0, 40);
+  if (e.time !== void 0 && e.time > 0) return new Date(e.time * 1e3).toISOString().slice(0, 10);
+  return e.text.trim().replace(/\s+/g, " ").slice(0, 30);
+}
+var NAMED_ENTRIES, NAMED_CVES;
+var init_downgrades = __esm({
+  "src/diff/attention/downgrades.ts"() {
+    "use strict";
+    init_context();
+    NAMED_ENTRIES = 3;
+    NAMED_CVES = 5;
+    __name(downgradeAttention, "downgradeAttention");
+    __name(undoneDetails, "undoneDetails");
+    __name(entryName, "entryName");
+  }
+});
+
 // src/diff/attention/files.ts
 function isRegular2(type) {
   return type === "file" || type === "hardlink";
 }
 function origin(change2) {
-  return change2.ownership === "package" && change2.owners.length > 0 ? `package ${change2.owners.map(packageName).join(", ")}` : "not from a package";
+  return change2.ownership === "package" && change2.owners.length > 0 ? `package ${change2.owners.map((o) => o.name).join(", ")}` : "not from a package";
 }
 function worldWritable(type, mode) {
   if (type === "symlink" || (mode & OTHERS_WRITE) === 0) return false;
@@ -17349,7 +17759,7 @@ function fileAttention(ctx) {
     if (change2.excluded === true) continue;
     const a = change2.after;
     const b = change2.before;
-    const layer = a ? layerOf4(ctx.after, a.layer) : void 0;
+    const layer = a ? layerOf2(ctx.after, a.layer) : void 0;
     const where = { where: change2.path, whereKind: "path", ...layer ? { layer } : {} };
     const packaged = change2.ownership === "package";
     if (a && isRegular2(a.type) && (change2.kind === "added" || change2.kind === "modified") && a.size > 0) {
@@ -17572,7 +17982,7 @@ function imageAttention(ctx) {
   const os = changes.osRelease;
   if (os !== void 0 && before !== void 0) {
     const what2 = os.class === "distribution" ? "base distribution changed" : `${os.class === "major" ? "major" : "point"} OS release ${os.direction === "down" ? "downgrade" : os.direction === "up" ? "upgrade" : "change"}`;
-    const layer = after.os ? layerOf4(after, ctx.afterFiles.get(after.os.path)?.layer) : void 0;
+    const layer = after.os ? layerOf2(after, ctx.afterFiles.get(after.os.path)?.layer) : void 0;
     out.push(
       item({
         kind: "os-release",
@@ -17584,27 +17994,6 @@ function imageAttention(ctx) {
         why: os.class === "point" ? "fixes within the same release; package changes follow" : "a new release changes many packages, defaults and library ABIs at once",
         subtype: os.class,
         ...layer ? { layer } : {}
-      })
-    );
-  }
-  for (const p of changes.packages) {
-    if (p.kind !== "downgraded") continue;
-    out.push(
-      item({
-        kind: "downgrade",
-        severity: "high",
-        what: "package downgraded",
-        where: p.name,
-        whereKind: "package",
-        details: [`${p.before?.version ?? "?"} \u2192 ${p.after?.version ?? "?"}`, p.ecosystem],
-        why: "an older version can bring back bugs and vulnerabilities fixed since",
-        ...(() => {
-          const layer = layerOf4(
-            after,
-            after.packages.find((x2) => x2.ecosystem === p.ecosystem && x2.name === p.name)?.layer
-          );
-          return layer ? { layer } : {};
-        })()
       })
     );
   }
@@ -17659,19 +18048,19 @@ function toolsOf(inv) {
 }
 function origin2(file) {
   const owners = file.owners ?? [];
-  return owners.length > 0 ? `package ${owners.map(packageName).join(", ")}` : "not from a package";
+  return owners.length > 0 ? `package ${owners.map((o) => o.name).join(", ")}` : "not from a package";
 }
 function toolAttention(ctx) {
   const was = toolsOf(ctx.before);
   const now = toolsOf(ctx.after);
   const out = [];
-  const rank = /* @__PURE__ */ __name((cls) => TOOL_CLASSES.indexOf(cls), "rank");
+  const rank2 = /* @__PURE__ */ __name((cls) => TOOL_CLASSES.indexOf(cls), "rank");
   const gained2 = [...now].filter(([key]) => !was.has(key)).map(([, t]) => t);
   const lost = [...was].filter(([key]) => !now.has(key)).map(([, t]) => t);
   for (const t of gained2.sort(
-    (x2, y) => rank(x2.cls) - rank(y.cls) || x2.file.path.localeCompare(y.file.path)
+    (x2, y) => rank2(x2.cls) - rank2(y.cls) || x2.file.path.localeCompare(y.file.path)
   )) {
-    const layer = layerOf4(ctx.after, t.file.layer);
+    const layer = layerOf2(ctx.after, t.file.layer);
     out.push(
       item({
         kind: "tool",
@@ -17686,7 +18075,7 @@ function toolAttention(ctx) {
       })
     );
   }
-  for (const t of lost.sort((x2, y) => rank(x2.cls) - rank(y.cls) || x2.file.path.localeCompare(y.file.path))) {
+  for (const t of lost.sort((x2, y) => rank2(x2.cls) - rank2(y.cls) || x2.file.path.localeCompare(y.file.path))) {
     out.push(
       item({
         kind: "tool-removed",
@@ -17705,7 +18094,7 @@ function toolAttention(ctx) {
 function className(cls) {
   return cls === "package-manager" ? "package manager" : cls === "network" ? "network tool" : cls === "compiler" ? "compiler or build tool" : cls;
 }
-var TOOL_CLASSES, NAMES, VERSIONED, CLASS_OF, WHY, BIN_DIRS;
+var TOOL_CLASSES, NAMES2, VERSIONED, CLASS_OF, WHY, BIN_DIRS;
 var init_tools = __esm({
   "src/diff/attention/tools.ts"() {
     "use strict";
@@ -17718,7 +18107,7 @@ var init_tools = __esm({
       "network",
       "debugger"
     ];
-    NAMES = {
+    NAMES2 = {
       shell: ["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "csh", "tcsh", "fish", "busybox"],
       interpreter: [
         "python",
@@ -17807,7 +18196,7 @@ var init_tools = __esm({
     };
     VERSIONED = /^(python[23]?|perl|php|lua|ruby|gcc|g\+\+|clang|clang\+\+)[-.]?\d[\d.]*$/;
     CLASS_OF = /* @__PURE__ */ new Map();
-    for (const cls of TOOL_CLASSES) for (const name of NAMES[cls]) CLASS_OF.set(name, cls);
+    for (const cls of TOOL_CLASSES) for (const name of NAMES2[cls]) CLASS_OF.set(name, cls);
     WHY = {
       shell: "an attacker who gets in can run commands interactively",
       interpreter: "the image can run scripts: code can be brought in at run time",
@@ -17846,6 +18235,7 @@ function computeAttention(before, after, changes) {
   return rankAttention([
     ...fileAttention(ctx),
     ...imageAttention(ctx),
+    ...downgradeAttention(ctx),
     ...accountAttention(ctx),
     ...toolAttention(ctx)
   ]);
@@ -17856,6 +18246,7 @@ var init_attention = __esm({
     "use strict";
     init_types();
     init_accounts2();
+    init_downgrades();
     init_files();
     init_image();
     init_tools();
@@ -17932,18 +18323,18 @@ var init_excludes = __esm({
 
 // src/layers/capabilities.ts
 function capabilityName(bit) {
-  return `cap_${NAMES2[bit] ?? String(bit)}`;
+  return `cap_${NAMES3[bit] ?? String(bit)}`;
 }
 function decodeCapabilities(value2) {
   if (value2.length < 4) return void 0;
   const magic2 = value2.readUInt32LE(0);
   const revision = magic2 >>> 24;
-  const words3 = revision === 1 ? 1 : revision === 2 || revision === 3 ? 2 : 0;
+  const words4 = revision === 1 ? 1 : revision === 2 || revision === 3 ? 2 : 0;
   const expected = revision === 1 ? 12 : revision === 2 ? 20 : 24;
-  if (words3 === 0 || value2.length !== expected) return void 0;
+  if (words4 === 0 || value2.length !== expected) return void 0;
   const effective = (magic2 & 1) === 1;
   const flagsOf = /* @__PURE__ */ new Map();
-  for (let word = 0; word < words3; word++) {
+  for (let word = 0; word < words4; word++) {
     const permitted = value2.readUInt32LE(4 + word * 8);
     const inheritable = value2.readUInt32LE(8 + word * 8);
     for (let bit = 0; bit < 32; bit++) {
@@ -17957,7 +18348,7 @@ function decodeCapabilities(value2) {
   for (const [bit, flags] of [...flagsOf].sort((a, b) => a[0] - b[0])) {
     groups.set(flags, [...groups.get(flags) ?? [], capabilityName(bit)]);
   }
-  const parts = [...groups].map(([flags, names2]) => `${names2.join(",")}=${flags}`);
+  const parts = [...groups].map(([flags, names3]) => `${names3.join(",")}=${flags}`);
   if (revision === 3) parts.push(`[rootid=${value2.readUInt32LE(20)}]`);
   const each = [...flagsOf].sort((a, b) => a[0] - b[0]).map(([bit, flags]) => `${capabilityName(bit)}=${flags}`);
   return { text: parts.length > 0 ? parts.join(" ") : "=", each };
@@ -17968,12 +18359,12 @@ function capabilitiesText(xattrs) {
   const bytes = Buffer.from(raw, "base64");
   return decodeCapabilities(bytes)?.text ?? `undecodable (${bytes.length} bytes)`;
 }
-var CAPABILITY_XATTR, NAMES2;
+var CAPABILITY_XATTR, NAMES3;
 var init_capabilities = __esm({
   "src/layers/capabilities.ts"() {
     "use strict";
     CAPABILITY_XATTR = "security.capability";
-    NAMES2 = [
+    NAMES3 = [
       "chown",
       "dac_override",
       "dac_read_search",
@@ -18096,13 +18487,15 @@ function state(f) {
   return s;
 }
 function attribute(change2, entry) {
-  const c = { ...change2, owners: [...entry.owners ?? []].sort(), ownership: entry.ownership };
+  const owners = [...entry.owners ?? []].sort(comparePackageIds);
+  const c = { ...change2, owners, ownership: entry.ownership };
   if (change2.after !== void 0 && entry.modifiedAfterInstall === true) c.modifiedAfterInstall = true;
   return c;
 }
 var init_files2 = __esm({
   "src/diff/files.ts"() {
     "use strict";
+    init_package_id();
     init_capabilities();
     __name(diffFiles, "diffFiles");
     __name(parents, "parents");
@@ -18111,23 +18504,6 @@ var init_files2 = __esm({
     __name(xattrKey, "xattrKey");
     __name(state, "state");
     __name(attribute, "attribute");
-  }
-});
-
-// src/catalog/ecosystems.ts
-function isOsEcosystem(ecosystem) {
-  return OS.has(ecosystem);
-}
-var OS_ECOSYSTEMS, LANG_ECOSYSTEMS, SELF_IDENTIFIED_ECOSYSTEMS, ECOSYSTEMS, OS;
-var init_ecosystems = __esm({
-  "src/catalog/ecosystems.ts"() {
-    "use strict";
-    OS_ECOSYSTEMS = ["dpkg", "apk", "rpm"];
-    LANG_ECOSYSTEMS = ["npm", "python", "gem", "composer", "go", "maven", "cargo"];
-    SELF_IDENTIFIED_ECOSYSTEMS = ["runtime", "binary"];
-    ECOSYSTEMS = [...OS_ECOSYSTEMS, ...LANG_ECOSYSTEMS, ...SELF_IDENTIFIED_ECOSYSTEMS];
-    OS = new Set(OS_ECOSYSTEMS);
-    __name(isOsEcosystem, "isOsEcosystem");
   }
 });
 
@@ -18146,7 +18522,7 @@ function securityIdsOf(entries, ecosystem) {
       for (const m of text.matchAll(pattern)) advisories.add(format(m));
     if (ecosystem === "dpkg") {
       for (const m of text.matchAll(CLOSES))
-        for (const n2 of m[1].matchAll(/\d+/g)) advisories.add(`Debian#${n2[0]}`);
+        for (const n of m[1].matchAll(/\d+/g)) advisories.add(`Debian#${n[0]}`);
     }
     if (ecosystem === "rpm") {
       for (const m of text.matchAll(/(?:\(|resolves:\s*|related:\s*)#(\d{6,8})\b/gi))
@@ -18179,7 +18555,13 @@ var init_security_ids = __esm({
       { pattern: /\bRHEL-(\d{1,7})\b/g, format: /* @__PURE__ */ __name((m) => `RHEL-${m[1]}`, "format") },
       { pattern: /\b(?:rhbz|bz)\s*#\s*(\d{4,8})\b/gi, format: /* @__PURE__ */ __name((m) => `rhbz#${m[1]}`, "format") },
       { pattern: /\b(bsc|boo|bnc)#(\d{4,8})\b/gi, format: /* @__PURE__ */ __name((m) => `${m[1].toLowerCase()}#${m[2]}`, "format") },
-      { pattern: /\bLP:\s*#(\d{4,8})\b/gi, format: /* @__PURE__ */ __name((m) => `LP#${m[1]}`, "format") }
+      { pattern: /\bLP:\s*#(\d{4,8})\b/gi, format: /* @__PURE__ */ __name((m) => `LP#${m[1]}`, "format") },
+      // Language packages' changelogs name GitHub's and the Python advisory database's ids.
+      {
+        pattern: /\bGHSA((?:-[23456789cfghjmpqrvwx]{4}){3})\b/gi,
+        format: /* @__PURE__ */ __name((m) => `GHSA${m[1].toLowerCase()}`, "format")
+      },
+      { pattern: /\bPYSEC-(\d{4})-(\d{1,6})\b/g, format: /* @__PURE__ */ __name((m) => `PYSEC-${m[1]}-${m[2]}`, "format") }
     ];
     CLOSES = /\bcloses:\s*((?:(?:bug)?#?\s?\d+(?:,\s*)?)+)/gi;
     __name(cveIdsIn, "cveIdsIn");
@@ -18194,6 +18576,17 @@ function changeNotes(lower, higher, context = {}) {
   if (changelog === void 0 || changelog.entries.length === 0)
     return notesWithoutChangelog(lower, higher, context);
   const between = changelog.format === "rpm" ? rpmEntriesBetween(lower, higher) : entriesSince(lower, higher);
+  if (changelog.format === "text" && between.entries.length === 0) {
+    const notes2 = notesWithoutChangelog(lower, higher, context) ?? {
+      entries: [],
+      cves: [],
+      advisories: [],
+      security: false
+    };
+    notes2.missing = `its ${changelog.path.slice(changelog.path.lastIndexOf("/") + 1)} names no version between the two`;
+    notes2.source = changelog.path;
+    return notes2;
+  }
   const ids = securityIdsOf(between.entries, higher.ecosystem);
   const notes = {
     entries: between.entries,
@@ -18234,7 +18627,13 @@ function versionCut(lower, higher) {
 }
 function entriesSince(lower, higher) {
   const changelog = higher.changelog;
-  const entries = changelog.entries;
+  let entries = changelog.entries;
+  if (changelog.format === "text") {
+    const own = entries.findIndex(
+      (e) => e.version === void 0 || compareTolerant(higher, e.version, higher.version) <= 0
+    );
+    entries = own < 0 ? [] : entries.slice(own);
+  }
   const since = lower.version;
   let stop = entries.findIndex((e) => e.version === since);
   if (stop < 0)
@@ -18276,11 +18675,11 @@ function notesWithoutChangelog(lower, higher, context) {
     case "rpm":
       return { ...base2, missing: "the rpm header holds no changelog" };
     default: {
-      const url = higher.metadata?.changelogUrl;
+      const url = higher.metadata?.changelogUrl ?? higher.metadata?.repositoryUrl;
       if (url === void 0) return void 0;
       return {
         ...base2,
-        missing: "the package ships no changelog file whose headings name its versions",
+        missing: higher.metadata?.changelogUrl !== void 0 ? "the package ships no changelog file whose headings name its versions; its metadata names its changelog" : "the package ships no changelog file whose headings name its versions; its metadata names its repository",
         link: url
       };
     }
@@ -18331,9 +18730,6 @@ function locationKey(pkg) {
 function packageIdentity(pkg, withArch = true) {
   return [pkg.ecosystem, pkg.name, withArch ? pkg.arch ?? "" : "", locationKey(pkg)].join("");
 }
-function ownerKey(pkg) {
-  return `${pkg.ecosystem}:${pkg.name}`;
-}
 function ref(pkg) {
   return pkg.source ? { version: pkg.version, source: { ...pkg.source } } : { version: pkg.version };
 }
@@ -18369,13 +18765,13 @@ function change(kind, before, after) {
   return c;
 }
 function compare3(before, after, context) {
-  const order = before.version === after.version ? 0 : compareVersions(after.ecosystem, before.version, after.version);
-  if (order === 0)
+  const order2 = before.version === after.version ? 0 : compareVersions(after.ecosystem, before.version, after.version);
+  if (order2 === 0)
     return isRebuilt(before, after) || before.arch !== after.arch ? change("rebuilt", before, after) : void 0;
-  const c = change(order < 0 ? "upgraded" : "downgraded", before, after);
+  const c = change(order2 < 0 ? "upgraded" : "downgraded", before, after);
   const bump = versionBump(after.ecosystem, before.version, after.version);
   if (bump !== void 0) c.bump = bump;
-  const notes = order < 0 ? changeNotes(before, after, context.afterOs ? { os: context.afterOs } : {}) : changeNotes(after, before, context.beforeOs ? { os: context.beforeOs } : {});
+  const notes = order2 < 0 ? changeNotes(before, after, context.afterOs ? { os: context.afterOs } : {}) : changeNotes(after, before, context.beforeOs ? { os: context.beforeOs } : {});
   if (notes) c.changelog = notes;
   return c;
 }
@@ -18404,12 +18800,12 @@ function pairUp(before, after, out, context) {
   const byVersion = /* @__PURE__ */ __name((x2, y) => compareVersions(x2.ecosystem, x2.version, y.version), "byVersion");
   left.sort(byVersion);
   right.sort(byVersion);
-  const n2 = Math.min(left.length, right.length);
-  for (let i2 = 0; i2 < n2; i2++) {
+  const n = Math.min(left.length, right.length);
+  for (let i2 = 0; i2 < n; i2++) {
     const c = compare3(left[i2], right[i2], context);
     if (c) out.push(c);
   }
-  return { removed: left.slice(n2), added: right.slice(n2) };
+  return { removed: left.slice(n), added: right.slice(n) };
 }
 function diffPackages(before, after, context = {}) {
   const out = [];
@@ -18453,7 +18849,6 @@ var init_packages = __esm({
     BUILD_IDENTITY_KEYS = ["checksum", "debSha256"];
     __name(locationKey, "locationKey");
     __name(packageIdentity, "packageIdentity");
-    __name(ownerKey, "ownerKey");
     __name(ref, "ref");
     __name(isRebuilt, "isRebuilt");
     __name(change, "change");
@@ -18466,12 +18861,135 @@ var init_packages = __esm({
   }
 });
 
+// src/diff/noise.ts
+function stateOf(c) {
+  return c.after ?? c.before;
+}
+function isTrustStore(c) {
+  const s = stateOf(c);
+  if (s === void 0 || s.type === "dir") return void 0;
+  if (HASH_LINK.test(c.path)) return "hash";
+  if (NAME_LINK.test(c.path) && s.type === "symlink") return "name";
+  if (TRUST_BUNDLES(c.path)) return "bundle";
+  return void 0;
+}
+function hardlinkTarget(c) {
+  const s = stateOf(c);
+  return s?.type === "hardlink" && s.link !== void 0 && s.link !== "" ? s.link : void 0;
+}
+function sizeDelta(c) {
+  return Math.abs((c.after?.size ?? 0) - (c.before?.size ?? 0));
+}
+function emptyFold(id, kind, path) {
+  return { id, kind, path, paths: 0, added: 0, removed: 0, modified: 0, bytes: 0 };
+}
+function count(fold, c) {
+  fold.paths++;
+  if (c.kind === "added") fold.added++;
+  else if (c.kind === "removed") fold.removed++;
+  else fold.modified++;
+  fold.bytes += sizeDelta(c);
+  c.fold = fold.id;
+}
+function foldNoise(changes) {
+  const trust = emptyFold("trust-store", "trust-store", TRUST_STORE_PATH);
+  const certificates = {
+    hash: { added: 0, removed: 0, changed: 0 },
+    name: { added: 0, removed: 0, changed: 0 }
+  };
+  const bundles = [];
+  const cache = emptyFold("caches", "caches", "");
+  const cachePaths = [];
+  const rest = [];
+  for (const c of changes) {
+    const t = isTrustStore(c);
+    if (t !== void 0) {
+      count(trust, c);
+      if (t === "bundle") bundles.push(c.path);
+      else {
+        const tally = certificates[t];
+        if (c.kind === "added") tally.added++;
+        else if (c.kind === "removed") tally.removed++;
+        else tally.changed++;
+      }
+    } else if (CACHES(c.path) && !c.path.startsWith(MIME_SOURCES) && stateOf(c)?.type !== "dir") {
+      count(cache, c);
+      cachePaths.push(c.path);
+    } else rest.push(c);
+  }
+  const folds = [];
+  if (trust.paths > 0) {
+    const byHash = certificates.hash;
+    const tally = byHash.added + byHash.removed + byHash.changed > 0 ? byHash : certificates.name;
+    folds.push({ ...trust, certificates: tally, members: bundles });
+  }
+  if (cache.paths > 0) folds.push({ ...cache, members: cachePaths });
+  const byTarget = /* @__PURE__ */ new Map();
+  for (const c of rest) {
+    const target = hardlinkTarget(c);
+    if (target === void 0) continue;
+    const links = byTarget.get(target);
+    if (links) links.push(c);
+    else byTarget.set(target, [c]);
+  }
+  const targets = new Map(rest.map((c) => [c.path, c]));
+  for (const [target, links] of [...byTarget].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    const own = targets.get(target);
+    const group = own !== void 0 && own.fold === void 0 ? [own, ...links] : links;
+    if (group.length < 2) continue;
+    const fold = emptyFold(`hardlinks:${target}`, "hardlinks", target);
+    for (const c of group) count(fold, c);
+    folds.push(fold);
+  }
+  return folds;
+}
+var HASH_LINK, NAME_LINK, TRUST_BUNDLES, CACHES, MIME_SOURCES, TRUST_STORE_PATH;
+var init_noise = __esm({
+  "src/diff/noise.ts"() {
+    "use strict";
+    init_glob();
+    HASH_LINK = /^etc\/ssl\/certs\/[0-9a-f]{8}\.r?\d+$/;
+    NAME_LINK = /^etc\/ssl\/certs\/[^/]+\.(?:pem|crt)$/;
+    TRUST_BUNDLES = globMatcher([
+      "etc/ssl/certs/ca-certificates.crt",
+      "etc/ssl/certs/java/cacerts",
+      "etc/ssl/cert.pem",
+      "etc/ssl/ca-bundle.pem",
+      "etc/pki/ca-trust/extracted/**",
+      "etc/pki/tls/certs/ca-bundle.crt",
+      "etc/pki/tls/certs/ca-bundle.trust.crt",
+      "var/lib/ca-certificates/**"
+    ]);
+    CACHES = globMatcher([
+      "etc/ld.so.cache",
+      "usr/lib/locale/locale-archive",
+      "usr/share/mime/mime.cache",
+      "usr/share/mime/*/*.xml",
+      "usr/share/mime/{aliases,generic-icons,globs,globs2,icons,magic,subclasses,treemagic,types,XMLnamespaces,version}",
+      "usr/share/icons/*/icon-theme.cache",
+      "usr/share/glib-2.0/schemas/gschemas.compiled",
+      "usr/lib/*/gdk-pixbuf-2.0/*/loaders.cache",
+      "usr/lib/*/gio/modules/giomodule.cache",
+      "usr/share/info/dir"
+    ]);
+    MIME_SOURCES = "usr/share/mime/packages/";
+    TRUST_STORE_PATH = "etc/ssl/certs";
+    __name(stateOf, "stateOf");
+    __name(isTrustStore, "isTrustStore");
+    __name(hardlinkTarget, "hardlinkTarget");
+    __name(sizeDelta, "sizeDelta");
+    __name(emptyFold, "emptyFold");
+    __name(count, "count");
+    __name(foldNoise, "foldNoise");
+  }
+});
+
 // src/diff/rollup.ts
 function rollupKey(path, depth) {
   if (depth === "all") return path;
   const dirs = path.split("/").slice(0, -1);
-  const n2 = Math.max(0, Math.floor(depth));
-  return n2 === 0 || dirs.length === 0 ? ROOT_ROW : dirs.slice(0, n2).join("/");
+  const n = Math.max(0, Math.floor(depth));
+  return n === 0 || dirs.length === 0 ? ROOT_ROW : dirs.slice(0, n).join("/");
 }
 function rollUp(changes, depth) {
   const rows = /* @__PURE__ */ new Map();
@@ -18497,7 +19015,7 @@ var init_rollup = __esm({
 
 // src/diff/security-summary.ts
 function impactOf(line) {
-  return IMPACT.reduce((best, [pattern, rank]) => rank > best && pattern.test(line) ? rank : best, 0);
+  return IMPACT.reduce((best, [pattern, rank2]) => rank2 > best && pattern.test(line) ? rank2 : best, 0);
 }
 function summarizeSecurity(packages) {
   const fixed = /* @__PURE__ */ new Map();
@@ -18579,10 +19097,10 @@ var init_security_summary = __esm({
 function shouldRedactKey(name) {
   const upper = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
   if (NEVER_SECRET.has(upper)) return false;
-  const words3 = upper.split(/[^A-Z0-9]+/).filter((w) => w !== "");
-  if (words3.length === 0) return false;
-  if (PLACE_WORDS.has(words3[words3.length - 1])) return false;
-  return words3.some((w) => SECRET_STEMS.test(w) || SECRET_WORDS2.has(w));
+  const words4 = upper.split(/[^A-Z0-9]+/).filter((w) => w !== "");
+  if (words4.length === 0) return false;
+  if (PLACE_WORDS.has(words4[words4.length - 1])) return false;
+  return words4.some((w) => SECRET_STEMS.test(w) || SECRET_WORDS2.has(w));
 }
 function redactUrlCredentials(value2) {
   return value2.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@/]+@/gi, `$1:${REDACTED}@`);
@@ -18738,7 +19256,7 @@ function side(inv) {
   const s = {
     summary: inv.image,
     packageCount: inv.packages.length,
-    fileCount: inv.files.reduce((n2, f) => f.type === "dir" ? n2 : n2 + 1, 0),
+    fileCount: inv.files.reduce((n, f) => f.type === "dir" ? n : n + 1, 0),
     user: inv.config.config?.User ?? ""
   };
   if (inv.os) s.os = inv.os;
@@ -18747,23 +19265,16 @@ function side(inv) {
 function isNonPackaged(change2) {
   return change2.ownership === "none" && (change2.after ?? change2.before)?.type !== "dir";
 }
-function ownedBy(owners, key) {
-  return owners.some((o) => o === key || o.startsWith(`${key}:`));
-}
 function attribute2(packages, files) {
   const byOwner = /* @__PURE__ */ new Map();
   for (const p of packages) {
-    const key = ownerKey(p);
+    const key = packageIdKey(p);
     byOwner.set(key, [...byOwner.get(key) ?? [], p]);
   }
   for (const f of files) {
     if (f.ownership !== "package") continue;
     const explainedBy = /* @__PURE__ */ new Set();
-    for (const owner of f.owners) {
-      const parts = owner.split(":");
-      const key = `${parts[0]}:${parts[1] ?? ""}`;
-      for (const p of byOwner.get(key) ?? []) if (ownedBy([owner], ownerKey(p))) explainedBy.add(p);
-    }
+    for (const owner of f.owners) for (const p of byOwner.get(packageIdKey(owner)) ?? []) explainedBy.add(p);
     for (const p of explainedBy) p.fileChanges++;
     if (explainedBy.size === 0) f.unexplained = true;
   }
@@ -18777,9 +19288,7 @@ function explainListedDirectories(files, before, after) {
     for (const pkg of inv?.packages ?? []) {
       for (const file of pkg.files) {
         if (!wanted.has(file.path)) continue;
-        const keys = map.get(file.path) ?? [];
-        if (!keys.includes(ownerKey(pkg))) keys.push(ownerKey(pkg));
-        map.set(file.path, keys);
+        map.set(file.path, [...map.get(file.path) ?? [], pkg]);
       }
     }
     return map;
@@ -18790,7 +19299,7 @@ function explainListedDirectories(files, before, after) {
     const owners = (f.kind === "removed" ? beforeListers : afterListers).get(f.path);
     if (!owners) continue;
     f.ownership = "package";
-    f.owners = owners.sort();
+    f.owners = uniquePackageIds(owners);
   }
 }
 function diffInventories(before, after, options) {
@@ -18842,6 +19351,7 @@ function diffInventories(before, after, options) {
     packages,
     files,
     rollup: rollUp(nonPackaged, options.depth),
+    folds: foldNoise(nonPackaged),
     settings,
     attention: [],
     ...osRelease ? { osRelease } : {},
@@ -18862,20 +19372,46 @@ function diffInventories(before, after, options) {
 var init_diff = __esm({
   "src/diff/diff.ts"() {
     "use strict";
+    init_package_id();
     init_attention();
     init_excludes();
     init_os_release_change();
     init_files2();
     init_packages();
+    init_noise();
     init_rollup();
     init_security_summary();
     init_settings();
     __name(side, "side");
     __name(isNonPackaged, "isNonPackaged");
-    __name(ownedBy, "ownedBy");
     __name(attribute2, "attribute");
     __name(explainListedDirectories, "explainListedDirectories");
     __name(diffInventories, "diffInventories");
+  }
+});
+
+// src/layers/capture-budget.ts
+var DEFAULT_MAX_CAPTURE_TOTAL_BYTES, CaptureBudget;
+var init_capture_budget = __esm({
+  "src/layers/capture-budget.ts"() {
+    "use strict";
+    DEFAULT_MAX_CAPTURE_TOTAL_BYTES = 1024 * 1024 * 1024;
+    CaptureBudget = class {
+      constructor(maxBytes = DEFAULT_MAX_CAPTURE_TOTAL_BYTES) {
+        this.maxBytes = maxBytes;
+      }
+      maxBytes;
+      static {
+        __name(this, "CaptureBudget");
+      }
+      used = 0;
+      /** Reserve `bytes`; false (and nothing reserved) when they do not fit. */
+      take(bytes) {
+        if (this.used + bytes > this.maxBytes) return false;
+        this.used += bytes;
+        return true;
+      }
+    };
   }
 });
 
@@ -18906,18 +19442,20 @@ var init_entry_content = __esm({
   "src/layers/entry-content.ts"() {
     "use strict";
     EntryContent = class {
-      constructor(matches2, maxFileBytes, probes, captured, warnings) {
+      constructor(matches2, maxFileBytes, probes, captured, warnings, budget) {
         this.matches = matches2;
         this.maxFileBytes = maxFileBytes;
         this.probes = probes;
         this.captured = captured;
         this.warnings = warnings;
+        this.budget = budget;
       }
       matches;
       maxFileBytes;
       probes;
       captured;
       warnings;
+      budget;
       static {
         __name(this, "EntryContent");
       }
@@ -18930,7 +19468,14 @@ var init_entry_content = __esm({
         this.capture = null;
         this.captureOffset = 0;
         if (this.matches(entry.path)) {
-          if (entry.size <= this.maxFileBytes) {
+          if (entry.size <= this.maxFileBytes && this.budget !== void 0 && !this.budget.take(entry.size)) {
+            this.captured.delete(entry.path);
+            this.warnings.push({
+              code: "CAPTURE_BUDGET_EXCEEDED",
+              path: entry.path,
+              message: `${entry.path} (${entry.size} bytes) does not fit in what is left of the ${this.budget.maxBytes}-byte total capture budget; its content was not kept`
+            });
+          } else if (entry.size <= this.maxFileBytes) {
             this.capture = Buffer.allocUnsafe(entry.size);
           } else {
             this.captured.delete(entry.path);
@@ -18987,6 +19532,20 @@ function layerTooLarge(layer, cap) {
     "LAYER_TOO_LARGE",
     `layer ${layer} expands past ${cap} bytes uncompressed (the decompression-bomb cap); reading stopped`,
     { subject: layer, hint: "if the layer is genuine, raise the maxUncompressedBytes limit" }
+  );
+}
+function zstdDeclaresTooMuch(layer, cause) {
+  return new ImageChangelogError(
+    "LAYER_TOO_LARGE",
+    `layer ${layer}: a zstd frame declares a ${cause.what} of ${cause.declared} bytes, past the ${cause.bound}-byte uncompressed cap; reading stopped before decoding it`,
+    { subject: layer, hint: "if the layer is genuine, raise the maxUncompressedBytes limit" }
+  );
+}
+function layerSizeMismatch(layer, declared, read) {
+  return new ImageChangelogError(
+    "SIZE_MISMATCH",
+    `layer ${layer}: its descriptor says ${declared} bytes, the blob has ${read}`,
+    { subject: layer, hint: "the image's manifest is wrong; rebuild or re-push the image" }
   );
 }
 function tooManyEntries(layer, cap) {
@@ -19049,6 +19608,8 @@ var init_layer_errors = __esm({
     "use strict";
     init_errors();
     __name(layerTooLarge, "layerTooLarge");
+    __name(zstdDeclaresTooMuch, "zstdDeclaresTooMuch");
+    __name(layerSizeMismatch, "layerSizeMismatch");
     __name(tooManyEntries, "tooManyEntries");
     __name(layerCorrupt, "layerCorrupt");
     __name(digestMismatch, "digestMismatch");
@@ -19060,21 +19621,55 @@ var init_layer_errors = __esm({
 
 // src/layers/zstd-frames.ts
 import { Transform } from "node:stream";
-var Field, FIELD_BYTES, ZSTD_MAGIC, DICT_ID_BYTES, CONTENT_SIZE_BYTES, ZstdFrameTracker, ZstdFrameCheck;
+var Field, FIELD_BYTES, ZSTD_MAGIC, DICT_ID_BYTES, CONTENT_SIZE_BYTES, ZstdDeclaredTooLarge, ZSTD_MAX_WINDOW_BYTES, ZstdFrameTracker, ZstdFrameCheck;
 var init_zstd_frames = __esm({
   "src/layers/zstd-frames.ts"() {
     "use strict";
-    Field = { Magic: 0, SkippableSize: 1, FrameHeaderDescriptor: 2, BlockHeader: 3 };
-    FIELD_BYTES = [4, 4, 1, 3];
+    Field = {
+      Magic: 0,
+      SkippableSize: 1,
+      FrameHeaderDescriptor: 2,
+      BlockHeader: 3,
+      FrameHeaderRest: 4
+    };
+    FIELD_BYTES = [4, 4, 1, 3, 0];
     ZSTD_MAGIC = 4247762216;
     DICT_ID_BYTES = [0, 1, 2, 4];
     CONTENT_SIZE_BYTES = [0, 2, 4, 8];
+    ZstdDeclaredTooLarge = class extends Error {
+      constructor(what2, declared, bound) {
+        super(`zstd: a frame header declares a ${what2} of ${declared} bytes, over the bound of ${bound}`);
+        this.what = what2;
+        this.declared = declared;
+        this.bound = bound;
+      }
+      what;
+      declared;
+      bound;
+      static {
+        __name(this, "ZstdDeclaredTooLarge");
+      }
+    };
+    ZSTD_MAX_WINDOW_BYTES = 128 * 1024 * 1024;
     ZstdFrameTracker = class {
+      /**
+       * @param maxContentBytes refuse frames declaring a bigger content size or window (default: no bound
+       *   on content; a window is always bounded by ZSTD_MAX_WINDOW_BYTES)
+       */
+      constructor(maxContentBytes = Number.POSITIVE_INFINITY) {
+        this.maxContentBytes = maxContentBytes;
+        this.maxWindow = Math.min(maxContentBytes, ZSTD_MAX_WINDOW_BYTES);
+      }
+      maxContentBytes;
       static {
         __name(this, "ZstdFrameTracker");
       }
       field = Field.Magic;
-      bytes = Buffer.alloc(4);
+      bytes = Buffer.alloc(16);
+      restBytes = 0;
+      singleSegment = false;
+      descriptor = 0;
+      maxWindow;
       have = 0;
       /** Bytes to pass over (header rest, block content) before the next field. */
       skip = 0;
@@ -19082,17 +19677,17 @@ var init_zstd_frames = __esm({
       frames = 0;
       /** Feed the next stored bytes; throws when they cannot be zstd. */
       update(chunk) {
-        const n2 = chunk.length;
+        const n = chunk.length;
         let i2 = 0;
-        while (i2 < n2) {
+        while (i2 < n) {
           if (this.skip > 0) {
-            const k = Math.min(this.skip, n2 - i2);
+            const k = Math.min(this.skip, n - i2);
             this.skip -= k;
             i2 += k;
             continue;
           }
-          const need = FIELD_BYTES[this.field];
-          while (this.have < need && i2 < n2) this.bytes[this.have++] = chunk[i2++];
+          const need = this.field === Field.FrameHeaderRest ? this.restBytes : FIELD_BYTES[this.field];
+          while (this.have < need && i2 < n) this.bytes[this.have++] = chunk[i2++];
           if (this.have < need) return;
           this.have = 0;
           this.onField();
@@ -19122,10 +19717,16 @@ var init_zstd_frames = __esm({
             const singleSegment = d >> 5 & 1;
             const contentSizeFlag = d >> 6;
             this.checksum = (d >> 2 & 1) === 1;
-            this.skip = (singleSegment ? 0 : 1) + DICT_ID_BYTES[d & 3] + (contentSizeFlag === 0 ? singleSegment : CONTENT_SIZE_BYTES[contentSizeFlag]);
-            this.field = Field.BlockHeader;
+            this.singleSegment = singleSegment === 1;
+            this.descriptor = d;
+            this.restBytes = (singleSegment ? 0 : 1) + DICT_ID_BYTES[d & 3] + (contentSizeFlag === 0 ? singleSegment : CONTENT_SIZE_BYTES[contentSizeFlag]);
+            this.field = this.restBytes > 0 ? Field.FrameHeaderRest : Field.BlockHeader;
             return;
           }
+          case Field.FrameHeaderRest:
+            this.checkDeclaredSizes();
+            this.field = Field.BlockHeader;
+            return;
           case Field.BlockHeader: {
             const h = b[0] | b[1] << 8 | b[2] << 16;
             const last = h & 1;
@@ -19141,12 +19742,39 @@ var init_zstd_frames = __esm({
           }
         }
       }
+      /** RFC 8878 3.1.1.1: the window descriptor (unless single segment) and the frame content size. */
+      checkDeclaredSizes() {
+        const b = this.bytes;
+        const d = this.descriptor;
+        let at = 0;
+        if (!this.singleSegment) {
+          const exponent = b[0] >> 3;
+          const base2 = 2 ** (10 + exponent);
+          const window2 = base2 + base2 / 8 * (b[0] & 7);
+          if (window2 > this.maxWindow) throw new ZstdDeclaredTooLarge("window", window2, this.maxWindow);
+          at = 1;
+        }
+        at += DICT_ID_BYTES[d & 3];
+        const fcsBytes = d >> 6 === 0 ? this.singleSegment ? 1 : 0 : CONTENT_SIZE_BYTES[d >> 6];
+        let size2 = 0;
+        for (let i2 = fcsBytes - 1; i2 >= 0; i2--) size2 = size2 * 256 + b[at + i2];
+        if (fcsBytes === 2) size2 += 256;
+        if (fcsBytes > 0 && size2 > this.maxContentBytes) {
+          throw new ZstdDeclaredTooLarge("content size", size2, this.maxContentBytes);
+        }
+        if (this.singleSegment && size2 > this.maxWindow)
+          throw new ZstdDeclaredTooLarge("window", size2, this.maxWindow);
+      }
     };
     ZstdFrameCheck = class extends Transform {
       static {
         __name(this, "ZstdFrameCheck");
       }
-      tracker = new ZstdFrameTracker();
+      tracker;
+      constructor(maxContentBytes) {
+        super();
+        this.tracker = new ZstdFrameTracker(maxContentBytes);
+      }
       _transform(chunk, _encoding, callback) {
         try {
           this.tracker.update(chunk);
@@ -19181,11 +19809,9 @@ function nativeZstdFactory() {
 function createDecompressor(kind, options = {}) {
   if (kind === "gzip") return zlib.createGunzip({ chunkSize: OUTPUT_CHUNK_BYTES });
   const native = options.nativeZstd === false ? void 0 : nativeZstdFactory();
-  if (native) {
-    const { compose } = stream;
-    return compose(new ZstdFrameCheck(), native({ chunkSize: OUTPUT_CHUNK_BYTES }));
-  }
-  return new FzstdDecompress();
+  const { compose } = stream;
+  const check2 = new ZstdFrameCheck(options.maxDeclaredBytes);
+  return compose(check2, native ? native({ chunkSize: OUTPUT_CHUNK_BYTES }) : new FzstdDecompress());
 }
 function zstdError(err3) {
   const code = err3.code;
@@ -19832,16 +20458,16 @@ var init_tar_reader = __esm({
               case "uid":
               case "gid":
               case "size": {
-                const n2 = parseGoInt(text2);
-                if (n2 === null)
+                const n = parseGoInt(text2);
+                if (n === null)
                   throw this.error(
                     `has a PAX ${key} ${quoteName(text2)} that is not a valid number`,
                     "corrupt",
                     nameFor()
                   );
-                if (key === "uid") uid = n2;
-                else if (key === "gid") gid = n2;
-                else size2 = n2;
+                if (key === "uid") uid = n;
+                else if (key === "gid") gid = n;
+                else size2 = n;
                 break;
               }
               case "mtime":
@@ -19979,6 +20605,7 @@ var init_read_layer = __esm({
     init_tar_entry();
     init_tar_reader();
     init_entry_table();
+    init_zstd_frames();
     init_stream_digests();
     DEFAULT_MAX_UNCOMPRESSED_BYTES = 64 * 1024 ** 3;
     DEFAULT_MAX_ENTRIES = 2e6;
@@ -19996,7 +20623,8 @@ var init_read_layer = __esm({
           spec.maxFileBytes,
           spec.probes,
           this.captured,
-          this.warnings
+          this.warnings,
+          options.captureBudget
         );
         this.diffHash = hashFor(layer.diffID, this.name);
         if (layer.digest !== layer.diffID) this.storedHash = hashFor(layer.digest, this.name);
@@ -20047,10 +20675,12 @@ var init_read_layer = __esm({
             await pipeline(stored, sink, opts);
           } else {
             const decompressor = createDecompressor(this.compression, {
-              nativeZstd: this.options.nativeZstd ?? true
+              nativeZstd: this.options.nativeZstd ?? true,
+              maxDeclaredBytes: this.maxBytes
             });
             decompressor.on("error", (error) => {
-              if (error !== this.sourceError && error !== this.failure) {
+              if (error instanceof ZstdDeclaredTooLarge) this.fail(zstdDeclaresTooMuch(this.name, error));
+              else if (error !== this.sourceError && error !== this.failure) {
                 this.corruption ??= { what: `${this.compression} data`, error };
               }
             });
@@ -20216,6 +20846,9 @@ var init_read_layer = __esm({
           const actual = digestString(digest, this.storedHash);
           if (actual !== digest) throw digestMismatch(this.name, digest, actual);
         }
+        if (this.layer.size >= 0 && this.storedSize !== this.layer.size) {
+          throw layerSizeMismatch(this.name, this.layer.size, this.storedSize);
+        }
         const actualDiffID = digestString(diffID, this.diffHash);
         if (actualDiffID !== diffID) throw diffIdMismatch(this.name, diffID, actualDiffID);
       }
@@ -20278,12 +20911,14 @@ var LayerIndexer;
 var init_layer_indexer = __esm({
   "src/scan/layer-indexer.ts"() {
     "use strict";
+    init_capture_budget();
     init_read_layer();
     init_limit();
     LayerIndexer = class {
       constructor(options) {
         this.options = options;
         this.limiter = new ConcurrencyLimiter(options.concurrency ?? 3);
+        this.budget = new CaptureBudget(options.maxCaptureTotalBytes);
       }
       options;
       static {
@@ -20293,6 +20928,7 @@ var init_layer_indexer = __esm({
       limiter;
       done = 0;
       cached = 0;
+      budget;
       /** The index of one layer (shared with any other request for the same diffID). */
       index(layer) {
         let p = this.inflight.get(layer.diffID);
@@ -20316,17 +20952,81 @@ var init_layer_indexer = __esm({
           return hit;
         }
         const index = await this.limiter.run(
-          () => readLayer(layer, spec, { ...this.options.read, ...signal ? { signal } : {} })
+          () => readLayer(layer, spec, {
+            ...this.options.read,
+            captureBudget: this.budget,
+            ...signal ? { signal } : {}
+          })
         );
-        if (cache) await cache.put(index);
+        if (cache && !index.warnings.some((w) => w.code === "CAPTURE_BUDGET_EXCEEDED")) await cache.put(index);
         this.report(layer.diffID);
         return index;
+      }
+      /** Read a layer again with another capture spec (not cached), under the same limits and pool. */
+      reread(layer, spec) {
+        const { signal } = this.options;
+        return this.limiter.run(
+          () => readLayer(layer, spec, { ...this.options.read, ...signal ? { signal } : {} })
+        );
       }
       report(diffID) {
         this.done++;
         this.options.onLayer?.({ total: this.inflight.size, done: this.done, cached: this.cached, diffID });
       }
     };
+  }
+});
+
+// src/catalog/runner.ts
+function globsSelect(globs2, path) {
+  let matcher = matchers.get(globs2);
+  if (matcher === void 0) {
+    matcher = globs2.length === 0 ? () => false : globMatcher(globs2, { dot: true });
+    matchers.set(globs2, matcher);
+  }
+  return matcher(path);
+}
+function selectFiles(tree, globs2) {
+  if (globs2.length === 0) return [];
+  const out = [];
+  for (const [path, { content, layer }] of tree.captured)
+    if (globsSelect(globs2, path)) out.push({ path, layer, content });
+  return out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+}
+function catalogContext(tree, globs2) {
+  const files = selectFiles(tree, globs2);
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  return { tree, files, file: /* @__PURE__ */ __name((path) => byPath.get(path), "file") };
+}
+async function runCatalogers(tree, catalogers) {
+  const run = { packages: [], problems: [], stateGlobs: [] };
+  for (const c of catalogers) {
+    run.stateGlobs.push(...c.stateGlobs);
+    try {
+      const r = await c.catalog(catalogContext(tree, c.globs));
+      run.packages.push(...r.packages);
+      run.problems.push(...r.problems);
+      if (r.stateGlobs) run.stateGlobs.push(...r.stateGlobs);
+    } catch (err3) {
+      run.problems.push({
+        code: "CATALOGER_FAILED",
+        path: c.globs[0] ?? c.id,
+        message: `${c.id} cataloger failed: ${err3 instanceof Error ? err3.message : String(err3)}`
+      });
+    }
+  }
+  return run;
+}
+var matchers;
+var init_runner = __esm({
+  "src/catalog/runner.ts"() {
+    "use strict";
+    init_glob();
+    matchers = /* @__PURE__ */ new WeakMap();
+    __name(globsSelect, "globsSelect");
+    __name(selectFiles, "selectFiles");
+    __name(catalogContext, "catalogContext");
+    __name(runCatalogers, "runCatalogers");
   }
 });
 
@@ -20378,9 +21078,9 @@ function envPath(config2) {
 function checkLaunch(tree, config2) {
   const c = config2.config ?? {};
   const entrypoint = c.Entrypoint ?? [];
-  const cmd = c.Cmd ?? [];
+  const cmd2 = c.Cmd ?? [];
   const setting = entrypoint.length > 0 ? "entrypoint" : "cmd";
-  const program = (entrypoint.length > 0 ? entrypoint : cmd)[0];
+  const program = (entrypoint.length > 0 ? entrypoint : cmd2)[0];
   if (program === void 0 || program === "") return void 0;
   const lookup = /* @__PURE__ */ __name((p) => tree.entries.get(p), "lookup");
   const check2 = { setting, program };
@@ -20469,39 +21169,54 @@ var init_shadowed = __esm({
   }
 });
 
-// src/scan/build-inventory.ts
-async function catalogTree(ctx, catalogers) {
-  const packages = [];
-  const problems = [];
-  const stateGlobs = [];
-  for (const c of catalogers) {
-    stateGlobs.push(...c.stateGlobs);
-    try {
-      const r = await c.catalog(ctx);
-      packages.push(...r.packages);
-      problems.push(...r.problems);
-      if (r.stateGlobs) stateGlobs.push(...r.stateGlobs);
-    } catch (err3) {
-      problems.push({
-        code: "CATALOGER_FAILED",
-        path: c.globs[0] ?? c.id,
-        message: `${c.id} cataloger failed: ${err3 instanceof Error ? err3.message : String(err3)}`
-      });
-    }
+// src/scan/second-digest-pass.ts
+async function hashUnverifiedFiles(layers, unverified, reread) {
+  const byLayer = /* @__PURE__ */ new Map();
+  for (const file of unverified) {
+    const list2 = byLayer.get(file.layer);
+    if (list2) list2.push(file);
+    else byLayer.set(file.layer, [file]);
   }
-  return { packages, problems, stateGlobs };
+  for (const [at, files] of byLayer) {
+    const layer = layers[at];
+    if (layer === void 0) continue;
+    const paths = new Set(files.map((f) => f.path));
+    const index = await reread(layer, {
+      globs: [],
+      maxFileBytes: 0,
+      probes: [createFileDigestsProbe({ onlyPaths: paths })]
+    });
+    const found = /* @__PURE__ */ new Map();
+    const table3 = index.entries;
+    for (let row = 0; row < table3.length; row++) {
+      if (!table3.hasProbe(row, FILE_DIGESTS_PROBE_ID2)) continue;
+      const digests = table3.probes(row)?.[FILE_DIGESTS_PROBE_ID2];
+      if (digests !== void 0) found.set(table3.path(row), digests);
+    }
+    for (const file of files) file.settle(found.get(file.path));
+  }
 }
-function summarizeImage(image, indexes) {
+var init_second_digest_pass = __esm({
+  "src/scan/second-digest-pass.ts"() {
+    "use strict";
+    init_file_digests();
+    __name(hashUnverifiedFiles, "hashUnverifiedFiles");
+  }
+});
+
+// src/scan/build-inventory.ts
+function summarizeImage(image, indexes2) {
   const history2 = (image.config.history ?? []).filter((h) => !h.empty_layer);
   const layers = image.layers.map((l, i2) => {
-    const idx = indexes[i2];
+    const idx = indexes2[i2];
     const createdBy = history2[i2]?.created_by;
     return {
       digest: l.digest,
       diffID: l.diffID,
       size: l.size >= 0 ? l.size : idx?.compressedSize ?? 0,
       uncompressedSize: idx?.uncompressedSize ?? 0,
-      ...createdBy !== void 0 ? { createdBy } : {}
+      ...createdBy !== void 0 ? { createdBy } : {},
+      ...idx?.compression !== void 0 ? { compression: idx.compression } : {}
     };
   });
   const summary = {
@@ -20510,43 +21225,43 @@ function summarizeImage(image, indexes) {
     platform: formatPlatform(image.platform),
     configDigest: image.configDigest,
     layers,
-    compressedSize: layers.reduce((n2, l) => n2 + l.size, 0),
-    uncompressedSize: layers.reduce((n2, l) => n2 + l.uncompressedSize, 0)
+    compressedSize: layers.reduce((n, l) => n + l.size, 0),
+    uncompressedSize: layers.reduce((n, l) => n + l.uncompressedSize, 0)
   };
   if (image.indexDigest) summary.indexDigest = image.indexDigest;
   if (image.config.created) summary.created = image.config.created;
   return summary;
 }
-async function buildInventory(image, indexes, catalogers) {
-  const tree = squashLayers(indexes);
-  let sortedCaptured;
-  const ctx = {
-    tree,
-    read: /* @__PURE__ */ __name((path) => tree.captured.get(path)?.content, "read"),
-    capturedPaths: /* @__PURE__ */ __name(() => sortedCaptured ??= [...tree.captured.keys()].sort(), "capturedPaths")
-  };
-  const os = findOsRelease(ctx);
-  const catalogued = await catalogTree(ctx, catalogers);
+async function buildInventory(image, indexes2, catalogers, reread = (layer, spec) => readLayer(layer, spec)) {
+  const tree = squashLayers(indexes2);
+  const os = findOsRelease(catalogContext(tree, OS_RELEASE_GLOBS));
+  const catalogued = await runCatalogers(tree, catalogers);
   const { problems, stateGlobs } = catalogued;
   const packages = dropShadowed(tree, catalogued.packages);
   const owned = resolveOwnership(tree, packages, stateGlobs);
-  for (const [i2, idx] of indexes.entries()) {
+  if (owned.unverified.length > 0) await hashUnverifiedFiles(image.layers, owned.unverified, reread);
+  for (const [i2, idx] of indexes2.entries()) {
     for (const w of idx.warnings) {
       problems.push({ code: w.code, path: w.path ?? idx.diffID, layer: i2, message: w.message });
     }
+  }
+  for (const w of tree.warnings ?? []) {
+    const problem = { code: w.code, path: w.path ?? "", message: w.message };
+    if (w.layer !== void 0) problem.layer = w.layer;
+    problems.push(problem);
   }
   packages.sort(
     (a, b) => a.ecosystem.localeCompare(b.ecosystem) || a.name.localeCompare(b.name) || a.location.localeCompare(b.location)
   );
   const inventory = {
-    image: summarizeImage(image, indexes),
+    image: summarizeImage(image, indexes2),
     config: image.config,
     packages,
     files: owned.files,
     problems: [...problems, ...owned.problems]
   };
   if (os) inventory.os = os;
-  const accounts = readAccounts(ctx);
+  const accounts = readAccounts(catalogContext(tree, ACCOUNT_GLOBS));
   if (accounts) inventory.accounts = accounts;
   const launch = checkLaunch(tree, image.config);
   if (launch) inventory.launch = launch;
@@ -20557,12 +21272,14 @@ var init_build_inventory = __esm({
     "use strict";
     init_platform();
     init_squash();
+    init_runner();
     init_os_release();
     init_accounts();
     init_launch();
     init_ownership();
     init_shadowed();
-    __name(catalogTree, "catalogTree");
+    init_read_layer();
+    init_second_digest_pass();
     __name(summarizeImage, "summarizeImage");
     __name(buildInventory, "buildInventory");
   }
@@ -20590,9 +21307,15 @@ async function inspectImage(reference, options = {}) {
   const image = await open4(reference, options.platform, options);
   try {
     options.onPhase?.("layers", `${image.layers.length} layers`);
-    const [indexes] = await indexer(options).indexImages([image]);
+    const layers = indexer(options);
+    const [indexes2] = await layers.indexImages([image]);
     options.onPhase?.("catalog", reference);
-    return await buildInventory(image, indexes ?? [], options.catalogers ?? defaultCatalogers);
+    return await buildInventory(
+      image,
+      indexes2 ?? [],
+      options.catalogers ?? defaultCatalogers,
+      (l, spec) => layers.reread(l, spec)
+    );
   } finally {
     await image.close();
   }
@@ -20611,13 +21334,15 @@ async function compareImages(previous, current, diff, options = {}) {
       "layers",
       `${new Set(images.flatMap((i2) => i2.layers.map((l) => l.diffID))).size} distinct layers`
     );
-    const indexes = await indexer(options).indexImages(images);
+    const layers = indexer(options);
+    const reread = /* @__PURE__ */ __name((l, spec) => layers.reread(l, spec), "reread");
+    const indexes2 = await layers.indexImages(images);
     options.onPhase?.("catalog", "packages and file ownership");
     const catalogers = options.catalogers ?? defaultCatalogers;
-    let afterIndexes = indexes[indexes.length - 1] ?? [];
-    const beforeInv = before ? await buildInventory(before, indexes[0] ?? [], catalogers) : void 0;
-    indexes.length = 0;
-    const afterInv = await buildInventory(after, afterIndexes, catalogers);
+    let afterIndexes = indexes2[indexes2.length - 1] ?? [];
+    const beforeInv = before ? await buildInventory(before, indexes2[0] ?? [], catalogers, reread) : void 0;
+    indexes2.length = 0;
+    const afterInv = await buildInventory(after, afterIndexes, catalogers, reread);
     afterIndexes = [];
     options.onPhase?.("diff", "changes");
     const changes = diffInventories(beforeInv, afterInv, diff);
@@ -20655,6 +21380,1419 @@ var init_compare_images = __esm({
   }
 });
 
+// src/util/read-capped.ts
+async function readCapped2(stream2, maxBytes, tooLarge2) {
+  const chunks = [];
+  let total = 0;
+  for await (const chunk of stream2) {
+    const buf = chunk;
+    total += buf.length;
+    if (total > maxBytes) {
+      stream2.destroy();
+      throw tooLarge2();
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks, total);
+}
+var init_read_capped = __esm({
+  "src/util/read-capped.ts"() {
+    "use strict";
+    __name(readCapped2, "readCapped");
+  }
+});
+
+// src/registry/retry.ts
+function isRetryableStatus(status) {
+  return status === 408 || status === 429 || status >= 500 && status !== 501 && status !== 505;
+}
+function isTransient(err3) {
+  if (err3 instanceof TransientError) return true;
+  if (!(err3 instanceof Error)) return false;
+  const code = err3.code;
+  if (code !== void 0 && NETWORK_CODES.has(code)) return true;
+  return err3.message === "aborted" || err3.message === "socket hang up";
+}
+function parseRetryAfter(value2, now = Date.now()) {
+  if (value2 === void 0) return void 0;
+  const trimmed = value2.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1e3;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
+}
+function retryDelay(policy, attempt, retryAfter) {
+  const asked = parseRetryAfter(retryAfter);
+  if (asked !== void 0) return Math.min(asked, policy.maxRetryAfterMs);
+  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  const random = policy.random ?? Math.random;
+  return Math.round(exp * (0.5 + random() * 0.5));
+}
+function sleepFor(policy, ms) {
+  if (policy.sleep) return policy.sleep(ms);
+  return new Promise((resolve2) => setTimeout(resolve2, ms));
+}
+async function withRetries(policy, attempt) {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (err3) {
+      if (!isTransient(err3) || n >= policy.maxAttempts) throw err3;
+      await sleepFor(
+        policy,
+        retryDelay(policy, n, err3 instanceof TransientError ? err3.retryAfter : void 0)
+      );
+    }
+  }
+}
+var DEFAULT_RETRY_POLICY, TransientError, NETWORK_CODES;
+var init_retry = __esm({
+  "src/registry/retry.ts"() {
+    "use strict";
+    DEFAULT_RETRY_POLICY = {
+      maxAttempts: 5,
+      baseDelayMs: 500,
+      maxDelayMs: 1e4,
+      maxRetryAfterMs: 3e4
+    };
+    TransientError = class extends Error {
+      constructor(message, status, retryAfter, options) {
+        super(message, options);
+        this.status = status;
+        this.retryAfter = retryAfter;
+      }
+      status;
+      retryAfter;
+      static {
+        __name(this, "TransientError");
+      }
+      name = "TransientError";
+    };
+    NETWORK_CODES = /* @__PURE__ */ new Set([
+      "ECONNRESET",
+      "ECONNREFUSED",
+      "ECONNABORTED",
+      "EPIPE",
+      "ETIMEDOUT",
+      "EAI_AGAIN",
+      "ENETUNREACH",
+      "EHOSTUNREACH",
+      "ERR_STREAM_PREMATURE_CLOSE",
+      "UND_ERR_SOCKET",
+      "IDLE_TIMEOUT"
+    ]);
+    __name(isRetryableStatus, "isRetryableStatus");
+    __name(isTransient, "isTransient");
+    __name(parseRetryAfter, "parseRetryAfter");
+    __name(retryDelay, "retryDelay");
+    __name(sleepFor, "sleepFor");
+    __name(withRetries, "withRetries");
+  }
+});
+
+// src/registry/http.ts
+import http from "node:http";
+import https from "node:https";
+import { isIP } from "node:net";
+function isLoopbackHost(hostname) {
+  const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (h === "localhost" || h.endsWith(".localhost")) return true;
+  if (isIP(h) === 4) return h.startsWith("127.");
+  if (h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
+  const mapped = /^::ffff:(127\.\d+\.\d+\.\d+)$/.exec(h);
+  return mapped !== null;
+}
+function header(res, name) {
+  const v = res.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v.join(", ") : v;
+}
+function watchIdle(res, ms, subject) {
+  let timer;
+  const stop = /* @__PURE__ */ __name(() => {
+    if (timer) clearTimeout(timer);
+    timer = void 0;
+  }, "stop");
+  const arm = /* @__PURE__ */ __name(() => {
+    stop();
+    timer = setTimeout(() => {
+      if (res.isPaused() || res.readableLength >= res.readableHighWaterMark) return arm();
+      res.destroy(idleError(ms, subject));
+    }, ms);
+    timer.unref();
+  }, "arm");
+  const push2 = res.push.bind(res);
+  res.push = (chunk, encoding) => {
+    if (chunk === null) stop();
+    else arm();
+    return push2(chunk, encoding);
+  };
+  res.once("end", stop);
+  res.once("close", stop);
+  res.once("error", stop);
+  arm();
+}
+function idleError(ms, subject) {
+  const err3 = new TransientError(`no data for ${Math.round(ms / 1e3)}s while fetching ${subject}`);
+  err3.code = "IDLE_TIMEOUT";
+  return err3;
+}
+function deadlineError(ms, subject) {
+  const err3 = new TransientError(
+    `fetching ${subject} took longer than ${Math.round(ms / 1e3)}s in all (the registry sends too slowly)`
+  );
+  err3.code = "IDLE_TIMEOUT";
+  return err3;
+}
+function sendOnce(req) {
+  const { url } = req;
+  if (url.protocol === "http:" && !req.allowPlainHttp(url.hostname)) {
+    return Promise.reject(
+      new ImageChangelogError("INSECURE_REGISTRY", `refusing plain HTTP to ${url.host} for ${req.subject}`, {
+        subject: url.host,
+        hint: "plain HTTP is only used for loopback hosts or hosts listed as insecure registries"
+      })
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return Promise.reject(
+      new ImageChangelogError("URL_UNSUPPORTED", `unsupported URL scheme ${url.protocol} for ${req.subject}`)
+    );
+  }
+  const lib = url.protocol === "https:" ? https : http;
+  return new Promise((resolve2, reject) => {
+    const headers = { ...req.headers };
+    if (req.body !== void 0) headers["content-length"] = String(Buffer.byteLength(req.body));
+    const options = { method: req.method ?? "GET", headers, ...req.tls ?? {} };
+    let response;
+    const deadline = req.deadlineMs === void 0 ? void 0 : setTimeout(() => {
+      const err3 = deadlineError(req.deadlineMs, req.subject);
+      if (response) response.destroy(err3);
+      else cr.destroy(err3);
+    }, req.deadlineMs);
+    deadline?.unref();
+    const cr = lib.request(url, options, (res) => {
+      clearTimeout(headTimer);
+      response = res;
+      if (deadline !== void 0) {
+        const stop = /* @__PURE__ */ __name(() => clearTimeout(deadline), "stop");
+        res.once("end", stop);
+        res.once("close", stop);
+        res.once("error", stop);
+      }
+      watchIdle(res, req.idleTimeoutMs, req.subject);
+      resolve2(res);
+    });
+    const headTimer = setTimeout(
+      () => cr.destroy(idleError(req.idleTimeoutMs, req.subject)),
+      req.idleTimeoutMs
+    );
+    headTimer.unref();
+    cr.on("error", (err3) => {
+      clearTimeout(headTimer);
+      if (response === void 0) clearTimeout(deadline);
+      reject(err3);
+    });
+    cr.end(req.body);
+  });
+}
+async function send(req) {
+  let current = req;
+  const origin3 = req.url.origin;
+  for (let hop = 0; ; hop++) {
+    const res = await sendOnce(current);
+    const status = res.statusCode ?? 0;
+    const location = header(res, "location");
+    if (![301, 302, 303, 307, 308].includes(status) || location === void 0) {
+      return { res, status, url: current.url };
+    }
+    res.resume();
+    if (hop >= MAX_REDIRECTS) {
+      throw new ImageChangelogError(
+        "TOO_MANY_REDIRECTS",
+        `more than ${MAX_REDIRECTS} redirects while fetching ${req.subject}`
+      );
+    }
+    const next = new URL(location, current.url);
+    if (current.url.protocol === "https:" && next.protocol === "http:" && !req.allowPlainHttp(next.hostname)) {
+      throw new ImageChangelogError(
+        "INSECURE_REDIRECT",
+        `refusing a redirect from HTTPS to plain HTTP (${next.host}) for ${req.subject}`,
+        {
+          subject: next.host
+        }
+      );
+    }
+    const headers = { ...current.headers };
+    if (next.origin !== origin3) {
+      delete headers.authorization;
+      delete headers.Authorization;
+    }
+    const method = status === 303 ? "GET" : current.method ?? "GET";
+    current = { ...current, url: next, headers, method };
+    if (method === "GET") delete current.body;
+  }
+}
+async function readBody(res, maxBytes, subject) {
+  const declared = Number(header(res, "content-length") ?? NaN);
+  if (declared > maxBytes) {
+    res.destroy();
+    throw tooLarge(subject, maxBytes);
+  }
+  return readCapped2(res, maxBytes, () => tooLarge(subject, maxBytes));
+}
+function tooLarge(subject, maxBytes) {
+  return new ImageChangelogError(
+    "RESPONSE_TOO_LARGE",
+    `${subject} is larger than the ${maxBytes}-byte limit`,
+    {
+      subject
+    }
+  );
+}
+var MAX_REDIRECTS;
+var init_http = __esm({
+  "src/registry/http.ts"() {
+    "use strict";
+    init_read_capped();
+    init_errors();
+    init_retry();
+    MAX_REDIRECTS = 10;
+    __name(isLoopbackHost, "isLoopbackHost");
+    __name(header, "header");
+    __name(watchIdle, "watchIdle");
+    __name(idleError, "idleError");
+    __name(deadlineError, "deadlineError");
+    __name(sendOnce, "sendOnce");
+    __name(send, "send");
+    __name(readBody, "readBody");
+    __name(tooLarge, "tooLarge");
+  }
+});
+
+// src/registry/rate-limit.ts
+function count2(value2) {
+  const m = /^\s*(\d{1,12})\s*(?:;\s*w\s*=\s*(\d{1,12}))?/.exec(value2 ?? "");
+  if (!m) return {};
+  return { n: Number(m[1]), ...m[2] !== void 0 ? { w: Number(m[2]) } : {} };
+}
+function resetIn(value2, now) {
+  const m = /^\s*(\d{1,12})\s*$/.exec(value2 ?? "");
+  if (!m) return void 0;
+  const n = Number(m[1]);
+  return n > 1e9 ? Math.max(0, n * 1e3 - now) : n * 1e3;
+}
+function readRateLimit(res, now = Date.now()) {
+  const limit = count2(header(res, "ratelimit-limit") ?? header(res, "x-ratelimit-limit"));
+  const remaining = count2(header(res, "ratelimit-remaining") ?? header(res, "x-ratelimit-remaining"));
+  const reset = resetIn(header(res, "ratelimit-reset") ?? header(res, "x-ratelimit-reset"), now) ?? parseRetryAfter(header(res, "retry-after"), now);
+  const info = {};
+  if (limit.n !== void 0) info.limit = limit.n;
+  if (remaining.n !== void 0) info.remaining = remaining.n;
+  const w = remaining.w ?? limit.w;
+  if (w !== void 0) info.windowSeconds = w;
+  if (reset !== void 0) info.resetInMs = reset;
+  return info;
+}
+function duration(ms) {
+  if (ms < 6e4) return "less than a minute";
+  const minutes = Math.ceil(ms / 6e4);
+  if (minutes < 60) return `${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+function rateLimitError(registry, subject, info) {
+  const host = isDockerHubHost(registry) ? "Docker Hub" : registry;
+  const parts = [];
+  if (info.remaining !== void 0)
+    parts.push(
+      `${info.remaining}${info.limit !== void 0 ? ` of ${info.limit}` : ""} pulls left` + (info.windowSeconds ? ` per ${duration(info.windowSeconds * 1e3)}` : "")
+    );
+  parts.push(
+    info.resetInMs !== void 0 ? `resets in ${duration(info.resetInMs)}` : "the registry did not say when it resets"
+  );
+  return new ImageChangelogError(
+    "RATE_LIMITED",
+    `${host} rate limit reached while fetching ${subject}: ${parts.join(", ")}`,
+    {
+      subject: registry,
+      hint: "log in to raise the limit: docker/login-action before this step (or registry-username/registry-password when the action compares an image), docker login for the CLI; nothing was compared"
+    }
+  );
+}
+function worthRetrying(info, maxWaitMs) {
+  if (info.remaining !== 0) return true;
+  return info.resetInMs !== void 0 && info.resetInMs <= maxWaitMs;
+}
+function rateLimitFailure(res, registry, subject, maxWaitMs) {
+  const info = readRateLimit(res);
+  res.resume();
+  if (!worthRetrying(info, maxWaitMs)) return rateLimitError(registry, subject, info);
+  return new RateLimited(`${subject}: the registry answered 429`, info, header(res, "retry-after"));
+}
+function finalRateLimit(err3, registry, subject) {
+  return err3 instanceof RateLimited ? rateLimitError(registry, subject, err3.info) : void 0;
+}
+var RateLimited;
+var init_rate_limit = __esm({
+  "src/registry/rate-limit.ts"() {
+    "use strict";
+    init_errors();
+    init_http();
+    init_retry();
+    init_reference();
+    __name(count2, "count");
+    __name(resetIn, "resetIn");
+    __name(readRateLimit, "readRateLimit");
+    __name(duration, "duration");
+    __name(rateLimitError, "rateLimitError");
+    __name(worthRetrying, "worthRetrying");
+    RateLimited = class extends TransientError {
+      constructor(message, info, retryAfter) {
+        super(message, 429, retryAfter);
+        this.info = info;
+      }
+      info;
+      static {
+        __name(this, "RateLimited");
+      }
+    };
+    __name(rateLimitFailure, "rateLimitFailure");
+    __name(finalRateLimit, "finalRateLimit");
+  }
+});
+
+// src/registry/auth.ts
+function parseWwwAuthenticate(value2) {
+  const out = [];
+  let i2 = 0;
+  const s = value2;
+  const skip = /* @__PURE__ */ __name((re) => {
+    while (i2 < s.length && re.test(s[i2])) i2++;
+  }, "skip");
+  let current;
+  while (i2 < s.length) {
+    skip(/[\s,]/);
+    const tokenStart = i2;
+    skip(/[A-Za-z0-9!#$%&'*+.^_`|~-]/);
+    const token = s.slice(tokenStart, i2);
+    if (token === "") {
+      i2++;
+      continue;
+    }
+    skip(/[ \t]/);
+    if (s[i2] === "=" && current) {
+      i2++;
+      skip(/[ \t]/);
+      let val = "";
+      if (s[i2] === '"') {
+        i2++;
+        while (i2 < s.length && s[i2] !== '"') {
+          if (s[i2] === "\\" && i2 + 1 < s.length) i2++;
+          val += s[i2];
+          i2++;
+        }
+        i2++;
+      } else {
+        const start = i2;
+        while (i2 < s.length && s[i2] !== ",") i2++;
+        val = s.slice(start, i2).trim();
+      }
+      current.params[token.toLowerCase()] = val;
+    } else {
+      current = { scheme: token.toLowerCase(), params: {} };
+      out.push(current);
+    }
+  }
+  return out;
+}
+function exhausted(err3, registry, host, what2, attempts) {
+  if (err3 instanceof ImageChangelogError) return err3;
+  const limited = finalRateLimit(err3, registry, what2);
+  if (limited) return limited;
+  const why = err3 instanceof TransientError ? err3.message : err3.code ?? err3.message;
+  return new ImageChangelogError(
+    err3 instanceof TransientError && err3.status !== void 0 ? "REGISTRY_ERROR" : "REGISTRY_UNREACHABLE",
+    `cannot fetch ${what2} from ${host}: ${why} (after ${attempts} attempts)`,
+    { subject: host, cause: err3 }
+  );
+}
+function pickChallenge(value2, registry) {
+  const all = value2 ? parseWwwAuthenticate(value2) : [];
+  const chosen = all.find((c) => c.scheme === "bearer") ?? all.find((c) => c.scheme === "basic");
+  if (!chosen) {
+    throw new ImageChangelogError(
+      "AUTH_CHALLENGE",
+      `${registry} requires authentication with an unsupported scheme`,
+      {
+        subject: registry,
+        hint: value2 ? `WWW-Authenticate: ${value2.slice(0, 100)}` : "no WWW-Authenticate header was sent"
+      }
+    );
+  }
+  return chosen;
+}
+var MAX_TOKEN_RESPONSE, RegistryAuth;
+var init_auth = __esm({
+  "src/registry/auth.ts"() {
+    "use strict";
+    init_errors();
+    init_http();
+    init_rate_limit();
+    init_retry();
+    __name(parseWwwAuthenticate, "parseWwwAuthenticate");
+    MAX_TOKEN_RESPONSE = 1 << 20;
+    RegistryAuth = class {
+      constructor(o) {
+        this.o = o;
+      }
+      o;
+      static {
+        __name(this, "RegistryAuth");
+      }
+      pinged;
+      tokens = /* @__PURE__ */ new Map();
+      now() {
+        return (this.o.now ?? Date.now)();
+      }
+      /** `GET /v2/` once: 200 means no authentication, 401 brings the challenge. */
+      ping() {
+        this.pinged ??= withRetries(this.o.retry, async () => {
+          const { res, status } = await this.o.http({
+            url: new URL("/v2/", this.o.baseUrl),
+            subject: `the API root of ${this.o.registry}`
+          });
+          res.resume();
+          if (status === 200) return void 0;
+          if (status === 401) return pickChallenge(header(res, "www-authenticate"), this.o.registry);
+          if (status === 429)
+            throw rateLimitFailure(res, this.o.registry, "the API root", this.o.retry.maxRetryAfterMs);
+          if (isRetryableStatus(status))
+            throw new TransientError(
+              `${this.o.registry} answered ${status} to /v2/`,
+              status,
+              header(res, "retry-after")
+            );
+          throw new ImageChangelogError(
+            "NOT_A_REGISTRY",
+            `${this.o.registry} answered ${status} to GET /v2/; it does not look like a container registry`,
+            {
+              subject: this.o.registry
+            }
+          );
+        }).catch((err3) => {
+          this.pinged = void 0;
+          throw exhausted(err3, this.o.registry, this.o.registry, "the API root", this.o.retry.maxAttempts);
+        });
+        return this.pinged;
+      }
+      /** The Authorization header value for a request needing `scope`, or undefined when none is needed. */
+      async authorization(scope) {
+        const challenge = await this.ping();
+        if (!challenge) return void 0;
+        return this.forChallenge(challenge, scope, false);
+      }
+      /** After a 401: use the new challenge, get a fresh token (an expired one is the usual cause). */
+      async reauthenticate(scope, wwwAuthenticate) {
+        const challenge = wwwAuthenticate ? pickChallenge(wwwAuthenticate, this.o.registry) : await this.ping();
+        if (!challenge) return void 0;
+        return this.forChallenge(challenge, challenge.params.scope ?? scope, true);
+      }
+      async forChallenge(challenge, scope, fresh) {
+        const credential = await this.o.credentials.lookup(this.o.registry);
+        if (challenge.scheme === "basic") {
+          if (credential?.kind !== "basic") return void 0;
+          const encoded = Buffer.from(`${credential.username}:${credential.password}`).toString("base64");
+          this.o.credentials.remember(encoded);
+          return `Basic ${encoded}`;
+        }
+        const cached = this.tokens.get(scope);
+        if (!fresh && cached && cached.expiresAt > this.now()) return `Bearer ${cached.value}`;
+        const token = await this.fetchToken(challenge, scope, credential);
+        return `Bearer ${token}`;
+      }
+      async fetchToken(challenge, scope, credential) {
+        const realm = challenge.params.realm;
+        if (!realm) {
+          throw new ImageChangelogError(
+            "AUTH_CHALLENGE",
+            `${this.o.registry} asked for a Bearer token without naming a token service (realm)`,
+            {
+              subject: this.o.registry
+            }
+          );
+        }
+        let url;
+        try {
+          url = new URL(realm);
+        } catch {
+          throw new ImageChangelogError(
+            "AUTH_CHALLENGE",
+            `${this.o.registry} named an invalid token service URL`,
+            { subject: this.o.registry }
+          );
+        }
+        const service = challenge.params.service;
+        const subject = `a token for ${scope} from ${url.host}`;
+        const body = await withRetries(this.o.retry, async () => {
+          let res;
+          if (credential?.kind === "identity-token") {
+            const form = new URLSearchParams({
+              grant_type: "refresh_token",
+              refresh_token: credential.token,
+              client_id: "image-changelog",
+              scope
+            });
+            if (service) form.set("service", service);
+            res = await this.o.http({
+              url,
+              method: "POST",
+              headers: { "content-type": "application/x-www-form-urlencoded" },
+              body: form.toString(),
+              subject
+            });
+          } else {
+            const u = new URL(url);
+            if (service) u.searchParams.set("service", service);
+            u.searchParams.append("scope", scope);
+            const headers = {};
+            if (credential?.kind === "basic") {
+              headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
+            }
+            res = await this.o.http({ url: u, headers, subject });
+          }
+          const status = res.status;
+          if (status === 200) return readBody(res.res, MAX_TOKEN_RESPONSE, subject);
+          if (status === 429)
+            throw rateLimitFailure(res.res, this.o.registry, subject, this.o.retry.maxRetryAfterMs);
+          res.res.resume();
+          if (isRetryableStatus(status))
+            throw new TransientError(`token service answered ${status}`, status, header(res.res, "retry-after"));
+          throw new ImageChangelogError(
+            "AUTH_FAILED",
+            `the token service ${url.host} refused ${credential ? "the credentials" : "anonymous access"} for ${this.o.registry} (${status})`,
+            {
+              subject: this.o.registry,
+              hint: credential ? "check the registry username and password" : "the image may be private: provide credentials"
+            }
+          );
+        }).catch((err3) => {
+          throw exhausted(err3, this.o.registry, url.host, subject, this.o.retry.maxAttempts);
+        });
+        let parsed;
+        try {
+          parsed = JSON.parse(body.toString("utf8"));
+        } catch {
+          throw new ImageChangelogError(
+            "AUTH_FAILED",
+            `the token service ${url.host} answered with something other than JSON`,
+            { subject: this.o.registry }
+          );
+        }
+        const token = typeof parsed.token === "string" && parsed.token !== "" ? parsed.token : parsed.access_token;
+        if (typeof token !== "string" || token === "") {
+          throw new ImageChangelogError("AUTH_FAILED", `the token service ${url.host} answered without a token`, {
+            subject: this.o.registry
+          });
+        }
+        this.o.credentials.remember(token);
+        if (typeof parsed.refresh_token === "string") this.o.credentials.remember(parsed.refresh_token);
+        const seconds2 = typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60;
+        this.tokens.set(scope, { value: token, expiresAt: this.now() + Math.max(0, seconds2 - 5) * 1e3 });
+        return token;
+      }
+    };
+    __name(exhausted, "exhausted");
+    __name(pickChallenge, "pickChallenge");
+  }
+});
+
+// src/registry/blob-stream.ts
+import { createHash as createHash6 } from "node:crypto";
+import { Readable as Readable2 } from "node:stream";
+async function openVerifiedBlob(o) {
+  const algorithm = o.digest.split(":")[0] ?? "";
+  if (!["sha256", "sha384", "sha512"].includes(algorithm)) {
+    o.onClose?.();
+    throw new ImageChangelogError("DIGEST_UNSUPPORTED", `unsupported digest algorithm in ${o.digest}`, {
+      subject: o.digest
+    });
+  }
+  let first;
+  try {
+    first = await firstResponse(o);
+  } catch (err3) {
+    o.onClose?.();
+    throw finalError(o, err3, o.retry.maxAttempts);
+  }
+  return new VerifiedBlobStream(o, createHash6(algorithm), first);
+}
+async function firstResponse(o) {
+  for (let n = 1; ; n++) {
+    try {
+      return await o.fetch(0);
+    } catch (err3) {
+      if (!isTransient(err3) || n >= o.retry.maxAttempts) throw err3;
+      await sleepFor(
+        o.retry,
+        retryDelay(o.retry, n, err3 instanceof TransientError ? err3.retryAfter : void 0)
+      );
+    }
+  }
+}
+function finalError(o, err3, attempts) {
+  if (err3 instanceof ImageChangelogError) return err3;
+  const limited = o.registry !== void 0 ? finalRateLimit(err3, o.registry, o.subject) : void 0;
+  if (limited) return limited;
+  const message = err3 instanceof Error ? err3.message : String(err3);
+  const code = err3?.code === "IDLE_TIMEOUT" ? "REGISTRY_TIMEOUT" : "BLOB_DOWNLOAD";
+  const what2 = code === "REGISTRY_TIMEOUT" ? message : `downloading ${o.subject} failed: ${message}`;
+  return new ImageChangelogError(code, `${what2} (after ${attempts} attempt${attempts === 1 ? "" : "s"})`, {
+    subject: o.digest,
+    cause: err3
+  });
+}
+var VerifiedBlobStream;
+var init_blob_stream = __esm({
+  "src/registry/blob-stream.ts"() {
+    "use strict";
+    init_errors();
+    init_http();
+    init_rate_limit();
+    init_retry();
+    __name(openVerifiedBlob, "openVerifiedBlob");
+    __name(firstResponse, "firstResponse");
+    __name(finalError, "finalError");
+    VerifiedBlobStream = class extends Readable2 {
+      constructor(o, hash, first) {
+        super();
+        this.o = o;
+        this.hash = hash;
+        this.attach(first);
+      }
+      o;
+      hash;
+      static {
+        __name(this, "VerifiedBlobStream");
+      }
+      delivered = 0;
+      skip = 0;
+      rangeOk = false;
+      attempt = 1;
+      current;
+      slotReleased = false;
+      _read() {
+        if (this.current?.isPaused()) this.current.resume();
+      }
+      _destroy(err3, callback) {
+        this.current?.destroy();
+        this.current = void 0;
+        this.release();
+        callback(err3);
+      }
+      release() {
+        if (this.slotReleased) return;
+        this.slotReleased = true;
+        this.o.onClose?.();
+      }
+      attach({ res, status }) {
+        if (this.destroyed) {
+          res.destroy();
+          return;
+        }
+        if (status === 206) {
+          const start = /^bytes (\d+)-/.exec(header(res, "content-range") ?? "")?.[1];
+          if (start === void 0 || Number(start) !== this.delivered) {
+            res.destroy();
+            this.rangeOk = false;
+            this.fail(new TransientError(`the server resumed ${this.o.subject} at the wrong offset`));
+            return;
+          }
+          this.skip = 0;
+          this.rangeOk = true;
+        } else {
+          this.skip = this.delivered;
+          this.rangeOk = header(res, "accept-ranges")?.toLowerCase() === "bytes";
+        }
+        this.current = res;
+        let settled = false;
+        const settle = /* @__PURE__ */ __name((fn) => {
+          if (settled || this.current !== res) return;
+          settled = true;
+          fn();
+        }, "settle");
+        res.on("data", (chunk) => {
+          if (settled || this.current !== res) return;
+          let data = chunk;
+          if (this.skip > 0) {
+            const drop = Math.min(this.skip, data.length);
+            this.skip -= drop;
+            data = data.subarray(drop);
+            if (data.length === 0) return;
+          }
+          this.delivered += data.length;
+          if (this.o.size !== void 0 && this.o.size >= 0 && this.delivered > this.o.size) {
+            settle(() => this.destroy(this.sizeError("more")));
+            return;
+          }
+          this.hash.update(data);
+          this.o.onProgress?.(this.delivered, this.o.size);
+          if (!this.push(data)) res.pause();
+        });
+        res.on("end", () => settle(() => this.finish(header(res, "content-length") !== void 0)));
+        res.on("error", (err3) => settle(() => this.fail(err3)));
+        res.on("close", () => {
+          if (!res.complete)
+            settle(
+              () => this.fail(new TransientError(`connection closed early while fetching ${this.o.subject}`))
+            );
+        });
+      }
+      /** `framed`: the response declared its length, so a short body was sent as such, not cut off. */
+      finish(framed) {
+        this.current = void 0;
+        const short = this.o.size !== void 0 && this.o.size >= 0 && this.delivered < this.o.size;
+        if (short && framed && this.skip === 0) {
+          this.destroy(this.sizeError("fewer bytes"));
+          return;
+        }
+        if (this.skip > 0 || short) {
+          this.fail(new TransientError(`the transfer of ${this.o.subject} ended early`));
+          return;
+        }
+        const actual = `${this.o.digest.split(":")[0]}:${this.hash.digest("hex")}`;
+        if (actual !== this.o.digest) {
+          this.destroy(
+            new ImageChangelogError(
+              "DIGEST_MISMATCH",
+              `${this.o.subject}: the registry sent content with digest ${actual}`,
+              {
+                subject: this.o.digest,
+                hint: "the registry or a proxy served wrong content; nothing from it was used"
+              }
+            )
+          );
+          return;
+        }
+        this.release();
+        this.push(null);
+      }
+      sizeError(which) {
+        return new ImageChangelogError(
+          "SIZE_MISMATCH",
+          `${this.o.subject}: the registry sent ${which} than the ${this.o.size} bytes the manifest declares`,
+          {
+            subject: this.o.digest
+          }
+        );
+      }
+      fail(err3) {
+        this.current?.destroy();
+        this.current = void 0;
+        if (this.destroyed) return;
+        if (!isTransient(err3) || this.attempt >= this.o.retry.maxAttempts) {
+          this.destroy(finalError(this.o, err3, this.attempt));
+          return;
+        }
+        const delay = retryDelay(
+          this.o.retry,
+          this.attempt,
+          err3 instanceof TransientError ? err3.retryAfter : void 0
+        );
+        this.attempt++;
+        const offset = this.rangeOk ? this.delivered : 0;
+        sleepFor(this.o.retry, delay).then(() => this.destroyed ? void 0 : this.o.fetch(offset)).then(
+          (next) => {
+            if (next) this.attach(next);
+          },
+          (e) => this.fail(e)
+        );
+      }
+    };
+  }
+});
+
+// src/registry/credentials.ts
+import { spawn } from "node:child_process";
+import { readFile as readFile2 } from "node:fs/promises";
+function normalizeRegistryKey(key) {
+  const host = key.replace(/^[a-z]+:\/\//i, "").split("/")[0]?.toLowerCase() ?? "";
+  return isDockerHubHost(host) ? DOCKER_HUB_REGISTRY : host;
+}
+function helperServerUrl(registry) {
+  return registry === DOCKER_HUB_REGISTRY ? DOCKER_HUB_SERVER : registry;
+}
+function findByKey(map, registry) {
+  if (!map || typeof map !== "object") return void 0;
+  for (const [key, value2] of Object.entries(map)) {
+    if (normalizeRegistryKey(key) === registry) return value2;
+  }
+  return void 0;
+}
+function runProgram(program, args, stdin, options) {
+  return new Promise((resolve2, reject) => {
+    const child = spawn(program, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(
+        new ImageChangelogError(
+          "CREDENTIAL_HELPER_FAILED",
+          `${program} did not answer within ${options.timeoutMs} ms`,
+          { subject: program }
+        )
+      );
+    }, options.timeoutMs);
+    child.stdout.setEncoding("utf8").on("data", (d) => stdout += d.slice(0, 1 << 20));
+    child.stderr.setEncoding("utf8").on("data", (d) => stderr += d.slice(0, 1 << 16));
+    child.on("error", (err3) => {
+      clearTimeout(timer);
+      const missing = err3.code === "ENOENT";
+      reject(
+        new ImageChangelogError(
+          "CREDENTIAL_HELPER_FAILED",
+          missing ? `credential helper ${program} is not on the PATH` : `cannot run ${program}`,
+          {
+            subject: program,
+            cause: err3
+          }
+        )
+      );
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve2({ code, stdout, stderr });
+    });
+    child.stdin.on("error", () => void 0);
+    child.stdin.end(stdin);
+  });
+}
+var DOCKER_HUB_SERVER, HELPER_NAME, CredentialStore;
+var init_credentials = __esm({
+  "src/registry/credentials.ts"() {
+    "use strict";
+    init_errors();
+    init_reference();
+    DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
+    HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+    __name(normalizeRegistryKey, "normalizeRegistryKey");
+    __name(helperServerUrl, "helperServerUrl");
+    CredentialStore = class {
+      constructor(options = {}) {
+        this.options = options;
+        if (options.password) this.remember(options.password);
+        if (options.githubToken) this.remember(options.githubToken);
+      }
+      options;
+      static {
+        __name(this, "CredentialStore");
+      }
+      secrets = /* @__PURE__ */ new Set();
+      config;
+      cache = /* @__PURE__ */ new Map();
+      /** Every secret seen so far (passwords, tokens), for masking. */
+      collectSecrets() {
+        return [...this.secrets];
+      }
+      remember(secret) {
+        if (secret === "" || this.secrets.has(secret)) return;
+        this.secrets.add(secret);
+        this.options.onSecret?.(secret);
+      }
+      lookup(registry) {
+        const key = normalizeRegistryKey(registry);
+        let found = this.cache.get(key);
+        if (!found) {
+          found = this.find(key);
+          this.cache.set(key, found);
+        }
+        return found;
+      }
+      async find(registry) {
+        const o = this.options;
+        if (o.username !== void 0 && o.password !== void 0 && o.username !== "") {
+          const scope = o.explicitRegistries?.map(normalizeRegistryKey);
+          if (!scope || scope.includes(registry))
+            return { kind: "basic", username: o.username, password: o.password };
+        }
+        const config2 = await this.readConfig();
+        if (config2) {
+          const helper = config2.credHelpers?.[registry] ?? findByKey(config2.credHelpers, registry);
+          if (helper) return this.runHelper(helper, registry);
+          const auth = findByKey(config2.auths, registry);
+          if (config2.credsStore) {
+            const fromStore = await this.runHelper(config2.credsStore, registry);
+            if (fromStore) return fromStore;
+          }
+          if (auth) {
+            const cred = this.fromAuthEntry(auth, registry);
+            if (cred) return cred;
+          }
+        }
+        if (registry === "ghcr.io" && o.githubToken) {
+          return { kind: "basic", username: o.githubActor ?? "x-access-token", password: o.githubToken };
+        }
+        return void 0;
+      }
+      readConfig() {
+        this.config ??= (async () => {
+          const path = this.options.dockerConfigPath;
+          if (path === void 0) return void 0;
+          let text;
+          try {
+            text = await readFile2(path, "utf8");
+          } catch (err3) {
+            if (err3.code === "ENOENT") return void 0;
+            throw new ImageChangelogError("DOCKER_CONFIG_INVALID", `cannot read docker config ${path}`, {
+              subject: path,
+              cause: err3
+            });
+          }
+          try {
+            const parsed = JSON.parse(text);
+            if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+              throw new Error("not an object");
+            return parsed;
+          } catch {
+            throw new ImageChangelogError("DOCKER_CONFIG_INVALID", `docker config ${path} is not valid JSON`, {
+              subject: path
+            });
+          }
+        })();
+        return this.config;
+      }
+      fromAuthEntry(entry, registry) {
+        if (typeof entry.identitytoken === "string" && entry.identitytoken !== "") {
+          this.remember(entry.identitytoken);
+          return { kind: "identity-token", token: entry.identitytoken };
+        }
+        if (typeof entry.auth === "string" && entry.auth !== "") {
+          const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
+          const sep = decoded.indexOf(":");
+          if (sep <= 0) {
+            throw new ImageChangelogError(
+              "DOCKER_CONFIG_INVALID",
+              `the "auth" entry for ${registry} in the docker config is not base64 of user:password`,
+              {
+                subject: registry
+              }
+            );
+          }
+          const password = decoded.slice(sep + 1);
+          this.remember(entry.auth);
+          this.remember(password);
+          return { kind: "basic", username: decoded.slice(0, sep), password };
+        }
+        if (typeof entry.username === "string" && typeof entry.password === "string") {
+          this.remember(entry.password);
+          return { kind: "basic", username: entry.username, password: entry.password };
+        }
+        return void 0;
+      }
+      /** `docker-credential-NAME get` with the server URL on stdin; "not found" means no credentials. */
+      async runHelper(name, registry) {
+        if (!HELPER_NAME.test(name)) {
+          throw new ImageChangelogError(
+            "CREDENTIAL_HELPER_FAILED",
+            `invalid credential helper name "${name}" in the docker config`,
+            { subject: name }
+          );
+        }
+        const program = `docker-credential-${name}`;
+        const out = await runProgram(program, ["get"], helperServerUrl(registry), {
+          env: this.options.helperEnv,
+          timeoutMs: this.options.helperTimeoutMs ?? 1e4
+        });
+        if (out.code !== 0) {
+          if (/credentials not found/i.test(out.stdout + out.stderr)) return void 0;
+          throw new ImageChangelogError(
+            "CREDENTIAL_HELPER_FAILED",
+            `${program} failed for ${registry} (exit ${out.code ?? "signal"})`,
+            {
+              subject: program,
+              hint: out.stderr.trim().split("\n")[0]?.slice(0, 200)
+            }
+          );
+        }
+        let parsed;
+        try {
+          parsed = JSON.parse(out.stdout);
+        } catch {
+          throw new ImageChangelogError(
+            "CREDENTIAL_HELPER_FAILED",
+            `${program} printed something other than JSON for ${registry}`,
+            { subject: program }
+          );
+        }
+        if (typeof parsed.Secret !== "string" || parsed.Secret === "") return void 0;
+        this.remember(parsed.Secret);
+        if (parsed.Username === "<token>") return { kind: "identity-token", token: parsed.Secret };
+        return {
+          kind: "basic",
+          username: typeof parsed.Username === "string" ? parsed.Username : "",
+          password: parsed.Secret
+        };
+      }
+    };
+    __name(findByKey, "findByKey");
+    __name(runProgram, "runProgram");
+  }
+});
+
+// src/registry/link-header.ts
+function nextLink(link, current) {
+  if (!link) return void 0;
+  for (const part of link.split(/,(?=\s*<)/)) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (m && /\brel\s*=\s*"?next"?/i.test(m[2] ?? "")) {
+      try {
+        return new URL(m[1] ?? "", current);
+      } catch {
+        return void 0;
+      }
+    }
+  }
+  return void 0;
+}
+var init_link_header = __esm({
+  "src/registry/link-header.ts"() {
+    "use strict";
+    __name(nextLink, "nextLink");
+  }
+});
+
+// src/registry/client.ts
+import { createHash as createHash7 } from "node:crypto";
+async function errorDetail(r) {
+  try {
+    const body = await readBody(r.res, 64 * 1024, "error body");
+    const parsed = JSON.parse(body.toString("utf8"));
+    const code = parsed.errors?.[0]?.code;
+    if (typeof code === "string" && /^[A-Z_]{1,64}$/.test(code)) return ` (${code})`;
+  } catch {
+  }
+  return "";
+}
+function digestOf(bytes, like) {
+  const algorithm = like && /^(sha256|sha384|sha512):/.test(like) ? like.split(":")[0] : "sha256";
+  return `${algorithm}:${createHash7(algorithm).update(bytes).digest("hex")}`;
+}
+function tagListTooLarge(subject, what2) {
+  return new ImageChangelogError("RESPONSE_TOO_LARGE", `${subject} run to ${what2}; reading stopped`, {
+    subject,
+    hint: "name the previous image instead of previous: auto"
+  });
+}
+var MANIFEST_ACCEPT, SCHEMA1_TYPES, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_REQUEST_DEADLINE_MS, BLOB_DEADLINE_BASE_MS, BLOB_DEADLINE_MIN_BYTES_PER_SECOND, TAG_LIST_MAX_PAGES, TAG_LIST_MAX_PAGE_BYTES, TAG_LIST_MAX_BYTES, RegistryClient;
+var init_client = __esm({
+  "src/registry/client.ts"() {
+    "use strict";
+    init_read_capped();
+    init_errors();
+    init_media_types();
+    init_auth();
+    init_blob_stream();
+    init_credentials();
+    init_http();
+    init_limit();
+    init_reference();
+    init_retry();
+    init_link_header();
+    init_rate_limit();
+    MANIFEST_ACCEPT = ACCEPT_MANIFEST_TYPES.join(", ");
+    SCHEMA1_TYPES = /* @__PURE__ */ new Set([DOCKER_SCHEMA1_MANIFEST, DOCKER_SCHEMA1_SIGNED_MANIFEST]);
+    DEFAULT_IDLE_TIMEOUT_MS = 3e4;
+    DEFAULT_REQUEST_DEADLINE_MS = 12e4;
+    BLOB_DEADLINE_BASE_MS = 10 * 6e4;
+    BLOB_DEADLINE_MIN_BYTES_PER_SECOND = 256 * 1024;
+    TAG_LIST_MAX_PAGES = 100;
+    TAG_LIST_MAX_PAGE_BYTES = 4 * 1024 * 1024;
+    TAG_LIST_MAX_BYTES = 16 * 1024 * 1024;
+    RegistryClient = class {
+      constructor(options = {}) {
+        this.options = options;
+        const c = options.credentials;
+        this.credentials = c instanceof CredentialStore ? c : new CredentialStore(c ?? {});
+        this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+        this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+        this.requestDeadlineMs = options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
+        this.maxManifestBytes = options.maxManifestBytes ?? 4 * 1024 * 1024;
+        this.insecure = new Set((options.insecureRegistries ?? []).map((h) => h.toLowerCase()));
+        this.blobLimiter = new ConcurrencyLimiter(options.blobConcurrency ?? 4);
+      }
+      options;
+      static {
+        __name(this, "RegistryClient");
+      }
+      credentials;
+      retry;
+      idleTimeoutMs;
+      requestDeadlineMs;
+      maxManifestBytes;
+      insecure;
+      auths = /* @__PURE__ */ new Map();
+      blobLimiter;
+      /** Every secret used so far (passwords, tokens), for the adapter to mask. */
+      collectSecrets() {
+        return this.credentials.collectSecrets();
+      }
+      /** Plain HTTP is allowed for loopback hosts and the hosts listed as insecure. */
+      allowsPlainHttp(registry) {
+        return isLoopbackHost(hostnameOf(registry)) || this.insecure.has(registry.toLowerCase()) || this.insecure.has(hostnameOf(registry));
+      }
+      baseUrl(registry) {
+        return new URL(`${this.allowsPlainHttp(registry) ? "http" : "https"}://${registry}`);
+      }
+      http(req) {
+        const headers = {
+          "user-agent": this.options.userAgent ?? "image-changelog",
+          ...req.headers
+        };
+        return send({
+          ...req,
+          headers,
+          idleTimeoutMs: this.idleTimeoutMs,
+          deadlineMs: req.deadlineMs ?? this.requestDeadlineMs,
+          allowPlainHttp: /* @__PURE__ */ __name((host) => isLoopbackHost(host) || this.insecure.has(host.toLowerCase()), "allowPlainHttp"),
+          ...this.options.tls ? { tls: this.options.tls } : {}
+        });
+      }
+      auth(registry) {
+        let auth = this.auths.get(registry);
+        if (!auth) {
+          auth = new RegistryAuth({
+            registry,
+            baseUrl: this.baseUrl(registry),
+            credentials: this.credentials,
+            http: /* @__PURE__ */ __name((r) => this.http(r), "http"),
+            retry: this.retry
+          });
+          this.auths.set(registry, auth);
+        }
+        return auth;
+      }
+      /** A request to the registry's API with authentication; a 401 re-authenticates once (expired token). */
+      async authed(repo, url, headers, subject, deadlineMs) {
+        const auth = this.auth(repo.registry);
+        const scope = `repository:${repo.repository}:pull`;
+        let authorization = await auth.authorization(scope);
+        for (let tries = 0; ; tries++) {
+          const h = { ...headers };
+          if (authorization) h.authorization = authorization;
+          const res = await this.http({ url, headers: h, subject, ...deadlineMs ? { deadlineMs } : {} });
+          if (res.status !== 401 || tries > 0) return res;
+          res.res.resume();
+          const renewed = await auth.reauthenticate(scope, header(res.res, "www-authenticate"));
+          if (renewed === void 0) return res;
+          authorization = renewed;
+        }
+      }
+      /** Fetch a manifest or index by tag or digest; the bytes are verified against every digest known. */
+      async getManifest(ref2) {
+        const target = referenceTarget({ ...ref2, original: "" });
+        const subject = `manifest ${formatReference(ref2)}`;
+        assertRepositoryName(ref2);
+        if (!/^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/.test(target)) {
+          throw new ImageChangelogError("REFERENCE_INVALID", `invalid tag or digest "${target}"`, {
+            subject: target
+          });
+        }
+        const url = new URL(`/v2/${ref2.repository}/manifests/${target}`, this.baseUrl(ref2.registry));
+        const { bytes, sent, contentType } = await this.retrying(ref2.registry, subject, async () => {
+          const r = await this.authed(ref2, url, { accept: MANIFEST_ACCEPT }, subject);
+          if (r.status !== 200) await this.failForStatus(r, subject, ref2, "MANIFEST_NOT_FOUND");
+          const body = await readBody(r.res, this.maxManifestBytes, subject);
+          return {
+            bytes: body,
+            sent: header(r.res, "docker-content-digest"),
+            contentType: header(r.res, "content-type")
+          };
+        });
+        const digest = digestOf(bytes, ref2.digest ?? sent);
+        for (const expected of [ref2.digest, sent]) {
+          if (expected === void 0 || !isValidDigest(expected)) continue;
+          const actual = digestOf(bytes, expected);
+          if (actual !== expected) {
+            throw new ImageChangelogError(
+              "DIGEST_MISMATCH",
+              `${subject}: the registry sent content with digest ${actual}, expected ${expected}`,
+              {
+                subject: formatReference(ref2),
+                hint: "the registry or a proxy served wrong content; nothing from it was used"
+              }
+            );
+          }
+        }
+        let json;
+        try {
+          json = JSON.parse(bytes.toString("utf8"));
+        } catch {
+          throw new ImageChangelogError("MANIFEST_INVALID", `${subject} is not valid JSON`, {
+            subject: formatReference(ref2)
+          });
+        }
+        const declared = typeof json.mediaType === "string" ? json.mediaType : contentType?.split(";")[0]?.trim() ?? "";
+        if (json.schemaVersion === 1 || SCHEMA1_TYPES.has(declared)) {
+          throw new ImageChangelogError(
+            "MANIFEST_UNSUPPORTED",
+            `${subject} is a Docker schema 1 manifest, which is not supported`,
+            {
+              subject: formatReference(ref2),
+              hint: "push the image again with a current Docker or skopeo"
+            }
+          );
+        }
+        return { digest, mediaType: declared, bytes };
+      }
+      /** Stream a blob; the stream verifies the digest and retries/resumes as needed. Holds a download slot until it ends. */
+      async getBlob(repo, digest, options = {}) {
+        if (!isValidDigest(digest))
+          throw new ImageChangelogError("DIGEST_INVALID", `invalid blob digest "${digest}"`, { subject: digest });
+        assertRepositoryName(repo);
+        const release = await this.blobLimiter.acquire();
+        const subject = `blob ${digest} of ${repo.registry}/${repo.repository}`;
+        const url = new URL(`/v2/${repo.repository}/blobs/${digest}`, this.baseUrl(repo.registry));
+        return openVerifiedBlob({
+          digest,
+          subject,
+          registry: repo.registry,
+          retry: this.retry,
+          ...options.size !== void 0 ? { size: options.size } : {},
+          ...options.onProgress ? { onProgress: options.onProgress } : {},
+          onClose: release,
+          fetch: /* @__PURE__ */ __name(async (offset) => {
+            const headers = offset > 0 ? { range: `bytes=${offset}-` } : {};
+            const r = await this.authed(repo, url, headers, subject, this.blobDeadlineMs(options.size));
+            if (r.status !== 200 && r.status !== 206)
+              await this.failForStatus(r, subject, repo, "BLOB_NOT_FOUND");
+            return { res: r.res, status: r.status };
+          }, "fetch")
+        });
+      }
+      /** A small blob (a config) read whole, verified, at most `maxBytes`. */
+      async getBlobBytes(repo, digest, maxBytes, options = {}) {
+        if (options.size !== void 0 && options.size > maxBytes) {
+          throw new ImageChangelogError(
+            "RESPONSE_TOO_LARGE",
+            `blob ${digest} is ${options.size} bytes, over the ${maxBytes}-byte limit`,
+            { subject: digest }
+          );
+        }
+        const stream2 = await this.getBlob(repo, digest, options);
+        return readCapped2(
+          stream2,
+          maxBytes,
+          () => new ImageChangelogError("RESPONSE_TOO_LARGE", `blob ${digest} is over the ${maxBytes}-byte limit`, {
+            subject: digest
+          })
+        );
+      }
+      /**
+       * How long one blob request may take: BLOB_DEADLINE_BASE_MS plus the size at a slow but working
+       * rate (a 1 GB layer: 10 + 68 minutes), or an hour at that rate when the size is unknown.
+       */
+      blobDeadlineMs(size2) {
+        const bytes = size2 ?? 3600 * BLOB_DEADLINE_MIN_BYTES_PER_SECOND;
+        return BLOB_DEADLINE_BASE_MS + Math.ceil(bytes / BLOB_DEADLINE_MIN_BYTES_PER_SECOND * 1e3);
+      }
+      /**
+       * All tags of a repository, following `Link` pagination (`?n=&last=`), within TAG_LIST_MAX_PAGES
+       * pages of at most TAG_LIST_MAX_PAGE_BYTES and TAG_LIST_MAX_BYTES in all; past any, one error.
+       */
+      async listTags(repo, options = {}) {
+        assertRepositoryName(repo);
+        const base2 = this.baseUrl(repo.registry);
+        let url = new URL(`/v2/${repo.repository}/tags/list`, base2);
+        if (options.pageSize) url.searchParams.set("n", String(options.pageSize));
+        const tags = [];
+        const seen = /* @__PURE__ */ new Set();
+        const subject = `the tags of ${repo.registry}/${repo.repository}`;
+        const maxPages = options.maxPages ?? TAG_LIST_MAX_PAGES;
+        let total = 0;
+        for (let page = 0; url; page++) {
+          if (page >= maxPages) throw tagListTooLarge(subject, `more than ${maxPages} pages`);
+          const pageUrl = url;
+          seen.add(pageUrl.href);
+          const { body, link } = await this.retrying(repo.registry, subject, async () => {
+            const r = await this.authed(repo, pageUrl, { accept: "application/json" }, subject);
+            if (r.status !== 200) await this.failForStatus(r, subject, repo, "REPOSITORY_NOT_FOUND");
+            return { body: await readBody(r.res, TAG_LIST_MAX_PAGE_BYTES, subject), link: header(r.res, "link") };
+          });
+          total += body.length;
+          if (total > TAG_LIST_MAX_BYTES) throw tagListTooLarge(subject, `more than ${TAG_LIST_MAX_BYTES} bytes`);
+          let parsed;
+          try {
+            parsed = JSON.parse(body.toString("utf8"));
+          } catch {
+            throw new ImageChangelogError(
+              "REGISTRY_RESPONSE_INVALID",
+              `${subject}: the registry answered with invalid JSON`,
+              {
+                subject: repo.repository
+              }
+            );
+          }
+          if (Array.isArray(parsed.tags)) {
+            for (const t of parsed.tags) if (typeof t === "string") tags.push(t);
+          }
+          const next = nextLink(link, pageUrl);
+          url = next && next.origin === base2.origin && !seen.has(next.href) ? next : void 0;
+        }
+        return tags;
+      }
+      /** Retry transient failures; when they persist, one clear error naming the registry and what was fetched. */
+      async retrying(registry, subject, attempt) {
+        try {
+          return await withRetries(this.retry, attempt);
+        } catch (err3) {
+          if (err3 instanceof ImageChangelogError) throw err3;
+          const limited = finalRateLimit(err3, registry, subject);
+          if (limited) throw limited;
+          const code = err3.code;
+          const why = err3 instanceof TransientError ? err3.message : `${code ?? err3.message}`;
+          throw new ImageChangelogError(
+            code === "IDLE_TIMEOUT" ? "REGISTRY_TIMEOUT" : err3 instanceof TransientError && err3.status !== void 0 ? "REGISTRY_ERROR" : "REGISTRY_UNREACHABLE",
+            `cannot fetch ${subject} from ${registry}: ${why} (after ${this.retry.maxAttempts} attempts)`,
+            { subject: registry, cause: err3 }
+          );
+        }
+      }
+      async failForStatus(r, subject, repo, notFoundCode) {
+        const { status } = r;
+        if (status === 429) throw rateLimitFailure(r.res, repo.registry, subject, this.retry.maxRetryAfterMs);
+        if (isRetryableStatus(status)) {
+          r.res.resume();
+          throw new TransientError(
+            `${subject}: the registry answered ${status}`,
+            status,
+            header(r.res, "retry-after")
+          );
+        }
+        const detail = await errorDetail(r);
+        const where = `${repo.registry}/${repo.repository}`;
+        if (status === 404)
+          throw new ImageChangelogError(notFoundCode, `${subject} not found${detail}`, { subject: where });
+        if (status === 401 || status === 403) {
+          throw new ImageChangelogError(
+            "ACCESS_DENIED",
+            `${repo.registry} denied access to ${subject} (${status})${detail}`,
+            {
+              subject: where,
+              hint: "the repository may not exist, or it needs credentials (registry-username/registry-password, docker login)"
+            }
+          );
+        }
+        throw new ImageChangelogError("REGISTRY_ERROR", `${subject}: the registry answered ${status}${detail}`, {
+          subject: where
+        });
+      }
+    };
+    __name(errorDetail, "errorDetail");
+    __name(digestOf, "digestOf");
+    __name(tagListTooLarge, "tagListTooLarge");
+  }
+});
+
 // src/core/defaults.ts
 function diffOptions(options = {}) {
   return {
@@ -20663,18 +22801,20 @@ function diffOptions(options = {}) {
     depth: options.depth ?? DEFAULT_DEPTH
   };
 }
-var DEFAULT_DEPTH, DEFAULT_LIMITS, DEFAULT_DIFF_OPTIONS;
+var DEFAULT_DEPTH, DEFAULT_LIMITS, DEFAULT_REGISTRY_TIMEOUT_MS, DEFAULT_DIFF_OPTIONS;
 var init_defaults = __esm({
   "src/core/defaults.ts"() {
     "use strict";
     init_read_layer();
     init_registry();
+    init_client();
     DEFAULT_DEPTH = 2;
     DEFAULT_LIMITS = Object.freeze({
       maxLayerBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES,
       maxEntries: DEFAULT_MAX_ENTRIES,
       maxCaptureBytes: DEFAULT_MAX_CAPTURE_BYTES
     });
+    DEFAULT_REGISTRY_TIMEOUT_MS = DEFAULT_IDLE_TIMEOUT_MS;
     DEFAULT_DIFF_OPTIONS = Object.freeze({
       exclude: [],
       defaultExcludes: true,
@@ -20751,7 +22891,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit(node, visitor) {
+    function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -20760,10 +22900,10 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    __name(visit, "visit");
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
+    __name(visit2, "visit");
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
     function visit_(key, node, visitor, path) {
       const ctrl = callVisitor(key, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -20903,7 +23043,7 @@ var require_visit = __commonJS({
       }
     }
     __name(replaceNode, "replaceNode");
-    exports.visit = visit;
+    exports.visit = visit2;
     exports.visitAsync = visitAsync;
   }
 });
@@ -20913,7 +23053,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -21060,7 +23200,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit.visit(doc.contents, (_key, node) => {
+          visit2.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -21087,7 +23227,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -21099,7 +23239,7 @@ var require_anchors = __commonJS({
     __name(anchorIsValid, "anchorIsValid");
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit2.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -21273,8 +23413,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -21287,7 +23427,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -21316,7 +23456,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit.visit(doc, {
+          visit2.visit(doc, {
             Node: /* @__PURE__ */ __name((_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -21385,13 +23525,13 @@ var require_Alias = __commonJS({
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
       } else if (identity.isCollection(node)) {
-        let count2 = 0;
+        let count3 = 0;
         for (const item2 of node.items) {
           const c = getAliasCount(doc, item2, anchors2);
-          if (c > count2)
-            count2 = c;
+          if (c > count3)
+            count3 = c;
         }
-        return count2;
+        return count3;
       } else if (identity.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
@@ -21622,8 +23762,8 @@ var require_Collection = __commonJS({
         return this.items.every((node) => {
           if (!identity.isPair(node))
             return false;
-          const n2 = node.value;
-          return n2 == null || allowScalar && identity.isScalar(n2) && n2.value == null && !n2.commentBefore && !n2.comment && !n2.tag;
+          const n = node.value;
+          return n == null || allowScalar && identity.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
         });
       }
       /**
@@ -23104,18 +25244,18 @@ var require_stringifyNumber = __commonJS({
       const num = typeof value2 === "number" ? value2 : Number(value2);
       if (!isFinite(num))
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
-      let n2 = Object.is(value2, -0) ? "-0" : JSON.stringify(value2);
-      if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n2) && !n2.includes("e")) {
-        let i2 = n2.indexOf(".");
+      let n = Object.is(value2, -0) ? "-0" : JSON.stringify(value2);
+      if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
+        let i2 = n.indexOf(".");
         if (i2 < 0) {
-          i2 = n2.length;
-          n2 += ".";
+          i2 = n.length;
+          n += ".";
         }
-        let d = minFractionDigits - (n2.length - i2 - 1);
+        let d = minFractionDigits - (n.length - i2 - 1);
         while (d-- > 0)
-          n2 += "0";
+          n += "0";
       }
-      return n2;
+      return n;
     }
     __name(stringifyNumber, "stringifyNumber");
     exports.stringifyNumber = stringifyNumber;
@@ -23362,9 +25502,9 @@ var require_binary = __commonJS({
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n2 = Math.ceil(str2.length / lineWidth);
-          const lines3 = new Array(n2);
-          for (let i2 = 0, o = 0; i2 < n2; ++i2, o += lineWidth) {
+          const n = Math.ceil(str2.length / lineWidth);
+          const lines3 = new Array(n);
+          for (let i2 = 0, o = 0; i2 < n; ++i2, o += lineWidth) {
             lines3[i2] = str2.substr(o, lineWidth);
           }
           str2 = lines3.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
@@ -23642,11 +25782,11 @@ var require_int2 = __commonJS({
             str2 = `0x${str2}`;
             break;
         }
-        const n3 = BigInt(str2);
-        return sign2 === "-" ? BigInt(-1) * n3 : n3;
+        const n2 = BigInt(str2);
+        return sign2 === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n2 = parseInt(str2, radix);
-      return sign2 === "-" ? -1 * n2 : n2;
+      const n = parseInt(str2, radix);
+      return sign2 === "-" ? -1 * n : n;
     }
     __name(intResolve, "intResolve");
     function intStringify(node, radix, prefix) {
@@ -23800,16 +25940,16 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str2, asBigInt) {
       const sign2 = str2[0];
       const parts = sign2 === "-" || sign2 === "+" ? str2.substring(1) : str2;
-      const num = /* @__PURE__ */ __name((n2) => asBigInt ? BigInt(n2) : Number(n2), "num");
+      const num = /* @__PURE__ */ __name((n) => asBigInt ? BigInt(n) : Number(n), "num");
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign2 === "-" ? num(-1) * res : res;
     }
     __name(parseSexagesimal, "parseSexagesimal");
     function stringifySexagesimal(node) {
       let { value: value2 } = node;
-      let num = /* @__PURE__ */ __name((n2) => n2, "num");
+      let num = /* @__PURE__ */ __name((n) => n, "num");
       if (typeof value2 === "bigint")
-        num = /* @__PURE__ */ __name((n2) => BigInt(n2), "num");
+        num = /* @__PURE__ */ __name((n) => BigInt(n), "num");
       else if (isNaN(value2) || !isFinite(value2))
         return stringifyNumber.stringifyNumber(node);
       let sign2 = "";
@@ -23829,7 +25969,7 @@ var require_timestamp = __commonJS({
           parts.unshift(value2);
         }
       }
-      return sign2 + parts.map((n2) => String(n2).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign2 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     __name(stringifySexagesimal, "stringifySexagesimal");
     var intTime = {
@@ -24416,8 +26556,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -24504,12 +26644,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count2 = 1;
+        let count3 = 1;
         const end = error.linePos[1];
         if (end?.line === line && end.col > col) {
-          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count3 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count2);
+        const pointer = " ".repeat(ci) + "^".repeat(count3);
         error.message += `:
 
 ${lineStr}
@@ -25330,9 +27470,9 @@ var require_resolve_block_scalar = __commonJS({
         if (!chomp && (ch === "-" || ch === "+"))
           chomp = ch;
         else {
-          const n2 = Number(ch);
-          if (!indent && n2)
-            indent = n2;
+          const n = Number(ch);
+          if (!indent && n)
+            indent = n;
           else if (error === -1)
             error = offset + i2;
         }
@@ -26361,16 +28501,16 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit(cst, visitor) {
+    function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    __name(visit, "visit");
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path) => {
+    __name(visit2, "visit");
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    visit2.itemAtPath = (cst, path) => {
       let item2 = cst;
       for (const [field3, index] of path) {
         const tok = item2?.[field3];
@@ -26381,8 +28521,8 @@ var require_cst_visit = __commonJS({
       }
       return item2;
     };
-    visit.parentCollection = (cst, path) => {
-      const parent = visit.itemAtPath(cst, path.slice(0, -1));
+    visit2.parentCollection = (cst, path) => {
+      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
       const field3 = path[path.length - 1][0];
       const coll = parent?.[field3];
       if (coll && "items" in coll)
@@ -26414,7 +28554,7 @@ var require_cst_visit = __commonJS({
       return typeof ctrl === "function" ? ctrl(item2, path) : ctrl;
     }
     __name(_visit, "_visit");
-    exports.visit = visit;
+    exports.visit = visit2;
   }
 });
 
@@ -26591,8 +28731,8 @@ var require_lexer = __commonJS({
           return this.buffer[i2 + 1] === "\n";
         return false;
       }
-      charAt(n2) {
-        return this.buffer[this.pos + n2];
+      charAt(n) {
+        return this.buffer[this.pos + n];
       }
       continueScalar(offset) {
         let ch = this.buffer[offset];
@@ -26626,8 +28766,8 @@ var require_lexer = __commonJS({
           end -= 1;
         return this.buffer.substring(this.pos, end);
       }
-      hasChars(n2) {
-        return this.pos + n2 <= this.buffer.length;
+      hasChars(n) {
+        return this.pos + n <= this.buffer.length;
       }
       setNext(state2) {
         this.buffer = this.buffer.substring(this.pos);
@@ -26636,8 +28776,8 @@ var require_lexer = __commonJS({
         this.next = state2;
         return null;
       }
-      peek(n2) {
-        return this.buffer.substr(this.pos, n2);
+      peek(n) {
+        return this.buffer.substr(this.pos, n);
       }
       *parseNext(next) {
         switch (next) {
@@ -26686,8 +28826,8 @@ var require_lexer = __commonJS({
             else
               break;
           }
-          const n2 = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
-          yield* this.pushCount(line.length - n2);
+          const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
+          yield* this.pushCount(line.length - n);
           this.pushNewline();
           return "stream";
         }
@@ -26725,9 +28865,9 @@ var require_lexer = __commonJS({
         if (!ch1 && !this.atEnd)
           return this.setNext("block-start");
         if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty(ch1)) {
-          const n2 = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
+          const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
           this.indentNext = this.indentValue + 1;
-          this.indentValue += n2;
+          this.indentValue += n;
           return "block-start";
         }
         return "doc";
@@ -26737,10 +28877,10 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("doc");
-        let n2 = yield* this.pushIndicators();
-        switch (line[n2]) {
+        let n = yield* this.pushIndicators();
+        switch (line[n]) {
           case "#":
-            yield* this.pushCount(line.length - n2);
+            yield* this.pushCount(line.length - n);
           // fallthrough
           case void 0:
             yield* this.pushNewline();
@@ -26763,9 +28903,9 @@ var require_lexer = __commonJS({
             return yield* this.parseQuotedScalar();
           case "|":
           case ">":
-            n2 += yield* this.parseBlockScalarHeader();
-            n2 += yield* this.pushSpaces(true);
-            yield* this.pushCount(line.length - n2);
+            n += yield* this.parseBlockScalarHeader();
+            n += yield* this.pushSpaces(true);
+            yield* this.pushCount(line.length - n);
             yield* this.pushNewline();
             return yield* this.parseBlockScalar();
           default:
@@ -26796,18 +28936,18 @@ var require_lexer = __commonJS({
             return yield* this.parseLineStart();
           }
         }
-        let n2 = 0;
-        while (line[n2] === ",") {
-          n2 += yield* this.pushCount(1);
-          n2 += yield* this.pushSpaces(true);
+        let n = 0;
+        while (line[n] === ",") {
+          n += yield* this.pushCount(1);
+          n += yield* this.pushSpaces(true);
           this.flowKey = false;
         }
-        n2 += yield* this.pushIndicators();
-        switch (line[n2]) {
+        n += yield* this.pushIndicators();
+        switch (line[n]) {
           case void 0:
             return "flow";
           case "#":
-            yield* this.pushCount(line.length - n2);
+            yield* this.pushCount(line.length - n);
             return "flow";
           case "{":
           case "[":
@@ -26851,10 +28991,10 @@ var require_lexer = __commonJS({
             end = this.buffer.indexOf("'", end + 2);
         } else {
           while (end !== -1) {
-            let n2 = 0;
-            while (this.buffer[end - 1 - n2] === "\\")
-              n2 += 1;
-            if (n2 % 2 === 0)
+            let n = 0;
+            while (this.buffer[end - 1 - n] === "\\")
+              n += 1;
+            if (n % 2 === 0)
               break;
             end = this.buffer.indexOf('"', end + 1);
           }
@@ -27008,11 +29148,11 @@ var require_lexer = __commonJS({
         yield* this.pushToIndex(end + 1, true);
         return inFlow ? "flow" : "doc";
       }
-      *pushCount(n2) {
-        if (n2 > 0) {
-          yield this.buffer.substr(this.pos, n2);
-          this.pos += n2;
-          return n2;
+      *pushCount(n) {
+        if (n > 0) {
+          yield this.buffer.substr(this.pos, n);
+          this.pos += n;
+          return n;
         }
         return 0;
       }
@@ -27027,16 +29167,16 @@ var require_lexer = __commonJS({
         return 0;
       }
       *pushIndicators() {
-        let n2 = 0;
+        let n = 0;
         loop: while (true) {
           switch (this.charAt(0)) {
             case "!":
-              n2 += yield* this.pushTag();
-              n2 += yield* this.pushSpaces(true);
+              n += yield* this.pushTag();
+              n += yield* this.pushSpaces(true);
               continue loop;
             case "&":
-              n2 += yield* this.pushUntil(isNotAnchorChar);
-              n2 += yield* this.pushSpaces(true);
+              n += yield* this.pushUntil(isNotAnchorChar);
+              n += yield* this.pushSpaces(true);
               continue loop;
             case "-":
             // this is an error
@@ -27050,15 +29190,15 @@ var require_lexer = __commonJS({
                   this.indentNext = this.indentValue + 1;
                 else if (this.flowKey)
                   this.flowKey = false;
-                n2 += yield* this.pushCount(1);
-                n2 += yield* this.pushSpaces(true);
+                n += yield* this.pushCount(1);
+                n += yield* this.pushSpaces(true);
                 continue loop;
               }
             }
           }
           break loop;
         }
-        return n2;
+        return n;
       }
       *pushTag() {
         if (this.charAt(1) === "<") {
@@ -27096,12 +29236,12 @@ var require_lexer = __commonJS({
         do {
           ch = this.buffer[++i2];
         } while (ch === " " || allowTabs && ch === "	");
-        const n2 = i2 - this.pos;
-        if (n2 > 0) {
-          yield this.buffer.substr(this.pos, n2);
+        const n = i2 - this.pos;
+        if (n > 0) {
+          yield this.buffer.substr(this.pos, n);
           this.pos = i2;
         }
-        return n2;
+        return n;
       }
       *pushUntil(test) {
         let i2 = this.pos;
@@ -27389,8 +29529,8 @@ var require_parser = __commonJS({
         }
         yield* this.pop();
       }
-      peek(n2) {
-        return this.stack[this.stack.length - n2];
+      peek(n) {
+        return this.stack[this.stack.length - n];
       }
       *pop(error) {
         const token = error ?? this.stack.pop();
@@ -28044,14 +30184,14 @@ var require_public_api = __commonJS({
     var identity = require_identity();
     var lineCounter = require_line_counter();
     var parser = require_parser();
-    function parseOptions(options) {
+    function parseOptions2(options) {
       const prettyErrors = options.prettyErrors !== false;
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    __name(parseOptions, "parseOptions");
+    __name(parseOptions2, "parseOptions");
     function parseAllDocuments(source, options = {}) {
-      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
+      const { lineCounter: lineCounter2, prettyErrors } = parseOptions2(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
       const docs = Array.from(composer$1.compose(parser$1.parse(source)));
@@ -28066,7 +30206,7 @@ var require_public_api = __commonJS({
     }
     __name(parseAllDocuments, "parseAllDocuments");
     function parseDocument2(source, options = {}) {
-      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
+      const { lineCounter: lineCounter2, prettyErrors } = parseOptions2(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
       let doc = null;
@@ -28085,7 +30225,7 @@ var require_public_api = __commonJS({
       return doc;
     }
     __name(parseDocument2, "parseDocument");
-    function parse4(src, reviver, options) {
+    function parse3(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -28104,7 +30244,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    __name(parse4, "parse");
+    __name(parse3, "parse");
     function stringify(value2, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
@@ -28128,7 +30268,7 @@ var require_public_api = __commonJS({
       return new Document.Document(value2, _replacer, options).toString(options);
     }
     __name(stringify, "stringify");
-    exports.parse = parse4;
+    exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
@@ -28154,7 +30294,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit = require_visit();
+    var visit2 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -28182,8 +30322,41 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit.visit;
-    exports.visitAsync = visit.visitAsync;
+    exports.visit = visit2.visit;
+    exports.visitAsync = visit2.visitAsync;
+  }
+});
+
+// src/util/closest-name.ts
+function closestName(word, candidates) {
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = candidate.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : void 0;
+}
+function editDistance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i2 = 1; i2 <= a.length; i2++) {
+    const row = [i2];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i2 - 1] === b[j - 1] ? 0 : 1;
+      row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost));
+    }
+    previous = row;
+  }
+  return previous[b.length];
+}
+var init_closest_name = __esm({
+  "src/util/closest-name.ts"() {
+    "use strict";
+    __name(closestName, "closestName");
+    __name(editDistance, "editDistance");
   }
 });
 
@@ -28196,7 +30369,7 @@ function got(node) {
   if ((0, import_yaml.isScalar)(node)) {
     if (node.value === null) return " (got nothing)";
     const value2 = node.value;
-    if (typeof value2 === "string") return ` (got ${JSON.stringify(value2)})`;
+    if (typeof value2 === "string") return ` (got ${quoted(value2)})`;
     if (typeof value2 === "number" || typeof value2 === "boolean") return ` (got ${String(value2)})`;
     return "";
   }
@@ -28204,13 +30377,17 @@ function got(node) {
   if ((0, import_yaml.isSeq)(node)) return " (got a list)";
   return "";
 }
-var import_yaml, YamlReader;
+function quoted(value2) {
+  if (value2.length <= MAX_QUOTED) return JSON.stringify(value2);
+  return `${JSON.stringify(value2.slice(0, MAX_QUOTED))}... (${value2.length - MAX_QUOTED} more characters)`;
+}
+var import_yaml, YamlReader, MAX_QUOTED;
 var init_yaml_reader = __esm({
   "src/policy/yaml-reader.ts"() {
     "use strict";
     import_yaml = __toESM(require_dist(), 1);
     init_errors();
-    init_values();
+    init_closest_name();
     YamlReader = class {
       constructor(source, doc, lines3) {
         this.source = source;
@@ -28235,9 +30412,29 @@ var init_yaml_reader = __esm({
       fail(node, message) {
         throw policyError(this.source, this.at(node), message);
       }
-      /** Aliases (`*anchor`) read as the node they point to. */
+      targets;
+      /**
+       * Aliases (`*anchor`) read as the node they point to: the last node before the alias with that
+       * anchor. Found in one pass over the document, kept for every alias: the library's `resolve(doc)`
+       * walks the whole document for each alias (a 160 KB policy of aliases took 81 s). How far aliases
+       * may expand is bounded before reading, by the library's own alias-count guard (parse.ts).
+       */
       resolve(node) {
-        return node !== null && (0, import_yaml.isAlias)(node) ? node.resolve(this.doc) ?? null : node;
+        if (node === null || !(0, import_yaml.isAlias)(node)) return node;
+        if (this.targets === void 0) {
+          const targets = /* @__PURE__ */ new Map();
+          const anchors = /* @__PURE__ */ new Map();
+          (0, import_yaml.visit)(this.doc, {
+            Node: /* @__PURE__ */ __name((_key, n) => {
+              if ((0, import_yaml.isAlias)(n)) {
+                const target = anchors.get(n.source);
+                if (target !== void 0) targets.set(n, target);
+              } else if (n.anchor !== void 0) anchors.set(n.anchor, n);
+            }, "Node")
+          });
+          this.targets = targets;
+        }
+        return this.targets.get(node) ?? null;
       }
       /** The entries of a mapping, after checking every key is one of `known`. */
       entries(node, what2, known, where = node) {
@@ -28310,17 +30507,19 @@ var init_yaml_reader = __esm({
         return [read(node, what2)];
       }
       /** A string (or number, for sizes) checked by a value parser. */
-      parsed(node, what2, parse4) {
+      parsed(node, what2, parse3) {
         const value2 = node !== null && (0, import_yaml.isScalar)(node) ? node.value : void 0;
         if (typeof value2 !== "string" && typeof value2 !== "number")
           this.fail(node, `${what2} must be a string${got(node)}`);
-        const result = parse4(String(value2));
+        const result = parse3(String(value2));
         if (!result.ok) this.fail(node, `${what2} must be ${result.expected}${got(node)}`);
         return result.value;
       }
     };
     __name(policyError, "policyError");
     __name(got, "got");
+    MAX_QUOTED = 120;
+    __name(quoted, "quoted");
   }
 });
 
@@ -28345,6 +30544,13 @@ function parsePolicyDocument(text, source) {
     const what2 = syntax.code === "DUPLICATE_KEY" ? "this key appears twice in the same mapping" : `YAML syntax error: ${syntax.message}`;
     throw policyError(source, r.atOffset(syntax.pos[0]), what2);
   }
+  try {
+    doc.toJS({ maxAliasCount: MAX_POLICY_ALIAS_COUNT });
+  } catch (err3) {
+    if (!(err3 instanceof ReferenceError)) throw err3;
+    const why = /excessive alias count/i.test(err3.message) ? `too many aliases: they expand to more than ${MAX_POLICY_ALIAS_COUNT} nodes; write the values out` : `YAML alias error: ${err3.message}`;
+    throw policyError(source, r.atOffset(0), why);
+  }
   const root = doc.contents;
   if (root === null)
     throw policyError(source, r.atOffset(0), 'the policy is empty; expected a mapping with "rules"');
@@ -28355,8 +30561,8 @@ function parsePolicyDocument(text, source) {
     else if (e.key === "extends") {
       policy.extends = r.oneOf(value2, '"extends"', EXTENDABLE);
       policy.extendsAt = r.at(value2);
-    } else if (e.key === "rules") policy.rules = r.items(value2, '"rules"').map((n2, i2) => readRule(r, n2, i2));
-    else policy.allow = r.items(value2, '"allow"').map((n2, i2) => readAllowance(r, n2, i2));
+    } else if (e.key === "rules") policy.rules = r.items(value2, '"rules"').map((n, i2) => readRule(r, n, i2));
+    else policy.allow = r.items(value2, '"allow"').map((n, i2) => readAllowance(r, n, i2));
   }
   const seen = /* @__PURE__ */ new Map();
   for (const rule of policy.rules) {
@@ -28475,7 +30681,7 @@ function readAllowance(r, node, index) {
   }
   return allowance;
 }
-var import_yaml2, RULE_ACTIONS, PACKAGE_CHANGES, FILE_CHANGES, BUMPS, SUBJECT_BLOCKS, EXTENDABLE, bool, globs, oneOrMore, size, PACKAGE_FIELDS, FILE_FIELDS, SECRET_FIELDS, SIZE_GROWTH_FIELDS, IMAGE_FIELDS, RULE_KEYS, ALLOW_KEYS, TOP_KEYS, POLICY_KEYS;
+var import_yaml2, RULE_ACTIONS, PACKAGE_CHANGES, FILE_CHANGES, BUMPS, SUBJECT_BLOCKS, EXTENDABLE, bool, globs, oneOrMore, size, PACKAGE_FIELDS, FILE_FIELDS, SECRET_FIELDS, SIZE_GROWTH_FIELDS, IMAGE_FIELDS, RULE_KEYS, ALLOW_KEYS, TOP_KEYS, POLICY_KEYS, MAX_POLICY_ALIAS_COUNT;
 var init_parse = __esm({
   "src/policy/parse.ts"() {
     "use strict";
@@ -28508,24 +30714,24 @@ var init_parse = __esm({
       "image"
     ];
     EXTENDABLE = ["recommended"];
-    bool = /* @__PURE__ */ __name((r, n2, w) => r.boolean(n2, w), "bool");
-    globs = /* @__PURE__ */ __name((leadingSlash) => (r, n2, w) => r.list(n2, w, (item2, what2) => {
+    bool = /* @__PURE__ */ __name((r, n, w) => r.boolean(n, w), "bool");
+    globs = /* @__PURE__ */ __name((leadingSlash) => (r, n, w) => r.list(n, w, (item2, what2) => {
       const glob = r.parsed(item2, what2, parseGlob);
       return leadingSlash === "strip" ? glob.replace(/^\/+/, "") : glob;
     }), "globs");
-    oneOrMore = /* @__PURE__ */ __name((values) => (r, n2, w) => r.list(n2, w, (item2, what2) => r.oneOf(item2, what2, values)), "oneOrMore");
-    size = /* @__PURE__ */ __name((r, n2, w) => r.parsed(n2, w, parseSize), "size");
+    oneOrMore = /* @__PURE__ */ __name((values) => (r, n, w) => r.list(n, w, (item2, what2) => r.oneOf(item2, what2, values)), "oneOrMore");
+    size = /* @__PURE__ */ __name((r, n, w) => r.parsed(n, w, parseSize), "size");
     PACKAGE_FIELDS = {
       name: globs("keep"),
       ecosystem: oneOrMore(ECOSYSTEMS),
       change: oneOrMore(PACKAGE_CHANGES),
       bump: oneOrMore(BUMPS),
-      version: /* @__PURE__ */ __name((r, n2, w) => {
-        const text = r.string(n2, w);
+      version: /* @__PURE__ */ __name((r, n, w) => {
+        const text = r.string(n, w);
         const constraint = parseVersionConstraint(text);
         if (constraint === void 0)
           return r.fail(
-            n2,
+            n,
             `${w} must be a version constraint like "<1.2", ">=1:2.0-1, <2" or (npm) "^1.2" (got ${JSON.stringify(text)})`
           );
         return constraint;
@@ -28547,7 +30753,7 @@ var init_parse = __esm({
       maxSize: size,
       ownerRoot: bool,
       modifiedAfterInstall: bool,
-      sizeGrowthFactor: /* @__PURE__ */ __name((r, n2, w) => r.number(n2, w, "positive"), "sizeGrowthFactor")
+      sizeGrowthFactor: /* @__PURE__ */ __name((r, n, w) => r.number(n, w, "positive"), "sizeGrowthFactor")
     };
     SECRET_FIELDS = {
       kinds: oneOrMore(SECRET_KINDS),
@@ -28555,7 +30761,7 @@ var init_parse = __esm({
       nonPackaged: bool
     };
     SIZE_GROWTH_FIELDS = {
-      percent: /* @__PURE__ */ __name((r, n2, w) => r.number(n2, w, "positive"), "percent"),
+      percent: /* @__PURE__ */ __name((r, n, w) => r.number(n, w, "positive"), "percent"),
       bytes: size
     };
     IMAGE_FIELDS = {
@@ -28563,15 +30769,15 @@ var init_parse = __esm({
       switchedToRoot: bool,
       newPorts: bool,
       secretEnv: bool,
-      sizeGrowth: /* @__PURE__ */ __name((r, n2, w) => {
-        const growth = readFields(r, n2, `"${w}"`, SIZE_GROWTH_FIELDS);
-        if (Object.keys(growth).length === 0) r.fail(n2, `${w} needs "percent", "bytes" or both`);
+      sizeGrowth: /* @__PURE__ */ __name((r, n, w) => {
+        const growth = readFields(r, n, `"${w}"`, SIZE_GROWTH_FIELDS);
+        if (Object.keys(growth).length === 0) r.fail(n, `${w} needs "percent", "bytes" or both`);
         return growth;
       }, "sizeGrowth"),
-      maxLayers: /* @__PURE__ */ __name((r, n2, w) => r.number(n2, w, "whole"), "maxLayers"),
+      maxLayers: /* @__PURE__ */ __name((r, n, w) => r.number(n, w, "whole"), "maxLayers"),
       osChanged: bool,
       osVersionDecreased: bool,
-      requiredLabels: /* @__PURE__ */ __name((r, n2, w) => r.list(n2, w, (item2, what2) => r.string(item2, what2)), "requiredLabels"),
+      requiredLabels: /* @__PURE__ */ __name((r, n, w) => r.list(n, w, (item2, what2) => r.string(item2, what2)), "requiredLabels"),
       capabilityAdded: bool,
       usersAdded: bool,
       usersRemoved: bool,
@@ -28594,6 +30800,7 @@ var init_parse = __esm({
     };
     __name(readFields, "readFields");
     __name(valueNode, "valueNode");
+    MAX_POLICY_ALIAS_COUNT = 100;
     __name(parsePolicyDocument, "parsePolicyDocument");
     __name(readRule, "readRule");
     __name(readSubject, "readSubject");
@@ -28705,7 +30912,7 @@ function kindArticle(rule) {
 var init_resolve2 = __esm({
   "src/policy/resolve.ts"() {
     "use strict";
-    init_values();
+    init_closest_name();
     init_yaml_reader();
     __name(resolvePolicy, "resolvePolicy");
     __name(newRule, "newRule");
@@ -28884,13 +31091,13 @@ var init_load = __esm({
 });
 
 // src/core/policy-choice.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 async function loadPolicy(choice) {
   if (choice === "recommended") return RECOMMENDED_POLICY;
   const name = choice.name ?? choice.path;
   let text;
   try {
-    text = await readFile2(choice.path, "utf8");
+    text = await readFile3(choice.path, "utf8");
   } catch {
     const where = name === choice.path ? "" : ` (looked at ${choice.path})`;
     throw new ImageChangelogError("POLICY_NOT_FOUND", `cannot read policy file ${name}${where}`, {
@@ -28907,1345 +31114,6 @@ var init_policy_choice = __esm({
     init_load();
     init_recommended();
     __name(loadPolicy, "loadPolicy");
-  }
-});
-
-// src/util/read-capped.ts
-async function readCapped2(stream2, maxBytes, tooLarge2) {
-  const chunks = [];
-  let total = 0;
-  for await (const chunk of stream2) {
-    const buf = chunk;
-    total += buf.length;
-    if (total > maxBytes) {
-      stream2.destroy();
-      throw tooLarge2();
-    }
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks, total);
-}
-var init_read_capped = __esm({
-  "src/util/read-capped.ts"() {
-    "use strict";
-    __name(readCapped2, "readCapped");
-  }
-});
-
-// src/registry/retry.ts
-function isRetryableStatus(status) {
-  return status === 408 || status === 429 || status >= 500 && status !== 501 && status !== 505;
-}
-function isTransient(err3) {
-  if (err3 instanceof TransientError) return true;
-  if (!(err3 instanceof Error)) return false;
-  const code = err3.code;
-  if (code !== void 0 && NETWORK_CODES.has(code)) return true;
-  return err3.message === "aborted" || err3.message === "socket hang up";
-}
-function parseRetryAfter(value2, now = Date.now()) {
-  if (value2 === void 0) return void 0;
-  const trimmed = value2.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1e3;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
-}
-function retryDelay(policy, attempt, retryAfter) {
-  const asked = parseRetryAfter(retryAfter);
-  if (asked !== void 0) return Math.min(asked, policy.maxRetryAfterMs);
-  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  const random = policy.random ?? Math.random;
-  return Math.round(exp * (0.5 + random() * 0.5));
-}
-function sleepFor(policy, ms) {
-  if (policy.sleep) return policy.sleep(ms);
-  return new Promise((resolve2) => setTimeout(resolve2, ms));
-}
-async function withRetries(policy, attempt) {
-  for (let n2 = 1; ; n2++) {
-    try {
-      return await attempt(n2);
-    } catch (err3) {
-      if (!isTransient(err3) || n2 >= policy.maxAttempts) throw err3;
-      await sleepFor(
-        policy,
-        retryDelay(policy, n2, err3 instanceof TransientError ? err3.retryAfter : void 0)
-      );
-    }
-  }
-}
-var DEFAULT_RETRY_POLICY, TransientError, NETWORK_CODES;
-var init_retry = __esm({
-  "src/registry/retry.ts"() {
-    "use strict";
-    DEFAULT_RETRY_POLICY = {
-      maxAttempts: 5,
-      baseDelayMs: 500,
-      maxDelayMs: 1e4,
-      maxRetryAfterMs: 3e4
-    };
-    TransientError = class extends Error {
-      constructor(message, status, retryAfter, options) {
-        super(message, options);
-        this.status = status;
-        this.retryAfter = retryAfter;
-      }
-      status;
-      retryAfter;
-      static {
-        __name(this, "TransientError");
-      }
-      name = "TransientError";
-    };
-    NETWORK_CODES = /* @__PURE__ */ new Set([
-      "ECONNRESET",
-      "ECONNREFUSED",
-      "ECONNABORTED",
-      "EPIPE",
-      "ETIMEDOUT",
-      "EAI_AGAIN",
-      "ENETUNREACH",
-      "EHOSTUNREACH",
-      "ERR_STREAM_PREMATURE_CLOSE",
-      "UND_ERR_SOCKET",
-      "IDLE_TIMEOUT"
-    ]);
-    __name(isRetryableStatus, "isRetryableStatus");
-    __name(isTransient, "isTransient");
-    __name(parseRetryAfter, "parseRetryAfter");
-    __name(retryDelay, "retryDelay");
-    __name(sleepFor, "sleepFor");
-    __name(withRetries, "withRetries");
-  }
-});
-
-// src/registry/http.ts
-import http from "node:http";
-import https from "node:https";
-import { isIP } from "node:net";
-function isLoopbackHost(hostname) {
-  const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (h === "localhost" || h.endsWith(".localhost")) return true;
-  if (isIP(h) === 4) return h.startsWith("127.");
-  if (h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
-  const mapped = /^::ffff:(127\.\d+\.\d+\.\d+)$/.exec(h);
-  return mapped !== null;
-}
-function header(res, name) {
-  const v = res.headers[name.toLowerCase()];
-  return Array.isArray(v) ? v.join(", ") : v;
-}
-function watchIdle(res, ms, subject) {
-  let timer;
-  const stop = /* @__PURE__ */ __name(() => {
-    if (timer) clearTimeout(timer);
-    timer = void 0;
-  }, "stop");
-  const arm = /* @__PURE__ */ __name(() => {
-    stop();
-    timer = setTimeout(() => {
-      if (res.isPaused() || res.readableLength >= res.readableHighWaterMark) return arm();
-      res.destroy(idleError(ms, subject));
-    }, ms);
-    timer.unref();
-  }, "arm");
-  const push = res.push.bind(res);
-  res.push = (chunk, encoding) => {
-    if (chunk === null) stop();
-    else arm();
-    return push(chunk, encoding);
-  };
-  res.once("end", stop);
-  res.once("close", stop);
-  res.once("error", stop);
-  arm();
-}
-function idleError(ms, subject) {
-  const err3 = new TransientError(`no data for ${Math.round(ms / 1e3)}s while fetching ${subject}`);
-  err3.code = "IDLE_TIMEOUT";
-  return err3;
-}
-function sendOnce(req) {
-  const { url } = req;
-  if (url.protocol === "http:" && !req.allowPlainHttp(url.hostname)) {
-    return Promise.reject(
-      new ImageChangelogError("INSECURE_REGISTRY", `refusing plain HTTP to ${url.host} for ${req.subject}`, {
-        subject: url.host,
-        hint: "plain HTTP is only used for loopback hosts or hosts listed as insecure registries"
-      })
-    );
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    return Promise.reject(
-      new ImageChangelogError("URL_UNSUPPORTED", `unsupported URL scheme ${url.protocol} for ${req.subject}`)
-    );
-  }
-  const lib = url.protocol === "https:" ? https : http;
-  return new Promise((resolve2, reject) => {
-    const headers = { ...req.headers };
-    if (req.body !== void 0) headers["content-length"] = String(Buffer.byteLength(req.body));
-    const options = { method: req.method ?? "GET", headers, ...req.tls ?? {} };
-    const cr = lib.request(url, options, (res) => {
-      clearTimeout(headTimer);
-      watchIdle(res, req.idleTimeoutMs, req.subject);
-      resolve2(res);
-    });
-    const headTimer = setTimeout(
-      () => cr.destroy(idleError(req.idleTimeoutMs, req.subject)),
-      req.idleTimeoutMs
-    );
-    headTimer.unref();
-    cr.on("error", (err3) => {
-      clearTimeout(headTimer);
-      reject(err3);
-    });
-    cr.end(req.body);
-  });
-}
-async function send(req) {
-  let current = req;
-  const origin3 = req.url.origin;
-  for (let hop = 0; ; hop++) {
-    const res = await sendOnce(current);
-    const status = res.statusCode ?? 0;
-    const location = header(res, "location");
-    if (![301, 302, 303, 307, 308].includes(status) || location === void 0) {
-      return { res, status, url: current.url };
-    }
-    res.resume();
-    if (hop >= MAX_REDIRECTS) {
-      throw new ImageChangelogError(
-        "TOO_MANY_REDIRECTS",
-        `more than ${MAX_REDIRECTS} redirects while fetching ${req.subject}`
-      );
-    }
-    const next = new URL(location, current.url);
-    if (current.url.protocol === "https:" && next.protocol === "http:" && !req.allowPlainHttp(next.hostname)) {
-      throw new ImageChangelogError(
-        "INSECURE_REDIRECT",
-        `refusing a redirect from HTTPS to plain HTTP (${next.host}) for ${req.subject}`,
-        {
-          subject: next.host
-        }
-      );
-    }
-    const headers = { ...current.headers };
-    if (next.origin !== origin3) {
-      delete headers.authorization;
-      delete headers.Authorization;
-    }
-    const method = status === 303 ? "GET" : current.method ?? "GET";
-    current = { ...current, url: next, headers, method };
-    if (method === "GET") delete current.body;
-  }
-}
-async function readBody(res, maxBytes, subject) {
-  const declared = Number(header(res, "content-length") ?? NaN);
-  if (declared > maxBytes) {
-    res.destroy();
-    throw tooLarge(subject, maxBytes);
-  }
-  return readCapped2(res, maxBytes, () => tooLarge(subject, maxBytes));
-}
-function tooLarge(subject, maxBytes) {
-  return new ImageChangelogError(
-    "RESPONSE_TOO_LARGE",
-    `${subject} is larger than the ${maxBytes}-byte limit`,
-    {
-      subject
-    }
-  );
-}
-var MAX_REDIRECTS;
-var init_http = __esm({
-  "src/registry/http.ts"() {
-    "use strict";
-    init_read_capped();
-    init_errors();
-    init_retry();
-    MAX_REDIRECTS = 10;
-    __name(isLoopbackHost, "isLoopbackHost");
-    __name(header, "header");
-    __name(watchIdle, "watchIdle");
-    __name(idleError, "idleError");
-    __name(sendOnce, "sendOnce");
-    __name(send, "send");
-    __name(readBody, "readBody");
-    __name(tooLarge, "tooLarge");
-  }
-});
-
-// src/registry/auth.ts
-function parseWwwAuthenticate(value2) {
-  const out = [];
-  let i2 = 0;
-  const s = value2;
-  const skip = /* @__PURE__ */ __name((re) => {
-    while (i2 < s.length && re.test(s[i2])) i2++;
-  }, "skip");
-  let current;
-  while (i2 < s.length) {
-    skip(/[\s,]/);
-    const tokenStart = i2;
-    skip(/[A-Za-z0-9!#$%&'*+.^_`|~-]/);
-    const token = s.slice(tokenStart, i2);
-    if (token === "") {
-      i2++;
-      continue;
-    }
-    skip(/[ \t]/);
-    if (s[i2] === "=" && current) {
-      i2++;
-      skip(/[ \t]/);
-      let val = "";
-      if (s[i2] === '"') {
-        i2++;
-        while (i2 < s.length && s[i2] !== '"') {
-          if (s[i2] === "\\" && i2 + 1 < s.length) i2++;
-          val += s[i2];
-          i2++;
-        }
-        i2++;
-      } else {
-        const start = i2;
-        while (i2 < s.length && s[i2] !== ",") i2++;
-        val = s.slice(start, i2).trim();
-      }
-      current.params[token.toLowerCase()] = val;
-    } else {
-      current = { scheme: token.toLowerCase(), params: {} };
-      out.push(current);
-    }
-  }
-  return out;
-}
-function exhausted(err3, host, what2, attempts) {
-  if (err3 instanceof ImageChangelogError) return err3;
-  const why = err3 instanceof TransientError ? err3.message : err3.code ?? err3.message;
-  return new ImageChangelogError(
-    err3 instanceof TransientError && err3.status !== void 0 ? "REGISTRY_ERROR" : "REGISTRY_UNREACHABLE",
-    `cannot fetch ${what2} from ${host}: ${why} (after ${attempts} attempts)`,
-    { subject: host, cause: err3 }
-  );
-}
-function pickChallenge(value2, registry) {
-  const all = value2 ? parseWwwAuthenticate(value2) : [];
-  const chosen = all.find((c) => c.scheme === "bearer") ?? all.find((c) => c.scheme === "basic");
-  if (!chosen) {
-    throw new ImageChangelogError(
-      "AUTH_CHALLENGE",
-      `${registry} requires authentication with an unsupported scheme`,
-      {
-        subject: registry,
-        hint: value2 ? `WWW-Authenticate: ${value2.slice(0, 100)}` : "no WWW-Authenticate header was sent"
-      }
-    );
-  }
-  return chosen;
-}
-var MAX_TOKEN_RESPONSE, RegistryAuth;
-var init_auth = __esm({
-  "src/registry/auth.ts"() {
-    "use strict";
-    init_errors();
-    init_http();
-    init_retry();
-    __name(parseWwwAuthenticate, "parseWwwAuthenticate");
-    MAX_TOKEN_RESPONSE = 1 << 20;
-    RegistryAuth = class {
-      constructor(o) {
-        this.o = o;
-      }
-      o;
-      static {
-        __name(this, "RegistryAuth");
-      }
-      pinged;
-      tokens = /* @__PURE__ */ new Map();
-      now() {
-        return (this.o.now ?? Date.now)();
-      }
-      /** `GET /v2/` once: 200 means no authentication, 401 brings the challenge. */
-      ping() {
-        this.pinged ??= withRetries(this.o.retry, async () => {
-          const { res, status } = await this.o.http({
-            url: new URL("/v2/", this.o.baseUrl),
-            subject: `the API root of ${this.o.registry}`
-          });
-          res.resume();
-          if (status === 200) return void 0;
-          if (status === 401) return pickChallenge(header(res, "www-authenticate"), this.o.registry);
-          if (isRetryableStatus(status))
-            throw new TransientError(
-              `${this.o.registry} answered ${status} to /v2/`,
-              status,
-              header(res, "retry-after")
-            );
-          throw new ImageChangelogError(
-            "NOT_A_REGISTRY",
-            `${this.o.registry} answered ${status} to GET /v2/; it does not look like a container registry`,
-            {
-              subject: this.o.registry
-            }
-          );
-        }).catch((err3) => {
-          this.pinged = void 0;
-          throw exhausted(err3, `${this.o.registry}`, "the API root", this.o.retry.maxAttempts);
-        });
-        return this.pinged;
-      }
-      /** The Authorization header value for a request needing `scope`, or undefined when none is needed. */
-      async authorization(scope) {
-        const challenge = await this.ping();
-        if (!challenge) return void 0;
-        return this.forChallenge(challenge, scope, false);
-      }
-      /** After a 401: use the new challenge, get a fresh token (an expired one is the usual cause). */
-      async reauthenticate(scope, wwwAuthenticate) {
-        const challenge = wwwAuthenticate ? pickChallenge(wwwAuthenticate, this.o.registry) : await this.ping();
-        if (!challenge) return void 0;
-        return this.forChallenge(challenge, challenge.params.scope ?? scope, true);
-      }
-      async forChallenge(challenge, scope, fresh) {
-        const credential = await this.o.credentials.lookup(this.o.registry);
-        if (challenge.scheme === "basic") {
-          if (credential?.kind !== "basic") return void 0;
-          const encoded = Buffer.from(`${credential.username}:${credential.password}`).toString("base64");
-          this.o.credentials.remember(encoded);
-          return `Basic ${encoded}`;
-        }
-        const cached = this.tokens.get(scope);
-        if (!fresh && cached && cached.expiresAt > this.now()) return `Bearer ${cached.value}`;
-        const token = await this.fetchToken(challenge, scope, credential);
-        return `Bearer ${token}`;
-      }
-      async fetchToken(challenge, scope, credential) {
-        const realm = challenge.params.realm;
-        if (!realm) {
-          throw new ImageChangelogError(
-            "AUTH_CHALLENGE",
-            `${this.o.registry} asked for a Bearer token without naming a token service (realm)`,
-            {
-              subject: this.o.registry
-            }
-          );
-        }
-        let url;
-        try {
-          url = new URL(realm);
-        } catch {
-          throw new ImageChangelogError(
-            "AUTH_CHALLENGE",
-            `${this.o.registry} named an invalid token service URL`,
-            { subject: this.o.registry }
-          );
-        }
-        const service = challenge.params.service;
-        const subject = `a token for ${scope} from ${url.host}`;
-        const body = await withRetries(this.o.retry, async () => {
-          let res;
-          if (credential?.kind === "identity-token") {
-            const form = new URLSearchParams({
-              grant_type: "refresh_token",
-              refresh_token: credential.token,
-              client_id: "image-changelog",
-              scope
-            });
-            if (service) form.set("service", service);
-            res = await this.o.http({
-              url,
-              method: "POST",
-              headers: { "content-type": "application/x-www-form-urlencoded" },
-              body: form.toString(),
-              subject
-            });
-          } else {
-            const u = new URL(url);
-            if (service) u.searchParams.set("service", service);
-            u.searchParams.append("scope", scope);
-            const headers = {};
-            if (credential?.kind === "basic") {
-              headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
-            }
-            res = await this.o.http({ url: u, headers, subject });
-          }
-          const status = res.status;
-          if (status === 200) return readBody(res.res, MAX_TOKEN_RESPONSE, subject);
-          res.res.resume();
-          if (isRetryableStatus(status))
-            throw new TransientError(`token service answered ${status}`, status, header(res.res, "retry-after"));
-          throw new ImageChangelogError(
-            "AUTH_FAILED",
-            `the token service ${url.host} refused ${credential ? "the credentials" : "anonymous access"} for ${this.o.registry} (${status})`,
-            {
-              subject: this.o.registry,
-              hint: credential ? "check the registry username and password" : "the image may be private: provide credentials"
-            }
-          );
-        }).catch((err3) => {
-          throw exhausted(err3, url.host, subject, this.o.retry.maxAttempts);
-        });
-        let parsed;
-        try {
-          parsed = JSON.parse(body.toString("utf8"));
-        } catch {
-          throw new ImageChangelogError(
-            "AUTH_FAILED",
-            `the token service ${url.host} answered with something other than JSON`,
-            { subject: this.o.registry }
-          );
-        }
-        const token = typeof parsed.token === "string" && parsed.token !== "" ? parsed.token : parsed.access_token;
-        if (typeof token !== "string" || token === "") {
-          throw new ImageChangelogError("AUTH_FAILED", `the token service ${url.host} answered without a token`, {
-            subject: this.o.registry
-          });
-        }
-        this.o.credentials.remember(token);
-        if (typeof parsed.refresh_token === "string") this.o.credentials.remember(parsed.refresh_token);
-        const seconds2 = typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60;
-        this.tokens.set(scope, { value: token, expiresAt: this.now() + Math.max(0, seconds2 - 5) * 1e3 });
-        return token;
-      }
-    };
-    __name(exhausted, "exhausted");
-    __name(pickChallenge, "pickChallenge");
-  }
-});
-
-// src/registry/blob-stream.ts
-import { createHash as createHash6 } from "node:crypto";
-import { Readable as Readable2 } from "node:stream";
-async function openVerifiedBlob(o) {
-  const algorithm = o.digest.split(":")[0] ?? "";
-  if (!["sha256", "sha384", "sha512"].includes(algorithm)) {
-    o.onClose?.();
-    throw new ImageChangelogError("DIGEST_UNSUPPORTED", `unsupported digest algorithm in ${o.digest}`, {
-      subject: o.digest
-    });
-  }
-  let first;
-  try {
-    first = await firstResponse(o);
-  } catch (err3) {
-    o.onClose?.();
-    throw finalError(o, err3, o.retry.maxAttempts);
-  }
-  return new VerifiedBlobStream(o, createHash6(algorithm), first);
-}
-async function firstResponse(o) {
-  for (let n2 = 1; ; n2++) {
-    try {
-      return await o.fetch(0);
-    } catch (err3) {
-      if (!isTransient(err3) || n2 >= o.retry.maxAttempts) throw err3;
-      await sleepFor(
-        o.retry,
-        retryDelay(o.retry, n2, err3 instanceof TransientError ? err3.retryAfter : void 0)
-      );
-    }
-  }
-}
-function finalError(o, err3, attempts) {
-  if (err3 instanceof ImageChangelogError) return err3;
-  const message = err3 instanceof Error ? err3.message : String(err3);
-  const code = err3?.code === "IDLE_TIMEOUT" ? "REGISTRY_TIMEOUT" : "BLOB_DOWNLOAD";
-  const what2 = code === "REGISTRY_TIMEOUT" ? message : `downloading ${o.subject} failed: ${message}`;
-  return new ImageChangelogError(code, `${what2} (after ${attempts} attempt${attempts === 1 ? "" : "s"})`, {
-    subject: o.digest,
-    cause: err3
-  });
-}
-var VerifiedBlobStream;
-var init_blob_stream = __esm({
-  "src/registry/blob-stream.ts"() {
-    "use strict";
-    init_errors();
-    init_http();
-    init_retry();
-    __name(openVerifiedBlob, "openVerifiedBlob");
-    __name(firstResponse, "firstResponse");
-    __name(finalError, "finalError");
-    VerifiedBlobStream = class extends Readable2 {
-      constructor(o, hash, first) {
-        super();
-        this.o = o;
-        this.hash = hash;
-        this.attach(first);
-      }
-      o;
-      hash;
-      static {
-        __name(this, "VerifiedBlobStream");
-      }
-      delivered = 0;
-      skip = 0;
-      rangeOk = false;
-      attempt = 1;
-      current;
-      slotReleased = false;
-      _read() {
-        if (this.current?.isPaused()) this.current.resume();
-      }
-      _destroy(err3, callback) {
-        this.current?.destroy();
-        this.current = void 0;
-        this.release();
-        callback(err3);
-      }
-      release() {
-        if (this.slotReleased) return;
-        this.slotReleased = true;
-        this.o.onClose?.();
-      }
-      attach({ res, status }) {
-        if (this.destroyed) {
-          res.destroy();
-          return;
-        }
-        if (status === 206) {
-          const start = /^bytes (\d+)-/.exec(header(res, "content-range") ?? "")?.[1];
-          if (start === void 0 || Number(start) !== this.delivered) {
-            res.destroy();
-            this.rangeOk = false;
-            this.fail(new TransientError(`the server resumed ${this.o.subject} at the wrong offset`));
-            return;
-          }
-          this.skip = 0;
-          this.rangeOk = true;
-        } else {
-          this.skip = this.delivered;
-          this.rangeOk = header(res, "accept-ranges")?.toLowerCase() === "bytes";
-        }
-        this.current = res;
-        let settled = false;
-        const settle = /* @__PURE__ */ __name((fn) => {
-          if (settled || this.current !== res) return;
-          settled = true;
-          fn();
-        }, "settle");
-        res.on("data", (chunk) => {
-          if (settled || this.current !== res) return;
-          let data = chunk;
-          if (this.skip > 0) {
-            const drop = Math.min(this.skip, data.length);
-            this.skip -= drop;
-            data = data.subarray(drop);
-            if (data.length === 0) return;
-          }
-          this.delivered += data.length;
-          if (this.o.size !== void 0 && this.o.size >= 0 && this.delivered > this.o.size) {
-            settle(() => this.destroy(this.sizeError("more")));
-            return;
-          }
-          this.hash.update(data);
-          this.o.onProgress?.(this.delivered, this.o.size);
-          if (!this.push(data)) res.pause();
-        });
-        res.on("end", () => settle(() => this.finish(header(res, "content-length") !== void 0)));
-        res.on("error", (err3) => settle(() => this.fail(err3)));
-        res.on("close", () => {
-          if (!res.complete)
-            settle(
-              () => this.fail(new TransientError(`connection closed early while fetching ${this.o.subject}`))
-            );
-        });
-      }
-      /** `framed`: the response declared its length, so a short body was sent as such, not cut off. */
-      finish(framed) {
-        this.current = void 0;
-        const short = this.o.size !== void 0 && this.o.size >= 0 && this.delivered < this.o.size;
-        if (short && framed && this.skip === 0) {
-          this.destroy(this.sizeError("fewer bytes"));
-          return;
-        }
-        if (this.skip > 0 || short) {
-          this.fail(new TransientError(`the transfer of ${this.o.subject} ended early`));
-          return;
-        }
-        const actual = `${this.o.digest.split(":")[0]}:${this.hash.digest("hex")}`;
-        if (actual !== this.o.digest) {
-          this.destroy(
-            new ImageChangelogError(
-              "DIGEST_MISMATCH",
-              `${this.o.subject}: the registry sent content with digest ${actual}`,
-              {
-                subject: this.o.digest,
-                hint: "the registry or a proxy served wrong content; nothing from it was used"
-              }
-            )
-          );
-          return;
-        }
-        this.release();
-        this.push(null);
-      }
-      sizeError(which) {
-        return new ImageChangelogError(
-          "SIZE_MISMATCH",
-          `${this.o.subject}: the registry sent ${which} than the ${this.o.size} bytes the manifest declares`,
-          {
-            subject: this.o.digest
-          }
-        );
-      }
-      fail(err3) {
-        this.current?.destroy();
-        this.current = void 0;
-        if (this.destroyed) return;
-        if (!isTransient(err3) || this.attempt >= this.o.retry.maxAttempts) {
-          this.destroy(finalError(this.o, err3, this.attempt));
-          return;
-        }
-        const delay = retryDelay(
-          this.o.retry,
-          this.attempt,
-          err3 instanceof TransientError ? err3.retryAfter : void 0
-        );
-        this.attempt++;
-        const offset = this.rangeOk ? this.delivered : 0;
-        sleepFor(this.o.retry, delay).then(() => this.destroyed ? void 0 : this.o.fetch(offset)).then(
-          (next) => {
-            if (next) this.attach(next);
-          },
-          (e) => this.fail(e)
-        );
-      }
-    };
-  }
-});
-
-// src/registry/credentials.ts
-import { spawn } from "node:child_process";
-import { readFile as readFile3 } from "node:fs/promises";
-function normalizeRegistryKey(key) {
-  const host = key.replace(/^[a-z]+:\/\//i, "").split("/")[0]?.toLowerCase() ?? "";
-  return isDockerHubHost(host) ? DOCKER_HUB_REGISTRY : host;
-}
-function helperServerUrl(registry) {
-  return registry === DOCKER_HUB_REGISTRY ? DOCKER_HUB_SERVER : registry;
-}
-function findByKey(map, registry) {
-  if (!map || typeof map !== "object") return void 0;
-  for (const [key, value2] of Object.entries(map)) {
-    if (normalizeRegistryKey(key) === registry) return value2;
-  }
-  return void 0;
-}
-function runProgram(program, args, stdin, options) {
-  return new Promise((resolve2, reject) => {
-    const child = spawn(program, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(
-        new ImageChangelogError(
-          "CREDENTIAL_HELPER_FAILED",
-          `${program} did not answer within ${options.timeoutMs} ms`,
-          { subject: program }
-        )
-      );
-    }, options.timeoutMs);
-    child.stdout.setEncoding("utf8").on("data", (d) => stdout += d.slice(0, 1 << 20));
-    child.stderr.setEncoding("utf8").on("data", (d) => stderr += d.slice(0, 1 << 16));
-    child.on("error", (err3) => {
-      clearTimeout(timer);
-      const missing = err3.code === "ENOENT";
-      reject(
-        new ImageChangelogError(
-          "CREDENTIAL_HELPER_FAILED",
-          missing ? `credential helper ${program} is not on the PATH` : `cannot run ${program}`,
-          {
-            subject: program,
-            cause: err3
-          }
-        )
-      );
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve2({ code, stdout, stderr });
-    });
-    child.stdin.on("error", () => void 0);
-    child.stdin.end(stdin);
-  });
-}
-var DOCKER_HUB_SERVER, HELPER_NAME, CredentialStore;
-var init_credentials = __esm({
-  "src/registry/credentials.ts"() {
-    "use strict";
-    init_errors();
-    init_reference();
-    DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
-    HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-    __name(normalizeRegistryKey, "normalizeRegistryKey");
-    __name(helperServerUrl, "helperServerUrl");
-    CredentialStore = class {
-      constructor(options = {}) {
-        this.options = options;
-        if (options.password) this.remember(options.password);
-        if (options.githubToken) this.remember(options.githubToken);
-      }
-      options;
-      static {
-        __name(this, "CredentialStore");
-      }
-      secrets = /* @__PURE__ */ new Set();
-      config;
-      cache = /* @__PURE__ */ new Map();
-      /** Every secret seen so far (passwords, tokens), for masking. */
-      collectSecrets() {
-        return [...this.secrets];
-      }
-      remember(secret) {
-        if (secret === "" || this.secrets.has(secret)) return;
-        this.secrets.add(secret);
-        this.options.onSecret?.(secret);
-      }
-      lookup(registry) {
-        const key = normalizeRegistryKey(registry);
-        let found = this.cache.get(key);
-        if (!found) {
-          found = this.find(key);
-          this.cache.set(key, found);
-        }
-        return found;
-      }
-      async find(registry) {
-        const o = this.options;
-        if (o.username !== void 0 && o.password !== void 0 && o.username !== "") {
-          const scope = o.explicitRegistries?.map(normalizeRegistryKey);
-          if (!scope || scope.includes(registry))
-            return { kind: "basic", username: o.username, password: o.password };
-        }
-        const config2 = await this.readConfig();
-        if (config2) {
-          const helper = config2.credHelpers?.[registry] ?? findByKey(config2.credHelpers, registry);
-          if (helper) return this.runHelper(helper, registry);
-          const auth = findByKey(config2.auths, registry);
-          if (config2.credsStore) {
-            const fromStore = await this.runHelper(config2.credsStore, registry);
-            if (fromStore) return fromStore;
-          }
-          if (auth) {
-            const cred = this.fromAuthEntry(auth, registry);
-            if (cred) return cred;
-          }
-        }
-        if (registry === "ghcr.io" && o.githubToken) {
-          return { kind: "basic", username: o.githubActor ?? "x-access-token", password: o.githubToken };
-        }
-        return void 0;
-      }
-      readConfig() {
-        this.config ??= (async () => {
-          const path = this.options.dockerConfigPath;
-          if (path === void 0) return void 0;
-          let text;
-          try {
-            text = await readFile3(path, "utf8");
-          } catch (err3) {
-            if (err3.code === "ENOENT") return void 0;
-            throw new ImageChangelogError("DOCKER_CONFIG_INVALID", `cannot read docker config ${path}`, {
-              subject: path,
-              cause: err3
-            });
-          }
-          try {
-            const parsed = JSON.parse(text);
-            if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
-              throw new Error("not an object");
-            return parsed;
-          } catch {
-            throw new ImageChangelogError("DOCKER_CONFIG_INVALID", `docker config ${path} is not valid JSON`, {
-              subject: path
-            });
-          }
-        })();
-        return this.config;
-      }
-      fromAuthEntry(entry, registry) {
-        if (typeof entry.identitytoken === "string" && entry.identitytoken !== "") {
-          this.remember(entry.identitytoken);
-          return { kind: "identity-token", token: entry.identitytoken };
-        }
-        if (typeof entry.auth === "string" && entry.auth !== "") {
-          const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
-          const sep = decoded.indexOf(":");
-          if (sep <= 0) {
-            throw new ImageChangelogError(
-              "DOCKER_CONFIG_INVALID",
-              `the "auth" entry for ${registry} in the docker config is not base64 of user:password`,
-              {
-                subject: registry
-              }
-            );
-          }
-          const password = decoded.slice(sep + 1);
-          this.remember(entry.auth);
-          this.remember(password);
-          return { kind: "basic", username: decoded.slice(0, sep), password };
-        }
-        if (typeof entry.username === "string" && typeof entry.password === "string") {
-          this.remember(entry.password);
-          return { kind: "basic", username: entry.username, password: entry.password };
-        }
-        return void 0;
-      }
-      /** `docker-credential-NAME get` with the server URL on stdin; "not found" means no credentials. */
-      async runHelper(name, registry) {
-        if (!HELPER_NAME.test(name)) {
-          throw new ImageChangelogError(
-            "CREDENTIAL_HELPER_FAILED",
-            `invalid credential helper name "${name}" in the docker config`,
-            { subject: name }
-          );
-        }
-        const program = `docker-credential-${name}`;
-        const out = await runProgram(program, ["get"], helperServerUrl(registry), {
-          env: this.options.helperEnv,
-          timeoutMs: this.options.helperTimeoutMs ?? 1e4
-        });
-        if (out.code !== 0) {
-          if (/credentials not found/i.test(out.stdout + out.stderr)) return void 0;
-          throw new ImageChangelogError(
-            "CREDENTIAL_HELPER_FAILED",
-            `${program} failed for ${registry} (exit ${out.code ?? "signal"})`,
-            {
-              subject: program,
-              hint: out.stderr.trim().split("\n")[0]?.slice(0, 200)
-            }
-          );
-        }
-        let parsed;
-        try {
-          parsed = JSON.parse(out.stdout);
-        } catch {
-          throw new ImageChangelogError(
-            "CREDENTIAL_HELPER_FAILED",
-            `${program} printed something other than JSON for ${registry}`,
-            { subject: program }
-          );
-        }
-        if (typeof parsed.Secret !== "string" || parsed.Secret === "") return void 0;
-        this.remember(parsed.Secret);
-        if (parsed.Username === "<token>") return { kind: "identity-token", token: parsed.Secret };
-        return {
-          kind: "basic",
-          username: typeof parsed.Username === "string" ? parsed.Username : "",
-          password: parsed.Secret
-        };
-      }
-    };
-    __name(findByKey, "findByKey");
-    __name(runProgram, "runProgram");
-  }
-});
-
-// src/registry/link-header.ts
-function nextLink(link, current) {
-  if (!link) return void 0;
-  for (const part of link.split(/,(?=\s*<)/)) {
-    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
-    if (m && /\brel\s*=\s*"?next"?/i.test(m[2] ?? "")) {
-      try {
-        return new URL(m[1] ?? "", current);
-      } catch {
-        return void 0;
-      }
-    }
-  }
-  return void 0;
-}
-var init_link_header = __esm({
-  "src/registry/link-header.ts"() {
-    "use strict";
-    __name(nextLink, "nextLink");
-  }
-});
-
-// src/registry/rate-limit.ts
-function count(value2) {
-  const m = /^\s*(\d{1,12})\s*(?:;\s*w\s*=\s*(\d{1,12}))?/.exec(value2 ?? "");
-  if (!m) return {};
-  return { n: Number(m[1]), ...m[2] !== void 0 ? { w: Number(m[2]) } : {} };
-}
-function resetIn(value2, now) {
-  const m = /^\s*(\d{1,12})\s*$/.exec(value2 ?? "");
-  if (!m) return void 0;
-  const n2 = Number(m[1]);
-  return n2 > 1e9 ? Math.max(0, n2 * 1e3 - now) : n2 * 1e3;
-}
-function readRateLimit(res, now = Date.now()) {
-  const limit = count(header(res, "ratelimit-limit") ?? header(res, "x-ratelimit-limit"));
-  const remaining = count(header(res, "ratelimit-remaining") ?? header(res, "x-ratelimit-remaining"));
-  const reset = resetIn(header(res, "ratelimit-reset") ?? header(res, "x-ratelimit-reset"), now) ?? parseRetryAfter(header(res, "retry-after"), now);
-  const info = {};
-  if (limit.n !== void 0) info.limit = limit.n;
-  if (remaining.n !== void 0) info.remaining = remaining.n;
-  const w = remaining.w ?? limit.w;
-  if (w !== void 0) info.windowSeconds = w;
-  if (reset !== void 0) info.resetInMs = reset;
-  return info;
-}
-function duration(ms) {
-  if (ms < 6e4) return "less than a minute";
-  const minutes = Math.ceil(ms / 6e4);
-  if (minutes < 60) return `${minutes} min`;
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return m === 0 ? `${h} h` : `${h} h ${m} min`;
-}
-function rateLimitError(registry, subject, info) {
-  const host = isDockerHubHost(registry) ? "Docker Hub" : registry;
-  const parts = [];
-  if (info.remaining !== void 0)
-    parts.push(
-      `${info.remaining}${info.limit !== void 0 ? ` of ${info.limit}` : ""} pulls left` + (info.windowSeconds ? ` per ${duration(info.windowSeconds * 1e3)}` : "")
-    );
-  parts.push(
-    info.resetInMs !== void 0 ? `resets in ${duration(info.resetInMs)}` : "the registry did not say when it resets"
-  );
-  return new ImageChangelogError(
-    "RATE_LIMITED",
-    `${host} rate limit reached while fetching ${subject}: ${parts.join(", ")}`,
-    {
-      subject: registry,
-      hint: "log in to raise the limit: docker/login-action before this step or registry-username/registry-password in the action, docker login for the CLI; nothing was compared"
-    }
-  );
-}
-function worthRetrying(info, maxWaitMs) {
-  if (info.remaining !== 0) return true;
-  return info.resetInMs !== void 0 && info.resetInMs <= maxWaitMs;
-}
-var init_rate_limit = __esm({
-  "src/registry/rate-limit.ts"() {
-    "use strict";
-    init_errors();
-    init_http();
-    init_retry();
-    init_reference();
-    __name(count, "count");
-    __name(resetIn, "resetIn");
-    __name(readRateLimit, "readRateLimit");
-    __name(duration, "duration");
-    __name(rateLimitError, "rateLimitError");
-    __name(worthRetrying, "worthRetrying");
-  }
-});
-
-// src/registry/client.ts
-import { createHash as createHash7 } from "node:crypto";
-async function errorDetail(r) {
-  try {
-    const body = await readBody(r.res, 64 * 1024, "error body");
-    const parsed = JSON.parse(body.toString("utf8"));
-    const code = parsed.errors?.[0]?.code;
-    if (typeof code === "string" && /^[A-Z_]{1,64}$/.test(code)) return ` (${code})`;
-  } catch {
-  }
-  return "";
-}
-function digestOf(bytes, like) {
-  const algorithm = like && /^(sha256|sha384|sha512):/.test(like) ? like.split(":")[0] : "sha256";
-  return `${algorithm}:${createHash7(algorithm).update(bytes).digest("hex")}`;
-}
-var MANIFEST_ACCEPT, SCHEMA1_TYPES, RegistryClient, RateLimited;
-var init_client = __esm({
-  "src/registry/client.ts"() {
-    "use strict";
-    init_read_capped();
-    init_errors();
-    init_media_types();
-    init_auth();
-    init_blob_stream();
-    init_credentials();
-    init_http();
-    init_limit();
-    init_reference();
-    init_retry();
-    init_link_header();
-    init_rate_limit();
-    MANIFEST_ACCEPT = ACCEPT_MANIFEST_TYPES.join(", ");
-    SCHEMA1_TYPES = /* @__PURE__ */ new Set([DOCKER_SCHEMA1_MANIFEST, DOCKER_SCHEMA1_SIGNED_MANIFEST]);
-    RegistryClient = class {
-      constructor(options = {}) {
-        this.options = options;
-        const c = options.credentials;
-        this.credentials = c instanceof CredentialStore ? c : new CredentialStore(c ?? {});
-        this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-        this.idleTimeoutMs = options.idleTimeoutMs ?? 3e4;
-        this.maxManifestBytes = options.maxManifestBytes ?? 4 * 1024 * 1024;
-        this.insecure = new Set((options.insecureRegistries ?? []).map((h) => h.toLowerCase()));
-        this.blobLimiter = new ConcurrencyLimiter(options.blobConcurrency ?? 4);
-      }
-      options;
-      static {
-        __name(this, "RegistryClient");
-      }
-      credentials;
-      retry;
-      idleTimeoutMs;
-      maxManifestBytes;
-      insecure;
-      auths = /* @__PURE__ */ new Map();
-      blobLimiter;
-      /** Every secret used so far (passwords, tokens), for the adapter to mask. */
-      collectSecrets() {
-        return this.credentials.collectSecrets();
-      }
-      /** Plain HTTP is allowed for loopback hosts and the hosts listed as insecure. */
-      allowsPlainHttp(registry) {
-        return isLoopbackHost(hostnameOf(registry)) || this.insecure.has(registry.toLowerCase()) || this.insecure.has(hostnameOf(registry));
-      }
-      baseUrl(registry) {
-        return new URL(`${this.allowsPlainHttp(registry) ? "http" : "https"}://${registry}`);
-      }
-      http(req) {
-        const headers = {
-          "user-agent": this.options.userAgent ?? "image-changelog",
-          ...req.headers
-        };
-        return send({
-          ...req,
-          headers,
-          idleTimeoutMs: this.idleTimeoutMs,
-          allowPlainHttp: /* @__PURE__ */ __name((host) => isLoopbackHost(host) || this.insecure.has(host.toLowerCase()), "allowPlainHttp"),
-          ...this.options.tls ? { tls: this.options.tls } : {}
-        });
-      }
-      auth(registry) {
-        let auth = this.auths.get(registry);
-        if (!auth) {
-          auth = new RegistryAuth({
-            registry,
-            baseUrl: this.baseUrl(registry),
-            credentials: this.credentials,
-            http: /* @__PURE__ */ __name((r) => this.http(r), "http"),
-            retry: this.retry
-          });
-          this.auths.set(registry, auth);
-        }
-        return auth;
-      }
-      /** A request to the registry's API with authentication; a 401 re-authenticates once (expired token). */
-      async authed(repo, url, headers, subject) {
-        const auth = this.auth(repo.registry);
-        const scope = `repository:${repo.repository}:pull`;
-        let authorization = await auth.authorization(scope);
-        for (let tries = 0; ; tries++) {
-          const h = { ...headers };
-          if (authorization) h.authorization = authorization;
-          const res = await this.http({ url, headers: h, subject });
-          if (res.status !== 401 || tries > 0) return res;
-          res.res.resume();
-          const renewed = await auth.reauthenticate(scope, header(res.res, "www-authenticate"));
-          if (renewed === void 0) return res;
-          authorization = renewed;
-        }
-      }
-      /** Fetch a manifest or index by tag or digest; the bytes are verified against every digest known. */
-      async getManifest(ref2) {
-        const target = referenceTarget({ ...ref2, original: "" });
-        const subject = `manifest ${formatReference(ref2)}`;
-        assertRepositoryName(ref2);
-        if (!/^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/.test(target)) {
-          throw new ImageChangelogError("REFERENCE_INVALID", `invalid tag or digest "${target}"`, {
-            subject: target
-          });
-        }
-        const url = new URL(`/v2/${ref2.repository}/manifests/${target}`, this.baseUrl(ref2.registry));
-        const { bytes, sent, contentType } = await this.retrying(ref2.registry, subject, async () => {
-          const r = await this.authed(ref2, url, { accept: MANIFEST_ACCEPT }, subject);
-          if (r.status !== 200) await this.failForStatus(r, subject, ref2, "MANIFEST_NOT_FOUND");
-          const body = await readBody(r.res, this.maxManifestBytes, subject);
-          return {
-            bytes: body,
-            sent: header(r.res, "docker-content-digest"),
-            contentType: header(r.res, "content-type")
-          };
-        });
-        const digest = digestOf(bytes, ref2.digest ?? sent);
-        for (const expected of [ref2.digest, sent]) {
-          if (expected === void 0 || !isValidDigest(expected)) continue;
-          const actual = digestOf(bytes, expected);
-          if (actual !== expected) {
-            throw new ImageChangelogError(
-              "DIGEST_MISMATCH",
-              `${subject}: the registry sent content with digest ${actual}, expected ${expected}`,
-              {
-                subject: formatReference(ref2),
-                hint: "the registry or a proxy served wrong content; nothing from it was used"
-              }
-            );
-          }
-        }
-        let json;
-        try {
-          json = JSON.parse(bytes.toString("utf8"));
-        } catch {
-          throw new ImageChangelogError("MANIFEST_INVALID", `${subject} is not valid JSON`, {
-            subject: formatReference(ref2)
-          });
-        }
-        const declared = typeof json.mediaType === "string" ? json.mediaType : contentType?.split(";")[0]?.trim() ?? "";
-        if (json.schemaVersion === 1 || SCHEMA1_TYPES.has(declared)) {
-          throw new ImageChangelogError(
-            "MANIFEST_UNSUPPORTED",
-            `${subject} is a Docker schema 1 manifest, which is not supported`,
-            {
-              subject: formatReference(ref2),
-              hint: "push the image again with a current Docker or skopeo"
-            }
-          );
-        }
-        return { digest, mediaType: declared, bytes };
-      }
-      /** Stream a blob; the stream verifies the digest and retries/resumes as needed. Holds a download slot until it ends. */
-      async getBlob(repo, digest, options = {}) {
-        if (!isValidDigest(digest))
-          throw new ImageChangelogError("DIGEST_INVALID", `invalid blob digest "${digest}"`, { subject: digest });
-        assertRepositoryName(repo);
-        const release = await this.blobLimiter.acquire();
-        const subject = `blob ${digest} of ${repo.registry}/${repo.repository}`;
-        const url = new URL(`/v2/${repo.repository}/blobs/${digest}`, this.baseUrl(repo.registry));
-        return openVerifiedBlob({
-          digest,
-          subject,
-          retry: this.retry,
-          ...options.size !== void 0 ? { size: options.size } : {},
-          ...options.onProgress ? { onProgress: options.onProgress } : {},
-          onClose: release,
-          fetch: /* @__PURE__ */ __name(async (offset) => {
-            const headers = offset > 0 ? { range: `bytes=${offset}-` } : {};
-            const r = await this.authed(repo, url, headers, subject);
-            if (r.status !== 200 && r.status !== 206)
-              await this.failForStatus(r, subject, repo, "BLOB_NOT_FOUND");
-            return { res: r.res, status: r.status };
-          }, "fetch")
-        });
-      }
-      /** A small blob (a config) read whole, verified, at most `maxBytes`. */
-      async getBlobBytes(repo, digest, maxBytes, options = {}) {
-        if (options.size !== void 0 && options.size > maxBytes) {
-          throw new ImageChangelogError(
-            "RESPONSE_TOO_LARGE",
-            `blob ${digest} is ${options.size} bytes, over the ${maxBytes}-byte limit`,
-            { subject: digest }
-          );
-        }
-        const stream2 = await this.getBlob(repo, digest, options);
-        return readCapped2(
-          stream2,
-          maxBytes,
-          () => new ImageChangelogError("RESPONSE_TOO_LARGE", `blob ${digest} is over the ${maxBytes}-byte limit`, {
-            subject: digest
-          })
-        );
-      }
-      /** All tags of a repository, following `Link` pagination (`?n=&last=`). */
-      async listTags(repo, options = {}) {
-        assertRepositoryName(repo);
-        const base2 = this.baseUrl(repo.registry);
-        let url = new URL(`/v2/${repo.repository}/tags/list`, base2);
-        if (options.pageSize) url.searchParams.set("n", String(options.pageSize));
-        const tags = [];
-        const seen = /* @__PURE__ */ new Set();
-        const subject = `the tags of ${repo.registry}/${repo.repository}`;
-        for (let page = 0; url && page < (options.maxPages ?? 1e3); page++) {
-          const pageUrl = url;
-          seen.add(pageUrl.href);
-          const { body, link } = await this.retrying(repo.registry, subject, async () => {
-            const r = await this.authed(repo, pageUrl, { accept: "application/json" }, subject);
-            if (r.status !== 200) await this.failForStatus(r, subject, repo, "REPOSITORY_NOT_FOUND");
-            return { body: await readBody(r.res, 16 * 1024 * 1024, subject), link: header(r.res, "link") };
-          });
-          let parsed;
-          try {
-            parsed = JSON.parse(body.toString("utf8"));
-          } catch {
-            throw new ImageChangelogError(
-              "REGISTRY_RESPONSE_INVALID",
-              `${subject}: the registry answered with invalid JSON`,
-              {
-                subject: repo.repository
-              }
-            );
-          }
-          if (Array.isArray(parsed.tags)) {
-            for (const t of parsed.tags) if (typeof t === "string") tags.push(t);
-          }
-          const next = nextLink(link, pageUrl);
-          url = next && next.origin === base2.origin && !seen.has(next.href) ? next : void 0;
-        }
-        return tags;
-      }
-      /** Retry transient failures; when they persist, one clear error naming the registry and what was fetched. */
-      async retrying(registry, subject, attempt) {
-        try {
-          return await withRetries(this.retry, attempt);
-        } catch (err3) {
-          if (err3 instanceof ImageChangelogError) throw err3;
-          if (err3 instanceof RateLimited) throw rateLimitError(registry, subject, err3.info);
-          const code = err3.code;
-          const why = err3 instanceof TransientError ? err3.message : `${code ?? err3.message}`;
-          throw new ImageChangelogError(
-            err3 instanceof TransientError && err3.status !== void 0 ? "REGISTRY_ERROR" : "REGISTRY_UNREACHABLE",
-            `cannot fetch ${subject} from ${registry}: ${why} (after ${this.retry.maxAttempts} attempts)`,
-            { subject: registry, cause: err3 }
-          );
-        }
-      }
-      async failForStatus(r, subject, repo, notFoundCode) {
-        const { status } = r;
-        if (status === 429) {
-          const info = readRateLimit(r.res);
-          r.res.resume();
-          if (!worthRetrying(info, this.retry.maxRetryAfterMs))
-            throw rateLimitError(repo.registry, subject, info);
-          throw new RateLimited(`${subject}: the registry answered 429`, info, header(r.res, "retry-after"));
-        }
-        if (isRetryableStatus(status)) {
-          r.res.resume();
-          throw new TransientError(
-            `${subject}: the registry answered ${status}`,
-            status,
-            header(r.res, "retry-after")
-          );
-        }
-        const detail = await errorDetail(r);
-        const where = `${repo.registry}/${repo.repository}`;
-        if (status === 404)
-          throw new ImageChangelogError(notFoundCode, `${subject} not found${detail}`, { subject: where });
-        if (status === 401 || status === 403) {
-          throw new ImageChangelogError(
-            "ACCESS_DENIED",
-            `${repo.registry} denied access to ${subject} (${status})${detail}`,
-            {
-              subject: where,
-              hint: "the repository may not exist, or it needs credentials (registry-username/registry-password, docker login)"
-            }
-          );
-        }
-        throw new ImageChangelogError("REGISTRY_ERROR", `${subject}: the registry answered ${status}${detail}`, {
-          subject: where
-        });
-      }
-    };
-    RateLimited = class extends TransientError {
-      constructor(message, info, retryAfter) {
-        super(message, 429, retryAfter);
-        this.info = info;
-      }
-      info;
-      static {
-        __name(this, "RateLimited");
-      }
-    };
-    __name(errorDetail, "errorDetail");
-    __name(digestOf, "digestOf");
   }
 });
 
@@ -30331,9 +31199,10 @@ var init_registry2 = __esm({
 // src/image/daemon.ts
 import http2 from "node:http";
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, statfs } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join4 } from "node:path";
+import { Transform as Transform3 } from "node:stream";
 import { pipeline as pipeline2 } from "node:stream/promises";
 function parseDockerHost(value2) {
   const text = value2 === void 0 || value2.trim() === "" ? DEFAULT_DOCKER_HOST : value2.trim();
@@ -30384,7 +31253,7 @@ function daemonImageName(reference) {
   const lastSlash = name.lastIndexOf("/");
   return name.lastIndexOf(":") > lastSlash ? name : `${name}:latest`;
 }
-var DEFAULT_DOCKER_HOST, DAEMON_NAME, DockerEngine, DaemonSource;
+var DEFAULT_DOCKER_HOST, DEFAULT_MAX_DAEMON_EXPORT_BYTES, DAEMON_SPOOL_FREE_RESERVE_BYTES, DAEMON_NAME, DockerEngine, DaemonSource;
 var init_daemon = __esm({
   "src/image/daemon.ts"() {
     "use strict";
@@ -30394,6 +31263,8 @@ var init_daemon = __esm({
     DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
     __name(parseDockerHost, "parseDockerHost");
     __name(badHost, "badHost");
+    DEFAULT_MAX_DAEMON_EXPORT_BYTES = 64 * 1024 ** 3;
+    DAEMON_SPOOL_FREE_RESERVE_BYTES = 512 * 1024 ** 2;
     DAEMON_NAME = /^[A-Za-z0-9][A-Za-z0-9._\-/:@[\]]*$/;
     DockerEngine = class {
       constructor(dockerHost, timeoutMs = 6e4) {
@@ -30523,10 +31394,27 @@ var init_daemon = __esm({
         const archive = join4(dir, "image.tar");
         try {
           const res = await this.engine.export(info.id);
+          const limit = await this.spoolLimit(dir);
           let bytes = 0;
           const onProgress = this.options.onProgress;
-          if (onProgress) res.on("data", (c) => onProgress(bytes += c.length));
-          await pipeline2(res, createWriteStream(archive, { mode: 384 }));
+          const bounded = new Transform3({
+            transform: /* @__PURE__ */ __name((chunk, _encoding, callback) => {
+              bytes += chunk.length;
+              if (bytes > limit.bytes) {
+                callback(
+                  new ImageChangelogError(
+                    "RESPONSE_TOO_LARGE",
+                    `the Docker daemon's export of ${name} passed ${limit.bytes} bytes (${limit.why}); spooling stopped`,
+                    { subject: name, hint: "check the image with docker image inspect, or free disk space" }
+                  )
+                );
+                return;
+              }
+              onProgress?.(bytes);
+              callback(null, chunk);
+            }, "transform")
+          });
+          await pipeline2(res, bounded, createWriteStream(archive, { mode: 384 }));
           const image = await this.options.archiveSource.open(archive, options);
           let closed = false;
           return Object.freeze({
@@ -30551,6 +31439,16 @@ var init_daemon = __esm({
             }
           );
         }
+      }
+      /** The export's bound: the option, or what the spool's disk can hold above the reserve. */
+      async spoolLimit(dir) {
+        const max2 = this.options.maxArchiveBytes ?? DEFAULT_MAX_DAEMON_EXPORT_BYTES;
+        const fs = await statfs(dir).catch(() => void 0);
+        const free = fs === void 0 ? Number.POSITIVE_INFINITY : fs.bavail * fs.bsize - DAEMON_SPOOL_FREE_RESERVE_BYTES;
+        return free < max2 ? {
+          bytes: Math.max(0, free),
+          why: `the free space of ${dir}, less a ${DAEMON_SPOOL_FREE_RESERVE_BYTES}-byte reserve`
+        } : { bytes: max2, why: "the export size limit" };
       }
       inspect(reference) {
         return this.engine.inspect(daemonImageName(reference));
@@ -30579,9 +31477,9 @@ function findPreviousTag(tags, current) {
       best = { tag, version: version2 };
       continue;
     }
-    const order = import_semver6.default.compare(version2, best.version);
+    const order2 = import_semver6.default.compare(version2, best.version);
     const sameStyle = /* @__PURE__ */ __name((t) => /^[vV]/.test(t) === currentHasV, "sameStyle");
-    if (order > 0 || order === 0 && (sameStyle(tag) && !sameStyle(best.tag) || sameStyle(tag) === sameStyle(best.tag) && tag < best.tag)) {
+    if (order2 > 0 || order2 === 0 && (sameStyle(tag) && !sameStyle(best.tag) || sameStyle(tag) === sameStyle(best.tag) && tag < best.tag)) {
       best = { tag, version: version2 };
     }
   }
@@ -30618,7 +31516,8 @@ function createRemoteSources(options) {
       ...options.onSecret ? { onSecret: options.onSecret } : {}
     },
     insecureRegistries: options.insecureRegistries ?? [],
-    ...options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}
+    ...options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {},
+    ...options.tls ? { tls: options.tls } : {}
   });
   const registry = new RegistrySource({
     client,
@@ -30681,7 +31580,8 @@ function openRegistryAccess(access) {
     helperEnv: env,
     ...access.onSecret ? { onSecret: access.onSecret } : {},
     ...access.onDownload ? { onProgress: access.onDownload } : {},
-    ...access.idleTimeoutMs ? { idleTimeoutMs: access.idleTimeoutMs } : {}
+    ...access.idleTimeoutMs ? { idleTimeoutMs: access.idleTimeoutMs } : {},
+    ...access.tls ? { tls: access.tls } : {}
   });
 }
 var init_registry_access = __esm({
@@ -30732,9 +31632,12 @@ var init_previous2 = __esm({
 });
 
 // src/core/changelog.ts
-async function buildChangelog(request, ports2 = {}) {
+function openRunSession(ports2 = {}) {
+  return { remote: openRegistryAccess(registryWithProgress(ports2)), layers: new MemoryLayerIndexCache() };
+}
+async function buildChangelog(request, ports2 = {}, session = openRunSession(ports2)) {
   const policy = request.policy ? await loadPolicy(request.policy) : void 0;
-  const remote = openRegistryAccess(registryWithProgress(ports2));
+  const remote = session.remote;
   const previous = await resolvePreviousImage(
     request.image,
     request.previous,
@@ -30746,7 +31649,7 @@ async function buildChangelog(request, ports2 = {}) {
     previous,
     request.image,
     diffOptions(request.diff),
-    scanOptions(request, ports2, remote.sources)
+    scanOptions(request, ports2, remote.sources, session.layers)
   );
   const verdict = policy ? evaluatePolicy(policy, result.changes, result.after, request.now ?? /* @__PURE__ */ new Date()) : void 0;
   return {
@@ -30761,7 +31664,7 @@ async function inspect(image, request = {}, ports2 = {}) {
   const remote = openRegistryAccess(registryWithProgress(ports2));
   return inspectImage(image, scanOptions(request, ports2, remote.sources));
 }
-function scanOptions(request, ports2, sources) {
+function scanOptions(request, ports2, sources, memory) {
   const limits = { ...DEFAULT_LIMITS, ...definedOnly(request.limits ?? {}) };
   const catalogers = [...defaultCatalogers, ...request.extraCatalogers ?? []];
   const capture = defaultCaptureSpec({ maxFileBytes: limits.maxCaptureBytes, catalogers });
@@ -30773,7 +31676,7 @@ function scanOptions(request, ports2, sources) {
     catalogers,
     capture,
     limits: { maxUncompressedBytes: limits.maxLayerBytes, maxEntries: limits.maxEntries },
-    ...ports2.cacheDir !== void 0 ? { cache: new DiskLayerIndexCache(ports2.cacheDir, capture) } : {},
+    ...ports2.cacheDir !== void 0 ? { cache: new DiskLayerIndexCache(ports2.cacheDir, capture) } : memory ? { cache: memory } : {},
     ...progress?.onPhase ? { onPhase: progress.onPhase.bind(progress) } : {},
     ...progress?.onLayer ? { onLayer: progress.onLayer.bind(progress) } : {}
   };
@@ -30809,6 +31712,7 @@ var init_changelog2 = __esm({
     init_policy_choice();
     init_registry_access();
     init_previous2();
+    __name(openRunSession, "openRunSession");
     __name(buildChangelog, "buildChangelog");
     __name(inspect, "inspect");
     __name(scanOptions, "scanOptions");
@@ -30918,14 +31822,14 @@ var init_instructions = __esm({
 
 // src/dockerfile/words.ts
 function splitWords(args, escape) {
-  const words3 = [];
+  const words4 = [];
   let word = "";
   let inWord = false;
   let quote;
   for (let i2 = 0; i2 < args.length; i2++) {
     const c = args[i2];
     if (quote === void 0 && /\s/.test(c)) {
-      if (inWord) words3.push(word);
+      if (inWord) words4.push(word);
       word = "";
       inWord = false;
       continue;
@@ -30940,8 +31844,8 @@ function splitWords(args, escape) {
     else if (c === quote) quote = void 0;
   }
   if (quote !== void 0) throw new WordError(`unmatched ${quote} quote`);
-  if (inWord) words3.push(word);
-  return words3;
+  if (inWord) words4.push(word);
+  return words4;
 }
 function expandWord(word, lookup, escape) {
   return new Expander(word, lookup, escape).word();
@@ -31223,34 +32127,34 @@ function pairStages(oldFile, newFile) {
   const news = newFile?.stages ?? [];
   const matched = /* @__PURE__ */ new Map();
   const oldUsed = /* @__PURE__ */ new Set();
-  const match = /* @__PURE__ */ __name((n2, o) => {
-    matched.set(n2, o);
+  const match = /* @__PURE__ */ __name((n, o) => {
+    matched.set(n, o);
     oldUsed.add(o);
   }, "match");
   const lastOld = olds[olds.length - 1];
   const lastNew = news[news.length - 1];
-  for (const n2 of news) {
-    if (n2.name === void 0) continue;
-    const o = olds.find((s) => !oldUsed.has(s) && s.name === n2.name);
-    if (o) match(n2, o);
+  for (const n of news) {
+    if (n.name === void 0) continue;
+    const o = olds.find((s) => !oldUsed.has(s) && s.name === n.name);
+    if (o) match(n, o);
   }
   if (lastOld && lastNew && !matched.has(lastNew) && !oldUsed.has(lastOld)) match(lastNew, lastOld);
   const restOld = olds.filter((s) => !oldUsed.has(s));
-  for (const n2 of news) {
-    if (matched.has(n2)) continue;
+  for (const n of news) {
+    if (matched.has(n)) continue;
     const o = restOld.shift();
     if (!o) break;
-    match(n2, o);
+    match(n, o);
   }
   const pairs = [];
-  for (const n2 of news) {
-    const o = matched.get(n2);
-    const newSide = side2(newFile, n2);
+  for (const n of news) {
+    const o = matched.get(n);
+    const newSide = side2(newFile, n);
     const oldSide = o ? side2(oldFile, o) : void 0;
     const change2 = !oldSide ? "added" : sameBase(oldSide.base, newSide.base) ? "unchanged" : "changed";
     pairs.push({
-      label: label2(n2),
-      final: n2 === lastNew,
+      label: label2(n),
+      final: n === lastNew,
       change: change2,
       ...oldSide ? { old: oldSide } : {},
       new: newSide
@@ -31321,6 +32225,7 @@ async function compareDockerfiles(request, compare4) {
   return out;
 }
 function buildDockerfileChangelogs(request, ports2 = {}) {
+  const session = openRunSession(ports2);
   return compareDockerfiles(request, async (previous, image, platform) => {
     const c = await buildChangelog(
       {
@@ -31333,7 +32238,8 @@ function buildDockerfileChangelogs(request, ports2 = {}) {
         ...request.extraCatalogers ? { extraCatalogers: request.extraCatalogers } : {},
         ...request.now ? { now: request.now } : {}
       },
-      ports2
+      ports2,
+      session
     );
     return {
       changes: c.changes,
@@ -31374,6 +32280,694 @@ var init_core = __esm({
   }
 });
 
+// src/cli/options.ts
+import { parseArgs } from "node:util";
+function usageError(message, topic) {
+  const command = topic === void 0 ? "" : `${topic} `;
+  return new ImageChangelogError("USAGE", message, { hint: `see 'image-changelog ${command}--help'` });
+}
+function orList(items2) {
+  return items2.length < 2 ? items2.join("") : `${items2.slice(0, -1).join(", ")} or ${items2.at(-1)}`;
+}
+function parserOptions(defs) {
+  const spec = { help: { type: "boolean", short: HELP_OPTION.short } };
+  for (const d of defs) {
+    spec[d.long] = {
+      type: d.takes === "flag" ? "boolean" : "string",
+      ...d.short !== void 0 ? { short: d.short } : {},
+      ...d.takes === "list" ? { multiple: true, default: [] } : {},
+      ...d.fills ? { default: d.default } : {}
+    };
+  }
+  return spec;
+}
+function parseOptions(argv2, defs, topic, others = /* @__PURE__ */ new Map()) {
+  const spec = parserOptions(defs);
+  const { values, positionals, tokens } = parseArgs({
+    args: [...argv2],
+    options: spec,
+    allowPositionals: true,
+    strict: false,
+    tokens: true
+  });
+  const help = tokens.some((t) => t.kind === "option" && t.name === HELP_OPTION.long);
+  if (help) return { values, positionals, help };
+  const byLong = new Map(defs.map((d) => [d.long, d]));
+  for (const t of tokens) {
+    if (t.kind !== "option") continue;
+    const def = byLong.get(t.name);
+    if (def === void 0) throw unknownOption(t.rawName, defs, topic, others);
+    if (def.takes === "flag") {
+      if (t.value !== void 0) throw usageError(`${t.rawName} takes no value, got '${t.value}'`, topic);
+      continue;
+    }
+    const what2 = def.choices ? orList(def.choices) : def.arg ?? "a value";
+    if (t.value === void 0) throw usageError(`${t.rawName} needs a value: ${what2}`, topic);
+    if (!t.inlineValue && t.value.length > 1 && t.value.startsWith("-"))
+      throw usageError(
+        `${t.rawName} needs a value (${what2}), got the option '${t.value}'; write ${t.rawName}=${t.value} if that is the value`,
+        topic
+      );
+    if (def.choices && !def.choices.includes(t.value))
+      throw usageError(`${t.rawName} must be ${orList(def.choices)}, got '${t.value}'`, topic);
+  }
+  return { values, positionals, help };
+}
+function unknownOption(raw, defs, topic, others) {
+  if (!raw.startsWith("--")) {
+    const shorts = defs.flatMap((d) => d.short ? [`-${d.short}`] : []).concat(`-${HELP_OPTION.short}`);
+    return usageError(`unknown option ${raw} (short options here: ${shorts.join(", ")})`, topic);
+  }
+  const name = raw.slice(2);
+  const owners = others.get(name);
+  if (owners !== void 0)
+    return usageError(
+      `${topic} has no option ${raw} (${owners.join(" and ")} ${owners.length > 1 ? "have" : "has"} it)`,
+      topic
+    );
+  const longs = [...defs.map((d) => d.long), HELP_OPTION.long];
+  const prefixed = longs.filter((l) => l.startsWith(name));
+  const guess = prefixed.length === 1 ? prefixed[0] : closestName(name, longs);
+  return usageError(`unknown option ${raw}${guess !== void 0 ? `: did you mean --${guess}?` : ""}`, topic);
+}
+var HELP_OPTION;
+var init_options = __esm({
+  "src/cli/options.ts"() {
+    "use strict";
+    init_errors();
+    init_closest_name();
+    HELP_OPTION = { long: "help", short: "h", takes: "flag" };
+    __name(usageError, "usageError");
+    __name(orList, "orList");
+    __name(parserOptions, "parserOptions");
+    __name(parseOptions, "parseOptions");
+    __name(unknownOption, "unknownOption");
+  }
+});
+
+// src/cli/commands.ts
+function sizeArg(bytes) {
+  for (const [unit, factor] of [
+    ["TiB", 1024 ** 4],
+    ["GiB", 1024 ** 3],
+    ["MiB", 1024 ** 2],
+    ["KiB", 1024]
+  ])
+    if (bytes % factor === 0) return `${bytes / factor}${unit}`;
+  return String(bytes);
+}
+function changelogOptions(surfaces) {
+  return [
+    FORMAT,
+    {
+      long: "surface",
+      takes: "value",
+      choices: surfaces,
+      default: "summary",
+      fills: true,
+      help: `the markdown to write: for ${orList(surfaces.map((s) => SURFACES[s]))}`
+    },
+    {
+      long: "output",
+      short: "o",
+      takes: "value",
+      arg: "FILE",
+      default: "stdout",
+      help: "write the changelog to FILE (atomically)"
+    },
+    {
+      long: "exclude",
+      takes: "list",
+      arg: "GLOB",
+      default: "none",
+      help: "leave out paths matching GLOB (repeatable)"
+    },
+    {
+      long: "no-default-excludes",
+      takes: "flag",
+      default: "caches, logs, temporary files and other build noise are left out",
+      help: "keep the paths excluded by default"
+    },
+    {
+      long: "depth",
+      takes: "value",
+      arg: "N|all",
+      default: String(DEFAULT_DEPTH),
+      fills: true,
+      help: "roll non-packaged files up to directories this deep (1-64, or all)"
+    },
+    {
+      long: "policy",
+      takes: "value",
+      arg: "FILE",
+      default: "no policy",
+      help: 'evaluate this policy file ("recommended" for the built-in one)'
+    },
+    {
+      long: "exit-code",
+      takes: "flag",
+      default: "exit 0 whether or not something changed",
+      help: "exit 1 when something changed"
+    }
+  ];
+}
+function optionsOf(command) {
+  return [...command.options, ...COMMON_OPTIONS];
+}
+function optionOwners() {
+  const owners = /* @__PURE__ */ new Map();
+  for (const c of COMMANDS)
+    for (const o of optionsOf(c)) owners.set(o.long, [...owners.get(o.long) ?? [], c.name]);
+  return owners;
+}
+function commandNamed(name) {
+  return COMMANDS.find((c) => c.name === name);
+}
+var COMMON_OPTIONS, FORMAT, SURFACES, FIRST_RELEASE, COMMANDS;
+var init_commands = __esm({
+  "src/cli/commands.ts"() {
+    "use strict";
+    init_core();
+    init_options();
+    __name(sizeArg, "sizeArg");
+    COMMON_OPTIONS = [
+      {
+        long: "platform",
+        takes: "value",
+        arg: "OS/ARCH[/VARIANT]",
+        default: "the image's only platform, else this host's",
+        help: "the platform to read; an image without it is an error that lists those it has"
+      },
+      {
+        long: "cache-dir",
+        takes: "value",
+        arg: "DIR",
+        default: "$XDG_CACHE_HOME/image-changelog, else ~/.cache/image-changelog",
+        help: "where layer indexes are cached"
+      },
+      {
+        long: "no-cache",
+        takes: "flag",
+        default: "the cache is used",
+        help: "neither read nor write the layer cache"
+      },
+      {
+        long: "no-progress",
+        takes: "flag",
+        default: "progress on stderr when it is a terminal",
+        help: "show no progress"
+      },
+      {
+        long: "username",
+        takes: "value",
+        arg: "USER",
+        default: "$REGISTRY_USERNAME, else ~/.docker/config.json",
+        help: "registry user name (with --password)"
+      },
+      {
+        long: "password",
+        takes: "value",
+        arg: "PASSWORD",
+        default: "$REGISTRY_PASSWORD, else ~/.docker/config.json",
+        help: "registry password or token"
+      },
+      {
+        long: "insecure-registry",
+        takes: "list",
+        arg: "HOST",
+        default: "none; loopback registries always may",
+        help: "allow plain HTTP to HOST (repeatable)"
+      },
+      {
+        long: "max-layer-size",
+        takes: "value",
+        arg: "SIZE",
+        default: sizeArg(DEFAULT_LIMITS.maxLayerBytes),
+        help: "stop reading a layer past this uncompressed size"
+      },
+      {
+        long: "max-entries",
+        takes: "value",
+        arg: "N",
+        default: String(DEFAULT_LIMITS.maxEntries),
+        help: "stop reading a layer with more entries"
+      },
+      {
+        long: "max-capture-size",
+        takes: "value",
+        arg: "SIZE",
+        default: sizeArg(DEFAULT_LIMITS.maxCaptureBytes),
+        help: "largest package database kept in memory"
+      },
+      {
+        long: "registry-timeout",
+        takes: "value",
+        arg: "SECONDS",
+        default: String(DEFAULT_REGISTRY_TIMEOUT_MS / 1e3),
+        help: "a registry request fails when no byte arrives for this long"
+      }
+    ];
+    FORMAT = {
+      long: "format",
+      short: "f",
+      takes: "value",
+      choices: ["markdown", "json", "text"],
+      default: "markdown",
+      fills: true,
+      help: "markdown, the JSON report (schema/report.schema.json), or plain text"
+    };
+    SURFACES = { comment: "a PR comment", summary: "a job summary", release: "release notes" };
+    __name(changelogOptions, "changelogOptions");
+    FIRST_RELEASE = {
+      long: "first-release",
+      takes: "flag",
+      default: "two images, OLD and NEW",
+      help: "one image, NEW, with no previous release"
+    };
+    COMMANDS = [
+      {
+        name: "inspect",
+        usage: ["inspect IMAGE [options]"],
+        summary: "what an image holds: platform, layers, files by type, OS, packages",
+        options: [
+          { long: "json", takes: "flag", default: "a text summary", help: "write the whole inventory as JSON" },
+          {
+            long: "output",
+            short: "o",
+            takes: "value",
+            arg: "FILE",
+            default: "stdout",
+            help: "write to FILE (atomically)"
+          }
+        ]
+      },
+      {
+        name: "diff",
+        usage: ["diff OLD NEW [options]", "diff --first-release NEW [options]"],
+        summary: "the changelog between two images",
+        options: [...changelogOptions(["comment", "summary", "release"]), FIRST_RELEASE]
+      },
+      {
+        name: "dockerfile-diff",
+        usage: ["dockerfile-diff OLD_DOCKERFILE NEW_DOCKERFILE [options]"],
+        summary: "the changelog of the base images a Dockerfile change brings",
+        options: [
+          {
+            long: "build-arg",
+            takes: "list",
+            arg: "NAME=VALUE",
+            default: "the Dockerfile's ARG defaults",
+            help: "set a build argument used in FROM (repeatable)"
+          },
+          ...changelogOptions(["comment", "summary"])
+        ],
+        notes: [
+          "Compares the base images of every stage whose FROM changed, final stage first.",
+          "--format json writes one report per compared stage; --exit-code exits 1 when a base image brought changes."
+        ]
+      },
+      {
+        name: "policy",
+        usage: [
+          "policy check POLICY [options]",
+          "policy check POLICY OLD NEW [options]",
+          "policy check POLICY --first-release NEW [options]"
+        ],
+        summary: "check a policy file, or what it says about two images",
+        options: [
+          { long: "json", takes: "flag", default: "the verdict line", help: "write the whole verdict as JSON" },
+          FIRST_RELEASE
+        ],
+        notes: [
+          'POLICY is a file or "recommended". Without images it checks the file: "... is valid (N rules)".',
+          "With images it prints the verdict line and exits 2 when the policy says stop."
+        ]
+      }
+    ];
+    __name(optionsOf, "optionsOf");
+    __name(optionOwners, "optionOwners");
+    __name(commandNamed, "commandNamed");
+  }
+});
+
+// src/cli/args.ts
+function commonFlags(v, topic) {
+  const flags = {
+    noCache: v["no-cache"] === true,
+    progress: v["no-progress"] !== true,
+    insecureRegistries: v["insecure-registry"] ?? []
+  };
+  if (typeof v.platform === "string") flags.platform = v.platform;
+  if (typeof v["cache-dir"] === "string") flags.cacheDir = v["cache-dir"];
+  if (typeof v.username === "string") flags.username = v.username;
+  if (typeof v.password === "string") flags.password = v.password;
+  if (typeof v["max-layer-size"] === "string")
+    flags.maxLayerBytes = sizeFlag("--max-layer-size", v["max-layer-size"], topic);
+  if (typeof v["max-capture-size"] === "string")
+    flags.maxCaptureBytes = sizeFlag("--max-capture-size", v["max-capture-size"], topic);
+  if (typeof v["max-entries"] === "string")
+    flags.maxEntries = countFlag("--max-entries", v["max-entries"], topic);
+  if (typeof v["registry-timeout"] === "string")
+    flags.registryTimeoutMs = countFlag("--registry-timeout", v["registry-timeout"], topic) * 1e3;
+  return flags;
+}
+function sizeFlag(name, raw, topic) {
+  const r = parseSize(raw);
+  if (!r.ok || r.value < 1)
+    throw usageError(`${name} expects ${r.ok ? "a positive size" : r.expected}, got '${raw}'`, topic);
+  return r.value;
+}
+function countFlag(name, raw, topic) {
+  if (!/^\d+$/.test(raw) || Number(raw) < 1)
+    throw usageError(`${name} expects a whole number above 0, got '${raw}'`, topic);
+  return Number(raw);
+}
+function parseBuildArgs(items2, what2) {
+  const args = /* @__PURE__ */ new Map();
+  for (const item2 of items2) {
+    const eq = item2.indexOf("=");
+    const name = eq < 0 ? item2 : item2.slice(0, eq);
+    if (eq < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw usageError(`${what2} expects NAME=VALUE, got '${item2}'`, "dockerfile-diff");
+    args.set(name, item2.slice(eq + 1));
+  }
+  return args;
+}
+function changelogFlags(v, topic) {
+  return {
+    format: v.format,
+    surface: v.surface,
+    ...typeof v.output === "string" ? { output: v.output } : {},
+    exclude: v.exclude ?? [],
+    defaultExcludes: v["no-default-excludes"] !== true,
+    depth: parseDepth(v.depth, topic),
+    ...typeof v.policy === "string" ? { policy: v.policy } : {},
+    exitCode: v["exit-code"] === true,
+    ...commonFlags(v, topic)
+  };
+}
+function parseDepth(raw, topic) {
+  if (raw === void 0) return DEFAULT_DEPTH;
+  if (raw === "all") return "all";
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 64) {
+    throw usageError(`--depth must be a whole number from 1 to 64 or 'all', got '${raw}'`, topic);
+  }
+  return Number(raw);
+}
+function parseFor(command, argv2) {
+  const owners = optionOwners();
+  for (const o of optionsOf(command)) owners.delete(o.long);
+  const r = parseOptions(argv2, optionsOf(command), command.name, owners);
+  return r.help ? null : { v: r.values, positionals: r.positionals };
+}
+function unknownCommand(word) {
+  if (word.startsWith("-"))
+    return usageError(
+      `unknown option ${word}: options go after the command (image-changelog COMMAND [options])`
+    );
+  const names3 = [...COMMANDS.map((c) => c.name), "help", "version"];
+  const guess = closestName(word, names3);
+  return usageError(
+    `unknown command '${word}': ${guess !== void 0 ? `did you mean ${guess}?` : `the commands are ${orList(names3)}`}`
+  );
+}
+function parseCommand(argv2) {
+  const [word, ...rest] = argv2;
+  if (word === void 0 || word === "--help" || word === "-h") return { name: "help" };
+  if (word === "--version" || word === "-v" || word === "version") return { name: "version" };
+  if (word === "help") {
+    const [topic] = rest;
+    if (topic === void 0) return { name: "help" };
+    if (commandNamed(topic) === void 0) throw unknownCommand(topic);
+    return { name: "help", topic };
+  }
+  if (word === "inspect") {
+    const p = parseFor(cmd("inspect"), rest);
+    if (p === null) return { name: "help", topic: "inspect" };
+    const { v, positionals } = p;
+    if (positionals.length !== 1)
+      throw usageError(`inspect takes one IMAGE, got ${positionals.length}`, "inspect");
+    return {
+      name: "inspect",
+      image: positionals[0],
+      json: v.json === true,
+      ...typeof v.output === "string" ? { output: v.output } : {},
+      ...commonFlags(v, "inspect")
+    };
+  }
+  if (word === "diff") {
+    const p = parseFor(cmd("diff"), rest);
+    if (p === null) return { name: "help", topic: "diff" };
+    const { v, positionals } = p;
+    const first = v["first-release"] === true;
+    if (first ? positionals.length !== 1 : positionals.length !== 2) {
+      throw usageError(
+        first ? "diff --first-release takes one image: NEW" : `diff takes two images, OLD and NEW; got ${positionals.length}`,
+        "diff"
+      );
+    }
+    return {
+      name: "diff",
+      ...first ? {} : { previous: positionals[0] },
+      image: positionals[positionals.length - 1],
+      ...changelogFlags(v, "diff")
+    };
+  }
+  if (word === "dockerfile-diff") {
+    const p = parseFor(cmd("dockerfile-diff"), rest);
+    if (p === null) return { name: "help", topic: "dockerfile-diff" };
+    const { v, positionals } = p;
+    if (positionals.length !== 2)
+      throw usageError(
+        `dockerfile-diff takes two files, OLD_DOCKERFILE and NEW_DOCKERFILE; got ${positionals.length}`,
+        "dockerfile-diff"
+      );
+    return {
+      name: "dockerfile-diff",
+      oldDockerfile: positionals[0],
+      newDockerfile: positionals[1],
+      buildArgs: parseBuildArgs(v["build-arg"] ?? [], "--build-arg"),
+      ...changelogFlags(v, "dockerfile-diff")
+    };
+  }
+  if (word === "policy") return parsePolicy2(rest);
+  throw unknownCommand(word);
+}
+function parsePolicy2(rest) {
+  const [sub, ...args] = rest;
+  if (sub === void 0 || sub === "--help" || sub === "-h") {
+    if (sub === void 0)
+      throw usageError("policy needs a subcommand: 'policy check POLICY [OLD NEW]'", "policy");
+    return { name: "help", topic: "policy" };
+  }
+  if (sub !== "check") {
+    const guess = closestName(sub, ["check"]);
+    throw usageError(
+      `unknown policy subcommand '${sub}': ${guess !== void 0 ? "did you mean check?" : "use 'policy check POLICY [OLD NEW]'"}`,
+      "policy"
+    );
+  }
+  const p = parseFor(cmd("policy"), args);
+  if (p === null) return { name: "help", topic: "policy" };
+  const { v, positionals } = p;
+  const [policy, ...imgs] = positionals;
+  if (policy === void 0) throw usageError('policy check needs a POLICY file (or "recommended")', "policy");
+  const first = v["first-release"] === true;
+  if (!(imgs.length === 0 || first && imgs.length === 1 || !first && imgs.length === 2)) {
+    throw usageError("policy check takes POLICY, then either OLD NEW, or --first-release NEW", "policy");
+  }
+  return {
+    name: "policy-check",
+    policy,
+    ...imgs.length === 2 ? { previous: imgs[0], image: imgs[1] } : imgs.length === 1 ? { image: imgs[0] } : {},
+    json: v.json === true,
+    ...commonFlags(v, "policy")
+  };
+}
+var cmd;
+var init_args = __esm({
+  "src/cli/args.ts"() {
+    "use strict";
+    init_size();
+    init_commands();
+    init_options();
+    init_closest_name();
+    init_core();
+    __name(commonFlags, "commonFlags");
+    __name(sizeFlag, "sizeFlag");
+    __name(countFlag, "countFlag");
+    __name(parseBuildArgs, "parseBuildArgs");
+    __name(changelogFlags, "changelogFlags");
+    __name(parseDepth, "parseDepth");
+    __name(parseFor, "parseFor");
+    __name(unknownCommand, "unknownCommand");
+    cmd = /* @__PURE__ */ __name((name) => commandNamed(name), "cmd");
+    __name(parseCommand, "parseCommand");
+    __name(parsePolicy2, "parsePolicy");
+  }
+});
+
+// src/cli/help.ts
+function optionName(o) {
+  const arg = o.choices ? o.choices.join("|") : o.arg;
+  return `${o.short ? `-${o.short}, ` : "    "}--${o.long}${arg ? ` ${arg}` : ""}`;
+}
+function wrap(text, width) {
+  const lines3 = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines3.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  return [...lines3, line];
+}
+function optionLines(options, width) {
+  const indent = " ".repeat(width + 4);
+  return options.flatMap(
+    (o) => wrap(`${o.help} (default: ${o.default})`, Math.max(COLUMNS - indent.length, 30)).map(
+      (text, i2) => i2 === 0 ? `  ${optionName(o).padEnd(width)}  ${text}` : `${indent}${text}`
+    )
+  );
+}
+function usageLines(commands) {
+  return commands.flatMap((c) => c.usage.map((u) => `  image-changelog ${u}`));
+}
+function commandHelp(command) {
+  const width = Math.max(...[...command.options, ...COMMON_OPTIONS].map((o) => optionName(o).length));
+  return [
+    `image-changelog ${command.name}: ${command.summary}`,
+    "",
+    "Usage:",
+    ...usageLines([command]),
+    ...command.notes ? ["", ...command.notes] : [],
+    "",
+    "Options:",
+    ...optionLines(command.options, width),
+    `  ${optionName(HELP_OPTION).padEnd(width)}  this help`,
+    "",
+    "Image and registry options:",
+    ...optionLines(COMMON_OPTIONS, width),
+    "",
+    IMAGE_FORMS,
+    "",
+    EXIT_CODES
+  ].join("\n");
+}
+function overview() {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    "image-changelog: what changed between two container images",
+    "",
+    "Usage:",
+    ...usageLines(COMMANDS),
+    "  image-changelog help [COMMAND] | --help | --version",
+    "",
+    "Commands:",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "'image-changelog COMMAND --help' lists a command's options and their defaults.",
+    "",
+    IMAGE_FORMS,
+    "",
+    EXIT_CODES
+  ].join("\n");
+}
+function helpText(topic) {
+  const command = topic === void 0 ? void 0 : commandNamed(topic);
+  return command ? commandHelp(command) : overview();
+}
+var IMAGE_FORMS, EXIT_CODES, COLUMNS;
+var init_help = __esm({
+  "src/cli/help.ts"() {
+    "use strict";
+    init_commands();
+    init_options();
+    IMAGE_FORMS = `IMAGE: oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF], docker-daemon:NAME[:TAG],
+       docker://REGISTRY/REPO[:TAG|@DIGEST], REGISTRY/REPO[:TAG], or a path (auto-detected;
+       one that starts with ./ / ~ or ends in .tar must exist).`;
+    EXIT_CODES = "Exit codes: 0 done; 1 changes found (only with --exit-code); 2 the policy says stop; 3 error.";
+    __name(optionName, "optionName");
+    COLUMNS = 100;
+    __name(wrap, "wrap");
+    __name(optionLines, "optionLines");
+    __name(usageLines, "usageLines");
+    __name(commandHelp, "commandHelp");
+    __name(overview, "overview");
+    __name(helpText, "helpText");
+  }
+});
+
+// src/cli/progress.ts
+var Progress;
+var init_progress = __esm({
+  "src/cli/progress.ts"() {
+    "use strict";
+    Progress = class _Progress {
+      constructor(stream2, enabled) {
+        this.stream = stream2;
+        this.enabled = enabled;
+      }
+      stream;
+      enabled;
+      static {
+        __name(this, "Progress");
+      }
+      active = false;
+      phase = "";
+      static for(stream2, wanted) {
+        return new _Progress(stream2, wanted && stream2.isTTY === true && !process.env.CI);
+      }
+      onPhase = /* @__PURE__ */ __name((phase, detail) => {
+        this.phase = `${phase}: ${detail}`;
+        this.draw(this.phase);
+      }, "onPhase");
+      onLayer = /* @__PURE__ */ __name((p) => {
+        this.draw(`${this.phase}  ${p.done}/${p.total} indexed${p.cached ? ` (${p.cached} from cache)` : ""}`);
+      }, "onLayer");
+      draw(text) {
+        if (!this.enabled) return;
+        const width = Math.max(20, (this.stream.columns || 80) - 1);
+        const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+        this.stream.write(`\r\x1B[K${clean.length > width ? `${clean.slice(0, width - 1)}\u2026` : clean}`);
+        this.active = true;
+      }
+      done() {
+        if (this.active) this.stream.write("\r\x1B[K");
+        this.active = false;
+      }
+    };
+  }
+});
+
+// src/util/atomic-write.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { mkdir as mkdir2, rename as rename2, stat as stat5, unlink as unlink2, writeFile } from "node:fs/promises";
+import { dirname as dirname2 } from "node:path";
+async function writeFileAtomic(path, data) {
+  const existing2 = await stat5(path).catch(() => void 0);
+  if (existing2 && !existing2.isFile()) {
+    await writeFile(path, data);
+    return;
+  }
+  await mkdir2(dirname2(path), { recursive: true });
+  const tmp = `${path}.${randomBytes2(6).toString("hex")}.tmp`;
+  try {
+    await writeFile(tmp, data);
+    await rename2(tmp, path);
+  } catch (err3) {
+    await unlink2(tmp).catch(() => void 0);
+    throw err3;
+  }
+}
+var init_atomic_write = __esm({
+  "src/util/atomic-write.ts"() {
+    "use strict";
+    __name(writeFileAtomic, "writeFileAtomic");
+  }
+});
+
 // src/render/escape.ts
 function isHidden(cp) {
   return cp < 32 || cp >= 127 && cp <= 159 || cp === 173 || cp === 1564 || cp === 6158 || cp >= 8203 && cp <= 8207 || cp >= 8232 && cp <= 8238 || cp >= 8288 && cp <= 8297 || cp === 65279 || cp >= 55296 && cp <= 57343 || cp >= 65529 && cp <= 65531 || cp >= 917504 && cp <= 917631;
@@ -31389,9 +32983,9 @@ function visible(cp) {
 function visibleText(s, max2) {
   if (s.length <= max2 && !MAYBE_HIDDEN.test(s)) return s;
   let out = "";
-  let n2 = 0;
+  let n = 0;
   for (const ch of s) {
-    if (n2++ >= max2) return out + ELLIPSIS;
+    if (n++ >= max2) return out + ELLIPSIS;
     const cp = ch.codePointAt(0);
     out += isHidden(cp) ? visible(cp) : ch;
   }
@@ -31455,135 +33049,39 @@ var init_escape = __esm({
   }
 });
 
-// src/render/inspect.ts
-function summarizeInventory(inv) {
-  const fileCounts = {
-    file: 0,
-    dir: 0,
-    symlink: 0,
-    hardlink: 0,
-    char: 0,
-    block: 0,
-    fifo: 0
+// src/diff/compressed-size.ts
+function layerStorage(summary) {
+  const kinds = /* @__PURE__ */ new Set();
+  for (const l of summary.layers) {
+    if (l.compression === void 0) return void 0;
+    kinds.add(l.compression);
+  }
+  return kinds.size === 0 ? void 0 : [...kinds].sort().join("+");
+}
+function words3(storage) {
+  return storage.split("+").map((k) => STORAGE_WORDS[k] ?? k).join(" and ");
+}
+function compareCompressedSizes(before, after) {
+  const b = layerStorage(before);
+  const a = layerStorage(after);
+  if (b === void 0 || a === void 0 || b === a) return { comparable: true };
+  return {
+    comparable: false,
+    why: `not compared: the previous image stores its layers ${words3(b)}, the new one ${words3(a)}`
   };
-  let contentBytes = 0;
-  let nonPackaged = 0;
-  for (const f of inv.files) {
-    fileCounts[f.type]++;
-    if (f.type === "file") contentBytes += f.size;
-    if (f.type !== "dir" && f.ownership === "none") nonPackaged++;
-  }
-  const packages = {};
-  for (const p of inv.packages) packages[p.ecosystem] = (packages[p.ecosystem] ?? 0) + 1;
-  const runtimes = inv.packages.filter((p) => p.ecosystem === "runtime" || p.ecosystem === "binary").map((p) => `${p.name} ${p.version} (${p.location})`);
-  const s = {
-    reference: inv.image.reference,
-    manifestDigest: inv.image.manifestDigest,
-    platform: inv.image.platform,
-    layers: inv.image.layers.map((l) => ({
-      diffID: l.diffID,
-      size: l.size,
-      uncompressedSize: l.uncompressedSize
-    })),
-    compressedSize: inv.image.compressedSize,
-    uncompressedSize: inv.image.uncompressedSize,
-    fileCounts,
-    contentBytes,
-    packages,
-    runtimes,
-    nonPackagedFiles: nonPackaged,
-    problems: inv.problems.length
-  };
-  const os = inv.os?.prettyName ?? (inv.os ? `${inv.os.id} ${inv.os.versionId ?? ""}`.trim() : void 0);
-  if (os) s.os = os;
-  return s;
 }
-function renderInspectText(s, problems) {
-  const clean = /* @__PURE__ */ __name((t) => terminalSafe(t, 500), "clean");
-  const lines3 = [
-    `image     ${clean(s.reference)}`,
-    `digest    ${s.manifestDigest}`,
-    `platform  ${clean(s.platform)}`,
-    `os        ${clean(s.os ?? "unknown")}`,
-    `size      ${formatBytes(s.compressedSize)} compressed, ${formatBytes(s.uncompressedSize)} uncompressed`,
-    `layers    ${s.layers.length}`,
-    ...s.layers.map(
-      (l, i2) => `  ${String(i2 + 1).padStart(3)}  ${l.diffID.slice(0, 19)}  ${formatBytes(l.size).padStart(9)}  ${formatBytes(l.uncompressedSize).padStart(9)}`
-    ),
-    `files     ${Object.entries(s.fileCounts).filter(([, n2]) => n2 > 0).map(([t, n2]) => `${n2} ${t}`).join(", ")} (${formatBytes(s.contentBytes)} of content)`,
-    `packages  ${Object.keys(s.packages).length === 0 ? "none found" : Object.entries(s.packages).map(([e, n2]) => `${n2} ${e}`).join(", ")}`,
-    ...s.runtimes.length > 0 ? [`runtimes  ${s.runtimes.slice(0, 20).map(clean).join(", ")}`] : [],
-    `non-packaged files  ${s.nonPackagedFiles}`
-  ];
-  if (problems.length > 0) {
-    lines3.push(`problems  ${problems.length}`);
-    for (const p of problems.slice(0, 20)) lines3.push(`  ${clean(p.path)}: ${clean(p.message)}`);
-    if (problems.length > 20) lines3.push(`  \u2026 and ${problems.length - 20} more (see --json)`);
-  }
-  return `${lines3.join("\n")}
-`;
-}
-var init_inspect = __esm({
-  "src/render/inspect.ts"() {
+var STORAGE_WORDS;
+var init_compressed_size = __esm({
+  "src/diff/compressed-size.ts"() {
     "use strict";
-    init_format_bytes();
-    init_escape();
-    __name(summarizeInventory, "summarizeInventory");
-    __name(renderInspectText, "renderInspectText");
-  }
-});
-
-// src/render/budget.ts
-function measure(surface, text) {
-  return SURFACE_LIMITS[surface].unit === "bytes" ? Buffer.byteLength(text, "utf8") : text.length;
-}
-function budgetFor(surface, requested) {
-  const max2 = SURFACE_LIMITS[surface].budget;
-  return requested === void 0 || !Number.isFinite(requested) ? max2 : Math.max(0, Math.min(max2, Math.floor(requested)));
-}
-function fitToBudget(render, totals2, fits, minimal, cut) {
-  const limits = { ...totals2 };
-  let text = render(limits);
-  if (fits(text)) return text;
-  for (const group of SHRINK_ORDER) {
-    for (; ; ) {
-      const shrinkable = group.filter((k) => limits[k] > (FLOOR[k] ?? 0));
-      if (shrinkable.length === 0) break;
-      for (const k of shrinkable) limits[k] = Math.max(FLOOR[k] ?? 0, Math.floor(limits[k] / 2));
-      text = render(limits);
-      if (fits(text)) return text;
-    }
-  }
-  text = minimal();
-  return fits(text) ? text : cut(text);
-}
-var SURFACE_LIMITS, SHRINK_ORDER, FLOOR;
-var init_budget = __esm({
-  "src/render/budget.ts"() {
-    "use strict";
-    SURFACE_LIMITS = {
-      comment: { limit: 65536, budget: 64e3, unit: "chars" },
-      release: { limit: 125e3, budget: 123e3, unit: "chars" },
-      summary: { limit: 1048576, budget: 1015808, unit: "bytes" }
+    STORAGE_WORDS = {
+      gzip: "gzip",
+      zstd: "zstd",
+      none: "uncompressed (as a docker-archive stores them)"
     };
-    __name(measure, "measure");
-    __name(budgetFor, "budgetFor");
-    SHRINK_ORDER = [
-      ["layers"],
-      ["files", "suspicious"],
-      ["changelogs"],
-      ["rollup"],
-      ["settings"],
-      ["packages"],
-      ["violations"],
-      ["downgrades"],
-      ["attention"]
-    ];
-    FLOOR = {
-      downgrades: 10,
-      violations: 10
-    };
-    __name(fitToBudget, "fitToBudget");
+    __name(layerStorage, "layerStorage");
+    __name(words3, "words");
+    __name(compareCompressedSizes, "compareCompressedSizes");
   }
 });
 
@@ -31626,8 +33124,8 @@ function describeOs3(os) {
   if (os.prettyName === void 0) return os.versionId ? `${os.id} ${os.versionId}` : os.id;
   return os.versionId && !os.prettyName.includes(os.versionId) ? `${os.prettyName} ${os.versionId}` : os.prettyName;
 }
-function plural(n2, one, many = `${one}s`) {
-  return `${n2} ${n2 === 1 ? one : many}`;
+function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
 }
 function packageTotal(changes) {
   const c = changes.counts.packages;
@@ -31649,15 +33147,12 @@ function suspiciousPackageFiles(changes) {
   );
 }
 function ownerName(changes, owner) {
-  const colon = owner.indexOf(":");
-  if (colon < 0) return { name: owner, where: [] };
-  const ecosystem = owner.slice(0, colon);
-  const name = owner.slice(colon + 1);
+  const { ecosystem, name } = owner;
   const arch = changes.packages.find((p) => p.ecosystem === ecosystem && p.name === name)?.arch;
   return { name, where: arch ? [ecosystem, arch] : [ecosystem] };
 }
 function stateFileChanges(changes) {
-  return changes.files.reduce((n2, f) => f.ownership === "state" && f.excluded !== true ? n2 + 1 : n2, 0);
+  return changes.files.reduce((n, f) => f.ownership === "state" && f.excluded !== true ? n + 1 : n, 0);
 }
 function kindCounts(changes) {
   const c = changes.counts.packages;
@@ -31758,78 +33253,6 @@ var init_format = __esm({
     __name(fileDetails, "fileDetails");
     BYTES = /^\d+$/;
     __name(settingValues, "settingValues");
-  }
-});
-
-// src/render/attention.ts
-function attentionTally(items2) {
-  const n2 = /* @__PURE__ */ __name((s) => items2.filter((i2) => i2.severity === s).length, "n");
-  const parts = ["high", "medium", "low"].filter((s) => n2(s) > 0).map((s) => `${n2(s)} ${s}`);
-  return `${items2.length}${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
-}
-function groupAttention2(items2) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const it of items2) {
-    const key = JSON.stringify([it.severity, it.what, it.why, it.layer?.index, it.layer?.createdBy]);
-    const group = groups.get(key);
-    if (group) group.push(it);
-    else groups.set(key, [it]);
-  }
-  return [...groups.values()];
-}
-function subjects(group, name) {
-  const shown = group.slice(0, GROUP_NAMES).map(name);
-  if (group.length > GROUP_NAMES) shown.push(`and ${group.length - GROUP_NAMES} more`);
-  return shown.join(", ");
-}
-function attentionLines(items2) {
-  return groupAttention2(items2).map((group) => {
-    const it = group[0];
-    const subject = /* @__PURE__ */ __name((i2) => {
-      const details2 = i2.details.map((d) => escapeText(d, { max: 120 })).join(", ");
-      return `${escapeCode(i2.where, { table: false, max: 120 })}${details2 ? ` (${details2})` : ""}`;
-    }, "subject");
-    const layer = it.layer === void 0 ? "" : ` \xB7 layer ${it.layer.index}${it.layer.createdBy ? `: ${escapeCode(it.layer.createdBy, { table: false, max: 80 })}` : ""}`;
-    const what2 = group.length > 1 ? `**${it.what}** (${group.length}):` : `**${it.what}**`;
-    return `- ${ICON[it.severity]} ${what2} ${subjects(group, subject)}: ${it.why}${layer}`;
-  });
-}
-function attentionBlock(lines3, items2, limit, more) {
-  if (lines3.length === 0) return "";
-  const shown = lines3.slice(0, limit);
-  if (lines3.length > limit) shown.push(`- ${more(lines3.length - limit)}`);
-  return [`**Attention**: ${attentionTally(items2)}`, "", ...shown].join("\n");
-}
-function attentionText(items2, paint) {
-  if (items2.length === 0) return [];
-  const out = [`Attention: ${attentionTally(items2)}`];
-  for (const group of groupAttention2(items2)) {
-    const it = group[0];
-    const subject = /* @__PURE__ */ __name((i2) => {
-      const details2 = i2.details.map((d) => terminalSafe(d, 120)).join(", ");
-      return `${terminalSafe(i2.where, 120)}${details2 ? ` (${details2})` : ""}`;
-    }, "subject");
-    const layer = it.layer === void 0 ? "" : ` [layer ${it.layer.index}${it.layer.createdBy ? `: ${terminalSafe(it.layer.createdBy, 80)}` : ""}]`;
-    const what2 = group.length > 1 ? `${it.what} (${group.length})` : it.what;
-    out.push(
-      `  ${paint[it.severity](it.severity.padEnd(6))} ${what2}: ${subjects(group, subject)} \u2014 ${it.why}${layer}`
-    );
-  }
-  return out;
-}
-var ICON, GROUP_NAMES;
-var init_attention2 = __esm({
-  "src/render/attention.ts"() {
-    "use strict";
-    init_escape();
-    ICON = { high: "\u{1F534}", medium: "\u{1F7E0}", low: "\u26AA" };
-    __name(attentionTally, "attentionTally");
-    __name(groupAttention2, "groupAttention");
-    GROUP_NAMES = 12;
-    __name(subjects, "subjects");
-    __name(attentionLines, "attentionLines");
-    __name(attentionBlock, "attentionBlock");
-    __name(attentionText, "attentionText");
   }
 });
 
@@ -32023,13 +33446,134 @@ var init_markdown_table2 = __esm({
   }
 });
 
+// src/render/file-rows.ts
+function membersOf(row) {
+  return row.type === "path" ? [row.change] : row.changes;
+}
+function sizeOfChange(c) {
+  return Math.abs((c.after?.size ?? 0) - (c.before?.size ?? 0));
+}
+function byImportance2(changes, noticed) {
+  const rank2 = /* @__PURE__ */ __name((c) => [noticed.has(c.path) ? 0 : 1, KIND_RANK[c.kind], -sizeOfChange(c)], "rank");
+  return [...changes].sort((x2, y) => {
+    const a = rank2(x2);
+    const b = rank2(y);
+    for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b[i2]) return a[i2] - b[i2];
+    return x2.path < y.path ? -1 : x2.path > y.path ? 1 : 0;
+  });
+}
+function attentionPaths(changes) {
+  return new Set(changes.attention.filter((a) => a.whereKind === "path").map((a) => a.where));
+}
+function push(map, key, value2) {
+  const list2 = map.get(key);
+  if (list2) list2.push(value2);
+  else map.set(key, [value2]);
+}
+function nonPackagedRows(changes) {
+  const noticed = attentionPaths(changes);
+  const list2 = nonPackagedChanges(changes);
+  const folds = new Map(changes.folds.map((f) => [f.id, f]));
+  const folded = /* @__PURE__ */ new Map();
+  const rows = [];
+  const loose = [];
+  for (const c of list2) {
+    if (c.fold !== void 0 && folds.has(c.fold) && !noticed.has(c.path)) push(folded, c.fold, c);
+    else loose.push(c);
+  }
+  for (const [id, members] of folded)
+    rows.push({ type: "fold", fold: folds.get(id), changes: byImportance2(members, noticed) });
+  const depth = changes.options.depth;
+  const byDir = /* @__PURE__ */ new Map();
+  for (const c of loose) {
+    if (depth === "all" || noticed.has(c.path)) rows.push({ type: "path", change: c });
+    else {
+      const key = rollupKey(c.path, depth);
+      push(byDir, key, c);
+    }
+  }
+  for (const [path, members] of byDir)
+    rows.push(
+      members.length === 1 ? { type: "path", change: members[0] } : { type: "dir", path, changes: byImportance2(members, noticed) }
+    );
+  const rankOf = /* @__PURE__ */ __name((row) => {
+    const members = membersOf(row);
+    return [
+      members.some((c) => noticed.has(c.path)) ? 0 : 1,
+      Math.min(...members.map((c) => KIND_RANK[c.kind])),
+      -members.reduce((n, c) => n + sizeOfChange(c), 0)
+    ];
+  }, "rankOf");
+  const keyOf2 = /* @__PURE__ */ __name((row) => row.type === "path" ? row.change.path : row.type === "dir" ? row.path : row.fold.path, "keyOf");
+  return rows.map((row) => ({ row, rank: rankOf(row), key: keyOf2(row) })).sort((x2, y) => {
+    for (let i2 = 0; i2 < x2.rank.length; i2++) if (x2.rank[i2] !== y.rank[i2]) return x2.rank[i2] - y.rank[i2];
+    return x2.key < y.key ? -1 : x2.key > y.key ? 1 : 0;
+  }).map((r) => r.row);
+}
+function changeCounts(members) {
+  const n = { added: 0, modified: 0, removed: 0 };
+  for (const c of members) n[c.kind === "metadata" ? "modified" : c.kind]++;
+  return ["added", "modified", "removed"].filter((k) => n[k] > 0).map((k) => `${n[k]} ${k}`).join(", ");
+}
+function foldSummary(fold, bundles = "") {
+  if (fold.kind === "trust-store") {
+    const c = fold.certificates ?? { added: 0, removed: 0, changed: 0 };
+    const parts = [
+      c.added > 0 ? `${plural(c.added, "certificate")} added` : "",
+      c.removed > 0 ? `${plural(c.removed, "certificate")} removed` : "",
+      c.changed > 0 ? `${plural(c.changed, "certificate link")} changed` : ""
+    ].filter((p) => p !== "");
+    const what2 = parts.length > 0 ? parts.join(", ") : "bundle rebuilt";
+    const links = fold.paths - (fold.members?.length ?? 0);
+    const derived = [links > 0 ? "certificate links" : "", bundles].filter((p) => p !== "").join(" and ");
+    return `trust store: ${what2} (${fold.paths} derived ${fold.paths === 1 ? "path" : "paths"}${derived ? `: ${derived}` : ""})`;
+  }
+  if (fold.kind === "caches")
+    return `derived ${fold.paths === 1 ? "cache" : "caches"}, rebuilt by the tools that install packages (${plural(fold.paths, "path")})`;
+  return `${fold.paths} names of one file (hardlinks)`;
+}
+function relativeTo(dir, path) {
+  return dir === "/" || !path.startsWith(`${dir}/`) ? path : path.slice(dir.length + 1);
+}
+function derivedNote(changes, inner = false) {
+  if (changes.folds.length === 0) return void 0;
+  const n = changes.folds.reduce((x2, f) => x2 + f.paths, 0);
+  const kinds = [...new Set(changes.folds.map((f) => FOLD_NAMES[f.kind]))];
+  return inner ? `${n} derived: ${kinds.join(", ")}` : `${n} of them derived (${kinds.join(", ")})`;
+}
+var DIR_ROW_NAMES, KIND_RANK, FOLD_NAMES;
+var init_file_rows = __esm({
+  "src/render/file-rows.ts"() {
+    "use strict";
+    init_rollup();
+    init_format();
+    DIR_ROW_NAMES = 3;
+    KIND_RANK = { added: 0, modified: 1, metadata: 1, removed: 2 };
+    __name(membersOf, "membersOf");
+    __name(sizeOfChange, "sizeOfChange");
+    __name(byImportance2, "byImportance");
+    __name(attentionPaths, "attentionPaths");
+    __name(push, "push");
+    __name(nonPackagedRows, "nonPackagedRows");
+    __name(changeCounts, "changeCounts");
+    __name(foldSummary, "foldSummary");
+    __name(relativeTo, "relativeTo");
+    FOLD_NAMES = {
+      "trust-store": "trust store",
+      caches: "caches",
+      hardlinks: "hardlinks"
+    };
+    __name(derivedNote, "derivedNote");
+  }
+});
+
 // src/render/markdown-head.ts
 function headline(changes) {
   const c = changes.counts;
   if (changes.firstRelease) {
     const eco = /* @__PURE__ */ new Map();
     for (const p of changes.packages) eco.set(p.ecosystem, (eco.get(p.ecosystem) ?? 0) + 1);
-    const byEco = [...eco].map(([e, n2]) => `${e} ${n2}`).join(", ");
+    const byEco = [...eco].map(([e, n]) => `${e} ${n}`).join(", ");
     return `**First release**: no previous image to compare with. **${plural(packageTotal(changes), "package")}**${byEco ? ` (${byEco})` : ""}, **${plural(nonPackagedTotal(changes), "non-packaged file")}**, ${escapeText(describeOs3(changes.after.os))}, ${escapeText(changes.after.summary.platform)}.`;
   }
   const parts = [];
@@ -32039,7 +33583,10 @@ function headline(changes) {
   if (np > 0) {
     const k = c.nonPackaged;
     const detail = ["added", "removed", "modified"].filter((x2) => k[x2] > 0).map((x2) => `${k[x2]} ${x2}`);
-    parts.push(`**${plural(np, "non-packaged file")}** (${detail.join(", ")})`);
+    const derived = derivedNote(changes, true);
+    parts.push(
+      `**${plural(np, "non-packaged file")}** (${detail.join(", ")}${derived ? `; ${derived}` : ""})`
+    );
   }
   if (c.unexplained > 0)
     parts.push(`**${plural(c.unexplained, "package file")} changed without a package change**`);
@@ -32070,10 +33617,10 @@ function sortViolations(violations) {
 }
 function prepareVerdict(verdict) {
   const active = verdict.violations.filter((v) => !v.allowed);
-  const count2 = /* @__PURE__ */ __name((a) => active.filter((v) => v.action === a).length, "count");
+  const count3 = /* @__PURE__ */ __name((a) => active.filter((v) => v.action === a).length, "count");
   const allowed = verdict.violations.length - active.length;
   const tally = [
-    ...["stop", "warn", "info"].filter((a) => count2(a) > 0).map((a) => `${count2(a)} ${a}`),
+    ...["stop", "warn", "info"].filter((a) => count3(a) > 0).map((a) => `${count3(a)} ${a}`),
     ...allowed > 0 ? [`${allowed} allowed`] : []
   ].join(", ");
   const kind = verdict.result === "stop" ? "CAUTION" : verdict.result === "warn" ? "WARNING" : "NOTE";
@@ -32083,7 +33630,7 @@ function prepareVerdict(verdict) {
   ];
   const items2 = sortViolations(verdict.violations).map((v) => {
     const status = v.allowed ? ` (allowed: ${escapeText(v.allowed.reason, { max: 100 })}${v.allowed.expires ? `, until ${escapeText(v.allowed.expires, { max: 30 })}` : ""})` : v.expiredAllowance ? ` (allowance expired ${escapeText(v.expiredAllowance.expires, { max: 30 })})` : "";
-    return `> - ${ICON2[v.action]} **${v.action}** ${escapeCode(v.rule, { table: false, max: 80 })} ${escapeCode(v.subject, { table: false, max: 120 })}: ${escapeText(v.message)}${status}`;
+    return `> - ${ICON[v.action]} **${v.action}** ${escapeCode(v.rule, { table: false, max: 80 })} ${escapeCode(v.subject, { table: false, max: 120 })}: ${escapeText(v.message)}${status}`;
   });
   return { head, items: items2 };
 }
@@ -32135,11 +33682,7 @@ function overviewTable(changes) {
         escapeText(describeOs3(a.os)),
         changes.osChanged ? "**changed**" : ""
       ],
-      [
-        "Size (compressed)",
-        ...formatBytesPair(p.compressedSize, s.compressedSize),
-        formatSizeDelta(p.compressedSize, s.compressedSize)
-      ],
+      compressedRow(p, s),
       [
         "Size (uncompressed)",
         ...formatBytesPair(p.uncompressedSize, s.uncompressedSize),
@@ -32162,35 +33705,313 @@ function overviewTable(changes) {
     ["l", "l", "l", "l"]
   );
 }
+function compressedRow(p, s) {
+  const cmp2 = compareCompressedSizes(p, s);
+  return cmp2.comparable ? [
+    "Size (compressed)",
+    ...formatBytesPair(p.compressedSize, s.compressedSize),
+    formatSizeDelta(p.compressedSize, s.compressedSize)
+  ] : ["Size (compressed)", formatBytes(p.compressedSize), formatBytes(s.compressedSize), cmp2.why];
+}
 function osChangeClass(changes) {
   const c = changes.osRelease;
   if (c === void 0) return "";
   const down = c.direction === "down" ? ", older" : "";
   return c.class === "distribution" ? " (another distribution)" : ` (${c.class} release${down})`;
 }
-var ACTION_RANK, ICON2;
+var ACTION_RANK, ICON;
 var init_markdown_head = __esm({
   "src/render/markdown-head.ts"() {
     "use strict";
+    init_compressed_size();
     init_settings();
     init_escape();
     init_format();
     init_markdown_table2();
+    init_file_rows();
     __name(headline, "headline");
     ACTION_RANK = { stop: 0, warn: 1, info: 2 };
     __name(sortViolations, "sortViolations");
-    ICON2 = { stop: "\u{1F6D1}", warn: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
+    ICON = { stop: "\u{1F6D1}", warn: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
     __name(prepareVerdict, "prepareVerdict");
     __name(verdictBlock, "verdictBlock");
     __name(overviewTable, "overviewTable");
+    __name(compressedRow, "compressedRow");
     __name(osChangeClass, "osChangeClass");
   }
 });
 
-// src/render/markdown-sections.ts
-function n(x2) {
-  return x2 === 0 ? "" : String(x2);
+// src/render/json.ts
+function canonical(value2) {
+  if (Array.isArray(value2)) return value2.map(canonical);
+  if (value2 !== null && typeof value2 === "object") {
+    const out = {};
+    for (const key of Object.keys(value2).sort()) {
+      const v = value2[key];
+      if (v !== void 0) out[key] = canonical(v);
+    }
+    return out;
+  }
+  return value2;
 }
+function ownerText(owner) {
+  return `${owner.ecosystem}:${owner.name}`;
+}
+function side3(s) {
+  return s === void 0 ? null : canonical(s);
+}
+function renderJson(changes, verdict) {
+  const cmp2 = /* @__PURE__ */ __name((a, b) => a < b ? -1 : a > b ? 1 : 0, "cmp");
+  const report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: "image-changelog", version: VERSION },
+    firstRelease: changes.firstRelease,
+    hasChanges: changes.hasChanges,
+    platformChanged: changes.platformChanged,
+    osChanged: changes.osChanged,
+    osRelease: changes.osRelease ? canonical(changes.osRelease) : null,
+    attention: changes.attention.map((a) => canonical(a)),
+    before: side3(changes.before),
+    after: side3(changes.after),
+    counts: canonical(changes.counts),
+    options: canonical(changes.options),
+    packages: changes.packages.map((p) => canonical(p)),
+    files: [...changes.files].sort((a, b) => cmp2(a.path, b.path)).map((f) => canonical({ ...f, owners: f.owners.map(ownerText) })),
+    rollup: [...changes.rollup].sort((a, b) => cmp2(a.path, b.path)).map((r) => canonical(r)),
+    folds: changes.folds.map((f) => canonical(f)),
+    settings: [...changes.settings].sort((a, b) => cmp2(a.key, b.key)).map((s) => canonical(s)),
+    layers: canonical(changes.layers),
+    ...changes.security ? { security: canonical(changes.security) } : {},
+    verdict: verdict ? canonical({ ...verdict, violations: sortViolations(verdict.violations) }) : null
+  };
+  return `${JSON.stringify(report, null, 2)}
+`;
+}
+var REPORT_SCHEMA_VERSION;
+var init_json = __esm({
+  "src/render/json.ts"() {
+    "use strict";
+    init_version();
+    init_markdown_head();
+    REPORT_SCHEMA_VERSION = 1;
+    __name(canonical, "canonical");
+    __name(ownerText, "ownerText");
+    __name(side3, "side");
+    __name(renderJson, "renderJson");
+  }
+});
+
+// src/render/inspect.ts
+function summarizeInventory(inv) {
+  const fileCounts = {
+    file: 0,
+    dir: 0,
+    symlink: 0,
+    hardlink: 0,
+    char: 0,
+    block: 0,
+    fifo: 0
+  };
+  let contentBytes = 0;
+  let nonPackaged = 0;
+  for (const f of inv.files) {
+    fileCounts[f.type]++;
+    if (f.type === "file") contentBytes += f.size;
+    if (f.type !== "dir" && f.ownership === "none") nonPackaged++;
+  }
+  const packages = {};
+  for (const p of inv.packages) packages[p.ecosystem] = (packages[p.ecosystem] ?? 0) + 1;
+  const runtimes = inv.packages.filter((p) => p.ecosystem === "runtime" || p.ecosystem === "binary").map((p) => `${p.name} ${p.version} (${p.location})`);
+  const s = {
+    reference: inv.image.reference,
+    manifestDigest: inv.image.manifestDigest,
+    platform: inv.image.platform,
+    layers: inv.image.layers.map((l) => ({
+      diffID: l.diffID,
+      size: l.size,
+      uncompressedSize: l.uncompressedSize
+    })),
+    compressedSize: inv.image.compressedSize,
+    uncompressedSize: inv.image.uncompressedSize,
+    fileCounts,
+    contentBytes,
+    packages,
+    runtimes,
+    nonPackagedFiles: nonPackaged,
+    problems: inv.problems.length
+  };
+  const os = inv.os?.prettyName ?? (inv.os ? `${inv.os.id} ${inv.os.versionId ?? ""}`.trim() : void 0);
+  if (os) s.os = os;
+  return s;
+}
+function renderInspectText(s, problems) {
+  const clean = /* @__PURE__ */ __name((t) => terminalSafe(t, 500), "clean");
+  const lines3 = [
+    `image     ${clean(s.reference)}`,
+    `digest    ${s.manifestDigest}`,
+    `platform  ${clean(s.platform)}`,
+    `os        ${clean(s.os ?? "unknown")}`,
+    `size      ${formatBytes(s.compressedSize)} compressed, ${formatBytes(s.uncompressedSize)} uncompressed`,
+    `layers    ${s.layers.length}`,
+    ...s.layers.map(
+      (l, i2) => `  ${String(i2 + 1).padStart(3)}  ${l.diffID.slice(0, 19)}  ${formatBytes(l.size).padStart(9)}  ${formatBytes(l.uncompressedSize).padStart(9)}`
+    ),
+    `files     ${Object.entries(s.fileCounts).filter(([, n]) => n > 0).map(([t, n]) => `${n} ${t}`).join(", ")} (${formatBytes(s.contentBytes)} of content)`,
+    `packages  ${Object.keys(s.packages).length === 0 ? "none found" : Object.entries(s.packages).map(([e, n]) => `${n} ${e}`).join(", ")}`,
+    ...s.runtimes.length > 0 ? [`runtimes  ${s.runtimes.slice(0, 20).map(clean).join(", ")}`] : [],
+    `non-packaged files  ${s.nonPackagedFiles}`
+  ];
+  if (problems.length > 0) {
+    lines3.push(`problems  ${problems.length}`);
+    for (const p of problems.slice(0, 20)) lines3.push(`  ${clean(p.path)}: ${clean(p.message)}`);
+    if (problems.length > 20) lines3.push(`  \u2026 and ${problems.length - 20} more (see --json)`);
+  }
+  return `${lines3.join("\n")}
+`;
+}
+function renderInspectJson(inv) {
+  const files = inv.files.map((f) => f.owners ? { ...f, owners: f.owners.map(ownerText) } : f);
+  return `${JSON.stringify({ summary: summarizeInventory(inv), ...inv, files }, null, 1)}
+`;
+}
+var init_inspect = __esm({
+  "src/render/inspect.ts"() {
+    "use strict";
+    init_format_bytes();
+    init_escape();
+    init_json();
+    __name(summarizeInventory, "summarizeInventory");
+    __name(renderInspectText, "renderInspectText");
+    __name(renderInspectJson, "renderInspectJson");
+  }
+});
+
+// src/render/budget.ts
+function measure(surface, text) {
+  return SURFACE_LIMITS[surface].unit === "bytes" ? Buffer.byteLength(text, "utf8") : text.length;
+}
+function budgetFor(surface, requested) {
+  const max2 = SURFACE_LIMITS[surface].budget;
+  return requested === void 0 || !Number.isFinite(requested) ? max2 : Math.max(0, Math.min(max2, Math.floor(requested)));
+}
+function fitToBudget(render, totals2, fits, minimal, cut) {
+  const limits = { ...totals2 };
+  let text = render(limits);
+  if (fits(text)) return text;
+  for (const group of SHRINK_ORDER) {
+    for (; ; ) {
+      const shrinkable = group.filter((k) => limits[k] > (FLOOR[k] ?? 0));
+      if (shrinkable.length === 0) break;
+      for (const k of shrinkable) limits[k] = Math.max(FLOOR[k] ?? 0, Math.floor(limits[k] / 2));
+      text = render(limits);
+      if (fits(text)) return text;
+    }
+  }
+  text = minimal();
+  return fits(text) ? text : cut(text);
+}
+var SURFACE_LIMITS, SHRINK_ORDER, FLOOR;
+var init_budget = __esm({
+  "src/render/budget.ts"() {
+    "use strict";
+    SURFACE_LIMITS = {
+      comment: { limit: 65536, budget: 64e3, unit: "chars" },
+      release: { limit: 125e3, budget: 123e3, unit: "chars" },
+      summary: { limit: 1048576, budget: 1015808, unit: "bytes" }
+    };
+    __name(measure, "measure");
+    __name(budgetFor, "budgetFor");
+    SHRINK_ORDER = [
+      ["layers"],
+      ["files", "suspicious"],
+      ["changelogs"],
+      ["settings"],
+      ["packages"],
+      ["violations"],
+      ["downgrades"],
+      ["attention"]
+    ];
+    FLOOR = {
+      downgrades: 10,
+      violations: 10
+    };
+    __name(fitToBudget, "fitToBudget");
+  }
+});
+
+// src/render/attention.ts
+function attentionTally(items2) {
+  const n = /* @__PURE__ */ __name((s) => items2.filter((i2) => i2.severity === s).length, "n");
+  const parts = ["high", "medium", "low"].filter((s) => n(s) > 0).map((s) => `${n(s)} ${s}`);
+  return `${items2.length}${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
+}
+function groupAttention2(items2) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const it of items2) {
+    const key = JSON.stringify([it.severity, it.what, it.why, it.layer?.index, it.layer?.createdBy]);
+    const group = groups.get(key);
+    if (group) group.push(it);
+    else groups.set(key, [it]);
+  }
+  return [...groups.values()];
+}
+function subjects(group, name) {
+  const shown = group.slice(0, GROUP_NAMES).map(name);
+  if (group.length > GROUP_NAMES) shown.push(`and ${group.length - GROUP_NAMES} more`);
+  return shown.join(", ");
+}
+function attentionLines(items2) {
+  return groupAttention2(items2).map((group) => {
+    const it = group[0];
+    const subject = /* @__PURE__ */ __name((i2) => {
+      const details2 = i2.details.map((d) => escapeText(d, { max: 120 })).join(", ");
+      return `${escapeCode(i2.where, { table: false, max: 120 })}${details2 ? ` (${details2})` : ""}`;
+    }, "subject");
+    const layer = it.layer === void 0 ? "" : ` \xB7 layer ${it.layer.index}${it.layer.createdBy ? `: ${escapeCode(it.layer.createdBy, { table: false, max: 80 })}` : ""}`;
+    const what2 = group.length > 1 ? `**${it.what}** (${group.length}):` : `**${it.what}**`;
+    return `- ${ICON2[it.severity]} ${what2} ${subjects(group, subject)}: ${it.why}${layer}`;
+  });
+}
+function attentionBlock(lines3, items2, limit, more) {
+  if (lines3.length === 0) return "";
+  const shown = lines3.slice(0, limit);
+  if (lines3.length > limit) shown.push(`- ${more(lines3.length - limit)}`);
+  return [`**Attention**: ${attentionTally(items2)}`, "", ...shown].join("\n");
+}
+function attentionText(items2, paint) {
+  if (items2.length === 0) return [];
+  const out = [`Attention: ${attentionTally(items2)}`];
+  for (const group of groupAttention2(items2)) {
+    const it = group[0];
+    const subject = /* @__PURE__ */ __name((i2) => {
+      const details2 = i2.details.map((d) => terminalSafe(d, 120)).join(", ");
+      return `${terminalSafe(i2.where, 120)}${details2 ? ` (${details2})` : ""}`;
+    }, "subject");
+    const layer = it.layer === void 0 ? "" : ` [layer ${it.layer.index}${it.layer.createdBy ? `: ${terminalSafe(it.layer.createdBy, 80)}` : ""}]`;
+    const what2 = group.length > 1 ? `${it.what} (${group.length})` : it.what;
+    out.push(
+      `  ${paint[it.severity](it.severity.padEnd(6))} ${what2}: ${subjects(group, subject)} \u2014 ${it.why}${layer}`
+    );
+  }
+  return out;
+}
+var ICON2, GROUP_NAMES;
+var init_attention2 = __esm({
+  "src/render/attention.ts"() {
+    "use strict";
+    init_escape();
+    ICON2 = { high: "\u{1F534}", medium: "\u{1F7E0}", low: "\u26AA" };
+    __name(attentionTally, "attentionTally");
+    __name(groupAttention2, "groupAttention");
+    GROUP_NAMES = 40;
+    __name(subjects, "subjects");
+    __name(attentionLines, "attentionLines");
+    __name(attentionBlock, "attentionBlock");
+    __name(attentionText, "attentionText");
+  }
+});
+
+// src/render/markdown-sections.ts
 function details(summary, body, open5) {
   return `<details${open5 ? " open" : ""}>
 <summary>${summary}</summary>
@@ -32202,7 +34023,7 @@ ${body}
 function version(ref2) {
   return ref2 ? escapeCode(ref2.version, { max: 80 }) : "";
 }
-function packageName2(p) {
+function packageName(p) {
   const where = [p.ecosystem, ...p.arch ? [escapeText(p.arch, { max: 20 })] : []].join(", ");
   const location = isOsEcosystem(p.ecosystem) ? "" : ` ${escapeCode(p.location, { max: 80 })}`;
   return `${escapeCode(p.name, { max: 100 })} (${where})${location}`;
@@ -32212,10 +34033,10 @@ function fileCount(p) {
 }
 function packageRow(p) {
   const bump = p.bump === "major" ? "**major**" : p.bump ?? "";
-  return [packageName2(p), version(p.before), version(p.after), bump, fileCount(p)];
+  return [packageName(p), version(p.before), version(p.after), bump, fileCount(p)];
 }
 function singleVersionRow(p) {
-  return [packageName2(p), version(p.after ?? p.before), fileCount(p)];
+  return [packageName(p), version(p.after ?? p.before), fileCount(p)];
 }
 function detailText(change2) {
   const { facts, link } = fileDetails(change2);
@@ -32229,6 +34050,33 @@ function detailText(change2) {
 function fileRow(change2) {
   const isDir = (change2.after ?? change2.before)?.type === "dir";
   return [change2.kind + (isDir ? " (dir)" : ""), escapeCode(change2.path, { max: 160 }), detailText(change2)];
+}
+function names(paths, max2 = DIR_ROW_NAMES) {
+  const shown = paths.slice(0, max2).map((p) => escapeCode(p, { max: 80 }));
+  return `${shown.join(", ")}${paths.length > max2 ? ` +${paths.length - max2} more` : ""}`;
+}
+function listRow(row) {
+  if (row.type === "path") return fileRow(row.change);
+  const counts = changeCounts(row.changes);
+  if (row.type === "dir") {
+    const dir = row.path === "/" ? "/" : `${row.path}/`;
+    const members = row.changes.map((c) => relativeTo(row.path, c.path));
+    return [counts, escapeCode(dir, { max: 160 }), `${plural(members.length, "path")}: ${names(members)}`];
+  }
+  const f = row.fold;
+  if (f.kind === "trust-store") {
+    const bundles = f.members ?? [];
+    return [
+      counts,
+      escapeCode(`${f.path}/`),
+      foldSummary(f, names(bundles.map((b) => relativeTo(f.path, b))))
+    ];
+  }
+  if (f.kind === "caches")
+    return [counts, names(f.members ?? row.changes.map((c) => c.path)), foldSummary(f)];
+  const target = row.changes.find((c) => c.path === f.path) ?? row.changes[0];
+  const detail = detailText(target);
+  return [counts, escapeCode(f.path, { max: 160 }), `${foldSummary(f)}${detail ? `; ${detail}` : ""}`];
 }
 function ownerCell(changes, owner) {
   const { name, where } = ownerName(changes, owner);
@@ -32270,6 +34118,7 @@ var init_markdown_sections = __esm({
     init_escape();
     init_format();
     init_markdown_table2();
+    init_file_rows();
     MarkdownSections = class {
       constructor(changes, more, violations) {
         this.changes = changes;
@@ -32285,21 +34134,9 @@ var init_markdown_sections = __esm({
           ]);
         }, "table");
         this.byKind = new Map(KIND_ORDER.map((k) => [k, table3(k)]));
-        this.rollupRows = prepareTable(
-          [`Directory (depth ${changes.options.depth})`, "Added", "Removed", "Modified"],
-          changes.options.depth === "all" ? [] : changes.rollup.map((r) => [
-            escapeCode(r.path === "/" ? "/" : `${r.path}/`),
-            n(r.added),
-            n(r.removed),
-            n(r.modified)
-          ]),
-          ["l", "r", "r", "r"]
-        );
-        this.fileRows = prepareTable(["Change", "Path", "Details"], nonPackagedChanges(changes).map(fileRow), [
-          "l",
-          "l",
-          "l"
-        ]);
+        const rows = nonPackagedRows(changes);
+        this.grouped = rows.some((r) => r.type === "dir");
+        this.fileRows = prepareTable(["Change", "Path", "Details"], rows.map(listRow), ["l", "l", "l"]);
         this.suspiciousRows = prepareTable(
           ["Path", "Package", "Change", "Details"],
           suspiciousPackageFiles(changes).map((f) => suspiciousRow(changes, f)),
@@ -32335,7 +34172,6 @@ var init_markdown_sections = __esm({
           downgrades: this.byKind.get("downgraded").rows.length,
           packages,
           settings: this.settingRows.rows.length,
-          rollup: this.rollupRows.rows.length,
           files: this.fileRows.rows.length,
           suspicious: this.suspiciousRows.rows.length,
           layers: this.layerRows.rows.length
@@ -32347,8 +34183,9 @@ var init_markdown_sections = __esm({
         __name(this, "MarkdownSections");
       }
       byKind;
-      rollupRows;
       fileRows;
+      /** Some rows stand for a directory at the depth. */
+      grouped;
       suspiciousRows;
       settingRows;
       layerRows;
@@ -32381,14 +34218,14 @@ ${this.tableOf(t, limit)}`);
         return details(`<b>Packages</b>: ${total}${first}`, parts.join("\n\n"), !this.changes.firstRelease);
       }
       nonPackaged(limits) {
-        if (this.fileRows.rows.length === 0 && this.rollupRows.rows.length === 0) return "";
+        if (this.fileRows.rows.length === 0) return "";
         const c = this.changes.counts;
-        const dirs = this.fileRows.rows.length - (c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified);
-        const summary = `<b>Non-packaged files</b>: ${plural(c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified, "file")}${dirs > 0 ? `, ${plural(dirs, "directory", "directories")}` : ""}`;
-        const parts = [];
-        parts.push(this.tableOf(this.rollupRows, limits.rollup));
-        parts.push(this.tableOf(this.fileRows, limits.files));
-        return details(summary, parts.filter((p) => p !== "").join("\n\n"), false);
+        const files = c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified;
+        const dirs = nonPackagedChanges(this.changes).length - files;
+        const derived = derivedNote(this.changes);
+        const depth = this.grouped ? `; one row per directory at depth ${String(this.changes.options.depth)}` : "";
+        const summary = `<b>Non-packaged files</b>: ${plural(files, "file")}${dirs > 0 ? `, ${plural(dirs, "directory", "directories")}` : ""}${derived ? `; ${derived}` : ""}${depth}`;
+        return details(summary, this.tableOf(this.fileRows, limits.files), false);
       }
       suspicious(limits) {
         const total = this.suspiciousRows.rows.length;
@@ -32412,15 +34249,16 @@ ${this.tableOf(t, limit)}`);
         return details(title, this.tableOf(this.layerRows, limits.layers), false);
       }
     };
-    __name(n, "n");
     __name(details, "details");
     __name(version, "version");
-    __name(packageName2, "packageName");
+    __name(packageName, "packageName");
     __name(fileCount, "fileCount");
     __name(packageRow, "packageRow");
     __name(singleVersionRow, "singleVersionRow");
     __name(detailText, "detailText");
     __name(fileRow, "fileRow");
+    __name(names, "names");
+    __name(listRow, "listRow");
     __name(ownerCell, "ownerCell");
     __name(suspiciousRow, "suspiciousRow");
     __name(value, "value");
@@ -32434,11 +34272,13 @@ function securityLine(changes) {
   if (!s || s.fixed.length === 0) return void 0;
   const upgrades = changes.packages.filter((p) => p.kind === "upgraded").length;
   const top = s.fixed.slice(0, NOTABLE);
-  const described = top.map(describeMention);
   const rest = s.fixed.length - top.length;
-  return `\u{1F512} **${plural(s.fixed.length, "CVE")} fixed** by the upgrades (${plural(s.securityUpdates, "security update")} among ${upgrades}); most notable: ${described.join("; ")}${rest > 0 ? `; and ${rest} more below` : ""}.`;
+  const head = `\u{1F512} **${plural(s.fixed.length, "CVE")} fixed** by the upgrades (${plural(s.securityUpdates, "security update")} among ${upgrades}). ${top.length === 1 ? "Named" : "Most notable"}:`;
+  const lines3 = top.map((m) => `- ${describeMention(m)}`);
+  if (rest > 0) lines3.push(`- \u2026 and ${rest} more in the changelog entries below`);
+  return [head, ...lines3].join("\n");
 }
-function downgradeAttention(changes, limit = 10) {
+function downgradeReopenLines(changes, limit = 10) {
   const down = changes.packages.filter((p) => p.kind === "downgraded" && (p.changelog?.cves.length ?? 0) > 0);
   const lines3 = down.slice(0, limit).map((p) => {
     const notes = p.changelog;
@@ -32450,10 +34290,17 @@ function downgradeAttention(changes, limit = 10) {
   return lines3;
 }
 function describeMention(m) {
-  const where = m.packages.slice(0, 2).map((n2) => escapeCode(n2, { table: false, max: 40 }));
+  const where = m.packages.slice(0, 2).map((n) => escapeCode(n, { table: false, max: 40 }));
   const pkgs = `${where.join(", ")}${m.packages.length > 2 ? ` +${m.packages.length - 2}` : ""}`;
-  const words3 = m.line.replace(new RegExp(`\\s*\\(?${m.id}\\)?:?\\s*`, "i"), " ").trim();
-  return `${cveCode(m.id)} in ${pkgs}${words3 ? ` (\u201C${escapeText(words3, { max: 100 })}\u201D)` : ""}`;
+  const words4 = mentionWords(m);
+  return `${cveCode(m.id)} in ${pkgs}${words4 ? `: ${escapeText(words4, { max: 100 })}` : ""}`;
+}
+function mentionWords(m) {
+  const line = m.line.replace(/^[-*+]\s+/, "").trim();
+  const id = m.id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const labelled = new RegExp(`^${id}[:,]?\\s+|\\s*\\(${id}\\)`, "i");
+  if (labelled.test(line)) return line.replace(labelled, " ").replace(/\s+/g, " ").trim();
+  return line === m.id ? "" : line;
 }
 function versions(p) {
   const v = /* @__PURE__ */ __name((x2) => escapeCode(x2 ?? "", { table: false, max: 60 }), "v");
@@ -32461,37 +34308,37 @@ function versions(p) {
 }
 function groupNotes(changes) {
   const groups = /* @__PURE__ */ new Map();
-  const order = ["downgraded", "upgraded"];
-  for (const kind of order) {
+  const order2 = ["downgraded", "upgraded"];
+  for (const kind of order2) {
     for (const p of changes.packages) {
       if (p.kind !== kind || !p.changelog) continue;
-      const n2 = p.changelog;
+      const n = p.changelog;
       const key = JSON.stringify([
         p.kind,
         p.ecosystem,
         p.before?.version,
         p.after?.version,
-        n2.source,
-        n2.entries.length,
-        n2.entries[0]?.text.slice(0, 200),
-        n2.missing,
-        n2.link
+        p.after?.source?.name ?? p.before?.source?.name ?? p.name,
+        n.entries.length,
+        n.entries[0]?.text.slice(0, 200),
+        n.missing,
+        n.link
       ]);
       const g = groups.get(key);
       if (g) g.changes.push(p);
       else groups.set(key, { changes: [p] });
     }
   }
-  const rank = /* @__PURE__ */ __name((g) => {
-    const n2 = g.changes[0].changelog;
-    return g.changes[0].kind === "downgraded" ? 0 : n2.security ? 1 : n2.entries.length > 0 ? 2 : 3;
+  const rank2 = /* @__PURE__ */ __name((g) => {
+    const n = g.changes[0].changelog;
+    return g.changes[0].kind === "downgraded" ? 0 : n.security ? 1 : n.entries.length > 0 ? 2 : 3;
   }, "rank");
-  return [...groups.values()].sort((a, b) => rank(a) - rank(b));
+  return [...groups.values()].sort((a, b) => rank2(a) - rank2(b));
 }
 function renderNotesGroup(group) {
   const first = group.changes[0];
   const notes = first.changelog;
-  const names2 = group.changes.slice(0, 4).map((p) => `<b>${escapeHtmlText(p.name, { max: 60 })}</b>`);
+  const names3 = group.changes.slice(0, 4).map((p) => `<b>${escapeHtmlText(p.name, { max: 60 })}</b>`);
   const others = group.changes.length > 4 ? ` +${group.changes.length - 4}` : "";
   const counts = [];
   if (notes.entries.length > 0)
@@ -32500,7 +34347,7 @@ function renderNotesGroup(group) {
   else if (notes.security) counts.push("\u{1F512} security update");
   if (first.kind === "downgraded") counts.push("\u26A0\uFE0F undone by the downgrade");
   const v = /* @__PURE__ */ __name((x2) => escapeHtmlText(x2 ?? "", { max: 60 }), "v");
-  const summary = `${names2.join(", ")}${others} ${v(first.before?.version)} \u2192 ${v(first.after?.version)}${counts.length > 0 ? `: ${counts.join(", ")}` : ""}`;
+  const summary = `${names3.join(", ")}${others} ${v(first.before?.version)} \u2192 ${v(first.after?.version)}${counts.length > 0 ? `: ${counts.join(", ")}` : ""}`;
   const body = [];
   if (notes.cves.length > 0) body.push(`CVEs: ${notes.cves.map(cveCode).join(", ")}`);
   if (notes.advisories.length > 0) {
@@ -32541,30 +34388,43 @@ function entryLine(entry) {
     author = author.slice(0, -entry.version.length);
   author = author.replace(/[\s-]+$/, "").trim();
   if (author) facts.push(escapeText(author, { max: 60 }));
-  const items2 = entryItems(entry.text).map((item2) => escapeText(item2.text, { max: item2.max }));
+  const items2 = entryItems(entry.text).map((item2) => ({
+    text: escapeText(item2.text, { max: item2.max }),
+    nested: item2.nested
+  }));
   const head = `- ${facts.join(" \xB7 ")}`;
   if (items2.length === 0) return head;
-  if (items2.length === 1) return `${head}: ${items2[0]}`;
-  return [`${head}:`, ...items2.map((i2) => `  - ${i2}`)].join("\n");
+  if (items2.length === 1) return `${head}: ${items2[0].text}`;
+  return [`${head}:`, ...items2.map((i2) => `${i2.nested ? "    " : "  "}- ${i2.text}`)].join("\n");
 }
 function entryItems(text) {
   const items2 = [];
+  let top;
+  let afterBlank = false;
   for (const raw of text.split("\n")) {
     const line = raw.trim();
-    if (line === "") continue;
+    if (line === "") {
+      afterBlank = true;
+      continue;
+    }
     const bullet = /^[-*+]\s+(.*)$/.exec(line);
-    if (bullet || items2.length === 0) items2.push(bullet ? bullet[1] : line);
-    else items2[items2.length - 1] += ` ${line}`;
+    const indent = raw.length - raw.trimStart().length;
+    if (bullet) {
+      top ??= indent;
+      items2.push({ text: bullet[1], nested: indent > top && items2.length > 0 });
+    } else if (items2.length === 0 || afterBlank) items2.push({ text: line, nested: false });
+    else items2[items2.length - 1].text += ` ${line}`;
+    afterBlank = false;
   }
   const out = [];
   let room = ENTRY_CHARS;
   for (const item2 of items2) {
     if (room <= 0) {
-      out.push({ text: `\u2026 and ${items2.length - out.length} more lines`, max: 60 });
+      out.push({ text: `\u2026 and ${items2.length - out.length} more lines`, max: 60, nested: false });
       break;
     }
-    out.push({ text: item2, max: room });
-    room -= item2.length;
+    out.push({ text: item2.text, max: room, nested: item2.nested });
+    room -= item2.text.length;
   }
   return out;
 }
@@ -32585,8 +34445,9 @@ var init_markdown_changelog = __esm({
     NOTABLE = 3;
     cveCode = /* @__PURE__ */ __name((id) => escapeCode(id, { table: false, max: 20 }), "cveCode");
     __name(securityLine, "securityLine");
-    __name(downgradeAttention, "downgradeAttention");
+    __name(downgradeReopenLines, "downgradeReopenLines");
     __name(describeMention, "describeMention");
+    __name(mentionWords, "mentionWords");
     __name(versions, "versions");
     __name(groupNotes, "groupNotes");
     __name(renderNotesGroup, "renderNotesGroup");
@@ -32616,7 +34477,7 @@ ${lines3.join("\n")}
 </details>`
           );
         }
-        const packages = groups.reduce((n2, g) => n2 + g.changes.length, 0);
+        const packages = groups.reduce((n, g) => n + g.changes.length, 0);
         const cves = new Set(groups.flatMap((g) => g.changes[0].changelog.cves)).size;
         const described = packages - without.length;
         this.title = described > 0 ? `<b>Why they changed</b>: changelog entries of ${plural(described, "package")}${cves > 0 ? `, ${plural(cves, "CVE")}` : ""}` : `<b>Why they changed</b>: no changelog entries`;
@@ -32644,16 +34505,16 @@ ${shown.join("\n\n")}
 });
 
 // src/render/release-summary.ts
-function notable(changes, n2) {
+function notable(changes, n) {
   return [...changes].sort(
     (a, b) => BUMP_RANK[a.bump ?? "other"] - BUMP_RANK[b.bump ?? "other"] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
-  ).slice(0, n2);
+  ).slice(0, n);
 }
 function move(p) {
   const v = /* @__PURE__ */ __name((x2) => escapeCode(x2 ?? "", { table: false, max: 40 }), "v");
   return `${escapeCode(p.name, { table: false, max: 60 })} ${v(p.before?.version)} \u2192 ${v(p.after?.version)}`;
 }
-function names(ps) {
+function names2(ps) {
   return ps.map((p) => escapeCode(p.name, { table: false, max: 60 })).join(", ");
 }
 function releaseSummary(changes) {
@@ -32691,12 +34552,12 @@ function releaseSummary(changes) {
     const added = packagesOfKind(changes, "added");
     if (added.length > 0)
       parts.push(
-        `${plural(added.length, "package")} added (${names(added.slice(0, 3))}${added.length > 3 ? ", \u2026" : ""})`
+        `${plural(added.length, "package")} added (${names2(added.slice(0, 3))}${added.length > 3 ? ", \u2026" : ""})`
       );
     const removed = packagesOfKind(changes, "removed");
     if (removed.length > 0)
       parts.push(
-        `${plural(removed.length, "package")} removed (${names(removed.slice(0, 3))}${removed.length > 3 ? ", \u2026" : ""})`
+        `${plural(removed.length, "package")} removed (${names2(removed.slice(0, 3))}${removed.length > 3 ? ", \u2026" : ""})`
       );
     const rebuilt = packagesOfKind(changes, "rebuilt");
     if (rebuilt.length > 0) parts.push(`${plural(rebuilt.length, "package")} rebuilt`);
@@ -32732,7 +34593,7 @@ var init_release_summary = __esm({
     BUMP_RANK = { major: 0, minor: 1, patch: 2, other: 3 };
     __name(notable, "notable");
     __name(move, "move");
-    __name(names, "names");
+    __name(names2, "names");
     __name(releaseSummary, "releaseSummary");
   }
 });
@@ -32744,7 +34605,7 @@ function markerLine(marker) {
 }
 function renderMarkdown(changes, options) {
   const { surface, verdict } = options;
-  const more = /* @__PURE__ */ __name((n2) => `\u2026 and ${n2} more (see the full JSON report${options.fullReportHint ?? ""})`, "more");
+  const more = /* @__PURE__ */ __name((n) => `\u2026 and ${n} more (see the full JSON report${options.fullReportHint ?? ""})`, "more");
   const sections = new MarkdownSections(changes, more, verdict?.violations.length ?? 0);
   const attention = attentionLines(changes.attention);
   const policy = verdict ? prepareVerdict(verdict) : void 0;
@@ -32755,26 +34616,29 @@ function renderMarkdown(changes, options) {
     `### ${options.title !== void 0 ? escapeText(options.title) : `Image changelog: ${escapeCode(changes.after.summary.reference, { table: false, max: 120 })}`}`
   );
   const head = top.join("\n");
-  const line = [headline(changes), securityLine(changes), ...downgradeAttention(changes)].filter((l) => l !== void 0).join("\n");
+  const line = [headline(changes), securityLine(changes)].filter((l) => l !== void 0).join("\n\n");
   const notes = new ChangelogSection(changes);
   const totals2 = { ...sections.totals, changelogs: notes.total };
   const summary = surface === "release" ? releaseSummary(changes) : void 0;
-  const overview = overviewTable(changes);
+  const overview2 = overviewTable(changes);
   const footer = footnotes(changes);
+  const fullReport = `<sub>Some rows were cut to fit here: the full JSON report${options.fullReportHint ?? ""} has every one.</sub>`;
+  const cut = /* @__PURE__ */ __name((limits) => Object.keys(totals2).some((k) => limits[k] < totals2[k]), "cut");
   const render = /* @__PURE__ */ __name((limits) => join6([
     head,
     summary,
     line,
     attentionBlock(attention, changes.attention, limits.attention, more),
     policy ? verdictBlock(policy, limits.violations, more) : void 0,
-    overview,
+    overview2,
     sections.packages(limits),
     notes.render(limits.changelogs, more),
     sections.suspicious(limits),
     sections.nonPackaged(limits),
     sections.settings(limits),
     sections.layers(limits),
-    footer
+    footer,
+    cut(limits) ? fullReport : void 0
   ]), "render");
   const budget = budgetFor(surface, options.budget);
   const fits = /* @__PURE__ */ __name((text) => measure(surface, text) <= budget, "fits");
@@ -32782,6 +34646,8 @@ function renderMarkdown(changes, options) {
     head,
     line,
     attentionBlock(attention, changes.attention, 0, more),
+    // The Attention items named the CVEs downgrades reopen; with none shown, these lines still do.
+    downgradeReopenLines(changes).join("\n"),
     policy ? verdictBlock(policy, 0, more) : void 0,
     `The details do not fit here; see the full JSON report${options.fullReportHint ?? ""}.`
   ]), "minimal");
@@ -32836,61 +34702,6 @@ var init_markdown = __esm({
     __name(join6, "join");
     __name(footnotes, "footnotes");
     __name(hardCut, "hardCut");
-  }
-});
-
-// src/render/json.ts
-function canonical(value2) {
-  if (Array.isArray(value2)) return value2.map(canonical);
-  if (value2 !== null && typeof value2 === "object") {
-    const out = {};
-    for (const key of Object.keys(value2).sort()) {
-      const v = value2[key];
-      if (v !== void 0) out[key] = canonical(v);
-    }
-    return out;
-  }
-  return value2;
-}
-function side3(s) {
-  return s === void 0 ? null : canonical(s);
-}
-function renderJson(changes, verdict) {
-  const cmp2 = /* @__PURE__ */ __name((a, b) => a < b ? -1 : a > b ? 1 : 0, "cmp");
-  const report = {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: "image-changelog", version: VERSION },
-    firstRelease: changes.firstRelease,
-    hasChanges: changes.hasChanges,
-    platformChanged: changes.platformChanged,
-    osChanged: changes.osChanged,
-    osRelease: changes.osRelease ? canonical(changes.osRelease) : null,
-    attention: changes.attention.map((a) => canonical(a)),
-    before: side3(changes.before),
-    after: side3(changes.after),
-    counts: canonical(changes.counts),
-    options: canonical(changes.options),
-    packages: changes.packages.map((p) => canonical(p)),
-    files: [...changes.files].sort((a, b) => cmp2(a.path, b.path)).map((f) => canonical(f)),
-    rollup: [...changes.rollup].sort((a, b) => cmp2(a.path, b.path)).map((r) => canonical(r)),
-    settings: [...changes.settings].sort((a, b) => cmp2(a.key, b.key)).map((s) => canonical(s)),
-    layers: canonical(changes.layers),
-    ...changes.security ? { security: canonical(changes.security) } : {},
-    verdict: verdict ? canonical({ ...verdict, violations: sortViolations(verdict.violations) }) : null
-  };
-  return `${JSON.stringify(report, null, 2)}
-`;
-}
-var REPORT_SCHEMA_VERSION;
-var init_json = __esm({
-  "src/render/json.ts"() {
-    "use strict";
-    init_version();
-    init_markdown_head();
-    REPORT_SCHEMA_VERSION = 1;
-    __name(canonical, "canonical");
-    __name(side3, "side");
-    __name(renderJson, "renderJson");
   }
 });
 
@@ -32980,7 +34791,7 @@ function renderText(changes, options) {
       changes.platformChanged ? "changed" : ""
     ],
     ["os", b ? safe(describeOs3(b.os)) : "", safe(describeOs3(a.os)), changes.osChanged ? "changed" : ""],
-    ["compressed", ...sizeRow(b?.summary.compressedSize, a.summary.compressedSize)],
+    compressedRow2(b?.summary, a.summary),
     ["uncompressed", ...sizeRow(b?.summary.uncompressedSize, a.summary.uncompressedSize)],
     [
       "packages",
@@ -33018,27 +34829,23 @@ function renderText(changes, options) {
     section(`Package files that differ from their package (${suspicious.length})`);
     for (const f of suspicious)
       out.push(
-        `  ${c.yellow(f.kind.padEnd(8))} ${safe(f.path)}  ${c.dim(`[${f.owners.map((o) => ownerText(changes, o)).join(", ")}] ${fileText(f)}`)}`
+        `  ${c.yellow(f.kind.padEnd(8))} ${safe(f.path)}  ${c.dim(`[${f.owners.map((o) => ownerText2(changes, o)).join(", ")}] ${fileText(f)}`)}`
       );
   }
   const files = nonPackagedChanges(changes);
   if (files.length > 0) {
     const fileCount2 = nonPackagedTotal(changes);
     const dirs = files.length - fileCount2;
+    const rows2 = nonPackagedRows(changes);
+    const derived = derivedNote(changes);
+    const depth = rows2.some((r) => r.type === "dir") ? `one row per directory at depth ${String(changes.options.depth)}` : "";
     section(
       `Non-packaged files (${plural(fileCount2, "file")}${dirs > 0 ? `, ${plural(dirs, "directory", "directories")}` : ""})`
     );
-    if (changes.options.depth !== "all") {
-      for (const r of changes.rollup)
-        out.push(
-          `  ${safe(r.path === "/" ? "/" : `${r.path}/`).padEnd(40)} ${c.green(`+${r.added}`)} ${c.red(`-${r.removed}`)} ${c.yellow(`~${r.modified}`)}`
-        );
-      out.push("");
-    }
-    for (const f of files) {
-      const paint = f.kind === "added" ? c.green : f.kind === "removed" ? c.red : c.yellow;
-      out.push(`  ${paint(f.kind.padEnd(8))} ${safe(f.path)}  ${c.dim(fileText(f))}`);
-    }
+    const how = [derived, depth].filter((x2) => x2 !== void 0 && x2 !== "").join("; ");
+    if (how) out.push(`  ${c.dim(how)}`);
+    const width = Math.max(8, ...rows2.map((r) => r.type === "path" ? 0 : changeCounts(r.changes).length));
+    for (const row of rows2) out.push(`  ${listLine(row, c, width)}`);
   }
   const settings = settingChanges(changes.settings);
   if (settings.length > 0) {
@@ -33070,6 +34877,39 @@ function renderText(changes, options) {
   return `${out.join("\n")}
 `;
 }
+function listLine(row, c, width) {
+  if (row.type === "path") {
+    const f2 = row.change;
+    const paint = f2.kind === "added" ? c.green : f2.kind === "removed" ? c.red : c.yellow;
+    return `${paint(f2.kind.padEnd(width))} ${safe(f2.path)}  ${c.dim(fileText(f2))}`;
+  }
+  const counts = c.yellow(changeCounts(row.changes).padEnd(width));
+  const names3 = /* @__PURE__ */ __name((paths) => paths.slice(0, 3).map((p) => safe(p, 120)).join(", ") + (paths.length > 3 ? ` +${paths.length - 3} more` : ""), "names");
+  if (row.type === "dir") {
+    const members = row.changes.map((m) => relativeTo(row.path, m.path));
+    return `${counts} ${safe(row.path === "/" ? "/" : `${row.path}/`)}  ${c.dim(`${plural(members.length, "path")}: ${names3(members)}`)}`;
+  }
+  const f = row.fold;
+  if (f.kind === "trust-store") {
+    const bundles = (f.members ?? []).map((b) => relativeTo(f.path, b));
+    return `${counts} ${safe(`${f.path}/`)}  ${c.dim(foldSummary(f, names3(bundles)))}`;
+  }
+  if (f.kind === "caches") return `${counts} ${names3(f.members ?? [])}  ${c.dim(foldSummary(f))}`;
+  const target = row.changes.find((m) => m.path === f.path) ?? row.changes[0];
+  const detail = fileText(target);
+  return `${counts} ${safe(f.path)}  ${c.dim(`${foldSummary(f)}${detail ? `; ${detail}` : ""}`)}`;
+}
+function compressedRow2(before, after) {
+  if (before === void 0 || compareCompressedSizes(before, after).comparable)
+    return ["compressed", ...sizeRow(before?.compressedSize, after.compressedSize)];
+  const cmp2 = compareCompressedSizes(before, after);
+  return [
+    "compressed",
+    formatBytes(before.compressedSize),
+    formatBytes(after.compressedSize),
+    cmp2.comparable ? "" : cmp2.why
+  ];
+}
 function sizeRow(before, after) {
   if (before === void 0) return ["", formatBytes(after), ""];
   return [...formatBytesPair(before, after), formatSizeDelta(before, after)];
@@ -33086,7 +34926,7 @@ function packageLine(p, dim) {
   ].filter((x2) => x2 !== void 0).join(", ");
   return `${safe(p.name, 120)} ${dim(`(${origin3})${location}`)}  ${versions2}${extra ? `  ${dim(extra)}` : ""}`;
 }
-function ownerText(changes, owner) {
+function ownerText2(changes, owner) {
   const { name, where } = ownerName(changes, owner);
   return `${safe(name, 60)}${where.length > 0 ? ` (${where.map((w) => safe(w, 20)).join(", ")})` : ""}`;
 }
@@ -33102,18 +34942,22 @@ var safe;
 var init_text = __esm({
   "src/render/text.ts"() {
     "use strict";
+    init_compressed_size();
     init_settings();
     init_ecosystems();
     init_escape();
     init_format();
     init_attention2();
+    init_file_rows();
     init_markdown_head();
     __name(palette, "palette");
     safe = /* @__PURE__ */ __name((s, max2 = 300) => terminalSafe(s, max2), "safe");
     __name(renderText, "renderText");
+    __name(listLine, "listLine");
+    __name(compressedRow2, "compressedRow");
     __name(sizeRow, "sizeRow");
     __name(packageLine, "packageLine");
-    __name(ownerText, "ownerText");
+    __name(ownerText2, "ownerText");
     __name(fileText, "fileText");
   }
 });
@@ -33125,7 +34969,7 @@ function verdictLine(verdict) {
   const allowedNote = allowed > 0 ? `; ${allowed} allowed by the allowlist` : "";
   const head = `policy ${oneLine(verdict.policy)}`;
   if (counting.length === 0) return `${head}: pass, no violations${allowedNote}`;
-  const byAction = ["stop", "warn", "info"].map((action) => [action, counting.filter((v) => v.action === action).length]).filter(([, n2]) => n2 > 0).map(([action, n2]) => `${n2} ${action}`).join(", ");
+  const byAction = ["stop", "warn", "info"].map((action) => [action, counting.filter((v) => v.action === action).length]).filter(([, n]) => n > 0).map(([action, n]) => `${n} ${action}`).join(", ");
   const named2 = counting.slice(0, NAMED_IN_LINE).map((v) => `[${v.action}] ${v.rule}: ${oneLine(v.message)}`);
   const more = counting.length > NAMED_IN_LINE ? `; and ${counting.length - NAMED_IN_LINE} more` : "";
   const noun = counting.length === 1 ? "violation" : "violations";
@@ -33384,64 +35228,63 @@ async function emit(text, output, io) {
   if (output) await writeFileAtomic(output, line);
   else io.stdout.write(line);
 }
-async function execute(cmd, io) {
-  if (cmd.name === "help") {
-    io.stdout.write(`${helpText(cmd.topic)}
+async function execute(cmd2, io) {
+  if (cmd2.name === "help") {
+    io.stdout.write(`${helpText(cmd2.topic)}
 `);
     return EXIT.ok;
   }
-  if (cmd.name === "version") {
+  if (cmd2.name === "version") {
     io.stdout.write(`${VERSION}
 `);
     return EXIT.ok;
   }
-  const progress = Progress.for(io.stderr, cmd.progress);
+  const progress = Progress.for(io.stderr, cmd2.progress);
   try {
-    if (cmd.name === "inspect") {
-      const inv = await inspect(cmd.image, scanRequest(cmd), ports(cmd, io, progress));
+    if (cmd2.name === "inspect") {
+      const inv = await inspect(cmd2.image, scanRequest(cmd2), ports(cmd2, io, progress));
       progress.done();
-      const text = cmd.json ? `${JSON.stringify({ summary: summarizeInventory(inv), ...inv }, null, 1)}
-` : renderInspectText(summarizeInventory(inv), inv.problems);
-      await emit(text, cmd.output, io);
+      const text = cmd2.json ? renderInspectJson(inv) : renderInspectText(summarizeInventory(inv), inv.problems);
+      await emit(text, cmd2.output, io);
       return EXIT.ok;
     }
-    if (cmd.name === "diff") {
+    if (cmd2.name === "diff") {
       const { changes, verdict: verdict2 } = await buildChangelog(
         {
-          image: cmd.image,
-          previous: cmd.previous,
-          diff: { exclude: cmd.exclude, defaultExcludes: cmd.defaultExcludes, depth: cmd.depth },
-          ...cmd.policy ? { policy: policyChoice(cmd.policy) } : {},
-          ...scanRequest(cmd)
+          image: cmd2.image,
+          previous: cmd2.previous,
+          diff: { exclude: cmd2.exclude, defaultExcludes: cmd2.defaultExcludes, depth: cmd2.depth },
+          ...cmd2.policy ? { policy: policyChoice(cmd2.policy) } : {},
+          ...scanRequest(cmd2)
         },
-        ports(cmd, io, progress)
+        ports(cmd2, io, progress)
       );
       progress.done();
-      const color = !cmd.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
-      const text = cmd.format === "json" ? renderJson(changes, verdict2) : cmd.format === "text" ? renderText(changes, { color, ...verdict2 ? { verdict: verdict2 } : {} }) : renderMarkdown(changes, { surface: cmd.surface, ...verdict2 ? { verdict: verdict2 } : {} });
-      await emit(text, cmd.output, io);
+      const color = !cmd2.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
+      const text = cmd2.format === "json" ? renderJson(changes, verdict2) : cmd2.format === "text" ? renderText(changes, { color, ...verdict2 ? { verdict: verdict2 } : {} }) : renderMarkdown(changes, { surface: cmd2.surface, ...verdict2 ? { verdict: verdict2 } : {} });
+      await emit(text, cmd2.output, io);
       if (verdict2?.result === "stop") {
         io.stderr.write(`${verdictLine(verdict2)}
 `);
         return EXIT.stop;
       }
-      return cmd.exitCode && changes.hasChanges ? EXIT.changed : EXIT.ok;
+      return cmd2.exitCode && changes.hasChanges ? EXIT.changed : EXIT.ok;
     }
-    if (cmd.name === "dockerfile-diff") return await dockerfileDiff(cmd, io, progress);
-    const policyArg = cmd.policy ?? "recommended";
-    if (!cmd.image) {
+    if (cmd2.name === "dockerfile-diff") return await dockerfileDiff(cmd2, io, progress);
+    const policyArg = cmd2.policy ?? "recommended";
+    if (!cmd2.image) {
       const policy = await loadPolicy(policyChoice(policyArg));
       io.stdout.write(`policy ${policyArg} is valid (${policy.rules.length} rules)
 `);
       return EXIT.ok;
     }
     const { verdict } = await buildChangelog(
-      { image: cmd.image, previous: cmd.previous, policy: policyChoice(policyArg), ...scanRequest(cmd) },
-      ports(cmd, io, progress)
+      { image: cmd2.image, previous: cmd2.previous, policy: policyChoice(policyArg), ...scanRequest(cmd2) },
+      ports(cmd2, io, progress)
     );
     progress.done();
     if (!verdict) throw new Error("no verdict for a run with a policy");
-    io.stdout.write(cmd.json ? `${JSON.stringify(verdict, null, 2)}
+    io.stdout.write(cmd2.json ? `${JSON.stringify(verdict, null, 2)}
 ` : `${verdictLine(verdict)}
 `);
     return verdict.result === "stop" ? EXIT.stop : EXIT.ok;
@@ -33460,27 +35303,33 @@ async function readDockerfileArg(path) {
     });
   }
 }
-async function dockerfileDiff(cmd, io, progress) {
+async function dockerfileDiff(cmd2, io, progress) {
+  if ((cmd2.username ?? io.env.REGISTRY_USERNAME) && (cmd2.password ?? io.env.REGISTRY_PASSWORD))
+    throw new ImageChangelogError(
+      "USAGE",
+      "dockerfile-diff does not take --username/--password (or REGISTRY_USERNAME/REGISTRY_PASSWORD): the base images can be on several registries, and one password would be offered to each",
+      { hint: "log in to each private registry with docker login; its credentials are kept per host" }
+    );
   const [oldText, newText] = [
-    await readDockerfileArg(cmd.oldDockerfile),
-    await readDockerfileArg(cmd.newDockerfile)
+    await readDockerfileArg(cmd2.oldDockerfile),
+    await readDockerfileArg(cmd2.newDockerfile)
   ];
-  const { platform, ...scan2 } = scanRequest(cmd);
+  const { platform, ...scan2 } = scanRequest(cmd2);
   const [file] = await buildDockerfileChangelogs(
     {
-      files: [{ path: cmd.newDockerfile, old: oldText, new: newText }],
-      buildArgs: cmd.buildArgs,
+      files: [{ path: cmd2.newDockerfile, old: oldText, new: newText }],
+      buildArgs: cmd2.buildArgs,
       ...typeof platform === "string" ? { platform } : {},
-      diff: { exclude: cmd.exclude, defaultExcludes: cmd.defaultExcludes, depth: cmd.depth },
-      ...cmd.policy ? { policy: policyChoice(cmd.policy) } : {},
+      diff: { exclude: cmd2.exclude, defaultExcludes: cmd2.defaultExcludes, depth: cmd2.depth },
+      ...cmd2.policy ? { policy: policyChoice(cmd2.policy) } : {},
       ...scan2
     },
-    ports(cmd, io, progress)
+    ports(cmd2, io, progress)
   );
   progress.done();
-  const color = !cmd.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
-  const text = cmd.format === "json" ? renderDockerfileJson([file]) : cmd.format === "text" ? renderDockerfileText(file, { color }) : renderDockerfileMarkdown(file, { surface: cmd.surface });
-  await emit(text, cmd.output, io);
+  const color = !cmd2.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
+  const text = cmd2.format === "json" ? renderDockerfileJson([file]) : cmd2.format === "text" ? renderDockerfileText(file, { color }) : renderDockerfileMarkdown(file, { surface: cmd2.surface });
+  await emit(text, cmd2.output, io);
   const verdict = combineVerdicts(
     file.stages.flatMap(
       (s) => s.comparison?.verdict ? [{ where: `stage ${s.pair.label}`, verdict: s.comparison.verdict }] : []
@@ -33491,7 +35340,7 @@ async function dockerfileDiff(cmd, io, progress) {
 `);
     return EXIT.stop;
   }
-  return cmd.exitCode && dockerfileHasChanges(file) ? EXIT.changed : EXIT.ok;
+  return cmd2.exitCode && dockerfileHasChanges(file) ? EXIT.changed : EXIT.ok;
 }
 async function main(argv2, io) {
   try {

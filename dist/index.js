@@ -1329,19 +1329,19 @@ var require_util = __commonJS({
       let key;
       let val;
       let kLen = 0;
-      for (let n2 = 0; n2 < headers.length; n2 += 2) {
-        key = headers[n2];
-        val = headers[n2 + 1];
+      for (let n = 0; n < headers.length; n += 2) {
+        key = headers[n];
+        val = headers[n + 1];
         typeof key !== "string" && (key = key.toString());
         typeof val !== "string" && (val = val.toString("utf8"));
         kLen = key.length;
         if (kLen === 14 && key[7] === "-" && (key === "content-length" || key.toLowerCase() === "content-length")) {
           hasContentLength = true;
         } else if (kLen === 19 && key[7] === "-" && (key === "content-disposition" || key.toLowerCase() === "content-disposition")) {
-          contentDispositionIdx = n2 + 1;
+          contentDispositionIdx = n + 1;
         }
-        ret[n2] = key;
-        ret[n2 + 1] = val;
+        ret[n] = key;
+        ret[n + 1] = val;
       }
       if (hasContentLength && contentDispositionIdx !== -1) {
         ret[contentDispositionIdx] = Buffer.from(ret[contentDispositionIdx]).toString("latin1");
@@ -3985,9 +3985,9 @@ var require_webidl = __commonJS({
       }
       return x2;
     };
-    webidl.util.IntegerPart = function(n2) {
-      const r = Math.floor(Math.abs(n2));
-      if (n2 < 0) {
+    webidl.util.IntegerPart = function(n) {
+      const r = Math.floor(Math.abs(n));
+      if (n < 0) {
         return -1 * r;
       }
       return r;
@@ -4270,7 +4270,7 @@ var require_webidl = __commonJS({
 var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports2, module) {
     "use strict";
-    var { Transform: Transform4 } = __require("node:stream");
+    var { Transform: Transform5 } = __require("node:stream");
     var zlib3 = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
@@ -5010,7 +5010,7 @@ var require_util2 = __commonJS({
       return contentRange;
     }
     __name(buildContentRange, "buildContentRange");
-    var InflateStream = class extends Transform4 {
+    var InflateStream = class extends Transform5 {
       static {
         __name(this, "InflateStream");
       }
@@ -5228,12 +5228,12 @@ var require_file = __commonJS({
         __name(this, "FileLike");
       }
       constructor(blobLike, fileName, options = {}) {
-        const n2 = fileName;
+        const n = fileName;
         const t = options.type;
         const d = options.lastModified ?? Date.now();
         this[kState] = {
           blobLike,
-          name: n2,
+          name: n,
           type: t,
           lastModified: d
         };
@@ -6852,9 +6852,9 @@ upgrade: ${upgrade}\r
         header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
-        for (let n2 = 0; n2 < headers.length; n2 += 2) {
-          const key = headers[n2 + 0];
-          const val = headers[n2 + 1];
+        for (let n = 0; n < headers.length; n += 2) {
+          const key = headers[n + 0];
+          const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i2 = 0; i2 < val.length; i2++) {
               header2 += `${key}: ${val[i2]}\r
@@ -7388,9 +7388,9 @@ var require_client_h2 = __commonJS({
         return false;
       }
       const headers = {};
-      for (let n2 = 0; n2 < reqHeaders.length; n2 += 2) {
-        const key = reqHeaders[n2 + 0];
-        const val = reqHeaders[n2 + 1];
+      for (let n = 0; n < reqHeaders.length; n += 2) {
+        const key = reqHeaders[n + 0];
+        const val = reqHeaders[n + 1];
         if (Array.isArray(val)) {
           for (let i2 = 0; i2 < val.length; i2++) {
             if (headers[key]) {
@@ -10042,8 +10042,8 @@ var require_readable = __commonJS({
       if (state4.bufferIndex) {
         const start = state4.bufferIndex;
         const end = state4.buffer.length;
-        for (let n2 = start; n2 < end; n2++) {
-          consumePush(consume2, state4.buffer[n2]);
+        for (let n = start; n < end; n++) {
+          consumePush(consume2, state4.buffer[n]);
         }
       } else {
         for (const chunk of state4.buffer) {
@@ -11707,11 +11707,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural2;
       }
-      pluralize(count2) {
-        const one = count2 === 1;
+      pluralize(count3) {
+        const one = count3 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count: count2, noun };
+        return { ...keys, count: count3, noun };
       }
     };
   }
@@ -11721,7 +11721,7 @@ var require_pluralizer = __commonJS({
 var require_pending_interceptors_formatter = __commonJS({
   "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports2, module) {
     "use strict";
-    var { Transform: Transform4 } = __require("node:stream");
+    var { Transform: Transform5 } = __require("node:stream");
     var { Console } = __require("node:console");
     var PERSISTENT = process.versions.icu ? "\u2705" : "Y ";
     var NOT_PERSISTENT = process.versions.icu ? "\u274C" : "N ";
@@ -11730,7 +11730,7 @@ var require_pending_interceptors_formatter = __commonJS({
         __name(this, "PendingInterceptorsFormatter");
       }
       constructor({ disableColors } = {}) {
-        this.transform = new Transform4({
+        this.transform = new Transform5({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -12783,13 +12783,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap];
         }
         const headers = [];
-        const names2 = this.#headersList.toSortedArray();
+        const names3 = this.#headersList.toSortedArray();
         const cookies = this.#headersList.cookies;
         if (cookies === null || cookies.length === 1) {
-          return this.#headersList[kHeadersSortedMap] = names2;
+          return this.#headersList[kHeadersSortedMap] = names3;
         }
-        for (let i2 = 0; i2 < names2.length; ++i2) {
-          const { 0: name, 1: value2 } = names2[i2];
+        for (let i2 = 0; i2 < names3.length; ++i2) {
+          const { 0: name, 1: value2 } = names3[i2];
           if (name === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
               headers.push([name, cookies[j]]);
@@ -18291,34 +18291,34 @@ var require_receiver = __commonJS({
        * @param {number} n
        * @returns {Buffer}
        */
-      consume(n2) {
-        if (n2 > this.#byteOffset) {
+      consume(n) {
+        if (n > this.#byteOffset) {
           throw new Error("Called consume() before buffers satiated.");
-        } else if (n2 === 0) {
+        } else if (n === 0) {
           return emptyBuffer;
         }
-        if (this.#buffers[0].length === n2) {
+        if (this.#buffers[0].length === n) {
           this.#byteOffset -= this.#buffers[0].length;
           return this.#buffers.shift();
         }
-        const buffer3 = Buffer.allocUnsafe(n2);
+        const buffer3 = Buffer.allocUnsafe(n);
         let offset = 0;
-        while (offset !== n2) {
+        while (offset !== n) {
           const next = this.#buffers[0];
           const { length } = next;
-          if (length + offset === n2) {
+          if (length + offset === n) {
             buffer3.set(this.#buffers.shift(), offset);
             break;
-          } else if (length + offset > n2) {
-            buffer3.set(next.subarray(0, n2 - offset), offset);
-            this.#buffers[0] = next.subarray(n2 - offset);
+          } else if (length + offset > n) {
+            buffer3.set(next.subarray(0, n - offset), offset);
+            this.#buffers[0] = next.subarray(n - offset);
             break;
           } else {
             buffer3.set(this.#buffers.shift(), offset);
             offset += next.length;
           }
         }
-        this.#byteOffset -= n2;
+        this.#byteOffset -= n;
         return buffer3;
       }
       writeFragments(fragment) {
@@ -18944,7 +18944,7 @@ var require_eventsource_stream = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports2, module) {
     "use strict";
     var buffer3 = __require("node:buffer");
-    var { Transform: Transform4 } = __require("node:stream");
+    var { Transform: Transform5 } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
     var BOM = [239, 187, 191];
     var LF = 10;
@@ -18998,7 +18998,7 @@ var require_eventsource_stream = __commonJS({
       return error2;
     }
     __name(createMaxEventSizeExceededError, "createMaxEventSizeExceededError");
-    var EventSourceStream = class extends Transform4 {
+    var EventSourceStream = class extends Transform5 {
       static {
         __name(this, "EventSourceStream");
       }
@@ -19303,15 +19303,15 @@ ${value2}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count2) {
-        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count3) {
+        while (count3 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count2 < remaining) {
-            this.linePos += count2;
-            count2 = 0;
+          if (count3 < remaining) {
+            this.linePos += count3;
+            count3 = 0;
           } else {
-            count2 -= remaining;
+            count3 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -20706,22 +20706,22 @@ var require_sql_wasm = __commonJS({
             f.forEach(ka);
           }
           __name(t, "t");
-          var z = k.useOldExtensionFunctions !== false, q = la(4), n2 = k.cwrap, F = n2("sqlite3_open", "number", ["string", "number"]), S = n2("sqlite3_close_v2", "number", ["number"]), Ta = n2("sqlite3_backup_init", "number", ["number", "string", "number", "string"]), ma = n2("sqlite3_backup_step", "number", ["number", "number"]), na = n2(
+          var z = k.useOldExtensionFunctions !== false, q = la(4), n = k.cwrap, F = n("sqlite3_open", "number", ["string", "number"]), S = n("sqlite3_close_v2", "number", ["number"]), Ta = n("sqlite3_backup_init", "number", ["number", "string", "number", "string"]), ma = n("sqlite3_backup_step", "number", ["number", "number"]), na = n(
             "sqlite3_backup_finish",
             "number",
             ["number"]
-          ), ha = n2("sqlite3_exec", "number", ["number", "number", "number", "number", "number"]), Aa = n2("sqlite3_changes", "number", ["number"]), N = n2("sqlite3_sql", "string", ["number"]), tc = n2("sqlite3_normalized_sql", "string", ["number"]), Ua = n2("sqlite3_prepare_v2", "number", ["number", "number", "number", "number", "number"]), uc = n2("sqlite3_bind_text", "number", ["number", "number", "number", "number", "number"]), xb = n2("sqlite3_bind_blob", "number", ["number", "number", "number", "number", "number"]), vc = n2(
+          ), ha = n("sqlite3_exec", "number", ["number", "number", "number", "number", "number"]), Aa = n("sqlite3_changes", "number", ["number"]), N = n("sqlite3_sql", "string", ["number"]), tc = n("sqlite3_normalized_sql", "string", ["number"]), Ua = n("sqlite3_prepare_v2", "number", ["number", "number", "number", "number", "number"]), uc = n("sqlite3_bind_text", "number", ["number", "number", "number", "number", "number"]), xb = n("sqlite3_bind_blob", "number", ["number", "number", "number", "number", "number"]), vc = n(
             "sqlite3_bind_double",
             "number",
             ["number", "number", "number"]
-          ), wc = n2("sqlite3_bind_int", "number", ["number", "number", "number"]), xc = n2("sqlite3_bind_parameter_index", "number", ["number", "string"]), yc = n2("sqlite3_step", "number", ["number"]), ia = n2("sqlite3_errmsg", "string", ["number"]), zc = n2("sqlite3_column_count", "number", ["number"]), Ac = n2("sqlite3_data_count", "number", ["number"]), Bc = n2("sqlite3_column_double", "number", ["number", "number"]), Cc = n2("sqlite3_column_text", "number", ["number", "number"]), Dc = n2("sqlite3_column_blob", "number", [
+          ), wc = n("sqlite3_bind_int", "number", ["number", "number", "number"]), xc = n("sqlite3_bind_parameter_index", "number", ["number", "string"]), yc = n("sqlite3_step", "number", ["number"]), ia = n("sqlite3_errmsg", "string", ["number"]), zc = n("sqlite3_column_count", "number", ["number"]), Ac = n("sqlite3_data_count", "number", ["number"]), Bc = n("sqlite3_column_double", "number", ["number", "number"]), Cc = n("sqlite3_column_text", "number", ["number", "number"]), Dc = n("sqlite3_column_blob", "number", [
             "number",
             "number"
-          ]), yb = n2("sqlite3_column_bytes", "number", ["number", "number"]), Ec = n2("sqlite3_column_type", "number", ["number", "number"]), Fc = n2("sqlite3_column_name", "string", ["number", "number"]), Gc = n2("sqlite3_reset", "number", ["number"]), Hc = n2("sqlite3_clear_bindings", "number", ["number"]), Ic = n2("sqlite3_finalize", "number", ["number"]), zb = n2("sqlite3_create_function_v2", "number", "number string number number number number number number number".split(" ")), oc = n2("sqlite3_value_type", "number", ["number"]), vb = n2(
+          ]), yb = n("sqlite3_column_bytes", "number", ["number", "number"]), Ec = n("sqlite3_column_type", "number", ["number", "number"]), Fc = n("sqlite3_column_name", "string", ["number", "number"]), Gc = n("sqlite3_reset", "number", ["number"]), Hc = n("sqlite3_clear_bindings", "number", ["number"]), Ic = n("sqlite3_finalize", "number", ["number"]), zb = n("sqlite3_create_function_v2", "number", "number string number number number number number number number".split(" ")), oc = n("sqlite3_value_type", "number", ["number"]), vb = n(
             "sqlite3_value_bytes",
             "number",
             ["number"]
-          ), qc = n2("sqlite3_value_text", "number", ["number"]), rc = n2("sqlite3_value_blob", "number", ["number"]), pc = n2("sqlite3_value_double", "number", ["number"]), lc = n2("sqlite3_result_double", "", ["number", "number"]), ub = n2("sqlite3_result_null", "", ["number"]), mc = n2("sqlite3_result_text", "", ["number", "string", "number", "number"]), nc = n2("sqlite3_result_blob", "", ["number", "number", "number", "number"]), kc = n2("sqlite3_result_int", "", ["number", "number"]), tb = n2("sqlite3_result_error", "", ["number", "string", "number"]), Ab = n2("sqlite3_aggregate_context", "number", ["number", "number"]), sc = n2("RegisterExtensionFunctions", "number", ["number"]), Bb = n2("sqlite3_update_hook", "number", ["number", "number", "number"]);
+          ), qc = n("sqlite3_value_text", "number", ["number"]), rc = n("sqlite3_value_blob", "number", ["number"]), pc = n("sqlite3_value_double", "number", ["number"]), lc = n("sqlite3_result_double", "", ["number", "number"]), ub = n("sqlite3_result_null", "", ["number"]), mc = n("sqlite3_result_text", "", ["number", "string", "number", "number"]), nc = n("sqlite3_result_blob", "", ["number", "number", "number", "number"]), kc = n("sqlite3_result_int", "", ["number", "number"]), tb = n("sqlite3_result_error", "", ["number", "string", "number"]), Ab = n("sqlite3_aggregate_context", "number", ["number", "number"]), sc = n("RegisterExtensionFunctions", "number", ["number"]), Bb = n("sqlite3_update_hook", "number", ["number", "number", "number"]);
           c.prototype.bind = function(f) {
             if (!this.Va) throw "Statement closed";
             this.reset();
@@ -22022,7 +22022,7 @@ var require_sql_wasm = __commonJS({
           }, close() {
             d?.buffer?.length && d(10);
           }, read(g, m, t, z) {
-            for (var q = 0, n2 = 0; n2 < z; n2++) {
+            for (var q = 0, n = 0; n < z; n++) {
               try {
                 var F = b();
               } catch (S) {
@@ -22031,14 +22031,14 @@ var require_sql_wasm = __commonJS({
               if (F === void 0 && !q) throw new O(6);
               if (F === null || F === void 0) break;
               q++;
-              m[t + n2] = F;
+              m[t + n] = F;
             }
             q && (g.node.atime = Date.now());
             return q;
           }, write(g, m, t, z) {
             for (var q = 0; q < z; q++) try {
               d(m[t + q]);
-            } catch (n2) {
+            } catch (n) {
               throw new O(29);
             }
             z && (g.node.mtime = g.node.ctime = Date.now());
@@ -22156,18 +22156,18 @@ var require_sql_wasm = __commonJS({
         __name(y, "y");
         var Xc = /* @__PURE__ */ __name((a, b, d, c) => {
           var e = { string: /* @__PURE__ */ __name((q) => {
-            var n2 = 0;
+            var n = 0;
             if (q !== null && q !== void 0 && q !== 0) {
-              n2 = l(q) + 1;
-              var F = la(n2);
-              L(q, E, F, n2);
-              n2 = F;
+              n = l(q) + 1;
+              var F = la(n);
+              L(q, E, F, n);
+              n = F;
             }
-            return n2;
+            return n;
           }, "string"), array: /* @__PURE__ */ __name((q) => {
-            var n2 = la(q.length);
-            v.set(q, n2);
-            return n2;
+            var n = la(q.length);
+            v.set(q, n);
+            return n;
           }, "array") };
           a = k["_" + a];
           var g = [], m = 0;
@@ -22545,9 +22545,9 @@ var require_sql_wasm = __commonJS({
               H[g >> 2] = z.Mb;
               I[m >> 2] = q;
               return 0;
-            } catch (n2) {
-              if (typeof Y === "undefined" || n2.name !== "ErrnoError") throw n2;
-              return -n2.Sa;
+            } catch (n) {
+              if (typeof Y === "undefined" || n.name !== "ErrnoError") throw n;
+              return -n.Sa;
             }
           }, "y"),
           z: /* @__PURE__ */ __name(function(a, b, d, c, e, g) {
@@ -22675,7 +22675,7 @@ var require_sql_wasm = __commonJS({
                   var t = I[a >> 2], z = I[a + 4 >> 2];
                   a += 8;
                   try {
-                    var q = e, n2 = t, F = z, S = g, Ta = v;
+                    var q = e, n = t, F = z, S = g, Ta = v;
                     if (F < 0 || S < 0) throw new O(28);
                     if (q.fd === null) throw new O(8);
                     if ((q.flags & 2097155) === 1) throw new O(8);
@@ -22684,7 +22684,7 @@ var require_sql_wasm = __commonJS({
                     var ma = typeof S !== "undefined";
                     if (!ma) S = q.position;
                     else if (!q.seekable) throw new O(70);
-                    var na = q.Qa.read(q, Ta, n2, F, S);
+                    var na = q.Qa.read(q, Ta, n, F, S);
                     ma || (q.position += na);
                     var ha = na;
                   } catch (N) {
@@ -22740,9 +22740,9 @@ var require_sql_wasm = __commonJS({
                 for (var m = b = 0, t = a; m < d; m++, t += 8) b += I[t + 4 >> 2];
                 var z = new Uint8Array(b);
                 for (m = t = 0; m < d; m++, a += 8) {
-                  var q = I[a >> 2], n2 = I[a + 4 >> 2];
-                  z.set(E.subarray(q, q + n2), t);
-                  t += n2;
+                  var q = I[a >> 2], n = I[a + 4 >> 2];
+                  z.set(E.subarray(q, q + n), t);
+                  t += n;
                 }
                 g = jc(e, z, 0, b);
               }
@@ -22857,1785 +22857,8 @@ var require_sql_wasm = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/constants.js
-var require_constants6 = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports2, module) {
-    "use strict";
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var SEP = "/";
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR,
-      SEP
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-      SEP: "\\"
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
-  }
-});
-
-// node_modules/picomatch/lib/utils.js
-var require_utils2 = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports2) {
-    "use strict";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants6();
-    exports2.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports2.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
-    exports2.isRegexChar = (str2) => str2.length === 1 && exports2.hasRegexChars(str2);
-    exports2.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports2.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
-    exports2.isWindows = () => {
-      if (typeof navigator !== "undefined" && navigator.platform) {
-        const platform2 = navigator.platform.toLowerCase();
-        return platform2 === "win32" || platform2 === "windows";
-      }
-      if (typeof process !== "undefined" && process.platform) {
-        return process.platform === "win32";
-      }
-      return false;
-    };
-    exports2.removeBackslashes = (str2) => {
-      return str2.replace(REGEX_REMOVE_BACKSLASH, (match3) => {
-        return match3 === "\\" ? "" : match3;
-      });
-    };
-    exports2.escapeLast = (input, char, lastIdx) => {
-      const idx = input.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input;
-      if (input[idx - 1] === "\\") return exports2.escapeLast(input, char, idx - 1);
-      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-    };
-    exports2.removePrefix = (input, state4 = {}) => {
-      let output = input;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state4.prefix = "./";
-      }
-      return output;
-    };
-    exports2.wrapOutput = (input, state4 = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input})${append}`;
-      if (state4.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-    exports2.basename = (path12, { windows } = {}) => {
-      const segs = path12.split(windows ? /[\\/]/ : "/");
-      const last = segs[segs.length - 1];
-      if (last === "") {
-        return segs[segs.length - 2];
-      }
-      return last;
-    };
-  }
-});
-
-// node_modules/picomatch/lib/scan.js
-var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports2, module) {
-    "use strict";
-    var utils = require_utils2();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants6();
-    var isPathSeparator = /* @__PURE__ */ __name((code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-    }, "isPathSeparator");
-    var depth = /* @__PURE__ */ __name((token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
-      }
-    }, "depth");
-    var scan2 = /* @__PURE__ */ __name((input, options) => {
-      const opts = options || {};
-      const length = input.length - 1;
-      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str2 = input;
-      let index = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code;
-      let token = { value: "", depth: 0, isGlob: false };
-      const eos = /* @__PURE__ */ __name(() => index >= length, "eos");
-      const peek = /* @__PURE__ */ __name(() => str2.charCodeAt(index + 1), "peek");
-      const advance = /* @__PURE__ */ __name(() => {
-        prev = code;
-        return str2.charCodeAt(++index);
-      }, "advance");
-      while (index < length) {
-        code = advance();
-        let next;
-        if (code === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_FORWARD_SLASH) {
-          slashes.push(index);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
-            finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              let parens = 0;
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
-                  advance();
-                  continue;
-                }
-                if (code === CHAR_LEFT_PARENTHESES) {
-                  parens++;
-                  continue;
-                }
-                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
-          if (scanToEnd === true) {
-            let parens = 1;
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_BACKWARD_SLASH) {
-                backslashes = token.backslashes = true;
-                advance();
-                continue;
-              }
-              if (code === CHAR_LEFT_PARENTHESES) {
-                parens++;
-                continue;
-              }
-              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base2 = str2;
-      let prefix2 = "";
-      let glob = "";
-      if (start > 0) {
-        prefix2 = str2.slice(0, start);
-        str2 = str2.slice(start);
-        lastIndex -= start;
-      }
-      if (base2 && isGlob === true && lastIndex > 0) {
-        base2 = str2.slice(0, lastIndex);
-        glob = str2.slice(lastIndex);
-      } else if (isGlob === true) {
-        base2 = "";
-        glob = str2;
-      } else {
-        base2 = str2;
-      }
-      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str2) {
-        if (isPathSeparator(base2.charCodeAt(base2.length - 1))) {
-          base2 = base2.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
-        if (base2 && backslashes === true) {
-          base2 = utils.removeBackslashes(base2);
-        }
-      }
-      const state4 = {
-        prefix: prefix2,
-        input,
-        start,
-        base: base2,
-        glob,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state4.maxDepth = 0;
-        if (!isPathSeparator(code)) {
-          tokens.push(token);
-        }
-        state4.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n3 = prevIndex !== void 0 ? prevIndex + 1 : start;
-          const i2 = slashes[idx];
-          const value3 = input.slice(n3, i2);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix2;
-            } else {
-              tokens[idx].value = value3;
-            }
-            depth(tokens[idx]);
-            state4.maxDepth += tokens[idx].depth;
-          }
-          if (i2 >= start) {
-            parts.push(value3);
-            prevIndex = i2;
-          }
-        }
-        const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value2 = input.slice(n2);
-        parts.push(value2);
-        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-          tokens[tokens.length - 1].value = value2;
-          depth(tokens[tokens.length - 1]);
-          state4.maxDepth += tokens[tokens.length - 1].depth;
-        }
-        state4.slashes = slashes;
-        state4.parts = parts;
-      }
-      return state4;
-    }, "scan");
-    module.exports = scan2;
-  }
-});
-
-// node_modules/picomatch/lib/parse.js
-var require_parse2 = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports2, module) {
-    "use strict";
-    var constants7 = require_constants6();
-    var utils = require_utils2();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants7;
-    var expandRange = /* @__PURE__ */ __name((args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value2 = `[${args.join("-")}]`;
-      try {
-        new RegExp(value2);
-      } catch (ex) {
-        return args.map((v) => utils.escapeRegex(v)).join("..");
-      }
-      return value2;
-    }, "expandRange");
-    var syntaxError = /* @__PURE__ */ __name((type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    }, "syntaxError");
-    var splitTopLevel = /* @__PURE__ */ __name((input) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let value2 = "";
-      let escaped = false;
-      for (const ch of input) {
-        if (escaped === true) {
-          value2 += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value2 += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          value2 += ch;
-          continue;
-        }
-        if (quote === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value2);
-              value2 = "";
-              continue;
-            }
-          }
-        }
-        value2 += ch;
-      }
-      parts.push(value2);
-      return parts;
-    }, "splitTopLevel");
-    var isPlainBranch = /* @__PURE__ */ __name((branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    }, "isPlainBranch");
-    var normalizeSimpleBranch = /* @__PURE__ */ __name((branch) => {
-      let value2 = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value2)) {
-          value2 = value2.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value2)) {
-        return;
-      }
-      return value2.replace(/\\(.)/g, "$1");
-    }, "normalizeSimpleBranch");
-    var hasRepeatedCharPrefixOverlap = /* @__PURE__ */ __name((branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i2 = 0; i2 < values.length; i2++) {
-        for (let j = i2 + 1; j < values.length; j++) {
-          const a = values[i2];
-          const b = values[j];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-            continue;
-          }
-          if (a === b || a.startsWith(b) || b.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    }, "hasRepeatedCharPrefixOverlap");
-    var parseRepeatedExtglob = /* @__PURE__ */ __name((pattern, requireEnd = true) => {
-      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let escaped = false;
-      for (let i2 = 1; i2 < pattern.length; i2++) {
-        const ch = pattern[i2];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i2 !== pattern.length - 1) {
-              return;
-            }
-            return {
-              type: pattern[0],
-              body: pattern.slice(2, i2),
-              end: i2
-            };
-          }
-        }
-      }
-    }, "parseRepeatedExtglob");
-    var buildCharClassStar = /* @__PURE__ */ __name((chars) => {
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    }, "buildCharClassStar");
-    var getStarExtglobSequenceChars = /* @__PURE__ */ __name((pattern) => {
-      let index = 0;
-      const chars = [];
-      while (index < pattern.length) {
-        const match3 = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match3 || match3.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel(match3.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index += match3.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      return chars;
-    }, "getStarExtglobSequenceChars");
-    var repeatedExtglobRecursion = /* @__PURE__ */ __name((pattern) => {
-      let depth = 0;
-      let value2 = pattern.trim();
-      let match3 = parseRepeatedExtglob(value2);
-      while (match3) {
-        depth++;
-        value2 = match3.body.trim();
-        match3 = parseRepeatedExtglob(value2);
-      }
-      return depth;
-    }, "repeatedExtglobRecursion");
-    var analyzeRepeatedExtglob = /* @__PURE__ */ __name((body2, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants7.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body2).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      const safeChars = [];
-      let sawStarSequence = false;
-      let combinable = true;
-      for (const branch of branches) {
-        const chars = getStarExtglobSequenceChars(branch);
-        if (chars) {
-          sawStarSequence = true;
-          safeChars.push(...chars);
-          continue;
-        }
-        const literal = normalizeSimpleBranch(branch);
-        if (literal && literal.length === 1) {
-          safeChars.push(literal);
-          continue;
-        }
-        combinable = false;
-        if (repeatedExtglobRecursion(branch) > max2) {
-          return { risky: true };
-        }
-      }
-      if (sawStarSequence) {
-        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
-      }
-      return { risky: false };
-    }, "analyzeRepeatedExtglob");
-    var parse6 = /* @__PURE__ */ __name((input, options) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input = REPLACEMENTS[input] || input;
-      const opts = { ...options };
-      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input.length;
-      if (len > max2) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants7.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants7.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = /* @__PURE__ */ __name((opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      }, "globstar");
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star3 = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star3 = `(${star3})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state4 = {
-        input,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input = utils.removePrefix(input, state4);
-      len = input.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value2;
-      const eos = /* @__PURE__ */ __name(() => state4.index === len - 1, "eos");
-      const peek = state4.peek = (n2 = 1) => input[state4.index + n2];
-      const advance = state4.advance = () => input[++state4.index] || "";
-      const remaining = /* @__PURE__ */ __name(() => input.slice(state4.index + 1), "remaining");
-      const consume = /* @__PURE__ */ __name((value3 = "", num = 0) => {
-        state4.consumed += value3;
-        state4.index += num;
-      }, "consume");
-      const append = /* @__PURE__ */ __name((token) => {
-        state4.output += token.output != null ? token.output : token.value;
-        consume(token.value);
-      }, "append");
-      const negate = /* @__PURE__ */ __name(() => {
-        let count2 = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state4.start++;
-          count2++;
-        }
-        if (count2 % 2 === 0) {
-          return false;
-        }
-        state4.negated = true;
-        state4.start++;
-        return true;
-      }, "negate");
-      const increment = /* @__PURE__ */ __name((type) => {
-        state4[type]++;
-        stack.push(type);
-      }, "increment");
-      const decrement = /* @__PURE__ */ __name((type) => {
-        state4[type]--;
-        stack.pop();
-      }, "decrement");
-      const push = /* @__PURE__ */ __name((tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state4.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state4.output = state4.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star3;
-            state4.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.output = (prev.output || prev.value) + tok.value;
-          prev.value += tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      }, "push");
-      const extglobOpen = /* @__PURE__ */ __name((type, value3) => {
-        const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state4.parens;
-        token.output = state4.output;
-        token.startIndex = state4.index;
-        token.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token.open;
-        increment("parens");
-        push({ type, value: value3, output: state4.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token);
-      }, "extglobOpen");
-      const extglobClose = /* @__PURE__ */ __name((token) => {
-        const literal = input.slice(token.startIndex, state4.index + 1);
-        const body2 = input.slice(token.startIndex + 2, state4.index);
-        const analysis = analyzeRepeatedExtglob(body2, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open6 = tokens[token.tokensIndex];
-          open6.type = "text";
-          open6.value = literal;
-          open6.output = safeOutput || utils.escapeRegex(literal);
-          for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
-            tokens[i2].value = "";
-            tokens[i2].output = "";
-            delete tokens[i2].suffix;
-          }
-          state4.output = token.output + open6.output;
-          state4.backtrack = true;
-          push({ type: "paren", extglob: true, value: value2, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token.type === "negate") {
-          let extglobStar = star3;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star3 || eos() || /^\)+$/.test(remaining())) {
-            output = token.close = `)$))${extglobStar}`;
-          }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse6(rest, { ...options, fastpaths: false }).output;
-            output = token.close = `)${expression})${extglobStar})`;
-          }
-          if (token.prev.type === "bos") {
-            state4.negatedExtglob = true;
-          }
-        }
-        push({ type: "paren", extglob: true, value: value2, output });
-        decrement("parens");
-      }, "extglobClose");
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-        let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star3 : "");
-            }
-            return star3;
-          }
-          return esc ? m : `\\${m}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m) => {
-              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
-            });
-          }
-        }
-        if (output === input && opts.contains === true) {
-          state4.output = input;
-          return state4;
-        }
-        state4.output = utils.wrapOutput(output, state4, options);
-        return state4;
-      }
-      while (!eos()) {
-        value2 = advance();
-        if (value2 === "\0") {
-          continue;
-        }
-        if (value2 === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value2 += "\\";
-            push({ type: "text", value: value2 });
-            continue;
-          }
-          const match3 = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match3 && match3[0].length > 2) {
-            slashes = match3[0].length;
-            state4.index += slashes;
-            if (slashes % 2 !== 0) {
-              value2 += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value2 = advance();
-          } else {
-            value2 += advance();
-          }
-          if (state4.brackets === 0) {
-            push({ type: "text", value: value2 });
-            continue;
-          }
-        }
-        if (state4.brackets > 0 && (value2 !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value2 === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix4 = POSIX_REGEX_SOURCE[rest2];
-                if (posix4) {
-                  prev.value = pre + posix4;
-                  state4.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value2 === "[" && peek() !== ":" || value2 === "-" && peek() === "]") {
-            value2 = `\\${value2}`;
-          }
-          if (value2 === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value2 = `\\${value2}`;
-          }
-          if (opts.posix === true && value2 === "!" && prev.value === "[") {
-            value2 = "^";
-          }
-          prev.value += value2;
-          append({ value: value2 });
-          continue;
-        }
-        if (state4.quotes === 1 && value2 !== '"') {
-          value2 = utils.escapeRegex(value2);
-          prev.value += value2;
-          append({ value: value2 });
-          continue;
-        }
-        if (value2 === '"') {
-          state4.quotes = state4.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push({ type: "text", value: value2 });
-          }
-          continue;
-        }
-        if (value2 === "(") {
-          increment("parens");
-          push({ type: "paren", value: value2 });
-          continue;
-        }
-        if (value2 === ")") {
-          if (state4.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state4.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push({ type: "paren", value: value2, output: state4.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value2 === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value2 = `\\${value2}`;
-          } else {
-            increment("brackets");
-          }
-          push({ type: "bracket", value: value2 });
-          continue;
-        }
-        if (value2 === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value: value2, output: `\\${value2}` });
-            continue;
-          }
-          if (state4.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push({ type: "text", value: value2, output: `\\${value2}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value2 = `/${value2}`;
-          }
-          prev.value += value2;
-          append({ value: value2 });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state4.output = state4.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state4.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state4.output += prev.value;
-          continue;
-        }
-        if (value2 === "{" && opts.nobrace !== true) {
-          increment("braces");
-          const open6 = {
-            type: "brace",
-            value: value2,
-            output: "(",
-            outputIndex: state4.output.length,
-            tokensIndex: state4.tokens.length
-          };
-          braces.push(open6);
-          push(open6);
-          continue;
-        }
-        if (value2 === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push({ type: "text", value: value2, output: value2 });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range3 = [];
-            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
-              tokens.pop();
-              if (arr[i2].type === "brace") {
-                break;
-              }
-              if (arr[i2].type !== "dots") {
-                range3.unshift(arr[i2].value);
-              }
-            }
-            output = expandRange(range3, opts);
-            state4.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state4.output.slice(0, brace.outputIndex);
-            const toks = state4.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value2 = output = "\\}";
-            state4.output = out;
-            for (const t of toks) {
-              state4.output += t.output || t.value;
-            }
-          }
-          push({ type: "brace", value: value2, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value2 === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push({ type: "text", value: value2 });
-          continue;
-        }
-        if (value2 === ",") {
-          let output = value2;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push({ type: "comma", value: value2, output });
-          continue;
-        }
-        if (value2 === "/") {
-          if (prev.type === "dot" && state4.index === state4.start + 1) {
-            state4.start = state4.index + 1;
-            state4.consumed = "";
-            state4.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push({ type: "slash", value: value2, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value2 === ".") {
-          if (state4.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value2;
-            prev.value += value2;
-            brace.dots = true;
-            continue;
-          }
-          if (state4.braces + state4.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value: value2, output: DOT_LITERAL });
-            continue;
-          }
-          push({ type: "dot", value: value2, output: DOT_LITERAL });
-          continue;
-        }
-        if (value2 === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value2);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value2;
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value2}`;
-            }
-            push({ type: "text", value: value2, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value: value2, output: QMARK_NO_DOT });
-            continue;
-          }
-          push({ type: "qmark", value: value2, output: QMARK });
-          continue;
-        }
-        if (value2 === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value2);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state4.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value2 === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value2);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value: value2, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state4.parens > 0) {
-            push({ type: "plus", value: value2 });
-            continue;
-          }
-          push({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value2 === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value: value2, output: "" });
-            continue;
-          }
-          push({ type: "text", value: value2 });
-          continue;
-        }
-        if (value2 !== "*") {
-          if (value2 === "$" || value2 === "^") {
-            value2 = `\\${value2}`;
-          }
-          const match3 = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match3) {
-            value2 += match3[0];
-            state4.index += match3[0].length;
-          }
-          push({ type: "text", value: value2 });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value2;
-          prev.output = star3;
-          state4.backtrack = true;
-          state4.globstar = true;
-          consume(value2);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value2);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value2);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value: value2, output: "" });
-            continue;
-          }
-          const isBrace = state4.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value: value2, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input[state4.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          const isEnd = eos() || state4.parens > 0 && rest === ")".repeat(state4.parens) && !extglobs.some((extglob) => extglob.type === "negate");
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value2;
-            prev.output = globstar(opts);
-            state4.output = prev.output;
-            state4.globstar = true;
-            consume(value2);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
-            state4.output = state4.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value2;
-            state4.globstar = true;
-            state4.output += prior.output + prev.output;
-            consume(value2);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state4.output = state4.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value2;
-            state4.output += prior.output + prev.output;
-            state4.globstar = true;
-            consume(value2 + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value2;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state4.output = prev.output;
-            state4.globstar = true;
-            consume(value2 + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state4.output = state4.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value2;
-          state4.output += prev.output;
-          state4.globstar = true;
-          consume(value2);
-          continue;
-        }
-        const token = { type: "star", value: value2, output: star3 };
-        if (opts.bash === true) {
-          token.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
-          }
-          push(token);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value2;
-          push(token);
-          continue;
-        }
-        if (state4.index === state4.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state4.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state4.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state4.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state4.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push(token);
-      }
-      while (state4.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state4.output = utils.escapeLast(state4.output, "[");
-        decrement("brackets");
-      }
-      while (state4.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state4.output = utils.escapeLast(state4.output, "(");
-        decrement("parens");
-      }
-      while (state4.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state4.output = utils.escapeLast(state4.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state4.backtrack === true) {
-        state4.output = "";
-        for (const token of state4.tokens) {
-          state4.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state4.output += token.suffix;
-          }
-        }
-      }
-      return state4;
-    }, "parse");
-    parse6.fastpaths = (input, options) => {
-      const opts = { ...options };
-      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input.length;
-      if (len > max2) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
-      }
-      input = REPLACEMENTS[input] || input;
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants7.globChars(opts.windows);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state4 = { negated: false, prefix: "" };
-      let star3 = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star3 = `(${star3})`;
-      }
-      const globstar = /* @__PURE__ */ __name((opts2) => {
-        if (opts2.noglobstar === true) return star3;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      }, "globstar");
-      const create2 = /* @__PURE__ */ __name((str2) => {
-        switch (str2) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star3}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star3}`;
-          case "*.*":
-            return `${nodot}${star3}${DOT_LITERAL}${ONE_CHAR}${star3}`;
-          case "*/*":
-            return `${nodot}${star3}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star3}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star3}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star3}${DOT_LITERAL}${ONE_CHAR}${star3}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star3}`;
-          default: {
-            const match3 = /^(.*?)\.(\w+)$/.exec(str2);
-            if (!match3) return;
-            const source2 = create2(match3[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match3[2];
-          }
-        }
-      }, "create");
-      const output = utils.removePrefix(input, state4);
-      let source = create2(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse6;
-  }
-});
-
-// node_modules/picomatch/lib/picomatch.js
-var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports2, module) {
-    "use strict";
-    var scan2 = require_scan();
-    var parse6 = require_parse2();
-    var utils = require_utils2();
-    var constants7 = require_constants6();
-    var isObject3 = /* @__PURE__ */ __name((val) => val && typeof val === "object" && !Array.isArray(val), "isObject");
-    var picomatch3 = /* @__PURE__ */ __name((glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch3(input, options, returnState));
-        const arrayMatcher = /* @__PURE__ */ __name((str2) => {
-          for (const isMatch of fns) {
-            const state5 = isMatch(str2);
-            if (state5) return state5;
-          }
-          return false;
-        }, "arrayMatcher");
-        return arrayMatcher;
-      }
-      const isState = isObject3(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix4 = opts.windows;
-      const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
-      const state4 = regex.state;
-      delete regex.state;
-      let isIgnored = /* @__PURE__ */ __name(() => false, "isIgnored");
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = /* @__PURE__ */ __name((input, returnObject = false) => {
-        const { isMatch, match: match3, output } = picomatch3.test(input, regex, options, { glob, posix: posix4 });
-        const result = { glob, state: state4, regex, posix: posix4, input, output, match: match3, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
-        }
-        if (isMatch === false) {
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (isIgnored(input)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
-          }
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
-        }
-        return returnObject ? result : true;
-      }, "matcher");
-      if (returnState) {
-        matcher.state = state4;
-      }
-      return matcher;
-    }, "picomatch");
-    picomatch3.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
-      let match3 = input === glob;
-      let output = match3 && format ? format(input) : input;
-      if (match3 === false) {
-        output = format ? format(input) : input;
-        match3 = output === glob;
-      }
-      if (match3 === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match3 = picomatch3.matchBase(input, regex, options, posix4);
-        } else {
-          match3 = regex.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match3), match: match3, output };
-    };
-    picomatch3.matchBase = (input, glob, options, posix4 = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix4 }));
-    };
-    picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
-    picomatch3.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
-      return parse6(pattern, { ...options, fastpaths: false });
-    };
-    picomatch3.scan = (input, options) => scan2(input, options);
-    picomatch3.compileRe = (state4, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state4.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state4.output})${append}`;
-      if (state4 && state4.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex = picomatch3.toRegex(source, options);
-      if (returnState === true) {
-        regex.state = state4;
-      }
-      return regex;
-    };
-    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-      if (!input || typeof input !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse6.fastpaths(input, options);
-      }
-      if (!parsed.output) {
-        parsed = parse6(input, options);
-      }
-      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch3.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err3) {
-        if (options && options.debug === true) throw err3;
-        return /$^/;
-      }
-    };
-    picomatch3.constants = constants7;
-    module.exports = picomatch3;
-  }
-});
-
-// node_modules/picomatch/index.js
-var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports2, module) {
-    "use strict";
-    var pico = require_picomatch();
-    var utils = require_utils2();
-    function picomatch3(glob, options, returnState = false) {
-      if (options && (options.windows === null || options.windows === void 0)) {
-        options = { ...options, windows: utils.isWindows() };
-      }
-      return pico(glob, options, returnState);
-    }
-    __name(picomatch3, "picomatch");
-    Object.assign(picomatch3, pico);
-    module.exports = picomatch3;
-  }
-});
-
 // node_modules/semver/internal/constants.js
-var require_constants7 = __commonJS({
+var require_constants6 = __commonJS({
   "node_modules/semver/internal/constants.js"(exports2, module) {
     "use strict";
     var SEMVER_SPEC_VERSION = "2.0.0";
@@ -24712,7 +22935,7 @@ var require_re = __commonJS({
       MAX_SAFE_COMPONENT_LENGTH,
       MAX_SAFE_BUILD_LENGTH,
       MAX_LENGTH
-    } = require_constants7();
+    } = require_constants6();
     var debug2 = require_debug();
     exports2 = module.exports = {};
     var re = exports2.re = [];
@@ -24841,7 +23064,7 @@ var require_semver = __commonJS({
   "node_modules/semver/classes/semver.js"(exports2, module) {
     "use strict";
     var debug2 = require_debug();
-    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants7();
+    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants6();
     var { safeRe: re, t } = require_re();
     var parseOptions = require_parse_options();
     var { compareIdentifiers } = require_identifiers();
@@ -25132,7 +23355,7 @@ var require_semver = __commonJS({
 });
 
 // node_modules/semver/functions/parse.js
-var require_parse3 = __commonJS({
+var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports2, module) {
     "use strict";
     var SemVer = require_semver();
@@ -25157,7 +23380,7 @@ var require_parse3 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports2, module) {
     "use strict";
-    var parse6 = require_parse3();
+    var parse6 = require_parse2();
     var valid = /* @__PURE__ */ __name((version4, options) => {
       const v = parse6(version4, options);
       return v ? v.version : null;
@@ -25170,7 +23393,7 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports2, module) {
     "use strict";
-    var parse6 = require_parse3();
+    var parse6 = require_parse2();
     var clean2 = /* @__PURE__ */ __name((version4, options) => {
       const s = parse6(version4.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
@@ -25207,7 +23430,7 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports2, module) {
     "use strict";
-    var parse6 = require_parse3();
+    var parse6 = require_parse2();
     var diff = /* @__PURE__ */ __name((version1, version22) => {
       const v1 = parse6(version1, null, true);
       const v2 = parse6(version22, null, true);
@@ -25281,7 +23504,7 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports2, module) {
     "use strict";
-    var parse6 = require_parse3();
+    var parse6 = require_parse2();
     var prerelease = /* @__PURE__ */ __name((version4, options) => {
       const parsed = parse6(version4, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
@@ -25469,7 +23692,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports2, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse6 = require_parse3();
+    var parse6 = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = /* @__PURE__ */ __name((version4, options) => {
       if (version4 instanceof SemVer) {
@@ -25514,8 +23737,8 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module) {
     "use strict";
-    var parse6 = require_parse3();
-    var constants7 = require_constants7();
+    var parse6 = require_parse2();
+    var constants7 = require_constants6();
     var SemVer = require_semver();
     var truncate = /* @__PURE__ */ __name((version4, truncation, options) => {
       if (!constants7.RELEASE_TYPES.includes(truncation)) {
@@ -25600,7 +23823,7 @@ var require_trim_comparator_whitespace = __commonJS({
       MAX_LENGTH,
       MAX_SAFE_BUILD_LENGTH,
       WHITESPACE_CHARACTERS
-    } = require_constants7();
+    } = require_constants6();
     var whitespace = new Uint8Array(65536);
     for (const char of WHITESPACE_CHARACTERS) {
       whitespace[char.charCodeAt(0)] = 1;
@@ -25945,7 +24168,7 @@ var require_range = __commonJS({
       tildeTrimReplace,
       caretTrimReplace
     } = require_re();
-    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants7();
+    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants6();
     var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
     var isNullSet = /* @__PURE__ */ __name((c) => c.value === "<0.0.0-0", "isNullSet");
     var isAny = /* @__PURE__ */ __name((c) => c.value === "", "isAny");
@@ -26767,10 +24990,10 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module) {
     "use strict";
     var internalRe = require_re();
-    var constants7 = require_constants7();
+    var constants7 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse6 = require_parse3();
+    var parse6 = require_parse2();
     var valid = require_valid();
     var clean2 = require_clean();
     var inc = require_inc();
@@ -26859,6 +25082,1783 @@ var require_semver2 = __commonJS({
   }
 });
 
+// node_modules/picomatch/lib/constants.js
+var require_constants7 = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports2, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils2 = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports2) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants7();
+    exports2.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports2.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
+    exports2.isRegexChar = (str2) => str2.length === 1 && exports2.hasRegexChars(str2);
+    exports2.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports2.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
+    exports2.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform2 = navigator.platform.toLowerCase();
+        return platform2 === "win32" || platform2 === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports2.removeBackslashes = (str2) => {
+      return str2.replace(REGEX_REMOVE_BACKSLASH, (match3) => {
+        return match3 === "\\" ? "" : match3;
+      });
+    };
+    exports2.escapeLast = (input, char, lastIdx) => {
+      const idx = input.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input;
+      if (input[idx - 1] === "\\") return exports2.escapeLast(input, char, idx - 1);
+      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+    };
+    exports2.removePrefix = (input, state4 = {}) => {
+      let output = input;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state4.prefix = "./";
+      }
+      return output;
+    };
+    exports2.wrapOutput = (input, state4 = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input})${append}`;
+      if (state4.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports2.basename = (path12, { windows } = {}) => {
+      const segs = path12.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports2, module) {
+    "use strict";
+    var utils = require_utils2();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants7();
+    var isPathSeparator = /* @__PURE__ */ __name((code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    }, "isPathSeparator");
+    var depth = /* @__PURE__ */ __name((token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    }, "depth");
+    var scan2 = /* @__PURE__ */ __name((input, options) => {
+      const opts = options || {};
+      const length = input.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str2 = input;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = /* @__PURE__ */ __name(() => index >= length, "eos");
+      const peek = /* @__PURE__ */ __name(() => str2.charCodeAt(index + 1), "peek");
+      const advance = /* @__PURE__ */ __name(() => {
+        prev = code;
+        return str2.charCodeAt(++index);
+      }, "advance");
+      while (index < length) {
+        code = advance();
+        let next;
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base2 = str2;
+      let prefix2 = "";
+      let glob = "";
+      if (start > 0) {
+        prefix2 = str2.slice(0, start);
+        str2 = str2.slice(start);
+        lastIndex -= start;
+      }
+      if (base2 && isGlob === true && lastIndex > 0) {
+        base2 = str2.slice(0, lastIndex);
+        glob = str2.slice(lastIndex);
+      } else if (isGlob === true) {
+        base2 = "";
+        glob = str2;
+      } else {
+        base2 = str2;
+      }
+      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str2) {
+        if (isPathSeparator(base2.charCodeAt(base2.length - 1))) {
+          base2 = base2.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base2 && backslashes === true) {
+          base2 = utils.removeBackslashes(base2);
+        }
+      }
+      const state4 = {
+        prefix: prefix2,
+        input,
+        start,
+        base: base2,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state4.maxDepth = 0;
+        if (!isPathSeparator(code)) {
+          tokens.push(token);
+        }
+        state4.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i2 = slashes[idx];
+          const value3 = input.slice(n2, i2);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix2;
+            } else {
+              tokens[idx].value = value3;
+            }
+            depth(tokens[idx]);
+            state4.maxDepth += tokens[idx].depth;
+          }
+          if (i2 >= start) {
+            parts.push(value3);
+            prevIndex = i2;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value2 = input.slice(n);
+        parts.push(value2);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+          tokens[tokens.length - 1].value = value2;
+          depth(tokens[tokens.length - 1]);
+          state4.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state4.slashes = slashes;
+        state4.parts = parts;
+      }
+      return state4;
+    }, "scan");
+    module.exports = scan2;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse3 = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports2, module) {
+    "use strict";
+    var constants7 = require_constants7();
+    var utils = require_utils2();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants7;
+    var expandRange = /* @__PURE__ */ __name((args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value2 = `[${args.join("-")}]`;
+      try {
+        new RegExp(value2);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value2;
+    }, "expandRange");
+    var syntaxError = /* @__PURE__ */ __name((type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    }, "syntaxError");
+    var splitTopLevel = /* @__PURE__ */ __name((input) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value2 = "";
+      let escaped = false;
+      for (const ch of input) {
+        if (escaped === true) {
+          value2 += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value2 += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value2 += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value2);
+              value2 = "";
+              continue;
+            }
+          }
+        }
+        value2 += ch;
+      }
+      parts.push(value2);
+      return parts;
+    }, "splitTopLevel");
+    var isPlainBranch = /* @__PURE__ */ __name((branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    }, "isPlainBranch");
+    var normalizeSimpleBranch = /* @__PURE__ */ __name((branch) => {
+      let value2 = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value2)) {
+          value2 = value2.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value2)) {
+        return;
+      }
+      return value2.replace(/\\(.)/g, "$1");
+    }, "normalizeSimpleBranch");
+    var hasRepeatedCharPrefixOverlap = /* @__PURE__ */ __name((branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i2 = 0; i2 < values.length; i2++) {
+        for (let j = i2 + 1; j < values.length; j++) {
+          const a = values[i2];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }, "hasRepeatedCharPrefixOverlap");
+    var parseRepeatedExtglob = /* @__PURE__ */ __name((pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i2 = 1; i2 < pattern.length; i2++) {
+        const ch = pattern[i2];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i2 !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i2),
+              end: i2
+            };
+          }
+        }
+      }
+    }, "parseRepeatedExtglob");
+    var buildCharClassStar = /* @__PURE__ */ __name((chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    }, "buildCharClassStar");
+    var getStarExtglobSequenceChars = /* @__PURE__ */ __name((pattern) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern.length) {
+        const match3 = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match3 || match3.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match3.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match3.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    }, "getStarExtglobSequenceChars");
+    var repeatedExtglobRecursion = /* @__PURE__ */ __name((pattern) => {
+      let depth = 0;
+      let value2 = pattern.trim();
+      let match3 = parseRepeatedExtglob(value2);
+      while (match3) {
+        depth++;
+        value2 = match3.body.trim();
+        match3 = parseRepeatedExtglob(value2);
+      }
+      return depth;
+    }, "repeatedExtglobRecursion");
+    var analyzeRepeatedExtglob = /* @__PURE__ */ __name((body2, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants7.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body2).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max2) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    }, "analyzeRepeatedExtglob");
+    var parse6 = /* @__PURE__ */ __name((input, options) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input = REPLACEMENTS[input] || input;
+      const opts = { ...options };
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input.length;
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants7.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants7.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = /* @__PURE__ */ __name((opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      }, "globstar");
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star3 = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star3 = `(${star3})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state4 = {
+        input,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input = utils.removePrefix(input, state4);
+      len = input.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value2;
+      const eos = /* @__PURE__ */ __name(() => state4.index === len - 1, "eos");
+      const peek = state4.peek = (n = 1) => input[state4.index + n];
+      const advance = state4.advance = () => input[++state4.index] || "";
+      const remaining = /* @__PURE__ */ __name(() => input.slice(state4.index + 1), "remaining");
+      const consume = /* @__PURE__ */ __name((value3 = "", num = 0) => {
+        state4.consumed += value3;
+        state4.index += num;
+      }, "consume");
+      const append = /* @__PURE__ */ __name((token) => {
+        state4.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      }, "append");
+      const negate = /* @__PURE__ */ __name(() => {
+        let count3 = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state4.start++;
+          count3++;
+        }
+        if (count3 % 2 === 0) {
+          return false;
+        }
+        state4.negated = true;
+        state4.start++;
+        return true;
+      }, "negate");
+      const increment = /* @__PURE__ */ __name((type) => {
+        state4[type]++;
+        stack.push(type);
+      }, "increment");
+      const decrement = /* @__PURE__ */ __name((type) => {
+        state4[type]--;
+        stack.pop();
+      }, "decrement");
+      const push2 = /* @__PURE__ */ __name((tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state4.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state4.output = state4.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star3;
+            state4.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      }, "push");
+      const extglobOpen = /* @__PURE__ */ __name((type, value3) => {
+        const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state4.parens;
+        token.output = state4.output;
+        token.startIndex = state4.index;
+        token.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token.open;
+        increment("parens");
+        push2({ type, value: value3, output: state4.output ? "" : ONE_CHAR });
+        push2({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token);
+      }, "extglobOpen");
+      const extglobClose = /* @__PURE__ */ __name((token) => {
+        const literal = input.slice(token.startIndex, state4.index + 1);
+        const body2 = input.slice(token.startIndex + 2, state4.index);
+        const analysis = analyzeRepeatedExtglob(body2, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open6 = tokens[token.tokensIndex];
+          open6.type = "text";
+          open6.value = literal;
+          open6.output = safeOutput || utils.escapeRegex(literal);
+          for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
+            tokens[i2].value = "";
+            tokens[i2].output = "";
+            delete tokens[i2].suffix;
+          }
+          state4.output = token.output + open6.output;
+          state4.backtrack = true;
+          push2({ type: "paren", extglob: true, value: value2, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star3;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star3 || eos() || /^\)+$/.test(remaining())) {
+            output = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse6(rest, { ...options, fastpaths: false }).output;
+            output = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state4.negatedExtglob = true;
+          }
+        }
+        push2({ type: "paren", extglob: true, value: value2, output });
+        decrement("parens");
+      }, "extglobClose");
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+        let backslashes = false;
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star3 : "");
+            }
+            return star3;
+          }
+          return esc ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output === input && opts.contains === true) {
+          state4.output = input;
+          return state4;
+        }
+        state4.output = utils.wrapOutput(output, state4, options);
+        return state4;
+      }
+      while (!eos()) {
+        value2 = advance();
+        if (value2 === "\0") {
+          continue;
+        }
+        if (value2 === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value2 += "\\";
+            push2({ type: "text", value: value2 });
+            continue;
+          }
+          const match3 = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match3 && match3[0].length > 2) {
+            slashes = match3[0].length;
+            state4.index += slashes;
+            if (slashes % 2 !== 0) {
+              value2 += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value2 = advance();
+          } else {
+            value2 += advance();
+          }
+          if (state4.brackets === 0) {
+            push2({ type: "text", value: value2 });
+            continue;
+          }
+        }
+        if (state4.brackets > 0 && (value2 !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value2 === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix4 = POSIX_REGEX_SOURCE[rest2];
+                if (posix4) {
+                  prev.value = pre + posix4;
+                  state4.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value2 === "[" && peek() !== ":" || value2 === "-" && peek() === "]") {
+            value2 = `\\${value2}`;
+          }
+          if (value2 === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value2 = `\\${value2}`;
+          }
+          if (opts.posix === true && value2 === "!" && prev.value === "[") {
+            value2 = "^";
+          }
+          prev.value += value2;
+          append({ value: value2 });
+          continue;
+        }
+        if (state4.quotes === 1 && value2 !== '"') {
+          value2 = utils.escapeRegex(value2);
+          prev.value += value2;
+          append({ value: value2 });
+          continue;
+        }
+        if (value2 === '"') {
+          state4.quotes = state4.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push2({ type: "text", value: value2 });
+          }
+          continue;
+        }
+        if (value2 === "(") {
+          increment("parens");
+          push2({ type: "paren", value: value2 });
+          continue;
+        }
+        if (value2 === ")") {
+          if (state4.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state4.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push2({ type: "paren", value: value2, output: state4.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value2 === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value2 = `\\${value2}`;
+          } else {
+            increment("brackets");
+          }
+          push2({ type: "bracket", value: value2 });
+          continue;
+        }
+        if (value2 === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push2({ type: "text", value: value2, output: `\\${value2}` });
+            continue;
+          }
+          if (state4.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push2({ type: "text", value: value2, output: `\\${value2}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value2 = `/${value2}`;
+          }
+          prev.value += value2;
+          append({ value: value2 });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state4.output = state4.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state4.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state4.output += prev.value;
+          continue;
+        }
+        if (value2 === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open6 = {
+            type: "brace",
+            value: value2,
+            output: "(",
+            outputIndex: state4.output.length,
+            tokensIndex: state4.tokens.length
+          };
+          braces.push(open6);
+          push2(open6);
+          continue;
+        }
+        if (value2 === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push2({ type: "text", value: value2, output: value2 });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range3 = [];
+            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
+              tokens.pop();
+              if (arr[i2].type === "brace") {
+                break;
+              }
+              if (arr[i2].type !== "dots") {
+                range3.unshift(arr[i2].value);
+              }
+            }
+            output = expandRange(range3, opts);
+            state4.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state4.output.slice(0, brace.outputIndex);
+            const toks = state4.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value2 = output = "\\}";
+            state4.output = out;
+            for (const t of toks) {
+              state4.output += t.output || t.value;
+            }
+          }
+          push2({ type: "brace", value: value2, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value2 === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push2({ type: "text", value: value2 });
+          continue;
+        }
+        if (value2 === ",") {
+          let output = value2;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push2({ type: "comma", value: value2, output });
+          continue;
+        }
+        if (value2 === "/") {
+          if (prev.type === "dot" && state4.index === state4.start + 1) {
+            state4.start = state4.index + 1;
+            state4.consumed = "";
+            state4.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push2({ type: "slash", value: value2, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value2 === ".") {
+          if (state4.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value2;
+            prev.value += value2;
+            brace.dots = true;
+            continue;
+          }
+          if (state4.braces + state4.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push2({ type: "text", value: value2, output: DOT_LITERAL });
+            continue;
+          }
+          push2({ type: "dot", value: value2, output: DOT_LITERAL });
+          continue;
+        }
+        if (value2 === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value2);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value2;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value2}`;
+            }
+            push2({ type: "text", value: value2, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push2({ type: "qmark", value: value2, output: QMARK_NO_DOT });
+            continue;
+          }
+          push2({ type: "qmark", value: value2, output: QMARK });
+          continue;
+        }
+        if (value2 === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value2);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state4.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value2 === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value2);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push2({ type: "plus", value: value2, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state4.parens > 0) {
+            push2({ type: "plus", value: value2 });
+            continue;
+          }
+          push2({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value2 === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push2({ type: "at", extglob: true, value: value2, output: "" });
+            continue;
+          }
+          push2({ type: "text", value: value2 });
+          continue;
+        }
+        if (value2 !== "*") {
+          if (value2 === "$" || value2 === "^") {
+            value2 = `\\${value2}`;
+          }
+          const match3 = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match3) {
+            value2 += match3[0];
+            state4.index += match3[0].length;
+          }
+          push2({ type: "text", value: value2 });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value2;
+          prev.output = star3;
+          state4.backtrack = true;
+          state4.globstar = true;
+          consume(value2);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value2);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value2);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push2({ type: "star", value: value2, output: "" });
+            continue;
+          }
+          const isBrace = state4.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push2({ type: "star", value: value2, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input[state4.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state4.parens > 0 && rest === ")".repeat(state4.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value2;
+            prev.output = globstar(opts);
+            state4.output = prev.output;
+            state4.globstar = true;
+            consume(value2);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state4.output = state4.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value2;
+            state4.globstar = true;
+            state4.output += prior.output + prev.output;
+            consume(value2);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state4.output = state4.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value2;
+            state4.output += prior.output + prev.output;
+            state4.globstar = true;
+            consume(value2 + advance());
+            push2({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value2;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state4.output = prev.output;
+            state4.globstar = true;
+            consume(value2 + advance());
+            push2({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state4.output = state4.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value2;
+          state4.output += prev.output;
+          state4.globstar = true;
+          consume(value2);
+          continue;
+        }
+        const token = { type: "star", value: value2, output: star3 };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push2(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value2;
+          push2(token);
+          continue;
+        }
+        if (state4.index === state4.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state4.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state4.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state4.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state4.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push2(token);
+      }
+      while (state4.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state4.output = utils.escapeLast(state4.output, "[");
+        decrement("brackets");
+      }
+      while (state4.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state4.output = utils.escapeLast(state4.output, "(");
+        decrement("parens");
+      }
+      while (state4.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state4.output = utils.escapeLast(state4.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push2({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state4.backtrack === true) {
+        state4.output = "";
+        for (const token of state4.tokens) {
+          state4.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state4.output += token.suffix;
+          }
+        }
+      }
+      return state4;
+    }, "parse");
+    parse6.fastpaths = (input, options) => {
+      const opts = { ...options };
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input.length;
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      }
+      input = REPLACEMENTS[input] || input;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants7.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state4 = { negated: false, prefix: "" };
+      let star3 = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star3 = `(${star3})`;
+      }
+      const globstar = /* @__PURE__ */ __name((opts2) => {
+        if (opts2.noglobstar === true) return star3;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      }, "globstar");
+      const create2 = /* @__PURE__ */ __name((str2) => {
+        switch (str2) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star3}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star3}`;
+          case "*.*":
+            return `${nodot}${star3}${DOT_LITERAL}${ONE_CHAR}${star3}`;
+          case "*/*":
+            return `${nodot}${star3}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star3}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star3}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star3}${DOT_LITERAL}${ONE_CHAR}${star3}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star3}`;
+          default: {
+            const match3 = /^(.*?)\.(\w+)$/.exec(str2);
+            if (!match3) return;
+            const source2 = create2(match3[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match3[2];
+          }
+        }
+      }, "create");
+      const output = utils.removePrefix(input, state4);
+      let source = create2(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse6;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports2, module) {
+    "use strict";
+    var scan2 = require_scan();
+    var parse6 = require_parse3();
+    var utils = require_utils2();
+    var constants7 = require_constants7();
+    var isObject3 = /* @__PURE__ */ __name((val) => val && typeof val === "object" && !Array.isArray(val), "isObject");
+    var picomatch3 = /* @__PURE__ */ __name((glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch3(input, options, returnState));
+        const arrayMatcher = /* @__PURE__ */ __name((str2) => {
+          for (const isMatch of fns) {
+            const state5 = isMatch(str2);
+            if (state5) return state5;
+          }
+          return false;
+        }, "arrayMatcher");
+        return arrayMatcher;
+      }
+      const isState = isObject3(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix4 = opts.windows;
+      const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
+      const state4 = regex.state;
+      delete regex.state;
+      let isIgnored = /* @__PURE__ */ __name(() => false, "isIgnored");
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = /* @__PURE__ */ __name((input, returnObject = false) => {
+        const { isMatch, match: match3, output } = picomatch3.test(input, regex, options, { glob, posix: posix4 });
+        const result = { glob, state: state4, regex, posix: posix4, input, output, match: match3, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      }, "matcher");
+      if (returnState) {
+        matcher.state = state4;
+      }
+      return matcher;
+    }, "picomatch");
+    picomatch3.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
+      let match3 = input === glob;
+      let output = match3 && format ? format(input) : input;
+      if (match3 === false) {
+        output = format ? format(input) : input;
+        match3 = output === glob;
+      }
+      if (match3 === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match3 = picomatch3.matchBase(input, regex, options, posix4);
+        } else {
+          match3 = regex.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match3), match: match3, output };
+    };
+    picomatch3.matchBase = (input, glob, options, posix4 = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
+      return regex.test(utils.basename(input, { windows: posix4 }));
+    };
+    picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
+    picomatch3.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
+      return parse6(pattern, { ...options, fastpaths: false });
+    };
+    picomatch3.scan = (input, options) => scan2(input, options);
+    picomatch3.compileRe = (state4, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state4.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state4.output})${append}`;
+      if (state4 && state4.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex = picomatch3.toRegex(source, options);
+      if (returnState === true) {
+        regex.state = state4;
+      }
+      return regex;
+    };
+    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+      if (!input || typeof input !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse6.fastpaths(input, options);
+      }
+      if (!parsed.output) {
+        parsed = parse6(input, options);
+      }
+      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch3.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err3) {
+        if (options && options.debug === true) throw err3;
+        return /$^/;
+      }
+    };
+    picomatch3.constants = constants7;
+    module.exports = picomatch3;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports2, module) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils2();
+    function picomatch3(glob, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob, options, returnState);
+    }
+    __name(picomatch3, "picomatch");
+    Object.assign(picomatch3, pico);
+    module.exports = picomatch3;
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports2) {
@@ -26926,7 +26926,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit(node, visitor) {
+    function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -26935,10 +26935,10 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    __name(visit, "visit");
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
+    __name(visit2, "visit");
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
     function visit_(key, node, visitor, path12) {
       const ctrl = callVisitor(key, node, visitor, path12);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -27078,7 +27078,7 @@ var require_visit = __commonJS({
       }
     }
     __name(replaceNode, "replaceNode");
-    exports2.visit = visit;
+    exports2.visit = visit2;
     exports2.visitAsync = visitAsync;
   }
 });
@@ -27088,7 +27088,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -27235,7 +27235,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags2 = {};
-          visit.visit(doc.contents, (_key, node) => {
+          visit2.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags2[node.tag] = true;
           });
@@ -27262,7 +27262,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -27274,7 +27274,7 @@ var require_anchors = __commonJS({
     __name(anchorIsValid, "anchorIsValid");
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit2.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -27448,8 +27448,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -27462,7 +27462,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -27491,7 +27491,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit.visit(doc, {
+          visit2.visit(doc, {
             Node: /* @__PURE__ */ __name((_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -27560,13 +27560,13 @@ var require_Alias = __commonJS({
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
       } else if (identity.isCollection(node)) {
-        let count2 = 0;
+        let count3 = 0;
         for (const item2 of node.items) {
           const c = getAliasCount(doc, item2, anchors2);
-          if (c > count2)
-            count2 = c;
+          if (c > count3)
+            count3 = c;
         }
-        return count2;
+        return count3;
       } else if (identity.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
@@ -27797,8 +27797,8 @@ var require_Collection = __commonJS({
         return this.items.every((node) => {
           if (!identity.isPair(node))
             return false;
-          const n2 = node.value;
-          return n2 == null || allowScalar && identity.isScalar(n2) && n2.value == null && !n2.commentBefore && !n2.comment && !n2.tag;
+          const n = node.value;
+          return n == null || allowScalar && identity.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
         });
       }
       /**
@@ -29279,18 +29279,18 @@ var require_stringifyNumber = __commonJS({
       const num = typeof value2 === "number" ? value2 : Number(value2);
       if (!isFinite(num))
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
-      let n2 = Object.is(value2, -0) ? "-0" : JSON.stringify(value2);
-      if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n2) && !n2.includes("e")) {
-        let i2 = n2.indexOf(".");
+      let n = Object.is(value2, -0) ? "-0" : JSON.stringify(value2);
+      if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
+        let i2 = n.indexOf(".");
         if (i2 < 0) {
-          i2 = n2.length;
-          n2 += ".";
+          i2 = n.length;
+          n += ".";
         }
-        let d = minFractionDigits - (n2.length - i2 - 1);
+        let d = minFractionDigits - (n.length - i2 - 1);
         while (d-- > 0)
-          n2 += "0";
+          n += "0";
       }
-      return n2;
+      return n;
     }
     __name(stringifyNumber, "stringifyNumber");
     exports2.stringifyNumber = stringifyNumber;
@@ -29537,9 +29537,9 @@ var require_binary = __commonJS({
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n2 = Math.ceil(str2.length / lineWidth);
-          const lines4 = new Array(n2);
-          for (let i2 = 0, o = 0; i2 < n2; ++i2, o += lineWidth) {
+          const n = Math.ceil(str2.length / lineWidth);
+          const lines4 = new Array(n);
+          for (let i2 = 0, o = 0; i2 < n; ++i2, o += lineWidth) {
             lines4[i2] = str2.substr(o, lineWidth);
           }
           str2 = lines4.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
@@ -29817,11 +29817,11 @@ var require_int2 = __commonJS({
             str2 = `0x${str2}`;
             break;
         }
-        const n3 = BigInt(str2);
-        return sign2 === "-" ? BigInt(-1) * n3 : n3;
+        const n2 = BigInt(str2);
+        return sign2 === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n2 = parseInt(str2, radix);
-      return sign2 === "-" ? -1 * n2 : n2;
+      const n = parseInt(str2, radix);
+      return sign2 === "-" ? -1 * n : n;
     }
     __name(intResolve, "intResolve");
     function intStringify(node, radix, prefix2) {
@@ -29975,16 +29975,16 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str2, asBigInt) {
       const sign2 = str2[0];
       const parts = sign2 === "-" || sign2 === "+" ? str2.substring(1) : str2;
-      const num = /* @__PURE__ */ __name((n2) => asBigInt ? BigInt(n2) : Number(n2), "num");
+      const num = /* @__PURE__ */ __name((n) => asBigInt ? BigInt(n) : Number(n), "num");
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign2 === "-" ? num(-1) * res : res;
     }
     __name(parseSexagesimal, "parseSexagesimal");
     function stringifySexagesimal(node) {
       let { value: value2 } = node;
-      let num = /* @__PURE__ */ __name((n2) => n2, "num");
+      let num = /* @__PURE__ */ __name((n) => n, "num");
       if (typeof value2 === "bigint")
-        num = /* @__PURE__ */ __name((n2) => BigInt(n2), "num");
+        num = /* @__PURE__ */ __name((n) => BigInt(n), "num");
       else if (isNaN(value2) || !isFinite(value2))
         return stringifyNumber.stringifyNumber(node);
       let sign2 = "";
@@ -30004,7 +30004,7 @@ var require_timestamp = __commonJS({
           parts.unshift(value2);
         }
       }
-      return sign2 + parts.map((n2) => String(n2).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign2 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     __name(stringifySexagesimal, "stringifySexagesimal");
     var intTime = {
@@ -30591,8 +30591,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -30679,12 +30679,12 @@ var require_errors2 = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count2 = 1;
+        let count3 = 1;
         const end = error2.linePos[1];
         if (end?.line === line && end.col > col) {
-          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count3 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count2);
+        const pointer = " ".repeat(ci) + "^".repeat(count3);
         error2.message += `:
 
 ${lineStr}
@@ -31505,9 +31505,9 @@ var require_resolve_block_scalar = __commonJS({
         if (!chomp && (ch === "-" || ch === "+"))
           chomp = ch;
         else {
-          const n2 = Number(ch);
-          if (!indent && n2)
-            indent = n2;
+          const n = Number(ch);
+          if (!indent && n)
+            indent = n;
           else if (error2 === -1)
             error2 = offset + i2;
         }
@@ -32536,16 +32536,16 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit(cst, visitor) {
+    function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    __name(visit, "visit");
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path12) => {
+    __name(visit2, "visit");
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    visit2.itemAtPath = (cst, path12) => {
       let item2 = cst;
       for (const [field3, index] of path12) {
         const tok = item2?.[field3];
@@ -32556,8 +32556,8 @@ var require_cst_visit = __commonJS({
       }
       return item2;
     };
-    visit.parentCollection = (cst, path12) => {
-      const parent = visit.itemAtPath(cst, path12.slice(0, -1));
+    visit2.parentCollection = (cst, path12) => {
+      const parent = visit2.itemAtPath(cst, path12.slice(0, -1));
       const field3 = path12[path12.length - 1][0];
       const coll = parent?.[field3];
       if (coll && "items" in coll)
@@ -32589,7 +32589,7 @@ var require_cst_visit = __commonJS({
       return typeof ctrl === "function" ? ctrl(item2, path12) : ctrl;
     }
     __name(_visit, "_visit");
-    exports2.visit = visit;
+    exports2.visit = visit2;
   }
 });
 
@@ -32766,8 +32766,8 @@ var require_lexer = __commonJS({
           return this.buffer[i2 + 1] === "\n";
         return false;
       }
-      charAt(n2) {
-        return this.buffer[this.pos + n2];
+      charAt(n) {
+        return this.buffer[this.pos + n];
       }
       continueScalar(offset) {
         let ch = this.buffer[offset];
@@ -32801,8 +32801,8 @@ var require_lexer = __commonJS({
           end -= 1;
         return this.buffer.substring(this.pos, end);
       }
-      hasChars(n2) {
-        return this.pos + n2 <= this.buffer.length;
+      hasChars(n) {
+        return this.pos + n <= this.buffer.length;
       }
       setNext(state4) {
         this.buffer = this.buffer.substring(this.pos);
@@ -32811,8 +32811,8 @@ var require_lexer = __commonJS({
         this.next = state4;
         return null;
       }
-      peek(n2) {
-        return this.buffer.substr(this.pos, n2);
+      peek(n) {
+        return this.buffer.substr(this.pos, n);
       }
       *parseNext(next) {
         switch (next) {
@@ -32861,8 +32861,8 @@ var require_lexer = __commonJS({
             else
               break;
           }
-          const n2 = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
-          yield* this.pushCount(line.length - n2);
+          const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
+          yield* this.pushCount(line.length - n);
           this.pushNewline();
           return "stream";
         }
@@ -32900,9 +32900,9 @@ var require_lexer = __commonJS({
         if (!ch1 && !this.atEnd)
           return this.setNext("block-start");
         if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty(ch1)) {
-          const n2 = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
+          const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
           this.indentNext = this.indentValue + 1;
-          this.indentValue += n2;
+          this.indentValue += n;
           return "block-start";
         }
         return "doc";
@@ -32912,10 +32912,10 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("doc");
-        let n2 = yield* this.pushIndicators();
-        switch (line[n2]) {
+        let n = yield* this.pushIndicators();
+        switch (line[n]) {
           case "#":
-            yield* this.pushCount(line.length - n2);
+            yield* this.pushCount(line.length - n);
           // fallthrough
           case void 0:
             yield* this.pushNewline();
@@ -32938,9 +32938,9 @@ var require_lexer = __commonJS({
             return yield* this.parseQuotedScalar();
           case "|":
           case ">":
-            n2 += yield* this.parseBlockScalarHeader();
-            n2 += yield* this.pushSpaces(true);
-            yield* this.pushCount(line.length - n2);
+            n += yield* this.parseBlockScalarHeader();
+            n += yield* this.pushSpaces(true);
+            yield* this.pushCount(line.length - n);
             yield* this.pushNewline();
             return yield* this.parseBlockScalar();
           default:
@@ -32971,18 +32971,18 @@ var require_lexer = __commonJS({
             return yield* this.parseLineStart();
           }
         }
-        let n2 = 0;
-        while (line[n2] === ",") {
-          n2 += yield* this.pushCount(1);
-          n2 += yield* this.pushSpaces(true);
+        let n = 0;
+        while (line[n] === ",") {
+          n += yield* this.pushCount(1);
+          n += yield* this.pushSpaces(true);
           this.flowKey = false;
         }
-        n2 += yield* this.pushIndicators();
-        switch (line[n2]) {
+        n += yield* this.pushIndicators();
+        switch (line[n]) {
           case void 0:
             return "flow";
           case "#":
-            yield* this.pushCount(line.length - n2);
+            yield* this.pushCount(line.length - n);
             return "flow";
           case "{":
           case "[":
@@ -33026,10 +33026,10 @@ var require_lexer = __commonJS({
             end = this.buffer.indexOf("'", end + 2);
         } else {
           while (end !== -1) {
-            let n2 = 0;
-            while (this.buffer[end - 1 - n2] === "\\")
-              n2 += 1;
-            if (n2 % 2 === 0)
+            let n = 0;
+            while (this.buffer[end - 1 - n] === "\\")
+              n += 1;
+            if (n % 2 === 0)
               break;
             end = this.buffer.indexOf('"', end + 1);
           }
@@ -33183,11 +33183,11 @@ var require_lexer = __commonJS({
         yield* this.pushToIndex(end + 1, true);
         return inFlow ? "flow" : "doc";
       }
-      *pushCount(n2) {
-        if (n2 > 0) {
-          yield this.buffer.substr(this.pos, n2);
-          this.pos += n2;
-          return n2;
+      *pushCount(n) {
+        if (n > 0) {
+          yield this.buffer.substr(this.pos, n);
+          this.pos += n;
+          return n;
         }
         return 0;
       }
@@ -33202,16 +33202,16 @@ var require_lexer = __commonJS({
         return 0;
       }
       *pushIndicators() {
-        let n2 = 0;
+        let n = 0;
         loop: while (true) {
           switch (this.charAt(0)) {
             case "!":
-              n2 += yield* this.pushTag();
-              n2 += yield* this.pushSpaces(true);
+              n += yield* this.pushTag();
+              n += yield* this.pushSpaces(true);
               continue loop;
             case "&":
-              n2 += yield* this.pushUntil(isNotAnchorChar);
-              n2 += yield* this.pushSpaces(true);
+              n += yield* this.pushUntil(isNotAnchorChar);
+              n += yield* this.pushSpaces(true);
               continue loop;
             case "-":
             // this is an error
@@ -33225,15 +33225,15 @@ var require_lexer = __commonJS({
                   this.indentNext = this.indentValue + 1;
                 else if (this.flowKey)
                   this.flowKey = false;
-                n2 += yield* this.pushCount(1);
-                n2 += yield* this.pushSpaces(true);
+                n += yield* this.pushCount(1);
+                n += yield* this.pushSpaces(true);
                 continue loop;
               }
             }
           }
           break loop;
         }
-        return n2;
+        return n;
       }
       *pushTag() {
         if (this.charAt(1) === "<") {
@@ -33271,12 +33271,12 @@ var require_lexer = __commonJS({
         do {
           ch = this.buffer[++i2];
         } while (ch === " " || allowTabs && ch === "	");
-        const n2 = i2 - this.pos;
-        if (n2 > 0) {
-          yield this.buffer.substr(this.pos, n2);
+        const n = i2 - this.pos;
+        if (n > 0) {
+          yield this.buffer.substr(this.pos, n);
           this.pos = i2;
         }
-        return n2;
+        return n;
       }
       *pushUntil(test) {
         let i2 = this.pos;
@@ -33564,8 +33564,8 @@ var require_parser = __commonJS({
         }
         yield* this.pop();
       }
-      peek(n2) {
-        return this.stack[this.stack.length - n2];
+      peek(n) {
+        return this.stack[this.stack.length - n];
       }
       *pop(error2) {
         const token = error2 ?? this.stack.pop();
@@ -34329,7 +34329,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit = require_visit();
+    var visit2 = require_visit();
     exports2.Composer = composer.Composer;
     exports2.Document = Document.Document;
     exports2.Schema = Schema.Schema;
@@ -34357,8 +34357,8 @@ var require_dist = __commonJS({
     exports2.parseAllDocuments = publicApi.parseAllDocuments;
     exports2.parseDocument = publicApi.parseDocument;
     exports2.stringify = publicApi.stringify;
-    exports2.visit = visit.visit;
-    exports2.visitAsync = visit.visitAsync;
+    exports2.visit = visit2.visit;
+    exports2.visitAsync = visit2.visitAsync;
   }
 });
 
@@ -34394,7 +34394,7 @@ var require_ms = __commonJS({
       if (!match3) {
         return;
       }
-      var n2 = parseFloat(match3[1]);
+      var n = parseFloat(match3[1]);
       var type = (match3[2] || "ms").toLowerCase();
       switch (type) {
         case "years":
@@ -34402,39 +34402,39 @@ var require_ms = __commonJS({
         case "yrs":
         case "yr":
         case "y":
-          return n2 * y;
+          return n * y;
         case "weeks":
         case "week":
         case "w":
-          return n2 * w;
+          return n * w;
         case "days":
         case "day":
         case "d":
-          return n2 * d;
+          return n * d;
         case "hours":
         case "hour":
         case "hrs":
         case "hr":
         case "h":
-          return n2 * h;
+          return n * h;
         case "minutes":
         case "minute":
         case "mins":
         case "min":
         case "m":
-          return n2 * m;
+          return n * m;
         case "seconds":
         case "second":
         case "secs":
         case "sec":
         case "s":
-          return n2 * s;
+          return n * s;
         case "milliseconds":
         case "millisecond":
         case "msecs":
         case "msec":
         case "ms":
-          return n2;
+          return n;
         default:
           return void 0;
       }
@@ -34474,9 +34474,9 @@ var require_ms = __commonJS({
       return ms + " ms";
     }
     __name(fmtLong, "fmtLong");
-    function plural2(ms, msAbs, n2, name) {
-      var isPlural = msAbs >= n2 * 1.5;
-      return Math.round(ms / n2) + " " + name + (isPlural ? "s" : "");
+    function plural2(ms, msAbs, n, name) {
+      var isPlural = msAbs >= n * 1.5;
+      return Math.round(ms / n) + " " + name + (isPlural ? "s" : "");
     }
     __name(plural2, "plural");
   }
@@ -36486,8 +36486,8 @@ var require_pb_long = __commonJS({
         if (BI)
           return this.toBigInt().toString();
         if (this.isNegative()) {
-          let n2 = this.negate();
-          return "-" + goog_varint_1.int64toString(n2.lo, n2.hi);
+          let n = this.negate();
+          return "-" + goog_varint_1.int64toString(n.lo, n.hi);
         }
         return goog_varint_1.int64toString(this.lo, this.hi);
       }
@@ -37270,7 +37270,7 @@ var require_reflection_type_check = __commonJS({
           return false;
         this.prepare();
         let keys = Object.keys(message), data = this.data;
-        if (keys.length < data.req.length || data.req.some((n2) => !keys.includes(n2)))
+        if (keys.length < data.req.length || data.req.some((n) => !keys.includes(n)))
           return false;
         if (!allowExcessProperties) {
           if (keys.some((k) => !data.known.includes(k)))
@@ -41804,12 +41804,12 @@ var ToolRunner = class extends events.EventEmitter {
   _processLineBuffer(data, strBuffer, onLine) {
     try {
       let s = strBuffer + data.toString();
-      let n2 = s.indexOf(os3.EOL);
-      while (n2 > -1) {
-        const line = s.substring(0, n2);
+      let n = s.indexOf(os3.EOL);
+      while (n > -1) {
+        const line = s.substring(0, n);
         onLine(line);
-        s = s.substring(n2 + os3.EOL.length);
-        n2 = s.indexOf(os3.EOL);
+        s = s.substring(n + os3.EOL.length);
+        n = s.indexOf(os3.EOL);
       }
       return s;
     } catch (err3) {
@@ -42677,11 +42677,11 @@ function merge(defaults3, route, options) {
 __name(merge, "merge");
 function addQueryParameters(url2, parameters) {
   const separator = /\?/.test(url2) ? "&" : "?";
-  const names2 = Object.keys(parameters);
-  if (names2.length === 0) {
+  const names3 = Object.keys(parameters);
+  if (names3.length === 0) {
     return url2;
   }
-  return url2 + separator + names2.map((name) => {
+  return url2 + separator + names3.map((name) => {
     if (name === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
@@ -46877,19 +46877,19 @@ var EntryTable = class _EntryTable {
   /** The columns trimmed to `length` (views, not copies), for serialisation. */
   columns() {
     const c = this.cols;
-    const n2 = c.length;
+    const n = c.length;
     return {
       ...c,
-      types: c.types.subarray(0, n2),
-      flags: c.flags.subarray(0, n2),
-      modes: c.modes.subarray(0, n2),
-      uids: c.uids.subarray(0, n2),
-      gids: c.gids.subarray(0, n2),
-      sizes: c.sizes.subarray(0, n2),
-      mtimes: c.mtimes.subarray(0, n2),
-      sha256: c.sha256.subarray(0, n2 * SHA256_BYTES),
-      md5: c.md5?.subarray(0, n2 * MD5_BYTES) ?? null,
-      sha1: c.sha1?.subarray(0, n2 * SHA1_BYTES) ?? null
+      types: c.types.subarray(0, n),
+      flags: c.flags.subarray(0, n),
+      modes: c.modes.subarray(0, n),
+      uids: c.uids.subarray(0, n),
+      gids: c.gids.subarray(0, n),
+      sizes: c.sizes.subarray(0, n),
+      mtimes: c.mtimes.subarray(0, n),
+      sha256: c.sha256.subarray(0, n * SHA256_BYTES),
+      md5: c.md5?.subarray(0, n * MD5_BYTES) ?? null,
+      sha1: c.sha1?.subarray(0, n * SHA1_BYTES) ?? null
     };
   }
   /** Append one entry; returns its row. */
@@ -47079,10 +47079,10 @@ var EntryTable = class _EntryTable {
   /** Approximate bytes held, for the README's per-file figures and the bench. */
   byteLength() {
     const c = this.cols;
-    let n2 = c.types.length * (1 + 1 + 4 + 4 + 4 + 8 + 8 + SHA256_BYTES);
-    if (c.md5) n2 += c.md5.length + (c.sha1?.length ?? 0);
-    for (const p of c.paths) n2 += 16 + p.length;
-    return n2;
+    let n = c.types.length * (1 + 1 + 4 + 4 + 4 + 8 + 8 + SHA256_BYTES);
+    if (c.md5) n += c.md5.length + (c.sha1?.length ?? 0);
+    for (const p of c.paths) n += 16 + p.length;
+    return n;
   }
   /** Drop the spare capacity once the layer is read (up to half the columns' bytes). */
   trim() {
@@ -47093,25 +47093,25 @@ var EntryTable = class _EntryTable {
   }
   resize(cap) {
     const old = this.cols;
-    const n2 = old.length;
+    const n = old.length;
     const c = emptyColumns(cap);
-    c.length = n2;
+    c.length = n;
     c.paths = old.paths;
-    c.types.set(old.types.subarray(0, n2));
-    c.flags.set(old.flags.subarray(0, n2));
-    c.modes.set(old.modes.subarray(0, n2));
-    c.uids.set(old.uids.subarray(0, n2));
-    c.gids.set(old.gids.subarray(0, n2));
-    c.sizes.set(old.sizes.subarray(0, n2));
-    c.mtimes.set(old.mtimes.subarray(0, n2));
-    c.sha256.set(old.sha256.subarray(0, n2 * SHA256_BYTES));
+    c.types.set(old.types.subarray(0, n));
+    c.flags.set(old.flags.subarray(0, n));
+    c.modes.set(old.modes.subarray(0, n));
+    c.uids.set(old.uids.subarray(0, n));
+    c.gids.set(old.gids.subarray(0, n));
+    c.sizes.set(old.sizes.subarray(0, n));
+    c.mtimes.set(old.mtimes.subarray(0, n));
+    c.sha256.set(old.sha256.subarray(0, n * SHA256_BYTES));
     if (old.md5) {
       c.md5 = new Uint8Array(cap * MD5_BYTES);
-      c.md5.set(old.md5.subarray(0, n2 * MD5_BYTES));
+      c.md5.set(old.md5.subarray(0, n * MD5_BYTES));
     }
     if (old.sha1) {
       c.sha1 = new Uint8Array(cap * SHA1_BYTES);
-      c.sha1.set(old.sha1.subarray(0, n2 * SHA1_BYTES));
+      c.sha1.set(old.sha1.subarray(0, n * SHA1_BYTES));
     }
     c.links = old.links;
     c.devices = old.devices;
@@ -47251,26 +47251,26 @@ function deserializeLayerIndex(file) {
   } catch {
     return void 0;
   }
-  const n2 = m.count;
+  const n = m.count;
   const r = new SectionReader(body2, metaEnd + 1);
-  const sizes = r.typed(Float64Array, n2 * 8);
-  const mtimes = r.typed(Float64Array, n2 * 8);
-  const modes = r.typed(Uint32Array, n2 * 4);
-  const uids = r.typed(Uint32Array, n2 * 4);
-  const gids = r.typed(Uint32Array, n2 * 4);
-  const sha256 = r.typed(Uint8Array, n2 * 32);
-  const types2 = r.typed(Uint8Array, n2);
-  const flags = r.typed(Uint8Array, n2);
-  const md5 = m.digests ? r.typed(Uint8Array, n2 * 16) : null;
-  const sha1 = m.digests ? r.typed(Uint8Array, n2 * 20) : null;
+  const sizes = r.typed(Float64Array, n * 8);
+  const mtimes = r.typed(Float64Array, n * 8);
+  const modes = r.typed(Uint32Array, n * 4);
+  const uids = r.typed(Uint32Array, n * 4);
+  const gids = r.typed(Uint32Array, n * 4);
+  const sha256 = r.typed(Uint8Array, n * 32);
+  const types2 = r.typed(Uint8Array, n);
+  const flags = r.typed(Uint8Array, n);
+  const md5 = m.digests ? r.typed(Uint8Array, n * 16) : null;
+  const sha1 = m.digests ? r.typed(Uint8Array, n * 20) : null;
   const pathBytes = r.bytes(m.pathBytes);
   if (!sizes || !mtimes || !modes || !uids || !gids || !sha256 || !types2 || !flags || !pathBytes)
     return void 0;
   if (md5 === void 0 || sha1 === void 0) return void 0;
-  const paths = n2 === 0 ? [] : pathBytes.toString("utf8").split("\0");
-  if (paths.length !== n2) return void 0;
+  const paths = n === 0 ? [] : pathBytes.toString("utf8").split("\0");
+  if (paths.length !== n) return void 0;
   const entries = EntryTable.fromColumns({
-    length: n2,
+    length: n,
     paths,
     types: types2,
     flags,
@@ -47314,10 +47314,13 @@ var DiskLayerIndexCache = class {
     __name(this, "DiskLayerIndexCache");
   }
   stats = { hits: 0, misses: 0, corrupt: 0, writes: 0, evicted: 0 };
+  /** The capture spec the cached indexes were read with (the reader must use this same one). */
+  spec;
   dir;
   specKey;
   maxBytes;
   constructor(dir, spec, options = {}) {
+    this.spec = spec;
     this.dir = dir;
     this.specKey = captureSpecKey(spec);
     this.maxBytes = options.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;
@@ -47360,15 +47363,15 @@ var DiskLayerIndexCache = class {
   }
   /** Remove least-recently-used entries until the directory fits its bound. */
   async evict() {
-    const names2 = await readdir2(this.dir).catch(() => []);
+    const names3 = await readdir2(this.dir).catch(() => []);
     const files = await Promise.all(
-      names2.filter((n2) => n2.endsWith(".idx")).map(async (n2) => {
-        const s = await stat2(join3(this.dir, n2)).catch(() => void 0);
-        return s ? { path: join3(this.dir, n2), size: s.size, mtime: s.mtimeMs } : void 0;
+      names3.filter((n) => n.endsWith(".idx")).map(async (n) => {
+        const s = await stat2(join3(this.dir, n)).catch(() => void 0);
+        return s ? { path: join3(this.dir, n), size: s.size, mtime: s.mtimeMs } : void 0;
       })
     );
     const live = files.filter((f) => f !== void 0);
-    let total = live.reduce((n2, f) => n2 + f.size, 0);
+    let total = live.reduce((n, f) => n + f.size, 0);
     if (total <= this.maxBytes) return;
     live.sort((a, b) => a.mtime - b.mtime);
     for (const f of live) {
@@ -47420,19 +47423,19 @@ var slc = /* @__PURE__ */ __name(function(v, s, e) {
     s = 0;
   if (e == null || e > v.length)
     e = v.length;
-  var n2 = new u8(e - s);
-  n2.set(v.subarray(s, e));
-  return n2;
+  var n = new u8(e - s);
+  n.set(v.subarray(s, e));
+  return n;
 }, "slc");
-var fill = /* @__PURE__ */ __name(function(v, n2, s, e) {
+var fill = /* @__PURE__ */ __name(function(v, n, s, e) {
   if (u8.prototype.fill)
-    return u8.prototype.fill.call(v, n2, s, e);
+    return u8.prototype.fill.call(v, n, s, e);
   if (s == null || s < 0)
     s = 0;
   if (e == null || e > v.length)
     e = v.length;
   for (; s < e; ++s)
-    v[s] = n2;
+    v[s] = n;
   return v;
 }, "fill");
 var cpw = /* @__PURE__ */ __name(function(v, t, s, e) {
@@ -47463,9 +47466,9 @@ var err = /* @__PURE__ */ __name(function(ind, msg, nt) {
     throw e;
   return e;
 }, "err");
-var rb = /* @__PURE__ */ __name(function(d, b, n2) {
+var rb = /* @__PURE__ */ __name(function(d, b, n) {
   var i2 = 0, o = 0;
-  for (; i2 < n2; ++i2)
+  for (; i2 < n; ++i2)
     o |= d[b++] << (i2 << 3);
   return o;
 }, "rb");
@@ -48127,8 +48130,8 @@ __name(parseDpkgMd5sums, "parseDpkgMd5sums");
 function parseDpkgConffilesList(text) {
   const out = [];
   for (const line of lines(text)) {
-    const words3 = line.trim().split(/\s+/);
-    const path12 = normaliseDpkgPath(words3[words3.length - 1] ?? "");
+    const words4 = line.trim().split(/\s+/);
+    const path12 = normaliseDpkgPath(words4[words4.length - 1] ?? "");
     if (path12 !== void 0) out.push(path12);
   }
   return out;
@@ -48535,14 +48538,14 @@ var inflt = /* @__PURE__ */ __name(function(dat, st, buf, dict) {
           if (s < 16) {
             ldt[i2++] = s;
           } else {
-            var c = 0, n2 = 0;
+            var c = 0, n = 0;
             if (s == 16)
-              n2 = 3 + bits(dat, pos, 3), pos += 2, c = ldt[i2 - 1];
+              n = 3 + bits(dat, pos, 3), pos += 2, c = ldt[i2 - 1];
             else if (s == 17)
-              n2 = 3 + bits(dat, pos, 7), pos += 3;
+              n = 3 + bits(dat, pos, 7), pos += 3;
             else if (s == 18)
-              n2 = 11 + bits(dat, pos, 127), pos += 7;
-            while (n2--)
+              n = 11 + bits(dat, pos, 127), pos += 7;
+            while (n--)
               ldt[i2++] = c;
           }
         }
@@ -48652,8 +48655,8 @@ var Inflate = /* @__PURE__ */ (function() {
     if (!this.p.length)
       this.p = c;
     else if (c.length) {
-      var n2 = new u82(this.p.length + c.length);
-      n2.set(this.p), n2.set(c, this.p.length), this.p = n2;
+      var n = new u82(this.p.length + c.length);
+      n.set(this.p), n.set(c, this.p.length), this.p = n;
     }
   };
   Inflate2.prototype.c = function(final) {
@@ -48713,7 +48716,7 @@ try {
 // src/catalog/changelog/debian-changelog-probe.ts
 var DEBIAN_CHANGELOG_PROBE_ID = "debian-changelog";
 var HEAD_BYTES = 64 * 1024;
-var PATH = /^usr\/share\/doc\/[^/]+\/changelog\.Debian(?:\.[^/]+)?(?:\.gz)?$/;
+var PATH = /^usr\/share\/doc\/[^/]+\/(?:changelog\.Debian(?:\.[^/]+)?(?:\.gz)?|changelog\.gz)$/;
 var HeadCollector = class {
   static {
     __name(this, "HeadCollector");
@@ -48781,7 +48784,7 @@ var PlainHeadRun = class {
 };
 var debianChangelogProbe = {
   id: DEBIAN_CHANGELOG_PROBE_ID,
-  version: 1,
+  version: 2,
   options: `head=${HEAD_BYTES}`,
   matches: /* @__PURE__ */ __name((path12, size2) => size2 > 0 && PATH.test(path12), "matches"),
   start: /* @__PURE__ */ __name((path12) => path12.endsWith(".gz") ? new GzipHeadRun() : new PlainHeadRun(), "start")
@@ -48876,9 +48879,11 @@ var MAX_HOPS = 4;
 function debianChangelogOf(ctx, pkg) {
   const dir = docDirectory(ctx, `${DOC}${pkg.name}`);
   if (dir === void 0) return void 0;
-  const main = headAt(ctx, `${dir}/changelog.Debian.gz`) ?? headAt(ctx, `${dir}/changelog.Debian`);
+  const debian = headAt(ctx, `${dir}/changelog.Debian.gz`) ?? headAt(ctx, `${dir}/changelog.Debian`);
+  const main = debian ?? headAt(ctx, `${dir}/changelog.gz`);
   if (main === void 0) return void 0;
   const parsed = parseDebianChangelog(main.head.text, { complete: main.head.complete });
+  if (debian === void 0 && parsed.entries.length === 0) return void 0;
   const entries = [];
   let truncated = parsed.truncated;
   const binNmu = pkg.arch ? headAt(ctx, `${dir}/changelog.Debian.${pkg.arch}.gz`) : void 0;
@@ -48948,6 +48953,16 @@ function parseControlStanzas(text) {
   }, "flushContinuation");
   let lineNo = 0;
   for (let start = 0; start < text.length; ) {
+    if (text.charCodeAt(start) === 10) {
+      flushContinuation();
+      current = void 0;
+      lastField = void 0;
+      let next = start;
+      while (next < text.length && text.charCodeAt(next) === 10) next++;
+      lineNo += next - start;
+      start = next;
+      continue;
+    }
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
     const lineStart = start;
@@ -49118,10 +49133,6 @@ var dpkgCataloger = {
   ],
   catalog: catalogDpkg
 };
-function layerOf(ctx, path12) {
-  return ctx.tree.captured.get(path12)?.layer ?? ctx.tree.entries.get(path12)?.layer ?? 0;
-}
-__name(layerOf, "layerOf");
 var keyOf = /* @__PURE__ */ __name((name, arch2) => `${name}:${arch2 ?? ""}`, "keyOf");
 function catalogDpkg(ctx) {
   const packages = [];
@@ -49129,13 +49140,14 @@ function catalogDpkg(ctx) {
   const seen = /* @__PURE__ */ new Set();
   const seenNames = /* @__PURE__ */ new Set();
   const problem = /* @__PURE__ */ __name((code, path12, message) => {
-    problems.push({ code, path: path12, layer: layerOf(ctx, path12), message });
+    const layer = ctx.file(path12)?.layer;
+    problems.push({ code, path: path12, ...layer !== void 0 ? { layer } : {}, message });
   }, "problem");
-  const diversionsText = ctx.read(DIVERSIONS);
-  const diversions = diversionsText ? parseDpkgDiversions(diversionsText.toString("utf8")) : [];
-  const statusText = ctx.read(DPKG_STATUS_PATH);
-  if (statusText) {
-    const parsed = parseDpkgStatus(statusText.toString("utf8"));
+  const diversionsFile = ctx.file(DIVERSIONS);
+  const diversions = diversionsFile ? parseDpkgDiversions(diversionsFile.content.toString("utf8")) : [];
+  const status = ctx.file(DPKG_STATUS_PATH);
+  if (status) {
+    const parsed = parseDpkgStatus(status.content.toString("utf8"));
     for (const e of parsed.errors)
       problem("DPKG_STATUS_SYNTAX", DPKG_STATUS_PATH, `line ${e.line}: ${e.message}`);
     const unconfigured = [];
@@ -49154,7 +49166,7 @@ function catalogDpkg(ctx) {
       seenNames.add(record.name);
       const files = infoFiles(ctx, record, diversions);
       if (!files.hasList) withoutList.push(record.name);
-      packages.push(toPackage(record, DPKG_STATUS_PATH, layerOf(ctx, DPKG_STATUS_PATH), files.files));
+      packages.push(toPackage(record, status, files.files));
     }
     if (unconfigured.length > 0) {
       problem("DPKG_NOT_INSTALLED", DPKG_STATUS_PATH, `not counted as installed: ${named(unconfigured)}`);
@@ -49167,8 +49179,9 @@ function catalogDpkg(ctx) {
       );
     }
   }
-  for (const path12 of statusDFiles(ctx)) {
-    const parsed = parseDpkgStatus((ctx.read(path12) ?? Buffer.alloc(0)).toString("utf8"));
+  for (const stanza of statusDFiles(ctx)) {
+    const path12 = stanza.path;
+    const parsed = parseDpkgStatus(stanza.content.toString("utf8"));
     for (const e of parsed.errors) problem("DPKG_STATUS_SYNTAX", path12, `line ${e.line}: ${e.message}`);
     for (const record of parsed.records) {
       if (record.status && !isInstalled(record)) continue;
@@ -49184,15 +49197,15 @@ function catalogDpkg(ctx) {
         digest: { algorithm: "md5", value: md5 }
       }));
       addConffiles(files, record.conffiles, []);
-      packages.push(toPackage(record, path12, layerOf(ctx, path12), divert(files, diversions, record.name)));
+      packages.push(toPackage(record, stanza, divert(files, diversions, record.name)));
     }
   }
-  const manifest = ctx.read(CHISEL_MANIFEST_PATH);
+  const manifest = ctx.file(CHISEL_MANIFEST_PATH);
   if (manifest) {
     try {
-      const parsed = parseChiselManifest(manifest);
+      const parsed = parseChiselManifest(manifest.content);
       for (const e of parsed.errors) problem("CHISEL_MANIFEST_SYNTAX", CHISEL_MANIFEST_PATH, e);
-      const layer = layerOf(ctx, CHISEL_MANIFEST_PATH);
+      const layer = manifest.layer;
       for (const c of parsed.packages) {
         if (seenNames.has(c.name)) continue;
         const pkg = {
@@ -49225,9 +49238,9 @@ function catalogDpkg(ctx) {
 __name(catalogDpkg, "catalogDpkg");
 function alternativeLinkGlobs(ctx) {
   const globs2 = /* @__PURE__ */ new Set();
-  for (const path12 of ctx.capturedPaths()) {
+  for (const { path: path12, content } of ctx.files) {
     if (!path12.startsWith(ALTERNATIVES) || path12.slice(ALTERNATIVES.length).includes("/")) continue;
-    for (const link of parseAlternativeLinks((ctx.read(path12) ?? Buffer.alloc(0)).toString("utf8"))) {
+    for (const link of parseAlternativeLinks(content.toString("utf8"))) {
       const escaped = link.replace(/[\\*?[\]{}()!+@|]/g, "\\$&");
       globs2.add(escaped);
       if (/^(bin|sbin|lib|lib32|lib64|libx32)\//.test(escaped)) globs2.add(`usr/${escaped}`);
@@ -49236,18 +49249,18 @@ function alternativeLinkGlobs(ctx) {
   return [...globs2].sort();
 }
 __name(alternativeLinkGlobs, "alternativeLinkGlobs");
-function named(names2) {
-  const more = names2.length > MAX_NAMED ? ` and ${names2.length - MAX_NAMED} more` : "";
-  return names2.slice(0, MAX_NAMED).join(", ") + more;
+function named(names3) {
+  const more = names3.length > MAX_NAMED ? ` and ${names3.length - MAX_NAMED} more` : "";
+  return names3.slice(0, MAX_NAMED).join(", ") + more;
 }
 __name(named, "named");
-function toPackage(record, location, layer, files) {
+function toPackage(record, from, files) {
   const pkg = {
     ecosystem: "dpkg",
     name: record.name,
     version: record.version,
-    location,
-    layer,
+    location: from.path,
+    layer: from.layer,
     files,
     source: record.source
   };
@@ -49264,8 +49277,8 @@ __name(infoBases, "infoBases");
 function infoFiles(ctx, record, diversions) {
   const read2 = /* @__PURE__ */ __name((ext2) => {
     for (const base2 of infoBases(record)) {
-      const content = ctx.read(`${INFO}${base2}.${ext2}`);
-      if (content) return content.toString("utf8");
+      const file = ctx.file(`${INFO}${base2}.${ext2}`);
+      if (file) return file.content.toString("utf8");
     }
     return void 0;
   }, "read");
@@ -49316,15 +49329,15 @@ function divert(files, diversions, pkg) {
 }
 __name(divert, "divert");
 function statusDFiles(ctx) {
-  return ctx.capturedPaths().filter(
-    (p) => p.startsWith(STATUS_D) && !p.slice(STATUS_D.length).includes("/") && !p.endsWith(".md5sums")
+  return ctx.files.filter(
+    ({ path: p }) => p.startsWith(STATUS_D) && !p.slice(STATUS_D.length).includes("/") && !p.endsWith(".md5sums")
   );
 }
 __name(statusDFiles, "statusDFiles");
 function statusDMd5sums(ctx, stanzaPath, name) {
   for (const path12 of [`${stanzaPath}.md5sums`, `${STATUS_D}${name}.md5sums`]) {
-    const content = ctx.read(path12);
-    if (content) return { path: path12, ...parseDpkgMd5sums(content.toString("utf8")) };
+    const file = ctx.file(path12);
+    if (file) return { path: path12, ...parseDpkgMd5sums(file.content.toString("utf8")) };
   }
   return { path: stanzaPath, sums: /* @__PURE__ */ new Map(), badLines: 0 };
 }
@@ -49489,19 +49502,19 @@ function parseApkInstalled(text) {
 __name(parseApkInstalled, "parseApkInstalled");
 function catalogApk(ctx) {
   const problems = [];
-  const found = APK_DB_PATHS.filter((p) => ctx.read(p) !== void 0);
-  const chosen = found[0];
-  if (!chosen) return { packages: [], problems };
-  const layer = ctx.tree.captured.get(chosen)?.layer ?? 0;
+  const found = APK_DB_PATHS.map((p) => ctx.file(p)).filter((f) => f !== void 0);
+  const db = found[0];
+  if (!db) return { packages: [], problems };
+  const { path: chosen, layer } = db;
   for (const other of found.slice(1)) {
     problems.push({
       code: "APKDB_IGNORED",
-      path: other,
-      layer: ctx.tree.captured.get(other)?.layer ?? 0,
-      message: `apk database ${other} not read: ${chosen} is the one apk uses`
+      path: other.path,
+      layer: other.layer,
+      message: `apk database ${other.path} not read: ${chosen} is the one apk uses`
     });
   }
-  const parsed = parseApkInstalled((ctx.read(chosen) ?? Buffer.alloc(0)).toString("utf8"));
+  const parsed = parseApkInstalled(db.content.toString("utf8"));
   for (const e of parsed.errors) {
     problems.push({
       code: "APKDB_SYNTAX",
@@ -49917,20 +49930,20 @@ var RpmHeader = class _RpmHeader {
       end <= this.bytes.byteLength,
       `tag ${tag}: ${entry.count} values at offset ${entry.offset} run past the data`
     );
-    const count2 = Math.min(entry.count, limit);
-    const out = new Array(count2);
-    for (let i2 = 0; i2 < count2; i2++) out[i2] = read2(entry.offset + i2 * width);
+    const count3 = Math.min(entry.count, limit);
+    const out = new Array(count3);
+    for (let i2 = 0; i2 < count3; i2++) out[i2] = read2(entry.offset + i2 * width);
     return out;
   }
   /** `count` NUL-terminated strings starting at the entry's offset, each ending inside the data. */
-  readStrings(entry, count2) {
+  readStrings(entry, count3) {
     check(
-      count2 <= this.bytes.byteLength - entry.offset,
-      `tag ${entry.tag} claims ${count2} strings in ${this.bytes.byteLength - entry.offset} bytes`
+      count3 <= this.bytes.byteLength - entry.offset,
+      `tag ${entry.tag} claims ${count3} strings in ${this.bytes.byteLength - entry.offset} bytes`
     );
-    const out = new Array(count2);
+    const out = new Array(count3);
     let at = entry.offset;
-    for (let i2 = 0; i2 < count2; i2++) {
+    for (let i2 = 0; i2 < count3; i2++) {
       const nul = this.bytes.indexOf(0, at);
       if (nul < 0)
         throw new RpmFormatError(`tag ${entry.tag}: string ${i2} is not NUL-terminated within the data`);
@@ -49954,12 +49967,12 @@ function readRpmChangelog(header2, path12, warnings) {
   }
   const want = Math.min(total, MAX_ENTRIES);
   const times = header2.uint32Array(RpmTag.CHANGELOGTIME, want) ?? [];
-  const names2 = header2.stringArray(RpmTag.CHANGELOGNAME, want) ?? [];
+  const names3 = header2.stringArray(RpmTag.CHANGELOGNAME, want) ?? [];
   const texts = header2.stringArray(RpmTag.CHANGELOGTEXT, want) ?? [];
   const entries = [];
   let chars = 0;
   for (let i2 = 0; i2 < want && chars < MAX_CHANGELOG_CHARS; i2++) {
-    const author = names2[i2] ?? "";
+    const author = names3[i2] ?? "";
     const entry = { author, time: times[i2] ?? 0, text: boundEntryText(texts[i2] ?? "") };
     const version4 = versionOfAuthorLine(author);
     if (version4 !== void 0) entry.version = version4;
@@ -49972,10 +49985,12 @@ function readRpmChangelog(header2, path12, warnings) {
 }
 __name(readRpmChangelog, "readRpmChangelog");
 function versionOfAuthorLine(author) {
-  const m = /(?:>|\s-|^-)\s*\[?((?:\d+:)?\d[^\s\]]*)\]?\s*$/.exec(author) ?? /\s((?:\d+:)?\d[\w.+~^:-]*-[\w.+~^]+)\s*$/.exec(author);
+  const tail = author.length > MAX_AUTHOR_TAIL ? `x${author.slice(-MAX_AUTHOR_TAIL)}` : author;
+  const m = /(?:>|\s-|^-)\s*\[?((?:\d+:)?\d[^\s\]]*)\]?\s*$/.exec(tail) ?? /\s((?:\d+:)?\d[\w.+~^:-]*-[\w.+~^]+)\s*$/.exec(tail);
   return m?.[1];
 }
 __name(versionOfAuthorLine, "versionOfAuthorLine");
+var MAX_AUTHOR_TAIL = 256;
 
 // src/catalog/os/rpm/package-record.ts
 var RPMFILE_CONFIG = 1 << 0;
@@ -50274,9 +50289,9 @@ function findDatabases(ctx) {
     seenDirs.add(real);
     for (const backend of BACKENDS) {
       const path12 = `${real}/${backend.file}`;
-      const content = ctx.read(path12);
-      if (content === void 0) continue;
-      const layer = ctx.tree.captured.get(path12)?.layer ?? ctx.tree.entries.get(path12)?.layer ?? 0;
+      const file = ctx.file(path12);
+      if (file === void 0) continue;
+      const { content, layer } = file;
       const wal = ctx.tree.entries.get(`${path12}-wal`);
       const walPending = backend.file === "rpmdb.sqlite" && wal !== void 0 && wal.type === "file" && wal.size > 0;
       found.push({ path: path12, layer, content, read: backend.read, walPending });
@@ -50397,8 +50412,8 @@ var MAX_HOPS2 = 16;
 function readResolved(ctx, path12) {
   let current = path12;
   for (let hop = 0; hop <= MAX_HOPS2; hop++) {
-    const content = ctx.read(current);
-    if (content) return { content, path: current };
+    const file = ctx.file(current);
+    if (file) return { content: file.content, path: current };
     const next = resolveOnce(ctx, current);
     if (next === void 0 || next === current) return void 0;
     current = next;
@@ -50452,10 +50467,10 @@ function passwordState(field3) {
 }
 __name(passwordState, "passwordState");
 function readAccounts(ctx) {
-  const passwd = ctx.read("etc/passwd");
-  const group2 = ctx.read("etc/group");
-  const shadow = ctx.read("etc/shadow");
-  const files = ACCOUNT_FILES.filter((f) => ctx.read(f) !== void 0);
+  const passwd = ctx.file("etc/passwd")?.content;
+  const group2 = ctx.file("etc/group")?.content;
+  const shadow = ctx.file("etc/shadow")?.content;
+  const files = ACCOUNT_FILES.filter((f) => ctx.file(f) !== void 0);
   if (files.length === 0) return void 0;
   const shadowed = /* @__PURE__ */ new Map();
   for (const f of lines2(shadow)) if (f[0] !== void 0) shadowed.set(f[0], passwordState(f[1]));
@@ -50803,11 +50818,11 @@ var ZipLocalStream = class {
   }
   readData(entry, remaining) {
     if (this.buf.length === 0) return false;
-    const n2 = Math.min(remaining, this.buf.length);
-    this.take(entry, this.buf.subarray(0, n2));
-    this.buf = this.buf.subarray(n2);
-    if (n2 < remaining) {
-      this.state = { kind: "data", entry, remaining: remaining - n2 };
+    const n = Math.min(remaining, this.buf.length);
+    this.take(entry, this.buf.subarray(0, n));
+    this.buf = this.buf.subarray(n);
+    if (n < remaining) {
+      this.state = { kind: "data", entry, remaining: remaining - n };
       return false;
     }
     this.finishEntry(entry);
@@ -50837,10 +50852,10 @@ var ZipLocalStream = class {
         return true;
       }
     }
-    const n2 = Math.max(0, buf.length - TAIL);
-    this.take(entry, buf.subarray(0, n2));
-    this.buf = buf.subarray(n2);
-    this.state = { kind: "scan", entry, consumed: consumed + n2 };
+    const n = Math.max(0, buf.length - TAIL);
+    this.take(entry, buf.subarray(0, n));
+    this.buf = buf.subarray(n);
+    this.state = { kind: "scan", entry, consumed: consumed + n };
     return false;
   }
   finishEntry(entry) {
@@ -50904,7 +50919,7 @@ function parseProperties(text) {
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === "" || line.startsWith("#") || line.startsWith("!")) continue;
-    const m = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/.exec(line);
+    const m = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/s.exec(line);
     if (m?.[1] !== void 0) out.set(m[1], (m[2] ?? "").trim());
   }
   return out;
@@ -51069,24 +51084,6 @@ function createJarMavenProbe(options = {}) {
 __name(createJarMavenProbe, "createJarMavenProbe");
 var jarMavenProbe = createJarMavenProbe();
 
-// src/util/glob.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
-function globMatcher(globs2, options = {}) {
-  const list3 = typeof globs2 === "string" ? [globs2] : [...globs2];
-  const regexes = list3.map((g) => import_picomatch.default.makeRe(g, options));
-  const literals = new Set(list3);
-  if (regexes.length === 1) {
-    const only = regexes[0];
-    return (path12) => path12 !== "" && (only.test(path12) || literals.has(path12));
-  }
-  return (path12) => {
-    if (path12 === "") return false;
-    for (const re of regexes) if (re.test(path12)) return true;
-    return literals.has(path12);
-  };
-}
-__name(globMatcher, "globMatcher");
-
 // src/layers/compact-tree.ts
 var CompactTree = class {
   constructor(tables) {
@@ -51153,8 +51150,8 @@ var CompactTree = class {
   /** Node ids of every entry, sorted by path (code-unit order). */
   sortedNodes() {
     const out = new Int32Array(this.entryCount);
-    let n2 = 0;
-    for (const id of this.ids.values()) if (this.layerOf[id] >= 0) out[n2++] = id;
+    let n = 0;
+    for (const id of this.ids.values()) if (this.layerOf[id] >= 0) out[n++] = id;
     const paths = this.paths;
     return out.sort((a, b) => {
       const x2 = paths[a];
@@ -51309,8 +51306,10 @@ var CompactTree = class {
 
 // src/layers/paths.ts
 var NEEDS_WORK = /^\.?\/|\/$|\/\/|(^|\/)\.\.?(\/|$)|\0/;
+var NAME_MAX_BYTES = 255;
 function normalizeEntryPath(name, layer = "unknown layer") {
   if (name === "" || name === "." || name === "./" || name === "/") return null;
+  if (name.length > NAME_MAX_BYTES / 3) checkSegmentLengths(name, layer);
   if (!NEEDS_WORK.test(name)) return name;
   if (name.includes("\0")) {
     throw new ImageChangelogError(
@@ -51334,6 +51333,25 @@ function normalizeEntryPath(name, layer = "unknown layer") {
   return kept.length === 0 ? null : kept.join("/");
 }
 __name(normalizeEntryPath, "normalizeEntryPath");
+function checkSegmentLengths(name, layer) {
+  let start = 0;
+  while (start <= name.length) {
+    let end = name.indexOf("/", start);
+    if (end < 0) end = name.length;
+    if (end - start > NAME_MAX_BYTES / 3) {
+      const bytes = Buffer.byteLength(name.slice(start, end));
+      if (bytes > NAME_MAX_BYTES) {
+        throw new ImageChangelogError(
+          "PATH_INVALID",
+          `tar entry ${JSON.stringify(name.slice(0, 200))}${name.length > 200 ? "..." : ""} in layer ${layer} has a name segment of ${bytes} bytes; Linux allows ${NAME_MAX_BYTES}, so no runtime can extract it`,
+          { subject: layer, hint: "the layer is malformed or hostile; rebuild it" }
+        );
+      }
+    }
+    start = end + 1;
+  }
+}
+__name(checkSegmentLengths, "checkSegmentLengths");
 function parentPath(path12) {
   const slash = path12.lastIndexOf("/");
   return slash < 0 ? "" : path12.slice(0, slash);
@@ -51341,16 +51359,16 @@ function parentPath(path12) {
 __name(parentPath, "parentPath");
 
 // src/layers/squash.ts
-function squashLayers(indexes) {
-  const tree = new CompactTree(indexes.map((i2) => i2.entries));
+function squashLayers(indexes2) {
+  const tree = new CompactTree(indexes2.map((i2) => i2.entries));
   const warnings = [];
-  indexes.forEach((index, layer) => {
+  indexes2.forEach((index, layer) => {
     for (const whiteout of index.whiteouts) applyWhiteout(tree, whiteout);
     const table3 = index.entries;
     for (let row = 0; row < table3.length; row++) add(tree, layer, row, warnings);
   });
   const captured = /* @__PURE__ */ new Map();
-  indexes.forEach((index, layer) => {
+  indexes2.forEach((index, layer) => {
     for (const [path12, content] of index.captured) {
       const id = tree.node(path12);
       if (id >= 0 && tree.layer(id) === layer) {
@@ -51416,6 +51434,7 @@ function checkParent(tree, parent, path12, layer, warnings) {
   const parentName = tree.paths[parent];
   warnings.push({
     code: "PARENT_NOT_DIR",
+    layer,
     path: path12,
     message: `layer ${layer}: ${path12} lies under ${parentName}, a ${type} from layer ${tree.layer(parent)}; ${parentName} is treated as a directory`
   });
@@ -51428,6 +51447,7 @@ function hardlinkSource(tree, path12, targetPath, layer, warnings) {
   if (target < 0 || targetType === "hardlink" && !tree.contentTable(target).hasSha256(tree.contentRow(target))) {
     warnings.push({
       code: "HARDLINK_TARGET_MISSING",
+      layer,
       path: path12,
       message: `layer ${layer}: hardlink ${path12} points to ${targetPath || "/"}, which is not in the image`
     });
@@ -51436,6 +51456,7 @@ function hardlinkSource(tree, path12, targetPath, layer, warnings) {
   if (targetType === "dir") {
     warnings.push({
       code: "HARDLINK_TO_DIR",
+      layer,
       path: path12,
       message: `layer ${layer}: hardlink ${path12} points to the directory ${targetPath}`
     });
@@ -51488,21 +51509,9 @@ function ownedFilesUnder(tree, dir, skip) {
   return out;
 }
 __name(ownedFilesUnder, "ownedFilesUnder");
-function layerOf2(tree, path12) {
-  return tree.captured.get(path12)?.layer ?? tree.entries.get(path12)?.layer ?? 0;
-}
-__name(layerOf2, "layerOf");
-function capturedMatching(ctx, globs2) {
-  const isMatch = globMatcher([...globs2], { dot: true });
-  return ctx.capturedPaths().filter((p) => isMatch(p));
-}
-__name(capturedMatching, "capturedMatching");
-function parseCaptured(ctx, globs2, parse6, unreadable, problems) {
+function parseFiles(files, parse6, unreadable, problems) {
   const out = [];
-  for (const location of capturedMatching(ctx, globs2)) {
-    const content = ctx.read(location);
-    if (!content) continue;
-    const layer = layerOf2(ctx.tree, location);
+  for (const { path: location, layer, content } of files) {
     try {
       out.push({ location, layer, value: parse6(content.toString("utf8")) });
     } catch (err3) {
@@ -51516,7 +51525,7 @@ function parseCaptured(ctx, globs2, parse6, unreadable, problems) {
   }
   return out;
 }
-__name(parseCaptured, "parseCaptured");
+__name(parseFiles, "parseFiles");
 function dirname3(path12) {
   const i2 = path12.lastIndexOf("/");
   return i2 < 0 ? "" : path12.slice(0, i2);
@@ -51559,7 +51568,7 @@ function parseInstalledJson(text) {
   else if (isRecord(doc) && Array.isArray(doc.packages)) {
     list3 = doc.packages;
     if (Array.isArray(doc["dev-package-names"])) {
-      for (const n2 of doc["dev-package-names"]) if (typeof n2 === "string") dev.add(n2);
+      for (const n of doc["dev-package-names"]) if (typeof n === "string") dev.add(n);
     }
   } else throw new Error('neither a package array (Composer 1) nor an object with "packages" (Composer 2)');
   const packages = [];
@@ -51581,9 +51590,8 @@ __name(parseInstalledJson, "parseInstalledJson");
 function catalogComposer(ctx) {
   const packages = [];
   const problems = [];
-  for (const { location, layer, value: parsed } of parseCaptured(
-    ctx,
-    composerGlobs,
+  for (const { location, layer, value: parsed } of parseFiles(
+    ctx.files,
     parseInstalledJson,
     { code: "COMPOSER_INSTALLED_JSON_INVALID", what: "installed.json" },
     problems
@@ -51634,51 +51642,1052 @@ var composerCataloger = {
   catalog: catalogComposer
 };
 
+// src/catalog/changelog/text-changelog-probe.ts
+var TEXT_CHANGELOG_PROBE_ID = "text-changelog";
+var TEXT_HEAD_BYTES = 32 * 1024;
+var NAME = /^(?:change[-_]?log|changes|history|news|release[-_]?notes)(?:\.(?:md|markdown|mdown|rst|txt|adoc|rdoc|textile))?$/i;
+var PACKAGE_DIR = /(?:^|\/)(?:node_modules\/(?:@[^/]+\/)?[^/@.][^/]*|[^/]+\.(?:dist-info|egg-info)|gems\/[^/]+-\d[^/]*)\/[^/]+$/;
+function isTextChangelogPath(path12) {
+  const slash = path12.lastIndexOf("/");
+  return slash > 0 && NAME.test(path12.slice(slash + 1)) && PACKAGE_DIR.test(path12);
+}
+__name(isTextChangelogPath, "isTextChangelogPath");
+var TextHeadRun = class {
+  static {
+    __name(this, "TextHeadRun");
+  }
+  parts = [];
+  size = 0;
+  seen = 0;
+  binary = false;
+  write(chunk) {
+    this.seen += chunk.byteLength;
+    const room = TEXT_HEAD_BYTES - this.size;
+    if (room <= 0 || this.binary) return;
+    const piece = chunk.byteLength > room ? chunk.subarray(0, room) : chunk;
+    if (piece.includes(0)) {
+      this.binary = true;
+      return;
+    }
+    this.parts.push(Buffer.from(piece));
+    this.size += piece.byteLength;
+  }
+  end() {
+    if (this.binary || this.size === 0) return void 0;
+    let head = Buffer.concat(this.parts);
+    const complete = this.seen <= TEXT_HEAD_BYTES;
+    if (!complete) head = head.subarray(0, utf8Boundary(head));
+    return { text: head.toString("utf8"), complete };
+  }
+};
+function utf8Boundary(buf) {
+  let i2 = buf.length - 1;
+  let continuation = 0;
+  while (i2 >= 0 && continuation < 3 && (buf[i2] & 192) === 128) {
+    i2--;
+    continuation++;
+  }
+  if (i2 < 0) return buf.length;
+  const lead = buf[i2];
+  const need = lead >= 240 ? 3 : lead >= 224 ? 2 : lead >= 192 ? 1 : 0;
+  return need > continuation ? i2 : buf.length;
+}
+__name(utf8Boundary, "utf8Boundary");
+var textChangelogProbe = {
+  id: TEXT_CHANGELOG_PROBE_ID,
+  version: 1,
+  options: `head=${TEXT_HEAD_BYTES}`,
+  matches: /* @__PURE__ */ __name((path12, size2) => size2 > 0 && isTextChangelogPath(path12), "matches"),
+  start: /* @__PURE__ */ __name(() => new TextHeadRun(), "start")
+};
+
+// src/catalog/changelog/text-changelog.ts
+var MAX_HEADING_CHARS = 200;
+var MAX_SECTION_LINES = 400;
+var VERSION7 = String.raw`(\d{1,9}(?:\.\d{1,9}){1,3}(?:(?:[-+_]|\.(?=[A-Za-z]))?[0-9A-Za-z]{1,20}(?:[.-][0-9A-Za-z]{1,20}){0,4})?)`;
+var PREFIX = String.raw`(?:(?:version|release|rel\.?|v)\s*|[@\w][\w.@/-]{0,80}(?:\s+v?|@v?)(?:version\s+)?)?v?`;
+var TITLE = new RegExp(`^${PREFIX}${VERSION7}(.*)$`, "i");
+var HEADING_REST = /^(?:\s*[-–—/:,|(]|\s+\(|\s+\[|\s+\d{4}-\d\d-\d\d|\s*$)/;
+var PLAIN_REST = /^\s*(?:[-–—/:,]\s*)?[([]?\s*(?:\d{4}-\d\d?-\d\d?|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|unreleased|yanked)?\s*[)\]]?\s*$/i;
+var FENCE = /^\s{0,12}(?:[-*+]\s{1,4})?(?:```|~~~)/;
+var ATX = /^ {0,3}(?:#{1,6}|={1,6})[ \t]+(.*?)[ \t#=]*$/;
+var UNDERLINE = /^ {0,3}([=\-~^*#+`'"])\1{2,}\s*$/;
+function versionOfTitle(title, strict = false) {
+  if (title.length > MAX_HEADING_CHARS) return void 0;
+  const plain = plainTitle(title);
+  const m = TITLE.exec(plain);
+  if (!m) return void 0;
+  const rest = m[2] ?? "";
+  if (!(strict ? PLAIN_REST : HEADING_REST).test(rest)) return void 0;
+  if (!strict && rest.length > 120) return void 0;
+  return m[1];
+}
+__name(versionOfTitle, "versionOfTitle");
+function plainTitle(title) {
+  return title.replace(/<a\b[^<>]{0,200}>\s*<\/a>/gi, "").replace(/<[^<>]{0,200}>/g, "").replace(/\[([^\]]{0,120})\]\([^()\s]{0,300}\)/g, "$1").replace(/\[([^\]]{0,120})\](?:\[[^\]]{0,60}\])?/g, "$1").replace(/[*_`]+/g, "").trim();
+}
+__name(plainTitle, "plainTitle");
+function headingAt(lines4, i2) {
+  const line = lines4[i2];
+  if (line.length > MAX_HEADING_CHARS || line.trim() === "") return void 0;
+  const atx = ATX.exec(line);
+  if (atx) {
+    const version5 = versionOfTitle(atx[1]);
+    return version5 === void 0 ? void 0 : { version: version5, lines: 1 };
+  }
+  if (UNDERLINE.test(line)) return void 0;
+  const next = lines4[i2 + 1];
+  if (next !== void 0 && UNDERLINE.test(next) && !/^\s*[-*+]\s/.test(line)) {
+    const version5 = versionOfTitle(line.trim());
+    if (version5 !== void 0) return { version: version5, lines: 2 };
+  }
+  if (/^\s/.test(line)) return void 0;
+  const version4 = versionOfTitle(line, true);
+  return version4 === void 0 ? void 0 : { version: version4, lines: 1 };
+}
+__name(headingAt, "headingAt");
+function parseTextChangelog(text, options = {}) {
+  const lines4 = text.split(/\r?\n/, 2e5);
+  const entries = [];
+  let truncated = options.complete === false || lines4.length === 2e5;
+  let chars = 0;
+  let current;
+  let fence = false;
+  const close = /* @__PURE__ */ __name(() => {
+    if (current === void 0) return;
+    const body2 = boundEntryText(plainText(trimBlankLines2(current.lines)).join("\n"));
+    chars += body2.length;
+    entries.push({ version: current.version, text: body2 });
+    current = void 0;
+  }, "close");
+  for (let i2 = 0; i2 < lines4.length; i2++) {
+    const line = lines4[i2];
+    if (FENCE.test(line)) fence = !fence;
+    const heading = fence ? void 0 : headingAt(lines4, i2);
+    if (heading) {
+      close();
+      if (entries.length >= MAX_ENTRIES || chars >= MAX_CHANGELOG_CHARS) {
+        truncated = true;
+        break;
+      }
+      current = { version: heading.version, lines: [] };
+      i2 += heading.lines - 1;
+      continue;
+    }
+    if (current !== void 0 && current.lines.length < MAX_SECTION_LINES) current.lines.push(line);
+  }
+  if (current !== void 0 && options.complete === false) current = void 0;
+  close();
+  return { entries, truncated };
+}
+__name(parseTextChangelog, "parseTextChangelog");
+function plainText(lines4) {
+  const out = [];
+  for (const raw of lines4) {
+    if (FENCE.test(raw) || UNDERLINE.test(raw)) continue;
+    let line = raw.replace(/<[^<>\n]{0,1000}>/g, "").replace(/!\[([^\]\n]{0,300})\]\([^()\s]{0,2000}\)/g, "$1").replace(/\[([^\]\n]{0,300})\]\([^()\s]{0,2000}(?:\s+"[^"\n]{0,300}")?\)/g, "$1").replace(/\*\*|__/g, "");
+    const heading = ATX.exec(line);
+    if (heading) line = heading[1] === "" ? "" : `${heading[1]}:`;
+    out.push(line);
+  }
+  return trimBlankLines2(out);
+}
+__name(plainText, "plainText");
+function trimBlankLines2(lines4) {
+  let start = 0;
+  let end = lines4.length;
+  while (start < end && lines4[start].trim() === "") start++;
+  while (end > start && lines4[end - 1].trim() === "") end--;
+  return lines4.slice(start, end);
+}
+__name(trimBlankLines2, "trimBlankLines");
+
+// src/catalog/ecosystems.ts
+var OS_ECOSYSTEMS = ["dpkg", "apk", "rpm"];
+var LANG_ECOSYSTEMS = ["npm", "python", "gem", "composer", "go", "maven", "cargo"];
+var SELF_IDENTIFIED_ECOSYSTEMS = ["runtime", "binary"];
+var ECOSYSTEMS = [...OS_ECOSYSTEMS, ...LANG_ECOSYSTEMS, ...SELF_IDENTIFIED_ECOSYSTEMS];
+var VERSION_SCHEME_OF = {
+  dpkg: "dpkg",
+  apk: "apk",
+  rpm: "rpm",
+  npm: "semver",
+  python: "pep440",
+  gem: "rubygems",
+  composer: "composer",
+  go: "go",
+  maven: "maven",
+  cargo: "semver",
+  // Runtimes and self-named binaries follow no one scheme (1.8.0_412, 3.13.0rc1, 1.37.0): the loose order.
+  runtime: "loose",
+  binary: "loose"
+};
+var OS = new Set(OS_ECOSYSTEMS);
+function isOsEcosystem(ecosystem) {
+  return OS.has(ecosystem);
+}
+__name(isOsEcosystem, "isOsEcosystem");
+
+// src/catalog/versions/scheme.ts
+function sign(n) {
+  return n < 0 ? -1 : n > 0 ? 1 : 0;
+}
+__name(sign, "sign");
+function compareDigits(a, b) {
+  const x2 = a.replace(/^0+/, "");
+  const y = b.replace(/^0+/, "");
+  if (x2.length !== y.length) return x2.length < y.length ? -1 : 1;
+  return x2 < y ? -1 : x2 > y ? 1 : 0;
+}
+__name(compareDigits, "compareDigits");
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+__name(compareStrings, "compareStrings");
+function leadingNumbers(version4) {
+  const m = /^\d+(?:\.\d+)*/.exec(version4);
+  return m ? m[0].split(".") : void 0;
+}
+__name(leadingNumbers, "leadingNumbers");
+function classifyBump(a, b) {
+  const na = leadingNumbers(a);
+  const nb = leadingNumbers(b);
+  if (!na || !nb) return "other";
+  for (const [i2, kind] of [
+    [0, "major"],
+    [1, "minor"]
+  ]) {
+    if (compareDigits(na[i2] ?? "0", nb[i2] ?? "0") !== 0) return kind;
+  }
+  return "patch";
+}
+__name(classifyBump, "classifyBump");
+
+// src/catalog/versions/apk.ts
+var SUFFIX_RANK = {
+  alpha: 0,
+  beta: 1,
+  pre: 2,
+  rc: 3,
+  cvs: 5,
+  svn: 6,
+  git: 7,
+  hg: 8,
+  p: 9
+};
+var SUFFIX_NONE = 4;
+var isDigit = /* @__PURE__ */ __name((c) => c >= "0" && c <= "9", "isDigit");
+var isLower = /* @__PURE__ */ __name((c) => c >= "a" && c <= "z", "isLower");
+var isHex = /* @__PURE__ */ __name((c) => isDigit(c) || c >= "a" && c <= "f" || c >= "A" && c <= "F", "isHex");
+var Tokenizer = class {
+  constructor(s) {
+    this.s = s;
+  }
+  s;
+  static {
+    __name(this, "Tokenizer");
+  }
+  at = 0;
+  kind = 0 /* InitialDigit */;
+  run(accept3) {
+    const start = this.at;
+    while (this.at < this.s.length && accept3(this.s.charAt(this.at))) this.at++;
+    return this.s.slice(start, this.at);
+  }
+  digits(kind) {
+    const text = this.run(isDigit);
+    return this.set(text === "" ? 8 /* Invalid */ : kind, text);
+  }
+  set(kind, text, suffix) {
+    this.kind = kind;
+    return suffix === void 0 ? { kind, text } : { kind, text, suffix };
+  }
+  first() {
+    return this.digits(0 /* InitialDigit */);
+  }
+  next() {
+    const prev = this.kind;
+    if (this.at >= this.s.length) return this.set(7 /* End */, "");
+    const c = this.s.charAt(this.at);
+    if (isLower(c)) {
+      if (prev > 1 /* Digit */) return this.set(8 /* Invalid */, "");
+      this.at++;
+      return this.set(2 /* Letter */, c);
+    }
+    if (c === "." || isDigit(c)) {
+      if (c === ".") {
+        if (prev > 1 /* Digit */) return this.set(8 /* Invalid */, "");
+        this.at++;
+      }
+      if (prev === 0 /* InitialDigit */ || prev === 1 /* Digit */) return this.digits(1 /* Digit */);
+      if (prev === 3 /* Suffix */) return this.digits(4 /* SuffixNo */);
+      return this.set(8 /* Invalid */, "");
+    }
+    if (c === "_") {
+      if (prev > 4 /* SuffixNo */) return this.set(8 /* Invalid */, "");
+      this.at++;
+      const word = this.run(isLower);
+      const rank2 = SUFFIX_RANK[word];
+      if (rank2 === void 0) return this.set(8 /* Invalid */, "");
+      return this.set(3 /* Suffix */, word, rank2);
+    }
+    if (c === "~") {
+      if (prev >= 5 /* CommitHash */) return this.set(8 /* Invalid */, "");
+      this.at++;
+      const hash = this.run(isHex);
+      return this.set(hash === "" ? 8 /* Invalid */ : 5 /* CommitHash */, hash);
+    }
+    if (c === "-" && this.s.charAt(this.at + 1) === "r" && prev < 6 /* RevisionNo */) {
+      this.at += 2;
+      return this.digits(6 /* RevisionNo */);
+    }
+    return this.set(8 /* Invalid */, "");
+  }
+};
+function compareSameKind(a, b) {
+  switch (a.kind) {
+    case 1 /* Digit */:
+      if (a.text.startsWith("0") || b.text.startsWith("0")) return compareStrings(a.text, b.text);
+      return compareDigits(a.text, b.text);
+    case 0 /* InitialDigit */:
+    case 4 /* SuffixNo */:
+    case 6 /* RevisionNo */:
+      return compareDigits(a.text, b.text);
+    case 3 /* Suffix */:
+      return compareDigits(String(a.suffix ?? 0), String(b.suffix ?? 0));
+    default:
+      return compareStrings(a.text, b.text);
+  }
+}
+__name(compareSameKind, "compareSameKind");
+function compareApkVersions(a, b) {
+  const ra = new Tokenizer(a.trim());
+  const rb2 = new Tokenizer(b.trim());
+  let ta = ra.first();
+  let tb = rb2.first();
+  while (ta.kind === tb.kind && ta.kind < 7 /* End */) {
+    const rc = compareSameKind(ta, tb);
+    if (rc !== 0) return rc;
+    ta = ra.next();
+    tb = rb2.next();
+  }
+  if (ta.kind === tb.kind) return 0;
+  if (ta.kind === 3 /* Suffix */ && (ta.suffix ?? 0) < SUFFIX_NONE) return -1;
+  if (tb.kind === 3 /* Suffix */ && (tb.suffix ?? 0) < SUFFIX_NONE) return 1;
+  return ta.kind > tb.kind ? -1 : 1;
+}
+__name(compareApkVersions, "compareApkVersions");
+function apkUpstream(version4) {
+  return version4.trim().replace(/-r\d+$/, "");
+}
+__name(apkUpstream, "apkUpstream");
+function apkBump(a, b) {
+  if (compareApkVersions(a, b) === 0) return void 0;
+  const ua = apkUpstream(a);
+  const ub = apkUpstream(b);
+  if (compareApkVersions(ua, ub) === 0) return "patch";
+  return classifyBump(ua, ub);
+}
+__name(apkBump, "apkBump");
+var apkVersionScheme = { id: "apk", compare: compareApkVersions, bump: apkBump };
+
+// src/catalog/versions/dpkg.ts
+function parseDpkgVersion(version4) {
+  let rest = version4.trim();
+  let epoch = "0";
+  const colon = rest.indexOf(":");
+  if (colon > 0 && /^\d+$/.test(rest.slice(0, colon))) {
+    epoch = rest.slice(0, colon);
+    rest = rest.slice(colon + 1);
+  }
+  const dash = rest.lastIndexOf("-");
+  if (dash < 0) return { epoch, upstream: rest, revision: "" };
+  return { epoch, upstream: rest.slice(0, dash), revision: rest.slice(dash + 1) };
+}
+__name(parseDpkgVersion, "parseDpkgVersion");
+var isDigit2 = /* @__PURE__ */ __name((c) => c >= 48 && c <= 57, "isDigit");
+var isLetter = /* @__PURE__ */ __name((c) => c >= 65 && c <= 90 || c >= 97 && c <= 122, "isLetter");
+function weight(c) {
+  if (Number.isNaN(c) || isDigit2(c)) return 0;
+  if (isLetter(c)) return c;
+  if (c === 126) return -1;
+  return c + 256;
+}
+__name(weight, "weight");
+function compareDpkgPart(a, b) {
+  let i2 = 0;
+  let j = 0;
+  while (i2 < a.length || j < b.length) {
+    while (i2 < a.length && !isDigit2(a.charCodeAt(i2)) || j < b.length && !isDigit2(b.charCodeAt(j))) {
+      const wa = weight(a.charCodeAt(i2));
+      const wb = weight(b.charCodeAt(j));
+      if (wa !== wb) return sign(wa - wb);
+      i2++;
+      j++;
+    }
+    const startA = i2;
+    const startB = j;
+    while (isDigit2(a.charCodeAt(i2))) i2++;
+    while (isDigit2(b.charCodeAt(j))) j++;
+    const byNumber = compareDigits(a.slice(startA, i2), b.slice(startB, j));
+    if (byNumber !== 0) return byNumber;
+  }
+  return 0;
+}
+__name(compareDpkgPart, "compareDpkgPart");
+function compareDpkgVersions(a, b) {
+  const va = parseDpkgVersion(a);
+  const vb = parseDpkgVersion(b);
+  return compareDigits(va.epoch, vb.epoch) || compareDpkgPart(va.upstream, vb.upstream) || compareDpkgPart(va.revision, vb.revision);
+}
+__name(compareDpkgVersions, "compareDpkgVersions");
+function dpkgBump(a, b) {
+  if (compareDpkgVersions(a, b) === 0) return void 0;
+  const va = parseDpkgVersion(a);
+  const vb = parseDpkgVersion(b);
+  if (compareDigits(va.epoch, vb.epoch) !== 0) return "other";
+  if (compareDpkgPart(va.upstream, vb.upstream) === 0) return "patch";
+  return classifyBump(va.upstream, vb.upstream);
+}
+__name(dpkgBump, "dpkgBump");
+var dpkgVersionScheme = { id: "dpkg", compare: compareDpkgVersions, bump: dpkgBump };
+
+// src/catalog/versions/go.ts
+var import_semver = __toESM(require_semver2(), 1);
+
+// src/catalog/versions/loose.ts
+var GENERIC_RANKS = {
+  dev: -6,
+  alpha: -5,
+  a: -5,
+  beta: -4,
+  b: -4,
+  milestone: -3,
+  m: -3,
+  rc: -2,
+  cr: -2,
+  c: -2,
+  pre: -2,
+  preview: -2,
+  snapshot: -1,
+  final: 0,
+  ga: 0,
+  release: 0,
+  stable: 0,
+  p: 1,
+  pl: 1,
+  patch: 1,
+  post: 1,
+  rev: 1,
+  r: 1,
+  sp: 1
+};
+var genericWordRanks = /* @__PURE__ */ __name((word) => GENERIC_RANKS[word], "genericWordRanks");
+function items(version4) {
+  const out = [];
+  let numbers = [];
+  const flushNumbers = /* @__PURE__ */ __name(() => {
+    while (numbers.length > 0 && /^0*$/.test(numbers[numbers.length - 1] ?? "")) numbers.pop();
+    for (const n of numbers) out.push({ num: n });
+    numbers = [];
+  }, "flushNumbers");
+  for (const m of version4.toLowerCase().matchAll(/\d+|[a-z]+/g)) {
+    const run3 = m[0];
+    if (/^\d/.test(run3)) numbers.push(run3);
+    else {
+      flushNumbers();
+      out.push({ word: run3 });
+    }
+  }
+  flushNumbers();
+  return out;
+}
+__name(items, "items");
+function classOf(item2, ranks) {
+  if (item2 === void 0) return [1, 0];
+  if ("num" in item2) return [4, 0];
+  const rank2 = ranks(item2.word);
+  if (rank2 === void 0) return [3, 0];
+  if (rank2 < 0) return [0, rank2];
+  if (rank2 === 0) return [1, 0];
+  return [2, rank2];
+}
+__name(classOf, "classOf");
+function compareLooseBy(ranks, a, b) {
+  if (a === b) return 0;
+  const ia = items(a);
+  const ib = items(b);
+  for (let i2 = 0; i2 < Math.max(ia.length, ib.length); i2++) {
+    const x2 = ia[i2];
+    const y = ib[i2];
+    const [cx, rx] = classOf(x2, ranks);
+    const [cy, ry] = classOf(y, ranks);
+    if (cx !== cy) return cx < cy ? -1 : 1;
+    if (rx !== ry) return rx < ry ? -1 : 1;
+    if (x2 && y && "num" in x2 && "num" in y) {
+      const rc = compareDigits(x2.num, y.num);
+      if (rc !== 0) return rc;
+    } else if (cx === 3 && x2 && y && "word" in x2 && "word" in y) {
+      const rc = compareStrings(x2.word, y.word);
+      if (rc !== 0) return rc;
+    }
+  }
+  return compareStrings(a, b);
+}
+__name(compareLooseBy, "compareLooseBy");
+function compareLoose(a, b) {
+  return compareLooseBy(genericWordRanks, a, b);
+}
+__name(compareLoose, "compareLoose");
+function compareParsedOrLoose(a, b, parse6, compareParsed) {
+  const pa = parse6(a);
+  const pb = parse6(b);
+  if (pa != null && pb == null) return 1;
+  if (pa == null && pb != null) return -1;
+  if (pa == null || pb == null) return compareLoose(a, b);
+  return compareParsed(pa, pb);
+}
+__name(compareParsedOrLoose, "compareParsedOrLoose");
+var stripV = /* @__PURE__ */ __name((v) => v.trim().replace(/^v(?=\d)/i, ""), "stripV");
+function looseBump(a, b) {
+  if (a === b) return void 0;
+  return classifyBump(stripV(a), stripV(b));
+}
+__name(looseBump, "looseBump");
+var composerVersionScheme = {
+  id: "composer",
+  compare: /* @__PURE__ */ __name((a, b) => compareLoose(stripV(a), stripV(b)) || compareStrings(a, b), "compare"),
+  bump: looseBump
+};
+var looseVersionScheme = { id: "loose", compare: compareLoose, bump: looseBump };
+
+// src/catalog/versions/go.ts
+function parse3(v) {
+  const m = /^v(\d+)(?:\.(\d+))?$/.exec(v.trim());
+  if (m) return import_semver.default.parse(`${m[1]}.${m[2] ?? "0"}.0`);
+  if (!v.trim().startsWith("v")) return null;
+  return import_semver.default.parse(v.trim().slice(1));
+}
+__name(parse3, "parse");
+function compareGoVersions(a, b) {
+  return compareParsedOrLoose(a, b, parse3, (pa, pb) => sign(import_semver.default.compare(pa, pb)));
+}
+__name(compareGoVersions, "compareGoVersions");
+function goBump(a, b) {
+  if (compareGoVersions(a, b) === 0) return void 0;
+  const pa = parse3(a);
+  const pb = parse3(b);
+  if (!pa || !pb) return "other";
+  return classifyBump(`${pa.major}.${pa.minor}.${pa.patch}`, `${pb.major}.${pb.minor}.${pb.patch}`);
+}
+__name(goBump, "goBump");
+var goVersionScheme = { id: "go", compare: compareGoVersions, bump: goBump };
+
+// src/catalog/versions/maven.ts
+var MAVEN_WORDS = /* @__PURE__ */ new Set([
+  "alpha",
+  "a",
+  "beta",
+  "b",
+  "milestone",
+  "m",
+  "rc",
+  "cr",
+  "snapshot",
+  "ga",
+  "final",
+  "release",
+  "sp"
+]);
+var mavenWordRanks = /* @__PURE__ */ __name((word) => MAVEN_WORDS.has(word) ? genericWordRanks(word) : void 0, "mavenWordRanks");
+var mavenVersionScheme = {
+  id: "maven",
+  compare: /* @__PURE__ */ __name((a, b) => compareLooseBy(mavenWordRanks, a.trim(), b.trim()), "compare"),
+  bump: looseBump
+};
+
+// src/catalog/versions/pep440.ts
+var PATTERN = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?(dev)[-_.]?(\d+)?)?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?$/;
+var PRE_RANK = { a: 0, alpha: 0, b: 1, beta: 1, c: 2, rc: 2, pre: 2, preview: 2 };
+function parsePep440(version4) {
+  const text = version4.trim().toLowerCase();
+  if (text.length > 256) return void 0;
+  const m = PATTERN.exec(text);
+  if (!m) return void 0;
+  const [
+    ,
+    epoch,
+    release,
+    preLabel,
+    preNumber,
+    postImplicit,
+    postLabel,
+    postNumber,
+    devLabel,
+    devNumber,
+    local
+  ] = m;
+  const out = { epoch: epoch ?? "0", release: (release ?? "0").split(".") };
+  if (preLabel !== void 0) out.pre = [PRE_RANK[preLabel] ?? 0, preNumber ?? "0"];
+  if (postImplicit !== void 0) out.post = postImplicit;
+  else if (postLabel !== void 0) out.post = postNumber ?? "0";
+  if (devLabel !== void 0) out.dev = devNumber ?? "0";
+  if (local !== void 0) out.local = local.split(/[-_.]/);
+  return out;
+}
+__name(parsePep440, "parsePep440");
+function compareRelease(a, b) {
+  for (let i2 = 0; i2 < Math.max(a.length, b.length); i2++) {
+    const rc = compareDigits(a[i2] ?? "0", b[i2] ?? "0");
+    if (rc !== 0) return rc;
+  }
+  return 0;
+}
+__name(compareRelease, "compareRelease");
+function preKey(v) {
+  if (v.pre) return [1, v.pre[0], v.pre[1]];
+  if (v.post === void 0 && v.dev !== void 0) return [0, 0, "0"];
+  return [2, 0, "0"];
+}
+__name(preKey, "preKey");
+function compareLocal(a, b) {
+  if (!a || !b) return a ? 1 : b ? -1 : 0;
+  for (let i2 = 0; i2 < Math.max(a.length, b.length); i2++) {
+    const x2 = a[i2];
+    const y = b[i2];
+    if (x2 === void 0 || y === void 0) return x2 === void 0 ? -1 : 1;
+    const nx = /^\d+$/.test(x2);
+    const ny = /^\d+$/.test(y);
+    const rc = nx && ny ? compareDigits(x2, y) : nx !== ny ? nx ? 1 : -1 : compareStrings(x2, y);
+    if (rc !== 0) return rc;
+  }
+  return 0;
+}
+__name(compareLocal, "compareLocal");
+function comparePep440Parsed(a, b) {
+  const byEpoch = compareDigits(a.epoch, b.epoch);
+  if (byEpoch !== 0) return byEpoch;
+  const byRelease = compareRelease(a.release, b.release);
+  if (byRelease !== 0) return byRelease;
+  const [pa, ra, na] = preKey(a);
+  const [pb, rb2, nb] = preKey(b);
+  const byPre = sign(pa - pb) || sign(ra - rb2) || compareDigits(na, nb);
+  if (byPre !== 0) return byPre;
+  if (a.post !== b.post) {
+    if (a.post === void 0 || b.post === void 0) return a.post === void 0 ? -1 : 1;
+    const rc = compareDigits(a.post, b.post);
+    if (rc !== 0) return rc;
+  }
+  if (a.dev !== b.dev) {
+    if (a.dev === void 0 || b.dev === void 0) return a.dev === void 0 ? 1 : -1;
+    const rc = compareDigits(a.dev, b.dev);
+    if (rc !== 0) return rc;
+  }
+  return compareLocal(a.local, b.local);
+}
+__name(comparePep440Parsed, "comparePep440Parsed");
+function comparePep440(a, b) {
+  return compareParsedOrLoose(a, b, parsePep440, comparePep440Parsed);
+}
+__name(comparePep440, "comparePep440");
+function pep440Bump(a, b) {
+  if (comparePep440(a, b) === 0) return void 0;
+  const pa = parsePep440(a);
+  const pb = parsePep440(b);
+  if (!pa || !pb) return classifyBump(a.trim(), b.trim());
+  if (compareDigits(pa.epoch, pb.epoch) !== 0) return "other";
+  return classifyBump(pa.release.join("."), pb.release.join("."));
+}
+__name(pep440Bump, "pep440Bump");
+var pep440VersionScheme = { id: "pep440", compare: comparePep440, bump: pep440Bump };
+
+// src/catalog/versions/rpm.ts
+function parseRpmVersion(evr) {
+  let rest = evr.trim();
+  const out = { version: "" };
+  const colon = rest.indexOf(":");
+  if (colon >= 0) {
+    out.epoch = rest.slice(0, colon);
+    rest = rest.slice(colon + 1);
+  }
+  const dash = rest.lastIndexOf("-");
+  if (dash >= 0) {
+    out.release = rest.slice(dash + 1);
+    rest = rest.slice(0, dash);
+  }
+  out.version = rest;
+  return out;
+}
+__name(parseRpmVersion, "parseRpmVersion");
+var isDigit3 = /* @__PURE__ */ __name((c) => c >= "0" && c <= "9", "isDigit");
+var isAlpha = /* @__PURE__ */ __name((c) => c >= "a" && c <= "z" || c >= "A" && c <= "Z", "isAlpha");
+var isSeparator = /* @__PURE__ */ __name((c) => !isDigit3(c) && !isAlpha(c) && c !== "~" && c !== "^", "isSeparator");
+function rpmvercmp(a, b) {
+  if (a === b) return 0;
+  let i2 = 0;
+  let j = 0;
+  for (; ; ) {
+    while (i2 < a.length && isSeparator(a.charAt(i2))) i2++;
+    while (j < b.length && isSeparator(b.charAt(j))) j++;
+    const ca = a.charAt(i2);
+    const cb = b.charAt(j);
+    if (ca === "~" || cb === "~") {
+      if (ca !== "~") return 1;
+      if (cb !== "~") return -1;
+      i2++;
+      j++;
+      continue;
+    }
+    if (ca === "^" || cb === "^") {
+      if (ca === "") return -1;
+      if (cb === "") return 1;
+      if (ca !== "^") return 1;
+      if (cb !== "^") return -1;
+      i2++;
+      j++;
+      continue;
+    }
+    if (ca === "" || cb === "") break;
+    const numeric2 = isDigit3(ca);
+    const inSegment = numeric2 ? isDigit3 : isAlpha;
+    const startA = i2;
+    const startB = j;
+    while (i2 < a.length && inSegment(a.charAt(i2))) i2++;
+    while (j < b.length && inSegment(b.charAt(j))) j++;
+    if (j === startB) return numeric2 ? 1 : -1;
+    const segA = a.slice(startA, i2);
+    const segB = b.slice(startB, j);
+    const rc = numeric2 ? compareDigits(segA, segB) : compareStrings(segA, segB);
+    if (rc !== 0) return rc;
+  }
+  if (i2 >= a.length && j >= b.length) return 0;
+  return i2 < a.length ? 1 : -1;
+}
+__name(rpmvercmp, "rpmvercmp");
+function compareRpmVersions(a, b) {
+  const va = parseRpmVersion(a);
+  const vb = parseRpmVersion(b);
+  const byEpoch = rpmvercmp(va.epoch || "0", vb.epoch || "0");
+  if (byEpoch !== 0) return byEpoch;
+  const byVersion = rpmvercmp(va.version, vb.version);
+  if (byVersion !== 0) return byVersion;
+  return rpmvercmp(va.release ?? "", vb.release ?? "");
+}
+__name(compareRpmVersions, "compareRpmVersions");
+function rpmBump(a, b) {
+  if (compareRpmVersions(a, b) === 0) return void 0;
+  const va = parseRpmVersion(a);
+  const vb = parseRpmVersion(b);
+  if (rpmvercmp(va.epoch || "0", vb.epoch || "0") !== 0) return "other";
+  if (rpmvercmp(va.version, vb.version) === 0) return "patch";
+  return classifyBump(va.version, vb.version);
+}
+__name(rpmBump, "rpmBump");
+var rpmVersionScheme = { id: "rpm", compare: compareRpmVersions, bump: rpmBump };
+
+// src/catalog/versions/rubygems.ts
+var VALID = /^[0-9]+(?:\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+function gemSegments(version4) {
+  const text = version4.trim();
+  if (text.length > 256 || !VALID.test(text)) return void 0;
+  const all = [];
+  for (const m of text.replace(/-/g, ".pre.").matchAll(/[0-9]+|[a-z]+/gi)) {
+    all.push(/^\d/.test(m[0]) ? m[0].replace(/^0+(?=\d)/, "") : m[0]);
+  }
+  const firstWord = all.findIndex((s) => typeof s === "string" && /^[a-z]/i.test(s));
+  const release = firstWord < 0 ? all : all.slice(0, firstWord);
+  const pre = firstWord < 0 ? [] : all.slice(firstWord);
+  const trim = /* @__PURE__ */ __name((xs) => {
+    const out = [...xs];
+    while (out.length > 0 && out[out.length - 1] === "0") out.pop();
+    return out;
+  }, "trim");
+  return [...trim(release), ...trim(pre)];
+}
+__name(gemSegments, "gemSegments");
+var isWord = /* @__PURE__ */ __name((s) => /^[a-z]/i.test(String(s)), "isWord");
+function compareGemVersions(a, b) {
+  return compareParsedOrLoose(a, b, gemSegments, compareGemSegments);
+}
+__name(compareGemVersions, "compareGemVersions");
+function compareGemSegments(sa, sb) {
+  for (let i2 = 0; i2 < Math.max(sa.length, sb.length); i2++) {
+    const x2 = sa[i2] ?? "0";
+    const y = sb[i2] ?? "0";
+    if (x2 === y) continue;
+    const wx = isWord(x2);
+    const wy = isWord(y);
+    if (wx !== wy) return wx ? -1 : 1;
+    return wx ? compareStrings(String(x2), String(y)) : compareDigits(String(x2), String(y));
+  }
+  return 0;
+}
+__name(compareGemSegments, "compareGemSegments");
+function gemBump(a, b) {
+  if (compareGemVersions(a, b) === 0) return void 0;
+  return classifyBump(a.trim(), b.trim());
+}
+__name(gemBump, "gemBump");
+var rubygemsVersionScheme = {
+  id: "rubygems",
+  compare: compareGemVersions,
+  bump: gemBump
+};
+
+// src/catalog/versions/semver.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+var parse4 = /* @__PURE__ */ __name((v) => import_semver2.default.parse(v.trim(), { loose: true }), "parse");
+function compareSemver(a, b) {
+  return compareParsedOrLoose(
+    a,
+    b,
+    parse4,
+    (pa, pb) => sign(import_semver2.default.compareBuild(pa, pb)) || compareStrings(a, b)
+  );
+}
+__name(compareSemver, "compareSemver");
+function semverBump(a, b) {
+  if (compareSemver(a, b) === 0) return void 0;
+  const pa = parse4(a);
+  const pb = parse4(b);
+  if (!pa || !pb) return classifyBump(a.trim(), b.trim());
+  return classifyBump(`${pa.major}.${pa.minor}.${pa.patch}`, `${pb.major}.${pb.minor}.${pb.patch}`);
+}
+__name(semverBump, "semverBump");
+var semverVersionScheme = { id: "semver", compare: compareSemver, bump: semverBump };
+
+// src/catalog/versions/index.ts
+var SCHEMES = {
+  dpkg: dpkgVersionScheme,
+  rpm: rpmVersionScheme,
+  apk: apkVersionScheme,
+  semver: semverVersionScheme,
+  pep440: pep440VersionScheme,
+  rubygems: rubygemsVersionScheme,
+  composer: composerVersionScheme,
+  go: goVersionScheme,
+  maven: mavenVersionScheme,
+  loose: looseVersionScheme
+};
+function versionScheme(ecosystem) {
+  const id = VERSION_SCHEME_OF[ecosystem];
+  return id === void 0 ? looseVersionScheme : SCHEMES[id];
+}
+__name(versionScheme, "versionScheme");
+function compareVersions(ecosystem, a, b) {
+  return versionScheme(ecosystem).compare(a, b);
+}
+__name(compareVersions, "compareVersions");
+function versionBump(ecosystem, a, b) {
+  return versionScheme(ecosystem).bump(a, b);
+}
+__name(versionBump, "versionBump");
+
+// src/catalog/lang/package-changelog.ts
+function packageChangelogIn(ctx, dir, ecosystem) {
+  const prefix2 = dir === "" ? "" : `${dir}/`;
+  const candidates = [];
+  for (const path12 of pathsUnder(ctx.tree, dir)) {
+    if (path12.indexOf("/", prefix2.length) >= 0 || !isTextChangelogPath(path12)) continue;
+    const head = ctx.tree.entries.get(path12)?.probes?.[TEXT_CHANGELOG_PROBE_ID];
+    if (isHead2(head)) candidates.push({ path: path12, head });
+  }
+  candidates.sort((a, b) => rank(a.path) - rank(b.path) || (a.path < b.path ? -1 : 1));
+  for (const { path: path12, head } of candidates) {
+    const parsed = parseTextChangelog(head.text, { complete: head.complete });
+    let entries = parsed.entries;
+    if (entries.length === 0) continue;
+    if (entries.length > 1 && order(ecosystem, entries[0].version, entries.at(-1).version) < 0) {
+      if (!head.complete || parsed.truncated) continue;
+      entries = [...entries].reverse();
+    }
+    const changelog = { format: "text", path: path12, entries };
+    if (parsed.truncated) changelog.truncated = true;
+    return changelog;
+  }
+  return void 0;
+}
+__name(packageChangelogIn, "packageChangelogIn");
+function linkMetadata(links) {
+  const out = {};
+  if (links.changelogUrl !== void 0) out.changelogUrl = links.changelogUrl;
+  if (links.repositoryUrl !== void 0) out.repositoryUrl = links.repositoryUrl;
+  return out;
+}
+__name(linkMetadata, "linkMetadata");
+var NAMES = ["changelog", "changes", "history", "news", "releasenotes"];
+function rank(path12) {
+  const [stem = "", ext2 = ""] = basename3(path12).toLowerCase().replace(/[-_]/g, "").split(".");
+  const i2 = NAMES.indexOf(stem);
+  return (i2 < 0 ? NAMES.length : i2) * 3 + (ext2 === "md" ? 0 : ext2 === "" ? 1 : 2);
+}
+__name(rank, "rank");
+function order(ecosystem, a, b) {
+  try {
+    return compareVersions(ecosystem, a, b);
+  } catch {
+    return 0;
+  }
+}
+__name(order, "order");
+function isHead2(value2) {
+  return typeof value2 === "object" && value2 !== null && typeof value2.text === "string" && typeof value2.complete === "boolean";
+}
+__name(isHead2, "isHead");
+
+// src/catalog/lang/project-links.ts
+var MAX_URL_CHARS = 300;
+var HOSTS = {
+  github: "github.com",
+  gitlab: "gitlab.com",
+  bitbucket: "bitbucket.org"
+};
+function normaliseProjectUrl(raw) {
+  if (typeof raw !== "string") return void 0;
+  let s = raw.trim();
+  if (s === "" || s.length > MAX_URL_CHARS * 2 || /[\s\u0000-\u001f\u007f<>"`]/.test(s)) return void 0;
+  const short = /^(?:(github|gitlab|bitbucket):)?([\w.-]{1,100})\/([\w.-]{1,100})$/.exec(s);
+  if (short) s = `https://${HOSTS[short[1] ?? "github"]}/${short[2]}/${short[3]}`;
+  s = s.replace(/^git\+/, "").replace(/^(?:git|ssh):\/\/(?:[^@/]+@)?/, "https://").replace(/^git@([^:/]+):/, "https://$1/");
+  let url2;
+  try {
+    url2 = new URL(s);
+  } catch {
+    return void 0;
+  }
+  if (url2.protocol !== "https:" && url2.protocol !== "http:") return void 0;
+  if (url2.username !== "" || url2.password !== "") return void 0;
+  let out = url2.href;
+  if (url2.search === "" && url2.hash === "") out = out.replace(/\.git\/?$/, "").replace(/\/$/, "");
+  return out.length <= MAX_URL_CHARS ? out : void 0;
+}
+__name(normaliseProjectUrl, "normaliseProjectUrl");
+function npmProjectLinks(doc) {
+  const repo = doc.repository;
+  const repoUrl = typeof repo === "string" ? repo : typeof repo === "object" && repo !== null ? repo.url : void 0;
+  const repositoryUrl = normaliseProjectUrl(repoUrl) ?? normaliseProjectUrl(doc.homepage);
+  return repositoryUrl === void 0 ? {} : { repositoryUrl };
+}
+__name(npmProjectLinks, "npmProjectLinks");
+function pythonProjectLinks(headers) {
+  const byLabel = /* @__PURE__ */ new Map();
+  for (const value2 of headers.get("project-url") ?? []) {
+    const comma = value2.indexOf(",");
+    if (comma <= 0) continue;
+    const label3 = value2.slice(0, comma).toLowerCase().replace(/[^a-z0-9]/g, "");
+    const url2 = normaliseProjectUrl(value2.slice(comma + 1));
+    if (url2 !== void 0 && !byLabel.has(label3)) byLabel.set(label3, url2);
+  }
+  const first = /* @__PURE__ */ __name((labels) => labels.map((l) => byLabel.get(l)).find((u) => u !== void 0), "first");
+  const changelogUrl = first(["changelog", "changes", "releasenotes", "history", "whatsnew", "news"]);
+  const repositoryUrl = first(["source", "sourcecode", "repository", "code", "github", "homepage", "home"]) ?? normaliseProjectUrl(headers.get("home-page")?.[0]);
+  return {
+    ...changelogUrl !== void 0 ? { changelogUrl } : {},
+    ...repositoryUrl !== void 0 ? { repositoryUrl } : {}
+  };
+}
+__name(pythonProjectLinks, "pythonProjectLinks");
+function gemProjectLinks(gemspec) {
+  const meta = /* @__PURE__ */ __name((key) => normaliseProjectUrl(new RegExp(`["']${key}["']\\s*=>\\s*["']([^"'\\n]{1,600})["']`).exec(gemspec)?.[1]), "meta");
+  const changelogUrl = meta("changelog_uri");
+  const repositoryUrl = meta("source_code_uri") ?? meta("homepage_uri") ?? // `[ \t]*`, not `\s*`: a multiline `^\s*` spans the blank lines after each of them (quadratic).
+  normaliseProjectUrl(/^[ \t]*\w+\.homepage[ \t]*=[ \t]*["']([^"'\n]{1,600})["']/m.exec(gemspec)?.[1]);
+  return {
+    ...changelogUrl !== void 0 ? { changelogUrl } : {},
+    ...repositoryUrl !== void 0 ? { repositoryUrl } : {}
+  };
+}
+__name(gemProjectLinks, "gemProjectLinks");
+
 // src/catalog/lang/gem.ts
 var gemGlobs = ["**/specifications/*.gemspec", "**/specifications/default/*.gemspec"];
 function unquote2(body2) {
   return body2.replace(/\\(.)/g, (_m, c) => c === "n" ? "\n" : c === "t" ? "	" : c);
 }
 __name(unquote2, "unquote");
-var stringLiteral = /"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'/g;
-function assigned(text, field3) {
-  const re = new RegExp(`^\\s*\\w+\\.${field3}\\s*=\\s*(.*)$`, "m");
-  const m = re.exec(text);
-  if (!m) return void 0;
-  const rhs = m[1] ?? "";
+function stringLiterals(text, max2) {
   const out = [];
-  const scope = rhs.startsWith("[") ? rhs.slice(0, Math.max(rhs.indexOf("]"), 0) + 1) : rhs;
-  for (const lit of scope.matchAll(stringLiteral)) {
-    out.push(unquote2(lit[1] ?? lit[2] ?? ""));
-    if (!rhs.startsWith("[")) break;
+  let i2 = 0;
+  while (out.length < max2) {
+    const dq = text.indexOf('"', i2);
+    const sq = text.indexOf("'", i2);
+    const open6 = dq < 0 ? sq : sq < 0 ? dq : Math.min(dq, sq);
+    if (open6 < 0) break;
+    const quote = text.charCodeAt(open6);
+    let j = open6 + 1;
+    while (j < text.length) {
+      const c = text.charCodeAt(j);
+      if (c === quote || c === 10) break;
+      j += c === 92 ? 2 : 1;
+    }
+    if (j >= text.length || text.charCodeAt(j) !== quote) break;
+    out.push(unquote2(text.slice(open6 + 1, j)));
+    i2 = j + 1;
   }
   return out;
 }
-__name(assigned, "assigned");
+__name(stringLiterals, "stringLiterals");
+var assignment = /^\s*\w+\.(\w+)\s*=\s*(.*)$/m;
+function assignedStrings(rhs) {
+  if (!rhs.startsWith("[")) return stringLiterals(rhs, 1);
+  return stringLiterals(rhs.slice(0, Math.max(rhs.indexOf("]"), 0) + 1), Infinity);
+}
+__name(assignedStrings, "assignedStrings");
+var FIELDS = /* @__PURE__ */ new Set(["name", "version", "platform", "licenses", "license", "executables"]);
 function parseGemspec(text) {
-  if (text.replace(/^# stub: .*$/gm, "").includes("\0")) throw new Error("binary content, not a gemspec");
-  const stub = /^# stub: (\S+) (\S+) (\S+)/m.exec(text);
-  const name = assigned(text, "name")?.[0] ?? stub?.[1];
-  const version4 = assigned(text, "version")?.[0] ?? stub?.[2];
+  const rhs = /* @__PURE__ */ new Map();
+  let stub;
+  let pending;
+  for (const line of lines(text)) {
+    if (line.startsWith("# stub: ")) {
+      stub ??= stubFields(line);
+      continue;
+    }
+    if (line.includes("\0")) throw new Error("binary content, not a gemspec");
+    if (pending !== void 0) {
+      const value2 = line.trimStart();
+      if (value2 === "") continue;
+      rhs.set(pending, value2);
+      pending = void 0;
+    }
+    const m = assignment.exec(line);
+    if (m === null) continue;
+    const field3 = m[1];
+    if (!FIELDS.has(field3) || rhs.has(field3)) continue;
+    rhs.set(field3, m[2] ?? "");
+    if (m[2] === "") pending = field3;
+  }
+  const assigned = /* @__PURE__ */ __name((field3) => {
+    const value2 = rhs.get(field3);
+    return value2 === void 0 ? void 0 : assignedStrings(value2);
+  }, "assigned");
+  const name = assigned("name")?.[0] ?? stub?.[0];
+  const version4 = assigned("version")?.[0] ?? stub?.[1];
   if (!name || !version4) throw new Error(`no ${name ? "version" : "name"} assignment found`);
-  const platform2 = assigned(text, "platform")?.[0] ?? (stub && stub[3] !== "ruby" ? stub[3] : void 0);
+  const platform2 = assigned("platform")?.[0] ?? (stub && stub[2] !== "ruby" ? stub[2] : void 0);
   const spec = {
     name,
     version: version4,
-    licenses: assigned(text, "licenses") ?? assigned(text, "license") ?? [],
-    executables: assigned(text, "executables") ?? []
+    licenses: assigned("licenses") ?? assigned("license") ?? [],
+    executables: assigned("executables") ?? []
   };
   if (platform2 !== void 0 && platform2 !== "ruby") spec.platform = platform2;
+  const links = gemProjectLinks(text);
+  if (links.changelogUrl !== void 0 || links.repositoryUrl !== void 0) spec.links = links;
   return spec;
 }
 __name(parseGemspec, "parseGemspec");
+function stubFields(line) {
+  const m = /^# stub: (\S+) (\S+) (\S+)/.exec(line);
+  return m === null ? void 0 : [m[1], m[2], m[3]];
+}
+__name(stubFields, "stubFields");
 function catalogGems(ctx) {
   const packages = [];
   const problems = [];
   const seen = /* @__PURE__ */ new Map();
-  for (const { location, layer, value: spec } of parseCaptured(
-    ctx,
-    gemGlobs,
+  for (const { location, layer, value: spec } of parseFiles(
+    ctx.files,
     parseGemspec,
     { code: "GEMSPEC_INVALID", what: "gemspec" },
     problems
@@ -51699,7 +52708,13 @@ function catalogGems(ctx) {
     if (known) {
       known.locations = [...known.locations ?? [known.location], location];
       known.files = uniqueFiles([known.files, files]);
-      if (!isDefault && known.metadata?.default === "true") delete known.metadata;
+      if (!isDefault && known.metadata?.default === "true") {
+        delete known.metadata.default;
+        if (spec.links) known.metadata = { ...known.metadata, ...linkMetadata(spec.links) };
+        if (Object.keys(known.metadata).length === 0) delete known.metadata;
+        const changelog2 = known.changelog ?? packageChangelogIn(ctx, at(`gems/${full}`), "gem");
+        if (changelog2) known.changelog = changelog2;
+      }
       continue;
     }
     const pkg = {
@@ -51712,7 +52727,13 @@ function catalogGems(ctx) {
     };
     if (spec.licenses.length > 0) pkg.license = spec.licenses.join(" OR ");
     if (spec.platform !== void 0) pkg.arch = spec.platform;
-    if (isDefault) pkg.metadata = { default: "true" };
+    const metadata2 = {
+      ...isDefault ? { default: "true" } : {},
+      ...spec.links ? linkMetadata(spec.links) : {}
+    };
+    if (Object.keys(metadata2).length > 0) pkg.metadata = metadata2;
+    const changelog = packageChangelogIn(ctx, at(`gems/${full}`), "gem");
+    if (changelog) pkg.changelog = changelog;
     seen.set(key, pkg);
     packages.push(pkg);
   }
@@ -51801,8 +52822,16 @@ function isJarInfo(v) {
 }
 __name(isJarInfo, "isJarInfo");
 function nameFromFileName(file) {
-  const m = /^(.+?)-(\d[^/]*)\.(?:jar|war|ear)$/i.exec(file);
-  return m?.[1] && m[2] ? { name: m[1], version: m[2] } : void 0;
+  if (!/\.(?:jar|war|ear)$/i.test(file)) return void 0;
+  const stem = file.slice(0, -4);
+  let at = Math.max(1, stem.lastIndexOf("/") + 1);
+  for (; ; ) {
+    at = stem.indexOf("-", at);
+    if (at < 0 || at + 1 >= stem.length) return void 0;
+    const c = stem.charCodeAt(at + 1);
+    if (c >= 48 && c <= 57) return { name: stem.slice(0, at), version: stem.slice(at + 1) };
+    at++;
+  }
 }
 __name(nameFromFileName, "nameFromFileName");
 function identify(archivePath, poms, m) {
@@ -51884,15 +52913,19 @@ var mavenCataloger = {
 };
 
 // src/catalog/lang/npm.ts
-var npmGlobs = ["**/node_modules/*/package.json", "**/node_modules/@*/*/package.json"];
+var npmGlobs = ["**/node_modules/[^@]*/package.json", "**/node_modules/@*/*/package.json"];
 function parseNpmManifest(text) {
   const doc = JSON.parse(text);
   if (!isRecord2(doc)) throw new Error("package.json is not a JSON object");
   const { name, version: version4 } = doc;
   if (typeof name !== "string" || name === "" || typeof version4 !== "string" || version4 === "")
     return void 0;
+  const manifest = { name, version: version4 };
   const license = licenseOf(doc);
-  return license === void 0 ? { name, version: version4 } : { name, version: version4, license };
+  if (license !== void 0) manifest.license = license;
+  const links = npmProjectLinks(doc);
+  if (links.repositoryUrl !== void 0) manifest.links = links;
+  return manifest;
 }
 __name(parseNpmManifest, "parseNpmManifest");
 function licenseOf(doc) {
@@ -51935,9 +52968,8 @@ function catalogNpm(ctx) {
   const packages = [];
   const problems = [];
   const binCache = /* @__PURE__ */ new Map();
-  for (const { location, layer, value: manifest } of parseCaptured(
-    ctx,
-    npmGlobs,
+  for (const { location, layer, value: manifest } of parseFiles(
+    ctx.files,
     parseNpmManifest,
     { code: "NPM_PACKAGE_JSON_INVALID", what: "package.json" },
     problems
@@ -51960,6 +52992,9 @@ function catalogNpm(ctx) {
       files: uniqueFiles([ownedFilesUnder(ctx.tree, dir, inNestedModules), bins])
     };
     if (manifest.license !== void 0) pkg.license = manifest.license;
+    if (manifest.links) pkg.metadata = linkMetadata(manifest.links);
+    const changelog = packageChangelogIn(ctx, dir, "npm");
+    if (changelog) pkg.changelog = changelog;
     packages.push(pkg);
   }
   return { packages, problems };
@@ -52007,8 +53042,12 @@ function parsePythonMetadata(text) {
   const name = headers.get("name")?.[0];
   const version4 = headers.get("version")?.[0];
   if (!name || !version4) throw new Error(`missing ${name ? "Version" : "Name"} header`);
+  const meta = { name, version: version4 };
   const license = licenseOf2(headers);
-  return license === void 0 ? { name, version: version4 } : { name, version: version4, license };
+  if (license !== void 0) meta.license = license;
+  const links = pythonProjectLinks(headers);
+  if (links.changelogUrl !== void 0 || links.repositoryUrl !== void 0) meta.links = links;
+  return meta;
 }
 __name(parsePythonMetadata, "parsePythonMetadata");
 function licenseOf2(headers) {
@@ -52065,21 +53104,21 @@ var recordAlgorithms = /* @__PURE__ */ new Map([
 function parseRecord(text, siteDir) {
   const files = [];
   const rejected = [];
-  let n2 = -1;
+  let n = -1;
   for (const line of lines(text)) {
-    n2++;
+    n++;
     if (line.trim() === "") continue;
     let fields;
     try {
       fields = splitCsvLine(line);
     } catch (err3) {
-      rejected.push(`line ${n2 + 1}: ${err3.message}`);
+      rejected.push(`line ${n + 1}: ${err3.message}`);
       continue;
     }
     const [rawPath = "", hash = ""] = fields;
     const path12 = rawPath === "" ? void 0 : joinPath(siteDir, rawPath);
     if (path12 === void 0) {
-      rejected.push(`line ${n2 + 1}: path outside the image`);
+      rejected.push(`line ${n + 1}: path outside the image`);
       continue;
     }
     const file = { path: path12 };
@@ -52117,13 +53156,15 @@ var pythonGlobs = [
   "**/*.egg-info/SOURCES.txt",
   "**/*.egg-info"
 ];
-var metadataGlobs = ["**/*.dist-info/METADATA", "**/*.egg-info/PKG-INFO", "**/*.egg-info"];
+function isMetadata(path12) {
+  return path12.endsWith(".dist-info/METADATA") || path12.endsWith(".egg-info/PKG-INFO") || path12.endsWith(".egg-info");
+}
+__name(isMetadata, "isMetadata");
 function catalogPython(ctx) {
   const packages = [];
   const problems = [];
-  for (const { location, layer, value: meta } of parseCaptured(
-    ctx,
-    metadataGlobs,
+  for (const { location, layer, value: meta } of parseFiles(
+    ctx.files.filter((f) => isMetadata(f.path)),
     parsePythonMetadata,
     { code: "PYTHON_METADATA_INVALID", what: "Python package metadata" },
     problems
@@ -52138,6 +53179,11 @@ function catalogPython(ctx) {
       files
     };
     if (meta.license !== void 0) pkg.license = meta.license;
+    if (meta.links) pkg.metadata = linkMetadata(meta.links);
+    if (!location.endsWith(".egg-info")) {
+      const changelog = packageChangelogIn(ctx, dirname3(location), "python");
+      if (changelog) pkg.changelog = changelog;
+    }
     packages.push(pkg);
   }
   return { packages, problems };
@@ -52146,14 +53192,14 @@ __name(catalogPython, "catalogPython");
 function distInfoFiles(ctx, distInfo, problems) {
   const own = ownedFilesUnder(ctx.tree, distInfo);
   const recordPath = `${distInfo}/RECORD`;
-  const record = ctx.read(recordPath);
+  const record = ctx.file(recordPath);
   if (!record) return own;
-  const { files, rejected } = parseRecord(record.toString("utf8"), dirname3(distInfo));
+  const { files, rejected } = parseRecord(record.content.toString("utf8"), dirname3(distInfo));
   if (rejected.length > 0) {
     problems.push({
       code: "PYTHON_RECORD_INVALID",
       path: recordPath,
-      layer: layerOf2(ctx.tree, recordPath),
+      layer: record.layer,
       message: `${rejected.length} unusable RECORD line(s), first: ${rejected[0] ?? ""}`
     });
   }
@@ -52162,12 +53208,15 @@ function distInfoFiles(ctx, distInfo, problems) {
 __name(distInfoFiles, "distInfoFiles");
 function eggInfoFiles(ctx, eggInfo) {
   const own = ownedFilesUnder(ctx.tree, eggInfo);
-  const installed = ctx.read(`${eggInfo}/installed-files.txt`);
+  const installed = ctx.file(`${eggInfo}/installed-files.txt`);
   if (installed)
-    return uniqueFiles([parsePathList(installed.toString("utf8"), eggInfo).map((path12) => ({ path: path12 })), own]);
-  const sources = ctx.read(`${eggInfo}/SOURCES.txt`);
+    return uniqueFiles([
+      parsePathList(installed.content.toString("utf8"), eggInfo).map((path12) => ({ path: path12 })),
+      own
+    ]);
+  const sources = ctx.file(`${eggInfo}/SOURCES.txt`);
   if (sources) {
-    const existing2 = parsePathList(sources.toString("utf8"), dirname3(eggInfo)).filter((path12) => {
+    const existing2 = parsePathList(sources.content.toString("utf8"), dirname3(eggInfo)).filter((path12) => {
       const type = ctx.tree.entries.get(path12)?.type;
       return type !== void 0 && type !== "dir";
     }).map((path12) => ({ path: path12 }));
@@ -52215,15 +53264,15 @@ function treesUnder(tree, prefix2, dirs, skip) {
   return dirs.map((d) => ownedFilesUnder(tree, under(prefix2, d), skip));
 }
 __name(treesUnder, "treesUnder");
-function runtimePackage(tree, name, version4, home, versionFile, files, metadata2 = {}) {
+function runtimePackage(name, version4, home, versionFile, files, metadata2 = {}) {
   return {
     ecosystem: "runtime",
     name,
     version: version4,
     location: home,
-    layer: layerOf2(tree, versionFile),
-    files: uniqueFiles([...files, [{ path: versionFile }]]),
-    metadata: { ...metadata2, versionFile }
+    layer: versionFile.layer,
+    files: uniqueFiles([...files, [{ path: versionFile.path }]]),
+    metadata: { ...metadata2, versionFile: versionFile.path }
   };
 }
 __name(runtimePackage, "runtimePackage");
@@ -52243,9 +53292,8 @@ __name(parseGoVersionFile, "parseGoVersionFile");
 function catalogGoRuntime(ctx) {
   const problems = [];
   const packages = [];
-  for (const { location, value: version4 } of parseCaptured(
-    ctx,
-    goRuntimeGlobs,
+  for (const { location, layer, value: version4 } of parseFiles(
+    ctx.files,
     parseGoVersionFile,
     { code: "RUNTIME_RECORD_INVALID", what: "Go VERSION file" },
     problems
@@ -52254,7 +53302,9 @@ function catalogGoRuntime(ctx) {
     if (version4 === void 0) continue;
     const entries = ctx.tree.entries;
     if (!entries.has(under(root, "bin/go")) && !entries.has(under(root, "src/runtime"))) continue;
-    packages.push(runtimePackage(ctx.tree, "go", version4, root, location, treesUnder(ctx.tree, root, [""])));
+    packages.push(
+      runtimePackage("go", version4, root, { path: location, layer }, treesUnder(ctx.tree, root, [""]))
+    );
   }
   return { packages, problems };
 }
@@ -52288,9 +53338,8 @@ var METADATA = [
 function catalogJava(ctx) {
   const problems = [];
   const packages = [];
-  for (const { location, value: value2 } of parseCaptured(
-    ctx,
-    javaGlobs,
+  for (const { location, layer, value: value2 } of parseFiles(
+    ctx.files,
     parseJavaRelease,
     { code: "RUNTIME_RECORD_INVALID", what: "Java release file" },
     problems
@@ -52306,11 +53355,10 @@ function catalogJava(ctx) {
     }
     packages.push(
       runtimePackage(
-        ctx.tree,
         "java",
         value2.version,
         home,
-        location,
+        { path: location, layer },
         treesUnder(ctx.tree, home, [""]),
         metadata2
       )
@@ -52335,14 +53383,14 @@ var MAX_CRATES = 1e4;
 var PROBE_BYTES = 64;
 var HEADERS = [1, 94, 156, 218].map((flg) => Buffer.from([120, flg]));
 var JSON_START = /^\{"(packages|format)":/;
-function bitAt(buf, n2) {
-  const pos = 16 + n2;
+function bitAt(buf, n) {
+  const pos = 16 + n;
   return (buf[pos >> 3] ?? 0) >> (pos & 7) & 1;
 }
 __name(bitAt, "bitAt");
-function bitsAt(buf, from, count2) {
+function bitsAt(buf, from, count3) {
   let v = 0;
-  for (let i2 = 0; i2 < count2; i2++) v |= bitAt(buf, from + i2) << i2;
+  for (let i2 = 0; i2 < count3; i2++) v |= bitAt(buf, from + i2) << i2;
   return v;
 }
 __name(bitsAt, "bitsAt");
@@ -52472,6 +53520,14 @@ var CargoAuditSearch = class {
   }
 };
 
+// src/util/trim-nul.ts
+function trimTrailingNuls(text) {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+__name(trimTrailingNuls, "trimTrailingNuls");
+
 // src/catalog/probes/elf-notes.ts
 var PT_NOTE = 4;
 var NOTE_FDO_PACKAGING_METADATA = 3405650558;
@@ -52510,9 +53566,9 @@ function parseElfHead(head) {
   return { little, notes };
 }
 __name(parseElfHead, "parseElfHead");
-function eachNote(seg, little, visit) {
+function eachNote(seg, little, visit2) {
   const u32 = /* @__PURE__ */ __name((at) => little ? seg.readUInt32LE(at) : seg.readUInt32BE(at), "u32");
-  const align4 = /* @__PURE__ */ __name((n2) => n2 + 3 & ~3, "align4");
+  const align4 = /* @__PURE__ */ __name((n) => n + 3 & ~3, "align4");
   for (let at = 0; at + 12 <= seg.length; ) {
     const namesz = u32(at);
     const descsz = u32(at + 4);
@@ -52521,8 +53577,8 @@ function eachNote(seg, little, visit) {
     const descAt = nameAt + align4(namesz);
     const next = descAt + align4(descsz);
     if (descAt + descsz > seg.length || namesz > seg.length) return;
-    const owner = seg.toString("latin1", nameAt, nameAt + namesz).replace(/\0+$/, "");
-    visit(owner, type, seg.subarray(descAt, descAt + descsz));
+    const owner = trimTrailingNuls(seg.toString("latin1", nameAt, nameAt + namesz));
+    visit2(owner, type, seg.subarray(descAt, descAt + descsz));
     at = next;
   }
 }
@@ -52536,7 +53592,7 @@ function readPackageNotes(seg, little, problems) {
   const out = [];
   eachNote(seg, little, (owner, type, desc) => {
     if (owner !== "FDO" || type !== NOTE_FDO_PACKAGING_METADATA) return;
-    const text = desc.toString("utf8").replace(/\0+$/, "");
+    const text = trimTrailingNuls(desc.toString("utf8"));
     let obj;
     try {
       obj = JSON.parse(text);
@@ -52657,6 +53713,12 @@ var MAX_SIZE2 = 512 * 1024 * 1024;
 var HEAD_BYTES2 = 64 * 1024;
 var BUSYBOX = /^BusyBox v(\d+\.\d+(?:\.\d+)?[\x21-\x27\x2a-\x7e]*) \(/;
 var NODE = /^\/node-v(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)-headers\.tar\.gz/;
+var PYTHON_FILE = /(?:^|\/)(?:bin\/python(\d+\.\d+)|lib(?:64)?\/libpython(\d+\.\d+)[a-z]*\.so(?:\.[0-9.]+)?)$/;
+function pythonSearch(xy) {
+  const version4 = new RegExp(`^(${xy.replace(".", "\\.")}\\.\\d{1,3}(?:(?:a|b|rc)\\d{1,2})?\\+?)\\x00`);
+  return new MarkerSearch(Buffer.from(`${xy}.`), 16, (t) => version4.exec(t)?.[1]);
+}
+__name(pythonSearch, "pythonSearch");
 var BinaryIdentityRun = class {
   static {
     __name(this, "BinaryIdentityRun");
@@ -52669,6 +53731,12 @@ var BinaryIdentityRun = class {
   busybox = new MarkerSearch(Buffer.from("BusyBox v"), 96, (t) => BUSYBOX.exec(t)?.[1]);
   node = new MarkerSearch(Buffer.from("/node-v"), 96, (t) => NODE.exec(t)?.[1]);
   cargo = new CargoAuditSearch();
+  python;
+  constructor(path12) {
+    const m = PYTHON_FILE.exec(path12);
+    const xy = m?.[1] ?? m?.[2];
+    if (xy !== void 0) this.python = pythonSearch(xy);
+  }
   write(chunk) {
     if (this.mode === "skip" || chunk.length === 0) return;
     if (this.mode === "head") {
@@ -52695,6 +53763,7 @@ var BinaryIdentityRun = class {
     this.offset += chunk.length;
     this.busybox.write(chunk);
     this.node.write(chunk);
+    this.python?.write(chunk);
     this.cargo.write(chunk);
   }
   end() {
@@ -52709,11 +53778,13 @@ var BinaryIdentityRun = class {
     if (this.mode !== "body") return void 0;
     this.busybox.end();
     this.node.end();
+    this.python?.end();
     this.cargo.end();
     const out = {};
     const problems = [];
     if (this.busybox.result !== void 0) out.busybox = this.busybox.result;
     if (this.node.result !== void 0) out.node = this.node.result;
+    if (this.python?.result !== void 0) out.python = this.python.result;
     const notes = this.notes?.notes(problems) ?? [];
     if (notes.length > 0) out.packageNotes = notes;
     const cargo = this.cargo.result;
@@ -52725,10 +53796,10 @@ var BinaryIdentityRun = class {
 };
 var binaryIdentityProbe = {
   id: BINARY_IDENTITY_PROBE_ID,
-  version: 1,
+  version: 2,
   // Executables, and shared libraries (which carry package notes and are often not executable).
   matches: /* @__PURE__ */ __name((path12, size2, mode) => size2 >= MIN_SIZE2 && size2 <= MAX_SIZE2 && ((mode & 73) !== 0 || /\.so(\.[0-9.]+)?$/.test(path12)), "matches"),
-  start: /* @__PURE__ */ __name(() => new BinaryIdentityRun(), "start")
+  start: /* @__PURE__ */ __name((path12) => new BinaryIdentityRun(path12), "start")
 };
 
 // src/catalog/runtime/node.ts
@@ -52743,7 +53814,7 @@ var OWNED = [
 ];
 function parseNodeVersionHeader(text) {
   const [major, minor, patch] = ["MAJOR", "MINOR", "PATCH"].map((k) => cDefine(text, `NODE_${k}_VERSION`));
-  if (!major || !minor || !patch || ![major, minor, patch].every((n2) => /^\d+$/.test(n2)))
+  if (!major || !minor || !patch || ![major, minor, patch].every((n) => /^\d+$/.test(n)))
     throw new Error("no NODE_MAJOR/MINOR/PATCH_VERSION defines");
   const release = cDefine(text, "NODE_VERSION_IS_RELEASE");
   return `${major}.${minor}.${patch}${release === "0" ? "-pre" : ""}`;
@@ -52752,9 +53823,8 @@ __name(parseNodeVersionHeader, "parseNodeVersionHeader");
 function catalogNode(ctx) {
   const problems = [];
   const byPrefix = /* @__PURE__ */ new Map();
-  for (const { location, value: version4 } of parseCaptured(
-    ctx,
-    nodeGlobs,
+  for (const { location, layer, value: version4 } of parseFiles(
+    ctx.files,
     parseNodeVersionHeader,
     { code: "RUNTIME_RECORD_INVALID", what: "node_version.h" },
     problems
@@ -52764,7 +53834,7 @@ function catalogNode(ctx) {
       ...treesUnder(ctx.tree, prefix2, ["include/node", "share/doc/node"]),
       existing(ctx.tree, prefix2, OWNED)
     ];
-    byPrefix.set(prefix2, runtimePackage(ctx.tree, "node", version4, prefix2, location, files));
+    byPrefix.set(prefix2, runtimePackage("node", version4, prefix2, { path: location, layer }, files));
   }
   for (const entry of ctx.tree.entries.values()) {
     const id = entry.probes?.[BINARY_IDENTITY_PROBE_ID];
@@ -52783,7 +53853,7 @@ function catalogNode(ctx) {
       continue;
     }
     const files = [existing(ctx.tree, prefix2, OWNED)];
-    byPrefix.set(prefix2, runtimePackage(ctx.tree, "node", id.node, prefix2, entry.path, files));
+    byPrefix.set(prefix2, runtimePackage("node", id.node, prefix2, entry, files));
   }
   return { packages: [...byPrefix.values()], problems };
 }
@@ -52804,12 +53874,43 @@ function parsePatchlevel(text) {
   return version4;
 }
 __name(parsePatchlevel, "parsePatchlevel");
+function pythonFiles(tree, prefix2, xy, include2) {
+  const versioned = [
+    ...["python", "pydoc", "idle"].map((t) => `bin/${t}${xy}`),
+    `bin/2to3-${xy}`,
+    `bin/python${xy}-config`,
+    `lib/pkgconfig/python-${xy}.pc`,
+    `lib/pkgconfig/python-${xy}-embed.pc`,
+    `share/man/man1/python${xy}.1`
+  ];
+  const major = xy.split(".")[0] ?? "3";
+  const links = [
+    ...["python", "pydoc", "idle"].map((t) => `bin/${t}${major}`),
+    "bin/python",
+    `bin/python${major}-config`,
+    "bin/2to3",
+    `lib/pkgconfig/python${major}.pc`,
+    `lib/pkgconfig/python${major}-embed.pc`,
+    `share/man/man1/python${major}.1`
+  ];
+  const libDir = under(prefix2, "lib");
+  const libs = pathsUnder(tree, libDir).filter(
+    (p) => dirname3(p) === libDir && basename3(p).startsWith(`libpython${xy}`) && tree.entries.get(p)?.type !== "dir"
+  );
+  return [
+    ...include2 !== void 0 ? treesUnder(tree, prefix2, [`include/${include2}`]) : [],
+    ...treesUnder(tree, prefix2, [`lib/python${xy}`], (rel) => /^(site|dist)-packages\//.test(rel)),
+    existing(tree, prefix2, [...versioned, ...links]),
+    libs.map((path12) => ({ path: path12 }))
+  ];
+}
+__name(pythonFiles, "pythonFiles");
+var PYTHON_BINARY = /^(?:(.*)\/)?(?:bin\/python(\d+\.\d+)|lib(?:64)?\/libpython(\d+\.\d+)[a-z]*\.so(?:\.[0-9.]+)?)$/;
 function catalogPython2(ctx) {
   const problems = [];
-  const packages = [];
-  for (const { location, value: version4 } of parseCaptured(
-    ctx,
-    pythonGlobs2,
+  const byPrefix = /* @__PURE__ */ new Map();
+  for (const { location, layer, value: version4 } of parseFiles(
+    ctx.files,
     parsePatchlevel,
     { code: "RUNTIME_RECORD_INVALID", what: "patchlevel.h" },
     problems
@@ -52817,37 +53918,35 @@ function catalogPython2(ctx) {
     const include2 = dirname3(location);
     const prefix2 = dirname3(dirname3(include2));
     const xy = /^(\d+\.\d+)/.exec(version4)?.[1] ?? "";
-    const versioned = [
-      ...["python", "pydoc", "idle"].map((t) => `bin/${t}${xy}`),
-      `bin/2to3-${xy}`,
-      `bin/python${xy}-config`,
-      `lib/pkgconfig/python-${xy}.pc`,
-      `lib/pkgconfig/python-${xy}-embed.pc`,
-      `share/man/man1/python${xy}.1`
-    ];
-    const major = xy.split(".")[0] ?? "3";
-    const links = [
-      ...["python", "pydoc", "idle"].map((t) => `bin/${t}${major}`),
-      "bin/python",
-      `bin/python${major}-config`,
-      "bin/2to3",
-      `lib/pkgconfig/python${major}.pc`,
-      `lib/pkgconfig/python${major}-embed.pc`,
-      `share/man/man1/python${major}.1`
-    ];
-    const libDir = under(prefix2, "lib");
-    const libs = pathsUnder(ctx.tree, libDir).filter(
-      (p) => dirname3(p) === libDir && basename3(p).startsWith(`libpython${xy}`) && ctx.tree.entries.get(p)?.type !== "dir"
-    );
-    const files = [
-      ...treesUnder(ctx.tree, prefix2, [`include/${basename3(include2)}`]),
-      ...treesUnder(ctx.tree, prefix2, [`lib/python${xy}`], (rel) => /^(site|dist)-packages\//.test(rel)),
-      existing(ctx.tree, prefix2, [...versioned, ...links]),
-      libs.map((path12) => ({ path: path12 }))
-    ];
-    packages.push(runtimePackage(ctx.tree, "python", version4, prefix2, location, files));
+    const files = pythonFiles(ctx.tree, prefix2, xy, basename3(include2));
+    byPrefix.set(prefix2, runtimePackage("python", version4, prefix2, { path: location, layer }, files));
   }
-  return { packages, problems };
+  const binaries = [...ctx.tree.entries.values()].filter((e) => e.type === "file" && PYTHON_BINARY.test(e.path)).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  for (const entry of binaries) {
+    const said = entry.probes?.[BINARY_IDENTITY_PROBE_ID]?.python;
+    if (typeof said !== "string") continue;
+    const m = PYTHON_BINARY.exec(entry.path);
+    const prefix2 = m[1] ?? "";
+    const xy = m[2] ?? m[3] ?? "";
+    if (!said.startsWith(`${xy}.`)) continue;
+    const known = byPrefix.get(prefix2);
+    if (known) {
+      if (known.metadata?.binaryVersion !== void 0) continue;
+      known.metadata = { ...known.metadata, binaryVersion: said };
+      if (said !== known.version)
+        problems.push({
+          code: "RUNTIME_VERSION_MISMATCH",
+          path: entry.path,
+          layer: entry.layer,
+          message: `${entry.path} says ${said}, ${known.metadata.versionFile ?? prefix2} says ${known.version}`
+        });
+      continue;
+    }
+    if (ctx.tree.entries.get(under(prefix2, `lib/python${xy}/os.py`))?.type !== "file") continue;
+    const files = pythonFiles(ctx.tree, prefix2, xy, void 0);
+    byPrefix.set(prefix2, runtimePackage("python", said, prefix2, entry, files));
+  }
+  return { packages: [...byPrefix.values()], problems };
 }
 __name(catalogPython2, "catalogPython");
 var pythonRuntimeCataloger = {
@@ -52861,7 +53960,7 @@ var pythonRuntimeCataloger = {
 // src/catalog/runtime/ruby.ts
 var rubyGlobs = ["**/rbconfig.rb"];
 function config(text, key) {
-  return new RegExp(`^\\s*CONFIG\\["${key}"\\]\\s*=\\s*"([^"\\n]*)"`, "m").exec(text)?.[1];
+  return new RegExp(`^[ \\t]*CONFIG\\["${key}"\\]\\s*=\\s*"([^"\\n]*)"`, "m").exec(text)?.[1];
 }
 __name(config, "config");
 function parseRbConfig(text) {
@@ -52879,9 +53978,8 @@ var LAYOUT = /^(?:(.*)\/)?lib\/ruby\/([^/]+)\/([^/]+)\/rbconfig\.rb$/;
 function catalogRuby(ctx) {
   const problems = [];
   const packages = [];
-  for (const { location, value: value2 } of parseCaptured(
-    ctx,
-    rubyGlobs,
+  for (const { location, layer, value: value2 } of parseFiles(
+    ctx.files,
     parseRbConfig,
     { code: "RUNTIME_RECORD_INVALID", what: "rbconfig.rb" },
     problems
@@ -52904,7 +54002,7 @@ function catalogRuby(ctx) {
     ];
     const metadata2 = { apiVersion: api };
     if (value2.platform) metadata2.platform = value2.platform;
-    packages.push(runtimePackage(ctx.tree, "ruby", value2.version, prefix2, location, files, metadata2));
+    packages.push(runtimePackage("ruby", value2.version, prefix2, { path: location, layer }, files, metadata2));
   }
   return { packages, problems };
 }
@@ -52926,10 +54024,68 @@ var runtimeCatalogers = [
   rubyRuntimeCataloger
 ];
 
+// src/util/glob.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+function globMatcher(globs2, options = {}) {
+  const list3 = typeof globs2 === "string" ? [globs2] : [...globs2];
+  const regexes = list3.map((g) => import_picomatch.default.makeRe(g, options));
+  const literals = new Set(list3);
+  if (regexes.length === 1) {
+    const only = regexes[0];
+    return (path12) => path12 !== "" && (only.test(path12) || literals.has(path12));
+  }
+  return (path12) => {
+    if (path12 === "") return false;
+    for (const re of regexes) if (re.test(path12)) return true;
+    return literals.has(path12);
+  };
+}
+__name(globMatcher, "globMatcher");
+
+// src/catalog/package-id.ts
+function packageIdKey(id) {
+  return `${id.ecosystem}\0${id.name}`;
+}
+__name(packageIdKey, "packageIdKey");
+function comparePackageIds(a, b) {
+  if (a.ecosystem !== b.ecosystem) return a.ecosystem < b.ecosystem ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+__name(comparePackageIds, "comparePackageIds");
+function uniquePackageIds(ids) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const id of ids) {
+    const key = packageIdKey(id);
+    if (!byKey.has(key)) byKey.set(key, { ecosystem: id.ecosystem, name: id.name });
+  }
+  return [...byKey.values()].sort(comparePackageIds);
+}
+__name(uniquePackageIds, "uniquePackageIds");
+
 // src/catalog/probes/file-digests.ts
 import { createHash as createHash2 } from "node:crypto";
 var FILE_DIGESTS_PROBE_ID2 = "file-digests";
 var DEFAULT_FILE_DIGESTS_MAX_BYTES = 1024 * 1024;
+var PACKAGE_TOPS = /* @__PURE__ */ new Set([
+  "bin",
+  "boot",
+  "etc",
+  "lib",
+  "lib32",
+  "lib64",
+  "libx32",
+  "opt",
+  "sbin",
+  "usr",
+  "var"
+]);
+function isPackageLocation(path12) {
+  const cut = path12.indexOf("/");
+  if (cut < 0) return false;
+  if (!PACKAGE_TOPS.has(path12.slice(0, cut))) return false;
+  return !path12.startsWith("usr/local/");
+}
+__name(isPackageLocation, "isPackageLocation");
 var EMPTY_FILE_DIGESTS = {
   md5: "d41d8cd98f00b204e9800998ecf8427e",
   sha1: "da39a3ee5e6b4b0d3255bfef95601890afd80709"
@@ -52950,48 +54106,103 @@ var FileDigestsRun = class {
 };
 function createFileDigestsProbe(options = {}) {
   const max2 = options.maxFileBytes ?? DEFAULT_FILE_DIGESTS_MAX_BYTES;
+  const only = options.onlyPaths;
+  const wanted = only ? (path12) => only.has(path12) : isPackageLocation;
   return {
     id: FILE_DIGESTS_PROBE_ID2,
-    // The cap is part of what the results mean, so it is part of the cache key.
-    version: 1 * 1e9 + max2,
-    matches: /* @__PURE__ */ __name((_path, size2) => size2 > 0 && size2 <= max2, "matches"),
+    // The cap and the choice of paths are part of what the results mean, so they are part of the
+    // cache key (version 2: package locations only).
+    version: 2 * 1e9 + max2,
+    matches: /* @__PURE__ */ __name((path12, size2) => size2 > 0 && size2 <= max2 && wanted(path12), "matches"),
     start: /* @__PURE__ */ __name(() => new FileDigestsRun(), "start")
   };
 }
 __name(createFileDigestsProbe, "createFileDigestsProbe");
 var fileDigestsProbe = createFileDigestsProbe();
 
-// src/catalog/ownership.ts
+// src/catalog/resolve-path.ts
 var MAX_SYMLINK_HOPS = 40;
+var indexes = /* @__PURE__ */ new WeakMap();
+function symlinkIndex(tree) {
+  const entries = tree.entries;
+  const known = indexes.get(entries);
+  if (known !== void 0 && known.size === entries.size) return known;
+  const root = { children: void 0, link: void 0 };
+  const add2 = /* @__PURE__ */ __name((path12, link) => {
+    let node = root;
+    for (const seg of path12.split("/")) {
+      if (seg === "") continue;
+      node.children ??= /* @__PURE__ */ new Map();
+      let next = node.children.get(seg);
+      if (next === void 0) {
+        next = { children: void 0, link: void 0 };
+        node.children.set(seg, next);
+      }
+      node = next;
+    }
+    node.link = link;
+  }, "add");
+  if (entries instanceof CompactTree) {
+    for (const [path12, id] of entries.ids) {
+      if (entries.layer(id) < 0 || entries.type(id) !== "symlink") continue;
+      const link = entries.link(id);
+      if (link !== void 0) add2(path12, link);
+    }
+  } else {
+    for (const [path12, entry] of entries) {
+      if (entry.type === "symlink" && entry.link !== void 0) add2(path12, entry.link);
+    }
+  }
+  const index = { root, size: entries.size };
+  indexes.set(entries, index);
+  return index;
+}
+__name(symlinkIndex, "symlinkIndex");
+var meaningful = /* @__PURE__ */ __name((seg) => seg !== "" && seg !== ".", "meaningful");
 function resolvePath(tree, path12, options = {}) {
   const maxHops = options.maxHops ?? MAX_SYMLINK_HOPS;
+  const { root } = symlinkIndex(tree);
   const todo = path12.split("/").reverse();
+  let remaining = 0;
+  for (const seg of todo) if (meaningful(seg)) remaining++;
   const done = [];
+  const nodes = [root];
   let hops = 0;
   while (todo.length > 0) {
     const seg = todo.pop();
-    if (seg === "" || seg === ".") continue;
+    if (!meaningful(seg)) continue;
+    remaining--;
     if (seg === "..") {
-      done.pop();
+      if (done.length > 0) {
+        done.pop();
+        nodes.pop();
+      }
       continue;
     }
+    const node = nodes[nodes.length - 1]?.children?.get(seg);
     done.push(seg);
-    if (!options.followFinal && !todo.some((s) => s !== "" && s !== ".")) break;
-    const entry = tree.entries.get(done.join("/"));
-    if (entry?.type !== "symlink" || entry.link === void 0) continue;
+    nodes.push(node);
+    if (!options.followFinal && remaining === 0) break;
+    if (node?.link === void 0) continue;
     if (++hops > maxHops) return void 0;
     done.pop();
-    if (entry.link.startsWith("/")) done.length = 0;
-    const target = entry.link.split("/");
-    for (let i2 = target.length - 1; i2 >= 0; i2--) todo.push(target[i2]);
+    nodes.pop();
+    if (node.link.startsWith("/")) {
+      done.length = 0;
+      nodes.length = 1;
+    }
+    const target = node.link.split("/");
+    for (let i2 = target.length - 1; i2 >= 0; i2--) {
+      const t = target[i2];
+      todo.push(t);
+      if (meaningful(t)) remaining++;
+    }
   }
   return done.join("/");
 }
 __name(resolvePath, "resolvePath");
-function packageKey(pkg) {
-  return `${pkg.ecosystem}:${pkg.name}`;
-}
-__name(packageKey, "packageKey");
+
+// src/catalog/ownership.ts
 function resolveOwnership(tree, packages, stateGlobs) {
   const problems = [];
   const realDirs = /* @__PURE__ */ new Map();
@@ -53022,19 +54233,26 @@ function resolveOwnership(tree, packages, stateGlobs) {
     return real === "" ? name : `${real}/${name}`;
   }, "realPath");
   const claims = /* @__PURE__ */ new Map();
+  const ids = /* @__PURE__ */ new Map();
   for (const pkg of packages) {
-    const key = packageKey(pkg);
+    const key = packageIdKey(pkg);
+    let owner = ids.get(key);
+    if (owner === void 0) {
+      owner = { ecosystem: pkg.ecosystem, name: pkg.name };
+      ids.set(key, owner);
+    }
     for (const file of pkg.files) {
       const real = realPath(file.path, pkg.layer);
       if (real === void 0) continue;
       const list3 = claims.get(real);
-      if (list3) list3.push({ key, file });
-      else claims.set(real, [{ key, file }]);
+      if (list3) list3.push({ owner, file });
+      else claims.set(real, [{ owner, file }]);
     }
   }
   const isState = stateGlobs.length > 0 ? globMatcher([...stateGlobs], { dot: true }) : () => false;
   const ownerLists = /* @__PURE__ */ new Map();
   const files = [];
+  const unverified = [];
   for (const path12 of [...tree.entries.keys()].sort()) {
     const entry = tree.entries.get(path12);
     if (entry.type === "dir") {
@@ -53047,21 +54265,50 @@ function resolveOwnership(tree, packages, stateGlobs) {
       files.push(inventoryFile(entry, isState(path12) || real !== path12 && isState(real) ? "state" : "none"));
       continue;
     }
-    const keys = [...new Set(here.map((c) => c.key))].sort();
-    const joined = keys.join("\n");
+    const distinct = [...new Set(here.map((c) => c.owner))].sort(comparePackageIds);
+    const joined = distinct.map(packageIdKey).join("\n");
     let owners = ownerLists.get(joined);
     if (owners === void 0) {
-      owners = keys;
+      owners = distinct;
       ownerLists.set(joined, owners);
     }
     const file = inventoryFile(entry, "package", owners);
     if (here.some((c) => c.file.config)) file.config = true;
-    if (isModified(tree, entry, here)) file.modifiedAfterInstall = true;
     files.push(file);
+    const stored = entry.type === "hardlink" ? entry.link : path12;
+    if (stored !== void 0 && needsSecondPass(tree, entry, stored, here)) {
+      unverified.push({
+        layer: entry.layer,
+        path: stored,
+        settle: /* @__PURE__ */ __name((digests) => {
+          if (isModified(entry, here, (algorithm) => knownDigest(entry, algorithm, digests)))
+            file.modifiedAfterInstall = true;
+        }, "settle")
+      });
+    } else if (isModified(entry, here, (algorithm) => actualDigest(tree, entry, algorithm))) {
+      file.modifiedAfterInstall = true;
+    }
   }
-  return { files, problems };
+  return { files, problems, unverified };
 }
 __name(resolveOwnership, "resolveOwnership");
+function needsSecondPass(tree, entry, stored, claims) {
+  if (entry.type !== "file" && entry.type !== "hardlink") return false;
+  if (entry.size === 0 || entry.size > DEFAULT_FILE_DIGESTS_MAX_BYTES || isPackageLocation(stored))
+    return false;
+  if (!claims.some(
+    ({ file }) => !file.ghost && (file.digest?.algorithm === "md5" || file.digest?.algorithm === "sha1")
+  ))
+    return false;
+  return actualDigest(tree, entry, "md5") === void 0;
+}
+__name(needsSecondPass, "needsSecondPass");
+function knownDigest(entry, algorithm, digests) {
+  if (algorithm === "sha256") return entry.sha256;
+  if (algorithm !== "md5" && algorithm !== "sha1") return void 0;
+  return digests?.[algorithm];
+}
+__name(knownDigest, "knownDigest");
 function inventoryFile(entry, ownership, owners) {
   const file = {
     path: entry.path,
@@ -53090,12 +54337,12 @@ function inventoryFile(entry, ownership, owners) {
   return file;
 }
 __name(inventoryFile, "inventoryFile");
-function isModified(tree, entry, claims) {
+function isModified(entry, claims, digestOf2) {
   if (entry.type !== "file" && entry.type !== "hardlink") return false;
   let compared = false;
   for (const { file } of claims) {
     if (!file.digest || file.ghost) continue;
-    const actual = actualDigest(tree, entry, file.digest.algorithm);
+    const actual = digestOf2(file.digest.algorithm);
     if (actual === void 0) continue;
     if (actual === file.digest.value.toLowerCase()) return false;
     compared = true;
@@ -53451,11 +54698,11 @@ var SecretsRun = class {
       return;
     }
     this.head ??= Buffer.allocUnsafe(Math.max(this.sniff, 1));
-    const n2 = chunk.copy(this.head, this.headLength);
-    this.headLength += n2;
+    const n = chunk.copy(this.head, this.headLength);
+    this.headLength += n;
     if (this.headLength < this.sniff) return;
     this.decide();
-    if (n2 < chunk.length && !this.skip) this.scan(chunk.subarray(n2));
+    if (n < chunk.length && !this.skip) this.scan(chunk.subarray(n));
   }
   end() {
     if (!this.decided) this.decide();
@@ -53497,6 +54744,7 @@ function defaultProbes(options = {}) {
   return [
     fileDigestsProbe,
     debianChangelogProbe,
+    textChangelogProbe,
     ...langProbes,
     binaryIdentityProbe,
     createSecretsProbe({ maxFileBytes: options.secretsMaxFileBytes ?? DEFAULT_SECRETS_MAX_FILE_BYTES })
@@ -53517,7 +54765,40 @@ __name(defaultCaptureSpec, "defaultCaptureSpec");
 
 // src/policy/values.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-var import_semver = __toESM(require_semver2(), 1);
+
+// src/util/glob-limits.ts
+var MAX_GLOB_WILDCARDS = 2;
+var MAX_GLOB_LENGTH = 1024;
+function globLimitProblem(glob) {
+  if (glob.length > MAX_GLOB_LENGTH) {
+    return `a glob of at most ${MAX_GLOB_LENGTH} characters (this one has ${glob.length})`;
+  }
+  for (const segment2 of glob.split("/")) {
+    if (segment2 === "**") continue;
+    let wildcards = 0;
+    for (let i2 = 0; i2 < segment2.length; i2++) {
+      const c = segment2[i2];
+      if (c === "\\") {
+        i2++;
+      } else if (c === "*") {
+        wildcards++;
+        while (segment2[i2 + 1] === "*") i2++;
+        if (segment2[i2 + 1] === "(") i2++;
+      } else if (c === "+" && segment2[i2 + 1] === "(") {
+        wildcards++;
+        i2++;
+      }
+    }
+    if (wildcards > MAX_GLOB_WILDCARDS) {
+      return `a glob with at most ${MAX_GLOB_WILDCARDS} wildcards (* or +(...)) per path segment (${wildcards} in one segment here; more make matching a long name take minutes)`;
+    }
+  }
+  return void 0;
+}
+__name(globLimitProblem, "globLimitProblem");
+
+// src/policy/values.ts
+var import_semver4 = __toESM(require_semver2(), 1);
 function parseDate(text) {
   const expected = "a date YYYY-MM-DD like 2026-12-31";
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
@@ -53533,6 +54814,8 @@ function expiryInstant(date) {
 __name(expiryInstant, "expiryInstant");
 function parseGlob(text) {
   if (text.trim() === "") return { ok: false, expected: "a non-empty glob" };
+  const limit = globLimitProblem(text);
+  if (limit !== void 0) return { ok: false, expected: limit };
   try {
     import_picomatch2.default.makeRe(text, { strictBrackets: true, dot: true });
     return { ok: true, value: text };
@@ -53546,7 +54829,7 @@ __name(parseGlob, "parseGlob");
 var CLAUSE = /^(<=|>=|!=|==|=|<|>)?\s*([A-Za-z0-9][^\s<>=!,]*)$/;
 function parseVersionConstraint(text) {
   const constraint = { text };
-  const range3 = import_semver.default.validRange(text);
+  const range3 = import_semver4.default.validRange(text);
   if (range3 !== null) constraint.semverRange = text;
   const clauses = [];
   for (const part of text.split(",")) {
@@ -53562,49 +54845,23 @@ function parseVersionConstraint(text) {
   return constraint.semverRange === void 0 && constraint.clauses === void 0 ? void 0 : constraint;
 }
 __name(parseVersionConstraint, "parseVersionConstraint");
-function clauseHolds(op, order) {
+function clauseHolds(op, order2) {
   switch (op) {
     case "<":
-      return order < 0;
+      return order2 < 0;
     case "<=":
-      return order <= 0;
+      return order2 <= 0;
     case ">":
-      return order > 0;
+      return order2 > 0;
     case ">=":
-      return order >= 0;
+      return order2 >= 0;
     case "=":
-      return order === 0;
+      return order2 === 0;
     case "!=":
-      return order !== 0;
+      return order2 !== 0;
   }
 }
 __name(clauseHolds, "clauseHolds");
-function closestName(word, candidates) {
-  let best;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = candidate.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : void 0;
-}
-__name(closestName, "closestName");
-function editDistance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i2 = 1; i2 <= a.length; i2++) {
-    const row = [i2];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i2 - 1] === b[j - 1] ? 0 : 1;
-      row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost));
-    }
-    previous = row;
-  }
-  return previous[b.length];
-}
-__name(editDistance, "editDistance");
 
 // src/policy/allowlist.ts
 function applyAllowances(violations, rule, allow, now) {
@@ -53787,8 +55044,8 @@ function classifyOsChange(before, after) {
   if (a !== void 0) ends.after = a;
   if (before === void 0 || after === void 0 || before.id !== after.id)
     return { class: "distribution", direction: "same", ...ends };
-  const order = compareOsVersions(after.versionId ?? "", before.versionId ?? "");
-  const direction = order > 0 ? "up" : order < 0 ? "down" : "same";
+  const order2 = compareOsVersions(after.versionId ?? "", before.versionId ?? "");
+  const direction = order2 > 0 ? "up" : order2 < 0 ? "down" : "same";
   const major = releaseOf(before).join(".") !== releaseOf(after).join(".");
   return { class: major ? "major" : "point", direction, ...ends };
 }
@@ -53803,665 +55060,6 @@ __name(isRootUser, "isRootUser");
 
 // src/policy/match-packages.ts
 var import_semver5 = __toESM(require_semver2(), 1);
-
-// src/catalog/versions/scheme.ts
-function sign(n2) {
-  return n2 < 0 ? -1 : n2 > 0 ? 1 : 0;
-}
-__name(sign, "sign");
-function compareDigits(a, b) {
-  const x2 = a.replace(/^0+/, "");
-  const y = b.replace(/^0+/, "");
-  if (x2.length !== y.length) return x2.length < y.length ? -1 : 1;
-  return x2 < y ? -1 : x2 > y ? 1 : 0;
-}
-__name(compareDigits, "compareDigits");
-function compareStrings(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-__name(compareStrings, "compareStrings");
-function leadingNumbers(version4) {
-  const m = /^\d+(?:\.\d+)*/.exec(version4);
-  return m ? m[0].split(".") : void 0;
-}
-__name(leadingNumbers, "leadingNumbers");
-function classifyBump(a, b) {
-  const na = leadingNumbers(a);
-  const nb = leadingNumbers(b);
-  if (!na || !nb) return "other";
-  for (const [i2, kind] of [
-    [0, "major"],
-    [1, "minor"]
-  ]) {
-    if (compareDigits(na[i2] ?? "0", nb[i2] ?? "0") !== 0) return kind;
-  }
-  return "patch";
-}
-__name(classifyBump, "classifyBump");
-
-// src/catalog/versions/apk.ts
-var SUFFIX_RANK = {
-  alpha: 0,
-  beta: 1,
-  pre: 2,
-  rc: 3,
-  cvs: 5,
-  svn: 6,
-  git: 7,
-  hg: 8,
-  p: 9
-};
-var SUFFIX_NONE = 4;
-var isDigit = /* @__PURE__ */ __name((c) => c >= "0" && c <= "9", "isDigit");
-var isLower = /* @__PURE__ */ __name((c) => c >= "a" && c <= "z", "isLower");
-var isHex = /* @__PURE__ */ __name((c) => isDigit(c) || c >= "a" && c <= "f" || c >= "A" && c <= "F", "isHex");
-var Tokenizer = class {
-  constructor(s) {
-    this.s = s;
-  }
-  s;
-  static {
-    __name(this, "Tokenizer");
-  }
-  at = 0;
-  kind = 0 /* InitialDigit */;
-  run(accept3) {
-    const start = this.at;
-    while (this.at < this.s.length && accept3(this.s.charAt(this.at))) this.at++;
-    return this.s.slice(start, this.at);
-  }
-  digits(kind) {
-    const text = this.run(isDigit);
-    return this.set(text === "" ? 8 /* Invalid */ : kind, text);
-  }
-  set(kind, text, suffix) {
-    this.kind = kind;
-    return suffix === void 0 ? { kind, text } : { kind, text, suffix };
-  }
-  first() {
-    return this.digits(0 /* InitialDigit */);
-  }
-  next() {
-    const prev = this.kind;
-    if (this.at >= this.s.length) return this.set(7 /* End */, "");
-    const c = this.s.charAt(this.at);
-    if (isLower(c)) {
-      if (prev > 1 /* Digit */) return this.set(8 /* Invalid */, "");
-      this.at++;
-      return this.set(2 /* Letter */, c);
-    }
-    if (c === "." || isDigit(c)) {
-      if (c === ".") {
-        if (prev > 1 /* Digit */) return this.set(8 /* Invalid */, "");
-        this.at++;
-      }
-      if (prev === 0 /* InitialDigit */ || prev === 1 /* Digit */) return this.digits(1 /* Digit */);
-      if (prev === 3 /* Suffix */) return this.digits(4 /* SuffixNo */);
-      return this.set(8 /* Invalid */, "");
-    }
-    if (c === "_") {
-      if (prev > 4 /* SuffixNo */) return this.set(8 /* Invalid */, "");
-      this.at++;
-      const word = this.run(isLower);
-      const rank = SUFFIX_RANK[word];
-      if (rank === void 0) return this.set(8 /* Invalid */, "");
-      return this.set(3 /* Suffix */, word, rank);
-    }
-    if (c === "~") {
-      if (prev >= 5 /* CommitHash */) return this.set(8 /* Invalid */, "");
-      this.at++;
-      const hash = this.run(isHex);
-      return this.set(hash === "" ? 8 /* Invalid */ : 5 /* CommitHash */, hash);
-    }
-    if (c === "-" && this.s.charAt(this.at + 1) === "r" && prev < 6 /* RevisionNo */) {
-      this.at += 2;
-      return this.digits(6 /* RevisionNo */);
-    }
-    return this.set(8 /* Invalid */, "");
-  }
-};
-function compareSameKind(a, b) {
-  switch (a.kind) {
-    case 1 /* Digit */:
-      if (a.text.startsWith("0") || b.text.startsWith("0")) return compareStrings(a.text, b.text);
-      return compareDigits(a.text, b.text);
-    case 0 /* InitialDigit */:
-    case 4 /* SuffixNo */:
-    case 6 /* RevisionNo */:
-      return compareDigits(a.text, b.text);
-    case 3 /* Suffix */:
-      return compareDigits(String(a.suffix ?? 0), String(b.suffix ?? 0));
-    default:
-      return compareStrings(a.text, b.text);
-  }
-}
-__name(compareSameKind, "compareSameKind");
-function compareApkVersions(a, b) {
-  const ra = new Tokenizer(a.trim());
-  const rb2 = new Tokenizer(b.trim());
-  let ta = ra.first();
-  let tb = rb2.first();
-  while (ta.kind === tb.kind && ta.kind < 7 /* End */) {
-    const rc = compareSameKind(ta, tb);
-    if (rc !== 0) return rc;
-    ta = ra.next();
-    tb = rb2.next();
-  }
-  if (ta.kind === tb.kind) return 0;
-  if (ta.kind === 3 /* Suffix */ && (ta.suffix ?? 0) < SUFFIX_NONE) return -1;
-  if (tb.kind === 3 /* Suffix */ && (tb.suffix ?? 0) < SUFFIX_NONE) return 1;
-  return ta.kind > tb.kind ? -1 : 1;
-}
-__name(compareApkVersions, "compareApkVersions");
-function apkUpstream(version4) {
-  return version4.trim().replace(/-r\d+$/, "");
-}
-__name(apkUpstream, "apkUpstream");
-function apkBump(a, b) {
-  if (compareApkVersions(a, b) === 0) return void 0;
-  const ua = apkUpstream(a);
-  const ub = apkUpstream(b);
-  if (compareApkVersions(ua, ub) === 0) return "patch";
-  return classifyBump(ua, ub);
-}
-__name(apkBump, "apkBump");
-var apkVersionScheme = { id: "apk", compare: compareApkVersions, bump: apkBump };
-
-// src/catalog/versions/dpkg.ts
-function parseDpkgVersion(version4) {
-  let rest = version4.trim();
-  let epoch = "0";
-  const colon = rest.indexOf(":");
-  if (colon > 0 && /^\d+$/.test(rest.slice(0, colon))) {
-    epoch = rest.slice(0, colon);
-    rest = rest.slice(colon + 1);
-  }
-  const dash = rest.lastIndexOf("-");
-  if (dash < 0) return { epoch, upstream: rest, revision: "" };
-  return { epoch, upstream: rest.slice(0, dash), revision: rest.slice(dash + 1) };
-}
-__name(parseDpkgVersion, "parseDpkgVersion");
-var isDigit2 = /* @__PURE__ */ __name((c) => c >= 48 && c <= 57, "isDigit");
-var isLetter = /* @__PURE__ */ __name((c) => c >= 65 && c <= 90 || c >= 97 && c <= 122, "isLetter");
-function weight(c) {
-  if (Number.isNaN(c) || isDigit2(c)) return 0;
-  if (isLetter(c)) return c;
-  if (c === 126) return -1;
-  return c + 256;
-}
-__name(weight, "weight");
-function compareDpkgPart(a, b) {
-  let i2 = 0;
-  let j = 0;
-  while (i2 < a.length || j < b.length) {
-    while (i2 < a.length && !isDigit2(a.charCodeAt(i2)) || j < b.length && !isDigit2(b.charCodeAt(j))) {
-      const wa = weight(a.charCodeAt(i2));
-      const wb = weight(b.charCodeAt(j));
-      if (wa !== wb) return sign(wa - wb);
-      i2++;
-      j++;
-    }
-    const startA = i2;
-    const startB = j;
-    while (isDigit2(a.charCodeAt(i2))) i2++;
-    while (isDigit2(b.charCodeAt(j))) j++;
-    const byNumber = compareDigits(a.slice(startA, i2), b.slice(startB, j));
-    if (byNumber !== 0) return byNumber;
-  }
-  return 0;
-}
-__name(compareDpkgPart, "compareDpkgPart");
-function compareDpkgVersions(a, b) {
-  const va = parseDpkgVersion(a);
-  const vb = parseDpkgVersion(b);
-  return compareDigits(va.epoch, vb.epoch) || compareDpkgPart(va.upstream, vb.upstream) || compareDpkgPart(va.revision, vb.revision);
-}
-__name(compareDpkgVersions, "compareDpkgVersions");
-function dpkgBump(a, b) {
-  if (compareDpkgVersions(a, b) === 0) return void 0;
-  const va = parseDpkgVersion(a);
-  const vb = parseDpkgVersion(b);
-  if (compareDigits(va.epoch, vb.epoch) !== 0) return "other";
-  if (compareDpkgPart(va.upstream, vb.upstream) === 0) return "patch";
-  return classifyBump(va.upstream, vb.upstream);
-}
-__name(dpkgBump, "dpkgBump");
-var dpkgVersionScheme = { id: "dpkg", compare: compareDpkgVersions, bump: dpkgBump };
-
-// src/catalog/versions/go.ts
-var import_semver2 = __toESM(require_semver2(), 1);
-
-// src/catalog/versions/loose.ts
-var GENERIC_RANKS = {
-  dev: -6,
-  alpha: -5,
-  a: -5,
-  beta: -4,
-  b: -4,
-  milestone: -3,
-  m: -3,
-  rc: -2,
-  cr: -2,
-  c: -2,
-  pre: -2,
-  preview: -2,
-  snapshot: -1,
-  final: 0,
-  ga: 0,
-  release: 0,
-  stable: 0,
-  p: 1,
-  pl: 1,
-  patch: 1,
-  post: 1,
-  rev: 1,
-  r: 1,
-  sp: 1
-};
-var genericWordRanks = /* @__PURE__ */ __name((word) => GENERIC_RANKS[word], "genericWordRanks");
-function items(version4) {
-  const out = [];
-  let numbers = [];
-  const flushNumbers = /* @__PURE__ */ __name(() => {
-    while (numbers.length > 0 && /^0*$/.test(numbers[numbers.length - 1] ?? "")) numbers.pop();
-    for (const n2 of numbers) out.push({ num: n2 });
-    numbers = [];
-  }, "flushNumbers");
-  for (const m of version4.toLowerCase().matchAll(/\d+|[a-z]+/g)) {
-    const run3 = m[0];
-    if (/^\d/.test(run3)) numbers.push(run3);
-    else {
-      flushNumbers();
-      out.push({ word: run3 });
-    }
-  }
-  flushNumbers();
-  return out;
-}
-__name(items, "items");
-function classOf(item2, ranks) {
-  if (item2 === void 0) return [1, 0];
-  if ("num" in item2) return [4, 0];
-  const rank = ranks(item2.word);
-  if (rank === void 0) return [3, 0];
-  if (rank < 0) return [0, rank];
-  if (rank === 0) return [1, 0];
-  return [2, rank];
-}
-__name(classOf, "classOf");
-function compareLooseBy(ranks, a, b) {
-  if (a === b) return 0;
-  const ia = items(a);
-  const ib = items(b);
-  for (let i2 = 0; i2 < Math.max(ia.length, ib.length); i2++) {
-    const x2 = ia[i2];
-    const y = ib[i2];
-    const [cx, rx] = classOf(x2, ranks);
-    const [cy, ry] = classOf(y, ranks);
-    if (cx !== cy) return cx < cy ? -1 : 1;
-    if (rx !== ry) return rx < ry ? -1 : 1;
-    if (x2 && y && "num" in x2 && "num" in y) {
-      const rc = compareDigits(x2.num, y.num);
-      if (rc !== 0) return rc;
-    } else if (cx === 3 && x2 && y && "word" in x2 && "word" in y) {
-      const rc = compareStrings(x2.word, y.word);
-      if (rc !== 0) return rc;
-    }
-  }
-  return compareStrings(a, b);
-}
-__name(compareLooseBy, "compareLooseBy");
-function compareLoose(a, b) {
-  return compareLooseBy(genericWordRanks, a, b);
-}
-__name(compareLoose, "compareLoose");
-function compareParsedOrLoose(a, b, parse6, compareParsed) {
-  const pa = parse6(a);
-  const pb = parse6(b);
-  if (pa != null && pb == null) return 1;
-  if (pa == null && pb != null) return -1;
-  if (pa == null || pb == null) return compareLoose(a, b);
-  return compareParsed(pa, pb);
-}
-__name(compareParsedOrLoose, "compareParsedOrLoose");
-var stripV = /* @__PURE__ */ __name((v) => v.trim().replace(/^v(?=\d)/i, ""), "stripV");
-function looseBump(a, b) {
-  if (a === b) return void 0;
-  return classifyBump(stripV(a), stripV(b));
-}
-__name(looseBump, "looseBump");
-var composerVersionScheme = {
-  id: "composer",
-  compare: /* @__PURE__ */ __name((a, b) => compareLoose(stripV(a), stripV(b)) || compareStrings(a, b), "compare"),
-  bump: looseBump
-};
-var looseVersionScheme = { id: "loose", compare: compareLoose, bump: looseBump };
-
-// src/catalog/versions/go.ts
-function parse3(v) {
-  const m = /^v(\d+)(?:\.(\d+))?$/.exec(v.trim());
-  if (m) return import_semver2.default.parse(`${m[1]}.${m[2] ?? "0"}.0`);
-  if (!v.trim().startsWith("v")) return null;
-  return import_semver2.default.parse(v.trim().slice(1));
-}
-__name(parse3, "parse");
-function compareGoVersions(a, b) {
-  return compareParsedOrLoose(a, b, parse3, (pa, pb) => sign(import_semver2.default.compare(pa, pb)));
-}
-__name(compareGoVersions, "compareGoVersions");
-function goBump(a, b) {
-  if (compareGoVersions(a, b) === 0) return void 0;
-  const pa = parse3(a);
-  const pb = parse3(b);
-  if (!pa || !pb) return "other";
-  return classifyBump(`${pa.major}.${pa.minor}.${pa.patch}`, `${pb.major}.${pb.minor}.${pb.patch}`);
-}
-__name(goBump, "goBump");
-var goVersionScheme = { id: "go", compare: compareGoVersions, bump: goBump };
-
-// src/catalog/versions/maven.ts
-var MAVEN_RANKS = {
-  alpha: -5,
-  a: -5,
-  beta: -4,
-  b: -4,
-  milestone: -3,
-  m: -3,
-  rc: -2,
-  cr: -2,
-  snapshot: -1,
-  ga: 0,
-  final: 0,
-  release: 0,
-  sp: 1
-};
-var mavenWordRanks = /* @__PURE__ */ __name((word) => MAVEN_RANKS[word], "mavenWordRanks");
-var mavenVersionScheme = {
-  id: "maven",
-  compare: /* @__PURE__ */ __name((a, b) => compareLooseBy(mavenWordRanks, a.trim(), b.trim()), "compare"),
-  bump: looseBump
-};
-
-// src/catalog/versions/pep440.ts
-var PATTERN = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?(dev)[-_.]?(\d+)?)?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?$/;
-var PRE_RANK = { a: 0, alpha: 0, b: 1, beta: 1, c: 2, rc: 2, pre: 2, preview: 2 };
-function parsePep440(version4) {
-  const text = version4.trim().toLowerCase();
-  if (text.length > 256) return void 0;
-  const m = PATTERN.exec(text);
-  if (!m) return void 0;
-  const [
-    ,
-    epoch,
-    release,
-    preLabel,
-    preNumber,
-    postImplicit,
-    postLabel,
-    postNumber,
-    devLabel,
-    devNumber,
-    local
-  ] = m;
-  const out = { epoch: epoch ?? "0", release: (release ?? "0").split(".") };
-  if (preLabel !== void 0) out.pre = [PRE_RANK[preLabel] ?? 0, preNumber ?? "0"];
-  if (postImplicit !== void 0) out.post = postImplicit;
-  else if (postLabel !== void 0) out.post = postNumber ?? "0";
-  if (devLabel !== void 0) out.dev = devNumber ?? "0";
-  if (local !== void 0) out.local = local.split(/[-_.]/);
-  return out;
-}
-__name(parsePep440, "parsePep440");
-function compareRelease(a, b) {
-  for (let i2 = 0; i2 < Math.max(a.length, b.length); i2++) {
-    const rc = compareDigits(a[i2] ?? "0", b[i2] ?? "0");
-    if (rc !== 0) return rc;
-  }
-  return 0;
-}
-__name(compareRelease, "compareRelease");
-function preKey(v) {
-  if (v.pre) return [1, v.pre[0], v.pre[1]];
-  if (v.post === void 0 && v.dev !== void 0) return [0, 0, "0"];
-  return [2, 0, "0"];
-}
-__name(preKey, "preKey");
-function compareLocal(a, b) {
-  if (!a || !b) return a ? 1 : b ? -1 : 0;
-  for (let i2 = 0; i2 < Math.max(a.length, b.length); i2++) {
-    const x2 = a[i2];
-    const y = b[i2];
-    if (x2 === void 0 || y === void 0) return x2 === void 0 ? -1 : 1;
-    const nx = /^\d+$/.test(x2);
-    const ny = /^\d+$/.test(y);
-    const rc = nx && ny ? compareDigits(x2, y) : nx !== ny ? nx ? 1 : -1 : compareStrings(x2, y);
-    if (rc !== 0) return rc;
-  }
-  return 0;
-}
-__name(compareLocal, "compareLocal");
-function comparePep440Parsed(a, b) {
-  const byEpoch = compareDigits(a.epoch, b.epoch);
-  if (byEpoch !== 0) return byEpoch;
-  const byRelease = compareRelease(a.release, b.release);
-  if (byRelease !== 0) return byRelease;
-  const [pa, ra, na] = preKey(a);
-  const [pb, rb2, nb] = preKey(b);
-  const byPre = sign(pa - pb) || sign(ra - rb2) || compareDigits(na, nb);
-  if (byPre !== 0) return byPre;
-  if (a.post !== b.post) {
-    if (a.post === void 0 || b.post === void 0) return a.post === void 0 ? -1 : 1;
-    const rc = compareDigits(a.post, b.post);
-    if (rc !== 0) return rc;
-  }
-  if (a.dev !== b.dev) {
-    if (a.dev === void 0 || b.dev === void 0) return a.dev === void 0 ? 1 : -1;
-    const rc = compareDigits(a.dev, b.dev);
-    if (rc !== 0) return rc;
-  }
-  return compareLocal(a.local, b.local);
-}
-__name(comparePep440Parsed, "comparePep440Parsed");
-function comparePep440(a, b) {
-  return compareParsedOrLoose(a, b, parsePep440, comparePep440Parsed);
-}
-__name(comparePep440, "comparePep440");
-function pep440Bump(a, b) {
-  if (comparePep440(a, b) === 0) return void 0;
-  const pa = parsePep440(a);
-  const pb = parsePep440(b);
-  if (!pa || !pb) return classifyBump(a.trim(), b.trim());
-  if (compareDigits(pa.epoch, pb.epoch) !== 0) return "other";
-  return classifyBump(pa.release.join("."), pb.release.join("."));
-}
-__name(pep440Bump, "pep440Bump");
-var pep440VersionScheme = { id: "pep440", compare: comparePep440, bump: pep440Bump };
-
-// src/catalog/versions/rpm.ts
-function parseRpmVersion(evr) {
-  let rest = evr.trim();
-  const out = { version: "" };
-  const colon = rest.indexOf(":");
-  if (colon >= 0) {
-    out.epoch = rest.slice(0, colon);
-    rest = rest.slice(colon + 1);
-  }
-  const dash = rest.lastIndexOf("-");
-  if (dash >= 0) {
-    out.release = rest.slice(dash + 1);
-    rest = rest.slice(0, dash);
-  }
-  out.version = rest;
-  return out;
-}
-__name(parseRpmVersion, "parseRpmVersion");
-var isDigit3 = /* @__PURE__ */ __name((c) => c >= "0" && c <= "9", "isDigit");
-var isAlpha = /* @__PURE__ */ __name((c) => c >= "a" && c <= "z" || c >= "A" && c <= "Z", "isAlpha");
-var isSeparator = /* @__PURE__ */ __name((c) => !isDigit3(c) && !isAlpha(c) && c !== "~" && c !== "^", "isSeparator");
-function rpmvercmp(a, b) {
-  if (a === b) return 0;
-  let i2 = 0;
-  let j = 0;
-  for (; ; ) {
-    while (i2 < a.length && isSeparator(a.charAt(i2))) i2++;
-    while (j < b.length && isSeparator(b.charAt(j))) j++;
-    const ca = a.charAt(i2);
-    const cb = b.charAt(j);
-    if (ca === "~" || cb === "~") {
-      if (ca !== "~") return 1;
-      if (cb !== "~") return -1;
-      i2++;
-      j++;
-      continue;
-    }
-    if (ca === "^" || cb === "^") {
-      if (ca === "") return -1;
-      if (cb === "") return 1;
-      if (ca !== "^") return 1;
-      if (cb !== "^") return -1;
-      i2++;
-      j++;
-      continue;
-    }
-    if (ca === "" || cb === "") break;
-    const numeric2 = isDigit3(ca);
-    const inSegment = numeric2 ? isDigit3 : isAlpha;
-    const startA = i2;
-    const startB = j;
-    while (i2 < a.length && inSegment(a.charAt(i2))) i2++;
-    while (j < b.length && inSegment(b.charAt(j))) j++;
-    if (j === startB) return numeric2 ? 1 : -1;
-    const segA = a.slice(startA, i2);
-    const segB = b.slice(startB, j);
-    const rc = numeric2 ? compareDigits(segA, segB) : compareStrings(segA, segB);
-    if (rc !== 0) return rc;
-  }
-  if (i2 >= a.length && j >= b.length) return 0;
-  return i2 < a.length ? 1 : -1;
-}
-__name(rpmvercmp, "rpmvercmp");
-function compareRpmVersions(a, b) {
-  const va = parseRpmVersion(a);
-  const vb = parseRpmVersion(b);
-  const byEpoch = rpmvercmp(va.epoch || "0", vb.epoch || "0");
-  if (byEpoch !== 0) return byEpoch;
-  const byVersion = rpmvercmp(va.version, vb.version);
-  if (byVersion !== 0) return byVersion;
-  return rpmvercmp(va.release ?? "", vb.release ?? "");
-}
-__name(compareRpmVersions, "compareRpmVersions");
-function rpmBump(a, b) {
-  if (compareRpmVersions(a, b) === 0) return void 0;
-  const va = parseRpmVersion(a);
-  const vb = parseRpmVersion(b);
-  if (rpmvercmp(va.epoch || "0", vb.epoch || "0") !== 0) return "other";
-  if (rpmvercmp(va.version, vb.version) === 0) return "patch";
-  return classifyBump(va.version, vb.version);
-}
-__name(rpmBump, "rpmBump");
-var rpmVersionScheme = { id: "rpm", compare: compareRpmVersions, bump: rpmBump };
-
-// src/catalog/versions/rubygems.ts
-var VALID = /^[0-9]+(?:\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
-function gemSegments(version4) {
-  const text = version4.trim();
-  if (text.length > 256 || !VALID.test(text)) return void 0;
-  const all = [];
-  for (const m of text.replace(/-/g, ".pre.").matchAll(/[0-9]+|[a-z]+/gi)) {
-    all.push(/^\d/.test(m[0]) ? m[0].replace(/^0+(?=\d)/, "") : m[0]);
-  }
-  const firstWord = all.findIndex((s) => typeof s === "string" && /^[a-z]/i.test(s));
-  const release = firstWord < 0 ? all : all.slice(0, firstWord);
-  const pre = firstWord < 0 ? [] : all.slice(firstWord);
-  const trim = /* @__PURE__ */ __name((xs) => {
-    const out = [...xs];
-    while (out.length > 0 && out[out.length - 1] === "0") out.pop();
-    return out;
-  }, "trim");
-  return [...trim(release), ...trim(pre)];
-}
-__name(gemSegments, "gemSegments");
-var isWord = /* @__PURE__ */ __name((s) => /^[a-z]/i.test(String(s)), "isWord");
-function compareGemVersions(a, b) {
-  return compareParsedOrLoose(a, b, gemSegments, compareGemSegments);
-}
-__name(compareGemVersions, "compareGemVersions");
-function compareGemSegments(sa, sb) {
-  for (let i2 = 0; i2 < Math.max(sa.length, sb.length); i2++) {
-    const x2 = sa[i2] ?? "0";
-    const y = sb[i2] ?? "0";
-    if (x2 === y) continue;
-    const wx = isWord(x2);
-    const wy = isWord(y);
-    if (wx !== wy) return wx ? -1 : 1;
-    return wx ? compareStrings(String(x2), String(y)) : compareDigits(String(x2), String(y));
-  }
-  return 0;
-}
-__name(compareGemSegments, "compareGemSegments");
-function gemBump(a, b) {
-  if (compareGemVersions(a, b) === 0) return void 0;
-  return classifyBump(a.trim(), b.trim());
-}
-__name(gemBump, "gemBump");
-var rubygemsVersionScheme = {
-  id: "rubygems",
-  compare: compareGemVersions,
-  bump: gemBump
-};
-
-// src/catalog/versions/semver.ts
-var import_semver3 = __toESM(require_semver2(), 1);
-var parse4 = /* @__PURE__ */ __name((v) => import_semver3.default.parse(v.trim(), { loose: true }), "parse");
-function compareSemver(a, b) {
-  return compareParsedOrLoose(
-    a,
-    b,
-    parse4,
-    (pa, pb) => sign(import_semver3.default.compareBuild(pa, pb)) || compareStrings(a, b)
-  );
-}
-__name(compareSemver, "compareSemver");
-function semverBump(a, b) {
-  if (compareSemver(a, b) === 0) return void 0;
-  const pa = parse4(a);
-  const pb = parse4(b);
-  if (!pa || !pb) return classifyBump(a.trim(), b.trim());
-  return classifyBump(`${pa.major}.${pa.minor}.${pa.patch}`, `${pb.major}.${pb.minor}.${pb.patch}`);
-}
-__name(semverBump, "semverBump");
-var semverVersionScheme = { id: "semver", compare: compareSemver, bump: semverBump };
-
-// src/catalog/versions/index.ts
-var SCHEMES = {
-  dpkg: dpkgVersionScheme,
-  rpm: rpmVersionScheme,
-  apk: apkVersionScheme,
-  npm: semverVersionScheme,
-  python: pep440VersionScheme,
-  gem: rubygemsVersionScheme,
-  composer: composerVersionScheme,
-  go: goVersionScheme,
-  maven: mavenVersionScheme,
-  cargo: semverVersionScheme,
-  // Runtimes and self-named binaries follow no one scheme (1.8.0_412, 3.13.0rc1, 1.37.0): the loose order.
-  runtime: looseVersionScheme,
-  binary: looseVersionScheme
-};
-function versionScheme(ecosystem) {
-  return SCHEMES[ecosystem] ?? looseVersionScheme;
-}
-__name(versionScheme, "versionScheme");
-function compareVersions(ecosystem, a, b) {
-  return versionScheme(ecosystem).compare(a, b);
-}
-__name(compareVersions, "compareVersions");
-function versionBump(ecosystem, a, b) {
-  return versionScheme(ecosystem).bump(a, b);
-}
-__name(versionBump, "versionBump");
-
-// src/policy/match-packages.ts
 function packageViolations(rule, changes, after) {
   const { match: match3 } = rule;
   const nameMatches = nameMatcher(match3.name);
@@ -54575,12 +55173,12 @@ __name(osMajorUpgrade, "osMajorUpgrade");
 
 // src/policy/secret-keys.ts
 function isSecretKey(name) {
-  const words3 = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase().split(/[^A-Z0-9]+/).filter((w) => w !== "");
-  if (words3.length === 0 || words3[words3.length - 1] === "FILE") return false;
-  for (let i2 = 0; i2 < words3.length; i2++) {
-    const word = words3[i2];
+  const words4 = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase().split(/[^A-Z0-9]+/).filter((w) => w !== "");
+  if (words4.length === 0 || words4[words4.length - 1] === "FILE") return false;
+  for (let i2 = 0; i2 < words4.length; i2++) {
+    const word = words4[i2];
     if (SECRET_WORDS.has(word)) return true;
-    const next = words3[i2 + 1];
+    const next = words4[i2 + 1];
     if (next !== void 0 && SECRET_PAIRS.has(`${word}_${next}`)) return true;
   }
   return false;
@@ -54771,9 +55369,9 @@ function evaluatePolicy(policy, changes, after, now) {
   let afterFiles;
   const filesByPath = /* @__PURE__ */ __name(() => afterFiles ??= new Map(after.files.map((f) => [f.path, f])), "filesByPath");
   const ranked2 = [];
-  policy.rules.forEach((rule, rank) => {
+  policy.rules.forEach((rule, rank2) => {
     const found = applyAllowances(ruleViolations(rule, changes, after, filesByPath), rule, policy.allow, now);
-    for (const violation of found) ranked2.push({ violation, rank });
+    for (const violation of found) ranked2.push({ violation, rank: rank2 });
   });
   ranked2.sort(
     (a, b) => SEVERITY[a.violation.action] - SEVERITY[b.violation.action] || a.rank - b.rank || compare2(a.violation.subject, b.violation.subject) || compare2(a.violation.message, b.violation.message)
@@ -55558,9 +56156,9 @@ async function scan(path12, handle, options) {
       pax = parsePax(await readContent(size2, offset), (why) => bad2(why));
     } else if (typeflag === "g") {
     } else if (typeflag === "L") {
-      longName = (await readContent(size2, offset)).toString("utf8").replace(/\0+$/, "");
+      longName = trimTrailingNuls((await readContent(size2, offset)).toString("utf8"));
     } else if (typeflag === "K") {
-      longLink = (await readContent(size2, offset)).toString("utf8").replace(/\0+$/, "");
+      longLink = trimTrailingNuls((await readContent(size2, offset)).toString("utf8"));
     } else {
       const magic2 = block.toString("latin1", 257, 263);
       const prefix2 = magic2 === "ustar\0" ? readString(block, 345, 155) : "";
@@ -55840,7 +56438,7 @@ async function findOciManifest(tar, configDigest) {
   return void 0;
 }
 __name(findOciManifest, "findOciManifest");
-async function layerOf3(tar, path12, diffID, declared) {
+async function layerOf(tar, path12, diffID, declared) {
   const member = tar.member(path12);
   if (!member || member.type !== "file")
     throw invalid2(tar.path, `layer ${path12} named in manifest.json is missing`);
@@ -55862,7 +56460,7 @@ async function layerOf3(tar, path12, diffID, declared) {
   const mediaType = declared?.mediaType ?? (gzip ? DOCKER_LAYER_GZIP : zstd ? OCI_LAYER_ZSTD : DOCKER_LAYER_TAR);
   return { digest, size: member.size, mediaType };
 }
-__name(layerOf3, "layerOf");
+__name(layerOf, "layerOf");
 var DockerArchiveStore = class {
   constructor(tar) {
     this.tar = tar;
@@ -55918,7 +56516,7 @@ async function archiveManifest(tar, store, selector) {
     );
   }
   const layers = await Promise.all(
-    entry.Layers.map((p, i2) => layerOf3(tar, p, config2.rootfs.diff_ids[i2], oci?.manifest.layers[i2]))
+    entry.Layers.map((p, i2) => layerOf(tar, p, config2.rootfs.diff_ids[i2], oci?.manifest.layers[i2]))
   );
   layers.forEach((layer, i2) => {
     const declared = oci?.manifest.layers[i2]?.digest;
@@ -56257,9 +56855,7 @@ async function openImage(reference, options = {}) {
       return new DockerArchiveSource(local).open(reference, openOptions);
     case "path":
       return openBarePath(parsed.path, { ...openOptions, ...local });
-    case "docker":
-    case "docker-daemon":
-    case "registry": {
+    default: {
       const source = extra(parsed.transport) ?? (parsed.transport === "registry" ? extra("docker") : void 0);
       if (!source) {
         const daemon = parsed.transport === "docker-daemon";
@@ -56296,17 +56892,12 @@ var ATTENTION_KINDS = [
 ];
 
 // src/diff/attention/context.ts
-function layerOf4(after, index) {
+function layerOf2(after, index) {
   if (index === void 0 || index < 0) return void 0;
   const createdBy = after.image.layers[index]?.createdBy?.trim();
   return createdBy ? { index, createdBy } : { index };
 }
-__name(layerOf4, "layerOf");
-function packageName(owner) {
-  const colon = owner.indexOf(":");
-  return colon < 0 ? owner : owner.slice(colon + 1);
-}
-__name(packageName, "packageName");
+__name(layerOf2, "layerOf");
 function item(fields) {
   const out = { ...fields, details: fields.details ?? [] };
   if (out.layer === void 0) delete out.layer;
@@ -56351,7 +56942,7 @@ function accountAttention(ctx) {
   if (now === void 0) return [];
   const was = ctx.before?.accounts ?? { users: [], groups: [], files: [] };
   const first = ctx.before === void 0;
-  const fileLayer = /* @__PURE__ */ __name((path12) => layerOf4(ctx.after, ctx.afterFiles.get(path12)?.layer), "fileLayer");
+  const fileLayer = /* @__PURE__ */ __name((path12) => layerOf2(ctx.after, ctx.afterFiles.get(path12)?.layer), "fileLayer");
   const passwdLayer = fileLayer("etc/passwd");
   const shadowLayer = fileLayer("etc/shadow") ?? passwdLayer;
   const groupLayer = fileLayer("etc/group");
@@ -56469,6 +57060,64 @@ function groupAttention(was, now, first, layer) {
 }
 __name(groupAttention, "groupAttention");
 
+// src/diff/attention/downgrades.ts
+var NAMED_ENTRIES = 3;
+var NAMED_CVES = 5;
+function downgradeAttention(ctx) {
+  const { after, changes } = ctx;
+  const out = [];
+  for (const p of changes.packages) {
+    if (p.kind !== "downgraded") continue;
+    const notes = p.changelog;
+    const cves = notes?.cves ?? [];
+    const layer = layerOf2(
+      after,
+      after.packages.find((x2) => x2.ecosystem === p.ecosystem && x2.name === p.name)?.layer
+    );
+    out.push(
+      item({
+        kind: "downgrade",
+        severity: "high",
+        what: cves.length > 0 ? "package downgraded, reopening CVEs" : "package downgraded",
+        where: p.name,
+        whereKind: "package",
+        details: [
+          `${p.before?.version ?? "?"} \u2192 ${p.after?.version ?? "?"}`,
+          p.ecosystem,
+          ...undoneDetails(p)
+        ],
+        why: cves.length > 0 ? "the old version\u2019s changelog fixes them; this image runs the version before those fixes" : "an older version can bring back bugs and vulnerabilities fixed since",
+        ...cves.length > 0 ? { subtype: "reopens-cve" } : {},
+        ...layer ? { layer } : {}
+      })
+    );
+  }
+  return out;
+}
+__name(downgradeAttention, "downgradeAttention");
+function undoneDetails(p) {
+  const notes = p.changelog;
+  if (notes === void 0 || notes.entries.length === 0) return [];
+  const n = notes.entries.length;
+  const names3 = notes.entries.slice(0, NAMED_ENTRIES).map(entryName);
+  const more = n > NAMED_ENTRIES ? `, and ${n - NAMED_ENTRIES} more` : "";
+  const out = [
+    `undoes ${n} changelog ${n === 1 ? "entry" : "entries"}${notes.incomplete ? " or more" : ""} (${names3.join(", ")}${more})`
+  ];
+  if (notes.cves.length > 0) {
+    const rest = notes.cves.length - NAMED_CVES;
+    out.push(`reopens ${notes.cves.slice(0, NAMED_CVES).join(", ")}${rest > 0 ? ` and ${rest} more` : ""}`);
+  }
+  return out;
+}
+__name(undoneDetails, "undoneDetails");
+function entryName(e) {
+  if (e.version !== void 0 && e.version !== "") return e.version.slice(0, 40);
+  if (e.time !== void 0 && e.time > 0) return new Date(e.time * 1e3).toISOString().slice(0, 10);
+  return e.text.trim().replace(/\s+/g, " ").slice(0, 30);
+}
+__name(entryName, "entryName");
+
 // src/diff/attention/files.ts
 var SETUID2 = 2048;
 var SETGID2 = 1024;
@@ -56479,7 +57128,7 @@ function isRegular2(type) {
 }
 __name(isRegular2, "isRegular");
 function origin(change2) {
-  return change2.ownership === "package" && change2.owners.length > 0 ? `package ${change2.owners.map(packageName).join(", ")}` : "not from a package";
+  return change2.ownership === "package" && change2.owners.length > 0 ? `package ${change2.owners.map((o) => o.name).join(", ")}` : "not from a package";
 }
 __name(origin, "origin");
 function worldWritable(type, mode) {
@@ -56493,7 +57142,7 @@ function fileAttention(ctx) {
     if (change2.excluded === true) continue;
     const a = change2.after;
     const b = change2.before;
-    const layer = a ? layerOf4(ctx.after, a.layer) : void 0;
+    const layer = a ? layerOf2(ctx.after, a.layer) : void 0;
     const where2 = { where: change2.path, whereKind: "path", ...layer ? { layer } : {} };
     const packaged = change2.ownership === "package";
     if (a && isRegular2(a.type) && (change2.kind === "added" || change2.kind === "modified") && a.size > 0) {
@@ -56704,7 +57353,7 @@ function imageAttention(ctx) {
   const os8 = changes.osRelease;
   if (os8 !== void 0 && before !== void 0) {
     const what2 = os8.class === "distribution" ? "base distribution changed" : `${os8.class === "major" ? "major" : "point"} OS release ${os8.direction === "down" ? "downgrade" : os8.direction === "up" ? "upgrade" : "change"}`;
-    const layer = after.os ? layerOf4(after, ctx.afterFiles.get(after.os.path)?.layer) : void 0;
+    const layer = after.os ? layerOf2(after, ctx.afterFiles.get(after.os.path)?.layer) : void 0;
     out.push(
       item({
         kind: "os-release",
@@ -56716,27 +57365,6 @@ function imageAttention(ctx) {
         why: os8.class === "point" ? "fixes within the same release; package changes follow" : "a new release changes many packages, defaults and library ABIs at once",
         subtype: os8.class,
         ...layer ? { layer } : {}
-      })
-    );
-  }
-  for (const p of changes.packages) {
-    if (p.kind !== "downgraded") continue;
-    out.push(
-      item({
-        kind: "downgrade",
-        severity: "high",
-        what: "package downgraded",
-        where: p.name,
-        whereKind: "package",
-        details: [`${p.before?.version ?? "?"} \u2192 ${p.after?.version ?? "?"}`, p.ecosystem],
-        why: "an older version can bring back bugs and vulnerabilities fixed since",
-        ...(() => {
-          const layer = layerOf4(
-            after,
-            after.packages.find((x2) => x2.ecosystem === p.ecosystem && x2.name === p.name)?.layer
-          );
-          return layer ? { layer } : {};
-        })()
       })
     );
   }
@@ -56757,7 +57385,7 @@ var TOOL_CLASSES = [
   "network",
   "debugger"
 ];
-var NAMES = {
+var NAMES2 = {
   shell: ["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "csh", "tcsh", "fish", "busybox"],
   interpreter: [
     "python",
@@ -56846,7 +57474,7 @@ var NAMES = {
 };
 var VERSIONED = /^(python[23]?|perl|php|lua|ruby|gcc|g\+\+|clang|clang\+\+)[-.]?\d[\d.]*$/;
 var CLASS_OF = /* @__PURE__ */ new Map();
-for (const cls of TOOL_CLASSES) for (const name of NAMES[cls]) CLASS_OF.set(name, cls);
+for (const cls of TOOL_CLASSES) for (const name of NAMES2[cls]) CLASS_OF.set(name, cls);
 var WHY = {
   shell: "an attacker who gets in can run commands interactively",
   interpreter: "the image can run scripts: code can be brought in at run time",
@@ -56883,20 +57511,20 @@ function toolsOf(inv) {
 __name(toolsOf, "toolsOf");
 function origin2(file) {
   const owners = file.owners ?? [];
-  return owners.length > 0 ? `package ${owners.map(packageName).join(", ")}` : "not from a package";
+  return owners.length > 0 ? `package ${owners.map((o) => o.name).join(", ")}` : "not from a package";
 }
 __name(origin2, "origin");
 function toolAttention(ctx) {
   const was = toolsOf(ctx.before);
   const now = toolsOf(ctx.after);
   const out = [];
-  const rank = /* @__PURE__ */ __name((cls) => TOOL_CLASSES.indexOf(cls), "rank");
+  const rank2 = /* @__PURE__ */ __name((cls) => TOOL_CLASSES.indexOf(cls), "rank");
   const gained2 = [...now].filter(([key]) => !was.has(key)).map(([, t]) => t);
   const lost = [...was].filter(([key]) => !now.has(key)).map(([, t]) => t);
   for (const t of gained2.sort(
-    (x2, y) => rank(x2.cls) - rank(y.cls) || x2.file.path.localeCompare(y.file.path)
+    (x2, y) => rank2(x2.cls) - rank2(y.cls) || x2.file.path.localeCompare(y.file.path)
   )) {
-    const layer = layerOf4(ctx.after, t.file.layer);
+    const layer = layerOf2(ctx.after, t.file.layer);
     out.push(
       item({
         kind: "tool",
@@ -56911,7 +57539,7 @@ function toolAttention(ctx) {
       })
     );
   }
-  for (const t of lost.sort((x2, y) => rank(x2.cls) - rank(y.cls) || x2.file.path.localeCompare(y.file.path))) {
+  for (const t of lost.sort((x2, y) => rank2(x2.cls) - rank2(y.cls) || x2.file.path.localeCompare(y.file.path))) {
     out.push(
       item({
         kind: "tool-removed",
@@ -56955,6 +57583,7 @@ function computeAttention(before, after, changes) {
   return rankAttention([
     ...fileAttention(ctx),
     ...imageAttention(ctx),
+    ...downgradeAttention(ctx),
     ...accountAttention(ctx),
     ...toolAttention(ctx)
   ]);
@@ -57015,7 +57644,7 @@ __name(excludeMatcher, "excludeMatcher");
 
 // src/layers/capabilities.ts
 var CAPABILITY_XATTR = "security.capability";
-var NAMES2 = [
+var NAMES3 = [
   "chown",
   "dac_override",
   "dac_read_search",
@@ -57059,19 +57688,19 @@ var NAMES2 = [
   "checkpoint_restore"
 ];
 function capabilityName(bit) {
-  return `cap_${NAMES2[bit] ?? String(bit)}`;
+  return `cap_${NAMES3[bit] ?? String(bit)}`;
 }
 __name(capabilityName, "capabilityName");
 function decodeCapabilities(value2) {
   if (value2.length < 4) return void 0;
   const magic2 = value2.readUInt32LE(0);
   const revision = magic2 >>> 24;
-  const words3 = revision === 1 ? 1 : revision === 2 || revision === 3 ? 2 : 0;
+  const words4 = revision === 1 ? 1 : revision === 2 || revision === 3 ? 2 : 0;
   const expected = revision === 1 ? 12 : revision === 2 ? 20 : 24;
-  if (words3 === 0 || value2.length !== expected) return void 0;
+  if (words4 === 0 || value2.length !== expected) return void 0;
   const effective = (magic2 & 1) === 1;
   const flagsOf = /* @__PURE__ */ new Map();
-  for (let word = 0; word < words3; word++) {
+  for (let word = 0; word < words4; word++) {
     const permitted = value2.readUInt32LE(4 + word * 8);
     const inheritable = value2.readUInt32LE(8 + word * 8);
     for (let bit = 0; bit < 32; bit++) {
@@ -57085,7 +57714,7 @@ function decodeCapabilities(value2) {
   for (const [bit, flags] of [...flagsOf].sort((a, b) => a[0] - b[0])) {
     groups.set(flags, [...groups.get(flags) ?? [], capabilityName(bit)]);
   }
-  const parts = [...groups].map(([flags, names2]) => `${names2.join(",")}=${flags}`);
+  const parts = [...groups].map(([flags, names3]) => `${names3.join(",")}=${flags}`);
   if (revision === 3) parts.push(`[rootid=${value2.readUInt32LE(20)}]`);
   const each = [...flagsOf].sort((a, b) => a[0] - b[0]).map(([bit, flags]) => `${capabilityName(bit)}=${flags}`);
   return { text: parts.length > 0 ? parts.join(" ") : "=", each };
@@ -57179,22 +57808,12 @@ function state(f) {
 }
 __name(state, "state");
 function attribute(change2, entry) {
-  const c = { ...change2, owners: [...entry.owners ?? []].sort(), ownership: entry.ownership };
+  const owners = [...entry.owners ?? []].sort(comparePackageIds);
+  const c = { ...change2, owners, ownership: entry.ownership };
   if (change2.after !== void 0 && entry.modifiedAfterInstall === true) c.modifiedAfterInstall = true;
   return c;
 }
 __name(attribute, "attribute");
-
-// src/catalog/ecosystems.ts
-var OS_ECOSYSTEMS = ["dpkg", "apk", "rpm"];
-var LANG_ECOSYSTEMS = ["npm", "python", "gem", "composer", "go", "maven", "cargo"];
-var SELF_IDENTIFIED_ECOSYSTEMS = ["runtime", "binary"];
-var ECOSYSTEMS = [...OS_ECOSYSTEMS, ...LANG_ECOSYSTEMS, ...SELF_IDENTIFIED_ECOSYSTEMS];
-var OS = new Set(OS_ECOSYSTEMS);
-function isOsEcosystem(ecosystem) {
-  return OS.has(ecosystem);
-}
-__name(isOsEcosystem, "isOsEcosystem");
 
 // src/diff/security-ids.ts
 var CVE = /\bCVE-(\d{4})-(\d{4,7})\b/gi;
@@ -57206,7 +57825,13 @@ var ADVISORIES = [
   { pattern: /\bRHEL-(\d{1,7})\b/g, format: /* @__PURE__ */ __name((m) => `RHEL-${m[1]}`, "format") },
   { pattern: /\b(?:rhbz|bz)\s*#\s*(\d{4,8})\b/gi, format: /* @__PURE__ */ __name((m) => `rhbz#${m[1]}`, "format") },
   { pattern: /\b(bsc|boo|bnc)#(\d{4,8})\b/gi, format: /* @__PURE__ */ __name((m) => `${m[1].toLowerCase()}#${m[2]}`, "format") },
-  { pattern: /\bLP:\s*#(\d{4,8})\b/gi, format: /* @__PURE__ */ __name((m) => `LP#${m[1]}`, "format") }
+  { pattern: /\bLP:\s*#(\d{4,8})\b/gi, format: /* @__PURE__ */ __name((m) => `LP#${m[1]}`, "format") },
+  // Language packages' changelogs name GitHub's and the Python advisory database's ids.
+  {
+    pattern: /\bGHSA((?:-[23456789cfghjmpqrvwx]{4}){3})\b/gi,
+    format: /* @__PURE__ */ __name((m) => `GHSA${m[1].toLowerCase()}`, "format")
+  },
+  { pattern: /\bPYSEC-(\d{4})-(\d{1,6})\b/g, format: /* @__PURE__ */ __name((m) => `PYSEC-${m[1]}-${m[2]}`, "format") }
 ];
 var CLOSES = /\bcloses:\s*((?:(?:bug)?#?\s?\d+(?:,\s*)?)+)/gi;
 function cveIdsIn(text) {
@@ -57224,7 +57849,7 @@ function securityIdsOf(entries, ecosystem) {
       for (const m of text.matchAll(pattern)) advisories.add(format(m));
     if (ecosystem === "dpkg") {
       for (const m of text.matchAll(CLOSES))
-        for (const n2 of m[1].matchAll(/\d+/g)) advisories.add(`Debian#${n2[0]}`);
+        for (const n of m[1].matchAll(/\d+/g)) advisories.add(`Debian#${n[0]}`);
     }
     if (ecosystem === "rpm") {
       for (const m of text.matchAll(/(?:\(|resolves:\s*|related:\s*)#(\d{6,8})\b/gi))
@@ -57253,6 +57878,17 @@ function changeNotes(lower, higher, context5 = {}) {
   if (changelog === void 0 || changelog.entries.length === 0)
     return notesWithoutChangelog(lower, higher, context5);
   const between = changelog.format === "rpm" ? rpmEntriesBetween(lower, higher) : entriesSince(lower, higher);
+  if (changelog.format === "text" && between.entries.length === 0) {
+    const notes2 = notesWithoutChangelog(lower, higher, context5) ?? {
+      entries: [],
+      cves: [],
+      advisories: [],
+      security: false
+    };
+    notes2.missing = `its ${changelog.path.slice(changelog.path.lastIndexOf("/") + 1)} names no version between the two`;
+    notes2.source = changelog.path;
+    return notes2;
+  }
   const ids = securityIdsOf(between.entries, higher.ecosystem);
   const notes = {
     entries: between.entries,
@@ -57297,7 +57933,13 @@ function versionCut(lower, higher) {
 __name(versionCut, "versionCut");
 function entriesSince(lower, higher) {
   const changelog = higher.changelog;
-  const entries = changelog.entries;
+  let entries = changelog.entries;
+  if (changelog.format === "text") {
+    const own = entries.findIndex(
+      (e) => e.version === void 0 || compareTolerant(higher, e.version, higher.version) <= 0
+    );
+    entries = own < 0 ? [] : entries.slice(own);
+  }
   const since = lower.version;
   let stop = entries.findIndex((e) => e.version === since);
   if (stop < 0)
@@ -57341,11 +57983,11 @@ function notesWithoutChangelog(lower, higher, context5) {
     case "rpm":
       return { ...base2, missing: "the rpm header holds no changelog" };
     default: {
-      const url2 = higher.metadata?.changelogUrl;
+      const url2 = higher.metadata?.changelogUrl ?? higher.metadata?.repositoryUrl;
       if (url2 === void 0) return void 0;
       return {
         ...base2,
-        missing: "the package ships no changelog file whose headings name its versions",
+        missing: higher.metadata?.changelogUrl !== void 0 ? "the package ships no changelog file whose headings name its versions; its metadata names its changelog" : "the package ships no changelog file whose headings name its versions; its metadata names its repository",
         link: url2
       };
     }
@@ -57385,10 +58027,6 @@ function packageIdentity(pkg, withArch = true) {
   return [pkg.ecosystem, pkg.name, withArch ? pkg.arch ?? "" : "", locationKey(pkg)].join("");
 }
 __name(packageIdentity, "packageIdentity");
-function ownerKey(pkg) {
-  return `${pkg.ecosystem}:${pkg.name}`;
-}
-__name(ownerKey, "ownerKey");
 function ref(pkg) {
   return pkg.source ? { version: pkg.version, source: { ...pkg.source } } : { version: pkg.version };
 }
@@ -57427,13 +58065,13 @@ function change(kind, before, after) {
 }
 __name(change, "change");
 function compare3(before, after, context5) {
-  const order = before.version === after.version ? 0 : compareVersions(after.ecosystem, before.version, after.version);
-  if (order === 0)
+  const order2 = before.version === after.version ? 0 : compareVersions(after.ecosystem, before.version, after.version);
+  if (order2 === 0)
     return isRebuilt(before, after) || before.arch !== after.arch ? change("rebuilt", before, after) : void 0;
-  const c = change(order < 0 ? "upgraded" : "downgraded", before, after);
+  const c = change(order2 < 0 ? "upgraded" : "downgraded", before, after);
   const bump = versionBump(after.ecosystem, before.version, after.version);
   if (bump !== void 0) c.bump = bump;
-  const notes = order < 0 ? changeNotes(before, after, context5.afterOs ? { os: context5.afterOs } : {}) : changeNotes(after, before, context5.beforeOs ? { os: context5.beforeOs } : {});
+  const notes = order2 < 0 ? changeNotes(before, after, context5.afterOs ? { os: context5.afterOs } : {}) : changeNotes(after, before, context5.beforeOs ? { os: context5.beforeOs } : {});
   if (notes) c.changelog = notes;
   return c;
 }
@@ -57464,12 +58102,12 @@ function pairUp(before, after, out, context5) {
   const byVersion = /* @__PURE__ */ __name((x2, y) => compareVersions(x2.ecosystem, x2.version, y.version), "byVersion");
   left.sort(byVersion);
   right.sort(byVersion);
-  const n2 = Math.min(left.length, right.length);
-  for (let i2 = 0; i2 < n2; i2++) {
+  const n = Math.min(left.length, right.length);
+  for (let i2 = 0; i2 < n; i2++) {
     const c = compare3(left[i2], right[i2], context5);
     if (c) out.push(c);
   }
-  return { removed: left.slice(n2), added: right.slice(n2) };
+  return { removed: left.slice(n), added: right.slice(n) };
 }
 __name(pairUp, "pairUp");
 function diffPackages(before, after, context5 = {}) {
@@ -57508,13 +58146,129 @@ function comparePackageChanges(x2, y) {
 }
 __name(comparePackageChanges, "comparePackageChanges");
 
+// src/diff/noise.ts
+var HASH_LINK = /^etc\/ssl\/certs\/[0-9a-f]{8}\.r?\d+$/;
+var NAME_LINK = /^etc\/ssl\/certs\/[^/]+\.(?:pem|crt)$/;
+var TRUST_BUNDLES = globMatcher([
+  "etc/ssl/certs/ca-certificates.crt",
+  "etc/ssl/certs/java/cacerts",
+  "etc/ssl/cert.pem",
+  "etc/ssl/ca-bundle.pem",
+  "etc/pki/ca-trust/extracted/**",
+  "etc/pki/tls/certs/ca-bundle.crt",
+  "etc/pki/tls/certs/ca-bundle.trust.crt",
+  "var/lib/ca-certificates/**"
+]);
+var CACHES = globMatcher([
+  "etc/ld.so.cache",
+  "usr/lib/locale/locale-archive",
+  "usr/share/mime/mime.cache",
+  "usr/share/mime/*/*.xml",
+  "usr/share/mime/{aliases,generic-icons,globs,globs2,icons,magic,subclasses,treemagic,types,XMLnamespaces,version}",
+  "usr/share/icons/*/icon-theme.cache",
+  "usr/share/glib-2.0/schemas/gschemas.compiled",
+  "usr/lib/*/gdk-pixbuf-2.0/*/loaders.cache",
+  "usr/lib/*/gio/modules/giomodule.cache",
+  "usr/share/info/dir"
+]);
+var MIME_SOURCES = "usr/share/mime/packages/";
+var TRUST_STORE_PATH = "etc/ssl/certs";
+function stateOf(c) {
+  return c.after ?? c.before;
+}
+__name(stateOf, "stateOf");
+function isTrustStore(c) {
+  const s = stateOf(c);
+  if (s === void 0 || s.type === "dir") return void 0;
+  if (HASH_LINK.test(c.path)) return "hash";
+  if (NAME_LINK.test(c.path) && s.type === "symlink") return "name";
+  if (TRUST_BUNDLES(c.path)) return "bundle";
+  return void 0;
+}
+__name(isTrustStore, "isTrustStore");
+function hardlinkTarget(c) {
+  const s = stateOf(c);
+  return s?.type === "hardlink" && s.link !== void 0 && s.link !== "" ? s.link : void 0;
+}
+__name(hardlinkTarget, "hardlinkTarget");
+function sizeDelta(c) {
+  return Math.abs((c.after?.size ?? 0) - (c.before?.size ?? 0));
+}
+__name(sizeDelta, "sizeDelta");
+function emptyFold(id, kind, path12) {
+  return { id, kind, path: path12, paths: 0, added: 0, removed: 0, modified: 0, bytes: 0 };
+}
+__name(emptyFold, "emptyFold");
+function count(fold, c) {
+  fold.paths++;
+  if (c.kind === "added") fold.added++;
+  else if (c.kind === "removed") fold.removed++;
+  else fold.modified++;
+  fold.bytes += sizeDelta(c);
+  c.fold = fold.id;
+}
+__name(count, "count");
+function foldNoise(changes) {
+  const trust = emptyFold("trust-store", "trust-store", TRUST_STORE_PATH);
+  const certificates = {
+    hash: { added: 0, removed: 0, changed: 0 },
+    name: { added: 0, removed: 0, changed: 0 }
+  };
+  const bundles = [];
+  const cache = emptyFold("caches", "caches", "");
+  const cachePaths = [];
+  const rest = [];
+  for (const c of changes) {
+    const t = isTrustStore(c);
+    if (t !== void 0) {
+      count(trust, c);
+      if (t === "bundle") bundles.push(c.path);
+      else {
+        const tally = certificates[t];
+        if (c.kind === "added") tally.added++;
+        else if (c.kind === "removed") tally.removed++;
+        else tally.changed++;
+      }
+    } else if (CACHES(c.path) && !c.path.startsWith(MIME_SOURCES) && stateOf(c)?.type !== "dir") {
+      count(cache, c);
+      cachePaths.push(c.path);
+    } else rest.push(c);
+  }
+  const folds = [];
+  if (trust.paths > 0) {
+    const byHash = certificates.hash;
+    const tally = byHash.added + byHash.removed + byHash.changed > 0 ? byHash : certificates.name;
+    folds.push({ ...trust, certificates: tally, members: bundles });
+  }
+  if (cache.paths > 0) folds.push({ ...cache, members: cachePaths });
+  const byTarget = /* @__PURE__ */ new Map();
+  for (const c of rest) {
+    const target = hardlinkTarget(c);
+    if (target === void 0) continue;
+    const links = byTarget.get(target);
+    if (links) links.push(c);
+    else byTarget.set(target, [c]);
+  }
+  const targets = new Map(rest.map((c) => [c.path, c]));
+  for (const [target, links] of [...byTarget].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    const own = targets.get(target);
+    const group2 = own !== void 0 && own.fold === void 0 ? [own, ...links] : links;
+    if (group2.length < 2) continue;
+    const fold = emptyFold(`hardlinks:${target}`, "hardlinks", target);
+    for (const c of group2) count(fold, c);
+    folds.push(fold);
+  }
+  return folds;
+}
+__name(foldNoise, "foldNoise");
+
 // src/diff/rollup.ts
 var ROOT_ROW = "/";
 function rollupKey(path12, depth) {
   if (depth === "all") return path12;
   const dirs = path12.split("/").slice(0, -1);
-  const n2 = Math.max(0, Math.floor(depth));
-  return n2 === 0 || dirs.length === 0 ? ROOT_ROW : dirs.slice(0, n2).join("/");
+  const n = Math.max(0, Math.floor(depth));
+  return n === 0 || dirs.length === 0 ? ROOT_ROW : dirs.slice(0, n).join("/");
 }
 __name(rollupKey, "rollupKey");
 function rollUp(changes, depth) {
@@ -57548,7 +58302,7 @@ var IMPACT = [
   [/\b(?:denial of service|dos|crash|null pointer|infinite loop|excessive|exhaustion|leak)\b/i, 1]
 ];
 function impactOf(line) {
-  return IMPACT.reduce((best, [pattern, rank]) => rank > best && pattern.test(line) ? rank : best, 0);
+  return IMPACT.reduce((best, [pattern, rank2]) => rank2 > best && pattern.test(line) ? rank2 : best, 0);
 }
 __name(impactOf, "impactOf");
 function summarizeSecurity(packages) {
@@ -57620,10 +58374,10 @@ var NEVER_SECRET = /* @__PURE__ */ new Set([
 function shouldRedactKey(name) {
   const upper = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
   if (NEVER_SECRET.has(upper)) return false;
-  const words3 = upper.split(/[^A-Z0-9]+/).filter((w) => w !== "");
-  if (words3.length === 0) return false;
-  if (PLACE_WORDS.has(words3[words3.length - 1])) return false;
-  return words3.some((w) => SECRET_STEMS.test(w) || SECRET_WORDS2.has(w));
+  const words4 = upper.split(/[^A-Z0-9]+/).filter((w) => w !== "");
+  if (words4.length === 0) return false;
+  if (PLACE_WORDS.has(words4[words4.length - 1])) return false;
+  return words4.some((w) => SECRET_STEMS.test(w) || SECRET_WORDS2.has(w));
 }
 __name(shouldRedactKey, "shouldRedactKey");
 function redactUrlCredentials(value2) {
@@ -57754,7 +58508,7 @@ function side(inv) {
   const s = {
     summary: inv.image,
     packageCount: inv.packages.length,
-    fileCount: inv.files.reduce((n2, f) => f.type === "dir" ? n2 : n2 + 1, 0),
+    fileCount: inv.files.reduce((n, f) => f.type === "dir" ? n : n + 1, 0),
     user: inv.config.config?.User ?? ""
   };
   if (inv.os) s.os = inv.os;
@@ -57765,24 +58519,16 @@ function isNonPackaged(change2) {
   return change2.ownership === "none" && (change2.after ?? change2.before)?.type !== "dir";
 }
 __name(isNonPackaged, "isNonPackaged");
-function ownedBy(owners, key) {
-  return owners.some((o) => o === key || o.startsWith(`${key}:`));
-}
-__name(ownedBy, "ownedBy");
 function attribute2(packages, files) {
   const byOwner = /* @__PURE__ */ new Map();
   for (const p of packages) {
-    const key = ownerKey(p);
+    const key = packageIdKey(p);
     byOwner.set(key, [...byOwner.get(key) ?? [], p]);
   }
   for (const f of files) {
     if (f.ownership !== "package") continue;
     const explainedBy = /* @__PURE__ */ new Set();
-    for (const owner of f.owners) {
-      const parts = owner.split(":");
-      const key = `${parts[0]}:${parts[1] ?? ""}`;
-      for (const p of byOwner.get(key) ?? []) if (ownedBy([owner], ownerKey(p))) explainedBy.add(p);
-    }
+    for (const owner of f.owners) for (const p of byOwner.get(packageIdKey(owner)) ?? []) explainedBy.add(p);
     for (const p of explainedBy) p.fileChanges++;
     if (explainedBy.size === 0) f.unexplained = true;
   }
@@ -57797,9 +58543,7 @@ function explainListedDirectories(files, before, after) {
     for (const pkg of inv?.packages ?? []) {
       for (const file of pkg.files) {
         if (!wanted.has(file.path)) continue;
-        const keys = map.get(file.path) ?? [];
-        if (!keys.includes(ownerKey(pkg))) keys.push(ownerKey(pkg));
-        map.set(file.path, keys);
+        map.set(file.path, [...map.get(file.path) ?? [], pkg]);
       }
     }
     return map;
@@ -57810,7 +58554,7 @@ function explainListedDirectories(files, before, after) {
     const owners = (f.kind === "removed" ? beforeListers : afterListers).get(f.path);
     if (!owners) continue;
     f.ownership = "package";
-    f.owners = owners.sort();
+    f.owners = uniquePackageIds(owners);
   }
 }
 __name(explainListedDirectories, "explainListedDirectories");
@@ -57863,6 +58607,7 @@ function diffInventories(before, after, options) {
     packages,
     files,
     rollup: rollUp(nonPackaged, options.depth),
+    folds: foldNoise(nonPackaged),
     settings,
     attention: [],
     ...osRelease ? { osRelease } : {},
@@ -57881,6 +58626,25 @@ function diffInventories(before, after, options) {
   return changes;
 }
 __name(diffInventories, "diffInventories");
+
+// src/layers/capture-budget.ts
+var DEFAULT_MAX_CAPTURE_TOTAL_BYTES = 1024 * 1024 * 1024;
+var CaptureBudget = class {
+  constructor(maxBytes = DEFAULT_MAX_CAPTURE_TOTAL_BYTES) {
+    this.maxBytes = maxBytes;
+  }
+  maxBytes;
+  static {
+    __name(this, "CaptureBudget");
+  }
+  used = 0;
+  /** Reserve `bytes`; false (and nothing reserved) when they do not fit. */
+  take(bytes) {
+    if (this.used + bytes > this.maxBytes) return false;
+    this.used += bytes;
+    return true;
+  }
+};
 
 // src/layers/read-layer.ts
 import { pipeline } from "node:stream/promises";
@@ -57901,18 +58665,20 @@ __name(captureMatcher, "captureMatcher");
 // src/layers/entry-content.ts
 import { createHash as createHash4 } from "node:crypto";
 var EntryContent = class {
-  constructor(matches2, maxFileBytes, probes, captured, warnings) {
+  constructor(matches2, maxFileBytes, probes, captured, warnings, budget) {
     this.matches = matches2;
     this.maxFileBytes = maxFileBytes;
     this.probes = probes;
     this.captured = captured;
     this.warnings = warnings;
+    this.budget = budget;
   }
   matches;
   maxFileBytes;
   probes;
   captured;
   warnings;
+  budget;
   static {
     __name(this, "EntryContent");
   }
@@ -57925,7 +58691,14 @@ var EntryContent = class {
     this.capture = null;
     this.captureOffset = 0;
     if (this.matches(entry.path)) {
-      if (entry.size <= this.maxFileBytes) {
+      if (entry.size <= this.maxFileBytes && this.budget !== void 0 && !this.budget.take(entry.size)) {
+        this.captured.delete(entry.path);
+        this.warnings.push({
+          code: "CAPTURE_BUDGET_EXCEEDED",
+          path: entry.path,
+          message: `${entry.path} (${entry.size} bytes) does not fit in what is left of the ${this.budget.maxBytes}-byte total capture budget; its content was not kept`
+        });
+      } else if (entry.size <= this.maxFileBytes) {
         this.capture = Buffer.allocUnsafe(entry.size);
       } else {
         this.captured.delete(entry.path);
@@ -57983,6 +58756,22 @@ function layerTooLarge(layer, cap) {
   );
 }
 __name(layerTooLarge, "layerTooLarge");
+function zstdDeclaresTooMuch(layer, cause) {
+  return new ImageChangelogError(
+    "LAYER_TOO_LARGE",
+    `layer ${layer}: a zstd frame declares a ${cause.what} of ${cause.declared} bytes, past the ${cause.bound}-byte uncompressed cap; reading stopped before decoding it`,
+    { subject: layer, hint: "if the layer is genuine, raise the maxUncompressedBytes limit" }
+  );
+}
+__name(zstdDeclaresTooMuch, "zstdDeclaresTooMuch");
+function layerSizeMismatch(layer, declared, read2) {
+  return new ImageChangelogError(
+    "SIZE_MISMATCH",
+    `layer ${layer}: its descriptor says ${declared} bytes, the blob has ${read2}`,
+    { subject: layer, hint: "the image's manifest is wrong; rebuild or re-push the image" }
+  );
+}
+__name(layerSizeMismatch, "layerSizeMismatch");
 function tooManyEntries(layer, cap) {
   return new ImageChangelogError(
     "TOO_MANY_ENTRIES",
@@ -58052,17 +58841,51 @@ import * as zlib from "node:zlib";
 
 // src/layers/zstd-frames.ts
 import { Transform } from "node:stream";
-var Field = { Magic: 0, SkippableSize: 1, FrameHeaderDescriptor: 2, BlockHeader: 3 };
-var FIELD_BYTES = [4, 4, 1, 3];
+var Field = {
+  Magic: 0,
+  SkippableSize: 1,
+  FrameHeaderDescriptor: 2,
+  BlockHeader: 3,
+  FrameHeaderRest: 4
+};
+var FIELD_BYTES = [4, 4, 1, 3, 0];
 var ZSTD_MAGIC = 4247762216;
 var DICT_ID_BYTES = [0, 1, 2, 4];
 var CONTENT_SIZE_BYTES = [0, 2, 4, 8];
+var ZstdDeclaredTooLarge = class extends Error {
+  constructor(what2, declared, bound2) {
+    super(`zstd: a frame header declares a ${what2} of ${declared} bytes, over the bound of ${bound2}`);
+    this.what = what2;
+    this.declared = declared;
+    this.bound = bound2;
+  }
+  what;
+  declared;
+  bound;
+  static {
+    __name(this, "ZstdDeclaredTooLarge");
+  }
+};
+var ZSTD_MAX_WINDOW_BYTES = 128 * 1024 * 1024;
 var ZstdFrameTracker = class {
+  /**
+   * @param maxContentBytes refuse frames declaring a bigger content size or window (default: no bound
+   *   on content; a window is always bounded by ZSTD_MAX_WINDOW_BYTES)
+   */
+  constructor(maxContentBytes = Number.POSITIVE_INFINITY) {
+    this.maxContentBytes = maxContentBytes;
+    this.maxWindow = Math.min(maxContentBytes, ZSTD_MAX_WINDOW_BYTES);
+  }
+  maxContentBytes;
   static {
     __name(this, "ZstdFrameTracker");
   }
   field = Field.Magic;
-  bytes = Buffer.alloc(4);
+  bytes = Buffer.alloc(16);
+  restBytes = 0;
+  singleSegment = false;
+  descriptor = 0;
+  maxWindow;
   have = 0;
   /** Bytes to pass over (header rest, block content) before the next field. */
   skip = 0;
@@ -58070,17 +58893,17 @@ var ZstdFrameTracker = class {
   frames = 0;
   /** Feed the next stored bytes; throws when they cannot be zstd. */
   update(chunk) {
-    const n2 = chunk.length;
+    const n = chunk.length;
     let i2 = 0;
-    while (i2 < n2) {
+    while (i2 < n) {
       if (this.skip > 0) {
-        const k = Math.min(this.skip, n2 - i2);
+        const k = Math.min(this.skip, n - i2);
         this.skip -= k;
         i2 += k;
         continue;
       }
-      const need = FIELD_BYTES[this.field];
-      while (this.have < need && i2 < n2) this.bytes[this.have++] = chunk[i2++];
+      const need = this.field === Field.FrameHeaderRest ? this.restBytes : FIELD_BYTES[this.field];
+      while (this.have < need && i2 < n) this.bytes[this.have++] = chunk[i2++];
       if (this.have < need) return;
       this.have = 0;
       this.onField();
@@ -58110,10 +58933,16 @@ var ZstdFrameTracker = class {
         const singleSegment = d >> 5 & 1;
         const contentSizeFlag = d >> 6;
         this.checksum = (d >> 2 & 1) === 1;
-        this.skip = (singleSegment ? 0 : 1) + DICT_ID_BYTES[d & 3] + (contentSizeFlag === 0 ? singleSegment : CONTENT_SIZE_BYTES[contentSizeFlag]);
-        this.field = Field.BlockHeader;
+        this.singleSegment = singleSegment === 1;
+        this.descriptor = d;
+        this.restBytes = (singleSegment ? 0 : 1) + DICT_ID_BYTES[d & 3] + (contentSizeFlag === 0 ? singleSegment : CONTENT_SIZE_BYTES[contentSizeFlag]);
+        this.field = this.restBytes > 0 ? Field.FrameHeaderRest : Field.BlockHeader;
         return;
       }
+      case Field.FrameHeaderRest:
+        this.checkDeclaredSizes();
+        this.field = Field.BlockHeader;
+        return;
       case Field.BlockHeader: {
         const h = b[0] | b[1] << 8 | b[2] << 16;
         const last = h & 1;
@@ -58129,12 +58958,39 @@ var ZstdFrameTracker = class {
       }
     }
   }
+  /** RFC 8878 3.1.1.1: the window descriptor (unless single segment) and the frame content size. */
+  checkDeclaredSizes() {
+    const b = this.bytes;
+    const d = this.descriptor;
+    let at = 0;
+    if (!this.singleSegment) {
+      const exponent = b[0] >> 3;
+      const base2 = 2 ** (10 + exponent);
+      const window2 = base2 + base2 / 8 * (b[0] & 7);
+      if (window2 > this.maxWindow) throw new ZstdDeclaredTooLarge("window", window2, this.maxWindow);
+      at = 1;
+    }
+    at += DICT_ID_BYTES[d & 3];
+    const fcsBytes = d >> 6 === 0 ? this.singleSegment ? 1 : 0 : CONTENT_SIZE_BYTES[d >> 6];
+    let size2 = 0;
+    for (let i2 = fcsBytes - 1; i2 >= 0; i2--) size2 = size2 * 256 + b[at + i2];
+    if (fcsBytes === 2) size2 += 256;
+    if (fcsBytes > 0 && size2 > this.maxContentBytes) {
+      throw new ZstdDeclaredTooLarge("content size", size2, this.maxContentBytes);
+    }
+    if (this.singleSegment && size2 > this.maxWindow)
+      throw new ZstdDeclaredTooLarge("window", size2, this.maxWindow);
+  }
 };
 var ZstdFrameCheck = class extends Transform {
   static {
     __name(this, "ZstdFrameCheck");
   }
-  tracker = new ZstdFrameTracker();
+  tracker;
+  constructor(maxContentBytes) {
+    super();
+    this.tracker = new ZstdFrameTracker(maxContentBytes);
+  }
   _transform(chunk, _encoding, callback) {
     try {
       this.tracker.update(chunk);
@@ -58168,11 +59024,9 @@ __name(nativeZstdFactory, "nativeZstdFactory");
 function createDecompressor(kind, options = {}) {
   if (kind === "gzip") return zlib.createGunzip({ chunkSize: OUTPUT_CHUNK_BYTES });
   const native = options.nativeZstd === false ? void 0 : nativeZstdFactory();
-  if (native) {
-    const { compose } = stream;
-    return compose(new ZstdFrameCheck(), native({ chunkSize: OUTPUT_CHUNK_BYTES }));
-  }
-  return new FzstdDecompress();
+  const { compose } = stream;
+  const check2 = new ZstdFrameCheck(options.maxDeclaredBytes);
+  return compose(check2, native ? native({ chunkSize: OUTPUT_CHUNK_BYTES }) : new FzstdDecompress());
 }
 __name(createDecompressor, "createDecompressor");
 var EMPTY = new Uint8Array(0);
@@ -58766,16 +59620,16 @@ var TarReader = class {
           case "uid":
           case "gid":
           case "size": {
-            const n2 = parseGoInt(text2);
-            if (n2 === null)
+            const n = parseGoInt(text2);
+            if (n === null)
               throw this.error(
                 `has a PAX ${key} ${quoteName(text2)} that is not a valid number`,
                 "corrupt",
                 nameFor()
               );
-            if (key === "uid") uid = n2;
-            else if (key === "gid") gid = n2;
-            else size2 = n2;
+            if (key === "uid") uid = n;
+            else if (key === "gid") gid = n;
+            else size2 = n;
             break;
           }
           case "mtime":
@@ -58906,7 +59760,8 @@ var LayerReader = class {
       spec.maxFileBytes,
       spec.probes,
       this.captured,
-      this.warnings
+      this.warnings,
+      options.captureBudget
     );
     this.diffHash = hashFor(layer.diffID, this.name);
     if (layer.digest !== layer.diffID) this.storedHash = hashFor(layer.digest, this.name);
@@ -58957,10 +59812,12 @@ var LayerReader = class {
         await pipeline(stored, sink, opts);
       } else {
         const decompressor = createDecompressor(this.compression, {
-          nativeZstd: this.options.nativeZstd ?? true
+          nativeZstd: this.options.nativeZstd ?? true,
+          maxDeclaredBytes: this.maxBytes
         });
         decompressor.on("error", (error2) => {
-          if (error2 !== this.sourceError && error2 !== this.failure) {
+          if (error2 instanceof ZstdDeclaredTooLarge) this.fail(zstdDeclaresTooMuch(this.name, error2));
+          else if (error2 !== this.sourceError && error2 !== this.failure) {
             this.corruption ??= { what: `${this.compression} data`, error: error2 };
           }
         });
@@ -59126,6 +59983,9 @@ var LayerReader = class {
       const actual = digestString(digest, this.storedHash);
       if (actual !== digest) throw digestMismatch(this.name, digest, actual);
     }
+    if (this.layer.size >= 0 && this.storedSize !== this.layer.size) {
+      throw layerSizeMismatch(this.name, this.layer.size, this.storedSize);
+    }
     const actualDiffID = digestString(diffID, this.diffHash);
     if (actualDiffID !== diffID) throw diffIdMismatch(this.name, diffID, actualDiffID);
   }
@@ -59180,6 +60040,7 @@ var LayerIndexer = class {
   constructor(options) {
     this.options = options;
     this.limiter = new ConcurrencyLimiter(options.concurrency ?? 3);
+    this.budget = new CaptureBudget(options.maxCaptureTotalBytes);
   }
   options;
   static {
@@ -59189,6 +60050,7 @@ var LayerIndexer = class {
   limiter;
   done = 0;
   cached = 0;
+  budget;
   /** The index of one layer (shared with any other request for the same diffID). */
   index(layer) {
     let p = this.inflight.get(layer.diffID);
@@ -59212,17 +60074,74 @@ var LayerIndexer = class {
       return hit;
     }
     const index = await this.limiter.run(
-      () => readLayer(layer, spec, { ...this.options.read, ...signal ? { signal } : {} })
+      () => readLayer(layer, spec, {
+        ...this.options.read,
+        captureBudget: this.budget,
+        ...signal ? { signal } : {}
+      })
     );
-    if (cache) await cache.put(index);
+    if (cache && !index.warnings.some((w) => w.code === "CAPTURE_BUDGET_EXCEEDED")) await cache.put(index);
     this.report(layer.diffID);
     return index;
+  }
+  /** Read a layer again with another capture spec (not cached), under the same limits and pool. */
+  reread(layer, spec) {
+    const { signal } = this.options;
+    return this.limiter.run(
+      () => readLayer(layer, spec, { ...this.options.read, ...signal ? { signal } : {} })
+    );
   }
   report(diffID) {
     this.done++;
     this.options.onLayer?.({ total: this.inflight.size, done: this.done, cached: this.cached, diffID });
   }
 };
+
+// src/catalog/runner.ts
+var matchers = /* @__PURE__ */ new WeakMap();
+function globsSelect(globs2, path12) {
+  let matcher = matchers.get(globs2);
+  if (matcher === void 0) {
+    matcher = globs2.length === 0 ? () => false : globMatcher(globs2, { dot: true });
+    matchers.set(globs2, matcher);
+  }
+  return matcher(path12);
+}
+__name(globsSelect, "globsSelect");
+function selectFiles(tree, globs2) {
+  if (globs2.length === 0) return [];
+  const out = [];
+  for (const [path12, { content, layer }] of tree.captured)
+    if (globsSelect(globs2, path12)) out.push({ path: path12, layer, content });
+  return out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+}
+__name(selectFiles, "selectFiles");
+function catalogContext(tree, globs2) {
+  const files = selectFiles(tree, globs2);
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  return { tree, files, file: /* @__PURE__ */ __name((path12) => byPath.get(path12), "file") };
+}
+__name(catalogContext, "catalogContext");
+async function runCatalogers(tree, catalogers) {
+  const run3 = { packages: [], problems: [], stateGlobs: [] };
+  for (const c of catalogers) {
+    run3.stateGlobs.push(...c.stateGlobs);
+    try {
+      const r = await c.catalog(catalogContext(tree, c.globs));
+      run3.packages.push(...r.packages);
+      run3.problems.push(...r.problems);
+      if (r.stateGlobs) run3.stateGlobs.push(...r.stateGlobs);
+    } catch (err3) {
+      run3.problems.push({
+        code: "CATALOGER_FAILED",
+        path: c.globs[0] ?? c.id,
+        message: `${c.id} cataloger failed: ${err3 instanceof Error ? err3.message : String(err3)}`
+      });
+    }
+  }
+  return run3;
+}
+__name(runCatalogers, "runCatalogers");
 
 // src/catalog/launch.ts
 import { posix as posix3 } from "node:path";
@@ -59350,40 +60269,48 @@ function dropShadowed(tree, packages) {
 }
 __name(dropShadowed, "dropShadowed");
 
-// src/scan/build-inventory.ts
-async function catalogTree(ctx, catalogers) {
-  const packages = [];
-  const problems = [];
-  const stateGlobs = [];
-  for (const c of catalogers) {
-    stateGlobs.push(...c.stateGlobs);
-    try {
-      const r = await c.catalog(ctx);
-      packages.push(...r.packages);
-      problems.push(...r.problems);
-      if (r.stateGlobs) stateGlobs.push(...r.stateGlobs);
-    } catch (err3) {
-      problems.push({
-        code: "CATALOGER_FAILED",
-        path: c.globs[0] ?? c.id,
-        message: `${c.id} cataloger failed: ${err3 instanceof Error ? err3.message : String(err3)}`
-      });
-    }
+// src/scan/second-digest-pass.ts
+async function hashUnverifiedFiles(layers, unverified, reread) {
+  const byLayer = /* @__PURE__ */ new Map();
+  for (const file of unverified) {
+    const list3 = byLayer.get(file.layer);
+    if (list3) list3.push(file);
+    else byLayer.set(file.layer, [file]);
   }
-  return { packages, problems, stateGlobs };
+  for (const [at, files] of byLayer) {
+    const layer = layers[at];
+    if (layer === void 0) continue;
+    const paths = new Set(files.map((f) => f.path));
+    const index = await reread(layer, {
+      globs: [],
+      maxFileBytes: 0,
+      probes: [createFileDigestsProbe({ onlyPaths: paths })]
+    });
+    const found = /* @__PURE__ */ new Map();
+    const table3 = index.entries;
+    for (let row = 0; row < table3.length; row++) {
+      if (!table3.hasProbe(row, FILE_DIGESTS_PROBE_ID2)) continue;
+      const digests = table3.probes(row)?.[FILE_DIGESTS_PROBE_ID2];
+      if (digests !== void 0) found.set(table3.path(row), digests);
+    }
+    for (const file of files) file.settle(found.get(file.path));
+  }
 }
-__name(catalogTree, "catalogTree");
-function summarizeImage(image, indexes) {
+__name(hashUnverifiedFiles, "hashUnverifiedFiles");
+
+// src/scan/build-inventory.ts
+function summarizeImage(image, indexes2) {
   const history2 = (image.config.history ?? []).filter((h) => !h.empty_layer);
   const layers = image.layers.map((l, i2) => {
-    const idx = indexes[i2];
+    const idx = indexes2[i2];
     const createdBy = history2[i2]?.created_by;
     return {
       digest: l.digest,
       diffID: l.diffID,
       size: l.size >= 0 ? l.size : idx?.compressedSize ?? 0,
       uncompressedSize: idx?.uncompressedSize ?? 0,
-      ...createdBy !== void 0 ? { createdBy } : {}
+      ...createdBy !== void 0 ? { createdBy } : {},
+      ...idx?.compression !== void 0 ? { compression: idx.compression } : {}
     };
   });
   const summary2 = {
@@ -59392,44 +60319,44 @@ function summarizeImage(image, indexes) {
     platform: formatPlatform(image.platform),
     configDigest: image.configDigest,
     layers,
-    compressedSize: layers.reduce((n2, l) => n2 + l.size, 0),
-    uncompressedSize: layers.reduce((n2, l) => n2 + l.uncompressedSize, 0)
+    compressedSize: layers.reduce((n, l) => n + l.size, 0),
+    uncompressedSize: layers.reduce((n, l) => n + l.uncompressedSize, 0)
   };
   if (image.indexDigest) summary2.indexDigest = image.indexDigest;
   if (image.config.created) summary2.created = image.config.created;
   return summary2;
 }
 __name(summarizeImage, "summarizeImage");
-async function buildInventory(image, indexes, catalogers) {
-  const tree = squashLayers(indexes);
-  let sortedCaptured;
-  const ctx = {
-    tree,
-    read: /* @__PURE__ */ __name((path12) => tree.captured.get(path12)?.content, "read"),
-    capturedPaths: /* @__PURE__ */ __name(() => sortedCaptured ??= [...tree.captured.keys()].sort(), "capturedPaths")
-  };
-  const os8 = findOsRelease(ctx);
-  const catalogued = await catalogTree(ctx, catalogers);
+async function buildInventory(image, indexes2, catalogers, reread = (layer, spec) => readLayer(layer, spec)) {
+  const tree = squashLayers(indexes2);
+  const os8 = findOsRelease(catalogContext(tree, OS_RELEASE_GLOBS));
+  const catalogued = await runCatalogers(tree, catalogers);
   const { problems, stateGlobs } = catalogued;
   const packages = dropShadowed(tree, catalogued.packages);
   const owned = resolveOwnership(tree, packages, stateGlobs);
-  for (const [i2, idx] of indexes.entries()) {
+  if (owned.unverified.length > 0) await hashUnverifiedFiles(image.layers, owned.unverified, reread);
+  for (const [i2, idx] of indexes2.entries()) {
     for (const w of idx.warnings) {
       problems.push({ code: w.code, path: w.path ?? idx.diffID, layer: i2, message: w.message });
     }
+  }
+  for (const w of tree.warnings ?? []) {
+    const problem = { code: w.code, path: w.path ?? "", message: w.message };
+    if (w.layer !== void 0) problem.layer = w.layer;
+    problems.push(problem);
   }
   packages.sort(
     (a, b) => a.ecosystem.localeCompare(b.ecosystem) || a.name.localeCompare(b.name) || a.location.localeCompare(b.location)
   );
   const inventory = {
-    image: summarizeImage(image, indexes),
+    image: summarizeImage(image, indexes2),
     config: image.config,
     packages,
     files: owned.files,
     problems: [...problems, ...owned.problems]
   };
   if (os8) inventory.os = os8;
-  const accounts = readAccounts(ctx);
+  const accounts = readAccounts(catalogContext(tree, ACCOUNT_GLOBS));
   if (accounts) inventory.accounts = accounts;
   const launch = checkLaunch(tree, image.config);
   if (launch) inventory.launch = launch;
@@ -59470,13 +60397,15 @@ async function compareImages(previous, current, diff, options = {}) {
       "layers",
       `${new Set(images.flatMap((i2) => i2.layers.map((l) => l.diffID))).size} distinct layers`
     );
-    const indexes = await indexer(options).indexImages(images);
+    const layers = indexer(options);
+    const reread = /* @__PURE__ */ __name((l, spec) => layers.reread(l, spec), "reread");
+    const indexes2 = await layers.indexImages(images);
     options.onPhase?.("catalog", "packages and file ownership");
     const catalogers = options.catalogers ?? defaultCatalogers;
-    let afterIndexes = indexes[indexes.length - 1] ?? [];
-    const beforeInv = before ? await buildInventory(before, indexes[0] ?? [], catalogers) : void 0;
-    indexes.length = 0;
-    const afterInv = await buildInventory(after, afterIndexes, catalogers);
+    let afterIndexes = indexes2[indexes2.length - 1] ?? [];
+    const beforeInv = before ? await buildInventory(before, indexes2[0] ?? [], catalogers, reread) : void 0;
+    indexes2.length = 0;
+    const afterInv = await buildInventory(after, afterIndexes, catalogers, reread);
     afterIndexes = [];
     options.onPhase?.("diff", "changes");
     const changes = diffInventories(beforeInv, afterInv, diff);
@@ -59498,6 +60427,1342 @@ async function openPrevious(reference, platform2, options) {
   }
 }
 __name(openPrevious, "openPrevious");
+
+// src/util/read-capped.ts
+async function readCapped2(stream3, maxBytes, tooLarge3) {
+  const chunks = [];
+  let total = 0;
+  for await (const chunk of stream3) {
+    const buf = chunk;
+    total += buf.length;
+    if (total > maxBytes) {
+      stream3.destroy();
+      throw tooLarge3();
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks, total);
+}
+__name(readCapped2, "readCapped");
+
+// src/registry/client.ts
+import { createHash as createHash7 } from "node:crypto";
+
+// src/registry/http.ts
+import http2 from "node:http";
+import https2 from "node:https";
+import { isIP } from "node:net";
+
+// src/registry/retry.ts
+var DEFAULT_RETRY_POLICY = {
+  maxAttempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 1e4,
+  maxRetryAfterMs: 3e4
+};
+var TransientError = class extends Error {
+  constructor(message, status, retryAfter, options) {
+    super(message, options);
+    this.status = status;
+    this.retryAfter = retryAfter;
+  }
+  status;
+  retryAfter;
+  static {
+    __name(this, "TransientError");
+  }
+  name = "TransientError";
+};
+var NETWORK_CODES = /* @__PURE__ */ new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "ERR_STREAM_PREMATURE_CLOSE",
+  "UND_ERR_SOCKET",
+  "IDLE_TIMEOUT"
+]);
+function isRetryableStatus(status) {
+  return status === 408 || status === 429 || status >= 500 && status !== 501 && status !== 505;
+}
+__name(isRetryableStatus, "isRetryableStatus");
+function isTransient(err3) {
+  if (err3 instanceof TransientError) return true;
+  if (!(err3 instanceof Error)) return false;
+  const code = err3.code;
+  if (code !== void 0 && NETWORK_CODES.has(code)) return true;
+  return err3.message === "aborted" || err3.message === "socket hang up";
+}
+__name(isTransient, "isTransient");
+function parseRetryAfter(value2, now = Date.now()) {
+  if (value2 === void 0) return void 0;
+  const trimmed = value2.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1e3;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
+}
+__name(parseRetryAfter, "parseRetryAfter");
+function retryDelay(policy, attempt, retryAfter) {
+  const asked = parseRetryAfter(retryAfter);
+  if (asked !== void 0) return Math.min(asked, policy.maxRetryAfterMs);
+  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  const random = policy.random ?? Math.random;
+  return Math.round(exp * (0.5 + random() * 0.5));
+}
+__name(retryDelay, "retryDelay");
+function sleepFor(policy, ms) {
+  if (policy.sleep) return policy.sleep(ms);
+  return new Promise((resolve5) => setTimeout(resolve5, ms));
+}
+__name(sleepFor, "sleepFor");
+async function withRetries(policy, attempt) {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (err3) {
+      if (!isTransient(err3) || n >= policy.maxAttempts) throw err3;
+      await sleepFor(
+        policy,
+        retryDelay(policy, n, err3 instanceof TransientError ? err3.retryAfter : void 0)
+      );
+    }
+  }
+}
+__name(withRetries, "withRetries");
+
+// src/registry/http.ts
+var MAX_REDIRECTS = 10;
+function isLoopbackHost(hostname) {
+  const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (h === "localhost" || h.endsWith(".localhost")) return true;
+  if (isIP(h) === 4) return h.startsWith("127.");
+  if (h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
+  const mapped = /^::ffff:(127\.\d+\.\d+\.\d+)$/.exec(h);
+  return mapped !== null;
+}
+__name(isLoopbackHost, "isLoopbackHost");
+function header(res, name) {
+  const v = res.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v.join(", ") : v;
+}
+__name(header, "header");
+function watchIdle(res, ms, subject) {
+  let timer;
+  const stop = /* @__PURE__ */ __name(() => {
+    if (timer) clearTimeout(timer);
+    timer = void 0;
+  }, "stop");
+  const arm = /* @__PURE__ */ __name(() => {
+    stop();
+    timer = setTimeout(() => {
+      if (res.isPaused() || res.readableLength >= res.readableHighWaterMark) return arm();
+      res.destroy(idleError(ms, subject));
+    }, ms);
+    timer.unref();
+  }, "arm");
+  const push2 = res.push.bind(res);
+  res.push = (chunk, encoding) => {
+    if (chunk === null) stop();
+    else arm();
+    return push2(chunk, encoding);
+  };
+  res.once("end", stop);
+  res.once("close", stop);
+  res.once("error", stop);
+  arm();
+}
+__name(watchIdle, "watchIdle");
+function idleError(ms, subject) {
+  const err3 = new TransientError(`no data for ${Math.round(ms / 1e3)}s while fetching ${subject}`);
+  err3.code = "IDLE_TIMEOUT";
+  return err3;
+}
+__name(idleError, "idleError");
+function deadlineError(ms, subject) {
+  const err3 = new TransientError(
+    `fetching ${subject} took longer than ${Math.round(ms / 1e3)}s in all (the registry sends too slowly)`
+  );
+  err3.code = "IDLE_TIMEOUT";
+  return err3;
+}
+__name(deadlineError, "deadlineError");
+function sendOnce(req) {
+  const { url: url2 } = req;
+  if (url2.protocol === "http:" && !req.allowPlainHttp(url2.hostname)) {
+    return Promise.reject(
+      new ImageChangelogError("INSECURE_REGISTRY", `refusing plain HTTP to ${url2.host} for ${req.subject}`, {
+        subject: url2.host,
+        hint: "plain HTTP is only used for loopback hosts or hosts listed as insecure registries"
+      })
+    );
+  }
+  if (url2.protocol !== "http:" && url2.protocol !== "https:") {
+    return Promise.reject(
+      new ImageChangelogError("URL_UNSUPPORTED", `unsupported URL scheme ${url2.protocol} for ${req.subject}`)
+    );
+  }
+  const lib = url2.protocol === "https:" ? https2 : http2;
+  return new Promise((resolve5, reject) => {
+    const headers = { ...req.headers };
+    if (req.body !== void 0) headers["content-length"] = String(Buffer.byteLength(req.body));
+    const options = { method: req.method ?? "GET", headers, ...req.tls ?? {} };
+    let response;
+    const deadline = req.deadlineMs === void 0 ? void 0 : setTimeout(() => {
+      const err3 = deadlineError(req.deadlineMs, req.subject);
+      if (response) response.destroy(err3);
+      else cr.destroy(err3);
+    }, req.deadlineMs);
+    deadline?.unref();
+    const cr = lib.request(url2, options, (res) => {
+      clearTimeout(headTimer);
+      response = res;
+      if (deadline !== void 0) {
+        const stop = /* @__PURE__ */ __name(() => clearTimeout(deadline), "stop");
+        res.once("end", stop);
+        res.once("close", stop);
+        res.once("error", stop);
+      }
+      watchIdle(res, req.idleTimeoutMs, req.subject);
+      resolve5(res);
+    });
+    const headTimer = setTimeout(
+      () => cr.destroy(idleError(req.idleTimeoutMs, req.subject)),
+      req.idleTimeoutMs
+    );
+    headTimer.unref();
+    cr.on("error", (err3) => {
+      clearTimeout(headTimer);
+      if (response === void 0) clearTimeout(deadline);
+      reject(err3);
+    });
+    cr.end(req.body);
+  });
+}
+__name(sendOnce, "sendOnce");
+async function send(req) {
+  let current = req;
+  const origin3 = req.url.origin;
+  for (let hop = 0; ; hop++) {
+    const res = await sendOnce(current);
+    const status = res.statusCode ?? 0;
+    const location = header(res, "location");
+    if (![301, 302, 303, 307, 308].includes(status) || location === void 0) {
+      return { res, status, url: current.url };
+    }
+    res.resume();
+    if (hop >= MAX_REDIRECTS) {
+      throw new ImageChangelogError(
+        "TOO_MANY_REDIRECTS",
+        `more than ${MAX_REDIRECTS} redirects while fetching ${req.subject}`
+      );
+    }
+    const next = new URL(location, current.url);
+    if (current.url.protocol === "https:" && next.protocol === "http:" && !req.allowPlainHttp(next.hostname)) {
+      throw new ImageChangelogError(
+        "INSECURE_REDIRECT",
+        `refusing a redirect from HTTPS to plain HTTP (${next.host}) for ${req.subject}`,
+        {
+          subject: next.host
+        }
+      );
+    }
+    const headers = { ...current.headers };
+    if (next.origin !== origin3) {
+      delete headers.authorization;
+      delete headers.Authorization;
+    }
+    const method = status === 303 ? "GET" : current.method ?? "GET";
+    current = { ...current, url: next, headers, method };
+    if (method === "GET") delete current.body;
+  }
+}
+__name(send, "send");
+async function readBody(res, maxBytes, subject) {
+  const declared = Number(header(res, "content-length") ?? NaN);
+  if (declared > maxBytes) {
+    res.destroy();
+    throw tooLarge(subject, maxBytes);
+  }
+  return readCapped2(res, maxBytes, () => tooLarge(subject, maxBytes));
+}
+__name(readBody, "readBody");
+function tooLarge(subject, maxBytes) {
+  return new ImageChangelogError(
+    "RESPONSE_TOO_LARGE",
+    `${subject} is larger than the ${maxBytes}-byte limit`,
+    {
+      subject
+    }
+  );
+}
+__name(tooLarge, "tooLarge");
+
+// src/registry/rate-limit.ts
+function count2(value2) {
+  const m = /^\s*(\d{1,12})\s*(?:;\s*w\s*=\s*(\d{1,12}))?/.exec(value2 ?? "");
+  if (!m) return {};
+  return { n: Number(m[1]), ...m[2] !== void 0 ? { w: Number(m[2]) } : {} };
+}
+__name(count2, "count");
+function resetIn(value2, now) {
+  const m = /^\s*(\d{1,12})\s*$/.exec(value2 ?? "");
+  if (!m) return void 0;
+  const n = Number(m[1]);
+  return n > 1e9 ? Math.max(0, n * 1e3 - now) : n * 1e3;
+}
+__name(resetIn, "resetIn");
+function readRateLimit(res, now = Date.now()) {
+  const limit = count2(header(res, "ratelimit-limit") ?? header(res, "x-ratelimit-limit"));
+  const remaining = count2(header(res, "ratelimit-remaining") ?? header(res, "x-ratelimit-remaining"));
+  const reset = resetIn(header(res, "ratelimit-reset") ?? header(res, "x-ratelimit-reset"), now) ?? parseRetryAfter(header(res, "retry-after"), now);
+  const info2 = {};
+  if (limit.n !== void 0) info2.limit = limit.n;
+  if (remaining.n !== void 0) info2.remaining = remaining.n;
+  const w = remaining.w ?? limit.w;
+  if (w !== void 0) info2.windowSeconds = w;
+  if (reset !== void 0) info2.resetInMs = reset;
+  return info2;
+}
+__name(readRateLimit, "readRateLimit");
+function duration(ms) {
+  if (ms < 6e4) return "less than a minute";
+  const minutes = Math.ceil(ms / 6e4);
+  if (minutes < 60) return `${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+__name(duration, "duration");
+function rateLimitError(registry, subject, info2) {
+  const host = isDockerHubHost(registry) ? "Docker Hub" : registry;
+  const parts = [];
+  if (info2.remaining !== void 0)
+    parts.push(
+      `${info2.remaining}${info2.limit !== void 0 ? ` of ${info2.limit}` : ""} pulls left` + (info2.windowSeconds ? ` per ${duration(info2.windowSeconds * 1e3)}` : "")
+    );
+  parts.push(
+    info2.resetInMs !== void 0 ? `resets in ${duration(info2.resetInMs)}` : "the registry did not say when it resets"
+  );
+  return new ImageChangelogError(
+    "RATE_LIMITED",
+    `${host} rate limit reached while fetching ${subject}: ${parts.join(", ")}`,
+    {
+      subject: registry,
+      hint: "log in to raise the limit: docker/login-action before this step (or registry-username/registry-password when the action compares an image), docker login for the CLI; nothing was compared"
+    }
+  );
+}
+__name(rateLimitError, "rateLimitError");
+function worthRetrying(info2, maxWaitMs) {
+  if (info2.remaining !== 0) return true;
+  return info2.resetInMs !== void 0 && info2.resetInMs <= maxWaitMs;
+}
+__name(worthRetrying, "worthRetrying");
+var RateLimited = class extends TransientError {
+  constructor(message, info2, retryAfter) {
+    super(message, 429, retryAfter);
+    this.info = info2;
+  }
+  info;
+  static {
+    __name(this, "RateLimited");
+  }
+};
+function rateLimitFailure(res, registry, subject, maxWaitMs) {
+  const info2 = readRateLimit(res);
+  res.resume();
+  if (!worthRetrying(info2, maxWaitMs)) return rateLimitError(registry, subject, info2);
+  return new RateLimited(`${subject}: the registry answered 429`, info2, header(res, "retry-after"));
+}
+__name(rateLimitFailure, "rateLimitFailure");
+function finalRateLimit(err3, registry, subject) {
+  return err3 instanceof RateLimited ? rateLimitError(registry, subject, err3.info) : void 0;
+}
+__name(finalRateLimit, "finalRateLimit");
+
+// src/registry/auth.ts
+function parseWwwAuthenticate(value2) {
+  const out = [];
+  let i2 = 0;
+  const s = value2;
+  const skip = /* @__PURE__ */ __name((re) => {
+    while (i2 < s.length && re.test(s[i2])) i2++;
+  }, "skip");
+  let current;
+  while (i2 < s.length) {
+    skip(/[\s,]/);
+    const tokenStart = i2;
+    skip(/[A-Za-z0-9!#$%&'*+.^_`|~-]/);
+    const token = s.slice(tokenStart, i2);
+    if (token === "") {
+      i2++;
+      continue;
+    }
+    skip(/[ \t]/);
+    if (s[i2] === "=" && current) {
+      i2++;
+      skip(/[ \t]/);
+      let val = "";
+      if (s[i2] === '"') {
+        i2++;
+        while (i2 < s.length && s[i2] !== '"') {
+          if (s[i2] === "\\" && i2 + 1 < s.length) i2++;
+          val += s[i2];
+          i2++;
+        }
+        i2++;
+      } else {
+        const start = i2;
+        while (i2 < s.length && s[i2] !== ",") i2++;
+        val = s.slice(start, i2).trim();
+      }
+      current.params[token.toLowerCase()] = val;
+    } else {
+      current = { scheme: token.toLowerCase(), params: {} };
+      out.push(current);
+    }
+  }
+  return out;
+}
+__name(parseWwwAuthenticate, "parseWwwAuthenticate");
+var MAX_TOKEN_RESPONSE = 1 << 20;
+var RegistryAuth = class {
+  constructor(o) {
+    this.o = o;
+  }
+  o;
+  static {
+    __name(this, "RegistryAuth");
+  }
+  pinged;
+  tokens = /* @__PURE__ */ new Map();
+  now() {
+    return (this.o.now ?? Date.now)();
+  }
+  /** `GET /v2/` once: 200 means no authentication, 401 brings the challenge. */
+  ping() {
+    this.pinged ??= withRetries(this.o.retry, async () => {
+      const { res, status } = await this.o.http({
+        url: new URL("/v2/", this.o.baseUrl),
+        subject: `the API root of ${this.o.registry}`
+      });
+      res.resume();
+      if (status === 200) return void 0;
+      if (status === 401) return pickChallenge(header(res, "www-authenticate"), this.o.registry);
+      if (status === 429)
+        throw rateLimitFailure(res, this.o.registry, "the API root", this.o.retry.maxRetryAfterMs);
+      if (isRetryableStatus(status))
+        throw new TransientError(
+          `${this.o.registry} answered ${status} to /v2/`,
+          status,
+          header(res, "retry-after")
+        );
+      throw new ImageChangelogError(
+        "NOT_A_REGISTRY",
+        `${this.o.registry} answered ${status} to GET /v2/; it does not look like a container registry`,
+        {
+          subject: this.o.registry
+        }
+      );
+    }).catch((err3) => {
+      this.pinged = void 0;
+      throw exhausted(err3, this.o.registry, this.o.registry, "the API root", this.o.retry.maxAttempts);
+    });
+    return this.pinged;
+  }
+  /** The Authorization header value for a request needing `scope`, or undefined when none is needed. */
+  async authorization(scope) {
+    const challenge = await this.ping();
+    if (!challenge) return void 0;
+    return this.forChallenge(challenge, scope, false);
+  }
+  /** After a 401: use the new challenge, get a fresh token (an expired one is the usual cause). */
+  async reauthenticate(scope, wwwAuthenticate) {
+    const challenge = wwwAuthenticate ? pickChallenge(wwwAuthenticate, this.o.registry) : await this.ping();
+    if (!challenge) return void 0;
+    return this.forChallenge(challenge, challenge.params.scope ?? scope, true);
+  }
+  async forChallenge(challenge, scope, fresh) {
+    const credential = await this.o.credentials.lookup(this.o.registry);
+    if (challenge.scheme === "basic") {
+      if (credential?.kind !== "basic") return void 0;
+      const encoded = Buffer.from(`${credential.username}:${credential.password}`).toString("base64");
+      this.o.credentials.remember(encoded);
+      return `Basic ${encoded}`;
+    }
+    const cached = this.tokens.get(scope);
+    if (!fresh && cached && cached.expiresAt > this.now()) return `Bearer ${cached.value}`;
+    const token = await this.fetchToken(challenge, scope, credential);
+    return `Bearer ${token}`;
+  }
+  async fetchToken(challenge, scope, credential) {
+    const realm = challenge.params.realm;
+    if (!realm) {
+      throw new ImageChangelogError(
+        "AUTH_CHALLENGE",
+        `${this.o.registry} asked for a Bearer token without naming a token service (realm)`,
+        {
+          subject: this.o.registry
+        }
+      );
+    }
+    let url2;
+    try {
+      url2 = new URL(realm);
+    } catch {
+      throw new ImageChangelogError(
+        "AUTH_CHALLENGE",
+        `${this.o.registry} named an invalid token service URL`,
+        { subject: this.o.registry }
+      );
+    }
+    const service = challenge.params.service;
+    const subject = `a token for ${scope} from ${url2.host}`;
+    const body2 = await withRetries(this.o.retry, async () => {
+      let res;
+      if (credential?.kind === "identity-token") {
+        const form = new URLSearchParams({
+          grant_type: "refresh_token",
+          refresh_token: credential.token,
+          client_id: "image-changelog",
+          scope
+        });
+        if (service) form.set("service", service);
+        res = await this.o.http({
+          url: url2,
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: form.toString(),
+          subject
+        });
+      } else {
+        const u = new URL(url2);
+        if (service) u.searchParams.set("service", service);
+        u.searchParams.append("scope", scope);
+        const headers = {};
+        if (credential?.kind === "basic") {
+          headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
+        }
+        res = await this.o.http({ url: u, headers, subject });
+      }
+      const status = res.status;
+      if (status === 200) return readBody(res.res, MAX_TOKEN_RESPONSE, subject);
+      if (status === 429)
+        throw rateLimitFailure(res.res, this.o.registry, subject, this.o.retry.maxRetryAfterMs);
+      res.res.resume();
+      if (isRetryableStatus(status))
+        throw new TransientError(`token service answered ${status}`, status, header(res.res, "retry-after"));
+      throw new ImageChangelogError(
+        "AUTH_FAILED",
+        `the token service ${url2.host} refused ${credential ? "the credentials" : "anonymous access"} for ${this.o.registry} (${status})`,
+        {
+          subject: this.o.registry,
+          hint: credential ? "check the registry username and password" : "the image may be private: provide credentials"
+        }
+      );
+    }).catch((err3) => {
+      throw exhausted(err3, this.o.registry, url2.host, subject, this.o.retry.maxAttempts);
+    });
+    let parsed;
+    try {
+      parsed = JSON.parse(body2.toString("utf8"));
+    } catch {
+      throw new ImageChangelogError(
+        "AUTH_FAILED",
+        `the token service ${url2.host} answered with something other than JSON`,
+        { subject: this.o.registry }
+      );
+    }
+    const token = typeof parsed.token === "string" && parsed.token !== "" ? parsed.token : parsed.access_token;
+    if (typeof token !== "string" || token === "") {
+      throw new ImageChangelogError("AUTH_FAILED", `the token service ${url2.host} answered without a token`, {
+        subject: this.o.registry
+      });
+    }
+    this.o.credentials.remember(token);
+    if (typeof parsed.refresh_token === "string") this.o.credentials.remember(parsed.refresh_token);
+    const seconds2 = typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60;
+    this.tokens.set(scope, { value: token, expiresAt: this.now() + Math.max(0, seconds2 - 5) * 1e3 });
+    return token;
+  }
+};
+function exhausted(err3, registry, host, what2, attempts) {
+  if (err3 instanceof ImageChangelogError) return err3;
+  const limited = finalRateLimit(err3, registry, what2);
+  if (limited) return limited;
+  const why = err3 instanceof TransientError ? err3.message : err3.code ?? err3.message;
+  return new ImageChangelogError(
+    err3 instanceof TransientError && err3.status !== void 0 ? "REGISTRY_ERROR" : "REGISTRY_UNREACHABLE",
+    `cannot fetch ${what2} from ${host}: ${why} (after ${attempts} attempts)`,
+    { subject: host, cause: err3 }
+  );
+}
+__name(exhausted, "exhausted");
+function pickChallenge(value2, registry) {
+  const all = value2 ? parseWwwAuthenticate(value2) : [];
+  const chosen = all.find((c) => c.scheme === "bearer") ?? all.find((c) => c.scheme === "basic");
+  if (!chosen) {
+    throw new ImageChangelogError(
+      "AUTH_CHALLENGE",
+      `${registry} requires authentication with an unsupported scheme`,
+      {
+        subject: registry,
+        hint: value2 ? `WWW-Authenticate: ${value2.slice(0, 100)}` : "no WWW-Authenticate header was sent"
+      }
+    );
+  }
+  return chosen;
+}
+__name(pickChallenge, "pickChallenge");
+
+// src/registry/blob-stream.ts
+import { createHash as createHash6 } from "node:crypto";
+import { Readable as Readable2 } from "node:stream";
+async function openVerifiedBlob(o) {
+  const algorithm = o.digest.split(":")[0] ?? "";
+  if (!["sha256", "sha384", "sha512"].includes(algorithm)) {
+    o.onClose?.();
+    throw new ImageChangelogError("DIGEST_UNSUPPORTED", `unsupported digest algorithm in ${o.digest}`, {
+      subject: o.digest
+    });
+  }
+  let first;
+  try {
+    first = await firstResponse(o);
+  } catch (err3) {
+    o.onClose?.();
+    throw finalError(o, err3, o.retry.maxAttempts);
+  }
+  return new VerifiedBlobStream(o, createHash6(algorithm), first);
+}
+__name(openVerifiedBlob, "openVerifiedBlob");
+async function firstResponse(o) {
+  for (let n = 1; ; n++) {
+    try {
+      return await o.fetch(0);
+    } catch (err3) {
+      if (!isTransient(err3) || n >= o.retry.maxAttempts) throw err3;
+      await sleepFor(
+        o.retry,
+        retryDelay(o.retry, n, err3 instanceof TransientError ? err3.retryAfter : void 0)
+      );
+    }
+  }
+}
+__name(firstResponse, "firstResponse");
+function finalError(o, err3, attempts) {
+  if (err3 instanceof ImageChangelogError) return err3;
+  const limited = o.registry !== void 0 ? finalRateLimit(err3, o.registry, o.subject) : void 0;
+  if (limited) return limited;
+  const message = err3 instanceof Error ? err3.message : String(err3);
+  const code = err3?.code === "IDLE_TIMEOUT" ? "REGISTRY_TIMEOUT" : "BLOB_DOWNLOAD";
+  const what2 = code === "REGISTRY_TIMEOUT" ? message : `downloading ${o.subject} failed: ${message}`;
+  return new ImageChangelogError(code, `${what2} (after ${attempts} attempt${attempts === 1 ? "" : "s"})`, {
+    subject: o.digest,
+    cause: err3
+  });
+}
+__name(finalError, "finalError");
+var VerifiedBlobStream = class extends Readable2 {
+  constructor(o, hash, first) {
+    super();
+    this.o = o;
+    this.hash = hash;
+    this.attach(first);
+  }
+  o;
+  hash;
+  static {
+    __name(this, "VerifiedBlobStream");
+  }
+  delivered = 0;
+  skip = 0;
+  rangeOk = false;
+  attempt = 1;
+  current;
+  slotReleased = false;
+  _read() {
+    if (this.current?.isPaused()) this.current.resume();
+  }
+  _destroy(err3, callback) {
+    this.current?.destroy();
+    this.current = void 0;
+    this.release();
+    callback(err3);
+  }
+  release() {
+    if (this.slotReleased) return;
+    this.slotReleased = true;
+    this.o.onClose?.();
+  }
+  attach({ res, status }) {
+    if (this.destroyed) {
+      res.destroy();
+      return;
+    }
+    if (status === 206) {
+      const start = /^bytes (\d+)-/.exec(header(res, "content-range") ?? "")?.[1];
+      if (start === void 0 || Number(start) !== this.delivered) {
+        res.destroy();
+        this.rangeOk = false;
+        this.fail(new TransientError(`the server resumed ${this.o.subject} at the wrong offset`));
+        return;
+      }
+      this.skip = 0;
+      this.rangeOk = true;
+    } else {
+      this.skip = this.delivered;
+      this.rangeOk = header(res, "accept-ranges")?.toLowerCase() === "bytes";
+    }
+    this.current = res;
+    let settled = false;
+    const settle = /* @__PURE__ */ __name((fn) => {
+      if (settled || this.current !== res) return;
+      settled = true;
+      fn();
+    }, "settle");
+    res.on("data", (chunk) => {
+      if (settled || this.current !== res) return;
+      let data = chunk;
+      if (this.skip > 0) {
+        const drop = Math.min(this.skip, data.length);
+        this.skip -= drop;
+        data = data.subarray(drop);
+        if (data.length === 0) return;
+      }
+      this.delivered += data.length;
+      if (this.o.size !== void 0 && this.o.size >= 0 && this.delivered > this.o.size) {
+        settle(() => this.destroy(this.sizeError("more")));
+        return;
+      }
+      this.hash.update(data);
+      this.o.onProgress?.(this.delivered, this.o.size);
+      if (!this.push(data)) res.pause();
+    });
+    res.on("end", () => settle(() => this.finish(header(res, "content-length") !== void 0)));
+    res.on("error", (err3) => settle(() => this.fail(err3)));
+    res.on("close", () => {
+      if (!res.complete)
+        settle(
+          () => this.fail(new TransientError(`connection closed early while fetching ${this.o.subject}`))
+        );
+    });
+  }
+  /** `framed`: the response declared its length, so a short body was sent as such, not cut off. */
+  finish(framed) {
+    this.current = void 0;
+    const short = this.o.size !== void 0 && this.o.size >= 0 && this.delivered < this.o.size;
+    if (short && framed && this.skip === 0) {
+      this.destroy(this.sizeError("fewer bytes"));
+      return;
+    }
+    if (this.skip > 0 || short) {
+      this.fail(new TransientError(`the transfer of ${this.o.subject} ended early`));
+      return;
+    }
+    const actual = `${this.o.digest.split(":")[0]}:${this.hash.digest("hex")}`;
+    if (actual !== this.o.digest) {
+      this.destroy(
+        new ImageChangelogError(
+          "DIGEST_MISMATCH",
+          `${this.o.subject}: the registry sent content with digest ${actual}`,
+          {
+            subject: this.o.digest,
+            hint: "the registry or a proxy served wrong content; nothing from it was used"
+          }
+        )
+      );
+      return;
+    }
+    this.release();
+    this.push(null);
+  }
+  sizeError(which2) {
+    return new ImageChangelogError(
+      "SIZE_MISMATCH",
+      `${this.o.subject}: the registry sent ${which2} than the ${this.o.size} bytes the manifest declares`,
+      {
+        subject: this.o.digest
+      }
+    );
+  }
+  fail(err3) {
+    this.current?.destroy();
+    this.current = void 0;
+    if (this.destroyed) return;
+    if (!isTransient(err3) || this.attempt >= this.o.retry.maxAttempts) {
+      this.destroy(finalError(this.o, err3, this.attempt));
+      return;
+    }
+    const delay4 = retryDelay(
+      this.o.retry,
+      this.attempt,
+      err3 instanceof TransientError ? err3.retryAfter : void 0
+    );
+    this.attempt++;
+    const offset = this.rangeOk ? this.delivered : 0;
+    sleepFor(this.o.retry, delay4).then(() => this.destroyed ? void 0 : this.o.fetch(offset)).then(
+      (next) => {
+        if (next) this.attach(next);
+      },
+      (e) => this.fail(e)
+    );
+  }
+};
+
+// src/registry/credentials.ts
+import { spawn as spawn2 } from "node:child_process";
+import { readFile as readFile2 } from "node:fs/promises";
+var DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
+var HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+function normalizeRegistryKey(key) {
+  const host = key.replace(/^[a-z]+:\/\//i, "").split("/")[0]?.toLowerCase() ?? "";
+  return isDockerHubHost(host) ? DOCKER_HUB_REGISTRY : host;
+}
+__name(normalizeRegistryKey, "normalizeRegistryKey");
+function helperServerUrl(registry) {
+  return registry === DOCKER_HUB_REGISTRY ? DOCKER_HUB_SERVER : registry;
+}
+__name(helperServerUrl, "helperServerUrl");
+var CredentialStore = class {
+  constructor(options = {}) {
+    this.options = options;
+    if (options.password) this.remember(options.password);
+    if (options.githubToken) this.remember(options.githubToken);
+  }
+  options;
+  static {
+    __name(this, "CredentialStore");
+  }
+  secrets = /* @__PURE__ */ new Set();
+  config;
+  cache = /* @__PURE__ */ new Map();
+  /** Every secret seen so far (passwords, tokens), for masking. */
+  collectSecrets() {
+    return [...this.secrets];
+  }
+  remember(secret) {
+    if (secret === "" || this.secrets.has(secret)) return;
+    this.secrets.add(secret);
+    this.options.onSecret?.(secret);
+  }
+  lookup(registry) {
+    const key = normalizeRegistryKey(registry);
+    let found = this.cache.get(key);
+    if (!found) {
+      found = this.find(key);
+      this.cache.set(key, found);
+    }
+    return found;
+  }
+  async find(registry) {
+    const o = this.options;
+    if (o.username !== void 0 && o.password !== void 0 && o.username !== "") {
+      const scope = o.explicitRegistries?.map(normalizeRegistryKey);
+      if (!scope || scope.includes(registry))
+        return { kind: "basic", username: o.username, password: o.password };
+    }
+    const config2 = await this.readConfig();
+    if (config2) {
+      const helper = config2.credHelpers?.[registry] ?? findByKey(config2.credHelpers, registry);
+      if (helper) return this.runHelper(helper, registry);
+      const auth2 = findByKey(config2.auths, registry);
+      if (config2.credsStore) {
+        const fromStore = await this.runHelper(config2.credsStore, registry);
+        if (fromStore) return fromStore;
+      }
+      if (auth2) {
+        const cred = this.fromAuthEntry(auth2, registry);
+        if (cred) return cred;
+      }
+    }
+    if (registry === "ghcr.io" && o.githubToken) {
+      return { kind: "basic", username: o.githubActor ?? "x-access-token", password: o.githubToken };
+    }
+    return void 0;
+  }
+  readConfig() {
+    this.config ??= (async () => {
+      const path12 = this.options.dockerConfigPath;
+      if (path12 === void 0) return void 0;
+      let text;
+      try {
+        text = await readFile2(path12, "utf8");
+      } catch (err3) {
+        if (err3.code === "ENOENT") return void 0;
+        throw new ImageChangelogError("DOCKER_CONFIG_INVALID", `cannot read docker config ${path12}`, {
+          subject: path12,
+          cause: err3
+        });
+      }
+      try {
+        const parsed = JSON.parse(text);
+        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+          throw new Error("not an object");
+        return parsed;
+      } catch {
+        throw new ImageChangelogError("DOCKER_CONFIG_INVALID", `docker config ${path12} is not valid JSON`, {
+          subject: path12
+        });
+      }
+    })();
+    return this.config;
+  }
+  fromAuthEntry(entry, registry) {
+    if (typeof entry.identitytoken === "string" && entry.identitytoken !== "") {
+      this.remember(entry.identitytoken);
+      return { kind: "identity-token", token: entry.identitytoken };
+    }
+    if (typeof entry.auth === "string" && entry.auth !== "") {
+      const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
+      const sep10 = decoded.indexOf(":");
+      if (sep10 <= 0) {
+        throw new ImageChangelogError(
+          "DOCKER_CONFIG_INVALID",
+          `the "auth" entry for ${registry} in the docker config is not base64 of user:password`,
+          {
+            subject: registry
+          }
+        );
+      }
+      const password = decoded.slice(sep10 + 1);
+      this.remember(entry.auth);
+      this.remember(password);
+      return { kind: "basic", username: decoded.slice(0, sep10), password };
+    }
+    if (typeof entry.username === "string" && typeof entry.password === "string") {
+      this.remember(entry.password);
+      return { kind: "basic", username: entry.username, password: entry.password };
+    }
+    return void 0;
+  }
+  /** `docker-credential-NAME get` with the server URL on stdin; "not found" means no credentials. */
+  async runHelper(name, registry) {
+    if (!HELPER_NAME.test(name)) {
+      throw new ImageChangelogError(
+        "CREDENTIAL_HELPER_FAILED",
+        `invalid credential helper name "${name}" in the docker config`,
+        { subject: name }
+      );
+    }
+    const program = `docker-credential-${name}`;
+    const out = await runProgram(program, ["get"], helperServerUrl(registry), {
+      env: this.options.helperEnv,
+      timeoutMs: this.options.helperTimeoutMs ?? 1e4
+    });
+    if (out.code !== 0) {
+      if (/credentials not found/i.test(out.stdout + out.stderr)) return void 0;
+      throw new ImageChangelogError(
+        "CREDENTIAL_HELPER_FAILED",
+        `${program} failed for ${registry} (exit ${out.code ?? "signal"})`,
+        {
+          subject: program,
+          hint: out.stderr.trim().split("\n")[0]?.slice(0, 200)
+        }
+      );
+    }
+    let parsed;
+    try {
+      parsed = JSON.parse(out.stdout);
+    } catch {
+      throw new ImageChangelogError(
+        "CREDENTIAL_HELPER_FAILED",
+        `${program} printed something other than JSON for ${registry}`,
+        { subject: program }
+      );
+    }
+    if (typeof parsed.Secret !== "string" || parsed.Secret === "") return void 0;
+    this.remember(parsed.Secret);
+    if (parsed.Username === "<token>") return { kind: "identity-token", token: parsed.Secret };
+    return {
+      kind: "basic",
+      username: typeof parsed.Username === "string" ? parsed.Username : "",
+      password: parsed.Secret
+    };
+  }
+};
+function findByKey(map, registry) {
+  if (!map || typeof map !== "object") return void 0;
+  for (const [key, value2] of Object.entries(map)) {
+    if (normalizeRegistryKey(key) === registry) return value2;
+  }
+  return void 0;
+}
+__name(findByKey, "findByKey");
+function runProgram(program, args, stdin, options) {
+  return new Promise((resolve5, reject) => {
+    const child2 = spawn2(program, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    const timer = setTimeout(() => {
+      child2.kill("SIGKILL");
+      reject(
+        new ImageChangelogError(
+          "CREDENTIAL_HELPER_FAILED",
+          `${program} did not answer within ${options.timeoutMs} ms`,
+          { subject: program }
+        )
+      );
+    }, options.timeoutMs);
+    child2.stdout.setEncoding("utf8").on("data", (d) => stdout += d.slice(0, 1 << 20));
+    child2.stderr.setEncoding("utf8").on("data", (d) => stderr += d.slice(0, 1 << 16));
+    child2.on("error", (err3) => {
+      clearTimeout(timer);
+      const missing = err3.code === "ENOENT";
+      reject(
+        new ImageChangelogError(
+          "CREDENTIAL_HELPER_FAILED",
+          missing ? `credential helper ${program} is not on the PATH` : `cannot run ${program}`,
+          {
+            subject: program,
+            cause: err3
+          }
+        )
+      );
+    });
+    child2.on("close", (code) => {
+      clearTimeout(timer);
+      resolve5({ code, stdout, stderr });
+    });
+    child2.stdin.on("error", () => void 0);
+    child2.stdin.end(stdin);
+  });
+}
+__name(runProgram, "runProgram");
+
+// src/registry/link-header.ts
+function nextLink(link, current) {
+  if (!link) return void 0;
+  for (const part of link.split(/,(?=\s*<)/)) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (m && /\brel\s*=\s*"?next"?/i.test(m[2] ?? "")) {
+      try {
+        return new URL(m[1] ?? "", current);
+      } catch {
+        return void 0;
+      }
+    }
+  }
+  return void 0;
+}
+__name(nextLink, "nextLink");
+
+// src/registry/client.ts
+var MANIFEST_ACCEPT = ACCEPT_MANIFEST_TYPES.join(", ");
+var SCHEMA1_TYPES = /* @__PURE__ */ new Set([DOCKER_SCHEMA1_MANIFEST, DOCKER_SCHEMA1_SIGNED_MANIFEST]);
+var DEFAULT_IDLE_TIMEOUT_MS = 3e4;
+var DEFAULT_REQUEST_DEADLINE_MS = 12e4;
+var BLOB_DEADLINE_BASE_MS = 10 * 6e4;
+var BLOB_DEADLINE_MIN_BYTES_PER_SECOND = 256 * 1024;
+var TAG_LIST_MAX_PAGES = 100;
+var TAG_LIST_MAX_PAGE_BYTES = 4 * 1024 * 1024;
+var TAG_LIST_MAX_BYTES = 16 * 1024 * 1024;
+var RegistryClient = class {
+  constructor(options = {}) {
+    this.options = options;
+    const c = options.credentials;
+    this.credentials = c instanceof CredentialStore ? c : new CredentialStore(c ?? {});
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.requestDeadlineMs = options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
+    this.maxManifestBytes = options.maxManifestBytes ?? 4 * 1024 * 1024;
+    this.insecure = new Set((options.insecureRegistries ?? []).map((h) => h.toLowerCase()));
+    this.blobLimiter = new ConcurrencyLimiter(options.blobConcurrency ?? 4);
+  }
+  options;
+  static {
+    __name(this, "RegistryClient");
+  }
+  credentials;
+  retry;
+  idleTimeoutMs;
+  requestDeadlineMs;
+  maxManifestBytes;
+  insecure;
+  auths = /* @__PURE__ */ new Map();
+  blobLimiter;
+  /** Every secret used so far (passwords, tokens), for the adapter to mask. */
+  collectSecrets() {
+    return this.credentials.collectSecrets();
+  }
+  /** Plain HTTP is allowed for loopback hosts and the hosts listed as insecure. */
+  allowsPlainHttp(registry) {
+    return isLoopbackHost(hostnameOf(registry)) || this.insecure.has(registry.toLowerCase()) || this.insecure.has(hostnameOf(registry));
+  }
+  baseUrl(registry) {
+    return new URL(`${this.allowsPlainHttp(registry) ? "http" : "https"}://${registry}`);
+  }
+  http(req) {
+    const headers = {
+      "user-agent": this.options.userAgent ?? "image-changelog",
+      ...req.headers
+    };
+    return send({
+      ...req,
+      headers,
+      idleTimeoutMs: this.idleTimeoutMs,
+      deadlineMs: req.deadlineMs ?? this.requestDeadlineMs,
+      allowPlainHttp: /* @__PURE__ */ __name((host) => isLoopbackHost(host) || this.insecure.has(host.toLowerCase()), "allowPlainHttp"),
+      ...this.options.tls ? { tls: this.options.tls } : {}
+    });
+  }
+  auth(registry) {
+    let auth2 = this.auths.get(registry);
+    if (!auth2) {
+      auth2 = new RegistryAuth({
+        registry,
+        baseUrl: this.baseUrl(registry),
+        credentials: this.credentials,
+        http: /* @__PURE__ */ __name((r) => this.http(r), "http"),
+        retry: this.retry
+      });
+      this.auths.set(registry, auth2);
+    }
+    return auth2;
+  }
+  /** A request to the registry's API with authentication; a 401 re-authenticates once (expired token). */
+  async authed(repo, url2, headers, subject, deadlineMs) {
+    const auth2 = this.auth(repo.registry);
+    const scope = `repository:${repo.repository}:pull`;
+    let authorization = await auth2.authorization(scope);
+    for (let tries = 0; ; tries++) {
+      const h = { ...headers };
+      if (authorization) h.authorization = authorization;
+      const res = await this.http({ url: url2, headers: h, subject, ...deadlineMs ? { deadlineMs } : {} });
+      if (res.status !== 401 || tries > 0) return res;
+      res.res.resume();
+      const renewed = await auth2.reauthenticate(scope, header(res.res, "www-authenticate"));
+      if (renewed === void 0) return res;
+      authorization = renewed;
+    }
+  }
+  /** Fetch a manifest or index by tag or digest; the bytes are verified against every digest known. */
+  async getManifest(ref2) {
+    const target = referenceTarget({ ...ref2, original: "" });
+    const subject = `manifest ${formatReference(ref2)}`;
+    assertRepositoryName(ref2);
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/.test(target)) {
+      throw new ImageChangelogError("REFERENCE_INVALID", `invalid tag or digest "${target}"`, {
+        subject: target
+      });
+    }
+    const url2 = new URL(`/v2/${ref2.repository}/manifests/${target}`, this.baseUrl(ref2.registry));
+    const { bytes, sent, contentType: contentType2 } = await this.retrying(ref2.registry, subject, async () => {
+      const r = await this.authed(ref2, url2, { accept: MANIFEST_ACCEPT }, subject);
+      if (r.status !== 200) await this.failForStatus(r, subject, ref2, "MANIFEST_NOT_FOUND");
+      const body2 = await readBody(r.res, this.maxManifestBytes, subject);
+      return {
+        bytes: body2,
+        sent: header(r.res, "docker-content-digest"),
+        contentType: header(r.res, "content-type")
+      };
+    });
+    const digest = digestOf(bytes, ref2.digest ?? sent);
+    for (const expected of [ref2.digest, sent]) {
+      if (expected === void 0 || !isValidDigest(expected)) continue;
+      const actual = digestOf(bytes, expected);
+      if (actual !== expected) {
+        throw new ImageChangelogError(
+          "DIGEST_MISMATCH",
+          `${subject}: the registry sent content with digest ${actual}, expected ${expected}`,
+          {
+            subject: formatReference(ref2),
+            hint: "the registry or a proxy served wrong content; nothing from it was used"
+          }
+        );
+      }
+    }
+    let json;
+    try {
+      json = JSON.parse(bytes.toString("utf8"));
+    } catch {
+      throw new ImageChangelogError("MANIFEST_INVALID", `${subject} is not valid JSON`, {
+        subject: formatReference(ref2)
+      });
+    }
+    const declared = typeof json.mediaType === "string" ? json.mediaType : contentType2?.split(";")[0]?.trim() ?? "";
+    if (json.schemaVersion === 1 || SCHEMA1_TYPES.has(declared)) {
+      throw new ImageChangelogError(
+        "MANIFEST_UNSUPPORTED",
+        `${subject} is a Docker schema 1 manifest, which is not supported`,
+        {
+          subject: formatReference(ref2),
+          hint: "push the image again with a current Docker or skopeo"
+        }
+      );
+    }
+    return { digest, mediaType: declared, bytes };
+  }
+  /** Stream a blob; the stream verifies the digest and retries/resumes as needed. Holds a download slot until it ends. */
+  async getBlob(repo, digest, options = {}) {
+    if (!isValidDigest(digest))
+      throw new ImageChangelogError("DIGEST_INVALID", `invalid blob digest "${digest}"`, { subject: digest });
+    assertRepositoryName(repo);
+    const release = await this.blobLimiter.acquire();
+    const subject = `blob ${digest} of ${repo.registry}/${repo.repository}`;
+    const url2 = new URL(`/v2/${repo.repository}/blobs/${digest}`, this.baseUrl(repo.registry));
+    return openVerifiedBlob({
+      digest,
+      subject,
+      registry: repo.registry,
+      retry: this.retry,
+      ...options.size !== void 0 ? { size: options.size } : {},
+      ...options.onProgress ? { onProgress: options.onProgress } : {},
+      onClose: release,
+      fetch: /* @__PURE__ */ __name(async (offset) => {
+        const headers = offset > 0 ? { range: `bytes=${offset}-` } : {};
+        const r = await this.authed(repo, url2, headers, subject, this.blobDeadlineMs(options.size));
+        if (r.status !== 200 && r.status !== 206)
+          await this.failForStatus(r, subject, repo, "BLOB_NOT_FOUND");
+        return { res: r.res, status: r.status };
+      }, "fetch")
+    });
+  }
+  /** A small blob (a config) read whole, verified, at most `maxBytes`. */
+  async getBlobBytes(repo, digest, maxBytes, options = {}) {
+    if (options.size !== void 0 && options.size > maxBytes) {
+      throw new ImageChangelogError(
+        "RESPONSE_TOO_LARGE",
+        `blob ${digest} is ${options.size} bytes, over the ${maxBytes}-byte limit`,
+        { subject: digest }
+      );
+    }
+    const stream3 = await this.getBlob(repo, digest, options);
+    return readCapped2(
+      stream3,
+      maxBytes,
+      () => new ImageChangelogError("RESPONSE_TOO_LARGE", `blob ${digest} is over the ${maxBytes}-byte limit`, {
+        subject: digest
+      })
+    );
+  }
+  /**
+   * How long one blob request may take: BLOB_DEADLINE_BASE_MS plus the size at a slow but working
+   * rate (a 1 GB layer: 10 + 68 minutes), or an hour at that rate when the size is unknown.
+   */
+  blobDeadlineMs(size2) {
+    const bytes = size2 ?? 3600 * BLOB_DEADLINE_MIN_BYTES_PER_SECOND;
+    return BLOB_DEADLINE_BASE_MS + Math.ceil(bytes / BLOB_DEADLINE_MIN_BYTES_PER_SECOND * 1e3);
+  }
+  /**
+   * All tags of a repository, following `Link` pagination (`?n=&last=`), within TAG_LIST_MAX_PAGES
+   * pages of at most TAG_LIST_MAX_PAGE_BYTES and TAG_LIST_MAX_BYTES in all; past any, one error.
+   */
+  async listTags(repo, options = {}) {
+    assertRepositoryName(repo);
+    const base2 = this.baseUrl(repo.registry);
+    let url2 = new URL(`/v2/${repo.repository}/tags/list`, base2);
+    if (options.pageSize) url2.searchParams.set("n", String(options.pageSize));
+    const tags2 = [];
+    const seen = /* @__PURE__ */ new Set();
+    const subject = `the tags of ${repo.registry}/${repo.repository}`;
+    const maxPages = options.maxPages ?? TAG_LIST_MAX_PAGES;
+    let total = 0;
+    for (let page = 0; url2; page++) {
+      if (page >= maxPages) throw tagListTooLarge(subject, `more than ${maxPages} pages`);
+      const pageUrl = url2;
+      seen.add(pageUrl.href);
+      const { body: body2, link } = await this.retrying(repo.registry, subject, async () => {
+        const r = await this.authed(repo, pageUrl, { accept: "application/json" }, subject);
+        if (r.status !== 200) await this.failForStatus(r, subject, repo, "REPOSITORY_NOT_FOUND");
+        return { body: await readBody(r.res, TAG_LIST_MAX_PAGE_BYTES, subject), link: header(r.res, "link") };
+      });
+      total += body2.length;
+      if (total > TAG_LIST_MAX_BYTES) throw tagListTooLarge(subject, `more than ${TAG_LIST_MAX_BYTES} bytes`);
+      let parsed;
+      try {
+        parsed = JSON.parse(body2.toString("utf8"));
+      } catch {
+        throw new ImageChangelogError(
+          "REGISTRY_RESPONSE_INVALID",
+          `${subject}: the registry answered with invalid JSON`,
+          {
+            subject: repo.repository
+          }
+        );
+      }
+      if (Array.isArray(parsed.tags)) {
+        for (const t of parsed.tags) if (typeof t === "string") tags2.push(t);
+      }
+      const next = nextLink(link, pageUrl);
+      url2 = next && next.origin === base2.origin && !seen.has(next.href) ? next : void 0;
+    }
+    return tags2;
+  }
+  /** Retry transient failures; when they persist, one clear error naming the registry and what was fetched. */
+  async retrying(registry, subject, attempt) {
+    try {
+      return await withRetries(this.retry, attempt);
+    } catch (err3) {
+      if (err3 instanceof ImageChangelogError) throw err3;
+      const limited = finalRateLimit(err3, registry, subject);
+      if (limited) throw limited;
+      const code = err3.code;
+      const why = err3 instanceof TransientError ? err3.message : `${code ?? err3.message}`;
+      throw new ImageChangelogError(
+        code === "IDLE_TIMEOUT" ? "REGISTRY_TIMEOUT" : err3 instanceof TransientError && err3.status !== void 0 ? "REGISTRY_ERROR" : "REGISTRY_UNREACHABLE",
+        `cannot fetch ${subject} from ${registry}: ${why} (after ${this.retry.maxAttempts} attempts)`,
+        { subject: registry, cause: err3 }
+      );
+    }
+  }
+  async failForStatus(r, subject, repo, notFoundCode) {
+    const { status } = r;
+    if (status === 429) throw rateLimitFailure(r.res, repo.registry, subject, this.retry.maxRetryAfterMs);
+    if (isRetryableStatus(status)) {
+      r.res.resume();
+      throw new TransientError(
+        `${subject}: the registry answered ${status}`,
+        status,
+        header(r.res, "retry-after")
+      );
+    }
+    const detail = await errorDetail(r);
+    const where2 = `${repo.registry}/${repo.repository}`;
+    if (status === 404)
+      throw new ImageChangelogError(notFoundCode, `${subject} not found${detail}`, { subject: where2 });
+    if (status === 401 || status === 403) {
+      throw new ImageChangelogError(
+        "ACCESS_DENIED",
+        `${repo.registry} denied access to ${subject} (${status})${detail}`,
+        {
+          subject: where2,
+          hint: "the repository may not exist, or it needs credentials (registry-username/registry-password, docker login)"
+        }
+      );
+    }
+    throw new ImageChangelogError("REGISTRY_ERROR", `${subject}: the registry answered ${status}${detail}`, {
+      subject: where2
+    });
+  }
+};
+async function errorDetail(r) {
+  try {
+    const body2 = await readBody(r.res, 64 * 1024, "error body");
+    const parsed = JSON.parse(body2.toString("utf8"));
+    const code = parsed.errors?.[0]?.code;
+    if (typeof code === "string" && /^[A-Z_]{1,64}$/.test(code)) return ` (${code})`;
+  } catch {
+  }
+  return "";
+}
+__name(errorDetail, "errorDetail");
+function digestOf(bytes, like) {
+  const algorithm = like && /^(sha256|sha384|sha512):/.test(like) ? like.split(":")[0] : "sha256";
+  return `${algorithm}:${createHash7(algorithm).update(bytes).digest("hex")}`;
+}
+__name(digestOf, "digestOf");
+function tagListTooLarge(subject, what2) {
+  return new ImageChangelogError("RESPONSE_TOO_LARGE", `${subject} run to ${what2}; reading stopped`, {
+    subject,
+    hint: "name the previous image instead of previous: auto"
+  });
+}
+__name(tagListTooLarge, "tagListTooLarge");
 
 // src/core/defaults.ts
 var DEFAULT_DEPTH = 2;
@@ -59521,13 +61786,43 @@ function diffOptions(options = {}) {
 __name(diffOptions, "diffOptions");
 
 // src/core/policy-choice.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 
 // src/policy/parse.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 
 // src/policy/yaml-reader.ts
 var import_yaml = __toESM(require_dist(), 1);
+
+// src/util/closest-name.ts
+function closestName(word, candidates) {
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = candidate.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : void 0;
+}
+__name(closestName, "closestName");
+function editDistance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i2 = 1; i2 <= a.length; i2++) {
+    const row = [i2];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i2 - 1] === b[j - 1] ? 0 : 1;
+      row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost));
+    }
+    previous = row;
+  }
+  return previous[b.length];
+}
+__name(editDistance, "editDistance");
+
+// src/policy/yaml-reader.ts
 var YamlReader = class {
   constructor(source, doc, lines4) {
     this.source = source;
@@ -59552,9 +61847,29 @@ var YamlReader = class {
   fail(node, message) {
     throw policyError(this.source, this.at(node), message);
   }
-  /** Aliases (`*anchor`) read as the node they point to. */
+  targets;
+  /**
+   * Aliases (`*anchor`) read as the node they point to: the last node before the alias with that
+   * anchor. Found in one pass over the document, kept for every alias: the library's `resolve(doc)`
+   * walks the whole document for each alias (a 160 KB policy of aliases took 81 s). How far aliases
+   * may expand is bounded before reading, by the library's own alias-count guard (parse.ts).
+   */
   resolve(node) {
-    return node !== null && (0, import_yaml.isAlias)(node) ? node.resolve(this.doc) ?? null : node;
+    if (node === null || !(0, import_yaml.isAlias)(node)) return node;
+    if (this.targets === void 0) {
+      const targets = /* @__PURE__ */ new Map();
+      const anchors = /* @__PURE__ */ new Map();
+      (0, import_yaml.visit)(this.doc, {
+        Node: /* @__PURE__ */ __name((_key, n) => {
+          if ((0, import_yaml.isAlias)(n)) {
+            const target = anchors.get(n.source);
+            if (target !== void 0) targets.set(n, target);
+          } else if (n.anchor !== void 0) anchors.set(n.anchor, n);
+        }, "Node")
+      });
+      this.targets = targets;
+    }
+    return this.targets.get(node) ?? null;
   }
   /** The entries of a mapping, after checking every key is one of `known`. */
   entries(node, what2, known, where2 = node) {
@@ -59645,7 +61960,7 @@ function got(node) {
   if ((0, import_yaml.isScalar)(node)) {
     if (node.value === null) return " (got nothing)";
     const value2 = node.value;
-    if (typeof value2 === "string") return ` (got ${JSON.stringify(value2)})`;
+    if (typeof value2 === "string") return ` (got ${quoted(value2)})`;
     if (typeof value2 === "number" || typeof value2 === "boolean") return ` (got ${String(value2)})`;
     return "";
   }
@@ -59654,6 +61969,12 @@ function got(node) {
   return "";
 }
 __name(got, "got");
+var MAX_QUOTED = 120;
+function quoted(value2) {
+  if (value2.length <= MAX_QUOTED) return JSON.stringify(value2);
+  return `${JSON.stringify(value2.slice(0, MAX_QUOTED))}... (${value2.length - MAX_QUOTED} more characters)`;
+}
+__name(quoted, "quoted");
 
 // src/policy/parse.ts
 var RULE_ACTIONS = ["stop", "warn", "info"];
@@ -59678,24 +61999,24 @@ var SUBJECT_BLOCKS = [
   "image"
 ];
 var EXTENDABLE = ["recommended"];
-var bool = /* @__PURE__ */ __name((r, n2, w) => r.boolean(n2, w), "bool");
-var globs = /* @__PURE__ */ __name((leadingSlash) => (r, n2, w) => r.list(n2, w, (item2, what2) => {
+var bool = /* @__PURE__ */ __name((r, n, w) => r.boolean(n, w), "bool");
+var globs = /* @__PURE__ */ __name((leadingSlash) => (r, n, w) => r.list(n, w, (item2, what2) => {
   const glob = r.parsed(item2, what2, parseGlob);
   return leadingSlash === "strip" ? glob.replace(/^\/+/, "") : glob;
 }), "globs");
-var oneOrMore = /* @__PURE__ */ __name((values) => (r, n2, w) => r.list(n2, w, (item2, what2) => r.oneOf(item2, what2, values)), "oneOrMore");
-var size = /* @__PURE__ */ __name((r, n2, w) => r.parsed(n2, w, parseSize), "size");
+var oneOrMore = /* @__PURE__ */ __name((values) => (r, n, w) => r.list(n, w, (item2, what2) => r.oneOf(item2, what2, values)), "oneOrMore");
+var size = /* @__PURE__ */ __name((r, n, w) => r.parsed(n, w, parseSize), "size");
 var PACKAGE_FIELDS = {
   name: globs("keep"),
   ecosystem: oneOrMore(ECOSYSTEMS),
   change: oneOrMore(PACKAGE_CHANGES),
   bump: oneOrMore(BUMPS),
-  version: /* @__PURE__ */ __name((r, n2, w) => {
-    const text = r.string(n2, w);
+  version: /* @__PURE__ */ __name((r, n, w) => {
+    const text = r.string(n, w);
     const constraint = parseVersionConstraint(text);
     if (constraint === void 0)
       return r.fail(
-        n2,
+        n,
         `${w} must be a version constraint like "<1.2", ">=1:2.0-1, <2" or (npm) "^1.2" (got ${JSON.stringify(text)})`
       );
     return constraint;
@@ -59717,7 +62038,7 @@ var FILE_FIELDS = {
   maxSize: size,
   ownerRoot: bool,
   modifiedAfterInstall: bool,
-  sizeGrowthFactor: /* @__PURE__ */ __name((r, n2, w) => r.number(n2, w, "positive"), "sizeGrowthFactor")
+  sizeGrowthFactor: /* @__PURE__ */ __name((r, n, w) => r.number(n, w, "positive"), "sizeGrowthFactor")
 };
 var SECRET_FIELDS = {
   kinds: oneOrMore(SECRET_KINDS),
@@ -59725,7 +62046,7 @@ var SECRET_FIELDS = {
   nonPackaged: bool
 };
 var SIZE_GROWTH_FIELDS = {
-  percent: /* @__PURE__ */ __name((r, n2, w) => r.number(n2, w, "positive"), "percent"),
+  percent: /* @__PURE__ */ __name((r, n, w) => r.number(n, w, "positive"), "percent"),
   bytes: size
 };
 var IMAGE_FIELDS = {
@@ -59733,15 +62054,15 @@ var IMAGE_FIELDS = {
   switchedToRoot: bool,
   newPorts: bool,
   secretEnv: bool,
-  sizeGrowth: /* @__PURE__ */ __name((r, n2, w) => {
-    const growth = readFields(r, n2, `"${w}"`, SIZE_GROWTH_FIELDS);
-    if (Object.keys(growth).length === 0) r.fail(n2, `${w} needs "percent", "bytes" or both`);
+  sizeGrowth: /* @__PURE__ */ __name((r, n, w) => {
+    const growth = readFields(r, n, `"${w}"`, SIZE_GROWTH_FIELDS);
+    if (Object.keys(growth).length === 0) r.fail(n, `${w} needs "percent", "bytes" or both`);
     return growth;
   }, "sizeGrowth"),
-  maxLayers: /* @__PURE__ */ __name((r, n2, w) => r.number(n2, w, "whole"), "maxLayers"),
+  maxLayers: /* @__PURE__ */ __name((r, n, w) => r.number(n, w, "whole"), "maxLayers"),
   osChanged: bool,
   osVersionDecreased: bool,
-  requiredLabels: /* @__PURE__ */ __name((r, n2, w) => r.list(n2, w, (item2, what2) => r.string(item2, what2)), "requiredLabels"),
+  requiredLabels: /* @__PURE__ */ __name((r, n, w) => r.list(n, w, (item2, what2) => r.string(item2, what2)), "requiredLabels"),
   capabilityAdded: bool,
   usersAdded: bool,
   usersRemoved: bool,
@@ -59775,6 +62096,7 @@ function valueNode(e) {
   return e.value ?? e.keyNode;
 }
 __name(valueNode, "valueNode");
+var MAX_POLICY_ALIAS_COUNT = 100;
 function parsePolicyDocument(text, source) {
   const lines4 = new import_yaml2.LineCounter();
   const doc = (0, import_yaml2.parseDocument)(text, { lineCounter: lines4, prettyErrors: false, uniqueKeys: true });
@@ -59783,6 +62105,13 @@ function parsePolicyDocument(text, source) {
   if (syntax !== void 0) {
     const what2 = syntax.code === "DUPLICATE_KEY" ? "this key appears twice in the same mapping" : `YAML syntax error: ${syntax.message}`;
     throw policyError(source, r.atOffset(syntax.pos[0]), what2);
+  }
+  try {
+    doc.toJS({ maxAliasCount: MAX_POLICY_ALIAS_COUNT });
+  } catch (err3) {
+    if (!(err3 instanceof ReferenceError)) throw err3;
+    const why = /excessive alias count/i.test(err3.message) ? `too many aliases: they expand to more than ${MAX_POLICY_ALIAS_COUNT} nodes; write the values out` : `YAML alias error: ${err3.message}`;
+    throw policyError(source, r.atOffset(0), why);
   }
   const root = doc.contents;
   if (root === null)
@@ -59794,8 +62123,8 @@ function parsePolicyDocument(text, source) {
     else if (e.key === "extends") {
       policy.extends = r.oneOf(value2, '"extends"', EXTENDABLE);
       policy.extendsAt = r.at(value2);
-    } else if (e.key === "rules") policy.rules = r.items(value2, '"rules"').map((n2, i2) => readRule(r, n2, i2));
-    else policy.allow = r.items(value2, '"allow"').map((n2, i2) => readAllowance(r, n2, i2));
+    } else if (e.key === "rules") policy.rules = r.items(value2, '"rules"').map((n, i2) => readRule(r, n, i2));
+    else policy.allow = r.items(value2, '"allow"').map((n, i2) => readAllowance(r, n, i2));
   }
   const seen = /* @__PURE__ */ new Map();
   for (const rule of policy.rules) {
@@ -60183,7 +62512,7 @@ async function loadPolicy(choice) {
   const name = choice.name ?? choice.path;
   let text;
   try {
-    text = await readFile2(choice.path, "utf8");
+    text = await readFile3(choice.path, "utf8");
   } catch {
     const where2 = name === choice.path ? "" : ` (looked at ${choice.path})`;
     throw new ImageChangelogError("POLICY_NOT_FOUND", `cannot read policy file ${name}${where2}`, {
@@ -60198,1271 +62527,6 @@ __name(loadPolicy, "loadPolicy");
 // src/core/registry-access.ts
 import { homedir } from "node:os";
 import { join as join7 } from "node:path";
-
-// src/util/read-capped.ts
-async function readCapped2(stream3, maxBytes, tooLarge3) {
-  const chunks = [];
-  let total = 0;
-  for await (const chunk of stream3) {
-    const buf = chunk;
-    total += buf.length;
-    if (total > maxBytes) {
-      stream3.destroy();
-      throw tooLarge3();
-    }
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks, total);
-}
-__name(readCapped2, "readCapped");
-
-// src/registry/client.ts
-import { createHash as createHash7 } from "node:crypto";
-
-// src/registry/http.ts
-import http2 from "node:http";
-import https2 from "node:https";
-import { isIP } from "node:net";
-
-// src/registry/retry.ts
-var DEFAULT_RETRY_POLICY = {
-  maxAttempts: 5,
-  baseDelayMs: 500,
-  maxDelayMs: 1e4,
-  maxRetryAfterMs: 3e4
-};
-var TransientError = class extends Error {
-  constructor(message, status, retryAfter, options) {
-    super(message, options);
-    this.status = status;
-    this.retryAfter = retryAfter;
-  }
-  status;
-  retryAfter;
-  static {
-    __name(this, "TransientError");
-  }
-  name = "TransientError";
-};
-var NETWORK_CODES = /* @__PURE__ */ new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "ERR_STREAM_PREMATURE_CLOSE",
-  "UND_ERR_SOCKET",
-  "IDLE_TIMEOUT"
-]);
-function isRetryableStatus(status) {
-  return status === 408 || status === 429 || status >= 500 && status !== 501 && status !== 505;
-}
-__name(isRetryableStatus, "isRetryableStatus");
-function isTransient(err3) {
-  if (err3 instanceof TransientError) return true;
-  if (!(err3 instanceof Error)) return false;
-  const code = err3.code;
-  if (code !== void 0 && NETWORK_CODES.has(code)) return true;
-  return err3.message === "aborted" || err3.message === "socket hang up";
-}
-__name(isTransient, "isTransient");
-function parseRetryAfter(value2, now = Date.now()) {
-  if (value2 === void 0) return void 0;
-  const trimmed = value2.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1e3;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
-}
-__name(parseRetryAfter, "parseRetryAfter");
-function retryDelay(policy, attempt, retryAfter) {
-  const asked = parseRetryAfter(retryAfter);
-  if (asked !== void 0) return Math.min(asked, policy.maxRetryAfterMs);
-  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  const random = policy.random ?? Math.random;
-  return Math.round(exp * (0.5 + random() * 0.5));
-}
-__name(retryDelay, "retryDelay");
-function sleepFor(policy, ms) {
-  if (policy.sleep) return policy.sleep(ms);
-  return new Promise((resolve5) => setTimeout(resolve5, ms));
-}
-__name(sleepFor, "sleepFor");
-async function withRetries(policy, attempt) {
-  for (let n2 = 1; ; n2++) {
-    try {
-      return await attempt(n2);
-    } catch (err3) {
-      if (!isTransient(err3) || n2 >= policy.maxAttempts) throw err3;
-      await sleepFor(
-        policy,
-        retryDelay(policy, n2, err3 instanceof TransientError ? err3.retryAfter : void 0)
-      );
-    }
-  }
-}
-__name(withRetries, "withRetries");
-
-// src/registry/http.ts
-var MAX_REDIRECTS = 10;
-function isLoopbackHost(hostname) {
-  const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (h === "localhost" || h.endsWith(".localhost")) return true;
-  if (isIP(h) === 4) return h.startsWith("127.");
-  if (h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
-  const mapped = /^::ffff:(127\.\d+\.\d+\.\d+)$/.exec(h);
-  return mapped !== null;
-}
-__name(isLoopbackHost, "isLoopbackHost");
-function header(res, name) {
-  const v = res.headers[name.toLowerCase()];
-  return Array.isArray(v) ? v.join(", ") : v;
-}
-__name(header, "header");
-function watchIdle(res, ms, subject) {
-  let timer;
-  const stop = /* @__PURE__ */ __name(() => {
-    if (timer) clearTimeout(timer);
-    timer = void 0;
-  }, "stop");
-  const arm = /* @__PURE__ */ __name(() => {
-    stop();
-    timer = setTimeout(() => {
-      if (res.isPaused() || res.readableLength >= res.readableHighWaterMark) return arm();
-      res.destroy(idleError(ms, subject));
-    }, ms);
-    timer.unref();
-  }, "arm");
-  const push = res.push.bind(res);
-  res.push = (chunk, encoding) => {
-    if (chunk === null) stop();
-    else arm();
-    return push(chunk, encoding);
-  };
-  res.once("end", stop);
-  res.once("close", stop);
-  res.once("error", stop);
-  arm();
-}
-__name(watchIdle, "watchIdle");
-function idleError(ms, subject) {
-  const err3 = new TransientError(`no data for ${Math.round(ms / 1e3)}s while fetching ${subject}`);
-  err3.code = "IDLE_TIMEOUT";
-  return err3;
-}
-__name(idleError, "idleError");
-function sendOnce(req) {
-  const { url: url2 } = req;
-  if (url2.protocol === "http:" && !req.allowPlainHttp(url2.hostname)) {
-    return Promise.reject(
-      new ImageChangelogError("INSECURE_REGISTRY", `refusing plain HTTP to ${url2.host} for ${req.subject}`, {
-        subject: url2.host,
-        hint: "plain HTTP is only used for loopback hosts or hosts listed as insecure registries"
-      })
-    );
-  }
-  if (url2.protocol !== "http:" && url2.protocol !== "https:") {
-    return Promise.reject(
-      new ImageChangelogError("URL_UNSUPPORTED", `unsupported URL scheme ${url2.protocol} for ${req.subject}`)
-    );
-  }
-  const lib = url2.protocol === "https:" ? https2 : http2;
-  return new Promise((resolve5, reject) => {
-    const headers = { ...req.headers };
-    if (req.body !== void 0) headers["content-length"] = String(Buffer.byteLength(req.body));
-    const options = { method: req.method ?? "GET", headers, ...req.tls ?? {} };
-    const cr = lib.request(url2, options, (res) => {
-      clearTimeout(headTimer);
-      watchIdle(res, req.idleTimeoutMs, req.subject);
-      resolve5(res);
-    });
-    const headTimer = setTimeout(
-      () => cr.destroy(idleError(req.idleTimeoutMs, req.subject)),
-      req.idleTimeoutMs
-    );
-    headTimer.unref();
-    cr.on("error", (err3) => {
-      clearTimeout(headTimer);
-      reject(err3);
-    });
-    cr.end(req.body);
-  });
-}
-__name(sendOnce, "sendOnce");
-async function send(req) {
-  let current = req;
-  const origin3 = req.url.origin;
-  for (let hop = 0; ; hop++) {
-    const res = await sendOnce(current);
-    const status = res.statusCode ?? 0;
-    const location = header(res, "location");
-    if (![301, 302, 303, 307, 308].includes(status) || location === void 0) {
-      return { res, status, url: current.url };
-    }
-    res.resume();
-    if (hop >= MAX_REDIRECTS) {
-      throw new ImageChangelogError(
-        "TOO_MANY_REDIRECTS",
-        `more than ${MAX_REDIRECTS} redirects while fetching ${req.subject}`
-      );
-    }
-    const next = new URL(location, current.url);
-    if (current.url.protocol === "https:" && next.protocol === "http:" && !req.allowPlainHttp(next.hostname)) {
-      throw new ImageChangelogError(
-        "INSECURE_REDIRECT",
-        `refusing a redirect from HTTPS to plain HTTP (${next.host}) for ${req.subject}`,
-        {
-          subject: next.host
-        }
-      );
-    }
-    const headers = { ...current.headers };
-    if (next.origin !== origin3) {
-      delete headers.authorization;
-      delete headers.Authorization;
-    }
-    const method = status === 303 ? "GET" : current.method ?? "GET";
-    current = { ...current, url: next, headers, method };
-    if (method === "GET") delete current.body;
-  }
-}
-__name(send, "send");
-async function readBody(res, maxBytes, subject) {
-  const declared = Number(header(res, "content-length") ?? NaN);
-  if (declared > maxBytes) {
-    res.destroy();
-    throw tooLarge(subject, maxBytes);
-  }
-  return readCapped2(res, maxBytes, () => tooLarge(subject, maxBytes));
-}
-__name(readBody, "readBody");
-function tooLarge(subject, maxBytes) {
-  return new ImageChangelogError(
-    "RESPONSE_TOO_LARGE",
-    `${subject} is larger than the ${maxBytes}-byte limit`,
-    {
-      subject
-    }
-  );
-}
-__name(tooLarge, "tooLarge");
-
-// src/registry/auth.ts
-function parseWwwAuthenticate(value2) {
-  const out = [];
-  let i2 = 0;
-  const s = value2;
-  const skip = /* @__PURE__ */ __name((re) => {
-    while (i2 < s.length && re.test(s[i2])) i2++;
-  }, "skip");
-  let current;
-  while (i2 < s.length) {
-    skip(/[\s,]/);
-    const tokenStart = i2;
-    skip(/[A-Za-z0-9!#$%&'*+.^_`|~-]/);
-    const token = s.slice(tokenStart, i2);
-    if (token === "") {
-      i2++;
-      continue;
-    }
-    skip(/[ \t]/);
-    if (s[i2] === "=" && current) {
-      i2++;
-      skip(/[ \t]/);
-      let val = "";
-      if (s[i2] === '"') {
-        i2++;
-        while (i2 < s.length && s[i2] !== '"') {
-          if (s[i2] === "\\" && i2 + 1 < s.length) i2++;
-          val += s[i2];
-          i2++;
-        }
-        i2++;
-      } else {
-        const start = i2;
-        while (i2 < s.length && s[i2] !== ",") i2++;
-        val = s.slice(start, i2).trim();
-      }
-      current.params[token.toLowerCase()] = val;
-    } else {
-      current = { scheme: token.toLowerCase(), params: {} };
-      out.push(current);
-    }
-  }
-  return out;
-}
-__name(parseWwwAuthenticate, "parseWwwAuthenticate");
-var MAX_TOKEN_RESPONSE = 1 << 20;
-var RegistryAuth = class {
-  constructor(o) {
-    this.o = o;
-  }
-  o;
-  static {
-    __name(this, "RegistryAuth");
-  }
-  pinged;
-  tokens = /* @__PURE__ */ new Map();
-  now() {
-    return (this.o.now ?? Date.now)();
-  }
-  /** `GET /v2/` once: 200 means no authentication, 401 brings the challenge. */
-  ping() {
-    this.pinged ??= withRetries(this.o.retry, async () => {
-      const { res, status } = await this.o.http({
-        url: new URL("/v2/", this.o.baseUrl),
-        subject: `the API root of ${this.o.registry}`
-      });
-      res.resume();
-      if (status === 200) return void 0;
-      if (status === 401) return pickChallenge(header(res, "www-authenticate"), this.o.registry);
-      if (isRetryableStatus(status))
-        throw new TransientError(
-          `${this.o.registry} answered ${status} to /v2/`,
-          status,
-          header(res, "retry-after")
-        );
-      throw new ImageChangelogError(
-        "NOT_A_REGISTRY",
-        `${this.o.registry} answered ${status} to GET /v2/; it does not look like a container registry`,
-        {
-          subject: this.o.registry
-        }
-      );
-    }).catch((err3) => {
-      this.pinged = void 0;
-      throw exhausted(err3, `${this.o.registry}`, "the API root", this.o.retry.maxAttempts);
-    });
-    return this.pinged;
-  }
-  /** The Authorization header value for a request needing `scope`, or undefined when none is needed. */
-  async authorization(scope) {
-    const challenge = await this.ping();
-    if (!challenge) return void 0;
-    return this.forChallenge(challenge, scope, false);
-  }
-  /** After a 401: use the new challenge, get a fresh token (an expired one is the usual cause). */
-  async reauthenticate(scope, wwwAuthenticate) {
-    const challenge = wwwAuthenticate ? pickChallenge(wwwAuthenticate, this.o.registry) : await this.ping();
-    if (!challenge) return void 0;
-    return this.forChallenge(challenge, challenge.params.scope ?? scope, true);
-  }
-  async forChallenge(challenge, scope, fresh) {
-    const credential = await this.o.credentials.lookup(this.o.registry);
-    if (challenge.scheme === "basic") {
-      if (credential?.kind !== "basic") return void 0;
-      const encoded = Buffer.from(`${credential.username}:${credential.password}`).toString("base64");
-      this.o.credentials.remember(encoded);
-      return `Basic ${encoded}`;
-    }
-    const cached = this.tokens.get(scope);
-    if (!fresh && cached && cached.expiresAt > this.now()) return `Bearer ${cached.value}`;
-    const token = await this.fetchToken(challenge, scope, credential);
-    return `Bearer ${token}`;
-  }
-  async fetchToken(challenge, scope, credential) {
-    const realm = challenge.params.realm;
-    if (!realm) {
-      throw new ImageChangelogError(
-        "AUTH_CHALLENGE",
-        `${this.o.registry} asked for a Bearer token without naming a token service (realm)`,
-        {
-          subject: this.o.registry
-        }
-      );
-    }
-    let url2;
-    try {
-      url2 = new URL(realm);
-    } catch {
-      throw new ImageChangelogError(
-        "AUTH_CHALLENGE",
-        `${this.o.registry} named an invalid token service URL`,
-        { subject: this.o.registry }
-      );
-    }
-    const service = challenge.params.service;
-    const subject = `a token for ${scope} from ${url2.host}`;
-    const body2 = await withRetries(this.o.retry, async () => {
-      let res;
-      if (credential?.kind === "identity-token") {
-        const form = new URLSearchParams({
-          grant_type: "refresh_token",
-          refresh_token: credential.token,
-          client_id: "image-changelog",
-          scope
-        });
-        if (service) form.set("service", service);
-        res = await this.o.http({
-          url: url2,
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded" },
-          body: form.toString(),
-          subject
-        });
-      } else {
-        const u = new URL(url2);
-        if (service) u.searchParams.set("service", service);
-        u.searchParams.append("scope", scope);
-        const headers = {};
-        if (credential?.kind === "basic") {
-          headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
-        }
-        res = await this.o.http({ url: u, headers, subject });
-      }
-      const status = res.status;
-      if (status === 200) return readBody(res.res, MAX_TOKEN_RESPONSE, subject);
-      res.res.resume();
-      if (isRetryableStatus(status))
-        throw new TransientError(`token service answered ${status}`, status, header(res.res, "retry-after"));
-      throw new ImageChangelogError(
-        "AUTH_FAILED",
-        `the token service ${url2.host} refused ${credential ? "the credentials" : "anonymous access"} for ${this.o.registry} (${status})`,
-        {
-          subject: this.o.registry,
-          hint: credential ? "check the registry username and password" : "the image may be private: provide credentials"
-        }
-      );
-    }).catch((err3) => {
-      throw exhausted(err3, url2.host, subject, this.o.retry.maxAttempts);
-    });
-    let parsed;
-    try {
-      parsed = JSON.parse(body2.toString("utf8"));
-    } catch {
-      throw new ImageChangelogError(
-        "AUTH_FAILED",
-        `the token service ${url2.host} answered with something other than JSON`,
-        { subject: this.o.registry }
-      );
-    }
-    const token = typeof parsed.token === "string" && parsed.token !== "" ? parsed.token : parsed.access_token;
-    if (typeof token !== "string" || token === "") {
-      throw new ImageChangelogError("AUTH_FAILED", `the token service ${url2.host} answered without a token`, {
-        subject: this.o.registry
-      });
-    }
-    this.o.credentials.remember(token);
-    if (typeof parsed.refresh_token === "string") this.o.credentials.remember(parsed.refresh_token);
-    const seconds2 = typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60;
-    this.tokens.set(scope, { value: token, expiresAt: this.now() + Math.max(0, seconds2 - 5) * 1e3 });
-    return token;
-  }
-};
-function exhausted(err3, host, what2, attempts) {
-  if (err3 instanceof ImageChangelogError) return err3;
-  const why = err3 instanceof TransientError ? err3.message : err3.code ?? err3.message;
-  return new ImageChangelogError(
-    err3 instanceof TransientError && err3.status !== void 0 ? "REGISTRY_ERROR" : "REGISTRY_UNREACHABLE",
-    `cannot fetch ${what2} from ${host}: ${why} (after ${attempts} attempts)`,
-    { subject: host, cause: err3 }
-  );
-}
-__name(exhausted, "exhausted");
-function pickChallenge(value2, registry) {
-  const all = value2 ? parseWwwAuthenticate(value2) : [];
-  const chosen = all.find((c) => c.scheme === "bearer") ?? all.find((c) => c.scheme === "basic");
-  if (!chosen) {
-    throw new ImageChangelogError(
-      "AUTH_CHALLENGE",
-      `${registry} requires authentication with an unsupported scheme`,
-      {
-        subject: registry,
-        hint: value2 ? `WWW-Authenticate: ${value2.slice(0, 100)}` : "no WWW-Authenticate header was sent"
-      }
-    );
-  }
-  return chosen;
-}
-__name(pickChallenge, "pickChallenge");
-
-// src/registry/blob-stream.ts
-import { createHash as createHash6 } from "node:crypto";
-import { Readable as Readable2 } from "node:stream";
-async function openVerifiedBlob(o) {
-  const algorithm = o.digest.split(":")[0] ?? "";
-  if (!["sha256", "sha384", "sha512"].includes(algorithm)) {
-    o.onClose?.();
-    throw new ImageChangelogError("DIGEST_UNSUPPORTED", `unsupported digest algorithm in ${o.digest}`, {
-      subject: o.digest
-    });
-  }
-  let first;
-  try {
-    first = await firstResponse(o);
-  } catch (err3) {
-    o.onClose?.();
-    throw finalError(o, err3, o.retry.maxAttempts);
-  }
-  return new VerifiedBlobStream(o, createHash6(algorithm), first);
-}
-__name(openVerifiedBlob, "openVerifiedBlob");
-async function firstResponse(o) {
-  for (let n2 = 1; ; n2++) {
-    try {
-      return await o.fetch(0);
-    } catch (err3) {
-      if (!isTransient(err3) || n2 >= o.retry.maxAttempts) throw err3;
-      await sleepFor(
-        o.retry,
-        retryDelay(o.retry, n2, err3 instanceof TransientError ? err3.retryAfter : void 0)
-      );
-    }
-  }
-}
-__name(firstResponse, "firstResponse");
-function finalError(o, err3, attempts) {
-  if (err3 instanceof ImageChangelogError) return err3;
-  const message = err3 instanceof Error ? err3.message : String(err3);
-  const code = err3?.code === "IDLE_TIMEOUT" ? "REGISTRY_TIMEOUT" : "BLOB_DOWNLOAD";
-  const what2 = code === "REGISTRY_TIMEOUT" ? message : `downloading ${o.subject} failed: ${message}`;
-  return new ImageChangelogError(code, `${what2} (after ${attempts} attempt${attempts === 1 ? "" : "s"})`, {
-    subject: o.digest,
-    cause: err3
-  });
-}
-__name(finalError, "finalError");
-var VerifiedBlobStream = class extends Readable2 {
-  constructor(o, hash, first) {
-    super();
-    this.o = o;
-    this.hash = hash;
-    this.attach(first);
-  }
-  o;
-  hash;
-  static {
-    __name(this, "VerifiedBlobStream");
-  }
-  delivered = 0;
-  skip = 0;
-  rangeOk = false;
-  attempt = 1;
-  current;
-  slotReleased = false;
-  _read() {
-    if (this.current?.isPaused()) this.current.resume();
-  }
-  _destroy(err3, callback) {
-    this.current?.destroy();
-    this.current = void 0;
-    this.release();
-    callback(err3);
-  }
-  release() {
-    if (this.slotReleased) return;
-    this.slotReleased = true;
-    this.o.onClose?.();
-  }
-  attach({ res, status }) {
-    if (this.destroyed) {
-      res.destroy();
-      return;
-    }
-    if (status === 206) {
-      const start = /^bytes (\d+)-/.exec(header(res, "content-range") ?? "")?.[1];
-      if (start === void 0 || Number(start) !== this.delivered) {
-        res.destroy();
-        this.rangeOk = false;
-        this.fail(new TransientError(`the server resumed ${this.o.subject} at the wrong offset`));
-        return;
-      }
-      this.skip = 0;
-      this.rangeOk = true;
-    } else {
-      this.skip = this.delivered;
-      this.rangeOk = header(res, "accept-ranges")?.toLowerCase() === "bytes";
-    }
-    this.current = res;
-    let settled = false;
-    const settle = /* @__PURE__ */ __name((fn) => {
-      if (settled || this.current !== res) return;
-      settled = true;
-      fn();
-    }, "settle");
-    res.on("data", (chunk) => {
-      if (settled || this.current !== res) return;
-      let data = chunk;
-      if (this.skip > 0) {
-        const drop = Math.min(this.skip, data.length);
-        this.skip -= drop;
-        data = data.subarray(drop);
-        if (data.length === 0) return;
-      }
-      this.delivered += data.length;
-      if (this.o.size !== void 0 && this.o.size >= 0 && this.delivered > this.o.size) {
-        settle(() => this.destroy(this.sizeError("more")));
-        return;
-      }
-      this.hash.update(data);
-      this.o.onProgress?.(this.delivered, this.o.size);
-      if (!this.push(data)) res.pause();
-    });
-    res.on("end", () => settle(() => this.finish(header(res, "content-length") !== void 0)));
-    res.on("error", (err3) => settle(() => this.fail(err3)));
-    res.on("close", () => {
-      if (!res.complete)
-        settle(
-          () => this.fail(new TransientError(`connection closed early while fetching ${this.o.subject}`))
-        );
-    });
-  }
-  /** `framed`: the response declared its length, so a short body was sent as such, not cut off. */
-  finish(framed) {
-    this.current = void 0;
-    const short = this.o.size !== void 0 && this.o.size >= 0 && this.delivered < this.o.size;
-    if (short && framed && this.skip === 0) {
-      this.destroy(this.sizeError("fewer bytes"));
-      return;
-    }
-    if (this.skip > 0 || short) {
-      this.fail(new TransientError(`the transfer of ${this.o.subject} ended early`));
-      return;
-    }
-    const actual = `${this.o.digest.split(":")[0]}:${this.hash.digest("hex")}`;
-    if (actual !== this.o.digest) {
-      this.destroy(
-        new ImageChangelogError(
-          "DIGEST_MISMATCH",
-          `${this.o.subject}: the registry sent content with digest ${actual}`,
-          {
-            subject: this.o.digest,
-            hint: "the registry or a proxy served wrong content; nothing from it was used"
-          }
-        )
-      );
-      return;
-    }
-    this.release();
-    this.push(null);
-  }
-  sizeError(which2) {
-    return new ImageChangelogError(
-      "SIZE_MISMATCH",
-      `${this.o.subject}: the registry sent ${which2} than the ${this.o.size} bytes the manifest declares`,
-      {
-        subject: this.o.digest
-      }
-    );
-  }
-  fail(err3) {
-    this.current?.destroy();
-    this.current = void 0;
-    if (this.destroyed) return;
-    if (!isTransient(err3) || this.attempt >= this.o.retry.maxAttempts) {
-      this.destroy(finalError(this.o, err3, this.attempt));
-      return;
-    }
-    const delay4 = retryDelay(
-      this.o.retry,
-      this.attempt,
-      err3 instanceof TransientError ? err3.retryAfter : void 0
-    );
-    this.attempt++;
-    const offset = this.rangeOk ? this.delivered : 0;
-    sleepFor(this.o.retry, delay4).then(() => this.destroyed ? void 0 : this.o.fetch(offset)).then(
-      (next) => {
-        if (next) this.attach(next);
-      },
-      (e) => this.fail(e)
-    );
-  }
-};
-
-// src/registry/credentials.ts
-import { spawn as spawn2 } from "node:child_process";
-import { readFile as readFile3 } from "node:fs/promises";
-var DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
-var HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-function normalizeRegistryKey(key) {
-  const host = key.replace(/^[a-z]+:\/\//i, "").split("/")[0]?.toLowerCase() ?? "";
-  return isDockerHubHost(host) ? DOCKER_HUB_REGISTRY : host;
-}
-__name(normalizeRegistryKey, "normalizeRegistryKey");
-function helperServerUrl(registry) {
-  return registry === DOCKER_HUB_REGISTRY ? DOCKER_HUB_SERVER : registry;
-}
-__name(helperServerUrl, "helperServerUrl");
-var CredentialStore = class {
-  constructor(options = {}) {
-    this.options = options;
-    if (options.password) this.remember(options.password);
-    if (options.githubToken) this.remember(options.githubToken);
-  }
-  options;
-  static {
-    __name(this, "CredentialStore");
-  }
-  secrets = /* @__PURE__ */ new Set();
-  config;
-  cache = /* @__PURE__ */ new Map();
-  /** Every secret seen so far (passwords, tokens), for masking. */
-  collectSecrets() {
-    return [...this.secrets];
-  }
-  remember(secret) {
-    if (secret === "" || this.secrets.has(secret)) return;
-    this.secrets.add(secret);
-    this.options.onSecret?.(secret);
-  }
-  lookup(registry) {
-    const key = normalizeRegistryKey(registry);
-    let found = this.cache.get(key);
-    if (!found) {
-      found = this.find(key);
-      this.cache.set(key, found);
-    }
-    return found;
-  }
-  async find(registry) {
-    const o = this.options;
-    if (o.username !== void 0 && o.password !== void 0 && o.username !== "") {
-      const scope = o.explicitRegistries?.map(normalizeRegistryKey);
-      if (!scope || scope.includes(registry))
-        return { kind: "basic", username: o.username, password: o.password };
-    }
-    const config2 = await this.readConfig();
-    if (config2) {
-      const helper = config2.credHelpers?.[registry] ?? findByKey(config2.credHelpers, registry);
-      if (helper) return this.runHelper(helper, registry);
-      const auth2 = findByKey(config2.auths, registry);
-      if (config2.credsStore) {
-        const fromStore = await this.runHelper(config2.credsStore, registry);
-        if (fromStore) return fromStore;
-      }
-      if (auth2) {
-        const cred = this.fromAuthEntry(auth2, registry);
-        if (cred) return cred;
-      }
-    }
-    if (registry === "ghcr.io" && o.githubToken) {
-      return { kind: "basic", username: o.githubActor ?? "x-access-token", password: o.githubToken };
-    }
-    return void 0;
-  }
-  readConfig() {
-    this.config ??= (async () => {
-      const path12 = this.options.dockerConfigPath;
-      if (path12 === void 0) return void 0;
-      let text;
-      try {
-        text = await readFile3(path12, "utf8");
-      } catch (err3) {
-        if (err3.code === "ENOENT") return void 0;
-        throw new ImageChangelogError("DOCKER_CONFIG_INVALID", `cannot read docker config ${path12}`, {
-          subject: path12,
-          cause: err3
-        });
-      }
-      try {
-        const parsed = JSON.parse(text);
-        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
-          throw new Error("not an object");
-        return parsed;
-      } catch {
-        throw new ImageChangelogError("DOCKER_CONFIG_INVALID", `docker config ${path12} is not valid JSON`, {
-          subject: path12
-        });
-      }
-    })();
-    return this.config;
-  }
-  fromAuthEntry(entry, registry) {
-    if (typeof entry.identitytoken === "string" && entry.identitytoken !== "") {
-      this.remember(entry.identitytoken);
-      return { kind: "identity-token", token: entry.identitytoken };
-    }
-    if (typeof entry.auth === "string" && entry.auth !== "") {
-      const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
-      const sep10 = decoded.indexOf(":");
-      if (sep10 <= 0) {
-        throw new ImageChangelogError(
-          "DOCKER_CONFIG_INVALID",
-          `the "auth" entry for ${registry} in the docker config is not base64 of user:password`,
-          {
-            subject: registry
-          }
-        );
-      }
-      const password = decoded.slice(sep10 + 1);
-      this.remember(entry.auth);
-      this.remember(password);
-      return { kind: "basic", username: decoded.slice(0, sep10), password };
-    }
-    if (typeof entry.username === "string" && typeof entry.password === "string") {
-      this.remember(entry.password);
-      return { kind: "basic", username: entry.username, password: entry.password };
-    }
-    return void 0;
-  }
-  /** `docker-credential-NAME get` with the server URL on stdin; "not found" means no credentials. */
-  async runHelper(name, registry) {
-    if (!HELPER_NAME.test(name)) {
-      throw new ImageChangelogError(
-        "CREDENTIAL_HELPER_FAILED",
-        `invalid credential helper name "${name}" in the docker config`,
-        { subject: name }
-      );
-    }
-    const program = `docker-credential-${name}`;
-    const out = await runProgram(program, ["get"], helperServerUrl(registry), {
-      env: this.options.helperEnv,
-      timeoutMs: this.options.helperTimeoutMs ?? 1e4
-    });
-    if (out.code !== 0) {
-      if (/credentials not found/i.test(out.stdout + out.stderr)) return void 0;
-      throw new ImageChangelogError(
-        "CREDENTIAL_HELPER_FAILED",
-        `${program} failed for ${registry} (exit ${out.code ?? "signal"})`,
-        {
-          subject: program,
-          hint: out.stderr.trim().split("\n")[0]?.slice(0, 200)
-        }
-      );
-    }
-    let parsed;
-    try {
-      parsed = JSON.parse(out.stdout);
-    } catch {
-      throw new ImageChangelogError(
-        "CREDENTIAL_HELPER_FAILED",
-        `${program} printed something other than JSON for ${registry}`,
-        { subject: program }
-      );
-    }
-    if (typeof parsed.Secret !== "string" || parsed.Secret === "") return void 0;
-    this.remember(parsed.Secret);
-    if (parsed.Username === "<token>") return { kind: "identity-token", token: parsed.Secret };
-    return {
-      kind: "basic",
-      username: typeof parsed.Username === "string" ? parsed.Username : "",
-      password: parsed.Secret
-    };
-  }
-};
-function findByKey(map, registry) {
-  if (!map || typeof map !== "object") return void 0;
-  for (const [key, value2] of Object.entries(map)) {
-    if (normalizeRegistryKey(key) === registry) return value2;
-  }
-  return void 0;
-}
-__name(findByKey, "findByKey");
-function runProgram(program, args, stdin, options) {
-  return new Promise((resolve5, reject) => {
-    const child2 = spawn2(program, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    const timer = setTimeout(() => {
-      child2.kill("SIGKILL");
-      reject(
-        new ImageChangelogError(
-          "CREDENTIAL_HELPER_FAILED",
-          `${program} did not answer within ${options.timeoutMs} ms`,
-          { subject: program }
-        )
-      );
-    }, options.timeoutMs);
-    child2.stdout.setEncoding("utf8").on("data", (d) => stdout += d.slice(0, 1 << 20));
-    child2.stderr.setEncoding("utf8").on("data", (d) => stderr += d.slice(0, 1 << 16));
-    child2.on("error", (err3) => {
-      clearTimeout(timer);
-      const missing = err3.code === "ENOENT";
-      reject(
-        new ImageChangelogError(
-          "CREDENTIAL_HELPER_FAILED",
-          missing ? `credential helper ${program} is not on the PATH` : `cannot run ${program}`,
-          {
-            subject: program,
-            cause: err3
-          }
-        )
-      );
-    });
-    child2.on("close", (code) => {
-      clearTimeout(timer);
-      resolve5({ code, stdout, stderr });
-    });
-    child2.stdin.on("error", () => void 0);
-    child2.stdin.end(stdin);
-  });
-}
-__name(runProgram, "runProgram");
-
-// src/registry/link-header.ts
-function nextLink(link, current) {
-  if (!link) return void 0;
-  for (const part of link.split(/,(?=\s*<)/)) {
-    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
-    if (m && /\brel\s*=\s*"?next"?/i.test(m[2] ?? "")) {
-      try {
-        return new URL(m[1] ?? "", current);
-      } catch {
-        return void 0;
-      }
-    }
-  }
-  return void 0;
-}
-__name(nextLink, "nextLink");
-
-// src/registry/rate-limit.ts
-function count(value2) {
-  const m = /^\s*(\d{1,12})\s*(?:;\s*w\s*=\s*(\d{1,12}))?/.exec(value2 ?? "");
-  if (!m) return {};
-  return { n: Number(m[1]), ...m[2] !== void 0 ? { w: Number(m[2]) } : {} };
-}
-__name(count, "count");
-function resetIn(value2, now) {
-  const m = /^\s*(\d{1,12})\s*$/.exec(value2 ?? "");
-  if (!m) return void 0;
-  const n2 = Number(m[1]);
-  return n2 > 1e9 ? Math.max(0, n2 * 1e3 - now) : n2 * 1e3;
-}
-__name(resetIn, "resetIn");
-function readRateLimit(res, now = Date.now()) {
-  const limit = count(header(res, "ratelimit-limit") ?? header(res, "x-ratelimit-limit"));
-  const remaining = count(header(res, "ratelimit-remaining") ?? header(res, "x-ratelimit-remaining"));
-  const reset = resetIn(header(res, "ratelimit-reset") ?? header(res, "x-ratelimit-reset"), now) ?? parseRetryAfter(header(res, "retry-after"), now);
-  const info2 = {};
-  if (limit.n !== void 0) info2.limit = limit.n;
-  if (remaining.n !== void 0) info2.remaining = remaining.n;
-  const w = remaining.w ?? limit.w;
-  if (w !== void 0) info2.windowSeconds = w;
-  if (reset !== void 0) info2.resetInMs = reset;
-  return info2;
-}
-__name(readRateLimit, "readRateLimit");
-function duration(ms) {
-  if (ms < 6e4) return "less than a minute";
-  const minutes = Math.ceil(ms / 6e4);
-  if (minutes < 60) return `${minutes} min`;
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return m === 0 ? `${h} h` : `${h} h ${m} min`;
-}
-__name(duration, "duration");
-function rateLimitError(registry, subject, info2) {
-  const host = isDockerHubHost(registry) ? "Docker Hub" : registry;
-  const parts = [];
-  if (info2.remaining !== void 0)
-    parts.push(
-      `${info2.remaining}${info2.limit !== void 0 ? ` of ${info2.limit}` : ""} pulls left` + (info2.windowSeconds ? ` per ${duration(info2.windowSeconds * 1e3)}` : "")
-    );
-  parts.push(
-    info2.resetInMs !== void 0 ? `resets in ${duration(info2.resetInMs)}` : "the registry did not say when it resets"
-  );
-  return new ImageChangelogError(
-    "RATE_LIMITED",
-    `${host} rate limit reached while fetching ${subject}: ${parts.join(", ")}`,
-    {
-      subject: registry,
-      hint: "log in to raise the limit: docker/login-action before this step or registry-username/registry-password in the action, docker login for the CLI; nothing was compared"
-    }
-  );
-}
-__name(rateLimitError, "rateLimitError");
-function worthRetrying(info2, maxWaitMs) {
-  if (info2.remaining !== 0) return true;
-  return info2.resetInMs !== void 0 && info2.resetInMs <= maxWaitMs;
-}
-__name(worthRetrying, "worthRetrying");
-
-// src/registry/client.ts
-var MANIFEST_ACCEPT = ACCEPT_MANIFEST_TYPES.join(", ");
-var SCHEMA1_TYPES = /* @__PURE__ */ new Set([DOCKER_SCHEMA1_MANIFEST, DOCKER_SCHEMA1_SIGNED_MANIFEST]);
-var RegistryClient = class {
-  constructor(options = {}) {
-    this.options = options;
-    const c = options.credentials;
-    this.credentials = c instanceof CredentialStore ? c : new CredentialStore(c ?? {});
-    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.idleTimeoutMs = options.idleTimeoutMs ?? 3e4;
-    this.maxManifestBytes = options.maxManifestBytes ?? 4 * 1024 * 1024;
-    this.insecure = new Set((options.insecureRegistries ?? []).map((h) => h.toLowerCase()));
-    this.blobLimiter = new ConcurrencyLimiter(options.blobConcurrency ?? 4);
-  }
-  options;
-  static {
-    __name(this, "RegistryClient");
-  }
-  credentials;
-  retry;
-  idleTimeoutMs;
-  maxManifestBytes;
-  insecure;
-  auths = /* @__PURE__ */ new Map();
-  blobLimiter;
-  /** Every secret used so far (passwords, tokens), for the adapter to mask. */
-  collectSecrets() {
-    return this.credentials.collectSecrets();
-  }
-  /** Plain HTTP is allowed for loopback hosts and the hosts listed as insecure. */
-  allowsPlainHttp(registry) {
-    return isLoopbackHost(hostnameOf(registry)) || this.insecure.has(registry.toLowerCase()) || this.insecure.has(hostnameOf(registry));
-  }
-  baseUrl(registry) {
-    return new URL(`${this.allowsPlainHttp(registry) ? "http" : "https"}://${registry}`);
-  }
-  http(req) {
-    const headers = {
-      "user-agent": this.options.userAgent ?? "image-changelog",
-      ...req.headers
-    };
-    return send({
-      ...req,
-      headers,
-      idleTimeoutMs: this.idleTimeoutMs,
-      allowPlainHttp: /* @__PURE__ */ __name((host) => isLoopbackHost(host) || this.insecure.has(host.toLowerCase()), "allowPlainHttp"),
-      ...this.options.tls ? { tls: this.options.tls } : {}
-    });
-  }
-  auth(registry) {
-    let auth2 = this.auths.get(registry);
-    if (!auth2) {
-      auth2 = new RegistryAuth({
-        registry,
-        baseUrl: this.baseUrl(registry),
-        credentials: this.credentials,
-        http: /* @__PURE__ */ __name((r) => this.http(r), "http"),
-        retry: this.retry
-      });
-      this.auths.set(registry, auth2);
-    }
-    return auth2;
-  }
-  /** A request to the registry's API with authentication; a 401 re-authenticates once (expired token). */
-  async authed(repo, url2, headers, subject) {
-    const auth2 = this.auth(repo.registry);
-    const scope = `repository:${repo.repository}:pull`;
-    let authorization = await auth2.authorization(scope);
-    for (let tries = 0; ; tries++) {
-      const h = { ...headers };
-      if (authorization) h.authorization = authorization;
-      const res = await this.http({ url: url2, headers: h, subject });
-      if (res.status !== 401 || tries > 0) return res;
-      res.res.resume();
-      const renewed = await auth2.reauthenticate(scope, header(res.res, "www-authenticate"));
-      if (renewed === void 0) return res;
-      authorization = renewed;
-    }
-  }
-  /** Fetch a manifest or index by tag or digest; the bytes are verified against every digest known. */
-  async getManifest(ref2) {
-    const target = referenceTarget({ ...ref2, original: "" });
-    const subject = `manifest ${formatReference(ref2)}`;
-    assertRepositoryName(ref2);
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/.test(target)) {
-      throw new ImageChangelogError("REFERENCE_INVALID", `invalid tag or digest "${target}"`, {
-        subject: target
-      });
-    }
-    const url2 = new URL(`/v2/${ref2.repository}/manifests/${target}`, this.baseUrl(ref2.registry));
-    const { bytes, sent, contentType: contentType2 } = await this.retrying(ref2.registry, subject, async () => {
-      const r = await this.authed(ref2, url2, { accept: MANIFEST_ACCEPT }, subject);
-      if (r.status !== 200) await this.failForStatus(r, subject, ref2, "MANIFEST_NOT_FOUND");
-      const body2 = await readBody(r.res, this.maxManifestBytes, subject);
-      return {
-        bytes: body2,
-        sent: header(r.res, "docker-content-digest"),
-        contentType: header(r.res, "content-type")
-      };
-    });
-    const digest = digestOf(bytes, ref2.digest ?? sent);
-    for (const expected of [ref2.digest, sent]) {
-      if (expected === void 0 || !isValidDigest(expected)) continue;
-      const actual = digestOf(bytes, expected);
-      if (actual !== expected) {
-        throw new ImageChangelogError(
-          "DIGEST_MISMATCH",
-          `${subject}: the registry sent content with digest ${actual}, expected ${expected}`,
-          {
-            subject: formatReference(ref2),
-            hint: "the registry or a proxy served wrong content; nothing from it was used"
-          }
-        );
-      }
-    }
-    let json;
-    try {
-      json = JSON.parse(bytes.toString("utf8"));
-    } catch {
-      throw new ImageChangelogError("MANIFEST_INVALID", `${subject} is not valid JSON`, {
-        subject: formatReference(ref2)
-      });
-    }
-    const declared = typeof json.mediaType === "string" ? json.mediaType : contentType2?.split(";")[0]?.trim() ?? "";
-    if (json.schemaVersion === 1 || SCHEMA1_TYPES.has(declared)) {
-      throw new ImageChangelogError(
-        "MANIFEST_UNSUPPORTED",
-        `${subject} is a Docker schema 1 manifest, which is not supported`,
-        {
-          subject: formatReference(ref2),
-          hint: "push the image again with a current Docker or skopeo"
-        }
-      );
-    }
-    return { digest, mediaType: declared, bytes };
-  }
-  /** Stream a blob; the stream verifies the digest and retries/resumes as needed. Holds a download slot until it ends. */
-  async getBlob(repo, digest, options = {}) {
-    if (!isValidDigest(digest))
-      throw new ImageChangelogError("DIGEST_INVALID", `invalid blob digest "${digest}"`, { subject: digest });
-    assertRepositoryName(repo);
-    const release = await this.blobLimiter.acquire();
-    const subject = `blob ${digest} of ${repo.registry}/${repo.repository}`;
-    const url2 = new URL(`/v2/${repo.repository}/blobs/${digest}`, this.baseUrl(repo.registry));
-    return openVerifiedBlob({
-      digest,
-      subject,
-      retry: this.retry,
-      ...options.size !== void 0 ? { size: options.size } : {},
-      ...options.onProgress ? { onProgress: options.onProgress } : {},
-      onClose: release,
-      fetch: /* @__PURE__ */ __name(async (offset) => {
-        const headers = offset > 0 ? { range: `bytes=${offset}-` } : {};
-        const r = await this.authed(repo, url2, headers, subject);
-        if (r.status !== 200 && r.status !== 206)
-          await this.failForStatus(r, subject, repo, "BLOB_NOT_FOUND");
-        return { res: r.res, status: r.status };
-      }, "fetch")
-    });
-  }
-  /** A small blob (a config) read whole, verified, at most `maxBytes`. */
-  async getBlobBytes(repo, digest, maxBytes, options = {}) {
-    if (options.size !== void 0 && options.size > maxBytes) {
-      throw new ImageChangelogError(
-        "RESPONSE_TOO_LARGE",
-        `blob ${digest} is ${options.size} bytes, over the ${maxBytes}-byte limit`,
-        { subject: digest }
-      );
-    }
-    const stream3 = await this.getBlob(repo, digest, options);
-    return readCapped2(
-      stream3,
-      maxBytes,
-      () => new ImageChangelogError("RESPONSE_TOO_LARGE", `blob ${digest} is over the ${maxBytes}-byte limit`, {
-        subject: digest
-      })
-    );
-  }
-  /** All tags of a repository, following `Link` pagination (`?n=&last=`). */
-  async listTags(repo, options = {}) {
-    assertRepositoryName(repo);
-    const base2 = this.baseUrl(repo.registry);
-    let url2 = new URL(`/v2/${repo.repository}/tags/list`, base2);
-    if (options.pageSize) url2.searchParams.set("n", String(options.pageSize));
-    const tags2 = [];
-    const seen = /* @__PURE__ */ new Set();
-    const subject = `the tags of ${repo.registry}/${repo.repository}`;
-    for (let page = 0; url2 && page < (options.maxPages ?? 1e3); page++) {
-      const pageUrl = url2;
-      seen.add(pageUrl.href);
-      const { body: body2, link } = await this.retrying(repo.registry, subject, async () => {
-        const r = await this.authed(repo, pageUrl, { accept: "application/json" }, subject);
-        if (r.status !== 200) await this.failForStatus(r, subject, repo, "REPOSITORY_NOT_FOUND");
-        return { body: await readBody(r.res, 16 * 1024 * 1024, subject), link: header(r.res, "link") };
-      });
-      let parsed;
-      try {
-        parsed = JSON.parse(body2.toString("utf8"));
-      } catch {
-        throw new ImageChangelogError(
-          "REGISTRY_RESPONSE_INVALID",
-          `${subject}: the registry answered with invalid JSON`,
-          {
-            subject: repo.repository
-          }
-        );
-      }
-      if (Array.isArray(parsed.tags)) {
-        for (const t of parsed.tags) if (typeof t === "string") tags2.push(t);
-      }
-      const next = nextLink(link, pageUrl);
-      url2 = next && next.origin === base2.origin && !seen.has(next.href) ? next : void 0;
-    }
-    return tags2;
-  }
-  /** Retry transient failures; when they persist, one clear error naming the registry and what was fetched. */
-  async retrying(registry, subject, attempt) {
-    try {
-      return await withRetries(this.retry, attempt);
-    } catch (err3) {
-      if (err3 instanceof ImageChangelogError) throw err3;
-      if (err3 instanceof RateLimited) throw rateLimitError(registry, subject, err3.info);
-      const code = err3.code;
-      const why = err3 instanceof TransientError ? err3.message : `${code ?? err3.message}`;
-      throw new ImageChangelogError(
-        err3 instanceof TransientError && err3.status !== void 0 ? "REGISTRY_ERROR" : "REGISTRY_UNREACHABLE",
-        `cannot fetch ${subject} from ${registry}: ${why} (after ${this.retry.maxAttempts} attempts)`,
-        { subject: registry, cause: err3 }
-      );
-    }
-  }
-  async failForStatus(r, subject, repo, notFoundCode) {
-    const { status } = r;
-    if (status === 429) {
-      const info2 = readRateLimit(r.res);
-      r.res.resume();
-      if (!worthRetrying(info2, this.retry.maxRetryAfterMs))
-        throw rateLimitError(repo.registry, subject, info2);
-      throw new RateLimited(`${subject}: the registry answered 429`, info2, header(r.res, "retry-after"));
-    }
-    if (isRetryableStatus(status)) {
-      r.res.resume();
-      throw new TransientError(
-        `${subject}: the registry answered ${status}`,
-        status,
-        header(r.res, "retry-after")
-      );
-    }
-    const detail = await errorDetail(r);
-    const where2 = `${repo.registry}/${repo.repository}`;
-    if (status === 404)
-      throw new ImageChangelogError(notFoundCode, `${subject} not found${detail}`, { subject: where2 });
-    if (status === 401 || status === 403) {
-      throw new ImageChangelogError(
-        "ACCESS_DENIED",
-        `${repo.registry} denied access to ${subject} (${status})${detail}`,
-        {
-          subject: where2,
-          hint: "the repository may not exist, or it needs credentials (registry-username/registry-password, docker login)"
-        }
-      );
-    }
-    throw new ImageChangelogError("REGISTRY_ERROR", `${subject}: the registry answered ${status}${detail}`, {
-      subject: where2
-    });
-  }
-};
-var RateLimited = class extends TransientError {
-  constructor(message, info2, retryAfter) {
-    super(message, 429, retryAfter);
-    this.info = info2;
-  }
-  info;
-  static {
-    __name(this, "RateLimited");
-  }
-};
-async function errorDetail(r) {
-  try {
-    const body2 = await readBody(r.res, 64 * 1024, "error body");
-    const parsed = JSON.parse(body2.toString("utf8"));
-    const code = parsed.errors?.[0]?.code;
-    if (typeof code === "string" && /^[A-Z_]{1,64}$/.test(code)) return ` (${code})`;
-  } catch {
-  }
-  return "";
-}
-__name(errorDetail, "errorDetail");
-function digestOf(bytes, like) {
-  const algorithm = like && /^(sha256|sha384|sha512):/.test(like) ? like.split(":")[0] : "sha256";
-  return `${algorithm}:${createHash7(algorithm).update(bytes).digest("hex")}`;
-}
-__name(digestOf, "digestOf");
 
 // src/image/registry.ts
 var RegistryStore = class {
@@ -61535,9 +62599,10 @@ __name(knownType, "knownType");
 // src/image/daemon.ts
 import http3 from "node:http";
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm as rm2 } from "node:fs/promises";
+import { mkdtemp, rm as rm2, statfs } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join6 } from "node:path";
+import { Transform as Transform3 } from "node:stream";
 import { pipeline as pipeline2 } from "node:stream/promises";
 var DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 function parseDockerHost(value2) {
@@ -61561,6 +62626,8 @@ function badHost(text, why) {
   });
 }
 __name(badHost, "badHost");
+var DEFAULT_MAX_DAEMON_EXPORT_BYTES = 64 * 1024 ** 3;
+var DAEMON_SPOOL_FREE_RESERVE_BYTES = 512 * 1024 ** 2;
 var DAEMON_NAME = /^[A-Za-z0-9][A-Za-z0-9._\-/:@[\]]*$/;
 var DockerEngine = class {
   constructor(dockerHost, timeoutMs = 6e4) {
@@ -61720,10 +62787,27 @@ var DaemonSource = class {
     const archive = join6(dir, "image.tar");
     try {
       const res = await this.engine.export(info2.id);
+      const limit = await this.spoolLimit(dir);
       let bytes = 0;
       const onProgress = this.options.onProgress;
-      if (onProgress) res.on("data", (c) => onProgress(bytes += c.length));
-      await pipeline2(res, createWriteStream(archive, { mode: 384 }));
+      const bounded = new Transform3({
+        transform: /* @__PURE__ */ __name((chunk, _encoding, callback) => {
+          bytes += chunk.length;
+          if (bytes > limit.bytes) {
+            callback(
+              new ImageChangelogError(
+                "RESPONSE_TOO_LARGE",
+                `the Docker daemon's export of ${name} passed ${limit.bytes} bytes (${limit.why}); spooling stopped`,
+                { subject: name, hint: "check the image with docker image inspect, or free disk space" }
+              )
+            );
+            return;
+          }
+          onProgress?.(bytes);
+          callback(null, chunk);
+        }, "transform")
+      });
+      await pipeline2(res, bounded, createWriteStream(archive, { mode: 384 }));
       const image = await this.options.archiveSource.open(archive, options);
       let closed = false;
       return Object.freeze({
@@ -61748,6 +62832,16 @@ var DaemonSource = class {
         }
       );
     }
+  }
+  /** The export's bound: the option, or what the spool's disk can hold above the reserve. */
+  async spoolLimit(dir) {
+    const max2 = this.options.maxArchiveBytes ?? DEFAULT_MAX_DAEMON_EXPORT_BYTES;
+    const fs8 = await statfs(dir).catch(() => void 0);
+    const free = fs8 === void 0 ? Number.POSITIVE_INFINITY : fs8.bavail * fs8.bsize - DAEMON_SPOOL_FREE_RESERVE_BYTES;
+    return free < max2 ? {
+      bytes: Math.max(0, free),
+      why: `the free space of ${dir}, less a ${DAEMON_SPOOL_FREE_RESERVE_BYTES}-byte reserve`
+    } : { bytes: max2, why: "the export size limit" };
   }
   inspect(reference) {
     return this.engine.inspect(daemonImageName(reference));
@@ -61776,9 +62870,9 @@ function findPreviousTag(tags2, current) {
       best = { tag, version: version4 };
       continue;
     }
-    const order = import_semver6.default.compare(version4, best.version);
+    const order2 = import_semver6.default.compare(version4, best.version);
     const sameStyle = /* @__PURE__ */ __name((t) => /^[vV]/.test(t) === currentHasV, "sameStyle");
-    if (order > 0 || order === 0 && (sameStyle(tag) && !sameStyle(best.tag) || sameStyle(tag) === sameStyle(best.tag) && tag < best.tag)) {
+    if (order2 > 0 || order2 === 0 && (sameStyle(tag) && !sameStyle(best.tag) || sameStyle(tag) === sameStyle(best.tag) && tag < best.tag)) {
       best = { tag, version: version4 };
     }
   }
@@ -61806,7 +62900,8 @@ function createRemoteSources(options) {
       ...options.onSecret ? { onSecret: options.onSecret } : {}
     },
     insecureRegistries: options.insecureRegistries ?? [],
-    ...options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}
+    ...options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {},
+    ...options.tls ? { tls: options.tls } : {}
   });
   const registry = new RegistrySource({
     client,
@@ -61856,7 +62951,8 @@ function openRegistryAccess(access3) {
     helperEnv: env,
     ...access3.onSecret ? { onSecret: access3.onSecret } : {},
     ...access3.onDownload ? { onProgress: access3.onDownload } : {},
-    ...access3.idleTimeoutMs ? { idleTimeoutMs: access3.idleTimeoutMs } : {}
+    ...access3.idleTimeoutMs ? { idleTimeoutMs: access3.idleTimeoutMs } : {},
+    ...access3.tls ? { tls: access3.tls } : {}
   });
 }
 __name(openRegistryAccess, "openRegistryAccess");
@@ -61894,9 +62990,13 @@ async function resolvePreviousImage(image, previous, sources, note) {
 __name(resolvePreviousImage, "resolvePreviousImage");
 
 // src/core/changelog.ts
-async function buildChangelog(request2, ports = {}) {
+function openRunSession(ports = {}) {
+  return { remote: openRegistryAccess(registryWithProgress(ports)), layers: new MemoryLayerIndexCache() };
+}
+__name(openRunSession, "openRunSession");
+async function buildChangelog(request2, ports = {}, session = openRunSession(ports)) {
   const policy = request2.policy ? await loadPolicy(request2.policy) : void 0;
-  const remote = openRegistryAccess(registryWithProgress(ports));
+  const remote = session.remote;
   const previous = await resolvePreviousImage(
     request2.image,
     request2.previous,
@@ -61908,7 +63008,7 @@ async function buildChangelog(request2, ports = {}) {
     previous,
     request2.image,
     diffOptions(request2.diff),
-    scanOptions(request2, ports, remote.sources)
+    scanOptions(request2, ports, remote.sources, session.layers)
   );
   const verdict = policy ? evaluatePolicy(policy, result.changes, result.after, request2.now ?? /* @__PURE__ */ new Date()) : void 0;
   return {
@@ -61920,7 +63020,7 @@ async function buildChangelog(request2, ports = {}) {
   };
 }
 __name(buildChangelog, "buildChangelog");
-function scanOptions(request2, ports, sources) {
+function scanOptions(request2, ports, sources, memory) {
   const limits = { ...DEFAULT_LIMITS, ...definedOnly(request2.limits ?? {}) };
   const catalogers = [...defaultCatalogers, ...request2.extraCatalogers ?? []];
   const capture = defaultCaptureSpec({ maxFileBytes: limits.maxCaptureBytes, catalogers });
@@ -61932,7 +63032,7 @@ function scanOptions(request2, ports, sources) {
     catalogers,
     capture,
     limits: { maxUncompressedBytes: limits.maxLayerBytes, maxEntries: limits.maxEntries },
-    ...ports.cacheDir !== void 0 ? { cache: new DiskLayerIndexCache(ports.cacheDir, capture) } : {},
+    ...ports.cacheDir !== void 0 ? { cache: new DiskLayerIndexCache(ports.cacheDir, capture) } : memory ? { cache: memory } : {},
     ...progress?.onPhase ? { onPhase: progress.onPhase.bind(progress) } : {},
     ...progress?.onLayer ? { onLayer: progress.onLayer.bind(progress) } : {}
   };
@@ -62054,14 +63154,14 @@ __name(clip, "clip");
 
 // src/dockerfile/words.ts
 function splitWords(args, escape3) {
-  const words3 = [];
+  const words4 = [];
   let word = "";
   let inWord = false;
   let quote;
   for (let i2 = 0; i2 < args.length; i2++) {
     const c = args[i2];
     if (quote === void 0 && /\s/.test(c)) {
-      if (inWord) words3.push(word);
+      if (inWord) words4.push(word);
       word = "";
       inWord = false;
       continue;
@@ -62076,8 +63176,8 @@ function splitWords(args, escape3) {
     else if (c === quote) quote = void 0;
   }
   if (quote !== void 0) throw new WordError(`unmatched ${quote} quote`);
-  if (inWord) words3.push(word);
-  return words3;
+  if (inWord) words4.push(word);
+  return words4;
 }
 __name(splitWords, "splitWords");
 var WordError = class extends Error {
@@ -62346,34 +63446,34 @@ function pairStages(oldFile, newFile) {
   const news = newFile?.stages ?? [];
   const matched = /* @__PURE__ */ new Map();
   const oldUsed = /* @__PURE__ */ new Set();
-  const match3 = /* @__PURE__ */ __name((n2, o) => {
-    matched.set(n2, o);
+  const match3 = /* @__PURE__ */ __name((n, o) => {
+    matched.set(n, o);
     oldUsed.add(o);
   }, "match");
   const lastOld = olds[olds.length - 1];
   const lastNew = news[news.length - 1];
-  for (const n2 of news) {
-    if (n2.name === void 0) continue;
-    const o = olds.find((s) => !oldUsed.has(s) && s.name === n2.name);
-    if (o) match3(n2, o);
+  for (const n of news) {
+    if (n.name === void 0) continue;
+    const o = olds.find((s) => !oldUsed.has(s) && s.name === n.name);
+    if (o) match3(n, o);
   }
   if (lastOld && lastNew && !matched.has(lastNew) && !oldUsed.has(lastOld)) match3(lastNew, lastOld);
   const restOld = olds.filter((s) => !oldUsed.has(s));
-  for (const n2 of news) {
-    if (matched.has(n2)) continue;
+  for (const n of news) {
+    if (matched.has(n)) continue;
     const o = restOld.shift();
     if (!o) break;
-    match3(n2, o);
+    match3(n, o);
   }
   const pairs = [];
-  for (const n2 of news) {
-    const o = matched.get(n2);
-    const newSide = side2(newFile, n2);
+  for (const n of news) {
+    const o = matched.get(n);
+    const newSide = side2(newFile, n);
     const oldSide = o ? side2(oldFile, o) : void 0;
     const change2 = !oldSide ? "added" : sameBase(oldSide.base, newSide.base) ? "unchanged" : "changed";
     pairs.push({
-      label: label2(n2),
-      final: n2 === lastNew,
+      label: label2(n),
+      final: n === lastNew,
       change: change2,
       ...oldSide ? { old: oldSide } : {},
       new: newSide
@@ -62438,6 +63538,7 @@ async function compareDockerfiles(request2, compare4) {
 }
 __name(compareDockerfiles, "compareDockerfiles");
 function buildDockerfileChangelogs(request2, ports = {}) {
+  const session = openRunSession(ports);
   return compareDockerfiles(request2, async (previous, image, platform2) => {
     const c = await buildChangelog(
       {
@@ -62450,7 +63551,8 @@ function buildDockerfileChangelogs(request2, ports = {}) {
         ...request2.extraCatalogers ? { extraCatalogers: request2.extraCatalogers } : {},
         ...request2.now ? { now: request2.now } : {}
       },
-      ports
+      ports,
+      session
     );
     return {
       changes: c.changes,
@@ -62599,6 +63701,11 @@ function readInputs(get) {
       "registry-username and registry-password go together"
     );
   }
+  if (dockerfile.length > 0 && user)
+    throw invalid3(
+      "registry-username",
+      "in Dockerfile mode the base images can be on several registries, and this password would be offered to each: log in to each private registry with docker/login-action before this step (its credentials are kept per host)"
+    );
   return inputs;
 }
 __name(readInputs, "readInputs");
@@ -63149,22 +64256,22 @@ function combine(acc, pre, values, max2, maxLength, dropEmpties, budget) {
 }
 __name(combine, "combine");
 function expandSequence(body2, isAlphaSequence, max2, maxLength, budget) {
-  const n2 = body2.split(/\.\./);
+  const n = body2.split(/\.\./);
   const N = [];
-  if (n2[0] === void 0 || n2[1] === void 0) {
+  if (n[0] === void 0 || n[1] === void 0) {
     return N;
   }
-  const x2 = numeric(n2[0]);
-  const y = numeric(n2[1]);
-  const width = Math.max(n2[0].length, n2[1].length);
-  let incr = n2.length === 3 && n2[2] !== void 0 ? Math.max(Math.abs(numeric(n2[2])), 1) : 1;
+  const x2 = numeric(n[0]);
+  const y = numeric(n[1]);
+  const width = Math.max(n[0].length, n[1].length);
+  let incr = n.length === 3 && n[2] !== void 0 ? Math.max(Math.abs(numeric(n[2])), 1) : 1;
   let test = lte;
   const reverse = y < x2;
   if (reverse) {
     incr *= -1;
     test = gte;
   }
-  const pad = n2.some(isPadded);
+  const pad = n.some(isPadded);
   const cost = pad ? width : 1;
   let length = 0;
   for (let i2 = x2; test(i2, y) && N.length < max2; i2 += incr) {
@@ -63254,17 +64361,17 @@ function expand_(str2, max2, maxLength, maxDepth, depth, maxRewrites, budget, is
         return literal();
       }
     } else {
-      let n2 = parseCommaParts(m.body, budget);
-      if (!n2) {
+      let n = parseCommaParts(m.body, budget);
+      if (!n) {
         return literal();
       }
-      if (n2.length === 1 && n2[0] !== void 0) {
-        n2 = expand_(n2[0], max2, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
+      if (n.length === 1 && n[0] !== void 0) {
+        n = expand_(n[0], max2, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
         if (budget.remaining < 0) {
           return literal();
         }
-        if (n2.length === 1) {
-          const next2 = combine(acc, pre + n2[0], [""], max2, maxLength, dropEmpties && !m.post.length, budget);
+        if (n.length === 1) {
+          const next2 = combine(acc, pre + n[0], [""], max2, maxLength, dropEmpties && !m.post.length, budget);
           if (budget.remaining < 0) {
             return literal();
           }
@@ -63284,8 +64391,8 @@ function expand_(str2, max2, maxLength, maxDepth, depth, maxRewrites, budget, is
       }
       values = [];
       let valuesLength = 0;
-      outer: for (let j = 0; j < n2.length; j++) {
-        const expanded = expand_(n2[j], max2, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
+      outer: for (let j = 0; j < n.length; j++) {
+        const expanded = expand_(n[j], max2, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
         if (budget.remaining < 0) {
           return literal();
         }
@@ -63572,15 +64679,15 @@ var AST = class {
       return this;
     this.toString();
     this.#filledNegs = true;
-    let n2;
-    while (n2 = this.#negs.pop()) {
-      if (n2.type !== "!")
+    let n;
+    while (n = this.#negs.pop()) {
+      if (n.type !== "!")
         continue;
-      let p = n2;
+      let p = n;
       let pp = p.#parent;
       while (pp) {
         for (let i2 = p.#parentIndex + 1; !pp.type && i2 < pp.#parts.length; i2++) {
-          for (const part of n2.#parts) {
+          for (const part of n.#parts) {
             if (typeof part === "string") {
               throw new Error("string part in extglob AST??");
             }
@@ -65193,10 +66300,10 @@ var __asyncValues = function(o) {
   return m ? m.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i2 = {}, verb("next"), verb("throw"), verb("return"), i2[Symbol.asyncIterator] = function() {
     return this;
   }, i2);
-  function verb(n2) {
-    i2[n2] = o[n2] && function(v) {
+  function verb(n) {
+    i2[n] = o[n] && function(v) {
       return new Promise(function(resolve5, reject) {
-        v = o[n2](v), settle(resolve5, reject, v.done, v.value);
+        v = o[n](v), settle(resolve5, reject, v.done, v.value);
       });
     };
   }
@@ -65223,20 +66330,20 @@ var __asyncGenerator = function(thisArg, _arguments, generator) {
     };
   }
   __name(awaitReturn, "awaitReturn");
-  function verb(n2, f) {
-    if (g[n2]) {
-      i2[n2] = function(v) {
+  function verb(n, f) {
+    if (g[n]) {
+      i2[n] = function(v) {
         return new Promise(function(a, b) {
-          q.push([n2, v, a, b]) > 1 || resume(n2, v);
+          q.push([n, v, a, b]) > 1 || resume(n, v);
         });
       };
-      if (f) i2[n2] = f(i2[n2]);
+      if (f) i2[n] = f(i2[n]);
     }
   }
   __name(verb, "verb");
-  function resume(n2, v) {
+  function resume(n, v) {
     try {
-      step(g[n2](v));
+      step(g[n](v));
     } catch (e) {
       settle(q[0][3], e);
     }
@@ -65519,10 +66626,10 @@ var __asyncValues2 = function(o) {
   return m ? m.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i2 = {}, verb("next"), verb("throw"), verb("return"), i2[Symbol.asyncIterator] = function() {
     return this;
   }, i2);
-  function verb(n2) {
-    i2[n2] = o[n2] && function(v) {
+  function verb(n) {
+    i2[n] = o[n] && function(v) {
       return new Promise(function(resolve5, reject) {
-        v = o[n2](v), settle(resolve5, reject, v.done, v.value);
+        v = o[n](v), settle(resolve5, reject, v.done, v.value);
       });
     };
   }
@@ -66391,7 +67498,7 @@ var Sanitizer = class {
   constructor({ additionalAllowedHeaderNames: allowedHeaderNames = [], additionalAllowedQueryParameters: allowedQueryParameters = [] } = {}) {
     allowedHeaderNames = defaultAllowedHeaderNames.concat(allowedHeaderNames);
     allowedQueryParameters = defaultAllowedQueryParameters.concat(allowedQueryParameters);
-    this.allowedHeaderNames = new Set(allowedHeaderNames.map((n2) => n2.toLowerCase()));
+    this.allowedHeaderNames = new Set(allowedHeaderNames.map((n) => n.toLowerCase()));
     this.allowedQueryParameters = new Set(allowedQueryParameters.map((p) => p.toLowerCase()));
   }
   /**
@@ -66563,7 +67670,7 @@ __name(stringToUint8Array, "stringToUint8Array");
 import http4 from "node:http";
 import https3 from "node:https";
 import zlib2 from "node:zlib";
-import { Transform as Transform3 } from "node:stream";
+import { Transform as Transform4 } from "node:stream";
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/log.js
 var logger = createClientLogger("ts-http-runtime");
@@ -66595,7 +67702,7 @@ function isArrayBuffer(body2) {
   return body2 && typeof body2.byteLength === "number";
 }
 __name(isArrayBuffer, "isArrayBuffer");
-var ReportTransform = class extends Transform3 {
+var ReportTransform = class extends Transform4 {
   static {
     __name(this, "ReportTransform");
   }
@@ -68046,11 +69153,11 @@ __name(getInstrumenter, "getInstrumenter");
 
 // node_modules/@azure/core-tracing/dist/esm/tracingClient.js
 function createTracingClient(options) {
-  const { namespace, packageName: packageName3, packageVersion } = options;
+  const { namespace, packageName: packageName2, packageVersion } = options;
   function startSpan(name, operationOptions, spanOptions) {
     const startSpanResult = getInstrumenter().startSpan(name, {
       ...spanOptions,
-      packageName: packageName3,
+      packageName: packageName2,
       packageVersion,
       tracingContext: operationOptions?.tracingOptions?.tracingContext
     });
@@ -68995,11 +70102,11 @@ function dateToUnixTime(d) {
   return Math.floor(d.getTime() / 1e3);
 }
 __name(dateToUnixTime, "dateToUnixTime");
-function unixTimeToDate(n2) {
-  if (!n2) {
+function unixTimeToDate(n) {
+  if (!n) {
     return void 0;
   }
-  return new Date(n2 * 1e3);
+  return new Date(n * 1e3);
 }
 __name(unixTimeToDate, "unixTimeToDate");
 function serializeBasicTypes(typeName2, objectName, value2) {
@@ -71175,9 +72282,9 @@ function validateAmpersand(xmlData, i2) {
     i2++;
     return validateNumberAmpersand(xmlData, i2);
   }
-  let count2 = 0;
-  for (; i2 < xmlData.length; i2++, count2++) {
-    if (xmlData[i2].match(/\w/) && count2 < 20)
+  let count3 = 0;
+  for (; i2 < xmlData.length; i2++, count3++) {
+    if (xmlData[i2].match(/\w/) && count3 < 20)
       continue;
     if (xmlData[i2] === ";")
       break;
@@ -72540,11 +73647,11 @@ function toNumber(str2, options = {}) {
           else if (parsedStr === `${sign2}${numTrimmedByZeros}`) return num;
           else return str2;
         }
-        let n2 = leadingZeros ? numTrimmedByZeros : trimmedStr;
+        let n = leadingZeros ? numTrimmedByZeros : trimmedStr;
         if (leadingZeros) {
-          return n2 === parsedStr || sign2 + n2 === parsedStr ? num : str2;
+          return n === parsedStr || sign2 + n === parsedStr ? num : str2;
         } else {
-          return n2 === parsedStr || n2 === sign2 + parsedStr ? num : str2;
+          return n === parsedStr || n === sign2 + parsedStr ? num : str2;
         }
       }
     } else {
@@ -73098,7 +74205,7 @@ var MatcherView = class {
    * @returns {string[]}
    */
   toArray() {
-    return this._matcher.path.map((n2) => n2.tag);
+    return this._matcher.path.map((n) => n.tag);
   }
   /**
    * Match current path against an Expression.
@@ -73319,13 +74426,13 @@ var Matcher = class {
         return this._pathStringCache;
       }
       const result = this.path.map(
-        (n2) => n2.namespace ? `${n2.namespace}:${n2.tag}` : n2.tag
+        (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
       ).join(sep10);
       this._pathStringCache = result;
       return result;
     }
     return this.path.map(
-      (n2) => includeNamespace && n2.namespace ? `${n2.namespace}:${n2.tag}` : n2.tag
+      (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
     ).join(sep10);
   }
   /**
@@ -73333,7 +74440,7 @@ var Matcher = class {
    * @returns {string[]}
    */
   toArray() {
-    return this.path.map((n2) => n2.tag);
+    return this.path.map((n) => n.tag);
   }
   /**
    * Reset the path to empty.
@@ -95965,13 +97072,13 @@ var RetriableReadableStream = class extends Readable5 {
    * @param count - How much data in original data source to read
    * @param options -
    */
-  constructor(source, getter, offset, count2, options = {}) {
+  constructor(source, getter, offset, count3, options = {}) {
     super({ highWaterMark: options.highWaterMark });
     this.getter = getter;
     this.source = source;
     this.start = offset;
     this.offset = offset;
-    this.end = offset + count2 - 1;
+    this.end = offset + count3 - 1;
     this.maxRetryRequests = options.maxRetryRequests && options.maxRetryRequests >= 0 ? options.maxRetryRequests : 0;
     this.onProgress = options.onProgress;
     this.options = options;
@@ -96493,9 +97600,9 @@ var BlobDownloadResponse = class {
    * @param count -
    * @param options -
    */
-  constructor(originalResponse2, getter, offset, count2, options = {}) {
+  constructor(originalResponse2, getter, offset, count3, options = {}) {
     this.originalResponse = originalResponse2;
-    this.blobDownloadStream = new RetriableReadableStream(this.originalResponse.readableStreamBody, getter, offset, count2, options);
+    this.blobDownloadStream = new RetriableReadableStream(this.originalResponse.readableStreamBody, getter, offset, count3, options);
   }
 };
 
@@ -96625,12 +97732,12 @@ var AvroParser = class _AvroParser {
   }
   static async readArray(stream3, readItemMethod, options = {}) {
     const items2 = [];
-    for (let count2 = await _AvroParser.readLong(stream3, options); count2 !== 0; count2 = await _AvroParser.readLong(stream3, options)) {
-      if (count2 < 0) {
+    for (let count3 = await _AvroParser.readLong(stream3, options); count3 !== 0; count3 = await _AvroParser.readLong(stream3, options)) {
+      if (count3 < 0) {
         await _AvroParser.readLong(stream3, options);
-        count2 = -count2;
+        count3 = -count3;
       }
-      while (count2--) {
+      while (count3--) {
         const item2 = await readItemMethod(stream3, options);
         items2.push(item2);
       }
@@ -98148,11 +99255,11 @@ import fs5 from "node:fs";
 import util3 from "node:util";
 async function streamToBuffer(stream3, buffer3, offset, end, encoding) {
   let pos = 0;
-  const count2 = end - offset;
+  const count3 = end - offset;
   return new Promise((resolve5, reject) => {
     const timeout = setTimeout(() => reject(new Error(`The operation cannot be completed in timeout.`)), REQUEST_TIMEOUT);
     stream3.on("readable", () => {
-      if (pos >= count2) {
+      if (pos >= count3) {
         clearTimeout(timeout);
         resolve5();
         return;
@@ -98164,14 +99271,14 @@ async function streamToBuffer(stream3, buffer3, offset, end, encoding) {
       if (typeof chunk === "string") {
         chunk = Buffer.from(chunk, encoding);
       }
-      const chunkLength = pos + chunk.length > count2 ? count2 - pos : chunk.length;
+      const chunkLength = pos + chunk.length > count3 ? count3 - pos : chunk.length;
       buffer3.fill(chunk.slice(0, chunkLength), offset + pos, offset + pos + chunkLength);
       pos += chunkLength;
     });
     stream3.on("end", () => {
       clearTimeout(timeout);
-      if (pos < count2) {
-        reject(new Error(`Stream drains before getting enough data needed. Data read: ${pos}, data need: ${count2}`));
+      if (pos < count3) {
+        reject(new Error(`Stream drains before getting enough data needed. Data read: ${pos}, data need: ${count3}`));
       }
       resolve5();
     });
@@ -98393,7 +99500,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * }
    * ```
    */
-  async download(offset = 0, count2, options = {}) {
+  async download(offset = 0, count3, options = {}) {
     options.conditions = options.conditions || {};
     options.conditions = options.conditions || {};
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
@@ -98409,7 +99516,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
           onDownloadProgress: isNodeLike2 ? void 0 : options.onProgress
           // for Node.js, progress is reported by RetriableReadableStream
         },
-        range: offset === 0 && !count2 ? void 0 : rangeToString({ offset, count: count2 }),
+        range: offset === 0 && !count3 ? void 0 : rangeToString({ offset, count: count3 }),
         rangeGetContentMD5: options.rangeGetContentMD5,
         rangeGetContentCRC64: options.rangeGetContentCrc64,
         snapshot: options.snapshot,
@@ -98919,15 +100026,15 @@ var BlobClient = class _BlobClient extends StorageClient2 {
   async downloadToBuffer(param1, param2, param3, param4 = {}) {
     let buffer3;
     let offset = 0;
-    let count2 = 0;
+    let count3 = 0;
     let options = param4;
     if (param1 instanceof Buffer) {
       buffer3 = param1;
       offset = param2 || 0;
-      count2 = typeof param3 === "number" ? param3 : 0;
+      count3 = typeof param3 === "number" ? param3 : 0;
     } else {
       offset = typeof param1 === "number" ? param1 : 0;
-      count2 = typeof param2 === "number" ? param2 : 0;
+      count3 = typeof param2 === "number" ? param2 : 0;
       options = param3 || {};
     }
     let blockSize = options.blockSize ?? 0;
@@ -98940,38 +100047,38 @@ var BlobClient = class _BlobClient extends StorageClient2 {
     if (offset < 0) {
       throw new RangeError("offset option must be >= 0");
     }
-    if (count2 && count2 <= 0) {
+    if (count3 && count3 <= 0) {
       throw new RangeError("count option must be greater than 0");
     }
     if (!options.conditions) {
       options.conditions = {};
     }
     return tracingClient.withSpan("BlobClient-downloadToBuffer", options, async (updatedOptions) => {
-      if (!count2) {
+      if (!count3) {
         const response = await this.getProperties({
           ...options,
           tracingOptions: updatedOptions.tracingOptions
         });
-        count2 = response.contentLength - offset;
-        if (count2 < 0) {
+        count3 = response.contentLength - offset;
+        if (count3 < 0) {
           throw new RangeError(`offset ${offset} shouldn't be larger than blob size ${response.contentLength}`);
         }
       }
       if (!buffer3) {
         try {
-          buffer3 = Buffer.alloc(count2);
+          buffer3 = Buffer.alloc(count3);
         } catch (error2) {
-          throw new Error(`Unable to allocate the buffer of size: ${count2}(in bytes). Please try passing your own buffer to the "downloadToBuffer" method or try using other methods like "download" or "downloadToFile".	 ${error2.message}`);
+          throw new Error(`Unable to allocate the buffer of size: ${count3}(in bytes). Please try passing your own buffer to the "downloadToBuffer" method or try using other methods like "download" or "downloadToFile".	 ${error2.message}`);
         }
       }
-      if (buffer3.length < count2) {
-        throw new RangeError(`The buffer's size should be equal to or larger than the request count of bytes: ${count2}`);
+      if (buffer3.length < count3) {
+        throw new RangeError(`The buffer's size should be equal to or larger than the request count of bytes: ${count3}`);
       }
       let transferProgress = 0;
       const batch = new Batch(options.concurrency);
-      for (let off = offset; off < offset + count2; off = off + blockSize) {
+      for (let off = offset; off < offset + count3; off = off + blockSize) {
         batch.addOperation(async () => {
-          let chunkEnd = offset + count2;
+          let chunkEnd = offset + count3;
           if (off + blockSize < chunkEnd) {
             chunkEnd = off + blockSize;
           }
@@ -99010,9 +100117,9 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    *                                                 content is already read and written into a local file
    *                                                 at the specified path.
    */
-  async downloadToFile(filePath, offset = 0, count2, options = {}) {
+  async downloadToFile(filePath, offset = 0, count3, options = {}) {
     return tracingClient.withSpan("BlobClient-downloadToFile", options, async (updatedOptions) => {
-      const response = await this.download(offset, count2, {
+      const response = await this.download(offset, count3, {
         ...options,
         tracingOptions: updatedOptions.tracingOptions
       });
@@ -99483,14 +100590,14 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
    * @param count - Number of bytes to be appended as a block
    * @param options -
    */
-  async appendBlockFromURL(sourceURL, sourceOffset, count2, options = {}) {
+  async appendBlockFromURL(sourceURL, sourceOffset, count3, options = {}) {
     options.conditions = options.conditions || {};
     options.sourceConditions = options.sourceConditions || {};
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
     return tracingClient.withSpan("AppendBlobClient-appendBlockFromURL", options, async (updatedOptions) => {
       return assertResponse(await this.appendBlobContext.appendBlockFromUrl(sourceURL, 0, {
         abortSignal: options.abortSignal,
-        sourceRange: rangeToString({ offset: sourceOffset, count: count2 }),
+        sourceRange: rangeToString({ offset: sourceOffset, count: count3 }),
         sourceContentMD5: options.sourceContentMD5,
         sourceContentCrc64: options.sourceContentCrc64,
         leaseAccessConditions: options.conditions,
@@ -99825,7 +100932,7 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * @param options - Options to the Block Blob Stage Block From URL operation.
    * @returns Response data for the Block Blob Stage Block From URL operation.
    */
-  async stageBlockFromURL(blockId2, sourceURL, offset = 0, count2, options = {}) {
+  async stageBlockFromURL(blockId2, sourceURL, offset = 0, count3, options = {}) {
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
     return tracingClient.withSpan("BlockBlobClient-stageBlockFromURL", options, async (updatedOptions) => {
       return assertResponse(await this.blockBlobContext.stageBlockFromURL(blockId2, 0, sourceURL, {
@@ -99833,7 +100940,7 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
         leaseAccessConditions: options.conditions,
         sourceContentMD5: options.sourceContentMD5,
         sourceContentCrc64: options.sourceContentCrc64,
-        sourceRange: offset === 0 && !count2 ? void 0 : rangeToString({ offset, count: count2 }),
+        sourceRange: offset === 0 && !count3 ? void 0 : rangeToString({ offset, count: count3 }),
         cpkInfo: options.customerProvidedKey,
         encryptionScope: options.encryptionScope,
         copySourceAuthorization: httpAuthorizationToString(options.sourceAuthorization),
@@ -100062,10 +101169,10 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
   async uploadFile(filePath, options = {}) {
     return tracingClient.withSpan("BlockBlobClient-uploadFile", options, async (updatedOptions) => {
       const size2 = (await fsStat(filePath)).size;
-      return this.uploadSeekableInternal((offset, count2) => {
+      return this.uploadSeekableInternal((offset, count3) => {
         return () => fsCreateReadStream(filePath, {
           autoClose: true,
-          end: count2 ? offset + count2 - 1 : Infinity,
+          end: count3 ? offset + count3 - 1 : Infinity,
           start: offset
         });
       }, size2, {
@@ -100275,11 +101382,11 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Upload Pages operation.
    * @returns Response data for the Page Blob Upload Pages operation.
    */
-  async uploadPages(body2, offset, count2, options = {}) {
+  async uploadPages(body2, offset, count3, options = {}) {
     options.conditions = options.conditions || {};
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
     return tracingClient.withSpan("PageBlobClient-uploadPages", options, async (updatedOptions) => {
-      return assertResponse(await this.pageBlobContext.uploadPages(count2, body2, {
+      return assertResponse(await this.pageBlobContext.uploadPages(count3, body2, {
         abortSignal: options.abortSignal,
         leaseAccessConditions: options.conditions,
         modifiedAccessConditions: {
@@ -100289,7 +101396,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
         requestOptions: {
           onUploadProgress: options.onProgress
         },
-        range: rangeToString({ offset, count: count2 }),
+        range: rangeToString({ offset, count: count3 }),
         sequenceNumberAccessConditions: options.conditions,
         transactionalContentMD5: options.transactionalContentMD5,
         transactionalContentCrc64: options.transactionalContentCrc64,
@@ -100310,12 +101417,12 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param count - Number of bytes to be uploaded from source page blob
    * @param options -
    */
-  async uploadPagesFromURL(sourceURL, sourceOffset, destOffset, count2, options = {}) {
+  async uploadPagesFromURL(sourceURL, sourceOffset, destOffset, count3, options = {}) {
     options.conditions = options.conditions || {};
     options.sourceConditions = options.sourceConditions || {};
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
     return tracingClient.withSpan("PageBlobClient-uploadPagesFromURL", options, async (updatedOptions) => {
-      return assertResponse(await this.pageBlobContext.uploadPagesFromURL(sourceURL, rangeToString({ offset: sourceOffset, count: count2 }), 0, rangeToString({ offset: destOffset, count: count2 }), {
+      return assertResponse(await this.pageBlobContext.uploadPagesFromURL(sourceURL, rangeToString({ offset: sourceOffset, count: count3 }), 0, rangeToString({ offset: destOffset, count: count3 }), {
         abortSignal: options.abortSignal,
         sourceContentMD5: options.sourceContentMD5,
         sourceContentCrc64: options.sourceContentCrc64,
@@ -100348,7 +101455,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Clear Pages operation.
    * @returns Response data for the Page Blob Clear Pages operation.
    */
-  async clearPages(offset = 0, count2, options = {}) {
+  async clearPages(offset = 0, count3, options = {}) {
     options.conditions = options.conditions || {};
     return tracingClient.withSpan("PageBlobClient-clearPages", options, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.clearPages(0, {
@@ -100358,7 +101465,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ...options.conditions,
           ifTags: options.conditions?.tagConditions
         },
-        range: rangeToString({ offset, count: count2 }),
+        range: rangeToString({ offset, count: count3 }),
         sequenceNumberAccessConditions: options.conditions,
         cpkInfo: options.customerProvidedKey,
         encryptionScope: options.encryptionScope,
@@ -100375,7 +101482,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Ranges operation.
    * @returns Response data for the Page Blob Get Ranges operation.
    */
-  async getPageRanges(offset = 0, count2, options = {}) {
+  async getPageRanges(offset = 0, count3, options = {}) {
     options.conditions = options.conditions || {};
     return tracingClient.withSpan("PageBlobClient-getPageRanges", options, async (updatedOptions) => {
       const response = assertResponse(await this.pageBlobContext.getPageRanges({
@@ -100385,7 +101492,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ...options.conditions,
           ifTags: options.conditions?.tagConditions
         },
-        range: rangeToString({ offset, count: count2 }),
+        range: rangeToString({ offset, count: count3 }),
         tracingOptions: updatedOptions.tracingOptions
       }));
       return rangeResponseFromModel(response);
@@ -100403,7 +101510,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param marker - A string value that identifies the portion of the list to be returned with the next list operation.
    * @param options - Options to PageBlob Get Page Ranges Segment operation.
    */
-  async listPageRangesSegment(offset = 0, count2, marker2, options = {}) {
+  async listPageRangesSegment(offset = 0, count3, marker2, options = {}) {
     return tracingClient.withSpan("PageBlobClient-getPageRangesSegment", options, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.getPageRanges({
         abortSignal: options.abortSignal,
@@ -100412,7 +101519,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ...options.conditions,
           ifTags: options.conditions?.tagConditions
         },
-        range: rangeToString({ offset, count: count2 }),
+        range: rangeToString({ offset, count: count3 }),
         marker: marker2,
         maxPageSize: options.maxPageSize,
         tracingOptions: updatedOptions.tracingOptions
@@ -100433,11 +101540,11 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    *                          items. The marker value is opaque to the client.
    * @param options - Options to List Page Ranges operation.
    */
-  async *listPageRangeItemSegments(offset = 0, count2, marker2, options = {}) {
+  async *listPageRangeItemSegments(offset = 0, count3, marker2, options = {}) {
     let getPageRangeItemSegmentsResponse;
     if (!!marker2 || marker2 === void 0) {
       do {
-        getPageRangeItemSegmentsResponse = await this.listPageRangesSegment(offset, count2, marker2, options);
+        getPageRangeItemSegmentsResponse = await this.listPageRangesSegment(offset, count3, marker2, options);
         marker2 = getPageRangeItemSegmentsResponse.continuationToken;
         yield await getPageRangeItemSegmentsResponse;
       } while (marker2);
@@ -100450,9 +101557,9 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param count - Number of bytes to get.
    * @param options - Options to List Page Ranges operation.
    */
-  async *listPageRangeItems(offset = 0, count2, options = {}) {
+  async *listPageRangeItems(offset = 0, count3, options = {}) {
     let marker2;
-    for await (const getPageRangesSegment of this.listPageRangeItemSegments(offset, count2, marker2, options)) {
+    for await (const getPageRangesSegment of this.listPageRangeItemSegments(offset, count3, marker2, options)) {
       yield* ExtractPageRangeInfoItems(getPageRangesSegment);
     }
   }
@@ -100528,9 +101635,9 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Ranges operation.
    * @returns An asyncIterableIterator that supports paging.
    */
-  listPageRanges(offset = 0, count2, options = {}) {
+  listPageRanges(offset = 0, count3, options = {}) {
     options.conditions = options.conditions || {};
-    const iter = this.listPageRangeItems(offset, count2, options);
+    const iter = this.listPageRangeItems(offset, count3, options);
     return {
       /**
        * The next method, part of the iteration protocol
@@ -100548,7 +101655,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
        * Return an AsyncIterableIterator that works a page at a time
        */
       byPage: /* @__PURE__ */ __name((settings = {}) => {
-        return this.listPageRangeItemSegments(offset, count2, settings.continuationToken, {
+        return this.listPageRangeItemSegments(offset, count3, settings.continuationToken, {
           maxPageSize: settings.maxPageSize,
           ...options
         });
@@ -100565,7 +101672,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    * @returns Response data for the Page Blob Get Page Range Diff operation.
    */
-  async getPageRangesDiff(offset, count2, prevSnapshot, options = {}) {
+  async getPageRangesDiff(offset, count3, prevSnapshot, options = {}) {
     options.conditions = options.conditions || {};
     return tracingClient.withSpan("PageBlobClient-getPageRangesDiff", options, async (updatedOptions) => {
       const result = assertResponse(await this.pageBlobContext.getPageRangesDiff({
@@ -100576,7 +101683,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ifTags: options.conditions?.tagConditions
         },
         prevsnapshot: prevSnapshot,
-        range: rangeToString({ offset, count: count2 }),
+        range: rangeToString({ offset, count: count3 }),
         tracingOptions: updatedOptions.tracingOptions
       }));
       return rangeResponseFromModel(result);
@@ -100596,7 +101703,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param marker - A string value that identifies the portion of the get to be returned with the next get operation.
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    */
-  async listPageRangesDiffSegment(offset, count2, prevSnapshotOrUrl, marker2, options = {}) {
+  async listPageRangesDiffSegment(offset, count3, prevSnapshotOrUrl, marker2, options = {}) {
     return tracingClient.withSpan("PageBlobClient-getPageRangesDiffSegment", options, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.getPageRangesDiff({
         abortSignal: options?.abortSignal,
@@ -100608,7 +101715,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
         prevsnapshot: prevSnapshotOrUrl,
         range: rangeToString({
           offset,
-          count: count2
+          count: count3
         }),
         marker: marker2,
         maxPageSize: options?.maxPageSize,
@@ -100632,11 +101739,11 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    *                          items. The marker value is opaque to the client.
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    */
-  async *listPageRangeDiffItemSegments(offset, count2, prevSnapshotOrUrl, marker2, options) {
+  async *listPageRangeDiffItemSegments(offset, count3, prevSnapshotOrUrl, marker2, options) {
     let getPageRangeItemSegmentsResponse;
     if (!!marker2 || marker2 === void 0) {
       do {
-        getPageRangeItemSegmentsResponse = await this.listPageRangesDiffSegment(offset, count2, prevSnapshotOrUrl, marker2, options);
+        getPageRangeItemSegmentsResponse = await this.listPageRangesDiffSegment(offset, count3, prevSnapshotOrUrl, marker2, options);
         marker2 = getPageRangeItemSegmentsResponse.continuationToken;
         yield await getPageRangeItemSegmentsResponse;
       } while (marker2);
@@ -100650,9 +101757,9 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param prevSnapshotOrUrl - Timestamp of snapshot to retrieve the difference or URL of snapshot to retrieve the difference.
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    */
-  async *listPageRangeDiffItems(offset, count2, prevSnapshotOrUrl, options) {
+  async *listPageRangeDiffItems(offset, count3, prevSnapshotOrUrl, options) {
     let marker2;
-    for await (const getPageRangesSegment of this.listPageRangeDiffItemSegments(offset, count2, prevSnapshotOrUrl, marker2, options)) {
+    for await (const getPageRangesSegment of this.listPageRangeDiffItemSegments(offset, count3, prevSnapshotOrUrl, marker2, options)) {
       yield* ExtractPageRangeInfoItems(getPageRangesSegment);
     }
   }
@@ -100738,9 +101845,9 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Ranges operation.
    * @returns An asyncIterableIterator that supports paging.
    */
-  listPageRangesDiff(offset, count2, prevSnapshot, options = {}) {
+  listPageRangesDiff(offset, count3, prevSnapshot, options = {}) {
     options.conditions = options.conditions || {};
-    const iter = this.listPageRangeDiffItems(offset, count2, prevSnapshot, {
+    const iter = this.listPageRangeDiffItems(offset, count3, prevSnapshot, {
       ...options
     });
     return {
@@ -100760,7 +101867,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
        * Return an AsyncIterableIterator that works a page at a time
        */
       byPage: /* @__PURE__ */ __name((settings = {}) => {
-        return this.listPageRangeDiffItemSegments(offset, count2, prevSnapshot, settings.continuationToken, {
+        return this.listPageRangeDiffItemSegments(offset, count3, prevSnapshot, settings.continuationToken, {
           maxPageSize: settings.maxPageSize,
           ...options
         });
@@ -100777,7 +101884,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    * @returns Response data for the Page Blob Get Page Range Diff operation.
    */
-  async getPageRangesDiffForManagedDisks(offset, count2, prevSnapshotUrl2, options = {}) {
+  async getPageRangesDiffForManagedDisks(offset, count3, prevSnapshotUrl2, options = {}) {
     options.conditions = options.conditions || {};
     return tracingClient.withSpan("PageBlobClient-GetPageRangesDiffForManagedDisks", options, async (updatedOptions) => {
       const response = assertResponse(await this.pageBlobContext.getPageRangesDiff({
@@ -100788,7 +101895,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ifTags: options.conditions?.tagConditions
         },
         prevSnapshotUrl: prevSnapshotUrl2,
-        range: rangeToString({ offset, count: count2 }),
+        range: rangeToString({ offset, count: count3 }),
         tracingOptions: updatedOptions.tracingOptions
       }));
       return rangeResponseFromModel(response);
@@ -101413,11 +102520,11 @@ function downloadCacheHttpClientConcurrent(archiveLocation, archivePath, options
       const downloads = [];
       const blockSize = 4 * 1024 * 1024;
       for (let offset = 0; offset < length; offset += blockSize) {
-        const count2 = Math.min(blockSize, length - offset);
+        const count3 = Math.min(blockSize, length - offset);
         downloads.push({
           offset,
           promiseGetter: /* @__PURE__ */ __name(() => __awaiter15(this, void 0, void 0, function* () {
-            return yield downloadSegmentRetry(httpClient2, archiveLocation, offset, count2);
+            return yield downloadSegmentRetry(httpClient2, archiveLocation, offset, count3);
           }), "promiseGetter")
         });
       }
@@ -101454,14 +102561,14 @@ function downloadCacheHttpClientConcurrent(archiveLocation, archivePath, options
   });
 }
 __name(downloadCacheHttpClientConcurrent, "downloadCacheHttpClientConcurrent");
-function downloadSegmentRetry(httpClient2, archiveLocation, offset, count2) {
+function downloadSegmentRetry(httpClient2, archiveLocation, offset, count3) {
   return __awaiter15(this, void 0, void 0, function* () {
     const retries = 5;
     let failures = 0;
     while (true) {
       try {
         const timeout = 3e4;
-        const result = yield promiseWithTimeout(timeout, downloadSegment(httpClient2, archiveLocation, offset, count2));
+        const result = yield promiseWithTimeout(timeout, downloadSegment(httpClient2, archiveLocation, offset, count3));
         if (typeof result === "string") {
           throw new Error("downloadSegmentRetry failed due to timeout");
         }
@@ -101476,11 +102583,11 @@ function downloadSegmentRetry(httpClient2, archiveLocation, offset, count2) {
   });
 }
 __name(downloadSegmentRetry, "downloadSegmentRetry");
-function downloadSegment(httpClient2, archiveLocation, offset, count2) {
+function downloadSegment(httpClient2, archiveLocation, offset, count3) {
   return __awaiter15(this, void 0, void 0, function* () {
     const partRes = yield retryHttpClientResponse("downloadCachePart", () => __awaiter15(this, void 0, void 0, function* () {
       return yield httpClient2.get(archiveLocation, {
-        Range: `bytes=${offset}-${offset + count2 - 1}`
+        Range: `bytes=${offset}-${offset + count3 - 1}`
       });
     }));
     if (!partRes.readBodyBuffer) {
@@ -101488,7 +102595,7 @@ function downloadSegment(httpClient2, archiveLocation, offset, count2) {
     }
     return {
       offset,
-      count: count2,
+      count: count3,
       buffer: yield partRes.readBodyBuffer()
     };
   });
@@ -101914,26 +103021,26 @@ __name(saveCache, "saveCache");
 
 // node_modules/@actions/cache/lib/generated/results/api/v1/cache.js
 var import_runtime_rpc = __toESM(require_commonjs2(), 1);
-var import_runtime508 = __toESM(require_commonjs(), 1);
-var import_runtime509 = __toESM(require_commonjs(), 1);
+var import_runtime522 = __toESM(require_commonjs(), 1);
+var import_runtime523 = __toESM(require_commonjs(), 1);
+var import_runtime524 = __toESM(require_commonjs(), 1);
+var import_runtime525 = __toESM(require_commonjs(), 1);
+var import_runtime526 = __toESM(require_commonjs(), 1);
+
+// node_modules/@actions/cache/lib/generated/results/entities/v1/cachemetadata.js
+var import_runtime516 = __toESM(require_commonjs(), 1);
+var import_runtime517 = __toESM(require_commonjs(), 1);
+var import_runtime518 = __toESM(require_commonjs(), 1);
+var import_runtime519 = __toESM(require_commonjs(), 1);
+var import_runtime520 = __toESM(require_commonjs(), 1);
+
+// node_modules/@actions/cache/lib/generated/results/entities/v1/cachescope.js
 var import_runtime510 = __toESM(require_commonjs(), 1);
 var import_runtime511 = __toESM(require_commonjs(), 1);
 var import_runtime512 = __toESM(require_commonjs(), 1);
-
-// node_modules/@actions/cache/lib/generated/results/entities/v1/cachemetadata.js
-var import_runtime502 = __toESM(require_commonjs(), 1);
-var import_runtime503 = __toESM(require_commonjs(), 1);
-var import_runtime504 = __toESM(require_commonjs(), 1);
-var import_runtime505 = __toESM(require_commonjs(), 1);
-var import_runtime506 = __toESM(require_commonjs(), 1);
-
-// node_modules/@actions/cache/lib/generated/results/entities/v1/cachescope.js
-var import_runtime496 = __toESM(require_commonjs(), 1);
-var import_runtime497 = __toESM(require_commonjs(), 1);
-var import_runtime498 = __toESM(require_commonjs(), 1);
-var import_runtime499 = __toESM(require_commonjs(), 1);
-var import_runtime500 = __toESM(require_commonjs(), 1);
-var CacheScope$Type = class extends import_runtime500.MessageType {
+var import_runtime513 = __toESM(require_commonjs(), 1);
+var import_runtime514 = __toESM(require_commonjs(), 1);
+var CacheScope$Type = class extends import_runtime514.MessageType {
   static {
     __name(this, "CacheScope$Type");
   }
@@ -101957,9 +103064,9 @@ var CacheScope$Type = class extends import_runtime500.MessageType {
   }
   create(value2) {
     const message = { scope: "", permission: "0" };
-    globalThis.Object.defineProperty(message, import_runtime499.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime513.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime498.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime512.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -101981,26 +103088,26 @@ var CacheScope$Type = class extends import_runtime500.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime497.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime511.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.scope !== "")
-      writer.tag(1, import_runtime496.WireType.LengthDelimited).string(message.scope);
+      writer.tag(1, import_runtime510.WireType.LengthDelimited).string(message.scope);
     if (message.permission !== "0")
-      writer.tag(2, import_runtime496.WireType.Varint).int64(message.permission);
+      writer.tag(2, import_runtime510.WireType.Varint).int64(message.permission);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime497.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime511.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var CacheScope = new CacheScope$Type();
 
 // node_modules/@actions/cache/lib/generated/results/entities/v1/cachemetadata.js
-var CacheMetadata$Type = class extends import_runtime506.MessageType {
+var CacheMetadata$Type = class extends import_runtime520.MessageType {
   static {
     __name(this, "CacheMetadata$Type");
   }
@@ -102018,9 +103125,9 @@ var CacheMetadata$Type = class extends import_runtime506.MessageType {
   }
   create(value2) {
     const message = { repositoryId: "0", scope: [] };
-    globalThis.Object.defineProperty(message, import_runtime505.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime519.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime504.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime518.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -102042,26 +103149,26 @@ var CacheMetadata$Type = class extends import_runtime506.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime503.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime517.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.repositoryId !== "0")
-      writer.tag(1, import_runtime502.WireType.Varint).int64(message.repositoryId);
+      writer.tag(1, import_runtime516.WireType.Varint).int64(message.repositoryId);
     for (let i2 = 0; i2 < message.scope.length; i2++)
-      CacheScope.internalBinaryWrite(message.scope[i2], writer.tag(2, import_runtime502.WireType.LengthDelimited).fork(), options).join();
+      CacheScope.internalBinaryWrite(message.scope[i2], writer.tag(2, import_runtime516.WireType.LengthDelimited).fork(), options).join();
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime503.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime517.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var CacheMetadata = new CacheMetadata$Type();
 
 // node_modules/@actions/cache/lib/generated/results/api/v1/cache.js
-var CreateCacheEntryRequest$Type = class extends import_runtime512.MessageType {
+var CreateCacheEntryRequest$Type = class extends import_runtime526.MessageType {
   static {
     __name(this, "CreateCacheEntryRequest$Type");
   }
@@ -102086,9 +103193,9 @@ var CreateCacheEntryRequest$Type = class extends import_runtime512.MessageType {
   }
   create(value2) {
     const message = { key: "", version: "" };
-    globalThis.Object.defineProperty(message, import_runtime511.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime525.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime510.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime524.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -102114,26 +103221,26 @@ var CreateCacheEntryRequest$Type = class extends import_runtime512.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime509.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime523.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime508.WireType.LengthDelimited).fork(), options).join();
+      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime522.WireType.LengthDelimited).fork(), options).join();
     if (message.key !== "")
-      writer.tag(2, import_runtime508.WireType.LengthDelimited).string(message.key);
+      writer.tag(2, import_runtime522.WireType.LengthDelimited).string(message.key);
     if (message.version !== "")
-      writer.tag(3, import_runtime508.WireType.LengthDelimited).string(message.version);
+      writer.tag(3, import_runtime522.WireType.LengthDelimited).string(message.version);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime509.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime523.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var CreateCacheEntryRequest = new CreateCacheEntryRequest$Type();
-var CreateCacheEntryResponse$Type = class extends import_runtime512.MessageType {
+var CreateCacheEntryResponse$Type = class extends import_runtime526.MessageType {
   static {
     __name(this, "CreateCacheEntryResponse$Type");
   }
@@ -102164,9 +103271,9 @@ var CreateCacheEntryResponse$Type = class extends import_runtime512.MessageType 
   }
   create(value2) {
     const message = { ok: false, signedUploadUrl: "", message: "" };
-    globalThis.Object.defineProperty(message, import_runtime511.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime525.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime510.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime524.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -102192,26 +103299,26 @@ var CreateCacheEntryResponse$Type = class extends import_runtime512.MessageType 
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime509.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime523.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.ok !== false)
-      writer.tag(1, import_runtime508.WireType.Varint).bool(message.ok);
+      writer.tag(1, import_runtime522.WireType.Varint).bool(message.ok);
     if (message.signedUploadUrl !== "")
-      writer.tag(2, import_runtime508.WireType.LengthDelimited).string(message.signedUploadUrl);
+      writer.tag(2, import_runtime522.WireType.LengthDelimited).string(message.signedUploadUrl);
     if (message.message !== "")
-      writer.tag(3, import_runtime508.WireType.LengthDelimited).string(message.message);
+      writer.tag(3, import_runtime522.WireType.LengthDelimited).string(message.message);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime509.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime523.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var CreateCacheEntryResponse = new CreateCacheEntryResponse$Type();
-var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime512.MessageType {
+var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime526.MessageType {
   static {
     __name(this, "FinalizeCacheEntryUploadRequest$Type");
   }
@@ -102243,9 +103350,9 @@ var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime512.Messa
   }
   create(value2) {
     const message = { key: "", sizeBytes: "0", version: "" };
-    globalThis.Object.defineProperty(message, import_runtime511.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime525.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime510.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime524.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -102275,28 +103382,28 @@ var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime512.Messa
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime509.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime523.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime508.WireType.LengthDelimited).fork(), options).join();
+      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime522.WireType.LengthDelimited).fork(), options).join();
     if (message.key !== "")
-      writer.tag(2, import_runtime508.WireType.LengthDelimited).string(message.key);
+      writer.tag(2, import_runtime522.WireType.LengthDelimited).string(message.key);
     if (message.sizeBytes !== "0")
-      writer.tag(3, import_runtime508.WireType.Varint).int64(message.sizeBytes);
+      writer.tag(3, import_runtime522.WireType.Varint).int64(message.sizeBytes);
     if (message.version !== "")
-      writer.tag(4, import_runtime508.WireType.LengthDelimited).string(message.version);
+      writer.tag(4, import_runtime522.WireType.LengthDelimited).string(message.version);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime509.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime523.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var FinalizeCacheEntryUploadRequest = new FinalizeCacheEntryUploadRequest$Type();
-var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime512.MessageType {
+var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime526.MessageType {
   static {
     __name(this, "FinalizeCacheEntryUploadResponse$Type");
   }
@@ -102327,9 +103434,9 @@ var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime512.Mess
   }
   create(value2) {
     const message = { ok: false, entryId: "0", message: "" };
-    globalThis.Object.defineProperty(message, import_runtime511.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime525.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime510.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime524.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -102355,26 +103462,26 @@ var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime512.Mess
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime509.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime523.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.ok !== false)
-      writer.tag(1, import_runtime508.WireType.Varint).bool(message.ok);
+      writer.tag(1, import_runtime522.WireType.Varint).bool(message.ok);
     if (message.entryId !== "0")
-      writer.tag(2, import_runtime508.WireType.Varint).int64(message.entryId);
+      writer.tag(2, import_runtime522.WireType.Varint).int64(message.entryId);
     if (message.message !== "")
-      writer.tag(3, import_runtime508.WireType.LengthDelimited).string(message.message);
+      writer.tag(3, import_runtime522.WireType.LengthDelimited).string(message.message);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime509.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime523.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var FinalizeCacheEntryUploadResponse = new FinalizeCacheEntryUploadResponse$Type();
-var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime512.MessageType {
+var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime526.MessageType {
   static {
     __name(this, "GetCacheEntryDownloadURLRequest$Type");
   }
@@ -102407,9 +103514,9 @@ var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime512.Messa
   }
   create(value2) {
     const message = { key: "", restoreKeys: [], version: "" };
-    globalThis.Object.defineProperty(message, import_runtime511.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime525.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime510.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime524.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -102439,28 +103546,28 @@ var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime512.Messa
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime509.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime523.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime508.WireType.LengthDelimited).fork(), options).join();
+      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime522.WireType.LengthDelimited).fork(), options).join();
     if (message.key !== "")
-      writer.tag(2, import_runtime508.WireType.LengthDelimited).string(message.key);
+      writer.tag(2, import_runtime522.WireType.LengthDelimited).string(message.key);
     for (let i2 = 0; i2 < message.restoreKeys.length; i2++)
-      writer.tag(3, import_runtime508.WireType.LengthDelimited).string(message.restoreKeys[i2]);
+      writer.tag(3, import_runtime522.WireType.LengthDelimited).string(message.restoreKeys[i2]);
     if (message.version !== "")
-      writer.tag(4, import_runtime508.WireType.LengthDelimited).string(message.version);
+      writer.tag(4, import_runtime522.WireType.LengthDelimited).string(message.version);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime509.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime523.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var GetCacheEntryDownloadURLRequest = new GetCacheEntryDownloadURLRequest$Type();
-var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime512.MessageType {
+var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime526.MessageType {
   static {
     __name(this, "GetCacheEntryDownloadURLResponse$Type");
   }
@@ -102491,9 +103598,9 @@ var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime512.Mess
   }
   create(value2) {
     const message = { ok: false, signedDownloadUrl: "", matchedKey: "" };
-    globalThis.Object.defineProperty(message, import_runtime511.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime525.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime510.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime524.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -102519,21 +103626,21 @@ var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime512.Mess
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime509.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime523.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.ok !== false)
-      writer.tag(1, import_runtime508.WireType.Varint).bool(message.ok);
+      writer.tag(1, import_runtime522.WireType.Varint).bool(message.ok);
     if (message.signedDownloadUrl !== "")
-      writer.tag(2, import_runtime508.WireType.LengthDelimited).string(message.signedDownloadUrl);
+      writer.tag(2, import_runtime522.WireType.LengthDelimited).string(message.signedDownloadUrl);
     if (message.matchedKey !== "")
-      writer.tag(3, import_runtime508.WireType.LengthDelimited).string(message.matchedKey);
+      writer.tag(3, import_runtime522.WireType.LengthDelimited).string(message.matchedKey);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime509.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime523.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
@@ -103650,7 +104757,6 @@ var SHRINK_ORDER = [
   ["layers"],
   ["files", "suspicious"],
   ["changelogs"],
-  ["rollup"],
   ["settings"],
   ["packages"],
   ["violations"],
@@ -103701,9 +104807,9 @@ var MAYBE_HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u
 function visibleText(s, max2) {
   if (s.length <= max2 && !MAYBE_HIDDEN.test(s)) return s;
   let out = "";
-  let n2 = 0;
+  let n = 0;
   for (const ch of s) {
-    if (n2++ >= max2) return out + ELLIPSIS;
+    if (n++ >= max2) return out + ELLIPSIS;
     const cp = ch.codePointAt(0);
     out += isHidden(cp) ? visible(cp) : ch;
   }
@@ -103816,8 +104922,8 @@ function describeOs3(os8) {
   return os8.versionId && !os8.prettyName.includes(os8.versionId) ? `${os8.prettyName} ${os8.versionId}` : os8.prettyName;
 }
 __name(describeOs3, "describeOs");
-function plural(n2, one, many = `${one}s`) {
-  return `${n2} ${n2 === 1 ? one : many}`;
+function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
 }
 __name(plural, "plural");
 function packageTotal(changes) {
@@ -103845,16 +104951,13 @@ function suspiciousPackageFiles(changes) {
 }
 __name(suspiciousPackageFiles, "suspiciousPackageFiles");
 function ownerName(changes, owner) {
-  const colon = owner.indexOf(":");
-  if (colon < 0) return { name: owner, where: [] };
-  const ecosystem = owner.slice(0, colon);
-  const name = owner.slice(colon + 1);
+  const { ecosystem, name } = owner;
   const arch2 = changes.packages.find((p) => p.ecosystem === ecosystem && p.name === name)?.arch;
   return { name, where: arch2 ? [ecosystem, arch2] : [ecosystem] };
 }
 __name(ownerName, "ownerName");
 function stateFileChanges(changes) {
-  return changes.files.reduce((n2, f) => f.ownership === "state" && f.excluded !== true ? n2 + 1 : n2, 0);
+  return changes.files.reduce((n, f) => f.ownership === "state" && f.excluded !== true ? n + 1 : n, 0);
 }
 __name(stateFileChanges, "stateFileChanges");
 function kindCounts(changes) {
@@ -103920,8 +105023,8 @@ __name(settingValues, "settingValues");
 // src/render/attention.ts
 var ICON = { high: "\u{1F534}", medium: "\u{1F7E0}", low: "\u26AA" };
 function attentionTally(items2) {
-  const n2 = /* @__PURE__ */ __name((s) => items2.filter((i2) => i2.severity === s).length, "n");
-  const parts = ["high", "medium", "low"].filter((s) => n2(s) > 0).map((s) => `${n2(s)} ${s}`);
+  const n = /* @__PURE__ */ __name((s) => items2.filter((i2) => i2.severity === s).length, "n");
+  const parts = ["high", "medium", "low"].filter((s) => n(s) > 0).map((s) => `${n(s)} ${s}`);
   return `${items2.length}${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
 }
 __name(attentionTally, "attentionTally");
@@ -103936,7 +105039,7 @@ function groupAttention2(items2) {
   return [...groups.values()];
 }
 __name(groupAttention2, "groupAttention");
-var GROUP_NAMES = 12;
+var GROUP_NAMES = 40;
 function subjects(group2, name) {
   const shown = group2.slice(0, GROUP_NAMES).map(name);
   if (group2.length > GROUP_NAMES) shown.push(`and ${group2.length - GROUP_NAMES} more`);
@@ -103963,6 +105066,36 @@ function attentionBlock(lines4, items2, limit, more) {
   return [`**Attention**: ${attentionTally(items2)}`, "", ...shown].join("\n");
 }
 __name(attentionBlock, "attentionBlock");
+
+// src/diff/compressed-size.ts
+var STORAGE_WORDS = {
+  gzip: "gzip",
+  zstd: "zstd",
+  none: "uncompressed (as a docker-archive stores them)"
+};
+function layerStorage(summary2) {
+  const kinds = /* @__PURE__ */ new Set();
+  for (const l of summary2.layers) {
+    if (l.compression === void 0) return void 0;
+    kinds.add(l.compression);
+  }
+  return kinds.size === 0 ? void 0 : [...kinds].sort().join("+");
+}
+__name(layerStorage, "layerStorage");
+function words3(storage) {
+  return storage.split("+").map((k) => STORAGE_WORDS[k] ?? k).join(" and ");
+}
+__name(words3, "words");
+function compareCompressedSizes(before, after) {
+  const b = layerStorage(before);
+  const a = layerStorage(after);
+  if (b === void 0 || a === void 0 || b === a) return { comparable: true };
+  return {
+    comparable: false,
+    why: `not compared: the previous image stores its layers ${words3(b)}, the new one ${words3(a)}`
+  };
+}
+__name(compareCompressedSizes, "compareCompressedSizes");
 
 // node_modules/markdown-table/index.js
 function defaultStringLength(value2) {
@@ -104143,13 +105276,126 @@ function table(header2, rows, align) {
 }
 __name(table, "table");
 
+// src/render/file-rows.ts
+var DIR_ROW_NAMES = 3;
+var KIND_RANK = { added: 0, modified: 1, metadata: 1, removed: 2 };
+function membersOf(row) {
+  return row.type === "path" ? [row.change] : row.changes;
+}
+__name(membersOf, "membersOf");
+function sizeOfChange(c) {
+  return Math.abs((c.after?.size ?? 0) - (c.before?.size ?? 0));
+}
+__name(sizeOfChange, "sizeOfChange");
+function byImportance2(changes, noticed) {
+  const rank2 = /* @__PURE__ */ __name((c) => [noticed.has(c.path) ? 0 : 1, KIND_RANK[c.kind], -sizeOfChange(c)], "rank");
+  return [...changes].sort((x2, y) => {
+    const a = rank2(x2);
+    const b = rank2(y);
+    for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b[i2]) return a[i2] - b[i2];
+    return x2.path < y.path ? -1 : x2.path > y.path ? 1 : 0;
+  });
+}
+__name(byImportance2, "byImportance");
+function attentionPaths(changes) {
+  return new Set(changes.attention.filter((a) => a.whereKind === "path").map((a) => a.where));
+}
+__name(attentionPaths, "attentionPaths");
+function push(map, key, value2) {
+  const list3 = map.get(key);
+  if (list3) list3.push(value2);
+  else map.set(key, [value2]);
+}
+__name(push, "push");
+function nonPackagedRows(changes) {
+  const noticed = attentionPaths(changes);
+  const list3 = nonPackagedChanges(changes);
+  const folds = new Map(changes.folds.map((f) => [f.id, f]));
+  const folded = /* @__PURE__ */ new Map();
+  const rows = [];
+  const loose = [];
+  for (const c of list3) {
+    if (c.fold !== void 0 && folds.has(c.fold) && !noticed.has(c.path)) push(folded, c.fold, c);
+    else loose.push(c);
+  }
+  for (const [id, members] of folded)
+    rows.push({ type: "fold", fold: folds.get(id), changes: byImportance2(members, noticed) });
+  const depth = changes.options.depth;
+  const byDir = /* @__PURE__ */ new Map();
+  for (const c of loose) {
+    if (depth === "all" || noticed.has(c.path)) rows.push({ type: "path", change: c });
+    else {
+      const key = rollupKey(c.path, depth);
+      push(byDir, key, c);
+    }
+  }
+  for (const [path12, members] of byDir)
+    rows.push(
+      members.length === 1 ? { type: "path", change: members[0] } : { type: "dir", path: path12, changes: byImportance2(members, noticed) }
+    );
+  const rankOf = /* @__PURE__ */ __name((row) => {
+    const members = membersOf(row);
+    return [
+      members.some((c) => noticed.has(c.path)) ? 0 : 1,
+      Math.min(...members.map((c) => KIND_RANK[c.kind])),
+      -members.reduce((n, c) => n + sizeOfChange(c), 0)
+    ];
+  }, "rankOf");
+  const keyOf2 = /* @__PURE__ */ __name((row) => row.type === "path" ? row.change.path : row.type === "dir" ? row.path : row.fold.path, "keyOf");
+  return rows.map((row) => ({ row, rank: rankOf(row), key: keyOf2(row) })).sort((x2, y) => {
+    for (let i2 = 0; i2 < x2.rank.length; i2++) if (x2.rank[i2] !== y.rank[i2]) return x2.rank[i2] - y.rank[i2];
+    return x2.key < y.key ? -1 : x2.key > y.key ? 1 : 0;
+  }).map((r) => r.row);
+}
+__name(nonPackagedRows, "nonPackagedRows");
+function changeCounts(members) {
+  const n = { added: 0, modified: 0, removed: 0 };
+  for (const c of members) n[c.kind === "metadata" ? "modified" : c.kind]++;
+  return ["added", "modified", "removed"].filter((k) => n[k] > 0).map((k) => `${n[k]} ${k}`).join(", ");
+}
+__name(changeCounts, "changeCounts");
+function foldSummary(fold, bundles = "") {
+  if (fold.kind === "trust-store") {
+    const c = fold.certificates ?? { added: 0, removed: 0, changed: 0 };
+    const parts = [
+      c.added > 0 ? `${plural(c.added, "certificate")} added` : "",
+      c.removed > 0 ? `${plural(c.removed, "certificate")} removed` : "",
+      c.changed > 0 ? `${plural(c.changed, "certificate link")} changed` : ""
+    ].filter((p) => p !== "");
+    const what2 = parts.length > 0 ? parts.join(", ") : "bundle rebuilt";
+    const links = fold.paths - (fold.members?.length ?? 0);
+    const derived = [links > 0 ? "certificate links" : "", bundles].filter((p) => p !== "").join(" and ");
+    return `trust store: ${what2} (${fold.paths} derived ${fold.paths === 1 ? "path" : "paths"}${derived ? `: ${derived}` : ""})`;
+  }
+  if (fold.kind === "caches")
+    return `derived ${fold.paths === 1 ? "cache" : "caches"}, rebuilt by the tools that install packages (${plural(fold.paths, "path")})`;
+  return `${fold.paths} names of one file (hardlinks)`;
+}
+__name(foldSummary, "foldSummary");
+function relativeTo(dir, path12) {
+  return dir === "/" || !path12.startsWith(`${dir}/`) ? path12 : path12.slice(dir.length + 1);
+}
+__name(relativeTo, "relativeTo");
+var FOLD_NAMES = {
+  "trust-store": "trust store",
+  caches: "caches",
+  hardlinks: "hardlinks"
+};
+function derivedNote(changes, inner = false) {
+  if (changes.folds.length === 0) return void 0;
+  const n = changes.folds.reduce((x2, f) => x2 + f.paths, 0);
+  const kinds = [...new Set(changes.folds.map((f) => FOLD_NAMES[f.kind]))];
+  return inner ? `${n} derived: ${kinds.join(", ")}` : `${n} of them derived (${kinds.join(", ")})`;
+}
+__name(derivedNote, "derivedNote");
+
 // src/render/markdown-head.ts
 function headline(changes) {
   const c = changes.counts;
   if (changes.firstRelease) {
     const eco = /* @__PURE__ */ new Map();
     for (const p of changes.packages) eco.set(p.ecosystem, (eco.get(p.ecosystem) ?? 0) + 1);
-    const byEco = [...eco].map(([e, n2]) => `${e} ${n2}`).join(", ");
+    const byEco = [...eco].map(([e, n]) => `${e} ${n}`).join(", ");
     return `**First release**: no previous image to compare with. **${plural(packageTotal(changes), "package")}**${byEco ? ` (${byEco})` : ""}, **${plural(nonPackagedTotal(changes), "non-packaged file")}**, ${escapeText(describeOs3(changes.after.os))}, ${escapeText(changes.after.summary.platform)}.`;
   }
   const parts = [];
@@ -104159,7 +105405,10 @@ function headline(changes) {
   if (np > 0) {
     const k = c.nonPackaged;
     const detail = ["added", "removed", "modified"].filter((x2) => k[x2] > 0).map((x2) => `${k[x2]} ${x2}`);
-    parts.push(`**${plural(np, "non-packaged file")}** (${detail.join(", ")})`);
+    const derived = derivedNote(changes, true);
+    parts.push(
+      `**${plural(np, "non-packaged file")}** (${detail.join(", ")}${derived ? `; ${derived}` : ""})`
+    );
   }
   if (c.unexplained > 0)
     parts.push(`**${plural(c.unexplained, "package file")} changed without a package change**`);
@@ -104194,10 +105443,10 @@ __name(sortViolations, "sortViolations");
 var ICON2 = { stop: "\u{1F6D1}", warn: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
 function prepareVerdict(verdict) {
   const active = verdict.violations.filter((v) => !v.allowed);
-  const count2 = /* @__PURE__ */ __name((a) => active.filter((v) => v.action === a).length, "count");
+  const count3 = /* @__PURE__ */ __name((a) => active.filter((v) => v.action === a).length, "count");
   const allowed = verdict.violations.length - active.length;
   const tally = [
-    ...["stop", "warn", "info"].filter((a) => count2(a) > 0).map((a) => `${count2(a)} ${a}`),
+    ...["stop", "warn", "info"].filter((a) => count3(a) > 0).map((a) => `${count3(a)} ${a}`),
     ...allowed > 0 ? [`${allowed} allowed`] : []
   ].join(", ");
   const kind = verdict.result === "stop" ? "CAUTION" : verdict.result === "warn" ? "WARNING" : "NOTE";
@@ -104261,11 +105510,7 @@ function overviewTable(changes) {
         escapeText(describeOs3(a.os)),
         changes.osChanged ? "**changed**" : ""
       ],
-      [
-        "Size (compressed)",
-        ...formatBytesPair(p.compressedSize, s.compressedSize),
-        formatSizeDelta(p.compressedSize, s.compressedSize)
-      ],
+      compressedRow(p, s),
       [
         "Size (uncompressed)",
         ...formatBytesPair(p.uncompressedSize, s.uncompressedSize),
@@ -104289,6 +105534,15 @@ function overviewTable(changes) {
   );
 }
 __name(overviewTable, "overviewTable");
+function compressedRow(p, s) {
+  const cmp2 = compareCompressedSizes(p, s);
+  return cmp2.comparable ? [
+    "Size (compressed)",
+    ...formatBytesPair(p.compressedSize, s.compressedSize),
+    formatSizeDelta(p.compressedSize, s.compressedSize)
+  ] : ["Size (compressed)", formatBytes(p.compressedSize), formatBytes(s.compressedSize), cmp2.why];
+}
+__name(compressedRow, "compressedRow");
 function osChangeClass(changes) {
   const c = changes.osRelease;
   if (c === void 0) return "";
@@ -104313,21 +105567,9 @@ var MarkdownSections = class {
       ]);
     }, "table");
     this.byKind = new Map(KIND_ORDER.map((k) => [k, table3(k)]));
-    this.rollupRows = prepareTable(
-      [`Directory (depth ${changes.options.depth})`, "Added", "Removed", "Modified"],
-      changes.options.depth === "all" ? [] : changes.rollup.map((r) => [
-        escapeCode(r.path === "/" ? "/" : `${r.path}/`),
-        n(r.added),
-        n(r.removed),
-        n(r.modified)
-      ]),
-      ["l", "r", "r", "r"]
-    );
-    this.fileRows = prepareTable(["Change", "Path", "Details"], nonPackagedChanges(changes).map(fileRow), [
-      "l",
-      "l",
-      "l"
-    ]);
+    const rows = nonPackagedRows(changes);
+    this.grouped = rows.some((r) => r.type === "dir");
+    this.fileRows = prepareTable(["Change", "Path", "Details"], rows.map(listRow), ["l", "l", "l"]);
     this.suspiciousRows = prepareTable(
       ["Path", "Package", "Change", "Details"],
       suspiciousPackageFiles(changes).map((f) => suspiciousRow(changes, f)),
@@ -104363,7 +105605,6 @@ var MarkdownSections = class {
       downgrades: this.byKind.get("downgraded").rows.length,
       packages,
       settings: this.settingRows.rows.length,
-      rollup: this.rollupRows.rows.length,
       files: this.fileRows.rows.length,
       suspicious: this.suspiciousRows.rows.length,
       layers: this.layerRows.rows.length
@@ -104375,8 +105616,9 @@ var MarkdownSections = class {
     __name(this, "MarkdownSections");
   }
   byKind;
-  rollupRows;
   fileRows;
+  /** Some rows stand for a directory at the depth. */
+  grouped;
   suspiciousRows;
   settingRows;
   layerRows;
@@ -104409,14 +105651,14 @@ ${this.tableOf(t, limit)}`);
     return details(`<b>Packages</b>: ${total}${first}`, parts.join("\n\n"), !this.changes.firstRelease);
   }
   nonPackaged(limits) {
-    if (this.fileRows.rows.length === 0 && this.rollupRows.rows.length === 0) return "";
+    if (this.fileRows.rows.length === 0) return "";
     const c = this.changes.counts;
-    const dirs = this.fileRows.rows.length - (c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified);
-    const summary2 = `<b>Non-packaged files</b>: ${plural(c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified, "file")}${dirs > 0 ? `, ${plural(dirs, "directory", "directories")}` : ""}`;
-    const parts = [];
-    parts.push(this.tableOf(this.rollupRows, limits.rollup));
-    parts.push(this.tableOf(this.fileRows, limits.files));
-    return details(summary2, parts.filter((p) => p !== "").join("\n\n"), false);
+    const files = c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified;
+    const dirs = nonPackagedChanges(this.changes).length - files;
+    const derived = derivedNote(this.changes);
+    const depth = this.grouped ? `; one row per directory at depth ${String(this.changes.options.depth)}` : "";
+    const summary2 = `<b>Non-packaged files</b>: ${plural(files, "file")}${dirs > 0 ? `, ${plural(dirs, "directory", "directories")}` : ""}${derived ? `; ${derived}` : ""}${depth}`;
+    return details(summary2, this.tableOf(this.fileRows, limits.files), false);
   }
   suspicious(limits) {
     const total = this.suspiciousRows.rows.length;
@@ -104440,10 +105682,6 @@ ${this.tableOf(t, limit)}`);
     return details(title, this.tableOf(this.layerRows, limits.layers), false);
   }
 };
-function n(x2) {
-  return x2 === 0 ? "" : String(x2);
-}
-__name(n, "n");
 function details(summary2, body2, open6) {
   return `<details${open6 ? " open" : ""}>
 <summary>${summary2}</summary>
@@ -104457,23 +105695,23 @@ function version3(ref2) {
   return ref2 ? escapeCode(ref2.version, { max: 80 }) : "";
 }
 __name(version3, "version");
-function packageName2(p) {
+function packageName(p) {
   const where2 = [p.ecosystem, ...p.arch ? [escapeText(p.arch, { max: 20 })] : []].join(", ");
   const location = isOsEcosystem(p.ecosystem) ? "" : ` ${escapeCode(p.location, { max: 80 })}`;
   return `${escapeCode(p.name, { max: 100 })} (${where2})${location}`;
 }
-__name(packageName2, "packageName");
+__name(packageName, "packageName");
 function fileCount(p) {
   return p.fileChanges > 0 ? String(p.fileChanges) : "";
 }
 __name(fileCount, "fileCount");
 function packageRow(p) {
   const bump = p.bump === "major" ? "**major**" : p.bump ?? "";
-  return [packageName2(p), version3(p.before), version3(p.after), bump, fileCount(p)];
+  return [packageName(p), version3(p.before), version3(p.after), bump, fileCount(p)];
 }
 __name(packageRow, "packageRow");
 function singleVersionRow(p) {
-  return [packageName2(p), version3(p.after ?? p.before), fileCount(p)];
+  return [packageName(p), version3(p.after ?? p.before), fileCount(p)];
 }
 __name(singleVersionRow, "singleVersionRow");
 function detailText(change2) {
@@ -104491,6 +105729,35 @@ function fileRow(change2) {
   return [change2.kind + (isDir ? " (dir)" : ""), escapeCode(change2.path, { max: 160 }), detailText(change2)];
 }
 __name(fileRow, "fileRow");
+function names(paths, max2 = DIR_ROW_NAMES) {
+  const shown = paths.slice(0, max2).map((p) => escapeCode(p, { max: 80 }));
+  return `${shown.join(", ")}${paths.length > max2 ? ` +${paths.length - max2} more` : ""}`;
+}
+__name(names, "names");
+function listRow(row) {
+  if (row.type === "path") return fileRow(row.change);
+  const counts = changeCounts(row.changes);
+  if (row.type === "dir") {
+    const dir = row.path === "/" ? "/" : `${row.path}/`;
+    const members = row.changes.map((c) => relativeTo(row.path, c.path));
+    return [counts, escapeCode(dir, { max: 160 }), `${plural(members.length, "path")}: ${names(members)}`];
+  }
+  const f = row.fold;
+  if (f.kind === "trust-store") {
+    const bundles = f.members ?? [];
+    return [
+      counts,
+      escapeCode(`${f.path}/`),
+      foldSummary(f, names(bundles.map((b) => relativeTo(f.path, b))))
+    ];
+  }
+  if (f.kind === "caches")
+    return [counts, names(f.members ?? row.changes.map((c) => c.path)), foldSummary(f)];
+  const target = row.changes.find((c) => c.path === f.path) ?? row.changes[0];
+  const detail = detailText(target);
+  return [counts, escapeCode(f.path, { max: 160 }), `${foldSummary(f)}${detail ? `; ${detail}` : ""}`];
+}
+__name(listRow, "listRow");
 function ownerCell(changes, owner) {
   const { name, where: where2 } = ownerName(changes, owner);
   return `${escapeCode(name, { max: 60 })}${where2.length > 0 ? ` (${where2.map((w) => escapeText(w, { max: 20 })).join(", ")})` : ""}`;
@@ -104537,12 +105804,14 @@ function securityLine(changes) {
   if (!s || s.fixed.length === 0) return void 0;
   const upgrades = changes.packages.filter((p) => p.kind === "upgraded").length;
   const top = s.fixed.slice(0, NOTABLE);
-  const described = top.map(describeMention);
   const rest = s.fixed.length - top.length;
-  return `\u{1F512} **${plural(s.fixed.length, "CVE")} fixed** by the upgrades (${plural(s.securityUpdates, "security update")} among ${upgrades}); most notable: ${described.join("; ")}${rest > 0 ? `; and ${rest} more below` : ""}.`;
+  const head = `\u{1F512} **${plural(s.fixed.length, "CVE")} fixed** by the upgrades (${plural(s.securityUpdates, "security update")} among ${upgrades}). ${top.length === 1 ? "Named" : "Most notable"}:`;
+  const lines4 = top.map((m) => `- ${describeMention(m)}`);
+  if (rest > 0) lines4.push(`- \u2026 and ${rest} more in the changelog entries below`);
+  return [head, ...lines4].join("\n");
 }
 __name(securityLine, "securityLine");
-function downgradeAttention(changes, limit = 10) {
+function downgradeReopenLines(changes, limit = 10) {
   const down = changes.packages.filter((p) => p.kind === "downgraded" && (p.changelog?.cves.length ?? 0) > 0);
   const lines4 = down.slice(0, limit).map((p) => {
     const notes = p.changelog;
@@ -104553,14 +105822,22 @@ function downgradeAttention(changes, limit = 10) {
   if (down.length > limit) lines4.push(`\u26A0\uFE0F \u2026 and ${down.length - limit} more downgrades that reopen CVEs.`);
   return lines4;
 }
-__name(downgradeAttention, "downgradeAttention");
+__name(downgradeReopenLines, "downgradeReopenLines");
 function describeMention(m) {
-  const where2 = m.packages.slice(0, 2).map((n2) => escapeCode(n2, { table: false, max: 40 }));
+  const where2 = m.packages.slice(0, 2).map((n) => escapeCode(n, { table: false, max: 40 }));
   const pkgs = `${where2.join(", ")}${m.packages.length > 2 ? ` +${m.packages.length - 2}` : ""}`;
-  const words3 = m.line.replace(new RegExp(`\\s*\\(?${m.id}\\)?:?\\s*`, "i"), " ").trim();
-  return `${cveCode(m.id)} in ${pkgs}${words3 ? ` (\u201C${escapeText(words3, { max: 100 })}\u201D)` : ""}`;
+  const words4 = mentionWords(m);
+  return `${cveCode(m.id)} in ${pkgs}${words4 ? `: ${escapeText(words4, { max: 100 })}` : ""}`;
 }
 __name(describeMention, "describeMention");
+function mentionWords(m) {
+  const line = m.line.replace(/^[-*+]\s+/, "").trim();
+  const id = m.id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const labelled = new RegExp(`^${id}[:,]?\\s+|\\s*\\(${id}\\)`, "i");
+  if (labelled.test(line)) return line.replace(labelled, " ").replace(/\s+/g, " ").trim();
+  return line === m.id ? "" : line;
+}
+__name(mentionWords, "mentionWords");
 function versions(p) {
   const v = /* @__PURE__ */ __name((x2) => escapeCode(x2 ?? "", { table: false, max: 60 }), "v");
   return `${v(p.before?.version)} \u2192 ${v(p.after?.version)}`;
@@ -104568,38 +105845,38 @@ function versions(p) {
 __name(versions, "versions");
 function groupNotes(changes) {
   const groups = /* @__PURE__ */ new Map();
-  const order = ["downgraded", "upgraded"];
-  for (const kind of order) {
+  const order2 = ["downgraded", "upgraded"];
+  for (const kind of order2) {
     for (const p of changes.packages) {
       if (p.kind !== kind || !p.changelog) continue;
-      const n2 = p.changelog;
+      const n = p.changelog;
       const key = JSON.stringify([
         p.kind,
         p.ecosystem,
         p.before?.version,
         p.after?.version,
-        n2.source,
-        n2.entries.length,
-        n2.entries[0]?.text.slice(0, 200),
-        n2.missing,
-        n2.link
+        p.after?.source?.name ?? p.before?.source?.name ?? p.name,
+        n.entries.length,
+        n.entries[0]?.text.slice(0, 200),
+        n.missing,
+        n.link
       ]);
       const g = groups.get(key);
       if (g) g.changes.push(p);
       else groups.set(key, { changes: [p] });
     }
   }
-  const rank = /* @__PURE__ */ __name((g) => {
-    const n2 = g.changes[0].changelog;
-    return g.changes[0].kind === "downgraded" ? 0 : n2.security ? 1 : n2.entries.length > 0 ? 2 : 3;
+  const rank2 = /* @__PURE__ */ __name((g) => {
+    const n = g.changes[0].changelog;
+    return g.changes[0].kind === "downgraded" ? 0 : n.security ? 1 : n.entries.length > 0 ? 2 : 3;
   }, "rank");
-  return [...groups.values()].sort((a, b) => rank(a) - rank(b));
+  return [...groups.values()].sort((a, b) => rank2(a) - rank2(b));
 }
 __name(groupNotes, "groupNotes");
 function renderNotesGroup(group2) {
   const first = group2.changes[0];
   const notes = first.changelog;
-  const names2 = group2.changes.slice(0, 4).map((p) => `<b>${escapeHtmlText(p.name, { max: 60 })}</b>`);
+  const names3 = group2.changes.slice(0, 4).map((p) => `<b>${escapeHtmlText(p.name, { max: 60 })}</b>`);
   const others = group2.changes.length > 4 ? ` +${group2.changes.length - 4}` : "";
   const counts = [];
   if (notes.entries.length > 0)
@@ -104608,7 +105885,7 @@ function renderNotesGroup(group2) {
   else if (notes.security) counts.push("\u{1F512} security update");
   if (first.kind === "downgraded") counts.push("\u26A0\uFE0F undone by the downgrade");
   const v = /* @__PURE__ */ __name((x2) => escapeHtmlText(x2 ?? "", { max: 60 }), "v");
-  const summary2 = `${names2.join(", ")}${others} ${v(first.before?.version)} \u2192 ${v(first.after?.version)}${counts.length > 0 ? `: ${counts.join(", ")}` : ""}`;
+  const summary2 = `${names3.join(", ")}${others} ${v(first.before?.version)} \u2192 ${v(first.after?.version)}${counts.length > 0 ? `: ${counts.join(", ")}` : ""}`;
   const body2 = [];
   if (notes.cves.length > 0) body2.push(`CVEs: ${notes.cves.map(cveCode).join(", ")}`);
   if (notes.advisories.length > 0) {
@@ -104650,31 +105927,44 @@ function entryLine(entry) {
     author = author.slice(0, -entry.version.length);
   author = author.replace(/[\s-]+$/, "").trim();
   if (author) facts.push(escapeText(author, { max: 60 }));
-  const items2 = entryItems(entry.text).map((item2) => escapeText(item2.text, { max: item2.max }));
+  const items2 = entryItems(entry.text).map((item2) => ({
+    text: escapeText(item2.text, { max: item2.max }),
+    nested: item2.nested
+  }));
   const head = `- ${facts.join(" \xB7 ")}`;
   if (items2.length === 0) return head;
-  if (items2.length === 1) return `${head}: ${items2[0]}`;
-  return [`${head}:`, ...items2.map((i2) => `  - ${i2}`)].join("\n");
+  if (items2.length === 1) return `${head}: ${items2[0].text}`;
+  return [`${head}:`, ...items2.map((i2) => `${i2.nested ? "    " : "  "}- ${i2.text}`)].join("\n");
 }
 __name(entryLine, "entryLine");
 function entryItems(text) {
   const items2 = [];
+  let top;
+  let afterBlank = false;
   for (const raw of text.split("\n")) {
     const line = raw.trim();
-    if (line === "") continue;
+    if (line === "") {
+      afterBlank = true;
+      continue;
+    }
     const bullet = /^[-*+]\s+(.*)$/.exec(line);
-    if (bullet || items2.length === 0) items2.push(bullet ? bullet[1] : line);
-    else items2[items2.length - 1] += ` ${line}`;
+    const indent = raw.length - raw.trimStart().length;
+    if (bullet) {
+      top ??= indent;
+      items2.push({ text: bullet[1], nested: indent > top && items2.length > 0 });
+    } else if (items2.length === 0 || afterBlank) items2.push({ text: line, nested: false });
+    else items2[items2.length - 1].text += ` ${line}`;
+    afterBlank = false;
   }
   const out = [];
   let room = ENTRY_CHARS;
   for (const item2 of items2) {
     if (room <= 0) {
-      out.push({ text: `\u2026 and ${items2.length - out.length} more lines`, max: 60 });
+      out.push({ text: `\u2026 and ${items2.length - out.length} more lines`, max: 60, nested: false });
       break;
     }
-    out.push({ text: item2, max: room });
-    room -= item2.length;
+    out.push({ text: item2.text, max: room, nested: item2.nested });
+    room -= item2.text.length;
   }
   return out;
 }
@@ -104709,7 +105999,7 @@ ${lines4.join("\n")}
 </details>`
       );
     }
-    const packages = groups.reduce((n2, g) => n2 + g.changes.length, 0);
+    const packages = groups.reduce((n, g) => n + g.changes.length, 0);
     const cves = new Set(groups.flatMap((g) => g.changes[0].changelog.cves)).size;
     const described = packages - without.length;
     this.title = described > 0 ? `<b>Why they changed</b>: changelog entries of ${plural(described, "package")}${cves > 0 ? `, ${plural(cves, "CVE")}` : ""}` : `<b>Why they changed</b>: no changelog entries`;
@@ -104736,10 +106026,10 @@ ${shown.join("\n\n")}
 
 // src/render/release-summary.ts
 var BUMP_RANK = { major: 0, minor: 1, patch: 2, other: 3 };
-function notable(changes, n2) {
+function notable(changes, n) {
   return [...changes].sort(
     (a, b) => BUMP_RANK[a.bump ?? "other"] - BUMP_RANK[b.bump ?? "other"] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
-  ).slice(0, n2);
+  ).slice(0, n);
 }
 __name(notable, "notable");
 function move(p) {
@@ -104747,10 +106037,10 @@ function move(p) {
   return `${escapeCode(p.name, { table: false, max: 60 })} ${v(p.before?.version)} \u2192 ${v(p.after?.version)}`;
 }
 __name(move, "move");
-function names(ps) {
+function names2(ps) {
   return ps.map((p) => escapeCode(p.name, { table: false, max: 60 })).join(", ");
 }
-__name(names, "names");
+__name(names2, "names");
 function releaseSummary(changes) {
   const parts = [];
   if (changes.firstRelease) {
@@ -104786,12 +106076,12 @@ function releaseSummary(changes) {
     const added = packagesOfKind(changes, "added");
     if (added.length > 0)
       parts.push(
-        `${plural(added.length, "package")} added (${names(added.slice(0, 3))}${added.length > 3 ? ", \u2026" : ""})`
+        `${plural(added.length, "package")} added (${names2(added.slice(0, 3))}${added.length > 3 ? ", \u2026" : ""})`
       );
     const removed = packagesOfKind(changes, "removed");
     if (removed.length > 0)
       parts.push(
-        `${plural(removed.length, "package")} removed (${names(removed.slice(0, 3))}${removed.length > 3 ? ", \u2026" : ""})`
+        `${plural(removed.length, "package")} removed (${names2(removed.slice(0, 3))}${removed.length > 3 ? ", \u2026" : ""})`
       );
     const rebuilt = packagesOfKind(changes, "rebuilt");
     if (rebuilt.length > 0) parts.push(`${plural(rebuilt.length, "package")} rebuilt`);
@@ -104828,7 +106118,7 @@ function markerLine(marker2) {
 __name(markerLine, "markerLine");
 function renderMarkdown(changes, options) {
   const { surface, verdict } = options;
-  const more = /* @__PURE__ */ __name((n2) => `\u2026 and ${n2} more (see the full JSON report${options.fullReportHint ?? ""})`, "more");
+  const more = /* @__PURE__ */ __name((n) => `\u2026 and ${n} more (see the full JSON report${options.fullReportHint ?? ""})`, "more");
   const sections = new MarkdownSections(changes, more, verdict?.violations.length ?? 0);
   const attention = attentionLines(changes.attention);
   const policy = verdict ? prepareVerdict(verdict) : void 0;
@@ -104839,12 +106129,14 @@ function renderMarkdown(changes, options) {
     `### ${options.title !== void 0 ? escapeText(options.title) : `Image changelog: ${escapeCode(changes.after.summary.reference, { table: false, max: 120 })}`}`
   );
   const head = top.join("\n");
-  const line = [headline(changes), securityLine(changes), ...downgradeAttention(changes)].filter((l) => l !== void 0).join("\n");
+  const line = [headline(changes), securityLine(changes)].filter((l) => l !== void 0).join("\n\n");
   const notes = new ChangelogSection(changes);
   const totals3 = { ...sections.totals, changelogs: notes.total };
   const summary2 = surface === "release" ? releaseSummary(changes) : void 0;
   const overview = overviewTable(changes);
   const footer = footnotes(changes);
+  const fullReport = `<sub>Some rows were cut to fit here: the full JSON report${options.fullReportHint ?? ""} has every one.</sub>`;
+  const cut = /* @__PURE__ */ __name((limits) => Object.keys(totals3).some((k) => limits[k] < totals3[k]), "cut");
   const render = /* @__PURE__ */ __name((limits) => join12([
     head,
     summary2,
@@ -104858,7 +106150,8 @@ function renderMarkdown(changes, options) {
     sections.nonPackaged(limits),
     sections.settings(limits),
     sections.layers(limits),
-    footer
+    footer,
+    cut(limits) ? fullReport : void 0
   ]), "render");
   const budget = budgetFor(surface, options.budget);
   const fits = /* @__PURE__ */ __name((text) => measure(surface, text) <= budget, "fits");
@@ -104866,6 +106159,8 @@ function renderMarkdown(changes, options) {
     head,
     line,
     attentionBlock(attention, changes.attention, 0, more),
+    // The Attention items named the CVEs downgrades reopen; with none shown, these lines still do.
+    downgradeReopenLines(changes).join("\n"),
     policy ? verdictBlock(policy, 0, more) : void 0,
     `The details do not fit here; see the full JSON report${options.fullReportHint ?? ""}.`
   ]), "minimal");
@@ -104908,7 +106203,7 @@ function hardCut(text, surface, budget) {
 __name(hardCut, "hardCut");
 
 // src/version.ts
-var VERSION7 = "0.1.0";
+var VERSION8 = "0.1.0";
 
 // src/render/json.ts
 var REPORT_SCHEMA_VERSION = 1;
@@ -104925,6 +106220,10 @@ function canonical(value2) {
   return value2;
 }
 __name(canonical, "canonical");
+function ownerText(owner) {
+  return `${owner.ecosystem}:${owner.name}`;
+}
+__name(ownerText, "ownerText");
 function side3(s) {
   return s === void 0 ? null : canonical(s);
 }
@@ -104933,7 +106232,7 @@ function renderJson(changes, verdict) {
   const cmp2 = /* @__PURE__ */ __name((a, b) => a < b ? -1 : a > b ? 1 : 0, "cmp");
   const report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: "image-changelog", version: VERSION7 },
+    tool: { name: "image-changelog", version: VERSION8 },
     firstRelease: changes.firstRelease,
     hasChanges: changes.hasChanges,
     platformChanged: changes.platformChanged,
@@ -104945,8 +106244,9 @@ function renderJson(changes, verdict) {
     counts: canonical(changes.counts),
     options: canonical(changes.options),
     packages: changes.packages.map((p) => canonical(p)),
-    files: [...changes.files].sort((a, b) => cmp2(a.path, b.path)).map((f) => canonical(f)),
+    files: [...changes.files].sort((a, b) => cmp2(a.path, b.path)).map((f) => canonical({ ...f, owners: f.owners.map(ownerText) })),
     rollup: [...changes.rollup].sort((a, b) => cmp2(a.path, b.path)).map((r) => canonical(r)),
+    folds: changes.folds.map((f) => canonical(f)),
     settings: [...changes.settings].sort((a, b) => cmp2(a.key, b.key)).map((s) => canonical(s)),
     layers: canonical(changes.layers),
     ...changes.security ? { security: canonical(changes.security) } : {},
@@ -104966,7 +106266,7 @@ function verdictLine(verdict) {
   const allowedNote = allowed > 0 ? `; ${allowed} allowed by the allowlist` : "";
   const head = `policy ${oneLine(verdict.policy)}`;
   if (counting.length === 0) return `${head}: pass, no violations${allowedNote}`;
-  const byAction = ["stop", "warn", "info"].map((action5) => [action5, counting.filter((v) => v.action === action5).length]).filter(([, n2]) => n2 > 0).map(([action5, n2]) => `${n2} ${action5}`).join(", ");
+  const byAction = ["stop", "warn", "info"].map((action5) => [action5, counting.filter((v) => v.action === action5).length]).filter(([, n]) => n > 0).map(([action5, n]) => `${n} ${action5}`).join(", ");
   const named2 = counting.slice(0, NAMED_IN_LINE).map((v) => `[${v.action}] ${v.rule}: ${oneLine(v.message)}`);
   const more = counting.length > NAMED_IN_LINE ? `; and ${counting.length - NAMED_IN_LINE} more` : "";
   const noun = counting.length === 1 ? "violation" : "violations";
@@ -105012,7 +106312,7 @@ async function writeSurfaces(changelog, inputs, ctx) {
   const { octokit, key } = ctx;
   const marker2 = `image-changelog:${key}`;
   const common = {
-    fullReportHint: ` in the job summary and the report artifact of ${ctx.runUrl}`,
+    fullReportHint: fullReportHint(ctx.runUrl),
     ...verdict ? { verdict } : {}
   };
   const summaryMd = renderMarkdown(changes, { surface: "summary", marker: marker2, ...common });
@@ -105071,6 +106371,10 @@ async function writeSurfaces(changelog, inputs, ctx) {
   );
 }
 __name(writeSurfaces, "writeSurfaces");
+function fullReportHint(runUrl) {
+  return ` at the action's \`report-file\` output, among the artifacts of ${runUrl} when the workflow uploads it`;
+}
+__name(fullReportHint, "fullReportHint");
 function writeOutputsAndVerdict(out, verdict, failOn) {
   setOutput("previous", out.previous);
   setOutput("changelog", out.changelog);
@@ -105482,7 +106786,7 @@ async function runDockerfileMode(inputs, ctx) {
     const ids = new Set(files.flatMap((f) => f.stages.flatMap((s) => s.comparison?.layerDiffIDs ?? [])));
     if (ids.size > 0) await ctx.saveCache([...ids].sort());
   }
-  const hint = ` in the job summary and the report artifact of ${ctx.runUrl}`;
+  const hint = fullReportHint(ctx.runUrl);
   const summaryBudget = Math.floor(SURFACE_LIMITS.summary.budget / Math.max(1, files.length));
   const summaryMd = files.length === 0 ? `## Base images
 
@@ -105526,7 +106830,7 @@ No Dockerfile matching ${inputs.dockerfile.map((d) => escapeCode(d, { table: fal
     });
   }
   const verdict = combineVerdicts(files.flatMap(stageVerdicts));
-  const count2 = totals2(files);
+  const count3 = totals2(files);
   writeOutputsAndVerdict(
     {
       previous: "",
@@ -105534,8 +106838,8 @@ No Dockerfile matching ${inputs.dockerfile.map((d) => escapeCode(d, { table: fal
       changelogFile,
       reportFile,
       hasChanges: files.some(dockerfileHasChanges),
-      packagesChanged: count2.packages,
-      filesChanged: count2.files
+      packagesChanged: count3.packages,
+      filesChanged: count3.files
     },
     verdict,
     inputs.failOn
@@ -105569,7 +106873,7 @@ __name(policyChoice, "policyChoice");
 function logProgress() {
   let lastLayer = 0;
   let lastDownload = 0;
-  const mb = /* @__PURE__ */ __name((n2) => (n2 / 1e6).toFixed(1), "mb");
+  const mb = /* @__PURE__ */ __name((n) => (n / 1e6).toFixed(1), "mb");
   return {
     onPhase: /* @__PURE__ */ __name((phase, detail) => info(`${phase}: ${detail}`), "onPhase"),
     onLayer: /* @__PURE__ */ __name((p) => {

@@ -11,8 +11,9 @@ const B = 'sha256:' + 'b'.repeat(64);
 /** Records every comparison asked for and answers with a one-package upgrade. */
 function recorder(): { compare: CompareImages; calls: string[] } {
   const calls: string[] = [];
-  const compare: CompareImages = (previous, image, platform) => {
-    calls.push(`${previous ?? '(first)'} -> ${image}${platform ? ` on ${platform}` : ''}`);
+  const compare: CompareImages = (previous, image, platform, previousPlatform) => {
+    const was = previousPlatform ? ` (previous on ${previousPlatform})` : '';
+    calls.push(`${previous ?? '(first)'} -> ${image}${platform ? ` on ${platform}` : ''}${was}`);
     const before = new InventoryBuilder(previous ?? 'x').pkg('dpkg', 'libc6', '2.36-9+deb12u7').build();
     const after = new InventoryBuilder(image).pkg('dpkg', 'libc6', '2.36-9+deb12u8').build();
     return Promise.resolve({ changes: diffInventories(previous ? before : undefined, after, OPTIONS) });
@@ -35,6 +36,41 @@ describe('compareDockerfiles', () => {
     ).toEqual([
       ['runtime', true, 'changed', true],
       ['build', false, 'unchanged', false],
+    ]);
+  });
+
+  it('reads each side on the platform its FROM --platform named when that changed', async () => {
+    const { compare, calls } = recorder();
+    await compareDockerfiles(
+      {
+        files: [
+          {
+            path: 'Dockerfile',
+            old: 'FROM --platform=linux/amd64 debian:12.7\n',
+            new: 'FROM --platform=linux/arm64 debian:12.8\n',
+          },
+        ],
+      },
+      compare,
+    );
+    expect(calls).toEqual([
+      'docker.io/library/debian:12.7 -> docker.io/library/debian:12.8 on linux/arm64 (previous on linux/amd64)',
+    ]);
+    const same = recorder();
+    await compareDockerfiles(
+      {
+        files: [
+          {
+            path: 'Dockerfile',
+            old: 'FROM --platform=linux/arm64 debian:12.7\n',
+            new: 'FROM --platform=linux/arm64 debian:12.8\n',
+          },
+        ],
+      },
+      same.compare,
+    );
+    expect(same.calls).toEqual([
+      'docker.io/library/debian:12.7 -> docker.io/library/debian:12.8 on linux/arm64',
     ]);
   });
 

@@ -23,7 +23,9 @@ const base = () =>
   new InventoryBuilder()
     .os('debian', '12')
     .file('bin/sh', { mode: 0o755 })
-    .file('usr/share/ca-certificates/mozilla/A.crt', { owners: [{ ecosystem: 'dpkg', name: 'ca-certificates' }] });
+    .file('usr/share/ca-certificates/mozilla/A.crt', {
+      owners: [{ ecosystem: 'dpkg', name: 'ca-certificates' }],
+    });
 
 /** What update-ca-certificates leaves in etc/ssl/certs for `n` certificates: a name link, a hash link, the bundle. */
 function withTrustStore(b: InventoryBuilder, n: number): InventoryBuilder {

@@ -42,6 +42,16 @@ describe('compareImages and inspectImage', () => {
     }
   });
 
+  it("opens the previous image on its own platform when one is given (a stage's FROM --platform changed)", async () => {
+    const amd64 = { os: 'linux', architecture: 'amd64' };
+    const ok = await compareImages(v1, v2, diff, { previousPlatform: amd64 });
+    expect(ok.before?.image.platform).toBe('linux/amd64');
+    // The examples are amd64 only: asking for the previous image on arm64 must fail, not follow the new one.
+    await expect(
+      compareImages(v1, v2, diff, { previousPlatform: { os: 'linux', architecture: 'arm64' } }),
+    ).rejects.toMatchObject({ code: 'PLATFORM_NOT_FOUND' });
+  });
+
   it('reads fresh objects from a disk cache and can use them in place, with the same answer', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ic-scan-'));
     const cache = new DiskLayerIndexCache(dir, defaultCaptureSpec());

@@ -30,6 +30,8 @@ export interface ChangelogRequest extends ScanRequest {
   image: string;
   /** The previous image, or how to find it; undefined for a first release. */
   previous?: PreviousImage;
+  /** The previous image's platform when it is not the new one's (a stage whose FROM --platform changed). */
+  previousPlatform?: Platform | string;
   /** Excludes and rollup depth; default: the default excludes, depth 2. */
   diff?: Partial<DiffOptions>;
   /** The policy to check; none when undefined. */
@@ -98,12 +100,11 @@ export async function buildChangelog(
     ports.progress?.note?.(m),
   );
   if (previous !== undefined) ports.progress?.note?.(`previous: ${previous}`);
-  const result = await compareImages(
-    previous,
-    request.image,
-    diffOptions(request.diff),
-    scanOptions(request, ports, remote.sources, session.layers),
-  );
+  const previousPlatform = asPlatform(request.previousPlatform);
+  const result = await compareImages(previous, request.image, diffOptions(request.diff), {
+    ...scanOptions(request, ports, remote.sources, session.layers),
+    ...(previousPlatform ? { previousPlatform } : {}),
+  });
   const verdict = policy
     ? evaluatePolicy(policy, result.changes, result.after, request.now ?? new Date())
     : undefined;
@@ -139,7 +140,7 @@ export function scanOptions(
   const limits = { ...DEFAULT_LIMITS, ...definedOnly(request.limits ?? {}) };
   const catalogers = [...defaultCatalogers, ...(request.extraCatalogers ?? [])];
   const capture = defaultCaptureSpec({ maxFileBytes: limits.maxCaptureBytes, catalogers });
-  const platform = typeof request.platform === 'string' ? parsePlatform(request.platform) : request.platform;
+  const platform = asPlatform(request.platform);
   const progress = ports.progress;
   return {
     ...(platform ? { platform } : {}),
@@ -155,6 +156,10 @@ export function scanOptions(
     ...(progress?.onPhase ? { onPhase: progress.onPhase.bind(progress) } : {}),
     ...(progress?.onLayer ? { onLayer: progress.onLayer.bind(progress) } : {}),
   };
+}
+
+function asPlatform(platform: Platform | string | undefined): Platform | undefined {
+  return typeof platform === 'string' ? parsePlatform(platform) : platform;
 }
 
 function registryWithProgress(ports: Ports): RegistryAccess {

@@ -32,12 +32,14 @@ export interface StageComparison {
 
 /**
  * Compares two images (previous undefined: a first release) on a platform (undefined: the default
- * choice). The adapters pass the one-image-pair use case, so a stage is compared exactly as an image is.
+ * choice); the previous image on its own platform when its stage's FROM --platform said another one.
+ * The adapters pass the one-image-pair use case, so a stage is compared exactly as an image is.
  */
 export type CompareImages = (
   previous: string | undefined,
   image: string,
   platform: string | undefined,
+  previousPlatform?: string,
 ) => Promise<StageComparison>;
 
 export interface StageChangelog {
@@ -100,10 +102,13 @@ export async function compareDockerfiles(
       }
       const previous = imageOf(pair.old?.base);
       const platform = pair.new?.base.platform ?? request.platform;
-      const key = `${previous ?? ''}|${image}|${platform ?? ''}`;
+      // Each side as it was built: an old stage built for another platform is read on that one.
+      const oldPlatform = pair.old?.base.platform ?? request.platform;
+      const previousPlatform = previous !== undefined && oldPlatform !== platform ? oldPlatform : undefined;
+      const key = `${previous ?? ''}|${image}|${platform ?? ''}|${previousPlatform ?? ''}`;
       let comparison = done.get(key);
       if (!comparison) {
-        comparison = compare(previous, image, platform);
+        comparison = compare(previous, image, platform, previousPlatform);
         done.set(key, comparison);
       }
       stages.push({ pair, comparison: await comparison });
@@ -132,12 +137,13 @@ export function buildDockerfileChangelogs(
   ports: Ports = {},
 ): Promise<DockerfileChangelog[]> {
   const session = openRunSession(ports);
-  return compareDockerfiles(request, async (previous, image, platform) => {
+  return compareDockerfiles(request, async (previous, image, platform, previousPlatform) => {
     const c = await buildChangelog(
       {
         image,
         previous,
         ...(platform !== undefined ? { platform } : {}),
+        ...(previousPlatform !== undefined ? { previousPlatform } : {}),
         ...(request.diff ? { diff: request.diff } : {}),
         ...(request.policy ? { policy: request.policy } : {}),
         ...(request.limits ? { limits: request.limits } : {}),

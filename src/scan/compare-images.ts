@@ -19,6 +19,8 @@ export type ScanPhase = 'open' | 'layers' | 'catalog' | 'diff';
 export interface ScanOptions {
   /** Wanted platform; default: the only one, else the host's (the previous image follows the new one). */
   platform?: Platform;
+  /** The previous image's own platform, when it differs by design (a Dockerfile stage whose FROM --platform changed). */
+  previousPlatform?: Platform;
   /** Sources beyond the local ones (registry, docker daemon), supplied by the adapters. */
   sources?: ImageSource[];
   /** Persistent layer-index cache; a per-run memory cache is always used. */
@@ -123,6 +125,7 @@ export async function compareImages(
 
 /** The previous image on the new image's platform when it has one, else on its own (reported as a platform change). */
 async function openPrevious(reference: string, platform: Platform, options: ScanOptions): Promise<Image> {
+  if (options.previousPlatform) return open(reference, options.previousPlatform, options);
   if (options.platform) return open(reference, options.platform, options);
   try {
     return await open(reference, platform, options);
