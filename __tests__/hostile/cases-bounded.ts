@@ -7,6 +7,8 @@ import { versionOfAuthorLine } from '../../src/catalog/os/rpm/changelog.js';
 import { readPackageNotes } from '../../src/catalog/probes/elf-notes.js';
 import { parseProperties } from '../../src/catalog/probes/jar-maven.js';
 import { parseRbConfig } from '../../src/catalog/runtime/ruby.js';
+import { parseTextChangelog } from '../../src/catalog/changelog/text-changelog.js';
+import { isTextChangelogPath } from '../../src/catalog/changelog/text-changelog-probe.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import { ImageChangelogError } from '../../src/util/errors.js';
 import { trimTrailingNuls } from '../../src/util/trim-nul.js';
@@ -356,6 +358,29 @@ export const boundedCases: BoundedCase[] = [
       );
       // An index cut short by the run's budget is not cached for the next run.
       assert.equal(cache.stats.writes, 0);
+    },
+  },
+  {
+    name: 'text changelog: a 30 KB head of version lines padded with 195 spaces, and a 400,000-character gem folder (were 18 s and 196 s)',
+    run: () => {
+      // Each line starts like a plain `1.0` heading; the spaces then something else once tried every split
+      // of the run among five `\s*` in a row.
+      const padded = ('1.0' + ' '.repeat(195) + 'x\n').repeat(150);
+      const text = `# Changelog\n\n2.0.0 (2024-01-02)\n- fixed a thing\n${padded}1.9.0 - Jan 5, 2024\n- older\n`;
+      assert.ok(text.length < 32 * 1024);
+      const { entries, truncated } = parseTextChangelog(text);
+      assert.deepEqual(
+        entries.map((e) => e.version),
+        ['2.0.0', '1.9.0'],
+      );
+      assert.ok(entries[0]?.text.startsWith('- fixed a thing\n1.0 '));
+      assert.equal(entries[1]?.text, '- older');
+      assert.equal(truncated, false);
+      // A folder name of 200,000 `-1`: the path pattern retried the rest of the name at every `-<digit>`.
+      const folder = '-1'.repeat(200_000);
+      assert.equal(isTextChangelogPath(`usr/local/bundle/gems/a${folder}/CHANGELOG.md`), true);
+      assert.equal(isTextChangelogPath(`usr/local/bundle/gems/${folder}/doc/CHANGELOG.md`), false);
+      assert.equal(isTextChangelogPath(`app/node_modules/a${folder}/x/CHANGELOG.md`), false);
     },
   },
 ];

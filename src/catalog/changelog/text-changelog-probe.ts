@@ -25,12 +25,29 @@ export interface TextChangelogHead {
 /** CHANGELOG, ChangeLog, CHANGES, HISTORY, History, NEWS, RELEASE_NOTES, with a text extension or none. */
 const NAME =
   /^(?:change[-_]?log|changes|history|news|release[-_]?notes)(?:\.(?:md|markdown|mdown|rst|txt|adoc|rdoc|textile))?$/i;
-const PACKAGE_DIR =
-  /(?:^|\/)(?:node_modules\/(?:@[^/]+\/)?[^/@.][^/]*|[^/]+\.(?:dist-info|egg-info)|gems\/[^/]+-\d[^/]*)\/[^/]+$/;
+
+/**
+ * Whether the folder holding the file (the segments before its name) is a package's own folder.
+ * Segment by segment, not one pattern over the path: `gems/[^/]+-\d[^/]*\/` backtracked over every
+ * `-<digit>` of a long hostile folder name, quadratic in its length.
+ */
+function isPackageDir(segments: readonly string[]): boolean {
+  const n = segments.length;
+  const dir = segments[n - 2] ?? '';
+  const parent = segments[n - 3];
+  if (dir === '') return false;
+  const name = (s: string) => s !== '' && s[0] !== '@' && s[0] !== '.';
+  if (parent === 'node_modules') return name(dir);
+  const scope = parent !== undefined && parent.length > 1 && parent[0] === '@';
+  if (segments[n - 4] === 'node_modules' && scope) return name(dir);
+  const suffix = ['.dist-info', '.egg-info'].find((x) => dir.endsWith(x));
+  if (suffix !== undefined) return dir.length > suffix.length;
+  return parent === 'gems' && /-\d/.test(dir.slice(1));
+}
 
 export function isTextChangelogPath(path: string): boolean {
   const slash = path.lastIndexOf('/');
-  return slash > 0 && NAME.test(path.slice(slash + 1)) && PACKAGE_DIR.test(path);
+  return slash > 0 && NAME.test(path.slice(slash + 1)) && isPackageDir(path.split('/'));
 }
 
 class TextHeadRun implements ProbeRun<TextChangelogHead> {

@@ -38,9 +38,23 @@ const PREFIX = String.raw`(?:(?:version|release|rel\.?|v)\s*|[@\w][\w.@/-]{0,80}
 const TITLE = new RegExp(`^${PREFIX}${VERSION}(.*)$`, 'i');
 /** What may follow the version in a heading: nothing, or a date / note after a separator or in brackets. */
 const HEADING_REST = /^(?:\s*[-–—/:,|(]|\s+\(|\s+\[|\s+\d{4}-\d\d-\d\d|\s*$)/;
-/** What may follow the version on a plain line: only a date, in brackets or after a separator. */
-const PLAIN_REST =
-  /^\s*(?:[-–—/:,]\s*)?[([]?\s*(?:\d{4}-\d\d?-\d\d?|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|unreleased|yanked)?\s*[)\]]?\s*$/i;
+/** A date (or `unreleased`, `yanked`) as it follows the version on a plain line, trimmed. */
+const PLAIN_DATE =
+  /^(?:\d{4}-\d\d?-\d\d?|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|unreleased|yanked)$/i;
+
+/**
+ * What may follow the version on a plain line: only a date, in brackets or after a separator.
+ * Taken apart by trimming, not by one pattern: the pattern's five `\s*` in a row, over a run of
+ * spaces that ends in something else, tried every split of the run (160 ms for one 200-character
+ * line, 26 s for a 32 KiB head of such lines).
+ */
+function isPlainRest(rest: string): boolean {
+  let s = rest.trim();
+  if (/^[-–—/:,]/.test(s)) s = s.slice(1).trimStart();
+  if (s.startsWith('(') || s.startsWith('[')) s = s.slice(1).trimStart();
+  if (s.endsWith(')') || s.endsWith(']')) s = s.slice(0, -1).trimEnd();
+  return s === '' || PLAIN_DATE.test(s);
+}
 /** A code fence, also one opened in a list item (`- ```). */
 const FENCE = /^\s{0,12}(?:[-*+]\s{1,4})?(?:```|~~~)/;
 /** A markdown ATX heading (`## x`), or an RDoc one (`=== x`, History.rdoc). */
@@ -55,7 +69,7 @@ export function versionOfTitle(title: string, strict = false): string | undefine
   const m = TITLE.exec(plain);
   if (!m) return undefined;
   const rest = m[2] ?? '';
-  if (!(strict ? PLAIN_REST : HEADING_REST).test(rest)) return undefined;
+  if (!(strict ? isPlainRest(rest) : HEADING_REST.test(rest))) return undefined;
   if (!strict && rest.length > 120) return undefined;
   return m[1]!;
 }
