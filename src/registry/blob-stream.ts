@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { ImageChangelogError } from '../util/errors.js';
-import { header } from './http.js';
+import { DEADLINE_EXCEEDED, header } from './http.js';
 import { finalRateLimit } from './rate-limit.js';
 import { isTransient, retryDelay, sleepFor, TransientError, type RetryPolicy } from './retry.js';
 
@@ -70,8 +70,9 @@ function finalError(o: VerifiedBlobOptions, err: unknown, attempts: number): Err
   const limited = o.registry !== undefined ? finalRateLimit(err, o.registry, o.subject) : undefined;
   if (limited) return limited;
   const message = err instanceof Error ? err.message : String(err);
+  const errCode = (err as { code?: string } | undefined)?.code;
   const code =
-    (err as { code?: string } | undefined)?.code === 'IDLE_TIMEOUT' ? 'REGISTRY_TIMEOUT' : 'BLOB_DOWNLOAD';
+    errCode === 'IDLE_TIMEOUT' || errCode === DEADLINE_EXCEEDED ? 'REGISTRY_TIMEOUT' : 'BLOB_DOWNLOAD';
   const what = code === 'REGISTRY_TIMEOUT' ? message : `downloading ${o.subject} failed: ${message}`;
   return new ImageChangelogError(code, `${what} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`, {
     subject: o.digest,

@@ -11,7 +11,7 @@ import {
 import { RegistryAuth } from './auth.js';
 import { openVerifiedBlob } from './blob-stream.js';
 import { CredentialStore, type CredentialOptions } from './credentials.js';
-import { header, isLoopbackHost, readBody, send, type HttpResponse } from './http.js';
+import { DEADLINE_EXCEEDED, header, isLoopbackHost, readBody, send, type HttpResponse } from './http.js';
 import { ConcurrencyLimiter } from '../util/limit.js';
 import {
   assertRepositoryName,
@@ -369,6 +369,12 @@ export class RegistryClient {
       const limited = finalRateLimit(err, registry, subject);
       if (limited) throw limited;
       const code = (err as NodeJS.ErrnoException).code;
+      if (code === DEADLINE_EXCEEDED)
+        throw new ImageChangelogError(
+          'REGISTRY_TIMEOUT',
+          `cannot fetch ${subject} from ${registry}: ${(err as Error).message}`,
+          { subject: registry, cause: err },
+        );
       const why = err instanceof TransientError ? err.message : `${code ?? (err as Error).message}`;
       throw new ImageChangelogError(
         code === 'IDLE_TIMEOUT'

@@ -88,13 +88,20 @@ function idleError(ms: number, subject: string): TransientError {
   return err;
 }
 
-function deadlineError(ms: number, subject: string): TransientError {
-  const err = new TransientError(
+/**
+ * Not a TransientError: a registry that could not send one response within the whole deadline is
+ * not retried (five more deadlines would cost many minutes); it ends as REGISTRY_TIMEOUT at once.
+ */
+function deadlineError(ms: number, subject: string): Error {
+  const err = new Error(
     `fetching ${subject} took longer than ${Math.round(ms / 1000)}s in all (the registry sends too slowly)`,
   );
-  (err as unknown as { code: string }).code = 'IDLE_TIMEOUT';
+  (err as unknown as { code: string }).code = DEADLINE_EXCEEDED;
   return err;
 }
+
+/** The code of a request that ran out its overall deadline. */
+export const DEADLINE_EXCEEDED = 'DEADLINE_EXCEEDED';
 
 /** Send one request (no redirects). Resolves when the response head has arrived. */
 export function sendOnce(req: HttpRequest): Promise<IncomingMessage> {
