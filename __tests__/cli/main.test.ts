@@ -86,6 +86,29 @@ describe('cli main', () => {
     }
   });
 
+  it('keeps captured files within --max-capture-total, saying which were left out', async () => {
+    type Report = { packages: unknown[]; problems?: Array<{ code: string }> };
+    const full = JSON.parse((await run(['diff', v1, v2, '--format', 'json', '--no-cache'])).out) as Report;
+    const r = await run(['diff', v1, v2, '--format', 'json', '--no-cache', '--max-capture-total', '1KiB']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out) as Report;
+    expect(full.problems).toBeUndefined();
+    const over = (report.problems ?? []).filter((p) => p.code === 'CAPTURE_BUDGET_EXCEEDED');
+    expect(over.length).toBeGreaterThan(0);
+    expect(over[0]).toMatchObject({
+      image: expect.stringMatching(/^(before|after)$/),
+      path: expect.any(String),
+    });
+    // Without its package database the package list is no longer what it was: the bound is real,
+    // and the first screen says the changelog may be wrong there instead of passing it off silently.
+    expect(report.packages).not.toEqual(full.packages);
+    const md = await run(['diff', v1, v2, '--no-cache', '--max-capture-total', '1KiB']);
+    const first = md.out.slice(0, md.out.indexOf('<details'));
+    expect(first).toMatch(/⚠️ \*\*\d+ problems reading the images\*\*: `CAPTURE_BUDGET_EXCEEDED` ×\d+ \(/);
+    const text = await run(['diff', v1, v2, '--no-cache', '--format', 'text', '--max-capture-total', '1KiB']);
+    expect(text.out).toMatch(/\d+ problems reading the images: CAPTURE_BUDGET_EXCEEDED x\d+/);
+  });
+
   it('refuses a platform a single-platform image lacks, listing the ones it has', async () => {
     for (const argv of [
       ['diff', v1, v2, '--platform', 'linux/arm64', '--no-cache'],

@@ -173,6 +173,7 @@ export function changes(options: ChangesOptions = {}): Changes {
     settings: options.settings ?? [],
     attention: [],
     layers: { shared: 1, added: [], removed: [] },
+    problems: [],
     counts: {
       packages: count(['added', 'removed', 'upgraded', 'downgraded', 'rebuilt'] as const, packages),
       files: count(['added', 'removed', 'modified', 'metadata'] as const, files),

@@ -18,6 +18,7 @@ export interface CommonFlags {
   maxLayerBytes?: number;
   maxEntries?: number;
   maxCaptureBytes?: number;
+  maxCaptureTotalBytes?: number;
   registryTimeoutMs?: number;
 }
 
@@ -72,6 +73,8 @@ function commonFlags(v: Values, topic: string): CommonFlags {
     flags.maxLayerBytes = sizeFlag('--max-layer-size', v['max-layer-size'], topic);
   if (typeof v['max-capture-size'] === 'string')
     flags.maxCaptureBytes = sizeFlag('--max-capture-size', v['max-capture-size'], topic);
+  if (typeof v['max-capture-total'] === 'string')
+    flags.maxCaptureTotalBytes = sizeFlag('--max-capture-total', v['max-capture-total'], topic);
   if (typeof v['max-entries'] === 'string')
     flags.maxEntries = countFlag('--max-entries', v['max-entries'], topic);
   if (typeof v['registry-timeout'] === 'string')

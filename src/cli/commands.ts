@@ -84,6 +84,13 @@ export const COMMON_OPTIONS: readonly OptionDef[] = [
     help: 'largest package database kept in memory',
   },
   {
+    long: 'max-capture-total',
+    takes: 'value',
+    arg: 'SIZE',
+    default: sizeArg(DEFAULT_LIMITS.maxCaptureTotalBytes),
+    help: 'all captured files of a run together; past it files are not kept (a problem says so)',
+  },
+  {
     long: 'registry-timeout',
     takes: 'value',
     arg: 'SECONDS',

@@ -48,6 +48,7 @@ function scanRequest(flags: CommonFlags): ScanRequest {
       ...(flags.maxLayerBytes ? { maxLayerBytes: flags.maxLayerBytes } : {}),
       ...(flags.maxEntries ? { maxEntries: flags.maxEntries } : {}),
       ...(flags.maxCaptureBytes ? { maxCaptureBytes: flags.maxCaptureBytes } : {}),
+      ...(flags.maxCaptureTotalBytes ? { maxCaptureTotalBytes: flags.maxCaptureTotalBytes } : {}),
     },
   };
 }

@@ -148,6 +148,7 @@ export function scanOptions(
     catalogers,
     capture,
     limits: { maxUncompressedBytes: limits.maxLayerBytes, maxEntries: limits.maxEntries },
+    maxCaptureTotalBytes: limits.maxCaptureTotalBytes,
     ...(ports.cacheDir !== undefined
       ? { cache: new DiskLayerIndexCache(ports.cacheDir, capture) }
       : memory

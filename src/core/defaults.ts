@@ -1,6 +1,7 @@
 import type { DiffOptions } from '../diff/types.js';
 import { DEFAULT_MAX_ENTRIES, DEFAULT_MAX_UNCOMPRESSED_BYTES } from '../layers/read-layer.js';
 import { DEFAULT_MAX_CAPTURE_BYTES } from '../catalog/registry.js';
+import { DEFAULT_MAX_CAPTURE_TOTAL_BYTES } from '../layers/capture-budget.js';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../registry/client.js';
 
 /** How deep non-packaged files are rolled up by default (`usr/local/...`). */
@@ -14,12 +15,15 @@ export interface ScanLimits {
   maxEntries: number;
   /** The largest single file kept in memory for a cataloger (a package database). */
   maxCaptureBytes: number;
+  /** All captured files of a run together (both images): past it, files are not kept (a problem says so). */
+  maxCaptureTotalBytes: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ScanLimits> = Object.freeze({
   maxLayerBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES,
   maxEntries: DEFAULT_MAX_ENTRIES,
   maxCaptureBytes: DEFAULT_MAX_CAPTURE_BYTES,
+  maxCaptureTotalBytes: DEFAULT_MAX_CAPTURE_TOTAL_BYTES,
 });
 
 /** A registry request fails when no byte arrives for this long. */

@@ -164,6 +164,10 @@ export function diffInventories(
     },
     hasChanges,
     security: summarizeSecurity(packages),
+    problems: [
+      ...(before?.problems ?? []).map((p) => ({ image: 'before' as const, ...p })),
+      ...after.problems.map((p) => ({ image: 'after' as const, ...p })),
+    ],
   };
   if (before) changes.before = side(before);
   changes.attention = computeAttention(before, after, changes);

@@ -235,6 +235,21 @@ export interface Changes {
   hasChanges: boolean;
   /** CVEs the upgrades fix and downgrades reopen, from the packages' changelogs. */
   security?: SecuritySummary;
+  /**
+   * What could not be read as it should (a file left out of the capture budget, a hardlink to a
+   * missing target, a database that did not parse), per image: the changelog may be incomplete there.
+   */
+  problems: ReadProblem[];
+}
+
+/** A problem met while reading one of the two images. */
+export interface ReadProblem {
+  image: 'before' | 'after';
+  code: string;
+  path: string;
+  /** Index of the layer (0-based, bottom first), when one layer is to blame. */
+  layer?: number;
+  message: string;
 }
 
 export type { Package };

@@ -210,3 +210,22 @@ export function settingValues(
   if (b !== undefined && a !== undefined) return formatBytesPair(b, a);
   return [b !== undefined ? formatBytes(b) : before, a !== undefined ? formatBytes(a) : after];
 }
+
+/**
+ * The problems met while reading the images, grouped by code with a count and the image they came
+ * from: `CAPTURE_BUDGET_EXCEEDED ×11 (new image)`. Most frequent first; codes are ours, never the image's.
+ */
+export function problemGroups(
+  problems: Changes['problems'],
+): Array<{ code: string; count: number; where: string }> {
+  const groups = new Map<string, { code: string; count: number; images: Set<string> }>();
+  for (const p of problems) {
+    const g = groups.get(p.code) ?? { code: p.code, count: 0, images: new Set<string>() };
+    g.count++;
+    g.images.add(p.image === 'before' ? 'previous image' : 'new image');
+    groups.set(p.code, g);
+  }
+  return [...groups.values()]
+    .sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+    .map((g) => ({ code: g.code, count: g.count, where: [...g.images].sort().join(' and ') }));
+}

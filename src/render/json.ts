@@ -60,6 +60,7 @@ export function renderJson(changes: Changes, verdict?: Verdict): string {
     settings: [...changes.settings].sort((a, b) => cmp(a.key, b.key)).map((s) => canonical(s)),
     layers: canonical(changes.layers),
     ...(changes.security ? { security: canonical(changes.security) } : {}),
+    ...(changes.problems.length > 0 ? { problems: changes.problems.map((p) => canonical(p)) } : {}),
     verdict: verdict ? canonical({ ...verdict, violations: sortViolations(verdict.violations) }) : null,
   };
   return `${JSON.stringify(report, null, 2)}\n`;

@@ -15,10 +15,25 @@ import {
   nonPackagedTotal,
   packageTotal,
   plural,
+  problemGroups,
   shortDigest,
 } from './format.js';
 import { table } from './markdown-table.js';
 import { derivedNote } from './file-rows.js';
+
+/**
+ * Said on the first screen when reading the images met problems: the changelog may be incomplete
+ * there (a package database left out of the capture budget reads as its packages removed).
+ */
+export function problemsLine(changes: Changes, fullReportHint = ''): string | undefined {
+  const groups = problemGroups(changes.problems);
+  if (groups.length === 0) return undefined;
+  const shown = groups
+    .slice(0, 4)
+    .map((g) => `${escapeCode(g.code)}${g.count > 1 ? ` ×${g.count}` : ''} (${g.where})`);
+  if (groups.length > 4) shown.push(`and ${groups.length - 4} more kinds`);
+  return `⚠️ **${plural(changes.problems.length, 'problem')} reading the images**: ${shown.join(', ')}. What they touch may be missing or wrong below; the full JSON report${fullReportHint} names each path.`;
+}
 
 /** One line a reviewer reads first: what changed, in counts. */
 export function headline(changes: Changes): string {

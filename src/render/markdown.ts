@@ -4,7 +4,7 @@ import { budgetFor, fitToBudget, measure, type Surface } from './budget.js';
 import { escapeCode, escapeText, markerKey } from './escape.js';
 import { plural, stateFileChanges } from './format.js';
 import { attentionBlock, attentionLines } from './attention.js';
-import { headline, overviewTable, prepareVerdict, verdictBlock } from './markdown-head.js';
+import { headline, overviewTable, prepareVerdict, problemsLine, verdictBlock } from './markdown-head.js';
 import { MarkdownSections } from './markdown-sections.js';
 import { ChangelogSection, downgradeReopenLines, securityLine } from './markdown-changelog.js';
 import { releaseSummary } from './release-summary.js';
@@ -51,7 +51,7 @@ export function renderMarkdown(changes: Changes, options: MarkdownOptions): stri
   );
   const head = top.join('\n');
   // The security block is a paragraph and a list of its own, not a sentence run on after the headline.
-  const line = [headline(changes), securityLine(changes)]
+  const line = [headline(changes), problemsLine(changes, options.fullReportHint), securityLine(changes)]
     .filter((l): l is string => l !== undefined)
     .join('\n\n');
   const notes = new ChangelogSection(changes);

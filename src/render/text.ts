@@ -21,6 +21,7 @@ import {
   ownerName,
   packageTotal,
   plural,
+  problemGroups,
   settingValues,
   shortDigest,
   stateFileChanges,
@@ -121,6 +122,18 @@ export function renderText(changes: Changes, options: TextOptions): string {
       );
   }
 
+  const problems = problemGroups(changes.problems);
+  if (problems.length > 0)
+    out.push(
+      c.red(
+        `${plural(changes.problems.length, 'problem')} reading the images: ${problems
+          .slice(0, 4)
+          .map((g) => `${g.code}${g.count > 1 ? ` x${g.count}` : ''} (${g.where})`)
+          .join(
+            ', ',
+          )}${problems.length > 4 ? ', ...' : ''}; the changelog may be incomplete there (the JSON report names each path)`,
+      ),
+    );
   const attention = attentionText(changes.attention, { high: c.red, medium: c.yellow, low: c.dim });
   if (attention.length > 0) out.push('', ...attention.map((l, i) => (i === 0 ? c.bold(l) : l)));
 

@@ -19,6 +19,8 @@ export type ScanPhase = 'open' | 'layers' | 'catalog' | 'diff';
 export interface ScanOptions {
   /** Wanted platform; default: the only one, else the host's (the previous image follows the new one). */
   platform?: Platform;
+  /** All captured file contents of the run together (default: DEFAULT_MAX_CAPTURE_TOTAL_BYTES). */
+  maxCaptureTotalBytes?: number;
   /** The previous image's own platform, when it differs by design (a Dockerfile stage whose FROM --platform changed). */
   previousPlatform?: Platform;
   /** Sources beyond the local ones (registry, docker daemon), supplied by the adapters. */
@@ -50,6 +52,9 @@ function indexer(options: ScanOptions): LayerIndexer {
     spec: options.capture ?? defaultCaptureSpec({ catalogers: options.catalogers ?? defaultCatalogers }),
     cache: options.cache ?? new MemoryLayerIndexCache(),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(options.maxCaptureTotalBytes !== undefined
+      ? { maxCaptureTotalBytes: options.maxCaptureTotalBytes }
+      : {}),
     ...(options.limits ? { read: options.limits } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onLayer ? { onLayer: options.onLayer } : {}),
