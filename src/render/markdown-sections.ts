@@ -39,6 +39,8 @@ export class MarkdownSections {
   private readonly settingRows: PreparedTable;
   private readonly layerRows: PreparedTable;
   readonly totals: Omit<Limits, 'changelogs'>;
+  private readonly nonPackagedCount: number;
+  private readonly derived: string | undefined;
 
   constructor(
     private readonly changes: Changes,
@@ -60,6 +62,9 @@ export class MarkdownSections {
     };
     this.byKind = new Map(KIND_ORDER.map((k) => [k, table(k)]));
     const rows = nonPackagedRows(changes);
+    // Counted once: a budget fit renders the sections many times over a diff of 50,000 files.
+    this.nonPackagedCount = nonPackagedChanges(changes).length;
+    this.derived = derivedNote(changes);
     this.grouped = rows.some((r) => r.type === 'dir');
     this.fileRows = prepareTable(['Change', 'Path', 'Details'], rows.map(listRow), ['l', 'l', 'l']);
     this.suspiciousRows = prepareTable(
@@ -135,8 +140,8 @@ export class MarkdownSections {
     if (this.fileRows.rows.length === 0) return '';
     const c = this.changes.counts;
     const files = c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified;
-    const dirs = nonPackagedChanges(this.changes).length - files;
-    const derived = derivedNote(this.changes);
+    const dirs = this.nonPackagedCount - files;
+    const derived = this.derived;
     const depth = this.grouped
       ? `; one row per directory at depth ${String(this.changes.options.depth)}`
       : '';
