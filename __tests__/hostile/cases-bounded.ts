@@ -363,6 +363,28 @@ export const boundedCases: BoundedCase[] = [
     },
   },
   {
+    name: 'capture budget: layers cached by separate runs count against the budget of a run that reads them together',
+    run: async () => {
+      const file = Buffer.alloc(200_000, 0x20);
+      const layerOf = (dir: string) =>
+        memoryLayer(rawTar(...[0, 1, 2].map((i) => rawFile(`${dir}/m${i}/package.json`, file))));
+      const [a, b] = [layerOf('a'), layerOf('b')];
+      const cache = new MemoryLayerIndexCache();
+      const spec = { globs: ['**/package.json'], maxFileBytes: 256 * 1024, probes: [] };
+      const budget = 1024 * 1024;
+      // Two runs, one layer each: 600 KB of captures each, within the budget, both cached.
+      for (const layer of [a, b])
+        await new LayerIndexer({ spec, cache, maxCaptureTotalBytes: budget }).index(layer);
+      assert.equal(cache.stats.writes, 2);
+      // One run over both: the first comes from the cache, the second does not fit and is read again.
+      const indexer = new LayerIndexer({ spec, cache, maxCaptureTotalBytes: budget });
+      const [ia, ib] = await Promise.all([indexer.index(a), indexer.index(b)]);
+      assert.equal(ia.captured.size + ib.captured.size, 5);
+      const over = [...ia.warnings, ...ib.warnings].filter((w) => w.code === 'CAPTURE_BUDGET_EXCEEDED');
+      assert.equal(over.length, 1);
+    },
+  },
+  {
     name: 'text changelog: a 30 KB head of version lines padded with 195 spaces, and a 400,000-character gem folder (were 18 s and 196 s)',
     run: () => {
       // Each line starts like a plain `1.0` heading; the spaces then something else once tried every split

@@ -62,7 +62,10 @@ export class LayerIndexer {
   private async load(layer: Layer): Promise<LayerIndex> {
     const { cache, spec, signal } = this.options;
     const hit = cache ? await cache.get(layer.diffID) : undefined;
-    if (hit) {
+    // A cached index's captured files count against the run's budget as read ones do: layers cached
+    // by separate runs can together hold more than one run may keep. One that does not fit is read
+    // again, so the budget decides file by file (and says which files it left out).
+    if (hit && this.budget.take(capturedBytes(hit))) {
       this.cached++;
       this.report(layer.diffID);
       return hit;
@@ -92,4 +95,10 @@ export class LayerIndexer {
     this.done++;
     this.options.onLayer?.({ total: this.inflight.size, done: this.done, cached: this.cached, diffID });
   }
+}
+
+function capturedBytes(index: LayerIndex): number {
+  let bytes = 0;
+  for (const content of index.captured.values()) bytes += content.byteLength;
+  return bytes;
 }
