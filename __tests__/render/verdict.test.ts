@@ -50,7 +50,19 @@ describe('verdictLine', () => {
     };
     const line = verdictLine(verdict);
     expect([...line].some((c) => c.charCodeAt(0) < 0x20)).toBe(false);
-    expect(line).toBe('policy p: warn, 1 violation (1 warn): [warn] r: evil name broke r');
+    expect(line).toBe('policy p: warn, 1 violation (1 warn): [warn] r: evil name \\u0007 broke r');
+  });
+
+  it('escapes C1 and bidi controls from an image too, in the line and in annotations', () => {
+    const verdict: Verdict = {
+      result: 'warn',
+      policy: 'p',
+      violations: [v('warn', 'r', 'usr/bin/\u009b2J\u202egnp.exe')],
+    };
+    const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+    expect(verdictLine(verdict)).not.toMatch(CONTROL);
+    expect(verdictLine(verdict)).toContain('usr/bin/\\u009b2J\\u202egnp.exe');
+    for (const a of verdictAnnotations(verdict)) expect(a.message).not.toMatch(CONTROL);
   });
 });
 

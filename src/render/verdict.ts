@@ -1,4 +1,5 @@
 import type { RuleAction, Verdict, Violation } from '../policy/types.js';
+import { safeLine } from '../util/errors.js';
 
 /** How many violations the one-line summary names before "and N more". */
 const NAMED_IN_LINE = 3;
@@ -66,7 +67,11 @@ function annotation(v: Violation): VerdictAnnotation {
 }
 
 /** Strings from images may hold control characters or be very long: keep one short line. */
+/**
+ * One annotation line: image-controlled text (paths, names in violation messages) with every control
+ * character escaped as safeLine does for error lines (C0, DEL, C1 and the bidi controls, not only C0).
+ */
 function oneLine(text: string): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/ {2,}/g, ' ');
+  const flat = safeLine(text).replace(/ {2,}/g, ' ');
   return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE - 1)}…` : flat;
 }
