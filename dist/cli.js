@@ -7630,9 +7630,22 @@ var init_composer = __esm({
 });
 
 // src/catalog/changelog/text-changelog-probe.ts
+function isPackageDir(segments) {
+  const n = segments.length;
+  const dir = segments[n - 2] ?? "";
+  const parent = segments[n - 3];
+  if (dir === "") return false;
+  const name = /* @__PURE__ */ __name((s) => s !== "" && s[0] !== "@" && s[0] !== ".", "name");
+  if (parent === "node_modules") return name(dir);
+  const scope = parent !== void 0 && parent.length > 1 && parent[0] === "@";
+  if (segments[n - 4] === "node_modules" && scope) return name(dir);
+  const suffix = [".dist-info", ".egg-info"].find((x2) => dir.endsWith(x2));
+  if (suffix !== void 0) return dir.length > suffix.length;
+  return parent === "gems" && /-\d/.test(dir.slice(1));
+}
 function isTextChangelogPath(path) {
   const slash = path.lastIndexOf("/");
-  return slash > 0 && NAME.test(path.slice(slash + 1)) && PACKAGE_DIR.test(path);
+  return slash > 0 && NAME.test(path.slice(slash + 1)) && isPackageDir(path.split("/"));
 }
 function utf8Boundary(buf) {
   let i2 = buf.length - 1;
@@ -7646,14 +7659,14 @@ function utf8Boundary(buf) {
   const need = lead >= 240 ? 3 : lead >= 224 ? 2 : lead >= 192 ? 1 : 0;
   return need > continuation ? i2 : buf.length;
 }
-var TEXT_CHANGELOG_PROBE_ID, TEXT_HEAD_BYTES, NAME, PACKAGE_DIR, TextHeadRun, textChangelogProbe;
+var TEXT_CHANGELOG_PROBE_ID, TEXT_HEAD_BYTES, NAME, TextHeadRun, textChangelogProbe;
 var init_text_changelog_probe = __esm({
   "src/catalog/changelog/text-changelog-probe.ts"() {
     "use strict";
     TEXT_CHANGELOG_PROBE_ID = "text-changelog";
     TEXT_HEAD_BYTES = 32 * 1024;
     NAME = /^(?:change[-_]?log|changes|history|news|release[-_]?notes)(?:\.(?:md|markdown|mdown|rst|txt|adoc|rdoc|textile))?$/i;
-    PACKAGE_DIR = /(?:^|\/)(?:node_modules\/(?:@[^/]+\/)?[^/@.][^/]*|[^/]+\.(?:dist-info|egg-info)|gems\/[^/]+-\d[^/]*)\/[^/]+$/;
+    __name(isPackageDir, "isPackageDir");
     __name(isTextChangelogPath, "isTextChangelogPath");
     TextHeadRun = class {
       static {
@@ -7695,13 +7708,20 @@ var init_text_changelog_probe = __esm({
 });
 
 // src/catalog/changelog/text-changelog.ts
+function isPlainRest(rest) {
+  let s = rest.trim();
+  if (/^[-–—/:,]/.test(s)) s = s.slice(1).trimStart();
+  if (s.startsWith("(") || s.startsWith("[")) s = s.slice(1).trimStart();
+  if (s.endsWith(")") || s.endsWith("]")) s = s.slice(0, -1).trimEnd();
+  return s === "" || PLAIN_DATE.test(s);
+}
 function versionOfTitle(title, strict = false) {
   if (title.length > MAX_HEADING_CHARS) return void 0;
   const plain = plainTitle(title);
   const m = TITLE.exec(plain);
   if (!m) return void 0;
   const rest = m[2] ?? "";
-  if (!(strict ? PLAIN_REST : HEADING_REST).test(rest)) return void 0;
+  if (!(strict ? isPlainRest(rest) : HEADING_REST.test(rest))) return void 0;
   if (!strict && rest.length > 120) return void 0;
   return m[1];
 }
@@ -7778,7 +7798,7 @@ function trimBlankLines2(lines3) {
   while (end > start && lines3[end - 1].trim() === "") end--;
   return lines3.slice(start, end);
 }
-var MAX_HEADING_CHARS, MAX_SECTION_LINES, VERSION2, PREFIX, TITLE, HEADING_REST, PLAIN_REST, FENCE, ATX, UNDERLINE;
+var MAX_HEADING_CHARS, MAX_SECTION_LINES, VERSION2, PREFIX, TITLE, HEADING_REST, PLAIN_DATE, FENCE, ATX, UNDERLINE;
 var init_text_changelog = __esm({
   "src/catalog/changelog/text-changelog.ts"() {
     "use strict";
@@ -7789,7 +7809,8 @@ var init_text_changelog = __esm({
     PREFIX = String.raw`(?:(?:version|release|rel\.?|v)\s*|[@\w][\w.@/-]{0,80}(?:\s+v?|@v?)(?:version\s+)?)?v?`;
     TITLE = new RegExp(`^${PREFIX}${VERSION2}(.*)$`, "i");
     HEADING_REST = /^(?:\s*[-–—/:,|(]|\s+\(|\s+\[|\s+\d{4}-\d\d-\d\d|\s*$)/;
-    PLAIN_REST = /^\s*(?:[-–—/:,]\s*)?[([]?\s*(?:\d{4}-\d\d?-\d\d?|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|unreleased|yanked)?\s*[)\]]?\s*$/i;
+    PLAIN_DATE = /^(?:\d{4}-\d\d?-\d\d?|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|unreleased|yanked)$/i;
+    __name(isPlainRest, "isPlainRest");
     FENCE = /^\s{0,12}(?:[-*+]\s{1,4})?(?:```|~~~)/;
     ATX = /^ {0,3}(?:#{1,6}|={1,6})[ \t]+(.*?)[ \t#=]*$/;
     UNDERLINE = /^ {0,3}([=\-~^*#+`'"])\1{2,}\s*$/;
@@ -19363,7 +19384,11 @@ function diffInventories(before, after, options) {
       depth: options.depth
     },
     hasChanges,
-    security: summarizeSecurity(packages)
+    security: summarizeSecurity(packages),
+    problems: [
+      ...(before?.problems ?? []).map((p) => ({ image: "before", ...p })),
+      ...after.problems.map((p) => ({ image: "after", ...p }))
+    ]
   };
   if (before) changes.before = side(before);
   changes.attention = computeAttention(before, after, changes);
@@ -20907,6 +20932,11 @@ var init_limit = __esm({
 });
 
 // src/scan/layer-indexer.ts
+function capturedBytes(index) {
+  let bytes = 0;
+  for (const content of index.captured.values()) bytes += content.byteLength;
+  return bytes;
+}
 var LayerIndexer;
 var init_layer_indexer = __esm({
   "src/scan/layer-indexer.ts"() {
@@ -20946,7 +20976,7 @@ var init_layer_indexer = __esm({
       async load(layer) {
         const { cache, spec, signal } = this.options;
         const hit = cache ? await cache.get(layer.diffID) : void 0;
-        if (hit) {
+        if (hit && this.budget.take(capturedBytes(hit))) {
           this.cached++;
           this.report(layer.diffID);
           return hit;
@@ -20974,6 +21004,7 @@ var init_layer_indexer = __esm({
         this.options.onLayer?.({ total: this.inflight.size, done: this.done, cached: this.cached, diffID });
       }
     };
+    __name(capturedBytes, "capturedBytes");
   }
 });
 
@@ -21291,6 +21322,7 @@ function indexer(options) {
     spec: options.capture ?? defaultCaptureSpec({ catalogers: options.catalogers ?? defaultCatalogers }),
     cache: options.cache ?? new MemoryLayerIndexCache(),
     ...options.concurrency !== void 0 ? { concurrency: options.concurrency } : {},
+    ...options.maxCaptureTotalBytes !== void 0 ? { maxCaptureTotalBytes: options.maxCaptureTotalBytes } : {},
     ...options.limits ? { read: options.limits } : {},
     ...options.signal ? { signal: options.signal } : {},
     ...options.onLayer ? { onLayer: options.onLayer } : {}
@@ -21353,6 +21385,7 @@ async function compareImages(previous, current, diff, options = {}) {
   }
 }
 async function openPrevious(reference, platform, options) {
+  if (options.previousPlatform) return open4(reference, options.previousPlatform, options);
   if (options.platform) return open4(reference, options.platform, options);
   try {
     return await open4(reference, platform, options);
@@ -21536,10 +21569,10 @@ function idleError(ms, subject) {
   return err3;
 }
 function deadlineError(ms, subject) {
-  const err3 = new TransientError(
+  const err3 = new Error(
     `fetching ${subject} took longer than ${Math.round(ms / 1e3)}s in all (the registry sends too slowly)`
   );
-  err3.code = "IDLE_TIMEOUT";
+  err3.code = DEADLINE_EXCEEDED;
   return err3;
 }
 function sendOnce(req) {
@@ -21648,7 +21681,7 @@ function tooLarge(subject, maxBytes) {
     }
   );
 }
-var MAX_REDIRECTS;
+var MAX_REDIRECTS, DEADLINE_EXCEEDED;
 var init_http = __esm({
   "src/registry/http.ts"() {
     "use strict";
@@ -21661,6 +21694,7 @@ var init_http = __esm({
     __name(watchIdle, "watchIdle");
     __name(idleError, "idleError");
     __name(deadlineError, "deadlineError");
+    DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED";
     __name(sendOnce, "sendOnce");
     __name(send, "send");
     __name(readBody, "readBody");
@@ -22044,7 +22078,8 @@ function finalError(o, err3, attempts) {
   const limited = o.registry !== void 0 ? finalRateLimit(err3, o.registry, o.subject) : void 0;
   if (limited) return limited;
   const message = err3 instanceof Error ? err3.message : String(err3);
-  const code = err3?.code === "IDLE_TIMEOUT" ? "REGISTRY_TIMEOUT" : "BLOB_DOWNLOAD";
+  const errCode = err3?.code;
+  const code = errCode === "IDLE_TIMEOUT" || errCode === DEADLINE_EXCEEDED ? "REGISTRY_TIMEOUT" : "BLOB_DOWNLOAD";
   const what2 = code === "REGISTRY_TIMEOUT" ? message : `downloading ${o.subject} failed: ${message}`;
   return new ImageChangelogError(code, `${what2} (after ${attempts} attempt${attempts === 1 ? "" : "s"})`, {
     subject: o.digest,
@@ -22749,6 +22784,12 @@ var init_client = __esm({
           const limited = finalRateLimit(err3, registry, subject);
           if (limited) throw limited;
           const code = err3.code;
+          if (code === DEADLINE_EXCEEDED)
+            throw new ImageChangelogError(
+              "REGISTRY_TIMEOUT",
+              `cannot fetch ${subject} from ${registry}: ${err3.message}`,
+              { subject: registry, cause: err3 }
+            );
           const why = err3 instanceof TransientError ? err3.message : `${code ?? err3.message}`;
           throw new ImageChangelogError(
             code === "IDLE_TIMEOUT" ? "REGISTRY_TIMEOUT" : err3 instanceof TransientError && err3.status !== void 0 ? "REGISTRY_ERROR" : "REGISTRY_UNREACHABLE",
@@ -22807,12 +22848,14 @@ var init_defaults = __esm({
     "use strict";
     init_read_layer();
     init_registry();
+    init_capture_budget();
     init_client();
     DEFAULT_DEPTH = 2;
     DEFAULT_LIMITS = Object.freeze({
       maxLayerBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES,
       maxEntries: DEFAULT_MAX_ENTRIES,
-      maxCaptureBytes: DEFAULT_MAX_CAPTURE_BYTES
+      maxCaptureBytes: DEFAULT_MAX_CAPTURE_BYTES,
+      maxCaptureTotalBytes: DEFAULT_MAX_CAPTURE_TOTAL_BYTES
     });
     DEFAULT_REGISTRY_TIMEOUT_MS = DEFAULT_IDLE_TIMEOUT_MS;
     DEFAULT_DIFF_OPTIONS = Object.freeze({
@@ -31645,12 +31688,11 @@ async function buildChangelog(request, ports2 = {}, session = openRunSession(por
     (m) => ports2.progress?.note?.(m)
   );
   if (previous !== void 0) ports2.progress?.note?.(`previous: ${previous}`);
-  const result = await compareImages(
-    previous,
-    request.image,
-    diffOptions(request.diff),
-    scanOptions(request, ports2, remote.sources, session.layers)
-  );
+  const previousPlatform = asPlatform(request.previousPlatform);
+  const result = await compareImages(previous, request.image, diffOptions(request.diff), {
+    ...scanOptions(request, ports2, remote.sources, session.layers),
+    ...previousPlatform ? { previousPlatform } : {}
+  });
   const verdict = policy ? evaluatePolicy(policy, result.changes, result.after, request.now ?? /* @__PURE__ */ new Date()) : void 0;
   return {
     ...previous !== void 0 ? { previous } : {},
@@ -31668,7 +31710,7 @@ function scanOptions(request, ports2, sources, memory) {
   const limits = { ...DEFAULT_LIMITS, ...definedOnly(request.limits ?? {}) };
   const catalogers = [...defaultCatalogers, ...request.extraCatalogers ?? []];
   const capture = defaultCaptureSpec({ maxFileBytes: limits.maxCaptureBytes, catalogers });
-  const platform = typeof request.platform === "string" ? parsePlatform(request.platform) : request.platform;
+  const platform = asPlatform(request.platform);
   const progress = ports2.progress;
   return {
     ...platform ? { platform } : {},
@@ -31676,10 +31718,14 @@ function scanOptions(request, ports2, sources, memory) {
     catalogers,
     capture,
     limits: { maxUncompressedBytes: limits.maxLayerBytes, maxEntries: limits.maxEntries },
+    maxCaptureTotalBytes: limits.maxCaptureTotalBytes,
     ...ports2.cacheDir !== void 0 ? { cache: new DiskLayerIndexCache(ports2.cacheDir, capture) } : memory ? { cache: memory } : {},
     ...progress?.onPhase ? { onPhase: progress.onPhase.bind(progress) } : {},
     ...progress?.onLayer ? { onLayer: progress.onLayer.bind(progress) } : {}
   };
+}
+function asPlatform(platform) {
+  return typeof platform === "string" ? parsePlatform(platform) : platform;
 }
 function registryWithProgress(ports2) {
   const onDownload = ports2.progress?.onDownload?.bind(ports2.progress);
@@ -31716,6 +31762,7 @@ var init_changelog2 = __esm({
     __name(buildChangelog, "buildChangelog");
     __name(inspect, "inspect");
     __name(scanOptions, "scanOptions");
+    __name(asPlatform, "asPlatform");
     __name(registryWithProgress, "registryWithProgress");
     __name(definedOnly, "definedOnly");
     __name(distinctLayers, "distinctLayers");
@@ -32212,10 +32259,12 @@ async function compareDockerfiles(request, compare4) {
       }
       const previous = imageOf(pair.old?.base);
       const platform = pair.new?.base.platform ?? request.platform;
-      const key = `${previous ?? ""}|${image}|${platform ?? ""}`;
+      const oldPlatform = pair.old?.base.platform ?? request.platform;
+      const previousPlatform = previous !== void 0 && oldPlatform !== platform ? oldPlatform : void 0;
+      const key = `${previous ?? ""}|${image}|${platform ?? ""}|${previousPlatform ?? ""}`;
       let comparison = done.get(key);
       if (!comparison) {
-        comparison = compare4(previous, image, platform);
+        comparison = compare4(previous, image, platform, previousPlatform);
         done.set(key, comparison);
       }
       stages.push({ pair, comparison: await comparison });
@@ -32226,12 +32275,13 @@ async function compareDockerfiles(request, compare4) {
 }
 function buildDockerfileChangelogs(request, ports2 = {}) {
   const session = openRunSession(ports2);
-  return compareDockerfiles(request, async (previous, image, platform) => {
+  return compareDockerfiles(request, async (previous, image, platform, previousPlatform) => {
     const c = await buildChangelog(
       {
         image,
         previous,
         ...platform !== void 0 ? { platform } : {},
+        ...previousPlatform !== void 0 ? { previousPlatform } : {},
         ...request.diff ? { diff: request.diff } : {},
         ...request.policy ? { policy: request.policy } : {},
         ...request.limits ? { limits: request.limits } : {},
@@ -32520,6 +32570,13 @@ var init_commands = __esm({
         help: "largest package database kept in memory"
       },
       {
+        long: "max-capture-total",
+        takes: "value",
+        arg: "SIZE",
+        default: sizeArg(DEFAULT_LIMITS.maxCaptureTotalBytes),
+        help: "all captured files of a run together; past it files are not kept (a problem says so)"
+      },
+      {
         long: "registry-timeout",
         takes: "value",
         arg: "SECONDS",
@@ -32625,6 +32682,8 @@ function commonFlags(v, topic) {
     flags.maxLayerBytes = sizeFlag("--max-layer-size", v["max-layer-size"], topic);
   if (typeof v["max-capture-size"] === "string")
     flags.maxCaptureBytes = sizeFlag("--max-capture-size", v["max-capture-size"], topic);
+  if (typeof v["max-capture-total"] === "string")
+    flags.maxCaptureTotalBytes = sizeFlag("--max-capture-total", v["max-capture-total"], topic);
   if (typeof v["max-entries"] === "string")
     flags.maxEntries = countFlag("--max-entries", v["max-entries"], topic);
   if (typeof v["registry-timeout"] === "string")
@@ -33208,6 +33267,16 @@ function settingValues(key, before, after) {
   if (b !== void 0 && a !== void 0) return formatBytesPair(b, a);
   return [b !== void 0 ? formatBytes(b) : before, a !== void 0 ? formatBytes(a) : after];
 }
+function problemGroups(problems) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const p of problems) {
+    const g = groups.get(p.code) ?? { code: p.code, count: 0, images: /* @__PURE__ */ new Set() };
+    g.count++;
+    g.images.add(p.image === "before" ? "previous image" : "new image");
+    groups.set(p.code, g);
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)).map((g) => ({ code: g.code, count: g.count, where: [...g.images].sort().join(" and ") }));
+}
 var KIND_ORDER, SETTING_IMPORTANCE, BYTES;
 var init_format = __esm({
   "src/render/format.ts"() {
@@ -33253,6 +33322,7 @@ var init_format = __esm({
     __name(fileDetails, "fileDetails");
     BYTES = /^\d+$/;
     __name(settingValues, "settingValues");
+    __name(problemGroups, "problemGroups");
   }
 });
 
@@ -33568,6 +33638,13 @@ var init_file_rows = __esm({
 });
 
 // src/render/markdown-head.ts
+function problemsLine(changes, fullReportHint = "") {
+  const groups = problemGroups(changes.problems);
+  if (groups.length === 0) return void 0;
+  const shown = groups.slice(0, 4).map((g) => `${escapeCode(g.code)}${g.count > 1 ? ` \xD7${g.count}` : ""} (${g.where})`);
+  if (groups.length > 4) shown.push(`and ${groups.length - 4} more kinds`);
+  return `\u26A0\uFE0F **${plural(changes.problems.length, "problem")} reading the images**: ${shown.join(", ")}. What they touch may be missing or wrong below; the full JSON report${fullReportHint} names each path.`;
+}
 function headline(changes) {
   const c = changes.counts;
   if (changes.firstRelease) {
@@ -33729,6 +33806,7 @@ var init_markdown_head = __esm({
     init_format();
     init_markdown_table2();
     init_file_rows();
+    __name(problemsLine, "problemsLine");
     __name(headline, "headline");
     ACTION_RANK = { stop: 0, warn: 1, info: 2 };
     __name(sortViolations, "sortViolations");
@@ -33782,6 +33860,7 @@ function renderJson(changes, verdict) {
     settings: [...changes.settings].sort((a, b) => cmp2(a.key, b.key)).map((s) => canonical(s)),
     layers: canonical(changes.layers),
     ...changes.security ? { security: canonical(changes.security) } : {},
+    ...changes.problems.length > 0 ? { problems: changes.problems.map((p) => canonical(p)) } : {},
     verdict: verdict ? canonical({ ...verdict, violations: sortViolations(verdict.violations) }) : null
   };
   return `${JSON.stringify(report, null, 2)}
@@ -34135,6 +34214,8 @@ var init_markdown_sections = __esm({
         }, "table");
         this.byKind = new Map(KIND_ORDER.map((k) => [k, table3(k)]));
         const rows = nonPackagedRows(changes);
+        this.nonPackagedCount = nonPackagedChanges(changes).length;
+        this.derived = derivedNote(changes);
         this.grouped = rows.some((r) => r.type === "dir");
         this.fileRows = prepareTable(["Change", "Path", "Details"], rows.map(listRow), ["l", "l", "l"]);
         this.suspiciousRows = prepareTable(
@@ -34190,6 +34271,8 @@ var init_markdown_sections = __esm({
       settingRows;
       layerRows;
       totals;
+      nonPackagedCount;
+      derived;
       /** The table cut to `limit` rows, with "… and N more" when cut; '' when it has no rows. */
       tableOf(t, limit) {
         const total = t.rows.length;
@@ -34221,8 +34304,8 @@ ${this.tableOf(t, limit)}`);
         if (this.fileRows.rows.length === 0) return "";
         const c = this.changes.counts;
         const files = c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified;
-        const dirs = nonPackagedChanges(this.changes).length - files;
-        const derived = derivedNote(this.changes);
+        const dirs = this.nonPackagedCount - files;
+        const derived = this.derived;
         const depth = this.grouped ? `; one row per directory at depth ${String(this.changes.options.depth)}` : "";
         const summary = `<b>Non-packaged files</b>: ${plural(files, "file")}${dirs > 0 ? `, ${plural(dirs, "directory", "directories")}` : ""}${derived ? `; ${derived}` : ""}${depth}`;
         return details(summary, this.tableOf(this.fileRows, limits.files), false);
@@ -34616,7 +34699,7 @@ function renderMarkdown(changes, options) {
     `### ${options.title !== void 0 ? escapeText(options.title) : `Image changelog: ${escapeCode(changes.after.summary.reference, { table: false, max: 120 })}`}`
   );
   const head = top.join("\n");
-  const line = [headline(changes), securityLine(changes)].filter((l) => l !== void 0).join("\n\n");
+  const line = [headline(changes), problemsLine(changes, options.fullReportHint), securityLine(changes)].filter((l) => l !== void 0).join("\n\n");
   const notes = new ChangelogSection(changes);
   const totals2 = { ...sections.totals, changelogs: notes.total };
   const summary = surface === "release" ? releaseSummary(changes) : void 0;
@@ -34764,6 +34847,15 @@ function renderText(changes, options) {
         )
       );
   }
+  const problems = problemGroups(changes.problems);
+  if (problems.length > 0)
+    out.push(
+      c.red(
+        `${plural(changes.problems.length, "problem")} reading the images: ${problems.slice(0, 4).map((g) => `${g.code}${g.count > 1 ? ` x${g.count}` : ""} (${g.where})`).join(
+          ", "
+        )}${problems.length > 4 ? ", ..." : ""}; the changelog may be incomplete there (the JSON report names each path)`
+      )
+    );
   const attention = attentionText(changes.attention, { high: c.red, medium: c.yellow, low: c.dim });
   if (attention.length > 0) out.push("", ...attention.map((l, i2) => i2 === 0 ? c.bold(l) : l));
   const verdict = options.verdict;
@@ -34976,13 +35068,14 @@ function verdictLine(verdict) {
   return `${head}: ${verdict.result}, ${counting.length} ${noun} (${byAction}): ${named2.join("; ")}${more}${allowedNote}`;
 }
 function oneLine(text) {
-  const flat = text.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/ {2,}/g, " ");
+  const flat = safeLine(text).replace(/ {2,}/g, " ");
   return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE - 1)}\u2026` : flat;
 }
 var NAMED_IN_LINE, MAX_MESSAGE;
 var init_verdict = __esm({
   "src/render/verdict.ts"() {
     "use strict";
+    init_errors();
     NAMED_IN_LINE = 3;
     MAX_MESSAGE = 300;
     __name(verdictLine, "verdictLine");
@@ -35200,7 +35293,8 @@ function scanRequest(flags) {
     limits: {
       ...flags.maxLayerBytes ? { maxLayerBytes: flags.maxLayerBytes } : {},
       ...flags.maxEntries ? { maxEntries: flags.maxEntries } : {},
-      ...flags.maxCaptureBytes ? { maxCaptureBytes: flags.maxCaptureBytes } : {}
+      ...flags.maxCaptureBytes ? { maxCaptureBytes: flags.maxCaptureBytes } : {},
+      ...flags.maxCaptureTotalBytes ? { maxCaptureTotalBytes: flags.maxCaptureTotalBytes } : {}
     }
   };
 }

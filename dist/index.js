@@ -51646,10 +51646,23 @@ var composerCataloger = {
 var TEXT_CHANGELOG_PROBE_ID = "text-changelog";
 var TEXT_HEAD_BYTES = 32 * 1024;
 var NAME = /^(?:change[-_]?log|changes|history|news|release[-_]?notes)(?:\.(?:md|markdown|mdown|rst|txt|adoc|rdoc|textile))?$/i;
-var PACKAGE_DIR = /(?:^|\/)(?:node_modules\/(?:@[^/]+\/)?[^/@.][^/]*|[^/]+\.(?:dist-info|egg-info)|gems\/[^/]+-\d[^/]*)\/[^/]+$/;
+function isPackageDir(segments) {
+  const n = segments.length;
+  const dir = segments[n - 2] ?? "";
+  const parent = segments[n - 3];
+  if (dir === "") return false;
+  const name = /* @__PURE__ */ __name((s) => s !== "" && s[0] !== "@" && s[0] !== ".", "name");
+  if (parent === "node_modules") return name(dir);
+  const scope = parent !== void 0 && parent.length > 1 && parent[0] === "@";
+  if (segments[n - 4] === "node_modules" && scope) return name(dir);
+  const suffix = [".dist-info", ".egg-info"].find((x2) => dir.endsWith(x2));
+  if (suffix !== void 0) return dir.length > suffix.length;
+  return parent === "gems" && /-\d/.test(dir.slice(1));
+}
+__name(isPackageDir, "isPackageDir");
 function isTextChangelogPath(path12) {
   const slash = path12.lastIndexOf("/");
-  return slash > 0 && NAME.test(path12.slice(slash + 1)) && PACKAGE_DIR.test(path12);
+  return slash > 0 && NAME.test(path12.slice(slash + 1)) && isPackageDir(path12.split("/"));
 }
 __name(isTextChangelogPath, "isTextChangelogPath");
 var TextHeadRun = class {
@@ -51708,7 +51721,15 @@ var VERSION7 = String.raw`(\d{1,9}(?:\.\d{1,9}){1,3}(?:(?:[-+_]|\.(?=[A-Za-z]))?
 var PREFIX = String.raw`(?:(?:version|release|rel\.?|v)\s*|[@\w][\w.@/-]{0,80}(?:\s+v?|@v?)(?:version\s+)?)?v?`;
 var TITLE = new RegExp(`^${PREFIX}${VERSION7}(.*)$`, "i");
 var HEADING_REST = /^(?:\s*[-–—/:,|(]|\s+\(|\s+\[|\s+\d{4}-\d\d-\d\d|\s*$)/;
-var PLAIN_REST = /^\s*(?:[-–—/:,]\s*)?[([]?\s*(?:\d{4}-\d\d?-\d\d?|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|unreleased|yanked)?\s*[)\]]?\s*$/i;
+var PLAIN_DATE = /^(?:\d{4}-\d\d?-\d\d?|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|unreleased|yanked)$/i;
+function isPlainRest(rest) {
+  let s = rest.trim();
+  if (/^[-–—/:,]/.test(s)) s = s.slice(1).trimStart();
+  if (s.startsWith("(") || s.startsWith("[")) s = s.slice(1).trimStart();
+  if (s.endsWith(")") || s.endsWith("]")) s = s.slice(0, -1).trimEnd();
+  return s === "" || PLAIN_DATE.test(s);
+}
+__name(isPlainRest, "isPlainRest");
 var FENCE = /^\s{0,12}(?:[-*+]\s{1,4})?(?:```|~~~)/;
 var ATX = /^ {0,3}(?:#{1,6}|={1,6})[ \t]+(.*?)[ \t#=]*$/;
 var UNDERLINE = /^ {0,3}([=\-~^*#+`'"])\1{2,}\s*$/;
@@ -51718,7 +51739,7 @@ function versionOfTitle(title, strict = false) {
   const m = TITLE.exec(plain);
   if (!m) return void 0;
   const rest = m[2] ?? "";
-  if (!(strict ? PLAIN_REST : HEADING_REST).test(rest)) return void 0;
+  if (!(strict ? isPlainRest(rest) : HEADING_REST.test(rest))) return void 0;
   if (!strict && rest.length > 120) return void 0;
   return m[1];
 }
@@ -58619,7 +58640,11 @@ function diffInventories(before, after, options) {
       depth: options.depth
     },
     hasChanges,
-    security: summarizeSecurity(packages)
+    security: summarizeSecurity(packages),
+    problems: [
+      ...(before?.problems ?? []).map((p) => ({ image: "before", ...p })),
+      ...after.problems.map((p) => ({ image: "after", ...p }))
+    ]
   };
   if (before) changes.before = side(before);
   changes.attention = computeAttention(before, after, changes);
@@ -60068,7 +60093,7 @@ var LayerIndexer = class {
   async load(layer) {
     const { cache, spec, signal } = this.options;
     const hit = cache ? await cache.get(layer.diffID) : void 0;
-    if (hit) {
+    if (hit && this.budget.take(capturedBytes(hit))) {
       this.cached++;
       this.report(layer.diffID);
       return hit;
@@ -60096,6 +60121,12 @@ var LayerIndexer = class {
     this.options.onLayer?.({ total: this.inflight.size, done: this.done, cached: this.cached, diffID });
   }
 };
+function capturedBytes(index) {
+  let bytes = 0;
+  for (const content of index.captured.values()) bytes += content.byteLength;
+  return bytes;
+}
+__name(capturedBytes, "capturedBytes");
 
 // src/catalog/runner.ts
 var matchers = /* @__PURE__ */ new WeakMap();
@@ -60370,6 +60401,7 @@ function indexer(options) {
     spec: options.capture ?? defaultCaptureSpec({ catalogers: options.catalogers ?? defaultCatalogers }),
     cache: options.cache ?? new MemoryLayerIndexCache(),
     ...options.concurrency !== void 0 ? { concurrency: options.concurrency } : {},
+    ...options.maxCaptureTotalBytes !== void 0 ? { maxCaptureTotalBytes: options.maxCaptureTotalBytes } : {},
     ...options.limits ? { read: options.limits } : {},
     ...options.signal ? { signal: options.signal } : {},
     ...options.onLayer ? { onLayer: options.onLayer } : {}
@@ -60417,6 +60449,7 @@ async function compareImages(previous, current, diff, options = {}) {
 }
 __name(compareImages, "compareImages");
 async function openPrevious(reference, platform2, options) {
+  if (options.previousPlatform) return open5(reference, options.previousPlatform, options);
   if (options.platform) return open5(reference, options.platform, options);
   try {
     return await open5(reference, platform2, options);
@@ -60583,13 +60616,14 @@ function idleError(ms, subject) {
 }
 __name(idleError, "idleError");
 function deadlineError(ms, subject) {
-  const err3 = new TransientError(
+  const err3 = new Error(
     `fetching ${subject} took longer than ${Math.round(ms / 1e3)}s in all (the registry sends too slowly)`
   );
-  err3.code = "IDLE_TIMEOUT";
+  err3.code = DEADLINE_EXCEEDED;
   return err3;
 }
 __name(deadlineError, "deadlineError");
+var DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED";
 function sendOnce(req) {
   const { url: url2 } = req;
   if (url2.protocol === "http:" && !req.allowPlainHttp(url2.hostname)) {
@@ -61059,7 +61093,8 @@ function finalError(o, err3, attempts) {
   const limited = o.registry !== void 0 ? finalRateLimit(err3, o.registry, o.subject) : void 0;
   if (limited) return limited;
   const message = err3 instanceof Error ? err3.message : String(err3);
-  const code = err3?.code === "IDLE_TIMEOUT" ? "REGISTRY_TIMEOUT" : "BLOB_DOWNLOAD";
+  const errCode = err3?.code;
+  const code = errCode === "IDLE_TIMEOUT" || errCode === DEADLINE_EXCEEDED ? "REGISTRY_TIMEOUT" : "BLOB_DOWNLOAD";
   const what2 = code === "REGISTRY_TIMEOUT" ? message : `downloading ${o.subject} failed: ${message}`;
   return new ImageChangelogError(code, `${what2} (after ${attempts} attempt${attempts === 1 ? "" : "s"})`, {
     subject: o.digest,
@@ -61702,6 +61737,12 @@ var RegistryClient = class {
       const limited = finalRateLimit(err3, registry, subject);
       if (limited) throw limited;
       const code = err3.code;
+      if (code === DEADLINE_EXCEEDED)
+        throw new ImageChangelogError(
+          "REGISTRY_TIMEOUT",
+          `cannot fetch ${subject} from ${registry}: ${err3.message}`,
+          { subject: registry, cause: err3 }
+        );
       const why = err3 instanceof TransientError ? err3.message : `${code ?? err3.message}`;
       throw new ImageChangelogError(
         code === "IDLE_TIMEOUT" ? "REGISTRY_TIMEOUT" : err3 instanceof TransientError && err3.status !== void 0 ? "REGISTRY_ERROR" : "REGISTRY_UNREACHABLE",
@@ -61769,7 +61810,8 @@ var DEFAULT_DEPTH = 2;
 var DEFAULT_LIMITS = Object.freeze({
   maxLayerBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES,
   maxEntries: DEFAULT_MAX_ENTRIES,
-  maxCaptureBytes: DEFAULT_MAX_CAPTURE_BYTES
+  maxCaptureBytes: DEFAULT_MAX_CAPTURE_BYTES,
+  maxCaptureTotalBytes: DEFAULT_MAX_CAPTURE_TOTAL_BYTES
 });
 var DEFAULT_DIFF_OPTIONS = Object.freeze({
   exclude: [],
@@ -63004,12 +63046,11 @@ async function buildChangelog(request2, ports = {}, session = openRunSession(por
     (m) => ports.progress?.note?.(m)
   );
   if (previous !== void 0) ports.progress?.note?.(`previous: ${previous}`);
-  const result = await compareImages(
-    previous,
-    request2.image,
-    diffOptions(request2.diff),
-    scanOptions(request2, ports, remote.sources, session.layers)
-  );
+  const previousPlatform = asPlatform(request2.previousPlatform);
+  const result = await compareImages(previous, request2.image, diffOptions(request2.diff), {
+    ...scanOptions(request2, ports, remote.sources, session.layers),
+    ...previousPlatform ? { previousPlatform } : {}
+  });
   const verdict = policy ? evaluatePolicy(policy, result.changes, result.after, request2.now ?? /* @__PURE__ */ new Date()) : void 0;
   return {
     ...previous !== void 0 ? { previous } : {},
@@ -63024,7 +63065,7 @@ function scanOptions(request2, ports, sources, memory) {
   const limits = { ...DEFAULT_LIMITS, ...definedOnly(request2.limits ?? {}) };
   const catalogers = [...defaultCatalogers, ...request2.extraCatalogers ?? []];
   const capture = defaultCaptureSpec({ maxFileBytes: limits.maxCaptureBytes, catalogers });
-  const platform2 = typeof request2.platform === "string" ? parsePlatform(request2.platform) : request2.platform;
+  const platform2 = asPlatform(request2.platform);
   const progress = ports.progress;
   return {
     ...platform2 ? { platform: platform2 } : {},
@@ -63032,12 +63073,17 @@ function scanOptions(request2, ports, sources, memory) {
     catalogers,
     capture,
     limits: { maxUncompressedBytes: limits.maxLayerBytes, maxEntries: limits.maxEntries },
+    maxCaptureTotalBytes: limits.maxCaptureTotalBytes,
     ...ports.cacheDir !== void 0 ? { cache: new DiskLayerIndexCache(ports.cacheDir, capture) } : memory ? { cache: memory } : {},
     ...progress?.onPhase ? { onPhase: progress.onPhase.bind(progress) } : {},
     ...progress?.onLayer ? { onLayer: progress.onLayer.bind(progress) } : {}
   };
 }
 __name(scanOptions, "scanOptions");
+function asPlatform(platform2) {
+  return typeof platform2 === "string" ? parsePlatform(platform2) : platform2;
+}
+__name(asPlatform, "asPlatform");
 function registryWithProgress(ports) {
   const onDownload = ports.progress?.onDownload?.bind(ports.progress);
   return { ...ports.registry, ...onDownload ? { onDownload } : {} };
@@ -63524,10 +63570,12 @@ async function compareDockerfiles(request2, compare4) {
       }
       const previous = imageOf(pair.old?.base);
       const platform2 = pair.new?.base.platform ?? request2.platform;
-      const key = `${previous ?? ""}|${image}|${platform2 ?? ""}`;
+      const oldPlatform = pair.old?.base.platform ?? request2.platform;
+      const previousPlatform = previous !== void 0 && oldPlatform !== platform2 ? oldPlatform : void 0;
+      const key = `${previous ?? ""}|${image}|${platform2 ?? ""}|${previousPlatform ?? ""}`;
       let comparison = done.get(key);
       if (!comparison) {
-        comparison = compare4(previous, image, platform2);
+        comparison = compare4(previous, image, platform2, previousPlatform);
         done.set(key, comparison);
       }
       stages.push({ pair, comparison: await comparison });
@@ -63539,12 +63587,13 @@ async function compareDockerfiles(request2, compare4) {
 __name(compareDockerfiles, "compareDockerfiles");
 function buildDockerfileChangelogs(request2, ports = {}) {
   const session = openRunSession(ports);
-  return compareDockerfiles(request2, async (previous, image, platform2) => {
+  return compareDockerfiles(request2, async (previous, image, platform2, previousPlatform) => {
     const c = await buildChangelog(
       {
         image,
         previous,
         ...platform2 !== void 0 ? { platform: platform2 } : {},
+        ...previousPlatform !== void 0 ? { previousPlatform } : {},
         ...request2.diff ? { diff: request2.diff } : {},
         ...request2.policy ? { policy: request2.policy } : {},
         ...request2.limits ? { limits: request2.limits } : {},
@@ -104715,6 +104764,53 @@ async function upsertStickyComment(octokit, target, marker2, body2, options = {}
   }
 }
 __name(upsertStickyComment, "upsertStickyComment");
+async function retireStickyComments(octokit, target, family, written2, retired, options = {}) {
+  const base2 = options.retryBaseMs ?? 500;
+  const updated = [];
+  try {
+    const author = await tokenIdentity(octokit);
+    const stale = await withRetry(
+      "list comments",
+      async () => {
+        const found = [];
+        const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+          owner: target.owner,
+          repo: target.repo,
+          issue_number: target.issueNumber,
+          per_page: 100
+        });
+        for await (const page of pages)
+          for (const c of page.data)
+            if (c.user?.login === author && typeof c.body === "string" && c.body.includes(family) && ![...written2].some((m) => c.body.includes(m)))
+              found.push({ id: c.id, body: c.body });
+        return found;
+      },
+      4,
+      base2
+    );
+    for (const c of stale) {
+      const body2 = retired(c.body);
+      if (body2 === c.body) continue;
+      await withRetry(
+        "update comment",
+        () => octokit.rest.issues.updateComment({
+          owner: target.owner,
+          repo: target.repo,
+          comment_id: c.id,
+          body: body2
+        }),
+        4,
+        base2
+      );
+      updated.push(c.id);
+    }
+  } catch (err3) {
+    if (isPermissionError(err3) || err3.status === 403) return updated;
+    throw err3;
+  }
+  return updated;
+}
+__name(retireStickyComments, "retireStickyComments");
 
 // src/util/atomic-write.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
@@ -105019,6 +105115,17 @@ function settingValues(key, before, after) {
   return [b !== void 0 ? formatBytes(b) : before, a !== void 0 ? formatBytes(a) : after];
 }
 __name(settingValues, "settingValues");
+function problemGroups(problems) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const p of problems) {
+    const g = groups.get(p.code) ?? { code: p.code, count: 0, images: /* @__PURE__ */ new Set() };
+    g.count++;
+    g.images.add(p.image === "before" ? "previous image" : "new image");
+    groups.set(p.code, g);
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)).map((g) => ({ code: g.code, count: g.count, where: [...g.images].sort().join(" and ") }));
+}
+__name(problemGroups, "problemGroups");
 
 // src/render/attention.ts
 var ICON = { high: "\u{1F534}", medium: "\u{1F7E0}", low: "\u26AA" };
@@ -105390,6 +105497,14 @@ function derivedNote(changes, inner = false) {
 __name(derivedNote, "derivedNote");
 
 // src/render/markdown-head.ts
+function problemsLine(changes, fullReportHint2 = "") {
+  const groups = problemGroups(changes.problems);
+  if (groups.length === 0) return void 0;
+  const shown = groups.slice(0, 4).map((g) => `${escapeCode(g.code)}${g.count > 1 ? ` \xD7${g.count}` : ""} (${g.where})`);
+  if (groups.length > 4) shown.push(`and ${groups.length - 4} more kinds`);
+  return `\u26A0\uFE0F **${plural(changes.problems.length, "problem")} reading the images**: ${shown.join(", ")}. What they touch may be missing or wrong below; the full JSON report${fullReportHint2} names each path.`;
+}
+__name(problemsLine, "problemsLine");
 function headline(changes) {
   const c = changes.counts;
   if (changes.firstRelease) {
@@ -105568,6 +105683,8 @@ var MarkdownSections = class {
     }, "table");
     this.byKind = new Map(KIND_ORDER.map((k) => [k, table3(k)]));
     const rows = nonPackagedRows(changes);
+    this.nonPackagedCount = nonPackagedChanges(changes).length;
+    this.derived = derivedNote(changes);
     this.grouped = rows.some((r) => r.type === "dir");
     this.fileRows = prepareTable(["Change", "Path", "Details"], rows.map(listRow), ["l", "l", "l"]);
     this.suspiciousRows = prepareTable(
@@ -105623,6 +105740,8 @@ var MarkdownSections = class {
   settingRows;
   layerRows;
   totals;
+  nonPackagedCount;
+  derived;
   /** The table cut to `limit` rows, with "… and N more" when cut; '' when it has no rows. */
   tableOf(t, limit) {
     const total = t.rows.length;
@@ -105654,8 +105773,8 @@ ${this.tableOf(t, limit)}`);
     if (this.fileRows.rows.length === 0) return "";
     const c = this.changes.counts;
     const files = c.nonPackaged.added + c.nonPackaged.removed + c.nonPackaged.modified;
-    const dirs = nonPackagedChanges(this.changes).length - files;
-    const derived = derivedNote(this.changes);
+    const dirs = this.nonPackagedCount - files;
+    const derived = this.derived;
     const depth = this.grouped ? `; one row per directory at depth ${String(this.changes.options.depth)}` : "";
     const summary2 = `<b>Non-packaged files</b>: ${plural(files, "file")}${dirs > 0 ? `, ${plural(dirs, "directory", "directories")}` : ""}${derived ? `; ${derived}` : ""}${depth}`;
     return details(summary2, this.tableOf(this.fileRows, limits.files), false);
@@ -106129,7 +106248,7 @@ function renderMarkdown(changes, options) {
     `### ${options.title !== void 0 ? escapeText(options.title) : `Image changelog: ${escapeCode(changes.after.summary.reference, { table: false, max: 120 })}`}`
   );
   const head = top.join("\n");
-  const line = [headline(changes), securityLine(changes)].filter((l) => l !== void 0).join("\n\n");
+  const line = [headline(changes), problemsLine(changes, options.fullReportHint), securityLine(changes)].filter((l) => l !== void 0).join("\n\n");
   const notes = new ChangelogSection(changes);
   const totals3 = { ...sections.totals, changelogs: notes.total };
   const summary2 = surface === "release" ? releaseSummary(changes) : void 0;
@@ -106250,6 +106369,7 @@ function renderJson(changes, verdict) {
     settings: [...changes.settings].sort((a, b) => cmp2(a.key, b.key)).map((s) => canonical(s)),
     layers: canonical(changes.layers),
     ...changes.security ? { security: canonical(changes.security) } : {},
+    ...changes.problems.length > 0 ? { problems: changes.problems.map((p) => canonical(p)) } : {},
     verdict: verdict ? canonical({ ...verdict, violations: sortViolations(verdict.violations) }) : null
   };
   return `${JSON.stringify(report, null, 2)}
@@ -106301,7 +106421,7 @@ function annotation(v) {
 }
 __name(annotation, "annotation");
 function oneLine(text) {
-  const flat = text.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/ {2,}/g, " ");
+  const flat = safeLine(text).replace(/ {2,}/g, " ");
   return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE - 1)}\u2026` : flat;
 }
 __name(oneLine, "oneLine");
@@ -106739,6 +106859,20 @@ function stickyKey(inputs, path12) {
   return createHash9("sha256").update(raw).digest("hex").slice(0, 16);
 }
 __name(stickyKey, "stickyKey");
+function familyMarker(inputs) {
+  const raw = [context2.workflow, "dockerfile", inputs.commentKey].join("|");
+  return `<!-- image-changelog-dockerfiles:${createHash9("sha256").update(raw).digest("hex").slice(0, 16)} -->`;
+}
+__name(familyMarker, "familyMarker");
+function retiredComment(body2, family, headSha) {
+  const marker2 = /^<!-- image-changelog:[0-9a-f]{16} -->$/m.exec(body2)?.[0];
+  const heading = /^## .*$/m.exec(body2)?.[0] ?? "## Base images";
+  const said = "this pull request no longer changes the base images of this Dockerfile";
+  if (body2.includes(said)) return body2;
+  const line = `As of ${headSha.slice(0, 12)}, ${said}: nothing to compare.`;
+  return [...marker2 ? [marker2] : [], heading, "", line, family, ""].join("\n");
+}
+__name(retiredComment, "retiredComment");
 function totals2(files) {
   let packages = 0;
   let changedFiles = 0;
@@ -106807,6 +106941,9 @@ No Dockerfile matching ${inputs.dockerfile.map((d) => escapeCode(d, { table: fal
   if (inputs.comment !== "false" && ctx.octokit) {
     const octokit = ctx.octokit;
     await group("Pull request comments", async () => {
+      const family = familyMarker(inputs);
+      const written2 = /* @__PURE__ */ new Set();
+      let refused = false;
       for (const f of files) {
         const verdict2 = combineVerdicts(stageVerdicts(f));
         if (inputs.comment === "on-change" && !dockerfileHasChanges(f) && verdict2?.result !== "stop") {
@@ -106814,7 +106951,10 @@ No Dockerfile matching ${inputs.dockerfile.map((d) => escapeCode(d, { table: fal
           continue;
         }
         const marker2 = `image-changelog:${stickyKey(inputs, f.path)}`;
-        const body2 = renderDockerfileMarkdown(f, { surface: "comment", marker: marker2, fullReportHint: hint });
+        const rendered = renderDockerfileMarkdown(f, { surface: "comment", marker: marker2, fullReportHint: hint });
+        const body2 = `${rendered.trimEnd()}
+${family}
+`;
         const outcome = await upsertStickyComment(
           octokit,
           { owner: refs.owner, repo: refs.repo, issueNumber: refs.number },
@@ -106823,10 +106963,24 @@ No Dockerfile matching ${inputs.dockerfile.map((d) => escapeCode(d, { table: fal
         );
         if (outcome.action === "denied" || outcome.action === "skipped") {
           warning(`no pull request comment: ${outcome.reason}`);
+          refused = true;
           break;
         }
+        written2.add(`<!-- ${marker2} -->`);
         info(`${f.path}: comment ${outcome.action} (${outcome.id})`);
       }
+      if (refused) return;
+      const retired = await retireStickyComments(
+        octokit,
+        { owner: refs.owner, repo: refs.repo, issueNumber: refs.number },
+        family,
+        written2,
+        (old) => retiredComment(old, family, refs.headSha)
+      );
+      if (retired.length > 0)
+        info(
+          `${retired.length} comment(s) on Dockerfiles this pull request no longer changes: updated to say so`
+        );
     });
   }
   const verdict = combineVerdicts(files.flatMap(stageVerdicts));
