@@ -17,3 +17,20 @@ export function boundEntryText(text: string): string {
   if (code >= 0xd800 && code <= 0xdbff) end--;
   return `${text.slice(0, end)}…`;
 }
+
+/** What the changelog probes keep of a file: its head as text, whether that is all of it, and why not. */
+export interface ChangelogHead {
+  text: string;
+  complete: boolean;
+  error?: string;
+}
+
+/** A probe result read back (from the layer walk or the cache) that has a changelog head's shape. */
+export function isChangelogHead(value: unknown): value is ChangelogHead {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ChangelogHead).text === 'string' &&
+    typeof (value as ChangelogHead).complete === 'boolean'
+  );
+}

@@ -3,6 +3,7 @@ import {
   isTextChangelogPath,
   type TextChangelogHead,
 } from '../changelog/text-changelog-probe.js';
+import { isChangelogHead } from '../changelog/bounds.js';
 import { parseTextChangelog } from '../changelog/text-changelog.js';
 import type { CatalogContext, LangEcosystem, PackageChangelog } from '../types.js';
 import { compareVersions } from '../versions/index.js';
@@ -28,7 +29,7 @@ export function packageChangelogIn(
   for (const path of pathsUnder(ctx.tree, dir)) {
     if (path.indexOf('/', prefix.length) >= 0 || !isTextChangelogPath(path)) continue;
     const head = ctx.tree.entries.get(path)?.probes?.[TEXT_CHANGELOG_PROBE_ID];
-    if (isHead(head)) candidates.push({ path, head });
+    if (isChangelogHead(head)) candidates.push({ path, head });
   }
   candidates.sort((a, b) => rank(a.path) - rank(b.path) || (a.path < b.path ? -1 : 1));
   for (const { path, head } of candidates) {
@@ -69,13 +70,4 @@ function order(ecosystem: LangEcosystem, a: string, b: string): number {
   } catch {
     return 0;
   }
-}
-
-function isHead(value: unknown): value is TextChangelogHead {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as TextChangelogHead).text === 'string' &&
-    typeof (value as TextChangelogHead).complete === 'boolean'
-  );
 }

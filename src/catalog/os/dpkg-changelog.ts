@@ -1,4 +1,5 @@
 import { DEBIAN_CHANGELOG_PROBE_ID, type DebianChangelogHead } from '../changelog/debian-changelog-probe.js';
+import { isChangelogHead } from '../changelog/bounds.js';
 import { parseDebianChangelog } from '../changelog/debian-changelog.js';
 import type { CatalogContext, ChangelogEntry, Package, PackageChangelog } from '../types.js';
 
@@ -65,15 +66,6 @@ function resolveLink(from: string, link: string): string {
 
 function headAt(ctx: CatalogContext, path: string): { path: string; head: DebianChangelogHead } | undefined {
   const head = ctx.tree.entries.get(path)?.probes?.[DEBIAN_CHANGELOG_PROBE_ID];
-  if (!isHead(head)) return undefined;
+  if (!isChangelogHead(head)) return undefined;
   return { path, head };
-}
-
-function isHead(value: unknown): value is DebianChangelogHead {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as DebianChangelogHead).text === 'string' &&
-    typeof (value as DebianChangelogHead).complete === 'boolean'
-  );
 }
