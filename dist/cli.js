@@ -2336,6 +2336,9 @@ function boundEntryText(text) {
   if (code >= 55296 && code <= 56319) end--;
   return `${text.slice(0, end)}\u2026`;
 }
+function isChangelogHead(value2) {
+  return typeof value2 === "object" && value2 !== null && typeof value2.text === "string" && typeof value2.complete === "boolean";
+}
 var MAX_ENTRIES, MAX_ENTRY_CHARS, MAX_CHANGELOG_CHARS;
 var init_bounds = __esm({
   "src/catalog/changelog/bounds.ts"() {
@@ -2344,6 +2347,7 @@ var init_bounds = __esm({
     MAX_ENTRY_CHARS = 8 * 1024;
     MAX_CHANGELOG_CHARS = 64 * 1024;
     __name(boundEntryText, "boundEntryText");
+    __name(isChangelogHead, "isChangelogHead");
   }
 });
 
@@ -2468,17 +2472,15 @@ function resolveLink(from, link) {
 }
 function headAt(ctx, path) {
   const head = ctx.tree.entries.get(path)?.probes?.[DEBIAN_CHANGELOG_PROBE_ID];
-  if (!isHead(head)) return void 0;
+  if (!isChangelogHead(head)) return void 0;
   return { path, head };
-}
-function isHead(value2) {
-  return typeof value2 === "object" && value2 !== null && typeof value2.text === "string" && typeof value2.complete === "boolean";
 }
 var DOC, MAX_HOPS;
 var init_dpkg_changelog = __esm({
   "src/catalog/os/dpkg-changelog.ts"() {
     "use strict";
     init_debian_changelog_probe();
+    init_bounds();
     init_debian_changelog();
     DOC = "usr/share/doc/";
     MAX_HOPS = 4;
@@ -2486,7 +2488,6 @@ var init_dpkg_changelog = __esm({
     __name(docDirectory, "docDirectory");
     __name(resolveLink, "resolveLink");
     __name(headAt, "headAt");
-    __name(isHead, "isHead");
   }
 });
 
@@ -10828,7 +10829,7 @@ function packageChangelogIn(ctx, dir, ecosystem) {
   for (const path of pathsUnder(ctx.tree, dir)) {
     if (path.indexOf("/", prefix.length) >= 0 || !isTextChangelogPath(path)) continue;
     const head = ctx.tree.entries.get(path)?.probes?.[TEXT_CHANGELOG_PROBE_ID];
-    if (isHead2(head)) candidates.push({ path, head });
+    if (isChangelogHead(head)) candidates.push({ path, head });
   }
   candidates.sort((a, b) => rank(a.path) - rank(b.path) || (a.path < b.path ? -1 : 1));
   for (const { path, head } of candidates) {
@@ -10863,14 +10864,12 @@ function order(ecosystem, a, b) {
     return 0;
   }
 }
-function isHead2(value2) {
-  return typeof value2 === "object" && value2 !== null && typeof value2.text === "string" && typeof value2.complete === "boolean";
-}
 var NAMES;
 var init_package_changelog = __esm({
   "src/catalog/lang/package-changelog.ts"() {
     "use strict";
     init_text_changelog_probe();
+    init_bounds();
     init_text_changelog();
     init_versions();
     init_tree_paths();
@@ -10879,7 +10878,6 @@ var init_package_changelog = __esm({
     NAMES = ["changelog", "changes", "history", "news", "releasenotes"];
     __name(rank, "rank");
     __name(order, "order");
-    __name(isHead2, "isHead");
   }
 });
 

@@ -48802,6 +48802,10 @@ function boundEntryText(text) {
   return `${text.slice(0, end)}\u2026`;
 }
 __name(boundEntryText, "boundEntryText");
+function isChangelogHead(value2) {
+  return typeof value2 === "object" && value2 !== null && typeof value2.text === "string" && typeof value2.complete === "boolean";
+}
+__name(isChangelogHead, "isChangelogHead");
 
 // src/catalog/changelog/debian-changelog.ts
 var HEADER = /^(\w[-+0-9a-z.]*) \(([^() \t]+)\)((?:[ \t]+[-+0-9A-Za-z./]+)+)[ \t]*;(.*)$/i;
@@ -48922,14 +48926,10 @@ function resolveLink(from, link) {
 __name(resolveLink, "resolveLink");
 function headAt(ctx, path12) {
   const head = ctx.tree.entries.get(path12)?.probes?.[DEBIAN_CHANGELOG_PROBE_ID];
-  if (!isHead(head)) return void 0;
+  if (!isChangelogHead(head)) return void 0;
   return { path: path12, head };
 }
 __name(headAt, "headAt");
-function isHead(value2) {
-  return typeof value2 === "object" && value2 !== null && typeof value2.text === "string" && typeof value2.complete === "boolean";
-}
-__name(isHead, "isHead");
 
 // src/catalog/os/dpkg-control.ts
 var MAX_ERRORS = 20;
@@ -52511,7 +52511,7 @@ function packageChangelogIn(ctx, dir, ecosystem) {
   for (const path12 of pathsUnder(ctx.tree, dir)) {
     if (path12.indexOf("/", prefix2.length) >= 0 || !isTextChangelogPath(path12)) continue;
     const head = ctx.tree.entries.get(path12)?.probes?.[TEXT_CHANGELOG_PROBE_ID];
-    if (isHead2(head)) candidates.push({ path: path12, head });
+    if (isChangelogHead(head)) candidates.push({ path: path12, head });
   }
   candidates.sort((a, b) => rank(a.path) - rank(b.path) || (a.path < b.path ? -1 : 1));
   for (const { path: path12, head } of candidates) {
@@ -52551,10 +52551,6 @@ function order(ecosystem, a, b) {
   }
 }
 __name(order, "order");
-function isHead2(value2) {
-  return typeof value2 === "object" && value2 !== null && typeof value2.text === "string" && typeof value2.complete === "boolean";
-}
-__name(isHead2, "isHead");
 
 // src/catalog/lang/project-links.ts
 var MAX_URL_CHARS = 300;
