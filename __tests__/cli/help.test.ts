@@ -1,27 +1,13 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/cli/args.js';
 import { COMMANDS, optionsOf } from '../../src/cli/commands.js';
 import { helpText } from '../../src/cli/help.js';
-import { main } from '../../src/cli/main.js';
 import { parserOptions } from '../../src/cli/options.js';
 import { DEFAULT_LIMITS, DEFAULT_REGISTRY_TIMEOUT_MS } from '../../src/core/index.js';
 import { parseSize } from '../../src/util/size.js';
+import { runCli } from '../helpers/run-cli.js';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (c: Buffer) => (o += c.toString()));
-  err.on('data', (c: Buffer) => (e += c.toString()));
-  const code = await main(argv, {
-    stdout: out as unknown as NodeJS.WriteStream,
-    stderr: err as unknown as NodeJS.WriteStream,
-    env: {},
-  });
-  return { code, out: o, err: e };
-}
+const run = runCli;
 
 /** The options a help text lists, each with the text that follows it up to the next option. */
 function listedOptions(help: string): Map<string, string> {

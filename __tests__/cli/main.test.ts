@@ -1,32 +1,15 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { VERSION } from '../../src/version.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const examples = resolve(import.meta.dirname, '../../examples');
 const v1 = `oci-archive:${join(examples, 'v1.oci.tar')}`;
 const v2 = `oci-archive:${join(examples, 'v2.oci.tar')}`;
 
-async function run(
-  argv: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (c: Buffer) => (o += c.toString()));
-  err.on('data', (c: Buffer) => (e += c.toString()));
-  const code = await main(argv, {
-    stdout: out as unknown as NodeJS.WriteStream,
-    stderr: err as unknown as NodeJS.WriteStream,
-    env,
-  });
-  return { code, out: o, err: e };
-}
+const run = runCli;
 
 describe('cli main', () => {
   it('prints the version', async () => {

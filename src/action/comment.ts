@@ -36,19 +36,25 @@ export async function findStickyComment(
   marker: string,
   author: string,
 ): Promise<{ id: number; body: string } | undefined> {
+  for await (const c of ownComments(octokit, target, author)) if (c.body.includes(marker)) return c;
+  return undefined;
+}
+
+/** The comments the token's identity wrote on the pull request, page by page (paginated lazily). */
+async function* ownComments(
+  octokit: Octokit,
+  target: StickyTarget,
+  author: string,
+): AsyncGenerator<{ id: number; body: string }> {
   const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
     owner: target.owner,
     repo: target.repo,
     issue_number: target.issueNumber,
     per_page: 100,
   });
-  for await (const page of pages) {
-    for (const c of page.data) {
-      if (c.user?.login === author && typeof c.body === 'string' && c.body.includes(marker))
-        return { id: c.id, body: c.body };
-    }
-  }
-  return undefined;
+  for await (const page of pages)
+    for (const c of page.data)
+      if (c.user?.login === author && typeof c.body === 'string') yield { id: c.id, body: c.body };
 }
 
 /** Create or update the one sticky comment; leaves it alone when the body is unchanged. Never throws on a read-only token. */
@@ -132,21 +138,8 @@ export async function retireStickyComments(
       'list comments',
       async () => {
         const found: Array<{ id: number; body: string }> = [];
-        const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
-          owner: target.owner,
-          repo: target.repo,
-          issue_number: target.issueNumber,
-          per_page: 100,
-        });
-        for await (const page of pages)
-          for (const c of page.data)
-            if (
-              c.user?.login === author &&
-              typeof c.body === 'string' &&
-              c.body.includes(family) &&
-              ![...written].some((m) => c.body!.includes(m))
-            )
-              found.push({ id: c.id, body: c.body });
+        for await (const c of ownComments(octokit, target, author))
+          if (c.body.includes(family) && ![...written].some((m) => c.body.includes(m))) found.push(c);
         return found;
       },
       4,
