@@ -104697,21 +104697,22 @@ async function tokenIdentity(octokit) {
 }
 __name(tokenIdentity, "tokenIdentity");
 async function findStickyComment(octokit, target, marker2, author) {
+  for await (const c of ownComments(octokit, target, author)) if (c.body.includes(marker2)) return c;
+  return void 0;
+}
+__name(findStickyComment, "findStickyComment");
+async function* ownComments(octokit, target, author) {
   const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
     owner: target.owner,
     repo: target.repo,
     issue_number: target.issueNumber,
     per_page: 100
   });
-  for await (const page of pages) {
-    for (const c of page.data) {
-      if (c.user?.login === author && typeof c.body === "string" && c.body.includes(marker2))
-        return { id: c.id, body: c.body };
-    }
-  }
-  return void 0;
+  for await (const page of pages)
+    for (const c of page.data)
+      if (c.user?.login === author && typeof c.body === "string") yield { id: c.id, body: c.body };
 }
-__name(findStickyComment, "findStickyComment");
+__name(ownComments, "ownComments");
 async function upsertStickyComment(octokit, target, marker2, body2, options = {}) {
   const base2 = options.retryBaseMs ?? 500;
   try {
@@ -104769,16 +104770,8 @@ async function retireStickyComments(octokit, target, family, written2, retired, 
       "list comments",
       async () => {
         const found = [];
-        const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
-          owner: target.owner,
-          repo: target.repo,
-          issue_number: target.issueNumber,
-          per_page: 100
-        });
-        for await (const page of pages)
-          for (const c of page.data)
-            if (c.user?.login === author && typeof c.body === "string" && c.body.includes(family) && ![...written2].some((m) => c.body.includes(m)))
-              found.push({ id: c.id, body: c.body });
+        for await (const c of ownComments(octokit, target, author))
+          if (c.body.includes(family) && ![...written2].some((m) => c.body.includes(m))) found.push(c);
         return found;
       },
       4,
