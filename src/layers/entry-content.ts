@@ -1,8 +1,19 @@
+import * as crypto from 'node:crypto';
 import { createHash, type Hash } from 'node:crypto';
 import type { CaptureBudget } from './capture-budget.js';
 import type { PathMatcher } from './capture-matcher.js';
 import type { EntryTable } from './entry-table.js';
 import type { ContentProbe, FileEntry, LayerWarning, ProbeRun } from './types.js';
+
+/**
+ * crypto.hash (Node >= 20.12, 21.7): a one-shot digest without a Hash object, for the many files whose
+ * content arrives in one chunk. Absent on older Node 20 releases (engines allows them): createHash.
+ */
+type OneShotHash = (algorithm: string, data: Buffer, outputEncoding: 'buffer') => Buffer;
+const oneShotHash = (crypto as { hash?: OneShotHash }).hash;
+
+/** SHA-256 of no bytes, for empty files. */
+const EMPTY_SHA256 = createHash('sha256').digest();
 
 interface ActiveProbe {
   id: string;
@@ -15,7 +26,14 @@ interface ActiveProbe {
  * of a layer in turn (files stream one at a time), so nothing is allocated per chunk.
  */
 export class EntryContent {
+  /** Whether a regular file is open (its data is hashed), its size, and the bytes seen of it. */
+  private open = false;
+  private size = 0;
+  private seen = 0;
+  /** The incremental hash, made once a file's content comes in more than one chunk. */
   private hash: Hash | null = null;
+  /** The digest of a file whose content came in one chunk. */
+  private digest: Buffer | null = null;
   private capture: Buffer | null = null;
   private captureOffset = 0;
   private readonly probeRuns: ActiveProbe[] = [];
@@ -30,7 +48,11 @@ export class EntryContent {
   ) {}
 
   begin(entry: FileEntry): void {
-    this.hash = createHash('sha256');
+    this.open = true;
+    this.size = entry.size;
+    this.seen = 0;
+    this.hash = null;
+    this.digest = null;
     this.capture = null;
     this.captureOffset = 0;
     if (this.matches(entry.path)) {
@@ -63,8 +85,18 @@ export class EntryContent {
   }
 
   write(chunk: Buffer): void {
-    if (this.hash === null) return; // data of an entry that is not a regular file
-    this.hash.update(chunk);
+    if (!this.open) return; // data of an entry that is not a regular file
+    if (this.seen === 0 && chunk.length === this.size && oneShotHash !== undefined) {
+      this.digest = oneShotHash('sha256', chunk, 'buffer');
+    } else {
+      if (this.hash === null) {
+        this.hash = createHash('sha256');
+        // A one-shot digest would have been of the whole file; it is not, so hash from the start.
+        if (this.digest !== null) throw new Error('file content longer than its header says');
+      }
+      this.hash.update(chunk);
+    }
+    this.seen += chunk.length;
     if (this.capture !== null) {
       chunk.copy(this.capture, this.captureOffset);
       this.captureOffset += chunk.length;
@@ -74,9 +106,11 @@ export class EntryContent {
 
   /** Record the file's digest and probe results in its row of `table`. */
   finish(table: EntryTable, row: number): void {
-    if (this.hash === null) return;
-    table.setSha256(row, this.hash.digest());
+    if (!this.open) return;
+    this.open = false;
+    table.setSha256(row, this.hash?.digest() ?? this.digest ?? EMPTY_SHA256);
     this.hash = null;
+    this.digest = null;
     if (this.capture !== null) {
       this.captured.set(table.path(row), this.capture);
       this.capture = null;

@@ -167,7 +167,10 @@ export class EntryTable implements Iterable<FileEntry> {
 
   /** The 32-byte SHA-256 of a regular file's content. */
   setSha256(row: number, digest: Uint8Array): void {
-    this.cols.sha256.set(digest.subarray(0, SHA256_BYTES), row * SHA256_BYTES);
+    this.cols.sha256.set(
+      digest.length === SHA256_BYTES ? digest : digest.subarray(0, SHA256_BYTES),
+      row * SHA256_BYTES,
+    );
     this.cols.flags[row]! |= HAS_SHA256;
   }
 

@@ -1,4 +1,4 @@
-import { parseNumericField, parseOctalField } from './tar-numbers.js';
+import { parseNumericAt, parseOctalAt, type TarNumber } from './tar-numbers.js';
 
 /**
  * One 512-byte tar header block decoded the way Go's archive/tar decodes it (reader.go readHeader,
@@ -19,23 +19,19 @@ export interface RawTarHeader {
   /** Name bytes, with the prefix field joined as `prefix/name` where the format has one. */
   name: Buffer;
   linkname: Buffer;
-  size: bigint;
-  mode: bigint;
-  uid: bigint;
-  gid: bigint;
-  mtime: bigint;
-  devmajor: bigint;
-  devminor: bigint;
+  /** Numbers: a number when the value is a safe integer, else the exact BigInt (see TarNumber). */
+  size: TarNumber;
+  mode: TarNumber;
+  uid: TarNumber;
+  gid: TarNumber;
+  mtime: TarNumber;
+  devmajor: TarNumber;
+  devminor: TarNumber;
   format: TarFormat;
 }
 
 /** Why a block is not a header Go would accept (becomes part of a LAYER_CORRUPT message). */
 export class TarHeaderError extends Error {}
-
-const MAGIC_USTAR = Buffer.from('ustar\0', 'latin1');
-const MAGIC_GNU = Buffer.from('ustar ', 'latin1');
-const VERSION_GNU = Buffer.from(' \0', 'latin1');
-const TRAILER_STAR = Buffer.from('tar\0', 'latin1');
 
 /** A C string: the bytes before the first NUL, or all of them. */
 export function cString(bytes: Buffer): Buffer {
@@ -43,13 +39,17 @@ export function cString(bytes: Buffer): Buffer {
   return nul < 0 ? bytes : bytes.subarray(0, nul);
 }
 
+/** cString of `length` bytes of `block` from `offset`: one view, no search past the field. */
+function cStringAt(block: Buffer, offset: number, length: number): Buffer {
+  let end = offset;
+  const limit = offset + length;
+  while (end < limit && block[end] !== 0) end++;
+  return block.subarray(offset, end);
+}
+
 function isAscii(bytes: Buffer): boolean {
   for (const byte of bytes) if (byte >= 0x80) return false;
   return true;
-}
-
-function field(block: Buffer, offset: number, length: number): Buffer {
-  return block.subarray(offset, offset + length);
 }
 
 export function isZeroBlock(block: Buffer): boolean {
@@ -57,38 +57,92 @@ export function isZeroBlock(block: Buffer): boolean {
   return true;
 }
 
+const CHKSUM_OFFSET = 148;
+const CHKSUM_LENGTH = 8;
+
+/**
+ * Go's computeChecksum: the unsigned and the signed byte sums with the checksum field read as spaces.
+ * Summed over the whole block, then corrected for the checksum field, with the bytes >= 0x80 counted
+ * (the signed sum takes 256 less for each). An aligned block is summed four bytes at a time.
+ */
 function checksumMatches(block: Buffer): boolean {
-  const stored = parseOctalField(field(block, 148, 8));
+  const stored = parseOctalAt(block, CHKSUM_OFFSET, CHKSUM_LENGTH);
   if (stored === null) return false;
-  let unsigned = 0;
-  let signed = 0;
-  for (let i = 0; i < BLOCK_SIZE; i++) {
-    const byte = i >= 148 && i < 156 ? 0x20 : block[i]!;
-    unsigned += byte;
-    signed += byte >= 0x80 ? byte - 0x100 : byte;
+  const words = wordsOf(block);
+  let sum = 0;
+  let high = 0;
+  if (words !== null) {
+    // Per 32-bit word: two 16-bit lanes of byte pairs, and four 8-bit lanes of high bits; 128 words
+    // keep each lane below 2^16 (2 * 255 * 128) and 2^8 (128).
+    let pairs = 0;
+    let highs = 0;
+    for (let i = 0; i < BLOCK_SIZE / 4; i++) {
+      const w = words[i]!;
+      pairs += (w & 0x00ff00ff) + ((w >>> 8) & 0x00ff00ff);
+      highs += (w >>> 7) & 0x01010101;
+    }
+    sum = (pairs & 0xffff) + (pairs >>> 16);
+    high = (highs & 0xff) + ((highs >>> 8) & 0xff) + ((highs >>> 16) & 0xff) + (highs >>> 24);
+  } else {
+    for (let i = 0; i < BLOCK_SIZE; i++) {
+      const byte = block[i]!;
+      sum += byte;
+      high += byte >> 7;
+    }
   }
-  return stored === unsigned || stored === signed;
+  for (let i = CHKSUM_OFFSET; i < CHKSUM_OFFSET + CHKSUM_LENGTH; i++) {
+    const byte = block[i]!;
+    sum -= byte;
+    high -= byte >> 7;
+  }
+  const unsigned = sum + CHKSUM_LENGTH * 0x20;
+  return stored === unsigned || stored === unsigned - 0x100 * high;
 }
 
-function formatOf(block: Buffer): TarFormat {
-  const magic = field(block, 257, 6);
-  if (magic.equals(MAGIC_USTAR)) return field(block, 508, 4).equals(TRAILER_STAR) ? 'star' : 'ustar';
-  if (magic.equals(MAGIC_GNU) && field(block, 263, 2).equals(VERSION_GNU)) return 'gnu';
+/** The tar reader decodes every header from one reused block: its word view is made once. */
+let lastBlock: Buffer | null = null;
+let lastWords: Uint32Array | null = null;
+
+function wordsOf(block: Buffer): Uint32Array | null {
+  if (block !== lastBlock) {
+    lastBlock = block;
+    lastWords =
+      block.byteOffset % 4 === 0 && block.length >= BLOCK_SIZE
+        ? new Uint32Array(block.buffer, block.byteOffset, BLOCK_SIZE / 4)
+        : null;
+  }
+  return lastWords;
+}
+
+/** Magic at 257: "ustar\0" (USTAR, PAX, star) or "ustar " (GNU, with version " \0" at 263). */
+function formatOf(b: Buffer): TarFormat {
+  if (b[257] !== 0x75 || b[258] !== 0x73 || b[259] !== 0x74 || b[260] !== 0x61 || b[261] !== 0x72) {
+    return 'v7';
+  }
+  if (b[262] === 0) {
+    // star's trailer "tar\0" at 508
+    const star = b[508] === 0x74 && b[509] === 0x61 && b[510] === 0x72 && b[511] === 0;
+    return star ? 'star' : 'ustar';
+  }
+  if (b[262] === 0x20 && b[263] === 0x20 && b[264] === 0) return 'gnu';
   return 'v7';
 }
 
 /** Parses numeric fields, remembering that one failed (Go's parser.err). */
 class Numbers {
   failed: string | null = null;
-  read(block: Buffer, offset: number, length: number, name: string): bigint {
-    const value = parseNumericField(field(block, offset, length));
+  read(block: Buffer, offset: number, length: number, name: string): TarNumber {
+    const value = parseNumericAt(block, offset, length);
     if (value === null) {
       this.failed ??= name;
-      return 0n;
+      return 0;
     }
     return value;
   }
 }
+
+const NO_PREFIX = Buffer.alloc(0);
+const SLASH = Buffer.from('/');
 
 /** Decode a non-zero header block; throws TarHeaderError where Go returns ErrHeader. */
 export function decodeHeader(block: Buffer): RawTarHeader {
@@ -97,33 +151,33 @@ export function decodeHeader(block: Buffer): RawTarHeader {
   const numbers = new Numbers();
   const header: RawTarHeader = {
     typeflag: String.fromCharCode(block[156]!),
-    name: cString(field(block, 0, 100)),
-    linkname: cString(field(block, 157, 100)),
+    name: cStringAt(block, 0, 100),
+    linkname: cStringAt(block, 157, 100),
     size: numbers.read(block, 124, 12, 'size'),
     mode: numbers.read(block, 100, 8, 'mode'),
     uid: numbers.read(block, 108, 8, 'uid'),
     gid: numbers.read(block, 116, 8, 'gid'),
     mtime: numbers.read(block, 136, 12, 'mtime'),
-    devmajor: 0n,
-    devminor: 0n,
+    devmajor: 0,
+    devminor: 0,
     format,
   };
   if (format !== 'v7') {
     header.devmajor = numbers.read(block, 329, 8, 'devmajor');
     header.devminor = numbers.read(block, 337, 8, 'devminor');
-    let prefix: Buffer = Buffer.alloc(0);
+    let prefix: Buffer = NO_PREFIX;
     if (format === 'ustar') {
-      prefix = cString(field(block, 345, 155));
+      prefix = cStringAt(block, 345, 155);
     } else if (format === 'star') {
-      prefix = cString(field(block, 345, 131));
+      prefix = cStringAt(block, 345, 131);
       numbers.read(block, 476, 12, 'atime');
       numbers.read(block, 488, 12, 'ctime');
     } else if (!gnuTimesParse(block)) {
       // Go reads files written by its own pre-1.8 writer, which put a USTAR prefix here.
-      const old = cString(field(block, 345, 155));
+      const old = cStringAt(block, 345, 155);
       if (isAscii(old)) prefix = old;
     }
-    if (prefix.length > 0) header.name = Buffer.concat([prefix, Buffer.from('/'), header.name]);
+    if (prefix.length > 0) header.name = Buffer.concat([prefix, SLASH, header.name]);
   }
   if (numbers.failed !== null) {
     throw new TarHeaderError(`has a ${numbers.failed} field that is not a valid number`);
@@ -133,8 +187,9 @@ export function decodeHeader(block: Buffer): RawTarHeader {
 
 /** GNU atime and ctime, each parsed only when its first byte is not NUL (as Go does). */
 function gnuTimesParse(block: Buffer): boolean {
-  for (const offset of [345, 357]) {
-    if (block[offset] !== 0 && parseNumericField(field(block, offset, 12)) === null) return false;
-  }
-  return true;
+  return gnuTimeParses(block, 345) && gnuTimeParses(block, 357);
+}
+
+function gnuTimeParses(block: Buffer, offset: number): boolean {
+  return block[offset] === 0 || parseNumericAt(block, offset, 12) !== null;
 }

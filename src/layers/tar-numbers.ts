@@ -47,16 +47,21 @@ function isFieldPadding(byte: number): boolean {
  * character must be an octal digit (an empty field is 0).
  */
 export function parseOctalField(field: Buffer): number | null {
-  let start = 0;
-  let end = field.length;
-  while (start < end && isFieldPadding(field[start]!)) start++;
-  while (end > start && isFieldPadding(field[end - 1]!)) end--;
+  return parseOctalAt(field, 0, field.length);
+}
+
+/** parseOctalField over `length` bytes of `bytes` from `offset`, without a view of them. */
+export function parseOctalAt(bytes: Uint8Array, offset: number, length: number): number | null {
+  let start = offset;
+  let end = offset + length;
+  while (start < end && isFieldPadding(bytes[start]!)) start++;
+  while (end > start && isFieldPadding(bytes[end - 1]!)) end--;
   if (start === end) return 0;
-  const nul = field.indexOf(0, start);
-  if (nul >= 0 && nul < end) end = nul;
   let value = 0;
   for (let i = start; i < end; i++) {
-    const digit = field[i]! - 0x30;
+    const byte = bytes[i]!;
+    if (byte === 0) break; // Go's parseString: the value ends at the first NUL left
+    const digit = byte - 0x30;
     if (digit < 0 || digit > 7) return null;
     value = value * 8 + digit;
   }
@@ -69,18 +74,38 @@ export function parseOctalField(field: Buffer): number | null {
  * sign) or octal. Returns a BigInt (base-256 reaches 2^63), or null where Go reports ErrHeader.
  */
 export function parseNumericField(field: Buffer): bigint | null {
-  if (field.length > 0 && (field[0]! & 0x80) !== 0) {
-    const invert = (field[0]! & 0x40) !== 0 ? 0xff : 0;
-    let x = 0n;
-    for (let i = 0; i < field.length; i++) {
-      let byte = field[i]! ^ invert;
-      if (i === 0) byte &= 0x7f;
-      if (x >> 56n > 0n) return null; // overflow
-      x = (x << 8n) | BigInt(byte);
-    }
-    if (x >> 63n > 0n) return null;
-    return invert === 0xff ? -x - 1n : x;
-  }
+  if (field.length > 0 && (field[0]! & 0x80) !== 0) return parseBase256(field, 0, field.length);
   const octal = parseOctalField(field);
   return octal === null ? null : BigInt(octal);
+}
+
+/**
+ * A numeric field's value as a number when it is a safe integer (every octal field, and nearly every
+ * base-256 one), else as the exact BigInt; null where Go reports ErrHeader. The header decoder's form:
+ * no BigInt and no view per field in the common case.
+ */
+export type TarNumber = number | bigint;
+
+export function parseNumericAt(bytes: Uint8Array, offset: number, length: number): TarNumber | null {
+  if (length > 0 && (bytes[offset]! & 0x80) !== 0) {
+    const value = parseBase256(bytes, offset, length);
+    if (value === null) return null;
+    return value <= MAX_SAFE && value >= -MAX_SAFE ? Number(value) : value;
+  }
+  return parseOctalAt(bytes, offset, length);
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+function parseBase256(bytes: Uint8Array, offset: number, length: number): bigint | null {
+  const invert = (bytes[offset]! & 0x40) !== 0 ? 0xff : 0;
+  let x = 0n;
+  for (let i = 0; i < length; i++) {
+    let byte = bytes[offset + i]! ^ invert;
+    if (i === 0) byte &= 0x7f;
+    if (x >> 56n > 0n) return null; // overflow
+    x = (x << 8n) | BigInt(byte);
+  }
+  if (x >> 63n > 0n) return null;
+  return invert === 0xff ? -x - 1n : x;
 }

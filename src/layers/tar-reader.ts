@@ -7,7 +7,7 @@ import {
   TarHeaderError,
   type RawTarHeader,
 } from './tar-header.js';
-import { parseGoInt, parsePaxTime } from './tar-numbers.js';
+import { parseGoInt, parsePaxTime, type TarNumber } from './tar-numbers.js';
 
 /**
  * A push parser for layer tars that frames and names every entry exactly as Go's archive/tar does
@@ -86,6 +86,16 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
   N: 'GNU old long name',
 };
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A PAX number in the header's form: a number when it is a safe integer, else the exact BigInt. */
+function tarNumber(value: bigint): TarNumber {
+  return value <= MAX_SAFE && value >= -MAX_SAFE ? Number(value) : value;
+}
+
+/** Go's hdr.Mode reduced to its low 12 bits (permissions, setuid/setgid/sticky), as BigInt.asUintN(12). */
+function permissionBits(mode: TarNumber): number {
+  return typeof mode === 'number' ? ((mode % 4096) + 4096) % 4096 : Number(BigInt.asUintN(12, mode));
+}
 
 type State = 'header' | 'zero' | 'extended' | 'data' | 'padding' | 'ended';
 
@@ -246,8 +256,8 @@ export class TarReader {
   }
 
   private beginExtended(raw: RawTarHeader): void {
-    if (raw.size < 0n) throw this.error('(an extended header) declares a negative size', 'corrupt');
-    if (raw.size > BigInt(MAX_EXTENDED_HEADER_BYTES)) {
+    if (raw.size < 0) throw this.error('(an extended header) declares a negative size', 'corrupt');
+    if (raw.size > MAX_EXTENDED_HEADER_BYTES) {
       throw this.error(
         `is an extended header of ${raw.size} bytes, over the ${MAX_EXTENDED_HEADER_BYTES}-byte limit of Go's archive/tar (Docker, containerd)`,
         'corrupt',
@@ -304,12 +314,12 @@ export class TarReader {
     let uid = raw.uid;
     let gid = raw.gid;
     let mtime = Number(raw.mtime);
+    let sparse = false;
     this.pax = null;
-    const nameFor = (): string => name.toString('utf8');
     if (pax !== null) {
       for (const [key, value] of pax) {
+        if (key.startsWith('GNU.sparse.')) sparse = true;
         if (value.length === 0) continue; // Go keeps the header's own value
-        const text = value.toString('latin1');
         switch (key) {
           case 'path':
             name = value;
@@ -320,27 +330,29 @@ export class TarReader {
           case 'uid':
           case 'gid':
           case 'size': {
+            const text = value.toString('latin1');
             const n = parseGoInt(text);
             if (n === null)
               throw this.error(
                 `has a PAX ${key} ${quoteName(text)} that is not a valid number`,
                 'corrupt',
-                nameFor(),
+                name.toString('utf8'),
               );
-            if (key === 'uid') uid = n;
-            else if (key === 'gid') gid = n;
-            else size = n;
+            if (key === 'uid') uid = tarNumber(n);
+            else if (key === 'gid') gid = tarNumber(n);
+            else size = tarNumber(n);
             break;
           }
           case 'mtime':
           case 'atime':
           case 'ctime': {
+            const text = value.toString('latin1');
             const seconds = parsePaxTime(text);
             if (seconds === null)
               throw this.error(
                 `has a PAX ${key} ${quoteName(text)} that is not a valid time`,
                 'corrupt',
-                nameFor(),
+                name.toString('utf8'),
               );
             if (key === 'mtime') mtime = seconds;
             break;
@@ -355,10 +367,11 @@ export class TarReader {
 
     let typeflag = raw.typeflag;
     if (typeflag === '\0') typeflag = name.length > 0 && name[name.length - 1] === 0x2f ? '5' : '0';
-    const text = nameFor();
-    const dataSize = HEADER_ONLY.has(typeflag) ? 0n : size;
-    if (dataSize < 0n) throw this.error('declares a negative size', 'corrupt', text);
-    if (typeflag === 'S' || [...(pax?.keys() ?? [])].some((k) => k.startsWith('GNU.sparse.'))) {
+    const text = name.toString('utf8');
+    const headerOnly = HEADER_ONLY.has(typeflag);
+    const dataSize = headerOnly ? 0 : size;
+    if (dataSize < 0) throw this.error('declares a negative size', 'corrupt', text);
+    if (typeflag === 'S' || sparse) {
       throw this.error(
         'is a GNU sparse file, which is not supported (readers disagree on its name and content)',
         'unsupported',
@@ -373,7 +386,7 @@ export class TarReader {
         text,
       );
     }
-    if (size !== 0n && typeflag !== '5' && HEADER_ONLY.has(typeflag)) {
+    if (Number(size) !== 0 && typeflag !== '5' && headerOnly) {
       // Go skips no data after a link or device; other readers take the size and read on as content.
       throw this.error(
         `is a ${TYPE_NAMES[typeflag]} but declares ${size} bytes of data`,
@@ -381,22 +394,18 @@ export class TarReader {
         text,
       );
     }
-    if (dataSize > MAX_SAFE) throw this.error(`has a size ${dataSize} out of range`, 'corrupt', text);
-    for (const [field, value] of [
-      ['uid', uid],
-      ['gid', gid],
-      ['devmajor', raw.devmajor],
-      ['devminor', raw.devminor],
-    ] as const) {
-      if (value < 0n || value > 0xffffffffn)
-        throw this.error(`has a ${field} ${value} out of range`, 'unsupported', text);
-    }
+    if (dataSize > Number.MAX_SAFE_INTEGER)
+      throw this.error(`has a size ${dataSize} out of range`, 'corrupt', text);
+    this.checkId('uid', uid, text);
+    this.checkId('gid', gid, text);
+    this.checkId('devmajor', raw.devmajor, text);
+    this.checkId('devminor', raw.devminor, text);
     const header: TarEntryHeader = {
       typeflag,
       name: text,
-      linkname: linkname.toString('utf8'),
+      linkname: linkname.length === 0 ? '' : linkname.toString('utf8'),
       size: Number(dataSize),
-      mode: Number(BigInt.asUintN(12, raw.mode)),
+      mode: permissionBits(raw.mode),
       uid: Number(uid),
       gid: Number(gid),
       mtime,
@@ -410,6 +419,12 @@ export class TarReader {
     this.entryName = text;
     this.visitor.entry(header);
     if (this.remaining === 0) this.endEntry();
+  }
+
+  /** uid, gid and device numbers: Go takes any int64, the runtimes only what fits 32 bits. */
+  private checkId(field: string, value: TarNumber, name: string): void {
+    if (value < 0 || value > 0xffffffff)
+      throw this.error(`has a ${field} ${value} out of range`, 'unsupported', name);
   }
 
   private endEntry(): void {

@@ -66,6 +66,9 @@ const GCP_KEY = /"private_key"\s*:\s*"-----BEGIN/;
 /** Longest text a pattern needs to see at once; chunks overlap by this much. */
 export const SECRET_PATTERN_WINDOW = 512;
 
+/** The patterns for a path that is no known tool's credential file: most paths, one shared list. */
+const ANY_PATH_PATTERNS = PATTERNS.filter((p) => p.path === undefined);
+
 /** Scan state for one file: which patterns apply and what was found so far. */
 export class SecretScanner {
   private readonly patterns: readonly ContentPattern[];
@@ -74,7 +77,10 @@ export class SecretScanner {
   private gcpKey = false;
 
   constructor(path: string) {
-    this.patterns = PATTERNS.filter((p) => p.path === undefined || p.path.test(path));
+    // One scanner per scanned file: no list of its own unless a path-limited pattern applies.
+    this.patterns = PATTERNS.some((p) => p.path?.test(path) === true)
+      ? PATTERNS.filter((p) => p.path === undefined || p.path.test(path))
+      : ANY_PATH_PATTERNS;
   }
 
   /** Look at a piece of text (latin1: one char per byte, so offsets and lengths match the bytes). */
@@ -92,7 +98,7 @@ export class SecretScanner {
   }
 
   kinds(): ContentSecretKind[] {
-    return [...this.found].sort();
+    return this.found.size === 0 ? [] : [...this.found].sort();
   }
 }
 

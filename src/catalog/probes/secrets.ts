@@ -35,7 +35,7 @@ export function createSecretsProbe(options: SecretsProbeOptions = {}): ContentPr
  * Magic numbers of compressed and image formats: their bytes cannot hold a readable key or token, and
  * a Debian image has thousands of them (gzipped changelogs, icons), so they are not scanned.
  */
-const OPAQUE_MAGICS: readonly Buffer[] = [
+export const OPAQUE_MAGICS: readonly Buffer[] = [
   Buffer.from([0x1f, 0x8b]), // gzip
   Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), // xz
   Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), // zstd
@@ -46,8 +46,25 @@ const OPAQUE_MAGICS: readonly Buffer[] = [
   Buffer.from('wOF2'), // WOFF2
 ];
 
+/** The magics by their first byte: a file is compared with at most one, byte by byte, no views. */
+const MAGICS_BY_FIRST_BYTE: readonly (readonly Buffer[] | undefined)[] = (() => {
+  const table: Buffer[][] = [];
+  for (const m of OPAQUE_MAGICS) (table[m[0]!] ??= []).push(m);
+  return table;
+})();
+
 export function isOpaqueContent(head: Buffer): boolean {
-  return OPAQUE_MAGICS.some((m) => head.length >= m.length && head.subarray(0, m.length).equals(m));
+  if (head.length === 0) return false;
+  const candidates = MAGICS_BY_FIRST_BYTE[head[0]!];
+  if (candidates === undefined) return false;
+  for (const m of candidates) if (startsWith(head, m)) return true;
+  return false;
+}
+
+function startsWith(bytes: Buffer, magic: Buffer): boolean {
+  if (bytes.length < magic.length) return false;
+  for (let i = 1; i < magic.length; i++) if (bytes[i] !== magic[i]) return false;
+  return true;
 }
 
 /**
@@ -59,12 +76,14 @@ export function isOpaqueContent(head: Buffer): boolean {
 export const BINARY_SNIFF_BYTES = 8000;
 
 export function isBinaryContent(head: Buffer): boolean {
-  return head.subarray(0, BINARY_SNIFF_BYTES).includes(0);
+  return (head.length > BINARY_SNIFF_BYTES ? head.subarray(0, BINARY_SNIFF_BYTES) : head).includes(0);
 }
 
 class SecretsRun implements ProbeRun<SecretsFound> {
-  private readonly scanner: SecretScanner;
-  private tail = '';
+  /** Made on the first text scanned (most files are binary, compressed or too short to matter). */
+  private scanner: SecretScanner | null = null;
+  /** The text scanned last, whose end overlaps the next chunk. */
+  private scanned = '';
   private seen = 0;
   /** The first bytes (a copy), held until there are enough to decide text or not. */
   private head: Buffer | null = null;
@@ -76,11 +95,10 @@ class SecretsRun implements ProbeRun<SecretsFound> {
   private readonly sniff: number;
 
   constructor(
-    path: string,
+    private readonly path: string,
     size: number,
     private readonly maxBytes: number,
   ) {
-    this.scanner = new SecretScanner(path);
     this.sniff = Math.min(size, BINARY_SNIFF_BYTES);
   }
 
@@ -103,7 +121,7 @@ class SecretsRun implements ProbeRun<SecretsFound> {
 
   end(): SecretsFound | undefined {
     if (!this.decided) this.decide();
-    const kinds = this.scanner.kinds();
+    const kinds = this.scanner?.kinds() ?? [];
     return kinds.length > 0 ? { kinds } : undefined;
   }
 
@@ -124,10 +142,12 @@ class SecretsRun implements ProbeRun<SecretsFound> {
   private scan(chunk: Buffer): void {
     // The header's size decided `matches`; never scan past the cap whatever the stream delivers.
     if (this.seen >= this.maxBytes) return;
-    const piece = chunk.subarray(0, this.maxBytes - this.seen);
-    this.seen += piece.length;
-    const text = this.tail + piece.toString('latin1');
-    this.scanner.scan(text);
-    this.tail = text.slice(-SECRET_PATTERN_WINDOW);
+    const length = Math.min(chunk.length, this.maxBytes - this.seen);
+    this.seen += length;
+    const tail = this.scanned === '' ? '' : this.scanned.slice(-SECRET_PATTERN_WINDOW);
+    const text = tail + chunk.toString('latin1', 0, length);
+    (this.scanner ??= new SecretScanner(this.path)).scan(text);
+    // The overlap with a next chunk is cut from it only if one comes (most files are one chunk).
+    this.scanned = text;
   }
 }
