@@ -18,8 +18,8 @@ function pkg(ecosystem: Package['ecosystem'], name: string, files: Array<string 
   };
 }
 
-function byPath(files: InventoryFile[]): Map<string, InventoryFile> {
-  return new Map(files.map((f) => [f.path, f]));
+function byPath(files: Iterable<InventoryFile>): Map<string, InventoryFile> {
+  return new Map([...files].map((f) => [f.path, f]));
 }
 
 const usrmerged: TreeSpec[] = [
@@ -125,7 +125,7 @@ describe('resolveOwnership', () => {
     ];
     const { files, problems } = resolveOwnership(tree, packages, ['var/lib/dpkg/**']);
     expect(problems).toEqual([]);
-    expect(files.map((f) => f.path)).toEqual([...tree.entries.keys()].sort());
+    expect([...files].map((f) => f.path)).toEqual([...tree.entries.keys()].sort());
     const f = byPath(files);
     expect(f.get('usr/share/shared.txt')?.owners).toEqual([
       { ecosystem: 'dpkg', name: 'zlib' },
@@ -204,7 +204,7 @@ describe('resolveOwnership', () => {
       pkg('dpkg', 'two', [{ path: 'usr/share/x', digest: { algorithm: 'md5', value: hex('md5', 'b') } }]),
     ];
     expect(
-      resolveOwnership(tree, packages, []).files.find((x) => x.path === 'usr/share/x')?.modifiedAfterInstall,
+      resolveOwnership(tree, packages, []).files.get('usr/share/x')?.modifiedAfterInstall,
     ).toBeUndefined();
   });
 

@@ -10,6 +10,7 @@ import type {
 } from '../../src/catalog/types.js';
 import type { ImageConfig } from '../../src/oci/types.js';
 import type { EntryType } from '../../src/layers/types.js';
+import { fileList } from '../../src/catalog/file-list.js';
 
 /**
  * Hand-built Inventories for diff, render and policy tests: say only what the test is about.
@@ -231,9 +232,7 @@ export class InventoryBuilder {
         config: structuredClone(this.cfg),
       },
       packages: [...this.packages.values()].map((p) => structuredClone(p)),
-      files: [...this.files.values()]
-        .map((f) => structuredClone(f))
-        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+      files: fileList([...this.files.values()].map((f) => structuredClone(f))),
       problems: [],
     };
     if (this.osRelease) inv.os = { ...this.osRelease };

@@ -9,6 +9,7 @@ import type {
   PackageChange,
   SettingChange,
 } from '../../src/diff/types.js';
+import { fileList } from '../../src/catalog/file-list.js';
 
 /** Hand-built inputs for the policy: small, explicit, each field what the test says. */
 
@@ -119,7 +120,7 @@ export function inventory(options: InventoryOptions = {}): Inventory {
       config: options.config ?? {},
     },
     packages: options.packages ?? [],
-    files: [...(options.files ?? [])].sort((a, b) => (a.path < b.path ? -1 : 1)),
+    files: fileList(options.files),
     problems: [],
   };
   if (options.os !== undefined) inv.os = options.os;

@@ -64,7 +64,7 @@ export const boundedCases: BoundedCase[] = [
       const listed = `top${path.slice(1)}/f`;
       const { files, problems } = resolveOwnership(tree, [pkg([listed])], []);
       assert.deepEqual(problems, []);
-      const file = files.find((f) => f.path === `${path}/f`);
+      const file = files.get(`${path}/f`);
       assert.equal(file?.ownership, 'package');
       assert.deepEqual(file?.owners, [{ ecosystem: 'dpkg', name: 'deep' }]);
     },
@@ -99,7 +99,7 @@ export const boundedCases: BoundedCase[] = [
       assert.equal(resolvePath(tree, `${long}/f`), `${long}/f`);
       assert.equal(resolvePath(tree, 'l/f'), 'etc/f');
       const { files } = resolveOwnership(tree, [pkg([`${long}/x`, 'l/f'])], []);
-      assert.deepEqual(files.find((f) => f.path === 'etc/f')?.owners, [{ ecosystem: 'dpkg', name: 'deep' }]);
+      assert.deepEqual(files.get('etc/f')?.owners, [{ ecosystem: 'dpkg', name: 'deep' }]);
     },
   },
   {

@@ -14,6 +14,7 @@ import {
   os,
   packageChange,
 } from '../helpers/policy-fixtures.js';
+import { fileList } from '../../src/catalog/file-list.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 
@@ -213,12 +214,13 @@ describe('RECOMMENDED_POLICY', () => {
           s.changes.files.push(
             fileChange('root/.ssh/id_rsa', 'added', { after: fileState({ mode: 0o600 }) }),
           );
-          s.after.files.push(
+          s.after.files = fileList([
+            ...s.after.files,
             inventoryFile('root/.ssh/id_rsa', {
               mode: 0o600,
               probes: { secrets: { kinds: ['private-key'] } },
             }),
-          );
+          ]);
         }),
       ).toEqual(['stop:secret-in-file', 'warn:credential-file']);
     });

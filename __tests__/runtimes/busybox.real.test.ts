@@ -32,7 +32,7 @@ describe.skipIf(!hasSharedFixtures)('busybox images (no package database)', () =
         ['binary', busyboxSays(name), 'bin/busybox'],
       ]);
       expect(bb[0]!.files.length).toBeGreaterThan(300);
-      const loose = inv.files.filter(
+      const loose = [...inv.files].filter(
         (f) => f.type !== 'dir' && f.ownership === 'none' && f.path.startsWith('bin/'),
       );
       expect(loose.map((f) => f.path)).toEqual(['bin/getconf']);

@@ -23,7 +23,7 @@ const inv = async (tag: Parameters<typeof runtimeRef>[0]): Promise<Inventory> =>
 const runtimes = (i: Inventory) =>
   i.packages.filter((p) => p.ecosystem === 'runtime').map((p) => [p.name, p.version, p.location]);
 const nonPackagedUnder = (i: Inventory, prefix: string) =>
-  i.files
+  [...i.files]
     .filter((f) => f.type !== 'dir' && f.ownership === 'none' && f.path.startsWith(prefix))
     .map((f) => f.path);
 const releaseField = (text: string, key: string) => new RegExp(`^${key}="([^"]*)"`, 'm').exec(text)?.[1];
@@ -90,7 +90,7 @@ describe('binaries and trees that name themselves (real builds, not synthetic by
     expect(runtimes(i)).toEqual([['python', version, 'usr/local']]);
     const python = i.packages.find((p) => p.name === 'python')!;
     expect(python.metadata?.versionFile).toBe('usr/local/bin/python3.11');
-    expect(i.files.some((f) => f.path.startsWith('usr/local/include/'))).toBe(false);
+    expect([...i.files].some((f) => f.path.startsWith('usr/local/include/'))).toBe(false);
     expect(python.files.length).toBeGreaterThan(500);
     expect(nonPackagedUnder(i, 'usr/local/lib/python3.11/')).toEqual([]);
     expect(nonPackagedUnder(i, 'usr/local/bin/')).toEqual([]);

@@ -53,7 +53,7 @@ describe('the second digest pass', () => {
       { tag: 't', platforms: [{ platform: { os: 'linux', architecture: 'amd64' }, layers: [base, edit] }] },
     ]);
     const inventory = await inspectImage(`oci:${dir}:t`);
-    const file = (path: string) => inventory.files.find((f) => f.path === path);
+    const file = (path: string) => inventory.files.get(path);
     expect(file('srv/app/same.js')).toMatchObject({
       ownership: 'package',
       owners: [{ ecosystem: 'dpkg', name: 'app' }],

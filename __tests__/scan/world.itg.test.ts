@@ -93,7 +93,7 @@ describe('packages vs the distribution tools', () => {
 
     it(`owns every path dpkg -S attributes to a package for ${tag}, and the rest is explainable`, () => {
       const inv = inventories.get(tag)!;
-      const byPath = new Map(inv.files.map((f) => [f.path, f]));
+      const byPath = new Map([...inv.files].map((f) => [f.path, f]));
       // Every file dpkg knows (from its .list files, read with dpkg-query -L) that exists in the image.
       const names = inv.packages.filter((p) => p.ecosystem === 'dpkg').map((p) => p.name);
       const listed = execFileSync(
@@ -110,7 +110,7 @@ describe('packages vs the distribution tools', () => {
         return f && f.type !== 'dir' && f.ownership !== 'package';
       });
       expect(unowned).toEqual([]);
-      const nonPackaged = inv.files
+      const nonPackaged = [...inv.files]
         .filter((f) => f.type !== 'dir' && f.ownership === 'none')
         .map((f) => f.path);
       // What no package explains on a fresh minbase, and why: files that maintainer scripts, the

@@ -1,6 +1,8 @@
 import { globMatcher } from '../util/glob.js';
 import type { FileTree, TreeEntry } from '../layers/types.js';
-import type { DigestAlgorithm, InventoryFile, OwnedFile, Ownership, Package, Problem } from './types.js';
+import { CompactTree } from '../layers/compact-tree.js';
+import type { DigestAlgorithm, FileList, OwnedFile, Package, Problem } from './types.js';
+import { FLAG_CONFIG, FLAG_MODIFIED, OWNERSHIP_CODE, TreeFileList } from './file-list.js';
 import { comparePackageIds, packageIdKey, type PackageId } from './package-id.js';
 import {
   DEFAULT_FILE_DIGESTS_MAX_BYTES,
@@ -43,10 +45,68 @@ export interface UnverifiedFile {
 
 export interface OwnershipResult {
   /** Every tree path, sorted by path (code-unit order). */
-  files: InventoryFile[];
+  files: FileList;
   problems: Problem[];
   /** Files to hash in a second pass (usually none); their modifiedAfterInstall is set by `settle`. */
   unverified: UnverifiedFile[];
+}
+
+/**
+ * Claims as linked lists in arrays (a node_modules image has a claim for nearly each of its 100,000+
+ * files): per claim its owner's number, its OwnedFile and the next claim on the same path.
+ */
+class Claims {
+  readonly owner: number[] = [];
+  readonly file: OwnedFile[] = [];
+  readonly next: number[] = [];
+  /** First claim per tree node, and per claimed path the tree has no entry at. */
+  private readonly head: Int32Array;
+  private readonly elsewhere = new Map<string, number>();
+
+  constructor(private readonly tree: CompactTree) {
+    this.head = new Int32Array(tree.nodeCount).fill(-1);
+  }
+
+  add(path: string, owner: number, file: OwnedFile): void {
+    const claim = this.file.length;
+    this.owner.push(owner);
+    this.file.push(file);
+    const id = this.tree.node(path);
+    if (id >= 0) {
+      this.next.push(this.head[id]!);
+      this.head[id] = claim;
+    } else {
+      this.next.push(this.elsewhere.get(path) ?? -1);
+      this.elsewhere.set(path, claim);
+    }
+  }
+
+  /** The first claim on `path`, or -1. */
+  first(path: string): number {
+    const id = this.tree.node(path);
+    return id >= 0 ? this.head[id]! : (this.elsewhere.get(path) ?? -1);
+  }
+
+  /** True when a claim of the list records a digest the content can be checked against. */
+  anyDigest(first: number): boolean {
+    for (let c = first; c >= 0; c = this.next[c]!) {
+      const file = this.file[c]!;
+      if (file.digest && !file.ghost) return true;
+    }
+    return false;
+  }
+
+  anyConfig(first: number): boolean {
+    for (let c = first; c >= 0; c = this.next[c]!) if (this.file[c]!.config) return true;
+    return false;
+  }
+
+  list(first: number, owners: readonly PackageId[]): Claim[] {
+    const out: Claim[] = [];
+    for (let c = first; c >= 0; c = this.next[c]!)
+      out.push({ owner: owners[this.owner[c]!]!, file: this.file[c]! });
+    return out;
+  }
 }
 
 export function resolveOwnership(
@@ -54,6 +114,8 @@ export function resolveOwnership(
   packages: readonly Package[],
   stateGlobs: readonly string[],
 ): OwnershipResult {
+  const nodes =
+    tree.entries instanceof CompactTree ? tree.entries : CompactTree.fromEntries(tree.entries.values());
   const problems: Problem[] = [];
   const realDirs = new Map<string, string | undefined>();
   const reported = new Set<string>();
@@ -81,71 +143,92 @@ export function resolveOwnership(
       }
       return undefined;
     }
+    if (real === dir) return path;
     const name = path.slice(cut + 1);
     return real === '' ? name : `${real}/${name}`;
   };
 
-  const claims = new Map<string, Claim[]>();
+  const claims = new Claims(nodes);
   // One id object per package name, shared by every claim and owners list that names it.
-  const ids = new Map<string, PackageId>();
+  const owners: PackageId[] = [];
+  const ownerNumber = new Map<string, number>();
   for (const pkg of packages) {
     const key = packageIdKey(pkg);
-    let owner = ids.get(key);
+    let owner = ownerNumber.get(key);
     if (owner === undefined) {
-      owner = { ecosystem: pkg.ecosystem, name: pkg.name };
-      ids.set(key, owner);
+      owner = owners.length;
+      owners.push({ ecosystem: pkg.ecosystem, name: pkg.name });
+      ownerNumber.set(key, owner);
     }
     for (const file of pkg.files) {
       const real = realPath(file.path, pkg.layer);
-      if (real === undefined) continue;
-      const list = claims.get(real);
-      if (list) list.push({ owner, file });
-      else claims.set(real, [{ owner, file }]);
+      if (real !== undefined) claims.add(real, owner, file);
     }
   }
 
   const isState = stateGlobs.length > 0 ? globMatcher([...stateGlobs], { dot: true }) : () => false;
   // One owners array per distinct set of owners: most files share theirs with thousands of others.
-  const ownerLists = new Map<string, PackageId[]>();
-  const files: InventoryFile[] = [];
+  const ownerLists: PackageId[][] = [];
+  const listNumber = new Map<string, number>();
+  const soleList = new Int32Array(owners.length).fill(-1);
+  const listOf = (first: number): number => {
+    if (claims.next[first]! < 0) {
+      const owner = claims.owner[first]!;
+      if (soleList[owner]! < 0) {
+        soleList[owner] = ownerLists.length;
+        ownerLists.push([owners[owner]!]);
+      }
+      return soleList[owner]!;
+    }
+    const distinct = new Set<number>();
+    for (let c = first; c >= 0; c = claims.next[c]!) distinct.add(claims.owner[c]!);
+    const sorted = [...distinct].sort((a, b) => comparePackageIds(owners[a]!, owners[b]!));
+    const key = sorted.join(',');
+    let list = listNumber.get(key);
+    if (list === undefined) {
+      list = ownerLists.length;
+      ownerLists.push(sorted.map((o) => owners[o]!));
+      listNumber.set(key, list);
+    }
+    return list;
+  };
+
+  const order = nodes.sortedNodes();
+  const facts = new Uint8Array(nodes.nodeCount);
+  const ownerOf = new Int32Array(nodes.nodeCount).fill(-1);
   const unverified: UnverifiedFile[] = [];
-  for (const path of [...tree.entries.keys()].sort()) {
-    const entry = tree.entries.get(path) as TreeEntry;
-    if (entry.type === 'dir') {
-      files.push(inventoryFile(entry, 'none'));
+  for (const id of order) {
+    const type = nodes.type(id);
+    if (type === 'dir') continue; // never owned: 'none'
+    const path = nodes.paths[id]!;
+    const real = realPath(path, nodes.layer(id)) ?? path;
+    let first = claims.first(real);
+    if (first < 0 && real !== path) first = claims.first(path);
+    if (first < 0) {
+      if (isState(path) || (real !== path && isState(real))) facts[id] = OWNERSHIP_CODE.state;
       continue;
     }
-    const real = realPath(path, entry.layer) ?? path;
-    const here = claims.get(real) ?? (real !== path ? claims.get(path) : undefined);
-    if (!here) {
-      files.push(inventoryFile(entry, isState(path) || (real !== path && isState(real)) ? 'state' : 'none'));
-      continue;
-    }
-    const distinct = [...new Set(here.map((c) => c.owner))].sort(comparePackageIds);
-    const joined = distinct.map(packageIdKey).join('\n');
-    let owners = ownerLists.get(joined);
-    if (owners === undefined) {
-      owners = distinct;
-      ownerLists.set(joined, owners);
-    }
-    const file = inventoryFile(entry, 'package', owners);
-    if (here.some((c) => c.file.config)) file.config = true;
-    files.push(file);
-    const stored = entry.type === 'hardlink' ? entry.link : path;
-    if (stored !== undefined && needsSecondPass(tree, entry, stored, here)) {
+    ownerOf[id] = listOf(first);
+    facts[id] = OWNERSHIP_CODE.package | (claims.anyConfig(first) ? FLAG_CONFIG : 0);
+    // Only files a claim records a digest for are looked at further (none of a language package's).
+    if ((type !== 'file' && type !== 'hardlink') || !claims.anyDigest(first)) continue;
+    const entry = nodes.entry(id);
+    const here = claims.list(first, owners);
+    const stored = type === 'hardlink' ? entry.link : path;
+    if (stored !== undefined && needsSecondPass(nodes, entry, stored, here)) {
       unverified.push({
         layer: entry.layer,
         path: stored,
         settle: (digests) => {
           if (isModified(entry, here, (algorithm) => knownDigest(entry, algorithm, digests)))
-            file.modifiedAfterInstall = true;
+            facts[id]! |= FLAG_MODIFIED;
         },
       });
-    } else if (isModified(entry, here, (algorithm) => actualDigest(tree, entry, algorithm))) {
-      file.modifiedAfterInstall = true;
+    } else if (isModified(entry, here, (algorithm) => actualDigest(nodes, entry, algorithm))) {
+      facts[id] |= FLAG_MODIFIED;
     }
   }
-  return { files, problems, unverified };
+  return { files: new TreeFileList(nodes, order, facts, ownerOf, ownerLists), problems, unverified };
 }
 
 /**
@@ -153,7 +236,7 @@ export function resolveOwnership(
  * a claim wants an MD5 or SHA-1 of.
  */
 function needsSecondPass(
-  tree: FileTree,
+  tree: ReadonlyMap<string, TreeEntry>,
   entry: TreeEntry,
   stored: string,
   claims: readonly Claim[],
@@ -181,39 +264,6 @@ function knownDigest(
 }
 
 /**
- * The inventory's record of a tree entry: every fact but the MD5 / SHA-1 the file-digests probe
- * computed for the ownership check above (two hex strings and two objects per file, used only here).
- * Built with one shape for every path, so a large image's files cost one compact object each.
- */
-function inventoryFile(entry: TreeEntry, ownership: Ownership, owners?: PackageId[]): InventoryFile {
-  const file: InventoryFile = {
-    path: entry.path,
-    type: entry.type,
-    mode: entry.mode,
-    uid: entry.uid,
-    gid: entry.gid,
-    size: entry.size,
-    layer: entry.layer,
-    ownership,
-  };
-  if (entry.sha256 !== undefined) file.sha256 = entry.sha256;
-  if (entry.link !== undefined) file.link = entry.link;
-  if (entry.devmajor !== undefined) file.devmajor = entry.devmajor;
-  if (entry.devminor !== undefined) file.devminor = entry.devminor;
-  if (entry.mtime !== undefined) file.mtime = entry.mtime;
-  if (entry.xattrs !== undefined) file.xattrs = entry.xattrs;
-  if (entry.probes !== undefined) {
-    const { [FILE_DIGESTS_PROBE_ID]: _digests, ...rest } = entry.probes;
-    for (const _ in rest) {
-      file.probes = rest;
-      break;
-    }
-  }
-  if (owners !== undefined) file.owners = owners;
-  return file;
-}
-
-/**
  * True when at least one owner recorded a digest we can compare and none of them matches the content
  * (several owners may record different digests, e.g. a diverted file: any match clears it). Digests we
  * cannot compute (a file over the file-digests cap, sha384/512) leave the answer unknown (false).
@@ -236,13 +286,17 @@ function isModified(
   return compared;
 }
 
-function actualDigest(tree: FileTree, entry: TreeEntry, algorithm: DigestAlgorithm): string | undefined {
+function actualDigest(
+  tree: ReadonlyMap<string, TreeEntry>,
+  entry: TreeEntry,
+  algorithm: DigestAlgorithm,
+): string | undefined {
   if (algorithm === 'sha256') return entry.sha256;
   if (algorithm !== 'md5' && algorithm !== 'sha1') return undefined;
   if (entry.size === 0 && entry.sha256 !== undefined) return EMPTY_FILE_DIGESTS[algorithm];
   // A hardlink's content (and so its probe results) belongs to the entry it links to.
   const source =
-    entry.type === 'hardlink' && entry.link !== undefined ? (tree.entries.get(entry.link) ?? entry) : entry;
+    entry.type === 'hardlink' && entry.link !== undefined ? (tree.get(entry.link) ?? entry) : entry;
   const digests = (entry.probes?.[FILE_DIGESTS_PROBE_ID] ?? source.probes?.[FILE_DIGESTS_PROBE_ID]) as
     Partial<FileDigests> | undefined;
   const value = digests?.[algorithm];

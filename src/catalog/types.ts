@@ -149,6 +149,17 @@ export interface InventoryFile extends TreeEntry {
   config?: boolean;
 }
 
+/**
+ * Every path of an image, sorted by path (code-unit order), with what we know about it. A large image
+ * has hundreds of thousands, so the inventory does not keep one object per path: iteration and `get`
+ * build each InventoryFile when asked (a new object each time; changing it changes nothing stored).
+ */
+export interface FileList extends Iterable<InventoryFile> {
+  readonly length: number;
+  /** The file at `path`, or undefined when the image has no such path. */
+  get(path: string): InventoryFile | undefined;
+}
+
 export interface ImageSummary {
   reference: string;
   manifestDigest: string;
@@ -176,7 +187,7 @@ export interface Inventory {
   os?: OsRelease;
   packages: Package[];
   /** Every path of the squashed tree, sorted by path. */
-  files: InventoryFile[];
+  files: FileList;
   problems: Problem[];
   /** Users and groups (etc/passwd, etc/group, etc/shadow), when the image has those files. */
   accounts?: import('./accounts/accounts.js').Accounts;

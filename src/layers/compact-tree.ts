@@ -1,4 +1,5 @@
-import type { EntryTable } from './entry-table.js';
+import { EntryTable } from './entry-table.js';
+import { parentPath } from './paths.js';
 import type { EntryType, TreeEntry } from './types.js';
 
 /**
@@ -34,6 +35,27 @@ export class CompactTree implements ReadonlyMap<string, TreeEntry> {
     this.nextSibling[0] = -1;
     this.prevSibling[0] = -1;
     this.srcLayer[0] = -1;
+  }
+
+  /**
+   * A tree over entries given by hand (tests, and callers that build a tree as a plain Map): each entry
+   * is a row of its layer's table, with its own content facts (a hardlink's are already on it).
+   */
+  static fromEntries(entries: Iterable<TreeEntry>): CompactTree {
+    const list = [...entries];
+    const layers = list.reduce((n, e) => Math.max(n, e.layer + 1), 0);
+    const tables = Array.from({ length: layers }, () => new EntryTable());
+    const tree = new CompactTree(tables);
+    for (const e of list) {
+      const row = tables[e.layer]!.push(e);
+      tree.setEntry(tree.ensure(e.path, parentPath), e.layer, row);
+    }
+    return tree;
+  }
+
+  /** Nodes made so far (live, implicit and removed): the length of arrays indexed by node id. */
+  get nodeCount(): number {
+    return this.count;
   }
 
   // ---- ReadonlyMap<string, TreeEntry> ----

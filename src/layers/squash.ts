@@ -1,6 +1,6 @@
 import { CompactTree } from './compact-tree.js';
 import { parentPath } from './paths.js';
-import type { FileTree, LayerIndex, LayerWarning, TreeEntry, Whiteout } from './types.js';
+import type { EntryType, FileTree, LayerIndex, LayerWarning, TreeEntry, Whiteout } from './types.js';
 
 /**
  * Apply layers bottom first and return the image's file tree.
@@ -57,6 +57,27 @@ export function entriesWithProbe(tree: FileTree, probeId: string): TreeEntry[] {
       ? tree.entries.withProbe(probeId)
       : [...tree.entries.values()].filter((e) => e.probes?.[probeId] !== undefined);
   return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The type of the entry at `path`, or undefined; on a squashed tree this builds no entry object. */
+export function typeAt(tree: FileTree, path: string): EntryType | undefined {
+  const entries = tree.entries;
+  if (entries instanceof CompactTree) {
+    const id = entries.node(path);
+    return id < 0 ? undefined : entries.type(id);
+  }
+  return entries.get(path)?.type;
+}
+
+/**
+ * Every entry's path and type, in no particular order: for whole-tree passes that look at a few
+ * entries only (links, binaries), without building an object per entry on a squashed tree.
+ */
+export function* pathTypes(tree: FileTree): Generator<[path: string, type: EntryType]> {
+  const entries = tree.entries;
+  if (entries instanceof CompactTree) {
+    for (const [path, id] of entries.ids) if (entries.layer(id) >= 0) yield [path, entries.type(id)];
+  } else for (const [path, entry] of entries) yield [path, entry.type];
 }
 
 /** Paths of the tree in code-unit order (byte order for all but astral characters). */

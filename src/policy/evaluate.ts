@@ -1,4 +1,4 @@
-import type { Inventory, InventoryFile } from '../catalog/types.js';
+import type { Inventory } from '../catalog/types.js';
 import type { Changes } from '../diff/types.js';
 import { applyAllowances } from './allowlist.js';
 import { fileViolations } from './match-files.js';
@@ -16,12 +16,9 @@ const SEVERITY: Record<RuleAction, number> = { stop: 0, warn: 1, info: 2 };
  * allowlist entries have expired.
  */
 export function evaluatePolicy(policy: Policy, changes: Changes, after: Inventory, now: Date): Verdict {
-  let afterFiles: Map<string, InventoryFile> | undefined;
-  const filesByPath = (): Map<string, InventoryFile> =>
-    (afterFiles ??= new Map(after.files.map((f) => [f.path, f])));
   const ranked: Array<{ violation: Violation; rank: number }> = [];
   policy.rules.forEach((rule, rank) => {
-    const found = applyAllowances(ruleViolations(rule, changes, after, filesByPath), rule, policy.allow, now);
+    const found = applyAllowances(ruleViolations(rule, changes, after), rule, policy.allow, now);
     for (const violation of found) ranked.push({ violation, rank });
   });
   ranked.sort(
@@ -41,19 +38,14 @@ export function evaluatePolicy(policy: Policy, changes: Changes, after: Inventor
   return { result, violations, policy: policy.source };
 }
 
-function ruleViolations(
-  rule: PolicyRule,
-  changes: Changes,
-  after: Inventory,
-  filesByPath: () => Map<string, InventoryFile>,
-): Violation[] {
+function ruleViolations(rule: PolicyRule, changes: Changes, after: Inventory): Violation[] {
   switch (rule.kind) {
     case 'packages':
       return packageViolations(rule, changes, after);
     case 'files':
       return fileViolations(rule, changes.files);
     case 'secrets':
-      return secretViolations(rule, changes.files, filesByPath());
+      return secretViolations(rule, changes.files, after.files);
     case 'image':
       return imageViolations(rule, changes, after);
   }

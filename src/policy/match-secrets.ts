@@ -1,5 +1,5 @@
 import { globMatcher } from '../util/glob.js';
-import type { InventoryFile } from '../catalog/types.js';
+import type { FileList } from '../catalog/types.js';
 import type { FileChange } from '../diff/types.js';
 import { describeFileChange } from './describe.js';
 import type { SecretRule } from './model.js';
@@ -14,7 +14,7 @@ import type { Violation } from './types.js';
 export function secretViolations(
   rule: SecretRule,
   files: readonly FileChange[],
-  afterFiles: ReadonlyMap<string, InventoryFile>,
+  afterFiles: FileList,
 ): Violation[] {
   const { match } = rule;
   const pathMatches = match.path === undefined ? () => true : globMatcher(match.path, { dot: true });

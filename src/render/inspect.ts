@@ -106,6 +106,6 @@ export function renderInspectText(s: InspectSummary, problems: Inventory['proble
 
 /** `inspect --format json`: the summary, then the inventory, owners named as the report names them. */
 export function renderInspectJson(inv: Inventory): string {
-  const files = inv.files.map((f) => (f.owners ? { ...f, owners: f.owners.map(ownerText) } : f));
+  const files = [...inv.files].map((f) => (f.owners ? { ...f, owners: f.owners.map(ownerText) } : f));
   return `${JSON.stringify({ summary: summarizeInventory(inv), ...inv, files }, null, 1)}\n`;
 }

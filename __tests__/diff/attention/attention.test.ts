@@ -59,13 +59,13 @@ function pair(): { before: Inventory; after: Inventory } {
     .file('etc/passwd', { content: 'changed', layer: 1 })
     .config({ User: 'root', Entrypoint: ['/opt/app/start.sh'], ExposedPorts: { '22/tcp': {} } })
     .build();
-  after.files.find((f) => f.path === 'usr/bin/ping')!.xattrs = { 'security.capability': CAP_NET_RAW };
+  after.files.get('usr/bin/ping')!.xattrs = { 'security.capability': CAP_NET_RAW };
   after.accounts = accountsFrom(
     'root:x:0:0:root:/root:/bin/bash\nsvc:x:1001:1001::/home/svc:/bin/bash\ntoor:x:0:0::/root:/bin/sh\n',
     'root:x:0:\nsudo:x:27:svc\n',
     `root:*:19000:0:99999:7:::\nsvc:${HASH}:19000:0:99999:7:::\ntoor:!:19000::::::\n`,
   );
-  after.launch = checkLaunch({ entries: new Map(after.files.map((f) => [f.path, f])) }, after.config);
+  after.launch = checkLaunch({ entries: new Map([...after.files].map((f) => [f.path, f])) }, after.config);
   return { before, after };
 }
 

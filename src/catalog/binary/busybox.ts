@@ -1,4 +1,5 @@
 import type { FileTree } from '../../layers/types.js';
+import { pathTypes } from '../../layers/squash.js';
 import { resolvePath } from '../ownership.js';
 import { basename } from '../lang/tree-paths.js';
 import type { Cataloger, CatalogContext, CatalogResult, OwnedFile, Package } from '../types.js';
@@ -42,7 +43,9 @@ function linksTo(tree: FileTree, targets: ReadonlySet<string>): Map<string, stri
     if (list) list.push(path);
     else out.set(target, [path]);
   };
-  for (const e of tree.entries.values()) {
+  for (const [path, type] of pathTypes(tree)) {
+    if (type !== 'hardlink' && type !== 'symlink') continue;
+    const e = tree.entries.get(path)!;
     if (e.type === 'hardlink' && e.link !== undefined && targets.has(e.link)) add(e.link, e.path);
     else if (e.type === 'symlink') {
       const real = resolvePath(tree, e.path, { followFinal: true });

@@ -1,4 +1,5 @@
 import type { FileTree, TreeEntry } from '../../layers/types.js';
+import { entriesWithProbe } from '../../layers/squash.js';
 import { BINARY_IDENTITY_PROBE_ID, type BinaryIdentity } from '../probes/binary-identity.js';
 
 /**
@@ -7,10 +8,10 @@ import { BINARY_IDENTITY_PROBE_ID, type BinaryIdentity } from '../probes/binary-
  */
 export function identifiedBinaries(tree: FileTree): Array<{ entry: TreeEntry; id: BinaryIdentity }> {
   const out: Array<{ entry: TreeEntry; id: BinaryIdentity }> = [];
-  for (const entry of tree.entries.values()) {
+  for (const entry of entriesWithProbe(tree, BINARY_IDENTITY_PROBE_ID)) {
     if (entry.type !== 'file') continue;
     const id = entry.probes?.[BINARY_IDENTITY_PROBE_ID];
     if (typeof id === 'object' && id !== null) out.push({ entry, id: id });
   }
-  return out.sort((a, b) => (a.entry.path < b.entry.path ? -1 : a.entry.path > b.entry.path ? 1 : 0));
+  return out;
 }

@@ -1,5 +1,5 @@
 import type { FileTree } from '../../layers/types.js';
-import { sortedPaths } from '../../layers/squash.js';
+import { sortedPaths, typeAt } from '../../layers/squash.js';
 import type { CatalogFile, OwnedFile, Problem } from '../types.js';
 
 /**
@@ -49,8 +49,8 @@ export function ownedFilesUnder(
   const out: OwnedFile[] = [];
   const cut = dir === '' ? 0 : dir.length + 1;
   for (const path of pathsUnder(tree, dir)) {
-    const entry = tree.entries.get(path);
-    if (!entry || entry.type === 'dir') continue;
+    const type = typeAt(tree, path);
+    if (type === undefined || type === 'dir') continue;
     if (skip?.(path.slice(cut))) continue;
     out.push({ path });
   }

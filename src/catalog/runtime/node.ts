@@ -1,3 +1,4 @@
+import { entriesWithProbe } from '../../layers/squash.js';
 import type { Cataloger, CatalogContext, CatalogResult, Package, Problem } from '../types.js';
 import { BINARY_IDENTITY_PROBE_ID, type BinaryIdentity } from '../probes/binary-identity.js';
 import { dirname, parseFiles } from '../lang/tree-paths.js';
@@ -47,7 +48,7 @@ export function catalogNode(ctx: CatalogContext): CatalogResult {
     byPrefix.set(prefix, runtimePackage('node', version, prefix, { path: location, layer }, files));
   }
   // The binary's own version: a second witness where headers exist, the only one where they do not.
-  for (const entry of ctx.tree.entries.values()) {
+  for (const entry of entriesWithProbe(ctx.tree, BINARY_IDENTITY_PROBE_ID)) {
     const id = entry.probes?.[BINARY_IDENTITY_PROBE_ID] as BinaryIdentity | undefined;
     if (typeof id?.node !== 'string' || !/(^|\/)bin\/node(js)?$/.test(entry.path)) continue;
     const prefix = dirname(dirname(entry.path));

@@ -1,4 +1,5 @@
 import type { FileTree } from '../../layers/types.js';
+import { entriesWithProbe, typeAt } from '../../layers/squash.js';
 import type { Cataloger, CatalogContext, CatalogResult, OwnedFile, Package, Problem } from '../types.js';
 import { BINARY_IDENTITY_PROBE_ID, type BinaryIdentity } from '../probes/binary-identity.js';
 import { basename, dirname, parseFiles, pathsUnder } from '../lang/tree-paths.js';
@@ -44,10 +45,7 @@ function pythonFiles(tree: FileTree, prefix: string, xy: string, include: string
   ];
   const libDir = under(prefix, 'lib');
   const libs = pathsUnder(tree, libDir).filter(
-    (p) =>
-      dirname(p) === libDir &&
-      basename(p).startsWith(`libpython${xy}`) &&
-      tree.entries.get(p)?.type !== 'dir',
+    (p) => dirname(p) === libDir && basename(p).startsWith(`libpython${xy}`) && typeAt(tree, p) !== 'dir',
   );
   return [
     ...(include !== undefined ? treesUnder(tree, prefix, [`include/${include}`]) : []),
@@ -77,9 +75,9 @@ export function catalogPython(ctx: CatalogContext): CatalogResult {
   }
   // The interpreter's own PY_VERSION: the only record left where the headers were deleted. Regular
   // files only (a hardlink carries its target's probe result and would name the runtime again).
-  const binaries = [...ctx.tree.entries.values()]
-    .filter((e) => e.type === 'file' && PYTHON_BINARY.test(e.path))
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const binaries = entriesWithProbe(ctx.tree, BINARY_IDENTITY_PROBE_ID).filter(
+    (e) => e.type === 'file' && PYTHON_BINARY.test(e.path),
+  );
   for (const entry of binaries) {
     const said = (entry.probes?.[BINARY_IDENTITY_PROBE_ID] as BinaryIdentity | undefined)?.python;
     if (typeof said !== 'string') continue;

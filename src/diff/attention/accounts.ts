@@ -53,7 +53,7 @@ export function accountAttention(ctx: AttentionContext): AttentionItem[] {
   if (now === undefined) return [];
   const was: Accounts = ctx.before?.accounts ?? { users: [], groups: [], files: [] };
   const first = ctx.before === undefined;
-  const fileLayer = (path: string) => layerOf(ctx.after, ctx.afterFiles.get(path)?.layer);
+  const fileLayer = (path: string) => layerOf(ctx.after, ctx.after.files.get(path)?.layer);
   const passwdLayer = fileLayer('etc/passwd');
   const shadowLayer = fileLayer('etc/shadow') ?? passwdLayer;
   const groupLayer = fileLayer('etc/group');

@@ -1,4 +1,4 @@
-import type { Inventory, InventoryFile } from '../../catalog/types.js';
+import type { Inventory } from '../../catalog/types.js';
 import type { AttentionItem, Changes } from '../types.js';
 
 /** What every attention producer reads: both inventories, the changes, and the new image's paths. */
@@ -6,8 +6,6 @@ export interface AttentionContext {
   before?: Inventory;
   after: Inventory;
   changes: Omit<Changes, 'attention'>;
-  /** The new image's files by path. */
-  afterFiles: ReadonlyMap<string, InventoryFile>;
 }
 
 /** The layer that last wrote a path in the new image, with its history entry. */

@@ -39,7 +39,7 @@ export function fileAttention(ctx: AttentionContext): AttentionItem[] {
     const packaged = change.ownership === 'package';
 
     if (a && isRegular(a.type) && (change.kind === 'added' || change.kind === 'modified') && a.size > 0) {
-      const entry = ctx.afterFiles.get(change.path);
+      const entry = ctx.after.files.get(change.path);
       const kinds = [
         ...new Set([...secretKindsOf(entry?.probes), ...secretKindsFromPath(change.path)]),
       ].sort();

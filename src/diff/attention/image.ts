@@ -106,7 +106,7 @@ export function imageAttention(ctx: AttentionContext): AttentionItem[] {
       os.class === 'distribution'
         ? 'base distribution changed'
         : `${os.class === 'major' ? 'major' : 'point'} OS release ${os.direction === 'down' ? 'downgrade' : os.direction === 'up' ? 'upgrade' : 'change'}`;
-    const layer = after.os ? layerOf(after, ctx.afterFiles.get(after.os.path)?.layer) : undefined;
+    const layer = after.os ? layerOf(after, ctx.after.files.get(after.os.path)?.layer) : undefined;
     out.push(
       item({
         kind: 'os-release',

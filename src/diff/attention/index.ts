@@ -39,7 +39,6 @@ export function computeAttention(
     ...(before ? { before } : {}),
     after,
     changes,
-    afterFiles: new Map(after.files.map((f) => [f.path, f])),
   };
   return rankAttention([
     ...fileAttention(ctx),

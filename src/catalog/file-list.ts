@@ -1,0 +1,119 @@
+import type { CompactTree } from '../layers/compact-tree.js';
+import type { FileList, InventoryFile, Ownership, PackageId, TreeEntry } from './types.js';
+import { FILE_DIGESTS_PROBE_ID } from './probes/file-digests.js';
+
+/**
+ * The two FileLists: one over the squashed tree's columns (what an image's inventory holds: a few
+ * bytes per path beside the tree it already has), and one over plain objects (hand-built inventories).
+ */
+
+/** Per-node facts of ownership, packed in one byte: the ownership and two flags. */
+export const OWNERSHIP_CODE: Readonly<Record<Ownership, number>> = { none: 0, package: 1, state: 2 };
+const OWNERSHIPS: readonly Ownership[] = ['none', 'package', 'state'];
+const OWNERSHIP_MASK = 3;
+export const FLAG_CONFIG = 4;
+export const FLAG_MODIFIED = 8;
+
+/**
+ * An image's files over its CompactTree: the nodes in path order, one byte of ownership and flags and
+ * one owners-list number per node. Each InventoryFile is built from the columns when asked for.
+ */
+export class TreeFileList implements FileList {
+  constructor(
+    private readonly tree: CompactTree,
+    /** Node ids of the tree's entries, sorted by path. */
+    private readonly order: Int32Array,
+    /** Per node: OWNERSHIP_CODE | FLAG_CONFIG | FLAG_MODIFIED. */
+    private readonly facts: Uint8Array,
+    /** Per node: index into `ownerLists` (-1: no owners). */
+    private readonly ownerOf: Int32Array,
+    private readonly ownerLists: readonly PackageId[][],
+  ) {}
+
+  get length(): number {
+    return this.order.length;
+  }
+
+  get(path: string): InventoryFile | undefined {
+    const id = this.tree.node(path);
+    return id < 0 ? undefined : this.file(id);
+  }
+
+  *[Symbol.iterator](): Iterator<InventoryFile> {
+    for (const id of this.order) yield this.file(id);
+  }
+
+  private file(id: number): InventoryFile {
+    const facts = this.facts[id]!;
+    const list = this.ownerOf[id]!;
+    const file = inventoryFile(
+      this.tree.entry(id),
+      OWNERSHIPS[facts & OWNERSHIP_MASK]!,
+      list >= 0 ? this.ownerLists[list] : undefined,
+    );
+    if ((facts & FLAG_CONFIG) !== 0) file.config = true;
+    if ((facts & FLAG_MODIFIED) !== 0) file.modifiedAfterInstall = true;
+    return file;
+  }
+}
+
+/** A FileList over InventoryFile objects (sorted here by path); iteration and `get` return those objects. */
+export class ArrayFileList implements FileList {
+  private readonly files: InventoryFile[];
+  private readonly byPath: Map<string, InventoryFile>;
+
+  constructor(files: Iterable<InventoryFile>) {
+    this.files = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    this.byPath = new Map(this.files.map((f) => [f.path, f]));
+  }
+
+  get length(): number {
+    return this.files.length;
+  }
+
+  get(path: string): InventoryFile | undefined {
+    return this.byPath.get(path);
+  }
+
+  [Symbol.iterator](): Iterator<InventoryFile> {
+    return this.files[Symbol.iterator]();
+  }
+}
+
+/** A FileList of hand-built files. */
+export function fileList(files: Iterable<InventoryFile> = []): FileList {
+  return new ArrayFileList(files);
+}
+
+/**
+ * The inventory's record of a tree entry: every fact but the MD5 / SHA-1 the file-digests probe
+ * computed for the ownership check (two hex strings and two objects per file, used only there).
+ * Built with one shape (and one key order, which the JSON output keeps) for every path.
+ */
+export function inventoryFile(entry: TreeEntry, ownership: Ownership, owners?: PackageId[]): InventoryFile {
+  const file: InventoryFile = {
+    path: entry.path,
+    type: entry.type,
+    mode: entry.mode,
+    uid: entry.uid,
+    gid: entry.gid,
+    size: entry.size,
+    layer: entry.layer,
+    ownership,
+  };
+  if (entry.sha256 !== undefined) file.sha256 = entry.sha256;
+  if (entry.link !== undefined) file.link = entry.link;
+  if (entry.devmajor !== undefined) file.devmajor = entry.devmajor;
+  if (entry.devminor !== undefined) file.devminor = entry.devminor;
+  if (entry.mtime !== undefined) file.mtime = entry.mtime;
+  if (entry.xattrs !== undefined) file.xattrs = entry.xattrs;
+  if (entry.probes !== undefined) {
+    const { [FILE_DIGESTS_PROBE_ID]: _digests, ...rest } = entry.probes;
+    for (const _ in rest) {
+      file.probes = rest;
+      break;
+    }
+  }
+  if (owners !== undefined) file.owners = owners;
+  return file;
+}
