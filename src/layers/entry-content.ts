@@ -2,6 +2,7 @@ import * as crypto from 'node:crypto';
 import { createHash, type Hash } from 'node:crypto';
 import type { CaptureBudget } from './capture-budget.js';
 import type { PathMatcher } from './capture-matcher.js';
+import { smallSha256, SMALL_SHA256_MAX_BYTES } from './small-sha256.js';
 import type { EntryTable } from './entry-table.js';
 import type { ContentProbe, FileEntry, LayerWarning, ProbeRun } from './types.js';
 
@@ -14,11 +15,6 @@ const oneShotHash = (crypto as { hash?: OneShotHash }).hash;
 
 /** SHA-256 of no bytes, for empty files. */
 const EMPTY_SHA256 = createHash('sha256').digest();
-
-interface ActiveProbe {
-  id: string;
-  run: ProbeRun<unknown>;
-}
 
 /**
  * What happens to the bytes of one regular file while they stream past: its SHA-256, a copy when a
@@ -34,9 +30,13 @@ export class EntryContent {
   private hash: Hash | null = null;
   /** The digest of a file whose content came in one chunk. */
   private digest: Buffer | null = null;
+  /** Where a tiny file's digest is computed (copied into the table by finish). */
+  private readonly smallDigest = Buffer.alloc(32);
   private capture: Buffer | null = null;
   private captureOffset = 0;
-  private readonly probeRuns: ActiveProbe[] = [];
+  /** The probes running on the current file: their ids and runs, side by side (no object per run). */
+  private readonly probeIds: string[] = [];
+  private readonly probeRuns: ProbeRun<unknown>[] = [];
 
   constructor(
     private readonly matches: PathMatcher,
@@ -79,14 +79,18 @@ export class EntryContent {
     }
     for (const probe of this.probes) {
       if (probe.matches(entry.path, entry.size, entry.mode)) {
-        this.probeRuns.push({ id: probe.id, run: probe.start(entry.path, entry.size) });
+        this.probeIds.push(probe.id);
+        this.probeRuns.push(probe.start(entry.path, entry.size));
       }
     }
   }
 
   write(chunk: Buffer): void {
     if (!this.open) return; // data of an entry that is not a regular file
-    if (this.seen === 0 && chunk.length === this.size && oneShotHash !== undefined) {
+    if (this.seen === 0 && chunk.length === this.size && this.size <= SMALL_SHA256_MAX_BYTES) {
+      smallSha256(chunk, this.smallDigest);
+      this.digest = this.smallDigest;
+    } else if (this.seen === 0 && chunk.length === this.size && oneShotHash !== undefined) {
       this.digest = oneShotHash('sha256', chunk, 'buffer');
     } else {
       if (this.hash === null) {
@@ -101,7 +105,7 @@ export class EntryContent {
       chunk.copy(this.capture, this.captureOffset);
       this.captureOffset += chunk.length;
     }
-    for (const active of this.probeRuns) active.run.write(chunk);
+    for (const run of this.probeRuns) run.write(chunk);
   }
 
   /** Record the file's digest and probe results in its row of `table`. */
@@ -117,11 +121,12 @@ export class EntryContent {
     }
     if (this.probeRuns.length > 0) {
       let results: Record<string, unknown> | undefined;
-      for (const active of this.probeRuns) {
-        const result = active.run.end();
-        if (result !== undefined) (results ??= {})[active.id] = result;
+      for (let i = 0; i < this.probeRuns.length; i++) {
+        const result = this.probeRuns[i]!.end();
+        if (result !== undefined) (results ??= {})[this.probeIds[i]!] = result;
       }
       this.probeRuns.length = 0;
+      this.probeIds.length = 0;
       if (results !== undefined) table.setProbes(row, results);
     }
   }

@@ -39,13 +39,15 @@ export function cString(bytes: Buffer): Buffer {
   return nul < 0 ? bytes : bytes.subarray(0, nul);
 }
 
-/** cString of `length` bytes of `block` from `offset`: one view, no search past the field. */
+/** cString of `length` bytes of `block` from `offset`: one view (none when empty), no search past the field. */
 function cStringAt(block: Buffer, offset: number, length: number): Buffer {
   let end = offset;
   const limit = offset + length;
   while (end < limit && block[end] !== 0) end++;
-  return block.subarray(offset, end);
+  return end === offset ? NO_BYTES : block.subarray(offset, end);
 }
+
+const NO_BYTES = Buffer.alloc(0);
 
 function isAscii(bytes: Buffer): boolean {
   for (const byte of bytes) if (byte >= 0x80) return false;
@@ -128,9 +130,13 @@ function formatOf(b: Buffer): TarFormat {
   return 'v7';
 }
 
-/** Parses numeric fields, remembering that one failed (Go's parser.err). */
+/** Parses numeric fields, remembering that one failed (Go's parser.err); one for every header. */
 class Numbers {
   failed: string | null = null;
+  reset(): this {
+    this.failed = null;
+    return this;
+  }
   read(block: Buffer, offset: number, length: number, name: string): TarNumber {
     const value = parseNumericAt(block, offset, length);
     if (value === null) {
@@ -141,14 +147,14 @@ class Numbers {
   }
 }
 
-const NO_PREFIX = Buffer.alloc(0);
 const SLASH = Buffer.from('/');
+const NUMBERS = new Numbers();
 
 /** Decode a non-zero header block; throws TarHeaderError where Go returns ErrHeader. */
 export function decodeHeader(block: Buffer): RawTarHeader {
   if (!checksumMatches(block)) throw new TarHeaderError('has a wrong checksum');
   const format = formatOf(block);
-  const numbers = new Numbers();
+  const numbers = NUMBERS.reset();
   const header: RawTarHeader = {
     typeflag: String.fromCharCode(block[156]!),
     name: cStringAt(block, 0, 100),
@@ -165,7 +171,7 @@ export function decodeHeader(block: Buffer): RawTarHeader {
   if (format !== 'v7') {
     header.devmajor = numbers.read(block, 329, 8, 'devmajor');
     header.devminor = numbers.read(block, 337, 8, 'devminor');
-    let prefix: Buffer = NO_PREFIX;
+    let prefix: Buffer = NO_BYTES;
     if (format === 'ustar') {
       prefix = cStringAt(block, 345, 155);
     } else if (format === 'star') {

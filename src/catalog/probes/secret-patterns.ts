@@ -72,7 +72,7 @@ const ANY_PATH_PATTERNS = PATTERNS.filter((p) => p.path === undefined);
 /** Scan state for one file: which patterns apply and what was found so far. */
 export class SecretScanner {
   private readonly patterns: readonly ContentPattern[];
-  private readonly found = new Set<ContentSecretKind>();
+  private found: Set<ContentSecretKind> | null = null;
   private gcpType = false;
   private gcpKey = false;
 
@@ -88,17 +88,17 @@ export class SecretScanner {
     const anchored = ANCHORS.test(text);
     for (const pattern of this.patterns) {
       if (!anchored && pattern.path === undefined) continue;
-      if (this.found.has(pattern.kind)) continue;
-      if (matches(pattern, text)) this.found.add(pattern.kind);
+      if (this.found?.has(pattern.kind) === true) continue;
+      if (matches(pattern, text)) (this.found ??= new Set()).add(pattern.kind);
     }
     if (!anchored) return;
     this.gcpType ||= GCP_TYPE.test(text);
     this.gcpKey ||= GCP_KEY.test(text);
-    if (this.gcpType && this.gcpKey) this.found.add('gcp-service-account');
+    if (this.gcpType && this.gcpKey) (this.found ??= new Set()).add('gcp-service-account');
   }
 
   kinds(): ContentSecretKind[] {
-    return this.found.size === 0 ? [] : [...this.found].sort();
+    return this.found === null ? [] : [...this.found].sort();
   }
 }
 
