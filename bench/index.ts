@@ -4,7 +4,7 @@
  * reading package changelogs costs (bench/changelog-cost.ts: the same diffs with them off and on).
  * Pairs and images are prepared once and cached in .cache/bench/ (ignored). Needs root and Debian's mmdebstrap,
  * umoci, skopeo and docker-registry (as the integration tests do). `BENCH_QUICK=1` skips the large pair.
- * The many-file rows are in many-files.ts.
+ * The many-file rows are in many-files.ts. `BENCH_README=1` writes the table into the README (bench/readme.ts).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,7 @@ import { startRegistry } from './registry.js';
 import { distinctLayerBlobs, floorCommand, type LayoutImage } from './floor.js';
 import { runManyFileRows } from './many-files.js';
 import { changelogCostRows, type ChangelogCostPair } from './changelog-cost.js';
+import { benchBlock, runFacts, writeBenchBlock } from './readme.js';
 import { changelogPairDir, ensureChangelogPair } from '../__tests__/world/changelog-pair.js';
 import { ensureNpmChangelogPair, npmChangelogPairDir } from '../__tests__/world/npm-changelog-pair.js';
 
@@ -232,6 +233,7 @@ async function runChangelogCost(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const facts = runFacts(RUNS, only);
   if (!existsSync(cli)) execFileSync('npm', ['run', 'bundle'], { cwd: repoRoot, stdio: 'inherit' });
   mkdirSync(benchDir, { recursive: true });
   ensureWorld();
@@ -260,8 +262,14 @@ async function main(): Promise<void> {
     runSharedFixturePairs();
     await runChangelogCost();
   }
-  writeFileSync(join(benchDir, 'results.md'), `${rows.join('\n')}\n`);
+  const block = benchBlock(rows, facts);
+  writeFileSync(join(benchDir, 'results.md'), `${block}\n`);
   console.log(`\nwritten to ${join(benchDir, 'results.md')}`);
+  // BENCH_README=1: this run's table replaces the README's (its Performance section quotes one run).
+  if (process.env.BENCH_README === '1') {
+    writeBenchBlock(join(repoRoot, 'README.md'), block);
+    console.log('and into README.md');
+  }
 }
 
 await main();

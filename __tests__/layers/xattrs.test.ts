@@ -10,6 +10,7 @@ import { squashLayers } from '../../src/layers/squash.js';
 import type { CaptureSpec } from '../../src/layers/types.js';
 import { memoryLayer } from '../helpers/memory-layer.js';
 import { rawData, rawFile, rawHeader, rawTar } from '../helpers/raw-tar.js';
+import { fileList } from '../../src/catalog/file-list.js';
 
 const NO_CAPTURE: CaptureSpec = { globs: [], maxFileBytes: 0, probes: [] };
 
@@ -130,11 +131,11 @@ describe('diffFiles and xattrs', () => {
   });
   it('reports a capability gained on otherwise identical files as a metadata change, decoded', () => {
     const cap = { 'security.capability': capV2(NET_RAW).toString('base64') };
-    const [change] = diffFiles([file()], [file(cap)]);
+    const [change] = diffFiles(fileList([file()]), fileList([file(cap)]));
     expect(change?.kind).toBe('metadata');
     expect(change?.aspects).toEqual(['xattrs']);
     expect(change?.after?.capabilities).toBe('cap_net_raw=ep');
     expect(change?.before?.capabilities).toBeUndefined();
-    expect(diffFiles([file(cap)], [file({ ...cap })])).toEqual([]);
+    expect(diffFiles(fileList([file(cap)]), fileList([file({ ...cap })]))).toEqual([]);
   });
 });

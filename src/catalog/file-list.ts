@@ -43,6 +43,39 @@ export class TreeFileList implements FileList {
     for (const id of this.order) yield this.file(id);
   }
 
+  holdsEntries(dir: string): boolean {
+    const id = this.tree.ids.get(dir);
+    return id !== undefined && this.tree.holdsEntries(id);
+  }
+
+  /**
+   * Both lists' files in path order, side by side, leaving out the paths both hold with the same
+   * facts (read from the columns: no object is built for an unchanged path).
+   */
+  static *changed(before: TreeFileList, after: TreeFileList): Generator<FilePair> {
+    const [bt, at] = [before.tree, after.tree];
+    const [bo, ao] = [before.order, after.order];
+    let i = 0;
+    let j = 0;
+    while (i < bo.length || j < ao.length) {
+      const b = i < bo.length ? bo[i]! : -1;
+      const a = j < ao.length ? ao[j]! : -1;
+      const bp = b >= 0 ? bt.paths[b]! : undefined;
+      const ap = a >= 0 ? at.paths[a]! : undefined;
+      if (bp !== undefined && (ap === undefined || bp < ap)) {
+        yield [before.file(b), undefined];
+        i++;
+      } else if (ap !== undefined && (bp === undefined || ap < bp)) {
+        yield [undefined, after.file(a)];
+        j++;
+      } else {
+        if (!bt.sameFacts(b, at, a)) yield [before.file(b), after.file(a)];
+        i++;
+        j++;
+      }
+    }
+  }
+
   private file(id: number): InventoryFile {
     const facts = this.facts[id]!;
     const list = this.ownerOf[id]!;
@@ -61,10 +94,16 @@ export class TreeFileList implements FileList {
 export class ArrayFileList implements FileList {
   private readonly files: InventoryFile[];
   private readonly byPath: Map<string, InventoryFile>;
+  /** Every directory that holds at least one path. */
+  private readonly parents = new Set<string>();
 
   constructor(files: Iterable<InventoryFile>) {
     this.files = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     this.byPath = new Map(this.files.map((f) => [f.path, f]));
+    for (const f of this.files) {
+      const i = f.path.lastIndexOf('/');
+      if (i > 0) this.parents.add(f.path.slice(0, i));
+    }
   }
 
   get length(): number {
@@ -75,9 +114,49 @@ export class ArrayFileList implements FileList {
     return this.byPath.get(path);
   }
 
+  holdsEntries(dir: string): boolean {
+    return this.parents.has(dir);
+  }
+
   [Symbol.iterator](): Iterator<InventoryFile> {
     return this.files[Symbol.iterator]();
   }
+}
+
+/** One path of two lists: its file before and after (undefined where a list lacks the path). */
+export type FilePair = [before: InventoryFile | undefined, after: InventoryFile | undefined];
+
+/**
+ * The paths of two lists in path order, side by side: every path, or (both over trees) only those
+ * whose facts may differ. A path both lists hold unchanged may be left out, never one that changed.
+ */
+export function* alongside(before: FileList, after: FileList): Generator<FilePair> {
+  if (before instanceof TreeFileList && after instanceof TreeFileList) {
+    yield* TreeFileList.changed(before, after);
+    return;
+  }
+  const olds = before[Symbol.iterator]();
+  const nows = after[Symbol.iterator]();
+  let b = next(olds);
+  let a = next(nows);
+  while (b !== undefined || a !== undefined) {
+    if (b !== undefined && (a === undefined || b.path < a.path)) {
+      yield [b, undefined];
+      b = next(olds);
+    } else if (a !== undefined && (b === undefined || a.path < b.path)) {
+      yield [undefined, a];
+      a = next(nows);
+    } else {
+      yield [b, a];
+      b = next(olds);
+      a = next(nows);
+    }
+  }
+}
+
+function next(files: Iterator<InventoryFile>): InventoryFile | undefined {
+  const r = files.next();
+  return r.done === true ? undefined : r.value;
 }
 
 /** A FileList of hand-built files. */

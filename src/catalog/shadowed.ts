@@ -20,7 +20,8 @@ export function dropShadowed(tree: FileTree, packages: readonly Package[]): Pack
     const dir = path.slice(0, cut);
     if (!dirs.has(dir)) dirs.set(dir, resolvePath(tree, dir, { followFinal: true }));
     const r = dirs.get(dir);
-    return r === undefined ? path : r === '' ? path.slice(cut + 1) : `${r}/${path.slice(cut + 1)}`;
+    if (r === undefined || r === dir) return path;
+    return r === '' ? path.slice(cut + 1) : `${r}/${path.slice(cut + 1)}`;
   };
   let osFiles: Set<string> | undefined;
   const listed = (path: string): boolean => {

@@ -158,6 +158,8 @@ export interface FileList extends Iterable<InventoryFile> {
   readonly length: number;
   /** The file at `path`, or undefined when the image has no such path. */
   get(path: string): InventoryFile | undefined;
+  /** True when some path of the list lies directly in directory `dir`. */
+  holdsEntries(dir: string): boolean;
 }
 
 export interface ImageSummary {

@@ -4,6 +4,7 @@ import { computeAttention } from './attention/index.js';
 import { excludeMatcher } from './excludes.js';
 import { classifyOsChange } from './os-release-change.js';
 import { diffFiles } from './files.js';
+import { fileList } from '../catalog/file-list.js';
 import { diffPackages } from './packages.js';
 import { foldNoise } from './noise.js';
 import { rollUp } from './rollup.js';
@@ -98,7 +99,7 @@ export function diffInventories(
     ...(before?.os ? { beforeOs: before.os } : {}),
     ...(after.os ? { afterOs: after.os } : {}),
   });
-  const files = diffFiles(before?.files ?? [], after.files);
+  const files = diffFiles(before?.files ?? fileList(), after.files);
   explainListedDirectories(files, before, after);
   attribute(packages, files);
 

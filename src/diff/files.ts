@@ -1,11 +1,12 @@
-import type { InventoryFile } from '../catalog/types.js';
+import type { FileList, InventoryFile } from '../catalog/types.js';
+import { alongside } from '../catalog/file-list.js';
 import { comparePackageIds } from '../catalog/package-id.js';
 import { capabilitiesText } from '../layers/capabilities.js';
 import type { FileAspect, FileChange, FileState } from './types.js';
 
 /**
- * File changes between two trees (before empty for a first release), sorted by path. Both lists are
- * sorted by path (code-unit order), as an inventory's FileList is.
+ * File changes between two trees (before empty for a first release), sorted by path (code-unit
+ * order, the lists' own). Over two squashed trees, unchanged paths are passed over on the columns.
  *
  * What counts, and why (noise is the enemy of a changelog):
  * - Regular files compare by content digest (and size); symlinks by target; a change of type is a
@@ -18,56 +19,24 @@ import type { FileAspect, FileChange, FileState } from './types.js';
  *   added or removed directory only when it is empty in its image (a mount point, a volume, a state
  *   dir). A directory with content is described by its files' changes.
  */
-export function diffFiles(before: Iterable<InventoryFile>, after: Iterable<InventoryFile>): FileChange[] {
-  const oldParents = new Set<string>();
-  const newParents = new Set<string>();
+export function diffFiles(before: FileList, after: FileList): FileChange[] {
   const out: FileChange[] = [];
-  // Added or removed directories: kept only when empty in their image, known once every path is seen.
-  const removedDirs: FileChange[] = [];
-  const addedDirs: FileChange[] = [];
-  const removed = (b: InventoryFile): void => {
-    const change = attribute({ path: b.path, kind: 'removed', aspects: [], before: state(b) }, b);
-    (b.type === 'dir' ? removedDirs : out).push(change);
-  };
-  const added = (a: InventoryFile): void => {
-    const change = attribute({ path: a.path, kind: 'added', aspects: [], after: state(a) }, a);
-    (a.type === 'dir' ? addedDirs : out).push(change);
-  };
-  // Both lists are sorted by path: one merge walk, one file of each at a time.
-  const olds = sortedWalk(before, oldParents);
-  const nows = sortedWalk(after, newParents);
-  let b = olds.next().value;
-  let a = nows.next().value;
-  while (b !== undefined || a !== undefined) {
-    if (b !== undefined && (a === undefined || b.path < a.path)) {
-      removed(b);
-      b = olds.next().value;
-    } else if (a !== undefined && (b === undefined || a.path < b.path)) {
-      added(a);
-      a = nows.next().value;
-    } else if (a !== undefined && b !== undefined) {
+  for (const [b, a] of alongside(before, after)) {
+    if (a === undefined) {
+      if (b === undefined || (b.type === 'dir' && before.holdsEntries(b.path))) continue;
+      out.push(attribute({ path: b.path, kind: 'removed', aspects: [], before: state(b) }, b));
+    } else if (b === undefined) {
+      if (a.type === 'dir' && after.holdsEntries(a.path)) continue;
+      out.push(attribute({ path: a.path, kind: 'added', aspects: [], after: state(a) }, a));
+    } else {
       const aspects = compareEntries(b, a);
-      if (aspects.length > 0) {
-        const modified = aspects.some((x) => x === 'content' || x === 'type' || x === 'link');
-        const kind = modified ? 'modified' : 'metadata';
-        out.push(attribute({ path: a.path, kind, aspects, before: state(b), after: state(a) }, a));
-      }
-      b = olds.next().value;
-      a = nows.next().value;
+      if (aspects.length === 0) continue;
+      const modified = aspects.some((x) => x === 'content' || x === 'type' || x === 'link');
+      const kind = modified ? 'modified' : 'metadata';
+      out.push(attribute({ path: a.path, kind, aspects, before: state(b), after: state(a) }, a));
     }
   }
-  for (const d of removedDirs) if (!oldParents.has(d.path)) out.push(d);
-  for (const d of addedDirs) if (!newParents.has(d.path)) out.push(d);
-  return out.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
-}
-
-/** The files (sorted by path, as a FileList is), each path's parent directory noted on the way. */
-function* sortedWalk(files: Iterable<InventoryFile>, parents: Set<string>): Generator<InventoryFile, void> {
-  for (const f of files) {
-    const i = f.path.lastIndexOf('/');
-    if (i > 0) parents.add(f.path.slice(0, i));
-    yield f;
-  }
+  return out;
 }
 
 /** Regular content: files, and hardlinks (which carry their target's content after squash). */

@@ -152,6 +152,44 @@ export class CompactTree implements ReadonlyMap<string, TreeEntry> {
     return this.srcLayer[id]! >= 0 ? this.srcRow[id]! : this.rowOf[id]!;
   }
 
+  /**
+   * True when two nodes (of this tree and `other`) have the same type, link, device, mode, owner, size
+   * and content digest, and neither has xattrs: everything a file comparison looks at, read from the
+   * columns. False says only "look closer" (xattrs are never compared here).
+   */
+  sameFacts(id: number, other: CompactTree, otherId: number): boolean {
+    const t = this.tables[this.layerOf[id]!]!;
+    const r = this.rowOf[id]!;
+    const ot = other.tables[other.layerOf[otherId]!]!;
+    const or = other.rowOf[otherId]!;
+    if (t.type(r) !== ot.type(or) || t.link(r) !== ot.link(or)) return false;
+    const dev = t.device(r);
+    const odev = ot.device(or);
+    if (dev !== odev && (dev?.[0] !== odev?.[0] || dev?.[1] !== odev?.[1])) return false;
+    const ct = this.contentTable(id);
+    const cr = this.contentRow(id);
+    const oct = other.contentTable(otherId);
+    const ocr = other.contentRow(otherId);
+    if (
+      ct.mode(cr) !== oct.mode(ocr) ||
+      ct.uid(cr) !== oct.uid(ocr) ||
+      ct.gid(cr) !== oct.gid(ocr) ||
+      ct.size(cr) !== oct.size(ocr) ||
+      ct.xattrs(cr) !== undefined ||
+      oct.xattrs(ocr) !== undefined
+    )
+      return false;
+    if (!ct.hasSha256(cr) && !oct.hasSha256(ocr)) return true;
+    return ct.sameSha256(cr, oct, ocr);
+  }
+
+  /** True when some entry (not only an implicit directory) lies directly under node `id`. */
+  holdsEntries(id: number): boolean {
+    for (let c = this.firstChild[id]!; c >= 0; c = this.nextSibling[c]!)
+      if (this.layerOf[c]! >= 0) return true;
+    return false;
+  }
+
   /** The TreeEntry of a node (a new object). */
   entry(id: number): TreeEntry {
     const layer = this.layerOf[id]!;

@@ -232,6 +232,11 @@ export class EntryTable implements Iterable<FileEntry> {
     return this.cols.links.get(row);
   }
 
+  /** Device numbers of a char or block device row, or undefined. */
+  device(row: number): readonly [number, number] | undefined {
+    return this.cols.devices.get(row);
+  }
+
   xattrs(row: number): Record<string, string> | undefined {
     return this.cols.xattrs.get(row);
   }

@@ -10,6 +10,7 @@ import { defaultCatalogers, defaultCaptureSpec } from '../catalog/registry.js';
 import type { Changes, DiffOptions } from '../diff/types.js';
 import { diffInventories } from '../diff/diff.js';
 import { isImageChangelogError } from '../util/errors.js';
+import { collectGarbage } from '../util/collect-garbage.js';
 import { LayerIndexer, type LayerProgress } from './layer-indexer.js';
 import { buildInventory } from './build-inventory.js';
 import type { LayerRereader } from './second-digest-pass.js';
@@ -76,6 +77,7 @@ export async function inspectImage(reference: string, options: ScanOptions = {})
     options.onPhase?.('layers', `${image.layers.length} layers`);
     const layers = indexer(options);
     const [indexes] = await layers.indexImages([image]);
+    collectGarbage();
     options.onPhase?.('catalog', reference);
     return await buildInventory(image, indexes ?? [], options.catalogers ?? defaultCatalogers, (l, spec) =>
       layers.reread(l, spec),
@@ -111,6 +113,7 @@ export async function compareImages(
     const layers = indexer(options);
     const reread: LayerRereader = (l, spec) => layers.reread(l, spec);
     const indexes = await layers.indexImages(images);
+    collectGarbage();
     options.onPhase?.('catalog', 'packages and file ownership');
     const catalogers = options.catalogers ?? defaultCatalogers;
     let afterIndexes = indexes[indexes.length - 1] ?? [];

@@ -7,10 +7,26 @@ import { lines } from '../../util/lines.js';
 
 /** `/usr/bin/x` -> `usr/bin/x`; `/.` (the root, first line of every .list) -> undefined. */
 export function normaliseDpkgPath(raw: string): string | undefined {
+  // Nearly every line is already `/a/b/c`: no empty, `.` or `..` segment, nothing to normalise.
+  if (isPlainAbsolute(raw)) return raw.slice(1);
   // Segment by segment (as tar entry paths are normalised): `/.//x` is `x`, never `/x`.
   const segments = raw.split('/').filter((s) => s !== '' && s !== '.');
   if (segments.length === 0 || segments.includes('..')) return undefined;
   return segments.join('/');
+}
+
+/** `/` then segments that are neither empty, `.` nor `..`. */
+function isPlainAbsolute(raw: string): boolean {
+  return (
+    raw.length > 1 &&
+    raw.charCodeAt(0) === 47 &&
+    !raw.includes('//') &&
+    !raw.includes('/./') &&
+    !raw.includes('/../') &&
+    !raw.endsWith('/') &&
+    !raw.endsWith('/.') &&
+    !raw.endsWith('/..')
+  );
 }
 
 /** `info/<pkg>.list`: one path per line, directories included. */
