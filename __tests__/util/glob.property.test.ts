@@ -61,6 +61,11 @@ const NAMES = [
   'a[b]c',
   '*',
   'é.list',
+  '@scope',
+  'a+b',
+  'a!b',
+  '@x.list',
+  'x.a+b',
 ];
 
 const segment = fc.constantFrom(...NAMES);
@@ -83,6 +88,11 @@ const GLOB_LAST = [
   '[^@]*',
   '{a,b}.list',
   '@(x|y).gemspec',
+  '!(x).list',
+  '+(a|b).list',
+  'a+b',
+  '@x.list',
+  '*.a+b',
   'package.json',
   '\\*.list',
   '.list',
@@ -91,6 +101,14 @@ const GLOB_LAST = [
   'a[b]c',
 ];
 const GLOB_PREFIX = [
+  '!',
+  '!**/',
+  'a!b/',
+  '**/node_modules/@*/*/',
+  '@scope/',
+  'a+b/',
+  '+(a|b)/',
+  '!(x)/',
   '',
   '**/',
   'var/lib/dpkg/info/',

@@ -26,7 +26,10 @@ export function globMatcher(
   }
   if (Object.keys(options).every((k) => k === 'dot')) {
     const buckets = new GlobBuckets(list, regexes);
-    return (path) => path !== '' && (buckets.test(path) || literals.has(path));
+    // Only a glob its own RegExp rejects ('a[b]c') needs the literal lookup.
+    const unmatched = new Set(list.filter((g, i) => !regexes[i]!.test(g)));
+    if (unmatched.size === 0) return (path) => path !== '' && buckets.test(path);
+    return (path) => path !== '' && (buckets.test(path) || unmatched.has(path));
   }
   return (path) => {
     if (path === '') return false;
@@ -39,8 +42,11 @@ export function globMatcher(
 const LITERAL_SEGMENT = /^(?!\.{1,2}$)[\w.-]+$/;
 /** A last segment `*<literal>` whose literal starts with a dot: `*.list`, `*.egg-info`. */
 const STAR_SUFFIX_SEGMENT = /^\*(\.[\w.-]*)$/;
-/** Glob syntax that could hide a `/` or change what the last segment means. */
-const COMPLEX_SYNTAX = /[{}()!+@\\]/;
+/**
+ * Glob syntax that could hide a `/` or change what the last segment means: braces, extglobs (all
+ * take parentheses), escapes, a leading `!` (negation). `@`, `+` and `!` elsewhere are plain text.
+ */
+const COMPLEX_SYNTAX = /[{}()\\]|^!/;
 
 /**
  * The globs sorted by what their last segment demands of a path's last segment, so a path is
