@@ -17,7 +17,7 @@ const MAX_HOPS = 4;
  * (slim images drop them with `path-exclude`).
  */
 export function debianChangelogOf(
-  ctx: CatalogContext,
+  ctx: Pick<CatalogContext, 'tree'>,
   pkg: Pick<Package, 'name' | 'arch'>,
 ): PackageChangelog | undefined {
   const dir = docDirectory(ctx, `${DOC}${pkg.name}`);
@@ -42,7 +42,7 @@ export function debianChangelogOf(
 }
 
 /** The doc directory after following symlinks on it (bounded), or undefined when absent. */
-function docDirectory(ctx: CatalogContext, start: string): string | undefined {
+function docDirectory(ctx: Pick<CatalogContext, 'tree'>, start: string): string | undefined {
   let current = start;
   for (let hop = 0; hop <= MAX_HOPS; hop++) {
     const entry = ctx.tree.entries.get(current);
@@ -64,7 +64,10 @@ function resolveLink(from: string, link: string): string {
   return base.join('/');
 }
 
-function headAt(ctx: CatalogContext, path: string): { path: string; head: DebianChangelogHead } | undefined {
+function headAt(
+  ctx: Pick<CatalogContext, 'tree'>,
+  path: string,
+): { path: string; head: DebianChangelogHead } | undefined {
   const head = ctx.tree.entries.get(path)?.probes?.[DEBIAN_CHANGELOG_PROBE_ID];
   if (!isChangelogHead(head)) return undefined;
   return { path, head };

@@ -9,6 +9,7 @@ import type {
 } from '../types.js';
 import { CHISEL_MANIFEST_PATH, parseChiselManifest } from './chisel.js';
 import { debianChangelogOf } from './dpkg-changelog.js';
+import { defineLazy } from '../../util/lazy-property.js';
 import {
   parseAlternativeLinks,
   parseDpkgConffilesList,
@@ -179,10 +180,10 @@ export function catalogDpkg(ctx: CatalogContext): CatalogResult {
       );
     }
   }
-  for (const pkg of packages) {
-    const changelog = debianChangelogOf(ctx, pkg);
-    if (changelog) pkg.changelog = changelog;
-  }
+  // Parsed when read (a changed package, an output that lists them all): most packages of a diff
+  // are the same on both sides and never need theirs. Only the tree is kept for it, not the captures.
+  const { tree } = ctx;
+  for (const pkg of packages) defineLazy(pkg, 'changelog', () => debianChangelogOf({ tree }, pkg));
   return { packages, problems, stateGlobs: alternativeLinkGlobs(ctx) };
 }
 
