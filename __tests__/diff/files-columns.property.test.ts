@@ -78,7 +78,7 @@ const pair = tree.chain((before) => fc.tuple(fc.constant(before), fc.tuple(...be
 const filesOf = (entries: TreeEntry[]) =>
   resolveOwnership({ entries: new Map(entries.map((e) => [e.path, e])), captured: new Map() }, [], []).files;
 
-describe('diffFiles over squashed trees', () => {
+describe('a FileList over squashed trees', () => {
   it('finds the same changes on the columns as on the objects', () => {
     fc.assert(
       fc.property(pair, ([before, same, extra]) => {
@@ -88,6 +88,23 @@ describe('diffFiles over squashed trees', () => {
         expect(diffFiles(b, a)).toEqual(diffFiles(fileList([...b]), fileList([...a])));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('answers directory and count questions on the columns as the plain list does', () => {
+    fc.assert(
+      fc.property(tree, (entries) => {
+        const columns = filesOf(entries);
+        const plain = fileList([...columns]);
+        expect(columns.length).toBe(plain.length);
+        expect(columns.countNonDirectories()).toBe(plain.countNonDirectories());
+        for (const dir of ['', ...PATHS, 'missing']) {
+          expect(columns.holdsEntries(dir)).toBe(plain.holdsEntries(dir));
+          expect(columns.inDirectory(dir)).toEqual(plain.inDirectory(dir));
+          expect(columns.get(dir)).toEqual(plain.get(dir));
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 });

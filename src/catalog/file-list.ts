@@ -48,6 +48,20 @@ export class TreeFileList implements FileList {
     return id !== undefined && this.tree.holdsEntries(id);
   }
 
+  inDirectory(dir: string): InventoryFile[] {
+    const id = this.tree.ids.get(dir);
+    const nodes = id === undefined ? [] : this.tree.entriesIn(id);
+    const paths = this.tree.paths;
+    nodes.sort((a, b) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0));
+    return nodes.map((node) => this.file(node));
+  }
+
+  countNonDirectories(): number {
+    let n = 0;
+    for (const id of this.order) if (this.tree.type(id) !== 'dir') n++;
+    return n;
+  }
+
   /**
    * Both lists' files in path order, side by side, leaving out the paths both hold with the same
    * facts (read from the columns: no object is built for an unchanged path).
@@ -102,7 +116,7 @@ export class ArrayFileList implements FileList {
     this.byPath = new Map(this.files.map((f) => [f.path, f]));
     for (const f of this.files) {
       const i = f.path.lastIndexOf('/');
-      if (i > 0) this.parents.add(f.path.slice(0, i));
+      this.parents.add(i > 0 ? f.path.slice(0, i) : '');
     }
   }
 
@@ -116,6 +130,15 @@ export class ArrayFileList implements FileList {
 
   holdsEntries(dir: string): boolean {
     return this.parents.has(dir);
+  }
+
+  inDirectory(dir: string): InventoryFile[] {
+    if (dir === '') return this.files.filter((f) => !f.path.includes('/'));
+    return this.files.filter((f) => f.path.lastIndexOf('/') === dir.length && f.path.startsWith(`${dir}/`));
+  }
+
+  countNonDirectories(): number {
+    return this.files.reduce((n, f) => (f.type === 'dir' ? n : n + 1), 0);
   }
 
   [Symbol.iterator](): Iterator<InventoryFile> {

@@ -23,12 +23,16 @@ export function dropShadowed(tree: FileTree, packages: readonly Package[]): Pack
     if (r === undefined || r === dir) return path;
     return r === '' ? path.slice(cut + 1) : `${r}/${path.slice(cut + 1)}`;
   };
-  let osFiles: Set<string> | undefined;
+  const osPackages = packages.filter((p) => isOsEcosystem(p.ecosystem));
+  // Asked for a handful of paths: only the database's paths with the same last component can
+  // resolve to the same real path, so only those are resolved.
   const listed = (path: string): boolean => {
-    osFiles ??= new Set(
-      packages.filter((p) => isOsEcosystem(p.ecosystem)).flatMap((p) => p.files.map((f) => real(f.path))),
+    const target = real(path);
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    const tail = `/${name}`;
+    return osPackages.some((p) =>
+      p.files.some((f) => (f.path === name || f.path.endsWith(tail)) && real(f.path) === target),
     );
-    return osFiles.has(real(path));
   };
   const out: Package[] = [];
   for (const pkg of packages) {

@@ -160,6 +160,10 @@ export interface FileList extends Iterable<InventoryFile> {
   get(path: string): InventoryFile | undefined;
   /** True when some path of the list lies directly in directory `dir`. */
   holdsEntries(dir: string): boolean;
+  /** The paths directly in directory `dir` (not below it), sorted by path. */
+  inDirectory(dir: string): InventoryFile[];
+  /** How many of the paths are not directories. */
+  countNonDirectories(): number;
 }
 
 export interface ImageSummary {

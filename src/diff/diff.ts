@@ -1,4 +1,4 @@
-import type { FileList, Inventory, PackageId } from '../catalog/types.js';
+import type { Inventory, PackageId } from '../catalog/types.js';
 import { packageIdKey, uniquePackageIds } from '../catalog/package-id.js';
 import { computeAttention } from './attention/index.js';
 import { excludeMatcher } from './excludes.js';
@@ -16,18 +16,11 @@ function side(inv: Inventory): ImageSide {
   const s: ImageSide = {
     summary: inv.image,
     packageCount: inv.packages.length,
-    fileCount: countFiles(inv.files),
+    fileCount: inv.files.countNonDirectories(),
     user: inv.config.config?.User ?? '',
   };
   if (inv.os) s.os = inv.os;
   return s;
-}
-
-/** Paths that are not directories. */
-function countFiles(files: FileList): number {
-  let n = 0;
-  for (const f of files) if (f.type !== 'dir') n++;
-  return n;
 }
 
 /** Non-packaged: nobody owns it and it is not package-manager state; directories are reported apart. */

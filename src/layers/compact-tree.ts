@@ -183,6 +183,14 @@ export class CompactTree implements ReadonlyMap<string, TreeEntry> {
     return ct.sameSha256(cr, oct, ocr);
   }
 
+  /** Nodes of the entries directly under node `id` (not implicit directories), in no order. */
+  entriesIn(id: number): number[] {
+    const out: number[] = [];
+    for (let c = this.firstChild[id]!; c >= 0; c = this.nextSibling[c]!)
+      if (this.layerOf[c]! >= 0) out.push(c);
+    return out;
+  }
+
   /** True when some entry (not only an implicit directory) lies directly under node `id`. */
   holdsEntries(id: number): boolean {
     for (let c = this.firstChild[id]!; c >= 0; c = this.nextSibling[c]!)

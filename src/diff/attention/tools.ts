@@ -138,11 +138,11 @@ function toolKey(name: string): string {
 /** Tools on the standard binary paths, by name (versioned names by family; the first path in sorted order wins). */
 export function toolsOf(inv: Inventory | undefined): Map<string, Tool> {
   const out = new Map<string, Tool>();
-  for (const file of inv?.files ?? []) {
+  const inBinDirs = inv ? [...BIN_DIRS].flatMap((dir) => inv.files.inDirectory(dir)) : [];
+  inBinDirs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const file of inBinDirs) {
     if (file.type === 'dir') continue;
-    const slash = file.path.lastIndexOf('/');
-    if (slash < 0 || !BIN_DIRS.has(file.path.slice(0, slash))) continue;
-    const name = file.path.slice(slash + 1);
+    const name = file.path.slice(file.path.lastIndexOf('/') + 1);
     const cls = toolClass(name);
     const key = toolKey(name);
     if (cls !== undefined && !out.has(key)) out.set(key, { name, cls, file });
