@@ -25,8 +25,27 @@ export class MarkerSearch {
 
   write(chunk: Buffer): void {
     if (this.found !== undefined) return;
-    const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-    this.search(data, false);
+    if (this.carry.length === 0) return this.search(chunk, false);
+    // Markers that start in the carried bytes are looked for in the carry and just enough of the
+    // chunk to hold their text; the chunk itself is then searched in place. Joining the carry with
+    // the whole chunk copied every chunk of every binary (up to 256 KiB each, per marker).
+    const reach = this.marker.length - 1 + this.span;
+    if (chunk.length <= reach) return this.search(Buffer.concat([this.carry, chunk]), false);
+    const carried = this.carry.length;
+    const joined = Buffer.concat([this.carry, chunk.subarray(0, reach)]);
+    for (let from = 0; ;) {
+      const at = joined.indexOf(this.marker, from);
+      if (at < 0 || at >= carried) break;
+      // joined.length - at > reach >= span: the marker's text is all here.
+      const value = this.accept(joined.toString('latin1', at, at + this.span));
+      if (value !== undefined) {
+        this.found = value;
+        this.carry = Buffer.alloc(0);
+        return;
+      }
+      from = at + 1;
+    }
+    this.search(chunk, false);
   }
 
   end(): void {
