@@ -52,18 +52,24 @@ class HeadCollector {
   }
 }
 
+/** Compressed bytes handed to the inflater at a time (text inflates to a few times this). */
+const PUSH_BYTES = 8 * 1024;
+
 class GzipHeadRun implements ProbeRun<DebianChangelogHead> {
   private readonly head = new HeadCollector();
   private readonly gunzip = new Gunzip((data) => this.head.add(data));
   private error: string | undefined;
 
   write(chunk: Buffer): void {
-    if (this.head.full || this.error !== undefined) return;
-    try {
-      // fflate may keep a reference to the input between pushes: give it its own copy.
-      this.gunzip.push(Uint8Array.prototype.slice.call(chunk), false);
-    } catch (err) {
-      this.error = `damaged gzip stream: ${err instanceof Error ? err.message : String(err)}`;
+    // A reader's chunk can hold a whole big changelog: fed a slice at a time, inflating stops once the
+    // head is full instead of inflating the rest of the chunk only to drop it.
+    for (let at = 0; at < chunk.byteLength && !this.head.full && this.error === undefined; at += PUSH_BYTES) {
+      try {
+        // fflate may keep a reference to the input between pushes: give it its own copy.
+        this.gunzip.push(Uint8Array.prototype.slice.call(chunk, at, at + PUSH_BYTES), false);
+      } catch (err) {
+        this.error = `damaged gzip stream: ${err instanceof Error ? err.message : String(err)}`;
+      }
     }
   }
 
@@ -98,7 +104,7 @@ class PlainHeadRun implements ProbeRun<DebianChangelogHead> {
 
 export const debianChangelogProbe: ContentProbe<DebianChangelogHead> = {
   id: DEBIAN_CHANGELOG_PROBE_ID,
-  version: 2,
+  version: 3,
   options: `head=${HEAD_BYTES}`,
   matches: (path, size) => size > 0 && PATH.test(path),
   start: (path) => (path.endsWith('.gz') ? new GzipHeadRun() : new PlainHeadRun()),
