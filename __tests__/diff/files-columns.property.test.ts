@@ -98,6 +98,12 @@ describe('a FileList over squashed trees', () => {
         const plain = fileList([...columns]);
         expect(columns.length).toBe(plain.length);
         expect(columns.countNonDirectories()).toBe(plain.countNonDirectories());
+        const shapes = (list: typeof plain) => {
+          const out: unknown[] = [];
+          list.forEachShape((...shape) => out.push(shape));
+          return out;
+        };
+        expect(shapes(columns)).toEqual(shapes(plain));
         for (const dir of ['', ...PATHS, 'missing']) {
           expect(columns.holdsEntries(dir)).toBe(plain.holdsEntries(dir));
           expect(columns.inDirectory(dir)).toEqual(plain.inDirectory(dir));

@@ -1,4 +1,5 @@
 import type { CompactTree } from '../layers/compact-tree.js';
+import type { EntryType } from '../layers/types.js';
 import type { FileList, InventoryFile, Ownership, PackageId, TreeEntry } from './types.js';
 import { FILE_DIGESTS_PROBE_ID } from './probes/file-digests.js';
 
@@ -60,6 +61,17 @@ export class TreeFileList implements FileList {
     let n = 0;
     for (const id of this.order) if (this.tree.type(id) !== 'dir') n++;
     return n;
+  }
+
+  forEachShape(fn: (type: EntryType, size: number, ownership: Ownership) => void): void {
+    const tree = this.tree;
+    for (const id of this.order) {
+      fn(
+        tree.type(id),
+        tree.contentTable(id).size(tree.contentRow(id)),
+        OWNERSHIPS[this.facts[id]! & OWNERSHIP_MASK]!,
+      );
+    }
   }
 
   /**
@@ -139,6 +151,10 @@ export class ArrayFileList implements FileList {
 
   countNonDirectories(): number {
     return this.files.reduce((n, f) => (f.type === 'dir' ? n : n + 1), 0);
+  }
+
+  forEachShape(fn: (type: EntryType, size: number, ownership: Ownership) => void): void {
+    for (const f of this.files) fn(f.type, f.size, f.ownership);
   }
 
   [Symbol.iterator](): Iterator<InventoryFile> {

@@ -1,4 +1,4 @@
-import type { FileTree, TreeEntry } from '../layers/types.js';
+import type { EntryType, FileTree, TreeEntry } from '../layers/types.js';
 
 import type { Ecosystem } from './ecosystems.js';
 import type { PackageId } from './package-id.js';
@@ -164,6 +164,8 @@ export interface FileList extends Iterable<InventoryFile> {
   inDirectory(dir: string): InventoryFile[];
   /** How many of the paths are not directories. */
   countNonDirectories(): number;
+  /** Each path's type, size and ownership in path order, for whole-list counts (builds no file objects). */
+  forEachShape(fn: (type: EntryType, size: number, ownership: Ownership) => void): void;
 }
 
 export interface ImageSummary {

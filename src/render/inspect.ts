@@ -35,11 +35,11 @@ export function summarizeInventory(inv: Inventory): InspectSummary {
   };
   let contentBytes = 0;
   let nonPackaged = 0;
-  for (const f of inv.files) {
-    fileCounts[f.type]++;
-    if (f.type === 'file') contentBytes += f.size;
-    if (f.type !== 'dir' && f.ownership === 'none') nonPackaged++;
-  }
+  inv.files.forEachShape((type, size, ownership) => {
+    fileCounts[type]++;
+    if (type === 'file') contentBytes += size;
+    if (type !== 'dir' && ownership === 'none') nonPackaged++;
+  });
   const packages: Record<string, number> = {};
   for (const p of inv.packages) packages[p.ecosystem] = (packages[p.ecosystem] ?? 0) + 1;
   const runtimes = inv.packages

@@ -29,8 +29,8 @@ describe('debian changelog probe', () => {
           const gz = gzipSync(Buffer.from(text, 'latin1'));
           const head = run(gz, cuts);
           expect(head).toEqual(run(gz, []));
-          expect(head.text).toBe(text.slice(0, HEAD_BYTES));
-          expect(head.complete).toBe(text.length < HEAD_BYTES);
+          expect(head?.text).toBe(text.slice(0, HEAD_BYTES));
+          expect(head?.complete).toBe(text.length < HEAD_BYTES);
         },
       ),
       { numRuns: 150 },
