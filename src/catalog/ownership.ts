@@ -81,6 +81,11 @@ class Claims {
     }
   }
 
+  /** The first claim on the path of tree node `id` (one holding an entry), or -1. */
+  at(id: number): number {
+    return this.head[id]!;
+  }
+
   /** The first claim on `path`, or -1. */
   first(path: string): number {
     const id = this.tree.node(path);
@@ -120,11 +125,8 @@ export function resolveOwnership(
   const realDirs = new Map<string, string | undefined>();
   const reported = new Set<string>();
 
-  /** Real path with parents resolved (memoised per directory); undefined inside a symlink loop. */
-  const realPath = (path: string, layer: number | undefined): string | undefined => {
-    const cut = path.lastIndexOf('/');
-    if (cut < 0) return path;
-    const dir = path.slice(0, cut);
+  /** A directory resolved through the tree's symlinks (memoised); undefined inside a symlink loop. */
+  const realDir = (dir: string, layer: number | undefined): string | undefined => {
     let real = realDirs.get(dir);
     if (!realDirs.has(dir)) {
       real = resolvePath(tree, dir, { followFinal: true });
@@ -143,9 +145,20 @@ export function resolveOwnership(
       }
       return undefined;
     }
+    return real;
+  };
+  /** `path` in directory `dir` (the part before its last `/`), with the directory resolved. */
+  const realIn = (dir: string, path: string, layer: number | undefined): string | undefined => {
+    const real = realDir(dir, layer);
+    if (real === undefined) return undefined;
     if (real === dir) return path;
-    const name = path.slice(cut + 1);
+    const name = path.slice(dir.length + 1);
     return real === '' ? name : `${real}/${name}`;
+  };
+  /** Real path with parents resolved; undefined inside a symlink loop. */
+  const realPath = (path: string, layer: number | undefined): string | undefined => {
+    const cut = path.lastIndexOf('/');
+    return cut < 0 ? path : realIn(path.slice(0, cut), path, layer);
   };
 
   const claims = new Claims(nodes);
@@ -201,9 +214,11 @@ export function resolveOwnership(
     const type = nodes.type(id);
     if (type === 'dir') continue; // never owned: 'none'
     const path = nodes.paths[id]!;
-    const real = realPath(path, nodes.layer(id)) ?? path;
-    let first = claims.first(real);
-    if (first < 0 && real !== path) first = claims.first(path);
+    // The directory is the parent node's path: no cut per path. A path's own claims are its node's.
+    const parent = nodes.parent[id]!;
+    const real = (parent > 0 ? realIn(nodes.paths[parent]!, path, nodes.layer(id)) : path) ?? path;
+    let first = real === path ? claims.at(id) : claims.first(real);
+    if (first < 0 && real !== path) first = claims.at(id);
     if (first < 0) {
       if (isState(path) || (real !== path && isState(real))) facts[id] = OWNERSHIP_CODE.state;
       continue;
