@@ -471,7 +471,10 @@ var init_entry_table = __esm({
       }
       /** The 32-byte SHA-256 of a regular file's content. */
       setSha256(row, digest) {
-        this.cols.sha256.set(digest.subarray(0, SHA256_BYTES), row * SHA256_BYTES);
+        this.cols.sha256.set(
+          digest.length === SHA256_BYTES ? digest : digest.subarray(0, SHA256_BYTES),
+          row * SHA256_BYTES
+        );
         this.cols.flags[row] |= HAS_SHA256;
       }
       /**
@@ -522,6 +525,10 @@ var init_entry_table = __esm({
       }
       link(row) {
         return this.cols.links.get(row);
+      }
+      /** Device numbers of a char or block device row, or undefined. */
+      device(row) {
+        return this.cols.devices.get(row);
       }
       xattrs(row) {
         return this.cols.xattrs.get(row);
@@ -1617,9 +1624,13 @@ var init_lines = __esm({
 
 // src/catalog/os/dpkg-info.ts
 function normaliseDpkgPath(raw) {
+  if (isPlainAbsolute(raw)) return raw.slice(1);
   const segments = raw.split("/").filter((s) => s !== "" && s !== ".");
   if (segments.length === 0 || segments.includes("..")) return void 0;
   return segments.join("/");
+}
+function isPlainAbsolute(raw) {
+  return raw.length > 1 && raw.charCodeAt(0) === 47 && !raw.includes("//") && !raw.includes("/./") && !raw.includes("/../") && !raw.endsWith("/") && !raw.endsWith("/.") && !raw.endsWith("/..");
 }
 function parseDpkgList(text) {
   const out = [];
@@ -1692,6 +1703,7 @@ var init_dpkg_info = __esm({
     "use strict";
     init_lines();
     __name(normaliseDpkgPath, "normaliseDpkgPath");
+    __name(isPlainAbsolute, "isPlainAbsolute");
     __name(parseDpkgList, "parseDpkgList");
     __name(parseDpkgMd5sums, "parseDpkgMd5sums");
     __name(parseDpkgConffilesList, "parseDpkgConffilesList");
@@ -2111,10 +2123,10 @@ var init_esm2 = __esm({
             lpos = pos, lm = null;
             break;
           } else {
-            var add2 = sym - 254;
+            var add3 = sym - 254;
             if (sym > 264) {
               var i2 = sym - 257, b = fleb[i2];
-              add2 = bits(dat, pos, (1 << b) - 1) + fl[i2];
+              add3 = bits(dat, pos, (1 << b) - 1) + fl[i2];
               pos += b;
             }
             var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
@@ -2133,7 +2145,7 @@ var init_esm2 = __esm({
             }
             if (resize)
               cbuf(bt + 131072);
-            var end = bt + add2;
+            var end = bt + add3;
             if (bt < dt) {
               var shift = dl - dt, dend = Math.min(dt, end);
               if (shift + bt < 0)
@@ -2245,7 +2257,7 @@ var init_esm2 = __esm({
 });
 
 // src/catalog/changelog/debian-changelog-probe.ts
-var DEBIAN_CHANGELOG_PROBE_ID, HEAD_BYTES, PATH, HeadCollector, GzipHeadRun, PlainHeadRun, debianChangelogProbe;
+var DEBIAN_CHANGELOG_PROBE_ID, HEAD_BYTES, PATH, HeadCollector, PUSH_BYTES, GzipHeadRun, PlainHeadRun, debianChangelogProbe;
 var init_debian_changelog_probe = __esm({
   "src/catalog/changelog/debian-changelog-probe.ts"() {
     "use strict";
@@ -2273,6 +2285,7 @@ var init_debian_changelog_probe = __esm({
         return Buffer.concat(this.parts).toString("utf8");
       }
     };
+    PUSH_BYTES = 8 * 1024;
     GzipHeadRun = class {
       static {
         __name(this, "GzipHeadRun");
@@ -2281,11 +2294,12 @@ var init_debian_changelog_probe = __esm({
       gunzip = new Gunzip((data) => this.head.add(data));
       error;
       write(chunk) {
-        if (this.head.full || this.error !== void 0) return;
-        try {
-          this.gunzip.push(Uint8Array.prototype.slice.call(chunk), false);
-        } catch (err3) {
-          this.error = `damaged gzip stream: ${err3 instanceof Error ? err3.message : String(err3)}`;
+        for (let at = 0; at < chunk.byteLength && !this.head.full && this.error === void 0; at += PUSH_BYTES) {
+          try {
+            this.gunzip.push(Uint8Array.prototype.slice.call(chunk, at, at + PUSH_BYTES), false);
+          } catch (err3) {
+            this.error = `damaged gzip stream: ${err3 instanceof Error ? err3.message : String(err3)}`;
+          }
         }
       }
       end() {
@@ -2320,7 +2334,7 @@ var init_debian_changelog_probe = __esm({
     };
     debianChangelogProbe = {
       id: DEBIAN_CHANGELOG_PROBE_ID,
-      version: 2,
+      version: 3,
       options: `head=${HEAD_BYTES}`,
       matches: /* @__PURE__ */ __name((path, size2) => size2 > 0 && PATH.test(path), "matches"),
       start: /* @__PURE__ */ __name((path) => path.endsWith(".gz") ? new GzipHeadRun() : new PlainHeadRun(), "start")
@@ -2491,6 +2505,29 @@ var init_dpkg_changelog = __esm({
   }
 });
 
+// src/util/lazy-property.ts
+function defineLazy(obj, key, compute) {
+  const settle = /* @__PURE__ */ __name((value2) => {
+    Object.defineProperty(obj, key, { value: value2, writable: true, configurable: true, enumerable: true });
+  }, "settle");
+  Object.defineProperty(obj, key, {
+    configurable: true,
+    enumerable: true,
+    get: /* @__PURE__ */ __name(() => {
+      const value2 = compute();
+      settle(value2);
+      return value2;
+    }, "get"),
+    set: settle
+  });
+}
+var init_lazy_property = __esm({
+  "src/util/lazy-property.ts"() {
+    "use strict";
+    __name(defineLazy, "defineLazy");
+  }
+});
+
 // src/catalog/os/dpkg-control.ts
 function parseControlStanzas(text) {
   const stanzas = [];
@@ -2516,10 +2553,10 @@ function parseControlStanzas(text) {
       flushContinuation();
       current = void 0;
       lastField = void 0;
-      let next = start;
-      while (next < text.length && text.charCodeAt(next) === 10) next++;
-      lineNo += next - start;
-      start = next;
+      let next2 = start;
+      while (next2 < text.length && text.charCodeAt(next2) === 10) next2++;
+      lineNo += next2 - start;
+      start = next2;
       continue;
     }
     let end = text.indexOf("\n", start);
@@ -2756,10 +2793,8 @@ function catalogDpkg(ctx) {
       );
     }
   }
-  for (const pkg of packages) {
-    const changelog = debianChangelogOf(ctx, pkg);
-    if (changelog) pkg.changelog = changelog;
-  }
+  const { tree } = ctx;
+  for (const pkg of packages) defineLazy(pkg, "changelog", () => debianChangelogOf({ tree }, pkg));
   return { packages, problems, stateGlobs: alternativeLinkGlobs(ctx) };
 }
 function alternativeLinkGlobs(ctx) {
@@ -2865,6 +2900,7 @@ var init_dpkg = __esm({
     "use strict";
     init_chisel();
     init_dpkg_changelog();
+    init_lazy_property();
     init_dpkg_info();
     init_dpkg_status();
     DPKG = "var/lib/dpkg/";
@@ -4134,8 +4170,8 @@ var require_sql_wasm = __commonJS({
                 }
               }
               return f;
-            } catch (K) {
-              throw u && u.eb(), K;
+            } catch (K2) {
+              throw u && u.eb(), K2;
             } finally {
               w && ea(w), qa(r);
             }
@@ -4174,9 +4210,9 @@ var require_sql_wasm = __commonJS({
             try {
               var r = B(f).node, u = null, w = r.Qa.write;
               r.Qa = Object.create(r.Qa);
-              r.Qa.write = function(T, D, K, V, U) {
-                if (u === null) return w(T, D, K, V, U);
-                r.Ua.set(D.subarray(K, K + V), U);
+              r.Qa.write = function(T, D, K2, V, U) {
+                if (u === null) return w(T, D, K2, V, U);
+                r.Ua.set(D.subarray(K2, K2 + V), U);
                 r.Wa = Math.max(r.Wa, U + V);
                 return V;
               };
@@ -4252,29 +4288,29 @@ var require_sql_wasm = __commonJS({
             var x2 = /* @__PURE__ */ new Map();
             h = m(f, w.length - 1);
             this.Ya.has(h) && (t(this.Ya.get(h)), this.Ya.delete(h));
-            var G = sa(function(D, K, V) {
+            var G = sa(function(D, K2, V) {
               var U = Ab(D, 1), Wa = p(U);
-              K = d(K, V);
-              Wa = [Wa].concat(K);
+              K2 = d(K2, V);
+              Wa = [Wa].concat(K2);
               try {
                 x2.set(U, w.apply(null, Wa));
               } catch (Jc) {
                 x2.delete(U), a(D, Jc);
               }
             }, "viii"), T = sa(function(D) {
-              var K = Ab(
+              var K2 = Ab(
                 D,
                 1
               );
               try {
-                var V = u(p(K));
+                var V = u(p(K2));
               } catch (U) {
-                x2.delete(K);
+                x2.delete(K2);
                 a(D, U);
                 return;
               }
               b(D, V);
-              x2.delete(K);
+              x2.delete(K2);
             }, "vi");
             this.Ya.set(h, [G, T]);
             this.handleError(zb(this.db, f, w.length - 1, 1, 0, 0, G, T, 0));
@@ -4390,7 +4426,7 @@ var require_sql_wasm = __commonJS({
             v = new Int8Array(a);
             Ha = new Int16Array(a);
             E = new Uint8Array(a);
-            H = new Int32Array(a);
+            H2 = new Int32Array(a);
             I = new Uint32Array(a);
             Ia = new Float32Array(a);
             Ja = new Float64Array(a);
@@ -5010,10 +5046,10 @@ var require_sql_wasm = __commonJS({
           return Wb(a, b & 4095 | 32768, 0);
         }
         __name(Xb, "Xb");
-        function W(a, b = 511) {
+        function W2(a, b = 511) {
           return Wb(a, b & 1023 | 16384, 0);
         }
-        __name(W, "W");
+        __name(W2, "W");
         function Yb(a, b, d) {
           typeof d === "undefined" && (d = b, b = 438);
           Wb(a, b | 8192, d);
@@ -5210,7 +5246,7 @@ var require_sql_wasm = __commonJS({
           Yb(a, c, e);
         }
         __name(X, "X");
-        var Y = {}, H, J, I;
+        var Y = {}, H2, J, I;
         function Lc(a, b, d = false) {
           if (b.charAt(0) === "/") return b;
           a = a === -100 ? "/" : R(a).path;
@@ -5229,8 +5265,8 @@ var require_sql_wasm = __commonJS({
           I[a + 16 >> 2] = b.gid;
           I[a + 20 >> 2] = b.rdev;
           J[a + 24 >> 3] = BigInt(b.size);
-          H[a + 32 >> 2] = 4096;
-          H[a + 36 >> 2] = b.blocks;
+          H2[a + 32 >> 2] = 4096;
+          H2[a + 36 >> 2] = b.blocks;
           var d = b.atime.getTime(), c = b.mtime.getTime(), e = b.ctime.getTime();
           J[a + 40 >> 3] = BigInt(Math.floor(d / 1e3));
           I[a + 48 >> 2] = d % 1e3 * 1e3 * 1e3;
@@ -5243,7 +5279,7 @@ var require_sql_wasm = __commonJS({
         }
         __name(Mc, "Mc");
         var Nc = void 0, Ha, Oc = /* @__PURE__ */ __name(() => {
-          var a = H[+Nc >> 2];
+          var a = H2[+Nc >> 2];
           Nc += 4;
           return a;
         }, "Oc"), Pc = 0, Qc = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335], Rc = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334], Sc = /* @__PURE__ */ __name((a) => {
@@ -5274,7 +5310,7 @@ var require_sql_wasm = __commonJS({
               Ha[a >> 1] = 0;
               break;
             case "i32":
-              H[a >> 2] = 0;
+              H2[a >> 2] = 0;
               break;
             case "i64":
               J[a >> 3] = BigInt(0);
@@ -5303,7 +5339,7 @@ var require_sql_wasm = __commonJS({
             case "i16":
               return Ha[a >> 1];
             case "i32":
-              return H[a >> 2];
+              return H2[a >> 2];
             case "i64":
               return J[a >> 3];
             case "float":
@@ -5382,11 +5418,11 @@ var require_sql_wasm = __commonJS({
         }, "sa");
         Q.length = 4096;
         Vb(M, "/");
-        W("/tmp");
-        W("/home");
-        W("/home/web_user");
+        W2("/tmp");
+        W2("/home");
+        W2("/home/web_user");
         (function() {
-          W("/dev");
+          W2("/dev");
           ob(259, { read: /* @__PURE__ */ __name(() => 0, "read"), write: /* @__PURE__ */ __name((c, e, g, m) => m, "write"), Za: /* @__PURE__ */ __name(() => 0, "Za") });
           Yb("/dev/null", 259);
           nb(1280, qb);
@@ -5399,13 +5435,13 @@ var require_sql_wasm = __commonJS({
           }, "d");
           X("random", d);
           X("urandom", d);
-          W("/dev/shm");
-          W("/dev/shm/tmp");
+          W2("/dev/shm");
+          W2("/dev/shm/tmp");
         })();
         (function() {
-          W("/proc");
-          var a = W("/proc/self");
-          W("/proc/self/fd");
+          W2("/proc");
+          var a = W2("/proc/self");
+          W2("/proc/self/fd");
           Vb({ cb() {
             var b = hb(a, "fd", 16895, 73);
             b.Qa = { Za: M.Qa.Za };
@@ -5571,7 +5607,7 @@ var require_sql_wasm = __commonJS({
           }, "M"),
           C: /* @__PURE__ */ __name(function(a, b, d) {
             try {
-              return b = A(b), b = Lc(a, b), W(b, d & -19), 0;
+              return b = A(b), b = Lc(a, b), W2(b, d & -19), 0;
             } catch (c) {
               if (typeof Y === "undefined" || c.name !== "ErrnoError") throw c;
               return -c.Sa;
@@ -5656,8 +5692,8 @@ var require_sql_wasm = __commonJS({
               var e = Date.now();
               if (d) {
                 let t2 = function(z) {
-                  var q = H[z + 8 >> 2];
-                  return q == 1073741823 ? e : q == 1073741822 ? null : (I[z >> 2] + H[z + 4 >> 2] * 4294967296) * 1e3 + Math.floor(q / 1e6);
+                  var q = H2[z + 8 >> 2];
+                  return q == 1073741823 ? e : q == 1073741822 ? null : (I[z >> 2] + H2[z + 4 >> 2] * 4294967296) * 1e3 + Math.floor(q / 1e6);
                 };
                 var t = t2;
                 __name(t2, "t");
@@ -5680,19 +5716,19 @@ var require_sql_wasm = __commonJS({
             a = a < -9007199254740992 || a > 9007199254740992 ? NaN : Number(a);
             a = new Date(a * 1e3);
             if (isNaN(a.getTime())) return 1;
-            H[b >> 2] = a.getSeconds();
-            H[b + 4 >> 2] = a.getMinutes();
-            H[b + 8 >> 2] = a.getHours();
-            H[b + 12 >> 2] = a.getDate();
-            H[b + 16 >> 2] = a.getMonth();
-            H[b + 20 >> 2] = a.getFullYear() - 1900;
-            H[b + 24 >> 2] = a.getDay();
+            H2[b >> 2] = a.getSeconds();
+            H2[b + 4 >> 2] = a.getMinutes();
+            H2[b + 8 >> 2] = a.getHours();
+            H2[b + 12 >> 2] = a.getDate();
+            H2[b + 16 >> 2] = a.getMonth();
+            H2[b + 20 >> 2] = a.getFullYear() - 1900;
+            H2[b + 24 >> 2] = a.getDay();
             var d = a.getFullYear();
-            H[b + 28 >> 2] = (d % 4 !== 0 || d % 100 === 0 && d % 400 !== 0 ? Rc : Qc)[a.getMonth()] + a.getDate() - 1 | 0;
-            H[b + 36 >> 2] = -(a.getTimezoneOffset() * 60);
+            H2[b + 28 >> 2] = (d % 4 !== 0 || d % 100 === 0 && d % 400 !== 0 ? Rc : Qc)[a.getMonth()] + a.getDate() - 1 | 0;
+            H2[b + 36 >> 2] = -(a.getTimezoneOffset() * 60);
             d = new Date(a.getFullYear(), 6, 1).getTimezoneOffset();
             var c = new Date(a.getFullYear(), 0, 1).getTimezoneOffset();
-            H[b + 32 >> 2] = (d != c && a.getTimezoneOffset() == Math.min(c, d)) | 0;
+            H2[b + 32 >> 2] = (d != c && a.getTimezoneOffset() == Math.min(c, d)) | 0;
             return 0;
           }, "A"),
           y: /* @__PURE__ */ __name(function(a, b, d, c, e, g, m) {
@@ -5705,7 +5741,7 @@ var require_sql_wasm = __commonJS({
               if (!a) throw new O(28);
               var z = t.Qa.nb(t, a, e, b, d);
               var q = z.fc;
-              H[g >> 2] = z.Mb;
+              H2[g >> 2] = z.Mb;
               I[m >> 2] = q;
               return 0;
             } catch (n) {
@@ -5754,7 +5790,7 @@ var require_sql_wasm = __commonJS({
             var e = (/* @__PURE__ */ new Date()).getFullYear(), g = new Date(e, 0, 1).getTimezoneOffset();
             e = new Date(e, 6, 1).getTimezoneOffset();
             I[a >> 2] = Math.max(g, e) * 60;
-            H[b >> 2] = Number(g != e);
+            H2[b >> 2] = Number(g != e);
             b = /* @__PURE__ */ __name((m) => {
               var t = Math.abs(m);
               return `UTC${m >= 0 ? "-" : "+"}${String(Math.floor(t / 60)).padStart(2, "0")}${String(t % 60).padStart(2, "0")}`;
@@ -6323,9 +6359,9 @@ function readResolved(ctx, path) {
   for (let hop = 0; hop <= MAX_HOPS2; hop++) {
     const file = ctx.file(current);
     if (file) return { content: file.content, path: current };
-    const next = resolveOnce(ctx, current);
-    if (next === void 0 || next === current) return void 0;
-    current = next;
+    const next2 = resolveOnce(ctx, current);
+    if (next2 === void 0 || next2 === current) return void 0;
+    current = next2;
   }
   return void 0;
 }
@@ -6373,13 +6409,13 @@ function lines2(content) {
   }
   return out;
 }
-function number(field3) {
-  return field3 !== void 0 && /^\d{1,10}$/.test(field3) ? Number(field3) : -1;
+function number(field2) {
+  return field2 !== void 0 && /^\d{1,10}$/.test(field2) ? Number(field2) : -1;
 }
-function passwordState(field3) {
-  if (field3 === void 0) return "none";
-  if (field3 === "") return "empty";
-  if (field3.startsWith("!") || field3.startsWith("*")) return "locked";
+function passwordState(field2) {
+  if (field2 === void 0) return "none";
+  if (field2 === "") return "empty";
+  if (field2.startsWith("!") || field2.startsWith("*")) return "locked";
   return "hash";
 }
 function readAccounts(ctx) {
@@ -6645,8 +6681,8 @@ import { inflateRawSync } from "node:zlib";
 function descriptorSize(buf, p, dataLength, zip64) {
   if (p + 24 > buf.length) return 0;
   for (const size2 of zip64 ? [24, 16] : [16, 24]) {
-    const field3 = size2 === 24 ? Number(buf.readBigUInt64LE(p + 8)) : buf.readUInt32LE(p + 8);
-    if (field3 === dataLength) return size2;
+    const field2 = size2 === 24 ? Number(buf.readBigUInt64LE(p + 8)) : buf.readUInt32LE(p + 8);
+    if (field2 === dataLength) return size2;
   }
   return 0;
 }
@@ -7038,12 +7074,75 @@ var init_jar_maven = __esm({
   }
 });
 
+// src/layers/paths.ts
+function normalizeEntryPath(name, layer = "unknown layer") {
+  if (name === "" || name === "." || name === "./" || name === "/") return null;
+  if (name.length > NAME_MAX_BYTES / 3) checkSegmentLengths(name, layer);
+  if (!NEEDS_WORK.test(name)) return name;
+  if (name.includes("\0")) {
+    throw new ImageChangelogError(
+      "PATH_INVALID",
+      `tar entry name ${JSON.stringify(name)} in layer ${layer} contains a NUL byte`,
+      { subject: layer, hint: "the layer is malformed or hostile; rebuild it" }
+    );
+  }
+  const kept = [];
+  for (const segment2 of name.split("/")) {
+    if (segment2 === "" || segment2 === ".") continue;
+    if (segment2 === "..") {
+      throw new ImageChangelogError(
+        "PATH_ESCAPE",
+        `tar entry ${JSON.stringify(name)} in layer ${layer} has a ".." segment (path escape)`,
+        { subject: layer, hint: "the layer is malformed or hostile; rebuild it" }
+      );
+    }
+    kept.push(segment2);
+  }
+  return kept.length === 0 ? null : kept.join("/");
+}
+function checkSegmentLengths(name, layer) {
+  let start = 0;
+  while (start <= name.length) {
+    let end = name.indexOf("/", start);
+    if (end < 0) end = name.length;
+    if (end - start > NAME_MAX_BYTES / 3) {
+      const bytes = Buffer.byteLength(name.slice(start, end));
+      if (bytes > NAME_MAX_BYTES) {
+        throw new ImageChangelogError(
+          "PATH_INVALID",
+          `tar entry ${JSON.stringify(name.slice(0, 200))}${name.length > 200 ? "..." : ""} in layer ${layer} has a name segment of ${bytes} bytes; Linux allows ${NAME_MAX_BYTES}, so no runtime can extract it`,
+          { subject: layer, hint: "the layer is malformed or hostile; rebuild it" }
+        );
+      }
+    }
+    start = end + 1;
+  }
+}
+function parentPath(path) {
+  const slash = path.lastIndexOf("/");
+  return slash < 0 ? "" : path.slice(0, slash);
+}
+var NEEDS_WORK, NAME_MAX_BYTES;
+var init_paths = __esm({
+  "src/layers/paths.ts"() {
+    "use strict";
+    init_errors();
+    NEEDS_WORK = /^\.?\/|\/$|\/\/|(^|\/)\.\.?(\/|$)|\0/;
+    NAME_MAX_BYTES = 255;
+    __name(normalizeEntryPath, "normalizeEntryPath");
+    __name(checkSegmentLengths, "checkSegmentLengths");
+    __name(parentPath, "parentPath");
+  }
+});
+
 // src/layers/compact-tree.ts
 var CompactTree;
 var init_compact_tree = __esm({
   "src/layers/compact-tree.ts"() {
     "use strict";
-    CompactTree = class {
+    init_entry_table();
+    init_paths();
+    CompactTree = class _CompactTree {
       constructor(tables) {
         this.tables = tables;
         this.layerOf[0] = -1;
@@ -7072,6 +7171,25 @@ var init_compact_tree = __esm({
       prevSibling = new Int32Array(1024);
       count = 1;
       entryCount = 0;
+      /**
+       * A tree over entries given by hand (tests, and callers that build a tree as a plain Map): each entry
+       * is a row of its layer's table, with its own content facts (a hardlink's are already on it).
+       */
+      static fromEntries(entries) {
+        const list2 = [...entries];
+        const layers = list2.reduce((n, e) => Math.max(n, e.layer + 1), 0);
+        const tables = Array.from({ length: layers }, () => new EntryTable());
+        const tree = new _CompactTree(tables);
+        for (const e of list2) {
+          const row = tables[e.layer].push(e);
+          tree.setEntry(tree.ensure(e.path, parentPath), e.layer, row);
+        }
+        return tree;
+      }
+      /** Nodes made so far (live, implicit and removed): the length of arrays indexed by node id. */
+      get nodeCount() {
+        return this.count;
+      }
       // ---- ReadonlyMap<string, TreeEntry> ----
       get size() {
         return this.entryCount;
@@ -7147,6 +7265,42 @@ var init_compact_tree = __esm({
       contentRow(id) {
         return this.srcLayer[id] >= 0 ? this.srcRow[id] : this.rowOf[id];
       }
+      /**
+       * True when two nodes (of this tree and `other`) have the same type, link, device, mode, owner, size
+       * and content digest, and neither has xattrs: everything a file comparison looks at, read from the
+       * columns. False says only "look closer" (xattrs are never compared here).
+       */
+      sameFacts(id, other, otherId) {
+        const t = this.tables[this.layerOf[id]];
+        const r = this.rowOf[id];
+        const ot = other.tables[other.layerOf[otherId]];
+        const or = other.rowOf[otherId];
+        if (t.type(r) !== ot.type(or) || t.link(r) !== ot.link(or)) return false;
+        const dev = t.device(r);
+        const odev = ot.device(or);
+        if (dev !== odev && (dev?.[0] !== odev?.[0] || dev?.[1] !== odev?.[1])) return false;
+        const ct = this.contentTable(id);
+        const cr = this.contentRow(id);
+        const oct = other.contentTable(otherId);
+        const ocr = other.contentRow(otherId);
+        if (ct.mode(cr) !== oct.mode(ocr) || ct.uid(cr) !== oct.uid(ocr) || ct.gid(cr) !== oct.gid(ocr) || ct.size(cr) !== oct.size(ocr) || ct.xattrs(cr) !== void 0 || oct.xattrs(ocr) !== void 0)
+          return false;
+        if (!ct.hasSha256(cr) && !oct.hasSha256(ocr)) return true;
+        return ct.sameSha256(cr, oct, ocr);
+      }
+      /** Nodes of the entries directly under node `id` (not implicit directories), in no order. */
+      entriesIn(id) {
+        const out = [];
+        for (let c = this.firstChild[id]; c >= 0; c = this.nextSibling[c])
+          if (this.layerOf[c] >= 0) out.push(c);
+        return out;
+      }
+      /** True when some entry (not only an implicit directory) lies directly under node `id`. */
+      holdsEntries(id) {
+        for (let c = this.firstChild[id]; c >= 0; c = this.nextSibling[c])
+          if (this.layerOf[c] >= 0) return true;
+        return false;
+      }
       /** The TreeEntry of a node (a new object). */
       entry(id) {
         const layer = this.layerOf[id];
@@ -7209,10 +7363,10 @@ var init_compact_tree = __esm({
       remove(id) {
         this.removeBelow(id);
         const prev = this.prevSibling[id];
-        const next = this.nextSibling[id];
-        if (prev >= 0) this.nextSibling[prev] = next;
-        else this.firstChild[this.parent[id]] = next;
-        if (next >= 0) this.prevSibling[next] = prev;
+        const next2 = this.nextSibling[id];
+        if (prev >= 0) this.nextSibling[prev] = next2;
+        else this.firstChild[this.parent[id]] = next2;
+        if (next2 >= 0) this.prevSibling[next2] = prev;
         this.drop(id);
       }
       /** Everything goes (an opaque marker at the root). */
@@ -7264,67 +7418,6 @@ var init_compact_tree = __esm({
   }
 });
 
-// src/layers/paths.ts
-function normalizeEntryPath(name, layer = "unknown layer") {
-  if (name === "" || name === "." || name === "./" || name === "/") return null;
-  if (name.length > NAME_MAX_BYTES / 3) checkSegmentLengths(name, layer);
-  if (!NEEDS_WORK.test(name)) return name;
-  if (name.includes("\0")) {
-    throw new ImageChangelogError(
-      "PATH_INVALID",
-      `tar entry name ${JSON.stringify(name)} in layer ${layer} contains a NUL byte`,
-      { subject: layer, hint: "the layer is malformed or hostile; rebuild it" }
-    );
-  }
-  const kept = [];
-  for (const segment2 of name.split("/")) {
-    if (segment2 === "" || segment2 === ".") continue;
-    if (segment2 === "..") {
-      throw new ImageChangelogError(
-        "PATH_ESCAPE",
-        `tar entry ${JSON.stringify(name)} in layer ${layer} has a ".." segment (path escape)`,
-        { subject: layer, hint: "the layer is malformed or hostile; rebuild it" }
-      );
-    }
-    kept.push(segment2);
-  }
-  return kept.length === 0 ? null : kept.join("/");
-}
-function checkSegmentLengths(name, layer) {
-  let start = 0;
-  while (start <= name.length) {
-    let end = name.indexOf("/", start);
-    if (end < 0) end = name.length;
-    if (end - start > NAME_MAX_BYTES / 3) {
-      const bytes = Buffer.byteLength(name.slice(start, end));
-      if (bytes > NAME_MAX_BYTES) {
-        throw new ImageChangelogError(
-          "PATH_INVALID",
-          `tar entry ${JSON.stringify(name.slice(0, 200))}${name.length > 200 ? "..." : ""} in layer ${layer} has a name segment of ${bytes} bytes; Linux allows ${NAME_MAX_BYTES}, so no runtime can extract it`,
-          { subject: layer, hint: "the layer is malformed or hostile; rebuild it" }
-        );
-      }
-    }
-    start = end + 1;
-  }
-}
-function parentPath(path) {
-  const slash = path.lastIndexOf("/");
-  return slash < 0 ? "" : path.slice(0, slash);
-}
-var NEEDS_WORK, NAME_MAX_BYTES;
-var init_paths = __esm({
-  "src/layers/paths.ts"() {
-    "use strict";
-    init_errors();
-    NEEDS_WORK = /^\.?\/|\/$|\/\/|(^|\/)\.\.?(\/|$)|\0/;
-    NAME_MAX_BYTES = 255;
-    __name(normalizeEntryPath, "normalizeEntryPath");
-    __name(checkSegmentLengths, "checkSegmentLengths");
-    __name(parentPath, "parentPath");
-  }
-});
-
 // src/layers/squash.ts
 function squashLayers(indexes2) {
   const tree = new CompactTree(indexes2.map((i2) => i2.entries));
@@ -7349,6 +7442,20 @@ function squashLayers(indexes2) {
 function entriesWithProbe(tree, probeId) {
   const found = tree.entries instanceof CompactTree ? tree.entries.withProbe(probeId) : [...tree.entries.values()].filter((e) => e.probes?.[probeId] !== void 0);
   return found.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+}
+function typeAt(tree, path) {
+  const entries = tree.entries;
+  if (entries instanceof CompactTree) {
+    const id = entries.node(path);
+    return id < 0 ? void 0 : entries.type(id);
+  }
+  return entries.get(path)?.type;
+}
+function* pathTypes(tree) {
+  const entries = tree.entries;
+  if (entries instanceof CompactTree) {
+    for (const [path, id] of entries.ids) if (entries.layer(id) >= 0) yield [path, entries.type(id)];
+  } else for (const [path, entry] of entries) yield [path, entry.type];
 }
 function sortedPaths(tree) {
   return [...tree.entries.keys()].sort();
@@ -7432,6 +7539,8 @@ var init_squash = __esm({
     init_paths();
     __name(squashLayers, "squashLayers");
     __name(entriesWithProbe, "entriesWithProbe");
+    __name(typeAt, "typeAt");
+    __name(pathTypes, "pathTypes");
     __name(sortedPaths, "sortedPaths");
     __name(applyWhiteout, "applyWhiteout");
     __name(add, "add");
@@ -7472,8 +7581,8 @@ function ownedFilesUnder(tree, dir, skip) {
   const out = [];
   const cut = dir === "" ? 0 : dir.length + 1;
   for (const path of pathsUnder(tree, dir)) {
-    const entry = tree.entries.get(path);
-    if (!entry || entry.type === "dir") continue;
+    const type = typeAt(tree, path);
+    if (type === void 0 || type === "dir") continue;
     if (skip?.(path.slice(cut))) continue;
     out.push({ path });
   }
@@ -7738,8 +7847,8 @@ function headingAt(lines3, i2) {
     return version3 === void 0 ? void 0 : { version: version3, lines: 1 };
   }
   if (UNDERLINE.test(line)) return void 0;
-  const next = lines3[i2 + 1];
-  if (next !== void 0 && UNDERLINE.test(next) && !/^\s*[-*+]\s/.test(line)) {
+  const next2 = lines3[i2 + 1];
+  if (next2 !== void 0 && UNDERLINE.test(next2) && !/^\s*[-*+]\s/.test(line)) {
     const version3 = versionOfTitle(line.trim());
     if (version3 !== void 0) return { version: version3, lines: 2 };
   }
@@ -8013,8 +8122,8 @@ var init_apk2 = __esm({
         if (c === "~") {
           if (prev >= 5 /* CommitHash */) return this.set(8 /* Invalid */, "");
           this.at++;
-          const hash = this.run(isHex);
-          return this.set(hash === "" ? 8 /* Invalid */ : 5 /* CommitHash */, hash);
+          const hash2 = this.run(isHex);
+          return this.set(hash2 === "" ? 8 /* Invalid */ : 5 /* CommitHash */, hash2);
         }
         if (c === "-" && this.s.charAt(this.at + 1) === "r" && prev < 6 /* RevisionNo */) {
           this.at += 2;
@@ -8952,12 +9061,12 @@ var require_coerce = __commonJS({
         match = version2.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
       } else {
         const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
-        let next;
-        while ((next = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
-          if (!match || next.index + next[0].length !== match.index + match[0].length) {
-            match = next;
+        let next2;
+        while ((next2 = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
+          if (!match || next2.index + next2[0].length !== match.index + match[0].length) {
+            match = next2;
           }
-          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
+          coerceRtlRegex.lastIndex = next2.index + next2[1].length + next2[2].length;
         }
         coerceRtlRegex.lastIndex = -1;
       }
@@ -9128,11 +9237,11 @@ var require_trim_comparator_whitespace = __commonJS({
         end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
       }
       while (range[end] === ".") {
-        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
-        if (next === end + 1) {
+        const next2 = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
+        if (next2 === end + 1) {
           break;
         }
-        end = next;
+        end = next2;
       }
       return end;
     }, "findPrereleaseEndIndex");
@@ -9152,22 +9261,22 @@ var require_trim_comparator_whitespace = __commonJS({
         return start;
       }
       while (range[end] === ".") {
-        const next = findBuildIdentifierEndIndex(range, end + 1);
-        if (next === end + 1) {
+        const next2 = findBuildIdentifierEndIndex(range, end + 1);
+        if (next2 === end + 1) {
           break;
         }
-        end = next;
+        end = next2;
       }
       return end;
     }, "findBuildEndIndex");
     var findLooseFullVersionEndIndex = /* @__PURE__ */ __name((range, start, digitRuns) => {
       let end = start;
       for (let component = 0; component < 3; component++) {
-        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
-        if (next === end) {
+        const next2 = findVersionNumberEndIndex(range, end, true, digitRuns);
+        if (next2 === end) {
           return start;
         }
-        end = next;
+        end = next2;
         if (component < 2) {
           if (range[end] !== ".") {
             return start;
@@ -9190,11 +9299,11 @@ var require_trim_comparator_whitespace = __commonJS({
         if (range[end] !== ".") {
           return end;
         }
-        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
-        if (next === end + 1) {
+        const next2 = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
+        if (next2 === end + 1) {
           return end;
         }
-        end = next;
+        end = next2;
       }
       const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
       return findBuildEndIndex(range, prereleaseEnd);
@@ -10998,13 +11107,13 @@ function parseGemspec(text) {
     }
     const m = assignment.exec(line);
     if (m === null) continue;
-    const field3 = m[1];
-    if (!FIELDS.has(field3) || rhs.has(field3)) continue;
-    rhs.set(field3, m[2] ?? "");
-    if (m[2] === "") pending = field3;
+    const field2 = m[1];
+    if (!FIELDS.has(field2) || rhs.has(field2)) continue;
+    rhs.set(field2, m[2] ?? "");
+    if (m[2] === "") pending = field2;
   }
-  const assigned = /* @__PURE__ */ __name((field3) => {
-    const value2 = rhs.get(field3);
+  const assigned = /* @__PURE__ */ __name((field2) => {
+    const value2 = rhs.get(field2);
     return value2 === void 0 ? void 0 : assignedStrings(value2);
   }, "assigned");
   const name = assigned("name")?.[0] ?? stub?.[0];
@@ -11248,7 +11357,7 @@ function catalogMaven(ctx) {
         message: `Java archive: ${message}`
       });
     }
-    const add2 = /* @__PURE__ */ __name((location, found, nested2) => {
+    const add3 = /* @__PURE__ */ __name((location, found, nested2) => {
       for (const { name, version: version2, metadata } of found) {
         packages.push({
           ecosystem: "maven",
@@ -11261,10 +11370,10 @@ function catalogMaven(ctx) {
         });
       }
     }, "add");
-    add2(entry.path, identify(entry.path, info.poms, info.manifest));
+    add3(entry.path, identify(entry.path, info.poms, info.manifest));
     const nested = Array.isArray(info.archives) ? info.archives : [];
     for (const a of [...nested].sort((x2, y) => x2.path < y.path ? -1 : x2.path > y.path ? 1 : 0))
-      add2(`${entry.path}!/${a.path}`, identify(a.path, a.poms ?? [], a.manifest), a.path);
+      add3(`${entry.path}!/${a.path}`, identify(a.path, a.poms ?? [], a.manifest), a.path);
   }
   return { packages, problems };
 }
@@ -11490,17 +11599,17 @@ function parseRecord(text, siteDir) {
       rejected.push(`line ${n + 1}: ${err3.message}`);
       continue;
     }
-    const [rawPath = "", hash = ""] = fields;
+    const [rawPath = "", hash2 = ""] = fields;
     const path = rawPath === "" ? void 0 : joinPath(siteDir, rawPath);
     if (path === void 0) {
       rejected.push(`line ${n + 1}: path outside the image`);
       continue;
     }
     const file = { path };
-    const eq = hash.indexOf("=");
+    const eq = hash2.indexOf("=");
     if (eq > 0) {
-      const algorithm = hash.slice(0, eq).toLowerCase();
-      const bytes = Buffer.from(hash.slice(eq + 1), "base64url");
+      const algorithm = hash2.slice(0, eq).toLowerCase();
+      const bytes = Buffer.from(hash2.slice(eq + 1), "base64url");
       if (recordAlgorithms.get(algorithm) === bytes.length) {
         file.digest = { algorithm, value: bytes.toString("hex") };
       }
@@ -11773,8 +11882,8 @@ function catalogJava(ctx) {
     const entries = ctx.tree.entries;
     if (!entries.has(under(home, "bin/java")) && !entries.has(under(home, "lib/modules"))) continue;
     const metadata = {};
-    for (const [key, field3] of METADATA) {
-      const v = value2.fields.get(field3);
+    for (const [key, field2] of METADATA) {
+      const v = value2.fields.get(field2);
       if (v) metadata[key] = v;
     }
     packages.push(
@@ -11908,13 +12017,13 @@ var init_cargo_auditable = __esm({
         if (this.outcome !== void 0) return;
         if (this.collected) return this.collect(chunk);
         const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-        const next = HEADERS.map((h) => data.indexOf(h));
+        const next2 = HEADERS.map((h) => data.indexOf(h));
         for (let from = 0; ; ) {
           let at = -1;
           for (let k = 0; k < HEADERS.length; k++) {
-            if (next[k] >= 0 && next[k] < from)
-              next[k] = data.indexOf(HEADERS[k], from);
-            const i2 = next[k];
+            if (next2[k] >= 0 && next2[k] < from)
+              next2[k] = data.indexOf(HEADERS[k], from);
+            const i2 = next2[k];
             if (i2 >= 0 && (at < 0 || i2 < at)) at = i2;
           }
           if (at < 0) break;
@@ -12020,11 +12129,11 @@ function eachNote(seg, little, visit2) {
     const type = u32(at + 8);
     const nameAt = at + 12;
     const descAt = nameAt + align4(namesz);
-    const next = descAt + align4(descsz);
+    const next2 = descAt + align4(descsz);
     if (descAt + descsz > seg.length || namesz > seg.length) return;
     const owner = trimTrailingNuls(seg.toString("latin1", nameAt, nameAt + namesz));
     visit2(owner, type, seg.subarray(descAt, descAt + descsz));
-    at = next;
+    at = next2;
   }
 }
 function field(obj, key) {
@@ -12138,8 +12247,23 @@ var init_marker_search = __esm({
       }
       write(chunk) {
         if (this.found !== void 0) return;
-        const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-        this.search(data, false);
+        if (this.carry.length === 0) return this.search(chunk, false);
+        const reach = this.marker.length - 1 + this.span;
+        if (chunk.length <= reach) return this.search(Buffer.concat([this.carry, chunk]), false);
+        const carried = this.carry.length;
+        const joined = Buffer.concat([this.carry, chunk.subarray(0, reach)]);
+        for (let from = 0; ; ) {
+          const at = joined.indexOf(this.marker, from);
+          if (at < 0 || at >= carried) break;
+          const value2 = this.accept(joined.toString("latin1", at, at + this.span));
+          if (value2 !== void 0) {
+            this.found = value2;
+            this.carry = Buffer.alloc(0);
+            return;
+          }
+          from = at + 1;
+        }
+        this.search(chunk, false);
       }
       end() {
         if (this.found === void 0 && this.carry.length > 0) this.search(this.carry, true);
@@ -12299,7 +12423,7 @@ function catalogNode(ctx) {
     ];
     byPrefix.set(prefix, runtimePackage("node", version2, prefix, { path: location, layer }, files));
   }
-  for (const entry of ctx.tree.entries.values()) {
+  for (const entry of entriesWithProbe(ctx.tree, BINARY_IDENTITY_PROBE_ID)) {
     const id = entry.probes?.[BINARY_IDENTITY_PROBE_ID];
     if (typeof id?.node !== "string" || !/(^|\/)bin\/node(js)?$/.test(entry.path)) continue;
     const prefix = dirname(dirname(entry.path));
@@ -12324,6 +12448,7 @@ var nodeGlobs, OWNED, nodeRuntimeCataloger;
 var init_node = __esm({
   "src/catalog/runtime/node.ts"() {
     "use strict";
+    init_squash();
     init_binary_identity();
     init_tree_paths();
     init_runtime_package();
@@ -12375,7 +12500,7 @@ function pythonFiles(tree, prefix, xy, include) {
   ];
   const libDir = under(prefix, "lib");
   const libs = pathsUnder(tree, libDir).filter(
-    (p) => dirname(p) === libDir && basename(p).startsWith(`libpython${xy}`) && tree.entries.get(p)?.type !== "dir"
+    (p) => dirname(p) === libDir && basename(p).startsWith(`libpython${xy}`) && typeAt(tree, p) !== "dir"
   );
   return [
     ...include !== void 0 ? treesUnder(tree, prefix, [`include/${include}`]) : [],
@@ -12399,7 +12524,9 @@ function catalogPython2(ctx) {
     const files = pythonFiles(ctx.tree, prefix, xy, basename(include));
     byPrefix.set(prefix, runtimePackage("python", version2, prefix, { path: location, layer }, files));
   }
-  const binaries = [...ctx.tree.entries.values()].filter((e) => e.type === "file" && PYTHON_BINARY.test(e.path)).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const binaries = entriesWithProbe(ctx.tree, BINARY_IDENTITY_PROBE_ID).filter(
+    (e) => e.type === "file" && PYTHON_BINARY.test(e.path)
+  );
   for (const entry of binaries) {
     const said = entry.probes?.[BINARY_IDENTITY_PROBE_ID]?.python;
     if (typeof said !== "string") continue;
@@ -12430,6 +12557,7 @@ var pythonGlobs2, PYTHON_BINARY, pythonRuntimeCataloger;
 var init_python2 = __esm({
   "src/catalog/runtime/python.ts"() {
     "use strict";
+    init_squash();
     init_binary_identity();
     init_tree_paths();
     init_runtime_package();
@@ -12878,7 +13006,7 @@ var require_scan = __commonJS({
       }, "advance");
       while (index < length) {
         code = advance();
-        let next;
+        let next2;
         if (code === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
           code = advance();
@@ -12993,13 +13121,13 @@ var require_scan = __commonJS({
           break;
         }
         if (code === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (next2 = advance())) {
+            if (next2 === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+            if (next2 === CHAR_RIGHT_SQUARE_BRACKET) {
               isBracket = token.isBracket = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -13620,14 +13748,14 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (value2 === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
+          const next2 = peek();
+          if (next2 === "/" && opts.bash !== true) {
             continue;
           }
-          if (next === "." || next === ";") {
+          if (next2 === "." || next2 === ";") {
             continue;
           }
-          if (!next) {
+          if (!next2) {
             value2 += "\\";
             push2({ type: "text", value: value2 });
             continue;
@@ -13865,9 +13993,9 @@ var require_parse2 = __commonJS({
             continue;
           }
           if (prev && prev.type === "paren") {
-            const next = peek();
+            const next2 = peek();
             let output = value2;
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+            if (prev.value === "(" && !/[!=<:]/.test(next2) || next2 === "<" && !/<([!=]|\w+>)/.test(remaining())) {
               output = `\\${value2}`;
             }
             push2({ type: "text", value: value2, output });
@@ -14320,43 +14448,95 @@ function globMatcher(globs2, options = {}) {
     const only = regexes[0];
     return (path) => path !== "" && (only.test(path) || literals.has(path));
   }
+  if (Object.keys(options).every((k) => k === "dot")) {
+    const buckets = new GlobBuckets(list2, regexes);
+    const unmatched = new Set(list2.filter((g, i2) => !regexes[i2].test(g)));
+    if (unmatched.size === 0) return (path) => path !== "" && buckets.test(path);
+    return (path) => path !== "" && (buckets.test(path) || unmatched.has(path));
+  }
   return (path) => {
     if (path === "") return false;
     for (const re of regexes) if (re.test(path)) return true;
     return literals.has(path);
   };
 }
-var import_picomatch;
+function testBuckets(buckets, path) {
+  for (const { tail, regexes } of buckets) {
+    if (!path.endsWith(tail)) continue;
+    for (const re of regexes) if (re.test(path)) return true;
+  }
+  return false;
+}
+function add2(buckets, tail, re) {
+  const bucket = buckets.find((b) => b.tail === tail);
+  if (bucket === void 0) buckets.push({ tail, regexes: [re] });
+  else bucket.regexes.push(re);
+}
+function literalDirectories(glob) {
+  if (COMPLEX_SYNTAX.test(glob)) return "";
+  const segments = glob.split("/");
+  const literal = [];
+  for (let i2 = 0; i2 < segments.length - 1 && LITERAL_SEGMENT.test(segments[i2]); i2++)
+    literal.push(segments[i2]);
+  return literal.join("/");
+}
+function simpleLastSegment(glob) {
+  if (COMPLEX_SYNTAX.test(glob)) return null;
+  const slash = glob.lastIndexOf("/");
+  const last = glob.slice(slash + 1);
+  if (last.includes("[") || last.includes("]")) return null;
+  const open5 = glob.lastIndexOf("[");
+  if (open5 >= 0 && !(glob.lastIndexOf("]") > open5)) return null;
+  return last;
+}
+var import_picomatch, LITERAL_SEGMENT, STAR_SUFFIX_SEGMENT, COMPLEX_SYNTAX, GlobBuckets;
 var init_glob = __esm({
   "src/util/glob.ts"() {
     "use strict";
     import_picomatch = __toESM(require_picomatch2(), 1);
     __name(globMatcher, "globMatcher");
-  }
-});
-
-// src/catalog/package-id.ts
-function packageIdKey(id) {
-  return `${id.ecosystem}\0${id.name}`;
-}
-function comparePackageIds(a, b) {
-  if (a.ecosystem !== b.ecosystem) return a.ecosystem < b.ecosystem ? -1 : 1;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-function uniquePackageIds(ids) {
-  const byKey = /* @__PURE__ */ new Map();
-  for (const id of ids) {
-    const key = packageIdKey(id);
-    if (!byKey.has(key)) byKey.set(key, { ecosystem: id.ecosystem, name: id.name });
-  }
-  return [...byKey.values()].sort(comparePackageIds);
-}
-var init_package_id = __esm({
-  "src/catalog/package-id.ts"() {
-    "use strict";
-    __name(packageIdKey, "packageIdKey");
-    __name(comparePackageIds, "comparePackageIds");
-    __name(uniquePackageIds, "uniquePackageIds");
+    LITERAL_SEGMENT = /^(?!\.{1,2}$)[\w.-]+$/;
+    STAR_SUFFIX_SEGMENT = /^\*(\.[\w.-]*)$/;
+    COMPLEX_SYNTAX = /[{}()\\]|^!/;
+    GlobBuckets = class {
+      static {
+        __name(this, "GlobBuckets");
+      }
+      /** Literal last segments by their length (a path's last segment is compared with few, sliced never). */
+      byLength = [];
+      /** `*.ext` globs by their literal `.ext`. */
+      bySuffix = [];
+      /** The rest, each with the literal directories it starts with ('' when it starts with syntax). */
+      others = [];
+      constructor(globs2, regexes) {
+        globs2.forEach((glob, i2) => {
+          const re = regexes[i2];
+          const last = simpleLastSegment(glob);
+          const star = last === null ? null : STAR_SUFFIX_SEGMENT.exec(last);
+          if (last !== null && LITERAL_SEGMENT.test(last)) add2(this.byLength[last.length] ??= [], last, re);
+          else if (star !== null) add2(this.bySuffix, star[1], re);
+          else this.others.push({ prefix: literalDirectories(glob), re });
+        });
+      }
+      test(path) {
+        for (const { prefix, re } of this.others) if (path.startsWith(prefix) && re.test(path)) return true;
+        const slash = path.lastIndexOf("/");
+        if (slash === path.length - 1) return this.testAll(path);
+        const named2 = this.byLength[path.length - slash - 1];
+        if (named2 !== void 0 && testBuckets(named2, path)) return true;
+        return testBuckets(this.bySuffix, path);
+      }
+      testAll(path) {
+        for (const { re } of this.others) if (re.test(path)) return true;
+        for (const list2 of [...this.byLength, this.bySuffix])
+          for (const bucket of list2 ?? []) for (const re of bucket.regexes) if (re.test(path)) return true;
+        return false;
+      }
+    };
+    __name(testBuckets, "testBuckets");
+    __name(add2, "add");
+    __name(literalDirectories, "literalDirectories");
+    __name(simpleLastSegment, "simpleLastSegment");
   }
 });
 
@@ -14424,23 +14604,254 @@ var init_file_digests = __esm({
   }
 });
 
+// src/catalog/file-list.ts
+function* alongside(before, after) {
+  if (before instanceof TreeFileList && after instanceof TreeFileList) {
+    yield* TreeFileList.changed(before, after);
+    return;
+  }
+  const olds = before[Symbol.iterator]();
+  const nows = after[Symbol.iterator]();
+  let b = next(olds);
+  let a = next(nows);
+  while (b !== void 0 || a !== void 0) {
+    if (b !== void 0 && (a === void 0 || b.path < a.path)) {
+      yield [b, void 0];
+      b = next(olds);
+    } else if (a !== void 0 && (b === void 0 || a.path < b.path)) {
+      yield [void 0, a];
+      a = next(nows);
+    } else {
+      yield [b, a];
+      b = next(olds);
+      a = next(nows);
+    }
+  }
+}
+function next(files) {
+  const r = files.next();
+  return r.done === true ? void 0 : r.value;
+}
+function fileList(files = []) {
+  return new ArrayFileList(files);
+}
+function inventoryFile(entry, ownership, owners) {
+  const file = {
+    path: entry.path,
+    type: entry.type,
+    mode: entry.mode,
+    uid: entry.uid,
+    gid: entry.gid,
+    size: entry.size,
+    layer: entry.layer,
+    ownership
+  };
+  if (entry.sha256 !== void 0) file.sha256 = entry.sha256;
+  if (entry.link !== void 0) file.link = entry.link;
+  if (entry.devmajor !== void 0) file.devmajor = entry.devmajor;
+  if (entry.devminor !== void 0) file.devminor = entry.devminor;
+  if (entry.mtime !== void 0) file.mtime = entry.mtime;
+  if (entry.xattrs !== void 0) file.xattrs = entry.xattrs;
+  if (entry.probes !== void 0) {
+    const { [FILE_DIGESTS_PROBE_ID2]: _digests, ...rest } = entry.probes;
+    for (const _ in rest) {
+      file.probes = rest;
+      break;
+    }
+  }
+  if (owners !== void 0) file.owners = owners;
+  return file;
+}
+var OWNERSHIP_CODE, OWNERSHIPS, OWNERSHIP_MASK, FLAG_CONFIG, FLAG_MODIFIED, TreeFileList, ArrayFileList;
+var init_file_list = __esm({
+  "src/catalog/file-list.ts"() {
+    "use strict";
+    init_file_digests();
+    OWNERSHIP_CODE = { none: 0, package: 1, state: 2 };
+    OWNERSHIPS = ["none", "package", "state"];
+    OWNERSHIP_MASK = 3;
+    FLAG_CONFIG = 4;
+    FLAG_MODIFIED = 8;
+    TreeFileList = class {
+      constructor(tree, order2, facts, ownerOf, ownerLists) {
+        this.tree = tree;
+        this.order = order2;
+        this.facts = facts;
+        this.ownerOf = ownerOf;
+        this.ownerLists = ownerLists;
+      }
+      tree;
+      order;
+      facts;
+      ownerOf;
+      ownerLists;
+      static {
+        __name(this, "TreeFileList");
+      }
+      get length() {
+        return this.order.length;
+      }
+      get(path) {
+        const id = this.tree.node(path);
+        return id < 0 ? void 0 : this.file(id);
+      }
+      *[Symbol.iterator]() {
+        for (const id of this.order) yield this.file(id);
+      }
+      holdsEntries(dir) {
+        const id = this.tree.ids.get(dir);
+        return id !== void 0 && this.tree.holdsEntries(id);
+      }
+      inDirectory(dir) {
+        const id = this.tree.ids.get(dir);
+        const nodes = id === void 0 ? [] : this.tree.entriesIn(id);
+        const paths = this.tree.paths;
+        nodes.sort((a, b) => paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : 0);
+        return nodes.map((node) => this.file(node));
+      }
+      countNonDirectories() {
+        let n = 0;
+        for (const id of this.order) if (this.tree.type(id) !== "dir") n++;
+        return n;
+      }
+      forEachShape(fn) {
+        const tree = this.tree;
+        for (const id of this.order) {
+          fn(
+            tree.type(id),
+            tree.contentTable(id).size(tree.contentRow(id)),
+            OWNERSHIPS[this.facts[id] & OWNERSHIP_MASK]
+          );
+        }
+      }
+      /**
+       * Both lists' files in path order, side by side, leaving out the paths both hold with the same
+       * facts (read from the columns: no object is built for an unchanged path).
+       */
+      static *changed(before, after) {
+        const [bt, at] = [before.tree, after.tree];
+        const [bo, ao] = [before.order, after.order];
+        let i2 = 0;
+        let j = 0;
+        while (i2 < bo.length || j < ao.length) {
+          const b = i2 < bo.length ? bo[i2] : -1;
+          const a = j < ao.length ? ao[j] : -1;
+          const bp = b >= 0 ? bt.paths[b] : void 0;
+          const ap = a >= 0 ? at.paths[a] : void 0;
+          if (bp !== void 0 && (ap === void 0 || bp < ap)) {
+            yield [before.file(b), void 0];
+            i2++;
+          } else if (ap !== void 0 && (bp === void 0 || ap < bp)) {
+            yield [void 0, after.file(a)];
+            j++;
+          } else {
+            if (!bt.sameFacts(b, at, a)) yield [before.file(b), after.file(a)];
+            i2++;
+            j++;
+          }
+        }
+      }
+      file(id) {
+        const facts = this.facts[id];
+        const list2 = this.ownerOf[id];
+        const file = inventoryFile(
+          this.tree.entry(id),
+          OWNERSHIPS[facts & OWNERSHIP_MASK],
+          list2 >= 0 ? this.ownerLists[list2] : void 0
+        );
+        if ((facts & FLAG_CONFIG) !== 0) file.config = true;
+        if ((facts & FLAG_MODIFIED) !== 0) file.modifiedAfterInstall = true;
+        return file;
+      }
+    };
+    ArrayFileList = class {
+      static {
+        __name(this, "ArrayFileList");
+      }
+      files;
+      byPath;
+      /** Every directory that holds at least one path. */
+      parents = /* @__PURE__ */ new Set();
+      constructor(files) {
+        this.files = [...files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+        this.byPath = new Map(this.files.map((f) => [f.path, f]));
+        for (const f of this.files) {
+          const i2 = f.path.lastIndexOf("/");
+          this.parents.add(i2 > 0 ? f.path.slice(0, i2) : "");
+        }
+      }
+      get length() {
+        return this.files.length;
+      }
+      get(path) {
+        return this.byPath.get(path);
+      }
+      holdsEntries(dir) {
+        return this.parents.has(dir);
+      }
+      inDirectory(dir) {
+        if (dir === "") return this.files.filter((f) => !f.path.includes("/"));
+        return this.files.filter((f) => f.path.lastIndexOf("/") === dir.length && f.path.startsWith(`${dir}/`));
+      }
+      countNonDirectories() {
+        return this.files.reduce((n, f) => f.type === "dir" ? n : n + 1, 0);
+      }
+      forEachShape(fn) {
+        for (const f of this.files) fn(f.type, f.size, f.ownership);
+      }
+      [Symbol.iterator]() {
+        return this.files[Symbol.iterator]();
+      }
+    };
+    __name(alongside, "alongside");
+    __name(next, "next");
+    __name(fileList, "fileList");
+    __name(inventoryFile, "inventoryFile");
+  }
+});
+
+// src/catalog/package-id.ts
+function packageIdKey(id) {
+  return `${id.ecosystem}\0${id.name}`;
+}
+function comparePackageIds(a, b) {
+  if (a.ecosystem !== b.ecosystem) return a.ecosystem < b.ecosystem ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+function uniquePackageIds(ids) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const id of ids) {
+    const key = packageIdKey(id);
+    if (!byKey.has(key)) byKey.set(key, { ecosystem: id.ecosystem, name: id.name });
+  }
+  return [...byKey.values()].sort(comparePackageIds);
+}
+var init_package_id = __esm({
+  "src/catalog/package-id.ts"() {
+    "use strict";
+    __name(packageIdKey, "packageIdKey");
+    __name(comparePackageIds, "comparePackageIds");
+    __name(uniquePackageIds, "uniquePackageIds");
+  }
+});
+
 // src/catalog/resolve-path.ts
 function symlinkIndex(tree) {
   const entries = tree.entries;
   const known = indexes.get(entries);
   if (known !== void 0 && known.size === entries.size) return known;
   const root = { children: void 0, link: void 0 };
-  const add2 = /* @__PURE__ */ __name((path, link) => {
+  const add3 = /* @__PURE__ */ __name((path, link) => {
     let node = root;
     for (const seg of path.split("/")) {
       if (seg === "") continue;
       node.children ??= /* @__PURE__ */ new Map();
-      let next = node.children.get(seg);
-      if (next === void 0) {
-        next = { children: void 0, link: void 0 };
-        node.children.set(seg, next);
+      let next2 = node.children.get(seg);
+      if (next2 === void 0) {
+        next2 = { children: void 0, link: void 0 };
+        node.children.set(seg, next2);
       }
-      node = next;
+      node = next2;
     }
     node.link = link;
   }, "add");
@@ -14448,11 +14859,11 @@ function symlinkIndex(tree) {
     for (const [path, id] of entries.ids) {
       if (entries.layer(id) < 0 || entries.type(id) !== "symlink") continue;
       const link = entries.link(id);
-      if (link !== void 0) add2(path, link);
+      if (link !== void 0) add3(path, link);
     }
   } else {
     for (const [path, entry] of entries) {
-      if (entry.type === "symlink" && entry.link !== void 0) add2(path, entry.link);
+      if (entry.type === "symlink" && entry.link !== void 0) add3(path, entry.link);
     }
   }
   const index = { root, size: entries.size };
@@ -14515,13 +14926,11 @@ var init_resolve_path = __esm({
 
 // src/catalog/ownership.ts
 function resolveOwnership(tree, packages, stateGlobs) {
+  const nodes = tree.entries instanceof CompactTree ? tree.entries : CompactTree.fromEntries(tree.entries.values());
   const problems = [];
   const realDirs = /* @__PURE__ */ new Map();
   const reported = /* @__PURE__ */ new Set();
-  const realPath = /* @__PURE__ */ __name((path, layer) => {
-    const cut = path.lastIndexOf("/");
-    if (cut < 0) return path;
-    const dir = path.slice(0, cut);
+  const realDir = /* @__PURE__ */ __name((dir, layer) => {
     let real = realDirs.get(dir);
     if (!realDirs.has(dir)) {
       real = resolvePath(tree, dir, { followFinal: true });
@@ -14540,67 +14949,96 @@ function resolveOwnership(tree, packages, stateGlobs) {
       }
       return void 0;
     }
-    const name = path.slice(cut + 1);
+    return real;
+  }, "realDir");
+  const realIn = /* @__PURE__ */ __name((dir, path, layer) => {
+    const real = realDir(dir, layer);
+    if (real === void 0) return void 0;
+    if (real === dir) return path;
+    const name = path.slice(dir.length + 1);
     return real === "" ? name : `${real}/${name}`;
+  }, "realIn");
+  const realPath = /* @__PURE__ */ __name((path, layer) => {
+    const cut = path.lastIndexOf("/");
+    return cut < 0 ? path : realIn(path.slice(0, cut), path, layer);
   }, "realPath");
-  const claims = /* @__PURE__ */ new Map();
-  const ids = /* @__PURE__ */ new Map();
+  const claims = new Claims(nodes);
+  const owners = [];
+  const ownerNumber = /* @__PURE__ */ new Map();
   for (const pkg of packages) {
     const key = packageIdKey(pkg);
-    let owner = ids.get(key);
+    let owner = ownerNumber.get(key);
     if (owner === void 0) {
-      owner = { ecosystem: pkg.ecosystem, name: pkg.name };
-      ids.set(key, owner);
+      owner = owners.length;
+      owners.push({ ecosystem: pkg.ecosystem, name: pkg.name });
+      ownerNumber.set(key, owner);
     }
     for (const file of pkg.files) {
       const real = realPath(file.path, pkg.layer);
-      if (real === void 0) continue;
-      const list2 = claims.get(real);
-      if (list2) list2.push({ owner, file });
-      else claims.set(real, [{ owner, file }]);
+      if (real !== void 0) claims.add(real, owner, file);
     }
   }
   const isState = stateGlobs.length > 0 ? globMatcher([...stateGlobs], { dot: true }) : () => false;
-  const ownerLists = /* @__PURE__ */ new Map();
-  const files = [];
+  const ownerLists = [];
+  const listNumber = /* @__PURE__ */ new Map();
+  const soleList = new Int32Array(owners.length).fill(-1);
+  const listOf = /* @__PURE__ */ __name((first) => {
+    if (claims.next[first] < 0) {
+      const owner = claims.owner[first];
+      if (soleList[owner] < 0) {
+        soleList[owner] = ownerLists.length;
+        ownerLists.push([owners[owner]]);
+      }
+      return soleList[owner];
+    }
+    const distinct = /* @__PURE__ */ new Set();
+    for (let c = first; c >= 0; c = claims.next[c]) distinct.add(claims.owner[c]);
+    const sorted = [...distinct].sort((a, b) => comparePackageIds(owners[a], owners[b]));
+    const key = sorted.join(",");
+    let list2 = listNumber.get(key);
+    if (list2 === void 0) {
+      list2 = ownerLists.length;
+      ownerLists.push(sorted.map((o) => owners[o]));
+      listNumber.set(key, list2);
+    }
+    return list2;
+  }, "listOf");
+  const order2 = nodes.sortedNodes();
+  const facts = new Uint8Array(nodes.nodeCount);
+  const ownerOf = new Int32Array(nodes.nodeCount).fill(-1);
   const unverified = [];
-  for (const path of [...tree.entries.keys()].sort()) {
-    const entry = tree.entries.get(path);
-    if (entry.type === "dir") {
-      files.push(inventoryFile(entry, "none"));
+  for (const id of order2) {
+    const type = nodes.type(id);
+    if (type === "dir") continue;
+    const path = nodes.paths[id];
+    const parent = nodes.parent[id];
+    const real = (parent > 0 ? realIn(nodes.paths[parent], path, nodes.layer(id)) : path) ?? path;
+    let first = real === path ? claims.at(id) : claims.first(real);
+    if (first < 0 && real !== path) first = claims.at(id);
+    if (first < 0) {
+      if (isState(path) || real !== path && isState(real)) facts[id] = OWNERSHIP_CODE.state;
       continue;
     }
-    const real = realPath(path, entry.layer) ?? path;
-    const here = claims.get(real) ?? (real !== path ? claims.get(path) : void 0);
-    if (!here) {
-      files.push(inventoryFile(entry, isState(path) || real !== path && isState(real) ? "state" : "none"));
-      continue;
-    }
-    const distinct = [...new Set(here.map((c) => c.owner))].sort(comparePackageIds);
-    const joined = distinct.map(packageIdKey).join("\n");
-    let owners = ownerLists.get(joined);
-    if (owners === void 0) {
-      owners = distinct;
-      ownerLists.set(joined, owners);
-    }
-    const file = inventoryFile(entry, "package", owners);
-    if (here.some((c) => c.file.config)) file.config = true;
-    files.push(file);
-    const stored = entry.type === "hardlink" ? entry.link : path;
-    if (stored !== void 0 && needsSecondPass(tree, entry, stored, here)) {
+    ownerOf[id] = listOf(first);
+    facts[id] = OWNERSHIP_CODE.package | (claims.anyConfig(first) ? FLAG_CONFIG : 0);
+    if (type !== "file" && type !== "hardlink" || !claims.anyDigest(first)) continue;
+    const entry = nodes.entry(id);
+    const here = claims.list(first, owners);
+    const stored = type === "hardlink" ? entry.link : path;
+    if (stored !== void 0 && needsSecondPass(nodes, entry, stored, here)) {
       unverified.push({
         layer: entry.layer,
         path: stored,
         settle: /* @__PURE__ */ __name((digests) => {
           if (isModified(entry, here, (algorithm) => knownDigest(entry, algorithm, digests)))
-            file.modifiedAfterInstall = true;
+            facts[id] |= FLAG_MODIFIED;
         }, "settle")
       });
-    } else if (isModified(entry, here, (algorithm) => actualDigest(tree, entry, algorithm))) {
-      file.modifiedAfterInstall = true;
+    } else if (isModified(entry, here, (algorithm) => actualDigest(nodes, entry, algorithm))) {
+      facts[id] |= FLAG_MODIFIED;
     }
   }
-  return { files, problems, unverified };
+  return { files: new TreeFileList(nodes, order2, facts, ownerOf, ownerLists), problems, unverified };
 }
 function needsSecondPass(tree, entry, stored, claims) {
   if (entry.type !== "file" && entry.type !== "hardlink") return false;
@@ -14616,33 +15054,6 @@ function knownDigest(entry, algorithm, digests) {
   if (algorithm === "sha256") return entry.sha256;
   if (algorithm !== "md5" && algorithm !== "sha1") return void 0;
   return digests?.[algorithm];
-}
-function inventoryFile(entry, ownership, owners) {
-  const file = {
-    path: entry.path,
-    type: entry.type,
-    mode: entry.mode,
-    uid: entry.uid,
-    gid: entry.gid,
-    size: entry.size,
-    layer: entry.layer,
-    ownership
-  };
-  if (entry.sha256 !== void 0) file.sha256 = entry.sha256;
-  if (entry.link !== void 0) file.link = entry.link;
-  if (entry.devmajor !== void 0) file.devmajor = entry.devmajor;
-  if (entry.devminor !== void 0) file.devminor = entry.devminor;
-  if (entry.mtime !== void 0) file.mtime = entry.mtime;
-  if (entry.xattrs !== void 0) file.xattrs = entry.xattrs;
-  if (entry.probes !== void 0) {
-    const { [FILE_DIGESTS_PROBE_ID2]: _digests, ...rest } = entry.probes;
-    for (const _ in rest) {
-      file.probes = rest;
-      break;
-    }
-  }
-  if (owners !== void 0) file.owners = owners;
-  return file;
 }
 function isModified(entry, claims, digestOf2) {
   if (entry.type !== "file" && entry.type !== "hardlink") return false;
@@ -14660,23 +15071,81 @@ function actualDigest(tree, entry, algorithm) {
   if (algorithm === "sha256") return entry.sha256;
   if (algorithm !== "md5" && algorithm !== "sha1") return void 0;
   if (entry.size === 0 && entry.sha256 !== void 0) return EMPTY_FILE_DIGESTS[algorithm];
-  const source = entry.type === "hardlink" && entry.link !== void 0 ? tree.entries.get(entry.link) ?? entry : entry;
+  const source = entry.type === "hardlink" && entry.link !== void 0 ? tree.get(entry.link) ?? entry : entry;
   const digests = entry.probes?.[FILE_DIGESTS_PROBE_ID2] ?? source.probes?.[FILE_DIGESTS_PROBE_ID2];
   const value2 = digests?.[algorithm];
   return typeof value2 === "string" ? value2 : void 0;
 }
+var Claims;
 var init_ownership = __esm({
   "src/catalog/ownership.ts"() {
     "use strict";
     init_glob();
+    init_compact_tree();
+    init_file_list();
     init_package_id();
     init_file_digests();
     init_resolve_path();
     init_resolve_path();
+    Claims = class {
+      constructor(tree) {
+        this.tree = tree;
+        this.head = new Int32Array(tree.nodeCount).fill(-1);
+      }
+      tree;
+      static {
+        __name(this, "Claims");
+      }
+      owner = [];
+      file = [];
+      next = [];
+      /** First claim per tree node, and per claimed path the tree has no entry at. */
+      head;
+      elsewhere = /* @__PURE__ */ new Map();
+      add(path, owner, file) {
+        const claim = this.file.length;
+        this.owner.push(owner);
+        this.file.push(file);
+        const id = this.tree.node(path);
+        if (id >= 0) {
+          this.next.push(this.head[id]);
+          this.head[id] = claim;
+        } else {
+          this.next.push(this.elsewhere.get(path) ?? -1);
+          this.elsewhere.set(path, claim);
+        }
+      }
+      /** The first claim on the path of tree node `id` (one holding an entry), or -1. */
+      at(id) {
+        return this.head[id];
+      }
+      /** The first claim on `path`, or -1. */
+      first(path) {
+        const id = this.tree.node(path);
+        return id >= 0 ? this.head[id] : this.elsewhere.get(path) ?? -1;
+      }
+      /** True when a claim of the list records a digest the content can be checked against. */
+      anyDigest(first) {
+        for (let c = first; c >= 0; c = this.next[c]) {
+          const file = this.file[c];
+          if (file.digest && !file.ghost) return true;
+        }
+        return false;
+      }
+      anyConfig(first) {
+        for (let c = first; c >= 0; c = this.next[c]) if (this.file[c].config) return true;
+        return false;
+      }
+      list(first, owners) {
+        const out = [];
+        for (let c = first; c >= 0; c = this.next[c])
+          out.push({ owner: owners[this.owner[c]], file: this.file[c] });
+        return out;
+      }
+    };
     __name(resolveOwnership, "resolveOwnership");
     __name(needsSecondPass, "needsSecondPass");
     __name(knownDigest, "knownDigest");
-    __name(inventoryFile, "inventoryFile");
     __name(isModified, "isModified");
     __name(actualDigest, "actualDigest");
   }
@@ -14685,16 +15154,17 @@ var init_ownership = __esm({
 // src/catalog/binary/identified-binaries.ts
 function identifiedBinaries(tree) {
   const out = [];
-  for (const entry of tree.entries.values()) {
+  for (const entry of entriesWithProbe(tree, BINARY_IDENTITY_PROBE_ID)) {
     if (entry.type !== "file") continue;
     const id = entry.probes?.[BINARY_IDENTITY_PROBE_ID];
     if (typeof id === "object" && id !== null) out.push({ entry, id });
   }
-  return out.sort((a, b) => a.entry.path < b.entry.path ? -1 : a.entry.path > b.entry.path ? 1 : 0);
+  return out;
 }
 var init_identified_binaries = __esm({
   "src/catalog/binary/identified-binaries.ts"() {
     "use strict";
+    init_squash();
     init_binary_identity();
     __name(identifiedBinaries, "identifiedBinaries");
   }
@@ -14725,19 +15195,21 @@ function catalogBusybox(ctx) {
 }
 function linksTo(tree, targets) {
   const out = /* @__PURE__ */ new Map();
-  const add2 = /* @__PURE__ */ __name((target, path) => {
+  const add3 = /* @__PURE__ */ __name((target, path) => {
     const list2 = out.get(target);
     if (list2) list2.push(path);
     else out.set(target, [path]);
   }, "add");
-  for (const e of tree.entries.values()) {
-    if (e.type === "hardlink" && e.link !== void 0 && targets.has(e.link)) add2(e.link, e.path);
+  for (const [path, type] of pathTypes(tree)) {
+    if (type !== "hardlink" && type !== "symlink") continue;
+    const e = tree.entries.get(path);
+    if (e.type === "hardlink" && e.link !== void 0 && targets.has(e.link)) add3(e.link, e.path);
     else if (e.type === "symlink") {
       const real = resolvePath(tree, e.path, { followFinal: true });
-      if (real !== void 0 && targets.has(real)) add2(real, e.path);
+      if (real !== void 0 && targets.has(real)) add3(real, e.path);
       else if (real !== void 0) {
         const t = tree.entries.get(real);
-        if (t?.type === "hardlink" && t.link !== void 0 && targets.has(t.link)) add2(t.link, e.path);
+        if (t?.type === "hardlink" && t.link !== void 0 && targets.has(t.link)) add3(t.link, e.path);
       }
     }
   }
@@ -14747,6 +15219,7 @@ var busyboxCataloger;
 var init_busybox = __esm({
   "src/catalog/binary/busybox.ts"() {
     "use strict";
+    init_squash();
     init_ownership();
     init_tree_paths();
     init_identified_binaries();
@@ -14926,7 +15399,7 @@ function matches(pattern, text) {
   for (const m of text.matchAll(pattern.regex)) if (!reject(m[0])) return true;
   return false;
 }
-var NEWLINE, PEM_HEADER, isExample, PATTERNS, ANCHORS, GCP_TYPE, GCP_KEY, SECRET_PATTERN_WINDOW, SecretScanner;
+var NEWLINE, PEM_HEADER, isExample, PATTERNS, ANCHORS, GCP_TYPE, GCP_KEY, SECRET_PATTERN_WINDOW, ANY_PATH_PATTERNS, SecretScanner;
 var init_secret_patterns = __esm({
   "src/catalog/probes/secret-patterns.ts"() {
     "use strict";
@@ -14969,32 +15442,33 @@ var init_secret_patterns = __esm({
     GCP_TYPE = /"type"\s*:\s*"service_account"/;
     GCP_KEY = /"private_key"\s*:\s*"-----BEGIN/;
     SECRET_PATTERN_WINDOW = 512;
+    ANY_PATH_PATTERNS = PATTERNS.filter((p) => p.path === void 0);
     SecretScanner = class {
       static {
         __name(this, "SecretScanner");
       }
       patterns;
-      found = /* @__PURE__ */ new Set();
+      found = null;
       gcpType = false;
       gcpKey = false;
       constructor(path) {
-        this.patterns = PATTERNS.filter((p) => p.path === void 0 || p.path.test(path));
+        this.patterns = PATTERNS.some((p) => p.path?.test(path) === true) ? PATTERNS.filter((p) => p.path === void 0 || p.path.test(path)) : ANY_PATH_PATTERNS;
       }
       /** Look at a piece of text (latin1: one char per byte, so offsets and lengths match the bytes). */
       scan(text) {
         const anchored = ANCHORS.test(text);
         for (const pattern of this.patterns) {
           if (!anchored && pattern.path === void 0) continue;
-          if (this.found.has(pattern.kind)) continue;
-          if (matches(pattern, text)) this.found.add(pattern.kind);
+          if (this.found?.has(pattern.kind) === true) continue;
+          if (matches(pattern, text)) (this.found ??= /* @__PURE__ */ new Set()).add(pattern.kind);
         }
         if (!anchored) return;
         this.gcpType ||= GCP_TYPE.test(text);
         this.gcpKey ||= GCP_KEY.test(text);
-        if (this.gcpType && this.gcpKey) this.found.add("gcp-service-account");
+        if (this.gcpType && this.gcpKey) (this.found ??= /* @__PURE__ */ new Set()).add("gcp-service-account");
       }
       kinds() {
-        return [...this.found].sort();
+        return this.found === null ? [] : [...this.found].sort();
       }
     };
     __name(matches, "matches");
@@ -15014,12 +15488,21 @@ function createSecretsProbe(options = {}) {
   };
 }
 function isOpaqueContent(head) {
-  return OPAQUE_MAGICS.some((m) => head.length >= m.length && head.subarray(0, m.length).equals(m));
+  if (head.length === 0) return false;
+  const candidates = MAGICS_BY_FIRST_BYTE[head[0]];
+  if (candidates === void 0) return false;
+  for (const m of candidates) if (startsWith(head, m)) return true;
+  return false;
+}
+function startsWith(bytes, magic2) {
+  if (bytes.length < magic2.length) return false;
+  for (let i2 = 1; i2 < magic2.length; i2++) if (bytes[i2] !== magic2[i2]) return false;
+  return true;
 }
 function isBinaryContent(head) {
-  return head.subarray(0, BINARY_SNIFF_BYTES).includes(0);
+  return (head.length > BINARY_SNIFF_BYTES ? head.subarray(0, BINARY_SNIFF_BYTES) : head).includes(0);
 }
-var DEFAULT_SECRETS_MAX_FILE_BYTES, OPAQUE_MAGICS, BINARY_SNIFF_BYTES, SecretsRun;
+var DEFAULT_SECRETS_MAX_FILE_BYTES, OPAQUE_MAGICS, MAGICS_BY_FIRST_BYTE, BINARY_SNIFF_BYTES, SecretsRun;
 var init_secrets = __esm({
   "src/catalog/probes/secrets.ts"() {
     "use strict";
@@ -15044,21 +15527,30 @@ var init_secrets = __esm({
       Buffer.from("wOF2")
       // WOFF2
     ];
+    MAGICS_BY_FIRST_BYTE = (() => {
+      const table3 = [];
+      for (const m of OPAQUE_MAGICS) (table3[m[0]] ??= []).push(m);
+      return table3;
+    })();
     __name(isOpaqueContent, "isOpaqueContent");
+    __name(startsWith, "startsWith");
     BINARY_SNIFF_BYTES = 8e3;
     __name(isBinaryContent, "isBinaryContent");
     SecretsRun = class {
       constructor(path, size2, maxBytes) {
+        this.path = path;
         this.maxBytes = maxBytes;
-        this.scanner = new SecretScanner(path);
         this.sniff = Math.min(size2, BINARY_SNIFF_BYTES);
       }
+      path;
       maxBytes;
       static {
         __name(this, "SecretsRun");
       }
-      scanner;
-      tail = "";
+      /** Made on the first text scanned (most files are binary, compressed or too short to matter). */
+      scanner = null;
+      /** The text scanned last, whose end overlaps the next chunk. */
+      scanned = "";
       seen = 0;
       /** The first bytes (a copy), held until there are enough to decide text or not. */
       head = null;
@@ -15083,7 +15575,7 @@ var init_secrets = __esm({
       }
       end() {
         if (!this.decided) this.decide();
-        const kinds = this.scanner.kinds();
+        const kinds = this.scanner?.kinds() ?? [];
         return kinds.length > 0 ? { kinds } : void 0;
       }
       /** Text gets scanned from its first byte; compressed, image and binary content not at all. */
@@ -15100,11 +15592,12 @@ var init_secrets = __esm({
       }
       scan(chunk) {
         if (this.seen >= this.maxBytes) return;
-        const piece = chunk.subarray(0, this.maxBytes - this.seen);
-        this.seen += piece.length;
-        const text = this.tail + piece.toString("latin1");
-        this.scanner.scan(text);
-        this.tail = text.slice(-SECRET_PATTERN_WINDOW);
+        const length = Math.min(chunk.length, this.maxBytes - this.seen);
+        this.seen += length;
+        const tail = this.scanned === "" ? "" : this.scanned.slice(-SECRET_PATTERN_WINDOW);
+        const text = tail + chunk.toString("latin1", 0, length);
+        (this.scanner ??= new SecretScanner(this.path)).scan(text);
+        this.scanned = text;
       }
     };
   }
@@ -15633,8 +16126,8 @@ function isSecretKey(name) {
   for (let i2 = 0; i2 < words4.length; i2++) {
     const word = words4[i2];
     if (SECRET_WORDS.has(word)) return true;
-    const next = words4[i2 + 1];
-    if (next !== void 0 && SECRET_PAIRS.has(`${word}_${next}`)) return true;
+    const next2 = words4[i2 + 1];
+    if (next2 !== void 0 && SECRET_PAIRS.has(`${word}_${next2}`)) return true;
   }
   return false;
 }
@@ -15844,11 +16337,9 @@ var init_match_secrets = __esm({
 
 // src/policy/evaluate.ts
 function evaluatePolicy(policy, changes, after, now) {
-  let afterFiles;
-  const filesByPath = /* @__PURE__ */ __name(() => afterFiles ??= new Map(after.files.map((f) => [f.path, f])), "filesByPath");
   const ranked2 = [];
   policy.rules.forEach((rule, rank2) => {
-    const found = applyAllowances(ruleViolations(rule, changes, after, filesByPath), rule, policy.allow, now);
+    const found = applyAllowances(ruleViolations(rule, changes, after), rule, policy.allow, now);
     for (const violation of found) ranked2.push({ violation, rank: rank2 });
   });
   ranked2.sort(
@@ -15859,14 +16350,14 @@ function evaluatePolicy(policy, changes, after, now) {
   const result = counting.some((v) => v.action === "stop") ? "stop" : counting.some((v) => v.action === "warn") ? "warn" : "pass";
   return { result, violations, policy: policy.source };
 }
-function ruleViolations(rule, changes, after, filesByPath) {
+function ruleViolations(rule, changes, after) {
   switch (rule.kind) {
     case "packages":
       return packageViolations(rule, changes, after);
     case "files":
       return fileViolations(rule, changes.files);
     case "secrets":
-      return secretViolations(rule, changes.files, filesByPath());
+      return secretViolations(rule, changes.files, after.files);
     case "image":
       return imageViolations(rule, changes, after);
   }
@@ -16476,19 +16967,19 @@ function normalizeName(name) {
   return parts.join("/");
 }
 function readString(block, start, length) {
-  const field3 = block.subarray(start, start + length);
-  const nul = field3.indexOf(0);
-  return field3.subarray(0, nul === -1 ? length : nul).toString("utf8");
+  const field2 = block.subarray(start, start + length);
+  const nul = field2.indexOf(0);
+  return field2.subarray(0, nul === -1 ? length : nul).toString("utf8");
 }
 function readNumber(block, start, length) {
-  const field3 = block.subarray(start, start + length);
-  if ((field3[0] & 128) !== 0) {
-    if ((field3[0] & 64) !== 0) return Number.NaN;
-    let value2 = field3[0] & 63;
-    for (let i2 = 1; i2 < field3.length; i2++) value2 = value2 * 256 + field3[i2];
+  const field2 = block.subarray(start, start + length);
+  if ((field2[0] & 128) !== 0) {
+    if ((field2[0] & 64) !== 0) return Number.NaN;
+    let value2 = field2[0] & 63;
+    for (let i2 = 1; i2 < field2.length; i2++) value2 = value2 * 256 + field2[i2];
     return Number.isSafeInteger(value2) ? value2 : Number.NaN;
   }
-  const text = field3.toString("latin1").replace(/\0.*$/s, "").trim();
+  const text = field2.toString("latin1").replace(/\0.*$/s, "").trim();
   if (text === "") return 0;
   return /^[0-7]+$/.test(text) ? parseInt(text, 8) : Number.NaN;
 }
@@ -16557,7 +17048,7 @@ async function scan(path, handle, options) {
     const offset = pos + BLOCK;
     if (offset + size2 > fileSize)
       throw bad2(`member claims ${size2} bytes but the archive ends at ${fileSize}`);
-    const next = offset + Math.ceil(size2 / BLOCK) * BLOCK;
+    const next2 = offset + Math.ceil(size2 / BLOCK) * BLOCK;
     if (typeflag === "x") {
       pax = parsePax(await readContent(size2, offset), (why) => bad2(why));
     } else if (typeflag === "g") {
@@ -16587,7 +17078,7 @@ async function scan(path, handle, options) {
       longName = void 0;
       longLink = void 0;
     }
-    pos = next;
+    pos = next2;
   }
   if (pos + BLOCK > fileSize && pos < fileSize) {
     const rest = Buffer.alloc(fileSize - pos);
@@ -17558,7 +18049,7 @@ function accountAttention(ctx) {
   if (now === void 0) return [];
   const was = ctx.before?.accounts ?? { users: [], groups: [], files: [] };
   const first = ctx.before === void 0;
-  const fileLayer = /* @__PURE__ */ __name((path) => layerOf2(ctx.after, ctx.afterFiles.get(path)?.layer), "fileLayer");
+  const fileLayer = /* @__PURE__ */ __name((path) => layerOf2(ctx.after, ctx.after.files.get(path)?.layer), "fileLayer");
   const passwdLayer = fileLayer("etc/passwd");
   const shadowLayer = fileLayer("etc/shadow") ?? passwdLayer;
   const groupLayer = fileLayer("etc/group");
@@ -17782,7 +18273,7 @@ function fileAttention(ctx) {
     const where = { where: change2.path, whereKind: "path", ...layer ? { layer } : {} };
     const packaged = change2.ownership === "package";
     if (a && isRegular2(a.type) && (change2.kind === "added" || change2.kind === "modified") && a.size > 0) {
-      const entry = ctx.afterFiles.get(change2.path);
+      const entry = ctx.after.files.get(change2.path);
       const kinds = [
         .../* @__PURE__ */ new Set([...secretKindsOf(entry?.probes), ...secretKindsFromPath(change2.path)])
       ].sort();
@@ -18001,7 +18492,7 @@ function imageAttention(ctx) {
   const os = changes.osRelease;
   if (os !== void 0 && before !== void 0) {
     const what2 = os.class === "distribution" ? "base distribution changed" : `${os.class === "major" ? "major" : "point"} OS release ${os.direction === "down" ? "downgrade" : os.direction === "up" ? "upgrade" : "change"}`;
-    const layer = after.os ? layerOf2(after, ctx.afterFiles.get(after.os.path)?.layer) : void 0;
+    const layer = after.os ? layerOf2(after, ctx.after.files.get(after.os.path)?.layer) : void 0;
     out.push(
       item({
         kind: "os-release",
@@ -18054,11 +18545,11 @@ function toolKey(name) {
 }
 function toolsOf(inv) {
   const out = /* @__PURE__ */ new Map();
-  for (const file of inv?.files ?? []) {
+  const inBinDirs = inv ? [...BIN_DIRS].flatMap((dir) => inv.files.inDirectory(dir)) : [];
+  inBinDirs.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  for (const file of inBinDirs) {
     if (file.type === "dir") continue;
-    const slash = file.path.lastIndexOf("/");
-    if (slash < 0 || !BIN_DIRS.has(file.path.slice(0, slash))) continue;
-    const name = file.path.slice(slash + 1);
+    const name = file.path.slice(file.path.lastIndexOf("/") + 1);
     const cls = toolClass(name);
     const key = toolKey(name);
     if (cls !== void 0 && !out.has(key)) out.set(key, { name, cls, file });
@@ -18248,8 +18739,7 @@ function computeAttention(before, after, changes) {
   const ctx = {
     ...before ? { before } : {},
     after,
-    changes,
-    afterFiles: new Map(after.files.map((f) => [f.path, f]))
+    changes
   };
   return rankAttention([
     ...fileAttention(ctx),
@@ -18434,42 +18924,23 @@ var init_capabilities = __esm({
 
 // src/diff/files.ts
 function diffFiles(before, after) {
-  const old = new Map(before.map((f) => [f.path, f]));
-  const now = new Map(after.map((f) => [f.path, f]));
-  const oldParents = parents(before);
-  const newParents = parents(after);
   const out = [];
-  for (const [path, b] of old) {
-    if (now.has(path)) continue;
-    if (b.type === "dir" && oldParents.has(path)) continue;
-    out.push(attribute({ path, kind: "removed", aspects: [], before: state(b) }, b));
-  }
-  for (const [path, a] of now) {
-    const b = old.get(path);
-    if (b === void 0) {
-      if (a.type === "dir" && newParents.has(path)) continue;
-      out.push(attribute({ path, kind: "added", aspects: [], after: state(a) }, a));
-      continue;
+  for (const [b, a] of alongside(before, after)) {
+    if (a === void 0) {
+      if (b === void 0 || b.type === "dir" && before.holdsEntries(b.path)) continue;
+      out.push(attribute({ path: b.path, kind: "removed", aspects: [], before: state(b) }, b));
+    } else if (b === void 0) {
+      if (a.type === "dir" && after.holdsEntries(a.path)) continue;
+      out.push(attribute({ path: a.path, kind: "added", aspects: [], after: state(a) }, a));
+    } else {
+      const aspects = compareEntries(b, a);
+      if (aspects.length === 0) continue;
+      const modified = aspects.some((x2) => x2 === "content" || x2 === "type" || x2 === "link");
+      const kind = modified ? "modified" : "metadata";
+      out.push(attribute({ path: a.path, kind, aspects, before: state(b), after: state(a) }, a));
     }
-    const aspects = compareEntries(b, a);
-    if (aspects.length === 0) continue;
-    const modified = aspects.some((x2) => x2 === "content" || x2 === "type" || x2 === "link");
-    out.push(
-      attribute(
-        { path, kind: modified ? "modified" : "metadata", aspects, before: state(b), after: state(a) },
-        a
-      )
-    );
   }
-  return out.sort((x2, y) => x2.path < y.path ? -1 : x2.path > y.path ? 1 : 0);
-}
-function parents(files) {
-  const set = /* @__PURE__ */ new Set();
-  for (const f of files) {
-    const i2 = f.path.lastIndexOf("/");
-    if (i2 > 0) set.add(f.path.slice(0, i2));
-  }
-  return set;
+  return out;
 }
 function kindOf(type) {
   return type === "hardlink" ? "file" : type;
@@ -18514,10 +18985,10 @@ function attribute(change2, entry) {
 var init_files2 = __esm({
   "src/diff/files.ts"() {
     "use strict";
+    init_file_list();
     init_package_id();
     init_capabilities();
     __name(diffFiles, "diffFiles");
-    __name(parents, "parents");
     __name(kindOf, "kindOf");
     __name(compareEntries, "compareEntries");
     __name(xattrKey, "xattrKey");
@@ -19275,7 +19746,7 @@ function side(inv) {
   const s = {
     summary: inv.image,
     packageCount: inv.packages.length,
-    fileCount: inv.files.reduce((n, f) => f.type === "dir" ? n : n + 1, 0),
+    fileCount: inv.files.countNonDirectories(),
     user: inv.config.config?.User ?? ""
   };
   if (inv.os) s.os = inv.os;
@@ -19326,7 +19797,7 @@ function diffInventories(before, after, options) {
     ...before?.os ? { beforeOs: before.os } : {},
     ...after.os ? { afterOs: after.os } : {}
   });
-  const files = diffFiles(before?.files ?? [], after.files);
+  const files = diffFiles(before?.files ?? fileList(), after.files);
   explainListedDirectories(files, before, after);
   attribute2(packages, files);
   const excluded = excludeMatcher(options);
@@ -19400,6 +19871,7 @@ var init_diff = __esm({
     init_excludes();
     init_os_release_change();
     init_files2();
+    init_file_list();
     init_packages();
     init_noise();
     init_rollup();
@@ -19410,6 +19882,24 @@ var init_diff = __esm({
     __name(attribute2, "attribute");
     __name(explainListedDirectories, "explainListedDirectories");
     __name(diffInventories, "diffInventories");
+  }
+});
+
+// src/util/collect-garbage.ts
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+function collectGarbage() {
+  if (gc === void 0) {
+    setFlagsFromString("--expose-gc");
+    gc = runInNewContext("gc");
+  }
+  gc();
+}
+var gc;
+var init_collect_garbage = __esm({
+  "src/util/collect-garbage.ts"() {
+    "use strict";
+    __name(collectGarbage, "collectGarbage");
   }
 });
 
@@ -19458,12 +19948,174 @@ var init_capture_matcher = __esm({
   }
 });
 
+// src/layers/small-sha256.ts
+function smallSha256(data, out, offset = 0) {
+  const n = data.length;
+  if (n > SMALL_SHA256_MAX_BYTES)
+    throw new RangeError(`smallSha256 takes at most ${SMALL_SHA256_MAX_BYTES} bytes`);
+  H.set(INITIAL);
+  BLOCKS.fill(0);
+  BLOCKS.set(data);
+  BLOCKS[n] = 128;
+  const end = n < 56 ? 64 : 128;
+  const bits2 = n * 8;
+  BLOCKS[end - 2] = bits2 >>> 8;
+  BLOCKS[end - 1] = bits2 & 255;
+  compress(BLOCKS, 0);
+  if (end === 128) compress(BLOCKS, 64);
+  for (let i2 = 0; i2 < 8; i2++) {
+    const v = H[i2];
+    const at = offset + i2 * 4;
+    out[at] = v >>> 24;
+    out[at + 1] = v >>> 16 & 255;
+    out[at + 2] = v >>> 8 & 255;
+    out[at + 3] = v & 255;
+  }
+}
+function compress(b, o) {
+  for (let i2 = 0; i2 < 16; i2++) {
+    const j = o + i2 * 4;
+    W[i2] = b[j] << 24 | b[j + 1] << 16 | b[j + 2] << 8 | b[j + 3];
+  }
+  for (let i2 = 16; i2 < 64; i2++) {
+    const x2 = W[i2 - 15];
+    const y = W[i2 - 2];
+    const s0 = (x2 >>> 7 | x2 << 25) ^ (x2 >>> 18 | x2 << 14) ^ x2 >>> 3;
+    const s1 = (y >>> 17 | y << 15) ^ (y >>> 19 | y << 13) ^ y >>> 10;
+    W[i2] = W[i2 - 16] + s0 + W[i2 - 7] + s1 | 0;
+  }
+  let a = H[0];
+  let b1 = H[1];
+  let c = H[2];
+  let d = H[3];
+  let e = H[4];
+  let f = H[5];
+  let g = H[6];
+  let h = H[7];
+  for (let i2 = 0; i2 < 64; i2++) {
+    const s1 = (e >>> 6 | e << 26) ^ (e >>> 11 | e << 21) ^ (e >>> 25 | e << 7);
+    const ch = e & f ^ ~e & g;
+    const t1 = h + s1 + ch + K[i2] + W[i2] | 0;
+    const s0 = (a >>> 2 | a << 30) ^ (a >>> 13 | a << 19) ^ (a >>> 22 | a << 10);
+    const maj = a & b1 ^ a & c ^ b1 & c;
+    const t2 = s0 + maj | 0;
+    h = g;
+    g = f;
+    f = e;
+    e = d + t1 | 0;
+    d = c;
+    c = b1;
+    b1 = a;
+    a = t1 + t2 | 0;
+  }
+  H[0] = H[0] + a | 0;
+  H[1] = H[1] + b1 | 0;
+  H[2] = H[2] + c | 0;
+  H[3] = H[3] + d | 0;
+  H[4] = H[4] + e | 0;
+  H[5] = H[5] + f | 0;
+  H[6] = H[6] + g | 0;
+  H[7] = H[7] + h | 0;
+}
+var SMALL_SHA256_MAX_BYTES, K, INITIAL, W, H, BLOCKS;
+var init_small_sha256 = __esm({
+  "src/layers/small-sha256.ts"() {
+    "use strict";
+    SMALL_SHA256_MAX_BYTES = 119;
+    K = new Int32Array([
+      1116352408,
+      1899447441,
+      3049323471,
+      3921009573,
+      961987163,
+      1508970993,
+      2453635748,
+      2870763221,
+      3624381080,
+      310598401,
+      607225278,
+      1426881987,
+      1925078388,
+      2162078206,
+      2614888103,
+      3248222580,
+      3835390401,
+      4022224774,
+      264347078,
+      604807628,
+      770255983,
+      1249150122,
+      1555081692,
+      1996064986,
+      2554220882,
+      2821834349,
+      2952996808,
+      3210313671,
+      3336571891,
+      3584528711,
+      113926993,
+      338241895,
+      666307205,
+      773529912,
+      1294757372,
+      1396182291,
+      1695183700,
+      1986661051,
+      2177026350,
+      2456956037,
+      2730485921,
+      2820302411,
+      3259730800,
+      3345764771,
+      3516065817,
+      3600352804,
+      4094571909,
+      275423344,
+      430227734,
+      506948616,
+      659060556,
+      883997877,
+      958139571,
+      1322822218,
+      1537002063,
+      1747873779,
+      1955562222,
+      2024104815,
+      2227730452,
+      2361852424,
+      2428436474,
+      2756734187,
+      3204031479,
+      3329325298
+    ]);
+    INITIAL = new Int32Array([
+      1779033703,
+      3144134277,
+      1013904242,
+      2773480762,
+      1359893119,
+      2600822924,
+      528734635,
+      1541459225
+    ]);
+    W = new Int32Array(64);
+    H = new Int32Array(8);
+    BLOCKS = new Uint8Array(128);
+    __name(smallSha256, "smallSha256");
+    __name(compress, "compress");
+  }
+});
+
 // src/layers/entry-content.ts
+import * as crypto2 from "node:crypto";
 import { createHash as createHash4 } from "node:crypto";
-var EntryContent;
+var oneShotHash, EMPTY_SHA256, EntryContent;
 var init_entry_content = __esm({
   "src/layers/entry-content.ts"() {
     "use strict";
+    init_small_sha256();
+    oneShotHash = crypto2.hash;
+    EMPTY_SHA256 = createHash4("sha256").digest();
     EntryContent = class {
       constructor(matches2, maxFileBytes, probes, captured, warnings, budget) {
         this.matches = matches2;
@@ -19482,12 +20134,27 @@ var init_entry_content = __esm({
       static {
         __name(this, "EntryContent");
       }
+      /** Whether a regular file is open (its data is hashed), its size, and the bytes seen of it. */
+      open = false;
+      size = 0;
+      seen = 0;
+      /** The incremental hash, made once a file's content comes in more than one chunk. */
       hash = null;
+      /** The digest of a file whose content came in one chunk. */
+      digest = null;
+      /** Where a tiny file's digest is computed (copied into the table by finish). */
+      smallDigest = Buffer.alloc(32);
       capture = null;
       captureOffset = 0;
+      /** The probes running on the current file: their ids and runs, side by side (no object per run). */
+      probeIds = [];
       probeRuns = [];
       begin(entry) {
-        this.hash = createHash4("sha256");
+        this.open = true;
+        this.size = entry.size;
+        this.seen = 0;
+        this.hash = null;
+        this.digest = null;
         this.capture = null;
         this.captureOffset = 0;
         if (this.matches(entry.path)) {
@@ -19513,35 +20180,51 @@ var init_entry_content = __esm({
         }
         for (const probe of this.probes) {
           if (probe.matches(entry.path, entry.size, entry.mode)) {
-            this.probeRuns.push({ id: probe.id, run: probe.start(entry.path, entry.size) });
+            this.probeIds.push(probe.id);
+            this.probeRuns.push(probe.start(entry.path, entry.size));
           }
         }
       }
       write(chunk) {
-        if (this.hash === null) return;
-        this.hash.update(chunk);
+        if (!this.open) return;
+        if (this.seen === 0 && chunk.length === this.size && this.size <= SMALL_SHA256_MAX_BYTES) {
+          smallSha256(chunk, this.smallDigest);
+          this.digest = this.smallDigest;
+        } else if (this.seen === 0 && chunk.length === this.size && oneShotHash !== void 0) {
+          this.digest = oneShotHash("sha256", chunk, "buffer");
+        } else {
+          if (this.hash === null) {
+            this.hash = createHash4("sha256");
+            if (this.digest !== null) throw new Error("file content longer than its header says");
+          }
+          this.hash.update(chunk);
+        }
+        this.seen += chunk.length;
         if (this.capture !== null) {
           chunk.copy(this.capture, this.captureOffset);
           this.captureOffset += chunk.length;
         }
-        for (const active of this.probeRuns) active.run.write(chunk);
+        for (const run of this.probeRuns) run.write(chunk);
       }
       /** Record the file's digest and probe results in its row of `table`. */
       finish(table3, row) {
-        if (this.hash === null) return;
-        table3.setSha256(row, this.hash.digest());
+        if (!this.open) return;
+        this.open = false;
+        table3.setSha256(row, this.hash?.digest() ?? this.digest ?? EMPTY_SHA256);
         this.hash = null;
+        this.digest = null;
         if (this.capture !== null) {
           this.captured.set(table3.path(row), this.capture);
           this.capture = null;
         }
         if (this.probeRuns.length > 0) {
           let results;
-          for (const active of this.probeRuns) {
-            const result = active.run.end();
-            if (result !== void 0) (results ??= {})[active.id] = result;
+          for (let i2 = 0; i2 < this.probeRuns.length; i2++) {
+            const result = this.probeRuns[i2].end();
+            if (result !== void 0) (results ??= {})[this.probeIds[i2]] = result;
           }
           this.probeRuns.length = 0;
+          this.probeIds.length = 0;
           if (results !== void 0) table3.setProbes(row, results);
         }
       }
@@ -20021,39 +20704,43 @@ function parsePaxTime(s) {
 function isFieldPadding(byte) {
   return byte === 32 || byte === 0;
 }
-function parseOctalField(field3) {
-  let start = 0;
-  let end = field3.length;
-  while (start < end && isFieldPadding(field3[start])) start++;
-  while (end > start && isFieldPadding(field3[end - 1])) end--;
+function parseOctalAt(bytes, offset, length) {
+  let start = offset;
+  let end = offset + length;
+  while (start < end && isFieldPadding(bytes[start])) start++;
+  while (end > start && isFieldPadding(bytes[end - 1])) end--;
   if (start === end) return 0;
-  const nul = field3.indexOf(0, start);
-  if (nul >= 0 && nul < end) end = nul;
   let value2 = 0;
   for (let i2 = start; i2 < end; i2++) {
-    const digit = field3[i2] - 48;
+    const byte = bytes[i2];
+    if (byte === 0) break;
+    const digit = byte - 48;
     if (digit < 0 || digit > 7) return null;
     value2 = value2 * 8 + digit;
   }
   return value2;
 }
-function parseNumericField(field3) {
-  if (field3.length > 0 && (field3[0] & 128) !== 0) {
-    const invert = (field3[0] & 64) !== 0 ? 255 : 0;
-    let x2 = 0n;
-    for (let i2 = 0; i2 < field3.length; i2++) {
-      let byte = field3[i2] ^ invert;
-      if (i2 === 0) byte &= 127;
-      if (x2 >> 56n > 0n) return null;
-      x2 = x2 << 8n | BigInt(byte);
-    }
-    if (x2 >> 63n > 0n) return null;
-    return invert === 255 ? -x2 - 1n : x2;
+function parseNumericAt(bytes, offset, length) {
+  if (length > 0 && (bytes[offset] & 128) !== 0) {
+    const value2 = parseBase256(bytes, offset, length);
+    if (value2 === null) return null;
+    return value2 <= MAX_SAFE && value2 >= -MAX_SAFE ? Number(value2) : value2;
   }
-  const octal = parseOctalField(field3);
-  return octal === null ? null : BigInt(octal);
+  return parseOctalAt(bytes, offset, length);
 }
-var INT64_MAX, INT64_MIN;
+function parseBase256(bytes, offset, length) {
+  const invert = (bytes[offset] & 64) !== 0 ? 255 : 0;
+  let x2 = 0n;
+  for (let i2 = 0; i2 < length; i2++) {
+    let byte = bytes[offset + i2] ^ invert;
+    if (i2 === 0) byte &= 127;
+    if (x2 >> 56n > 0n) return null;
+    x2 = x2 << 8n | BigInt(byte);
+  }
+  if (x2 >> 63n > 0n) return null;
+  return invert === 255 ? -x2 - 1n : x2;
+}
+var INT64_MAX, INT64_MIN, MAX_SAFE;
 var init_tar_numbers = __esm({
   "src/layers/tar-numbers.ts"() {
     "use strict";
@@ -20063,8 +20750,10 @@ var init_tar_numbers = __esm({
     __name(parseGoSafeInt, "parseGoSafeInt");
     __name(parsePaxTime, "parsePaxTime");
     __name(isFieldPadding, "isFieldPadding");
-    __name(parseOctalField, "parseOctalField");
-    __name(parseNumericField, "parseNumericField");
+    __name(parseOctalAt, "parseOctalAt");
+    __name(parseNumericAt, "parseNumericAt");
+    MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+    __name(parseBase256, "parseBase256");
   }
 });
 
@@ -20073,67 +20762,101 @@ function cString(bytes) {
   const nul = bytes.indexOf(0);
   return nul < 0 ? bytes : bytes.subarray(0, nul);
 }
+function cStringAt(block, offset, length) {
+  let end = offset;
+  const limit = offset + length;
+  while (end < limit && block[end] !== 0) end++;
+  return end === offset ? NO_BYTES : block.subarray(offset, end);
+}
 function isAscii(bytes) {
   for (const byte of bytes) if (byte >= 128) return false;
   return true;
-}
-function field2(block, offset, length) {
-  return block.subarray(offset, offset + length);
 }
 function isZeroBlock(block) {
   for (let i2 = 0; i2 < BLOCK_SIZE; i2++) if (block[i2] !== 0) return false;
   return true;
 }
 function checksumMatches(block) {
-  const stored = parseOctalField(field2(block, 148, 8));
+  const stored = parseOctalAt(block, CHKSUM_OFFSET, CHKSUM_LENGTH);
   if (stored === null) return false;
-  let unsigned = 0;
-  let signed = 0;
-  for (let i2 = 0; i2 < BLOCK_SIZE; i2++) {
-    const byte = i2 >= 148 && i2 < 156 ? 32 : block[i2];
-    unsigned += byte;
-    signed += byte >= 128 ? byte - 256 : byte;
+  const words4 = wordsOf(block);
+  let sum = 0;
+  let high = 0;
+  if (words4 !== null) {
+    let pairs = 0;
+    let highs = 0;
+    for (let i2 = 0; i2 < BLOCK_SIZE / 4; i2++) {
+      const w = words4[i2];
+      pairs += (w & 16711935) + (w >>> 8 & 16711935);
+      highs += w >>> 7 & 16843009;
+    }
+    sum = (pairs & 65535) + (pairs >>> 16);
+    high = (highs & 255) + (highs >>> 8 & 255) + (highs >>> 16 & 255) + (highs >>> 24);
+  } else {
+    for (let i2 = 0; i2 < BLOCK_SIZE; i2++) {
+      const byte = block[i2];
+      sum += byte;
+      high += byte >> 7;
+    }
   }
-  return stored === unsigned || stored === signed;
+  for (let i2 = CHKSUM_OFFSET; i2 < CHKSUM_OFFSET + CHKSUM_LENGTH; i2++) {
+    const byte = block[i2];
+    sum -= byte;
+    high -= byte >> 7;
+  }
+  const unsigned = sum + CHKSUM_LENGTH * 32;
+  return stored === unsigned || stored === unsigned - 256 * high;
 }
-function formatOf(block) {
-  const magic2 = field2(block, 257, 6);
-  if (magic2.equals(MAGIC_USTAR)) return field2(block, 508, 4).equals(TRAILER_STAR) ? "star" : "ustar";
-  if (magic2.equals(MAGIC_GNU) && field2(block, 263, 2).equals(VERSION_GNU)) return "gnu";
+function wordsOf(block) {
+  if (block !== lastBlock) {
+    lastBlock = block;
+    lastWords = block.byteOffset % 4 === 0 && block.length >= BLOCK_SIZE ? new Uint32Array(block.buffer, block.byteOffset, BLOCK_SIZE / 4) : null;
+  }
+  return lastWords;
+}
+function formatOf(b) {
+  if (b[257] !== 117 || b[258] !== 115 || b[259] !== 116 || b[260] !== 97 || b[261] !== 114) {
+    return "v7";
+  }
+  if (b[262] === 0) {
+    const star = b[508] === 116 && b[509] === 97 && b[510] === 114 && b[511] === 0;
+    return star ? "star" : "ustar";
+  }
+  if (b[262] === 32 && b[263] === 32 && b[264] === 0) return "gnu";
   return "v7";
 }
 function decodeHeader(block) {
   if (!checksumMatches(block)) throw new TarHeaderError("has a wrong checksum");
   const format = formatOf(block);
-  const numbers = new Numbers();
+  const numbers = NUMBERS.reset();
   const header2 = {
     typeflag: String.fromCharCode(block[156]),
-    name: cString(field2(block, 0, 100)),
-    linkname: cString(field2(block, 157, 100)),
+    name: cStringAt(block, 0, 100),
+    linkname: cStringAt(block, 157, 100),
     size: numbers.read(block, 124, 12, "size"),
     mode: numbers.read(block, 100, 8, "mode"),
     uid: numbers.read(block, 108, 8, "uid"),
     gid: numbers.read(block, 116, 8, "gid"),
     mtime: numbers.read(block, 136, 12, "mtime"),
-    devmajor: 0n,
-    devminor: 0n,
+    devmajor: 0,
+    devminor: 0,
     format
   };
   if (format !== "v7") {
     header2.devmajor = numbers.read(block, 329, 8, "devmajor");
     header2.devminor = numbers.read(block, 337, 8, "devminor");
-    let prefix = Buffer.alloc(0);
+    let prefix = NO_BYTES;
     if (format === "ustar") {
-      prefix = cString(field2(block, 345, 155));
+      prefix = cStringAt(block, 345, 155);
     } else if (format === "star") {
-      prefix = cString(field2(block, 345, 131));
+      prefix = cStringAt(block, 345, 131);
       numbers.read(block, 476, 12, "atime");
       numbers.read(block, 488, 12, "ctime");
     } else if (!gnuTimesParse(block)) {
-      const old = cString(field2(block, 345, 155));
+      const old = cStringAt(block, 345, 155);
       if (isAscii(old)) prefix = old;
     }
-    if (prefix.length > 0) header2.name = Buffer.concat([prefix, Buffer.from("/"), header2.name]);
+    if (prefix.length > 0) header2.name = Buffer.concat([prefix, SLASH, header2.name]);
   }
   if (numbers.failed !== null) {
     throw new TarHeaderError(`has a ${numbers.failed} field that is not a valid number`);
@@ -20141,12 +20864,12 @@ function decodeHeader(block) {
   return header2;
 }
 function gnuTimesParse(block) {
-  for (const offset of [345, 357]) {
-    if (block[offset] !== 0 && parseNumericField(field2(block, offset, 12)) === null) return false;
-  }
-  return true;
+  return gnuTimeParses(block, 345) && gnuTimeParses(block, 357);
 }
-var BLOCK_SIZE, TarHeaderError, MAGIC_USTAR, MAGIC_GNU, VERSION_GNU, TRAILER_STAR, Numbers;
+function gnuTimeParses(block, offset) {
+  return block[offset] === 0 || parseNumericAt(block, offset, 12) !== null;
+}
+var BLOCK_SIZE, TarHeaderError, NO_BYTES, CHKSUM_OFFSET, CHKSUM_LENGTH, lastBlock, lastWords, Numbers, SLASH, NUMBERS;
 var init_tar_header = __esm({
   "src/layers/tar-header.ts"() {
     "use strict";
@@ -20157,32 +20880,41 @@ var init_tar_header = __esm({
         __name(this, "TarHeaderError");
       }
     };
-    MAGIC_USTAR = Buffer.from("ustar\0", "latin1");
-    MAGIC_GNU = Buffer.from("ustar ", "latin1");
-    VERSION_GNU = Buffer.from(" \0", "latin1");
-    TRAILER_STAR = Buffer.from("tar\0", "latin1");
     __name(cString, "cString");
+    __name(cStringAt, "cStringAt");
+    NO_BYTES = Buffer.alloc(0);
     __name(isAscii, "isAscii");
-    __name(field2, "field");
     __name(isZeroBlock, "isZeroBlock");
+    CHKSUM_OFFSET = 148;
+    CHKSUM_LENGTH = 8;
     __name(checksumMatches, "checksumMatches");
+    lastBlock = null;
+    lastWords = null;
+    __name(wordsOf, "wordsOf");
     __name(formatOf, "formatOf");
     Numbers = class {
       static {
         __name(this, "Numbers");
       }
       failed = null;
+      reset() {
+        this.failed = null;
+        return this;
+      }
       read(block, offset, length, name) {
-        const value2 = parseNumericField(field2(block, offset, length));
+        const value2 = parseNumericAt(block, offset, length);
         if (value2 === null) {
           this.failed ??= name;
-          return 0n;
+          return 0;
         }
         return value2;
       }
     };
+    SLASH = Buffer.from("/");
+    NUMBERS = new Numbers();
     __name(decodeHeader, "decodeHeader");
     __name(gnuTimesParse, "gnuTimesParse");
+    __name(gnuTimeParses, "gnuTimeParses");
   }
 });
 
@@ -20227,13 +20959,19 @@ var init_pax_records = __esm({
 });
 
 // src/layers/tar-reader.ts
+function tarNumber(value2) {
+  return value2 <= MAX_SAFE2 && value2 >= -MAX_SAFE2 ? Number(value2) : value2;
+}
+function permissionBits(mode) {
+  return typeof mode === "number" ? (mode % 4096 + 4096) % 4096 : Number(BigInt.asUintN(12, mode));
+}
 function quoteName(name) {
   return JSON.stringify(name.length > 200 ? `${name.slice(0, 200)}...` : name);
 }
 function padding(size2) {
   return (BLOCK_SIZE - size2 % BLOCK_SIZE) % BLOCK_SIZE;
 }
-var TarFormatError, MAX_EXTENDED_HEADER_BYTES, ENTRY_TYPES3, HEADER_ONLY, TYPE_NAMES, MAX_SAFE, TarReader;
+var TarFormatError, MAX_EXTENDED_HEADER_BYTES, ENTRY_TYPES3, HEADER_ONLY, TYPE_NAMES, MAX_SAFE2, TarReader;
 var init_tar_reader = __esm({
   "src/layers/tar-reader.ts"() {
     "use strict";
@@ -20266,7 +21004,9 @@ var init_tar_reader = __esm({
       D: "GNU dump directory",
       N: "GNU old long name"
     };
-    MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+    MAX_SAFE2 = BigInt(Number.MAX_SAFE_INTEGER);
+    __name(tarNumber, "tarNumber");
+    __name(permissionBits, "permissionBits");
     __name(quoteName, "quoteName");
     __name(padding, "padding");
     TarReader = class {
@@ -20412,8 +21152,8 @@ var init_tar_reader = __esm({
         return new TarFormatError(`${what2} at byte ${this.headerOffset} ${message}`, kind);
       }
       beginExtended(raw) {
-        if (raw.size < 0n) throw this.error("(an extended header) declares a negative size", "corrupt");
-        if (raw.size > BigInt(MAX_EXTENDED_HEADER_BYTES)) {
+        if (raw.size < 0) throw this.error("(an extended header) declares a negative size", "corrupt");
+        if (raw.size > MAX_EXTENDED_HEADER_BYTES) {
           throw this.error(
             `is an extended header of ${raw.size} bytes, over the ${MAX_EXTENDED_HEADER_BYTES}-byte limit of Go's archive/tar (Docker, containerd)`,
             "corrupt"
@@ -20465,12 +21205,12 @@ var init_tar_reader = __esm({
         let uid = raw.uid;
         let gid = raw.gid;
         let mtime = Number(raw.mtime);
+        let sparse = false;
         this.pax = null;
-        const nameFor = /* @__PURE__ */ __name(() => name.toString("utf8"), "nameFor");
         if (pax !== null) {
           for (const [key, value2] of pax) {
+            if (key.startsWith("GNU.sparse.")) sparse = true;
             if (value2.length === 0) continue;
-            const text2 = value2.toString("latin1");
             switch (key) {
               case "path":
                 name = value2;
@@ -20481,27 +21221,29 @@ var init_tar_reader = __esm({
               case "uid":
               case "gid":
               case "size": {
+                const text2 = value2.toString("latin1");
                 const n = parseGoInt(text2);
                 if (n === null)
                   throw this.error(
                     `has a PAX ${key} ${quoteName(text2)} that is not a valid number`,
                     "corrupt",
-                    nameFor()
+                    name.toString("utf8")
                   );
-                if (key === "uid") uid = n;
-                else if (key === "gid") gid = n;
-                else size2 = n;
+                if (key === "uid") uid = tarNumber(n);
+                else if (key === "gid") gid = tarNumber(n);
+                else size2 = tarNumber(n);
                 break;
               }
               case "mtime":
               case "atime":
               case "ctime": {
+                const text2 = value2.toString("latin1");
                 const seconds2 = parsePaxTime(text2);
                 if (seconds2 === null)
                   throw this.error(
                     `has a PAX ${key} ${quoteName(text2)} that is not a valid time`,
                     "corrupt",
-                    nameFor()
+                    name.toString("utf8")
                   );
                 if (key === "mtime") mtime = seconds2;
                 break;
@@ -20515,10 +21257,11 @@ var init_tar_reader = __esm({
         this.longLink = null;
         let typeflag = raw.typeflag;
         if (typeflag === "\0") typeflag = name.length > 0 && name[name.length - 1] === 47 ? "5" : "0";
-        const text = nameFor();
-        const dataSize = HEADER_ONLY.has(typeflag) ? 0n : size2;
-        if (dataSize < 0n) throw this.error("declares a negative size", "corrupt", text);
-        if (typeflag === "S" || [...pax?.keys() ?? []].some((k) => k.startsWith("GNU.sparse."))) {
+        const text = name.toString("utf8");
+        const headerOnly = HEADER_ONLY.has(typeflag);
+        const dataSize = headerOnly ? 0 : size2;
+        if (dataSize < 0) throw this.error("declares a negative size", "corrupt", text);
+        if (typeflag === "S" || sparse) {
           throw this.error(
             "is a GNU sparse file, which is not supported (readers disagree on its name and content)",
             "unsupported",
@@ -20533,29 +21276,25 @@ var init_tar_reader = __esm({
             text
           );
         }
-        if (size2 !== 0n && typeflag !== "5" && HEADER_ONLY.has(typeflag)) {
+        if (Number(size2) !== 0 && typeflag !== "5" && headerOnly) {
           throw this.error(
             `is a ${TYPE_NAMES[typeflag]} but declares ${size2} bytes of data`,
             "unsupported",
             text
           );
         }
-        if (dataSize > MAX_SAFE) throw this.error(`has a size ${dataSize} out of range`, "corrupt", text);
-        for (const [field3, value2] of [
-          ["uid", uid],
-          ["gid", gid],
-          ["devmajor", raw.devmajor],
-          ["devminor", raw.devminor]
-        ]) {
-          if (value2 < 0n || value2 > 0xffffffffn)
-            throw this.error(`has a ${field3} ${value2} out of range`, "unsupported", text);
-        }
+        if (dataSize > Number.MAX_SAFE_INTEGER)
+          throw this.error(`has a size ${dataSize} out of range`, "corrupt", text);
+        this.checkId("uid", uid, text);
+        this.checkId("gid", gid, text);
+        this.checkId("devmajor", raw.devmajor, text);
+        this.checkId("devminor", raw.devminor, text);
         const header2 = {
           typeflag,
           name: text,
-          linkname: linkname.toString("utf8"),
+          linkname: linkname.length === 0 ? "" : linkname.toString("utf8"),
           size: Number(dataSize),
-          mode: Number(BigInt.asUintN(12, raw.mode)),
+          mode: permissionBits(raw.mode),
           uid: Number(uid),
           gid: Number(gid),
           mtime,
@@ -20569,6 +21308,11 @@ var init_tar_reader = __esm({
         this.entryName = text;
         this.visitor.entry(header2);
         if (this.remaining === 0) this.endEntry();
+      }
+      /** uid, gid and device numbers: Go takes any int64, the runtimes only what fits 32 bits. */
+      checkId(field2, value2, name) {
+        if (value2 < 0 || value2 > 4294967295)
+          throw this.error(`has a ${field2} ${value2} out of range`, "unsupported", name);
       }
       endEntry() {
         const size2 = this.offset - this.headerOffset - BLOCK_SIZE;
@@ -20589,8 +21333,8 @@ function hashFor(digest, layer) {
   if (!SUPPORTED_DIGESTS.has(algorithm)) throw unsupportedDigest(layer, digest);
   return createHash5(algorithm);
 }
-function digestString(like, hash) {
-  return `${like.slice(0, like.indexOf(":"))}:${hash.digest("hex")}`;
+function digestString(like, hash2) {
+  return `${like.slice(0, like.indexOf(":"))}:${hash2.digest("hex")}`;
 }
 function asBuffer(chunk) {
   if (Buffer.isBuffer(chunk)) return chunk;
@@ -20734,18 +21478,18 @@ var init_read_layer = __esm({
         const head = [];
         let length = 0;
         while (length < SNIFF_BYTES) {
-          const next = await this.pull(it);
-          if (next === null) break;
-          head.push(next);
-          length += next.length;
+          const next2 = await this.pull(it);
+          if (next2 === null) break;
+          head.push(next2);
+          length += next2.length;
         }
         return head;
       }
       async pull(it) {
         this.aborter.signal.throwIfAborted();
         try {
-          const next = await it.next();
-          return next.done ? null : asBuffer(next.value);
+          const next2 = await it.next();
+          return next2.done ? null : asBuffer(next2.value);
         } catch (err3) {
           this.sourceError ??= toError(err3);
           throw this.sourceError;
@@ -20910,9 +21654,9 @@ var init_limit = __esm({
         return () => {
           if (released) return;
           released = true;
-          const next = this.waiting.shift();
-          if (next)
-            next();
+          const next2 = this.waiting.shift();
+          if (next2)
+            next2();
           else this.active--;
         };
       }
@@ -21154,14 +21898,17 @@ function dropShadowed(tree, packages) {
     const dir = path.slice(0, cut);
     if (!dirs.has(dir)) dirs.set(dir, resolvePath(tree, dir, { followFinal: true }));
     const r = dirs.get(dir);
-    return r === void 0 ? path : r === "" ? path.slice(cut + 1) : `${r}/${path.slice(cut + 1)}`;
+    if (r === void 0 || r === dir) return path;
+    return r === "" ? path.slice(cut + 1) : `${r}/${path.slice(cut + 1)}`;
   }, "real");
-  let osFiles;
+  const osPackages = packages.filter((p) => isOsEcosystem(p.ecosystem));
   const listed = /* @__PURE__ */ __name((path) => {
-    osFiles ??= new Set(
-      packages.filter((p) => isOsEcosystem(p.ecosystem)).flatMap((p) => p.files.map((f) => real(f.path)))
+    const target = real(path);
+    const name = path.slice(path.lastIndexOf("/") + 1);
+    const tail = `/${name}`;
+    return osPackages.some(
+      (p) => p.files.some((f) => (f.path === name || f.path.endsWith(tail)) && real(f.path) === target)
     );
-    return osFiles.has(real(path));
   }, "listed");
   const out = [];
   for (const pkg of packages) {
@@ -21339,6 +22086,7 @@ async function inspectImage(reference, options = {}) {
     options.onPhase?.("layers", `${image.layers.length} layers`);
     const layers = indexer(options);
     const [indexes2] = await layers.indexImages([image]);
+    collectGarbage();
     options.onPhase?.("catalog", reference);
     return await buildInventory(
       image,
@@ -21367,6 +22115,7 @@ async function compareImages(previous, current, diff, options = {}) {
     const layers = indexer(options);
     const reread = /* @__PURE__ */ __name((l, spec) => layers.reread(l, spec), "reread");
     const indexes2 = await layers.indexImages(images);
+    collectGarbage();
     options.onPhase?.("catalog", "packages and file ownership");
     const catalogers = options.catalogers ?? defaultCatalogers;
     let afterIndexes = indexes2[indexes2.length - 1] ?? [];
@@ -21401,6 +22150,7 @@ var init_compare_images = __esm({
     init_registry();
     init_diff();
     init_errors();
+    init_collect_garbage();
     init_layer_indexer();
     init_build_inventory();
     __name(indexer, "indexer");
@@ -21642,23 +22392,23 @@ async function send(req) {
         `more than ${MAX_REDIRECTS} redirects while fetching ${req.subject}`
       );
     }
-    const next = new URL(location, current.url);
-    if (current.url.protocol === "https:" && next.protocol === "http:" && !req.allowPlainHttp(next.hostname)) {
+    const next2 = new URL(location, current.url);
+    if (current.url.protocol === "https:" && next2.protocol === "http:" && !req.allowPlainHttp(next2.hostname)) {
       throw new ImageChangelogError(
         "INSECURE_REDIRECT",
-        `refusing a redirect from HTTPS to plain HTTP (${next.host}) for ${req.subject}`,
+        `refusing a redirect from HTTPS to plain HTTP (${next2.host}) for ${req.subject}`,
         {
-          subject: next.host
+          subject: next2.host
         }
       );
     }
     const headers = { ...current.headers };
-    if (next.origin !== origin3) {
+    if (next2.origin !== origin3) {
       delete headers.authorization;
       delete headers.Authorization;
     }
     const method = status === 303 ? "GET" : current.method ?? "GET";
-    current = { ...current, url: next, headers, method };
+    current = { ...current, url: next2, headers, method };
     if (method === "GET") delete current.body;
   }
 }
@@ -22096,10 +22846,10 @@ var init_blob_stream = __esm({
     __name(firstResponse, "firstResponse");
     __name(finalError, "finalError");
     VerifiedBlobStream = class extends Readable2 {
-      constructor(o, hash, first) {
+      constructor(o, hash2, first) {
         super();
         this.o = o;
-        this.hash = hash;
+        this.hash = hash2;
         this.attach(first);
       }
       o;
@@ -22234,8 +22984,8 @@ var init_blob_stream = __esm({
         this.attempt++;
         const offset = this.rangeOk ? this.delivered : 0;
         sleepFor(this.o.retry, delay).then(() => this.destroyed ? void 0 : this.o.fetch(offset)).then(
-          (next) => {
-            if (next) this.attach(next);
+          (next2) => {
+            if (next2) this.attach(next2);
           },
           (e) => this.fail(e)
         );
@@ -22768,8 +23518,8 @@ var init_client = __esm({
           if (Array.isArray(parsed.tags)) {
             for (const t of parsed.tags) if (typeof t === "string") tags.push(t);
           }
-          const next = nextLink(link, pageUrl);
-          url = next && next.origin === base2.origin && !seen.has(next.href) ? next : void 0;
+          const next2 = nextLink(link, pageUrl);
+          url = next2 && next2.origin === base2.origin && !seen.has(next2.href) ? next2 : void 0;
         }
         return tags;
       }
@@ -23920,8 +24670,8 @@ var require_foldFlowLines = __commonJS({
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i2 + 1];
-            if (next && next !== " " && next !== "\n" && next !== "	")
+            const next2 = text[i2 + 1];
+            if (next2 && next2 !== " " && next2 !== "\n" && next2 !== "	")
               split = i2;
           }
           if (i2 >= end) {
@@ -24943,7 +25693,7 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map = new this(schema);
-        const add2 = /* @__PURE__ */ __name((key, value2) => {
+        const add3 = /* @__PURE__ */ __name((key, value2) => {
           if (typeof replacer === "function")
             value2 = replacer.call(obj, key, value2);
           else if (Array.isArray(replacer) && !replacer.includes(key))
@@ -24953,10 +25703,10 @@ var require_YAMLMap = __commonJS({
         }, "add");
         if (obj instanceof Map) {
           for (const [key, value2] of obj)
-            add2(key, value2);
+            add3(key, value2);
         } else if (obj && typeof obj === "object") {
           for (const key of Object.keys(obj))
-            add2(key, obj[key]);
+            add3(key, obj[key]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map.items.sort(schema.sortMapEntries);
@@ -26709,7 +27459,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
-    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens, { flow, indicator, next: next2, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -26738,7 +27488,7 @@ var require_resolve_props = __commonJS({
         }
         switch (token.type) {
           case "space":
-            if (!flow && (indicator !== "doc-start" || next?.type !== "flow-collection") && token.source.includes("	")) {
+            if (!flow && (indicator !== "doc-start" || next2?.type !== "flow-collection") && token.source.includes("	")) {
               tab = token;
             }
             hasSpace = true;
@@ -26817,10 +27567,10 @@ var require_resolve_props = __commonJS({
       }
       const last = tokens[tokens.length - 1];
       const end = last ? last.offset + last.source.length : offset;
-      if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
-        onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+      if (reqSpace && next2 && next2.type !== "space" && next2.type !== "newline" && next2.type !== "comma" && (next2.type !== "scalar" || next2.source !== "")) {
+        onError(next2.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
       }
-      if (tab && (atNewline && tab.indent <= parentIndent || next?.type === "block-map" || next?.type === "block-seq"))
+      if (tab && (atNewline && tab.indent <= parentIndent || next2?.type === "block-map" || next2?.type === "block-seq"))
         onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
       return {
         comma,
@@ -27697,20 +28447,20 @@ var require_resolve_flow_scalar = __commonJS({
           res += fold;
           i2 = offset;
         } else if (ch === "\\") {
-          let next = source[++i2];
-          const cc = escapeCodes[next];
+          let next2 = source[++i2];
+          const cc = escapeCodes[next2];
           if (cc)
             res += cc;
-          else if (next === "\n") {
-            next = source[i2 + 1];
-            while (next === " " || next === "	")
-              next = source[++i2 + 1];
-          } else if (next === "\r" && source[i2 + 1] === "\n") {
-            next = source[++i2 + 1];
-            while (next === " " || next === "	")
-              next = source[++i2 + 1];
-          } else if (next === "x" || next === "u" || next === "U") {
-            const length = next === "x" ? 2 : next === "u" ? 4 : 8;
+          else if (next2 === "\n") {
+            next2 = source[i2 + 1];
+            while (next2 === " " || next2 === "	")
+              next2 = source[++i2 + 1];
+          } else if (next2 === "\r" && source[i2 + 1] === "\n") {
+            next2 = source[++i2 + 1];
+            while (next2 === " " || next2 === "	")
+              next2 = source[++i2 + 1];
+          } else if (next2 === "x" || next2 === "u" || next2 === "U") {
+            const length = next2 === "x" ? 2 : next2 === "u" ? 4 : 8;
             res += parseCharCode(source, i2 + 1, length, onError);
             i2 += length;
           } else {
@@ -27720,10 +28470,10 @@ var require_resolve_flow_scalar = __commonJS({
           }
         } else if (ch === " " || ch === "	") {
           const wsStart = i2;
-          let next = source[i2 + 1];
-          while (next === " " || next === "	")
-            next = source[++i2 + 1];
-          if (next !== "\n" && !(next === "\r" && source[i2 + 2] === "\n"))
+          let next2 = source[i2 + 1];
+          while (next2 === " " || next2 === "	")
+            next2 = source[++i2 + 1];
+          if (next2 !== "\n" && !(next2 === "\r" && source[i2 + 2] === "\n"))
             res += i2 > wsStart ? source.slice(wsStart, i2 + 1) : ch;
         } else {
           res += ch;
@@ -28553,8 +29303,8 @@ var require_cst_visit = __commonJS({
     visit2.REMOVE = REMOVE;
     visit2.itemAtPath = (cst, path) => {
       let item2 = cst;
-      for (const [field3, index] of path) {
-        const tok = item2?.[field3];
+      for (const [field2, index] of path) {
+        const tok = item2?.[field2];
         if (tok && "items" in tok) {
           item2 = tok.items[index];
         } else
@@ -28564,8 +29314,8 @@ var require_cst_visit = __commonJS({
     };
     visit2.parentCollection = (cst, path) => {
       const parent = visit2.itemAtPath(cst, path.slice(0, -1));
-      const field3 = path[path.length - 1][0];
-      const coll = parent?.[field3];
+      const field2 = path[path.length - 1][0];
+      const coll = parent?.[field2];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
@@ -28574,11 +29324,11 @@ var require_cst_visit = __commonJS({
       let ctrl = visitor(item2, path);
       if (typeof ctrl === "symbol")
         return ctrl;
-      for (const field3 of ["key", "value"]) {
-        const token = item2[field3];
+      for (const field2 of ["key", "value"]) {
+        const token = item2[field2];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path.concat([[field3, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path.concat([[field2, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -28588,7 +29338,7 @@ var require_cst_visit = __commonJS({
               i2 -= 1;
             }
           }
-          if (typeof ctrl === "function" && field3 === "key")
+          if (typeof ctrl === "function" && field2 === "key")
             ctrl = ctrl(item2, path);
         }
       }
@@ -28757,9 +29507,9 @@ var require_lexer = __commonJS({
           this.lineEndPos = null;
         }
         this.atEnd = !incomplete;
-        let next = this.next ?? "stream";
-        while (next && (incomplete || this.hasChars(1)))
-          next = yield* this.parseNext(next);
+        let next2 = this.next ?? "stream";
+        while (next2 && (incomplete || this.hasChars(1)))
+          next2 = yield* this.parseNext(next2);
       }
       atLineEnd() {
         let i2 = this.pos;
@@ -28782,8 +29532,8 @@ var require_lexer = __commonJS({
           while (ch === " ")
             ch = this.buffer[++indent + offset];
           if (ch === "\r") {
-            const next = this.buffer[indent + offset + 1];
-            if (next === "\n" || !next && !this.atEnd)
+            const next2 = this.buffer[indent + offset + 1];
+            if (next2 === "\n" || !next2 && !this.atEnd)
               return offset + indent + 1;
           }
           return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
@@ -28820,8 +29570,8 @@ var require_lexer = __commonJS({
       peek(n) {
         return this.buffer.substr(this.pos, n);
       }
-      *parseNext(next) {
-        switch (next) {
+      *parseNext(next2) {
+        switch (next2) {
           case "stream":
             return yield* this.parseStream();
           case "line-start":
@@ -29010,8 +29760,8 @@ var require_lexer = __commonJS({
             this.flowKey = true;
             return yield* this.parseQuotedScalar();
           case ":": {
-            const next = this.charAt(1);
-            if (this.flowKey || isEmpty(next) || next === ",") {
+            const next2 = this.charAt(1);
+            if (this.flowKey || isEmpty(next2) || next2 === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -29090,10 +29840,10 @@ var require_lexer = __commonJS({
               indent = 0;
               break;
             case "\r": {
-              const next = this.buffer[i3 + 1];
-              if (!next && !this.atEnd)
+              const next2 = this.buffer[i3 + 1];
+              if (!next2 && !this.atEnd)
                 return this.setNext("block-scalar");
-              if (next === "\n")
+              if (next2 === "\n")
                 break;
             }
             // fallthrough
@@ -29155,21 +29905,21 @@ var require_lexer = __commonJS({
         let ch;
         while (ch = this.buffer[++i2]) {
           if (ch === ":") {
-            const next = this.buffer[i2 + 1];
-            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
+            const next2 = this.buffer[i2 + 1];
+            if (isEmpty(next2) || inFlow && flowIndicatorChars.has(next2))
               break;
             end = i2;
           } else if (isEmpty(ch)) {
-            let next = this.buffer[i2 + 1];
+            let next2 = this.buffer[i2 + 1];
             if (ch === "\r") {
-              if (next === "\n") {
+              if (next2 === "\n") {
                 i2 += 1;
                 ch = "\n";
-                next = this.buffer[i2 + 1];
+                next2 = this.buffer[i2 + 1];
               } else
                 end = i2;
             }
-            if (next === "#" || inFlow && flowIndicatorChars.has(next))
+            if (next2 === "#" || inFlow && flowIndicatorChars.has(next2))
               break;
             if (ch === "\n") {
               const cs = this.continueScalar(i2 + 1);
@@ -31956,8 +32706,8 @@ var init_words = __esm({
             return out;
           }
           if (c === this.escape && this.i + 1 < this.s.length) {
-            const next = this.s[this.i + 1];
-            out += next === '"' || next === "$" || next === this.escape ? next : c + next;
+            const next2 = this.s[this.i + 1];
+            out += next2 === '"' || next2 === "$" || next2 === this.escape ? next2 : c + next2;
             this.i += 2;
           } else if (c === "$") {
             out += this.variable();
@@ -33054,9 +33804,9 @@ function terminalSafe(s, max2 = DEFAULT_MAX_CHARS) {
 function escapeSpecial(m, offset, all) {
   const entity = ENTITIES[m];
   if (entity !== void 0) return entity;
-  const next = all[offset + 1] ?? "";
-  if (m === "@") return /[A-Za-z0-9_]/.test(next) ? `@${ZWSP}` : "@";
-  if (m === "#") return /[0-9]/.test(next) ? `\\#${ZWSP}` : "\\#";
+  const next2 = all[offset + 1] ?? "";
+  if (m === "@") return /[A-Za-z0-9_]/.test(next2) ? `@${ZWSP}` : "@";
+  if (m === "#") return /[0-9]/.test(next2) ? `\\#${ZWSP}` : "\\#";
   return `\\${m}`;
 }
 function escapeText(s, options = {}) {
@@ -33891,11 +34641,11 @@ function summarizeInventory(inv) {
   };
   let contentBytes = 0;
   let nonPackaged = 0;
-  for (const f of inv.files) {
-    fileCounts[f.type]++;
-    if (f.type === "file") contentBytes += f.size;
-    if (f.type !== "dir" && f.ownership === "none") nonPackaged++;
-  }
+  inv.files.forEachShape((type, size2, ownership) => {
+    fileCounts[type]++;
+    if (type === "file") contentBytes += size2;
+    if (type !== "dir" && ownership === "none") nonPackaged++;
+  });
   const packages = {};
   for (const p of inv.packages) packages[p.ecosystem] = (packages[p.ecosystem] ?? 0) + 1;
   const runtimes = inv.packages.filter((p) => p.ecosystem === "runtime" || p.ecosystem === "binary").map((p) => `${p.name} ${p.version} (${p.location})`);
@@ -33947,7 +34697,7 @@ function renderInspectText(s, problems) {
 `;
 }
 function renderInspectJson(inv) {
-  const files = inv.files.map((f) => f.owners ? { ...f, owners: f.owners.map(ownerText) } : f);
+  const files = [...inv.files].map((f) => f.owners ? { ...f, owners: f.owners.map(ownerText) } : f);
   return `${JSON.stringify({ summary: summarizeInventory(inv), ...inv, files }, null, 1)}
 `;
 }

@@ -4281,11 +4281,11 @@ var require_util2 = __commonJS({
     var { isUint8Array } = __require("node:util/types");
     var { webidl } = require_webidl();
     var supportedHashes = [];
-    var crypto4;
+    var crypto5;
     try {
-      crypto4 = __require("node:crypto");
+      crypto5 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto4.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
+      supportedHashes = crypto5.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
     } catch {
     }
     function responseURL(response) {
@@ -4583,7 +4583,7 @@ var require_util2 = __commonJS({
     }
     __name(isURLPotentiallyTrustworthy, "isURLPotentiallyTrustworthy");
     function bytesMatch(bytes, metadataList) {
-      if (crypto4 === void 0) {
+      if (crypto5 === void 0) {
         return true;
       }
       const parsedMetadata = parseMetadata(metadataList);
@@ -4598,7 +4598,7 @@ var require_util2 = __commonJS({
       for (const item2 of metadata2) {
         const algorithm = item2.algo;
         const expectedValue = item2.hash;
-        let actualValue = crypto4.createHash(algorithm).update(bytes).digest("base64");
+        let actualValue = crypto5.createHash(algorithm).update(bytes).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
             actualValue = actualValue.slice(0, -2);
@@ -5719,8 +5719,8 @@ var require_body = __commonJS({
     var { multipartFormDataParser } = require_formdata_parser();
     var random;
     try {
-      const crypto4 = __require("node:crypto");
-      random = /* @__PURE__ */ __name((max2) => crypto4.randomInt(0, max2), "random");
+      const crypto5 = __require("node:crypto");
+      random = /* @__PURE__ */ __name((max2) => crypto5.randomInt(0, max2), "random");
     } catch {
       random = /* @__PURE__ */ __name((max2) => Math.floor(Math.random(max2)), "random");
     }
@@ -8513,11 +8513,11 @@ var require_fixed_queue = __commonJS({
       }
       shift() {
         const tail = this.tail;
-        const next = tail.shift();
+        const next2 = tail.shift();
         if (tail.isEmpty() && tail.next !== null) {
           this.tail = tail.next;
         }
-        return next;
+        return next2;
       }
     };
   }
@@ -17691,13 +17691,13 @@ var require_frame = __commonJS({
     "use strict";
     var { maxUnsigned16Bit } = require_constants5();
     var BUFFER_SIZE = 16386;
-    var crypto4;
+    var crypto5;
     var buffer3 = null;
     var bufIdx = BUFFER_SIZE;
     try {
-      crypto4 = __require("node:crypto");
+      crypto5 = __require("node:crypto");
     } catch {
-      crypto4 = {
+      crypto5 = {
         // not full compatibility, but minimum.
         randomFillSync: /* @__PURE__ */ __name(function randomFillSync(buffer4, _offset, _size) {
           for (let i2 = 0; i2 < buffer4.length; ++i2) {
@@ -17710,7 +17710,7 @@ var require_frame = __commonJS({
     function generateMask() {
       if (bufIdx === BUFFER_SIZE) {
         bufIdx = 0;
-        crypto4.randomFillSync(buffer3 ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
+        crypto5.randomFillSync(buffer3 ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
       }
       return [buffer3[bufIdx++], buffer3[bufIdx++], buffer3[bufIdx++], buffer3[bufIdx++]];
     }
@@ -17786,9 +17786,9 @@ var require_connection = __commonJS({
     var { Headers: Headers2, getHeadersList } = require_headers();
     var { getDecodeSplit } = require_util2();
     var { WebsocketFrameSend } = require_frame();
-    var crypto4;
+    var crypto5;
     try {
-      crypto4 = __require("node:crypto");
+      crypto5 = __require("node:crypto");
     } catch {
     }
     function establishWebSocketConnection(url2, protocols, client, ws, onEstablish, options) {
@@ -17808,7 +17808,7 @@ var require_connection = __commonJS({
         const headersList = getHeadersList(new Headers2(options.headers));
         request2.headersList = headersList;
       }
-      const keyValue = crypto4.randomBytes(16).toString("base64");
+      const keyValue = crypto5.randomBytes(16).toString("base64");
       request2.headersList.append("sec-websocket-key", keyValue);
       request2.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
@@ -17838,7 +17838,7 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto4.createHash("sha1").update(keyValue + uid).digest("base64");
+          const digest = crypto5.createHash("sha1").update(keyValue + uid).digest("base64");
           if (secWSAccept !== digest) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
@@ -18304,18 +18304,18 @@ var require_receiver = __commonJS({
         const buffer3 = Buffer.allocUnsafe(n);
         let offset = 0;
         while (offset !== n) {
-          const next = this.#buffers[0];
-          const { length } = next;
+          const next2 = this.#buffers[0];
+          const { length } = next2;
           if (length + offset === n) {
             buffer3.set(this.#buffers.shift(), offset);
             break;
           } else if (length + offset > n) {
-            buffer3.set(next.subarray(0, n - offset), offset);
-            this.#buffers[0] = next.subarray(n - offset);
+            buffer3.set(next2.subarray(0, n - offset), offset);
+            this.#buffers[0] = next2.subarray(n - offset);
             break;
           } else {
             buffer3.set(this.#buffers.shift(), offset);
-            offset += next.length;
+            offset += next2.length;
           }
         }
         this.#byteOffset -= n;
@@ -18980,12 +18980,12 @@ var require_eventsource_stream = __commonJS({
       return true;
     }
     __name(isValidLastEventIdBytes, "isValidLastEventIdBytes");
-    function isFieldName(line, length, field3) {
-      if (length !== field3.length) {
+    function isFieldName(line, length, field2) {
+      if (length !== field2.length) {
         return false;
       }
       for (let i2 = 0; i2 < length; i2++) {
-        if (line[i2] !== field3[i2]) {
+        if (line[i2] !== field2[i2]) {
           return false;
         }
       }
@@ -19191,13 +19191,13 @@ ${value2}`;
           }
         }
       }
-      setEventFieldSize(field3, size2) {
-        const eventSize = this.eventSize - this.eventFieldSizes[field3] + size2;
+      setEventFieldSize(field2, size2) {
+        const eventSize = this.eventSize - this.eventFieldSizes[field2] + size2;
         if (this.maxEventSize > 0 && eventSize > this.maxEventSize) {
           throw createMaxEventSizeExceededError();
         }
         this.eventSize = eventSize;
-        this.eventFieldSizes[field3] = size2;
+        this.eventFieldSizes[field2] = size2;
       }
       /**
        * @param {EventSourceStreamEvent} event
@@ -20971,8 +20971,8 @@ var require_sql_wasm = __commonJS({
                 }
               }
               return f;
-            } catch (K) {
-              throw u && u.eb(), K;
+            } catch (K2) {
+              throw u && u.eb(), K2;
             } finally {
               w && ea(w), qa(r);
             }
@@ -21011,9 +21011,9 @@ var require_sql_wasm = __commonJS({
             try {
               var r = B(f).node, u = null, w = r.Qa.write;
               r.Qa = Object.create(r.Qa);
-              r.Qa.write = function(T, D, K, V, U) {
-                if (u === null) return w(T, D, K, V, U);
-                r.Ua.set(D.subarray(K, K + V), U);
+              r.Qa.write = function(T, D, K2, V, U) {
+                if (u === null) return w(T, D, K2, V, U);
+                r.Ua.set(D.subarray(K2, K2 + V), U);
                 r.Wa = Math.max(r.Wa, U + V);
                 return V;
               };
@@ -21089,29 +21089,29 @@ var require_sql_wasm = __commonJS({
             var x2 = /* @__PURE__ */ new Map();
             h = m(f, w.length - 1);
             this.Ya.has(h) && (t(this.Ya.get(h)), this.Ya.delete(h));
-            var G = sa(function(D, K, V) {
+            var G = sa(function(D, K2, V) {
               var U = Ab(D, 1), Wa = p(U);
-              K = d(K, V);
-              Wa = [Wa].concat(K);
+              K2 = d(K2, V);
+              Wa = [Wa].concat(K2);
               try {
                 x2.set(U, w.apply(null, Wa));
               } catch (Jc) {
                 x2.delete(U), a(D, Jc);
               }
             }, "viii"), T = sa(function(D) {
-              var K = Ab(
+              var K2 = Ab(
                 D,
                 1
               );
               try {
-                var V = u(p(K));
+                var V = u(p(K2));
               } catch (U) {
-                x2.delete(K);
+                x2.delete(K2);
                 a(D, U);
                 return;
               }
               b(D, V);
-              x2.delete(K);
+              x2.delete(K2);
             }, "vi");
             this.Ya.set(h, [G, T]);
             this.handleError(zb(this.db, f, w.length - 1, 1, 0, 0, G, T, 0));
@@ -21227,7 +21227,7 @@ var require_sql_wasm = __commonJS({
             v = new Int8Array(a);
             Ha = new Int16Array(a);
             E = new Uint8Array(a);
-            H = new Int32Array(a);
+            H2 = new Int32Array(a);
             I = new Uint32Array(a);
             Ia = new Float32Array(a);
             Ja = new Float64Array(a);
@@ -21847,10 +21847,10 @@ var require_sql_wasm = __commonJS({
           return Wb(a, b & 4095 | 32768, 0);
         }
         __name(Xb, "Xb");
-        function W(a, b = 511) {
+        function W2(a, b = 511) {
           return Wb(a, b & 1023 | 16384, 0);
         }
-        __name(W, "W");
+        __name(W2, "W");
         function Yb(a, b, d) {
           typeof d === "undefined" && (d = b, b = 438);
           Wb(a, b | 8192, d);
@@ -22047,7 +22047,7 @@ var require_sql_wasm = __commonJS({
           Yb(a, c, e);
         }
         __name(X, "X");
-        var Y = {}, H, J, I;
+        var Y = {}, H2, J, I;
         function Lc(a, b, d = false) {
           if (b.charAt(0) === "/") return b;
           a = a === -100 ? "/" : R(a).path;
@@ -22066,8 +22066,8 @@ var require_sql_wasm = __commonJS({
           I[a + 16 >> 2] = b.gid;
           I[a + 20 >> 2] = b.rdev;
           J[a + 24 >> 3] = BigInt(b.size);
-          H[a + 32 >> 2] = 4096;
-          H[a + 36 >> 2] = b.blocks;
+          H2[a + 32 >> 2] = 4096;
+          H2[a + 36 >> 2] = b.blocks;
           var d = b.atime.getTime(), c = b.mtime.getTime(), e = b.ctime.getTime();
           J[a + 40 >> 3] = BigInt(Math.floor(d / 1e3));
           I[a + 48 >> 2] = d % 1e3 * 1e3 * 1e3;
@@ -22080,7 +22080,7 @@ var require_sql_wasm = __commonJS({
         }
         __name(Mc, "Mc");
         var Nc = void 0, Ha, Oc = /* @__PURE__ */ __name(() => {
-          var a = H[+Nc >> 2];
+          var a = H2[+Nc >> 2];
           Nc += 4;
           return a;
         }, "Oc"), Pc = 0, Qc = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335], Rc = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334], Sc = /* @__PURE__ */ __name((a) => {
@@ -22111,7 +22111,7 @@ var require_sql_wasm = __commonJS({
               Ha[a >> 1] = 0;
               break;
             case "i32":
-              H[a >> 2] = 0;
+              H2[a >> 2] = 0;
               break;
             case "i64":
               J[a >> 3] = BigInt(0);
@@ -22140,7 +22140,7 @@ var require_sql_wasm = __commonJS({
             case "i16":
               return Ha[a >> 1];
             case "i32":
-              return H[a >> 2];
+              return H2[a >> 2];
             case "i64":
               return J[a >> 3];
             case "float":
@@ -22219,11 +22219,11 @@ var require_sql_wasm = __commonJS({
         }, "sa");
         Q.length = 4096;
         Vb(M, "/");
-        W("/tmp");
-        W("/home");
-        W("/home/web_user");
+        W2("/tmp");
+        W2("/home");
+        W2("/home/web_user");
         (function() {
-          W("/dev");
+          W2("/dev");
           ob(259, { read: /* @__PURE__ */ __name(() => 0, "read"), write: /* @__PURE__ */ __name((c, e, g, m) => m, "write"), Za: /* @__PURE__ */ __name(() => 0, "Za") });
           Yb("/dev/null", 259);
           nb(1280, qb);
@@ -22236,13 +22236,13 @@ var require_sql_wasm = __commonJS({
           }, "d");
           X("random", d);
           X("urandom", d);
-          W("/dev/shm");
-          W("/dev/shm/tmp");
+          W2("/dev/shm");
+          W2("/dev/shm/tmp");
         })();
         (function() {
-          W("/proc");
-          var a = W("/proc/self");
-          W("/proc/self/fd");
+          W2("/proc");
+          var a = W2("/proc/self");
+          W2("/proc/self/fd");
           Vb({ cb() {
             var b = hb(a, "fd", 16895, 73);
             b.Qa = { Za: M.Qa.Za };
@@ -22408,7 +22408,7 @@ var require_sql_wasm = __commonJS({
           }, "M"),
           C: /* @__PURE__ */ __name(function(a, b, d) {
             try {
-              return b = A(b), b = Lc(a, b), W(b, d & -19), 0;
+              return b = A(b), b = Lc(a, b), W2(b, d & -19), 0;
             } catch (c) {
               if (typeof Y === "undefined" || c.name !== "ErrnoError") throw c;
               return -c.Sa;
@@ -22493,8 +22493,8 @@ var require_sql_wasm = __commonJS({
               var e = Date.now();
               if (d) {
                 let t2 = function(z) {
-                  var q = H[z + 8 >> 2];
-                  return q == 1073741823 ? e : q == 1073741822 ? null : (I[z >> 2] + H[z + 4 >> 2] * 4294967296) * 1e3 + Math.floor(q / 1e6);
+                  var q = H2[z + 8 >> 2];
+                  return q == 1073741823 ? e : q == 1073741822 ? null : (I[z >> 2] + H2[z + 4 >> 2] * 4294967296) * 1e3 + Math.floor(q / 1e6);
                 };
                 var t = t2;
                 __name(t2, "t");
@@ -22517,19 +22517,19 @@ var require_sql_wasm = __commonJS({
             a = a < -9007199254740992 || a > 9007199254740992 ? NaN : Number(a);
             a = new Date(a * 1e3);
             if (isNaN(a.getTime())) return 1;
-            H[b >> 2] = a.getSeconds();
-            H[b + 4 >> 2] = a.getMinutes();
-            H[b + 8 >> 2] = a.getHours();
-            H[b + 12 >> 2] = a.getDate();
-            H[b + 16 >> 2] = a.getMonth();
-            H[b + 20 >> 2] = a.getFullYear() - 1900;
-            H[b + 24 >> 2] = a.getDay();
+            H2[b >> 2] = a.getSeconds();
+            H2[b + 4 >> 2] = a.getMinutes();
+            H2[b + 8 >> 2] = a.getHours();
+            H2[b + 12 >> 2] = a.getDate();
+            H2[b + 16 >> 2] = a.getMonth();
+            H2[b + 20 >> 2] = a.getFullYear() - 1900;
+            H2[b + 24 >> 2] = a.getDay();
             var d = a.getFullYear();
-            H[b + 28 >> 2] = (d % 4 !== 0 || d % 100 === 0 && d % 400 !== 0 ? Rc : Qc)[a.getMonth()] + a.getDate() - 1 | 0;
-            H[b + 36 >> 2] = -(a.getTimezoneOffset() * 60);
+            H2[b + 28 >> 2] = (d % 4 !== 0 || d % 100 === 0 && d % 400 !== 0 ? Rc : Qc)[a.getMonth()] + a.getDate() - 1 | 0;
+            H2[b + 36 >> 2] = -(a.getTimezoneOffset() * 60);
             d = new Date(a.getFullYear(), 6, 1).getTimezoneOffset();
             var c = new Date(a.getFullYear(), 0, 1).getTimezoneOffset();
-            H[b + 32 >> 2] = (d != c && a.getTimezoneOffset() == Math.min(c, d)) | 0;
+            H2[b + 32 >> 2] = (d != c && a.getTimezoneOffset() == Math.min(c, d)) | 0;
             return 0;
           }, "A"),
           y: /* @__PURE__ */ __name(function(a, b, d, c, e, g, m) {
@@ -22542,7 +22542,7 @@ var require_sql_wasm = __commonJS({
               if (!a) throw new O(28);
               var z = t.Qa.nb(t, a, e, b, d);
               var q = z.fc;
-              H[g >> 2] = z.Mb;
+              H2[g >> 2] = z.Mb;
               I[m >> 2] = q;
               return 0;
             } catch (n) {
@@ -22591,7 +22591,7 @@ var require_sql_wasm = __commonJS({
             var e = (/* @__PURE__ */ new Date()).getFullYear(), g = new Date(e, 0, 1).getTimezoneOffset();
             e = new Date(e, 6, 1).getTimezoneOffset();
             I[a >> 2] = Math.max(g, e) * 60;
-            H[b >> 2] = Number(g != e);
+            H2[b >> 2] = Number(g != e);
             b = /* @__PURE__ */ __name((m) => {
               var t = Math.abs(m);
               return `UTC${m >= 0 ? "-" : "+"}${String(Math.floor(t / 60)).padStart(2, "0")}${String(t % 60).padStart(2, "0")}`;
@@ -23710,12 +23710,12 @@ var require_coerce = __commonJS({
         match3 = version4.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
       } else {
         const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
-        let next;
-        while ((next = coerceRtlRegex.exec(version4)) && (!match3 || match3.index + match3[0].length !== version4.length)) {
-          if (!match3 || next.index + next[0].length !== match3.index + match3[0].length) {
-            match3 = next;
+        let next2;
+        while ((next2 = coerceRtlRegex.exec(version4)) && (!match3 || match3.index + match3[0].length !== version4.length)) {
+          if (!match3 || next2.index + next2[0].length !== match3.index + match3[0].length) {
+            match3 = next2;
           }
-          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
+          coerceRtlRegex.lastIndex = next2.index + next2[1].length + next2[2].length;
         }
         coerceRtlRegex.lastIndex = -1;
       }
@@ -23886,11 +23886,11 @@ var require_trim_comparator_whitespace = __commonJS({
         end = findPrereleaseIdentifierEndIndex(range3, start, loose, digitRuns);
       }
       while (range3[end] === ".") {
-        const next = findPrereleaseIdentifierEndIndex(range3, end + 1, loose, digitRuns);
-        if (next === end + 1) {
+        const next2 = findPrereleaseIdentifierEndIndex(range3, end + 1, loose, digitRuns);
+        if (next2 === end + 1) {
           break;
         }
-        end = next;
+        end = next2;
       }
       return end;
     }, "findPrereleaseEndIndex");
@@ -23910,22 +23910,22 @@ var require_trim_comparator_whitespace = __commonJS({
         return start;
       }
       while (range3[end] === ".") {
-        const next = findBuildIdentifierEndIndex(range3, end + 1);
-        if (next === end + 1) {
+        const next2 = findBuildIdentifierEndIndex(range3, end + 1);
+        if (next2 === end + 1) {
           break;
         }
-        end = next;
+        end = next2;
       }
       return end;
     }, "findBuildEndIndex");
     var findLooseFullVersionEndIndex = /* @__PURE__ */ __name((range3, start, digitRuns) => {
       let end = start;
       for (let component = 0; component < 3; component++) {
-        const next = findVersionNumberEndIndex(range3, end, true, digitRuns);
-        if (next === end) {
+        const next2 = findVersionNumberEndIndex(range3, end, true, digitRuns);
+        if (next2 === end) {
           return start;
         }
-        end = next;
+        end = next2;
         if (component < 2) {
           if (range3[end] !== ".") {
             return start;
@@ -23948,11 +23948,11 @@ var require_trim_comparator_whitespace = __commonJS({
         if (range3[end] !== ".") {
           return end;
         }
-        const next = findPartialVersionComponentEndIndex(range3, end + 1, digitRuns);
-        if (next === end + 1) {
+        const next2 = findPartialVersionComponentEndIndex(range3, end + 1, digitRuns);
+        if (next2 === end + 1) {
           return end;
         }
-        end = next;
+        end = next2;
       }
       const prereleaseEnd = findPrereleaseEndIndex(range3, end, false, digitRuns);
       return findBuildEndIndex(range3, prereleaseEnd);
@@ -25426,7 +25426,7 @@ var require_scan = __commonJS({
       }, "advance");
       while (index < length) {
         code = advance();
-        let next;
+        let next2;
         if (code === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
           code = advance();
@@ -25541,13 +25541,13 @@ var require_scan = __commonJS({
           break;
         }
         if (code === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (next2 = advance())) {
+            if (next2 === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+            if (next2 === CHAR_RIGHT_SQUARE_BRACKET) {
               isBracket = token.isBracket = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -26168,14 +26168,14 @@ var require_parse3 = __commonJS({
           continue;
         }
         if (value2 === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
+          const next2 = peek();
+          if (next2 === "/" && opts.bash !== true) {
             continue;
           }
-          if (next === "." || next === ";") {
+          if (next2 === "." || next2 === ";") {
             continue;
           }
-          if (!next) {
+          if (!next2) {
             value2 += "\\";
             push2({ type: "text", value: value2 });
             continue;
@@ -26413,9 +26413,9 @@ var require_parse3 = __commonJS({
             continue;
           }
           if (prev && prev.type === "paren") {
-            const next = peek();
+            const next2 = peek();
             let output = value2;
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+            if (prev.value === "(" && !/[!=<:]/.test(next2) || next2 === "<" && !/<([!=]|\w+>)/.test(remaining())) {
               output = `\\${value2}`;
             }
             push2({ type: "text", value: value2, output });
@@ -27914,8 +27914,8 @@ var require_foldFlowLines = __commonJS({
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i2 + 1];
-            if (next && next !== " " && next !== "\n" && next !== "	")
+            const next2 = text[i2 + 1];
+            if (next2 && next2 !== " " && next2 !== "\n" && next2 !== "	")
               split = i2;
           }
           if (i2 >= end) {
@@ -28937,7 +28937,7 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map = new this(schema);
-        const add2 = /* @__PURE__ */ __name((key, value2) => {
+        const add3 = /* @__PURE__ */ __name((key, value2) => {
           if (typeof replacer === "function")
             value2 = replacer.call(obj, key, value2);
           else if (Array.isArray(replacer) && !replacer.includes(key))
@@ -28947,10 +28947,10 @@ var require_YAMLMap = __commonJS({
         }, "add");
         if (obj instanceof Map) {
           for (const [key, value2] of obj)
-            add2(key, value2);
+            add3(key, value2);
         } else if (obj && typeof obj === "object") {
           for (const key of Object.keys(obj))
-            add2(key, obj[key]);
+            add3(key, obj[key]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map.items.sort(schema.sortMapEntries);
@@ -30703,7 +30703,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
-    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens, { flow, indicator, next: next2, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -30732,7 +30732,7 @@ var require_resolve_props = __commonJS({
         }
         switch (token.type) {
           case "space":
-            if (!flow && (indicator !== "doc-start" || next?.type !== "flow-collection") && token.source.includes("	")) {
+            if (!flow && (indicator !== "doc-start" || next2?.type !== "flow-collection") && token.source.includes("	")) {
               tab = token;
             }
             hasSpace = true;
@@ -30811,10 +30811,10 @@ var require_resolve_props = __commonJS({
       }
       const last = tokens[tokens.length - 1];
       const end = last ? last.offset + last.source.length : offset;
-      if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
-        onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+      if (reqSpace && next2 && next2.type !== "space" && next2.type !== "newline" && next2.type !== "comma" && (next2.type !== "scalar" || next2.source !== "")) {
+        onError(next2.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
       }
-      if (tab && (atNewline && tab.indent <= parentIndent || next?.type === "block-map" || next?.type === "block-seq"))
+      if (tab && (atNewline && tab.indent <= parentIndent || next2?.type === "block-map" || next2?.type === "block-seq"))
         onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
       return {
         comma,
@@ -31691,20 +31691,20 @@ var require_resolve_flow_scalar = __commonJS({
           res += fold;
           i2 = offset;
         } else if (ch === "\\") {
-          let next = source[++i2];
-          const cc = escapeCodes[next];
+          let next2 = source[++i2];
+          const cc = escapeCodes[next2];
           if (cc)
             res += cc;
-          else if (next === "\n") {
-            next = source[i2 + 1];
-            while (next === " " || next === "	")
-              next = source[++i2 + 1];
-          } else if (next === "\r" && source[i2 + 1] === "\n") {
-            next = source[++i2 + 1];
-            while (next === " " || next === "	")
-              next = source[++i2 + 1];
-          } else if (next === "x" || next === "u" || next === "U") {
-            const length = next === "x" ? 2 : next === "u" ? 4 : 8;
+          else if (next2 === "\n") {
+            next2 = source[i2 + 1];
+            while (next2 === " " || next2 === "	")
+              next2 = source[++i2 + 1];
+          } else if (next2 === "\r" && source[i2 + 1] === "\n") {
+            next2 = source[++i2 + 1];
+            while (next2 === " " || next2 === "	")
+              next2 = source[++i2 + 1];
+          } else if (next2 === "x" || next2 === "u" || next2 === "U") {
+            const length = next2 === "x" ? 2 : next2 === "u" ? 4 : 8;
             res += parseCharCode(source, i2 + 1, length, onError);
             i2 += length;
           } else {
@@ -31714,10 +31714,10 @@ var require_resolve_flow_scalar = __commonJS({
           }
         } else if (ch === " " || ch === "	") {
           const wsStart = i2;
-          let next = source[i2 + 1];
-          while (next === " " || next === "	")
-            next = source[++i2 + 1];
-          if (next !== "\n" && !(next === "\r" && source[i2 + 2] === "\n"))
+          let next2 = source[i2 + 1];
+          while (next2 === " " || next2 === "	")
+            next2 = source[++i2 + 1];
+          if (next2 !== "\n" && !(next2 === "\r" && source[i2 + 2] === "\n"))
             res += i2 > wsStart ? source.slice(wsStart, i2 + 1) : ch;
         } else {
           res += ch;
@@ -32547,8 +32547,8 @@ var require_cst_visit = __commonJS({
     visit2.REMOVE = REMOVE;
     visit2.itemAtPath = (cst, path12) => {
       let item2 = cst;
-      for (const [field3, index] of path12) {
-        const tok = item2?.[field3];
+      for (const [field2, index] of path12) {
+        const tok = item2?.[field2];
         if (tok && "items" in tok) {
           item2 = tok.items[index];
         } else
@@ -32558,8 +32558,8 @@ var require_cst_visit = __commonJS({
     };
     visit2.parentCollection = (cst, path12) => {
       const parent = visit2.itemAtPath(cst, path12.slice(0, -1));
-      const field3 = path12[path12.length - 1][0];
-      const coll = parent?.[field3];
+      const field2 = path12[path12.length - 1][0];
+      const coll = parent?.[field2];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
@@ -32568,11 +32568,11 @@ var require_cst_visit = __commonJS({
       let ctrl = visitor(item2, path12);
       if (typeof ctrl === "symbol")
         return ctrl;
-      for (const field3 of ["key", "value"]) {
-        const token = item2[field3];
+      for (const field2 of ["key", "value"]) {
+        const token = item2[field2];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path12.concat([[field3, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path12.concat([[field2, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -32582,7 +32582,7 @@ var require_cst_visit = __commonJS({
               i2 -= 1;
             }
           }
-          if (typeof ctrl === "function" && field3 === "key")
+          if (typeof ctrl === "function" && field2 === "key")
             ctrl = ctrl(item2, path12);
         }
       }
@@ -32751,9 +32751,9 @@ var require_lexer = __commonJS({
           this.lineEndPos = null;
         }
         this.atEnd = !incomplete;
-        let next = this.next ?? "stream";
-        while (next && (incomplete || this.hasChars(1)))
-          next = yield* this.parseNext(next);
+        let next2 = this.next ?? "stream";
+        while (next2 && (incomplete || this.hasChars(1)))
+          next2 = yield* this.parseNext(next2);
       }
       atLineEnd() {
         let i2 = this.pos;
@@ -32776,8 +32776,8 @@ var require_lexer = __commonJS({
           while (ch === " ")
             ch = this.buffer[++indent + offset];
           if (ch === "\r") {
-            const next = this.buffer[indent + offset + 1];
-            if (next === "\n" || !next && !this.atEnd)
+            const next2 = this.buffer[indent + offset + 1];
+            if (next2 === "\n" || !next2 && !this.atEnd)
               return offset + indent + 1;
           }
           return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
@@ -32814,8 +32814,8 @@ var require_lexer = __commonJS({
       peek(n) {
         return this.buffer.substr(this.pos, n);
       }
-      *parseNext(next) {
-        switch (next) {
+      *parseNext(next2) {
+        switch (next2) {
           case "stream":
             return yield* this.parseStream();
           case "line-start":
@@ -33004,8 +33004,8 @@ var require_lexer = __commonJS({
             this.flowKey = true;
             return yield* this.parseQuotedScalar();
           case ":": {
-            const next = this.charAt(1);
-            if (this.flowKey || isEmpty(next) || next === ",") {
+            const next2 = this.charAt(1);
+            if (this.flowKey || isEmpty(next2) || next2 === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -33084,10 +33084,10 @@ var require_lexer = __commonJS({
               indent = 0;
               break;
             case "\r": {
-              const next = this.buffer[i3 + 1];
-              if (!next && !this.atEnd)
+              const next2 = this.buffer[i3 + 1];
+              if (!next2 && !this.atEnd)
                 return this.setNext("block-scalar");
-              if (next === "\n")
+              if (next2 === "\n")
                 break;
             }
             // fallthrough
@@ -33149,21 +33149,21 @@ var require_lexer = __commonJS({
         let ch;
         while (ch = this.buffer[++i2]) {
           if (ch === ":") {
-            const next = this.buffer[i2 + 1];
-            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
+            const next2 = this.buffer[i2 + 1];
+            if (isEmpty(next2) || inFlow && flowIndicatorChars.has(next2))
               break;
             end = i2;
           } else if (isEmpty(ch)) {
-            let next = this.buffer[i2 + 1];
+            let next2 = this.buffer[i2 + 1];
             if (ch === "\r") {
-              if (next === "\n") {
+              if (next2 === "\n") {
                 i2 += 1;
                 ch = "\n";
-                next = this.buffer[i2 + 1];
+                next2 = this.buffer[i2 + 1];
               } else
                 end = i2;
             }
-            if (next === "#" || inFlow && flowIndicatorChars.has(next))
+            if (next2 === "#" || inFlow && flowIndicatorChars.has(next2))
               break;
             if (ch === "\n") {
               const cs = this.continueScalar(i2 + 1);
@@ -34501,12 +34501,12 @@ var require_common = __commonJS({
       createDebug.skips = [];
       createDebug.formatters = {};
       function selectColor(namespace) {
-        let hash = 0;
+        let hash2 = 0;
         for (let i2 = 0; i2 < namespace.length; i2++) {
-          hash = (hash << 5) - hash + namespace.charCodeAt(i2);
-          hash |= 0;
+          hash2 = (hash2 << 5) - hash2 + namespace.charCodeAt(i2);
+          hash2 |= 0;
         }
-        return createDebug.colors[Math.abs(hash) % createDebug.colors.length];
+        return createDebug.colors[Math.abs(hash2) % createDebug.colors.length];
       }
       __name(selectColor, "selectColor");
       createDebug.selectColor = selectColor;
@@ -37024,19 +37024,19 @@ var require_lower_camel_case = __commonJS({
       let capNext = false;
       const sb = [];
       for (let i2 = 0; i2 < snakeCase.length; i2++) {
-        let next = snakeCase.charAt(i2);
-        if (next == "_") {
+        let next2 = snakeCase.charAt(i2);
+        if (next2 == "_") {
           capNext = true;
-        } else if (/\d/.test(next)) {
-          sb.push(next);
+        } else if (/\d/.test(next2)) {
+          sb.push(next2);
           capNext = true;
         } else if (capNext) {
-          sb.push(next.toUpperCase());
+          sb.push(next2.toUpperCase());
           capNext = false;
         } else if (i2 == 0) {
-          sb.push(next.toLowerCase());
+          sb.push(next2.toLowerCase());
         } else {
-          sb.push(next);
+          sb.push(next2);
         }
       }
       return sb.join("");
@@ -37083,13 +37083,13 @@ var require_reflection_info = __commonJS({
       RepeatType2[RepeatType2["PACKED"] = 1] = "PACKED";
       RepeatType2[RepeatType2["UNPACKED"] = 2] = "UNPACKED";
     })(RepeatType = exports2.RepeatType || (exports2.RepeatType = {}));
-    function normalizeFieldInfo(field3) {
+    function normalizeFieldInfo(field2) {
       var _a3, _b2, _c, _d;
-      field3.localName = (_a3 = field3.localName) !== null && _a3 !== void 0 ? _a3 : lower_camel_case_1.lowerCamelCase(field3.name);
-      field3.jsonName = (_b2 = field3.jsonName) !== null && _b2 !== void 0 ? _b2 : lower_camel_case_1.lowerCamelCase(field3.name);
-      field3.repeat = (_c = field3.repeat) !== null && _c !== void 0 ? _c : RepeatType.NO;
-      field3.opt = (_d = field3.opt) !== null && _d !== void 0 ? _d : field3.repeat ? false : field3.oneof ? false : field3.kind == "message";
-      return field3;
+      field2.localName = (_a3 = field2.localName) !== null && _a3 !== void 0 ? _a3 : lower_camel_case_1.lowerCamelCase(field2.name);
+      field2.jsonName = (_b2 = field2.jsonName) !== null && _b2 !== void 0 ? _b2 : lower_camel_case_1.lowerCamelCase(field2.name);
+      field2.repeat = (_c = field2.repeat) !== null && _c !== void 0 ? _c : RepeatType.NO;
+      field2.opt = (_d = field2.opt) !== null && _d !== void 0 ? _d : field2.repeat ? false : field2.oneof ? false : field2.kind == "message";
+      return field2;
     }
     __name(normalizeFieldInfo, "normalizeFieldInfo");
     exports2.normalizeFieldInfo = normalizeFieldInfo;
@@ -37216,27 +37216,27 @@ var require_reflection_type_check = __commonJS({
         if (this.data)
           return;
         const req = [], known = [], oneofs = [];
-        for (let field3 of this.fields) {
-          if (field3.oneof) {
-            if (!oneofs.includes(field3.oneof)) {
-              oneofs.push(field3.oneof);
-              req.push(field3.oneof);
-              known.push(field3.oneof);
+        for (let field2 of this.fields) {
+          if (field2.oneof) {
+            if (!oneofs.includes(field2.oneof)) {
+              oneofs.push(field2.oneof);
+              req.push(field2.oneof);
+              known.push(field2.oneof);
             }
           } else {
-            known.push(field3.localName);
-            switch (field3.kind) {
+            known.push(field2.localName);
+            switch (field2.kind) {
               case "scalar":
               case "enum":
-                if (!field3.opt || field3.repeat)
-                  req.push(field3.localName);
+                if (!field2.opt || field2.repeat)
+                  req.push(field2.localName);
                 break;
               case "message":
-                if (field3.repeat)
-                  req.push(field3.localName);
+                if (field2.repeat)
+                  req.push(field2.localName);
                 break;
               case "map":
-                req.push(field3.localName);
+                req.push(field2.localName);
                 break;
             }
           }
@@ -37285,32 +37285,32 @@ var require_reflection_type_check = __commonJS({
             return false;
           if (group2.oneofKind === void 0)
             continue;
-          const field3 = this.fields.find((f) => f.localName === group2.oneofKind);
-          if (!field3)
+          const field2 = this.fields.find((f) => f.localName === group2.oneofKind);
+          if (!field2)
             return false;
-          if (!this.field(group2[group2.oneofKind], field3, allowExcessProperties, depth))
+          if (!this.field(group2[group2.oneofKind], field2, allowExcessProperties, depth))
             return false;
         }
-        for (const field3 of this.fields) {
-          if (field3.oneof !== void 0)
+        for (const field2 of this.fields) {
+          if (field2.oneof !== void 0)
             continue;
-          if (!this.field(message[field3.localName], field3, allowExcessProperties, depth))
+          if (!this.field(message[field2.localName], field2, allowExcessProperties, depth))
             return false;
         }
         return true;
       }
-      field(arg, field3, allowExcessProperties, depth) {
-        let repeated = field3.repeat;
-        switch (field3.kind) {
+      field(arg, field2, allowExcessProperties, depth) {
+        let repeated = field2.repeat;
+        switch (field2.kind) {
           case "scalar":
             if (arg === void 0)
-              return field3.opt;
+              return field2.opt;
             if (repeated)
-              return this.scalars(arg, field3.T, depth, field3.L);
-            return this.scalar(arg, field3.T, field3.L);
+              return this.scalars(arg, field2.T, depth, field2.L);
+            return this.scalar(arg, field2.T, field2.L);
           case "enum":
             if (arg === void 0)
-              return field3.opt;
+              return field2.opt;
             if (repeated)
               return this.scalars(arg, reflection_info_1.ScalarType.INT32, depth);
             return this.scalar(arg, reflection_info_1.ScalarType.INT32);
@@ -37318,22 +37318,22 @@ var require_reflection_type_check = __commonJS({
             if (arg === void 0)
               return true;
             if (repeated)
-              return this.messages(arg, field3.T(), allowExcessProperties, depth);
-            return this.message(arg, field3.T(), allowExcessProperties, depth);
+              return this.messages(arg, field2.T(), allowExcessProperties, depth);
+            return this.message(arg, field2.T(), allowExcessProperties, depth);
           case "map":
             if (typeof arg != "object" || arg === null)
               return false;
             if (depth < 2)
               return true;
-            if (!this.mapKeys(arg, field3.K, depth))
+            if (!this.mapKeys(arg, field2.K, depth))
               return false;
-            switch (field3.V.kind) {
+            switch (field2.V.kind) {
               case "scalar":
-                return this.scalars(Object.values(arg), field3.V.T, depth, field3.V.L);
+                return this.scalars(Object.values(arg), field2.V.T, depth, field2.V.L);
               case "enum":
                 return this.scalars(Object.values(arg), reflection_info_1.ScalarType.INT32, depth);
               case "message":
-                return this.messages(Object.values(arg), field3.V.T(), allowExcessProperties, depth);
+                return this.messages(Object.values(arg), field2.V.T(), allowExcessProperties, depth);
             }
             break;
         }
@@ -37468,10 +37468,10 @@ var require_reflection_json_reader = __commonJS({
         if (this.fMap === void 0) {
           this.fMap = {};
           const fieldsInput = (_a3 = this.info.fields) !== null && _a3 !== void 0 ? _a3 : [];
-          for (const field3 of fieldsInput) {
-            this.fMap[field3.name] = field3;
-            this.fMap[field3.jsonName] = field3;
-            this.fMap[field3.localName] = field3;
+          for (const field2 of fieldsInput) {
+            this.fMap[field2.name] = field2;
+            this.fMap[field2.jsonName] = field2;
+            this.fMap[field2.localName] = field2;
           }
         }
       }
@@ -37497,93 +37497,93 @@ var require_reflection_json_reader = __commonJS({
         this.prepare();
         const oneofsHandled = [];
         for (const [jsonKey, jsonValue] of Object.entries(input)) {
-          const field3 = this.fMap[jsonKey];
-          if (!field3) {
+          const field2 = this.fMap[jsonKey];
+          if (!field2) {
             if (!options.ignoreUnknownFields)
               throw new Error(`Found unknown field while reading ${this.info.typeName} from JSON format. JSON key: ${jsonKey}`);
             continue;
           }
-          const localName = field3.localName;
+          const localName = field2.localName;
           let target;
-          if (field3.oneof) {
-            if (jsonValue === null && (field3.kind !== "enum" || field3.T()[0] !== "google.protobuf.NullValue")) {
+          if (field2.oneof) {
+            if (jsonValue === null && (field2.kind !== "enum" || field2.T()[0] !== "google.protobuf.NullValue")) {
               continue;
             }
-            if (oneofsHandled.includes(field3.oneof))
-              throw new Error(`Multiple members of the oneof group "${field3.oneof}" of ${this.info.typeName} are present in JSON.`);
-            oneofsHandled.push(field3.oneof);
-            target = message[field3.oneof] = {
+            if (oneofsHandled.includes(field2.oneof))
+              throw new Error(`Multiple members of the oneof group "${field2.oneof}" of ${this.info.typeName} are present in JSON.`);
+            oneofsHandled.push(field2.oneof);
+            target = message[field2.oneof] = {
               oneofKind: localName
             };
           } else {
             target = message;
           }
-          if (field3.kind == "map") {
+          if (field2.kind == "map") {
             if (jsonValue === null) {
               continue;
             }
-            this.assert(json_typings_1.isJsonObject(jsonValue), field3.name, jsonValue);
+            this.assert(json_typings_1.isJsonObject(jsonValue), field2.name, jsonValue);
             const fieldObj = target[localName];
             for (const [jsonObjKey, jsonObjValue] of Object.entries(jsonValue)) {
-              this.assert(jsonObjValue !== null, field3.name + " map value", null);
+              this.assert(jsonObjValue !== null, field2.name + " map value", null);
               let val;
-              switch (field3.V.kind) {
+              switch (field2.V.kind) {
                 case "message":
-                  val = field3.V.T().internalJsonRead(jsonObjValue, options);
+                  val = field2.V.T().internalJsonRead(jsonObjValue, options);
                   break;
                 case "enum":
-                  val = this.enum(field3.V.T(), jsonObjValue, field3.name, options.ignoreUnknownFields);
+                  val = this.enum(field2.V.T(), jsonObjValue, field2.name, options.ignoreUnknownFields);
                   if (val === false)
                     continue;
                   break;
                 case "scalar":
-                  val = this.scalar(jsonObjValue, field3.V.T, field3.V.L, field3.name);
+                  val = this.scalar(jsonObjValue, field2.V.T, field2.V.L, field2.name);
                   break;
               }
-              this.assert(val !== void 0, field3.name + " map value", jsonObjValue);
+              this.assert(val !== void 0, field2.name + " map value", jsonObjValue);
               let key = jsonObjKey;
-              if (field3.K == reflection_info_1.ScalarType.BOOL)
+              if (field2.K == reflection_info_1.ScalarType.BOOL)
                 key = key == "true" ? true : key == "false" ? false : key;
-              key = this.scalar(key, field3.K, reflection_info_1.LongType.STRING, field3.name).toString();
+              key = this.scalar(key, field2.K, reflection_info_1.LongType.STRING, field2.name).toString();
               fieldObj[key] = val;
             }
-          } else if (field3.repeat) {
+          } else if (field2.repeat) {
             if (jsonValue === null)
               continue;
-            this.assert(Array.isArray(jsonValue), field3.name, jsonValue);
+            this.assert(Array.isArray(jsonValue), field2.name, jsonValue);
             const fieldArr = target[localName];
             for (const jsonItem of jsonValue) {
-              this.assert(jsonItem !== null, field3.name, null);
+              this.assert(jsonItem !== null, field2.name, null);
               let val;
-              switch (field3.kind) {
+              switch (field2.kind) {
                 case "message":
-                  val = field3.T().internalJsonRead(jsonItem, options);
+                  val = field2.T().internalJsonRead(jsonItem, options);
                   break;
                 case "enum":
-                  val = this.enum(field3.T(), jsonItem, field3.name, options.ignoreUnknownFields);
+                  val = this.enum(field2.T(), jsonItem, field2.name, options.ignoreUnknownFields);
                   if (val === false)
                     continue;
                   break;
                 case "scalar":
-                  val = this.scalar(jsonItem, field3.T, field3.L, field3.name);
+                  val = this.scalar(jsonItem, field2.T, field2.L, field2.name);
                   break;
               }
-              this.assert(val !== void 0, field3.name, jsonValue);
+              this.assert(val !== void 0, field2.name, jsonValue);
               fieldArr.push(val);
             }
           } else {
-            switch (field3.kind) {
+            switch (field2.kind) {
               case "message":
-                if (jsonValue === null && field3.T().typeName != "google.protobuf.Value") {
-                  this.assert(field3.oneof === void 0, field3.name + " (oneof member)", null);
+                if (jsonValue === null && field2.T().typeName != "google.protobuf.Value") {
+                  this.assert(field2.oneof === void 0, field2.name + " (oneof member)", null);
                   continue;
                 }
-                target[localName] = field3.T().internalJsonRead(jsonValue, options, target[localName]);
+                target[localName] = field2.T().internalJsonRead(jsonValue, options, target[localName]);
                 break;
               case "enum":
                 if (jsonValue === null)
                   continue;
-                let val = this.enum(field3.T(), jsonValue, field3.name, options.ignoreUnknownFields);
+                let val = this.enum(field2.T(), jsonValue, field2.name, options.ignoreUnknownFields);
                 if (val === false)
                   continue;
                 target[localName] = val;
@@ -37591,7 +37591,7 @@ var require_reflection_json_reader = __commonJS({
               case "scalar":
                 if (jsonValue === null)
                   continue;
-                target[localName] = this.scalar(jsonValue, field3.T, field3.L, field3.name);
+                target[localName] = this.scalar(jsonValue, field2.T, field2.L, field2.name);
                 break;
             }
           }
@@ -37769,49 +37769,49 @@ var require_reflection_json_writer = __commonJS({
        */
       write(message, options) {
         const json = {}, source = message;
-        for (const field3 of this.fields) {
-          if (!field3.oneof) {
-            let jsonValue2 = this.field(field3, source[field3.localName], options);
+        for (const field2 of this.fields) {
+          if (!field2.oneof) {
+            let jsonValue2 = this.field(field2, source[field2.localName], options);
             if (jsonValue2 !== void 0)
-              json[options.useProtoFieldName ? field3.name : field3.jsonName] = jsonValue2;
+              json[options.useProtoFieldName ? field2.name : field2.jsonName] = jsonValue2;
             continue;
           }
-          const group2 = source[field3.oneof];
-          if (group2.oneofKind !== field3.localName)
+          const group2 = source[field2.oneof];
+          if (group2.oneofKind !== field2.localName)
             continue;
-          const opt = field3.kind == "scalar" || field3.kind == "enum" ? Object.assign(Object.assign({}, options), { emitDefaultValues: true }) : options;
-          let jsonValue = this.field(field3, group2[field3.localName], opt);
+          const opt = field2.kind == "scalar" || field2.kind == "enum" ? Object.assign(Object.assign({}, options), { emitDefaultValues: true }) : options;
+          let jsonValue = this.field(field2, group2[field2.localName], opt);
           assert_1.assert(jsonValue !== void 0);
-          json[options.useProtoFieldName ? field3.name : field3.jsonName] = jsonValue;
+          json[options.useProtoFieldName ? field2.name : field2.jsonName] = jsonValue;
         }
         return json;
       }
-      field(field3, value2, options) {
+      field(field2, value2, options) {
         let jsonValue = void 0;
-        if (field3.kind == "map") {
+        if (field2.kind == "map") {
           assert_1.assert(typeof value2 == "object" && value2 !== null);
           const jsonObj = {};
-          switch (field3.V.kind) {
+          switch (field2.V.kind) {
             case "scalar":
               for (const [entryKey2, entryValue] of Object.entries(value2)) {
-                const val = this.scalar(field3.V.T, entryValue, field3.name, false, true);
+                const val = this.scalar(field2.V.T, entryValue, field2.name, false, true);
                 assert_1.assert(val !== void 0);
                 jsonObj[entryKey2.toString()] = val;
               }
               break;
             case "message":
-              const messageType = field3.V.T();
+              const messageType = field2.V.T();
               for (const [entryKey2, entryValue] of Object.entries(value2)) {
-                const val = this.message(messageType, entryValue, field3.name, options);
+                const val = this.message(messageType, entryValue, field2.name, options);
                 assert_1.assert(val !== void 0);
                 jsonObj[entryKey2.toString()] = val;
               }
               break;
             case "enum":
-              const enumInfo = field3.V.T();
+              const enumInfo = field2.V.T();
               for (const [entryKey2, entryValue] of Object.entries(value2)) {
                 assert_1.assert(entryValue === void 0 || typeof entryValue == "number");
-                const val = this.enum(enumInfo, entryValue, field3.name, false, true, options.enumAsInteger);
+                const val = this.enum(enumInfo, entryValue, field2.name, false, true, options.enumAsInteger);
                 assert_1.assert(val !== void 0);
                 jsonObj[entryKey2.toString()] = val;
               }
@@ -37819,30 +37819,30 @@ var require_reflection_json_writer = __commonJS({
           }
           if (options.emitDefaultValues || Object.keys(jsonObj).length > 0)
             jsonValue = jsonObj;
-        } else if (field3.repeat) {
+        } else if (field2.repeat) {
           assert_1.assert(Array.isArray(value2));
           const jsonArr = [];
-          switch (field3.kind) {
+          switch (field2.kind) {
             case "scalar":
               for (let i2 = 0; i2 < value2.length; i2++) {
-                const val = this.scalar(field3.T, value2[i2], field3.name, field3.opt, true);
+                const val = this.scalar(field2.T, value2[i2], field2.name, field2.opt, true);
                 assert_1.assert(val !== void 0);
                 jsonArr.push(val);
               }
               break;
             case "enum":
-              const enumInfo = field3.T();
+              const enumInfo = field2.T();
               for (let i2 = 0; i2 < value2.length; i2++) {
                 assert_1.assert(value2[i2] === void 0 || typeof value2[i2] == "number");
-                const val = this.enum(enumInfo, value2[i2], field3.name, field3.opt, true, options.enumAsInteger);
+                const val = this.enum(enumInfo, value2[i2], field2.name, field2.opt, true, options.enumAsInteger);
                 assert_1.assert(val !== void 0);
                 jsonArr.push(val);
               }
               break;
             case "message":
-              const messageType = field3.T();
+              const messageType = field2.T();
               for (let i2 = 0; i2 < value2.length; i2++) {
-                const val = this.message(messageType, value2[i2], field3.name, options);
+                const val = this.message(messageType, value2[i2], field2.name, options);
                 assert_1.assert(val !== void 0);
                 jsonArr.push(val);
               }
@@ -37851,15 +37851,15 @@ var require_reflection_json_writer = __commonJS({
           if (options.emitDefaultValues || jsonArr.length > 0 || options.emitDefaultValues)
             jsonValue = jsonArr;
         } else {
-          switch (field3.kind) {
+          switch (field2.kind) {
             case "scalar":
-              jsonValue = this.scalar(field3.T, value2, field3.name, field3.opt, options.emitDefaultValues);
+              jsonValue = this.scalar(field2.T, value2, field2.name, field2.opt, options.emitDefaultValues);
               break;
             case "enum":
-              jsonValue = this.enum(field3.T(), value2, field3.name, field3.opt, options.emitDefaultValues, options.enumAsInteger);
+              jsonValue = this.enum(field2.T(), value2, field2.name, field2.opt, options.emitDefaultValues, options.enumAsInteger);
               break;
             case "message":
-              jsonValue = this.message(field3.T(), value2, field3.name, options);
+              jsonValue = this.message(field2.T(), value2, field2.name, options);
               break;
           }
         }
@@ -38026,7 +38026,7 @@ var require_reflection_binary_reader = __commonJS({
         var _a3;
         if (!this.fieldNoToField) {
           const fieldsInput = (_a3 = this.info.fields) !== null && _a3 !== void 0 ? _a3 : [];
-          this.fieldNoToField = new Map(fieldsInput.map((field3) => [field3.no, field3]));
+          this.fieldNoToField = new Map(fieldsInput.map((field2) => [field2.no, field2]));
         }
       }
       /**
@@ -38042,8 +38042,8 @@ var require_reflection_binary_reader = __commonJS({
         this.prepare();
         const end = length === void 0 ? reader.len : reader.pos + length;
         while (reader.pos < end) {
-          const [fieldNo, wireType] = reader.tag(), field3 = this.fieldNoToField.get(fieldNo);
-          if (!field3) {
+          const [fieldNo, wireType] = reader.tag(), field2 = this.fieldNoToField.get(fieldNo);
+          if (!field2) {
             let u = options.readUnknownField;
             if (u == "throw")
               throw new Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.info.typeName}`);
@@ -38052,19 +38052,19 @@ var require_reflection_binary_reader = __commonJS({
               (u === true ? binary_format_contract_1.UnknownFieldHandler.onRead : u)(this.info.typeName, message, fieldNo, wireType, d);
             continue;
           }
-          let target = message, repeated = field3.repeat, localName = field3.localName;
-          if (field3.oneof) {
-            target = target[field3.oneof];
+          let target = message, repeated = field2.repeat, localName = field2.localName;
+          if (field2.oneof) {
+            target = target[field2.oneof];
             if (target.oneofKind !== localName)
-              target = message[field3.oneof] = {
+              target = message[field2.oneof] = {
                 oneofKind: localName
               };
           }
-          switch (field3.kind) {
+          switch (field2.kind) {
             case "scalar":
             case "enum":
-              let T = field3.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field3.T;
-              let L = field3.kind == "scalar" ? field3.L : void 0;
+              let T = field2.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field2.T;
+              let L = field2.kind == "scalar" ? field2.L : void 0;
               if (repeated) {
                 let arr = target[localName];
                 if (wireType == binary_format_contract_1.WireType.LengthDelimited && T != reflection_info_1.ScalarType.STRING && T != reflection_info_1.ScalarType.BYTES) {
@@ -38079,13 +38079,13 @@ var require_reflection_binary_reader = __commonJS({
             case "message":
               if (repeated) {
                 let arr = target[localName];
-                let msg = field3.T().internalBinaryRead(reader, reader.uint32(), options);
+                let msg = field2.T().internalBinaryRead(reader, reader.uint32(), options);
                 arr.push(msg);
               } else
-                target[localName] = field3.T().internalBinaryRead(reader, reader.uint32(), options, target[localName]);
+                target[localName] = field2.T().internalBinaryRead(reader, reader.uint32(), options, target[localName]);
               break;
             case "map":
-              let [mapKey, mapVal] = this.mapEntry(field3, reader, options);
+              let [mapKey, mapVal] = this.mapEntry(field2, reader, options);
               target[localName][mapKey] = mapVal;
               break;
           }
@@ -38094,7 +38094,7 @@ var require_reflection_binary_reader = __commonJS({
       /**
        * Read a map field, expecting key field = 1, value field = 2
        */
-      mapEntry(field3, reader, options) {
+      mapEntry(field2, reader, options) {
         let length = reader.uint32();
         let end = reader.pos + length;
         let key = void 0;
@@ -38103,42 +38103,42 @@ var require_reflection_binary_reader = __commonJS({
           let [fieldNo, wireType] = reader.tag();
           switch (fieldNo) {
             case 1:
-              if (field3.K == reflection_info_1.ScalarType.BOOL)
+              if (field2.K == reflection_info_1.ScalarType.BOOL)
                 key = reader.bool().toString();
               else
-                key = this.scalar(reader, field3.K, reflection_info_1.LongType.STRING);
+                key = this.scalar(reader, field2.K, reflection_info_1.LongType.STRING);
               break;
             case 2:
-              switch (field3.V.kind) {
+              switch (field2.V.kind) {
                 case "scalar":
-                  val = this.scalar(reader, field3.V.T, field3.V.L);
+                  val = this.scalar(reader, field2.V.T, field2.V.L);
                   break;
                 case "enum":
                   val = reader.int32();
                   break;
                 case "message":
-                  val = field3.V.T().internalBinaryRead(reader, reader.uint32(), options);
+                  val = field2.V.T().internalBinaryRead(reader, reader.uint32(), options);
                   break;
               }
               break;
             default:
-              throw new Error(`Unknown field ${fieldNo} (wire type ${wireType}) in map entry for ${this.info.typeName}#${field3.name}`);
+              throw new Error(`Unknown field ${fieldNo} (wire type ${wireType}) in map entry for ${this.info.typeName}#${field2.name}`);
           }
         }
         if (key === void 0) {
-          let keyRaw = reflection_scalar_default_1.reflectionScalarDefault(field3.K);
-          key = field3.K == reflection_info_1.ScalarType.BOOL ? keyRaw.toString() : keyRaw;
+          let keyRaw = reflection_scalar_default_1.reflectionScalarDefault(field2.K);
+          key = field2.K == reflection_info_1.ScalarType.BOOL ? keyRaw.toString() : keyRaw;
         }
         if (val === void 0)
-          switch (field3.V.kind) {
+          switch (field2.V.kind) {
             case "scalar":
-              val = reflection_scalar_default_1.reflectionScalarDefault(field3.V.T, field3.V.L);
+              val = reflection_scalar_default_1.reflectionScalarDefault(field2.V.T, field2.V.L);
               break;
             case "enum":
               val = 0;
               break;
             case "message":
-              val = field3.V.T().create();
+              val = field2.V.T().create();
               break;
           }
         return [key, val];
@@ -38210,10 +38210,10 @@ var require_reflection_binary_writer = __commonJS({
        */
       write(message, writer, options) {
         this.prepare();
-        for (const field3 of this.fields) {
-          let value2, emitDefault, repeated = field3.repeat, localName = field3.localName;
-          if (field3.oneof) {
-            const group2 = message[field3.oneof];
+        for (const field2 of this.fields) {
+          let value2, emitDefault, repeated = field2.repeat, localName = field2.localName;
+          if (field2.oneof) {
+            const group2 = message[field2.oneof];
             if (group2.oneofKind !== localName)
               continue;
             value2 = group2[localName];
@@ -38222,35 +38222,35 @@ var require_reflection_binary_writer = __commonJS({
             value2 = message[localName];
             emitDefault = false;
           }
-          switch (field3.kind) {
+          switch (field2.kind) {
             case "scalar":
             case "enum":
-              let T = field3.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field3.T;
+              let T = field2.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field2.T;
               if (repeated) {
                 assert_1.assert(Array.isArray(value2));
                 if (repeated == reflection_info_1.RepeatType.PACKED)
-                  this.packed(writer, T, field3.no, value2);
+                  this.packed(writer, T, field2.no, value2);
                 else
                   for (const item2 of value2)
-                    this.scalar(writer, T, field3.no, item2, true);
+                    this.scalar(writer, T, field2.no, item2, true);
               } else if (value2 === void 0)
-                assert_1.assert(field3.opt);
+                assert_1.assert(field2.opt);
               else
-                this.scalar(writer, T, field3.no, value2, emitDefault || field3.opt);
+                this.scalar(writer, T, field2.no, value2, emitDefault || field2.opt);
               break;
             case "message":
               if (repeated) {
                 assert_1.assert(Array.isArray(value2));
                 for (const item2 of value2)
-                  this.message(writer, options, field3.T(), field3.no, item2);
+                  this.message(writer, options, field2.T(), field2.no, item2);
               } else {
-                this.message(writer, options, field3.T(), field3.no, value2);
+                this.message(writer, options, field2.T(), field2.no, value2);
               }
               break;
             case "map":
               assert_1.assert(typeof value2 == "object" && value2 !== null);
               for (const [key, val] of Object.entries(value2))
-                this.mapEntry(writer, options, field3, key, val);
+                this.mapEntry(writer, options, field2, key, val);
               break;
           }
         }
@@ -38258,11 +38258,11 @@ var require_reflection_binary_writer = __commonJS({
         if (u !== false)
           (u === true ? binary_format_contract_1.UnknownFieldHandler.onWrite : u)(this.info.typeName, message, writer);
       }
-      mapEntry(writer, options, field3, key, value2) {
-        writer.tag(field3.no, binary_format_contract_1.WireType.LengthDelimited);
+      mapEntry(writer, options, field2, key, value2) {
+        writer.tag(field2.no, binary_format_contract_1.WireType.LengthDelimited);
         writer.fork();
         let keyValue = key;
-        switch (field3.K) {
+        switch (field2.K) {
           case reflection_info_1.ScalarType.INT32:
           case reflection_info_1.ScalarType.FIXED32:
           case reflection_info_1.ScalarType.UINT32:
@@ -38275,16 +38275,16 @@ var require_reflection_binary_writer = __commonJS({
             keyValue = key == "true";
             break;
         }
-        this.scalar(writer, field3.K, 1, keyValue, true);
-        switch (field3.V.kind) {
+        this.scalar(writer, field2.K, 1, keyValue, true);
+        switch (field2.V.kind) {
           case "scalar":
-            this.scalar(writer, field3.V.T, 2, value2, true);
+            this.scalar(writer, field2.V.T, 2, value2, true);
             break;
           case "enum":
             this.scalar(writer, reflection_info_1.ScalarType.INT32, 2, value2, true);
             break;
           case "message":
-            this.message(writer, options, field3.V.T(), 2, value2);
+            this.message(writer, options, field2.V.T(), 2, value2);
             break;
         }
         writer.join();
@@ -38414,18 +38414,18 @@ var require_reflection_create = __commonJS({
     var message_type_contract_1 = require_message_type_contract();
     function reflectionCreate(type) {
       const msg = type.messagePrototype ? Object.create(type.messagePrototype) : Object.defineProperty({}, message_type_contract_1.MESSAGE_TYPE, { value: type });
-      for (let field3 of type.fields) {
-        let name = field3.localName;
-        if (field3.opt)
+      for (let field2 of type.fields) {
+        let name = field2.localName;
+        if (field2.opt)
           continue;
-        if (field3.oneof)
-          msg[field3.oneof] = { oneofKind: void 0 };
-        else if (field3.repeat)
+        if (field2.oneof)
+          msg[field2.oneof] = { oneofKind: void 0 };
+        else if (field2.repeat)
           msg[name] = [];
         else
-          switch (field3.kind) {
+          switch (field2.kind) {
             case "scalar":
-              msg[name] = reflection_scalar_default_1.reflectionScalarDefault(field3.T, field3.L);
+              msg[name] = reflection_scalar_default_1.reflectionScalarDefault(field2.T, field2.L);
               break;
             case "enum":
               msg[name] = 0;
@@ -38450,15 +38450,15 @@ var require_reflection_merge_partial = __commonJS({
     exports2.reflectionMergePartial = void 0;
     function reflectionMergePartial4(info2, target, source) {
       let fieldValue, input = source, output;
-      for (let field3 of info2.fields) {
-        let name = field3.localName;
-        if (field3.oneof) {
-          const group2 = input[field3.oneof];
+      for (let field2 of info2.fields) {
+        let name = field2.localName;
+        if (field2.oneof) {
+          const group2 = input[field2.oneof];
           if ((group2 === null || group2 === void 0 ? void 0 : group2.oneofKind) == void 0) {
             continue;
           }
           fieldValue = group2[name];
-          output = target[field3.oneof];
+          output = target[field2.oneof];
           output.oneofKind = group2.oneofKind;
           if (fieldValue == void 0) {
             delete output[name];
@@ -38471,20 +38471,20 @@ var require_reflection_merge_partial = __commonJS({
             continue;
           }
         }
-        if (field3.repeat)
+        if (field2.repeat)
           output[name].length = fieldValue.length;
-        switch (field3.kind) {
+        switch (field2.kind) {
           case "scalar":
           case "enum":
-            if (field3.repeat)
+            if (field2.repeat)
               for (let i2 = 0; i2 < fieldValue.length; i2++)
                 output[name][i2] = fieldValue[i2];
             else
               output[name] = fieldValue;
             break;
           case "message":
-            let T = field3.T();
-            if (field3.repeat)
+            let T = field2.T();
+            if (field2.repeat)
               for (let i2 = 0; i2 < fieldValue.length; i2++)
                 output[name][i2] = T.create(fieldValue[i2]);
             else if (output[name] === void 0)
@@ -38493,13 +38493,13 @@ var require_reflection_merge_partial = __commonJS({
               T.mergePartial(output[name], fieldValue);
             break;
           case "map":
-            switch (field3.V.kind) {
+            switch (field2.V.kind) {
               case "scalar":
               case "enum":
                 Object.assign(output[name], fieldValue);
                 break;
               case "message":
-                let T2 = field3.V.T();
+                let T2 = field2.V.T();
                 for (let k of Object.keys(fieldValue))
                   output[name][k] = T2.create(fieldValue[k]);
                 break;
@@ -38525,24 +38525,24 @@ var require_reflection_equals = __commonJS({
         return true;
       if (!a || !b)
         return false;
-      for (let field3 of info2.fields) {
-        let localName = field3.localName;
-        let val_a = field3.oneof ? a[field3.oneof][localName] : a[localName];
-        let val_b = field3.oneof ? b[field3.oneof][localName] : b[localName];
-        switch (field3.kind) {
+      for (let field2 of info2.fields) {
+        let localName = field2.localName;
+        let val_a = field2.oneof ? a[field2.oneof][localName] : a[localName];
+        let val_b = field2.oneof ? b[field2.oneof][localName] : b[localName];
+        switch (field2.kind) {
           case "enum":
           case "scalar":
-            let t = field3.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field3.T;
-            if (!(field3.repeat ? repeatedPrimitiveEq(t, val_a, val_b) : primitiveEq(t, val_a, val_b)))
+            let t = field2.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field2.T;
+            if (!(field2.repeat ? repeatedPrimitiveEq(t, val_a, val_b) : primitiveEq(t, val_a, val_b)))
               return false;
             break;
           case "map":
-            if (!(field3.V.kind == "message" ? repeatedMsgEq(field3.V.T(), objectValues(val_a), objectValues(val_b)) : repeatedPrimitiveEq(field3.V.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field3.V.T, objectValues(val_a), objectValues(val_b))))
+            if (!(field2.V.kind == "message" ? repeatedMsgEq(field2.V.T(), objectValues(val_a), objectValues(val_b)) : repeatedPrimitiveEq(field2.V.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field2.V.T, objectValues(val_a), objectValues(val_b))))
               return false;
             break;
           case "message":
-            let T = field3.T();
-            if (!(field3.repeat ? repeatedMsgEq(T, val_a, val_b) : T.equals(val_a, val_b)))
+            let T = field2.T();
+            if (!(field2.repeat ? repeatedMsgEq(T, val_a, val_b) : T.equals(val_a, val_b)))
               return false;
             break;
         }
@@ -40044,32 +40044,32 @@ var require_rpc_interceptor = __commonJS({
       if (kind == "unary") {
         let tail = /* @__PURE__ */ __name((mtd, inp, opt) => transport.unary(mtd, inp, opt), "tail");
         for (const curr of ((_a3 = options.interceptors) !== null && _a3 !== void 0 ? _a3 : []).filter((i2) => i2.interceptUnary).reverse()) {
-          const next = tail;
-          tail = /* @__PURE__ */ __name((mtd, inp, opt) => curr.interceptUnary(next, mtd, inp, opt), "tail");
+          const next2 = tail;
+          tail = /* @__PURE__ */ __name((mtd, inp, opt) => curr.interceptUnary(next2, mtd, inp, opt), "tail");
         }
         return tail(method, input, options);
       }
       if (kind == "serverStreaming") {
         let tail = /* @__PURE__ */ __name((mtd, inp, opt) => transport.serverStreaming(mtd, inp, opt), "tail");
         for (const curr of ((_b2 = options.interceptors) !== null && _b2 !== void 0 ? _b2 : []).filter((i2) => i2.interceptServerStreaming).reverse()) {
-          const next = tail;
-          tail = /* @__PURE__ */ __name((mtd, inp, opt) => curr.interceptServerStreaming(next, mtd, inp, opt), "tail");
+          const next2 = tail;
+          tail = /* @__PURE__ */ __name((mtd, inp, opt) => curr.interceptServerStreaming(next2, mtd, inp, opt), "tail");
         }
         return tail(method, input, options);
       }
       if (kind == "clientStreaming") {
         let tail = /* @__PURE__ */ __name((mtd, opt) => transport.clientStreaming(mtd, opt), "tail");
         for (const curr of ((_c = options.interceptors) !== null && _c !== void 0 ? _c : []).filter((i2) => i2.interceptClientStreaming).reverse()) {
-          const next = tail;
-          tail = /* @__PURE__ */ __name((mtd, opt) => curr.interceptClientStreaming(next, mtd, opt), "tail");
+          const next2 = tail;
+          tail = /* @__PURE__ */ __name((mtd, opt) => curr.interceptClientStreaming(next2, mtd, opt), "tail");
         }
         return tail(method, options);
       }
       if (kind == "duplex") {
         let tail = /* @__PURE__ */ __name((mtd, opt) => transport.duplex(mtd, opt), "tail");
         for (const curr of ((_d = options.interceptors) !== null && _d !== void 0 ? _d : []).filter((i2) => i2.interceptDuplex).reverse()) {
-          const next = tail;
-          tail = /* @__PURE__ */ __name((mtd, opt) => curr.interceptDuplex(next, mtd, opt), "tail");
+          const next2 = tail;
+          tail = /* @__PURE__ */ __name((mtd, opt) => curr.interceptDuplex(next2, mtd, opt), "tail");
         }
         return tail(method, options);
       }
@@ -46943,7 +46943,10 @@ var EntryTable = class _EntryTable {
   }
   /** The 32-byte SHA-256 of a regular file's content. */
   setSha256(row, digest) {
-    this.cols.sha256.set(digest.subarray(0, SHA256_BYTES), row * SHA256_BYTES);
+    this.cols.sha256.set(
+      digest.length === SHA256_BYTES ? digest : digest.subarray(0, SHA256_BYTES),
+      row * SHA256_BYTES
+    );
     this.cols.flags[row] |= HAS_SHA256;
   }
   /**
@@ -46994,6 +46997,10 @@ var EntryTable = class _EntryTable {
   }
   link(row) {
     return this.cols.links.get(row);
+  }
+  /** Device numbers of a char or block device row, or undefined. */
+  device(row) {
+    return this.cols.devices.get(row);
   }
   xattrs(row) {
     return this.cols.xattrs.get(row);
@@ -48096,11 +48103,16 @@ __name(lines, "lines");
 
 // src/catalog/os/dpkg-info.ts
 function normaliseDpkgPath(raw) {
+  if (isPlainAbsolute(raw)) return raw.slice(1);
   const segments = raw.split("/").filter((s) => s !== "" && s !== ".");
   if (segments.length === 0 || segments.includes("..")) return void 0;
   return segments.join("/");
 }
 __name(normaliseDpkgPath, "normaliseDpkgPath");
+function isPlainAbsolute(raw) {
+  return raw.length > 1 && raw.charCodeAt(0) === 47 && !raw.includes("//") && !raw.includes("/./") && !raw.includes("/../") && !raw.endsWith("/") && !raw.endsWith("/.") && !raw.endsWith("/..");
+}
+__name(isPlainAbsolute, "isPlainAbsolute");
 function parseDpkgList(text) {
   const out = [];
   for (const line of lines(text)) {
@@ -48582,10 +48594,10 @@ var inflt = /* @__PURE__ */ __name(function(dat, st, buf, dict) {
         lpos = pos, lm = null;
         break;
       } else {
-        var add2 = sym - 254;
+        var add3 = sym - 254;
         if (sym > 264) {
           var i2 = sym - 257, b = fleb[i2];
-          add2 = bits(dat, pos, (1 << b) - 1) + fl[i2];
+          add3 = bits(dat, pos, (1 << b) - 1) + fl[i2];
           pos += b;
         }
         var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
@@ -48604,7 +48616,7 @@ var inflt = /* @__PURE__ */ __name(function(dat, st, buf, dict) {
         }
         if (resize)
           cbuf(bt + 131072);
-        var end = bt + add2;
+        var end = bt + add3;
         if (bt < dt) {
           var shift = dl - dt, dend = Math.min(dt, end);
           if (shift + bt < 0)
@@ -48737,6 +48749,7 @@ var HeadCollector = class {
     return Buffer.concat(this.parts).toString("utf8");
   }
 };
+var PUSH_BYTES = 8 * 1024;
 var GzipHeadRun = class {
   static {
     __name(this, "GzipHeadRun");
@@ -48745,11 +48758,12 @@ var GzipHeadRun = class {
   gunzip = new Gunzip((data) => this.head.add(data));
   error;
   write(chunk) {
-    if (this.head.full || this.error !== void 0) return;
-    try {
-      this.gunzip.push(Uint8Array.prototype.slice.call(chunk), false);
-    } catch (err3) {
-      this.error = `damaged gzip stream: ${err3 instanceof Error ? err3.message : String(err3)}`;
+    for (let at = 0; at < chunk.byteLength && !this.head.full && this.error === void 0; at += PUSH_BYTES) {
+      try {
+        this.gunzip.push(Uint8Array.prototype.slice.call(chunk, at, at + PUSH_BYTES), false);
+      } catch (err3) {
+        this.error = `damaged gzip stream: ${err3 instanceof Error ? err3.message : String(err3)}`;
+      }
     }
   }
   end() {
@@ -48784,7 +48798,7 @@ var PlainHeadRun = class {
 };
 var debianChangelogProbe = {
   id: DEBIAN_CHANGELOG_PROBE_ID,
-  version: 2,
+  version: 3,
   options: `head=${HEAD_BYTES}`,
   matches: /* @__PURE__ */ __name((path12, size2) => size2 > 0 && PATH.test(path12), "matches"),
   start: /* @__PURE__ */ __name((path12) => path12.endsWith(".gz") ? new GzipHeadRun() : new PlainHeadRun(), "start")
@@ -48931,6 +48945,24 @@ function headAt(ctx, path12) {
 }
 __name(headAt, "headAt");
 
+// src/util/lazy-property.ts
+function defineLazy(obj, key, compute) {
+  const settle = /* @__PURE__ */ __name((value2) => {
+    Object.defineProperty(obj, key, { value: value2, writable: true, configurable: true, enumerable: true });
+  }, "settle");
+  Object.defineProperty(obj, key, {
+    configurable: true,
+    enumerable: true,
+    get: /* @__PURE__ */ __name(() => {
+      const value2 = compute();
+      settle(value2);
+      return value2;
+    }, "get"),
+    set: settle
+  });
+}
+__name(defineLazy, "defineLazy");
+
 // src/catalog/os/dpkg-control.ts
 var MAX_ERRORS = 20;
 function parseControlStanzas(text) {
@@ -48957,10 +48989,10 @@ function parseControlStanzas(text) {
       flushContinuation();
       current = void 0;
       lastField = void 0;
-      let next = start;
-      while (next < text.length && text.charCodeAt(next) === 10) next++;
-      lineNo += next - start;
-      start = next;
+      let next2 = start;
+      while (next2 < text.length && text.charCodeAt(next2) === 10) next2++;
+      lineNo += next2 - start;
+      start = next2;
       continue;
     }
     let end = text.indexOf("\n", start);
@@ -49229,10 +49261,8 @@ function catalogDpkg(ctx) {
       );
     }
   }
-  for (const pkg of packages) {
-    const changelog = debianChangelogOf(ctx, pkg);
-    if (changelog) pkg.changelog = changelog;
-  }
+  const { tree } = ctx;
+  for (const pkg of packages) defineLazy(pkg, "changelog", () => debianChangelogOf({ tree }, pkg));
   return { packages, problems, stateGlobs: alternativeLinkGlobs(ctx) };
 }
 __name(catalogDpkg, "catalogDpkg");
@@ -50414,9 +50444,9 @@ function readResolved(ctx, path12) {
   for (let hop = 0; hop <= MAX_HOPS2; hop++) {
     const file = ctx.file(current);
     if (file) return { content: file.content, path: current };
-    const next = resolveOnce(ctx, current);
-    if (next === void 0 || next === current) return void 0;
-    current = next;
+    const next2 = resolveOnce(ctx, current);
+    if (next2 === void 0 || next2 === current) return void 0;
+    current = next2;
   }
   return void 0;
 }
@@ -50455,14 +50485,14 @@ function lines2(content) {
   return out;
 }
 __name(lines2, "lines");
-function number(field3) {
-  return field3 !== void 0 && /^\d{1,10}$/.test(field3) ? Number(field3) : -1;
+function number(field2) {
+  return field2 !== void 0 && /^\d{1,10}$/.test(field2) ? Number(field2) : -1;
 }
 __name(number, "number");
-function passwordState(field3) {
-  if (field3 === void 0) return "none";
-  if (field3 === "") return "empty";
-  if (field3.startsWith("!") || field3.startsWith("*")) return "locked";
+function passwordState(field2) {
+  if (field2 === void 0) return "none";
+  if (field2 === "") return "empty";
+  if (field2.startsWith("!") || field2.startsWith("*")) return "locked";
   return "hash";
 }
 __name(passwordState, "passwordState");
@@ -50884,8 +50914,8 @@ var ZipLocalStream = class {
 function descriptorSize(buf, p, dataLength, zip64) {
   if (p + 24 > buf.length) return 0;
   for (const size2 of zip64 ? [24, 16] : [16, 24]) {
-    const field3 = size2 === 24 ? Number(buf.readBigUInt64LE(p + 8)) : buf.readUInt32LE(p + 8);
-    if (field3 === dataLength) return size2;
+    const field2 = size2 === 24 ? Number(buf.readBigUInt64LE(p + 8)) : buf.readUInt32LE(p + 8);
+    if (field2 === dataLength) return size2;
   }
   return 0;
 }
@@ -51084,8 +51114,62 @@ function createJarMavenProbe(options = {}) {
 __name(createJarMavenProbe, "createJarMavenProbe");
 var jarMavenProbe = createJarMavenProbe();
 
+// src/layers/paths.ts
+var NEEDS_WORK = /^\.?\/|\/$|\/\/|(^|\/)\.\.?(\/|$)|\0/;
+var NAME_MAX_BYTES = 255;
+function normalizeEntryPath(name, layer = "unknown layer") {
+  if (name === "" || name === "." || name === "./" || name === "/") return null;
+  if (name.length > NAME_MAX_BYTES / 3) checkSegmentLengths(name, layer);
+  if (!NEEDS_WORK.test(name)) return name;
+  if (name.includes("\0")) {
+    throw new ImageChangelogError(
+      "PATH_INVALID",
+      `tar entry name ${JSON.stringify(name)} in layer ${layer} contains a NUL byte`,
+      { subject: layer, hint: "the layer is malformed or hostile; rebuild it" }
+    );
+  }
+  const kept = [];
+  for (const segment2 of name.split("/")) {
+    if (segment2 === "" || segment2 === ".") continue;
+    if (segment2 === "..") {
+      throw new ImageChangelogError(
+        "PATH_ESCAPE",
+        `tar entry ${JSON.stringify(name)} in layer ${layer} has a ".." segment (path escape)`,
+        { subject: layer, hint: "the layer is malformed or hostile; rebuild it" }
+      );
+    }
+    kept.push(segment2);
+  }
+  return kept.length === 0 ? null : kept.join("/");
+}
+__name(normalizeEntryPath, "normalizeEntryPath");
+function checkSegmentLengths(name, layer) {
+  let start = 0;
+  while (start <= name.length) {
+    let end = name.indexOf("/", start);
+    if (end < 0) end = name.length;
+    if (end - start > NAME_MAX_BYTES / 3) {
+      const bytes = Buffer.byteLength(name.slice(start, end));
+      if (bytes > NAME_MAX_BYTES) {
+        throw new ImageChangelogError(
+          "PATH_INVALID",
+          `tar entry ${JSON.stringify(name.slice(0, 200))}${name.length > 200 ? "..." : ""} in layer ${layer} has a name segment of ${bytes} bytes; Linux allows ${NAME_MAX_BYTES}, so no runtime can extract it`,
+          { subject: layer, hint: "the layer is malformed or hostile; rebuild it" }
+        );
+      }
+    }
+    start = end + 1;
+  }
+}
+__name(checkSegmentLengths, "checkSegmentLengths");
+function parentPath(path12) {
+  const slash = path12.lastIndexOf("/");
+  return slash < 0 ? "" : path12.slice(0, slash);
+}
+__name(parentPath, "parentPath");
+
 // src/layers/compact-tree.ts
-var CompactTree = class {
+var CompactTree = class _CompactTree {
   constructor(tables) {
     this.tables = tables;
     this.layerOf[0] = -1;
@@ -51114,6 +51198,25 @@ var CompactTree = class {
   prevSibling = new Int32Array(1024);
   count = 1;
   entryCount = 0;
+  /**
+   * A tree over entries given by hand (tests, and callers that build a tree as a plain Map): each entry
+   * is a row of its layer's table, with its own content facts (a hardlink's are already on it).
+   */
+  static fromEntries(entries) {
+    const list3 = [...entries];
+    const layers = list3.reduce((n, e) => Math.max(n, e.layer + 1), 0);
+    const tables = Array.from({ length: layers }, () => new EntryTable());
+    const tree = new _CompactTree(tables);
+    for (const e of list3) {
+      const row = tables[e.layer].push(e);
+      tree.setEntry(tree.ensure(e.path, parentPath), e.layer, row);
+    }
+    return tree;
+  }
+  /** Nodes made so far (live, implicit and removed): the length of arrays indexed by node id. */
+  get nodeCount() {
+    return this.count;
+  }
   // ---- ReadonlyMap<string, TreeEntry> ----
   get size() {
     return this.entryCount;
@@ -51189,6 +51292,42 @@ var CompactTree = class {
   contentRow(id) {
     return this.srcLayer[id] >= 0 ? this.srcRow[id] : this.rowOf[id];
   }
+  /**
+   * True when two nodes (of this tree and `other`) have the same type, link, device, mode, owner, size
+   * and content digest, and neither has xattrs: everything a file comparison looks at, read from the
+   * columns. False says only "look closer" (xattrs are never compared here).
+   */
+  sameFacts(id, other, otherId) {
+    const t = this.tables[this.layerOf[id]];
+    const r = this.rowOf[id];
+    const ot = other.tables[other.layerOf[otherId]];
+    const or = other.rowOf[otherId];
+    if (t.type(r) !== ot.type(or) || t.link(r) !== ot.link(or)) return false;
+    const dev = t.device(r);
+    const odev = ot.device(or);
+    if (dev !== odev && (dev?.[0] !== odev?.[0] || dev?.[1] !== odev?.[1])) return false;
+    const ct = this.contentTable(id);
+    const cr = this.contentRow(id);
+    const oct = other.contentTable(otherId);
+    const ocr = other.contentRow(otherId);
+    if (ct.mode(cr) !== oct.mode(ocr) || ct.uid(cr) !== oct.uid(ocr) || ct.gid(cr) !== oct.gid(ocr) || ct.size(cr) !== oct.size(ocr) || ct.xattrs(cr) !== void 0 || oct.xattrs(ocr) !== void 0)
+      return false;
+    if (!ct.hasSha256(cr) && !oct.hasSha256(ocr)) return true;
+    return ct.sameSha256(cr, oct, ocr);
+  }
+  /** Nodes of the entries directly under node `id` (not implicit directories), in no order. */
+  entriesIn(id) {
+    const out = [];
+    for (let c = this.firstChild[id]; c >= 0; c = this.nextSibling[c])
+      if (this.layerOf[c] >= 0) out.push(c);
+    return out;
+  }
+  /** True when some entry (not only an implicit directory) lies directly under node `id`. */
+  holdsEntries(id) {
+    for (let c = this.firstChild[id]; c >= 0; c = this.nextSibling[c])
+      if (this.layerOf[c] >= 0) return true;
+    return false;
+  }
   /** The TreeEntry of a node (a new object). */
   entry(id) {
     const layer = this.layerOf[id];
@@ -51251,10 +51390,10 @@ var CompactTree = class {
   remove(id) {
     this.removeBelow(id);
     const prev = this.prevSibling[id];
-    const next = this.nextSibling[id];
-    if (prev >= 0) this.nextSibling[prev] = next;
-    else this.firstChild[this.parent[id]] = next;
-    if (next >= 0) this.prevSibling[next] = prev;
+    const next2 = this.nextSibling[id];
+    if (prev >= 0) this.nextSibling[prev] = next2;
+    else this.firstChild[this.parent[id]] = next2;
+    if (next2 >= 0) this.prevSibling[next2] = prev;
     this.drop(id);
   }
   /** Everything goes (an opaque marker at the root). */
@@ -51304,60 +51443,6 @@ var CompactTree = class {
   }
 };
 
-// src/layers/paths.ts
-var NEEDS_WORK = /^\.?\/|\/$|\/\/|(^|\/)\.\.?(\/|$)|\0/;
-var NAME_MAX_BYTES = 255;
-function normalizeEntryPath(name, layer = "unknown layer") {
-  if (name === "" || name === "." || name === "./" || name === "/") return null;
-  if (name.length > NAME_MAX_BYTES / 3) checkSegmentLengths(name, layer);
-  if (!NEEDS_WORK.test(name)) return name;
-  if (name.includes("\0")) {
-    throw new ImageChangelogError(
-      "PATH_INVALID",
-      `tar entry name ${JSON.stringify(name)} in layer ${layer} contains a NUL byte`,
-      { subject: layer, hint: "the layer is malformed or hostile; rebuild it" }
-    );
-  }
-  const kept = [];
-  for (const segment2 of name.split("/")) {
-    if (segment2 === "" || segment2 === ".") continue;
-    if (segment2 === "..") {
-      throw new ImageChangelogError(
-        "PATH_ESCAPE",
-        `tar entry ${JSON.stringify(name)} in layer ${layer} has a ".." segment (path escape)`,
-        { subject: layer, hint: "the layer is malformed or hostile; rebuild it" }
-      );
-    }
-    kept.push(segment2);
-  }
-  return kept.length === 0 ? null : kept.join("/");
-}
-__name(normalizeEntryPath, "normalizeEntryPath");
-function checkSegmentLengths(name, layer) {
-  let start = 0;
-  while (start <= name.length) {
-    let end = name.indexOf("/", start);
-    if (end < 0) end = name.length;
-    if (end - start > NAME_MAX_BYTES / 3) {
-      const bytes = Buffer.byteLength(name.slice(start, end));
-      if (bytes > NAME_MAX_BYTES) {
-        throw new ImageChangelogError(
-          "PATH_INVALID",
-          `tar entry ${JSON.stringify(name.slice(0, 200))}${name.length > 200 ? "..." : ""} in layer ${layer} has a name segment of ${bytes} bytes; Linux allows ${NAME_MAX_BYTES}, so no runtime can extract it`,
-          { subject: layer, hint: "the layer is malformed or hostile; rebuild it" }
-        );
-      }
-    }
-    start = end + 1;
-  }
-}
-__name(checkSegmentLengths, "checkSegmentLengths");
-function parentPath(path12) {
-  const slash = path12.lastIndexOf("/");
-  return slash < 0 ? "" : path12.slice(0, slash);
-}
-__name(parentPath, "parentPath");
-
 // src/layers/squash.ts
 function squashLayers(indexes2) {
   const tree = new CompactTree(indexes2.map((i2) => i2.entries));
@@ -51385,6 +51470,22 @@ function entriesWithProbe(tree, probeId) {
   return found.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 }
 __name(entriesWithProbe, "entriesWithProbe");
+function typeAt(tree, path12) {
+  const entries = tree.entries;
+  if (entries instanceof CompactTree) {
+    const id = entries.node(path12);
+    return id < 0 ? void 0 : entries.type(id);
+  }
+  return entries.get(path12)?.type;
+}
+__name(typeAt, "typeAt");
+function* pathTypes(tree) {
+  const entries = tree.entries;
+  if (entries instanceof CompactTree) {
+    for (const [path12, id] of entries.ids) if (entries.layer(id) >= 0) yield [path12, entries.type(id)];
+  } else for (const [path12, entry] of entries) yield [path12, entry.type];
+}
+__name(pathTypes, "pathTypes");
 function sortedPaths(tree) {
   return [...tree.entries.keys()].sort();
 }
@@ -51501,8 +51602,8 @@ function ownedFilesUnder(tree, dir, skip) {
   const out = [];
   const cut = dir === "" ? 0 : dir.length + 1;
   for (const path12 of pathsUnder(tree, dir)) {
-    const entry = tree.entries.get(path12);
-    if (!entry || entry.type === "dir") continue;
+    const type = typeAt(tree, path12);
+    if (type === void 0 || type === "dir") continue;
     if (skip?.(path12.slice(cut))) continue;
     out.push({ path: path12 });
   }
@@ -51757,8 +51858,8 @@ function headingAt(lines4, i2) {
     return version5 === void 0 ? void 0 : { version: version5, lines: 1 };
   }
   if (UNDERLINE.test(line)) return void 0;
-  const next = lines4[i2 + 1];
-  if (next !== void 0 && UNDERLINE.test(next) && !/^\s*[-*+]\s/.test(line)) {
+  const next2 = lines4[i2 + 1];
+  if (next2 !== void 0 && UNDERLINE.test(next2) && !/^\s*[-*+]\s/.test(line)) {
     const version5 = versionOfTitle(line.trim());
     if (version5 !== void 0) return { version: version5, lines: 2 };
   }
@@ -51955,8 +52056,8 @@ var Tokenizer = class {
     if (c === "~") {
       if (prev >= 5 /* CommitHash */) return this.set(8 /* Invalid */, "");
       this.at++;
-      const hash = this.run(isHex);
-      return this.set(hash === "" ? 8 /* Invalid */ : 5 /* CommitHash */, hash);
+      const hash2 = this.run(isHex);
+      return this.set(hash2 === "" ? 8 /* Invalid */ : 5 /* CommitHash */, hash2);
     }
     if (c === "-" && this.s.charAt(this.at + 1) === "r" && prev < 6 /* RevisionNo */) {
       this.at += 2;
@@ -52669,13 +52770,13 @@ function parseGemspec(text) {
     }
     const m = assignment.exec(line);
     if (m === null) continue;
-    const field3 = m[1];
-    if (!FIELDS.has(field3) || rhs.has(field3)) continue;
-    rhs.set(field3, m[2] ?? "");
-    if (m[2] === "") pending = field3;
+    const field2 = m[1];
+    if (!FIELDS.has(field2) || rhs.has(field2)) continue;
+    rhs.set(field2, m[2] ?? "");
+    if (m[2] === "") pending = field2;
   }
-  const assigned = /* @__PURE__ */ __name((field3) => {
-    const value2 = rhs.get(field3);
+  const assigned = /* @__PURE__ */ __name((field2) => {
+    const value2 = rhs.get(field2);
     return value2 === void 0 ? void 0 : assignedStrings(value2);
   }, "assigned");
   const name = assigned("name")?.[0] ?? stub?.[0];
@@ -52900,7 +53001,7 @@ function catalogMaven(ctx) {
         message: `Java archive: ${message}`
       });
     }
-    const add2 = /* @__PURE__ */ __name((location, found, nested2) => {
+    const add3 = /* @__PURE__ */ __name((location, found, nested2) => {
       for (const { name, version: version4, metadata: metadata2 } of found) {
         packages.push({
           ecosystem: "maven",
@@ -52913,10 +53014,10 @@ function catalogMaven(ctx) {
         });
       }
     }, "add");
-    add2(entry.path, identify(entry.path, info2.poms, info2.manifest));
+    add3(entry.path, identify(entry.path, info2.poms, info2.manifest));
     const nested = Array.isArray(info2.archives) ? info2.archives : [];
     for (const a of [...nested].sort((x2, y) => x2.path < y.path ? -1 : x2.path > y.path ? 1 : 0))
-      add2(`${entry.path}!/${a.path}`, identify(a.path, a.poms ?? [], a.manifest), a.path);
+      add3(`${entry.path}!/${a.path}`, identify(a.path, a.poms ?? [], a.manifest), a.path);
   }
   return { packages, problems };
 }
@@ -53132,17 +53233,17 @@ function parseRecord(text, siteDir) {
       rejected.push(`line ${n + 1}: ${err3.message}`);
       continue;
     }
-    const [rawPath = "", hash = ""] = fields;
+    const [rawPath = "", hash2 = ""] = fields;
     const path12 = rawPath === "" ? void 0 : joinPath(siteDir, rawPath);
     if (path12 === void 0) {
       rejected.push(`line ${n + 1}: path outside the image`);
       continue;
     }
     const file = { path: path12 };
-    const eq = hash.indexOf("=");
+    const eq = hash2.indexOf("=");
     if (eq > 0) {
-      const algorithm = hash.slice(0, eq).toLowerCase();
-      const bytes = Buffer.from(hash.slice(eq + 1), "base64url");
+      const algorithm = hash2.slice(0, eq).toLowerCase();
+      const bytes = Buffer.from(hash2.slice(eq + 1), "base64url");
       if (recordAlgorithms.get(algorithm) === bytes.length) {
         file.digest = { algorithm, value: bytes.toString("hex") };
       }
@@ -53366,8 +53467,8 @@ function catalogJava(ctx) {
     const entries = ctx.tree.entries;
     if (!entries.has(under(home, "bin/java")) && !entries.has(under(home, "lib/modules"))) continue;
     const metadata2 = {};
-    for (const [key, field3] of METADATA) {
-      const v = value2.fields.get(field3);
+    for (const [key, field2] of METADATA) {
+      const v = value2.fields.get(field2);
       if (v) metadata2[key] = v;
     }
     packages.push(
@@ -53481,13 +53582,13 @@ var CargoAuditSearch = class {
     if (this.outcome !== void 0) return;
     if (this.collected) return this.collect(chunk);
     const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-    const next = HEADERS.map((h) => data.indexOf(h));
+    const next2 = HEADERS.map((h) => data.indexOf(h));
     for (let from = 0; ; ) {
       let at = -1;
       for (let k = 0; k < HEADERS.length; k++) {
-        if (next[k] >= 0 && next[k] < from)
-          next[k] = data.indexOf(HEADERS[k], from);
-        const i2 = next[k];
+        if (next2[k] >= 0 && next2[k] < from)
+          next2[k] = data.indexOf(HEADERS[k], from);
+        const i2 = next2[k];
         if (i2 >= 0 && (at < 0 || i2 < at)) at = i2;
       }
       if (at < 0) break;
@@ -53592,11 +53693,11 @@ function eachNote(seg, little, visit2) {
     const type = u32(at + 8);
     const nameAt = at + 12;
     const descAt = nameAt + align4(namesz);
-    const next = descAt + align4(descsz);
+    const next2 = descAt + align4(descsz);
     if (descAt + descsz > seg.length || namesz > seg.length) return;
     const owner = trimTrailingNuls(seg.toString("latin1", nameAt, nameAt + namesz));
     visit2(owner, type, seg.subarray(descAt, descAt + descsz));
-    at = next;
+    at = next2;
   }
 }
 __name(eachNote, "eachNote");
@@ -53693,8 +53794,23 @@ var MarkerSearch = class {
   }
   write(chunk) {
     if (this.found !== void 0) return;
-    const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-    this.search(data, false);
+    if (this.carry.length === 0) return this.search(chunk, false);
+    const reach = this.marker.length - 1 + this.span;
+    if (chunk.length <= reach) return this.search(Buffer.concat([this.carry, chunk]), false);
+    const carried = this.carry.length;
+    const joined = Buffer.concat([this.carry, chunk.subarray(0, reach)]);
+    for (let from = 0; ; ) {
+      const at = joined.indexOf(this.marker, from);
+      if (at < 0 || at >= carried) break;
+      const value2 = this.accept(joined.toString("latin1", at, at + this.span));
+      if (value2 !== void 0) {
+        this.found = value2;
+        this.carry = Buffer.alloc(0);
+        return;
+      }
+      from = at + 1;
+    }
+    this.search(chunk, false);
   }
   end() {
     if (this.found === void 0 && this.carry.length > 0) this.search(this.carry, true);
@@ -53853,7 +53969,7 @@ function catalogNode(ctx) {
     ];
     byPrefix.set(prefix2, runtimePackage("node", version4, prefix2, { path: location, layer }, files));
   }
-  for (const entry of ctx.tree.entries.values()) {
+  for (const entry of entriesWithProbe(ctx.tree, BINARY_IDENTITY_PROBE_ID)) {
     const id = entry.probes?.[BINARY_IDENTITY_PROBE_ID];
     if (typeof id?.node !== "string" || !/(^|\/)bin\/node(js)?$/.test(entry.path)) continue;
     const prefix2 = dirname3(dirname3(entry.path));
@@ -53912,7 +54028,7 @@ function pythonFiles(tree, prefix2, xy, include2) {
   ];
   const libDir = under(prefix2, "lib");
   const libs = pathsUnder(tree, libDir).filter(
-    (p) => dirname3(p) === libDir && basename3(p).startsWith(`libpython${xy}`) && tree.entries.get(p)?.type !== "dir"
+    (p) => dirname3(p) === libDir && basename3(p).startsWith(`libpython${xy}`) && typeAt(tree, p) !== "dir"
   );
   return [
     ...include2 !== void 0 ? treesUnder(tree, prefix2, [`include/${include2}`]) : [],
@@ -53938,7 +54054,9 @@ function catalogPython2(ctx) {
     const files = pythonFiles(ctx.tree, prefix2, xy, basename3(include2));
     byPrefix.set(prefix2, runtimePackage("python", version4, prefix2, { path: location, layer }, files));
   }
-  const binaries = [...ctx.tree.entries.values()].filter((e) => e.type === "file" && PYTHON_BINARY.test(e.path)).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const binaries = entriesWithProbe(ctx.tree, BINARY_IDENTITY_PROBE_ID).filter(
+    (e) => e.type === "file" && PYTHON_BINARY.test(e.path)
+  );
   for (const entry of binaries) {
     const said = entry.probes?.[BINARY_IDENTITY_PROBE_ID]?.python;
     if (typeof said !== "string") continue;
@@ -54051,6 +54169,12 @@ function globMatcher(globs2, options = {}) {
     const only = regexes[0];
     return (path12) => path12 !== "" && (only.test(path12) || literals.has(path12));
   }
+  if (Object.keys(options).every((k) => k === "dot")) {
+    const buckets = new GlobBuckets(list3, regexes);
+    const unmatched = new Set(list3.filter((g, i2) => !regexes[i2].test(g)));
+    if (unmatched.size === 0) return (path12) => path12 !== "" && buckets.test(path12);
+    return (path12) => path12 !== "" && (buckets.test(path12) || unmatched.has(path12));
+  }
   return (path12) => {
     if (path12 === "") return false;
     for (const re of regexes) if (re.test(path12)) return true;
@@ -54058,26 +54182,77 @@ function globMatcher(globs2, options = {}) {
   };
 }
 __name(globMatcher, "globMatcher");
-
-// src/catalog/package-id.ts
-function packageIdKey(id) {
-  return `${id.ecosystem}\0${id.name}`;
-}
-__name(packageIdKey, "packageIdKey");
-function comparePackageIds(a, b) {
-  if (a.ecosystem !== b.ecosystem) return a.ecosystem < b.ecosystem ? -1 : 1;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-__name(comparePackageIds, "comparePackageIds");
-function uniquePackageIds(ids) {
-  const byKey = /* @__PURE__ */ new Map();
-  for (const id of ids) {
-    const key = packageIdKey(id);
-    if (!byKey.has(key)) byKey.set(key, { ecosystem: id.ecosystem, name: id.name });
+var LITERAL_SEGMENT = /^(?!\.{1,2}$)[\w.-]+$/;
+var STAR_SUFFIX_SEGMENT = /^\*(\.[\w.-]*)$/;
+var COMPLEX_SYNTAX = /[{}()\\]|^!/;
+var GlobBuckets = class {
+  static {
+    __name(this, "GlobBuckets");
   }
-  return [...byKey.values()].sort(comparePackageIds);
+  /** Literal last segments by their length (a path's last segment is compared with few, sliced never). */
+  byLength = [];
+  /** `*.ext` globs by their literal `.ext`. */
+  bySuffix = [];
+  /** The rest, each with the literal directories it starts with ('' when it starts with syntax). */
+  others = [];
+  constructor(globs2, regexes) {
+    globs2.forEach((glob, i2) => {
+      const re = regexes[i2];
+      const last = simpleLastSegment(glob);
+      const star3 = last === null ? null : STAR_SUFFIX_SEGMENT.exec(last);
+      if (last !== null && LITERAL_SEGMENT.test(last)) add2(this.byLength[last.length] ??= [], last, re);
+      else if (star3 !== null) add2(this.bySuffix, star3[1], re);
+      else this.others.push({ prefix: literalDirectories(glob), re });
+    });
+  }
+  test(path12) {
+    for (const { prefix: prefix2, re } of this.others) if (path12.startsWith(prefix2) && re.test(path12)) return true;
+    const slash = path12.lastIndexOf("/");
+    if (slash === path12.length - 1) return this.testAll(path12);
+    const named2 = this.byLength[path12.length - slash - 1];
+    if (named2 !== void 0 && testBuckets(named2, path12)) return true;
+    return testBuckets(this.bySuffix, path12);
+  }
+  testAll(path12) {
+    for (const { re } of this.others) if (re.test(path12)) return true;
+    for (const list3 of [...this.byLength, this.bySuffix])
+      for (const bucket of list3 ?? []) for (const re of bucket.regexes) if (re.test(path12)) return true;
+    return false;
+  }
+};
+function testBuckets(buckets, path12) {
+  for (const { tail, regexes } of buckets) {
+    if (!path12.endsWith(tail)) continue;
+    for (const re of regexes) if (re.test(path12)) return true;
+  }
+  return false;
 }
-__name(uniquePackageIds, "uniquePackageIds");
+__name(testBuckets, "testBuckets");
+function add2(buckets, tail, re) {
+  const bucket = buckets.find((b) => b.tail === tail);
+  if (bucket === void 0) buckets.push({ tail, regexes: [re] });
+  else bucket.regexes.push(re);
+}
+__name(add2, "add");
+function literalDirectories(glob) {
+  if (COMPLEX_SYNTAX.test(glob)) return "";
+  const segments = glob.split("/");
+  const literal = [];
+  for (let i2 = 0; i2 < segments.length - 1 && LITERAL_SEGMENT.test(segments[i2]); i2++)
+    literal.push(segments[i2]);
+  return literal.join("/");
+}
+__name(literalDirectories, "literalDirectories");
+function simpleLastSegment(glob) {
+  if (COMPLEX_SYNTAX.test(glob)) return null;
+  const slash = glob.lastIndexOf("/");
+  const last = glob.slice(slash + 1);
+  if (last.includes("[") || last.includes("]")) return null;
+  const open6 = glob.lastIndexOf("[");
+  if (open6 >= 0 && !(glob.lastIndexOf("]") > open6)) return null;
+  return last;
+}
+__name(simpleLastSegment, "simpleLastSegment");
 
 // src/catalog/probes/file-digests.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -54137,6 +54312,225 @@ function createFileDigestsProbe(options = {}) {
 __name(createFileDigestsProbe, "createFileDigestsProbe");
 var fileDigestsProbe = createFileDigestsProbe();
 
+// src/catalog/file-list.ts
+var OWNERSHIP_CODE = { none: 0, package: 1, state: 2 };
+var OWNERSHIPS = ["none", "package", "state"];
+var OWNERSHIP_MASK = 3;
+var FLAG_CONFIG = 4;
+var FLAG_MODIFIED = 8;
+var TreeFileList = class {
+  constructor(tree, order2, facts, ownerOf, ownerLists) {
+    this.tree = tree;
+    this.order = order2;
+    this.facts = facts;
+    this.ownerOf = ownerOf;
+    this.ownerLists = ownerLists;
+  }
+  tree;
+  order;
+  facts;
+  ownerOf;
+  ownerLists;
+  static {
+    __name(this, "TreeFileList");
+  }
+  get length() {
+    return this.order.length;
+  }
+  get(path12) {
+    const id = this.tree.node(path12);
+    return id < 0 ? void 0 : this.file(id);
+  }
+  *[Symbol.iterator]() {
+    for (const id of this.order) yield this.file(id);
+  }
+  holdsEntries(dir) {
+    const id = this.tree.ids.get(dir);
+    return id !== void 0 && this.tree.holdsEntries(id);
+  }
+  inDirectory(dir) {
+    const id = this.tree.ids.get(dir);
+    const nodes = id === void 0 ? [] : this.tree.entriesIn(id);
+    const paths = this.tree.paths;
+    nodes.sort((a, b) => paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : 0);
+    return nodes.map((node) => this.file(node));
+  }
+  countNonDirectories() {
+    let n = 0;
+    for (const id of this.order) if (this.tree.type(id) !== "dir") n++;
+    return n;
+  }
+  forEachShape(fn) {
+    const tree = this.tree;
+    for (const id of this.order) {
+      fn(
+        tree.type(id),
+        tree.contentTable(id).size(tree.contentRow(id)),
+        OWNERSHIPS[this.facts[id] & OWNERSHIP_MASK]
+      );
+    }
+  }
+  /**
+   * Both lists' files in path order, side by side, leaving out the paths both hold with the same
+   * facts (read from the columns: no object is built for an unchanged path).
+   */
+  static *changed(before, after) {
+    const [bt, at] = [before.tree, after.tree];
+    const [bo, ao] = [before.order, after.order];
+    let i2 = 0;
+    let j = 0;
+    while (i2 < bo.length || j < ao.length) {
+      const b = i2 < bo.length ? bo[i2] : -1;
+      const a = j < ao.length ? ao[j] : -1;
+      const bp = b >= 0 ? bt.paths[b] : void 0;
+      const ap = a >= 0 ? at.paths[a] : void 0;
+      if (bp !== void 0 && (ap === void 0 || bp < ap)) {
+        yield [before.file(b), void 0];
+        i2++;
+      } else if (ap !== void 0 && (bp === void 0 || ap < bp)) {
+        yield [void 0, after.file(a)];
+        j++;
+      } else {
+        if (!bt.sameFacts(b, at, a)) yield [before.file(b), after.file(a)];
+        i2++;
+        j++;
+      }
+    }
+  }
+  file(id) {
+    const facts = this.facts[id];
+    const list3 = this.ownerOf[id];
+    const file = inventoryFile(
+      this.tree.entry(id),
+      OWNERSHIPS[facts & OWNERSHIP_MASK],
+      list3 >= 0 ? this.ownerLists[list3] : void 0
+    );
+    if ((facts & FLAG_CONFIG) !== 0) file.config = true;
+    if ((facts & FLAG_MODIFIED) !== 0) file.modifiedAfterInstall = true;
+    return file;
+  }
+};
+var ArrayFileList = class {
+  static {
+    __name(this, "ArrayFileList");
+  }
+  files;
+  byPath;
+  /** Every directory that holds at least one path. */
+  parents = /* @__PURE__ */ new Set();
+  constructor(files) {
+    this.files = [...files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    this.byPath = new Map(this.files.map((f) => [f.path, f]));
+    for (const f of this.files) {
+      const i2 = f.path.lastIndexOf("/");
+      this.parents.add(i2 > 0 ? f.path.slice(0, i2) : "");
+    }
+  }
+  get length() {
+    return this.files.length;
+  }
+  get(path12) {
+    return this.byPath.get(path12);
+  }
+  holdsEntries(dir) {
+    return this.parents.has(dir);
+  }
+  inDirectory(dir) {
+    if (dir === "") return this.files.filter((f) => !f.path.includes("/"));
+    return this.files.filter((f) => f.path.lastIndexOf("/") === dir.length && f.path.startsWith(`${dir}/`));
+  }
+  countNonDirectories() {
+    return this.files.reduce((n, f) => f.type === "dir" ? n : n + 1, 0);
+  }
+  forEachShape(fn) {
+    for (const f of this.files) fn(f.type, f.size, f.ownership);
+  }
+  [Symbol.iterator]() {
+    return this.files[Symbol.iterator]();
+  }
+};
+function* alongside(before, after) {
+  if (before instanceof TreeFileList && after instanceof TreeFileList) {
+    yield* TreeFileList.changed(before, after);
+    return;
+  }
+  const olds = before[Symbol.iterator]();
+  const nows = after[Symbol.iterator]();
+  let b = next(olds);
+  let a = next(nows);
+  while (b !== void 0 || a !== void 0) {
+    if (b !== void 0 && (a === void 0 || b.path < a.path)) {
+      yield [b, void 0];
+      b = next(olds);
+    } else if (a !== void 0 && (b === void 0 || a.path < b.path)) {
+      yield [void 0, a];
+      a = next(nows);
+    } else {
+      yield [b, a];
+      b = next(olds);
+      a = next(nows);
+    }
+  }
+}
+__name(alongside, "alongside");
+function next(files) {
+  const r = files.next();
+  return r.done === true ? void 0 : r.value;
+}
+__name(next, "next");
+function fileList(files = []) {
+  return new ArrayFileList(files);
+}
+__name(fileList, "fileList");
+function inventoryFile(entry, ownership, owners) {
+  const file = {
+    path: entry.path,
+    type: entry.type,
+    mode: entry.mode,
+    uid: entry.uid,
+    gid: entry.gid,
+    size: entry.size,
+    layer: entry.layer,
+    ownership
+  };
+  if (entry.sha256 !== void 0) file.sha256 = entry.sha256;
+  if (entry.link !== void 0) file.link = entry.link;
+  if (entry.devmajor !== void 0) file.devmajor = entry.devmajor;
+  if (entry.devminor !== void 0) file.devminor = entry.devminor;
+  if (entry.mtime !== void 0) file.mtime = entry.mtime;
+  if (entry.xattrs !== void 0) file.xattrs = entry.xattrs;
+  if (entry.probes !== void 0) {
+    const { [FILE_DIGESTS_PROBE_ID2]: _digests, ...rest } = entry.probes;
+    for (const _ in rest) {
+      file.probes = rest;
+      break;
+    }
+  }
+  if (owners !== void 0) file.owners = owners;
+  return file;
+}
+__name(inventoryFile, "inventoryFile");
+
+// src/catalog/package-id.ts
+function packageIdKey(id) {
+  return `${id.ecosystem}\0${id.name}`;
+}
+__name(packageIdKey, "packageIdKey");
+function comparePackageIds(a, b) {
+  if (a.ecosystem !== b.ecosystem) return a.ecosystem < b.ecosystem ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+__name(comparePackageIds, "comparePackageIds");
+function uniquePackageIds(ids) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const id of ids) {
+    const key = packageIdKey(id);
+    if (!byKey.has(key)) byKey.set(key, { ecosystem: id.ecosystem, name: id.name });
+  }
+  return [...byKey.values()].sort(comparePackageIds);
+}
+__name(uniquePackageIds, "uniquePackageIds");
+
 // src/catalog/resolve-path.ts
 var MAX_SYMLINK_HOPS = 40;
 var indexes = /* @__PURE__ */ new WeakMap();
@@ -54145,17 +54539,17 @@ function symlinkIndex(tree) {
   const known = indexes.get(entries);
   if (known !== void 0 && known.size === entries.size) return known;
   const root = { children: void 0, link: void 0 };
-  const add2 = /* @__PURE__ */ __name((path12, link) => {
+  const add3 = /* @__PURE__ */ __name((path12, link) => {
     let node = root;
     for (const seg of path12.split("/")) {
       if (seg === "") continue;
       node.children ??= /* @__PURE__ */ new Map();
-      let next = node.children.get(seg);
-      if (next === void 0) {
-        next = { children: void 0, link: void 0 };
-        node.children.set(seg, next);
+      let next2 = node.children.get(seg);
+      if (next2 === void 0) {
+        next2 = { children: void 0, link: void 0 };
+        node.children.set(seg, next2);
       }
-      node = next;
+      node = next2;
     }
     node.link = link;
   }, "add");
@@ -54163,11 +54557,11 @@ function symlinkIndex(tree) {
     for (const [path12, id] of entries.ids) {
       if (entries.layer(id) < 0 || entries.type(id) !== "symlink") continue;
       const link = entries.link(id);
-      if (link !== void 0) add2(path12, link);
+      if (link !== void 0) add3(path12, link);
     }
   } else {
     for (const [path12, entry] of entries) {
-      if (entry.type === "symlink" && entry.link !== void 0) add2(path12, entry.link);
+      if (entry.type === "symlink" && entry.link !== void 0) add3(path12, entry.link);
     }
   }
   const index = { root, size: entries.size };
@@ -54220,14 +54614,68 @@ function resolvePath(tree, path12, options = {}) {
 __name(resolvePath, "resolvePath");
 
 // src/catalog/ownership.ts
+var Claims = class {
+  constructor(tree) {
+    this.tree = tree;
+    this.head = new Int32Array(tree.nodeCount).fill(-1);
+  }
+  tree;
+  static {
+    __name(this, "Claims");
+  }
+  owner = [];
+  file = [];
+  next = [];
+  /** First claim per tree node, and per claimed path the tree has no entry at. */
+  head;
+  elsewhere = /* @__PURE__ */ new Map();
+  add(path12, owner, file) {
+    const claim = this.file.length;
+    this.owner.push(owner);
+    this.file.push(file);
+    const id = this.tree.node(path12);
+    if (id >= 0) {
+      this.next.push(this.head[id]);
+      this.head[id] = claim;
+    } else {
+      this.next.push(this.elsewhere.get(path12) ?? -1);
+      this.elsewhere.set(path12, claim);
+    }
+  }
+  /** The first claim on the path of tree node `id` (one holding an entry), or -1. */
+  at(id) {
+    return this.head[id];
+  }
+  /** The first claim on `path`, or -1. */
+  first(path12) {
+    const id = this.tree.node(path12);
+    return id >= 0 ? this.head[id] : this.elsewhere.get(path12) ?? -1;
+  }
+  /** True when a claim of the list records a digest the content can be checked against. */
+  anyDigest(first) {
+    for (let c = first; c >= 0; c = this.next[c]) {
+      const file = this.file[c];
+      if (file.digest && !file.ghost) return true;
+    }
+    return false;
+  }
+  anyConfig(first) {
+    for (let c = first; c >= 0; c = this.next[c]) if (this.file[c].config) return true;
+    return false;
+  }
+  list(first, owners) {
+    const out = [];
+    for (let c = first; c >= 0; c = this.next[c])
+      out.push({ owner: owners[this.owner[c]], file: this.file[c] });
+    return out;
+  }
+};
 function resolveOwnership(tree, packages, stateGlobs) {
+  const nodes = tree.entries instanceof CompactTree ? tree.entries : CompactTree.fromEntries(tree.entries.values());
   const problems = [];
   const realDirs = /* @__PURE__ */ new Map();
   const reported = /* @__PURE__ */ new Set();
-  const realPath = /* @__PURE__ */ __name((path12, layer) => {
-    const cut = path12.lastIndexOf("/");
-    if (cut < 0) return path12;
-    const dir = path12.slice(0, cut);
+  const realDir = /* @__PURE__ */ __name((dir, layer) => {
     let real = realDirs.get(dir);
     if (!realDirs.has(dir)) {
       real = resolvePath(tree, dir, { followFinal: true });
@@ -54246,67 +54694,96 @@ function resolveOwnership(tree, packages, stateGlobs) {
       }
       return void 0;
     }
-    const name = path12.slice(cut + 1);
+    return real;
+  }, "realDir");
+  const realIn = /* @__PURE__ */ __name((dir, path12, layer) => {
+    const real = realDir(dir, layer);
+    if (real === void 0) return void 0;
+    if (real === dir) return path12;
+    const name = path12.slice(dir.length + 1);
     return real === "" ? name : `${real}/${name}`;
+  }, "realIn");
+  const realPath = /* @__PURE__ */ __name((path12, layer) => {
+    const cut = path12.lastIndexOf("/");
+    return cut < 0 ? path12 : realIn(path12.slice(0, cut), path12, layer);
   }, "realPath");
-  const claims = /* @__PURE__ */ new Map();
-  const ids = /* @__PURE__ */ new Map();
+  const claims = new Claims(nodes);
+  const owners = [];
+  const ownerNumber = /* @__PURE__ */ new Map();
   for (const pkg of packages) {
     const key = packageIdKey(pkg);
-    let owner = ids.get(key);
+    let owner = ownerNumber.get(key);
     if (owner === void 0) {
-      owner = { ecosystem: pkg.ecosystem, name: pkg.name };
-      ids.set(key, owner);
+      owner = owners.length;
+      owners.push({ ecosystem: pkg.ecosystem, name: pkg.name });
+      ownerNumber.set(key, owner);
     }
     for (const file of pkg.files) {
       const real = realPath(file.path, pkg.layer);
-      if (real === void 0) continue;
-      const list3 = claims.get(real);
-      if (list3) list3.push({ owner, file });
-      else claims.set(real, [{ owner, file }]);
+      if (real !== void 0) claims.add(real, owner, file);
     }
   }
   const isState = stateGlobs.length > 0 ? globMatcher([...stateGlobs], { dot: true }) : () => false;
-  const ownerLists = /* @__PURE__ */ new Map();
-  const files = [];
+  const ownerLists = [];
+  const listNumber = /* @__PURE__ */ new Map();
+  const soleList = new Int32Array(owners.length).fill(-1);
+  const listOf = /* @__PURE__ */ __name((first) => {
+    if (claims.next[first] < 0) {
+      const owner = claims.owner[first];
+      if (soleList[owner] < 0) {
+        soleList[owner] = ownerLists.length;
+        ownerLists.push([owners[owner]]);
+      }
+      return soleList[owner];
+    }
+    const distinct = /* @__PURE__ */ new Set();
+    for (let c = first; c >= 0; c = claims.next[c]) distinct.add(claims.owner[c]);
+    const sorted = [...distinct].sort((a, b) => comparePackageIds(owners[a], owners[b]));
+    const key = sorted.join(",");
+    let list3 = listNumber.get(key);
+    if (list3 === void 0) {
+      list3 = ownerLists.length;
+      ownerLists.push(sorted.map((o) => owners[o]));
+      listNumber.set(key, list3);
+    }
+    return list3;
+  }, "listOf");
+  const order2 = nodes.sortedNodes();
+  const facts = new Uint8Array(nodes.nodeCount);
+  const ownerOf = new Int32Array(nodes.nodeCount).fill(-1);
   const unverified = [];
-  for (const path12 of [...tree.entries.keys()].sort()) {
-    const entry = tree.entries.get(path12);
-    if (entry.type === "dir") {
-      files.push(inventoryFile(entry, "none"));
+  for (const id of order2) {
+    const type = nodes.type(id);
+    if (type === "dir") continue;
+    const path12 = nodes.paths[id];
+    const parent = nodes.parent[id];
+    const real = (parent > 0 ? realIn(nodes.paths[parent], path12, nodes.layer(id)) : path12) ?? path12;
+    let first = real === path12 ? claims.at(id) : claims.first(real);
+    if (first < 0 && real !== path12) first = claims.at(id);
+    if (first < 0) {
+      if (isState(path12) || real !== path12 && isState(real)) facts[id] = OWNERSHIP_CODE.state;
       continue;
     }
-    const real = realPath(path12, entry.layer) ?? path12;
-    const here = claims.get(real) ?? (real !== path12 ? claims.get(path12) : void 0);
-    if (!here) {
-      files.push(inventoryFile(entry, isState(path12) || real !== path12 && isState(real) ? "state" : "none"));
-      continue;
-    }
-    const distinct = [...new Set(here.map((c) => c.owner))].sort(comparePackageIds);
-    const joined = distinct.map(packageIdKey).join("\n");
-    let owners = ownerLists.get(joined);
-    if (owners === void 0) {
-      owners = distinct;
-      ownerLists.set(joined, owners);
-    }
-    const file = inventoryFile(entry, "package", owners);
-    if (here.some((c) => c.file.config)) file.config = true;
-    files.push(file);
-    const stored = entry.type === "hardlink" ? entry.link : path12;
-    if (stored !== void 0 && needsSecondPass(tree, entry, stored, here)) {
+    ownerOf[id] = listOf(first);
+    facts[id] = OWNERSHIP_CODE.package | (claims.anyConfig(first) ? FLAG_CONFIG : 0);
+    if (type !== "file" && type !== "hardlink" || !claims.anyDigest(first)) continue;
+    const entry = nodes.entry(id);
+    const here = claims.list(first, owners);
+    const stored = type === "hardlink" ? entry.link : path12;
+    if (stored !== void 0 && needsSecondPass(nodes, entry, stored, here)) {
       unverified.push({
         layer: entry.layer,
         path: stored,
         settle: /* @__PURE__ */ __name((digests) => {
           if (isModified(entry, here, (algorithm) => knownDigest(entry, algorithm, digests)))
-            file.modifiedAfterInstall = true;
+            facts[id] |= FLAG_MODIFIED;
         }, "settle")
       });
-    } else if (isModified(entry, here, (algorithm) => actualDigest(tree, entry, algorithm))) {
-      file.modifiedAfterInstall = true;
+    } else if (isModified(entry, here, (algorithm) => actualDigest(nodes, entry, algorithm))) {
+      facts[id] |= FLAG_MODIFIED;
     }
   }
-  return { files, problems, unverified };
+  return { files: new TreeFileList(nodes, order2, facts, ownerOf, ownerLists), problems, unverified };
 }
 __name(resolveOwnership, "resolveOwnership");
 function needsSecondPass(tree, entry, stored, claims) {
@@ -54326,34 +54803,6 @@ function knownDigest(entry, algorithm, digests) {
   return digests?.[algorithm];
 }
 __name(knownDigest, "knownDigest");
-function inventoryFile(entry, ownership, owners) {
-  const file = {
-    path: entry.path,
-    type: entry.type,
-    mode: entry.mode,
-    uid: entry.uid,
-    gid: entry.gid,
-    size: entry.size,
-    layer: entry.layer,
-    ownership
-  };
-  if (entry.sha256 !== void 0) file.sha256 = entry.sha256;
-  if (entry.link !== void 0) file.link = entry.link;
-  if (entry.devmajor !== void 0) file.devmajor = entry.devmajor;
-  if (entry.devminor !== void 0) file.devminor = entry.devminor;
-  if (entry.mtime !== void 0) file.mtime = entry.mtime;
-  if (entry.xattrs !== void 0) file.xattrs = entry.xattrs;
-  if (entry.probes !== void 0) {
-    const { [FILE_DIGESTS_PROBE_ID2]: _digests, ...rest } = entry.probes;
-    for (const _ in rest) {
-      file.probes = rest;
-      break;
-    }
-  }
-  if (owners !== void 0) file.owners = owners;
-  return file;
-}
-__name(inventoryFile, "inventoryFile");
 function isModified(entry, claims, digestOf2) {
   if (entry.type !== "file" && entry.type !== "hardlink") return false;
   let compared = false;
@@ -54371,7 +54820,7 @@ function actualDigest(tree, entry, algorithm) {
   if (algorithm === "sha256") return entry.sha256;
   if (algorithm !== "md5" && algorithm !== "sha1") return void 0;
   if (entry.size === 0 && entry.sha256 !== void 0) return EMPTY_FILE_DIGESTS[algorithm];
-  const source = entry.type === "hardlink" && entry.link !== void 0 ? tree.entries.get(entry.link) ?? entry : entry;
+  const source = entry.type === "hardlink" && entry.link !== void 0 ? tree.get(entry.link) ?? entry : entry;
   const digests = entry.probes?.[FILE_DIGESTS_PROBE_ID2] ?? source.probes?.[FILE_DIGESTS_PROBE_ID2];
   const value2 = digests?.[algorithm];
   return typeof value2 === "string" ? value2 : void 0;
@@ -54381,12 +54830,12 @@ __name(actualDigest, "actualDigest");
 // src/catalog/binary/identified-binaries.ts
 function identifiedBinaries(tree) {
   const out = [];
-  for (const entry of tree.entries.values()) {
+  for (const entry of entriesWithProbe(tree, BINARY_IDENTITY_PROBE_ID)) {
     if (entry.type !== "file") continue;
     const id = entry.probes?.[BINARY_IDENTITY_PROBE_ID];
     if (typeof id === "object" && id !== null) out.push({ entry, id });
   }
-  return out.sort((a, b) => a.entry.path < b.entry.path ? -1 : a.entry.path > b.entry.path ? 1 : 0);
+  return out;
 }
 __name(identifiedBinaries, "identifiedBinaries");
 
@@ -54416,19 +54865,21 @@ function catalogBusybox(ctx) {
 __name(catalogBusybox, "catalogBusybox");
 function linksTo(tree, targets) {
   const out = /* @__PURE__ */ new Map();
-  const add2 = /* @__PURE__ */ __name((target, path12) => {
+  const add3 = /* @__PURE__ */ __name((target, path12) => {
     const list3 = out.get(target);
     if (list3) list3.push(path12);
     else out.set(target, [path12]);
   }, "add");
-  for (const e of tree.entries.values()) {
-    if (e.type === "hardlink" && e.link !== void 0 && targets.has(e.link)) add2(e.link, e.path);
+  for (const [path12, type] of pathTypes(tree)) {
+    if (type !== "hardlink" && type !== "symlink") continue;
+    const e = tree.entries.get(path12);
+    if (e.type === "hardlink" && e.link !== void 0 && targets.has(e.link)) add3(e.link, e.path);
     else if (e.type === "symlink") {
       const real = resolvePath(tree, e.path, { followFinal: true });
-      if (real !== void 0 && targets.has(real)) add2(real, e.path);
+      if (real !== void 0 && targets.has(real)) add3(real, e.path);
       else if (real !== void 0) {
         const t = tree.entries.get(real);
-        if (t?.type === "hardlink" && t.link !== void 0 && targets.has(t.link)) add2(t.link, e.path);
+        if (t?.type === "hardlink" && t.link !== void 0 && targets.has(t.link)) add3(t.link, e.path);
       }
     }
   }
@@ -54611,32 +55062,33 @@ var ANCHORS = /PRIVATE KEY|A[KS]IA[A-Z0-9]{16}|[Ss][Ee][Cc][Rr][Ee][Tt]_?[Aa][Cc
 var GCP_TYPE = /"type"\s*:\s*"service_account"/;
 var GCP_KEY = /"private_key"\s*:\s*"-----BEGIN/;
 var SECRET_PATTERN_WINDOW = 512;
+var ANY_PATH_PATTERNS = PATTERNS.filter((p) => p.path === void 0);
 var SecretScanner = class {
   static {
     __name(this, "SecretScanner");
   }
   patterns;
-  found = /* @__PURE__ */ new Set();
+  found = null;
   gcpType = false;
   gcpKey = false;
   constructor(path12) {
-    this.patterns = PATTERNS.filter((p) => p.path === void 0 || p.path.test(path12));
+    this.patterns = PATTERNS.some((p) => p.path?.test(path12) === true) ? PATTERNS.filter((p) => p.path === void 0 || p.path.test(path12)) : ANY_PATH_PATTERNS;
   }
   /** Look at a piece of text (latin1: one char per byte, so offsets and lengths match the bytes). */
   scan(text) {
     const anchored = ANCHORS.test(text);
     for (const pattern of this.patterns) {
       if (!anchored && pattern.path === void 0) continue;
-      if (this.found.has(pattern.kind)) continue;
-      if (matches(pattern, text)) this.found.add(pattern.kind);
+      if (this.found?.has(pattern.kind) === true) continue;
+      if (matches(pattern, text)) (this.found ??= /* @__PURE__ */ new Set()).add(pattern.kind);
     }
     if (!anchored) return;
     this.gcpType ||= GCP_TYPE.test(text);
     this.gcpKey ||= GCP_KEY.test(text);
-    if (this.gcpType && this.gcpKey) this.found.add("gcp-service-account");
+    if (this.gcpType && this.gcpKey) (this.found ??= /* @__PURE__ */ new Set()).add("gcp-service-account");
   }
   kinds() {
-    return [...this.found].sort();
+    return this.found === null ? [] : [...this.found].sort();
   }
 };
 function matches(pattern, text) {
@@ -54678,27 +55130,45 @@ var OPAQUE_MAGICS = [
   Buffer.from("wOF2")
   // WOFF2
 ];
+var MAGICS_BY_FIRST_BYTE = (() => {
+  const table3 = [];
+  for (const m of OPAQUE_MAGICS) (table3[m[0]] ??= []).push(m);
+  return table3;
+})();
 function isOpaqueContent(head) {
-  return OPAQUE_MAGICS.some((m) => head.length >= m.length && head.subarray(0, m.length).equals(m));
+  if (head.length === 0) return false;
+  const candidates = MAGICS_BY_FIRST_BYTE[head[0]];
+  if (candidates === void 0) return false;
+  for (const m of candidates) if (startsWith(head, m)) return true;
+  return false;
 }
 __name(isOpaqueContent, "isOpaqueContent");
+function startsWith(bytes, magic2) {
+  if (bytes.length < magic2.length) return false;
+  for (let i2 = 1; i2 < magic2.length; i2++) if (bytes[i2] !== magic2[i2]) return false;
+  return true;
+}
+__name(startsWith, "startsWith");
 var BINARY_SNIFF_BYTES = 8e3;
 function isBinaryContent(head) {
-  return head.subarray(0, BINARY_SNIFF_BYTES).includes(0);
+  return (head.length > BINARY_SNIFF_BYTES ? head.subarray(0, BINARY_SNIFF_BYTES) : head).includes(0);
 }
 __name(isBinaryContent, "isBinaryContent");
 var SecretsRun = class {
   constructor(path12, size2, maxBytes) {
+    this.path = path12;
     this.maxBytes = maxBytes;
-    this.scanner = new SecretScanner(path12);
     this.sniff = Math.min(size2, BINARY_SNIFF_BYTES);
   }
+  path;
   maxBytes;
   static {
     __name(this, "SecretsRun");
   }
-  scanner;
-  tail = "";
+  /** Made on the first text scanned (most files are binary, compressed or too short to matter). */
+  scanner = null;
+  /** The text scanned last, whose end overlaps the next chunk. */
+  scanned = "";
   seen = 0;
   /** The first bytes (a copy), held until there are enough to decide text or not. */
   head = null;
@@ -54723,7 +55193,7 @@ var SecretsRun = class {
   }
   end() {
     if (!this.decided) this.decide();
-    const kinds = this.scanner.kinds();
+    const kinds = this.scanner?.kinds() ?? [];
     return kinds.length > 0 ? { kinds } : void 0;
   }
   /** Text gets scanned from its first byte; compressed, image and binary content not at all. */
@@ -54740,11 +55210,12 @@ var SecretsRun = class {
   }
   scan(chunk) {
     if (this.seen >= this.maxBytes) return;
-    const piece = chunk.subarray(0, this.maxBytes - this.seen);
-    this.seen += piece.length;
-    const text = this.tail + piece.toString("latin1");
-    this.scanner.scan(text);
-    this.tail = text.slice(-SECRET_PATTERN_WINDOW);
+    const length = Math.min(chunk.length, this.maxBytes - this.seen);
+    this.seen += length;
+    const tail = this.scanned === "" ? "" : this.scanned.slice(-SECRET_PATTERN_WINDOW);
+    const text = tail + chunk.toString("latin1", 0, length);
+    (this.scanner ??= new SecretScanner(this.path)).scan(text);
+    this.scanned = text;
   }
 };
 
@@ -55195,8 +55666,8 @@ function isSecretKey(name) {
   for (let i2 = 0; i2 < words4.length; i2++) {
     const word = words4[i2];
     if (SECRET_WORDS.has(word)) return true;
-    const next = words4[i2 + 1];
-    if (next !== void 0 && SECRET_PAIRS.has(`${word}_${next}`)) return true;
+    const next2 = words4[i2 + 1];
+    if (next2 !== void 0 && SECRET_PAIRS.has(`${word}_${next2}`)) return true;
   }
   return false;
 }
@@ -55383,11 +55854,9 @@ __name(secretViolations, "secretViolations");
 // src/policy/evaluate.ts
 var SEVERITY = { stop: 0, warn: 1, info: 2 };
 function evaluatePolicy(policy, changes, after, now) {
-  let afterFiles;
-  const filesByPath = /* @__PURE__ */ __name(() => afterFiles ??= new Map(after.files.map((f) => [f.path, f])), "filesByPath");
   const ranked2 = [];
   policy.rules.forEach((rule, rank2) => {
-    const found = applyAllowances(ruleViolations(rule, changes, after, filesByPath), rule, policy.allow, now);
+    const found = applyAllowances(ruleViolations(rule, changes, after), rule, policy.allow, now);
     for (const violation of found) ranked2.push({ violation, rank: rank2 });
   });
   ranked2.sort(
@@ -55399,14 +55868,14 @@ function evaluatePolicy(policy, changes, after, now) {
   return { result, violations, policy: policy.source };
 }
 __name(evaluatePolicy, "evaluatePolicy");
-function ruleViolations(rule, changes, after, filesByPath) {
+function ruleViolations(rule, changes, after) {
   switch (rule.kind) {
     case "packages":
       return packageViolations(rule, changes, after);
     case "files":
       return fileViolations(rule, changes.files);
     case "secrets":
-      return secretViolations(rule, changes.files, filesByPath());
+      return secretViolations(rule, changes.files, after.files);
     case "image":
       return imageViolations(rule, changes, after);
   }
@@ -55968,20 +56437,20 @@ function normalizeName(name) {
 }
 __name(normalizeName, "normalizeName");
 function readString(block, start, length) {
-  const field3 = block.subarray(start, start + length);
-  const nul = field3.indexOf(0);
-  return field3.subarray(0, nul === -1 ? length : nul).toString("utf8");
+  const field2 = block.subarray(start, start + length);
+  const nul = field2.indexOf(0);
+  return field2.subarray(0, nul === -1 ? length : nul).toString("utf8");
 }
 __name(readString, "readString");
 function readNumber(block, start, length) {
-  const field3 = block.subarray(start, start + length);
-  if ((field3[0] & 128) !== 0) {
-    if ((field3[0] & 64) !== 0) return Number.NaN;
-    let value2 = field3[0] & 63;
-    for (let i2 = 1; i2 < field3.length; i2++) value2 = value2 * 256 + field3[i2];
+  const field2 = block.subarray(start, start + length);
+  if ((field2[0] & 128) !== 0) {
+    if ((field2[0] & 64) !== 0) return Number.NaN;
+    let value2 = field2[0] & 63;
+    for (let i2 = 1; i2 < field2.length; i2++) value2 = value2 * 256 + field2[i2];
     return Number.isSafeInteger(value2) ? value2 : Number.NaN;
   }
-  const text = field3.toString("latin1").replace(/\0.*$/s, "").trim();
+  const text = field2.toString("latin1").replace(/\0.*$/s, "").trim();
   if (text === "") return 0;
   return /^[0-7]+$/.test(text) ? parseInt(text, 8) : Number.NaN;
 }
@@ -56168,7 +56637,7 @@ async function scan(path12, handle, options) {
     const offset = pos + BLOCK;
     if (offset + size2 > fileSize)
       throw bad2(`member claims ${size2} bytes but the archive ends at ${fileSize}`);
-    const next = offset + Math.ceil(size2 / BLOCK) * BLOCK;
+    const next2 = offset + Math.ceil(size2 / BLOCK) * BLOCK;
     if (typeflag === "x") {
       pax = parsePax(await readContent(size2, offset), (why) => bad2(why));
     } else if (typeflag === "g") {
@@ -56198,7 +56667,7 @@ async function scan(path12, handle, options) {
       longName = void 0;
       longLink = void 0;
     }
-    pos = next;
+    pos = next2;
   }
   if (pos + BLOCK > fileSize && pos < fileSize) {
     const rest = Buffer.alloc(fileSize - pos);
@@ -56959,7 +57428,7 @@ function accountAttention(ctx) {
   if (now === void 0) return [];
   const was = ctx.before?.accounts ?? { users: [], groups: [], files: [] };
   const first = ctx.before === void 0;
-  const fileLayer = /* @__PURE__ */ __name((path12) => layerOf2(ctx.after, ctx.afterFiles.get(path12)?.layer), "fileLayer");
+  const fileLayer = /* @__PURE__ */ __name((path12) => layerOf2(ctx.after, ctx.after.files.get(path12)?.layer), "fileLayer");
   const passwdLayer = fileLayer("etc/passwd");
   const shadowLayer = fileLayer("etc/shadow") ?? passwdLayer;
   const groupLayer = fileLayer("etc/group");
@@ -57163,7 +57632,7 @@ function fileAttention(ctx) {
     const where2 = { where: change2.path, whereKind: "path", ...layer ? { layer } : {} };
     const packaged = change2.ownership === "package";
     if (a && isRegular2(a.type) && (change2.kind === "added" || change2.kind === "modified") && a.size > 0) {
-      const entry = ctx.afterFiles.get(change2.path);
+      const entry = ctx.after.files.get(change2.path);
       const kinds = [
         .../* @__PURE__ */ new Set([...secretKindsOf(entry?.probes), ...secretKindsFromPath(change2.path)])
       ].sort();
@@ -57370,7 +57839,7 @@ function imageAttention(ctx) {
   const os8 = changes.osRelease;
   if (os8 !== void 0 && before !== void 0) {
     const what2 = os8.class === "distribution" ? "base distribution changed" : `${os8.class === "major" ? "major" : "point"} OS release ${os8.direction === "down" ? "downgrade" : os8.direction === "up" ? "upgrade" : "change"}`;
-    const layer = after.os ? layerOf2(after, ctx.afterFiles.get(after.os.path)?.layer) : void 0;
+    const layer = after.os ? layerOf2(after, ctx.after.files.get(after.os.path)?.layer) : void 0;
     out.push(
       item({
         kind: "os-release",
@@ -57514,11 +57983,11 @@ function toolKey(name) {
 __name(toolKey, "toolKey");
 function toolsOf(inv) {
   const out = /* @__PURE__ */ new Map();
-  for (const file of inv?.files ?? []) {
+  const inBinDirs = inv ? [...BIN_DIRS].flatMap((dir) => inv.files.inDirectory(dir)) : [];
+  inBinDirs.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  for (const file of inBinDirs) {
     if (file.type === "dir") continue;
-    const slash = file.path.lastIndexOf("/");
-    if (slash < 0 || !BIN_DIRS.has(file.path.slice(0, slash))) continue;
-    const name = file.path.slice(slash + 1);
+    const name = file.path.slice(file.path.lastIndexOf("/") + 1);
     const cls = toolClass(name);
     const key = toolKey(name);
     if (cls !== void 0 && !out.has(key)) out.set(key, { name, cls, file });
@@ -57594,8 +58063,7 @@ function computeAttention(before, after, changes) {
   const ctx = {
     ...before ? { before } : {},
     after,
-    changes,
-    afterFiles: new Map(after.files.map((f) => [f.path, f]))
+    changes
   };
   return rankAttention([
     ...fileAttention(ctx),
@@ -57747,45 +58215,25 @@ __name(capabilitiesText, "capabilitiesText");
 
 // src/diff/files.ts
 function diffFiles(before, after) {
-  const old = new Map(before.map((f) => [f.path, f]));
-  const now = new Map(after.map((f) => [f.path, f]));
-  const oldParents = parents(before);
-  const newParents = parents(after);
   const out = [];
-  for (const [path12, b] of old) {
-    if (now.has(path12)) continue;
-    if (b.type === "dir" && oldParents.has(path12)) continue;
-    out.push(attribute({ path: path12, kind: "removed", aspects: [], before: state(b) }, b));
-  }
-  for (const [path12, a] of now) {
-    const b = old.get(path12);
-    if (b === void 0) {
-      if (a.type === "dir" && newParents.has(path12)) continue;
-      out.push(attribute({ path: path12, kind: "added", aspects: [], after: state(a) }, a));
-      continue;
+  for (const [b, a] of alongside(before, after)) {
+    if (a === void 0) {
+      if (b === void 0 || b.type === "dir" && before.holdsEntries(b.path)) continue;
+      out.push(attribute({ path: b.path, kind: "removed", aspects: [], before: state(b) }, b));
+    } else if (b === void 0) {
+      if (a.type === "dir" && after.holdsEntries(a.path)) continue;
+      out.push(attribute({ path: a.path, kind: "added", aspects: [], after: state(a) }, a));
+    } else {
+      const aspects = compareEntries(b, a);
+      if (aspects.length === 0) continue;
+      const modified = aspects.some((x2) => x2 === "content" || x2 === "type" || x2 === "link");
+      const kind = modified ? "modified" : "metadata";
+      out.push(attribute({ path: a.path, kind, aspects, before: state(b), after: state(a) }, a));
     }
-    const aspects = compareEntries(b, a);
-    if (aspects.length === 0) continue;
-    const modified = aspects.some((x2) => x2 === "content" || x2 === "type" || x2 === "link");
-    out.push(
-      attribute(
-        { path: path12, kind: modified ? "modified" : "metadata", aspects, before: state(b), after: state(a) },
-        a
-      )
-    );
   }
-  return out.sort((x2, y) => x2.path < y.path ? -1 : x2.path > y.path ? 1 : 0);
+  return out;
 }
 __name(diffFiles, "diffFiles");
-function parents(files) {
-  const set = /* @__PURE__ */ new Set();
-  for (const f of files) {
-    const i2 = f.path.lastIndexOf("/");
-    if (i2 > 0) set.add(f.path.slice(0, i2));
-  }
-  return set;
-}
-__name(parents, "parents");
 function kindOf(type) {
   return type === "hardlink" ? "file" : type;
 }
@@ -58525,7 +58973,7 @@ function side(inv) {
   const s = {
     summary: inv.image,
     packageCount: inv.packages.length,
-    fileCount: inv.files.reduce((n, f) => f.type === "dir" ? n : n + 1, 0),
+    fileCount: inv.files.countNonDirectories(),
     user: inv.config.config?.User ?? ""
   };
   if (inv.os) s.os = inv.os;
@@ -58580,7 +59028,7 @@ function diffInventories(before, after, options) {
     ...before?.os ? { beforeOs: before.os } : {},
     ...after.os ? { afterOs: after.os } : {}
   });
-  const files = diffFiles(before?.files ?? [], after.files);
+  const files = diffFiles(before?.files ?? fileList(), after.files);
   explainListedDirectories(files, before, after);
   attribute2(packages, files);
   const excluded = excludeMatcher(options);
@@ -58648,6 +59096,19 @@ function diffInventories(before, after, options) {
 }
 __name(diffInventories, "diffInventories");
 
+// src/util/collect-garbage.ts
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+var gc;
+function collectGarbage() {
+  if (gc === void 0) {
+    setFlagsFromString("--expose-gc");
+    gc = runInNewContext("gc");
+  }
+  gc();
+}
+__name(collectGarbage, "collectGarbage");
+
 // src/layers/capture-budget.ts
 var DEFAULT_MAX_CAPTURE_TOTAL_BYTES = 1024 * 1024 * 1024;
 var CaptureBudget = class {
@@ -58684,7 +59145,164 @@ function captureMatcher(spec) {
 __name(captureMatcher, "captureMatcher");
 
 // src/layers/entry-content.ts
+import * as crypto3 from "node:crypto";
 import { createHash as createHash4 } from "node:crypto";
+
+// src/layers/small-sha256.ts
+var SMALL_SHA256_MAX_BYTES = 119;
+var K = new Int32Array([
+  1116352408,
+  1899447441,
+  3049323471,
+  3921009573,
+  961987163,
+  1508970993,
+  2453635748,
+  2870763221,
+  3624381080,
+  310598401,
+  607225278,
+  1426881987,
+  1925078388,
+  2162078206,
+  2614888103,
+  3248222580,
+  3835390401,
+  4022224774,
+  264347078,
+  604807628,
+  770255983,
+  1249150122,
+  1555081692,
+  1996064986,
+  2554220882,
+  2821834349,
+  2952996808,
+  3210313671,
+  3336571891,
+  3584528711,
+  113926993,
+  338241895,
+  666307205,
+  773529912,
+  1294757372,
+  1396182291,
+  1695183700,
+  1986661051,
+  2177026350,
+  2456956037,
+  2730485921,
+  2820302411,
+  3259730800,
+  3345764771,
+  3516065817,
+  3600352804,
+  4094571909,
+  275423344,
+  430227734,
+  506948616,
+  659060556,
+  883997877,
+  958139571,
+  1322822218,
+  1537002063,
+  1747873779,
+  1955562222,
+  2024104815,
+  2227730452,
+  2361852424,
+  2428436474,
+  2756734187,
+  3204031479,
+  3329325298
+]);
+var INITIAL = new Int32Array([
+  1779033703,
+  3144134277,
+  1013904242,
+  2773480762,
+  1359893119,
+  2600822924,
+  528734635,
+  1541459225
+]);
+var W = new Int32Array(64);
+var H = new Int32Array(8);
+var BLOCKS = new Uint8Array(128);
+function smallSha256(data, out, offset = 0) {
+  const n = data.length;
+  if (n > SMALL_SHA256_MAX_BYTES)
+    throw new RangeError(`smallSha256 takes at most ${SMALL_SHA256_MAX_BYTES} bytes`);
+  H.set(INITIAL);
+  BLOCKS.fill(0);
+  BLOCKS.set(data);
+  BLOCKS[n] = 128;
+  const end = n < 56 ? 64 : 128;
+  const bits2 = n * 8;
+  BLOCKS[end - 2] = bits2 >>> 8;
+  BLOCKS[end - 1] = bits2 & 255;
+  compress(BLOCKS, 0);
+  if (end === 128) compress(BLOCKS, 64);
+  for (let i2 = 0; i2 < 8; i2++) {
+    const v = H[i2];
+    const at = offset + i2 * 4;
+    out[at] = v >>> 24;
+    out[at + 1] = v >>> 16 & 255;
+    out[at + 2] = v >>> 8 & 255;
+    out[at + 3] = v & 255;
+  }
+}
+__name(smallSha256, "smallSha256");
+function compress(b, o) {
+  for (let i2 = 0; i2 < 16; i2++) {
+    const j = o + i2 * 4;
+    W[i2] = b[j] << 24 | b[j + 1] << 16 | b[j + 2] << 8 | b[j + 3];
+  }
+  for (let i2 = 16; i2 < 64; i2++) {
+    const x2 = W[i2 - 15];
+    const y = W[i2 - 2];
+    const s0 = (x2 >>> 7 | x2 << 25) ^ (x2 >>> 18 | x2 << 14) ^ x2 >>> 3;
+    const s1 = (y >>> 17 | y << 15) ^ (y >>> 19 | y << 13) ^ y >>> 10;
+    W[i2] = W[i2 - 16] + s0 + W[i2 - 7] + s1 | 0;
+  }
+  let a = H[0];
+  let b1 = H[1];
+  let c = H[2];
+  let d = H[3];
+  let e = H[4];
+  let f = H[5];
+  let g = H[6];
+  let h = H[7];
+  for (let i2 = 0; i2 < 64; i2++) {
+    const s1 = (e >>> 6 | e << 26) ^ (e >>> 11 | e << 21) ^ (e >>> 25 | e << 7);
+    const ch = e & f ^ ~e & g;
+    const t1 = h + s1 + ch + K[i2] + W[i2] | 0;
+    const s0 = (a >>> 2 | a << 30) ^ (a >>> 13 | a << 19) ^ (a >>> 22 | a << 10);
+    const maj = a & b1 ^ a & c ^ b1 & c;
+    const t2 = s0 + maj | 0;
+    h = g;
+    g = f;
+    f = e;
+    e = d + t1 | 0;
+    d = c;
+    c = b1;
+    b1 = a;
+    a = t1 + t2 | 0;
+  }
+  H[0] = H[0] + a | 0;
+  H[1] = H[1] + b1 | 0;
+  H[2] = H[2] + c | 0;
+  H[3] = H[3] + d | 0;
+  H[4] = H[4] + e | 0;
+  H[5] = H[5] + f | 0;
+  H[6] = H[6] + g | 0;
+  H[7] = H[7] + h | 0;
+}
+__name(compress, "compress");
+
+// src/layers/entry-content.ts
+var oneShotHash = crypto3.hash;
+var EMPTY_SHA256 = createHash4("sha256").digest();
 var EntryContent = class {
   constructor(matches2, maxFileBytes, probes, captured, warnings, budget) {
     this.matches = matches2;
@@ -58703,12 +59321,27 @@ var EntryContent = class {
   static {
     __name(this, "EntryContent");
   }
+  /** Whether a regular file is open (its data is hashed), its size, and the bytes seen of it. */
+  open = false;
+  size = 0;
+  seen = 0;
+  /** The incremental hash, made once a file's content comes in more than one chunk. */
   hash = null;
+  /** The digest of a file whose content came in one chunk. */
+  digest = null;
+  /** Where a tiny file's digest is computed (copied into the table by finish). */
+  smallDigest = Buffer.alloc(32);
   capture = null;
   captureOffset = 0;
+  /** The probes running on the current file: their ids and runs, side by side (no object per run). */
+  probeIds = [];
   probeRuns = [];
   begin(entry) {
-    this.hash = createHash4("sha256");
+    this.open = true;
+    this.size = entry.size;
+    this.seen = 0;
+    this.hash = null;
+    this.digest = null;
     this.capture = null;
     this.captureOffset = 0;
     if (this.matches(entry.path)) {
@@ -58734,35 +59367,51 @@ var EntryContent = class {
     }
     for (const probe of this.probes) {
       if (probe.matches(entry.path, entry.size, entry.mode)) {
-        this.probeRuns.push({ id: probe.id, run: probe.start(entry.path, entry.size) });
+        this.probeIds.push(probe.id);
+        this.probeRuns.push(probe.start(entry.path, entry.size));
       }
     }
   }
   write(chunk) {
-    if (this.hash === null) return;
-    this.hash.update(chunk);
+    if (!this.open) return;
+    if (this.seen === 0 && chunk.length === this.size && this.size <= SMALL_SHA256_MAX_BYTES) {
+      smallSha256(chunk, this.smallDigest);
+      this.digest = this.smallDigest;
+    } else if (this.seen === 0 && chunk.length === this.size && oneShotHash !== void 0) {
+      this.digest = oneShotHash("sha256", chunk, "buffer");
+    } else {
+      if (this.hash === null) {
+        this.hash = createHash4("sha256");
+        if (this.digest !== null) throw new Error("file content longer than its header says");
+      }
+      this.hash.update(chunk);
+    }
+    this.seen += chunk.length;
     if (this.capture !== null) {
       chunk.copy(this.capture, this.captureOffset);
       this.captureOffset += chunk.length;
     }
-    for (const active of this.probeRuns) active.run.write(chunk);
+    for (const run3 of this.probeRuns) run3.write(chunk);
   }
   /** Record the file's digest and probe results in its row of `table`. */
   finish(table3, row) {
-    if (this.hash === null) return;
-    table3.setSha256(row, this.hash.digest());
+    if (!this.open) return;
+    this.open = false;
+    table3.setSha256(row, this.hash?.digest() ?? this.digest ?? EMPTY_SHA256);
     this.hash = null;
+    this.digest = null;
     if (this.capture !== null) {
       this.captured.set(table3.path(row), this.capture);
       this.capture = null;
     }
     if (this.probeRuns.length > 0) {
       let results;
-      for (const active of this.probeRuns) {
-        const result = active.run.end();
-        if (result !== void 0) (results ??= {})[active.id] = result;
+      for (let i2 = 0; i2 < this.probeRuns.length; i2++) {
+        const result = this.probeRuns[i2].end();
+        if (result !== void 0) (results ??= {})[this.probeIds[i2]] = result;
       }
       this.probeRuns.length = 0;
+      this.probeIds.length = 0;
       if (results !== void 0) table3.setProbes(row, results);
     }
   }
@@ -59215,40 +59864,46 @@ function isFieldPadding(byte) {
   return byte === 32 || byte === 0;
 }
 __name(isFieldPadding, "isFieldPadding");
-function parseOctalField(field3) {
-  let start = 0;
-  let end = field3.length;
-  while (start < end && isFieldPadding(field3[start])) start++;
-  while (end > start && isFieldPadding(field3[end - 1])) end--;
+function parseOctalAt(bytes, offset, length) {
+  let start = offset;
+  let end = offset + length;
+  while (start < end && isFieldPadding(bytes[start])) start++;
+  while (end > start && isFieldPadding(bytes[end - 1])) end--;
   if (start === end) return 0;
-  const nul = field3.indexOf(0, start);
-  if (nul >= 0 && nul < end) end = nul;
   let value2 = 0;
   for (let i2 = start; i2 < end; i2++) {
-    const digit = field3[i2] - 48;
+    const byte = bytes[i2];
+    if (byte === 0) break;
+    const digit = byte - 48;
     if (digit < 0 || digit > 7) return null;
     value2 = value2 * 8 + digit;
   }
   return value2;
 }
-__name(parseOctalField, "parseOctalField");
-function parseNumericField(field3) {
-  if (field3.length > 0 && (field3[0] & 128) !== 0) {
-    const invert = (field3[0] & 64) !== 0 ? 255 : 0;
-    let x2 = 0n;
-    for (let i2 = 0; i2 < field3.length; i2++) {
-      let byte = field3[i2] ^ invert;
-      if (i2 === 0) byte &= 127;
-      if (x2 >> 56n > 0n) return null;
-      x2 = x2 << 8n | BigInt(byte);
-    }
-    if (x2 >> 63n > 0n) return null;
-    return invert === 255 ? -x2 - 1n : x2;
+__name(parseOctalAt, "parseOctalAt");
+function parseNumericAt(bytes, offset, length) {
+  if (length > 0 && (bytes[offset] & 128) !== 0) {
+    const value2 = parseBase256(bytes, offset, length);
+    if (value2 === null) return null;
+    return value2 <= MAX_SAFE && value2 >= -MAX_SAFE ? Number(value2) : value2;
   }
-  const octal = parseOctalField(field3);
-  return octal === null ? null : BigInt(octal);
+  return parseOctalAt(bytes, offset, length);
 }
-__name(parseNumericField, "parseNumericField");
+__name(parseNumericAt, "parseNumericAt");
+var MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+function parseBase256(bytes, offset, length) {
+  const invert = (bytes[offset] & 64) !== 0 ? 255 : 0;
+  let x2 = 0n;
+  for (let i2 = 0; i2 < length; i2++) {
+    let byte = bytes[offset + i2] ^ invert;
+    if (i2 === 0) byte &= 127;
+    if (x2 >> 56n > 0n) return null;
+    x2 = x2 << 8n | BigInt(byte);
+  }
+  if (x2 >> 63n > 0n) return null;
+  return invert === 255 ? -x2 - 1n : x2;
+}
+__name(parseBase256, "parseBase256");
 
 // src/layers/tar-header.ts
 var BLOCK_SIZE = 512;
@@ -59257,46 +59912,82 @@ var TarHeaderError = class extends Error {
     __name(this, "TarHeaderError");
   }
 };
-var MAGIC_USTAR = Buffer.from("ustar\0", "latin1");
-var MAGIC_GNU = Buffer.from("ustar ", "latin1");
-var VERSION_GNU = Buffer.from(" \0", "latin1");
-var TRAILER_STAR = Buffer.from("tar\0", "latin1");
 function cString(bytes) {
   const nul = bytes.indexOf(0);
   return nul < 0 ? bytes : bytes.subarray(0, nul);
 }
 __name(cString, "cString");
+function cStringAt(block, offset, length) {
+  let end = offset;
+  const limit = offset + length;
+  while (end < limit && block[end] !== 0) end++;
+  return end === offset ? NO_BYTES : block.subarray(offset, end);
+}
+__name(cStringAt, "cStringAt");
+var NO_BYTES = Buffer.alloc(0);
 function isAscii(bytes) {
   for (const byte of bytes) if (byte >= 128) return false;
   return true;
 }
 __name(isAscii, "isAscii");
-function field2(block, offset, length) {
-  return block.subarray(offset, offset + length);
-}
-__name(field2, "field");
 function isZeroBlock(block) {
   for (let i2 = 0; i2 < BLOCK_SIZE; i2++) if (block[i2] !== 0) return false;
   return true;
 }
 __name(isZeroBlock, "isZeroBlock");
+var CHKSUM_OFFSET = 148;
+var CHKSUM_LENGTH = 8;
 function checksumMatches(block) {
-  const stored = parseOctalField(field2(block, 148, 8));
+  const stored = parseOctalAt(block, CHKSUM_OFFSET, CHKSUM_LENGTH);
   if (stored === null) return false;
-  let unsigned = 0;
-  let signed = 0;
-  for (let i2 = 0; i2 < BLOCK_SIZE; i2++) {
-    const byte = i2 >= 148 && i2 < 156 ? 32 : block[i2];
-    unsigned += byte;
-    signed += byte >= 128 ? byte - 256 : byte;
+  const words4 = wordsOf(block);
+  let sum = 0;
+  let high = 0;
+  if (words4 !== null) {
+    let pairs = 0;
+    let highs = 0;
+    for (let i2 = 0; i2 < BLOCK_SIZE / 4; i2++) {
+      const w = words4[i2];
+      pairs += (w & 16711935) + (w >>> 8 & 16711935);
+      highs += w >>> 7 & 16843009;
+    }
+    sum = (pairs & 65535) + (pairs >>> 16);
+    high = (highs & 255) + (highs >>> 8 & 255) + (highs >>> 16 & 255) + (highs >>> 24);
+  } else {
+    for (let i2 = 0; i2 < BLOCK_SIZE; i2++) {
+      const byte = block[i2];
+      sum += byte;
+      high += byte >> 7;
+    }
   }
-  return stored === unsigned || stored === signed;
+  for (let i2 = CHKSUM_OFFSET; i2 < CHKSUM_OFFSET + CHKSUM_LENGTH; i2++) {
+    const byte = block[i2];
+    sum -= byte;
+    high -= byte >> 7;
+  }
+  const unsigned = sum + CHKSUM_LENGTH * 32;
+  return stored === unsigned || stored === unsigned - 256 * high;
 }
 __name(checksumMatches, "checksumMatches");
-function formatOf(block) {
-  const magic2 = field2(block, 257, 6);
-  if (magic2.equals(MAGIC_USTAR)) return field2(block, 508, 4).equals(TRAILER_STAR) ? "star" : "ustar";
-  if (magic2.equals(MAGIC_GNU) && field2(block, 263, 2).equals(VERSION_GNU)) return "gnu";
+var lastBlock = null;
+var lastWords = null;
+function wordsOf(block) {
+  if (block !== lastBlock) {
+    lastBlock = block;
+    lastWords = block.byteOffset % 4 === 0 && block.length >= BLOCK_SIZE ? new Uint32Array(block.buffer, block.byteOffset, BLOCK_SIZE / 4) : null;
+  }
+  return lastWords;
+}
+__name(wordsOf, "wordsOf");
+function formatOf(b) {
+  if (b[257] !== 117 || b[258] !== 115 || b[259] !== 116 || b[260] !== 97 || b[261] !== 114) {
+    return "v7";
+  }
+  if (b[262] === 0) {
+    const star3 = b[508] === 116 && b[509] === 97 && b[510] === 114 && b[511] === 0;
+    return star3 ? "star" : "ustar";
+  }
+  if (b[262] === 32 && b[263] === 32 && b[264] === 0) return "gnu";
   return "v7";
 }
 __name(formatOf, "formatOf");
@@ -59305,47 +59996,53 @@ var Numbers = class {
     __name(this, "Numbers");
   }
   failed = null;
+  reset() {
+    this.failed = null;
+    return this;
+  }
   read(block, offset, length, name) {
-    const value2 = parseNumericField(field2(block, offset, length));
+    const value2 = parseNumericAt(block, offset, length);
     if (value2 === null) {
       this.failed ??= name;
-      return 0n;
+      return 0;
     }
     return value2;
   }
 };
+var SLASH = Buffer.from("/");
+var NUMBERS = new Numbers();
 function decodeHeader(block) {
   if (!checksumMatches(block)) throw new TarHeaderError("has a wrong checksum");
   const format = formatOf(block);
-  const numbers = new Numbers();
+  const numbers = NUMBERS.reset();
   const header2 = {
     typeflag: String.fromCharCode(block[156]),
-    name: cString(field2(block, 0, 100)),
-    linkname: cString(field2(block, 157, 100)),
+    name: cStringAt(block, 0, 100),
+    linkname: cStringAt(block, 157, 100),
     size: numbers.read(block, 124, 12, "size"),
     mode: numbers.read(block, 100, 8, "mode"),
     uid: numbers.read(block, 108, 8, "uid"),
     gid: numbers.read(block, 116, 8, "gid"),
     mtime: numbers.read(block, 136, 12, "mtime"),
-    devmajor: 0n,
-    devminor: 0n,
+    devmajor: 0,
+    devminor: 0,
     format
   };
   if (format !== "v7") {
     header2.devmajor = numbers.read(block, 329, 8, "devmajor");
     header2.devminor = numbers.read(block, 337, 8, "devminor");
-    let prefix2 = Buffer.alloc(0);
+    let prefix2 = NO_BYTES;
     if (format === "ustar") {
-      prefix2 = cString(field2(block, 345, 155));
+      prefix2 = cStringAt(block, 345, 155);
     } else if (format === "star") {
-      prefix2 = cString(field2(block, 345, 131));
+      prefix2 = cStringAt(block, 345, 131);
       numbers.read(block, 476, 12, "atime");
       numbers.read(block, 488, 12, "ctime");
     } else if (!gnuTimesParse(block)) {
-      const old = cString(field2(block, 345, 155));
+      const old = cStringAt(block, 345, 155);
       if (isAscii(old)) prefix2 = old;
     }
-    if (prefix2.length > 0) header2.name = Buffer.concat([prefix2, Buffer.from("/"), header2.name]);
+    if (prefix2.length > 0) header2.name = Buffer.concat([prefix2, SLASH, header2.name]);
   }
   if (numbers.failed !== null) {
     throw new TarHeaderError(`has a ${numbers.failed} field that is not a valid number`);
@@ -59354,12 +60051,13 @@ function decodeHeader(block) {
 }
 __name(decodeHeader, "decodeHeader");
 function gnuTimesParse(block) {
-  for (const offset of [345, 357]) {
-    if (block[offset] !== 0 && parseNumericField(field2(block, offset, 12)) === null) return false;
-  }
-  return true;
+  return gnuTimeParses(block, 345) && gnuTimeParses(block, 357);
 }
 __name(gnuTimesParse, "gnuTimesParse");
+function gnuTimeParses(block, offset) {
+  return block[offset] === 0 || parseNumericAt(block, offset, 12) !== null;
+}
+__name(gnuTimeParses, "gnuTimeParses");
 
 // src/layers/pax-records.ts
 var STRING_KEYS = /* @__PURE__ */ new Set(["path", "linkpath", "uname", "gname"]);
@@ -59420,7 +60118,15 @@ var TYPE_NAMES = {
   D: "GNU dump directory",
   N: "GNU old long name"
 };
-var MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+var MAX_SAFE2 = BigInt(Number.MAX_SAFE_INTEGER);
+function tarNumber(value2) {
+  return value2 <= MAX_SAFE2 && value2 >= -MAX_SAFE2 ? Number(value2) : value2;
+}
+__name(tarNumber, "tarNumber");
+function permissionBits(mode) {
+  return typeof mode === "number" ? (mode % 4096 + 4096) % 4096 : Number(BigInt.asUintN(12, mode));
+}
+__name(permissionBits, "permissionBits");
 function quoteName(name) {
   return JSON.stringify(name.length > 200 ? `${name.slice(0, 200)}...` : name);
 }
@@ -59572,8 +60278,8 @@ var TarReader = class {
     return new TarFormatError(`${what2} at byte ${this.headerOffset} ${message}`, kind);
   }
   beginExtended(raw) {
-    if (raw.size < 0n) throw this.error("(an extended header) declares a negative size", "corrupt");
-    if (raw.size > BigInt(MAX_EXTENDED_HEADER_BYTES)) {
+    if (raw.size < 0) throw this.error("(an extended header) declares a negative size", "corrupt");
+    if (raw.size > MAX_EXTENDED_HEADER_BYTES) {
       throw this.error(
         `is an extended header of ${raw.size} bytes, over the ${MAX_EXTENDED_HEADER_BYTES}-byte limit of Go's archive/tar (Docker, containerd)`,
         "corrupt"
@@ -59625,12 +60331,12 @@ var TarReader = class {
     let uid = raw.uid;
     let gid = raw.gid;
     let mtime = Number(raw.mtime);
+    let sparse = false;
     this.pax = null;
-    const nameFor = /* @__PURE__ */ __name(() => name.toString("utf8"), "nameFor");
     if (pax !== null) {
       for (const [key, value2] of pax) {
+        if (key.startsWith("GNU.sparse.")) sparse = true;
         if (value2.length === 0) continue;
-        const text2 = value2.toString("latin1");
         switch (key) {
           case "path":
             name = value2;
@@ -59641,27 +60347,29 @@ var TarReader = class {
           case "uid":
           case "gid":
           case "size": {
+            const text2 = value2.toString("latin1");
             const n = parseGoInt(text2);
             if (n === null)
               throw this.error(
                 `has a PAX ${key} ${quoteName(text2)} that is not a valid number`,
                 "corrupt",
-                nameFor()
+                name.toString("utf8")
               );
-            if (key === "uid") uid = n;
-            else if (key === "gid") gid = n;
-            else size2 = n;
+            if (key === "uid") uid = tarNumber(n);
+            else if (key === "gid") gid = tarNumber(n);
+            else size2 = tarNumber(n);
             break;
           }
           case "mtime":
           case "atime":
           case "ctime": {
+            const text2 = value2.toString("latin1");
             const seconds2 = parsePaxTime(text2);
             if (seconds2 === null)
               throw this.error(
                 `has a PAX ${key} ${quoteName(text2)} that is not a valid time`,
                 "corrupt",
-                nameFor()
+                name.toString("utf8")
               );
             if (key === "mtime") mtime = seconds2;
             break;
@@ -59675,10 +60383,11 @@ var TarReader = class {
     this.longLink = null;
     let typeflag = raw.typeflag;
     if (typeflag === "\0") typeflag = name.length > 0 && name[name.length - 1] === 47 ? "5" : "0";
-    const text = nameFor();
-    const dataSize = HEADER_ONLY.has(typeflag) ? 0n : size2;
-    if (dataSize < 0n) throw this.error("declares a negative size", "corrupt", text);
-    if (typeflag === "S" || [...pax?.keys() ?? []].some((k) => k.startsWith("GNU.sparse."))) {
+    const text = name.toString("utf8");
+    const headerOnly = HEADER_ONLY.has(typeflag);
+    const dataSize = headerOnly ? 0 : size2;
+    if (dataSize < 0) throw this.error("declares a negative size", "corrupt", text);
+    if (typeflag === "S" || sparse) {
       throw this.error(
         "is a GNU sparse file, which is not supported (readers disagree on its name and content)",
         "unsupported",
@@ -59693,29 +60402,25 @@ var TarReader = class {
         text
       );
     }
-    if (size2 !== 0n && typeflag !== "5" && HEADER_ONLY.has(typeflag)) {
+    if (Number(size2) !== 0 && typeflag !== "5" && headerOnly) {
       throw this.error(
         `is a ${TYPE_NAMES[typeflag]} but declares ${size2} bytes of data`,
         "unsupported",
         text
       );
     }
-    if (dataSize > MAX_SAFE) throw this.error(`has a size ${dataSize} out of range`, "corrupt", text);
-    for (const [field3, value2] of [
-      ["uid", uid],
-      ["gid", gid],
-      ["devmajor", raw.devmajor],
-      ["devminor", raw.devminor]
-    ]) {
-      if (value2 < 0n || value2 > 0xffffffffn)
-        throw this.error(`has a ${field3} ${value2} out of range`, "unsupported", text);
-    }
+    if (dataSize > Number.MAX_SAFE_INTEGER)
+      throw this.error(`has a size ${dataSize} out of range`, "corrupt", text);
+    this.checkId("uid", uid, text);
+    this.checkId("gid", gid, text);
+    this.checkId("devmajor", raw.devmajor, text);
+    this.checkId("devminor", raw.devminor, text);
     const header2 = {
       typeflag,
       name: text,
-      linkname: linkname.toString("utf8"),
+      linkname: linkname.length === 0 ? "" : linkname.toString("utf8"),
       size: Number(dataSize),
-      mode: Number(BigInt.asUintN(12, raw.mode)),
+      mode: permissionBits(raw.mode),
       uid: Number(uid),
       gid: Number(gid),
       mtime,
@@ -59729,6 +60434,11 @@ var TarReader = class {
     this.entryName = text;
     this.visitor.entry(header2);
     if (this.remaining === 0) this.endEntry();
+  }
+  /** uid, gid and device numbers: Go takes any int64, the runtimes only what fits 32 bits. */
+  checkId(field2, value2, name) {
+    if (value2 < 0 || value2 > 4294967295)
+      throw this.error(`has a ${field2} ${value2} out of range`, "unsupported", name);
   }
   endEntry() {
     const size2 = this.offset - this.headerOffset - BLOCK_SIZE;
@@ -59750,8 +60460,8 @@ function hashFor(digest, layer) {
   return createHash5(algorithm);
 }
 __name(hashFor, "hashFor");
-function digestString(like, hash) {
-  return `${like.slice(0, like.indexOf(":"))}:${hash.digest("hex")}`;
+function digestString(like, hash2) {
+  return `${like.slice(0, like.indexOf(":"))}:${hash2.digest("hex")}`;
 }
 __name(digestString, "digestString");
 function asBuffer(chunk) {
@@ -59869,18 +60579,18 @@ var LayerReader = class {
     const head = [];
     let length = 0;
     while (length < SNIFF_BYTES) {
-      const next = await this.pull(it);
-      if (next === null) break;
-      head.push(next);
-      length += next.length;
+      const next2 = await this.pull(it);
+      if (next2 === null) break;
+      head.push(next2);
+      length += next2.length;
     }
     return head;
   }
   async pull(it) {
     this.aborter.signal.throwIfAborted();
     try {
-      const next = await it.next();
-      return next.done ? null : asBuffer(next.value);
+      const next2 = await it.next();
+      return next2.done ? null : asBuffer(next2.value);
     } catch (err3) {
       this.sourceError ??= toError(err3);
       throw this.sourceError;
@@ -60039,9 +60749,9 @@ var ConcurrencyLimiter = class {
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiting.shift();
-      if (next)
-        next();
+      const next2 = this.waiting.shift();
+      if (next2)
+        next2();
       else this.active--;
     };
   }
@@ -60259,14 +60969,17 @@ function dropShadowed(tree, packages) {
     const dir = path12.slice(0, cut);
     if (!dirs.has(dir)) dirs.set(dir, resolvePath(tree, dir, { followFinal: true }));
     const r = dirs.get(dir);
-    return r === void 0 ? path12 : r === "" ? path12.slice(cut + 1) : `${r}/${path12.slice(cut + 1)}`;
+    if (r === void 0 || r === dir) return path12;
+    return r === "" ? path12.slice(cut + 1) : `${r}/${path12.slice(cut + 1)}`;
   }, "real");
-  let osFiles;
+  const osPackages = packages.filter((p) => isOsEcosystem(p.ecosystem));
   const listed = /* @__PURE__ */ __name((path12) => {
-    osFiles ??= new Set(
-      packages.filter((p) => isOsEcosystem(p.ecosystem)).flatMap((p) => p.files.map((f) => real(f.path)))
+    const target = real(path12);
+    const name = path12.slice(path12.lastIndexOf("/") + 1);
+    const tail = `/${name}`;
+    return osPackages.some(
+      (p) => p.files.some((f) => (f.path === name || f.path.endsWith(tail)) && real(f.path) === target)
     );
-    return osFiles.has(real(path12));
   }, "listed");
   const out = [];
   for (const pkg of packages) {
@@ -60428,6 +61141,7 @@ async function compareImages(previous, current, diff, options = {}) {
     const layers = indexer(options);
     const reread = /* @__PURE__ */ __name((l, spec) => layers.reread(l, spec), "reread");
     const indexes2 = await layers.indexImages(images);
+    collectGarbage();
     options.onPhase?.("catalog", "packages and file ownership");
     const catalogers = options.catalogers ?? defaultCatalogers;
     let afterIndexes = indexes2[indexes2.length - 1] ?? [];
@@ -60690,23 +61404,23 @@ async function send(req) {
         `more than ${MAX_REDIRECTS} redirects while fetching ${req.subject}`
       );
     }
-    const next = new URL(location, current.url);
-    if (current.url.protocol === "https:" && next.protocol === "http:" && !req.allowPlainHttp(next.hostname)) {
+    const next2 = new URL(location, current.url);
+    if (current.url.protocol === "https:" && next2.protocol === "http:" && !req.allowPlainHttp(next2.hostname)) {
       throw new ImageChangelogError(
         "INSECURE_REDIRECT",
-        `refusing a redirect from HTTPS to plain HTTP (${next.host}) for ${req.subject}`,
+        `refusing a redirect from HTTPS to plain HTTP (${next2.host}) for ${req.subject}`,
         {
-          subject: next.host
+          subject: next2.host
         }
       );
     }
     const headers = { ...current.headers };
-    if (next.origin !== origin3) {
+    if (next2.origin !== origin3) {
       delete headers.authorization;
       delete headers.Authorization;
     }
     const method = status === 303 ? "GET" : current.method ?? "GET";
-    current = { ...current, url: next, headers, method };
+    current = { ...current, url: next2, headers, method };
     if (method === "GET") delete current.body;
   }
 }
@@ -61099,10 +61813,10 @@ function finalError(o, err3, attempts) {
 }
 __name(finalError, "finalError");
 var VerifiedBlobStream = class extends Readable2 {
-  constructor(o, hash, first) {
+  constructor(o, hash2, first) {
     super();
     this.o = o;
-    this.hash = hash;
+    this.hash = hash2;
     this.attach(first);
   }
   o;
@@ -61237,8 +61951,8 @@ var VerifiedBlobStream = class extends Readable2 {
     this.attempt++;
     const offset = this.rangeOk ? this.delivered : 0;
     sleepFor(this.o.retry, delay4).then(() => this.destroyed ? void 0 : this.o.fetch(offset)).then(
-      (next) => {
-        if (next) this.attach(next);
+      (next2) => {
+        if (next2) this.attach(next2);
       },
       (e) => this.fail(e)
     );
@@ -61719,8 +62433,8 @@ var RegistryClient = class {
       if (Array.isArray(parsed.tags)) {
         for (const t of parsed.tags) if (typeof t === "string") tags2.push(t);
       }
-      const next = nextLink(link, pageUrl);
-      url2 = next && next.origin === base2.origin && !seen.has(next.href) ? next : void 0;
+      const next2 = nextLink(link, pageUrl);
+      url2 = next2 && next2.origin === base2.origin && !seen.has(next2.href) ? next2 : void 0;
     }
     return tags2;
   }
@@ -63281,8 +63995,8 @@ var Expander = class {
         return out;
       }
       if (c === this.escape && this.i + 1 < this.s.length) {
-        const next = this.s[this.i + 1];
-        out += next === '"' || next === "$" || next === this.escape ? next : c + next;
+        const next2 = this.s[this.i + 1];
+        out += next2 === '"' || next2 === "$" || next2 === this.escape ? next2 : c + next2;
         this.i += 2;
       } else if (c === "$") {
         out += this.variable();
@@ -63813,12 +64527,12 @@ ${changelog.trimEnd()}
 ${end}`;
   const s = current.indexOf(start);
   const e = s >= 0 ? current.indexOf(end, s) : -1;
-  let next;
-  if (s >= 0 && e >= 0) next = current.slice(0, s) + block + current.slice(e + end.length);
-  else next = current.trim() === "" ? block : `${current.trimEnd()}
+  let next2;
+  if (s >= 0 && e >= 0) next2 = current.slice(0, s) + block + current.slice(e + end.length);
+  else next2 = current.trim() === "" ? block : `${current.trimEnd()}
 
 ${block}`;
-  return next.length <= limit ? next : void 0;
+  return next2.length <= limit ? next2 : void 0;
 }
 __name(spliceReleaseBody, "spliceReleaseBody");
 function releaseBudget(body2, key, limit = RELEASE_BODY_LIMIT) {
@@ -63839,13 +64553,13 @@ async function updateReleaseBody(octokit, repo, releaseId, key, render, budgetFo
       () => octokit.rest.repos.getRelease({ ...repo, release_id: releaseId })
     );
     const body2 = data.body ?? "";
-    const next = spliceReleaseBody(body2, key, render(budgetFor2(body2)));
-    if (next === void 0)
+    const next2 = spliceReleaseBody(body2, key, render(budgetFor2(body2)));
+    if (next2 === void 0)
       return { action: "skipped", reason: "the release body's own text leaves no room for the changelog" };
-    if (next === body2) return { action: "unchanged", id: data.id };
+    if (next2 === body2) return { action: "unchanged", id: data.id };
     await withRetry(
       "update release",
-      () => octokit.rest.repos.updateRelease({ ...repo, release_id: releaseId, body: next })
+      () => octokit.rest.repos.updateRelease({ ...repo, release_id: releaseId, body: next2 })
     );
     return { action: "updated", id: data.id };
   } catch (err3) {
@@ -64416,11 +65130,11 @@ function expand_(str2, max2, maxLength, maxDepth, depth, maxRewrites, budget, is
           return literal();
         }
         if (n.length === 1) {
-          const next2 = combine(acc, pre + n[0], [""], max2, maxLength, dropEmpties && !m.post.length, budget);
+          const next3 = combine(acc, pre + n[0], [""], max2, maxLength, dropEmpties && !m.post.length, budget);
           if (budget.remaining < 0) {
             return literal();
           }
-          acc = next2;
+          acc = next3;
           if (!m.post.length)
             break;
           str2 = m.post;
@@ -64453,11 +65167,11 @@ function expand_(str2, max2, maxLength, maxDepth, depth, maxRewrites, budget, is
         }
       }
     }
-    const next = combine(acc, pre, values, max2, maxLength, dropEmpties && !m.post.length, budget);
+    const next2 = combine(acc, pre, values, max2, maxLength, dropEmpties && !m.post.length, budget);
     if (budget.remaining < 0) {
       return literal();
     }
-    acc = next;
+    acc = next2;
     if (!m.post.length)
       break;
     str2 = m.post;
@@ -64921,26 +65635,26 @@ var AST = class {
     if (!child2 || typeof child2 !== "object" || child2.type !== null || child2.#parts.length !== 1 || this.type === null) {
       return false;
     }
-    const gc = child2.#parts[0];
-    if (!gc || typeof gc !== "object" || gc.type === null) {
+    const gc2 = child2.#parts[0];
+    if (!gc2 || typeof gc2 !== "object" || gc2.type === null) {
       return false;
     }
-    return this.#canAdoptType(gc.type, map);
+    return this.#canAdoptType(gc2.type, map);
   }
   #canAdoptType(c, map = adoptionAnyMap) {
     return !!map.get(this.type)?.includes(c);
   }
   #adoptWithSpace(child2, index) {
-    const gc = child2.#parts[0];
-    const blank = new _a2(null, gc, this.options);
+    const gc2 = child2.#parts[0];
+    const blank = new _a2(null, gc2, this.options);
     blank.#parts.push("");
-    gc.push(blank);
+    gc2.push(blank);
     this.#adopt(child2, index);
   }
   #adopt(child2, index) {
-    const gc = child2.#parts[0];
-    this.#parts.splice(index, 1, ...gc.#parts);
-    for (const p of gc.#parts) {
+    const gc2 = child2.#parts[0];
+    this.#parts.splice(index, 1, ...gc2.#parts);
+    for (const p of gc2.#parts) {
       if (typeof p === "object")
         p.#parent = this;
     }
@@ -64954,19 +65668,19 @@ var AST = class {
     if (!child2 || typeof child2 !== "object" || child2.type !== null || child2.#parts.length !== 1 || this.type === null || this.#parts.length !== 1) {
       return false;
     }
-    const gc = child2.#parts[0];
-    if (!gc || typeof gc !== "object" || gc.type === null) {
+    const gc2 = child2.#parts[0];
+    if (!gc2 || typeof gc2 !== "object" || gc2.type === null) {
       return false;
     }
-    return this.#canUsurpType(gc.type);
+    return this.#canUsurpType(gc2.type);
   }
   #usurp(child2) {
     const m = usurpMap.get(this.type);
-    const gc = child2.#parts[0];
-    const nt = m?.get(gc.type);
+    const gc2 = child2.#parts[0];
+    const nt = m?.get(gc2.type);
     if (!nt)
       return false;
-    this.#parts = gc.#parts;
+    this.#parts = gc2.#parts;
     for (const p of this.#parts) {
       if (typeof p === "object") {
         p.#parent = this;
@@ -65627,10 +66341,10 @@ var Minimatch = class {
           if (gss > gs) {
             parts.splice(gs + 1, gss - gs);
           }
-          let next = parts[gs + 1];
+          let next2 = parts[gs + 1];
           const p = parts[gs + 2];
           const p2 = parts[gs + 3];
-          if (next !== "..")
+          if (next2 !== "..")
             continue;
           if (!p || p === "." || p === ".." || !p2 || p2 === "." || p2 === "..") {
             continue;
@@ -65965,21 +66679,21 @@ var Minimatch = class {
         return typeof p === "string" ? regExpEscape2(p) : p === GLOBSTAR ? GLOBSTAR : p._src;
       });
       pp.forEach((p, i2) => {
-        const next = pp[i2 + 1];
+        const next2 = pp[i2 + 1];
         const prev = pp[i2 - 1];
         if (p !== GLOBSTAR || prev === GLOBSTAR) {
           return;
         }
         if (prev === void 0) {
-          if (next !== void 0 && next !== GLOBSTAR) {
-            pp[i2 + 1] = "(?:\\/|" + twoStar + "\\/)?" + next;
+          if (next2 !== void 0 && next2 !== GLOBSTAR) {
+            pp[i2 + 1] = "(?:\\/|" + twoStar + "\\/)?" + next2;
           } else {
             pp[i2] = twoStar;
           }
-        } else if (next === void 0) {
+        } else if (next2 === void 0) {
           pp[i2 - 1] = prev + "(?:\\/|\\/" + twoStar + ")?";
-        } else if (next !== GLOBSTAR) {
-          pp[i2 - 1] = prev + "(?:\\/|\\/" + twoStar + "\\/)" + next;
+        } else if (next2 !== GLOBSTAR) {
+          pp[i2 - 1] = prev + "(?:\\/|\\/" + twoStar + "\\/)" + next2;
           pp[i2 + 1] = GLOBSTAR;
         }
       });
@@ -66601,7 +67315,7 @@ __name(create, "create");
 
 // node_modules/@actions/cache/lib/internal/cacheUtils.js
 var semver6 = __toESM(require_semver2(), 1);
-import * as crypto3 from "crypto";
+import * as crypto4 from "crypto";
 import * as fs4 from "fs";
 import * as path9 from "path";
 import * as util from "util";
@@ -66704,7 +67418,7 @@ function createTempDirectory() {
       }
       tempDirectory = path9.join(baseLocation, "actions", "temp");
     }
-    const dest = path9.join(tempDirectory, crypto3.randomUUID());
+    const dest = path9.join(tempDirectory, crypto4.randomUUID());
     yield mkdirP(dest);
     return dest;
   });
@@ -66821,7 +67535,7 @@ function getCacheVersion(paths, compressionMethod, enableCrossOsArchive = false)
     components.push("windows-only");
   }
   components.push(versionSalt);
-  return crypto3.createHash("sha256").update(components.join("|")).digest("hex");
+  return crypto4.createHash("sha256").update(components.join("|")).digest("hex");
 }
 __name(getCacheVersion, "getCacheVersion");
 function getRuntimeToken() {
@@ -67323,9 +68037,9 @@ var HttpPipeline = class _HttpPipeline {
   }
   sendRequest(httpClient2, request2) {
     const policies = this.getOrderedPolicies();
-    const pipeline4 = policies.reduceRight((next, policy) => {
+    const pipeline4 = policies.reduceRight((next2, policy) => {
       return (req) => {
-        return policy.sendRequest(req, next);
+        return policy.sendRequest(req, next2);
       };
     }, (req) => httpClient2.sendRequest(req));
     return pipeline4(request2);
@@ -68043,12 +68757,12 @@ function logPolicy(options = {}) {
   });
   return {
     name: logPolicyName,
-    async sendRequest(request2, next) {
+    async sendRequest(request2, next2) {
       if (!logger8.enabled) {
-        return next(request2);
+        return next2(request2);
       }
       logger8(`Request: ${sanitizer.sanitize(request2)}`);
-      const response = await next(request2);
+      const response = await next2(request2);
       logger8(`Response status code: ${response.status}`);
       logger8(`Headers: ${sanitizer.sanitize(response.headers)}`);
       return response;
@@ -68230,7 +68944,7 @@ function retryPolicy(strategies, options = { maxRetries: DEFAULT_RETRY_POLICY_CO
   const logger8 = options.logger || retryPolicyLogger;
   return {
     name: retryPolicyName,
-    async sendRequest(request2, next) {
+    async sendRequest(request2, next2) {
       let response;
       let responseError;
       let retryCount = -1;
@@ -68240,7 +68954,7 @@ function retryPolicy(strategies, options = { maxRetries: DEFAULT_RETRY_POLICY_CO
         responseError = void 0;
         try {
           logger8.info(`Retry ${retryCount}: Attempting to send request`, request2.requestId);
-          response = await next(request2);
+          response = await next2(request2);
           logger8.info(`Retry ${retryCount}: Received a response from request`, request2.requestId);
         } catch (e) {
           logger8.error(`Retry ${retryCount}: Received an error from request`, request2.requestId);
@@ -68343,7 +69057,7 @@ var formDataPolicyName = "formDataPolicy";
 function formDataPolicy() {
   return {
     name: formDataPolicyName,
-    async sendRequest(request2, next) {
+    async sendRequest(request2, next2) {
       const converted = convertBodyToFormDataMap(request2.body);
       if (converted) {
         request2.formData = converted;
@@ -68358,7 +69072,7 @@ function formDataPolicy() {
         }
         request2.formData = void 0;
       }
-      return next(request2);
+      return next2(request2);
     }
   };
 }
@@ -68416,11 +69130,11 @@ var agentPolicyName = "agentPolicy";
 function agentPolicy(agent) {
   return {
     name: agentPolicyName,
-    sendRequest: /* @__PURE__ */ __name(async (req, next) => {
+    sendRequest: /* @__PURE__ */ __name(async (req, next2) => {
       if (!req.agent) {
         req.agent = agent;
       }
-      return next(req);
+      return next2(req);
     }, "sendRequest")
   };
 }
@@ -68431,11 +69145,11 @@ var tlsPolicyName = "tlsPolicy";
 function tlsPolicy(tlsSettings) {
   return {
     name: tlsPolicyName,
-    sendRequest: /* @__PURE__ */ __name(async (req, next) => {
+    sendRequest: /* @__PURE__ */ __name(async (req, next2) => {
       if (!req.tlsSettings) {
         req.tlsSettings = tlsSettings;
       }
-      return next(req);
+      return next2(req);
     }, "sendRequest")
   };
 }
@@ -68577,13 +69291,13 @@ function proxyPolicy(proxySettings, options) {
   const cachedAgents = {};
   return {
     name: proxyPolicyName,
-    async sendRequest(request2, next) {
+    async sendRequest(request2, next2) {
       if (!request2.proxySettings && defaultProxy && !isBypassed(request2.url, options?.customNoProxyList ?? globalNoProxyList, options?.customNoProxyList ? void 0 : globalBypassedMap)) {
         setProxyAgentOnRequest(request2, cachedAgents, defaultProxy);
       } else if (request2.proxySettings) {
         setProxyAgentOnRequest(request2, cachedAgents, getUrlFromProxySettings(request2.proxySettings));
       }
-      return next(request2);
+      return next2(request2);
     }
   };
 }
@@ -68594,11 +69308,11 @@ var decompressResponsePolicyName = "decompressResponsePolicy";
 function decompressResponsePolicy() {
   return {
     name: decompressResponsePolicyName,
-    async sendRequest(request2, next) {
+    async sendRequest(request2, next2) {
       if (request2.method !== "HEAD") {
         request2.headers.set("Accept-Encoding", "gzip,deflate");
       }
-      return next(request2);
+      return next2(request2);
     }
   };
 }
@@ -68611,14 +69325,14 @@ function redirectPolicy(options = {}) {
   const { maxRetries = 20, allowCrossOriginRedirects = false } = options;
   return {
     name: redirectPolicyName,
-    async sendRequest(request2, next) {
-      const response = await next(request2);
-      return handleRedirect(next, response, maxRetries, allowCrossOriginRedirects);
+    async sendRequest(request2, next2) {
+      const response = await next2(request2);
+      return handleRedirect(next2, response, maxRetries, allowCrossOriginRedirects);
     }
   };
 }
 __name(redirectPolicy, "redirectPolicy");
-async function handleRedirect(next, response, maxRetries, allowCrossOriginRedirects, currentRetries = 0) {
+async function handleRedirect(next2, response, maxRetries, allowCrossOriginRedirects, currentRetries = 0) {
   const { request: request2, status, headers } = response;
   const locationHeader = headers.get("location");
   if (locationHeader && (status === 300 || status === 301 && allowedRedirect.includes(request2.method) || status === 302 && allowedRedirect.includes(request2.method) || status === 303 && request2.method === "POST" || status === 307) && currentRetries < maxRetries) {
@@ -68637,8 +69351,8 @@ async function handleRedirect(next, response, maxRetries, allowCrossOriginRedire
       delete request2.body;
     }
     request2.headers.delete("Authorization");
-    const res = await next(request2);
-    return handleRedirect(next, res, maxRetries, allowCrossOriginRedirects, currentRetries + 1);
+    const res = await next2(request2);
+    return handleRedirect(next2, res, maxRetries, allowCrossOriginRedirects, currentRetries + 1);
   }
   return response;
 }
@@ -68781,9 +69495,9 @@ __name(assertValidBoundary, "assertValidBoundary");
 function multipartPolicy() {
   return {
     name: multipartPolicyName,
-    async sendRequest(request2, next) {
+    async sendRequest(request2, next2) {
       if (!request2.multipartBody) {
-        return next(request2);
+        return next2(request2);
       }
       if (request2.body) {
         throw new Error("multipartBody and regular body cannot be set at the same time");
@@ -68807,7 +69521,7 @@ function multipartPolicy() {
       request2.headers.set("Content-Type", `${contentType2}; boundary=${boundary}`);
       await buildRequestBody(request2, request2.multipartBody.parts, boundary);
       request2.multipartBody = void 0;
-      return next(request2);
+      return next2(request2);
     }
   };
 }
@@ -68905,11 +69619,11 @@ function userAgentPolicy2(options = {}) {
   const userAgentValue = getUserAgentValue2(options.userAgentPrefix);
   return {
     name: userAgentPolicyName2,
-    async sendRequest(request2, next) {
+    async sendRequest(request2, next2) {
       if (!request2.headers.has(UserAgentHeaderName2)) {
         request2.headers.set(UserAgentHeaderName2, await userAgentValue);
       }
-      return next(request2);
+      return next2(request2);
     }
   };
 }
@@ -69038,7 +69752,7 @@ function multipartPolicy2() {
   const tspPolicy = multipartPolicy();
   return {
     name: multipartPolicyName2,
-    sendRequest: /* @__PURE__ */ __name(async (request2, next) => {
+    sendRequest: /* @__PURE__ */ __name(async (request2, next2) => {
       if (request2.multipartBody) {
         for (const part of request2.multipartBody.parts) {
           if (hasRawContent(part.body)) {
@@ -69046,7 +69760,7 @@ function multipartPolicy2() {
           }
         }
       }
-      return tspPolicy.sendRequest(request2, next);
+      return tspPolicy.sendRequest(request2, next2);
     }, "sendRequest")
   };
 }
@@ -69086,11 +69800,11 @@ var setClientRequestIdPolicyName = "setClientRequestIdPolicy";
 function setClientRequestIdPolicy(requestIdHeaderName = "x-ms-client-request-id") {
   return {
     name: setClientRequestIdPolicyName,
-    async sendRequest(request2, next) {
+    async sendRequest(request2, next2) {
       if (!request2.headers.has(requestIdHeaderName)) {
         request2.headers.set(requestIdHeaderName, request2.requestId);
       }
-      return next(request2);
+      return next2(request2);
     }
   };
 }
@@ -69274,9 +69988,9 @@ function tracingPolicy(options = {}) {
   const tracingClient2 = tryCreateTracingClient();
   return {
     name: tracingPolicyName,
-    async sendRequest(request2, next) {
+    async sendRequest(request2, next2) {
       if (!tracingClient2) {
-        return next(request2);
+        return next2(request2);
       }
       const userAgent2 = await userAgentPromise;
       const spanAttributes = {
@@ -69290,10 +70004,10 @@ function tracingPolicy(options = {}) {
       }
       const { span, tracingContext } = tryCreateSpan(tracingClient2, request2, spanAttributes) ?? {};
       if (!span || !tracingContext) {
-        return next(request2);
+        return next2(request2);
       }
       try {
-        const response = await tracingClient2.withContext(tracingContext, next, request2);
+        const response = await tracingClient2.withContext(tracingContext, next2, request2);
         tryProcessResponse(span, response);
         return response;
       } catch (err3) {
@@ -69404,14 +70118,14 @@ var wrapAbortSignalLikePolicyName = "wrapAbortSignalLikePolicy";
 function wrapAbortSignalLikePolicy() {
   return {
     name: wrapAbortSignalLikePolicyName,
-    sendRequest: /* @__PURE__ */ __name(async (request2, next) => {
+    sendRequest: /* @__PURE__ */ __name(async (request2, next2) => {
       if (!request2.abortSignal) {
-        return next(request2);
+        return next2(request2);
       }
       const { abortSignal, cleanup } = wrapAbortSignalLike(request2.abortSignal);
       request2.abortSignal = abortSignal;
       try {
-        return await next(request2);
+        return await next2(request2);
       } finally {
         cleanup?.();
       }
@@ -69595,9 +70309,9 @@ __name(createTokenCycler, "createTokenCycler");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/bearerTokenAuthenticationPolicy.js
 var bearerTokenAuthenticationPolicyName = "bearerTokenAuthenticationPolicy";
-async function trySendRequest(request2, next) {
+async function trySendRequest(request2, next2) {
   try {
-    return [await next(request2), void 0];
+    return [await next2(request2), void 0];
   } catch (e) {
     if (isRestError2(e) && e.response) {
       return [e.response, e];
@@ -69663,7 +70377,7 @@ function bearerTokenAuthenticationPolicy(options) {
      * - Process a challenge if the response contains it.
      * - Retrieve a token with the challenge information, then re-send the request.
      */
-    async sendRequest(request2, next) {
+    async sendRequest(request2, next2) {
       if (!request2.url.toLowerCase().startsWith("https://")) {
         throw new Error("Bearer token authentication is not permitted for non-TLS protected (non-https) URLs.");
       }
@@ -69676,7 +70390,7 @@ function bearerTokenAuthenticationPolicy(options) {
       let response;
       let error2;
       let shouldSendRequest;
-      [response, error2] = await trySendRequest(request2, next);
+      [response, error2] = await trySendRequest(request2, next2);
       if (isChallengeResponse(response)) {
         let claims = getCaeChallengeClaims(response.headers.get("WWW-Authenticate"));
         if (claims) {
@@ -69695,7 +70409,7 @@ function bearerTokenAuthenticationPolicy(options) {
             logger: logger8
           }, parsedClaim);
           if (shouldSendRequest) {
-            [response, error2] = await trySendRequest(request2, next);
+            [response, error2] = await trySendRequest(request2, next2);
           }
         } else if (callbacks.authorizeRequestOnChallenge) {
           shouldSendRequest = await callbacks.authorizeRequestOnChallenge({
@@ -69706,7 +70420,7 @@ function bearerTokenAuthenticationPolicy(options) {
             logger: logger8
           });
           if (shouldSendRequest) {
-            [response, error2] = await trySendRequest(request2, next);
+            [response, error2] = await trySendRequest(request2, next2);
           }
           if (isChallengeResponse(response)) {
             claims = getCaeChallengeClaims(response.headers.get("WWW-Authenticate"));
@@ -69726,7 +70440,7 @@ function bearerTokenAuthenticationPolicy(options) {
                 logger: logger8
               }, parsedClaim);
               if (shouldSendRequest) {
-                [response, error2] = await trySendRequest(request2, next);
+                [response, error2] = await trySendRequest(request2, next2);
               }
             }
           }
@@ -69780,9 +70494,9 @@ var disableKeepAlivePolicyName = "DisableKeepAlivePolicy";
 function createDisableKeepAlivePolicy() {
   return {
     name: disableKeepAlivePolicyName,
-    async sendRequest(request2, next) {
+    async sendRequest(request2, next2) {
       request2.disableKeepAlive = true;
-      return next(request2);
+      return next2(request2);
     }
   };
 }
@@ -70776,8 +71490,8 @@ function deserializationPolicy(options = {}) {
   };
   return {
     name: deserializationPolicyName,
-    async sendRequest(request2, next) {
-      const response = await next(request2);
+    async sendRequest(request2, next2) {
+      const response = await next2(request2);
       return deserializeResponseBody(jsonContentTypes, xmlContentTypes, response, updatedOptions, parseXML2);
     }
   };
@@ -70982,7 +71696,7 @@ function serializationPolicy(options = {}) {
   const stringifyXML2 = options.stringifyXML;
   return {
     name: serializationPolicyName,
-    sendRequest(request2, next) {
+    sendRequest(request2, next2) {
       const operationInfo = getOperationRequestInfo(request2);
       const operationSpec = operationInfo?.operationSpec;
       const operationArguments = operationInfo?.operationArguments;
@@ -70990,7 +71704,7 @@ function serializationPolicy(options = {}) {
         serializeHeaders(request2, operationArguments, operationSpec);
         serializeRequestBody(request2, operationArguments, operationSpec, stringifyXML2);
       }
-      return next(request2);
+      return next2(request2);
     }
   };
 }
@@ -71933,10 +72647,10 @@ function createRequestPolicyFactoryPolicy(factories) {
   const orderedFactories = factories.slice().reverse();
   return {
     name: requestPolicyFactoryPolicyName,
-    async sendRequest(request2, next) {
+    async sendRequest(request2, next2) {
       let httpPipeline = {
         async sendRequest(httpRequest) {
-          const response2 = await next(toPipelineRequest(httpRequest));
+          const response2 = await next2(toPipelineRequest(httpRequest));
           return toCompatResponse(response2, { createProxy: true });
         }
       };
@@ -76088,10 +76802,10 @@ function stripAttributePrefix(attrs, prefix2) {
 }
 __name(stripAttributePrefix, "stripAttributePrefix");
 function prettify(node, options, matcher, readonlyMatcher) {
-  return compress(node, options, matcher, readonlyMatcher);
+  return compress2(node, options, matcher, readonlyMatcher);
 }
 __name(prettify, "prettify");
-function compress(arr, options, matcher, readonlyMatcher) {
+function compress2(arr, options, matcher, readonlyMatcher) {
   let text;
   const compressedObj = {};
   for (let i2 = 0; i2 < arr.length; i2++) {
@@ -76110,7 +76824,7 @@ function compress(arr, options, matcher, readonlyMatcher) {
     } else if (property === void 0) {
       continue;
     } else if (tagObj[property]) {
-      let val = compress(tagObj[property], options, matcher, readonlyMatcher);
+      let val = compress2(tagObj[property], options, matcher, readonlyMatcher);
       const isLeaf = isLeafTag(val, options);
       if (Object.keys(val).length === 0 && options.alwaysCreateTextNode) {
         val[options.textNodeName] = "";
@@ -76149,7 +76863,7 @@ function compress(arr, options, matcher, readonlyMatcher) {
   } else if (text !== void 0) compressedObj[options.textNodeName] = text;
   return compressedObj;
 }
-__name(compress, "compress");
+__name(compress2, "compress");
 function propName(obj) {
   const keys = Object.keys(obj);
   for (let i2 = 0; i2 < keys.length; i2++) {
@@ -81041,8 +81755,8 @@ var storageBrowserPolicyName = "storageBrowserPolicy";
 function storageBrowserPolicy() {
   return {
     name: storageBrowserPolicyName,
-    async sendRequest(request2, next) {
-      return next(request2);
+    async sendRequest(request2, next2) {
+      return next2(request2);
     }
   };
 }
@@ -81059,9 +81773,9 @@ function storageCorrectContentLengthPolicy() {
   __name(correctContentLength, "correctContentLength");
   return {
     name: storageCorrectContentLengthPolicyName,
-    async sendRequest(request2, next) {
+    async sendRequest(request2, next2) {
       correctContentLength(request2);
-      return next(request2);
+      return next2(request2);
     }
   };
 }
@@ -81161,7 +81875,7 @@ function storageRetryPolicy(options = {}) {
   __name(calculateDelay, "calculateDelay");
   return {
     name: storageRetryPolicyName,
-    async sendRequest(request2, next) {
+    async sendRequest(request2, next2) {
       if (tryTimeoutInMs) {
         request2.url = setURLParameter(request2.url, URLConstants.Parameters.TIMEOUT, String(Math.floor(tryTimeoutInMs / 1e3)));
       }
@@ -81179,7 +81893,7 @@ function storageRetryPolicy(options = {}) {
         error2 = void 0;
         try {
           logger6.info(`RetryPolicy: =====> Try=${attempt} ${isPrimaryRetry ? "Primary" : "Secondary"}`);
-          response = await next(request2);
+          response = await next2(request2);
           secondaryHas404 = secondaryHas404 || !isPrimaryRetry && response.status === 404;
         } catch (e) {
           if (isRestError3(e)) {
@@ -81293,9 +82007,9 @@ ${key}:${decodeURIComponent(lowercaseQueries[key])}`;
   __name(getCanonicalizedResourceString, "getCanonicalizedResourceString");
   return {
     name: storageSharedKeyCredentialPolicyName,
-    async sendRequest(request2, next) {
+    async sendRequest(request2, next2) {
       signRequest(request2);
-      return next(request2);
+      return next2(request2);
     }
   };
 }
@@ -81306,9 +82020,9 @@ var storageRequestFailureDetailsParserPolicyName = "storageRequestFailureDetails
 function storageRequestFailureDetailsParserPolicy() {
   return {
     name: storageRequestFailureDetailsParserPolicyName,
-    async sendRequest(request2, next) {
+    async sendRequest(request2, next2) {
       try {
-        const response = await next(request2);
+        const response = await next2(request2);
         return response;
       } catch (err3) {
         if (typeof err3 === "object" && err3 !== null && err3.response && err3.response.parsedBody) {
@@ -97863,8 +98577,8 @@ var AvroType = class _AvroType {
         if (!schema.fields) {
           throw new Error(`Required attribute 'fields' doesn't exist on schema: ${schema}`);
         }
-        for (const field3 of schema.fields) {
-          fields[field3.name] = _AvroType.fromSchema(field3.type);
+        for (const field2 of schema.fields) {
+          fields[field2.name] = _AvroType.fromSchema(field2.type);
         }
         return new AvroRecordType(fields, schema.name);
       case AvroComplex.ENUM:
@@ -103066,26 +103780,26 @@ __name(saveCache, "saveCache");
 
 // node_modules/@actions/cache/lib/generated/results/api/v1/cache.js
 var import_runtime_rpc = __toESM(require_commonjs2(), 1);
+var import_runtime526 = __toESM(require_commonjs(), 1);
+var import_runtime527 = __toESM(require_commonjs(), 1);
+var import_runtime528 = __toESM(require_commonjs(), 1);
+var import_runtime529 = __toESM(require_commonjs(), 1);
+var import_runtime530 = __toESM(require_commonjs(), 1);
+
+// node_modules/@actions/cache/lib/generated/results/entities/v1/cachemetadata.js
+var import_runtime520 = __toESM(require_commonjs(), 1);
+var import_runtime521 = __toESM(require_commonjs(), 1);
 var import_runtime522 = __toESM(require_commonjs(), 1);
 var import_runtime523 = __toESM(require_commonjs(), 1);
 var import_runtime524 = __toESM(require_commonjs(), 1);
-var import_runtime525 = __toESM(require_commonjs(), 1);
-var import_runtime526 = __toESM(require_commonjs(), 1);
 
-// node_modules/@actions/cache/lib/generated/results/entities/v1/cachemetadata.js
+// node_modules/@actions/cache/lib/generated/results/entities/v1/cachescope.js
+var import_runtime514 = __toESM(require_commonjs(), 1);
+var import_runtime515 = __toESM(require_commonjs(), 1);
 var import_runtime516 = __toESM(require_commonjs(), 1);
 var import_runtime517 = __toESM(require_commonjs(), 1);
 var import_runtime518 = __toESM(require_commonjs(), 1);
-var import_runtime519 = __toESM(require_commonjs(), 1);
-var import_runtime520 = __toESM(require_commonjs(), 1);
-
-// node_modules/@actions/cache/lib/generated/results/entities/v1/cachescope.js
-var import_runtime510 = __toESM(require_commonjs(), 1);
-var import_runtime511 = __toESM(require_commonjs(), 1);
-var import_runtime512 = __toESM(require_commonjs(), 1);
-var import_runtime513 = __toESM(require_commonjs(), 1);
-var import_runtime514 = __toESM(require_commonjs(), 1);
-var CacheScope$Type = class extends import_runtime514.MessageType {
+var CacheScope$Type = class extends import_runtime518.MessageType {
   static {
     __name(this, "CacheScope$Type");
   }
@@ -103109,9 +103823,9 @@ var CacheScope$Type = class extends import_runtime514.MessageType {
   }
   create(value2) {
     const message = { scope: "", permission: "0" };
-    globalThis.Object.defineProperty(message, import_runtime513.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime517.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime512.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime516.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -103133,26 +103847,26 @@ var CacheScope$Type = class extends import_runtime514.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime511.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime515.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.scope !== "")
-      writer.tag(1, import_runtime510.WireType.LengthDelimited).string(message.scope);
+      writer.tag(1, import_runtime514.WireType.LengthDelimited).string(message.scope);
     if (message.permission !== "0")
-      writer.tag(2, import_runtime510.WireType.Varint).int64(message.permission);
+      writer.tag(2, import_runtime514.WireType.Varint).int64(message.permission);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime511.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime515.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var CacheScope = new CacheScope$Type();
 
 // node_modules/@actions/cache/lib/generated/results/entities/v1/cachemetadata.js
-var CacheMetadata$Type = class extends import_runtime520.MessageType {
+var CacheMetadata$Type = class extends import_runtime524.MessageType {
   static {
     __name(this, "CacheMetadata$Type");
   }
@@ -103170,9 +103884,9 @@ var CacheMetadata$Type = class extends import_runtime520.MessageType {
   }
   create(value2) {
     const message = { repositoryId: "0", scope: [] };
-    globalThis.Object.defineProperty(message, import_runtime519.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime523.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime518.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime522.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -103194,26 +103908,26 @@ var CacheMetadata$Type = class extends import_runtime520.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime517.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime521.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.repositoryId !== "0")
-      writer.tag(1, import_runtime516.WireType.Varint).int64(message.repositoryId);
+      writer.tag(1, import_runtime520.WireType.Varint).int64(message.repositoryId);
     for (let i2 = 0; i2 < message.scope.length; i2++)
-      CacheScope.internalBinaryWrite(message.scope[i2], writer.tag(2, import_runtime516.WireType.LengthDelimited).fork(), options).join();
+      CacheScope.internalBinaryWrite(message.scope[i2], writer.tag(2, import_runtime520.WireType.LengthDelimited).fork(), options).join();
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime517.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime521.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var CacheMetadata = new CacheMetadata$Type();
 
 // node_modules/@actions/cache/lib/generated/results/api/v1/cache.js
-var CreateCacheEntryRequest$Type = class extends import_runtime526.MessageType {
+var CreateCacheEntryRequest$Type = class extends import_runtime530.MessageType {
   static {
     __name(this, "CreateCacheEntryRequest$Type");
   }
@@ -103238,9 +103952,9 @@ var CreateCacheEntryRequest$Type = class extends import_runtime526.MessageType {
   }
   create(value2) {
     const message = { key: "", version: "" };
-    globalThis.Object.defineProperty(message, import_runtime525.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime529.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime524.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime528.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -103266,26 +103980,26 @@ var CreateCacheEntryRequest$Type = class extends import_runtime526.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime523.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime527.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime522.WireType.LengthDelimited).fork(), options).join();
+      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime526.WireType.LengthDelimited).fork(), options).join();
     if (message.key !== "")
-      writer.tag(2, import_runtime522.WireType.LengthDelimited).string(message.key);
+      writer.tag(2, import_runtime526.WireType.LengthDelimited).string(message.key);
     if (message.version !== "")
-      writer.tag(3, import_runtime522.WireType.LengthDelimited).string(message.version);
+      writer.tag(3, import_runtime526.WireType.LengthDelimited).string(message.version);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime523.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime527.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var CreateCacheEntryRequest = new CreateCacheEntryRequest$Type();
-var CreateCacheEntryResponse$Type = class extends import_runtime526.MessageType {
+var CreateCacheEntryResponse$Type = class extends import_runtime530.MessageType {
   static {
     __name(this, "CreateCacheEntryResponse$Type");
   }
@@ -103316,9 +104030,9 @@ var CreateCacheEntryResponse$Type = class extends import_runtime526.MessageType 
   }
   create(value2) {
     const message = { ok: false, signedUploadUrl: "", message: "" };
-    globalThis.Object.defineProperty(message, import_runtime525.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime529.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime524.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime528.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -103344,26 +104058,26 @@ var CreateCacheEntryResponse$Type = class extends import_runtime526.MessageType 
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime523.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime527.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.ok !== false)
-      writer.tag(1, import_runtime522.WireType.Varint).bool(message.ok);
+      writer.tag(1, import_runtime526.WireType.Varint).bool(message.ok);
     if (message.signedUploadUrl !== "")
-      writer.tag(2, import_runtime522.WireType.LengthDelimited).string(message.signedUploadUrl);
+      writer.tag(2, import_runtime526.WireType.LengthDelimited).string(message.signedUploadUrl);
     if (message.message !== "")
-      writer.tag(3, import_runtime522.WireType.LengthDelimited).string(message.message);
+      writer.tag(3, import_runtime526.WireType.LengthDelimited).string(message.message);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime523.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime527.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var CreateCacheEntryResponse = new CreateCacheEntryResponse$Type();
-var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime526.MessageType {
+var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime530.MessageType {
   static {
     __name(this, "FinalizeCacheEntryUploadRequest$Type");
   }
@@ -103395,9 +104109,9 @@ var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime526.Messa
   }
   create(value2) {
     const message = { key: "", sizeBytes: "0", version: "" };
-    globalThis.Object.defineProperty(message, import_runtime525.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime529.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime524.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime528.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -103427,28 +104141,28 @@ var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime526.Messa
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime523.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime527.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime522.WireType.LengthDelimited).fork(), options).join();
+      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime526.WireType.LengthDelimited).fork(), options).join();
     if (message.key !== "")
-      writer.tag(2, import_runtime522.WireType.LengthDelimited).string(message.key);
+      writer.tag(2, import_runtime526.WireType.LengthDelimited).string(message.key);
     if (message.sizeBytes !== "0")
-      writer.tag(3, import_runtime522.WireType.Varint).int64(message.sizeBytes);
+      writer.tag(3, import_runtime526.WireType.Varint).int64(message.sizeBytes);
     if (message.version !== "")
-      writer.tag(4, import_runtime522.WireType.LengthDelimited).string(message.version);
+      writer.tag(4, import_runtime526.WireType.LengthDelimited).string(message.version);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime523.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime527.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var FinalizeCacheEntryUploadRequest = new FinalizeCacheEntryUploadRequest$Type();
-var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime526.MessageType {
+var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime530.MessageType {
   static {
     __name(this, "FinalizeCacheEntryUploadResponse$Type");
   }
@@ -103479,9 +104193,9 @@ var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime526.Mess
   }
   create(value2) {
     const message = { ok: false, entryId: "0", message: "" };
-    globalThis.Object.defineProperty(message, import_runtime525.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime529.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime524.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime528.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -103507,26 +104221,26 @@ var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime526.Mess
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime523.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime527.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.ok !== false)
-      writer.tag(1, import_runtime522.WireType.Varint).bool(message.ok);
+      writer.tag(1, import_runtime526.WireType.Varint).bool(message.ok);
     if (message.entryId !== "0")
-      writer.tag(2, import_runtime522.WireType.Varint).int64(message.entryId);
+      writer.tag(2, import_runtime526.WireType.Varint).int64(message.entryId);
     if (message.message !== "")
-      writer.tag(3, import_runtime522.WireType.LengthDelimited).string(message.message);
+      writer.tag(3, import_runtime526.WireType.LengthDelimited).string(message.message);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime523.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime527.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var FinalizeCacheEntryUploadResponse = new FinalizeCacheEntryUploadResponse$Type();
-var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime526.MessageType {
+var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime530.MessageType {
   static {
     __name(this, "GetCacheEntryDownloadURLRequest$Type");
   }
@@ -103559,9 +104273,9 @@ var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime526.Messa
   }
   create(value2) {
     const message = { key: "", restoreKeys: [], version: "" };
-    globalThis.Object.defineProperty(message, import_runtime525.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime529.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime524.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime528.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -103591,28 +104305,28 @@ var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime526.Messa
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime523.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime527.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime522.WireType.LengthDelimited).fork(), options).join();
+      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime526.WireType.LengthDelimited).fork(), options).join();
     if (message.key !== "")
-      writer.tag(2, import_runtime522.WireType.LengthDelimited).string(message.key);
+      writer.tag(2, import_runtime526.WireType.LengthDelimited).string(message.key);
     for (let i2 = 0; i2 < message.restoreKeys.length; i2++)
-      writer.tag(3, import_runtime522.WireType.LengthDelimited).string(message.restoreKeys[i2]);
+      writer.tag(3, import_runtime526.WireType.LengthDelimited).string(message.restoreKeys[i2]);
     if (message.version !== "")
-      writer.tag(4, import_runtime522.WireType.LengthDelimited).string(message.version);
+      writer.tag(4, import_runtime526.WireType.LengthDelimited).string(message.version);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime523.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime527.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var GetCacheEntryDownloadURLRequest = new GetCacheEntryDownloadURLRequest$Type();
-var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime526.MessageType {
+var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime530.MessageType {
   static {
     __name(this, "GetCacheEntryDownloadURLResponse$Type");
   }
@@ -103643,9 +104357,9 @@ var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime526.Mess
   }
   create(value2) {
     const message = { ok: false, signedDownloadUrl: "", matchedKey: "" };
-    globalThis.Object.defineProperty(message, import_runtime525.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime529.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime524.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime528.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -103671,21 +104385,21 @@ var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime526.Mess
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime523.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime527.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.ok !== false)
-      writer.tag(1, import_runtime522.WireType.Varint).bool(message.ok);
+      writer.tag(1, import_runtime526.WireType.Varint).bool(message.ok);
     if (message.signedDownloadUrl !== "")
-      writer.tag(2, import_runtime522.WireType.LengthDelimited).string(message.signedDownloadUrl);
+      writer.tag(2, import_runtime526.WireType.LengthDelimited).string(message.signedDownloadUrl);
     if (message.matchedKey !== "")
-      writer.tag(3, import_runtime522.WireType.LengthDelimited).string(message.matchedKey);
+      writer.tag(3, import_runtime526.WireType.LengthDelimited).string(message.matchedKey);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime523.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime527.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
@@ -104906,9 +105620,9 @@ var ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 function escapeSpecial(m, offset, all) {
   const entity = ENTITIES[m];
   if (entity !== void 0) return entity;
-  const next = all[offset + 1] ?? "";
-  if (m === "@") return /[A-Za-z0-9_]/.test(next) ? `@${ZWSP}` : "@";
-  if (m === "#") return /[0-9]/.test(next) ? `\\#${ZWSP}` : "\\#";
+  const next2 = all[offset + 1] ?? "";
+  if (m === "@") return /[A-Za-z0-9_]/.test(next2) ? `@${ZWSP}` : "@";
+  if (m === "#") return /[0-9]/.test(next2) ? `\\#${ZWSP}` : "\\#";
   return `\\${m}`;
 }
 __name(escapeSpecial, "escapeSpecial");
