@@ -51,7 +51,7 @@ export class TreeFileList implements FileList {
 
   inDirectory(dir: string): InventoryFile[] {
     const id = this.tree.ids.get(dir);
-    const nodes = id === undefined ? [] : this.tree.entriesIn(id);
+    const nodes = id === undefined ? [] : [...this.tree.entriesIn(id)];
     const paths = this.tree.paths;
     nodes.sort((a, b) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0));
     return nodes.map((node) => this.file(node));
@@ -80,25 +80,16 @@ export class TreeFileList implements FileList {
    */
   static *changed(before: TreeFileList, after: TreeFileList): Generator<FilePair> {
     const [bt, at] = [before.tree, after.tree];
-    const [bo, ao] = [before.order, after.order];
-    let i = 0;
-    let j = 0;
-    while (i < bo.length || j < ao.length) {
-      const b = i < bo.length ? bo[i]! : -1;
-      const a = j < ao.length ? ao[j]! : -1;
-      const bp = b >= 0 ? bt.paths[b]! : undefined;
-      const ap = a >= 0 ? at.paths[a]! : undefined;
-      if (bp !== undefined && (ap === undefined || bp < ap)) {
-        yield [before.file(b), undefined];
-        i++;
-      } else if (ap !== undefined && (bp === undefined || ap < bp)) {
-        yield [undefined, after.file(a)];
-        j++;
-      } else {
-        if (!bt.sameFacts(b, at, a)) yield [before.file(b), after.file(a)];
-        i++;
-        j++;
-      }
+    const pairs = byPath(
+      before.order,
+      (id) => bt.paths[id]!,
+      after.order,
+      (id) => at.paths[id]!,
+    );
+    for (const [b, a] of pairs) {
+      if (a === undefined) yield [before.file(b!), undefined];
+      else if (b === undefined) yield [undefined, after.file(a)];
+      else if (!bt.sameFacts(b, at, a)) yield [before.file(b), after.file(a)];
     }
   }
 
@@ -170,32 +161,43 @@ export type FilePair = [before: InventoryFile | undefined, after: InventoryFile 
  * whose facts may differ. A path both lists hold unchanged may be left out, never one that changed.
  */
 export function* alongside(before: FileList, after: FileList): Generator<FilePair> {
-  if (before instanceof TreeFileList && after instanceof TreeFileList) {
+  if (before instanceof TreeFileList && after instanceof TreeFileList)
     yield* TreeFileList.changed(before, after);
-    return;
-  }
-  const olds = before[Symbol.iterator]();
-  const nows = after[Symbol.iterator]();
-  let b = next(olds);
-  let a = next(nows);
-  while (b !== undefined || a !== undefined) {
-    if (b !== undefined && (a === undefined || b.path < a.path)) {
-      yield [b, undefined];
-      b = next(olds);
-    } else if (a !== undefined && (b === undefined || a.path < b.path)) {
-      yield [undefined, a];
-      a = next(nows);
-    } else {
-      yield [b, a];
-      b = next(olds);
-      a = next(nows);
-    }
-  }
+  else
+    yield* byPath(
+      before,
+      (f) => f.path,
+      after,
+      (f) => f.path,
+    );
 }
 
-function next(files: Iterator<InventoryFile>): InventoryFile | undefined {
-  const r = files.next();
-  return r.done === true ? undefined : r.value;
+/** Two lists sorted by path, merged: each path once, with its item of each list (or undefined). */
+function* byPath<A, B>(
+  before: Iterable<A>,
+  pathOfBefore: (item: A) => string,
+  after: Iterable<B>,
+  pathOfAfter: (item: B) => string,
+): Generator<[A | undefined, B | undefined]> {
+  const olds = before[Symbol.iterator]();
+  const nows = after[Symbol.iterator]();
+  let b = olds.next();
+  let a = nows.next();
+  while (b.done !== true || a.done !== true) {
+    const bp = b.done === true ? undefined : pathOfBefore(b.value);
+    const ap = a.done === true ? undefined : pathOfAfter(a.value);
+    if (bp !== undefined && (ap === undefined || bp < ap)) {
+      yield [b.value as A, undefined];
+      b = olds.next();
+    } else if (ap !== undefined && (bp === undefined || ap < bp)) {
+      yield [undefined, a.value as B];
+      a = nows.next();
+    } else {
+      yield [b.value as A, a.value as B];
+      b = olds.next();
+      a = nows.next();
+    }
+  }
 }
 
 /** A FileList of hand-built files. */

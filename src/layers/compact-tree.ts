@@ -184,18 +184,13 @@ export class CompactTree implements ReadonlyMap<string, TreeEntry> {
   }
 
   /** Nodes of the entries directly under node `id` (not implicit directories), in no order. */
-  entriesIn(id: number): number[] {
-    const out: number[] = [];
-    for (let c = this.firstChild[id]!; c >= 0; c = this.nextSibling[c]!)
-      if (this.layerOf[c]! >= 0) out.push(c);
-    return out;
+  *entriesIn(id: number): Generator<number> {
+    for (let c = this.firstChild[id]!; c >= 0; c = this.nextSibling[c]!) if (this.layerOf[c]! >= 0) yield c;
   }
 
   /** True when some entry (not only an implicit directory) lies directly under node `id`. */
   holdsEntries(id: number): boolean {
-    for (let c = this.firstChild[id]!; c >= 0; c = this.nextSibling[c]!)
-      if (this.layerOf[c]! >= 0) return true;
-    return false;
+    return this.entriesIn(id).next().done !== true;
   }
 
   /** The TreeEntry of a node (a new object). */
