@@ -2,6 +2,7 @@ import type { CompactTree } from '../layers/compact-tree.js';
 import type { EntryType } from '../layers/types.js';
 import type { FileList, InventoryFile, Ownership, PackageId, TreeEntry } from './types.js';
 import { FILE_DIGESTS_PROBE_ID } from './probes/file-digests.js';
+import { compareByPath, compareCodeUnits } from '../util/code-unit-order.js';
 
 /**
  * The two FileLists: one over the squashed tree's columns (what an image's inventory holds: a few
@@ -53,7 +54,7 @@ export class TreeFileList implements FileList {
     const id = this.tree.ids.get(dir);
     const nodes = id === undefined ? [] : [...this.tree.entriesIn(id)];
     const paths = this.tree.paths;
-    nodes.sort((a, b) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0));
+    nodes.sort((a, b) => compareCodeUnits(paths[a]!, paths[b]!));
     return nodes.map((node) => this.file(node));
   }
 
@@ -115,7 +116,7 @@ export class ArrayFileList implements FileList {
   private readonly parents = new Set<string>();
 
   constructor(files: Iterable<InventoryFile>) {
-    this.files = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    this.files = [...files].sort(compareByPath);
     this.byPath = new Map(this.files.map((f) => [f.path, f]));
     for (const f of this.files) {
       const i = f.path.lastIndexOf('/');

@@ -1,6 +1,7 @@
 import { globMatcher, type GlobMatcher } from '../util/glob.js';
 import type { FileTree } from '../layers/types.js';
 import type { CatalogContext, CatalogFile, CatalogResult, Cataloger } from './types.js';
+import { compareByPath } from '../util/code-unit-order.js';
 
 /**
  * The cataloger runner. Each cataloger declares the files it reads (`globs`); the layer reader captures
@@ -29,7 +30,7 @@ export function selectFiles(tree: FileTree, globs: readonly string[]): CatalogFi
   const out: CatalogFile[] = [];
   for (const [path, { content, layer }] of tree.captured)
     if (globsSelect(globs, path)) out.push({ path, layer, content });
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return out.sort(compareByPath);
 }
 
 /** What a reader with these globs sees of `tree`: the tree, and the captured files its globs selected. */

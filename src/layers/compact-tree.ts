@@ -1,6 +1,7 @@
 import { EntryTable } from './entry-table.js';
 import { parentPath } from './paths.js';
 import type { EntryType, TreeEntry } from './types.js';
+import { compareCodeUnits } from '../util/code-unit-order.js';
 
 /**
  * The squashed tree's nodes, without one object per path: each node is a path (the layer table's own
@@ -108,11 +109,7 @@ export class CompactTree implements ReadonlyMap<string, TreeEntry> {
     let n = 0;
     for (const id of this.ids.values()) if (this.layerOf[id]! >= 0) out[n++] = id;
     const paths = this.paths;
-    return out.sort((a, b) => {
-      const x = paths[a]!;
-      const y = paths[b]!;
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
+    return out.sort((a, b) => compareCodeUnits(paths[a]!, paths[b]!));
   }
 
   /** Entries that have a result of probe `probeId`, in no particular order (builds only those). */

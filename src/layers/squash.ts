@@ -1,6 +1,7 @@
 import { CompactTree } from './compact-tree.js';
 import { parentPath } from './paths.js';
 import type { EntryType, FileTree, LayerIndex, LayerWarning, TreeEntry, Whiteout } from './types.js';
+import { compareByPath } from '../util/code-unit-order.js';
 
 /**
  * Apply layers bottom first and return the image's file tree.
@@ -56,7 +57,7 @@ export function entriesWithProbe(tree: FileTree, probeId: string): TreeEntry[] {
     tree.entries instanceof CompactTree
       ? tree.entries.withProbe(probeId)
       : [...tree.entries.values()].filter((e) => e.probes?.[probeId] !== undefined);
-  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return found.sort(compareByPath);
 }
 
 /** The type of the entry at `path`, or undefined; on a squashed tree this builds no entry object. */

@@ -7,6 +7,7 @@ import { packageViolations } from './match-packages.js';
 import { secretViolations } from './match-secrets.js';
 import type { Policy, PolicyRule } from './model.js';
 import type { RuleAction, Verdict, Violation } from './types.js';
+import { compareCodeUnits as compare } from '../util/code-unit-order.js';
 
 const SEVERITY: Record<RuleAction, number> = { stop: 0, warn: 1, info: 2 };
 
@@ -49,9 +50,4 @@ function ruleViolations(rule: PolicyRule, changes: Changes, after: Inventory): V
     case 'image':
       return imageViolations(rule, changes, after);
   }
-}
-
-/** Code-unit order: the same everywhere, unlike localeCompare. */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -3,6 +3,7 @@ import type { Verdict } from '../policy/types.js';
 import type { PackageId } from '../catalog/types.js';
 import { VERSION } from '../version.js';
 import { sortViolations } from './markdown-head.js';
+import { compareCodeUnits as cmp } from '../util/code-unit-order.js';
 
 /** Version of the report format (schema/report.schema.json); bumped on any incompatible change. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -37,7 +38,6 @@ function side(s: ImageSide | undefined): unknown {
  * arch, location; files, rollup rows and settings by path/key; violations by severity, rule, subject.
  */
 export function renderJson(changes: Changes, verdict?: Verdict): string {
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'image-changelog', version: VERSION },

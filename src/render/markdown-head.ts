@@ -20,6 +20,7 @@ import {
 } from './format.js';
 import { table } from './markdown-table.js';
 import { derivedNote } from './file-rows.js';
+import { compareCodeUnits as cmp } from '../util/code-unit-order.js';
 
 /**
  * Said on the first screen when reading the images met problems: the changelog may be incomplete
@@ -90,7 +91,6 @@ export function headline(changes: Changes): string {
 const ACTION_RANK = { stop: 0, warn: 1, info: 2 } as const;
 
 export function sortViolations(violations: readonly Violation[]): Violation[] {
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return [...violations].sort(
     (a, b) =>
       Number(a.allowed !== undefined) - Number(b.allowed !== undefined) ||

@@ -2,6 +2,7 @@ import type { Cataloger, CatalogContext, CatalogResult, Package, Problem } from 
 import type { JarManifest, JarMavenInfo, PomProperties } from '../probes/jar-maven.js';
 import { entriesWithProbe } from '../../layers/squash.js';
 import { basename } from './tree-paths.js';
+import { compareByPath } from '../../util/code-unit-order.js';
 
 /**
  * Maven: Java archives found by the `jar-maven` content probe, and the archives nested in them. Each
@@ -104,7 +105,7 @@ export function catalogMaven(ctx: CatalogContext): CatalogResult {
     };
     add(entry.path, identify(entry.path, info.poms, info.manifest));
     const nested = Array.isArray(info.archives) ? info.archives : [];
-    for (const a of [...nested].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0)))
+    for (const a of [...nested].sort(compareByPath))
       add(`${entry.path}!/${a.path}`, identify(a.path, a.poms ?? [], a.manifest), a.path);
   }
   return { packages, problems };

@@ -1,6 +1,7 @@
 import type { FileTree } from '../../layers/types.js';
 import { sortedPaths, typeAt } from '../../layers/squash.js';
 import type { CatalogFile, OwnedFile, Problem } from '../types.js';
+import { compareByPath } from '../../util/code-unit-order.js';
 
 /**
  * Path helpers shared by the language catalogers. Language packages own "everything under their
@@ -120,5 +121,5 @@ export function joinPath(base: string, relative: string): string | undefined {
 export function uniqueFiles(lists: readonly OwnedFile[][]): OwnedFile[] {
   const seen = new Map<string, OwnedFile>();
   for (const list of lists) for (const f of list) if (!seen.has(f.path)) seen.set(f.path, f);
-  return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...seen.values()].sort(compareByPath);
 }

@@ -1,6 +1,7 @@
 import type { Inventory, InventoryFile } from '../../catalog/types.js';
 import type { AttentionItem } from '../types.js';
 import { item, layerOf, type AttentionContext } from './context.js';
+import { compareByPath } from '../../util/code-unit-order.js';
 
 export const TOOL_CLASSES = [
   'shell',
@@ -139,7 +140,7 @@ function toolKey(name: string): string {
 export function toolsOf(inv: Inventory | undefined): Map<string, Tool> {
   const out = new Map<string, Tool>();
   const inBinDirs = inv ? [...BIN_DIRS].flatMap((dir) => inv.files.inDirectory(dir)) : [];
-  inBinDirs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  inBinDirs.sort(compareByPath);
   for (const file of inBinDirs) {
     if (file.type === 'dir') continue;
     const name = file.path.slice(file.path.lastIndexOf('/') + 1);

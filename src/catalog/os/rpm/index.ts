@@ -5,6 +5,7 @@ import type { HeaderBlobs } from './header-blobs.js';
 import { readNdbPackages } from './ndb.js';
 import { parseSourceRpm, readRpmPackage, rpmVersionString } from './package-record.js';
 import { readSqlitePackages } from './sqlite.js';
+import { compareCodeUnits as compare } from '../../../util/code-unit-order.js';
 
 /**
  * The rpm cataloger: installed packages and their files from rpm's database.
@@ -183,10 +184,6 @@ function joinNormalised(base: string, link: string): string {
     else parts.push(segment);
   }
   return parts.join('/');
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function errorMessage(err: unknown): string {
