@@ -11,7 +11,7 @@ import {
   isPackageLocation,
   type FileDigests,
 } from './probes/file-digests.js';
-import { MAX_SYMLINK_HOPS, resolvePath } from './resolve-path.js';
+import { MAX_SYMLINK_HOPS, RealPaths } from './resolve-path.js';
 
 /**
  * Which package owns each path of the squashed tree. Packages list paths as they installed them; the
@@ -122,44 +122,15 @@ export function resolveOwnership(
   const nodes =
     tree.entries instanceof CompactTree ? tree.entries : CompactTree.fromEntries(tree.entries.values());
   const problems: Problem[] = [];
-  const realDirs = new Map<string, string | undefined>();
-  const reported = new Set<string>();
-
-  /** A directory resolved through the tree's symlinks (memoised); undefined inside a symlink loop. */
-  const realDir = (dir: string, layer: number | undefined): string | undefined => {
-    let real = realDirs.get(dir);
-    if (!realDirs.has(dir)) {
-      real = resolvePath(tree, dir, { followFinal: true });
-      realDirs.set(dir, real);
-    }
-    if (real === undefined) {
-      if (!reported.has(dir)) {
-        reported.add(dir);
-        const problem: Problem = {
-          code: 'SYMLINK_LOOP',
-          path: dir,
-          message: `symlink loop (more than ${MAX_SYMLINK_HOPS} links) while resolving ${dir}`,
-        };
-        if (layer !== undefined) problem.layer = layer;
-        problems.push(problem);
-      }
-      return undefined;
-    }
-    return real;
-  };
-  /** `path` in directory `dir` (the part before its last `/`), with the directory resolved. */
-  const realIn = (dir: string, path: string, layer: number | undefined): string | undefined => {
-    const real = realDir(dir, layer);
-    if (real === undefined) return undefined;
-    if (real === dir) return path;
-    const name = path.slice(dir.length + 1);
-    return real === '' ? name : `${real}/${name}`;
-  };
-  /** Real path with parents resolved; undefined inside a symlink loop. */
-  const realPath = (path: string, layer: number | undefined): string | undefined => {
-    const cut = path.lastIndexOf('/');
-    return cut < 0 ? path : realIn(path.slice(0, cut), path, layer);
-  };
+  const real = new RealPaths(tree, (dir, layer) => {
+    const problem: Problem = {
+      code: 'SYMLINK_LOOP',
+      path: dir,
+      message: `symlink loop (more than ${MAX_SYMLINK_HOPS} links) while resolving ${dir}`,
+    };
+    if (layer !== undefined) problem.layer = layer;
+    problems.push(problem);
+  });
 
   const claims = new Claims(nodes);
   // One id object per package name, shared by every claim and owners list that names it.
@@ -174,8 +145,8 @@ export function resolveOwnership(
       ownerNumber.set(key, owner);
     }
     for (const file of pkg.files) {
-      const real = realPath(file.path, pkg.layer);
-      if (real !== undefined) claims.add(real, owner, file);
+      const path = real.of(file.path, pkg.layer);
+      if (path !== undefined) claims.add(path, owner, file);
     }
   }
 
@@ -216,11 +187,11 @@ export function resolveOwnership(
     const path = nodes.paths[id]!;
     // The directory is the parent node's path: no cut per path. A path's own claims are its node's.
     const parent = nodes.parent[id]!;
-    const real = (parent > 0 ? realIn(nodes.paths[parent]!, path, nodes.layer(id)) : path) ?? path;
-    let first = real === path ? claims.at(id) : claims.first(real);
-    if (first < 0 && real !== path) first = claims.at(id);
+    const resolved = (parent > 0 ? real.in(nodes.paths[parent]!, path, nodes.layer(id)) : path) ?? path;
+    let first = resolved === path ? claims.at(id) : claims.first(resolved);
+    if (first < 0 && resolved !== path) first = claims.at(id);
     if (first < 0) {
-      if (isState(path) || (real !== path && isState(real))) facts[id] = OWNERSHIP_CODE.state;
+      if (isState(path) || (resolved !== path && isState(resolved))) facts[id] = OWNERSHIP_CODE.state;
       continue;
     }
     ownerOf[id] = listOf(first);

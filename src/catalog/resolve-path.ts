@@ -117,3 +117,43 @@ export function resolvePath(tree: FileTree, path: string, options: ResolveOption
   }
   return done.join('/');
 }
+
+/**
+ * Paths with their directory resolved through the tree's symlinks, the last component kept as it is (a
+ * package may own a symlink), memoised per directory: how ownership and the shadowing check compare a
+ * package's listed paths with the tree's (usrmerge: `bin/bash` is `usr/bin/bash`). `onLoop` hears once
+ * of each directory inside a symlink loop (with the layer of the path that met it); its paths give
+ * undefined.
+ */
+export class RealPaths {
+  private readonly dirs = new Map<string, string | undefined>();
+
+  constructor(
+    private readonly tree: FileTree,
+    private readonly onLoop?: (dir: string, layer: number | undefined) => void,
+  ) {}
+
+  /** `dir` resolved, or undefined inside a symlink loop. */
+  dir(dir: string, layer?: number): string | undefined {
+    if (this.dirs.has(dir)) return this.dirs.get(dir);
+    const real = resolvePath(this.tree, dir, { followFinal: true });
+    this.dirs.set(dir, real);
+    if (real === undefined) this.onLoop?.(dir, layer);
+    return real;
+  }
+
+  /** `path`, whose directory is `dir` (the part before its last `/`), with that directory resolved. */
+  in(dir: string, path: string, layer?: number): string | undefined {
+    const real = this.dir(dir, layer);
+    if (real === undefined) return undefined;
+    if (real === dir) return path;
+    const name = path.slice(dir.length + 1);
+    return real === '' ? name : `${real}/${name}`;
+  }
+
+  /** `path` with its directory resolved. */
+  of(path: string, layer?: number): string | undefined {
+    const cut = path.lastIndexOf('/');
+    return cut < 0 ? path : this.in(path.slice(0, cut), path, layer);
+  }
+}

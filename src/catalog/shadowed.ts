@@ -1,6 +1,6 @@
 import type { FileTree } from '../layers/types.js';
 import { isOsEcosystem } from './ecosystems.js';
-import { resolvePath } from './ownership.js';
+import { RealPaths } from './resolve-path.js';
 import type { Package } from './types.js';
 
 /**
@@ -13,16 +13,8 @@ import type { Package } from './types.js';
  * symlinks (usrmerge: dpkg lists `/bin/busybox`, the image stores `usr/bin/busybox`).
  */
 export function dropShadowed(tree: FileTree, packages: readonly Package[]): Package[] {
-  const dirs = new Map<string, string | undefined>();
-  const real = (path: string): string => {
-    const cut = path.lastIndexOf('/');
-    if (cut < 0) return path;
-    const dir = path.slice(0, cut);
-    if (!dirs.has(dir)) dirs.set(dir, resolvePath(tree, dir, { followFinal: true }));
-    const r = dirs.get(dir);
-    if (r === undefined || r === dir) return path;
-    return r === '' ? path.slice(cut + 1) : `${r}/${path.slice(cut + 1)}`;
-  };
+  const paths = new RealPaths(tree);
+  const real = (path: string): string => paths.of(path) ?? path;
   const osPackages = packages.filter((p) => isOsEcosystem(p.ecosystem));
   // Asked for a handful of paths: only the database's paths with the same last component can
   // resolve to the same real path, so only those are resolved.
