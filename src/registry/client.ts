@@ -11,7 +11,7 @@ import {
 import { RegistryAuth } from './auth.js';
 import { openVerifiedBlob } from './blob-stream.js';
 import { CredentialStore, type CredentialOptions } from './credentials.js';
-import { DEADLINE_EXCEEDED, header, isLoopbackHost, readBody, send, type HttpResponse } from './http.js';
+import { header, isLoopbackHost, readBody, send, type HttpResponse } from './http.js';
 import { ConcurrencyLimiter } from '../util/limit.js';
 import {
   assertRepositoryName,
@@ -21,15 +21,9 @@ import {
   referenceTarget,
   type ImageReference,
 } from '../oci/reference.js';
-import {
-  DEFAULT_RETRY_POLICY,
-  isRetryableStatus,
-  TransientError,
-  withRetries,
-  type RetryPolicy,
-} from './retry.js';
+import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry.js';
 import { nextLink } from './link-header.js';
-import { finalRateLimit, rateLimitFailure } from './rate-limit.js';
+import { requestFailure, statusFailure } from './failures.js';
 
 export { nextLink };
 
@@ -365,77 +359,18 @@ export class RegistryClient {
     try {
       return await withRetries(this.retry, attempt);
     } catch (err) {
-      if (err instanceof ImageChangelogError) throw err;
-      const limited = finalRateLimit(err, registry, subject);
-      if (limited) throw limited;
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === DEADLINE_EXCEEDED)
-        throw new ImageChangelogError(
-          'REGISTRY_TIMEOUT',
-          `cannot fetch ${subject} from ${registry}: ${(err as Error).message}`,
-          { subject: registry, cause: err },
-        );
-      const why = err instanceof TransientError ? err.message : `${code ?? (err as Error).message}`;
-      throw new ImageChangelogError(
-        code === 'IDLE_TIMEOUT'
-          ? 'REGISTRY_TIMEOUT'
-          : err instanceof TransientError && err.status !== undefined
-            ? 'REGISTRY_ERROR'
-            : 'REGISTRY_UNREACHABLE',
-        `cannot fetch ${subject} from ${registry}: ${why} (after ${this.retry.maxAttempts} attempts)`,
-        { subject: registry, cause: err },
-      );
+      throw requestFailure(err, registry, subject, this.retry.maxAttempts);
     }
   }
 
-  private async failForStatus(
+  private failForStatus(
     r: HttpResponse,
     subject: string,
     repo: RepositoryRef,
     notFoundCode: ErrorCode,
   ): Promise<never> {
-    const { status } = r;
-    // No pulls left until a reset we will not wait for: say so now instead of retrying into it.
-    if (status === 429) throw rateLimitFailure(r.res, repo.registry, subject, this.retry.maxRetryAfterMs);
-    if (isRetryableStatus(status)) {
-      r.res.resume();
-      throw new TransientError(
-        `${subject}: the registry answered ${status}`,
-        status,
-        header(r.res, 'retry-after'),
-      );
-    }
-    const detail = await errorDetail(r);
-    const where = `${repo.registry}/${repo.repository}`;
-    if (status === 404)
-      throw new ImageChangelogError(notFoundCode, `${subject} not found${detail}`, { subject: where });
-    if (status === 401 || status === 403) {
-      throw new ImageChangelogError(
-        'ACCESS_DENIED',
-        `${repo.registry} denied access to ${subject} (${status})${detail}`,
-        {
-          subject: where,
-          hint: 'the repository may not exist, or it needs credentials (registry-username/registry-password, docker login)',
-        },
-      );
-    }
-    throw new ImageChangelogError('REGISTRY_ERROR', `${subject}: the registry answered ${status}${detail}`, {
-      subject: where,
-    });
+    return statusFailure(r, subject, repo, notFoundCode, this.retry.maxRetryAfterMs);
   }
-}
-
-/** The registry's error code, cleaned: strings from a server are untrusted. */
-async function errorDetail(r: HttpResponse): Promise<string> {
-  try {
-    const body = await readBody(r.res, 64 * 1024, 'error body');
-    const parsed = JSON.parse(body.toString('utf8')) as { errors?: { code?: unknown }[] };
-    const code = parsed.errors?.[0]?.code;
-    if (typeof code === 'string' && /^[A-Z_]{1,64}$/.test(code)) return ` (${code})`;
-  } catch {
-    // no usable detail
-  }
-  return '';
 }
 
 function digestOf(bytes: Buffer, like: string | undefined): string {
