@@ -11,6 +11,7 @@ import { bundledAction, commandLines, runAction, type ActionRun } from '../helpe
 import { world } from '../world/world.js';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
+import { missingTools } from '../helpers/host-tools.js';
 
 // Dockerfile mode, end to end: the bundled action on a pull_request event whose base and head are
 // real commits of a git repository in the workspace (or, with no history there, read through the
@@ -18,16 +19,7 @@ import { main } from '../../src/cli/main.js';
 // The world's `old` (bookworm) and `new` (bookworm + bookworm-security updates, curl) images stand
 // in for two bookworm point releases; `trixie` is the build stage's image.
 const TOKEN = 'ghs_itgTokenThatMustNeverBeLogged4711';
-const have = (tool: string): boolean => {
-  try {
-    execFileSync('which', [tool], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const missing = ['docker-registry', 'skopeo', 'git'].filter((t) => !have(t));
-if (missing.length > 0) console.warn(`Dockerfile mode tests skipped: ${missing.join(', ')} not installed`);
+const missing = missingTools(['docker-registry', 'skopeo', 'git'], 'Dockerfile mode tests');
 
 function skopeo(args: string[]): string {
   return execFileSync('skopeo', ['--insecure-policy', ...args], {
@@ -451,161 +443,160 @@ describe.skipIf(missing.length > 0)('action Dockerfile mode', () => {
 // WWW-Authenticate hands out anonymous pull tokens, JWTs the registry verifies against its root
 // certificate bundle) and a private registry behind htpasswd, whose password only a docker login
 // (config.json, per host) holds.
-describe.skipIf(missing.length > 0 || !have('htpasswd') || !have('openssl'))(
-  'action Dockerfile mode against registries that need tokens or passwords',
-  () => {
-    const PRIVATE_PASSWORD = 'private-base-pw-4711';
-    const tokenRegistry = new LocalRegistry({ auth: { kind: 'token', users: { pusher: 'push-pw' } } });
-    const privateRegistry = new LocalRegistry({
-      auth: { kind: 'htpasswd', user: 'ci', password: PRIVATE_PASSWORD },
-    });
-    let front: RegistryProxy; // logs what reaches the token registry
-    let gh: FakeGitHub;
-    let workspace: string;
-    let dockerConfig: string;
+describe.skipIf(
+  missing.length > 0 ||
+    missingTools(['htpasswd', 'openssl'], 'Dockerfile mode registry-auth tests').length > 0,
+)('action Dockerfile mode against registries that need tokens or passwords', () => {
+  const PRIVATE_PASSWORD = 'private-base-pw-4711';
+  const tokenRegistry = new LocalRegistry({ auth: { kind: 'token', users: { pusher: 'push-pw' } } });
+  const privateRegistry = new LocalRegistry({
+    auth: { kind: 'htpasswd', user: 'ci', password: PRIVATE_PASSWORD },
+  });
+  let front: RegistryProxy; // logs what reaches the token registry
+  let gh: FakeGitHub;
+  let workspace: string;
+  let dockerConfig: string;
 
-    beforeAll(async () => {
-      if (!existsSync(bundledAction))
-        throw new Error(`${bundledAction} is missing: run npm run bundle first`);
-      await tokenRegistry.start();
-      await privateRegistry.start();
-      front = await new RegistryProxy(tokenRegistry.host).start();
-      await tokenRegistry.push(world.layout, 'old', 'library/debian', { creds: 'pusher:push-pw' });
-      await tokenRegistry.push(world.layout, 'new', 'library/debian', { creds: 'pusher:push-pw' });
-      await privateRegistry.push(world.layout, 'old', 'team/base', { creds: `ci:${PRIVATE_PASSWORD}` });
-      await privateRegistry.push(world.layout, 'new', 'team/base', { creds: `ci:${PRIVATE_PASSWORD}` });
-      dockerConfig = await mkdtemp(join(tmpdir(), 'ic-docker-config-'));
-      await writeFile(
-        join(dockerConfig, 'config.json'),
-        JSON.stringify({
-          auths: {
-            [privateRegistry.host]: { auth: Buffer.from(`ci:${PRIVATE_PASSWORD}`).toString('base64') },
-          },
-        }),
+  beforeAll(async () => {
+    if (!existsSync(bundledAction)) throw new Error(`${bundledAction} is missing: run npm run bundle first`);
+    await tokenRegistry.start();
+    await privateRegistry.start();
+    front = await new RegistryProxy(tokenRegistry.host).start();
+    await tokenRegistry.push(world.layout, 'old', 'library/debian', { creds: 'pusher:push-pw' });
+    await tokenRegistry.push(world.layout, 'new', 'library/debian', { creds: 'pusher:push-pw' });
+    await privateRegistry.push(world.layout, 'old', 'team/base', { creds: `ci:${PRIVATE_PASSWORD}` });
+    await privateRegistry.push(world.layout, 'new', 'team/base', { creds: `ci:${PRIVATE_PASSWORD}` });
+    dockerConfig = await mkdtemp(join(tmpdir(), 'ic-docker-config-'));
+    await writeFile(
+      join(dockerConfig, 'config.json'),
+      JSON.stringify({
+        auths: {
+          [privateRegistry.host]: { auth: Buffer.from(`ci:${PRIVATE_PASSWORD}`).toString('base64') },
+        },
+      }),
+    );
+  });
+  afterAll(async () => {
+    await front?.stop();
+    await tokenRegistry.stop();
+    await privateRegistry.stop();
+  });
+  beforeEach(async () => {
+    gh = new FakeGitHub();
+    await gh.start();
+    workspace = await mkdtemp(join(tmpdir(), 'ic-workspace-'));
+    front.seen.length = 0;
+    tokenRegistry.tokens!.requests.length = 0;
+  });
+  afterEach(() => gh.stop());
+
+  const run = (event: Record<string, unknown>, env: Record<string, string> = {}): Promise<ActionRun> =>
+    runAction({
+      inputs: { dockerfile: 'Dockerfile', 'github-token': TOKEN, cache: 'false' },
+      eventName: 'pull_request',
+      event,
+      apiUrl: gh.url,
+      workspace,
+      token: TOKEN,
+      env,
+    });
+
+  it('fetches an anonymous pull token from the realm the registry names, and the registry accepts it', async () => {
+    const refs = await repoWith(
+      workspace,
+      { Dockerfile: `FROM ${front.host}/library/debian:old\n` },
+      { Dockerfile: `FROM ${front.host}/library/debian:new\n` },
+    );
+    const r = await run(pullRequestEvent(refs));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(gh.comments.get(7)![0]!.body).toMatch(/curl/);
+    const tokenRequests = tokenRegistry.tokens!.requests;
+    expect(tokenRequests.length).toBeGreaterThan(0);
+    for (const q of tokenRequests) {
+      expect(q.authorization).toBeUndefined(); // anonymous
+      expect(q.query.get('service')).toBe('test-registry');
+      expect(q.query.getAll('scope')).toEqual(['repository:library/debian:pull']);
+    }
+    // Every API request after the challenge carried a token the service issued; none was refused.
+    const api = front.seen.filter((q) => q.path !== '/v2/');
+    expect(api.length).toBeGreaterThan(0);
+    for (const q of api) expect(tokenRegistry.tokens!.issued).toContain(q.authorization?.slice(7));
+    for (const token of tokenRegistry.tokens!.issued)
+      expect(r.stdout.split('\n').filter((l) => l.includes(token) && !l.startsWith('::add-mask::'))).toEqual(
+        [],
       );
-    });
-    afterAll(async () => {
-      await front?.stop();
-      await tokenRegistry.stop();
-      await privateRegistry.stop();
-    });
-    beforeEach(async () => {
-      gh = new FakeGitHub();
-      await gh.start();
-      workspace = await mkdtemp(join(tmpdir(), 'ic-workspace-'));
-      front.seen.length = 0;
-      tokenRegistry.tokens!.requests.length = 0;
-    });
-    afterEach(() => gh.stop());
+  });
 
-    const run = (event: Record<string, unknown>, env: Record<string, string> = {}): Promise<ActionRun> =>
-      runAction({
-        inputs: { dockerfile: 'Dockerfile', 'github-token': TOKEN, cache: 'false' },
-        eventName: 'pull_request',
-        event,
-        apiUrl: gh.url,
-        workspace,
-        token: TOKEN,
-        env,
-      });
+  it("reads a private base with the docker login's credentials, and never sends them to another host", async () => {
+    const dockerfile = (tag: string, debian: string) =>
+      `FROM ${privateRegistry.host}/team/base:${tag} AS build\nRUN true\nFROM ${front.host}/library/debian:${debian}\nCOPY --from=build /etc/os-release /b\n`;
+    const refs = await repoWith(
+      workspace,
+      { Dockerfile: dockerfile('old', 'old') },
+      { Dockerfile: dockerfile('new', 'new') },
+    );
+    const r = await run(pullRequestEvent(refs), { DOCKER_CONFIG: dockerConfig });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const body = gh.comments.get(7)![0]!.body;
+    expect(body).toContain('The base image of 2 of 2 stages changed.');
+    expect(body).toContain(`\`${privateRegistry.host}/team/base:new\``);
+    expect(body.match(/^### /gm)).toHaveLength(2);
+    const basic = `Basic ${Buffer.from(`ci:${PRIVATE_PASSWORD}`).toString('base64')}`;
+    // The other registry and its token service saw no Basic credential at all: tokens only, anonymous.
+    expect(tokenRegistry.tokens!.requests.length).toBeGreaterThan(0);
+    expect(tokenRegistry.tokens!.requests.map((q) => q.authorization)).toEqual(
+      tokenRegistry.tokens!.requests.map(() => undefined),
+    );
+    expect(front.seen.filter((q) => q.authorization && !q.authorization.startsWith('Bearer '))).toEqual([]);
+    expect(front.seen.some((q) => q.authorization === basic)).toBe(false);
+    expect(
+      r.stdout.split('\n').filter((l) => l.includes(PRIVATE_PASSWORD) && !l.startsWith('::add-mask::')),
+    ).toEqual([]);
 
-    it('fetches an anonymous pull token from the realm the registry names, and the registry accepts it', async () => {
+    // Without the docker login the private base is refused in one line, and nothing is written.
+    gh.comments.clear();
+    const denied = await run(pullRequestEvent(refs));
+    expect(denied.code).toBe(1);
+    const errors = commandLines(denied, 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      new RegExp(`^::error::${privateRegistry.host.replace(/\./g, '\\.')} denied access to manifest`),
+    );
+    expect(gh.comments.get(7) ?? []).toEqual([]);
+  });
+
+  it('stops with the rate-limit line when a layer download answers 429', async () => {
+    front.faults.push({
+      path: /\/blobs\/sha256:/,
+      status: 429,
+      headers: {
+        'ratelimit-limit': '200;w=21600',
+        'ratelimit-remaining': '0;w=21600',
+        'ratelimit-reset': '5400',
+      },
+      body: '',
+    });
+    try {
       const refs = await repoWith(
         workspace,
         { Dockerfile: `FROM ${front.host}/library/debian:old\n` },
         { Dockerfile: `FROM ${front.host}/library/debian:new\n` },
       );
       const r = await run(pullRequestEvent(refs));
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
-      expect(gh.comments.get(7)![0]!.body).toMatch(/curl/);
-      const tokenRequests = tokenRegistry.tokens!.requests;
-      expect(tokenRequests.length).toBeGreaterThan(0);
-      for (const q of tokenRequests) {
-        expect(q.authorization).toBeUndefined(); // anonymous
-        expect(q.query.get('service')).toBe('test-registry');
-        expect(q.query.getAll('scope')).toEqual(['repository:library/debian:pull']);
-      }
-      // Every API request after the challenge carried a token the service issued; none was refused.
-      const api = front.seen.filter((q) => q.path !== '/v2/');
-      expect(api.length).toBeGreaterThan(0);
-      for (const q of api) expect(tokenRegistry.tokens!.issued).toContain(q.authorization?.slice(7));
-      for (const token of tokenRegistry.tokens!.issued)
-        expect(
-          r.stdout.split('\n').filter((l) => l.includes(token) && !l.startsWith('::add-mask::')),
-        ).toEqual([]);
-    });
-
-    it("reads a private base with the docker login's credentials, and never sends them to another host", async () => {
-      const dockerfile = (tag: string, debian: string) =>
-        `FROM ${privateRegistry.host}/team/base:${tag} AS build\nRUN true\nFROM ${front.host}/library/debian:${debian}\nCOPY --from=build /etc/os-release /b\n`;
-      const refs = await repoWith(
-        workspace,
-        { Dockerfile: dockerfile('old', 'old') },
-        { Dockerfile: dockerfile('new', 'new') },
-      );
-      const r = await run(pullRequestEvent(refs), { DOCKER_CONFIG: dockerConfig });
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
-      const body = gh.comments.get(7)![0]!.body;
-      expect(body).toContain('The base image of 2 of 2 stages changed.');
-      expect(body).toContain(`\`${privateRegistry.host}/team/base:new\``);
-      expect(body.match(/^### /gm)).toHaveLength(2);
-      const basic = `Basic ${Buffer.from(`ci:${PRIVATE_PASSWORD}`).toString('base64')}`;
-      // The other registry and its token service saw no Basic credential at all: tokens only, anonymous.
-      expect(tokenRegistry.tokens!.requests.length).toBeGreaterThan(0);
-      expect(tokenRegistry.tokens!.requests.map((q) => q.authorization)).toEqual(
-        tokenRegistry.tokens!.requests.map(() => undefined),
-      );
-      expect(front.seen.filter((q) => q.authorization && !q.authorization.startsWith('Bearer '))).toEqual([]);
-      expect(front.seen.some((q) => q.authorization === basic)).toBe(false);
-      expect(
-        r.stdout.split('\n').filter((l) => l.includes(PRIVATE_PASSWORD) && !l.startsWith('::add-mask::')),
-      ).toEqual([]);
-
-      // Without the docker login the private base is refused in one line, and nothing is written.
-      gh.comments.clear();
-      const denied = await run(pullRequestEvent(refs));
-      expect(denied.code).toBe(1);
-      const errors = commandLines(denied, 'error');
+      expect(r.code).toBe(1);
+      const errors = commandLines(r, 'error');
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(
-        new RegExp(`^::error::${privateRegistry.host.replace(/\./g, '\\.')} denied access to manifest`),
+        new RegExp(
+          `^::error::${front.host.replace(/\./g, '\\.')} rate limit reached while fetching blob sha256:[0-9a-f]{64} of ${front.host.replace(/\./g, '\\.')}/library/debian: 0 of 200 pulls left per 6 h, resets in 1 h 30 min \\(log in to raise the limit: .*nothing was compared\\)$`,
+        ),
       );
       expect(gh.comments.get(7) ?? []).toEqual([]);
-    });
-
-    it('stops with the rate-limit line when a layer download answers 429', async () => {
-      front.faults.push({
-        path: /\/blobs\/sha256:/,
-        status: 429,
-        headers: {
-          'ratelimit-limit': '200;w=21600',
-          'ratelimit-remaining': '0;w=21600',
-          'ratelimit-reset': '5400',
-        },
-        body: '',
-      });
-      try {
-        const refs = await repoWith(
-          workspace,
-          { Dockerfile: `FROM ${front.host}/library/debian:old\n` },
-          { Dockerfile: `FROM ${front.host}/library/debian:new\n` },
-        );
-        const r = await run(pullRequestEvent(refs));
-        expect(r.code).toBe(1);
-        const errors = commandLines(r, 'error');
-        expect(errors).toHaveLength(1);
-        expect(errors[0]).toMatch(
-          new RegExp(
-            `^::error::${front.host.replace(/\./g, '\\.')} rate limit reached while fetching blob sha256:[0-9a-f]{64} of ${front.host.replace(/\./g, '\\.')}/library/debian: 0 of 200 pulls left per 6 h, resets in 1 h 30 min \\(log in to raise the limit: .*nothing was compared\\)$`,
-          ),
-        );
-        expect(gh.comments.get(7) ?? []).toEqual([]);
-        expect(r.outputs).toEqual({});
-      } finally {
-        front.faults.length = 0;
-      }
-    });
-  },
-);
+      expect(r.outputs).toEqual({});
+    } finally {
+      front.faults.length = 0;
+    }
+  });
+});

@@ -8,20 +8,12 @@ import { FakeGitHub } from '../helpers/fake-github.js';
 import { LocalRegistry } from '../helpers/local-registry.js';
 import { bundledAction, commandLines, eventFixture, runAction } from '../helpers/run-action.js';
 import { repoRoot, world } from '../world/world.js';
+import { missingTools } from '../helpers/host-tools.js';
 
 // The bundled action against Debian's docker-registry on loopback: `previous: auto` finds the
 // earlier release among the registry's tags (or the GitHub releases) and pins it by digest.
 const TOKEN = 'ghs_itgTokenThatMustNeverBeLogged4711';
-const have = (tool: string): boolean => {
-  try {
-    execFileSync('which', [tool], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const missing = ['docker-registry', 'skopeo'].filter((t) => !have(t));
-if (missing.length > 0) console.warn(`action registry tests skipped: ${missing.join(', ')} not installed`);
+const missing = missingTools(['docker-registry', 'skopeo'], 'action registry tests');
 
 function copy(from: string, to: string, extra: string[] = []): void {
   execFileSync('skopeo', ['--insecure-policy', 'copy', '-q', '--dest-tls-verify=false', ...extra, from, to], {
@@ -189,65 +181,69 @@ describe.skipIf(missing.length > 0)('action with images in a registry', () => {
   });
 });
 
-describe.skipIf(missing.length > 0 || !have('htpasswd'))('action with a registry behind basic auth', () => {
-  const PASSWORD = 'pw-Registry-Secret-9931';
-  const registry = new LocalRegistry({ auth: { kind: 'htpasswd', user: 'ci', password: PASSWORD } });
-  let gh: FakeGitHub;
-  let workspace: string;
-  let app: string;
+describe.skipIf(missing.length > 0 || missingTools(['htpasswd'], 'basic-auth registry tests').length > 0)(
+  'action with a registry behind basic auth',
+  () => {
+    const PASSWORD = 'pw-Registry-Secret-9931';
+    const registry = new LocalRegistry({ auth: { kind: 'htpasswd', user: 'ci', password: PASSWORD } });
+    let gh: FakeGitHub;
+    let workspace: string;
+    let app: string;
 
-  beforeAll(async () => {
-    if (!existsSync(bundledAction)) throw new Error(`${bundledAction} is missing: run npm run bundle first`);
-    await registry.start();
-    app = `${registry.host}/org/private`;
-    for (const [file, tag] of [
-      ['v1.oci.tar', '1.0.0'],
-      ['v2.oci.tar', '1.1.0'],
-    ] as const) {
-      copy(`oci-archive:${join(repoRoot, 'examples', file)}`, `docker://${app}:${tag}`, [
-        '--dest-creds',
-        `ci:${PASSWORD}`,
-      ]);
-    }
-  });
-  afterAll(() => registry.stop());
-  beforeEach(async () => {
-    gh = new FakeGitHub();
-    await gh.start();
-    workspace = await mkdtemp(join(tmpdir(), 'ic-workspace-'));
-  });
-  afterEach(() => gh.stop());
+    beforeAll(async () => {
+      if (!existsSync(bundledAction))
+        throw new Error(`${bundledAction} is missing: run npm run bundle first`);
+      await registry.start();
+      app = `${registry.host}/org/private`;
+      for (const [file, tag] of [
+        ['v1.oci.tar', '1.0.0'],
+        ['v2.oci.tar', '1.1.0'],
+      ] as const) {
+        copy(`oci-archive:${join(repoRoot, 'examples', file)}`, `docker://${app}:${tag}`, [
+          '--dest-creds',
+          `ci:${PASSWORD}`,
+        ]);
+      }
+    });
+    afterAll(() => registry.stop());
+    beforeEach(async () => {
+      gh = new FakeGitHub();
+      await gh.start();
+      workspace = await mkdtemp(join(tmpdir(), 'ic-workspace-'));
+    });
+    afterEach(() => gh.stop());
 
-  const run = (inputs: Record<string, string>) =>
-    runAction({
-      inputs: { image: `${app}:1.1.0`, previous: 'auto', 'github-token': TOKEN, ...inputs },
-      eventName: 'pull_request',
-      event: eventFixture('pull_request.opened'),
-      apiUrl: gh.url,
-      workspace,
-      token: TOKEN,
+    const run = (inputs: Record<string, string>) =>
+      runAction({
+        inputs: { image: `${app}:1.1.0`, previous: 'auto', 'github-token': TOKEN, ...inputs },
+        eventName: 'pull_request',
+        event: eventFixture('pull_request.opened'),
+        apiUrl: gh.url,
+        workspace,
+        token: TOKEN,
+      });
+
+    it('pulls with registry-username and registry-password and never logs the password', async () => {
+      const r = await run({ 'registry-username': 'ci', 'registry-password': PASSWORD });
+      expect(r.code).toBe(0);
+      expect(r.outputs['packages-changed']).toBe('3');
+      expect(commandLines(r, 'add-mask')).toContain(`::add-mask::${PASSWORD}`);
+      const leaks = `${r.stdout}\n${r.stderr}`
+        .split('\n')
+        .filter((l) => l.includes(PASSWORD) && !l.startsWith('::add-mask::'));
+      expect(leaks).toEqual([]);
+      expect(r.outputText).not.toContain(PASSWORD);
     });
 
-  it('pulls with registry-username and registry-password and never logs the password', async () => {
-    const r = await run({ 'registry-username': 'ci', 'registry-password': PASSWORD });
-    expect(r.code).toBe(0);
-    expect(r.outputs['packages-changed']).toBe('3');
-    expect(commandLines(r, 'add-mask')).toContain(`::add-mask::${PASSWORD}`);
-    const leaks = `${r.stdout}\n${r.stderr}`
-      .split('\n')
-      .filter((l) => l.includes(PASSWORD) && !l.startsWith('::add-mask::'));
-    expect(leaks).toEqual([]);
-    expect(r.outputText).not.toContain(PASSWORD);
-  });
-
-  it('fails with one line naming the registry when no credentials are given', async () => {
-    const r = await run({});
-    expect(r.code).toBe(1);
-    const errors = commandLines(r, 'error');
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain(registry.host);
-    expect(`${r.stdout}\n${r.stderr}`).not.toMatch(/^\s+at .+[:(]/m);
-    expect(r.outputText).toBe('');
-    expect(gh.comments.get(42) ?? []).toHaveLength(0);
-  });
-});
+    it('fails with one line naming the registry when no credentials are given', async () => {
+      const r = await run({});
+      expect(r.code).toBe(1);
+      const errors = commandLines(r, 'error');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain(registry.host);
+      expect(`${r.stdout}\n${r.stderr}`).not.toMatch(/^\s+at .+[:(]/m);
+      expect(r.outputText).toBe('');
+      expect(gh.comments.get(42) ?? []).toHaveLength(0);
+    });
+  },
+);

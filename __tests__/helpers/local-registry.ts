@@ -13,6 +13,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { selfSignedCertificate } from './host-tools.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -163,27 +164,7 @@ export class LocalRegistry {
     } else if (a?.kind === 'token') {
       const keyPath = join(this.dir, 'key.pem');
       const certPath = join(this.dir, 'cert.pem');
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-keyout',
-          keyPath,
-          '-out',
-          certPath,
-          '-days',
-          '2',
-          '-subj',
-          '/CN=token-signer',
-        ],
-        {
-          stdio: 'ignore',
-        },
-      );
+      selfSignedCertificate(keyPath, certPath, '/CN=token-signer');
       const key = createPrivateKey(await readFile(keyPath));
       this.tokens = new TokenService(key, libtrustKeyId(createPublicKey(key)), a.users);
       await this.tokens.start();

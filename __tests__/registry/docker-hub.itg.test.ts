@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
@@ -11,6 +10,7 @@ import { buildDockerfileChangelogs } from '../../src/core/dockerfile.js';
 import { ImageChangelogError } from '../../src/util/errors.js';
 import { LocalRegistry } from '../helpers/local-registry.js';
 import { world } from '../world/world.js';
+import { missingTools, selfSignedCertificate } from '../helpers/host-tools.js';
 
 // Docker Hub as the code meets it, played by real parts on 127.0.0.1: `FROM node:old` must become
 // registry-1.docker.io's library/node, whose 401 names auth.docker.io as the realm; the anonymous
@@ -18,17 +18,7 @@ import { world } from '../world/world.js';
 // service names) verifies against its root certificate bundle. A TLS front with a certificate for both
 // host names (from a test CA) stands in for them, reached through an agent that connects every
 // https request to it: the host names, SNI and certificate checks stay as they are.
-const have = (tool: string): boolean => {
-  try {
-    execFileSync('which', [tool], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const missing = ['docker-registry', 'skopeo', 'openssl'].filter((t) => !have(t));
-if (missing.length > 0)
-  console.warn(`Docker Hub token-flow tests skipped: ${missing.join(', ')} not installed`);
+const missing = missingTools(['docker-registry', 'skopeo', 'openssl'], 'Docker Hub token-flow tests');
 
 interface FrontRequest {
   host: string;
@@ -68,26 +58,11 @@ describe.skipIf(missing.length > 0)('Docker Hub library names and the anonymous 
     }
     registry = await hubRegistry().start();
     const dir = await mkdtemp(join(tmpdir(), 'ic-hub-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-days',
-        '2',
-        '-subj',
-        '/CN=docker-hub-stand-in',
-        '-addext',
-        'subjectAltName=DNS:registry-1.docker.io,DNS:auth.docker.io',
-      ],
-      { stdio: 'ignore' },
+    selfSignedCertificate(
+      join(dir, 'key.pem'),
+      join(dir, 'cert.pem'),
+      '/CN=docker-hub-stand-in',
+      'DNS:registry-1.docker.io,DNS:auth.docker.io',
     );
     ca = await readFile(join(dir, 'cert.pem'));
     dockerConfig = dir; // holds no config.json: no credentials at all
