@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../world/world.js';
+import { buildOnce } from '../world/build-once.js';
 
 /** Runtime test images (see build-runtime-images.sh), built once into their own cache folder. */
 export const runtimesDir = join(repoRoot, '.cache', 'runtimes');
@@ -14,10 +13,5 @@ export const truth = (name: string): string => readFileSync(join(runtimesDir, 't
 
 /** Builds the images unless a build from the same script is already there. Needs root and the network. */
 export function ensureRuntimeImages(): void {
-  const stamp = join(runtimesDir, '.complete');
-  const want = createHash('sha256').update(readFileSync(script)).digest('hex');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === want) return;
-  process.stderr.write('building the runtime test images (once; cached in .cache/runtimes)...\n');
-  execFileSync('bash', [script, runtimesDir], { stdio: ['ignore', 'inherit', 'inherit'] });
-  writeFileSync(stamp, `${want}\n`);
+  buildOnce(script, runtimesDir, 'the runtime test images');
 }

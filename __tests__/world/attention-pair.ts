@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './world.js';
+import { buildOnce } from './build-once.js';
 
 /**
  * The Debian pair of the Attention tests (see build-attention-pair.sh): bookworm minbase against a
@@ -18,10 +16,5 @@ export const attentionPair = {
 };
 
 export function ensureAttentionPair(): void {
-  const stamp = join(attentionPairDir, '.complete');
-  const want = createHash('sha256').update(readFileSync(script)).digest('hex');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === want) return;
-  process.stderr.write('building the Debian Attention pair (once; cached in .cache/attention-pair)...\n');
-  execFileSync('bash', [script, attentionPairDir], { stdio: ['ignore', 'inherit', 'inherit'] });
-  writeFileSync(stamp, `${want}\n`);
+  buildOnce(script, attentionPairDir, 'the Debian Attention pair');
 }

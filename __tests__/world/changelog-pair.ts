@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './world.js';
+import { buildOnce } from './build-once.js';
 
 /**
  * The Debian pair of the changelog tests (see build-changelog-pair.sh): bookworm's release pocket
@@ -18,10 +16,5 @@ export const changelogPair = {
 };
 
 export function ensureChangelogPair(): void {
-  const stamp = join(changelogPairDir, '.complete');
-  const want = createHash('sha256').update(readFileSync(script)).digest('hex');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === want) return;
-  process.stderr.write('building the Debian changelog pair (once; cached in .cache/changelog-pair)...\n');
-  execFileSync('bash', [script, changelogPairDir], { stdio: ['ignore', 'inherit', 'inherit'] });
-  writeFileSync(stamp, `${want}\n`);
+  buildOnce(script, changelogPairDir, 'the Debian changelog pair');
 }

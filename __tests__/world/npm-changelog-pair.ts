@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './world.js';
+import { buildOnce } from './build-once.js';
 
 /**
  * The npm pair of the language-package changelog tests (see build-npm-changelog-pair.sh): an app
@@ -18,10 +16,5 @@ export const npmChangelogPair = {
 };
 
 export function ensureNpmChangelogPair(): void {
-  const stamp = join(npmChangelogPairDir, '.complete');
-  const want = createHash('sha256').update(readFileSync(script)).digest('hex');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === want) return;
-  process.stderr.write('building the npm changelog pair (once; cached in .cache/npm-changelog-pair)...\n');
-  execFileSync('bash', [script, npmChangelogPairDir], { stdio: ['ignore', 'inherit', 'inherit'] });
-  writeFileSync(stamp, `${want}\n`);
+  buildOnce(script, npmChangelogPairDir, 'the npm changelog pair');
 }
