@@ -58,12 +58,6 @@ export class TreeFileList implements FileList {
     return nodes.map((node) => this.file(node));
   }
 
-  countNonDirectories(): number {
-    let n = 0;
-    for (const id of this.order) if (this.tree.type(id) !== 'dir') n++;
-    return n;
-  }
-
   forEachShape(fn: (type: EntryType, size: number, ownership: Ownership) => void): void {
     const tree = this.tree;
     for (const id of this.order) {
@@ -139,10 +133,6 @@ export class ArrayFileList implements FileList {
   inDirectory(dir: string): InventoryFile[] {
     if (dir === '') return this.files.filter((f) => !f.path.includes('/'));
     return this.files.filter((f) => f.path.lastIndexOf('/') === dir.length && f.path.startsWith(`${dir}/`));
-  }
-
-  countNonDirectories(): number {
-    return this.files.reduce((n, f) => (f.type === 'dir' ? n : n + 1), 0);
   }
 
   forEachShape(fn: (type: EntryType, size: number, ownership: Ownership) => void): void {

@@ -162,8 +162,6 @@ export interface FileList extends Iterable<InventoryFile> {
   holdsEntries(dir: string): boolean;
   /** The paths directly in directory `dir` (not below it), sorted by path. */
   inDirectory(dir: string): InventoryFile[];
-  /** How many of the paths are not directories. */
-  countNonDirectories(): number;
   /** Each path's type, size and ownership in path order, for whole-list counts (builds no file objects). */
   forEachShape(fn: (type: EntryType, size: number, ownership: Ownership) => void): void;
 }

@@ -1,4 +1,4 @@
-import type { Inventory, PackageId } from '../catalog/types.js';
+import type { FileList, Inventory, PackageId } from '../catalog/types.js';
 import { packageIdKey, uniquePackageIds } from '../catalog/package-id.js';
 import { computeAttention } from './attention/index.js';
 import { excludeMatcher } from './excludes.js';
@@ -16,11 +16,20 @@ function side(inv: Inventory): ImageSide {
   const s: ImageSide = {
     summary: inv.image,
     packageCount: inv.packages.length,
-    fileCount: inv.files.countNonDirectories(),
+    fileCount: nonDirectories(inv.files),
     user: inv.config.config?.User ?? '',
   };
   if (inv.os) s.os = inv.os;
   return s;
+}
+
+/** How many of the paths are not directories (counted on the columns). */
+function nonDirectories(files: FileList): number {
+  let n = 0;
+  files.forEachShape((type) => {
+    if (type !== 'dir') n++;
+  });
+  return n;
 }
 
 /** Non-packaged: nobody owns it and it is not package-manager state; directories are reported apart. */
