@@ -2553,10 +2553,10 @@ function parseControlStanzas(text) {
       flushContinuation();
       current = void 0;
       lastField = void 0;
-      let next2 = start;
-      while (next2 < text.length && text.charCodeAt(next2) === 10) next2++;
-      lineNo += next2 - start;
-      start = next2;
+      let next = start;
+      while (next < text.length && text.charCodeAt(next) === 10) next++;
+      lineNo += next - start;
+      start = next;
       continue;
     }
     let end = text.indexOf("\n", start);
@@ -2853,15 +2853,15 @@ function infoFiles(ctx, record, diversions) {
   return { files: divert(out, diversions, record.name), hasList: list2 !== void 0 };
 }
 function addConffiles(files, fromStatus, fromInfo) {
-  const byPath = new Map(files.map((f) => [f.path, f]));
+  const byPath2 = new Map(files.map((f) => [f.path, f]));
   const mark = /* @__PURE__ */ __name((rawPath) => {
     const path = rawPath.replace(/^\/+/, "");
     if (path === "") return void 0;
-    let file = byPath.get(path);
+    let file = byPath2.get(path);
     if (!file) {
       file = { path };
       files.push(file);
-      byPath.set(path, file);
+      byPath2.set(path, file);
     }
     file.config = true;
     return file;
@@ -6119,6 +6119,21 @@ var init_sqlite = __esm({
   }
 });
 
+// src/util/code-unit-order.ts
+function compareCodeUnits(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function compareByPath(a, b) {
+  return compareCodeUnits(a.path, b.path);
+}
+var init_code_unit_order = __esm({
+  "src/util/code-unit-order.ts"() {
+    "use strict";
+    __name(compareCodeUnits, "compareCodeUnits");
+    __name(compareByPath, "compareByPath");
+  }
+});
+
 // src/catalog/os/rpm/index.ts
 async function catalogRpm(ctx) {
   const problems = [];
@@ -6184,7 +6199,7 @@ async function catalogRpm(ctx) {
     }
   }
   packages.sort(
-    (a, b) => compare(a.name, b.name) || compare(a.version, b.version) || compare(a.arch ?? "", b.arch ?? "")
+    (a, b) => compareCodeUnits(a.name, b.name) || compareCodeUnits(a.version, b.version) || compareCodeUnits(a.arch ?? "", b.arch ?? "")
   );
   return { packages, problems };
 }
@@ -6226,9 +6241,6 @@ function joinNormalised(base2, link) {
   }
   return parts.join("/");
 }
-function compare(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 function errorMessage(err3) {
   return err3 instanceof Error ? err3.message : String(err3);
 }
@@ -6241,6 +6253,7 @@ var init_rpm = __esm({
     init_ndb();
     init_package_record();
     init_sqlite();
+    init_code_unit_order();
     DIRECTORIES = ["usr/lib/sysimage/rpm", "var/lib/rpm"];
     BACKENDS = [
       { file: "rpmdb.sqlite", read: readSqlitePackages },
@@ -6277,7 +6290,6 @@ var init_rpm = __esm({
     __name(findDatabases, "findDatabases");
     __name(resolveDirectory, "resolveDirectory");
     __name(joinNormalised, "joinNormalised");
-    __name(compare, "compare");
     __name(errorMessage, "errorMessage");
   }
 });
@@ -6359,9 +6371,9 @@ function readResolved(ctx, path) {
   for (let hop = 0; hop <= MAX_HOPS2; hop++) {
     const file = ctx.file(current);
     if (file) return { content: file.content, path: current };
-    const next2 = resolveOnce(ctx, current);
-    if (next2 === void 0 || next2 === current) return void 0;
-    current = next2;
+    const next = resolveOnce(ctx, current);
+    if (next === void 0 || next === current) return void 0;
+    current = next;
   }
   return void 0;
 }
@@ -7142,6 +7154,7 @@ var init_compact_tree = __esm({
     "use strict";
     init_entry_table();
     init_paths();
+    init_code_unit_order();
     CompactTree = class _CompactTree {
       constructor(tables) {
         this.tables = tables;
@@ -7229,11 +7242,7 @@ var init_compact_tree = __esm({
         let n = 0;
         for (const id of this.ids.values()) if (this.layerOf[id] >= 0) out[n++] = id;
         const paths = this.paths;
-        return out.sort((a, b) => {
-          const x2 = paths[a];
-          const y = paths[b];
-          return x2 < y ? -1 : x2 > y ? 1 : 0;
-        });
+        return out.sort((a, b) => compareCodeUnits(paths[a], paths[b]));
       }
       /** Entries that have a result of probe `probeId`, in no particular order (builds only those). */
       withProbe(probeId) {
@@ -7289,17 +7298,12 @@ var init_compact_tree = __esm({
         return ct.sameSha256(cr, oct, ocr);
       }
       /** Nodes of the entries directly under node `id` (not implicit directories), in no order. */
-      entriesIn(id) {
-        const out = [];
-        for (let c = this.firstChild[id]; c >= 0; c = this.nextSibling[c])
-          if (this.layerOf[c] >= 0) out.push(c);
-        return out;
+      *entriesIn(id) {
+        for (let c = this.firstChild[id]; c >= 0; c = this.nextSibling[c]) if (this.layerOf[c] >= 0) yield c;
       }
       /** True when some entry (not only an implicit directory) lies directly under node `id`. */
       holdsEntries(id) {
-        for (let c = this.firstChild[id]; c >= 0; c = this.nextSibling[c])
-          if (this.layerOf[c] >= 0) return true;
-        return false;
+        return this.entriesIn(id).next().done !== true;
       }
       /** The TreeEntry of a node (a new object). */
       entry(id) {
@@ -7363,10 +7367,10 @@ var init_compact_tree = __esm({
       remove(id) {
         this.removeBelow(id);
         const prev = this.prevSibling[id];
-        const next2 = this.nextSibling[id];
-        if (prev >= 0) this.nextSibling[prev] = next2;
-        else this.firstChild[this.parent[id]] = next2;
-        if (next2 >= 0) this.prevSibling[next2] = prev;
+        const next = this.nextSibling[id];
+        if (prev >= 0) this.nextSibling[prev] = next;
+        else this.firstChild[this.parent[id]] = next;
+        if (next >= 0) this.prevSibling[next] = prev;
         this.drop(id);
       }
       /** Everything goes (an opaque marker at the root). */
@@ -7441,7 +7445,7 @@ function squashLayers(indexes2) {
 }
 function entriesWithProbe(tree, probeId) {
   const found = tree.entries instanceof CompactTree ? tree.entries.withProbe(probeId) : [...tree.entries.values()].filter((e) => e.probes?.[probeId] !== void 0);
-  return found.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return found.sort(compareByPath);
 }
 function typeAt(tree, path) {
   const entries = tree.entries;
@@ -7537,6 +7541,7 @@ var init_squash = __esm({
     "use strict";
     init_compact_tree();
     init_paths();
+    init_code_unit_order();
     __name(squashLayers, "squashLayers");
     __name(entriesWithProbe, "entriesWithProbe");
     __name(typeAt, "typeAt");
@@ -7625,13 +7630,14 @@ function joinPath(base2, relative) {
 function uniqueFiles(lists) {
   const seen = /* @__PURE__ */ new Map();
   for (const list2 of lists) for (const f of list2) if (!seen.has(f.path)) seen.set(f.path, f);
-  return [...seen.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return [...seen.values()].sort(compareByPath);
 }
 var sortedCache;
 var init_tree_paths = __esm({
   "src/catalog/lang/tree-paths.ts"() {
     "use strict";
     init_squash();
+    init_code_unit_order();
     sortedCache = /* @__PURE__ */ new WeakMap();
     __name(cachedSortedPaths, "cachedSortedPaths");
     __name(pathsUnder, "pathsUnder");
@@ -7847,8 +7853,8 @@ function headingAt(lines3, i2) {
     return version3 === void 0 ? void 0 : { version: version3, lines: 1 };
   }
   if (UNDERLINE.test(line)) return void 0;
-  const next2 = lines3[i2 + 1];
-  if (next2 !== void 0 && UNDERLINE.test(next2) && !/^\s*[-*+]\s/.test(line)) {
+  const next = lines3[i2 + 1];
+  if (next !== void 0 && UNDERLINE.test(next) && !/^\s*[-*+]\s/.test(line)) {
     const version3 = versionOfTitle(line.trim());
     if (version3 !== void 0) return { version: version3, lines: 2 };
   }
@@ -8869,8 +8875,8 @@ var require_compare = __commonJS({
   "node_modules/semver/functions/compare.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var compare4 = /* @__PURE__ */ __name((a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose)), "compare");
-    module.exports = compare4;
+    var compare2 = /* @__PURE__ */ __name((a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose)), "compare");
+    module.exports = compare2;
   }
 });
 
@@ -8878,8 +8884,8 @@ var require_compare = __commonJS({
 var require_rcompare = __commonJS({
   "node_modules/semver/functions/rcompare.js"(exports, module) {
     "use strict";
-    var compare4 = require_compare();
-    var rcompare = /* @__PURE__ */ __name((a, b, loose) => compare4(b, a, loose), "rcompare");
+    var compare2 = require_compare();
+    var rcompare = /* @__PURE__ */ __name((a, b, loose) => compare2(b, a, loose), "rcompare");
     module.exports = rcompare;
   }
 });
@@ -8888,8 +8894,8 @@ var require_rcompare = __commonJS({
 var require_compare_loose = __commonJS({
   "node_modules/semver/functions/compare-loose.js"(exports, module) {
     "use strict";
-    var compare4 = require_compare();
-    var compareLoose2 = /* @__PURE__ */ __name((a, b) => compare4(a, b, true), "compareLoose");
+    var compare2 = require_compare();
+    var compareLoose2 = /* @__PURE__ */ __name((a, b) => compare2(a, b, true), "compareLoose");
     module.exports = compareLoose2;
   }
 });
@@ -8932,8 +8938,8 @@ var require_rsort = __commonJS({
 var require_gt = __commonJS({
   "node_modules/semver/functions/gt.js"(exports, module) {
     "use strict";
-    var compare4 = require_compare();
-    var gt = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) > 0, "gt");
+    var compare2 = require_compare();
+    var gt = /* @__PURE__ */ __name((a, b, loose) => compare2(a, b, loose) > 0, "gt");
     module.exports = gt;
   }
 });
@@ -8942,8 +8948,8 @@ var require_gt = __commonJS({
 var require_lt = __commonJS({
   "node_modules/semver/functions/lt.js"(exports, module) {
     "use strict";
-    var compare4 = require_compare();
-    var lt = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) < 0, "lt");
+    var compare2 = require_compare();
+    var lt = /* @__PURE__ */ __name((a, b, loose) => compare2(a, b, loose) < 0, "lt");
     module.exports = lt;
   }
 });
@@ -8952,8 +8958,8 @@ var require_lt = __commonJS({
 var require_eq = __commonJS({
   "node_modules/semver/functions/eq.js"(exports, module) {
     "use strict";
-    var compare4 = require_compare();
-    var eq = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) === 0, "eq");
+    var compare2 = require_compare();
+    var eq = /* @__PURE__ */ __name((a, b, loose) => compare2(a, b, loose) === 0, "eq");
     module.exports = eq;
   }
 });
@@ -8962,8 +8968,8 @@ var require_eq = __commonJS({
 var require_neq = __commonJS({
   "node_modules/semver/functions/neq.js"(exports, module) {
     "use strict";
-    var compare4 = require_compare();
-    var neq = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) !== 0, "neq");
+    var compare2 = require_compare();
+    var neq = /* @__PURE__ */ __name((a, b, loose) => compare2(a, b, loose) !== 0, "neq");
     module.exports = neq;
   }
 });
@@ -8972,8 +8978,8 @@ var require_neq = __commonJS({
 var require_gte = __commonJS({
   "node_modules/semver/functions/gte.js"(exports, module) {
     "use strict";
-    var compare4 = require_compare();
-    var gte = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) >= 0, "gte");
+    var compare2 = require_compare();
+    var gte = /* @__PURE__ */ __name((a, b, loose) => compare2(a, b, loose) >= 0, "gte");
     module.exports = gte;
   }
 });
@@ -8982,8 +8988,8 @@ var require_gte = __commonJS({
 var require_lte = __commonJS({
   "node_modules/semver/functions/lte.js"(exports, module) {
     "use strict";
-    var compare4 = require_compare();
-    var lte = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) <= 0, "lte");
+    var compare2 = require_compare();
+    var lte = /* @__PURE__ */ __name((a, b, loose) => compare2(a, b, loose) <= 0, "lte");
     module.exports = lte;
   }
 });
@@ -9061,12 +9067,12 @@ var require_coerce = __commonJS({
         match = version2.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
       } else {
         const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
-        let next2;
-        while ((next2 = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
-          if (!match || next2.index + next2[0].length !== match.index + match[0].length) {
-            match = next2;
+        let next;
+        while ((next = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
+          if (!match || next.index + next[0].length !== match.index + match[0].length) {
+            match = next;
           }
-          coerceRtlRegex.lastIndex = next2.index + next2[1].length + next2[2].length;
+          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
         }
         coerceRtlRegex.lastIndex = -1;
       }
@@ -9237,11 +9243,11 @@ var require_trim_comparator_whitespace = __commonJS({
         end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
       }
       while (range[end] === ".") {
-        const next2 = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
-        if (next2 === end + 1) {
+        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
+        if (next === end + 1) {
           break;
         }
-        end = next2;
+        end = next;
       }
       return end;
     }, "findPrereleaseEndIndex");
@@ -9261,22 +9267,22 @@ var require_trim_comparator_whitespace = __commonJS({
         return start;
       }
       while (range[end] === ".") {
-        const next2 = findBuildIdentifierEndIndex(range, end + 1);
-        if (next2 === end + 1) {
+        const next = findBuildIdentifierEndIndex(range, end + 1);
+        if (next === end + 1) {
           break;
         }
-        end = next2;
+        end = next;
       }
       return end;
     }, "findBuildEndIndex");
     var findLooseFullVersionEndIndex = /* @__PURE__ */ __name((range, start, digitRuns) => {
       let end = start;
       for (let component = 0; component < 3; component++) {
-        const next2 = findVersionNumberEndIndex(range, end, true, digitRuns);
-        if (next2 === end) {
+        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
+        if (next === end) {
           return start;
         }
-        end = next2;
+        end = next;
         if (component < 2) {
           if (range[end] !== ".") {
             return start;
@@ -9299,11 +9305,11 @@ var require_trim_comparator_whitespace = __commonJS({
         if (range[end] !== ".") {
           return end;
         }
-        const next2 = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
-        if (next2 === end + 1) {
+        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
+        if (next === end + 1) {
           return end;
         }
-        end = next2;
+        end = next;
       }
       const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
       return findBuildEndIndex(range, prereleaseEnd);
@@ -10129,12 +10135,12 @@ var require_simplify = __commonJS({
   "node_modules/semver/ranges/simplify.js"(exports, module) {
     "use strict";
     var satisfies2 = require_satisfies();
-    var compare4 = require_compare();
+    var compare2 = require_compare();
     module.exports = (versions2, range, options) => {
       const set = [];
       let first = null;
       let prev = null;
-      const v = versions2.sort((a, b) => compare4(a, b, options));
+      const v = versions2.sort((a, b) => compare2(a, b, options));
       for (const version2 of v) {
         const included = satisfies2(version2, range, options);
         if (included) {
@@ -10182,7 +10188,7 @@ var require_subset = __commonJS({
     var Comparator = require_comparator();
     var { ANY } = Comparator;
     var satisfies2 = require_satisfies();
-    var compare4 = require_compare();
+    var compare2 = require_compare();
     var subset = /* @__PURE__ */ __name((sub, dom, options = {}) => {
       if (sub === dom) {
         return true;
@@ -10242,7 +10248,7 @@ var require_subset = __commonJS({
       }
       let gtltComp;
       if (gt && lt) {
-        gtltComp = compare4(gt.semver, lt.semver, options);
+        gtltComp = compare2(gt.semver, lt.semver, options);
         if (gtltComp > 0) {
           return null;
         } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
@@ -10322,14 +10328,14 @@ var require_subset = __commonJS({
       if (!a) {
         return b;
       }
-      const comp = compare4(a.semver, b.semver, options);
+      const comp = compare2(a.semver, b.semver, options);
       return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
     }, "higherGT");
     var lowerLT = /* @__PURE__ */ __name((a, b, options) => {
       if (!a) {
         return b;
       }
-      const comp = compare4(a.semver, b.semver, options);
+      const comp = compare2(a.semver, b.semver, options);
       return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
     }, "lowerLT");
     module.exports = subset;
@@ -10353,7 +10359,7 @@ var require_semver2 = __commonJS({
     var minor = require_minor();
     var patch = require_patch();
     var prerelease = require_prerelease();
-    var compare4 = require_compare();
+    var compare2 = require_compare();
     var rcompare = require_rcompare();
     var compareLoose2 = require_compare_loose();
     var compareBuild = require_compare_build();
@@ -10392,7 +10398,7 @@ var require_semver2 = __commonJS({
       minor,
       patch,
       prerelease,
-      compare: compare4,
+      compare: compare2,
       rcompare,
       compareLoose: compareLoose2,
       compareBuild,
@@ -11372,7 +11378,7 @@ function catalogMaven(ctx) {
     }, "add");
     add3(entry.path, identify(entry.path, info.poms, info.manifest));
     const nested = Array.isArray(info.archives) ? info.archives : [];
-    for (const a of [...nested].sort((x2, y) => x2.path < y.path ? -1 : x2.path > y.path ? 1 : 0))
+    for (const a of [...nested].sort(compareByPath))
       add3(`${entry.path}!/${a.path}`, identify(a.path, a.poms ?? [], a.manifest), a.path);
   }
   return { packages, problems };
@@ -11383,6 +11389,7 @@ var init_maven2 = __esm({
     "use strict";
     init_squash();
     init_tree_paths();
+    init_code_unit_order();
     jarMavenProbeId = "jar-maven";
     __name(isJarInfo, "isJarInfo");
     __name(nameFromFileName, "nameFromFileName");
@@ -12017,13 +12024,13 @@ var init_cargo_auditable = __esm({
         if (this.outcome !== void 0) return;
         if (this.collected) return this.collect(chunk);
         const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-        const next2 = HEADERS.map((h) => data.indexOf(h));
+        const next = HEADERS.map((h) => data.indexOf(h));
         for (let from = 0; ; ) {
           let at = -1;
           for (let k = 0; k < HEADERS.length; k++) {
-            if (next2[k] >= 0 && next2[k] < from)
-              next2[k] = data.indexOf(HEADERS[k], from);
-            const i2 = next2[k];
+            if (next[k] >= 0 && next[k] < from)
+              next[k] = data.indexOf(HEADERS[k], from);
+            const i2 = next[k];
             if (i2 >= 0 && (at < 0 || i2 < at)) at = i2;
           }
           if (at < 0) break;
@@ -12129,11 +12136,11 @@ function eachNote(seg, little, visit2) {
     const type = u32(at + 8);
     const nameAt = at + 12;
     const descAt = nameAt + align4(namesz);
-    const next2 = descAt + align4(descsz);
+    const next = descAt + align4(descsz);
     if (descAt + descsz > seg.length || namesz > seg.length) return;
     const owner = trimTrailingNuls(seg.toString("latin1", nameAt, nameAt + namesz));
     visit2(owner, type, seg.subarray(descAt, descAt + descsz));
-    at = next2;
+    at = next;
   }
 }
 function field(obj, key) {
@@ -13006,7 +13013,7 @@ var require_scan = __commonJS({
       }, "advance");
       while (index < length) {
         code = advance();
-        let next2;
+        let next;
         if (code === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
           code = advance();
@@ -13121,13 +13128,13 @@ var require_scan = __commonJS({
           break;
         }
         if (code === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next2 = advance())) {
-            if (next2 === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (next2 === CHAR_RIGHT_SQUARE_BRACKET) {
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
               isBracket = token.isBracket = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -13748,14 +13755,14 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (value2 === "\\") {
-          const next2 = peek();
-          if (next2 === "/" && opts.bash !== true) {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
             continue;
           }
-          if (next2 === "." || next2 === ";") {
+          if (next === "." || next === ";") {
             continue;
           }
-          if (!next2) {
+          if (!next) {
             value2 += "\\";
             push2({ type: "text", value: value2 });
             continue;
@@ -13993,9 +14000,9 @@ var require_parse2 = __commonJS({
             continue;
           }
           if (prev && prev.type === "paren") {
-            const next2 = peek();
+            const next = peek();
             let output = value2;
-            if (prev.value === "(" && !/[!=<:]/.test(next2) || next2 === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
               output = `\\${value2}`;
             }
             push2({ type: "text", value: value2, output });
@@ -14606,31 +14613,36 @@ var init_file_digests = __esm({
 
 // src/catalog/file-list.ts
 function* alongside(before, after) {
-  if (before instanceof TreeFileList && after instanceof TreeFileList) {
+  if (before instanceof TreeFileList && after instanceof TreeFileList)
     yield* TreeFileList.changed(before, after);
-    return;
-  }
+  else
+    yield* byPath(
+      before,
+      (f) => f.path,
+      after,
+      (f) => f.path
+    );
+}
+function* byPath(before, pathOfBefore, after, pathOfAfter) {
   const olds = before[Symbol.iterator]();
   const nows = after[Symbol.iterator]();
-  let b = next(olds);
-  let a = next(nows);
-  while (b !== void 0 || a !== void 0) {
-    if (b !== void 0 && (a === void 0 || b.path < a.path)) {
-      yield [b, void 0];
-      b = next(olds);
-    } else if (a !== void 0 && (b === void 0 || a.path < b.path)) {
-      yield [void 0, a];
-      a = next(nows);
+  let b = olds.next();
+  let a = nows.next();
+  while (b.done !== true || a.done !== true) {
+    const bp = b.done === true ? void 0 : pathOfBefore(b.value);
+    const ap = a.done === true ? void 0 : pathOfAfter(a.value);
+    if (bp !== void 0 && (ap === void 0 || bp < ap)) {
+      yield [b.value, void 0];
+      b = olds.next();
+    } else if (ap !== void 0 && (bp === void 0 || ap < bp)) {
+      yield [void 0, a.value];
+      a = nows.next();
     } else {
-      yield [b, a];
-      b = next(olds);
-      a = next(nows);
+      yield [b.value, a.value];
+      b = olds.next();
+      a = nows.next();
     }
   }
-}
-function next(files) {
-  const r = files.next();
-  return r.done === true ? void 0 : r.value;
 }
 function fileList(files = []) {
   return new ArrayFileList(files);
@@ -14667,6 +14679,7 @@ var init_file_list = __esm({
   "src/catalog/file-list.ts"() {
     "use strict";
     init_file_digests();
+    init_code_unit_order();
     OWNERSHIP_CODE = { none: 0, package: 1, state: 2 };
     OWNERSHIPS = ["none", "package", "state"];
     OWNERSHIP_MASK = 3;
@@ -14704,15 +14717,10 @@ var init_file_list = __esm({
       }
       inDirectory(dir) {
         const id = this.tree.ids.get(dir);
-        const nodes = id === void 0 ? [] : this.tree.entriesIn(id);
+        const nodes = id === void 0 ? [] : [...this.tree.entriesIn(id)];
         const paths = this.tree.paths;
-        nodes.sort((a, b) => paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : 0);
+        nodes.sort((a, b) => compareCodeUnits(paths[a], paths[b]));
         return nodes.map((node) => this.file(node));
-      }
-      countNonDirectories() {
-        let n = 0;
-        for (const id of this.order) if (this.tree.type(id) !== "dir") n++;
-        return n;
       }
       forEachShape(fn) {
         const tree = this.tree;
@@ -14730,25 +14738,16 @@ var init_file_list = __esm({
        */
       static *changed(before, after) {
         const [bt, at] = [before.tree, after.tree];
-        const [bo, ao] = [before.order, after.order];
-        let i2 = 0;
-        let j = 0;
-        while (i2 < bo.length || j < ao.length) {
-          const b = i2 < bo.length ? bo[i2] : -1;
-          const a = j < ao.length ? ao[j] : -1;
-          const bp = b >= 0 ? bt.paths[b] : void 0;
-          const ap = a >= 0 ? at.paths[a] : void 0;
-          if (bp !== void 0 && (ap === void 0 || bp < ap)) {
-            yield [before.file(b), void 0];
-            i2++;
-          } else if (ap !== void 0 && (bp === void 0 || ap < bp)) {
-            yield [void 0, after.file(a)];
-            j++;
-          } else {
-            if (!bt.sameFacts(b, at, a)) yield [before.file(b), after.file(a)];
-            i2++;
-            j++;
-          }
+        const pairs = byPath(
+          before.order,
+          (id) => bt.paths[id],
+          after.order,
+          (id) => at.paths[id]
+        );
+        for (const [b, a] of pairs) {
+          if (a === void 0) yield [before.file(b), void 0];
+          else if (b === void 0) yield [void 0, after.file(a)];
+          else if (!bt.sameFacts(b, at, a)) yield [before.file(b), after.file(a)];
         }
       }
       file(id) {
@@ -14773,7 +14772,7 @@ var init_file_list = __esm({
       /** Every directory that holds at least one path. */
       parents = /* @__PURE__ */ new Set();
       constructor(files) {
-        this.files = [...files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+        this.files = [...files].sort(compareByPath);
         this.byPath = new Map(this.files.map((f) => [f.path, f]));
         for (const f of this.files) {
           const i2 = f.path.lastIndexOf("/");
@@ -14793,9 +14792,6 @@ var init_file_list = __esm({
         if (dir === "") return this.files.filter((f) => !f.path.includes("/"));
         return this.files.filter((f) => f.path.lastIndexOf("/") === dir.length && f.path.startsWith(`${dir}/`));
       }
-      countNonDirectories() {
-        return this.files.reduce((n, f) => f.type === "dir" ? n : n + 1, 0);
-      }
       forEachShape(fn) {
         for (const f of this.files) fn(f.type, f.size, f.ownership);
       }
@@ -14804,7 +14800,7 @@ var init_file_list = __esm({
       }
     };
     __name(alongside, "alongside");
-    __name(next, "next");
+    __name(byPath, "byPath");
     __name(fileList, "fileList");
     __name(inventoryFile, "inventoryFile");
   }
@@ -14846,12 +14842,12 @@ function symlinkIndex(tree) {
     for (const seg of path.split("/")) {
       if (seg === "") continue;
       node.children ??= /* @__PURE__ */ new Map();
-      let next2 = node.children.get(seg);
-      if (next2 === void 0) {
-        next2 = { children: void 0, link: void 0 };
-        node.children.set(seg, next2);
+      let next = node.children.get(seg);
+      if (next === void 0) {
+        next = { children: void 0, link: void 0 };
+        node.children.set(seg, next);
       }
-      node = next2;
+      node = next;
     }
     node.link = link;
   }, "add");
@@ -14911,7 +14907,7 @@ function resolvePath(tree, path, options = {}) {
   }
   return done.join("/");
 }
-var MAX_SYMLINK_HOPS, indexes, meaningful;
+var MAX_SYMLINK_HOPS, indexes, meaningful, RealPaths;
 var init_resolve_path = __esm({
   "src/catalog/resolve-path.ts"() {
     "use strict";
@@ -14921,6 +14917,39 @@ var init_resolve_path = __esm({
     __name(symlinkIndex, "symlinkIndex");
     meaningful = /* @__PURE__ */ __name((seg) => seg !== "" && seg !== ".", "meaningful");
     __name(resolvePath, "resolvePath");
+    RealPaths = class {
+      constructor(tree, onLoop) {
+        this.tree = tree;
+        this.onLoop = onLoop;
+      }
+      tree;
+      onLoop;
+      static {
+        __name(this, "RealPaths");
+      }
+      dirs = /* @__PURE__ */ new Map();
+      /** `dir` resolved, or undefined inside a symlink loop. */
+      dir(dir, layer) {
+        if (this.dirs.has(dir)) return this.dirs.get(dir);
+        const real = resolvePath(this.tree, dir, { followFinal: true });
+        this.dirs.set(dir, real);
+        if (real === void 0) this.onLoop?.(dir, layer);
+        return real;
+      }
+      /** `path`, whose directory is `dir` (the part before its last `/`), with that directory resolved. */
+      in(dir, path, layer) {
+        const real = this.dir(dir, layer);
+        if (real === void 0) return void 0;
+        if (real === dir) return path;
+        const name = path.slice(dir.length + 1);
+        return real === "" ? name : `${real}/${name}`;
+      }
+      /** `path` with its directory resolved. */
+      of(path, layer) {
+        const cut = path.lastIndexOf("/");
+        return cut < 0 ? path : this.in(path.slice(0, cut), path, layer);
+      }
+    };
   }
 });
 
@@ -14928,40 +14957,15 @@ var init_resolve_path = __esm({
 function resolveOwnership(tree, packages, stateGlobs) {
   const nodes = tree.entries instanceof CompactTree ? tree.entries : CompactTree.fromEntries(tree.entries.values());
   const problems = [];
-  const realDirs = /* @__PURE__ */ new Map();
-  const reported = /* @__PURE__ */ new Set();
-  const realDir = /* @__PURE__ */ __name((dir, layer) => {
-    let real = realDirs.get(dir);
-    if (!realDirs.has(dir)) {
-      real = resolvePath(tree, dir, { followFinal: true });
-      realDirs.set(dir, real);
-    }
-    if (real === void 0) {
-      if (!reported.has(dir)) {
-        reported.add(dir);
-        const problem = {
-          code: "SYMLINK_LOOP",
-          path: dir,
-          message: `symlink loop (more than ${MAX_SYMLINK_HOPS} links) while resolving ${dir}`
-        };
-        if (layer !== void 0) problem.layer = layer;
-        problems.push(problem);
-      }
-      return void 0;
-    }
-    return real;
-  }, "realDir");
-  const realIn = /* @__PURE__ */ __name((dir, path, layer) => {
-    const real = realDir(dir, layer);
-    if (real === void 0) return void 0;
-    if (real === dir) return path;
-    const name = path.slice(dir.length + 1);
-    return real === "" ? name : `${real}/${name}`;
-  }, "realIn");
-  const realPath = /* @__PURE__ */ __name((path, layer) => {
-    const cut = path.lastIndexOf("/");
-    return cut < 0 ? path : realIn(path.slice(0, cut), path, layer);
-  }, "realPath");
+  const real = new RealPaths(tree, (dir, layer) => {
+    const problem = {
+      code: "SYMLINK_LOOP",
+      path: dir,
+      message: `symlink loop (more than ${MAX_SYMLINK_HOPS} links) while resolving ${dir}`
+    };
+    if (layer !== void 0) problem.layer = layer;
+    problems.push(problem);
+  });
   const claims = new Claims(nodes);
   const owners = [];
   const ownerNumber = /* @__PURE__ */ new Map();
@@ -14974,8 +14978,8 @@ function resolveOwnership(tree, packages, stateGlobs) {
       ownerNumber.set(key, owner);
     }
     for (const file of pkg.files) {
-      const real = realPath(file.path, pkg.layer);
-      if (real !== void 0) claims.add(real, owner, file);
+      const path = real.of(file.path, pkg.layer);
+      if (path !== void 0) claims.add(path, owner, file);
     }
   }
   const isState = stateGlobs.length > 0 ? globMatcher([...stateGlobs], { dot: true }) : () => false;
@@ -15012,11 +15016,11 @@ function resolveOwnership(tree, packages, stateGlobs) {
     if (type === "dir") continue;
     const path = nodes.paths[id];
     const parent = nodes.parent[id];
-    const real = (parent > 0 ? realIn(nodes.paths[parent], path, nodes.layer(id)) : path) ?? path;
-    let first = real === path ? claims.at(id) : claims.first(real);
-    if (first < 0 && real !== path) first = claims.at(id);
+    const resolved = (parent > 0 ? real.in(nodes.paths[parent], path, nodes.layer(id)) : path) ?? path;
+    let first = resolved === path ? claims.at(id) : claims.first(resolved);
+    if (first < 0 && resolved !== path) first = claims.at(id);
     if (first < 0) {
-      if (isState(path) || real !== path && isState(real)) facts[id] = OWNERSHIP_CODE.state;
+      if (isState(path) || resolved !== path && isState(resolved)) facts[id] = OWNERSHIP_CODE.state;
       continue;
     }
     ownerOf[id] = listOf(first);
@@ -16126,8 +16130,8 @@ function isSecretKey(name) {
   for (let i2 = 0; i2 < words4.length; i2++) {
     const word = words4[i2];
     if (SECRET_WORDS.has(word)) return true;
-    const next2 = words4[i2 + 1];
-    if (next2 !== void 0 && SECRET_PAIRS.has(`${word}_${next2}`)) return true;
+    const next = words4[i2 + 1];
+    if (next !== void 0 && SECRET_PAIRS.has(`${word}_${next}`)) return true;
   }
   return false;
 }
@@ -16343,7 +16347,7 @@ function evaluatePolicy(policy, changes, after, now) {
     for (const violation of found) ranked2.push({ violation, rank: rank2 });
   });
   ranked2.sort(
-    (a, b) => SEVERITY[a.violation.action] - SEVERITY[b.violation.action] || a.rank - b.rank || compare2(a.violation.subject, b.violation.subject) || compare2(a.violation.message, b.violation.message)
+    (a, b) => SEVERITY[a.violation.action] - SEVERITY[b.violation.action] || a.rank - b.rank || compareCodeUnits(a.violation.subject, b.violation.subject) || compareCodeUnits(a.violation.message, b.violation.message)
   );
   const violations = ranked2.map((r) => r.violation);
   const counting = violations.filter((v) => v.allowed === void 0);
@@ -16362,9 +16366,6 @@ function ruleViolations(rule, changes, after) {
       return imageViolations(rule, changes, after);
   }
 }
-function compare2(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 var SEVERITY;
 var init_evaluate = __esm({
   "src/policy/evaluate.ts"() {
@@ -16374,10 +16375,10 @@ var init_evaluate = __esm({
     init_match_image();
     init_match_packages();
     init_match_secrets();
+    init_code_unit_order();
     SEVERITY = { stop: 0, warn: 1, info: 2 };
     __name(evaluatePolicy, "evaluatePolicy");
     __name(ruleViolations, "ruleViolations");
-    __name(compare2, "compare");
   }
 });
 
@@ -17048,7 +17049,7 @@ async function scan(path, handle, options) {
     const offset = pos + BLOCK;
     if (offset + size2 > fileSize)
       throw bad2(`member claims ${size2} bytes but the archive ends at ${fileSize}`);
-    const next2 = offset + Math.ceil(size2 / BLOCK) * BLOCK;
+    const next = offset + Math.ceil(size2 / BLOCK) * BLOCK;
     if (typeflag === "x") {
       pax = parsePax(await readContent(size2, offset), (why) => bad2(why));
     } else if (typeflag === "g") {
@@ -17078,7 +17079,7 @@ async function scan(path, handle, options) {
       longName = void 0;
       longLink = void 0;
     }
-    pos = next2;
+    pos = next;
   }
   if (pos + BLOCK > fileSize && pos < fileSize) {
     const rest = Buffer.alloc(fileSize - pos);
@@ -18546,7 +18547,7 @@ function toolKey(name) {
 function toolsOf(inv) {
   const out = /* @__PURE__ */ new Map();
   const inBinDirs = inv ? [...BIN_DIRS].flatMap((dir) => inv.files.inDirectory(dir)) : [];
-  inBinDirs.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  inBinDirs.sort(compareByPath);
   for (const file of inBinDirs) {
     if (file.type === "dir") continue;
     const name = file.path.slice(file.path.lastIndexOf("/") + 1);
@@ -18609,6 +18610,7 @@ var init_tools = __esm({
   "src/diff/attention/tools.ts"() {
     "use strict";
     init_context();
+    init_code_unit_order();
     TOOL_CLASSES = [
       "shell",
       "interpreter",
@@ -19254,7 +19256,7 @@ function change(kind, before, after) {
   if (after) c.after = ref(after);
   return c;
 }
-function compare3(before, after, context) {
+function compare(before, after, context) {
   const order2 = before.version === after.version ? 0 : compareVersions(after.ecosystem, before.version, after.version);
   if (order2 === 0)
     return isRebuilt(before, after) || before.arch !== after.arch ? change("rebuilt", before, after) : void 0;
@@ -19282,7 +19284,7 @@ function pairUp(before, after, out, context) {
     const i2 = left.findIndex((b) => b.version === a.version);
     if (i2 < 0) right.push(a);
     else {
-      const c = compare3(left[i2], a, context);
+      const c = compare(left[i2], a, context);
       if (c) out.push(c);
       left.splice(i2, 1);
     }
@@ -19292,7 +19294,7 @@ function pairUp(before, after, out, context) {
   right.sort(byVersion);
   const n = Math.min(left.length, right.length);
   for (let i2 = 0; i2 < n; i2++) {
-    const c = compare3(left[i2], right[i2], context);
+    const c = compare(left[i2], right[i2], context);
     if (c) out.push(c);
   }
   return { removed: left.slice(n), added: right.slice(n) };
@@ -19313,7 +19315,7 @@ function diffPackages(before, after, context = {}) {
   for (const [key, olds] of rb2) {
     const news = ra.get(key);
     if (olds.length === 1 && news?.length === 1) {
-      const c = compare3(olds[0], news[0], context);
+      const c = compare(olds[0], news[0], context);
       if (c) out.push(c);
       rb2.delete(key);
       ra.delete(key);
@@ -19342,7 +19344,7 @@ var init_packages = __esm({
     __name(ref, "ref");
     __name(isRebuilt, "isRebuilt");
     __name(change, "change");
-    __name(compare3, "compare");
+    __name(compare, "compare");
     __name(groupBy, "groupBy");
     __name(pairUp, "pairUp");
     __name(diffPackages, "diffPackages");
@@ -19746,11 +19748,18 @@ function side(inv) {
   const s = {
     summary: inv.image,
     packageCount: inv.packages.length,
-    fileCount: inv.files.countNonDirectories(),
+    fileCount: nonDirectories(inv.files),
     user: inv.config.config?.User ?? ""
   };
   if (inv.os) s.os = inv.os;
   return s;
+}
+function nonDirectories(files) {
+  let n = 0;
+  files.forEachShape((type) => {
+    if (type !== "dir") n++;
+  });
+  return n;
 }
 function isNonPackaged(change2) {
   return change2.ownership === "none" && (change2.after ?? change2.before)?.type !== "dir";
@@ -19878,6 +19887,7 @@ var init_diff = __esm({
     init_security_summary();
     init_settings();
     __name(side, "side");
+    __name(nonDirectories, "nonDirectories");
     __name(isNonPackaged, "isNonPackaged");
     __name(attribute2, "attribute");
     __name(explainListedDirectories, "explainListedDirectories");
@@ -21478,18 +21488,18 @@ var init_read_layer = __esm({
         const head = [];
         let length = 0;
         while (length < SNIFF_BYTES) {
-          const next2 = await this.pull(it);
-          if (next2 === null) break;
-          head.push(next2);
-          length += next2.length;
+          const next = await this.pull(it);
+          if (next === null) break;
+          head.push(next);
+          length += next.length;
         }
         return head;
       }
       async pull(it) {
         this.aborter.signal.throwIfAborted();
         try {
-          const next2 = await it.next();
-          return next2.done ? null : asBuffer(next2.value);
+          const next = await it.next();
+          return next.done ? null : asBuffer(next.value);
         } catch (err3) {
           this.sourceError ??= toError(err3);
           throw this.sourceError;
@@ -21654,9 +21664,9 @@ var init_limit = __esm({
         return () => {
           if (released) return;
           released = true;
-          const next2 = this.waiting.shift();
-          if (next2)
-            next2();
+          const next = this.waiting.shift();
+          if (next)
+            next();
           else this.active--;
         };
       }
@@ -21764,12 +21774,12 @@ function selectFiles(tree, globs2) {
   const out = [];
   for (const [path, { content, layer }] of tree.captured)
     if (globsSelect(globs2, path)) out.push({ path, layer, content });
-  return out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return out.sort(compareByPath);
 }
 function catalogContext(tree, globs2) {
   const files = selectFiles(tree, globs2);
-  const byPath = new Map(files.map((f) => [f.path, f]));
-  return { tree, files, file: /* @__PURE__ */ __name((path) => byPath.get(path), "file") };
+  const byPath2 = new Map(files.map((f) => [f.path, f]));
+  return { tree, files, file: /* @__PURE__ */ __name((path) => byPath2.get(path), "file") };
 }
 async function runCatalogers(tree, catalogers) {
   const run = { packages: [], problems: [], stateGlobs: [] };
@@ -21795,6 +21805,7 @@ var init_runner = __esm({
   "src/catalog/runner.ts"() {
     "use strict";
     init_glob();
+    init_code_unit_order();
     matchers = /* @__PURE__ */ new WeakMap();
     __name(globsSelect, "globsSelect");
     __name(selectFiles, "selectFiles");
@@ -21891,16 +21902,8 @@ var init_launch = __esm({
 
 // src/catalog/shadowed.ts
 function dropShadowed(tree, packages) {
-  const dirs = /* @__PURE__ */ new Map();
-  const real = /* @__PURE__ */ __name((path) => {
-    const cut = path.lastIndexOf("/");
-    if (cut < 0) return path;
-    const dir = path.slice(0, cut);
-    if (!dirs.has(dir)) dirs.set(dir, resolvePath(tree, dir, { followFinal: true }));
-    const r = dirs.get(dir);
-    if (r === void 0 || r === dir) return path;
-    return r === "" ? path.slice(cut + 1) : `${r}/${path.slice(cut + 1)}`;
-  }, "real");
+  const paths = new RealPaths(tree);
+  const real = /* @__PURE__ */ __name((path) => paths.of(path) ?? path, "real");
   const osPackages = packages.filter((p) => isOsEcosystem(p.ecosystem));
   const listed = /* @__PURE__ */ __name((path) => {
     const target = real(path);
@@ -21940,7 +21943,7 @@ var init_shadowed = __esm({
   "src/catalog/shadowed.ts"() {
     "use strict";
     init_ecosystems();
-    init_ownership();
+    init_resolve_path();
     __name(dropShadowed, "dropShadowed");
   }
 });
@@ -22392,23 +22395,23 @@ async function send(req) {
         `more than ${MAX_REDIRECTS} redirects while fetching ${req.subject}`
       );
     }
-    const next2 = new URL(location, current.url);
-    if (current.url.protocol === "https:" && next2.protocol === "http:" && !req.allowPlainHttp(next2.hostname)) {
+    const next = new URL(location, current.url);
+    if (current.url.protocol === "https:" && next.protocol === "http:" && !req.allowPlainHttp(next.hostname)) {
       throw new ImageChangelogError(
         "INSECURE_REDIRECT",
-        `refusing a redirect from HTTPS to plain HTTP (${next2.host}) for ${req.subject}`,
+        `refusing a redirect from HTTPS to plain HTTP (${next.host}) for ${req.subject}`,
         {
-          subject: next2.host
+          subject: next.host
         }
       );
     }
     const headers = { ...current.headers };
-    if (next2.origin !== origin3) {
+    if (next.origin !== origin3) {
       delete headers.authorization;
       delete headers.Authorization;
     }
     const method = status === 303 ? "GET" : current.method ?? "GET";
-    current = { ...current, url: next2, headers, method };
+    current = { ...current, url: next, headers, method };
     if (method === "GET") delete current.body;
   }
 }
@@ -22984,8 +22987,8 @@ var init_blob_stream = __esm({
         this.attempt++;
         const offset = this.rangeOk ? this.delivered : 0;
         sleepFor(this.o.retry, delay).then(() => this.destroyed ? void 0 : this.o.fetch(offset)).then(
-          (next2) => {
-            if (next2) this.attach(next2);
+          (next) => {
+            if (next) this.attach(next);
           },
           (e) => this.fail(e)
         );
@@ -23244,8 +23247,54 @@ var init_link_header = __esm({
   }
 });
 
-// src/registry/client.ts
-import { createHash as createHash7 } from "node:crypto";
+// src/registry/failures.ts
+function requestFailure(err3, registry, subject, maxAttempts) {
+  if (err3 instanceof ImageChangelogError) return err3;
+  const limited = finalRateLimit(err3, registry, subject);
+  if (limited) return limited;
+  const code = err3.code;
+  if (code === DEADLINE_EXCEEDED)
+    return new ImageChangelogError(
+      "REGISTRY_TIMEOUT",
+      `cannot fetch ${subject} from ${registry}: ${err3.message}`,
+      { subject: registry, cause: err3 }
+    );
+  const why = err3 instanceof TransientError ? err3.message : `${code ?? err3.message}`;
+  return new ImageChangelogError(
+    code === "IDLE_TIMEOUT" ? "REGISTRY_TIMEOUT" : err3 instanceof TransientError && err3.status !== void 0 ? "REGISTRY_ERROR" : "REGISTRY_UNREACHABLE",
+    `cannot fetch ${subject} from ${registry}: ${why} (after ${maxAttempts} attempts)`,
+    { subject: registry, cause: err3 }
+  );
+}
+async function statusFailure(r, subject, repo, notFoundCode, maxRetryAfterMs) {
+  const { status } = r;
+  if (status === 429) throw rateLimitFailure(r.res, repo.registry, subject, maxRetryAfterMs);
+  if (isRetryableStatus(status)) {
+    r.res.resume();
+    throw new TransientError(
+      `${subject}: the registry answered ${status}`,
+      status,
+      header(r.res, "retry-after")
+    );
+  }
+  const detail = await errorDetail(r);
+  const where = `${repo.registry}/${repo.repository}`;
+  if (status === 404)
+    throw new ImageChangelogError(notFoundCode, `${subject} not found${detail}`, { subject: where });
+  if (status === 401 || status === 403) {
+    throw new ImageChangelogError(
+      "ACCESS_DENIED",
+      `${repo.registry} denied access to ${subject} (${status})${detail}`,
+      {
+        subject: where,
+        hint: "the repository may not exist, or it needs credentials (registry-username/registry-password, docker login)"
+      }
+    );
+  }
+  throw new ImageChangelogError("REGISTRY_ERROR", `${subject}: the registry answered ${status}${detail}`, {
+    subject: where
+  });
+}
 async function errorDetail(r) {
   try {
     const body = await readBody(r.res, 64 * 1024, "error body");
@@ -23256,6 +23305,21 @@ async function errorDetail(r) {
   }
   return "";
 }
+var init_failures = __esm({
+  "src/registry/failures.ts"() {
+    "use strict";
+    init_errors();
+    init_http();
+    init_retry();
+    init_rate_limit();
+    __name(requestFailure, "requestFailure");
+    __name(statusFailure, "statusFailure");
+    __name(errorDetail, "errorDetail");
+  }
+});
+
+// src/registry/client.ts
+import { createHash as createHash7 } from "node:crypto";
 function digestOf(bytes, like) {
   const algorithm = like && /^(sha256|sha384|sha512):/.test(like) ? like.split(":")[0] : "sha256";
   return `${algorithm}:${createHash7(algorithm).update(bytes).digest("hex")}`;
@@ -23281,7 +23345,7 @@ var init_client = __esm({
     init_reference();
     init_retry();
     init_link_header();
-    init_rate_limit();
+    init_failures();
     MANIFEST_ACCEPT = ACCEPT_MANIFEST_TYPES.join(", ");
     SCHEMA1_TYPES = /* @__PURE__ */ new Set([DOCKER_SCHEMA1_MANIFEST, DOCKER_SCHEMA1_SIGNED_MANIFEST]);
     DEFAULT_IDLE_TIMEOUT_MS = 3e4;
@@ -23518,8 +23582,8 @@ var init_client = __esm({
           if (Array.isArray(parsed.tags)) {
             for (const t of parsed.tags) if (typeof t === "string") tags.push(t);
           }
-          const next2 = nextLink(link, pageUrl);
-          url = next2 && next2.origin === base2.origin && !seen.has(next2.href) ? next2 : void 0;
+          const next = nextLink(link, pageUrl);
+          url = next && next.origin === base2.origin && !seen.has(next.href) ? next : void 0;
         }
         return tags;
       }
@@ -23528,55 +23592,13 @@ var init_client = __esm({
         try {
           return await withRetries(this.retry, attempt);
         } catch (err3) {
-          if (err3 instanceof ImageChangelogError) throw err3;
-          const limited = finalRateLimit(err3, registry, subject);
-          if (limited) throw limited;
-          const code = err3.code;
-          if (code === DEADLINE_EXCEEDED)
-            throw new ImageChangelogError(
-              "REGISTRY_TIMEOUT",
-              `cannot fetch ${subject} from ${registry}: ${err3.message}`,
-              { subject: registry, cause: err3 }
-            );
-          const why = err3 instanceof TransientError ? err3.message : `${code ?? err3.message}`;
-          throw new ImageChangelogError(
-            code === "IDLE_TIMEOUT" ? "REGISTRY_TIMEOUT" : err3 instanceof TransientError && err3.status !== void 0 ? "REGISTRY_ERROR" : "REGISTRY_UNREACHABLE",
-            `cannot fetch ${subject} from ${registry}: ${why} (after ${this.retry.maxAttempts} attempts)`,
-            { subject: registry, cause: err3 }
-          );
+          throw requestFailure(err3, registry, subject, this.retry.maxAttempts);
         }
       }
-      async failForStatus(r, subject, repo, notFoundCode) {
-        const { status } = r;
-        if (status === 429) throw rateLimitFailure(r.res, repo.registry, subject, this.retry.maxRetryAfterMs);
-        if (isRetryableStatus(status)) {
-          r.res.resume();
-          throw new TransientError(
-            `${subject}: the registry answered ${status}`,
-            status,
-            header(r.res, "retry-after")
-          );
-        }
-        const detail = await errorDetail(r);
-        const where = `${repo.registry}/${repo.repository}`;
-        if (status === 404)
-          throw new ImageChangelogError(notFoundCode, `${subject} not found${detail}`, { subject: where });
-        if (status === 401 || status === 403) {
-          throw new ImageChangelogError(
-            "ACCESS_DENIED",
-            `${repo.registry} denied access to ${subject} (${status})${detail}`,
-            {
-              subject: where,
-              hint: "the repository may not exist, or it needs credentials (registry-username/registry-password, docker login)"
-            }
-          );
-        }
-        throw new ImageChangelogError("REGISTRY_ERROR", `${subject}: the registry answered ${status}${detail}`, {
-          subject: where
-        });
+      failForStatus(r, subject, repo, notFoundCode) {
+        return statusFailure(r, subject, repo, notFoundCode, this.retry.maxRetryAfterMs);
       }
     };
-    __name(errorDetail, "errorDetail");
     __name(digestOf, "digestOf");
     __name(tagListTooLarge, "tagListTooLarge");
   }
@@ -24670,8 +24692,8 @@ var require_foldFlowLines = __commonJS({
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next2 = text[i2 + 1];
-            if (next2 && next2 !== " " && next2 !== "\n" && next2 !== "	")
+            const next = text[i2 + 1];
+            if (next && next !== " " && next !== "\n" && next !== "	")
               split = i2;
           }
           if (i2 >= end) {
@@ -27459,7 +27481,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
-    function resolveProps(tokens, { flow, indicator, next: next2, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -27488,7 +27510,7 @@ var require_resolve_props = __commonJS({
         }
         switch (token.type) {
           case "space":
-            if (!flow && (indicator !== "doc-start" || next2?.type !== "flow-collection") && token.source.includes("	")) {
+            if (!flow && (indicator !== "doc-start" || next?.type !== "flow-collection") && token.source.includes("	")) {
               tab = token;
             }
             hasSpace = true;
@@ -27567,10 +27589,10 @@ var require_resolve_props = __commonJS({
       }
       const last = tokens[tokens.length - 1];
       const end = last ? last.offset + last.source.length : offset;
-      if (reqSpace && next2 && next2.type !== "space" && next2.type !== "newline" && next2.type !== "comma" && (next2.type !== "scalar" || next2.source !== "")) {
-        onError(next2.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+      if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
+        onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
       }
-      if (tab && (atNewline && tab.indent <= parentIndent || next2?.type === "block-map" || next2?.type === "block-seq"))
+      if (tab && (atNewline && tab.indent <= parentIndent || next?.type === "block-map" || next?.type === "block-seq"))
         onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
       return {
         comma,
@@ -28447,20 +28469,20 @@ var require_resolve_flow_scalar = __commonJS({
           res += fold;
           i2 = offset;
         } else if (ch === "\\") {
-          let next2 = source[++i2];
-          const cc = escapeCodes[next2];
+          let next = source[++i2];
+          const cc = escapeCodes[next];
           if (cc)
             res += cc;
-          else if (next2 === "\n") {
-            next2 = source[i2 + 1];
-            while (next2 === " " || next2 === "	")
-              next2 = source[++i2 + 1];
-          } else if (next2 === "\r" && source[i2 + 1] === "\n") {
-            next2 = source[++i2 + 1];
-            while (next2 === " " || next2 === "	")
-              next2 = source[++i2 + 1];
-          } else if (next2 === "x" || next2 === "u" || next2 === "U") {
-            const length = next2 === "x" ? 2 : next2 === "u" ? 4 : 8;
+          else if (next === "\n") {
+            next = source[i2 + 1];
+            while (next === " " || next === "	")
+              next = source[++i2 + 1];
+          } else if (next === "\r" && source[i2 + 1] === "\n") {
+            next = source[++i2 + 1];
+            while (next === " " || next === "	")
+              next = source[++i2 + 1];
+          } else if (next === "x" || next === "u" || next === "U") {
+            const length = next === "x" ? 2 : next === "u" ? 4 : 8;
             res += parseCharCode(source, i2 + 1, length, onError);
             i2 += length;
           } else {
@@ -28470,10 +28492,10 @@ var require_resolve_flow_scalar = __commonJS({
           }
         } else if (ch === " " || ch === "	") {
           const wsStart = i2;
-          let next2 = source[i2 + 1];
-          while (next2 === " " || next2 === "	")
-            next2 = source[++i2 + 1];
-          if (next2 !== "\n" && !(next2 === "\r" && source[i2 + 2] === "\n"))
+          let next = source[i2 + 1];
+          while (next === " " || next === "	")
+            next = source[++i2 + 1];
+          if (next !== "\n" && !(next === "\r" && source[i2 + 2] === "\n"))
             res += i2 > wsStart ? source.slice(wsStart, i2 + 1) : ch;
         } else {
           res += ch;
@@ -29507,9 +29529,9 @@ var require_lexer = __commonJS({
           this.lineEndPos = null;
         }
         this.atEnd = !incomplete;
-        let next2 = this.next ?? "stream";
-        while (next2 && (incomplete || this.hasChars(1)))
-          next2 = yield* this.parseNext(next2);
+        let next = this.next ?? "stream";
+        while (next && (incomplete || this.hasChars(1)))
+          next = yield* this.parseNext(next);
       }
       atLineEnd() {
         let i2 = this.pos;
@@ -29532,8 +29554,8 @@ var require_lexer = __commonJS({
           while (ch === " ")
             ch = this.buffer[++indent + offset];
           if (ch === "\r") {
-            const next2 = this.buffer[indent + offset + 1];
-            if (next2 === "\n" || !next2 && !this.atEnd)
+            const next = this.buffer[indent + offset + 1];
+            if (next === "\n" || !next && !this.atEnd)
               return offset + indent + 1;
           }
           return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
@@ -29570,8 +29592,8 @@ var require_lexer = __commonJS({
       peek(n) {
         return this.buffer.substr(this.pos, n);
       }
-      *parseNext(next2) {
-        switch (next2) {
+      *parseNext(next) {
+        switch (next) {
           case "stream":
             return yield* this.parseStream();
           case "line-start":
@@ -29760,8 +29782,8 @@ var require_lexer = __commonJS({
             this.flowKey = true;
             return yield* this.parseQuotedScalar();
           case ":": {
-            const next2 = this.charAt(1);
-            if (this.flowKey || isEmpty(next2) || next2 === ",") {
+            const next = this.charAt(1);
+            if (this.flowKey || isEmpty(next) || next === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -29840,10 +29862,10 @@ var require_lexer = __commonJS({
               indent = 0;
               break;
             case "\r": {
-              const next2 = this.buffer[i3 + 1];
-              if (!next2 && !this.atEnd)
+              const next = this.buffer[i3 + 1];
+              if (!next && !this.atEnd)
                 return this.setNext("block-scalar");
-              if (next2 === "\n")
+              if (next === "\n")
                 break;
             }
             // fallthrough
@@ -29905,21 +29927,21 @@ var require_lexer = __commonJS({
         let ch;
         while (ch = this.buffer[++i2]) {
           if (ch === ":") {
-            const next2 = this.buffer[i2 + 1];
-            if (isEmpty(next2) || inFlow && flowIndicatorChars.has(next2))
+            const next = this.buffer[i2 + 1];
+            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
               break;
             end = i2;
           } else if (isEmpty(ch)) {
-            let next2 = this.buffer[i2 + 1];
+            let next = this.buffer[i2 + 1];
             if (ch === "\r") {
-              if (next2 === "\n") {
+              if (next === "\n") {
                 i2 += 1;
                 ch = "\n";
-                next2 = this.buffer[i2 + 1];
+                next = this.buffer[i2 + 1];
               } else
                 end = i2;
             }
-            if (next2 === "#" || inFlow && flowIndicatorChars.has(next2))
+            if (next === "#" || inFlow && flowIndicatorChars.has(next))
               break;
             if (ch === "\n") {
               const cs = this.continueScalar(i2 + 1);
@@ -32706,8 +32728,8 @@ var init_words = __esm({
             return out;
           }
           if (c === this.escape && this.i + 1 < this.s.length) {
-            const next2 = this.s[this.i + 1];
-            out += next2 === '"' || next2 === "$" || next2 === this.escape ? next2 : c + next2;
+            const next = this.s[this.i + 1];
+            out += next === '"' || next === "$" || next === this.escape ? next : c + next;
             this.i += 2;
           } else if (c === "$") {
             out += this.variable();
@@ -32986,7 +33008,7 @@ function statusOf(file, pairs) {
 function imageOf(base2) {
   return base2?.kind === "image" ? base2.reference : void 0;
 }
-async function compareDockerfiles(request, compare4) {
+async function compareDockerfiles(request, compare2) {
   const read = /* @__PURE__ */ __name((text, path) => text === void 0 ? void 0 : readDockerfile(text, path, {
     ...request.buildArgs ? { buildArgs: request.buildArgs } : {},
     ...request.platform ? { platform: request.platform } : {}
@@ -33012,7 +33034,7 @@ async function compareDockerfiles(request, compare4) {
       const key = `${previous ?? ""}|${image}|${platform ?? ""}|${previousPlatform ?? ""}`;
       let comparison = done.get(key);
       if (!comparison) {
-        comparison = compare4(previous, image, platform, previousPlatform);
+        comparison = compare2(previous, image, platform, previousPlatform);
         done.set(key, comparison);
       }
       stages.push({ pair, comparison: await comparison });
@@ -33804,9 +33826,9 @@ function terminalSafe(s, max2 = DEFAULT_MAX_CHARS) {
 function escapeSpecial(m, offset, all) {
   const entity = ENTITIES[m];
   if (entity !== void 0) return entity;
-  const next2 = all[offset + 1] ?? "";
-  if (m === "@") return /[A-Za-z0-9_]/.test(next2) ? `@${ZWSP}` : "@";
-  if (m === "#") return /[0-9]/.test(next2) ? `\\#${ZWSP}` : "\\#";
+  const next = all[offset + 1] ?? "";
+  if (m === "@") return /[A-Za-z0-9_]/.test(next) ? `@${ZWSP}` : "@";
+  if (m === "#") return /[0-9]/.test(next) ? `\\#${ZWSP}` : "\\#";
   return `\\${m}`;
 }
 function escapeText(s, options = {}) {
@@ -34435,9 +34457,8 @@ function headline(changes) {
   return [line, ...notes].join("\n");
 }
 function sortViolations(violations) {
-  const cmp2 = /* @__PURE__ */ __name((a, b) => a < b ? -1 : a > b ? 1 : 0, "cmp");
   return [...violations].sort(
-    (a, b) => Number(a.allowed !== void 0) - Number(b.allowed !== void 0) || ACTION_RANK[a.action] - ACTION_RANK[b.action] || cmp2(a.rule, b.rule) || cmp2(a.subject, b.subject) || cmp2(a.message, b.message)
+    (a, b) => Number(a.allowed !== void 0) - Number(b.allowed !== void 0) || ACTION_RANK[a.action] - ACTION_RANK[b.action] || compareCodeUnits(a.rule, b.rule) || compareCodeUnits(a.subject, b.subject) || compareCodeUnits(a.message, b.message)
   );
 }
 function prepareVerdict(verdict) {
@@ -34554,6 +34575,7 @@ var init_markdown_head = __esm({
     init_format();
     init_markdown_table2();
     init_file_rows();
+    init_code_unit_order();
     __name(problemsLine, "problemsLine");
     __name(headline, "headline");
     ACTION_RANK = { stop: 0, warn: 1, info: 2 };
@@ -34587,7 +34609,6 @@ function side3(s) {
   return s === void 0 ? null : canonical(s);
 }
 function renderJson(changes, verdict) {
-  const cmp2 = /* @__PURE__ */ __name((a, b) => a < b ? -1 : a > b ? 1 : 0, "cmp");
   const report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: "image-changelog", version: VERSION },
@@ -34602,10 +34623,10 @@ function renderJson(changes, verdict) {
     counts: canonical(changes.counts),
     options: canonical(changes.options),
     packages: changes.packages.map((p) => canonical(p)),
-    files: [...changes.files].sort((a, b) => cmp2(a.path, b.path)).map((f) => canonical({ ...f, owners: f.owners.map(ownerText) })),
-    rollup: [...changes.rollup].sort((a, b) => cmp2(a.path, b.path)).map((r) => canonical(r)),
+    files: [...changes.files].sort((a, b) => compareCodeUnits(a.path, b.path)).map((f) => canonical({ ...f, owners: f.owners.map(ownerText) })),
+    rollup: [...changes.rollup].sort((a, b) => compareCodeUnits(a.path, b.path)).map((r) => canonical(r)),
     folds: changes.folds.map((f) => canonical(f)),
-    settings: [...changes.settings].sort((a, b) => cmp2(a.key, b.key)).map((s) => canonical(s)),
+    settings: [...changes.settings].sort((a, b) => compareCodeUnits(a.key, b.key)).map((s) => canonical(s)),
     layers: canonical(changes.layers),
     ...changes.security ? { security: canonical(changes.security) } : {},
     ...changes.problems.length > 0 ? { problems: changes.problems.map((p) => canonical(p)) } : {},
@@ -34620,6 +34641,7 @@ var init_json = __esm({
     "use strict";
     init_version();
     init_markdown_head();
+    init_code_unit_order();
     REPORT_SCHEMA_VERSION = 1;
     __name(canonical, "canonical");
     __name(ownerText, "ownerText");

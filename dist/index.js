@@ -8513,11 +8513,11 @@ var require_fixed_queue = __commonJS({
       }
       shift() {
         const tail = this.tail;
-        const next2 = tail.shift();
+        const next = tail.shift();
         if (tail.isEmpty() && tail.next !== null) {
           this.tail = tail.next;
         }
-        return next2;
+        return next;
       }
     };
   }
@@ -18304,18 +18304,18 @@ var require_receiver = __commonJS({
         const buffer3 = Buffer.allocUnsafe(n);
         let offset = 0;
         while (offset !== n) {
-          const next2 = this.#buffers[0];
-          const { length } = next2;
+          const next = this.#buffers[0];
+          const { length } = next;
           if (length + offset === n) {
             buffer3.set(this.#buffers.shift(), offset);
             break;
           } else if (length + offset > n) {
-            buffer3.set(next2.subarray(0, n - offset), offset);
-            this.#buffers[0] = next2.subarray(n - offset);
+            buffer3.set(next.subarray(0, n - offset), offset);
+            this.#buffers[0] = next.subarray(n - offset);
             break;
           } else {
             buffer3.set(this.#buffers.shift(), offset);
-            offset += next2.length;
+            offset += next.length;
           }
         }
         this.#byteOffset -= n;
@@ -23518,8 +23518,8 @@ var require_compare = __commonJS({
   "node_modules/semver/functions/compare.js"(exports2, module) {
     "use strict";
     var SemVer = require_semver();
-    var compare4 = /* @__PURE__ */ __name((a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose)), "compare");
-    module.exports = compare4;
+    var compare2 = /* @__PURE__ */ __name((a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose)), "compare");
+    module.exports = compare2;
   }
 });
 
@@ -23527,8 +23527,8 @@ var require_compare = __commonJS({
 var require_rcompare = __commonJS({
   "node_modules/semver/functions/rcompare.js"(exports2, module) {
     "use strict";
-    var compare4 = require_compare();
-    var rcompare = /* @__PURE__ */ __name((a, b, loose) => compare4(b, a, loose), "rcompare");
+    var compare2 = require_compare();
+    var rcompare = /* @__PURE__ */ __name((a, b, loose) => compare2(b, a, loose), "rcompare");
     module.exports = rcompare;
   }
 });
@@ -23537,8 +23537,8 @@ var require_rcompare = __commonJS({
 var require_compare_loose = __commonJS({
   "node_modules/semver/functions/compare-loose.js"(exports2, module) {
     "use strict";
-    var compare4 = require_compare();
-    var compareLoose2 = /* @__PURE__ */ __name((a, b) => compare4(a, b, true), "compareLoose");
+    var compare2 = require_compare();
+    var compareLoose2 = /* @__PURE__ */ __name((a, b) => compare2(a, b, true), "compareLoose");
     module.exports = compareLoose2;
   }
 });
@@ -23581,8 +23581,8 @@ var require_rsort = __commonJS({
 var require_gt = __commonJS({
   "node_modules/semver/functions/gt.js"(exports2, module) {
     "use strict";
-    var compare4 = require_compare();
-    var gt = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) > 0, "gt");
+    var compare2 = require_compare();
+    var gt = /* @__PURE__ */ __name((a, b, loose) => compare2(a, b, loose) > 0, "gt");
     module.exports = gt;
   }
 });
@@ -23591,8 +23591,8 @@ var require_gt = __commonJS({
 var require_lt = __commonJS({
   "node_modules/semver/functions/lt.js"(exports2, module) {
     "use strict";
-    var compare4 = require_compare();
-    var lt = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) < 0, "lt");
+    var compare2 = require_compare();
+    var lt = /* @__PURE__ */ __name((a, b, loose) => compare2(a, b, loose) < 0, "lt");
     module.exports = lt;
   }
 });
@@ -23601,8 +23601,8 @@ var require_lt = __commonJS({
 var require_eq = __commonJS({
   "node_modules/semver/functions/eq.js"(exports2, module) {
     "use strict";
-    var compare4 = require_compare();
-    var eq = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) === 0, "eq");
+    var compare2 = require_compare();
+    var eq = /* @__PURE__ */ __name((a, b, loose) => compare2(a, b, loose) === 0, "eq");
     module.exports = eq;
   }
 });
@@ -23611,8 +23611,8 @@ var require_eq = __commonJS({
 var require_neq = __commonJS({
   "node_modules/semver/functions/neq.js"(exports2, module) {
     "use strict";
-    var compare4 = require_compare();
-    var neq = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) !== 0, "neq");
+    var compare2 = require_compare();
+    var neq = /* @__PURE__ */ __name((a, b, loose) => compare2(a, b, loose) !== 0, "neq");
     module.exports = neq;
   }
 });
@@ -23621,8 +23621,8 @@ var require_neq = __commonJS({
 var require_gte = __commonJS({
   "node_modules/semver/functions/gte.js"(exports2, module) {
     "use strict";
-    var compare4 = require_compare();
-    var gte2 = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) >= 0, "gte");
+    var compare2 = require_compare();
+    var gte2 = /* @__PURE__ */ __name((a, b, loose) => compare2(a, b, loose) >= 0, "gte");
     module.exports = gte2;
   }
 });
@@ -23631,8 +23631,8 @@ var require_gte = __commonJS({
 var require_lte = __commonJS({
   "node_modules/semver/functions/lte.js"(exports2, module) {
     "use strict";
-    var compare4 = require_compare();
-    var lte2 = /* @__PURE__ */ __name((a, b, loose) => compare4(a, b, loose) <= 0, "lte");
+    var compare2 = require_compare();
+    var lte2 = /* @__PURE__ */ __name((a, b, loose) => compare2(a, b, loose) <= 0, "lte");
     module.exports = lte2;
   }
 });
@@ -23710,12 +23710,12 @@ var require_coerce = __commonJS({
         match3 = version4.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
       } else {
         const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
-        let next2;
-        while ((next2 = coerceRtlRegex.exec(version4)) && (!match3 || match3.index + match3[0].length !== version4.length)) {
-          if (!match3 || next2.index + next2[0].length !== match3.index + match3[0].length) {
-            match3 = next2;
+        let next;
+        while ((next = coerceRtlRegex.exec(version4)) && (!match3 || match3.index + match3[0].length !== version4.length)) {
+          if (!match3 || next.index + next[0].length !== match3.index + match3[0].length) {
+            match3 = next;
           }
-          coerceRtlRegex.lastIndex = next2.index + next2[1].length + next2[2].length;
+          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
         }
         coerceRtlRegex.lastIndex = -1;
       }
@@ -23886,11 +23886,11 @@ var require_trim_comparator_whitespace = __commonJS({
         end = findPrereleaseIdentifierEndIndex(range3, start, loose, digitRuns);
       }
       while (range3[end] === ".") {
-        const next2 = findPrereleaseIdentifierEndIndex(range3, end + 1, loose, digitRuns);
-        if (next2 === end + 1) {
+        const next = findPrereleaseIdentifierEndIndex(range3, end + 1, loose, digitRuns);
+        if (next === end + 1) {
           break;
         }
-        end = next2;
+        end = next;
       }
       return end;
     }, "findPrereleaseEndIndex");
@@ -23910,22 +23910,22 @@ var require_trim_comparator_whitespace = __commonJS({
         return start;
       }
       while (range3[end] === ".") {
-        const next2 = findBuildIdentifierEndIndex(range3, end + 1);
-        if (next2 === end + 1) {
+        const next = findBuildIdentifierEndIndex(range3, end + 1);
+        if (next === end + 1) {
           break;
         }
-        end = next2;
+        end = next;
       }
       return end;
     }, "findBuildEndIndex");
     var findLooseFullVersionEndIndex = /* @__PURE__ */ __name((range3, start, digitRuns) => {
       let end = start;
       for (let component = 0; component < 3; component++) {
-        const next2 = findVersionNumberEndIndex(range3, end, true, digitRuns);
-        if (next2 === end) {
+        const next = findVersionNumberEndIndex(range3, end, true, digitRuns);
+        if (next === end) {
           return start;
         }
-        end = next2;
+        end = next;
         if (component < 2) {
           if (range3[end] !== ".") {
             return start;
@@ -23948,11 +23948,11 @@ var require_trim_comparator_whitespace = __commonJS({
         if (range3[end] !== ".") {
           return end;
         }
-        const next2 = findPartialVersionComponentEndIndex(range3, end + 1, digitRuns);
-        if (next2 === end + 1) {
+        const next = findPartialVersionComponentEndIndex(range3, end + 1, digitRuns);
+        if (next === end + 1) {
           return end;
         }
-        end = next2;
+        end = next;
       }
       const prereleaseEnd = findPrereleaseEndIndex(range3, end, false, digitRuns);
       return findBuildEndIndex(range3, prereleaseEnd);
@@ -24778,12 +24778,12 @@ var require_simplify = __commonJS({
   "node_modules/semver/ranges/simplify.js"(exports2, module) {
     "use strict";
     var satisfies2 = require_satisfies();
-    var compare4 = require_compare();
+    var compare2 = require_compare();
     module.exports = (versions3, range3, options) => {
       const set = [];
       let first = null;
       let prev = null;
-      const v = versions3.sort((a, b) => compare4(a, b, options));
+      const v = versions3.sort((a, b) => compare2(a, b, options));
       for (const version4 of v) {
         const included = satisfies2(version4, range3, options);
         if (included) {
@@ -24831,7 +24831,7 @@ var require_subset = __commonJS({
     var Comparator = require_comparator();
     var { ANY } = Comparator;
     var satisfies2 = require_satisfies();
-    var compare4 = require_compare();
+    var compare2 = require_compare();
     var subset = /* @__PURE__ */ __name((sub, dom, options = {}) => {
       if (sub === dom) {
         return true;
@@ -24891,7 +24891,7 @@ var require_subset = __commonJS({
       }
       let gtltComp;
       if (gt && lt) {
-        gtltComp = compare4(gt.semver, lt.semver, options);
+        gtltComp = compare2(gt.semver, lt.semver, options);
         if (gtltComp > 0) {
           return null;
         } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
@@ -24971,14 +24971,14 @@ var require_subset = __commonJS({
       if (!a) {
         return b;
       }
-      const comp26 = compare4(a.semver, b.semver, options);
+      const comp26 = compare2(a.semver, b.semver, options);
       return comp26 > 0 ? a : comp26 < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
     }, "higherGT");
     var lowerLT = /* @__PURE__ */ __name((a, b, options) => {
       if (!a) {
         return b;
       }
-      const comp26 = compare4(a.semver, b.semver, options);
+      const comp26 = compare2(a.semver, b.semver, options);
       return comp26 < 0 ? a : comp26 > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
     }, "lowerLT");
     module.exports = subset;
@@ -25002,7 +25002,7 @@ var require_semver2 = __commonJS({
     var minor = require_minor();
     var patch = require_patch();
     var prerelease = require_prerelease();
-    var compare4 = require_compare();
+    var compare2 = require_compare();
     var rcompare = require_rcompare();
     var compareLoose2 = require_compare_loose();
     var compareBuild = require_compare_build();
@@ -25041,7 +25041,7 @@ var require_semver2 = __commonJS({
       minor,
       patch,
       prerelease,
-      compare: compare4,
+      compare: compare2,
       rcompare,
       compareLoose: compareLoose2,
       compareBuild,
@@ -25426,7 +25426,7 @@ var require_scan = __commonJS({
       }, "advance");
       while (index < length) {
         code = advance();
-        let next2;
+        let next;
         if (code === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
           code = advance();
@@ -25541,13 +25541,13 @@ var require_scan = __commonJS({
           break;
         }
         if (code === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next2 = advance())) {
-            if (next2 === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (next2 === CHAR_RIGHT_SQUARE_BRACKET) {
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
               isBracket = token.isBracket = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -26168,14 +26168,14 @@ var require_parse3 = __commonJS({
           continue;
         }
         if (value2 === "\\") {
-          const next2 = peek();
-          if (next2 === "/" && opts.bash !== true) {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
             continue;
           }
-          if (next2 === "." || next2 === ";") {
+          if (next === "." || next === ";") {
             continue;
           }
-          if (!next2) {
+          if (!next) {
             value2 += "\\";
             push2({ type: "text", value: value2 });
             continue;
@@ -26413,9 +26413,9 @@ var require_parse3 = __commonJS({
             continue;
           }
           if (prev && prev.type === "paren") {
-            const next2 = peek();
+            const next = peek();
             let output = value2;
-            if (prev.value === "(" && !/[!=<:]/.test(next2) || next2 === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
               output = `\\${value2}`;
             }
             push2({ type: "text", value: value2, output });
@@ -27914,8 +27914,8 @@ var require_foldFlowLines = __commonJS({
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next2 = text[i2 + 1];
-            if (next2 && next2 !== " " && next2 !== "\n" && next2 !== "	")
+            const next = text[i2 + 1];
+            if (next && next !== " " && next !== "\n" && next !== "	")
               split = i2;
           }
           if (i2 >= end) {
@@ -30703,7 +30703,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
-    function resolveProps(tokens, { flow, indicator, next: next2, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -30732,7 +30732,7 @@ var require_resolve_props = __commonJS({
         }
         switch (token.type) {
           case "space":
-            if (!flow && (indicator !== "doc-start" || next2?.type !== "flow-collection") && token.source.includes("	")) {
+            if (!flow && (indicator !== "doc-start" || next?.type !== "flow-collection") && token.source.includes("	")) {
               tab = token;
             }
             hasSpace = true;
@@ -30811,10 +30811,10 @@ var require_resolve_props = __commonJS({
       }
       const last = tokens[tokens.length - 1];
       const end = last ? last.offset + last.source.length : offset;
-      if (reqSpace && next2 && next2.type !== "space" && next2.type !== "newline" && next2.type !== "comma" && (next2.type !== "scalar" || next2.source !== "")) {
-        onError(next2.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+      if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
+        onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
       }
-      if (tab && (atNewline && tab.indent <= parentIndent || next2?.type === "block-map" || next2?.type === "block-seq"))
+      if (tab && (atNewline && tab.indent <= parentIndent || next?.type === "block-map" || next?.type === "block-seq"))
         onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
       return {
         comma,
@@ -31691,20 +31691,20 @@ var require_resolve_flow_scalar = __commonJS({
           res += fold;
           i2 = offset;
         } else if (ch === "\\") {
-          let next2 = source[++i2];
-          const cc = escapeCodes[next2];
+          let next = source[++i2];
+          const cc = escapeCodes[next];
           if (cc)
             res += cc;
-          else if (next2 === "\n") {
-            next2 = source[i2 + 1];
-            while (next2 === " " || next2 === "	")
-              next2 = source[++i2 + 1];
-          } else if (next2 === "\r" && source[i2 + 1] === "\n") {
-            next2 = source[++i2 + 1];
-            while (next2 === " " || next2 === "	")
-              next2 = source[++i2 + 1];
-          } else if (next2 === "x" || next2 === "u" || next2 === "U") {
-            const length = next2 === "x" ? 2 : next2 === "u" ? 4 : 8;
+          else if (next === "\n") {
+            next = source[i2 + 1];
+            while (next === " " || next === "	")
+              next = source[++i2 + 1];
+          } else if (next === "\r" && source[i2 + 1] === "\n") {
+            next = source[++i2 + 1];
+            while (next === " " || next === "	")
+              next = source[++i2 + 1];
+          } else if (next === "x" || next === "u" || next === "U") {
+            const length = next === "x" ? 2 : next === "u" ? 4 : 8;
             res += parseCharCode(source, i2 + 1, length, onError);
             i2 += length;
           } else {
@@ -31714,10 +31714,10 @@ var require_resolve_flow_scalar = __commonJS({
           }
         } else if (ch === " " || ch === "	") {
           const wsStart = i2;
-          let next2 = source[i2 + 1];
-          while (next2 === " " || next2 === "	")
-            next2 = source[++i2 + 1];
-          if (next2 !== "\n" && !(next2 === "\r" && source[i2 + 2] === "\n"))
+          let next = source[i2 + 1];
+          while (next === " " || next === "	")
+            next = source[++i2 + 1];
+          if (next !== "\n" && !(next === "\r" && source[i2 + 2] === "\n"))
             res += i2 > wsStart ? source.slice(wsStart, i2 + 1) : ch;
         } else {
           res += ch;
@@ -32751,9 +32751,9 @@ var require_lexer = __commonJS({
           this.lineEndPos = null;
         }
         this.atEnd = !incomplete;
-        let next2 = this.next ?? "stream";
-        while (next2 && (incomplete || this.hasChars(1)))
-          next2 = yield* this.parseNext(next2);
+        let next = this.next ?? "stream";
+        while (next && (incomplete || this.hasChars(1)))
+          next = yield* this.parseNext(next);
       }
       atLineEnd() {
         let i2 = this.pos;
@@ -32776,8 +32776,8 @@ var require_lexer = __commonJS({
           while (ch === " ")
             ch = this.buffer[++indent + offset];
           if (ch === "\r") {
-            const next2 = this.buffer[indent + offset + 1];
-            if (next2 === "\n" || !next2 && !this.atEnd)
+            const next = this.buffer[indent + offset + 1];
+            if (next === "\n" || !next && !this.atEnd)
               return offset + indent + 1;
           }
           return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
@@ -32814,8 +32814,8 @@ var require_lexer = __commonJS({
       peek(n) {
         return this.buffer.substr(this.pos, n);
       }
-      *parseNext(next2) {
-        switch (next2) {
+      *parseNext(next) {
+        switch (next) {
           case "stream":
             return yield* this.parseStream();
           case "line-start":
@@ -33004,8 +33004,8 @@ var require_lexer = __commonJS({
             this.flowKey = true;
             return yield* this.parseQuotedScalar();
           case ":": {
-            const next2 = this.charAt(1);
-            if (this.flowKey || isEmpty(next2) || next2 === ",") {
+            const next = this.charAt(1);
+            if (this.flowKey || isEmpty(next) || next === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -33084,10 +33084,10 @@ var require_lexer = __commonJS({
               indent = 0;
               break;
             case "\r": {
-              const next2 = this.buffer[i3 + 1];
-              if (!next2 && !this.atEnd)
+              const next = this.buffer[i3 + 1];
+              if (!next && !this.atEnd)
                 return this.setNext("block-scalar");
-              if (next2 === "\n")
+              if (next === "\n")
                 break;
             }
             // fallthrough
@@ -33149,21 +33149,21 @@ var require_lexer = __commonJS({
         let ch;
         while (ch = this.buffer[++i2]) {
           if (ch === ":") {
-            const next2 = this.buffer[i2 + 1];
-            if (isEmpty(next2) || inFlow && flowIndicatorChars.has(next2))
+            const next = this.buffer[i2 + 1];
+            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
               break;
             end = i2;
           } else if (isEmpty(ch)) {
-            let next2 = this.buffer[i2 + 1];
+            let next = this.buffer[i2 + 1];
             if (ch === "\r") {
-              if (next2 === "\n") {
+              if (next === "\n") {
                 i2 += 1;
                 ch = "\n";
-                next2 = this.buffer[i2 + 1];
+                next = this.buffer[i2 + 1];
               } else
                 end = i2;
             }
-            if (next2 === "#" || inFlow && flowIndicatorChars.has(next2))
+            if (next === "#" || inFlow && flowIndicatorChars.has(next))
               break;
             if (ch === "\n") {
               const cs = this.continueScalar(i2 + 1);
@@ -37024,19 +37024,19 @@ var require_lower_camel_case = __commonJS({
       let capNext = false;
       const sb = [];
       for (let i2 = 0; i2 < snakeCase.length; i2++) {
-        let next2 = snakeCase.charAt(i2);
-        if (next2 == "_") {
+        let next = snakeCase.charAt(i2);
+        if (next == "_") {
           capNext = true;
-        } else if (/\d/.test(next2)) {
-          sb.push(next2);
+        } else if (/\d/.test(next)) {
+          sb.push(next);
           capNext = true;
         } else if (capNext) {
-          sb.push(next2.toUpperCase());
+          sb.push(next.toUpperCase());
           capNext = false;
         } else if (i2 == 0) {
-          sb.push(next2.toLowerCase());
+          sb.push(next.toLowerCase());
         } else {
-          sb.push(next2);
+          sb.push(next);
         }
       }
       return sb.join("");
@@ -40044,32 +40044,32 @@ var require_rpc_interceptor = __commonJS({
       if (kind == "unary") {
         let tail = /* @__PURE__ */ __name((mtd, inp, opt) => transport.unary(mtd, inp, opt), "tail");
         for (const curr of ((_a3 = options.interceptors) !== null && _a3 !== void 0 ? _a3 : []).filter((i2) => i2.interceptUnary).reverse()) {
-          const next2 = tail;
-          tail = /* @__PURE__ */ __name((mtd, inp, opt) => curr.interceptUnary(next2, mtd, inp, opt), "tail");
+          const next = tail;
+          tail = /* @__PURE__ */ __name((mtd, inp, opt) => curr.interceptUnary(next, mtd, inp, opt), "tail");
         }
         return tail(method, input, options);
       }
       if (kind == "serverStreaming") {
         let tail = /* @__PURE__ */ __name((mtd, inp, opt) => transport.serverStreaming(mtd, inp, opt), "tail");
         for (const curr of ((_b2 = options.interceptors) !== null && _b2 !== void 0 ? _b2 : []).filter((i2) => i2.interceptServerStreaming).reverse()) {
-          const next2 = tail;
-          tail = /* @__PURE__ */ __name((mtd, inp, opt) => curr.interceptServerStreaming(next2, mtd, inp, opt), "tail");
+          const next = tail;
+          tail = /* @__PURE__ */ __name((mtd, inp, opt) => curr.interceptServerStreaming(next, mtd, inp, opt), "tail");
         }
         return tail(method, input, options);
       }
       if (kind == "clientStreaming") {
         let tail = /* @__PURE__ */ __name((mtd, opt) => transport.clientStreaming(mtd, opt), "tail");
         for (const curr of ((_c = options.interceptors) !== null && _c !== void 0 ? _c : []).filter((i2) => i2.interceptClientStreaming).reverse()) {
-          const next2 = tail;
-          tail = /* @__PURE__ */ __name((mtd, opt) => curr.interceptClientStreaming(next2, mtd, opt), "tail");
+          const next = tail;
+          tail = /* @__PURE__ */ __name((mtd, opt) => curr.interceptClientStreaming(next, mtd, opt), "tail");
         }
         return tail(method, options);
       }
       if (kind == "duplex") {
         let tail = /* @__PURE__ */ __name((mtd, opt) => transport.duplex(mtd, opt), "tail");
         for (const curr of ((_d = options.interceptors) !== null && _d !== void 0 ? _d : []).filter((i2) => i2.interceptDuplex).reverse()) {
-          const next2 = tail;
-          tail = /* @__PURE__ */ __name((mtd, opt) => curr.interceptDuplex(next2, mtd, opt), "tail");
+          const next = tail;
+          tail = /* @__PURE__ */ __name((mtd, opt) => curr.interceptDuplex(next, mtd, opt), "tail");
         }
         return tail(method, options);
       }
@@ -48989,10 +48989,10 @@ function parseControlStanzas(text) {
       flushContinuation();
       current = void 0;
       lastField = void 0;
-      let next2 = start;
-      while (next2 < text.length && text.charCodeAt(next2) === 10) next2++;
-      lineNo += next2 - start;
-      start = next2;
+      let next = start;
+      while (next < text.length && text.charCodeAt(next) === 10) next++;
+      lineNo += next - start;
+      start = next;
       continue;
     }
     let end = text.indexOf("\n", start);
@@ -49327,15 +49327,15 @@ function infoFiles(ctx, record, diversions) {
 }
 __name(infoFiles, "infoFiles");
 function addConffiles(files, fromStatus, fromInfo) {
-  const byPath = new Map(files.map((f) => [f.path, f]));
+  const byPath2 = new Map(files.map((f) => [f.path, f]));
   const mark = /* @__PURE__ */ __name((rawPath) => {
     const path12 = rawPath.replace(/^\/+/, "");
     if (path12 === "") return void 0;
-    let file = byPath.get(path12);
+    let file = byPath2.get(path12);
     if (!file) {
       file = { path: path12 };
       files.push(file);
-      byPath.set(path12, file);
+      byPath2.set(path12, file);
     }
     file.config = true;
     return file;
@@ -50208,6 +50208,16 @@ function locateSqlWasm() {
 }
 __name(locateSqlWasm, "locateSqlWasm");
 
+// src/util/code-unit-order.ts
+function compareCodeUnits(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+__name(compareCodeUnits, "compareCodeUnits");
+function compareByPath(a, b) {
+  return compareCodeUnits(a.path, b.path);
+}
+__name(compareByPath, "compareByPath");
+
 // src/catalog/os/rpm/index.ts
 var DIRECTORIES = ["usr/lib/sysimage/rpm", "var/lib/rpm"];
 var BACKENDS = [
@@ -50305,7 +50315,7 @@ async function catalogRpm(ctx) {
     }
   }
   packages.sort(
-    (a, b) => compare(a.name, b.name) || compare(a.version, b.version) || compare(a.arch ?? "", b.arch ?? "")
+    (a, b) => compareCodeUnits(a.name, b.name) || compareCodeUnits(a.version, b.version) || compareCodeUnits(a.arch ?? "", b.arch ?? "")
   );
   return { packages, problems };
 }
@@ -50351,10 +50361,6 @@ function joinNormalised(base2, link) {
   return parts.join("/");
 }
 __name(joinNormalised, "joinNormalised");
-function compare(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-__name(compare, "compare");
 function errorMessage(err3) {
   return err3 instanceof Error ? err3.message : String(err3);
 }
@@ -50444,9 +50450,9 @@ function readResolved(ctx, path12) {
   for (let hop = 0; hop <= MAX_HOPS2; hop++) {
     const file = ctx.file(current);
     if (file) return { content: file.content, path: current };
-    const next2 = resolveOnce(ctx, current);
-    if (next2 === void 0 || next2 === current) return void 0;
-    current = next2;
+    const next = resolveOnce(ctx, current);
+    if (next === void 0 || next === current) return void 0;
+    current = next;
   }
   return void 0;
 }
@@ -51256,11 +51262,7 @@ var CompactTree = class _CompactTree {
     let n = 0;
     for (const id of this.ids.values()) if (this.layerOf[id] >= 0) out[n++] = id;
     const paths = this.paths;
-    return out.sort((a, b) => {
-      const x2 = paths[a];
-      const y = paths[b];
-      return x2 < y ? -1 : x2 > y ? 1 : 0;
-    });
+    return out.sort((a, b) => compareCodeUnits(paths[a], paths[b]));
   }
   /** Entries that have a result of probe `probeId`, in no particular order (builds only those). */
   withProbe(probeId) {
@@ -51316,17 +51318,12 @@ var CompactTree = class _CompactTree {
     return ct.sameSha256(cr, oct, ocr);
   }
   /** Nodes of the entries directly under node `id` (not implicit directories), in no order. */
-  entriesIn(id) {
-    const out = [];
-    for (let c = this.firstChild[id]; c >= 0; c = this.nextSibling[c])
-      if (this.layerOf[c] >= 0) out.push(c);
-    return out;
+  *entriesIn(id) {
+    for (let c = this.firstChild[id]; c >= 0; c = this.nextSibling[c]) if (this.layerOf[c] >= 0) yield c;
   }
   /** True when some entry (not only an implicit directory) lies directly under node `id`. */
   holdsEntries(id) {
-    for (let c = this.firstChild[id]; c >= 0; c = this.nextSibling[c])
-      if (this.layerOf[c] >= 0) return true;
-    return false;
+    return this.entriesIn(id).next().done !== true;
   }
   /** The TreeEntry of a node (a new object). */
   entry(id) {
@@ -51390,10 +51387,10 @@ var CompactTree = class _CompactTree {
   remove(id) {
     this.removeBelow(id);
     const prev = this.prevSibling[id];
-    const next2 = this.nextSibling[id];
-    if (prev >= 0) this.nextSibling[prev] = next2;
-    else this.firstChild[this.parent[id]] = next2;
-    if (next2 >= 0) this.prevSibling[next2] = prev;
+    const next = this.nextSibling[id];
+    if (prev >= 0) this.nextSibling[prev] = next;
+    else this.firstChild[this.parent[id]] = next;
+    if (next >= 0) this.prevSibling[next] = prev;
     this.drop(id);
   }
   /** Everything goes (an opaque marker at the root). */
@@ -51467,7 +51464,7 @@ function squashLayers(indexes2) {
 __name(squashLayers, "squashLayers");
 function entriesWithProbe(tree, probeId) {
   const found = tree.entries instanceof CompactTree ? tree.entries.withProbe(probeId) : [...tree.entries.values()].filter((e) => e.probes?.[probeId] !== void 0);
-  return found.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return found.sort(compareByPath);
 }
 __name(entriesWithProbe, "entriesWithProbe");
 function typeAt(tree, path12) {
@@ -51651,7 +51648,7 @@ __name(joinPath, "joinPath");
 function uniqueFiles(lists) {
   const seen = /* @__PURE__ */ new Map();
   for (const list3 of lists) for (const f of list3) if (!seen.has(f.path)) seen.set(f.path, f);
-  return [...seen.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return [...seen.values()].sort(compareByPath);
 }
 __name(uniqueFiles, "uniqueFiles");
 
@@ -51858,8 +51855,8 @@ function headingAt(lines4, i2) {
     return version5 === void 0 ? void 0 : { version: version5, lines: 1 };
   }
   if (UNDERLINE.test(line)) return void 0;
-  const next2 = lines4[i2 + 1];
-  if (next2 !== void 0 && UNDERLINE.test(next2) && !/^\s*[-*+]\s/.test(line)) {
+  const next = lines4[i2 + 1];
+  if (next !== void 0 && UNDERLINE.test(next) && !/^\s*[-*+]\s/.test(line)) {
     const version5 = versionOfTitle(line.trim());
     if (version5 !== void 0) return { version: version5, lines: 2 };
   }
@@ -53016,7 +53013,7 @@ function catalogMaven(ctx) {
     }, "add");
     add3(entry.path, identify(entry.path, info2.poms, info2.manifest));
     const nested = Array.isArray(info2.archives) ? info2.archives : [];
-    for (const a of [...nested].sort((x2, y) => x2.path < y.path ? -1 : x2.path > y.path ? 1 : 0))
+    for (const a of [...nested].sort(compareByPath))
       add3(`${entry.path}!/${a.path}`, identify(a.path, a.poms ?? [], a.manifest), a.path);
   }
   return { packages, problems };
@@ -53582,13 +53579,13 @@ var CargoAuditSearch = class {
     if (this.outcome !== void 0) return;
     if (this.collected) return this.collect(chunk);
     const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-    const next2 = HEADERS.map((h) => data.indexOf(h));
+    const next = HEADERS.map((h) => data.indexOf(h));
     for (let from = 0; ; ) {
       let at = -1;
       for (let k = 0; k < HEADERS.length; k++) {
-        if (next2[k] >= 0 && next2[k] < from)
-          next2[k] = data.indexOf(HEADERS[k], from);
-        const i2 = next2[k];
+        if (next[k] >= 0 && next[k] < from)
+          next[k] = data.indexOf(HEADERS[k], from);
+        const i2 = next[k];
         if (i2 >= 0 && (at < 0 || i2 < at)) at = i2;
       }
       if (at < 0) break;
@@ -53693,11 +53690,11 @@ function eachNote(seg, little, visit2) {
     const type = u32(at + 8);
     const nameAt = at + 12;
     const descAt = nameAt + align4(namesz);
-    const next2 = descAt + align4(descsz);
+    const next = descAt + align4(descsz);
     if (descAt + descsz > seg.length || namesz > seg.length) return;
     const owner = trimTrailingNuls(seg.toString("latin1", nameAt, nameAt + namesz));
     visit2(owner, type, seg.subarray(descAt, descAt + descsz));
-    at = next2;
+    at = next;
   }
 }
 __name(eachNote, "eachNote");
@@ -54350,15 +54347,10 @@ var TreeFileList = class {
   }
   inDirectory(dir) {
     const id = this.tree.ids.get(dir);
-    const nodes = id === void 0 ? [] : this.tree.entriesIn(id);
+    const nodes = id === void 0 ? [] : [...this.tree.entriesIn(id)];
     const paths = this.tree.paths;
-    nodes.sort((a, b) => paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : 0);
+    nodes.sort((a, b) => compareCodeUnits(paths[a], paths[b]));
     return nodes.map((node) => this.file(node));
-  }
-  countNonDirectories() {
-    let n = 0;
-    for (const id of this.order) if (this.tree.type(id) !== "dir") n++;
-    return n;
   }
   forEachShape(fn) {
     const tree = this.tree;
@@ -54376,25 +54368,16 @@ var TreeFileList = class {
    */
   static *changed(before, after) {
     const [bt, at] = [before.tree, after.tree];
-    const [bo, ao] = [before.order, after.order];
-    let i2 = 0;
-    let j = 0;
-    while (i2 < bo.length || j < ao.length) {
-      const b = i2 < bo.length ? bo[i2] : -1;
-      const a = j < ao.length ? ao[j] : -1;
-      const bp = b >= 0 ? bt.paths[b] : void 0;
-      const ap = a >= 0 ? at.paths[a] : void 0;
-      if (bp !== void 0 && (ap === void 0 || bp < ap)) {
-        yield [before.file(b), void 0];
-        i2++;
-      } else if (ap !== void 0 && (bp === void 0 || ap < bp)) {
-        yield [void 0, after.file(a)];
-        j++;
-      } else {
-        if (!bt.sameFacts(b, at, a)) yield [before.file(b), after.file(a)];
-        i2++;
-        j++;
-      }
+    const pairs = byPath(
+      before.order,
+      (id) => bt.paths[id],
+      after.order,
+      (id) => at.paths[id]
+    );
+    for (const [b, a] of pairs) {
+      if (a === void 0) yield [before.file(b), void 0];
+      else if (b === void 0) yield [void 0, after.file(a)];
+      else if (!bt.sameFacts(b, at, a)) yield [before.file(b), after.file(a)];
     }
   }
   file(id) {
@@ -54419,7 +54402,7 @@ var ArrayFileList = class {
   /** Every directory that holds at least one path. */
   parents = /* @__PURE__ */ new Set();
   constructor(files) {
-    this.files = [...files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    this.files = [...files].sort(compareByPath);
     this.byPath = new Map(this.files.map((f) => [f.path, f]));
     for (const f of this.files) {
       const i2 = f.path.lastIndexOf("/");
@@ -54439,9 +54422,6 @@ var ArrayFileList = class {
     if (dir === "") return this.files.filter((f) => !f.path.includes("/"));
     return this.files.filter((f) => f.path.lastIndexOf("/") === dir.length && f.path.startsWith(`${dir}/`));
   }
-  countNonDirectories() {
-    return this.files.reduce((n, f) => f.type === "dir" ? n : n + 1, 0);
-  }
   forEachShape(fn) {
     for (const f of this.files) fn(f.type, f.size, f.ownership);
   }
@@ -54450,34 +54430,39 @@ var ArrayFileList = class {
   }
 };
 function* alongside(before, after) {
-  if (before instanceof TreeFileList && after instanceof TreeFileList) {
+  if (before instanceof TreeFileList && after instanceof TreeFileList)
     yield* TreeFileList.changed(before, after);
-    return;
-  }
+  else
+    yield* byPath(
+      before,
+      (f) => f.path,
+      after,
+      (f) => f.path
+    );
+}
+__name(alongside, "alongside");
+function* byPath(before, pathOfBefore, after, pathOfAfter) {
   const olds = before[Symbol.iterator]();
   const nows = after[Symbol.iterator]();
-  let b = next(olds);
-  let a = next(nows);
-  while (b !== void 0 || a !== void 0) {
-    if (b !== void 0 && (a === void 0 || b.path < a.path)) {
-      yield [b, void 0];
-      b = next(olds);
-    } else if (a !== void 0 && (b === void 0 || a.path < b.path)) {
-      yield [void 0, a];
-      a = next(nows);
+  let b = olds.next();
+  let a = nows.next();
+  while (b.done !== true || a.done !== true) {
+    const bp = b.done === true ? void 0 : pathOfBefore(b.value);
+    const ap = a.done === true ? void 0 : pathOfAfter(a.value);
+    if (bp !== void 0 && (ap === void 0 || bp < ap)) {
+      yield [b.value, void 0];
+      b = olds.next();
+    } else if (ap !== void 0 && (bp === void 0 || ap < bp)) {
+      yield [void 0, a.value];
+      a = nows.next();
     } else {
-      yield [b, a];
-      b = next(olds);
-      a = next(nows);
+      yield [b.value, a.value];
+      b = olds.next();
+      a = nows.next();
     }
   }
 }
-__name(alongside, "alongside");
-function next(files) {
-  const r = files.next();
-  return r.done === true ? void 0 : r.value;
-}
-__name(next, "next");
+__name(byPath, "byPath");
 function fileList(files = []) {
   return new ArrayFileList(files);
 }
@@ -54544,12 +54529,12 @@ function symlinkIndex(tree) {
     for (const seg of path12.split("/")) {
       if (seg === "") continue;
       node.children ??= /* @__PURE__ */ new Map();
-      let next2 = node.children.get(seg);
-      if (next2 === void 0) {
-        next2 = { children: void 0, link: void 0 };
-        node.children.set(seg, next2);
+      let next = node.children.get(seg);
+      if (next === void 0) {
+        next = { children: void 0, link: void 0 };
+        node.children.set(seg, next);
       }
-      node = next2;
+      node = next;
     }
     node.link = link;
   }, "add");
@@ -54612,6 +54597,39 @@ function resolvePath(tree, path12, options = {}) {
   return done.join("/");
 }
 __name(resolvePath, "resolvePath");
+var RealPaths = class {
+  constructor(tree, onLoop) {
+    this.tree = tree;
+    this.onLoop = onLoop;
+  }
+  tree;
+  onLoop;
+  static {
+    __name(this, "RealPaths");
+  }
+  dirs = /* @__PURE__ */ new Map();
+  /** `dir` resolved, or undefined inside a symlink loop. */
+  dir(dir, layer) {
+    if (this.dirs.has(dir)) return this.dirs.get(dir);
+    const real = resolvePath(this.tree, dir, { followFinal: true });
+    this.dirs.set(dir, real);
+    if (real === void 0) this.onLoop?.(dir, layer);
+    return real;
+  }
+  /** `path`, whose directory is `dir` (the part before its last `/`), with that directory resolved. */
+  in(dir, path12, layer) {
+    const real = this.dir(dir, layer);
+    if (real === void 0) return void 0;
+    if (real === dir) return path12;
+    const name = path12.slice(dir.length + 1);
+    return real === "" ? name : `${real}/${name}`;
+  }
+  /** `path` with its directory resolved. */
+  of(path12, layer) {
+    const cut = path12.lastIndexOf("/");
+    return cut < 0 ? path12 : this.in(path12.slice(0, cut), path12, layer);
+  }
+};
 
 // src/catalog/ownership.ts
 var Claims = class {
@@ -54673,40 +54691,15 @@ var Claims = class {
 function resolveOwnership(tree, packages, stateGlobs) {
   const nodes = tree.entries instanceof CompactTree ? tree.entries : CompactTree.fromEntries(tree.entries.values());
   const problems = [];
-  const realDirs = /* @__PURE__ */ new Map();
-  const reported = /* @__PURE__ */ new Set();
-  const realDir = /* @__PURE__ */ __name((dir, layer) => {
-    let real = realDirs.get(dir);
-    if (!realDirs.has(dir)) {
-      real = resolvePath(tree, dir, { followFinal: true });
-      realDirs.set(dir, real);
-    }
-    if (real === void 0) {
-      if (!reported.has(dir)) {
-        reported.add(dir);
-        const problem = {
-          code: "SYMLINK_LOOP",
-          path: dir,
-          message: `symlink loop (more than ${MAX_SYMLINK_HOPS} links) while resolving ${dir}`
-        };
-        if (layer !== void 0) problem.layer = layer;
-        problems.push(problem);
-      }
-      return void 0;
-    }
-    return real;
-  }, "realDir");
-  const realIn = /* @__PURE__ */ __name((dir, path12, layer) => {
-    const real = realDir(dir, layer);
-    if (real === void 0) return void 0;
-    if (real === dir) return path12;
-    const name = path12.slice(dir.length + 1);
-    return real === "" ? name : `${real}/${name}`;
-  }, "realIn");
-  const realPath = /* @__PURE__ */ __name((path12, layer) => {
-    const cut = path12.lastIndexOf("/");
-    return cut < 0 ? path12 : realIn(path12.slice(0, cut), path12, layer);
-  }, "realPath");
+  const real = new RealPaths(tree, (dir, layer) => {
+    const problem = {
+      code: "SYMLINK_LOOP",
+      path: dir,
+      message: `symlink loop (more than ${MAX_SYMLINK_HOPS} links) while resolving ${dir}`
+    };
+    if (layer !== void 0) problem.layer = layer;
+    problems.push(problem);
+  });
   const claims = new Claims(nodes);
   const owners = [];
   const ownerNumber = /* @__PURE__ */ new Map();
@@ -54719,8 +54712,8 @@ function resolveOwnership(tree, packages, stateGlobs) {
       ownerNumber.set(key, owner);
     }
     for (const file of pkg.files) {
-      const real = realPath(file.path, pkg.layer);
-      if (real !== void 0) claims.add(real, owner, file);
+      const path12 = real.of(file.path, pkg.layer);
+      if (path12 !== void 0) claims.add(path12, owner, file);
     }
   }
   const isState = stateGlobs.length > 0 ? globMatcher([...stateGlobs], { dot: true }) : () => false;
@@ -54757,11 +54750,11 @@ function resolveOwnership(tree, packages, stateGlobs) {
     if (type === "dir") continue;
     const path12 = nodes.paths[id];
     const parent = nodes.parent[id];
-    const real = (parent > 0 ? realIn(nodes.paths[parent], path12, nodes.layer(id)) : path12) ?? path12;
-    let first = real === path12 ? claims.at(id) : claims.first(real);
-    if (first < 0 && real !== path12) first = claims.at(id);
+    const resolved = (parent > 0 ? real.in(nodes.paths[parent], path12, nodes.layer(id)) : path12) ?? path12;
+    let first = resolved === path12 ? claims.at(id) : claims.first(resolved);
+    if (first < 0 && resolved !== path12) first = claims.at(id);
     if (first < 0) {
-      if (isState(path12) || real !== path12 && isState(real)) facts[id] = OWNERSHIP_CODE.state;
+      if (isState(path12) || resolved !== path12 && isState(resolved)) facts[id] = OWNERSHIP_CODE.state;
       continue;
     }
     ownerOf[id] = listOf(first);
@@ -55666,8 +55659,8 @@ function isSecretKey(name) {
   for (let i2 = 0; i2 < words4.length; i2++) {
     const word = words4[i2];
     if (SECRET_WORDS.has(word)) return true;
-    const next2 = words4[i2 + 1];
-    if (next2 !== void 0 && SECRET_PAIRS.has(`${word}_${next2}`)) return true;
+    const next = words4[i2 + 1];
+    if (next !== void 0 && SECRET_PAIRS.has(`${word}_${next}`)) return true;
   }
   return false;
 }
@@ -55860,7 +55853,7 @@ function evaluatePolicy(policy, changes, after, now) {
     for (const violation of found) ranked2.push({ violation, rank: rank2 });
   });
   ranked2.sort(
-    (a, b) => SEVERITY[a.violation.action] - SEVERITY[b.violation.action] || a.rank - b.rank || compare2(a.violation.subject, b.violation.subject) || compare2(a.violation.message, b.violation.message)
+    (a, b) => SEVERITY[a.violation.action] - SEVERITY[b.violation.action] || a.rank - b.rank || compareCodeUnits(a.violation.subject, b.violation.subject) || compareCodeUnits(a.violation.message, b.violation.message)
   );
   const violations = ranked2.map((r) => r.violation);
   const counting = violations.filter((v) => v.allowed === void 0);
@@ -55881,10 +55874,6 @@ function ruleViolations(rule, changes, after) {
   }
 }
 __name(ruleViolations, "ruleViolations");
-function compare2(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-__name(compare2, "compare");
 
 // src/image/open.ts
 import { stat as stat5 } from "node:fs/promises";
@@ -56637,7 +56626,7 @@ async function scan(path12, handle, options) {
     const offset = pos + BLOCK;
     if (offset + size2 > fileSize)
       throw bad2(`member claims ${size2} bytes but the archive ends at ${fileSize}`);
-    const next2 = offset + Math.ceil(size2 / BLOCK) * BLOCK;
+    const next = offset + Math.ceil(size2 / BLOCK) * BLOCK;
     if (typeflag === "x") {
       pax = parsePax(await readContent(size2, offset), (why) => bad2(why));
     } else if (typeflag === "g") {
@@ -56667,7 +56656,7 @@ async function scan(path12, handle, options) {
       longName = void 0;
       longLink = void 0;
     }
-    pos = next2;
+    pos = next;
   }
   if (pos + BLOCK > fileSize && pos < fileSize) {
     const rest = Buffer.alloc(fileSize - pos);
@@ -57984,7 +57973,7 @@ __name(toolKey, "toolKey");
 function toolsOf(inv) {
   const out = /* @__PURE__ */ new Map();
   const inBinDirs = inv ? [...BIN_DIRS].flatMap((dir) => inv.files.inDirectory(dir)) : [];
-  inBinDirs.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  inBinDirs.sort(compareByPath);
   for (const file of inBinDirs) {
     if (file.type === "dir") continue;
     const name = file.path.slice(file.path.lastIndexOf("/") + 1);
@@ -58529,7 +58518,7 @@ function change(kind, before, after) {
   return c;
 }
 __name(change, "change");
-function compare3(before, after, context5) {
+function compare(before, after, context5) {
   const order2 = before.version === after.version ? 0 : compareVersions(after.ecosystem, before.version, after.version);
   if (order2 === 0)
     return isRebuilt(before, after) || before.arch !== after.arch ? change("rebuilt", before, after) : void 0;
@@ -58540,7 +58529,7 @@ function compare3(before, after, context5) {
   if (notes) c.changelog = notes;
   return c;
 }
-__name(compare3, "compare");
+__name(compare, "compare");
 function groupBy(pkgs, key) {
   const groups = /* @__PURE__ */ new Map();
   for (const p of pkgs) {
@@ -58559,7 +58548,7 @@ function pairUp(before, after, out, context5) {
     const i2 = left.findIndex((b) => b.version === a.version);
     if (i2 < 0) right.push(a);
     else {
-      const c = compare3(left[i2], a, context5);
+      const c = compare(left[i2], a, context5);
       if (c) out.push(c);
       left.splice(i2, 1);
     }
@@ -58569,7 +58558,7 @@ function pairUp(before, after, out, context5) {
   right.sort(byVersion);
   const n = Math.min(left.length, right.length);
   for (let i2 = 0; i2 < n; i2++) {
-    const c = compare3(left[i2], right[i2], context5);
+    const c = compare(left[i2], right[i2], context5);
     if (c) out.push(c);
   }
   return { removed: left.slice(n), added: right.slice(n) };
@@ -58591,7 +58580,7 @@ function diffPackages(before, after, context5 = {}) {
   for (const [key, olds] of rb2) {
     const news = ra.get(key);
     if (olds.length === 1 && news?.length === 1) {
-      const c = compare3(olds[0], news[0], context5);
+      const c = compare(olds[0], news[0], context5);
       if (c) out.push(c);
       rb2.delete(key);
       ra.delete(key);
@@ -58973,13 +58962,21 @@ function side(inv) {
   const s = {
     summary: inv.image,
     packageCount: inv.packages.length,
-    fileCount: inv.files.countNonDirectories(),
+    fileCount: nonDirectories(inv.files),
     user: inv.config.config?.User ?? ""
   };
   if (inv.os) s.os = inv.os;
   return s;
 }
 __name(side, "side");
+function nonDirectories(files) {
+  let n = 0;
+  files.forEachShape((type) => {
+    if (type !== "dir") n++;
+  });
+  return n;
+}
+__name(nonDirectories, "nonDirectories");
 function isNonPackaged(change2) {
   return change2.ownership === "none" && (change2.after ?? change2.before)?.type !== "dir";
 }
@@ -60579,18 +60576,18 @@ var LayerReader = class {
     const head = [];
     let length = 0;
     while (length < SNIFF_BYTES) {
-      const next2 = await this.pull(it);
-      if (next2 === null) break;
-      head.push(next2);
-      length += next2.length;
+      const next = await this.pull(it);
+      if (next === null) break;
+      head.push(next);
+      length += next.length;
     }
     return head;
   }
   async pull(it) {
     this.aborter.signal.throwIfAborted();
     try {
-      const next2 = await it.next();
-      return next2.done ? null : asBuffer(next2.value);
+      const next = await it.next();
+      return next.done ? null : asBuffer(next.value);
     } catch (err3) {
       this.sourceError ??= toError(err3);
       throw this.sourceError;
@@ -60749,9 +60746,9 @@ var ConcurrencyLimiter = class {
     return () => {
       if (released) return;
       released = true;
-      const next2 = this.waiting.shift();
-      if (next2)
-        next2();
+      const next = this.waiting.shift();
+      if (next)
+        next();
       else this.active--;
     };
   }
@@ -60850,13 +60847,13 @@ function selectFiles(tree, globs2) {
   const out = [];
   for (const [path12, { content, layer }] of tree.captured)
     if (globsSelect(globs2, path12)) out.push({ path: path12, layer, content });
-  return out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return out.sort(compareByPath);
 }
 __name(selectFiles, "selectFiles");
 function catalogContext(tree, globs2) {
   const files = selectFiles(tree, globs2);
-  const byPath = new Map(files.map((f) => [f.path, f]));
-  return { tree, files, file: /* @__PURE__ */ __name((path12) => byPath.get(path12), "file") };
+  const byPath2 = new Map(files.map((f) => [f.path, f]));
+  return { tree, files, file: /* @__PURE__ */ __name((path12) => byPath2.get(path12), "file") };
 }
 __name(catalogContext, "catalogContext");
 async function runCatalogers(tree, catalogers) {
@@ -60962,16 +60959,8 @@ __name(checkLaunch, "checkLaunch");
 
 // src/catalog/shadowed.ts
 function dropShadowed(tree, packages) {
-  const dirs = /* @__PURE__ */ new Map();
-  const real = /* @__PURE__ */ __name((path12) => {
-    const cut = path12.lastIndexOf("/");
-    if (cut < 0) return path12;
-    const dir = path12.slice(0, cut);
-    if (!dirs.has(dir)) dirs.set(dir, resolvePath(tree, dir, { followFinal: true }));
-    const r = dirs.get(dir);
-    if (r === void 0 || r === dir) return path12;
-    return r === "" ? path12.slice(cut + 1) : `${r}/${path12.slice(cut + 1)}`;
-  }, "real");
+  const paths = new RealPaths(tree);
+  const real = /* @__PURE__ */ __name((path12) => paths.of(path12) ?? path12, "real");
   const osPackages = packages.filter((p) => isOsEcosystem(p.ecosystem));
   const listed = /* @__PURE__ */ __name((path12) => {
     const target = real(path12);
@@ -61404,23 +61393,23 @@ async function send(req) {
         `more than ${MAX_REDIRECTS} redirects while fetching ${req.subject}`
       );
     }
-    const next2 = new URL(location, current.url);
-    if (current.url.protocol === "https:" && next2.protocol === "http:" && !req.allowPlainHttp(next2.hostname)) {
+    const next = new URL(location, current.url);
+    if (current.url.protocol === "https:" && next.protocol === "http:" && !req.allowPlainHttp(next.hostname)) {
       throw new ImageChangelogError(
         "INSECURE_REDIRECT",
-        `refusing a redirect from HTTPS to plain HTTP (${next2.host}) for ${req.subject}`,
+        `refusing a redirect from HTTPS to plain HTTP (${next.host}) for ${req.subject}`,
         {
-          subject: next2.host
+          subject: next.host
         }
       );
     }
     const headers = { ...current.headers };
-    if (next2.origin !== origin3) {
+    if (next.origin !== origin3) {
       delete headers.authorization;
       delete headers.Authorization;
     }
     const method = status === 303 ? "GET" : current.method ?? "GET";
-    current = { ...current, url: next2, headers, method };
+    current = { ...current, url: next, headers, method };
     if (method === "GET") delete current.body;
   }
 }
@@ -61951,8 +61940,8 @@ var VerifiedBlobStream = class extends Readable2 {
     this.attempt++;
     const offset = this.rangeOk ? this.delivered : 0;
     sleepFor(this.o.retry, delay4).then(() => this.destroyed ? void 0 : this.o.fetch(offset)).then(
-      (next2) => {
-        if (next2) this.attach(next2);
+      (next) => {
+        if (next) this.attach(next);
       },
       (e) => this.fail(e)
     );
@@ -62196,6 +62185,68 @@ function nextLink(link, current) {
 }
 __name(nextLink, "nextLink");
 
+// src/registry/failures.ts
+function requestFailure(err3, registry, subject, maxAttempts) {
+  if (err3 instanceof ImageChangelogError) return err3;
+  const limited = finalRateLimit(err3, registry, subject);
+  if (limited) return limited;
+  const code = err3.code;
+  if (code === DEADLINE_EXCEEDED)
+    return new ImageChangelogError(
+      "REGISTRY_TIMEOUT",
+      `cannot fetch ${subject} from ${registry}: ${err3.message}`,
+      { subject: registry, cause: err3 }
+    );
+  const why = err3 instanceof TransientError ? err3.message : `${code ?? err3.message}`;
+  return new ImageChangelogError(
+    code === "IDLE_TIMEOUT" ? "REGISTRY_TIMEOUT" : err3 instanceof TransientError && err3.status !== void 0 ? "REGISTRY_ERROR" : "REGISTRY_UNREACHABLE",
+    `cannot fetch ${subject} from ${registry}: ${why} (after ${maxAttempts} attempts)`,
+    { subject: registry, cause: err3 }
+  );
+}
+__name(requestFailure, "requestFailure");
+async function statusFailure(r, subject, repo, notFoundCode, maxRetryAfterMs) {
+  const { status } = r;
+  if (status === 429) throw rateLimitFailure(r.res, repo.registry, subject, maxRetryAfterMs);
+  if (isRetryableStatus(status)) {
+    r.res.resume();
+    throw new TransientError(
+      `${subject}: the registry answered ${status}`,
+      status,
+      header(r.res, "retry-after")
+    );
+  }
+  const detail = await errorDetail(r);
+  const where2 = `${repo.registry}/${repo.repository}`;
+  if (status === 404)
+    throw new ImageChangelogError(notFoundCode, `${subject} not found${detail}`, { subject: where2 });
+  if (status === 401 || status === 403) {
+    throw new ImageChangelogError(
+      "ACCESS_DENIED",
+      `${repo.registry} denied access to ${subject} (${status})${detail}`,
+      {
+        subject: where2,
+        hint: "the repository may not exist, or it needs credentials (registry-username/registry-password, docker login)"
+      }
+    );
+  }
+  throw new ImageChangelogError("REGISTRY_ERROR", `${subject}: the registry answered ${status}${detail}`, {
+    subject: where2
+  });
+}
+__name(statusFailure, "statusFailure");
+async function errorDetail(r) {
+  try {
+    const body2 = await readBody(r.res, 64 * 1024, "error body");
+    const parsed = JSON.parse(body2.toString("utf8"));
+    const code = parsed.errors?.[0]?.code;
+    if (typeof code === "string" && /^[A-Z_]{1,64}$/.test(code)) return ` (${code})`;
+  } catch {
+  }
+  return "";
+}
+__name(errorDetail, "errorDetail");
+
 // src/registry/client.ts
 var MANIFEST_ACCEPT = ACCEPT_MANIFEST_TYPES.join(", ");
 var SCHEMA1_TYPES = /* @__PURE__ */ new Set([DOCKER_SCHEMA1_MANIFEST, DOCKER_SCHEMA1_SIGNED_MANIFEST]);
@@ -62433,8 +62484,8 @@ var RegistryClient = class {
       if (Array.isArray(parsed.tags)) {
         for (const t of parsed.tags) if (typeof t === "string") tags2.push(t);
       }
-      const next2 = nextLink(link, pageUrl);
-      url2 = next2 && next2.origin === base2.origin && !seen.has(next2.href) ? next2 : void 0;
+      const next = nextLink(link, pageUrl);
+      url2 = next && next.origin === base2.origin && !seen.has(next.href) ? next : void 0;
     }
     return tags2;
   }
@@ -62443,65 +62494,13 @@ var RegistryClient = class {
     try {
       return await withRetries(this.retry, attempt);
     } catch (err3) {
-      if (err3 instanceof ImageChangelogError) throw err3;
-      const limited = finalRateLimit(err3, registry, subject);
-      if (limited) throw limited;
-      const code = err3.code;
-      if (code === DEADLINE_EXCEEDED)
-        throw new ImageChangelogError(
-          "REGISTRY_TIMEOUT",
-          `cannot fetch ${subject} from ${registry}: ${err3.message}`,
-          { subject: registry, cause: err3 }
-        );
-      const why = err3 instanceof TransientError ? err3.message : `${code ?? err3.message}`;
-      throw new ImageChangelogError(
-        code === "IDLE_TIMEOUT" ? "REGISTRY_TIMEOUT" : err3 instanceof TransientError && err3.status !== void 0 ? "REGISTRY_ERROR" : "REGISTRY_UNREACHABLE",
-        `cannot fetch ${subject} from ${registry}: ${why} (after ${this.retry.maxAttempts} attempts)`,
-        { subject: registry, cause: err3 }
-      );
+      throw requestFailure(err3, registry, subject, this.retry.maxAttempts);
     }
   }
-  async failForStatus(r, subject, repo, notFoundCode) {
-    const { status } = r;
-    if (status === 429) throw rateLimitFailure(r.res, repo.registry, subject, this.retry.maxRetryAfterMs);
-    if (isRetryableStatus(status)) {
-      r.res.resume();
-      throw new TransientError(
-        `${subject}: the registry answered ${status}`,
-        status,
-        header(r.res, "retry-after")
-      );
-    }
-    const detail = await errorDetail(r);
-    const where2 = `${repo.registry}/${repo.repository}`;
-    if (status === 404)
-      throw new ImageChangelogError(notFoundCode, `${subject} not found${detail}`, { subject: where2 });
-    if (status === 401 || status === 403) {
-      throw new ImageChangelogError(
-        "ACCESS_DENIED",
-        `${repo.registry} denied access to ${subject} (${status})${detail}`,
-        {
-          subject: where2,
-          hint: "the repository may not exist, or it needs credentials (registry-username/registry-password, docker login)"
-        }
-      );
-    }
-    throw new ImageChangelogError("REGISTRY_ERROR", `${subject}: the registry answered ${status}${detail}`, {
-      subject: where2
-    });
+  failForStatus(r, subject, repo, notFoundCode) {
+    return statusFailure(r, subject, repo, notFoundCode, this.retry.maxRetryAfterMs);
   }
 };
-async function errorDetail(r) {
-  try {
-    const body2 = await readBody(r.res, 64 * 1024, "error body");
-    const parsed = JSON.parse(body2.toString("utf8"));
-    const code = parsed.errors?.[0]?.code;
-    if (typeof code === "string" && /^[A-Z_]{1,64}$/.test(code)) return ` (${code})`;
-  } catch {
-  }
-  return "";
-}
-__name(errorDetail, "errorDetail");
 function digestOf(bytes, like) {
   const algorithm = like && /^(sha256|sha384|sha512):/.test(like) ? like.split(":")[0] : "sha256";
   return `${algorithm}:${createHash7(algorithm).update(bytes).digest("hex")}`;
@@ -63995,8 +63994,8 @@ var Expander = class {
         return out;
       }
       if (c === this.escape && this.i + 1 < this.s.length) {
-        const next2 = this.s[this.i + 1];
-        out += next2 === '"' || next2 === "$" || next2 === this.escape ? next2 : c + next2;
+        const next = this.s[this.i + 1];
+        out += next === '"' || next === "$" || next === this.escape ? next : c + next;
         this.i += 2;
       } else if (c === "$") {
         out += this.variable();
@@ -64259,7 +64258,7 @@ function imageOf(base2) {
   return base2?.kind === "image" ? base2.reference : void 0;
 }
 __name(imageOf, "imageOf");
-async function compareDockerfiles(request2, compare4) {
+async function compareDockerfiles(request2, compare2) {
   const read2 = /* @__PURE__ */ __name((text, path12) => text === void 0 ? void 0 : readDockerfile(text, path12, {
     ...request2.buildArgs ? { buildArgs: request2.buildArgs } : {},
     ...request2.platform ? { platform: request2.platform } : {}
@@ -64285,7 +64284,7 @@ async function compareDockerfiles(request2, compare4) {
       const key = `${previous ?? ""}|${image}|${platform2 ?? ""}|${previousPlatform ?? ""}`;
       let comparison = done.get(key);
       if (!comparison) {
-        comparison = compare4(previous, image, platform2, previousPlatform);
+        comparison = compare2(previous, image, platform2, previousPlatform);
         done.set(key, comparison);
       }
       stages.push({ pair, comparison: await comparison });
@@ -64527,12 +64526,12 @@ ${changelog.trimEnd()}
 ${end}`;
   const s = current.indexOf(start);
   const e = s >= 0 ? current.indexOf(end, s) : -1;
-  let next2;
-  if (s >= 0 && e >= 0) next2 = current.slice(0, s) + block + current.slice(e + end.length);
-  else next2 = current.trim() === "" ? block : `${current.trimEnd()}
+  let next;
+  if (s >= 0 && e >= 0) next = current.slice(0, s) + block + current.slice(e + end.length);
+  else next = current.trim() === "" ? block : `${current.trimEnd()}
 
 ${block}`;
-  return next2.length <= limit ? next2 : void 0;
+  return next.length <= limit ? next : void 0;
 }
 __name(spliceReleaseBody, "spliceReleaseBody");
 function releaseBudget(body2, key, limit = RELEASE_BODY_LIMIT) {
@@ -64553,13 +64552,13 @@ async function updateReleaseBody(octokit, repo, releaseId, key, render, budgetFo
       () => octokit.rest.repos.getRelease({ ...repo, release_id: releaseId })
     );
     const body2 = data.body ?? "";
-    const next2 = spliceReleaseBody(body2, key, render(budgetFor2(body2)));
-    if (next2 === void 0)
+    const next = spliceReleaseBody(body2, key, render(budgetFor2(body2)));
+    if (next === void 0)
       return { action: "skipped", reason: "the release body's own text leaves no room for the changelog" };
-    if (next2 === body2) return { action: "unchanged", id: data.id };
+    if (next === body2) return { action: "unchanged", id: data.id };
     await withRetry(
       "update release",
-      () => octokit.rest.repos.updateRelease({ ...repo, release_id: releaseId, body: next2 })
+      () => octokit.rest.repos.updateRelease({ ...repo, release_id: releaseId, body: next })
     );
     return { action: "updated", id: data.id };
   } catch (err3) {
@@ -65130,11 +65129,11 @@ function expand_(str2, max2, maxLength, maxDepth, depth, maxRewrites, budget, is
           return literal();
         }
         if (n.length === 1) {
-          const next3 = combine(acc, pre + n[0], [""], max2, maxLength, dropEmpties && !m.post.length, budget);
+          const next2 = combine(acc, pre + n[0], [""], max2, maxLength, dropEmpties && !m.post.length, budget);
           if (budget.remaining < 0) {
             return literal();
           }
-          acc = next3;
+          acc = next2;
           if (!m.post.length)
             break;
           str2 = m.post;
@@ -65167,11 +65166,11 @@ function expand_(str2, max2, maxLength, maxDepth, depth, maxRewrites, budget, is
         }
       }
     }
-    const next2 = combine(acc, pre, values, max2, maxLength, dropEmpties && !m.post.length, budget);
+    const next = combine(acc, pre, values, max2, maxLength, dropEmpties && !m.post.length, budget);
     if (budget.remaining < 0) {
       return literal();
     }
-    acc = next2;
+    acc = next;
     if (!m.post.length)
       break;
     str2 = m.post;
@@ -66341,10 +66340,10 @@ var Minimatch = class {
           if (gss > gs) {
             parts.splice(gs + 1, gss - gs);
           }
-          let next2 = parts[gs + 1];
+          let next = parts[gs + 1];
           const p = parts[gs + 2];
           const p2 = parts[gs + 3];
-          if (next2 !== "..")
+          if (next !== "..")
             continue;
           if (!p || p === "." || p === ".." || !p2 || p2 === "." || p2 === "..") {
             continue;
@@ -66679,21 +66678,21 @@ var Minimatch = class {
         return typeof p === "string" ? regExpEscape2(p) : p === GLOBSTAR ? GLOBSTAR : p._src;
       });
       pp.forEach((p, i2) => {
-        const next2 = pp[i2 + 1];
+        const next = pp[i2 + 1];
         const prev = pp[i2 - 1];
         if (p !== GLOBSTAR || prev === GLOBSTAR) {
           return;
         }
         if (prev === void 0) {
-          if (next2 !== void 0 && next2 !== GLOBSTAR) {
-            pp[i2 + 1] = "(?:\\/|" + twoStar + "\\/)?" + next2;
+          if (next !== void 0 && next !== GLOBSTAR) {
+            pp[i2 + 1] = "(?:\\/|" + twoStar + "\\/)?" + next;
           } else {
             pp[i2] = twoStar;
           }
-        } else if (next2 === void 0) {
+        } else if (next === void 0) {
           pp[i2 - 1] = prev + "(?:\\/|\\/" + twoStar + ")?";
-        } else if (next2 !== GLOBSTAR) {
-          pp[i2 - 1] = prev + "(?:\\/|\\/" + twoStar + "\\/)" + next2;
+        } else if (next !== GLOBSTAR) {
+          pp[i2 - 1] = prev + "(?:\\/|\\/" + twoStar + "\\/)" + next;
           pp[i2 + 1] = GLOBSTAR;
         }
       });
@@ -68037,9 +68036,9 @@ var HttpPipeline = class _HttpPipeline {
   }
   sendRequest(httpClient2, request2) {
     const policies = this.getOrderedPolicies();
-    const pipeline4 = policies.reduceRight((next2, policy) => {
+    const pipeline4 = policies.reduceRight((next, policy) => {
       return (req) => {
-        return policy.sendRequest(req, next2);
+        return policy.sendRequest(req, next);
       };
     }, (req) => httpClient2.sendRequest(req));
     return pipeline4(request2);
@@ -68757,12 +68756,12 @@ function logPolicy(options = {}) {
   });
   return {
     name: logPolicyName,
-    async sendRequest(request2, next2) {
+    async sendRequest(request2, next) {
       if (!logger8.enabled) {
-        return next2(request2);
+        return next(request2);
       }
       logger8(`Request: ${sanitizer.sanitize(request2)}`);
-      const response = await next2(request2);
+      const response = await next(request2);
       logger8(`Response status code: ${response.status}`);
       logger8(`Headers: ${sanitizer.sanitize(response.headers)}`);
       return response;
@@ -68944,7 +68943,7 @@ function retryPolicy(strategies, options = { maxRetries: DEFAULT_RETRY_POLICY_CO
   const logger8 = options.logger || retryPolicyLogger;
   return {
     name: retryPolicyName,
-    async sendRequest(request2, next2) {
+    async sendRequest(request2, next) {
       let response;
       let responseError;
       let retryCount = -1;
@@ -68954,7 +68953,7 @@ function retryPolicy(strategies, options = { maxRetries: DEFAULT_RETRY_POLICY_CO
         responseError = void 0;
         try {
           logger8.info(`Retry ${retryCount}: Attempting to send request`, request2.requestId);
-          response = await next2(request2);
+          response = await next(request2);
           logger8.info(`Retry ${retryCount}: Received a response from request`, request2.requestId);
         } catch (e) {
           logger8.error(`Retry ${retryCount}: Received an error from request`, request2.requestId);
@@ -69057,7 +69056,7 @@ var formDataPolicyName = "formDataPolicy";
 function formDataPolicy() {
   return {
     name: formDataPolicyName,
-    async sendRequest(request2, next2) {
+    async sendRequest(request2, next) {
       const converted = convertBodyToFormDataMap(request2.body);
       if (converted) {
         request2.formData = converted;
@@ -69072,7 +69071,7 @@ function formDataPolicy() {
         }
         request2.formData = void 0;
       }
-      return next2(request2);
+      return next(request2);
     }
   };
 }
@@ -69130,11 +69129,11 @@ var agentPolicyName = "agentPolicy";
 function agentPolicy(agent) {
   return {
     name: agentPolicyName,
-    sendRequest: /* @__PURE__ */ __name(async (req, next2) => {
+    sendRequest: /* @__PURE__ */ __name(async (req, next) => {
       if (!req.agent) {
         req.agent = agent;
       }
-      return next2(req);
+      return next(req);
     }, "sendRequest")
   };
 }
@@ -69145,11 +69144,11 @@ var tlsPolicyName = "tlsPolicy";
 function tlsPolicy(tlsSettings) {
   return {
     name: tlsPolicyName,
-    sendRequest: /* @__PURE__ */ __name(async (req, next2) => {
+    sendRequest: /* @__PURE__ */ __name(async (req, next) => {
       if (!req.tlsSettings) {
         req.tlsSettings = tlsSettings;
       }
-      return next2(req);
+      return next(req);
     }, "sendRequest")
   };
 }
@@ -69291,13 +69290,13 @@ function proxyPolicy(proxySettings, options) {
   const cachedAgents = {};
   return {
     name: proxyPolicyName,
-    async sendRequest(request2, next2) {
+    async sendRequest(request2, next) {
       if (!request2.proxySettings && defaultProxy && !isBypassed(request2.url, options?.customNoProxyList ?? globalNoProxyList, options?.customNoProxyList ? void 0 : globalBypassedMap)) {
         setProxyAgentOnRequest(request2, cachedAgents, defaultProxy);
       } else if (request2.proxySettings) {
         setProxyAgentOnRequest(request2, cachedAgents, getUrlFromProxySettings(request2.proxySettings));
       }
-      return next2(request2);
+      return next(request2);
     }
   };
 }
@@ -69308,11 +69307,11 @@ var decompressResponsePolicyName = "decompressResponsePolicy";
 function decompressResponsePolicy() {
   return {
     name: decompressResponsePolicyName,
-    async sendRequest(request2, next2) {
+    async sendRequest(request2, next) {
       if (request2.method !== "HEAD") {
         request2.headers.set("Accept-Encoding", "gzip,deflate");
       }
-      return next2(request2);
+      return next(request2);
     }
   };
 }
@@ -69325,14 +69324,14 @@ function redirectPolicy(options = {}) {
   const { maxRetries = 20, allowCrossOriginRedirects = false } = options;
   return {
     name: redirectPolicyName,
-    async sendRequest(request2, next2) {
-      const response = await next2(request2);
-      return handleRedirect(next2, response, maxRetries, allowCrossOriginRedirects);
+    async sendRequest(request2, next) {
+      const response = await next(request2);
+      return handleRedirect(next, response, maxRetries, allowCrossOriginRedirects);
     }
   };
 }
 __name(redirectPolicy, "redirectPolicy");
-async function handleRedirect(next2, response, maxRetries, allowCrossOriginRedirects, currentRetries = 0) {
+async function handleRedirect(next, response, maxRetries, allowCrossOriginRedirects, currentRetries = 0) {
   const { request: request2, status, headers } = response;
   const locationHeader = headers.get("location");
   if (locationHeader && (status === 300 || status === 301 && allowedRedirect.includes(request2.method) || status === 302 && allowedRedirect.includes(request2.method) || status === 303 && request2.method === "POST" || status === 307) && currentRetries < maxRetries) {
@@ -69351,8 +69350,8 @@ async function handleRedirect(next2, response, maxRetries, allowCrossOriginRedir
       delete request2.body;
     }
     request2.headers.delete("Authorization");
-    const res = await next2(request2);
-    return handleRedirect(next2, res, maxRetries, allowCrossOriginRedirects, currentRetries + 1);
+    const res = await next(request2);
+    return handleRedirect(next, res, maxRetries, allowCrossOriginRedirects, currentRetries + 1);
   }
   return response;
 }
@@ -69495,9 +69494,9 @@ __name(assertValidBoundary, "assertValidBoundary");
 function multipartPolicy() {
   return {
     name: multipartPolicyName,
-    async sendRequest(request2, next2) {
+    async sendRequest(request2, next) {
       if (!request2.multipartBody) {
-        return next2(request2);
+        return next(request2);
       }
       if (request2.body) {
         throw new Error("multipartBody and regular body cannot be set at the same time");
@@ -69521,7 +69520,7 @@ function multipartPolicy() {
       request2.headers.set("Content-Type", `${contentType2}; boundary=${boundary}`);
       await buildRequestBody(request2, request2.multipartBody.parts, boundary);
       request2.multipartBody = void 0;
-      return next2(request2);
+      return next(request2);
     }
   };
 }
@@ -69619,11 +69618,11 @@ function userAgentPolicy2(options = {}) {
   const userAgentValue = getUserAgentValue2(options.userAgentPrefix);
   return {
     name: userAgentPolicyName2,
-    async sendRequest(request2, next2) {
+    async sendRequest(request2, next) {
       if (!request2.headers.has(UserAgentHeaderName2)) {
         request2.headers.set(UserAgentHeaderName2, await userAgentValue);
       }
-      return next2(request2);
+      return next(request2);
     }
   };
 }
@@ -69752,7 +69751,7 @@ function multipartPolicy2() {
   const tspPolicy = multipartPolicy();
   return {
     name: multipartPolicyName2,
-    sendRequest: /* @__PURE__ */ __name(async (request2, next2) => {
+    sendRequest: /* @__PURE__ */ __name(async (request2, next) => {
       if (request2.multipartBody) {
         for (const part of request2.multipartBody.parts) {
           if (hasRawContent(part.body)) {
@@ -69760,7 +69759,7 @@ function multipartPolicy2() {
           }
         }
       }
-      return tspPolicy.sendRequest(request2, next2);
+      return tspPolicy.sendRequest(request2, next);
     }, "sendRequest")
   };
 }
@@ -69800,11 +69799,11 @@ var setClientRequestIdPolicyName = "setClientRequestIdPolicy";
 function setClientRequestIdPolicy(requestIdHeaderName = "x-ms-client-request-id") {
   return {
     name: setClientRequestIdPolicyName,
-    async sendRequest(request2, next2) {
+    async sendRequest(request2, next) {
       if (!request2.headers.has(requestIdHeaderName)) {
         request2.headers.set(requestIdHeaderName, request2.requestId);
       }
-      return next2(request2);
+      return next(request2);
     }
   };
 }
@@ -69988,9 +69987,9 @@ function tracingPolicy(options = {}) {
   const tracingClient2 = tryCreateTracingClient();
   return {
     name: tracingPolicyName,
-    async sendRequest(request2, next2) {
+    async sendRequest(request2, next) {
       if (!tracingClient2) {
-        return next2(request2);
+        return next(request2);
       }
       const userAgent2 = await userAgentPromise;
       const spanAttributes = {
@@ -70004,10 +70003,10 @@ function tracingPolicy(options = {}) {
       }
       const { span, tracingContext } = tryCreateSpan(tracingClient2, request2, spanAttributes) ?? {};
       if (!span || !tracingContext) {
-        return next2(request2);
+        return next(request2);
       }
       try {
-        const response = await tracingClient2.withContext(tracingContext, next2, request2);
+        const response = await tracingClient2.withContext(tracingContext, next, request2);
         tryProcessResponse(span, response);
         return response;
       } catch (err3) {
@@ -70118,14 +70117,14 @@ var wrapAbortSignalLikePolicyName = "wrapAbortSignalLikePolicy";
 function wrapAbortSignalLikePolicy() {
   return {
     name: wrapAbortSignalLikePolicyName,
-    sendRequest: /* @__PURE__ */ __name(async (request2, next2) => {
+    sendRequest: /* @__PURE__ */ __name(async (request2, next) => {
       if (!request2.abortSignal) {
-        return next2(request2);
+        return next(request2);
       }
       const { abortSignal, cleanup } = wrapAbortSignalLike(request2.abortSignal);
       request2.abortSignal = abortSignal;
       try {
-        return await next2(request2);
+        return await next(request2);
       } finally {
         cleanup?.();
       }
@@ -70309,9 +70308,9 @@ __name(createTokenCycler, "createTokenCycler");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/bearerTokenAuthenticationPolicy.js
 var bearerTokenAuthenticationPolicyName = "bearerTokenAuthenticationPolicy";
-async function trySendRequest(request2, next2) {
+async function trySendRequest(request2, next) {
   try {
-    return [await next2(request2), void 0];
+    return [await next(request2), void 0];
   } catch (e) {
     if (isRestError2(e) && e.response) {
       return [e.response, e];
@@ -70377,7 +70376,7 @@ function bearerTokenAuthenticationPolicy(options) {
      * - Process a challenge if the response contains it.
      * - Retrieve a token with the challenge information, then re-send the request.
      */
-    async sendRequest(request2, next2) {
+    async sendRequest(request2, next) {
       if (!request2.url.toLowerCase().startsWith("https://")) {
         throw new Error("Bearer token authentication is not permitted for non-TLS protected (non-https) URLs.");
       }
@@ -70390,7 +70389,7 @@ function bearerTokenAuthenticationPolicy(options) {
       let response;
       let error2;
       let shouldSendRequest;
-      [response, error2] = await trySendRequest(request2, next2);
+      [response, error2] = await trySendRequest(request2, next);
       if (isChallengeResponse(response)) {
         let claims = getCaeChallengeClaims(response.headers.get("WWW-Authenticate"));
         if (claims) {
@@ -70409,7 +70408,7 @@ function bearerTokenAuthenticationPolicy(options) {
             logger: logger8
           }, parsedClaim);
           if (shouldSendRequest) {
-            [response, error2] = await trySendRequest(request2, next2);
+            [response, error2] = await trySendRequest(request2, next);
           }
         } else if (callbacks.authorizeRequestOnChallenge) {
           shouldSendRequest = await callbacks.authorizeRequestOnChallenge({
@@ -70420,7 +70419,7 @@ function bearerTokenAuthenticationPolicy(options) {
             logger: logger8
           });
           if (shouldSendRequest) {
-            [response, error2] = await trySendRequest(request2, next2);
+            [response, error2] = await trySendRequest(request2, next);
           }
           if (isChallengeResponse(response)) {
             claims = getCaeChallengeClaims(response.headers.get("WWW-Authenticate"));
@@ -70440,7 +70439,7 @@ function bearerTokenAuthenticationPolicy(options) {
                 logger: logger8
               }, parsedClaim);
               if (shouldSendRequest) {
-                [response, error2] = await trySendRequest(request2, next2);
+                [response, error2] = await trySendRequest(request2, next);
               }
             }
           }
@@ -70494,9 +70493,9 @@ var disableKeepAlivePolicyName = "DisableKeepAlivePolicy";
 function createDisableKeepAlivePolicy() {
   return {
     name: disableKeepAlivePolicyName,
-    async sendRequest(request2, next2) {
+    async sendRequest(request2, next) {
       request2.disableKeepAlive = true;
-      return next2(request2);
+      return next(request2);
     }
   };
 }
@@ -71490,8 +71489,8 @@ function deserializationPolicy(options = {}) {
   };
   return {
     name: deserializationPolicyName,
-    async sendRequest(request2, next2) {
-      const response = await next2(request2);
+    async sendRequest(request2, next) {
+      const response = await next(request2);
       return deserializeResponseBody(jsonContentTypes, xmlContentTypes, response, updatedOptions, parseXML2);
     }
   };
@@ -71696,7 +71695,7 @@ function serializationPolicy(options = {}) {
   const stringifyXML2 = options.stringifyXML;
   return {
     name: serializationPolicyName,
-    sendRequest(request2, next2) {
+    sendRequest(request2, next) {
       const operationInfo = getOperationRequestInfo(request2);
       const operationSpec = operationInfo?.operationSpec;
       const operationArguments = operationInfo?.operationArguments;
@@ -71704,7 +71703,7 @@ function serializationPolicy(options = {}) {
         serializeHeaders(request2, operationArguments, operationSpec);
         serializeRequestBody(request2, operationArguments, operationSpec, stringifyXML2);
       }
-      return next2(request2);
+      return next(request2);
     }
   };
 }
@@ -72647,10 +72646,10 @@ function createRequestPolicyFactoryPolicy(factories) {
   const orderedFactories = factories.slice().reverse();
   return {
     name: requestPolicyFactoryPolicyName,
-    async sendRequest(request2, next2) {
+    async sendRequest(request2, next) {
       let httpPipeline = {
         async sendRequest(httpRequest) {
-          const response2 = await next2(toPipelineRequest(httpRequest));
+          const response2 = await next(toPipelineRequest(httpRequest));
           return toCompatResponse(response2, { createProxy: true });
         }
       };
@@ -80377,11 +80376,11 @@ var NativeCRC64 = (() => {
     }
     __name(destroy2, "destroy");
     Module["destroy"] = destroy2;
-    function compare4(obj1, obj2) {
+    function compare2(obj1, obj2) {
       return obj1.ptr === obj2.ptr;
     }
-    __name(compare4, "compare");
-    Module["compare"] = compare4;
+    __name(compare2, "compare");
+    Module["compare"] = compare2;
     function getPointer(obj) {
       return obj.ptr;
     }
@@ -81755,8 +81754,8 @@ var storageBrowserPolicyName = "storageBrowserPolicy";
 function storageBrowserPolicy() {
   return {
     name: storageBrowserPolicyName,
-    async sendRequest(request2, next2) {
-      return next2(request2);
+    async sendRequest(request2, next) {
+      return next(request2);
     }
   };
 }
@@ -81773,9 +81772,9 @@ function storageCorrectContentLengthPolicy() {
   __name(correctContentLength, "correctContentLength");
   return {
     name: storageCorrectContentLengthPolicyName,
-    async sendRequest(request2, next2) {
+    async sendRequest(request2, next) {
       correctContentLength(request2);
-      return next2(request2);
+      return next(request2);
     }
   };
 }
@@ -81875,7 +81874,7 @@ function storageRetryPolicy(options = {}) {
   __name(calculateDelay, "calculateDelay");
   return {
     name: storageRetryPolicyName,
-    async sendRequest(request2, next2) {
+    async sendRequest(request2, next) {
       if (tryTimeoutInMs) {
         request2.url = setURLParameter(request2.url, URLConstants.Parameters.TIMEOUT, String(Math.floor(tryTimeoutInMs / 1e3)));
       }
@@ -81893,7 +81892,7 @@ function storageRetryPolicy(options = {}) {
         error2 = void 0;
         try {
           logger6.info(`RetryPolicy: =====> Try=${attempt} ${isPrimaryRetry ? "Primary" : "Secondary"}`);
-          response = await next2(request2);
+          response = await next(request2);
           secondaryHas404 = secondaryHas404 || !isPrimaryRetry && response.status === 404;
         } catch (e) {
           if (isRestError3(e)) {
@@ -82007,9 +82006,9 @@ ${key}:${decodeURIComponent(lowercaseQueries[key])}`;
   __name(getCanonicalizedResourceString, "getCanonicalizedResourceString");
   return {
     name: storageSharedKeyCredentialPolicyName,
-    async sendRequest(request2, next2) {
+    async sendRequest(request2, next) {
       signRequest(request2);
-      return next2(request2);
+      return next(request2);
     }
   };
 }
@@ -82020,9 +82019,9 @@ var storageRequestFailureDetailsParserPolicyName = "storageRequestFailureDetails
 function storageRequestFailureDetailsParserPolicy() {
   return {
     name: storageRequestFailureDetailsParserPolicyName,
-    async sendRequest(request2, next2) {
+    async sendRequest(request2, next) {
       try {
-        const response = await next2(request2);
+        const response = await next(request2);
         return response;
       } catch (err3) {
         if (typeof err3 === "object" && err3 !== null && err3.response && err3.response.parsedBody) {
@@ -103780,26 +103779,26 @@ __name(saveCache, "saveCache");
 
 // node_modules/@actions/cache/lib/generated/results/api/v1/cache.js
 var import_runtime_rpc = __toESM(require_commonjs2(), 1);
-var import_runtime526 = __toESM(require_commonjs(), 1);
-var import_runtime527 = __toESM(require_commonjs(), 1);
 var import_runtime528 = __toESM(require_commonjs(), 1);
 var import_runtime529 = __toESM(require_commonjs(), 1);
 var import_runtime530 = __toESM(require_commonjs(), 1);
+var import_runtime531 = __toESM(require_commonjs(), 1);
+var import_runtime532 = __toESM(require_commonjs(), 1);
 
 // node_modules/@actions/cache/lib/generated/results/entities/v1/cachemetadata.js
-var import_runtime520 = __toESM(require_commonjs(), 1);
-var import_runtime521 = __toESM(require_commonjs(), 1);
 var import_runtime522 = __toESM(require_commonjs(), 1);
 var import_runtime523 = __toESM(require_commonjs(), 1);
 var import_runtime524 = __toESM(require_commonjs(), 1);
+var import_runtime525 = __toESM(require_commonjs(), 1);
+var import_runtime526 = __toESM(require_commonjs(), 1);
 
 // node_modules/@actions/cache/lib/generated/results/entities/v1/cachescope.js
-var import_runtime514 = __toESM(require_commonjs(), 1);
-var import_runtime515 = __toESM(require_commonjs(), 1);
 var import_runtime516 = __toESM(require_commonjs(), 1);
 var import_runtime517 = __toESM(require_commonjs(), 1);
 var import_runtime518 = __toESM(require_commonjs(), 1);
-var CacheScope$Type = class extends import_runtime518.MessageType {
+var import_runtime519 = __toESM(require_commonjs(), 1);
+var import_runtime520 = __toESM(require_commonjs(), 1);
+var CacheScope$Type = class extends import_runtime520.MessageType {
   static {
     __name(this, "CacheScope$Type");
   }
@@ -103823,9 +103822,9 @@ var CacheScope$Type = class extends import_runtime518.MessageType {
   }
   create(value2) {
     const message = { scope: "", permission: "0" };
-    globalThis.Object.defineProperty(message, import_runtime517.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime519.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime516.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime518.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -103847,26 +103846,26 @@ var CacheScope$Type = class extends import_runtime518.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime515.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime517.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.scope !== "")
-      writer.tag(1, import_runtime514.WireType.LengthDelimited).string(message.scope);
+      writer.tag(1, import_runtime516.WireType.LengthDelimited).string(message.scope);
     if (message.permission !== "0")
-      writer.tag(2, import_runtime514.WireType.Varint).int64(message.permission);
+      writer.tag(2, import_runtime516.WireType.Varint).int64(message.permission);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime515.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime517.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var CacheScope = new CacheScope$Type();
 
 // node_modules/@actions/cache/lib/generated/results/entities/v1/cachemetadata.js
-var CacheMetadata$Type = class extends import_runtime524.MessageType {
+var CacheMetadata$Type = class extends import_runtime526.MessageType {
   static {
     __name(this, "CacheMetadata$Type");
   }
@@ -103884,9 +103883,9 @@ var CacheMetadata$Type = class extends import_runtime524.MessageType {
   }
   create(value2) {
     const message = { repositoryId: "0", scope: [] };
-    globalThis.Object.defineProperty(message, import_runtime523.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime525.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime522.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime524.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -103908,26 +103907,26 @@ var CacheMetadata$Type = class extends import_runtime524.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime521.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime523.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.repositoryId !== "0")
-      writer.tag(1, import_runtime520.WireType.Varint).int64(message.repositoryId);
+      writer.tag(1, import_runtime522.WireType.Varint).int64(message.repositoryId);
     for (let i2 = 0; i2 < message.scope.length; i2++)
-      CacheScope.internalBinaryWrite(message.scope[i2], writer.tag(2, import_runtime520.WireType.LengthDelimited).fork(), options).join();
+      CacheScope.internalBinaryWrite(message.scope[i2], writer.tag(2, import_runtime522.WireType.LengthDelimited).fork(), options).join();
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime521.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime523.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var CacheMetadata = new CacheMetadata$Type();
 
 // node_modules/@actions/cache/lib/generated/results/api/v1/cache.js
-var CreateCacheEntryRequest$Type = class extends import_runtime530.MessageType {
+var CreateCacheEntryRequest$Type = class extends import_runtime532.MessageType {
   static {
     __name(this, "CreateCacheEntryRequest$Type");
   }
@@ -103952,9 +103951,9 @@ var CreateCacheEntryRequest$Type = class extends import_runtime530.MessageType {
   }
   create(value2) {
     const message = { key: "", version: "" };
-    globalThis.Object.defineProperty(message, import_runtime529.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime531.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime528.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime530.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -103980,26 +103979,26 @@ var CreateCacheEntryRequest$Type = class extends import_runtime530.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime527.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime529.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime526.WireType.LengthDelimited).fork(), options).join();
+      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime528.WireType.LengthDelimited).fork(), options).join();
     if (message.key !== "")
-      writer.tag(2, import_runtime526.WireType.LengthDelimited).string(message.key);
+      writer.tag(2, import_runtime528.WireType.LengthDelimited).string(message.key);
     if (message.version !== "")
-      writer.tag(3, import_runtime526.WireType.LengthDelimited).string(message.version);
+      writer.tag(3, import_runtime528.WireType.LengthDelimited).string(message.version);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime527.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime529.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var CreateCacheEntryRequest = new CreateCacheEntryRequest$Type();
-var CreateCacheEntryResponse$Type = class extends import_runtime530.MessageType {
+var CreateCacheEntryResponse$Type = class extends import_runtime532.MessageType {
   static {
     __name(this, "CreateCacheEntryResponse$Type");
   }
@@ -104030,9 +104029,9 @@ var CreateCacheEntryResponse$Type = class extends import_runtime530.MessageType 
   }
   create(value2) {
     const message = { ok: false, signedUploadUrl: "", message: "" };
-    globalThis.Object.defineProperty(message, import_runtime529.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime531.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime528.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime530.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -104058,26 +104057,26 @@ var CreateCacheEntryResponse$Type = class extends import_runtime530.MessageType 
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime527.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime529.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.ok !== false)
-      writer.tag(1, import_runtime526.WireType.Varint).bool(message.ok);
+      writer.tag(1, import_runtime528.WireType.Varint).bool(message.ok);
     if (message.signedUploadUrl !== "")
-      writer.tag(2, import_runtime526.WireType.LengthDelimited).string(message.signedUploadUrl);
+      writer.tag(2, import_runtime528.WireType.LengthDelimited).string(message.signedUploadUrl);
     if (message.message !== "")
-      writer.tag(3, import_runtime526.WireType.LengthDelimited).string(message.message);
+      writer.tag(3, import_runtime528.WireType.LengthDelimited).string(message.message);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime527.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime529.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var CreateCacheEntryResponse = new CreateCacheEntryResponse$Type();
-var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime530.MessageType {
+var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime532.MessageType {
   static {
     __name(this, "FinalizeCacheEntryUploadRequest$Type");
   }
@@ -104109,9 +104108,9 @@ var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime530.Messa
   }
   create(value2) {
     const message = { key: "", sizeBytes: "0", version: "" };
-    globalThis.Object.defineProperty(message, import_runtime529.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime531.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime528.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime530.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -104141,28 +104140,28 @@ var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime530.Messa
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime527.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime529.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime526.WireType.LengthDelimited).fork(), options).join();
+      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime528.WireType.LengthDelimited).fork(), options).join();
     if (message.key !== "")
-      writer.tag(2, import_runtime526.WireType.LengthDelimited).string(message.key);
+      writer.tag(2, import_runtime528.WireType.LengthDelimited).string(message.key);
     if (message.sizeBytes !== "0")
-      writer.tag(3, import_runtime526.WireType.Varint).int64(message.sizeBytes);
+      writer.tag(3, import_runtime528.WireType.Varint).int64(message.sizeBytes);
     if (message.version !== "")
-      writer.tag(4, import_runtime526.WireType.LengthDelimited).string(message.version);
+      writer.tag(4, import_runtime528.WireType.LengthDelimited).string(message.version);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime527.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime529.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var FinalizeCacheEntryUploadRequest = new FinalizeCacheEntryUploadRequest$Type();
-var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime530.MessageType {
+var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime532.MessageType {
   static {
     __name(this, "FinalizeCacheEntryUploadResponse$Type");
   }
@@ -104193,9 +104192,9 @@ var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime530.Mess
   }
   create(value2) {
     const message = { ok: false, entryId: "0", message: "" };
-    globalThis.Object.defineProperty(message, import_runtime529.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime531.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime528.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime530.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -104221,26 +104220,26 @@ var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime530.Mess
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime527.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime529.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.ok !== false)
-      writer.tag(1, import_runtime526.WireType.Varint).bool(message.ok);
+      writer.tag(1, import_runtime528.WireType.Varint).bool(message.ok);
     if (message.entryId !== "0")
-      writer.tag(2, import_runtime526.WireType.Varint).int64(message.entryId);
+      writer.tag(2, import_runtime528.WireType.Varint).int64(message.entryId);
     if (message.message !== "")
-      writer.tag(3, import_runtime526.WireType.LengthDelimited).string(message.message);
+      writer.tag(3, import_runtime528.WireType.LengthDelimited).string(message.message);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime527.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime529.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var FinalizeCacheEntryUploadResponse = new FinalizeCacheEntryUploadResponse$Type();
-var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime530.MessageType {
+var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime532.MessageType {
   static {
     __name(this, "GetCacheEntryDownloadURLRequest$Type");
   }
@@ -104273,9 +104272,9 @@ var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime530.Messa
   }
   create(value2) {
     const message = { key: "", restoreKeys: [], version: "" };
-    globalThis.Object.defineProperty(message, import_runtime529.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime531.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime528.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime530.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -104305,28 +104304,28 @@ var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime530.Messa
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime527.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime529.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime526.WireType.LengthDelimited).fork(), options).join();
+      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime528.WireType.LengthDelimited).fork(), options).join();
     if (message.key !== "")
-      writer.tag(2, import_runtime526.WireType.LengthDelimited).string(message.key);
+      writer.tag(2, import_runtime528.WireType.LengthDelimited).string(message.key);
     for (let i2 = 0; i2 < message.restoreKeys.length; i2++)
-      writer.tag(3, import_runtime526.WireType.LengthDelimited).string(message.restoreKeys[i2]);
+      writer.tag(3, import_runtime528.WireType.LengthDelimited).string(message.restoreKeys[i2]);
     if (message.version !== "")
-      writer.tag(4, import_runtime526.WireType.LengthDelimited).string(message.version);
+      writer.tag(4, import_runtime528.WireType.LengthDelimited).string(message.version);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime527.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime529.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
 var GetCacheEntryDownloadURLRequest = new GetCacheEntryDownloadURLRequest$Type();
-var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime530.MessageType {
+var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime532.MessageType {
   static {
     __name(this, "GetCacheEntryDownloadURLResponse$Type");
   }
@@ -104357,9 +104356,9 @@ var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime530.Mess
   }
   create(value2) {
     const message = { ok: false, signedDownloadUrl: "", matchedKey: "" };
-    globalThis.Object.defineProperty(message, import_runtime529.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime531.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value2 !== void 0)
-      (0, import_runtime528.reflectionMergePartial)(this, message, value2);
+      (0, import_runtime530.reflectionMergePartial)(this, message, value2);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -104385,21 +104384,21 @@ var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime530.Mess
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime527.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
+            (u === true ? import_runtime529.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.ok !== false)
-      writer.tag(1, import_runtime526.WireType.Varint).bool(message.ok);
+      writer.tag(1, import_runtime528.WireType.Varint).bool(message.ok);
     if (message.signedDownloadUrl !== "")
-      writer.tag(2, import_runtime526.WireType.LengthDelimited).string(message.signedDownloadUrl);
+      writer.tag(2, import_runtime528.WireType.LengthDelimited).string(message.signedDownloadUrl);
     if (message.matchedKey !== "")
-      writer.tag(3, import_runtime526.WireType.LengthDelimited).string(message.matchedKey);
+      writer.tag(3, import_runtime528.WireType.LengthDelimited).string(message.matchedKey);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime527.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
+      (u == true ? import_runtime529.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
   }
 };
@@ -105620,9 +105619,9 @@ var ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 function escapeSpecial(m, offset, all) {
   const entity = ENTITIES[m];
   if (entity !== void 0) return entity;
-  const next2 = all[offset + 1] ?? "";
-  if (m === "@") return /[A-Za-z0-9_]/.test(next2) ? `@${ZWSP}` : "@";
-  if (m === "#") return /[0-9]/.test(next2) ? `\\#${ZWSP}` : "\\#";
+  const next = all[offset + 1] ?? "";
+  if (m === "@") return /[A-Za-z0-9_]/.test(next) ? `@${ZWSP}` : "@";
+  if (m === "#") return /[0-9]/.test(next) ? `\\#${ZWSP}` : "\\#";
   return `\\${m}`;
 }
 __name(escapeSpecial, "escapeSpecial");
@@ -106252,9 +106251,8 @@ function headline(changes) {
 __name(headline, "headline");
 var ACTION_RANK = { stop: 0, warn: 1, info: 2 };
 function sortViolations(violations) {
-  const cmp2 = /* @__PURE__ */ __name((a, b) => a < b ? -1 : a > b ? 1 : 0, "cmp");
   return [...violations].sort(
-    (a, b) => Number(a.allowed !== void 0) - Number(b.allowed !== void 0) || ACTION_RANK[a.action] - ACTION_RANK[b.action] || cmp2(a.rule, b.rule) || cmp2(a.subject, b.subject) || cmp2(a.message, b.message)
+    (a, b) => Number(a.allowed !== void 0) - Number(b.allowed !== void 0) || ACTION_RANK[a.action] - ACTION_RANK[b.action] || compareCodeUnits(a.rule, b.rule) || compareCodeUnits(a.subject, b.subject) || compareCodeUnits(a.message, b.message)
   );
 }
 __name(sortViolations, "sortViolations");
@@ -107051,7 +107049,6 @@ function side3(s) {
 }
 __name(side3, "side");
 function renderJson(changes, verdict) {
-  const cmp2 = /* @__PURE__ */ __name((a, b) => a < b ? -1 : a > b ? 1 : 0, "cmp");
   const report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: "image-changelog", version: VERSION8 },
@@ -107066,10 +107063,10 @@ function renderJson(changes, verdict) {
     counts: canonical(changes.counts),
     options: canonical(changes.options),
     packages: changes.packages.map((p) => canonical(p)),
-    files: [...changes.files].sort((a, b) => cmp2(a.path, b.path)).map((f) => canonical({ ...f, owners: f.owners.map(ownerText) })),
-    rollup: [...changes.rollup].sort((a, b) => cmp2(a.path, b.path)).map((r) => canonical(r)),
+    files: [...changes.files].sort((a, b) => compareCodeUnits(a.path, b.path)).map((f) => canonical({ ...f, owners: f.owners.map(ownerText) })),
+    rollup: [...changes.rollup].sort((a, b) => compareCodeUnits(a.path, b.path)).map((r) => canonical(r)),
     folds: changes.folds.map((f) => canonical(f)),
-    settings: [...changes.settings].sort((a, b) => cmp2(a.key, b.key)).map((s) => canonical(s)),
+    settings: [...changes.settings].sort((a, b) => compareCodeUnits(a.key, b.key)).map((s) => canonical(s)),
     layers: canonical(changes.layers),
     ...changes.security ? { security: canonical(changes.security) } : {},
     ...changes.problems.length > 0 ? { problems: changes.problems.map((p) => canonical(p)) } : {},
