@@ -89,6 +89,32 @@ describe('layer-index-cache', () => {
     );
   });
 
+  it('round-trips MD5 alone, SHA-1 alone and both, with either column absent', () => {
+    const file = (path: string, digests: Record<string, string>) => ({
+      path,
+      type: 'file' as const,
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      size: 1,
+      sha256: 'c'.repeat(64),
+      probes: { 'file-digests': digests },
+    });
+    const md5 = '1'.repeat(32);
+    const sha1 = '2'.repeat(40);
+    const tables = [
+      [file('usr/a', { md5 }), file('usr/b', { sha1 }), file('usr/c', { md5, sha1 })],
+      [file('usr/a', { md5 }), file('usr/d', { md5: '3'.repeat(32) })],
+      [file('lib/a', { sha1 })],
+    ];
+    for (const rows of tables) {
+      const original = { ...index(7), entries: EntryTable.of(rows) };
+      const back = deserializeLayerIndex(Buffer.concat(serializeLayerIndex(original)));
+      expect(plain(back)).toEqual(plain(original));
+      expect(back?.entries.toArray().map((e) => e.probes)).toEqual(rows.map((r) => r.probes));
+    }
+  });
+
   it('keeps captured contents as raw bytes after the JSON line, any bytes at all', () => {
     const original = index(7);
     const binary = Buffer.from([0x00, 0x0a, 0xff, 0x0a, 0x22, 0x5c]);

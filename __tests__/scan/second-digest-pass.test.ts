@@ -64,4 +64,40 @@ describe('the second digest pass', () => {
     expect(file('usr/bin/tool')?.modifiedAfterInstall).toBeUndefined();
     expect(file('srv/app/changed.js')).toMatchObject({ layer: 1, modifiedAfterInstall: true });
   });
+
+  it("hashes a packaged file again when its layer's signs chose the other digest (an apk file in a layer that showed etc/dpkg)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ic-second-pass-digest-'));
+    const sha1 = (content: string): string => createHash('sha1').update(content).digest('base64');
+    const installed = [
+      'P:tools',
+      'V:1.0-r0',
+      'A:x86_64',
+      'F:usr/bin',
+      'R:kept',
+      `Z:Q1${sha1('kept')}`,
+      'R:edited',
+      `Z:Q1${sha1('original')}`,
+      '',
+      '',
+    ].join('\n');
+    // etc/dpkg/ streams first, so this layer hashes MD5 alone until its apk database (listed last)
+    // shows apk too: the database wants SHA-1 of files that were given MD5 alone.
+    const base: TarSpec[] = [
+      { name: 'etc/dpkg/dpkg.cfg', content: '# options\n' },
+      { name: 'usr/bin/edited', content: 'edited in the same layer', mode: 0o755 },
+      { name: 'usr/bin/kept', content: 'kept', mode: 0o755 },
+      { name: 'lib/apk/db/installed', content: installed },
+    ];
+    await writeTinyOciLayout(dir, [
+      { tag: 't', platforms: [{ platform: { os: 'linux', architecture: 'amd64' }, layers: [base] }] },
+    ]);
+    const inventory = await inspectImage(`oci:${dir}:t`);
+    const file = (path: string) => inventory.files.get(path);
+    expect(file('usr/bin/kept')).toMatchObject({
+      ownership: 'package',
+      owners: [{ ecosystem: 'apk', name: 'tools' }],
+    });
+    expect(file('usr/bin/kept')?.modifiedAfterInstall).toBeUndefined();
+    expect(file('usr/bin/edited')).toMatchObject({ ownership: 'package', modifiedAfterInstall: true });
+  });
 });

@@ -14,7 +14,7 @@ import { EntryTable } from '../layers/entry-table.js';
  * 3: entries carry xattrs. 4: tars read as Go's archive/tar reads them. 5: the entry table's columns
  * as bytes instead of JSON rows.
  */
-export const CACHE_FORMAT_VERSION = 5;
+export const CACHE_FORMAT_VERSION = 6;
 export const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
 
 export interface LayerIndexCache {
@@ -60,8 +60,9 @@ interface Meta {
   captured: Array<[string, number]>;
   warnings: LayerIndex['warnings'];
   count: number;
-  /** MD5 and SHA-1 columns present. */
-  digests: boolean;
+  /** MD5 and SHA-1 columns present (each only once a row has that digest). */
+  md5: boolean;
+  sha1: boolean;
   pathBytes: number;
   links: Array<[number, string]>;
   devices: Array<[number, number, number]>;
@@ -100,7 +101,8 @@ export function serializeLayerIndex(index: LayerIndex): Buffer[] {
     captured: [...index.captured].map(([p, b]) => [p, b.length]),
     warnings: index.warnings,
     count: c.length,
-    digests: c.md5 !== null && c.sha1 !== null,
+    md5: c.md5 !== null,
+    sha1: c.sha1 !== null,
     pathBytes: paths.length,
     links: [...c.links],
     devices: [...c.devices].map(([row, [major, minor]]) => [row, major, minor]),
@@ -110,7 +112,8 @@ export function serializeLayerIndex(index: LayerIndex): Buffer[] {
   };
   const body: Buffer[] = [Buffer.from(`${JSON.stringify(meta)}\n`)];
   for (const [name] of SECTIONS) body.push(bytesOf(c[name]));
-  if (meta.digests) body.push(bytesOf(c.md5!), bytesOf(c.sha1!));
+  if (c.md5 !== null) body.push(bytesOf(c.md5));
+  if (c.sha1 !== null) body.push(bytesOf(c.sha1));
   body.push(paths, ...index.captured.values());
   const checksum = createHash('sha256');
   for (const b of body) checksum.update(b);
@@ -171,8 +174,8 @@ export function deserializeLayerIndex(file: Buffer): LayerIndex | undefined {
   const sha256 = r.typed(Uint8Array, n * 32);
   const types = r.typed(Uint8Array, n);
   const flags = r.typed(Uint8Array, n);
-  const md5 = m.digests ? r.typed(Uint8Array, n * 16) : null;
-  const sha1 = m.digests ? r.typed(Uint8Array, n * 20) : null;
+  const md5 = m.md5 ? r.typed(Uint8Array, n * 16) : null;
+  const sha1 = m.sha1 ? r.typed(Uint8Array, n * 20) : null;
   const pathBytes = r.bytes(m.pathBytes);
   if (!sizes || !mtimes || !modes || !uids || !gids || !sha256 || !types || !flags || !pathBytes)
     return undefined;

@@ -8,7 +8,6 @@ import {
   DEFAULT_FILE_DIGESTS_MAX_BYTES,
   EMPTY_FILE_DIGESTS,
   FILE_DIGESTS_PROBE_ID,
-  isPackageLocation,
   type FileDigests,
 } from './probes/file-digests.js';
 import { MAX_SYMLINK_HOPS, RealPaths } from './resolve-path.js';
@@ -201,7 +200,7 @@ export function resolveOwnership(
     const entry = nodes.entry(id);
     const here = claims.list(first, owners);
     const stored = type === 'hardlink' ? entry.link : path;
-    if (stored !== undefined && needsSecondPass(nodes, entry, stored, here)) {
+    if (stored !== undefined && needsSecondPass(nodes, entry, here)) {
       unverified.push({
         layer: entry.layer,
         path: stored,
@@ -218,25 +217,22 @@ export function resolveOwnership(
 }
 
 /**
- * A file the first pass left unhashed on purpose (outside the package locations, within the cap) that
- * a claim wants an MD5 or SHA-1 of.
+ * A file the first pass left without a digest a claim records, on purpose: it lies outside the
+ * package locations, or its layer had shown a package manager whose databases record another digest
+ * (a Debian layer hashes MD5 alone; see file-digests.ts). Within the cap, the second pass hashes it.
  */
 function needsSecondPass(
   tree: ReadonlyMap<string, TreeEntry>,
   entry: TreeEntry,
-  stored: string,
   claims: readonly Claim[],
 ): boolean {
   if (entry.type !== 'file' && entry.type !== 'hardlink') return false;
-  if (entry.size === 0 || entry.size > DEFAULT_FILE_DIGESTS_MAX_BYTES || isPackageLocation(stored))
-    return false;
-  if (
-    !claims.some(
-      ({ file }) => !file.ghost && (file.digest?.algorithm === 'md5' || file.digest?.algorithm === 'sha1'),
-    )
-  )
-    return false;
-  return actualDigest(tree, entry, 'md5') === undefined;
+  if (entry.size === 0 || entry.size > DEFAULT_FILE_DIGESTS_MAX_BYTES) return false;
+  return claims.some(({ file }) => {
+    const algorithm = file.digest?.algorithm;
+    if (file.ghost || (algorithm !== 'md5' && algorithm !== 'sha1')) return false;
+    return actualDigest(tree, entry, algorithm) === undefined;
+  });
 }
 
 function knownDigest(

@@ -37,15 +37,19 @@ export class EntryContent {
   /** The probes running on the current file: their ids and runs, side by side (no object per run). */
   private readonly probeIds: string[] = [];
   private readonly probeRuns: ProbeRun<unknown>[] = [];
+  /** This layer's probes (a probe that learns from the layer has an instance of its own). */
+  private readonly probes: readonly ContentProbe[];
 
   constructor(
     private readonly matches: PathMatcher,
     private readonly maxFileBytes: number,
-    private readonly probes: readonly ContentProbe[],
+    probes: readonly ContentProbe[],
     private readonly captured: Map<string, Buffer>,
     private readonly warnings: LayerWarning[],
     private readonly budget?: CaptureBudget,
-  ) {}
+  ) {
+    this.probes = probes.map((probe) => probe.forLayer?.() ?? probe);
+  }
 
   begin(entry: FileEntry): void {
     this.open = true;

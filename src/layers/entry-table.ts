@@ -8,7 +8,7 @@ import type { EntryType, FileEntry } from './entry.js';
  * - paths: one JS string per entry (the tree and the catalogers key on them, so they are kept once);
  * - type, mode, uid, gid, size, mtime: typed arrays;
  * - SHA-256, and the MD5 / SHA-1 the file-digests probe computes: bytes, 32 / 16 / 20 per row
- *   (MD5 and SHA-1 columns exist only once a row has them);
+ *   (each column exists only once a row has that digest);
  * - symlink and hardlink targets, device numbers, other probe results, xattrs: sparse, by row.
  *
  * Rows are appended in tar order and never change afterwards except through the setters the reader
@@ -38,7 +38,9 @@ const TYPE_CODE: Readonly<Record<EntryType, number>> = {
 /** Row flags. */
 const HAS_SHA256 = 1;
 const HAS_MTIME = 2;
-const HAS_DIGESTS = 4;
+const HAS_MD5 = 4;
+const HAS_SHA1 = 8;
+const HAS_DIGESTS = HAS_MD5 | HAS_SHA1;
 
 const SHA256_BYTES = 32;
 const MD5_BYTES = 16;
@@ -191,16 +193,22 @@ export class EntryTable implements Iterable<FileEntry> {
 
   private storeDigests(row: number, value: unknown): boolean {
     if (value === null || typeof value !== 'object') return false;
-    const { md5, sha1 } = value as { md5?: unknown; sha1?: unknown };
-    if (typeof md5 !== 'string' || !/^[0-9a-f]{32}$/.test(md5)) return false;
-    if (typeof sha1 !== 'string' || !/^[0-9a-f]{40}$/.test(sha1)) return false;
+    const { md5, sha1, ...other } = value as { md5?: unknown; sha1?: unknown };
+    if (Object.keys(other).length > 0 || (md5 === undefined && sha1 === undefined)) return false;
+    if (md5 !== undefined && (typeof md5 !== 'string' || !/^[0-9a-f]{32}$/.test(md5))) return false;
+    if (sha1 !== undefined && (typeof sha1 !== 'string' || !/^[0-9a-f]{40}$/.test(sha1))) return false;
     const c = this.cols;
     const cap = c.types.length;
-    c.md5 ??= new Uint8Array(cap * MD5_BYTES);
-    c.sha1 ??= new Uint8Array(cap * SHA1_BYTES);
-    c.md5.set(Buffer.from(md5, 'hex'), row * MD5_BYTES);
-    c.sha1.set(Buffer.from(sha1, 'hex'), row * SHA1_BYTES);
-    c.flags[row]! |= HAS_DIGESTS;
+    if (md5 !== undefined) {
+      c.md5 ??= new Uint8Array(cap * MD5_BYTES);
+      c.md5.set(Buffer.from(md5, 'hex'), row * MD5_BYTES);
+      c.flags[row]! |= HAS_MD5;
+    }
+    if (sha1 !== undefined) {
+      c.sha1 ??= new Uint8Array(cap * SHA1_BYTES);
+      c.sha1.set(Buffer.from(sha1, 'hex'), row * SHA1_BYTES);
+      c.flags[row]! |= HAS_SHA1;
+    }
     return true;
   }
 
@@ -270,14 +278,12 @@ export class EntryTable implements Iterable<FileEntry> {
   probes(row: number): Record<string, unknown> | undefined {
     const c = this.cols;
     const rest = c.probes.get(row);
-    if ((c.flags[row]! & HAS_DIGESTS) === 0) return rest;
-    return {
-      [FILE_DIGESTS_PROBE_ID]: {
-        md5: hex(c.md5!, row * MD5_BYTES, MD5_BYTES),
-        sha1: hex(c.sha1!, row * SHA1_BYTES, SHA1_BYTES),
-      },
-      ...rest,
-    };
+    const flags = c.flags[row]!;
+    if ((flags & HAS_DIGESTS) === 0) return rest;
+    const digests: { md5?: string; sha1?: string } = {};
+    if (flags & HAS_MD5) digests.md5 = hex(c.md5!, row * MD5_BYTES, MD5_BYTES);
+    if (flags & HAS_SHA1) digests.sha1 = hex(c.sha1!, row * SHA1_BYTES, SHA1_BYTES);
+    return { [FILE_DIGESTS_PROBE_ID]: digests, ...rest };
   }
 
   /** True when the row has a result of the probe `id` (cheap: no record is built). */
@@ -332,7 +338,7 @@ export class EntryTable implements Iterable<FileEntry> {
   byteLength(): number {
     const c = this.cols;
     let n = c.types.length * (1 + 1 + 4 + 4 + 4 + 8 + 8 + SHA256_BYTES);
-    if (c.md5) n += c.md5.length + (c.sha1?.length ?? 0);
+    n += (c.md5?.length ?? 0) + (c.sha1?.length ?? 0);
     for (const p of c.paths) n += 16 + p.length;
     return n;
   }

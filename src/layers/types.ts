@@ -73,6 +73,11 @@ export interface ContentProbe<T = unknown> {
   /** Decide from the header alone; keep this cheap, it runs for every entry. */
   matches(path: string, size: number, mode: number): boolean;
   start(path: string, size: number): ProbeRun<T>;
+  /**
+   * A probe that learns from a layer as it streams gives each layer its own instance (its `matches`
+   * sees that layer's files in tar order); its results must depend on the layer's bytes alone.
+   */
+  forLayer?(): ContentProbe<T>;
 }
 
 export interface ProbeRun<T> {

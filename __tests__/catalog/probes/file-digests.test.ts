@@ -57,4 +57,52 @@ describe('file-digests probe', () => {
       sha1: createHash('sha1').digest('hex'),
     });
   });
+
+  describe("a layer's own run", () => {
+    const content = Buffer.from('#!/bin/sh\necho packaged\n');
+    const md5 = createHash('md5').update(content).digest('hex');
+    const sha1 = createHash('sha1').update(content).digest('hex');
+    /** Stream `paths` through one layer's instance (matches on each, as the reader does), then hash a file. */
+    const digestsAfter = (paths: string[], layer = fileDigestsProbe.forLayer!()) => {
+      for (const path of paths) layer.matches(path, 10, 0o644);
+      if (!layer.matches('usr/bin/tool', content.length, 0o755)) return 'not hashed';
+      const run = layer.start('usr/bin/tool', content.length);
+      run.write(content);
+      return run.end();
+    };
+
+    it('gives both digests until a file shows which package managers the layer holds', () => {
+      expect(digestsAfter([])).toEqual({ md5, sha1 });
+      expect(digestsAfter(['bin/busybox', 'etc/hostname', 'usr/share/doc/a/copyright'])).toEqual({
+        md5,
+        sha1,
+      });
+    });
+
+    it('then only the digests those managers record: MD5 for dpkg, SHA-1 for apk, none for rpm, the union for several', () => {
+      expect(digestsAfter(['etc/dpkg/dpkg.cfg'])).toEqual({ md5 });
+      expect(digestsAfter(['var/lib/dpkg/info/a.md5sums'])).toEqual({ md5 });
+      expect(digestsAfter(['etc/apk/arch'])).toEqual({ sha1 });
+      expect(digestsAfter(['lib/apk/db/installed'])).toEqual({ sha1 });
+      expect(digestsAfter(['etc/pki/rpm-gpg/RPM-GPG-KEY-AlmaLinux-9'])).toBe('not hashed');
+      expect(digestsAfter(['usr/lib/sysimage/rpm/rpmdb.sqlite'])).toBe('not hashed');
+      expect(digestsAfter(['etc/pki/rpm-gpg/KEY', 'etc/dpkg/dpkg.cfg'])).toEqual({ md5 });
+      expect(digestsAfter(['etc/apk/arch', 'etc/dpkg/dpkg.cfg'])).toEqual({ md5, sha1 });
+    });
+
+    it('keeps what it learned to its own layer', () => {
+      const debian = fileDigestsProbe.forLayer!();
+      expect(digestsAfter(['etc/dpkg/dpkg.cfg'], debian)).toEqual({ md5 });
+      expect(digestsAfter([])).toEqual({ md5, sha1 });
+    });
+
+    it('the second pass gives both digests of just the asked paths, whatever the layer shows', () => {
+      const second = createFileDigestsProbe({ onlyPaths: new Set(['usr/bin/tool']) });
+      expect(second.forLayer).toBeUndefined();
+      second.matches('etc/dpkg/dpkg.cfg', 10, 0o644);
+      const run = second.start('usr/bin/tool', content.length);
+      run.write(content);
+      expect(run.end()).toEqual({ md5, sha1 });
+    });
+  });
 });
