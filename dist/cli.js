@@ -2265,7 +2265,26 @@ var init_esm2 = __esm({
 });
 
 // src/catalog/changelog/debian-changelog-probe.ts
-var DEBIAN_CHANGELOG_PROBE_ID, HEAD_BYTES, PATH, HeadCollector, PUSH_BYTES, GzipHeadRun, PlainHeadRun, debianChangelogProbe;
+import { constants, gunzipSync } from "node:zlib";
+function debianChangelogText(head) {
+  if (head.text !== void 0 || head.gzip === void 0) return head.text ?? "";
+  const bytes = Buffer.from(head.gzip, "base64");
+  try {
+    return gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, HEAD_BYTES).toString("utf8");
+  } catch {
+    const inflater = new HeadInflater();
+    for (let at = 0; at < bytes.byteLength && !inflater.done; at += PUSH_BYTES)
+      inflater.push(bytes.subarray(at, at + PUSH_BYTES), false);
+    if (!inflater.done) inflater.push(new Uint8Array(0), true);
+    return inflater.head.text();
+  }
+}
+function isDebianChangelogHead(value2) {
+  if (typeof value2 !== "object" || value2 === null) return false;
+  const { text, gzip, complete } = value2;
+  return typeof complete === "boolean" && (typeof text === "string" || typeof gzip === "string");
+}
+var DEBIAN_CHANGELOG_PROBE_ID, HEAD_BYTES, PATH, HeadCollector, PUSH_BYTES, HeadInflater, GzipHeadRun, PlainHeadRun, debianChangelogProbe;
 var init_debian_changelog_probe = __esm({
   "src/catalog/changelog/debian-changelog-probe.ts"() {
     "use strict";
@@ -2294,38 +2313,60 @@ var init_debian_changelog_probe = __esm({
       }
     };
     PUSH_BYTES = 8 * 1024;
+    HeadInflater = class {
+      static {
+        __name(this, "HeadInflater");
+      }
+      head = new HeadCollector();
+      gunzip = new Gunzip((data) => this.head.add(data));
+      /** The pieces pushed so far (each its own copy: fflate may keep a reference between pushes). */
+      pushed = [];
+      error;
+      get done() {
+        return this.head.full || this.error !== void 0;
+      }
+      push(piece, final) {
+        if (piece.byteLength > 0) this.pushed.push(piece);
+        try {
+          this.gunzip.push(piece, final);
+        } catch (err3) {
+          const what2 = final ? "truncated or damaged gzip stream" : "damaged gzip stream";
+          this.error = `${what2}: ${err3 instanceof Error ? err3.message : String(err3)}`;
+        }
+      }
+    };
     GzipHeadRun = class {
       static {
         __name(this, "GzipHeadRun");
       }
-      head = new HeadCollector();
-      gunzip = new Gunzip((data) => this.head.add(data));
-      error;
+      inflater = new HeadInflater();
+      /** The piece being filled (the next PUSH_BYTES of the file) and how much of it is filled. */
+      piece = new Uint8Array(PUSH_BYTES);
+      filled = 0;
       write(chunk) {
-        for (let at = 0; at < chunk.byteLength && !this.head.full && this.error === void 0; at += PUSH_BYTES) {
-          try {
-            this.gunzip.push(Uint8Array.prototype.slice.call(chunk, at, at + PUSH_BYTES), false);
-          } catch (err3) {
-            this.error = `damaged gzip stream: ${err3 instanceof Error ? err3.message : String(err3)}`;
+        for (let at = 0; at < chunk.byteLength && !this.inflater.done; ) {
+          const take = Math.min(PUSH_BYTES - this.filled, chunk.byteLength - at);
+          this.piece.set(chunk.subarray(at, at + take), this.filled);
+          this.filled += take;
+          at += take;
+          if (this.filled === PUSH_BYTES) {
+            this.inflater.push(this.piece, false);
+            this.piece = new Uint8Array(PUSH_BYTES);
+            this.filled = 0;
           }
         }
       }
       end() {
-        if (!this.head.full && this.error === void 0) {
-          try {
-            this.gunzip.push(new Uint8Array(0), true);
-          } catch (err3) {
-            this.error = `truncated or damaged gzip stream: ${err3 instanceof Error ? err3.message : String(err3)}`;
-          }
-        }
-        const result = {
-          text: this.head.text(),
-          complete: !this.head.full && this.error === void 0
-        };
-        if (this.error !== void 0) result.error = this.error;
-        return result;
+        const inflater = this.inflater;
+        if (!inflater.done && this.filled > 0) inflater.push(this.piece.subarray(0, this.filled), false);
+        if (!inflater.done) inflater.push(new Uint8Array(0), true);
+        const complete = !inflater.head.full && inflater.error === void 0;
+        if (inflater.error !== void 0) return { text: inflater.head.text(), complete, error: inflater.error };
+        return { gzip: Buffer.concat(inflater.pushed).toString("base64"), complete };
       }
     };
+    __name(debianChangelogText, "debianChangelogText");
+    __name(isDebianChangelogHead, "isDebianChangelogHead");
     PlainHeadRun = class {
       static {
         __name(this, "PlainHeadRun");
@@ -2342,7 +2383,7 @@ var init_debian_changelog_probe = __esm({
     };
     debianChangelogProbe = {
       id: DEBIAN_CHANGELOG_PROBE_ID,
-      version: 3,
+      version: 4,
       options: `head=${HEAD_BYTES}`,
       matches: /* @__PURE__ */ __name((path, size2) => size2 > 0 && PATH.test(path), "matches"),
       start: /* @__PURE__ */ __name((path) => path.endsWith(".gz") ? new GzipHeadRun() : new PlainHeadRun(), "start")
@@ -2457,13 +2498,13 @@ function debianChangelogOf(ctx, pkg) {
   const debian = headAt(ctx, `${dir}/changelog.Debian.gz`) ?? headAt(ctx, `${dir}/changelog.Debian`);
   const main2 = debian ?? headAt(ctx, `${dir}/changelog.gz`);
   if (main2 === void 0) return void 0;
-  const parsed = parseDebianChangelog(main2.head.text, { complete: main2.head.complete });
+  const parsed = parseDebianChangelog(debianChangelogText(main2.head), { complete: main2.head.complete });
   if (debian === void 0 && parsed.entries.length === 0) return void 0;
   const entries = [];
   let truncated = parsed.truncated;
   const binNmu = pkg.arch ? headAt(ctx, `${dir}/changelog.Debian.${pkg.arch}.gz`) : void 0;
   if (binNmu) {
-    const nmu = parseDebianChangelog(binNmu.head.text, { complete: binNmu.head.complete });
+    const nmu = parseDebianChangelog(debianChangelogText(binNmu.head), { complete: binNmu.head.complete });
     entries.push(...nmu.entries);
     truncated ||= nmu.truncated;
   }
@@ -2494,7 +2535,7 @@ function resolveLink(from, link) {
 }
 function headAt(ctx, path) {
   const head = ctx.tree.entries.get(path)?.probes?.[DEBIAN_CHANGELOG_PROBE_ID];
-  if (!isChangelogHead(head)) return void 0;
+  if (!isDebianChangelogHead(head)) return void 0;
   return { path, head };
 }
 var DOC, MAX_HOPS;
@@ -2502,7 +2543,6 @@ var init_dpkg_changelog = __esm({
   "src/catalog/os/dpkg-changelog.ts"() {
     "use strict";
     init_debian_changelog_probe();
-    init_bounds();
     init_debian_changelog();
     DOC = "usr/share/doc/";
     MAX_HOPS = 4;
@@ -9103,10 +9143,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse3 = require_parse();
-    var constants4 = require_constants();
+    var constants5 = require_constants();
     var SemVer = require_semver();
     var truncate = /* @__PURE__ */ __name((version2, truncation, options) => {
-      if (!constants4.RELEASE_TYPES.includes(truncation)) {
+      if (!constants5.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options);
@@ -10355,7 +10395,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants4 = require_constants();
+    var constants5 = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse3 = require_parse();
@@ -10439,8 +10479,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants4.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants4.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants5.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants5.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -11940,7 +11980,7 @@ var init_java = __esm({
 });
 
 // src/catalog/probes/cargo-auditable.ts
-import { constants, inflateSync } from "node:zlib";
+import { constants as constants2, inflateSync } from "node:zlib";
 function bitAt(buf, n) {
   const pos = 16 + n;
   return (buf[pos >> 3] ?? 0) >> (pos & 7) & 1;
@@ -11973,7 +12013,7 @@ function looksLikeAudit(buf) {
   if (!plausibleJsonDeflate(buf)) return false;
   try {
     const head = inflateSync(buf.subarray(0, PROBE_BYTES), {
-      finishFlush: constants.Z_SYNC_FLUSH,
+      finishFlush: constants2.Z_SYNC_FLUSH,
       maxOutputLength: 4096
     });
     return JSON_START.test(head.toString("latin1"));
@@ -13285,7 +13325,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -13293,7 +13333,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants4;
+    } = constants5;
     var expandRange = /* @__PURE__ */ __name((args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -13502,7 +13542,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -13548,8 +13588,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants4.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants5.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -14245,7 +14285,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants4.globChars(opts.windows);
+      } = constants5.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -14303,7 +14343,7 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse3 = require_parse2();
     var utils = require_utils();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var isObject2 = /* @__PURE__ */ __name((val) => val && typeof val === "object" && !Array.isArray(val), "isObject");
     var picomatch3 = /* @__PURE__ */ __name((glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -14431,7 +14471,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch3.constants = constants4;
+    picomatch3.constants = constants5;
     module.exports = picomatch3;
   }
 });
@@ -17026,7 +17066,7 @@ var init_read_chunks = __esm({
 });
 
 // src/image/tar-file.ts
-import { constants as constants2, createReadStream } from "node:fs";
+import { constants as constants3, createReadStream } from "node:fs";
 import { open as open2 } from "node:fs/promises";
 import { posix as posix2 } from "node:path";
 import { Readable } from "node:stream";
@@ -17183,7 +17223,7 @@ var init_tar_file = __esm({
       static async open(path, options = {}) {
         let handle;
         try {
-          handle = await open2(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
+          handle = await open2(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
         } catch (err3) {
           const code = err3.code;
           const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a directory" : code ?? err3.message;
@@ -17853,13 +17893,13 @@ var init_oci_archive = __esm({
 });
 
 // src/image/oci-layout.ts
-import { constants as constants3 } from "node:fs";
+import { constants as constants4 } from "node:fs";
 import { open as open3, stat as stat3 } from "node:fs/promises";
 import { join as join2 } from "node:path";
 async function openRegularFile(path, subject) {
   let handle;
   try {
-    handle = await open3(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
+    handle = await open3(path, constants4.O_RDONLY | constants4.O_NONBLOCK);
   } catch (err3) {
     const code = err3.code;
     if (code === "ENOENT" || code === "ENOTDIR") return void 0;

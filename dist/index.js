@@ -6072,7 +6072,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants7 = require_constants2();
+    var constants8 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util5.addListener;
@@ -6151,7 +6151,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports3 }) {
         assert4(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports3;
-        this.ptr = this.llhttp.llhttp_alloc(constants7.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants8.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -6246,11 +6246,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants7.ERROR.OK) {
+          if (ret !== constants8.ERROR.OK) {
             const body2 = data.subarray(offset);
-            if (ret === constants7.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants8.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body2);
-            } else if (ret === constants7.ERROR.PAUSED) {
+            } else if (ret === constants8.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body2);
             } else {
@@ -6273,10 +6273,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants7.ERROR.OK) {
+        if (ret === constants8.ERROR.OK) {
           return null;
         }
-        if (ret === constants7.ERROR.PAUSED || ret === constants7.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants8.ERROR.PAUSED || ret === constants8.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6293,7 +6293,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants7.ERROR[ret], data);
+        return new HTTPParserError(message, constants8.ERROR[ret], data);
       }
       destroy() {
         assert4(this.ptr != null);
@@ -6473,7 +6473,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants7.ERROR.PAUSED : 0;
+        return pause ? constants8.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6495,7 +6495,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6531,13 +6531,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert4(client[kRunning] === 0);
           util5.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util5.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util5.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -23738,10 +23738,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module) {
     "use strict";
     var parse6 = require_parse2();
-    var constants7 = require_constants6();
+    var constants8 = require_constants6();
     var SemVer = require_semver();
     var truncate = /* @__PURE__ */ __name((version4, truncation, options) => {
-      if (!constants7.RELEASE_TYPES.includes(truncation)) {
+      if (!constants8.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version4, options);
@@ -24990,7 +24990,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module) {
     "use strict";
     var internalRe = require_re();
-    var constants7 = require_constants6();
+    var constants8 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse6 = require_parse2();
@@ -25074,8 +25074,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants7.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants7.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants8.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants8.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -25690,7 +25690,7 @@ var require_scan = __commonJS({
 var require_parse3 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module) {
     "use strict";
-    var constants7 = require_constants7();
+    var constants8 = require_constants7();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -25698,7 +25698,7 @@ var require_parse3 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants7;
+    } = constants8;
     var expandRange = /* @__PURE__ */ __name((args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -25907,7 +25907,7 @@ var require_parse3 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants7.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants8.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body2).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -25953,8 +25953,8 @@ var require_parse3 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants7.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants7.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants8.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants8.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -26650,7 +26650,7 @@ var require_parse3 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants7.globChars(opts.windows);
+      } = constants8.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -26708,7 +26708,7 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse6 = require_parse3();
     var utils = require_utils2();
-    var constants7 = require_constants7();
+    var constants8 = require_constants7();
     var isObject3 = /* @__PURE__ */ __name((val) => val && typeof val === "object" && !Array.isArray(val), "isObject");
     var picomatch3 = /* @__PURE__ */ __name((glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -26836,7 +26836,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch3.constants = constants7;
+    picomatch3.constants = constants8;
     module.exports = picomatch3;
   }
 });
@@ -48279,6 +48279,9 @@ function parseLine(line) {
 }
 __name(parseLine, "parseLine");
 
+// src/catalog/changelog/debian-changelog-probe.ts
+import { constants as constants3, gunzipSync } from "node:zlib";
+
 // node_modules/fflate/esm/index.mjs
 import { createRequire } from "module";
 var require2 = createRequire("/");
@@ -48758,38 +48761,78 @@ var HeadCollector = class {
   }
 };
 var PUSH_BYTES = 8 * 1024;
+var HeadInflater = class {
+  static {
+    __name(this, "HeadInflater");
+  }
+  head = new HeadCollector();
+  gunzip = new Gunzip((data) => this.head.add(data));
+  /** The pieces pushed so far (each its own copy: fflate may keep a reference between pushes). */
+  pushed = [];
+  error;
+  get done() {
+    return this.head.full || this.error !== void 0;
+  }
+  push(piece, final) {
+    if (piece.byteLength > 0) this.pushed.push(piece);
+    try {
+      this.gunzip.push(piece, final);
+    } catch (err3) {
+      const what2 = final ? "truncated or damaged gzip stream" : "damaged gzip stream";
+      this.error = `${what2}: ${err3 instanceof Error ? err3.message : String(err3)}`;
+    }
+  }
+};
 var GzipHeadRun = class {
   static {
     __name(this, "GzipHeadRun");
   }
-  head = new HeadCollector();
-  gunzip = new Gunzip((data) => this.head.add(data));
-  error;
+  inflater = new HeadInflater();
+  /** The piece being filled (the next PUSH_BYTES of the file) and how much of it is filled. */
+  piece = new Uint8Array(PUSH_BYTES);
+  filled = 0;
   write(chunk) {
-    for (let at = 0; at < chunk.byteLength && !this.head.full && this.error === void 0; at += PUSH_BYTES) {
-      try {
-        this.gunzip.push(Uint8Array.prototype.slice.call(chunk, at, at + PUSH_BYTES), false);
-      } catch (err3) {
-        this.error = `damaged gzip stream: ${err3 instanceof Error ? err3.message : String(err3)}`;
+    for (let at = 0; at < chunk.byteLength && !this.inflater.done; ) {
+      const take = Math.min(PUSH_BYTES - this.filled, chunk.byteLength - at);
+      this.piece.set(chunk.subarray(at, at + take), this.filled);
+      this.filled += take;
+      at += take;
+      if (this.filled === PUSH_BYTES) {
+        this.inflater.push(this.piece, false);
+        this.piece = new Uint8Array(PUSH_BYTES);
+        this.filled = 0;
       }
     }
   }
   end() {
-    if (!this.head.full && this.error === void 0) {
-      try {
-        this.gunzip.push(new Uint8Array(0), true);
-      } catch (err3) {
-        this.error = `truncated or damaged gzip stream: ${err3 instanceof Error ? err3.message : String(err3)}`;
-      }
-    }
-    const result = {
-      text: this.head.text(),
-      complete: !this.head.full && this.error === void 0
-    };
-    if (this.error !== void 0) result.error = this.error;
-    return result;
+    const inflater = this.inflater;
+    if (!inflater.done && this.filled > 0) inflater.push(this.piece.subarray(0, this.filled), false);
+    if (!inflater.done) inflater.push(new Uint8Array(0), true);
+    const complete = !inflater.head.full && inflater.error === void 0;
+    if (inflater.error !== void 0) return { text: inflater.head.text(), complete, error: inflater.error };
+    return { gzip: Buffer.concat(inflater.pushed).toString("base64"), complete };
   }
 };
+function debianChangelogText(head) {
+  if (head.text !== void 0 || head.gzip === void 0) return head.text ?? "";
+  const bytes = Buffer.from(head.gzip, "base64");
+  try {
+    return gunzipSync(bytes, { finishFlush: constants3.Z_SYNC_FLUSH }).subarray(0, HEAD_BYTES).toString("utf8");
+  } catch {
+    const inflater = new HeadInflater();
+    for (let at = 0; at < bytes.byteLength && !inflater.done; at += PUSH_BYTES)
+      inflater.push(bytes.subarray(at, at + PUSH_BYTES), false);
+    if (!inflater.done) inflater.push(new Uint8Array(0), true);
+    return inflater.head.text();
+  }
+}
+__name(debianChangelogText, "debianChangelogText");
+function isDebianChangelogHead(value2) {
+  if (typeof value2 !== "object" || value2 === null) return false;
+  const { text, gzip, complete } = value2;
+  return typeof complete === "boolean" && (typeof text === "string" || typeof gzip === "string");
+}
+__name(isDebianChangelogHead, "isDebianChangelogHead");
 var PlainHeadRun = class {
   static {
     __name(this, "PlainHeadRun");
@@ -48806,7 +48849,7 @@ var PlainHeadRun = class {
 };
 var debianChangelogProbe = {
   id: DEBIAN_CHANGELOG_PROBE_ID,
-  version: 3,
+  version: 4,
   options: `head=${HEAD_BYTES}`,
   matches: /* @__PURE__ */ __name((path12, size2) => size2 > 0 && PATH.test(path12), "matches"),
   start: /* @__PURE__ */ __name((path12) => path12.endsWith(".gz") ? new GzipHeadRun() : new PlainHeadRun(), "start")
@@ -48908,13 +48951,13 @@ function debianChangelogOf(ctx, pkg) {
   const debian = headAt(ctx, `${dir}/changelog.Debian.gz`) ?? headAt(ctx, `${dir}/changelog.Debian`);
   const main = debian ?? headAt(ctx, `${dir}/changelog.gz`);
   if (main === void 0) return void 0;
-  const parsed = parseDebianChangelog(main.head.text, { complete: main.head.complete });
+  const parsed = parseDebianChangelog(debianChangelogText(main.head), { complete: main.head.complete });
   if (debian === void 0 && parsed.entries.length === 0) return void 0;
   const entries = [];
   let truncated = parsed.truncated;
   const binNmu = pkg.arch ? headAt(ctx, `${dir}/changelog.Debian.${pkg.arch}.gz`) : void 0;
   if (binNmu) {
-    const nmu = parseDebianChangelog(binNmu.head.text, { complete: binNmu.head.complete });
+    const nmu = parseDebianChangelog(debianChangelogText(binNmu.head), { complete: binNmu.head.complete });
     entries.push(...nmu.entries);
     truncated ||= nmu.truncated;
   }
@@ -48948,7 +48991,7 @@ function resolveLink(from, link) {
 __name(resolveLink, "resolveLink");
 function headAt(ctx, path12) {
   const head = ctx.tree.entries.get(path12)?.probes?.[DEBIAN_CHANGELOG_PROBE_ID];
-  if (!isChangelogHead(head)) return void 0;
+  if (!isDebianChangelogHead(head)) return void 0;
   return { path: path12, head };
 }
 __name(headAt, "headAt");
@@ -53499,7 +53542,7 @@ var javaRuntimeCataloger = {
 };
 
 // src/catalog/probes/cargo-auditable.ts
-import { constants as constants3, inflateSync } from "node:zlib";
+import { constants as constants4, inflateSync } from "node:zlib";
 var MAX_COMPRESSED = 1024 * 1024;
 var MAX_JSON = 8 * 1024 * 1024;
 var MAX_CRATES = 1e4;
@@ -53541,7 +53584,7 @@ function looksLikeAudit(buf) {
   if (!plausibleJsonDeflate(buf)) return false;
   try {
     const head = inflateSync(buf.subarray(0, PROBE_BYTES), {
-      finishFlush: constants3.Z_SYNC_FLUSH,
+      finishFlush: constants4.Z_SYNC_FLUSH,
       maxOutputLength: 4096
     });
     return JSON_START.test(head.toString("latin1"));
@@ -56477,7 +56520,7 @@ async function parseSourceReference(text) {
 __name(parseSourceReference, "parseSourceReference");
 
 // src/image/tar-file.ts
-import { constants as constants4, createReadStream } from "node:fs";
+import { constants as constants5, createReadStream } from "node:fs";
 import { open as open3 } from "node:fs/promises";
 import { posix as posix2 } from "node:path";
 import { Readable } from "node:stream";
@@ -56556,7 +56599,7 @@ var TarFile = class _TarFile {
   static async open(path12, options = {}) {
     let handle;
     try {
-      handle = await open3(path12, constants4.O_RDONLY | constants4.O_NONBLOCK);
+      handle = await open3(path12, constants5.O_RDONLY | constants5.O_NONBLOCK);
     } catch (err3) {
       const code = err3.code;
       const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a directory" : code ?? err3.message;
@@ -57241,13 +57284,13 @@ var OciArchiveSource = class extends ArchiveSource {
 };
 
 // src/image/oci-layout.ts
-import { constants as constants5 } from "node:fs";
+import { constants as constants6 } from "node:fs";
 import { open as open4, stat as stat4 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 async function openRegularFile(path12, subject) {
   let handle;
   try {
-    handle = await open4(path12, constants5.O_RDONLY | constants5.O_NONBLOCK);
+    handle = await open4(path12, constants6.O_RDONLY | constants6.O_NONBLOCK);
   } catch (err3) {
     const code = err3.code;
     if (code === "ENOENT" || code === "ENOTDIR") return void 0;

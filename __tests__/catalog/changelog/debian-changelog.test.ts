@@ -5,6 +5,8 @@ import {
   DEBIAN_CHANGELOG_PROBE_ID,
   HEAD_BYTES,
   debianChangelogProbe,
+  debianChangelogText,
+  type DebianChangelogHead,
 } from '../../../src/catalog/changelog/debian-changelog-probe.js';
 import { debianChangelogOf } from '../../../src/catalog/os/dpkg-changelog.js';
 import { catalogContext } from '../../helpers/catalog-context.js';
@@ -23,11 +25,19 @@ const SAMPLE =
   entry('3.0.14-1~deb12u2', 'bookworm', ['* Rebuild (Closes: #1060000, #1060001).']) +
   'Local variables:\nmode: debian-changelog\nEnd:\n';
 
-function probe(path: string, bytes: Buffer, chunk = 4096) {
+/** What the probe keeps of a file, as kept. */
+function probeResult(path: string, bytes: Buffer, chunk = 4096): DebianChangelogHead {
   expect(debianChangelogProbe.matches(path, bytes.length, 0o644)).toBe(true);
   const run = debianChangelogProbe.start(path, bytes.length);
   for (let i = 0; i < bytes.length; i += chunk) run.write(bytes.subarray(i, i + chunk));
   return run.end()!;
+}
+
+/** The head as a reader of it sees it: its text, whether that is all, and why not. */
+function probe(path: string, bytes: Buffer, chunk = 4096) {
+  const { complete, error } = probeResult(path, bytes, chunk);
+  const text = debianChangelogText(probeResult(path, bytes, chunk));
+  return error === undefined ? { text, complete } : { text, complete, error };
 }
 
 describe('parseDebianChangelog', () => {
@@ -92,6 +102,38 @@ describe('debianChangelogProbe', () => {
     expect(huge.startsWith(head.text)).toBe(true);
     const bomb = probe('usr/share/doc/bomb/changelog.Debian.gz', gzipSync(Buffer.alloc(200 << 20)), 1 << 20);
     expect(Buffer.byteLength(bomb.text)).toBe(HEAD_BYTES);
+  });
+
+  it('keeps a gzip head as the compressed bytes that hold it, whatever the chunking', () => {
+    const huge = Array.from({ length: 20_000 }, (_, i) =>
+      entry(`1.0-${20_000 - i}`, 'unstable', ['* x']),
+    ).join('');
+    const gz = gzipSync(huge);
+    const kept = probeResult('usr/share/doc/big/changelog.Debian.gz', gz, 1000);
+    expect(kept.text).toBeUndefined();
+    expect(kept).toEqual(probeResult('usr/share/doc/big/changelog.Debian.gz', gz, 65536));
+    const bytes = Buffer.from(kept.gzip ?? '', 'base64');
+    expect(gz.subarray(0, bytes.length).equals(bytes)).toBe(true);
+    expect(bytes.length).toBeLessThan(HEAD_BYTES / 4);
+    expect(debianChangelogText(kept)).toBe(huge.slice(0, HEAD_BYTES));
+    const small = probeResult('usr/share/doc/openssl/changelog.Debian.gz', gzipSync(SAMPLE), 7);
+    expect(small).toEqual({ gzip: gzipSync(SAMPLE).toString('base64'), complete: true });
+  });
+
+  it("reads a head back as the probe read it, also where zlib would refuse the stream's trailer", () => {
+    const gz = gzipSync(SAMPLE);
+    const badCrc = Buffer.from(gz);
+    badCrc[badCrc.length - 8]! ^= 0xff;
+    const badLength = Buffer.from(gz);
+    badLength[badLength.length - 1]! ^= 0x01;
+    const multi = Buffer.concat([gzipSync('first member\n'), gzipSync('second member\n')]);
+    for (const bytes of [gz, badCrc, badLength]) {
+      const kept = probeResult('usr/share/doc/openssl/changelog.Debian.gz', bytes);
+      expect(kept.gzip).toBeDefined();
+      expect(debianChangelogText(kept)).toBe(SAMPLE);
+    }
+    const kept = probeResult('usr/share/doc/p/changelog.Debian.gz', multi);
+    expect(debianChangelogText(kept)).toBe('first member\nsecond member\n');
   });
 
   it('keeps what a truncated gzip stream held, marked incomplete with the reason', () => {

@@ -1,5 +1,9 @@
-import { DEBIAN_CHANGELOG_PROBE_ID, type DebianChangelogHead } from '../changelog/debian-changelog-probe.js';
-import { isChangelogHead } from '../changelog/bounds.js';
+import {
+  DEBIAN_CHANGELOG_PROBE_ID,
+  debianChangelogText,
+  isDebianChangelogHead,
+  type DebianChangelogHead,
+} from '../changelog/debian-changelog-probe.js';
 import { parseDebianChangelog } from '../changelog/debian-changelog.js';
 import type { CatalogContext, ChangelogEntry, Package, PackageChangelog } from '../types.js';
 
@@ -25,13 +29,13 @@ export function debianChangelogOf(
   const debian = headAt(ctx, `${dir}/changelog.Debian.gz`) ?? headAt(ctx, `${dir}/changelog.Debian`);
   const main = debian ?? headAt(ctx, `${dir}/changelog.gz`);
   if (main === undefined) return undefined;
-  const parsed = parseDebianChangelog(main.head.text, { complete: main.head.complete });
+  const parsed = parseDebianChangelog(debianChangelogText(main.head), { complete: main.head.complete });
   if (debian === undefined && parsed.entries.length === 0) return undefined; // an upstream changelog.gz
   const entries: ChangelogEntry[] = [];
   let truncated = parsed.truncated;
   const binNmu = pkg.arch ? headAt(ctx, `${dir}/changelog.Debian.${pkg.arch}.gz`) : undefined;
   if (binNmu) {
-    const nmu = parseDebianChangelog(binNmu.head.text, { complete: binNmu.head.complete });
+    const nmu = parseDebianChangelog(debianChangelogText(binNmu.head), { complete: binNmu.head.complete });
     entries.push(...nmu.entries);
     truncated ||= nmu.truncated;
   }
@@ -69,6 +73,6 @@ function headAt(
   path: string,
 ): { path: string; head: DebianChangelogHead } | undefined {
   const head = ctx.tree.entries.get(path)?.probes?.[DEBIAN_CHANGELOG_PROBE_ID];
-  if (!isChangelogHead(head)) return undefined;
+  if (!isDebianChangelogHead(head)) return undefined;
   return { path, head };
 }
