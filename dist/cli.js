@@ -34827,19 +34827,29 @@ function renderInspectText(s, problems) {
 `;
 }
 function renderInspectJson(inv) {
-  const files = [...inv.files].map((f) => f.owners ? { ...f, owners: f.owners.map(ownerText) } : f);
+  const files = [...inv.files].map(
+    (f) => readableProbes(f.owners ? { ...f, owners: f.owners.map(ownerText) } : f)
+  );
   return `${JSON.stringify({ summary: summarizeInventory(inv), ...inv, files }, null, 1)}
 `;
+}
+function readableProbes(file) {
+  const head = file.probes?.[DEBIAN_CHANGELOG_PROBE_ID];
+  if (!isDebianChangelogHead(head) || head.gzip === void 0) return file;
+  const text = { text: debianChangelogText(head), complete: head.complete };
+  return { ...file, probes: { ...file.probes, [DEBIAN_CHANGELOG_PROBE_ID]: text } };
 }
 var init_inspect = __esm({
   "src/render/inspect.ts"() {
     "use strict";
+    init_debian_changelog_probe();
     init_format_bytes();
     init_escape();
     init_json();
     __name(summarizeInventory, "summarizeInventory");
     __name(renderInspectText, "renderInspectText");
     __name(renderInspectJson, "renderInspectJson");
+    __name(readableProbes, "readableProbes");
   }
 });
 

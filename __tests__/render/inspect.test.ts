@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderInspectText, summarizeInventory } from '../../src/render/inspect.js';
+import { gzipSync } from 'node:zlib';
+import { renderInspectJson, renderInspectText, summarizeInventory } from '../../src/render/inspect.js';
+import { debianChangelogProbe } from '../../src/catalog/changelog/debian-changelog-probe.js';
 import { InventoryBuilder } from '../helpers/inventory-builder.js';
 
 describe('inspect summary', () => {
@@ -15,5 +17,24 @@ describe('inspect summary', () => {
     // Control characters from the image are shown, not sent to the terminal.
     expect(text).toContain('runtimes  node 20.20.2 (usr/local), busybox 1.38.0\\x1B[31m (bin/busybox)\n');
     expect(text).not.toContain('\u001b');
+  });
+});
+
+describe('inspect JSON', () => {
+  it('shows a Debian changelog head as its text, not as the gzip bytes the probe keeps', () => {
+    const path = 'usr/share/doc/p/changelog.Debian.gz';
+    const text = 'p (1.0-1) unstable; urgency=medium\n\n  * Initial release.\n';
+    const gz = gzipSync(text);
+    const run = debianChangelogProbe.start(path, gz.length);
+    run.write(gz);
+    const kept = run.end()!;
+    expect(kept.gzip).toBeDefined();
+    const inv = new InventoryBuilder().file(path, { content: 'x' }).build();
+    inv.files.get(path)!.probes = { 'debian-changelog': kept, secrets: ['aws'] };
+    const json = JSON.parse(renderInspectJson(inv)) as { files: Array<{ path: string; probes?: unknown }> };
+    expect(json.files.find((f) => f.path === path)?.probes).toEqual({
+      'debian-changelog': { text, complete: true },
+      secrets: ['aws'],
+    });
   });
 });
