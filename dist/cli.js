@@ -14775,18 +14775,29 @@ function inventoryFile(entry, ownership, owners) {
   if (entry.probes !== void 0) {
     const { [FILE_DIGESTS_PROBE_ID2]: _digests, ...rest } = entry.probes;
     for (const _ in rest) {
-      file.probes = rest;
+      file.probes = readableProbes(rest);
       break;
     }
   }
   if (owners !== void 0) file.owners = owners;
   return file;
 }
+function readableProbes(probes) {
+  const head = probes[DEBIAN_CHANGELOG_PROBE_ID];
+  if (!isDebianChangelogHead(head) || head.gzip === void 0) return probes;
+  defineLazy(probes, DEBIAN_CHANGELOG_PROBE_ID, () => ({
+    text: debianChangelogText(head),
+    complete: head.complete
+  }));
+  return probes;
+}
 var OWNERSHIP_CODE, OWNERSHIPS, OWNERSHIP_MASK, FLAG_CONFIG, FLAG_MODIFIED, TreeFileList, ArrayFileList;
 var init_file_list = __esm({
   "src/catalog/file-list.ts"() {
     "use strict";
     init_file_digests();
+    init_debian_changelog_probe();
+    init_lazy_property();
     init_code_unit_order();
     OWNERSHIP_CODE = { none: 0, package: 1, state: 2 };
     OWNERSHIPS = ["none", "package", "state"];
@@ -14911,6 +14922,7 @@ var init_file_list = __esm({
     __name(byPath, "byPath");
     __name(fileList, "fileList");
     __name(inventoryFile, "inventoryFile");
+    __name(readableProbes, "readableProbes");
   }
 });
 
@@ -34827,29 +34839,19 @@ function renderInspectText(s, problems) {
 `;
 }
 function renderInspectJson(inv) {
-  const files = [...inv.files].map(
-    (f) => readableProbes(f.owners ? { ...f, owners: f.owners.map(ownerText) } : f)
-  );
+  const files = [...inv.files].map((f) => f.owners ? { ...f, owners: f.owners.map(ownerText) } : f);
   return `${JSON.stringify({ summary: summarizeInventory(inv), ...inv, files }, null, 1)}
 `;
-}
-function readableProbes(file) {
-  const head = file.probes?.[DEBIAN_CHANGELOG_PROBE_ID];
-  if (!isDebianChangelogHead(head) || head.gzip === void 0) return file;
-  const text = { text: debianChangelogText(head), complete: head.complete };
-  return { ...file, probes: { ...file.probes, [DEBIAN_CHANGELOG_PROBE_ID]: text } };
 }
 var init_inspect = __esm({
   "src/render/inspect.ts"() {
     "use strict";
-    init_debian_changelog_probe();
     init_format_bytes();
     init_escape();
     init_json();
     __name(summarizeInventory, "summarizeInventory");
     __name(renderInspectText, "renderInspectText");
     __name(renderInspectJson, "renderInspectJson");
-    __name(readableProbes, "readableProbes");
   }
 });
 

@@ -54598,7 +54598,7 @@ function inventoryFile(entry, ownership, owners) {
   if (entry.probes !== void 0) {
     const { [FILE_DIGESTS_PROBE_ID2]: _digests, ...rest } = entry.probes;
     for (const _ in rest) {
-      file.probes = rest;
+      file.probes = readableProbes(rest);
       break;
     }
   }
@@ -54606,6 +54606,16 @@ function inventoryFile(entry, ownership, owners) {
   return file;
 }
 __name(inventoryFile, "inventoryFile");
+function readableProbes(probes) {
+  const head = probes[DEBIAN_CHANGELOG_PROBE_ID];
+  if (!isDebianChangelogHead(head) || head.gzip === void 0) return probes;
+  defineLazy(probes, DEBIAN_CHANGELOG_PROBE_ID, () => ({
+    text: debianChangelogText(head),
+    complete: head.complete
+  }));
+  return probes;
+}
+__name(readableProbes, "readableProbes");
 
 // src/catalog/package-id.ts
 function packageIdKey(id) {

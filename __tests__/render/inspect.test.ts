@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { renderInspectJson, renderInspectText, summarizeInventory } from '../../src/render/inspect.js';
 import { debianChangelogProbe } from '../../src/catalog/changelog/debian-changelog-probe.js';
+import { ArrayFileList, inventoryFile } from '../../src/catalog/file-list.js';
 import { InventoryBuilder } from '../helpers/inventory-builder.js';
 
 describe('inspect summary', () => {
@@ -29,8 +30,10 @@ describe('inspect JSON', () => {
     run.write(gz);
     const kept = run.end()!;
     expect(kept.gzip).toBeDefined();
-    const inv = new InventoryBuilder().file(path, { content: 'x' }).build();
-    inv.files.get(path)!.probes = { 'debian-changelog': kept, secrets: ['aws'] };
+    // The inventory's files are built from the tree's entries by inventoryFile, as a scan builds them.
+    const entry = { path, type: 'file' as const, mode: 0o644, uid: 0, gid: 0, size: 1, layer: 0 };
+    const file = inventoryFile({ ...entry, probes: { 'debian-changelog': kept, secrets: ['aws'] } }, 'none');
+    const inv = { ...new InventoryBuilder().build(), files: new ArrayFileList([file]) };
     const json = JSON.parse(renderInspectJson(inv)) as { files: Array<{ path: string; probes?: unknown }> };
     expect(json.files.find((f) => f.path === path)?.probes).toEqual({
       'debian-changelog': { text, complete: true },

@@ -2,6 +2,12 @@ import type { CompactTree } from '../layers/compact-tree.js';
 import type { EntryType } from '../layers/types.js';
 import type { FileList, InventoryFile, Ownership, PackageId, TreeEntry } from './types.js';
 import { FILE_DIGESTS_PROBE_ID } from './probes/file-digests.js';
+import {
+  DEBIAN_CHANGELOG_PROBE_ID,
+  debianChangelogText,
+  isDebianChangelogHead,
+} from './changelog/debian-changelog-probe.js';
+import { defineLazy } from '../util/lazy-property.js';
 import { compareByPath, compareCodeUnits } from '../util/code-unit-order.js';
 
 /**
@@ -221,10 +227,24 @@ export function inventoryFile(entry: TreeEntry, ownership: Ownership, owners?: P
   if (entry.probes !== undefined) {
     const { [FILE_DIGESTS_PROBE_ID]: _digests, ...rest } = entry.probes;
     for (const _ in rest) {
-      file.probes = rest;
+      file.probes = readableProbes(rest);
       break;
     }
   }
   if (owners !== undefined) file.owners = owners;
   return file;
+}
+
+/**
+ * A Debian changelog head as its text: the probe keeps it as the gzip bytes that hold it, and the
+ * inventory shows it as it was before (`{ text, complete }`), inflated only when something reads it.
+ */
+function readableProbes(probes: Record<string, unknown>): Record<string, unknown> {
+  const head = probes[DEBIAN_CHANGELOG_PROBE_ID];
+  if (!isDebianChangelogHead(head) || head.gzip === undefined) return probes;
+  defineLazy(probes, DEBIAN_CHANGELOG_PROBE_ID, () => ({
+    text: debianChangelogText(head),
+    complete: head.complete,
+  }));
+  return probes;
 }

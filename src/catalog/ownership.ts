@@ -32,8 +32,9 @@ interface Claim {
 
 /**
  * A packaged file whose database records an MD5 / SHA-1 the first pass did not compute (it lies outside
- * the package locations, see file-digests.ts): its content must be hashed again from `layer`, where
- * its bytes are stored under `path` (a hardlink's target), before "modified after install" is known.
+ * the package locations, or its layer had shown a manager that records the other digest; see
+ * file-digests.ts): its content must be hashed again from `layer`, where its bytes are stored under
+ * `path` (a hardlink's target), before "modified after install" is known.
  */
 export interface UnverifiedFile {
   layer: number;

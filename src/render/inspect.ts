@@ -1,9 +1,4 @@
-import type { Inventory, InventoryFile } from '../catalog/types.js';
-import {
-  DEBIAN_CHANGELOG_PROBE_ID,
-  debianChangelogText,
-  isDebianChangelogHead,
-} from '../catalog/changelog/debian-changelog-probe.js';
+import type { Inventory } from '../catalog/types.js';
 import type { EntryType } from '../layers/types.js';
 import { formatBytes } from '../util/format-bytes.js';
 import { terminalSafe } from './escape.js';
@@ -109,20 +104,8 @@ export function renderInspectText(s: InspectSummary, problems: Inventory['proble
   return `${lines.join('\n')}\n`;
 }
 
-/**
- * `inspect --format json`: the summary, then the inventory, owners named as the report names them, and
- * a Debian changelog head as its text (the probe keeps it as gzip bytes until it is read).
- */
+/** `inspect --format json`: the summary, then the inventory, owners named as the report names them. */
 export function renderInspectJson(inv: Inventory): string {
-  const files = [...inv.files].map((f) =>
-    readableProbes(f.owners ? { ...f, owners: f.owners.map(ownerText) } : f),
-  );
+  const files = [...inv.files].map((f) => (f.owners ? { ...f, owners: f.owners.map(ownerText) } : f));
   return `${JSON.stringify({ summary: summarizeInventory(inv), ...inv, files }, null, 1)}\n`;
-}
-
-function readableProbes<T extends Pick<InventoryFile, 'probes'>>(file: T): T {
-  const head = file.probes?.[DEBIAN_CHANGELOG_PROBE_ID];
-  if (!isDebianChangelogHead(head) || head.gzip === undefined) return file;
-  const text = { text: debianChangelogText(head), complete: head.complete };
-  return { ...file, probes: { ...file.probes, [DEBIAN_CHANGELOG_PROBE_ID]: text } };
 }

@@ -12,9 +12,10 @@ export type LayerRereader = (layer: Layer, spec: CaptureSpec) => Promise<LayerIn
 
 /**
  * The second, cheap pass of "hash only what is asked": the packaged files the first pass did not
- * give an MD5 / SHA-1 (they lie outside the package locations) are hashed from just the layers that
- * store them, with nothing captured and the digests probe matching just those paths. Every layer is
- * still verified against its digests as it streams. Usually there is nothing to do.
+ * give the MD5 / SHA-1 their database records (outside the package locations, or in a layer that had
+ * shown another package manager) are hashed from just the layers that store them, with nothing
+ * captured and the digests probe matching just those paths. Every layer is still verified against its
+ * digests as it streams. Usually there is nothing to do.
  */
 export async function hashUnverifiedFiles(
   layers: readonly Layer[],
