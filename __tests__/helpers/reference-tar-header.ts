@@ -65,9 +65,8 @@ export function referenceParseNumeric(f: Buffer): bigint | null {
   return octal === null ? null : BigInt(octal);
 }
 
-function checksumMatches(block: Buffer): boolean {
-  const stored = parseOctal(field(block, 148, 8));
-  if (stored === null) return false;
+/** A header block's checksum as POSIX (bytes unsigned) and old tars (signed) compute it. */
+export function referenceChecksums(block: Buffer): { unsigned: number; signed: number } {
   let unsigned = 0;
   let signed = 0;
   for (let i = 0; i < 512; i++) {
@@ -75,6 +74,13 @@ function checksumMatches(block: Buffer): boolean {
     unsigned += byte;
     signed += byte >= 0x80 ? byte - 0x100 : byte;
   }
+  return { unsigned, signed };
+}
+
+function checksumMatches(block: Buffer): boolean {
+  const stored = parseOctal(field(block, 148, 8));
+  if (stored === null) return false;
+  const { unsigned, signed } = referenceChecksums(block);
   return stored === unsigned || stored === signed;
 }
 
