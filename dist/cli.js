@@ -14603,6 +14603,9 @@ function isPackageLocation(path) {
   if (!PACKAGE_TOPS.has(path.slice(0, cut))) return false;
   return !path.startsWith("usr/local/");
 }
+function hashedInFirstPass(path, size2, max2) {
+  return size2 > 0 && size2 <= max2 && isPackageLocation(path);
+}
 function createFileDigestsProbe(options = {}) {
   const max2 = options.maxFileBytes ?? DEFAULT_FILE_DIGESTS_MAX_BYTES;
   const version2 = 3 * 1e9 + max2;
@@ -14618,7 +14621,7 @@ function createFileDigestsProbe(options = {}) {
   return {
     id: FILE_DIGESTS_PROBE_ID2,
     version: version2,
-    matches: /* @__PURE__ */ __name((path, size2) => size2 > 0 && size2 <= max2 && isPackageLocation(path), "matches"),
+    matches: /* @__PURE__ */ __name((path, size2) => hashedInFirstPass(path, size2, max2), "matches"),
     start: /* @__PURE__ */ __name(() => new FileDigestsRun(BOTH), "start"),
     forLayer: /* @__PURE__ */ __name(() => new LayerDigests(version2, max2), "forLayer")
   };
@@ -14693,27 +14696,26 @@ var init_file_digests = __esm({
         __name(this, "LayerDigests");
       }
       id = FILE_DIGESTS_PROBE_ID2;
-      managers = 0;
-      seen = false;
+      /** The digests the managers seen so far record (their union); -1 until the first sign. */
+      digests = -1;
       matches(path, size2) {
         const first = path.charCodeAt(0);
         if (first === 101 || first === 108 || first === 117 || first === 118) this.look(path);
-        if (size2 <= 0 || size2 > this.max || !isPackageLocation(path)) return false;
-        return !this.seen || this.managers !== 0;
+        return this.digests !== 0 && hashedInFirstPass(path, size2, this.max);
       }
       start() {
-        return new FileDigestsRun(this.seen ? this.managers : BOTH);
+        return new FileDigestsRun(this.digests < 0 ? BOTH : this.digests);
       }
       look(path) {
         for (const [prefix, digests] of MANAGER_SIGNS) {
           if (path.startsWith(prefix)) {
-            this.seen = true;
-            this.managers |= digests;
+            this.digests = Math.max(this.digests, 0) | digests;
             return;
           }
         }
       }
     };
+    __name(hashedInFirstPass, "hashedInFirstPass");
     __name(createFileDigestsProbe, "createFileDigestsProbe");
     fileDigestsProbe = createFileDigestsProbe();
   }

@@ -54376,27 +54376,29 @@ var LayerDigests = class {
     __name(this, "LayerDigests");
   }
   id = FILE_DIGESTS_PROBE_ID2;
-  managers = 0;
-  seen = false;
+  /** The digests the managers seen so far record (their union); -1 until the first sign. */
+  digests = -1;
   matches(path12, size2) {
     const first = path12.charCodeAt(0);
     if (first === 101 || first === 108 || first === 117 || first === 118) this.look(path12);
-    if (size2 <= 0 || size2 > this.max || !isPackageLocation(path12)) return false;
-    return !this.seen || this.managers !== 0;
+    return this.digests !== 0 && hashedInFirstPass(path12, size2, this.max);
   }
   start() {
-    return new FileDigestsRun(this.seen ? this.managers : BOTH);
+    return new FileDigestsRun(this.digests < 0 ? BOTH : this.digests);
   }
   look(path12) {
     for (const [prefix2, digests] of MANAGER_SIGNS) {
       if (path12.startsWith(prefix2)) {
-        this.seen = true;
-        this.managers |= digests;
+        this.digests = Math.max(this.digests, 0) | digests;
         return;
       }
     }
   }
 };
+function hashedInFirstPass(path12, size2, max2) {
+  return size2 > 0 && size2 <= max2 && isPackageLocation(path12);
+}
+__name(hashedInFirstPass, "hashedInFirstPass");
 function createFileDigestsProbe(options = {}) {
   const max2 = options.maxFileBytes ?? DEFAULT_FILE_DIGESTS_MAX_BYTES;
   const version4 = 3 * 1e9 + max2;
@@ -54412,7 +54414,7 @@ function createFileDigestsProbe(options = {}) {
   return {
     id: FILE_DIGESTS_PROBE_ID2,
     version: version4,
-    matches: /* @__PURE__ */ __name((path12, size2) => size2 > 0 && size2 <= max2 && isPackageLocation(path12), "matches"),
+    matches: /* @__PURE__ */ __name((path12, size2) => hashedInFirstPass(path12, size2, max2), "matches"),
     start: /* @__PURE__ */ __name(() => new FileDigestsRun(BOTH), "start"),
     forLayer: /* @__PURE__ */ __name(() => new LayerDigests(version4, max2), "forLayer")
   };

@@ -127,8 +127,8 @@ export interface FileDigestsProbeOptions {
  */
 class LayerDigests implements ContentProbe<FileDigests> {
   readonly id = FILE_DIGESTS_PROBE_ID;
-  private managers = 0;
-  private seen = false;
+  /** The digests the managers seen so far record (their union); -1 until the first sign. */
+  private digests = -1;
 
   constructor(
     readonly version: number,
@@ -138,23 +138,26 @@ class LayerDigests implements ContentProbe<FileDigests> {
   matches(path: string, size: number): boolean {
     const first = path.charCodeAt(0); // e, l, u, v: where the signs are
     if (first === 0x65 || first === 0x6c || first === 0x75 || first === 0x76) this.look(path);
-    if (size <= 0 || size > this.max || !isPackageLocation(path)) return false;
-    return !this.seen || this.managers !== 0;
+    return this.digests !== 0 && hashedInFirstPass(path, size, this.max);
   }
 
   start(): ProbeRun<FileDigests> {
-    return new FileDigestsRun(this.seen ? this.managers : BOTH);
+    return new FileDigestsRun(this.digests < 0 ? BOTH : this.digests);
   }
 
   private look(path: string): void {
     for (const [prefix, digests] of MANAGER_SIGNS) {
       if (path.startsWith(prefix)) {
-        this.seen = true;
-        this.managers |= digests;
+        this.digests = Math.max(this.digests, 0) | digests;
         return;
       }
     }
   }
+}
+
+/** A non-empty file within the cap, where packages install. */
+function hashedInFirstPass(path: string, size: number, max: number): boolean {
+  return size > 0 && size <= max && isPackageLocation(path);
 }
 
 export function createFileDigestsProbe(options: FileDigestsProbeOptions = {}): ContentProbe<FileDigests> {
@@ -174,7 +177,7 @@ export function createFileDigestsProbe(options: FileDigestsProbeOptions = {}): C
   return {
     id: FILE_DIGESTS_PROBE_ID,
     version,
-    matches: (path, size) => size > 0 && size <= max && isPackageLocation(path),
+    matches: (path, size) => hashedInFirstPass(path, size, max),
     start: () => new FileDigestsRun(BOTH),
     forLayer: () => new LayerDigests(version, max),
   };
